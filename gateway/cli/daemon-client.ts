@@ -1,0 +1,53 @@
+import { connect } from 'node:net';
+import { z } from 'zod';
+import { StatusSchema, type Status } from '../../shared/control/contract.ts';
+import { readControlToken, readDaemonFile, type DaemonFile } from '../config/data-dir.ts';
+
+/** Resolves when something accepts connections on the socket. */
+export function socketAlive(path: string, timeoutMs = 1000): Promise<boolean> {
+  return new Promise((resolve) => {
+    const s = connect(path);
+    const timer = setTimeout(() => { s.destroy(); resolve(false); }, timeoutMs);
+    s.once('connect', () => { clearTimeout(timer); s.destroy(); resolve(true); });
+    s.once('error', () => { clearTimeout(timer); resolve(false); });
+  });
+}
+
+export async function runningDaemon(dataDir: string): Promise<DaemonFile | undefined> {
+  const info = readDaemonFile(dataDir);
+  if (!info) return undefined;
+  return (await socketAlive(info.socket)) ? info : undefined;
+}
+
+export class ControlClient {
+  private readonly base: string;
+  private readonly token: string;
+
+  constructor(port: number, token: string) {
+    this.base = `http://127.0.0.1:${port}/api/v1`;
+    this.token = token;
+  }
+
+  static async forDataDir(dataDir: string): Promise<ControlClient> {
+    const info = await runningDaemon(dataDir);
+    if (!info) throw new Error(`no Gatehouse daemon is running for ${dataDir}; start one with \`gatehouse daemon\``);
+    const token = readControlToken(dataDir);
+    if (!token) throw new Error(`no control token in ${dataDir}`);
+    return new ControlClient(info.port, token);
+  }
+
+  async call<T>(method: string, path: string, schema: z.ZodType<T>, body?: unknown): Promise<T> {
+    const res = await fetch(`${this.base}${path}`, {
+      method,
+      headers: { authorization: `Bearer ${this.token}`, ...(body !== undefined ? { 'content-type': 'application/json' } : {}) },
+      ...(body !== undefined ? { body: JSON.stringify(body) } : {}),
+    });
+    const json: unknown = await res.json();
+    if (!res.ok) throw new Error((json as { error?: string }).error ?? `control API answered ${res.status}`);
+    return schema.parse(json);
+  }
+
+  status(): Promise<Status> {
+    return this.call('GET', '/status', StatusSchema);
+  }
+}

@@ -1,0 +1,37 @@
+import type { Status } from '../../shared/control/contract.ts';
+
+function ago(ms: number): string {
+  const s = Math.round(ms / 1000);
+  if (s < 120) return `${s}s`;
+  if (s < 7200) return `${Math.round(s / 60)}m`;
+  return `${Math.round(s / 3600)}h`;
+}
+
+/** The human summary `gatehouse status` prints. */
+export function formatStatus(status: Status): string {
+  const lines: string[] = [];
+  lines.push(`Gatehouse ${status.version} — pid ${status.pid}, up ${ago(status.uptimeMs)}, ${(status.rssBytes / 1048576).toFixed(0)} MB`);
+  lines.push(`  MCP:     http://127.0.0.1:${status.port}/mcp   socket ${status.socket}`);
+  lines.push(`  bundle:  ${status.bundle.name} v${status.bundle.version} (${status.bundle.source})`);
+  lines.push(`  data:    ${status.dataDir}`);
+  lines.push('');
+  lines.push(`Servers (${status.servers.filter((s) => s.state === 'ready').length}/${status.servers.length} ready)`);
+  for (const s of status.servers) {
+    const mark = s.state === 'ready' ? '●' : s.state === 'starting' ? '◌' : '✕';
+    const counts = `${s.counts.tools} tools, ${s.counts.resources} resources, ${s.counts.prompts} prompts`;
+    const extra = [s.pid ? `pid ${s.pid}` : '', s.restarts ? `${s.restarts} restarts` : '', s.status !== 'approved' ? s.status.toUpperCase() : ''].filter(Boolean).join(', ');
+    lines.push(`  ${mark} ${s.id.padEnd(16)} ${s.state.padEnd(9)} ${s.transport.padEnd(5)} ${counts}${extra ? `  (${extra})` : ''}`);
+    if (s.lastError && s.state !== 'ready') {
+      lines.push(`      error: ${s.lastError}`);
+      for (const l of s.stderrTail.slice(-3)) lines.push(`      | ${l}`);
+    }
+  }
+  lines.push('');
+  lines.push(`Agents (${status.agents.length} connected)`);
+  for (const a of status.agents) {
+    const client = a.clientInfo ? `${String(a.clientInfo.name ?? '?')} ${String(a.clientInfo.version ?? '')}`.trim() : 'unknown client';
+    lines.push(`  ${a.agent.padEnd(16)} ${a.transport.padEnd(5)} ${client} — ${a.calls} calls, ${a.errors} errors, active ${ago(Date.now() - a.lastActiveAt)} ago`);
+  }
+  if (status.agents.length === 0) lines.push('  none yet: point your IDE at `gatehouse stdio --agent NAME`');
+  return `${lines.join('\n')}\n`;
+}

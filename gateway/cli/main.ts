@@ -1,0 +1,146 @@
+import { parseArgs } from 'node:util';
+import { z } from 'zod';
+import { BundleError, DEMO_BUNDLE_PATH, loadBundleFile } from '../config/bundle-file.ts';
+import { defaultDataDir, ensureDataDir } from '../config/data-dir.ts';
+import { createGateway, startDaemon } from '../daemon.ts';
+import { serveLineStream } from '../downstream/line-session.ts';
+import { ControlClient, runningDaemon } from './daemon-client.ts';
+import { formatStatus } from './format-status.ts';
+import { runBridge } from './stdio-bridge.ts';
+
+const USAGE = `gatehouse — a governed MCP multiplexer for your IDE agents
+
+Usage:
+  gatehouse daemon [--data-dir DIR] [--port N] [--bundle FILE] [--print-token]
+  gatehouse stdio [--agent NAME] [--data-dir DIR] [--no-start]
+  gatehouse stdio --standalone [--bundle FILE] [--agent NAME] [--data-dir DIR]
+  gatehouse status [--data-dir DIR] [--json]
+  gatehouse token create|revoke --agent NAME [--data-dir DIR]
+  gatehouse token list [--data-dir DIR]
+  gatehouse reload [--data-dir DIR]
+
+Without --bundle, the embedded demo bundle (resources/demo-bundle.json) is used.
+The data dir defaults to the OS app-data folder + /gatehouse ($GATEHOUSE_DATA_DIR overrides).
+`;
+
+export const DEFAULT_PORT = 7465;
+
+class UsageError extends Error {}
+
+async function main(argv: string[]): Promise<number> {
+  const [command, ...rest] = argv;
+  const { values, positionals } = parseArgs({
+    args: rest,
+    allowPositionals: true,
+    options: {
+      'data-dir': { type: 'string' },
+      port: { type: 'string' },
+      bundle: { type: 'string' },
+      'print-token': { type: 'boolean' },
+      agent: { type: 'string' },
+      standalone: { type: 'boolean' },
+      'no-start': { type: 'boolean' },
+      json: { type: 'boolean' },
+      help: { type: 'boolean', short: 'h' },
+    },
+  });
+  if (!command || command === 'help' || command === '--help' || command === '-h' || values.help) {
+    process.stdout.write(USAGE);
+    return 0;
+  }
+  const dataDir = values['data-dir'] ?? defaultDataDir();
+  const bundlePath = values.bundle ?? DEMO_BUNDLE_PATH;
+  switch (command) {
+    case 'daemon': return daemon(dataDir, bundlePath, values.port, values['print-token'] ?? false);
+    case 'stdio':
+      if (values.standalone) return standalone(dataDir, bundlePath, values.agent ?? 'stdio');
+      await runBridge(dataDir, values.agent ?? 'unknown', !values['no-start']);
+      return new Promise<number>(() => {}); // the bridge exits the process when the socket closes
+    case 'status': {
+      const status = await (await ControlClient.forDataDir(dataDir)).status();
+      process.stdout.write(values.json ? `${JSON.stringify(status, null, 2)}\n` : formatStatus(status));
+      return 0;
+    }
+    case 'token': return token(dataDir, positionals[0], values.agent);
+    case 'reload': {
+      const client = await ControlClient.forDataDir(dataDir);
+      const result = await client.call('POST', '/bundle/reload', z.object({ ok: z.boolean(), version: z.number().optional(), error: z.string().optional() }));
+      if (!result.ok) throw new BundleError(result.error ?? 'reload failed');
+      process.stdout.write(`bundle reloaded (version ${result.version})\n`);
+      return 0;
+    }
+    default:
+      throw new UsageError(`unknown command "${command}"`);
+  }
+}
+
+async function daemon(dataDir: string, bundlePath: string, portText: string | undefined, printToken: boolean): Promise<number> {
+  const port = portText === undefined ? DEFAULT_PORT : Number(portText);
+  if (!Number.isInteger(port) || port < 0 || port > 65535) throw new UsageError(`--port must be 0-65535, not "${portText}"`);
+  const existing = await runningDaemon(dataDir);
+  if (existing) throw new Error(`a Gatehouse daemon is already running for ${dataDir} (pid ${existing.pid}, port ${existing.port})`);
+  const d = await startDaemon({ dataDir, port, bundlePath });
+  const ready: Record<string, unknown> = { event: 'ready', port: d.port, socket: d.socket };
+  if (printToken) ready.controlToken = d.controlToken;
+  process.stdout.write(`${JSON.stringify(ready)}\n`);
+  const shutdown = (signal: string) => {
+    process.stderr.write(`gatehouse: ${signal}, shutting down\n`);
+    void d.stop().then(() => process.exit(0));
+  };
+  process.once('SIGINT', () => shutdown('SIGINT'));
+  process.once('SIGTERM', () => shutdown('SIGTERM'));
+  process.on('SIGHUP', () => {
+    try {
+      void d.gateway.applyBundle(loadBundleFile(bundlePath));
+      process.stderr.write('gatehouse: bundle reloaded\n');
+    } catch (err) {
+      process.stderr.write(`gatehouse: kept the last good bundle: ${(err as Error).message}\n`);
+    }
+  });
+  return new Promise<number>(() => {});
+}
+
+async function standalone(dataDir: string, bundlePath: string, agent: string): Promise<number> {
+  ensureDataDir(dataDir);
+  const gateway = createGateway(loadBundleFile(bundlePath), { dataDir, bundlePath });
+  gateway.start();
+  serveLineStream(gateway, agent, process.stdin, process.stdout);
+  const finish = () => void gateway.stop().then(() => process.exit(0));
+  process.stdin.once('end', finish);
+  process.once('SIGINT', finish);
+  process.once('SIGTERM', finish);
+  return new Promise<number>(() => {});
+}
+
+async function token(dataDir: string, action: string | undefined, agent: string | undefined): Promise<number> {
+  const client = await ControlClient.forDataDir(dataDir);
+  if (action === 'list') {
+    const r = await client.call('GET', '/agents', z.object({ tokens: z.array(z.object({ agent: z.string(), createdAt: z.string() })) }));
+    for (const t of r.tokens) process.stdout.write(`${t.agent}\tcreated ${t.createdAt}\n`);
+    if (r.tokens.length === 0) process.stdout.write('no agent tokens yet: `gatehouse token create --agent NAME`\n');
+    return 0;
+  }
+  if (!agent) throw new UsageError('--agent NAME is required');
+  if (action === 'create') {
+    const r = await client.call('POST', '/tokens', z.object({ agent: z.string(), token: z.string() }), { agent });
+    process.stdout.write(`${r.token}\n`);
+    process.stderr.write(`token for agent "${r.agent}" (shown once; send it as "Authorization: Bearer <token>")\n`);
+    return 0;
+  }
+  if (action === 'revoke') {
+    await client.call('DELETE', `/tokens/${encodeURIComponent(agent)}`, z.object({ revoked: z.string() }));
+    process.stdout.write(`revoked the token of "${agent}"\n`);
+    return 0;
+  }
+  throw new UsageError('token needs create, revoke or list');
+}
+
+main(process.argv.slice(2)).then(
+  (code) => process.exit(code),
+  (err: unknown) => {
+    const message = err instanceof Error ? err.message : String(err);
+    process.stderr.write(`gatehouse: ${message}\n`);
+    if (err instanceof UsageError) process.stderr.write(`\n${USAGE}`);
+    process.exit(2);
+  },
+);

@@ -1,0 +1,52 @@
+import { spawn } from 'node:child_process';
+import { connect, type Socket } from 'node:net';
+import { fileURLToPath } from 'node:url';
+import { socketPathFor } from '../config/data-dir.ts';
+import { runningDaemon, socketAlive } from './daemon-client.ts';
+
+const CLI = fileURLToPath(new URL('../../bin/gatehouse.js', import.meta.url));
+const START_WAIT_MS = 20_000;
+
+/**
+ * `gatehouse stdio`: joins the IDE's stdin/stdout to the daemon's socket. After one
+ * hello line it only moves bytes; messages are parsed once, in the daemon.
+ */
+export async function runBridge(dataDir: string, agent: string, autoStart: boolean): Promise<void> {
+  let path = (await runningDaemon(dataDir))?.socket;
+  if (!path) {
+    if (!autoStart) throw new Error(`no Gatehouse daemon is running for ${dataDir}. Start one with \`gatehouse daemon --data-dir ${dataDir}\`, or use \`gatehouse stdio --standalone\`.`);
+    path = await startDaemonInBackground(dataDir);
+  }
+  const socket = await open(path);
+  socket.setNoDelay(true);
+  socket.write(`${JSON.stringify({ gatehouse: 1, agent })}\n`);
+  process.stdin.pipe(socket);
+  socket.pipe(process.stdout);
+  process.stdin.once('end', () => socket.end());
+  socket.once('close', () => process.exit(0));
+  socket.once('error', (err) => {
+    process.stderr.write(`gatehouse stdio: lost the daemon connection: ${err.message}\n`);
+    process.exit(1);
+  });
+}
+
+function open(path: string): Promise<Socket> {
+  return new Promise((resolve, reject) => {
+    const s = connect(path);
+    s.once('connect', () => resolve(s));
+    s.once('error', reject);
+  });
+}
+
+async function startDaemonInBackground(dataDir: string): Promise<string> {
+  process.stderr.write(`gatehouse stdio: no daemon running for ${dataDir}; starting one in the background\n`);
+  const child = spawn(process.execPath, [CLI, 'daemon', '--data-dir', dataDir], { detached: true, stdio: 'ignore', env: process.env });
+  child.unref();
+  const path = socketPathFor(dataDir);
+  const deadline = Date.now() + START_WAIT_MS;
+  while (Date.now() < deadline) {
+    if (await socketAlive(path, 500)) return path;
+    await new Promise((r) => setTimeout(r, 100));
+  }
+  throw new Error(`the daemon did not come up within ${START_WAIT_MS / 1000}s; run \`gatehouse daemon --data-dir ${dataDir}\` to see why`);
+}

@@ -1,0 +1,108 @@
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import { z } from 'zod';
+import type { GatewayEvent } from '../../shared/control/contract.ts';
+import type { AgentTokens } from '../config/agent-tokens.ts';
+import { tokensEqual } from '../config/agent-tokens.ts';
+import type { Gateway } from '../mux/gateway.ts';
+import { agentStatuses, buildStatus, serverStatuses, toolEntries, type DaemonFacts } from './status.ts';
+
+// The control API under /api/v1: what the CLI, the tray app and the dashboard use.
+// It has its own token, separate from agent tokens: an agent cannot reconfigure Gatehouse.
+
+export interface ControlApiOptions {
+  gateway: Gateway;
+  tokens: AgentTokens;
+  controlToken: string;
+  facts: () => DaemonFacts;
+  reloadBundle(): Promise<{ ok: true; version: number } | { ok: false; error: string }>;
+}
+
+const CreateTokenBody = z.strictObject({ agent: z.string().regex(/^[A-Za-z0-9._-]{1,64}$/, 'agent names are 1-64 of letters, digits, ., _ and -') });
+const MAX_CONTROL_BODY = 64 * 1024;
+
+export class ControlApi {
+  private readonly opts: ControlApiOptions;
+  private readonly streams = new Set<ServerResponse>();
+
+  constructor(opts: ControlApiOptions) {
+    this.opts = opts;
+    opts.gateway.on('event', (e) => this.broadcast(e));
+  }
+
+  close(): void {
+    for (const s of this.streams) s.end();
+    this.streams.clear();
+  }
+
+  async handle(req: IncomingMessage, res: ServerResponse, path: string): Promise<void> {
+    const auth = req.headers.authorization ?? '';
+    const token = auth.startsWith('Bearer ') ? auth.slice(7) : '';
+    if (!token || !tokensEqual(token, this.opts.controlToken)) {
+      json(res, 401, { error: 'missing or wrong control token (see control-token in the data dir)' });
+      return;
+    }
+    const { gateway } = this.opts;
+    const route = `${req.method} ${path}`;
+    switch (route) {
+      case 'GET /api/v1/status': json(res, 200, buildStatus(gateway, this.opts.facts())); return;
+      case 'GET /api/v1/servers': json(res, 200, { servers: serverStatuses(gateway) }); return;
+      case 'GET /api/v1/tools': json(res, 200, { tools: toolEntries(gateway) }); return;
+      case 'GET /api/v1/agents': json(res, 200, { agents: agentStatuses(gateway), tokens: this.opts.tokens.list() }); return;
+      case 'GET /api/v1/events': this.events(res); return;
+      case 'POST /api/v1/tokens': {
+        const body = CreateTokenBody.safeParse(await readJson(req));
+        if (!body.success) { json(res, 400, { error: body.error.issues.map((i) => `${i.path.join('.') || 'body'}: ${i.message}`).join('; ') }); return; }
+        json(res, 201, { agent: body.data.agent, token: this.opts.tokens.create(body.data.agent) });
+        return;
+      }
+      case 'POST /api/v1/bundle/reload': {
+        const result = await this.opts.reloadBundle();
+        json(res, result.ok ? 200 : 422, result);
+        return;
+      }
+      default:
+        break;
+    }
+    const tokenMatch = /^DELETE \/api\/v1\/tokens\/([A-Za-z0-9._-]{1,64})$/.exec(route);
+    if (tokenMatch) {
+      const removed = this.opts.tokens.revoke(tokenMatch[1]!);
+      json(res, removed ? 200 : 404, removed ? { revoked: tokenMatch[1] } : { error: `no token for agent "${tokenMatch[1]}"` });
+      return;
+    }
+    json(res, 404, { error: `no such endpoint: ${route}` });
+  }
+
+  private events(res: ServerResponse): void {
+    res.writeHead(200, { 'content-type': 'text/event-stream', 'cache-control': 'no-cache', connection: 'keep-alive' });
+    res.write(': gatehouse events\n\n');
+    this.streams.add(res);
+    res.on('close', () => this.streams.delete(res));
+  }
+
+  private broadcast(event: GatewayEvent): void {
+    if (this.streams.size === 0) return;
+    const text = `event: ${event.type}\ndata: ${JSON.stringify(event)}\n\n`;
+    for (const s of this.streams) s.write(text);
+  }
+}
+
+function json(res: ServerResponse, status: number, body: unknown): void {
+  const text = JSON.stringify(body);
+  res.writeHead(status, { 'content-type': 'application/json', 'content-length': Buffer.byteLength(text), 'cache-control': 'no-store' });
+  res.end(text);
+}
+
+async function readJson(req: IncomingMessage): Promise<unknown> {
+  let size = 0;
+  const chunks: Buffer[] = [];
+  for await (const chunk of req as AsyncIterable<Buffer>) {
+    size += chunk.length;
+    if (size > MAX_CONTROL_BODY) return undefined;
+    chunks.push(chunk);
+  }
+  try {
+    return JSON.parse(Buffer.concat(chunks).toString('utf8'));
+  } catch {
+    return undefined;
+  }
+}

@@ -1,0 +1,75 @@
+import type { AgentStatus, ServerStatus, Status, ToolEntry } from '../../shared/control/contract.ts';
+import { GATEHOUSE_INFO, type Gateway } from '../mux/gateway.ts';
+
+export interface DaemonFacts { dataDir: string; port: number; socket: string; bundleSource: string; startedAt: number }
+
+export function serverStatuses(gateway: Gateway): ServerStatus[] {
+  return gateway.currentBundle.servers.map((server) => {
+    const u = gateway.upstreams.get(server.id);
+    return {
+      id: server.id,
+      name: server.name ?? null,
+      transport: server.transport.type,
+      status: server.status,
+      state: u ? u.state : 'disabled',
+      pid: u?.pid ?? null,
+      restarts: u?.restarts ?? 0,
+      lastError: u?.lastError ?? (server.status === 'revoked' ? 'revoked in the bundle' : null),
+      stderrTail: u ? [...u.stderrTail].slice(-20) : [],
+      protocolVersion: u?.protocolVersion ?? null,
+      serverInfo: u?.serverInfo ?? null,
+      counts: {
+        tools: u?.catalog.tools.length ?? 0,
+        resources: u?.catalog.resources.length ?? 0,
+        resourceTemplates: u?.catalog.resourceTemplates.length ?? 0,
+        prompts: u?.catalog.prompts.length ?? 0,
+      },
+      inflight: u?.inflight ?? 0,
+    };
+  });
+}
+
+export function agentStatuses(gateway: Gateway): AgentStatus[] {
+  return [...gateway.sessions.values()].map((s) => ({
+    session: s.id,
+    agent: s.agent,
+    transport: s.transport,
+    clientInfo: s.clientInfo ?? null,
+    protocolVersion: s.protocolVersion ?? null,
+    connectedAt: s.connectedAt,
+    lastActiveAt: s.lastActiveAt,
+    calls: s.calls,
+    errors: s.errors,
+    inflight: s.inflight.size,
+  }));
+}
+
+export function toolEntries(gateway: Gateway): ToolEntry[] {
+  const view = gateway.toolView();
+  return view.items.map((tool) => {
+    const route = view.routes.get(tool.name as string)!;
+    return {
+      name: tool.name as string,
+      server: route.upstream.id,
+      upstreamName: route.name,
+      title: typeof tool.title === 'string' ? tool.title : null,
+      description: typeof tool.description === 'string' ? tool.description : null,
+    };
+  });
+}
+
+export function buildStatus(gateway: Gateway, facts: DaemonFacts): Status {
+  const bundle = gateway.currentBundle;
+  return {
+    version: GATEHOUSE_INFO.version,
+    pid: process.pid,
+    uptimeMs: Date.now() - facts.startedAt,
+    dataDir: facts.dataDir,
+    port: facts.port,
+    socket: facts.socket,
+    bundle: { name: bundle.name, version: bundle.version, source: facts.bundleSource },
+    rssBytes: process.memoryUsage.rss(),
+    servers: serverStatuses(gateway),
+    agents: agentStatuses(gateway),
+  };
+}

@@ -1,0 +1,108 @@
+import type { Server as HttpServer } from 'node:http';
+import type { Server as NetServer } from 'node:net';
+import { dirname, join, resolve } from 'node:path';
+import type { Bundle } from '../shared/bundle/schema.ts';
+import { AgentTokens } from './config/agent-tokens.ts';
+import { BundleError, loadBundleFile } from './config/bundle-file.ts';
+import { controlToken, ensureDataDir, removeDaemonFile, socketPathFor, writeDaemonFile } from './config/data-dir.ts';
+import { ControlApi } from './control/api.ts';
+import { listenHttp } from './downstream/http-listener.ts';
+import { McpHttpEndpoint } from './downstream/mcp-http.ts';
+import { listenSocket } from './downstream/socket-server.ts';
+import { Gateway } from './mux/gateway.ts';
+import type { UpstreamChannel } from './upstream/channel.ts';
+import { createChannel } from './upstream/launch.ts';
+import { RotatingLog } from './upstream/stderr-log.ts';
+
+export interface GatewayContext { dataDir: string; bundlePath: string }
+
+/** Builds the multiplexer with real upstream channels (processes, HTTP). */
+export function createGateway(bundle: Bundle, ctx: GatewayContext): Gateway {
+  const logs = new Map<string, RotatingLog>();
+  const vars = { dataDir: ctx.dataDir, bundleDir: dirname(resolve(ctx.bundlePath)) };
+  const gateway: Gateway = new Gateway({
+    bundle,
+    makeChannel: (server): UpstreamChannel => {
+      let log = logs.get(server.id);
+      if (!log) { log = new RotatingLog(join(ctx.dataDir, 'logs', `${server.id}.log`)); logs.set(server.id, log); }
+      return createChannel(server, { settings: gateway.settings, vars, env: process.env, log });
+    },
+  });
+  return gateway;
+}
+
+export interface DaemonOptions { dataDir: string; port: number; bundlePath: string }
+
+export interface RunningDaemon {
+  gateway: Gateway;
+  port: number;
+  socket: string;
+  controlToken: string;
+  tokens: AgentTokens;
+  stop(): Promise<void>;
+}
+
+export async function startDaemon(opts: DaemonOptions): Promise<RunningDaemon> {
+  const dataDir = ensureDataDir(resolve(opts.dataDir));
+  const bundle = loadBundleFile(opts.bundlePath);
+  const token = controlToken(dataDir);
+  const tokens = new AgentTokens(dataDir);
+  const gateway = createGateway(bundle, { dataDir, bundlePath: opts.bundlePath });
+  const socket = socketPathFor(dataDir);
+  const startedAt = Date.now();
+  let port = opts.port;
+
+  const mcp = new McpHttpEndpoint({
+    gateway,
+    agentFor: (req) => {
+      const auth = req.headers.authorization;
+      if (auth?.startsWith('Bearer ')) return tokens.agentFor(auth.slice(7));
+      return gateway.settings.anonymousAgent;
+    },
+  });
+  const control = new ControlApi({
+    gateway,
+    tokens,
+    controlToken: token,
+    facts: () => ({ dataDir, port, socket, bundleSource: resolve(opts.bundlePath), startedAt }),
+    reloadBundle: async () => {
+      try {
+        const next = loadBundleFile(opts.bundlePath);
+        await gateway.applyBundle(next);
+        return { ok: true as const, version: next.version };
+      } catch (err) {
+        // The last good bundle stays in force.
+        const error = err instanceof BundleError ? err.message : `reload failed: ${(err as Error).message}`;
+        gateway.emit('event', { type: 'bundle-rejected', reason: error, at: Date.now() });
+        return { ok: false as const, error };
+      }
+    },
+  });
+
+  let http: HttpServer | undefined;
+  let net: NetServer | undefined;
+  try {
+    const listening = await listenHttp({ port: opts.port, mcp, control });
+    http = listening.server;
+    port = listening.port;
+    net = await listenSocket(gateway, socket);
+  } catch (err) {
+    http?.close();
+    throw err;
+  }
+  gateway.start();
+  writeDaemonFile(dataDir, { pid: process.pid, port, socket, startedAt: new Date(startedAt).toISOString() });
+
+  let stopping: Promise<void> | undefined;
+  const stop = () => (stopping ??= (async () => {
+    removeDaemonFile(dataDir, process.pid);
+    control.close();
+    mcp.close();
+    net?.close();
+    http?.closeAllConnections();
+    http?.close();
+    await gateway.stop();
+  })());
+
+  return { gateway, port, socket, controlToken: token, tokens, stop };
+}

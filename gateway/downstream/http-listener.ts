@@ -1,0 +1,46 @@
+import { createServer, type Server } from 'node:http';
+import type { ControlApi } from '../control/api.ts';
+import { isAllowedHost, isAllowedOrigin, isLoopbackAddress } from './loopback-guard.ts';
+import type { McpHttpEndpoint } from './mcp-http.ts';
+
+export interface ListenerOptions {
+  port: number;
+  mcp: McpHttpEndpoint;
+  control: ControlApi;
+  allowedOrigins?: readonly string[];
+}
+
+/** The one loopback HTTP listener: MCP at /mcp, the control API at /api/v1. */
+export async function listenHttp(opts: ListenerOptions): Promise<{ server: Server; port: number }> {
+  let port = opts.port;
+  const server = createServer((req, res) => {
+    if (!isLoopbackAddress(req.socket.remoteAddress)) { res.writeHead(403).end('loopback only'); return; }
+    if (!isAllowedHost(req.headers.host, port)) {
+      res.writeHead(421, { 'content-type': 'application/json' }).end(JSON.stringify({ jsonrpc: '2.0', id: null, error: { code: -32600, message: `Host "${req.headers.host ?? ''}" is not this loopback listener` } }));
+      return;
+    }
+    if (!isAllowedOrigin(req.headers.origin, port, opts.allowedOrigins)) {
+      res.writeHead(403, { 'content-type': 'application/json' }).end(JSON.stringify({ jsonrpc: '2.0', id: null, error: { code: -32600, message: `Origin "${req.headers.origin}" is not allowed` } }));
+      return;
+    }
+    const q = req.url?.indexOf('?') ?? -1;
+    const path = q === -1 ? (req.url ?? '/') : req.url!.slice(0, q);
+    if (path === '/mcp') { opts.mcp.handle(req, res); return; }
+    if (path.startsWith('/api/v1/')) {
+      opts.control.handle(req, res, path).catch((err: unknown) => {
+        if (!res.headersSent) res.writeHead(500, { 'content-type': 'application/json' });
+        res.end(JSON.stringify({ error: (err as Error).message }));
+      });
+      return;
+    }
+    res.writeHead(404, { 'content-type': 'text/plain' }).end('Gatehouse: MCP is at /mcp, the control API at /api/v1/');
+  });
+  server.keepAliveTimeout = 65_000;
+  await new Promise<void>((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(opts.port, '127.0.0.1', () => { server.off('error', reject); resolve(); });
+  });
+  const address = server.address();
+  if (address && typeof address === 'object') port = address.port;
+  return { server, port };
+}

@@ -1,0 +1,300 @@
+import { randomUUID } from 'node:crypto';
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import {
+  classifyMessage, ErrorCode, errorResponse, isRequest, isResponse,
+  type JsonRpcId, type JsonRpcMessage, type JsonRpcRequest,
+} from '../../shared/jsonrpc/message.ts';
+import { isModernVersion, LEGACY_PROTOCOL_VERSIONS, META, MODERN_PROTOCOL_VERSION } from '../../shared/jsonrpc/protocol.ts';
+import type { ClientSession } from '../mux/client-session.ts';
+import type { Gateway } from '../mux/gateway.ts';
+
+// The MCP Streamable HTTP endpoint, written against node:http directly: the hot
+// path is parse, route, write. A POST's answer is plain JSON unless something
+// related to it (progress, a log line, an elicitation) must go out first, in
+// which case the response turns into an SSE stream on the spot.
+
+const SUPPORTED_VERSIONS = new Set<string>([...LEGACY_PROTOCOL_VERSIONS, MODERN_PROTOCOL_VERSION]);
+const IDLE_SESSION_MS = 30 * 60_000;
+
+interface PostExchange {
+  res: ServerResponse;
+  sse: boolean;
+  canSse: boolean;
+  batch: boolean;
+  waiting: Set<JsonRpcId>;
+  collected: string[];
+  done: boolean;
+}
+
+interface HttpSession {
+  id: string;
+  agent: string;
+  client: ClientSession;
+  standalone: ServerResponse | undefined;
+  /** Which open POST is waiting for each agent request id. */
+  exchanges: Map<JsonRpcId, PostExchange>;
+  lastSeen: number;
+  ephemeral: boolean;
+}
+
+export interface McpHttpOptions {
+  gateway: Gateway;
+  /** Resolves the agent behind a request's bearer token, or undefined when it has none or a bad one. */
+  agentFor(req: IncomingMessage): string | undefined;
+}
+
+export class McpHttpEndpoint {
+  private readonly sessions = new Map<string, HttpSession>();
+  private readonly sweeper: NodeJS.Timeout;
+  private readonly opts: McpHttpOptions;
+
+  constructor(opts: McpHttpOptions) {
+    this.opts = opts;
+    this.sweeper = setInterval(() => this.sweep(), 60_000);
+    this.sweeper.unref();
+  }
+
+  get sessionCount(): number { return this.sessions.size; }
+
+  close(): void {
+    clearInterval(this.sweeper);
+    for (const s of this.sessions.values()) this.end(s);
+  }
+
+  handle(req: IncomingMessage, res: ServerResponse): void {
+    const agent = this.opts.agentFor(req);
+    if (!agent) {
+      res.writeHead(401, { 'content-type': 'application/json', 'www-authenticate': 'Bearer realm="gatehouse"' });
+      res.end(JSON.stringify(errorResponse(null, ErrorCode.InvalidRequest, 'missing or unknown agent token: create one with `gatehouse token create --agent NAME` and send it as "Authorization: Bearer <token>"')));
+      return;
+    }
+    const version = header(req, 'mcp-protocol-version');
+    if (version !== undefined && !SUPPORTED_VERSIONS.has(version)) {
+      this.httpError(res, 400, ErrorCode.InvalidRequest, `unsupported MCP-Protocol-Version "${version}"; supported: ${[...SUPPORTED_VERSIONS].join(', ')}`);
+      return;
+    }
+    switch (req.method) {
+      case 'POST': this.post(req, res, agent); return;
+      case 'GET': this.get(req, res, agent); return;
+      case 'DELETE': this.delete(req, res, agent); return;
+      default:
+        res.writeHead(405, { allow: 'GET, POST, DELETE' }).end();
+    }
+  }
+
+  private lookup(req: IncomingMessage, res: ServerResponse, agent: string): HttpSession | undefined {
+    const id = header(req, 'mcp-session-id');
+    if (!id) { this.httpError(res, 400, ErrorCode.InvalidRequest, 'missing Mcp-Session-Id header: send initialize first'); return undefined; }
+    const s = this.sessions.get(id);
+    // A session is only visible to the agent that opened it.
+    if (!s || s.agent !== agent) { this.httpError(res, 404, ErrorCode.InvalidRequest, 'session not found: it ended or never existed; initialize again'); return undefined; }
+    s.lastSeen = Date.now();
+    return s;
+  }
+
+  private get(req: IncomingMessage, res: ServerResponse, agent: string): void {
+    if (!(header(req, 'accept') ?? '').includes('text/event-stream')) {
+      res.writeHead(406).end('GET needs Accept: text/event-stream');
+      return;
+    }
+    const s = this.lookup(req, res, agent);
+    if (!s) return;
+    if (s.standalone && !s.standalone.writableEnded) {
+      this.httpError(res, 409, ErrorCode.InvalidRequest, 'this session already has an open GET stream');
+      return;
+    }
+    startSse(res, s.id);
+    s.standalone = res;
+    res.on('close', () => { if (s.standalone === res) s.standalone = undefined; });
+  }
+
+  private delete(req: IncomingMessage, res: ServerResponse, agent: string): void {
+    const s = this.lookup(req, res, agent);
+    if (!s) return;
+    this.end(s);
+    res.writeHead(200).end();
+  }
+
+  private post(req: IncomingMessage, res: ServerResponse, agent: string): void {
+    const limit = this.opts.gateway.settings.maxMessageBytes;
+    const declared = Number(header(req, 'content-length') ?? 0);
+    if (declared > limit) { this.tooLarge(res, declared, limit); req.resume(); return; }
+    const chunks: Buffer[] = [];
+    let size = 0;
+    let aborted = false;
+    req.on('data', (chunk: Buffer) => {
+      if (aborted) return;
+      size += chunk.length;
+      if (size > limit) { aborted = true; this.tooLarge(res, size, limit); return; }
+      chunks.push(chunk);
+    });
+    req.on('end', () => {
+      if (aborted) return;
+      const body = chunks.length === 1 ? chunks[0]!.toString('utf8') : Buffer.concat(chunks, size).toString('utf8');
+      let parsed: unknown;
+      try {
+        parsed = JSON.parse(body);
+      } catch (err) {
+        this.httpError(res, 400, ErrorCode.ParseError, `parse error: ${(err as Error).message}`);
+        return;
+      }
+      this.dispatch(req, res, agent, parsed);
+    });
+  }
+
+  private dispatch(req: IncomingMessage, res: ServerResponse, agent: string, parsed: unknown): void {
+    const batch = Array.isArray(parsed);
+    const items = batch ? (parsed as unknown[]) : [parsed];
+    if (items.length === 0) { this.httpError(res, 400, ErrorCode.InvalidRequest, 'empty batch'); return; }
+    const messages: JsonRpcMessage[] = [];
+    for (const item of items) {
+      const m = classifyMessage(item);
+      if (typeof m === 'string') { this.httpError(res, 400, ErrorCode.InvalidRequest, `invalid request: ${m}`); return; }
+      messages.push(m);
+    }
+    const init = messages.find((m) => isRequest(m) && m.method === 'initialize') as JsonRpcRequest | undefined;
+    let s: HttpSession | undefined;
+    if (init) {
+      if (messages.length > 1) { this.httpError(res, 400, ErrorCode.InvalidRequest, 'initialize must be sent alone'); return; }
+      s = this.open(agent, false);
+    } else if (header(req, 'mcp-session-id') === undefined && isStatelessRequest(messages[0]!, header(req, 'mcp-protocol-version'))) {
+      // 2026-07-28 clients have no session: each POST stands alone.
+      s = this.open(agent, true);
+    } else {
+      s = this.lookup(req, res, agent);
+      if (!s) return;
+    }
+    const requests = messages.filter(isRequest);
+    if (requests.length === 0) {
+      res.writeHead(202).end();
+      for (const m of messages) this.opts.gateway.handle(s.client, m);
+      return;
+    }
+    const accept = header(req, 'accept') ?? '';
+    const exchange: PostExchange = {
+      res,
+      sse: false,
+      canSse: accept.includes('text/event-stream'),
+      batch,
+      waiting: new Set(requests.map((r) => r.id)),
+      collected: [],
+      done: false,
+    };
+    for (const r of requests) s.exchanges.set(r.id, exchange);
+    const session = s;
+    res.on('close', () => {
+      if (exchange.done) return;
+      // The agent went away mid-call: cancel what it was waiting for.
+      exchange.done = true;
+      for (const id of exchange.waiting) {
+        session.exchanges.delete(id);
+        this.opts.gateway.cancel(session.client, id, 'client disconnected');
+      }
+      if (session.ephemeral) this.end(session);
+    });
+    for (const m of messages) this.opts.gateway.handle(s.client, m);
+  }
+
+  private open(agent: string, ephemeral: boolean): HttpSession {
+    const id = randomUUID();
+    const s: HttpSession = {
+      id, agent, standalone: undefined, exchanges: new Map(), lastSeen: Date.now(), ephemeral,
+      client: undefined as unknown as ClientSession,
+    };
+    s.client = this.opts.gateway.openSession(agent, 'http', { send: (message, related) => this.deliver(s, message, related) });
+    if (!ephemeral) this.sessions.set(id, s);
+    return s;
+  }
+
+  /** Routes one outgoing message to the POST it answers or belongs to, else to the GET stream. */
+  private deliver(s: HttpSession, message: JsonRpcMessage | string, related: JsonRpcId | undefined): void {
+    const isAnswer = typeof message === 'string' || isResponse(message);
+    const id = typeof message === 'string' ? related : isAnswer ? (message as { id: JsonRpcId }).id : related;
+    const exchange = id !== undefined ? s.exchanges.get(id) : undefined;
+    const text = typeof message === 'string' ? message : JSON.stringify(message);
+    if (!exchange || exchange.done) {
+      if (!isAnswer && s.standalone && !s.standalone.writableEnded) s.standalone.write(`event: message\ndata: ${text}\n\n`);
+      return;
+    }
+    if (!isAnswer) {
+      if (!exchange.canSse) {
+        if (s.standalone && !s.standalone.writableEnded) s.standalone.write(`event: message\ndata: ${text}\n\n`);
+        return;
+      }
+      if (!exchange.sse) this.upgrade(s, exchange);
+      exchange.res.write(`event: message\ndata: ${text}\n\n`);
+      return;
+    }
+    exchange.waiting.delete(id!);
+    s.exchanges.delete(id!);
+    if (exchange.sse) {
+      exchange.res.write(`event: message\ndata: ${text}\n\n`);
+    } else {
+      exchange.collected.push(text);
+    }
+    if (exchange.waiting.size > 0) return;
+    exchange.done = true;
+    if (exchange.sse) {
+      exchange.res.end();
+    } else {
+      const body = exchange.batch ? `[${exchange.collected.join(',')}]` : exchange.collected[0]!;
+      const headers: Record<string, string | number> = { 'content-type': 'application/json', 'content-length': Buffer.byteLength(body) };
+      if (!s.ephemeral) headers['mcp-session-id'] = s.id;
+      exchange.res.writeHead(200, headers);
+      exchange.res.end(body);
+    }
+    if (s.ephemeral) this.end(s);
+  }
+
+  private upgrade(s: HttpSession, exchange: PostExchange): void {
+    exchange.sse = true;
+    startSse(exchange.res, s.ephemeral ? undefined : s.id);
+    // Answers collected before the switch (batches) go out first.
+    for (const text of exchange.collected) exchange.res.write(`event: message\ndata: ${text}\n\n`);
+    exchange.collected = [];
+  }
+
+  private end(s: HttpSession): void {
+    this.sessions.delete(s.id);
+    if (s.standalone && !s.standalone.writableEnded) s.standalone.end();
+    this.opts.gateway.closeSession(s.client);
+  }
+
+  private sweep(): void {
+    const cutoff = Date.now() - IDLE_SESSION_MS;
+    for (const s of this.sessions.values()) {
+      if (s.lastSeen < cutoff && !s.standalone && s.exchanges.size === 0) this.end(s);
+    }
+  }
+
+  private tooLarge(res: ServerResponse, bytes: number, limit: number): void {
+    this.httpError(res, 413, ErrorCode.MessageTooLarge, `message of ${bytes} bytes is over the ${limit}-byte limit (settings.maxMessageBytes)`);
+  }
+
+  private httpError(res: ServerResponse, status: number, code: number, message: string): void {
+    if (res.headersSent) { res.end(); return; }
+    const body = JSON.stringify(errorResponse(null, code, message));
+    res.writeHead(status, { 'content-type': 'application/json', 'content-length': Buffer.byteLength(body), connection: status === 413 ? 'close' : 'keep-alive' });
+    res.end(body);
+  }
+}
+
+function startSse(res: ServerResponse, sessionId: string | undefined): void {
+  const headers: Record<string, string> = { 'content-type': 'text/event-stream', 'cache-control': 'no-cache', connection: 'keep-alive' };
+  if (sessionId) headers['mcp-session-id'] = sessionId;
+  res.writeHead(200, headers);
+  res.flushHeaders();
+}
+
+function header(req: IncomingMessage, name: string): string | undefined {
+  const v = req.headers[name];
+  return Array.isArray(v) ? v[0] : v;
+}
+
+function isStatelessRequest(message: JsonRpcMessage, versionHeader: string | undefined): boolean {
+  if (isModernVersion(versionHeader)) return true;
+  if (!isRequest(message)) return false;
+  const meta = message.params?._meta as Record<string, unknown> | undefined;
+  const v = meta?.[META.protocolVersion];
+  return typeof v === 'string' && isModernVersion(v);
+}

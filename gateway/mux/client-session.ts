@@ -1,0 +1,55 @@
+import type { JsonRpcId, JsonRpcMessage } from '../../shared/jsonrpc/message.ts';
+import type { Upstream } from '../upstream/upstream.ts';
+
+/**
+ * Where messages for one connected agent go. `related` names the agent request a
+ * message belongs to; for a pre-serialized response string it is that response's id.
+ */
+export interface ClientSink {
+  send(message: JsonRpcMessage | string, related?: JsonRpcId): void;
+}
+
+export interface InflightCall {
+  upstream: Upstream;
+  upstreamId: JsonRpcId | undefined;
+  method: string;
+  startedAt: number;
+  progressToken?: string | undefined;
+}
+
+/** A request an upstream sent that we passed on to this agent (sampling, elicitation, roots). */
+export interface RelayedRequest { upstream: Upstream; upstreamRequestId: JsonRpcId }
+
+export const LOG_LEVELS = ['debug', 'info', 'notice', 'warning', 'error', 'critical', 'alert', 'emergency'] as const;
+
+/** One agent connection (a stdio bridge, an HTTP session, or a stateless request). */
+export class ClientSession {
+  initialized = false;
+  protocolVersion: string | undefined;
+  clientInfo: Record<string, unknown> | undefined;
+  capabilities: Record<string, unknown> = {};
+  /** Index into LOG_LEVELS; undefined means the agent never set one. */
+  logLevel: number | undefined;
+  readonly subscriptions = new Set<string>();
+  readonly inflight = new Map<JsonRpcId, InflightCall>();
+  readonly relayed = new Map<JsonRpcId, RelayedRequest>();
+  readonly connectedAt = Date.now();
+  lastActiveAt = Date.now();
+  calls = 0;
+  errors = 0;
+  private nextRelayId = 1;
+
+  readonly id: string;
+  readonly agent: string;
+  readonly transport: 'stdio' | 'http';
+  readonly sink: ClientSink;
+
+  constructor(id: string, agent: string, transport: 'stdio' | 'http', sink: ClientSink) {
+    this.id = id;
+    this.agent = agent;
+    this.transport = transport;
+    this.sink = sink;
+  }
+
+  relayId(): string { return `gh-${this.nextRelayId++}`; }
+}

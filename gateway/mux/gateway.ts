@@ -1,0 +1,547 @@
+import { EventEmitter } from 'node:events';
+import type { Bundle, BundleServer } from '../../shared/bundle/schema.ts';
+import type { GatewayEvent } from '../../shared/control/contract.ts';
+import {
+  ErrorCode, errorResponse, isNotification, isRequest, isResponse,
+  type JsonRpcId, type JsonRpcMessage, type JsonRpcNotification, type JsonRpcRequest, type JsonRpcResponse,
+} from '../../shared/jsonrpc/message.ts';
+import { isModernVersion, LEGACY_PROTOCOL_VERSIONS, META, MODERN_PROTOCOL_VERSION, negotiateLegacyVersion } from '../../shared/jsonrpc/protocol.ts';
+import type { UpstreamChannel } from '../upstream/channel.ts';
+import { Upstream, type CatalogKind, type UpstreamListener } from '../upstream/upstream.ts';
+import { Catalog } from './catalog.ts';
+import { ClientSession, LOG_LEVELS, type ClientSink } from './client-session.ts';
+
+export const GATEHOUSE_INFO = { name: 'gatehouse', title: 'Gatehouse', version: '0.1.0' };
+
+const SERVER_CAPABILITIES = {
+  tools: { listChanged: true },
+  resources: { subscribe: true, listChanged: true },
+  prompts: { listChanged: true },
+  logging: {},
+  completions: {},
+};
+
+const RELAY_CAPABILITY: Record<string, string> = {
+  'sampling/createMessage': 'sampling',
+  'elicitation/create': 'elicitation',
+  'roots/list': 'roots',
+};
+
+const LIST_NOTIFICATION: Record<CatalogKind, string> = {
+  tools: 'notifications/tools/list_changed',
+  prompts: 'notifications/prompts/list_changed',
+  resources: 'notifications/resources/list_changed',
+  resourceTemplates: 'notifications/resources/list_changed',
+};
+
+export interface GatewayOptions {
+  bundle: Bundle;
+  makeChannel(server: BundleServer): UpstreamChannel;
+}
+
+interface ProgressRoute { session: ClientSession; token: string | number; clientRequestId: JsonRpcId }
+
+type Handler = (session: ClientSession, req: JsonRpcRequest, params: Record<string, unknown>) => void;
+
+/**
+ * The multiplexer: routes every agent message to the right upstream and every
+ * upstream message back to the right agent. Pure routing and bookkeeping; the
+ * transports on either side are plugged in from outside.
+ */
+export class Gateway extends EventEmitter<{ event: [GatewayEvent] }> implements UpstreamListener {
+  readonly upstreams = new Map<string, Upstream>();
+  readonly sessions = new Map<string, ClientSession>();
+  private bundle: Bundle;
+  private catalog: Catalog;
+  private readonly progress = new Map<string, ProgressRoute>();
+  private readonly subscribers = new Map<string, Set<ClientSession>>();
+  private nextProgress = 1;
+  private nextSession = 1;
+  private readonly pendingListChanges = new Set<string>();
+  private listChangeTimer: NodeJS.Timeout | undefined;
+  private readonly handlers: Record<string, Handler>;
+  private upstreamLogLevel: number | undefined;
+
+  private readonly opts: GatewayOptions;
+
+  constructor(opts: GatewayOptions) {
+    super();
+    this.opts = opts;
+    this.bundle = opts.bundle;
+    this.catalog = new Catalog(this.bundle.settings, () => [...this.upstreams.values()]);
+    this.handlers = {
+      'initialize': (s, r, p) => this.initialize(s, r, p),
+      'ping': (s, r) => this.reply(s, r, {}),
+      'server/discover': (s, r) => this.reply(s, r, this.discoverResult()),
+      'tools/list': (s, r, p) => this.list(s, r, p, 'tools'),
+      'prompts/list': (s, r, p) => this.list(s, r, p, 'prompts'),
+      'resources/list': (s, r, p) => this.list(s, r, p, 'resources'),
+      'resources/templates/list': (s, r, p) => this.list(s, r, p, 'resourceTemplates'),
+      'tools/call': (s, r, p) => this.routeNamed(s, r, p, 'tool'),
+      'prompts/get': (s, r, p) => this.routeNamed(s, r, p, 'prompt'),
+      'resources/read': (s, r, p) => this.routeUri(s, r, p),
+      'resources/subscribe': (s, r, p) => this.subscribe(s, r, p),
+      'resources/unsubscribe': (s, r, p) => this.unsubscribe(s, r, p),
+      'completion/complete': (s, r, p) => this.complete(s, r, p),
+      'logging/setLevel': (s, r, p) => this.setLevel(s, r, p),
+    };
+  }
+
+  get settings(): Bundle['settings'] { return this.bundle.settings; }
+  get currentBundle(): Bundle { return this.bundle; }
+  toolView(): ReturnType<Catalog['toolView']> { return this.catalog.toolView(); }
+
+  start(): void {
+    for (const server of this.bundle.servers) this.addUpstream(server);
+  }
+
+  async stop(): Promise<void> {
+    clearTimeout(this.listChangeTimer);
+    for (const s of [...this.sessions.values()]) this.closeSession(s);
+    await Promise.all([...this.upstreams.values()].map((u) => u.stop()));
+  }
+
+  /** Applies a new bundle: servers whose definition changed are restarted, others keep running. */
+  async applyBundle(bundle: Bundle): Promise<void> {
+    const before = new Map(this.bundle.servers.map((s) => [s.id, JSON.stringify(s)]));
+    this.bundle = bundle;
+    this.catalog = new Catalog(bundle.settings, () => [...this.upstreams.values()]);
+    const next = new Map(bundle.servers.map((s) => [s.id, s]));
+    const stops: Promise<void>[] = [];
+    for (const [id, upstream] of this.upstreams) {
+      const server = next.get(id);
+      if (!server || before.get(id) !== JSON.stringify(server) || server.status === 'revoked') {
+        this.upstreams.delete(id);
+        stops.push(upstream.stop());
+      }
+    }
+    await Promise.all(stops);
+    for (const server of bundle.servers) if (!this.upstreams.has(server.id)) this.addUpstream(server);
+    this.emit('event', { type: 'bundle', name: bundle.name, version: bundle.version, at: Date.now() });
+    for (const kind of ['tools', 'prompts', 'resources'] as const) this.listChanged(kind);
+  }
+
+  private addUpstream(server: BundleServer): void {
+    // Revoked servers are never spawned or connected.
+    if (server.status === 'revoked') return;
+    const upstream = new Upstream({
+      server,
+      callTimeoutMs: this.bundle.settings.callTimeoutMs,
+      startTimeoutMs: this.bundle.settings.startTimeoutMs,
+      restart: this.bundle.settings.restart,
+      makeChannel: () => this.opts.makeChannel(server),
+      listener: this,
+      clientInfo: { name: GATEHOUSE_INFO.name, version: GATEHOUSE_INFO.version },
+    });
+    this.upstreams.set(server.id, upstream);
+    upstream.start();
+  }
+
+  // ---- agent sessions -------------------------------------------------------
+
+  openSession(agent: string, transport: 'stdio' | 'http', sink: ClientSink): ClientSession {
+    const session = new ClientSession(`s${this.nextSession++}`, agent, transport, sink);
+    this.sessions.set(session.id, session);
+    this.emit('event', { type: 'agent-connected', session: session.id, agent, transport, at: Date.now() });
+    return session;
+  }
+
+  closeSession(session: ClientSession): void {
+    if (!this.sessions.delete(session.id)) return;
+    // Cancel what the agent left running, so upstreams stop working for nobody.
+    for (const requestId of [...session.inflight.keys()]) this.cancel(session, requestId, 'client disconnected');
+    for (const relayed of session.relayed.values()) {
+      relayed.upstream.respond(errorResponse(relayed.upstreamRequestId, ErrorCode.ConnectionClosed, 'the client that was asked disconnected'));
+    }
+    session.relayed.clear();
+    for (const uri of session.subscriptions) this.dropSubscriber(session, uri);
+    this.emit('event', { type: 'agent-disconnected', session: session.id, agent: session.agent, at: Date.now() });
+  }
+
+  /** Entry point for every message an agent sends. */
+  handle(session: ClientSession, message: JsonRpcMessage): void {
+    session.lastActiveAt = Date.now();
+    if (isRequest(message)) {
+      const params = message.params ?? {};
+      if (!session.initialized && message.method !== 'initialize') this.adoptModernMeta(session, params);
+      const handler = this.handlers[message.method];
+      if (handler) handler(session, message, params);
+      else session.sink.send(errorResponse(message.id, ErrorCode.MethodNotFound, `method "${message.method}" is not supported by Gatehouse`));
+      return;
+    }
+    if (isResponse(message)) {
+      if (message.id === null) return;
+      const relayed = session.relayed.get(message.id);
+      if (!relayed) return;
+      session.relayed.delete(message.id);
+      relayed.upstream.respond('result' in message
+        ? { jsonrpc: '2.0', id: relayed.upstreamRequestId, result: message.result }
+        : { jsonrpc: '2.0', id: relayed.upstreamRequestId, error: message.error });
+      return;
+    }
+    if (isNotification(message)) this.clientNotification(session, message);
+  }
+
+  /** Abandons an agent's request: the upstream is told to stop, and no answer is sent. */
+  cancel(session: ClientSession, requestId: JsonRpcId, reason: string): void {
+    const call = session.inflight.get(requestId);
+    if (!call) return;
+    session.inflight.delete(requestId);
+    if (call.progressToken) this.progress.delete(call.progressToken);
+    if (call.upstreamId !== undefined) call.upstream.cancel(call.upstreamId, reason);
+  }
+
+  private clientNotification(session: ClientSession, n: JsonRpcNotification): void {
+    switch (n.method) {
+      case 'notifications/initialized':
+        session.initialized = true;
+        return;
+      case 'notifications/cancelled': {
+        const requestId = n.params?.requestId as JsonRpcId | undefined;
+        if (requestId !== undefined) this.cancel(session, requestId, String(n.params?.reason ?? 'cancelled by client'));
+        return;
+      }
+      case 'notifications/roots/list_changed':
+        for (const u of this.upstreams.values()) if (u.server.forwardRoots && u.state === 'ready') u.notify(n.method);
+        return;
+      default:
+        return;
+    }
+  }
+
+  /** A request without initialize that carries the 2026-07-28 _meta envelope: a stateless client. */
+  private adoptModernMeta(session: ClientSession, params: Record<string, unknown>): void {
+    const meta = params._meta as Record<string, unknown> | undefined;
+    const version = meta?.[META.protocolVersion];
+    if (typeof version !== 'string' || !isModernVersion(version)) return;
+    session.protocolVersion = version;
+    const caps = meta?.[META.clientCapabilities];
+    if (caps && typeof caps === 'object') session.capabilities = caps as Record<string, unknown>;
+    const info = meta?.[META.clientInfo];
+    if (info && typeof info === 'object') session.clientInfo = info as Record<string, unknown>;
+    const level = meta?.[META.logLevel];
+    if (typeof level === 'string') session.logLevel = LOG_LEVELS.indexOf(level as never);
+  }
+
+  private isModern(session: ClientSession): boolean {
+    return isModernVersion(session.protocolVersion);
+  }
+
+  private reply(session: ClientSession, req: JsonRpcRequest, result: Record<string, unknown>): void {
+    session.sink.send({ jsonrpc: '2.0', id: req.id, result: this.isModern(session) ? { resultType: 'complete', ...result } : result });
+  }
+
+  private fail(session: ClientSession, id: JsonRpcId, code: number, message: string, data?: unknown): void {
+    session.errors++;
+    session.sink.send(errorResponse(id, code, message, data));
+  }
+
+  private initialize(session: ClientSession, req: JsonRpcRequest, params: Record<string, unknown>): void {
+    session.protocolVersion = negotiateLegacyVersion(params.protocolVersion);
+    session.clientInfo = params.clientInfo as Record<string, unknown> | undefined;
+    session.capabilities = (params.capabilities as Record<string, unknown> | undefined) ?? {};
+    session.initialized = true;
+    this.emit('event', { type: 'agent-initialized', session: session.id, agent: session.agent, clientInfo: session.clientInfo ?? null, protocolVersion: session.protocolVersion, at: Date.now() });
+    const result: Record<string, unknown> = { protocolVersion: session.protocolVersion, capabilities: SERVER_CAPABILITIES, serverInfo: GATEHOUSE_INFO };
+    const instructions = this.instructions();
+    if (instructions) result.instructions = instructions;
+    session.sink.send({ jsonrpc: '2.0', id: req.id, result });
+  }
+
+  private discoverResult(): Record<string, unknown> {
+    const result: Record<string, unknown> = {
+      supportedVersions: [MODERN_PROTOCOL_VERSION, ...LEGACY_PROTOCOL_VERSIONS],
+      capabilities: SERVER_CAPABILITIES,
+      serverInfo: GATEHOUSE_INFO,
+      ttlMs: 0,
+      cacheScope: 'private',
+      _meta: { [META.serverInfo]: GATEHOUSE_INFO },
+    };
+    const instructions = this.instructions();
+    if (instructions) result.instructions = instructions;
+    return result;
+  }
+
+  /** With pass-through naming and one upstream, Gatehouse is transparent: pass its instructions on. */
+  private instructions(): string | undefined {
+    if (this.bundle.settings.naming !== 'passthrough' || this.upstreams.size !== 1) return undefined;
+    return [...this.upstreams.values()][0]?.instructions;
+  }
+
+  private list(session: ClientSession, req: JsonRpcRequest, params: Record<string, unknown>, kind: CatalogKind): void {
+    const view = kind === 'tools' ? this.catalog.toolView()
+      : kind === 'prompts' ? this.catalog.promptView()
+      : kind === 'resources' ? this.catalog.resourceView()
+      : this.catalog.templateView();
+    const pageSize = this.bundle.settings.pageSize;
+    let offset = 0;
+    if (typeof params.cursor === 'string') {
+      offset = Number.parseInt(Buffer.from(params.cursor, 'base64url').toString(), 10);
+      if (!Number.isSafeInteger(offset) || offset < 0 || offset > view.items.length) {
+        this.fail(session, req.id, ErrorCode.InvalidParams, `invalid cursor for ${req.method}`);
+        return;
+      }
+    }
+    const modern = this.isModern(session) ? '"resultType":"complete","ttlMs":0,"cacheScope":"private",' : '';
+    const id = JSON.stringify(req.id);
+    if (offset === 0 && view.items.length <= pageSize) {
+      // The common case: the whole list, already serialized.
+      session.sink.send(`{"jsonrpc":"2.0","id":${id},"result":{${modern}"${kind}":${view.json}}}`, req.id);
+      return;
+    }
+    const page = view.items.slice(offset, offset + pageSize);
+    const next = offset + pageSize < view.items.length ? `,"nextCursor":"${Buffer.from(String(offset + pageSize)).toString('base64url')}"` : '';
+    session.sink.send(`{"jsonrpc":"2.0","id":${id},"result":{${modern}"${kind}":${JSON.stringify(page)}${next}}}`, req.id);
+  }
+
+  private routeNamed(session: ClientSession, req: JsonRpcRequest, params: Record<string, unknown>, what: 'tool' | 'prompt'): void {
+    const name = params.name;
+    if (typeof name !== 'string') { this.fail(session, req.id, ErrorCode.InvalidParams, `${req.method} needs a "name" string`); return; }
+    const view = what === 'tool' ? this.catalog.toolView() : this.catalog.promptView();
+    const route = view.routes.get(name);
+    if (!route) { this.unknownName(session, req.id, name, what); return; }
+    this.forward(session, req, route.upstream, { ...params, name: route.name });
+  }
+
+  private unknownName(session: ClientSession, id: JsonRpcId, name: string, what: 'tool' | 'prompt'): void {
+    const sep = this.bundle.settings.toolNameSeparator;
+    const at = name.indexOf(sep);
+    if (this.bundle.settings.naming === 'prefixed' && at > 0) {
+      const serverId = name.slice(0, at);
+      const upstream = this.upstreams.get(serverId);
+      if (!upstream) {
+        this.fail(session, id, ErrorCode.InvalidParams, `unknown server "${serverId}" (in ${what} "${name}"): it is not in the bundle "${this.bundle.name}"`, { server: serverId, [what]: name });
+        return;
+      }
+      if (upstream.state !== 'ready') {
+        this.fail(session, id, ErrorCode.UpstreamUnavailable, `server "${serverId}" is not available (${upstream.state}${upstream.lastError ? `: ${upstream.lastError}` : ''})`, { server: serverId, [what]: name });
+        return;
+      }
+    }
+    this.fail(session, id, ErrorCode.InvalidParams, `unknown ${what} "${name}"`, { [what]: name });
+  }
+
+  private routeUri(session: ClientSession, req: JsonRpcRequest, params: Record<string, unknown>): void {
+    const uri = params.uri;
+    if (typeof uri !== 'string') { this.fail(session, req.id, ErrorCode.InvalidParams, `${req.method} needs a "uri" string`); return; }
+    const upstream = this.catalog.resolveUri(uri);
+    if (!upstream) { this.fail(session, req.id, ErrorCode.ResourceNotFound, `no server provides resource "${uri}"`, { uri }); return; }
+    this.forward(session, req, upstream, params);
+  }
+
+  private subscribe(session: ClientSession, req: JsonRpcRequest, params: Record<string, unknown>): void {
+    const uri = params.uri;
+    if (typeof uri !== 'string') { this.fail(session, req.id, ErrorCode.InvalidParams, 'resources/subscribe needs a "uri" string'); return; }
+    const upstream = this.catalog.resolveUri(uri);
+    if (!upstream) { this.fail(session, req.id, ErrorCode.ResourceNotFound, `no server provides resource "${uri}"`, { uri }); return; }
+    const subs = this.subscribers.get(uri);
+    session.subscriptions.add(uri);
+    if (subs && subs.size > 0) { subs.add(session); this.reply(session, req, {}); return; }
+    this.subscribers.set(uri, new Set([session]));
+    this.forward(session, req, upstream, params);
+  }
+
+  private unsubscribe(session: ClientSession, req: JsonRpcRequest, params: Record<string, unknown>): void {
+    const uri = params.uri;
+    if (typeof uri !== 'string') { this.fail(session, req.id, ErrorCode.InvalidParams, 'resources/unsubscribe needs a "uri" string'); return; }
+    session.subscriptions.delete(uri);
+    const subs = this.subscribers.get(uri);
+    subs?.delete(session);
+    const upstream = this.catalog.resolveUri(uri);
+    if (subs && subs.size === 0 && upstream) {
+      this.subscribers.delete(uri);
+      this.forward(session, req, upstream, params);
+      return;
+    }
+    this.reply(session, req, {});
+  }
+
+  private dropSubscriber(session: ClientSession, uri: string): void {
+    const subs = this.subscribers.get(uri);
+    if (!subs) return;
+    subs.delete(session);
+    if (subs.size > 0) return;
+    this.subscribers.delete(uri);
+    const upstream = this.catalog.resolveUri(uri);
+    if (upstream?.state === 'ready') upstream.forward('resources/unsubscribe', { uri }, () => {});
+  }
+
+  private complete(session: ClientSession, req: JsonRpcRequest, params: Record<string, unknown>): void {
+    const ref = params.ref as Record<string, unknown> | undefined;
+    if (ref?.type === 'ref/prompt' && typeof ref.name === 'string') {
+      const route = this.catalog.promptView().routes.get(ref.name);
+      if (!route) { this.unknownName(session, req.id, ref.name, 'prompt'); return; }
+      this.forward(session, req, route.upstream, { ...params, ref: { ...ref, name: route.name } });
+      return;
+    }
+    if (ref?.type === 'ref/resource' && typeof ref.uri === 'string') {
+      const match = this.catalog.templateView().matchers.find((m) => m.template === ref.uri);
+      const upstream = match?.upstream ?? this.catalog.resolveUri(ref.uri);
+      if (!upstream) { this.fail(session, req.id, ErrorCode.InvalidParams, `no server provides resource template "${ref.uri}"`); return; }
+      this.forward(session, req, upstream, params);
+      return;
+    }
+    this.fail(session, req.id, ErrorCode.InvalidParams, 'completion/complete needs a ref of type ref/prompt or ref/resource');
+  }
+
+  private setLevel(session: ClientSession, req: JsonRpcRequest, params: Record<string, unknown>): void {
+    const level = LOG_LEVELS.indexOf(params.level as never);
+    if (level < 0) { this.fail(session, req.id, ErrorCode.InvalidParams, `unknown log level "${String(params.level)}"; use one of ${LOG_LEVELS.join(', ')}`); return; }
+    session.logLevel = level;
+    this.reply(session, req, {});
+    // Upstream sessions are shared, so ask them for the most verbose level any agent wants and filter per agent.
+    let wanted = level;
+    for (const s of this.sessions.values()) if (s.logLevel !== undefined && s.logLevel < wanted) wanted = s.logLevel;
+    if (wanted === this.upstreamLogLevel) return;
+    this.upstreamLogLevel = wanted;
+    for (const u of this.upstreams.values()) {
+      if (u.state === 'ready' && 'logging' in u.capabilities) u.forward('logging/setLevel', { level: LOG_LEVELS[wanted] }, () => {});
+    }
+  }
+
+  /** Sends an agent's request to an upstream under a fresh id, and its answer back under the agent's id. */
+  private forward(session: ClientSession, req: JsonRpcRequest, upstream: Upstream, params: Record<string, unknown>): void {
+    const clientId = req.id;
+    session.calls++;
+    let outParams = params;
+    let progressToken: string | undefined;
+    const meta = params._meta as Record<string, unknown> | undefined;
+    if (meta && (typeof meta.progressToken === 'string' || typeof meta.progressToken === 'number')) {
+      // Agents pick tokens independently; give the shared upstream session a unique one.
+      progressToken = `gh${this.nextProgress++}`;
+      this.progress.set(progressToken, { session, token: meta.progressToken, clientRequestId: clientId });
+      outParams = { ...params, _meta: { ...meta, progressToken } };
+    }
+    if (meta && this.isModern(session)) {
+      // Our own upstream session carries its own envelope; do not leak the agent's.
+      const { [META.protocolVersion]: _v, [META.clientCapabilities]: _c, [META.clientInfo]: _i, [META.logLevel]: _l, ...rest } = (outParams._meta as Record<string, unknown>);
+      outParams = { ...outParams, _meta: rest };
+    }
+    const call = { upstream, upstreamId: undefined as JsonRpcId | undefined, method: req.method, startedAt: performance.now(), progressToken };
+    session.inflight.set(clientId, call);
+    const modern = this.isModern(session);
+    call.upstreamId = upstream.forward(req.method, outParams, (response: JsonRpcResponse) => {
+      if (session.inflight.get(clientId) !== call) return; // cancelled or disconnected meanwhile
+      session.inflight.delete(clientId);
+      if (progressToken) this.progress.delete(progressToken);
+      if ('result' in response) {
+        session.sink.send({ jsonrpc: '2.0', id: clientId, result: modern ? { resultType: 'complete', ...response.result } : response.result });
+      } else {
+        session.errors++;
+        session.sink.send({ jsonrpc: '2.0', id: clientId, error: response.error });
+      }
+    });
+  }
+
+  // ---- upstream events ------------------------------------------------------
+
+  onNotification(upstream: Upstream, message: JsonRpcNotification): void {
+    const params = message.params ?? {};
+    switch (message.method) {
+      case 'notifications/progress': {
+        const route = this.progress.get(String(params.progressToken));
+        if (!route || !this.sessions.has(route.session.id)) return;
+        route.session.sink.send({ jsonrpc: '2.0', method: message.method, params: { ...params, progressToken: route.token } }, route.clientRequestId);
+        return;
+      }
+      case 'notifications/message': {
+        const level = LOG_LEVELS.indexOf(params.level as never);
+        for (const [session, related] of this.audienceOf(upstream)) {
+          if (session.logLevel !== undefined && level >= 0 && level < session.logLevel) continue;
+          session.sink.send(message, related);
+        }
+        return;
+      }
+      case 'notifications/resources/updated': {
+        const subs = this.subscribers.get(String(params.uri));
+        if (subs) for (const s of subs) s.sink.send(message);
+        return;
+      }
+      case 'notifications/cancelled': {
+        for (const session of this.sessions.values()) {
+          for (const [relayId, r] of session.relayed) {
+            if (r.upstream === upstream && r.upstreamRequestId === params.requestId) {
+              session.relayed.delete(relayId);
+              session.sink.send({ jsonrpc: '2.0', method: message.method, params: { ...params, requestId: relayId } });
+            }
+          }
+        }
+        return;
+      }
+      default:
+        if (message.method in LIST_CHANGED_METHODS) return; // handled through onCatalogChanged
+        for (const [session, related] of this.audienceOf(upstream)) session.sink.send(message, related);
+    }
+  }
+
+  /**
+   * Who hears an upstream's unsolicited messages: the agents with calls running on it
+   * (with the newest call, for HTTP stream routing), or every agent when none has.
+   */
+  private audienceOf(upstream: Upstream): Map<ClientSession, JsonRpcId | undefined> {
+    const out = new Map<ClientSession, JsonRpcId | undefined>();
+    for (const session of this.sessions.values()) {
+      let newest: { id: JsonRpcId; at: number } | undefined;
+      for (const [id, call] of session.inflight) {
+        if (call.upstream === upstream && (!newest || call.startedAt > newest.at)) newest = { id, at: call.startedAt };
+      }
+      if (newest) out.set(session, newest.id);
+    }
+    if (out.size === 0) for (const s of this.sessions.values()) if (s.initialized) out.set(s, undefined);
+    return out;
+  }
+
+  onServerRequest(upstream: Upstream, message: JsonRpcRequest): void {
+    const capability = RELAY_CAPABILITY[message.method];
+    // The agent whose call caused this: the one with the newest call running on this upstream.
+    let target: { session: ClientSession; related: JsonRpcId; at: number } | undefined;
+    for (const session of this.sessions.values()) {
+      if (capability && !(capability in session.capabilities)) continue;
+      for (const [id, call] of session.inflight) {
+        if (call.upstream === upstream && (!target || call.startedAt > target.at)) target = { session, related: id, at: call.startedAt };
+      }
+    }
+    if (!target) {
+      upstream.respond(errorResponse(message.id, ErrorCode.MethodNotFound, `no connected agent can answer ${message.method} for server "${upstream.id}"`));
+      return;
+    }
+    const relayId = target.session.relayId();
+    target.session.relayed.set(relayId, { upstream, upstreamRequestId: message.id });
+    target.session.sink.send({ jsonrpc: '2.0', id: relayId, method: message.method, ...(message.params ? { params: message.params } : {}) }, target.related);
+  }
+
+  onCatalogChanged(upstream: Upstream, kind: CatalogKind): void {
+    this.catalog.invalidate(kind);
+    this.emit('event', { type: 'catalog', server: upstream.id, kind, at: Date.now() });
+    this.listChanged(kind);
+  }
+
+  onStateChanged(upstream: Upstream): void {
+    for (const kind of ['tools', 'prompts', 'resources', 'resourceTemplates'] as const) this.catalog.invalidate(kind);
+    this.emit('event', { type: 'server', server: upstream.id, state: upstream.state, error: upstream.lastError ?? null, at: Date.now() });
+    if (upstream.state === 'ready') {
+      if (this.upstreamLogLevel !== undefined && 'logging' in upstream.capabilities) upstream.forward('logging/setLevel', { level: LOG_LEVELS[this.upstreamLogLevel] }, () => {});
+      for (const kind of ['tools', 'prompts', 'resources'] as const) this.listChanged(kind);
+    }
+  }
+
+  /** Coalesces list_changed bursts (a restart touches every list) into one notification per kind. */
+  private listChanged(kind: CatalogKind): void {
+    this.pendingListChanges.add(LIST_NOTIFICATION[kind]);
+    this.listChangeTimer ??= setTimeout(() => {
+      this.listChangeTimer = undefined;
+      const methods = [...this.pendingListChanges];
+      this.pendingListChanges.clear();
+      for (const session of this.sessions.values()) {
+        if (!session.initialized || this.isModern(session)) continue;
+        for (const method of methods) session.sink.send({ jsonrpc: '2.0', method });
+      }
+    }, 10);
+  }
+}
+
+const LIST_CHANGED_METHODS: Record<string, true> = {
+  'notifications/tools/list_changed': true,
+  'notifications/resources/list_changed': true,
+  'notifications/prompts/list_changed': true,
+};

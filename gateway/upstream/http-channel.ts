@@ -1,0 +1,93 @@
+import { SSEClientTransport, StreamableHTTPClientTransport, type Transport } from '@modelcontextprotocol/client';
+import type { JsonRpcMessage } from '../../shared/jsonrpc/message.ts';
+import type { UpstreamChannel } from './channel.ts';
+
+export interface HttpLaunch {
+  url: string;
+  headers: Record<string, string>;
+  /** `auto` tries Streamable HTTP, then legacy SSE when the server refuses it. */
+  mode: 'streamable' | 'sse' | 'auto';
+}
+
+/**
+ * A remote MCP server over Streamable HTTP (or legacy HTTP+SSE). The SDK's client
+ * transports do the HTTP work (sessions, SSE parsing, reconnection); we use them
+ * as raw message pipes and keep our own session logic above.
+ */
+export class HttpChannel implements UpstreamChannel {
+  onmessage?: (message: JsonRpcMessage) => void;
+  onclose?: (reason: string) => void;
+  readonly pid = undefined;
+  readonly stderrTail: string[] = [];
+  private transport: Transport | undefined;
+  private closing = false;
+  /** Set once the first message round trip has proved the transport. */
+  private proven = false;
+
+  private readonly launch: HttpLaunch;
+
+  constructor(launch: HttpLaunch) {
+    this.launch = launch;
+  }
+
+  async start(): Promise<void> {
+    this.transport = this.make(this.launch.mode === 'sse' ? 'sse' : 'streamable');
+    await this.transport.start();
+  }
+
+  send(message: JsonRpcMessage): void {
+    const t = this.transport;
+    if (!t) throw new Error('upstream connection is not open');
+    t.send(message as never).then(() => { this.proven = true; }, (err: unknown) => this.sendFailed(message, err));
+  }
+
+  async close(): Promise<void> {
+    this.closing = true;
+    await this.transport?.close().catch(() => {});
+  }
+
+  private make(kind: 'streamable' | 'sse'): Transport {
+    const url = new URL(this.launch.url);
+    const requestInit = { headers: this.launch.headers };
+    const transport: Transport = kind === 'sse'
+      ? new SSEClientTransport(url, { requestInit })
+      : new StreamableHTTPClientTransport(url, { requestInit });
+    transport.onmessage = (m) => this.onmessage?.(m as unknown as JsonRpcMessage);
+    transport.onerror = (err) => this.note(err.message);
+    transport.onclose = () => {
+      if (this.closing || transport !== this.transport) return;
+      this.closing = true;
+      this.onclose?.('connection closed');
+    };
+    return transport;
+  }
+
+  private async sendFailed(message: JsonRpcMessage, err: unknown): Promise<void> {
+    const text = err instanceof Error ? err.message : String(err);
+    this.note(text);
+    // Per the spec's backwards-compatibility rule: a 4xx to the first POST means
+    // the server predates Streamable HTTP, so retry over the legacy SSE transport.
+    if (!this.proven && this.launch.mode === 'auto' && /\b4\d\d\b/.test(text) && 'method' in message && message.method === 'initialize') {
+      const old = this.transport;
+      this.transport = this.make('sse');
+      await old?.close().catch(() => {});
+      try {
+        await this.transport.start();
+        await this.transport.send(message as never);
+        this.proven = true;
+        return;
+      } catch (fallbackErr) {
+        this.note(`legacy SSE fallback failed: ${fallbackErr instanceof Error ? fallbackErr.message : String(fallbackErr)}`);
+      }
+    }
+    if (!this.closing) {
+      this.closing = true;
+      this.onclose?.(`request failed: ${text}`);
+    }
+  }
+
+  private note(line: string): void {
+    this.stderrTail.push(`[${new Date().toISOString()}] ${line}`);
+    if (this.stderrTail.length > 40) this.stderrTail.shift();
+  }
+}

@@ -1,0 +1,78 @@
+import { existsSync, readFileSync } from 'node:fs';
+import { dirname, join, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import type { BundleServer, Settings } from '../../shared/bundle/schema.ts';
+import type { UpstreamChannel } from './channel.ts';
+import { HttpChannel } from './http-channel.ts';
+import { StdioChannel, type StdioLaunch } from './stdio-channel.ts';
+import type { RotatingLog } from './stderr-log.ts';
+
+export interface LaunchContext {
+  settings: Settings;
+  /** Values for ${dataDir} and ${bundleDir} in commands, args, env and cwd. */
+  vars: Record<string, string>;
+  /** The daemon's environment, from which only settings.inheritEnv is passed on. */
+  env: NodeJS.ProcessEnv;
+  log: RotatingLog;
+}
+
+const here = dirname(fileURLToPath(import.meta.url));
+
+function expand(text: string, vars: Record<string, string>): string {
+  return text.replace(/\$\{(\w+)\}/g, (whole, name: string) => vars[name] ?? whole);
+}
+
+/** Finds an installed copy of an npm package next to Gatehouse, so demo servers start offline and fast. */
+export function findInstalledPackage(pkg: string, version?: string): { dir: string; bin: Record<string, string>; version: string } | undefined {
+  let dir = here;
+  for (;;) {
+    const candidate = join(dir, 'node_modules', pkg, 'package.json');
+    if (existsSync(candidate)) {
+      const meta = JSON.parse(readFileSync(candidate, 'utf8')) as { version?: string; bin?: string | Record<string, string>; name?: string };
+      if (version && meta.version !== version) return undefined;
+      const bin = typeof meta.bin === 'string' ? { [pkg.split('/').pop()!]: meta.bin } : (meta.bin ?? {});
+      return { dir: dirname(candidate), bin, version: meta.version ?? '0.0.0' };
+    }
+    const parent = dirname(dir);
+    if (parent === dir) return undefined;
+    dir = parent;
+  }
+}
+
+export function stdioLaunchFor(server: BundleServer, ctx: Pick<LaunchContext, 'settings' | 'vars' | 'env'>): StdioLaunch {
+  const t = server.transport;
+  if (t.type !== 'stdio' && t.type !== 'npm') throw new Error(`server ${server.id} is not a stdio server`);
+  const env: Record<string, string> = {};
+  for (const name of ctx.settings.inheritEnv) {
+    const value = ctx.env[name];
+    if (value !== undefined) env[name] = value;
+  }
+  for (const [k, v] of Object.entries(t.env)) env[k] = expand(v, ctx.vars);
+  const args = t.args.map((a) => expand(a, ctx.vars));
+  const cwd = t.cwd ? resolve(expand(t.cwd, ctx.vars)) : undefined;
+  if (t.type === 'stdio') return { command: expand(t.command, ctx.vars), args, env, cwd };
+
+  const installed = findInstalledPackage(t.package, t.version);
+  if (installed) {
+    const bins = Object.entries(installed.bin);
+    const chosen = t.bin ? installed.bin[t.bin] : bins[0]?.[1];
+    if (!chosen) throw new Error(`package ${t.package} has no bin${t.bin ? ` named "${t.bin}"` : ''}`);
+    return { command: process.execPath, args: [join(installed.dir, chosen), ...args], env, cwd };
+  }
+  const spec = t.version ? `${t.package}@${t.version}` : t.package;
+  const npx = process.platform === 'win32' ? 'npx.cmd' : 'npx';
+  return { command: npx, args: ['-y', spec, ...args], env, cwd };
+}
+
+export function createChannel(server: BundleServer, ctx: LaunchContext): UpstreamChannel {
+  const t = server.transport;
+  switch (t.type) {
+    case 'stdio':
+    case 'npm':
+      return new StdioChannel(stdioLaunchFor(server, ctx), ctx.log, ctx.settings.maxMessageBytes);
+    case 'http':
+      return new HttpChannel({ url: t.url, headers: t.headers, mode: t.sseFallback ? 'auto' : 'streamable' });
+    case 'sse':
+      return new HttpChannel({ url: t.url, headers: t.headers, mode: 'sse' });
+  }
+}

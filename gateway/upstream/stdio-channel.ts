@@ -1,0 +1,117 @@
+import { spawn, type ChildProcess } from 'node:child_process';
+import type { JsonRpcMessage } from '../../shared/jsonrpc/message.ts';
+import { classifyMessage } from '../../shared/jsonrpc/message.ts';
+import { LineReader } from '../framing/line-reader.ts';
+import type { UpstreamChannel } from './channel.ts';
+import type { RotatingLog } from './stderr-log.ts';
+
+export interface StdioLaunch {
+  command: string;
+  args: string[];
+  env: Record<string, string>;
+  cwd?: string | undefined;
+}
+
+const KILL_GRACE_MS = 2000;
+
+/** Runs an MCP server as a child process and speaks newline-delimited JSON-RPC over its stdio. */
+export class StdioChannel implements UpstreamChannel {
+  onmessage?: (message: JsonRpcMessage) => void;
+  onclose?: (reason: string) => void;
+  private child: ChildProcess | undefined;
+  private closing = false;
+  private exited: Promise<void> = Promise.resolve();
+
+  private readonly launch: StdioLaunch;
+  private readonly log: RotatingLog;
+  private readonly maxMessageBytes: number;
+
+  constructor(launch: StdioLaunch, log: RotatingLog, maxMessageBytes: number) {
+    this.launch = launch;
+    this.log = log;
+    this.maxMessageBytes = maxMessageBytes;
+  }
+
+  get pid(): number | undefined { return this.child?.pid; }
+  get stderrTail(): readonly string[] { return this.log.tail; }
+
+  start(): Promise<void> {
+    return new Promise((resolve, reject) => {
+      const child = spawn(this.launch.command, this.launch.args, {
+        env: this.launch.env,
+        cwd: this.launch.cwd,
+        stdio: ['pipe', 'pipe', 'pipe'],
+        // Own process group, so shutdown can reach grandchildren (npx → node).
+        detached: process.platform !== 'win32',
+        windowsHide: true,
+      });
+      this.child = child;
+      let settled = false;
+      this.exited = new Promise((done) => child.once('exit', () => done()));
+      child.once('error', (err) => {
+        this.log.note(`spawn failed: ${err.message}`);
+        if (!settled) { settled = true; reject(new Error(`could not start "${this.launch.command}": ${err.message}`)); return; }
+        this.finish(`process error: ${err.message}`);
+      });
+      child.once('spawn', () => { settled = true; resolve(); });
+      child.once('exit', (code, signal) => {
+        this.log.note(`exited with ${signal ? `signal ${signal}` : `code ${code}`}`);
+        this.finish(signal ? `exited on signal ${signal}` : `exited with code ${code}`);
+      });
+      child.stderr!.on('data', (chunk: Buffer) => this.log.write(chunk));
+      const reader = new LineReader(this.maxMessageBytes, {
+        onLine: (line) => this.receive(line),
+        onOversize: (bytes) => this.log.note(`dropped a ${bytes}-byte message over the ${this.maxMessageBytes}-byte limit`),
+      });
+      child.stdout!.on('data', (chunk: Buffer) => reader.push(chunk));
+      // A dead pipe surfaces as 'exit'; swallow EPIPE here so it does not crash the daemon.
+      child.stdin!.on('error', () => {});
+    });
+  }
+
+  send(message: JsonRpcMessage): void {
+    const stdin = this.child?.stdin;
+    if (!stdin || stdin.destroyed) throw new Error('upstream process is not running');
+    stdin.write(`${JSON.stringify(message)}\n`);
+  }
+
+  async close(): Promise<void> {
+    const child = this.child;
+    if (!child || child.exitCode !== null || child.signalCode !== null) return;
+    this.closing = true;
+    child.stdin?.end();
+    this.signal(child, 'SIGTERM');
+    const timer = setTimeout(() => this.signal(child, 'SIGKILL'), KILL_GRACE_MS);
+    await this.exited;
+    clearTimeout(timer);
+  }
+
+  private signal(child: ChildProcess, sig: NodeJS.Signals): void {
+    try {
+      if (process.platform !== 'win32' && child.pid) process.kill(-child.pid, sig);
+      else child.kill(sig);
+    } catch {
+      // Already gone.
+    }
+  }
+
+  private receive(line: string): void {
+    let parsed: unknown;
+    try {
+      parsed = JSON.parse(line);
+    } catch {
+      // Servers that print banners to stdout are common; keep them in the log, not the session.
+      this.log.note(`non-JSON on stdout: ${line.slice(0, 200)}`);
+      return;
+    }
+    const message = classifyMessage(parsed);
+    if (typeof message === 'string') { this.log.note(`invalid JSON-RPC from server: ${message}`); return; }
+    this.onmessage?.(message);
+  }
+
+  private finish(reason: string): void {
+    if (this.closing) return;
+    this.closing = true;
+    this.onclose?.(reason);
+  }
+}

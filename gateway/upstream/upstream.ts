@@ -1,0 +1,338 @@
+import type { BundleServer } from '../../shared/bundle/schema.ts';
+import {
+  ErrorCode, errorResponse, isNotification, isRequest, isResponse,
+  type JsonRpcId, type JsonRpcMessage, type JsonRpcNotification, type JsonRpcRequest, type JsonRpcResponse,
+} from '../../shared/jsonrpc/message.ts';
+import { LEGACY_PROTOCOL_VERSIONS, MODERN_PROTOCOL_VERSION, META } from '../../shared/jsonrpc/protocol.ts';
+import type { UpstreamChannel } from './channel.ts';
+
+export type UpstreamState = 'starting' | 'ready' | 'backoff' | 'failed' | 'stopped';
+export type CatalogKind = 'tools' | 'resources' | 'resourceTemplates' | 'prompts';
+
+export interface UpstreamListener {
+  onNotification(upstream: Upstream, message: JsonRpcNotification): void;
+  onServerRequest(upstream: Upstream, message: JsonRpcRequest): void;
+  onCatalogChanged(upstream: Upstream, kind: CatalogKind): void;
+  onStateChanged(upstream: Upstream): void;
+}
+
+export interface UpstreamOptions {
+  server: BundleServer;
+  callTimeoutMs: number;
+  startTimeoutMs: number;
+  restart: { initialDelayMs: number; maxDelayMs: number };
+  makeChannel(): UpstreamChannel;
+  listener: UpstreamListener;
+  clientInfo: { name: string; version: string };
+}
+
+type ResponseHandler = (response: JsonRpcResponse) => void;
+interface Pending { handler: ResponseHandler; timer: NodeJS.Timeout | undefined; method: string }
+
+const LIST_METHODS: Record<CatalogKind, { method: string; key: string; capability: string }> = {
+  tools: { method: 'tools/list', key: 'tools', capability: 'tools' },
+  resources: { method: 'resources/list', key: 'resources', capability: 'resources' },
+  resourceTemplates: { method: 'resources/templates/list', key: 'resourceTemplates', capability: 'resources' },
+  prompts: { method: 'prompts/list', key: 'prompts', capability: 'prompts' },
+};
+
+export const LIST_CHANGED: Record<string, CatalogKind[]> = {
+  'notifications/tools/list_changed': ['tools'],
+  'notifications/resources/list_changed': ['resources', 'resourceTemplates'],
+  'notifications/prompts/list_changed': ['prompts'],
+};
+
+const MAX_PAGES = 1000;
+const HEALTHY_AFTER_MS = 60_000;
+
+/**
+ * One upstream MCP server: its connection, handshake, catalog cache and restarts.
+ * The session is shared by every agent and never re-initialised per call.
+ */
+export class Upstream {
+  readonly id: string;
+  state: UpstreamState = 'stopped';
+  lastError: string | undefined;
+  restarts = 0;
+  startedAt: number | undefined;
+  protocolVersion: string | undefined;
+  serverInfo: Record<string, unknown> | undefined;
+  capabilities: Record<string, unknown> = {};
+  instructions: string | undefined;
+  readonly catalog: Record<CatalogKind, Record<string, unknown>[]> = { tools: [], resources: [], resourceTemplates: [], prompts: [] };
+
+  private channel: UpstreamChannel | undefined;
+  private nextId = 1;
+  private readonly pending = new Map<JsonRpcId, Pending>();
+  private backoffTimer: NodeJS.Timeout | undefined;
+  private consecutiveFailures = 0;
+  private stopped = true;
+  private modern = false;
+  private readonly refreshing = new Map<CatalogKind, Promise<void>>();
+  private readonly refreshAgain = new Set<CatalogKind>();
+  private generation = 0;
+
+  private readonly opts: UpstreamOptions;
+
+  constructor(opts: UpstreamOptions) {
+    this.opts = opts;
+    this.id = opts.server.id;
+  }
+
+  get server(): BundleServer { return this.opts.server; }
+  get pid(): number | undefined { return this.channel?.pid; }
+  get stderrTail(): readonly string[] { return this.channel?.stderrTail ?? []; }
+  get inflight(): number { return this.pending.size; }
+
+  /** Starts the server; failures are reported through state, never thrown. */
+  start(): void {
+    this.stopped = false;
+    void this.connect();
+  }
+
+  async stop(): Promise<void> {
+    this.stopped = true;
+    clearTimeout(this.backoffTimer);
+    this.failPending('server is shutting down');
+    const ch = this.channel;
+    this.channel = undefined;
+    await ch?.close();
+    this.setState('stopped');
+  }
+
+  /**
+   * Sends a request upstream and calls `handler` exactly once with the response,
+   * a timeout error, or a connection error. Returns the upstream id (for cancellation).
+   */
+  forward(method: string, params: Record<string, unknown> | undefined, handler: ResponseHandler, timeoutMs = this.timeoutFor()): JsonRpcId | undefined {
+    const ch = this.channel;
+    if (!ch || this.state !== 'ready') {
+      handler(errorResponse(0, ErrorCode.UpstreamUnavailable, `server "${this.id}" is not available (${this.state}${this.lastError ? `: ${this.lastError}` : ''})`));
+      return undefined;
+    }
+    return this.send(ch, method, params, handler, timeoutMs);
+  }
+
+  request(method: string, params?: Record<string, unknown>, timeoutMs = this.timeoutFor()): Promise<JsonRpcResponse> {
+    return new Promise((resolve) => this.forward(method, params, resolve, timeoutMs));
+  }
+
+  notify(method: string, params?: Record<string, unknown>): void {
+    const message: JsonRpcNotification = params ? { jsonrpc: '2.0', method, params } : { jsonrpc: '2.0', method };
+    try { this.channel?.send(message); } catch { /* connection gone; the close handler reports it */ }
+  }
+
+  /** Answers a request the server sent us (sampling, elicitation, roots, ping). */
+  respond(response: JsonRpcResponse): void {
+    try { this.channel?.send(response); } catch { /* ditto */ }
+  }
+
+  cancel(upstreamId: JsonRpcId, reason: string): void {
+    const p = this.pending.get(upstreamId);
+    if (!p) return;
+    this.pending.delete(upstreamId);
+    clearTimeout(p.timer);
+    this.notify('notifications/cancelled', { requestId: upstreamId, reason });
+  }
+
+  private timeoutFor(): number {
+    return this.opts.server.callTimeoutMs ?? this.opts.callTimeoutMs;
+  }
+
+  private send(ch: UpstreamChannel, method: string, params: Record<string, unknown> | undefined, handler: ResponseHandler, timeoutMs: number): JsonRpcId {
+    const id = this.nextId++;
+    let outParams = params;
+    if (this.modern) outParams = { ...params, _meta: { ...(params?._meta as object | undefined), ...this.modernMeta() } };
+    const message: JsonRpcRequest = outParams ? { jsonrpc: '2.0', id, method, params: outParams } : { jsonrpc: '2.0', id, method };
+    const timer = timeoutMs > 0 ? setTimeout(() => this.timeout(id), timeoutMs) : undefined;
+    this.pending.set(id, { handler, timer, method });
+    try {
+      ch.send(message);
+    } catch (err) {
+      this.settle(id, errorResponse(id, ErrorCode.UpstreamUnavailable, `server "${this.id}": ${(err as Error).message}`));
+    }
+    return id;
+  }
+
+  private timeout(id: JsonRpcId): void {
+    const p = this.pending.get(id);
+    if (!p) return;
+    const ms = this.timeoutFor();
+    this.notify('notifications/cancelled', { requestId: id, reason: `timed out after ${ms} ms` });
+    this.settle(id, errorResponse(id, ErrorCode.RequestTimeout, `server "${this.id}" did not answer ${p.method} within ${ms} ms`));
+  }
+
+  private settle(id: JsonRpcId, response: JsonRpcResponse): void {
+    const p = this.pending.get(id);
+    if (!p) return;
+    this.pending.delete(id);
+    clearTimeout(p.timer);
+    p.handler(response);
+  }
+
+  private failPending(reason: string): void {
+    const all = [...this.pending.entries()];
+    this.pending.clear();
+    for (const [id, p] of all) {
+      clearTimeout(p.timer);
+      p.handler(errorResponse(id, ErrorCode.ConnectionClosed, `server "${this.id}" ${reason} during ${p.method}`));
+    }
+  }
+
+  private receive(generation: number, message: JsonRpcMessage): void {
+    if (generation !== this.generation) return;
+    if (isResponse(message)) {
+      if (message.id !== null) this.settle(message.id, message);
+      return;
+    }
+    if (isRequest(message)) {
+      if (message.method === 'ping') { this.respond({ jsonrpc: '2.0', id: message.id, result: {} }); return; }
+      this.opts.listener.onServerRequest(this, message);
+      return;
+    }
+    if (isNotification(message)) {
+      const kinds = LIST_CHANGED[message.method];
+      if (kinds) { for (const k of kinds) void this.refresh(k); }
+      this.opts.listener.onNotification(this, message);
+    }
+  }
+
+  private async connect(): Promise<void> {
+    if (this.stopped) return;
+    const generation = ++this.generation;
+    this.setState('starting');
+    this.startedAt = Date.now();
+    const ch = this.opts.makeChannel();
+    this.channel = ch;
+    ch.onmessage = (m) => this.receive(generation, m);
+    ch.onclose = (reason) => { if (generation === this.generation) this.lost(reason); };
+    try {
+      await ch.start();
+      await this.handshake(ch);
+      await Promise.all((Object.keys(LIST_METHODS) as CatalogKind[]).map((k) => this.fetchCatalog(k)));
+      if (generation !== this.generation || this.stopped) return;
+      this.lastError = undefined;
+      this.setState('ready');
+      setTimeout(() => { if (generation === this.generation && this.state === 'ready') this.consecutiveFailures = 0; }, HEALTHY_AFTER_MS).unref();
+    } catch (err) {
+      if (generation !== this.generation) return;
+      this.lost((err as Error).message);
+    }
+  }
+
+  private async handshake(ch: UpstreamChannel): Promise<void> {
+    const startTimeout = this.opts.server.startTimeoutMs ?? this.opts.startTimeoutMs;
+    const init = await new Promise<JsonRpcResponse>((resolve) => this.send(ch, 'initialize', {
+      protocolVersion: LEGACY_PROTOCOL_VERSIONS[0],
+      capabilities: this.clientCapabilities(),
+      clientInfo: this.opts.clientInfo,
+    }, resolve, startTimeout));
+    if ('error' in init) {
+      // A server of the stateless 2026-07-28 era has no initialize: ask it to describe itself instead.
+      const discover = await new Promise<JsonRpcResponse>((resolve) => {
+        this.modern = true;
+        this.send(ch, 'server/discover', {}, resolve, startTimeout);
+      });
+      if ('error' in discover) {
+        this.modern = false;
+        throw new Error(`initialize failed: ${init.error.message}`);
+      }
+      const r = discover.result;
+      this.protocolVersion = MODERN_PROTOCOL_VERSION;
+      this.serverInfo = r.serverInfo as Record<string, unknown> | undefined;
+      this.capabilities = (r.capabilities as Record<string, unknown> | undefined) ?? {};
+      this.instructions = typeof r.instructions === 'string' ? r.instructions : undefined;
+      return;
+    }
+    const r = init.result;
+    this.protocolVersion = typeof r.protocolVersion === 'string' ? r.protocolVersion : undefined;
+    this.serverInfo = r.serverInfo as Record<string, unknown> | undefined;
+    this.capabilities = (r.capabilities as Record<string, unknown> | undefined) ?? {};
+    this.instructions = typeof r.instructions === 'string' ? r.instructions : undefined;
+    ch.send({ jsonrpc: '2.0', method: 'notifications/initialized' });
+  }
+
+  private clientCapabilities(): Record<string, unknown> {
+    const caps: Record<string, unknown> = { sampling: {}, elicitation: { form: {}, url: {} } };
+    if (this.opts.server.forwardRoots) caps.roots = { listChanged: true };
+    return caps;
+  }
+
+  private modernMeta(): Record<string, unknown> {
+    return {
+      [META.protocolVersion]: MODERN_PROTOCOL_VERSION,
+      [META.clientCapabilities]: this.clientCapabilities(),
+      [META.clientInfo]: this.opts.clientInfo,
+    };
+  }
+
+  /** Re-reads one list, coalescing bursts of list_changed into at most one extra fetch. */
+  private refresh(kind: CatalogKind): Promise<void> {
+    const running = this.refreshing.get(kind);
+    if (running) { this.refreshAgain.add(kind); return running; }
+    const run = (async () => {
+      try {
+        do {
+          this.refreshAgain.delete(kind);
+          await this.fetchCatalog(kind);
+        } while (this.refreshAgain.has(kind));
+        this.opts.listener.onCatalogChanged(this, kind);
+      } catch (err) {
+        this.lastError = `refreshing ${kind}: ${(err as Error).message}`;
+      } finally {
+        this.refreshing.delete(kind);
+      }
+    })();
+    this.refreshing.set(kind, run);
+    return run;
+  }
+
+  private async fetchCatalog(kind: CatalogKind): Promise<void> {
+    const spec = LIST_METHODS[kind];
+    if (!(spec.capability in this.capabilities)) { this.catalog[kind] = []; return; }
+    const ch = this.channel;
+    if (!ch) return;
+    const items: Record<string, unknown>[] = [];
+    let cursor: string | undefined;
+    for (let page = 0; page < MAX_PAGES; page++) {
+      const response = await new Promise<JsonRpcResponse>((resolve) => this.send(ch, spec.method, cursor ? { cursor } : undefined, resolve, this.timeoutFor()));
+      if ('error' in response) {
+        // Optional lists (templates) may be unimplemented even when the capability is there.
+        if (response.error.code === ErrorCode.MethodNotFound) break;
+        throw new Error(`${spec.method} failed: ${response.error.message}`);
+      }
+      const list = response.result[spec.key];
+      if (Array.isArray(list)) for (const item of list) if (item && typeof item === 'object') items.push(item as Record<string, unknown>);
+      cursor = typeof response.result.nextCursor === 'string' && response.result.nextCursor ? response.result.nextCursor : undefined;
+      if (!cursor) break;
+    }
+    this.catalog[kind] = items;
+  }
+
+  private lost(reason: string): void {
+    const ch = this.channel;
+    this.channel = undefined;
+    this.generation++;
+    this.lastError = reason;
+    this.failPending(reason.startsWith('exited') ? reason : `failed (${reason})`);
+    void ch?.close().catch(() => {});
+    for (const k of Object.keys(this.catalog) as CatalogKind[]) {
+      if (this.catalog[k].length) { this.catalog[k] = []; this.opts.listener.onCatalogChanged(this, k); }
+    }
+    if (this.stopped) { this.setState('stopped'); return; }
+    const { initialDelayMs, maxDelayMs } = this.opts.restart;
+    const delay = Math.min(maxDelayMs, initialDelayMs * 2 ** this.consecutiveFailures);
+    this.consecutiveFailures++;
+    this.setState('backoff');
+    this.backoffTimer = setTimeout(() => {
+      this.restarts++;
+      void this.connect();
+    }, delay);
+    this.backoffTimer.unref();
+  }
+
+  private setState(state: UpstreamState): void {
+    this.state = state;
+    this.opts.listener.onStateChanged(this);
+  }
+}

@@ -1,0 +1,137 @@
+import { z } from 'zod';
+
+// The bundle declares which upstream servers exist and how Gatehouse treats them.
+// This is the seed of the signed org bundle: a local file today, a verified
+// envelope from the sync endpoint later. Everything crossing into the gateway
+// from a bundle passes through these schemas.
+
+export const SERVER_ID = /^[a-z0-9][a-z0-9-]{0,31}$/;
+
+const envRecord = z.record(z.string().regex(/^[A-Za-z_][A-Za-z0-9_]*$/, 'environment variable names are letters, digits and _'), z.string());
+
+export const StdioTransportSchema = z.strictObject({
+  type: z.literal('stdio'),
+  command: z.string().min(1),
+  args: z.array(z.string()).default([]),
+  env: envRecord.default({}),
+  cwd: z.string().optional(),
+});
+
+/** An npm package run as a stdio server: from Gatehouse's own install when present, else through npx. */
+export const NpmTransportSchema = z.strictObject({
+  type: z.literal('npm'),
+  package: z.string().regex(/^(@[a-z0-9][\w.-]*\/)?[a-z0-9][\w.-]*$/, 'must be an npm package name'),
+  version: z.string().min(1).optional(),
+  bin: z.string().optional(),
+  args: z.array(z.string()).default([]),
+  env: envRecord.default({}),
+  cwd: z.string().optional(),
+});
+
+const httpUrl = z.url({ protocol: /^https?$/, error: 'must be an http(s) URL' });
+
+export const HttpTransportSchema = z.strictObject({
+  type: z.literal('http'),
+  url: httpUrl,
+  headers: z.record(z.string(), z.string()).default({}),
+  /** Try the legacy HTTP+SSE transport when Streamable HTTP is refused. */
+  sseFallback: z.boolean().default(true),
+});
+
+export const SseTransportSchema = z.strictObject({
+  type: z.literal('sse'),
+  url: httpUrl,
+  headers: z.record(z.string(), z.string()).default({}),
+});
+
+export const TransportSchema = z.discriminatedUnion('type', [
+  StdioTransportSchema,
+  NpmTransportSchema,
+  HttpTransportSchema,
+  SseTransportSchema,
+]);
+
+export const ServerSchema = z.strictObject({
+  id: z.string().regex(SERVER_ID, 'server ids are 1-32 lowercase letters, digits and -, starting with a letter or digit'),
+  name: z.string().min(1).optional(),
+  description: z.string().optional(),
+  transport: TransportSchema,
+  status: z.enum(['approved', 'deprecated', 'revoked']).default('approved'),
+  /** Per-server call timeout; falls back to settings.callTimeoutMs. */
+  callTimeoutMs: z.number().int().positive().optional(),
+  startTimeoutMs: z.number().int().positive().optional(),
+  /**
+   * Let this server ask agents for their roots. Off by default: an upstream session
+   * is shared by every agent, and one agent's roots must not widen a server's scope.
+   */
+  forwardRoots: z.boolean().default(false),
+});
+
+export const AgentSchema = z.strictObject({
+  name: z.string().regex(/^[a-z0-9][a-z0-9._-]{0,63}$/i, 'agent names are letters, digits, ., _ and -'),
+  description: z.string().optional(),
+});
+
+export const SettingsSchema = z.strictObject({
+  toolNameSeparator: z.string().regex(/^[A-Za-z0-9_-]{1,4}$/, 'the separator is 1-4 of A-Z a-z 0-9 _ -').default('__'),
+  /** `passthrough` exposes upstream names unchanged (first server wins on a clash). */
+  naming: z.enum(['prefixed', 'passthrough']).default('prefixed'),
+  maxMessageBytes: z.number().int().min(1024).default(16 * 1024 * 1024),
+  callTimeoutMs: z.number().int().positive().default(60_000),
+  startTimeoutMs: z.number().int().positive().default(30_000),
+  pageSize: z.number().int().positive().default(1000),
+  restart: z.strictObject({
+    initialDelayMs: z.number().int().positive().default(500),
+    maxDelayMs: z.number().int().positive().default(30_000),
+  }).default({ initialDelayMs: 500, maxDelayMs: 30_000 }),
+  /**
+   * Lets HTTP clients without an agent token in, as this agent. Off by default;
+   * meant for conformance runs and trials, never for daily use.
+   */
+  anonymousAgent: z.string().optional(),
+  /** Environment variables a stdio server inherits from the daemon, beyond what its transport declares. */
+  inheritEnv: z.array(z.string()).default(['PATH', 'HOME', 'USER', 'LOGNAME', 'LANG', 'LC_ALL', 'TMPDIR', 'TEMP', 'TMP', 'SystemRoot', 'APPDATA', 'LOCALAPPDATA', 'USERPROFILE', 'ComSpec', 'PATHEXT', 'NODE_OPTIONS']),
+});
+
+export const BundleSchema = z.strictObject({
+  $schema: z.string().optional(),
+  schemaVersion: z.literal(1),
+  name: z.string().min(1),
+  version: z.number().int().nonnegative().default(0),
+  servers: z.array(ServerSchema),
+  agents: z.array(AgentSchema).default([]),
+  settings: SettingsSchema.default(SettingsSchema.parse({})),
+}).superRefine((bundle, ctx) => {
+  const seen = new Set<string>();
+  bundle.servers.forEach((server, i) => {
+    if (seen.has(server.id)) ctx.addIssue({ code: 'custom', path: ['servers', i, 'id'], message: `duplicate server id "${server.id}"` });
+    seen.add(server.id);
+    if (server.id.includes(bundle.settings.toolNameSeparator)) {
+      ctx.addIssue({ code: 'custom', path: ['servers', i, 'id'], message: `server id must not contain the tool name separator "${bundle.settings.toolNameSeparator}"` });
+    }
+  });
+});
+
+export type Bundle = z.output<typeof BundleSchema>;
+export type BundleServer = z.output<typeof ServerSchema>;
+export type Transport = z.output<typeof TransportSchema>;
+export type Settings = z.output<typeof SettingsSchema>;
+
+export interface BundleIssue { path: string; message: string }
+
+/** Parses a bundle, returning every problem with the field path that caused it. */
+export function parseBundle(input: unknown): { ok: true; bundle: Bundle } | { ok: false; issues: BundleIssue[] } {
+  const result = BundleSchema.safeParse(input);
+  if (result.success) return { ok: true, bundle: result.data };
+  return {
+    ok: false,
+    issues: result.error.issues.map((issue) => ({
+      path: issue.path.length ? issue.path.map(String).join('.') : '(root)',
+      message: issue.message,
+    })),
+  };
+}
+
+export function formatBundleIssues(issues: BundleIssue[]): string {
+  return issues.map((i) => `  ${i.path}: ${i.message}`).join('\n');
+}

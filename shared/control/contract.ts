@@ -1,0 +1,71 @@
+import { z } from 'zod';
+
+// The control API contract: what the daemon reports to the CLI, the desktop app
+// and the renderer. Both ends parse with these schemas.
+
+export const ServerStatusSchema = z.object({
+  id: z.string(),
+  name: z.string().nullable(),
+  transport: z.enum(['stdio', 'npm', 'http', 'sse']),
+  status: z.enum(['approved', 'deprecated', 'revoked']),
+  state: z.enum(['starting', 'ready', 'backoff', 'failed', 'stopped', 'disabled']),
+  pid: z.number().nullable(),
+  restarts: z.number(),
+  lastError: z.string().nullable(),
+  stderrTail: z.array(z.string()),
+  protocolVersion: z.string().nullable(),
+  serverInfo: z.record(z.string(), z.unknown()).nullable(),
+  counts: z.object({ tools: z.number(), resources: z.number(), resourceTemplates: z.number(), prompts: z.number() }),
+  inflight: z.number(),
+});
+
+export const AgentStatusSchema = z.object({
+  session: z.string(),
+  agent: z.string(),
+  transport: z.enum(['stdio', 'http']),
+  clientInfo: z.record(z.string(), z.unknown()).nullable(),
+  protocolVersion: z.string().nullable(),
+  connectedAt: z.number(),
+  lastActiveAt: z.number(),
+  calls: z.number(),
+  errors: z.number(),
+  inflight: z.number(),
+});
+
+export const StatusSchema = z.object({
+  version: z.string(),
+  pid: z.number(),
+  uptimeMs: z.number(),
+  dataDir: z.string(),
+  port: z.number(),
+  socket: z.string(),
+  bundle: z.object({ name: z.string(), version: z.number(), source: z.string() }),
+  rssBytes: z.number(),
+  servers: z.array(ServerStatusSchema),
+  agents: z.array(AgentStatusSchema),
+});
+
+export const ToolEntrySchema = z.object({
+  name: z.string(),
+  server: z.string(),
+  upstreamName: z.string(),
+  title: z.string().nullable(),
+  description: z.string().nullable(),
+});
+
+export type ServerStatus = z.infer<typeof ServerStatusSchema>;
+export type AgentStatus = z.infer<typeof AgentStatusSchema>;
+export type Status = z.infer<typeof StatusSchema>;
+export type ToolEntry = z.infer<typeof ToolEntrySchema>;
+
+/** Live events on /api/v1/events (Server-Sent Events, one JSON object per event). */
+export type GatewayEvent =
+  | { type: 'server'; server: string; state: string; error: string | null; at: number }
+  | { type: 'catalog'; server: string; kind: string; at: number }
+  | { type: 'agent-connected'; session: string; agent: string; transport: 'stdio' | 'http'; at: number }
+  | { type: 'agent-initialized'; session: string; agent: string; clientInfo: Record<string, unknown> | null; protocolVersion: string; at: number }
+  | { type: 'agent-disconnected'; session: string; agent: string; at: number }
+  | { type: 'bundle'; name: string; version: number; at: number }
+  | { type: 'bundle-rejected'; reason: string; at: number };
+
+export const AgentTokenSchema = z.object({ agent: z.string(), token: z.string() });
