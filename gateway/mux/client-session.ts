@@ -33,6 +33,8 @@ export class ClientSession {
   readonly subscriptions = new Set<string>();
   readonly inflight = new Map<JsonRpcId, InflightCall>();
   readonly relayed = new Map<JsonRpcId, RelayedRequest>();
+  /** The list contents last served, per list_changed method, so we only notify real changes. */
+  readonly seen = new Map<string, string>();
   readonly connectedAt = Date.now();
   lastActiveAt = Date.now();
   calls = 0;

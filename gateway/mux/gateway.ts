@@ -61,6 +61,7 @@ export class Gateway extends EventEmitter<{ event: [GatewayEvent] }> implements 
   private listChangeTimer: NodeJS.Timeout | undefined;
   private readonly handlers: Record<string, Handler>;
   private upstreamLogLevel: number | undefined;
+  private settled: Promise<void> | undefined;
 
   private readonly opts: GatewayOptions;
 
@@ -165,7 +166,9 @@ export class Gateway extends EventEmitter<{ event: [GatewayEvent] }> implements 
       const params = message.params ?? {};
       if (!session.initialized && message.method !== 'initialize') this.adoptModernMeta(session, params);
       const handler = this.handlers[message.method];
-      if (handler) handler(session, message, params);
+      if (handler && CATALOG_METHODS.has(message.method) && this.firstStartPending()) {
+        void this.whenSettled().then(() => { if (this.sessions.has(session.id)) handler(session, message, params); });
+      } else if (handler) handler(session, message, params);
       else session.sink.send(errorResponse(message.id, ErrorCode.MethodNotFound, `method "${message.method}" is not supported by Gatehouse`));
       return;
     }
@@ -282,6 +285,8 @@ export class Gateway extends EventEmitter<{ event: [GatewayEvent] }> implements 
         return;
       }
     }
+    const notification = LIST_NOTIFICATION[kind];
+    session.seen.set(notification, this.listSnapshot(notification));
     const modern = this.isModern(session) ? '"resultType":"complete","ttlMs":0,"cacheScope":"private",' : '';
     const id = JSON.stringify(req.id);
     if (offset === 0 && view.items.length <= pageSize) {
@@ -525,6 +530,34 @@ export class Gateway extends EventEmitter<{ event: [GatewayEvent] }> implements 
     }
   }
 
+  /** What an agent would list under a list_changed notification, to tell whether it changed. */
+  private listSnapshot(method: string): string {
+    return method === LIST_NOTIFICATION.tools ? this.catalog.toolView().json
+      : method === LIST_NOTIFICATION.prompts ? this.catalog.promptView().json
+      : this.catalog.resourceView().json + this.catalog.templateView().json;
+  }
+
+  private firstStartPending(): boolean {
+    for (const u of this.upstreams.values()) if (u.state === 'starting' && u.restarts === 0) return true;
+    return false;
+  }
+
+  /**
+   * Resolves once every upstream has had its first chance to start, so an agent that
+   * lists right after connecting sees every server's tools, not whichever came up first.
+   */
+  whenSettled(): Promise<void> {
+    const starting = () => this.firstStartPending();
+    if (!starting()) return Promise.resolve();
+    this.settled ??= new Promise<void>((resolve) => {
+      const done = () => { clearTimeout(timer); this.off('event', check); this.settled = undefined; resolve(); };
+      const check = () => { if (!starting()) done(); };
+      const timer = setTimeout(done, Math.min(this.bundle.settings.startTimeoutMs, 15_000));
+      this.on('event', check);
+    });
+    return this.settled;
+  }
+
   /** Coalesces list_changed bursts (a restart touches every list) into one notification per kind. */
   private listChanged(kind: CatalogKind): void {
     this.pendingListChanges.add(LIST_NOTIFICATION[kind]);
@@ -532,13 +565,23 @@ export class Gateway extends EventEmitter<{ event: [GatewayEvent] }> implements 
       this.listChangeTimer = undefined;
       const methods = [...this.pendingListChanges];
       this.pendingListChanges.clear();
+      const now = new Map(methods.map((m) => [m, this.listSnapshot(m)]));
       for (const session of this.sessions.values()) {
         if (!session.initialized || this.isModern(session)) continue;
-        for (const method of methods) session.sink.send({ jsonrpc: '2.0', method });
+        for (const [method, snapshot] of now) {
+          // Only agents that listed before, and would now see something different, hear about it.
+          const seen = session.seen.get(method);
+          if (seen === undefined || seen === snapshot) continue;
+          session.seen.set(method, snapshot);
+          session.sink.send({ jsonrpc: '2.0', method });
+        }
       }
     }, 10);
   }
 }
+
+/** Requests whose answer depends on the catalog, held briefly while servers first start. */
+const CATALOG_METHODS = new Set(['tools/list', 'prompts/list', 'resources/list', 'resources/templates/list', 'tools/call', 'prompts/get', 'resources/read', 'resources/subscribe', 'completion/complete']);
 
 const LIST_CHANGED_METHODS: Record<string, true> = {
   'notifications/tools/list_changed': true,

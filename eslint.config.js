@@ -1,0 +1,34 @@
+// Lint, including the layer rules of docs/architecture.md: each folder has one
+// runtime and one job, and may import only the layers below it.
+import tseslint from 'typescript-eslint';
+
+const NODE_BUILTINS = ['node:*', 'fs', 'path', 'os', 'net', 'http', 'https', 'child_process', 'crypto', 'stream', 'events', 'url', 'util'];
+
+const layer = (files, groups, message) => ({
+  files,
+  rules: {
+    'no-restricted-imports': ['error', { patterns: [{ group: groups, message }] }],
+  },
+});
+
+export default tseslint.config(
+  { ignores: ['node_modules/**', '.tools/**', 'dist/**', 'test-output/**'] },
+  ...tseslint.configs.recommended,
+  {
+    rules: {
+      '@typescript-eslint/no-explicit-any': 'error',
+      '@typescript-eslint/no-unused-vars': ['error', { argsIgnorePattern: '^_', varsIgnorePattern: '^_', destructuredArrayIgnorePattern: '^_' }],
+      'no-console': 'off',
+    },
+  },
+  layer(['shared/**/*.ts'], ['electron', '**/gateway/**', '**/electron/**', '**/renderer/**', '**/server/**', ...NODE_BUILTINS],
+    'shared/ is runtime-agnostic: no Node or Electron APIs, and no imports from other layers.'),
+  layer(['gateway/**/*.ts'], ['electron', '**/electron/**', '**/renderer/**', '**/server/**'],
+    'gateway/ runs in plain Node: it may import shared/ only, never electron/, renderer/ or server/.'),
+  layer(['renderer/**/*.{ts,tsx}'], ['electron', '**/gateway/**', '**/electron/**', '**/server/**', ...NODE_BUILTINS],
+    'renderer/ speaks only the control API: it may import shared/ only.'),
+  layer(['server/**/*.ts'], ['electron', '**/electron/**', '**/renderer/**', '**/gateway/!(upstream)/**', '**/gateway/*.ts'],
+    "server/ may import shared/ and gateway's upstream client only."),
+  layer(['electron/**/*.ts'], ['**/renderer/**', '**/server/**'],
+    'electron/ hosts the gateway and the renderer bundle; it does not import renderer/ or server/ code.'),
+);

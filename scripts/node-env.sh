@@ -1,0 +1,21 @@
+# Sourced by the scripts: puts Node 24 first on PATH, installing it (from the npm
+# registry, into .tools/) when the machine's own Node is older than 22.18.
+# Then makes sure node_modules matches package-lock.json.
+set -e
+ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
+TOOLS="$ROOT/.tools"
+node_ok() {
+  command -v node >/dev/null 2>&1 && node -e 'const [a,b]=process.versions.node.split(".").map(Number);process.exit(a>22||(a===22&&b>=18)?0:1)'
+}
+if ! node_ok; then
+  if [ ! -x "$TOOLS/node_modules/node/bin/node" ]; then
+    echo "gatehouse: installing Node 24 into $TOOLS (one time)" >&2
+    mkdir -p "$TOOLS"
+    (cd "$TOOLS" && npm install --no-save --no-package-lock --loglevel=error node@24 >&2)
+  fi
+  export PATH="$TOOLS/node_modules/node/bin:$PATH"
+fi
+if [ ! -f "$ROOT/node_modules/.package-lock.json" ] || [ "$ROOT/package-lock.json" -nt "$ROOT/node_modules/.package-lock.json" ]; then
+  echo "gatehouse: installing dependencies (npm ci)" >&2
+  (cd "$ROOT" && npm ci --loglevel=error >&2)
+fi
