@@ -35,7 +35,8 @@ export async function listenHttp(opts: ListenerOptions): Promise<{ server: Serve
     }
     res.writeHead(404, { 'content-type': 'text/plain' }).end('Gatehouse: MCP is at /mcp, the control API at /api/v1/');
   });
-  server.keepAliveTimeout = 65_000;
+  // Loopback reconnects are cheap; a short keep-alive keeps idle agent sockets from piling up.
+  server.keepAliveTimeout = 5_000;
   await new Promise<void>((resolve, reject) => {
     server.once('error', reject);
     server.listen(opts.port, '127.0.0.1', () => { server.off('error', reject); resolve(); });

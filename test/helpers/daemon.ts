@@ -1,0 +1,116 @@
+import { spawn, type ChildProcess } from 'node:child_process';
+import { mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { dirname, join } from 'node:path';
+import { createInterface } from 'node:readline';
+import { fileURLToPath } from 'node:url';
+
+export const ROOT = join(dirname(fileURLToPath(import.meta.url)), '..', '..');
+export const CLI = join(ROOT, 'bin', 'gatehouse.js');
+export const FIXTURES = join(ROOT, 'test', 'fixtures');
+
+export interface TestDaemon {
+  proc: ChildProcess;
+  port: number;
+  socket: string;
+  controlToken: string;
+  dataDir: string;
+  url: string;
+  stderr: string[];
+  control<T = unknown>(path: string, init?: RequestInit): Promise<{ status: number; body: T }>;
+  agentToken(agent: string): Promise<string>;
+  stop(signal?: NodeJS.Signals): Promise<number | null>;
+}
+
+export function tempDir(prefix = 'gh-test-'): string {
+  return mkdtempSync(join(tmpdir(), prefix));
+}
+
+/** Writes a bundle into a temp folder and returns its path. */
+export function writeBundle(bundle: unknown, dir = tempDir('gh-bundle-')): string {
+  const path = join(dir, 'bundle.json');
+  writeFileSync(path, JSON.stringify(bundle, null, 2));
+  return path;
+}
+
+export function stdioServer(id: string, script: string, extra: Record<string, unknown> = {}): Record<string, unknown> {
+  return { id, transport: { type: 'stdio', command: process.execPath, args: [join(FIXTURES, 'servers', script)] }, ...extra };
+}
+
+/** Starts the real `gatehouse daemon` CLI and waits for its ready line. */
+export async function startDaemon(opts: { bundle?: string; dataDir?: string; port?: number; env?: NodeJS.ProcessEnv } = {}): Promise<TestDaemon> {
+  const dataDir = opts.dataDir ?? tempDir();
+  const args = [CLI, 'daemon', '--data-dir', dataDir, '--port', String(opts.port ?? 0), '--print-token'];
+  if (opts.bundle) args.push('--bundle', opts.bundle);
+  const proc = spawn(process.execPath, args, { stdio: ['ignore', 'pipe', 'pipe'], env: { ...process.env, ...opts.env } });
+  const stderr: string[] = [];
+  proc.stderr!.on('data', (c: Buffer) => stderr.push(c.toString()));
+  const ready = await new Promise<{ port: number; socket: string; controlToken: string }>((resolve, reject) => {
+    const timer = setTimeout(() => reject(new Error(`daemon not ready in 20s: ${stderr.join('')}`)), 20_000);
+    proc.once('exit', (code) => { clearTimeout(timer); reject(new Error(`daemon exited with ${code}: ${stderr.join('')}`)); });
+    createInterface({ input: proc.stdout! }).once('line', (line) => {
+      clearTimeout(timer);
+      try { resolve(JSON.parse(line)); } catch { reject(new Error(`bad ready line: ${line}`)); }
+    });
+  });
+  const base = `http://127.0.0.1:${ready.port}`;
+  const daemon: TestDaemon = {
+    proc,
+    ...ready,
+    dataDir,
+    url: `${base}/mcp`,
+    stderr,
+    async control<T>(path: string, init: RequestInit = {}) {
+      const res = await fetch(`${base}/api/v1${path}`, { ...init, headers: { authorization: `Bearer ${ready.controlToken}`, 'content-type': 'application/json', ...(init.headers ?? {}) } });
+      return { status: res.status, body: (await res.json()) as T };
+    },
+    async agentToken(agent: string) {
+      const r = await daemon.control<{ token: string }>('/tokens', { method: 'POST', body: JSON.stringify({ agent }) });
+      if (r.status !== 201) throw new Error(`token create failed: ${JSON.stringify(r.body)}`);
+      return r.body.token;
+    },
+    stop(signal: NodeJS.Signals = 'SIGTERM') {
+      if (proc.exitCode !== null || proc.signalCode !== null) return Promise.resolve(proc.exitCode);
+      return new Promise((resolve) => {
+        proc.once('exit', (code) => resolve(code));
+        proc.kill(signal);
+      });
+    },
+  };
+  return daemon;
+}
+
+/** Polls until `check` returns a truthy value or the time runs out. */
+export async function waitFor<T>(check: () => T | Promise<T>, timeoutMs = 10_000, what = 'condition'): Promise<NonNullable<T>> {
+  const deadline = Date.now() + timeoutMs;
+  let last: T | undefined;
+  while (Date.now() < deadline) {
+    last = await check();
+    if (last) return last as NonNullable<T>;
+    await new Promise((r) => setTimeout(r, 50));
+  }
+  throw new Error(`timed out waiting for ${what} (last: ${JSON.stringify(last)})`);
+}
+
+/** Child processes of a pid, from /proc (Linux). */
+export function descendants(pid: number): number[] {
+  const children = new Map<number, number[]>();
+  for (const entry of readdirSync('/proc')) {
+    if (!/^\d+$/.test(entry)) continue;
+    try {
+      const stat = readFileSync(`/proc/${entry}/stat`, 'utf8');
+      const ppid = Number(stat.slice(stat.lastIndexOf(')') + 2).split(' ')[1]);
+      const list = children.get(ppid) ?? [];
+      list.push(Number(entry));
+      children.set(ppid, list);
+    } catch { /* process ended while we looked */ }
+  }
+  const out: number[] = [];
+  const walk = (p: number) => { for (const c of children.get(p) ?? []) { out.push(c); walk(c); } };
+  walk(pid);
+  return out;
+}
+
+export function alive(pid: number): boolean {
+  try { process.kill(pid, 0); return true; } catch { return false; }
+}
