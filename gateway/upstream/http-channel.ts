@@ -64,10 +64,18 @@ export class HttpChannel implements UpstreamChannel {
 
   private async sendFailed(message: JsonRpcMessage, err: unknown): Promise<void> {
     const text = err instanceof Error ? err.message : String(err);
+    const status = httpStatus(err, text);
     this.note(text);
+    const isInitialize = 'method' in message && message.method === 'initialize';
+    if (!this.proven && isInitialize && status === 400 && 'id' in message) {
+      // A Streamable HTTP server that refuses initialize (a stateless 2026-07-28
+      // server does): answer the session with an error so it tries server/discover.
+      this.onmessage?.({ jsonrpc: '2.0', id: message.id, error: { code: -32600, message: `initialize refused: ${text}` } });
+      return;
+    }
     // Per the spec's backwards-compatibility rule: a 4xx to the first POST means
     // the server predates Streamable HTTP, so retry over the legacy SSE transport.
-    if (!this.proven && this.launch.mode === 'auto' && /\b4\d\d\b/.test(text) && 'method' in message && message.method === 'initialize') {
+    if (!this.proven && this.launch.mode === 'auto' && status !== undefined && status >= 400 && status < 500 && isInitialize) {
       const old = this.transport;
       this.transport = this.make('sse');
       await old?.close().catch(() => {});
@@ -90,4 +98,11 @@ export class HttpChannel implements UpstreamChannel {
     this.stderrTail.push(`[${new Date().toISOString()}] ${line}`);
     if (this.stderrTail.length > 40) this.stderrTail.shift();
   }
+}
+
+function httpStatus(err: unknown, text: string): number | undefined {
+  const data = (err as { data?: { status?: unknown } } | undefined)?.data;
+  if (typeof data?.status === 'number') return data.status;
+  const m = /\b(4\d\d|5\d\d)\b/.exec(text);
+  return m ? Number(m[1]) : undefined;
 }

@@ -67,7 +67,8 @@ export class Upstream {
   private backoffTimer: NodeJS.Timeout | undefined;
   private consecutiveFailures = 0;
   private stopped = true;
-  private modern = false;
+  /** Speaks the stateless 2026-07-28 revision: no initialize, an envelope on every request. */
+  modern = false;
   private readonly refreshing = new Map<CatalogKind, Promise<void>>();
   private readonly refreshAgain = new Set<CatalogKind>();
   private generation = 0;
@@ -182,6 +183,8 @@ export class Upstream {
   private receive(generation: number, message: JsonRpcMessage): void {
     if (generation !== this.generation) return;
     if (isResponse(message)) {
+      // 2025-era agents do not know the 2026 result discriminator; a complete result is just a result.
+      if (this.modern && 'result' in message && message.result.resultType === 'complete') delete message.result.resultType;
       if (message.id !== null) this.settle(message.id, message);
       return;
     }
