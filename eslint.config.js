@@ -4,8 +4,9 @@ import tseslint from 'typescript-eslint';
 
 const NODE_BUILTINS = ['node:*', 'fs', 'path', 'os', 'net', 'http', 'https', 'child_process', 'crypto', 'stream', 'events', 'url', 'util'];
 
-const layer = (files, groups, message) => ({
+const layer = (files, groups, message, ignores = []) => ({
   files,
+  ignores,
   rules: {
     'no-restricted-imports': ['error', { patterns: [{ group: groups, message }] }],
   },
@@ -22,7 +23,10 @@ export default tseslint.config(
     },
   },
   layer(['shared/**/*.ts'], ['electron', '**/gateway/**', '**/electron/**', '**/renderer/**', '**/server/**', ...NODE_BUILTINS],
-    'shared/ is runtime-agnostic: no Node or Electron APIs, and no imports from other layers.'),
+    'shared/ is runtime-agnostic: no Node or Electron APIs, and no imports from other layers.', ['**/*.test.ts']),
+  // Unit tests beside shared code run under node:test, but still may not reach into other layers.
+  layer(['shared/**/*.test.ts'], ['electron', '**/gateway/**', '**/electron/**', '**/renderer/**', '**/server/**'],
+    'shared/ tests exercise shared/ only.'),
   layer(['gateway/**/*.ts'], ['electron', '**/electron/**', '**/renderer/**', '**/server/**'],
     'gateway/ runs in plain Node: it may import shared/ only, never electron/, renderer/ or server/.'),
   layer(['renderer/**/*.{ts,tsx}'], ['electron', '**/gateway/**', '**/electron/**', '**/server/**', ...NODE_BUILTINS],

@@ -21,6 +21,7 @@ Usage:
 
 Without --bundle, the embedded demo bundle (resources/demo-bundle.json) is used.
 The data dir defaults to the OS app-data folder + /gatehouse ($GATEHOUSE_DATA_DIR overrides).
+The port defaults to 7465 ($GATEHOUSE_PORT overrides; 0 picks a free one).
 `;
 
 export const DEFAULT_PORT = 7465;
@@ -75,8 +76,8 @@ async function main(argv: string[]): Promise<number> {
 }
 
 async function daemon(dataDir: string, bundlePath: string, portText: string | undefined, printToken: boolean): Promise<number> {
-  const port = portText === undefined ? DEFAULT_PORT : Number(portText);
-  if (!Number.isInteger(port) || port < 0 || port > 65535) throw new UsageError(`--port must be 0-65535, not "${portText}"`);
+  const port = Number(portText ?? process.env.GATEHOUSE_PORT ?? DEFAULT_PORT);
+  if (!Number.isInteger(port) || port < 0 || port > 65535) throw new UsageError(`--port must be 0-65535, not "${portText ?? process.env.GATEHOUSE_PORT}"`);
   const existing = await runningDaemon(dataDir);
   if (existing) throw new Error(`a Gatehouse daemon is already running for ${dataDir} (pid ${existing.pid}, port ${existing.port})`);
   const d = await startDaemon({ dataDir, port, bundlePath });

@@ -1,7 +1,9 @@
 import { spawn } from 'node:child_process';
 import { connect, type Socket } from 'node:net';
 import { fileURLToPath } from 'node:url';
-import { socketPathFor } from '../config/data-dir.ts';
+import { closeSync, openSync } from 'node:fs';
+import { join } from 'node:path';
+import { ensureDataDir, socketPathFor } from '../config/data-dir.ts';
 import { runningDaemon, socketAlive } from './daemon-client.ts';
 
 const CLI = fileURLToPath(new URL('../../bin/gatehouse.js', import.meta.url));
@@ -40,13 +42,17 @@ function open(path: string): Promise<Socket> {
 
 async function startDaemonInBackground(dataDir: string): Promise<string> {
   process.stderr.write(`gatehouse stdio: no daemon running for ${dataDir}; starting one in the background\n`);
-  const child = spawn(process.execPath, [CLI, 'daemon', '--data-dir', dataDir], { detached: true, stdio: 'ignore', env: process.env });
+  ensureDataDir(dataDir);
+  // The daemon outlives this bridge, so its output goes to a log file, not our stdio.
+  const log = openSync(join(dataDir, 'logs', 'daemon.log'), 'a', 0o600);
+  const child = spawn(process.execPath, [CLI, 'daemon', '--data-dir', dataDir], { detached: true, stdio: ['ignore', log, log], env: process.env });
   child.unref();
+  closeSync(log);
   const path = socketPathFor(dataDir);
   const deadline = Date.now() + START_WAIT_MS;
   while (Date.now() < deadline) {
     if (await socketAlive(path, 500)) return path;
     await new Promise((r) => setTimeout(r, 100));
   }
-  throw new Error(`the daemon did not come up within ${START_WAIT_MS / 1000}s; run \`gatehouse daemon --data-dir ${dataDir}\` to see why`);
+  throw new Error(`the daemon did not come up within ${START_WAIT_MS / 1000}s; see ${join(dataDir, 'logs', 'daemon.log')} or run \`gatehouse daemon --data-dir ${dataDir}\` to see why`);
 }

@@ -1,0 +1,134 @@
+// The commands people type and IDEs launch: the stdio bridge (and its
+// auto-start), standalone mode, bundle errors, and status.
+import assert from 'node:assert/strict';
+import { execFile, spawn } from 'node:child_process';
+import { writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { createInterface } from 'node:readline';
+import { after, describe, it } from 'node:test';
+import { promisify } from 'node:util';
+import { Client } from '@modelcontextprotocol/client';
+import { StdioClientTransport } from '@modelcontextprotocol/client/stdio';
+import { readDaemonFile } from '../../gateway/config/data-dir.ts';
+import { stdioClient } from '../helpers/clients.ts';
+import { alive, CLI, startDaemon, stdioServer, tempDir, waitFor, writeBundle, type TestDaemon } from '../helpers/daemon.ts';
+
+const run = promisify(execFile);
+const gatehouse = (args: string[], env: NodeJS.ProcessEnv = {}) =>
+  run(process.execPath, [CLI, ...args], { env: { ...process.env, ...env } }).then(
+    (r) => ({ code: 0, stdout: r.stdout, stderr: r.stderr }),
+    (e: { code: number; stdout: string; stderr: string }) => ({ code: e.code, stdout: e.stdout, stderr: e.stderr }),
+  );
+const fxBundle = () => writeBundle({ schemaVersion: 1, name: 'cli', servers: [stdioServer('fx', 'faulty-server.ts')] });
+
+describe('gatehouse CLI', () => {
+  const daemons: TestDaemon[] = [];
+  const pids: number[] = [];
+  after(async () => {
+    for (const d of daemons) await d.stop();
+    for (const pid of pids) if (alive(pid)) process.kill(pid, 'SIGTERM');
+  });
+
+  it('stdio --no-start says how to start a daemon when none runs', async () => {
+    const r = await gatehouse(['stdio', '--agent', 'x', '--no-start', '--data-dir', tempDir()]);
+    assert.equal(r.code, 2);
+    assert.match(r.stderr, /no Gatehouse daemon is running .*gatehouse daemon --data-dir/);
+  });
+
+  it('stdio starts a daemon in the background when none runs', async () => {
+    const dataDir = tempDir();
+    const client = new Client({ name: 'auto', version: '1' });
+    await client.connect(new StdioClientTransport({
+      command: process.execPath,
+      args: [CLI, 'stdio', '--agent', 'claude-code', '--data-dir', dataDir],
+      env: { ...process.env as Record<string, string>, GATEHOUSE_PORT: '0' },
+      stderr: 'pipe',
+    }));
+    const info = readDaemonFile(dataDir);
+    assert.ok(info, 'the daemon wrote daemon.json');
+    pids.push(info.pid);
+    const { tools } = await client.listTools();
+    assert.ok(tools.some((t) => t.name === 'everything__echo'), 'the background daemon runs the demo bundle');
+    await client.close();
+    assert.ok(alive(info.pid), 'the daemon outlives the bridge');
+    process.kill(info.pid, 'SIGTERM');
+    await waitFor(() => !alive(info.pid), 10_000, 'the daemon to stop');
+  });
+
+  it('the bridge keeps the connection after a malformed line, and refuses oversize lines', async () => {
+    const d = await startDaemon({ bundle: writeBundle({ schemaVersion: 1, name: 'cli', servers: [stdioServer('fx', 'faulty-server.ts')], settings: { maxMessageBytes: 4096 } }) });
+    daemons.push(d);
+    const bridge = spawn(process.execPath, [CLI, 'stdio', '--agent', 'raw', '--data-dir', d.dataDir], { stdio: ['pipe', 'pipe', 'inherit'] });
+    const lines = createInterface({ input: bridge.stdout! });
+    const next = () => new Promise<Record<string, unknown>>((resolve) => lines.once('line', (l) => resolve(JSON.parse(l))));
+    bridge.stdin!.write('{not json\n');
+    assert.equal(((await next()).error as { code: number }).code, -32700);
+    bridge.stdin!.write(`${JSON.stringify({ jsonrpc: '2.0', id: 1, method: 'ping', params: { pad: 'x'.repeat(5000) } })}\n`);
+    const big = await next();
+    assert.match((big.error as { message: string }).message, /over the 4096-byte limit/);
+    bridge.stdin!.write(`${JSON.stringify({ jsonrpc: '2.0', id: 2, method: 'ping' })}\n`);
+    assert.deepEqual(await next(), { jsonrpc: '2.0', id: 2, result: {} });
+    bridge.stdin!.end();
+    await new Promise((r) => bridge.once('exit', r));
+  });
+
+  it('stdio --standalone runs the whole gateway in-process', async () => {
+    const client = await stdioClient(tempDir(), 'ci', {}, ['--standalone', '--bundle', fxBundle()]);
+    const r = await client.callTool({ name: 'fx__echo', arguments: { message: 'in-process' } });
+    assert.equal((r.content as { text: string }[])[0]!.text, 'in-process');
+    await client.close();
+  });
+
+  it('refuses an invalid bundle, naming the field and the reason', async () => {
+    const dir = tempDir();
+    const bad = join(dir, 'bad.json');
+    writeFileSync(bad, JSON.stringify({ schemaVersion: 1, name: 'bad', servers: [{ id: 'Bad Id', transport: { type: 'stdio' } }] }));
+    const r = await gatehouse(['daemon', '--data-dir', dir, '--port', '0', '--bundle', bad]);
+    assert.equal(r.code, 2);
+    assert.match(r.stderr, /servers\.0\.id: server ids are/);
+    assert.match(r.stderr, /servers\.0\.transport\.command/);
+    const notJson = join(dir, 'broken.json');
+    writeFileSync(notJson, '{"schemaVersion": 1,');
+    const r2 = await gatehouse(['daemon', '--data-dir', dir, '--port', '0', '--bundle', notJson]);
+    assert.match(r2.stderr, /is not valid JSON/);
+  });
+
+  it('keeps the last good bundle when a reload is invalid', async () => {
+    const dir = tempDir();
+    const path = writeBundle({ schemaVersion: 1, name: 'reload', servers: [stdioServer('fx', 'faulty-server.ts')] }, dir);
+    const d = await startDaemon({ bundle: path });
+    daemons.push(d);
+    const client = await stdioClient(d.dataDir, 'reloader');
+    writeFileSync(path, JSON.stringify({ schemaVersion: 1, name: 'reload', servers: [{ id: 'fx', transport: { type: 'http', url: 'not a url' } }] }));
+    const r = await gatehouse(['reload', '--data-dir', d.dataDir]);
+    assert.equal(r.code, 2);
+    assert.match(r.stderr, /servers\.0\.transport\.url: must be an http\(s\) URL/);
+    const call = await client.callTool({ name: 'fx__echo', arguments: { message: 'still the old bundle' } });
+    assert.equal((call.content as { text: string }[])[0]!.text, 'still the old bundle');
+    writeFileSync(path, JSON.stringify({ schemaVersion: 1, name: 'reload', version: 2, servers: [stdioServer('fx2', 'faulty-server.ts')] }));
+    const ok = await gatehouse(['reload', '--data-dir', d.dataDir]);
+    assert.equal(ok.code, 0, ok.stderr);
+    await waitFor(async () => (await client.listTools()).tools.some((t) => t.name === 'fx2__echo'), 10_000, 'the new bundle to apply');
+    await client.close();
+  });
+
+  it('refuses a second daemon on the same data dir', async () => {
+    const d = await startDaemon({ bundle: fxBundle() });
+    daemons.push(d);
+    const r = await gatehouse(['daemon', '--data-dir', d.dataDir, '--port', '0']);
+    assert.equal(r.code, 2);
+    assert.match(r.stderr, new RegExp(`already running .*pid ${d.proc.pid}`));
+  });
+
+  it('status prints a readable summary', async () => {
+    const d = await startDaemon({ bundle: fxBundle() });
+    daemons.push(d);
+    await waitFor(async () => (await d.control<{ servers: { state: string }[] }>('/servers')).body.servers[0]?.state === 'ready');
+    const r = await gatehouse(['status', '--data-dir', d.dataDir]);
+    assert.equal(r.code, 0, r.stderr);
+    assert.match(r.stdout, /Servers \(1\/1 ready\)/);
+    assert.match(r.stdout, /fx\s+ready\s+stdio/);
+    const json = JSON.parse((await gatehouse(['status', '--data-dir', d.dataDir, '--json'])).stdout);
+    assert.equal(json.servers[0].id, 'fx');
+  });
+});
