@@ -19,7 +19,7 @@ export interface GatewayContext { dataDir: string; bundlePath: string }
 /** Builds the multiplexer with real upstream channels (processes, HTTP). */
 export function createGateway(bundle: Bundle, ctx: GatewayContext): Gateway {
   const logs = new Map<string, RotatingLog>();
-  const vars = { dataDir: ctx.dataDir, bundleDir: dirname(resolve(ctx.bundlePath)) };
+  const vars = { dataDir: ctx.dataDir, bundleDir: dirname(resolve(ctx.bundlePath)), node: process.execPath };
   const gateway: Gateway = new Gateway({
     bundle,
     makeChannel: (server): UpstreamChannel => {

@@ -11,6 +11,8 @@ if ! node_ok; then
   if [ ! -x "$TOOLS/node_modules/node/bin/node" ]; then
     echo "gatehouse: installing Node 24 into $TOOLS (one time)" >&2
     mkdir -p "$TOOLS"
+    # A package.json of its own, so npm does not install into the project above.
+    [ -f "$TOOLS/package.json" ] || echo '{"private":true}' > "$TOOLS/package.json"
     (cd "$TOOLS" && npm install --no-save --no-package-lock --loglevel=error node@24 >&2)
   fi
   export PATH="$TOOLS/node_modules/node/bin:$PATH"

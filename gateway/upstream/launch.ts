@@ -9,7 +9,7 @@ import type { RotatingLog } from './stderr-log.ts';
 
 export interface LaunchContext {
   settings: Settings;
-  /** Values for ${dataDir} and ${bundleDir} in commands, args, env and cwd. */
+  /** Values for ${dataDir}, ${bundleDir} and ${node} in commands, args, env and cwd. */
   vars: Record<string, string>;
   /** The daemon's environment, from which only settings.inheritEnv is passed on. */
   env: NodeJS.ProcessEnv;
