@@ -1,12 +1,12 @@
 import { spawn } from 'node:child_process';
 import { connect, type Socket } from 'node:net';
-import { fileURLToPath } from 'node:url';
 import { closeSync, openSync } from 'node:fs';
 import { join } from 'node:path';
 import { ensureDataDir, socketPathFor } from '../config/data-dir.ts';
+import { INSTALL_ROOT } from '../config/install-root.ts';
 import { runningDaemon, socketAlive } from './daemon-client.ts';
 
-const CLI = fileURLToPath(new URL('../../bin/gatehouse.js', import.meta.url));
+const CLI = join(INSTALL_ROOT, 'bin', 'gatehouse.js');
 const START_WAIT_MS = 20_000;
 
 /**

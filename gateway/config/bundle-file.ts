@@ -1,9 +1,9 @@
 import { readFileSync } from 'node:fs';
-import { dirname, join, resolve } from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { join, resolve } from 'node:path';
 import { formatBundleIssues, parseBundle, type Bundle } from '../../shared/bundle/schema.ts';
+import { INSTALL_ROOT } from './install-root.ts';
 
-export const DEMO_BUNDLE_PATH = join(dirname(fileURLToPath(import.meta.url)), '..', '..', 'resources', 'demo-bundle.json');
+export const DEMO_BUNDLE_PATH = join(INSTALL_ROOT, 'resources', 'demo-bundle.json');
 
 export class BundleError extends Error {}
 

@@ -3,7 +3,7 @@ import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { BundleServer, Settings } from '../../shared/bundle/schema.ts';
 import type { UpstreamChannel } from './channel.ts';
-import { HttpChannel } from './http-channel.ts';
+import { DeferredChannel } from './deferred-channel.ts';
 import { StdioChannel, type StdioLaunch } from './stdio-channel.ts';
 import type { RotatingLog } from './stderr-log.ts';
 
@@ -70,9 +70,11 @@ export function createChannel(server: BundleServer, ctx: LaunchContext): Upstrea
     case 'stdio':
     case 'npm':
       return new StdioChannel(stdioLaunchFor(server, ctx), ctx.log, ctx.settings.maxMessageBytes);
+    // The HTTP client (the MCP SDK's transports) loads on first use: a daemon with
+    // only stdio servers never pays its memory.
     case 'http':
-      return new HttpChannel({ url: t.url, headers: t.headers, mode: t.sseFallback ? 'auto' : 'streamable' });
+      return new DeferredChannel(async () => new (await import('./http-channel.ts')).HttpChannel({ url: t.url, headers: t.headers, mode: t.sseFallback ? 'auto' : 'streamable' }));
     case 'sse':
-      return new HttpChannel({ url: t.url, headers: t.headers, mode: 'sse' });
+      return new DeferredChannel(async () => new (await import('./http-channel.ts')).HttpChannel({ url: t.url, headers: t.headers, mode: 'sse' }));
   }
 }
