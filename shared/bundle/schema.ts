@@ -79,7 +79,8 @@ export const SettingsSchema = z.strictObject({
   maxMessageBytes: z.number().int().min(1024).default(16 * 1024 * 1024),
   callTimeoutMs: z.number().int().positive().default(60_000),
   startTimeoutMs: z.number().int().positive().default(30_000),
-  pageSize: z.number().int().positive().default(1000),
+  // Large enough that real catalogs fit one page: many clients never ask for a second.
+  pageSize: z.number().int().positive().default(5000),
   restart: z.strictObject({
     initialDelayMs: z.number().int().positive().default(500),
     maxDelayMs: z.number().int().positive().default(30_000),
