@@ -1,12 +1,13 @@
-import { createWriteStream, existsSync, mkdirSync, renameSync, statSync, type WriteStream } from 'node:fs';
+import { closeSync, existsSync, fstatSync, mkdirSync, openSync, renameSync, writeSync } from 'node:fs';
 import { dirname } from 'node:path';
 
 /**
  * A per-server stderr log that rotates by size (`x.log`, `x.log.1` … `x.log.N`)
- * and keeps the last lines in memory for the status view.
+ * and keeps the last lines in memory for the status view. Writes are synchronous:
+ * stderr is low-volume, and a line must be on disk before a crash report cites it.
  */
 export class RotatingLog {
-  private stream: WriteStream | undefined;
+  private fd: number | undefined;
   private size = 0;
   private partial = '';
   readonly tail: string[] = [];
@@ -26,10 +27,11 @@ export class RotatingLog {
   write(chunk: Buffer | string): void {
     const text = typeof chunk === 'string' ? chunk : chunk.toString('utf8');
     this.remember(text);
-    if (!this.stream) this.open();
-    if (this.size + text.length > this.maxBytes) this.rotate();
-    this.size += Buffer.byteLength(text);
-    this.stream!.write(text);
+    const bytes = Buffer.from(text);
+    if (this.fd === undefined) this.open();
+    if (this.size > 0 && this.size + bytes.length > this.maxBytes) this.rotate();
+    writeSync(this.fd!, bytes);
+    this.size += bytes.length;
   }
 
   note(line: string): void {
@@ -37,9 +39,9 @@ export class RotatingLog {
   }
 
   close(): Promise<void> {
-    const s = this.stream;
-    this.stream = undefined;
-    return new Promise((resolve) => (s ? s.end(resolve) : resolve()));
+    if (this.fd !== undefined) closeSync(this.fd);
+    this.fd = undefined;
+    return Promise.resolve();
   }
 
   private remember(text: string): void {
@@ -54,18 +56,18 @@ export class RotatingLog {
 
   private open(): void {
     mkdirSync(dirname(this.path), { recursive: true, mode: 0o700 });
-    this.size = existsSync(this.path) ? statSync(this.path).size : 0;
-    this.stream = createWriteStream(this.path, { flags: 'a', mode: 0o600 });
+    this.fd = openSync(this.path, 'a', 0o600);
+    this.size = fstatSync(this.fd).size;
   }
 
   private rotate(): void {
-    this.stream?.end();
+    if (this.fd !== undefined) closeSync(this.fd);
     for (let i = this.keep - 1; i >= 1; i--) {
       const from = `${this.path}.${i}`;
       if (existsSync(from)) renameSync(from, `${this.path}.${i + 1}`);
     }
     if (existsSync(this.path)) renameSync(this.path, `${this.path}.1`);
-    this.stream = createWriteStream(this.path, { flags: 'a', mode: 0o600 });
+    this.fd = openSync(this.path, 'a', 0o600);
     this.size = 0;
   }
 }

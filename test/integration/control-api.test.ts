@@ -1,0 +1,87 @@
+// The control API's live events, the local socket's permissions, and pagination
+// of large catalogs.
+import assert from 'node:assert/strict';
+import { spawn } from 'node:child_process';
+import { statSync } from 'node:fs';
+import { createInterface } from 'node:readline';
+import { after, before, describe, it } from 'node:test';
+import type { Client } from '@modelcontextprotocol/client';
+import { stdioClient } from '../helpers/clients.ts';
+import { CLI, startDaemon, stdioServer, waitFor, writeBundle, type TestDaemon } from '../helpers/daemon.ts';
+
+describe('control API and local socket', () => {
+  let daemon: TestDaemon;
+  let client: Client | undefined;
+
+  before(async () => {
+    daemon = await startDaemon({ bundle: writeBundle({ schemaVersion: 1, name: 'ctl', servers: [stdioServer('a', 'faulty-server.ts'), stdioServer('b', 'faulty-server.ts')], settings: { pageSize: 5 } }) });
+  });
+  after(async () => {
+    await client?.close();
+    await daemon.stop();
+  });
+
+  it('creates the socket readable and writable by the user only', () => {
+    assert.equal(statSync(daemon.socket).mode & 0o777, 0o600);
+    assert.equal(statSync(daemon.dataDir).mode & 0o077, 0, 'the data dir is private');
+  });
+
+  it('streams live events: agents connecting and servers changing', async () => {
+    const res = await fetch(`http://127.0.0.1:${daemon.port}/api/v1/events`, { headers: { authorization: `Bearer ${daemon.controlToken}` } });
+    assert.equal(res.headers.get('content-type'), 'text/event-stream');
+    const reader = res.body!.getReader();
+    const seen: string[] = [];
+    const reading = (async () => {
+      let buffer = '';
+      for (;;) {
+        const { value, done } = await reader.read();
+        if (done) return;
+        buffer += new TextDecoder().decode(value);
+        for (const m of buffer.matchAll(/^event: (\S+)$/gm)) seen.push(m[1]!);
+        buffer = buffer.slice(buffer.lastIndexOf('\n') + 1);
+        if (seen.includes('agent-initialized') && seen.includes('server')) return;
+      }
+    })();
+    client = await stdioClient(daemon.dataDir, 'watcher');
+    await client.callTool({ name: 'a__crash', arguments: {} }).catch(() => {});
+    await Promise.race([reading, new Promise((_, reject) => setTimeout(() => reject(new Error(`events seen: ${seen.join(',')}`)), 10_000))]);
+    await reader.cancel();
+    assert.ok(seen.includes('agent-connected'));
+    assert.ok(seen.includes('agent-initialized'));
+    assert.ok(seen.includes('server'));
+  });
+
+  it('pages large lists with cursors, and rejects a forged cursor', async () => {
+    // The events test crashed server a; wait for its restart.
+    await waitFor(async () => (await daemon.control<{ servers: { state: string }[] }>('/servers')).body.servers.every((s) => s.state === 'ready'), 10_000, 'servers ready');
+    const bridge = spawn(process.execPath, [CLI, 'stdio', '--agent', 'pager', '--data-dir', daemon.dataDir], { stdio: ['pipe', 'pipe', 'inherit'] });
+    const lines = createInterface({ input: bridge.stdout! });
+    let id = 0;
+    const ask = (method: string, params: Record<string, unknown> = {}) => new Promise<Record<string, unknown>>((resolve) => {
+      const want = ++id;
+      const onLine = (l: string) => { const m = JSON.parse(l); if (m.id === want) { lines.off('line', onLine); resolve(m); } };
+      lines.on('line', onLine);
+      bridge.stdin!.write(`${JSON.stringify({ jsonrpc: '2.0', id: want, method, params })}\n`);
+    });
+    await ask('initialize', { protocolVersion: '2025-11-25', capabilities: {}, clientInfo: { name: 'pager', version: '1' } });
+    const all: string[] = [];
+    let cursor: string | undefined;
+    let pages = 0;
+    do {
+      const page = (await ask('tools/list', cursor ? { cursor } : {})).result as { tools: { name: string }[]; nextCursor?: string };
+      assert.ok(page.tools.length <= 5, `page of ${page.tools.length}`);
+      all.push(...page.tools.map((t) => t.name));
+      cursor = page.nextCursor;
+      pages++;
+    } while (cursor);
+    assert.ok(pages > 2, `${pages} pages`);
+    assert.equal(new Set(all).size, all.length, 'no duplicates across pages');
+    assert.ok(all.includes('a__echo') && all.includes('b__echo'));
+    const forged = await ask('tools/list', { cursor: 'bm9wZQ' });
+    assert.match((forged.error as { message: string }).message, /invalid cursor/);
+    bridge.stdin!.end();
+    // The SDK client follows the cursors itself and sees the same list.
+    client ??= await stdioClient(daemon.dataDir, 'sdk-pager');
+    assert.deepEqual((await client.listTools()).tools.map((t) => t.name), all);
+  });
+});
