@@ -180,6 +180,13 @@ async function stdioLatency(): Promise<void> {
   row('stdio: Gatehouse (bridge + daemon)', 'SDK client', g, d.p50);
   rows.push(['', '', '', '', `added p50: ${ms(g.p50 - d.p50)} ms`]);
   await via.close();
+
+  const bundlePath = join(gh.dataDir, 'bundle.json');
+  const inproc = new Client({ name: 'bench', version: '1' });
+  await inproc.connect(new StdioClientTransport({ command: process.execPath, args: [...DAEMON_FLAGS, CLI, 'stdio', '--standalone', '--bundle', bundlePath, '--data-dir', gh.dataDir] }));
+  const sa = await measure(() => inproc.callTool({ name: 'fx__echo', arguments: { message: 'hi' } }));
+  row('stdio: Gatehouse --standalone (no bridge)', 'SDK client', sa, d.p50);
+  await inproc.close();
 }
 
 interface HttpTarget { label: string; url: string; headers: Record<string, string>; token?: string; legacySse?: boolean }
