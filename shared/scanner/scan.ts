@@ -1,0 +1,218 @@
+import { hasLookalikes, skeleton } from './confusables.ts';
+import { makeVisible, scanEncoded, scanInvisible, scanTerminalTricks, type HiddenFinding } from './decode.ts';
+import { extractUnits, type TextUnit, type UnitRole } from './extract.ts';
+import { compileRules, DEFAULT_RULES, SEVERITIES, type CompiledRule, type Severity } from './rules.ts';
+
+// The tool-poisoning scanner. It treats the whole tool definition as untrusted
+// text, undoes hiding tricks first, runs the pattern rules on every piece, adds
+// checks that need structure or context (look-alike names, references to other
+// servers' tools, smuggling through parameter names and defaults), then rates
+// the tool: the worst finding, raised when several families of attack co-occur.
+
+export interface Finding { rule: string; message: string; evidence: string; severity: Exclude<Severity, 'none'>; family: string; path: string }
+export interface ToolScan { name: string; risk: Severity; findings: Finding[] }
+
+export interface ScanContext {
+  /** The other tools of the same server: referring to them is normal. */
+  siblings?: readonly string[];
+  /** Tools the gateway knows on other servers. */
+  otherTools?: readonly { server: string; name: string }[];
+  rules?: readonly CompiledRule[];
+}
+
+let defaultRules: CompiledRule[] | undefined;
+const rank = (s: Severity) => SEVERITIES.indexOf(s);
+/** How far (characters) a rule's companion patterns may be from its match, at most. */
+const NEAR = 150;
+
+/** The sentence (or line) holding text[index, index+length), clipped to NEAR either side. */
+function sentenceAround(text: string, index: number, length: number): string {
+  const before = text.slice(Math.max(0, index - NEAR), index);
+  const after = text.slice(index + length, index + length + NEAR);
+  const start = Math.max(before.search(/(?:[.!?]\s+|\n)(?!.*(?:[.!?]\s+|\n))/s), -1);
+  const cut = after.search(/[.!?](?:\s|$)|\n/);
+  const head = start >= 0 ? before.slice(start + 1) : before;
+  return head + text.slice(index, index + length) + (cut >= 0 ? after.slice(0, cut) : after);
+}
+const NEGATION = /\b(?:not|never|no|don'?t|avoid|without|nor)\b[^.;:]{0,25}$/i;
+// Invisible characters removed before the pattern rules read the text (decoders report them).
+const INVISIBLE = /[\u200b-\u200f\u202a-\u202e\u2060-\u2069\ufeff\u180e\u00ad]|\udb40[\udc00-\udc7f]/g;
+
+function snippet(text: string, index: number, length: number): string {
+  const start = Math.max(0, index - 50);
+  const end = Math.min(text.length, index + Math.min(length, 160) + 50);
+  return `${start > 0 ? '…' : ''}${makeVisible(text.slice(start, end)).replace(/\s+/g, ' ').trim()}${end < text.length ? '…' : ''}`;
+}
+
+const SUSPICIOUS_PARAMS = /^(?:side_?note|context|conversation(?:_history)?|chat_history|history|system_prompt|prompt_history|previous_messages|full_context|transcript|ai_notes|debug_context|memory_dump|notes|metadata|feedback|extra|annotations?)$/i;
+const SENSITIVE_WORDS = /(?:ssh|id_rsa|rsa|private_?key|password|passwd|secret|credential|token|api_?key|system_?prompt|conversation|chat_?history|history|env(?:ironment)?_?vars?|cookie|seed_?phrase|wallet|shadow)/i;
+const SENSITIVE_NAME_WORDS = new Set(['ssh', 'rsa', 'env', 'dotenv', 'password', 'passwords', 'passwd', 'secret', 'secrets', 'credential', 'credentials', 'token', 'tokens', 'apikey', 'history', 'prompt', 'cookie', 'cookies', 'keychain', 'wallet', 'shadow', 'conversation', 'transcript', 'mnemonic']);
+const COMMON_WORDS = new Set(['the', 'this', 'that', 'tool', 'tools', 'true', 'false', 'null', 'string', 'number', 'object', 'array', 'boolean', 'integer', 'json', 'yaml', 'utf-8', 'utf8', 'id', 'ids', 'url', 'uri', 'path', 'name', 'type', 'value', 'key']);
+
+export function scanTool(tool: Record<string, unknown>, ctx: ScanContext = {}): ToolScan {
+  const rules = ctx.rules ?? (defaultRules ??= compileRules(DEFAULT_RULES));
+  const name = typeof tool.name === 'string' ? tool.name : '';
+  const findings: Finding[] = [];
+  const add = (f: Finding) => {
+    if (!findings.some((x) => x.rule === f.rule && x.path === f.path)) findings.push(f);
+  };
+  const units = extractUnits(tool);
+  const readable: (TextUnit | { path: string; role: 'decoded'; text: string })[] = [];
+
+  for (const unit of units) {
+    const hidden: HiddenFinding[] = [...scanInvisible(unit.text), ...scanEncoded(unit.text), ...scanTerminalTricks(unit.text)];
+    for (const h of hidden) {
+      add({ rule: h.rule, message: h.message, evidence: h.evidence, severity: h.severity, family: 'hidden-text', path: unit.path });
+      if (h.decoded && h.decoded.trim()) readable.push({ path: `${unit.path} (decoded by ${h.rule})`, role: 'decoded', text: h.decoded });
+    }
+    readable.push({ ...unit, text: unit.text.replace(INVISIBLE, '').normalize('NFKC') });
+  }
+
+  for (const unit of readable) applyRules(unit, rules, add);
+  // Text recovered from a hiding place that turns out to instruct is worse than either alone.
+  const decodedHits = findings.filter((f) => f.path.includes('(decoded') && rank(f.severity) >= rank('medium'));
+  if (decodedHits.length) {
+    const first = decodedHits[0]!;
+    add({ rule: 'hidden-instructions', message: 'Hidden or encoded text carries instructions', evidence: first.evidence, severity: 'critical', family: 'hidden-text', path: first.path });
+  }
+
+  checkNames(tool, name, ctx, add);
+  checkParameters(tool, units, add);
+  checkReferences(name, units, ctx, add);
+
+  return { name, risk: rate(findings), findings: findings.sort((a, b) => rank(b.severity) - rank(a.severity)) };
+}
+
+/** Scans a whole tools/list: each tool sees the others as its siblings. */
+export function scanToolList(tools: readonly Record<string, unknown>[], ctx: Omit<ScanContext, 'siblings'> = {}): ToolScan[] {
+  const names = tools.map((t) => (typeof t.name === 'string' ? t.name : ''));
+  return tools.map((t, i) => scanTool(t, { ...ctx, siblings: names.filter((_, j) => j !== i) }));
+}
+
+function applyRules(unit: { path: string; role: UnitRole | 'decoded'; text: string }, rules: readonly CompiledRule[], add: (f: Finding) => void): void {
+  for (const rule of rules) {
+    if (rule.roles && !rule.roles.includes(unit.role)) continue;
+    for (const re of rule.matchers) {
+      const m = re.exec(unit.text);
+      if (!m) continue;
+      if (rule.negatable && NEGATION.test(unit.text.slice(Math.max(0, m.index - 40), m.index))) continue;
+      // Companion patterns must be in the same sentence as the match, not anywhere in a long text.
+      const near = sentenceAround(unit.text, m.index, m[0].length);
+      if (!rule.withMatchers.every((group) => group.some((g) => g.test(near)))) continue;
+      add({ rule: rule.id, message: rule.message, evidence: snippet(unit.text, m.index, m[0].length), severity: rule.severity, family: rule.family, path: unit.path });
+      break;
+    }
+  }
+}
+
+function checkNames(tool: Record<string, unknown>, name: string, ctx: ScanContext, add: (f: Finding) => void): void {
+  if (!name) return;
+  const known = [...(ctx.siblings ?? []), ...(ctx.otherTools ?? []).map((t) => t.name)];
+  if (hasLookalikes(name)) {
+    const imitated = known.find((k) => k !== name && skeleton(k) === skeleton(name));
+    add({
+      rule: 'lookalike-name', family: 'naming', path: '/name',
+      severity: 'critical',
+      message: imitated ? `Name imitates the tool "${imitated}" with look-alike characters` : 'Name uses look-alike characters from other scripts',
+      evidence: `${makeVisible(name)} → ${skeleton(name)}${[...name].filter((c) => c.charCodeAt(0) > 0x7e).map((c) => ` (${c} is U+${c.codePointAt(0)!.toString(16).toUpperCase().padStart(4, '0')})`).join('')}`,
+    });
+  } else if (/[^\x20-\x7e]/.test(name)) {
+    add({ rule: 'non-ascii-name', family: 'naming', path: '/name', severity: 'medium', message: 'Name contains non-ASCII characters', evidence: makeVisible(name) });
+  }
+  for (const other of ctx.otherTools ?? []) {
+    if (other.name === name) {
+      add({ rule: 'name-collision', family: 'naming', path: '/name', severity: 'medium', message: `Has the same name as a tool of server "${other.server}", which may shadow it`, evidence: `${name} (also on ${other.server})` });
+      continue;
+    }
+    const squat = /^(.+?)[_-](?:v\d+|new|pro|plus|official|secure|safe|fixed|latest|real|2)$/i.exec(name);
+    if (squat && squat[1] === other.name) {
+      add({ rule: 'squatted-name', family: 'naming', path: '/name', severity: 'medium', message: `Name squats "${other.name}" of server "${other.server}"`, evidence: name });
+    } else if (name.length >= 6 && editDistance(name.toLowerCase(), other.name.toLowerCase()) === 1) {
+      add({ rule: 'near-name', family: 'naming', path: '/name', severity: 'medium', message: `Name differs by one character from "${other.name}" of server "${other.server}"`, evidence: `${name} vs ${other.name}` });
+    }
+  }
+  void tool;
+}
+
+function checkParameters(tool: Record<string, unknown>, units: TextUnit[], add: (f: Finding) => void): void {
+  const description = typeof tool.description === 'string' ? tool.description : '';
+  for (const unit of units) {
+    if (unit.role === 'param-name') {
+      const words = unit.text.split(/[_\-\s.]+|(?<=[a-z])(?=[A-Z])/).filter(Boolean).map((w) => w.toLowerCase());
+      const sensitive = words.some((w) => SENSITIVE_NAME_WORDS.has(w)) || SENSITIVE_WORDS.test(unit.text);
+      if ((words.length >= 4 && sensitive) || words.length >= 7) {
+        add({ rule: 'instruction-in-parameter-name', family: 'schema-smuggling', path: unit.path, severity: sensitive ? 'high' : 'medium', message: 'A parameter name reads like an instruction', evidence: unit.text });
+      } else if (SENSITIVE_WORDS.test(unit.text) && /(?:content|from|read|dump|full|all)/i.test(unit.text)) {
+        add({ rule: 'sensitive-parameter-name', family: 'schema-smuggling', path: unit.path, severity: 'high', message: 'A parameter asks for sensitive content by its name', evidence: unit.text });
+      } else if (SUSPICIOUS_PARAMS.test(unit.text)) {
+        // A catch-all field is harmless alone; it matters when other text tells the model what to put in it.
+        const mentioned = new RegExp(`['"\`]${unit.text}['"\`]|\\b(?:as|in|into|the)\\s+['"\`]?${unit.text}\\b`, 'i').test(description);
+        add({ rule: 'catch-all-parameter', family: 'exfiltration', path: unit.path, severity: mentioned ? 'medium' : 'low', message: `Has a free-form "${unit.text}" parameter${mentioned ? ' that the description tells the model to fill' : ''}`, evidence: unit.text });
+      }
+    } else if (unit.role === 'default' && /^https?:\/\//i.test(unit.text.trim()) && !/^https?:\/\/(?:localhost|127\.|\[::1\])/i.test(unit.text.trim())) {
+      add({ rule: 'external-default', family: 'exfiltration', path: unit.path, severity: 'medium', message: 'A parameter defaults to an outside address', evidence: unit.text });
+    }
+  }
+  // Flags such as include_env defaulting to true quietly widen what a call sends.
+  const props = (tool.inputSchema as { properties?: Record<string, { default?: unknown }> } | undefined)?.properties ?? {};
+  for (const [param, schema] of Object.entries(props)) {
+    if (schema && typeof schema === 'object' && schema.default === true && /(?:include|send|attach|upload|share|export|leak)_?(?:env|secrets?|credentials?|keys?|tokens?|history|context)/i.test(param)) {
+      add({ rule: 'sensitive-flag-default', family: 'exfiltration', path: `/inputSchema/properties/${param}/default`, severity: 'medium', message: `"${param}" is on by default`, evidence: `${param}: true` });
+    }
+  }
+}
+
+function checkReferences(name: string, units: TextUnit[], ctx: ScanContext, add: (f: Finding) => void): void {
+  const own = new Set([name, ...(ctx.siblings ?? [])].map((n) => n.toLowerCase()));
+  const params = new Set(units.filter((u) => u.role === 'param-name').map((u) => u.text.toLowerCase()));
+  const others = new Map((ctx.otherTools ?? []).map((t) => [t.name.toLowerCase(), t.server]));
+  for (const unit of units) {
+    if (unit.role !== 'description' && unit.role !== 'param-text') continue;
+    const refs = new Set<string>();
+    for (const m of unit.text.matchAll(/['"`]([A-Za-z][\w-]{2,})['"`]|\b(?:use|using|call|calling|invoke|invoking|run|running|execute|executing)\s+(?:the\s+)?([a-z][a-z0-9]*(?:_[a-z0-9]+)+|[a-z]+[A-Z]\w+)\b|\b([a-z][a-z0-9]*(?:_[a-z0-9]+)+|[a-z]+[A-Z]\w+)\s+tool\b/g)) {
+      const ref = (m[1] ?? m[2] ?? m[3])!;
+      const lower = ref.toLowerCase();
+      if (own.has(lower) || params.has(lower) || COMMON_WORDS.has(lower)) continue;
+      if (m[1] && !/[_A-Z]/.test(ref.slice(1)) && !others.has(lower)) continue; // a quoted plain word, not a tool name
+      refs.add(ref);
+    }
+    for (const [other, server] of others) {
+      if (!own.has(other) && new RegExp(`\\b${other.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}\\b`, 'i').test(unit.text)) refs.add(`${other}@${server}`);
+    }
+    if (refs.size === 0) continue;
+    const crossServer = [...refs].filter((r) => others.has(r.split('@')[0]!.toLowerCase()));
+    add({
+      rule: crossServer.length ? 'cross-server-reference' : 'tool-reference', family: 'cross-tool', path: unit.path,
+      severity: crossServer.length ? 'medium' : 'low',
+      message: crossServer.length ? `Refers to tools of other servers: ${crossServer.join(', ')}` : `Refers to tools it does not provide: ${[...refs].join(', ')}`,
+      evidence: [...refs].join(', '),
+    });
+  }
+}
+
+/** The risk of a tool: its worst finding, raised when independent families of attack co-occur. */
+function rate(findings: Finding[]): Severity {
+  let risk: Severity = 'none';
+  for (const f of findings) if (rank(f.severity) > rank(risk)) risk = f.severity;
+  const families = new Set(findings.map((f) => f.family));
+  const strong = new Set(findings.filter((f) => rank(f.severity) >= rank('medium')).map((f) => f.family));
+  if (strong.size >= 1 && families.size >= 2 && rank(risk) < rank('high')) risk = 'high';
+  else if (families.size >= 3 && rank(risk) < rank('medium')) risk = 'medium';
+  if (strong.size >= 3 && rank(risk) < rank('critical')) risk = 'critical';
+  return risk;
+}
+
+function editDistance(a: string, b: string): number {
+  if (Math.abs(a.length - b.length) > 1) return 2;
+  const dp = Array.from({ length: b.length + 1 }, (_, j) => j);
+  for (let i = 1; i <= a.length; i++) {
+    let prev = dp[0]!;
+    dp[0] = i;
+    for (let j = 1; j <= b.length; j++) {
+      const tmp = dp[j]!;
+      dp[j] = Math.min(dp[j]! + 1, dp[j - 1]! + 1, prev + (a[i - 1] === b[j - 1] ? 0 : 1));
+      prev = tmp;
+    }
+  }
+  return dp[b.length]!;
+}

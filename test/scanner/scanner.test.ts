@@ -1,0 +1,49 @@
+// The scanner against the development corpus (../shared/corpus/tool-poisoning) and
+// against hand-written variants of each family worded differently from it.
+import assert from 'node:assert/strict';
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { describe, it } from 'node:test';
+import { scanTool } from '../../shared/scanner/scan.ts';
+import { ROOT } from '../helpers/daemon.ts';
+import { corpusAvailable, measure } from './corpus.ts';
+import { BENIGN_VARIANTS, POISONED_VARIANTS } from './variants.ts';
+
+const baseline = JSON.parse(readFileSync(join(ROOT, 'test', 'scanner', 'baseline.json'), 'utf8')) as { recall: number; falseAlarms: number };
+const flagged = (risk: string) => risk === 'medium' || risk === 'high' || risk === 'critical';
+
+describe('scanner quality', () => {
+  it('does not regress on the development corpus', { skip: !corpusAvailable() && 'corpus not found beside the repo' }, () => {
+    const m = measure();
+    console.log(`scanner on the dev corpus: recall ${(m.recall * 100).toFixed(1)}% of ${m.poisoned} poisoned, false alarms ${(m.falseAlarms * 100).toFixed(1)}% of ${m.benign} benign`);
+    assert.ok(m.recall >= baseline.recall, `recall ${m.recall} < baseline ${baseline.recall}; missed: ${m.missed.join(', ')}`);
+    assert.ok(m.falseAlarms <= baseline.falseAlarms, `false alarms ${m.falseAlarms} > baseline ${baseline.falseAlarms}: ${m.alarms.join(', ')}`);
+  });
+
+  it('catches reworded variants of every family', () => {
+    const missed = POISONED_VARIANTS.filter((v) => !flagged(scanTool(v.tool).risk)).map((v) => v.id);
+    assert.deepEqual(missed, []);
+  });
+
+  it('leaves benign tools with alarming words alone', () => {
+    const alarms = BENIGN_VARIANTS.map((v) => ({ id: v.id, scan: scanTool(v.tool) })).filter((x) => flagged(x.scan.risk));
+    assert.deepEqual(alarms.map((a) => `${a.id}: ${a.scan.findings.map((f) => f.rule).join(',')}`), []);
+  });
+
+  it('scans one tool in well under a millisecond', () => {
+    const tools = [...POISONED_VARIANTS, ...BENIGN_VARIANTS].map((v) => v.tool);
+    for (const tool of tools) scanTool(tool);
+    const samples: number[] = [];
+    for (let round = 0; round < 20; round++) {
+      for (const tool of tools) {
+        const t = performance.now();
+        scanTool(tool);
+        samples.push(performance.now() - t);
+      }
+    }
+    samples.sort((a, b) => a - b);
+    const p50 = samples[Math.floor(samples.length / 2)]!;
+    console.log(`scan p50 ${p50.toFixed(3)} ms over ${samples.length} scans`);
+    assert.ok(p50 < 1, `p50 ${p50} ms`);
+  });
+});
