@@ -13,7 +13,7 @@ const layer = (files, groups, message, ignores = []) => ({
 });
 
 export default tseslint.config(
-  { ignores: ['node_modules/**', '.tools/**', 'dist/**', 'test-output/**'] },
+  { ignores: ['node_modules/**', '.tools/**', 'dist/**', 'test-output/**', 'scratch/**', 'bench/peers/**'] },
   ...tseslint.configs.recommended,
   {
     rules: {

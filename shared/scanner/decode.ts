@@ -153,7 +153,6 @@ export function scanEncoded(text: string): HiddenFinding[] {
   return findings;
 }
 
-// eslint-disable-next-line no-control-regex
 const ANSI = /\u001b(?:\[[0-9;?]*[ -/]*[@-~]|\][^\u0007\u001b]*(?:\u0007|\u001b\\)|[@-Z\\-_])/g;
 
 export function scanTerminalTricks(text: string): HiddenFinding[] {
