@@ -10,6 +10,7 @@ import { listenHttp } from './downstream/http-listener.ts';
 import { McpHttpEndpoint } from './downstream/mcp-http.ts';
 import { listenSocket } from './downstream/socket-server.ts';
 import { Gateway } from './mux/gateway.ts';
+import { PinStore } from './pinning/store.ts';
 import type { UpstreamChannel } from './upstream/channel.ts';
 import { createChannel } from './upstream/launch.ts';
 import { RotatingLog } from './upstream/stderr-log.ts';
@@ -22,6 +23,7 @@ export function createGateway(bundle: Bundle, ctx: GatewayContext): Gateway {
   const vars = { dataDir: ctx.dataDir, bundleDir: dirname(resolve(ctx.bundlePath)), node: process.execPath };
   const gateway: Gateway = new Gateway({
     bundle,
+    pins: new PinStore(ctx.dataDir),
     makeChannel: (server): UpstreamChannel => {
       let log = logs.get(server.id);
       if (!log) { log = new RotatingLog(join(ctx.dataDir, 'logs', `${server.id}.log`)); logs.set(server.id, log); }

@@ -6,6 +6,10 @@ import { createGateway, startDaemon } from '../daemon.ts';
 import { serveLineStream } from '../downstream/line-session.ts';
 import { ControlClient, runningDaemon } from './daemon-client.ts';
 import { formatStatus } from './format-status.ts';
+import { PendingChangeSchema } from '../../shared/pinning/pending.ts';
+import { formatPending } from './format-pending.ts';
+import { pinBundle } from './pin-command.ts';
+import { readScanSource, ScanInputError, scanInput } from './scan-command.ts';
 import { runBridge } from './stdio-bridge.ts';
 
 const USAGE = `gatehouse — a governed MCP multiplexer for your IDE agents
@@ -18,6 +22,11 @@ Usage:
   gatehouse token create|revoke --agent NAME [--data-dir DIR]
   gatehouse token list [--data-dir DIR]
   gatehouse reload [--data-dir DIR]
+  gatehouse pending [--json] [--data-dir DIR]
+  gatehouse approve ID [--reason TEXT] [--data-dir DIR]
+  gatehouse reject ID [--reason TEXT] [--data-dir DIR]
+  gatehouse scan FILE|-
+  gatehouse pin [--bundle FILE] [--server ID]... [--write [--force]]
 
 Without --bundle, the embedded demo bundle (resources/demo-bundle.json) is used.
 The data dir defaults to the OS app-data folder + /gatehouse ($GATEHOUSE_DATA_DIR overrides).
@@ -27,6 +36,8 @@ The port defaults to 7465 ($GATEHOUSE_PORT overrides; 0 picks a free one).
 export const DEFAULT_PORT = 7465;
 
 class UsageError extends Error {}
+/** Unreadable input: exit 2 with a clear message (the scan contract). */
+class InputError extends Error {}
 
 async function main(argv: string[]): Promise<number> {
   const [command, ...rest] = argv;
@@ -42,6 +53,10 @@ async function main(argv: string[]): Promise<number> {
       standalone: { type: 'boolean' },
       'no-start': { type: 'boolean' },
       json: { type: 'boolean' },
+      reason: { type: 'string' },
+      write: { type: 'boolean' },
+      force: { type: 'boolean' },
+      server: { type: 'string', multiple: true },
       help: { type: 'boolean', short: 'h' },
     },
   });
@@ -68,6 +83,47 @@ async function main(argv: string[]): Promise<number> {
       const result = await client.call('POST', '/bundle/reload', z.object({ ok: z.boolean(), version: z.number().optional(), error: z.string().optional() }));
       if (!result.ok) throw new BundleError(result.error ?? 'reload failed');
       process.stdout.write(`bundle reloaded (version ${result.version})\n`);
+      return 0;
+    }
+    case 'pending': {
+      const client = await ControlClient.forDataDir(dataDir);
+      const r = await client.call('GET', '/pending', z.object({ pending: z.array(PendingChangeSchema), trustOnFirstUse: z.boolean() }));
+      process.stdout.write(values.json ? `${JSON.stringify(r.pending, null, 2)}\n` : formatPending(r.pending));
+      return 0;
+    }
+    case 'approve':
+    case 'reject': {
+      const id = positionals[0];
+      if (!id) throw new UsageError(`${command} needs the id of a pending change (see \`gatehouse pending\`)`);
+      const client = await ControlClient.forDataDir(dataDir);
+      const r = await client.call('POST', `/pending/${encodeURIComponent(id)}/${command}`, z.object({ decision: z.string(), tool: z.string() }), { reason: values.reason, by: 'cli' });
+      process.stdout.write(`${r.decision} ${r.tool} (${id})\n`);
+      return 0;
+    }
+    case 'scan': {
+      const source = positionals[0];
+      if (!source) throw new UsageError('scan needs a file, or - for standard input');
+      let result;
+      try {
+        result = scanInput(readScanSource(source));
+      } catch (err) {
+        if (err instanceof ScanInputError) throw new InputError(err.message);
+        throw err;
+      }
+      process.stdout.write(`${JSON.stringify({ tools: result.tools.map((t) => ({ name: t.name, risk: t.risk, findings: t.findings.map((f) => ({ rule: f.rule, message: f.message, evidence: f.evidence, severity: f.severity, path: f.path })) })) }, null, 2)}\n`);
+      return 0;
+    }
+    case 'pin': {
+      ensureDataDir(dataDir);
+      const reports = await pinBundle(bundlePath, dataDir, { write: values.write ?? false, force: values.force ?? false, ...(values.server ? { servers: values.server } : {}) });
+      for (const r of reports) {
+        process.stdout.write(`${r.server}: ${r.state}\n`);
+        for (const t of r.tools) {
+          process.stdout.write(`  ${t.name.padEnd(32)} ${t.hash.slice(0, 19)}…  risk ${t.risk}\n`);
+          for (const f of t.findings) process.stdout.write(`      ${f}\n`);
+        }
+      }
+      if (values.write) process.stdout.write(`pins written to ${bundlePath}\n`);
       return 0;
     }
     default:

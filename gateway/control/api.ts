@@ -4,6 +4,7 @@ import type { GatewayEvent } from '../../shared/control/contract.ts';
 import type { AgentTokens } from '../config/agent-tokens.ts';
 import { tokensEqual } from '../config/agent-tokens.ts';
 import type { Gateway } from '../mux/gateway.ts';
+import { DecisionError, localUser } from '../pinning/gate.ts';
 import { agentStatuses, buildStatus, serverStatuses, toolEntries, type DaemonFacts } from './status.ts';
 
 // The control API under /api/v1: what the CLI, the tray app and the dashboard use.
@@ -17,6 +18,7 @@ export interface ControlApiOptions {
   reloadBundle(): Promise<{ ok: true; version: number } | { ok: false; error: string }>;
 }
 
+const DecisionBody = z.strictObject({ reason: z.string().max(500).optional(), by: z.string().max(100).optional() });
 const CreateTokenBody = z.strictObject({ agent: z.string().regex(/^[A-Za-z0-9._-]{1,64}$/, 'agent names are 1-64 of letters, digits, ., _ and -') });
 const MAX_CONTROL_BODY = 64 * 1024;
 
@@ -62,6 +64,30 @@ export class ControlApi {
       }
       default:
         break;
+    }
+    if (route === 'GET /api/v1/pending') {
+      json(res, 200, { pending: gateway.gate.pending(), trustOnFirstUse: gateway.settings.pinning.trustOnFirstUse });
+      return;
+    }
+    if (route === 'GET /api/v1/decisions') { json(res, 200, { decisions: gateway.gate.decisions().slice(-500) }); return; }
+    const pendingMatch = /^GET \/api\/v1\/pending\/([0-9a-f]{12})$/.exec(route);
+    if (pendingMatch) {
+      const change = gateway.gate.pending().find((p) => p.id === pendingMatch[1]);
+      json(res, change ? 200 : 404, change ?? { error: `no pending change "${pendingMatch[1]}"` });
+      return;
+    }
+    const decideMatch = /^POST \/api\/v1\/pending\/([0-9a-f]{12})\/(approve|reject)$/.exec(route);
+    if (decideMatch) {
+      const body = DecisionBody.safeParse((await readJson(req)) ?? {});
+      if (!body.success) { json(res, 400, { error: body.error.issues.map((i) => `${i.path.join('.') || 'body'}: ${i.message}`).join('; ') }); return; }
+      try {
+        const by = body.data.by ? `${localUser()} via ${body.data.by}` : localUser();
+        const change = gateway.decide(decideMatch[1]!, decideMatch[2] as 'approve' | 'reject', by, body.data.reason ?? null);
+        json(res, 200, { id: change.id, decision: decideMatch[2] === 'approve' ? 'approved' : 'rejected', tool: change.exposedName });
+      } catch (err) {
+        json(res, err instanceof DecisionError ? 409 : 500, { error: (err as Error).message });
+      }
+      return;
     }
     const tokenMatch = /^DELETE \/api\/v1\/tokens\/([A-Za-z0-9._-]{1,64})$/.exec(route);
     if (tokenMatch) {

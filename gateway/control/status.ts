@@ -46,7 +46,7 @@ export function agentStatuses(gateway: Gateway): AgentStatus[] {
 
 export function toolEntries(gateway: Gateway): ToolEntry[] {
   const view = gateway.toolView();
-  return view.items.map((tool) => {
+  const listed: ToolEntry[] = view.items.map((tool) => {
     const route = view.routes.get(tool.name as string)!;
     return {
       name: tool.name as string,
@@ -54,8 +54,14 @@ export function toolEntries(gateway: Gateway): ToolEntry[] {
       upstreamName: route.name,
       title: typeof tool.title === 'string' ? tool.title : null,
       description: typeof tool.description === 'string' ? tool.description : null,
+      pinState: 'approved',
+      pendingChange: null,
     };
   });
+  const held: ToolEntry[] = gateway.gate.heldBack().map((h) => ({
+    name: h.exposedName, server: h.server, upstreamName: h.tool, title: null, description: null, pinState: h.state, pendingChange: h.pendingChange,
+  }));
+  return [...listed, ...held];
 }
 
 export function buildStatus(gateway: Gateway, facts: DaemonFacts): Status {
@@ -68,6 +74,7 @@ export function buildStatus(gateway: Gateway, facts: DaemonFacts): Status {
     port: facts.port,
     socket: facts.socket,
     bundle: { name: bundle.name, version: bundle.version, source: facts.bundleSource },
+    pinning: { trustOnFirstUse: bundle.settings.pinning.trustOnFirstUse, pending: gateway.gate.pending().length },
     rssBytes: process.memoryUsage.rss(),
     servers: serverStatuses(gateway),
     agents: agentStatuses(gateway),

@@ -34,10 +34,13 @@ export class Catalog {
 
   private readonly settings: Settings;
   private readonly upstreams: () => readonly Upstream[];
+  private readonly toolAllowed: (upstream: Upstream, tool: object) => boolean;
 
-  constructor(settings: Settings, upstreams: () => readonly Upstream[]) {
+  /** `toolAllowed` is the pin gate: only approved tool definitions are listed and routable. */
+  constructor(settings: Settings, upstreams: () => readonly Upstream[], toolAllowed: (upstream: Upstream, tool: object) => boolean = () => true) {
     this.settings = settings;
     this.upstreams = upstreams;
+    this.toolAllowed = toolAllowed;
   }
 
   invalidate(kind: CatalogKind): void {
@@ -72,6 +75,7 @@ export class Catalog {
       for (const item of upstream.catalog[kind]) {
         const name = item.name;
         if (typeof name !== 'string') continue;
+        if (kind === 'tools' && !this.toolAllowed(upstream, item)) continue;
         const exposed = exposedName(upstream.id, name, this.settings.toolNameSeparator, passthrough);
         if (routes.has(exposed)) continue; // passthrough clash: the first server in bundle order wins
         routes.set(exposed, { upstream, name });

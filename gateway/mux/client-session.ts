@@ -1,4 +1,4 @@
-import type { JsonRpcId, JsonRpcMessage } from '../../shared/jsonrpc/message.ts';
+import type { JsonRpcId, JsonRpcMessage, JsonRpcResponse } from '../../shared/jsonrpc/message.ts';
 import type { Upstream } from '../upstream/upstream.ts';
 
 /**
@@ -33,6 +33,8 @@ export class ClientSession {
   readonly subscriptions = new Set<string>();
   readonly inflight = new Map<JsonRpcId, InflightCall>();
   readonly relayed = new Map<JsonRpcId, RelayedRequest>();
+  /** Requests Gatehouse itself sent this agent (approval prompts), by id. */
+  readonly own = new Map<JsonRpcId, (response: JsonRpcResponse) => void>();
   /** The list contents last served, per list_changed method, so we only notify real changes. */
   readonly seen = new Map<string, string>();
   readonly connectedAt = Date.now();

@@ -6,8 +6,13 @@ import {
   type JsonRpcId, type JsonRpcMessage, type JsonRpcNotification, type JsonRpcRequest, type JsonRpcResponse,
 } from '../../shared/jsonrpc/message.ts';
 import { isModernVersion, LEGACY_PROTOCOL_VERSIONS, META, MODERN_PROTOCOL_VERSION, negotiateLegacyVersion } from '../../shared/jsonrpc/protocol.ts';
+import { exposedName } from '../../shared/naming/tool-names.ts';
+import type { PendingChange } from '../../shared/pinning/pending.ts';
+import { PinGate } from '../pinning/gate.ts';
+import { PinStore } from '../pinning/store.ts';
 import type { UpstreamChannel } from '../upstream/channel.ts';
 import { Upstream, type CatalogKind, type UpstreamListener } from '../upstream/upstream.ts';
+import { approvalPrompt, readApproval } from './approval-prompt.ts';
 import { Catalog } from './catalog.ts';
 import { ClientSession, LOG_LEVELS, type ClientSink } from './client-session.ts';
 
@@ -20,6 +25,8 @@ const SERVER_CAPABILITIES = {
   logging: {},
   completions: {},
 };
+
+const RECHECK_INTERVAL_MS = 2000;
 
 const RELAY_CAPABILITY: Record<string, string> = {
   'sampling/createMessage': 'sampling',
@@ -37,6 +44,8 @@ const LIST_NOTIFICATION: Record<CatalogKind, string> = {
 export interface GatewayOptions {
   bundle: Bundle;
   makeChannel(server: BundleServer): UpstreamChannel;
+  /** Local pin decisions; in memory when not given. */
+  pins?: PinStore;
 }
 
 interface ProgressRoute { session: ClientSession; token: string | number; clientRequestId: JsonRpcId }
@@ -61,6 +70,7 @@ export class Gateway extends EventEmitter<{ event: [GatewayEvent] }> implements 
   private listChangeTimer: NodeJS.Timeout | undefined;
   private readonly handlers: Record<string, Handler>;
   private upstreamLogLevel: number | undefined;
+  readonly gate: PinGate;
   private settled: Promise<void> | undefined;
 
   private readonly opts: GatewayOptions;
@@ -69,12 +79,20 @@ export class Gateway extends EventEmitter<{ event: [GatewayEvent] }> implements 
     super();
     this.opts = opts;
     this.bundle = opts.bundle;
-    this.catalog = new Catalog(this.bundle.settings, () => [...this.upstreams.values()]);
+    this.gate = new PinGate({
+      store: opts.pins ?? new PinStore(),
+      settings: () => this.bundle.settings,
+      exposedName: (server, tool) => this.exposedName(server, tool),
+      otherTools: (server) => [...this.upstreams.values()].filter((u) => u.id !== server && u.state === 'ready').flatMap((u) => u.catalog.tools.map((t) => ({ server: u.id, name: String(t.name) }))),
+      onPending: (change) => this.emit('event', { type: 'pending-change', id: change.id, server: change.server, tool: change.tool, exposedName: change.exposedName, kind: change.kind, risk: change.risk, localDecision: change.localDecision, at: Date.now() }),
+      onDecision: (d) => this.emit('event', { type: 'pending-decided', id: d.id, server: d.server, tool: d.tool, decision: d.decision, by: d.by, at: Date.now() }),
+    });
+    this.catalog = this.newCatalog();
     this.handlers = {
       'initialize': (s, r, p) => this.initialize(s, r, p),
       'ping': (s, r) => this.reply(s, r, {}),
       'server/discover': (s, r) => this.reply(s, r, this.discoverResult()),
-      'tools/list': (s, r, p) => this.list(s, r, p, 'tools'),
+      'tools/list': (s, r, p) => { this.recheckTools(); this.list(s, r, p, 'tools'); },
       'prompts/list': (s, r, p) => this.list(s, r, p, 'prompts'),
       'resources/list': (s, r, p) => this.list(s, r, p, 'resources'),
       'resources/templates/list': (s, r, p) => this.list(s, r, p, 'resourceTemplates'),
@@ -106,7 +124,7 @@ export class Gateway extends EventEmitter<{ event: [GatewayEvent] }> implements 
   async applyBundle(bundle: Bundle): Promise<void> {
     const before = new Map(this.bundle.servers.map((s) => [s.id, JSON.stringify(s)]));
     this.bundle = bundle;
-    this.catalog = new Catalog(bundle.settings, () => [...this.upstreams.values()]);
+    this.catalog = this.newCatalog();
     const next = new Map(bundle.servers.map((s) => [s.id, s]));
     const stops: Promise<void>[] = [];
     for (const [id, upstream] of this.upstreams) {
@@ -120,6 +138,33 @@ export class Gateway extends EventEmitter<{ event: [GatewayEvent] }> implements 
     for (const server of bundle.servers) if (!this.upstreams.has(server.id)) this.addUpstream(server);
     this.emit('event', { type: 'bundle', name: bundle.name, version: bundle.version, at: Date.now() });
     for (const kind of ['tools', 'prompts', 'resources'] as const) this.listChanged(kind);
+  }
+
+  /**
+   * When an agent lists tools, re-read upstream lists in the background (at most
+   * every few seconds), so a server that changes its tools without saying so is
+   * still caught. The agent meanwhile gets the approved, cached definitions.
+   */
+  private recheckTools(): void {
+    for (const u of this.upstreams.values()) if (u.state === 'ready' && 'tools' in u.capabilities) u.recheck('tools', RECHECK_INTERVAL_MS);
+  }
+
+  private newCatalog(): Catalog {
+    return new Catalog(this.bundle.settings, () => [...this.upstreams.values()], (u, tool) => this.gate.isApproved(u.id, tool));
+  }
+
+  exposedName(server: string, tool: string): string {
+    return exposedName(server, tool, this.bundle.settings.toolNameSeparator, this.bundle.settings.naming === 'passthrough');
+  }
+
+  /** Approves or rejects a pending change, then shows agents the result. */
+  decide(id: string, decision: 'approve' | 'reject', by: string, reason: string | null): PendingChange {
+    const change = decision === 'approve' ? this.gate.approve(id, by, reason) : this.gate.reject(id, by, reason);
+    const upstream = this.upstreams.get(change.server);
+    if (upstream?.state === 'ready') this.gate.evaluate(upstream.server, upstream.catalog.tools);
+    this.catalog.invalidate('tools');
+    this.listChanged('tools');
+    return change;
   }
 
   private addUpstream(server: BundleServer): void {
@@ -174,6 +219,8 @@ export class Gateway extends EventEmitter<{ event: [GatewayEvent] }> implements 
     }
     if (isResponse(message)) {
       if (message.id === null) return;
+      const own = session.own.get(message.id);
+      if (own) { session.own.delete(message.id); own(message); return; }
       const relayed = session.relayed.get(message.id);
       if (!relayed) return;
       session.relayed.delete(message.id);
@@ -304,8 +351,51 @@ export class Gateway extends EventEmitter<{ event: [GatewayEvent] }> implements 
     if (typeof name !== 'string') { this.fail(session, req.id, ErrorCode.InvalidParams, `${req.method} needs a "name" string`); return; }
     const view = what === 'tool' ? this.catalog.toolView() : this.catalog.promptView();
     const route = view.routes.get(name);
-    if (!route) { this.unknownName(session, req.id, name, what); return; }
+    if (!route) {
+      if (what === 'tool' && this.heldBack(session, req, params, name)) return;
+      this.unknownName(session, req.id, name, what);
+      return;
+    }
     this.forward(session, req, route.upstream, { ...params, name: route.name });
+  }
+
+  /**
+   * A call to a tool the pin gate holds back: rejected ones fail; quarantined ones
+   * are put to the user in the conversation when the agent's client can ask, and
+   * fail with directions otherwise.
+   */
+  private heldBack(session: ClientSession, req: JsonRpcRequest, params: Record<string, unknown>, name: string): boolean {
+    const rejected = this.gate.rejectedFor(name);
+    if (rejected) {
+      this.fail(session, req.id, ErrorCode.InvalidParams, `tool "${name}" was rejected by ${rejected.by} on ${rejected.at}${rejected.reason ? ` (${rejected.reason})` : ''}; it stays blocked until its server changes it again`, { tool: name, pinState: 'rejected' });
+      return true;
+    }
+    const change = this.gate.pendingFor(name);
+    if (!change) return false;
+    const where = change.localDecision
+      ? `approve it with \`gatehouse approve ${change.id}\` or in the Gatehouse app`
+      : 'it awaits approval by your organisation\'s admin';
+    const awaiting = () => this.fail(session, req.id, ErrorCode.InvalidParams,
+      `tool "${name}" ${change.kind === 'new' ? 'is new' : 'changed since it was approved'} and awaits approval (risk: ${change.risk}): ${where}`,
+      { tool: name, pinState: 'quarantined', pendingChange: change.id, risk: change.risk });
+    if (!change.localDecision || !('elicitation' in session.capabilities)) { awaiting(); return true; }
+    const relayId = session.relayId();
+    const timer = setTimeout(() => { if (session.own.delete(relayId)) awaiting(); }, this.bundle.settings.callTimeoutMs);
+    session.own.set(relayId, (response) => {
+      clearTimeout(timer);
+      const answer = readApproval(response);
+      if (answer.decision === 'unanswered') { awaiting(); return; }
+      try {
+        this.decide(change.id, answer.decision, `agent-prompt:${session.agent}`, answer.reason);
+      } catch (err) {
+        this.fail(session, req.id, ErrorCode.InvalidParams, (err as Error).message);
+        return;
+      }
+      if (answer.decision === 'reject') { this.heldBack(session, req, params, name); return; }
+      this.routeNamed(session, req, params, 'tool');
+    });
+    session.sink.send({ jsonrpc: '2.0', id: relayId, method: 'elicitation/create', params: approvalPrompt(change, session.protocolVersion) }, req.id);
+    return true;
   }
 
   private unknownName(session: ClientSession, id: JsonRpcId, name: string, what: 'tool' | 'prompt'): void {
@@ -516,6 +606,7 @@ export class Gateway extends EventEmitter<{ event: [GatewayEvent] }> implements 
   }
 
   onCatalogChanged(upstream: Upstream, kind: CatalogKind): void {
+    if (kind === 'tools' && upstream.state === 'ready') this.gate.evaluate(upstream.server, upstream.catalog.tools);
     this.catalog.invalidate(kind);
     this.emit('event', { type: 'catalog', server: upstream.id, kind, at: Date.now() });
     this.listChanged(kind);
@@ -525,6 +616,7 @@ export class Gateway extends EventEmitter<{ event: [GatewayEvent] }> implements 
     for (const kind of ['tools', 'prompts', 'resources', 'resourceTemplates'] as const) this.catalog.invalidate(kind);
     this.emit('event', { type: 'server', server: upstream.id, state: upstream.state, error: upstream.lastError ?? null, at: Date.now() });
     if (upstream.state === 'ready') {
+      this.gate.evaluate(upstream.server, upstream.catalog.tools);
       if (this.upstreamLogLevel !== undefined && 'logging' in upstream.capabilities) upstream.forward('logging/setLevel', { level: LOG_LEVELS[this.upstreamLogLevel] }, () => {});
       for (const kind of ['tools', 'prompts', 'resources'] as const) this.listChanged(kind);
     }

@@ -71,6 +71,7 @@ export class Upstream {
   modern = false;
   private readonly refreshing = new Map<CatalogKind, Promise<void>>();
   private readonly refreshAgain = new Set<CatalogKind>();
+  private readonly lastFetched = new Map<CatalogKind, number>();
   private generation = 0;
 
   private readonly opts: UpstreamOptions;
@@ -269,17 +270,26 @@ export class Upstream {
     };
   }
 
+  /** Re-reads a list unless it was read within `minIntervalMs`. */
+  recheck(kind: CatalogKind, minIntervalMs: number): void {
+    const now = Date.now();
+    if (now - (this.lastFetched.get(kind) ?? 0) < minIntervalMs) return;
+    this.lastFetched.set(kind, now);
+    void this.refresh(kind, true);
+  }
+
   /** Re-reads one list, coalescing bursts of list_changed into at most one extra fetch. */
-  private refresh(kind: CatalogKind): Promise<void> {
+  private refresh(kind: CatalogKind, onlyIfChanged = false): Promise<void> {
     const running = this.refreshing.get(kind);
     if (running) { this.refreshAgain.add(kind); return running; }
     const run = (async () => {
       try {
+        const before = onlyIfChanged ? JSON.stringify(this.catalog[kind]) : '';
         do {
           this.refreshAgain.delete(kind);
           await this.fetchCatalog(kind);
         } while (this.refreshAgain.has(kind));
-        this.opts.listener.onCatalogChanged(this, kind);
+        if (!onlyIfChanged || JSON.stringify(this.catalog[kind]) !== before) this.opts.listener.onCatalogChanged(this, kind);
       } catch (err) {
         this.lastError = `refreshing ${kind}: ${(err as Error).message}`;
       } finally {
@@ -310,6 +320,7 @@ export class Upstream {
       if (!cursor) break;
     }
     this.catalog[kind] = items;
+    this.lastFetched.set(kind, Date.now());
   }
 
   private lost(reason: string): void {

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { ScannerRuleSchema } from '../scanner/rules.ts';
 
 // The bundle declares which upstream servers exist and how Gatehouse treats them.
 // This is the seed of the signed org bundle: a local file today, a verified
@@ -65,6 +66,8 @@ export const ServerSchema = z.strictObject({
    * is shared by every agent, and one agent's roots must not widen a server's scope.
    */
   forwardRoots: z.boolean().default(false),
+  /** Approved tool definitions: tool name → `sha256:<hex>` of its canonical JSON (shared/pinning/hash.ts). */
+  pins: z.record(z.string(), z.string().regex(/^sha256:[0-9a-f]{64}$/, 'pins are "sha256:" and 64 hex digits')).default({}),
 });
 
 export const AgentSchema = z.strictObject({
@@ -90,6 +93,23 @@ export const SettingsSchema = z.strictObject({
    * meant for conformance runs and trials, never for daily use.
    */
   anonymousAgent: z.string().optional(),
+  pinning: z.strictObject({
+    /**
+     * Accept tools that have never been pinned the first time they are seen (changes
+     * to them are still quarantined). For personal bundles; shown in the status.
+     */
+    trustOnFirstUse: z.boolean().default(false),
+    /** Which risk levels the local user may approve; the rest await an org admin. */
+    localApproval: z.strictObject({
+      none: z.boolean().default(true),
+      low: z.boolean().default(true),
+      medium: z.boolean().default(true),
+      high: z.boolean().default(true),
+      critical: z.boolean().default(false),
+    }).default({ none: true, low: true, medium: true, high: true, critical: false }),
+  }).default({ trustOnFirstUse: false, localApproval: { none: true, low: true, medium: true, high: true, critical: false } }),
+  /** Extra scanner rules (shared/scanner/rules.ts format), run after the built-in ones. */
+  scannerRules: z.array(ScannerRuleSchema).default([]),
   /** Environment variables a stdio server inherits from the daemon, beyond what its transport declares. */
   inheritEnv: z.array(z.string()).default(['PATH', 'HOME', 'USER', 'LOGNAME', 'LANG', 'LC_ALL', 'TMPDIR', 'TEMP', 'TMP', 'SystemRoot', 'APPDATA', 'LOCALAPPDATA', 'USERPROFILE', 'ComSpec', 'PATHEXT', 'NODE_OPTIONS']),
 });

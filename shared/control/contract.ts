@@ -40,6 +40,7 @@ export const StatusSchema = z.object({
   port: z.number(),
   socket: z.string(),
   bundle: z.object({ name: z.string(), version: z.number(), source: z.string() }),
+  pinning: z.object({ trustOnFirstUse: z.boolean(), pending: z.number() }),
   rssBytes: z.number(),
   servers: z.array(ServerStatusSchema),
   agents: z.array(AgentStatusSchema),
@@ -51,6 +52,8 @@ export const ToolEntrySchema = z.object({
   upstreamName: z.string(),
   title: z.string().nullable(),
   description: z.string().nullable(),
+  pinState: z.enum(['approved', 'quarantined', 'rejected']),
+  pendingChange: z.string().nullable(),
 });
 
 export type ServerStatus = z.infer<typeof ServerStatusSchema>;
@@ -66,6 +69,8 @@ export type GatewayEvent =
   | { type: 'agent-initialized'; session: string; agent: string; clientInfo: Record<string, unknown> | null; protocolVersion: string; at: number }
   | { type: 'agent-disconnected'; session: string; agent: string; at: number }
   | { type: 'bundle'; name: string; version: number; at: number }
-  | { type: 'bundle-rejected'; reason: string; at: number };
+  | { type: 'bundle-rejected'; reason: string; at: number }
+  | { type: 'pending-change'; id: string; server: string; tool: string; exposedName: string; kind: 'new' | 'changed'; risk: string; localDecision: boolean; at: number }
+  | { type: 'pending-decided'; id: string; server: string; tool: string; decision: string; by: string; at: number };
 
 export const AgentTokenSchema = z.object({ agent: z.string(), token: z.string() });

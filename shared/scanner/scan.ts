@@ -150,7 +150,10 @@ function checkParameters(tool: Record<string, unknown>, units: TextUnit[], add: 
         add({ rule: 'catch-all-parameter', family: 'exfiltration', path: unit.path, severity: mentioned ? 'medium' : 'low', message: `Has a free-form "${unit.text}" parameter${mentioned ? ' that the description tells the model to fill' : ''}`, evidence: unit.text });
       }
     } else if (unit.role === 'default' && /^https?:\/\//i.test(unit.text.trim()) && !/^https?:\/\/(?:localhost|127\.|\[::1\])/i.test(unit.text.trim())) {
-      add({ rule: 'external-default', family: 'exfiltration', path: unit.path, severity: 'medium', message: 'A parameter defaults to an outside address', evidence: unit.text });
+      // A default source to read from is ordinary; a default place to send things to is not.
+      const param = unit.path.split('/').at(-2) ?? '';
+      const destination = /(?:dest|destination|target|upload|endpoint|webhook|callback|report|sink|collector|ingest|send|post|export|publish|registry|server)/i.test(param);
+      add({ rule: 'external-default', family: 'exfiltration', path: unit.path, severity: destination ? 'medium' : 'low', message: destination ? 'A destination parameter defaults to an outside address' : 'A parameter defaults to an outside address', evidence: `${param}: ${unit.text}` });
     }
   }
   // Flags such as include_env defaulting to true quietly widen what a call sends.
@@ -164,7 +167,8 @@ function checkParameters(tool: Record<string, unknown>, units: TextUnit[], add: 
 
 function checkReferences(name: string, units: TextUnit[], ctx: ScanContext, add: (f: Finding) => void): void {
   const own = new Set([name, ...(ctx.siblings ?? [])].map((n) => n.toLowerCase()));
-  const params = new Set(units.filter((u) => u.role === 'param-name').map((u) => u.text.toLowerCase()));
+  // The tool's own parameter names and enum values are not references to other tools.
+  const params = new Set(units.filter((u) => u.role === 'param-name' || u.role === 'enum').map((u) => u.text.toLowerCase()));
   const others = new Map((ctx.otherTools ?? []).map((t) => [t.name.toLowerCase(), t.server]));
   for (const unit of units) {
     if (unit.role !== 'description' && unit.role !== 'param-text') continue;

@@ -26,10 +26,16 @@ export function tempDir(prefix = 'gh-test-'): string {
   return mkdtempSync(join(tmpdir(), prefix));
 }
 
-/** Writes a bundle into a temp folder and returns its path. */
-export function writeBundle(bundle: unknown, dir = tempDir('gh-bundle-')): string {
+/**
+ * Writes a bundle into a temp folder and returns its path. Fixture bundles trust
+ * tools on first use unless they say otherwise, so tests that are not about pinning
+ * need no pins; the pinning tests set trustOnFirstUse: false.
+ */
+export function writeBundle(bundle: Record<string, unknown>, dir = tempDir('gh-bundle-')): string {
   const path = join(dir, 'bundle.json');
-  writeFileSync(path, JSON.stringify(bundle, null, 2));
+  const settings = (bundle.settings ?? {}) as Record<string, unknown>;
+  const withPinning = { ...bundle, settings: { ...settings, pinning: { trustOnFirstUse: true, ...(settings.pinning as object | undefined) } } };
+  writeFileSync(path, JSON.stringify(withPinning, null, 2));
   return path;
 }
 
