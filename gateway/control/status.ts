@@ -17,6 +17,7 @@ export function serverStatuses(gateway: Gateway): ServerStatus[] {
       lastError: u?.lastError ?? (server.status === 'revoked' ? 'revoked in the bundle' : null),
       stderrTail: u ? [...u.stderrTail].slice(-20) : [],
       protocolVersion: u?.protocolVersion ?? null,
+      serverHash: gateway.gate.serverHash(server.id) ?? null,
       serverInfo: u?.serverInfo ?? null,
       counts: {
         tools: u?.catalog.tools.length ?? 0,

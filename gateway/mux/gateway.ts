@@ -27,6 +27,8 @@ const SERVER_CAPABILITIES = {
 };
 
 const RECHECK_INTERVAL_MS = 2000;
+/** The key of Gatehouse's own question in a 2026-07-28 input_required result. */
+const APPROVAL_KEY = 'gatehouse-approval';
 
 const RELAY_CAPABILITY: Record<string, string> = {
   'sampling/createMessage': 'sampling',
@@ -161,7 +163,7 @@ export class Gateway extends EventEmitter<{ event: [GatewayEvent] }> implements 
   decide(id: string, decision: 'approve' | 'reject', by: string, reason: string | null): PendingChange {
     const change = decision === 'approve' ? this.gate.approve(id, by, reason) : this.gate.reject(id, by, reason);
     const upstream = this.upstreams.get(change.server);
-    if (upstream?.state === 'ready') this.gate.evaluate(upstream.server, upstream.catalog.tools);
+    if (upstream?.state === 'ready') this.gate.evaluate(upstream.server, upstream.catalog.tools, upstream.instructions);
     this.catalog.invalidate('tools');
     this.listChanged('tools');
     return change;
@@ -379,6 +381,7 @@ export class Gateway extends EventEmitter<{ event: [GatewayEvent] }> implements 
       `tool "${name}" ${change.kind === 'new' ? 'is new' : 'changed since it was approved'} and awaits approval (risk: ${change.risk}): ${where}`,
       { tool: name, pinState: 'quarantined', pendingChange: change.id, risk: change.risk });
     if (!change.localDecision || !('elicitation' in session.capabilities)) { awaiting(); return true; }
+    if (this.isModern(session)) { this.askStateless(session, req, params, name, change, awaiting); return true; }
     const relayId = session.relayId();
     const timer = setTimeout(() => { if (session.own.delete(relayId)) awaiting(); }, this.bundle.settings.callTimeoutMs);
     session.own.set(relayId, (response) => {
@@ -396,6 +399,33 @@ export class Gateway extends EventEmitter<{ event: [GatewayEvent] }> implements 
     });
     session.sink.send({ jsonrpc: '2.0', id: relayId, method: 'elicitation/create', params: approvalPrompt(change, session.protocolVersion) }, req.id);
     return true;
+  }
+
+  /**
+   * The 2026-07-28 way to ask: answer the call with an input_required result that
+   * embeds the question; the client asks the user and retries with the answer.
+   */
+  private askStateless(session: ClientSession, req: JsonRpcRequest, params: Record<string, unknown>, name: string, change: PendingChange, awaiting: () => void): void {
+    const answer = (params.inputResponses as Record<string, unknown> | undefined)?.[APPROVAL_KEY];
+    if (answer === undefined || params.requestState !== change.id) {
+      session.sink.send({ jsonrpc: '2.0', id: req.id, result: {
+        resultType: 'input_required',
+        inputRequests: { [APPROVAL_KEY]: { method: 'elicitation/create', params: approvalPrompt(change, session.protocolVersion) } },
+        requestState: change.id,
+      } });
+      return;
+    }
+    const decision = readApproval({ jsonrpc: '2.0', id: req.id, result: answer as Record<string, unknown> });
+    if (decision.decision === 'unanswered') { awaiting(); return; }
+    try {
+      this.decide(change.id, decision.decision, `agent-prompt:${session.agent}`, decision.reason);
+    } catch (err) {
+      this.fail(session, req.id, ErrorCode.InvalidParams, (err as Error).message);
+      return;
+    }
+    const { inputResponses: _r, requestState: _s, ...rest } = params;
+    if (decision.decision === 'reject') { this.heldBack(session, req, rest, name); return; }
+    this.routeNamed(session, req, rest, 'tool');
   }
 
   private unknownName(session: ClientSession, id: JsonRpcId, name: string, what: 'tool' | 'prompt'): void {
@@ -606,7 +636,7 @@ export class Gateway extends EventEmitter<{ event: [GatewayEvent] }> implements 
   }
 
   onCatalogChanged(upstream: Upstream, kind: CatalogKind): void {
-    if (kind === 'tools' && upstream.state === 'ready') this.gate.evaluate(upstream.server, upstream.catalog.tools);
+    if (kind === 'tools' && upstream.state === 'ready') this.gate.evaluate(upstream.server, upstream.catalog.tools, upstream.instructions);
     this.catalog.invalidate(kind);
     this.emit('event', { type: 'catalog', server: upstream.id, kind, at: Date.now() });
     this.listChanged(kind);
@@ -616,7 +646,7 @@ export class Gateway extends EventEmitter<{ event: [GatewayEvent] }> implements 
     for (const kind of ['tools', 'prompts', 'resources', 'resourceTemplates'] as const) this.catalog.invalidate(kind);
     this.emit('event', { type: 'server', server: upstream.id, state: upstream.state, error: upstream.lastError ?? null, at: Date.now() });
     if (upstream.state === 'ready') {
-      this.gate.evaluate(upstream.server, upstream.catalog.tools);
+      this.gate.evaluate(upstream.server, upstream.catalog.tools, upstream.instructions);
       if (this.upstreamLogLevel !== undefined && 'logging' in upstream.capabilities) upstream.forward('logging/setLevel', { level: LOG_LEVELS[this.upstreamLogLevel] }, () => {});
       for (const kind of ['tools', 'prompts', 'resources'] as const) this.listChanged(kind);
     }

@@ -1,7 +1,8 @@
 import { userInfo } from 'node:os';
 import type { BundleServer, Settings } from '../../shared/bundle/schema.ts';
 import { diffDefinitions } from '../../shared/pinning/diff.ts';
-import { sha256Hex, toolHash } from '../../shared/pinning/hash.ts';
+import { createHash } from 'node:crypto';
+import { serverHash, sha256Hex, toolHash } from '../../shared/pinning/hash.ts';
 import type { Decision, PendingChange, PinState } from '../../shared/pinning/pending.ts';
 import { compileRules, DEFAULT_RULES, SEVERITIES, type CompiledRule } from '../../shared/scanner/rules.ts';
 import { scanTool } from '../../shared/scanner/scan.ts';
@@ -23,6 +24,9 @@ export interface GateOptions {
 
 export class DecisionError extends Error {}
 
+const nodeDigest = (text: string): string => createHash('sha256').update(text).digest('hex');
+const MAX_CACHED = 50_000;
+
 export const localUser = (): string => {
   try { return `local:${userInfo().username}`; } catch { return 'local:unknown'; }
 };
@@ -33,6 +37,10 @@ export class PinGate {
   private readonly approved = new Map<string, WeakSet<object>>();
   private readonly quarantined = new Map<string, PendingChange>();
   private readonly blocked = new Map<string, PinEntry & { exposedName: string }>();
+  private readonly serverHashes = new Map<string, string>();
+  /** Hashes by tool object (re-evaluation after a decision) and by its JSON text (a refresh that changed nothing). */
+  private readonly hashByObject = new WeakMap<object, string>();
+  private readonly hashByText = new Map<string, string>();
   private rulesKey = '';
   private rules: CompiledRule[] = [];
 
@@ -43,6 +51,9 @@ export class PinGate {
   isApproved(server: string, tool: object): boolean {
     return this.approved.get(server)?.has(tool) ?? false;
   }
+
+  /** The server's hash over its sorted tool hashes and instructions, as last evaluated. */
+  serverHash(server: string): string | undefined { return this.serverHashes.get(server); }
 
   pendingFor(exposedName: string): PendingChange | undefined { return this.quarantined.get(exposedName); }
   rejectedFor(exposedName: string): (PinEntry & { exposedName: string }) | undefined { return this.blocked.get(exposedName); }
@@ -64,8 +75,9 @@ export class PinGate {
   }
 
   /** Re-judges a server's whole tool list (at start, on list_changed, after a decision). */
-  evaluate(server: BundleServer, tools: readonly Record<string, unknown>[]): void {
+  evaluate(server: BundleServer, tools: readonly Record<string, unknown>[], instructions?: string): void {
     const settings = this.opts.settings();
+    const hashes: string[] = [];
     const store = this.opts.store;
     const approved = new WeakSet<object>();
     const pending: PendingChange[] = [];
@@ -78,7 +90,8 @@ export class PinGate {
     for (const tool of tools) {
       const name = typeof tool.name === 'string' ? tool.name : '';
       if (!name) continue;
-      const hash = toolHash(tool);
+      const hash = this.hashOf(tool);
+      hashes.push(hash);
       const exposed = this.opts.exposedName(server.id, name);
       const rejected = store.isRejected(server.id, name, hash);
       if (rejected) { this.blocked.set(exposed, { ...rejected, exposedName: exposed }); continue; }
@@ -123,6 +136,7 @@ export class PinGate {
       this.quarantined.set(exposed, change);
     }
     this.approved.set(server.id, approved);
+    this.serverHashes.set(server.id, serverHash(hashes, instructions, nodeDigest));
     store.setPending(server.id, pending);
     for (const change of pending) if (!previous.has(change.id)) this.opts.onPending(change);
   }
@@ -156,6 +170,21 @@ export class PinGate {
     this.blocked.set(change.exposedName, { ...entry, exposedName: change.exposedName });
     this.opts.onDecision(decision);
     return change;
+  }
+
+  /** The pin hash of a tool; canonicalizing is the costly part, so unchanged tools are not re-canonicalized. */
+  private hashOf(tool: Record<string, unknown>): string {
+    const known = this.hashByObject.get(tool);
+    if (known) return known;
+    const text = JSON.stringify(tool);
+    let hash = this.hashByText.get(text);
+    if (!hash) {
+      hash = toolHash(tool, nodeDigest);
+      if (this.hashByText.size >= MAX_CACHED) this.hashByText.clear();
+      this.hashByText.set(text, hash);
+    }
+    this.hashByObject.set(tool, hash);
+    return hash;
   }
 
   private find(id: string): PendingChange {

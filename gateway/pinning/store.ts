@@ -24,6 +24,7 @@ const MAX_DECISIONS = 10_000;
 
 export class PinStore {
   private readonly path: string | undefined;
+  private dirty = false;
   private data: StoreFile = { version: 1, accepted: [], rejected: [], pending: [], decisions: [], definitions: {} };
 
   /** Without a data dir the store lives in memory (tests, `gatehouse scan`). */
@@ -53,14 +54,19 @@ export class PinStore {
     const before = JSON.stringify(this.data.pending.filter((p) => p.server === server).map((p) => p.id).sort());
     this.data.pending = [...this.data.pending.filter((p) => p.server !== server), ...changes];
     const changed = before !== JSON.stringify(changes.map((p) => p.id).sort());
-    if (changed) this.save();
+    if (changed || this.dirty) this.save();
     return changed;
   }
 
+  /** Keeps an approved definition for later diffs; written at the next flush(). */
   remember(hash: string, definition: Record<string, unknown>): void {
     if (this.data.definitions[hash]) return;
     this.data.definitions[hash] = definition;
-    this.save();
+    this.dirty = true;
+  }
+
+  flush(): void {
+    if (this.dirty) this.save();
   }
 
   accept(entry: PinEntry, definition: Record<string, unknown>, decision: Decision): void {
@@ -83,6 +89,7 @@ export class PinStore {
   }
 
   private save(): void {
+    this.dirty = false;
     if (!this.path) return;
     const tmp = `${this.path}.tmp`;
     writeFileSync(tmp, JSON.stringify(this.data), { mode: 0o600 });

@@ -14,6 +14,8 @@ export const ServerStatusSchema = z.object({
   lastError: z.string().nullable(),
   stderrTail: z.array(z.string()),
   protocolVersion: z.string().nullable(),
+  /** SHA-256 over the server's sorted tool hashes and its instructions. */
+  serverHash: z.string().nullable(),
   serverInfo: z.record(z.string(), z.unknown()).nullable(),
   counts: z.object({ tools: z.number(), resources: z.number(), resourceTemplates: z.number(), prompts: z.number() }),
   inflight: z.number(),

@@ -4,9 +4,10 @@
 // decisions survive a restart.
 import assert from 'node:assert/strict';
 import { execFile } from 'node:child_process';
+import { readFileSync, writeFileSync } from 'node:fs';
 import { after, describe, it } from 'node:test';
 import { promisify } from 'node:util';
-import type { Client } from '@modelcontextprotocol/client';
+import { Client, StreamableHTTPClientTransport } from '@modelcontextprotocol/client';
 import type { PendingChange } from '../../shared/pinning/pending.ts';
 import { stdioClient } from '../helpers/clients.ts';
 import { CLI, startDaemon, stdioServer, tempDir, waitFor, writeBundle, type TestDaemon } from '../helpers/daemon.ts';
@@ -14,15 +15,17 @@ import { CLI, startDaemon, stdioServer, tempDir, waitFor, writeBundle, type Test
 const run = promisify(execFile);
 const textOf = (r: unknown) => (r as { content: { text?: string }[] }).content.map((c) => c.text ?? '').join('');
 
-/** A bundle for the rug-pull server, pinned (by `gatehouse pin --write`) to its original tools. */
+/**
+ * A bundle for the rug-pull server, pinned (by `gatehouse pin --write`) to its
+ * original tools: pinned while the server cannot change, then given `env`.
+ */
 async function pinnedBundle(env: Record<string, string>, dir = tempDir('gh-pin-')): Promise<string> {
-  const path = writeBundle({
-    schemaVersion: 1,
-    name: 'pinning',
-    servers: [stdioServer('rug', 'rugpull-server.ts', { transport: { type: 'stdio', command: process.execPath, args: [`${process.cwd()}/test/fixtures/servers/rugpull-server.ts`], env } })],
-    settings: { pinning: { trustOnFirstUse: false } },
-  }, dir);
+  const server = (e: Record<string, string>) => stdioServer('rug', 'rugpull-server.ts', { transport: { type: 'stdio', command: process.execPath, args: [`${process.cwd()}/test/fixtures/servers/rugpull-server.ts`], env: e } });
+  const path = writeBundle({ schemaVersion: 1, name: 'pinning', servers: [server({ ...env, RUGPULL_AFTER: '1000' })], settings: { pinning: { trustOnFirstUse: false } } }, dir);
   await run(process.execPath, [CLI, 'pin', '--bundle', path, '--write', '--data-dir', tempDir()]);
+  const pinned = JSON.parse(readFileSync(path, 'utf8')) as { servers: { transport: { env: Record<string, string> } }[] };
+  pinned.servers[0]!.transport.env = env;
+  writeFileSync(path, JSON.stringify(pinned, null, 2));
   return path;
 }
 
@@ -167,6 +170,30 @@ describe('schema pinning and quarantine', () => {
       assert.equal(pending.length, answer === 'decline' ? 1 : 0);
     });
   }
+});
+
+describe('approval in a 2026-07-28 conversation (input_required)', () => {
+  it('asks through an input_required result, and the retried call goes through', async () => {
+    const bundle = await pinnedBundle({ RUGPULL_MODE: 'update', RUGPULL_NOTIFY: '1', RUGPULL_AFTER: '0' });
+    const d = await startDaemon({ bundle });
+    try {
+      await waitFor(async () => (await pendingList(d)).length === 1, 10_000, 'the change to be pending');
+      const token = await d.agentToken('modern');
+      let asked = '';
+      const client = new Client({ name: 'modern', version: '1.0.0' }, { versionNegotiation: { mode: { pin: '2026-07-28' } }, capabilities: { elicitation: { form: {} } } });
+      client.setRequestHandler('elicitation/create', async (request) => {
+        asked = String(request.params.message);
+        return { action: 'accept', content: { decision: 'approve' } };
+      });
+      await client.connect(new StreamableHTTPClientTransport(new URL(d.url), { requestInit: { headers: { authorization: `Bearer ${token}` } } }));
+      assert.match(textOf(await client.callTool({ name: 'rug__fetch_weather', arguments: { city: 'Oslo' } })), /after the change/);
+      assert.match(asked, /changed since it was approved/);
+      assert.equal((await pendingList(d)).length, 0);
+      await client.close();
+    } finally {
+      await d.stop();
+    }
+  });
 });
 
 describe('the demo bundle', () => {
