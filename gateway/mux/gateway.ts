@@ -386,16 +386,7 @@ export class Gateway extends EventEmitter<{ event: [GatewayEvent] }> implements 
     const timer = setTimeout(() => { if (session.own.delete(relayId)) awaiting(); }, this.bundle.settings.callTimeoutMs);
     session.own.set(relayId, (response) => {
       clearTimeout(timer);
-      const answer = readApproval(response);
-      if (answer.decision === 'unanswered') { awaiting(); return; }
-      try {
-        this.decide(change.id, answer.decision, `agent-prompt:${session.agent}`, answer.reason);
-      } catch (err) {
-        this.fail(session, req.id, ErrorCode.InvalidParams, (err as Error).message);
-        return;
-      }
-      if (answer.decision === 'reject') { this.heldBack(session, req, params, name); return; }
-      this.routeNamed(session, req, params, 'tool');
+      this.applyAnswer(session, req, params, name, change, readApproval(response), awaiting);
     });
     session.sink.send({ jsonrpc: '2.0', id: relayId, method: 'elicitation/create', params: approvalPrompt(change, session.protocolVersion) }, req.id);
     return true;
@@ -415,17 +406,21 @@ export class Gateway extends EventEmitter<{ event: [GatewayEvent] }> implements 
       } });
       return;
     }
-    const decision = readApproval({ jsonrpc: '2.0', id: req.id, result: answer as Record<string, unknown> });
-    if (decision.decision === 'unanswered') { awaiting(); return; }
+    const { inputResponses: _r, requestState: _s, ...rest } = params;
+    this.applyAnswer(session, req, rest, name, change, readApproval({ jsonrpc: '2.0', id: req.id, result: answer as Record<string, unknown> }), awaiting);
+  }
+
+  /** Records the user's answer from the conversation, then retries or refuses the call. */
+  private applyAnswer(session: ClientSession, req: JsonRpcRequest, params: Record<string, unknown>, name: string, change: PendingChange, answer: ReturnType<typeof readApproval>, awaiting: () => void): void {
+    if (answer.decision === 'unanswered') { awaiting(); return; }
     try {
-      this.decide(change.id, decision.decision, `agent-prompt:${session.agent}`, decision.reason);
+      this.decide(change.id, answer.decision, `agent-prompt:${session.agent}`, answer.reason);
     } catch (err) {
       this.fail(session, req.id, ErrorCode.InvalidParams, (err as Error).message);
       return;
     }
-    const { inputResponses: _r, requestState: _s, ...rest } = params;
-    if (decision.decision === 'reject') { this.heldBack(session, req, rest, name); return; }
-    this.routeNamed(session, req, rest, 'tool');
+    if (answer.decision === 'reject') { this.heldBack(session, req, params, name); return; }
+    this.routeNamed(session, req, params, 'tool');
   }
 
   private unknownName(session: ClientSession, id: JsonRpcId, name: string, what: 'tool' | 'prompt'): void {
