@@ -5,12 +5,13 @@
 import assert from 'node:assert/strict';
 import { execFile } from 'node:child_process';
 import { readFileSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { after, describe, it } from 'node:test';
 import { promisify } from 'node:util';
 import { Client, StreamableHTTPClientTransport } from '@modelcontextprotocol/client';
 import type { PendingChange } from '../../shared/pinning/pending.ts';
 import { stdioClient } from '../helpers/clients.ts';
-import { CLI, startDaemon, stdioServer, tempDir, waitFor, writeBundle, type TestDaemon } from '../helpers/daemon.ts';
+import { CLI, FIXTURES, startDaemon, stdioServer, tempDir, waitFor, writeBundle, type TestDaemon } from '../helpers/daemon.ts';
 
 const run = promisify(execFile);
 const textOf = (r: unknown) => (r as { content: { text?: string }[] }).content.map((c) => c.text ?? '').join('');
@@ -20,7 +21,7 @@ const textOf = (r: unknown) => (r as { content: { text?: string }[] }).content.m
  * original tools: pinned while the server cannot change, then given `env`.
  */
 async function pinnedBundle(env: Record<string, string>, dir = tempDir('gh-pin-')): Promise<string> {
-  const server = (e: Record<string, string>) => stdioServer('rug', 'rugpull-server.ts', { transport: { type: 'stdio', command: process.execPath, args: [`${process.cwd()}/test/fixtures/servers/rugpull-server.ts`], env: e } });
+  const server = (e: Record<string, string>) => stdioServer('rug', 'rugpull-server.ts', { transport: { type: 'stdio', command: process.execPath, args: [join(FIXTURES, 'servers', 'rugpull-server.ts')], env: e } });
   const path = writeBundle({ schemaVersion: 1, name: 'pinning', servers: [server({ ...env, RUGPULL_AFTER: '1000' })], settings: { pinning: { trustOnFirstUse: false } } }, dir);
   await run(process.execPath, [CLI, 'pin', '--bundle', path, '--write', '--data-dir', tempDir()]);
   const pinned = JSON.parse(readFileSync(path, 'utf8')) as { servers: { transport: { env: Record<string, string> } }[] };
