@@ -12,31 +12,55 @@ import { listenSocket } from './downstream/socket-server.ts';
 import { Gateway } from './mux/gateway.ts';
 import { PinStore } from './pinning/store.ts';
 import type { UpstreamChannel } from './upstream/channel.ts';
+import { CredentialVault } from './secrets/vault.ts';
+import { DeferredChannel } from './upstream/deferred-channel.ts';
 import { createChannel } from './upstream/launch.ts';
 import { RotatingLog } from './upstream/stderr-log.ts';
 
 export interface GatewayContext { dataDir: string; bundlePath: string }
 
-/** Builds the multiplexer with real upstream channels (processes, HTTP). */
-export function createGateway(bundle: Bundle, ctx: GatewayContext): Gateway {
+export interface BuiltGateway { gateway: Gateway; vault: CredentialVault }
+
+/**
+ * Builds the multiplexer with real upstream channels (processes, HTTP), the pin
+ * store, and the credential vault whose values are injected at spawn time and
+ * scrubbed from everything agents and logs see.
+ */
+export function createGateway(bundle: Bundle, ctx: GatewayContext): BuiltGateway {
   const logs = new Map<string, RotatingLog>();
   const vars = { dataDir: ctx.dataDir, bundleDir: dirname(resolve(ctx.bundlePath)), node: process.execPath };
+  const vault = new CredentialVault(ctx.dataDir);
   const gateway: Gateway = new Gateway({
     bundle,
     pins: new PinStore(ctx.dataDir),
+    redactor: () => vault.redactor,
+    onServerRetired: (server) => {
+      void vault.removeServer(server.id, server.credentials.map((c) => c.name)).then(
+        (deleted) => { if (deleted.length) gateway.emit('event', { type: 'credentials-deleted', server: server.id, slots: deleted, at: Date.now() }); },
+        (err: unknown) => gateway.emit('event', { type: 'credentials-error', server: server.id, error: (err as Error).message, at: Date.now() }),
+      );
+    },
     makeChannel: (server): UpstreamChannel => {
       let log = logs.get(server.id);
-      if (!log) { log = new RotatingLog(join(ctx.dataDir, 'logs', `${server.id}.log`)); logs.set(server.id, log); }
-      return createChannel(server, { settings: gateway.settings, vars, env: process.env, log });
+      if (!log) {
+        log = new RotatingLog(join(ctx.dataDir, 'logs', `${server.id}.log`));
+        log.redact = (text) => vault.redactor.redact(text);
+        logs.set(server.id, log);
+      }
+      const serverLog = log;
+      if (server.credentials.length === 0) return createChannel(server, { settings: gateway.settings, vars, env: process.env, log: serverLog });
+      // Credentials are read from the keychain when the server (re)starts, never per call.
+      return new DeferredChannel(async () => createChannel(server, { settings: gateway.settings, vars, env: process.env, log: serverLog, credentials: await vault.valuesFor(server) }));
     },
   });
-  return gateway;
+  return { gateway, vault };
 }
 
 export interface DaemonOptions { dataDir: string; port: number; bundlePath: string }
 
 export interface RunningDaemon {
   gateway: Gateway;
+  vault: CredentialVault;
   port: number;
   socket: string;
   controlToken: string;
@@ -49,7 +73,7 @@ export async function startDaemon(opts: DaemonOptions): Promise<RunningDaemon> {
   const bundle = loadBundleFile(opts.bundlePath);
   const token = controlToken(dataDir);
   const tokens = new AgentTokens(dataDir);
-  const gateway = createGateway(bundle, { dataDir, bundlePath: opts.bundlePath });
+  const { gateway, vault } = createGateway(bundle, { dataDir, bundlePath: opts.bundlePath });
   const socket = socketPathFor(dataDir);
   const startedAt = Date.now();
   let port = opts.port;
@@ -64,9 +88,10 @@ export async function startDaemon(opts: DaemonOptions): Promise<RunningDaemon> {
   });
   const control = new ControlApi({
     gateway,
+    vault,
     tokens,
     controlToken: token,
-    facts: () => ({ dataDir, port, socket, bundleSource: resolve(opts.bundlePath), startedAt }),
+    facts: () => ({ dataDir, port, socket, bundleSource: resolve(opts.bundlePath), startedAt, credentials: vault.status(gateway.currentBundle) }),
     reloadBundle: async () => {
       try {
         const next = loadBundleFile(opts.bundlePath);
@@ -106,5 +131,5 @@ export async function startDaemon(opts: DaemonOptions): Promise<RunningDaemon> {
     await gateway.stop();
   })());
 
-  return { gateway, port, socket, controlToken: token, tokens, stop };
+  return { gateway, vault, port, socket, controlToken: token, tokens, stop };
 }

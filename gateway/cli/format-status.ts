@@ -27,6 +27,14 @@ export function formatStatus(status: Status): string {
       for (const l of s.stderrTail.slice(-3)) lines.push(`      | ${l}`);
     }
   }
+  if (status.credentials.length) {
+    lines.push('');
+    lines.push('Credentials (values are never shown)');
+    for (const c of status.credentials) {
+      const state = c.set ? `set ${c.setAt}${c.rotatedAt ? `, rotated ${c.rotatedAt}` : ''}` : c.required ? 'MISSING: `gatehouse secrets set ' + `${c.server}/${c.slot}` + '`' : 'not set (optional)';
+      lines.push(`  ${`${c.server}/${c.slot}`.padEnd(28)} ${c.kind.padEnd(6)} ${state}${c.due ? `  ROTATION DUE (every ${c.rotationDays} days): \`gatehouse secrets rotate ${c.server}/${c.slot}\`` : ''}`);
+    }
+  }
   lines.push('');
   lines.push(`Agents (${status.agents.length} connected)`);
   for (const a of status.agents) {

@@ -10,6 +10,7 @@ import { PendingChangeSchema } from '../../shared/pinning/pending.ts';
 import { formatPending } from './format-pending.ts';
 import { pinBundle } from './pin-command.ts';
 import { readScanSource, ScanInputError, scanInput } from './scan-command.ts';
+import { secretsCommand } from './secrets-command.ts';
 import { runBridge } from './stdio-bridge.ts';
 
 const USAGE = `gatehouse — a governed MCP multiplexer for your IDE agents
@@ -26,6 +27,7 @@ Usage:
   gatehouse approve ID [--reason TEXT] [--data-dir DIR]
   gatehouse reject ID [--reason TEXT] [--data-dir DIR]
   gatehouse scan FILE|-
+  gatehouse secrets list | set SERVER/SLOT | rotate SERVER/SLOT | delete SERVER/SLOT   (values on stdin)
   gatehouse pin [--bundle FILE] [--server ID]... [--write [--force]]
 
 Without --bundle, the embedded demo bundle (resources/demo-bundle.json) is used.
@@ -100,6 +102,11 @@ async function main(argv: string[]): Promise<number> {
       process.stdout.write(`${r.decision} ${r.tool} (${id})\n`);
       return 0;
     }
+    case 'secrets': {
+      const client = await ControlClient.forDataDir(dataDir);
+      process.stdout.write(await secretsCommand(client, positionals[0], positionals[1]));
+      return 0;
+    }
     case 'scan': {
       const source = positionals[0];
       if (!source) throw new UsageError('scan needs a file, or - for standard input');
@@ -159,7 +166,7 @@ async function daemon(dataDir: string, bundlePath: string, portText: string | un
 
 async function standalone(dataDir: string, bundlePath: string, agent: string): Promise<number> {
   ensureDataDir(dataDir);
-  const gateway = createGateway(loadBundleFile(bundlePath), { dataDir, bundlePath });
+  const { gateway } = createGateway(loadBundleFile(bundlePath), { dataDir, bundlePath });
   gateway.start();
   serveLineStream(gateway, agent, process.stdin, process.stdout);
   const finish = () => void gateway.stop().then(() => process.exit(0));

@@ -14,7 +14,7 @@ export interface PinReport { server: string; state: string; tools: { name: strin
  */
 export async function pinBundle(bundlePath: string, dataDir: string, opts: { write: boolean; force: boolean; servers?: string[] }): Promise<PinReport[]> {
   const bundle = loadBundleFile(bundlePath);
-  const gateway = createGateway(bundle, { dataDir, bundlePath });
+  const { gateway } = createGateway(bundle, { dataDir, bundlePath });
   gateway.start();
   try {
     await gateway.whenSettled();

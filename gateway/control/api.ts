@@ -5,6 +5,8 @@ import type { AgentTokens } from '../config/agent-tokens.ts';
 import { tokensEqual } from '../config/agent-tokens.ts';
 import type { Gateway } from '../mux/gateway.ts';
 import { DecisionError, localUser } from '../pinning/gate.ts';
+import { KeychainUnavailableError } from '../secrets/backend.ts';
+import type { CredentialVault } from '../secrets/vault.ts';
 import { agentStatuses, buildStatus, serverStatuses, toolEntries, type DaemonFacts } from './status.ts';
 
 // The control API under /api/v1: what the CLI, the tray app and the dashboard use.
@@ -12,12 +14,14 @@ import { agentStatuses, buildStatus, serverStatuses, toolEntries, type DaemonFac
 
 export interface ControlApiOptions {
   gateway: Gateway;
+  vault: CredentialVault;
   tokens: AgentTokens;
   controlToken: string;
   facts: () => DaemonFacts;
   reloadBundle(): Promise<{ ok: true; version: number } | { ok: false; error: string }>;
 }
 
+const SecretBody = z.strictObject({ value: z.string().min(1, 'the value cannot be empty').max(64 * 1024) });
 const DecisionBody = z.strictObject({ reason: z.string().max(500).optional(), by: z.string().max(100).optional() });
 const CreateTokenBody = z.strictObject({ agent: z.string().regex(/^[A-Za-z0-9._-]{1,64}$/, 'agent names are 1-64 of letters, digits, ., _ and -') });
 const MAX_CONTROL_BODY = 64 * 1024;
@@ -89,6 +93,9 @@ export class ControlApi {
       }
       return;
     }
+    if (route === 'GET /api/v1/secrets') { json(res, 200, { slots: this.opts.vault.status(gateway.currentBundle) }); return; }
+    const secretMatch = /^(PUT|POST|DELETE) \/api\/v1\/secrets\/([a-z0-9-]{1,32})\/([A-Za-z0-9_-]{1,48})(\/rotate)?$/.exec(route);
+    if (secretMatch) { await this.secret(req, res, secretMatch[1]!, secretMatch[2]!, secretMatch[3]!, secretMatch[4] !== undefined); return; }
     const tokenMatch = /^DELETE \/api\/v1\/tokens\/([A-Za-z0-9._-]{1,64})$/.exec(route);
     if (tokenMatch) {
       const removed = this.opts.tokens.revoke(tokenMatch[1]!);
@@ -96,6 +103,36 @@ export class ControlApi {
       return;
     }
     json(res, 404, { error: `no such endpoint: ${route}` });
+  }
+
+  /**
+   * Values go in, never out: set (PUT), rotate (POST …/rotate) and delete. The
+   * affected server alone restarts, to pick the new value up.
+   */
+  private async secret(req: IncomingMessage, res: ServerResponse, method: string, serverId: string, slot: string, rotate: boolean): Promise<void> {
+    const { gateway, vault } = this.opts;
+    const server = gateway.currentBundle.servers.find((s) => s.id === serverId);
+    if (!server) { json(res, 404, { error: `no server "${serverId}" in the bundle` }); return; }
+    try {
+      if (method === 'DELETE' && !rotate) {
+        const removed = await vault.remove(serverId, slot);
+        await gateway.restartServer(serverId);
+        json(res, removed ? 200 : 404, removed ? { deleted: `${serverId}/${slot}` } : { error: `${serverId}/${slot} is not set` });
+        return;
+      }
+      if ((method === 'PUT' && !rotate) || (method === 'POST' && rotate)) {
+        const body = SecretBody.safeParse(await readJson(req));
+        if (!body.success) { json(res, 400, { error: body.error.issues.map((i) => `${i.path.join('.') || 'body'}: ${i.message}`).join('; ') }); return; }
+        const status = await vault.set(server, slot, body.data.value, rotate);
+        gateway.emit('event', { type: 'credential-set', server: serverId, slot, rotation: rotate, at: Date.now() });
+        await gateway.restartServer(serverId);
+        json(res, 200, status);
+        return;
+      }
+      json(res, 405, { error: 'use PUT to set, POST …/rotate to rotate, DELETE to delete' });
+    } catch (err) {
+      json(res, err instanceof KeychainUnavailableError ? 503 : 400, { error: (err as Error).message });
+    }
   }
 
   private events(res: ServerResponse): void {

@@ -1,7 +1,7 @@
-import type { AgentStatus, ServerStatus, Status, ToolEntry } from '../../shared/control/contract.ts';
+import type { AgentStatus, CredentialStatus, ServerStatus, Status, ToolEntry } from '../../shared/control/contract.ts';
 import { GATEHOUSE_INFO, type Gateway } from '../mux/gateway.ts';
 
-export interface DaemonFacts { dataDir: string; port: number; socket: string; bundleSource: string; startedAt: number }
+export interface DaemonFacts { dataDir: string; port: number; socket: string; bundleSource: string; startedAt: number; credentials: CredentialStatus[] }
 
 export function serverStatuses(gateway: Gateway): ServerStatus[] {
   return gateway.currentBundle.servers.map((server) => {
@@ -79,5 +79,6 @@ export function buildStatus(gateway: Gateway, facts: DaemonFacts): Status {
     rssBytes: process.memoryUsage.rss(),
     servers: serverStatuses(gateway),
     agents: agentStatuses(gateway),
+    credentials: facts.credentials,
   };
 }

@@ -8,6 +8,7 @@ import {
 import { isModernVersion, LEGACY_PROTOCOL_VERSIONS, META, MODERN_PROTOCOL_VERSION, negotiateLegacyVersion } from '../../shared/jsonrpc/protocol.ts';
 import { exposedName } from '../../shared/naming/tool-names.ts';
 import type { PendingChange } from '../../shared/pinning/pending.ts';
+import type { Redactor } from '../../shared/redaction/redact.ts';
 import { PinGate } from '../pinning/gate.ts';
 import { PinStore } from '../pinning/store.ts';
 import type { UpstreamChannel } from '../upstream/channel.ts';
@@ -48,6 +49,10 @@ export interface GatewayOptions {
   makeChannel(server: BundleServer): UpstreamChannel;
   /** Local pin decisions; in memory when not given. */
   pins?: PinStore;
+  /** Scrubs held secret values from everything sent to agents. */
+  redactor?: () => Redactor;
+  /** A server left the bundle or was revoked: its credentials must go too. */
+  onServerRetired?: (server: BundleServer) => void;
 }
 
 interface ProgressRoute { session: ClientSession; token: string | number; clientRequestId: JsonRpcId }
@@ -113,7 +118,11 @@ export class Gateway extends EventEmitter<{ event: [GatewayEvent] }> implements 
   toolView(): ReturnType<Catalog['toolView']> { return this.catalog.toolView(); }
 
   start(): void {
-    for (const server of this.bundle.servers) this.addUpstream(server);
+    for (const server of this.bundle.servers) {
+      // A revoked server keeps no credentials, even ones stored before this start.
+      if (server.status === 'revoked') this.opts.onServerRetired?.(server);
+      this.addUpstream(server);
+    }
   }
 
   async stop(): Promise<void> {
@@ -137,6 +146,10 @@ export class Gateway extends EventEmitter<{ event: [GatewayEvent] }> implements 
       }
     }
     await Promise.all(stops);
+    for (const [id, json] of before) {
+      const server = next.get(id);
+      if (!server || server.status === 'revoked') this.opts.onServerRetired?.(server ?? (JSON.parse(json) as BundleServer));
+    }
     for (const server of bundle.servers) if (!this.upstreams.has(server.id)) this.addUpstream(server);
     this.emit('event', { type: 'bundle', name: bundle.name, version: bundle.version, at: Date.now() });
     for (const kind of ['tools', 'prompts', 'resources'] as const) this.listChanged(kind);
@@ -188,10 +201,43 @@ export class Gateway extends EventEmitter<{ event: [GatewayEvent] }> implements 
   // ---- agent sessions -------------------------------------------------------
 
   openSession(agent: string, transport: 'stdio' | 'http', sink: ClientSink): ClientSession {
-    const session = new ClientSession(`s${this.nextSession++}`, agent, transport, sink);
+    const session = new ClientSession(`s${this.nextSession++}`, agent, transport, this.redacting(sink));
     this.sessions.set(session.id, session);
     this.emit('event', { type: 'agent-connected', session: session.id, agent, transport, at: Date.now() });
     return session;
+  }
+
+  /**
+   * Every message to an agent passes here: when Gatehouse holds secrets, their
+   * values are replaced before the agent (and its model) can see them. Answers go
+   * out as the redacted JSON text; other messages are rebuilt only if something
+   * had to be scrubbed.
+   */
+  private redacting(sink: ClientSink): ClientSink {
+    const redactor = this.opts.redactor;
+    if (!redactor) return sink;
+    return {
+      send(message, related) {
+        const r = redactor();
+        if (r.empty) { sink.send(message, related); return; }
+        if (typeof message === 'string') { sink.send(r.redact(message), related); return; }
+        const text = JSON.stringify(message);
+        const clean = r.redact(text);
+        if (isResponse(message) && message.id !== null) { sink.send(clean, message.id); return; }
+        sink.send(clean === text ? message : (JSON.parse(clean) as JsonRpcMessage), related);
+      },
+    };
+  }
+
+  /** Restarts one server (its credentials changed); the others keep running. */
+  async restartServer(id: string): Promise<void> {
+    const upstream = this.upstreams.get(id);
+    const server = this.bundle.servers.find((s) => s.id === id);
+    if (upstream) {
+      this.upstreams.delete(id);
+      await upstream.stop();
+    }
+    if (server) this.addUpstream(server);
   }
 
   closeSession(session: ClientSession): void {

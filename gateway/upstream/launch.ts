@@ -1,7 +1,7 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import type { BundleServer, Settings } from '../../shared/bundle/schema.ts';
+import type { BundleServer, CredentialSlot, Settings } from '../../shared/bundle/schema.ts';
 import type { UpstreamChannel } from './channel.ts';
 import { DeferredChannel } from './deferred-channel.ts';
 import { StdioChannel, type StdioLaunch } from './stdio-channel.ts';
@@ -14,7 +14,12 @@ export interface LaunchContext {
   /** The daemon's environment, from which only settings.inheritEnv is passed on. */
   env: NodeJS.ProcessEnv;
   log: RotatingLog;
+  /** Slot values read from the keychain for this server, by slot name. */
+  credentials?: Record<string, string>;
 }
+
+/** The variable an env slot fills: its `env`, else its name in upper case. */
+export const envNameFor = (slot: CredentialSlot) => slot.env ?? slot.name.toUpperCase().replace(/-/g, '_');
 
 const here = dirname(fileURLToPath(import.meta.url));
 
@@ -39,7 +44,7 @@ export function findInstalledPackage(pkg: string, version?: string): { dir: stri
   }
 }
 
-export function stdioLaunchFor(server: BundleServer, ctx: Pick<LaunchContext, 'settings' | 'vars' | 'env'>): StdioLaunch {
+export function stdioLaunchFor(server: BundleServer, ctx: Pick<LaunchContext, 'settings' | 'vars' | 'env' | 'credentials'>): StdioLaunch {
   const t = server.transport;
   if (t.type !== 'stdio' && t.type !== 'npm') throw new Error(`server ${server.id} is not a stdio server`);
   const env: Record<string, string> = {};
@@ -48,6 +53,10 @@ export function stdioLaunchFor(server: BundleServer, ctx: Pick<LaunchContext, 's
     if (value !== undefined) env[name] = value;
   }
   for (const [k, v] of Object.entries(t.env)) env[k] = expand(v, ctx.vars);
+  for (const slot of server.credentials) {
+    const value = ctx.credentials?.[slot.name];
+    if (slot.kind === 'env' && value !== undefined) env[envNameFor(slot)] = value;
+  }
   const args = t.args.map((a) => expand(a, ctx.vars));
   const cwd = t.cwd ? resolve(expand(t.cwd, ctx.vars)) : undefined;
   if (t.type === 'stdio') return { command: expand(t.command, ctx.vars), args, env, cwd };
@@ -73,8 +82,19 @@ export function createChannel(server: BundleServer, ctx: LaunchContext): Upstrea
     // The HTTP client (the MCP SDK's transports) loads on first use: a daemon with
     // only stdio servers never pays its memory.
     case 'http':
-      return new DeferredChannel(async () => new (await import('./http-channel.ts')).HttpChannel({ url: t.url, headers: t.headers, mode: t.sseFallback ? 'auto' : 'streamable' }));
+      return new DeferredChannel(async () => new (await import('./http-channel.ts')).HttpChannel({ url: t.url, headers: httpHeaders(server, t.headers, ctx.credentials), mode: t.sseFallback ? 'auto' : 'streamable' }));
     case 'sse':
-      return new DeferredChannel(async () => new (await import('./http-channel.ts')).HttpChannel({ url: t.url, headers: t.headers, mode: 'sse' }));
+      return new DeferredChannel(async () => new (await import('./http-channel.ts')).HttpChannel({ url: t.url, headers: httpHeaders(server, t.headers, ctx.credentials), mode: 'sse' }));
   }
+}
+
+/** The headers of each upstream HTTP request: the transport's own, plus header and OAuth slots. */
+function httpHeaders(server: BundleServer, base: Record<string, string>, credentials: Record<string, string> | undefined): Record<string, string> {
+  const headers = { ...base };
+  for (const slot of server.credentials) {
+    const value = credentials?.[slot.name];
+    if (value === undefined || slot.kind === 'env') continue;
+    headers[slot.header ?? 'Authorization'] = `${slot.prefix ?? (slot.kind === 'oauth' ? 'Bearer ' : '')}${value}`;
+  }
+  return headers;
 }

@@ -24,8 +24,11 @@ export class RotatingLog {
     this.tailLines = tailLines;
   }
 
+  /** Scrubs secrets before anything reaches the disk or the status view. */
+  redact: (text: string) => string = (t) => t;
+
   write(chunk: Buffer | string): void {
-    const text = typeof chunk === 'string' ? chunk : chunk.toString('utf8');
+    const text = this.redact(typeof chunk === 'string' ? chunk : chunk.toString('utf8'));
     this.remember(text);
     const bytes = Buffer.from(text);
     if (this.fd === undefined) this.open();

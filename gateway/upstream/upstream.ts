@@ -220,7 +220,7 @@ export class Upstream {
       setTimeout(() => { if (generation === this.generation && this.state === 'ready') this.consecutiveFailures = 0; }, HEALTHY_AFTER_MS).unref();
     } catch (err) {
       if (generation !== this.generation) return;
-      this.lost((err as Error).message);
+      this.lost((err as Error).message, (err as { retry?: boolean }).retry !== false);
     }
   }
 
@@ -308,7 +308,8 @@ export class Upstream {
     const items: Record<string, unknown>[] = [];
     let cursor: string | undefined;
     for (let page = 0; page < MAX_PAGES; page++) {
-      const response = await new Promise<JsonRpcResponse>((resolve) => this.send(ch, spec.method, cursor ? { cursor } : undefined, resolve, this.timeoutFor()));
+      // Lists are Gatehouse's own housekeeping, not an agent's call: they get the (longer) start timeout.
+      const response = await new Promise<JsonRpcResponse>((resolve) => this.send(ch, spec.method, cursor ? { cursor } : undefined, resolve, this.opts.server.startTimeoutMs ?? this.opts.startTimeoutMs));
       if ('error' in response) {
         // Optional lists (templates) may be unimplemented even when the capability is there.
         if (response.error.code === ErrorCode.MethodNotFound) break;
@@ -323,7 +324,8 @@ export class Upstream {
     this.lastFetched.set(kind, Date.now());
   }
 
-  private lost(reason: string): void {
+  /** The connection ended. Retried with backoff unless `retry` is false (a missing credential, say). */
+  private lost(reason: string, retry = true): void {
     const ch = this.channel;
     this.channel = undefined;
     this.generation++;
@@ -334,6 +336,7 @@ export class Upstream {
       if (this.catalog[k].length) { this.catalog[k] = []; this.opts.listener.onCatalogChanged(this, k); }
     }
     if (this.stopped) { this.setState('stopped'); return; }
+    if (!retry) { this.setState('failed'); return; }
     const { initialDelayMs, maxDelayMs } = this.opts.restart;
     const delay = Math.min(maxDelayMs, initialDelayMs * 2 ** this.consecutiveFailures);
     this.consecutiveFailures++;

@@ -52,6 +52,26 @@ export const TransportSchema = z.discriminatedUnion('type', [
   SseTransportSchema,
 ]);
 
+/**
+ * A credential a server needs: its name and how it is delivered, never its value.
+ * Values live in the OS keychain under `gatehouse` / `<serverId>/<slot>`.
+ */
+export const CredentialSlotSchema = z.strictObject({
+  name: z.string().regex(/^[a-z0-9][a-z0-9_-]{0,47}$/i, 'slot names are letters, digits, _ and -'),
+  /** env: an environment variable of a stdio server; header: an HTTP header; oauth: a token from an OAuth login. */
+  kind: z.enum(['env', 'header', 'oauth']),
+  description: z.string().optional(),
+  required: z.boolean().default(true),
+  /** After this many days the slot shows as due for rotation. */
+  rotationDays: z.number().int().positive().optional(),
+  /** env: the variable name (default: the slot name in upper case). */
+  env: z.string().regex(/^[A-Za-z_][A-Za-z0-9_]*$/).optional(),
+  /** header: the header name (default Authorization) and a prefix such as "Bearer ". */
+  header: z.string().regex(/^[A-Za-z0-9-]+$/).optional(),
+  prefix: z.string().optional(),
+});
+export type CredentialSlot = z.output<typeof CredentialSlotSchema>;
+
 export const ServerSchema = z.strictObject({
   id: z.string().regex(SERVER_ID, 'server ids are 1-32 lowercase letters, digits and -, starting with a letter or digit'),
   name: z.string().min(1).optional(),
@@ -66,6 +86,7 @@ export const ServerSchema = z.strictObject({
    * is shared by every agent, and one agent's roots must not widen a server's scope.
    */
   forwardRoots: z.boolean().default(false),
+  credentials: z.array(CredentialSlotSchema).default([]),
   /** Approved tool definitions: tool name → `sha256:<hex>` of its canonical JSON (shared/pinning/hash.ts). */
   pins: z.record(z.string(), z.string().regex(/^sha256:[0-9a-f]{64}$/, 'pins are "sha256:" and 64 hex digits')).default({}),
 });
@@ -127,6 +148,14 @@ export const BundleSchema = z.strictObject({
   bundle.servers.forEach((server, i) => {
     if (seen.has(server.id)) ctx.addIssue({ code: 'custom', path: ['servers', i, 'id'], message: `duplicate server id "${server.id}"` });
     seen.add(server.id);
+    const stdio = server.transport.type === 'stdio' || server.transport.type === 'npm';
+    const slotNames = new Set<string>();
+    server.credentials.forEach((slot, j) => {
+      if (slotNames.has(slot.name)) ctx.addIssue({ code: 'custom', path: ['servers', i, 'credentials', j, 'name'], message: `duplicate credential slot "${slot.name}"` });
+      slotNames.add(slot.name);
+      if (slot.kind === 'env' && !stdio) ctx.addIssue({ code: 'custom', path: ['servers', i, 'credentials', j, 'kind'], message: 'env credentials are for stdio servers; use header or oauth for HTTP servers' });
+      if (slot.kind !== 'env' && stdio) ctx.addIssue({ code: 'custom', path: ['servers', i, 'credentials', j, 'kind'], message: `${slot.kind} credentials are for HTTP servers; use env for stdio servers` });
+    });
     if (server.id.includes(bundle.settings.toolNameSeparator)) {
       ctx.addIssue({ code: 'custom', path: ['servers', i, 'id'], message: `server id must not contain the tool name separator "${bundle.settings.toolNameSeparator}"` });
     }

@@ -34,6 +34,19 @@ export const AgentStatusSchema = z.object({
   inflight: z.number(),
 });
 
+export const CredentialStatusSchema = z.object({
+  server: z.string(),
+  slot: z.string(),
+  kind: z.enum(['env', 'header', 'oauth']),
+  description: z.string().nullable(),
+  required: z.boolean(),
+  set: z.boolean(),
+  setAt: z.string().nullable(),
+  rotatedAt: z.string().nullable(),
+  rotationDays: z.number().nullable(),
+  due: z.boolean(),
+});
+
 export const StatusSchema = z.object({
   version: z.string(),
   pid: z.number(),
@@ -46,6 +59,8 @@ export const StatusSchema = z.object({
   rssBytes: z.number(),
   servers: z.array(ServerStatusSchema),
   agents: z.array(AgentStatusSchema),
+  /** Credential slots: whether each is set and when, never a value. */
+  credentials: z.array(CredentialStatusSchema),
 });
 
 export const ToolEntrySchema = z.object({
@@ -61,6 +76,7 @@ export const ToolEntrySchema = z.object({
 export type ServerStatus = z.infer<typeof ServerStatusSchema>;
 export type AgentStatus = z.infer<typeof AgentStatusSchema>;
 export type Status = z.infer<typeof StatusSchema>;
+export type CredentialStatus = z.infer<typeof CredentialStatusSchema>;
 export type ToolEntry = z.infer<typeof ToolEntrySchema>;
 
 /** Live events on /api/v1/events (Server-Sent Events, one JSON object per event). */
@@ -72,6 +88,9 @@ export type GatewayEvent =
   | { type: 'agent-disconnected'; session: string; agent: string; at: number }
   | { type: 'bundle'; name: string; version: number; at: number }
   | { type: 'bundle-rejected'; reason: string; at: number }
+  | { type: 'credentials-deleted'; server: string; slots: string[]; at: number }
+  | { type: 'credentials-error'; server: string; error: string; at: number }
+  | { type: 'credential-set'; server: string; slot: string; rotation: boolean; at: number }
   | { type: 'pending-change'; id: string; server: string; tool: string; exposedName: string; kind: 'new' | 'changed'; risk: string; localDecision: boolean; at: number }
   | { type: 'pending-decided'; id: string; server: string; tool: string; decision: string; by: string; at: number };
 

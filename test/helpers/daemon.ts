@@ -44,20 +44,34 @@ export function stdioServer(id: string, script: string, extra: Record<string, un
 }
 
 /** Starts the real `gatehouse daemon` CLI and waits for its ready line. */
-export async function startDaemon(opts: { bundle?: string; dataDir?: string; port?: number; env?: NodeJS.ProcessEnv } = {}): Promise<TestDaemon> {
+export async function startDaemon(opts: { bundle?: string; dataDir?: string; port?: number; env?: NodeJS.ProcessEnv; unsetEnv?: string[]; wrap?: string[] } = {}): Promise<TestDaemon> {
   const dataDir = opts.dataDir ?? tempDir();
   const args = [CLI, 'daemon', '--data-dir', dataDir, '--port', String(opts.port ?? 0), '--print-token'];
   if (opts.bundle) args.push('--bundle', opts.bundle);
-  const proc = spawn(process.execPath, args, { stdio: ['ignore', 'pipe', 'pipe'], env: { ...process.env, ...opts.env } });
+  const env: NodeJS.ProcessEnv = { ...process.env, ...opts.env };
+  for (const name of opts.unsetEnv ?? []) delete env[name];
+  // `wrap` runs the daemon under another command, e.g. a fresh dbus-run-session.
+  const [command, ...prefix] = opts.wrap ?? [];
+  // A wrapper may not pass signals on, so a wrapped daemon gets its own process group to signal.
+  const proc = command ? spawn(command, [...prefix, process.execPath, ...args], { stdio: ['ignore', 'pipe', 'pipe'], env, detached: true })
+    : spawn(process.execPath, args, { stdio: ['ignore', 'pipe', 'pipe'], env });
   const stderr: string[] = [];
   proc.stderr!.on('data', (c: Buffer) => stderr.push(c.toString()));
   const ready = await new Promise<{ port: number; socket: string; controlToken: string }>((resolve, reject) => {
     const timer = setTimeout(() => reject(new Error(`daemon not ready in 20s: ${stderr.join('')}`)), 20_000);
     proc.once('exit', (code) => { clearTimeout(timer); reject(new Error(`daemon exited with ${code}: ${stderr.join('')}`)); });
-    createInterface({ input: proc.stdout! }).once('line', (line) => {
+    // Wrappers (dbus-run-session and what it activates) may print first; wait for our line.
+    const lines = createInterface({ input: proc.stdout! });
+    lines.on('line', (line) => {
+      if (!line.startsWith('{"event":"ready"')) return;
       clearTimeout(timer);
-      try { resolve(JSON.parse(line)); } catch { reject(new Error(`bad ready line: ${line}`)); }
+      lines.close();
+      resolve(JSON.parse(line));
     });
+  }).catch((err: unknown) => {
+    if (command) process.kill(-proc.pid!, 'SIGKILL');
+    else proc.kill('SIGKILL');
+    throw err;
   });
   const base = `http://127.0.0.1:${ready.port}`;
   const daemon: TestDaemon = {
@@ -79,7 +93,8 @@ export async function startDaemon(opts: { bundle?: string; dataDir?: string; por
       if (proc.exitCode !== null || proc.signalCode !== null) return Promise.resolve(proc.exitCode);
       return new Promise((resolve) => {
         proc.once('exit', (code) => resolve(code));
-        proc.kill(signal);
+        if (command) process.kill(-proc.pid!, signal);
+        else proc.kill(signal);
       });
     },
   };

@@ -77,7 +77,8 @@ describe('faults', () => {
       headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json', accept: 'application/json, text/event-stream', 'mcp-protocol-version': '2025-11-25' },
       body: JSON.stringify({ jsonrpc: '2.0', id: 1, method: 'tools/call', params: { name: 'steady__sleep', arguments: { ms: 20_000 }, _meta: { [MODERN]: '2026-07-28', [CAPS]: {} } } }),
     }).catch(() => 'aborted');
-    await waitFor(async () => (await server('steady')).pid !== null && (await daemon.control<{ servers: { id: string; inflight: number }[] }>('/servers')).body.servers.find((s) => s.id === 'steady')!.inflight > 0, 5000, 'the call to be in flight');
+    // The agent's own call must be in flight (background list refreshes count on the server, not on the agent).
+    await waitFor(async () => (await daemon.control<{ agents: { agent: string; inflight: number }[] }>('/agents')).body.agents.some((a) => a.agent === 'leaver' && a.inflight > 0), 5000, 'the call to be in flight');
     controller.abort();
     assert.equal(await call, 'aborted');
     await waitFor(async () => Number(textOf(await client.callTool({ name: 'steady__cancellations', arguments: {} }))) > before, 5000, 'the upstream to see the cancellation');
