@@ -12,6 +12,7 @@ import { listenSocket } from './downstream/socket-server.ts';
 import { Gateway } from './mux/gateway.ts';
 import { PinStore } from './pinning/store.ts';
 import type { UpstreamChannel } from './upstream/channel.ts';
+import { OAuthLogins } from './oauth/login.ts';
 import { CredentialVault } from './secrets/vault.ts';
 import { DeferredChannel } from './upstream/deferred-channel.ts';
 import { createChannel } from './upstream/launch.ts';
@@ -106,10 +107,12 @@ export async function startDaemon(opts: DaemonOptions): Promise<RunningDaemon> {
     },
   });
 
+  const logins = new OAuthLogins(gateway, vault, () => `http://127.0.0.1:${port}/oauth/callback`);
+  control.logins = logins;
   let http: HttpServer | undefined;
   let net: NetServer | undefined;
   try {
-    const listening = await listenHttp({ port: opts.port, mcp, control });
+    const listening = await listenHttp({ port: opts.port, mcp, control, oauthCallback: (url) => logins.callback(url) });
     http = listening.server;
     port = listening.port;
     net = await listenSocket(gateway, socket);

@@ -1,3 +1,4 @@
+import { spawn } from 'node:child_process';
 import { parseArgs } from 'node:util';
 import { z } from 'zod';
 import { BundleError, DEMO_BUNDLE_PATH, loadBundleFile } from '../config/bundle-file.ts';
@@ -26,6 +27,7 @@ Usage:
   gatehouse pending [--json] [--data-dir DIR]
   gatehouse approve ID [--reason TEXT] [--data-dir DIR]
   gatehouse reject ID [--reason TEXT] [--data-dir DIR]
+  gatehouse login SERVER [--no-browser]      sign in to an OAuth-protected server
   gatehouse scan FILE|-
   gatehouse secrets list | set SERVER/SLOT | rotate SERVER/SLOT | delete SERVER/SLOT   (values on stdin)
   gatehouse pin [--bundle FILE] [--server ID]... [--write [--force]]
@@ -54,6 +56,7 @@ async function main(argv: string[]): Promise<number> {
       agent: { type: 'string' },
       standalone: { type: 'boolean' },
       'no-start': { type: 'boolean' },
+      'no-browser': { type: 'boolean' },
       json: { type: 'boolean' },
       reason: { type: 'string' },
       write: { type: 'boolean' },
@@ -105,6 +108,18 @@ async function main(argv: string[]): Promise<number> {
     case 'secrets': {
       const client = await ControlClient.forDataDir(dataDir);
       process.stdout.write(await secretsCommand(client, positionals[0], positionals[1]));
+      return 0;
+    }
+    case 'login': {
+      const serverId = positionals[0];
+      if (!serverId) throw new UsageError('login needs the id of a server with an oauth credential slot');
+      const client = await ControlClient.forDataDir(dataDir);
+      const started = await client.call('POST', `/oauth/${encodeURIComponent(serverId)}/login`, z.object({ id: z.string(), authorizationUrl: z.string() }));
+      process.stderr.write(`Sign in to "${serverId}" in your browser:\n  ${started.authorizationUrl}\n`);
+      if (!values['no-browser']) openBrowser(started.authorizationUrl);
+      const done = await client.call('GET', `/oauth/logins/${started.id}`, z.object({ ok: z.boolean(), error: z.string().optional() }));
+      if (!done.ok) throw new Error(done.error ?? 'sign-in failed');
+      process.stdout.write(`signed in; "${serverId}" restarts with its token\n`);
       return 0;
     }
     case 'scan': {
@@ -208,3 +223,13 @@ main(process.argv.slice(2)).then(
     process.exit(2);
   },
 );
+
+/** The system browser (RFC 8252: the user's own, not an embedded view). */
+function openBrowser(url: string): void {
+  const [cmd, args] = process.platform === 'darwin' ? ['open', [url]] : process.platform === 'win32' ? ['cmd', ['/c', 'start', '', url]] : ['xdg-open', [url]];
+  try {
+    spawn(cmd, args as string[], { stdio: 'ignore', detached: true }).on('error', () => {}).unref();
+  } catch {
+    // No browser to open: the URL is printed above.
+  }
+}

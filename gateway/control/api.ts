@@ -7,6 +7,7 @@ import type { Gateway } from '../mux/gateway.ts';
 import { DecisionError, localUser } from '../pinning/gate.ts';
 import { KeychainUnavailableError } from '../secrets/backend.ts';
 import type { CredentialVault } from '../secrets/vault.ts';
+import type { OAuthLogins } from '../oauth/login.ts';
 import { agentStatuses, buildStatus, serverStatuses, toolEntries, type DaemonFacts } from './status.ts';
 
 // The control API under /api/v1: what the CLI, the tray app and the dashboard use.
@@ -29,6 +30,8 @@ const MAX_CONTROL_BODY = 64 * 1024;
 export class ControlApi {
   private readonly opts: ControlApiOptions;
   private readonly streams = new Set<ServerResponse>();
+  /** OAuth logins to upstreams; set by the daemon once its port is known. */
+  logins: OAuthLogins | undefined;
 
   constructor(opts: ControlApiOptions) {
     this.opts = opts;
@@ -90,6 +93,25 @@ export class ControlApi {
         json(res, 200, { id: change.id, decision: decideMatch[2] === 'approve' ? 'approved' : 'rejected', tool: change.exposedName });
       } catch (err) {
         json(res, err instanceof DecisionError ? 409 : 500, { error: (err as Error).message });
+      }
+      return;
+    }
+    const loginMatch = /^POST \/api\/v1\/oauth\/([a-z0-9-]{1,32})\/login$/.exec(route);
+    if (loginMatch && this.logins) {
+      try {
+        json(res, 200, await this.logins.start(loginMatch[1]!));
+      } catch (err) {
+        json(res, err instanceof KeychainUnavailableError ? 503 : 400, { error: (err as Error).message });
+      }
+      return;
+    }
+    const waitMatch = /^GET \/api\/v1\/oauth\/logins\/([A-Za-z0-9_-]{8,40})$/.exec(route);
+    if (waitMatch && this.logins) {
+      try {
+        await this.logins.wait(waitMatch[1]!);
+        json(res, 200, { ok: true });
+      } catch (err) {
+        json(res, 400, { ok: false, error: (err as Error).message });
       }
       return;
     }

@@ -7,6 +7,8 @@ export interface ListenerOptions {
   port: number;
   mcp: McpHttpEndpoint;
   control: ControlApi;
+  /** The browser's return from an OAuth authorization server (matched by state, so no token). */
+  oauthCallback?: (url: URL) => { status: number; message: string };
   allowedOrigins?: readonly string[];
 }
 
@@ -26,6 +28,12 @@ export async function listenHttp(opts: ListenerOptions): Promise<{ server: Serve
     const q = req.url?.indexOf('?') ?? -1;
     const path = q === -1 ? (req.url ?? '/') : req.url!.slice(0, q);
     if (path === '/mcp') { opts.mcp.handle(req, res); return; }
+    if (path === '/oauth/callback' && req.method === 'GET' && opts.oauthCallback) {
+      const { status, message } = opts.oauthCallback(new URL(req.url ?? '/', `http://127.0.0.1:${port}`));
+      const body = `<!doctype html><meta charset="utf-8"><title>Gatehouse</title><body style="font:16px system-ui;margin:4em"><h1>Gatehouse</h1><p>${message.replace(/[<>&]/g, (c) => `&#${c.charCodeAt(0)};`)}</p>`;
+      res.writeHead(status, { 'content-type': 'text/html; charset=utf-8', 'cache-control': 'no-store', 'referrer-policy': 'no-referrer' }).end(body);
+      return;
+    }
     if (path.startsWith('/api/v1/')) {
       opts.control.handle(req, res, path).catch((err: unknown) => {
         if (!res.headersSent) res.writeHead(500, { 'content-type': 'application/json' });

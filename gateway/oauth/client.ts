@@ -11,6 +11,8 @@ import type { BearerChallenge } from './challenge.ts';
 export interface OAuthClientConfig {
   clientName: string;
   redirectUri: string;
+  /** Overrides the scope discovery would pick (from the challenge or the metadata). */
+  scope?: string;
   preRegistered?: { clientId: string; clientSecret?: string };
   /** Our Client ID Metadata Document URL, used when the server supports it. */
   clientMetadataUrl?: string;
@@ -72,7 +74,7 @@ export async function discover(serverUrl: string, challenge: BearerChallenge | u
   return { resource: target, as, scope };
 }
 
-async function discoverAuthorizationServer(issuer: URL): Promise<oauth.AuthorizationServer> {
+export async function discoverAuthorizationServer(issuer: URL): Promise<oauth.AuthorizationServer> {
   const errors: string[] = [];
   for (const algorithm of ['oauth2', 'oidc'] as const) {
     try {
@@ -109,6 +111,8 @@ export async function register(as: oauth.AuthorizationServer, config: OAuthClien
     grant_types: ['authorization_code', 'refresh_token'],
     response_types: ['code'],
     token_endpoint_auth_method: method,
+    // A desktop app with a loopback redirect (RFC 8252): a native client.
+    application_type: 'native',
   }, opts(new URL(as.registration_endpoint)));
   let client: oauth.Client;
   try {
@@ -146,7 +150,9 @@ function authFor(methods: readonly string[], secret: string | undefined): oauth.
  * authorization server redirected back to.
  */
 export async function authorize(serverUrl: string, challenge: BearerChallenge | undefined, config: OAuthClientConfig, userAgent: (authorizationUrl: URL) => Promise<URL>): Promise<{ session: AuthorizationSession; tokens: Tokens }> {
-  const { resource, as, scope } = await discover(serverUrl, challenge);
+  const discovered = await discover(serverUrl, challenge);
+  const { resource, as } = discovered;
+  const scope = config.scope ?? discovered.scope;
   const methods = as.code_challenge_methods_supported;
   if (methods && !methods.includes('S256')) throw new OAuthFlowError(`${as.issuer} does not support PKCE with S256; refusing to authorize without it`);
   const { client, clientAuth } = await register(as, config);
@@ -168,6 +174,18 @@ export async function authorize(serverUrl: string, challenge: BearerChallenge | 
   const response = await oauth.authorizationCodeGrantRequest(as, client, clientAuth, params, config.redirectUri, verifier, { additionalParameters: { resource: resource.href }, ...opts(new URL(as.token_endpoint!)) });
   const result = await oauth.processAuthorizationCodeResponse(as, client, response);
   return { session, tokens: toTokens(result, scope) };
+}
+
+/** Rebuilds a session from what a login stored, to refresh its token later. */
+export async function resumeSession(stored: { issuer: string; clientId: string; clientSecret?: string; method: string; resource: string; scope?: string }): Promise<AuthorizationSession> {
+  const as = await discoverAuthorizationServer(new URL(stored.issuer));
+  return { resource: new URL(stored.resource), as, client: { client_id: stored.clientId }, clientAuth: authFor([stored.method], stored.clientSecret), scope: stored.scope };
+}
+
+/** The token endpoint authentication a session uses, to store alongside it. */
+export function authMethodOf(session: AuthorizationSession, clientSecret: string | undefined): string {
+  const supported = session.as.token_endpoint_auth_methods_supported ?? ['client_secret_basic'];
+  return clientSecret ? (supported.includes('client_secret_basic') ? 'client_secret_basic' : supported.includes('client_secret_post') ? 'client_secret_post' : 'client_secret_basic') : 'none';
 }
 
 export async function refresh(session: AuthorizationSession, refreshToken: string): Promise<Tokens> {

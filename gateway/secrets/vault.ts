@@ -83,6 +83,7 @@ export class CredentialVault {
     const values: Record<string, string> = {};
     const missing: string[] = [];
     for (const slot of server.credentials) {
+      if (slot.kind === 'oauth' && this.refresher) await this.refresher(server, slot, this);
       const value = await this.backend().get(account(server.id, slot.name));
       if (value === null) {
         if (slot.required) missing.push(slot.name);
@@ -92,7 +93,8 @@ export class CredentialVault {
       this.hold(account(server.id, slot.name), value);
     }
     if (missing.length) {
-      throw new MissingCredentialError(`missing credential${missing.length > 1 ? 's' : ''} ${missing.map((m) => `"${m}"`).join(', ')}: set ${missing.length > 1 ? 'them' : 'it'} with ${missing.map((m) => `\`gatehouse secrets set ${server.id}/${m}\``).join(' and ')}`);
+      const how = (m: string) => (server.credentials.find((c) => c.name === m)?.kind === 'oauth' ? `sign in with \`gatehouse login ${server.id}\`` : `set it with \`gatehouse secrets set ${server.id}/${m}\``);
+      throw new MissingCredentialError(`missing credential${missing.length > 1 ? 's' : ''} ${missing.map((m) => `"${m}"`).join(', ')}: ${missing.map(how).join(' and ')}`);
     }
     return values;
   }
@@ -113,6 +115,8 @@ export class CredentialVault {
 
   async remove(serverId: string, slotName: string): Promise<boolean> {
     const key = account(serverId, slotName);
+    // An OAuth slot also keeps its refresh token and client registration.
+    for (const companion of ['#refresh', '#client']) await this.backend().delete(`${key}${companion}`);
     const removed = await this.backend().delete(key);
     const known = key in this.meta.slots;
     delete this.meta.slots[key];
@@ -126,6 +130,21 @@ export class CredentialVault {
     const deleted: string[] = [];
     for (const name of names) if (await this.remove(serverId, name)) deleted.push(name);
     return deleted;
+  }
+
+  /** Keeps an OAuth slot fresh before its value is read (set by the daemon). */
+  refresher: ((server: BundleServer, slot: CredentialSlot, vault: CredentialVault) => Promise<void>) | undefined;
+
+  /** Companion values of a slot (`#refresh`, `#client`): kept in the backend, held for redaction. */
+  async getCompanion(serverId: string, slot: string, companion: '#refresh' | '#client'): Promise<string | null> {
+    const value = await this.backend().get(`${account(serverId, slot)}${companion}`);
+    if (value && companion === '#refresh') this.hold(`${account(serverId, slot)}${companion}`, value);
+    return value;
+  }
+
+  async setCompanion(serverId: string, slot: string, companion: '#refresh' | '#client', value: string): Promise<void> {
+    await this.backend().set(`${account(serverId, slot)}${companion}`, value);
+    if (companion === '#refresh') this.hold(`${account(serverId, slot)}${companion}`, value);
   }
 
   status(bundle: Bundle): SlotStatus[] {
@@ -148,6 +167,9 @@ export class CredentialVault {
       due: slot.rotationDays !== undefined && last !== undefined && Date.now() - last > slot.rotationDays * 86_400_000,
     };
   }
+
+  /** Adds a value to what is redacted (a token or client secret Gatehouse handles). */
+  holdSecret(label: string, value: string): void { this.hold(label, value); }
 
   private hold(label: string, value: string): void {
     if (this.held.get(label) === value) return;

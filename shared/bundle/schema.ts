@@ -69,6 +69,10 @@ export const CredentialSlotSchema = z.strictObject({
   /** header: the header name (default Authorization) and a prefix such as "Bearer ". */
   header: z.string().regex(/^[A-Za-z0-9-]+$/).optional(),
   prefix: z.string().optional(),
+  /** oauth: the scopes to ask for; when they change, the user is asked to log in again. */
+  scopes: z.array(z.string().min(1)).optional(),
+  /** oauth: a client registered with the authorization server beforehand (its secret, if any, is another slot's business). */
+  clientId: z.string().optional(),
 });
 export type CredentialSlot = z.output<typeof CredentialSlotSchema>;
 

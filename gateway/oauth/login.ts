@@ -1,0 +1,143 @@
+import { randomBytes } from 'node:crypto';
+import { z } from 'zod';
+import type { BundleServer, CredentialSlot } from '../../shared/bundle/schema.ts';
+import type { Gateway } from '../mux/gateway.ts';
+import { account, type CredentialVault } from '../secrets/vault.ts';
+import { parseBearerChallenge } from './challenge.ts';
+import { authMethodOf, authorize, OAuthFlowError, refresh, resumeSession } from './client.ts';
+
+// Logins to OAuth-protected upstreams, run by the daemon: the user's browser goes
+// to the authorization server and comes back to the daemon's own loopback listener
+// (/oauth/callback, RFC 8252), where the state ties the answer to the login. Tokens
+// go to the keychain: the access token as the slot's value, the refresh token and
+// the client registration beside it. Tokens are refreshed when a server (re)starts
+// close to their expiry, so an expired token costs one reconnect, not a new login.
+
+const StoredSchema = z.object({
+  issuer: z.string(), clientId: z.string(), clientSecret: z.string().optional(), method: z.string(),
+  resource: z.string(), scope: z.string().optional(), expiresAt: z.number().optional(), redirectUri: z.string(),
+  /** The scopes the bundle asked for at login: when the bundle asks for others, the user consents again. */
+  requested: z.array(z.string()).optional(),
+});
+type Stored = z.infer<typeof StoredSchema>;
+
+const LOGIN_TIMEOUT_MS = 10 * 60_000;
+const REFRESH_MARGIN_MS = 60_000;
+
+interface PendingLogin { server: string; resolve(url: URL): void; reject(err: Error): void }
+
+export class LoginRequiredError extends Error {
+  override readonly name = 'LoginRequiredError';
+  readonly retry = false;
+}
+
+export class OAuthLogins {
+  private readonly pending = new Map<string, PendingLogin>();
+  private readonly results = new Map<string, Promise<void>>();
+  private readonly gateway: Gateway;
+  private readonly vault: CredentialVault;
+  private readonly redirectUri: () => string;
+
+  constructor(gateway: Gateway, vault: CredentialVault, redirectUri: () => string) {
+    this.gateway = gateway;
+    this.vault = vault;
+    this.redirectUri = redirectUri;
+    vault.refresher = (server, slot) => this.ensureFresh(server, slot);
+  }
+
+  /** Starts a login; resolves with the URL for the user's browser and an id to wait on. */
+  async start(serverId: string): Promise<{ id: string; authorizationUrl: string }> {
+    const server = this.gateway.currentBundle.servers.find((s) => s.id === serverId);
+    if (!server) throw new OAuthFlowError(`no server "${serverId}" in the bundle`);
+    const slot = server.credentials.find((c) => c.kind === 'oauth');
+    if (!slot || (server.transport.type !== 'http' && server.transport.type !== 'sse')) throw new OAuthFlowError(`server "${serverId}" declares no oauth credential slot`);
+    const url = server.transport.url;
+    const challenge = parseBearerChallenge(await probe(url));
+    const id = randomBytes(12).toString('base64url');
+    let published: (u: URL) => void = () => {};
+    const authorizationUrl = new Promise<URL>((resolve) => { published = resolve; });
+    const redirectUri = this.redirectUri();
+    const done = authorize(url, challenge, {
+      clientName: 'Gatehouse',
+      redirectUri,
+      ...(slot.scopes ? { scope: slot.scopes.join(' ') } : {}),
+      ...(slot.clientId ? { preRegistered: { clientId: slot.clientId } } : {}),
+    }, (authUrl) => new Promise<URL>((resolve, reject) => {
+      const state = authUrl.searchParams.get('state')!;
+      const timer = setTimeout(() => { this.pending.delete(state); reject(new OAuthFlowError('the login was not completed within 10 minutes')); }, LOGIN_TIMEOUT_MS);
+      this.pending.set(state, { server: serverId, resolve: (u) => { clearTimeout(timer); resolve(u); }, reject });
+      published(authUrl);
+    })).then(async ({ session, tokens }) => {
+      const secret = (session.client as { client_secret?: string }).client_secret;
+      await this.store(server, slot, tokens, {
+        issuer: session.as.issuer, clientId: session.client.client_id, ...(secret ? { clientSecret: secret } : {}),
+        method: authMethodOf(session, secret), resource: session.resource.href, ...(tokens.scope ? { scope: tokens.scope } : {}), redirectUri,
+        ...(slot.scopes ? { requested: slot.scopes } : {}),
+      });
+      await this.gateway.restartServer(serverId);
+      this.gateway.emit('event', { type: 'credential-set', server: serverId, slot: slot.name, rotation: false, at: Date.now() });
+    });
+    this.results.set(id, done);
+    done.catch(() => {}).finally(() => setTimeout(() => this.results.delete(id), LOGIN_TIMEOUT_MS).unref());
+    // Whichever comes first: the URL to show, or a failure before there is one (discovery, registration).
+    const first = await Promise.race([authorizationUrl, done.then(() => undefined)]);
+    if (!first) throw new OAuthFlowError('the login finished without asking the user');
+    return { id, authorizationUrl: first.href };
+  }
+
+  /** Waits for a started login to finish. */
+  wait(id: string): Promise<void> {
+    const done = this.results.get(id);
+    if (!done) return Promise.reject(new OAuthFlowError(`no login "${id}" in progress`));
+    return done;
+  }
+
+  /** The browser came back to /oauth/callback. Returns the page to show. */
+  callback(url: URL): { status: number; message: string } {
+    const state = url.searchParams.get('state');
+    const login = state ? this.pending.get(state) : undefined;
+    if (!state || !login) return { status: 400, message: 'This sign-in link is unknown or expired. Start again with `gatehouse login`.' };
+    this.pending.delete(state);
+    login.resolve(url);
+    return { status: 200, message: `Signed in for "${login.server}". You can close this tab and return to your editor.` };
+  }
+
+  private async store(server: BundleServer, slot: CredentialSlot, tokens: { accessToken: string; refreshToken?: string; expiresAt?: number; scope?: string }, stored: Stored): Promise<void> {
+    await this.vault.set(server, slot.name, tokens.accessToken, false);
+    if (tokens.refreshToken) await this.vault.setCompanion(server.id, slot.name, '#refresh', tokens.refreshToken);
+    if (stored.clientSecret) this.vault.holdSecret(`${account(server.id, slot.name)}#client`, stored.clientSecret);
+    await this.vault.setCompanion(server.id, slot.name, '#client', JSON.stringify({ ...stored, ...(tokens.expiresAt ? { expiresAt: tokens.expiresAt } : {}) }));
+  }
+
+  /** Before a server starts: refresh a token near its expiry; ask for a new login when scopes changed. */
+  private async ensureFresh(server: BundleServer, slot: CredentialSlot): Promise<void> {
+    const raw = await this.vault.getCompanion(server.id, slot.name, '#client');
+    if (!raw) return;
+    const parsed = StoredSchema.safeParse(JSON.parse(raw));
+    if (!parsed.success) return;
+    const stored = parsed.data;
+    if (stored.clientSecret) this.vault.holdSecret(`${account(server.id, slot.name)}#client`, stored.clientSecret);
+    const requested = new Set(stored.requested ?? []);
+    if (slot.scopes && (slot.scopes.length !== requested.size || slot.scopes.some((s) => !requested.has(s)))) throw new LoginRequiredError(`the scopes for "${server.id}" changed (${slot.scopes.join(' ')}); sign in again with \`gatehouse login ${server.id}\``);
+    if (stored.expiresAt === undefined || stored.expiresAt - Date.now() > REFRESH_MARGIN_MS) return;
+    const refreshToken = await this.vault.getCompanion(server.id, slot.name, '#refresh');
+    if (!refreshToken) throw new LoginRequiredError(`the token for "${server.id}" expired and cannot be refreshed; sign in again with \`gatehouse login ${server.id}\``);
+    try {
+      const tokens = await refresh(await resumeSession(stored), refreshToken);
+      await this.store(server, slot, tokens, stored);
+    } catch (err) {
+      throw new LoginRequiredError(`refreshing the token for "${server.id}" failed (${(err as Error).message}); sign in again with \`gatehouse login ${server.id}\``);
+    }
+  }
+}
+
+/** An unauthenticated initialize, to read the server's Bearer challenge. */
+async function probe(url: string): Promise<string | null> {
+  const res = await fetch(url, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json', accept: 'application/json, text/event-stream' },
+    body: JSON.stringify({ jsonrpc: '2.0', id: 0, method: 'initialize', params: { protocolVersion: '2025-11-25', capabilities: {}, clientInfo: { name: 'gatehouse', version: '0' } } }),
+  });
+  await res.body?.cancel();
+  return res.status === 401 ? res.headers.get('www-authenticate') : null;
+}

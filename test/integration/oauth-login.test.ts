@@ -1,0 +1,180 @@
+// OAuth to a protected MCP server of ours, in front of a real OpenID provider
+// (oidc-provider): discovery from the 401, dynamic registration and a
+// pre-registered client, the provider's own login and consent pages, a call with
+// the token, expiry and refresh, and deletion of every token on revocation.
+import assert from 'node:assert/strict';
+import { spawn, type ChildProcess } from 'node:child_process';
+import { readFileSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { createInterface } from 'node:readline';
+import { after, before, describe, it } from 'node:test';
+import type { Client } from '@modelcontextprotocol/client';
+import { KeychainBackend } from '../../gateway/secrets/keychain.ts';
+import { stdioClient } from '../helpers/clients.ts';
+import { FIXTURES, startDaemon, waitFor, writeBundle, type TestDaemon } from '../helpers/daemon.ts';
+
+const TTL_SECONDS = 4;
+const textOf = (r: unknown) => (r as { content: { text?: string }[] }).content.map((c) => c.text ?? '').join('');
+
+async function keychainReady(): Promise<boolean> {
+  try { await new KeychainBackend().get('probe/none'); return true; } catch (err) {
+    if (process.env.CI) throw err;
+    return false;
+  }
+}
+
+function serve(script: string, args: string[]): Promise<{ proc: ChildProcess; info: Record<string, string> }> {
+  const proc = spawn(process.execPath, [join(FIXTURES, 'oauth', script), ...args], { stdio: ['ignore', 'pipe', 'pipe'] });
+  proc.stderr!.on('data', (c: Buffer) => { if (/server_error|Error/.test(c.toString())) process.stderr.write(`[${script}] ${c}`); });
+  return new Promise((resolve) => createInterface({ input: proc.stdout! }).once('line', (l) => resolve({ proc, info: JSON.parse(l) })));
+}
+
+/**
+ * The user's browser, headless: follows redirects with cookies, fills in the
+ * provider's login and consent forms, and delivers the final redirect to the
+ * daemon's /oauth/callback.
+ */
+async function browse(start: string, user: string): Promise<string> {
+  const cookies = new Map<string, string>();
+  let url = start;
+  let method = 'GET';
+  let body: string | undefined;
+  for (let step = 0; step < 20; step++) {
+    const headers: Record<string, string> = body ? { 'content-type': 'application/x-www-form-urlencoded' } : {};
+    if (cookies.size) headers.cookie = [...cookies].map(([k, v]) => `${k}=${v}`).join('; ');
+    const res = await fetch(url, { method, redirect: 'manual', headers, ...(body ? { body } : {}) });
+    for (const c of res.headers.getSetCookie()) { const [pair] = c.split(';'); const i = pair!.indexOf('='); cookies.set(pair!.slice(0, i), pair!.slice(i + 1)); }
+    method = 'GET';
+    body = undefined;
+    if (res.status >= 300 && res.status < 400) { url = new URL(res.headers.get('location')!, url).href; continue; }
+    const html = await res.text();
+    if (url.includes('/oauth/callback')) return html;
+    const form = /<form[^>]*action="([^"]+)"[^>]*>([\s\S]*?)<\/form>/i.exec(html);
+    if (!form) throw new Error(`stuck at ${url}: ${html.slice(0, 300)}`);
+    const fields = new URLSearchParams();
+    for (const [tag] of form[2]!.matchAll(/<input[^>]*>/gi)) {
+      const name = /name="([^"]+)"/.exec(tag)?.[1];
+      if (name) fields.set(name, /value="([^"]*)"/.exec(tag)?.[1] ?? '');
+    }
+    if (fields.has('login')) { fields.set('login', user); fields.set('password', 'any'); }
+    url = new URL(form[1]!, url).href;
+    method = 'POST';
+    body = fields.toString();
+  }
+  throw new Error('too many steps');
+}
+
+const ready = await keychainReady();
+
+describe('OAuth login to a protected MCP server (oidc-provider)', { skip: ready ? false : 'no usable keychain here' }, () => {
+  let idp: ChildProcess;
+  let mcp: ChildProcess;
+  let issuer: string;
+  let serverUrl: string;
+  let d: TestDaemon;
+  let bundlePath: string;
+  let client: Client;
+
+  before(async () => {
+    const i = await serve('idp.ts', [String(TTL_SECONDS)]);
+    idp = i.proc;
+    issuer = i.info.issuer!;
+    const m = await serve('protected-server.ts', [issuer]);
+    mcp = m.proc;
+    serverUrl = m.info.url!;
+    bundlePath = writeBundle({
+      schemaVersion: 1,
+      name: 'oauth',
+      servers: [
+        { id: 'secure', transport: { type: 'http', url: serverUrl }, credentials: [{ name: 'login', kind: 'oauth' }] },
+        { id: 'prereg', transport: { type: 'http', url: serverUrl }, credentials: [{ name: 'login', kind: 'oauth', clientId: 'gatehouse-preregistered', scopes: ['mcp:tools', 'offline_access'] }] },
+      ],
+    });
+    d = await startDaemon({ bundle: bundlePath });
+    client = await stdioClient(d.dataDir, 'oauth-user');
+  });
+  after(async () => {
+    await client?.close();
+    await d?.stop();
+    idp?.kill();
+    mcp?.kill();
+  });
+
+  async function login(server: string, user: string): Promise<void> {
+    const started = await d.control<{ id: string; authorizationUrl: string; error?: string }>(`/oauth/${server}/login`, { method: 'POST', body: '{}' });
+    assert.equal(started.status, 200, started.body.error);
+    const auth = new URL(started.body.authorizationUrl);
+    assert.equal(auth.origin, issuer);
+    assert.equal(auth.searchParams.get('code_challenge_method'), 'S256');
+    assert.equal(auth.searchParams.get('resource'), serverUrl);
+    assert.equal(auth.searchParams.get('redirect_uri'), `http://127.0.0.1:${d.port}/oauth/callback`);
+    const page = await browse(started.body.authorizationUrl, user);
+    assert.match(page, /Signed in for/);
+    const done = await d.control<{ ok: boolean; error?: string }>(`/oauth/logins/${started.body.id}`);
+    assert.equal(done.body.ok, true, done.body.error);
+  }
+
+  const whoami = async (server: string) => JSON.parse(await waitFor(async () => {
+    try { return textOf(await client.callTool({ name: `${server}__whoami`, arguments: {} })); } catch { return undefined; }
+  }, 15_000, `${server}__whoami`)) as { sub: string; iat: number; scope: string };
+
+  it('says which server needs a login before there is one', async () => {
+    const s = await waitFor(async () => (await d.control<{ servers: { id: string; lastError: string | null }[] }>('/servers')).body.servers.find((x) => x.id === 'secure' && x.lastError));
+    assert.match(s.lastError!, /`gatehouse login secure`/);
+  });
+
+  it('signs in with dynamic registration, and calls with the token', async () => {
+    await login('secure', 'alice');
+    assert.equal((await whoami('secure')).sub, 'alice');
+    const registration = JSON.parse((await new KeychainBackend().get('secure/login#client'))!) as { clientId: string; issuer: string };
+    assert.equal(registration.issuer, issuer);
+    assert.notEqual(registration.clientId, 'gatehouse-preregistered');
+  });
+
+  it('signs in with a pre-registered client', async () => {
+    await login('prereg', 'bob');
+    const who = await whoami('prereg');
+    assert.equal(who.sub, 'bob');
+    assert.match(who.scope, /mcp:tools/);
+    assert.equal(JSON.parse((await new KeychainBackend().get('prereg/login#client'))!).clientId, 'gatehouse-preregistered');
+  });
+
+  it('refreshes an expired token without a new login', async () => {
+    const first = await whoami('secure');
+    await new Promise((r) => setTimeout(r, (TTL_SECONDS + 1) * 1000));
+    const second = await whoami('secure');
+    assert.equal(second.sub, 'alice');
+    assert.ok(second.iat > first.iat, 'a new access token was issued');
+  });
+
+  it('asks for a new login when the bundle asks for other scopes', async () => {
+    const changed = JSON.parse(readFileSync(bundlePath, 'utf8'));
+    changed.servers[1].credentials[0].scopes = ['mcp:tools'];
+    writeFileSync(bundlePath, JSON.stringify(changed));
+    assert.equal((await d.control<{ ok: boolean }>('/bundle/reload', { method: 'POST' })).body.ok, true);
+    const s = await waitFor(async () => (await d.control<{ servers: { id: string; state: string; lastError: string | null }[] }>('/servers')).body.servers.find((x) => x.id === 'prereg' && x.state === 'failed'));
+    assert.match(s.lastError!, /scopes for "prereg" changed .*gatehouse login prereg/);
+    await login('prereg', 'bob');
+    assert.equal((await whoami('prereg')).sub, 'bob');
+  });
+
+  it('never shows a token to the agent or in the status', async () => {
+    const token = (await new KeychainBackend().get('secure/login'))!;
+    const refreshToken = await new KeychainBackend().get('secure/login#refresh');
+    assert.ok(token && refreshToken);
+    const surfaces = [JSON.stringify((await d.control('/status')).body), JSON.stringify((await d.control('/secrets')).body), d.stderr.join(''), readFileSync(join(d.dataDir, 'credentials.json'), 'utf8')];
+    for (const text of surfaces) assert.ok(!text.includes(token) && !text.includes(refreshToken!));
+  });
+
+  it('deletes every token of a revoked server from the keychain', async () => {
+    const revoked = JSON.parse(readFileSync(bundlePath, 'utf8'));
+    revoked.servers[0].status = 'revoked';
+    writeFileSync(bundlePath, JSON.stringify(revoked));
+    assert.equal((await d.control<{ ok: boolean }>('/bundle/reload', { method: 'POST' })).body.ok, true);
+    await waitFor(async () => {
+      const k = new KeychainBackend();
+      return (await k.get('secure/login')) === null && (await k.get('secure/login#refresh')) === null && (await k.get('secure/login#client')) === null;
+    }, 5000, 'the tokens to be deleted');
+    assert.equal((await whoami('prereg')).sub, 'bob', 'the other server keeps its login');
+  });
+});
