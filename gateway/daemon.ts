@@ -20,7 +20,7 @@ import { RotatingLog } from './upstream/stderr-log.ts';
 
 export interface GatewayContext { dataDir: string; bundlePath: string }
 
-export interface BuiltGateway { gateway: Gateway; vault: CredentialVault }
+export interface BuiltGateway { gateway: Gateway; vault: CredentialVault; liveHeaders: Map<string, Record<string, string>> }
 
 /**
  * Builds the multiplexer with real upstream channels (processes, HTTP), the pin
@@ -31,6 +31,8 @@ export function createGateway(bundle: Bundle, ctx: GatewayContext): BuiltGateway
   const logs = new Map<string, RotatingLog>();
   const vars = { dataDir: ctx.dataDir, bundleDir: dirname(resolve(ctx.bundlePath)), node: process.execPath };
   const vault = new CredentialVault(ctx.dataDir);
+  /** The live header objects of HTTP upstreams, by server id, for tokens refreshed mid-session. */
+  const liveHeaders = new Map<string, Record<string, string>>();
   const gateway: Gateway = new Gateway({
     bundle,
     pins: new PinStore(ctx.dataDir),
@@ -49,12 +51,13 @@ export function createGateway(bundle: Bundle, ctx: GatewayContext): BuiltGateway
         logs.set(server.id, log);
       }
       const serverLog = log;
-      if (server.credentials.length === 0) return createChannel(server, { settings: gateway.settings, vars, env: process.env, log: serverLog });
+      const onHeaders = (headers: Record<string, string>) => liveHeaders.set(server.id, headers);
+      if (server.credentials.length === 0) return createChannel(server, { settings: gateway.settings, vars, env: process.env, log: serverLog, onHeaders });
       // Credentials are read from the keychain when the server (re)starts, never per call.
-      return new DeferredChannel(async () => createChannel(server, { settings: gateway.settings, vars, env: process.env, log: serverLog, credentials: await vault.valuesFor(server) }));
+      return new DeferredChannel(async () => createChannel(server, { settings: gateway.settings, vars, env: process.env, log: serverLog, onHeaders, credentials: await vault.valuesFor(server) }));
     },
   });
-  return { gateway, vault };
+  return { gateway, vault, liveHeaders };
 }
 
 export interface DaemonOptions { dataDir: string; port: number; bundlePath: string }
@@ -74,7 +77,7 @@ export async function startDaemon(opts: DaemonOptions): Promise<RunningDaemon> {
   const bundle = loadBundleFile(opts.bundlePath);
   const token = controlToken(dataDir);
   const tokens = new AgentTokens(dataDir);
-  const { gateway, vault } = createGateway(bundle, { dataDir, bundlePath: opts.bundlePath });
+  const { gateway, vault, liveHeaders } = createGateway(bundle, { dataDir, bundlePath: opts.bundlePath });
   const socket = socketPathFor(dataDir);
   const startedAt = Date.now();
   let port = opts.port;
@@ -107,7 +110,7 @@ export async function startDaemon(opts: DaemonOptions): Promise<RunningDaemon> {
     },
   });
 
-  const logins = new OAuthLogins(gateway, vault, () => `http://127.0.0.1:${port}/oauth/callback`);
+  const logins = new OAuthLogins(gateway, vault, () => `http://127.0.0.1:${port}/oauth/callback`, liveHeaders);
   control.logins = logins;
   let http: HttpServer | undefined;
   let net: NetServer | undefined;
@@ -131,6 +134,7 @@ export async function startDaemon(opts: DaemonOptions): Promise<RunningDaemon> {
     net?.close();
     http?.closeAllConnections();
     http?.close();
+    logins.stop();
     await gateway.stop();
   })());
 

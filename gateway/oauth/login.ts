@@ -3,6 +3,7 @@ import { z } from 'zod';
 import type { BundleServer, CredentialSlot } from '../../shared/bundle/schema.ts';
 import type { Gateway } from '../mux/gateway.ts';
 import { account, type CredentialVault } from '../secrets/vault.ts';
+import { headerValue } from '../upstream/launch.ts';
 import { parseBearerChallenge } from './challenge.ts';
 import { authMethodOf, authorize, OAuthFlowError, refresh, resumeSession } from './client.ts';
 
@@ -15,7 +16,7 @@ import { authMethodOf, authorize, OAuthFlowError, refresh, resumeSession } from 
 
 const StoredSchema = z.object({
   issuer: z.string(), clientId: z.string(), clientSecret: z.string().optional(), method: z.string(),
-  resource: z.string(), scope: z.string().optional(), expiresAt: z.number().optional(), redirectUri: z.string(),
+  resource: z.string(), scope: z.string().optional(), expiresAt: z.number().optional(), issuedAt: z.number().optional(), redirectUri: z.string(),
   /** The scopes the bundle asked for at login: when the bundle asks for others, the user consents again. */
   requested: z.array(z.string()).optional(),
 });
@@ -23,6 +24,9 @@ type Stored = z.infer<typeof StoredSchema>;
 
 const LOGIN_TIMEOUT_MS = 10 * 60_000;
 const REFRESH_MARGIN_MS = 60_000;
+/** How long before expiry a token is refreshed: a minute, or a quarter of its life if that is shorter. */
+const marginFor = (stored: { expiresAt?: number; issuedAt?: number }) =>
+  stored.expiresAt !== undefined && stored.issuedAt !== undefined ? Math.min(REFRESH_MARGIN_MS, (stored.expiresAt - stored.issuedAt) / 4) : REFRESH_MARGIN_MS;
 
 interface PendingLogin { server: string; resolve(url: URL): void; reject(err: Error): void }
 
@@ -37,12 +41,20 @@ export class OAuthLogins {
   private readonly gateway: Gateway;
   private readonly vault: CredentialVault;
   private readonly redirectUri: () => string;
+  private readonly liveHeaders: Map<string, Record<string, string>>;
+  private readonly timers = new Map<string, NodeJS.Timeout>();
 
-  constructor(gateway: Gateway, vault: CredentialVault, redirectUri: () => string) {
+  constructor(gateway: Gateway, vault: CredentialVault, redirectUri: () => string, liveHeaders = new Map<string, Record<string, string>>()) {
     this.gateway = gateway;
     this.vault = vault;
     this.redirectUri = redirectUri;
+    this.liveHeaders = liveHeaders;
     vault.refresher = (server, slot) => this.ensureFresh(server, slot);
+  }
+
+  stop(): void {
+    for (const t of this.timers.values()) clearTimeout(t);
+    this.timers.clear();
   }
 
   /** Starts a login; resolves with the URL for the user's browser and an id to wait on. */
@@ -106,7 +118,30 @@ export class OAuthLogins {
     await this.vault.set(server, slot.name, tokens.accessToken, false);
     if (tokens.refreshToken) await this.vault.setCompanion(server.id, slot.name, '#refresh', tokens.refreshToken);
     if (stored.clientSecret) this.vault.holdSecret(`${account(server.id, slot.name)}#client`, stored.clientSecret);
-    await this.vault.setCompanion(server.id, slot.name, '#client', JSON.stringify({ ...stored, ...(tokens.expiresAt ? { expiresAt: tokens.expiresAt } : {}) }));
+    const next: Stored = { ...stored, ...(tokens.expiresAt ? { expiresAt: tokens.expiresAt, issuedAt: Date.now() } : {}) };
+    await this.vault.setCompanion(server.id, slot.name, '#client', JSON.stringify(next));
+    // A running session picks the new token up on its next request.
+    const live = this.liveHeaders.get(server.id);
+    if (live) live[slot.header ?? 'Authorization'] = headerValue(slot, tokens.accessToken);
+    this.schedule(server, slot, next);
+  }
+
+  /** Refreshes ahead of expiry while a session is open, so no request meets an expired token. */
+  private schedule(server: BundleServer, slot: CredentialSlot, stored: Stored): void {
+    const key = `${server.id}/${slot.name}`;
+    clearTimeout(this.timers.get(key));
+    if (stored.expiresAt === undefined) return;
+    const delay = Math.max(0, stored.expiresAt - marginFor(stored) - Date.now());
+    const timer = setTimeout(() => {
+      this.timers.delete(key);
+      const current = this.gateway.currentBundle.servers.find((s) => s.id === server.id);
+      if (!current || current.status === 'revoked') return;
+      this.ensureFresh(current, slot).catch((err: unknown) => {
+        this.gateway.emit('event', { type: 'credentials-error', server: server.id, error: (err as Error).message, at: Date.now() });
+      });
+    }, delay);
+    timer.unref();
+    this.timers.set(key, timer);
   }
 
   /** Before a server starts: refresh a token near its expiry; ask for a new login when scopes changed. */
@@ -119,7 +154,10 @@ export class OAuthLogins {
     if (stored.clientSecret) this.vault.holdSecret(`${account(server.id, slot.name)}#client`, stored.clientSecret);
     const requested = new Set(stored.requested ?? []);
     if (slot.scopes && (slot.scopes.length !== requested.size || slot.scopes.some((s) => !requested.has(s)))) throw new LoginRequiredError(`the scopes for "${server.id}" changed (${slot.scopes.join(' ')}); sign in again with \`gatehouse login ${server.id}\``);
-    if (stored.expiresAt === undefined || stored.expiresAt - Date.now() > REFRESH_MARGIN_MS) return;
+    if (stored.expiresAt === undefined || stored.expiresAt - Date.now() > marginFor(stored)) {
+      if (!this.timers.has(`${server.id}/${slot.name}`)) this.schedule(server, slot, stored);
+      return;
+    }
     const refreshToken = await this.vault.getCompanion(server.id, slot.name, '#refresh');
     if (!refreshToken) throw new LoginRequiredError(`the token for "${server.id}" expired and cannot be refreshed; sign in again with \`gatehouse login ${server.id}\``);
     try {

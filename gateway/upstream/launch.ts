@@ -16,6 +16,8 @@ export interface LaunchContext {
   log: RotatingLog;
   /** Slot values read from the keychain for this server, by slot name. */
   credentials?: Record<string, string>;
+  /** Receives the live header object of an HTTP server, so a refreshed token reaches the next request. */
+  onHeaders?: (headers: Record<string, string>) => void;
 }
 
 /** The variable an env slot fills: its `env`, else its name in upper case. */
@@ -82,19 +84,24 @@ export function createChannel(server: BundleServer, ctx: LaunchContext): Upstrea
     // The HTTP client (the MCP SDK's transports) loads on first use: a daemon with
     // only stdio servers never pays its memory.
     case 'http':
-      return new DeferredChannel(async () => new (await import('./http-channel.ts')).HttpChannel({ url: t.url, headers: httpHeaders(server, t.headers, ctx.credentials), mode: t.sseFallback ? 'auto' : 'streamable' }));
-    case 'sse':
-      return new DeferredChannel(async () => new (await import('./http-channel.ts')).HttpChannel({ url: t.url, headers: httpHeaders(server, t.headers, ctx.credentials), mode: 'sse' }));
+    case 'sse': {
+      const headers = httpHeaders(server, t.headers, ctx.credentials);
+      ctx.onHeaders?.(headers);
+      const mode = t.type === 'sse' ? 'sse' : t.sseFallback ? 'auto' : 'streamable';
+      return new DeferredChannel(async () => new (await import('./http-channel.ts')).HttpChannel({ url: t.url, headers, mode }));
+    }
   }
 }
 
 /** The headers of each upstream HTTP request: the transport's own, plus header and OAuth slots. */
-function httpHeaders(server: BundleServer, base: Record<string, string>, credentials: Record<string, string> | undefined): Record<string, string> {
+export function httpHeaders(server: BundleServer, base: Record<string, string>, credentials: Record<string, string> | undefined): Record<string, string> {
   const headers = { ...base };
   for (const slot of server.credentials) {
     const value = credentials?.[slot.name];
     if (value === undefined || slot.kind === 'env') continue;
-    headers[slot.header ?? 'Authorization'] = `${slot.prefix ?? (slot.kind === 'oauth' ? 'Bearer ' : '')}${value}`;
+    headers[slot.header ?? 'Authorization'] = headerValue(slot, value);
   }
   return headers;
 }
+
+export const headerValue = (slot: CredentialSlot, value: string) => `${slot.prefix ?? (slot.kind === 'oauth' ? 'Bearer ' : '')}${value}`;

@@ -139,12 +139,22 @@ describe('OAuth login to a protected MCP server (oidc-provider)', { skip: ready 
     assert.equal(JSON.parse((await new KeychainBackend().get('prereg/login#client'))!).clientId, 'gatehouse-preregistered');
   });
 
-  it('refreshes an expired token without a new login', async () => {
+  it('refreshes the token ahead of expiry, so no call fails and no login is needed', async () => {
     const first = await whoami('secure');
-    await new Promise((r) => setTimeout(r, (TTL_SECONDS + 1) * 1000));
-    const second = await whoami('secure');
-    assert.equal(second.sub, 'alice');
-    assert.ok(second.iat > first.iat, 'a new access token was issued');
+    const restarts = (await d.control<{ servers: { id: string; restarts: number }[] }>('/servers')).body.servers.find((s) => s.id === 'secure')!.restarts;
+    const until = Date.now() + (TTL_SECONDS * 2 + 1) * 1000;
+    const iats = new Set<number>();
+    while (Date.now() < until) {
+      // Every call must succeed: a failure here means a request met an expired token.
+      const who = JSON.parse(textOf(await client.callTool({ name: 'secure__whoami', arguments: {} }))) as { sub: string; iat: number };
+      assert.equal(who.sub, 'alice');
+      iats.add(who.iat);
+      await new Promise((r) => setTimeout(r, 250));
+    }
+    assert.ok(Math.max(...iats) > first.iat, 'new access tokens were issued');
+    assert.ok(iats.size >= 2, `tokens seen: ${iats.size}`);
+    const after = (await d.control<{ servers: { id: string; restarts: number }[] }>('/servers')).body.servers.find((s) => s.id === 'secure')!.restarts;
+    assert.equal(after, restarts, 'refreshed in place, without reconnecting');
   });
 
   it('asks for a new login when the bundle asks for other scopes', async () => {
