@@ -1,4 +1,5 @@
 import { spawn } from 'node:child_process';
+import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { z } from 'zod';
 import { BundleError, DEMO_BUNDLE_PATH, loadBundleFile } from '../config/bundle-file.ts';
@@ -11,6 +12,9 @@ import { PendingChangeSchema } from '../../shared/pinning/pending.ts';
 import { formatPending } from './format-pending.ts';
 import { pinBundle } from './pin-command.ts';
 import { readScanSource, ScanInputError, scanInput } from './scan-command.ts';
+import { CLIENTS, type ClientName } from '../connect/clients.ts';
+import { applyPlan, ConnectError, planConnect, planSnippet, planUndo } from '../connect/connect.ts';
+import { INSTALL_ROOT } from '../config/install-root.ts';
 import { secretsCommand } from './secrets-command.ts';
 import { runBridge } from './stdio-bridge.ts';
 
@@ -28,6 +32,7 @@ Usage:
   gatehouse approve ID [--reason TEXT] [--data-dir DIR]
   gatehouse reject ID [--reason TEXT] [--data-dir DIR]
   gatehouse login SERVER [--no-browser]      sign in to an OAuth-protected server
+  gatehouse connect claude-desktop|claude-code|cursor|vscode|windsurf [--dry-run] [--undo] [--config FILE]
   gatehouse scan FILE|-
   gatehouse secrets list | set SERVER/SLOT | rotate SERVER/SLOT | delete SERVER/SLOT   (values on stdin)
   gatehouse pin [--bundle FILE] [--server ID]... [--write [--force]]
@@ -57,6 +62,9 @@ async function main(argv: string[]): Promise<number> {
       standalone: { type: 'boolean' },
       'no-start': { type: 'boolean' },
       'no-browser': { type: 'boolean' },
+      'dry-run': { type: 'boolean' },
+      undo: { type: 'boolean' },
+      config: { type: 'string' },
       json: { type: 'boolean' },
       reason: { type: 'string' },
       write: { type: 'boolean' },
@@ -120,6 +128,31 @@ async function main(argv: string[]): Promise<number> {
       const done = await client.call('GET', `/oauth/logins/${started.id}`, z.object({ ok: z.boolean(), error: z.string().optional() }));
       if (!done.ok) throw new Error(done.error ?? 'sign-in failed');
       process.stdout.write(`signed in; "${serverId}" restarts with its token\n`);
+      return 0;
+    }
+    case 'connect': {
+      const client = positionals[0] as ClientName | undefined;
+      if (!client || !(CLIENTS as readonly string[]).includes(client)) throw new UsageError(`connect needs one of: ${CLIENTS.join(', ')}`);
+      const launcher = { command: process.execPath, args: [join(INSTALL_ROOT, 'bin', 'gatehouse.js'), ...(values['data-dir'] ? ['--data-dir', values['data-dir']] : [])] };
+      let plan;
+      try {
+        plan = values.undo ? planUndo(client, values.config) : planConnect(client, launcher, values.config);
+      } catch (err) {
+        if (!(err instanceof ConnectError)) throw err;
+        const snippet = planSnippet(client, launcher);
+        throw new InputError(`${err.message}\n\nThe entry to add by hand:\n${snippet}`);
+      }
+      process.stdout.write(`${plan.label}: ${plan.path}\n`);
+      if (values['dry-run']) {
+        process.stdout.write(plan.status === 'unchanged' ? 'nothing to change\n' : `would write:\n${plan.content}`);
+        return 0;
+      }
+      const done = applyPlan(plan);
+      if (done.status === 'unchanged') process.stdout.write(values.undo ? 'Gatehouse is not in this file; nothing to undo\n' : 'already connected; nothing changed\n');
+      else {
+        process.stdout.write(`${values.undo ? 'removed Gatehouse' : 'wrote'}${done.backup ? ` (backup: ${done.backup})` : ''}\n`);
+        if (!values.undo) process.stdout.write(`${plan.snippet}\nRestart ${plan.label} to pick it up. Undo with \`gatehouse connect ${client} --undo\`.\n`);
+      }
       return 0;
     }
     case 'scan': {
