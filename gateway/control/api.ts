@@ -8,6 +8,10 @@ import { DecisionError, localUser } from '../pinning/gate.ts';
 import { KeychainUnavailableError } from '../secrets/backend.ts';
 import type { CredentialVault } from '../secrets/vault.ts';
 import type { OAuthLogins } from '../oauth/login.ts';
+import { join } from 'node:path';
+import { INSTALL_ROOT } from '../config/install-root.ts';
+import { CLIENTS, type ClientName } from '../connect/clients.ts';
+import { applyPlan, ConnectError, planConnect, planSnippet, planUndo } from '../connect/connect.ts';
 import { agentStatuses, buildStatus, serverStatuses, toolEntries, type DaemonFacts } from './status.ts';
 
 // The control API under /api/v1: what the CLI, the tray app and the dashboard use.
@@ -23,6 +27,7 @@ export interface ControlApiOptions {
 }
 
 const SecretBody = z.strictObject({ value: z.string().min(1, 'the value cannot be empty').max(64 * 1024) });
+const ConnectBody = z.strictObject({ mode: z.enum(['preview', 'apply', 'undo']) });
 const DecisionBody = z.strictObject({ reason: z.string().max(500).optional(), by: z.string().max(100).optional() });
 const CreateTokenBody = z.strictObject({ agent: z.string().regex(/^[A-Za-z0-9._-]{1,64}$/, 'agent names are 1-64 of letters, digits, ., _ and -') });
 const MAX_CONTROL_BODY = 64 * 1024;
@@ -112,6 +117,21 @@ export class ControlApi {
         json(res, 200, { ok: true });
       } catch (err) {
         json(res, 400, { ok: false, error: (err as Error).message });
+      }
+      return;
+    }
+    const connectMatch = /^POST \/api\/v1\/connect\/([a-z-]{3,20})$/.exec(route);
+    if (connectMatch) {
+      const client = connectMatch[1] as ClientName;
+      const body = ConnectBody.safeParse(await readJson(req));
+      if (!(CLIENTS as readonly string[]).includes(client) || !body.success) { json(res, 400, { error: `use one of ${CLIENTS.join(', ')} with {"mode":"preview"|"apply"|"undo"}` }); return; }
+      const launcher = { command: process.execPath, args: [join(INSTALL_ROOT, 'bin', 'gatehouse.js')] };
+      try {
+        const plan = body.data.mode === 'undo' ? planUndo(client) : planConnect(client, launcher);
+        const done = body.data.mode === 'preview' ? plan : applyPlan(plan);
+        json(res, 200, { label: done.label, path: done.path, status: done.status, snippet: planSnippet(client, launcher), content: done.content, backup: done.backup ?? null, applied: body.data.mode !== 'preview' && done.status === 'write' });
+      } catch (err) {
+        json(res, err instanceof ConnectError ? 409 : 500, { error: (err as Error).message, snippet: planSnippet(client, launcher) });
       }
       return;
     }

@@ -1,0 +1,81 @@
+import { z } from 'zod';
+import { CredentialStatusSchema, StatusSchema, ToolEntrySchema } from '../../shared/control/contract.ts';
+import { DecisionSchema, PendingChangeSchema } from '../../shared/pinning/pending.ts';
+
+// The renderer speaks only the control API. The token comes from the Electron
+// preload (window.gatehouse) or, in a plain browser, from the URL fragment, which
+// is never sent to any server; it is then kept for this tab only.
+
+declare global { interface Window { gatehouse?: { controlToken: string; endpoint?: string } } }
+
+function token(): string {
+  if (window.gatehouse?.controlToken) return window.gatehouse.controlToken;
+  const fromHash = /token=([^&]+)/.exec(location.hash)?.[1];
+  if (fromHash) {
+    sessionStorage.setItem('gatehouse-token', fromHash);
+    history.replaceState(null, '', location.pathname + location.hash.replace(/&?token=[^&]+/, ''));
+    return fromHash;
+  }
+  return sessionStorage.getItem('gatehouse-token') ?? '';
+}
+
+const base = () => window.gatehouse?.endpoint ?? '';
+
+export class ApiError extends Error {}
+
+export async function call<T>(method: string, path: string, schema: z.ZodType<T>, body?: unknown): Promise<T> {
+  const res = await fetch(`${base()}/api/v1${path}`, {
+    method,
+    headers: { authorization: `Bearer ${token()}`, ...(body !== undefined ? { 'content-type': 'application/json' } : {}) },
+    ...(body !== undefined ? { body: JSON.stringify(body) } : {}),
+  });
+  const json: unknown = await res.json().catch(() => ({}));
+  if (!res.ok) throw new ApiError((json as { error?: string }).error ?? `the daemon answered ${res.status}`);
+  return schema.parse(json);
+}
+
+export const api = {
+  status: () => call('GET', '/status', StatusSchema),
+  tools: () => call('GET', '/tools', z.object({ tools: z.array(ToolEntrySchema) })).then((r) => r.tools),
+  pending: () => call('GET', '/pending', z.object({ pending: z.array(PendingChangeSchema), trustOnFirstUse: z.boolean() })),
+  decisions: () => call('GET', '/decisions', z.object({ decisions: z.array(DecisionSchema) })).then((r) => r.decisions),
+  decide: (id: string, decision: 'approve' | 'reject', reason: string) => call('POST', `/pending/${id}/${decision}`, z.object({ decision: z.string(), tool: z.string() }), { reason: reason || undefined, by: 'dashboard' }),
+  secrets: () => call('GET', '/secrets', z.object({ slots: z.array(CredentialStatusSchema) })).then((r) => r.slots),
+  setSecret: (server: string, slot: string, value: string, rotate: boolean) => call(rotate ? 'POST' : 'PUT', `/secrets/${server}/${slot}${rotate ? '/rotate' : ''}`, CredentialStatusSchema, { value }),
+  deleteSecret: (server: string, slot: string) => call('DELETE', `/secrets/${server}/${slot}`, z.object({ deleted: z.string() })),
+  agents: () => call('GET', '/agents', z.object({ tokens: z.array(z.object({ agent: z.string(), createdAt: z.string() })) })),
+  createToken: (agent: string) => call('POST', '/tokens', z.object({ agent: z.string(), token: z.string() }), { agent }),
+  revokeToken: (agent: string) => call('DELETE', `/tokens/${agent}`, z.object({ revoked: z.string() })),
+  connect: (client: string, mode: 'preview' | 'apply' | 'undo') => call('POST', `/connect/${client}`, z.object({ label: z.string(), path: z.string(), status: z.string(), snippet: z.string(), content: z.string(), backup: z.string().nullable(), applied: z.boolean() }), { mode }),
+};
+
+/** Live events (SSE over fetch, so the token travels in a header, not the URL). */
+export function subscribe(onEvent: (type: string, data: unknown) => void): () => void {
+  const controller = new AbortController();
+  void (async () => {
+    for (let attempt = 0; !controller.signal.aborted; attempt++) {
+      try {
+        const res = await fetch(`${base()}/api/v1/events`, { headers: { authorization: `Bearer ${token()}` }, signal: controller.signal });
+        const reader = res.body!.pipeThrough(new TextDecoderStream()).getReader();
+        let buffer = '';
+        for (;;) {
+          const { value, done } = await reader.read();
+          if (done) break;
+          buffer += value;
+          let end: number;
+          while ((end = buffer.indexOf('\n\n')) >= 0) {
+            const chunk = buffer.slice(0, end);
+            buffer = buffer.slice(end + 2);
+            const type = /^event: (.+)$/m.exec(chunk)?.[1];
+            const data = /^data: (.+)$/m.exec(chunk)?.[1];
+            if (type && data) onEvent(type, JSON.parse(data));
+          }
+        }
+      } catch {
+        // The daemon restarted or the network blinked: try again shortly.
+      }
+      await new Promise((r) => setTimeout(r, Math.min(5000, 250 * 2 ** attempt)));
+    }
+  })();
+  return () => controller.abort();
+}

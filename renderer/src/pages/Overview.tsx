@@ -1,0 +1,36 @@
+import { api } from '../api.ts';
+import { ago, Badge, ErrorNote, useLive } from '../ui.tsx';
+
+export function Overview() {
+  const { data: status, error } = useLive(api.status);
+  const { data: pending } = useLive(api.pending);
+  if (!status) return <ErrorNote error={error} />;
+  const ready = status.servers.filter((s) => s.state === 'ready').length;
+  return (
+    <section aria-labelledby="overview-title">
+      <h2 id="overview-title">Overview</h2>
+      <ErrorNote error={error} />
+      <div className="cards">
+        <div className="card"><div className="big">{status.agents.length}</div><div>agents connected</div></div>
+        <div className="card"><div className="big">{ready}/{status.servers.length}</div><div>servers ready</div></div>
+        <a className="card" href="#/pending"><div className="big">{pending?.pending.length ?? 0}</div><div>pending changes</div></a>
+        <div className="card"><div className="big">{(status.rssBytes / 1048576).toFixed(0)} MB</div><div>daemon memory</div></div>
+      </div>
+      <h3>Bundle</h3>
+      <p>
+        <strong>{status.bundle.name}</strong> version {status.bundle.version} — pinning{' '}
+        {status.pinning.trustOnFirstUse ? <Badge tone="warn">trust on first use</Badge> : <Badge tone="ok">enforced</Badge>}
+      </p>
+      <h3>Agents</h3>
+      {status.agents.length === 0
+        ? <p className="hint">No agent is connected. Wire one up on the <a href="#/connect">Connect your IDE</a> page.</p>
+        : <table><thead><tr><th>Agent</th><th>Client</th><th>Via</th><th>Calls</th><th>Errors</th><th>Active</th></tr></thead><tbody>
+          {status.agents.map((a) => <tr key={a.session}><td>{a.agent}</td><td>{a.clientInfo ? String(a.clientInfo.name ?? '') : '—'}</td><td>{a.transport}</td><td>{a.calls}</td><td>{a.errors}</td><td>{ago(a.lastActiveAt)}</td></tr>)}
+        </tbody></table>}
+      <h3>Servers</h3>
+      <ul className="plain">
+        {status.servers.map((s) => <li key={s.id}><Badge tone={s.state === 'ready' ? 'ok' : s.state === 'starting' ? 'info' : 'bad'}>{s.state}</Badge> {s.name ?? s.id}{s.lastError && s.state !== 'ready' ? <span className="hint"> — {s.lastError}</span> : null}</li>)}
+      </ul>
+    </section>
+  );
+}
