@@ -12,6 +12,7 @@ import { listenSocket } from './downstream/socket-server.ts';
 import { Gateway } from './mux/gateway.ts';
 import { PinStore } from './pinning/store.ts';
 import type { UpstreamChannel } from './upstream/channel.ts';
+import { INSTALL_ROOT } from './config/install-root.ts';
 import { OAuthLogins } from './oauth/login.ts';
 import { CredentialVault } from './secrets/vault.ts';
 import { DeferredChannel } from './upstream/deferred-channel.ts';
@@ -115,7 +116,7 @@ export async function startDaemon(opts: DaemonOptions): Promise<RunningDaemon> {
   let http: HttpServer | undefined;
   let net: NetServer | undefined;
   try {
-    const listening = await listenHttp({ port: opts.port, mcp, control, oauthCallback: (url) => logins.callback(url) });
+    const listening = await listenHttp({ port: opts.port, mcp, control, oauthCallback: (url) => logins.callback(url), dashboardDir: join(INSTALL_ROOT, 'dist', 'renderer') });
     http = listening.server;
     port = listening.port;
     net = await listenSocket(gateway, socket);

@@ -27,6 +27,7 @@ export interface ControlApiOptions {
 }
 
 const SecretBody = z.strictObject({ value: z.string().min(1, 'the value cannot be empty').max(64 * 1024) });
+const PauseBody = z.strictObject({ paused: z.boolean() });
 const ConnectBody = z.strictObject({ mode: z.enum(['preview', 'apply', 'undo']) });
 const DecisionBody = z.strictObject({ reason: z.string().max(500).optional(), by: z.string().max(100).optional() });
 const CreateTokenBody = z.strictObject({ agent: z.string().regex(/^[A-Za-z0-9._-]{1,64}$/, 'agent names are 1-64 of letters, digits, ., _ and -') });
@@ -133,6 +134,14 @@ export class ControlApi {
       } catch (err) {
         json(res, err instanceof ConnectError ? 409 : 500, { error: (err as Error).message, snippet: planSnippet(client, launcher) });
       }
+      return;
+    }
+    if (route === 'POST /api/v1/pause') {
+      const body = PauseBody.safeParse(await readJson(req));
+      if (!body.success) { json(res, 400, { error: 'send {"paused": true|false}' }); return; }
+      gateway.paused = body.data.paused;
+      gateway.emit('event', { type: 'paused', paused: gateway.paused, at: Date.now() });
+      json(res, 200, { paused: gateway.paused });
       return;
     }
     if (route === 'GET /api/v1/secrets') { json(res, 200, { slots: this.opts.vault.status(gateway.currentBundle) }); return; }

@@ -76,6 +76,7 @@ export function buildStatus(gateway: Gateway, facts: DaemonFacts): Status {
     socket: facts.socket,
     bundle: { name: bundle.name, version: bundle.version, source: facts.bundleSource },
     pinning: { trustOnFirstUse: bundle.settings.pinning.trustOnFirstUse, pending: gateway.gate.pending().length },
+    paused: gateway.paused,
     rssBytes: process.memoryUsage.rss(),
     servers: serverStatuses(gateway),
     agents: agentStatuses(gateway),

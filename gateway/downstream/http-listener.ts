@@ -1,4 +1,6 @@
-import { createServer, type Server } from 'node:http';
+import { existsSync, readFileSync, statSync } from 'node:fs';
+import { createServer, type Server, type ServerResponse } from 'node:http';
+import { extname, join, normalize } from 'node:path';
 import type { ControlApi } from '../control/api.ts';
 import { isAllowedHost, isAllowedOrigin, isLoopbackAddress } from './loopback-guard.ts';
 import type { McpHttpEndpoint } from './mcp-http.ts';
@@ -9,6 +11,8 @@ export interface ListenerOptions {
   control: ControlApi;
   /** The browser's return from an OAuth authorization server (matched by state, so no token). */
   oauthCallback?: (url: URL) => { status: number; message: string };
+  /** The built dashboard (dist/renderer), served at /app/ for the desktop window. */
+  dashboardDir?: string;
   allowedOrigins?: readonly string[];
 }
 
@@ -28,6 +32,10 @@ export async function listenHttp(opts: ListenerOptions): Promise<{ server: Serve
     const q = req.url?.indexOf('?') ?? -1;
     const path = q === -1 ? (req.url ?? '/') : req.url!.slice(0, q);
     if (path === '/mcp') { opts.mcp.handle(req, res); return; }
+    if ((path === '/app' || path.startsWith('/app/')) && req.method === 'GET' && opts.dashboardDir) {
+      serveDashboard(opts.dashboardDir, path, res);
+      return;
+    }
     if (path === '/oauth/callback' && req.method === 'GET' && opts.oauthCallback) {
       const { status, message } = opts.oauthCallback(new URL(req.url ?? '/', `http://127.0.0.1:${port}`));
       const body = `<!doctype html><meta charset="utf-8"><title>Gatehouse</title><body style="font:16px system-ui;margin:4em"><h1>Gatehouse</h1><p>${message.replace(/[<>&]/g, (c) => `&#${c.charCodeAt(0)};`)}</p>`;
@@ -52,4 +60,22 @@ export async function listenHttp(opts: ListenerOptions): Promise<{ server: Serve
   const address = server.address();
   if (address && typeof address === 'object') port = address.port;
   return { server, port };
+}
+
+const TYPES: Record<string, string> = { '.html': 'text/html; charset=utf-8', '.js': 'text/javascript', '.css': 'text/css', '.svg': 'image/svg+xml', '.png': 'image/png', '.json': 'application/json' };
+
+/** Static files of the dashboard. The page holds no secret: every datum comes from the token-guarded API. */
+function serveDashboard(dir: string, path: string, res: ServerResponse): void {
+  const rel = normalize(path.replace(/^\/app\/?/, '') || 'index.html');
+  const file = join(dir, rel);
+  if (rel.startsWith('..') || !file.startsWith(dir) || !existsSync(file) || !statSync(file).isFile()) {
+    res.writeHead(404, { 'content-type': 'text/plain' }).end(existsSync(dir) ? 'not found' : 'the dashboard is not built: run npm run build');
+    return;
+  }
+  res.writeHead(200, {
+    'content-type': TYPES[extname(file)] ?? 'application/octet-stream',
+    'cache-control': rel === 'index.html' ? 'no-store' : 'max-age=31536000, immutable',
+    'content-security-policy': "default-src 'self'; connect-src 'self'; style-src 'self' 'unsafe-inline'; img-src 'self' data:; frame-ancestors 'none'",
+    'x-content-type-options': 'nosniff',
+  }).end(readFileSync(file));
 }

@@ -78,6 +78,8 @@ export class Gateway extends EventEmitter<{ event: [GatewayEvent] }> implements 
   private readonly handlers: Record<string, Handler>;
   private upstreamLogLevel: number | undefined;
   readonly gate: PinGate;
+  /** Paused by the user (tray, API): agents stay connected, but nothing is forwarded. */
+  paused = false;
   private settled: Promise<void> | undefined;
 
   private readonly opts: GatewayOptions;
@@ -259,6 +261,10 @@ export class Gateway extends EventEmitter<{ event: [GatewayEvent] }> implements 
       const params = message.params ?? {};
       if (!session.initialized && message.method !== 'initialize') this.adoptModernMeta(session, params);
       const handler = this.handlers[message.method];
+      if (this.paused && FORWARDED_METHODS.has(message.method)) {
+        this.fail(session, message.id, ErrorCode.UpstreamUnavailable, 'Gatehouse is paused by its user: nothing reaches the servers until it is resumed (tray menu, or POST /api/v1/pause {"paused":false})');
+        return;
+      }
       if (handler && CATALOG_METHODS.has(message.method) && this.firstStartPending()) {
         void this.whenSettled().then(() => { if (this.sessions.has(session.id)) handler(session, message, params); });
       } else if (handler) handler(session, message, params);
@@ -742,6 +748,9 @@ export class Gateway extends EventEmitter<{ event: [GatewayEvent] }> implements 
     }, 10);
   }
 }
+
+/** Requests that reach an upstream: held back while Gatehouse is paused. */
+const FORWARDED_METHODS = new Set(['tools/call', 'prompts/get', 'resources/read', 'resources/subscribe', 'completion/complete']);
 
 /** Requests whose answer depends on the catalog, held briefly while servers first start. */
 const CATALOG_METHODS = new Set(['tools/list', 'prompts/list', 'resources/list', 'resources/templates/list', 'tools/call', 'prompts/get', 'resources/read', 'resources/subscribe', 'completion/complete']);

@@ -56,6 +56,7 @@ export const StatusSchema = z.object({
   socket: z.string(),
   bundle: z.object({ name: z.string(), version: z.number(), source: z.string() }),
   pinning: z.object({ trustOnFirstUse: z.boolean(), pending: z.number() }),
+  paused: z.boolean(),
   rssBytes: z.number(),
   servers: z.array(ServerStatusSchema),
   agents: z.array(AgentStatusSchema),
@@ -88,6 +89,7 @@ export type GatewayEvent =
   | { type: 'agent-disconnected'; session: string; agent: string; at: number }
   | { type: 'bundle'; name: string; version: number; at: number }
   | { type: 'bundle-rejected'; reason: string; at: number }
+  | { type: 'paused'; paused: boolean; at: number }
   | { type: 'credentials-deleted'; server: string; slots: string[]; at: number }
   | { type: 'credentials-error'; server: string; error: string; at: number }
   | { type: 'credential-set'; server: string; slot: string; rotation: boolean; at: number }

@@ -21,6 +21,33 @@ describe('control API and local socket', () => {
     await daemon.stop();
   });
 
+  it('pauses and resumes all agents', async () => {
+    const c = await stdioClient(daemon.dataDir, 'pausable');
+    try {
+      await waitFor(async () => (await daemon.control<{ servers: { state: string }[] }>('/servers')).body.servers.every((s) => s.state === 'ready'), 10_000);
+      assert.equal((await daemon.control<{ paused: boolean }>('/pause', { method: 'POST', body: JSON.stringify({ paused: true }) })).body.paused, true);
+      await assert.rejects(c.callTool({ name: 'a__echo', arguments: { message: 'x' } }), /paused by its user/);
+      assert.equal((await daemon.control<{ paused: boolean }>('/status')).body.paused, true);
+      await daemon.control('/pause', { method: 'POST', body: JSON.stringify({ paused: false }) });
+      const r = await c.callTool({ name: 'a__echo', arguments: { message: 'back' } });
+      assert.equal((r.content as { text: string }[])[0]!.text, 'back');
+    } finally {
+      await c.close();
+    }
+  });
+
+  it('serves the built dashboard at /app/ with a strict CSP, and nothing outside it', async () => {
+    const res = await fetch(`http://127.0.0.1:${daemon.port}/app/`);
+    if (res.status === 200) {
+      assert.match(res.headers.get('content-security-policy') ?? '', /default-src 'self'; connect-src 'self'/);
+      assert.match(await res.text(), /<div id="root">/);
+    } else {
+      assert.match(await res.text(), /not built/);
+    }
+    const escape = await fetch(`http://127.0.0.1:${daemon.port}/app/..%2f..%2fpackage.json`);
+    assert.equal(escape.status, 404);
+  });
+
   it('creates the socket readable and writable by the user only', () => {
     assert.equal(statSync(daemon.socket).mode & 0o777, 0o600);
     assert.equal(statSync(daemon.dataDir).mode & 0o077, 0, 'the data dir is private');
