@@ -13,7 +13,9 @@ import { Gateway } from './mux/gateway.ts';
 import { PinStore } from './pinning/store.ts';
 import type { UpstreamChannel } from './upstream/channel.ts';
 import { INSTALL_ROOT } from './config/install-root.ts';
+import { AuditLog } from './audit/log.ts';
 import { OAuthLogins } from './oauth/login.ts';
+import { localUser } from './pinning/gate.ts';
 import { CredentialVault } from './secrets/vault.ts';
 import { DeferredChannel } from './upstream/deferred-channel.ts';
 import { createChannel } from './upstream/launch.ts';
@@ -21,7 +23,7 @@ import { RotatingLog } from './upstream/stderr-log.ts';
 
 export interface GatewayContext { dataDir: string; bundlePath: string }
 
-export interface BuiltGateway { gateway: Gateway; vault: CredentialVault; liveHeaders: Map<string, Record<string, string>> }
+export interface BuiltGateway { gateway: Gateway; vault: CredentialVault; liveHeaders: Map<string, Record<string, string>>; audit: AuditLog }
 
 /**
  * Builds the multiplexer with real upstream channels (processes, HTTP), the pin
@@ -32,12 +34,15 @@ export function createGateway(bundle: Bundle, ctx: GatewayContext): BuiltGateway
   const logs = new Map<string, RotatingLog>();
   const vars = { dataDir: ctx.dataDir, bundleDir: dirname(resolve(ctx.bundlePath)), node: process.execPath };
   const vault = new CredentialVault(ctx.dataDir);
+  const audit = new AuditLog(ctx.dataDir);
   /** The live header objects of HTTP upstreams, by server id, for tokens refreshed mid-session. */
   const liveHeaders = new Map<string, Record<string, string>>();
   const gateway: Gateway = new Gateway({
     bundle,
     pins: new PinStore(ctx.dataDir),
     redactor: () => vault.redactor,
+    audit,
+    user: localUser(),
     onServerRetired: (server) => {
       void vault.removeServer(server.id, server.credentials.map((c) => c.name)).then(
         (deleted) => { if (deleted.length) gateway.emit('event', { type: 'credentials-deleted', server: server.id, slots: deleted, at: Date.now() }); },
@@ -58,7 +63,7 @@ export function createGateway(bundle: Bundle, ctx: GatewayContext): BuiltGateway
       return new DeferredChannel(async () => createChannel(server, { settings: gateway.settings, vars, env: process.env, log: serverLog, onHeaders, credentials: await vault.valuesFor(server) }));
     },
   });
-  return { gateway, vault, liveHeaders };
+  return { gateway, vault, liveHeaders, audit };
 }
 
 export interface DaemonOptions { dataDir: string; port: number; bundlePath: string }
@@ -78,7 +83,7 @@ export async function startDaemon(opts: DaemonOptions): Promise<RunningDaemon> {
   const bundle = loadBundleFile(opts.bundlePath);
   const token = controlToken(dataDir);
   const tokens = new AgentTokens(dataDir);
-  const { gateway, vault, liveHeaders } = createGateway(bundle, { dataDir, bundlePath: opts.bundlePath });
+  const { gateway, vault, liveHeaders, audit } = createGateway(bundle, { dataDir, bundlePath: opts.bundlePath });
   const socket = socketPathFor(dataDir);
   const startedAt = Date.now();
   let port = opts.port;
@@ -94,6 +99,7 @@ export async function startDaemon(opts: DaemonOptions): Promise<RunningDaemon> {
   const control = new ControlApi({
     gateway,
     vault,
+    audit,
     tokens,
     controlToken: token,
     facts: () => ({ dataDir, port, socket, bundleSource: resolve(opts.bundlePath), startedAt, credentials: vault.status(gateway.currentBundle) }),
@@ -137,6 +143,7 @@ export async function startDaemon(opts: DaemonOptions): Promise<RunningDaemon> {
     http?.close();
     logins.stop();
     await gateway.stop();
+    audit.close();
   })());
 
   return { gateway, vault, port, socket, controlToken: token, tokens, stop };

@@ -15,6 +15,7 @@ import { readScanSource, ScanInputError, scanInput } from './scan-command.ts';
 import { CLIENTS, type ClientName } from '../connect/clients.ts';
 import { applyPlan, ConnectError, planConnect, planSnippet, planUndo } from '../connect/connect.ts';
 import { INSTALL_ROOT } from '../config/install-root.ts';
+import { AuditLog } from '../audit/log.ts';
 import { secretsCommand } from './secrets-command.ts';
 import { runBridge } from './stdio-bridge.ts';
 
@@ -34,6 +35,8 @@ Usage:
   gatehouse login SERVER [--no-browser]      sign in to an OAuth-protected server
   gatehouse connect claude-desktop|claude-code|cursor|vscode|windsurf [--dry-run] [--undo] [--config FILE]
   gatehouse scan FILE|-
+  gatehouse audit verify [--data-dir DIR]
+  gatehouse audit export [--since ISO-TIME] [--format jsonl] [--data-dir DIR]
   gatehouse secrets list | set SERVER/SLOT | rotate SERVER/SLOT | delete SERVER/SLOT   (values on stdin)
   gatehouse pin [--bundle FILE] [--server ID]... [--write [--force]]
 
@@ -65,6 +68,8 @@ async function main(argv: string[]): Promise<number> {
       'dry-run': { type: 'boolean' },
       undo: { type: 'boolean' },
       config: { type: 'string' },
+      since: { type: 'string' },
+      format: { type: 'string' },
       json: { type: 'boolean' },
       reason: { type: 'string' },
       write: { type: 'boolean' },
@@ -154,6 +159,27 @@ async function main(argv: string[]): Promise<number> {
         if (!values.undo) process.stdout.write(`${plan.snippet}\nRestart ${plan.label} to pick it up. Undo with \`gatehouse connect ${client} --undo\`.\n`);
       }
       return 0;
+    }
+    case 'audit': {
+      const log = new AuditLog(dataDir);
+      try {
+        if (positionals[0] === 'verify') {
+          const r = log.verify();
+          if (r.ok) { process.stdout.write(`audit log intact: ${r.records} records\n`); return 0; }
+          process.stdout.write(`audit log broken at record ${r.firstBad!.id ?? r.firstBad!.seq} (seq ${r.firstBad!.seq}): ${r.firstBad!.reason}\n`);
+          return 1;
+        }
+        if (positionals[0] === 'export') {
+          if ((values.format ?? 'jsonl') !== 'jsonl') throw new UsageError('export supports --format jsonl');
+          if (values.since && Number.isNaN(Date.parse(values.since))) throw new UsageError(`--since must be an ISO time, not "${values.since}"`);
+          const since = values.since ? new Date(values.since).toISOString() : undefined;
+          for (const record of log.since(since)) process.stdout.write(`${JSON.stringify(record)}\n`);
+          return 0;
+        }
+        throw new UsageError('audit needs verify or export');
+      } finally {
+        log.close();
+      }
     }
     case 'scan': {
       const source = positionals[0];
@@ -247,13 +273,18 @@ async function token(dataDir: string, action: string | undefined, agent: string 
   throw new UsageError('token needs create, revoke or list');
 }
 
+/** Exits once everything written to stdout and stderr has left: pipes are asynchronous, and an export can be large. */
+function exitAfterFlush(code: number): void {
+  process.stdout.write('', () => process.stderr.write('', () => process.exit(code)));
+}
+
 main(process.argv.slice(2)).then(
-  (code) => process.exit(code),
+  exitAfterFlush,
   (err: unknown) => {
     const message = err instanceof Error ? err.message : String(err);
     process.stderr.write(`gatehouse: ${message}\n`);
     if (err instanceof UsageError) process.stderr.write(`\n${USAGE}`);
-    process.exit(2);
+    exitAfterFlush(2);
   },
 );
 

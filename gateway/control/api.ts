@@ -8,6 +8,7 @@ import { DecisionError, localUser } from '../pinning/gate.ts';
 import { KeychainUnavailableError } from '../secrets/backend.ts';
 import type { CredentialVault } from '../secrets/vault.ts';
 import type { OAuthLogins } from '../oauth/login.ts';
+import type { AuditLog } from '../audit/log.ts';
 import { join } from 'node:path';
 import { INSTALL_ROOT } from '../config/install-root.ts';
 import { CLIENTS, type ClientName } from '../connect/clients.ts';
@@ -20,6 +21,7 @@ import { agentStatuses, buildStatus, serverStatuses, toolEntries, type DaemonFac
 export interface ControlApiOptions {
   gateway: Gateway;
   vault: CredentialVault;
+  audit: AuditLog;
   tokens: AgentTokens;
   controlToken: string;
   facts: () => DaemonFacts;
@@ -134,6 +136,14 @@ export class ControlApi {
       } catch (err) {
         json(res, err instanceof ConnectError ? 409 : 500, { error: (err as Error).message, snippet: planSnippet(client, launcher) });
       }
+      return;
+    }
+    if (route === 'GET /api/v1/audit') {
+      const q = new URL(req.url ?? '/', 'http://x').searchParams;
+      const limit = Math.min(Math.max(Number(q.get('limit') ?? 200) || 200, 1), 1000);
+      const before = Number(q.get('before') ?? 0) || undefined;
+      const filter = { limit, ...(before ? { before } : {}), ...Object.fromEntries(['agent', 'server', 'tool', 'outcome'].flatMap((k) => (q.get(k) ? [[k, q.get(k)!]] : []))) };
+      json(res, 200, { records: this.opts.audit.query(filter) });
       return;
     }
     if (route === 'POST /api/v1/pause') {

@@ -8,7 +8,10 @@ import {
 import { isModernVersion, LEGACY_PROTOCOL_VERSIONS, META, MODERN_PROTOCOL_VERSION, negotiateLegacyVersion } from '../../shared/jsonrpc/protocol.ts';
 import { exposedName } from '../../shared/naming/tool-names.ts';
 import type { PendingChange } from '../../shared/pinning/pending.ts';
+import type { AuditRecord } from '../../shared/audit/record.ts';
 import type { Redactor } from '../../shared/redaction/redact.ts';
+import { redactShapes } from '../../shared/redaction/redact.ts';
+import { createHash, randomUUID } from 'node:crypto';
 import { PinGate } from '../pinning/gate.ts';
 import { PinStore } from '../pinning/store.ts';
 import type { UpstreamChannel } from '../upstream/channel.ts';
@@ -28,6 +31,7 @@ const SERVER_CAPABILITIES = {
 };
 
 const RECHECK_INTERVAL_MS = 2000;
+const RECORDED: Record<string, AuditRecord['type']> = { 'tools/call': 'tools/call', 'resources/read': 'resources/read', 'prompts/get': 'prompts/get', 'completion/complete': 'completion/complete' };
 /** The key of Gatehouse's own question in a 2026-07-28 input_required result. */
 const APPROVAL_KEY = 'gatehouse-approval';
 
@@ -53,7 +57,13 @@ export interface GatewayOptions {
   redactor?: () => Redactor;
   /** A server left the bundle or was revoked: its credentials must go too. */
   onServerRetired?: (server: BundleServer) => void;
+  /** Where records go; a call's answer is sent once its record is committed. */
+  audit?: AuditSink;
+  /** Who the local user is, for the records. */
+  user?: string;
 }
+
+export interface AuditSink { append(record: AuditRecord, done?: () => void): void }
 
 interface ProgressRoute { session: ClientSession; token: string | number; clientRequestId: JsonRpcId }
 
@@ -177,6 +187,7 @@ export class Gateway extends EventEmitter<{ event: [GatewayEvent] }> implements 
   /** Approves or rejects a pending change, then shows agents the result. */
   decide(id: string, decision: 'approve' | 'reject', by: string, reason: string | null): PendingChange {
     const change = decision === 'approve' ? this.gate.approve(id, by, reason) : this.gate.reject(id, by, reason);
+    this.record(undefined, 'decision', { server: change.server, tool: change.exposedName, outcome: 'ok', decision: { effect: decision === 'approve' ? 'allow' : 'deny', rule: `pending change ${id}` }, detail: { by, reason, risk: change.risk, hash: change.newHash } });
     const upstream = this.upstreams.get(change.server);
     if (upstream?.state === 'ready') this.gate.evaluate(upstream.server, upstream.catalog.tools, upstream.instructions);
     this.catalog.invalidate('tools');
@@ -421,6 +432,7 @@ export class Gateway extends EventEmitter<{ event: [GatewayEvent] }> implements 
   private heldBack(session: ClientSession, req: JsonRpcRequest, params: Record<string, unknown>, name: string): boolean {
     const rejected = this.gate.rejectedFor(name);
     if (rejected) {
+      this.record(session, 'denial', { server: rejected.server, tool: name, outcome: 'denied', decision: { effect: 'deny', rule: `rejected by ${rejected.by}` }, arguments: this.scrub(params.arguments) });
       this.fail(session, req.id, ErrorCode.InvalidParams, `tool "${name}" was rejected by ${rejected.by} on ${rejected.at}${rejected.reason ? ` (${rejected.reason})` : ''}; it stays blocked until its server changes it again`, { tool: name, pinState: 'rejected' });
       return true;
     }
@@ -429,6 +441,7 @@ export class Gateway extends EventEmitter<{ event: [GatewayEvent] }> implements 
     const where = change.localDecision
       ? `approve it with \`gatehouse approve ${change.id}\` or in the Gatehouse app`
       : 'it awaits approval by your organisation\'s admin';
+    this.record(session, 'denial', { server: change.server, tool: name, outcome: 'denied', decision: { effect: 'deny', rule: `quarantined: pending change ${change.id}` }, arguments: this.scrub(params.arguments) });
     const awaiting = () => this.fail(session, req.id, ErrorCode.InvalidParams,
       `tool "${name}" ${change.kind === 'new' ? 'is new' : 'changed since it was approved'} and awaits approval (risk: ${change.risk}): ${where}`,
       { tool: name, pinState: 'quarantined', pendingChange: change.id, risk: change.risk });
@@ -592,17 +605,96 @@ export class Gateway extends EventEmitter<{ event: [GatewayEvent] }> implements 
     const call = { upstream, upstreamId: undefined as JsonRpcId | undefined, method: req.method, startedAt: performance.now(), progressToken };
     session.inflight.set(clientId, call);
     const modern = this.isModern(session);
+    const audit = this.opts.audit;
     call.upstreamId = upstream.forward(req.method, outParams, (response: JsonRpcResponse) => {
       if (session.inflight.get(clientId) !== call) return; // cancelled or disconnected meanwhile
       session.inflight.delete(clientId);
       if (progressToken) this.progress.delete(progressToken);
-      if ('result' in response) {
-        session.sink.send({ jsonrpc: '2.0', id: clientId, result: modern ? { resultType: 'complete', ...response.result } : response.result });
-      } else {
-        session.errors++;
-        session.sink.send({ jsonrpc: '2.0', id: clientId, error: response.error });
-      }
+      const answer: JsonRpcMessage = 'result' in response
+        ? { jsonrpc: '2.0', id: clientId, result: modern ? { resultType: 'complete', ...response.result } : response.result }
+        : { jsonrpc: '2.0', id: clientId, error: response.error };
+      if (!('result' in response)) session.errors++;
+      if (!audit) { session.sink.send(answer); return; }
+      // The record is committed before the agent sees the answer: a crash never loses a returned call.
+      audit.append(this.callRecord(session, req, params, upstream, response, performance.now() - call.startedAt), () => session.sink.send(answer));
     });
+  }
+
+  // ---- audit ------------------------------------------------------------------
+
+  private nextRecord = 0;
+
+  private recordBase(session: ClientSession | undefined, type: AuditRecord['type'], params: Record<string, unknown> | undefined): Omit<AuditRecord, 'outcome'> {
+    const meta = params?._meta as Record<string, unknown> | undefined;
+    const traceparent = typeof meta?.traceparent === 'string' ? /^[\da-f]{2}-([\da-f]{32})-/.exec(meta.traceparent)?.[1] : undefined;
+    const now = Date.now();
+    return {
+      id: `${now.toString(36).padStart(9, '0')}-${(this.nextRecord++).toString(36).padStart(6, '0')}`,
+      ts: new Date(now).toISOString(),
+      type,
+      correlationId: traceparent ?? randomUUID(),
+      user: this.opts.user ?? 'local',
+      agent: session?.agent ?? null,
+      clientInfo: session?.clientInfo ?? null,
+      server: null,
+      tool: null,
+      decision: null,
+      error: null,
+      latencyMs: null,
+      result: null,
+      bundleVersion: this.bundle.version,
+    };
+  }
+
+  /** Arguments as recorded: held secrets and well-known credential shapes scrubbed. */
+  private scrub(value: unknown): unknown {
+    if (value === undefined) return undefined;
+    const redactor = this.opts.redactor?.();
+    const text = redactShapes(redactor ? redactor.redact(JSON.stringify(value)) : JSON.stringify(value));
+    return JSON.parse(text) as unknown;
+  }
+
+  private callRecord(session: ClientSession, req: JsonRpcRequest, params: Record<string, unknown>, upstream: Upstream, response: JsonRpcResponse, latencyMs: number): AuditRecord {
+    const base = this.recordBase(session, RECORDED[req.method] ?? 'tools/call', params);
+    const target = typeof params.name === 'string' ? params.name : typeof params.uri === 'string' ? params.uri : null;
+    const record: AuditRecord = {
+      ...base,
+      server: upstream.id,
+      tool: target === null ? null : this.exposedTarget(upstream.id, req.method, target),
+      arguments: this.scrub(params.arguments ?? (params.uri ? { uri: params.uri } : undefined)),
+      decision: { effect: 'allow', rule: 'pinned' },
+      outcome: 'result' in response && response.result.isError !== true ? 'ok' : 'error',
+      latencyMs: Math.round(latencyMs * 1000) / 1000,
+    };
+    if ('error' in response) {
+      record.error = this.scrubText(response.error.message);
+    } else {
+      const text = JSON.stringify(response.result);
+      const content = Array.isArray(response.result.content) ? response.result.content as { type?: string; text?: string }[] : Array.isArray(response.result.contents) ? response.result.contents as { type?: string; text?: string }[] : [];
+      const firstText = content.find((c) => typeof c.text === 'string')?.text ?? '';
+      record.result = {
+        bytes: Buffer.byteLength(text),
+        contentTypes: [...new Set(content.map((c) => c.type ?? 'resource'))],
+        sha256: createHash('sha256').update(text).digest('hex'),
+        excerpt: this.scrubText(firstText.slice(0, 200)),
+      };
+      if (response.result.isError === true) record.error = this.scrubText(firstText.slice(0, 500));
+    }
+    return record;
+  }
+
+  private scrubText(text: string): string {
+    const redactor = this.opts.redactor?.();
+    return redactShapes(redactor ? redactor.redact(text) : text);
+  }
+
+  private exposedTarget(server: string, method: string, name: string): string {
+    return method === 'tools/call' || method === 'prompts/get' ? this.exposedName(server, name) : name;
+  }
+
+  /** Records something that is not a forwarded call: a denial, a decision. */
+  record(session: ClientSession | undefined, type: AuditRecord['type'], fields: Partial<AuditRecord> & { outcome: AuditRecord['outcome'] }): void {
+    this.opts.audit?.append({ ...this.recordBase(session, type, undefined), ...fields });
   }
 
   // ---- upstream events ------------------------------------------------------

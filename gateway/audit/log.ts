@@ -1,0 +1,123 @@
+import { createHash } from 'node:crypto';
+import { chmodSync } from 'node:fs';
+import { DatabaseSync, type StatementSync } from 'node:sqlite';
+import { join } from 'node:path';
+import canonicalize from 'canonicalize';
+import type { AuditRecord } from '../../shared/audit/record.ts';
+
+// The local audit log: SQLite (WAL), append-only (triggers refuse UPDATE and
+// DELETE), and hash-chained: each row's hash covers the previous hash and the
+// record's canonical JSON. Appends are group-committed: everything queued in one
+// turn of the event loop goes into one transaction, and each caller is told when
+// its record is committed, so a call's answer can wait for its record for
+// microseconds instead of an fsync of its own. A committed WAL transaction
+// survives the process being killed.
+//
+// Storage is node:sqlite (Node's built-in SQLite 3.5x) rather than better-sqlite3:
+// the latter must compile against Node 24's headers, which cannot be fetched here.
+
+export const GENESIS = 'sha256:0';
+
+export function chainHash(prev: string, body: string): string {
+  return `sha256:${createHash('sha256').update(prev).update('\n').update(body).digest('hex')}`;
+}
+
+export interface VerifyResult { ok: boolean; records: number; firstBad?: { seq: number; id: string | null; reason: string } }
+
+export class AuditLog {
+  private readonly db: DatabaseSync;
+  private readonly insert: StatementSync;
+  private queue: { record: AuditRecord; done?: () => void }[] = [];
+  private scheduled = false;
+  private lastHash: string;
+  private nextSeq: number;
+
+  constructor(dataDir: string) {
+    const path = join(dataDir, 'audit.db');
+    this.db = new DatabaseSync(path);
+    // The log holds who called what: readable by this user only.
+    chmodSync(path, 0o600);
+    this.db.exec(`
+      PRAGMA journal_mode = WAL;
+      PRAGMA synchronous = NORMAL;
+      CREATE TABLE IF NOT EXISTS records (seq INTEGER PRIMARY KEY, id TEXT NOT NULL, ts TEXT NOT NULL, type TEXT NOT NULL, agent TEXT, server TEXT, tool TEXT, outcome TEXT NOT NULL, body TEXT NOT NULL, prev TEXT NOT NULL, hash TEXT NOT NULL);
+      CREATE INDEX IF NOT EXISTS records_ts ON records(ts);
+      CREATE TRIGGER IF NOT EXISTS records_no_update BEFORE UPDATE ON records BEGIN SELECT RAISE(ABORT, 'the audit log is append-only'); END;
+      CREATE TRIGGER IF NOT EXISTS records_no_delete BEFORE DELETE ON records BEGIN SELECT RAISE(ABORT, 'the audit log is append-only'); END;
+    `);
+    this.insert = this.db.prepare('INSERT INTO records (seq, id, ts, type, agent, server, tool, outcome, body, prev, hash) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)');
+    const last = this.db.prepare('SELECT seq, hash FROM records ORDER BY seq DESC LIMIT 1').get() as { seq: number; hash: string } | undefined;
+    this.lastHash = last?.hash ?? GENESIS;
+    this.nextSeq = (last?.seq ?? 0) + 1;
+  }
+
+  /** Queues a record; `done` runs once it is committed. */
+  append(record: AuditRecord, done?: () => void): void {
+    this.queue.push(done ? { record, done } : { record });
+    if (!this.scheduled) {
+      this.scheduled = true;
+      setImmediate(() => this.flush());
+    }
+  }
+
+  flush(): void {
+    this.scheduled = false;
+    const batch = this.queue;
+    if (batch.length === 0) return;
+    this.queue = [];
+    this.db.exec('BEGIN IMMEDIATE');
+    try {
+      for (const { record } of batch) {
+        const body = canonicalize(record)!;
+        const hash = chainHash(this.lastHash, body);
+        this.insert.run(this.nextSeq, record.id, record.ts, record.type, record.agent, record.server, record.tool, record.outcome, body, this.lastHash, hash);
+        this.lastHash = hash;
+        this.nextSeq++;
+      }
+      this.db.exec('COMMIT');
+    } catch (err) {
+      this.db.exec('ROLLBACK');
+      throw err;
+    }
+    for (const item of batch) item.done?.();
+  }
+
+  /** Re-walks the chain: finds an edited, deleted or reordered record and names the first. */
+  verify(): VerifyResult {
+    let prev = GENESIS;
+    let expectedSeq: number | undefined;
+    let count = 0;
+    for (const row of this.db.prepare('SELECT seq, id, body, prev, hash FROM records ORDER BY seq').iterate() as Iterable<{ seq: number; id: string; body: string; prev: string; hash: string }>) {
+      if (expectedSeq !== undefined && row.seq !== expectedSeq) return { ok: false, records: count, firstBad: { seq: row.seq, id: row.id, reason: `record ${expectedSeq} is missing (deleted)` } };
+      if (row.prev !== prev) return { ok: false, records: count, firstBad: { seq: row.seq, id: row.id, reason: 'its link to the previous record is broken (deleted or reordered)' } };
+      if (chainHash(prev, row.body) !== row.hash) return { ok: false, records: count, firstBad: { seq: row.seq, id: row.id, reason: 'its content does not match its hash (edited)' } };
+      let id: string | undefined;
+      try { id = (JSON.parse(row.body) as { id?: string }).id; } catch { id = undefined; }
+      if (id !== row.id) return { ok: false, records: count, firstBad: { seq: row.seq, id: row.id, reason: 'its id column does not match its content (edited)' } };
+      prev = row.hash;
+      expectedSeq = row.seq + 1;
+      count++;
+    }
+    return { ok: true, records: count };
+  }
+
+  /** Records from a time on, oldest first (ISO timestamps compare as strings). */
+  *since(since: string | undefined): Generator<AuditRecord> {
+    const rows = this.db.prepare('SELECT body FROM records WHERE ts >= ? ORDER BY seq').iterate(since ?? '') as Iterable<{ body: string }>;
+    for (const row of rows) yield JSON.parse(row.body) as AuditRecord;
+  }
+
+  query(filter: { agent?: string; server?: string; tool?: string; outcome?: string; before?: number; limit: number }): { seq: number; record: AuditRecord }[] {
+    const where: string[] = [];
+    const args: (string | number)[] = [];
+    for (const key of ['agent', 'server', 'tool', 'outcome'] as const) if (filter[key]) { where.push(`${key} = ?`); args.push(filter[key]!); }
+    if (filter.before) { where.push('seq < ?'); args.push(filter.before); }
+    const sql = `SELECT seq, body FROM records ${where.length ? `WHERE ${where.join(' AND ')}` : ''} ORDER BY seq DESC LIMIT ?`;
+    return (this.db.prepare(sql).all(...args, filter.limit) as { seq: number; body: string }[]).map((r) => ({ seq: r.seq, record: JSON.parse(r.body) as AuditRecord }));
+  }
+
+  close(): void {
+    this.flush();
+    this.db.close();
+  }
+}
