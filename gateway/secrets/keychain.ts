@@ -6,6 +6,7 @@ import { KeychainUnavailableError, SERVICE, type SecretBackend } from './backend
 // On Linux the entry is pinned to the Secret Service: the library would otherwise
 // fall back to the kernel keyring, which forgets everything at logout.
 
+const VANISHED = /No such (?:interface|object)[^]*Secret\.Item|Object does not exist/i;
 const FIXES = 'or opt into the encrypted file store (GATEHOUSE_SECRET_STORE=encrypted-file, see docs/credentials.md)';
 
 /** Turns the library's platform errors into what happened and how to fix it. */
@@ -35,7 +36,13 @@ export class KeychainBackend implements SecretBackend {
   }
 
   async get(account: string): Promise<string | null> {
-    try { return await this.entry(account).getPassword(); } catch (err) { throw err instanceof KeychainUnavailableError ? err : explainKeychainError(err); }
+    try {
+      return await this.entry(account).getPassword();
+    } catch (err) {
+      // An item deleted while it was being read (a revocation racing a start) is simply gone.
+      if (!(err instanceof KeychainUnavailableError) && VANISHED.test(String((err as Error).message) + String((err as { cause?: unknown }).cause ?? ''))) return null;
+      throw err instanceof KeychainUnavailableError ? err : explainKeychainError(err);
+    }
   }
 
   async set(account: string, value: string): Promise<void> {
