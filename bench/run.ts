@@ -162,7 +162,9 @@ function row(label: string, client: string, r: { p50: number; p99: number }, bas
 
 // ---- latency ------------------------------------------------------------------
 
-const fixtureBundle = { schemaVersion: 1, name: 'bench', servers: [{ id: 'fx', transport: { type: 'stdio', command: process.execPath, args: [FIXTURE] } }] };
+// Benchmarks measure routing, not review: their bundles trust tools on first use.
+const TOFU = { pinning: { trustOnFirstUse: true } };
+const fixtureBundle = { schemaVersion: 1, name: 'bench', servers: [{ id: 'fx', transport: { type: 'stdio', command: process.execPath, args: [FIXTURE] } }], settings: TOFU };
 
 async function stdioLatency(): Promise<void> {
   console.error('stdio latency');
@@ -262,7 +264,7 @@ async function throughput(label: string, url: string, headers: Record<string, st
 async function bigList(): Promise<void> {
   console.error('tools/list over 50 upstreams x 40 tools');
   const servers = Array.from({ length: 50 }, (_, i) => ({ id: `s${i}`, transport: { type: 'stdio', command: process.execPath, args: [LIST_SERVER, '40'] } }));
-  const gh = await daemon({ schemaVersion: 1, name: 'big', servers });
+  const gh = await daemon({ schemaVersion: 1, name: 'big', servers, settings: TOFU });
   const raw = new RawClient(gh.url, { authorization: `Bearer ${gh.token}` });
   await raw.init();
   const first = await raw.call('tools/list', {}) as { result: { tools: unknown[] } };

@@ -40,6 +40,7 @@ export class AuditLog {
     this.db.exec(`
       PRAGMA journal_mode = WAL;
       PRAGMA synchronous = NORMAL;
+      PRAGMA cache_size = -512;
       CREATE TABLE IF NOT EXISTS records (seq INTEGER PRIMARY KEY, id TEXT NOT NULL, ts TEXT NOT NULL, type TEXT NOT NULL, agent TEXT, server TEXT, tool TEXT, outcome TEXT NOT NULL, body TEXT NOT NULL, prev TEXT NOT NULL, hash TEXT NOT NULL);
       CREATE INDEX IF NOT EXISTS records_ts ON records(ts);
       CREATE TRIGGER IF NOT EXISTS records_no_update BEFORE UPDATE ON records BEGIN SELECT RAISE(ABORT, 'the audit log is append-only'); END;
@@ -51,12 +52,12 @@ export class AuditLog {
     this.nextSeq = (last?.seq ?? 0) + 1;
   }
 
-  /** Queues a record; `done` runs once it is committed. */
+  /** Queues a record; `done` runs once it is committed (after the current microtasks: one transaction for all records queued meanwhile). */
   append(record: AuditRecord, done?: () => void): void {
     this.queue.push(done ? { record, done } : { record });
     if (!this.scheduled) {
       this.scheduled = true;
-      setImmediate(() => this.flush());
+      queueMicrotask(() => this.flush());
     }
   }
 
