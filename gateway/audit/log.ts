@@ -41,12 +41,13 @@ export class AuditLog {
       PRAGMA journal_mode = WAL;
       PRAGMA synchronous = NORMAL;
       PRAGMA cache_size = -512;
-      CREATE TABLE IF NOT EXISTS records (seq INTEGER PRIMARY KEY, id TEXT NOT NULL, ts TEXT NOT NULL, type TEXT NOT NULL, agent TEXT, server TEXT, tool TEXT, outcome TEXT NOT NULL, body TEXT NOT NULL, prev TEXT NOT NULL, hash TEXT NOT NULL);
+      CREATE TABLE IF NOT EXISTS records (seq INTEGER PRIMARY KEY, id TEXT NOT NULL, ts TEXT NOT NULL, type TEXT NOT NULL, agent TEXT, server TEXT, tool TEXT, outcome TEXT NOT NULL, correlation TEXT NOT NULL, body TEXT NOT NULL, prev TEXT NOT NULL, hash TEXT NOT NULL);
       CREATE INDEX IF NOT EXISTS records_ts ON records(ts);
+      CREATE INDEX IF NOT EXISTS records_correlation ON records(correlation);
       CREATE TRIGGER IF NOT EXISTS records_no_update BEFORE UPDATE ON records BEGIN SELECT RAISE(ABORT, 'the audit log is append-only'); END;
       CREATE TRIGGER IF NOT EXISTS records_no_delete BEFORE DELETE ON records BEGIN SELECT RAISE(ABORT, 'the audit log is append-only'); END;
     `);
-    this.insert = this.db.prepare('INSERT INTO records (seq, id, ts, type, agent, server, tool, outcome, body, prev, hash) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)');
+    this.insert = this.db.prepare('INSERT INTO records (seq, id, ts, type, agent, server, tool, outcome, correlation, body, prev, hash) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)');
     const last = this.db.prepare('SELECT seq, hash FROM records ORDER BY seq DESC LIMIT 1').get() as { seq: number; hash: string } | undefined;
     this.lastHash = last?.hash ?? GENESIS;
     this.nextSeq = (last?.seq ?? 0) + 1;
@@ -71,7 +72,7 @@ export class AuditLog {
       for (const { record } of batch) {
         const body = canonicalize(record)!;
         const hash = chainHash(this.lastHash, body);
-        this.insert.run(this.nextSeq, record.id, record.ts, record.type, record.agent, record.server, record.tool, record.outcome, body, this.lastHash, hash);
+        this.insert.run(this.nextSeq, record.id, record.ts, record.type, record.agent, record.server, record.tool, record.outcome, record.correlationId, body, this.lastHash, hash);
         this.lastHash = hash;
         this.nextSeq++;
       }
@@ -108,10 +109,11 @@ export class AuditLog {
     for (const row of rows) yield JSON.parse(row.body) as AuditRecord;
   }
 
-  query(filter: { agent?: string; server?: string; tool?: string; outcome?: string; before?: number; limit: number }): { seq: number; record: AuditRecord }[] {
+  query(filter: { agent?: string; server?: string; tool?: string; outcome?: string; correlation?: string; since?: string; before?: number; limit: number }): { seq: number; record: AuditRecord }[] {
     const where: string[] = [];
     const args: (string | number)[] = [];
-    for (const key of ['agent', 'server', 'tool', 'outcome'] as const) if (filter[key]) { where.push(`${key} = ?`); args.push(filter[key]!); }
+    for (const key of ['agent', 'server', 'tool', 'outcome', 'correlation'] as const) if (filter[key]) { where.push(`${key} = ?`); args.push(filter[key]!); }
+    if (filter.since) { where.push('ts >= ?'); args.push(filter.since); }
     if (filter.before) { where.push('seq < ?'); args.push(filter.before); }
     const sql = `SELECT seq, body FROM records ${where.length ? `WHERE ${where.join(' AND ')}` : ''} ORDER BY seq DESC LIMIT ?`;
     return (this.db.prepare(sql).all(...args, filter.limit) as { seq: number; body: string }[]).map((r) => ({ seq: r.seq, record: JSON.parse(r.body) as AuditRecord }));

@@ -142,7 +142,7 @@ export class ControlApi {
       const q = new URL(req.url ?? '/', 'http://x').searchParams;
       const limit = Math.min(Math.max(Number(q.get('limit') ?? 200) || 200, 1), 1000);
       const before = Number(q.get('before') ?? 0) || undefined;
-      const filter = { limit, ...(before ? { before } : {}), ...Object.fromEntries(['agent', 'server', 'tool', 'outcome'].flatMap((k) => (q.get(k) ? [[k, q.get(k)!]] : []))) };
+      const filter = { limit, ...(before ? { before } : {}), ...Object.fromEntries(['agent', 'server', 'tool', 'outcome', 'correlation', 'since'].flatMap((k) => (q.get(k) ? [[k, q.get(k)!]] : []))) };
       json(res, 200, { records: this.opts.audit.query(filter) });
       return;
     }

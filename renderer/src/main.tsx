@@ -1,6 +1,7 @@
 import { useEffect, useState } from 'react';
 import { createRoot } from 'react-dom/client';
 import { api } from './api.ts';
+import { Audit } from './pages/Audit.tsx';
 import { Connect } from './pages/Connect.tsx';
 import { Credentials } from './pages/Credentials.tsx';
 import { Overview } from './pages/Overview.tsx';
@@ -10,7 +11,7 @@ import { Settings } from './pages/Settings.tsx';
 import './styles.css';
 import { useLive } from './ui.tsx';
 
-const PAGES = [['overview', 'Overview'], ['servers', 'Servers & tools'], ['pending', 'Pending changes'], ['credentials', 'Credentials'], ['connect', 'Connect your IDE'], ['settings', 'Settings']] as const;
+const PAGES = [['overview', 'Overview'], ['servers', 'Servers & tools'], ['pending', 'Pending changes'], ['audit', 'Audit'], ['credentials', 'Credentials'], ['connect', 'Connect your IDE'], ['settings', 'Settings']] as const;
 
 function useRoute(): [string, string | undefined] {
   const read = () => location.hash.replace(/^#\/?/, '').replace(/[&?]?token=[^&]+/, '').split('/');
@@ -39,6 +40,7 @@ function App() {
         {page === 'overview' && <Overview />}
         {page === 'servers' && <Servers />}
         {page === 'pending' && <Pending selected={arg} />}
+        {page === 'audit' && <Audit />}
         {page === 'credentials' && <Credentials />}
         {page === 'connect' && <Connect />}
         {page === 'settings' && <Settings />}

@@ -113,6 +113,14 @@ describe('dashboard (Chromium, Vite, real daemon)', { skip: available ? false : 
     assert.ok(!(await page.content()).includes('e2e-secret-value-123'), 'the value is never displayed');
     await page.screenshot({ path: join(SHOTS, 'credentials.png'), fullPage: true });
 
+    await client.callTool({ name: 'everything__echo', arguments: { message: 'audited' }, _meta: { traceparent: '00-0af7651916cd43dd8448eb211c80319c-b7ad6b7169203331-01' } });
+    await open('audit');
+    await page.getByRole('cell', { name: 'everything__echo' }).first().waitFor();
+    assert.ok(await page.getByRole('cell', { name: 'e2e-agent' }).first().isVisible(), 'rows show the agent that made the call');
+    await page.getByTitle("Show this request's whole chain").first().click();
+    await page.getByText(/Request chain/).waitFor();
+    await page.screenshot({ path: join(SHOTS, 'audit.png'), fullPage: true });
+
     await open('connect');
     await page.getByRole('listitem').filter({ hasText: 'Cursor' }).getByRole('button', { name: 'Preview' }).click();
     await page.getByText(/Would write .*mcp\.json/).waitFor();

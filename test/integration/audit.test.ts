@@ -63,6 +63,8 @@ describe('audit log', () => {
     assert.ok(records.every((r, i) => i === 0 || r.id > records[i - 1]!.id), 'ids are time-ordered');
     const api = await d.control<{ records: { record: AuditRecord }[] }>('/audit?tool=fx__echo');
     assert.equal(api.body.records[0]?.record.id, echo.id);
+    const chain = await d.control<{ records: { record: AuditRecord }[] }>('/audit?correlation=4bf92f3577b34da6a3ce929d0e0e4736');
+    assert.deepEqual(chain.body.records.map((r) => r.record.tool).sort(), ['fx__echo', 'fx__getenv']);
   });
 
   it('verifies an intact chain, and refuses UPDATE and DELETE', { skip: !hasSqlite && 'sqlite3 CLI not installed' }, async () => {
@@ -101,8 +103,8 @@ describe('audit log', () => {
       const dir = tamperedCopy(`
         CREATE TEMP TABLE a AS SELECT * FROM records WHERE seq = 1; CREATE TEMP TABLE b AS SELECT * FROM records WHERE seq = 2;
         DELETE FROM records WHERE seq IN (1, 2);
-        INSERT INTO records SELECT 1, id, ts, type, agent, server, tool, outcome, body, prev, hash FROM b;
-        INSERT INTO records SELECT 2, id, ts, type, agent, server, tool, outcome, body, prev, hash FROM a;`);
+        INSERT INTO records SELECT 1, id, ts, type, agent, server, tool, outcome, correlation, body, prev, hash FROM b;
+        INSERT INTO records SELECT 2, id, ts, type, agent, server, tool, outcome, correlation, body, prev, hash FROM a;`);
       const r = await gatehouse(['audit', 'verify', '--data-dir', dir]);
       assert.equal(r.code, 1);
       assert.match(r.stdout, new RegExp(`broken at record ${idOf(2)} \\(seq 1\\)`));
