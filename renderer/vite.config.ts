@@ -6,6 +6,8 @@ const daemon = process.env.GATEHOUSE_DAEMON_URL ?? 'http://127.0.0.1:7465';
 
 export default defineConfig({
   root: import.meta.dirname,
+  // Relative asset paths: the same build works at the daemon's /app/ and anywhere else.
+  base: './',
   esbuild: { jsx: 'automatic' },
   build: { outDir: '../dist/renderer', emptyOutDir: true, target: 'es2022' },
   server: {

@@ -136,6 +136,21 @@ describe('dashboard (Chromium, Vite, real daemon)', { skip: available ? false : 
   /** The id of the pending change for a tool, once Gatehouse has quarantined it. */
   const pendingId = (tool: string) => waitFor(async () => (await d.control<{ pending: { id: string; exposedName: string }[] }>('/pending')).body.pending.find((p) => p.exposedName === tool)?.id, 15_000, `${tool} to be pending`);
 
+  it('shows live data quickly from the built dashboard the daemon serves (the desktop window)', { skip: !existsSync(join(ROOT, 'dist', 'renderer', 'index.html')) && 'dashboard not built (npm run build)' }, async () => {
+    const samples: number[] = [];
+    for (let i = 0; i < 5; i++) {
+      const fresh = await browser.newPage();
+      const started = performance.now();
+      await fresh.goto(`http://127.0.0.1:${d.port}/app/#/overview&token=${d.controlToken}`);
+      await fresh.getByText('servers ready').waitFor();
+      samples.push(performance.now() - started);
+      await fresh.close();
+    }
+    samples.sort((a, b) => a - b);
+    console.log(`built dashboard: live data ${samples.map((s) => Math.round(s)).join(', ')} ms after navigation (median ${Math.round(samples[2]!)})`);
+    assert.ok(samples[2]! < 2000);
+  });
+
   it('runs the rug-pull flow: diff with the hidden character visible, approve, callable through MCP', async () => {
     for (let i = 0; i < 2; i++) await client.callTool({ name: 'weather__search', arguments: { query: 'x' } });
     await open(`pending/${await pendingId('weather__fetch_weather')}`);
