@@ -4,6 +4,7 @@ import { DatabaseSync, type StatementSync } from 'node:sqlite';
 import { join } from 'node:path';
 import canonicalize from 'canonicalize';
 import type { AuditRecord } from '../../shared/audit/record.ts';
+import { BATCH_GENESIS, chainHash as sharedChainHash } from '../../shared/audit/batch.ts';
 
 // The local audit log: SQLite (WAL), append-only (triggers refuse UPDATE and
 // DELETE), and hash-chained: each row's hash covers the previous hash and the
@@ -16,11 +17,9 @@ import type { AuditRecord } from '../../shared/audit/record.ts';
 // Storage is node:sqlite (Node's built-in SQLite 3.5x) rather than better-sqlite3:
 // the latter must compile against Node 24's headers, which cannot be fetched here.
 
-export const GENESIS = 'sha256:0';
-
-export function chainHash(prev: string, body: string): string {
-  return `sha256:${createHash('sha256').update(prev).update('\n').update(body).digest('hex')}`;
-}
+export const GENESIS = BATCH_GENESIS;
+const nodeDigest = (text: string) => createHash('sha256').update(text).digest('hex');
+const chainHash = (prev: string, body: string) => sharedChainHash(prev, body, nodeDigest);
 
 export interface VerifyResult { ok: boolean; records: number; firstBad?: { seq: number; id: string | null; reason: string } }
 
