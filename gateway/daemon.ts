@@ -102,7 +102,7 @@ export async function startDaemon(opts: DaemonOptions): Promise<RunningDaemon> {
     audit,
     tokens,
     controlToken: token,
-    facts: () => ({ dataDir, port, socket, bundleSource: resolve(opts.bundlePath), startedAt, credentials: vault.status(gateway.currentBundle) }),
+    facts: () => ({ dataDir, port, socket, bundleSource: resolve(opts.bundlePath), startedAt, credentials: vault.status(gateway.currentBundle), audit: audit.backlog() }),
     reloadBundle: async () => {
       try {
         const next = loadBundleFile(opts.bundlePath);

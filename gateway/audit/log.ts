@@ -118,6 +118,15 @@ export class AuditLog {
     return (this.db.prepare(sql).all(...args, filter.limit) as { seq: number; body: string }[]).map((r) => ({ seq: r.seq, record: JSON.parse(r.body) as AuditRecord }));
   }
 
+  /** Records held, and how many are not yet acknowledged by the org (nothing is until shipping is enrolled). */
+  backlog(): { records: number; unacknowledged: number; batchesWaiting: number } {
+    const records = this.nextSeq - 1;
+    const hasOutbox = this.db.prepare("SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = 'batches'").get() !== undefined;
+    if (!hasOutbox) return { records, unacknowledged: records, batchesWaiting: 0 };
+    const row = this.db.prepare('SELECT COALESCE(MAX(CASE WHEN acked_at IS NOT NULL THEN last_seq END), 0) AS acked, SUM(acked_at IS NULL) AS waiting FROM batches').get() as { acked: number; waiting: number | null };
+    return { records, unacknowledged: records - row.acked, batchesWaiting: row.waiting ?? 0 };
+  }
+
   close(): void {
     this.flush();
     this.db.close();

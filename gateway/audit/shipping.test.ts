@@ -164,6 +164,7 @@ describe('signed audit batches', () => {
     assert.equal(http.posts(), 8, 'one attempt per due time, not a busy loop');
     const waiting = outbox.status();
     assert.equal(waiting.batchesWaiting, 9, '480 records → 9 full batches of 50, 30 unbatched');
+    assert.deepEqual(log.backlog(), { records: 480, unacknowledged: 480, batchesWaiting: 9 }, 'the status shows the outbox growing while offline');
     receiver.down = false;
     clock += 60_000;
     assert.equal(await shipper.tick(), 9);
@@ -172,6 +173,7 @@ describe('signed audit batches', () => {
     const seqs = [...receiver.stored.values()].flatMap((b) => b.records.map((r) => r.seq));
     assert.deepEqual(seqs, Array.from({ length: 450 }, (_, i) => i + 1));
     assert.deepEqual(receiver.gaps, []);
+    assert.deepEqual(log.backlog(), { records: 480, unacknowledged: 30, batchesWaiting: 0 });
     http.server.closeAllConnections(); http.server.close();
     log.close(); outbox.close();
   });

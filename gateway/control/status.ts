@@ -1,7 +1,7 @@
 import type { AgentStatus, CredentialStatus, ServerStatus, Status, ToolEntry } from '../../shared/control/contract.ts';
 import { GATEHOUSE_INFO, type Gateway } from '../mux/gateway.ts';
 
-export interface DaemonFacts { dataDir: string; port: number; socket: string; bundleSource: string; startedAt: number; credentials: CredentialStatus[] }
+export interface DaemonFacts { dataDir: string; port: number; socket: string; bundleSource: string; startedAt: number; credentials: CredentialStatus[]; audit: Status['audit'] }
 
 export function serverStatuses(gateway: Gateway): ServerStatus[] {
   return gateway.currentBundle.servers.map((server) => {
@@ -80,6 +80,7 @@ export function buildStatus(gateway: Gateway, facts: DaemonFacts): Status {
     rssBytes: process.memoryUsage.rss(),
     servers: serverStatuses(gateway),
     agents: agentStatuses(gateway),
+    audit: facts.audit,
     credentials: facts.credentials,
   };
 }

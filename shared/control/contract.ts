@@ -60,6 +60,8 @@ export const StatusSchema = z.object({
   rssBytes: z.number(),
   servers: z.array(ServerStatusSchema),
   agents: z.array(AgentStatusSchema),
+  /** The local audit log: records held, and how many the org has not yet acknowledged (the outbox). */
+  audit: z.object({ records: z.number(), unacknowledged: z.number(), batchesWaiting: z.number() }),
   /** Credential slots: whether each is set and when, never a value. */
   credentials: z.array(CredentialStatusSchema),
 });

@@ -57,6 +57,10 @@ describe('audit log', () => {
     // One agent request's calls share the trace id as their correlation id.
     const traced = records.filter((r) => r.correlationId === '4bf92f3577b34da6a3ce929d0e0e4736');
     assert.deepEqual(traced.map((r) => r.tool), ['fx__echo', 'fx__getenv']);
+    // The status counts what the org has not acknowledged yet: nothing is shipped until enrolment.
+    const status = await d.control<{ audit: { records: number; unacknowledged: number } }>('/status');
+    assert.ok(status.body.audit.records >= records.length, `status counts ${status.body.audit.records} of ${records.length} records`);
+    assert.equal(status.body.audit.unacknowledged, status.body.audit.records);
     const failed = records.find((r) => r.tool === 'fx__fail_with')!;
     assert.equal(failed.outcome, 'error');
     assert.match(failed.error ?? '', /upstream auth failed/);

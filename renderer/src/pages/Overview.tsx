@@ -14,6 +14,7 @@ export function Overview() {
         <div className="card"><div className="big">{status.agents.length}</div><div>agents connected</div></div>
         <div className="card"><div className="big">{ready}/{status.servers.length}</div><div>servers ready</div></div>
         <a className="card" href="#/pending"><div className="big">{pending?.pending.length ?? 0}</div><div>pending changes</div></a>
+        <a className="card" href="#/audit" title="Records the org has not yet acknowledged"><div className="big">{status.audit.unacknowledged}</div><div>audit records not yet shipped</div></a>
         <div className="card"><div className="big">{(status.rssBytes / 1048576).toFixed(0)} MB</div><div>daemon memory</div></div>
       </div>
       <h3>Bundle</h3>
