@@ -1,10 +1,10 @@
-import { createHash } from 'node:crypto';
 import { chmodSync } from 'node:fs';
 import { DatabaseSync, type StatementSync } from 'node:sqlite';
 import { join } from 'node:path';
 import canonicalize from 'canonicalize';
 import type { AuditRecord } from '../../shared/audit/record.ts';
 import { BATCH_GENESIS, chainHash as sharedChainHash } from '../../shared/audit/batch.ts';
+import { nodeSha256Hex } from '../hashing/sha256.ts';
 
 // The local audit log: SQLite (WAL), append-only (triggers refuse UPDATE and
 // DELETE), and hash-chained: each row's hash covers the previous hash and the
@@ -18,8 +18,7 @@ import { BATCH_GENESIS, chainHash as sharedChainHash } from '../../shared/audit/
 // the latter must compile against Node 24's headers, which cannot be fetched here.
 
 export const GENESIS = BATCH_GENESIS;
-const nodeDigest = (text: string) => createHash('sha256').update(text).digest('hex');
-const chainHash = (prev: string, body: string) => sharedChainHash(prev, body, nodeDigest);
+const chainHash = (prev: string, body: string) => sharedChainHash(prev, body, nodeSha256Hex);
 
 export interface VerifyResult { ok: boolean; records: number; firstBad?: { seq: number; id: string | null; reason: string } }
 

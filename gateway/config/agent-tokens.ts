@@ -1,4 +1,5 @@
-import { createHash, randomBytes, timingSafeEqual } from 'node:crypto';
+import { randomBytes, timingSafeEqual } from 'node:crypto';
+import { nodeSha256Hex } from '../hashing/sha256.ts';
 import { existsSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { z } from 'zod';
@@ -14,9 +15,7 @@ type TokenFile = z.infer<typeof TokenFileSchema>;
 
 export const TOKEN_PREFIX = 'gha_';
 
-function digest(token: string): string {
-  return createHash('sha256').update(token).digest('hex');
-}
+const digest = nodeSha256Hex;
 
 export class AgentTokens {
   private readonly path: string;

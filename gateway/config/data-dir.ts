@@ -1,4 +1,5 @@
-import { createHash, randomBytes } from 'node:crypto';
+import { randomBytes } from 'node:crypto';
+import { nodeSha256Hex } from '../hashing/sha256.ts';
 import { existsSync, mkdirSync, readFileSync, renameSync, unlinkSync, writeFileSync } from 'node:fs';
 import { homedir, tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -20,7 +21,7 @@ export function ensureDataDir(dir: string): string {
 
 /** Unix socket paths are capped near 104 bytes; long data dirs fall back to a hashed name in the temp dir. */
 export function socketPathFor(dataDir: string): string {
-  const tag = createHash('sha256').update(dataDir).digest('hex').slice(0, 12);
+  const tag = nodeSha256Hex(dataDir).slice(0, 12);
   if (process.platform === 'win32') return `\\\\.\\pipe\\gatehouse-${tag}`;
   const inDir = join(dataDir, 'gatehouse.sock');
   if (Buffer.byteLength(inDir) < 100) return inDir;

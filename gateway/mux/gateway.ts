@@ -11,7 +11,8 @@ import type { PendingChange } from '../../shared/pinning/pending.ts';
 import type { AuditRecord } from '../../shared/audit/record.ts';
 import type { Redactor } from '../../shared/redaction/redact.ts';
 import { redactShapes } from '../../shared/redaction/redact.ts';
-import { createHash, randomUUID } from 'node:crypto';
+import { randomUUID } from 'node:crypto';
+import { nodeSha256Hex } from '../hashing/sha256.ts';
 import { PinGate } from '../pinning/gate.ts';
 import { PinStore } from '../pinning/store.ts';
 import type { UpstreamChannel } from '../upstream/channel.ts';
@@ -675,7 +676,7 @@ export class Gateway extends EventEmitter<{ event: [GatewayEvent] }> implements 
       record.result = {
         bytes: Buffer.byteLength(text),
         contentTypes: [...new Set(content.map((c) => c.type ?? 'resource'))],
-        sha256: createHash('sha256').update(text).digest('hex'),
+        sha256: nodeSha256Hex(text),
         excerpt: this.scrubText(firstText.slice(0, 200)),
       };
       if (response.result.isError === true) record.error = this.scrubText(firstText.slice(0, 500));

@@ -1,8 +1,8 @@
 import { userInfo } from 'node:os';
 import type { BundleServer, Settings } from '../../shared/bundle/schema.ts';
 import { diffDefinitions } from '../../shared/pinning/diff.ts';
-import { createHash } from 'node:crypto';
-import { serverHash, sha256Hex, toolHash } from '../../shared/pinning/hash.ts';
+import { serverHash, toolHash } from '../../shared/pinning/hash.ts';
+import { nodeSha256Hex } from '../hashing/sha256.ts';
 import type { Decision, PendingChange, PinState } from '../../shared/pinning/pending.ts';
 import { compileRules, DEFAULT_RULES, SEVERITIES, type CompiledRule } from '../../shared/scanner/rules.ts';
 import { scanTool } from '../../shared/scanner/scan.ts';
@@ -24,7 +24,6 @@ export interface GateOptions {
 
 export class DecisionError extends Error {}
 
-const nodeDigest = (text: string): string => createHash('sha256').update(text).digest('hex');
 const MAX_CACHED = 50_000;
 
 export const localUser = (): string => {
@@ -136,7 +135,7 @@ export class PinGate {
       this.quarantined.set(exposed, change);
     }
     this.approved.set(server.id, approved);
-    this.serverHashes.set(server.id, serverHash(hashes, instructions, nodeDigest));
+    this.serverHashes.set(server.id, serverHash(hashes, instructions, nodeSha256Hex));
     store.setPending(server.id, pending);
     for (const change of pending) if (!previous.has(change.id)) this.opts.onPending(change);
   }
@@ -179,7 +178,7 @@ export class PinGate {
     const text = JSON.stringify(tool);
     let hash = this.hashByText.get(text);
     if (!hash) {
-      hash = toolHash(tool, nodeDigest);
+      hash = toolHash(tool, nodeSha256Hex);
       if (this.hashByText.size >= MAX_CACHED) this.hashByText.clear();
       this.hashByText.set(text, hash);
     }
@@ -204,5 +203,5 @@ export class PinGate {
 }
 
 export function changeId(server: string, tool: string, hash: string): string {
-  return sha256Hex(`${server}\n${tool}\n${hash}`).slice(0, 12);
+  return nodeSha256Hex(`${server}\n${tool}\n${hash}`).slice(0, 12);
 }

@@ -1,7 +1,7 @@
-import { sha256 } from '@noble/hashes/sha2.js';
-import { bytesToHex, utf8ToBytes } from '@noble/hashes/utils.js';
+import { utf8ToBytes } from '@noble/hashes/utils.js';
 import canonicalize from 'canonicalize';
 import { z } from 'zod';
+import { sha256Hex as hex, type Digest } from '../hashing/sha256.ts';
 
 // A signed batch of audit records, as shipped from a desktop to the org.
 // The signature covers the header only; the header commits to the records
@@ -47,11 +47,6 @@ export type SignedBatch = z.infer<typeof SignedBatchSchema>;
 /** Signs/verifies bytes with the device key (Ed25519), supplied by the runtime. */
 export type Sign = (message: Uint8Array) => Uint8Array | Promise<Uint8Array>;
 export type Verify = (message: Uint8Array, signature: Uint8Array) => boolean | Promise<boolean>;
-
-const hex = (text: string) => bytesToHex(sha256(utf8ToBytes(text)));
-
-/** SHA-256 as lower-case hex; Node callers may pass node:crypto's, which is faster. */
-export type Digest = (text: string) => string;
 
 /** The local log's chain link: the hash covers the previous hash and the record's canonical JSON. */
 export function chainHash(prev: string, body: string, digest: Digest = hex): string {
