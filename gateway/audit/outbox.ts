@@ -6,8 +6,7 @@ import { BATCH_GENESIS, batchHash, signBatch, SignedBatchSchema, type BatchRecor
 // which wait here until the org acknowledges them. It shares audit.db with the
 // log (own connection, WAL) so a batch and the records it covers can never be
 // out of step after a crash: a batch is only ever cut from committed records.
-
-export interface OutboxStatus { batchesWaiting: number; recordsUnbatched: number; oldestWaitingSince: string | null; lastAckAt: string | null }
+// What the status reports about it comes from AuditLog.backlog().
 
 export class Outbox {
   private readonly db: DatabaseSync;
@@ -56,12 +55,6 @@ export class Outbox {
 
   failed(batchId: string, nextAttemptAt: number, error: string): void {
     this.db.prepare('UPDATE batches SET attempts = attempts + 1, next_attempt_at = ?, last_error = ? WHERE batch_id = ?').run(nextAttemptAt, error.slice(0, 500), batchId);
-  }
-
-  status(): OutboxStatus {
-    const waiting = this.db.prepare('SELECT COUNT(*) AS n, MIN(created_at) AS oldest FROM batches WHERE acked_at IS NULL').get() as { n: number; oldest: string | null };
-    const ack = this.db.prepare('SELECT MAX(acked_at) AS at FROM batches').get() as { at: string | null };
-    return { batchesWaiting: waiting.n, recordsUnbatched: this.unbatched().count, oldestWaitingSince: waiting.oldest, lastAckAt: ack.at };
   }
 
   close(): void { this.db.close(); }
