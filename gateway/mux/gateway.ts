@@ -650,9 +650,7 @@ export class Gateway extends EventEmitter<{ event: [GatewayEvent] }> implements 
   /** Arguments as recorded: held secrets and well-known credential shapes scrubbed. */
   private scrub(value: unknown): unknown {
     if (value === undefined) return undefined;
-    const redactor = this.opts.redactor?.();
-    const text = redactShapes(redactor ? redactor.redact(JSON.stringify(value)) : JSON.stringify(value));
-    return JSON.parse(text) as unknown;
+    return JSON.parse(this.scrubText(JSON.stringify(value))) as unknown;
   }
 
   private callRecord(session: ClientSession, req: JsonRpcRequest, params: Record<string, unknown>, upstream: Upstream, response: JsonRpcResponse, latencyMs: number): AuditRecord {
