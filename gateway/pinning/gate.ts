@@ -151,9 +151,8 @@ export class PinGate {
     if (!change.localDecision && by !== 'org') {
       throw new DecisionError(`change ${id} has ${change.risk} risk, which this bundle does not let a local user approve: it awaits org approval`);
     }
-    const at = new Date().toISOString();
-    const decision: Decision = { id, server: change.server, tool: change.tool, hash: change.newHash, decision: 'approved', by, reason, at, risk: change.risk };
-    this.opts.store.accept({ server: change.server, tool: change.tool, hash: change.newHash, by, at, reason }, change.newDefinition, decision);
+    const { entry, decision } = decided(change, 'approved', by, reason);
+    this.opts.store.accept(entry, change.newDefinition, decision);
     this.quarantined.delete(change.exposedName);
     this.opts.onDecision(decision);
     return change;
@@ -161,9 +160,7 @@ export class PinGate {
 
   reject(id: string, by: string, reason: string | null): PendingChange {
     const change = this.find(id);
-    const at = new Date().toISOString();
-    const decision: Decision = { id, server: change.server, tool: change.tool, hash: change.newHash, decision: 'rejected', by, reason, at, risk: change.risk };
-    const entry = { server: change.server, tool: change.tool, hash: change.newHash, by, at, reason };
+    const { entry, decision } = decided(change, 'rejected', by, reason);
     this.opts.store.reject(entry, decision);
     this.quarantined.delete(change.exposedName);
     this.blocked.set(change.exposedName, { ...entry, exposedName: change.exposedName });
@@ -200,6 +197,14 @@ export class PinGate {
     }
     return this.rules;
   }
+}
+
+/** The pin entry and the decision record one approval or rejection writes. */
+function decided(change: PendingChange, kind: Decision['decision'], by: string, reason: string | null) {
+  const at = new Date().toISOString();
+  const entry = { server: change.server, tool: change.tool, hash: change.newHash, by, at, reason };
+  const decision: Decision = { id: change.id, ...entry, decision: kind, risk: change.risk };
+  return { entry, decision };
 }
 
 export function changeId(server: string, tool: string, hash: string): string {
