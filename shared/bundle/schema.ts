@@ -91,6 +91,10 @@ export const ServerSchema = z.strictObject({
    */
   forwardRoots: z.boolean().default(false),
   credentials: z.array(CredentialSlotSchema).default([]),
+  /** Where the admin imported it from (the official MCP registry's name and version). */
+  source: z.strictObject({ registry: z.string().optional(), name: z.string().min(1), version: z.string().optional() }).optional(),
+  approvedBy: z.string().optional(),
+  approvedAt: z.string().optional(),
   /** Approved tool definitions: tool name → `sha256:<hex>` of its canonical JSON (shared/pinning/hash.ts). */
   pins: z.record(z.string(), z.string().regex(/^sha256:[0-9a-f]{64}$/, 'pins are "sha256:" and 64 hex digits')).default({}),
 });
@@ -98,7 +102,73 @@ export const ServerSchema = z.strictObject({
 export const AgentSchema = z.strictObject({
   name: z.string().regex(/^[a-z0-9][a-z0-9._-]{0,63}$/i, 'agent names are letters, digits, ., _ and -'),
   description: z.string().optional(),
+  /** Bound to a profile, the agent sees only that profile's tools. */
+  profile: z.string().optional(),
 });
+
+const RULE_ID = /^[A-Za-z0-9][A-Za-z0-9._:-]{0,63}$/;
+/** `*` matches any run of characters, `?` one; everything else is literal. */
+const globs = z.array(z.string().min(1)).min(1);
+
+/** Who a rule or limit applies to. Each list given must match; a list left out matches anyone. */
+export const SubjectMatchSchema = z.strictObject({
+  users: globs.optional(),
+  groups: z.array(z.string().min(1)).min(1).optional(),
+  agents: globs.optional(),
+});
+
+export const PathConstraintSchema = z.strictObject({
+  /** A top-level argument holding a path, or an array of paths. */
+  argument: z.string().min(1),
+  /** Absolute roots the normalised path must sit in; `${bundleDir}` and `${dataDir}` expand. */
+  within: z.array(z.string().min(1)).min(1),
+});
+
+export const PolicyRuleSchema = z.strictObject({
+  id: z.string().regex(RULE_ID, 'rule ids are 1-64 letters, digits and . _ : -'),
+  description: z.string().optional(),
+  effect: z.enum(['allow', 'deny']),
+  subjects: SubjectMatchSchema.default({}),
+  servers: globs.default(['*']),
+  tools: globs.default(['*']),
+  /** Allow rules only: a JSON Schema (2020-12) the call's arguments must satisfy. */
+  arguments: z.record(z.string(), z.unknown()).optional(),
+  /** Allow rules only: path arguments, normalised, must sit within these roots. */
+  paths: z.array(PathConstraintSchema).default([]),
+});
+
+export const RateLimitSchema = z.strictObject({
+  id: z.string().regex(RULE_ID, 'limit ids are 1-64 letters, digits and . _ : -'),
+  /** One bucket per user, per agent, per server, or per tool. */
+  per: z.enum(['user', 'agent', 'server', 'tool']),
+  subjects: SubjectMatchSchema.default({}),
+  servers: globs.default(['*']),
+  tools: globs.default(['*']),
+  /** The bucket holds `calls` tokens and refills them over `perSeconds`. */
+  calls: z.number().int().positive(),
+  perSeconds: z.number().positive(),
+});
+
+/** Default deny: with no rules, no tool is reachable. */
+export const PoliciesSchema = z.strictObject({
+  rules: z.array(PolicyRuleSchema).default([]),
+  rateLimits: z.array(RateLimitSchema).default([]),
+});
+
+/** A virtual server: a curated set of tools from several servers. */
+export const ProfileSchema = z.strictObject({
+  id: z.string().regex(RULE_ID, 'profile ids are 1-64 letters, digits and . _ : -'),
+  name: z.string().optional(),
+  description: z.string().optional(),
+  tools: z.array(z.strictObject({ server: z.string().min(1), tools: globs })).min(1),
+});
+
+/** An org signing key (Ed25519, SPKI PEM). */
+export const OrgKeySchema = z.strictObject({
+  keyId: z.string().regex(/^[A-Za-z0-9._:-]{1,128}$/),
+  publicKey: z.string().includes('BEGIN PUBLIC KEY'),
+});
+export type OrgKey = z.output<typeof OrgKeySchema>;
 
 export const SettingsSchema = z.strictObject({
   toolNameSeparator: z.string().regex(/^[A-Za-z0-9_-]{1,4}$/, 'the separator is 1-4 of A-Z a-z 0-9 _ -').default('__'),
@@ -143,9 +213,18 @@ export const BundleSchema = z.strictObject({
   $schema: z.string().optional(),
   schemaVersion: z.literal(1),
   name: z.string().min(1),
+  /** The org this bundle is for; signed bundles must name the org the desktop enrolled in. */
+  org: z.string().min(1).optional(),
   version: z.number().int().nonnegative().default(0),
+  issuedAt: z.iso.datetime({ offset: true }).optional(),
+  /** After this the bundle no longer governs: the gateway fails closed until a newer one arrives. */
+  expiresAt: z.iso.datetime({ offset: true }).optional(),
+  /** The org's signing keys from this version on: rotation is a bundle signed by an old key naming the new one. */
+  keys: z.array(OrgKeySchema).optional(),
   servers: z.array(ServerSchema),
   agents: z.array(AgentSchema).default([]),
+  policies: PoliciesSchema.default({ rules: [], rateLimits: [] }),
+  profiles: z.array(ProfileSchema).default([]),
   settings: SettingsSchema.default(SettingsSchema.parse({})),
 }).superRefine((bundle, ctx) => {
   const seen = new Set<string>();
@@ -164,12 +243,37 @@ export const BundleSchema = z.strictObject({
       ctx.addIssue({ code: 'custom', path: ['servers', i, 'id'], message: `server id must not contain the tool name separator "${bundle.settings.toolNameSeparator}"` });
     }
   });
+  unique(ctx, bundle.policies.rules.map((r) => r.id), ['policies', 'rules'], 'rule');
+  unique(ctx, bundle.policies.rateLimits.map((r) => r.id), ['policies', 'rateLimits'], 'rate limit');
+  unique(ctx, bundle.profiles.map((p) => p.id), ['profiles'], 'profile');
+  bundle.policies.rules.forEach((rule, i) => {
+    if (rule.effect === 'deny' && (rule.arguments || rule.paths.length)) {
+      ctx.addIssue({ code: 'custom', path: ['policies', 'rules', i], message: 'argument and path constraints belong on allow rules: they say what an allowed call may carry' });
+    }
+  });
+  const profiles = new Set(bundle.profiles.map((p) => p.id));
+  bundle.agents.forEach((agent, i) => {
+    if (agent.profile !== undefined && !profiles.has(agent.profile)) ctx.addIssue({ code: 'custom', path: ['agents', i, 'profile'], message: `no profile "${agent.profile}" in this bundle` });
+  });
 });
+
+function unique(ctx: z.RefinementCtx, ids: string[], path: string[], what: string): void {
+  const seen = new Set<string>();
+  ids.forEach((id, i) => {
+    if (seen.has(id)) ctx.addIssue({ code: 'custom', path: [...path, i, 'id'], message: `duplicate ${what} id "${id}"` });
+    seen.add(id);
+  });
+}
 
 export type Bundle = z.output<typeof BundleSchema>;
 export type BundleServer = z.output<typeof ServerSchema>;
 export type Transport = z.output<typeof TransportSchema>;
 export type Settings = z.output<typeof SettingsSchema>;
+export type Policies = z.output<typeof PoliciesSchema>;
+export type PolicyRule = z.output<typeof PolicyRuleSchema>;
+export type RateLimit = z.output<typeof RateLimitSchema>;
+export type Profile = z.output<typeof ProfileSchema>;
+export type SubjectMatch = z.output<typeof SubjectMatchSchema>;
 
 export interface BundleIssue { path: string; message: string }
 

@@ -1,0 +1,170 @@
+import assert from 'node:assert/strict';
+import { describe, it } from 'node:test';
+import { PoliciesSchema, ProfileSchema, AgentSchema } from '../bundle/schema.ts';
+import { DEFAULT_DENY, Policy, PolicyError, type Subject } from './evaluate.ts';
+
+const alice: Subject = { user: 'alice@acme.com', groups: ['eng'], agent: 'cursor' };
+const bob: Subject = { user: 'bob@acme.com', groups: ['sales'], agent: 'claude' };
+
+function policy(rules: unknown[], extra: { rateLimits?: unknown[]; profiles?: unknown[]; agents?: unknown[] } = {}): Policy {
+  return new Policy({
+    policies: PoliciesSchema.parse({ rules, rateLimits: extra.rateLimits ?? [] }),
+    profiles: (extra.profiles ?? []).map((p) => ProfileSchema.parse(p)),
+    agents: (extra.agents ?? []).map((a) => AgentSchema.parse(a)),
+  }, { bundleDir: '/srv/demo' });
+}
+
+const files = policy([
+  { id: 'eng-files', effect: 'allow', subjects: { groups: ['eng'] }, servers: ['filesystem'], tools: ['read_*', 'list_directory', 'read_multiple_files'], paths: [{ argument: 'path', within: ['${bundleDir}/files'] }, { argument: 'paths', within: ['${bundleDir}/files'] }] },
+  { id: 'no-write', effect: 'deny', servers: ['filesystem'], tools: ['write_*'] },
+  { id: 'echo-short', effect: 'allow', servers: ['everything'], tools: ['echo'], arguments: { type: 'object', properties: { message: { type: 'string', maxLength: 20 } }, required: ['message'], additionalProperties: false } },
+]);
+
+describe('policy decisions', () => {
+  it('denies by default, naming the default rule', () => {
+    const d = policy([]).check(alice, 'everything', 'echo', {});
+    assert.equal(d.effect, 'deny');
+    assert.equal(d.rule, DEFAULT_DENY);
+    assert.equal(policy([]).visible(alice, 'everything', 'echo'), false);
+  });
+
+  it('matches subjects by group, user and agent', () => {
+    assert.equal(files.check(alice, 'filesystem', 'read_text_file', { path: '/srv/demo/files/a.txt' }).effect, 'allow');
+    assert.equal(files.check(bob, 'filesystem', 'read_text_file', { path: '/srv/demo/files/a.txt' }).effect, 'deny');
+    assert.equal(files.visible(bob, 'filesystem', 'read_text_file'), false);
+    const byAgent = policy([{ id: 'only-cursor', effect: 'allow', subjects: { agents: ['cur*'], users: ['*@acme.com'] } }]);
+    assert.equal(byAgent.check(alice, 's', 't', {}).effect, 'allow');
+    assert.equal(byAgent.check(bob, 's', 't', {}).effect, 'deny');
+    assert.equal(byAgent.check({ ...alice, user: 'mallory@evil.com' }, 's', 't', {}).effect, 'deny');
+  });
+
+  it('lets a deny rule win over an allow rule, wherever it sits', () => {
+    const p = policy([{ id: 'all', effect: 'allow' }, { id: 'no-write', effect: 'deny', tools: ['write_*'] }]);
+    const d = p.check(alice, 'filesystem', 'write_file', {});
+    assert.deepEqual([d.effect, d.rule], ['deny', 'no-write']);
+    assert.equal(p.visible(alice, 'filesystem', 'write_file'), false);
+    assert.equal(p.visible(alice, 'filesystem', 'read_file'), true);
+  });
+
+  it('treats glob metacharacters other than * and ? literally', () => {
+    const p = policy([{ id: 'dot', effect: 'allow', servers: ['a.b'], tools: ['t(1)'] }]);
+    assert.equal(p.check(alice, 'a.b', 't(1)', {}).effect, 'allow');
+    assert.equal(p.check(alice, 'axb', 't(1)', {}).effect, 'deny');
+    assert.equal(p.check(alice, 'a.b', 't1', {}).effect, 'deny');
+  });
+});
+
+describe('argument constraints under attack', () => {
+  const read = (args: unknown) => files.check(alice, 'filesystem', 'read_text_file', args);
+  const denied = (args: unknown) => {
+    const d = read(args);
+    assert.equal(d.effect, 'deny', `should deny ${JSON.stringify(args)}`);
+    return d.effect === 'deny' ? d.reason : '';
+  };
+
+  it('allows paths inside the root, and the root itself', () => {
+    for (const path of ['/srv/demo/files', '/srv/demo/files/', '/srv/demo/files/a/b.txt', '/srv/demo/files/./a', '/srv/demo/files/a/../b']) {
+      assert.equal(read({ path }).effect, 'allow', path);
+    }
+  });
+
+  it('refuses traversal in every spelling', () => {
+    for (const path of [
+      '/srv/demo/files/../../../etc/passwd',
+      '/srv/demo/files/..',
+      '/srv/demo/files/%2e%2e/%2e%2e/etc/passwd',
+      '/srv/demo/files/%252e%252e/secret',
+      '/srv/demo/files/..%2f..%2fsecret',
+      '/srv/demo/files\\..\\..\\secret',
+      'file:///srv/demo/files/../../etc/passwd',
+      'file:///etc/passwd',
+      '/srv/demo/files-evil/x',
+      '/srv/demo/filesx',
+      '//etc/passwd',
+    ]) denied({ path });
+  });
+
+  it('refuses relative paths, home expansion and control characters', () => {
+    assert.match(denied({ path: 'notes.txt' }), /not absolute/);
+    assert.match(denied({ path: '../files/x' }), /not absolute/);
+    assert.match(denied({ path: '~/secrets' }), /~/);
+    assert.match(denied({ path: '/srv/demo/files/a\u0000.txt' }), /control/);
+    assert.match(denied({ path: '/srv/demo/files/a%00/../../../../etc' }), /NUL|outside/);
+  });
+
+  it('refuses type confusion: arrays, objects, numbers in a path argument', () => {
+    assert.match(denied({ path: { toString: '/srv/demo/files/a' } }), /path string/);
+    assert.match(denied({ path: 42 }), /path string/);
+    assert.match(denied({ path: null }), /path string/);
+    assert.equal(read({ path: ['/srv/demo/files/a', '/srv/demo/files/b'] }).effect, 'allow');
+    denied({ path: ['/srv/demo/files/a', '/etc/passwd'] });
+    denied({ path: [['/etc/passwd']] });
+    assert.match(denied(['/srv/demo/files/a']), /object/);
+    assert.equal(files.check(alice, 'filesystem', 'read_multiple_files', { paths: ['/srv/demo/files/a', '/srv/demo/files/../../x'] }).effect, 'deny');
+  });
+
+  it('checks JSON Schema constraints without coercing types or dropping extra properties', () => {
+    const echo = (args: unknown) => files.check(alice, 'everything', 'echo', args);
+    assert.equal(echo({ message: 'hello' }).effect, 'allow');
+    assert.equal(echo({ message: 'x'.repeat(21) }).effect, 'deny');
+    assert.equal(echo({ message: 12345 }).effect, 'deny');
+    assert.equal(echo({ message: ['hello'] }).effect, 'deny');
+    assert.equal(echo({ message: 'hi', extra: 'smuggled' }).effect, 'deny');
+    assert.equal(echo({}).effect, 'deny');
+    assert.equal(echo(undefined).effect, 'deny');
+    const args = { message: 'hi' };
+    echo(args);
+    assert.deepEqual(args, { message: 'hi' }, 'validation must not change the arguments');
+    const d = echo({ message: 'hi', extra: 1 });
+    assert.equal(d.rule, 'echo-short');
+  });
+
+  it('rejects a policy whose schema does not compile, or whose root is relative', () => {
+    assert.throws(() => policy([{ id: 'bad', effect: 'allow', arguments: { type: 'nonsense' } }]), PolicyError);
+    assert.throws(() => policy([{ id: 'rel', effect: 'allow', paths: [{ argument: 'p', within: ['files'] }] }]), /not an absolute path/);
+  });
+});
+
+describe('profiles', () => {
+  const p = policy([{ id: 'all', effect: 'allow' }], {
+    profiles: [{ id: 'readonly', tools: [{ server: 'filesystem', tools: ['read_*'] }, { server: 'everything', tools: ['echo'] }] }],
+    agents: [{ name: 'cursor', profile: 'readonly' }],
+  });
+
+  it('shows a bound agent only its profile\'s tools', () => {
+    assert.equal(p.visible(alice, 'filesystem', 'read_file'), true);
+    assert.equal(p.visible(alice, 'filesystem', 'write_file'), false);
+    assert.equal(p.visible(alice, 'memory', 'create_entities'), false);
+    assert.equal(p.serverVisible(alice, 'memory'), false);
+    assert.equal(p.check(alice, 'filesystem', 'write_file', {}).rule, 'profile:readonly');
+    assert.equal(p.visible(bob, 'memory', 'create_entities'), true, 'an unbound agent is governed by rules only');
+  });
+});
+
+describe('rate limits', () => {
+  it('refuses a burst over the limit with the time to wait, per user', () => {
+    const p = policy([{ id: 'all', effect: 'allow' }], { rateLimits: [{ id: 'five-a-second', per: 'user', calls: 5, perSeconds: 1 }] });
+    const t0 = 1_000_000;
+    const results = Array.from({ length: 8 }, () => p.rate(alice, 's', 't', t0));
+    assert.equal(results.filter((r) => r.ok).length, 5);
+    const refused = results[5]!;
+    assert.equal(refused.ok, false);
+    if (!refused.ok) {
+      assert.equal(refused.limit, 'five-a-second');
+      assert.ok(refused.retryAfterMs > 0 && refused.retryAfterMs <= 200, `retry after ${refused.retryAfterMs}`);
+    }
+    assert.equal(p.rate(bob, 's', 't', t0).ok, true, 'another user has their own bucket');
+    assert.equal(p.rate(alice, 's', 't', t0 + 200).ok, true, 'a token refills after 200 ms');
+  });
+
+  it('does not spend a token of one limit when another refuses', () => {
+    const p = policy([{ id: 'all', effect: 'allow' }], { rateLimits: [
+      { id: 'tool', per: 'tool', tools: ['slow'], calls: 1, perSeconds: 60 },
+      { id: 'user', per: 'user', calls: 2, perSeconds: 60 },
+    ] });
+    assert.equal(p.rate(alice, 's', 'slow', 0).ok, true);
+    assert.equal(p.rate(alice, 's', 'slow', 0).ok, false);
+    assert.equal(p.rate(alice, 's', 'fast', 0).ok, true, 'the refused call did not spend the user token');
+    assert.equal(p.rate(alice, 's', 'fast', 0).ok, false);
+  });
+});

@@ -1,0 +1,168 @@
+import { Ajv2020, type ValidateFunction } from 'ajv/dist/2020.js';
+import type { Bundle, PolicyRule, Profile, RateLimit, SubjectMatch } from '../bundle/schema.ts';
+import { matchesAny } from './glob.ts';
+import { checkPath, normalizeRoot } from './path.ts';
+import { TokenBuckets } from './rate-limit.ts';
+
+// Tool-level access control. A decision depends on who asks (user, groups,
+// agent), which server and tool, and the call's arguments. Everything that does
+// not depend on the arguments is worked out once per (subject, tool) and
+// cached, so a call pays a map lookup plus its argument checks.
+
+export interface Subject { user: string; groups: readonly string[]; agent: string }
+
+export type Decision =
+  | { effect: 'allow'; rule: string }
+  | { effect: 'deny'; rule: string; reason: string };
+
+export type RateVerdict = { ok: true } | { ok: false; limit: string; retryAfterMs: number };
+
+/** The policy error an agent sees names the rule; this is its JSON-RPC `data`. */
+export const DEFAULT_DENY = 'default-deny';
+
+interface CompiledRule {
+  rule: PolicyRule;
+  validate: ValidateFunction | undefined;
+  paths: { argument: string; roots: string[] }[];
+}
+
+/** What a subject may do with one tool before looking at arguments. */
+interface Access { visible: boolean; deny: Decision | undefined; allows: CompiledRule[] }
+
+export class PolicyError extends Error {}
+
+function subjectMatches(m: SubjectMatch, s: Subject): boolean {
+  if (m.users && !matchesAny(m.users, s.user)) return false;
+  if (m.agents && !matchesAny(m.agents, s.agent)) return false;
+  if (m.groups && !m.groups.some((g) => s.groups.includes(g))) return false;
+  return true;
+}
+
+export class Policy {
+  private readonly rules: CompiledRule[];
+  private readonly limits: RateLimit[];
+  private readonly profiles: Map<string, Profile>;
+  private readonly agentProfile: Map<string, string>;
+  private readonly cache = new Map<string, Access>();
+  private readonly buckets = new TokenBuckets();
+
+  /** Compiles every argument schema up front: a schema ajv cannot compile rejects the bundle. */
+  constructor(bundle: Pick<Bundle, 'policies' | 'profiles' | 'agents'>, vars: Record<string, string> = {}) {
+    const ajv = new Ajv2020({ strict: false, allErrors: false, coerceTypes: false, useDefaults: false, removeAdditional: false, validateFormats: false });
+    const expand = (s: string) => s.replace(/\$\{(\w+)\}/g, (m, name: string) => vars[name] ?? m);
+    this.rules = bundle.policies.rules.map((rule) => {
+      let validate: ValidateFunction | undefined;
+      try {
+        validate = rule.arguments ? ajv.compile(rule.arguments) : undefined;
+      } catch (err) {
+        throw new PolicyError(`policy rule "${rule.id}": its arguments schema does not compile: ${(err as Error).message}`);
+      }
+      const paths = rule.paths.map((p) => {
+        const roots = p.within.map((r) => expand(r));
+        for (const r of roots) if (!/^(\/|[A-Za-z]:[\\/])/.test(r)) throw new PolicyError(`policy rule "${rule.id}": root "${r}" is not an absolute path`);
+        return { argument: p.argument, roots: roots.map(normalizeRoot) };
+      });
+      return { rule, validate, paths };
+    });
+    this.limits = bundle.policies.rateLimits;
+    this.profiles = new Map(bundle.profiles.map((p) => [p.id, p]));
+    this.agentProfile = new Map(bundle.agents.flatMap((a) => (a.profile ? [[a.name, a.profile] as const] : [])));
+  }
+
+  profileOf(agent: string): Profile | undefined {
+    const id = this.agentProfile.get(agent);
+    return id === undefined ? undefined : this.profiles.get(id);
+  }
+
+  private access(subject: Subject, server: string, tool: string): Access {
+    const key = `${subject.user}\u0000${subject.agent}\u0000${subject.groups.join('\u0001')}\u0000${server}\u0000${tool}`;
+    let access = this.cache.get(key);
+    if (!access) {
+      access = this.work(subject, server, tool);
+      if (this.cache.size > 100_000) this.cache.clear();
+      this.cache.set(key, access);
+    }
+    return access;
+  }
+
+  private work(subject: Subject, server: string, tool: string): Access {
+    const profile = this.profileOf(subject.agent);
+    if (profile && !profile.tools.some((t) => matchesAny([t.server], server) && matchesAny(t.tools, tool))) {
+      return { visible: false, deny: { effect: 'deny', rule: `profile:${profile.id}`, reason: `agent "${subject.agent}" is bound to profile "${profile.id}", which does not include this tool` }, allows: [] };
+    }
+    const allows: CompiledRule[] = [];
+    for (const c of this.rules) {
+      const r = c.rule;
+      if (!matchesAny(r.servers, server) || !matchesAny(r.tools, tool) || !subjectMatches(r.subjects, subject)) continue;
+      if (r.effect === 'deny') return { visible: false, deny: { effect: 'deny', rule: r.id, reason: r.description ?? `denied by rule "${r.id}"` }, allows: [] };
+      allows.push(c);
+    }
+    if (allows.length === 0) return { visible: false, deny: { effect: 'deny', rule: DEFAULT_DENY, reason: `no policy rule allows ${subject.user} (agent ${subject.agent}) to use this tool` }, allows };
+    return { visible: true, deny: undefined, allows };
+  }
+
+  /** Whether the tool appears in the subject's tools/list: some rule could allow a call. */
+  visible(subject: Subject, server: string, tool: string): boolean {
+    return this.access(subject, server, tool).visible;
+  }
+
+  /** Whether the subject may see a server's prompts and resources: some rule allows it some tool there. */
+  serverVisible(subject: Subject, server: string): boolean {
+    const profile = this.profileOf(subject.agent);
+    if (profile && !profile.tools.some((t) => matchesAny([t.server], server))) return false;
+    let allowed = false;
+    for (const { rule: r } of this.rules) {
+      if (!matchesAny(r.servers, server) || !subjectMatches(r.subjects, subject)) continue;
+      if (r.effect === 'deny' && r.tools.includes('*')) return false;
+      if (r.effect === 'allow') allowed = true;
+    }
+    return allowed;
+  }
+
+  /** The decision for one call. The first allow rule whose constraints the arguments meet wins. */
+  check(subject: Subject, server: string, tool: string, args: unknown): Decision {
+    const access = this.access(subject, server, tool);
+    if (access.deny) return access.deny;
+    let first: Decision | undefined;
+    for (const c of access.allows) {
+      const failure = this.constraintFailure(c, args);
+      if (failure === undefined) return { effect: 'allow', rule: c.rule.id };
+      first ??= { effect: 'deny', rule: c.rule.id, reason: failure };
+    }
+    return first!;
+  }
+
+  private constraintFailure(c: CompiledRule, args: unknown): string | undefined {
+    if (!c.validate && c.paths.length === 0) return undefined;
+    const value = args ?? {};
+    if (c.validate && !c.validate(value)) {
+      const e = c.validate.errors?.[0];
+      return `arguments do not meet rule "${c.rule.id}": ${e ? `${e.instancePath || '(arguments)'} ${e.message ?? 'is invalid'}` : 'invalid'}`;
+    }
+    if (c.paths.length && (typeof value !== 'object' || value === null || Array.isArray(value))) return `arguments must be an object for rule "${c.rule.id}"`;
+    for (const p of c.paths) {
+      const arg = (value as Record<string, unknown>)[p.argument];
+      if (arg === undefined) continue;
+      for (const item of Array.isArray(arg) ? arg : [arg]) {
+        const verdict = checkPath(item, p.roots);
+        if (!verdict.ok) return `argument "${p.argument}" ${verdict.reason} (rule "${c.rule.id}")`;
+      }
+    }
+    return undefined;
+  }
+
+  /** Takes a token from every limit that applies; over any, the call waits `retryAfterMs`. */
+  rate(subject: Subject, server: string, tool: string, now: number): RateVerdict {
+    if (this.limits.length === 0) return { ok: true };
+    const wanted: { key: string; capacity: number; perMs: number; id: string }[] = [];
+    for (const l of this.limits) {
+      if (!matchesAny(l.servers, server) || !matchesAny(l.tools, tool) || !subjectMatches(l.subjects, subject)) continue;
+      const who = l.per === 'user' ? subject.user : l.per === 'agent' ? subject.agent : l.per === 'server' ? server : `${server}\u0000${tool}`;
+      wanted.push({ key: `${l.id}\u0000${who}`, capacity: l.calls, perMs: l.perSeconds * 1000, id: l.id });
+    }
+    if (wanted.length === 0) return { ok: true };
+    const r = this.buckets.take(wanted, now);
+    if (r.ok) return r;
+    return { ok: false, limit: wanted.find((w) => w.key === r.key)!.id, retryAfterMs: r.retryAfterMs };
+  }
+}
