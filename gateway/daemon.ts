@@ -1,3 +1,4 @@
+import { realpathSync } from 'node:fs';
 import type { Server as HttpServer } from 'node:http';
 import type { Server as NetServer } from 'node:net';
 import { dirname, join, resolve } from 'node:path';
@@ -32,7 +33,8 @@ export interface BuiltGateway { gateway: Gateway; vault: CredentialVault; liveHe
  */
 export function createGateway(bundle: Bundle, ctx: GatewayContext): BuiltGateway {
   const logs = new Map<string, RotatingLog>();
-  const vars = { dataDir: ctx.dataDir, bundleDir: dirname(resolve(ctx.bundlePath)), node: process.execPath };
+  // Real paths: servers resolve symlinks before checking their own roots, and policy roots must agree.
+  const vars = { dataDir: realpathSync(ctx.dataDir), bundleDir: realpathSync(dirname(resolve(ctx.bundlePath))), node: process.execPath };
   const vault = new CredentialVault(ctx.dataDir);
   const audit = new AuditLog(ctx.dataDir);
   /** The live header objects of HTTP upstreams, by server id, for tokens refreshed mid-session. */
@@ -42,7 +44,8 @@ export function createGateway(bundle: Bundle, ctx: GatewayContext): BuiltGateway
     pins: new PinStore(ctx.dataDir),
     redactor: () => vault.redactor,
     audit,
-    user: localUser(),
+    identity: { user: localUser(), groups: [] },
+    vars,
     onServerRetired: (server) => {
       void vault.removeServer(server.id, server.credentials.map((c) => c.name)).then(
         (deleted) => { if (deleted.length) gateway.emit('event', { type: 'credentials-deleted', server: server.id, slots: deleted, at: Date.now() }); },

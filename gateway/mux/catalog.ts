@@ -34,13 +34,19 @@ export class Catalog {
 
   private readonly settings: Settings;
   private readonly upstreams: () => readonly Upstream[];
-  private readonly toolAllowed: (upstream: Upstream, tool: object) => boolean;
+  private readonly toolAllowed: (upstream: Upstream, tool: Record<string, unknown>) => boolean;
+  private readonly serverAllowed: (upstream: Upstream) => boolean;
 
-  /** `toolAllowed` is the pin gate: only approved tool definitions are listed and routable. */
-  constructor(settings: Settings, upstreams: () => readonly Upstream[], toolAllowed: (upstream: Upstream, tool: object) => boolean = () => true) {
+  /**
+   * `toolAllowed` is the pin gate (and, in a per-subject view, the policy): only
+   * those tool definitions are listed and routable. `serverAllowed` filters whole
+   * servers (prompts, resources, templates) out of a per-subject view.
+   */
+  constructor(settings: Settings, upstreams: () => readonly Upstream[], toolAllowed: (upstream: Upstream, tool: Record<string, unknown>) => boolean = () => true, serverAllowed: (upstream: Upstream) => boolean = () => true) {
     this.settings = settings;
     this.upstreams = upstreams;
     this.toolAllowed = toolAllowed;
+    this.serverAllowed = serverAllowed;
   }
 
   invalidate(kind: CatalogKind): void {
@@ -64,7 +70,7 @@ export class Catalog {
   }
 
   private ready(): Upstream[] {
-    return this.upstreams().filter((u) => u.state === 'ready');
+    return this.upstreams().filter((u) => u.state === 'ready' && this.serverAllowed(u));
   }
 
   private buildNamed(kind: 'tools' | 'prompts'): NamedView {

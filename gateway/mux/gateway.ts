@@ -13,6 +13,7 @@ import type { Redactor } from '../../shared/redaction/redact.ts';
 import { redactShapes } from '../../shared/redaction/redact.ts';
 import { randomUUID } from 'node:crypto';
 import { nodeSha256Hex } from '../hashing/sha256.ts';
+import { Policy, type Decision, type Subject } from '../../shared/policy/evaluate.ts';
 import { PinGate } from '../pinning/gate.ts';
 import { PinStore } from '../pinning/store.ts';
 import type { UpstreamChannel } from '../upstream/channel.ts';
@@ -60,9 +61,13 @@ export interface GatewayOptions {
   onServerRetired?: (server: BundleServer) => void;
   /** Where records go; a call's answer is sent once its record is committed. */
   audit?: AuditSink;
-  /** Who the local user is, for the records. */
-  user?: string;
+  /** Who the local user is (from the org login), for policy and the records. */
+  identity?: Identity;
+  /** Values for `${name}` in policy path roots (bundleDir, dataDir). */
+  vars?: Record<string, string>;
 }
+
+export interface Identity { user: string; groups: readonly string[] }
 
 export interface AuditSink { append(record: AuditRecord, done?: () => void): void }
 
@@ -80,6 +85,13 @@ export class Gateway extends EventEmitter<{ event: [GatewayEvent] }> implements 
   readonly sessions = new Map<string, ClientSession>();
   private bundle: Bundle;
   private catalog: Catalog;
+  private policy: Policy;
+  private identity: Identity;
+  /** Per-subject views of the catalog: what each (user, groups, agent) may list. */
+  private readonly views = new Map<string, Catalog>();
+  /** Why nothing is reachable (the bundle expired); undefined while the bundle governs. */
+  private closed: string | undefined;
+  private expiryTimer: NodeJS.Timeout | undefined;
   private readonly progress = new Map<string, ProgressRoute>();
   private readonly subscribers = new Map<string, Set<ClientSession>>();
   private nextProgress = 1;
@@ -99,6 +111,8 @@ export class Gateway extends EventEmitter<{ event: [GatewayEvent] }> implements 
     super();
     this.opts = opts;
     this.bundle = opts.bundle;
+    this.identity = opts.identity ?? { user: 'local', groups: [] };
+    this.policy = new Policy(opts.bundle, opts.vars);
     this.gate = new PinGate({
       store: opts.pins ?? new PinStore(),
       settings: () => this.bundle.settings,
@@ -130,7 +144,19 @@ export class Gateway extends EventEmitter<{ event: [GatewayEvent] }> implements 
   get currentBundle(): Bundle { return this.bundle; }
   toolView(): ReturnType<Catalog['toolView']> { return this.catalog.toolView(); }
 
+  /** Why the gateway refuses everything (an expired bundle), or undefined. */
+  get closedReason(): string | undefined { return this.closed; }
+  get user(): Identity { return this.identity; }
+
+  /** The org login changed who the user is: views and decisions follow. */
+  setIdentity(identity: Identity): void {
+    this.identity = identity;
+    this.views.clear();
+    for (const kind of ['tools', 'prompts', 'resources'] as const) this.listChanged(kind);
+  }
+
   start(): void {
+    this.watchExpiry();
     for (const server of this.bundle.servers) {
       // A revoked server keeps no credentials, even ones stored before this start.
       if (server.status === 'revoked') this.opts.onServerRetired?.(server);
@@ -140,15 +166,23 @@ export class Gateway extends EventEmitter<{ event: [GatewayEvent] }> implements 
 
   async stop(): Promise<void> {
     clearTimeout(this.listChangeTimer);
+    clearTimeout(this.expiryTimer);
     for (const s of [...this.sessions.values()]) this.closeSession(s);
     await Promise.all([...this.upstreams.values()].map((u) => u.stop()));
   }
 
   /** Applies a new bundle: servers whose definition changed are restarted, others keep running. */
   async applyBundle(bundle: Bundle): Promise<void> {
+    const policy = new Policy(bundle, this.opts.vars); // throws before anything changes if a rule does not compile
     const before = new Map(this.bundle.servers.map((s) => [s.id, JSON.stringify(s)]));
+    const reopened = this.closed !== undefined;
     this.bundle = bundle;
+    this.policy = policy;
+    this.closed = undefined;
+    this.views.clear();
     this.catalog = this.newCatalog();
+    this.watchExpiry();
+    if (reopened) before.clear(); // the upstreams were stopped when the old bundle expired
     const next = new Map(bundle.servers.map((s) => [s.id, s]));
     const stops: Promise<void>[] = [];
     for (const [id, upstream] of this.upstreams) {
@@ -181,6 +215,85 @@ export class Gateway extends EventEmitter<{ event: [GatewayEvent] }> implements 
     return new Catalog(this.bundle.settings, () => [...this.upstreams.values()], (u, tool) => this.gate.isApproved(u.id, tool));
   }
 
+  /**
+   * After its expiry the bundle no longer governs: every upstream stops and
+   * every call is refused until a newer bundle arrives (fail closed).
+   */
+  private watchExpiry(): void {
+    clearTimeout(this.expiryTimer);
+    const at = this.bundle.expiresAt === undefined ? undefined : Date.parse(this.bundle.expiresAt);
+    if (at === undefined) return;
+    const wait = at - Date.now();
+    if (wait <= 0) { void this.failClosed(`bundle "${this.bundle.name}" version ${this.bundle.version} expired at ${this.bundle.expiresAt}; no server is reachable until a newer bundle arrives from the org`); return; }
+    // Timers overflow past ~24.8 days; check again then.
+    this.expiryTimer = setTimeout(() => this.watchExpiry(), Math.min(wait, 2 ** 31 - 1));
+    this.expiryTimer.unref();
+  }
+
+  private async failClosed(reason: string): Promise<void> {
+    this.closed = reason;
+    this.views.clear();
+    const stopping = [...this.upstreams.values()];
+    this.upstreams.clear();
+    this.catalog = this.newCatalog();
+    this.emit('event', { type: 'bundle', name: this.bundle.name, version: this.bundle.version, at: Date.now() });
+    for (const kind of ['tools', 'prompts', 'resources'] as const) this.listChanged(kind);
+    await Promise.all(stopping.map((u) => u.stop()));
+  }
+
+  private subjectOf(session: ClientSession): Subject {
+    return { user: this.identity.user, groups: this.identity.groups, agent: session.agent };
+  }
+
+  /** The catalog as this session's subject may see it: only tools the policy could allow, only servers it may use. */
+  private catalogFor(session: ClientSession): Catalog {
+    const subject = this.subjectOf(session);
+    const key = `${subject.user}\u0000${subject.agent}`;
+    let view = this.views.get(key);
+    if (!view) {
+      const policy = this.policy;
+      view = new Catalog(this.bundle.settings, () => [...this.upstreams.values()],
+        (u, tool) => this.gate.isApproved(u.id, tool) && policy.visible(subject, u.id, String(tool.name)),
+        (u) => policy.serverVisible(subject, u.id));
+      this.views.set(key, view);
+    }
+    return view;
+  }
+
+  private invalidate(kind: CatalogKind): void {
+    this.catalog.invalidate(kind);
+    for (const view of this.views.values()) view.invalidate(kind);
+  }
+
+  /**
+   * The policy's word on one request, before it reaches the upstream. A refusal
+   * is recorded and answered with an error that names the rule.
+   */
+  private admit(session: ClientSession, req: JsonRpcRequest, upstream: Upstream, tool: string | undefined, args: unknown, shownName: string): Decision | undefined {
+    const subject = this.subjectOf(session);
+    let decision: Decision;
+    if (tool === undefined) {
+      decision = this.policy.serverVisible(subject, upstream.id)
+        ? { effect: 'allow', rule: 'server-access' }
+        : { effect: 'deny', rule: 'default-deny', reason: `no policy rule lets ${subject.user} (agent ${subject.agent}) use server "${upstream.id}"` };
+    } else {
+      decision = this.policy.check(subject, upstream.id, tool, args);
+    }
+    if (decision.effect === 'deny') {
+      this.record(session, 'denial', { server: upstream.id, tool: shownName, outcome: 'denied', decision: { effect: 'deny', rule: decision.rule }, arguments: this.scrub(args) });
+      this.fail(session, req.id, ErrorCode.PolicyDenied, `denied by policy rule "${decision.rule}": ${decision.reason}`, { rule: decision.rule, server: upstream.id, target: shownName });
+      return undefined;
+    }
+    if (tool === undefined) return decision;
+    const rate = this.policy.rate(subject, upstream.id, tool, Date.now());
+    if (!rate.ok) {
+      this.record(session, 'denial', { server: upstream.id, tool: shownName, outcome: 'denied', decision: { effect: 'deny', rule: `rate-limit:${rate.limit}` }, arguments: this.scrub(args) });
+      this.fail(session, req.id, ErrorCode.RateLimited, `rate limit "${rate.limit}" reached for ${shownName}: retry after ${Math.ceil(rate.retryAfterMs / 100) / 10} s`, { limit: rate.limit, retryAfterMs: rate.retryAfterMs });
+      return undefined;
+    }
+    return decision;
+  }
+
   exposedName(server: string, tool: string): string {
     return exposedName(server, tool, this.bundle.settings.toolNameSeparator, this.bundle.settings.naming === 'passthrough');
   }
@@ -191,7 +304,7 @@ export class Gateway extends EventEmitter<{ event: [GatewayEvent] }> implements 
     this.record(undefined, 'decision', { server: change.server, tool: change.exposedName, outcome: 'ok', decision: { effect: decision === 'approve' ? 'allow' : 'deny', rule: `pending change ${id}` }, detail: { by, reason, risk: change.risk, hash: change.newHash } });
     const upstream = this.upstreams.get(change.server);
     if (upstream?.state === 'ready') this.gate.evaluate(upstream.server, upstream.catalog.tools, upstream.instructions);
-    this.catalog.invalidate('tools');
+    this.invalidate('tools');
     this.listChanged('tools');
     return change;
   }
@@ -273,6 +386,10 @@ export class Gateway extends EventEmitter<{ event: [GatewayEvent] }> implements 
       const params = message.params ?? {};
       if (!session.initialized && message.method !== 'initialize') this.adoptModernMeta(session, params);
       const handler = this.handlers[message.method];
+      if (this.closed !== undefined && FORWARDED_METHODS.has(message.method)) {
+        this.fail(session, message.id, ErrorCode.BundleExpired, this.closed);
+        return;
+      }
       if (this.paused && FORWARDED_METHODS.has(message.method)) {
         this.fail(session, message.id, ErrorCode.UpstreamUnavailable, 'Gatehouse is paused by its user: nothing reaches the servers until it is resumed (tray menu, or POST /api/v1/pause {"paused":false})');
         return;
@@ -385,10 +502,11 @@ export class Gateway extends EventEmitter<{ event: [GatewayEvent] }> implements 
   }
 
   private list(session: ClientSession, req: JsonRpcRequest, params: Record<string, unknown>, kind: CatalogKind): void {
-    const view = kind === 'tools' ? this.catalog.toolView()
-      : kind === 'prompts' ? this.catalog.promptView()
-      : kind === 'resources' ? this.catalog.resourceView()
-      : this.catalog.templateView();
+    const catalog = this.catalogFor(session);
+    const view = kind === 'tools' ? catalog.toolView()
+      : kind === 'prompts' ? catalog.promptView()
+      : kind === 'resources' ? catalog.resourceView()
+      : catalog.templateView();
     const pageSize = this.bundle.settings.pageSize;
     let offset = 0;
     if (typeof params.cursor === 'string') {
@@ -399,7 +517,7 @@ export class Gateway extends EventEmitter<{ event: [GatewayEvent] }> implements 
       }
     }
     const notification = LIST_NOTIFICATION[kind];
-    session.seen.set(notification, this.listSnapshot(notification));
+    session.seen.set(notification, this.listSnapshot(notification, catalog));
     const modern = this.isModern(session) ? '"resultType":"complete","ttlMs":0,"cacheScope":"private",' : '';
     const id = JSON.stringify(req.id);
     if (offset === 0 && view.items.length <= pageSize) {
@@ -422,7 +540,9 @@ export class Gateway extends EventEmitter<{ event: [GatewayEvent] }> implements 
       this.unknownName(session, req.id, name, what);
       return;
     }
-    this.forward(session, req, route.upstream, { ...params, name: route.name });
+    const decision = this.admit(session, req, route.upstream, what === 'tool' ? route.name : undefined, params.arguments, name);
+    if (!decision) return;
+    this.forward(session, req, route.upstream, { ...params, name: route.name }, decision);
   }
 
   /**
@@ -512,7 +632,9 @@ export class Gateway extends EventEmitter<{ event: [GatewayEvent] }> implements 
     if (typeof uri !== 'string') { this.fail(session, req.id, ErrorCode.InvalidParams, `${req.method} needs a "uri" string`); return; }
     const upstream = this.catalog.resolveUri(uri);
     if (!upstream) { this.fail(session, req.id, ErrorCode.ResourceNotFound, `no server provides resource "${uri}"`, { uri }); return; }
-    this.forward(session, req, upstream, params);
+    const decision = this.admit(session, req, upstream, undefined, { uri }, uri);
+    if (!decision) return;
+    this.forward(session, req, upstream, params, decision);
   }
 
   private subscribe(session: ClientSession, req: JsonRpcRequest, params: Record<string, unknown>): void {
@@ -520,6 +642,7 @@ export class Gateway extends EventEmitter<{ event: [GatewayEvent] }> implements 
     if (typeof uri !== 'string') { this.fail(session, req.id, ErrorCode.InvalidParams, 'resources/subscribe needs a "uri" string'); return; }
     const upstream = this.catalog.resolveUri(uri);
     if (!upstream) { this.fail(session, req.id, ErrorCode.ResourceNotFound, `no server provides resource "${uri}"`, { uri }); return; }
+    if (!this.admit(session, req, upstream, undefined, { uri }, uri)) return;
     const subs = this.subscribers.get(uri);
     session.subscriptions.add(uri);
     if (subs && subs.size > 0) { subs.add(session); this.reply(session, req, {}); return; }
@@ -557,6 +680,7 @@ export class Gateway extends EventEmitter<{ event: [GatewayEvent] }> implements 
     if (ref?.type === 'ref/prompt' && typeof ref.name === 'string') {
       const route = this.catalog.promptView().routes.get(ref.name);
       if (!route) { this.unknownName(session, req.id, ref.name, 'prompt'); return; }
+      if (!this.admit(session, req, route.upstream, undefined, undefined, ref.name)) return;
       this.forward(session, req, route.upstream, { ...params, ref: { ...ref, name: route.name } });
       return;
     }
@@ -564,6 +688,7 @@ export class Gateway extends EventEmitter<{ event: [GatewayEvent] }> implements 
       const match = this.catalog.templateView().matchers.find((m) => m.template === ref.uri);
       const upstream = match?.upstream ?? this.catalog.resolveUri(ref.uri);
       if (!upstream) { this.fail(session, req.id, ErrorCode.InvalidParams, `no server provides resource template "${ref.uri}"`); return; }
+      if (!this.admit(session, req, upstream, undefined, undefined, ref.uri)) return;
       this.forward(session, req, upstream, params);
       return;
     }
@@ -586,7 +711,7 @@ export class Gateway extends EventEmitter<{ event: [GatewayEvent] }> implements 
   }
 
   /** Sends an agent's request to an upstream under a fresh id, and its answer back under the agent's id. */
-  private forward(session: ClientSession, req: JsonRpcRequest, upstream: Upstream, params: Record<string, unknown>): void {
+  private forward(session: ClientSession, req: JsonRpcRequest, upstream: Upstream, params: Record<string, unknown>, decision?: Decision): void {
     const clientId = req.id;
     session.calls++;
     let outParams = params;
@@ -617,7 +742,7 @@ export class Gateway extends EventEmitter<{ event: [GatewayEvent] }> implements 
       if (!('result' in response)) session.errors++;
       if (!audit) { session.sink.send(answer); return; }
       // The record is committed before the agent sees the answer: a crash never loses a returned call.
-      audit.append(this.callRecord(session, req, params, upstream, response, performance.now() - call.startedAt), () => session.sink.send(answer));
+      audit.append(this.callRecord(session, req, params, upstream, response, performance.now() - call.startedAt, decision), () => session.sink.send(answer));
     });
   }
 
@@ -634,7 +759,7 @@ export class Gateway extends EventEmitter<{ event: [GatewayEvent] }> implements 
       ts: new Date(now).toISOString(),
       type,
       correlationId: traceparent ?? randomUUID(),
-      user: this.opts.user ?? 'local',
+      user: this.identity.user,
       agent: session?.agent ?? null,
       clientInfo: session?.clientInfo ?? null,
       server: null,
@@ -653,7 +778,7 @@ export class Gateway extends EventEmitter<{ event: [GatewayEvent] }> implements 
     return JSON.parse(this.scrubText(JSON.stringify(value))) as unknown;
   }
 
-  private callRecord(session: ClientSession, req: JsonRpcRequest, params: Record<string, unknown>, upstream: Upstream, response: JsonRpcResponse, latencyMs: number): AuditRecord {
+  private callRecord(session: ClientSession, req: JsonRpcRequest, params: Record<string, unknown>, upstream: Upstream, response: JsonRpcResponse, latencyMs: number, decision: Decision | undefined): AuditRecord {
     const base = this.recordBase(session, RECORDED[req.method] ?? 'tools/call', params);
     const target = typeof params.name === 'string' ? params.name : typeof params.uri === 'string' ? params.uri : null;
     const record: AuditRecord = {
@@ -661,7 +786,7 @@ export class Gateway extends EventEmitter<{ event: [GatewayEvent] }> implements 
       server: upstream.id,
       tool: target === null ? null : this.exposedTarget(upstream.id, req.method, target),
       arguments: this.scrub(params.arguments ?? (params.uri ? { uri: params.uri } : undefined)),
-      decision: { effect: 'allow', rule: 'pinned' },
+      decision: { effect: 'allow', rule: decision?.rule ?? 'server-access' },
       outcome: 'result' in response && response.result.isError !== true ? 'ok' : 'error',
       latencyMs: Math.round(latencyMs * 1000) / 1000,
     };
@@ -775,13 +900,13 @@ export class Gateway extends EventEmitter<{ event: [GatewayEvent] }> implements 
 
   onCatalogChanged(upstream: Upstream, kind: CatalogKind): void {
     if (kind === 'tools' && upstream.state === 'ready') this.gate.evaluate(upstream.server, upstream.catalog.tools, upstream.instructions);
-    this.catalog.invalidate(kind);
+    this.invalidate(kind);
     this.emit('event', { type: 'catalog', server: upstream.id, kind, at: Date.now() });
     this.listChanged(kind);
   }
 
   onStateChanged(upstream: Upstream): void {
-    for (const kind of ['tools', 'prompts', 'resources', 'resourceTemplates'] as const) this.catalog.invalidate(kind);
+    for (const kind of ['tools', 'prompts', 'resources', 'resourceTemplates'] as const) this.invalidate(kind);
     this.emit('event', { type: 'server', server: upstream.id, state: upstream.state, error: upstream.lastError ?? null, at: Date.now() });
     if (upstream.state === 'ready') {
       this.gate.evaluate(upstream.server, upstream.catalog.tools, upstream.instructions);
@@ -791,10 +916,10 @@ export class Gateway extends EventEmitter<{ event: [GatewayEvent] }> implements 
   }
 
   /** What an agent would list under a list_changed notification, to tell whether it changed. */
-  private listSnapshot(method: string): string {
-    return method === LIST_NOTIFICATION.tools ? this.catalog.toolView().json
-      : method === LIST_NOTIFICATION.prompts ? this.catalog.promptView().json
-      : this.catalog.resourceView().json + this.catalog.templateView().json;
+  private listSnapshot(method: string, catalog: Catalog): string {
+    return method === LIST_NOTIFICATION.tools ? catalog.toolView().json
+      : method === LIST_NOTIFICATION.prompts ? catalog.promptView().json
+      : catalog.resourceView().json + catalog.templateView().json;
   }
 
   private firstStartPending(): boolean {
@@ -825,10 +950,11 @@ export class Gateway extends EventEmitter<{ event: [GatewayEvent] }> implements 
       this.listChangeTimer = undefined;
       const methods = [...this.pendingListChanges];
       this.pendingListChanges.clear();
-      const now = new Map(methods.map((m) => [m, this.listSnapshot(m)]));
       for (const session of this.sessions.values()) {
         if (!session.initialized || this.isModern(session)) continue;
-        for (const [method, snapshot] of now) {
+        const catalog = this.catalogFor(session);
+        for (const method of methods) {
+          const snapshot = this.listSnapshot(method, catalog);
           // Only agents that listed before, and would now see something different, hear about it.
           const seen = session.seen.get(method);
           if (seen === undefined || seen === snapshot) continue;

@@ -50,6 +50,12 @@ export const ErrorCode = {
   UpstreamUnavailable: -32010,
   MessageTooLarge: -32011,
   UnknownTarget: -32012,
+  /** A policy rule (or the default deny) refused the call; `data.rule` names it. */
+  PolicyDenied: -32013,
+  /** Over a rate limit; `data.retryAfterMs` says when to try again. */
+  RateLimited: -32014,
+  /** The bundle in force expired: the gateway fails closed until a newer one arrives. */
+  BundleExpired: -32015,
 } as const;
 
 export function isRequest(m: JsonRpcMessage): m is JsonRpcRequest {

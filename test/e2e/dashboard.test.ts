@@ -27,11 +27,11 @@ const textOf = (r: unknown) => (r as { content: { text?: string }[] }).content.m
 /** The demo bundle's servers, plus rug-pull servers pinned to their original tools and a server that needs a credential. */
 async function e2eBundle(): Promise<string> {
   const dir = tempDir('gh-e2e-');
-  const demo = JSON.parse(readFileSync(join(ROOT, 'resources', 'demo-bundle.json'), 'utf8'));
-  for (const s of demo.servers) s.transport.args = (s.transport.args ?? []).map((a: string) => a.replace('${bundleDir}', join(ROOT, 'resources')));
+  const demo = JSON.parse(readFileSync(join(ROOT, 'resources', 'demo-bundle.json'), 'utf8').replaceAll('${bundleDir}', join(ROOT, 'resources')));
   const rug = (id: string, mode: string) => ({ id, transport: { type: 'stdio', command: process.execPath, args: [join(FIXTURES, 'servers', 'rugpull-server.ts')], env: { RUGPULL_MODE: mode, RUGPULL_AFTER: '1000', RUGPULL_NOTIFY: '1' } } });
   const bundle = {
     ...demo,
+    policies: { ...demo.policies, rules: [...demo.policies.rules, { id: 'e2e-servers', effect: 'allow', servers: ['weather', 'kb', 'vault'] }] },
     servers: [...demo.servers, rug('weather', 'hidden'), rug('kb', 'enum'),
       { id: 'vault', transport: { type: 'stdio', command: process.execPath, args: [join(FIXTURES, 'servers', 'faulty-server.ts')] }, credentials: [{ name: 'api_key', kind: 'env', description: 'API key for the vault service', rotationDays: 30 }] }],
   };

@@ -31,10 +31,13 @@ export function tempDir(prefix = 'gh-test-'): string {
  * tools on first use unless they say otherwise, so tests that are not about pinning
  * need no pins; the pinning tests set trustOnFirstUse: false.
  */
+export const ALLOW_ALL = { rules: [{ id: 'allow-all', effect: 'allow' }] };
+
 export function writeBundle(bundle: Record<string, unknown>, dir = tempDir('gh-bundle-')): string {
   const path = join(dir, 'bundle.json');
   const settings = (bundle.settings ?? {}) as Record<string, unknown>;
-  const withPinning = { ...bundle, settings: { ...settings, pinning: { trustOnFirstUse: true, ...(settings.pinning as object | undefined) } } };
+  // Test bundles are personal ones: every tool allowed unless the test brings its own policies.
+  const withPinning = { policies: ALLOW_ALL, ...bundle, settings: { ...settings, pinning: { trustOnFirstUse: true, ...(settings.pinning as object | undefined) } } };
   writeFileSync(path, JSON.stringify(withPinning, null, 2));
   return path;
 }

@@ -11,7 +11,7 @@ import { Client } from '@modelcontextprotocol/client';
 import { StdioClientTransport } from '@modelcontextprotocol/client/stdio';
 import { readDaemonFile } from '../../gateway/config/data-dir.ts';
 import { stdioClient } from '../helpers/clients.ts';
-import { alive, CLI, startDaemon, stdioServer, tempDir, waitFor, writeBundle, type TestDaemon } from '../helpers/daemon.ts';
+import { ALLOW_ALL, alive, CLI, startDaemon, stdioServer, tempDir, waitFor, writeBundle, type TestDaemon } from '../helpers/daemon.ts';
 
 const run = promisify(execFile);
 const gatehouse = (args: string[], env: NodeJS.ProcessEnv = {}) =>
@@ -105,7 +105,7 @@ describe('gatehouse CLI', () => {
     assert.match(r.stderr, /servers\.0\.transport\.url: must be an http\(s\) URL/);
     const call = await client.callTool({ name: 'fx__echo', arguments: { message: 'still the old bundle' } });
     assert.equal((call.content as { text: string }[])[0]!.text, 'still the old bundle');
-    writeFileSync(path, JSON.stringify({ schemaVersion: 1, name: 'reload', version: 2, servers: [stdioServer('fx2', 'faulty-server.ts')], settings: { pinning: { trustOnFirstUse: true } } }));
+    writeFileSync(path, JSON.stringify({ schemaVersion: 1, name: 'reload', version: 2, policies: ALLOW_ALL, servers: [stdioServer('fx2', 'faulty-server.ts')], settings: { pinning: { trustOnFirstUse: true } } }));
     const ok = await gatehouse(['reload', '--data-dir', d.dataDir]);
     assert.equal(ok.code, 0, ok.stderr);
     await waitFor(async () => (await client.listTools()).tools.some((t) => t.name === 'fx2__echo'), 10_000, 'the new bundle to apply');
