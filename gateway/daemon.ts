@@ -20,6 +20,10 @@ import { localUser } from './pinning/gate.ts';
 import { CredentialVault } from './secrets/vault.ts';
 import { DeferredChannel } from './upstream/deferred-channel.ts';
 import { createChannel } from './upstream/launch.ts';
+import { readOrgConfig } from './org/org-config.ts';
+import { OrgRuntime, startingBundle } from './org/org-runtime.ts';
+import { loadIdentity, type LoadedIdentity } from './org/identity.ts';
+import { chooseBackend } from './secrets/vault.ts';
 import { RotatingLog } from './upstream/stderr-log.ts';
 
 export interface GatewayContext { dataDir: string; bundlePath: string }
@@ -69,7 +73,13 @@ export function createGateway(bundle: Bundle, ctx: GatewayContext): BuiltGateway
   return { gateway, vault, liveHeaders, audit };
 }
 
-export interface DaemonOptions { dataDir: string; port: number; bundlePath: string }
+export interface DaemonOptions {
+  dataDir: string;
+  port: number;
+  bundlePath: string;
+  /** The user named a bundle file (not the demo default): refused on an enrolled desktop. */
+  explicitBundle?: boolean;
+}
 
 export interface RunningDaemon {
   gateway: Gateway;
@@ -78,15 +88,32 @@ export interface RunningDaemon {
   socket: string;
   controlToken: string;
   tokens: AgentTokens;
+  org: OrgRuntime | undefined;
   stop(): Promise<void>;
 }
 
 export async function startDaemon(opts: DaemonOptions): Promise<RunningDaemon> {
   const dataDir = ensureDataDir(resolve(opts.dataDir));
-  const bundle = loadBundleFile(opts.bundlePath);
+  const orgConfig = readOrgConfig(dataDir);
+  if (orgConfig && opts.explicitBundle) {
+    throw new BundleError(`this desktop is enrolled in org "${orgConfig.org}": its servers and policies come only from ${orgConfig.syncUrl}, so --bundle ${opts.bundlePath} is refused`);
+  }
+  const orgStart = orgConfig ? await startingBundle(dataDir, orgConfig) : undefined;
+  const bundle = orgStart?.bundle ?? loadBundleFile(opts.bundlePath);
+  // An org bundle's ${bundleDir} is the data dir: it names no local file.
+  const bundlePath = orgConfig ? join(dataDir, 'org-bundle') : opts.bundlePath;
+  const bundleSource = orgConfig ? `org ${orgConfig.org} via ${orgConfig.syncUrl}` : resolve(opts.bundlePath);
   const token = controlToken(dataDir);
   const tokens = new AgentTokens(dataDir);
-  const { gateway, vault, liveHeaders, audit } = createGateway(bundle, { dataDir, bundlePath: opts.bundlePath });
+  const { gateway, vault, liveHeaders, audit } = createGateway(bundle, { dataDir, bundlePath });
+  const backend = chooseBackend(dataDir);
+  let identity: LoadedIdentity = { ...gateway.user, source: 'os', problem: null };
+  const reloadIdentity = async (): Promise<LoadedIdentity> => {
+    identity = await loadIdentity(readOrgConfig(dataDir), backend, localUser());
+    gateway.setIdentity(identity);
+    return identity;
+  };
+  const org = orgConfig && orgStart ? new OrgRuntime(orgConfig, orgStart.problem, { dataDir, cache: orgStart.cache, gateway, audit, backend }) : undefined;
   const socket = socketPathFor(dataDir);
   const startedAt = Date.now();
   let port = opts.port;
@@ -105,8 +132,21 @@ export async function startDaemon(opts: DaemonOptions): Promise<RunningDaemon> {
     audit,
     tokens,
     controlToken: token,
-    facts: () => ({ dataDir, port, socket, bundleSource: resolve(opts.bundlePath), startedAt, credentials: vault.status(gateway.currentBundle), audit: audit.backlog() }),
+    facts: () => ({ dataDir, port, socket, bundleSource, startedAt, credentials: vault.status(gateway.currentBundle), audit: audit.backlog(), org: org?.status() ?? null, identity: { ...identity, groups: [...identity.groups] } }),
+    reloadIdentity: async () => {
+      const id = await reloadIdentity();
+      return { user: id.user, groups: [...id.groups], source: id.source, problem: id.problem };
+    },
     reloadBundle: async () => {
+      if (org) {
+        try {
+          await org.syncNow();
+          const rejected = org.status().lastRejection;
+          return { ok: true as const, version: gateway.currentBundle.version, ...(rejected ? { lastRejection: rejected.reason } : {}) };
+        } catch (err) {
+          return { ok: false as const, error: (err as Error).message };
+        }
+      }
       try {
         const next = loadBundleFile(opts.bundlePath);
         await gateway.applyBundle(next);
@@ -134,6 +174,8 @@ export async function startDaemon(opts: DaemonOptions): Promise<RunningDaemon> {
     throw err;
   }
   gateway.start();
+  void org?.start().catch((err: unknown) => gateway.emit('event', { type: 'bundle-rejected', reason: `org sync failed to start: ${(err as Error).message}`, at: Date.now() }));
+  void reloadIdentity().catch(() => {});
   writeDaemonFile(dataDir, { pid: process.pid, port, socket, startedAt: new Date(startedAt).toISOString() });
 
   let stopping: Promise<void> | undefined;
@@ -145,9 +187,10 @@ export async function startDaemon(opts: DaemonOptions): Promise<RunningDaemon> {
     http?.closeAllConnections();
     http?.close();
     logins.stop();
+    await org?.stop();
     await gateway.stop();
     audit.close();
   })());
 
-  return { gateway, vault, port, socket, controlToken: token, tokens, stop };
+  return { gateway, vault, port, socket, controlToken: token, tokens, org, stop };
 }

@@ -12,7 +12,15 @@ export function formatStatus(status: Status): string {
   const lines: string[] = [];
   lines.push(`Gatehouse ${status.version} — pid ${status.pid}, up ${ago(status.uptimeMs)}, ${(status.rssBytes / 1048576).toFixed(0)} MB`);
   lines.push(`  MCP:     http://127.0.0.1:${status.port}/mcp   socket ${status.socket}`);
-  lines.push(`  bundle:  ${status.bundle.name} v${status.bundle.version} (${status.bundle.source})`);
+  lines.push(`  bundle:  ${status.bundle.name} v${status.bundle.version} (${status.bundle.source})${status.bundle.expiresAt ? `, expires ${status.bundle.expiresAt}` : ''}`);
+  if (status.bundle.closed) lines.push(`  CLOSED:  ${status.bundle.closed}`);
+  if (status.org) {
+    const o = status.org;
+    lines.push(`  org:     ${o.name} — ${o.state}${o.offlineSince ? ` since ${o.offlineSince}` : ''}${o.lastContactAt ? `, last contact ${o.lastContactAt}` : ''}${o.deviceId ? `, device ${o.deviceId}` : ''}`);
+    if (o.lastError) lines.push(`           ${o.lastError}`);
+    if (o.lastRejection) lines.push(`           last bundle refused (${o.lastRejection.at}, ${o.lastRejection.code}): ${o.lastRejection.reason}`);
+  }
+  if (status.identity) lines.push(`  user:    ${status.identity.user}${status.identity.groups.length ? ` (${status.identity.groups.join(', ')})` : ''} from ${status.identity.source === 'oidc' ? 'the org login' : 'this OS account'}${status.identity.problem ? ` — ${status.identity.problem}` : ''}`);
   lines.push(`  data:    ${status.dataDir}`);
   lines.push(`  pinning: ${status.pinning.trustOnFirstUse ? 'TRUST ON FIRST USE (new tools are accepted unseen; changes still wait)' : 'enforced'}; ${status.pinning.pending ? `${status.pinning.pending} change(s) await approval: \`gatehouse pending\`` : 'nothing pending'}`);
   lines.push(`  audit:   ${status.audit.records} records, ${status.audit.unacknowledged} not yet acknowledged by the org${status.audit.batchesWaiting ? ` (${status.audit.batchesWaiting} signed batch(es) in the outbox)` : ''}`);
@@ -21,7 +29,7 @@ export function formatStatus(status: Status): string {
   for (const s of status.servers) {
     const mark = s.state === 'ready' ? '●' : s.state === 'starting' ? '◌' : '✕';
     const counts = `${s.counts.tools} tools, ${s.counts.resources} resources, ${s.counts.prompts} prompts`;
-    const extra = [s.pid ? `pid ${s.pid}` : '', s.restarts ? `${s.restarts} restarts` : '', s.status !== 'approved' ? s.status.toUpperCase() : ''].filter(Boolean).join(', ');
+    const extra = [s.pid ? `pid ${s.pid}` : '', s.restarts ? `${s.restarts} restarts` : '', s.status === 'deprecated' ? 'DEPRECATED by your org: plan to stop using it' : s.status !== 'approved' ? s.status.toUpperCase() : ''].filter(Boolean).join(', ');
     lines.push(`  ${mark} ${s.id.padEnd(16)} ${s.state.padEnd(9)} ${s.transport.padEnd(5)} ${counts}${extra ? `  (${extra})` : ''}`);
     if (s.lastError && s.state !== 'ready') {
       lines.push(`      error: ${s.lastError}`);

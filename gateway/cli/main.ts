@@ -18,6 +18,11 @@ import { INSTALL_ROOT } from '../config/install-root.ts';
 import { AuditLog } from '../audit/log.ts';
 import { secretsCommand } from './secrets-command.ts';
 import { runBridge } from './stdio-bridge.ts';
+import { keyFingerprint } from '../../shared/bundle/envelope.ts';
+import { enrol } from '../org/enrol.ts';
+import { loginToOrg } from '../org/oidc-login.ts';
+import { orgConfigPath, readOrgConfig } from '../org/org-config.ts';
+import { chooseBackend } from '../secrets/vault.ts';
 
 const USAGE = `gatehouse — a governed MCP multiplexer for your IDE agents
 
@@ -32,7 +37,10 @@ Usage:
   gatehouse pending [--json] [--data-dir DIR]
   gatehouse approve ID [--reason TEXT] [--data-dir DIR]
   gatehouse reject ID [--reason TEXT] [--data-dir DIR]
+  gatehouse enroll URL --token TOKEN [--fingerprint FP | --trust-on-first-use] [--data-dir DIR]
+  gatehouse login [--no-browser]             sign in to your org (OIDC), for group-based policies
   gatehouse login SERVER [--no-browser]      sign in to an OAuth-protected server
+  gatehouse sync [--data-dir DIR]            fetch the org's bundle now
   gatehouse connect claude-desktop|claude-code|cursor|vscode|windsurf [--dry-run] [--undo] [--config FILE]
   gatehouse scan FILE|-
   gatehouse audit verify [--data-dir DIR]
@@ -75,6 +83,10 @@ async function main(argv: string[]): Promise<number> {
       write: { type: 'boolean' },
       force: { type: 'boolean' },
       server: { type: 'string', multiple: true },
+      token: { type: 'string' },
+      fingerprint: { type: 'string' },
+      'trust-on-first-use': { type: 'boolean' },
+      name: { type: 'string' },
       help: { type: 'boolean', short: 'h' },
     },
   });
@@ -85,9 +97,13 @@ async function main(argv: string[]): Promise<number> {
   const dataDir = values['data-dir'] ?? defaultDataDir();
   const bundlePath = values.bundle ?? DEMO_BUNDLE_PATH;
   switch (command) {
-    case 'daemon': return daemon(dataDir, bundlePath, values.port, values['print-token'] ?? false);
+    case 'daemon': return daemon(dataDir, bundlePath, values.port, values['print-token'] ?? false, values.bundle !== undefined);
     case 'stdio':
-      if (values.standalone) return standalone(dataDir, bundlePath, values.agent ?? 'stdio');
+      if (values.standalone) {
+        const org = readOrgConfig(dataDir);
+        if (org) throw new UsageError(`this data dir is enrolled in org "${org.org}": its bundle comes from the org, so run the daemon (\`gatehouse stdio\` without --standalone)`);
+        return standalone(dataDir, bundlePath, values.agent ?? 'stdio');
+      }
       await runBridge(dataDir, values.agent ?? 'unknown', !values['no-start']);
       return new Promise<number>(() => {}); // the bridge exits the process when the socket closes
     case 'status': {
@@ -123,9 +139,45 @@ async function main(argv: string[]): Promise<number> {
       process.stdout.write(await secretsCommand(client, positionals[0], positionals[1]));
       return 0;
     }
+    case 'enroll': {
+      const url = positionals[0];
+      if (!url) throw new UsageError('enroll needs the sync endpoint URL your admin gave you');
+      if (!values.token) throw new UsageError('enroll needs --token (from `gatehouse-admin enroll-token`)');
+      ensureDataDir(dataDir);
+      const existing = readOrgConfig(dataDir);
+      if (existing?.deviceId) throw new UsageError(`already enrolled in org "${existing.org}" (${existing.syncUrl}); remove ${orgConfigPath(dataDir)} to leave it`);
+      const config = await enrol(dataDir, url, chooseBackend(dataDir), { token: values.token, ...(values.fingerprint ? { fingerprint: values.fingerprint } : {}), trustOnFirstUse: values['trust-on-first-use'] ?? false, ...(values.name ? { name: values.name } : {}) });
+      process.stdout.write(`enrolled in ${config.name ?? config.org} as device ${config.deviceId}
+`);
+      process.stdout.write(`pinned org keys: ${config.rootKeys.map((k) => `${k.keyId} ${keyFingerprint(k.publicKey)}`).join(', ')}
+`);
+      if (await runningDaemon(dataDir)) process.stdout.write('restart the daemon (or the app) to switch to the org\'s bundle\n');
+      if (config.oidc) process.stdout.write('next: `gatehouse login` to sign in to your org\n');
+      return 0;
+    }
+    case 'sync': {
+      const client = await ControlClient.forDataDir(dataDir);
+      const result = await client.call('POST', '/bundle/reload', z.object({ ok: z.boolean(), version: z.number().optional(), error: z.string().optional(), lastRejection: z.string().optional() }));
+      if (!result.ok) throw new BundleError(result.error ?? 'sync failed');
+      process.stdout.write(`bundle version ${result.version} in force${result.lastRejection ? `; the last bundle refused: ${result.lastRejection}` : ''}\n`);
+      return 0;
+    }
     case 'login': {
       const serverId = positionals[0];
-      if (!serverId) throw new UsageError('login needs the id of a server with an oauth credential slot');
+      if (!serverId) {
+        const org = readOrgConfig(dataDir);
+        if (!org) throw new UsageError('login without a server signs in to your org, but this desktop is not enrolled (`gatehouse enroll`); to sign in to a server, name it');
+        const identity = await loginToOrg(org, chooseBackend(dataDir), (url) => {
+          process.stderr.write(`Sign in to ${org.name ?? org.org} in your browser:\n  ${url.href}\n`);
+          if (!values['no-browser']) openBrowser(url.href);
+        });
+        process.stdout.write(`signed in as ${identity.user}${identity.groups.length ? ` (groups: ${identity.groups.join(', ')})` : ''}\n`);
+        if (await runningDaemon(dataDir)) {
+          const reloaded = await (await ControlClient.forDataDir(dataDir)).call('POST', '/identity/reload', z.object({ user: z.string(), problem: z.string().nullable() }));
+          if (reloaded.problem) process.stderr.write(`the daemon could not verify the login: ${reloaded.problem}\n`);
+        }
+        return 0;
+      }
       const client = await ControlClient.forDataDir(dataDir);
       const started = await client.call('POST', `/oauth/${encodeURIComponent(serverId)}/login`, z.object({ id: z.string(), authorizationUrl: z.string() }));
       process.stderr.write(`Sign in to "${serverId}" in your browser:\n  ${started.authorizationUrl}\n`);
@@ -212,12 +264,12 @@ async function main(argv: string[]): Promise<number> {
   }
 }
 
-async function daemon(dataDir: string, bundlePath: string, portText: string | undefined, printToken: boolean): Promise<number> {
+async function daemon(dataDir: string, bundlePath: string, portText: string | undefined, printToken: boolean, explicitBundle: boolean): Promise<number> {
   const port = Number(portText ?? process.env.GATEHOUSE_PORT ?? DEFAULT_PORT);
   if (!Number.isInteger(port) || port < 0 || port > 65535) throw new UsageError(`--port must be 0-65535, not "${portText ?? process.env.GATEHOUSE_PORT}"`);
   const existing = await runningDaemon(dataDir);
   if (existing) throw new Error(`a Gatehouse daemon is already running for ${dataDir} (pid ${existing.pid}, port ${existing.port})`);
-  const d = await startDaemon({ dataDir, port, bundlePath });
+  const d = await startDaemon({ dataDir, port, bundlePath, explicitBundle });
   const ready: Record<string, unknown> = { event: 'ready', port: d.port, socket: d.socket };
   if (printToken) ready.controlToken = d.controlToken;
   process.stdout.write(`${JSON.stringify(ready)}\n`);
@@ -228,6 +280,7 @@ async function daemon(dataDir: string, bundlePath: string, portText: string | un
   process.once('SIGINT', () => shutdown('SIGINT'));
   process.once('SIGTERM', () => shutdown('SIGTERM'));
   process.on('SIGHUP', () => {
+    if (d.org) { void d.org.syncNow().catch(() => {}); return; }
     try {
       void d.gateway.applyBundle(loadBundleFile(bundlePath));
       process.stderr.write('gatehouse: bundle reloaded\n');

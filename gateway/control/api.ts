@@ -1,6 +1,6 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { z } from 'zod';
-import type { GatewayEvent } from '../../shared/control/contract.ts';
+import type { GatewayEvent, Status } from '../../shared/control/contract.ts';
 import type { AgentTokens } from '../config/agent-tokens.ts';
 import { tokensEqual } from '../config/agent-tokens.ts';
 import type { Gateway } from '../mux/gateway.ts';
@@ -25,7 +25,9 @@ export interface ControlApiOptions {
   tokens: AgentTokens;
   controlToken: string;
   facts: () => DaemonFacts;
-  reloadBundle(): Promise<{ ok: true; version: number } | { ok: false; error: string }>;
+  reloadBundle(): Promise<{ ok: true; version: number; lastRejection?: string } | { ok: false; error: string }>;
+  /** Re-reads the org login (after `gatehouse login`). */
+  reloadIdentity?(): Promise<NonNullable<Status['identity']>>;
 }
 
 const SecretBody = z.strictObject({ value: z.string().min(1, 'the value cannot be empty').max(64 * 1024) });
@@ -62,6 +64,11 @@ export class ControlApi {
     const route = `${req.method} ${path}`;
     switch (route) {
       case 'GET /api/v1/status': json(res, 200, buildStatus(gateway, this.opts.facts())); return;
+      case 'POST /api/v1/identity/reload': {
+        if (!this.opts.reloadIdentity) { json(res, 404, { error: 'no org login here' }); return; }
+        json(res, 200, await this.opts.reloadIdentity());
+        return;
+      }
       case 'GET /api/v1/servers': json(res, 200, { servers: serverStatuses(gateway) }); return;
       case 'GET /api/v1/tools': json(res, 200, { tools: toolEntries(gateway) }); return;
       case 'GET /api/v1/agents': json(res, 200, { agents: agentStatuses(gateway), tokens: this.opts.tokens.list() }); return;

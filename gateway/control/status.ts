@@ -1,7 +1,7 @@
 import type { AgentStatus, CredentialStatus, ServerStatus, Status, ToolEntry } from '../../shared/control/contract.ts';
 import { GATEHOUSE_INFO, type Gateway } from '../mux/gateway.ts';
 
-export interface DaemonFacts { dataDir: string; port: number; socket: string; bundleSource: string; startedAt: number; credentials: CredentialStatus[]; audit: Status['audit'] }
+export interface DaemonFacts { dataDir: string; port: number; socket: string; bundleSource: string; startedAt: number; credentials: CredentialStatus[]; audit: Status['audit']; org?: Status['org']; identity?: Status['identity'] }
 
 export function serverStatuses(gateway: Gateway): ServerStatus[] {
   return gateway.currentBundle.servers.map((server) => {
@@ -74,7 +74,9 @@ export function buildStatus(gateway: Gateway, facts: DaemonFacts): Status {
     dataDir: facts.dataDir,
     port: facts.port,
     socket: facts.socket,
-    bundle: { name: bundle.name, version: bundle.version, source: facts.bundleSource },
+    bundle: { name: bundle.name, version: bundle.version, source: facts.bundleSource, expiresAt: bundle.expiresAt ?? null, closed: gateway.closedReason ?? null },
+    org: facts.org ?? null,
+    ...(facts.identity ? { identity: { user: facts.identity.user, groups: [...facts.identity.groups], source: facts.identity.source, problem: facts.identity.problem } } : {}),
     pinning: { trustOnFirstUse: bundle.settings.pinning.trustOnFirstUse, pending: gateway.gate.pending().length },
     paused: gateway.paused,
     rssBytes: process.memoryUsage.rss(),

@@ -32,7 +32,8 @@ export class OAuthFlowError extends Error {}
 
 const loopback = (url: URL) => ['127.0.0.1', 'localhost', '[::1]', '::1'].includes(url.hostname);
 /** oauth4webapi refuses plain http; loopback servers (tests, local dev) are the one exception we make. */
-const opts = (url: URL) => (loopback(url) ? { [oauth.allowInsecureRequests]: true } : {});
+export const loopbackRequestOptions = (url: URL) => (loopback(url) ? { [oauth.allowInsecureRequests]: true } : {});
+const opts = loopbackRequestOptions;
 
 /** The canonical resource identifier of an MCP server URL: no fragment, no trailing slash on the root. */
 export function canonicalResource(serverUrl: string): URL {

@@ -1,0 +1,55 @@
+import { createRemoteJWKSet, decodeJwt, jwtVerify } from 'jose';
+import * as oauth from 'oauth4webapi';
+import { z } from 'zod';
+import type { Identity } from '../mux/gateway.ts';
+import { loopbackRequestOptions as oauthOptions } from '../oauth/client.ts';
+import type { SecretBackend } from '../secrets/backend.ts';
+import type { OrgConfig } from './org-config.ts';
+
+// Who the user is, for policy: the subject of the ID token from the org's IdP,
+// and its groups. The token is kept in the keychain and its signature checked
+// against the IdP's keys each time the daemon loads it, so editing a local file
+// cannot add a group. Without a login the user is the OS account, in no groups.
+
+export const ID_TOKEN_ACCOUNT = 'org/id-token';
+export const REFRESH_TOKEN_ACCOUNT = 'org/refresh-token';
+
+export interface LoadedIdentity extends Identity { source: 'os' | 'oidc'; problem: string | null }
+
+const Claims = z.object({
+  sub: z.string(),
+  email: z.string().optional(),
+  preferred_username: z.string().optional(),
+  groups: z.array(z.string()).optional(),
+});
+
+
+export async function discoverIdp(issuer: string): Promise<oauth.AuthorizationServer> {
+  const url = new URL(issuer);
+  return oauth.processDiscoveryResponse(url, await oauth.discoveryRequest(url, { algorithm: 'oidc', ...oauthOptions(url) }));
+}
+
+export function identityFromClaims(claims: unknown): Identity {
+  const c = Claims.parse(claims);
+  return { user: c.email ?? c.preferred_username ?? c.sub, groups: c.groups ?? [] };
+}
+
+export async function loadIdentity(config: OrgConfig | null, backend: SecretBackend, osUser: string): Promise<LoadedIdentity> {
+  const os: LoadedIdentity = { user: osUser, groups: [], source: 'os', problem: null };
+  if (!config?.oidc) return os;
+  let token: string | null;
+  try { token = await backend.get(ID_TOKEN_ACCOUNT); } catch (err) { return { ...os, problem: `the keychain is unavailable: ${(err as Error).message}` }; }
+  if (!token) return { ...os, problem: 'not logged in to the org: run `gatehouse login`' };
+  try {
+    const as = await discoverIdp(config.oidc.issuer);
+    if (!as.jwks_uri) throw new Error('the IdP publishes no jwks_uri');
+    const jwks = createRemoteJWKSet(new URL(as.jwks_uri), { timeoutDuration: 10_000 });
+    // Checked as of its own issue time: the signature and audience must hold; an old
+    // login still says who the user is (`gatehouse login` again refreshes the groups).
+    const iat = decodeJwt(token).iat;
+    const { payload } = await jwtVerify(token, jwks, { issuer: as.issuer, audience: config.oidc.clientId, ...(iat ? { currentDate: new Date(iat * 1000) } : {}) });
+    return { ...identityFromClaims(payload), source: 'oidc', problem: null };
+  } catch (err) {
+    return { ...os, problem: `the stored login could not be verified (${(err as Error).message}); policy treats you as ${osUser} until \`gatehouse login\`` };
+  }
+}

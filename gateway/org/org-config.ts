@@ -1,0 +1,45 @@
+import { existsSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { z } from 'zod';
+import { OrgKeySchema } from '../../shared/bundle/schema.ts';
+
+// `<data>/org.json`: which org this desktop belongs to, where its sync endpoint
+// is, and the org keys pinned at enrolment. An admin may ship it through MDM
+// with an enrolment token; the daemon then enrols on its own. The device token
+// is a secret and lives in the keychain, never here.
+
+export const OrgConfigSchema = z.strictObject({
+  syncUrl: z.url({ protocol: /^https?$/ }),
+  org: z.string().min(1),
+  name: z.string().optional(),
+  /** The org keys pinned at enrolment (trust on first use, confirmed by fingerprint, or shipped by MDM). */
+  rootKeys: z.array(OrgKeySchema).min(1),
+  oidc: z.strictObject({ issuer: z.url(), clientId: z.string().min(1) }).nullable().default(null),
+  deviceId: z.string().optional(),
+  enrolledAt: z.string().optional(),
+  /** MDM only: an enrolment token to use at the first start; removed once used. */
+  enrolToken: z.string().optional(),
+});
+export type OrgConfig = z.output<typeof OrgConfigSchema>;
+
+export const DEVICE_TOKEN_ACCOUNT = 'device/sync-token';
+
+export class OrgConfigError extends Error {}
+
+export const orgConfigPath = (dataDir: string) => join(dataDir, 'org.json');
+
+export function readOrgConfig(dataDir: string): OrgConfig | null {
+  const path = orgConfigPath(dataDir);
+  if (!existsSync(path)) return null;
+  let raw: unknown;
+  try { raw = JSON.parse(readFileSync(path, 'utf8')); } catch (err) { throw new OrgConfigError(`${path} is not valid JSON: ${(err as Error).message}`); }
+  const parsed = OrgConfigSchema.safeParse(raw);
+  if (!parsed.success) throw new OrgConfigError(`${path} is invalid:\n${parsed.error.issues.map((i) => `  ${i.path.join('.') || '(root)'}: ${i.message}`).join('\n')}`);
+  return parsed.data;
+}
+
+export function writeOrgConfig(dataDir: string, config: OrgConfig): void {
+  const path = orgConfigPath(dataDir);
+  writeFileSync(`${path}.tmp`, `${JSON.stringify(config, null, 2)}\n`, { mode: 0o600 });
+  renameSync(`${path}.tmp`, path);
+}

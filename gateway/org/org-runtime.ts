@@ -1,0 +1,125 @@
+import { parseBundle, type Bundle } from '../../shared/bundle/schema.ts';
+import type { Status } from '../../shared/control/contract.ts';
+import type { AuditLog } from '../audit/log.ts';
+import { loadOrCreateDeviceKey } from '../audit/device-key.ts';
+import { Outbox } from '../audit/outbox.ts';
+import { httpSender, Shipper } from '../audit/shipper.ts';
+import type { Gateway } from '../mux/gateway.ts';
+import type { SecretBackend } from '../secrets/backend.ts';
+import { SYNC_API } from '../../shared/sync/contract.ts';
+import { BundleCache } from './bundle-cache.ts';
+import { enrol } from './enrol.ts';
+import { DEVICE_TOKEN_ACCOUNT, readOrgConfig, writeOrgConfig, type OrgConfig } from './org-config.ts';
+import { SyncClient } from './sync-client.ts';
+
+// A desktop enrolled in an org: its bundle comes only from the sync endpoint
+// (a local file cannot add a server), the last good one is cached for offline
+// use, and the audit log is shipped upstream in signed batches.
+
+const SHIP_EVERY_MS = 2000;
+const ENROL_RETRY_MS = 60_000;
+
+/** Until the org's first bundle arrives: no server, nothing allowed. */
+export function waitingBundle(config: OrgConfig): Bundle {
+  const r = parseBundle({ schemaVersion: 1, name: config.name ?? config.org, org: config.org, version: 0, servers: [] });
+  if (!r.ok) throw new Error('the waiting bundle is invalid');
+  return r.bundle;
+}
+
+/** The bundle to start with: the cached last good one (verified again), else the waiting one. */
+export async function startingBundle(dataDir: string, config: OrgConfig): Promise<{ bundle: Bundle; problem: string | null; cache: BundleCache }> {
+  const cache = new BundleCache(dataDir);
+  const last = await cache.lastGood();
+  if (last && 'bundle' in last) return { bundle: last.bundle, problem: null, cache };
+  return { bundle: waitingBundle(config), problem: last?.problem ?? `waiting for the first bundle from ${config.syncUrl}`, cache };
+}
+
+export class OrgRuntime {
+  config: OrgConfig;
+  private sync: SyncClient | undefined;
+  private shipper: Shipper | undefined;
+  private timer: NodeJS.Timeout | undefined;
+  private enrolError: string | null = null;
+  private startProblem: string | null;
+  private readonly o: { dataDir: string; cache: BundleCache; gateway: Gateway; audit: AuditLog; backend: SecretBackend };
+
+  constructor(config: OrgConfig, startProblem: string | null, o: OrgRuntime['o']) {
+    this.config = config;
+    this.startProblem = startProblem;
+    this.o = o;
+  }
+
+  async start(): Promise<void> {
+    if (!this.config.deviceId) await this.enrolFromMdm();
+    if (!this.config.deviceId) return;
+    const deviceId = this.config.deviceId;
+    const token = async () => {
+      const t = await this.o.backend.get(DEVICE_TOKEN_ACCOUNT);
+      if (!t) throw new Error('the device token is missing from the keychain: enrol again with `gatehouse enroll`');
+      return t;
+    };
+    this.sync = new SyncClient({
+      syncUrl: this.config.syncUrl, org: this.config.org, rootKeys: this.config.rootKeys, cache: this.o.cache, token,
+      apply: async (bundle) => {
+        await this.o.gateway.applyBundle(bundle);
+        this.startProblem = null;
+        this.o.gateway.record(undefined, 'bundle', { outcome: 'ok', decision: { effect: 'allow', rule: 'signed-by-org' }, detail: { version: bundle.version, servers: bundle.servers.length, expiresAt: bundle.expiresAt ?? null } });
+      },
+      onRejected: (r) => {
+        this.o.gateway.record(undefined, 'bundle', { outcome: 'denied', decision: { effect: 'deny', rule: `bundle-${r.code}` }, error: r.reason, detail: { version: r.version } });
+        this.o.gateway.emit('event', { type: 'bundle-rejected', reason: r.reason, at: Date.now() });
+      },
+    });
+    this.sync.start();
+    const key = await loadOrCreateDeviceKey(this.o.backend);
+    const outbox = new Outbox(this.o.dataDir, deviceId, key.sign);
+    const url = new URL(`${SYNC_API}/audit/batches`, this.config.syncUrl.endsWith('/') ? this.config.syncUrl : `${this.config.syncUrl}/`).href;
+    this.shipper = new Shipper({ outbox, send: httpSender(url, async () => ({ authorization: `Bearer ${await token()}` })) });
+    this.timer = setInterval(() => { void this.shipper?.tick().catch(() => {}); }, SHIP_EVERY_MS);
+    this.timer.unref();
+  }
+
+  /** An admin shipped org.json with an enrolment token (MDM): enrol now, and keep trying while offline. */
+  private async enrolFromMdm(): Promise<void> {
+    if (!this.config.enrolToken) { this.enrolError = 'not enrolled: run `gatehouse enroll URL --token …`'; return; }
+    try {
+      const { enrolToken: _t, ...rest } = this.config;
+      this.config = await enrol(this.o.dataDir, this.config.syncUrl, this.o.backend, { token: this.config.enrolToken, pinnedKeys: this.config.rootKeys });
+      writeOrgConfig(this.o.dataDir, { ...rest, ...this.config });
+      this.enrolError = null;
+    } catch (err) {
+      this.enrolError = `enrolment failed: ${(err as Error).message}`;
+      this.timer = setTimeout(() => { this.config = readOrgConfig(this.o.dataDir) ?? this.config; void this.start(); }, ENROL_RETRY_MS);
+      this.timer.unref();
+    }
+  }
+
+  async syncNow(): Promise<void> {
+    if (!this.sync) throw new Error(this.enrolError ?? 'not connected to the org yet');
+    await this.sync.syncNow();
+  }
+
+  async shipNow(): Promise<number> { return (await this.shipper?.tick()) ?? 0; }
+
+  status(): NonNullable<Status['org']> {
+    const s = this.sync?.status;
+    return {
+      org: this.config.org,
+      name: this.config.name ?? this.config.org,
+      syncUrl: this.config.syncUrl,
+      deviceId: this.config.deviceId ?? null,
+      state: s?.state ?? 'not-enrolled',
+      lastContactAt: s?.lastContactAt ?? null,
+      offlineSince: s?.offlineSince ?? null,
+      lastError: this.enrolError ?? s?.lastError ?? this.startProblem,
+      lastRejection: s?.lastRejection ?? this.o.cache.lastRejection(),
+    };
+  }
+
+  async stop(): Promise<void> {
+    clearInterval(this.timer);
+    clearTimeout(this.timer);
+    await this.sync?.stop();
+    this.o.cache.close();
+  }
+}

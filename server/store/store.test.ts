@@ -1,0 +1,115 @@
+// The sync endpoint's audit ingest against both stores (embedded SQLite and a
+// real PostgreSQL): a forged batch, a replay, a dropped batch (gap), a rewritten
+// history (fork), an edited stored row, and append-only enforcement.
+import assert from 'node:assert/strict';
+import { generateKeyPairSync, sign } from 'node:crypto';
+import { mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { after, before, describe, it } from 'node:test';
+import { BATCH_GENESIS, batchHash, chainHash, signBatch, type BatchRecord, type SignedBatch } from '../../shared/audit/batch.ts';
+import { startPostgres, type TestPostgres } from '../../test/helpers/postgres.ts';
+import { ingestBatch } from '../audit/ingest.ts';
+import { verifyDevice } from '../audit/verify.ts';
+import { openStore } from './open.ts';
+import type { DeviceRow, ServerStore } from './store.ts';
+
+const pair = generateKeyPairSync('ed25519');
+const forger = generateKeyPairSync('ed25519');
+const signer = (key = pair.privateKey) => (m: Uint8Array) => new Uint8Array(sign(null, m, key));
+
+function records(from: number, to: number, prev: string): BatchRecord[] {
+  const out: BatchRecord[] = [];
+  for (let seq = from; seq <= to; seq++) {
+    const body = JSON.stringify({ id: `r${seq}`, ts: new Date(Date.UTC(2026, 10, 24, 12, 0, seq)).toISOString(), type: 'tools/call', correlationId: `c${seq}`, user: seq % 2 ? 'alice@acme.test' : 'bob@acme.test', agent: 'cursor', clientInfo: null, server: 'fs', tool: seq % 3 ? 'fs__read' : 'fs__write', decision: { effect: 'allow', rule: 'r' }, outcome: 'ok', error: null, latencyMs: 1, result: null, bundleVersion: 3 });
+    const hash = chainHash(prev, body);
+    out.push({ seq, prev, hash, body });
+    prev = hash;
+  }
+  return out;
+}
+
+async function chain(sizes: number[]): Promise<SignedBatch[]> {
+  const out: SignedBatch[] = [];
+  let prevRecord = BATCH_GENESIS;
+  let prevBatch = BATCH_GENESIS;
+  let seq = 1;
+  for (const n of sizes) {
+    const b = await signBatch({ deviceId: 'dev-1', prevBatchHash: prevBatch, records: records(seq, seq + n - 1, prevRecord), createdAt: new Date().toISOString() }, signer());
+    out.push(b);
+    prevRecord = b.records[b.records.length - 1]!.hash;
+    prevBatch = batchHash(b.header);
+    seq += n;
+  }
+  return out;
+}
+
+const pg: TestPostgres | undefined = await startPostgres().catch((err: Error) => { if (process.env.CI) throw err; return undefined; });
+after(async () => { await pg?.stop(); });
+
+for (const kind of ['sqlite', 'postgres'] as const) {
+  describe(`audit ingest on ${kind}`, { skip: kind === 'postgres' && !pg ? 'PostgreSQL is not installed here' : false }, () => {
+    let store: ServerStore;
+    const device: DeviceRow = { id: 'dev-1', name: 'laptop', publicKey: pair.publicKey.export({ type: 'spki', format: 'pem' }).toString(), tokenHash: 'h', enrolledAt: new Date().toISOString(), label: null };
+    let batches: SignedBatch[];
+    const now = new Date();
+
+    before(async () => {
+      store = await openStore(kind === 'sqlite' ? join(mkdtempSync(join(tmpdir(), 'gh-store-')), 'sync.db') : pg!.url);
+      await store.initOrg({ id: 'acme', name: 'Acme', keys: [{ keyId: 'k', publicKey: device.publicKey }], oidc: null });
+      await store.addDevice(device);
+      batches = await chain([5, 5, 5, 5]);
+    });
+    after(async () => { await store.close(); });
+
+    it('refuses a second org in the same database', async () => {
+      await assert.rejects(store.initOrg({ id: 'globex', name: 'Globex', keys: [], oidc: null }), /already serves an org/);
+    });
+
+    it('accepts batches in order and a replay once', async () => {
+      assert.deepEqual((await ingestBatch(store, device, batches[0], now)).body, { batchId: 'dev-1:1-5', status: 'accepted' });
+      assert.deepEqual((await ingestBatch(store, device, JSON.parse(JSON.stringify(batches[0])), now)).body, { batchId: 'dev-1:1-5', status: 'duplicate' });
+      assert.equal((await store.queryRecords({ device: 'dev-1', limit: 100 })).length, 5);
+    });
+
+    it('refuses a forged batch (wrong key) and one claiming another device', async () => {
+      const forged = await signBatch({ deviceId: 'dev-1', prevBatchHash: batchHash(batches[0]!.header), records: batches[1]!.records, createdAt: now.toISOString() }, signer(forger.privateKey));
+      const r = await ingestBatch(store, device, forged, now);
+      assert.equal(r.status, 401);
+      const other = await ingestBatch(store, device, { ...batches[1]!, header: { ...batches[1]!.header, deviceId: 'dev-2' } }, now);
+      assert.equal(other.status, 403);
+      const edited = structuredClone(batches[1]!);
+      edited.records[2]!.body = edited.records[2]!.body.replace('"outcome":"ok"', '"outcome":"error"');
+      assert.notEqual(edited.records[2]!.body, batches[1]!.records[2]!.body);
+      assert.equal((await ingestBatch(store, device, edited, now)).status, 401);
+    });
+
+    it('reports a dropped batch as a gap, and refuses a rewritten history as a fork', async () => {
+      const r = await ingestBatch(store, device, batches[2], now); // batch 2 (records 6-10) never sent
+      assert.equal(r.status, 200);
+      const problems = await store.problems('dev-1');
+      assert.ok(problems.some((p) => p.kind === 'gap' && /records 6-10/.test(p.detail)), JSON.stringify(problems));
+      const rewritten = await signBatch({ deviceId: 'dev-1', prevBatchHash: BATCH_GENESIS, records: records(16, 20, 'sha256:bogus'), createdAt: now.toISOString() }, signer());
+      const fork = await ingestBatch(store, device, rewritten, now);
+      assert.equal(fork.status, 409);
+      const report = await verifyDevice(store, device);
+      assert.equal(report.ok, false);
+      assert.ok(report.problems.some((p) => p.kind === 'gap'));
+      assert.ok(report.problems.some((p) => p.kind === 'fork'));
+    });
+
+    it('answers admin queries by user, tool and time', async () => {
+      const alice = await store.queryRecords({ user: 'alice@acme.test', limit: 100 });
+      assert.ok(alice.length > 0 && alice.every((r) => JSON.parse(r.body).user === 'alice@acme.test'));
+      const writes = await store.queryRecords({ tool: 'fs__write', since: '2026-11-24T12:00:03Z', limit: 100 });
+      assert.ok(writes.every((r) => JSON.parse(r.body).tool === 'fs__write' && JSON.parse(r.body).ts >= '2026-11-24T12:00:03Z'));
+    });
+
+    it('keeps stored batches and records append-only', async () => {
+      const raw = store as unknown as { db?: { exec(s: string): void }; pool?: { query(s: string): Promise<unknown> } };
+      for (const sql of ["UPDATE audit_records SET body = 'x'", 'DELETE FROM audit_batches']) {
+        await assert.rejects(async () => { if (raw.db) raw.db.exec(sql); else await raw.pool!.query(sql); }, /append-only/);
+      }
+    });
+  });
+}
