@@ -24,6 +24,7 @@ import { readOrgConfig } from './org/org-config.ts';
 import { OrgRuntime, startingBundle } from './org/org-runtime.ts';
 import { loadIdentity, type LoadedIdentity } from './org/identity.ts';
 import { chooseBackend } from './secrets/vault.ts';
+import type { SecretBackend } from './secrets/backend.ts';
 import { RotatingLog } from './upstream/stderr-log.ts';
 
 export interface GatewayContext { dataDir: string; bundlePath: string }
@@ -106,7 +107,10 @@ export async function startDaemon(opts: DaemonOptions): Promise<RunningDaemon> {
   const token = controlToken(dataDir);
   const tokens = new AgentTokens(dataDir);
   const { gateway, vault, liveHeaders, audit } = createGateway(bundle, { dataDir, bundlePath });
-  const backend = chooseBackend(dataDir);
+  // Opened on first use: a locked or misconfigured store must not stop a daemon that needs no secret.
+  let opened: SecretBackend | undefined;
+  const open = () => (opened ??= chooseBackend(dataDir));
+  const backend: SecretBackend = { get kind() { return open().kind; }, get: (a) => open().get(a), set: (a, v) => open().set(a, v), delete: (a) => open().delete(a) };
   let identity: LoadedIdentity = { ...gateway.user, source: 'os', problem: null };
   const reloadIdentity = async (): Promise<LoadedIdentity> => {
     identity = await loadIdentity(readOrgConfig(dataDir), backend, localUser());
@@ -133,6 +137,7 @@ export async function startDaemon(opts: DaemonOptions): Promise<RunningDaemon> {
     tokens,
     controlToken: token,
     facts: () => ({ dataDir, port, socket, bundleSource, startedAt, credentials: vault.status(gateway.currentBundle), audit: audit.backlog(), org: org?.status() ?? null, identity: { ...identity, groups: [...identity.groups] } }),
+    ...(org ? { shipAudit: () => org.shipNow() } : {}),
     reloadIdentity: async () => {
       const id = await reloadIdentity();
       return { user: id.user, groups: [...id.groups], source: id.source, problem: id.problem };

@@ -33,16 +33,19 @@ export class Shipper {
     this.o = { maxRecords: 1000, maxAgeMs: 30_000, baseDelayMs: 1000, maxDelayMs: 300_000, random: Math.random, now: Date.now, ...options };
   }
 
-  /** Cuts what is due, then sends waiting batches until one fails or is not yet due. Returns how many were acknowledged. */
-  async tick(): Promise<number> {
+  /**
+   * Cuts what is due (with `flush`, everything), then sends waiting batches until
+   * one fails or is not yet due. Returns how many were acknowledged.
+   */
+  async tick(flush = false): Promise<number> {
     if (this.running) return 0;
     this.running = true;
     try {
-      await this.cutDue();
+      await this.cutDue(flush);
       let acked = 0;
       for (;;) {
         const next = this.o.outbox.nextWaiting();
-        if (!next || next.nextAttemptAt > this.o.now()) return acked;
+        if (!next || (next.nextAttemptAt > this.o.now() && !flush)) return acked;
         try {
           await this.o.send(next.batch);
           this.o.outbox.acknowledge(next.batch.header.batchId);
@@ -58,12 +61,12 @@ export class Shipper {
     }
   }
 
-  private async cutDue(): Promise<void> {
+  private async cutDue(flush: boolean): Promise<void> {
     for (;;) {
       const { count, oldestTs } = this.o.outbox.unbatched();
       if (count === 0) return;
       const old = oldestTs !== null && this.o.now() - Date.parse(oldestTs) >= this.o.maxAgeMs;
-      if (count < this.o.maxRecords && !old) return;
+      if (count < this.o.maxRecords && !old && !flush) return;
       await this.o.outbox.cut(this.o.maxRecords);
     }
   }

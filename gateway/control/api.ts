@@ -26,6 +26,8 @@ export interface ControlApiOptions {
   controlToken: string;
   facts: () => DaemonFacts;
   reloadBundle(): Promise<{ ok: true; version: number; lastRejection?: string } | { ok: false; error: string }>;
+  /** Ships the audit outbox to the org now. */
+  shipAudit?(): Promise<number>;
   /** Re-reads the org login (after `gatehouse login`). */
   reloadIdentity?(): Promise<NonNullable<Status['identity']>>;
 }
@@ -64,6 +66,15 @@ export class ControlApi {
     const route = `${req.method} ${path}`;
     switch (route) {
       case 'GET /api/v1/status': json(res, 200, buildStatus(gateway, this.opts.facts())); return;
+      case 'POST /api/v1/audit/ship': {
+        if (!this.opts.shipAudit) { json(res, 404, { error: 'this desktop is not enrolled in an org: there is nowhere to ship to' }); return; }
+        try {
+          json(res, 200, { acknowledged: await this.opts.shipAudit() });
+        } catch (err) {
+          json(res, 503, { error: (err as Error).message });
+        }
+        return;
+      }
       case 'POST /api/v1/identity/reload': {
         if (!this.opts.reloadIdentity) { json(res, 404, { error: 'no org login here' }); return; }
         json(res, 200, await this.opts.reloadIdentity());

@@ -60,6 +60,8 @@ export class OrgRuntime {
     };
     this.sync = new SyncClient({
       syncUrl: this.config.syncUrl, org: this.config.org, rootKeys: this.config.rootKeys, cache: this.o.cache, token,
+      // Ops and tests may shorten the retry cap (default 30 s) with GATEHOUSE_SYNC_MAX_DELAY_MS.
+      ...(Number(process.env.GATEHOUSE_SYNC_MAX_DELAY_MS) > 0 ? { maxDelayMs: Number(process.env.GATEHOUSE_SYNC_MAX_DELAY_MS) } : {}),
       apply: async (bundle) => {
         await this.o.gateway.applyBundle(bundle);
         this.startProblem = null;
@@ -99,7 +101,11 @@ export class OrgRuntime {
     await this.sync.syncNow();
   }
 
-  async shipNow(): Promise<number> { return (await this.shipper?.tick()) ?? 0; }
+  /** Cuts and sends everything now, retry timers or not (the app's "sync now", tests). */
+  async shipNow(): Promise<number> {
+    if (!this.shipper) throw new Error(this.enrolError ?? 'not connected to the org yet');
+    return this.shipper.tick(true);
+  }
 
   status(): NonNullable<Status['org']> {
     const s = this.sync?.status;

@@ -284,12 +284,15 @@ export class Upstream {
     if (running) { this.refreshAgain.add(kind); return running; }
     const run = (async () => {
       try {
-        const before = onlyIfChanged ? JSON.stringify(this.catalog[kind]) : '';
+        const previous = this.catalog[kind];
+        const before = onlyIfChanged ? JSON.stringify(previous) : '';
         do {
           this.refreshAgain.delete(kind);
           await this.fetchCatalog(kind);
         } while (this.refreshAgain.has(kind));
         if (!onlyIfChanged || JSON.stringify(this.catalog[kind]) !== before) this.opts.listener.onCatalogChanged(this, kind);
+        // Nothing changed: keep the objects the pin gate approved, or the next catalog rebuild would hide them all.
+        else this.catalog[kind] = previous;
       } catch (err) {
         this.lastError = `refreshing ${kind}: ${(err as Error).message}`;
       } finally {

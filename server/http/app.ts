@@ -153,7 +153,7 @@ export class SyncApp {
     await this.device(req);
     const wait = Math.min(Math.max(Number(url.searchParams.get('wait') ?? 0) || 0, 0), MAX_WAIT_S);
     const known = req.headers['if-none-match'];
-    let latest = await this.feed.latest();
+    let latest = await this.feed.latest(!known);
     if (known && latest?.etag === known && wait > 0) {
       let closed = false;
       req.socket.once('close', () => { closed = true; });

@@ -23,8 +23,9 @@ export class BundleFeed {
 
   static etagOf(version: number): string { return `"bundle-${version}"`; }
 
-  async latest(): Promise<Published | null> {
-    if (Date.now() - this.checkedAt >= this.refreshMs) await this.refresh();
+  /** `fresh` reads the database now (an unconditional fetch: a desktop's first, or its "sync now"). */
+  async latest(fresh = false): Promise<Published | null> {
+    if (fresh || Date.now() - this.checkedAt >= this.refreshMs) await this.refresh();
     return this.current;
   }
 

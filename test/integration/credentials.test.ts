@@ -15,6 +15,7 @@ import { KeychainBackend } from '../../gateway/secrets/keychain.ts';
 import { CredentialVault, MissingCredentialError } from '../../gateway/secrets/vault.ts';
 import { stdioClient } from '../helpers/clients.ts';
 import { alive, CLI, FIXTURES, startDaemon, stdioServer, tempDir, waitFor, writeBundle, type TestDaemon } from '../helpers/daemon.ts';
+import { keychainReady } from '../helpers/keychain.ts';
 
 const run = promisify(execFile);
 const SECRET = 'sk-planted-9f8e7d6c5b4a39281706';
@@ -34,18 +35,6 @@ function cli(args: string[], stdin = '', env: NodeJS.ProcessEnv = process.env): 
   });
 }
 
-async function keychainReady(): Promise<boolean> {
-  try {
-    const k = new KeychainBackend();
-    await k.set('probe/probe', 'probe-value');
-    const ok = (await k.get('probe/probe')) === 'probe-value';
-    await k.delete('probe/probe');
-    return ok;
-  } catch (err) {
-    if (process.env.CI) throw new Error(`CI must provide a keychain (scripts/test starts gnome-keyring): ${(err as Error).message}`);
-    return false;
-  }
-}
 const ready = await keychainReady();
 const skip = ready ? false : 'no usable keychain here (install gnome-keyring and run through `npm test`)';
 

@@ -11,57 +11,18 @@ import { after, before, describe, it } from 'node:test';
 import type { Client } from '@modelcontextprotocol/client';
 import { KeychainBackend } from '../../gateway/secrets/keychain.ts';
 import { stdioClient } from '../helpers/clients.ts';
+import { browse } from '../helpers/browser.ts';
 import { FIXTURES, startDaemon, waitFor, writeBundle, type TestDaemon } from '../helpers/daemon.ts';
+import { keychainReady } from '../helpers/keychain.ts';
 
 const TTL_SECONDS = 4;
 const textOf = (r: unknown) => (r as { content: { text?: string }[] }).content.map((c) => c.text ?? '').join('');
 
-async function keychainReady(): Promise<boolean> {
-  try { await new KeychainBackend().get('probe/none'); return true; } catch (err) {
-    if (process.env.CI) throw err;
-    return false;
-  }
-}
 
 function serve(script: string, args: string[]): Promise<{ proc: ChildProcess; info: Record<string, string> }> {
   const proc = spawn(process.execPath, [join(FIXTURES, 'oauth', script), ...args], { stdio: ['ignore', 'pipe', 'pipe'] });
   proc.stderr!.on('data', (c: Buffer) => { if (/server_error|Error/.test(c.toString())) process.stderr.write(`[${script}] ${c}`); });
   return new Promise((resolve) => createInterface({ input: proc.stdout! }).once('line', (l) => resolve({ proc, info: JSON.parse(l) })));
-}
-
-/**
- * The user's browser, headless: follows redirects with cookies, fills in the
- * provider's login and consent forms, and delivers the final redirect to the
- * daemon's /oauth/callback.
- */
-async function browse(start: string, user: string): Promise<string> {
-  const cookies = new Map<string, string>();
-  let url = start;
-  let method = 'GET';
-  let body: string | undefined;
-  for (let step = 0; step < 20; step++) {
-    const headers: Record<string, string> = body ? { 'content-type': 'application/x-www-form-urlencoded' } : {};
-    if (cookies.size) headers.cookie = [...cookies].map(([k, v]) => `${k}=${v}`).join('; ');
-    const res = await fetch(url, { method, redirect: 'manual', headers, ...(body ? { body } : {}) });
-    for (const c of res.headers.getSetCookie()) { const [pair] = c.split(';'); const i = pair!.indexOf('='); cookies.set(pair!.slice(0, i), pair!.slice(i + 1)); }
-    method = 'GET';
-    body = undefined;
-    if (res.status >= 300 && res.status < 400) { url = new URL(res.headers.get('location')!, url).href; continue; }
-    const html = await res.text();
-    if (url.includes('/oauth/callback')) return html;
-    const form = /<form[^>]*action="([^"]+)"[^>]*>([\s\S]*?)<\/form>/i.exec(html);
-    if (!form) throw new Error(`stuck at ${url}: ${html.slice(0, 300)}`);
-    const fields = new URLSearchParams();
-    for (const [tag] of form[2]!.matchAll(/<input[^>]*>/gi)) {
-      const name = /name="([^"]+)"/.exec(tag)?.[1];
-      if (name) fields.set(name, /value="([^"]*)"/.exec(tag)?.[1] ?? '');
-    }
-    if (fields.has('login')) { fields.set('login', user); fields.set('password', 'any'); }
-    url = new URL(form[1]!, url).href;
-    method = 'POST';
-    body = fields.toString();
-  }
-  throw new Error('too many steps');
 }
 
 const ready = await keychainReady();

@@ -1,0 +1,266 @@
+// The org's registry end to end, with every part real: gatehouse-admin signs and
+// publishes, gatehouse-server (PostgreSQL when installed, else SQLite) serves,
+// a desktop enrols, logs in to an oidc-provider IdP, enforces what it is sent,
+// rejects what a compromised endpoint serves, survives the endpoint going away,
+// fails closed when its bundle expires, and ships its audit trail upstream.
+import assert from 'node:assert/strict';
+import { spawn, type ChildProcess } from 'node:child_process';
+import { readFileSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { DatabaseSync } from 'node:sqlite';
+import { createInterface } from 'node:readline';
+import { after, before, describe, it } from 'node:test';
+import pg from 'pg';
+import type { Client } from '@modelcontextprotocol/client';
+import { BUNDLE_PAYLOAD_TYPE, keyFingerprint, signEnvelope } from '../../shared/bundle/envelope.ts';
+import { ErrorCode } from '../../shared/jsonrpc/message.ts';
+import { generateEd25519 } from '../../shared/signing/ed25519.ts';
+import { browse } from '../helpers/browser.ts';
+import { stdioClient } from '../helpers/clients.ts';
+import { CLI, FIXTURES, ROOT, startDaemon, tempDir, waitFor, type TestDaemon } from '../helpers/daemon.ts';
+import { keychainReady, NO_KEYCHAIN } from '../helpers/keychain.ts';
+import { freePort, startPostgres, type TestPostgres } from '../helpers/postgres.ts';
+
+const ADMIN = join(ROOT, 'bin', 'gatehouse-admin.js');
+const SERVER = join(ROOT, 'bin', 'gatehouse-server.js');
+
+function run(cmd: string, args: string[], env: NodeJS.ProcessEnv = {}): Promise<{ code: number; stdout: string; stderr: string }> {
+  return new Promise((resolve) => {
+    const p = spawn(process.execPath, [cmd, ...args], { env: { ...process.env, ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
+    let stdout = '';
+    let stderr = '';
+    p.stdout.on('data', (c: Buffer) => { stdout += c.toString(); });
+    p.stderr.on('data', (c: Buffer) => { stderr += c.toString(); });
+    p.on('exit', (code) => resolve({ code: code ?? -1, stdout, stderr }));
+  });
+}
+
+
+function lineOf(proc: ChildProcess, match: RegExp): Promise<string> {
+  return new Promise((resolve, reject) => {
+    const rl = createInterface({ input: proc.stdout! });
+    proc.once('exit', (code) => reject(new Error(`exited with ${code}`)));
+    rl.on('line', (l) => { if (match.test(l)) { rl.close(); resolve(l); } });
+  });
+}
+
+async function refusal(p: Promise<unknown>): Promise<{ code: number; message: string; data?: Record<string, unknown> }> {
+  try { await p; } catch (err) { return err as { code: number; message: string }; }
+  assert.fail('the call was not refused');
+}
+
+interface Status { bundle: { version: number; closed?: string | null }; org: { state: string; lastRejection: { code: string; reason: string } | null; lastError: string | null } | null; identity?: { user: string; groups: string[]; source: string; problem: string | null }; audit: { unacknowledged: number } }
+
+const ready = await keychainReady();
+
+describe('the org registry, end to end', { skip: ready ? false : NO_KEYCHAIN }, () => {
+  const adminDir = tempDir('gh-admin-');
+  const desktop = tempDir('gh-desktop-');
+  let pgServer: TestPostgres | undefined;
+  let database: string;
+  let port: number;
+  let syncUrl: string;
+  let server: ChildProcess | undefined;
+  let idp: ChildProcess;
+  let d: TestDaemon;
+  let client: Client;
+  const admin = async (...args: string[]) => {
+    const r = await run(ADMIN, ['--dir', adminDir, ...args]);
+    assert.equal(r.code, 0, `gatehouse-admin ${args.join(' ')}: ${r.stderr}`);
+    return r;
+  };
+  const status = async () => (await d.control<Status>('/status')).body;
+  const startServer = async () => {
+    server = spawn(process.execPath, [SERVER, '--database', database, '--port', String(port)], { stdio: ['ignore', 'pipe', 'pipe'] });
+    server.stderr!.on('data', (c: Buffer) => { if (/error/i.test(c.toString())) process.stderr.write(`[sync] ${c}`); });
+    await lineOf(server, /"event":"ready"/);
+  };
+  const stopServer = async () => {
+    if (!server || server.exitCode !== null) return;
+    const s = server;
+    await new Promise((r) => { s.once('exit', r); s.kill('SIGTERM'); });
+  };
+  /** What a compromised endpoint could serve: a row written straight into its database. */
+  const plant = async (version: number, envelope: unknown) => {
+    const text = JSON.stringify(envelope);
+    if (database.startsWith('postgres')) {
+      const c = new pg.Client({ connectionString: database });
+      await c.connect();
+      await c.query('INSERT INTO bundles (version, envelope, published_at) VALUES ($1, $2, $3)', [version, text, new Date().toISOString()]);
+      await c.end();
+    } else {
+      const db = new DatabaseSync(database);
+      db.prepare('INSERT INTO bundles (version, envelope, published_at) VALUES (?, ?, ?)').run(version, text, new Date().toISOString());
+      db.close();
+    }
+  };
+  const signingKey = () => {
+    const org = JSON.parse(readFileSync(join(adminDir, 'org.json'), 'utf8')) as { keys: { keyId: string }[] };
+    const keyId = org.keys[0]!.keyId;
+    return { keyId, privateKeyPem: readFileSync(join(adminDir, 'keys', `${keyId}.pem`), 'utf8') };
+  };
+  const toolNames = async () => (await client.listTools()).tools.map((t) => t.name);
+
+  before(async () => {
+    pgServer = await startPostgres().catch((err: Error) => { if (process.env.CI) throw err; return undefined; });
+    database = pgServer?.url ?? join(tempDir('gh-sync-'), 'sync.db');
+    process.stdout.write(`sync endpoint on ${pgServer ? 'PostgreSQL' : 'SQLite'}\n`);
+    port = await freePort();
+    syncUrl = `http://127.0.0.1:${port}`;
+    idp = spawn(process.execPath, [join(FIXTURES, 'oauth', 'org-idp.ts')], { stdio: ['ignore', 'pipe', 'pipe'] });
+    const issuer = (JSON.parse(await lineOf(idp, /listening/)) as { issuer: string }).issuer;
+
+    await admin('init', '--org', 'acme', '--name', 'Acme Corp', '--sync', syncUrl, '--oidc-issuer', issuer, '--oidc-client', 'gatehouse-desktop');
+    const init = await run(SERVER, ['init', '--org-file', join(adminDir, 'org.json'), '--database', database]);
+    assert.equal(init.code, 0, init.stderr);
+    await startServer();
+    const fixture = join(FIXTURES, 'servers', 'faulty-server.ts');
+    await admin('server', 'add', '--id', 'fx', '--command', process.execPath, '--arg', fixture);
+    await admin('server', 'add', '--id', 'other', '--command', process.execPath, '--arg', fixture);
+    await admin('server', 'approve', 'fx');
+    await admin('server', 'approve', 'other');
+    const policy = join(adminDir, 'policy.json');
+    writeFileSync(policy, JSON.stringify({
+      rules: [
+        { id: 'everyone-echo', effect: 'allow', servers: ['fx'], tools: ['echo', 'big'] },
+        { id: 'eng-pid', effect: 'allow', subjects: { groups: ['eng'] }, servers: ['fx'], tools: ['pid'] },
+        { id: 'other-all', effect: 'allow', servers: ['other'] },
+      ],
+    }));
+    await admin('policy', 'set', policy);
+    await admin('publish');
+  });
+
+  after(async () => {
+    await client?.close().catch(() => {});
+    await d?.stop();
+    await stopServer();
+    idp?.kill();
+    await pgServer?.stop();
+  });
+
+  it('refuses to enrol when the key fingerprint does not match', async () => {
+    const token = (await admin('enroll-token', '--label', 'wrong')).stdout.trim();
+    const r = await run(CLI, ['enroll', syncUrl, '--token', token, '--fingerprint', 'SHA256:0000:0000:0000:0000:0000:0000:0000:0000', '--data-dir', tempDir()]);
+    assert.equal(r.code, 2);
+    assert.match(r.stderr, /do not enrol/);
+    const forged = await run(CLI, ['enroll', syncUrl, '--token', 'bm90LWEtdG9rZW4=', '--trust-on-first-use', '--data-dir', tempDir()]);
+    assert.equal(forged.code, 2);
+    assert.match(forged.stderr, /enrolment token refused/);
+  });
+
+  it('enrols with the admin\'s token and fingerprint, then takes the org\'s bundle', async () => {
+    const token = (await admin('enroll-token', '--label', 'alice laptop')).stdout.trim();
+    const org = JSON.parse(readFileSync(join(adminDir, 'org.json'), 'utf8')) as { keys: { publicKey: string }[] };
+    const r = await run(CLI, ['enroll', syncUrl, '--token', token, '--fingerprint', keyFingerprint(org.keys[0]!.publicKey), '--data-dir', desktop]);
+    assert.equal(r.code, 0, r.stderr);
+    assert.match(r.stdout, /enrolled in Acme Corp as device dev-/);
+    const refused = await run(CLI, ['daemon', '--data-dir', desktop, '--port', '0', '--bundle', join(ROOT, 'resources', 'demo-bundle.json')]);
+    assert.equal(refused.code, 2, 'an enrolled desktop takes no local bundle');
+    assert.match(refused.stderr, /enrolled in org "acme"/);
+    d = await startDaemon({ dataDir: desktop, env: { GATEHOUSE_SYNC_MAX_DELAY_MS: '1000' } });
+    await waitFor(async () => (await status()).bundle.version === 1, 10_000, 'the org bundle');
+    client = await stdioClient(desktop, 'cursor');
+    const names = await waitFor(async () => { const n = await toolNames(); return n.includes('fx__echo') ? n : undefined; }, 10_000, 'fx tools');
+    assert.ok(!names.includes('fx__pid'), 'eng-only tool hidden before login');
+    assert.ok(!names.includes('fx__crash'), 'no rule allows crash');
+  });
+
+  it('logs in through the org IdP, and group rules follow the verified ID token', async () => {
+    const login = spawn(process.execPath, [CLI, 'login', '--no-browser', '--data-dir', desktop], { stdio: ['ignore', 'pipe', 'pipe'] });
+    let err = '';
+    const url = await new Promise<string>((resolve) => login.stderr!.on('data', (c: Buffer) => { err += c.toString(); const m = /(http:\/\/\S+\/auth\?\S+)/.exec(err); if (m) resolve(m[1]!); }));
+    await browse(url, 'eng-alice', '/callback');
+    const code = await new Promise((r) => login.once('exit', r));
+    assert.equal(code, 0, err);
+    const s = await status();
+    assert.deepEqual([s.identity?.user, s.identity?.groups, s.identity?.source], ['eng-alice@acme.test', ['eng'], 'oidc']);
+    await waitFor(async () => (await toolNames()).includes('fx__pid'), 5000, 'the eng tool to appear');
+    assert.match((await client.callTool({ name: 'fx__pid', arguments: {} })).content[0] ? 'ok' : '', /ok/);
+  });
+
+  it('enforces a newly published bundle within 2 s (push)', async () => {
+    const policy = join(adminDir, 'policy.json');
+    const doc = JSON.parse(readFileSync(policy, 'utf8')) as { rules: { id: string }[] };
+    doc.rules.unshift({ id: 'no-big', effect: 'deny', servers: ['fx'], tools: ['big'] } as never);
+    writeFileSync(policy, JSON.stringify(doc));
+    await admin('policy', 'set', policy);
+    const t0 = performance.now();
+    await admin('publish');
+    const published = performance.now();
+    await waitFor(async () => !(await toolNames()).includes('fx__big'), 5000, 'the new policy to apply');
+    const enforced = performance.now();
+    process.stdout.write(`push: enforced ${(enforced - published).toFixed(0)} ms after publish returned (${(enforced - t0).toFixed(0)} ms including the admin CLI)\n`);
+    assert.ok(enforced - published < 2000, `took ${enforced - published} ms`);
+    const r = await refusal(client.callTool({ name: 'fx__big', arguments: { bytes: 1 } }));
+    assert.equal(r.code, ErrorCode.PolicyDenied);
+    assert.match(r.message, /no-big/);
+  });
+
+  it('rejects what a compromised endpoint serves, with the reason, and keeps the last good bundle', async () => {
+    const before = (await status()).bundle.version;
+    const base = { schemaVersion: 1, name: 'Acme Corp', org: 'acme', issuedAt: new Date().toISOString(), expiresAt: new Date(Date.now() + 86_400_000).toISOString(), servers: [{ id: 'evil', transport: { type: 'stdio', command: 'sh', args: ['-c', 'echo pwned'] }, approvedAt: 'x' }], policies: { rules: [{ id: 'all', effect: 'allow' }] } };
+    const cases: [string, () => Promise<unknown>][] = [
+      ['signature', async () => {
+        const env = await signEnvelope(BUNDLE_PAYLOAD_TYPE, JSON.stringify({ ...base, version: 50 }), [signingKey()]);
+        const bytes = Buffer.from(env.payload, 'base64');
+        bytes[bytes.indexOf('pwned')] = 'P'.charCodeAt(0);
+        return { ...env, payload: bytes.toString('base64') };
+      }],
+      ['unknown-key', async () => signEnvelope(BUNDLE_PAYLOAD_TYPE, JSON.stringify({ ...base, version: 51 }), [{ keyId: 'attacker', privateKeyPem: (await generateEd25519()).privateKeyPem }])],
+      ['org', async () => signEnvelope(BUNDLE_PAYLOAD_TYPE, JSON.stringify({ ...base, org: 'globex', version: 52 }), [signingKey()])],
+      ['expired', async () => signEnvelope(BUNDLE_PAYLOAD_TYPE, JSON.stringify({ ...base, version: 53, expiresAt: new Date(Date.now() - 1000).toISOString() }), [signingKey()])],
+      ['rollback', async () => signEnvelope(BUNDLE_PAYLOAD_TYPE, JSON.stringify({ ...base, version: 1 }), [signingKey()])],
+      ['schema', async () => signEnvelope(BUNDLE_PAYLOAD_TYPE, JSON.stringify({ ...base, version: 55, servers: [{ id: 'Evil Id' }] }), [signingKey()])],
+    ];
+    let version = 60;
+    for (const [code, make] of cases) {
+      await plant(version++, await make());
+      const sync = await run(CLI, ['sync', '--data-dir', desktop]);
+      assert.equal(sync.code, 0, sync.stderr);
+      const s = await status();
+      assert.equal(s.org?.lastRejection?.code, code, `${code}: ${JSON.stringify(s.org?.lastRejection)}`);
+      assert.equal(s.bundle.version, before, 'the last good bundle stays in force');
+      assert.ok(!(await toolNames()).some((n) => n.startsWith('evil__')));
+    }
+    const records = await d.control<{ records: { record: { type: string; outcome: string; decision: { rule: string } | null } }[] }>('/audit?outcome=denied&limit=200');
+    const rejected = records.body.records.filter((r) => r.record.type === 'bundle').map((r) => r.record.decision?.rule);
+    for (const code of ['signature', 'unknown-key', 'org', 'expired', 'rollback', 'schema']) assert.ok(rejected.includes(`bundle-${code}`), `audit lacks bundle-${code}`);
+  });
+
+  it('keeps governing while the endpoint is down, and catches up when it is back, without a restart', async () => {
+    await stopServer();
+    await waitFor(async () => (await status()).org?.state === 'offline', 10_000, 'offline');
+    assert.match(JSON.stringify((await client.callTool({ name: 'fx__echo', arguments: { message: 'offline' } })).content), /offline/);
+    // The planted rows above sit at versions 50-65: publish past them.
+    await startServer();
+    await admin('server', 'revoke', 'other');
+    await admin('publish');
+    await waitFor(async () => !(await toolNames()).some((n) => n.startsWith('other__')), 10_000, 'the revocation to reach the desktop');
+    const r = await refusal(client.callTool({ name: 'other__echo', arguments: { message: 'x' } }));
+    assert.equal(r.code, ErrorCode.InvalidParams);
+  });
+
+  it('fails closed when the bundle expires, and opens again with a fresh one', async () => {
+    await admin('publish', '--ttl', '0.00004'); // about 3.5 s
+    await waitFor(async () => (await toolNames()).includes('fx__echo'), 5000, 'the short-lived bundle');
+    await waitFor(async () => (await status()).bundle.closed, 10_000, 'the bundle to expire');
+    const r = await refusal(client.callTool({ name: 'fx__echo', arguments: { message: 'x' } }));
+    assert.equal(r.code, ErrorCode.BundleExpired);
+    assert.match(r.message, /expired/);
+    assert.deepEqual(await toolNames(), []);
+    await admin('publish');
+    await waitFor(async () => (await toolNames()).includes('fx__echo'), 10_000, 'the fresh bundle');
+  });
+
+  it('ships the audit trail; the admin can query it and verify it is whole', async () => {
+    await client.callTool({ name: 'fx__echo', arguments: { message: 'for the auditors' } });
+    await waitFor(async () => (await status()).audit.unacknowledged === 0 ? true : (await d.control('/audit/ship', { method: 'POST' }), false), 60_000, 'the outbox to drain');
+    const q = await admin('audit', 'query', '--tool', 'fx__echo', '--user', 'eng-alice@acme.test', '--json');
+    const rows = q.stdout.trim().split('\n').map((l) => JSON.parse(l) as { tool: string; user: string; agent: string; outcome: string });
+    assert.ok(rows.length >= 1);
+    assert.ok(rows.every((r) => r.tool === 'fx__echo' && r.user === 'eng-alice@acme.test' && r.agent === 'cursor'));
+    const v = await admin('audit', 'verify');
+    assert.match(v.stdout, /intact/);
+  });
+});
