@@ -163,8 +163,10 @@ function row(label: string, client: string, r: { p50: number; p99: number }, bas
 // ---- latency ------------------------------------------------------------------
 
 // Benchmarks measure routing, not review: their bundles trust tools on first use.
+/** The bench measures routing, not policy: every tool allowed (bench/policy.ts measures decisions). */
+const ALLOW_ALL = { rules: [{ id: 'allow-all', effect: 'allow' }] };
 const TOFU = { pinning: { trustOnFirstUse: true } };
-const fixtureBundle = { schemaVersion: 1, name: 'bench', servers: [{ id: 'fx', transport: { type: 'stdio', command: process.execPath, args: [FIXTURE] } }], settings: TOFU };
+const fixtureBundle = { schemaVersion: 1, name: 'bench', policies: ALLOW_ALL, servers: [{ id: 'fx', transport: { type: 'stdio', command: process.execPath, args: [FIXTURE] } }], settings: TOFU };
 
 async function stdioLatency(): Promise<void> {
   console.error('stdio latency');
@@ -264,7 +266,7 @@ async function throughput(label: string, url: string, headers: Record<string, st
 async function bigList(): Promise<void> {
   console.error('tools/list over 50 upstreams x 40 tools');
   const servers = Array.from({ length: 50 }, (_, i) => ({ id: `s${i}`, transport: { type: 'stdio', command: process.execPath, args: [LIST_SERVER, '40'] } }));
-  const gh = await daemon({ schemaVersion: 1, name: 'big', servers, settings: TOFU });
+  const gh = await daemon({ schemaVersion: 1, name: 'big', policies: ALLOW_ALL, servers, settings: TOFU });
   const raw = new RawClient(gh.url, { authorization: `Bearer ${gh.token}` });
   await raw.init();
   const first = await raw.call('tools/list', {}) as { result: { tools: unknown[] } };

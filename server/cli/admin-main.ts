@@ -87,7 +87,7 @@ function addDraft(ws: Workspace, server: unknown): string {
 async function main(argv: string[]): Promise<number> {
   const { values: v, positionals } = parseArgs({ args: argv, options, allowPositionals: true });
   const [cmd, sub, arg] = positionals;
-  if (v.help || !cmd) { process.stdout.write(USAGE); return cmd ? 0 : 2; }
+  if (v.help || !cmd) { process.stdout.write(USAGE); return v.help ? 0 : 2; }
   const ws = new Workspace(resolve(v.dir ?? process.env.GATEHOUSE_ADMIN_DIR ?? '.'));
   const me = v.by ?? `${userInfo().username}@${hostname()}`;
 

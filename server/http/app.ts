@@ -156,8 +156,10 @@ export class SyncApp {
     let latest = await this.feed.latest(!known);
     if (known && latest?.etag === known && wait > 0) {
       let closed = false;
-      req.socket.once('close', () => { closed = true; });
+      const onClose = () => { closed = true; };
+      req.socket.once('close', onClose);
       await this.feed.wait(known, wait * 1000);
+      req.socket.off('close', onClose);
       if (closed) return;
       latest = await this.feed.latest();
     }

@@ -46,6 +46,19 @@ describe('policy decisions', () => {
     assert.equal(p.visible(alice, 'filesystem', 'read_file'), true);
   });
 
+  it('keeps bundle order across rules indexed by server and wildcard ones', () => {
+    const p = policy([
+      { id: 'wild-first', effect: 'allow', servers: ['s*'], tools: ['t'], arguments: { type: 'object', required: ['x'] } },
+      { id: 'literal', effect: 'allow', servers: ['s1'], tools: ['t'] },
+      { id: 'wild-last', effect: 'allow', servers: ['*'], tools: ['t'] },
+    ]);
+    assert.equal(p.check(alice, 's1', 't', { x: 1 }).rule, 'wild-first');
+    assert.equal(p.check(alice, 's1', 't', {}).rule, 'literal');
+    assert.equal(p.check(alice, 's2', 't', {}).rule, 'wild-last');
+    const deny = policy([{ id: 'a', effect: 'allow', servers: ['s1'] }, { id: 'd', effect: 'deny', servers: ['*'], tools: ['t'] }]);
+    assert.equal(deny.check(alice, 's1', 't', {}).rule, 'd');
+  });
+
   it('treats glob metacharacters other than * and ? literally', () => {
     const p = policy([{ id: 'dot', effect: 'allow', servers: ['a.b'], tools: ['t(1)'] }]);
     assert.equal(p.check(alice, 'a.b', 't(1)', {}).effect, 'allow');

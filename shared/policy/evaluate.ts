@@ -21,6 +21,7 @@ export type RateVerdict = { ok: true } | { ok: false; limit: string; retryAfterM
 export const DEFAULT_DENY = 'default-deny';
 
 interface CompiledRule {
+  index: number;
   rule: PolicyRule;
   validate: ValidateFunction | undefined;
   paths: { argument: string; roots: string[] }[];
@@ -40,6 +41,8 @@ function subjectMatches(m: SubjectMatch, s: Subject): boolean {
 
 export class Policy {
   private readonly rules: CompiledRule[];
+  private readonly rulesByServer = new Map<string, CompiledRule[]>();
+  private readonly wildcardRules: CompiledRule[] = [];
   private readonly limits: RateLimit[];
   private readonly profiles: Map<string, Profile>;
   private readonly agentProfile: Map<string, string>;
@@ -62,8 +65,19 @@ export class Policy {
         for (const r of roots) if (!/^(\/|[A-Za-z]:[\\/])/.test(r)) throw new PolicyError(`policy rule "${rule.id}": root "${r}" is not an absolute path`);
         return { argument: p.argument, roots: roots.map(normalizeRoot) };
       });
-      return { rule, validate, paths };
-    });
+      return { index: 0, rule, validate, paths };
+    }).map((c, index) => ({ ...c, index }));
+    // Most rules name their servers outright: index those, so a decision looks at the
+    // rules for its server and the wildcard ones, not all of them.
+    for (const c of this.rules) {
+      const literal = c.rule.servers.every((s) => !s.includes('*') && !s.includes('?'));
+      if (!literal) { this.wildcardRules.push(c); continue; }
+      for (const server of c.rule.servers) {
+        const list = this.rulesByServer.get(server) ?? [];
+        list.push(c);
+        this.rulesByServer.set(server, list);
+      }
+    }
     this.limits = bundle.policies.rateLimits;
     this.profiles = new Map(bundle.profiles.map((p) => [p.id, p]));
     this.agentProfile = new Map(bundle.agents.flatMap((a) => (a.profile ? [[a.name, a.profile] as const] : [])));
@@ -91,7 +105,7 @@ export class Policy {
       return { visible: false, deny: { effect: 'deny', rule: `profile:${profile.id}`, reason: `agent "${subject.agent}" is bound to profile "${profile.id}", which does not include this tool` }, allows: [] };
     }
     const allows: CompiledRule[] = [];
-    for (const c of this.rules) {
+    for (const c of this.candidates(server)) {
       const r = c.rule;
       if (!matchesAny(r.servers, server) || !matchesAny(r.tools, tool) || !subjectMatches(r.subjects, subject)) continue;
       if (r.effect === 'deny') return { visible: false, deny: { effect: 'deny', rule: r.id, reason: r.description ?? `denied by rule "${r.id}"` }, allows: [] };
@@ -99,6 +113,14 @@ export class Policy {
     }
     if (allows.length === 0) return { visible: false, deny: { effect: 'deny', rule: DEFAULT_DENY, reason: `no policy rule allows ${subject.user} (agent ${subject.agent}) to use this tool` }, allows };
     return { visible: true, deny: undefined, allows };
+  }
+
+  /** The rules that can match a server, in bundle order. */
+  private candidates(server: string): CompiledRule[] {
+    const named = this.rulesByServer.get(server);
+    if (!named) return this.wildcardRules;
+    if (this.wildcardRules.length === 0) return named;
+    return [...named, ...this.wildcardRules].sort((a, b) => a.index - b.index);
   }
 
   /** Whether the tool appears in the subject's tools/list: some rule could allow a call. */
@@ -111,7 +133,7 @@ export class Policy {
     const profile = this.profileOf(subject.agent);
     if (profile && !profile.tools.some((t) => matchesAny([t.server], server))) return false;
     let allowed = false;
-    for (const { rule: r } of this.rules) {
+    for (const { rule: r } of this.candidates(server)) {
       if (!matchesAny(r.servers, server) || !subjectMatches(r.subjects, subject)) continue;
       if (r.effect === 'deny' && r.tools.includes('*')) return false;
       if (r.effect === 'allow') allowed = true;
