@@ -253,6 +253,27 @@ describe('the org registry, end to end', { skip: ready ? false : NO_KEYCHAIN }, 
     await waitFor(async () => (await toolNames()).includes('fx__echo'), 10_000, 'the fresh bundle');
   });
 
+  it('rotates the org key: the old key signs the bundle naming the new one, then only the new one counts', async () => {
+    const oldKey = signingKey();
+    const rotate = await admin('keys', 'rotate');
+    assert.match(rotate.stdout, /new key/);
+    const before = (await status()).bundle.version;
+    await admin('publish');
+    await waitFor(async () => (await status()).bundle.version > before, 5000, 'the rotation bundle, signed by the old key');
+    const version = (await status()).bundle.version;
+    const newKey = signingKey();
+    assert.notEqual(newKey.keyId, oldKey.keyId);
+    await admin('publish');
+    await waitFor(async () => (await status()).bundle.version === version + 1, 5000, 'a bundle signed by the new key only');
+    // The retired key can no longer move the desktop.
+    const base = { schemaVersion: 1, name: 'Acme Corp', org: 'acme', version: version + 10, issuedAt: new Date().toISOString(), expiresAt: new Date(Date.now() + 86_400_000).toISOString(), servers: [], policies: { rules: [] } };
+    await plant(version + 10, await signEnvelope(BUNDLE_PAYLOAD_TYPE, JSON.stringify(base), [oldKey]));
+    await run(CLI, ['sync', '--data-dir', desktop]);
+    const s = await status();
+    assert.equal(s.org?.lastRejection?.code, 'unknown-key');
+    assert.equal(s.bundle.version, version + 1);
+  });
+
   it('ships the audit trail; the admin can query it and verify it is whole', async () => {
     await client.callTool({ name: 'fx__echo', arguments: { message: 'for the auditors' } });
     await waitFor(async () => (await status()).audit.unacknowledged === 0 ? true : (await d.control('/audit/ship', { method: 'POST' }), false), 60_000, 'the outbox to drain');
