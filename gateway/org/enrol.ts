@@ -4,7 +4,7 @@ import { keyFingerprint } from '../../shared/bundle/envelope.ts';
 import { EnrolResponseSchema, ErrorBodySchema, OrgInfoSchema, SYNC_API, type OrgInfo } from '../../shared/sync/contract.ts';
 import { loadOrCreateDeviceKey } from '../audit/device-key.ts';
 import type { SecretBackend } from '../secrets/backend.ts';
-import { DEVICE_TOKEN_ACCOUNT, writeOrgConfig, type OrgConfig } from './org-config.ts';
+import { deviceTokenAccount, writeOrgConfig, type OrgConfig } from './org-config.ts';
 
 // Joining an org: fetch its public facts, pin its keys (after the user or the
 // admin's MDM file confirms the fingerprint), register this device's audit
@@ -66,7 +66,7 @@ export async function enrol(dataDir: string, syncUrl: string, backend: SecretBac
     headers: { 'content-type': 'application/json' },
     body: JSON.stringify({ token: opts.token, name, publicKey: key.publicKeyPem }),
   });
-  await backend.set(DEVICE_TOKEN_ACCOUNT, answer.deviceToken);
+  await backend.set(deviceTokenAccount(answer.deviceId), answer.deviceToken);
   const config: OrgConfig = { syncUrl, org: info.org, name: info.name, rootKeys, oidc: info.oidc, deviceId: answer.deviceId, enrolledAt: new Date().toISOString() };
   writeOrgConfig(dataDir, config);
   return config;

@@ -22,7 +22,8 @@ export const OrgConfigSchema = z.strictObject({
 });
 export type OrgConfig = z.output<typeof OrgConfigSchema>;
 
-export const DEVICE_TOKEN_ACCOUNT = 'device/sync-token';
+/** The device token's keychain account: one per device, so two data dirs (two devices) never share one. */
+export const deviceTokenAccount = (deviceId: string) => `device/${deviceId}/sync-token`;
 
 export class OrgConfigError extends Error {}
 

@@ -9,7 +9,7 @@ import type { SecretBackend } from '../secrets/backend.ts';
 import { SYNC_API } from '../../shared/sync/contract.ts';
 import { BundleCache } from './bundle-cache.ts';
 import { enrol } from './enrol.ts';
-import { DEVICE_TOKEN_ACCOUNT, readOrgConfig, writeOrgConfig, type OrgConfig } from './org-config.ts';
+import { deviceTokenAccount, readOrgConfig, writeOrgConfig, type OrgConfig } from './org-config.ts';
 import { SyncClient } from './sync-client.ts';
 
 // A desktop enrolled in an org: its bundle comes only from the sync endpoint
@@ -54,7 +54,7 @@ export class OrgRuntime {
     if (!this.config.deviceId) return;
     const deviceId = this.config.deviceId;
     const token = async () => {
-      const t = await this.o.backend.get(DEVICE_TOKEN_ACCOUNT);
+      const t = await this.o.backend.get(deviceTokenAccount(deviceId));
       if (!t) throw new Error('the device token is missing from the keychain: enrol again with `gatehouse enroll`');
       return t;
     };

@@ -274,6 +274,28 @@ describe('the org registry, end to end', { skip: ready ? false : NO_KEYCHAIN }, 
     assert.equal(s.bundle.version, version + 1);
   });
 
+  it('enrols by itself from an org.json shipped through MDM, and takes the bundle', async () => {
+    const mdm = tempDir('gh-mdm-');
+    await admin('publish'); // past the bundle the rotation test planted with the retired key
+    await waitFor(async () => (await status()).bundle.version > 70, 5000, 'the fresh publish');
+    const org = JSON.parse(readFileSync(join(adminDir, 'org.json'), 'utf8')) as { keys: unknown[] };
+    const token = (await admin('enroll-token', '--label', 'mdm fleet')).stdout.trim();
+    writeFileSync(join(mdm, 'org.json'), JSON.stringify({ syncUrl, org: 'acme', name: 'Acme Corp', rootKeys: org.keys, enrolToken: token }));
+    const second = await startDaemon({ dataDir: mdm, env: { GATEHOUSE_SYNC_MAX_DELAY_MS: '1000' } });
+    try {
+      const want = (await status()).bundle.version;
+      await waitFor(async () => (await second.control<Status>('/status')).body.bundle.version === want, 10_000, 'the MDM desktop to take the bundle').catch(async (err: Error) => {
+        throw new Error(`${err.message}: ${JSON.stringify((await second.control<Status>('/status')).body.org)} ${second.stderr.join('')}`);
+      });
+      const saved = JSON.parse(readFileSync(join(mdm, 'org.json'), 'utf8')) as { deviceId?: string; enrolToken?: string };
+      assert.match(saved.deviceId ?? '', /^dev-/);
+      assert.equal(saved.enrolToken, undefined, 'the enrolment token is removed once used');
+      assert.match((await admin('devices')).stdout, /mdm fleet/);
+    } finally {
+      await second.stop();
+    }
+  });
+
   it('ships the audit trail; the admin can query it and verify it is whole', async () => {
     await client.callTool({ name: 'fx__echo', arguments: { message: 'for the auditors' } });
     await waitFor(async () => (await status()).audit.unacknowledged === 0 ? true : (await d.control('/audit/ship', { method: 'POST' }), false), 60_000, 'the outbox to drain');
