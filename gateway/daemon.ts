@@ -112,9 +112,10 @@ export async function startDaemon(opts: DaemonOptions): Promise<RunningDaemon> {
   const open = () => (opened ??= chooseBackend(dataDir));
   const backend: SecretBackend = { get kind() { return open().kind; }, get: (a) => open().get(a), set: (a, v) => open().set(a, v), delete: (a) => open().delete(a) };
   let identity: LoadedIdentity = { ...gateway.user, source: 'os', problem: null };
-  const reloadIdentity = async (): Promise<LoadedIdentity> => {
+  const reloadIdentity = async (login = false): Promise<LoadedIdentity> => {
     identity = await loadIdentity(readOrgConfig(dataDir), backend, localUser());
     gateway.setIdentity(identity);
+    if (login) gateway.record(undefined, 'login', { outcome: identity.source === 'oidc' ? 'ok' : 'error', error: identity.problem, detail: { kind: 'org', groups: [...identity.groups] } });
     return identity;
   };
   const org = orgConfig && orgStart ? new OrgRuntime(orgConfig, orgStart.problem, { dataDir, cache: orgStart.cache, gateway, audit, backend }) : undefined;
@@ -139,7 +140,7 @@ export async function startDaemon(opts: DaemonOptions): Promise<RunningDaemon> {
     facts: () => ({ dataDir, port, socket, bundleSource, startedAt, credentials: vault.status(gateway.currentBundle), audit: audit.backlog(), org: org?.status() ?? null, identity: { ...identity, groups: [...identity.groups] } }),
     ...(org ? { shipAudit: () => org.shipNow() } : {}),
     reloadIdentity: async () => {
-      const id = await reloadIdentity();
+      const id = await reloadIdentity(true);
       return { user: id.user, groups: [...id.groups], source: id.source, problem: id.problem };
     },
     reloadBundle: async () => {
@@ -179,6 +180,11 @@ export async function startDaemon(opts: DaemonOptions): Promise<RunningDaemon> {
     throw err;
   }
   gateway.start();
+  // Retention: acknowledged records older than the bundle's retention go, checkpointed; checked hourly.
+  const prune = () => { try { audit.prune(gateway.settings.audit.retentionDays); } catch (err) { process.stderr.write(`gatehouse: audit retention: ${(err as Error).message}\n`); } };
+  prune();
+  const pruneTimer = setInterval(prune, 3_600_000);
+  pruneTimer.unref();
   void org?.start().catch((err: unknown) => gateway.emit('event', { type: 'bundle-rejected', reason: `org sync failed to start: ${(err as Error).message}`, at: Date.now() }));
   void reloadIdentity().catch(() => {});
   writeDaemonFile(dataDir, { pid: process.pid, port, socket, startedAt: new Date(startedAt).toISOString() });
@@ -192,6 +198,7 @@ export async function startDaemon(opts: DaemonOptions): Promise<RunningDaemon> {
     http?.closeAllConnections();
     http?.close();
     logins.stop();
+    clearInterval(pruneTimer);
     await org?.stop();
     await gateway.stop();
     audit.close();

@@ -20,7 +20,9 @@ import { nodeSha256Hex } from '../hashing/sha256.ts';
 export const GENESIS = BATCH_GENESIS;
 const chainHash = (prev: string, body: string) => sharedChainHash(prev, body, nodeSha256Hex);
 
-export interface VerifyResult { ok: boolean; records: number; firstBad?: { seq: number; id: string | null; reason: string } }
+export interface VerifyResult { ok: boolean; records: number; firstBad?: { seq: number; id: string | null; reason: string }; prunedThrough?: number }
+
+export interface PruneResult { pruned: number; checkpoint: number | null }
 
 export class AuditLog {
   private readonly db: DatabaseSync;
@@ -43,10 +45,18 @@ export class AuditLog {
       CREATE INDEX IF NOT EXISTS records_ts ON records(ts);
       CREATE INDEX IF NOT EXISTS records_correlation ON records(correlation);
       CREATE TRIGGER IF NOT EXISTS records_no_update BEFORE UPDATE ON records BEGIN SELECT RAISE(ABORT, 'the audit log is append-only'); END;
-      CREATE TRIGGER IF NOT EXISTS records_no_delete BEFORE DELETE ON records BEGIN SELECT RAISE(ABORT, 'the audit log is append-only'); END;
+      -- Retention: the chain's last pruned link is kept as a checkpoint; only records at or
+      -- before the newest checkpoint may be deleted, and checkpoints themselves are append-only.
+      CREATE TABLE IF NOT EXISTS checkpoints (seq INTEGER PRIMARY KEY, hash TEXT NOT NULL, at TEXT NOT NULL);
+      CREATE TRIGGER IF NOT EXISTS checkpoints_no_update BEFORE UPDATE ON checkpoints BEGIN SELECT RAISE(ABORT, 'audit checkpoints are append-only'); END;
+      CREATE TRIGGER IF NOT EXISTS checkpoints_no_delete BEFORE DELETE ON checkpoints BEGIN SELECT RAISE(ABORT, 'audit checkpoints are append-only'); END;
+      DROP TRIGGER IF EXISTS records_no_delete;
+      CREATE TRIGGER records_no_delete BEFORE DELETE ON records WHEN OLD.seq > COALESCE((SELECT MAX(seq) FROM checkpoints), 0)
+        BEGIN SELECT RAISE(ABORT, 'the audit log is append-only'); END;
     `);
     this.insert = this.db.prepare('INSERT INTO records (seq, id, ts, type, agent, server, tool, outcome, correlation, body, prev, hash) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)');
-    const last = this.db.prepare('SELECT seq, hash FROM records ORDER BY seq DESC LIMIT 1').get() as { seq: number; hash: string } | undefined;
+    // After pruning everything, the chain continues from the checkpoint.
+    const last = (this.db.prepare('SELECT seq, hash FROM records ORDER BY seq DESC LIMIT 1').get() ?? this.checkpoint()) as { seq: number; hash: string } | undefined;
     this.lastHash = last?.hash ?? GENESIS;
     this.nextSeq = (last?.seq ?? 0) + 1;
   }
@@ -82,11 +92,53 @@ export class AuditLog {
     for (const item of batch) item.done?.();
   }
 
+  /**
+   * Drops records the org has acknowledged and that are older than the retention,
+   * keeping the last dropped link as a checkpoint so the rest still verifies.
+   */
+  prune(retentionDays: number, now = Date.now()): PruneResult {
+    this.flush();
+    const acked = this.acknowledgedThrough();
+    const cutoff = new Date(now - retentionDays * 86_400_000).toISOString();
+    const row = this.db.prepare('SELECT seq, hash FROM records WHERE seq <= ? AND ts < ? ORDER BY seq DESC LIMIT 1').get(acked, cutoff) as { seq: number; hash: string } | undefined;
+    if (!row) return { pruned: 0, checkpoint: this.checkpoint()?.seq ?? null };
+    // A record newer than the cutoff before it keeps everything up to it: the chain is cut in one place only.
+    const newer = this.db.prepare('SELECT MIN(seq) AS seq FROM records WHERE ts >= ?').get(cutoff) as { seq: number | null };
+    const through = newer.seq !== null && newer.seq <= row.seq ? newer.seq - 1 : row.seq;
+    const point = through === row.seq ? row : this.db.prepare('SELECT seq, hash FROM records WHERE seq = ?').get(through) as { seq: number; hash: string } | undefined;
+    if (!point) return { pruned: 0, checkpoint: this.checkpoint()?.seq ?? null };
+    this.db.exec('BEGIN IMMEDIATE');
+    try {
+      this.db.prepare('INSERT INTO checkpoints (seq, hash, at) VALUES (?, ?, ?)').run(point.seq, point.hash, new Date(now).toISOString());
+      const r = this.db.prepare('DELETE FROM records WHERE seq <= ?').run(point.seq);
+      this.db.exec('COMMIT');
+      return { pruned: Number(r.changes), checkpoint: point.seq };
+    } catch (err) {
+      this.db.exec('ROLLBACK');
+      throw err;
+    }
+  }
+
+  private checkpoint(): { seq: number; hash: string } | undefined {
+    return this.db.prepare('SELECT seq, hash FROM checkpoints ORDER BY seq DESC LIMIT 1').get() as { seq: number; hash: string } | undefined;
+  }
+
+  /** The highest sequence number the org has acknowledged (0 before enrolment). */
+  private acknowledgedThrough(): number {
+    const hasOutbox = this.db.prepare("SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = 'batches'").get() !== undefined;
+    if (!hasOutbox) return 0;
+    return (this.db.prepare('SELECT COALESCE(MAX(CASE WHEN acked_at IS NOT NULL THEN last_seq END), 0) AS acked FROM batches').get() as { acked: number }).acked;
+  }
+
   /** Re-walks the chain: finds an edited, deleted or reordered record and names the first. */
   verify(): VerifyResult {
-    let prev = GENESIS;
-    let expectedSeq: number | undefined;
+    const cp = this.checkpoint();
+    let prev = cp?.hash ?? GENESIS;
+    let expectedSeq: number | undefined = cp ? cp.seq + 1 : undefined;
     let count = 0;
+    if (cp && cp.seq > this.acknowledgedThrough()) {
+      return { ok: false, records: 0, firstBad: { seq: cp.seq, id: null, reason: `a checkpoint at record ${cp.seq} claims records the org never acknowledged (pruned before they were shipped)` }, prunedThrough: cp.seq };
+    }
     for (const row of this.db.prepare('SELECT seq, id, body, prev, hash FROM records ORDER BY seq').iterate() as Iterable<{ seq: number; id: string; body: string; prev: string; hash: string }>) {
       if (expectedSeq !== undefined && row.seq !== expectedSeq) return { ok: false, records: count, firstBad: { seq: row.seq, id: row.id, reason: `record ${expectedSeq} is missing (deleted)` } };
       if (row.prev !== prev) return { ok: false, records: count, firstBad: { seq: row.seq, id: row.id, reason: 'its link to the previous record is broken (deleted or reordered)' } };
@@ -98,7 +150,7 @@ export class AuditLog {
       expectedSeq = row.seq + 1;
       count++;
     }
-    return { ok: true, records: count };
+    return { ok: true, records: count, ...(cp ? { prunedThrough: cp.seq } : {}) };
   }
 
   /** Records from a time on, oldest first (ISO timestamps compare as strings). */
@@ -117,13 +169,19 @@ export class AuditLog {
     return (this.db.prepare(sql).all(...args, filter.limit) as { seq: number; body: string }[]).map((r) => ({ seq: r.seq, record: JSON.parse(r.body) as AuditRecord }));
   }
 
+  /** Whether a record of this type mentions this value (e.g. the enrolment of a device id). */
+  has(type: AuditRecord['type'], mentions: string): boolean {
+    this.flush();
+    return this.db.prepare('SELECT 1 FROM records WHERE type = ? AND instr(body, ?) > 0 LIMIT 1').get(type, JSON.stringify(mentions)) !== undefined;
+  }
+
   /** Records held, and how many are not yet acknowledged by the org (nothing is until shipping is enrolled). */
   backlog(): { records: number; unacknowledged: number; batchesWaiting: number } {
     const records = this.nextSeq - 1;
-    const hasOutbox = this.db.prepare("SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = 'batches'").get() !== undefined;
-    if (!hasOutbox) return { records, unacknowledged: records, batchesWaiting: 0 };
-    const row = this.db.prepare('SELECT COALESCE(MAX(CASE WHEN acked_at IS NOT NULL THEN last_seq END), 0) AS acked, SUM(acked_at IS NULL) AS waiting FROM batches').get() as { acked: number; waiting: number | null };
-    return { records, unacknowledged: records - row.acked, batchesWaiting: row.waiting ?? 0 };
+    const acked = this.acknowledgedThrough();
+    if (acked === 0 && this.db.prepare("SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = 'batches'").get() === undefined) return { records, unacknowledged: records, batchesWaiting: 0 };
+    const waiting = (this.db.prepare('SELECT COUNT(*) AS n FROM batches WHERE acked_at IS NULL').get() as { n: number }).n;
+    return { records, unacknowledged: records - acked, batchesWaiting: waiting };
   }
 
   close(): void {

@@ -217,7 +217,7 @@ async function main(argv: string[]): Promise<number> {
       try {
         if (positionals[0] === 'verify') {
           const r = log.verify();
-          if (r.ok) { process.stdout.write(`audit log intact: ${r.records} records\n`); return 0; }
+          if (r.ok) { process.stdout.write(`audit log intact: ${r.records} records${r.prunedThrough ? ` (records up to #${r.prunedThrough} were pruned after the org acknowledged them; the chain continues from that checkpoint)` : ''}\n`); return 0; }
           process.stdout.write(`audit log broken at record ${r.firstBad!.id ?? r.firstBad!.seq} (seq ${r.firstBad!.seq}): ${r.firstBad!.reason}\n`);
           return 1;
         }

@@ -195,6 +195,7 @@ export class ControlApi {
     try {
       if (method === 'DELETE' && !rotate) {
         const removed = await vault.remove(serverId, slot);
+        if (removed) gateway.record(undefined, 'secret', { server: serverId, outcome: 'ok', detail: { slot, action: 'delete' } });
         await gateway.restartServer(serverId);
         json(res, removed ? 200 : 404, removed ? { deleted: `${serverId}/${slot}` } : { error: `${serverId}/${slot} is not set` });
         return;
@@ -203,6 +204,8 @@ export class ControlApi {
         const body = SecretBody.safeParse(await readJson(req));
         if (!body.success) { json(res, 400, { error: body.error.issues.map((i) => `${i.path.join('.') || 'body'}: ${i.message}`).join('; ') }); return; }
         const status = await vault.set(server, slot, body.data.value, rotate);
+        // Names only: the value never reaches a record.
+        gateway.record(undefined, 'secret', { server: serverId, outcome: 'ok', detail: { slot, action: rotate ? 'rotate' : 'set' } });
         gateway.emit('event', { type: 'credential-set', server: serverId, slot, rotation: rotate, at: Date.now() });
         await gateway.restartServer(serverId);
         json(res, 200, status);

@@ -86,8 +86,12 @@ export class OAuthLogins {
         method: authMethodOf(session, secret), resource: session.resource.href, ...(tokens.scope ? { scope: tokens.scope } : {}), redirectUri,
         ...(slot.scopes ? { requested: slot.scopes } : {}),
       });
+      this.gateway.record(undefined, 'login', { server: serverId, outcome: 'ok', detail: { slot: slot.name, issuer: session.as.issuer, kind: 'oauth-server' } });
       await this.gateway.restartServer(serverId);
       this.gateway.emit('event', { type: 'credential-set', server: serverId, slot: slot.name, rotation: false, at: Date.now() });
+    }, (err: unknown) => {
+      this.gateway.record(undefined, 'login', { server: serverId, outcome: 'error', error: (err as Error).message, detail: { slot: slot.name, kind: 'oauth-server' } });
+      throw err;
     });
     this.results.set(id, done);
     done.catch(() => {}).finally(() => setTimeout(() => this.results.delete(id), LOGIN_TIMEOUT_MS).unref());

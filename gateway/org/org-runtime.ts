@@ -40,6 +40,7 @@ export class OrgRuntime {
   private shipper: Shipper | undefined;
   private timer: NodeJS.Timeout | undefined;
   private enrolError: string | null = null;
+  private mdm = false;
   private startProblem: string | null;
   private readonly o: { dataDir: string; cache: BundleCache; gateway: Gateway; audit: AuditLog; backend: SecretBackend };
 
@@ -53,6 +54,9 @@ export class OrgRuntime {
     if (!this.config.deviceId) await this.enrolFromMdm();
     if (!this.config.deviceId) return;
     const deviceId = this.config.deviceId;
+    if (!this.o.audit.has('enrolment', deviceId)) {
+      this.o.gateway.record(undefined, 'enrolment', { outcome: 'ok', detail: { deviceId, org: this.config.org, syncUrl: this.config.syncUrl, enrolledAt: this.config.enrolledAt ?? null, via: this.mdm ? 'mdm' : 'cli' } });
+    }
     const token = async () => {
       const t = await this.o.backend.get(deviceTokenAccount(deviceId));
       if (!t) throw new Error('the device token is missing from the keychain: enrol again with `gatehouse enroll`');
@@ -89,6 +93,7 @@ export class OrgRuntime {
       this.config = await enrol(this.o.dataDir, this.config.syncUrl, this.o.backend, { token: this.config.enrolToken, pinnedKeys: this.config.rootKeys });
       writeOrgConfig(this.o.dataDir, { ...rest, ...this.config });
       this.enrolError = null;
+      this.mdm = true;
     } catch (err) {
       this.enrolError = `enrolment failed: ${(err as Error).message}`;
       this.timer = setTimeout(() => { this.config = readOrgConfig(this.o.dataDir) ?? this.config; void this.start(); }, ENROL_RETRY_MS);

@@ -203,6 +203,8 @@ export const SettingsSchema = z.strictObject({
       critical: z.boolean().default(false),
     }).default({ none: true, low: true, medium: true, high: true, critical: false }),
   }).default({ trustOnFirstUse: false, localApproval: { none: true, low: true, medium: true, high: true, critical: false } }),
+  /** The local audit log keeps records the org has acknowledged for this long, then prunes them (checkpointed). */
+  audit: z.strictObject({ retentionDays: z.number().positive().default(90) }).default({ retentionDays: 90 }),
   /** Extra scanner rules (shared/scanner/rules.ts format), run after the built-in ones. */
   scannerRules: z.array(ScannerRuleSchema).default([]),
   /** Environment variables a stdio server inherits from the daemon, beyond what its transport declares. */

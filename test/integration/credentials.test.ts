@@ -146,6 +146,10 @@ describe('credentials', { skip }, () => {
       assert.ok(slots[0]!.rotatedAt);
       const seen = await waitFor(async () => { try { return textOf(await client.callTool({ name: 'vault__getenv', arguments: { name: 'API_KEY' } })); } catch { return undefined; } });
       assert.equal(seen, '[REDACTED:vault/api_key]');
+      // Set and rotate are in the audit log, by name only.
+      const records = (await d.control<{ records: { record: { type: string; server: string; detail?: { slot: string; action: string } } }[] }>('/audit?server=vault&limit=500')).body.records.map((r) => r.record).filter((r) => r.type === 'secret');
+      assert.deepEqual(records.map((r) => `${r.server}/${r.detail?.slot} ${r.detail?.action}`).sort(), ['vault/api_key rotate', 'vault/api_key set']);
+      assert.ok(!JSON.stringify(records).includes('sk-rotated'), 'no value in the records');
     });
 
     it('deletes the credentials and stops the server when the bundle revokes it', async () => {

@@ -305,5 +305,10 @@ describe('the org registry, end to end', { skip: ready ? false : NO_KEYCHAIN }, 
     assert.ok(rows.every((r) => r.tool === 'fx__echo' && r.user === 'eng-alice@acme.test' && r.agent === 'cursor'));
     const v = await admin('audit', 'verify');
     assert.match(v.stdout, /intact/);
+    // Enrolment, the org login and every bundle accepted or refused are in the trail the org holds.
+    const all = (await admin('audit', 'query', '--limit', '5000', '--json')).stdout.trim().split('\n').map((l) => JSON.parse(l) as { type: string; outcome: string; detail?: Record<string, unknown> });
+    const types = new Set(all.map((r) => r.type));
+    for (const t of ['enrolment', 'login', 'bundle', 'tools/call', 'denial']) assert.ok(types.has(t), `no ${t} record upstream: ${[...types].join(', ')}`);
+    assert.ok(all.some((r) => r.type === 'login' && r.outcome === 'ok' && (r.detail?.groups as string[] | undefined)?.includes('eng')));
   });
 });
