@@ -127,6 +127,8 @@ describe('dashboard (Chromium, Vite, real daemon)', { skip: available ? false : 
     await page.screenshot({ path: join(SHOTS, 'connect.png'), fullPage: true });
 
     await open('settings');
+    await page.getByText(/Not enrolled: this desktop runs a local bundle/).waitFor();
+    await page.getByText(/this computer's account/).waitFor();
     await page.getByLabel('Agent name').fill('from-ui');
     await page.getByRole('button', { name: 'Create token' }).click();
     await page.getByText(/from-ui: gha_/).waitFor();

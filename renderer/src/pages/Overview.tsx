@@ -18,10 +18,20 @@ export function Overview() {
         <div className="card"><div className="big">{(status.rssBytes / 1048576).toFixed(0)} MB</div><div>daemon memory</div></div>
       </div>
       <h3>Bundle</h3>
+      {status.bundle.closed && <p role="alert" className="error"><strong>Nothing is reachable:</strong> {status.bundle.closed}</p>}
       <p>
-        <strong>{status.bundle.name}</strong> version {status.bundle.version} — pinning{' '}
+        <strong>{status.bundle.name}</strong> version {status.bundle.version}
+        {status.bundle.expiresAt ? <> — valid until {new Date(status.bundle.expiresAt).toLocaleString()}</> : null} — pinning{' '}
         {status.pinning.trustOnFirstUse ? <Badge tone="warn">trust on first use</Badge> : <Badge tone="ok">enforced</Badge>}
       </p>
+      {status.org
+        ? <p>
+          From <strong>{status.org.name}</strong>: <Badge tone={status.org.state === 'online' ? 'ok' : status.org.state === 'offline' ? 'warn' : 'info'}>{status.org.state === 'online' ? 'in sync' : status.org.state}</Badge>
+          {status.org.offlineSince ? <span className="hint"> since {ago(status.org.offlineSince)} — the last good bundle still governs</span> : null}
+          {status.org.lastError ? <span className="hint"> — {status.org.lastError}</span> : null}
+        </p>
+        : <p className="hint">A local bundle ({status.bundle.source}). To take your organisation's, see <a href="#/settings">Settings</a>.</p>}
+      {status.org?.lastRejection && <p className="hint">Last bundle refused ({ago(status.org.lastRejection.at)}, {status.org.lastRejection.code}): {status.org.lastRejection.reason}</p>}
       <h3>Agents</h3>
       {status.agents.length === 0
         ? <p className="hint">No agent is connected. Wire one up on the <a href="#/connect">Connect your IDE</a> page.</p>
