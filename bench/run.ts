@@ -49,7 +49,7 @@ async function measure(call: () => Promise<unknown>, n = CALLS): Promise<{ p50: 
 }
 
 function start(cmd: string, args: string[], env: NodeJS.ProcessEnv = {}): ChildProcess {
-  const p = spawn(cmd, args, { stdio: ['ignore', 'pipe', 'ignore'], env: { ...process.env, ...env }, detached: true });
+  const p = spawn(cmd, args, { stdio: ['ignore', 'pipe', process.env.BENCH_STDERR ? 'inherit' : 'ignore'], env: { ...process.env, ...env }, detached: true });
   procs.push(p);
   return p;
 }

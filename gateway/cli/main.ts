@@ -213,7 +213,8 @@ async function main(argv: string[]): Promise<number> {
       return 0;
     }
     case 'audit': {
-      const log = new AuditLog(dataDir);
+      // Beside a running daemon, read only: the daemon alone writes the log and its journal.
+      const log = new AuditLog(dataDir, { readOnly: (await runningDaemon(dataDir)) !== undefined });
       try {
         if (positionals[0] === 'verify') {
           const r = log.verify();
