@@ -20,7 +20,8 @@ import { localUser } from './pinning/gate.ts';
 import { CredentialVault } from './secrets/vault.ts';
 import { DeferredChannel } from './upstream/deferred-channel.ts';
 import { createChannel } from './upstream/launch.ts';
-import { readOrgConfig } from './org/org-config.ts';
+import { OrgConfigError, readOrgConfig, type OrgConfig } from './org/org-config.ts';
+import { enrol, fetchOrgInfo, type EnrolOptions } from './org/enrol.ts';
 import { OrgRuntime, startingBundle } from './org/org-runtime.ts';
 import { loadIdentity, type LoadedIdentity } from './org/identity.ts';
 import { chooseBackend } from './secrets/vault.ts';
@@ -103,7 +104,7 @@ export async function startDaemon(opts: DaemonOptions): Promise<RunningDaemon> {
   const bundle = orgStart?.bundle ?? loadBundleFile(opts.bundlePath);
   // An org bundle's ${bundleDir} is the data dir: it names no local file.
   const bundlePath = orgConfig ? join(dataDir, 'org-bundle') : opts.bundlePath;
-  const bundleSource = orgConfig ? `org ${orgConfig.org} via ${orgConfig.syncUrl}` : resolve(opts.bundlePath);
+  let bundleSource = orgConfig ? `org ${orgConfig.org} via ${orgConfig.syncUrl}` : resolve(opts.bundlePath);
   const token = controlToken(dataDir);
   const tokens = new AgentTokens(dataDir);
   const { gateway, vault, liveHeaders, audit } = createGateway(bundle, { dataDir, bundlePath });
@@ -118,7 +119,19 @@ export async function startDaemon(opts: DaemonOptions): Promise<RunningDaemon> {
     if (login) gateway.record(undefined, 'login', { outcome: identity.source === 'oidc' ? 'ok' : 'error', error: identity.problem, detail: { kind: 'org', groups: [...identity.groups] } });
     return identity;
   };
-  const org = orgConfig && orgStart ? new OrgRuntime(orgConfig, orgStart.problem, { dataDir, cache: orgStart.cache, gateway, audit, backend }) : undefined;
+  let org = orgConfig && orgStart ? new OrgRuntime(orgConfig, orgStart.problem, { dataDir, cache: orgStart.cache, gateway, audit, backend }) : undefined;
+  /** Joins an org while running: from now on only the org's bundles count, beginning with none. */
+  const joinOrg = async (syncUrl: string, enrolOpts: EnrolOptions): Promise<OrgConfig> => {
+    if (org) throw new OrgConfigError(`already enrolled in org "${org.config.org}"`);
+    const config = await enrol(dataDir, syncUrl, backend, enrolOpts);
+    const start = await startingBundle(dataDir, config);
+    await gateway.applyBundle(start.bundle);
+    org = new OrgRuntime(config, start.problem, { dataDir, cache: start.cache, gateway, audit, backend });
+    bundleSource = `org ${config.org} via ${config.syncUrl}`;
+    await org.start();
+    void reloadIdentity();
+    return config;
+  };
   const socket = socketPathFor(dataDir);
   const startedAt = Date.now();
   let port = opts.port;
@@ -138,7 +151,12 @@ export async function startDaemon(opts: DaemonOptions): Promise<RunningDaemon> {
     tokens,
     controlToken: token,
     facts: () => ({ dataDir, port, socket, bundleSource, startedAt, credentials: vault.status(gateway.currentBundle), audit: audit.backlog(), org: org?.status() ?? null, identity: { ...identity, groups: [...identity.groups] } }),
-    ...(org ? { shipAudit: () => org.shipNow() } : {}),
+    shipAudit: async () => {
+      if (!org) throw new Error('this desktop is not enrolled in an org: there is nowhere to ship to');
+      return org.shipNow();
+    },
+    previewOrg: (url) => fetchOrgInfo(url),
+    joinOrg,
     reloadIdentity: async () => {
       const id = await reloadIdentity(true);
       return { user: id.user, groups: [...id.groups], source: id.source, problem: id.problem };

@@ -21,7 +21,7 @@ import { runBridge } from './stdio-bridge.ts';
 import { keyFingerprint } from '../../shared/bundle/envelope.ts';
 import { enrol } from '../org/enrol.ts';
 import { loginToOrg } from '../org/oidc-login.ts';
-import { orgConfigPath, readOrgConfig } from '../org/org-config.ts';
+import { orgConfigPath, readOrgConfig, type OrgConfig } from '../org/org-config.ts';
 import { chooseBackend } from '../secrets/vault.ts';
 
 const USAGE = `gatehouse — a governed MCP multiplexer for your IDE agents
@@ -146,12 +146,22 @@ async function main(argv: string[]): Promise<number> {
       ensureDataDir(dataDir);
       const existing = readOrgConfig(dataDir);
       if (existing?.deviceId) throw new UsageError(`already enrolled in org "${existing.org}" (${existing.syncUrl}); remove ${orgConfigPath(dataDir)} to leave it`);
-      const config = await enrol(dataDir, url, chooseBackend(dataDir), { token: values.token, ...(values.fingerprint ? { fingerprint: values.fingerprint } : {}), trustOnFirstUse: values['trust-on-first-use'] ?? false, ...(values.name ? { name: values.name } : {}) });
-      process.stdout.write(`enrolled in ${config.name ?? config.org} as device ${config.deviceId}
-`);
-      process.stdout.write(`pinned org keys: ${config.rootKeys.map((k) => `${k.keyId} ${keyFingerprint(k.publicKey)}`).join(', ')}
-`);
-      if (await runningDaemon(dataDir)) process.stdout.write('restart the daemon (or the app) to switch to the org\'s bundle\n');
+      let config: OrgConfig;
+      if (await runningDaemon(dataDir)) {
+        // The running daemon enrols and switches to the org's bundle at once.
+        const client = await ControlClient.forDataDir(dataDir);
+        let fingerprint = values.fingerprint;
+        if (!fingerprint) {
+          if (!values['trust-on-first-use']) throw new UsageError('give --fingerprint (from your admin), or --trust-on-first-use');
+          fingerprint = (await client.call('GET', `/org/preview?url=${encodeURIComponent(url)}`, z.object({ fingerprints: z.array(z.string()) }))).fingerprints[0];
+        }
+        await client.call('POST', '/org/enroll', z.object({ org: z.string() }), { url, token: values.token, fingerprint });
+        config = readOrgConfig(dataDir)!;
+      } else {
+        config = await enrol(dataDir, url, chooseBackend(dataDir), { token: values.token, ...(values.fingerprint ? { fingerprint: values.fingerprint } : {}), trustOnFirstUse: values['trust-on-first-use'] ?? false, ...(values.name ? { name: values.name } : {}) });
+      }
+      process.stdout.write(`enrolled in ${config.name ?? config.org} as device ${config.deviceId}\n`);
+      process.stdout.write(`pinned org keys: ${config.rootKeys.map((k) => `${k.keyId} ${keyFingerprint(k.publicKey)}`).join(', ')}\n`);
       if (config.oidc) process.stdout.write('next: `gatehouse login` to sign in to your org\n');
       return 0;
     }

@@ -1,6 +1,10 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { z } from 'zod';
 import type { GatewayEvent, Status } from '../../shared/control/contract.ts';
+import { keyFingerprint } from '../../shared/bundle/envelope.ts';
+import type { OrgInfo } from '../../shared/sync/contract.ts';
+import type { EnrolOptions } from '../org/enrol.ts';
+import { OrgConfigError, type OrgConfig } from '../org/org-config.ts';
 import type { AgentTokens } from '../config/agent-tokens.ts';
 import { tokensEqual } from '../config/agent-tokens.ts';
 import type { Gateway } from '../mux/gateway.ts';
@@ -28,6 +32,10 @@ export interface ControlApiOptions {
   reloadBundle(): Promise<{ ok: true; version: number; lastRejection?: string } | { ok: false; error: string }>;
   /** Ships the audit outbox to the org now. */
   shipAudit?(): Promise<number>;
+  /** What a sync endpoint says about its org (to show the key fingerprint before enrolling). */
+  previewOrg?(url: string): Promise<OrgInfo>;
+  /** Enrols this desktop and switches it to the org's bundle, without a restart. */
+  joinOrg?(url: string, opts: EnrolOptions): Promise<OrgConfig>;
   /** Re-reads the org login (after `gatehouse login`). */
   reloadIdentity?(): Promise<NonNullable<Status['identity']>>;
 }
@@ -35,6 +43,7 @@ export interface ControlApiOptions {
 const SecretBody = z.strictObject({ value: z.string().min(1, 'the value cannot be empty').max(64 * 1024) });
 const PauseBody = z.strictObject({ paused: z.boolean() });
 const ConnectBody = z.strictObject({ mode: z.enum(['preview', 'apply', 'undo']) });
+const EnrolBody = z.strictObject({ url: z.url({ protocol: /^https?$/ }), token: z.string().min(1), fingerprint: z.string().min(1) });
 const DecisionBody = z.strictObject({ reason: z.string().max(500).optional(), by: z.string().max(100).optional() });
 const CreateTokenBody = z.strictObject({ agent: z.string().regex(/^[A-Za-z0-9._-]{1,64}$/, 'agent names are 1-64 of letters, digits, ., _ and -') });
 const MAX_CONTROL_BODY = 64 * 1024;
@@ -66,6 +75,28 @@ export class ControlApi {
     const route = `${req.method} ${path}`;
     switch (route) {
       case 'GET /api/v1/status': json(res, 200, buildStatus(gateway, this.opts.facts())); return;
+      case 'GET /api/v1/org/preview': {
+        const url = new URL(req.url ?? '/', 'http://x').searchParams.get('url');
+        if (!url || !this.opts.previewOrg) { json(res, 400, { error: 'give ?url= the sync endpoint your admin sent' }); return; }
+        try {
+          const info = await this.opts.previewOrg(url);
+          json(res, 200, { org: info.org, name: info.name, fingerprints: info.keys.map((k) => keyFingerprint(k.publicKey)), login: info.oidc !== null });
+        } catch (err) {
+          json(res, 502, { error: (err as Error).message });
+        }
+        return;
+      }
+      case 'POST /api/v1/org/enroll': {
+        const body = EnrolBody.safeParse(await readJson(req));
+        if (!body.success || !this.opts.joinOrg) { json(res, 400, { error: 'give {"url", "token", "fingerprint"} from your admin' }); return; }
+        try {
+          const config = await this.opts.joinOrg(body.data.url, { token: body.data.token, fingerprint: body.data.fingerprint });
+          json(res, 200, { org: config.org, name: config.name ?? config.org, deviceId: config.deviceId ?? null });
+        } catch (err) {
+          json(res, err instanceof OrgConfigError ? 409 : 400, { error: (err as Error).message });
+        }
+        return;
+      }
       case 'POST /api/v1/audit/ship': {
         if (!this.opts.shipAudit) { json(res, 404, { error: 'this desktop is not enrolled in an org: there is nowhere to ship to' }); return; }
         try {

@@ -17,7 +17,7 @@ import { ErrorCode } from '../../shared/jsonrpc/message.ts';
 import { generateEd25519 } from '../../shared/signing/ed25519.ts';
 import { browse } from '../helpers/browser.ts';
 import { stdioClient } from '../helpers/clients.ts';
-import { CLI, FIXTURES, ROOT, startDaemon, tempDir, waitFor, type TestDaemon } from '../helpers/daemon.ts';
+import { CLI, FIXTURES, ROOT, startDaemon, stdioServer, tempDir, waitFor, writeBundle, type TestDaemon } from '../helpers/daemon.ts';
 import { keychainReady, NO_KEYCHAIN } from '../helpers/keychain.ts';
 import { freePort, startPostgres, type TestPostgres } from '../helpers/postgres.ts';
 
@@ -293,6 +293,29 @@ describe('the org registry, end to end', { skip: ready ? false : NO_KEYCHAIN }, 
       assert.match((await admin('devices')).stdout, /mdm fleet/);
     } finally {
       await second.stop();
+    }
+  });
+
+  it('enrols a running desktop without a restart: its local bundle gives way to the org\'s', async () => {
+    const local = await startDaemon({ bundle: writeBundle({ schemaVersion: 1, name: 'personal', servers: [stdioServer('mine', 'faulty-server.ts')] }), env: { GATEHOUSE_SYNC_MAX_DELAY_MS: '1000' } });
+    try {
+      await waitFor(async () => (await local.control<{ servers: { id: string; state: string }[] }>('/servers')).body.servers.some((x) => x.id === 'mine' && x.state === 'ready'), 10_000, 'the local server');
+      const org = JSON.parse(readFileSync(join(adminDir, 'org.json'), 'utf8')) as { keys: { publicKey: string }[] };
+      const token = (await admin('enroll-token', '--label', 'live')).stdout.trim();
+      const wrong = await run(CLI, ['enroll', syncUrl, '--token', token, '--fingerprint', 'SHA256:0000:0000:0000:0000:0000:0000:0000:0000', '--data-dir', local.dataDir]);
+      assert.equal(wrong.code, 2);
+      assert.match(wrong.stderr, /do not enrol/);
+      const r = await run(CLI, ['enroll', syncUrl, '--token', token, '--fingerprint', keyFingerprint(org.keys[0]!.publicKey), '--data-dir', local.dataDir]);
+      assert.equal(r.code, 0, r.stderr);
+      const want = (await status()).bundle.version;
+      await waitFor(async () => (await local.control<Status>('/status')).body.bundle.version === want, 10_000, 'the org bundle on the running desktop');
+      const servers = (await local.control<{ servers: { id: string }[] }>('/servers')).body.servers.map((x) => x.id);
+      assert.ok(!servers.includes('mine'), 'the personal server is gone');
+      assert.ok(servers.includes('fx'));
+      const again = await run(CLI, ['enroll', syncUrl, '--token', token, '--fingerprint', keyFingerprint(org.keys[0]!.publicKey), '--data-dir', local.dataDir]);
+      assert.equal(again.code, 2, 'a second enrolment is refused');
+    } finally {
+      await local.stop();
     }
   });
 
