@@ -37,10 +37,12 @@ app.on('second-instance', (_event, argv) => {
 app.on('open-url', (event, url) => { event.preventDefault(); openDashboard(routeForLink(url)); });
 app.on('window-all-closed', () => { /* stay in the tray */ });
 
-/** gatehouse://enroll?url=… (links admins email) opens the enrolment settings. */
+/** gatehouse://enroll?url=…&token=… (links admins email) opens the enrolment form, filled in; the user still confirms the key fingerprint. */
 function routeForLink(link: string): string {
   const url = new URL(link);
-  return url.host === 'enroll' ? `#/settings?enroll=${encodeURIComponent(url.searchParams.get('url') ?? '')}` : '#/overview';
+  if (url.host !== 'enroll') return '#/overview';
+  const fields = new URLSearchParams({ url: url.searchParams.get('url') ?? '', code: url.searchParams.get('token') ?? '' });
+  return `#/settings/${encodeURIComponent(fields.toString())}`;
 }
 
 /** Attaches to a running daemon for this user, or starts one in a utility process (and restarts it if it dies). */

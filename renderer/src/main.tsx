@@ -43,7 +43,7 @@ function App() {
         {page === 'audit' && <Audit />}
         {page === 'credentials' && <Credentials />}
         {page === 'connect' && <Connect />}
-        {page === 'settings' && <Settings />}
+        {page === 'settings' && <Settings link={arg} />}
       </main>
     </div>
   );

@@ -2,8 +2,37 @@ import { useState } from 'react';
 import { api } from '../api.ts';
 import { ago, ErrorNote, useLive } from '../ui.tsx';
 
-export function Settings() {
-  const { data: status, error } = useLive(api.status);
+/** Joining an org: the link an admin sent fills in the endpoint and code; the user confirms the key fingerprint. */
+function Enrol({ link, onDone }: { link: string | undefined; onDone: () => void }) {
+  const fields = new URLSearchParams(link ? decodeURIComponent(link) : '');
+  const [url, setUrl] = useState(fields.get('url') ?? '');
+  const [code, setCode] = useState(fields.get('code') ?? '');
+  const [expected, setExpected] = useState('');
+  const [org, setOrg] = useState<{ name: string; org: string; fingerprints: string[] }>();
+  const [message, setMessage] = useState<string>();
+  const matches = org !== undefined && expected.trim() !== '' && org.fingerprints.includes(expected.trim());
+  return (
+    <form className="stack" onSubmit={(e) => {
+      e.preventDefault();
+      if (!org) { setMessage('checking…'); void api.previewOrg(url).then((o) => { setOrg(o); setMessage(undefined); }, (err: Error) => setMessage(err.message)); return; }
+      setMessage('enrolling…');
+      void api.enroll(url, code, expected.trim()).then((r) => { setMessage(`Enrolled in ${r.name}. Its servers and policies now apply.`); onDone(); }, (err: Error) => setMessage(err.message));
+    }}>
+      <label>Sync endpoint <input value={url} onChange={(e) => { setUrl(e.target.value); setOrg(undefined); }} type="url" required placeholder="https://sync.example.com" /></label>
+      <label>Enrolment code <input value={code} onChange={(e) => setCode(e.target.value)} required /></label>
+      {org && <>
+        <p>This endpoint is <strong>{org.name}</strong> ({org.org}); its signing key is <code>{org.fingerprints.join(', ')}</code>.</p>
+        <label>Fingerprint your admin sent <input value={expected} onChange={(e) => setExpected(e.target.value)} required placeholder="SHA256:…" /></label>
+        {expected.trim() !== '' && !matches && <p role="alert" className="error">The fingerprints differ: do not enrol, and tell your admin.</p>}
+      </>}
+      <button type="submit" className="primary" disabled={org !== undefined && !matches}>{org ? 'Enrol this desktop' : 'Check the endpoint'}</button>
+      {message && <p role="status" className="hint">{message}</p>}
+    </form>
+  );
+}
+
+export function Settings({ link }: { link?: string | undefined } = {}) {
+  const { data: status, error, reload: reloadStatus } = useLive(api.status);
   const { data: agents, reload } = useLive(api.agents);
   const [name, setName] = useState('');
   const [created, setCreated] = useState<string>();
@@ -18,10 +47,13 @@ export function Settings() {
         <dt>Bundle</dt><dd>{status.bundle.name} v{status.bundle.version} <small>({status.bundle.source})</small></dd>
       </dl>}
       <h3>Organisation</h3>
-      {status && !status.org && <p className="hint">
-        Not enrolled: this desktop runs a local bundle. To join your organisation, run the command your admin sent,
-        for example <code>gatehouse enroll https://sync.example.com --token … --fingerprint SHA256:…</code>, and restart Gatehouse.
-      </p>}
+      {status && !status.org && <>
+        <p className="hint">
+          Not enrolled: this desktop runs a local bundle. To join your organisation, open the link your admin sent,
+          fill in the form below, or run <code>gatehouse enroll https://sync.example.com --token … --fingerprint SHA256:…</code>.
+        </p>
+        <Enrol link={link} onDone={reloadStatus} />
+      </>}
       {status?.org && <>
         <dl className="facts">
           <dt>Organisation</dt><dd>{status.org.name} <small>({status.org.org})</small></dd>
