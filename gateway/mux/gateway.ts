@@ -118,7 +118,11 @@ export class Gateway extends EventEmitter<{ event: [GatewayEvent] }> implements 
       settings: () => this.bundle.settings,
       exposedName: (server, tool) => this.exposedName(server, tool),
       otherTools: (server) => [...this.upstreams.values()].filter((u) => u.id !== server && u.state === 'ready').flatMap((u) => u.catalog.tools.map((t) => ({ server: u.id, name: String(t.name) }))),
-      onPending: (change) => this.emit('event', { type: 'pending-change', id: change.id, server: change.server, tool: change.tool, exposedName: change.exposedName, kind: change.kind, risk: change.risk, localDecision: change.localDecision, at: Date.now() }),
+      onPending: (change) => {
+        // A quarantine is a decision too: the record says what was held back and why.
+        this.record(undefined, 'decision', { server: change.server, tool: change.exposedName, outcome: 'denied', decision: { effect: 'deny', rule: `quarantined: pending change ${change.id}` }, detail: { kind: change.kind, risk: change.risk, hash: change.newHash, findings: change.findings.map((f) => f.rule) } });
+        this.emit('event', { type: 'pending-change', id: change.id, server: change.server, tool: change.tool, exposedName: change.exposedName, kind: change.kind, risk: change.risk, localDecision: change.localDecision, at: Date.now() });
+      },
       onDecision: (d) => this.emit('event', { type: 'pending-decided', id: d.id, server: d.server, tool: d.tool, decision: d.decision, by: d.by, at: Date.now() }),
     });
     this.catalog = this.newCatalog();

@@ -86,6 +86,10 @@ describe('schema pinning and quarantine', () => {
       const decisions = (await d.control<{ decisions: { decision: string; reason: string; by: string }[] }>('/decisions')).body.decisions;
       assert.deepEqual(decisions.map((x) => [x.decision, x.reason]), [['approved', 'reviewed the diff']]);
       assert.match(decisions[0]!.by, /^local:.* via cli$/);
+      // The quarantine and the approval are both in the audit log.
+      const audit = (await d.control<{ records: { record: { type: string; outcome: string; decision: { rule: string } | null } }[] }>('/audit?server=rug&limit=200')).body.records.map((r) => r.record);
+      assert.ok(audit.some((r) => r.type === 'decision' && r.outcome === 'denied' && r.decision?.rule === `quarantined: pending change ${change!.id}`), 'quarantine recorded');
+      assert.ok(audit.some((r) => r.type === 'decision' && r.outcome === 'ok' && r.decision?.rule === `pending change ${change!.id}`), 'approval recorded');
     });
   }
 
