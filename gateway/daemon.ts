@@ -7,6 +7,7 @@ import { AgentTokens } from './config/agent-tokens.ts';
 import { BundleError, loadBundleFile } from './config/bundle-file.ts';
 import { controlToken, ensureDataDir, removeDaemonFile, socketPathFor, writeDaemonFile } from './config/data-dir.ts';
 import { ControlApi } from './control/api.ts';
+import { EventLog } from './control/event-log.ts';
 import { listenHttp } from './downstream/http-listener.ts';
 import { McpHttpEndpoint } from './downstream/mcp-http.ts';
 import { listenSocket } from './downstream/socket-server.ts';
@@ -132,6 +133,8 @@ export async function startDaemon(opts: DaemonOptions): Promise<RunningDaemon> {
     void reloadIdentity();
     return config;
   };
+  const eventLog = new EventLog(dataDir);
+  gateway.on('event', (e) => eventLog.event(e));
   const socket = socketPathFor(dataDir);
   const startedAt = Date.now();
   let port = opts.port;
@@ -156,6 +159,7 @@ export async function startDaemon(opts: DaemonOptions): Promise<RunningDaemon> {
       return org.shipNow();
     },
     previewOrg: (url) => fetchOrgInfo(url),
+    eventLog,
     joinOrg,
     reloadIdentity: async () => {
       const id = await reloadIdentity(true);
@@ -199,7 +203,7 @@ export async function startDaemon(opts: DaemonOptions): Promise<RunningDaemon> {
   }
   gateway.start();
   // Retention: acknowledged records older than the bundle's retention go, checkpointed; checked hourly.
-  const prune = () => { try { audit.prune(gateway.settings.audit.retentionDays); } catch (err) { process.stderr.write(`gatehouse: audit retention: ${(err as Error).message}\n`); } };
+  const prune = () => { try { audit.prune(gateway.settings.audit.retentionDays); } catch (err) { eventLog.line('error', `audit retention: ${(err as Error).message}`); } };
   prune();
   const pruneTimer = setInterval(prune, 3_600_000);
   pruneTimer.unref();

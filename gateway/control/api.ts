@@ -4,6 +4,7 @@ import type { GatewayEvent, Status } from '../../shared/control/contract.ts';
 import { keyFingerprint } from '../../shared/bundle/envelope.ts';
 import type { OrgInfo } from '../../shared/sync/contract.ts';
 import type { EnrolOptions } from '../org/enrol.ts';
+import { LOG_LEVELS, type EventLog } from './event-log.ts';
 import { OrgConfigError, type OrgConfig } from '../org/org-config.ts';
 import type { AgentTokens } from '../config/agent-tokens.ts';
 import { tokensEqual } from '../config/agent-tokens.ts';
@@ -30,6 +31,8 @@ export interface ControlApiOptions {
   controlToken: string;
   facts: () => DaemonFacts;
   reloadBundle(): Promise<{ ok: true; version: number; lastRejection?: string } | { ok: false; error: string }>;
+  /** The daemon's own log, whose level the user sets. */
+  eventLog?: EventLog;
   /** Ships the audit outbox to the org now. */
   shipAudit?(): Promise<number>;
   /** What a sync endpoint says about its org (to show the key fingerprint before enrolling). */
@@ -44,6 +47,7 @@ const SecretBody = z.strictObject({ value: z.string().min(1, 'the value cannot b
 const PauseBody = z.strictObject({ paused: z.boolean() });
 const ConnectBody = z.strictObject({ mode: z.enum(['preview', 'apply', 'undo']) });
 const EnrolBody = z.strictObject({ url: z.url({ protocol: /^https?$/ }), token: z.string().min(1), fingerprint: z.string().min(1) });
+const LogLevelBody = z.strictObject({ level: z.enum(LOG_LEVELS) });
 const DecisionBody = z.strictObject({ reason: z.string().max(500).optional(), by: z.string().max(100).optional() });
 const CreateTokenBody = z.strictObject({ agent: z.string().regex(/^[A-Za-z0-9._-]{1,64}$/, 'agent names are 1-64 of letters, digits, ., _ and -') });
 const MAX_CONTROL_BODY = 64 * 1024;
@@ -75,6 +79,16 @@ export class ControlApi {
     const route = `${req.method} ${path}`;
     switch (route) {
       case 'GET /api/v1/status': json(res, 200, buildStatus(gateway, this.opts.facts())); return;
+      case 'GET /api/v1/log-level':
+        json(res, 200, { level: this.opts.eventLog?.current ?? 'info', levels: LOG_LEVELS });
+        return;
+      case 'PUT /api/v1/log-level': {
+        const body = LogLevelBody.safeParse(await readJson(req));
+        if (!body.success || !this.opts.eventLog) { json(res, 400, { error: `the level is one of ${LOG_LEVELS.join(', ')}` }); return; }
+        this.opts.eventLog.setLevel(body.data.level);
+        json(res, 200, { level: body.data.level, levels: LOG_LEVELS });
+        return;
+      }
       case 'GET /api/v1/org/preview': {
         const url = new URL(req.url ?? '/', 'http://x').searchParams.get('url');
         if (!url || !this.opts.previewOrg) { json(res, 400, { error: 'give ?url= the sync endpoint your admin sent' }); return; }

@@ -48,6 +48,8 @@ export const api = {
   revokeToken: (agent: string) => call('DELETE', `/tokens/${agent}`, z.object({ revoked: z.string() })),
   previewOrg: (url: string) => call('GET', `/org/preview?url=${encodeURIComponent(url)}`, z.object({ org: z.string(), name: z.string(), fingerprints: z.array(z.string()), login: z.boolean() })),
   enroll: (url: string, token: string, fingerprint: string) => call('POST', '/org/enroll', z.object({ org: z.string(), name: z.string(), deviceId: z.string().nullable() }), { url, token, fingerprint }),
+  logLevel: () => call('GET', '/log-level', z.object({ level: z.string(), levels: z.array(z.string()) })),
+  setLogLevel: (level: string) => call('PUT', '/log-level', z.object({ level: z.string(), levels: z.array(z.string()) }), { level }),
   syncNow: () => call('POST', '/bundle/reload', z.object({ ok: z.boolean(), version: z.number().optional(), error: z.string().optional(), lastRejection: z.string().optional() })),
   connect: (client: string, mode: 'preview' | 'apply' | 'undo') => call('POST', `/connect/${client}`, z.object({ label: z.string(), path: z.string(), status: z.string(), snippet: z.string(), content: z.string(), backup: z.string().nullable(), applied: z.boolean() }), { mode }),
 };

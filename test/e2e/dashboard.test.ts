@@ -129,6 +129,9 @@ describe('dashboard (Chromium, Vite, real daemon)', { skip: available ? false : 
     await open('settings');
     await page.getByText(/Not enrolled: this desktop runs a local bundle/).waitFor();
     await page.getByText(/this computer's account/).waitFor();
+    await page.getByLabel('Log level').selectOption('debug');
+    await waitFor(async () => (await d.control<{ level: string }>('/log-level')).body.level === 'debug', 5000, 'the log level to change');
+    await page.getByLabel('Log level').selectOption('info');
     await page.getByLabel('Agent name').fill('from-ui');
     await page.getByRole('button', { name: 'Create token' }).click();
     await page.getByText(/from-ui: gha_/).waitFor();

@@ -83,8 +83,9 @@ describe('enrolling from the dashboard', { skip: !available ? 'Chromium is not i
     assert.equal(await page.getByRole('button', { name: 'Enrol this desktop' }).isDisabled(), true);
     await page.getByLabel('Fingerprint your admin sent').fill(fingerprint);
     await page.getByRole('button', { name: 'Enrol this desktop' }).click();
-    await page.getByText(/Enrolled in Acme Corp/).waitFor();
+    // The form gives way to the enrolled view as soon as the status shows the org.
     await page.getByText(/This device/).waitFor();
+    await page.getByText('Acme Corp (acme)').waitFor();
     await waitFor(async () => (await d.control<{ bundle: { version: number } }>('/status')).body.bundle.version === 3, 10_000, 'the org bundle');
     const servers = (await d.control<{ servers: { id: string }[] }>('/servers')).body.servers;
     assert.deepEqual(servers, [], 'the personal server gave way to the org\'s (empty) registry');

@@ -1,8 +1,9 @@
-// The control API's live events, the local socket's permissions, and pagination
-// of large catalogs.
+// The control API's live events, the local socket's permissions, pagination of
+// large catalogs, and the daemon log's level.
 import assert from 'node:assert/strict';
 import { spawn } from 'node:child_process';
-import { statSync } from 'node:fs';
+import { readFileSync, statSync } from 'node:fs';
+import { join } from 'node:path';
 import { createInterface } from 'node:readline';
 import { after, before, describe, it } from 'node:test';
 import type { Client } from '@modelcontextprotocol/client';
@@ -110,5 +111,25 @@ describe('control API and local socket', () => {
     // The SDK client follows the cursors itself and sees the same list.
     client ??= await stdioClient(daemon.dataDir, 'sdk-pager');
     assert.deepEqual((await client.listTools()).tools.map((t) => t.name), all);
+  });
+
+  it('writes the daemon log at the level the user sets, and keeps the level', async () => {
+    const set = async (level: string) => daemon.control<{ level: string }>('/log-level', { method: 'PUT', body: JSON.stringify({ level }) });
+    assert.equal((await set('loud')).status, 400);
+    assert.equal((await set('debug')).body.level, 'debug');
+    let before = daemon.stderr.join('').length;
+    const c = await stdioClient(daemon.dataDir, 'log-watcher');
+    await waitFor(() => /DEBUG agent log-watcher speaks 20/.test(daemon.stderr.join('').slice(before)), 5000, 'a debug line');
+    assert.match(daemon.stderr.join('').slice(before), /INFO  agent log-watcher connected over stdio/);
+    await c.close();
+    await set('error');
+    before = daemon.stderr.join('').length;
+    const quiet = await stdioClient(daemon.dataDir, 'log-watcher-2');
+    await quiet.listTools();
+    await quiet.close();
+    await new Promise((r) => setTimeout(r, 200));
+    assert.doesNotMatch(daemon.stderr.join('').slice(before), /log-watcher-2/, 'nothing below error is written');
+    assert.equal(JSON.parse(readFileSync(join(daemon.dataDir, 'preferences.json'), 'utf8')).logLevel, 'error');
+    await set('info');
   });
 });

@@ -34,6 +34,7 @@ function Enrol({ link, onDone }: { link: string | undefined; onDone: () => void 
 export function Settings({ link }: { link?: string | undefined } = {}) {
   const { data: status, error, reload: reloadStatus } = useLive(api.status);
   const { data: agents, reload } = useLive(api.agents);
+  const { data: logLevel, reload: reloadLevel } = useLive(api.logLevel);
   const [name, setName] = useState('');
   const [created, setCreated] = useState<string>();
   const [sync, setSync] = useState<string>();
@@ -70,6 +71,13 @@ export function Settings({ link }: { link?: string | undefined } = {}) {
         <small> — {status.identity.source === 'oidc' ? 'from your organisation\'s login' : 'this computer\'s account'}</small>
         {status.identity.problem && <span className="hint"><br />{status.identity.problem}</span>}
       </p>}
+      <h3>Log</h3>
+      {logLevel && <label>Log level{' '}
+        <select value={logLevel.level} onChange={(e) => void api.setLogLevel(e.target.value).then(reloadLevel)}>
+          {logLevel.levels.map((l) => <option key={l} value={l}>{l}</option>)}
+        </select>
+        <small className="hint"> — what the daemon writes to {status ? <code>{status.dataDir}/logs/daemon.log</code> : 'its log'} (or its console): errors only, warnings, everyday events, or everything</small>
+      </label>}
       <h3>Agent tokens</h3>
       <p className="hint">HTTP agents need a token of their own; calls are attributed to it. A token is shown once.</p>
       <form className="inline" onSubmit={(e) => { e.preventDefault(); void api.createToken(name).then((r) => { setCreated(`${r.agent}: ${r.token}`); setName(''); reload(); }); }}>
