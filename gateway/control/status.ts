@@ -57,10 +57,12 @@ export function toolEntries(gateway: Gateway): ToolEntry[] {
       description: typeof tool.description === 'string' ? tool.description : null,
       pinState: 'approved',
       pendingChange: null,
+      policy: gateway.rulesFor(route.upstream.id, route.name),
     };
   });
   const held: ToolEntry[] = gateway.gate.heldBack().map((h) => ({
     name: h.exposedName, server: h.server, upstreamName: h.tool, title: null, description: null, pinState: h.state, pendingChange: h.pendingChange,
+    policy: gateway.rulesFor(h.server, h.tool),
   }));
   return [...listed, ...held];
 }

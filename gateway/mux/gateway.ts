@@ -13,7 +13,7 @@ import type { Redactor } from '../../shared/redaction/redact.ts';
 import { redactShapes } from '../../shared/redaction/redact.ts';
 import { randomUUID } from 'node:crypto';
 import { nodeSha256Hex } from '../hashing/sha256.ts';
-import { Policy, type Decision, type Subject } from '../../shared/policy/evaluate.ts';
+import { Policy, type Decision, type RuleSummary, type Subject } from '../../shared/policy/evaluate.ts';
 import { PinGate } from '../pinning/gate.ts';
 import { PinStore } from '../pinning/store.ts';
 import type { UpstreamChannel } from '../upstream/channel.ts';
@@ -147,6 +147,8 @@ export class Gateway extends EventEmitter<{ event: [GatewayEvent] }> implements 
   get settings(): Bundle['settings'] { return this.bundle.settings; }
   get currentBundle(): Bundle { return this.bundle; }
   toolView(): ReturnType<Catalog['toolView']> { return this.catalog.toolView(); }
+  /** Who the bundle's policy lets call a tool (for the dashboard). */
+  rulesFor(server: string, tool: string): RuleSummary[] { return this.policy.rulesFor(server, tool); }
 
   /** Why the gateway refuses everything (an expired bundle), or undefined. */
   get closedReason(): string | undefined { return this.closed; }

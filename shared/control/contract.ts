@@ -88,6 +88,8 @@ export const ToolEntrySchema = z.object({
   description: z.string().nullable(),
   pinState: z.enum(['approved', 'quarantined', 'rejected']),
   pendingChange: z.string().nullable(),
+  /** The policy rules that decide calls to it, and for whom; none means nobody may call it. */
+  policy: z.array(z.object({ rule: z.string(), effect: z.enum(['allow', 'deny']), who: z.string(), constrained: z.boolean() })).default([]),
 });
 
 export type ServerStatus = z.infer<typeof ServerStatusSchema>;

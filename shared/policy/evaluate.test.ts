@@ -154,6 +154,23 @@ describe('profiles', () => {
   });
 });
 
+describe('what the dashboard shows', () => {
+  it('lists the rules that decide a tool, for whom, and profiles that leave it out', () => {
+    const p = policy([
+      { id: 'eng', effect: 'allow', subjects: { groups: ['eng'], agents: ['cursor'] }, servers: ['gh'] },
+      { id: 'limited', effect: 'allow', servers: ['gh'], tools: ['search'], arguments: { type: 'object' } },
+      { id: 'no-delete', effect: 'deny', tools: ['delete_*'] },
+    ], { profiles: [{ id: 'ro', tools: [{ server: 'gh', tools: ['get_*'] }] }], agents: [{ name: 'claude', profile: 'ro' }] });
+    assert.deepEqual(p.rulesFor('gh', 'search'), [
+      { rule: 'eng', effect: 'allow', who: 'groups eng; agents cursor', constrained: false },
+      { rule: 'limited', effect: 'allow', who: 'everyone', constrained: true },
+      { rule: 'profile:ro', effect: 'deny', who: 'agent claude', constrained: false },
+    ]);
+    assert.deepEqual(p.rulesFor('gh', 'delete_repo').map((r) => `${r.effect} ${r.rule}`), ['allow eng', 'deny no-delete', 'deny profile:ro']);
+    assert.deepEqual(p.rulesFor('other', 'x'), []);
+  });
+});
+
 describe('rate limits', () => {
   it('refuses a burst over the limit with the time to wait, per user', () => {
     const p = policy([{ id: 'all', effect: 'allow' }], { rateLimits: [{ id: 'five-a-second', per: 'user', calls: 5, perSeconds: 1 }] });

@@ -15,6 +15,8 @@ export type Decision =
   | { effect: 'allow'; rule: string }
   | { effect: 'deny'; rule: string; reason: string };
 
+export interface RuleSummary { rule: string; effect: 'allow' | 'deny'; who: string; constrained: boolean }
+
 export type RateVerdict = { ok: true } | { ok: false; limit: string; retryAfterMs: number };
 
 /** The policy error an agent sees names the rule; this is its JSON-RPC `data`. */
@@ -121,6 +123,30 @@ export class Policy {
     if (!named) return this.wildcardRules;
     if (this.wildcardRules.length === 0) return named;
     return [...named, ...this.wildcardRules].sort((a, b) => a.index - b.index);
+  }
+
+  /**
+   * The rules that could decide calls to this tool, whoever asks, in bundle order:
+   * what the dashboard shows as "allowed for whom". Profiles are listed as limits.
+   */
+  rulesFor(server: string, tool: string): RuleSummary[] {
+    const out: RuleSummary[] = [];
+    for (const { rule: r, validate, paths } of this.candidates(server)) {
+      if (!matchesAny(r.servers, server) || !matchesAny(r.tools, tool)) continue;
+      const who = [
+        r.subjects.groups ? `groups ${r.subjects.groups.join(', ')}` : '',
+        r.subjects.users ? `users ${r.subjects.users.join(', ')}` : '',
+        r.subjects.agents ? `agents ${r.subjects.agents.join(', ')}` : '',
+      ].filter(Boolean).join('; ') || 'everyone';
+      out.push({ rule: r.id, effect: r.effect, who, constrained: validate !== undefined || paths.length > 0 });
+    }
+    // A profile only narrows what some rule allows.
+    if (!out.some((r) => r.effect === 'allow')) return out;
+    for (const [agent, id] of this.agentProfile) {
+      const p = this.profiles.get(id);
+      if (p && !p.tools.some((t) => matchesAny([t.server], server) && matchesAny(t.tools, tool))) out.push({ rule: `profile:${id}`, effect: 'deny', who: `agent ${agent}`, constrained: false });
+    }
+    return out;
   }
 
   /** Whether the tool appears in the subject's tools/list: some rule could allow a call. */

@@ -98,6 +98,8 @@ describe('dashboard (Chromium, Vite, real daemon)', { skip: available ? false : 
     await page.getByLabel('Search').fill('memory__');
     assert.ok(await page.getByRole('cell', { name: /memory__create_entities/ }).isVisible());
     assert.equal(await page.getByRole('cell', { name: /everything__echo/ }).count(), 0, 'search filters');
+    await page.getByLabel('Search').fill('filesystem__read_text_file');
+    await page.getByText('everyone (demo-files-only, with argument limits)').waitFor();
     await page.screenshot({ path: join(SHOTS, 'servers.png'), fullPage: true });
 
     await open('pending');

@@ -37,10 +37,13 @@ export function Servers() {
       </div>
       {shown.length === 0 ? <Empty title="No tools match">Clear the search or pick another pin state.</Empty> : (
         <table>
-          <thead><tr><th>Tool</th><th>Server</th><th>Pin</th><th>Description</th></tr></thead>
+          <thead><tr><th>Tool</th><th>Server</th><th>Pin</th><th>Who may call it</th><th>Description</th></tr></thead>
           <tbody>{shown.map((t) => (
             <tr key={t.name}><td><code>{t.name}</code></td><td>{t.server}</td>
               <td>{t.pinState === 'approved' ? <Badge tone="ok">approved</Badge> : <a href={`#/pending/${t.pendingChange ?? ''}`}><Badge tone={t.pinState === 'rejected' ? 'bad' : 'warn'}>{t.pinState}</Badge></a>}</td>
+              <td>{t.policy.length === 0 ? <Badge tone="bad">nobody (no rule allows it)</Badge> : <ul className="plain">{t.policy.map((p) => (
+                <li key={p.rule}><Badge tone={p.effect === 'allow' ? 'ok' : 'bad'}>{p.effect}</Badge> {p.who} <small>({p.rule}{p.constrained ? ', with argument limits' : ''})</small></li>
+              ))}</ul>}</td>
               <td>{t.description ?? ''}</td></tr>
           ))}</tbody>
         </table>
