@@ -316,8 +316,8 @@ export class Gateway extends EventEmitter<{ event: [GatewayEvent] }> implements 
   }
 
   private addUpstream(server: BundleServer): void {
-    // Revoked servers are never spawned or connected.
-    if (server.status === 'revoked') return;
+    // Revoked servers are never spawned or connected, and nothing is under an expired bundle.
+    if (server.status === 'revoked' || this.closed !== undefined) return;
     const upstream = new Upstream({
       server,
       callTimeoutMs: this.bundle.settings.callTimeoutMs,
