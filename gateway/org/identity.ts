@@ -1,4 +1,3 @@
-import { createRemoteJWKSet, decodeJwt, jwtVerify } from 'jose';
 import * as oauth from 'oauth4webapi';
 import { z } from 'zod';
 import type { Identity } from '../mux/gateway.ts';
@@ -41,6 +40,8 @@ export async function loadIdentity(config: OrgConfig | null, backend: SecretBack
   try { token = await backend.get(ID_TOKEN_ACCOUNT); } catch (err) { return { ...os, problem: `the keychain is unavailable: ${(err as Error).message}` }; }
   if (!token) return { ...os, problem: 'not logged in to the org: run `gatehouse login`' };
   try {
+    // Loaded only on desktops that log in to an org: most daemons never need it.
+    const { createRemoteJWKSet, decodeJwt, jwtVerify } = await import('jose');
     const as = await discoverIdp(config.oidc.issuer);
     if (!as.jwks_uri) throw new Error('the IdP publishes no jwks_uri');
     const jwks = createRemoteJWKSet(new URL(as.jwks_uri), { timeoutDuration: 10_000 });
