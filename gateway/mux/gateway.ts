@@ -747,8 +747,14 @@ export class Gateway extends EventEmitter<{ event: [GatewayEvent] }> implements 
         : { jsonrpc: '2.0', id: clientId, error: response.error };
       if (!('result' in response)) session.errors++;
       if (!audit) { session.sink.send(answer); return; }
-      // The record is committed before the agent sees the answer: a crash never loses a returned call.
-      audit.append(this.callRecord(session, req, params, upstream, response, performance.now() - call.startedAt, decision), () => session.sink.send(answer));
+      // The result is serialized once, for the record's size and hash and for the wire.
+      const resultText = 'result' in response ? JSON.stringify(response.result) : undefined;
+      const record = this.callRecord(session, req, params, upstream, response, performance.now() - call.startedAt, decision, resultText);
+      const wire = resultText !== undefined && !(modern && 'resultType' in (response as { result: object }).result)
+        ? `{"jsonrpc":"2.0","id":${JSON.stringify(clientId)},"result":${modern ? (resultText === '{}' ? '{"resultType":"complete"}' : `{"resultType":"complete",${resultText.slice(1)}`) : resultText}}`
+        : answer;
+      // The record is durable before the agent sees the answer: a crash never loses a returned call.
+      audit.append(record, () => session.sink.send(wire, clientId));
     });
   }
 
@@ -784,7 +790,7 @@ export class Gateway extends EventEmitter<{ event: [GatewayEvent] }> implements 
     return JSON.parse(this.scrubText(JSON.stringify(value))) as unknown;
   }
 
-  private callRecord(session: ClientSession, req: JsonRpcRequest, params: Record<string, unknown>, upstream: Upstream, response: JsonRpcResponse, latencyMs: number, decision: Decision | undefined): AuditRecord {
+  private callRecord(session: ClientSession, req: JsonRpcRequest, params: Record<string, unknown>, upstream: Upstream, response: JsonRpcResponse, latencyMs: number, decision: Decision | undefined, resultText: string | undefined): AuditRecord {
     const base = this.recordBase(session, RECORDED[req.method] ?? 'tools/call', params);
     const target = typeof params.name === 'string' ? params.name : typeof params.uri === 'string' ? params.uri : null;
     const record: AuditRecord = {
@@ -799,7 +805,7 @@ export class Gateway extends EventEmitter<{ event: [GatewayEvent] }> implements 
     if ('error' in response) {
       record.error = this.scrubText(response.error.message);
     } else {
-      const text = JSON.stringify(response.result);
+      const text = resultText ?? JSON.stringify(response.result);
       const content = Array.isArray(response.result.content) ? response.result.content as { type?: string; text?: string }[] : Array.isArray(response.result.contents) ? response.result.contents as { type?: string; text?: string }[] : [];
       const firstText = content.find((c) => typeof c.text === 'string')?.text ?? '';
       record.result = {
