@@ -28,7 +28,10 @@ export async function freePort(): Promise<number> {
 /** Undefined when PostgreSQL is not installed (outside CI, the caller may skip). */
 export async function startPostgres(): Promise<TestPostgres | undefined> {
   const bin = binDir();
-  if (!bin) return undefined;
+  if (!bin) {
+    if (process.env.CI) throw new Error('CI must install PostgreSQL (.ci/run does: apt-get install postgresql)');
+    return undefined;
+  }
   const dir = mkdtempSync(join(tmpdir(), 'gh-pg-'));
   const asRoot = process.getuid?.() === 0;
   const wrap = (cmd: string, args: string[]): [string, string[]] => (asRoot ? ['runuser', ['-u', 'postgres', '--', cmd, ...args]] : [cmd, args]);
