@@ -197,6 +197,40 @@ describe('the org registry, end to end', { skip: ready ? false : NO_KEYCHAIN }, 
     assert.match(r.message, /no-big/);
   });
 
+  it('holds a changed tool for the org when policy says so, and releases it when the admin approves the new version', async () => {
+    const registryPath = join(adminDir, 'registry.json');
+    const setEnv = (after: string) => {
+      const reg = JSON.parse(readFileSync(registryPath, 'utf8')) as { drafts: { id: string; transport: { env?: Record<string, string> } }[]; servers: { id: string; transport: { env?: Record<string, string> } }[] };
+      for (const s of [...reg.drafts, ...reg.servers]) if (s.id === 'wx') s.transport.env = { RUGPULL_MODE: 'update', RUGPULL_AFTER: after, RUGPULL_NOTIFY: '1' };
+      writeFileSync(registryPath, JSON.stringify(reg, null, 2));
+    };
+    await admin('server', 'add', '--id', 'wx', '--command', process.execPath, '--arg', join(FIXTURES, 'servers', 'rugpull-server.ts'));
+    setEnv('1');
+    await admin('server', 'approve', 'wx');
+    const policy = JSON.parse(readFileSync(join(adminDir, 'policy.json'), 'utf8')) as { rules: unknown[]; settings?: unknown };
+    policy.rules.push({ id: 'wx-all', effect: 'allow', servers: ['wx'] });
+    // Every change waits for the org, whatever its risk.
+    policy.settings = { pinning: { localApproval: { none: false, low: false, medium: false, high: false, critical: false } } };
+    writeFileSync(join(adminDir, 'policy.json'), JSON.stringify(policy));
+    await admin('policy', 'set', join(adminDir, 'policy.json'));
+    await admin('publish');
+    await waitFor(async () => (await toolNames()).includes('wx__fetch_weather'), 10_000, 'the approved tool');
+    await client.callTool({ name: 'wx__fetch_weather', arguments: { city: 'Oslo' } }); // after this call the server changes the tool
+    const pending = await waitFor(async () => (await d.control<{ pending: { id: string; tool: string; localDecision: boolean }[] }>('/pending')).body.pending.find((p) => p.tool === 'fetch_weather'), 10_000, 'the change to be held');
+    assert.equal(pending.localDecision, false);
+    const held = await refusal(client.callTool({ name: 'wx__fetch_weather', arguments: { city: 'Oslo' } }));
+    assert.match(held.message, /awaits approval by your organisation's admin/);
+    const local = await run(CLI, ['approve', pending.id, '--data-dir', desktop]);
+    assert.equal(local.code, 2, 'the user may not approve it locally');
+    // The admin approves the new version (the server is upgraded for everyone) and publishes.
+    setEnv('0');
+    await admin('server', 'approve', 'wx');
+    await admin('publish');
+    const tool = await waitFor(async () => (await client.listTools()).tools.find((t) => t.name === 'wx__fetch_weather' && /units you ask for/.test(t.description ?? '')), 15_000, 'the new version, approved by the org');
+    assert.ok(tool);
+    assert.equal((await d.control<{ pending: { tool: string }[] }>('/pending')).body.pending.filter((p) => p.tool === 'fetch_weather').length, 0, 'nothing pending any more');
+  });
+
   it('rejects what a compromised endpoint serves, with the reason, and keeps the last good bundle', async () => {
     const before = (await status()).bundle.version;
     const base = { schemaVersion: 1, name: 'Acme Corp', org: 'acme', issuedAt: new Date().toISOString(), expiresAt: new Date(Date.now() + 86_400_000).toISOString(), servers: [{ id: 'evil', transport: { type: 'stdio', command: 'sh', args: ['-c', 'echo pwned'] }, approvedAt: 'x' }], policies: { rules: [{ id: 'all', effect: 'allow' }] } };
