@@ -24,10 +24,13 @@ import { createChannel } from './upstream/launch.ts';
 import { OrgConfigError, readOrgConfig, type OrgConfig } from './org/org-config.ts';
 import { enrol, fetchOrgInfo, type EnrolOptions } from './org/enrol.ts';
 import { OrgRuntime, startingBundle } from './org/org-runtime.ts';
-import { loadIdentity, type LoadedIdentity } from './org/identity.ts';
+import { loadIdentity, refreshOrgLogin, type LoadedIdentity } from './org/identity.ts';
 import { chooseBackend } from './secrets/vault.ts';
 import type { SecretBackend } from './secrets/backend.ts';
 import { RotatingLog } from './upstream/stderr-log.ts';
+
+/** How often the org login is renewed at the IdP, so group changes reach policy. */
+const IDENTITY_REFRESH_MS = 60 * 60_000;
 
 export interface GatewayContext { dataDir: string; bundlePath: string }
 
@@ -114,6 +117,13 @@ export async function startDaemon(opts: DaemonOptions): Promise<RunningDaemon> {
   const open = () => (opened ??= chooseBackend(dataDir));
   const backend: SecretBackend = { get kind() { return open().kind; }, get: (a) => open().get(a), set: (a, v) => open().set(a, v), delete: (a) => open().delete(a) };
   let identity: LoadedIdentity = { ...gateway.user, source: 'os', problem: null };
+  /** Renews the org login at the IdP, then re-reads it; `why` goes into the audit record. */
+  const refreshIdentity = async (): Promise<LoadedIdentity> => {
+    const outcome = await refreshOrgLogin(readOrgConfig(dataDir), backend);
+    const id = await reloadIdentity();
+    if (outcome !== 'not-logged-in') gateway.record(undefined, 'login', { outcome: outcome === 'refreshed' && id.source === 'oidc' ? 'ok' : 'error', error: outcome === 'revoked' ? 'the identity provider refused to renew the login' : id.problem, detail: { kind: 'org-refresh', groups: [...id.groups] } });
+    return id;
+  };
   const reloadIdentity = async (login = false): Promise<LoadedIdentity> => {
     identity = await loadIdentity(readOrgConfig(dataDir), backend, localUser());
     gateway.setIdentity(identity);
@@ -161,6 +171,10 @@ export async function startDaemon(opts: DaemonOptions): Promise<RunningDaemon> {
     previewOrg: (url) => fetchOrgInfo(url),
     eventLog,
     joinOrg,
+    refreshIdentity: async () => {
+      const id = await refreshIdentity();
+      return { user: id.user, groups: [...id.groups], source: id.source, problem: id.problem };
+    },
     reloadIdentity: async () => {
       const id = await reloadIdentity(true);
       return { user: id.user, groups: [...id.groups], source: id.source, problem: id.problem };
@@ -209,6 +223,9 @@ export async function startDaemon(opts: DaemonOptions): Promise<RunningDaemon> {
   pruneTimer.unref();
   void org?.start().catch((err: unknown) => gateway.emit('event', { type: 'bundle-rejected', reason: `org sync failed to start: ${(err as Error).message}`, at: Date.now() }));
   void reloadIdentity().catch(() => {});
+  // Group membership changes at the IdP reach policy within the hour, without a new login.
+  const identityTimer = setInterval(() => { void refreshIdentity().catch((err: unknown) => eventLog.line('warn', `renewing the org login: ${(err as Error).message}`)); }, IDENTITY_REFRESH_MS);
+  identityTimer.unref();
   writeDaemonFile(dataDir, { pid: process.pid, port, socket, startedAt: new Date(startedAt).toISOString() });
 
   let stopping: Promise<void> | undefined;
@@ -221,6 +238,7 @@ export async function startDaemon(opts: DaemonOptions): Promise<RunningDaemon> {
     http?.close();
     logins.stop();
     clearInterval(pruneTimer);
+    clearInterval(identityTimer);
     await org?.stop();
     await gateway.stop();
     audit.close();

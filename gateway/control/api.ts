@@ -39,6 +39,8 @@ export interface ControlApiOptions {
   previewOrg?(url: string): Promise<OrgInfo>;
   /** Enrols this desktop and switches it to the org's bundle, without a restart. */
   joinOrg?(url: string, opts: EnrolOptions): Promise<OrgConfig>;
+  /** Renews the org login at the IdP now (it is renewed hourly anyway). */
+  refreshIdentity?(): Promise<NonNullable<Status['identity']>>;
   /** Re-reads the org login (after `gatehouse login`). */
   reloadIdentity?(): Promise<NonNullable<Status['identity']>>;
 }
@@ -117,6 +119,15 @@ export class ControlApi {
           json(res, 200, { acknowledged: await this.opts.shipAudit() });
         } catch (err) {
           json(res, 503, { error: (err as Error).message });
+        }
+        return;
+      }
+      case 'POST /api/v1/identity/refresh': {
+        if (!this.opts.refreshIdentity) { json(res, 404, { error: 'no org login here' }); return; }
+        try {
+          json(res, 200, await this.opts.refreshIdentity());
+        } catch (err) {
+          json(res, 502, { error: `the identity provider could not renew the login: ${(err as Error).message}` });
         }
         return;
       }

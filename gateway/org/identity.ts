@@ -54,3 +54,34 @@ export async function loadIdentity(config: OrgConfig | null, backend: SecretBack
     return { ...os, problem: `the stored login could not be verified (${(err as Error).message}); policy treats you as ${osUser} until \`gatehouse login\`` };
   }
 }
+
+export type RefreshOutcome = 'refreshed' | 'not-logged-in' | 'revoked';
+
+/**
+ * Renews the org login with its refresh token, so group changes at the IdP reach
+ * policy without the user logging in again. A refresh the IdP refuses (the user
+ * was disabled, the grant revoked) ends the login: policy falls back to the OS
+ * account, which no group rule matches.
+ */
+export async function refreshOrgLogin(config: OrgConfig | null, backend: SecretBackend): Promise<RefreshOutcome> {
+  if (!config?.oidc) return 'not-logged-in';
+  const refreshToken = await backend.get(REFRESH_TOKEN_ACCOUNT);
+  if (!refreshToken) return 'not-logged-in';
+  const as = await discoverIdp(config.oidc.issuer);
+  const client: oauth.Client = { client_id: config.oidc.clientId };
+  const response = await oauth.refreshTokenGrantRequest(as, client, oauth.None(), refreshToken, oauthOptions(new URL(as.token_endpoint!)));
+  let result: oauth.TokenEndpointResponse;
+  try {
+    result = await oauth.processRefreshTokenResponse(as, client, response);
+  } catch (err) {
+    if (err instanceof oauth.ResponseBodyError && err.error === 'invalid_grant') {
+      await backend.delete(ID_TOKEN_ACCOUNT);
+      await backend.delete(REFRESH_TOKEN_ACCOUNT);
+      return 'revoked';
+    }
+    throw err;
+  }
+  if (result.id_token) await backend.set(ID_TOKEN_ACCOUNT, result.id_token);
+  if (result.refresh_token) await backend.set(REFRESH_TOKEN_ACCOUNT, result.refresh_token);
+  return 'refreshed';
+}

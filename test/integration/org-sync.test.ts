@@ -19,6 +19,7 @@ import { browse } from '../helpers/browser.ts';
 import { stdioClient } from '../helpers/clients.ts';
 import { CLI, FIXTURES, ROOT, startDaemon, stdioServer, tempDir, waitFor, writeBundle, type TestDaemon } from '../helpers/daemon.ts';
 import { keychainReady, NO_KEYCHAIN } from '../helpers/keychain.ts';
+import { KeychainBackend } from '../../gateway/secrets/keychain.ts';
 import { freePort, startPostgres, type TestPostgres } from '../helpers/postgres.ts';
 
 const ADMIN = join(ROOT, 'bin', 'gatehouse-admin.js');
@@ -55,6 +56,7 @@ const ready = await keychainReady();
 
 describe('the org registry, end to end', { skip: ready ? false : NO_KEYCHAIN }, () => {
   const adminDir = tempDir('gh-admin-');
+  const groupsFile = join(tempDir('gh-idp-'), 'groups.json');
   const desktop = tempDir('gh-desktop-');
   let pgServer: TestPostgres | undefined;
   let database: string;
@@ -62,6 +64,7 @@ describe('the org registry, end to end', { skip: ready ? false : NO_KEYCHAIN }, 
   let syncUrl: string;
   let server: ChildProcess | undefined;
   let idp: ChildProcess;
+  let issuer: string;
   let d: TestDaemon;
   let client: Client;
   const admin = async (...args: string[]) => {
@@ -107,8 +110,8 @@ describe('the org registry, end to end', { skip: ready ? false : NO_KEYCHAIN }, 
     process.stdout.write(`sync endpoint on ${pgServer ? 'PostgreSQL' : 'SQLite'}\n`);
     port = await freePort();
     syncUrl = `http://127.0.0.1:${port}`;
-    idp = spawn(process.execPath, [join(FIXTURES, 'oauth', 'org-idp.ts')], { stdio: ['ignore', 'pipe', 'pipe'] });
-    const issuer = (JSON.parse(await lineOf(idp, /listening/)) as { issuer: string }).issuer;
+    idp = spawn(process.execPath, [join(FIXTURES, 'oauth', 'org-idp.ts')], { stdio: ['ignore', 'pipe', 'pipe'], env: { ...process.env, IDP_GROUPS_FILE: groupsFile } });
+    issuer = (JSON.parse(await lineOf(idp, /listening/)) as { issuer: string }).issuer;
 
     await admin('init', '--org', 'acme', '--name', 'Acme Corp', '--sync', syncUrl, '--oidc-issuer', issuer, '--oidc-client', 'gatehouse-desktop');
     const init = await run(SERVER, ['init', '--org-file', join(adminDir, 'org.json'), '--database', database]);
@@ -177,6 +180,18 @@ describe('the org registry, end to end', { skip: ready ? false : NO_KEYCHAIN }, 
     assert.deepEqual([s.identity?.user, s.identity?.groups, s.identity?.source], ['eng-alice@acme.test', ['eng'], 'oidc']);
     await waitFor(async () => (await toolNames()).includes('fx__pid'), 5000, 'the eng tool to appear');
     assert.match((await client.callTool({ name: 'fx__pid', arguments: {} })).content[0] ? 'ok' : '', /ok/);
+  });
+
+  it('renews the login at the IdP, so a user taken out of a group loses that group\'s tools', async () => {
+    writeFileSync(groupsFile, JSON.stringify({ 'eng-alice': ['sales'] }));
+    const r = await d.control<{ user: string; groups: string[] }>('/identity/refresh', { method: 'POST' });
+    assert.equal(r.status, 200, JSON.stringify(r.body));
+    assert.deepEqual(r.body.groups, ['sales']);
+    await waitFor(async () => !(await toolNames()).includes('fx__pid'), 5000, 'the eng tool to go');
+    assert.equal((await refusal(client.callTool({ name: 'fx__pid', arguments: {} }))).code, ErrorCode.PolicyDenied);
+    writeFileSync(groupsFile, JSON.stringify({ 'eng-alice': ['eng'] }));
+    assert.deepEqual((await d.control<{ groups: string[] }>('/identity/refresh', { method: 'POST' })).body.groups, ['eng']);
+    await waitFor(async () => (await toolNames()).includes('fx__pid'), 5000, 'the eng tool back');
   });
 
   it('enforces a newly published bundle within 2 s (push)', async () => {
@@ -368,4 +383,18 @@ describe('the org registry, end to end', { skip: ready ? false : NO_KEYCHAIN }, 
     for (const t of ['enrolment', 'login', 'bundle', 'tools/call', 'denial']) assert.ok(types.has(t), `no ${t} record upstream: ${[...types].join(', ')}`);
     assert.ok(all.some((r) => r.type === 'login' && r.outcome === 'ok' && (r.detail?.groups as string[] | undefined)?.includes('eng')));
   });
+
+  it('ends the org login when the IdP refuses to renew it: group rules stop applying', async () => {
+    const refresh = await new KeychainBackend().get('org/refresh-token');
+    assert.ok(refresh, 'the refresh token is in the keychain');
+    const res = await fetch(`${issuer}/token/revocation`, { method: 'POST', headers: { 'content-type': 'application/x-www-form-urlencoded' }, body: new URLSearchParams({ token: refresh!, client_id: 'gatehouse-desktop' }) });
+    assert.equal(res.status, 200);
+    const r = await d.control<{ user: string; groups: string[]; source: string; problem: string | null }>('/identity/refresh', { method: 'POST' });
+    assert.equal(r.body.source, 'os');
+    assert.deepEqual(r.body.groups, []);
+    assert.match(r.body.problem ?? '', /gatehouse login/);
+    await waitFor(async () => !(await toolNames()).includes('fx__pid'), 5000, 'the eng tool to go');
+    assert.equal(await new KeychainBackend().get('org/id-token'), null, 'the ended login is removed from the keychain');
+  });
 });
+
