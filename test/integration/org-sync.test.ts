@@ -291,9 +291,9 @@ describe('the org registry, end to end', { skip: ready ? false : NO_KEYCHAIN }, 
   });
 
   it('fails closed when the bundle expires, and opens again with a fresh one', async () => {
-    await admin('publish', '--ttl', '0.00004'); // about 3.5 s
+    await admin('publish', '--ttl', '0.0001'); // about 8.6 s: time to see it in force first, even on a slow machine
     await waitFor(async () => (await toolNames()).includes('fx__echo'), 5000, 'the short-lived bundle');
-    await waitFor(async () => (await status()).bundle.closed, 10_000, 'the bundle to expire');
+    await waitFor(async () => (await status()).bundle.closed, 15_000, 'the bundle to expire');
     const r = await refusal(client.callTool({ name: 'fx__echo', arguments: { message: 'x' } }));
     assert.equal(r.code, ErrorCode.BundleExpired);
     assert.match(r.message, /expired/);
