@@ -1,7 +1,7 @@
 import { hostname, userInfo } from 'node:os';
-import { z } from 'zod';
 import { keyFingerprint } from '../../shared/bundle/envelope.ts';
-import { EnrolResponseSchema, ErrorBodySchema, OrgInfoSchema, SYNC_API, type OrgInfo } from '../../shared/sync/contract.ts';
+import { EnrolResponseSchema, OrgInfoSchema, type OrgInfo } from '../../shared/sync/contract.ts';
+import { callSync, syncUrl } from '../../shared/sync/http.ts';
 import { loadOrCreateDeviceKey } from '../audit/device-key.ts';
 import type { SecretBackend } from '../secrets/backend.ts';
 import { deviceTokenAccount, writeOrgConfig, type OrgConfig } from './org-config.ts';
@@ -12,27 +12,8 @@ import { deviceTokenAccount, writeOrgConfig, type OrgConfig } from './org-config
 
 export class EnrolError extends Error {}
 
-async function call<S extends z.ZodType>(url: URL, schema: S, init?: RequestInit): Promise<z.output<S>> {
-  let res: Response;
-  try { res = await fetch(url, { ...init, signal: AbortSignal.timeout(15_000) }); } catch (err) {
-    throw new EnrolError(`cannot reach ${url.origin}: ${(err as { cause?: Error }).cause?.message ?? (err as Error).message}`);
-  }
-  const text = await res.text();
-  let json: unknown;
-  try { json = JSON.parse(text); } catch { throw new EnrolError(`${url.origin} is not a Gatehouse sync endpoint (HTTP ${res.status}, not JSON)`); }
-  if (!res.ok) {
-    const e = ErrorBodySchema.safeParse(json);
-    throw new EnrolError(`${url.origin} refused (HTTP ${res.status}): ${e.success ? e.data.error : text.slice(0, 200)}`);
-  }
-  const parsed = schema.safeParse(json);
-  if (!parsed.success) throw new EnrolError(`${url.origin} answered something unexpected: ${parsed.error.issues[0]?.message ?? ''}`);
-  return parsed.data;
-}
-
-const endpoint = (syncUrl: string, path: string) => new URL(`${SYNC_API}${path}`, syncUrl.endsWith('/') ? syncUrl : `${syncUrl}/`);
-
-export async function fetchOrgInfo(syncUrl: string): Promise<OrgInfo> {
-  return call(endpoint(syncUrl, '/org'), OrgInfoSchema);
+export async function fetchOrgInfo(base: string): Promise<OrgInfo> {
+  return callSync(syncUrl(base, '/org'), OrgInfoSchema, { signal: AbortSignal.timeout(15_000) });
 }
 
 export interface EnrolOptions {
@@ -46,8 +27,8 @@ export interface EnrolOptions {
   name?: string;
 }
 
-export async function enrol(dataDir: string, syncUrl: string, backend: SecretBackend, opts: EnrolOptions): Promise<OrgConfig> {
-  const info = await fetchOrgInfo(syncUrl);
+export async function enrol(dataDir: string, base: string, backend: SecretBackend, opts: EnrolOptions): Promise<OrgConfig> {
+  const info = await fetchOrgInfo(base);
   let rootKeys = opts.pinnedKeys;
   if (!rootKeys) {
     const prints = info.keys.map((k) => keyFingerprint(k.publicKey));
@@ -61,13 +42,14 @@ export async function enrol(dataDir: string, syncUrl: string, backend: SecretBac
   }
   const key = await loadOrCreateDeviceKey(backend);
   const name = opts.name ?? `${userInfo().username}@${hostname()}`;
-  const answer = await call(endpoint(syncUrl, '/devices'), EnrolResponseSchema, {
+  const answer = await callSync(syncUrl(base, '/devices'), EnrolResponseSchema, {
     method: 'POST',
+    signal: AbortSignal.timeout(15_000),
     headers: { 'content-type': 'application/json' },
     body: JSON.stringify({ token: opts.token, name, publicKey: key.publicKeyPem }),
   });
   await backend.set(deviceTokenAccount(answer.deviceId), answer.deviceToken);
-  const config: OrgConfig = { syncUrl, org: info.org, name: info.name, rootKeys, oidc: info.oidc, deviceId: answer.deviceId, enrolledAt: new Date().toISOString() };
+  const config: OrgConfig = { syncUrl: base, org: info.org, name: info.name, rootKeys, oidc: info.oidc, deviceId: answer.deviceId, enrolledAt: new Date().toISOString() };
   writeOrgConfig(dataDir, config);
   return config;
 }

@@ -6,7 +6,7 @@ import { Outbox } from '../audit/outbox.ts';
 import { httpSender, Shipper } from '../audit/shipper.ts';
 import type { Gateway } from '../mux/gateway.ts';
 import type { SecretBackend } from '../secrets/backend.ts';
-import { SYNC_API } from '../../shared/sync/contract.ts';
+import { syncUrl } from '../../shared/sync/http.ts';
 import { BundleCache } from './bundle-cache.ts';
 import { enrol } from './enrol.ts';
 import { deviceTokenAccount, readOrgConfig, writeOrgConfig, type OrgConfig } from './org-config.ts';
@@ -79,7 +79,7 @@ export class OrgRuntime {
     this.sync.start();
     const key = await loadOrCreateDeviceKey(this.o.backend);
     const outbox = new Outbox(this.o.dataDir, deviceId, key.sign);
-    const url = new URL(`${SYNC_API}/audit/batches`, this.config.syncUrl.endsWith('/') ? this.config.syncUrl : `${this.config.syncUrl}/`).href;
+    const url = syncUrl(this.config.syncUrl, '/audit/batches').href;
     this.shipper = new Shipper({ outbox, send: httpSender(url, async () => ({ authorization: `Bearer ${await token()}` })) });
     this.timer = setInterval(() => { void this.shipper?.tick().catch(() => {}); }, SHIP_EVERY_MS);
     this.timer.unref();

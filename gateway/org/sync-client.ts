@@ -1,6 +1,6 @@
 import { acceptBundle } from '../../shared/bundle/accept.ts';
 import type { Bundle } from '../../shared/bundle/schema.ts';
-import { SYNC_API } from '../../shared/sync/contract.ts';
+import { syncUrl } from '../../shared/sync/http.ts';
 import type { BundleCache, Rejection } from './bundle-cache.ts';
 
 // Keeps the desktop on the org's latest bundle: a long-poll on the sync
@@ -99,7 +99,7 @@ export class SyncClient {
 
   private async once(): Promise<void> {
     this.abort = new AbortController();
-    const url = new URL(`${SYNC_API}/bundle`, this.o.syncUrl.endsWith('/') ? this.o.syncUrl : `${this.o.syncUrl}/`);
+    const url = syncUrl(this.o.syncUrl, '/bundle');
     if (this.etag) url.searchParams.set('wait', String(this.o.waitSeconds));
     const headers: Record<string, string> = { authorization: `Bearer ${await this.o.token()}` };
     if (this.etag) headers['if-none-match'] = this.etag;

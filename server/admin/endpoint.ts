@@ -1,13 +1,12 @@
 import { randomBytes } from 'node:crypto';
 import { z } from 'zod';
 import { ADMIN_PAYLOAD_TYPE, signEnvelope, type SigningKey } from '../../shared/bundle/envelope.ts';
-import { ErrorBodySchema, SYNC_API, type AdminStatement } from '../../shared/sync/contract.ts';
+import { SYNC_API, type AdminStatement } from '../../shared/sync/contract.ts';
+import { callSync, syncUrl } from '../../shared/sync/http.ts';
 import { toBase64 } from '../../shared/signing/ed25519.ts';
 
 // The admin CLI's side of the sync endpoint: each request carries a fresh,
 // short-lived statement signed with the org key.
-
-export class EndpointError extends Error {}
 
 export async function signStatement(statement: Omit<AdminStatement, 'nonce'>, keys: readonly SigningKey[]): Promise<string> {
   const envelope = await signEnvelope(ADMIN_PAYLOAD_TYPE, JSON.stringify({ ...statement, nonce: randomBytes(12).toString('base64url') }), keys);
@@ -15,7 +14,7 @@ export async function signStatement(statement: Omit<AdminStatement, 'nonce'>, ke
 }
 
 export async function callEndpoint<S extends z.ZodType>(base: string, method: 'GET' | 'POST', path: string, schema: S, opts: { body?: unknown; admin?: { org: string; keys: readonly SigningKey[] }; query?: Record<string, string | undefined> } = {}): Promise<z.output<S>> {
-  const url = new URL(`${SYNC_API}${path}`, base.endsWith('/') ? base : `${base}/`);
+  const url = syncUrl(base, path);
   for (const [k, v] of Object.entries(opts.query ?? {})) if (v !== undefined) url.searchParams.set(k, v);
   const headers: Record<string, string> = { accept: 'application/json' };
   if (opts.body !== undefined) headers['content-type'] = 'application/json';
@@ -23,20 +22,5 @@ export async function callEndpoint<S extends z.ZodType>(base: string, method: 'G
     const token = await signStatement({ purpose: 'admin', org: opts.admin.org, expiresAt: new Date(Date.now() + 5 * 60_000).toISOString(), request: `${method} ${SYNC_API}${path}` }, opts.admin.keys);
     headers.authorization = `Gatehouse-Admin ${token}`;
   }
-  let res: Response;
-  try {
-    res = await fetch(url, { method, headers, ...(opts.body !== undefined ? { body: JSON.stringify(opts.body) } : {}) });
-  } catch (err) {
-    throw new EndpointError(`cannot reach the sync endpoint at ${url.origin}: ${(err as { cause?: Error }).cause?.message ?? (err as Error).message}`);
-  }
-  const text = await res.text();
-  let json: unknown;
-  try { json = JSON.parse(text); } catch { throw new EndpointError(`${method} ${url.pathname}: HTTP ${res.status}, not JSON: ${text.slice(0, 200)}`); }
-  if (!res.ok) {
-    const err = ErrorBodySchema.safeParse(json);
-    throw new EndpointError(`${method} ${url.pathname} refused (HTTP ${res.status}): ${err.success ? err.data.error : text.slice(0, 200)}`);
-  }
-  const parsed = schema.safeParse(json);
-  if (!parsed.success) throw new EndpointError(`${method} ${url.pathname}: unexpected answer: ${parsed.error.issues[0]?.message ?? ''}`);
-  return parsed.data;
+  return callSync(url, schema, { method, headers, ...(opts.body !== undefined ? { body: JSON.stringify(opts.body) } : {}) });
 }

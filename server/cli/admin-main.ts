@@ -11,8 +11,8 @@ import { generateEd25519 } from '../../shared/signing/ed25519.ts';
 import { AuditQueryResponseSchema, OrgInfoSchema, PublishResponseSchema, VerifyReportSchema } from '../../shared/sync/contract.ts';
 import { readTools } from '../../gateway/upstream/read-tools.ts';
 import { buildBundle } from '../admin/build-bundle.ts';
-import { callEndpoint, EndpointError, signStatement } from '../admin/endpoint.ts';
-import { Workspace, WorkspaceError, type RegistryFile } from '../admin/workspace.ts';
+import { callEndpoint, signStatement } from '../admin/endpoint.ts';
+import { Workspace, type RegistryFile } from '../admin/workspace.ts';
 
 const USAGE = `gatehouse-admin: publish your org's MCP registry and policies
 
@@ -265,6 +265,6 @@ async function main(argv: string[]): Promise<number> {
 
 main(process.argv.slice(2)).then((code) => { process.exitCode = code; }, (err: unknown) => {
   if (err instanceof UsageError) process.stderr.write(`gatehouse-admin: ${err.message}\n\n${USAGE}`);
-  else if (err instanceof WorkspaceError || err instanceof EndpointError || err instanceof Error) process.stderr.write(`gatehouse-admin: ${err.message}\n`);
+  else process.stderr.write(`gatehouse-admin: ${err instanceof Error ? err.message : String(err)}\n`);
   process.exitCode = 2;
 });
