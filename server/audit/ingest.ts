@@ -1,4 +1,4 @@
-import { batchHash, checkBatch, continuity, SignedBatchSchema } from '../../shared/audit/batch.ts';
+import { batchHash, checkBatch, continuity, SignedBatchSchema, type Verify } from '../../shared/audit/batch.ts';
 import { AuditRecordSchema } from '../../shared/audit/record.ts';
 import { verifyEd25519 } from '../../shared/signing/ed25519.ts';
 import type { DeviceRow, RecordIndex, ServerStore, StoredRecord } from '../store/store.ts';
@@ -13,12 +13,17 @@ export type IngestResult =
   | { status: 400 | 401 | 403 | 409; body: { error: string; code: string } };
 
 
+/** Checks a batch signature against the key the device registered at enrolment. */
+export function verifierFor(device: DeviceRow): Verify {
+  return (message, signature) => verifyEd25519(device.publicKey, new Uint8Array(message), new Uint8Array(signature));
+}
+
 export async function ingestBatch(store: ServerStore, device: DeviceRow, body: unknown, now: Date): Promise<IngestResult> {
   const parsed = SignedBatchSchema.safeParse(body);
   if (!parsed.success) return { status: 400, body: { error: `not a signed batch: ${parsed.error.issues[0]?.message ?? ''}`, code: 'malformed' } };
   const batch = parsed.data;
   if (batch.header.deviceId !== device.id) return { status: 403, body: { error: `this device is "${device.id}", the batch says "${batch.header.deviceId}"`, code: 'device' } };
-  const check = await checkBatch(batch, (message, signature) => verifyEd25519(device.publicKey, new Uint8Array(message), new Uint8Array(signature)));
+  const check = await checkBatch(batch, verifierFor(device));
   if (!check.ok) {
     await store.addProblem({ deviceId: device.id, kind: 'rejected', detail: `batch ${batch.header.batchId}: ${check.reason}`, at: now.toISOString() });
     return { status: 401, body: { error: check.reason, code: 'signature' } };

@@ -111,5 +111,15 @@ for (const kind of ['sqlite', 'postgres'] as const) {
         await assert.rejects(async () => { if (raw.db) raw.db.exec(sql); else await raw.pool!.query(sql); }, /append-only/);
       }
     });
+
+    it('verify names a record edited behind the triggers\' back', async () => {
+      const raw = store as unknown as { db?: { exec(s: string): void }; pool?: { query(s: string): Promise<unknown> } };
+      const sql = kind === 'sqlite'
+        ? `DROP TRIGGER audit_records_no_update; UPDATE audit_records SET body = replace(body, '"outcome":"ok"', '"outcome":"error"') WHERE seq = 3`
+        : `DROP TRIGGER audit_records_append_only ON audit_records; UPDATE audit_records SET body = replace(body, '"outcome":"ok"', '"outcome":"error"') WHERE seq = 3`;
+      if (raw.db) raw.db.exec(sql); else await raw.pool!.query(sql);
+      const report = await verifyDevice(store, device);
+      assert.ok(report.problems.some((p) => p.kind === 'broken' && /batch dev-1:1-5: record 3 does not match its hash/.test(p.detail)), JSON.stringify(report.problems));
+    });
   });
 }
