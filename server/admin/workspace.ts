@@ -3,6 +3,8 @@ import { join } from 'node:path';
 import { z } from 'zod';
 import { AgentSchema, OrgKeySchema, PoliciesSchema, ProfileSchema, ServerSchema, SettingsSchema } from '../../shared/bundle/schema.ts';
 import type { SigningKey } from '../../shared/bundle/envelope.ts';
+import type { OrgKey } from '../../shared/bundle/schema.ts';
+import { generateEd25519 } from '../../shared/signing/ed25519.ts';
 
 // The admin's working copy of the org's registry: public org facts, the
 // private signing keys (0600, never leave this folder), and the draft registry
@@ -71,6 +73,20 @@ export class Workspace {
     const path = join(this.keysDir, `${keyId}.pem`);
     writeFileSync(path, privateKeyPem, { mode: 0o600, flag: 'wx' });
     chmodSync(path, 0o600);
+  }
+
+  /** Makes an org signing key: the private half is saved here (0600), the public half returned. */
+  async newKey(org: string): Promise<OrgKey> {
+    const key = await generateEd25519();
+    const keyId = `${org}-${new Date().toISOString().slice(0, 10)}-${Math.random().toString(36).slice(2, 6)}`;
+    this.saveKey(keyId, key.privateKeyPem);
+    return { keyId, publicKey: key.publicKeyPem };
+  }
+
+  /** The org and the private keys of the keys desktops trust now: what signs bundles, tokens and admin requests. */
+  signer(): { org: string; keys: SigningKey[] } {
+    const org = this.org();
+    return { org: org.org, keys: this.signingKeys(org.keys.map((k) => k.keyId)) };
   }
 
   /** The private keys for the given key ids; a missing one is an error that says where it should be. */

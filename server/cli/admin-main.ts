@@ -7,7 +7,6 @@ import { BUNDLE_PAYLOAD_TYPE, keyFingerprint, signEnvelope } from '../../shared/
 import { PoliciesSchema, ServerSchema, SettingsSchema } from '../../shared/bundle/schema.ts';
 import { pinTools, riskyTools } from '../../shared/pinning/report.ts';
 import { importServerJson } from '../../shared/registry/import.ts';
-import { generateEd25519 } from '../../shared/signing/ed25519.ts';
 import { AuditQueryResponseSchema, OrgInfoSchema, PublishResponseSchema, VerifyReportSchema } from '../../shared/sync/contract.ts';
 import { readTools } from '../../gateway/upstream/read-tools.ts';
 import { buildBundle } from '../admin/build-bundle.ts';
@@ -47,6 +46,10 @@ const options = {
 type Values = ReturnType<typeof parseArgs<{ options: typeof options; allowPositionals: true }>>['values'];
 
 const out = (line: string) => process.stdout.write(`${line}\n`);
+
+function readJsonArg(file: string): unknown {
+  try { return JSON.parse(readFileSync(file, 'utf8')); } catch (err) { throw new UsageError(`cannot read ${file}: ${(err as Error).message}`); }
+}
 
 function need<T>(value: T | undefined, what: string): T {
   if (value === undefined || value === '') throw new UsageError(`${what} is required`);
@@ -95,22 +98,19 @@ async function main(argv: string[]): Promise<number> {
     case 'init': {
       if (ws.exists()) throw new UsageError(`${ws.orgPath} already exists`);
       const org = need(v.org, '--org');
-      const key = await generateEd25519();
-      const keyId = `${org}-${new Date().toISOString().slice(0, 10)}-${Math.random().toString(36).slice(2, 6)}`;
-      ws.saveKey(keyId, key.privateKeyPem);
+      const key = await ws.newKey(org);
       const oidc = v['oidc-issuer'] ? { issuer: v['oidc-issuer'], clientId: need(v['oidc-client'], '--oidc-client (with --oidc-issuer)') } : null;
-      ws.saveOrg({ org, name: v.name ?? org, ...(v.sync ? { syncUrl: v.sync } : {}), oidc, keys: [{ keyId, publicKey: key.publicKeyPem }] });
+      ws.saveOrg({ org, name: v.name ?? org, ...(v.sync ? { syncUrl: v.sync } : {}), oidc, keys: [key] });
       ws.saveRegistry({ version: 0, drafts: [], servers: [], agents: [], policies: { rules: [], rateLimits: [] }, profiles: [], settings: {} });
       out(`created org "${org}" in ${ws.dir}`);
-      out(`signing key ${keyId} (private key in ${ws.keysDir}, mode 0600)`);
-      out(`fingerprint ${keyFingerprint(key.publicKeyPem)}: desktops confirm this at enrolment`);
+      out(`signing key ${key.keyId} (private key in ${ws.keysDir}, mode 0600)`);
+      out(`fingerprint ${keyFingerprint(key.publicKey)}: desktops confirm this at enrolment`);
       out(`next: gatehouse-server init --org-file ${ws.orgPath}`);
       return 0;
     }
     case 'server import': {
       const file = need(sub === 'import' ? arg : undefined, 'a server.json FILE');
-      let raw: unknown;
-      try { raw = JSON.parse(readFileSync(file, 'utf8')); } catch (err) { throw new UsageError(`cannot read ${file}: ${(err as Error).message}`); }
+      const raw = readJsonArg(file);
       const imported = importServerJson(raw, { ...(v.id ? { id: v.id } : {}), ...(v.package ? { package: Number(v.package) } : {}), ...(v.remote ? { remote: Number(v.remote) } : {}) });
       const id = addDraft(ws, imported.server);
       out(`imported "${id}" as a draft; approve it with: gatehouse-admin server approve ${id}`);
@@ -170,8 +170,7 @@ async function main(argv: string[]): Promise<number> {
     }
     case 'policy set': {
       const file = need(arg, 'a policy FILE');
-      let raw: unknown;
-      try { raw = JSON.parse(readFileSync(file, 'utf8')); } catch (err) { throw new UsageError(`cannot read ${file}: ${(err as Error).message}`); }
+      const raw = readJsonArg(file);
       const Doc = z.object({ rules: z.unknown().optional(), rateLimits: z.unknown().optional(), profiles: z.unknown().optional(), agents: z.unknown().optional(), settings: z.unknown().optional() }).strict();
       const doc = Doc.safeParse(raw);
       if (!doc.success) throw new UsageError(`${file}: expected { rules, rateLimits, profiles?, agents?, settings? }: ${doc.error.issues[0]?.message ?? ''}`);
@@ -188,12 +187,10 @@ async function main(argv: string[]): Promise<number> {
     case 'keys rotate': {
       const org = ws.org();
       if (org.nextKey) throw new UsageError(`key ${org.nextKey.keyId} is already waiting: publish once to complete that rotation`);
-      const key = await generateEd25519();
-      const keyId = `${org.org}-${new Date().toISOString().slice(0, 10)}-${Math.random().toString(36).slice(2, 6)}`;
-      ws.saveKey(keyId, key.privateKeyPem);
-      ws.saveOrg({ ...org, nextKey: { keyId, publicKey: key.publicKeyPem } });
-      out(`new key ${keyId} (fingerprint ${keyFingerprint(key.publicKeyPem)}).`);
-      out(`The next publish is signed by ${org.keys.map((k) => k.keyId).join(', ')} and names only ${keyId}; after it, the old key is retired.`);
+      const key = await ws.newKey(org.org);
+      ws.saveOrg({ ...org, nextKey: key });
+      out(`new key ${key.keyId} (fingerprint ${keyFingerprint(key.publicKey)}).`);
+      out(`The next publish is signed by ${org.keys.map((k) => k.keyId).join(', ')} and names only ${key.keyId}; after it, the old key is retired.`);
       return 0;
     }
     case 'publish': {
@@ -203,10 +200,11 @@ async function main(argv: string[]): Promise<number> {
       const remote = await callEndpoint(url, 'GET', '/org', OrgInfoSchema);
       if (remote.org !== org.org) throw new UsageError(`the endpoint at ${url} serves org "${remote.org}", this workspace is "${org.org}"`);
       // Desktops compare against the endpoint's latest; ask it rather than trust our own count.
-      const latest = await callEndpoint(url, 'GET', '/org/version', z.object({ version: z.number().int() }), { admin: { org: org.org, keys: ws.signingKeys(org.keys.map((k) => k.keyId)) } });
+      const signer = ws.signer();
+      const latest = await callEndpoint(url, 'GET', '/org/version', z.object({ version: z.number().int() }), { admin: signer });
       const version = Math.max(r.version, latest.version) + 1;
       const { bundle, payload } = buildBundle(org, r, version, new Date(), days(v.ttl, 30));
-      const envelope = await signEnvelope(BUNDLE_PAYLOAD_TYPE, payload, ws.signingKeys(org.keys.map((k) => k.keyId)));
+      const envelope = await signEnvelope(BUNDLE_PAYLOAD_TYPE, payload, signer.keys);
       const done = await callEndpoint(url, 'POST', '/bundles', PublishResponseSchema, { body: envelope });
       ws.saveRegistry({ ...r, version: done.version });
       if (org.nextKey) {
@@ -220,23 +218,21 @@ async function main(argv: string[]): Promise<number> {
     case 'enroll-token': {
       const org = ws.org();
       const url = syncUrl(ws, v);
-      const token = await signStatement({ purpose: 'enrol', org: org.org, expiresAt: new Date(Date.now() + days(v.ttl, 7) * 86_400_000).toISOString(), ...(v.label ? { label: v.label } : {}) }, ws.signingKeys(org.keys.map((k) => k.keyId)));
+      const token = await signStatement({ purpose: 'enrol', org: org.org, expiresAt: new Date(Date.now() + days(v.ttl, 7) * 86_400_000).toISOString(), ...(v.label ? { label: v.label } : {}) }, ws.signer().keys);
       out(token);
       process.stderr.write(`\nOn the desktop:  gatehouse enroll ${url} --token <the token above> --fingerprint ${keyFingerprint(org.keys[0]!.publicKey)}\n`);
       process.stderr.write(`Or send the link: gatehouse://enroll?url=${encodeURIComponent(url)}&token=${encodeURIComponent(token)}\n`);
       return 0;
     }
     case 'devices': {
-      const org = ws.org();
-      const list = await callEndpoint(syncUrl(ws, v), 'GET', '/devices', z.object({ devices: z.array(z.object({ id: z.string(), name: z.string(), label: z.string().nullable(), enrolledAt: z.string() })) }), { admin: { org: org.org, keys: ws.signingKeys(org.keys.map((k) => k.keyId)) } });
+      const list = await callEndpoint(syncUrl(ws, v), 'GET', '/devices', z.object({ devices: z.array(z.object({ id: z.string(), name: z.string(), label: z.string().nullable(), enrolledAt: z.string() })) }), { admin: ws.signer() });
       for (const d of list.devices) out(`${d.id}  ${d.name}${d.label ? ` (${d.label})` : ''}  enrolled ${d.enrolledAt}`);
       if (!list.devices.length) out('no devices enrolled yet: gatehouse-admin enroll-token');
       return 0;
     }
     case 'audit query': {
-      const org = ws.org();
       const res = await callEndpoint(syncUrl(ws, v), 'GET', '/audit/records', AuditQueryResponseSchema, {
-        admin: { org: org.org, keys: ws.signingKeys(org.keys.map((k) => k.keyId)) },
+        admin: ws.signer(),
         query: { user: v.user, tool: v.tool, server: v.server, device: v.device, outcome: v.outcome, since: v.since, until: v.until, limit: v.limit },
       });
       for (const { deviceId, seq, record } of res.records) {
@@ -248,8 +244,7 @@ async function main(argv: string[]): Promise<number> {
       return 0;
     }
     case 'audit verify': {
-      const org = ws.org();
-      const res = await callEndpoint(syncUrl(ws, v), 'GET', '/audit/verify', z.object({ reports: z.array(VerifyReportSchema) }), { admin: { org: org.org, keys: ws.signingKeys(org.keys.map((k) => k.keyId)) }, query: { device: v.device } });
+      const res = await callEndpoint(syncUrl(ws, v), 'GET', '/audit/verify', z.object({ reports: z.array(VerifyReportSchema) }), { admin: ws.signer(), query: { device: v.device } });
       let whole = true;
       for (const r of res.reports) {
         out(`${r.deviceId}: ${r.ok ? 'intact' : 'NOT INTACT'} (${r.batches} batches, ${r.records} records, up to #${r.lastSeq})`);
