@@ -34,6 +34,11 @@ interface Access { visible: boolean; deny: Decision | undefined; allows: Compile
 
 export class PolicyError extends Error {}
 
+/** Whether a profile includes a server (and, given, one of its tools). */
+function profileIncludes(profile: Profile, server: string, tool?: string): boolean {
+  return profile.tools.some((t) => matchesAny([t.server], server) && (tool === undefined || matchesAny(t.tools, tool)));
+}
+
 function subjectMatches(m: SubjectMatch, s: Subject): boolean {
   if (m.users && !matchesAny(m.users, s.user)) return false;
   if (m.agents && !matchesAny(m.agents, s.agent)) return false;
@@ -103,7 +108,7 @@ export class Policy {
 
   private work(subject: Subject, server: string, tool: string): Access {
     const profile = this.profileOf(subject.agent);
-    if (profile && !profile.tools.some((t) => matchesAny([t.server], server) && matchesAny(t.tools, tool))) {
+    if (profile && !profileIncludes(profile, server, tool)) {
       return { visible: false, deny: { effect: 'deny', rule: `profile:${profile.id}`, reason: `agent "${subject.agent}" is bound to profile "${profile.id}", which does not include this tool` }, allows: [] };
     }
     const allows: CompiledRule[] = [];
@@ -144,7 +149,7 @@ export class Policy {
     if (!out.some((r) => r.effect === 'allow')) return out;
     for (const [agent, id] of this.agentProfile) {
       const p = this.profiles.get(id);
-      if (p && !p.tools.some((t) => matchesAny([t.server], server) && matchesAny(t.tools, tool))) out.push({ rule: `profile:${id}`, effect: 'deny', who: `agent ${agent}`, constrained: false });
+      if (p && !profileIncludes(p, server, tool)) out.push({ rule: `profile:${id}`, effect: 'deny', who: `agent ${agent}`, constrained: false });
     }
     return out;
   }
@@ -157,7 +162,7 @@ export class Policy {
   /** Whether the subject may see a server's prompts and resources: some rule allows it some tool there. */
   serverVisible(subject: Subject, server: string): boolean {
     const profile = this.profileOf(subject.agent);
-    if (profile && !profile.tools.some((t) => matchesAny([t.server], server))) return false;
+    if (profile && !profileIncludes(profile, server)) return false;
     let allowed = false;
     for (const { rule: r } of this.candidates(server)) {
       if (!matchesAny(r.servers, server) || !subjectMatches(r.subjects, subject)) continue;
