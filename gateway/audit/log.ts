@@ -46,6 +46,7 @@ export class AuditLog {
   private readonly journalPath: string;
   private readonly readOnly: boolean;
   private journalBytes = 0;
+  private outboxSeen = false;
 
   /**
    * `readOnly`: for a reader beside a running daemon (`gatehouse audit verify` / `export`):
@@ -226,10 +227,17 @@ export class AuditLog {
     return this.db.prepare('SELECT seq, hash FROM checkpoints ORDER BY seq DESC LIMIT 1').get() as { seq: number; hash: string } | undefined;
   }
 
+  /**
+   * Whether the outbox's table exists: the Outbox creates it, on its own connection,
+   * once the desktop is enrolled. Once seen it stays, so only the absence is asked again.
+   */
+  private hasOutbox(): boolean {
+    return (this.outboxSeen ||= this.db.prepare("SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = 'batches'").get() !== undefined);
+  }
+
   /** The highest sequence number the org has acknowledged (0 before enrolment). */
   private acknowledgedThrough(): number {
-    const hasOutbox = this.db.prepare("SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = 'batches'").get() !== undefined;
-    if (!hasOutbox) return 0;
+    if (!this.hasOutbox()) return 0;
     return (this.db.prepare('SELECT COALESCE(MAX(CASE WHEN acked_at IS NOT NULL THEN last_seq END), 0) AS acked FROM batches').get() as { acked: number }).acked;
   }
 
@@ -284,8 +292,8 @@ export class AuditLog {
   /** Records held, and how many are not yet acknowledged by the org (nothing is until shipping is enrolled). */
   backlog(): { records: number; unacknowledged: number; batchesWaiting: number } {
     const records = this.nextSeq - 1;
+    if (!this.hasOutbox()) return { records, unacknowledged: records, batchesWaiting: 0 };
     const acked = this.acknowledgedThrough();
-    if (acked === 0 && this.db.prepare("SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = 'batches'").get() === undefined) return { records, unacknowledged: records, batchesWaiting: 0 };
     const waiting = (this.db.prepare('SELECT COUNT(*) AS n FROM batches WHERE acked_at IS NULL').get() as { n: number }).n;
     return { records, unacknowledged: records - acked, batchesWaiting: waiting };
   }
