@@ -185,8 +185,7 @@ export class Gateway extends EventEmitter<{ event: [GatewayEvent] }> implements 
     this.bundle = bundle;
     this.policy = policy;
     this.closed = undefined;
-    this.views.clear();
-    this.catalog = this.newCatalog();
+    this.resetCatalogs();
     this.watchExpiry();
     if (reopened) before.clear(); // the upstreams were stopped when the old bundle expired
     const next = new Map(bundle.servers.map((s) => [s.id, s]));
@@ -221,6 +220,12 @@ export class Gateway extends EventEmitter<{ event: [GatewayEvent] }> implements 
     return new Catalog(this.bundle.settings, () => [...this.upstreams.values()], (u, tool) => this.gate.isApproved(u.id, tool));
   }
 
+  /** A new bundle, or none in force: the full catalog and every per-subject view start over. */
+  private resetCatalogs(): void {
+    this.views.clear();
+    this.catalog = this.newCatalog();
+  }
+
   /**
    * After its expiry the bundle no longer governs: every upstream stops and
    * every call is refused until a newer bundle arrives (fail closed).
@@ -238,10 +243,9 @@ export class Gateway extends EventEmitter<{ event: [GatewayEvent] }> implements 
 
   private async failClosed(reason: string): Promise<void> {
     this.closed = reason;
-    this.views.clear();
     const stopping = [...this.upstreams.values()];
     this.upstreams.clear();
-    this.catalog = this.newCatalog();
+    this.resetCatalogs();
     this.emit('event', { type: 'bundle', name: this.bundle.name, version: this.bundle.version, at: Date.now() });
     for (const kind of ['tools', 'prompts', 'resources'] as const) this.listChanged(kind);
     await Promise.all(stopping.map((u) => u.stop()));
