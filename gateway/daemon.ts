@@ -1,4 +1,3 @@
-import { realpathSync } from 'node:fs';
 import type { Server as HttpServer } from 'node:http';
 import type { Server as NetServer } from 'node:net';
 import { dirname, join, resolve } from 'node:path';
@@ -20,7 +19,7 @@ import { OAuthLogins } from './oauth/login.ts';
 import { localUser } from './pinning/gate.ts';
 import { CredentialVault } from './secrets/vault.ts';
 import { DeferredChannel } from './upstream/deferred-channel.ts';
-import { createChannel } from './upstream/launch.ts';
+import { createChannel, launchVars } from './upstream/launch.ts';
 import { OrgConfigError, readOrgConfig, type OrgConfig } from './org/org-config.ts';
 import { enrol, fetchOrgInfo, type EnrolOptions } from './org/enrol.ts';
 import { OrgRuntime, startingBundle } from './org/org-runtime.ts';
@@ -43,8 +42,7 @@ export interface BuiltGateway { gateway: Gateway; vault: CredentialVault; liveHe
  */
 export function createGateway(bundle: Bundle, ctx: GatewayContext): BuiltGateway {
   const logs = new Map<string, RotatingLog>();
-  // Real paths: servers resolve symlinks before checking their own roots, and policy roots must agree.
-  const vars = { dataDir: realpathSync(ctx.dataDir), bundleDir: realpathSync(dirname(resolve(ctx.bundlePath))), node: process.execPath };
+  const vars = launchVars(ctx.dataDir, dirname(resolve(ctx.bundlePath)));
   const vault = new CredentialVault(ctx.dataDir);
   const audit = new AuditLog(ctx.dataDir);
   /** The live header objects of HTTP upstreams, by server id, for tokens refreshed mid-session. */

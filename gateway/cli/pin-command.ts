@@ -2,6 +2,7 @@ import { readFileSync, writeFileSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import { pinTools, riskyTools, type PinnedTool } from '../../shared/pinning/report.ts';
 import { loadBundleFile } from '../config/bundle-file.ts';
+import { launchVars } from '../upstream/launch.ts';
 import { readTools } from '../upstream/read-tools.ts';
 
 export interface PinReport { server: string; state: string; tools: PinnedTool[] }
@@ -14,7 +15,7 @@ export interface PinReport { server: string; state: string; tools: PinnedTool[] 
  */
 export async function pinBundle(bundlePath: string, dataDir: string, opts: { write: boolean; force: boolean; servers?: string[] }): Promise<PinReport[]> {
   const bundle = loadBundleFile(bundlePath);
-  const vars = { dataDir, bundleDir: dirname(resolve(bundlePath)), node: process.execPath };
+  const vars = launchVars(dataDir, dirname(resolve(bundlePath)));
   const chosen = bundle.servers.filter((s) => (!opts.servers || opts.servers.includes(s.id)) && s.status !== 'revoked');
   const reports = await Promise.all(chosen.map(async (server): Promise<PinReport> => {
     const read = await readTools(server, { settings: bundle.settings, vars, logDir: join(dataDir, 'logs') });

@@ -1,4 +1,4 @@
-import { existsSync, readFileSync } from 'node:fs';
+import { existsSync, readFileSync, realpathSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { BundleServer, CredentialSlot, Settings } from '../../shared/bundle/schema.ts';
@@ -18,6 +18,14 @@ export interface LaunchContext {
   credentials?: Record<string, string>;
   /** Receives the live header object of an HTTP server, so a refreshed token reaches the next request. */
   onHeaders?: (headers: Record<string, string>) => void;
+}
+
+/**
+ * Values for ${dataDir}, ${bundleDir} and ${node}. Real paths: servers resolve
+ * symlinks before checking their own roots, and policy roots must agree.
+ */
+export function launchVars(dataDir: string, bundleDir: string): Record<string, string> {
+  return { dataDir: realpathSync(dataDir), bundleDir: realpathSync(bundleDir), node: process.execPath };
 }
 
 /** The variable an env slot fills: its `env`, else its name in upper case. */

@@ -8,6 +8,7 @@ import { PoliciesSchema, ServerSchema, SettingsSchema } from '../../shared/bundl
 import { pinTools, riskyTools } from '../../shared/pinning/report.ts';
 import { importServerJson } from '../../shared/registry/import.ts';
 import { AuditQueryResponseSchema, OrgInfoSchema, PublishResponseSchema, VerifyReportSchema } from '../../shared/sync/contract.ts';
+import { launchVars } from '../../gateway/upstream/launch.ts';
 import { readTools } from '../../gateway/upstream/read-tools.ts';
 import { buildBundle } from '../admin/build-bundle.ts';
 import { callEndpoint, signStatement } from '../admin/endpoint.ts';
@@ -136,7 +137,7 @@ async function main(argv: string[]): Promise<number> {
       const at = findServer(r, id);
       const server = r[at.list][at.index]!;
       out(`connecting to ${id} to read its tools…`);
-      const read = await readTools(server, { settings: SettingsSchema.parse(r.settings), vars: { dataDir: ws.dir, bundleDir: ws.dir, node: process.execPath }, logDir: resolve(ws.dir, 'logs') });
+      const read = await readTools(server, { settings: SettingsSchema.parse(r.settings), vars: launchVars(ws.dir, ws.dir), logDir: resolve(ws.dir, 'logs') });
       if (!read.ok) throw new Error(`could not read the tools of "${id}": ${read.error}`);
       const tools = pinTools(read.tools);
       for (const t of tools) out(`  ${t.name.padEnd(32)} ${t.risk.padEnd(8)} ${t.findings.join('; ')}`);
