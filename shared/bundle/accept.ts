@@ -41,8 +41,3 @@ export async function acceptBundle(envelope: unknown, trust: Trust, now: number)
   if (bundle.keys && bundle.keys.length === 0) return { ok: false, code: 'schema', reason: 'the bundle names no org keys: nothing could sign the next one', version: bundle.version };
   return { ok: true, bundle, signedBy: opened.keyIds, trust: { org: trust.org, keys: bundle.keys ?? trust.keys, version: bundle.version } };
 }
-
-/** Whether a bundle in force has run out: then the gateway fails closed. */
-export function bundleExpired(bundle: Bundle, now: number): boolean {
-  return bundle.expiresAt !== undefined && Date.parse(bundle.expiresAt) <= now;
-}

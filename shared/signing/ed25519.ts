@@ -33,7 +33,7 @@ export function fromBase64(b64: string): Uint8Array<ArrayBuffer> {
 
 const publicKeys = new Map<string, Promise<Key>>();
 
-export function importPublicKey(pem: string): Promise<Key> {
+function importPublicKey(pem: string): Promise<Key> {
   let key = publicKeys.get(pem);
   if (!key) {
     key = crypto.subtle.importKey('spki', pemBody(pem, 'PUBLIC KEY'), ALG, true, ['verify']);
@@ -62,12 +62,4 @@ export async function generateEd25519(): Promise<{ publicKeyPem: string; private
     publicKeyPem: toPem(await crypto.subtle.exportKey('spki', pair.publicKey), 'PUBLIC KEY'),
     privateKeyPem: toPem(await crypto.subtle.exportKey('pkcs8', pair.privateKey), 'PRIVATE KEY'),
   };
-}
-
-/** The public key that belongs to a private key. */
-export async function publicKeyOf(privateKeyPem: string): Promise<string> {
-  const priv = await crypto.subtle.importKey('pkcs8', pemBody(privateKeyPem, 'PRIVATE KEY'), ALG, true, ['sign']);
-  const jwk = await crypto.subtle.exportKey('jwk', priv);
-  const pub = await crypto.subtle.importKey('jwk', { kty: jwk.kty, crv: jwk.crv, x: jwk.x }, ALG, true, ['verify']);
-  return toPem(await crypto.subtle.exportKey('spki', pub), 'PUBLIC KEY');
 }
