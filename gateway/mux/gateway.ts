@@ -13,7 +13,7 @@ import type { Redactor } from '../../shared/redaction/redact.ts';
 import { redactShapes } from '../../shared/redaction/redact.ts';
 import { randomUUID } from 'node:crypto';
 import { nodeSha256Hex } from '../hashing/sha256.ts';
-import { Policy, type Decision, type RuleSummary, type Subject } from '../../shared/policy/evaluate.ts';
+import { Policy, SERVER_ACCESS, type Decision, type RuleSummary, type Subject } from '../../shared/policy/evaluate.ts';
 import { PinGate } from '../pinning/gate.ts';
 import { PinStore } from '../pinning/store.ts';
 import type { UpstreamChannel } from '../upstream/channel.ts';
@@ -281,14 +281,7 @@ export class Gateway extends EventEmitter<{ event: [GatewayEvent] }> implements 
    */
   private admit(session: ClientSession, req: JsonRpcRequest, upstream: Upstream, tool: string | undefined, args: unknown, shownName: string): Decision | undefined {
     const subject = this.subjectOf(session);
-    let decision: Decision;
-    if (tool === undefined) {
-      decision = this.policy.serverVisible(subject, upstream.id)
-        ? { effect: 'allow', rule: 'server-access' }
-        : { effect: 'deny', rule: 'default-deny', reason: `no policy rule lets ${subject.user} (agent ${subject.agent}) use server "${upstream.id}"` };
-    } else {
-      decision = this.policy.check(subject, upstream.id, tool, args);
-    }
+    const decision = tool === undefined ? this.policy.checkServer(subject, upstream.id) : this.policy.check(subject, upstream.id, tool, args);
     if (decision.effect === 'deny') {
       this.record(session, 'denial', { server: upstream.id, tool: shownName, outcome: 'denied', decision: { effect: 'deny', rule: decision.rule }, arguments: this.scrub(args) });
       this.fail(session, req.id, ErrorCode.PolicyDenied, `denied by policy rule "${decision.rule}": ${decision.reason}`, { rule: decision.rule, server: upstream.id, target: shownName });
@@ -802,7 +795,7 @@ export class Gateway extends EventEmitter<{ event: [GatewayEvent] }> implements 
       server: upstream.id,
       tool: target === null ? null : this.exposedTarget(upstream.id, req.method, target),
       arguments: this.scrub(params.arguments ?? (params.uri ? { uri: params.uri } : undefined)),
-      decision: { effect: 'allow', rule: decision?.rule ?? 'server-access' },
+      decision: { effect: 'allow', rule: decision?.rule ?? SERVER_ACCESS },
       outcome: 'result' in response && response.result.isError !== true ? 'ok' : 'error',
       latencyMs: Math.round(latencyMs * 1000) / 1000,
     };

@@ -19,8 +19,10 @@ export interface RuleSummary { rule: string; effect: 'allow' | 'deny'; who: stri
 
 export type RateVerdict = { ok: true } | { ok: false; limit: string; retryAfterMs: number };
 
-/** The policy error an agent sees names the rule; this is its JSON-RPC `data`. */
+/** The rule a refusal names when no rule allows. */
 export const DEFAULT_DENY = 'default-deny';
+/** The rule an allowed prompt, resource or completion request names: the server is open to the caller. */
+export const SERVER_ACCESS = 'server-access';
 
 interface CompiledRule {
   index: number;
@@ -90,7 +92,7 @@ export class Policy {
     this.agentProfile = new Map(bundle.agents.flatMap((a) => (a.profile ? [[a.name, a.profile] as const] : [])));
   }
 
-  profileOf(agent: string): Profile | undefined {
+  private profileOf(agent: string): Profile | undefined {
     const id = this.agentProfile.get(agent);
     return id === undefined ? undefined : this.profiles.get(id);
   }
@@ -170,6 +172,13 @@ export class Policy {
       if (r.effect === 'allow') allowed = true;
     }
     return allowed;
+  }
+
+  /** The decision for a request to a server that names no tool (prompts, resources, completions). */
+  checkServer(subject: Subject, server: string): Decision {
+    return this.serverVisible(subject, server)
+      ? { effect: 'allow', rule: SERVER_ACCESS }
+      : { effect: 'deny', rule: DEFAULT_DENY, reason: `no policy rule lets ${subject.user} (agent ${subject.agent}) use server "${server}"` };
   }
 
   /** The decision for one call. The first allow rule whose constraints the arguments meet wins. */
