@@ -9,7 +9,7 @@ import type { SecretBackend } from '../secrets/backend.ts';
 import { syncUrl } from '../../shared/sync/http.ts';
 import { BundleCache } from './bundle-cache.ts';
 import { enrol } from './enrol.ts';
-import { deviceTokenAccount, readOrgConfig, writeOrgConfig, type OrgConfig } from './org-config.ts';
+import { deviceTokenAccount, readOrgConfig, type OrgConfig } from './org-config.ts';
 import { SyncClient } from './sync-client.ts';
 
 // A desktop enrolled in an org: its bundle comes only from the sync endpoint
@@ -89,9 +89,8 @@ export class OrgRuntime {
   private async enrolFromMdm(): Promise<void> {
     if (!this.config.enrolToken) { this.enrolError = 'not enrolled: run `gatehouse enroll URL --token …`'; return; }
     try {
-      const { enrolToken: _t, ...rest } = this.config;
+      // enrol() rewrites org.json with the device id and without the token.
       this.config = await enrol(this.o.dataDir, this.config.syncUrl, this.o.backend, { token: this.config.enrolToken, pinnedKeys: this.config.rootKeys });
-      writeOrgConfig(this.o.dataDir, { ...rest, ...this.config });
       this.enrolError = null;
       this.mdm = true;
     } catch (err) {
