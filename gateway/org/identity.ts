@@ -22,11 +22,22 @@ const Claims = z.object({
   groups: z.array(z.string()).optional(),
 });
 
+/** IdP metadata, kept for an hour: a renewal and the verification after it need it once, not twice. */
+const DISCOVERY_TTL_MS = 60 * 60_000;
+const discovered = new Map<string, { at: number; as: Promise<oauth.AuthorizationServer> }>();
 
-export async function discoverIdp(issuer: string): Promise<oauth.AuthorizationServer> {
+export function discoverIdp(issuer: string): Promise<oauth.AuthorizationServer> {
+  const hit = discovered.get(issuer);
+  if (hit && Date.now() - hit.at < DISCOVERY_TTL_MS) return hit.as;
   const url = new URL(issuer);
-  return oauth.processDiscoveryResponse(url, await oauth.discoveryRequest(url, { algorithm: 'oidc', ...oauthOptions(url) }));
+  const as = oauth.discoveryRequest(url, { algorithm: 'oidc', ...oauthOptions(url) }).then((res) => oauth.processDiscoveryResponse(url, res));
+  discovered.set(issuer, { at: Date.now(), as });
+  as.catch(() => discovered.delete(issuer));
+  return as;
 }
+
+/** One remote key set per IdP for the daemon's life: jose caches the keys and fetches again on an unknown key id. */
+const keySets = new Map<string, ReturnType<typeof import('jose').createRemoteJWKSet>>();
 
 export function identityFromClaims(claims: unknown): Identity {
   const c = Claims.parse(claims);
@@ -44,9 +55,10 @@ export async function loadIdentity(config: OrgConfig | null, backend: SecretBack
     const { createRemoteJWKSet, decodeJwt, jwtVerify } = await import('jose');
     const as = await discoverIdp(config.oidc.issuer);
     if (!as.jwks_uri) throw new Error('the IdP publishes no jwks_uri');
-    const jwks = createRemoteJWKSet(new URL(as.jwks_uri), { timeoutDuration: 10_000 });
+    let jwks = keySets.get(as.jwks_uri);
+    if (!jwks) keySets.set(as.jwks_uri, (jwks = createRemoteJWKSet(new URL(as.jwks_uri), { timeoutDuration: 10_000 })));
     // Checked as of its own issue time: the signature and audience must hold; an old
-    // login still says who the user is (`gatehouse login` again refreshes the groups).
+    // login still says who the user is (the daemon renews it hourly, which refreshes the groups).
     const iat = decodeJwt(token).iat;
     const { payload } = await jwtVerify(token, jwks, { issuer: as.issuer, audience: config.oidc.clientId, ...(iat ? { currentDate: new Date(iat * 1000) } : {}) });
     return { ...identityFromClaims(payload), source: 'oidc', problem: null };
