@@ -1,3 +1,4 @@
+import assert from 'node:assert/strict';
 import { Client, StreamableHTTPClientTransport } from '@modelcontextprotocol/client';
 import { StdioClientTransport } from '@modelcontextprotocol/client/stdio';
 import { CLI } from './daemon.ts';
@@ -28,4 +29,10 @@ export async function closeHttp(client: Client): Promise<void> {
   const transport = client.transport as StreamableHTTPClientTransport | undefined;
   await transport?.terminateSession().catch(() => {});
   await client.close();
+}
+
+/** The JSON-RPC error a call ends in (the SDK throws it); fails the test if the call succeeds. */
+export async function refusal(p: Promise<unknown>): Promise<{ code: number; message: string; data: Record<string, unknown> }> {
+  try { await p; } catch (err) { return err as { code: number; message: string; data: Record<string, unknown> }; }
+  assert.fail('the call was not refused');
 }

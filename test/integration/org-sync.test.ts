@@ -16,7 +16,7 @@ import { BUNDLE_PAYLOAD_TYPE, keyFingerprint, signEnvelope } from '../../shared/
 import { ErrorCode } from '../../shared/jsonrpc/message.ts';
 import { generateEd25519 } from '../../shared/signing/ed25519.ts';
 import { browse } from '../helpers/browser.ts';
-import { stdioClient } from '../helpers/clients.ts';
+import { refusal, stdioClient } from '../helpers/clients.ts';
 import { CLI, FIXTURES, ROOT, startDaemon, stdioServer, tempDir, waitFor, writeBundle, type TestDaemon } from '../helpers/daemon.ts';
 import { keychainReady, NO_KEYCHAIN } from '../helpers/keychain.ts';
 import { KeychainBackend } from '../../gateway/secrets/keychain.ts';
@@ -43,11 +43,6 @@ function lineOf(proc: ChildProcess, match: RegExp): Promise<string> {
     proc.once('exit', (code) => reject(new Error(`exited with ${code}`)));
     rl.on('line', (l) => { if (match.test(l)) { rl.close(); resolve(l); } });
   });
-}
-
-async function refusal(p: Promise<unknown>): Promise<{ code: number; message: string; data?: Record<string, unknown> }> {
-  try { await p; } catch (err) { return err as { code: number; message: string }; }
-  assert.fail('the call was not refused');
 }
 
 interface Status { bundle: { version: number; closed?: string | null }; org: { state: string; lastRejection: { code: string; reason: string } | null; lastError: string | null } | null; identity?: { user: string; groups: string[]; source: string; problem: string | null }; audit: { unacknowledged: number } }

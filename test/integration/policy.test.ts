@@ -7,16 +7,10 @@ import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import type { Client } from '@modelcontextprotocol/client';
 import { ErrorCode } from '../../shared/jsonrpc/message.ts';
-import { stdioClient } from '../helpers/clients.ts';
+import { refusal, stdioClient } from '../helpers/clients.ts';
 import { startDaemon, stdioServer, tempDir, writeBundle, type TestDaemon } from '../helpers/daemon.ts';
 
 const textOf = (r: unknown) => ((r as { content: { text: string }[] }).content[0]!.text);
-
-/** The JSON-RPC error a call ends in (the SDK throws it). */
-async function refusal(p: Promise<unknown>): Promise<{ code: number; message: string; data: Record<string, unknown> }> {
-  try { await p; } catch (err) { return err as { code: number; message: string; data: Record<string, unknown> }; }
-  assert.fail('the call was not refused');
-}
 
 describe('policy enforcement at the gateway', () => {
   let d: TestDaemon;
