@@ -5,9 +5,9 @@
 import { existsSync, readdirSync, statSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
+import { requireTypeStripping } from './node-check.js';
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..');
-const [major, minor] = process.versions.node.split('.').map(Number);
 
 function newestSource(dir) {
   let newest = 0;
@@ -24,9 +24,6 @@ const built = existsSync(stamp) && statSync(stamp).mtimeMs >= Math.max(newestSou
 if (built) {
   await import(pathToFileURL(join(root, 'dist', 'gateway', 'cli', 'main.js')).href);
 } else {
-  if (major < 22 || (major === 22 && minor < 18)) {
-    process.stderr.write(`gatehouse needs Node 22.18 or later to run from source (this is ${process.version}); use ./scripts/gatehouse, which brings its own Node 24.\n`);
-    process.exit(2);
-  }
+  requireTypeStripping((version) => `gatehouse needs Node 22.18 or later to run from source (this is ${version}); use ./scripts/gatehouse, which brings its own Node 24.`);
   await import('../gateway/cli/main.ts');
 }
