@@ -1,6 +1,6 @@
 import pg from 'pg';
 import type { OrgKey } from '../../shared/bundle/schema.ts';
-import { auditWhere, batchRow, device, type Row } from './rows.ts';
+import { auditWhere, batchRow, device, orgRow, problemRow, queriedRow, recordRow, type Row } from './rows.ts';
 import type { AuditFilter, AuditProblem, BatchRow, DeviceRow, OrgRow, RecordIndex, ServerStore, StoredRecord } from './store.ts';
 
 const SCHEMA = `
@@ -49,7 +49,7 @@ export class PostgresStore implements ServerStore {
 
   async org(): Promise<OrgRow | null> {
     const [r] = await this.rows('SELECT id, name, keys, oidc FROM org LIMIT 1');
-    return r ? { id: String(r.id), name: String(r.name), keys: JSON.parse(String(r.keys)) as OrgKey[], oidc: r.oidc ? JSON.parse(String(r.oidc)) as OrgRow['oidc'] : null } : null;
+    return r ? orgRow(r) : null;
   }
 
   async initOrg(org: OrgRow): Promise<void> {
@@ -125,7 +125,7 @@ export class PostgresStore implements ServerStore {
 
   async problems(deviceId: string): Promise<AuditProblem[]> {
     return (await this.rows('SELECT device_id, kind, detail, at FROM audit_problems WHERE device_id = $1 ORDER BY id', [deviceId]))
-      .map((r) => ({ deviceId: String(r.device_id), kind: r.kind as AuditProblem['kind'], detail: String(r.detail), at: String(r.at) }));
+      .map(problemRow);
   }
 
   async batches(deviceId: string): Promise<BatchRow[]> {
@@ -134,13 +134,13 @@ export class PostgresStore implements ServerStore {
 
   async records(deviceId: string, fromSeq: number, toSeq: number): Promise<StoredRecord[]> {
     return (await this.rows('SELECT device_id, seq, hash, prev, body, batch_id FROM audit_records WHERE device_id = $1 AND seq BETWEEN $2 AND $3 ORDER BY seq', [deviceId, fromSeq, toSeq]))
-      .map((r) => ({ deviceId: String(r.device_id), seq: Number(r.seq), hash: String(r.hash), prev: String(r.prev), body: String(r.body), batchId: String(r.batch_id) }));
+      .map(recordRow);
   }
 
   async queryRecords(filter: AuditFilter): Promise<{ deviceId: string; seq: number; body: string }[]> {
     const { sql, args } = auditWhere(filter, (i) => `$${i}`);
     return (await this.rows(`SELECT device_id, seq, body FROM audit_records ${sql} ORDER BY ts DESC, device_id, seq DESC LIMIT $${args.length + 1}`, [...args, filter.limit]))
-      .map((r) => ({ deviceId: String(r.device_id), seq: Number(r.seq), body: String(r.body) }));
+      .map(queriedRow);
   }
 
   async close(): Promise<void> { await this.pool.end(); }

@@ -2,7 +2,7 @@ import { mkdirSync } from 'node:fs';
 import { dirname } from 'node:path';
 import { DatabaseSync } from 'node:sqlite';
 import type { OrgKey } from '../../shared/bundle/schema.ts';
-import { auditWhere, batchRow, device, type Row } from './rows.ts';
+import { auditWhere, batchRow, device, orgRow, problemRow, queriedRow, recordRow, type Row } from './rows.ts';
 import type { AuditFilter, AuditProblem, BatchRow, DeviceRow, OrgRow, RecordIndex, ServerStore, StoredRecord } from './store.ts';
 
 const SCHEMA = `
@@ -37,7 +37,7 @@ export class SqliteStore implements ServerStore {
 
   async org(): Promise<OrgRow | null> {
     const r = this.db.prepare('SELECT id, name, keys, oidc FROM org LIMIT 1').get() as Row | undefined;
-    return r ? { id: String(r.id), name: String(r.name), keys: JSON.parse(String(r.keys)) as OrgKey[], oidc: r.oidc ? JSON.parse(String(r.oidc)) as OrgRow['oidc'] : null } : null;
+    return r ? orgRow(r) : null;
   }
 
   async initOrg(org: OrgRow): Promise<void> {
@@ -103,7 +103,7 @@ export class SqliteStore implements ServerStore {
 
   async problems(deviceId: string): Promise<AuditProblem[]> {
     return (this.db.prepare('SELECT device_id, kind, detail, at FROM audit_problems WHERE device_id = ? ORDER BY rowid').all(deviceId) as Row[])
-      .map((r) => ({ deviceId: String(r.device_id), kind: r.kind as AuditProblem['kind'], detail: String(r.detail), at: String(r.at) }));
+      .map(problemRow);
   }
 
   async batches(deviceId: string): Promise<BatchRow[]> {
@@ -112,13 +112,13 @@ export class SqliteStore implements ServerStore {
 
   async records(deviceId: string, fromSeq: number, toSeq: number): Promise<StoredRecord[]> {
     return (this.db.prepare('SELECT device_id, seq, hash, prev, body, batch_id FROM audit_records WHERE device_id = ? AND seq BETWEEN ? AND ? ORDER BY seq').all(deviceId, fromSeq, toSeq) as Row[])
-      .map((r) => ({ deviceId: String(r.device_id), seq: Number(r.seq), hash: String(r.hash), prev: String(r.prev), body: String(r.body), batchId: String(r.batch_id) }));
+      .map(recordRow);
   }
 
   async queryRecords(filter: AuditFilter): Promise<{ deviceId: string; seq: number; body: string }[]> {
     const { sql, args } = auditWhere(filter, () => '?');
     return (this.db.prepare(`SELECT device_id, seq, body FROM audit_records ${sql} ORDER BY ts DESC, device_id, seq DESC LIMIT ?`).all(...args, filter.limit) as Row[])
-      .map((r) => ({ deviceId: String(r.device_id), seq: Number(r.seq), body: String(r.body) }));
+      .map(queriedRow);
   }
 
   async close(): Promise<void> { this.db.close(); }
