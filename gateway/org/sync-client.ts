@@ -135,7 +135,7 @@ export class SyncClient {
   }
 
   /** The trust decision; on any refusal the last good bundle stays in force. */
-  async consider(envelope: unknown): Promise<boolean> {
+  private async consider(envelope: unknown): Promise<boolean> {
     const trust = this.o.cache.trust(this.o.org, this.o.rootKeys);
     const verdict = await acceptBundle(envelope, trust, Date.now());
     if (!verdict.ok) {

@@ -1,4 +1,4 @@
-import { chmodSync, existsSync, mkdirSync, readdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
+import { chmodSync, existsSync, mkdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { z } from 'zod';
 import { AgentSchema, OrgKeySchema, PoliciesSchema, ProfileSchema, ServerSchema, SettingsSchema } from '../../shared/bundle/schema.ts';
@@ -105,5 +105,4 @@ export class Workspace {
     renameSync(from, join(this.keysDir, 'retired', `${keyId}.pem`));
   }
 
-  keyFiles(): string[] { return existsSync(this.keysDir) ? readdirSync(this.keysDir).filter((f) => f.endsWith('.pem')) : []; }
 }
