@@ -120,11 +120,10 @@ describe('sync endpoint defences', () => {
     const current = await get(b.url, '/v1/bundle', { authorization: `Bearer ${deviceToken}` });
     const waiting = get(b.url, '/v1/bundle?wait=10', { authorization: `Bearer ${deviceToken}`, 'if-none-match': current.etag! });
     await new Promise((r) => setTimeout(r, 50));
-    const t = performance.now();
     assert.equal((await post(a.url, '/v1/bundles', await signEnvelope(BUNDLE_PAYLOAD_TYPE, bundle(5), [orgKey]))).status, 200);
     const got = await waiting;
     assert.equal(got.status, 200);
+    // A 200 with the new ETag within the 10 s wait means the publish woke the poll (at the wait's end it would be a 304).
     assert.notEqual(got.etag, current.etag);
-    assert.ok(performance.now() - t < 2000, `${performance.now() - t} ms`);
   });
 });

@@ -16,12 +16,14 @@ import { chromium, type Browser, type Page } from 'playwright-core';
 import type { ViteDevServer } from 'vite';
 import { stdioClient } from '../helpers/clients.ts';
 import { CLI, FIXTURES, ROOT, startDaemon, tempDir, waitFor, type TestDaemon } from '../helpers/daemon.ts';
+import { keychainReady, NO_KEYCHAIN } from '../helpers/keychain.ts';
 
 const run = promisify(execFile);
 const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
 const SHOTS = join(ROOT, 'test-output', 'screenshots');
 const available = existsSync(CHROMIUM);
 if (!available && process.env.CI) throw new Error(`CI must install Chromium (${CHROMIUM})`);
+const keychain = available && await keychainReady();
 const textOf = (r: unknown) => (r as { content: { text?: string }[] }).content.map((c) => c.text ?? '').join('');
 
 /** The demo bundle's servers, plus rug-pull servers pinned to their original tools and a server that needs a credential. */
@@ -85,14 +87,14 @@ describe('dashboard (Chromium, Vite, real daemon)', { skip: available ? false : 
     await page.waitForLoadState('domcontentloaded');
   };
 
-  it('renders every page with real data', async () => {
-    const started = performance.now();
+  it('renders the overview with live data', async () => {
     await open('overview');
     await page.getByText('servers ready').waitFor();
-    console.log(`dashboard showed live data ${Math.round(performance.now() - started)} ms after navigation`);
     assert.match(await page.locator('main').innerText(), /gatehouse-demo/);
     await page.screenshot({ path: join(SHOTS, 'overview.png'), fullPage: true });
+  });
 
+  it('lists and searches every server\'s tools', async () => {
     await open('servers');
     await page.getByRole('cell', { name: /everything__echo/ }).waitFor();
     await page.getByLabel('Search').fill('memory__');
@@ -101,11 +103,16 @@ describe('dashboard (Chromium, Vite, real daemon)', { skip: available ? false : 
     await page.getByLabel('Search').fill('filesystem__read_text_file');
     await page.getByText('everyone (demo-files-only, with argument limits)').waitFor();
     await page.screenshot({ path: join(SHOTS, 'servers.png'), fullPage: true });
+  });
 
+  it('says when nothing awaits review', async () => {
     await open('pending');
     await page.getByText('Nothing to review').waitFor();
     await page.screenshot({ path: join(SHOTS, 'pending-empty.png'), fullPage: true });
+  });
 
+  // The Credentials page talks to the OS keychain; without one it can only show the keychain's error.
+  it('sets a credential without ever showing its value', { skip: keychain ? false : NO_KEYCHAIN }, async () => {
     await open('credentials');
     await page.getByText('vault/api_key', { exact: true }).waitFor();
     assert.ok(await page.getByText('missing').isVisible());
@@ -114,7 +121,9 @@ describe('dashboard (Chromium, Vite, real daemon)', { skip: available ? false : 
     await page.getByText('set', { exact: true }).first().waitFor();
     assert.ok(!(await page.content()).includes('e2e-secret-value-123'), 'the value is never displayed');
     await page.screenshot({ path: join(SHOTS, 'credentials.png'), fullPage: true });
+  });
 
+  it('shows audited calls and a request\'s whole chain', async () => {
     await client.callTool({ name: 'everything__echo', arguments: { message: 'audited' }, _meta: { traceparent: '00-0af7651916cd43dd8448eb211c80319c-b7ad6b7169203331-01' } });
     await open('audit');
     await page.getByRole('cell', { name: 'everything__echo' }).first().waitFor();
@@ -122,12 +131,16 @@ describe('dashboard (Chromium, Vite, real daemon)', { skip: available ? false : 
     await page.getByTitle("Show this request's whole chain").first().click();
     await page.getByText(/Request chain/).waitFor();
     await page.screenshot({ path: join(SHOTS, 'audit.png'), fullPage: true });
+  });
 
+  it('previews connecting an IDE', async () => {
     await open('connect');
     await page.getByRole('listitem').filter({ hasText: 'Cursor' }).getByRole('button', { name: 'Preview' }).click();
     await page.getByText(/Would write .*mcp\.json/).waitFor();
     await page.screenshot({ path: join(SHOTS, 'connect.png'), fullPage: true });
+  });
 
+  it('changes settings: log level and an agent token', async () => {
     await open('settings');
     await page.getByText(/Not enrolled: this desktop runs a local bundle/).waitFor();
     await page.getByText(/this computer's account/).waitFor();
@@ -143,19 +156,15 @@ describe('dashboard (Chromium, Vite, real daemon)', { skip: available ? false : 
   /** The id of the pending change for a tool, once Gatehouse has quarantined it. */
   const pendingId = (tool: string) => waitFor(async () => (await d.control<{ pending: { id: string; exposedName: string }[] }>('/pending')).body.pending.find((p) => p.exposedName === tool)?.id, 15_000, `${tool} to be pending`);
 
-  it('shows live data quickly from the built dashboard the daemon serves (the desktop window)', { skip: !existsSync(join(ROOT, 'dist', 'renderer', 'index.html')) && 'dashboard not built (npm run build)' }, async () => {
-    const samples: number[] = [];
-    for (let i = 0; i < 5; i++) {
-      const fresh = await browser.newPage();
-      const started = performance.now();
+  // How quickly is a figure for bench/dashboard.ts; here only that the daemon's own copy works.
+  it('shows live data from the built dashboard the daemon serves (the desktop window)', { skip: !existsSync(join(ROOT, 'dist', 'renderer', 'index.html')) && 'dashboard not built (npm run build)' }, async () => {
+    const fresh = await browser.newPage();
+    try {
       await fresh.goto(`http://127.0.0.1:${d.port}/app/#/overview&token=${d.controlToken}`);
       await fresh.getByText('servers ready').waitFor();
-      samples.push(performance.now() - started);
+    } finally {
       await fresh.close();
     }
-    samples.sort((a, b) => a - b);
-    console.log(`built dashboard: live data ${samples.map((s) => Math.round(s)).join(', ')} ms after navigation (median ${Math.round(samples[2]!)})`);
-    assert.ok(samples[2]! < 2000);
   });
 
   it('runs the rug-pull flow: diff with the hidden character visible, approve, callable through MCP', async () => {

@@ -61,9 +61,7 @@ describe('faults', () => {
   });
 
   it('times out a call to an upstream that never answers', async () => {
-    const started = Date.now();
     await assert.rejects(client.callTool({ name: 'faulty__never', arguments: {} }), /did not answer tools\/call within 1500 ms/);
-    assert.ok(Date.now() - started < 5000);
     assert.equal(textOf(await client.callTool({ name: 'faulty__echo', arguments: { message: 'still here' } })), 'still here');
   });
 
