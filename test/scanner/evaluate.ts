@@ -1,0 +1,135 @@
+// Honest figures for the scanner: recall per family of poisoned tools with Wilson
+// 95% intervals and the macro average, false alarms per benign tool and per
+// benign server. Prints aggregates only (no poisoned text), so measuring a
+// held-out set does not show it to whoever tunes the rules.
+//   node test/scanner/evaluate.ts            dev corpus, leave-one-family-out
+//   node test/scanner/evaluate.ts extra      the extra set (held out)
+//   node test/scanner/evaluate.ts paraphrase the fresh paraphrase set
+//   node test/scanner/evaluate.ts benign     captured real servers (benign-servers/)
+import { existsSync, readdirSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { SEVERITIES, type Severity } from '../../shared/scanner/rules.ts';
+import { scanTool, scanToolList, type ToolScan } from '../../shared/scanner/scan.ts';
+import { ROOT } from '../helpers/daemon.ts';
+import { CORPUS_DIR, type CorpusEntry } from './corpus.ts';
+import { PARAPHRASES } from './paraphrases.ts';
+
+type Tool = Record<string, unknown>;
+export const BENIGN_SERVERS_DIR = join(ROOT, 'test', 'scanner', 'benign-servers');
+export const flaggedAt = (s: ToolScan, floor: Severity = 'medium') => SEVERITIES.indexOf(s.risk) >= SEVERITIES.indexOf(floor);
+
+export function loadJsonl(file: string): CorpusEntry[] {
+  const path = join(CORPUS_DIR, file);
+  if (!existsSync(path)) return [];
+  return readFileSync(path, 'utf8').split('\n').filter((l) => l.trim()).map((l) => JSON.parse(l) as CorpusEntry);
+}
+
+/** The public family (the source) a corpus entry comes from: the unit left out in leave-one-family-out. */
+export function familyOf(e: CorpusEntry & { source?: string; fidelity?: string }): string {
+  const s = (e.source ?? '').toLowerCase();
+  const known: [RegExp, string][] = [[/mcptox/, 'MCPTox'], [/\bmsb\b|mcp security bench/, 'MSB'], [/mcpsecbench/, 'MCPSecBench'], [/invariant|mcp-injection-experiments/, 'Invariant'], [/cisco/, 'Cisco'], [/cyberark|fsp/, 'CyberArk'], [/agentnull/, 'AgentNull'], [/medusa/, 'medusa'], [/safe-mcp/, 'SAFE-MCP'], [/damn-vulnerable/, 'DVMCP'], [/mcpproxy/, 'mcpproxy'], [/acuvity/, 'acuvity']];
+  for (const [re, name] of known) if (re.test(s)) return name;
+  return e.fidelity === 'constructed' ? 'constructed' : 'other write-ups';
+}
+
+/** Wilson score interval at 95%. */
+export function wilson(hits: number, n: number): [number, number] {
+  if (n === 0) return [0, 1];
+  const z = 1.96;
+  const p = hits / n;
+  const centre = (p + (z * z) / (2 * n)) / (1 + (z * z) / n);
+  const half = (z / (1 + (z * z) / n)) * Math.sqrt((p * (1 - p)) / n + (z * z) / (4 * n * n));
+  return [Math.max(0, centre - half), Math.min(1, centre + half)];
+}
+
+export interface Recall { family: string; hits: number; n: number; low: number; high: number }
+
+/**
+ * Recall per family. The scanner has no part learned from data (its rules and
+ * word lists are written by hand and frozen before a measurement), so leaving a
+ * family out of the build changes nothing and leave-one-family-out reduces to
+ * scoring each family with the frozen rules; a learned part would be rebuilt
+ * here without the family before scoring it.
+ */
+export function recallByFamily(entries: CorpusEntry[], floor: Severity = 'medium', key: (e: CorpusEntry) => string = familyOf): { rows: Recall[]; macro: number; micro: Recall } {
+  const groups = new Map<string, { hits: number; n: number }>();
+  let hits = 0;
+  for (const e of entries) {
+    const hit = flaggedAt(scanTool(e.tool), floor);
+    const g = groups.get(key(e)) ?? { hits: 0, n: 0 };
+    g.n++;
+    if (hit) { g.hits++; hits++; }
+    groups.set(key(e), g);
+  }
+  const rows = [...groups].map(([family, g]) => { const [low, high] = wilson(g.hits, g.n); return { family, ...g, low, high }; }).sort((a, b) => b.n - a.n);
+  const macro = rows.reduce((s, r) => s + r.hits / r.n, 0) / Math.max(1, rows.length);
+  const [low, high] = wilson(hits, entries.length);
+  return { rows, macro, micro: { family: 'all', hits, n: entries.length, low, high } };
+}
+
+export interface BenignServer { package: string; version: string; tools: Tool[] }
+
+export function loadBenignServers(): BenignServer[] {
+  if (!existsSync(BENIGN_SERVERS_DIR)) return [];
+  return readdirSync(BENIGN_SERVERS_DIR).filter((f) => f.endsWith('.json')).sort().map((f) => JSON.parse(readFileSync(join(BENIGN_SERVERS_DIR, f), 'utf8')) as BenignServer);
+}
+
+export interface FalseAlarms { tools: number; alarmedTools: number; servers: number; alarmedServers: number; alarms: { server: string; tool: string; rules: string[] }[] }
+
+/** Benign tools scanned the way the gateway sees them: each server's list, tools as each other's siblings. */
+export function falseAlarms(servers: { name: string; tools: Tool[] }[], floor: Severity = 'medium'): FalseAlarms {
+  const alarms: FalseAlarms['alarms'] = [];
+  let tools = 0;
+  const alarmed = new Set<string>();
+  for (const server of servers) {
+    tools += server.tools.length;
+    scanToolList(server.tools).forEach((s) => {
+      if (!flaggedAt(s, floor)) return;
+      alarmed.add(server.name);
+      alarms.push({ server: server.name, tool: s.name, rules: s.findings.filter((f) => SEVERITIES.indexOf(f.severity) >= SEVERITIES.indexOf('medium')).map((f) => f.rule) });
+    });
+  }
+  return { tools, alarmedTools: alarms.length, servers: servers.length, alarmedServers: alarmed.size, alarms };
+}
+
+export function devBenignServers(): { name: string; tools: Tool[] }[] {
+  const byServer = new Map<string, Tool[]>();
+  for (const e of loadJsonl('benign.dev.jsonl')) byServer.set(e.server ?? e.id, [...(byServer.get(e.server ?? e.id) ?? []), e.tool]);
+  return [...byServer].map(([name, tools]) => ({ name, tools }));
+}
+
+const pct = (x: number) => `${(x * 100).toFixed(1)}%`;
+function printRecall(title: string, r: ReturnType<typeof recallByFamily>): void {
+  console.log(`\n${title}`);
+  console.log('| family | caught | recall | 95% interval |\n|---|---|---|---|');
+  for (const row of r.rows) console.log(`| ${row.family} | ${row.hits}/${row.n} | ${pct(row.hits / row.n)} | ${pct(row.low)}–${pct(row.high)} |`);
+  console.log(`| **all (micro)** | ${r.micro.hits}/${r.micro.n} | ${pct(r.micro.hits / r.micro.n)} | ${pct(r.micro.low)}–${pct(r.micro.high)} |`);
+  console.log(`macro average over ${r.rows.length} families: ${pct(r.macro)}`);
+}
+function printAlarms(title: string, fa: FalseAlarms, detail: boolean): void {
+  const [tl, th] = wilson(fa.alarmedTools, fa.tools);
+  const [sl, sh] = wilson(fa.alarmedServers, fa.servers);
+  console.log(`\n${title}: ${fa.alarmedTools}/${fa.tools} tools (${pct(fa.alarmedTools / Math.max(1, fa.tools))}, 95% ${pct(tl)}–${pct(th)}), ${fa.alarmedServers}/${fa.servers} servers (${pct(fa.alarmedServers / Math.max(1, fa.servers))}, 95% ${pct(sl)}–${pct(sh)})`);
+  if (detail) for (const a of fa.alarms) console.log(`  ${a.server} / ${a.tool}: ${a.rules.join(', ')}`);
+}
+
+if (import.meta.main) {
+  const what = process.argv[2] ?? 'dev';
+  const strict = (e: CorpusEntry) => e.label_confidence !== 'context_dependent';
+  if (what === 'dev') {
+    const dev = loadJsonl('poisoned.dev.jsonl').filter(strict);
+    printRecall('Dev corpus, leave-one-family-out, medium or higher', recallByFamily(dev));
+    printRecall('Dev corpus by technique, medium or higher', recallByFamily(dev, 'medium', (e) => e.technique));
+    printAlarms('Dev benign false alarms (medium+)', falseAlarms(devBenignServers()), true);
+  } else if (what === 'extra') {
+    const extra = loadJsonl('poisoned.extra.jsonl').filter(strict);
+    printRecall('Extra set (held out) by source family, medium or higher', recallByFamily(extra));
+    printRecall('Extra set (held out) by technique, medium or higher', recallByFamily(extra, 'medium', (e) => e.technique));
+  } else if (what === 'paraphrase') {
+    printRecall('Fresh paraphrases by technique, medium or higher', recallByFamily(PARAPHRASES.map((p) => ({ id: p.id, technique: p.technique, tool: p.tool })), 'medium', (e) => e.technique));
+  } else if (what === 'benign') {
+    const servers = loadBenignServers().map((s) => ({ name: `${s.package}@${s.version}`, tools: s.tools }));
+    printAlarms('Captured real servers, false alarms (medium+)', falseAlarms(servers), true);
+    printAlarms('Captured real servers, high+', falseAlarms(servers, 'high'), false);
+  }
+}
