@@ -10,7 +10,8 @@ import { join } from 'node:path';
 export interface TestPostgres { url: string; stop(): Promise<void> }
 
 function binDir(): string | undefined {
-  const root = '/usr/lib/postgresql';
+  // GATEHOUSE_TEST_POSTGRES_ROOT lets test/e2e/skip-conditions.test.ts hide PostgreSQL from a run.
+  const root = process.env.GATEHOUSE_TEST_POSTGRES_ROOT ?? '/usr/lib/postgresql';
   if (!existsSync(root)) return undefined;
   const versions = readdirSync(root).filter((v) => existsSync(join(root, v, 'bin', 'postgres'))).sort((a, b) => Number(b) - Number(a));
   return versions[0] ? join(root, versions[0], 'bin') : undefined;
