@@ -1,6 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import { nodeSha256Hex } from '../hashing/sha256.ts';
-import { existsSync, mkdirSync, readFileSync, renameSync, unlinkSync, writeFileSync } from 'node:fs';
+import { chmodSync, existsSync, mkdirSync, readFileSync, renameSync, unlinkSync, writeFileSync } from 'node:fs';
 import { homedir, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { z } from 'zod';
@@ -13,9 +13,21 @@ export function defaultDataDir(env: NodeJS.ProcessEnv = process.env): string {
   return join(env.XDG_DATA_HOME ?? join(homedir(), '.local', 'share'), 'gatehouse');
 }
 
+/**
+ * Creates the data dir private to the user. mkdir's mode applies only to a folder
+ * it creates (and is narrowed by the umask), so one that already existed, made by
+ * an older version, a backup restore or by hand, is narrowed to 0700 here too.
+ */
 export function ensureDataDir(dir: string): string {
-  mkdirSync(dir, { recursive: true, mode: 0o700 });
-  mkdirSync(join(dir, 'logs'), { recursive: true, mode: 0o700 });
+  for (const path of [dir, join(dir, 'logs')]) {
+    mkdirSync(path, { recursive: true, mode: 0o700 });
+    if (process.platform === 'win32') continue;
+    try {
+      chmodSync(path, 0o700);
+    } catch (err) {
+      throw new Error(`cannot make ${path} private to this user (${(err as NodeJS.ErrnoException).code ?? 'error'}): it must belong to you; fix its owner or choose another folder with GATEHOUSE_DATA_DIR`, { cause: err });
+    }
+  }
   return dir;
 }
 
