@@ -19,6 +19,8 @@ import { INSTALL_ROOT } from '../config/install-root.ts';
 import { CLIENTS, type ClientName } from '../connect/clients.ts';
 import { applyPlan, ConnectError, planConnect, planSnippet, planUndo } from '../connect/connect.ts';
 import { agentStatuses, buildStatus, serverStatuses, toolEntries, type DaemonFacts } from './status.ts';
+import { controlProof, NONCE } from '../../shared/control/proof.ts';
+import { GATEHOUSE_INFO } from '../mux/gateway.ts';
 
 // The control API under /api/v1: what the CLI, the tray app and the dashboard use.
 // It has its own token, separate from agent tokens: an agent cannot reconfigure Gatehouse.
@@ -71,6 +73,7 @@ export class ControlApi {
   }
 
   async handle(req: IncomingMessage, res: ServerResponse, path: string): Promise<void> {
+    if (req.method === 'GET' && path === '/api/v1/hello') { await this.hello(req, res); return; }
     const auth = req.headers.authorization ?? '';
     const token = auth.startsWith('Bearer ') ? auth.slice(7) : '';
     if (!token || !tokensEqual(token, this.opts.controlToken)) {
@@ -238,6 +241,13 @@ export class ControlApi {
       return;
     }
     json(res, 404, { error: `no such endpoint: ${route}` });
+  }
+
+  /** Unauthenticated: proves this daemon holds the control token before a client sends it (shared/control/proof.ts). */
+  private async hello(req: IncomingMessage, res: ServerResponse): Promise<void> {
+    const nonce = new URL(req.url ?? '/', 'http://x').searchParams.get('nonce') ?? '';
+    if (!NONCE.test(nonce)) { json(res, 400, { error: 'give ?nonce= as 64 hex digits' }); return; }
+    json(res, 200, { gatehouse: 'control', version: GATEHOUSE_INFO.version, proof: await controlProof(this.opts.controlToken, nonce, this.opts.facts().port) });
   }
 
   /**

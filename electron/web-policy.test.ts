@@ -1,0 +1,43 @@
+import assert from 'node:assert/strict';
+import { test } from 'node:test';
+import { appUrl, contentSecurityPolicy, isAppUrl, mayOpenExternally, navigationDecision, permissionAllowed } from './web-policy.ts';
+
+test('only our own scheme and host count as the app, whatever the string looks like', () => {
+  assert.equal(isAppUrl('gatehouse-app://dashboard/index.html#/pending'), true);
+  for (const raw of ['gatehouse-app://dashboard.evil.example/', 'gatehouse-app://dashboardx/', 'gatehouse-app://evil/', 'gatehouse-other://dashboard/',
+    'http://127.0.0.1:7465/app/', 'gatehouse-app://user@dashboard/', 'file:///index.html', 'javascript:alert(1)', 'nonsense']) {
+    assert.equal(isAppUrl(raw), false, raw);
+  }
+});
+
+test('navigation stays in the app; https goes to the system browser; everything else is refused', () => {
+  assert.equal(navigationDecision('gatehouse-app://dashboard/index.html#/audit'), 'allow');
+  assert.equal(navigationDecision('https://modelcontextprotocol.io/docs'), 'external');
+  for (const raw of ['http://example.com', 'file:///etc/passwd', 'javascript:alert(1)', 'smb://host/share', 'https://a:b@example.com/', 'ms-msdt:/id', '']) {
+    assert.equal(navigationDecision(raw), 'deny', raw);
+    assert.equal(mayOpenExternally(raw), false, raw);
+  }
+});
+
+test('routes are only hash routes of safe characters', () => {
+  assert.equal(appUrl('#/pending/0123456789ab'), 'gatehouse-app://dashboard/index.html#/pending/0123456789ab');
+  assert.equal(appUrl('#/settings/url%3Dhttps'), 'gatehouse-app://dashboard/index.html#/settings/url%3Dhttps');
+  assert.equal(appUrl('javascript:alert(1)'), 'gatehouse-app://dashboard/index.html#/overview');
+  assert.equal(appUrl('#/x"><script>'), 'gatehouse-app://dashboard/index.html#/overview');
+});
+
+test('no permission is granted but clipboard writes from our own page', () => {
+  assert.equal(permissionAllowed('clipboard-sanitized-write', 'gatehouse-app://dashboard/index.html'), true);
+  assert.equal(permissionAllowed('clipboard-sanitized-write', 'https://evil.example/'), false);
+  for (const p of ['media', 'geolocation', 'notifications', 'openExternal', 'clipboard-read', 'hid', 'serial', 'fileSystem']) {
+    assert.equal(permissionAllowed(p, 'gatehouse-app://dashboard/index.html'), false, p);
+  }
+});
+
+test('the CSP allows no inline script, no frames and no foreign connection', () => {
+  const csp = contentSecurityPolicy();
+  assert.match(csp, /script-src 'self'(;|$)/);
+  assert.match(csp, /connect-src 'self'(;|$)/);
+  assert.match(csp, /frame-ancestors 'none'/);
+  assert.doesNotMatch(csp, /unsafe-eval|script-src[^;]*unsafe-inline|\*/);
+});
