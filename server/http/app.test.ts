@@ -8,6 +8,7 @@ import assert from 'node:assert/strict';
 import { generateKeyPairSync } from 'node:crypto';
 import { mkdtempSync } from 'node:fs';
 import { createServer, type Server } from 'node:http';
+import { connect } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
@@ -17,6 +18,7 @@ import { signStatement } from '../admin/endpoint.ts';
 import { openStore } from '../store/open.ts';
 import type { ServerStore } from '../store/store.ts';
 import { SyncApp } from './app.ts';
+import { AUDIT_BATCH_MAX_BYTES, BUNDLE_MAX_BYTES, ENROL_MAX_BYTES } from './body.ts';
 
 let orgKey: SigningKey & { publicKeyPem: string };
 let rogue: SigningKey;
@@ -47,6 +49,37 @@ async function get(url: string, path: string, headers: Record<string, string> = 
   const res = await fetch(`${url}${path}`, { headers });
   const text = await res.text();
   return { status: res.status, json: text ? JSON.parse(text) as Record<string, unknown> : null, etag: res.headers.get('etag') };
+}
+
+
+/**
+ * Streams a body of up to `maxBytes` over a raw socket, as fast as the server
+ * reads it, and stops at the first byte of an answer. `written` tells how much
+ * the server let in before answering: a server that buffers the whole body
+ * reads all of it.
+ */
+async function stream(url: string, path: string, opts: { declared?: number; maxBytes: number; headers?: Record<string, string> }): Promise<{ status: number; written: number }> {
+  const { port } = new URL(url);
+  const socket = connect(Number(port), '127.0.0.1');
+  await new Promise<void>((r, j) => { socket.once('connect', r); socket.once('error', j); });
+  let answer = '';
+  let ended = false;
+  socket.on('data', (d: Buffer) => { answer += d.toString('latin1'); });
+  socket.on('error', () => { ended = true; });
+  socket.on('close', () => { ended = true; });
+  const head = [`POST ${path} HTTP/1.1`, 'host: x', 'content-type: application/json', ...Object.entries(opts.headers ?? {}).map(([k, v]) => `${k}: ${v}`),
+    opts.declared === undefined ? 'transfer-encoding: chunked' : `content-length: ${opts.declared}`];
+  socket.write(`${head.join('\r\n')}\r\n\r\n`);
+  const chunk = Buffer.alloc(256 * 1024, 0x20);
+  let written = 0;
+  while (!answer && !ended && written < opts.maxBytes) {
+    const ok = socket.write(opts.declared === undefined ? Buffer.concat([Buffer.from(`${chunk.length.toString(16)}\r\n`), chunk, Buffer.from('\r\n')]) : chunk);
+    written += chunk.length;
+    await new Promise<void>((r) => { if (ok) setImmediate(r); else { const done = () => { socket.off('drain', done); socket.off('close', done); r(); }; socket.once('drain', done); socket.once('close', done); } });
+  }
+  while (!answer.includes('\r\n') && !ended) await new Promise((r) => setTimeout(r, 5));
+  socket.destroy();
+  return { status: Number(/^HTTP\/1\.1 (\d{3})/.exec(answer)?.[1] ?? 0), written };
 }
 
 describe('sync endpoint defences', () => {
@@ -95,6 +128,51 @@ describe('sync endpoint defences', () => {
       const r = await post(a.url, '/v1/devices', { token, name: 'laptop', publicKey: devicePem });
       assert.equal(r.status, 401, why);
     }
+  });
+
+  it('refuses enrolment with a "public key" that is not an Ed25519 SPKI public key, and stores nothing', async () => {
+    const token = () => signStatement({ purpose: 'enrol', org: 'acme', expiresAt: new Date(Date.now() + 60_000).toISOString() }, [orgKey]);
+    const pem = (der: Buffer) => `-----BEGIN PUBLIC KEY-----\n${der.toString('base64')}\n-----END PUBLIC KEY-----\n`;
+    const goodDer = generateKeyPairSync('ed25519').publicKey.export({ type: 'spki', format: 'der' });
+    const ed25519Private = generateKeyPairSync('ed25519').privateKey.export({ type: 'pkcs8', format: 'pem' }).toString();
+    const before = (await instances[0]!.store.devices()).length;
+    for (const [why, publicKey] of [
+      ['garbage', '-----BEGIN PUBLIC KEY-----\nnot base64 at all!\n-----END PUBLIC KEY-----\n'],
+      ['base64 garbage', pem(Buffer.from('hello, this is not a key at all, just bytes'))],
+      ['an RSA key', generateKeyPairSync('rsa', { modulusLength: 1024 }).publicKey.export({ type: 'spki', format: 'pem' }).toString()],
+      ['an X25519 key', generateKeyPairSync('x25519').publicKey.export({ type: 'spki', format: 'pem' }).toString()],
+      ['a truncated key', pem(goodDer.subarray(0, goodDer.length - 5))],
+      ['a private key wrapped as public', ed25519Private.replace(/PRIVATE KEY/g, 'PUBLIC KEY')],
+      ['two keys', devicePem + devicePem],
+      ['BEGIN PUBLIC KEY inside junk', `junk -----BEGIN PUBLIC KEY----- junk`],
+    ] as const) {
+      const r = await post(a.url, '/v1/devices', { token: await token(), name: 'laptop', publicKey });
+      assert.deepEqual([r.status, r.json.code], [400, 'public-key'], why);
+    }
+    assert.equal((await instances[0]!.store.devices()).length, before, 'nothing stored');
+    const ok = await post(a.url, '/v1/devices', { token: await token(), name: 'laptop', publicKey: pem(goodDer) });
+    assert.equal(ok.status, 201, 'a real Ed25519 key is still taken');
+  });
+
+  it('refuses oversized bodies before authentication: by Content-Length at once, and by counting when the body is chunked', async () => {
+    // Declared too large: refused before a byte of the body is read.
+    for (const [path, limit] of [['/v1/devices', ENROL_MAX_BYTES], ['/v1/bundles', BUNDLE_MAX_BYTES], ['/v1/audit/batches', AUDIT_BATCH_MAX_BYTES], ['/v1/org', 1024]] as const) {
+      const r = await stream(a.url, path, { declared: limit + 1, maxBytes: limit + 1 });
+      assert.equal(r.status, 413, path);
+      assert.ok(r.written <= 4 * 1024 * 1024, `${path}: ${r.written} bytes went in before the 413`);
+    }
+    // Chunked, no length: the server stops reading at the route's limit, not at the 64 MB audit limit.
+    for (const [path, limit] of [['/v1/devices', ENROL_MAX_BYTES], ['/v1/bundles', BUNDLE_MAX_BYTES]] as const) {
+      const r = await stream(a.url, path, { maxBytes: 200 * 1024 * 1024 });
+      assert.equal(r.status, 413, path);
+      assert.ok(r.written <= limit + 8 * 1024 * 1024, `${path}: ${r.written} bytes went in before the 413`);
+    }
+    // An unauthenticated audit batch is refused without reading its body.
+    const batch = await stream(a.url, '/v1/audit/batches', { maxBytes: 200 * 1024 * 1024 });
+    assert.equal(batch.status, 401);
+    assert.ok(batch.written <= 8 * 1024 * 1024, `${batch.written} bytes went in before the 401`);
+    // And the endpoint still serves.
+    assert.equal((await get(a.url, '/healthz')).status, 200);
   });
 
   it('serves bundles only to enrolled devices, with ETag and 304', async () => {

@@ -7,12 +7,13 @@ import { ingestBatch } from '../audit/ingest.ts';
 import { verifyDevice } from '../audit/verify.ts';
 import type { DeviceRow, OrgRow, ServerStore } from '../store/store.ts';
 import { checkStatement } from '../sync/admin-auth.ts';
+import { checkDevicePublicKey } from '../sync/device-key.ts';
 import { BundleFeed } from '../sync/bundle-feed.ts';
+import { BodyTooLarge, bodyLimit, checkDeclaredLength, discardRest, readBody } from './body.ts';
 
 // The sync endpoint's routes. Stateless apart from the store (and a cache of
 // it), so instances can be added behind a load balancer.
 
-const MAX_BODY = 64 * 1024 * 1024;
 const MAX_WAIT_S = 60;
 
 class HttpError extends Error {
@@ -28,15 +29,9 @@ function send(res: ServerResponse, status: number, body: unknown, headers: Recor
   res.writeHead(status, { 'content-type': 'application/json', 'cache-control': 'no-store', ...headers }).end(text);
 }
 
-async function readJson(req: IncomingMessage): Promise<unknown> {
-  const chunks: Buffer[] = [];
-  let size = 0;
-  for await (const chunk of req) {
-    size += (chunk as Buffer).length;
-    if (size > MAX_BODY) throw new HttpError(413, 'too-large', `the body is over ${MAX_BODY} bytes`);
-    chunks.push(chunk as Buffer);
-  }
-  try { return JSON.parse(Buffer.concat(chunks).toString('utf8')); } catch { throw new HttpError(400, 'json', 'the body is not JSON'); }
+async function readJson(req: IncomingMessage, route: string): Promise<unknown> {
+  const body = await readBody(req, bodyLimit(route));
+  try { return JSON.parse(body.toString('utf8')); } catch { throw new HttpError(400, 'json', 'the body is not JSON'); }
 }
 
 export interface SyncAppOptions { store: ServerStore; now?: () => number; log?: (line: string) => void }
@@ -58,6 +53,8 @@ export class SyncApp {
 
   handle = (req: IncomingMessage, res: ServerResponse): void => {
     this.route(req, res).catch((err: unknown) => {
+      discardRest(req);
+      if (err instanceof BodyTooLarge) { send(res, 413, { error: err.message, code: 'too-large' }); return; }
       if (err instanceof HttpError) { send(res, err.status, { error: err.message, code: err.code }); return; }
       this.log(`error: ${(err as Error).stack ?? String(err)}`);
       if (!res.headersSent) send(res, 500, { error: 'internal error', code: 'internal' });
@@ -98,6 +95,7 @@ export class SyncApp {
     const url = new URL(req.url ?? '/', 'http://x');
     const path = url.pathname;
     const route = `${req.method} ${path}`;
+    checkDeclaredLength(req, bodyLimit(route));
     if (route === 'GET /healthz') { send(res, 200, { ok: true, database: this.store.kind }); return; }
     if (!path.startsWith(`${SYNC_API}/`)) throw new HttpError(404, 'not-found', `no route ${route}`);
     switch (route) {
@@ -117,7 +115,7 @@ export class SyncApp {
       case `POST ${SYNC_API}/devices`: return this.enrol(req, res);
       case `POST ${SYNC_API}/audit/batches`: {
         const device = await this.device(req);
-        const result = await ingestBatch(this.store, device, await readJson(req), new Date(this.now()));
+        const result = await ingestBatch(this.store, device, await readJson(req, route), new Date(this.now()));
         if (result.status !== 200) this.log(`audit batch from ${device.id} refused: ${result.body.error}`);
         send(res, result.status, result.body);
         return;
@@ -170,7 +168,7 @@ export class SyncApp {
 
   /** A bundle is its own authorisation: it must verify against the org's current keys and move the version on. */
   private async publish(req: IncomingMessage, res: ServerResponse): Promise<void> {
-    const envelope = await readJson(req);
+    const envelope = await readJson(req, `POST ${SYNC_API}/bundles`);
     const org = await this.org();
     const version = await this.store.latestVersion();
     const verdict = await acceptBundle(envelope, { org: org.id, keys: org.keys, version }, this.now());
@@ -189,13 +187,15 @@ export class SyncApp {
   }
 
   private async enrol(req: IncomingMessage, res: ServerResponse): Promise<void> {
-    const body = EnrolRequestSchema.safeParse(await readJson(req));
+    const body = EnrolRequestSchema.safeParse(await readJson(req, `POST ${SYNC_API}/devices`));
     if (!body.success) throw new HttpError(400, 'malformed', `enrolment request: ${body.error.issues[0]?.message ?? 'invalid'}`);
     const org = await this.org();
     const check = await checkStatement(body.data.token, org.keys, org.id, 'enrol', this.now());
     if (!check.ok) throw new HttpError(401, 'enrol-token', `enrolment token refused: ${check.reason}`);
+    const key = checkDevicePublicKey(body.data.publicKey);
+    if (!key.ok) throw new HttpError(400, 'public-key', `enrolment request: ${key.reason}`);
     const deviceToken = randomBytes(32).toString('base64url');
-    const device: DeviceRow = { id: `dev-${randomUUID()}`, name: body.data.name, publicKey: body.data.publicKey, tokenHash: sha256(deviceToken), enrolledAt: new Date(this.now()).toISOString(), label: check.statement.label ?? null };
+    const device: DeviceRow = { id: `dev-${randomUUID()}`, name: body.data.name, publicKey: key.pem, tokenHash: sha256(deviceToken), enrolledAt: new Date(this.now()).toISOString(), label: check.statement.label ?? null };
     await this.store.addDevice(device);
     this.log(`enrolled ${device.id} (${device.name}${device.label ? `, token for ${device.label}` : ''})`);
     send(res, 201, { deviceId: device.id, deviceToken });
