@@ -20,31 +20,68 @@ export interface GateOptions {
   otherTools(server: string): { server: string; name: string }[];
   onPending(change: PendingChange): void;
   onDecision(decision: Decision): void;
+  /** More of a server's tools were judged after evaluate() returned: its list grew. */
+  onProgress?(server: string): void;
+  /** How a big first sight is sliced: at least `minTools` per slice, then until `budgetMs` is spent. */
+  slice?: { minTools: number; budgetMs: number };
 }
 
 export class DecisionError extends Error {}
 
 const MAX_CACHED = 50_000;
+/**
+ * Judging new tools (hash, scan, diff) yields the event loop between slices so
+ * calls to other servers and signals are served meanwhile. A slice of 32 scans
+ * takes a few milliseconds; small catalogues are judged before evaluate() returns.
+ */
+const SLICE = { minTools: 32, budgetMs: 8 };
 
 export const localUser = (): string => {
   try { return `local:${userInfo().username}`; } catch { return 'local:unknown'; }
 };
 
+/** One evaluation of a server's tool list, possibly still judging its new tools. */
+interface Job {
+  server: BundleServer;
+  instructions: string | undefined;
+  settings: Settings;
+  rules: CompiledRule[];
+  rulesKey: string;
+  /** Every tool name of the server, once per job: the scanner's siblings. */
+  names: string[];
+  others: { server: string; name: string }[] | undefined;
+  previous: Map<string, PendingChange>;
+  approved: WeakSet<object>;
+  hashes: string[];
+  ids: Set<string>;
+  /** Tools whose hash or pending change was not already known: judged in slices. */
+  queue: Record<string, unknown>[];
+  next: number;
+  done: boolean;
+  waiters: (() => void)[];
+}
+
 export class PinGate {
   private readonly opts: GateOptions;
+  private readonly slice: { minTools: number; budgetMs: number };
   /** Approved tool objects, by server: membership is the O(1) check on the list path. */
   private readonly approved = new Map<string, WeakSet<object>>();
   private readonly quarantined = new Map<string, PendingChange>();
   private readonly blocked = new Map<string, PinEntry & { exposedName: string }>();
   private readonly serverHashes = new Map<string, string>();
+  private readonly jobs = new Map<string, Job>();
   /** Hashes by tool object (re-evaluation after a decision) and by its JSON text (a refresh that changed nothing). */
   private readonly hashByObject = new WeakMap<object, string>();
   private readonly hashByText = new Map<string, string>();
+  private readonly idByObject = new WeakMap<object, { server: string; hash: string; id: string }>();
+  /** The scanner rules a pending change was scanned with: a re-evaluation reuses the scan only under the same rules. */
+  private readonly scannedWith = new WeakMap<PendingChange, string>();
   private rulesKey = '';
   private rules: CompiledRule[] = [];
 
   constructor(opts: GateOptions) {
     this.opts = opts;
+    this.slice = opts.slice ?? SLICE;
   }
 
   isApproved(server: string, tool: object): boolean {
@@ -73,99 +110,223 @@ export class PinGate {
     return undefined;
   }
 
-  /** Re-judges a server's whole tool list (at start, on list_changed, after a decision). */
+  /** Whether a server still has tools waiting to be judged. */
+  judging(server: string): boolean { return this.jobs.has(server); }
+
+  /** Resolves once every tool of the server's latest list has been judged. */
+  judged(server: string): Promise<void> {
+    const job = this.jobs.get(server);
+    return job ? new Promise((resolve) => job.waiters.push(resolve)) : Promise.resolve();
+  }
+
+  /**
+   * Re-judges a server's whole tool list (at start, on list_changed, after a decision).
+   * Tools already known (same object, or a pending change already scanned) are judged
+   * before this returns; new ones in slices, committed to the store once per slice,
+   * and shown (onProgress) only once committed. A newer call supersedes a running one.
+   */
   evaluate(server: BundleServer, tools: readonly Record<string, unknown>[], instructions?: string): void {
+    const started = performance.now();
     const settings = this.opts.settings();
-    const hashes: string[] = [];
     const store = this.opts.store;
-    const approved = new WeakSet<object>();
-    const pending: PendingChange[] = [];
+    const rules = this.compiledRules(settings);
+    const superseded = this.jobs.get(server.id);
+    if (superseded) this.jobs.delete(server.id);
     for (const [name, change] of this.quarantined) if (change.server === server.id) this.quarantined.delete(name);
     for (const [name, entry] of this.blocked) if (entry.server === server.id) this.blocked.delete(name);
-    const previous = new Map(store.pending().filter((p) => p.server === server.id).map((p) => [p.id, p]));
-    const names = tools.map((t) => String(t.name));
-    let others: { server: string; name: string }[] | undefined;
-
+    const job: Job = {
+      server, instructions, settings, rules, rulesKey: this.rulesKey,
+      names: tools.map((t) => String(t.name)), others: undefined,
+      previous: new Map(store.pending().filter((p) => p.server === server.id).map((p) => [p.id, p])),
+      approved: new WeakSet(), hashes: [], ids: new Set(), queue: [], next: 0, done: false,
+      waiters: superseded?.waiters ?? [],
+    };
+    this.approved.set(server.id, job.approved);
+    this.jobs.set(server.id, job);
     for (const tool of tools) {
-      const name = typeof tool.name === 'string' ? tool.name : '';
-      if (!name) continue;
-      const hash = this.hashOf(tool);
-      hashes.push(hash);
-      const exposed = this.opts.exposedName(server.id, name);
-      const rejected = store.isRejected(server.id, name, hash);
-      if (rejected) { this.blocked.set(exposed, { ...rejected, exposedName: exposed }); continue; }
-      const pin = server.pins[name];
-      const local = store.accepted(server.id, name);
-      if (pin === hash || local?.hash === hash) {
-        approved.add(tool);
-        store.remember(hash, tool);
-        continue;
-      }
-      others ??= this.opts.otherTools(server.id);
-      const scan = scanTool(tool, { siblings: names.filter((n) => n !== name), otherTools: others, rules: this.compiledRules(settings) });
-      const oldHash = local?.hash ?? pin ?? null;
-      if (!oldHash && settings.pinning.trustOnFirstUse && SEVERITIES.indexOf(scan.risk) < SEVERITIES.indexOf('high')) {
-        // Trust on first use is the bundle's explicit choice, recorded like any decision.
-        const at = new Date().toISOString();
-        const id = changeId(server.id, name, hash);
-        store.accept({ server: server.id, tool: name, hash, by: 'trust-on-first-use', at, reason: 'first sight, bundle allows trust on first use' }, tool, { id, server: server.id, tool: name, hash, decision: 'trusted-on-first-use', by: 'trust-on-first-use', reason: null, at, risk: scan.risk });
-        this.opts.onDecision(store.decisions().at(-1)!);
-        approved.add(tool);
-        continue;
-      }
-      const id = changeId(server.id, name, hash);
-      const oldDefinition = oldHash ? store.definition(oldHash) ?? null : null;
-      const change: PendingChange = {
-        id,
-        server: server.id,
-        tool: name,
-        exposedName: exposed,
-        kind: oldHash ? 'changed' : 'new',
-        oldHash,
-        newHash: hash,
-        oldDefinition,
-        newDefinition: tool,
-        diff: diffDefinitions(oldDefinition ?? {}, tool),
-        findings: scan.findings,
-        risk: scan.risk,
-        localDecision: settings.pinning.localApproval[scan.risk],
-        createdAt: previous.get(id)?.createdAt ?? new Date().toISOString(),
-      };
-      pending.push(change);
-      this.quarantined.set(exposed, change);
+      const hash = this.hashByObject.get(tool);
+      if (!hash || !this.judgeKnown(job, tool, hash)) job.queue.push(tool);
     }
-    this.approved.set(server.id, approved);
-    this.serverHashes.set(server.id, serverHash(hashes, instructions, nodeSha256Hex));
-    store.setPending(server.id, pending);
-    for (const change of pending) if (!previous.has(change.id)) this.opts.onPending(change);
+    this.runSlice(job, started, false);
   }
 
   forget(serverId: string): void {
+    const job = this.jobs.get(serverId);
+    if (job) this.finish(job, false);
     this.approved.delete(serverId);
     for (const [name, change] of this.quarantined) if (change.server === serverId) this.quarantined.delete(name);
   }
 
+  /** Judges a tool without hashing or scanning it, when it can; false sends it to the slices. */
+  private judgeKnown(job: Job, tool: Record<string, unknown>, hash: string): boolean {
+    const name = typeof tool.name === 'string' ? tool.name : '';
+    if (!name) return true;
+    const serverId = job.server.id;
+    const store = this.opts.store;
+    const rejected = store.isRejected(serverId, name, hash);
+    const pin = job.server.pins[name];
+    const local = store.accepted(serverId, name);
+    const pinned = pin === hash || local?.hash === hash;
+    let earlier: PendingChange | undefined;
+    if (!pinned && !rejected) {
+      earlier = job.previous.get(this.idOf(serverId, name, hash, tool));
+      if (!earlier || !this.stillHolds(job, earlier, local?.hash ?? pin ?? null)) return false;
+    }
+    job.hashes.push(hash);
+    const exposed = this.opts.exposedName(serverId, name);
+    if (rejected) this.blocked.set(exposed, { ...rejected, exposedName: exposed });
+    else if (pinned) {
+      job.approved.add(tool);
+      store.remember(hash, tool);
+    } else if (earlier) {
+      // Same definition, same rules, same baseline: the earlier scan and diff stand, under this bundle's approval limits.
+      let change = earlier;
+      const localDecision = job.settings.pinning.localApproval[earlier.risk];
+      if (localDecision !== earlier.localDecision || exposed !== earlier.exposedName) {
+        change = { ...earlier, exposedName: exposed, localDecision };
+        this.scannedWith.set(change, job.rulesKey);
+        store.putPending([change]);
+      }
+      job.ids.add(change.id);
+      this.quarantined.set(exposed, change);
+    }
+    return true;
+  }
+
+  /** Whether an earlier pending change still describes this tool: else it is scanned and diffed again. */
+  private stillHolds(job: Job, earlier: PendingChange, oldHash: string | null): boolean {
+    if (this.scannedWith.get(earlier) !== job.rulesKey || earlier.oldHash !== oldHash) return false;
+    // A new tool held back before the bundle allowed trust on first use may now be trusted.
+    return !(oldHash === null && job.settings.pinning.trustOnFirstUse && SEVERITIES.indexOf(earlier.risk) < SEVERITIES.indexOf('high'));
+  }
+
+  /** The pending-change id of a tool, computed once per tool object (a re-evaluation after a decision repeats it for every tool). */
+  private idOf(server: string, name: string, hash: string, tool: object): string {
+    const known = this.idByObject.get(tool);
+    if (known?.server === server && known.hash === hash) return known.id;
+    const id = changeId(server, name, hash);
+    this.idByObject.set(tool, { server, hash, id });
+    return id;
+  }
+
+  /** Judges queued tools until the slice's budget is spent, commits them, then yields or finishes. */
+  private runSlice(job: Job, started: number, async: boolean): void {
+    if (this.jobs.get(job.server.id) !== job) return; // superseded: the newer job took its waiters
+    const fresh: PendingChange[] = [];
+    let count = 0;
+    while (job.next < job.queue.length && (count < this.slice.minTools || performance.now() - started < this.slice.budgetMs)) {
+      const change = this.judgeNew(job, job.queue[job.next++]!);
+      if (change) fresh.push(change);
+      count++;
+    }
+    this.opts.store.putPending(fresh);
+    const finished = job.next >= job.queue.length;
+    if (finished) this.opts.store.retainPending(job.server.id, job.ids);
+    this.opts.store.commit();
+    for (const change of fresh) this.quarantined.set(change.exposedName, change);
+    for (const change of fresh) if (!job.previous.has(change.id)) this.opts.onPending(change);
+    if (finished) this.finish(job, true);
+    if (async && (count > 0 || finished)) this.opts.onProgress?.(job.server.id);
+    if (!finished) setImmediate(() => this.runSlice(job, performance.now(), true));
+  }
+
+  private finish(job: Job, complete: boolean): void {
+    if (job.done) return;
+    job.done = true;
+    if (this.jobs.get(job.server.id) === job) this.jobs.delete(job.server.id);
+    if (complete) this.serverHashes.set(job.server.id, serverHash(job.hashes, job.instructions, nodeSha256Hex));
+    for (const resolve of job.waiters.splice(0)) resolve();
+  }
+
+  /** Hashes, scans and decides one tool. Acceptances go to the store uncommitted: runSlice commits them before they are shown. */
+  private judgeNew(job: Job, tool: Record<string, unknown>): PendingChange | undefined {
+    const name = typeof tool.name === 'string' ? tool.name : '';
+    if (!name) return undefined;
+    const hash = this.hashOf(tool);
+    // Pinned, rejected or already pending: decided without a scan, committed with the slice.
+    if (this.judgeKnown(job, tool, hash)) return undefined;
+    job.hashes.push(hash);
+    const serverId = job.server.id;
+    const store = this.opts.store;
+    const exposed = this.opts.exposedName(serverId, name);
+    const local = store.accepted(serverId, name);
+    const pin = job.server.pins[name];
+    job.others ??= this.opts.otherTools(serverId);
+    // The full name list, shared by every scan of the job: the scanner ignores a tool's own name among its siblings.
+    const scan = scanTool(tool, { siblings: job.names, otherTools: job.others, rules: job.rules });
+    const oldHash = local?.hash ?? pin ?? null;
+    const id = this.idOf(serverId, name, hash, tool);
+    if (!oldHash && job.settings.pinning.trustOnFirstUse && SEVERITIES.indexOf(scan.risk) < SEVERITIES.indexOf('high')) {
+      // Trust on first use is the bundle's explicit choice, recorded like any decision.
+      const at = new Date().toISOString();
+      const decision: Decision = { id, server: serverId, tool: name, hash, decision: 'trusted-on-first-use', by: 'trust-on-first-use', reason: null, at, risk: scan.risk };
+      store.accept({ server: serverId, tool: name, hash, by: 'trust-on-first-use', at, reason: 'first sight, bundle allows trust on first use' }, tool, decision);
+      this.opts.onDecision(decision);
+      job.approved.add(tool);
+      return undefined;
+    }
+    const oldDefinition = oldHash ? store.definition(oldHash) ?? null : null;
+    const change: PendingChange = {
+      id,
+      server: serverId,
+      tool: name,
+      exposedName: exposed,
+      kind: oldHash ? 'changed' : 'new',
+      oldHash,
+      newHash: hash,
+      oldDefinition,
+      newDefinition: tool,
+      diff: diffDefinitions(oldDefinition ?? {}, tool),
+      findings: scan.findings,
+      risk: scan.risk,
+      localDecision: job.settings.pinning.localApproval[scan.risk],
+      createdAt: job.previous.get(id)?.createdAt ?? new Date().toISOString(),
+    };
+    this.scannedWith.set(change, job.rulesKey);
+    job.ids.add(id);
+    return change;
+  }
+
   /** Approves a pending change. Throws DecisionError when it is unknown or not locally approvable. */
-  approve(id: string, by: string, reason: string | null): PendingChange {
+  approve(id: string, by: string, reason: string | null, context: DecisionContext = {}): PendingChange {
     const change = this.find(id);
     if (!change.localDecision && by !== 'org') {
       throw new DecisionError(`change ${id} has ${change.risk} risk, which this bundle does not let a local user approve: it awaits org approval`);
     }
-    const { entry, decision } = decided(change, 'approved', by, reason);
+    const { entry, decision } = decided(change, 'approved', by, reason, context);
     this.opts.store.accept(entry, change.newDefinition, decision);
+    this.opts.store.commit();
     this.quarantined.delete(change.exposedName);
     this.opts.onDecision(decision);
     return change;
   }
 
-  reject(id: string, by: string, reason: string | null): PendingChange {
+  reject(id: string, by: string, reason: string | null, context: DecisionContext = {}): PendingChange {
     const change = this.find(id);
-    const { entry, decision } = decided(change, 'rejected', by, reason);
+    const { entry, decision } = decided(change, 'rejected', by, reason, context);
     this.opts.store.reject(entry, decision);
+    this.opts.store.commit();
     this.quarantined.delete(change.exposedName);
     this.blocked.set(change.exposedName, { ...entry, exposedName: change.exposedName });
     this.opts.onDecision(decision);
     return change;
+  }
+
+  /**
+   * Undoes a rejection (a click by mistake): the definition is pending again at
+   * the server's next evaluation. Throws DecisionError when `id` is not rejected now.
+   */
+  reopen(id: string, by: string, reason: string | null, context: DecisionContext = {}): Decision {
+    const store = this.opts.store;
+    const last = [...store.decisions()].reverse().find((d) => d.id === id);
+    const entry = last && store.isRejected(last.server, last.tool, last.hash);
+    if (!last || !entry) throw new DecisionError(`change "${id}" is not rejected: only a rejected change can be reopened (see \`gatehouse pending\`)`);
+    const decision: Decision = { ...context, id, server: entry.server, tool: entry.tool, hash: entry.hash, decision: 'reopened', by, reason, at: new Date().toISOString(), risk: last.risk };
+    store.reopen(entry, decision);
+    store.commit();
+    for (const [name, blocked] of this.blocked) if (blocked.server === entry.server && blocked.tool === entry.tool && blocked.hash === entry.hash) this.blocked.delete(name);
+    this.opts.onDecision(decision);
+    return decision;
   }
 
   /** The pin hash of a tool; canonicalizing is the costly part, so unchanged tools are not re-canonicalized. */
@@ -184,7 +345,7 @@ export class PinGate {
   }
 
   private find(id: string): PendingChange {
-    const change = this.opts.store.pending().find((p) => p.id === id);
+    const change = this.opts.store.pendingChange(id);
     if (!change) throw new DecisionError(`no pending change "${id}": see \`gatehouse pending\``);
     return change;
   }
@@ -200,10 +361,13 @@ export class PinGate {
 }
 
 /** The pin entry and the decision record one approval or rejection writes. */
-function decided(change: PendingChange, kind: Decision['decision'], by: string, reason: string | null) {
+/** Where a local decision came from, kept with it (who, through which agent and client, under which correlation id). */
+export type DecisionContext = Pick<Decision, 'via' | 'agent' | 'client' | 'correlationId' | 'late'>;
+
+function decided(change: PendingChange, kind: Decision['decision'], by: string, reason: string | null, context: DecisionContext) {
   const at = new Date().toISOString();
   const entry = { server: change.server, tool: change.tool, hash: change.newHash, by, at, reason };
-  const decision: Decision = { id: change.id, ...entry, decision: kind, risk: change.risk };
+  const decision: Decision = { ...context, id: change.id, ...entry, decision: kind, risk: change.risk };
   return { entry, decision };
 }
 
