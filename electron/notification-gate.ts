@@ -1,11 +1,14 @@
 // Desktop notifications without nagging: the same thing is announced once (until it
-// resolves and comes back), and no more than a few notifications go out a minute.
+// resolves and comes back), and no more than a few notifications go out a minute. What
+// the rate limit holds back is not lost: it is summarised in one notification later.
 
 export interface Announcement { key: string; title: string; body: string; target: string }
 
 export class NotificationGate {
   private readonly shown = new Map<string, number>();
   private readonly recent: number[] = [];
+  /** Held back by the rate limit since the last summary, by key (the newest of each). */
+  private readonly held = new Map<string, Announcement>();
   private readonly perMinute: number;
   private readonly repeatAfterMs: number;
 
@@ -18,16 +21,44 @@ export class NotificationGate {
   admit(a: Announcement, now = Date.now()): boolean {
     const last = this.shown.get(a.key);
     if (last !== undefined && now - last < this.repeatAfterMs) return false;
+    if (!this.take(now)) { this.held.set(a.key, a); return false; }
+    this.held.delete(a.key);
+    this.shown.set(a.key, now);
+    return true;
+  }
+
+  /** One notification for everything the rate limit held back, once there is room; call it now and then. */
+  summary(now = Date.now()): Announcement | undefined {
+    for (const [key] of this.held) {
+      const last = this.shown.get(key);
+      if (last !== undefined && now - last < this.repeatAfterMs) this.held.delete(key);
+    }
+    if (this.held.size === 0 || !this.take(now)) return undefined;
+    const items = [...this.held.values()];
+    this.held.clear();
+    for (const a of items) this.shown.set(a.key, now);
+    if (items.length === 1) return items[0];
+    const pending = items.filter((a) => a.key.startsWith('pending:')).length;
+    const titles = items.slice(0, 3).map((a) => a.title).join('; ');
+    return {
+      key: `summary:${now}`,
+      title: `${items.length} more Gatehouse alerts`,
+      body: `${titles}${items.length > 3 ? '; …' : ''}`,
+      target: pending === items.length ? '#/pending' : '#/overview',
+    };
+  }
+
+  private take(now: number): boolean {
     while (this.recent.length && now - this.recent[0]! > 60_000) this.recent.shift();
     if (this.recent.length >= this.perMinute) return false;
     this.recent.push(now);
-    this.shown.set(a.key, now);
     return true;
   }
 
   /** The condition went away (a server came back): announce it again if it returns. */
   resolve(key: string): void {
     this.shown.delete(key);
+    this.held.delete(key);
   }
 }
 

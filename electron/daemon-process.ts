@@ -1,0 +1,78 @@
+import { spawn } from 'node:child_process';
+import { closeSync, mkdirSync, openSync } from 'node:fs';
+import { join } from 'node:path';
+import { checkControlProof, ControlHelloSchema, newNonce } from '../shared/control/proof.ts';
+import { readControlToken, readDaemonFile } from '../gateway/config/data-dir.ts';
+import type { DaemonEndpoint } from './dashboard-protocol.ts';
+import type { DaemonChild, ProbeResult } from './supervisor.ts';
+
+// The Node side of the supervisor: finding and proving a running daemon, and starting
+// one under plain Node with its stderr in the data dir's log (never a pipe nobody reads).
+
+const HELLO_TIMEOUT_MS = 3000;
+const MAX_HELLO_BYTES = 4096;
+
+/** Asks whatever listens at the endpoint to prove it holds the token; the token itself is not sent. */
+export async function helloProof(base: string, port: number, token: string): Promise<{ ok: true; version: string } | { ok: false; reason: string; refused?: boolean }> {
+  const nonce = newNonce();
+  let res: Response;
+  try {
+    res = await fetch(`${base}/api/v1/hello?nonce=${nonce}`, { redirect: 'manual', signal: AbortSignal.timeout(HELLO_TIMEOUT_MS) });
+  } catch (err) {
+    const code = (err as { cause?: { code?: string } }).cause?.code;
+    return { ok: false, reason: `nothing answered on port ${port}`, refused: code === 'ECONNREFUSED' };
+  }
+  const text = await res.text().catch(() => '');
+  let hello: unknown;
+  try { hello = text.length <= MAX_HELLO_BYTES ? JSON.parse(text) : null; } catch { hello = null; }
+  const parsed = ControlHelloSchema.safeParse(hello);
+  if (!res.ok || !parsed.success) return { ok: false, reason: `the listener on 127.0.0.1:${port} does not answer as a Gatehouse daemon of this version (HTTP ${res.status})` };
+  if (!(await checkControlProof(token, nonce, port, parsed.data.proof))) return { ok: false, reason: `the listener on 127.0.0.1:${port} could not prove it holds your control token` };
+  return { ok: true, version: parsed.data.version };
+}
+
+/** What daemon.json points at: nothing, a daemon that proved itself, or a stranger. */
+export async function probeDaemon(dataDir: string): Promise<ProbeResult> {
+  const info = readDaemonFile(dataDir);
+  const token = readControlToken(dataDir);
+  if (!info || !token) return { kind: 'none' };
+  const base = `http://127.0.0.1:${info.port}`;
+  const proof = await helloProof(base, info.port, token);
+  // A daemon.json left by a crash, with the port now free: start our own.
+  if (!proof.ok) return proof.refused ? { kind: 'none' } : { kind: 'unproven', reason: proof.reason };
+  return { kind: 'proven', endpoint: { base, token }, version: proof.version, pid: info.pid };
+}
+
+export async function stillProven(endpoint: DaemonEndpoint): Promise<boolean> {
+  return (await helloProof(endpoint.base, Number(new URL(endpoint.base).port), endpoint.token)).ok;
+}
+
+export interface SpawnSpec { node: string; cli: string; dataDir: string; nodeFlags?: readonly string[] }
+
+/** Starts `gatehouse daemon --print-token` under plain Node; stdout is ours (a private pipe), stderr goes to the log. */
+export function spawnDaemon(spec: SpawnSpec): DaemonChild {
+  const logs = join(spec.dataDir, 'logs');
+  mkdirSync(logs, { recursive: true, mode: 0o700 });
+  const log = openSync(join(logs, 'daemon.log'), 'a', 0o600);
+  const env = { ...process.env };
+  // Settings meant for Electron itself must not change how the daemon's Node behaves.
+  for (const name of ['ELECTRON_RUN_AS_NODE', 'NODE_OPTIONS', 'ELECTRON_NO_ASAR']) delete env[name];
+  try {
+    const child = spawn(spec.node, [...(spec.nodeFlags ?? []), spec.cli, 'daemon', '--data-dir', spec.dataDir, '--print-token'], { stdio: ['ignore', 'pipe', log], env, windowsHide: true });
+    const stdout = child.stdout;
+    if (!stdout) throw new Error('the daemon has no stdout pipe');
+    stdout.setEncoding('utf8');
+    const exits: Array<(code: number | null) => void> = [];
+    let exited = false;
+    const done = (code: number | null) => { if (exited) return; exited = true; for (const l of exits) l(code); };
+    child.once('exit', (code) => done(code));
+    child.once('error', () => done(null));
+    return {
+      onStdout: (l) => { stdout.on('data', l); },
+      onExit: (l) => { exits.push(l); },
+      kill: () => { if (!exited) child.kill('SIGTERM'); },
+    };
+  } finally {
+    closeSync(log);
+  }
+}

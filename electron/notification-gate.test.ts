@@ -1,0 +1,27 @@
+import assert from 'node:assert/strict';
+import { test } from 'node:test';
+import { NotificationGate, type Announcement } from './notification-gate.ts';
+
+const pending = (id: string): Announcement => ({ key: `pending:${id}`, title: `tool ${id} changed`, body: 'Risk high.', target: `#/pending/${id}` });
+
+test('what the rate limit holds back comes out as one summary once there is room, and not again', () => {
+  const gate = new NotificationGate(2);
+  const shown = ['a', 'b', 'c', 'd', 'e'].map((id) => gate.admit(pending(id), 0));
+  assert.deepEqual(shown, [true, true, false, false, false]);
+  assert.equal(gate.summary(30_000), undefined, 'no room yet');
+  const s = gate.summary(61_000)!;
+  assert.equal(s.title, '3 more Gatehouse alerts');
+  assert.match(s.body, /tool c changed; tool d changed; tool e changed/);
+  assert.equal(s.target, '#/pending');
+  assert.equal(gate.summary(200_000), undefined);
+  assert.equal(gate.admit(pending('c'), 200_000), false, 'summarised counts as shown');
+});
+
+test('a single held-back alert is shown as itself; a resolved one is not summarised', () => {
+  const gate = new NotificationGate(1);
+  gate.admit(pending('a'), 0);
+  gate.admit(pending('b'), 0);
+  gate.admit({ key: 'server:x', title: 'x is down', body: '', target: '#/servers' }, 0);
+  gate.resolve('server:x');
+  assert.deepEqual(gate.summary(61_000), pending('b'));
+});
