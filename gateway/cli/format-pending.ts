@@ -1,17 +1,26 @@
+import { describeDefinition, explainChange, neverApproved } from '../../shared/pinning/explain.ts';
 import type { PendingChange } from '../../shared/pinning/pending.ts';
-import { makeVisible } from '../../shared/scanner/decode.ts';
+import { clip, reveal } from '../../shared/pinning/word-diff.ts';
 
-/** The human list `gatehouse pending` prints. */
-export function formatPending(pending: readonly PendingChange[]): string {
+/** A terminal has room for whole edits; only pathological ones are summarised. */
+const MAX_LINE = 4000;
+
+/** The human list `gatehouse pending` prints: each change as it is, word by word. */
+export function formatPending(pending: readonly PendingChange[], opts: { personal?: boolean } = {}): string {
   if (pending.length === 0) return 'No pending changes: every tool agents can see is approved.\n';
   const lines: string[] = [`${pending.length} pending change(s):`, ''];
   for (const p of pending) {
-    lines.push(`${p.id}  ${p.exposedName}  ${p.kind === 'new' ? 'NEW' : 'CHANGED'}  risk ${p.risk}  ${p.localDecision ? 'you may decide' : 'awaiting org approval'}  since ${p.createdAt}`);
-    for (const d of p.diff.slice(0, 6)) lines.push(`    ${d.kind.padEnd(7)} ${d.path}`);
-    if (p.diff.length > 6) lines.push(`    … ${p.diff.length - 6} more paths`);
-    for (const f of p.findings.filter((x) => x.severity !== 'low').slice(0, 5)) lines.push(`    [${f.severity}] ${f.rule}: ${makeVisible(f.evidence).slice(0, 140)}`);
+    const kind = p.kind === 'new' ? 'NEW' : neverApproved(p) ? 'NEVER APPROVED' : 'CHANGED';
+    const who = p.localDecision ? 'you may decide'
+      : opts.personal ? `not approvable here (settings.pinning.localApproval.${p.risk}); you may reject it`
+      : 'awaiting org approval';
+    lines.push(`${p.id}  ${p.exposedName}  ${kind}  risk ${p.risk}  ${who}  since ${p.createdAt}`);
+    if (p.kind === 'changed' && p.oldDefinition === null) lines.push('    its definition differs from the bundle\'s pin, and Gatehouse never saw the pinned one: judge it as a new tool');
+    const body = neverApproved(p) ? describeDefinition(p.newDefinition, MAX_LINE) : explainChange(p, MAX_LINE);
+    for (const line of body) lines.push(`    ${line.text}`);
+    for (const f of p.findings.filter((x) => x.severity !== 'low')) lines.push(`    [${f.severity}] ${f.rule}: ${clip(reveal(f.evidence), 200)}`);
     lines.push('');
   }
-  lines.push('Decide with `gatehouse approve ID [--reason TEXT]` or `gatehouse reject ID [--reason TEXT]`.');
+  lines.push('Decide with `gatehouse approve ID [--reason TEXT]` or `gatehouse reject ID [--reason TEXT]`; `gatehouse reopen ID` undoes a rejection.');
   return `${lines.join('\n')}\n`;
 }

@@ -202,7 +202,16 @@ export const SettingsSchema = z.strictObject({
       high: z.boolean().default(true),
       critical: z.boolean().default(false),
     }).default({ none: true, low: true, medium: true, high: true, critical: false }),
-  }).default({ trustOnFirstUse: false, localApproval: { none: true, low: true, medium: true, high: true, critical: false } }),
+    /**
+     * Up to which risk a change may be approved from the agent's own client (the
+     * question in the chat). The agent's client, or an agent holding its token, can
+     * answer that question itself, so riskier changes need the Gatehouse app, its
+     * notification or the CLI at a terminal. `never` keeps every decision out of the chat.
+     */
+    chatApprovalMaxRisk: z.enum(['never', 'none', 'low', 'medium', 'high', 'critical']).default('medium'),
+    /** How long a question in the chat stays open, independent of the upstream call timeout. */
+    questionTimeoutMs: z.number().int().min(1000).max(24 * 3_600_000).default(10 * 60_000),
+  }).default({ trustOnFirstUse: false, localApproval: { none: true, low: true, medium: true, high: true, critical: false }, chatApprovalMaxRisk: 'medium', questionTimeoutMs: 10 * 60_000 }),
   /** The local audit log keeps records the org has acknowledged for this long, then prunes them (checkpointed). */
   audit: z.strictObject({ retentionDays: z.number().positive().default(90) }).default({ retentionDays: 90 }),
   /** Extra scanner rules (shared/scanner/rules.ts format), run after the built-in ones. */

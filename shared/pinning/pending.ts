@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { DECISION_VIAS } from './decision.ts';
 
 // Pending changes and decisions, as the control API, the CLI and the desktop app
 // see them.
@@ -43,11 +44,21 @@ export const DecisionSchema = z.object({
   server: z.string(),
   tool: z.string(),
   hash: z.string(),
-  decision: z.enum(['approved', 'rejected', 'trusted-on-first-use']),
+  /** `reopened`: a rejection undone, the change back to pending. */
+  decision: z.enum(['approved', 'rejected', 'trusted-on-first-use', 'reopened']),
   by: z.string(),
   reason: z.string().nullable(),
   at: z.string(),
   risk: z.enum(['none', 'low', 'medium', 'high', 'critical']),
+  /** Where it was taken (absent in records written before this was kept). */
+  via: z.enum(DECISION_VIAS).optional(),
+  /** The agent and its client, for a decision taken in an agent's chat. */
+  agent: z.string().optional(),
+  client: z.string().optional(),
+  /** Shared with the audit records of the denial that asked and the call that followed. */
+  correlationId: z.string().optional(),
+  /** Answered after the call that asked had gone. */
+  late: z.boolean().optional(),
 });
 
 export type PendingChange = z.infer<typeof PendingChangeSchema>;

@@ -1,0 +1,317 @@
+import { createHmac, randomBytes, randomUUID, timingSafeEqual } from 'node:crypto';
+import canonicalize from 'canonicalize';
+import type { Settings } from '../../shared/bundle/schema.ts';
+import type { AuditRecord } from '../../shared/audit/record.ts';
+import { ErrorCode, type JsonRpcId, type JsonRpcRequest } from '../../shared/jsonrpc/message.ts';
+import { neverApproved } from '../../shared/pinning/explain.ts';
+import type { Decision, PendingChange } from '../../shared/pinning/pending.ts';
+import { chatMayApprove, type DecisionVia } from '../../shared/pinning/decision.ts';
+import { nodeSha256Hex } from '../hashing/sha256.ts';
+import { changeId, type PinGate } from '../pinning/gate.ts';
+import { approvalPrompt, readApproval, type Answer } from './approval-prompt.ts';
+import type { ClientSession } from './client-session.ts';
+
+// Deciding in the conversation. A call to a tool the pin gate holds back is put
+// to the user as a question through the agent's client (an elicitation request
+// on 2025-era sessions, an input_required result for 2026-07-28 ones), within
+// limits: the agent's client can answer that question itself, so only changes up
+// to the bundle's chatApprovalMaxRisk are offered there, every 2026 answer must
+// carry the sealed state of a question Gatehouse really asked, and an answer is
+// read before the call is routed, so a user's reject is never overtaken by
+// someone else's approve.
+
+/** The key of Gatehouse's own question in a 2026-07-28 input_required result. */
+export const APPROVAL_KEY = 'gatehouse-approval';
+
+export interface DecisionContext {
+  via: DecisionVia;
+  /** The agent session whose conversation the decision came from. */
+  session?: ClientSession;
+  correlationId?: string;
+  /** The answer came after the call that asked had gone (cancelled, disconnected, or the question withdrawn). */
+  late?: boolean;
+}
+
+export interface ApprovalHost {
+  readonly gate: PinGate;
+  settings(): Settings;
+  /** A bundle of one's own (no org): nobody else can approve what it keeps from local approval. */
+  personal(): boolean;
+  isModern(session: ClientSession): boolean;
+  decide(id: string, decision: 'approve' | 'reject', by: string, reason: string | null, context: DecisionContext): PendingChange;
+  record(session: ClientSession | undefined, type: AuditRecord['type'], fields: Partial<AuditRecord> & { outcome: AuditRecord['outcome'] }): void;
+  fail(session: ClientSession, id: JsonRpcId, code: number, message: string, data?: unknown): void;
+  scrub(value: unknown): unknown;
+  /** Routes the call again, now that the tool is approved. */
+  proceed(session: ClientSession, req: JsonRpcRequest, params: Record<string, unknown>): void;
+  /** Tells the app something it should show (a conflicting answer). */
+  conflict(decision: { id: string; server: string; tool: string; by: string; answer: 'approve' | 'reject'; earlier: Decision }): void;
+}
+
+/** One question asked over a 2025-era session, by its elicitation request id. */
+interface Question {
+  session: ClientSession;
+  req: JsonRpcRequest;
+  params: Record<string, unknown>;
+  name: string;
+  changeId: string;
+  correlationId: string;
+  askedAt: number;
+  state: 'waiting' | 'gone' | 'withdrawn';
+  timer: NodeJS.Timeout;
+}
+
+/** What a 2026 requestState seals: the question, for whom, for which arguments, until when. */
+interface Sealed { c: string; t: string; a: string; h: string; e: number; k: string }
+
+const b64 = (b: Buffer | string) => Buffer.from(b).toString('base64url');
+
+export class Approvals {
+  private readonly host: ApprovalHost;
+  /** Per process: a restart makes open 2026 questions unanswerable, and they are asked again. */
+  private readonly key = randomBytes(32);
+  private readonly questions = new Map<string, Question>();
+  private readonly correlations = new WeakMap<JsonRpcRequest, string>();
+  /** The dashboard's address, once the daemon listens: questions link to the full diff. */
+  dashboard: string | undefined;
+
+  constructor(host: ApprovalHost) {
+    this.host = host;
+  }
+
+  /** The correlation id a call shares with its denial and the decision it waited for. */
+  correlationOf(req: JsonRpcRequest): string | undefined { return this.correlations.get(req); }
+
+  /** Questions open now (for status and tests). */
+  get open(): number { return [...this.questions.values()].filter((q) => q.state === 'waiting').length; }
+
+  /**
+   * A 2026-07-28 retry that carries an answer to Gatehouse's question: read before
+   * the call is routed, so an answer is never skipped because someone else's
+   * approval made the route appear meanwhile. False when there is no such answer.
+   */
+  answered(session: ClientSession, req: JsonRpcRequest, params: Record<string, unknown>, name: string): boolean {
+    const responses = params.inputResponses;
+    if (responses === undefined || !this.host.isModern(session)) return false;
+    const answer = typeof responses === 'object' && responses !== null && !Array.isArray(responses) && Object.hasOwn(responses, APPROVAL_KEY) ? (responses as Record<string, unknown>)[APPROVAL_KEY] : undefined;
+    if (answer === undefined) return false;
+    const { inputResponses: _r, requestState, ...rest } = params;
+    const sealed = this.unseal(requestState);
+    const problem = typeof sealed === 'string' ? sealed
+      : sealed.a !== session.agent ? 'it was asked of another agent'
+      : sealed.t !== name ? 'it was asked about another tool'
+      : sealed.h !== argumentsHash(rest.arguments) ? 'the call\'s arguments are not the ones the question was asked for'
+      : sealed.e < Date.now() ? 'the question expired'
+      : undefined;
+    if (problem || typeof sealed === 'string') {
+      this.host.record(session, 'denial', { tool: name, outcome: 'denied', decision: { effect: 'deny', rule: 'unasked answer' }, arguments: this.host.scrub(rest.arguments), detail: { problem } });
+      this.host.fail(session, req.id, ErrorCode.InvalidParams,
+        `Gatehouse refused an approval answer that does not belong to a question it asked (${problem}). Call the tool again without inputResponses to be asked.`,
+        { tool: name, pinState: 'quarantined' });
+      return true;
+    }
+    this.correlations.set(req, sealed.k);
+    const result = typeof answer === 'object' && answer !== null && !Array.isArray(answer) ? answer as Record<string, unknown> : {};
+    this.apply(session, req, rest, name, sealed.c, readApproval({ jsonrpc: '2.0', id: req.id, result }), sealed.k, { running: true, late: false });
+    return true;
+  }
+
+  /**
+   * A call to a tool the pin gate holds back: rejected ones fail; quarantined ones
+   * are put to the user when the agent's client can ask and the change is within
+   * what the chat may approve, and fail with directions to the person otherwise.
+   * False when the tool is not held back.
+   */
+  heldBack(session: ClientSession, req: JsonRpcRequest, params: Record<string, unknown>, name: string): boolean {
+    const correlationId = this.correlations.get(req) ?? traceId(params) ?? randomUUID();
+    const rejected = this.host.gate.rejectedFor(name);
+    if (rejected) {
+      this.correlations.set(req, correlationId);
+      this.host.record(session, 'denial', { correlationId, server: rejected.server, tool: name, outcome: 'denied', decision: { effect: 'deny', rule: `rejected by ${rejected.by}` }, arguments: this.host.scrub(params.arguments) });
+      this.host.fail(session, req.id, ErrorCode.InvalidParams, rejectedText(name, rejected, changeId(rejected.server, rejected.tool, rejected.hash)), { tool: name, pinState: 'rejected' });
+      return true;
+    }
+    const change = this.host.gate.pendingFor(name);
+    if (!change) return false;
+    this.correlations.set(req, correlationId);
+    this.host.record(session, 'denial', { correlationId, server: change.server, tool: name, outcome: 'denied', decision: { effect: 'deny', rule: `quarantined: pending change ${change.id}` }, arguments: this.host.scrub(params.arguments) });
+    const settings = this.host.settings().pinning;
+    const chat = change.localDecision && chatMayApprove(change.risk, settings.chatApprovalMaxRisk);
+    if (!chat || !('elicitation' in session.capabilities)) {
+      this.host.fail(session, req.id, ErrorCode.InvalidParams, this.awaitingText(name, change, change.localDecision && !chat), awaitingData(name, change));
+      return true;
+    }
+    const prompt = approvalPrompt(change, session.protocolVersion, { fullDiffUrl: this.dashboardLink(change.id) });
+    if (this.host.isModern(session)) {
+      const sealed: Sealed = { c: change.id, t: name, a: session.agent, h: argumentsHash(params.arguments), e: Date.now() + settings.questionTimeoutMs, k: correlationId };
+      session.sink.send({ jsonrpc: '2.0', id: req.id, result: {
+        resultType: 'input_required',
+        inputRequests: { [APPROVAL_KEY]: { method: 'elicitation/create', params: prompt } },
+        requestState: this.seal(sealed),
+      } });
+      return true;
+    }
+    this.ask(session, req, params, name, change, correlationId, prompt, settings.questionTimeoutMs);
+    return true;
+  }
+
+  /** The agent cancelled a call that waits for the user: the question stays open, its answer is still the user's decision. */
+  abandoned(session: ClientSession, requestId: JsonRpcId): void {
+    for (const q of this.questions.values()) if (q.session === session && q.req.id === requestId && q.state === 'waiting') q.state = 'gone';
+  }
+
+  /** The session closed: nobody can answer its questions any more. */
+  closed(session: ClientSession): void {
+    for (const [key, q] of this.questions) {
+      if (q.session !== session) continue;
+      clearTimeout(q.timer);
+      this.questions.delete(key);
+    }
+  }
+
+  /** Asks over a 2025-era session: an elicitation request with its own wait, withdrawn when that ends. */
+  private ask(session: ClientSession, req: JsonRpcRequest, params: Record<string, unknown>, name: string, change: PendingChange, correlationId: string, prompt: Record<string, unknown>, waitMs: number): void {
+    const relayId = session.relayId();
+    const key = `${session.id}\u0000${relayId}`;
+    const expire = () => {
+      const q = this.questions.get(key);
+      if (!q || q.state === 'withdrawn') { this.questions.delete(key); session.own.delete(relayId); return; }
+      // Withdrawn in the client; an answer that comes anyway is kept for as long again, as a late decision.
+      session.sink.send({ jsonrpc: '2.0', method: 'notifications/cancelled', params: { requestId: relayId, reason: 'Gatehouse withdrew the question: nobody answered in time' } });
+      this.host.record(session, 'decision', { correlationId, server: change.server, tool: name, outcome: 'denied', decision: { effect: 'deny', rule: `question withdrawn: pending change ${change.id}` }, detail: { via: 'chat', waitedMs: Date.now() - q.askedAt } });
+      if (q.state === 'waiting') {
+        this.host.fail(session, req.id, ErrorCode.RequestTimeout,
+          `nobody answered Gatehouse's question about tool "${name}" within ${Math.round(waitMs / 1000)} s, so the call did not run; the change stays pending. To the user: open Gatehouse to review change ${change.id}.`,
+          awaitingData(name, change));
+      }
+      q.state = 'withdrawn';
+      q.timer = setTimeout(expire, waitMs);
+      q.timer.unref();
+    };
+    const timer = setTimeout(expire, waitMs);
+    timer.unref();
+    const question: Question = { session, req, params, name, changeId: change.id, correlationId, askedAt: Date.now(), state: 'waiting', timer };
+    this.questions.set(key, question);
+    session.own.set(relayId, (response) => {
+      clearTimeout(question.timer);
+      this.questions.delete(key);
+      const running = question.state === 'waiting';
+      this.apply(session, req, params, name, change.id, readApproval(response), correlationId, { running, late: !running });
+    });
+    session.sink.send({ jsonrpc: '2.0', id: relayId, method: 'elicitation/create', params: prompt }, req.id);
+  }
+
+  /**
+   * Applies the user's answer to change `id`, then runs or refuses the call when it
+   * still waits. An answer that finds the change already decided by someone else
+   * never overrides that decision, and a call whose user said reject never runs.
+   */
+  private apply(session: ClientSession, req: JsonRpcRequest, params: Record<string, unknown>, name: string, id: string, answer: Answer, correlationId: string, how: { running: boolean; late: boolean }): void {
+    const fail = (message: string, data: unknown = { tool: name, pendingChange: id }) => { if (how.running) this.host.fail(session, req.id, ErrorCode.InvalidParams, message, data); };
+    if (answer.decision === 'unanswered') {
+      fail(`the user did not decide about tool "${name}", so the call did not run; the change stays pending. To the user: open Gatehouse to review change ${id}.`);
+      return;
+    }
+    const change = this.host.gate.pending().find((p) => p.id === id);
+    if (change) {
+      if (!change.localDecision || !chatMayApprove(change.risk, this.host.settings().pinning.chatApprovalMaxRisk)) {
+        if (answer.decision === 'approve') { fail(this.awaitingText(name, change, change.localDecision)); return; }
+      }
+      try {
+        this.host.decide(id, answer.decision, `agent-prompt:${session.agent}`, answer.reason, { via: 'chat', session, correlationId, late: how.late });
+      } catch (err) {
+        fail((err as Error).message);
+        return;
+      }
+      if (!how.running) return; // a late answer is recorded; the call it answered is gone
+      if (answer.decision === 'reject') { fail(`the user rejected the change to tool "${name}", so the call did not run; the tool stays blocked until its server changes it again.`, { tool: name, pinState: 'rejected' }); return; }
+      this.host.proceed(session, req, params);
+      return;
+    }
+    const earlier = this.lastDecision(id);
+    if (!earlier) {
+      fail(`tool "${name}" changed again while the user was deciding, so the answer was not applied and the call did not run. Call it again to be asked about the current definition.`);
+      return;
+    }
+    const agreed = (earlier.decision === 'rejected') === (answer.decision === 'reject');
+    if (agreed && earlier.decision !== 'reopened') {
+      if (!how.running) return;
+      if (answer.decision === 'approve') this.host.proceed(session, req, params);
+      else fail(`the change to tool "${name}" was rejected, so the call did not run.`, { tool: name, pinState: 'rejected' });
+      return;
+    }
+    // Someone decided first, the other way: that decision stands, this one is recorded and shown.
+    this.host.record(session, 'decision', {
+      correlationId, server: earlier.server, tool: name, outcome: 'denied',
+      decision: { effect: 'deny', rule: `conflicting answer: pending change ${id}` },
+      detail: { via: 'chat', answer: answer.decision, reason: answer.reason, earlier: { decision: earlier.decision, by: earlier.by, at: earlier.at }, late: how.late },
+    });
+    this.host.conflict({ id, server: earlier.server, tool: earlier.tool, by: `agent-prompt:${session.agent}`, answer: answer.decision, earlier });
+    fail(answer.decision === 'reject'
+      ? `the user answered Reject, but ${earlier.by} had already ${earlier.decision === 'reopened' ? 'reopened' : 'approved'} this change at ${earlier.at}: the call did not run, and both answers are recorded. To the user: open Gatehouse to review tool "${name}".`
+      : `the user answered Approve, but ${earlier.by} had already rejected this change at ${earlier.at}: the call did not run, and the tool stays blocked. To the user: open Gatehouse to reopen change ${id} if the rejection was a mistake.`,
+    { tool: name, pendingChange: id, conflict: earlier.decision });
+  }
+
+  private lastDecision(id: string): Decision | undefined {
+    const decisions = this.host.gate.decisions();
+    for (let i = decisions.length - 1; i >= 0; i--) if (decisions[i]!.id === id) return decisions[i];
+    return undefined;
+  }
+
+  private dashboardLink(id: string): string | undefined {
+    return this.dashboard ? `${this.dashboard}#/pending/${id}` : undefined;
+  }
+
+  /** Why a held-back call did not run, addressed to the person: an agent must not be told how to approve. */
+  private awaitingText(name: string, change: PendingChange, aboveChat: boolean): string {
+    const what = change.kind === 'new' ? 'is new' : neverApproved(change) ? 'has never been approved' : 'changed since it was approved';
+    const start = `tool "${name}" ${what} and awaits approval (risk: ${change.risk})`;
+    if (change.localDecision) {
+      const why = aboveChat ? `: a ${change.risk}-risk change cannot be approved from the agent's chat (settings.pinning.chatApprovalMaxRisk is ${this.host.settings().pinning.chatApprovalMaxRisk})` : '';
+      return `${start}${why}. To the user: open Gatehouse to review change ${change.id}.`;
+    }
+    if (!this.host.personal()) return `${start}; it awaits approval by your organisation's admin and cannot be approved on this computer.`;
+    return `${start}. Your bundle does not let a ${change.risk}-risk change be approved on this computer. To the user: open Gatehouse to review change ${change.id}; you can reject it there, or set settings.pinning.localApproval.${change.risk} to true in your bundle to approve it locally.`;
+  }
+
+  private seal(state: Sealed): string {
+    const body = b64(JSON.stringify(state));
+    return `${body}.${b64(createHmac('sha256', this.key).update(body).digest())}`;
+  }
+
+  /** The sealed question, or why the state is not one Gatehouse issued. */
+  private unseal(state: unknown): Sealed | string {
+    if (typeof state !== 'string') return 'no requestState';
+    const dot = state.indexOf('.');
+    if (dot < 0 || state.length > 4096) return 'the requestState is not one Gatehouse issued';
+    const body = state.slice(0, dot);
+    const mac = Buffer.from(state.slice(dot + 1), 'base64url');
+    const expected = createHmac('sha256', this.key).update(body).digest();
+    if (mac.length !== expected.length || !timingSafeEqual(mac, expected)) return 'the requestState is not one Gatehouse issued';
+    // The MAC proves Gatehouse wrote this body.
+    return JSON.parse(Buffer.from(body, 'base64url').toString()) as Sealed;
+  }
+}
+
+function awaitingData(name: string, change: PendingChange): Record<string, unknown> {
+  return { tool: name, pinState: 'quarantined', pendingChange: change.id, risk: change.risk };
+}
+
+function rejectedText(name: string, rejected: { by: string; at: string; reason: string | null }, id: string): string {
+  return `tool "${name}" was rejected by ${rejected.by} on ${rejected.at}${rejected.reason ? ` (${rejected.reason})` : ''}; it stays blocked until its server changes it again. To the user: open Gatehouse to reopen change ${id} if the rejection was a mistake.`;
+}
+
+/** The W3C trace id an agent sent, so its own traces and the audit records line up. */
+function traceId(params: Record<string, unknown>): string | undefined {
+  const meta = params._meta;
+  const tp = typeof meta === 'object' && meta !== null ? (meta as Record<string, unknown>).traceparent : undefined;
+  return typeof tp === 'string' ? /^[\da-f]{2}-([\da-f]{32})-/.exec(tp)?.[1] : undefined;
+}
+
+/** A question is about one call: its arguments, canonicalized so key order does not matter. */
+function argumentsHash(args: unknown): string {
+  let text: string | undefined;
+  try { text = canonicalize(args ?? {}); } catch { text = undefined; }
+  return nodeSha256Hex(text ?? JSON.stringify(args ?? {})).slice(0, 32);
+}
