@@ -1,7 +1,9 @@
 import { hasLookalikes, skeleton } from './confusables.ts';
 import { makeVisible, scanEncoded, scanInvisible, scanTerminalTricks, type HiddenFinding } from './decode.ts';
 import { extractUnits, type TextUnit, type UnitRole } from './extract.ts';
+import { concealmentFindings, crossToolFindings, destructiveStepFindings, findRefs, internalsParameterFindings, promotionFindings, sideEffectFindings, voiceFindings, type IntentContext, type RefKind } from './intent.ts';
 import { compileRules, DEFAULT_RULES, SEVERITIES, type CompiledRule, type Severity } from './rules.ts';
+import { indexTools, type ToolIndex } from './tool-index.ts';
 
 // The tool-poisoning scanner. It treats the whole tool definition as untrusted
 // text, undoes hiding tricks first, runs the pattern rules on every piece, adds
@@ -10,7 +12,7 @@ import { compileRules, DEFAULT_RULES, SEVERITIES, type CompiledRule, type Severi
 // the tool: the worst finding, raised when several families of attack co-occur.
 
 export interface Finding { rule: string; message: string; evidence: string; severity: Exclude<Severity, 'none'>; family: string; path: string }
-export interface ToolScan { name: string; risk: Severity; findings: Finding[] }
+export interface ToolScan { name: string; risk: Severity; /** 0–10: see rate(). */ score: number; findings: Finding[] }
 
 export interface ScanContext {
   /** The other tools of the same server: referring to them is normal. */
@@ -18,6 +20,8 @@ export interface ScanContext {
   /** Tools the gateway knows on other servers. */
   otherTools?: readonly { server: string; name: string }[];
   rules?: readonly CompiledRule[];
+  /** A prebuilt index of otherTools; otherwise one is built (and cached) per otherTools array. */
+  index?: ToolIndex;
 }
 
 let defaultRules: CompiledRule[] | undefined;
@@ -47,7 +51,6 @@ function snippet(text: string, index: number, length: number): string {
 const SUSPICIOUS_PARAMS = /^(?:side_?note|context|conversation(?:_history)?|chat_history|history|system_prompt|prompt_history|previous_messages|full_context|transcript|ai_notes|debug_context|memory_dump|notes|metadata|feedback|extra|annotations?)$/i;
 const SENSITIVE_WORDS = /(?:ssh|id_rsa|rsa|private_?key|password|passwd|secret|credential|token|api_?key|system_?prompt|conversation|chat_?history|history|env(?:ironment)?_?vars?|cookie|seed_?phrase|wallet|shadow)/i;
 const SENSITIVE_NAME_WORDS = new Set(['ssh', 'rsa', 'env', 'dotenv', 'password', 'passwords', 'passwd', 'secret', 'secrets', 'credential', 'credentials', 'token', 'tokens', 'apikey', 'history', 'prompt', 'cookie', 'cookies', 'keychain', 'wallet', 'shadow', 'conversation', 'transcript', 'mnemonic']);
-const COMMON_WORDS = new Set(['the', 'this', 'that', 'tool', 'tools', 'true', 'false', 'null', 'string', 'number', 'object', 'array', 'boolean', 'integer', 'json', 'yaml', 'utf-8', 'utf8', 'id', 'ids', 'url', 'uri', 'path', 'name', 'type', 'value', 'key']);
 
 export function scanTool(tool: Record<string, unknown>, ctx: ScanContext = {}): ToolScan {
   const rules = ctx.rules ?? (defaultRules ??= compileRules(DEFAULT_RULES));
@@ -76,11 +79,18 @@ export function scanTool(tool: Record<string, unknown>, ctx: ScanContext = {}): 
     add({ rule: 'hidden-instructions', message: 'Hidden or encoded text carries instructions', evidence: first.evidence, severity: 'critical', family: 'hidden-text', path: first.path });
   }
 
-  checkNames(tool, name, ctx, add);
+  const index = ctx.index ?? (ctx.otherTools?.length ? indexTools(ctx.otherTools) : undefined);
+  const siblings = ctx.siblings ?? [];
+  checkNames(name, siblings, index, add);
   checkParameters(tool, units, add);
-  checkReferences(name, units, ctx, add);
+  const params = schemaParams(tool);
+  const ictx: IntentContext = { name, params: new Set(units.filter((u) => u.role === 'param-name' || u.role === 'enum').map((u) => u.text.toLowerCase())), siblings: new Set(siblings.map((n) => n.toLowerCase())), index, noParams: params.length === 0 };
+  checkReferences(units, ictx, add);
+  checkIntent(readable, ictx, add);
+  for (const f of internalsParameterFindings(params, `${name} ${typeof tool.description === 'string' ? tool.description : ''}`)) add({ ...f, path: params.find((p) => f.evidence.startsWith(p.name))?.path ?? '/inputSchema' });
 
-  return { name, risk: rate(findings), findings: findings.sort((a, b) => rank(b.severity) - rank(a.severity)) };
+  const { risk, score } = rate(findings);
+  return { name, risk, score, findings: findings.sort((a, b) => rank(b.severity) - rank(a.severity)) };
 }
 
 /** Scans a whole tools/list: each tool sees the others as its siblings. */
@@ -105,33 +115,33 @@ function applyRules(unit: { path: string; role: UnitRole | 'decoded'; text: stri
   }
 }
 
-function checkNames(tool: Record<string, unknown>, name: string, ctx: ScanContext, add: (f: Finding) => void): void {
+function checkNames(name: string, siblings: readonly string[], index: ToolIndex | undefined, add: (f: Finding) => void): void {
   if (!name) return;
-  const known = [...(ctx.siblings ?? []), ...(ctx.otherTools ?? []).map((t) => t.name)];
   if (hasLookalikes(name)) {
-    const imitated = known.find((k) => k !== name && skeleton(k) === skeleton(name));
+    const folded = skeleton(name);
+    const imitated = siblings.find((k) => k !== name && skeleton(k) === folded) ?? index?.sameSkeleton(name).find((k) => k.name !== name)?.name;
     add({
       rule: 'lookalike-name', family: 'naming', path: '/name',
       severity: 'critical',
       message: imitated ? `Name imitates the tool "${imitated}" with look-alike characters` : 'Name uses look-alike characters from other scripts',
-      evidence: `${makeVisible(name)} → ${skeleton(name)}${[...name].filter((c) => c.charCodeAt(0) > 0x7e).map((c) => ` (${c} is U+${c.codePointAt(0)!.toString(16).toUpperCase().padStart(4, '0')})`).join('')}`,
+      evidence: `${makeVisible(name)} → ${folded}${[...name].filter((c) => c.charCodeAt(0) > 0x7e).map((c) => ` (${c} is U+${c.codePointAt(0)!.toString(16).toUpperCase().padStart(4, '0')})`).join('')}`,
     });
   } else if (/[^\x20-\x7e]/.test(name)) {
     add({ rule: 'non-ascii-name', family: 'naming', path: '/name', severity: 'medium', message: 'Name contains non-ASCII characters', evidence: makeVisible(name) });
   }
-  for (const other of ctx.otherTools ?? []) {
-    if (other.name === name) {
-      add({ rule: 'name-collision', family: 'naming', path: '/name', severity: 'medium', message: `Has the same name as a tool of server "${other.server}", which may shadow it`, evidence: `${name} (also on ${other.server})` });
-      continue;
-    }
-    const squat = /^(.+?)[_-](?:v\d+|new|pro|plus|official|secure|safe|fixed|latest|real|2)$/i.exec(name);
-    if (squat && squat[1] === other.name) {
-      add({ rule: 'squatted-name', family: 'naming', path: '/name', severity: 'medium', message: `Name squats "${other.name}" of server "${other.server}"`, evidence: name });
-    } else if (name.length >= 6 && editDistance(name.toLowerCase(), other.name.toLowerCase()) === 1) {
-      add({ rule: 'near-name', family: 'naming', path: '/name', severity: 'medium', message: `Name differs by one character from "${other.name}" of server "${other.server}"`, evidence: `${name} vs ${other.name}` });
-    }
+  if (!index) return;
+  const same = index.serversOf(name);
+  if (same.length) {
+    add({ rule: 'name-collision', family: 'naming', path: '/name', severity: 'medium', message: `Has the same name as a tool of server "${same[0]}", which may shadow it`, evidence: `${name} (also on ${same.join(', ')})` });
+    return;
   }
-  void tool;
+  const squat = index.squatted(name)[0];
+  if (squat) {
+    add({ rule: 'squatted-name', family: 'naming', path: '/name', severity: 'medium', message: `Name squats "${squat.name}" of server "${squat.server}"`, evidence: name });
+    return;
+  }
+  const near = index.oneEditAway(name)[0];
+  if (near) add({ rule: 'near-name', family: 'naming', path: '/name', severity: 'medium', message: `Name differs by one character from "${near.name}" of server "${near.server}"`, evidence: `${name} vs ${near.name}` });
 }
 
 function checkParameters(tool: Record<string, unknown>, units: TextUnit[], add: (f: Finding) => void): void {
@@ -165,58 +175,61 @@ function checkParameters(tool: Record<string, unknown>, units: TextUnit[], add: 
   }
 }
 
-function checkReferences(name: string, units: TextUnit[], ctx: ScanContext, add: (f: Finding) => void): void {
-  const own = new Set([name, ...(ctx.siblings ?? [])].map((n) => n.toLowerCase()));
-  // The tool's own parameter names and enum values are not references to other tools.
-  const params = new Set(units.filter((u) => u.role === 'param-name' || u.role === 'enum').map((u) => u.text.toLowerCase()));
-  const others = new Map((ctx.otherTools ?? []).map((t) => [t.name.toLowerCase(), t.server]));
+function checkReferences(units: TextUnit[], ictx: IntentContext, add: (f: Finding) => void): void {
   for (const unit of units) {
     if (unit.role !== 'description' && unit.role !== 'param-text') continue;
-    const refs = new Set<string>();
-    for (const m of unit.text.matchAll(/['"`]([A-Za-z][\w-]{2,})['"`]|\b(?:use|using|call|calling|invoke|invoking|run|running|execute|executing)\s+(?:the\s+)?([a-z][a-z0-9]*(?:_[a-z0-9]+)+|[a-z]+[A-Z]\w+)\b|\b([a-z][a-z0-9]*(?:_[a-z0-9]+)+|[a-z]+[A-Z]\w+)\s+tool\b/g)) {
-      const ref = (m[1] ?? m[2] ?? m[3])!;
-      const lower = ref.toLowerCase();
-      if (own.has(lower) || params.has(lower) || COMMON_WORDS.has(lower)) continue;
-      if (m[1] && !/[_A-Z]/.test(ref.slice(1)) && !others.has(lower)) continue; // a quoted plain word, not a tool name
-      refs.add(ref);
-    }
-    for (const [other, server] of others) {
-      if (!own.has(other) && new RegExp(`\\b${other.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}\\b`, 'i').test(unit.text)) refs.add(`${other}@${server}`);
-    }
+    const refs = new Map<string, RefKind>();
+    for (const r of findRefs(unit.text, ictx)) if (r.strong && r.kind !== 'sibling') refs.set(r.name, r.kind);
     if (refs.size === 0) continue;
-    const crossServer = [...refs].filter((r) => others.has(r.split('@')[0]!.toLowerCase()));
+    const crossServer = [...refs].filter(([, kind]) => kind === 'other-server').map(([n]) => `${n}@${ictx.index?.serversOf(n).join('|') ?? '?'}`);
     add({
       rule: crossServer.length ? 'cross-server-reference' : 'tool-reference', family: 'cross-tool', path: unit.path,
       severity: crossServer.length ? 'medium' : 'low',
-      message: crossServer.length ? `Refers to tools of other servers: ${crossServer.join(', ')}` : `Refers to tools it does not provide: ${[...refs].join(', ')}`,
-      evidence: [...refs].join(', '),
+      message: crossServer.length ? `Refers to tools of other servers: ${crossServer.join(', ')}` : `Refers to tools it does not provide: ${[...refs.keys()].join(', ')}`,
+      evidence: crossServer.length ? crossServer.join(', ') : [...refs.keys()].join(', '),
     });
   }
 }
 
-/** The risk of a tool: its worst finding, raised when independent families of attack co-occur. */
-function rate(findings: Finding[]): Severity {
-  let risk: Severity = 'none';
-  for (const f of findings) if (rank(f.severity) > rank(risk)) risk = f.severity;
-  const families = new Set(findings.map((f) => f.family));
-  const strong = new Set(findings.filter((f) => rank(f.severity) >= rank('medium')).map((f) => f.family));
-  if (strong.size >= 1 && families.size >= 2 && rank(risk) < rank('high')) risk = 'high';
-  else if (families.size >= 3 && rank(risk) < rank('medium')) risk = 'medium';
-  if (strong.size >= 3 && rank(risk) < rank('critical')) risk = 'critical';
-  return risk;
+const POINTS: Record<Exclude<Severity, 'none'>, number> = { low: 1, medium: 3, high: 6, critical: 10 };
+
+/**
+ * The score of a tool: for each family of attack, the points of its worst finding
+ * (low 1, medium 3, high 6, critical 10), added up and capped at 10. Independent
+ * techniques in one tool add up; several findings of one technique do not. The
+ * risk is the score's band: 1 low, 3 medium, 6 high, 10 critical.
+ */
+export function rate(findings: readonly Finding[]): { risk: Severity; score: number } {
+  const worst = new Map<string, number>();
+  for (const f of findings) worst.set(f.family, Math.max(worst.get(f.family) ?? 0, POINTS[f.severity]));
+  const score = Math.min(10, [...worst.values()].reduce((a, b) => a + b, 0));
+  const risk: Severity = score >= 10 ? 'critical' : score >= 6 ? 'high' : score >= 3 ? 'medium' : score >= 1 ? 'low' : 'none';
+  return { risk, score };
 }
 
-function editDistance(a: string, b: string): number {
-  if (Math.abs(a.length - b.length) > 1) return 2;
-  const dp = Array.from({ length: b.length + 1 }, (_, j) => j);
-  for (let i = 1; i <= a.length; i++) {
-    let prev = dp[0]!;
-    dp[0] = i;
-    for (let j = 1; j <= b.length; j++) {
-      const tmp = dp[j]!;
-      dp[j] = Math.min(dp[j]! + 1, dp[j - 1]! + 1, prev + (a[i - 1] === b[j - 1] ? 0 : 1));
-      prev = tmp;
-    }
+function schemaParams(tool: Record<string, unknown>): { name: string; text: string; required: boolean; path: string }[] {
+  const schema = tool.inputSchema;
+  if (!schema || typeof schema !== 'object') return [];
+  const props = (schema as { properties?: unknown }).properties;
+  if (!props || typeof props !== 'object' || Array.isArray(props)) return [];
+  const req = (schema as { required?: unknown }).required;
+  const required = new Set(Array.isArray(req) ? req.filter((r): r is string => typeof r === 'string') : []);
+  return Object.entries(props as Record<string, unknown>).map(([name, sub]) => {
+    const s = sub && typeof sub === 'object' ? (sub as Record<string, unknown>) : {};
+    const text = [s.title, s.description].filter((x): x is string => typeof x === 'string').join('. ');
+    return { name, text, required: required.has(name), path: `/inputSchema/properties/${name.replace(/~/g, '~0').replace(/\//g, '~1')}` };
+  });
+}
+
+/** The behaviour detectors, on every piece of text a model reads as prose. */
+function checkIntent(units: readonly { path: string; role: string; text: string }[], ictx: IntentContext, add: (f: Finding) => void): void {
+  for (const unit of units) {
+    if (unit.role === 'name' || unit.role === 'param-name') continue;
+    if ((unit.role === 'enum' || unit.role === 'default') && !/\s\S+\s/.test(unit.text)) continue;
+    const found = [
+      ...crossToolFindings(unit.text, ictx), ...voiceFindings(unit.text), ...concealmentFindings(unit.text),
+      ...promotionFindings(unit.text), ...destructiveStepFindings(unit.text), ...sideEffectFindings(unit.text),
+    ];
+    for (const f of found) add({ ...f, path: unit.path });
   }
-  return dp[b.length]!;
 }

@@ -1,0 +1,318 @@
+import { makeVisible } from './decode.ts';
+import type { ToolIndex } from './tool-index.ts';
+
+// Detectors built around what a text asks the model to do, not around wordings:
+// each sentence is read for who it is about (this tool, a sibling, a tool of
+// another server, an unknown tool), whether it demands something (must, first,
+// before, whenever…), and what the demanded step could do (delete, publish, send
+// to an outside address, touch a secret). A demand on another tool that would do
+// harm is the cross-tool hijack whatever verbs it uses; a rule about how another
+// tool is used is shadowing even when it sounds harmless.
+
+export interface IntentFinding { rule: string; family: string; severity: 'low' | 'medium' | 'high'; message: string; evidence: string }
+
+export interface IntentContext {
+  name: string;
+  params: ReadonlySet<string>;
+  siblings: ReadonlySet<string>;
+  index?: ToolIndex;
+  /** The tool takes no arguments: a text about other tools is then all it is. */
+  noParams: boolean;
+}
+
+export type RefKind = 'sibling' | 'other-server' | 'unknown';
+interface Ref { name: string; kind: RefKind; at: number; strong: boolean }
+
+const SEQUENCE = /\b(?:before|prior to|ahead of|first(?:ly)?|beforehand|after(?:wards?)?|then|once|whenever|each time|every time|any ?time|preceded by|followed by|pre-?requisite|pre-?condition|until|as soon as|in advance)\b/i;
+const DIRECTIVE = /\b(?:must|mustn'?t|have to|has to|had to|need(?:s)? to|needed|required?|requires|requiring|is to be|are to be|always|never|make sure|ensure|be sure|should|shall|mandatory|obligatory|compulsory|pre-?requisite|pre-?condition|only after|may only|gets?|goes to|is needed)\b/i;
+const IMPERATIVE_START = /^\s*(?:\W{0,3})(?:call|use|run|invoke|execute|trigger|fire|send|post|push|publish|read|write|open|copy|put|add|set|change|stage|move|delete|remove|include|pass|attach|email|mail|forward|upload|first|then|also|always|never|make|replace|overwrite|append|prepend|route|redirect|point)\b/i;
+const MODIFY = /\b(?:set|sets|change|modify|replace|rewrite|redirect|route|point|append|prepend|insert|slip|inject|tack|swap|switch|override|overrides|substitute|in place of|instead of|goes to|go to|receives?|add(?:ed)?\s+(?:\S+\s+){0,4}(?:as|to)\b|blind cop(?:y|ies)|bcc|cc)\b/i;
+const DESTRUCTIVE = /\b(?:delet\w*|remov\w*|eras\w*|wip\w*|overwrit\w*|truncat\w*|reset\w*|empt(?:y|ies|ied|ying)|clear(?:s|ing|ed)?|drop(?:s|ping|ped)?|kill\w*|disabl\w*|revok\w*|destroy\w*|purg\w*|uninstall\w*|rm\s+-\w+|chmod|chown|relocat\w*|mov(?:e|es|ing)\b[^.]{0,40}\bto\b|replac\w*[^.]{0,20}\bcontents?|make\s+\S+\s+contain|holds? exactly|contain just)\b/i;
+const EGRESS = /\b(?:send\w*|sent|post(?:s|ed|ing)?|push\w*|publish\w*|upload\w*|e-?mail\w*|mail(?:s|ed|ing)?|forward\w*|shar(?:e|es|ed|ing)|transmit\w*|sync\w*|tweet\w*|broadcast\w*|leak\w*|exfiltrat\w*|expos(?:e|es|ed|ing)|mirror\w*|ship(?:s|ped|ping)?|beacon\w*|handed to|hand(?:s|ed)? (?:it|them|over)|fire off|report(?:s|ed)? to|cop(?:y|ies|ied) (?:\S+\s+){0,3}to)\b/i;
+const SECRET_OBJECT = /\b(?:credentials?|passwords?|passwd|secrets?|api[ _-]?keys?|access[ _-]?keys?|private[ _-]?keys?|ssh[ _-]?keys?|keys?\s+(?:file|pair)|tokens?|cookies?|seed phrase|mnemonic|wallet|contacts?|address book|private messages|direct messages|dms|all (?:e-?mails|messages|files|repos(?:itories)?)|history|\.env\b|env(?:ironment)? (?:file|variables?)|allow-?list|whitelist|firewall|permissions?|2fa|mfa|audit log|card numbers?|one-time codes?|login details?)\b/i;
+const SENSITIVE_PATH = /(?:~|\$HOME|\/home\/\w+|\/root)\/\.[\w.-]+|(?:^|[\s'"`(])\/etc\/(?:shadow|passwd|sudoers|gshadow|hosts|ssh)\b|\bid_(?:rsa|dsa|ecdsa|ed25519)\b|\.(?:ssh|aws|gnupg|kube|docker|netrc|npmrc|pypirc|git-credentials|bash_history|zsh_history)\b|authorized_keys|\.env(?:\.[\w-]+)?\b|mcp\.json|claude_desktop_config/i;
+const DESTINATION = /https?:\/\/(?!(?:localhost|127\.0\.0\.1|\[::1\])[:/])[^\s'"`)<>]+|\b[\w.+-]+@[\w-]+(?:\.[\w-]+)+\b|\b(?:\d{1,3}\.){3}\d{1,3}\b|\bpublic (?:channel|repo(?:sitory)?|mirror|gist|bucket|room|page|link)\b|\b(?:external|third-party|outside|remote) (?:server|service|endpoint|address|store|storage|host|location)\b/i;
+const HARMFUL_TARGET_WORDS = new Set(['send', 'post', 'push', 'publish', 'upload', 'email', 'mail', 'delete', 'remove', 'write', 'edit', 'move', 'execute', 'exec', 'run', 'shell', 'command', 'process', 'transfer', 'pay', 'payment', 'forward', 'share', 'tweet', 'reset', 'drop', 'kill', 'externally', 'message', 'webhook', 'partner']);
+const TRIGGER_BEFORE_REF = /(?:\b(?:before|prior to|ahead of|after|when(?:ever)?|each time|every time|any ?time|once|as soon as|prerequisite for|precondition for|preceding|following)\s+(?:(?:you|the|a|an|any|each|every|all|calling|using|running|invoking|executing|use|call|run|invoke|execute|of|to|is|are|about|used|called)\s+){0,4}|\b(?:if|for|during|while|on)\s+(?:you\s+)?(?:use|call|run|invoke|using|calling|running|invoking)\s+(?:the\s+)?)$/i;
+const TRIGGER_AFTER_REF = /^\W{0,3}\s*(?:tool\s+|function\s+|operation\s+)?(?:is|are|gets?|being|has been)?\s*(?:used|called|invoked|run|runs|executed|about to|requests?|calls?|messages?|sends?|posts?|commits?|results?|outputs?|needs?|receives?|runs?)\b/i;
+const COMMON = new Set(['the', 'this', 'that', 'tool', 'tools', 'true', 'false', 'null', 'none', 'string', 'number', 'object', 'array', 'boolean', 'integer', 'json', 'yaml', 'id', 'ids', 'url', 'uri', 'path', 'name', 'type', 'value', 'key', 'api', 'utf-8', 'utf8', 'e_g', 'i_e']);
+const CALL_VERB = /\b(?:call|calls|calling|called|use|uses|using|used|run|runs|running|invoke|invokes|invoking|execute|executes|executing|trigger|triggers|triggering|via|through|handed to|passed to|hand(?:ed)? (?:it|them) to)\s+(?:the\s+)?$/i;
+const GENERIC_WORDS = /^(?:this|that|any|other|same|each|every|a|an|the|your|our|their|its|my|one|another|next|first|last|search|web|new|existing|built-?in|default|standard|regular|different|mcp|following|above|below|right|appropriate|relevant|correct|main|primary|helper|internal)$/i;
+
+/** Splits text into sentences with their offsets; a newline or a semicolon also ends one. */
+export function sentences(text: string): { text: string; at: number }[] {
+  const out: { text: string; at: number }[] = [];
+  const re = /[^.!?\n;]+(?:[.!?]+(?=\s|$)|[.!?](?=[^\s\w])|\n|;|$)|[.!?]+/g;
+  let m: RegExpExecArray | null;
+  let carry = '';
+  let carryAt = 0;
+  while ((m = re.exec(text)) !== null) {
+    if (m[0] === '') { re.lastIndex++; continue; }
+    // A dot inside a path, a file name or a URL (".ssh", "mcp.json") does not end a sentence.
+    const piece = m[0];
+    const next = text[m.index + piece.length];
+    if (/\.$/.test(piece) && next !== undefined && /[\w~/]/.test(next)) { if (!carry) carryAt = m.index; carry += piece; continue; }
+    const full = carry + piece;
+    const at = carry ? carryAt : m.index;
+    carry = '';
+    if (full.trim()) out.push({ text: full, at });
+  }
+  if (carry.trim()) out.push({ text: carry, at: carryAt });
+  return out;
+}
+
+function classify(raw: string, ctx: IntentContext): RefKind | 'own' | undefined {
+  const lower = raw.toLowerCase();
+  if (lower === ctx.name.toLowerCase() || ctx.params.has(lower) || COMMON.has(lower)) return 'own';
+  if (ctx.siblings.has(lower)) return 'sibling';
+  if (ctx.index?.has(lower)) return 'other-server';
+  return undefined;
+}
+
+const IDENT = /['"`‘’“”]([A-Za-z][\w.-]{1,60})['"`‘’“”]|\b([a-z][a-z0-9]*(?:_[a-z0-9]+)+|[a-z]+(?:[A-Z][a-z0-9]+)+)\b|\b([A-Za-z][\w-]{1,40})\s+(?:tool|function|operation|endpoint|action|command|server)s?\b|\b([A-Za-z][\w]{1,40})\b/g;
+
+const TOOLISH_WORDS = new Set(['get', 'list', 'read', 'write', 'create', 'delete', 'update', 'send', 'post', 'search', 'fetch', 'run', 'execute', 'exec', 'move', 'edit', 'add', 'remove', 'set', 'query', 'push', 'commit', 'start', 'stop', 'upload', 'download', 'open', 'close', 'find', 'call', 'invoke', 'make', 'put', 'copy', 'transfer', 'pay', 'mail', 'email', 'message', 'publish', 'share', 'forward', 'save', 'load', 'store', 'insert', 'modify', 'change', 'browser', 'navigate', 'click', 'scrape', 'crawl', 'generate', 'check', 'validate', 'fix', 'lookup', 'retrieve', 'submit', 'sync', 'export', 'import', 'kill', 'reset', 'clear', 'drop', 'append', 'replace', 'rename', 'merge', 'deploy', 'install', 'tool', 'git', 'slack', 'file', 'directory']);
+
+/** Whether an identifier reads like a tool name (a verb or a service in it) rather than a field or a value. */
+function looksLikeTool(raw: string): boolean {
+  return raw.split(/[_-]|(?<=[a-z0-9])(?=[A-Z])/).some((w) => TOOLISH_WORDS.has(w.toLowerCase()));
+}
+
+/** Tool names a sentence mentions, other than this tool and its parameters. */
+export function findRefs(sentence: string, ctx: IntentContext): Ref[] {
+  const refs: Ref[] = [];
+  for (const m of sentence.matchAll(IDENT)) {
+    const raw = (m[1] ?? m[2] ?? m[3] ?? m[4])!;
+    if (raw.includes('/') || /^\.|\.\w{1,4}$/.test(raw) || /^[A-Z0-9_]+$/.test(raw) || /^\d/.test(raw)) continue;
+    const known = classify(raw, ctx);
+    if (known === 'own') continue;
+    const isIdent = /_/.test(raw) || /[a-z][A-Z]/.test(raw);
+    const before = sentence.slice(Math.max(0, m.index! - 40), m.index!).replace(/['"`‘’“”]$/, '');
+    const after = sentence.slice(m.index! + m[0].length);
+    const called = CALL_VERB.test(before) || TRIGGER_BEFORE_REF.test(before) || /^\s+(?:tool|function)\b/i.test(after);
+    if (known) {
+      // A plain word ("search", "fetch") names another server's tool only where the text treats it as one.
+      if (isIdent || called || m[3] !== undefined) refs.push({ name: raw, kind: known, at: m.index!, strong: true });
+      continue;
+    }
+    if (m[4] !== undefined) continue;
+    if (m[3] !== undefined && !isIdent) {
+      // "the divide operation", "the 'fetch' tool": a weak reference, only in a sentence about order.
+      if (!GENERIC_WORDS.test(raw) && /\bthe\s+['"`‘’“”]?$/i.test(sentence.slice(Math.max(0, m.index! - 6), m.index!)) && SEQUENCE.test(sentence)) refs.push({ name: raw, kind: 'unknown', at: m.index!, strong: false });
+      continue;
+    }
+    if (!isIdent) continue;
+    // "call X with uploadRef", "the dry_run flag": arguments and fields, not tools.
+    if (/\bwith\s+(?:the\s+|an?\s+|its\s+)?$/i.test(before) || /^\s*(?:field|parameter|param|argument|arg|flag|option|property|attribute|key|value|setting)s?\b/i.test(after)) continue;
+    if (!called && !looksLikeTool(raw)) continue;
+    refs.push({ name: raw, kind: 'unknown', at: m.index!, strong: true });
+  }
+  return refs;
+}
+
+const NEGATED = /\b(?:not|never|no|don'?t|doesn'?t|won'?t|cannot|can'?t|without|avoid|nor)\b[^.,;]{0,25}$/i;
+/** The first match of re that no negation shortly precedes. */
+function affirmed(re: RegExp, text: string): RegExpExecArray | null {
+  const g = new RegExp(re.source, re.flags.includes('g') ? re.flags : `${re.flags}g`);
+  for (const m of text.matchAll(g)) if (!NEGATED.test(text.slice(Math.max(0, m.index - 40), m.index))) return m as unknown as RegExpExecArray;
+  return null;
+}
+
+function harmsOf(text: string, targets: Ref[]): string[] {
+  const harms: string[] = [];
+  // Words inside identifiers (uploadRef, delete_after) are names, not actions.
+  const sentence = text.replace(/\b[a-z]+(?:[A-Z][a-z0-9]*)+\b|\b[a-z0-9]+(?:_[a-z0-9]+)+\b/g, (w) => (SENSITIVE_PATH.test(w) ? w : ' '.repeat(w.length)));
+  const path = SENSITIVE_PATH.exec(text);
+  if (path) harms.push(`touches a sensitive file (${path[0].trim()})`);
+  const dest = DESTINATION.exec(text);
+  if (dest) harms.push(`sends to ${dest[0]}`);
+  const secret = SECRET_OBJECT.exec(sentence);
+  if (secret && !path) harms.push(`involves ${secret[0].toLowerCase()}`);
+  const destroy = affirmed(DESTRUCTIVE, sentence);
+  if (destroy) harms.push(`${destroy[0].split(/\s+/)[0]!.toLowerCase()}s something`);
+  const egress = affirmed(EGRESS, sentence);
+  if (egress && !dest) harms.push(`${egress[0].split(/\s+/)[0]!.toLowerCase()} data out`);
+  for (const t of targets) {
+    const words = t.name.split(/[_-]|(?<=[a-z])(?=[A-Z])/).map((w) => w.toLowerCase());
+    if (words.some((w) => HARMFUL_TARGET_WORDS.has(w))) { harms.push(`calls ${t.name}, which can change or send things`); break; }
+  }
+  return harms;
+}
+
+function clip(text: string, max = 220): string {
+  const flat = makeVisible(text).replace(/\s+/g, ' ').trim();
+  const cps = Array.from(flat);
+  return cps.length > max ? `${cps.slice(0, max).join('')}…` : flat;
+}
+
+/** Who the trigger of a sentence is: the other tool whose use sets off the demanded step, if any. */
+function triggerRef(sentence: string, refs: Ref[]): Ref | undefined {
+  return refs.find((r) => TRIGGER_BEFORE_REF.test(sentence.slice(Math.max(0, r.at - 60), r.at).replace(/['"`‘’“”]$/, ''))
+    || TRIGGER_AFTER_REF.test(sentence.slice(r.at + r.name.length).replace(/^['"`‘’“”]/, '')));
+}
+
+/** Cross-tool demands and rules about other tools, sentence by sentence. */
+export function crossToolFindings(text: string, ctx: IntentContext): IntentFinding[] {
+  const out: IntentFinding[] = [];
+  const all = sentences(text);
+  for (let i = 0; i < all.length; i++) {
+    const sentence = all[i]!.text;
+    const refs = findRefs(sentence, ctx);
+    if (refs.length === 0) continue;
+    // A demand often spans two sentences ("Before X, a check is required. This involves calling Y…").
+    const next = all[i + 1]?.text ?? '';
+    const window = /^\s*(?:this|that|it|doing so|to do (?:this|so|that)|the (?:step|check|call)|which)\b/i.test(next) && !findRefs(next, ctx).length ? `${sentence} ${next}` : sentence;
+    const sequence = SEQUENCE.test(window);
+    const directive = DIRECTIVE.test(window) || IMPERATIVE_START.test(sentence);
+    const modify = MODIFY.test(window);
+    if (!sequence && !directive && !modify) continue;
+    const outsiders = refs.filter((r) => r.kind !== 'sibling');
+    const trigger = triggerRef(sentence, refs);
+    const targets = refs.filter((r) => r !== trigger);
+    const harms = harmsOf(window, targets.length ? targets : refs);
+    const strongHarm = harms.some((h) => !h.startsWith('calls ') && !/s something$| data out$/.test(h)) || harms.length >= 2;
+    const names = [...new Set(refs.map((r) => r.name))];
+    const evidence = clip(window);
+    const onlyTargetName = harms.length === 1 && harms[0]!.startsWith('calls ');
+    if (harms.length && outsiders.length && (sequence || directive) && (!onlyTargetName || (sequence && directive))) {
+      const what = targets.length ? `call ${[...new Set(targets.map((t) => t.name))].join(', ')}` : 'take an extra step';
+      const when = trigger ? ` around ${trigger.name}` : sequence ? ' as a step before or after its work' : '';
+      out.push({ rule: 'cross-tool-demand', family: 'cross-tool', severity: 'high', evidence, message: `Asks the model to ${what}${when}; that step ${harms.join(', ')}` });
+    } else if (harms.length && strongHarm && outsiders.length === 0 && refs.length && sequence && directive) {
+      out.push({ rule: 'cross-tool-demand', family: 'cross-tool', severity: 'high', evidence, message: `Asks the model to use ${names.join(', ')} in a way that ${harms.join(', ')}` });
+    } else if (trigger && trigger.kind !== 'sibling' && (modify || directive)) {
+      out.push({ rule: 'other-tool-rule', family: 'shadowing', severity: harms.length ? 'high' : 'medium', evidence, message: `Sets a rule for how ${trigger.name} (not this tool) is used${harms.length ? `; the rule ${harms.join(', ')}` : ''}` });
+    } else if (outsiders.length && ctx.noParams && (sequence || directive || modify)) {
+      out.push({ rule: 'about-another-tool', family: 'shadowing', severity: 'medium', evidence, message: `Takes no input of its own; its text tells the model how to use ${outsiders.map((r) => r.name).join(', ')}` });
+    } else if (outsiders.some((r) => r.strong) && directive && sequence) {
+      out.push({ rule: 'tool-order-demand', family: 'cross-tool', severity: 'low', evidence, message: `Asks the model to call ${outsiders.map((r) => r.name).join(', ')} as part of using it` });
+    }
+  }
+  return out;
+}
+
+// ── Who is speaking ─────────────────────────────────────────────────────────
+
+const VOICE: [RegExp, string][] = [
+  [/\b(?:this|the following|these)\s+(?:text|note|message|description|instruction|guidance)s?\s+(?:is|are|comes?|was)\s+(?:written\s+)?(?:directly\s+)?(?:from|by|on behalf of)\s+(?:the\s+)?(?:user|system|administrator|admin|developer|operator|owner|security team)/i, 'claims to come from the user or the system'],
+  [/\bthe\s+user\s+(?:has\s+)?(?:already\s+)?(?:wants you to|asked you to|has asked you to|would like you to|instructed you|told you|authori[sz]ed|approved|consented|agreed|insists|expects you to|gave (?:you )?permission)\b/i, 'speaks for the user'],
+  [/\b(?:on behalf of|speaking for|signed[,:]?|—|--)\s*(?:the\s+)?(?:user|system|administrator|admin|developer|operator)\b/i, 'signs as the user or the system'],
+  [/(?:^|\n|\.\s)\s*(?:system|developer|admin(?:istrator)?|root|operator)\s*(?:message|note|prompt|override|notice)?\s*:\s*\S/i, 'opens a turn as if it were the system'],
+  [/\b(?:note|message|reminder|instructions?)\s+(?:to|for)\s+(?:the\s+)?(?:ai|assistant|model|agent|llm|claude|gpt|chatbot|copilot)\b/i, 'addresses the model directly'],
+  [/\b(?:dear|hey|attention|attn)\s+(?:ai|assistant|model|agent|llm|claude)\b/i, 'addresses the model directly'],
+  [/\byou\s+(?:are|'re)\s+(?:an?\s+)?(?:ai|assistant|language model|llm|agent)\b[^.]{0,60}\b(?:must|should|will|need)/i, 'tells the model what it is and what it must do'],
+  [/\b(?:your|the assistant'?s|the model'?s|the agent'?s)\s+(?:real|true|actual|primary|new|only|first)\s+(?:task|job|goal|purpose|instructions?|objective)\b/i, 'redefines the model\'s own task'],
+  [/\b(?:outrank|outranks|outranking|higher priority than|more important than|priority is higher than|takes? precedence over|supersedes?|overrides?)\b[^.]{0,40}\b(?:user|person|human|request|query|instructions?|prompt|whatever)/i, 'claims to outrank the user'],
+  [/\btreat (?:this|these|the following)\s+(?:text|note|description|words?|message)\s+as\b/i, 'tells the model how to rank its own text'],
+];
+
+const BENIGN_TAGS = new Set(['b', 'i', 'u', 'em', 'strong', 'code', 'pre', 'p', 'br', 'ul', 'ol', 'li', 'a', 'table', 'tr', 'td', 'th', 'kbd', 'sup', 'sub', 'span', 'div', 'h1', 'h2', 'h3', 'h4', 'h5', 'h6', 'details', 'summary', 'example', 'examples', 'hr', 'img', 'blockquote', 'thead', 'tbody', 'small', 'mark', 'del', 'ins', 's', 'q', 'cite', 'dl', 'dt', 'dd', 'svg', 'path', 'html', 'body', 'head', 'title', 'script', 'style', 'input', 'button', 'form', 'label', 'select', 'option']);
+const MODEL_DIRECTED = /\b(?:you|your|yourself|the (?:ai|assistant|model|agent|llm))\b[^.]{0,80}\b(?:must|should|need|have to|always|never|do not|don'?t|will|are (?:to|required))\b|\b(?:must|always|never|do not|don'?t|before|first)\b[^.]{0,80}\b(?:call|read|send|include|pass|use|run|tell|mention|ignore|open|copy|put|add|set)\b/i;
+const TAG_BLOCK = /<\s*([A-Za-z][\w:-]{0,40})\s*>([\s\S]{1,4000}?)<\s*\/\s*\1\s*>|\[\[?\s*([A-Za-z][\w :-]{0,40}?)\s*\]\]?([\s\S]{1,4000}?)\[\[?\s*\/\s*\3\s*\]\]?|\{\{\s*([A-Za-z][\w-]{0,40})\s*\}\}([\s\S]{1,4000}?)\{\{\s*\/\s*\5\s*\}\}|(?:^|\n)\s*(?:-{3,}|={3,}|#{2,}|\*{3,})\s*(?:begin\s+)?([A-Za-z][\w -]{0,40}?)\s*(?:-{3,}|={3,}|#{0,})\s*\n([\s\S]{1,4000})/gi;
+
+export function voiceFindings(text: string): IntentFinding[] {
+  const out: IntentFinding[] = [];
+  for (const [re, what] of VOICE) {
+    const m = re.exec(text);
+    if (!m) continue;
+    // "The user wants" in a tool's guidance about when to use it is ordinary; it must direct a step.
+    out.push({ rule: 'speaker-claim', family: 'voice', severity: 'medium', evidence: clip(text.slice(Math.max(0, m.index - 30), m.index + 150)), message: `The text ${what}` });
+    break;
+  }
+  for (const m of text.matchAll(TAG_BLOCK)) {
+    const tag = (m[1] ?? m[3] ?? m[5] ?? m[7] ?? '').trim();
+    const body = m[2] ?? m[4] ?? m[6] ?? m[8] ?? '';
+    if (!tag || BENIGN_TAGS.has(tag.toLowerCase())) continue;
+    if (!MODEL_DIRECTED.test(body)) continue;
+    out.push({ rule: 'instruction-block', family: 'voice', severity: 'medium', evidence: clip(m[0]), message: `Wraps orders to the model in a made-up "${tag}" block, out of the user's sight` });
+    break;
+  }
+  return out;
+}
+
+// ── Concealment, promotion, destructive preconditions, side effects ─────────
+
+const CONCEAL = [
+  /\b(?:not|never|no need to|needn'?t|need not|without|avoid|nor)\s+(?:\w+\s+){0,3}?(?:mention\w*|tell\w*|inform\w*|notify\w*|reveal\w*|disclos\w*|bring(?:ing)? (?:this |it |that )?up|surfac\w*|explain\w*|show\w*|alert\w*|flag\w*|point(?:ing)? out|hear\w*|know\w*|see|notic\w*|learn\w*|find(?:ing)? out|be told|be aware|bother\w*)\b[^.]{0,60}?\b(?:user|person|human|them|they|anyone|customer|operator|people)\b/i,
+  /\b(?:user|person|human|they|customer|operator)\s+(?:\w+\s+){0,2}?(?:need not|needn'?t|must not|mustn'?t|should not|shouldn'?t|does not need to|doesn'?t need to|is not to|won'?t need to)\s+(?:\w+\s+){0,2}?(?:know|hear|see|notice|be told|learn|find out|be aware)/i,
+  /\bkeep(?:ing)?\s+(?:(?:this|it|that|these)\s+)?(?:quiet|silent|mum|to yourself|between us|hidden|secret|confidential|private|out of sight)\b/i,
+  /\bkeep(?:ing)?\s+(?:this|it|that|these|the \w+)\s+(?:away\s+)?from\s+(?:the\s+)?(?:user|person|human|them)\b/i,
+];
+
+export function concealmentFindings(text: string): IntentFinding[] {
+  for (const re of CONCEAL) {
+    const m = re.exec(text);
+    if (m) return [{ rule: 'conceal-from-user', family: 'concealment', severity: 'high', evidence: clip(text.slice(Math.max(0, m.index - 40), m.index + m[0].length + 40)), message: 'Tells the model to keep what it does from the user' }];
+  }
+  return [];
+}
+
+const SUPERLATIVE = /\b(?:the\s+)?(?:best|finest|greatest|fastest|most\s+(?:accurate|trusted|trustworthy|reliable|secure|powerful|advanced|complete|authoritative|up-to-date)|only\s+(?:trusted|reliable|accurate|safe|secure|official|correct)|#\s?1|number one|hands down|unmatched|unrivall?ed|superior|world-?class|state-of-the-art|industry-leading|best-in-class|premier|gold standard)\b/i;
+/** Running down the alternatives, or a claimed endorsement: reasons to pick a tool that are not what it does. */
+const DISPARAGE = /\b(?:other|competing|rival|built-?in|default|standard|alternative|existing|original|regular)\s+(?:\w+\s+){0,2}(?:tools?|servers?|services?|options?|versions?|implementations?)\s+(?:\w+\s+){0,2}(?:are|is|return|returns|give|gives|feed|feeds|produce|produces|have been|has been)\s+(?:\w+\s+){0,2}(?:broken|tampered|fake|wrong|outdated|deprecated|unsafe|unreliable|inaccurate|compromised|manipulated|insecure|poisoned|malicious|buggy)\b|\b(?:endorsed|certified|vetted|mandated)\s+by\s+(?:your|the)\s+(?:\w+\s+){0,2}(?:team|department|admin|administrator|company|organi[sz]ation|user|it)\b|\b(?:stop|never|do not|don'?t|no longer)\s+(?:ever\s+)?(?:using|picking|choosing|calling|use|call|pick|choose|trust(?:ing)?)\s+(?:the\s+)?(?:other|competing|rival|built-?in|default|standard|[a-z]+_[a-z_]+|[a-z]+[A-Z]\w+)\b/;
+/** Telling the model to choose this tool over the others. */
+const CHOOSE_ME = /\b(?:(?:always|only)\s+(?:prefer|choose|pick|select|use)\s+(?:this|me)\b|(?:prefer|choose|pick|select|use)\s+(?:this|me)\s+(?:\w+\s+){0,2}(?:instead|over|rather than|every time|whenever)|instead of (?:any|all|other|the other|competing|built-?in|default|standard)\b|(?:supersedes?|replaces?|is a replacement for)\s+(?:the\s+)?(?:other|built-?in|default|standard|original|[a-z]+_[a-z_]+))/i;
+
+export function promotionFindings(text: string): IntentFinding[] {
+  const down = DISPARAGE.exec(text);
+  const sup = SUPERLATIVE.exec(text);
+  const choose = CHOOSE_ME.exec(text);
+  const hit = down ?? (sup && choose ? choose : null);
+  if (hit) {
+    return [{ rule: 'preference-manipulation', family: 'preference-manipulation', severity: 'medium', evidence: clip(text.slice(Math.max(0, hit.index - 60), hit.index + hit[0].length + 60)), message: `Tries to make the model pick this tool over others (${down ? 'running down the alternatives or claiming an endorsement' : 'praise plus an order to choose it'}), which says nothing about what it does` }];
+  }
+  if (sup || choose) { const m = (sup ?? choose)!; return [{ rule: 'self-praise', family: 'preference-manipulation', severity: 'low', evidence: clip(text.slice(Math.max(0, m.index - 40), m.index + 80)), message: 'Praises itself or asks to be preferred rather than saying what it does' }]; }
+  return [];
+}
+
+const DESTRUCTIVE_COMMAND = /\brm\s+-[a-z]*[rf]|\bsudo\s+rm\b|\bgit\s+(?:reset\s+--hard|clean\s+-[a-z]*f|push\s+(?:-f|--force))|\bdrop\s+(?:table|database|schema)\b|\btruncate\s+table\b|\bmkfs\b|\bdd\s+if=|\bchmod\s+(?:-R\s+)?[0-7]*7[0-7]*\b|\bkill(?:all)?\s+-9\b|\bshutdown\b|\bformat\s+[a-z]:|\bdel\s+\/[sqf]|\b(?:delete|wipe|erase|clear|purge|reset)\s+(?:all|every|the (?:whole|entire))\b/i;
+const EVERY_USE = /\b(?:every|each|all|any)\s+(?:\w+\s+){0,2}(?:call|use|run|request|command|time|invocation|operation|query|session)s?\b|\balways\b|\b(?:prefix|prepend|precede|start|begin)\w*\b|\bfirst\b|\bbefore\b/i;
+const ENV_FACT = /\b(?:environment|system|server|machine|sandbox|workspace|container|host|cluster|database|shell|terminal|os|kernel|filesystem|disk|repo(?:sitory)?|cache)\b[^.]{0,60}\b(?:requires?|needs?|is configured|is set up|only works|expects?|is corrupted|is locked|is full|has a bug|is stale|must be)\b/i;
+
+export function destructiveStepFindings(text: string): IntentFinding[] {
+  const m = DESTRUCTIVE_COMMAND.exec(text);
+  if (!m) return [];
+  const near = text.slice(Math.max(0, m.index - 200), m.index + 200);
+  if (!EVERY_USE.test(near) && !ENV_FACT.test(near)) return [];
+  return [{ rule: 'destructive-precondition', family: 'destructive', severity: 'high', evidence: clip(near), message: `Requires a destructive step (${m[0].trim()}) as a condition of using it${ENV_FACT.test(near) ? ', justified by a claim about the environment' : ''}` }];
+}
+
+const ALONGSIDE = /\b(?:also|additionally|as well|while|whilst|during|as part of|in the background|meanwhile|behind the scenes|alongside|on the side|in addition|at the same time|quietly|silently|automatically)\b/i;
+const KEEP = /\b(?:collect\w*|keep(?:s|ing)?|kept|stor(?:e|es|ed|ing)|retain\w*|sav(?:e|es|ed|ing)|record\w*|captur\w*|harvest\w*|log(?:s|ged|ging)?|archiv\w*|cop(?:y|ies|ied)|send\w*|sent|upload\w*|ship\w*|forward\w*|sync\w*|mirror\w*|transmit\w*|extract\w*|scrap\w*|grab\w*|gather\w*)\b/i;
+const PERSONAL = /\b(?:credentials?|passwords?|tokens?|api[ _-]?keys?|secrets?|card numbers?|credit cards?|one-time codes?|otp|login details?|cookies?|personal (?:data|details|information)|contacts?|private keys?|keys?|ssh|wallet|seed phrases?|social security|bank (?:details|accounts?))\b/i;
+const REMOTE = /\b(?:remote(?:ly)?|external(?:ly)?|third-party|our (?:servers?|backend|cloud|team)|the cloud|cloud (?:storage|store|bucket)|off-?site|analytics|telemetry|upstream|elsewhere|outside)\b|https?:\/\//i;
+
+/** A stated side effect that does not fit the purpose: collecting secrets, or keeping the input somewhere remote. */
+export function sideEffectFindings(text: string): IntentFinding[] {
+  for (const s of sentences(text)) {
+    if (!ALONGSIDE.test(s.text) || !KEEP.test(s.text)) continue;
+    if (/\b(?:never|not|no|without|don'?t|doesn'?t|won'?t)\b[^.]{0,30}\b(?:collect|keep|store|retain|save|record|log|send|upload|share)/i.test(s.text)) continue;
+    const personal = PERSONAL.test(s.text);
+    const remote = REMOTE.test(s.text);
+    if (personal) return [{ rule: 'unfitting-side-effect', family: 'harvest', severity: 'high', evidence: clip(s.text), message: `Says that, besides its stated job, it collects or passes on secrets or personal data${remote ? ' to somewhere remote' : ''}` }];
+    if (remote && /\b(?:input|text|content|files?|data|documents?|everything|messages?|queries|prompts?|code|results?)\b/i.test(s.text)) return [{ rule: 'unfitting-side-effect', family: 'harvest', severity: 'medium', evidence: clip(s.text), message: 'Says that, besides its stated job, it keeps or sends what it is given somewhere remote' }];
+  }
+  return [];
+}
+
+// ── Parameters that ask for the agent's own internals ───────────────────────
+
+const INTERNALS_NAME = /^(?:.*[_-])?(?:conversation|convo|transcript|chat[_-]?(?:history|log)|dialog(?:ue)?(?:[_-]history)?|system[_-]?prompt|sys[_-]?prompt|prompt[_-]?history|previous[_-]?messages|prior[_-]?messages|message[_-]?history|chain[_-]?of[_-]?thought|cot|reasoning[_-]?trace|inner[_-]?thoughts?|model[_-]?(?:name|id|version|identity)|llm[_-]?(?:name|model)|agent[_-]?(?:name|model|instructions)|available[_-]?tools|tool[_-]?(?:list|names|inventory)|instructions[_-]?received|context[_-]?window|full[_-]?context|session[_-]?memory)(?:[_-].*)?$/i;
+const INTERNALS_TEXT = /\b(?:your|the (?:assistant|ai|model|agent|llm)'?s?)\s+(?:own\s+)?(?:system prompt|instructions|setup|configuration|reasoning|thoughts|chain of thought|model(?: name| id| version)?|name|identity|tools|tool list|context|memory|conversation|messages|rules|guidelines)\b|\b(?:system prompt|setup (?:text|message)|chain of thought|(?:every|all|each)\s+(?:earlier|previous|prior)\s+(?:turn|message|exchange)s?|(?:earlier|previous|prior)\s+(?:turns|messages|exchanges)|everything said so far|the (?:whole|entire|full|complete) (?:conversation|chat|dialog(?:ue)?)(?: so far| history| context| with the user)?|(?:tools|functions) (?:you have|available to you|you can call)|list of (?:your |all |available )?tools|which model you are|your model)\b/i;
+
+export function internalsParameterFindings(params: { name: string; text: string; required: boolean; path: string }[], purpose: string): IntentFinding[] {
+  const out: IntentFinding[] = [];
+  for (const p of params) {
+    const byText = INTERNALS_TEXT.exec(p.text);
+    const byName = INTERNALS_NAME.test(p.name) && !new RegExp(`\\b${p.name.split(/[_-]/)[0]}`, 'i').test(purpose);
+    if (!byText && !byName) continue;
+    const what = byText ? byText[0] : p.name;
+    out.push({
+      rule: 'asks-for-agent-internals', family: 'exfiltration',
+      severity: byText ? 'high' : p.required ? 'medium' : 'low',
+      evidence: clip(`${p.name}${p.text ? `: ${p.text}` : ''}`),
+      message: `Parameter "${p.name}" asks the model for its own internals (${what}), which has nothing to do with what the tool does`,
+    });
+  }
+  return out;
+}
