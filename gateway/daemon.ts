@@ -25,13 +25,18 @@ import { enrol, fetchOrgInfo, type EnrolOptions } from './org/enrol.ts';
 import { OrgRuntime, startingBundle } from './org/org-runtime.ts';
 import { loadIdentity, refreshOrgLogin, type LoadedIdentity } from './org/identity.ts';
 import { chooseBackend } from './secrets/vault.ts';
-import type { SecretBackend } from './secrets/backend.ts';
+import { lazyBackend, type SecretBackend } from './secrets/backend.ts';
 import { RotatingLog } from './upstream/stderr-log.ts';
 
 /** How often the org login is renewed at the IdP, so group changes reach policy. */
 const IDENTITY_REFRESH_MS = 60 * 60_000;
 
-export interface GatewayContext { dataDir: string; bundlePath: string }
+export interface GatewayContext {
+  dataDir: string;
+  bundlePath: string;
+  /** The process's one secret backend; the vault opens its own when there is none (standalone). */
+  backend?: SecretBackend;
+}
 
 export interface BuiltGateway { gateway: Gateway; vault: CredentialVault; liveHeaders: Map<string, Record<string, string>>; audit: AuditLog }
 
@@ -43,7 +48,8 @@ export interface BuiltGateway { gateway: Gateway; vault: CredentialVault; liveHe
 export function createGateway(bundle: Bundle, ctx: GatewayContext): BuiltGateway {
   const logs = new Map<string, RotatingLog>();
   const vars = launchVars(ctx.dataDir, dirname(resolve(ctx.bundlePath)));
-  const vault = new CredentialVault(ctx.dataDir);
+  const { backend } = ctx;
+  const vault = backend ? new CredentialVault(ctx.dataDir, () => backend) : new CredentialVault(ctx.dataDir);
   const audit = new AuditLog(ctx.dataDir);
   /** The live header objects of HTTP upstreams, by server id, for tokens refreshed mid-session. */
   const liveHeaders = new Map<string, Record<string, string>>();
@@ -109,11 +115,9 @@ export async function startDaemon(opts: DaemonOptions): Promise<RunningDaemon> {
   let bundleSource = orgConfig ? `org ${orgConfig.org} via ${orgConfig.syncUrl}` : resolve(opts.bundlePath);
   const token = controlToken(dataDir);
   const tokens = new AgentTokens(dataDir);
-  const { gateway, vault, liveHeaders, audit } = createGateway(bundle, { dataDir, bundlePath });
-  // Opened on first use: a locked or misconfigured store must not stop a daemon that needs no secret.
-  let opened: SecretBackend | undefined;
-  const open = () => (opened ??= chooseBackend(dataDir));
-  const backend: SecretBackend = { get kind() { return open().kind; }, get: (a) => open().get(a), set: (a, v) => open().set(a, v), delete: (a) => open().delete(a) };
+  // One backend for the vault, enrolment, the device key and the org login alike.
+  const backend = lazyBackend(() => chooseBackend(dataDir));
+  const { gateway, vault, liveHeaders, audit } = createGateway(bundle, { dataDir, bundlePath, backend });
   let identity: LoadedIdentity = { ...gateway.user, source: 'os', problem: null };
   /** Renews the org login at the IdP, then re-reads it; `why` goes into the audit record. */
   const refreshIdentity = async (): Promise<LoadedIdentity> => {
@@ -143,6 +147,7 @@ export async function startDaemon(opts: DaemonOptions): Promise<RunningDaemon> {
   };
   const eventLog = new EventLog(dataDir);
   gateway.on('event', (e) => eventLog.event(e));
+  audit.onProblem = (message) => gateway.emit('event', { type: 'problem', component: 'audit', message, at: Date.now() });
   const socket = socketPathFor(dataDir);
   const startedAt = Date.now();
   let port = opts.port;
@@ -208,6 +213,7 @@ export async function startDaemon(opts: DaemonOptions): Promise<RunningDaemon> {
     const listening = await listenHttp({ port: opts.port, mcp, control, oauthCallback: (url) => logins.callback(url), dashboardDir: join(INSTALL_ROOT, 'dist', 'renderer') });
     http = listening.server;
     port = listening.port;
+    gateway.approvals.dashboard = `http://127.0.0.1:${port}/app/`; // questions in the chat link to the full diff
     net = await listenSocket(gateway, socket);
   } catch (err) {
     http?.close();

@@ -12,3 +12,19 @@ export class KeychainUnavailableError extends Error {
 }
 
 export const SERVICE = 'gatehouse';
+
+/**
+ * One backend for the whole process, opened on first use: a locked or
+ * misconfigured store must not stop a daemon that needs no secret, and two
+ * open copies of a file store would each write back their own view of it.
+ */
+export function lazyBackend(open: () => SecretBackend): SecretBackend {
+  let opened: SecretBackend | undefined;
+  const backend = () => (opened ??= open());
+  return {
+    get kind() { return backend().kind; },
+    get: (account) => backend().get(account),
+    set: (account, value) => backend().set(account, value),
+    delete: (account) => backend().delete(account),
+  };
+}
