@@ -5,6 +5,7 @@ import canonicalize from 'canonicalize';
 import type { AuditRecord } from '../../shared/audit/record.ts';
 import { BATCH_GENESIS, chainHash as sharedChainHash } from '../../shared/audit/batch.ts';
 import { nodeSha256Hex } from '../hashing/sha256.ts';
+import { wellFormedDeep } from '../../shared/text/cut.ts';
 
 // The local audit log: SQLite (WAL), append-only (triggers refuse UPDATE and
 // DELETE), and hash-chained: each row's hash covers the previous hash and the
@@ -47,6 +48,9 @@ export class AuditLog {
   private readonly readOnly: boolean;
   private journalBytes = 0;
   private outboxSeen = false;
+  private saveFailures = 0;
+  /** Told when a background save fails (the daemon shows it in its log and status). */
+  onProblem: ((message: string) => void) | undefined;
 
   /**
    * `readOnly`: for a reader beside a running daemon (`gatehouse audit verify` / `export`):
@@ -92,39 +96,55 @@ export class AuditLog {
     if (!this.readOnly) this.replayJournal();
   }
 
-  /** Records journalled before a crash that SQLite does not hold yet go in now, in order. */
+  /**
+   * Records journalled before a crash that SQLite does not hold yet go in now, in order.
+   * Any content is survivable: a torn last line is dropped (no answer waited on it), an
+   * entry that is not a record becomes an integrity record in its place, and a journal
+   * that skips ahead stops the replay there. Either way the journal is kept as evidence.
+   */
   private replayJournal(): void {
     const text = readFileSync(this.journalPath, 'utf8');
     if (!text) return;
-    let broken = false;
-    for (const line of text.split('\n')) {
+    const problems: string[] = [];
+    const lines = text.split('\n');
+    for (let i = 0; i < lines.length; i++) {
+      const line = lines[i]!;
       const tab = line.indexOf('\t');
-      if (tab < 0) continue;
-      const seq = Number(line.slice(0, tab));
+      const seq = tab < 0 ? Number.NaN : Number(line.slice(0, tab));
+      if (!Number.isSafeInteger(seq)) {
+        if (line.length > 0 && i < lines.length - 1) problems.push(`an unreadable line after record #${this.nextSeq - 1}`);
+        continue;
+      }
       if (seq < this.nextSeq) continue;
-      let record: AuditRecord;
-      try { record = JSON.parse(line.slice(tab + 1)) as AuditRecord; } catch { continue; } // a torn last line: no answer waited on it
       // Only an unbroken continuation of what SQLite holds is taken.
-      if (seq !== this.nextSeq) { broken = true; break; }
-      this.unsaved.push({ seq, record });
+      if (seq !== this.nextSeq) { problems.push(`the journal skipped from record #${this.nextSeq - 1} to #${seq}`); break; }
+      const record = readRecord(line.slice(tab + 1));
+      if (!record) {
+        if (i === lines.length - 1) continue; // a torn last line
+        problems.push(`record #${seq} could not be read`);
+        this.unsaved.push({ seq, record: integrityRecord(`journal entry #${seq} was not a readable record; it was replaced by this one`) });
+      } else {
+        this.unsaved.push({ seq, record });
+      }
       this.nextSeq++;
     }
-    // A journal that does not continue the chain was altered: keep it as evidence, out of the way.
-    const setAside = broken ? `${this.journalPath}.rejected-${Date.now()}` : undefined;
+    // A journal that was altered or damaged is kept as evidence, out of the way.
+    const setAside = problems.length ? `${this.journalPath}.rejected-${Date.now()}` : undefined;
     if (setAside) copyFileSync(this.journalPath, setAside);
     this.save();
     this.trimJournal();
     if (setAside) {
       // Said in the log itself, so the org sees it too.
-      const now = new Date();
-      this.append({ id: `${now.getTime().toString(36).padStart(9, '0')}-integrity`, ts: now.toISOString(), type: 'integrity', correlationId: 'audit-journal', user: 'gatehouse', agent: null, clientInfo: null, server: null, tool: null, decision: null, outcome: 'error', error: `the audit journal skipped records after #${this.nextSeq - 1}; it was set aside in ${setAside}`, latencyMs: null, result: null, bundleVersion: 0 });
+      this.append(integrityRecord(`the audit journal was damaged (${problems.slice(0, 3).join('; ')}); it was set aside in ${setAside}`));
       this.flush();
     }
   }
 
   /** Queues a record; `done` runs once it is committed (after the current microtasks: one transaction for all records queued meanwhile). */
   append(record: AuditRecord, done?: () => void): void {
-    this.queue.push(done ? { record, done } : { record });
+    // Peers' text may hold lone surrogates, which canonical JSON refuses: fix them before anything is chained.
+    const clean = wellFormedDeep(record);
+    this.queue.push(done ? { record: clean, done } : { record: clean });
     if (!this.scheduled) {
       this.scheduled = true;
       queueMicrotask(() => this.commit());
@@ -151,7 +171,24 @@ export class AuditLog {
       // A short delay gathers many records into one SQLite transaction, and keeps the
       // insert off the moment the next request is likely to arrive.
       this.saveScheduled = true;
-      setTimeout(() => this.save(), SAVE_DELAY_MS).unref();
+      setTimeout(() => this.saveInBackground(), SAVE_DELAY_MS).unref();
+    }
+  }
+
+  /**
+   * The save off the answer's path. A failure (disk full, a locked database) loses
+   * nothing: the records stay journalled and in memory, the problem is reported, and
+   * the save is tried again, later each time.
+   */
+  private saveInBackground(): void {
+    try {
+      this.save();
+      this.saveFailures = 0;
+    } catch (err) {
+      this.saveFailures++;
+      this.onProblem?.(`saving audit records to SQLite failed (${(err as Error).message}); they are kept in the journal and the save is retried`);
+      this.saveScheduled = true;
+      setTimeout(() => this.saveInBackground(), Math.min(30_000, SAVE_DELAY_MS * 2 ** this.saveFailures)).unref();
     }
   }
 
@@ -172,7 +209,7 @@ export class AuditLog {
       this.db.exec('COMMIT');
       this.lastHash = prev;
     } catch (err) {
-      this.db.exec('ROLLBACK');
+      try { this.db.exec('ROLLBACK'); } catch { /* the transaction may not have begun */ }
       throw err;
     }
     this.unsaved = [];
@@ -306,4 +343,19 @@ export class AuditLog {
     }
     this.db.close();
   }
+}
+
+/** A journal line's record, made well-formed, or undefined when it is not shaped like one. */
+function readRecord(json: string): AuditRecord | undefined {
+  let value: unknown;
+  try { value = JSON.parse(json); } catch { return undefined; }
+  if (typeof value !== 'object' || value === null || Array.isArray(value)) return undefined;
+  const r = value as Record<string, unknown>;
+  for (const key of ['id', 'ts', 'type', 'outcome', 'correlationId'] as const) if (typeof r[key] !== 'string') return undefined;
+  return wellFormedDeep(value as AuditRecord);
+}
+
+function integrityRecord(error: string): AuditRecord {
+  const now = new Date();
+  return { id: `${now.getTime().toString(36).padStart(9, '0')}-integrity`, ts: now.toISOString(), type: 'integrity', correlationId: 'audit-journal', user: 'gatehouse', agent: null, clientInfo: null, server: null, tool: null, decision: null, outcome: 'error', error, latencyMs: null, result: null, bundleVersion: 0 };
 }

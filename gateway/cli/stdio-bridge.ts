@@ -4,6 +4,7 @@ import { closeSync, openSync } from 'node:fs';
 import { join } from 'node:path';
 import { ensureDataDir, socketPathFor } from '../config/data-dir.ts';
 import { INSTALL_ROOT } from '../config/install-root.ts';
+import { BridgeLedger } from './bridge-ledger.ts';
 import { runningDaemon, socketAlive } from './daemon-client.ts';
 
 const CLI = join(INSTALL_ROOT, 'bin', 'gatehouse.js');
@@ -11,27 +12,149 @@ const START_WAIT_MS = 20_000;
 /** A small young generation: ~6 MB less idle memory, no measurable cost on the hot path (docs/performance.md). */
 export const DAEMON_NODE_FLAGS = ['--max-semi-space-size=1'];
 
+const QUEUE_LIMIT_BYTES = 16 << 20;
+const RECONNECT_GIVE_UP_MS = 10_000;
+
 /**
  * `gatehouse stdio`: joins the IDE's stdin/stdout to the daemon's socket. After one
- * hello line it only moves bytes; messages are parsed once, in the daemon.
+ * hello line it moves bytes, noting only which requests are unanswered. If the daemon
+ * goes away, every unanswered request gets an error, stderr says what happened, and the
+ * bridge reconnects (starting a daemon when allowed), replaying the IDE's initialize so
+ * its session goes on. What the IDE sends meanwhile waits, up to a limit.
  */
 export async function runBridge(dataDir: string, agent: string, autoStart: boolean): Promise<void> {
+  const ledger = new BridgeLedger();
+  const hello = `${JSON.stringify({ gatehouse: 1, agent })}\n`;
+  let socket: Socket | undefined = await connectDaemon(dataDir, autoStart);
+  let queued: string[] = [];
+  let queuedBytes = 0;
+  let ideEnded = false;
+  let reconnecting = false;
+
+  const ideLines = new LineSplitter((line) => {
+    ledger.fromIde(line);
+    if (socket) {
+      const s = socket;
+      if (!s.write(`${line}\n`) && !process.stdin.isPaused()) { process.stdin.pause(); s.once('drain', () => process.stdin.resume()); }
+      return;
+    }
+    queuedBytes += line.length;
+    if (queuedBytes > QUEUE_LIMIT_BYTES) { process.stdout.write(ledger.failAll('Gatehouse is reconnecting to its daemon and its queue is full; try again')); queued = []; queuedBytes = 0; return; }
+    queued.push(line);
+  });
+  const daemonLines = new LineHeads((head) => ledger.fromDaemon(head));
+
+  const attach = (s: Socket) => {
+    s.setNoDelay(true);
+    s.write(hello + ledger.replay());
+    for (const line of queued) s.write(`${line}\n`);
+    queued = [];
+    queuedBytes = 0;
+    s.on('data', (chunk: Buffer) => { const out = daemonLines.filter(chunk); if (out.length && !process.stdout.write(out)) { s.pause(); process.stdout.once('drain', () => s.resume()); } });
+    s.once('close', () => { if (socket === s) void lost('the daemon closed the connection'); });
+    s.on('error', () => { /* 'close' follows */ });
+    if (ideEnded) s.end();
+  };
+
+  const lost = async (why: string) => {
+    socket = undefined;
+    if (ideEnded) process.exit(0);
+    if (reconnecting) return;
+    reconnecting = true;
+    const pending = ledger.unanswered;
+    process.stdout.write(ledger.failAll(`the Gatehouse daemon went away (${why}) before answering; the bridge is reconnecting, so try again`));
+    process.stderr.write(`gatehouse stdio: lost the daemon (${why}); ${pending} request(s) answered with an error; reconnecting\n`);
+    const deadline = Date.now() + RECONNECT_GIVE_UP_MS;
+    for (let delay = 100; ; delay = Math.min(delay * 2, 2000)) {
+      try {
+        const s = await connectDaemon(dataDir, autoStart);
+        socket = s;
+        reconnecting = false;
+        daemonLines.reset();
+        attach(s);
+        process.stderr.write('gatehouse stdio: reconnected to the daemon\n');
+        return;
+      } catch (err) {
+        if (Date.now() > deadline && (queued.length || ledger.unanswered)) {
+          // Requests must not wait forever for a daemon that does not come back.
+          process.stdout.write(ledger.failAll(`no Gatehouse daemon is reachable: ${(err as Error).message}`));
+          queued = [];
+          queuedBytes = 0;
+        }
+      }
+      await new Promise((r) => setTimeout(r, delay));
+    }
+  };
+
+  process.stdin.on('data', (chunk: Buffer) => ideLines.push(chunk));
+  process.stdin.once('end', () => { ideEnded = true; if (socket) socket.end(); else process.exit(0); });
+  attach(socket);
+}
+
+async function connectDaemon(dataDir: string, autoStart: boolean): Promise<Socket> {
   let path = (await runningDaemon(dataDir))?.socket;
   if (!path) {
     if (!autoStart) throw new Error(`no Gatehouse daemon is running for ${dataDir}. Start one with \`gatehouse daemon --data-dir ${dataDir}\`, or use \`gatehouse stdio --standalone\`.`);
     path = await startDaemonInBackground(dataDir);
   }
-  const socket = await open(path);
-  socket.setNoDelay(true);
-  socket.write(`${JSON.stringify({ gatehouse: 1, agent })}\n`);
-  process.stdin.pipe(socket);
-  socket.pipe(process.stdout);
-  process.stdin.once('end', () => socket.end());
-  socket.once('close', () => process.exit(0));
-  socket.once('error', (err) => {
-    process.stderr.write(`gatehouse stdio: lost the daemon connection: ${err.message}\n`);
-    process.exit(1);
-  });
+  return open(path);
+}
+
+/** Splits the IDE's byte stream into lines (the stdio transport's framing). */
+class LineSplitter {
+  private rest = '';
+  private readonly onLine: (line: string) => void;
+  constructor(onLine: (line: string) => void) { this.onLine = onLine; }
+  push(chunk: Buffer): void {
+    const text = this.rest + chunk.toString('utf8');
+    let start = 0;
+    for (let nl = text.indexOf('\n'); nl !== -1; nl = text.indexOf('\n', start)) {
+      const line = text.slice(start, nl);
+      if (line.trim()) this.onLine(line.endsWith('\r') ? line.slice(0, -1) : line);
+      start = nl + 1;
+    }
+    this.rest = text.slice(start);
+  }
+}
+
+/**
+ * Passes the daemon's bytes through, showing `keep` the start of each line (up to 256
+ * bytes) and dropping the lines it refuses. Only line starts are looked at: answers can
+ * be megabytes, and are copied, not parsed.
+ */
+class LineHeads {
+  private head = '';
+  private inLine = false;
+  private dropping = false;
+  private decided = false;
+  private readonly keep: (head: string) => boolean;
+  constructor(keep: (head: string) => boolean) { this.keep = keep; }
+
+  reset(): void { this.head = ''; this.inLine = false; this.dropping = false; this.decided = false; }
+
+  filter(chunk: Buffer): Buffer {
+    const parts: Buffer[] = [];
+    let start = 0;
+    while (start < chunk.length) {
+      const nl = chunk.indexOf(10, start);
+      const end = nl === -1 ? chunk.length : nl + 1;
+      const piece = chunk.subarray(start, end);
+      if (!this.inLine) { this.inLine = true; this.head = ''; this.decided = false; this.dropping = false; }
+      if (!this.decided) {
+        this.head += piece.subarray(0, 256).toString('latin1');
+        if (this.head.length >= 256 || nl !== -1) { this.decided = true; this.dropping = !this.keep(this.head); }
+      }
+      // Bytes of a line not yet decided are held until its head is complete.
+      if (this.decided && !this.dropping) parts.push(this.pendingHead ? Buffer.concat([this.pendingHead, piece]) : piece);
+      else if (!this.decided) this.pendingHead = this.pendingHead ? Buffer.concat([this.pendingHead, piece]) : piece;
+      if (this.decided) this.pendingHead = undefined;
+      if (nl !== -1) this.inLine = false;
+      start = end;
+    }
+    return parts.length === 1 ? parts[0]! : Buffer.concat(parts);
+  }
+
+  private pendingHead: Buffer | undefined;
 }
 
 function open(path: string): Promise<Socket> {

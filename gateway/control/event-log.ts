@@ -18,6 +18,7 @@ function levelOf(e: GatewayEvent): LogLevel {
   switch (e.type) {
     case 'bundle-rejected':
     case 'credentials-error':
+    case 'problem':
       return 'error';
     case 'server':
       return e.state === 'failed' || e.state === 'backoff' ? 'error' : e.state === 'ready' || e.state === 'stopped' ? 'info' : 'debug';
@@ -51,6 +52,7 @@ function describe(e: GatewayEvent): string {
     case 'credentials-error': return `credentials of ${e.server}: ${e.error}`;
     case 'paused': return e.paused ? 'paused: nothing reaches the servers' : 'resumed';
     case 'catalog': return `server ${e.server} changed its ${e.kind}`;
+    case 'problem': return `${e.component}: ${e.message}`;
   }
 }
 

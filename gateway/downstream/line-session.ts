@@ -2,6 +2,7 @@ import type { Readable, Writable } from 'node:stream';
 import { classifyMessage, ErrorCode, errorResponse, type JsonRpcMessage } from '../../shared/jsonrpc/message.ts';
 import { LineReader } from '../framing/line-reader.ts';
 import type { ClientSession } from '../mux/client-session.ts';
+import { EncodedMessage } from '../mux/encoded-message.ts';
 import type { Gateway } from '../mux/gateway.ts';
 
 /**
@@ -10,9 +11,19 @@ import type { Gateway } from '../mux/gateway.ts';
  * JSON-RPC error and the connection stays up.
  */
 export function serveLineStream(gateway: Gateway, agent: string, input: Readable, output: Writable, firstChunk?: Buffer): ClientSession {
+  // Backpressure: an agent that writes and never reads would make us queue its answers
+  // without end. While the output is full we stop reading its requests, as HTTP does.
+  let blocked = false;
   const session = gateway.openSession(agent, 'stdio', {
-    send(message: JsonRpcMessage | string) {
-      if (output.writable) output.write(typeof message === 'string' ? `${message}\n` : `${JSON.stringify(message)}\n`);
+    send(message: JsonRpcMessage | string | EncodedMessage) {
+      if (!output.writable) return;
+      const ok = message instanceof EncodedMessage ? writeEncoded(output, message)
+        : output.write(typeof message === 'string' ? `${message}\n` : `${JSON.stringify(message)}\n`);
+      if (!ok && !blocked) {
+        blocked = true;
+        input.pause();
+        output.once('drain', () => { blocked = false; input.resume(); });
+      }
     },
   });
   const limit = gateway.settings.maxMessageBytes;
@@ -53,4 +64,15 @@ export function serveLineStream(gateway: Gateway, agent: string, input: Readable
   input.once('error', close);
   output.on('error', close);
   return session;
+}
+
+const NEWLINE = Buffer.from('\n');
+
+/** Writes a pre-encoded message's pieces as one vectored write: no joining, no re-encoding. */
+function writeEncoded(output: Writable, message: EncodedMessage): boolean {
+  output.cork();
+  for (const part of message.parts) output.write(part);
+  const ok = output.write(NEWLINE);
+  output.uncork();
+  return ok;
 }

@@ -6,7 +6,10 @@ import {
 } from '../../shared/jsonrpc/message.ts';
 import { isModernVersion, LEGACY_PROTOCOL_VERSIONS, META, MODERN_PROTOCOL_VERSION } from '../../shared/jsonrpc/protocol.ts';
 import type { ClientSession } from '../mux/client-session.ts';
+import { EncodedMessage } from '../mux/encoded-message.ts';
 import type { Gateway } from '../mux/gateway.ts';
+import { cutText } from '../../shared/text/cut.ts';
+import { modernEdgeRejection } from './modern-edge.ts';
 
 // The MCP Streamable HTTP endpoint, written against node:http directly: the hot
 // path is parse, route, write. A POST's answer is plain JSON unless something
@@ -15,6 +18,10 @@ import type { Gateway } from '../mux/gateway.ts';
 
 const SUPPORTED_VERSIONS = new Set<string>([...LEGACY_PROTOCOL_VERSIONS, MODERN_PROTOCOL_VERSION]);
 const IDLE_SESSION_MS = 30 * 60_000;
+/** One token may hold this many sessions; a new one evicts its least recently used idle one. */
+export const MAX_SESSIONS_PER_AGENT = 32;
+/** A session whose GET stream closed (its client likely went away) ends after this unless it is used again. */
+const ORPHAN_GRACE_MS = 60_000;
 
 interface PostExchange {
   res: ServerResponse;
@@ -69,7 +76,8 @@ export class McpHttpEndpoint {
       return;
     }
     const version = header(req, 'mcp-protocol-version');
-    if (version !== undefined && !SUPPORTED_VERSIONS.has(version)) {
+    // A POST's body may claim the 2026-07-28 envelope, whose version error has its own layout: judged after parsing.
+    if (version !== undefined && !SUPPORTED_VERSIONS.has(version) && req.method !== 'POST') {
       this.httpError(res, 400, ErrorCode.InvalidRequest, `unsupported MCP-Protocol-Version "${version}"; supported: ${[...SUPPORTED_VERSIONS].join(', ')}`);
       return;
     }
@@ -105,7 +113,15 @@ export class McpHttpEndpoint {
     }
     startSse(res, s.id);
     s.standalone = res;
-    res.on('close', () => { if (s.standalone === res) s.standalone = undefined; });
+    res.on('close', () => {
+      if (s.standalone !== res) return;
+      s.standalone = undefined;
+      // The client's listening stream is gone: unless it comes back, so is the client.
+      const closedAt = Date.now();
+      setTimeout(() => {
+        if (this.sessions.get(s.id) === s && !s.standalone && s.exchanges.size === 0 && s.lastSeen <= closedAt) this.end(s);
+      }, ORPHAN_GRACE_MS).unref();
+    });
   }
 
   private delete(req: IncomingMessage, res: ServerResponse, agent: string): void {
@@ -153,13 +169,26 @@ export class McpHttpEndpoint {
       messages.push(m);
     }
     const init = messages.find((m) => isRequest(m) && m.method === 'initialize') as JsonRpcRequest | undefined;
+    const version = header(req, 'mcp-protocol-version');
+    const stateless = !batch && header(req, 'mcp-session-id') === undefined && isStatelessRequest(messages[0]!, version);
+    if (stateless) {
+      const no = modernEdgeRejection(req, parsed);
+      if (no) { this.httpError(res, no.httpStatus, no.code, no.message, idOf(messages[0]!), no.data); return; }
+    } else if (version !== undefined && !SUPPORTED_VERSIONS.has(version)) {
+      this.httpError(res, 400, ErrorCode.InvalidRequest, `unsupported MCP-Protocol-Version "${cutText(version, 64)}"; supported: ${[...SUPPORTED_VERSIONS].join(', ')}`, idOf(messages[0]!));
+      return;
+    }
     let s: HttpSession | undefined;
-    if (init) {
-      if (messages.length > 1) { this.httpError(res, 400, ErrorCode.InvalidRequest, 'initialize must be sent alone'); return; }
-      s = this.open(agent, false);
-    } else if (header(req, 'mcp-session-id') === undefined && isStatelessRequest(messages[0]!, header(req, 'mcp-protocol-version'))) {
+    if (stateless) {
       // 2026-07-28 clients have no session: each POST stands alone.
       s = this.open(agent, true);
+    } else if (init) {
+      if (messages.length > 1) { this.httpError(res, 400, ErrorCode.InvalidRequest, 'initialize must be sent alone'); return; }
+      if (!this.makeRoom(agent)) {
+        this.httpError(res, 429, ErrorCode.InvalidRequest, `agent "${agent}" already has ${MAX_SESSIONS_PER_AGENT} sessions with requests running; end one (DELETE) or wait`);
+        return;
+      }
+      s = this.open(agent, false);
     } else {
       s = this.lookup(req, res, agent);
       if (!s) return;
@@ -188,11 +217,29 @@ export class McpHttpEndpoint {
       exchange.done = true;
       for (const id of exchange.waiting) {
         session.exchanges.delete(id);
-        this.opts.gateway.cancel(session.client, id, 'client disconnected');
+        this.opts.gateway.cancel(session.client, id, 'client disconnected', 'disconnected');
       }
       if (session.ephemeral) this.end(session);
     });
     for (const m of messages) this.opts.gateway.handle(s.client, m);
+  }
+
+  /**
+   * Keeps one agent's sessions under the cap: at the cap, its least recently used
+   * session with nothing running is ended. False when every one is busy.
+   */
+  private makeRoom(agent: string): boolean {
+    let count = 0;
+    let idlest: HttpSession | undefined;
+    for (const s of this.sessions.values()) {
+      if (s.agent !== agent) continue;
+      count++;
+      if (s.exchanges.size === 0 && (!idlest || s.lastSeen < idlest.lastSeen)) idlest = s;
+    }
+    if (count < MAX_SESSIONS_PER_AGENT) return true;
+    if (!idlest) return false;
+    this.end(idlest);
+    return true;
   }
 
   private open(agent: string, ephemeral: boolean): HttpSession {
@@ -207,7 +254,11 @@ export class McpHttpEndpoint {
   }
 
   /** Routes one outgoing message to the POST it answers or belongs to, else to the GET stream. */
-  private deliver(s: HttpSession, message: JsonRpcMessage | string, related: JsonRpcId | undefined): void {
+  private deliver(s: HttpSession, message: JsonRpcMessage | string | EncodedMessage, related: JsonRpcId | undefined): void {
+    if (message instanceof EncodedMessage) {
+      if (this.answerEncoded(s, message, related)) return;
+      message = message.toString(); // inside a batch or a stream: spliced as text
+    }
     const isAnswer = typeof message === 'string' || isResponse(message);
     const id = typeof message === 'string' ? related : isAnswer ? (message as { id: JsonRpcId }).id : related;
     const exchange = id !== undefined ? s.exchanges.get(id) : undefined;
@@ -246,6 +297,21 @@ export class McpHttpEndpoint {
     if (s.ephemeral) this.end(s);
   }
 
+  /** A pre-encoded answer that is a POST's only answer goes out as its bytes, with no copy. */
+  private answerEncoded(s: HttpSession, message: EncodedMessage, id: JsonRpcId | undefined): boolean {
+    const exchange = id !== undefined ? s.exchanges.get(id) : undefined;
+    if (!exchange || exchange.done || exchange.sse || exchange.batch || exchange.waiting.size !== 1 || !exchange.waiting.has(id!)) return false;
+    exchange.waiting.delete(id!);
+    s.exchanges.delete(id!);
+    exchange.done = true;
+    exchange.res.writeHead(200, { 'content-type': 'application/json', 'content-length': message.byteLength, ...(s.ephemeral ? {} : { 'mcp-session-id': s.id }) });
+    exchange.res.cork();
+    for (const part of message.parts) exchange.res.write(part);
+    exchange.res.end();
+    if (s.ephemeral) this.end(s);
+    return true;
+  }
+
   private upgrade(s: HttpSession, exchange: PostExchange): void {
     exchange.sse = true;
     startSse(exchange.res, s.ephemeral ? undefined : s.id);
@@ -271,9 +337,10 @@ export class McpHttpEndpoint {
     this.httpError(res, 413, ErrorCode.MessageTooLarge, `message of ${bytes} bytes is over the ${limit}-byte limit (settings.maxMessageBytes)`);
   }
 
-  private httpError(res: ServerResponse, status: number, code: number, message: string): void {
+  /** Errors carry the request's id when there was one to read (the 2026-07-28 revision requires it). */
+  private httpError(res: ServerResponse, status: number, code: number, message: string, id: JsonRpcId | null = null, data?: unknown): void {
     if (res.headersSent) { res.end(); return; }
-    const body = JSON.stringify(errorResponse(null, code, message));
+    const body = JSON.stringify(errorResponse(id, code, message, data));
     res.writeHead(status, { 'content-type': 'application/json', 'content-length': Buffer.byteLength(body), connection: status === 413 ? 'close' : 'keep-alive' });
     res.end(body);
   }
@@ -284,6 +351,10 @@ function startSse(res: ServerResponse, sessionId: string | undefined): void {
   if (sessionId) headers['mcp-session-id'] = sessionId;
   res.writeHead(200, headers);
   res.flushHeaders();
+}
+
+function idOf(message: JsonRpcMessage): JsonRpcId | null {
+  return isRequest(message) ? message.id : null;
 }
 
 function header(req: IncomingMessage, name: string): string | undefined {

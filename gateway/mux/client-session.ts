@@ -1,13 +1,17 @@
 import type { JsonRpcId, JsonRpcMessage, JsonRpcResponse } from '../../shared/jsonrpc/message.ts';
 import type { Upstream } from '../upstream/upstream.ts';
+import type { EncodedMessage } from './encoded-message.ts';
 
 /**
  * Where messages for one connected agent go. `related` names the agent request a
  * message belongs to; for a pre-serialized response string it is that response's id.
  */
 export interface ClientSink {
-  send(message: JsonRpcMessage | string, related?: JsonRpcId): void;
+  send(message: JsonRpcMessage | string | EncodedMessage, related?: JsonRpcId): void;
 }
+
+/** Why the agent stopped waiting for a call it made. */
+export interface CallEnding { as: 'cancelled' | 'disconnected'; reason: string }
 
 export interface InflightCall {
   upstream: Upstream;
@@ -15,6 +19,8 @@ export interface InflightCall {
   method: string;
   startedAt: number;
   progressToken?: string | undefined;
+  /** Set when the agent cancelled or went away; the call is then recorded but not answered. */
+  ended?: CallEnding;
 }
 
 /** A request an upstream sent that we passed on to this agent (sampling, elicitation, roots). */

@@ -2,10 +2,10 @@ import { EventEmitter } from 'node:events';
 import type { Bundle, BundleServer } from '../../shared/bundle/schema.ts';
 import type { GatewayEvent } from '../../shared/control/contract.ts';
 import {
-  ErrorCode, errorResponse, isNotification, isRequest, isResponse,
+  ErrorCode, errorResponse, isNotification, isRequest, isResponse, responseProblem,
   type JsonRpcId, type JsonRpcMessage, type JsonRpcNotification, type JsonRpcRequest, type JsonRpcResponse,
 } from '../../shared/jsonrpc/message.ts';
-import { isModernVersion, LEGACY_PROTOCOL_VERSIONS, META, MODERN_PROTOCOL_VERSION, negotiateLegacyVersion } from '../../shared/jsonrpc/protocol.ts';
+import { isModernVersion, META, negotiateLegacyVersion } from '../../shared/jsonrpc/protocol.ts';
 import { exposedName } from '../../shared/naming/tool-names.ts';
 import type { PendingChange } from '../../shared/pinning/pending.ts';
 import type { AuditRecord } from '../../shared/audit/record.ts';
@@ -18,9 +18,14 @@ import { PinGate } from '../pinning/gate.ts';
 import { PinStore } from '../pinning/store.ts';
 import type { UpstreamChannel } from '../upstream/channel.ts';
 import { Upstream, type CatalogKind, type UpstreamListener } from '../upstream/upstream.ts';
-import { approvalPrompt, readApproval } from './approval-prompt.ts';
+import { Approvals, type DecisionContext } from './approval.ts';
+import { clip } from '../../shared/pinning/word-diff.ts';
 import { Catalog } from './catalog.ts';
-import { ClientSession, LOG_LEVELS, type ClientSink } from './client-session.ts';
+import { EncodedMessage } from './encoded-message.ts';
+import { capabilitiesOf, clientInfoOf, paramsProblem } from './agent-shapes.ts';
+import { ClientSession, LOG_LEVELS, type CallEnding, type ClientSink, type InflightCall } from './client-session.ts';
+import { cutText } from '../../shared/text/cut.ts';
+import { ListenStreams, modernRequestRejection, SUPPORTED_VERSIONS } from './era.ts';
 
 export const GATEHOUSE_INFO = { name: 'gatehouse', title: 'Gatehouse', version: '0.1.0' };
 
@@ -33,15 +38,14 @@ const SERVER_CAPABILITIES = {
 };
 
 const RECHECK_INTERVAL_MS = 2000;
-const RECORDED: Record<string, AuditRecord['type']> = { 'tools/call': 'tools/call', 'resources/read': 'resources/read', 'prompts/get': 'prompts/get', 'completion/complete': 'completion/complete' };
-/** The key of Gatehouse's own question in a 2026-07-28 input_required result. */
-const APPROVAL_KEY = 'gatehouse-approval';
+// Tables indexed by what a peer sends are Maps: "__proto__" or "constructor" must be an unknown name, not a property.
+const RECORDED: ReadonlyMap<string, AuditRecord['type']> = new Map([['tools/call', 'tools/call'], ['resources/read', 'resources/read'], ['prompts/get', 'prompts/get'], ['completion/complete', 'completion/complete']]);
 
-const RELAY_CAPABILITY: Record<string, string> = {
-  'sampling/createMessage': 'sampling',
-  'elicitation/create': 'elicitation',
-  'roots/list': 'roots',
-};
+const RELAY_CAPABILITY: ReadonlyMap<string, string> = new Map([
+  ['sampling/createMessage', 'sampling'],
+  ['elicitation/create', 'elicitation'],
+  ['roots/list', 'roots'],
+]);
 
 const LIST_NOTIFICATION: Record<CatalogKind, string> = {
   tools: 'notifications/tools/list_changed',
@@ -98,9 +102,13 @@ export class Gateway extends EventEmitter<{ event: [GatewayEvent] }> implements 
   private nextSession = 1;
   private readonly pendingListChanges = new Set<string>();
   private listChangeTimer: NodeJS.Timeout | undefined;
-  private readonly handlers: Record<string, Handler>;
+  private readonly handlers: ReadonlyMap<string, Handler>;
   private upstreamLogLevel: number | undefined;
   readonly gate: PinGate;
+  /** Decisions taken in the agent's conversation (gateway/mux/approval.ts). */
+  readonly approvals: Approvals;
+  /** 2026-07-28 agents' subscriptions/listen streams (mux/era.ts). */
+  private readonly listens = new ListenStreams((s) => this.sessions.get(s.id) === s);
   /** Paused by the user (tray, API): agents stay connected, but nothing is forwarded. */
   paused = false;
   private settled: Promise<void> | undefined;
@@ -124,24 +132,39 @@ export class Gateway extends EventEmitter<{ event: [GatewayEvent] }> implements 
         this.emit('event', { type: 'pending-change', id: change.id, server: change.server, tool: change.tool, exposedName: change.exposedName, kind: change.kind, risk: change.risk, localDecision: change.localDecision, at: Date.now() });
       },
       onDecision: (d) => this.emit('event', { type: 'pending-decided', id: d.id, server: d.server, tool: d.tool, decision: d.decision, by: d.by, at: Date.now() }),
+      // A big first sight is judged in slices: agents see the list fill in.
+      onProgress: () => { this.invalidate('tools'); this.listChanged('tools'); },
+    });
+    this.approvals = new Approvals({
+      gate: this.gate,
+      settings: () => this.bundle.settings,
+      personal: () => this.bundle.org === undefined,
+      isModern: (s) => this.isModern(s),
+      decide: (id, d, by, reason, context) => this.decide(id, d, by, reason, context),
+      record: (s, type, fields) => this.record(s, type, fields),
+      fail: (s, id, code, message, data) => this.fail(s, id, code, message, data),
+      scrub: (value) => this.scrub(value),
+      proceed: (s, req, params) => this.routeNamed(s, req, params, 'tool'),
+      conflict: (c) => this.emit('event', { type: 'pending-decided', id: c.id, server: c.server, tool: c.tool, decision: `conflict: ${c.answer} after ${c.earlier.decision}`, by: c.by, at: Date.now() }),
     });
     this.catalog = this.newCatalog();
-    this.handlers = {
-      'initialize': (s, r, p) => this.initialize(s, r, p),
-      'ping': (s, r) => this.reply(s, r, {}),
-      'server/discover': (s, r) => this.reply(s, r, this.discoverResult()),
-      'tools/list': (s, r, p) => { this.recheckTools(); this.list(s, r, p, 'tools'); },
-      'prompts/list': (s, r, p) => this.list(s, r, p, 'prompts'),
-      'resources/list': (s, r, p) => this.list(s, r, p, 'resources'),
-      'resources/templates/list': (s, r, p) => this.list(s, r, p, 'resourceTemplates'),
-      'tools/call': (s, r, p) => this.routeNamed(s, r, p, 'tool'),
-      'prompts/get': (s, r, p) => this.routeNamed(s, r, p, 'prompt'),
-      'resources/read': (s, r, p) => this.routeUri(s, r, p),
-      'resources/subscribe': (s, r, p) => this.subscribe(s, r, p),
-      'resources/unsubscribe': (s, r, p) => this.unsubscribe(s, r, p),
-      'completion/complete': (s, r, p) => this.complete(s, r, p),
-      'logging/setLevel': (s, r, p) => this.setLevel(s, r, p),
-    };
+    this.handlers = new Map<string, Handler>([
+      ['initialize', (s, r, p) => this.initialize(s, r, p)],
+      ['ping', (s, r) => this.reply(s, r, {})],
+      ['server/discover', (s, r) => this.reply(s, r, this.discoverResult())],
+      ['subscriptions/listen', (s, r, p) => { if (!this.listens.listen(s, r, p)) this.fail(s, r.id, ErrorCode.InvalidParams, 'subscriptions/listen needs a "notifications" object'); }],
+      ['tools/list', (s, r, p) => { this.recheckTools(); this.list(s, r, p, 'tools'); }],
+      ['prompts/list', (s, r, p) => this.list(s, r, p, 'prompts')],
+      ['resources/list', (s, r, p) => this.list(s, r, p, 'resources')],
+      ['resources/templates/list', (s, r, p) => this.list(s, r, p, 'resourceTemplates')],
+      ['tools/call', (s, r, p) => this.routeNamed(s, r, p, 'tool')],
+      ['prompts/get', (s, r, p) => this.routeNamed(s, r, p, 'prompt')],
+      ['resources/read', (s, r, p) => this.routeUri(s, r, p)],
+      ['resources/subscribe', (s, r, p) => this.subscribe(s, r, p)],
+      ['resources/unsubscribe', (s, r, p) => this.unsubscribe(s, r, p)],
+      ['completion/complete', (s, r, p) => this.complete(s, r, p)],
+      ['logging/setLevel', (s, r, p) => this.setLevel(s, r, p)],
+    ]);
   }
 
   get settings(): Bundle['settings'] { return this.bundle.settings; }
@@ -179,7 +202,7 @@ export class Gateway extends EventEmitter<{ event: [GatewayEvent] }> implements 
 
   /** Applies a new bundle: servers whose definition changed are restarted, others keep running. */
   async applyBundle(bundle: Bundle): Promise<void> {
-    const policy = new Policy(bundle, this.opts.vars); // throws before anything changes if a rule does not compile
+    const policy = new Policy(bundle, this.opts.vars, this.policy); // throws before anything changes if a rule does not compile; unchanged rate limits keep their state
     const before = new Map(this.bundle.servers.map((s) => [s.id, JSON.stringify(s)]));
     const reopened = this.closed !== undefined;
     this.bundle = bundle;
@@ -301,15 +324,31 @@ export class Gateway extends EventEmitter<{ event: [GatewayEvent] }> implements 
     return exposedName(server, tool, this.bundle.settings.toolNameSeparator, this.bundle.settings.naming === 'passthrough');
   }
 
-  /** Approves or rejects a pending change, then shows agents the result. */
-  decide(id: string, decision: 'approve' | 'reject', by: string, reason: string | null): PendingChange {
-    const change = decision === 'approve' ? this.gate.approve(id, by, reason) : this.gate.reject(id, by, reason);
-    this.record(undefined, 'decision', { server: change.server, tool: change.exposedName, outcome: 'ok', decision: { effect: decision === 'approve' ? 'allow' : 'deny', rule: `pending change ${id}` }, detail: { by, reason, risk: change.risk, hash: change.newHash } });
-    const upstream = this.upstreams.get(change.server);
+  /**
+   * Approves or rejects a pending change, then shows agents the result. The
+   * decision names where it was taken and, from a chat, the agent and its client.
+   */
+  decide(id: string, decision: 'approve' | 'reject', by: string, reason: string | null, context: DecisionContext = { via: 'api' }): PendingChange {
+    const kept = { via: context.via, agent: context.session?.agent, client: clientName(context.session?.clientInfo), correlationId: context.correlationId, late: context.late || undefined };
+    const change = decision === 'approve' ? this.gate.approve(id, by, reason, kept) : this.gate.reject(id, by, reason, kept);
+    this.record(context.session, 'decision', { ...(context.correlationId ? { correlationId: context.correlationId } : {}), server: change.server, tool: change.exposedName, outcome: 'ok', decision: { effect: decision === 'approve' ? 'allow' : 'deny', rule: `pending change ${id}` }, detail: { by, via: context.via, reason, risk: change.risk, hash: change.newHash, ...(context.late ? { late: true } : {}) } });
+    this.reevaluate(change.server);
+    return change;
+  }
+
+  /** Undoes a rejection: the definition is pending again, to be decided anew. */
+  reopen(id: string, by: string, reason: string | null, via: DecisionContext['via']): PendingChange | undefined {
+    const d = this.gate.reopen(id, by, reason, { via });
+    this.record(undefined, 'decision', { server: d.server, tool: this.exposedName(d.server, d.tool), outcome: 'ok', decision: { effect: 'deny', rule: `reopened change ${id}` }, detail: { by, via, reason, risk: d.risk, hash: d.hash } });
+    this.reevaluate(d.server);
+    return this.gate.pending().find((p) => p.id === id);
+  }
+
+  private reevaluate(server: string): void {
+    const upstream = this.upstreams.get(server);
     if (upstream?.state === 'ready') this.gate.evaluate(upstream.server, upstream.catalog.tools, upstream.instructions);
     this.invalidate('tools');
     this.listChanged('tools');
-    return change;
   }
 
   private addUpstream(server: BundleServer): void {
@@ -350,7 +389,7 @@ export class Gateway extends EventEmitter<{ event: [GatewayEvent] }> implements 
       send(message, related) {
         const r = redactor();
         if (r.empty) { sink.send(message, related); return; }
-        if (typeof message === 'string') { sink.send(r.redact(message), related); return; }
+        if (typeof message === 'string' || message instanceof EncodedMessage) { sink.send(r.redact(message.toString()), related); return; }
         const text = JSON.stringify(message);
         const clean = r.redact(text);
         if (isResponse(message) && message.id !== null) { sink.send(clean, message.id); return; }
@@ -373,22 +412,39 @@ export class Gateway extends EventEmitter<{ event: [GatewayEvent] }> implements 
   closeSession(session: ClientSession): void {
     if (!this.sessions.delete(session.id)) return;
     // Cancel what the agent left running, so upstreams stop working for nobody.
-    for (const requestId of [...session.inflight.keys()]) this.cancel(session, requestId, 'client disconnected');
+    for (const requestId of [...session.inflight.keys()]) this.cancel(session, requestId, 'client disconnected', 'disconnected');
     for (const relayed of session.relayed.values()) {
       relayed.upstream.respond(errorResponse(relayed.upstreamRequestId, ErrorCode.ConnectionClosed, 'the client that was asked disconnected'));
     }
     session.relayed.clear();
+    this.approvals.closed(session);
     for (const uri of session.subscriptions) this.dropSubscriber(session, uri);
     this.emit('event', { type: 'agent-disconnected', session: session.id, agent: session.agent, at: Date.now() });
   }
 
-  /** Entry point for every message an agent sends. */
+  /**
+   * Entry point for every message an agent sends. An agent is a hostile peer: whatever
+   * it sends costs at most its own request (answered with an error), never the daemon.
+   */
   handle(session: ClientSession, message: JsonRpcMessage): void {
+    try {
+      this.dispatch(session, message);
+    } catch (err) {
+      this.emit('event', { type: 'problem', component: 'multiplexer', message: `a message from agent "${session.agent}" could not be handled: ${(err as Error).message}`, at: Date.now() });
+      if (isRequest(message) && !session.inflight.has(message.id)) this.fail(session, message.id, ErrorCode.InternalError, `Gatehouse could not handle ${message.method}; the request was dropped`);
+    }
+  }
+
+  private dispatch(session: ClientSession, message: JsonRpcMessage): void {
     session.lastActiveAt = Date.now();
     if (isRequest(message)) {
       const params = message.params ?? {};
+      const bad = paramsProblem(params);
+      if (bad) { this.fail(session, message.id, ErrorCode.InvalidParams, `invalid params for ${message.method}: ${bad}`); return; }
       if (!session.initialized && message.method !== 'initialize') this.adoptModernMeta(session, params);
-      const handler = this.handlers[message.method];
+      const eraRejection = this.isModern(session) ? modernRequestRejection(message.method, params) : undefined;
+      if (eraRejection) { this.fail(session, message.id, eraRejection.code, eraRejection.message, eraRejection.data); return; }
+      const handler = this.handlers.get(message.method);
       if (this.closed !== undefined && FORWARDED_METHODS.has(message.method)) {
         this.fail(session, message.id, ErrorCode.BundleExpired, this.closed);
         return;
@@ -405,24 +461,32 @@ export class Gateway extends EventEmitter<{ event: [GatewayEvent] }> implements 
     }
     if (isResponse(message)) {
       if (message.id === null) return;
+      const problem = responseProblem(message);
+      // A malformed answer still answers its question: as an error, so nothing waits on it.
+      const answer: JsonRpcResponse = problem ? errorResponse(message.id, ErrorCode.InvalidRequest, `the agent sent a malformed answer: ${problem}`) : message;
       const own = session.own.get(message.id);
-      if (own) { session.own.delete(message.id); own(message); return; }
+      if (own) { session.own.delete(message.id); own(answer); return; }
       const relayed = session.relayed.get(message.id);
       if (!relayed) return;
       session.relayed.delete(message.id);
-      relayed.upstream.respond('result' in message
-        ? { jsonrpc: '2.0', id: relayed.upstreamRequestId, result: message.result }
-        : { jsonrpc: '2.0', id: relayed.upstreamRequestId, error: message.error });
+      relayed.upstream.respond('result' in answer
+        ? { jsonrpc: '2.0', id: relayed.upstreamRequestId, result: answer.result }
+        : { jsonrpc: '2.0', id: relayed.upstreamRequestId, error: answer.error });
       return;
     }
     if (isNotification(message)) this.clientNotification(session, message);
   }
 
-  /** Abandons an agent's request: the upstream is told to stop, and no answer is sent. */
-  cancel(session: ClientSession, requestId: JsonRpcId, reason: string): void {
+  /**
+   * Abandons an agent's request: the upstream is told to stop, and no answer is sent.
+   * The call is still recorded, once, when the upstream answers late or the wait for
+   * that ends (the upstream may already have acted on it).
+   */
+  cancel(session: ClientSession, requestId: JsonRpcId, reason: string, ended: 'cancelled' | 'disconnected' = 'cancelled'): void {
     const call = session.inflight.get(requestId);
-    if (!call) return;
+    if (!call) { if (!this.listens.end(session, requestId)) this.approvals.abandoned(session, requestId); return; }
     session.inflight.delete(requestId);
+    call.ended = { as: ended, reason };
     if (call.progressToken) this.progress.delete(call.progressToken);
     if (call.upstreamId !== undefined) call.upstream.cancel(call.upstreamId, reason);
   }
@@ -434,7 +498,7 @@ export class Gateway extends EventEmitter<{ event: [GatewayEvent] }> implements 
         return;
       case 'notifications/cancelled': {
         const requestId = n.params?.requestId as JsonRpcId | undefined;
-        if (requestId !== undefined) this.cancel(session, requestId, String(n.params?.reason ?? 'cancelled by client'));
+        if (requestId !== undefined) this.cancel(session, requestId, typeof n.params?.reason === 'string' ? cutText(n.params.reason, 200) : 'cancelled by client');
         return;
       }
       case 'notifications/roots/list_changed':
@@ -452,11 +516,12 @@ export class Gateway extends EventEmitter<{ event: [GatewayEvent] }> implements 
     if (typeof version !== 'string' || !isModernVersion(version)) return;
     session.protocolVersion = version;
     const caps = meta?.[META.clientCapabilities];
-    if (caps && typeof caps === 'object') session.capabilities = caps as Record<string, unknown>;
+    if (caps !== undefined) session.capabilities = capabilitiesOf(caps);
     const info = meta?.[META.clientInfo];
-    if (info && typeof info === 'object') session.clientInfo = info as Record<string, unknown>;
+    if (info !== undefined) session.clientInfo = clientInfoOf(info);
     const level = meta?.[META.logLevel];
-    if (typeof level === 'string') session.logLevel = LOG_LEVELS.indexOf(level as never);
+    const index = LOG_LEVELS.indexOf(level as never);
+    if (index >= 0) session.logLevel = index;
   }
 
   private isModern(session: ClientSession): boolean {
@@ -474,8 +539,8 @@ export class Gateway extends EventEmitter<{ event: [GatewayEvent] }> implements 
 
   private initialize(session: ClientSession, req: JsonRpcRequest, params: Record<string, unknown>): void {
     session.protocolVersion = negotiateLegacyVersion(params.protocolVersion);
-    session.clientInfo = params.clientInfo as Record<string, unknown> | undefined;
-    session.capabilities = (params.capabilities as Record<string, unknown> | undefined) ?? {};
+    session.clientInfo = clientInfoOf(params.clientInfo);
+    session.capabilities = capabilitiesOf(params.capabilities);
     session.initialized = true;
     this.emit('event', { type: 'agent-initialized', session: session.id, agent: session.agent, clientInfo: session.clientInfo ?? null, protocolVersion: session.protocolVersion, at: Date.now() });
     const result: Record<string, unknown> = { protocolVersion: session.protocolVersion, capabilities: SERVER_CAPABILITIES, serverInfo: GATEHOUSE_INFO };
@@ -486,7 +551,7 @@ export class Gateway extends EventEmitter<{ event: [GatewayEvent] }> implements 
 
   private discoverResult(): Record<string, unknown> {
     const result: Record<string, unknown> = {
-      supportedVersions: [MODERN_PROTOCOL_VERSION, ...LEGACY_PROTOCOL_VERSIONS],
+      supportedVersions: SUPPORTED_VERSIONS,
       capabilities: SERVER_CAPABILITIES,
       serverInfo: GATEHOUSE_INFO,
       ttlMs: 0,
@@ -510,27 +575,25 @@ export class Gateway extends EventEmitter<{ event: [GatewayEvent] }> implements 
       : kind === 'prompts' ? catalog.promptView()
       : kind === 'resources' ? catalog.resourceView()
       : catalog.templateView();
-    const pageSize = this.bundle.settings.pageSize;
+    const { list } = view;
     let offset = 0;
     if (typeof params.cursor === 'string') {
-      offset = Number.parseInt(Buffer.from(params.cursor, 'base64url').toString(), 10);
-      if (!Number.isSafeInteger(offset) || offset < 0 || offset > view.items.length) {
-        this.fail(session, req.id, ErrorCode.InvalidParams, `invalid cursor for ${req.method}`);
+      const resumed = list.resume(params.cursor);
+      if (resumed === undefined) {
+        this.fail(session, req.id, ErrorCode.InvalidParams, `invalid cursor for ${req.method}: list again without a cursor`);
         return;
       }
+      offset = resumed;
     }
     const notification = LIST_NOTIFICATION[kind];
     session.seen.set(notification, this.listSnapshot(notification, catalog));
     const modern = this.isModern(session) ? '"resultType":"complete","ttlMs":0,"cacheScope":"private",' : '';
-    const id = JSON.stringify(req.id);
-    if (offset === 0 && view.items.length <= pageSize) {
-      // The common case: the whole list, already serialized.
-      session.sink.send(`{"jsonrpc":"2.0","id":${id},"result":{${modern}"${kind}":${view.json}}}`, req.id);
-      return;
-    }
-    const page = view.items.slice(offset, offset + pageSize);
-    const next = offset + pageSize < view.items.length ? `,"nextCursor":"${Buffer.from(String(offset + pageSize)).toString('base64url')}"` : '';
-    session.sink.send(`{"jsonrpc":"2.0","id":${id},"result":{${modern}"${kind}":${JSON.stringify(page)}${next}}}`, req.id);
+    // The answer is written from the cached bytes: only the id and the page's end are encoded per request.
+    const head = Buffer.from(`{"jsonrpc":"2.0","id":${JSON.stringify(req.id)},"result":{${modern}"${kind}":`);
+    const end = Math.min(list.items.length, offset + this.bundle.settings.pageSize);
+    const body = offset === 0 && end === list.items.length ? [list.body] : list.page(offset, end);
+    const tail = end < list.items.length ? Buffer.from(`,"nextCursor":"${list.cursorAt(end)}"}}`) : LIST_END;
+    session.sink.send(new EncodedMessage([head, ...body, tail]), req.id);
   }
 
   private routeNamed(session: ClientSession, req: JsonRpcRequest, params: Record<string, unknown>, what: 'tool' | 'prompt'): void {
@@ -538,78 +601,16 @@ export class Gateway extends EventEmitter<{ event: [GatewayEvent] }> implements 
     if (typeof name !== 'string') { this.fail(session, req.id, ErrorCode.InvalidParams, `${req.method} needs a "name" string`); return; }
     const view = what === 'tool' ? this.catalog.toolView() : this.catalog.promptView();
     const route = view.routes.get(name);
+    // An answer to Gatehouse's own question is read before the route: someone else's approval must not skip it.
+    if (what === 'tool' && params.inputResponses !== undefined && this.approvals.answered(session, req, params, name)) return;
     if (!route) {
-      if (what === 'tool' && this.heldBack(session, req, params, name)) return;
+      if (what === 'tool' && this.approvals.heldBack(session, req, params, name)) return;
       this.unknownName(session, req.id, name, what);
       return;
     }
     const decision = this.admit(session, req, route.upstream, what === 'tool' ? route.name : undefined, params.arguments, name);
     if (!decision) return;
     this.forward(session, req, route.upstream, { ...params, name: route.name }, decision);
-  }
-
-  /**
-   * A call to a tool the pin gate holds back: rejected ones fail; quarantined ones
-   * are put to the user in the conversation when the agent's client can ask, and
-   * fail with directions otherwise.
-   */
-  private heldBack(session: ClientSession, req: JsonRpcRequest, params: Record<string, unknown>, name: string): boolean {
-    const rejected = this.gate.rejectedFor(name);
-    if (rejected) {
-      this.record(session, 'denial', { server: rejected.server, tool: name, outcome: 'denied', decision: { effect: 'deny', rule: `rejected by ${rejected.by}` }, arguments: this.scrub(params.arguments) });
-      this.fail(session, req.id, ErrorCode.InvalidParams, `tool "${name}" was rejected by ${rejected.by} on ${rejected.at}${rejected.reason ? ` (${rejected.reason})` : ''}; it stays blocked until its server changes it again`, { tool: name, pinState: 'rejected' });
-      return true;
-    }
-    const change = this.gate.pendingFor(name);
-    if (!change) return false;
-    const where = change.localDecision
-      ? `approve it with \`gatehouse approve ${change.id}\` or in the Gatehouse app`
-      : 'it awaits approval by your organisation\'s admin';
-    this.record(session, 'denial', { server: change.server, tool: name, outcome: 'denied', decision: { effect: 'deny', rule: `quarantined: pending change ${change.id}` }, arguments: this.scrub(params.arguments) });
-    const awaiting = () => this.fail(session, req.id, ErrorCode.InvalidParams,
-      `tool "${name}" ${change.kind === 'new' ? 'is new' : 'changed since it was approved'} and awaits approval (risk: ${change.risk}): ${where}`,
-      { tool: name, pinState: 'quarantined', pendingChange: change.id, risk: change.risk });
-    if (!change.localDecision || !('elicitation' in session.capabilities)) { awaiting(); return true; }
-    if (this.isModern(session)) { this.askStateless(session, req, params, name, change, awaiting); return true; }
-    const relayId = session.relayId();
-    const timer = setTimeout(() => { if (session.own.delete(relayId)) awaiting(); }, this.bundle.settings.callTimeoutMs);
-    session.own.set(relayId, (response) => {
-      clearTimeout(timer);
-      this.applyAnswer(session, req, params, name, change, readApproval(response), awaiting);
-    });
-    session.sink.send({ jsonrpc: '2.0', id: relayId, method: 'elicitation/create', params: approvalPrompt(change, session.protocolVersion) }, req.id);
-    return true;
-  }
-
-  /**
-   * The 2026-07-28 way to ask: answer the call with an input_required result that
-   * embeds the question; the client asks the user and retries with the answer.
-   */
-  private askStateless(session: ClientSession, req: JsonRpcRequest, params: Record<string, unknown>, name: string, change: PendingChange, awaiting: () => void): void {
-    const answer = (params.inputResponses as Record<string, unknown> | undefined)?.[APPROVAL_KEY];
-    if (answer === undefined || params.requestState !== change.id) {
-      session.sink.send({ jsonrpc: '2.0', id: req.id, result: {
-        resultType: 'input_required',
-        inputRequests: { [APPROVAL_KEY]: { method: 'elicitation/create', params: approvalPrompt(change, session.protocolVersion) } },
-        requestState: change.id,
-      } });
-      return;
-    }
-    const { inputResponses: _r, requestState: _s, ...rest } = params;
-    this.applyAnswer(session, req, rest, name, change, readApproval({ jsonrpc: '2.0', id: req.id, result: answer as Record<string, unknown> }), awaiting);
-  }
-
-  /** Records the user's answer from the conversation, then retries or refuses the call. */
-  private applyAnswer(session: ClientSession, req: JsonRpcRequest, params: Record<string, unknown>, name: string, change: PendingChange, answer: ReturnType<typeof readApproval>, awaiting: () => void): void {
-    if (answer.decision === 'unanswered') { awaiting(); return; }
-    try {
-      this.decide(change.id, answer.decision, `agent-prompt:${session.agent}`, answer.reason);
-    } catch (err) {
-      this.fail(session, req.id, ErrorCode.InvalidParams, (err as Error).message);
-      return;
-    }
-    if (answer.decision === 'reject') { this.heldBack(session, req, params, name); return; }
-    this.routeNamed(session, req, params, 'tool');
   }
 
   private unknownName(session: ClientSession, id: JsonRpcId, name: string, what: 'tool' | 'prompt'): void {
@@ -634,7 +635,8 @@ export class Gateway extends EventEmitter<{ event: [GatewayEvent] }> implements 
     const uri = params.uri;
     if (typeof uri !== 'string') { this.fail(session, req.id, ErrorCode.InvalidParams, `${req.method} needs a "uri" string`); return; }
     const upstream = this.catalog.resolveUri(uri);
-    if (!upstream) { this.fail(session, req.id, ErrorCode.ResourceNotFound, `no server provides resource "${uri}"`, { uri }); return; }
+    // Invalid params, as the current revision wants (SEP-2164); -32002 was the older servers' habit.
+    if (!upstream) { this.fail(session, req.id, ErrorCode.InvalidParams, `no server provides resource "${uri}"`, { uri }); return; }
     const decision = this.admit(session, req, upstream, undefined, { uri }, uri);
     if (!decision) return;
     this.forward(session, req, upstream, params, decision);
@@ -731,12 +733,17 @@ export class Gateway extends EventEmitter<{ event: [GatewayEvent] }> implements 
       const { [META.protocolVersion]: _v, [META.clientCapabilities]: _c, [META.clientInfo]: _i, [META.logLevel]: _l, ...rest } = (outParams._meta as Record<string, unknown>);
       outParams = { ...outParams, _meta: rest };
     }
-    const call = { upstream, upstreamId: undefined as JsonRpcId | undefined, method: req.method, startedAt: performance.now(), progressToken };
+    const call: InflightCall = { upstream, upstreamId: undefined, method: req.method, startedAt: performance.now(), progressToken };
     session.inflight.set(clientId, call);
     const modern = this.isModern(session);
     const audit = this.opts.audit;
-    call.upstreamId = upstream.forward(req.method, outParams, (response: JsonRpcResponse) => {
-      if (session.inflight.get(clientId) !== call) return; // cancelled or disconnected meanwhile
+    call.upstreamId = upstream.forward(req.method, outParams, (response: JsonRpcResponse, answered: boolean) => {
+      if (call.ended) {
+        // The agent stopped waiting: nobody gets this answer, but the call happened and is recorded.
+        if (audit) audit.append(this.callRecord(session, req, params, upstream, response, performance.now() - call.startedAt, decision, undefined, { ...call.ended, answered }));
+        return;
+      }
+      if (session.inflight.get(clientId) !== call) return;
       session.inflight.delete(clientId);
       if (progressToken) this.progress.delete(progressToken);
       const answer: JsonRpcMessage = 'result' in response
@@ -787,18 +794,24 @@ export class Gateway extends EventEmitter<{ event: [GatewayEvent] }> implements 
     return JSON.parse(this.scrubText(JSON.stringify(value))) as unknown;
   }
 
-  private callRecord(session: ClientSession, req: JsonRpcRequest, params: Record<string, unknown>, upstream: Upstream, response: JsonRpcResponse, latencyMs: number, decision: Decision | undefined, resultText: string | undefined): AuditRecord {
-    const base = this.recordBase(session, RECORDED[req.method] ?? 'tools/call', params);
+  private callRecord(session: ClientSession, req: JsonRpcRequest, params: Record<string, unknown>, upstream: Upstream, response: JsonRpcResponse, latencyMs: number, decision: Decision | undefined, resultText: string | undefined, ended?: CallEnding & { answered: boolean }): AuditRecord {
+    const base = this.recordBase(session, RECORDED.get(req.method) ?? 'tools/call', params);
     const target = typeof params.name === 'string' ? params.name : typeof params.uri === 'string' ? params.uri : null;
     const record: AuditRecord = {
       ...base,
+      correlationId: this.approvals.correlationOf(req) ?? base.correlationId,
       server: upstream.id,
       tool: target === null ? null : this.exposedTarget(upstream.id, req.method, target),
       arguments: this.scrub(params.arguments ?? (params.uri ? { uri: params.uri } : undefined)),
       decision: { effect: 'allow', rule: decision?.rule ?? SERVER_ACCESS },
-      outcome: 'result' in response && response.result.isError !== true ? 'ok' : 'error',
+      outcome: outcomeOf(response, ended),
       latencyMs: Math.round(latencyMs * 1000) / 1000,
     };
+    if (ended) {
+      // What the upstream did after the agent left: its late answer, or nothing within the wait.
+      record.detail = { endedBy: ended.reason, lateAnswer: ended.answered ? ('result' in response ? (response.result.isError === true ? 'error' : 'ok') : 'error') : null };
+      if (!ended.answered) return record;
+    }
     if ('error' in response) {
       record.error = this.scrubText(response.error.message);
     } else {
@@ -809,9 +822,9 @@ export class Gateway extends EventEmitter<{ event: [GatewayEvent] }> implements 
         bytes: Buffer.byteLength(text),
         contentTypes: [...new Set(content.map((c) => c.type ?? 'resource'))],
         sha256: nodeSha256Hex(text),
-        excerpt: this.scrubText(firstText.slice(0, 200)),
+        excerpt: this.scrubText(cutText(firstText, 200)),
       };
-      if (response.result.isError === true) record.error = this.scrubText(firstText.slice(0, 500));
+      if (response.result.isError === true) record.error = this.scrubText(cutText(firstText, 500));
     }
     return record;
   }
@@ -845,6 +858,8 @@ export class Gateway extends EventEmitter<{ event: [GatewayEvent] }> implements 
         const level = LOG_LEVELS.indexOf(params.level as never);
         for (const [session, related] of this.audienceOf(upstream)) {
           if (session.logLevel !== undefined && level >= 0 && level < session.logLevel) continue;
+          // A 2026-07-28 request without a logLevel in its _meta asked for no log lines.
+          if (session.logLevel === undefined && this.isModern(session)) continue;
           session.sink.send(message, related);
         }
         return;
@@ -866,7 +881,7 @@ export class Gateway extends EventEmitter<{ event: [GatewayEvent] }> implements 
         return;
       }
       default:
-        if (message.method in LIST_CHANGED_METHODS) return; // handled through onCatalogChanged
+        if (LIST_CHANGED_METHODS.has(message.method)) return; // handled through onCatalogChanged
         for (const [session, related] of this.audienceOf(upstream)) session.sink.send(message, related);
     }
   }
@@ -889,7 +904,7 @@ export class Gateway extends EventEmitter<{ event: [GatewayEvent] }> implements 
   }
 
   onServerRequest(upstream: Upstream, message: JsonRpcRequest): void {
-    const capability = RELAY_CAPABILITY[message.method];
+    const capability = RELAY_CAPABILITY.get(message.method);
     // The agent whose call caused this: the one with the newest call running on this upstream.
     let target: { session: ClientSession; related: JsonRpcId; at: number } | undefined;
     for (const session of this.sessions.values()) {
@@ -959,6 +974,7 @@ export class Gateway extends EventEmitter<{ event: [GatewayEvent] }> implements 
       this.listChangeTimer = undefined;
       const methods = [...this.pendingListChanges];
       this.pendingListChanges.clear();
+      for (const method of methods) this.listens.listChanged(method);
       for (const session of this.sessions.values()) {
         if (!session.initialized || this.isModern(session)) continue;
         const catalog = this.catalogFor(session);
@@ -975,14 +991,24 @@ export class Gateway extends EventEmitter<{ event: [GatewayEvent] }> implements 
   }
 }
 
+/** A call's outcome for the record: how the upstream answered, or how the agent stopped waiting. */
+function outcomeOf(response: JsonRpcResponse, ended: CallEnding | undefined): AuditRecord['outcome'] {
+  if (ended) return ended.as;
+  if ('result' in response) return response.result.isError === true ? 'error' : 'ok';
+  return response.error.code === ErrorCode.RequestTimeout ? 'timeout' : 'error';
+}
+
+const LIST_END = Buffer.from('}}');
+
 /** Requests that reach an upstream: held back while Gatehouse is paused. */
 const FORWARDED_METHODS = new Set(['tools/call', 'prompts/get', 'resources/read', 'resources/subscribe', 'completion/complete']);
 
 /** Requests whose answer depends on the catalog, held briefly while servers first start. */
 const CATALOG_METHODS = new Set(['tools/list', 'prompts/list', 'resources/list', 'resources/templates/list', 'tools/call', 'prompts/get', 'resources/read', 'resources/subscribe', 'completion/complete']);
 
-const LIST_CHANGED_METHODS: Record<string, true> = {
-  'notifications/tools/list_changed': true,
-  'notifications/resources/list_changed': true,
-  'notifications/prompts/list_changed': true,
-};
+const LIST_CHANGED_METHODS: ReadonlySet<string> = new Set(['notifications/tools/list_changed', 'notifications/resources/list_changed', 'notifications/prompts/list_changed']);
+
+/** The client's name as it introduced itself, for decision records. */
+function clientName(info: Record<string, unknown> | undefined): string | undefined {
+  return typeof info?.name === 'string' ? clip(`${info.name}${typeof info.version === 'string' ? ` ${info.version}` : ''}`, 100) : undefined;
+}

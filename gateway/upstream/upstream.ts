@@ -1,6 +1,6 @@
 import type { BundleServer } from '../../shared/bundle/schema.ts';
 import {
-  ErrorCode, errorResponse, isNotification, isRequest, isResponse,
+  ErrorCode, errorResponse, isNotification, isPlainObject, isRequest, isResponse, responseProblem,
   type JsonRpcId, type JsonRpcMessage, type JsonRpcNotification, type JsonRpcRequest, type JsonRpcResponse,
 } from '../../shared/jsonrpc/message.ts';
 import { LEGACY_PROTOCOL_VERSIONS, MODERN_PROTOCOL_VERSION, META } from '../../shared/jsonrpc/protocol.ts';
@@ -26,8 +26,12 @@ export interface UpstreamOptions {
   clientInfo: { name: string; version: string };
 }
 
-type ResponseHandler = (response: JsonRpcResponse) => void;
-interface Pending { handler: ResponseHandler; timer: NodeJS.Timeout | undefined; method: string }
+/** `answered` is false when the response is Gatehouse's own (a timeout, a lost connection, a cancelled call's end of wait). */
+type ResponseHandler = (response: JsonRpcResponse, answered: boolean) => void;
+interface Pending { handler: ResponseHandler; timer: NodeJS.Timeout | undefined; method: string; cancelled?: boolean }
+
+/** How long a cancelled request still waits for a late answer, so the record can say what the server did. */
+export const LATE_ANSWER_WAIT_MS = 5000;
 
 const LIST_METHODS: Record<CatalogKind, { method: string; key: string; capability: string }> = {
   tools: { method: 'tools/list', key: 'tools', capability: 'tools' },
@@ -36,11 +40,12 @@ const LIST_METHODS: Record<CatalogKind, { method: string; key: string; capabilit
   prompts: { method: 'prompts/list', key: 'prompts', capability: 'prompts' },
 };
 
-export const LIST_CHANGED: Record<string, CatalogKind[]> = {
-  'notifications/tools/list_changed': ['tools'],
-  'notifications/resources/list_changed': ['resources', 'resourceTemplates'],
-  'notifications/prompts/list_changed': ['prompts'],
-};
+// Keyed by what a server sends: a Map, so "__proto__" or "constructor" is just an unknown method.
+export const LIST_CHANGED: ReadonlyMap<string, readonly CatalogKind[]> = new Map([
+  ['notifications/tools/list_changed', ['tools']],
+  ['notifications/resources/list_changed', ['resources', 'resourceTemplates']],
+  ['notifications/prompts/list_changed', ['prompts']],
+]);
 
 const MAX_PAGES = 1000;
 const HEALTHY_AFTER_MS = 60_000;
@@ -109,14 +114,10 @@ export class Upstream {
   forward(method: string, params: Record<string, unknown> | undefined, handler: ResponseHandler, timeoutMs = this.timeoutFor()): JsonRpcId | undefined {
     const ch = this.channel;
     if (!ch || this.state !== 'ready') {
-      handler(errorResponse(0, ErrorCode.UpstreamUnavailable, `server "${this.id}" is not available (${this.state}${this.lastError ? `: ${this.lastError}` : ''})`));
+      handler(errorResponse(0, ErrorCode.UpstreamUnavailable, `server "${this.id}" is not available (${this.state}${this.lastError ? `: ${this.lastError}` : ''})`), false);
       return undefined;
     }
     return this.send(ch, method, params, handler, timeoutMs);
-  }
-
-  request(method: string, params?: Record<string, unknown>, timeoutMs = this.timeoutFor()): Promise<JsonRpcResponse> {
-    return new Promise((resolve) => this.forward(method, params, resolve, timeoutMs));
   }
 
   notify(method: string, params?: Record<string, unknown>): void {
@@ -129,11 +130,18 @@ export class Upstream {
     try { this.channel?.send(response); } catch { /* ditto */ }
   }
 
+  /**
+   * Tells the server to stop working on a request. Its handler still runs once: with
+   * the server's late answer if one comes within LATE_ANSWER_WAIT_MS, else with an
+   * error saying none came.
+   */
   cancel(upstreamId: JsonRpcId, reason: string): void {
     const p = this.pending.get(upstreamId);
-    if (!p) return;
-    this.pending.delete(upstreamId);
+    if (!p || p.cancelled) return;
+    p.cancelled = true;
     clearTimeout(p.timer);
+    p.timer = setTimeout(() => this.settle(upstreamId, errorResponse(upstreamId, ErrorCode.RequestTimeout, `server "${this.id}" did not answer cancelled ${p.method} within ${LATE_ANSWER_WAIT_MS} ms`), false), LATE_ANSWER_WAIT_MS);
+    p.timer.unref();
     this.notify('notifications/cancelled', { requestId: upstreamId, reason });
   }
 
@@ -151,7 +159,7 @@ export class Upstream {
     try {
       ch.send(message);
     } catch (err) {
-      this.settle(id, errorResponse(id, ErrorCode.UpstreamUnavailable, `server "${this.id}": ${(err as Error).message}`));
+      this.settle(id, errorResponse(id, ErrorCode.UpstreamUnavailable, `server "${this.id}": ${(err as Error).message}`), false);
     }
     return id;
   }
@@ -161,15 +169,15 @@ export class Upstream {
     if (!p) return;
     const ms = this.timeoutFor();
     this.notify('notifications/cancelled', { requestId: id, reason: `timed out after ${ms} ms` });
-    this.settle(id, errorResponse(id, ErrorCode.RequestTimeout, `server "${this.id}" did not answer ${p.method} within ${ms} ms`));
+    this.settle(id, errorResponse(id, ErrorCode.RequestTimeout, `server "${this.id}" did not answer ${p.method} within ${ms} ms`), false);
   }
 
-  private settle(id: JsonRpcId, response: JsonRpcResponse): void {
+  private settle(id: JsonRpcId, response: JsonRpcResponse, answered: boolean): void {
     const p = this.pending.get(id);
     if (!p) return;
     this.pending.delete(id);
     clearTimeout(p.timer);
-    p.handler(response);
+    p.handler(response, answered);
   }
 
   private failPending(reason: string): void {
@@ -177,16 +185,36 @@ export class Upstream {
     this.pending.clear();
     for (const [id, p] of all) {
       clearTimeout(p.timer);
-      p.handler(errorResponse(id, ErrorCode.ConnectionClosed, `server "${this.id}" ${reason} during ${p.method}`));
+      p.handler(errorResponse(id, ErrorCode.ConnectionClosed, `server "${this.id}" ${reason} during ${p.method}`), false);
     }
   }
 
+  /**
+   * Everything a server sends enters here. A server is a hostile peer: one malformed
+   * message costs at most the request it answers (which fails cleanly), never the
+   * daemon, and whatever a listener does with it cannot throw back into the channel.
+   */
   private receive(generation: number, message: JsonRpcMessage): void {
     if (generation !== this.generation) return;
+    try {
+      this.dispatch(message);
+    } catch (err) {
+      this.note(`dropped a message that could not be handled: ${(err as Error).message}`);
+    }
+  }
+
+  private dispatch(message: JsonRpcMessage): void {
     if (isResponse(message)) {
+      if (message.id === null || !this.pending.has(message.id)) return;
+      const problem = responseProblem(message);
+      if (problem) {
+        this.note(`malformed answer to request ${String(message.id)}: ${problem}`);
+        this.settle(message.id, errorResponse(message.id, ErrorCode.InternalError, `server "${this.id}" sent a malformed answer: ${problem}`, { server: this.id }), true);
+        return;
+      }
       // 2025-era agents do not know the 2026 result discriminator; a complete result is just a result.
       if (this.modern && 'result' in message && message.result.resultType === 'complete') delete message.result.resultType;
-      if (message.id !== null) this.settle(message.id, message);
+      this.settle(message.id, message, true);
       return;
     }
     if (isRequest(message)) {
@@ -195,10 +223,17 @@ export class Upstream {
       return;
     }
     if (isNotification(message)) {
-      const kinds = LIST_CHANGED[message.method];
+      const kinds = LIST_CHANGED.get(message.method);
       if (kinds) { for (const k of kinds) void this.refresh(k); }
       this.opts.listener.onNotification(this, message);
     }
+  }
+
+  /** Problems with what the server sent, kept beside its stderr for the status page. */
+  readonly problems: string[] = [];
+  private note(problem: string): void {
+    this.problems.push(problem);
+    if (this.problems.length > 20) this.problems.shift();
   }
 
   private async connect(): Promise<void> {
@@ -243,15 +278,15 @@ export class Upstream {
       }
       const r = discover.result;
       this.protocolVersion = MODERN_PROTOCOL_VERSION;
-      this.serverInfo = r.serverInfo as Record<string, unknown> | undefined;
-      this.capabilities = (r.capabilities as Record<string, unknown> | undefined) ?? {};
+      this.serverInfo = isPlainObject(r.serverInfo) ? r.serverInfo : undefined;
+      this.capabilities = isPlainObject(r.capabilities) ? r.capabilities : {};
       this.instructions = typeof r.instructions === 'string' ? r.instructions : undefined;
       return;
     }
     const r = init.result;
     this.protocolVersion = typeof r.protocolVersion === 'string' ? r.protocolVersion : undefined;
-    this.serverInfo = r.serverInfo as Record<string, unknown> | undefined;
-    this.capabilities = (r.capabilities as Record<string, unknown> | undefined) ?? {};
+    this.serverInfo = isPlainObject(r.serverInfo) ? r.serverInfo : undefined;
+    this.capabilities = isPlainObject(r.capabilities) ? r.capabilities : {};
     this.instructions = typeof r.instructions === 'string' ? r.instructions : undefined;
     ch.send({ jsonrpc: '2.0', method: 'notifications/initialized' });
   }

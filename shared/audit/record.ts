@@ -17,7 +17,8 @@ export const AuditRecordSchema = z.object({
   tool: z.string().nullable(),
   arguments: z.unknown().optional(),
   decision: z.object({ effect: z.enum(['allow', 'deny']), rule: z.string() }).nullable(),
-  outcome: z.enum(['ok', 'error', 'denied']),
+  /** cancelled / disconnected: the agent stopped waiting; timeout: the upstream did not answer in time. */
+  outcome: z.enum(['ok', 'error', 'denied', 'cancelled', 'timeout', 'disconnected']),
   error: z.string().nullable(),
   latencyMs: z.number().nullable(),
   result: z.object({ bytes: z.number(), contentTypes: z.array(z.string()), sha256: z.string(), excerpt: z.string() }).nullable(),

@@ -78,6 +78,8 @@ export const StatusSchema = z.object({
   audit: z.object({ records: z.number(), unacknowledged: z.number(), batchesWaiting: z.number() }),
   /** Credential slots: whether each is set and when, never a value. */
   credentials: z.array(CredentialStatusSchema),
+  /** What the org's bundle asks of the desktop app (its minimum version). */
+  desktop: z.object({ minimumVersion: z.string().nullable() }).optional(),
 });
 
 export const ToolEntrySchema = z.object({
@@ -112,6 +114,8 @@ export type GatewayEvent =
   | { type: 'credentials-error'; server: string; error: string; at: number }
   | { type: 'credential-set'; server: string; slot: string; rotation: boolean; at: number }
   | { type: 'pending-change'; id: string; server: string; tool: string; exposedName: string; kind: 'new' | 'changed'; risk: string; localDecision: boolean; at: number }
-  | { type: 'pending-decided'; id: string; server: string; tool: string; decision: string; by: string; at: number };
+  | { type: 'pending-decided'; id: string; server: string; tool: string; decision: string; by: string; at: number }
+  /** Something went wrong that did not stop the daemon (a peer's bad message, a failed background job). */
+  | { type: 'problem'; component: string; message: string; at: number };
 
 export const AgentTokenSchema = z.object({ agent: z.string(), token: z.string() });

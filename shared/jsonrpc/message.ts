@@ -79,22 +79,43 @@ export function resultResponse(id: JsonRpcId, result: Record<string, unknown>): 
   return { jsonrpc: '2.0', id, result };
 }
 
+/** A JSON object that is not an array: what params, results and capabilities must be. */
+export function isPlainObject(value: unknown): value is Record<string, unknown> {
+  return typeof value === 'object' && value !== null && !Array.isArray(value);
+}
+
+/**
+ * What is wrong with a response a peer sent, or undefined when its shape is one we can
+ * relay: a result that is an object, or an error with an integer code and a string message.
+ */
+export function responseProblem(m: JsonRpcResponse): string | undefined {
+  if ('result' in m) return isPlainObject(m.result) ? undefined : 'its "result" is not an object';
+  const e = (m as { error: unknown }).error;
+  if (!isPlainObject(e)) return 'its "error" is not an object';
+  if (!Number.isInteger(e.code)) return 'its error has no integer "code"';
+  if (typeof e.message !== 'string') return 'its error has no string "message"';
+  return undefined;
+}
+
 /**
  * Classifies a parsed value as a JSON-RPC message, or returns a reason it is not one.
- * Cheap structural checks only: this runs on every inbound message.
+ * Cheap structural checks only: this runs on every inbound message. A response's
+ * result or error is not checked here (see responseProblem): a malformed answer must
+ * still reach the request it answers, as an error.
  */
 export function classifyMessage(value: unknown): JsonRpcMessage | string {
-  if (typeof value !== 'object' || value === null || Array.isArray(value)) return 'message must be a JSON object';
-  const m = value as Record<string, unknown>;
+  if (!isPlainObject(value)) return 'message must be a JSON object';
+  const m = value;
   if (m.jsonrpc !== '2.0') return 'jsonrpc must be "2.0"';
   if ('method' in m) {
     if (typeof m.method !== 'string') return 'method must be a string';
-    if ('params' in m && m.params !== undefined && (typeof m.params !== 'object' || m.params === null || Array.isArray(m.params))) {
-      return 'params must be an object';
-    }
-    if ('id' in m && m.id !== undefined && typeof m.id !== 'string' && typeof m.id !== 'number') return 'id must be a string or number';
+    if ('params' in m && m.params !== undefined && !isPlainObject(m.params)) return 'params must be an object';
+    if ('id' in m && m.id !== undefined && m.id !== null && typeof m.id !== 'string' && !Number.isFinite(m.id)) return 'id must be a string or number';
     return m as unknown as JsonRpcMessage;
   }
-  if ('result' in m || 'error' in m) return m as unknown as JsonRpcMessage;
+  if ('result' in m || 'error' in m) {
+    if (m.id !== null && typeof m.id !== 'string' && !Number.isFinite(m.id)) return 'id must be a string, number or null';
+    return m as unknown as JsonRpcMessage;
+  }
   return 'message has neither method nor result/error';
 }

@@ -1,0 +1,41 @@
+import assert from 'node:assert/strict';
+import { describe, it } from 'node:test';
+import { BridgeLedger, REPLAY_ID } from './bridge-ledger.ts';
+
+describe('the stdio bridge ledger', () => {
+  it('fails exactly the requests the daemon has not answered', () => {
+    const l = new BridgeLedger();
+    l.fromIde('{"jsonrpc":"2.0","id":1,"method":"tools/call","params":{}}');
+    l.fromIde('{"jsonrpc":"2.0","id":"a\\"b","method":"tools/list"}');
+    l.fromIde('{"jsonrpc":"2.0","method":"notifications/progress"}');
+    l.fromIde('not json at all');
+    assert.equal(l.unanswered, 2);
+    assert.equal(l.fromDaemon('{"jsonrpc":"2.0","id":1,"result":{"content":[]}}'), true);
+    // A request from the daemon with the same id is not an answer.
+    l.fromDaemon('{"jsonrpc":"2.0","id":"a\\"b","method":"elicitation/create"');
+    assert.equal(l.unanswered, 1);
+    const lines = l.failAll('gone').trim().split('\n').map((x) => JSON.parse(x) as { id: unknown; error: { code: number; message: string } });
+    assert.deepEqual(lines.map((x) => x.id), ['a"b']);
+    assert.equal(lines[0]!.error.message, 'gone');
+    assert.equal(l.unanswered, 0);
+  });
+
+  it('replays the IDE\'s initialize under its own id, and hides the answer to it', () => {
+    const l = new BridgeLedger();
+    assert.equal(l.replay(), '');
+    l.fromIde('{"jsonrpc":"2.0","id":0,"method":"initialize","params":{"protocolVersion":"2025-11-25","capabilities":{},"clientInfo":{"name":"ide","version":"1"}}}');
+    l.fromDaemon('{"jsonrpc":"2.0","id":0,"result":{}}');
+    l.fromIde('{"jsonrpc":"2.0","method":"notifications/initialized"}');
+    const [init, initialized] = l.replay().trim().split('\n').map((x) => JSON.parse(x) as Record<string, unknown>);
+    assert.equal(init!.id, REPLAY_ID);
+    assert.equal(init!.method, 'initialize');
+    assert.equal(initialized!.method, 'notifications/initialized');
+    assert.equal(l.fromDaemon(`{"jsonrpc":"2.0","id":"${REPLAY_ID}","result":{}}`), false);
+  });
+
+  it('survives hostile lines from the IDE', () => {
+    const l = new BridgeLedger();
+    for (const line of ['{"__proto__":{"method":"x"}}', '[1,null,{"method":5,"id":{}}]', '{"method":"x","id":NaN}', '"str"', 'null', '{"method":"constructor","id":"toString"}']) l.fromIde(line);
+    assert.equal(l.unanswered, 1);
+  });
+});

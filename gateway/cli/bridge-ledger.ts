@@ -1,0 +1,60 @@
+import { errorResponse, ErrorCode, isPlainObject, type JsonRpcId } from '../../shared/jsonrpc/message.ts';
+
+// What the stdio bridge must remember to survive its daemon going away: which of the
+// IDE's requests are still unanswered (so each gets an error instead of silence), and
+// the IDE's initialize (so a new daemon connection can be brought to the same state).
+// The IDE's lines are small and parsed once here; the daemon's answers are not parsed:
+// the daemon writes every response as {"jsonrpc":"2.0","id":…,"result"|"error"…, so
+// the start of a line is enough to tell which request it answers.
+
+const ANSWER_HEAD = /^\{"jsonrpc":"2\.0","id":("(?:[^"\\]|\\.)*"|-?\d+(?:\.\d+)?(?:[eE][+-]?\d+)?),"(?:result|error)"/;
+/** The id of Gatehouse's replayed initialize on a new connection; its answer is not the IDE's. */
+export const REPLAY_ID = 'gatehouse-bridge-replay';
+
+export class BridgeLedger {
+  /** Unanswered IDE requests, keyed by their id as JSON text (how it appears on the wire). */
+  private readonly open = new Map<string, JsonRpcId>();
+  private initialize: string | undefined;
+  private initialized: string | undefined;
+
+  /** Notes one line the IDE sent. */
+  fromIde(line: string): void {
+    let value: unknown;
+    try { value = JSON.parse(line); } catch { return; }
+    for (const m of Array.isArray(value) ? value : [value]) {
+      if (!isPlainObject(m) || typeof m.method !== 'string') continue;
+      const id = m.id;
+      if (typeof id === 'string' || (typeof id === 'number' && Number.isFinite(id))) this.open.set(JSON.stringify(id), id);
+      if (m.method === 'initialize' && id !== undefined) this.initialize = JSON.stringify({ ...m, id: REPLAY_ID });
+      if (m.method === 'notifications/initialized') this.initialized = line;
+    }
+  }
+
+  /**
+   * Notes the start of one line from the daemon (at least its first 256 characters).
+   * Returns false for the answer to our own replayed initialize, which the IDE must not see.
+   */
+  fromDaemon(head: string): boolean {
+    const m = ANSWER_HEAD.exec(head);
+    if (!m) return true;
+    if (m[1] === JSON.stringify(REPLAY_ID)) return false;
+    this.open.delete(m[1]!);
+    return true;
+  }
+
+  get unanswered(): number { return this.open.size; }
+
+  /** One error line per unanswered request, which are then forgotten. */
+  failAll(message: string): string {
+    let out = '';
+    for (const id of this.open.values()) out += `${JSON.stringify(errorResponse(id, ErrorCode.ConnectionClosed, message))}\n`;
+    this.open.clear();
+    return out;
+  }
+
+  /** The lines that bring a fresh daemon session to where the IDE's was (empty before initialize). */
+  replay(): string {
+    if (!this.initialize) return '';
+    return `${this.initialize}\n${this.initialized ? `${this.initialized}\n` : ''}`;
+  }
+}
