@@ -1,9 +1,8 @@
-// The renderer gets the control endpoint and its token, and nothing else: no Node,
-// no Electron APIs. The main process passes both as arguments to this sandboxed
-// script (sandboxed preloads are CommonJS, hence .cts).
+// The page gets to know it runs in the desktop app, and nothing else: no token, no
+// endpoint, no Node, no Electron APIs. Its control API calls go to its own origin
+// (gatehouse-app://dashboard/api/v1/…), where the main process adds the token.
+// (Sandboxed preloads are CommonJS and may require only 'electron', hence .cts.)
 // eslint-disable-next-line @typescript-eslint/no-require-imports -- a sandboxed preload can only require()
 const { contextBridge } = require('electron') as typeof import('electron');
 
-const arg = (name: string) => process.argv.find((a) => a.startsWith(`--${name}=`))?.slice(name.length + 3) ?? '';
-
-contextBridge.exposeInMainWorld('gatehouse', { controlToken: arg('gatehouse-token'), endpoint: arg('gatehouse-endpoint') });
+contextBridge.exposeInMainWorld('gatehouse', Object.freeze({ desktop: true }));

@@ -11,12 +11,14 @@ export interface TrayInput {
   paused: boolean;
   /** The daemon could not be reached at the last poll. */
   unreachable: boolean;
+  /** Why there is no daemon (it could not start, or a stranger holds its port), when known. */
+  problem?: string;
 }
 
 export interface TrayView { state: TrayState; tooltip: string; badge: string | null }
 
 export function trayView(input: TrayInput): TrayView {
-  if (input.unreachable || !input.status) return { state: 'offline', tooltip: 'Gatehouse: the gateway is not running', badge: null };
+  if (input.unreachable || !input.status) return { state: 'offline', tooltip: `Gatehouse: ${input.problem ?? 'the gateway is not running'}`, badge: null };
   if (input.paused) return { state: 'paused', tooltip: 'Gatehouse: paused — agents are disconnected', badge: null };
   const failed = input.status.servers.filter((s) => s.state === 'failed' || s.state === 'backoff');
   if (failed.length) return { state: 'error', tooltip: `Gatehouse: ${failed.map((s) => s.id).join(', ')} ${failed.length === 1 ? 'is' : 'are'} down`, badge: null };

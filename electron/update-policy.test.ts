@@ -35,3 +35,11 @@ test('preferences fall back to defaults on a missing, broken or hostile file', (
   for (const text of [null, '', '{', '[]', '{"updateChannel":"nightly"}', '{"__proto__":{"x":1}}']) assert.deepEqual(readPrefs(text), { updateChannel: 'stable' }, String(text));
   assert.deepEqual(readPrefs('{"updateChannel":"beta"}'), { updateChannel: 'beta' });
 });
+
+test('the bundle carries the org minimum as settings.desktop.minimumVersion, a plain version or nothing', async () => {
+  const { BundleSchema } = await import('../shared/bundle/schema.ts');
+  const bundle = (desktop: unknown) => ({ schemaVersion: 1, name: 'org', servers: [], settings: { desktop } });
+  assert.equal(BundleSchema.parse(bundle({ minimumVersion: '1.4.0' })).settings.desktop?.minimumVersion, '1.4.0');
+  for (const bad of [{ minimumVersion: 'latest' }, { minimumVersion: '1.4' }, { minimumVersion: '1.4.0', extra: true }]) assert.equal(BundleSchema.safeParse(bundle(bad)).success, false, JSON.stringify(bad));
+  assert.equal(BundleSchema.parse({ schemaVersion: 1, name: 'personal', servers: [] }).settings.desktop, undefined);
+});

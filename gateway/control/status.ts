@@ -86,5 +86,6 @@ export function buildStatus(gateway: Gateway, facts: DaemonFacts): Status {
     agents: agentStatuses(gateway),
     audit: facts.audit,
     credentials: facts.credentials,
+    desktop: { minimumVersion: bundle.settings.desktop?.minimumVersion ?? null },
   };
 }

@@ -218,6 +218,10 @@ export const SettingsSchema = z.strictObject({
   scannerRules: z.array(ScannerRuleSchema).default([]),
   /** Environment variables a stdio server inherits from the daemon, beyond what its transport declares. */
   inheritEnv: z.array(z.string()).default(['PATH', 'HOME', 'USER', 'LOGNAME', 'LANG', 'LC_ALL', 'TMPDIR', 'TEMP', 'TMP', 'SystemRoot', 'APPDATA', 'LOCALAPPDATA', 'USERPROFILE', 'ComSpec', 'PATHEXT', 'NODE_OPTIONS']),
+  /** The desktop app: the org may require at least this version; below it the app updates eagerly and says why. */
+  desktop: z.strictObject({
+    minimumVersion: z.string().regex(/^\d{1,9}\.\d{1,9}\.\d{1,9}(-[0-9A-Za-z.-]{1,64})?$/, 'a version like 1.4.0').optional(),
+  }).optional(),
 });
 
 export const BundleSchema = z.strictObject({

@@ -80,6 +80,8 @@ export const StatusSchema = z.object({
   credentials: z.array(CredentialStatusSchema),
   /** What the org's bundle asks of the desktop app (its minimum version). */
   desktop: z.object({ minimumVersion: z.string().nullable() }).optional(),
+  /** What the org's bundle asks of the desktop app (its minimum version). */
+  desktop: z.object({ minimumVersion: z.string().nullable() }).optional(),
 });
 
 export const ToolEntrySchema = z.object({
