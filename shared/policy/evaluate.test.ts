@@ -197,4 +197,30 @@ describe('rate limits', () => {
     assert.equal(p.rate(alice, 's', 'fast', 0).ok, true, 'the refused call did not spend the user token');
     assert.equal(p.rate(alice, 's', 'fast', 0).ok, false);
   });
+
+  it('carries buckets over to the next policy for limits that did not change, and only those', () => {
+    const limit = { id: 'two', per: 'user', calls: 2, perSeconds: 60 };
+    const other = { id: 'other', per: 'user', tools: ['x'], calls: 1, perSeconds: 60 };
+    const first = policy([{ id: 'all', effect: 'allow' }], { rateLimits: [limit, other] });
+    for (let i = 0; i < 2; i++) assert.equal(first.rate(alice, 's', 't', 0).ok, true);
+    assert.equal(first.rate(alice, 's', 'x', 0).ok, false, 'two and other together: other has a token, two has none');
+    const build = (rules: unknown[], rateLimits: unknown[], previous: Policy) => new Policy({ policies: PoliciesSchema.parse({ rules, rateLimits }), profiles: [], agents: [] }, {}, previous);
+    // An unrelated change: a new rule, the limits reordered.
+    const second = build([{ id: 'all', effect: 'allow' }, { id: 'new', effect: 'deny', servers: ['z'] }], [other, limit], first);
+    assert.equal(second.rate(alice, 's', 't', 1).ok, false, 'still used up after an unrelated change');
+    assert.equal(second.rate(bob, 's', 't', 1).ok, true, 'other subjects are unaffected');
+    // The limit changed (more calls): a fresh bucket; the limit that went away leaves nothing behind.
+    const third = build([{ id: 'all', effect: 'allow' }], [{ ...limit, calls: 3 }], second);
+    assert.equal(third.rate(alice, 's', 't', 2).ok, true);
+    // Changed back: not the old bucket either, which went with the policy that had it.
+    const fourth = build([{ id: 'all', effect: 'allow' }], [limit], third);
+    assert.equal(fourth.rate(alice, 's', 't', 3).ok, true);
+  });
+
+  it('keeps two identical limit entries as two limits', () => {
+    const limit = { id: 'one', per: 'user', calls: 1, perSeconds: 60 };
+    const p = policy([{ id: 'all', effect: 'allow' }], { rateLimits: [limit, limit] });
+    assert.equal(p.rate(alice, 's', 't', 0).ok, true, 'one call takes one token from each, not two from one');
+    assert.equal(p.rate(alice, 's', 't', 0).ok, false);
+  });
 });

@@ -2,7 +2,7 @@ import { Ajv2020, type ValidateFunction } from 'ajv/dist/2020.js';
 import type { Bundle, PolicyRule, Profile, RateLimit, SubjectMatch } from '../bundle/schema.ts';
 import { matchesAny } from './glob.ts';
 import { checkPath, normalizeRoot } from './path.ts';
-import { TokenBuckets } from './rate-limit.ts';
+import { limitIdentity, TokenBuckets, type LimitBuckets, type Wanted } from './rate-limit.ts';
 
 // Tool-level access control. A decision depends on who asks (user, groups,
 // agent), which server and tool, and the call's arguments. Everything that does
@@ -52,14 +52,18 @@ export class Policy {
   private readonly rules: CompiledRule[];
   private readonly rulesByServer = new Map<string, CompiledRule[]>();
   private readonly wildcardRules: CompiledRule[] = [];
-  private readonly limits: RateLimit[];
+  private readonly limits: { limit: RateLimit; buckets: LimitBuckets }[];
   private readonly profiles: Map<string, Profile>;
   private readonly agentProfile: Map<string, string>;
   private readonly cache = new Map<string, Access>();
-  private readonly buckets = new TokenBuckets();
+  private readonly buckets: TokenBuckets;
 
-  /** Compiles every argument schema up front: a schema ajv cannot compile rejects the bundle. */
-  constructor(bundle: Pick<Bundle, 'policies' | 'profiles' | 'agents'>, vars: Record<string, string> = {}) {
+  /**
+   * Compiles every argument schema up front: a schema ajv cannot compile rejects the bundle.
+   * `previous` is the policy this one replaces: its rate-limit state carries over for
+   * the limits that did not change, so a reload is not a way around them.
+   */
+  constructor(bundle: Pick<Bundle, 'policies' | 'profiles' | 'agents'>, vars: Record<string, string> = {}, previous?: Policy) {
     const ajv = new Ajv2020({ strict: false, allErrors: false, coerceTypes: false, useDefaults: false, removeAdditional: false, validateFormats: false });
     const expand = (s: string) => s.replace(/\$\{(\w+)\}/g, (m, name: string) => vars[name] ?? m);
     this.rules = bundle.policies.rules.map((rule) => {
@@ -87,7 +91,16 @@ export class Policy {
         this.rulesByServer.set(server, list);
       }
     }
-    this.limits = bundle.policies.rateLimits;
+    // Two identical entries are still two limits, each with its own buckets.
+    const seen = new Map<string, number>();
+    const identities = bundle.policies.rateLimits.map((l) => {
+      const id = limitIdentity(l);
+      const n = seen.get(id) ?? 0;
+      seen.set(id, n + 1);
+      return n === 0 ? id : `${id}#${n}`;
+    });
+    this.buckets = TokenBuckets.carriedOver(previous?.buckets, identities);
+    this.limits = bundle.policies.rateLimits.map((limit, i) => ({ limit, buckets: this.buckets.of(identities[i]!) }));
     this.profiles = new Map(bundle.profiles.map((p) => [p.id, p]));
     this.agentProfile = new Map(bundle.agents.flatMap((a) => (a.profile ? [[a.name, a.profile] as const] : [])));
   }
@@ -216,15 +229,15 @@ export class Policy {
   /** Takes a token from every limit that applies; over any, the call waits `retryAfterMs`. */
   rate(subject: Subject, server: string, tool: string, now: number): RateVerdict {
     if (this.limits.length === 0) return { ok: true };
-    const wanted: { key: string; capacity: number; perMs: number; id: string }[] = [];
-    for (const l of this.limits) {
+    const wanted: (Wanted & { id: string })[] = [];
+    for (const { limit: l, buckets } of this.limits) {
       if (!matchesAny(l.servers, server) || !matchesAny(l.tools, tool) || !subjectMatches(l.subjects, subject)) continue;
-      const who = l.per === 'user' ? subject.user : l.per === 'agent' ? subject.agent : l.per === 'server' ? server : `${server}\u0000${tool}`;
-      wanted.push({ key: `${l.id}\u0000${who}`, capacity: l.calls, perMs: l.perSeconds * 1000, id: l.id });
+      const key = l.per === 'user' ? subject.user : l.per === 'agent' ? subject.agent : l.per === 'server' ? server : `${server}\u0000${tool}`;
+      wanted.push({ buckets, key, capacity: l.calls, perMs: l.perSeconds * 1000, id: l.id });
     }
     if (wanted.length === 0) return { ok: true };
     const r = this.buckets.take(wanted, now);
     if (r.ok) return r;
-    return { ok: false, limit: wanted.find((w) => w.key === r.key)!.id, retryAfterMs: r.retryAfterMs };
+    return { ok: false, limit: wanted[r.index]!.id, retryAfterMs: r.retryAfterMs };
   }
 }

@@ -1,28 +1,66 @@
 // Token buckets, one per (limit, key). The clock is passed in so tests and the
 // gateway agree on time without sleeping.
+//
+// A Policy is rebuilt on every reload and org push, and most pushes leave the
+// limits alone: the buckets are grouped by each limit's identity (its whole
+// definition), so a new Policy carries over the buckets of every limit that is
+// still there unchanged, and a limit that changed in any way starts full.
+
+import canonicalize from 'canonicalize';
+import type { RateLimit } from '../bundle/schema.ts';
 
 export interface Bucket { tokens: number; at: number }
 
+/** One limit's buckets, by whom they count (user, agent, server or tool). */
+export type LimitBuckets = Map<string, Bucket>;
+
+export interface Wanted { buckets: LimitBuckets; key: string; capacity: number; perMs: number }
+
+/** Equal for two limits exactly when their definitions are. */
+export const limitIdentity = (limit: RateLimit): string => canonicalize(limit) ?? limit.id;
+
 export class TokenBuckets {
-  private readonly buckets = new Map<string, Bucket>();
+  private readonly byLimit = new Map<string, LimitBuckets>();
+
+  /**
+   * A store for a new set of limits that keeps the previous store's buckets of
+   * the limits still in it, and forgets those of limits that went or changed.
+   */
+  static carriedOver(previous: TokenBuckets | undefined, identities: readonly string[]): TokenBuckets {
+    const next = new TokenBuckets();
+    for (const id of identities) {
+      const kept = previous?.byLimit.get(id);
+      next.byLimit.set(id, kept ?? new Map());
+    }
+    return next;
+  }
+
+  /** The buckets of one limit; created on first use. */
+  of(identity: string): LimitBuckets {
+    let buckets = this.byLimit.get(identity);
+    if (!buckets) { buckets = new Map(); this.byLimit.set(identity, buckets); }
+    return buckets;
+  }
 
   /**
    * Takes one token from every named bucket, or from none: a call held back by one
-   * limit must not use up another. Returns the wait until all would have a token.
+   * limit must not use up another. Returns the wait until all would have a token,
+   * and which of `wanted` was the longest wait.
    */
-  take(wanted: readonly { key: string; capacity: number; perMs: number }[], now: number): { ok: true } | { ok: false; retryAfterMs: number; key: string } {
-    let worst: { retryAfterMs: number; key: string } | undefined;
+  take(wanted: readonly Wanted[], now: number): { ok: true } | { ok: false; retryAfterMs: number; index: number } {
+    let worst: { retryAfterMs: number; index: number } | undefined;
     const filled: Bucket[] = [];
-    for (const w of wanted) {
+    for (let i = 0; i < wanted.length; i++) {
+      const w = wanted[i]!;
       const rate = w.capacity / w.perMs;
-      let b = this.buckets.get(w.key);
-      if (!b) { b = { tokens: w.capacity, at: now }; this.buckets.set(w.key, b); }
+      let b = w.buckets.get(w.key);
+      if (!b) { b = { tokens: w.capacity, at: now }; w.buckets.set(w.key, b); }
       b.tokens = Math.min(w.capacity, b.tokens + (now - b.at) * rate);
       b.at = now;
       filled.push(b);
       if (b.tokens < 1) {
         const wait = Math.ceil((1 - b.tokens) / rate);
-        if (!worst || wait > worst.retryAfterMs) worst = { retryAfterMs: wait, key: w.key };
+        if (!worst || wait > worst.retryAfterMs) worst = { retryAfterMs: wait, index: i };
       }
     }
     if (worst) return { ok: false, ...worst };
