@@ -6,6 +6,7 @@ import { nodeSha256Hex } from '../hashing/sha256.ts';
 import type { Decision, PendingChange, PinState } from '../../shared/pinning/pending.ts';
 import { compileRules, DEFAULT_RULES, SEVERITIES, type CompiledRule } from '../../shared/scanner/rules.ts';
 import { scanTool } from '../../shared/scanner/scan.ts';
+import { withChange } from '../../shared/scanner/change.ts';
 import type { PinEntry, PinStore } from './store.ts';
 
 // The pin gate: no tool reaches an agent unless its exact definition was approved,
@@ -266,6 +267,8 @@ export class PinGate {
       return undefined;
     }
     const oldDefinition = oldHash ? store.definition(oldHash) ?? null : null;
+    // A change is judged on what it widened (enum, required, hints), not only on its new text.
+    const judged = oldDefinition ? withChange(scan, oldDefinition, tool, { siblings: job.names, otherTools: job.others, rules: job.rules }) : scan;
     const change: PendingChange = {
       id,
       server: serverId,
@@ -277,9 +280,9 @@ export class PinGate {
       oldDefinition,
       newDefinition: tool,
       diff: diffDefinitions(oldDefinition ?? {}, tool),
-      findings: scan.findings,
-      risk: scan.risk,
-      localDecision: job.settings.pinning.localApproval[scan.risk],
+      findings: judged.findings,
+      risk: judged.risk,
+      localDecision: job.settings.pinning.localApproval[judged.risk],
       createdAt: job.previous.get(id)?.createdAt ?? new Date().toISOString(),
     };
     this.scannedWith.set(change, job.rulesKey);

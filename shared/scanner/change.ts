@@ -1,0 +1,99 @@
+import { rate, scanTool, type Finding, type ScanContext, type ToolScan } from './scan.ts';
+
+// A rug pull rarely needs alarming words: it widens what the tool may do. This
+// compares the approved definition with the new one and reports what became
+// more powerful: enum values added (worse when they read like "everything" or
+// "private"), a new required parameter, a constraint dropped (enum, pattern,
+// maxLength, maximum, const, additionalProperties: false), a readOnlyHint or a
+// non-destructive hint withdrawn. The text of the new definition is scanned too;
+// findings the old one already had are marked as such in the change's list only
+// by their absence from `added`.
+
+type Json = Record<string, unknown>;
+const isObject = (v: unknown): v is Json => typeof v === 'object' && v !== null && !Array.isArray(v);
+
+const BROAD_VALUE = /(?:^|[_\-\s.:])(?:all|any|every(?:thing|one)?|\*|full|unrestricted|unlimited|global|root|admin|superuser|sudo|private|secret|hidden|internal|dm|direct|raw|system|owner|org|organi[sz]ation|write|delete|exec|shell)(?:$|[_\-\s.:])|^\*$/i;
+const CONSTRAINTS = ['enum', 'const', 'pattern', 'maxLength', 'maximum', 'exclusiveMaximum', 'minimum', 'exclusiveMinimum', 'maxItems', 'maxProperties', 'format'] as const;
+const SENSITIVE_PARAM = /(?:token|secret|password|passwd|credential|api_?key|private_?key|ssh|cookie|session|history|conversation|transcript|system_?prompt|env|wallet|seed)/i;
+
+export interface ChangeScan extends ToolScan {
+  /** Findings about what the change widened. */
+  widening: Finding[];
+  /** Findings of the new definition's text that the approved one did not have. */
+  added: Finding[];
+}
+
+/** The scan of a changed tool: its new text, plus what the change made more powerful. */
+export function scanChange(oldDef: Json, newDef: Json, ctx: ScanContext = {}): ChangeScan {
+  return withChange(scanTool(newDef, ctx), oldDef, newDef, ctx);
+}
+
+/** Adds the change's widening findings to an existing scan of the new definition, and re-rates it. */
+export function withChange(scan: ToolScan, oldDef: Json, newDef: Json, ctx: ScanContext = {}): ChangeScan {
+  const before = scanTool(oldDef, ctx);
+  const seen = new Set(before.findings.map((f) => `${f.rule}\u0000${f.path}`));
+  const added = scan.findings.filter((f) => !seen.has(`${f.rule}\u0000${f.path}`));
+  const widening = wideningFindings(oldDef, newDef);
+  const findings = [...scan.findings, ...widening];
+  const { risk, score } = rate(findings);
+  return { name: scan.name, risk, score, findings, widening, added };
+}
+
+export function wideningFindings(oldDef: Json, newDef: Json): Finding[] {
+  const out: Finding[] = [];
+  compareSchema(isObject(oldDef.inputSchema) ? oldDef.inputSchema : {}, isObject(newDef.inputSchema) ? newDef.inputSchema : {}, '/inputSchema', out);
+  const oldHints = isObject(oldDef.annotations) ? oldDef.annotations : {};
+  const newHints = isObject(newDef.annotations) ? newDef.annotations : {};
+  if (oldHints.readOnlyHint === true && newHints.readOnlyHint !== true) {
+    out.push({ rule: 'read-only-withdrawn', family: 'widening', severity: 'high', path: '/annotations/readOnlyHint', message: 'Was declared read-only; the new version no longer says so, so it may now change things', evidence: `readOnlyHint: true → ${JSON.stringify(newHints.readOnlyHint ?? '(removed)')}` });
+  }
+  if (oldHints.destructiveHint !== true && newHints.destructiveHint === true) {
+    out.push({ rule: 'became-destructive', family: 'widening', severity: 'medium', path: '/annotations/destructiveHint', message: 'Now declares that it may destroy data', evidence: `destructiveHint: ${JSON.stringify(oldHints.destructiveHint ?? '(unset)')} → true` });
+  }
+  if (oldHints.openWorldHint === false && newHints.openWorldHint !== false) {
+    out.push({ rule: 'became-open-world', family: 'widening', severity: 'medium', path: '/annotations/openWorldHint', message: 'Was declared closed-world; it may now reach outside services', evidence: `openWorldHint: false → ${JSON.stringify(newHints.openWorldHint ?? '(removed)')}` });
+  }
+  return out;
+}
+
+function compareSchema(oldS: Json, newS: Json, path: string, out: Finding[]): void {
+  if (Array.isArray(oldS.enum) && Array.isArray(newS.enum)) {
+    const had = new Set(oldS.enum.map((v) => JSON.stringify(v)));
+    const extra = newS.enum.filter((v) => !had.has(JSON.stringify(v)));
+    if (extra.length) {
+      const broad = extra.filter((v) => typeof v === 'string' && BROAD_VALUE.test(v));
+      out.push({ rule: 'enum-widened', family: 'widening', severity: broad.length ? 'high' : 'medium', path: `${path}/enum`, message: `Accepts new values${broad.length ? ' that reach further than before' : ''}: ${extra.map((v) => JSON.stringify(v)).join(', ')}`, evidence: `${JSON.stringify(oldS.enum)} → ${JSON.stringify(newS.enum)}` });
+    }
+  }
+  for (const key of CONSTRAINTS) {
+    if (oldS[key] === undefined) continue;
+    if (newS[key] === undefined) {
+      out.push({ rule: 'constraint-dropped', family: 'widening', severity: key === 'enum' || key === 'const' ? 'high' : 'medium', path: `${path}/${key}`, message: `Dropped its "${key}" limit, so it accepts more than before`, evidence: `${key}: ${JSON.stringify(oldS[key])} → (removed)` });
+    } else if ((key === 'maxLength' || key === 'maximum' || key === 'exclusiveMaximum' || key === 'maxItems' || key === 'maxProperties') && typeof oldS[key] === 'number' && typeof newS[key] === 'number' && newS[key] > oldS[key]) {
+      out.push({ rule: 'constraint-loosened', family: 'widening', severity: 'low', path: `${path}/${key}`, message: `Raised its "${key}" limit`, evidence: `${key}: ${String(oldS[key])} → ${String(newS[key])}` });
+    }
+  }
+  if (oldS.additionalProperties === false && newS.additionalProperties !== false) {
+    out.push({ rule: 'constraint-dropped', family: 'widening', severity: 'medium', path: `${path}/additionalProperties`, message: 'Now accepts arguments it does not declare', evidence: `additionalProperties: false → ${JSON.stringify(newS.additionalProperties ?? '(removed)')}` });
+  }
+  const oldProps = isObject(oldS.properties) ? oldS.properties : {};
+  const newProps = isObject(newS.properties) ? newS.properties : {};
+  const oldReq = new Set(Array.isArray(oldS.required) ? oldS.required.filter((r): r is string => typeof r === 'string') : []);
+  const newReq = Array.isArray(newS.required) ? newS.required.filter((r): r is string => typeof r === 'string') : [];
+  for (const name of newReq) {
+    if (oldReq.has(name)) continue;
+    const sensitive = SENSITIVE_PARAM.test(name);
+    out.push({ rule: 'new-required-parameter', family: 'widening', severity: sensitive ? 'high' : 'medium', path: `${path}/properties/${escape(name)}`, message: `Now requires a "${name}" argument it did not need before${sensitive ? ', and its name asks for something sensitive' : ''}`, evidence: `required: ${JSON.stringify([...oldReq])} → ${JSON.stringify(newReq)}` });
+  }
+  for (const [name, sub] of Object.entries(newProps)) {
+    const was = oldProps[name];
+    if (was === undefined) {
+      if (!newReq.includes(name)) out.push({ rule: 'new-parameter', family: 'widening', severity: SENSITIVE_PARAM.test(name) ? 'medium' : 'low', path: `${path}/properties/${escape(name)}`, message: `Has a new optional "${name}" argument`, evidence: name });
+      continue;
+    }
+    if (isObject(was) && isObject(sub)) compareSchema(was, sub, `${path}/properties/${escape(name)}`, out);
+  }
+  if (isObject(oldS.items) && isObject(newS.items)) compareSchema(oldS.items, newS.items, `${path}/items`, out);
+}
+
+const escape = (key: string) => key.replace(/~/g, '~0').replace(/\//g, '~1');
