@@ -1,0 +1,121 @@
+// Rules of the stateless 2026-07-28 revision that sit in front of Gatehouse's handler
+// table: which methods exist on that wire, which versions we implement, and the
+// `subscriptions/listen` streams that replace resources/subscribe and the GET stream.
+import { ErrorCode, type JsonRpcId, type JsonRpcNotification, type JsonRpcRequest } from '../../shared/jsonrpc/message.ts';
+import { LEGACY_PROTOCOL_VERSIONS, META, MODERN_PROTOCOL_VERSION } from '../../shared/jsonrpc/protocol.ts';
+import { cutText } from '../../shared/text/cut.ts';
+import type { ClientSession } from './client-session.ts';
+
+/** Every revision Gatehouse speaks, newest first: what server/discover and the version error list. */
+export const SUPPORTED_VERSIONS: readonly string[] = [MODERN_PROTOCOL_VERSION, ...LEGACY_PROTOCOL_VERSIONS];
+
+/** Error codes the 2026-07-28 revision adds. */
+export const EraErrorCode = {
+  HeaderMismatch: -32020,
+  MissingRequiredClientCapability: -32021,
+  UnsupportedProtocolVersion: -32022,
+} as const;
+
+/**
+ * The methods Gatehouse serves to a 2026-07-28 agent. initialize, ping, logging/setLevel
+ * and resources/(un)subscribe are removed in that revision: they are unknown there.
+ */
+const MODERN_METHODS: ReadonlySet<string> = new Set([
+  'server/discover', 'tools/list', 'tools/call', 'prompts/list', 'prompts/get', 'resources/list',
+  'resources/templates/list', 'resources/read', 'completion/complete', 'subscriptions/listen',
+]);
+
+export interface EraRejection {
+  /** The status a Streamable HTTP answer carries (stdio agents see only the error). */
+  httpStatus: number;
+  code: number;
+  message: string;
+  data?: unknown;
+}
+
+/**
+ * Why a request that carries the 2026-07-28 envelope cannot be served, or undefined.
+ * The envelope's presence is checked before (at the HTTP edge, or by adopting it).
+ */
+export function modernRequestRejection(method: string, params: Record<string, unknown>): EraRejection | undefined {
+  const meta = params._meta;
+  const version = meta !== null && typeof meta === 'object' ? (meta as Record<string, unknown>)[META.protocolVersion] : undefined;
+  if (typeof version === 'string' && version !== MODERN_PROTOCOL_VERSION) {
+    const requested = cutText(version, 64);
+    return {
+      httpStatus: 400,
+      code: EraErrorCode.UnsupportedProtocolVersion,
+      message: `unsupported protocol version "${requested}"; Gatehouse supports ${SUPPORTED_VERSIONS.join(', ')}`,
+      data: { supported: SUPPORTED_VERSIONS, requested },
+    };
+  }
+  if (!MODERN_METHODS.has(method)) {
+    return { httpStatus: 404, code: ErrorCode.MethodNotFound, message: `method "${cutText(method, 100)}" does not exist in protocol revision ${MODERN_PROTOCOL_VERSION}` };
+  }
+  return undefined;
+}
+
+/** What one `subscriptions/listen` stream asked to hear, narrowed to what Gatehouse delivers. */
+interface ListenFilter {
+  toolsListChanged?: true;
+  promptsListChanged?: true;
+  resourcesListChanged?: true;
+}
+
+const FILTER_KEY: ReadonlyMap<string, keyof ListenFilter> = new Map([
+  ['notifications/tools/list_changed', 'toolsListChanged'],
+  ['notifications/prompts/list_changed', 'promptsListChanged'],
+  ['notifications/resources/list_changed', 'resourcesListChanged'],
+]);
+
+/**
+ * Open `subscriptions/listen` streams. Each is one request that is never answered while
+ * it is open: notifications go out related to it (so the HTTP endpoint writes them on that
+ * request's SSE stream), tagged with its id as the subscription id. It ends when the agent
+ * cancels it or goes away.
+ */
+export class ListenStreams {
+  private readonly open = new Map<ClientSession, Map<JsonRpcId, ListenFilter>>();
+  private readonly isOpen: (session: ClientSession) => boolean;
+
+  constructor(isOpen: (session: ClientSession) => boolean) {
+    this.isOpen = isOpen;
+  }
+
+  /** Starts a stream; false (and nothing sent) when the request's filter is malformed. */
+  listen(session: ClientSession, req: JsonRpcRequest, params: Record<string, unknown>): boolean {
+    const raw = params.notifications;
+    if (raw === null || typeof raw !== 'object' || Array.isArray(raw)) return false;
+    const asked = raw as Record<string, unknown>;
+    const honored: ListenFilter = {};
+    // Resource-update subscriptions are not bridged yet: the acknowledgement says so by leaving them out.
+    for (const key of FILTER_KEY.values()) if (asked[key] === true) honored[key] = true;
+    let streams = this.open.get(session);
+    if (!streams) this.open.set(session, streams = new Map());
+    streams.set(req.id, honored);
+    session.sink.send(tagged({ jsonrpc: '2.0', method: 'notifications/subscriptions/acknowledged', params: { notifications: honored } }, req.id), req.id);
+    return true;
+  }
+
+  /** The agent cancelled a request: if it was a stream, the stream is over. */
+  end(session: ClientSession, id: JsonRpcId): boolean {
+    const streams = this.open.get(session);
+    if (!streams?.delete(id)) return false;
+    if (streams.size === 0) this.open.delete(session);
+    return true;
+  }
+
+  /** A list changed: every stream that asked for it hears it. */
+  listChanged(method: string): void {
+    const key = FILTER_KEY.get(method);
+    if (!key) return;
+    for (const [session, streams] of this.open) {
+      if (!this.isOpen(session)) { this.open.delete(session); continue; }
+      for (const [id, filter] of streams) if (filter[key]) session.sink.send(tagged({ jsonrpc: '2.0', method }, id), id);
+    }
+  }
+}
+
+function tagged(n: JsonRpcNotification, subscription: JsonRpcId): JsonRpcNotification {
+  return { ...n, params: { ...n.params, _meta: { 'io.modelcontextprotocol/subscriptionId': subscription } } };
+}
