@@ -22,9 +22,12 @@ export async function runningDaemon(dataDir: string): Promise<DaemonFile | undef
 export class ControlClient {
   private readonly base: string;
   private readonly token: string;
+  /** Where the daemon listens, e.g. for the dashboard's address. */
+  readonly origin: string;
 
   constructor(port: number, token: string) {
-    this.base = `http://127.0.0.1:${port}/api/v1`;
+    this.origin = `http://127.0.0.1:${port}`;
+    this.base = `${this.origin}/api/v1`;
     this.token = token;
   }
 
@@ -41,9 +44,14 @@ export class ControlClient {
       method,
       headers: { authorization: `Bearer ${this.token}`, ...(body !== undefined ? { 'content-type': 'application/json' } : {}) },
       ...(body !== undefined ? { body: JSON.stringify(body) } : {}),
-    });
-    const json: unknown = await res.json();
-    if (!res.ok) throw new Error((json as { error?: string }).error ?? `control API answered ${res.status}`);
+    }).catch((err: Error) => { throw new Error(`the daemon at ${this.origin} stopped answering (${(err.cause as Error | undefined)?.message ?? err.message}); \`gatehouse status\` says whether it still runs`); });
+    const json: unknown = await res.json().catch(() => ({}));
+    if (!res.ok) {
+      const error = (json as { error?: unknown }).error;
+      // The daemon's routes are its business: a route it does not know means it is older than this CLI.
+      if (res.status === 404 && typeof error === 'string' && error.startsWith('no such endpoint')) throw new Error('the running daemon does not know this command: it is older than this CLI. Restart it (stop it, then `gatehouse daemon`)');
+      throw new Error(typeof error === 'string' ? error : `the daemon answered ${res.status}`);
+    }
     return schema.parse(json);
   }
 

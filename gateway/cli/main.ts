@@ -1,6 +1,6 @@
 import { spawn } from 'node:child_process';
 import { join } from 'node:path';
-import { parseArgs } from 'node:util';
+import { parseArgs, type ParseArgsOptionsConfig } from 'node:util';
 import { z } from 'zod';
 import { BundleError, DEMO_BUNDLE_PATH, loadBundleFile } from '../config/bundle-file.ts';
 import { defaultDataDir, ensureDataDir } from '../config/data-dir.ts';
@@ -13,7 +13,7 @@ import { formatPending } from './format-pending.ts';
 import { pinBundle } from './pin-command.ts';
 import { readScanSource, ScanInputError, scanInput } from './scan-command.ts';
 import { CLIENTS, type ClientName } from '../connect/clients.ts';
-import { applyPlan, ConnectError, planConnect, planSnippet, planUndo } from '../connect/connect.ts';
+import { applyPlan, ConnectError, daemonEnv, planConnect, planSnippet, planUndo } from '../connect/connect.ts';
 import { INSTALL_ROOT } from '../config/install-root.ts';
 import { AuditLog } from '../audit/log.ts';
 import { secretsCommand } from './secrets-command.ts';
@@ -23,6 +23,11 @@ import { enrol } from '../org/enrol.ts';
 import { loginToOrg } from '../org/oidc-login.ts';
 import { orgConfigPath, readOrgConfig, type OrgConfig } from '../org/org-config.ts';
 import { chooseBackend } from '../secrets/vault.ts';
+import { existsSync } from 'node:fs';
+import { suggestion } from './did-you-mean.ts';
+import { portHolder } from './port-holder.ts';
+import { selfCommand, withSelf } from './self-command.ts';
+import { dashboardLink } from './dashboard-command.ts';
 
 const USAGE = `gatehouse — a governed MCP multiplexer for your IDE agents
 
@@ -31,6 +36,7 @@ Usage:
   gatehouse stdio [--agent NAME] [--data-dir DIR] [--no-start]
   gatehouse stdio --standalone [--bundle FILE] [--agent NAME] [--data-dir DIR]
   gatehouse status [--data-dir DIR] [--json]
+  gatehouse dashboard [--no-browser] [--data-dir DIR]   open the dashboard, signed in (a one-time link)
   gatehouse token create|revoke --agent NAME [--data-dir DIR]
   gatehouse token list [--data-dir DIR]
   gatehouse reload [--data-dir DIR]
@@ -56,15 +62,14 @@ The port defaults to 7465 ($GATEHOUSE_PORT overrides; 0 picks a free one).
 export const DEFAULT_PORT = 7465;
 
 class UsageError extends Error {}
+
+const COMMANDS = ['daemon', 'stdio', 'status', 'dashboard', 'token', 'reload', 'pending', 'approve', 'reject', 'reopen', 'secrets', 'enroll', 'sync', 'login', 'connect', 'audit', 'scan', 'pin', 'help'] as const;
 /** Unreadable input: exit 2 with a clear message (the scan contract). */
 class InputError extends Error {}
 
 async function main(argv: string[]): Promise<number> {
   const [command, ...rest] = argv;
-  const { values, positionals } = parseArgs({
-    args: rest,
-    allowPositionals: true,
-    options: {
+  const { values, positionals } = parseCommandLine(rest, {
       'data-dir': { type: 'string' },
       port: { type: 'string' },
       bundle: { type: 'string' },
@@ -88,10 +93,9 @@ async function main(argv: string[]): Promise<number> {
       'trust-on-first-use': { type: 'boolean' },
       name: { type: 'string' },
       help: { type: 'boolean', short: 'h' },
-    },
   });
   if (!command || command === 'help' || command === '--help' || command === '-h' || values.help) {
-    process.stdout.write(USAGE);
+    process.stdout.write(USAGE.replace(/^( {2})gatehouse /gm, `$1${selfCommand()} `));
     return 0;
   }
   const dataDir = values['data-dir'] ?? defaultDataDir();
@@ -109,6 +113,12 @@ async function main(argv: string[]): Promise<number> {
     case 'status': {
       const status = await (await ControlClient.forDataDir(dataDir)).status();
       process.stdout.write(values.json ? `${JSON.stringify(status, null, 2)}\n` : formatStatus(status));
+      return 0;
+    }
+    case 'dashboard': {
+      const url = await dashboardLink(await ControlClient.forDataDir(dataDir));
+      process.stderr.write(`The dashboard, signed in (the link works once, for a minute):\n  ${url}\n`);
+      if (!values['no-browser']) openBrowser(url);
       return 0;
     }
     case 'token': return token(dataDir, positionals[0], values.agent);
@@ -199,8 +209,9 @@ async function main(argv: string[]): Promise<number> {
     }
     case 'connect': {
       const client = positionals[0] as ClientName | undefined;
-      if (!client || !(CLIENTS as readonly string[]).includes(client)) throw new UsageError(`connect needs one of: ${CLIENTS.join(', ')}`);
-      const launcher = { command: process.execPath, args: [join(INSTALL_ROOT, 'bin', 'gatehouse.js'), ...(values['data-dir'] ? ['--data-dir', values['data-dir']] : [])] };
+      if (!client || !(CLIENTS as readonly string[]).includes(client)) throw new UsageError(`connect needs one of: ${CLIENTS.join(', ')}${client ? suggestion(client, CLIENTS) : ''}`);
+      // The IDE starts the bridge without this shell's environment: carry what picks the daemon.
+      const launcher = { command: process.execPath, args: [join(INSTALL_ROOT, 'bin', 'gatehouse.js'), ...(values['data-dir'] ? ['--data-dir', values['data-dir']] : [])], env: daemonEnv(process.env) };
       let plan;
       try {
         plan = values.undo ? planUndo(client, values.config) : planConnect(client, launcher, values.config);
@@ -211,18 +222,22 @@ async function main(argv: string[]): Promise<number> {
       }
       process.stdout.write(`${plan.label}: ${plan.path}\n`);
       if (values['dry-run']) {
-        process.stdout.write(plan.status === 'unchanged' ? 'nothing to change\n' : `would write:\n${plan.content}`);
+        process.stdout.write(plan.status === 'unchanged' ? 'nothing to change\n' : plan.status === 'remove' ? 'would remove the file (Gatehouse created it)\n' : `would write:\n${plan.content}`);
         return 0;
       }
       const done = applyPlan(plan);
       if (done.status === 'unchanged') process.stdout.write(values.undo ? 'Gatehouse is not in this file; nothing to undo\n' : 'already connected; nothing changed\n');
       else {
-        process.stdout.write(`${values.undo ? 'removed Gatehouse' : 'wrote'}${done.backup ? ` (backup: ${done.backup})` : ''}\n`);
-        if (!values.undo) process.stdout.write(`${plan.snippet}\nRestart ${plan.label} to pick it up. Undo with \`gatehouse connect ${client} --undo\`.\n`);
+        process.stdout.write(done.status === 'remove' ? 'removed the file Gatehouse had created\n' : `${values.undo ? 'removed Gatehouse' : 'wrote'}${done.backup ? ` (backup: ${done.backup})` : ''}\n`);
+        if (!values.undo) process.stdout.write(`${plan.snippet}\nRestart ${plan.label} to pick it up. Undo with \`${selfCommand()} connect ${client} --undo\`.\n`);
       }
       return 0;
     }
     case 'audit': {
+      if (positionals[0] !== 'verify' && positionals[0] !== 'export') throw new UsageError(`audit needs verify or export${positionals[0] ? suggestion(positionals[0], ['verify', 'export']) : ''}`);
+      if (!existsSync(join(dataDir, 'audit.db'))) {
+        throw new InputError(`no audit log in ${dataDir}: the daemon writes one there once it has run with this data dir. Give the data dir it uses with --data-dir (or GATEHOUSE_DATA_DIR).`);
+      }
       // Beside a running daemon, read only: the daemon alone writes the log and its journal.
       const log = new AuditLog(dataDir, { readOnly: (await runningDaemon(dataDir)) !== undefined });
       try {
@@ -271,7 +286,7 @@ async function main(argv: string[]): Promise<number> {
       return 0;
     }
     default:
-      throw new UsageError(`unknown command "${command}"`);
+      throw new UsageError(`unknown command "${command}"${suggestion(command, COMMANDS)}`);
   }
 }
 
@@ -280,7 +295,10 @@ async function daemon(dataDir: string, bundlePath: string, portText: string | un
   if (!Number.isInteger(port) || port < 0 || port > 65535) throw new UsageError(`--port must be 0-65535, not "${portText ?? process.env.GATEHOUSE_PORT}"`);
   const existing = await runningDaemon(dataDir);
   if (existing) throw new Error(`a Gatehouse daemon is already running for ${dataDir} (pid ${existing.pid}, port ${existing.port})`);
-  const d = await startDaemon({ dataDir, port, bundlePath, explicitBundle });
+  const d = await startDaemon({ dataDir, port, bundlePath, explicitBundle }).catch((err: unknown) => {
+    if ((err as NodeJS.ErrnoException).code === 'EADDRINUSE') throw new InputError(portTaken(port, portText !== undefined));
+    throw err;
+  });
   const ready: Record<string, unknown> = { event: 'ready', port: d.port, socket: d.socket };
   if (printToken) ready.controlToken = d.controlToken;
   process.stdout.write(`${JSON.stringify(ready)}\n`);
@@ -290,14 +308,9 @@ async function daemon(dataDir: string, bundlePath: string, portText: string | un
   };
   process.once('SIGINT', () => shutdown('SIGINT'));
   process.once('SIGTERM', () => shutdown('SIGTERM'));
+  // Says what happened only once it has: reload() waits for the bundle to apply and never rejects.
   process.on('SIGHUP', () => {
-    if (d.org) { void d.org.syncNow().catch(() => {}); return; }
-    try {
-      void d.gateway.applyBundle(loadBundleFile(bundlePath));
-      process.stderr.write('gatehouse: bundle reloaded\n');
-    } catch (err) {
-      process.stderr.write(`gatehouse: kept the last good bundle: ${(err as Error).message}\n`);
-    }
+    void d.reload().then((r) => process.stderr.write(r.ok ? `gatehouse: bundle version ${r.version} in force${r.rejectedNow ? `; the org's newest was refused: ${r.lastRejection}` : ''}\n` : `gatehouse: kept the last good bundle: ${r.error}\n`));
   });
   return new Promise<number>(() => {});
 }
@@ -345,9 +358,9 @@ function exitAfterFlush(code: number): void {
 main(process.argv.slice(2)).then(
   exitAfterFlush,
   (err: unknown) => {
-    const message = err instanceof Error ? err.message : String(err);
+    const message = withSelf(err instanceof Error ? err.message : String(err));
     process.stderr.write(`gatehouse: ${message}\n`);
-    if (err instanceof UsageError) process.stderr.write(`\n${USAGE}`);
+    if (err instanceof UsageError) process.stderr.write(`(\`${selfCommand()} help\` lists the commands and their flags)\n`);
     exitAfterFlush(2);
   },
 );
@@ -360,4 +373,29 @@ function openBrowser(url: string): void {
   } catch {
     // No browser to open: the URL is printed above.
   }
+}
+
+/** Options, with a mistyped or incomplete flag told in our words rather than Node's parser's. */
+function parseCommandLine<O extends ParseArgsOptionsConfig>(args: string[], options: O) {
+  try {
+    return parseArgs({ args, allowPositionals: true, options });
+  } catch (err) {
+    const code = (err as NodeJS.ErrnoException).code;
+    const flag = /'(-{1,2}[^' ]+)/.exec((err as Error).message)?.[1] ?? '';
+    const names = Object.keys(options);
+    if (code === 'ERR_PARSE_ARGS_UNKNOWN_OPTION') throw new UsageError(`unknown flag ${flag}${suggestion(flag.replace(/^-+/, ''), names, (n) => `--${n}`)}`);
+    if (code === 'ERR_PARSE_ARGS_INVALID_OPTION_VALUE') {
+      const name = flag.replace(/^-+/, '');
+      throw new UsageError(options[name]?.type === 'boolean' ? `${flag} takes no value` : `${flag} needs a value`);
+    }
+    throw err;
+  }
+}
+
+/** What to say when the port is taken: who holds it, and how to choose another. */
+function portTaken(port: number, fromFlag: boolean): string {
+  const holder = portHolder(port);
+  const who = holder ? `${/gatehouse/.test(holder.command) ? 'another Gatehouse daemon' : 'another program'} (pid ${holder.pid}: ${holder.command})` : 'another program';
+  const how = fromFlag ? 'pick another with --port N' : `pick another with --port N or GATEHOUSE_PORT=N`;
+  return `port ${port} on 127.0.0.1 is already in use by ${who}; ${how} (0 picks a free one), or stop that process. The stdio bridge finds any port by itself; HTTP agents need the new URL.`;
 }

@@ -1,5 +1,5 @@
 import { homedir } from 'node:os';
-import { join } from 'node:path';
+import { isAbsolute, join } from 'node:path';
 
 // Where each IDE keeps its MCP server list, and under which key.
 
@@ -15,8 +15,9 @@ export interface ClientSpec {
   path(env: NodeJS.ProcessEnv, platform: NodeJS.Platform): string;
 }
 
-const appData = (env: NodeJS.ProcessEnv) => env.APPDATA ?? join(homedir(), 'AppData', 'Roaming');
-const xdgConfig = (env: NodeJS.ProcessEnv) => env.XDG_CONFIG_HOME ?? join(homedir(), '.config');
+// An empty or relative XDG_CONFIG_HOME counts as unset (the XDG spec says so, and VS Code agrees).
+const appData = (env: NodeJS.ProcessEnv) => (env.APPDATA && isAbsolute(env.APPDATA) ? env.APPDATA : join(homedir(), 'AppData', 'Roaming'));
+const xdgConfig = (env: NodeJS.ProcessEnv) => (env.XDG_CONFIG_HOME && isAbsolute(env.XDG_CONFIG_HOME) ? env.XDG_CONFIG_HOME : join(homedir(), '.config'));
 
 export const SPECS: Record<ClientName, ClientSpec> = {
   'claude-desktop': {

@@ -17,10 +17,11 @@ import type { AuditLog } from '../audit/log.ts';
 import { join } from 'node:path';
 import { INSTALL_ROOT } from '../config/install-root.ts';
 import { CLIENTS, type ClientName } from '../connect/clients.ts';
-import { applyPlan, ConnectError, planConnect, planSnippet, planUndo } from '../connect/connect.ts';
+import { applyPlan, ConnectError, daemonEnv, planConnect, planSnippet, planUndo } from '../connect/connect.ts';
 import { agentStatuses, buildStatus, serverStatuses, toolEntries, type DaemonFacts } from './status.ts';
 import { controlProof, NONCE } from '../../shared/control/proof.ts';
 import { GATEHOUSE_INFO } from '../mux/gateway.ts';
+import { OneTimeCodes } from './one-time-codes.ts';
 
 // The control API under /api/v1: what the CLI, the tray app and the dashboard use.
 // It has its own token, separate from agent tokens: an agent cannot reconfigure Gatehouse.
@@ -55,10 +56,12 @@ const LogLevelBody = z.strictObject({ level: z.enum(LOG_LEVELS) });
 const DecisionBody = z.strictObject({ reason: z.string().max(500).optional(), by: z.string().max(100).optional() });
 const CreateTokenBody = z.strictObject({ agent: z.string().regex(/^[A-Za-z0-9._-]{1,64}$/, 'agent names are 1-64 of letters, digits, ., _ and -') });
 const MAX_CONTROL_BODY = 64 * 1024;
+const RedeemBody = z.strictObject({ code: z.string().max(64) });
 
 export class ControlApi {
   private readonly opts: ControlApiOptions;
   private readonly streams = new Set<ServerResponse>();
+  private readonly links = new OneTimeCodes();
   /** OAuth logins to upstreams; set by the daemon once its port is known. */
   logins: OAuthLogins | undefined;
 
@@ -74,6 +77,7 @@ export class ControlApi {
 
   async handle(req: IncomingMessage, res: ServerResponse, path: string): Promise<void> {
     if (req.method === 'GET' && path === '/api/v1/hello') { await this.hello(req, res); return; }
+    if (req.method === 'POST' && path === '/api/v1/dashboard/redeem') { await this.redeem(req, res); return; }
     const auth = req.headers.authorization ?? '';
     const token = auth.startsWith('Bearer ') ? auth.slice(7) : '';
     if (!token || !tokensEqual(token, this.opts.controlToken)) {
@@ -84,6 +88,7 @@ export class ControlApi {
     const route = `${req.method} ${path}`;
     switch (route) {
       case 'GET /api/v1/status': json(res, 200, buildStatus(gateway, this.opts.facts())); return;
+      case 'POST /api/v1/dashboard/link': json(res, 201, { code: this.links.issue() }); return;
       case 'GET /api/v1/log-level':
         json(res, 200, { level: this.opts.eventLog?.current ?? 'info', levels: LOG_LEVELS });
         return;
@@ -205,11 +210,11 @@ export class ControlApi {
       const client = connectMatch[1] as ClientName;
       const body = ConnectBody.safeParse(await readJson(req));
       if (!(CLIENTS as readonly string[]).includes(client) || !body.success) { json(res, 400, { error: `use one of ${CLIENTS.join(', ')} with {"mode":"preview"|"apply"|"undo"}` }); return; }
-      const launcher = { command: process.execPath, args: [join(INSTALL_ROOT, 'bin', 'gatehouse.js')] };
+      const launcher = { command: process.execPath, args: [join(INSTALL_ROOT, 'bin', 'gatehouse.js')], env: daemonEnv(process.env) };
       try {
         const plan = body.data.mode === 'undo' ? planUndo(client) : planConnect(client, launcher);
         const done = body.data.mode === 'preview' ? plan : applyPlan(plan);
-        json(res, 200, { label: done.label, path: done.path, status: done.status, snippet: planSnippet(client, launcher), content: done.content, backup: done.backup ?? null, applied: body.data.mode !== 'preview' && done.status === 'write' });
+        json(res, 200, { label: done.label, path: done.path, status: done.status, snippet: planSnippet(client, launcher), content: done.content, backup: done.backup ?? null, applied: body.data.mode !== 'preview' && done.status !== 'unchanged' });
       } catch (err) {
         json(res, err instanceof ConnectError ? 409 : 500, { error: (err as Error).message, snippet: planSnippet(client, launcher) });
       }
@@ -241,6 +246,13 @@ export class ControlApi {
       return;
     }
     json(res, 404, { error: `no such endpoint: ${route}` });
+  }
+
+  /** Unauthenticated: trades a one-time code from `gatehouse dashboard` for the control token (the listener already refuses foreign origins). */
+  private async redeem(req: IncomingMessage, res: ServerResponse): Promise<void> {
+    const body = RedeemBody.safeParse(await readJson(req));
+    if (!body.success || !this.links.redeem(body.data.code)) { json(res, 401, { error: 'this sign-in link was used already or has expired: run `gatehouse dashboard` again' }); return; }
+    json(res, 200, { token: this.opts.controlToken });
   }
 
   /** Unauthenticated: proves this daemon holds the control token before a client sends it (shared/control/proof.ts). */

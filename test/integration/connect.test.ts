@@ -61,7 +61,7 @@ describe('gatehouse connect', () => {
     writeFileSync(path, broken);
     const r = await connect(['cursor', '--config', path]);
     assert.equal(r.code, 2);
-    assert.match(r.stderr, /is not valid JSON .* left untouched/);
+    assert.match(r.stderr, /could not be read as JSON \(.* at line 1\); it was left untouched/);
     assert.match(r.stderr, /"gatehouse"/);
     assert.equal(readFileSync(path, 'utf8'), broken);
     assert.deepEqual(readdirSync(dir), ['broken.json']);
@@ -88,5 +88,61 @@ describe('gatehouse connect', () => {
     assert.notEqual(JSON.parse(readFileSync(path, 'utf8')).mcpServers.gatehouse.command, 'old-gatehouse');
     await connect(['windsurf', '--config', path, '--undo']);
     assert.deepEqual(JSON.parse(readFileSync(path, 'utf8')), before);
+  });
+
+  it('vscode: edits a JSONC mcp.json in place (comments, order, tabs kept) and --undo gives back the original bytes', async () => {
+    const dir = tempDir();
+    const path = join(dir, 'mcp.json');
+    const original = [
+      '// My MCP servers',
+      '{',
+      '\t"inputs": [],',
+      '\t"servers": {',
+      '\t\t/* the GitHub one */',
+      '\t\t"github": { "command": "npx", "args": ["-y", "gh"] }, // keep me',
+      '\t},',
+      '}',
+      '',
+    ].join('\r\n');
+    writeFileSync(path, original);
+    const r = await connect(['vscode', '--config', path]);
+    assert.equal(r.code, 0, r.stderr);
+    const written = readFileSync(path, 'utf8');
+    assert.ok(written.startsWith('// My MCP servers\r\n{\r\n\t"inputs": [],\r\n\t"servers": {\r\n\t\t/* the GitHub one */\r\n\t\t"github": { "command": "npx", "args": ["-y", "gh"] }, // keep me'), written);
+    assert.match(written, /\r\n\t\t"gatehouse": \{\r\n\t\t\t"type": "stdio",/, 'the entry is indented like its neighbours');
+    assert.equal(written.replace(/\r\n/g, '').includes('\n'), false, 'line ends stay CRLF');
+    assert.equal((await connect(['vscode', '--config', path])).stdout.includes('already connected'), true);
+    const undo = await connect(['vscode', '--config', path, '--undo']);
+    assert.equal(undo.code, 0, undo.stderr);
+    assert.equal(readFileSync(path, 'utf8'), original, 'byte for byte');
+  });
+
+  it('undo keeps what the user changed since, and removes a file Gatehouse created', async () => {
+    const dir = tempDir();
+    const path = join(dir, 'mcp.json');
+    writeFileSync(path, '{\n  // servers\n  "servers": {}\n}\n');
+    await connect(['vscode', '--config', path]);
+    writeFileSync(path, readFileSync(path, 'utf8').replace('// servers', '// servers, edited'));
+    await connect(['vscode', '--config', path, '--undo']);
+    const after = readFileSync(path, 'utf8');
+    assert.match(after, /\/\/ servers, edited/);
+    assert.doesNotMatch(after, /gatehouse/);
+
+    const created = join(dir, 'new', 'mcp.json');
+    await connect(['vscode', '--config', created]);
+    assert.ok(existsSync(created));
+    const r = await connect(['vscode', '--config', created, '--undo']);
+    assert.match(r.stdout, /removed the file Gatehouse had created/);
+    assert.ok(!existsSync(created));
+  });
+
+  it('an empty XDG_CONFIG_HOME counts as unset, and the entry carries GATEHOUSE_DATA_DIR and GATEHOUSE_PORT', async () => {
+    const home = tempDir();
+    const r = await run(process.execPath, [CLI, 'connect', 'vscode'], { env: { ...process.env, HOME: home, XDG_CONFIG_HOME: '', GATEHOUSE_DATA_DIR: join(home, 'gh-data'), GATEHOUSE_PORT: '7999' } });
+    const path = join(home, '.config', 'Code', 'User', 'mcp.json');
+    assert.match(r.stdout, new RegExp(path.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')));
+    const entry = JSON.parse(readFileSync(path, 'utf8')).servers.gatehouse;
+    assert.deepEqual(entry.env, { GATEHOUSE_DATA_DIR: join(home, 'gh-data'), GATEHOUSE_PORT: '7999' });
+    assert.ok(!existsSync(join(process.cwd(), 'Code')), 'nothing written relative to the working directory');
   });
 });
