@@ -54,14 +54,42 @@ export function findInstalledPackage(pkg: string, version?: string): { dir: stri
   }
 }
 
+/**
+ * Passed to every stdio server besides settings.inheritEnv: behind a TLS-inspecting
+ * corporate proxy, a server (and npx fetching it) can reach nothing without the proxy
+ * and the extra CA, and fails in ways that only say "did not answer initialize".
+ */
+export const NETWORK_ENV = ['NODE_EXTRA_CA_CERTS', 'SSL_CERT_FILE', 'SSL_CERT_DIR', 'HTTPS_PROXY', 'HTTP_PROXY', 'NO_PROXY', 'https_proxy', 'http_proxy', 'no_proxy'] as const;
+/** npm's own configuration by environment (registry, cafile, proxy, strict-ssl, userconfig, auth): npx needs it for `npm` servers. */
+const NPM_CONFIG = /^npm_config_/i;
+
+/**
+ * How long npm may retry a fetch unless the user said otherwise: its defaults (2
+ * retries, up to 60 s apart) outlast the start timeout, and the user would never
+ * see npm's own error.
+ */
+const NPM_FETCH_DEFAULTS: Record<string, string> = { npm_config_fetch_retries: '1', npm_config_fetch_retry_maxtimeout: '15000' };
+
+function passedEnv(ctx: Pick<LaunchContext, 'settings' | 'env'>, npm: boolean): Record<string, string> {
+  const env: Record<string, string> = {};
+  const pass = (name: string) => {
+    const value = ctx.env[name];
+    if (value !== undefined) env[name] = value;
+  };
+  for (const name of ctx.settings.inheritEnv) pass(name);
+  for (const name of NETWORK_ENV) pass(name);
+  if (npm) {
+    for (const name of Object.keys(ctx.env)) if (NPM_CONFIG.test(name)) pass(name);
+    const set = new Set(Object.keys(env).map((k) => k.toLowerCase()));
+    for (const [name, value] of Object.entries(NPM_FETCH_DEFAULTS)) if (!set.has(name)) env[name] = value;
+  }
+  return env;
+}
+
 export function stdioLaunchFor(server: BundleServer, ctx: Pick<LaunchContext, 'settings' | 'vars' | 'env' | 'credentials'>): StdioLaunch {
   const t = server.transport;
   if (t.type !== 'stdio' && t.type !== 'npm') throw new Error(`server ${server.id} is not a stdio server`);
-  const env: Record<string, string> = {};
-  for (const name of ctx.settings.inheritEnv) {
-    const value = ctx.env[name];
-    if (value !== undefined) env[name] = value;
-  }
+  const env = passedEnv(ctx, t.type === 'npm');
   for (const [k, v] of Object.entries(t.env)) env[k] = expand(v, ctx.vars);
   for (const slot of server.credentials) {
     const value = ctx.credentials?.[slot.name];
