@@ -82,8 +82,9 @@ export function dashboardHandler(opts: DashboardHandlerOptions): (request: Reque
   async function api(request: Request, url: URL): Promise<Response> {
     if (!routeAllowed(request.method, url.pathname)) return problem(403, `the dashboard does not use ${request.method} ${url.pathname}`);
     // A page on another origin (a frame, a popup) must not ride on our token.
+    // (Compared as scheme://host: URL.origin of a custom scheme is "null", which is also what an opaque-origin frame sends.)
     const origin = request.headers.get('origin');
-    if (origin !== null && origin !== own.origin && origin !== `${own.protocol}//${own.host}`) return problem(403, 'foreign origin');
+    if (origin !== null && origin !== `${own.protocol}//${own.host}`) return problem(403, 'foreign origin');
     const daemon = opts.daemon();
     if (!daemon) return problem(503, 'the gateway is not running');
     let body: ArrayBuffer | undefined;
