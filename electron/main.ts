@@ -255,8 +255,9 @@ function run(): void {
     });
   }
 
+  let loads = 0;
   function openDashboard(route: string): void {
-    const url = appUrl(route);
+    const url = appUrl(route, undefined, ++loads);
     if (window && !window.isDestroyed()) {
       void window.loadURL(url);
       window.show();

@@ -24,6 +24,7 @@ test('routes are only hash routes of safe characters', () => {
   assert.equal(appUrl('#/settings/url%3Dhttps'), 'gatehouse-app://dashboard/index.html#/settings/url%3Dhttps');
   assert.equal(appUrl('javascript:alert(1)'), 'gatehouse-app://dashboard/index.html#/overview');
   assert.equal(appUrl('#/x"><script>'), 'gatehouse-app://dashboard/index.html#/overview');
+  assert.equal(appUrl('#/pending', undefined, 3), 'gatehouse-app://dashboard/index.html?load=3#/pending');
 });
 
 test('no permission is granted but clipboard writes from our own page', () => {

@@ -16,10 +16,14 @@ function parse(raw: string): URL | null {
   }
 }
 
-/** The dashboard at a route: only `#/…` routes made of safe characters. */
-export function appUrl(route: string, origin = APP_ORIGIN): string {
+/**
+ * The dashboard at a route: only `#/…` routes made of safe characters. A `load` number
+ * makes the URL differ from the page already open, so the page loads afresh rather than
+ * only changing its hash (which would keep a form's old values, e.g. on a second link).
+ */
+export function appUrl(route: string, origin = APP_ORIGIN, load?: number): string {
   const safe = /^#\/[A-Za-z0-9/%._~-]*$/.test(route) ? route : '#/overview';
-  return `${origin}/index.html${safe}`;
+  return `${origin}/index.html${load === undefined ? '' : `?load=${Math.trunc(load)}`}${safe}`;
 }
 
 /**
