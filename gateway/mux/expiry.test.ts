@@ -32,7 +32,7 @@ describe('an expired bundle', () => {
     assert.deepEqual(spawned, [], 'no upstream was spawned');
     assert.match(gateway.closedReason ?? '', /version 4 expired at/);
     const sent: JsonRpcMessage[] = [];
-    const session = gateway.openSession('agent', 'stdio', { send: (m) => { sent.push(typeof m === 'string' ? JSON.parse(m) as JsonRpcMessage : m); } });
+    const session = gateway.openSession('agent', 'stdio', { send: (m) => { sent.push(JSON.parse(typeof m === 'string' ? m : JSON.stringify(m)) as JsonRpcMessage); } });
     gateway.handle(session, { jsonrpc: '2.0', id: 1, method: 'initialize', params: { protocolVersion: '2025-06-18', capabilities: {}, clientInfo: { name: 't', version: '1' } } });
     gateway.handle(session, { jsonrpc: '2.0', id: 2, method: 'tools/call', params: { name: 'fx__echo', arguments: {} } });
     gateway.handle(session, { jsonrpc: '2.0', id: 3, method: 'tools/list', params: {} });
