@@ -177,8 +177,9 @@ export const SettingsSchema = z.strictObject({
   maxMessageBytes: z.number().int().min(1024).default(16 * 1024 * 1024),
   callTimeoutMs: z.number().int().positive().default(60_000),
   startTimeoutMs: z.number().int().positive().default(30_000),
-  // Large enough that real catalogs fit one page: many clients never ask for a second.
-  pageSize: z.number().int().positive().default(5000),
+  // One page for any real catalogue: many clients ignore nextCursor and would silently
+  // lose the rest. Pages are byte slices of the cached list, so a smaller pageSize is cheap too.
+  pageSize: z.number().int().positive().default(100_000),
   restart: z.strictObject({
     initialDelayMs: z.number().int().positive().default(500),
     maxDelayMs: z.number().int().positive().default(30_000),
