@@ -27,6 +27,9 @@ import { loadIdentity, refreshOrgLogin, type LoadedIdentity } from './org/identi
 import { chooseBackend } from './secrets/vault.ts';
 import { lazyBackend, type SecretBackend } from './secrets/backend.ts';
 import { RotatingLog } from './upstream/stderr-log.ts';
+import { messageOf, Problems } from './control/problems.ts';
+import { redactShapes } from '../shared/redaction/redact.ts';
+import type { Problem } from '../shared/control/contract.ts';
 
 /** How often the org login is renewed at the IdP, so group changes reach policy. */
 const IDENTITY_REFRESH_MS = 60 * 60_000;
@@ -91,6 +94,8 @@ export interface DaemonOptions {
   explicitBundle?: boolean;
 }
 
+export type ReloadOutcome = { ok: true; version: number; lastRejection?: string; rejectedNow?: boolean } | { ok: false; error: string };
+
 export interface RunningDaemon {
   gateway: Gateway;
   vault: CredentialVault;
@@ -99,6 +104,10 @@ export interface RunningDaemon {
   controlToken: string;
   tokens: AgentTokens;
   org: OrgRuntime | undefined;
+  /** Reloads the bundle and reports the outcome; never rejects. */
+  reload(): Promise<ReloadOutcome>;
+  /** The latest problem of each background component. */
+  problems(): Problem[];
   stop(): Promise<void>;
 }
 
@@ -118,6 +127,15 @@ export async function startDaemon(opts: DaemonOptions): Promise<RunningDaemon> {
   // One backend for the vault, enrolment, the device key and the org login alike.
   const backend = lazyBackend(() => chooseBackend(dataDir));
   const { gateway, vault, liveHeaders, audit } = createGateway(bundle, { dataDir, bundlePath, backend });
+  const problems = new Problems();
+  // Every problem event (the audit log's, the multiplexer's, ours below) is kept for the status.
+  gateway.on('event', (e) => { if (e.type === 'problem') problems.note(e.component, e.message, e.at); });
+  /** Background work failed: once into the daemon log and the status per distinct message; the daemon goes on. */
+  const report = (component: string, err: unknown) => {
+    const message = redactShapes(vault.redactor.redact(messageOf(err)));
+    if (!problems.has(component, message)) gateway.emit('event', { type: 'problem', component, message, at: Date.now() });
+  };
+  const recovered = (component: string) => problems.clear(component);
   let identity: LoadedIdentity = { ...gateway.user, source: 'os', problem: null };
   /** Renews the org login at the IdP, then re-reads it; `why` goes into the audit record. */
   const refreshIdentity = async (): Promise<LoadedIdentity> => {
@@ -132,18 +150,54 @@ export async function startDaemon(opts: DaemonOptions): Promise<RunningDaemon> {
     if (login) gateway.record(undefined, 'login', { outcome: identity.source === 'oidc' ? 'ok' : 'error', error: identity.problem, detail: { kind: 'org', groups: [...identity.groups] } });
     return identity;
   };
-  let org = orgConfig && orgStart ? new OrgRuntime(orgConfig, orgStart.problem, { dataDir, cache: orgStart.cache, gateway, audit, backend }) : undefined;
+  let org = orgConfig && orgStart ? new OrgRuntime(orgConfig, orgStart.problem, { dataDir, cache: orgStart.cache, gateway, audit, backend, onProblem: report, onRecovered: recovered }) : undefined;
   /** Joins an org while running: from now on only the org's bundles count, beginning with none. */
   const joinOrg = async (syncUrl: string, enrolOpts: EnrolOptions): Promise<OrgConfig> => {
     if (org) throw new OrgConfigError(`already enrolled in org "${org.config.org}"`);
     const config = await enrol(dataDir, syncUrl, backend, enrolOpts);
     const start = await startingBundle(dataDir, config);
     await gateway.applyBundle(start.bundle);
-    org = new OrgRuntime(config, start.problem, { dataDir, cache: start.cache, gateway, audit, backend });
+    org = new OrgRuntime(config, start.problem, { dataDir, cache: start.cache, gateway, audit, backend, onProblem: report, onRecovered: recovered });
     bundleSource = `org ${config.org} via ${config.syncUrl}`;
     await org.start();
-    void reloadIdentity();
+    void reloadIdentity().catch((err: unknown) => report('identity', err));
     return config;
+  };
+  /**
+   * Re-reads the bundle (the file, or the org's now) and says what really happened:
+   * the control API's reload, `gatehouse reload` and SIGHUP all wait for this.
+   */
+  const reload = async (): Promise<ReloadOutcome> => {
+    if (org) {
+      const before = org.status().lastRejection?.at;
+      try {
+        await org.syncNow();
+      } catch (err) {
+        report('reload', err);
+        return { ok: false, error: messageOf(err) };
+      }
+      const s = org.status();
+      if (s.state === 'offline') {
+        const error = `could not reach the org: ${s.lastError ?? 'offline'}`;
+        report('reload', new Error(error));
+        return { ok: false, error };
+      }
+      recovered('reload');
+      const rejected = s.lastRejection;
+      return { ok: true, version: gateway.currentBundle.version, ...(rejected ? { lastRejection: rejected.reason } : {}), ...(rejected && rejected.at !== before ? { rejectedNow: true } : {}) };
+    }
+    try {
+      const next = loadBundleFile(opts.bundlePath);
+      await gateway.applyBundle(next);
+      recovered('reload');
+      return { ok: true, version: next.version };
+    } catch (err) {
+      // The last good bundle stays in force.
+      const error = err instanceof BundleError ? err.message : `reload failed: ${messageOf(err)}`;
+      gateway.emit('event', { type: 'bundle-rejected', reason: error, at: Date.now() });
+      report('reload', new Error(error));
+      return { ok: false, error };
+    }
   };
   const eventLog = new EventLog(dataDir);
   gateway.on('event', (e) => eventLog.event(e));
@@ -166,7 +220,7 @@ export async function startDaemon(opts: DaemonOptions): Promise<RunningDaemon> {
     audit,
     tokens,
     controlToken: token,
-    facts: () => ({ dataDir, port, socket, bundleSource, startedAt, credentials: vault.status(gateway.currentBundle), audit: audit.backlog(), org: org?.status() ?? null, identity: { ...identity, groups: [...identity.groups] } }),
+    facts: () => ({ dataDir, port, socket, bundleSource, startedAt, credentials: vault.status(gateway.currentBundle), audit: audit.backlog(), org: org?.status() ?? null, identity: { ...identity, groups: [...identity.groups] }, problems: problems.list() }),
     shipAudit: async () => {
       if (!org) throw new Error('this desktop is not enrolled in an org: there is nowhere to ship to');
       return org.shipNow();
@@ -182,27 +236,7 @@ export async function startDaemon(opts: DaemonOptions): Promise<RunningDaemon> {
       const id = await reloadIdentity(true);
       return { user: id.user, groups: [...id.groups], source: id.source, problem: id.problem };
     },
-    reloadBundle: async () => {
-      if (org) {
-        try {
-          await org.syncNow();
-          const rejected = org.status().lastRejection;
-          return { ok: true as const, version: gateway.currentBundle.version, ...(rejected ? { lastRejection: rejected.reason } : {}) };
-        } catch (err) {
-          return { ok: false as const, error: (err as Error).message };
-        }
-      }
-      try {
-        const next = loadBundleFile(opts.bundlePath);
-        await gateway.applyBundle(next);
-        return { ok: true as const, version: next.version };
-      } catch (err) {
-        // The last good bundle stays in force.
-        const error = err instanceof BundleError ? err.message : `reload failed: ${(err as Error).message}`;
-        gateway.emit('event', { type: 'bundle-rejected', reason: error, at: Date.now() });
-        return { ok: false as const, error };
-      }
-    },
+    reloadBundle: reload,
   });
 
   const logins = new OAuthLogins(gateway, vault, () => `http://127.0.0.1:${port}/oauth/callback`, liveHeaders);
@@ -225,10 +259,12 @@ export async function startDaemon(opts: DaemonOptions): Promise<RunningDaemon> {
   prune();
   const pruneTimer = setInterval(prune, 3_600_000);
   pruneTimer.unref();
-  void org?.start().catch((err: unknown) => gateway.emit('event', { type: 'bundle-rejected', reason: `org sync failed to start: ${(err as Error).message}`, at: Date.now() }));
-  void reloadIdentity().catch(() => {});
+  void org?.start().catch((err: unknown) => report('org-sync', new Error(`org sync failed to start: ${messageOf(err)}`)));
+  void reloadIdentity().then(() => recovered('identity'), (err: unknown) => report('identity', new Error(`reading the org login: ${messageOf(err)}`)));
   // Group membership changes at the IdP reach policy within the hour, without a new login.
-  const identityTimer = setInterval(() => { void refreshIdentity().catch((err: unknown) => eventLog.line('warn', `renewing the org login: ${(err as Error).message}`)); }, IDENTITY_REFRESH_MS);
+  const identityTimer = setInterval(() => {
+    void refreshIdentity().then(() => recovered('identity'), (err: unknown) => report('identity', new Error(`renewing the org login: ${messageOf(err)}`)));
+  }, IDENTITY_REFRESH_MS);
   identityTimer.unref();
   writeDaemonFile(dataDir, { pid: process.pid, port, socket, startedAt: new Date(startedAt).toISOString() });
 
@@ -248,5 +284,5 @@ export async function startDaemon(opts: DaemonOptions): Promise<RunningDaemon> {
     audit.close();
   })());
 
-  return { gateway, vault, port, socket, controlToken: token, tokens, org, stop };
+  return { gateway, vault, port, socket, controlToken: token, tokens, get org() { return org; }, reload, problems: () => problems.list(), stop };
 }

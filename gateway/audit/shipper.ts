@@ -19,6 +19,8 @@ export interface ShipperOptions {
   maxDelayMs?: number;
   random?: () => number;
   now?: () => number;
+  /** A batch could not be sent (it will be retried): for the status and the daemon log. */
+  onSendFailure?: (message: string) => void;
 }
 
 export function backoffDelay(attempts: number, base: number, max: number, random: () => number): number {
@@ -26,7 +28,7 @@ export function backoffDelay(attempts: number, base: number, max: number, random
 }
 
 export class Shipper {
-  private readonly o: Required<ShipperOptions>;
+  private readonly o: Required<Omit<ShipperOptions, 'onSendFailure'>> & Pick<ShipperOptions, 'onSendFailure'>;
   private running = false;
 
   constructor(options: ShipperOptions) {
@@ -52,7 +54,9 @@ export class Shipper {
           acked++;
         } catch (err) {
           const delay = backoffDelay(next.attempts, this.o.baseDelayMs, this.o.maxDelayMs, this.o.random);
-          this.o.outbox.failed(next.batch.header.batchId, this.o.now() + delay, err instanceof Error ? err.message : String(err));
+          const message = err instanceof Error ? err.message : String(err);
+          this.o.outbox.failed(next.batch.header.batchId, this.o.now() + delay, message);
+          this.o.onSendFailure?.(message);
           return acked;
         }
       }

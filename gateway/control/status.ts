@@ -1,7 +1,7 @@
-import type { AgentStatus, CredentialStatus, ServerStatus, Status, ToolEntry } from '../../shared/control/contract.ts';
+import type { AgentStatus, CredentialStatus, Problem, ServerStatus, Status, ToolEntry } from '../../shared/control/contract.ts';
 import { GATEHOUSE_INFO, type Gateway } from '../mux/gateway.ts';
 
-export interface DaemonFacts { dataDir: string; port: number; socket: string; bundleSource: string; startedAt: number; credentials: CredentialStatus[]; audit: Status['audit']; org?: Status['org']; identity?: Status['identity'] }
+export interface DaemonFacts { dataDir: string; port: number; socket: string; bundleSource: string; startedAt: number; credentials: CredentialStatus[]; audit: Status['audit']; org?: Status['org']; identity?: Status['identity']; problems?: Problem[] }
 
 export function serverStatuses(gateway: Gateway): ServerStatus[] {
   return gateway.currentBundle.servers.map((server) => {
@@ -86,6 +86,7 @@ export function buildStatus(gateway: Gateway, facts: DaemonFacts): Status {
     agents: agentStatuses(gateway),
     audit: facts.audit,
     credentials: facts.credentials,
+    ...(facts.problems ? { problems: facts.problems } : {}),
     desktop: { minimumVersion: bundle.settings.desktop?.minimumVersion ?? null },
   };
 }

@@ -18,6 +18,7 @@ import { SyncClient } from './sync-client.ts';
 
 const SHIP_EVERY_MS = 2000;
 const ENROL_RETRY_MS = 60_000;
+const SHIPPING = 'audit-shipping';
 
 /** Until the org's first bundle arrives: no server, nothing allowed. */
 export function waitingBundle(config: OrgConfig): Bundle {
@@ -42,7 +43,13 @@ export class OrgRuntime {
   private enrolError: string | null = null;
   private mdm = false;
   private startProblem: string | null;
-  private readonly o: { dataDir: string; cache: BundleCache; gateway: Gateway; audit: AuditLog; backend: SecretBackend };
+  private readonly o: {
+    dataDir: string; cache: BundleCache; gateway: Gateway; audit: AuditLog; backend: SecretBackend;
+    /** Background work failed (it goes on being retried): say so, in the log and the status. */
+    onProblem?: (component: string, err: unknown) => void;
+    /** The component works again. */
+    onRecovered?: (component: string) => void;
+  };
 
   constructor(config: OrgConfig, startProblem: string | null, o: OrgRuntime['o']) {
     this.config = config;
@@ -80,8 +87,11 @@ export class OrgRuntime {
     const key = await loadOrCreateDeviceKey(this.o.backend);
     const outbox = new Outbox(this.o.dataDir, deviceId, key.sign);
     const url = syncUrl(this.config.syncUrl, '/audit/batches').href;
-    this.shipper = new Shipper({ outbox, send: httpSender(url, async () => ({ authorization: `Bearer ${await token()}` })) });
-    this.timer = setInterval(() => { void this.shipper?.tick().catch(() => {}); }, SHIP_EVERY_MS);
+    this.shipper = new Shipper({
+      outbox, send: httpSender(url, async () => ({ authorization: `Bearer ${await token()}` })),
+      onSendFailure: (message) => this.o.onProblem?.(SHIPPING, new Error(`sending audit batches failed (will retry): ${message}`)),
+    });
+    this.timer = setInterval(() => { void this.ship(false).catch((err: unknown) => this.o.onProblem?.(SHIPPING, err)); }, SHIP_EVERY_MS);
     this.timer.unref();
   }
 
@@ -95,7 +105,12 @@ export class OrgRuntime {
       this.mdm = true;
     } catch (err) {
       this.enrolError = `enrolment failed: ${(err as Error).message}`;
-      this.timer = setTimeout(() => { this.config = readOrgConfig(this.o.dataDir) ?? this.config; void this.start(); }, ENROL_RETRY_MS);
+      this.o.onProblem?.('org-enrolment', new Error(this.enrolError));
+      this.timer = setTimeout(() => {
+        this.config = readOrgConfig(this.o.dataDir) ?? this.config;
+        // A retry runs on a timer: a failure here has no caller, and must not take the daemon down.
+        void this.start().catch((e: unknown) => this.o.onProblem?.('org-enrolment', e));
+      }, ENROL_RETRY_MS);
       this.timer.unref();
     }
   }
@@ -108,7 +123,13 @@ export class OrgRuntime {
   /** Cuts and sends everything now, retry timers or not (the app's "sync now", tests). */
   async shipNow(): Promise<number> {
     if (!this.shipper) throw new Error(this.enrolError ?? 'not connected to the org yet');
-    return this.shipper.tick(true);
+    return this.ship(true);
+  }
+
+  private async ship(flush: boolean): Promise<number> {
+    const acked = (await this.shipper?.tick(flush)) ?? 0;
+    if (acked > 0) this.o.onRecovered?.(SHIPPING);
+    return acked;
   }
 
   status(): NonNullable<Status['org']> {

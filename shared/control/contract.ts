@@ -47,6 +47,9 @@ export const CredentialStatusSchema = z.object({
   due: z.boolean(),
 });
 
+export const ProblemSchema = z.object({ component: z.string(), message: z.string(), at: z.string() });
+export type Problem = z.infer<typeof ProblemSchema>;
+
 export const StatusSchema = z.object({
   version: z.string(),
   pid: z.number(),
@@ -78,6 +81,8 @@ export const StatusSchema = z.object({
   audit: z.object({ records: z.number(), unacknowledged: z.number(), batchesWaiting: z.number() }),
   /** Credential slots: whether each is set and when, never a value. */
   credentials: z.array(CredentialStatusSchema),
+  /** The latest problem of each background component (audit shipping, org sync, identity, reload), cleared when it works again. */
+  problems: z.array(ProblemSchema).optional(),
   /** What the org's bundle asks of the desktop app (its minimum version). */
   desktop: z.object({ minimumVersion: z.string().nullable() }).optional(),
   /** What the org's bundle asks of the desktop app (its minimum version). */

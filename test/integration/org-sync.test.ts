@@ -45,7 +45,7 @@ function lineOf(proc: ChildProcess, match: RegExp): Promise<string> {
   });
 }
 
-interface Status { bundle: { version: number; closed?: string | null }; org: { state: string; lastRejection: { code: string; reason: string } | null; lastError: string | null } | null; identity?: { user: string; groups: string[]; source: string; problem: string | null }; audit: { unacknowledged: number } }
+interface Status { problems?: { component: string; message: string }[]; bundle: { version: number; closed?: string | null }; org: { state: string; lastRejection: { code: string; reason: string } | null; lastError: string | null } | null; identity?: { user: string; groups: string[]; source: string; problem: string | null }; audit: { unacknowledged: number } }
 
 const ready = await keychainReady();
 
@@ -275,8 +275,15 @@ describe('the org registry, end to end', { skip: ready ? false : NO_KEYCHAIN }, 
     await stopServer();
     await waitFor(async () => (await status()).org?.state === 'offline', 10_000, 'offline');
     assert.match(JSON.stringify((await client.callTool({ name: 'fx__echo', arguments: { message: 'offline' } })).content), /offline/);
+    // Shipping fails while the endpoint is down: the status says so (it used to be swallowed)…
+    await d.control('/audit/ship', { method: 'POST' });
+    const shipping = () => status().then((s) => s.problems?.find((p) => p.component === 'audit-shipping'));
+    assert.match((await shipping())?.message ?? '', /sending audit batches failed/);
+    assert.equal((await run(CLI, ['sync', '--data-dir', desktop])).code === 0, false, 'a sync that cannot reach the org is not reported as done');
     // The planted rows above sit at versions 50-65: publish past them.
     await startServer();
+    // …and stops saying so once a batch gets through.
+    await waitFor(async () => (await d.control<{ acknowledged?: number }>('/audit/ship', { method: 'POST' }), !(await shipping())), 20_000, 'the shipping problem to clear');
     await admin('server', 'revoke', 'other');
     await admin('publish');
     await waitFor(async () => !(await toolNames()).some((n) => n.startsWith('other__')), 10_000, 'the revocation to reach the desktop');
