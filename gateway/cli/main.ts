@@ -10,6 +10,7 @@ import { ControlClient, runningDaemon } from './daemon-client.ts';
 import { formatStatus } from './format-status.ts';
 import { PendingChangeSchema } from '../../shared/pinning/pending.ts';
 import { formatPending } from './format-pending.ts';
+import { decideCommand } from './decide-command.ts';
 import { pinBundle } from './pin-command.ts';
 import { readScanSource, ScanInputError, scanInput } from './scan-command.ts';
 import { CLIENTS, type ClientName } from '../connect/clients.ts';
@@ -43,6 +44,7 @@ Usage:
   gatehouse pending [--json] [--data-dir DIR]
   gatehouse approve ID [--reason TEXT] [--data-dir DIR]
   gatehouse reject ID [--reason TEXT] [--data-dir DIR]
+  gatehouse reopen ID [--reason TEXT] [--data-dir DIR]   undo a rejection: the change is pending again
   gatehouse enroll URL --token TOKEN [--fingerprint FP | --trust-on-first-use] [--data-dir DIR]
   gatehouse login [--no-browser]             sign in to your org (OIDC), for group-based policies
   gatehouse login SERVER [--no-browser]      sign in to an OAuth-protected server
@@ -131,17 +133,17 @@ async function main(argv: string[]): Promise<number> {
     }
     case 'pending': {
       const client = await ControlClient.forDataDir(dataDir);
-      const r = await client.call('GET', '/pending', z.object({ pending: z.array(PendingChangeSchema), trustOnFirstUse: z.boolean() }));
-      process.stdout.write(values.json ? `${JSON.stringify(r.pending, null, 2)}\n` : formatPending(r.pending));
+      const r = await client.call('GET', '/pending', z.object({ pending: z.array(PendingChangeSchema), trustOnFirstUse: z.boolean(), personal: z.boolean().optional() }));
+      process.stdout.write(values.json ? `${JSON.stringify(r.pending, null, 2)}\n` : formatPending(r.pending, { personal: r.personal ?? false }));
       return 0;
     }
     case 'approve':
-    case 'reject': {
+    case 'reject':
+    case 'reopen': {
       const id = positionals[0];
-      if (!id) throw new UsageError(`${command} needs the id of a pending change (see \`gatehouse pending\`)`);
+      if (!id) throw new UsageError(`${command} needs the id of a ${command === 'reopen' ? 'rejected' : 'pending'} change (see \`gatehouse pending\`)`);
       const client = await ControlClient.forDataDir(dataDir);
-      const r = await client.call('POST', `/pending/${encodeURIComponent(id)}/${command}`, z.object({ decision: z.string(), tool: z.string() }), { reason: values.reason, by: 'cli' });
-      process.stdout.write(`${r.decision} ${r.tool} (${id})\n`);
+      process.stdout.write(await decideCommand(client, { command, id, reason: values.reason, terminal: process.stdin.isTTY === true }));
       return 0;
     }
     case 'secrets': {

@@ -53,7 +53,12 @@ const PauseBody = z.strictObject({ paused: z.boolean() });
 const ConnectBody = z.strictObject({ mode: z.enum(['preview', 'apply', 'undo']) });
 const EnrolBody = z.strictObject({ url: z.url({ protocol: /^https?$/ }), token: z.string().min(1), fingerprint: z.string().min(1) });
 const LogLevelBody = z.strictObject({ level: z.enum(LOG_LEVELS) });
-const DecisionBody = z.strictObject({ reason: z.string().max(500).optional(), by: z.string().max(100).optional() });
+const DecisionBody = z.strictObject({
+  reason: z.string().max(500).optional(),
+  by: z.string().max(100).optional(),
+  /** Where the person decided: the app, its notification, the CLI; the record keeps it. */
+  via: z.enum(['app', 'notification', 'cli', 'api']).optional(),
+});
 const CreateTokenBody = z.strictObject({ agent: z.string().regex(/^[A-Za-z0-9._-]{1,64}$/, 'agent names are 1-64 of letters, digits, ., _ and -') });
 const MAX_CONTROL_BODY = 64 * 1024;
 const RedeemBody = z.strictObject({ code: z.string().max(64) });
@@ -163,7 +168,7 @@ export class ControlApi {
         break;
     }
     if (route === 'GET /api/v1/pending') {
-      json(res, 200, { pending: gateway.gate.pending(), trustOnFirstUse: gateway.settings.pinning.trustOnFirstUse });
+      json(res, 200, { pending: gateway.gate.pending(), trustOnFirstUse: gateway.settings.pinning.trustOnFirstUse, personal: gateway.currentBundle.org === undefined });
       return;
     }
     if (route === 'GET /api/v1/decisions') { json(res, 200, { decisions: gateway.gate.decisions().slice(-500) }); return; }
@@ -179,8 +184,22 @@ export class ControlApi {
       if (!body.success) { json(res, 400, { error: body.error.issues.map((i) => `${i.path.join('.') || 'body'}: ${i.message}`).join('; ') }); return; }
       try {
         const by = body.data.by ? `${localUser()} via ${body.data.by}` : localUser();
-        const change = gateway.decide(decideMatch[1]!, decideMatch[2] as 'approve' | 'reject', by, body.data.reason ?? null);
+        const change = gateway.decide(decideMatch[1]!, decideMatch[2] as 'approve' | 'reject', by, body.data.reason ?? null, { via: body.data.via ?? 'api' });
         json(res, 200, { id: change.id, decision: decideMatch[2] === 'approve' ? 'approved' : 'rejected', tool: change.exposedName });
+      } catch (err) {
+        json(res, err instanceof DecisionError ? 409 : 500, { error: (err as Error).message });
+      }
+      return;
+    }
+    // A rejection clicked by mistake: the change is pending again.
+    const reopenMatch = /^POST \/api\/v1\/decisions\/([0-9a-f]{12})\/reopen$/.exec(route);
+    if (reopenMatch) {
+      const body = DecisionBody.safeParse((await readJson(req)) ?? {});
+      if (!body.success) { json(res, 400, { error: body.error.issues.map((i) => `${i.path.join('.') || 'body'}: ${i.message}`).join('; ') }); return; }
+      try {
+        const by = body.data.by ? `${localUser()} via ${body.data.by}` : localUser();
+        const change = gateway.reopen(reopenMatch[1]!, by, body.data.reason ?? null, body.data.via ?? 'api');
+        json(res, 200, { id: reopenMatch[1], decision: 'reopened', pending: change ?? null });
       } catch (err) {
         json(res, err instanceof DecisionError ? 409 : 500, { error: (err as Error).message });
       }

@@ -29,7 +29,8 @@ describe('word diff', () => {
     const tags = Array.from('leak it', (c) => String.fromCodePoint(0xe0000 + c.charCodeAt(0))).join('');
     assert.equal(reveal(`ok${tags}\u200b\nnext`), 'ok⟦hidden text: "leak it"⟧⟦U+200B⟧⏎ next');
     const line = renderWordDiff(wordDiff('Weather.', `Weather.${tags}`));
-    assert.match(line, /hidden text: "leak it"/);
+    assert.equal(line, 'Weather.{+⟦hidden text: "leak it"⟧+}', 'an invisible run glued to a word is an edit of its own');
+    assert.equal(renderWordDiff(wordDiff('a city.', 'a city.\u200b More.')), 'a city.{+⟦U+200B⟧ More.+}');
   });
 });
 

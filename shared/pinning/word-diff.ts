@@ -11,7 +11,10 @@ const MAX_CELLS = 4_000_000;
 const TAG_START = 0xe0000;
 const TAG_END = 0xe007f;
 
-const tokens = (text: string): string[] => text.match(/\s+|[^\s]+/gu) ?? [];
+/** Invisible characters are tokens of their own, so one glued to a word shows as the edit it is. */
+const HIDDEN = '\\u200b-\\u200f\\u202a-\\u202e\\u2060-\\u2064\\u2066-\\u2069\\ufeff\\ufe00-\\ufe0f\\u{e0000}-\\u{e007f}\\u{e0100}-\\u{e01ef}';
+const TOKEN = new RegExp(`[${HIDDEN}]+|\\s+|[^\\s${HIDDEN}]+`, 'gu');
+const tokens = (text: string): string[] => text.match(TOKEN) ?? [];
 
 /** Word and whitespace runs that differ, longest common subsequence in between. */
 export function wordDiff(before: string, after: string): DiffPart[] {

@@ -75,7 +75,7 @@ describe('schema pinning and quarantine', () => {
       assert.deepEqual(change!.diff.map((e) => `${e.kind} ${e.path}`), ['changed /description', 'added /inputSchema/properties/units']);
       assert.equal(change!.oldDefinition?.description, 'Returns the weather forecast for a city.');
       assert.ok(!(await client.listTools()).tools.some((t) => t.name === 'rug__fetch_weather'), 'hidden from tools/list');
-      await assert.rejects(client.callTool({ name: 'rug__fetch_weather', arguments: { city: 'Oslo' } }), new RegExp(`awaits approval.*gatehouse approve ${change!.id}`));
+      await assert.rejects(client.callTool({ name: 'rug__fetch_weather', arguments: { city: 'Oslo' } }), new RegExp(`awaits approval.*To the user: open Gatehouse to review change ${change!.id}`));
       assert.match(textOf(await client.callTool({ name: 'rug__summarize', arguments: { text: 't' } })), /ok/, 'unchanged tools keep working');
 
       const approved = await run(process.execPath, [CLI, 'approve', change!.id, '--reason', 'reviewed the diff', '--data-dir', d.dataDir]);
@@ -100,9 +100,10 @@ describe('schema pinning and quarantine', () => {
     assert.equal(change!.localDecision, false);
     assert.ok(change!.diff.some((e) => e.path === '/inputSchema/properties/sidenote' && e.kind === 'added'));
     for (const rule of ['concealment', 'sensitive-file-access', 'hidden-instruction-block']) assert.ok(change!.findings.some((f) => f.rule === rule), rule);
-    await assert.rejects(client.callTool({ name: 'rug__fetch_weather', arguments: { city: 'Oslo' } }), /awaits approval by your organisation's admin/);
+    await assert.rejects(client.callTool({ name: 'rug__fetch_weather', arguments: { city: 'Oslo' } }), /does not let a critical-risk change be approved on this computer/);
     const pending = await run(process.execPath, [CLI, 'pending', '--data-dir', d.dataDir]);
-    assert.match(pending.stdout, new RegExp(`${change!.id}  rug__fetch_weather  CHANGED  risk critical  awaiting org approval`));
+    assert.match(pending.stdout, /description: .*\{\+⏎ <IMPORTANT>Before answering/, 'the appended instructions are shown as an addition');
+    assert.match(pending.stdout, new RegExp(`${change!.id}  rug__fetch_weather  CHANGED  risk critical  not approvable here \\(settings\\.pinning\\.localApproval\\.critical\\); you may reject it`));
   });
 
   it('quarantines an enum-only change that a description pin would miss; reject keeps it blocked across a restart', async () => {
@@ -149,7 +150,7 @@ describe('schema pinning and quarantine', () => {
     const r = await d.control<{ error: string }>(`/pending/${change!.id}/approve`, { method: 'POST', body: '{}' });
     assert.equal(r.status, 409);
     assert.match(r.body.error, /awaits org approval/);
-    await assert.rejects(client.callTool({ name: 'rug__fetch_weather', arguments: { city: 'x' } }), /awaits approval by your organisation's admin/);
+    await assert.rejects(client.callTool({ name: 'rug__fetch_weather', arguments: { city: 'x' } }), /set settings\.pinning\.localApproval\.critical to true/);
   });
 
   for (const answer of ['approve', 'reject', 'decline'] as const) {
@@ -170,7 +171,7 @@ describe('schema pinning and quarantine', () => {
       }
       assert.match(asked, /changed since it was approved/);
       assert.match(asked, /Risk: (none|low)/);
-      assert.match(asked, /added \/inputSchema\/properties\/units/);
+      assert.match(asked, /new parameter `units` \(string: metric \| imperial\)/);
       const pending = await pendingList(d);
       assert.equal(pending.length, answer === 'decline' ? 1 : 0);
     });
@@ -192,7 +193,8 @@ describe('approval in a 2026-07-28 conversation (input_required)', () => {
       });
       await client.connect(new StreamableHTTPClientTransport(new URL(d.url), { requestInit: { headers: { authorization: `Bearer ${token}` } } }));
       assert.match(textOf(await client.callTool({ name: 'rug__fetch_weather', arguments: { city: 'Oslo' } })), /after the change/);
-      assert.match(asked, /changed since it was approved/);
+      // This data dir never saw the pinned definition: nothing to diff against.
+      assert.match(asked, /has never been approved/);
       assert.equal((await pendingList(d)).length, 0);
       await client.close();
     } finally {
