@@ -9,6 +9,7 @@
 //   WIN_SIGN_TSA         timestamp authority (default http://timestamp.digicert.com)
 //   JSIGN                the jsign launcher (default: jsign on PATH)
 'use strict';
+// eslint-disable-next-line @typescript-eslint/no-require-imports -- electron-builder loads signing hooks as CommonJS
 const { execFileSync } = require('node:child_process');
 
 exports.default = async function sign(configuration) {

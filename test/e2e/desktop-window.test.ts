@@ -98,15 +98,17 @@ describe('desktop window (dashboard scheme + CSP + preload bridge, Chromium, rea
     await page.getByRole('navigation', { name: 'Pages' }).getByRole('link', { name: 'Settings' }).click();
     await page.getByRole('heading', { name: /Settings/ }).first().waitFor();
     assert.deepEqual(cspErrors, []);
-    const seen = await page.evaluate(() => JSON.stringify({
-      bridge: (window as unknown as { gatehouse?: unknown }).gatehouse,
+    // Evaluated as text: this file is type-checked without the DOM library.
+    const seen = await page.evaluate<string>(`JSON.stringify({
+      bridge: window.gatehouse,
       html: document.documentElement.outerHTML,
       url: location.href,
       local: { ...localStorage },
       session: { ...sessionStorage },
       cookie: document.cookie,
       resources: performance.getEntriesByType('resource').map((e) => e.name),
-    }));
+    })`);
+    assert.match(seen, /"bridge":\{"desktop":true\}/);
     assert.ok(!seen.includes(d.controlToken), 'the control token reached the page');
     for (const body of bodies) assert.ok(!body.includes(d.controlToken), 'a response carried the control token');
     assert.deepEqual(requested.filter((u) => !u.startsWith(`${origin}/`)), [], 'every request stays on the app origin');
