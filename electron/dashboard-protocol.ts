@@ -19,7 +19,10 @@ export interface DashboardHandlerOptions {
   fetch?: typeof fetch;
 }
 
-/** The control routes the dashboard uses, by method. Anything else (e.g. /hello) is not the page's business. */
+/**
+ * The control routes the dashboard uses, by method. Anything else is not the page's
+ * business: /hello, and above all /dashboard/redeem, which hands a token to whoever asks.
+ */
 const ROUTES: ReadonlyArray<readonly [string, RegExp]> = [
   ['GET', /^\/api\/v1\/(status|tools|servers|agents|pending|decisions|secrets|log-level|events|audit|org\/preview)$/],
   ['GET', /^\/api\/v1\/pending\/[0-9a-f]{12}$/],
@@ -27,6 +30,7 @@ const ROUTES: ReadonlyArray<readonly [string, RegExp]> = [
   ['POST', /^\/api\/v1\/pending\/[0-9a-f]{12}\/(approve|reject)$/],
   ['POST', /^\/api\/v1\/(tokens|bundle\/reload|org\/enroll|pause|audit\/ship|identity\/refresh|identity\/reload)$/],
   ['POST', /^\/api\/v1\/connect\/[a-z-]{3,20}$/],
+  ['POST', /^\/api\/v1\/servers\/[a-z0-9-]{1,32}\/restart$/],
   ['POST', /^\/api\/v1\/oauth\/[a-z0-9-]{1,32}\/login$/],
   ['PUT', /^\/api\/v1\/log-level$/],
   ['PUT', /^\/api\/v1\/secrets\/[a-z0-9-]{1,32}\/[A-Za-z0-9_-]{1,48}$/],

@@ -42,3 +42,13 @@ test('the CSP allows no inline script, no frames and no foreign connection', () 
   assert.match(csp, /frame-ancestors 'none'/);
   assert.doesNotMatch(csp, /unsafe-eval|script-src[^;]*unsafe-inline|\*/);
 });
+
+test('the proxy passes the dashboard\'s routes and not the ones that would hand the page a token or more', async () => {
+  const { routeAllowed } = await import('./dashboard-protocol.ts');
+  for (const [m, p] of [['GET', '/api/v1/status'], ['POST', '/api/v1/pending/0123456789ab/approve'], ['POST', '/api/v1/servers/fs/restart'], ['GET', '/api/v1/events'], ['DELETE', '/api/v1/tokens/cursor']]) {
+    assert.equal(routeAllowed(m!, p!), true, `${m} ${p}`);
+  }
+  for (const [m, p] of [['POST', '/api/v1/dashboard/redeem'], ['GET', '/api/v1/hello'], ['POST', '/api/v1/status'], ['GET', '/api/v1/pending/0123456789ab/approve'], ['GET', '/mcp'], ['POST', '/api/v1/servers/../restart'], ['GET', '/api/v1/status/'], ['GET', '/api/v1/statusx']]) {
+    assert.equal(routeAllowed(m!, p!), false, `${m} ${p}`);
+  }
+});
