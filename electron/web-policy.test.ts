@@ -52,3 +52,17 @@ test('the proxy passes the dashboard\'s routes and not the ones that would hand 
     assert.equal(routeAllowed(m!, p!), false, `${m} ${p}`);
   }
 });
+
+test('every control call the dashboard makes is one the proxy lets through (the list cannot fall behind the renderer)', async () => {
+  const { readdirSync, readFileSync } = await import('node:fs');
+  const { join } = await import('node:path');
+  const { routeAllowed } = await import('./dashboard-protocol.ts');
+  const dir = join(import.meta.dirname, '..', 'renderer', 'src');
+  const files = readdirSync(dir, { recursive: true, encoding: 'utf8' }).filter((f) => /\.tsx?$/.test(f));
+  const calls = files.flatMap((f) => [...readFileSync(join(dir, f), 'utf8').matchAll(/call\('(GET|POST|PUT|DELETE)', [`']([^`']+)[`']/g)].map((m) => [m[1]!, m[2]!] as const));
+  assert.ok(calls.length >= 15, `found only ${calls.length} calls`);
+  for (const [method, template] of calls) {
+    const path = `/api/v1${template.replace(/\$\{decision\}/g, 'approve').replace(/\$\{client\}/g, 'cursor').replace(/\$\{[^}]+\}/g, '0123456789ab').replace(/\?.*$/, '')}`;
+    assert.equal(routeAllowed(method, path), true, `${method} ${template}`);
+  }
+});
