@@ -1,48 +1,182 @@
-// Pinning and scanner figures: hashing and comparing 2,000 tools, and scanning
-// one tool. In-process; prints figures, never fails.
-//   node bench/pinning.ts
-import { readFileSync } from 'node:fs';
+// Pinning and scanner figures, interleaved (bench/interleave.ts). Prints figures, never fails.
+//   node bench/pinning.ts [--rounds 5] [--sizes 1000,5000,20000] [--skip-daemon]
+// In-process: hashing and comparing 2,000 pinned tools; first sight of N new tools
+// (hash + scan + pending change, or trust on first use with durable pins) until all
+// are judged, how long evaluate() itself blocks, and the longest event-loop stall
+// meanwhile. Through a daemon: calls to another server while one server's N new
+// tools are first seen, and how fast SIGTERM is answered in the middle of it.
+import { spawn } from 'node:child_process';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { parseBundle } from '../shared/bundle/schema.ts';
+import { monitorEventLoopDelay } from 'node:perf_hooks';
+import { createInterface } from 'node:readline';
+import { parseArgs } from 'node:util';
+import { parseBundle, type Bundle } from '../shared/bundle/schema.ts';
 import { toolHash } from '../shared/pinning/hash.ts';
 import { scanTool } from '../shared/scanner/scan.ts';
 import { PinGate } from '../gateway/pinning/gate.ts';
 import { PinStore } from '../gateway/pinning/store.ts';
+import { load, percentile, runInterleaved, type BenchCase } from './interleave.ts';
 
-const pct = (s: number[], p: number) => [...s].sort((a, b) => a - b)[Math.floor((p / 100) * s.length)]!;
+const { values: opts } = parseArgs({ options: { rounds: { type: 'string', default: '5' }, sizes: { type: 'string', default: '1000,5000,20000' }, 'skip-daemon': { type: 'boolean', default: false } } });
+const ROUNDS = Number(opts.rounds);
+const SIZES = opts.sizes.split(',').map(Number).filter((n) => n > 0);
+
 const corpusDir = join(import.meta.dirname, '..', '..', 'shared', 'corpus', 'tool-poisoning');
 const corpus = ['benign.dev.jsonl', 'poisoned.dev.jsonl'].flatMap((f) => readFileSync(join(corpusDir, f), 'utf8').split('\n').filter(Boolean).map((l) => (JSON.parse(l) as { tool: Record<string, unknown> }).tool));
+/** N realistic tools: the corpus's real definitions (benign and poisoned), renamed to be distinct. */
+const toolsOf = (n: number, tag = '') => Array.from({ length: n }, (_, i) => ({ ...corpus[i % corpus.length]!, name: `tool_${i}${tag}` }));
 
-// 2,000 realistic tools: the corpus's real definitions, renamed to be distinct.
-const tools = Array.from({ length: 2000 }, (_, i) => ({ ...corpus[i % corpus.length]!, name: `tool_${i}` }));
-const pins = Object.fromEntries(tools.map((t) => [t.name, toolHash(t)]));
-const parsed = parseBundle({ schemaVersion: 1, name: 'bench', servers: [{ id: 's', transport: { type: 'stdio', command: 'x' }, pins }] });
-if (!parsed.ok) throw new Error('bad bench bundle');
-const bundle = parsed.bundle;
-const gate = new PinGate({ store: new PinStore(), settings: () => bundle.settings, exposedName: (s, t) => `${s}__${t}`, otherTools: () => [], onPending: () => {}, onDecision: () => {} });
-
-const rows: string[] = [];
-const changed = tools.map((t, i) => (i % 10 === 0 ? { ...t, description: `${String((t as { description?: unknown }).description)} (v2)` } : t));
-function evaluate(label: string, make: (round: number) => Record<string, unknown>[], fresh: boolean): void {
-  const samples: number[] = [];
-  for (let r = 0; r < 15; r++) {
-    // A fresh gate has no hash cache: the cost of first sight (daemon start, a new server).
-    const g = fresh ? new PinGate({ store: new PinStore(), settings: () => bundle.settings, exposedName: (s, t) => `${s}__${t}`, otherTools: () => [], onPending: () => {}, onDecision: () => {} }) : gate;
-    const list = make(r);
-    const t0 = performance.now();
-    g.evaluate(bundle.servers[0]!, list);
-    samples.push(performance.now() - t0);
-  }
-  rows.push(`| ${label} | ${pct(samples, 50).toFixed(1)} ms | ${Math.min(...samples).toFixed(1)} ms |`);
+function bundleOf(pins: Record<string, string>, trustOnFirstUse: boolean): Bundle {
+  const parsed = parseBundle({ schemaVersion: 1, name: 'bench', servers: [{ id: 's', transport: { type: 'stdio', command: 'x' }, pins }], settings: { pinning: { trustOnFirstUse } } });
+  if (!parsed.ok) throw new Error('bad bench bundle');
+  return parsed.bundle;
 }
-evaluate('2,000 tools, all pinned, first sight (canonicalize + hash + compare)', () => tools.map((t) => structuredClone(t)), true);
-evaluate('2,000 tools, all pinned, a refresh that changed nothing', () => tools.map((t) => structuredClone(t)), false);
-evaluate('2,000 tools, 10% changed, first sight (+ scan + diff of the changed)', () => changed.map((t) => structuredClone(t)), true);
-const scans: number[] = [];
-for (let r = 0; r < 20; r++) for (const t of corpus) { const t0 = performance.now(); scanTool(t); scans.push(performance.now() - t0); }
-rows.push(`| scan one tool (dev corpus, ${corpus.length} tools × 20) | ${pct(scans, 50).toFixed(3)} ms p50 | ${pct(scans, 99).toFixed(3)} ms p99 |`);
+const gateFor = (bundle: Bundle, store = new PinStore()) => new PinGate({ store, settings: () => bundle.settings, exposedName: (s, t) => `${s}__${t}`, otherTools: () => [], onPending: () => {}, onDecision: () => {} });
 
-console.log(`Pinning and scanner — Node ${process.version}\n`);
-console.log('| case | p50 | best / p99 |');
-console.log('|---|---|---|');
-for (const r of rows) console.log(r);
+// ---- in-process -------------------------------------------------------------------
+
+const pinned = toolsOf(2000);
+const pinnedBundle = bundleOf(Object.fromEntries(pinned.map((t) => [t.name, toolHash(t)])), false);
+const warmGate = gateFor(pinnedBundle);
+warmGate.evaluate(pinnedBundle.servers[0]!, pinned);
+const changed = pinned.map((t, i) => (i % 10 === 0 ? { ...t, description: `${String((t as { description?: unknown }).description)} (v2)` } : t));
+
+async function judge(bundle: Bundle, tools: Record<string, unknown>[], store: PinStore): Promise<Record<string, number>> {
+  const gate = gateFor(bundle, store);
+  const stalls = monitorEventLoopDelay({ resolution: 1 });
+  stalls.enable();
+  const t0 = performance.now();
+  gate.evaluate(bundle.servers[0]!, tools);
+  const blocked = performance.now() - t0;
+  await gate.judged('s');
+  const total = performance.now() - t0;
+  stalls.disable();
+  return { 'all judged, ms': total, 'evaluate() blocked, ms': blocked, 'longest event-loop stall, ms': stalls.max / 1e6 };
+}
+
+const cases: BenchCase[] = [
+  { name: '2,000 tools, all pinned, first sight (canonicalize + hash + compare)', round: async () => judge(pinnedBundle, pinned.map((t) => structuredClone(t)), new PinStore()) },
+  { name: '2,000 tools, all pinned, a refresh that changed nothing', round: () => { const list = pinned.map((t) => structuredClone(t)); const t0 = performance.now(); warmGate.evaluate(pinnedBundle.servers[0]!, list); return { 'evaluate(), ms': performance.now() - t0 }; } },
+  { name: '2,000 tools, 10% changed, first sight (+ scan + diff of the changed)', round: async () => judge(pinnedBundle, changed.map((t) => structuredClone(t)), new PinStore()) },
+];
+const dirs: string[] = [];
+for (const n of SIZES) {
+  const label = n.toLocaleString('en');
+  cases.push({ name: `first sight of ${label} new tools, held for review`, round: () => judge(bundleOf({}, false), toolsOf(n), new PinStore()) });
+  cases.push({
+    name: `first sight of ${label} new tools, trust on first use (pins.journal on disk)`,
+    round: async () => {
+      const dir = mkdtempSync(join(tmpdir(), 'gh-bench-pins-'));
+      dirs.push(dir);
+      return judge(bundleOf({}, true), toolsOf(n), new PinStore(dir));
+    },
+  });
+}
+cases.push({
+  name: `scan one tool (dev corpus, ${corpus.length} tools)`,
+  round: () => {
+    const s: number[] = [];
+    for (const t of corpus) { const t0 = performance.now(); scanTool(t); s.push(performance.now() - t0); }
+    return { 'p50, ms': percentile(s, 50), 'p99, ms': percentile(s, 99) };
+  },
+});
+
+await runInterleaved('Pinning and scanner (in-process)', cases, ROUNDS, 2);
+for (const d of dirs) rmSync(d, { recursive: true, force: true });
+
+// ---- through a daemon: other servers' calls and SIGTERM during first sight ------------------
+
+if (!opts['skip-daemon']) await daemonCase(Math.max(...SIZES));
+
+async function daemonCase(n: number): Promise<void> {
+  const root = join(import.meta.dirname, '..');
+  const dir = mkdtempSync(join(tmpdir(), 'gh-bench-first-sight-'));
+  const bundle = join(dir, 'bundle.json');
+  const server = (id: string, args: string[]) => ({ id, transport: { type: 'stdio', command: process.execPath, args } });
+  writeFileSync(bundle, JSON.stringify({
+    schemaVersion: 1, name: 'first-sight', policies: { rules: [{ id: 'allow-all', effect: 'allow' }] }, settings: { pinning: { trustOnFirstUse: true } },
+    servers: [server('fx', [join(root, 'test', 'fixtures', 'servers', 'fixture-server.ts')]), server('big', [join(root, 'bench', 'list-server.ts'), '1', '--grow', String(n)])],
+  }));
+  const results: string[] = [];
+  for (let round = 0; round < Math.min(ROUNDS, 3); round++) {
+    rmSync(join(dir, 'pins.json'), { force: true });
+    rmSync(join(dir, 'pins.journal'), { force: true });
+    const daemon = spawn(process.execPath, [join(root, 'bin', 'gatehouse.js'), 'daemon', '--data-dir', dir, '--port', '0', '--bundle', bundle, '--print-token'], { stdio: ['ignore', 'pipe', 'ignore'] });
+    try {
+      const ready = await new Promise<{ port: number; controlToken: string }>((resolve, reject) => {
+        daemon.once('exit', (c) => reject(new Error(`daemon exited ${c}`)));
+        createInterface({ input: daemon.stdout! }).once('line', (l) => resolve(JSON.parse(l) as { port: number; controlToken: string }));
+      });
+      const base = `http://127.0.0.1:${ready.port}`;
+      const control = { authorization: `Bearer ${ready.controlToken}`, 'content-type': 'application/json' };
+      const { token } = await (await fetch(`${base}/api/v1/tokens`, { method: 'POST', headers: control, body: JSON.stringify({ agent: 'bench' }) })).json() as { token: string };
+      const mcp = mcpClient(`${base}/mcp`, token);
+      await mcp.rpc('initialize', { protocolVersion: '2025-11-25', capabilities: {}, clientInfo: { name: 'bench', version: '1' } });
+      for (;;) {
+        const s = await (await fetch(`${base}/api/v1/servers`, { headers: control })).json() as { servers: { state: string }[] };
+        if (s.servers.every((x) => x.state === 'ready')) break;
+        await new Promise((r) => setTimeout(r, 100));
+      }
+      for (let i = 0; i < 200; i++) await mcp.rpc('tools/call', { name: 'fx__echo', arguments: { message: 'warm' } });
+      // The big server now offers n new tools and says so; the gateway judges them while we call fx.
+      const t0 = performance.now();
+      await mcp.rpc('tools/call', { name: 'big__grow', arguments: {} });
+      const waits: number[] = [];
+      let listed = 0;
+      let checked = 0;
+      while (listed < n) {
+        const c0 = performance.now();
+        await mcp.rpc('tools/call', { name: 'fx__echo', arguments: { message: 'hi' } });
+        waits.push(performance.now() - c0);
+        if (performance.now() - checked > 250) {
+          checked = performance.now();
+          const list = await mcp.rpc('tools/list', {}) as { result: { tools: unknown[] } };
+          // The grown list: n - 1 new tool_i_g1 plus echo; judged and listed bit by bit.
+          listed = (list.result.tools as { name: string }[]).filter((t) => /^big__tool_\d+_g1$/.test(t.name)).length + 1;
+        }
+        if (performance.now() - t0 > 600_000) break;
+      }
+      const firstSight = performance.now() - t0;
+      // SIGTERM in the middle of the next first sight.
+      await mcp.rpc('tools/call', { name: 'big__grow', arguments: {} });
+      await new Promise((r) => setTimeout(r, 100));
+      const s0 = performance.now();
+      const exited = new Promise<void>((r) => daemon.once('exit', () => r()));
+      daemon.kill('SIGTERM');
+      await Promise.race([exited, new Promise((r) => setTimeout(r, 30_000))]);
+      const term = performance.now() - s0;
+      results.push(`| ${round + 1} | ${(firstSight / 1000).toFixed(2)} s | ${waits.length} | ${percentile(waits, 50).toFixed(2)} | ${percentile(waits, 99).toFixed(2)} | ${Math.max(...waits).toFixed(1)} | ${term.toFixed(0)} ms |`);
+      process.stderr.write('.');
+    } finally {
+      try { process.kill(daemon.pid!, 'SIGKILL'); } catch { /* gone */ }
+    }
+  }
+  console.log(`\nCalls to another server during first sight of ${n.toLocaleString('en')} new tools (daemon, trust on first use, HTTP)`);
+  console.log(`after: ${load()}\n`);
+  console.log('| round | all listed after | fx__echo calls meanwhile | p50 ms | p99 ms | max ms | SIGTERM to exit, mid first sight |');
+  console.log('|---|---|---|---|---|---|---|');
+  for (const r of results) console.log(r);
+  rmSync(dir, { recursive: true, force: true });
+}
+
+/** A minimal Streamable HTTP client with one session: enough to call and list. */
+function mcpClient(url: string, token: string) {
+  let session: string | undefined;
+  let id = 0;
+  return {
+    async rpc(method: string, params: Record<string, unknown>): Promise<unknown> {
+      const res = await fetch(url, {
+        method: 'POST',
+        headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json', accept: 'application/json, text/event-stream', 'mcp-protocol-version': '2025-11-25', ...(session ? { 'mcp-session-id': session } : {}) },
+        body: JSON.stringify({ jsonrpc: '2.0', id: ++id, method, params }),
+      });
+      session = res.headers.get('mcp-session-id') ?? session;
+      const text = await res.text();
+      const json = text.startsWith('{') ? text : text.split('\n').reverse().find((l) => l.startsWith('data: {'))?.slice(6) ?? 'null';
+      if (method === 'initialize') await fetch(url, { method: 'POST', headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json', 'mcp-session-id': session ?? '' }, body: JSON.stringify({ jsonrpc: '2.0', method: 'notifications/initialized' }) });
+      return JSON.parse(json) as unknown;
+    },
+  };
+}
