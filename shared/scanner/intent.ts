@@ -71,11 +71,17 @@ function classify(raw: string, ctx: IntentContext): RefKind | 'own' | undefined 
 
 const IDENT = /['"`‘’“”]([A-Za-z][\w.-]{1,60})['"`‘’“”]|\b([a-z][a-z0-9]*(?:_[a-z0-9]+)+|[a-z]+(?:[A-Z][a-z0-9]+)+)\b|\b([A-Za-z][\w-]{1,40})\s+(?:tool|function|operation|endpoint|action|command|server)s?\b|\b([A-Za-z][\w]{1,40})\b/g;
 
-const TOOLISH_WORDS = new Set(['get', 'list', 'read', 'write', 'create', 'delete', 'update', 'send', 'post', 'search', 'fetch', 'run', 'execute', 'exec', 'move', 'edit', 'add', 'remove', 'set', 'query', 'push', 'commit', 'start', 'stop', 'upload', 'download', 'open', 'close', 'find', 'call', 'invoke', 'make', 'put', 'copy', 'transfer', 'pay', 'mail', 'email', 'message', 'publish', 'share', 'forward', 'save', 'load', 'store', 'insert', 'modify', 'change', 'browser', 'navigate', 'click', 'scrape', 'crawl', 'generate', 'check', 'validate', 'fix', 'lookup', 'retrieve', 'submit', 'sync', 'export', 'import', 'kill', 'reset', 'clear', 'drop', 'append', 'replace', 'rename', 'merge', 'deploy', 'install', 'tool', 'git', 'slack', 'file', 'directory']);
+const TOOLISH_WORDS = new Set(['get', 'list', 'read', 'write', 'create', 'delete', 'update', 'send', 'post', 'search', 'fetch', 'run', 'execute', 'exec', 'move', 'edit', 'add', 'remove', 'set', 'query', 'push', 'commit', 'start', 'stop', 'upload', 'download', 'open', 'close', 'find', 'call', 'invoke', 'make', 'put', 'copy', 'transfer', 'pay', 'mail', 'email', 'message', 'publish', 'share', 'forward', 'save', 'load', 'store', 'insert', 'modify', 'change', 'browser', 'navigate', 'click', 'scrape', 'crawl', 'generate', 'check', 'validate', 'fix', 'lookup', 'retrieve', 'submit', 'sync', 'export', 'import', 'kill', 'reset', 'clear', 'drop', 'append', 'replace', 'rename', 'merge', 'deploy', 'install', 'git', 'slack']);
 
 /** Whether an identifier reads like a tool name (a verb or a service in it) rather than a field or a value. */
 function looksLikeTool(raw: string): boolean {
   return raw.split(/[_-]|(?<=[a-z0-9])(?=[A-Z])/).some((w) => TOOLISH_WORDS.has(w.toLowerCase()));
+}
+
+function samePrefix(a: string, b: string): boolean {
+  const head = (n: string) => /^([a-z0-9]{3,})[_-]/i.exec(n)?.[1]?.toLowerCase();
+  const ha = head(a);
+  return ha !== undefined && ha === head(b) && !TOOLISH_WORDS.has(ha);
 }
 
 /** Tool names a sentence mentions, other than this tool and its parameters. */
@@ -102,10 +108,12 @@ export function findRefs(sentence: string, ctx: IntentContext): Ref[] {
       continue;
     }
     if (!isIdent) continue;
+    if (/[(,]\s*$|\$$/.test(before)) continue;
     // "call X with uploadRef", "the dry_run flag": arguments and fields, not tools.
     if (/\bwith\s+(?:the\s+|an?\s+|its\s+)?$/i.test(before) || /^\s*(?:field|parameter|param|argument|arg|flag|option|property|attribute|key|value|setting)s?\b/i.test(after)) continue;
     if (!called && !looksLikeTool(raw)) continue;
-    refs.push({ name: raw, kind: 'unknown', at: m.index!, strong: true });
+    // firecrawl_map named in firecrawl_scrape's text: the same server's namespace, most likely a sibling.
+    refs.push({ name: raw, kind: samePrefix(raw, ctx.name) ? 'sibling' : 'unknown', at: m.index!, strong: true });
   }
   return refs;
 }
@@ -170,22 +178,22 @@ export function crossToolFindings(text: string, ctx: IntentContext): IntentFindi
     const trigger = triggerRef(sentence, refs);
     const targets = refs.filter((r) => r !== trigger);
     const harms = harmsOf(window, targets.length ? targets : refs);
-    const strongHarm = harms.some((h) => !h.startsWith('calls ') && !/s something$| data out$/.test(h)) || harms.length >= 2;
-    const names = [...new Set(refs.map((r) => r.name))];
+        const names = [...new Set(refs.map((r) => r.name))];
     const evidence = clip(window);
     const onlyTargetName = harms.length === 1 && harms[0]!.startsWith('calls ');
     if (harms.length && outsiders.length && (sequence || directive) && (!onlyTargetName || (sequence && directive))) {
       const what = targets.length ? `call ${[...new Set(targets.map((t) => t.name))].join(', ')}` : 'take an extra step';
       const when = trigger ? ` around ${trigger.name}` : sequence ? ' as a step before or after its work' : '';
       out.push({ rule: 'cross-tool-demand', family: 'cross-tool', severity: 'high', evidence, message: `Asks the model to ${what}${when}; that step ${harms.join(', ')}` });
-    } else if (harms.length && strongHarm && outsiders.length === 0 && refs.length && sequence && directive) {
+    } else if (outsiders.length === 0 && harms.some((h) => h.startsWith('touches') || h.startsWith('sends to')) && sequence && directive) {
       out.push({ rule: 'cross-tool-demand', family: 'cross-tool', severity: 'high', evidence, message: `Asks the model to use ${names.join(', ')} in a way that ${harms.join(', ')}` });
     } else if (trigger && trigger.kind !== 'sibling' && (modify || directive)) {
       out.push({ rule: 'other-tool-rule', family: 'shadowing', severity: harms.length ? 'high' : 'medium', evidence, message: `Sets a rule for how ${trigger.name} (not this tool) is used${harms.length ? `; the rule ${harms.join(', ')}` : ''}` });
     } else if (outsiders.length && ctx.noParams && (sequence || directive || modify)) {
       out.push({ rule: 'about-another-tool', family: 'shadowing', severity: 'medium', evidence, message: `Takes no input of its own; its text tells the model how to use ${outsiders.map((r) => r.name).join(', ')}` });
     } else if (outsiders.some((r) => r.strong) && directive && sequence) {
-      out.push({ rule: 'tool-order-demand', family: 'cross-tool', severity: 'low', evidence, message: `Asks the model to call ${outsiders.map((r) => r.name).join(', ')} as part of using it` });
+      // The gateway scans a tool beside its own server's tools: a required call to a tool that is not one of them crosses servers.
+      out.push({ rule: 'tool-order-demand', family: 'cross-tool', severity: 'medium', evidence, message: `Requires the model to call ${outsiders.map((r) => r.name).join(', ')}, which this server does not provide, as part of using it` });
     }
   }
   return out;
@@ -198,14 +206,13 @@ const VOICE: [RegExp, string][] = [
   [/\bthe\s+user\s+(?:has\s+)?(?:already\s+)?(?:wants you to|asked you to|has asked you to|would like you to|instructed you|told you|authori[sz]ed|approved|consented|agreed|insists|expects you to|gave (?:you )?permission)\b/i, 'speaks for the user'],
   [/\b(?:on behalf of|speaking for|signed[,:]?|—|--)\s*(?:the\s+)?(?:user|system|administrator|admin|developer|operator)\b/i, 'signs as the user or the system'],
   [/(?:^|\n|\.\s)\s*(?:system|developer|admin(?:istrator)?|root|operator)\s*(?:message|note|prompt|override|notice)?\s*:\s*\S/i, 'opens a turn as if it were the system'],
-  [/\b(?:note|message|reminder|instructions?)\s+(?:to|for)\s+(?:the\s+)?(?:ai|assistant|model|agent|llm|claude|gpt|chatbot|copilot)\b/i, 'addresses the model directly'],
-  [/\b(?:dear|hey|attention|attn)\s+(?:ai|assistant|model|agent|llm|claude)\b/i, 'addresses the model directly'],
   [/\byou\s+(?:are|'re)\s+(?:an?\s+)?(?:ai|assistant|language model|llm|agent)\b[^.]{0,60}\b(?:must|should|will|need)/i, 'tells the model what it is and what it must do'],
   [/\b(?:your|the assistant'?s|the model'?s|the agent'?s)\s+(?:real|true|actual|primary|new|only|first)\s+(?:task|job|goal|purpose|instructions?|objective)\b/i, 'redefines the model\'s own task'],
   [/\b(?:outrank|outranks|outranking|higher priority than|more important than|priority is higher than|takes? precedence over|supersedes?|overrides?)\b[^.]{0,40}\b(?:user|person|human|request|query|instructions?|prompt|whatever)/i, 'claims to outrank the user'],
   [/\btreat (?:this|these|the following)\s+(?:text|note|description|words?|message)\s+as\b/i, 'tells the model how to rank its own text'],
 ];
 
+const ADDRESSES_MODEL = /\b(?:(?:note|message|reminder)\s+to\s+(?:the\s+)?|(?:dear|hey|attention|attn)\s+)(?:ai|assistant|model|agent|llm|claude|gpt|chatbot|copilot)\b/i;
 const BENIGN_TAGS = new Set(['b', 'i', 'u', 'em', 'strong', 'code', 'pre', 'p', 'br', 'ul', 'ol', 'li', 'a', 'table', 'tr', 'td', 'th', 'kbd', 'sup', 'sub', 'span', 'div', 'h1', 'h2', 'h3', 'h4', 'h5', 'h6', 'details', 'summary', 'example', 'examples', 'hr', 'img', 'blockquote', 'thead', 'tbody', 'small', 'mark', 'del', 'ins', 's', 'q', 'cite', 'dl', 'dt', 'dd', 'svg', 'path', 'html', 'body', 'head', 'title', 'script', 'style', 'input', 'button', 'form', 'label', 'select', 'option']);
 const MODEL_DIRECTED = /\b(?:you|your|yourself|the (?:ai|assistant|model|agent|llm))\b[^.]{0,80}\b(?:must|should|need|have to|always|never|do not|don'?t|will|are (?:to|required))\b|\b(?:must|always|never|do not|don'?t|before|first)\b[^.]{0,80}\b(?:call|read|send|include|pass|use|run|tell|mention|ignore|open|copy|put|add|set)\b/i;
 const TAG_BLOCK = /<\s*([A-Za-z][\w:-]{0,40})\s*>([\s\S]{1,4000}?)<\s*\/\s*\1\s*>|\[\[?\s*([A-Za-z][\w :-]{0,40}?)\s*\]\]?([\s\S]{1,4000}?)\[\[?\s*\/\s*\3\s*\]\]?|\{\{\s*([A-Za-z][\w-]{0,40})\s*\}\}([\s\S]{1,4000}?)\{\{\s*\/\s*\5\s*\}\}|(?:^|\n)\s*(?:-{3,}|={3,}|#{2,}|\*{3,})\s*(?:begin\s+)?([A-Za-z][\w -]{0,40}?)\s*(?:-{3,}|={3,}|#{0,})\s*\n([\s\S]{1,4000})/gi;
@@ -215,19 +222,30 @@ export function voiceFindings(text: string): IntentFinding[] {
   for (const [re, what] of VOICE) {
     const m = re.exec(text);
     if (!m) continue;
-    // "The user wants" in a tool's guidance about when to use it is ordinary; it must direct a step.
     out.push({ rule: 'speaker-claim', family: 'voice', severity: 'medium', evidence: clip(text.slice(Math.max(0, m.index - 30), m.index + 150)), message: `The text ${what}` });
     break;
   }
+  // Servers do address the model ("Note to LLM: use X first"): a weak sign alone.
+  const direct = ADDRESSES_MODEL.exec(text);
+  if (direct && !out.length) out.push({ rule: 'addresses-model', family: 'voice', severity: 'low', evidence: clip(text.slice(Math.max(0, direct.index - 30), direct.index + 150)), message: 'The text speaks to the model directly' });
   for (const m of text.matchAll(TAG_BLOCK)) {
     const tag = (m[1] ?? m[3] ?? m[5] ?? m[7] ?? '').trim();
     const body = m[2] ?? m[4] ?? m[6] ?? m[8] ?? '';
     if (!tag || BENIGN_TAGS.has(tag.toLowerCase())) continue;
     if (!MODEL_DIRECTED.test(body)) continue;
-    out.push({ rule: 'instruction-block', family: 'voice', severity: 'medium', evidence: clip(m[0]), message: `Wraps orders to the model in a made-up "${tag}" block, out of the user's sight` });
+    // Servers do write guidance blocks (<hints>, <usage>): alone this is weak, and it adds to what the block asks for.
+    out.push({ rule: 'instruction-block', family: 'voice', severity: 'low', evidence: clip(m[0]), message: `Puts orders to the model in a made-up "${tag}" block` });
     break;
   }
   return out;
+}
+
+function affirmedOutsider(re: RegExp, text: string, ctx: IntentContext): RegExpExecArray | null {
+  const m = re.exec(text);
+  if (!m) return null;
+  const named = /([a-z]+_[a-z_]+|[a-z]+[A-Z]\w+)$/.exec(m[0]);
+  if (named && (classify(named[1]!, ctx) === 'sibling' || classify(named[1]!, ctx) === 'own' || samePrefix(named[1]!, ctx.name))) return null;
+  return m;
 }
 
 // ── Concealment, promotion, destructive preconditions, side effects ─────────
@@ -253,8 +271,9 @@ const DISPARAGE = /\b(?:other|competing|rival|built-?in|default|standard|alterna
 /** Telling the model to choose this tool over the others. */
 const CHOOSE_ME = /\b(?:(?:always|only)\s+(?:prefer|choose|pick|select|use)\s+(?:this|me)\b|(?:prefer|choose|pick|select|use)\s+(?:this|me)\s+(?:\w+\s+){0,2}(?:instead|over|rather than|every time|whenever)|instead of (?:any|all|other|the other|competing|built-?in|default|standard)\b|(?:supersedes?|replaces?|is a replacement for)\s+(?:the\s+)?(?:other|built-?in|default|standard|original|[a-z]+_[a-z_]+))/i;
 
-export function promotionFindings(text: string): IntentFinding[] {
-  const down = DISPARAGE.exec(text);
+export function promotionFindings(text: string, ctx: IntentContext): IntentFinding[] {
+  // "Do not use search_issues for this" pointing at a sibling is guidance, not disparagement.
+  const down = affirmedOutsider(DISPARAGE, text, ctx);
   const sup = SUPERLATIVE.exec(text);
   const choose = CHOOSE_ME.exec(text);
   const hit = down ?? (sup && choose ? choose : null);
@@ -265,15 +284,18 @@ export function promotionFindings(text: string): IntentFinding[] {
   return [];
 }
 
-const DESTRUCTIVE_COMMAND = /\brm\s+-[a-z]*[rf]|\bsudo\s+rm\b|\bgit\s+(?:reset\s+--hard|clean\s+-[a-z]*f|push\s+(?:-f|--force))|\bdrop\s+(?:table|database|schema)\b|\btruncate\s+table\b|\bmkfs\b|\bdd\s+if=|\bchmod\s+(?:-R\s+)?[0-7]*7[0-7]*\b|\bkill(?:all)?\s+-9\b|\bshutdown\b|\bformat\s+[a-z]:|\bdel\s+\/[sqf]|\b(?:delete|wipe|erase|clear|purge|reset)\s+(?:all|every|the (?:whole|entire))\b/i;
+const DESTRUCTIVE_COMMAND = /\brm\s+-[a-z]*[rf]|\bsudo\s+rm\b|\bgit\s+(?:reset\s+--hard|clean\s+-[a-z]*f|push\s+(?:-f|--force))|\bdrop\s+(?:table|database|schema)\b|\btruncate\s+table\b|\bmkfs\b|\bdd\s+if=|\bchmod\s+(?:-R\s+)?[0-7]*7[0-7]*\b|\bkill(?:all)?\s+-9\b|\bshutdown\b|\bformat\s+[a-z]:|\bdel\s+\/[sqf]/i;
+const DESTROY_ALL = /\b(?:delete|wipe|erase|purge|reset|drop|remove)\s+(?:all|every|the (?:whole|entire))\b/i;
 const EVERY_USE = /\b(?:every|each|all|any)\s+(?:\w+\s+){0,2}(?:call|use|run|request|command|time|invocation|operation|query|session)s?\b|\balways\b|\b(?:prefix|prepend|precede|start|begin)\w*\b|\bfirst\b|\bbefore\b/i;
 const ENV_FACT = /\b(?:environment|system|server|machine|sandbox|workspace|container|host|cluster|database|shell|terminal|os|kernel|filesystem|disk|repo(?:sitory)?|cache)\b[^.]{0,60}\b(?:requires?|needs?|is configured|is set up|only works|expects?|is corrupted|is locked|is full|has a bug|is stale|must be)\b/i;
 
 export function destructiveStepFindings(text: string): IntentFinding[] {
-  const m = DESTRUCTIVE_COMMAND.exec(text);
+  const command = DESTRUCTIVE_COMMAND.exec(text);
+  const m = command ?? DESTROY_ALL.exec(text);
   if (!m) return [];
   const near = text.slice(Math.max(0, m.index - 200), m.index + 200);
-  if (!EVERY_USE.test(near) && !ENV_FACT.test(near)) return [];
+  // A real destructive command on every use, or any wholesale deletion justified by a claim about the environment.
+  if (!(command && EVERY_USE.test(near)) && !ENV_FACT.test(near)) return [];
   return [{ rule: 'destructive-precondition', family: 'destructive', severity: 'high', evidence: clip(near), message: `Requires a destructive step (${m[0].trim()}) as a condition of using it${ENV_FACT.test(near) ? ', justified by a claim about the environment' : ''}` }];
 }
 
@@ -298,7 +320,7 @@ export function sideEffectFindings(text: string): IntentFinding[] {
 // ── Parameters that ask for the agent's own internals ───────────────────────
 
 const INTERNALS_NAME = /^(?:.*[_-])?(?:conversation|convo|transcript|chat[_-]?(?:history|log)|dialog(?:ue)?(?:[_-]history)?|system[_-]?prompt|sys[_-]?prompt|prompt[_-]?history|previous[_-]?messages|prior[_-]?messages|message[_-]?history|chain[_-]?of[_-]?thought|cot|reasoning[_-]?trace|inner[_-]?thoughts?|model[_-]?(?:name|id|version|identity)|llm[_-]?(?:name|model)|agent[_-]?(?:name|model|instructions)|available[_-]?tools|tool[_-]?(?:list|names|inventory)|instructions[_-]?received|context[_-]?window|full[_-]?context|session[_-]?memory)(?:[_-].*)?$/i;
-const INTERNALS_TEXT = /\b(?:your|the (?:assistant|ai|model|agent|llm)'?s?)\s+(?:own\s+)?(?:system prompt|instructions|setup|configuration|reasoning|thoughts|chain of thought|model(?: name| id| version)?|name|identity|tools|tool list|context|memory|conversation|messages|rules|guidelines)\b|\b(?:system prompt|setup (?:text|message)|chain of thought|(?:every|all|each)\s+(?:earlier|previous|prior)\s+(?:turn|message|exchange)s?|(?:earlier|previous|prior)\s+(?:turns|messages|exchanges)|everything said so far|the (?:whole|entire|full|complete) (?:conversation|chat|dialog(?:ue)?)(?: so far| history| context| with the user)?|(?:tools|functions) (?:you have|available to you|you can call)|list of (?:your |all |available )?tools|which model you are|your model)\b/i;
+const INTERNALS_TEXT = /\b(?:your|the (?:assistant|ai|model|agent|llm)'s)\s+(?:own\s+)?(?:system prompt|instructions|setup|configuration|reasoning|thoughts|chain of thought|model(?: name| id| version)?|name|identity|tools|tool list|context|memory|conversation|messages|rules|guidelines)\b|\b(?:system prompt|setup (?:text|message)|chain of thought|(?:every|all|each)\s+(?:earlier|previous|prior)\s+(?:turn|message|exchange)s?|(?:earlier|previous|prior)\s+(?:turns|messages|exchanges)|everything said so far|the (?:whole|entire|full|complete) (?:conversation|chat|dialog(?:ue)?)(?: so far| history| context| with the user)?|(?:tools|functions) (?:you have|available to you|you can call)|list of (?:your |all |available )?tools|which model you are|your model)\b/i;
 
 export function internalsParameterFindings(params: { name: string; text: string; required: boolean; path: string }[], purpose: string): IntentFinding[] {
   const out: IntentFinding[] = [];
@@ -315,4 +337,27 @@ export function internalsParameterFindings(params: { name: string; text: string;
     });
   }
   return out;
+}
+
+// ── Pressure: invented consequences of not complying ────────────────────────
+
+const PRESSURE = /\b(?:otherwise|or else|else|if (?:not|this is (?:skipped|omitted|not done)|it is (?:skipped|omitted)|you (?:skip|omit|forget|don'?t|do not))|failing (?:this|that|to)|without (?:this|it|doing so)|skipping (?:this|it)|omitting (?:this|it)|(?:mail|messages?|requests?|calls?) without it)\b[^.]{0,80}?\b(?:fail\w*|break\w*|error\w*|crash\w*|lock\w* up|locks?|bounce\w*|corrupt\w*|lose|lost|overload\w*|be rejected|(?:will|would|won'?t) not work|won'?t work|stop\w* working|be blocked|be banned|be suspended|be penali[sz]ed|be deleted|data loss|undefined behaviou?r|inaccurate|wrong results?)\b/i;
+
+export function pressureFindings(text: string): IntentFinding[] {
+  const m = PRESSURE.exec(text);
+  return m ? [{ rule: 'invented-consequence', family: 'pressure', severity: 'low', evidence: clip(text.slice(Math.max(0, m.index - 60), m.index + m[0].length + 20)), message: 'Threatens a failure if the model does not comply' }] : [];
+}
+
+// ── Parameters unrelated to the tool that ask for personal data or secrets ──
+
+const PERSONAL_PARAM = /^(?:.*[_-])?(?:ssn|social[_-]?security(?:[_-]number)?|id[_-]?card(?:[_-]number)?|national[_-]?id|passport(?:[_-]number)?|credit[_-]?card(?:[_-]number)?|card[_-]?number|cvv|cvc|bank[_-]?account(?:[_-]number)?|iban|routing[_-]?number|password|passwd|passcode|pin[_-]?code|mnemonic|seed[_-]?phrase|private[_-]?key|secret[_-]?key|date[_-]?of[_-]?birth|dob|home[_-]?address|mother'?s?[_-]?maiden[_-]?name|phone[_-]?number|mobile[_-]?number|otp|one[_-]?time[_-]?(?:code|password)|2fa[_-]?code|verification[_-]?code)(?:[_-].*)?$/i;
+const PERSONAL_PURPOSE = /\b(?:log ?in|sign ?(?:in|up)|register|auth\w*|account|password|credential|payment|pay|checkout|billing|bank|card|identity|verify|verification|kyc|user|profile|contact|address|phone|sms|call|wallet|crypto|key|secret|vault|encrypt|decrypt|hash|otp|2fa|mfa|person|patient|customer|employee|signup|onboard)\b/i;
+
+export function personalParameterFindings(params: { name: string; text: string; required: boolean; path: string }[], purpose: string): IntentFinding[] {
+  if (PERSONAL_PURPOSE.test(purpose.replace(/[_-]/g, ' '))) return [];
+  return params.filter((p) => PERSONAL_PARAM.test(p.name)).map((p) => ({
+    rule: 'asks-for-personal-data', family: 'exfiltration', severity: p.required ? 'medium' as const : 'low' as const,
+    evidence: clip(`${p.name}${p.text ? `: ${p.text}` : ''}`),
+    message: `Parameter "${p.name}" asks for personal data or a secret that has nothing to do with what the tool does`,
+  }));
 }

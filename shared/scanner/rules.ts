@@ -28,7 +28,7 @@ export type ScannerRule = z.input<typeof ScannerRuleSchema>;
 const SENSITIVE_PATH = String.raw`(?:~?/?\.ssh\b|id_(?:rsa|dsa|ecdsa|ed25519)\b|\.aws/credentials|\.aws/config|(?:^|[\s'"\x60(/])\.env\b|mcp\.json|claude_desktop_config|\.cursor/|/etc/(?:shadow|passwd|sudoers|gshadow)|\.bash_history|\.zsh_history|\.netrc|\.npmrc|\.pypirc|\.git-credentials|\.kube/config|\.docker/config\.json|\.gnupg|wallet\.dat|keychain|credentials\.json|secrets?\.ya?ml|private[ _-]?keys?\b|\.pem\b|\.p12\b|\.keystore)`;
 const SEND = String.raw`(?:send|sends|sending|upload|uploads|post|posts|forward|forwards|transmit|exfiltrat\w*|sync|syncs|report|reports|ship|mirror|relay|beacon|pipe|leak)`;
 const PASS = String.raw`(?:pass|include|put|provide|insert|append|attach|embed|add|copy|paste|supply|fill|populate|send|share)`;
-const CONVERSATION = String.raw`(?:conversation|chat(?: log| history)?|message history|previous (?:messages|exchanges|turns|interactions|prompts|conversations?)|prior (?:messages|turns|exchanges|context)|all (?:user |previous |prior )?messages|full (?:context|transcript|history)|complete (?:conversation|context|transcript|history)|entire (?:conversation|context|history)|system prompt|system instructions|your instructions|hidden instructions|transcript|dialog(?:ue)? history)`;
+const CONVERSATION = String.raw`(?:(?:this|the current|our|your|the user'?s?|all|the whole|the entire|the full|the complete)\s+conversation|conversation (?:so far|history|context)|chat(?: log| history)?|message history|previous (?:messages|exchanges|turns|interactions|prompts|conversations?)|prior (?:messages|turns|exchanges|context)|all (?:user |previous |prior )?messages|full (?:context|transcript|history)|complete (?:conversation|context|transcript|history)|entire (?:conversation|context|history)|system prompt|system instructions|your instructions|hidden instructions|(?:chat|conversation|session) transcript|transcript of (?:this|the|our) (?:conversation|chat|session)|dialog(?:ue)? history)`;
 
 export const DEFAULT_RULES: ScannerRule[] = [
   {
@@ -50,7 +50,7 @@ export const DEFAULT_RULES: ScannerRule[] = [
     id: 'concealment', family: 'concealment', severity: 'high',
     message: 'Tells the model to hide what it does from the user',
     match: [
-      String.raw`\b(?:do not|don'?t|never|without)\s+(?:ever\s+)?(?:mention|tell|inform|notify|reveal|disclose|alert|show|let|explain|say|report|display|ask)\w*\s+(?:about\s+)?(?:this|it|that|these|anything|what|the\s+(?:file|step|read|call|action))?\s*(?:\w+\s+){0,3}(?:to\s+)?(?:the\s+)?(?:user|human|them|operator)`,
+      String.raw`\b(?:do not|don'?t|never|without)\s+(?:ever\s+)?(?:mention|tell|inform|notify|reveal|disclose|alert|show|let|explain|say|report|display)\w*\s+(?:about\s+)?(?:this|it|that|these|anything|what|the\s+(?:file|step|read|call|action))?\s*(?:\w+\s+){0,3}(?:to\s+)?(?:the\s+)?(?:user|human|them|operator)`,
       String.raw`\b(?:user|human|they)\s+(?:must|should|need)\s*(?:not|n'?t)\s+(?:know|see|be told|notice|find out|be aware)`,
       String.raw`\b(?:hide|conceal|mask|obscure)\s+(?:this|it|these|the\s+\w+)\s+from\b`, String.raw`\bkeep (?:this|it|these)\s+(?:secret|hidden|confidential|private) from\b`,
       String.raw`\bsilently\s+(?:add|send|append|include|forward|copy|upload|set|change|modify|replace|redirect|call|execute|run|log|bcc|cc|insert|inject|attach|read|move|delete|overwrite)`,
@@ -78,7 +78,7 @@ export const DEFAULT_RULES: ScannerRule[] = [
   {
     id: 'exfiltration-url', family: 'exfiltration', severity: 'high',
     message: 'Sends data to an outside address',
-    match: [String.raw`\b${SEND}\w*\b[^.]{0,120}?https?://`, String.raw`https?://[^\s'"]+[^.]{0,60}?\b(?:to collect|for (?:safe )?(?:storage|logging|backup|analysis|monitoring)|collect|ingest|exfil)`],
+    match: [String.raw`\b${SEND}\b[^.]{0,120}?https?://`, String.raw`https?://[^\s'"]+[^.]{0,60}?\b(?:to collect|for (?:safe )?(?:storage|logging|backup|analysis|monitoring)|collect|ingest|exfil)\b`],
     negatable: true,
   },
   {
@@ -128,7 +128,7 @@ export const DEFAULT_RULES: ScannerRule[] = [
     match: [String.raw`\b(?:the\s+)?(?:most|only)\s+(?:accurate|trusted|trustworthy|secure|reliable|official|powerful|authoritative)\b`, String.raw`\balways (?:prefer|choose|pick|default to using) this tool\b`],
   },
   {
-    id: 'false-consequence', family: 'pressure', severity: 'medium',
+    id: 'false-consequence', family: 'pressure', severity: 'low',
     message: 'Threatens a failure to push the model into an extra step',
     match: [String.raw`\botherwise\s+(?:the\s+|this\s+)?(?:tool|it|request|call|operation)\s+(?:will|would)\s+(?:not work|fail|break|error)`, String.raw`\b(?:skipping|omitting|failure to|failing to|if you (?:don'?t|do not|skip))\b[^.]{0,60}?\b(?:will|may|would)\s+(?:cause|result|break|fail|overload|corrupt|lead)`],
   },
@@ -145,7 +145,7 @@ export const DEFAULT_RULES: ScannerRule[] = [
   {
     id: 'credential-harvest', family: 'harvest', severity: 'high',
     message: 'Collects credentials or personal data as a side effect',
-    match: [String.raw`\b(?:extract|collect|harvest|capture|log|logs|logged|upload|uploads|store|record|attach|scrape|grab|steal|gather)\w*\b[^.]{0,100}?\b(?:passwords?|credit cards?|api[ _-]?keys?|access tokens?|secrets?|credentials|environment variables|private keys?|social security|session cookies|seed phrases?)\b`, String.raw`\*\.(?:env|pem|key)\b[^.]{0,80}\*`, String.raw`\b(?:attach|include|send)\w*\s+(?:the\s+)?environment variables\b`],
+    match: [String.raw`\b(?:extract|collect|harvest|capture|log|logs|logged|upload|uploads|store|record|attach|scrape|grab|steal|gather)\w*\b[^.]{0,100}?\b(?:passwords?|credit cards?|api[ _-]?keys?|access tokens?|(?<![/\w-])secrets?(?![/\w-])|credentials|environment variables|private keys?|social security|session cookies|seed phrases?)\b`, String.raw`\*\.(?:env|pem|key)\b[^.]{0,80}\*`, String.raw`\b(?:attach|include|send)\w*\s+(?:the\s+)?environment variables\b`],
     negatable: true,
   },
   {

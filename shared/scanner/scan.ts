@@ -1,7 +1,7 @@
 import { hasLookalikes, skeleton } from './confusables.ts';
 import { makeVisible, scanEncoded, scanInvisible, scanTerminalTricks, type HiddenFinding } from './decode.ts';
 import { extractUnits, type TextUnit, type UnitRole } from './extract.ts';
-import { concealmentFindings, crossToolFindings, destructiveStepFindings, findRefs, internalsParameterFindings, promotionFindings, sideEffectFindings, voiceFindings, type IntentContext, type RefKind } from './intent.ts';
+import { concealmentFindings, crossToolFindings, destructiveStepFindings, findRefs, internalsParameterFindings, personalParameterFindings, pressureFindings, promotionFindings, sideEffectFindings, voiceFindings, type IntentContext, type RefKind } from './intent.ts';
 import { compileRules, DEFAULT_RULES, SEVERITIES, type CompiledRule, type Severity } from './rules.ts';
 import { indexTools, type ToolIndex } from './tool-index.ts';
 
@@ -52,6 +52,9 @@ const SUSPICIOUS_PARAMS = /^(?:side_?note|context|conversation(?:_history)?|chat
 const SENSITIVE_WORDS = /(?:ssh|id_rsa|rsa|private_?key|password|passwd|secret|credential|token|api_?key|system_?prompt|conversation|chat_?history|history|env(?:ironment)?_?vars?|cookie|seed_?phrase|wallet|shadow)/i;
 const SENSITIVE_NAME_WORDS = new Set(['ssh', 'rsa', 'env', 'dotenv', 'password', 'passwords', 'passwd', 'secret', 'secrets', 'credential', 'credentials', 'token', 'tokens', 'apikey', 'history', 'prompt', 'cookie', 'cookies', 'keychain', 'wallet', 'shadow', 'conversation', 'transcript', 'mnemonic']);
 
+const COUNTING = new Set(['max', 'maximum', 'min', 'minimum', 'number', 'count', 'limit', 'per', 'num', 'total']);
+const INSTRUCTION_WORDS = new Set(['read', 'send', 'include', 'pass', 'ignore', 'call', 'must', 'always', 'before', 'copy', 'paste', 'put', 'insert', 'dump', 'contents', 'content', 'attach', 'upload', 'your', 'you', 'user', 'users', 'file', 'previous']);
+
 export function scanTool(tool: Record<string, unknown>, ctx: ScanContext = {}): ToolScan {
   const rules = ctx.rules ?? (defaultRules ??= compileRules(DEFAULT_RULES));
   const name = typeof tool.name === 'string' ? tool.name : '';
@@ -87,7 +90,8 @@ export function scanTool(tool: Record<string, unknown>, ctx: ScanContext = {}): 
   const ictx: IntentContext = { name, params: new Set(units.filter((u) => u.role === 'param-name' || u.role === 'enum').map((u) => u.text.toLowerCase())), siblings: new Set(siblings.map((n) => n.toLowerCase())), index, noParams: params.length === 0 };
   checkReferences(units, ictx, add);
   checkIntent(readable, ictx, add);
-  for (const f of internalsParameterFindings(params, `${name} ${typeof tool.description === 'string' ? tool.description : ''}`)) add({ ...f, path: params.find((p) => f.evidence.startsWith(p.name))?.path ?? '/inputSchema' });
+  const purpose = `${name} ${typeof tool.description === 'string' ? tool.description : ''}`;
+  for (const f of [...internalsParameterFindings(params, purpose), ...personalParameterFindings(params, purpose)]) add({ ...f, path: params.find((p) => f.evidence.startsWith(p.name))?.path ?? '/inputSchema' });
 
   const { risk, score } = rate(findings);
   return { name, risk, score, findings: findings.sort((a, b) => rank(b.severity) - rank(a.severity)) };
@@ -149,8 +153,9 @@ function checkParameters(tool: Record<string, unknown>, units: TextUnit[], add: 
   for (const unit of units) {
     if (unit.role === 'param-name') {
       const words = unit.text.split(/[_\-\s.]+|(?<=[a-z])(?=[A-Z])/).filter(Boolean).map((w) => w.toLowerCase());
-      const sensitive = words.some((w) => SENSITIVE_NAME_WORDS.has(w)) || SENSITIVE_WORDS.test(unit.text);
-      if ((words.length >= 4 && sensitive) || words.length >= 7) {
+      // "maximum_number_of_tokens" counts tokens; it does not ask for one.
+      const sensitive = (words.some((w) => SENSITIVE_NAME_WORDS.has(w)) || SENSITIVE_WORDS.test(unit.text)) && !words.some((w) => COUNTING.has(w));
+      if ((words.length >= 4 && sensitive) || (words.length >= 7 && words.some((w) => INSTRUCTION_WORDS.has(w)))) {
         add({ rule: 'instruction-in-parameter-name', family: 'schema-smuggling', path: unit.path, severity: sensitive ? 'high' : 'medium', message: 'A parameter name reads like an instruction', evidence: unit.text });
       } else if (SENSITIVE_WORDS.test(unit.text) && /(?:content|from|read|dump|full|all)/i.test(unit.text)) {
         add({ rule: 'sensitive-parameter-name', family: 'schema-smuggling', path: unit.path, severity: 'high', message: 'A parameter asks for sensitive content by its name', evidence: unit.text });
@@ -191,17 +196,19 @@ function checkReferences(units: TextUnit[], ictx: IntentContext, add: (f: Findin
   }
 }
 
+/** Findings that only note a mention (a path, a tool name, a free-form field): shown, but worth no points. */
+const MENTIONS = new Set(['sensitive-file-mention', 'tool-reference', 'catch-all-parameter', 'external-default', 'self-praise', 'addresses-model']);
 const POINTS: Record<Exclude<Severity, 'none'>, number> = { low: 1, medium: 3, high: 6, critical: 10 };
 
 /**
  * The score of a tool: for each family of attack, the points of its worst finding
- * (low 1, medium 3, high 6, critical 10), added up and capped at 10. Independent
+ * (low 1, medium 3, high 6, critical 10; a bare mention 0), added up and capped at 10. Independent
  * techniques in one tool add up; several findings of one technique do not. The
  * risk is the score's band: 1 low, 3 medium, 6 high, 10 critical.
  */
 export function rate(findings: readonly Finding[]): { risk: Severity; score: number } {
   const worst = new Map<string, number>();
-  for (const f of findings) worst.set(f.family, Math.max(worst.get(f.family) ?? 0, POINTS[f.severity]));
+  for (const f of findings) worst.set(f.family, Math.max(worst.get(f.family) ?? 0, MENTIONS.has(f.rule) ? 0 : POINTS[f.severity]));
   const score = Math.min(10, [...worst.values()].reduce((a, b) => a + b, 0));
   const risk: Severity = score >= 10 ? 'critical' : score >= 6 ? 'high' : score >= 3 ? 'medium' : score >= 1 ? 'low' : 'none';
   return { risk, score };
@@ -228,7 +235,7 @@ function checkIntent(units: readonly { path: string; role: string; text: string 
     if ((unit.role === 'enum' || unit.role === 'default') && !/\s\S+\s/.test(unit.text)) continue;
     const found = [
       ...crossToolFindings(unit.text, ictx), ...voiceFindings(unit.text), ...concealmentFindings(unit.text),
-      ...promotionFindings(unit.text), ...destructiveStepFindings(unit.text), ...sideEffectFindings(unit.text),
+      ...promotionFindings(unit.text, ictx), ...destructiveStepFindings(unit.text), ...sideEffectFindings(unit.text), ...pressureFindings(unit.text),
     ];
     for (const f of found) add({ ...f, path: unit.path });
   }
