@@ -63,6 +63,20 @@ const CreateTokenBody = z.strictObject({ agent: z.string().regex(/^[A-Za-z0-9._-
 const MAX_CONTROL_BODY = 64 * 1024;
 const RedeemBody = z.strictObject({ code: z.string().max(64) });
 
+/**
+ * A person's decision (approve, reject, reopen) from the app, its notification or
+ * the CLI: a validated body, who took it, and 409 when it does not apply.
+ */
+async function decision(req: IncomingMessage, res: ServerResponse, act: (by: string, body: z.infer<typeof DecisionBody>) => unknown): Promise<void> {
+  const body = DecisionBody.safeParse((await readJson(req)) ?? {});
+  if (!body.success) { json(res, 400, { error: body.error.issues.map((i) => `${i.path.join('.') || 'body'}: ${i.message}`).join('; ') }); return; }
+  try {
+    json(res, 200, act(body.data.by ? `${localUser()} via ${body.data.by}` : localUser(), body.data));
+  } catch (err) {
+    json(res, err instanceof DecisionError ? 409 : 500, { error: (err as Error).message });
+  }
+}
+
 export class ControlApi {
   private readonly opts: ControlApiOptions;
   private readonly streams = new Set<ServerResponse>();
@@ -180,29 +194,16 @@ export class ControlApi {
     }
     const decideMatch = /^POST \/api\/v1\/pending\/([0-9a-f]{12})\/(approve|reject)$/.exec(route);
     if (decideMatch) {
-      const body = DecisionBody.safeParse((await readJson(req)) ?? {});
-      if (!body.success) { json(res, 400, { error: body.error.issues.map((i) => `${i.path.join('.') || 'body'}: ${i.message}`).join('; ') }); return; }
-      try {
-        const by = body.data.by ? `${localUser()} via ${body.data.by}` : localUser();
-        const change = gateway.decide(decideMatch[1]!, decideMatch[2] as 'approve' | 'reject', by, body.data.reason ?? null, { via: body.data.via ?? 'api' });
-        json(res, 200, { id: change.id, decision: decideMatch[2] === 'approve' ? 'approved' : 'rejected', tool: change.exposedName });
-      } catch (err) {
-        json(res, err instanceof DecisionError ? 409 : 500, { error: (err as Error).message });
-      }
+      await decision(req, res, (by, body) => {
+        const change = gateway.decide(decideMatch[1]!, decideMatch[2] as 'approve' | 'reject', by, body.reason ?? null, { via: body.via ?? 'api' });
+        return { id: change.id, decision: decideMatch[2] === 'approve' ? 'approved' : 'rejected', tool: change.exposedName };
+      });
       return;
     }
     // A rejection clicked by mistake: the change is pending again.
     const reopenMatch = /^POST \/api\/v1\/decisions\/([0-9a-f]{12})\/reopen$/.exec(route);
     if (reopenMatch) {
-      const body = DecisionBody.safeParse((await readJson(req)) ?? {});
-      if (!body.success) { json(res, 400, { error: body.error.issues.map((i) => `${i.path.join('.') || 'body'}: ${i.message}`).join('; ') }); return; }
-      try {
-        const by = body.data.by ? `${localUser()} via ${body.data.by}` : localUser();
-        const change = gateway.reopen(reopenMatch[1]!, by, body.data.reason ?? null, body.data.via ?? 'api');
-        json(res, 200, { id: reopenMatch[1], decision: 'reopened', pending: change ?? null });
-      } catch (err) {
-        json(res, err instanceof DecisionError ? 409 : 500, { error: (err as Error).message });
-      }
+      await decision(req, res, (by, body) => ({ id: reopenMatch[1], decision: 'reopened', pending: gateway.reopen(reopenMatch[1]!, by, body.reason ?? null, body.via ?? 'api') ?? null }));
       return;
     }
     const loginMatch = /^POST \/api\/v1\/oauth\/([a-z0-9-]{1,32})\/login$/.exec(route);
@@ -258,6 +259,16 @@ export class ControlApi {
     if (route === 'GET /api/v1/secrets') { json(res, 200, { slots: this.opts.vault.status(gateway.currentBundle) }); return; }
     const secretMatch = /^(PUT|POST|DELETE) \/api\/v1\/secrets\/([a-z0-9-]{1,32})\/([A-Za-z0-9_-]{1,48})(\/rotate)?$/.exec(route);
     if (secretMatch) { await this.secret(req, res, secretMatch[1]!, secretMatch[2]!, secretMatch[3]!, secretMatch[4] !== undefined); return; }
+    const restartMatch = /^POST \/api\/v1\/servers\/([a-z0-9-]{1,32})\/restart$/.exec(route);
+    if (restartMatch) {
+      const server = gateway.currentBundle.servers.find((s) => s.id === restartMatch[1]);
+      if (!server) { json(res, 404, { error: `no server "${restartMatch[1]}" in the bundle` }); return; }
+      // Revoked servers are never spawned, restart or not.
+      if (server.status === 'revoked') { json(res, 409, { error: `"${server.id}" is revoked by the bundle and stays stopped` }); return; }
+      await gateway.restartServer(restartMatch[1]!);
+      json(res, 200, { restarted: restartMatch[1] });
+      return;
+    }
     const tokenMatch = /^DELETE \/api\/v1\/tokens\/([A-Za-z0-9._-]{1,64})$/.exec(route);
     if (tokenMatch) {
       const removed = this.opts.tokens.revoke(tokenMatch[1]!);

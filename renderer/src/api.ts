@@ -8,6 +8,22 @@ import { DecisionSchema, PendingChangeSchema } from '../../shared/pinning/pendin
 
 declare global { interface Window { gatehouse?: { controlToken: string; endpoint?: string } } }
 
+const base = () => window.gatehouse?.endpoint ?? '';
+
+/**
+ * `gatehouse dashboard` opens the page with a one-time code in the fragment: it is
+ * traded once for the token (and taken out of the address bar at once, so it is not
+ * in the history either).
+ */
+const redeemed: Promise<void> = (async () => {
+  const code = /[#&]code=([0-9a-f]{64})(?:&|$)/.exec(location.hash)?.[1];
+  if (!code) return;
+  history.replaceState(null, '', location.pathname + location.hash.replace(/&?code=[0-9a-f]{64}/, ''));
+  const res = await fetch(`${base()}/api/v1/dashboard/redeem`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ code }) }).catch(() => undefined);
+  const body = (await res?.json().catch(() => ({}))) as { token?: unknown } | undefined;
+  if (res?.ok && typeof body?.token === 'string') sessionStorage.setItem('gatehouse-token', body.token);
+})();
+
 function token(): string {
   if (window.gatehouse?.controlToken) return window.gatehouse.controlToken;
   const fromHash = /token=([^&]+)/.exec(location.hash)?.[1];
@@ -19,27 +35,42 @@ function token(): string {
   return sessionStorage.getItem('gatehouse-token') ?? '';
 }
 
-const base = () => window.gatehouse?.endpoint ?? '';
+export class ApiError extends Error {
+  /** 401: this page holds no token the daemon accepts. */
+  readonly signedOut: boolean;
+  constructor(message: string, signedOut = false) {
+    super(message);
+    this.signedOut = signedOut;
+  }
+}
 
-export class ApiError extends Error {}
+/** Whether the last answer said the page is not signed in (the app shows how to fix it). */
+export const session = { signedOut: false, listeners: new Set<() => void>() };
+function signedOut(value: boolean): void {
+  if (session.signedOut === value) return;
+  session.signedOut = value;
+  for (const l of session.listeners) l();
+}
 
 export async function call<T>(method: string, path: string, schema: z.ZodType<T>, body?: unknown): Promise<T> {
+  await redeemed;
   const res = await fetch(`${base()}/api/v1${path}`, {
     method,
     headers: { authorization: `Bearer ${token()}`, ...(body !== undefined ? { 'content-type': 'application/json' } : {}) },
     ...(body !== undefined ? { body: JSON.stringify(body) } : {}),
   });
   const json: unknown = await res.json().catch(() => ({}));
-  if (!res.ok) throw new ApiError((json as { error?: string }).error ?? `the daemon answered ${res.status}`);
+  signedOut(res.status === 401);
+  if (!res.ok) throw new ApiError((json as { error?: string }).error ?? `the daemon answered ${res.status}`, res.status === 401);
   return schema.parse(json);
 }
 
 export const api = {
   status: () => call('GET', '/status', StatusSchema),
   tools: () => call('GET', '/tools', z.object({ tools: z.array(ToolEntrySchema) })).then((r) => r.tools),
-  pending: () => call('GET', '/pending', z.object({ pending: z.array(PendingChangeSchema), trustOnFirstUse: z.boolean() })),
+  pending: () => call('GET', '/pending', z.object({ pending: z.array(PendingChangeSchema), trustOnFirstUse: z.boolean(), personal: z.boolean().optional() })),
   decisions: () => call('GET', '/decisions', z.object({ decisions: z.array(DecisionSchema) })).then((r) => r.decisions),
-  decide: (id: string, decision: 'approve' | 'reject', reason: string) => call('POST', `/pending/${id}/${decision}`, z.object({ decision: z.string(), tool: z.string() }), { reason: reason || undefined, by: 'dashboard' }),
+  decide: (id: string, decision: 'approve' | 'reject', reason: string) => call('POST', `/pending/${id}/${decision}`, z.object({ decision: z.string(), tool: z.string() }), { reason: reason || undefined, by: 'dashboard', via: 'app' }),
   secrets: () => call('GET', '/secrets', z.object({ slots: z.array(CredentialStatusSchema) })).then((r) => r.slots),
   setSecret: (server: string, slot: string, value: string, rotate: boolean) => call(rotate ? 'POST' : 'PUT', `/secrets/${server}/${slot}${rotate ? '/rotate' : ''}`, CredentialStatusSchema, { value }),
   deleteSecret: (server: string, slot: string) => call('DELETE', `/secrets/${server}/${slot}`, z.object({ deleted: z.string() })),
@@ -51,6 +82,7 @@ export const api = {
   logLevel: () => call('GET', '/log-level', z.object({ level: z.string(), levels: z.array(z.string()) })),
   setLogLevel: (level: string) => call('PUT', '/log-level', z.object({ level: z.string(), levels: z.array(z.string()) }), { level }),
   syncNow: () => call('POST', '/bundle/reload', z.object({ ok: z.boolean(), version: z.number().optional(), error: z.string().optional(), lastRejection: z.string().optional() })),
+  restartServer: (id: string) => call('POST', `/servers/${encodeURIComponent(id)}/restart`, z.object({ restarted: z.string() })),
   connect: (client: string, mode: 'preview' | 'apply' | 'undo') => call('POST', `/connect/${client}`, z.object({ label: z.string(), path: z.string(), status: z.string(), snippet: z.string(), content: z.string(), backup: z.string().nullable(), applied: z.boolean() }), { mode }),
 };
 
@@ -58,6 +90,7 @@ export const api = {
 export function subscribe(onEvent: (type: string, data: unknown) => void): () => void {
   const controller = new AbortController();
   void (async () => {
+    await redeemed;
     for (let attempt = 0; !controller.signal.aborted; attempt++) {
       try {
         const res = await fetch(`${base()}/api/v1/events`, { headers: { authorization: `Bearer ${token()}` }, signal: controller.signal });

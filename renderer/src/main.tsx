@@ -1,6 +1,6 @@
-import { useEffect, useState } from 'react';
+import { useEffect, useRef, useState, useSyncExternalStore } from 'react';
 import { createRoot } from 'react-dom/client';
-import { api } from './api.ts';
+import { api, session } from './api.ts';
 import { Audit } from './pages/Audit.tsx';
 import { Connect } from './pages/Connect.tsx';
 import { Credentials } from './pages/Credentials.tsx';
@@ -24,26 +24,56 @@ function useRoute(): [string, string | undefined] {
   return [route[0] || 'overview', route[1]];
 }
 
+/** Shown instead of a page while the daemon refuses this page's token. */
+function SignedOut() {
+  return (
+    <section aria-labelledby="signed-out-title">
+      <h2 id="signed-out-title">This page is not signed in to Gatehouse</h2>
+      <p>The dashboard needs the control token of the daemon it talks to, and this page has none it accepts (the daemon may have
+        been restarted with another data dir, or the link was opened in a new browser).</p>
+      <p>Run this in a terminal; it opens the dashboard in your browser already signed in:</p>
+      <pre><code>gatehouse dashboard</code></pre>
+      <p className="hint">From a checkout of Gatehouse, run <code>./scripts/gatehouse dashboard</code>. The desktop app signs its own window in.</p>
+    </section>
+  );
+}
+
+const subscribeSession = (on: () => void) => { session.listeners.add(on); return () => { session.listeners.delete(on); }; };
+
 function App() {
   const [page, arg] = useRoute();
   const { data: pending } = useLive(api.pending);
+  const signedOut = useSyncExternalStore(subscribeSession, () => session.signedOut);
   const count = pending?.pending.length ?? 0;
+  const label = PAGES.find(([id]) => id === page)?.[1] ?? 'Overview';
+  const main = useRef<HTMLElement>(null);
+  const first = useRef(true);
+  useEffect(() => {
+    document.title = `${signedOut ? 'Not signed in' : label}${page === 'pending' && count ? ` (${count})` : ''} — Gatehouse`;
+  }, [label, page, count, signedOut]);
+  useEffect(() => {
+    // On navigation (not the first load), focus goes to the new page, as a page load would put it.
+    if (first.current) { first.current = false; return; }
+    main.current?.focus();
+  }, [page]);
   return (
     <div className="app">
+      <a className="skip" href="#main" onClick={(e) => { e.preventDefault(); main.current?.focus(); }}>Skip to content</a>
       <header><h1>Gatehouse</h1></header>
       <nav aria-label="Pages" className="side">
         {PAGES.map(([id, label]) => (
           <a key={id} href={`#/${id}`} aria-current={page === id ? 'page' : undefined}>{label}{id === 'pending' && count > 0 && <span className="count" aria-label={`${count} pending`}>{count}</span>}</a>
         ))}
       </nav>
-      <main>
-        {page === 'overview' && <Overview />}
-        {page === 'servers' && <Servers />}
-        {page === 'pending' && <Pending selected={arg} />}
-        {page === 'audit' && <Audit />}
-        {page === 'credentials' && <Credentials />}
-        {page === 'connect' && <Connect />}
-        {page === 'settings' && <Settings link={arg} />}
+      <main id="main" ref={main} tabIndex={-1} aria-label={label}>
+        {signedOut && <SignedOut />}
+        {!signedOut && page === 'overview' && <Overview />}
+        {!signedOut && page === 'servers' && <Servers />}
+        {!signedOut && page === 'pending' && <Pending selected={arg} />}
+        {!signedOut && page === 'audit' && <Audit />}
+        {!signedOut && page === 'credentials' && <Credentials />}
+        {!signedOut && page === 'connect' && <Connect />}
+        {!signedOut && page === 'settings' && <Settings link={arg} />}
       </main>
     </div>
   );

@@ -43,10 +43,17 @@ export function Empty({ title, children }: { title: string; children: ReactNode 
 
 export function ErrorNote({ error }: { error: string | undefined }) {
   if (!error) return null;
-  return <div className="error" role="alert">Gatehouse could not answer: {error}. Is the daemon running (<code>gatehouse daemon</code>)?</div>;
+  return <div className="error" role="alert">Gatehouse could not answer: {error}. Is the daemon running? <code>gatehouse status</code> says; <code>gatehouse daemon</code> starts it.</div>;
+}
+
+/** A moment in the user's own time zone, with the date, and how long ago it was. */
+export function When({ at }: { at: string | number }) {
+  const date = new Date(at);
+  if (Number.isNaN(date.getTime())) return <span>—</span>;
+  return <time dateTime={date.toISOString()} title={date.toISOString()}>{date.toLocaleString(undefined, { dateStyle: 'medium', timeStyle: 'medium' })} <small className="hint">({ago(at)})</small></time>;
 }
 
 export const ago = (iso: string | number) => {
   const s = Math.round((Date.now() - (typeof iso === 'number' ? iso : Date.parse(iso))) / 1000);
-  return s < 60 ? `${s}s ago` : s < 3600 ? `${Math.round(s / 60)}m ago` : `${Math.round(s / 3600)}h ago`;
+  return s < 60 ? `${Math.max(0, s)}s ago` : s < 3600 ? `${Math.round(s / 60)}m ago` : s < 172800 ? `${Math.round(s / 3600)}h ago` : `${Math.round(s / 86400)} days ago`;
 };

@@ -4,7 +4,8 @@
 // test-output/screenshots); the rug-pull flow runs end to end: a server changes a
 // tool, a pending change appears (with its live event), the user opens the diff,
 // sees the hidden character, approves, and the tool becomes callable through MCP;
-// rejecting keeps another one blocked.
+// rejecting keeps another one blocked. Every page passes axe-core in light and dark
+// mode and is photographed at 1280×800 and 800×600 (where nothing may overflow sideways).
 import assert from 'node:assert/strict';
 import { execFile } from 'node:child_process';
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
@@ -19,6 +20,8 @@ import { CLI, FIXTURES, ROOT, startDaemon, tempDir, waitFor, type TestDaemon } f
 import { keychainReady, NO_KEYCHAIN } from '../helpers/keychain.ts';
 
 const run = promisify(execFile);
+const AXE = readFileSync(join(ROOT, 'node_modules', 'axe-core', 'axe.min.js'), 'utf8');
+interface AxeResult { violations: { id: string; impact: string | null; help: string; nodes: { target: unknown[]; failureSummary?: string }[] }[] }
 const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
 const SHOTS = join(ROOT, 'test-output', 'screenshots');
 const available = existsSync(CHROMIUM);
@@ -66,7 +69,7 @@ describe('dashboard (Chromium, Vite, real daemon)', { skip: available ? false : 
     const address = vite.httpServer!.address() as { port: number };
     base = `http://127.0.0.1:${address.port}`;
     browser = await chromium.launch({ executablePath: CHROMIUM, args: ['--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--no-first-run'] });
-    page = await browser.newPage({ viewport: { width: 1280, height: 860 } });
+    page = await browser.newPage({ viewport: { width: 1280, height: 800 } });
     client = await stdioClient(d.dataDir, 'e2e-agent');
     await waitFor(async () => (await d.control<{ servers: { id: string; state: string }[] }>('/servers')).body.servers.filter((s) => s.id !== 'vault').every((s) => s.state === 'ready'), 30_000, 'servers ready');
     void (async () => {
@@ -87,11 +90,40 @@ describe('dashboard (Chromium, Vite, real daemon)', { skip: available ? false : 
     await page.waitForLoadState('domcontentloaded');
   };
 
+  /**
+   * The page as it stands, checked by axe-core in light and dark mode (zero violations),
+   * and photographed at 1280×800 and 800×600, where nothing may overflow sideways.
+   */
+  const check = async (name: string) => {
+    for (const scheme of ['light', 'dark'] as const) {
+      await page.emulateMedia({ colorScheme: scheme });
+      // Evaluated rather than added as a <script>: the page's CSP allows only its own scripts.
+      if (!(await page.evaluate<boolean>("'axe' in window"))) await page.evaluate(AXE);
+      const result = await page.evaluate<AxeResult>("axe.run(document, { resultTypes: ['violations'] })");
+      assert.deepEqual(result.violations.map((v) => `${v.id} (${v.impact}): ${v.help} at ${v.nodes.slice(0, 3).map((n) => JSON.stringify(n.target)).join(', ')}`), [], `${name} in ${scheme} mode`);
+    }
+    await page.emulateMedia({ colorScheme: 'light' });
+    await page.screenshot({ path: join(SHOTS, `${name}.png`), fullPage: true });
+    await page.setViewportSize({ width: 800, height: 600 });
+    try {
+      const overflow = await page.evaluate<number>('document.documentElement.scrollWidth - document.documentElement.clientWidth');
+      assert.ok(overflow <= 0, `${name} overflows sideways by ${overflow}px at 800×600`);
+      await page.screenshot({ path: join(SHOTS, `${name}-800x600.png`), fullPage: true });
+    } finally {
+      await page.setViewportSize({ width: 1280, height: 800 });
+    }
+  };
+
   it('renders the overview with live data', async () => {
     await open('overview');
     await page.getByText('servers ready').waitFor();
     assert.match(await page.locator('main').innerText(), /gatehouse-demo/);
-    await page.screenshot({ path: join(SHOTS, 'overview.png'), fullPage: true });
+    assert.equal(await page.title(), 'Overview — Gatehouse');
+    // vault needs a credential it has not got: a problem, listed first, with a way to act.
+    const problems = page.getByRole('region', { name: 'Needs your attention' });
+    await problems.getByText(/vault/).waitFor();
+    assert.ok(await problems.getByRole('link', { name: 'See the server and its log' }).first().isVisible());
+    await check('overview');
   });
 
   it('lists and searches every server\'s tools', async () => {
@@ -102,13 +134,14 @@ describe('dashboard (Chromium, Vite, real daemon)', { skip: available ? false : 
     assert.equal(await page.getByRole('cell', { name: /everything__echo/ }).count(), 0, 'search filters');
     await page.getByLabel('Search').fill('filesystem__read_text_file');
     await page.getByText('everyone (demo-files-only, with argument limits)').waitFor();
-    await page.screenshot({ path: join(SHOTS, 'servers.png'), fullPage: true });
+    await page.getByLabel('Search').fill('');
+    await check('servers');
   });
 
   it('says when nothing awaits review', async () => {
     await open('pending');
     await page.getByText('Nothing to review').waitFor();
-    await page.screenshot({ path: join(SHOTS, 'pending-empty.png'), fullPage: true });
+    await check('pending-empty');
   });
 
   // The Credentials page talks to the OS keychain; without one it can only show the keychain's error.
@@ -120,7 +153,7 @@ describe('dashboard (Chromium, Vite, real daemon)', { skip: available ? false : 
     await page.getByRole('button', { name: 'Set' }).click();
     await page.getByText('set', { exact: true }).first().waitFor();
     assert.ok(!(await page.content()).includes('e2e-secret-value-123'), 'the value is never displayed');
-    await page.screenshot({ path: join(SHOTS, 'credentials.png'), fullPage: true });
+    await check('credentials');
   });
 
   it('shows audited calls and a request\'s whole chain', async () => {
@@ -130,14 +163,19 @@ describe('dashboard (Chromium, Vite, real daemon)', { skip: available ? false : 
     assert.ok(await page.getByRole('cell', { name: 'e2e-agent' }).first().isVisible(), 'rows show the agent that made the call');
     await page.getByTitle("Show this request's whole chain").first().click();
     await page.getByText(/Request chain/).waitFor();
-    await page.screenshot({ path: join(SHOTS, 'audit.png'), fullPage: true });
+    await page.getByTitle("Show this record's details").first().click();
+    const pane = page.getByRole('complementary', { name: /everything__echo/ });
+    await pane.getByText('"message": "audited"').waitFor();
+    assert.match(await pane.innerText(), /Who\s+\S+ through e2e-agent/);
+    assert.match(await pane.locator('time').first().innerText(), /\d{4}/, 'times carry the date');
+    await check('audit');
   });
 
   it('previews connecting an IDE', async () => {
     await open('connect');
     await page.getByRole('listitem').filter({ hasText: 'Cursor' }).getByRole('button', { name: 'Preview' }).click();
     await page.getByText(/Would write .*mcp\.json/).waitFor();
-    await page.screenshot({ path: join(SHOTS, 'connect.png'), fullPage: true });
+    await check('connect');
   });
 
   it('changes settings: log level and an agent token', async () => {
@@ -150,7 +188,57 @@ describe('dashboard (Chromium, Vite, real daemon)', { skip: available ? false : 
     await page.getByLabel('Agent name').fill('from-ui');
     await page.getByRole('button', { name: 'Create token' }).click();
     await page.getByText(/from-ui: gha_/).waitFor();
-    await page.screenshot({ path: join(SHOTS, 'settings.png'), fullPage: true });
+    await check('settings');
+  });
+
+  it('titles each page, moves focus to it, and offers a skip link', async () => {
+    // A fresh load, so the keyboard starts at the top of the page.
+    await open('overview');
+    await page.reload();
+    await page.getByText('servers ready').waitFor();
+    await page.keyboard.press('Tab');
+    assert.equal(await page.evaluate<string>('document.activeElement?.textContent'), 'Skip to content');
+    await page.keyboard.press('Enter');
+    assert.equal(await page.evaluate<string>('document.activeElement?.id'), 'main');
+    await page.getByRole('link', { name: 'Audit' }).click();
+    await page.getByRole('heading', { name: 'Audit', level: 2 }).waitFor();
+    assert.equal(await page.title(), 'Audit — Gatehouse');
+    assert.equal(await page.evaluate<string>('document.activeElement?.id'), 'main', 'focus follows the navigation');
+    assert.match(await page.locator('link[rel=icon]').getAttribute('href') ?? '', /^data:image\/svg/);
+  });
+
+  it('restarts a server from its row', async () => {
+    const pidOf = async () => (await d.control<{ servers: { id: string; pid: number | null; state: string }[] }>('/servers')).body.servers.find((s) => s.id === 'memory')!;
+    const before = await pidOf();
+    await open('servers');
+    await page.getByRole('button', { name: 'Restart memory' }).click();
+    const after = await waitFor(async () => { const s = await pidOf(); return s.state === 'ready' && s.pid !== before.pid ? s : undefined; }, 30_000, 'memory to restart');
+    assert.notEqual(after.pid, before.pid);
+    await page.getByText('Log of memory').click();
+    await page.getByLabel('Recent output of memory').waitFor();
+  });
+
+  it('explains what to run when the page is not signed in, and signs in from a one-time link', async () => {
+    const fresh = await browser.newContext({ viewport: { width: 1280, height: 800 } });
+    try {
+      const tab = await fresh.newPage();
+      await tab.goto(`${base}/#/overview&token=not-the-token`);
+      await tab.getByRole('heading', { name: 'This page is not signed in to Gatehouse' }).waitFor();
+      assert.match(await tab.locator('main').innerText(), /gatehouse dashboard/);
+      assert.equal(await tab.title(), 'Not signed in — Gatehouse');
+
+      const { code } = (await d.control<{ code: string }>('/dashboard/link', { method: 'POST' })).body;
+      const signedIn = await fresh.newPage();
+      await signedIn.goto(`${base}/#/overview&code=${code}`);
+      await signedIn.getByText('servers ready').waitFor();
+      assert.doesNotMatch(signedIn.url(), /code=/, 'the code leaves the address bar');
+      // Each tab keeps its own sign-in (sessionStorage): a new tab with the same link gets nothing.
+      const again = await fresh.newPage();
+      await again.goto(`${base}/#/overview&code=${code}`);
+      await again.getByRole('heading', { name: 'This page is not signed in to Gatehouse' }).waitFor();
+    } finally {
+      await fresh.close();
+    }
   });
 
   /** The id of the pending change for a tool, once Gatehouse has quarantined it. */
@@ -176,11 +264,24 @@ describe('dashboard (Chromium, Vite, real daemon)', { skip: available ? false : 
     assert.equal(await glyph.innerText(), 'U+200B');
     assert.equal(await glyph.getAttribute('title'), 'ZERO WIDTH SPACE');
     assert.ok(await page.getByText('Contains 1 zero-width character(s)').isVisible());
-    await page.screenshot({ path: join(SHOTS, 'pending-diff.png'), fullPage: true });
+    assert.ok(await page.locator('ins.inserted').count() > 0, 'what was inserted within a field is marked');
+    await check('pending-diff');
     await assert.rejects(client.callTool({ name: 'weather__fetch_weather', arguments: { city: 'Oslo' } }), /awaits approval/);
     await page.getByLabel('Reason (optional)').fill('checked the email line with the vendor');
+    const risk = (await page.getByRole('heading', { name: /weather__fetch_weather changed/ }).innerText()).match(/risk (\w+)/)![1]!;
     await page.getByRole('button', { name: 'Approve' }).click();
+    if (risk === 'high' || risk === 'critical') {
+      // A risky approval asks once more, and nothing is decided until the user confirms.
+      await page.getByRole('alertdialog').waitFor();
+      assert.equal((await d.control<{ pending: { exposedName: string }[] }>('/pending')).body.pending.some((p) => p.exposedName === 'weather__fetch_weather'), true);
+      await page.getByRole('button', { name: 'Yes, approve' }).click();
+    }
     await page.getByText(/Approved: agents can use the new definition now/).waitFor();
+    // The decision history says who, where and why.
+    const history = page.getByRole('region', { name: 'Decision history' });
+    const row = history.getByRole('row').filter({ hasText: 'weather/fetch_weather' }).first();
+    await row.waitFor();
+    assert.match(await row.innerText(), /approved[\s\S]*the app[\s\S]*checked the email line with the vendor/);
     const answer = await waitFor(async () => { try { return textOf(await client.callTool({ name: 'weather__fetch_weather', arguments: { city: 'Oslo' } })); } catch { return undefined; } });
     assert.match(answer, /after the change/);
   });
@@ -190,11 +291,15 @@ describe('dashboard (Chromium, Vite, real daemon)', { skip: available ? false : 
     await open(`pending/${await pendingId('kb__search')}`);
     await page.getByRole('heading', { name: /kb__search changed/ }).waitFor({ timeout: 15_000 });
     await page.getByRole('button', { name: 'Reject' }).click();
+    await page.getByRole('button', { name: 'Cancel' }).click();
+    assert.equal(await page.getByRole('alertdialog').count(), 0, 'cancel asks nothing more and decides nothing');
+    await page.getByRole('button', { name: 'Reject' }).click();
+    await page.getByRole('button', { name: 'Yes, reject' }).click();
     await page.getByText(/Rejected: the tool stays blocked/).waitFor();
     await assert.rejects(client.callTool({ name: 'kb__search', arguments: { query: 'x' } }), /was rejected by/);
     await open('servers');
     await page.getByLabel('Pin state').selectOption('rejected');
     await page.getByRole('cell', { name: 'kb__search' }).waitFor();
-    await page.screenshot({ path: join(SHOTS, 'servers-rejected.png'), fullPage: true });
+    await check('servers-rejected');
   });
 });

@@ -1,20 +1,44 @@
+import type { Status } from '../../../shared/control/contract.ts';
 import { api } from '../api.ts';
 import { ago, Badge, ErrorNote, useLive } from '../ui.tsx';
+import { explainState } from './Servers.tsx';
+
+interface Problem { key: string; text: string; href: string; action: string }
+
+/** What needs the user, worst first, each with a link to where it is dealt with. */
+function problems(status: Status, pending: number): Problem[] {
+  const out: Problem[] = [];
+  if (status.bundle.closed) out.push({ key: 'closed', text: `Nothing is reachable: ${status.bundle.closed}`, href: '#/settings', action: 'Sync or enrol in Settings' });
+  if (status.bundle.expiresAt && Date.parse(status.bundle.expiresAt) < Date.now()) out.push({ key: 'expired', text: `The bundle expired on ${new Date(status.bundle.expiresAt).toLocaleString()}.`, href: '#/settings', action: 'Sync now' });
+  for (const s of status.servers) {
+    if (s.state === 'failed' || s.state === 'backoff') out.push({ key: `server-${s.id}`, text: `${s.name ?? s.id}: ${explainState(s)}`, href: '#/servers', action: 'See the server and its log' });
+  }
+  if (pending) out.push({ key: 'pending', text: `${pending} tool change${pending === 1 ? '' : 's'} await${pending === 1 ? 's' : ''} your review; agents cannot call ${pending === 1 ? 'it' : 'them'} until then.`, href: '#/pending', action: 'Review' });
+  if (status.org?.lastError) out.push({ key: 'org', text: `The org's sync endpoint: ${status.org.lastError}`, href: '#/settings', action: 'Settings' });
+  return out;
+}
 
 export function Overview() {
   const { data: status, error } = useLive(api.status);
   const { data: pending } = useLive(api.pending);
   if (!status) return <ErrorNote error={error} />;
   const ready = status.servers.filter((s) => s.state === 'ready').length;
+  const issues = problems(status, pending?.pending.length ?? 0);
   return (
     <section aria-labelledby="overview-title">
       <h2 id="overview-title">Overview</h2>
       <ErrorNote error={error} />
+      {issues.length > 0 && (
+        <section className="problems" aria-labelledby="problems-title">
+          <h3 id="problems-title">Needs your attention</h3>
+          <ul>{issues.map((p) => <li key={p.key}>{p.text} <a href={p.href}>{p.action}</a></li>)}</ul>
+        </section>
+      )}
       <div className="cards">
-        <div className="card"><div className="big">{status.agents.length}</div><div>agents connected</div></div>
+        <div className="card"><div className="big">{status.agents.length}</div><div>{status.agents.length === 1 ? 'agent' : 'agents'} connected</div></div>
         <div className="card"><div className="big">{ready}/{status.servers.length}</div><div>servers ready</div></div>
         <a className="card" href="#/pending"><div className="big">{pending?.pending.length ?? 0}</div><div>pending changes</div></a>
-        <a className="card" href="#/audit" title="Records the org has not yet acknowledged"><div className="big">{status.audit.unacknowledged}</div><div>audit records not yet shipped</div></a>
+        {status.org && <a className="card" href="#/audit" title="Records the org has not yet acknowledged"><div className="big">{status.audit.unacknowledged}</div><div>audit records not yet shipped</div></a>}
         <div className="card"><div className="big">{(status.rssBytes / 1048576).toFixed(0)} MB</div><div>daemon memory</div></div>
       </div>
       <h3>Bundle</h3>
@@ -40,7 +64,7 @@ export function Overview() {
         </tbody></table>}
       <h3>Servers</h3>
       <ul className="plain">
-        {status.servers.map((s) => <li key={s.id}><Badge tone={s.state === 'ready' ? 'ok' : s.state === 'starting' ? 'info' : 'bad'}>{s.state}</Badge> {s.name ?? s.id}{s.lastError && s.state !== 'ready' ? <span className="hint"> — {s.lastError}</span> : null}</li>)}
+        {status.servers.map((s) => <li key={s.id}><Badge tone={s.state === 'ready' ? 'ok' : s.state === 'starting' ? 'info' : 'bad'}>{s.state}</Badge> {s.name ?? s.id}{s.state !== 'ready' && s.state !== 'starting' ? <span className="hint"> — {explainState(s)}</span> : null}</li>)}
       </ul>
     </section>
   );

@@ -1,49 +1,79 @@
-import { useState } from 'react';
-import type { PendingChange } from '../../../shared/pinning/pending.ts';
+import { useEffect, useRef, useState } from 'react';
+import type { Decision, PendingChange } from '../../../shared/pinning/pending.ts';
+import { wordDiff } from '../../../shared/pinning/word-diff.ts';
 import { api } from '../api.ts';
-import { ago, Badge, Empty, ErrorNote, riskTone, useLive, Visible } from '../ui.tsx';
+import { ago, Badge, Empty, ErrorNote, riskTone, useLive, Visible, When } from '../ui.tsx';
 
 const show = (v: unknown) => (v === undefined ? '' : typeof v === 'string' ? v : JSON.stringify(v, null, 2));
+const RANK: Record<string, number> = { critical: 4, high: 3, medium: 2, low: 1, none: 0 };
+/** Worst first, then oldest first: what most needs a person is at the top. */
+const byRisk = (a: PendingChange, b: PendingChange) => (RANK[b.risk] ?? 0) - (RANK[a.risk] ?? 0) || a.createdAt.localeCompare(b.createdAt);
+
+/** One side of a changed field, with what the other side lacks marked (inserted text is marked, never tinted as "good"). */
+function FieldSide({ before, after, side }: { before: string; after: string; side: 'before' | 'after' }) {
+  const parts = wordDiff(before, after);
+  return (
+    <pre>
+      {parts.map((p, i) => {
+        if (p.op === 'same') return <Visible key={i} text={p.text} />;
+        if (side === 'after' && p.op === 'add') return <ins key={i} className="inserted" title="inserted"><Visible text={p.text} /></ins>;
+        if (side === 'before' && p.op === 'del') return <del key={i} className="removed" title="removed"><Visible text={p.text} /></del>;
+        return null;
+      })}
+    </pre>
+  );
+}
 
 function Diff({ change }: { change: PendingChange }) {
   if (change.kind === 'new') {
     return <div className="diff"><div className="side new"><h4>New definition</h4><pre><Visible text={JSON.stringify(change.newDefinition, null, 2)} /></pre></div></div>;
   }
   return (
-    <table className="diff-table" aria-label="What changed">
-      <thead><tr><th>Path</th><th>Approved</th><th>Now</th></tr></thead>
-      <tbody>
-        {change.diff.map((d) => (
-          <tr key={d.path} className={`diff-${d.kind}`}>
-            <td><code>{d.path}</code><br /><small>{d.kind}</small></td>
-            <td><pre><Visible text={show(d.before)} /></pre></td>
-            <td><pre><Visible text={show(d.after)} /></pre></td>
-          </tr>
-        ))}
-      </tbody>
-    </table>
+    <div className="scroll-x">
+      <table className="diff-table" aria-label="What changed">
+        <thead><tr><th>Path</th><th>Approved</th><th>Now</th></tr></thead>
+        <tbody>
+          {change.diff.map((d) => (
+            <tr key={d.path} className={`diff-${d.kind}`}>
+              <td><code>{d.path}</code><br /><small>{d.kind}</small></td>
+              <td><FieldSide before={show(d.before)} after={show(d.after)} side="before" /></td>
+              <td><FieldSide before={show(d.before)} after={show(d.after)} side="after" /></td>
+            </tr>
+          ))}
+        </tbody>
+      </table>
+    </div>
   );
 }
 
-function Detail({ change, onDone }: { change: PendingChange; onDone: (message: string) => void }) {
+type Asking = { decision: 'approve' | 'reject'; question: string } | undefined;
+
+function Detail({ change, personal, onDone }: { change: PendingChange; personal: boolean; onDone: (message: string) => void }) {
   const [reason, setReason] = useState('');
   const [busy, setBusy] = useState(false);
   const [message, setMessage] = useState<string>();
+  const [asking, setAsking] = useState<Asking>();
+  const confirmRef = useRef<HTMLButtonElement>(null);
+  useEffect(() => { if (asking) confirmRef.current?.focus(); }, [asking]);
+  const risky = change.risk === 'high' || change.risk === 'critical';
   const decide = async (decision: 'approve' | 'reject') => {
     setBusy(true);
+    setAsking(undefined);
     try {
       await api.decide(change.id, decision, reason);
-      // The change leaves the list; the page keeps the outcome on show.
       onDone(`${change.exposedName} — ${decision === 'approve' ? 'Approved: agents can use the new definition now.' : 'Rejected: the tool stays blocked until its server changes it again.'}`);
     } catch (e) {
       setMessage((e as Error).message);
       setBusy(false);
     }
   };
+  // High and critical approvals, and every rejection, ask once more before acting.
+  const approve = () => (risky ? setAsking({ decision: 'approve', question: `Approve a ${change.risk}-risk change? Agents can call the new ${change.exposedName} at once.` }) : void decide('approve'));
+  const reject = () => setAsking({ decision: 'reject', question: `Reject this change to ${change.exposedName}? The tool stays blocked until its server changes it again (you can reopen the rejection later).` });
   return (
     <article className="detail" aria-labelledby="change-title">
       <h3 id="change-title"><code>{change.exposedName}</code> {change.kind === 'new' ? 'is new' : 'changed'} <Badge tone={riskTone(change.risk)}>risk {change.risk}</Badge></h3>
-      <p className="hint">Server <strong>{change.server}</strong>, seen {ago(change.createdAt)}, change {change.id}.</p>
+      <p className="hint">Server <strong>{change.server}</strong>, seen <When at={change.createdAt} />, change {change.id}.</p>
       <Diff change={change} />
       <h4>Scanner findings</h4>
       {change.findings.length === 0 ? <p className="hint">The scanner found nothing suspicious.</p> : (
@@ -54,40 +84,89 @@ function Detail({ change, onDone }: { change: PendingChange; onDone: (message: s
           ))}
         </ul>
       )}
-      {change.localDecision ? (
-        <form className="decide" onSubmit={(e) => e.preventDefault()}>
-          <label>Reason (optional) <input value={reason} onChange={(e) => setReason(e.target.value)} placeholder="what you checked" /></label>
-          <button type="button" className="primary" disabled={busy} onClick={() => void decide('approve')}>Approve</button>
-          <button type="button" className="danger" disabled={busy} onClick={() => void decide('reject')}>Reject</button>
-        </form>
-      ) : <p role="status"><Badge tone="warn">awaiting org approval</Badge> This risk level is decided by your organisation's admin.</p>}
-      {message && <p role="status" className="message">{message}</p>}
+      {!change.localDecision && (
+        <p role="note" className="note">
+          {personal
+            ? <>Your bundle does not let a {change.risk}-risk change be approved on this computer (<code>settings.pinning.localApproval</code>). You can reject it here; to approve it, allow {change.risk} in <code>localApproval</code> and run <code>gatehouse reload</code>.</>
+            : <>Your organisation decides {change.risk}-risk changes: ask your admin to review <code>{change.server}</code> (<code>gatehouse-admin server approve {change.server}</code>). Until then agents cannot call it; you can still reject it here.</>}
+        </p>
+      )}
+      <form className="decide" onSubmit={(e) => e.preventDefault()}>
+        <label>Reason (optional) <input value={reason} onChange={(e) => setReason(e.target.value)} placeholder="what you checked" /></label>
+        {change.localDecision && <button type="button" className="primary" disabled={busy} onClick={approve}>Approve</button>}
+        <button type="button" className="danger" disabled={busy} onClick={reject}>Reject</button>
+      </form>
+      {asking && (
+        <div className="confirm" role="alertdialog" aria-labelledby="confirm-q">
+          <p id="confirm-q">{asking.question}</p>
+          <button type="button" ref={confirmRef} className={asking.decision === 'approve' ? 'primary' : 'danger'} onClick={() => void decide(asking.decision)}>Yes, {asking.decision}</button>
+          <button type="button" onClick={() => setAsking(undefined)}>Cancel</button>
+        </div>
+      )}
+      {message && <p role="alert" className="error">{message}</p>}
     </article>
+  );
+}
+
+const VIA: Record<string, string> = { app: 'the app', notification: 'a notification', cli: 'the command line', api: 'the control API', chat: "an agent's chat", org: 'the org' };
+
+function where(d: Decision): string {
+  const via = d.via ? VIA[d.via] ?? d.via : '';
+  const agent = d.agent ? ` (${d.agent}${d.client ? ` in ${d.client}` : ''})` : '';
+  return `${via}${agent}` || '—';
+}
+
+function History() {
+  const { data } = useLive(api.decisions);
+  const recent = [...(data ?? [])].reverse().slice(0, 50);
+  if (!recent.length) return null;
+  return (
+    <section aria-labelledby="history-title">
+      <h3 id="history-title">Decision history</h3>
+      <div className="scroll-x">
+        <table>
+          <thead><tr><th>When</th><th>Tool</th><th>Decision</th><th>Who</th><th>Where</th><th>Why</th></tr></thead>
+          <tbody>{recent.map((d) => (
+            <tr key={`${d.id}${d.at}${d.decision}`}>
+              <td><When at={d.at} /></td><td><code>{d.server}/{d.tool}</code> <Badge tone={riskTone(d.risk)}>{d.risk}</Badge></td>
+              <td><Badge tone={d.decision === 'rejected' ? 'bad' : d.decision === 'reopened' ? 'info' : 'ok'}>{d.decision}</Badge>{d.late ? <small> (after the call had gone)</small> : null}</td>
+              <td>{d.by}</td><td>{where(d)}</td><td>{d.reason ?? <span className="hint">—</span>}</td>
+            </tr>
+          ))}</tbody>
+        </table>
+      </div>
+    </section>
   );
 }
 
 export function Pending({ selected }: { selected: string | undefined }) {
   const { data, error, reload } = useLive(api.pending);
   const [outcome, setOutcome] = useState<string>();
+  const outcomeRef = useRef<HTMLParagraphElement>(null);
+  useEffect(() => { if (outcome) outcomeRef.current?.focus(); }, [outcome]);
   if (!data) return <ErrorNote error={error} />;
-  const current = data.pending.find((p) => p.id === selected) ?? data.pending[0];
+  const sorted = [...data.pending].sort(byRisk);
+  // After a decision the page stays where it was, showing the outcome, rather than jumping to the next change.
+  const current = sorted.find((p) => p.id === selected) ?? (outcome ? undefined : sorted[0]);
   return (
     <section aria-labelledby="pending-title">
       <h2 id="pending-title">Pending changes</h2>
       <ErrorNote error={error} />
-      {outcome && <p role="status" className="message">{outcome}</p>}
-      {data.pending.length === 0 ? <Empty title="Nothing to review">Every tool your agents can see is approved. When a server changes a tool, it appears here before any agent can use it.</Empty> : (
+      {outcome && <p role="status" className="message outcome" tabIndex={-1} ref={outcomeRef}>{outcome}</p>}
+      {sorted.length === 0 ? <Empty title="Nothing to review">Every tool your agents can see is approved. When a server changes a tool, it appears here before any agent can use it.</Empty> : (
         <div className="split">
-          <nav aria-label="Pending changes" className="list">
-            {data.pending.map((p) => (
-              <a key={p.id} href={`#/pending/${p.id}`} aria-current={p.id === current?.id ? 'page' : undefined}>
+          <nav aria-label="Pending changes, worst first" className="list">
+            {sorted.map((p) => (
+              <a key={p.id} href={`#/pending/${p.id}`} aria-current={p.id === current?.id ? 'page' : undefined} onClick={() => setOutcome(undefined)}>
                 <code>{p.exposedName}</code> <Badge tone={riskTone(p.risk)}>{p.risk}</Badge><br /><small>{p.kind === 'new' ? 'new tool' : 'changed'} · {ago(p.createdAt)}</small>
               </a>
             ))}
           </nav>
-          {current && <Detail key={current.id} change={current} onDone={(m) => { setOutcome(m); reload(); }} />}
+          {current ? <Detail key={current.id} change={current} personal={data.personal ?? true} onDone={(m) => { setOutcome(m); reload(); }} />
+            : <p className="hint">Pick a change on the left to review it.</p>}
         </div>
       )}
+      <History />
     </section>
   );
 }

@@ -1,33 +1,83 @@
-import { useState } from 'react';
+import { Fragment, useEffect, useState } from 'react';
+import type { ServerStatus } from '../../../shared/control/contract.ts';
 import { api } from '../api.ts';
 import { Badge, Empty, ErrorNote, useLive } from '../ui.tsx';
+
+/** A server's state in words, with what happens next and what the user can do. */
+export function explainState(s: Pick<ServerStatus, 'state' | 'lastError' | 'restarts'>): string {
+  const why = s.lastError ? ` (${s.lastError})` : '';
+  switch (s.state) {
+    case 'ready': return 'running';
+    case 'starting': return 'starting';
+    case 'backoff': return `stopped${why}; Gatehouse starts it again by itself after a pause that grows with each failure (backoff)${s.restarts ? `, ${s.restarts} restart${s.restarts === 1 ? '' : 's'} so far` : ''}. Its log below usually says why.`;
+    case 'failed': return `could not start${why}, and Gatehouse has stopped trying. Fix the cause its log shows, then Restart.`;
+    case 'stopped': return 'stopped';
+    case 'disabled': return 'disabled by the bundle';
+  }
+}
+
+const tone = (state: string) => (state === 'ready' ? 'ok' : state === 'starting' ? 'info' : 'bad');
+
+/** The server's recent stderr, refreshed while open. */
+function LiveLog({ server }: { server: ServerStatus }) {
+  const [open, setOpen] = useState(false);
+  const [lines, setLines] = useState(server.stderrTail);
+  useEffect(() => {
+    setLines(server.stderrTail);
+    if (!open) return;
+    const timer = setInterval(() => { void api.status().then((st) => setLines(st.servers.find((x) => x.id === server.id)?.stderrTail ?? []), () => {}); }, 2000);
+    return () => clearInterval(timer);
+  }, [open, server]);
+  return (
+    <details className="log" onToggle={(e) => setOpen(e.currentTarget.open)}>
+      <summary>Log of {server.id}</summary>
+      <pre aria-live="polite" aria-label={`Recent output of ${server.id}`}>{lines.join('\n') || 'no output yet'}</pre>
+    </details>
+  );
+}
+
+function ServerRow({ s }: { s: ServerStatus }) {
+  const [busy, setBusy] = useState(false);
+  const [note, setNote] = useState<string>();
+  const restart = () => {
+    setBusy(true);
+    api.restartServer(s.id).then(() => setNote('restarting…'), (e: unknown) => setNote((e as Error).message)).finally(() => setBusy(false));
+  };
+  return (
+    <tr>
+      <td><strong>{s.id}</strong>{s.status !== 'approved' && <> <Badge tone="warn">{s.status}</Badge></>}
+        {s.state !== 'ready' && s.state !== 'starting' && <p className="explain">{explainState(s)}</p>}
+        <LiveLog server={s} /></td>
+      <td>{s.transport}</td>
+      <td><Badge tone={tone(s.state)}>{s.state}</Badge></td>
+      <td>{s.counts.tools}</td><td>{s.restarts}</td><td>{s.pid ?? '—'}</td>
+      <td>{s.status !== 'revoked' && <button type="button" disabled={busy} onClick={restart} aria-label={`Restart ${s.id}`}>Restart</button>}
+        {note && <small role="status"> {note}</small>}</td>
+    </tr>
+  );
+}
 
 export function Servers() {
   const { data: status, error } = useLive(api.status);
   const { data: tools } = useLive(api.tools);
   const [query, setQuery] = useState('');
   const [state, setState] = useState('all');
+  const [openTool, setOpenTool] = useState<string>();
   if (!status) return <ErrorNote error={error} />;
   const shown = (tools ?? []).filter((t) => (state === 'all' || t.pinState === state) && `${t.name} ${t.description ?? ''}`.toLowerCase().includes(query.toLowerCase()));
+  // One search term that names a tool opens its detail row, as a click would.
+  const exact = shown.length === 1 ? shown[0]!.name : undefined;
   return (
     <section aria-labelledby="servers-title">
       <h2 id="servers-title">Servers &amp; tools</h2>
       <ErrorNote error={error} />
       {status.servers.length === 0 && <Empty title="No servers">The bundle declares none. Add servers to it, then run <code>gatehouse reload</code>.</Empty>}
-      <table>
-        <thead><tr><th>Server</th><th>Transport</th><th>State</th><th>Tools</th><th>Restarts</th><th>Process</th></tr></thead>
-        <tbody>
-          {status.servers.map((s) => (
-            <tr key={s.id}>
-              <td><strong>{s.id}</strong>{s.status !== 'approved' && <> <Badge tone="warn">{s.status}</Badge></>}
-                {s.lastError && s.state !== 'ready' && <details><summary>{s.lastError}</summary><pre>{s.stderrTail.join('\n') || 'no output'}</pre></details>}</td>
-              <td>{s.transport}</td>
-              <td><Badge tone={s.state === 'ready' ? 'ok' : s.state === 'starting' ? 'info' : 'bad'}>{s.state}</Badge></td>
-              <td>{s.counts.tools}</td><td>{s.restarts}</td><td>{s.pid ?? '—'}</td>
-            </tr>
-          ))}
-        </tbody>
-      </table>
+      <div className="scroll-x">
+        <table>
+          <thead><tr><th>Server</th><th>Transport</th><th>State</th><th>Tools</th><th>Restarts</th><th>Process</th><th><span className="sr-only">Actions</span></th></tr></thead>
+          <tbody>{status.servers.map((s) => <ServerRow key={s.id} s={s} />)}</tbody>
+        </table>
+      </div>
       <h3>Tools</h3>
       <div className="toolbar">
         <label>Search <input type="search" value={query} onChange={(e) => setQuery(e.target.value)} placeholder="name or description" /></label>
@@ -36,17 +86,34 @@ export function Servers() {
         </select></label>
       </div>
       {shown.length === 0 ? <Empty title="No tools match">Clear the search or pick another pin state.</Empty> : (
-        <table>
-          <thead><tr><th>Tool</th><th>Server</th><th>Pin</th><th>Who may call it</th><th>Description</th></tr></thead>
-          <tbody>{shown.map((t) => (
-            <tr key={t.name}><td><code>{t.name}</code></td><td>{t.server}</td>
-              <td>{t.pinState === 'approved' ? <Badge tone="ok">approved</Badge> : <a href={`#/pending/${t.pendingChange ?? ''}`}><Badge tone={t.pinState === 'rejected' ? 'bad' : 'warn'}>{t.pinState}</Badge></a>}</td>
-              <td>{t.policy.length === 0 ? <Badge tone="bad">nobody (no rule allows it)</Badge> : <ul className="plain">{t.policy.map((p) => (
-                <li key={p.rule}><Badge tone={p.effect === 'allow' ? 'ok' : 'bad'}>{p.effect}</Badge> {p.who} <small>({p.rule}{p.constrained ? ', with argument limits' : ''})</small></li>
-              ))}</ul>}</td>
-              <td>{t.description ?? ''}</td></tr>
-          ))}</tbody>
-        </table>
+        <div className="scroll-x">
+          <table className="tools">
+            <thead><tr><th>Tool</th><th>Server</th><th>Pin</th><th>Description</th></tr></thead>
+            <tbody>{shown.map((t) => {
+              const open = openTool === t.name || exact === t.name;
+              return (
+                <Fragment key={t.name}>
+                  <tr>
+                    <td><button type="button" className="link" aria-expanded={open} onClick={() => setOpenTool(open ? undefined : t.name)} title="Who may call it">
+                      <code>{t.name}</code></button></td>
+                    <td>{t.server}</td>
+                    <td>{t.pinState === 'approved' ? <Badge tone="ok">approved</Badge>
+                      : <a href={`#/pending/${t.pendingChange ?? ''}`}><Badge tone={t.pinState === 'rejected' ? 'bad' : 'warn'}>{t.pinState === 'quarantined' ? 'quarantined: awaiting review' : 'rejected'}</Badge></a>}</td>
+                    <td className="desc">{t.description ?? ''}</td>
+                  </tr>
+                  {open && (
+                    <tr className="detail-row"><td colSpan={4}>
+                      <strong>Who may call it:</strong>{' '}
+                      {t.policy.length === 0 ? <Badge tone="bad">nobody (no rule allows it)</Badge> : <ul className="plain">{t.policy.map((p) => (
+                        <li key={p.rule}><Badge tone={p.effect === 'allow' ? 'ok' : 'bad'}>{p.effect}</Badge> {p.who} <small>({p.rule}{p.constrained ? ', with argument limits' : ''})</small></li>
+                      ))}</ul>}
+                    </td></tr>
+                  )}
+                </Fragment>
+              );
+            })}</tbody>
+          </table>
+        </div>
       )}
     </section>
   );
