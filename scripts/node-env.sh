@@ -9,7 +9,7 @@ node_ok() {
 }
 if ! node_ok; then
   if [ ! -x "$TOOLS/node_modules/node/bin/node" ]; then
-    echo "gatehouse: installing Node 24 into $TOOLS (one time)" >&2
+    echo "gatehouse: installing Node 24 into $TOOLS (one time, about 30 MB)…" >&2
     mkdir -p "$TOOLS"
     # A package.json of its own, so npm does not install into the project above.
     [ -f "$TOOLS/package.json" ] || echo '{"private":true}' > "$TOOLS/package.json"
@@ -18,6 +18,9 @@ if ! node_ok; then
   export PATH="$TOOLS/node_modules/node/bin:$PATH"
 fi
 if [ ! -f "$ROOT/node_modules/.package-lock.json" ] || [ "$ROOT/package-lock.json" -nt "$ROOT/node_modules/.package-lock.json" ]; then
-  echo "gatehouse: installing dependencies (npm ci)" >&2
-  (cd "$ROOT" && npm ci --loglevel=error >&2)
+  # The first install takes a minute or two: npm's own progress shows it is working.
+  echo "gatehouse: installing dependencies (npm ci; a minute or two the first time)…" >&2
+  _gh_started=$SECONDS
+  (cd "$ROOT" && npm ci --loglevel=error --progress=true >&2)
+  echo "gatehouse: dependencies installed in $((SECONDS - _gh_started)) s" >&2
 fi
