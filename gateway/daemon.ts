@@ -29,7 +29,6 @@ import { lazyBackend, type SecretBackend } from './secrets/backend.ts';
 import { RotatingLog } from './upstream/stderr-log.ts';
 import { messageOf, Problems } from './control/problems.ts';
 import { redactShapes } from '../shared/redaction/redact.ts';
-import type { Problem } from '../shared/control/contract.ts';
 
 /** How often the org login is renewed at the IdP, so group changes reach policy. */
 const IDENTITY_REFRESH_MS = 60 * 60_000;
@@ -106,8 +105,6 @@ export interface RunningDaemon {
   org: OrgRuntime | undefined;
   /** Reloads the bundle and reports the outcome; never rejects. */
   reload(): Promise<ReloadOutcome>;
-  /** The latest problem of each background component. */
-  problems(): Problem[];
   stop(): Promise<void>;
 }
 
@@ -284,5 +281,5 @@ export async function startDaemon(opts: DaemonOptions): Promise<RunningDaemon> {
     audit.close();
   })());
 
-  return { gateway, vault, port, socket, controlToken: token, tokens, get org() { return org; }, reload, problems: () => problems.list(), stop };
+  return { gateway, vault, port, socket, controlToken: token, tokens, get org() { return org; }, reload, stop };
 }
