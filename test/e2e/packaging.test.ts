@@ -98,7 +98,8 @@ describe('packaged desktop app (electron-builder --dir, stub Electron)', { timeo
   it('runs the daemon from the packaged layout with plain Node: it answers status and proves it holds its token', async () => {
     const dataDir = tempDir('gh-pack-data-');
     const cli = join(unpacked, 'bin', 'gatehouse.js');
-    daemon = spawn(process.execPath, [cli, 'daemon', '--data-dir', dataDir, '--port', '0', '--print-token'], { stdio: ['ignore', 'pipe', 'pipe'], cwd: work });
+    // A scratch HOME: the connect preview below reads IDE config paths under it.
+    daemon = spawn(process.execPath, [cli, 'daemon', '--data-dir', dataDir, '--port', '0', '--print-token'], { stdio: ['ignore', 'pipe', 'pipe'], cwd: work, env: { ...process.env, HOME: tempDir('gh-pack-home-') } });
     const stderr: string[] = [];
     daemon.stderr!.on('data', (c: Buffer) => stderr.push(c.toString()));
     const ready = await new Promise<{ port: number }>((resolve, reject) => {
@@ -114,5 +115,12 @@ describe('packaged desktop app (electron-builder --dir, stub Electron)', { timeo
     const probe = await probeDaemon(dataDir);
     assert.equal(probe.kind, 'proven');
     assert.equal(probe.kind === 'proven' && probe.version, JSON.parse(readFileSync(join(ROOT, 'package.json'), 'utf8')).version);
+    // What `gatehouse connect` writes into an IDE's config must be runnable by the IDE: plain Node and the unpacked launcher.
+    const token = readFileSync(join(dataDir, 'control-token'), 'utf8').trim();
+    const res = await fetch(`http://127.0.0.1:${ready.port}/api/v1/connect/cursor`, { method: 'POST', headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json' }, body: JSON.stringify({ mode: 'preview' }) });
+    const snippet = ((await res.json()) as { snippet: string }).snippet;
+    assert.ok(snippet.includes(JSON.stringify(process.execPath).slice(1, -1)), snippet);
+    assert.ok(snippet.includes(JSON.stringify(join(unpacked, 'bin', 'gatehouse.js')).slice(1, -1)), snippet);
+    assert.doesNotMatch(snippet, /app\.asar[\\/]/);
   });
 });
