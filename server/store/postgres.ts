@@ -22,6 +22,8 @@ CREATE TRIGGER audit_records_append_only BEFORE UPDATE OR DELETE ON audit_record
 `;
 
 const RECORD_COLUMNS = 13;
+const INSERT_RECORDS = `INSERT INTO audit_records (device_id, seq, hash, prev, body, batch_id, ts, user_name, agent, server, tool, outcome, type)
+  SELECT * FROM unnest($1::text[], $2::bigint[], $3::text[], $4::text[], $5::text[], $6::text[], $7::text[], $8::text[], $9::text[], $10::text[], $11::text[], $12::text[], $13::text[])`;
 
 export class PostgresStore implements ServerStore {
   readonly kind = 'postgres';
@@ -106,16 +108,14 @@ export class PostgresStore implements ServerStore {
     await this.tx(async (c) => {
       await c.query('INSERT INTO audit_batches (batch_id, device_id, first_seq, last_seq, batch_hash, prev_batch_hash, last_record_hash, header, signature, received_at) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)',
         [b.batchId, b.deviceId, b.firstSeq, b.lastSeq, b.batchHash, b.prevBatchHash, b.lastRecordHash, b.header, b.signature, b.receivedAt]);
-      // Multi-row inserts, well under PostgreSQL's 65,535 parameters each.
-      for (let i = 0; i < records.length; i += 2000) {
-        const chunk = records.slice(i, i + 2000);
-        const args: unknown[] = [];
-        const values = chunk.map((r, j) => {
-          args.push(r.deviceId, r.seq, r.hash, r.prev, r.body, r.batchId, r.ts, r.user, r.agent, r.server, r.tool, r.outcome, r.type);
-          return `(${Array.from({ length: RECORD_COLUMNS }, (_, k) => `$${j * RECORD_COLUMNS + k + 1}`).join(', ')})`;
-        });
-        await c.query(`INSERT INTO audit_records (device_id, seq, hash, prev, body, batch_id, ts, user_name, agent, server, tool, outcome, type) VALUES ${values.join(', ')}`, args);
-      }
+      // One statement per batch whatever its size: each column is one array parameter,
+      // unnested server-side, instead of 13 bound parameters per row to parse and plan.
+      const cols: unknown[][] = Array.from({ length: RECORD_COLUMNS }, () => new Array<unknown>(records.length));
+      records.forEach((r, i) => {
+        const row = [r.deviceId, r.seq, r.hash, r.prev, r.body, r.batchId, r.ts, r.user, r.agent, r.server, r.tool, r.outcome, r.type];
+        for (let k = 0; k < RECORD_COLUMNS; k++) cols[k]![i] = row[k];
+      });
+      await c.query({ name: 'gatehouse_insert_records', text: INSERT_RECORDS, values: cols });
     });
   }
 
