@@ -441,6 +441,8 @@ export class Gateway extends EventEmitter<{ event: [GatewayEvent] }> implements 
       const params = message.params ?? {};
       const bad = paramsProblem(params);
       if (bad) { this.fail(session, message.id, ErrorCode.InvalidParams, `invalid params for ${message.method}: ${bad}`); return; }
+      // Answers are matched by id: a second request under an id still running would orphan the first.
+      if (session.inflight.has(message.id)) { this.fail(session, message.id, ErrorCode.InvalidRequest, `request id ${JSON.stringify(message.id)} is already in use by a request still running`); return; }
       if (!session.initialized && message.method !== 'initialize') this.adoptModernMeta(session, params);
       const eraRejection = this.isModern(session) ? modernRequestRejection(message.method, params) : undefined;
       if (eraRejection) { this.fail(session, message.id, eraRejection.code, eraRejection.message, eraRejection.data); return; }
@@ -917,8 +919,19 @@ export class Gateway extends EventEmitter<{ event: [GatewayEvent] }> implements 
       upstream.respond(errorResponse(message.id, ErrorCode.MethodNotFound, `no connected agent can answer ${message.method} for server "${upstream.id}"`));
       return;
     }
-    const relayId = target.session.relayId();
-    target.session.relayed.set(relayId, { upstream, upstreamRequestId: message.id });
+    const session = target.session;
+    if (session.relayed.size >= MAX_RELAYED_PER_SESSION) {
+      upstream.respond(errorResponse(message.id, ErrorCode.InternalError, `agent "${session.agent}" has ${MAX_RELAYED_PER_SESSION} questions from servers unanswered; ask again later`));
+      return;
+    }
+    const relayId = session.relayId();
+    session.relayed.set(relayId, { upstream, upstreamRequestId: message.id });
+    // An agent that never answers must not hold the question, or the server's wait, forever.
+    setTimeout(() => {
+      if (session.relayed.get(relayId)?.upstreamRequestId !== message.id) return;
+      session.relayed.delete(relayId);
+      upstream.respond(errorResponse(message.id, ErrorCode.RequestTimeout, `agent "${session.agent}" did not answer ${message.method} in time`));
+    }, this.bundle.settings.callTimeoutMs).unref();
     target.session.sink.send({ jsonrpc: '2.0', id: relayId, method: message.method, ...(message.params ? { params: message.params } : {}) }, target.related);
   }
 
@@ -999,6 +1012,9 @@ function outcomeOf(response: JsonRpcResponse, ended: CallEnding | undefined): Au
 }
 
 const LIST_END = Buffer.from('}}');
+
+/** Questions from servers (sampling, elicitation, roots) one agent may have open at once. */
+const MAX_RELAYED_PER_SESSION = 64;
 
 /** Requests that reach an upstream: held back while Gatehouse is paused. */
 const FORWARDED_METHODS = new Set(['tools/call', 'prompts/get', 'resources/read', 'resources/subscribe', 'completion/complete']);
