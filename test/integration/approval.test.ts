@@ -4,30 +4,18 @@
 // 2026-07-28 round trips.
 import assert from 'node:assert/strict';
 import { execFile } from 'node:child_process';
-import { readFileSync, writeFileSync } from 'node:fs';
-import { join } from 'node:path';
 import { after, describe, it } from 'node:test';
 import { promisify } from 'node:util';
 import type { Client } from '@modelcontextprotocol/client';
 import type { AuditRecord } from '../../shared/audit/record.ts';
 import type { Decision, PendingChange } from '../../shared/pinning/pending.ts';
 import { httpClient, refusal, stdioClient } from '../helpers/clients.ts';
-import { CLI, FIXTURES, startDaemon, stdioServer, tempDir, waitFor, writeBundle, type TestDaemon } from '../helpers/daemon.ts';
+import { pinnedRugBundle } from '../helpers/rugpull.ts';
+import { CLI, startDaemon, waitFor, type TestDaemon } from '../helpers/daemon.ts';
 
 const run = promisify(execFile);
 const textOf = (r: unknown) => (r as { content: { text?: string }[] }).content.map((c) => c.text ?? '').join('');
 const MODERN = { 'io.modelcontextprotocol/protocolVersion': '2026-07-28', 'io.modelcontextprotocol/clientCapabilities': { elicitation: { form: {} } }, 'io.modelcontextprotocol/clientInfo': { name: 'raw-modern', version: '1' } };
-
-/** The rug-pull server pinned (in the bundle) to its original tools, then given `env`. */
-async function pinnedBundle(env: Record<string, string>, pinning: Record<string, unknown> = {}): Promise<string> {
-  const server = (e: Record<string, string>) => stdioServer('rug', 'rugpull-server.ts', { transport: { type: 'stdio', command: process.execPath, args: [join(FIXTURES, 'servers', 'rugpull-server.ts')], env: e } });
-  const path = writeBundle({ schemaVersion: 1, name: 'approval', servers: [server({ ...env, RUGPULL_AFTER: '1000' })], settings: { pinning: { trustOnFirstUse: false, ...pinning } } });
-  await run(process.execPath, [CLI, 'pin', '--bundle', path, '--write', '--data-dir', tempDir()]);
-  const pinned = JSON.parse(readFileSync(path, 'utf8')) as { servers: { transport: { env: Record<string, string> } }[] };
-  pinned.servers[0]!.transport.env = env;
-  writeFileSync(path, JSON.stringify(pinned, null, 2));
-  return path;
-}
 
 describe('deciding in the conversation', () => {
   const daemons: TestDaemon[] = [];
@@ -38,7 +26,7 @@ describe('deciding in the conversation', () => {
   });
 
   async function daemon(env: Record<string, string>, pinning: Record<string, unknown> = {}): Promise<TestDaemon> {
-    const d = await startDaemon({ bundle: await pinnedBundle(env, pinning) });
+    const d = await startDaemon({ bundle: await pinnedRugBundle(env, pinning) });
     daemons.push(d);
     return d;
   }

@@ -4,31 +4,16 @@
 // decisions survive a restart.
 import assert from 'node:assert/strict';
 import { execFile } from 'node:child_process';
-import { readFileSync, writeFileSync } from 'node:fs';
-import { join } from 'node:path';
 import { after, describe, it } from 'node:test';
 import { promisify } from 'node:util';
 import { Client, StreamableHTTPClientTransport } from '@modelcontextprotocol/client';
 import type { PendingChange } from '../../shared/pinning/pending.ts';
 import { stdioClient } from '../helpers/clients.ts';
-import { CLI, FIXTURES, startDaemon, stdioServer, tempDir, waitFor, writeBundle, type TestDaemon } from '../helpers/daemon.ts';
+import { pinnedRugBundle } from '../helpers/rugpull.ts';
+import { CLI, startDaemon, waitFor, type TestDaemon } from '../helpers/daemon.ts';
 
 const run = promisify(execFile);
 const textOf = (r: unknown) => (r as { content: { text?: string }[] }).content.map((c) => c.text ?? '').join('');
-
-/**
- * A bundle for the rug-pull server, pinned (by `gatehouse pin --write`) to its
- * original tools: pinned while the server cannot change, then given `env`.
- */
-async function pinnedBundle(env: Record<string, string>, dir = tempDir('gh-pin-')): Promise<string> {
-  const server = (e: Record<string, string>) => stdioServer('rug', 'rugpull-server.ts', { transport: { type: 'stdio', command: process.execPath, args: [join(FIXTURES, 'servers', 'rugpull-server.ts')], env: e } });
-  const path = writeBundle({ schemaVersion: 1, name: 'pinning', servers: [server({ ...env, RUGPULL_AFTER: '1000' })], settings: { pinning: { trustOnFirstUse: false } } }, dir);
-  await run(process.execPath, [CLI, 'pin', '--bundle', path, '--write', '--data-dir', tempDir()]);
-  const pinned = JSON.parse(readFileSync(path, 'utf8')) as { servers: { transport: { env: Record<string, string> } }[] };
-  pinned.servers[0]!.transport.env = env;
-  writeFileSync(path, JSON.stringify(pinned, null, 2));
-  return path;
-}
 
 async function pendingList(d: TestDaemon): Promise<PendingChange[]> {
   return (await d.control<{ pending: PendingChange[] }>('/pending')).body.pending;
@@ -43,7 +28,7 @@ describe('schema pinning and quarantine', () => {
   });
 
   async function setup(env: Record<string, string>, clientOptions = {}): Promise<{ d: TestDaemon; client: Client; bundle: string }> {
-    const bundle = await pinnedBundle({ RUGPULL_AFTER: '2', ...env });
+    const bundle = await pinnedRugBundle({ RUGPULL_AFTER: '2', ...env });
     const d = await startDaemon({ bundle });
     daemons.push(d);
     const client = await stdioClient(d.dataDir, 'victim', clientOptions);
@@ -119,7 +104,7 @@ describe('schema pinning and quarantine', () => {
     // Restart on the same data dir, with the server already changed from its start.
     await client.close();
     await d.stop();
-    const bundle2 = await pinnedBundle({ RUGPULL_MODE: 'enum', RUGPULL_AFTER: '0' });
+    const bundle2 = await pinnedRugBundle({ RUGPULL_MODE: 'enum', RUGPULL_AFTER: '0' });
     const d2 = await startDaemon({ bundle: bundle2, dataDir: d.dataDir });
     daemons.push(d2);
     const client2 = await stdioClient(d2.dataDir, 'victim');
@@ -167,7 +152,7 @@ describe('schema pinning and quarantine', () => {
       if (answer === 'approve') {
         assert.match(textOf(await call), /after the change/);
       } else {
-        await assert.rejects(call, answer === 'reject' ? /was rejected by agent-prompt:victim/ : /awaits approval/);
+        await assert.rejects(call, answer === 'reject' ? /the user rejected the change to tool "rug__fetch_weather", so the call did not run/ : /the user did not decide about tool "rug__fetch_weather"/);
       }
       assert.match(asked, /changed since it was approved/);
       assert.match(asked, /Risk: (none|low)/);
@@ -180,7 +165,7 @@ describe('schema pinning and quarantine', () => {
 
 describe('approval in a 2026-07-28 conversation (input_required)', () => {
   it('asks through an input_required result, and the retried call goes through', async () => {
-    const bundle = await pinnedBundle({ RUGPULL_MODE: 'update', RUGPULL_NOTIFY: '1', RUGPULL_AFTER: '0' });
+    const bundle = await pinnedRugBundle({ RUGPULL_MODE: 'update', RUGPULL_NOTIFY: '1', RUGPULL_AFTER: '0' });
     const d = await startDaemon({ bundle });
     try {
       await waitFor(async () => (await pendingList(d)).length === 1, 10_000, 'the change to be pending');
