@@ -49,7 +49,7 @@ export class ControlClient {
     if (!res.ok) {
       const error = (json as { error?: unknown }).error;
       // The daemon's routes are its business: a route it does not know means it is older than this CLI.
-      if (res.status === 404 && typeof error === 'string' && error.startsWith('no such endpoint')) throw new Error('the running daemon does not know this command: it is older than this CLI. Restart it (stop it, then `gatehouse daemon`)');
+      if (res.status === 404 && typeof error === 'string' && error.startsWith('no such endpoint')) throw new Error('nothing matches that: check the id or name you gave (a daemon older than this CLI answers this too: restart it if you just updated Gatehouse)');
       throw new Error(typeof error === 'string' ? error : `the daemon answered ${res.status}`);
     }
     return schema.parse(json);
