@@ -1,3 +1,5 @@
+import { parseUrl } from './web-policy.ts';
+
 // gatehouse:// links, which arrive from anywhere (a mail, a web page, another program's
 // command line): parsed defensively, never thrown on, and turned into a dashboard route.
 // Links that arrive before the daemon is up are queued, not dropped.
@@ -17,13 +19,8 @@ export function linkFromArgv(argv: readonly string[]): string | undefined {
 }
 
 export function parseDeepLink(raw: unknown): DeepLink {
-  if (typeof raw !== 'string' || raw.length > MAX_LINK) return { kind: 'invalid', reason: 'not a link' };
-  let url: URL;
-  try {
-    url = new URL(raw);
-  } catch {
-    return { kind: 'invalid', reason: 'not a valid URL' };
-  }
+  const url = parseUrl(raw, MAX_LINK);
+  if (!url) return { kind: 'invalid', reason: 'not a valid link' };
   if (url.protocol !== 'gatehouse:') return { kind: 'invalid', reason: 'not a gatehouse:// link' };
   // gatehouse://enroll?… and gatehouse:enroll?… both name the action in the host or the path.
   const action = (url.host || url.pathname.replace(/^\/+/, '').split('/')[0] || 'open').toLowerCase();
@@ -43,12 +40,8 @@ export function parseDeepLink(raw: unknown): DeepLink {
 function enrolLink(params: URLSearchParams): DeepLink {
   const target = params.get('url') ?? '';
   const code = params.get('token') ?? '';
-  let endpoint: URL;
-  try {
-    endpoint = new URL(target);
-  } catch {
-    return { kind: 'invalid', reason: 'the enrolment link has no valid sync endpoint' };
-  }
+  const endpoint = parseUrl(target);
+  if (!endpoint) return { kind: 'invalid', reason: 'the enrolment link has no valid sync endpoint' };
   if (endpoint.protocol !== 'https:') return { kind: 'invalid', reason: 'enrolment links must name an https:// sync endpoint' };
   if (endpoint.username || endpoint.password) return { kind: 'invalid', reason: 'the sync endpoint must not carry a user name or password' };
   if (code && !CODE.test(code)) return { kind: 'invalid', reason: 'the enrolment code has characters an enrolment code never has' };

@@ -7,8 +7,9 @@ export const APP_SCHEME = 'gatehouse-app';
 export const APP_HOST = 'dashboard';
 export const APP_ORIGIN = `${APP_SCHEME}://${APP_HOST}`;
 
-function parse(raw: string): URL | null {
-  if (typeof raw !== 'string' || raw.length > 8192) return null;
+/** A URL from a hostile string, or null: never throws. */
+export function parseUrl(raw: unknown, maxLength = 8192): URL | null {
+  if (typeof raw !== 'string' || raw.length > maxLength) return null;
   try {
     return new URL(raw);
   } catch {
@@ -31,14 +32,14 @@ export function appUrl(route: string, origin = APP_ORIGIN, load?: number): strin
  * `URL.origin`: for a custom scheme that is the opaque "null", equal for every such URL.)
  */
 export function isAppUrl(raw: string, origin = APP_ORIGIN): boolean {
-  const url = parse(raw);
+  const url = parseUrl(raw);
   const own = new URL(origin);
   return url !== null && url.protocol === own.protocol && url.host === own.host && !url.username && !url.password;
 }
 
 /** Links the user may follow out to the system browser: https only, no embedded credentials. */
 export function mayOpenExternally(raw: string): boolean {
-  const url = parse(raw);
+  const url = parseUrl(raw);
   return url !== null && url.protocol === 'https:' && url.hostname !== '' && !url.username && !url.password;
 }
 
