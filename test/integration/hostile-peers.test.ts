@@ -8,6 +8,7 @@ import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { promisify } from 'node:util';
 import type { AuditRecord } from '../../shared/audit/record.ts';
+import { stdioClient } from '../helpers/clients.ts';
 import { CLI, startDaemon, stdioServer, waitFor, writeBundle, type TestDaemon } from '../helpers/daemon.ts';
 import { INIT, rawPost, rawSocketClient, rssMb, type RawLineClient } from '../helpers/raw.ts';
 
@@ -189,5 +190,26 @@ describe('hostile peers', () => {
     assert.ok(all.some((r) => r.id === 'x1' && r.tool === 'h__echo'), 'records after a bad entry are not lost');
     assert.ok(all.some((r) => r.type === 'integrity' && r.error?.includes('set aside')));
     await echo();
+  });
+});
+
+describe('the stdio bridge when its daemon dies', () => {
+  it('answers the call in flight with an error, says so, and carries the IDE\'s session over to a new daemon', async () => {
+    let d = await startDaemon({ bundle: bundle() });
+    const client = await stdioClient(d.dataDir, 'survivor', {}, ['--no-start']);
+    try {
+      const echoText = async () => ((await client.callTool({ name: 'h__echo', arguments: { text: 'hi' } })) as { content: { text: string }[] }).content[0]!.text;
+      assert.equal(await echoText(), 'hi');
+      const inFlight = client.callTool({ name: 'h__slow', arguments: { ms: 5000 } });
+      await new Promise((r) => setTimeout(r, 200));
+      await d.stop('SIGKILL');
+      await assert.rejects(inFlight, /daemon went away/);
+      d = await startDaemon({ bundle: bundle(), dataDir: d.dataDir });
+      // The same client, without a new initialize: the bridge replayed its own.
+      assert.equal(await waitFor(async () => { try { return await echoText(); } catch { return undefined; } }, 20_000, 'a call through the reconnected bridge'), 'hi');
+    } finally {
+      await client.close().catch(() => {});
+      await d.stop();
+    }
   });
 });
