@@ -182,3 +182,10 @@ test('a probe that throws counts as a failure, not a crash', async () => {
   assert.equal(h.sup.state.phase, 'waiting');
   assert.match((h.sup.state as { problem: string }).problem, /EACCES/);
 });
+
+test('the daemon reports the version the app is built as, or every start would stop and restart it', async () => {
+  const { GATEHOUSE_INFO } = await import('../gateway/mux/gateway.ts');
+  const { readFileSync } = await import('node:fs');
+  const pkg = JSON.parse(readFileSync(new URL('../package.json', import.meta.url), 'utf8')) as { version: string };
+  assert.equal(GATEHOUSE_INFO.version, pkg.version);
+});

@@ -114,6 +114,10 @@ describe('desktop bridge (real daemon)', () => {
     assert.deepEqual(proven, { kind: 'proven', endpoint: { base: `http://127.0.0.1:${d.port}`, token: d.controlToken }, version: VERSION, pid: (await d.control<{ pid: number }>('/status')).body.pid });
     assert.equal(await stillProven({ base: `http://127.0.0.1:${d.port}`, token: d.controlToken }), true);
     assert.equal(await stillProven({ base: `http://127.0.0.1:${d.port}`, token: `ghc_${'x'.repeat(43)}` }), false);
+    // The hello answers only well-formed nonces and never carries the token itself.
+    assert.equal((await fetch(`http://127.0.0.1:${d.port}/api/v1/hello?nonce=short`)).status, 400);
+    const hello = await (await fetch(`http://127.0.0.1:${d.port}/api/v1/hello?nonce=${'b'.repeat(64)}`)).text();
+    assert.ok(!hello.includes(d.controlToken));
   });
 
   it('a stranger on the port, however it answers, is not attached to and never receives the token', async () => {
