@@ -82,9 +82,6 @@ export class Approvals {
   /** The correlation id a call shares with its denial and the decision it waited for. */
   correlationOf(req: JsonRpcRequest): string | undefined { return this.correlations.get(req); }
 
-  /** Questions open now (for status and tests). */
-  get open(): number { return [...this.questions.values()].filter((q) => q.state === 'waiting').length; }
-
   /**
    * A 2026-07-28 retry that carries an answer to Gatehouse's question: read before
    * the call is routed, so an answer is never skipped because someone else's

@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { ScannerRuleSchema } from '../scanner/rules.ts';
+import { CHAT_RISKS } from '../pinning/decision.ts';
 
 // The bundle declares which upstream servers exist and how Gatehouse treats them.
 // This is the seed of the signed org bundle: a local file today, a verified
@@ -209,7 +210,7 @@ export const SettingsSchema = z.strictObject({
      * answer that question itself, so riskier changes need the Gatehouse app, its
      * notification or the CLI at a terminal. `never` keeps every decision out of the chat.
      */
-    chatApprovalMaxRisk: z.enum(['never', 'none', 'low', 'medium', 'high', 'critical']).default('medium'),
+    chatApprovalMaxRisk: z.enum(CHAT_RISKS).default('medium'),
     /** How long a question in the chat stays open, independent of the upstream call timeout. */
     questionTimeoutMs: z.number().int().min(1000).max(24 * 3_600_000).default(10 * 60_000),
   }).default({ trustOnFirstUse: false, localApproval: { none: true, low: true, medium: true, high: true, critical: false }, chatApprovalMaxRisk: 'medium', questionTimeoutMs: 10 * 60_000 }),

@@ -4,8 +4,8 @@
 // the CLI at a terminal decide the rest.
 
 /** Where a decision was taken, as records and the app show it. */
-export type DecisionVia = 'chat' | 'app' | 'notification' | 'cli' | 'api' | 'org';
-export const DECISION_VIAS = ['chat', 'app', 'notification', 'cli', 'api', 'org'] as const satisfies readonly DecisionVia[];
+export const DECISION_VIAS = ['chat', 'app', 'notification', 'cli', 'api'] as const;
+export type DecisionVia = (typeof DECISION_VIAS)[number];
 
 /** Risk levels in order; `never` ranks below all of them. */
 export const CHAT_RISKS = ['never', 'none', 'low', 'medium', 'high', 'critical'] as const;
