@@ -2,6 +2,7 @@ import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { PoliciesSchema, ProfileSchema, AgentSchema } from '../bundle/schema.ts';
 import { DEFAULT_DENY, Policy, PolicyError, type Subject } from './evaluate.ts';
+import { SWEEP_AT } from './rate-limit.ts';
 
 const alice: Subject = { user: 'alice@acme.com', groups: ['eng'], agent: 'cursor' };
 const bob: Subject = { user: 'bob@acme.com', groups: ['sales'], agent: 'claude' };
@@ -222,5 +223,17 @@ describe('rate limits', () => {
     const p = policy([{ id: 'all', effect: 'allow' }], { rateLimits: [limit, limit] });
     assert.equal(p.rate(alice, 's', 't', 0).ok, true, 'one call takes one token from each, not two from one');
     assert.equal(p.rate(alice, 's', 't', 0).ok, false);
+  });
+
+  it('forgets refilled buckets when peers invent names faster than they come back', () => {
+    const p = policy([{ id: 'all', effect: 'allow' }], { rateLimits: [{ id: 'per-agent', per: 'agent', calls: 1, perSeconds: 1 }] });
+    const buckets = (p as unknown as { limits: { buckets: Map<string, unknown> }[] }).limits[0]!.buckets;
+    for (let i = 0; i < SWEEP_AT * 3; i++) p.rate({ ...alice, agent: `agent-${i}` }, 's', 't', i * 10);
+    assert.ok(buckets.size < SWEEP_AT * 2, `${buckets.size} buckets kept`);
+    // A bucket still in use is kept: that agent stays limited.
+    const now = SWEEP_AT * 30;
+    assert.equal(p.rate({ ...alice, agent: 'busy' }, 's', 't', now).ok, true);
+    for (let i = 0; i < SWEEP_AT * 2; i++) p.rate({ ...alice, agent: `late-${i}` }, 's', 't', now);
+    assert.equal(p.rate({ ...alice, agent: 'busy' }, 's', 't', now).ok, false);
   });
 });

@@ -19,8 +19,16 @@ export interface Wanted { buckets: LimitBuckets; key: string; capacity: number; 
 /** Equal for two limits exactly when their definitions are. */
 export const limitIdentity = (limit: RateLimit): string => canonicalize(limit) ?? limit.id;
 
+/**
+ * Buckets are keyed by names peers choose (agent names, users, tools), so a limit's
+ * map is swept when it grows past this: a bucket that has refilled is the same as
+ * none, and goes.
+ */
+export const SWEEP_AT = 10_000;
+
 export class TokenBuckets {
   private readonly byLimit = new Map<string, LimitBuckets>();
+  private readonly sweepAt = new WeakMap<LimitBuckets, number>();
 
   /**
    * A store for a new set of limits that keeps the previous store's buckets of
@@ -54,7 +62,11 @@ export class TokenBuckets {
       const w = wanted[i]!;
       const rate = w.capacity / w.perMs;
       let b = w.buckets.get(w.key);
-      if (!b) { b = { tokens: w.capacity, at: now }; w.buckets.set(w.key, b); }
+      if (!b) {
+        if (w.buckets.size >= (this.sweepAt.get(w.buckets) ?? SWEEP_AT)) this.sweep(w, now);
+        b = { tokens: w.capacity, at: now };
+        w.buckets.set(w.key, b);
+      }
       b.tokens = Math.min(w.capacity, b.tokens + (now - b.at) * rate);
       b.at = now;
       filled.push(b);
@@ -66,5 +78,12 @@ export class TokenBuckets {
     if (worst) return { ok: false, ...worst };
     for (const b of filled) b.tokens -= 1;
     return { ok: true };
+  }
+
+  /** Drops the full buckets; the next sweep waits until the map doubles, so sweeping stays amortised O(1). */
+  private sweep(w: Wanted, now: number): void {
+    const rate = w.capacity / w.perMs;
+    for (const [key, b] of w.buckets) if (b.tokens + (now - b.at) * rate >= w.capacity) w.buckets.delete(key);
+    this.sweepAt.set(w.buckets, Math.max(SWEEP_AT, w.buckets.size * 2));
   }
 }
