@@ -1,4 +1,5 @@
 import * as oauth from 'oauth4webapi';
+import { z } from 'zod';
 import type { BearerChallenge } from './challenge.ts';
 
 // OAuth 2.1 for remote MCP servers, per the MCP authorization spec, on
@@ -19,7 +20,8 @@ export interface OAuthClientConfig {
 }
 
 export interface AuthorizationSession {
-  resource: URL;
+  /** The resource indicator (RFC 8707) exactly as the server published it: sent as is, never re-serialised. */
+  resource: string;
   as: oauth.AuthorizationServer;
   client: oauth.Client;
   clientAuth: oauth.ClientAuth;
@@ -36,38 +38,69 @@ export const loopbackRequestOptions = (url: URL) => (loopback(url) ? { [oauth.al
 const opts = loopbackRequestOptions;
 
 /** The canonical resource identifier of an MCP server URL: no fragment, no trailing slash on the root. */
-export function canonicalResource(serverUrl: string): URL {
+export function canonicalResource(serverUrl: string): string {
   const url = new URL(serverUrl);
   url.hash = '';
-  return url;
+  // URL.href always gives the root path a slash; the canonical form has none there.
+  return url.pathname === '/' && url.search === '' ? url.href.slice(0, -1) : url.href;
 }
 
-export async function discover(serverUrl: string, challenge: BearerChallenge | undefined): Promise<{ resource: URL; as: oauth.AuthorizationServer; scope: string | undefined }> {
-  const resource = canonicalResource(serverUrl);
-  let prm: oauth.ResourceServer | undefined;
+const ResourceMetadataSchema = z.object({
+  resource: z.string(),
+  authorization_servers: z.array(z.string()).optional(),
+  scopes_supported: z.array(z.string()).optional(),
+});
+type ResourceMetadata = z.infer<typeof ResourceMetadataSchema>;
+
+/**
+ * Protected resource metadata (RFC 9728), or undefined where there is none. Read by hand rather than
+ * with oauth4webapi's check, which compares `resource` with a re-serialised URL (a bare origin gains a
+ * slash); whether the published resource covers our server is judged by the caller.
+ */
+async function readResourceMetadata(url: URL): Promise<ResourceMetadata | undefined> {
+  if (url.protocol !== 'https:' && !loopback(url)) return undefined;
+  let res: Response;
+  try {
+    res = await fetch(url, { headers: { accept: 'application/json' }, redirect: 'error' });
+  } catch {
+    return undefined;
+  }
+  if (!res.ok) return undefined;
+  const parsed = ResourceMetadataSchema.safeParse(await res.json().catch(() => undefined));
+  return parsed.success ? parsed.data : undefined;
+}
+
+/** Step-up (SEP-2350): the scopes asked for again are what was granted plus what the challenge names. */
+export function scopeUnion(...scopes: (string | undefined)[]): string | undefined {
+  const all = new Set(scopes.flatMap((s) => (s ?? '').split(' ').filter(Boolean)));
+  return all.size ? [...all].join(' ') : undefined;
+}
+
+export async function discover(serverUrl: string, challenge: BearerChallenge | undefined): Promise<{ resource: string; as: oauth.AuthorizationServer; scope: string | undefined }> {
+  const resource = new URL(canonicalResource(serverUrl));
+  let prm: ResourceMetadata | undefined;
   if (challenge?.resourceMetadata) {
-    const url = new URL(challenge.resourceMetadata);
-    prm = await oauth.processResourceDiscoveryResponse(resource, await fetch(url, { headers: { accept: 'application/json' } }));
+    prm = await readResourceMetadata(new URL(challenge.resourceMetadata));
+    if (!prm) throw new OAuthFlowError(`no protected resource metadata at ${challenge.resourceMetadata}`);
   } else {
     // No pointer in the challenge: the well-known location for this path, then the root.
     for (const candidate of [resource, new URL('/', resource)]) {
-      try {
-        prm = await oauth.processResourceDiscoveryResponse(candidate, await oauth.resourceDiscoveryRequest(candidate, opts(candidate)));
-        break;
-      } catch {
-        continue;
-      }
+      const path = candidate.pathname === '/' ? '' : candidate.pathname.replace(/\/$/, '');
+      prm = await readResourceMetadata(new URL(`/.well-known/oauth-protected-resource${path}`, candidate));
+      if (prm) break;
     }
   }
   // The metadata may name the server's URL or a parent of it (same origin, path prefix); anything else is
   // another resource, and a token for it must not be requested here.
-  let target = resource;
+  let target = canonicalResource(serverUrl);
   if (prm) {
+    if (!URL.canParse(prm.resource)) throw new OAuthFlowError('protected resource metadata names a resource that is not a URL');
     const named = new URL(prm.resource);
     const prefix = named.pathname.endsWith('/') ? named.pathname : `${named.pathname}/`;
     const covers = named.origin === resource.origin && (named.pathname === resource.pathname || named.pathname === '/' || resource.pathname.startsWith(prefix) || `${resource.pathname}/` === prefix);
     if (!covers) throw new OAuthFlowError(`protected resource metadata is for ${prm.resource}, not ${resource.href}`);
-    target = named;
+    // As published: `new URL(…).href` would add a slash to a bare origin, and the server compares strings.
+    target = prm.resource;
   }
   const issuer = new URL(prm?.authorization_servers?.[0] ?? new URL('/', resource).href);
   const as = await discoverAuthorizationServer(issuer);
@@ -167,12 +200,12 @@ export async function authorize(serverUrl: string, challenge: BearerChallenge | 
   url.searchParams.set('code_challenge', await oauth.calculatePKCECodeChallenge(verifier));
   url.searchParams.set('code_challenge_method', 'S256');
   url.searchParams.set('state', state);
-  url.searchParams.set('resource', resource.href);
+  url.searchParams.set('resource', resource);
   if (scope) url.searchParams.set('scope', scope);
   const callback = await userAgent(url);
   // Checks state, error responses and, where the server declares it, the iss parameter (RFC 9207).
   const params = oauth.validateAuthResponse(as, client, callback, state);
-  const response = await oauth.authorizationCodeGrantRequest(as, client, clientAuth, params, config.redirectUri, verifier, { additionalParameters: { resource: resource.href }, ...opts(new URL(as.token_endpoint!)) });
+  const response = await oauth.authorizationCodeGrantRequest(as, client, clientAuth, params, config.redirectUri, verifier, { additionalParameters: { resource }, ...opts(new URL(as.token_endpoint!)) });
   const result = await oauth.processAuthorizationCodeResponse(as, client, response);
   return { session, tokens: toTokens(result, scope) };
 }
@@ -180,7 +213,7 @@ export async function authorize(serverUrl: string, challenge: BearerChallenge | 
 /** Rebuilds a session from what a login stored, to refresh its token later. */
 export async function resumeSession(stored: { issuer: string; clientId: string; clientSecret?: string; method: string; resource: string; scope?: string }): Promise<AuthorizationSession> {
   const as = await discoverAuthorizationServer(new URL(stored.issuer));
-  return { resource: new URL(stored.resource), as, client: { client_id: stored.clientId }, clientAuth: authFor([stored.method], stored.clientSecret), scope: stored.scope };
+  return { resource: stored.resource, as, client: { client_id: stored.clientId }, clientAuth: authFor([stored.method], stored.clientSecret), scope: stored.scope };
 }
 
 /** The token endpoint authentication a session uses, to store alongside it. */
@@ -190,7 +223,7 @@ export function authMethodOf(session: AuthorizationSession, clientSecret: string
 }
 
 export async function refresh(session: AuthorizationSession, refreshToken: string): Promise<Tokens> {
-  const response = await oauth.refreshTokenGrantRequest(session.as, session.client, session.clientAuth, refreshToken, { additionalParameters: { resource: session.resource.href }, ...opts(new URL(session.as.token_endpoint!)) });
+  const response = await oauth.refreshTokenGrantRequest(session.as, session.client, session.clientAuth, refreshToken, { additionalParameters: { resource: session.resource }, ...opts(new URL(session.as.token_endpoint!)) });
   const result = await oauth.processRefreshTokenResponse(session.as, session.client, response);
   const tokens = toTokens(result, session.scope);
   return tokens.refreshToken ? tokens : { ...tokens, refreshToken };

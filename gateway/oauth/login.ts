@@ -83,7 +83,7 @@ export class OAuthLogins {
       const secret = (session.client as { client_secret?: string }).client_secret;
       await this.store(server, slot, tokens, {
         issuer: session.as.issuer, clientId: session.client.client_id, ...(secret ? { clientSecret: secret } : {}),
-        method: authMethodOf(session, secret), resource: session.resource.href, ...(tokens.scope ? { scope: tokens.scope } : {}), redirectUri,
+        method: authMethodOf(session, secret), resource: session.resource, ...(tokens.scope ? { scope: tokens.scope } : {}), redirectUri,
         ...(slot.scopes ? { requested: slot.scopes } : {}),
       });
       this.gateway.record(undefined, 'login', { server: serverId, outcome: 'ok', detail: { slot: slot.name, issuer: session.as.issuer, kind: 'oauth-server' } });
