@@ -34,6 +34,9 @@ const APP_ID = 'dev.gatehouse.desktop';
 // and fetchable, with streamed bodies for the event stream.
 protocol.registerSchemesAsPrivileged([{ scheme: APP_SCHEME, privileges: { standard: true, secure: true, supportFetchAPI: true, stream: true } }]);
 
+// Every renderer sandboxed, whatever a window's own options say.
+app.enableSandbox();
+
 if (!app.requestSingleInstanceLock()) {
   // The first instance has the link (second-instance); nothing of ours may run here.
   app.exit(0);
@@ -257,6 +260,8 @@ function run(): void {
 
   let loads = 0;
   function openDashboard(route: string): void {
+    // A second launch can arrive before we are ready; the tray is there by the time it matters.
+    if (!app.isReady()) return;
     const url = appUrl(route, undefined, ++loads);
     if (window && !window.isDestroyed()) {
       void window.loadURL(url);
