@@ -56,7 +56,7 @@ export function spawnDaemon(spec: SpawnSpec): DaemonChild {
   const log = openSync(join(logs, 'daemon.log'), 'a', 0o600);
   const env = { ...process.env };
   // Settings meant for Electron itself must not change how the daemon's Node behaves.
-  for (const name of ['ELECTRON_RUN_AS_NODE', 'NODE_OPTIONS', 'ELECTRON_NO_ASAR']) delete env[name];
+  for (const name of ['ELECTRON_RUN_AS_NODE', 'ELECTRON_NO_ASAR']) delete env[name];
   try {
     const child = spawn(spec.node, [...(spec.nodeFlags ?? []), spec.cli, 'daemon', '--data-dir', spec.dataDir, '--print-token'], { stdio: ['ignore', 'pipe', log], env, windowsHide: true });
     const stdout = child.stdout;
