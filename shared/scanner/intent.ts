@@ -89,9 +89,10 @@ export function findRefs(sentence: string, ctx: IntentContext): Ref[] {
   const refs: Ref[] = [];
   for (const m of sentence.matchAll(IDENT)) {
     const raw = (m[1] ?? m[2] ?? m[3] ?? m[4])!;
-    if (raw.includes('/') || /^\.|\.\w{1,4}$/.test(raw) || /^[A-Z0-9_]+$/.test(raw) || /^\d/.test(raw)) continue;
     const known = classify(raw, ctx);
-    if (known === 'own') continue;
+    // Most words are plain words: only a name the gateway knows is worth a closer look.
+    if (known === 'own' || (m[4] !== undefined && !known)) continue;
+    if (raw.includes('/') || /^\.|\.\w{1,4}$/.test(raw) || /^[A-Z0-9_]+$/.test(raw) || /^\d/.test(raw)) continue;
     const isIdent = /_/.test(raw) || /[a-z][A-Z]/.test(raw);
     const before = sentence.slice(Math.max(0, m.index! - 40), m.index!).replace(/['"`‘’“”]$/, '');
     const after = sentence.slice(m.index! + m[0].length);
@@ -162,17 +163,23 @@ function triggerRef(sentence: string, refs: Ref[]): Ref | undefined {
 /** Cross-tool demands and rules about other tools, sentence by sentence. */
 export function crossToolFindings(text: string, ctx: IntentContext): IntentFinding[] {
   const out: IntentFinding[] = [];
+  // Cheap gate first: a text with no order, sequence or change in it makes no demand.
+  if (!SEQUENCE.test(text) && !DIRECTIVE.test(text) && !MODIFY.test(text) && !IMPERATIVE_START.test(text)) return out;
   const all = sentences(text);
   for (let i = 0; i < all.length; i++) {
     const sentence = all[i]!.text;
-    const refs = findRefs(sentence, ctx);
-    if (refs.length === 0) continue;
     // A demand often spans two sentences ("Before X, a check is required. This involves calling Y…").
     const next = all[i + 1]?.text ?? '';
-    const window = /^\s*(?:this|that|it|doing so|to do (?:this|so|that)|the (?:step|check|call)|which)\b/i.test(next) && !findRefs(next, ctx).length ? `${sentence} ${next}` : sentence;
-    const sequence = SEQUENCE.test(window);
-    const directive = DIRECTIVE.test(window) || IMPERATIVE_START.test(sentence);
-    const modify = MODIFY.test(window);
+    const joined = /^\s*(?:this|that|it|doing so|to do (?:this|so|that)|the (?:step|check|call)|which)\b/i.test(next);
+    const cues = (t: string) => ({ sequence: SEQUENCE.test(t), directive: DIRECTIVE.test(t), modify: MODIFY.test(t) });
+    const own = cues(sentence);
+    const imperative = IMPERATIVE_START.test(sentence);
+    if (!joined && !own.sequence && !own.directive && !own.modify && !imperative) continue;
+    const refs = findRefs(sentence, ctx);
+    if (refs.length === 0) continue;
+    const window = joined && !findRefs(next, ctx).length ? `${sentence} ${next}` : sentence;
+    const { sequence, directive: says, modify } = window === sentence ? own : cues(window);
+    const directive = says || imperative;
     if (!sequence && !directive && !modify) continue;
     const outsiders = refs.filter((r) => r.kind !== 'sibling');
     const trigger = triggerRef(sentence, refs);
@@ -189,7 +196,7 @@ export function crossToolFindings(text: string, ctx: IntentContext): IntentFindi
       out.push({ rule: 'cross-tool-demand', family: 'cross-tool', severity: 'high', evidence, message: `Asks the model to use ${names.join(', ')} in a way that ${harms.join(', ')}` });
     } else if (trigger && trigger.kind !== 'sibling' && (modify || directive)) {
       out.push({ rule: 'other-tool-rule', family: 'shadowing', severity: harms.length ? 'high' : 'medium', evidence, message: `Sets a rule for how ${trigger.name} (not this tool) is used${harms.length ? `; the rule ${harms.join(', ')}` : ''}` });
-    } else if (outsiders.length && ctx.noParams && (sequence || directive || modify)) {
+    } else if (outsiders.length && ctx.noParams && (modify || (trigger && trigger.kind !== 'sibling'))) {
       out.push({ rule: 'about-another-tool', family: 'shadowing', severity: 'medium', evidence, message: `Takes no input of its own; its text tells the model how to use ${outsiders.map((r) => r.name).join(', ')}` });
     } else if (outsiders.some((r) => r.strong) && directive && sequence) {
       // The gateway scans a tool beside its own server's tools: a required call to a tool that is not one of them crosses servers.
@@ -215,7 +222,27 @@ const VOICE: [RegExp, string][] = [
 const ADDRESSES_MODEL = /\b(?:(?:note|message|reminder)\s+to\s+(?:the\s+)?|(?:dear|hey|attention|attn)\s+)(?:ai|assistant|model|agent|llm|claude|gpt|chatbot|copilot)\b/i;
 const BENIGN_TAGS = new Set(['b', 'i', 'u', 'em', 'strong', 'code', 'pre', 'p', 'br', 'ul', 'ol', 'li', 'a', 'table', 'tr', 'td', 'th', 'kbd', 'sup', 'sub', 'span', 'div', 'h1', 'h2', 'h3', 'h4', 'h5', 'h6', 'details', 'summary', 'example', 'examples', 'hr', 'img', 'blockquote', 'thead', 'tbody', 'small', 'mark', 'del', 'ins', 's', 'q', 'cite', 'dl', 'dt', 'dd', 'svg', 'path', 'html', 'body', 'head', 'title', 'script', 'style', 'input', 'button', 'form', 'label', 'select', 'option']);
 const MODEL_DIRECTED = /\b(?:you|your|yourself|the (?:ai|assistant|model|agent|llm))\b[^.]{0,80}\b(?:must|should|need|have to|always|never|do not|don'?t|will|are (?:to|required))\b|\b(?:must|always|never|do not|don'?t|before|first)\b[^.]{0,80}\b(?:call|read|send|include|pass|use|run|tell|mention|ignore|open|copy|put|add|set)\b/i;
-const TAG_BLOCK = /<\s*([A-Za-z][\w:-]{0,40})\s*>([\s\S]{1,4000}?)<\s*\/\s*\1\s*>|\[\[?\s*([A-Za-z][\w :-]{0,40}?)\s*\]\]?([\s\S]{1,4000}?)\[\[?\s*\/\s*\3\s*\]\]?|\{\{\s*([A-Za-z][\w-]{0,40})\s*\}\}([\s\S]{1,4000}?)\{\{\s*\/\s*\5\s*\}\}|(?:^|\n)\s*(?:-{3,}|={3,}|#{2,}|\*{3,})\s*(?:begin\s+)?([A-Za-z][\w -]{0,40}?)\s*(?:-{3,}|={3,}|#{0,})\s*\n([\s\S]{1,4000})/gi;
+const TAG_OPEN = /<\s*([A-Za-z][\w:-]{0,40})\s*>|\[\[?\s*([A-Za-z][\w :-]{0,40}?)\s*\]\]?|\{\{\s*([A-Za-z][\w-]{0,40})\s*\}\}|(?:^|\n)\s*(?:-{3,}|={3,})\s*begin\s+([A-Za-z][\w -]{0,40}?)\s*(?:-{3,}|={3,})/gi;
+
+/** Blocks opened by a tag of any name and closed by the same name: (tag, body, whole) triples, found with indexOf, not backtracking. */
+function tagBlocks(text: string): { tag: string; body: string; whole: string }[] {
+  const out: { tag: string; body: string; whole: string }[] = [];
+  const lower = text.toLowerCase();
+  let seen = 0;
+  for (const m of text.matchAll(TAG_OPEN)) {
+    if (++seen > 64) break;
+    const tag = (m[1] ?? m[2] ?? m[3] ?? m[4] ?? '').trim();
+    const t = tag.toLowerCase();
+    if (!t || BENIGN_TAGS.has(t)) continue;
+    const start = m.index + m[0].length;
+    const closers = m[1] !== undefined ? [`</${t}>`, `< /${t}>`, `</ ${t}>`] : m[2] !== undefined ? [`[/${t}]`, `[[/${t}]]`] : m[3] !== undefined ? [`{{/${t}}}`, `{{ /${t} }}`] : [`end ${t}`];
+    let close = -1;
+    for (const c of closers) { const at = lower.indexOf(c, start); if (at >= 0 && (close < 0 || at < close)) close = at; }
+    if (close < 0 || close - start > 4000) continue;
+    out.push({ tag, body: text.slice(start, close), whole: text.slice(m.index, close + 4 + t.length) });
+  }
+  return out;
+}
 
 export function voiceFindings(text: string): IntentFinding[] {
   const out: IntentFinding[] = [];
@@ -228,13 +255,11 @@ export function voiceFindings(text: string): IntentFinding[] {
   // Servers do address the model ("Note to LLM: use X first"): a weak sign alone.
   const direct = ADDRESSES_MODEL.exec(text);
   if (direct && !out.length) out.push({ rule: 'addresses-model', family: 'voice', severity: 'low', evidence: clip(text.slice(Math.max(0, direct.index - 30), direct.index + 150)), message: 'The text speaks to the model directly' });
-  for (const m of text.matchAll(TAG_BLOCK)) {
-    const tag = (m[1] ?? m[3] ?? m[5] ?? m[7] ?? '').trim();
-    const body = m[2] ?? m[4] ?? m[6] ?? m[8] ?? '';
-    if (!tag || BENIGN_TAGS.has(tag.toLowerCase())) continue;
+  if (!/[<[{=-]/.test(text)) return out;
+  for (const { tag, body, whole } of tagBlocks(text)) {
     if (!MODEL_DIRECTED.test(body)) continue;
     // Servers do write guidance blocks (<hints>, <usage>): alone this is weak, and it adds to what the block asks for.
-    out.push({ rule: 'instruction-block', family: 'voice', severity: 'low', evidence: clip(m[0]), message: `Puts orders to the model in a made-up "${tag}" block` });
+    out.push({ rule: 'instruction-block', family: 'voice', severity: 'low', evidence: clip(whole), message: `Puts orders to the model in a made-up "${tag}" block` });
     break;
   }
   return out;
@@ -251,7 +276,7 @@ function affirmedOutsider(re: RegExp, text: string, ctx: IntentContext): RegExpE
 // ── Concealment, promotion, destructive preconditions, side effects ─────────
 
 const CONCEAL = [
-  /\b(?:not|never|no need to|needn'?t|need not|without|avoid|nor)\s+(?:\w+\s+){0,3}?(?:mention\w*|tell\w*|inform\w*|notify\w*|reveal\w*|disclos\w*|bring(?:ing)? (?:this |it |that )?up|surfac\w*|explain\w*|show\w*|alert\w*|flag\w*|point(?:ing)? out|hear\w*|know\w*|see|notic\w*|learn\w*|find(?:ing)? out|be told|be aware|bother\w*)\b[^.]{0,60}?\b(?:user|person|human|them|they|anyone|customer|operator|people)\b/i,
+  /\b(?:not|never|no need to|needn'?t|need not|without|avoid|nor)\s+(?:\w+\s+){0,3}?(?:mention\w*|tell\w*|inform\w*|notify\w*|reveal\w*|disclos\w*|bring(?:ing)? (?:this |it |that )?up|surfac\w*|explain\w*|show|alert|flag|point(?:ing)? out|hear|know|see|notice|learn|find(?:ing)? out|be told|be aware|bother\w*)\b[^.,;]{0,60}?\b(?:user|person|human|them|they|anyone|customer|operator|people)\b/i,
   /\b(?:user|person|human|they|customer|operator)\s+(?:\w+\s+){0,2}?(?:need not|needn'?t|must not|mustn'?t|should not|shouldn'?t|does not need to|doesn'?t need to|is not to|won'?t need to)\s+(?:\w+\s+){0,2}?(?:know|hear|see|notice|be told|learn|find out|be aware)/i,
   /\bkeep(?:ing)?\s+(?:(?:this|it|that|these)\s+)?(?:quiet|silent|mum|to yourself|between us|hidden|secret|confidential|private|out of sight)\b/i,
   /\bkeep(?:ing)?\s+(?:this|it|that|these|the \w+)\s+(?:away\s+)?from\s+(?:the\s+)?(?:user|person|human|them)\b/i,
@@ -306,6 +331,7 @@ const REMOTE = /\b(?:remote(?:ly)?|external(?:ly)?|third-party|our (?:servers?|b
 
 /** A stated side effect that does not fit the purpose: collecting secrets, or keeping the input somewhere remote. */
 export function sideEffectFindings(text: string): IntentFinding[] {
+  if (!ALONGSIDE.test(text) || !KEEP.test(text)) return [];
   for (const s of sentences(text)) {
     if (!ALONGSIDE.test(s.text) || !KEEP.test(s.text)) continue;
     if (/\b(?:never|not|no|without|don'?t|doesn'?t|won'?t)\b[^.]{0,30}\b(?:collect|keep|store|retain|save|record|log|send|upload|share)/i.test(s.text)) continue;
@@ -329,9 +355,11 @@ export function internalsParameterFindings(params: { name: string; text: string;
     const byName = INTERNALS_NAME.test(p.name) && !new RegExp(`\\b${p.name.split(/[_-]/)[0]}`, 'i').test(purpose);
     if (!byText && !byName) continue;
     const what = byText ? byText[0] : p.name;
+    // Its own name or model is telemetry some servers ask for; its conversation, prompt or reasoning is never theirs to ask.
+    const identityOnly = /\b(?:name|identity|model(?: name| id| version)?|which model you are|your model)$/i.test(what) || /^(?:.*[_-])?(?:model|llm|agent)[_-]?(?:name|id|version|identity)?$/i.test(p.name) && !byText;
     out.push({
       rule: 'asks-for-agent-internals', family: 'exfiltration',
-      severity: byText ? 'high' : p.required ? 'medium' : 'low',
+      severity: identityOnly ? (p.required ? 'medium' : 'low') : byText ? 'high' : p.required ? 'medium' : 'low',
       evidence: clip(`${p.name}${p.text ? `: ${p.text}` : ''}`),
       message: `Parameter "${p.name}" asks the model for its own internals (${what}), which has nothing to do with what the tool does`,
     });

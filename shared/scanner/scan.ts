@@ -83,11 +83,11 @@ export function scanTool(tool: Record<string, unknown>, ctx: ScanContext = {}): 
   }
 
   const index = ctx.index ?? (ctx.otherTools?.length ? indexTools(ctx.otherTools) : undefined);
-  const siblings = ctx.siblings ?? [];
+  const siblings = siblingIndex(ctx.siblings ?? []);
   checkNames(name, siblings, index, add);
   checkParameters(tool, units, add);
   const params = schemaParams(tool);
-  const ictx: IntentContext = { name, params: new Set(units.filter((u) => u.role === 'param-name' || u.role === 'enum').map((u) => u.text.toLowerCase())), siblings: new Set(siblings.map((n) => n.toLowerCase())), index, noParams: params.length === 0 };
+  const ictx: IntentContext = { name, params: new Set(units.filter((u) => u.role === 'param-name' || u.role === 'enum').map((u) => u.text.toLowerCase())), siblings: siblings.lower, index, noParams: params.length === 0 };
   checkReferences(units, ictx, add);
   checkIntent(readable, ictx, add);
   const purpose = `${name} ${typeof tool.description === 'string' ? tool.description : ''}`;
@@ -97,10 +97,25 @@ export function scanTool(tool: Record<string, unknown>, ctx: ScanContext = {}): 
   return { name, risk, score, findings: findings.sort((a, b) => rank(b.severity) - rank(a.severity)) };
 }
 
-/** Scans a whole tools/list: each tool sees the others as its siblings. */
+interface SiblingIndex { lower: ReadonlySet<string>; bySkeleton: ReadonlyMap<string, string> }
+const siblingCache = new WeakMap<readonly string[], SiblingIndex>();
+
+/** The sibling names as sets, built once per list object: a server's scans share one list, so a 20,000-tool list is not copied per tool. */
+function siblingIndex(names: readonly string[]): SiblingIndex {
+  let index = siblingCache.get(names);
+  if (!index) {
+    const bySkeleton = new Map<string, string>();
+    for (const n of names) if (!bySkeleton.has(skeleton(n))) bySkeleton.set(skeleton(n), n);
+    index = { lower: new Set(names.map((n) => n.toLowerCase())), bySkeleton };
+    siblingCache.set(names, index);
+  }
+  return index;
+}
+
+/** Scans a whole tools/list: each tool sees the others as its siblings (its own name in the list is ignored). */
 export function scanToolList(tools: readonly Record<string, unknown>[], ctx: Omit<ScanContext, 'siblings'> = {}): ToolScan[] {
   const names = tools.map((t) => (typeof t.name === 'string' ? t.name : ''));
-  return tools.map((t, i) => scanTool(t, { ...ctx, siblings: names.filter((_, j) => j !== i) }));
+  return tools.map((t) => scanTool(t, { ...ctx, siblings: names }));
 }
 
 function applyRules(unit: { path: string; role: UnitRole | 'decoded'; text: string }, rules: readonly CompiledRule[], add: (f: Finding) => void): void {
@@ -119,11 +134,12 @@ function applyRules(unit: { path: string; role: UnitRole | 'decoded'; text: stri
   }
 }
 
-function checkNames(name: string, siblings: readonly string[], index: ToolIndex | undefined, add: (f: Finding) => void): void {
+function checkNames(name: string, siblings: SiblingIndex, index: ToolIndex | undefined, add: (f: Finding) => void): void {
   if (!name) return;
   if (hasLookalikes(name)) {
     const folded = skeleton(name);
-    const imitated = siblings.find((k) => k !== name && skeleton(k) === folded) ?? index?.sameSkeleton(name).find((k) => k.name !== name)?.name;
+    const sibling = siblings.bySkeleton.get(folded);
+    const imitated = (sibling !== name ? sibling : undefined) ?? index?.sameSkeleton(name).find((k) => k.name !== name)?.name;
     add({
       rule: 'lookalike-name', family: 'naming', path: '/name',
       severity: 'critical',
