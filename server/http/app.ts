@@ -46,9 +46,9 @@ export class SyncApp {
 
   constructor(opts: SyncAppOptions) {
     this.store = opts.store;
-    this.feed = new BundleFeed(opts.store);
     this.now = opts.now ?? Date.now;
     this.log = opts.log ?? (() => {});
+    this.feed = new BundleFeed(opts.store, undefined, (message) => this.log(message));
   }
 
   handle = (req: IncomingMessage, res: ServerResponse): void => {

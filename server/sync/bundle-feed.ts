@@ -15,10 +15,14 @@ export class BundleFeed {
   private poller: NodeJS.Timeout | undefined;
   private readonly store: ServerStore;
   private readonly refreshMs: number;
+  private readonly onError: (message: string) => void;
+  /** The failure last reported: a database that stays down is one log line, not four a second. */
+  private lastError: string | undefined;
 
-  constructor(store: ServerStore, refreshMs = 250) {
+  constructor(store: ServerStore, refreshMs = 250, onError: (message: string) => void = () => {}) {
     this.store = store;
     this.refreshMs = refreshMs;
+    this.onError = onError;
   }
 
   static etagOf(version: number): string { return `"bundle-${version}"`; }
@@ -38,6 +42,8 @@ export class BundleFeed {
           if (row) this.set(row.version, row.envelope);
         }
         this.checkedAt = Date.now();
+        if (this.lastError !== undefined) this.onError('reading the latest bundle works again');
+        this.lastError = undefined;
       } finally {
         this.refreshing = undefined;
       }
@@ -61,7 +67,14 @@ export class BundleFeed {
       const done = () => { clearTimeout(timer); this.waiters.delete(done); if (this.waiters.size === 0) this.stopPolling(); resolve(); };
       const timer = setTimeout(done, ms);
       this.waiters.add(done);
-      this.poller ??= setInterval(() => { void this.refresh().catch(() => {}); }, this.refreshMs);
+      this.poller ??= setInterval(() => {
+        // A waiter's poll has no request to fail: say so in the log, once, and keep polling.
+        void this.refresh().catch((err: unknown) => {
+          const message = `reading the latest bundle failed: ${err instanceof Error ? err.message : String(err)}`;
+          if (message !== this.lastError) this.onError(message);
+          this.lastError = message;
+        });
+      }, this.refreshMs);
     });
   }
 
