@@ -1,35 +1,13 @@
 import { spawn } from 'node:child_process';
 import { closeSync, mkdirSync, openSync } from 'node:fs';
 import { join } from 'node:path';
-import { checkControlProof, ControlHelloSchema, newNonce } from '../shared/control/proof.ts';
+import { helloProof } from '../gateway/control/daemon-proof.ts';
 import { readControlToken, readDaemonFile } from '../gateway/config/data-dir.ts';
 import type { DaemonEndpoint } from './dashboard-protocol.ts';
 import type { DaemonChild, ProbeResult } from './supervisor.ts';
 
 // The Node side of the supervisor: finding and proving a running daemon, and starting
 // one under plain Node with its stderr in the data dir's log (never a pipe nobody reads).
-
-const HELLO_TIMEOUT_MS = 3000;
-const MAX_HELLO_BYTES = 4096;
-
-/** Asks whatever listens at the endpoint to prove it holds the token; the token itself is not sent. */
-export async function helloProof(base: string, port: number, token: string): Promise<{ ok: true; version: string } | { ok: false; reason: string; refused?: boolean }> {
-  const nonce = newNonce();
-  let res: Response;
-  try {
-    res = await fetch(`${base}/api/v1/hello?nonce=${nonce}`, { redirect: 'manual', signal: AbortSignal.timeout(HELLO_TIMEOUT_MS) });
-  } catch (err) {
-    const code = (err as { cause?: { code?: string } }).cause?.code;
-    return { ok: false, reason: `nothing answered on port ${port}`, refused: code === 'ECONNREFUSED' };
-  }
-  const text = await res.text().catch(() => '');
-  let hello: unknown;
-  try { hello = text.length <= MAX_HELLO_BYTES ? JSON.parse(text) : null; } catch { hello = null; }
-  const parsed = ControlHelloSchema.safeParse(hello);
-  if (!res.ok || !parsed.success) return { ok: false, reason: `the listener on 127.0.0.1:${port} does not answer as a Gatehouse daemon of this version (HTTP ${res.status})` };
-  if (!(await checkControlProof(token, nonce, port, parsed.data.proof))) return { ok: false, reason: `the listener on 127.0.0.1:${port} could not prove it holds your control token` };
-  return { ok: true, version: parsed.data.version };
-}
 
 /** What daemon.json points at: nothing, a daemon that proved itself, or a stranger. */
 export async function probeDaemon(dataDir: string): Promise<ProbeResult> {

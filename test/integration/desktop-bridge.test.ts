@@ -125,6 +125,7 @@ describe('desktop bridge (real daemon)', () => {
       () => ({ status: 404, body: { error: 'nope' } }),
       () => ({ status: 200, body: { gatehouse: 'control', version: VERSION, proof: '0'.repeat(64) } }),
       () => ({ status: 200, body: 'not even an object' }),
+      () => ({ status: 200, body: 'x'.repeat(5_000_000) }),
     ];
     for (const answer of answers) {
       const s = await stranger(answer);
