@@ -98,7 +98,6 @@ export class Approvals {
       : sealed.a !== session.agent ? 'it was asked of another agent'
       : sealed.t !== name ? 'it was asked about another tool'
       : sealed.h !== argumentsHash(rest.arguments) ? 'the call\'s arguments are not the ones the question was asked for'
-      : sealed.e < Date.now() ? 'the question expired'
       : undefined;
     if (problem || typeof sealed === 'string') {
       this.host.record(session, 'denial', { tool: name, outcome: 'denied', decision: { effect: 'deny', rule: 'unasked answer' }, arguments: this.host.scrub(rest.arguments), detail: { problem } });
@@ -109,7 +108,17 @@ export class Approvals {
     }
     this.correlations.set(req, sealed.k);
     const result = typeof answer === 'object' && answer !== null && !Array.isArray(answer) ? answer as Record<string, unknown> : {};
-    this.apply(session, req, rest, name, sealed.c, readApproval({ jsonrpc: '2.0', id: req.id, result }), sealed.k, { running: true, late: false });
+    const reply = readApproval({ jsonrpc: '2.0', id: req.id, result });
+    if (sealed.e >= Date.now()) {
+      this.apply(session, req, rest, name, sealed.c, reply, sealed.k, { running: true, late: false });
+      return true;
+    }
+    // A question Gatehouse did ask, answered after its wait: the answer is the user's decision, the call is not run.
+    this.apply(session, req, rest, name, sealed.c, reply, sealed.k, { running: false, late: true });
+    this.host.fail(session, req.id, ErrorCode.RequestTimeout, reply.decision === 'unanswered'
+      ? `the question about tool "${name}" expired before this answer came, so the call did not run. Call the tool again to be asked.`
+      : `the question about tool "${name}" expired before this answer came: the answer (${reply.decision}) is recorded as the user's decision, but this call did not run. Call the tool again.`,
+    { tool: name, pendingChange: sealed.c });
     return true;
   }
 

@@ -157,6 +157,21 @@ describe('deciding in the conversation', () => {
     assert.equal(records.filter((r) => r.type === 'denial' && r.decision?.rule.startsWith('quarantined') && ids.has(r.correlationId)).length, 1);
   });
 
+  it('records a 2026 answer that comes after its question expired as the decision, without running the call', async () => {
+    const d = await daemon({ RUGPULL_MODE: 'update', RUGPULL_NOTIFY: '1', RUGPULL_AFTER: '0' }, { questionTimeoutMs: 1000 });
+    const [change] = await waitFor(async () => { const p = await pendingList(d); return p.length ? p : undefined; }, 15_000, 'the change to be pending');
+    const token = await d.agentToken('modern');
+    const call = { name: 'rug__fetch_weather', arguments: { city: 'Oslo' } };
+    const { state } = question(await modern(d, token, call));
+    await new Promise((r) => setTimeout(r, 1200));
+    const late = await modern(d, token, { ...call, inputResponses: answer('approve'), requestState: state });
+    assert.equal(late.result, undefined, 'the call did not run');
+    assert.match(late.error!.message, /expired before this answer came: the answer \(approve\) is recorded/);
+    const decision = (await decisions(d)).find((x) => x.id === change!.id);
+    assert.deepEqual([decision?.decision, decision?.late, decision?.via], ['approved', true, 'chat']);
+    assert.match(textOf((await modern(d, token, call)).result), /after the change/, 'approved: the next call runs');
+  });
+
   it('never runs a call whose user said reject, when another user approved first (the 2026 race)', async () => {
     const d = await daemon({ RUGPULL_MODE: 'update', RUGPULL_NOTIFY: '1', RUGPULL_AFTER: '0' });
     const [change] = await waitFor(async () => { const p = await pendingList(d); return p.length ? p : undefined; }, 15_000, 'the change to be pending');
