@@ -24,6 +24,8 @@ export function formatStatus(status: Status): string {
   lines.push(`  data:    ${status.dataDir}`);
   lines.push(`  pinning: ${status.pinning.trustOnFirstUse ? 'TRUST ON FIRST USE (new tools are accepted unseen; changes still wait)' : 'enforced'}; ${status.pinning.pending ? `${status.pinning.pending} change(s) await approval: \`gatehouse pending\`` : 'nothing pending'}`);
   lines.push(`  audit:   ${status.audit.records} records, ${status.audit.unacknowledged} not yet acknowledged by the org${status.audit.batchesWaiting ? ` (${status.audit.batchesWaiting} signed batch(es) in the outbox)` : ''}`);
+  // Background work that failed and is being retried: the latest per component.
+  for (const p of status.problems ?? []) lines.push(`  PROBLEM: ${p.component} (${p.at}): ${p.message}`);
   lines.push('');
   lines.push(`Servers (${status.servers.filter((s) => s.state === 'ready').length}/${status.servers.length} ready)`);
   for (const s of status.servers) {
