@@ -22,8 +22,9 @@ export function formatStatus(status: Status): string {
   }
   if (status.identity) lines.push(`  user:    ${status.identity.user}${status.identity.groups.length ? ` (${status.identity.groups.join(', ')})` : ''} from ${status.identity.source === 'oidc' ? 'the org login' : 'this OS account'}${status.identity.problem ? ` — ${status.identity.problem}` : ''}`);
   lines.push(`  data:    ${status.dataDir}`);
-  lines.push(`  pinning: ${status.pinning.trustOnFirstUse ? 'TRUST ON FIRST USE (new tools are accepted unseen; changes still wait)' : 'enforced'}; ${status.pinning.pending ? `${status.pinning.pending} change(s) await approval: \`gatehouse pending\`` : 'nothing pending'}`);
-  lines.push(`  audit:   ${status.audit.records} records, ${status.audit.unacknowledged} not yet acknowledged by the org${status.audit.batchesWaiting ? ` (${status.audit.batchesWaiting} signed batch(es) in the outbox)` : ''}`);
+  lines.push(`  pinning: ${status.pinning.trustOnFirstUse ? 'TRUST ON FIRST USE (new tools are accepted unseen; changes still wait)' : 'enforced'}; ${status.pinning.pending ? `${plural(status.pinning.pending, 'change')} await${status.pinning.pending === 1 ? 's' : ''} approval: \`gatehouse pending\`` : 'nothing pending'}`);
+  // Acknowledgement is the org's; a desktop without one has only its own log.
+  lines.push(`  audit:   ${plural(status.audit.records, 'record')}${status.org ? `, ${status.audit.unacknowledged} not yet acknowledged by the org${status.audit.batchesWaiting ? ` (${plural(status.audit.batchesWaiting, 'signed batch', 'signed batches')} in the outbox)` : ''}` : ''}`);
   // Background work that failed and is being retried: the latest per component.
   for (const p of status.problems ?? []) lines.push(`  PROBLEM: ${p.component} (${p.at}): ${p.message}`);
   lines.push('');
@@ -50,8 +51,10 @@ export function formatStatus(status: Status): string {
   lines.push(`Agents (${status.agents.length} connected)`);
   for (const a of status.agents) {
     const client = a.clientInfo ? `${String(a.clientInfo.name ?? '?')} ${String(a.clientInfo.version ?? '')}`.trim() : 'unknown client';
-    lines.push(`  ${a.agent.padEnd(16)} ${a.transport.padEnd(5)} ${client} — ${a.calls} calls, ${a.errors} errors, active ${ago(Date.now() - a.lastActiveAt)} ago`);
+    lines.push(`  ${a.agent.padEnd(16)} ${a.transport.padEnd(5)} ${client} — ${plural(a.calls, 'call')}, ${plural(a.errors, 'error')}, active ${ago(Date.now() - a.lastActiveAt)} ago`);
   }
   if (status.agents.length === 0) lines.push('  none yet: point your IDE at `gatehouse stdio --agent NAME`');
   return `${lines.join('\n')}\n`;
 }
+
+const plural = (n: number, one: string, many = `${one}s`) => `${n} ${n === 1 ? one : many}`;

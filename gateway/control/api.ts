@@ -22,6 +22,7 @@ import { agentStatuses, buildStatus, serverStatuses, toolEntries, type DaemonFac
 import { controlProof, NONCE } from '../../shared/control/proof.ts';
 import { GATEHOUSE_INFO } from '../mux/gateway.ts';
 import { OneTimeCodes } from './one-time-codes.ts';
+import { tryTool } from './try-tool.ts';
 
 // The control API under /api/v1: what the CLI, the tray app and the dashboard use.
 // It has its own token, separate from agent tokens: an agent cannot reconfigure Gatehouse.
@@ -62,6 +63,10 @@ const DecisionBody = z.strictObject({
 const CreateTokenBody = z.strictObject({ agent: z.string().regex(/^[A-Za-z0-9._-]{1,64}$/, 'agent names are 1-64 of letters, digits, ., _ and -') });
 const MAX_CONTROL_BODY = 64 * 1024;
 const RedeemBody = z.strictObject({ code: z.string().max(64) });
+const TryBody = z.discriminatedUnion('method', [
+  z.strictObject({ method: z.literal('tools/list') }),
+  z.strictObject({ method: z.literal('tools/call'), params: z.strictObject({ name: z.string().min(1).max(128), arguments: z.record(z.string(), z.unknown()) }) }),
+]);
 
 /**
  * A person's decision (approve, reject, reopen) from the app, its notification or
@@ -259,6 +264,16 @@ export class ControlApi {
     if (route === 'GET /api/v1/secrets') { json(res, 200, { slots: this.opts.vault.status(gateway.currentBundle) }); return; }
     const secretMatch = /^(PUT|POST|DELETE) \/api\/v1\/secrets\/([a-z0-9-]{1,32})\/([A-Za-z0-9_-]{1,48})(\/rotate)?$/.exec(route);
     if (secretMatch) { await this.secret(req, res, secretMatch[1]!, secretMatch[2]!, secretMatch[3]!, secretMatch[4] !== undefined); return; }
+    if (route === 'POST /api/v1/try') {
+      const body = TryBody.safeParse(await readJson(req));
+      if (!body.success) { json(res, 400, { error: 'give {"method":"tools/list"} or {"method":"tools/call","params":{"name","arguments"}}' }); return; }
+      try {
+        json(res, 200, await tryTool(gateway, body.data, gateway.settings.callTimeoutMs));
+      } catch (err) {
+        json(res, 504, { error: (err as Error).message });
+      }
+      return;
+    }
     const restartMatch = /^POST \/api\/v1\/servers\/([a-z0-9-]{1,32})\/restart$/.exec(route);
     if (restartMatch) {
       const server = gateway.currentBundle.servers.find((s) => s.id === restartMatch[1]);

@@ -8,10 +8,11 @@ import { Overview } from './pages/Overview.tsx';
 import { Pending } from './pages/Pending.tsx';
 import { Servers } from './pages/Servers.tsx';
 import { Settings } from './pages/Settings.tsx';
+import { Try } from './pages/Try.tsx';
 import './styles.css';
 import { useLive } from './ui.tsx';
 
-const PAGES = [['overview', 'Overview'], ['servers', 'Servers & tools'], ['pending', 'Pending changes'], ['audit', 'Audit'], ['credentials', 'Credentials'], ['connect', 'Connect your IDE'], ['settings', 'Settings']] as const;
+const PAGES = [['overview', 'Overview'], ['servers', 'Servers & tools'], ['try', 'Try a tool'], ['pending', 'Pending changes'], ['audit', 'Audit'], ['credentials', 'Credentials'], ['connect', 'Connect your IDE'], ['settings', 'Settings']] as const;
 
 function useRoute(): [string, string | undefined] {
   const read = () => location.hash.replace(/^#\/?/, '').replace(/[&?]?token=[^&]+/, '').split('/');
@@ -21,7 +22,10 @@ function useRoute(): [string, string | undefined] {
     addEventListener('hashchange', on);
     return () => removeEventListener('hashchange', on);
   }, []);
-  return [route[0] || 'overview', route[1]];
+  const arg = route[1];
+  let decoded: string | undefined;
+  try { decoded = arg === undefined ? undefined : decodeURIComponent(arg); } catch { decoded = undefined; }
+  return [route[0] || 'overview', decoded];
 }
 
 /** Shown instead of a page while the daemon refuses this page's token. */
@@ -69,6 +73,7 @@ function App() {
         {signedOut && <SignedOut />}
         {!signedOut && page === 'overview' && <Overview />}
         {!signedOut && page === 'servers' && <Servers />}
+        {!signedOut && page === 'try' && <Try selected={arg} />}
         {!signedOut && page === 'pending' && <Pending selected={arg} />}
         {!signedOut && page === 'audit' && <Audit />}
         {!signedOut && page === 'credentials' && <Credentials />}

@@ -69,6 +69,13 @@ describe('CLI errors', () => {
     assert.match((await cli(['status', '--data-dir', none], { GATEHOUSE_COMMAND: 'x; rm -rf /' })).stderr, /`gatehouse daemon`/, 'an odd value is ignored');
   });
 
+  it('status speaks of an org only when there is one, with plurals', async () => {
+    const r = await cli(['status', '--data-dir', d.dataDir]);
+    assert.equal(r.code, 0, r.stderr);
+    assert.doesNotMatch(r.stdout, /acknowledged by the org|\(s\)/);
+    assert.match(r.stdout, /audit: +(1 record|\d+ records)\n/);
+  });
+
   it('gatehouse dashboard prints a link that signs in once', { skip: !existsSync(join(ROOT, 'dist', 'renderer', 'index.html')) && 'dashboard not built (npm run build)' }, async () => {
     const r = await cli(['dashboard', '--no-browser', '--data-dir', d.dataDir]);
     assert.equal(r.code, 0, r.stderr);

@@ -207,6 +207,25 @@ describe('dashboard (Chromium, Vite, real daemon)', { skip: available ? false : 
     assert.match(await page.locator('link[rel=icon]').getAttribute('href') ?? '', /^data:image\/svg/);
   });
 
+  it('tries a tool from a form built from its schema, as the agent "dashboard", with policy and audit applied', async () => {
+    await open('servers');
+    await page.getByLabel('Search').fill('everything__echo');
+    await page.getByRole('link', { name: 'Try everything__echo' }).click();
+    await page.getByRole('heading', { name: 'Try a tool' }).waitFor();
+    await page.getByLabel(/^message/).fill('from the form');
+    await page.getByRole('button', { name: 'Call' }).click();
+    await page.getByRole('region', { name: /Result/ }).getByText(/from the form/).waitFor();
+    const audited = await d.control<{ records: { record: { agent: string | null; tool: string | null; outcome: string } }[] }>('/audit?agent=dashboard&limit=20');
+    assert.ok(audited.body.records.some((r) => r.record.tool === 'everything__echo' && r.record.outcome === 'ok'), 'the call is in the audit log as the agent "dashboard"');
+    await check('try');
+
+    // The bundle's argument limits hold for the dashboard too.
+    await open('try/filesystem__read_text_file');
+    await page.getByLabel(/^path/).fill('/etc/passwd');
+    await page.getByRole('button', { name: 'Call' }).click();
+    await page.getByRole('alert').filter({ hasText: /refused|denied|outside|not allowed/i }).waitFor();
+  });
+
   it('restarts a server from its row', async () => {
     const pidOf = async () => (await d.control<{ servers: { id: string; pid: number | null; state: string }[] }>('/servers')).body.servers.find((s) => s.id === 'memory')!;
     const before = await pidOf();

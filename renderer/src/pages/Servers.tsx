@@ -103,6 +103,7 @@ export function Servers() {
                   </tr>
                   {open && (
                     <tr className="detail-row"><td colSpan={4}>
+                      {t.pinState === 'approved' && <a className="try" href={`#/try/${encodeURIComponent(t.name)}`}>Try {t.name}</a>}
                       <strong>Who may call it:</strong>{' '}
                       {t.policy.length === 0 ? <Badge tone="bad">nobody (no rule allows it)</Badge> : <ul className="plain">{t.policy.map((p) => (
                         <li key={p.rule}><Badge tone={p.effect === 'allow' ? 'ok' : 'bad'}>{p.effect}</Badge> {p.who} <small>({p.rule}{p.constrained ? ', with argument limits' : ''})</small></li>
