@@ -61,6 +61,9 @@ interface Question {
   timer: NodeJS.Timeout;
 }
 
+/** Questions one 2025-era session may have open (or withdrawn and still kept for a late answer) at once. */
+const MAX_QUESTIONS_PER_SESSION = 16;
+
 /** What a 2026 requestState seals: the question, for whom, for which arguments, until when. */
 interface Sealed { c: string; t: string; a: string; h: string; e: number; k: string }
 
@@ -155,6 +158,13 @@ export class Approvals {
         inputRequests: { [APPROVAL_KEY]: { method: 'elicitation/create', params: prompt } },
         requestState: this.seal(sealed),
       } });
+      return true;
+    }
+    let open = 0;
+    for (const q of this.questions.values()) if (q.session === session) open++;
+    if (open >= MAX_QUESTIONS_PER_SESSION) {
+      // Each question holds its call and a timer for minutes: an agent looping on a held tool must not pile them up.
+      this.host.fail(session, req.id, ErrorCode.InvalidParams, `${open} questions to the user are already open in this session; answer them first. To the user: open Gatehouse to review change ${change.id}.`, awaitingData(name, change));
       return true;
     }
     this.ask(session, req, params, name, change, correlationId, prompt, settings.questionTimeoutMs);

@@ -48,7 +48,7 @@ describe('deciding in the conversation', () => {
   async function modern(d: TestDaemon, token: string, params: Record<string, unknown>, id = 1): Promise<{ result?: Record<string, unknown>; error?: { code: number; message: string } }> {
     const res = await fetch(d.url, {
       method: 'POST',
-      headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json', accept: 'application/json, text/event-stream', 'mcp-protocol-version': '2026-07-28' },
+      headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json', accept: 'application/json, text/event-stream', 'mcp-protocol-version': '2026-07-28', 'mcp-method': 'tools/call', 'mcp-name': String(params.name) },
       body: JSON.stringify({ jsonrpc: '2.0', id, method: 'tools/call', params: { ...params, _meta: MODERN } }),
     });
     const text = await res.text();
@@ -200,6 +200,19 @@ describe('deciding in the conversation', () => {
     assert.match(String(withdrawn), /withdrew the question/);
     assert.equal((await pendingList(d))[0]?.id, change.id, 'still pending');
     assert.ok((await audit(d)).some((r) => r.decision?.rule === `question withdrawn: pending change ${change.id}`));
+  });
+
+  it('caps the questions one session keeps open, so an agent looping on a held tool cannot pile them up', async () => {
+    const { client } = await changed('update');
+    let asked = 0;
+    client.setRequestHandler('elicitation/create', () => { asked++; return new Promise(() => {}); });
+    const calls = Array.from({ length: 16 }, () => client.callTool({ name: 'rug__fetch_weather', arguments: { city: 'Oslo' } }, { timeout: 120_000 }).catch(() => undefined));
+    await waitFor(() => asked === 16, 20_000, 'sixteen questions');
+    const err = await refusal(client.callTool({ name: 'rug__fetch_weather', arguments: { city: 'Oslo' } }));
+    assert.match(err.message, /16 questions to the user are already open in this session/);
+    assert.equal(asked, 16, 'the seventeenth was not asked');
+    await client.close();
+    await Promise.all(calls);
   });
 
   it('records a late answer (after the agent gave up on the call) as the decision it is', async () => {
