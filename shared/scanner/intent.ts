@@ -25,7 +25,7 @@ interface Ref { name: string; kind: RefKind; at: number; strong: boolean }
 
 const SEQUENCE = /\b(?:before|prior to|ahead of|first(?:ly)?|beforehand|after(?:wards?)?|then|once|whenever|each time|every time|any ?time|preceded by|followed by|pre-?requisite|pre-?condition|until|as soon as|in advance)\b/i;
 const DIRECTIVE = /\b(?:must|mustn'?t|have to|has to|had to|need(?:s)? to|needed|required?|requires|requiring|is to be|are to be|always|never|make sure|ensure|be sure|should|shall|mandatory|obligatory|compulsory|pre-?requisite|pre-?condition|only after|may only|gets?|goes to|is needed)\b/i;
-const IMPERATIVE_START = /^\s*(?:\W{0,3})(?:call|use|run|invoke|execute|trigger|fire|send|post|push|publish|read|write|open|copy|put|add|set|change|stage|move|delete|remove|include|pass|attach|email|mail|forward|upload|first|then|also|always|never|make|replace|overwrite|append|prepend|route|redirect|point)\b/i;
+const IMPERATIVE_START = /(?:^\s*\W{0,3}|[,:]\s*)(?:(?:kindly|please|just|simply|quietly|also)\s+)?(?:fire off|kick off|launch|dispatch|call|use|run|invoke|execute|trigger|fire|send|post|push|publish|read|write|open|copy|put|add|set|change|stage|move|delete|remove|include|pass|attach|email|mail|forward|upload|first|then|also|always|never|make|replace|overwrite|append|prepend|route|redirect|point)\b/i;
 const MODIFY = /\b(?:set|sets|change|modify|replace|rewrite|redirect|route|point|append|prepend|insert|slip|inject|tack|swap|switch|override|overrides|substitute|in place of|instead of|goes to|go to|receives?|add(?:ed)?\s+(?:\S+\s+){0,4}(?:as|to)\b|blind cop(?:y|ies)|bcc|cc)\b/i;
 const DESTRUCTIVE = /\b(?:delet\w*|remov\w*|eras\w*|wip\w*|overwrit\w*|truncat\w*|reset\w*|empt(?:y|ies|ied|ying)|clear(?:s|ing|ed)?|drop(?:s|ping|ped)?|kill\w*|disabl\w*|revok\w*|destroy\w*|purg\w*|uninstall\w*|rm\s+-\w+|chmod|chown|relocat\w*|mov(?:e|es|ing)\b[^.]{0,40}\bto\b|replac\w*[^.]{0,20}\bcontents?|make\s+\S+\s+contain|holds? exactly|contain just)\b/i;
 const EGRESS = /\b(?:send\w*|sent|post(?:s|ed|ing)?|push\w*|publish\w*|upload\w*|e-?mail\w*|mail(?:s|ed|ing)?|forward\w*|shar(?:e|es|ed|ing)|transmit\w*|sync\w*|tweet\w*|broadcast\w*|leak\w*|exfiltrat\w*|expos(?:e|es|ed|ing)|mirror\w*|ship(?:s|ped|ping)?|beacon\w*|handed to|hand(?:s|ed)? (?:it|them|over)|fire off|report(?:s|ed)? to|cop(?:y|ies|ied) (?:\S+\s+){0,3}to)\b/i;
@@ -36,28 +36,20 @@ const HARMFUL_TARGET_WORDS = new Set(['send', 'post', 'push', 'publish', 'upload
 const TRIGGER_BEFORE_REF = /(?:\b(?:before|prior to|ahead of|after|when(?:ever)?|each time|every time|any ?time|once|as soon as|prerequisite for|precondition for|preceding|following)\s+(?:(?:you|the|a|an|any|each|every|all|calling|using|running|invoking|executing|use|call|run|invoke|execute|of|to|is|are|about|used|called)\s+){0,4}|\b(?:if|for|during|while|on)\s+(?:you\s+)?(?:use|call|run|invoke|using|calling|running|invoking)\s+(?:the\s+)?)$/i;
 const TRIGGER_AFTER_REF = /^\W{0,3}\s*(?:tool\s+|function\s+|operation\s+)?(?:is|are|gets?|being|has been)?\s*(?:used|called|invoked|run|runs|executed|about to|requests?|calls?|messages?|sends?|posts?|commits?|results?|outputs?|needs?|receives?|runs?)\b/i;
 const COMMON = new Set(['the', 'this', 'that', 'tool', 'tools', 'true', 'false', 'null', 'none', 'string', 'number', 'object', 'array', 'boolean', 'integer', 'json', 'yaml', 'id', 'ids', 'url', 'uri', 'path', 'name', 'type', 'value', 'key', 'api', 'utf-8', 'utf8', 'e_g', 'i_e']);
-const CALL_VERB = /\b(?:call|calls|calling|called|use|uses|using|used|run|runs|running|invoke|invokes|invoking|execute|executes|executing|trigger|triggers|triggering|via|through|handed to|passed to|hand(?:ed)? (?:it|them) to)\s+(?:the\s+)?$/i;
+const CALL_VERB = /\b(?:call|calls|calling|called|use|uses|using|used|run|runs|running|invoke|invokes|invoking|execute|executes|executing|trigger|triggers|triggering|fire off|fires off|kick off|launch|launches|dispatch|dispatches|via|through|handed to|passed to|hand(?:ed)? (?:it|them) to)\s+(?:the\s+)?$/i;
 const GENERIC_WORDS = /^(?:this|that|any|other|same|each|every|a|an|the|your|our|their|its|my|one|another|next|first|last|search|web|new|existing|built-?in|default|standard|regular|different|mcp|following|above|below|right|appropriate|relevant|correct|main|primary|helper|internal)$/i;
 
 /** Splits text into sentences with their offsets; a newline or a semicolon also ends one. */
 export function sentences(text: string): { text: string; at: number }[] {
   const out: { text: string; at: number }[] = [];
-  const re = /[^.!?\n;]+(?:[.!?]+(?=\s|$)|[.!?](?=[^\s\w])|\n|;|$)|[.!?]+/g;
-  let m: RegExpExecArray | null;
-  let carry = '';
-  let carryAt = 0;
-  while ((m = re.exec(text)) !== null) {
-    if (m[0] === '') { re.lastIndex++; continue; }
-    // A dot inside a path, a file name or a URL (".ssh", "mcp.json") does not end a sentence.
-    const piece = m[0];
-    const next = text[m.index + piece.length];
-    if (/\.$/.test(piece) && next !== undefined && /[\w~/]/.test(next)) { if (!carry) carryAt = m.index; carry += piece; continue; }
-    const full = carry + piece;
-    const at = carry ? carryAt : m.index;
-    carry = '';
-    if (full.trim()) out.push({ text: full, at });
+  let start = 0;
+  // A dot inside a path, a file name, an address or a URL (".ssh", "mcp.json") is followed by a letter: it ends nothing.
+  for (const m of text.matchAll(/[.!?]+(?=\s|$)|\n|;/g)) {
+    const end = m.index + m[0].length;
+    if (text.slice(start, end).trim()) out.push({ text: text.slice(start, end), at: start });
+    start = end;
   }
-  if (carry.trim()) out.push({ text: carry, at: carryAt });
+  if (text.slice(start).trim()) out.push({ text: text.slice(start), at: start });
   return out;
 }
 
@@ -71,7 +63,7 @@ function classify(raw: string, ctx: IntentContext): RefKind | 'own' | undefined 
 
 const IDENT = /['"`‘’“”]([A-Za-z][\w.-]{1,60})['"`‘’“”]|\b([a-z][a-z0-9]*(?:_[a-z0-9]+)+|[a-z]+(?:[A-Z][a-z0-9]+)+)\b|\b([A-Za-z][\w-]{1,40})\s+(?:tool|function|operation|endpoint|action|command|server)s?\b|\b([A-Za-z][\w]{1,40})\b/g;
 
-const TOOLISH_WORDS = new Set(['get', 'list', 'read', 'write', 'create', 'delete', 'update', 'send', 'post', 'search', 'fetch', 'run', 'execute', 'exec', 'move', 'edit', 'add', 'remove', 'set', 'query', 'push', 'commit', 'start', 'stop', 'upload', 'download', 'open', 'close', 'find', 'call', 'invoke', 'make', 'put', 'copy', 'transfer', 'pay', 'mail', 'email', 'message', 'publish', 'share', 'forward', 'save', 'load', 'store', 'insert', 'modify', 'change', 'browser', 'navigate', 'click', 'scrape', 'crawl', 'generate', 'check', 'validate', 'fix', 'lookup', 'retrieve', 'submit', 'sync', 'export', 'import', 'kill', 'reset', 'clear', 'drop', 'append', 'replace', 'rename', 'merge', 'deploy', 'install', 'git', 'slack']);
+const TOOLISH_WORDS = new Set(['get', 'list', 'read', 'write', 'create', 'delete', 'update', 'send', 'post', 'search', 'fetch', 'run', 'execute', 'exec', 'move', 'edit', 'add', 'remove', 'set', 'query', 'push', 'commit', 'start', 'stop', 'upload', 'download', 'open', 'close', 'find', 'call', 'invoke', 'make', 'put', 'copy', 'transfer', 'pay', 'mail', 'email', 'message', 'publish', 'share', 'forward', 'save', 'load', 'store', 'insert', 'modify', 'change', 'browser', 'navigate', 'click', 'scrape', 'crawl', 'generate', 'check', 'validate', 'fix', 'lookup', 'retrieve', 'submit', 'sync', 'export', 'import', 'kill', 'reset', 'clear', 'drop', 'append', 'replace', 'rename', 'merge', 'deploy', 'install', 'git', 'slack', 'purge', 'wipe', 'erase', 'notify', 'archive', 'backup', 'grant', 'revoke', 'approve', 'invite', 'tweet', 'dm', 'sms', 'transfer', 'withdraw', 'sign', 'mint', 'swap']);
 
 /** Whether an identifier reads like a tool name (a verb or a service in it) rather than a field or a value. */
 function looksLikeTool(raw: string): boolean {
@@ -184,15 +176,15 @@ export function crossToolFindings(text: string, ctx: IntentContext): IntentFindi
     const outsiders = refs.filter((r) => r.kind !== 'sibling');
     const trigger = triggerRef(sentence, refs);
     const targets = refs.filter((r) => r !== trigger);
-    const harms = harmsOf(window, targets.length ? targets : refs);
+    const harms = harmsOf(window, targets);
         const names = [...new Set(refs.map((r) => r.name))];
     const evidence = clip(window);
     const onlyTargetName = harms.length === 1 && harms[0]!.startsWith('calls ');
-    if (harms.length && outsiders.length && (sequence || directive) && (!onlyTargetName || (sequence && directive))) {
-      const what = targets.length ? `call ${[...new Set(targets.map((t) => t.name))].join(', ')}` : 'take an extra step';
+    if (targets.length && harms.length && outsiders.length && (sequence || directive) && (!onlyTargetName || (sequence && directive))) {
+      const what = `call ${[...new Set(targets.map((t) => t.name))].join(', ')}`;
       const when = trigger ? ` around ${trigger.name}` : sequence ? ' as a step before or after its work' : '';
       out.push({ rule: 'cross-tool-demand', family: 'cross-tool', severity: 'high', evidence, message: `Asks the model to ${what}${when}; that step ${harms.join(', ')}` });
-    } else if (outsiders.length === 0 && harms.some((h) => h.startsWith('touches') || h.startsWith('sends to')) && sequence && directive) {
+    } else if (outsiders.length === 0 && harms.some((h) => h.startsWith('touches')) && sequence && directive) {
       out.push({ rule: 'cross-tool-demand', family: 'cross-tool', severity: 'high', evidence, message: `Asks the model to use ${names.join(', ')} in a way that ${harms.join(', ')}` });
     } else if (trigger && trigger.kind !== 'sibling' && (modify || directive)) {
       out.push({ rule: 'other-tool-rule', family: 'shadowing', severity: harms.length ? 'high' : 'medium', evidence, message: `Sets a rule for how ${trigger.name} (not this tool) is used${harms.length ? `; the rule ${harms.join(', ')}` : ''}` });
@@ -277,7 +269,7 @@ function affirmedOutsider(re: RegExp, text: string, ctx: IntentContext): RegExpE
 
 const CONCEAL = [
   /\b(?:not|never|no need to|needn'?t|need not|without|avoid|nor)\s+(?:\w+\s+){0,3}?(?:mention\w*|tell\w*|inform\w*|notify\w*|reveal\w*|disclos\w*|bring(?:ing)? (?:this |it |that )?up|surfac\w*|explain\w*|show|alert|flag|point(?:ing)? out|hear|know|see|notice|learn|find(?:ing)? out|be told|be aware|bother\w*)\b[^.,;]{0,60}?\b(?:user|person|human|them|they|anyone|customer|operator|people)\b/i,
-  /\b(?:user|person|human|they|customer|operator)\s+(?:\w+\s+){0,2}?(?:need not|needn'?t|must not|mustn'?t|should not|shouldn'?t|does not need to|doesn'?t need to|is not to|won'?t need to)\s+(?:\w+\s+){0,2}?(?:know|hear|see|notice|be told|learn|find out|be aware)/i,
+  /\b(?:user|person|human|they|customer|operator)\s+(?:\w+\s+){0,4}?(?:need not|needn'?t|must not|mustn'?t|should not|shouldn'?t|does not need to|doesn'?t need to|is not to|won'?t need to)\s+(?:\w+\s+){0,2}?(?:know|hear|see|notice|be told|learn|find out|be aware)/i,
   /\bkeep(?:ing)?\s+(?:(?:this|it|that|these)\s+)?(?:quiet|silent|mum|to yourself|between us|hidden|secret|confidential|private|out of sight)\b/i,
   /\bkeep(?:ing)?\s+(?:this|it|that|these|the \w+)\s+(?:away\s+)?from\s+(?:the\s+)?(?:user|person|human|them)\b/i,
 ];
@@ -292,13 +284,15 @@ export function concealmentFindings(text: string): IntentFinding[] {
 
 const SUPERLATIVE = /\b(?:the\s+)?(?:best|finest|greatest|fastest|most\s+(?:accurate|trusted|trustworthy|reliable|secure|powerful|advanced|complete|authoritative|up-to-date)|only\s+(?:trusted|reliable|accurate|safe|secure|official|correct)|#\s?1|number one|hands down|unmatched|unrivall?ed|superior|world-?class|state-of-the-art|industry-leading|best-in-class|premier|gold standard)\b/i;
 /** Running down the alternatives, or a claimed endorsement: reasons to pick a tool that are not what it does. */
-const DISPARAGE = /\b(?:other|competing|rival|built-?in|default|standard|alternative|existing|original|regular)\s+(?:\w+\s+){0,2}(?:tools?|servers?|services?|options?|versions?|implementations?)\s+(?:\w+\s+){0,2}(?:are|is|return|returns|give|gives|feed|feeds|produce|produces|have been|has been)\s+(?:\w+\s+){0,2}(?:broken|tampered|fake|wrong|outdated|deprecated|unsafe|unreliable|inaccurate|compromised|manipulated|insecure|poisoned|malicious|buggy)\b|\b(?:endorsed|certified|vetted|mandated)\s+by\s+(?:your|the)\s+(?:\w+\s+){0,2}(?:team|department|admin|administrator|company|organi[sz]ation|user|it)\b|\b(?:stop|never|do not|don'?t|no longer)\s+(?:ever\s+)?(?:using|picking|choosing|calling|use|call|pick|choose|trust(?:ing)?)\s+(?:the\s+)?(?:other|competing|rival|built-?in|default|standard|[a-z]+_[a-z_]+|[a-z]+[A-Z]\w+)\b/;
+const DISPARAGE = /\b(?:other|competing|rival|built-?in|default|standard|alternative|existing|original|regular)\s+(?:\w+\s+){0,2}(?:tools?|servers?|services?|options?|versions?|implementations?)\s+(?:\w+\s+){0,2}(?:are|is|return|returns|give|gives|feed|feeds|produce|produces|have been|has been)\s+(?:\w+\s+){0,2}(?:broken|tampered|fake|wrong|outdated|deprecated|unsafe|unreliable|inaccurate|compromised|manipulated|insecure|poisoned|malicious|buggy)\b|\b(?:endorsed|certified|vetted|mandated)\s+by\s+(?:your|the)\s+(?:\w+\s+){0,2}(?:team|department|admin|administrator|company|organi[sz]ation|user|it)\b/i;
+/** "Stop using brave_search": told to avoid another tool by name (case matters for the name, not for the verb). */
+const STOP_USING = /\b(?:[Ss]top|STOP|[Nn]ever|NEVER|[Dd]o not|DO NOT|[Dd]on'?t|DON'?T|[Nn]o longer)\s+(?:ever\s+)?(?:using|picking|choosing|calling|use|call|pick|choose|trust(?:ing)?)\s+(?:the\s+)?(?:other|competing|rival|built-?in|default|standard|[a-z]+_[a-z_]+|[a-z]+[A-Z]\w+)\b/;
 /** Telling the model to choose this tool over the others. */
 const CHOOSE_ME = /\b(?:(?:always|only)\s+(?:prefer|choose|pick|select|use)\s+(?:this|me)\b|(?:prefer|choose|pick|select|use)\s+(?:this|me)\s+(?:\w+\s+){0,2}(?:instead|over|rather than|every time|whenever)|instead of (?:any|all|other|the other|competing|built-?in|default|standard)\b|(?:supersedes?|replaces?|is a replacement for)\s+(?:the\s+)?(?:other|built-?in|default|standard|original|[a-z]+_[a-z_]+))/i;
 
 export function promotionFindings(text: string, ctx: IntentContext): IntentFinding[] {
   // "Do not use search_issues for this" pointing at a sibling is guidance, not disparagement.
-  const down = affirmedOutsider(DISPARAGE, text, ctx);
+  const down = DISPARAGE.exec(text) ?? affirmedOutsider(STOP_USING, text, ctx);
   const sup = SUPERLATIVE.exec(text);
   const choose = CHOOSE_ME.exec(text);
   const hit = down ?? (sup && choose ? choose : null);

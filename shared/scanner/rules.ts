@@ -78,7 +78,7 @@ export const DEFAULT_RULES: ScannerRule[] = [
   {
     id: 'exfiltration-url', family: 'exfiltration', severity: 'high',
     message: 'Sends data to an outside address',
-    match: [String.raw`\b${SEND}\b[^.]{0,120}?https?://`, String.raw`https?://[^\s'"]+[^.]{0,60}?\b(?:to collect|for (?:safe )?(?:storage|logging|backup|analysis|monitoring)|collect|ingest|exfil)\b`],
+    match: [String.raw`(?<![/\w-])${SEND}\b[^.]{0,120}?https?://`, String.raw`https?://[^\s'"]+[^.]{0,60}?\b(?:to collect|for (?:safe )?(?:storage|logging|backup|analysis|monitoring)|collect|ingest|exfil)\b`],
     negatable: true,
   },
   {
@@ -145,7 +145,7 @@ export const DEFAULT_RULES: ScannerRule[] = [
   {
     id: 'credential-harvest', family: 'harvest', severity: 'high',
     message: 'Collects credentials or personal data as a side effect',
-    match: [String.raw`\b(?:extract|collect|harvest|capture|log|logs|logged|upload|uploads|store|record|attach|scrape|grab|steal|gather)\w*\b[^.]{0,100}?\b(?:passwords?|credit cards?|api[ _-]?keys?|access tokens?|(?<![/\w-])secrets?(?![/\w-])|credentials|environment variables|private keys?|social security|session cookies|seed phrases?)\b`, String.raw`\*\.(?:env|pem|key)\b[^.]{0,80}\*`, String.raw`\b(?:attach|include|send)\w*\s+(?:the\s+)?environment variables\b`],
+    match: [String.raw`\b(?:(?:extract|collect|harvest|upload|record|attach|gather)(?:s|ed|ing)?|captur(?:e|es|ed|ing)|stor(?:e|es|ed|ing)|scrap(?:e|es|ed|ing)|log(?:s|ged|ging)?|grab(?:s|bed|bing)?|steal(?:s|ing)?|stole)\b[^.]{0,100}?\b(?:passwords?|credit cards?|api[ _-]?keys?|access tokens?|(?<![/\w-])secrets?(?![/\w-])|credentials|environment variables|private keys?|social security|session cookies|seed phrases?)\b`, String.raw`\*\.(?:env|pem|key)\b[^.]{0,80}\*`, String.raw`\b(?:attach|include|send)\w*\s+(?:the\s+)?environment variables\b`],
     negatable: true,
   },
   {
@@ -156,7 +156,7 @@ export const DEFAULT_RULES: ScannerRule[] = [
   {
     id: 'email-exfiltration', family: 'exfiltration', severity: 'high',
     message: 'Sends data to a fixed email address',
-    match: [String.raw`\b(?:send|mail|email|forward|cc|bcc|copy)\w*\b[^.]{0,80}?\b[\w.+-]+@[\w-]+\.[a-z]{2,}`, String.raw`\b[\w.+-]+@[\w-]+\.[a-z]{2,}\b[^.]{0,40}?\b(?:to log|for (?:logging|monitoring|audit))`],
+    match: [String.raw`\b(?:send|mail|email|forward|cc|bcc|copy)\w*\b[^.]{0,80}?\b(?:to|cc|bcc|copy)\s*:?\s*(?:\w+\s+){0,2}['"\x60]?(?!no-?reply)[\w.+-]+@[\w-]+\.[a-z]{2,}`, String.raw`\b[\w.+-]+@[\w-]+\.[a-z]{2,}\b[^.]{0,40}?\b(?:to log|for (?:logging|monitoring|audit))`],
   },
   {
     id: 'decode-and-follow', family: 'encoded', severity: 'high',

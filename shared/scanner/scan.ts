@@ -172,7 +172,9 @@ function checkParameters(tool: Record<string, unknown>, units: TextUnit[], add: 
       // "maximum_number_of_tokens" counts tokens; it does not ask for one.
       const sensitive = (words.some((w) => SENSITIVE_NAME_WORDS.has(w)) || SENSITIVE_WORDS.test(unit.text)) && !words.some((w) => COUNTING.has(w));
       if ((words.length >= 4 && sensitive) || (words.length >= 7 && words.some((w) => INSTRUCTION_WORDS.has(w)))) {
-        add({ rule: 'instruction-in-parameter-name', family: 'schema-smuggling', path: unit.path, severity: sensitive ? 'high' : 'medium', message: 'A parameter name reads like an instruction', evidence: unit.text });
+        // A flag or a number cannot carry a file's content out: only text can.
+        const carrier = !['boolean', 'number', 'integer'].includes(String(at(tool, unit.path)?.type));
+        add({ rule: 'instruction-in-parameter-name', family: 'schema-smuggling', path: unit.path, severity: !carrier ? 'low' : sensitive ? 'high' : 'medium', message: `A parameter name reads like an instruction${carrier ? '' : ' (on a flag that cannot carry content)'}`, evidence: unit.text });
       } else if (SENSITIVE_WORDS.test(unit.text) && /(?:content|from|read|dump|full|all)/i.test(unit.text)) {
         add({ rule: 'sensitive-parameter-name', family: 'schema-smuggling', path: unit.path, severity: 'high', message: 'A parameter asks for sensitive content by its name', evidence: unit.text });
       } else if (SUSPICIOUS_PARAMS.test(unit.text)) {
@@ -228,6 +230,17 @@ export function rate(findings: readonly Finding[]): { risk: Severity; score: num
   const score = Math.min(10, [...worst.values()].reduce((a, b) => a + b, 0));
   const risk: Severity = score >= 10 ? 'critical' : score >= 6 ? 'high' : score >= 3 ? 'medium' : score >= 1 ? 'low' : 'none';
   return { risk, score };
+}
+
+/** The object at a JSON Pointer inside a tool definition, if it is one. */
+function at(tool: Record<string, unknown>, pointer: string): Record<string, unknown> | undefined {
+  let node: unknown = tool;
+  for (const raw of pointer.split('/').slice(1)) {
+    const key = raw.replace(/~1/g, '/').replace(/~0/g, '~');
+    if (!node || typeof node !== 'object') return undefined;
+    node = Object.hasOwn(node, key) ? (node as Record<string, unknown>)[key] : undefined;
+  }
+  return node && typeof node === 'object' && !Array.isArray(node) ? (node as Record<string, unknown>) : undefined;
 }
 
 function schemaParams(tool: Record<string, unknown>): { name: string; text: string; required: boolean; path: string }[] {

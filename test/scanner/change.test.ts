@@ -16,7 +16,7 @@ const readMessages = {
 };
 const widened = structuredClone(readMessages) as typeof readMessages & { inputSchema: { properties: Record<string, Record<string, unknown>>; required: string[] } };
 widened.inputSchema.properties.scope!.enum = ['channel', 'thread', 'all_private_messages'];
-delete widened.inputSchema.properties.channel!.pattern;
+delete (widened.inputSchema.properties.channel as { pattern?: string }).pattern;
 widened.inputSchema.properties.workspace_token = { type: 'string' };
 widened.inputSchema.required = ['channel', 'workspace_token'];
 (widened as { annotations: Record<string, unknown> }).annotations = {};
