@@ -5,20 +5,50 @@
 // method rules are Gatehouse's (mux/era.ts), since they depend on what it serves.
 import type { IncomingMessage } from 'node:http';
 import { classifyInboundRequest } from '@modelcontextprotocol/server';
-import { modernRequestRejection, type EraRejection } from '../mux/era.ts';
+import { cutText } from '../../shared/text/cut.ts';
+import { EraErrorCode, modernRequestRejection, type EraRejection } from '../mux/era.ts';
 
 export function modernEdgeRejection(req: IncomingMessage, body: unknown): EraRejection | undefined {
-  const outcome = classifyInboundRequest({
-    httpMethod: req.method ?? 'POST',
-    protocolVersionHeader: header(req, 'mcp-protocol-version'),
-    mcpMethodHeader: header(req, 'mcp-method'),
-    mcpNameHeader: header(req, 'mcp-name'),
-    body,
-  });
+  const versionHeader = header(req, 'mcp-protocol-version');
+  const methodHeader = header(req, 'mcp-method');
+  const nameHeader = header(req, 'mcp-name');
+  const outcome = classifyInboundRequest({ httpMethod: req.method ?? 'POST', protocolVersionHeader: versionHeader, mcpMethodHeader: methodHeader, mcpNameHeader: nameHeader, body });
   if (outcome.kind === 'reject') return { httpStatus: outcome.httpStatus, code: outcome.code, message: outcome.message, data: outcome.data };
   if (outcome.kind !== 'modern' || outcome.messageKind !== 'request') return undefined;
-  const params = outcome.message.params;
-  return modernRequestRejection(outcome.message.method, params !== null && typeof params === 'object' ? params as Record<string, unknown> : {});
+  const method = outcome.message.method;
+  const raw = outcome.message.params;
+  const params = raw !== null && typeof raw === 'object' ? raw as Record<string, unknown> : {};
+  return headerRejection(method, params, versionHeader, methodHeader, nameHeader) ?? modernRequestRejection(method, params);
+}
+
+/** Which body field the Mcp-Name header must repeat, per method. */
+const NAME_SOURCE: ReadonlyMap<string, string> = new Map([['tools/call', 'name'], ['prompts/get', 'name'], ['resources/read', 'uri']]);
+const BASE64 = /^(?:[A-Za-z0-9+/]{4})*(?:[A-Za-z0-9+/]{2}==|[A-Za-z0-9+/]{3}=)?$/;
+
+/**
+ * The standard headers a 2026-07-28 request must carry, agreeing with its body (SEP-2243):
+ * intermediaries route on them, so a request whose headers say something else is refused.
+ */
+function headerRejection(method: string, params: Record<string, unknown>, version: string | undefined, methodHeader: string | undefined, nameHeader: string | undefined): EraRejection | undefined {
+  const mismatch = (message: string): EraRejection => ({ httpStatus: 400, code: EraErrorCode.HeaderMismatch, message: `Bad Request: ${message}` });
+  if (version === undefined) return mismatch('the required MCP-Protocol-Version header is absent');
+  if (methodHeader === undefined) return mismatch(`the body names method ${cutText(method, 100)} but the required Mcp-Method header is absent`);
+  const field = NAME_SOURCE.get(method);
+  const value = field === undefined ? undefined : params[field];
+  if (typeof value !== 'string') return undefined;
+  if (nameHeader === undefined) return mismatch(`the body carries params.${field} but the required Mcp-Name header is absent`);
+  const decoded = decodeHeaderValue(nameHeader.trim());
+  if (decoded === undefined) return mismatch('the Mcp-Name header carries an invalid Base64 value');
+  if (decoded !== value) return mismatch(`the Mcp-Name header does not name params.${field}`);
+  return undefined;
+}
+
+/** Header values that are not plain ASCII travel as `=?base64?…?=`. */
+function decodeHeaderValue(value: string): string | undefined {
+  if (!(value.startsWith('=?base64?') && value.endsWith('?='))) return value;
+  const b64 = value.slice(9, -2);
+  if (!BASE64.test(b64)) return undefined;
+  return Buffer.from(b64, 'base64').toString('utf8');
 }
 
 function header(req: IncomingMessage, name: string): string | undefined {

@@ -119,3 +119,30 @@ export class ListenStreams {
 function tagged(n: JsonRpcNotification, subscription: JsonRpcId): JsonRpcNotification {
   return { ...n, params: { ...n.params, _meta: { 'io.modelcontextprotocol/subscriptionId': subscription } } };
 }
+
+/** Results a 2026-07-28 client may cache: they carry a lifetime and a scope. */
+const CACHEABLE: ReadonlySet<string> = new Set(['tools/list', 'prompts/list', 'resources/list', 'resources/templates/list', 'resources/read', 'server/discover']);
+
+/**
+ * The fields a forwarded result gains on the 2026-07-28 wire: the result type, and for a
+ * cacheable method a lifetime of zero, private to the caller (Gatehouse's views are per
+ * agent), unless the upstream set its own.
+ */
+function modernFields(method: string, result: Record<string, unknown>): Record<string, unknown> {
+  const fields: Record<string, unknown> = { resultType: 'complete' };
+  if (CACHEABLE.has(method)) {
+    if (!('ttlMs' in result)) fields.ttlMs = 0;
+    if (!('cacheScope' in result)) fields.cacheScope = 'private';
+  }
+  return fields;
+}
+
+export function modernResult(method: string, result: Record<string, unknown>): Record<string, unknown> {
+  return { ...modernFields(method, result), ...result };
+}
+
+/** As modernResult, on a result already serialized as `text` (spliced, not re-serialized: the hot path). */
+export function modernResultText(method: string, result: Record<string, unknown>, text: string): string {
+  const head = JSON.stringify(modernFields(method, result));
+  return text === '{}' ? head : `${head.slice(0, -1)},${text.slice(1)}`;
+}

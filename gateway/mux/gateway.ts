@@ -25,7 +25,7 @@ import { EncodedMessage } from './encoded-message.ts';
 import { capabilitiesOf, clientInfoOf, paramsProblem } from './agent-shapes.ts';
 import { ClientSession, LOG_LEVELS, type CallEnding, type ClientSink, type InflightCall } from './client-session.ts';
 import { cutText } from '../../shared/text/cut.ts';
-import { ListenStreams, modernRequestRejection, SUPPORTED_VERSIONS } from './era.ts';
+import { ListenStreams, modernRequestRejection, modernResult, modernResultText, SUPPORTED_VERSIONS } from './era.ts';
 
 export const GATEHOUSE_INFO = { name: 'gatehouse', title: 'Gatehouse', version: '0.1.0' };
 
@@ -226,6 +226,8 @@ export class Gateway extends EventEmitter<{ event: [GatewayEvent] }> implements 
       if (!server || server.status === 'revoked') this.opts.onServerRetired?.(server ?? (JSON.parse(json) as BundleServer));
     }
     for (const server of bundle.servers) if (!this.upstreams.has(server.id)) this.addUpstream(server);
+    // Servers that kept running are judged again under the new bundle: a tighter localApproval must reach changes already pending.
+    for (const u of this.upstreams.values()) if (u.state === 'ready') this.gate.evaluate(u.server, u.catalog.tools, u.instructions);
     this.emit('event', { type: 'bundle', name: bundle.name, version: bundle.version, at: Date.now() });
     for (const kind of ['tools', 'prompts', 'resources'] as const) this.listChanged(kind);
   }
@@ -749,7 +751,7 @@ export class Gateway extends EventEmitter<{ event: [GatewayEvent] }> implements 
       session.inflight.delete(clientId);
       if (progressToken) this.progress.delete(progressToken);
       const answer: JsonRpcMessage = 'result' in response
-        ? { jsonrpc: '2.0', id: clientId, result: modern ? { resultType: 'complete', ...response.result } : response.result }
+        ? { jsonrpc: '2.0', id: clientId, result: modern ? modernResult(req.method, response.result) : response.result }
         : { jsonrpc: '2.0', id: clientId, error: response.error };
       if (!('result' in response)) session.errors++;
       if (!audit) { session.sink.send(answer); return; }
@@ -757,7 +759,7 @@ export class Gateway extends EventEmitter<{ event: [GatewayEvent] }> implements 
       const resultText = 'result' in response ? JSON.stringify(response.result) : undefined;
       const record = this.callRecord(session, req, params, upstream, response, performance.now() - call.startedAt, decision, resultText);
       const wire = resultText !== undefined && !(modern && 'resultType' in (response as { result: object }).result)
-        ? `{"jsonrpc":"2.0","id":${JSON.stringify(clientId)},"result":${modern ? (resultText === '{}' ? '{"resultType":"complete"}' : `{"resultType":"complete",${resultText.slice(1)}`) : resultText}}`
+        ? `{"jsonrpc":"2.0","id":${JSON.stringify(clientId)},"result":${modern ? modernResultText(req.method, (response as { result: Record<string, unknown> }).result, resultText) : resultText}}`
         : answer;
       // The record is durable before the agent sees the answer: a crash never loses a returned call.
       audit.append(record, () => session.sink.send(wire, clientId));

@@ -72,7 +72,7 @@ describe('faults', () => {
     const call = fetch(daemon.url, {
       method: 'POST',
       signal: controller.signal,
-      headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json', accept: 'application/json, text/event-stream', 'mcp-protocol-version': '2025-11-25' },
+      headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json', accept: 'application/json, text/event-stream', 'mcp-protocol-version': '2026-07-28', 'mcp-method': 'tools/call', 'mcp-name': 'steady__sleep' },
       body: JSON.stringify({ jsonrpc: '2.0', id: 1, method: 'tools/call', params: { name: 'steady__sleep', arguments: { ms: 20_000 }, _meta: { [MODERN]: '2026-07-28', [CAPS]: {} } } }),
     }).catch(() => 'aborted');
     // The agent's own call must be in flight (background list refreshes count on the server, not on the agent).

@@ -117,13 +117,13 @@ describe('HTTP endpoint defences', () => {
   it('serves a stateless 2026-07-28 client: server/discover and a call without a session', async () => {
     const meta = { 'io.modelcontextprotocol/protocolVersion': '2026-07-28', 'io.modelcontextprotocol/clientCapabilities': {}, 'io.modelcontextprotocol/clientInfo': { name: 'modern', version: '1' } };
     const h = headers({ 'mcp-protocol-version': '2026-07-28' });
-    const discover = await raw(daemon.port, { headers: h, body: JSON.stringify({ jsonrpc: '2.0', id: 1, method: 'server/discover', params: { _meta: meta } }) });
+    const discover = await raw(daemon.port, { headers: { ...h, 'mcp-method': 'server/discover' }, body: JSON.stringify({ jsonrpc: '2.0', id: 1, method: 'server/discover', params: { _meta: meta } }) });
     assert.equal(discover.status, 200, discover.body);
     const d = JSON.parse(discover.body).result;
     assert.ok(d.supportedVersions.includes('2026-07-28'));
     assert.equal(d.resultType, 'complete');
     assert.equal(discover.headers['mcp-session-id'], undefined);
-    const call = await raw(daemon.port, { headers: h, body: JSON.stringify({ jsonrpc: '2.0', id: 2, method: 'tools/call', params: { name: 'fx__echo', arguments: { message: 'stateless' }, _meta: meta } }) });
+    const call = await raw(daemon.port, { headers: { ...h, 'mcp-method': 'tools/call', 'mcp-name': 'fx__echo' }, body: JSON.stringify({ jsonrpc: '2.0', id: 2, method: 'tools/call', params: { name: 'fx__echo', arguments: { message: 'stateless' }, _meta: meta } }) });
     const result = JSON.parse(call.body).result;
     assert.equal(result.resultType, 'complete');
     assert.equal(result.content[0].text, 'stateless');
