@@ -324,6 +324,8 @@ export class Upstream {
         do {
           this.refreshAgain.delete(kind);
           await this.fetchCatalog(kind);
+          // Fetching again: until then agents keep the list the pin gate judged, not unjudged copies (an empty catalogue).
+          if (this.refreshAgain.has(kind)) this.catalog[kind] = previous;
         } while (this.refreshAgain.has(kind));
         if (!onlyIfChanged || JSON.stringify(this.catalog[kind]) !== before) this.opts.listener.onCatalogChanged(this, kind);
         // Nothing changed: keep the objects the pin gate approved, or the next catalog rebuild would hide them all.
