@@ -199,6 +199,9 @@ export class McpHttpEndpoint {
       for (const m of messages) this.opts.gateway.handle(s.client, m);
       return;
     }
+    // Answers find their POST by id: a second request under an id still running would take the first one's answer.
+    const clash = requests.find((r) => s.exchanges.has(r.id));
+    if (clash) { this.httpError(res, 409, ErrorCode.InvalidRequest, `request id ${JSON.stringify(clash.id)} is already in use by a request still running in this session`); return; }
     const accept = header(req, 'accept') ?? '';
     const exchange: PostExchange = {
       res,

@@ -826,9 +826,9 @@ export class Gateway extends EventEmitter<{ event: [GatewayEvent] }> implements 
         bytes: Buffer.byteLength(text),
         contentTypes: [...new Set(content.map((c) => c.type ?? 'resource'))],
         sha256: nodeSha256Hex(text),
-        excerpt: this.scrubText(cutText(firstText, 200)),
+        excerpt: scrubbedExcerpt(firstText, 200, (t) => this.scrubText(t)),
       };
-      if (response.result.isError === true) record.error = this.scrubText(cutText(firstText, 500));
+      if (response.result.isError === true) record.error = scrubbedExcerpt(firstText, 500, (t) => this.scrubText(t));
     }
     return record;
   }
@@ -1004,6 +1004,15 @@ export class Gateway extends EventEmitter<{ event: [GatewayEvent] }> implements 
       }
     }, 10);
   }
+}
+
+/**
+ * The start of a result for the record, redacted before it is cut: a secret that
+ * straddles the cut must not leave its first half behind. Only a window is redacted
+ * (results can be megabytes); it is wider than any held secret's encoded form.
+ */
+function scrubbedExcerpt(text: string, max: number, scrub: (t: string) => string): string {
+  return cutText(scrub(cutText(text, max + 8192)), max);
 }
 
 /** A call's outcome for the record: how the upstream answered, or how the agent stopped waiting. */

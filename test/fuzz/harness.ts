@@ -77,6 +77,8 @@ export async function fuzz(opts: { seconds: number; seed?: number; paths?: reado
   const bundle = writeBundle({
     schemaVersion: 1,
     name: 'fuzz',
+    // A question put to an agent that never answers waits this long, not the default minutes.
+    settings: { pinning: { questionTimeoutMs: 1000 } },
     servers: [{ id: 'h', callTimeoutMs: CALL_TIMEOUT_MS, transport: { type: 'stdio', command: process.execPath, args: [join(FIXTURES, 'servers', 'hostile-server.ts')], env: { HOSTILE_CALL_LOG: upstreamLog } } }],
   });
   // A small heap: a leak ends in a crash the run reports, instead of hiding in a big machine's memory.
@@ -104,19 +106,33 @@ export async function fuzz(opts: { seconds: number; seed?: number; paths?: reado
     // Every call the upstream saw has exactly one record, once late answers have had their wait.
     await new Promise((r) => setTimeout(r, SETTLE_MS));
     const rssAfterMb = crashed ? 0 : rssMb(d.proc.pid!);
-    // On a busy machine the server may still be reading calls that already timed out here: wait until its count settles.
-    let upstreamCalls = readCount(upstreamLog);
-    for (let i = 0; i < 60; i++) {
-      await new Promise((r) => setTimeout(r, 500));
-      const now = readCount(upstreamLog);
-      if (now === upstreamCalls) break;
-      upstreamCalls = now;
-    }
+    // On a busy machine the server may still be reading calls that already timed out here. It reads in
+    // order, so once it has seen one last call (a barrier), it has seen every call sent before.
+    if (!crashed) await barrier(d, upstreamLog);
+    const upstreamCalls = readCount(upstreamLog);
     const callRecords = crashed ? 0 : await countCallRecords(d);
     return { paths: reports, crashed, rssBeforeMb, rssAfterMb, rssMaxMb, upstreamCalls, callRecords, seed, dataDir: d.dataDir, upstreamLog };
   } finally {
     await d.stop();
   }
+}
+
+async function barrier(d: TestDaemon, upstreamLog: string): Promise<void> {
+  const { rawSocketClient } = await import('../helpers/raw.ts');
+  const c = await rawSocketClient(d.socket, 'fuzz-barrier');
+  const mark = `barrier-${Date.now()}`;
+  c.line(JSON.stringify({ jsonrpc: '2.0', id: 'b0', method: 'initialize', params: { protocolVersion: '2025-11-25', capabilities: {}, clientInfo: { name: 'barrier', version: '1' } } }));
+  c.line(JSON.stringify({ jsonrpc: '2.0', id: 'b1', method: 'tools/call', params: { name: 'h__echo', arguments: { text: mark } } }));
+  const deadline = Date.now() + 120_000;
+  while (Date.now() < deadline) {
+    let seen = false;
+    try { seen = readFileSync(upstreamLog, 'utf8').includes(mark); } catch { /* not written yet */ }
+    if (seen && c.received.some((m) => m.id === 'b1')) break;
+    await new Promise((r) => setTimeout(r, 200));
+  }
+  c.close();
+  // The barrier's own record is written with its answer (or its timeout); give the save a moment.
+  await new Promise((r) => setTimeout(r, 1000));
 }
 
 function readCount(path: string): number {
