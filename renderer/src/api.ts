@@ -1,10 +1,12 @@
 import { z } from 'zod';
 import { CredentialStatusSchema, StatusSchema, ToolEntrySchema } from '../../shared/control/contract.ts';
 import { DecisionSchema, PendingChangeSchema } from '../../shared/pinning/pending.ts';
+import { eventJson, SseParser } from '../../shared/control/sse.ts';
 
-// The renderer speaks only the control API. The token comes from the Electron
-// preload (window.gatehouse) or, in a plain browser, from the URL fragment, which
-// is never sent to any server; it is then kept for this tab only.
+// The renderer speaks only the control API. In the desktop app the page holds no token:
+// its calls go to its own origin and the main process adds it. In a plain browser the
+// token comes from the URL fragment, which is never sent to any server; it is then
+// kept for this tab only.
 
 declare global { interface Window { gatehouse?: { controlToken: string; endpoint?: string } } }
 
@@ -95,18 +97,14 @@ export function subscribe(onEvent: (type: string, data: unknown) => void): () =>
       try {
         const res = await fetch(`${base()}/api/v1/events`, { headers: { authorization: `Bearer ${token()}` }, signal: controller.signal });
         const reader = res.body!.pipeThrough(new TextDecoderStream()).getReader();
-        let buffer = '';
+        // The same buffered parser as the desktop's main process (shared/control/sse.ts).
+        const parser = new SseParser();
         for (;;) {
           const { value, done } = await reader.read();
           if (done) break;
-          buffer += value;
-          let end: number;
-          while ((end = buffer.indexOf('\n\n')) >= 0) {
-            const chunk = buffer.slice(0, end);
-            buffer = buffer.slice(end + 2);
-            const type = /^event: (.+)$/m.exec(chunk)?.[1];
-            const data = /^data: (.+)$/m.exec(chunk)?.[1];
-            if (type && data) onEvent(type, JSON.parse(data));
+          for (const event of parser.push(value)) {
+            const data = eventJson(event);
+            if (data !== null) onEvent(event.type, data);
           }
         }
       } catch {

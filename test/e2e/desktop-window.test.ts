@@ -114,6 +114,17 @@ describe('desktop window (dashboard scheme + CSP + preload bridge, Chromium, rea
     assert.deepEqual(requested.filter((u) => !u.startsWith(`${origin}/`)), [], 'every request stays on the app origin');
   });
 
+  it('live events reach the page through the proxy (the page reloads what it shows when the daemon reports something)', async () => {
+    const stream = page.waitForResponse((r) => r.url().endsWith('/api/v1/events'), { timeout: 20_000 });
+    await page.goto(appUrl('#/overview', origin, 3));
+    await page.getByText('desk-window').first().waitFor({ timeout: 20_000 });
+    assert.equal((await stream).status(), 200);
+    const reloaded = page.waitForRequest((r) => r.url().endsWith('/api/v1/status'), { timeout: 15_000 });
+    await d.control('/pause', { method: 'POST', body: JSON.stringify({ paused: true }) });
+    await reloaded;
+    await d.control('/pause', { method: 'POST', body: JSON.stringify({ paused: false }) });
+  });
+
   it('a script in the page cannot reach the daemon directly nor the routes the dashboard does not use', async () => {
     const results = await page.evaluate(async (daemonPort) => {
       const attempt = async (url: string) => { try { return (await fetch(url)).status; } catch { return 'blocked'; } };
