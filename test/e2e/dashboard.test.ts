@@ -57,11 +57,13 @@ describe('dashboard (Chromium, Vite, real daemon)', { skip: available ? false : 
   let page: Page;
   let client: Client;
   let base: string;
+  let bundlePath: string;
   const events: string[] = [];
 
   before(async () => {
     mkdirSync(SHOTS, { recursive: true });
-    d = await startDaemon({ bundle: await e2eBundle() });
+    bundlePath = await e2eBundle();
+    d = await startDaemon({ bundle: bundlePath });
     process.env.GATEHOUSE_DAEMON_URL = `http://127.0.0.1:${d.port}`;
     const { createServer } = await import('vite');
     vite = await createServer({ configFile: join(ROOT, 'renderer', 'vite.config.ts'), server: { port: 0, strictPort: false }, logLevel: 'error' });
@@ -307,8 +309,22 @@ describe('dashboard (Chromium, Vite, real daemon)', { skip: available ? false : 
 
   it('keeps a rejected change blocked', async () => {
     for (let i = 0; i < 2; i++) await client.callTool({ name: 'kb__summarize', arguments: { text: 'x' } });
-    await open(`pending/${await pendingId('kb__search')}`);
+    const id = await pendingId('kb__search');
+    // The bundle stops letting this change's risk be approved here: Reject must still be offered.
+    type Pend = { pending: { id: string; risk: string; localDecision: boolean }[] };
+    const risk = (await d.control<Pend>('/pending')).body.pending.find((p) => p.id === id)!.risk;
+    const bundle = JSON.parse(readFileSync(bundlePath, 'utf8'));
+    bundle.settings = { ...bundle.settings, pinning: { ...bundle.settings?.pinning, localApproval: { none: true, low: true, medium: true, high: true, critical: false, [risk]: false } } };
+    writeFileSync(bundlePath, JSON.stringify(bundle, null, 2));
+    assert.equal((await d.control('/bundle/reload', { method: 'POST' })).status, 200);
+    await waitFor(async () => {
+      await client.listTools(); // a listing re-judges the server's tools under the new bundle
+      return (await d.control<Pend>('/pending')).body.pending.find((p) => p.id === id)?.localDecision === false;
+    }, 15_000, 'the change to be beyond local approval');
+    await open(`pending/${id}`);
     await page.getByRole('heading', { name: /kb__search changed/ }).waitFor({ timeout: 15_000 });
+    await page.getByRole('note').getByText(/does not let a \w+-risk change be approved on this computer/).waitFor();
+    assert.equal(await page.getByRole('button', { name: 'Approve' }).count(), 0, 'no Approve it could not do');
     await page.getByRole('button', { name: 'Reject' }).click();
     await page.getByRole('button', { name: 'Cancel' }).click();
     assert.equal(await page.getByRole('alertdialog').count(), 0, 'cancel asks nothing more and decides nothing');
