@@ -46,15 +46,17 @@ describe('an expired bundle', () => {
   });
 
   it('closes when its time comes while running', async () => {
-    // Long enough for the fixture server to start on a slow machine, short enough for a test.
-    const b = bundle(new Date(Date.now() + 4000).toISOString());
+    // The server starts under a bundle valid for an hour (however slow the machine); the same
+    // bundle then comes back with an expiry a moment away, and the running gateway must close.
+    const b = bundle(new Date(Date.now() + 3_600_000).toISOString());
     const log = new RotatingLog(join(mkdtempSync(join(tmpdir(), 'gh-expiry-')), 'fx.log'));
     const gateway: Gateway = new Gateway({ bundle: b, makeChannel: (server) => createChannel(server, { settings: b.settings, vars: {}, env: process.env, log }) });
     gateway.start();
-    await gateway.whenSettled();
+    await waitUntil(() => gateway.upstreams.get('fx')?.state === 'ready', 30_000);
+    await gateway.applyBundle({ ...b, expiresAt: new Date(Date.now() + 2000).toISOString() });
     assert.equal(gateway.closedReason, undefined);
-    assert.equal(gateway.upstreams.get('fx')?.state, 'ready');
-    await waitUntil(() => gateway.closedReason !== undefined, 6000);
+    assert.equal(gateway.upstreams.get('fx')?.state, 'ready', 'the server kept running across the new bundle');
+    await waitUntil(() => gateway.closedReason !== undefined, 10_000);
     assert.match(gateway.closedReason ?? '', /expired/);
     assert.equal(gateway.upstreams.size, 0);
     await gateway.stop();
