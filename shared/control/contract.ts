@@ -85,8 +85,6 @@ export const StatusSchema = z.object({
   problems: z.array(ProblemSchema).optional(),
   /** What the org's bundle asks of the desktop app (its minimum version). */
   desktop: z.object({ minimumVersion: z.string().nullable() }).optional(),
-  /** What the org's bundle asks of the desktop app (its minimum version). */
-  desktop: z.object({ minimumVersion: z.string().nullable() }).optional(),
 });
 
 export const ToolEntrySchema = z.object({
