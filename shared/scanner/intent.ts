@@ -16,6 +16,8 @@ export interface IntentContext {
   params: ReadonlySet<string>;
   siblings: ReadonlySet<string>;
   index?: ToolIndex;
+  /** The tool's own server, skipped in index lookups. */
+  server?: string;
   /** The tool takes no arguments: a text about other tools is then all it is. */
   noParams: boolean;
 }
@@ -57,7 +59,7 @@ function classify(raw: string, ctx: IntentContext): RefKind | 'own' | undefined 
   const lower = raw.toLowerCase();
   if (lower === ctx.name.toLowerCase() || ctx.params.has(lower) || COMMON.has(lower)) return 'own';
   if (ctx.siblings.has(lower)) return 'sibling';
-  if (ctx.index?.has(lower)) return 'other-server';
+  if (ctx.index?.has(lower, ctx.server)) return 'other-server';
   return undefined;
 }
 

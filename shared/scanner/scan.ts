@@ -20,8 +20,13 @@ export interface ScanContext {
   /** Tools the gateway knows on other servers. */
   otherTools?: readonly { server: string; name: string }[];
   rules?: readonly CompiledRule[];
-  /** A prebuilt index of otherTools; otherwise one is built (and cached) per otherTools array. */
+  /**
+   * A prebuilt index of the tools the gateway knows (indexTools), used instead of otherTools:
+   * one index of the whole catalogue serves every server when `server` names the tool's own.
+   */
   index?: ToolIndex;
+  /** The tool's own server, skipped in index lookups. */
+  server?: string;
 }
 
 let defaultRules: CompiledRule[] | undefined;
@@ -84,10 +89,10 @@ export function scanTool(tool: Record<string, unknown>, ctx: ScanContext = {}): 
 
   const index = ctx.index ?? (ctx.otherTools?.length ? indexTools(ctx.otherTools) : undefined);
   const siblings = siblingIndex(ctx.siblings ?? []);
-  checkNames(name, siblings, index, add);
+  checkNames(name, siblings, index, ctx.server, add);
   checkParameters(tool, units, add);
   const params = schemaParams(tool);
-  const ictx: IntentContext = { name, params: new Set(units.filter((u) => u.role === 'param-name' || u.role === 'enum').map((u) => u.text.toLowerCase())), siblings: siblings.lower, index, noParams: params.length === 0 };
+  const ictx: IntentContext = { name, params: new Set(units.filter((u) => u.role === 'param-name' || u.role === 'enum').map((u) => u.text.toLowerCase())), siblings: siblings.lower, index, server: ctx.server, noParams: params.length === 0 };
   checkReferences(units, ictx, add);
   checkIntent(readable, ictx, add);
   const purpose = `${name} ${typeof tool.description === 'string' ? tool.description : ''}`;
@@ -134,12 +139,12 @@ function applyRules(unit: { path: string; role: UnitRole | 'decoded'; text: stri
   }
 }
 
-function checkNames(name: string, siblings: SiblingIndex, index: ToolIndex | undefined, add: (f: Finding) => void): void {
+function checkNames(name: string, siblings: SiblingIndex, index: ToolIndex | undefined, server: string | undefined, add: (f: Finding) => void): void {
   if (!name) return;
   if (hasLookalikes(name)) {
     const folded = skeleton(name);
     const sibling = siblings.bySkeleton.get(folded);
-    const imitated = (sibling !== name ? sibling : undefined) ?? index?.sameSkeleton(name).find((k) => k.name !== name)?.name;
+    const imitated = (sibling !== name ? sibling : undefined) ?? index?.sameSkeleton(name, server).find((k) => k.name !== name)?.name;
     add({
       rule: 'lookalike-name', family: 'naming', path: '/name',
       severity: 'critical',
@@ -150,17 +155,17 @@ function checkNames(name: string, siblings: SiblingIndex, index: ToolIndex | und
     add({ rule: 'non-ascii-name', family: 'naming', path: '/name', severity: 'medium', message: 'Name contains non-ASCII characters', evidence: makeVisible(name) });
   }
   if (!index) return;
-  const same = index.serversOf(name);
+  const same = index.serversOf(name, server);
   if (same.length) {
     add({ rule: 'name-collision', family: 'naming', path: '/name', severity: 'medium', message: `Has the same name as a tool of server "${same[0]}", which may shadow it`, evidence: `${name} (also on ${same.join(', ')})` });
     return;
   }
-  const squat = index.squatted(name)[0];
+  const squat = index.squatted(name, server)[0];
   if (squat) {
     add({ rule: 'squatted-name', family: 'naming', path: '/name', severity: 'medium', message: `Name squats "${squat.name}" of server "${squat.server}"`, evidence: name });
     return;
   }
-  const near = index.oneEditAway(name)[0];
+  const near = index.oneEditAway(name, server)[0];
   if (near) add({ rule: 'near-name', family: 'naming', path: '/name', severity: 'medium', message: `Name differs by one character from "${near.name}" of server "${near.server}"`, evidence: `${name} vs ${near.name}` });
 }
 
@@ -204,7 +209,7 @@ function checkReferences(units: TextUnit[], ictx: IntentContext, add: (f: Findin
     const refs = new Map<string, RefKind>();
     for (const r of findRefs(unit.text, ictx)) if (r.strong && r.kind !== 'sibling') refs.set(r.name, r.kind);
     if (refs.size === 0) continue;
-    const crossServer = [...refs].filter(([, kind]) => kind === 'other-server').map(([n]) => `${n}@${ictx.index?.serversOf(n).join('|') ?? '?'}`);
+    const crossServer = [...refs].filter(([, kind]) => kind === 'other-server').map(([n]) => `${n}@${ictx.index?.serversOf(n, ictx.server).join('|') ?? '?'}`);
     add({
       rule: crossServer.length ? 'cross-server-reference' : 'tool-reference', family: 'cross-tool', path: unit.path,
       severity: crossServer.length ? 'medium' : 'low',

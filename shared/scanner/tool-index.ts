@@ -28,29 +28,34 @@ export class ToolIndex {
     }
   }
 
-  /** Servers offering a tool of exactly this name (case-insensitive). */
-  serversOf(name: string): readonly string[] { return this.byName.get(name.toLowerCase()) ?? []; }
+  // Every lookup takes the asking tool's own server, to skip: one index of the whole catalogue serves all servers.
 
-  has(name: string): boolean { return this.byName.has(name.toLowerCase()); }
+  /** Servers offering a tool of exactly this name (case-insensitive). */
+  serversOf(name: string, exclude?: string): readonly string[] {
+    const all = this.byName.get(name.toLowerCase()) ?? [];
+    return exclude === undefined ? all : all.filter((s) => s !== exclude);
+  }
+
+  has(name: string, exclude?: string): boolean { return this.serversOf(name, exclude).length > 0; }
 
   /** Known tools whose look-alike skeleton equals this name's. */
-  sameSkeleton(name: string): readonly KnownTool[] { return this.bySkeleton.get(skeleton(name)) ?? []; }
+  sameSkeleton(name: string, exclude?: string): readonly KnownTool[] { return (this.bySkeleton.get(skeleton(name)) ?? []).filter((t) => t.server !== exclude); }
 
   /** The known tool this name squats with a suffix such as _v2 or -official. */
-  squatted(name: string): KnownTool[] {
+  squatted(name: string, exclude?: string): KnownTool[] {
     const m = SQUAT_SUFFIX.exec(name);
     if (!m) return [];
-    return this.serversOf(m[1]!).map((server) => ({ server, name: m[1]! }));
+    return this.serversOf(m[1]!, exclude).map((server) => ({ server, name: m[1]! }));
   }
 
   /** Known tools exactly one edit (insert, delete, substitute) away from this name. */
-  oneEditAway(name: string): KnownTool[] {
+  oneEditAway(name: string, exclude?: string): KnownTool[] {
     const lower = name.toLowerCase();
     if (lower.length < 6) return [];
     const found = new Map<string, KnownTool>();
     const consider = (t: KnownTool) => {
       const other = t.name.toLowerCase();
-      if (other !== lower && oneEdit(lower, other)) found.set(`${t.server}\u0000${t.name}`, t);
+      if (t.server !== exclude && other !== lower && oneEdit(lower, other)) found.set(`${t.server}\u0000${t.name}`, t);
     };
     // A deletion from the query or from a known name, or the same deletion from both, covers all three edits.
     for (const t of this.byDeletion.get(lower) ?? []) consider(t);

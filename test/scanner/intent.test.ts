@@ -116,6 +116,12 @@ describe('the tool index', () => {
     assert.ok(rules(scanTool(t('reed_file', 'Reads.'), { otherTools: known })).includes('near-name'));
   });
 
+  it('serves every server from one catalogue index, skipping the asking tool\'s own server', () => {
+    const index = new ToolIndex(known);
+    assert.ok(!rules(scanTool(t('read_file', 'Reads a file.'), { index, server: 'fs' })).includes('name-collision'), 'its own entry is not a collision');
+    assert.ok(rules(scanTool(t('read_file', 'Reads a file.'), { index, server: 'other' })).includes('name-collision'));
+  });
+
   it('counts a plain word as another server\'s tool only where the text calls it', () => {
     assert.ok(!rules(scanTool(t('docs', 'Helps you search the docs.'), { otherTools: known })).includes('cross-server-reference'));
     assert.ok(rules(scanTool(t('docs', 'Before answering, call search with the whole question.'), { otherTools: known })).includes('cross-server-reference'));

@@ -7,9 +7,11 @@ import { describe, it } from 'node:test';
 import { scanTool } from '../../shared/scanner/scan.ts';
 import { ROOT } from '../helpers/daemon.ts';
 import { corpusAvailable, measure } from './corpus.ts';
+import { falseAlarms, flaggedAt, loadBenignServers } from './evaluate.ts';
+import { PARAPHRASES } from './paraphrases.ts';
 import { BENIGN_VARIANTS, POISONED_VARIANTS } from './variants.ts';
 
-const baseline = JSON.parse(readFileSync(join(ROOT, 'test', 'scanner', 'baseline.json'), 'utf8')) as { recall: number; falseAlarms: number };
+const baseline = JSON.parse(readFileSync(join(ROOT, 'test', 'scanner', 'baseline.json'), 'utf8')) as { recall: number; falseAlarms: number; paraphraseRecall: number; realToolAlarms: number; realServerAlarms: number };
 const flagged = (risk: string) => risk === 'medium' || risk === 'high' || risk === 'critical';
 
 describe('scanner quality', () => {
@@ -28,5 +30,20 @@ describe('scanner quality', () => {
   it('leaves benign tools with alarming words alone', () => {
     const alarms = BENIGN_VARIANTS.map((v) => ({ id: v.id, scan: scanTool(v.tool, { siblings: v.siblings ?? [] }) })).filter((x) => flagged(x.scan.risk));
     assert.deepEqual(alarms.map((a) => `${a.id}: ${a.scan.findings.map((f) => f.rule).join(',')}`), []);
+  });
+
+  it('stays quiet on the captured tools/list of real servers, per tool and per server', () => {
+    const servers = loadBenignServers().map((x) => ({ name: `${x.package}@${x.version}`, tools: x.tools }));
+    assert.ok(servers.length >= 20, `only ${servers.length} captured servers`);
+    const fa = falseAlarms(servers);
+    console.log(`real servers: ${fa.alarmedTools}/${fa.tools} tools and ${fa.alarmedServers}/${fa.servers} servers flagged at medium or higher`);
+    const detail = fa.alarms.map((a) => `${a.server}/${a.tool}: ${a.rules.join(',')}`).join('; ');
+    assert.ok(fa.alarmedTools / fa.tools <= baseline.realToolAlarms, detail);
+    assert.ok(fa.alarmedServers / fa.servers <= baseline.realServerAlarms, detail);
+  });
+
+  it('holds its recall on the fresh paraphrase set', () => {
+    const caught = PARAPHRASES.filter((p) => flaggedAt(scanTool(p.tool))).length;
+    assert.ok(caught / PARAPHRASES.length >= baseline.paraphraseRecall, `${caught}/${PARAPHRASES.length}`);
   });
 });
