@@ -60,3 +60,20 @@ export function readScanSource(source: string): string {
     throw new ScanInputError(`cannot read ${source === '-' ? 'standard input' : source}: ${(err as NodeJS.ErrnoException).code ?? (err as Error).message}`);
   }
 }
+
+/**
+ * The report `gatehouse scan` prints: per tool its risk, its 0–10 score, one line
+ * saying what the tool asks the model to do (the plain-words reasons of its
+ * findings of medium or higher), and every finding with its evidence.
+ */
+export function scanReport(result: { tools: ToolScan[] }): { tools: { name: string; risk: string; score: number; asks: string[]; findings: { rule: string; severity: string; message: string; evidence: string; path: string }[] }[] } {
+  return {
+    tools: result.tools.map((t) => ({
+      name: t.name,
+      risk: t.risk,
+      score: t.score,
+      asks: [...new Set(t.findings.filter((f) => f.severity !== 'low').map((f) => f.message))],
+      findings: t.findings.map((f) => ({ rule: f.rule, severity: f.severity, message: f.message, evidence: f.evidence, path: f.path })),
+    })),
+  };
+}
