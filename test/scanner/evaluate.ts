@@ -4,7 +4,7 @@
 // held-out set does not show it to whoever tunes the rules.
 //   node test/scanner/evaluate.ts            dev corpus, leave-one-family-out
 //   node test/scanner/evaluate.ts extra      the extra set (held out)
-//   node test/scanner/evaluate.ts paraphrase the fresh paraphrase set
+//   node test/scanner/evaluate.ts paraphrase the fresh paraphrase set (paraphrase2: the second)
 //   node test/scanner/evaluate.ts benign     captured real servers (benign-servers/)
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
@@ -12,7 +12,7 @@ import { SEVERITIES, type Severity } from '../../shared/scanner/rules.ts';
 import { scanTool, scanToolList, type ToolScan } from '../../shared/scanner/scan.ts';
 import { ROOT } from '../helpers/daemon.ts';
 import { CORPUS_DIR, type CorpusEntry } from './corpus.ts';
-import { PARAPHRASES } from './paraphrases.ts';
+import { PARAPHRASES, PARAPHRASES_2 } from './paraphrases.ts';
 
 type Tool = Record<string, unknown>;
 export const BENIGN_SERVERS_DIR = join(ROOT, 'test', 'scanner', 'benign-servers');
@@ -125,8 +125,9 @@ if (import.meta.main) {
     const extra = loadJsonl('poisoned.extra.jsonl').filter(strict);
     printRecall('Extra set (held out) by source family, medium or higher', recallByFamily(extra));
     printRecall('Extra set (held out) by technique, medium or higher', recallByFamily(extra, 'medium', (e) => e.technique));
-  } else if (what === 'paraphrase') {
-    printRecall('Fresh paraphrases by technique, medium or higher', recallByFamily(PARAPHRASES.map((p) => ({ id: p.id, technique: p.technique, tool: p.tool })), 'medium', (e) => e.technique));
+  } else if (what === 'paraphrase' || what === 'paraphrase2') {
+    const set = what === 'paraphrase' ? PARAPHRASES : PARAPHRASES_2;
+    printRecall(`Fresh paraphrases (${what === 'paraphrase' ? 'set 1' : 'set 2'}) by technique, medium or higher`, recallByFamily(set.map((p) => ({ id: p.id, technique: p.technique, tool: p.tool })), 'medium', (e) => e.technique));
   } else if (what === 'benign') {
     const servers = loadBenignServers().map((s) => ({ name: `${s.package}@${s.version}`, tools: s.tools }));
     printAlarms('Captured real servers, false alarms (medium+)', falseAlarms(servers), true);
