@@ -66,11 +66,12 @@ async function patiently(url: string, init: RequestInit): Promise<unknown> {
   }
 }
 
-export async function daemon(bundle: unknown): Promise<{ url: string; token: string; pid: number; port: number; control: string; dataDir: string }> {
+/** `cli` runs another checkout's daemon (a baseline commit, for before/after in one interleaved run). */
+export async function daemon(bundle: unknown, cli = CLI): Promise<{ url: string; token: string; pid: number; port: number; control: string; dataDir: string }> {
   const dir = mkdtempSync(join(tmpdir(), 'gh-bench-'));
   const path = join(dir, 'bundle.json');
   writeFileSync(path, JSON.stringify(bundle));
-  const p = start(process.execPath, [...DAEMON_FLAGS, CLI, 'daemon', '--data-dir', dir, '--port', '0', '--bundle', path, '--print-token']);
+  const p = start(process.execPath, [...DAEMON_FLAGS, cli, 'daemon', '--data-dir', dir, '--port', '0', '--bundle', path, '--print-token']);
   const ready = await firstLine(p) as { port: number; controlToken: string };
   const { token } = await patiently(`http://127.0.0.1:${ready.port}/api/v1/tokens`, { method: 'POST', headers: { authorization: `Bearer ${ready.controlToken}`, 'content-type': 'application/json' }, body: JSON.stringify({ agent: 'bench' }) }) as { token: string };
   // Wait until every upstream is ready.

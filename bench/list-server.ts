@@ -4,14 +4,10 @@
 // With --grow, a `grow` tool replaces the list with M tools never seen before and
 // announces it (list_changed): first sight on demand, for bench/pinning.ts.
 import { createInterface } from 'node:readline';
+import { listTools as toolsOf } from './list-tools.ts';
 
 const count = Number(process.argv[2] ?? 40);
 const growTo = process.argv[3] === '--grow' ? Number(process.argv[4]) : 0;
-const toolsOf = (n: number, tag: string) => Array.from({ length: n }, (_, i) => ({
-  name: i === 0 ? 'echo' : `tool_${i}${tag}`,
-  description: `Benchmark tool number ${i}${tag}, which does nothing in particular but has a realistic description length for a tool.`,
-  inputSchema: { type: 'object', properties: { message: { type: 'string', description: 'A message' }, count: { type: 'integer' } }, required: ['message'] },
-}));
 const growTool = { name: 'grow', description: 'Replaces this server\'s tools with new ones.', inputSchema: { type: 'object', properties: {} } };
 let generation = 0;
 let tools = [...toolsOf(count, ''), ...(growTo ? [growTool] : [])];
