@@ -8,7 +8,11 @@ export function Connect() {
   const run = async (client: string, mode: 'preview' | 'apply' | 'undo') => {
     try {
       const r = await api.connect(client, mode);
-      const what = mode === 'preview' ? `Would write ${r.path}:\n\n${r.content}` : r.applied ? `${mode === 'undo' ? 'Removed Gatehouse from' : 'Wrote'} ${r.path}${r.backup ? ` (backup: ${r.backup})` : ''}. Restart ${r.label}.\n\n${r.snippet}` : `Nothing to change in ${r.path}.`;
+      const what = mode === 'preview' ? (r.status === 'unchanged' ? `${r.path} already has Gatehouse; nothing to change.` : `Would write ${r.path}:\n\n${r.content}`)
+        : !r.applied ? `Nothing to change in ${r.path}.`
+          : r.status === 'remove' ? `Removed ${r.path}: Gatehouse had created it and nothing else was in it. Restart ${r.label}.`
+            : mode === 'undo' ? `Took Gatehouse out of ${r.path}${r.backup ? ` (backup: ${r.backup})` : ''}. Restart ${r.label}.`
+              : `Wrote ${r.path}${r.backup ? ` (backup: ${r.backup})` : ''}. Restart ${r.label}.\n\n${r.snippet}`;
       setResult({ client, text: what, ok: true });
     } catch (e) {
       setResult({ client, text: (e as Error).message, ok: false });
@@ -17,7 +21,7 @@ export function Connect() {
   return (
     <section aria-labelledby="connect-title">
       <h2 id="connect-title">Connect your IDE</h2>
-      <p className="hint">One click writes Gatehouse into the IDE's MCP configuration, after a backup. It is idempotent, and Undo takes it out again.</p>
+      <p className="hint">One click writes Gatehouse into the IDE's MCP configuration, after a backup. It keeps the file's comments and layout, is idempotent, and Undo takes it out again (giving back the file as it was when nothing else changed).</p>
       <ul className="connect">
         {CLIENTS.map(([id, label]) => (
           <li key={id}><strong>{label}</strong>
