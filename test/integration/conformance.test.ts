@@ -55,7 +55,7 @@ const SUITES: SuiteVersion[] = [
       'tasks-request-headers', 'tasks-dispatch-and-envelope', 'tasks-required-task-error', 'tasks-mrtr-composition',
     ]),
     fixtureGaps: new Map([
-      ['server-stateless', 'the fixture lacks the diagnostic tools test_missing_capability, test_logging_tool, test_streaming_elicitation (4 of 28 checks)'],
+      ['server-stateless', 'the fixture lacks the diagnostic tools test_missing_capability and test_streaming_elicitation (3 of 28 checks)'],
       ...['basic-elicitation', 'basic-sampling', 'basic-list-roots', 'request-state', 'multiple-input-requests', 'multi-round',
         'non-tool-request', 'result-type', 'tampered-state', 'capability-check'].map((n) => [`input-required-result-${n}`, NOT_IN_FIXTURE_YET] as [string, string]),
     ]),
@@ -69,10 +69,10 @@ function version(bin: string): string {
   return (JSON.parse(readFileSync(join(bin, '..', '..', 'package.json'), 'utf8')) as { version: string }).version;
 }
 
-async function runSuite(s: SuiteVersion, url: string): Promise<Map<string, Scenario>> {
+async function runSuite(s: SuiteVersion, url: string, scenario?: string): Promise<Map<string, Scenario>> {
   const out = tempDir('gh-conformance-');
   // CONFORMANCE_SCENARIO=name runs one scenario, for debugging.
-  const only = process.env.CONFORMANCE_SCENARIO;
+  const only = scenario ?? process.env.CONFORMANCE_SCENARIO;
   const args = only ? ['--scenario', only, ...s.args.filter((a) => a !== '--suite' && a !== 'all')] : s.args;
   const { stdout } = await run(process.execPath, [s.bin, 'server', '--url', url, ...args, '-o', out], { maxBuffer: 64 * 1024 * 1024 })
     .catch((e: { stdout?: string }) => ({ stdout: e.stdout ?? '' }));
@@ -106,6 +106,22 @@ function tally(r: Map<string, Scenario>): string {
   const scenarios = [...r.values()];
   const checks = scenarios.flatMap((s) => [...s.checks.values()]);
   return `${scenarios.filter((s) => s.ok).length}/${scenarios.length} scenarios, ${checks.filter((c) => c === 'SUCCESS').length}/${checks.length} checks`;
+}
+
+/**
+ * Some checks give the server a fixed window (500 ms to 1.5 s) to stream something; on a
+ * loaded machine a path may miss it once. A scenario that lost checks is run once more on
+ * that path, and the second run's outcome stands.
+ */
+async function settle(s: SuiteVersion, url: string, base: Map<string, Scenario>, other: Map<string, Scenario>): Promise<string[]> {
+  const first = lost(base, other);
+  const again = new Set(first.map((l) => l.split('/')[0]!.split(' ')[0]!));
+  for (const name of again) {
+    const rerun = await runSuite(s, url, name);
+    const r = rerun.get(name);
+    if (r) other.set(name, r);
+  }
+  return lost(base, other);
 }
 
 /** Every scenario and check that passes in `base` and not in `other`. */
@@ -189,7 +205,8 @@ describe('official MCP conformance suite', () => {
       for (const [name, why] of s.fixtureGaps) console.log(`  not measured yet: ${name}: ${why}`);
       assert.ok(baseline.size >= 30, `the suite ran ${baseline.size} scenarios`);
       const fixtureMisses = [...baseline].filter(([name, r]) => !r.ok && !s.referenceFails.has(name) && !s.fixtureGaps.has(name)).map(([name]) => name);
-      assert.deepEqual({ fixtureMisses, lostViaHttp: lost(baseline, viaHttp), lostViaStdio: lost(baseline, viaStdio) }, { fixtureMisses: [], lostViaHttp: [], lostViaStdio: [] });
+      const [lostViaHttp, lostViaStdio] = await Promise.all([settle(s, through.get('http')!, baseline, viaHttp), settle(s, through.get('stdio')!, baseline, viaStdio)]);
+      assert.deepEqual({ fixtureMisses, lostViaHttp, lostViaStdio }, { fixtureMisses: [], lostViaHttp: [], lostViaStdio: [] });
     });
   }
 });
