@@ -4,13 +4,13 @@
 // 2026-07-28 round trips.
 import assert from 'node:assert/strict';
 import { execFile } from 'node:child_process';
-import { after, describe, it } from 'node:test';
+import { describe, it } from 'node:test';
 import { promisify } from 'node:util';
 import type { Client } from '@modelcontextprotocol/client';
 import type { AuditRecord } from '../../shared/audit/record.ts';
 import type { Decision, PendingChange } from '../../shared/pinning/pending.ts';
 import { httpClient, refusal, stdioClient } from '../helpers/clients.ts';
-import { pinnedRugBundle } from '../helpers/rugpull.ts';
+import { heldChanges, pendingList, pinnedRugBundle, stopAfterSuite } from '../helpers/rugpull.ts';
 import { CLI, startDaemon, waitFor, type TestDaemon } from '../helpers/daemon.ts';
 
 const run = promisify(execFile);
@@ -18,19 +18,13 @@ const textOf = (r: unknown) => (r as { content: { text?: string }[] }).content.m
 const MODERN = { 'io.modelcontextprotocol/protocolVersion': '2026-07-28', 'io.modelcontextprotocol/clientCapabilities': { elicitation: { form: {} } }, 'io.modelcontextprotocol/clientInfo': { name: 'raw-modern', version: '1' } };
 
 describe('deciding in the conversation', () => {
-  const daemons: TestDaemon[] = [];
-  const clients: Client[] = [];
-  after(async () => {
-    for (const c of clients) await c.close().catch(() => {});
-    for (const d of daemons) await d.stop();
-  });
+  const { daemons, clients } = stopAfterSuite();
 
   async function daemon(env: Record<string, string>, pinning: Record<string, unknown> = {}): Promise<TestDaemon> {
     const d = await startDaemon({ bundle: await pinnedRugBundle(env, pinning) });
     daemons.push(d);
     return d;
   }
-  const pendingList = async (d: TestDaemon) => (await d.control<{ pending: PendingChange[] }>('/pending')).body.pending;
   const decisions = async (d: TestDaemon) => (await d.control<{ decisions: Decision[] }>('/decisions')).body.decisions;
   const audit = async (d: TestDaemon) => (await d.control<{ records: { record: AuditRecord }[] }>('/audit?limit=500')).body.records.map((r) => r.record);
 
@@ -40,7 +34,7 @@ describe('deciding in the conversation', () => {
     const client = await stdioClient(d.dataDir, 'victim', options);
     clients.push(client);
     await client.callTool({ name: 'rug__search', arguments: { query: 'x' } });
-    const [change] = await waitFor(async () => { const p = await pendingList(d); return p.length ? p : undefined; }, 15_000, 'the change to be pending');
+    const [change] = await heldChanges(d);
     return { d, client, change: change! };
   }
 
@@ -133,7 +127,7 @@ describe('deciding in the conversation', () => {
 
   it('refuses 2026 answers to questions it did not ask: a bare change id, other arguments, another agent', async () => {
     const d = await daemon({ RUGPULL_MODE: 'update', RUGPULL_NOTIFY: '1', RUGPULL_AFTER: '0' });
-    const [change] = await waitFor(async () => { const p = await pendingList(d); return p.length ? p : undefined; }, 15_000, 'the change to be pending');
+    const [change] = await heldChanges(d);
     const token = await d.agentToken('modern');
     const other = await d.agentToken('other');
     const call = { name: 'rug__fetch_weather', arguments: { city: 'Oslo' } };
@@ -159,7 +153,7 @@ describe('deciding in the conversation', () => {
 
   it('records a 2026 answer that comes after its question expired as the decision, without running the call', async () => {
     const d = await daemon({ RUGPULL_MODE: 'update', RUGPULL_NOTIFY: '1', RUGPULL_AFTER: '0' }, { questionTimeoutMs: 1000 });
-    const [change] = await waitFor(async () => { const p = await pendingList(d); return p.length ? p : undefined; }, 15_000, 'the change to be pending');
+    const [change] = await heldChanges(d);
     const token = await d.agentToken('modern');
     const call = { name: 'rug__fetch_weather', arguments: { city: 'Oslo' } };
     const { state } = question(await modern(d, token, call));
@@ -174,7 +168,7 @@ describe('deciding in the conversation', () => {
 
   it('never runs a call whose user said reject, when another user approved first (the 2026 race)', async () => {
     const d = await daemon({ RUGPULL_MODE: 'update', RUGPULL_NOTIFY: '1', RUGPULL_AFTER: '0' });
-    const [change] = await waitFor(async () => { const p = await pendingList(d); return p.length ? p : undefined; }, 15_000, 'the change to be pending');
+    const [change] = await heldChanges(d);
     const token = await d.agentToken('modern');
     const call = { name: 'rug__fetch_weather', arguments: { city: 'Oslo' } };
     const first = question(await modern(d, token, call, 1));

@@ -4,28 +4,19 @@
 // decisions survive a restart.
 import assert from 'node:assert/strict';
 import { execFile } from 'node:child_process';
-import { after, describe, it } from 'node:test';
+import { describe, it } from 'node:test';
 import { promisify } from 'node:util';
 import { Client, StreamableHTTPClientTransport } from '@modelcontextprotocol/client';
 import type { PendingChange } from '../../shared/pinning/pending.ts';
 import { stdioClient } from '../helpers/clients.ts';
-import { pinnedRugBundle } from '../helpers/rugpull.ts';
+import { pendingList, pinnedRugBundle, stopAfterSuite } from '../helpers/rugpull.ts';
 import { CLI, startDaemon, waitFor, type TestDaemon } from '../helpers/daemon.ts';
 
 const run = promisify(execFile);
 const textOf = (r: unknown) => (r as { content: { text?: string }[] }).content.map((c) => c.text ?? '').join('');
 
-async function pendingList(d: TestDaemon): Promise<PendingChange[]> {
-  return (await d.control<{ pending: PendingChange[] }>('/pending')).body.pending;
-}
-
 describe('schema pinning and quarantine', () => {
-  const daemons: TestDaemon[] = [];
-  const clients: Client[] = [];
-  after(async () => {
-    for (const c of clients) await c.close().catch(() => {});
-    for (const d of daemons) await d.stop();
-  });
+  const { daemons, clients } = stopAfterSuite();
 
   async function setup(env: Record<string, string>, clientOptions = {}): Promise<{ d: TestDaemon; client: Client; bundle: string }> {
     const bundle = await pinnedRugBundle({ RUGPULL_AFTER: '2', ...env });
