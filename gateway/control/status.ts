@@ -1,5 +1,6 @@
 import type { AgentStatus, CredentialStatus, Problem, ServerStatus, Status, ToolEntry } from '../../shared/control/contract.ts';
 import { GATEHOUSE_INFO, type Gateway } from '../mux/gateway.ts';
+import { sandboxReport } from '../sandbox/launcher.ts';
 
 export interface DaemonFacts { dataDir: string; port: number; socket: string; bundleSource: string; startedAt: number; credentials: CredentialStatus[]; audit: Status['audit']; org?: Status['org']; identity?: Status['identity']; problems?: Problem[] }
 
@@ -26,6 +27,7 @@ export function serverStatuses(gateway: Gateway): ServerStatus[] {
         prompts: u?.catalog.prompts.length ?? 0,
       },
       inflight: u?.inflight ?? 0,
+      sandbox: sandboxReport(server, gateway.settings),
     };
   });
 }

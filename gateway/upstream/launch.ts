@@ -4,7 +4,8 @@ import { fileURLToPath } from 'node:url';
 import type { BundleServer, CredentialSlot, Settings } from '../../shared/bundle/schema.ts';
 import type { UpstreamChannel } from './channel.ts';
 import { DeferredChannel } from './deferred-channel.ts';
-import { StdioChannel, type StdioLaunch } from './stdio-channel.ts';
+import { sandboxedChannel } from '../sandbox/launcher.ts';
+import type { StdioLaunch } from './stdio-channel.ts';
 import type { RotatingLog } from './stderr-log.ts';
 
 export interface LaunchContext {
@@ -116,7 +117,8 @@ export function createChannel(server: BundleServer, ctx: LaunchContext): Upstrea
   switch (t.type) {
     case 'stdio':
     case 'npm':
-      return new StdioChannel(stdioLaunchFor(server, ctx), ctx.log, ctx.settings.maxMessageBytes);
+      // Inside the bundle's sandbox for this server, or as is when it says `off` (gateway/sandbox/).
+      return sandboxedChannel(server, stdioLaunchFor(server, ctx), ctx, ctx.settings.maxMessageBytes);
     // The HTTP client (the MCP SDK's transports) loads on first use: a daemon with
     // only stdio servers never pays its memory.
     case 'http':

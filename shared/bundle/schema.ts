@@ -54,6 +54,38 @@ export const TransportSchema = z.discriminatedUnion('type', [
 ]);
 
 /**
+ * A folder a sandboxed server may reach: absolute, or starting with a variable
+ * (`${dataDir}`, `${bundleDir}`, `${home}`, `${workspace}`) the desktop resolves.
+ * No `..` segments: the admin's list is what the server gets, not a starting point.
+ */
+const sandboxPath = z.string().min(1).max(4096)
+  .refine((p) => p.startsWith('/') || /^\$\{\w+\}/.test(p), 'sandbox paths are absolute or start with a variable such as ${home}')
+  .refine((p) => !p.split('/').includes('..') && !p.includes('\0'), 'sandbox paths may not contain ".." or NUL');
+
+/** `host:port`, `*.example.com:443`, `127.0.0.1:8080`, `[::1]:80`; port `*` for any. */
+export const SANDBOX_HOST = /^(?:(?:\*\.)?[a-z0-9_](?:[a-z0-9_-]{0,62})(?:\.[a-z0-9_](?:[a-z0-9_-]{0,62}))*|\[[0-9a-f:.]{2,45}\]):(?:\*|[1-9]\d{0,4})$/i;
+
+export const SandboxSchema = z.strictObject({
+  /** Folders (or files) the server may read; Node, npm's cache and the system certificates are added as needed. */
+  read: z.array(sandboxPath).default([]),
+  /** Folders the server may write (and read). */
+  write: z.array(sandboxPath).default([]),
+  /**
+   * `none`: no network at all. An allow-list goes through Gatehouse's egress proxy,
+   * which refuses every other host. `unrestricted` is a visible exception in the status.
+   */
+  network: z.union([
+    z.literal('none'),
+    z.literal('unrestricted'),
+    z.strictObject({ allow: z.array(z.string().regex(SANDBOX_HOST, 'hosts are host:port, *.domain:port or [ipv6]:port').refine((h) => Number(h.slice(h.lastIndexOf(':') + 1)) <= 65535 || h.endsWith(':*'), 'ports go up to 65535')).min(1) }),
+  ]).default('none'),
+});
+export type Sandbox = z.output<typeof SandboxSchema>;
+/** A server's sandbox, or `off` to run it as the user (only where settings.sandbox.allowUnsandboxed says so, or for an explicit `off`). */
+export const ServerSandboxSchema = z.union([z.literal('off'), SandboxSchema]);
+export type ServerSandbox = z.output<typeof ServerSandboxSchema>;
+
+/**
  * A credential a server needs: its name and how it is delivered, never its value.
  * Values live in the OS keychain under `gatehouse` / `<serverId>/<slot>`.
  */
@@ -98,6 +130,8 @@ export const ServerSchema = z.strictObject({
   approvedAt: z.string().optional(),
   /** Approved tool definitions: tool name → `sha256:<hex>` of its canonical JSON (shared/pinning/hash.ts). */
   pins: z.record(z.string(), z.string().regex(/^sha256:[0-9a-f]{64}$/, 'pins are "sha256:" and 64 hex digits')).default({}),
+  /** What this stdio server may read, write and connect to; absent: settings.sandbox.default. */
+  sandbox: ServerSandboxSchema.optional(),
 });
 
 export const AgentSchema = z.strictObject({
@@ -220,6 +254,15 @@ export const SettingsSchema = z.strictObject({
   scannerRules: z.array(ScannerRuleSchema).default([]),
   /** Environment variables a stdio server inherits from the daemon, beyond what its transport declares. */
   inheritEnv: z.array(z.string()).default(['PATH', 'HOME', 'USER', 'LOGNAME', 'LANG', 'LC_ALL', 'TMPDIR', 'TEMP', 'TMP', 'SystemRoot', 'APPDATA', 'LOCALAPPDATA', 'USERPROFILE', 'ComSpec', 'PATHEXT', 'NODE_OPTIONS']),
+  /**
+   * Sandboxing of stdio servers. `default` applies to servers that declare none
+   * (`off` keeps older bundles running as before). A server whose sandbox this machine
+   * cannot provide does not start, unless `allowUnsandboxed` lets it run as the user.
+   */
+  sandbox: z.strictObject({
+    default: ServerSandboxSchema.default('off'),
+    allowUnsandboxed: z.boolean().default(false),
+  }).default({ default: 'off', allowUnsandboxed: false }),
   /** The desktop app: the org may require at least this version; below it the app updates eagerly and says why. */
   desktop: z.strictObject({
     minimumVersion: z.string().regex(/^\d{1,9}\.\d{1,9}\.\d{1,9}(-[0-9A-Za-z.-]{1,64})?$/, 'a version like 1.4.0').optional(),
@@ -256,6 +299,7 @@ export const BundleSchema = z.strictObject({
       if (slot.kind === 'env' && !stdio) ctx.addIssue({ code: 'custom', path: ['servers', i, 'credentials', j, 'kind'], message: 'env credentials are for stdio servers; use header or oauth for HTTP servers' });
       if (slot.kind !== 'env' && stdio) ctx.addIssue({ code: 'custom', path: ['servers', i, 'credentials', j, 'kind'], message: `${slot.kind} credentials are for HTTP servers; use env for stdio servers` });
     });
+    if (server.sandbox !== undefined && server.sandbox !== 'off' && !stdio) ctx.addIssue({ code: 'custom', path: ['servers', i, 'sandbox'], message: 'a sandbox applies to stdio and npm servers, which Gatehouse starts; remote servers run elsewhere' });
     if (server.id.includes(bundle.settings.toolNameSeparator)) {
       ctx.addIssue({ code: 'custom', path: ['servers', i, 'id'], message: `server id must not contain the tool name separator "${bundle.settings.toolNameSeparator}"` });
     }

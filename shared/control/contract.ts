@@ -3,6 +3,20 @@ import { z } from 'zod';
 // The control API contract: what the daemon reports to the CLI, the desktop app
 // and the renderer. Both ends parse with these schemas.
 
+/** A stdio server's sandbox (gateway/sandbox/): what the bundle asks and whether this machine enforces it. */
+export const SandboxStatusSchema = z.object({
+  declared: z.boolean(),
+  enforced: z.boolean(),
+  mechanism: z.enum(['bubblewrap', 'sandbox-exec', 'none']),
+  network: z.string(),
+  read: z.array(z.string()),
+  write: z.array(z.string()),
+  note: z.string().nullable(),
+  /** Hosts the egress proxy refused, newest last. */
+  refused: z.array(z.object({ host: z.string(), port: z.number(), at: z.string() })),
+});
+export type SandboxStatus = z.infer<typeof SandboxStatusSchema>;
+
 export const ServerStatusSchema = z.object({
   id: z.string(),
   name: z.string().nullable(),
@@ -19,6 +33,8 @@ export const ServerStatusSchema = z.object({
   serverInfo: z.record(z.string(), z.unknown()).nullable(),
   counts: z.object({ tools: z.number(), resources: z.number(), resourceTemplates: z.number(), prompts: z.number() }),
   inflight: z.number(),
+  /** Null for remote servers; absent from daemons older than the sandbox. */
+  sandbox: SandboxStatusSchema.nullable().optional(),
 });
 
 export const AgentStatusSchema = z.object({
