@@ -183,6 +183,29 @@ describe('deciding in the conversation', () => {
     assert.equal(conflict?.detail?.answer, 'reject');
   });
 
+  it('never runs a call whose user said reject, when another session approved first (2025, two open questions)', async () => {
+    const { d, client: first, change } = await changed('update');
+    const second = await stdioClient(d.dataDir, 'colleague', { capabilities: { elicitation: { form: {} } } });
+    clients.push(second);
+    let approved: () => void = () => {};
+    const firstDone = new Promise<void>((resolve) => { approved = resolve; });
+    let askedBoth = 0;
+    const bothAsked = new Promise<void>((resolve) => {
+      const asked = () => { if (++askedBoth === 2) resolve(); };
+      first.setRequestHandler('elicitation/create', async () => { asked(); await bothAsked; return { action: 'accept', content: { decision: 'approve' } }; });
+      second.setRequestHandler('elicitation/create', async () => { asked(); await firstDone; return { action: 'accept', content: { decision: 'reject' } }; });
+    });
+    const call = { name: 'rug__fetch_weather', arguments: { city: 'Oslo' } };
+    const secondCall = refusal(second.callTool(call));
+    assert.match(textOf(await first.callTool(call)), /after the change/);
+    approved();
+    const err = await secondCall;
+    assert.match(err.message, /answered Reject, but agent-prompt:victim had already approved this change/);
+    const records = await audit(d);
+    assert.equal(records.filter((r) => r.type === 'tools/call' && r.tool === 'rug__fetch_weather').length, 1, 'only the approving user\'s call ran');
+    assert.equal(records.find((r) => r.decision?.rule === `conflicting answer: pending change ${change.id}`)?.agent, 'colleague');
+  });
+
   it('withdraws a question nobody answers in time (its own wait, not the call timeout)', async () => {
     const { d, client, change } = await changed('update', { questionTimeoutMs: 1000 });
     let withdrawn: unknown;
