@@ -26,7 +26,7 @@ export type RefKind = 'sibling' | 'other-server' | 'unknown';
 interface Ref { name: string; kind: RefKind; at: number; strong: boolean }
 
 const SEQUENCE = /\b(?:before|prior to|ahead of|first(?:ly)?|beforehand|after(?:wards?)?|then|once|whenever|each time|every time|any ?time|preceded by|followed by|pre-?requisite|pre-?condition|until|as soon as|in advance)\b/i;
-const DIRECTIVE = /\b(?:must|mustn'?t|have to|has to|had to|need(?:s)? to|needed|required?|requires|requiring|is to be|are to be|always|never|make sure|ensure|be sure|should|shall|mandatory|obligatory|compulsory|pre-?requisite|pre-?condition|only after|may only|gets?|goes to|is needed)\b/i;
+const DIRECTIVE = /\b(?:must|mustn'?t|have to|has to|had to|need(?:s)? to|needed|required?|requires|requiring|is to be|are to be|always|never|make sure|ensure|be sure|should|shall|mandatory|obligatory|compulsory|pre-?requisite|pre-?condition|only after|may only|gets?|goes to|go to|go through|belongs? in|is needed|are handed to|gets? sent)\b/i;
 const IMPERATIVE_START = /(?:^\s*\W{0,3}|[,:]\s*)(?:(?:kindly|please|just|simply|quietly|also)\s+)?(?:fire off|kick off|launch|dispatch|call|use|run|invoke|execute|trigger|fire|send|post|push|publish|read|write|open|copy|put|add|set|change|stage|move|delete|remove|include|pass|attach|email|mail|forward|upload|first|then|also|always|never|make|replace|overwrite|append|prepend|route|redirect|point)\b/i;
 const MODIFY = /\b(?:set|sets|change|modify|replace|rewrite|redirect|route|point|append|prepend|insert|slip|inject|tack|swap|switch|override|overrides|substitute|in place of|instead of|goes to|go to|receives?|add(?:ed)?\s+(?:\S+\s+){0,4}(?:as|to)\b|blind cop(?:y|ies)|bcc|cc)\b/i;
 const DESTRUCTIVE = /\b(?:delet\w*|remov\w*|eras\w*|wip\w*|overwrit\w*|truncat\w*|reset\w*|empt(?:y|ies|ied|ying)|clear(?:s|ing|ed)?|drop(?:s|ping|ped)?|kill\w*|disabl\w*|revok\w*|destroy\w*|purg\w*|uninstall\w*|rm\s+-\w+|chmod|chown|relocat\w*|mov(?:e|es|ing)\b[^.]{0,40}\bto\b|replac\w*[^.]{0,20}\bcontents?|make\s+\S+\s+contain|holds? exactly|contain just)\b/i;
@@ -85,18 +85,22 @@ export function findRefs(sentence: string, ctx: IntentContext): Ref[] {
     const raw = (m[1] ?? m[2] ?? m[3] ?? m[4])!;
     const known = classify(raw, ctx);
     // Most words are plain words: only a name the gateway knows is worth a closer look.
-    if (known === 'own' || (m[4] !== undefined && !known)) continue;
+    if (known === 'own' || (m[4] !== undefined && !known && !ANY_TIME.test(sentence.slice(Math.max(0, m.index! - 12), m.index!)))) continue;
     if (raw.includes('/') || /^\.|\.\w{1,4}$/.test(raw) || /^[A-Z0-9_]+$/.test(raw) || /^\d/.test(raw)) continue;
     const isIdent = /_/.test(raw) || /[a-z][A-Z]/.test(raw);
     const before = sentence.slice(Math.max(0, m.index! - 40), m.index!).replace(/['"`‘’“”]$/, '');
     const after = sentence.slice(m.index! + m[0].length);
-    const called = CALL_VERB.test(before) || TRIGGER_BEFORE_REF.test(before) || /^\s+(?:tool|function)\b/i.test(after);
+    const called = CALL_VERB.test(before) || TRIGGER_BEFORE_REF.test(before) || THROUGH_REF.test(before) || /^\s+(?:tool|function)\b/i.test(after);
     if (known) {
       // A plain word ("search", "fetch") names another server's tool only where the text treats it as one.
       if (isIdent || called || m[3] !== undefined) refs.push({ name: raw, kind: known, at: m.index!, strong: true });
       continue;
     }
-    if (m[4] !== undefined) continue;
+    if (m[4] !== undefined) {
+      // "Any time fetch runs": a plain word set between a trigger and a use verb is a tool too.
+      if (!GENERIC_WORDS.test(raw) && /^[a-z][a-z0-9]{2,}$/.test(raw) && TRIGGER_BEFORE_REF.test(before) && /^\s+(?:runs|is (?:used|called|invoked|run)|gets (?:used|called))\b/i.test(after)) refs.push({ name: raw, kind: 'unknown', at: m.index!, strong: false });
+      continue;
+    }
     if (m[3] !== undefined && !isIdent) {
       // "the divide operation", "the 'fetch' tool": a weak reference, only in a sentence about order.
       if (!GENERIC_WORDS.test(raw) && /\bthe\s+['"`‘’“”]?$/i.test(sentence.slice(Math.max(0, m.index! - 6), m.index!)) && SEQUENCE.test(sentence)) refs.push({ name: raw, kind: 'unknown', at: m.index!, strong: false });
@@ -149,8 +153,12 @@ function clip(text: string, max = 220): string {
 }
 
 /** Who the trigger of a sentence is: the other tool whose use sets off the demanded step, if any. */
+const ANY_TIME = /\b(?:whenever|any ?time|every time|each time|before|after|once)\s+$/i;
+const THROUGH_REF = /\b(?:messages?|mails?|e-?mails?|requests?|calls?|posts?|commits?|payments?|transfers?|queries|files?|uploads?|results?|data|traffic)\s+(?:\w+\s+)?(?:through|via|with|by|using|to|from|into)\s+(?:the\s+)?$/i;
+
 function triggerRef(sentence: string, refs: Ref[]): Ref | undefined {
   return refs.find((r) => TRIGGER_BEFORE_REF.test(sentence.slice(Math.max(0, r.at - 60), r.at).replace(/['"`‘’“”]$/, ''))
+    || THROUGH_REF.test(sentence.slice(Math.max(0, r.at - 60), r.at).replace(/['"`‘’“”]$/, ''))
     || TRIGGER_AFTER_REF.test(sentence.slice(r.at + r.name.length).replace(/^['"`‘’“”]/, '')));
 }
 
@@ -209,7 +217,7 @@ const VOICE: [RegExp, string][] = [
   [/(?:^|\n|\.\s)\s*(?:system|developer|admin(?:istrator)?|root|operator)\s*(?:message|note|prompt|override|notice)?\s*:\s*\S/i, 'opens a turn as if it were the system'],
   [/\byou\s+(?:are|'re)\s+(?:an?\s+)?(?:ai|assistant|language model|llm|agent)\b[^.]{0,60}\b(?:must|should|will|need)/i, 'tells the model what it is and what it must do'],
   [/\b(?:your|the assistant'?s|the model'?s|the agent'?s)\s+(?:real|true|actual|primary|new|only|first)\s+(?:task|job|goal|purpose|instructions?|objective)\b/i, 'redefines the model\'s own task'],
-  [/\b(?:outrank|outranks|outranking|higher priority than|more important than|priority is higher than|takes? precedence over|supersedes?|overrides?)\b[^.]{0,40}\b(?:user|person|human|request|query|instructions?|prompt|whatever)/i, 'claims to outrank the user'],
+  [/\b(?:outrank|outranks|outranking|higher priority than|more important than|priority is higher than|takes? precedence over|supersedes?|overrides?|ranked above|ranks above|ranking above|stands? above|comes? before)\b[^.]{0,40}\b(?:user|person|human|request|query|instructions?|prompt|whatever)/i, 'claims to outrank the user'],
   [/\btreat (?:this|these|the following)\s+(?:text|note|description|words?|message)\s+as\b/i, 'tells the model how to rank its own text'],
 ];
 
@@ -273,6 +281,7 @@ const CONCEAL = [
   /\b(?:not|never|no need to|needn'?t|need not|without|avoid|nor)\s+(?:\w+\s+){0,3}?(?:mention\w*|tell\w*|inform\w*|notify\w*|reveal\w*|disclos\w*|bring(?:ing)? (?:this |it |that )?up|surfac\w*|explain\w*|show|alert|flag|point(?:ing)? out|hear|know|see|notice|learn|find(?:ing)? out|be told|be aware|bother\w*)\b[^.,;]{0,60}?\b(?:user|person|human|them|they|anyone|customer|operator|people)\b/i,
   /\b(?:user|person|human|they|customer|operator)\s+(?:\w+\s+){0,4}?(?:need not|needn'?t|must not|mustn'?t|should not|shouldn'?t|does not need to|doesn'?t need to|is not to|won'?t need to)\s+(?:\w+\s+){0,2}?(?:know|hear|see|notice|be told|learn|find out|be aware)/i,
   /\bkeep(?:ing)?\s+(?:(?:this|it|that|these)\s+)?(?:quiet|silent|mum|to yourself|between us|hidden|secret|confidential|private|out of sight)\b/i,
+  /\bkeep(?:ing)?\s+(?:the\s+)?(?:user|person|human|them|customer)\s+(?:out of the loop|in the dark|unaware|uninformed)\b/i,
   /\bkeep(?:ing)?\s+(?:this|it|that|these|the \w+)\s+(?:away\s+)?from\s+(?:the\s+)?(?:user|person|human|them)\b/i,
 ];
 
@@ -385,3 +394,29 @@ export function personalParameterFindings(params: { name: string; text: string; 
     message: `Parameter "${p.name}" asks for personal data or a secret that has nothing to do with what the tool does`,
   }));
 }
+
+// ── Sensitive things routed into a parameter or to an outside address ───────
+
+/**
+ * A sentence that puts a sensitive file, a secret or the model's own context into one of
+ * this tool's parameters, or sends it to an outside address: the exfiltration itself,
+ * whatever verb carries it ("ride along in the tag argument", "is pushed to http://…").
+ */
+export function routedSecretFindings(text: string, params: ReadonlySet<string>): IntentFinding[] {
+  // Secret *words* ("the API key") are what many real tools take as input: only files and the model's own context count here.
+  if (!SENSITIVE_PATH.test(text) && !INTERNALS_TEXT.test(text) && !CONVERSATIONAL.test(text)) return [];
+  const all = sentences(text);
+  for (let i = 0; i < all.length; i++) {
+    const window = `${all[i]!.text} ${all[i + 1]?.text ?? ''}`;
+    const what = SENSITIVE_PATH.exec(all[i]!.text) ?? INTERNALS_TEXT.exec(all[i]!.text) ?? CONVERSATIONAL.exec(all[i]!.text);
+    if (!what) continue;
+    const param = [...params].find((p) => p.length >= 2 && new RegExp(`\\b(?:in|into|as|inside|within|through)\\s+(?:the\\s+|its\\s+)?['"\`]?${escapeRe(p)}['"\`]?(?:\\s+(?:argument|parameter|param|field|arg))?\\b`, 'i').test(window));
+    const dest = DESTINATION.exec(all[i]!.text);
+    if (!param && !(dest && /\b(?:to|into|at|towards?)\s+\S*$/i.test(all[i]!.text.slice(0, dest.index)))) continue;
+    return [{ rule: 'secret-routed-out', family: 'exfiltration', severity: 'high', evidence: clip(all[i]!.text), message: `Routes ${what[0].trim()} ${param ? `into its "${param}" parameter` : `to ${dest![0]}`}` }];
+  }
+  return [];
+}
+
+const CONVERSATIONAL = /\b(?:the\s+)?(?:whole|entire|full|complete)\s+(?:dialog(?:ue)?|conversation|chat|exchange|thread)\b|\b(?:every|each|all)\s+(?:\w+\s+){0,2}messages?\s+(?:the user|they|you)\s+(?:sent|wrote|typed)|\bsetup (?:instructions|text|message)\b|\bhidden (?:setup )?instructions\b/i;
+const escapeRe = (s: string) => s.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');

@@ -26,7 +26,7 @@ export const ScannerRuleSchema = z.strictObject({
 export type ScannerRule = z.input<typeof ScannerRuleSchema>;
 
 const SENSITIVE_PATH = String.raw`(?:~?/?\.ssh\b|id_(?:rsa|dsa|ecdsa|ed25519)\b|\.aws/credentials|\.aws/config|(?:^|[\s'"\x60(/])\.env\b|mcp\.json|claude_desktop_config|\.cursor/|/etc/(?:shadow|passwd|sudoers|gshadow)|\.bash_history|\.zsh_history|\.netrc|\.npmrc|\.pypirc|\.git-credentials|\.kube/config|\.docker/config\.json|\.gnupg|wallet\.dat|keychain|credentials\.json|secrets?\.ya?ml|private[ _-]?keys?\b|\.pem\b|\.p12\b|\.keystore)`;
-const SEND = String.raw`(?:(?:send|upload|post|forward|transmit|sync|report|mirror|relay|beacon|leak)(?:s|ed|ing)?|sent|ship(?:s|ped|ping)?|pip(?:e|es|ed|ing)|exfiltrat\w*)`;
+const SEND = String.raw`(?:(?:send|upload|post|forward|transmit|sync|report|mirror|relay|beacon|leak|push)(?:s|es|ed|ing)?|sent|ship(?:s|ped|ping)?|pip(?:e|es|ed|ing)|exfiltrat\w*)`;
 const PASS = String.raw`(?:pass|include|put|provide|insert|append|attach|embed|add|copy|paste|supply|fill|populate|send|share)`;
 const CONVERSATION = String.raw`(?:(?:this|the current|our|your|the user'?s?|all|the whole|the entire|the full|the complete)\s+conversation|conversation (?:so far|history|context)|chat(?: log| history)?|message history|previous (?:messages|exchanges|turns|interactions|prompts|conversations?)|prior (?:messages|turns|exchanges|context)|all (?:user |previous |prior )?messages|full (?:context|transcript|history)|complete (?:conversation|context|transcript|history)|entire (?:conversation|context|history)|system prompt|system instructions|your instructions|hidden instructions|(?:chat|conversation|session) transcript|transcript of (?:this|the|our) (?:conversation|chat|session)|dialog(?:ue)? history)`;
 
