@@ -54,7 +54,7 @@ describe('packaged desktop app (electron-builder --dir, stub Electron)', { timeo
     await run(bin('electron-builder'), ['--dir', '--linux', '--x64', '--config', 'electron-builder.yml', '--publish', 'never',
       `-c.electronDist=${stub}`, '-c.electronVersion=45.4.1', '-c.npmRebuild=false'], { cwd: project, env: { ...process.env, CSC_IDENTITY_AUTO_DISCOVERY: 'false' }, maxBuffer: 64 * 1024 * 1024 });
     inAsar = listPackage(join(resources, 'app.asar'), { isPack: false }).map((p) => p.replace(/^[/\\]/, ''));
-  });
+  }, { timeout: 600_000 }); // hooks do not inherit the suite's timeout: tsc, vite and electron-builder take minutes on a busy machine
 
   after(() => {
     daemon?.kill('SIGKILL');
