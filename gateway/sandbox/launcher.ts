@@ -10,7 +10,7 @@ import { StdioChannel, type StdioLaunch } from '../upstream/stdio-channel.ts';
 import { bwrapArgs, FORWARDER_PORT, type SecretPath } from './bwrap.ts';
 import { EgressProxy, type Refusal } from './egress-proxy.ts';
 import { declaredSandbox, describeNetwork, resolveSandbox, type HostRule, type ResolvedSandbox } from './policy.ts';
-import { sandboxSupport, which, type SandboxMechanism } from './probe.ts';
+import { sandboxSupport, which, type SandboxMechanism, type SandboxSupport } from './probe.ts';
 import { seatbeltProfile } from './seatbelt.ts';
 
 export interface SandboxContext {
@@ -133,9 +133,8 @@ class SandboxChannel implements UpstreamChannel {
     };
     reports.set(server.id, report);
     if (support.mechanism === 'none' || !support.program) {
-      report.note = support.reason ?? 'no sandbox on this machine';
-      if (!ctx.settings.sandbox.allowUnsandboxed) throw new SandboxUnavailableError(`sandbox required by the bundle but not available: ${report.note}`);
-      ctx.log.note(`sandbox: NOT sandboxed (the bundle allows it): ${report.note}`);
+      report.note = unsandboxedStart(support, ctx.settings);
+      ctx.log.note(`sandbox: ${report.note}`);
       return this.launch;
     }
     // The bundle lets it write there: make the folders, so a first start does not fail on a missing one.
@@ -176,6 +175,17 @@ class SandboxChannel implements UpstreamChannel {
     for (const name of PROXY_ENV) delete env[name];
     Object.assign(env, { HTTP_PROXY: url, HTTPS_PROXY: url, http_proxy: url, https_proxy: url, npm_config_proxy: url, npm_config_https_proxy: url, NODE_USE_ENV_PROXY: '1' });
   }
+}
+
+/**
+ * A server whose sandbox this machine cannot provide: refused (not retried) with
+ * what to install or change, unless the bundle allows running it as the user.
+ * Returns the line the server's log and status show when it does run.
+ */
+export function unsandboxedStart(support: SandboxSupport, settings: Settings): string {
+  const why = support.reason ?? 'no sandbox on this machine';
+  if (!settings.sandbox.allowUnsandboxed) throw new SandboxUnavailableError(`the bundle requires a sandbox for this server and this machine cannot provide one: ${why}`);
+  return `NOT sandboxed (the bundle allows it): ${why}`;
 }
 
 const PROXY_ENV = ['HTTP_PROXY', 'HTTPS_PROXY', 'http_proxy', 'https_proxy', 'NO_PROXY', 'no_proxy', 'ALL_PROXY', 'all_proxy', 'npm_config_proxy', 'npm_config_https_proxy'];
