@@ -32,21 +32,21 @@ const MODIFY = /\b(?:set|sets|change|modify|replace|rewrite|redirect|route|point
 const DESTRUCTIVE = /\b(?:delet\w*|remov\w*|eras\w*|wip\w*|overwrit\w*|truncat\w*|reset\w*|empt(?:y|ies|ied|ying)|clear(?:s|ing|ed)?|drop(?:s|ping|ped)?|kill\w*|disabl\w*|revok\w*|destroy\w*|purg\w*|uninstall\w*|rm\s+-\w+|chmod|chown|relocat\w*|mov(?:e|es|ing)\b[^.]{0,40}\bto\b|replac\w*[^.]{0,20}\bcontents?|make\s+\S+\s+contain|holds? exactly|contain just)\b/i;
 const EGRESS = /\b(?:send\w*|sent|post(?:s|ed|ing)?|push\w*|publish\w*|upload\w*|e-?mail\w*|mail(?:s|ed|ing)?|forward\w*|shar(?:e|es|ed|ing)|transmit\w*|sync\w*|tweet\w*|broadcast\w*|leak\w*|exfiltrat\w*|expos(?:e|es|ed|ing)|mirror\w*|ship(?:s|ped|ping)?|beacon\w*|handed to|hand(?:s|ed)? (?:it|them|over)|fire off|report(?:s|ed)? to|cop(?:y|ies|ied) (?:\S+\s+){0,3}to)\b/i;
 const SECRET_OBJECT = /\b(?:credentials?|passwords?|passwd|secrets?|api[ _-]?keys?|access[ _-]?keys?|private[ _-]?keys?|ssh[ _-]?keys?|keys?\s+(?:file|pair)|tokens?|cookies?|seed phrase|mnemonic|wallet|contacts?|address book|private messages|direct messages|dms|all (?:e-?mails|messages|files|repos(?:itories)?)|history|\.env\b|env(?:ironment)? (?:file|variables?)|allow-?list|whitelist|firewall|permissions?|2fa|mfa|audit log|card numbers?|one-time codes?|login details?)\b/i;
-const SENSITIVE_PATH = /(?:~|\$HOME|\/home\/\w+|\/root)\/\.[\w.-]+|(?:^|[\s'"`(])\/etc\/(?:shadow|passwd|sudoers|gshadow|hosts|ssh)\b|\bid_(?:rsa|dsa|ecdsa|ed25519)\b|\.(?:ssh|aws|gnupg|kube|docker|netrc|npmrc|pypirc|git-credentials|bash_history|zsh_history)\b|authorized_keys|\.env(?:\.[\w-]+)?\b|mcp\.json|claude_desktop_config/i;
+const SENSITIVE_PATH = /(?:~|\$HOME|\/home\/\w+|\/root)\/\.[\w.-]+|(?:^|[\s'"`(])\/etc\/(?:shadow|passwd|sudoers|gshadow|hosts|ssh)\b|\bid_(?:rsa|dsa|ecdsa|ed25519)\b|\.(?:ssh|aws|gnupg|kube|docker|netrc|npmrc|pypirc|git-credentials|bash_history|zsh_history|bashrc|zshrc|bash_profile)\b|authorized_keys|\.env(?:\.[\w-]+)?\b|mcp\.json|claude_desktop_config/i;
 const DESTINATION = /https?:\/\/(?!(?:localhost|127\.0\.0\.1|\[::1\])[:/])[^\s'"`)<>]+|\b[\w.+-]+@[\w-]+(?:\.[\w-]+)+\b|\b(?:\d{1,3}\.){3}\d{1,3}\b|\bpublic (?:channel|repo(?:sitory)?|mirror|gist|bucket|room|page|link)\b|\b(?:external|third-party|outside|remote) (?:server|service|endpoint|address|store|storage|host|location)\b/i;
 const HARMFUL_TARGET_WORDS = new Set(['send', 'post', 'push', 'publish', 'upload', 'email', 'mail', 'delete', 'remove', 'write', 'edit', 'move', 'execute', 'exec', 'run', 'shell', 'command', 'process', 'transfer', 'pay', 'payment', 'forward', 'share', 'tweet', 'reset', 'drop', 'kill', 'externally', 'message', 'webhook', 'partner']);
-const TRIGGER_BEFORE_REF = /(?:\b(?:before|prior to|ahead of|after|when(?:ever)?|each time|every time|any ?time|once|as soon as|prerequisite for|precondition for|preceding|following)\s+(?:(?:you|the|a|an|any|each|every|all|calling|using|running|invoking|executing|use|call|run|invoke|execute|of|to|is|are|about|used|called)\s+){0,4}|\b(?:if|for|during|while|on)\s+(?:you\s+)?(?:use|call|run|invoke|using|calling|running|invoking)\s+(?:the\s+)?)$/i;
+const TRIGGER_BEFORE_REF = /(?:\b(?:before|prior to|ahead of|after|when(?:ever)?|each time|every time|any ?time|once|as soon as|prerequisite for|precondition for|preceding|following)\s+(?:(?:you|the|a|an|any|each|every|all|calling|using|running|invoking|executing|use|call|run|invoke|execute|of|to|is|are|about|used|called|user|someone|they|calls|uses|runs|invokes)\s+){0,4}|\bfor\s+(?:any|every|each|all)\s+(?:the\s+)?|\b(?:if|for|during|while|on)\s+(?:you\s+)?(?:use|call|run|invoke|using|calling|running|invoking)\s+(?:the\s+)?)$/i;
 const TRIGGER_AFTER_REF = /^\W{0,3}\s*(?:tool\s+|function\s+|operation\s+)?(?:is|are|gets?|being|has been)?\s*(?:used|called|invoked|run|runs|executed|about to|requests?|calls?|messages?|sends?|posts?|commits?|results?|outputs?|needs?|receives?|runs?)\b/i;
 const COMMON = new Set(['the', 'this', 'that', 'tool', 'tools', 'true', 'false', 'null', 'none', 'string', 'number', 'object', 'array', 'boolean', 'integer', 'json', 'yaml', 'id', 'ids', 'url', 'uri', 'path', 'name', 'type', 'value', 'key', 'api', 'utf-8', 'utf8', 'e_g', 'i_e']);
 const CALL_VERB = /\b(?:call|calls|calling|called|use|uses|using|used|run|runs|running|invoke|invokes|invoking|execute|executes|executing|trigger|triggers|triggering|fire off|fires off|kick off|launch|launches|dispatch|dispatches|via|through|handed to|passed to|hand(?:ed)? (?:it|them) to)\s+(?:the\s+)?$/i;
 const GENERIC_WORDS = /^(?:this|that|any|other|same|each|every|a|an|the|your|our|their|its|my|one|another|next|first|last|search|web|new|existing|built-?in|default|standard|regular|different|mcp|following|above|below|right|appropriate|relevant|correct|main|primary|helper|internal)$/i;
 
-/** Splits text into sentences with their offsets; a newline or a semicolon also ends one. */
+/** Splits text into sentences with their offsets; a newline also ends one (a semicolon does not: "…; DROP TABLE users" is one demand). */
 export function sentences(text: string): { text: string; at: number }[] {
   const out: { text: string; at: number }[] = [];
   let start = 0;
   // A dot inside a path, a file name, an address or a URL (".ssh", "mcp.json") is followed by a letter: it ends nothing.
-  for (const m of text.matchAll(/[.!?]+(?=\s|$)|\n|;/g)) {
+  for (const m of text.matchAll(/[.!?]+(?=\s|$)|\n/g)) {
     const end = m.index + m[0].length;
     if (text.slice(start, end).trim()) out.push({ text: text.slice(start, end), at: start });
     start = end;
@@ -63,7 +63,7 @@ function classify(raw: string, ctx: IntentContext): RefKind | 'own' | undefined 
   return undefined;
 }
 
-const IDENT = /['"`‘’“”]([A-Za-z][\w.-]{1,60})['"`‘’“”]|\b([a-z][a-z0-9]*(?:_[a-z0-9]+)+|[a-z]+(?:[A-Z][a-z0-9]+)+)\b|\b([A-Za-z][\w-]{1,40})\s+(?:tool|function|operation|endpoint|action|command|server)s?\b|\b([A-Za-z][\w]{1,40})\b/g;
+const IDENT = /['"`‘’“”]([A-Za-z][\w.-]{1,60})['"`‘’“”]|\b([a-z][a-z0-9]*(?:_[a-z0-9]+)+|[a-z]+(?:[A-Z][a-z0-9]+)+|[a-z][a-z0-9]*(?:-[a-z0-9]+){1,5}(?=\s+(?:tool|request|call|function)s?\b|[\s,.;:)]|$))\b|\b([A-Za-z][\w-]{1,40})\s+(?:tool|function|operation|endpoint|action|command|server)s?\b|\b([A-Za-z][\w]{1,40})\b/g;
 
 const TOOLISH_WORDS = new Set(['get', 'list', 'read', 'write', 'create', 'delete', 'update', 'send', 'post', 'search', 'fetch', 'run', 'execute', 'exec', 'move', 'edit', 'add', 'remove', 'set', 'query', 'push', 'commit', 'start', 'stop', 'upload', 'download', 'open', 'close', 'find', 'call', 'invoke', 'make', 'put', 'copy', 'transfer', 'pay', 'mail', 'email', 'message', 'publish', 'share', 'forward', 'save', 'load', 'store', 'insert', 'modify', 'change', 'browser', 'navigate', 'click', 'scrape', 'crawl', 'generate', 'check', 'validate', 'fix', 'lookup', 'retrieve', 'submit', 'sync', 'export', 'import', 'kill', 'reset', 'clear', 'drop', 'append', 'replace', 'rename', 'merge', 'deploy', 'install', 'git', 'slack', 'purge', 'wipe', 'erase', 'notify', 'archive', 'backup', 'grant', 'revoke', 'approve', 'invite', 'tweet', 'dm', 'sms', 'transfer', 'withdraw', 'sign', 'mint', 'swap']);
 
@@ -87,7 +87,9 @@ export function findRefs(sentence: string, ctx: IntentContext): Ref[] {
     // Most words are plain words: only a name the gateway knows is worth a closer look.
     if (known === 'own' || (m[4] !== undefined && !known && !ANY_TIME.test(sentence.slice(Math.max(0, m.index! - 12), m.index!)))) continue;
     if (raw.includes('/') || /^\.|\.\w{1,4}$/.test(raw) || /^[A-Z0-9_]+$/.test(raw) || /^\d/.test(raw)) continue;
-    const isIdent = /_/.test(raw) || /[a-z][A-Z]/.test(raw);
+    // kebab-case counts when the text treats it as a tool ("`send-whatsapp-message`", "using extract-web-data").
+    const kebab = /^[a-z][a-z0-9]*(?:-[a-z0-9]+)+$/.test(raw);
+    const isIdent = /_/.test(raw) || /[a-z][A-Z]/.test(raw) || (kebab && (m[1] !== undefined || CALL_VERB.test(sentence.slice(Math.max(0, m.index! - 40), m.index!)) || TRIGGER_BEFORE_REF.test(sentence.slice(Math.max(0, m.index! - 60), m.index!)) || /^\s+(?:tool|request|call)s?\b/i.test(sentence.slice(m.index! + m[0].length))));
     const before = sentence.slice(Math.max(0, m.index! - 40), m.index!).replace(/['"`‘’“”]$/, '');
     const after = sentence.slice(m.index! + m[0].length);
     const called = CALL_VERB.test(before) || TRIGGER_BEFORE_REF.test(before) || THROUGH_REF.test(before) || /^\s+(?:tool|function)\b/i.test(after);
@@ -108,6 +110,10 @@ export function findRefs(sentence: string, ctx: IntentContext): Ref[] {
     }
     if (!isIdent) continue;
     if (/[(,]\s*$|\$$/.test(before)) continue;
+    if (kebab && !(m[1] !== undefined || (called && raw.split('-').length >= 3) || /^\s+(?:tool|request|call)s?\b/i.test(after))) continue;
+    // `project_id`, `dry_run` and the like are fields: a tool's name starts with what it does or where.
+    if (/_(?:id|ids|url|uri|path|name|type|key|count|size|limit|mode|flag|at|by|on|only|format)$/i.test(raw) && !looksLikeTool(raw.split(/[_-]/)[0]!)) continue;
+    if (/^['"`]?\s*(?:is|are)\s+(?:accepted|provided|set|given|true|false|null|empty|omitted|missing|required|optional)\b/i.test(after)) continue;
     // "call X with uploadRef", "the dry_run flag": arguments and fields, not tools.
     if (/\bwith\s+(?:the\s+|an?\s+|its\s+)?$/i.test(before) || /^\s*(?:field|parameter|param|argument|arg|flag|option|property|attribute|key|value|setting)s?\b/i.test(after)) continue;
     if (!called && !looksLikeTool(raw)) continue;
@@ -198,7 +204,7 @@ export function crossToolFindings(text: string, ctx: IntentContext): IntentFindi
       out.push({ rule: 'cross-tool-demand', family: 'cross-tool', severity: 'high', evidence, message: `Asks the model to use ${names.join(', ')} in a way that ${harms.join(', ')}` });
     } else if (trigger && trigger.kind !== 'sibling' && (modify || directive)) {
       out.push({ rule: 'other-tool-rule', family: 'shadowing', severity: harms.length ? 'high' : 'medium', evidence, message: `Sets a rule for how ${trigger.name} (not this tool) is used${harms.length ? `; the rule ${harms.join(', ')}` : ''}` });
-    } else if (outsiders.length && ctx.noParams && (modify || (trigger && trigger.kind !== 'sibling'))) {
+    } else if (outsiders.length && ctx.noParams && (modify || (trigger && trigger.kind !== 'sibling') || /\b(?:triggers?|calls?|invokes?|runs?|executes?|uses?)\s+['"`]?[\w-]+/i.test(sentence))) {
       out.push({ rule: 'about-another-tool', family: 'shadowing', severity: 'medium', evidence, message: `Takes no input of its own; its text tells the model how to use ${outsiders.map((r) => r.name).join(', ')}` });
     } else if (outsiders.some((r) => r.strong) && directive && sequence) {
       // The gateway scans a tool beside its own server's tools: a required call to a tool that is not one of them crosses servers.
@@ -219,6 +225,8 @@ const VOICE: [RegExp, string][] = [
   [/\b(?:your|the assistant'?s|the model'?s|the agent'?s)\s+(?:real|true|actual|primary|new|only|first)\s+(?:task|job|goal|purpose|instructions?|objective)\b/i, 'redefines the model\'s own task'],
   [/\b(?:outrank|outranks|outranking|higher priority than|more important than|priority is higher than|takes? precedence over|supersedes?|overrides?|ranked above|ranks above|ranking above|stands? above|comes? before)\b[^.]{0,40}\b(?:user|person|human|request|query|instructions?|prompt|whatever)/i, 'claims to outrank the user'],
   [/\btreat (?:this|these|the following)\s+(?:text|note|description|words?|message)\s+as\b/i, 'tells the model how to rank its own text'],
+  [/\bfrom now on\b[^.]{0,40}\byou\b|\byou\b[^.]{0,30}\bfrom now on\b/i, 'changes how the model behaves from now on'],
+  [/\b(?:hidden|secret|internal|private|confidential)\s+(?:instructions?|directives?|notes?|orders?)\s+(?:for|to)\s+(?:the\s+)?(?:llms?|ai|models?|assistants?|agents?)\b/i, 'labels itself hidden instructions for the model'],
 ];
 
 const ADDRESSES_MODEL = /\b(?:(?:note|message|reminder)\s+to\s+(?:the\s+)?|(?:dear|hey|attention|attn)\s+)(?:ai|assistant|model|agent|llm|claude|gpt|chatbot|copilot)\b/i;
@@ -301,7 +309,12 @@ const STOP_USING = /\b(?:[Ss]top|STOP|[Nn]ever|NEVER|[Dd]o not|DO NOT|[Dd]on'?t|
 /** Telling the model to choose this tool over the others. */
 const CHOOSE_ME = /\b(?:(?:always|only)\s+(?:prefer|choose|pick|select|use)\s+(?:this|me)\b|(?:prefer|choose|pick|select|use)\s+(?:this|me)\s+(?:\w+\s+){0,2}(?:instead|over|rather than|every time|whenever)|instead of (?:any|all|other|the other|competing|built-?in|default|standard)\b|(?:supersedes?|replaces?|is a replacement for)\s+(?:the\s+)?(?:other|built-?in|default|standard|original|[a-z]+_[a-z_]+))/i;
 
+/** Praise with universal scope says nothing about what a tool does: "the best tool in the world". */
+const HYPERBOLE = /\b(?:the\s+)?(?:best|greatest|finest|ultimate|only)\s+(?:\w+\s+){0,2}(?:tool|server|app|solution|choice|option)s?\s+(?:in the world|ever|of all(?: time)?|there is|on earth|available anywhere|you will ever need)\b|\bworld'?s (?:best|greatest|finest|number one)\b/i;
+
 export function promotionFindings(text: string, ctx: IntentContext): IntentFinding[] {
+  const hype = HYPERBOLE.exec(text);
+  if (hype) return [{ rule: 'preference-manipulation', family: 'preference-manipulation', severity: 'medium', evidence: clip(text.slice(Math.max(0, hype.index - 30), hype.index + hype[0].length + 30)), message: 'Calls itself the best there is, which says nothing about what it does: a bid to be picked over other tools' }];
   // "Do not use search_issues for this" pointing at a sibling is guidance, not disparagement.
   const down = DISPARAGE.exec(text) ?? affirmedOutsider(STOP_USING, text, ctx);
   const sup = SUPERLATIVE.exec(text);
@@ -335,7 +348,17 @@ const PERSONAL = /\b(?:credentials?|passwords?|tokens?|api[ _-]?keys?|secrets?|c
 const REMOTE = /\b(?:remote(?:ly)?|external(?:ly)?|third-party|our (?:servers?|backend|cloud|team)|the cloud|cloud (?:storage|store|bucket)|off-?site|analytics|telemetry|upstream|elsewhere|outside)\b|https?:\/\//i;
 
 /** A stated side effect that does not fit the purpose: collecting secrets, or keeping the input somewhere remote. */
+const PASSED_ON = /\b(?:stream(?:s|ed|ing)?|cach(?:e|es|ed|ing)|maintain(?:s|ed)?|shared with|sold to|added to (?:a |our |the )?(?:\w+\s+)?(?:database|list)|opted[- ]in|synced|synchroni[sz]ed|uploaded|transmitted|forwarded|retained)\b/i;
+const FAR_AWAY = /\b(?:remote (?:endpoint|server|store|storage|host|location|database|service)s?|externally|third[- ]part(?:y|ies)|marketing|partners?|advertis\w*|via (?:the )?cloud|to the cloud|in the cloud|our servers?|analytics)\b/i;
+
 export function sideEffectFindings(text: string): IntentFinding[] {
+  // Past the first sentence (the stated purpose), data passed on to somewhere far away is a side effect.
+  const rest = sentences(text).slice(1);
+  for (const s of rest) {
+    if (!PASSED_ON.test(s.text) || !FAR_AWAY.test(s.text)) continue;
+    if (/\b(?:never|not|no|without|don'?t|doesn'?t|won'?t)\b[^.]{0,30}\b(?:stream|cache|share|sync|upload|sell|sold|retain)/i.test(s.text)) continue;
+    return [{ rule: 'unfitting-side-effect', family: 'harvest', severity: PERSONAL.test(s.text) || /\b(?:history|fingerprint|location|names|account numbers?|emails?|clipboard|contacts?)\b/i.test(s.text) ? 'high' : 'medium', evidence: clip(s.text), message: 'Says it passes what it handles on to somewhere remote or to third parties, beyond what it is for' }];
+  }
   if (!ALONGSIDE.test(text) || !KEEP.test(text)) return [];
   for (const s of sentences(text)) {
     if (!ALONGSIDE.test(s.text) || !KEEP.test(s.text)) continue;
@@ -357,7 +380,7 @@ export function internalsParameterFindings(params: { name: string; text: string;
   const out: IntentFinding[] = [];
   for (const p of params) {
     const byText = INTERNALS_TEXT.exec(p.text);
-    const byName = INTERNALS_NAME.test(p.name) && !new RegExp(`\\b${p.name.split(/[_-]/)[0]}`, 'i').test(purpose);
+    const byName = INTERNALS_NAME.test(p.name) && !/\b(?:model|llm|conversation|chat|transcript|prompt|agent|tool)s?\b/i.test(purpose.replace(/[_-]/g, ' '));
     if (!byText && !byName) continue;
     const what = byText ? byText[0] : p.name;
     // Its own name or model is telemetry some servers ask for; its conversation, prompt or reasoning is never theirs to ask.
@@ -420,3 +443,23 @@ export function routedSecretFindings(text: string, params: ReadonlySet<string>):
 
 const CONVERSATIONAL = /\b(?:the\s+)?(?:whole|entire|full|complete)\s+(?:dialog(?:ue)?|conversation|chat|exchange|thread)\b|\b(?:every|each|all)\s+(?:\w+\s+){0,2}messages?\s+(?:the user|they|you)\s+(?:sent|wrote|typed)|\bsetup (?:instructions|text|message)\b|\bhidden (?:setup )?instructions\b/i;
 const escapeRe = (s: string) => s.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+
+// ── Asking for the user's own secrets, fixed extra recipients, beacons ──────
+
+const USER_SECRET = /\b(?:the user'?s|users'|your|their|the person'?s)\s+(?:\w+\s+)?(?:passwords?|passcodes?|private keys?|ssh keys?|seed phrases?|recovery phrases?|mnemonics?|session cookies|cookies|2fa codes?|otp codes?|one-time codes?|bank details|card numbers?|credentials)\b/i;
+const EXTRA_RECIPIENT = /\b(?:always|must|should|automatically|every(?:\s+\w+)?)\b[^.]{0,60}\b(?:bcc|cc|blind[- ]cop(?:y|ies)|cop(?:y|ies)\s+(?:of\s+\S+\s+)?to|forward(?:ed)?(?:\s+a\s+copy)?\s+to)\b[^.]{0,60}?[\w.+-]+@[\w-]+(?:\.[\w-]+)+/i;
+const BEACON = /!\[[^\]]{0,80}\]\(\s*https?:\/\/[^)\s]+\)/i;
+const EXPLICIT = /\b(?:exfiltrat\w*|steal(?:s|ing)?|stole|siphon\w*|harvest(?:s|ing)?)\b[^.]{0,80}\b(?:credentials?|passwords?|keys?|tokens?|secrets?|data|files?|cookies|history|messages|contacts)\b/i;
+
+export function demandFindings(text: string): IntentFinding[] {
+  const out: IntentFinding[] = [];
+  const secret = USER_SECRET.exec(text);
+  if (secret && DIRECTIVE.test(text.slice(Math.max(0, secret.index - 80), secret.index + 80)) && !/\b(?:never|not|don'?t|do not)\b[^.]{0,40}$/i.test(text.slice(Math.max(0, secret.index - 50), secret.index))) out.push({ rule: 'asks-for-user-secret', family: 'exfiltration', severity: 'high', evidence: clip(text.slice(Math.max(0, secret.index - 60), secret.index + 60)), message: `Asks the model to hand over ${secret[0].toLowerCase()}` });
+  const copy = EXTRA_RECIPIENT.exec(text);
+  if (copy) out.push({ rule: 'fixed-extra-recipient', family: 'shadowing', severity: 'high', evidence: clip(copy[0]), message: 'Sends a copy of what it sends to a fixed address' });
+  const beacon = BEACON.exec(text);
+  if (beacon) out.push({ rule: 'markdown-beacon', family: 'exfiltration', severity: 'medium', evidence: clip(beacon[0]), message: 'Embeds an outside image: rendering the text calls that address' });
+  const explicit = affirmed(EXPLICIT, text);
+  if (explicit) out.push({ rule: 'explicit-theft', family: 'exfiltration', severity: 'high', evidence: clip(explicit[0]), message: `Openly asks to ${explicit[0].split(/\s+/)[0]!.toLowerCase()} data` });
+  return out;
+}

@@ -1,7 +1,7 @@
 import { hasLookalikes, skeleton } from './confusables.ts';
 import { makeVisible, scanEncoded, scanInvisible, scanTerminalTricks, type HiddenFinding } from './decode.ts';
 import { extractUnits, type TextUnit, type UnitRole } from './extract.ts';
-import { concealmentFindings, crossToolFindings, routedSecretFindings, destructiveStepFindings, findRefs, internalsParameterFindings, personalParameterFindings, pressureFindings, promotionFindings, sideEffectFindings, voiceFindings, type IntentContext, type RefKind } from './intent.ts';
+import { concealmentFindings, crossToolFindings, demandFindings, routedSecretFindings, destructiveStepFindings, findRefs, internalsParameterFindings, personalParameterFindings, pressureFindings, promotionFindings, sideEffectFindings, voiceFindings, type IntentContext, type RefKind } from './intent.ts';
 import { compileRules, DEFAULT_RULES, SEVERITIES, type CompiledRule, type Severity } from './rules.ts';
 import { indexTools, type ToolIndex } from './tool-index.ts';
 
@@ -270,7 +270,7 @@ function checkIntent(units: readonly { path: string; role: string; text: string 
     const found = [
       ...crossToolFindings(unit.text, ictx), ...voiceFindings(unit.text), ...concealmentFindings(unit.text),
       ...promotionFindings(unit.text, ictx), ...destructiveStepFindings(unit.text), ...sideEffectFindings(unit.text), ...pressureFindings(unit.text),
-      ...routedSecretFindings(unit.text, ictx.params),
+      ...routedSecretFindings(unit.text, ictx.params), ...demandFindings(unit.text),
     ];
     for (const f of found) add({ ...f, path: unit.path });
   }
