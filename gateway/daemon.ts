@@ -20,6 +20,7 @@ import { localUser } from './pinning/gate.ts';
 import { CredentialVault } from './secrets/vault.ts';
 import { DeferredChannel } from './upstream/deferred-channel.ts';
 import { createChannel, launchVars } from './upstream/launch.ts';
+import type { Refusal } from './sandbox/egress-proxy.ts';
 import { OrgConfigError, readOrgConfig, type OrgConfig } from './org/org-config.ts';
 import { enrol, fetchOrgInfo, type EnrolOptions } from './org/enrol.ts';
 import { OrgRuntime, startingBundle } from './org/org-runtime.ts';
@@ -77,9 +78,11 @@ export function createGateway(bundle: Bundle, ctx: GatewayContext): BuiltGateway
       }
       const serverLog = log;
       const onHeaders = (headers: Record<string, string>) => liveHeaders.set(server.id, headers);
-      if (server.credentials.length === 0) return createChannel(server, { settings: gateway.settings, vars, env: process.env, log: serverLog, onHeaders });
+      // The egress proxy refusing a host is a denial for the audit log (gateway/sandbox/).
+      const onSandboxRefusal = (r: Refusal) => gateway.record(undefined, 'denial', { server: server.id, outcome: 'denied', error: `network: ${r.host}:${r.port} is not on this server's allow-list`, detail: { sandbox: 'egress', host: r.host, port: r.port } });
+      if (server.credentials.length === 0) return createChannel(server, { settings: gateway.settings, vars, env: process.env, log: serverLog, onHeaders, onSandboxRefusal });
       // Credentials are read from the keychain when the server (re)starts, never per call.
-      return new DeferredChannel(async () => createChannel(server, { settings: gateway.settings, vars, env: process.env, log: serverLog, onHeaders, credentials: await vault.valuesFor(server) }));
+      return new DeferredChannel(async () => createChannel(server, { settings: gateway.settings, vars, env: process.env, log: serverLog, onHeaders, onSandboxRefusal, credentials: await vault.valuesFor(server) }));
     },
   });
   return { gateway, vault, liveHeaders, audit };

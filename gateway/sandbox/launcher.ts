@@ -18,6 +18,7 @@ export interface SandboxContext {
   vars: Record<string, string>;
   env: NodeJS.ProcessEnv;
   log: RotatingLog;
+  onSandboxRefusal?: ((refusal: Refusal) => void) | undefined;
 }
 
 /** What the status says about one server's sandbox. */
@@ -160,6 +161,7 @@ class SandboxChannel implements UpstreamChannel {
     const proxy = new EgressProxy(allow, (refusal) => {
       report.refused = [...report.refused, refusal].slice(-MAX_REFUSALS);
       this.ctx.log.note(`sandbox: refused a connection to ${refusal.host}:${refusal.port} (not on this server's network allow-list)`);
+      this.ctx.onSandboxRefusal?.(refusal);
     });
     let port = FORWARDER_PORT;
     if (mechanism === 'bubblewrap') {

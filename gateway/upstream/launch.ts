@@ -4,6 +4,7 @@ import { fileURLToPath } from 'node:url';
 import type { BundleServer, CredentialSlot, Settings } from '../../shared/bundle/schema.ts';
 import type { UpstreamChannel } from './channel.ts';
 import { DeferredChannel } from './deferred-channel.ts';
+import type { Refusal } from '../sandbox/egress-proxy.ts';
 import { sandboxedChannel } from '../sandbox/launcher.ts';
 import type { StdioLaunch } from './stdio-channel.ts';
 import type { RotatingLog } from './stderr-log.ts';
@@ -19,6 +20,8 @@ export interface LaunchContext {
   credentials?: Record<string, string>;
   /** Receives the live header object of an HTTP server, so a refreshed token reaches the next request. */
   onHeaders?: (headers: Record<string, string>) => void;
+  /** A sandboxed server's egress proxy refused a host (for the audit log). */
+  onSandboxRefusal?: (refusal: Refusal) => void;
 }
 
 /**
@@ -116,9 +119,13 @@ export function createChannel(server: BundleServer, ctx: LaunchContext): Upstrea
   const t = server.transport;
   switch (t.type) {
     case 'stdio':
-    case 'npm':
+    case 'npm': {
+      const launch = stdioLaunchFor(server, ctx);
+      // npx is silent while it downloads; the log (the status's stderr tail) says why nothing answers yet, and npm's own errors follow it there.
+      if (t.type === 'npm' && /^npx(\.cmd)?$/.test(launch.command)) ctx.log.note(`installing ${launch.args[1]} with npx (a first start downloads it)…`);
       // Inside the bundle's sandbox for this server, or as is when it says `off` (gateway/sandbox/).
-      return sandboxedChannel(server, stdioLaunchFor(server, ctx), ctx, ctx.settings.maxMessageBytes);
+      return sandboxedChannel(server, launch, ctx, ctx.settings.maxMessageBytes);
+    }
     // The HTTP client (the MCP SDK's transports) loads on first use: a daemon with
     // only stdio servers never pays its memory.
     case 'http':

@@ -7,6 +7,7 @@ import { createServer, type Server } from 'node:http';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import type { Client } from '@modelcontextprotocol/client';
+import type { AuditRecord } from '../../shared/audit/record.ts';
 import type { Status } from '../../shared/control/contract.ts';
 import { sandboxSupport } from '../../gateway/sandbox/probe.ts';
 import { closeHttp, httpClient } from '../helpers/clients.ts';
@@ -121,7 +122,7 @@ describe('stdio servers sandboxed with bubblewrap', { skip }, () => {
     assert.match(readFileSync(join(daemon.dataDir, 'memory', 'graph.jsonl'), 'utf8'), /"sandbox"/);
   });
 
-  it('shows each sandbox as enforced in the status, with the refused hosts', async () => {
+  it('shows each sandbox as enforced in the status, and each refused host in the status and the audit log', async () => {
     const { body } = await daemon.control<Status>('/status');
     const byId = new Map(body.servers.map((s) => [s.id, s]));
     for (const id of ['escape', 'nosy', 'filesystem', 'memory']) {
@@ -133,5 +134,10 @@ describe('stdio servers sandboxed with bubblewrap', { skip }, () => {
     const refused = byId.get('escape')?.sandbox?.refused ?? [];
     assert.ok(refused.some((r) => r.host === '127.0.0.1' && r.port === portOf(denied)), JSON.stringify(refused));
     assert.ok(byId.get('escape')?.stderrTail.some((l) => l.includes(`refused a connection to 127.0.0.1:${portOf(denied)}`)));
+    const audit = await daemon.control<{ records: Array<{ record: AuditRecord }> }>('/audit?limit=500');
+    const denial = audit.body.records.map((r) => r.record).find((r) => r.type === 'denial' && r.server === 'escape' && (r.detail as { port?: number } | undefined)?.port === portOf(denied));
+    assert.ok(denial, 'the refused host is not in the audit log');
+    assert.equal(denial.outcome, 'denied');
+    assert.match(denial.error ?? '', /127\.0\.0\.1:\d+ is not on this server's allow-list/);
   });
 });
