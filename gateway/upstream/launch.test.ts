@@ -1,7 +1,11 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { BundleSchema } from '../../shared/bundle/schema.ts';
-import { stdioLaunchFor } from './launch.ts';
+import { mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { createChannel, stdioLaunchFor } from './launch.ts';
+import { RotatingLog } from './stderr-log.ts';
 
 const bundle = (servers: unknown[]) => BundleSchema.parse({ schemaVersion: 1, name: 't', version: 1, servers });
 const HOST_ENV = {
@@ -37,5 +41,18 @@ describe('stdio launch environment', () => {
     const env = stdioLaunchFor(b.servers[0]!, { settings: b.settings, vars: {}, env: { NPM_CONFIG_FETCH_RETRIES: '5' } }).env;
     assert.equal(env.NPM_CONFIG_FETCH_RETRIES, '5');
     assert.equal(env.npm_config_fetch_retries, undefined);
+  });
+
+  it("says in the server's log that npx is installing the package, before npx says anything", async () => {
+    const b = bundle([{ id: 'fromnpm', transport: { type: 'npm', package: 'not-installed-anywhere-xyz', version: '2.0.0' } }, { id: 'plain', transport: { type: 'stdio', command: 'srv' } }]);
+    const log = new RotatingLog(join(mkdtempSync(join(tmpdir(), 'gh-launch-')), 'stderr.log'));
+    try {
+      createChannel(b.servers[0]!, { settings: b.settings, vars: {}, env: {}, log });
+      assert.match(log.tail.at(-1) ?? '', /installing not-installed-anywhere-xyz@2\.0\.0 with npx/);
+      createChannel(b.servers[1]!, { settings: b.settings, vars: {}, env: {}, log });
+      assert.equal(log.tail.length, 1, 'a plain stdio server starts without the note');
+    } finally {
+      await log.close();
+    }
   });
 });
