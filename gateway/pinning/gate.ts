@@ -36,6 +36,7 @@ const MAX_CACHED = 50_000;
  * takes a few milliseconds; small catalogues are judged before evaluate() returns.
  */
 const SLICE = { minTools: 32, budgetMs: 8 };
+const PROGRESS_MS = 200;
 
 export const localUser = (): string => {
   try { return `local:${userInfo().username}`; } catch { return 'local:unknown'; }
@@ -58,6 +59,8 @@ interface Job {
   /** Tools whose hash or pending change was not already known: judged in slices. */
   queue: Record<string, unknown>[];
   next: number;
+  /** When onProgress last ran for this job. */
+  reported: number;
   done: boolean;
   waiters: (() => void)[];
 }
@@ -139,7 +142,7 @@ export class PinGate {
       server, instructions, settings, rules, rulesKey: this.rulesKey,
       names: tools.map((t) => String(t.name)), others: undefined,
       previous: new Map(store.pending().filter((p) => p.server === server.id).map((p) => [p.id, p])),
-      approved: new WeakSet(), hashes: [], ids: new Set(), queue: [], next: 0, done: false,
+      approved: new WeakSet(), hashes: [], ids: new Set(), queue: [], next: 0, reported: 0, done: false,
       waiters: superseded?.waiters ?? [],
     };
     this.approved.set(server.id, job.approved);
@@ -227,7 +230,11 @@ export class PinGate {
     for (const change of fresh) this.quarantined.set(change.exposedName, change);
     for (const change of fresh) if (!job.previous.has(change.id)) this.opts.onPending(change);
     if (finished) this.finish(job, true);
-    if (async && (count > 0 || finished)) this.opts.onProgress?.(job.server.id);
+    // Each progress report rebuilds the catalogue an agent lists: at most one per PROGRESS_MS, and the last.
+    if (async && (finished || (count > 0 && performance.now() - job.reported >= PROGRESS_MS))) {
+      job.reported = performance.now();
+      this.opts.onProgress?.(job.server.id);
+    }
     if (!finished) setImmediate(() => this.runSlice(job, performance.now(), true));
   }
 
