@@ -95,7 +95,8 @@ export function scanTool(tool: Record<string, unknown>, ctx: ScanContext = {}): 
   const ictx: IntentContext = { name, params: new Set(units.filter((u) => u.role === 'param-name' || u.role === 'enum').map((u) => u.text.toLowerCase())), siblings: siblings.lower, index, server: ctx.server, noParams: params.length === 0 };
   checkReferences(units, ictx, add);
   checkIntent(readable, ictx, add);
-  const purpose = `${name} ${typeof tool.description === 'string' ? tool.description : ''}`;
+  // What the tool is for: its name and its first sentence (later text may document the very parameter in question).
+  const purpose = `${name} ${typeof tool.description === 'string' ? (/^[^\n]*?[.!?](?=\s|$)/.exec(tool.description)?.[0] ?? tool.description.split('\n')[0]) : ''}`;
   for (const f of [...internalsParameterFindings(params, purpose), ...personalParameterFindings(params, purpose)]) add({ ...f, path: params.find((p) => f.evidence.startsWith(p.name))?.path ?? '/inputSchema' });
 
   const { risk, score } = rate(findings);
