@@ -1,4 +1,4 @@
-import type { Status } from '../../shared/control/contract.ts';
+import type { SandboxStatus, Status } from '../../shared/control/contract.ts';
 
 function ago(ms: number): string {
   const s = Math.round(ms / 1000);
@@ -34,6 +34,7 @@ export function formatStatus(status: Status): string {
     const counts = `${s.counts.tools} tools, ${s.counts.resources} resources, ${s.counts.prompts} prompts`;
     const extra = [s.pid ? `pid ${s.pid}` : '', s.restarts ? `${s.restarts} restarts` : '', s.status === 'deprecated' ? 'DEPRECATED by your org: plan to stop using it' : s.status !== 'approved' ? s.status.toUpperCase() : ''].filter(Boolean).join(', ');
     lines.push(`  ${mark} ${s.id.padEnd(16)} ${s.state.padEnd(9)} ${s.transport.padEnd(5)} ${counts}${extra ? `  (${extra})` : ''}`);
+    if (s.sandbox) lines.push(`      sandbox: ${sandboxLine(s.sandbox)}`);
     if (s.lastError && s.state !== 'ready') {
       lines.push(`      error: ${s.lastError}`);
       for (const l of s.stderrTail.slice(-3)) lines.push(`      | ${l}`);
@@ -58,3 +59,11 @@ export function formatStatus(status: Status): string {
 }
 
 const plural = (n: number, one: string, many = `${one}s`) => `${n} ${n === 1 ? one : many}`;
+
+/** Whether the OS holds the server in: the mechanism and network, or plainly that it does not. */
+function sandboxLine(sb: SandboxStatus): string {
+  if (!sb.declared) return 'off (runs as you)';
+  if (!sb.enforced) return `NOT ENFORCED: ${sb.note ?? 'no sandbox on this machine'}`;
+  const refused = sb.refused.at(-1);
+  return `${sb.mechanism}, network ${sb.network}${refused ? `; ${sb.refused.length} refused (last ${refused.host}:${refused.port})` : ''}${sb.note ? `; ${sb.note}` : ''}`;
+}

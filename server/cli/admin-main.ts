@@ -4,7 +4,7 @@ import { resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import { z } from 'zod';
 import { BUNDLE_PAYLOAD_TYPE, keyFingerprint, signEnvelope } from '../../shared/bundle/envelope.ts';
-import { PoliciesSchema, ServerSchema, SettingsSchema } from '../../shared/bundle/schema.ts';
+import { PoliciesSchema, sandboxSummary, ServerSchema, SettingsSchema } from '../../shared/bundle/schema.ts';
 import { pinTools, riskyTools } from '../../shared/pinning/report.ts';
 import { importServerJson } from '../../shared/registry/import.ts';
 import { AuditQueryResponseSchema, OrgInfoSchema, PublishResponseSchema, VerifyReportSchema } from '../../shared/sync/contract.ts';
@@ -164,7 +164,7 @@ async function main(argv: string[]): Promise<number> {
     }
     case 'server list': {
       const r = ws.registry();
-      for (const s of r.servers) out(`${s.id.padEnd(24)} ${s.status.padEnd(10)} ${String(Object.keys(s.pins).length).padStart(3)} pins  approved by ${s.approvedBy ?? '?'} ${s.approvedAt ?? ''}`);
+      for (const s of r.servers) out(`${s.id.padEnd(24)} ${s.status.padEnd(10)} ${String(Object.keys(s.pins).length).padStart(3)} pins  approved by ${s.approvedBy ?? '?'} ${s.approvedAt ?? ''}  sandbox: ${s.transport.type === 'http' || s.transport.type === 'sse' ? 'remote' : s.sandbox ? sandboxSummary(s.sandbox) : `default, ${sandboxSummary(r.settings.sandbox?.default ?? 'off')}`}`);
       for (const s of r.drafts) out(`${s.id.padEnd(24)} draft`);
       if (!r.servers.length && !r.drafts.length) out('no servers yet: gatehouse-admin server import FILE, or server add');
       return 0;

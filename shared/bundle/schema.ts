@@ -85,6 +85,13 @@ export type Sandbox = z.output<typeof SandboxSchema>;
 export const ServerSandboxSchema = z.union([z.literal('off'), SandboxSchema]);
 export type ServerSandbox = z.output<typeof ServerSandboxSchema>;
 
+/** One line for listings: `off`, or what it may read, write and reach. */
+export function sandboxSummary(sandbox: ServerSandbox): string {
+  if (sandbox === 'off') return 'off (runs as the user)';
+  const net = typeof sandbox.network === 'string' ? `network ${sandbox.network}` : `network ${sandbox.network.allow.join(', ')}`;
+  return `reads ${sandbox.read.length}, writes ${sandbox.write.length}, ${net}`;
+}
+
 /**
  * A credential a server needs: its name and how it is delivered, never its value.
  * Values live in the OS keychain under `gatehouse` / `<serverId>/<slot>`.

@@ -5,14 +5,17 @@ import assert from 'node:assert/strict';
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { createServer, type Server } from 'node:http';
 import { join } from 'node:path';
+import { promisify } from 'node:util';
+import { execFile } from 'node:child_process';
 import { after, before, describe, it } from 'node:test';
 import type { Client } from '@modelcontextprotocol/client';
 import type { AuditRecord } from '../../shared/audit/record.ts';
 import type { Status } from '../../shared/control/contract.ts';
 import { sandboxSupport } from '../../gateway/sandbox/probe.ts';
 import { closeHttp, httpClient } from '../helpers/clients.ts';
-import { FIXTURES, startDaemon, tempDir, writeBundle, type TestDaemon } from '../helpers/daemon.ts';
+import { CLI, FIXTURES, startDaemon, tempDir, writeBundle, type TestDaemon } from '../helpers/daemon.ts';
 
+const run = promisify(execFile);
 const support = sandboxSupport();
 // In CI a machine without a working bubblewrap is a failure, not a skip.
 const skip = support.mechanism === 'bubblewrap' ? false : process.env.CI === 'true' ? false : `no sandbox here: ${support.reason}`;
@@ -134,6 +137,10 @@ describe('stdio servers sandboxed with bubblewrap', { skip }, () => {
     const refused = byId.get('escape')?.sandbox?.refused ?? [];
     assert.ok(refused.some((r) => r.host === '127.0.0.1' && r.port === portOf(denied)), JSON.stringify(refused));
     assert.ok(byId.get('escape')?.stderrTail.some((l) => l.includes(`refused a connection to 127.0.0.1:${portOf(denied)}`)));
+    // What a person sees: `gatehouse status` says how each server is held in.
+    const { stdout } = await run(process.execPath, [CLI, 'status', '--data-dir', daemon.dataDir], { env: { ...process.env, HOME: home } });
+    assert.match(stdout, /sandbox: bubblewrap, network none/);
+    assert.match(stdout, new RegExp(`sandbox: bubblewrap, network 127\\.0\\.0\\.1:${portOf(allowed)}; 2 refused \\(last localhost:${portOf(allowed)}\\)`));
     const audit = await daemon.control<{ records: Array<{ record: AuditRecord }> }>('/audit?limit=500');
     const denial = audit.body.records.map((r) => r.record).find((r) => r.type === 'denial' && r.server === 'escape' && (r.detail as { port?: number } | undefined)?.port === portOf(denied));
     assert.ok(denial, 'the refused host is not in the audit log');
