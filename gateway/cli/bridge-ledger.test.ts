@@ -39,3 +39,15 @@ describe('the stdio bridge ledger', () => {
     assert.equal(l.unanswered, 1);
   });
 });
+
+describe('a daemon stopping on purpose', () => {
+  it('is told apart from one that died, from the start of its notice line', async () => {
+    const { SHUTDOWN_NOTICE } = await import('../../shared/jsonrpc/shutdown.ts');
+    const l = new BridgeLedger();
+    assert.equal(l.stopping, false);
+    assert.equal(l.fromDaemon('{"jsonrpc":"2.0","method":"notifications/message","params":{"level":"warning","logger":"server"}}'), true);
+    assert.equal(l.stopping, false, 'an upstream log message is not the notice');
+    assert.equal(l.fromDaemon(SHUTDOWN_NOTICE.slice(0, 256)), true, 'the IDE sees the notice too');
+    assert.equal(l.stopping, true);
+  });
+});

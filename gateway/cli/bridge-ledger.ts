@@ -1,4 +1,5 @@
 import { errorResponse, ErrorCode, isPlainObject, type JsonRpcId } from '../../shared/jsonrpc/message.ts';
+import { SHUTDOWN_NOTICE } from '../../shared/jsonrpc/shutdown.ts';
 
 // What the stdio bridge must remember to survive its daemon going away: which of the
 // IDE's requests are still unanswered (so each gets an error instead of silence), and
@@ -8,6 +9,8 @@ import { errorResponse, ErrorCode, isPlainObject, type JsonRpcId } from '../../s
 // the start of a line is enough to tell which request it answers.
 
 const ANSWER_HEAD = /^\{"jsonrpc":"2\.0","id":("(?:[^"\\]|\\.)*"|-?\d+(?:\.\d+)?(?:[eE][+-]?\d+)?),"(?:result|error)"/;
+const SHUTDOWN_HEAD = SHUTDOWN_NOTICE.slice(0, 96);
+
 /** The id of Gatehouse's replayed initialize on a new connection; its answer is not the IDE's. */
 export const REPLAY_ID = 'gatehouse-bridge-replay';
 
@@ -35,6 +38,7 @@ export class BridgeLedger {
    * Returns false for the answer to our own replayed initialize, which the IDE must not see.
    */
   fromDaemon(head: string): boolean {
+    if (head.startsWith(SHUTDOWN_HEAD)) this.stopping = true;
     const m = ANSWER_HEAD.exec(head);
     if (!m) return true;
     if (m[1] === JSON.stringify(REPLAY_ID)) return false;
@@ -43,6 +47,9 @@ export class BridgeLedger {
   }
 
   get unanswered(): number { return this.open.size; }
+
+  /** The daemon said it is stopping on purpose (cleared when a new connection is made). */
+  stopping = false;
 
   /** One error line per unanswered request, which are then forgotten. */
   failAll(message: string): string {

@@ -62,12 +62,15 @@ export async function runBridge(dataDir: string, agent: string, autoStart: boole
     if (reconnecting) return;
     reconnecting = true;
     const pending = ledger.unanswered;
+    // A daemon stopped on purpose is waited for; one that died is started again (when allowed).
+    const start = autoStart && !ledger.stopping;
     process.stdout.write(ledger.failAll(`the Gatehouse daemon went away (${why}) before answering; the bridge is reconnecting, so try again`));
-    process.stderr.write(`gatehouse stdio: lost the daemon (${why}); ${pending} request(s) answered with an error; reconnecting\n`);
+    process.stderr.write(`gatehouse stdio: ${ledger.stopping ? 'the daemon stopped' : `lost the daemon (${why})`}; ${pending} request(s) answered with an error; ${start ? 'reconnecting' : 'waiting for a daemon to connect to'}\n`);
     const deadline = Date.now() + RECONNECT_GIVE_UP_MS;
     for (let delay = 100; ; delay = Math.min(delay * 2, 2000)) {
       try {
-        const s = await connectDaemon(dataDir, autoStart);
+        const s = await connectDaemon(dataDir, start);
+        ledger.stopping = false;
         socket = s;
         reconnecting = false;
         daemonLines.reset();

@@ -25,6 +25,7 @@ import { EncodedMessage } from './encoded-message.ts';
 import { capabilitiesOf, clientInfoOf, paramsProblem } from './agent-shapes.ts';
 import { ClientSession, LOG_LEVELS, type CallEnding, type ClientSink, type InflightCall } from './client-session.ts';
 import { cutText } from '../../shared/text/cut.ts';
+import { SHUTDOWN_NOTICE } from '../../shared/jsonrpc/shutdown.ts';
 import { ListenStreams, modernRequestRejection, modernResult, modernResultText, SUPPORTED_VERSIONS } from './era.ts';
 
 export const GATEHOUSE_INFO = { name: 'gatehouse', title: 'Gatehouse', version: '0.1.0' };
@@ -196,7 +197,11 @@ export class Gateway extends EventEmitter<{ event: [GatewayEvent] }> implements 
   async stop(): Promise<void> {
     clearTimeout(this.listChangeTimer);
     clearTimeout(this.expiryTimer);
-    for (const s of [...this.sessions.values()]) this.closeSession(s);
+    for (const s of [...this.sessions.values()]) {
+      // Bridges then wait for a daemon to come back rather than start one (cli/bridge-ledger.ts).
+      if (s.transport === 'stdio') s.sink.send(SHUTDOWN_NOTICE);
+      this.closeSession(s);
+    }
     await Promise.all([...this.upstreams.values()].map((u) => u.stop()));
   }
 

@@ -120,7 +120,8 @@ describe('audit durability', () => {
   it('keeps the record of every call that returned, through a kill -9 under load', async () => {
     const path = bundle();
     const d = await startDaemon({ bundle: path });
-    const client = await stdioClient(d.dataDir, 'loader');
+    // --no-start: after the kill the bridge must not start a daemon of its own; this test starts the next one.
+    const client = await stdioClient(d.dataDir, 'loader', {}, ['--no-start']);
     await waitFor(async () => (await d.control<{ servers: { state: string }[] }>('/servers')).body.servers.every((s) => s.state === 'ready'));
     const returned: string[] = [];
     let stop = false;
