@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { connect, createServer, type Server } from 'node:net';
 import { after, before, describe, it } from 'node:test';
-import { EgressProxy, type Refusal } from './egress-proxy.ts';
+import { EgressProxy, upstreamProxyFrom, type Refusal } from './egress-proxy.ts';
 import { parseHostRule } from './policy.ts';
 
 /** A raw exchange with the proxy: what comes back until it closes (or `until` matches). */
@@ -64,5 +64,38 @@ describe('egress proxy', () => {
     assert.match(await exchange(proxy.port!, `GET http://user:pw@127.0.0.1:${port(target)}/ HTTP/1.1\r\n\r\n`), /^HTTP\/1\.1 400 /);
     assert.match(await exchange(proxy.port!, `GET / HTTP/1.1\r\nX: ${'a'.repeat(20_000)}`), /^HTTP\/1\.1 431 /);
     assert.deepEqual(seen, []);
+  });
+
+  it('goes through the proxy the user configured, which has its own say, unless NO_PROXY names the host', async () => {
+    // The "corporate" proxy is another real proxy that only lets the target through.
+    const corpRefused: Refusal[] = [];
+    const corp = new EgressProxy([parseHostRule(`127.0.0.1:${port(target)}`)], (r) => corpRefused.push(r));
+    await corp.listen(0);
+    const both = [parseHostRule(`127.0.0.1:${port(target)}`), parseHostRule(`127.0.0.1:${port(other)}`)];
+    const chained = new EgressProxy(both, () => {}, upstreamProxyFrom(`http://127.0.0.1:${corp.port}`, 'example.org'));
+    const direct = new EgressProxy(both, () => {}, upstreamProxyFrom(`http://127.0.0.1:${corp.port}`, 'localhost,.example.org,127.0.0.1'));
+    await chained.listen(0);
+    await direct.listen(0);
+    try {
+      assert.match(await exchange(chained.port!, `CONNECT 127.0.0.1:${port(target)} HTTP/1.1\r\n\r\nGET / HTTP/1.1\r\n\r\n`, /hi$/), /^HTTP\/1\.1 200 Connection Established\r\n\r\nHTTP\/1\.1 200 OK/);
+      assert.match(await exchange(chained.port!, `GET http://127.0.0.1:${port(target)}/x HTTP/1.1\r\n\r\n`), /^HTTP\/1\.1 200 OK/);
+      // Allowed here, refused by the user's proxy: the tunnel is not opened.
+      assert.match(await exchange(chained.port!, `CONNECT 127.0.0.1:${port(other)} HTTP/1.1\r\n\r\n`), /^HTTP\/1\.1 502 [\s\S]*configured proxy refused/);
+      assert.match(await exchange(chained.port!, `GET http://127.0.0.1:${port(other)}/ HTTP/1.1\r\n\r\n`), /^HTTP\/1\.1 403 /);
+      assert.deepEqual(corpRefused.map((r) => r.port), [port(other), port(other)]);
+      assert.match(await exchange(direct.port!, `CONNECT 127.0.0.1:${port(other)} HTTP/1.1\r\n\r\nGET / HTTP/1.1\r\n\r\n`, /hi$/), /^HTTP\/1\.1 200 Connection Established/);
+      assert.equal(corpRefused.length, 2, 'NO_PROXY did not bypass the configured proxy');
+    } finally {
+      await chained.close();
+      await direct.close();
+      await corp.close();
+    }
+  });
+
+  it('reads the configured proxy: http only, credentials as a Basic header', () => {
+    assert.deepEqual(upstreamProxyFrom('http://us%40er:p%3Ass@proxy.corp:3128', ' .corp , localhost'), { host: 'proxy.corp', port: 3128, authorization: `Basic ${Buffer.from('us@er:p:ss').toString('base64')}`, bypass: ['.corp', 'localhost'] });
+    assert.equal(upstreamProxyFrom('https://proxy.corp:443', undefined), undefined);
+    assert.equal(upstreamProxyFrom('not a url', undefined), undefined);
+    assert.equal(upstreamProxyFrom(undefined, 'x'), undefined);
   });
 });

@@ -6,6 +6,37 @@ const HEAD_TIMEOUT_MS = 10_000;
 
 export interface Refusal { host: string; port: number; at: string }
 
+/** The proxy the user has configured (HTTPS_PROXY…): allowed hosts are reached through it. */
+export interface UpstreamProxy {
+  host: string;
+  port: number;
+  /** `Basic …` from the URL's user info; never logged. */
+  authorization?: string | undefined;
+  /** NO_PROXY entries: these hosts are reached directly. */
+  bypass: string[];
+}
+
+/** Reads an http:// proxy URL and a NO_PROXY list; undefined for none or a scheme we cannot speak. */
+export function upstreamProxyFrom(url: string | undefined, noProxy: string | undefined): UpstreamProxy | undefined {
+  if (!url) return undefined;
+  let u: URL;
+  try { u = new URL(url); } catch { return undefined; }
+  if (u.protocol !== 'http:') return undefined;
+  const authorization = u.username ? `Basic ${Buffer.from(`${decodeURIComponent(u.username)}:${decodeURIComponent(u.password)}`).toString('base64')}` : undefined;
+  const bypass = (noProxy ?? '').split(',').map((e) => e.trim().toLowerCase()).filter(Boolean);
+  return { host: u.hostname.replace(/^\[|\]$/g, ''), port: u.port ? Number(u.port) : 80, authorization, bypass };
+}
+
+/** NO_PROXY as curl reads it: `*`, a host, or a domain (with or without a leading dot) and its subdomains. */
+function bypassed(proxy: UpstreamProxy, host: string): boolean {
+  const h = host.toLowerCase().replace(/^\[|\]$/g, '');
+  return proxy.bypass.some((e) => {
+    if (e === '*') return true;
+    const name = (e.startsWith('.') ? e.slice(1) : e).replace(/:\d+$/, '');
+    return h === name || h.endsWith(`.${name}`);
+  });
+}
+
 /**
  * The only way out of a sandbox with an allow-list: an HTTP proxy (CONNECT for TLS,
  * absolute-form requests for plain HTTP) that reaches a host only when the bundle
@@ -17,10 +48,12 @@ export class EgressProxy {
   private readonly rules: readonly HostRule[];
   private readonly onRefused: (refusal: Refusal) => void;
   private readonly sockets = new Set<Socket>();
+  private readonly via: UpstreamProxy | undefined;
 
-  constructor(rules: readonly HostRule[], onRefused: (refusal: Refusal) => void) {
+  constructor(rules: readonly HostRule[], onRefused: (refusal: Refusal) => void, via?: UpstreamProxy) {
     this.rules = rules;
     this.onRefused = onRefused;
+    this.via = via;
     this.server = createServer((socket) => this.accept(socket));
   }
 
@@ -73,10 +106,7 @@ export class EgressProxy {
     if (method === 'CONNECT') {
       const dest = splitHostPort(target);
       if (!dest) { reply(socket, 400, 'CONNECT needs host:port'); return; }
-      this.open(socket, dest, () => {
-        socket.write('HTTP/1.1 200 Connection Established\r\n\r\n');
-        return rest;
-      });
+      this.open(socket, dest, 'connect', () => rest);
       return;
     }
     let url: URL;
@@ -86,29 +116,54 @@ export class EgressProxy {
     // Proxy-* headers are for this hop only, and one request per connection keeps
     // every request on the host that was checked.
     const kept = headers.filter((h) => !/^(proxy-[a-z-]*|connection|keep-alive)\s*:/i.test(h));
-    const rewritten = [`${method} ${url.pathname}${url.search} ${version}`, ...kept, 'Connection: close', '', ''].join('\r\n');
-    this.open(socket, dest, () => Buffer.concat([Buffer.from(rewritten, 'latin1'), rest]));
+    // Through the user's proxy the request keeps its absolute form and gains the proxy's credentials.
+    const chained = this.via && !bypassed(this.via, dest.host);
+    const requestTarget = chained ? url.href : `${url.pathname}${url.search}`;
+    const auth = chained && this.via!.authorization ? [`Proxy-Authorization: ${this.via!.authorization}`] : [];
+    const rewritten = [`${method} ${requestTarget} ${version}`, ...kept, ...auth, 'Connection: close', '', ''].join('\r\n');
+    this.open(socket, dest, 'http', () => Buffer.concat([Buffer.from(rewritten, 'latin1'), rest]));
   }
 
-  private open(socket: Socket, dest: { host: string; port: number }, first: () => Buffer): void {
+  private open(socket: Socket, dest: { host: string; port: number }, mode: 'connect' | 'http', first: () => Buffer): void {
     if (!hostAllowed(this.rules, dest.host, dest.port)) {
       this.onRefused({ host: dest.host.slice(0, 255), port: dest.port, at: new Date().toISOString() });
       reply(socket, 403, `${dest.host.slice(0, 255)}:${dest.port} is not on this server's network allow-list`);
       return;
     }
     const host = dest.host.startsWith('[') ? dest.host.slice(1, -1) : dest.host;
-    const upstream = connect({ host, port: dest.port });
+    const via = this.via && !bypassed(this.via, host) ? this.via : undefined;
+    const upstream = connect(via ? { host: via.host, port: via.port } : { host, port: dest.port });
     this.sockets.add(upstream);
     upstream.once('close', () => { this.sockets.delete(upstream); socket.destroy(); });
     upstream.once('error', () => { if (!socket.destroyed) reply(socket, 502, `could not reach ${dest.host}:${dest.port}`); upstream.destroy(); });
-    upstream.once('connect', () => {
+    const join = () => {
       upstream.removeAllListeners('error');
       upstream.on('error', () => socket.destroy());
       socket.once('close', () => upstream.destroy());
+      if (mode === 'connect') socket.write('HTTP/1.1 200 Connection Established\r\n\r\n');
       const data = first();
       if (data.length) upstream.write(data);
       socket.pipe(upstream).pipe(socket);
       socket.resume();
+    };
+    upstream.once('connect', () => {
+      if (!via || mode === 'http') { join(); return; }
+      // A tunnel through the user's proxy: ask it for one, and answer only once it agrees.
+      const authority = host.includes(':') ? `[${host}]:${dest.port}` : `${host}:${dest.port}`;
+      upstream.write(`CONNECT ${authority} HTTP/1.1\r\nHost: ${authority}\r\n${via.authorization ? `Proxy-Authorization: ${via.authorization}\r\n` : ''}\r\n`);
+      let head = Buffer.alloc(0);
+      const onHead = (chunk: Buffer) => {
+        head = Buffer.concat([head, chunk]);
+        const end = head.indexOf('\r\n\r\n');
+        if (end < 0) { if (head.length > MAX_HEAD_BYTES) upstream.destroy(); return; }
+        upstream.off('data', onHead);
+        const status = /^HTTP\/1\.[01] (\d{3})/.exec(head.subarray(0, end).toString('latin1'))?.[1];
+        if (status !== '200') { reply(socket, 502, `the configured proxy refused ${authority} (${status ?? 'no HTTP answer'})`); upstream.destroy(); return; }
+        const early = head.subarray(end + 4);
+        join();
+        if (early.length) socket.write(early);
+      };
+      upstream.on('data', onHead);
     });
   }
 }

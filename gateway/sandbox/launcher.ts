@@ -1,6 +1,6 @@
 import { lstatSync, mkdirSync, mkdtempSync, readlinkSync, realpathSync, rmSync } from 'node:fs';
 import { homedir, tmpdir } from 'node:os';
-import { basename, dirname, isAbsolute, join } from 'node:path';
+import { basename, dirname, extname, isAbsolute, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { BundleServer, Settings } from '../../shared/bundle/schema.ts';
 import type { JsonRpcMessage } from '../../shared/jsonrpc/message.ts';
@@ -8,7 +8,7 @@ import type { UpstreamChannel } from '../upstream/channel.ts';
 import type { RotatingLog } from '../upstream/stderr-log.ts';
 import { StdioChannel, type StdioLaunch } from '../upstream/stdio-channel.ts';
 import { bwrapArgs, FORWARDER_PORT, type SecretPath } from './bwrap.ts';
-import { EgressProxy, type Refusal } from './egress-proxy.ts';
+import { EgressProxy, upstreamProxyFrom, type Refusal } from './egress-proxy.ts';
 import { declaredSandbox, describeNetwork, resolveSandbox, type HostRule, type ResolvedSandbox } from './policy.ts';
 import { sandboxSupport, which, type SandboxMechanism, type SandboxSupport } from './probe.ts';
 import { seatbeltProfile } from './seatbelt.ts';
@@ -45,7 +45,9 @@ export class SandboxUnavailableError extends Error {
 
 const MAX_REFUSALS = 20;
 const reports = new Map<string, SandboxReport>();
-const forwarder = join(dirname(fileURLToPath(import.meta.url)), 'forwarder.ts');
+// Beside this file, with its extension: .ts from source, .js from the built dist/.
+const self = fileURLToPath(import.meta.url);
+const forwarder = join(dirname(self), `forwarder${extname(self)}`);
 
 /** The status entry for a server: from its last start, else what a start would do here. */
 export function sandboxReport(server: BundleServer, settings: Settings): SandboxReport | null {
@@ -158,11 +160,14 @@ class SandboxChannel implements UpstreamChannel {
   }
 
   private async startProxy(allow: readonly HostRule[], report: SandboxReport, env: Record<string, string>, mechanism: SandboxMechanism): Promise<void> {
+    const configured = env.HTTPS_PROXY ?? env.https_proxy ?? env.HTTP_PROXY ?? env.http_proxy;
+    const via = upstreamProxyFrom(configured, env.NO_PROXY ?? env.no_proxy);
+    if (configured && !via) this.ctx.log.note('sandbox: the configured proxy is not an http:// URL; allowed hosts are reached directly');
     const proxy = new EgressProxy(allow, (refusal) => {
       report.refused = [...report.refused, refusal].slice(-MAX_REFUSALS);
       this.ctx.log.note(`sandbox: refused a connection to ${refusal.host}:${refusal.port} (not on this server's network allow-list)`);
       this.ctx.onSandboxRefusal?.(refusal);
-    });
+    }, via);
     let port = FORWARDER_PORT;
     if (mechanism === 'bubblewrap') {
       // A short path: unix socket paths are limited to about 100 bytes.
