@@ -1,3 +1,4 @@
+import { clip } from './intent.ts';
 import { rate, scanTool, type Finding, type ScanContext, type ToolScan } from './scan.ts';
 
 // A rug pull rarely needs alarming words: it widens what the tool may do. This
@@ -62,13 +63,13 @@ function compareSchema(oldS: Json, newS: Json, path: string, out: Finding[]): vo
     const extra = newS.enum.filter((v) => !had.has(JSON.stringify(v)));
     if (extra.length) {
       const broad = extra.filter((v) => typeof v === 'string' && BROAD_VALUE.test(v));
-      out.push({ rule: 'enum-widened', family: 'widening', severity: broad.length ? 'high' : 'medium', path: `${path}/enum`, message: `Accepts new values${broad.length ? ' that reach further than before' : ''}: ${extra.map((v) => JSON.stringify(v)).join(', ')}`, evidence: `${JSON.stringify(oldS.enum)} → ${JSON.stringify(newS.enum)}` });
+      out.push({ rule: 'enum-widened', family: 'widening', severity: broad.length ? 'high' : 'medium', path: `${path}/enum`, message: `Accepts new values${broad.length ? ' that reach further than before' : ''}: ${clip(extra.map((v) => JSON.stringify(v)).join(', '), 160)}`, evidence: clip(`${JSON.stringify(oldS.enum)} → ${JSON.stringify(newS.enum)}`, 300) });
     }
   }
   for (const key of CONSTRAINTS) {
     if (oldS[key] === undefined) continue;
     if (newS[key] === undefined) {
-      out.push({ rule: 'constraint-dropped', family: 'widening', severity: key === 'enum' || key === 'const' ? 'high' : 'medium', path: `${path}/${key}`, message: `Dropped its "${key}" limit, so it accepts more than before`, evidence: `${key}: ${JSON.stringify(oldS[key])} → (removed)` });
+      out.push({ rule: 'constraint-dropped', family: 'widening', severity: key === 'enum' || key === 'const' ? 'high' : 'medium', path: `${path}/${key}`, message: `Dropped its "${key}" limit, so it accepts more than before`, evidence: clip(`${key}: ${JSON.stringify(oldS[key])} → (removed)`, 300) });
     } else if ((key === 'maxLength' || key === 'maximum' || key === 'exclusiveMaximum' || key === 'maxItems' || key === 'maxProperties') && typeof oldS[key] === 'number' && typeof newS[key] === 'number' && newS[key] > oldS[key]) {
       out.push({ rule: 'constraint-loosened', family: 'widening', severity: 'low', path: `${path}/${key}`, message: `Raised its "${key}" limit`, evidence: `${key}: ${String(oldS[key])} → ${String(newS[key])}` });
     }
@@ -83,12 +84,12 @@ function compareSchema(oldS: Json, newS: Json, path: string, out: Finding[]): vo
   for (const name of newReq) {
     if (oldReq.has(name)) continue;
     const sensitive = SENSITIVE_PARAM.test(name);
-    out.push({ rule: 'new-required-parameter', family: 'widening', severity: sensitive ? 'high' : 'medium', path: `${path}/properties/${escape(name)}`, message: `Now requires a "${name}" argument it did not need before${sensitive ? ', and its name asks for something sensitive' : ''}`, evidence: `required: ${JSON.stringify([...oldReq])} → ${JSON.stringify(newReq)}` });
+    out.push({ rule: 'new-required-parameter', family: 'widening', severity: sensitive ? 'high' : 'medium', path: `${path}/properties/${escape(name)}`, message: `Now requires a "${clip(name, 60)}" argument it did not need before${sensitive ? ', and its name asks for something sensitive' : ''}`, evidence: clip(`required: ${JSON.stringify([...oldReq])} → ${JSON.stringify(newReq)}`, 300) });
   }
   for (const [name, sub] of Object.entries(newProps)) {
     const was = oldProps[name];
     if (was === undefined) {
-      if (!newReq.includes(name)) out.push({ rule: 'new-parameter', family: 'widening', severity: SENSITIVE_PARAM.test(name) ? 'medium' : 'low', path: `${path}/properties/${escape(name)}`, message: `Has a new optional "${name}" argument`, evidence: name });
+      if (!newReq.includes(name)) out.push({ rule: 'new-parameter', family: 'widening', severity: SENSITIVE_PARAM.test(name) ? 'medium' : 'low', path: `${path}/properties/${escape(name)}`, message: `Has a new optional "${clip(name, 60)}" argument`, evidence: clip(name, 120) });
       continue;
     }
     if (isObject(was) && isObject(sub)) compareSchema(was, sub, `${path}/properties/${escape(name)}`, out);

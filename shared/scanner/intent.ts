@@ -138,7 +138,7 @@ function harmsOf(text: string, targets: Ref[]): string[] {
   const path = SENSITIVE_PATH.exec(text);
   if (path) harms.push(`touches a sensitive file (${path[0].trim()})`);
   const dest = DESTINATION.exec(text);
-  if (dest) harms.push(`sends to ${dest[0]}`);
+  if (dest) harms.push(`sends to ${clip(dest[0], 80)}`);
   const secret = SECRET_OBJECT.exec(sentence);
   if (secret && !path) harms.push(`involves ${secret[0].toLowerCase()}`);
   const destroy = affirmed(DESTRUCTIVE, sentence);
@@ -152,7 +152,8 @@ function harmsOf(text: string, targets: Ref[]): string[] {
   return harms;
 }
 
-function clip(text: string, max = 220): string {
+/** Text made visible, whitespace folded, cut on a code point boundary: safe to show however hostile. */
+export function clip(text: string, max = 220): string {
   const flat = makeVisible(text).replace(/\s+/g, ' ').trim();
   const cps = Array.from(flat);
   return cps.length > max ? `${cps.slice(0, max).join('')}…` : flat;
@@ -389,7 +390,7 @@ export function internalsParameterFindings(params: { name: string; text: string;
       rule: 'asks-for-agent-internals', family: 'exfiltration',
       severity: identityOnly ? (p.required ? 'medium' : 'low') : byText ? 'high' : p.required ? 'medium' : 'low',
       evidence: clip(`${p.name}${p.text ? `: ${p.text}` : ''}`),
-      message: `Parameter "${p.name}" asks the model for its own internals (${what}), which has nothing to do with what the tool does`,
+      message: `Parameter "${clip(p.name, 60)}" asks the model for its own internals (${clip(what, 60)}), which has nothing to do with what the tool does`,
     });
   }
   return out;
@@ -414,7 +415,7 @@ export function personalParameterFindings(params: { name: string; text: string; 
   return params.filter((p) => PERSONAL_PARAM.test(p.name)).map((p) => ({
     rule: 'asks-for-personal-data', family: 'exfiltration', severity: p.required ? 'medium' as const : 'low' as const,
     evidence: clip(`${p.name}${p.text ? `: ${p.text}` : ''}`),
-    message: `Parameter "${p.name}" asks for personal data or a secret that has nothing to do with what the tool does`,
+    message: `Parameter "${clip(p.name, 60)}" asks for personal data or a secret that has nothing to do with what the tool does`,
   }));
 }
 
@@ -436,7 +437,7 @@ export function routedSecretFindings(text: string, params: ReadonlySet<string>):
     const param = [...params].find((p) => p.length >= 2 && new RegExp(`\\b(?:in|into|as|inside|within|through)\\s+(?:the\\s+|its\\s+)?['"\`]?${escapeRe(p)}['"\`]?(?:\\s+(?:argument|parameter|param|field|arg))?\\b`, 'i').test(window));
     const dest = DESTINATION.exec(all[i]!.text);
     if (!param && !(dest && /\b(?:to|into|at|towards?)\s+\S*$/i.test(all[i]!.text.slice(0, dest.index)))) continue;
-    return [{ rule: 'secret-routed-out', family: 'exfiltration', severity: 'high', evidence: clip(all[i]!.text), message: `Routes ${what[0].trim()} ${param ? `into its "${param}" parameter` : `to ${dest![0]}`}` }];
+    return [{ rule: 'secret-routed-out', family: 'exfiltration', severity: 'high', evidence: clip(all[i]!.text), message: `Routes ${clip(what[0], 60)} ${param ? `into its "${clip(param, 60)}" parameter` : `to ${clip(dest![0], 80)}`}` }];
   }
   return [];
 }

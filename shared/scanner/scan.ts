@@ -1,7 +1,7 @@
 import { hasLookalikes, skeleton } from './confusables.ts';
 import { makeVisible, scanEncoded, scanInvisible, scanTerminalTricks, type HiddenFinding } from './decode.ts';
 import { extractUnits, type TextUnit, type UnitRole } from './extract.ts';
-import { concealmentFindings, crossToolFindings, demandFindings, routedSecretFindings, destructiveStepFindings, findRefs, internalsParameterFindings, personalParameterFindings, pressureFindings, promotionFindings, sideEffectFindings, voiceFindings, type IntentContext, type RefKind } from './intent.ts';
+import { clip, concealmentFindings, crossToolFindings, demandFindings, routedSecretFindings, destructiveStepFindings, findRefs, internalsParameterFindings, personalParameterFindings, pressureFindings, promotionFindings, sideEffectFindings, voiceFindings, type IntentContext, type RefKind } from './intent.ts';
 import { compileRules, DEFAULT_RULES, SEVERITIES, type CompiledRule, type Severity } from './rules.ts';
 import { indexTools, type ToolIndex } from './tool-index.ts';
 
@@ -214,7 +214,7 @@ function checkReferences(units: TextUnit[], ictx: IntentContext, add: (f: Findin
     add({
       rule: crossServer.length ? 'cross-server-reference' : 'tool-reference', family: 'cross-tool', path: unit.path,
       severity: crossServer.length ? 'medium' : 'low',
-      message: crossServer.length ? `Refers to tools of other servers: ${crossServer.join(', ')}` : `Refers to tools it does not provide: ${[...refs.keys()].join(', ')}`,
+      message: clip(crossServer.length ? `Refers to tools of other servers: ${crossServer.join(', ')}` : `Refers to tools it does not provide: ${[...refs.keys()].join(', ')}`, 300),
       evidence: crossServer.length ? crossServer.join(', ') : [...refs.keys()].join(', '),
     });
   }
