@@ -1,3 +1,4 @@
+import { execFile } from 'node:child_process';
 import { lstatSync, mkdirSync, mkdtempSync, readlinkSync, realpathSync, rmSync } from 'node:fs';
 import { homedir, tmpdir } from 'node:os';
 import { basename, dirname, extname, isAbsolute, join } from 'node:path';
@@ -145,7 +146,15 @@ class SandboxChannel implements UpstreamChannel {
     const env = { ...this.launch.env };
     if (typeof sandbox.network === 'object') await this.startProxy(sandbox.network.allow, report, env, support.mechanism);
     else if (sandbox.network === 'none') for (const name of PROXY_ENV) delete env[name];
-    const runtime = runtimeFor(this.launch, env, server.transport.type === 'npm');
+    const runtime = runtimeFor(this.launch, env);
+    const npxSpec = npxPackage(this.launch);
+    if (npxSpec && sandbox.network !== 'unrestricted') {
+      // npx inside a sandbox without the registry can only run what is already in
+      // npm's cache: fetch the package (and its dependencies) out here first, with
+      // npm's own configuration, then let npx inside work offline.
+      await prefetch(npxSpec, env, ctx.log);
+      env.npm_config_offline = 'true';
+    }
     if (support.mechanism === 'sandbox-exec') {
       const profile = seatbeltProfile({ sandbox, runtimeRead: [...runtime.read, '/usr', '/System', '/Library', '/private/etc', '/opt/homebrew'], runtimeWrite: runtime.write, secrets: secretPaths(ctx), proxyPort: this.proxy?.port });
       return { command: support.program, args: ['-p', profile, this.launch.command, ...this.launch.args], env, cwd: this.launch.cwd };
@@ -206,7 +215,7 @@ function sandboxVars(ctx: SandboxContext): Record<string, string> {
 }
 
 /** What the launch itself must reach: Node, the command, an installed package, certificates, npm's cache. */
-function runtimeFor(launch: StdioLaunch, env: Record<string, string>, npm: boolean): { read: string[]; write: string[] } {
+function runtimeFor(launch: StdioLaunch, env: Record<string, string>): { read: string[]; write: string[] } {
   const read = new Set<string>();
   const write = new Set<string>();
   const real = (p: string) => { try { return realpathSync(p); } catch { return undefined; } };
@@ -224,13 +233,39 @@ function runtimeFor(launch: StdioLaunch, env: Record<string, string>, npm: boole
     const value = env[name];
     if (value && isAbsolute(value)) read.add(value);
   }
-  if (npm && command && basename(command).startsWith('npx')) {
+  if (command && basename(command).startsWith('npx')) {
     const home = env.HOME ?? homedir();
     write.add(env.npm_config_cache ?? env.NPM_CONFIG_CACHE ?? join(home, '.npm'));
     read.add(env.npm_config_userconfig ?? join(home, '.npmrc'));
   }
   read.delete('/');
   return { read: [...read], write: [...write] };
+}
+
+/** The package an `npx -y <spec>` launch (upstream/launch.ts) runs, if that is what it is. */
+function npxPackage(launch: StdioLaunch): string | undefined {
+  if (!basename(launch.command).startsWith('npx') || launch.args[0] !== '-y') return undefined;
+  const spec = launch.args[1];
+  return spec && !spec.startsWith('-') ? spec : undefined;
+}
+
+const PREFETCH_TIMEOUT_MS = 180_000;
+
+/** Installs a package into npm's npx cache without running it, outside the sandbox. */
+function prefetch(spec: string, env: Record<string, string>, log: RotatingLog): Promise<void> {
+  const npm = which(process.platform === 'win32' ? 'npm.cmd' : 'npm', env.PATH);
+  if (!npm) return Promise.reject(new Error('npm is not on PATH: it is needed to fetch npm servers before sandboxing them'));
+  // From an empty folder, so a project's own node_modules does not answer instead.
+  const cwd = mkdtempSync(join(tmpdir(), 'gh-npx-'));
+  return new Promise<void>((resolve, reject) => {
+    execFile(npm, ['exec', '--yes', `--package=${spec}`, '--', 'node', '-e', ''], { env, cwd, timeout: PREFETCH_TIMEOUT_MS, maxBuffer: 1024 * 1024 }, (err, _stdout, stderr) => {
+      rmSync(cwd, { recursive: true, force: true });
+      if (!err) { resolve(); return; }
+      const said = String(stderr).trim().split('\n').slice(-3).join(' | ').slice(0, 500);
+      log.note(`sandbox: could not fetch ${spec} before starting it: ${said || err.message}`);
+      reject(new Error(`could not fetch ${spec} with npm before sandboxing it: ${said || err.message}`));
+    });
+  });
 }
 
 /** Folders of this host every server needs read-only, and the merged-/usr links to keep. */
