@@ -12,7 +12,7 @@ import { PendingChangeSchema } from '../../shared/pinning/pending.ts';
 import { formatPending } from './format-pending.ts';
 import { decideCommand } from './decide-command.ts';
 import { pinBundle } from './pin-command.ts';
-import { readScanSource, ScanInputError, scanInput } from './scan-command.ts';
+import { readScanSource, ScanInputError, scanInput, scanReport } from './scan-command.ts';
 import { CLIENTS, type ClientName } from '../connect/clients.ts';
 import { applyPlan, ConnectError, daemonEnv, planConnect, planSnippet, planUndo } from '../connect/connect.ts';
 import { INSTALL_ROOT } from '../config/install-root.ts';
@@ -271,7 +271,8 @@ async function main(argv: string[]): Promise<number> {
         if (err instanceof ScanInputError) throw new InputError(err.message);
         throw err;
       }
-      process.stdout.write(`${JSON.stringify({ tools: result.tools.map((t) => ({ name: t.name, risk: t.risk, findings: t.findings.map((f) => ({ rule: f.rule, message: f.message, evidence: f.evidence, severity: f.severity, path: f.path })) })) }, null, 2)}\n`);
+      // The contract's fields (name, risk, findings with rule/message/evidence), plus the score and what the tool asks the model to do, in words.
+      process.stdout.write(`${JSON.stringify(scanReport(result), null, 2)}\n`);
       return 0;
     }
     case 'pin': {
