@@ -1,11 +1,14 @@
 // The sync endpoint's audit ingest at the store: storeBatch() of 1,000-record batches
-// on SQLite and PostgreSQL, interleaved (bench/interleave.ts), in records/s. The HTTP
-// path with signature, chain and Merkle checks is bench/sync-endpoint.ts.
+// on SQLite and PostgreSQL, interleaved (bench/interleave.ts), in records/s, and on
+// PostgreSQL the multi-row VALUES insert that storeBatch used before (13 bound
+// parameters per row), for an A/B in the same run. The HTTP path with signature,
+// chain and Merkle checks is bench/sync-endpoint.ts.
 //   node bench/store-ingest.ts [--rounds 5] [--batches 10]
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
+import pg from 'pg';
 import { openStore } from '../server/store/open.ts';
 import type { BatchRow, RecordIndex, ServerStore, StoredRecord } from '../server/store/store.ts';
 import { startPostgres } from '../test/helpers/postgres.ts';
@@ -46,14 +49,38 @@ function ingestCase(label: string, open: () => Promise<ServerStore>): BenchCase 
   };
 }
 
+/** The insert storeBatch used before: a multi-row VALUES list, 13 parameters per row. */
+function valuesCase(url: string): BenchCase {
+  let pool: pg.Pool;
+  let next = 1;
+  return {
+    name: `PostgreSQL: multi-row VALUES (the previous insert), ${BATCHES} batches of 1,000 records`,
+    setup: () => { pool = new pg.Pool({ connectionString: url, max: 2 }); },
+    round: async () => {
+      const work = Array.from({ length: BATCHES }, () => { const b = batch('dev-values', next); next += SIZE; return b; });
+      const t0 = performance.now();
+      for (const b of work) {
+        const args: unknown[] = [];
+        const values = b.records.map((r, j) => {
+          args.push(r.deviceId, r.seq, r.hash, r.prev, r.body, r.batchId, r.ts, r.user, r.agent, r.server, r.tool, r.outcome, r.type);
+          return `(${Array.from({ length: 13 }, (_, k) => `$${j * 13 + k + 1}`).join(', ')})`;
+        });
+        await pool.query(`INSERT INTO audit_records (device_id, seq, hash, prev, body, batch_id, ts, user_name, agent, server, tool, outcome, type) VALUES ${values.join(', ')}`, args);
+      }
+      return { 'records/s': (BATCHES * SIZE) / ((performance.now() - t0) / 1000) };
+    },
+    teardown: () => pool.end(),
+  };
+}
+
 const dir = mkdtempSync(join(tmpdir(), 'gh-ingest-'));
-const pg = await startPostgres();
+const pgc = await startPostgres();
 const cases = [ingestCase('SQLite', () => openStore(join(dir, 'sync.db')))];
-if (pg) cases.push(ingestCase('PostgreSQL', () => openStore(pg.url)));
+if (pgc) cases.push(ingestCase('PostgreSQL', () => openStore(pgc.url)), valuesCase(pgc.url));
 else console.log('PostgreSQL: not installed here, skipped');
 try {
   await runInterleaved('Audit ingest at the store', cases, Number(opts.rounds), 0);
 } finally {
-  await pg?.stop();
+  await pgc?.stop();
   rmSync(dir, { recursive: true, force: true });
 }
