@@ -129,10 +129,13 @@ class SandboxChannel implements UpstreamChannel {
     let sandbox: ResolvedSandbox;
     try { sandbox = resolveSandbox(this.declared, sandboxVars(ctx)); } catch (err) { throw new SandboxUnavailableError(`sandbox: ${(err as Error).message}`); }
     const support = sandboxSupport();
+    // The bundle lets it write there: make the folders, so a first start does not fail on a missing one.
+    if (support.mechanism !== 'none') for (const dir of sandbox.write) mkdirSync(dir, { recursive: true, mode: 0o700 });
+    sandbox = { ...sandbox, read: canonicalOnly(sandbox.read, sandbox.dropped), write: canonicalOnly(sandbox.write, sandbox.dropped) };
     const report: SandboxReport = {
       declared: true, enforced: support.mechanism !== 'none', mechanism: support.mechanism, network: describeNetwork(sandbox.network),
       read: sandbox.read, write: sandbox.write,
-      note: sandbox.dropped.length ? `left out (no value on this machine): ${sandbox.dropped.join(', ')}` : null,
+      note: sandbox.dropped.length ? `left out: ${sandbox.dropped.join(', ')}` : null,
       refused: reports.get(server.id)?.refused ?? [],
     };
     reports.set(server.id, report);
@@ -141,8 +144,6 @@ class SandboxChannel implements UpstreamChannel {
       ctx.log.note(`sandbox: ${report.note}`);
       return this.launch;
     }
-    // The bundle lets it write there: make the folders, so a first start does not fail on a missing one.
-    for (const dir of sandbox.write) mkdirSync(dir, { recursive: true, mode: 0o700 });
     const env = { ...this.launch.env };
     if (typeof sandbox.network === 'object') await this.startProxy(sandbox.network.allow, report, env, support.mechanism);
     else if (sandbox.network === 'none') for (const name of PROXY_ENV) delete env[name];
@@ -207,8 +208,29 @@ export function unsandboxedStart(support: SandboxSupport, settings: Settings): s
 const PROXY_ENV = ['HTTP_PROXY', 'HTTPS_PROXY', 'http_proxy', 'https_proxy', 'NO_PROXY', 'no_proxy', 'ALL_PROXY', 'all_proxy', 'npm_config_proxy', 'npm_config_https_proxy'];
 
 /** ${dataDir}, ${bundleDir}, ${node} from the launch, plus ${home} and ${workspace} from this desktop. */
+/**
+ * Drops entries that are, or pass through, a symbolic link: a server that may write a
+ * folder could plant `link -> ~/.ssh` there, and a later bind of a path through it would
+ * follow the link on the host. Missing paths stay (bubblewrap skips them).
+ */
+function canonicalOnly(paths: readonly string[], dropped: string[]): string[] {
+  return paths.filter((p) => {
+    let real: string;
+    try { real = realpathSync(p); } catch { return true; }
+    if (real === p) return true;
+    dropped.push(`${p} (a symbolic link: name the real path)`);
+    return false;
+  });
+}
+
+/** The home folder as a real path, so `${home}/…` entries compare with what realpath gives. */
+function homeOf(ctx: SandboxContext): string {
+  const home = ctx.env.HOME ?? homedir();
+  try { return realpathSync(home); } catch { return home; }
+}
+
 function sandboxVars(ctx: SandboxContext): Record<string, string> {
-  const vars: Record<string, string> = { ...ctx.vars, home: ctx.env.HOME ?? homedir() };
+  const vars: Record<string, string> = { ...ctx.vars, home: homeOf(ctx) };
   const workspace = ctx.env.GATEHOUSE_WORKSPACE;
   if (workspace && isAbsolute(workspace)) vars.workspace = workspace;
   return vars;
@@ -291,7 +313,7 @@ function hostLayout(): { system: string[]; symlinks: Array<[string, string]> } {
  * token, pins and audit log.
  */
 function secretPaths(ctx: SandboxContext): SecretPath[] {
-  const home = ctx.env.HOME ?? homedir();
+  const home = homeOf(ctx);
   const dirs = ['.ssh', '.aws', '.gnupg', '.kube', '.docker', '.azure', '.config/gcloud', '.config/gh', '.password-store', '.local/share/keyrings', '.mozilla', '.config/google-chrome', '.config/chromium'];
   const files = ['.netrc', '.git-credentials', '.pgpass', '.npmrc', '.pypirc', '.bash_history', '.zsh_history'];
   const out: SecretPath[] = [];

@@ -66,7 +66,7 @@ export function resolveSandbox(declared: Exclude<ReturnType<typeof declaredSandb
   const dropped: string[] = [];
   const paths = (list: readonly string[]) => list.flatMap((p) => {
     const expanded = expandPath(p, table);
-    if (expanded === undefined) { dropped.push(p); return []; }
+    if (expanded === undefined) { dropped.push(`${p} (no value for its variable here)`); return []; }
     if (!isAbsolute(expanded) || expanded.split('/').includes('..') || expanded.includes('\0')) throw new Error(`sandbox path ${JSON.stringify(p)} resolves to ${JSON.stringify(expanded)}, which is not an absolute path`);
     const clean = normalize(expanded).replace(/(.)\/+$/, '$1');
     return [clean];

@@ -2,7 +2,7 @@
 // folders and hosts the bundle allows, through the real daemon. The escape server
 // tries to get out; each attempt must be refused and each allowed thing must work.
 import assert from 'node:assert/strict';
-import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync, symlinkSync, writeFileSync } from 'node:fs';
 import { createServer, type Server } from 'node:http';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
@@ -49,6 +49,8 @@ describe('stdio servers sandboxed with bubblewrap', { skip }, () => {
     writeFileSync(join(home, 'notes.txt'), 'ordinary notes');
     writeFileSync(join(readable, 'data.txt'), 'readable data');
     writeFileSync(join(outside, 'secret.txt'), 'outside secret');
+    // What a server allowed to write here could have left from an earlier run: a link to ~/.ssh.
+    symlinkSync(join(home, '.ssh'), join(readable, 'ssh-link'));
     writeFileSync(join(files, 'hello.txt'), 'hello from the filesystem server');
     allowed = await listen('allowed host answered');
     denied = await listen('denied host answered');
@@ -56,7 +58,7 @@ describe('stdio servers sandboxed with bubblewrap', { skip }, () => {
     const bundle = writeBundle({
       schemaVersion: 1, name: 'sandbox-proof',
       servers: [
-        escape('escape', { read: [join(FIXTURES, 'servers'), readable], write: [writable], network: { allow: [`127.0.0.1:${portOf(allowed)}`] } }),
+        escape('escape', { read: [join(FIXTURES, 'servers'), readable, join(readable, 'ssh-link')], write: [writable], network: { allow: [`127.0.0.1:${portOf(allowed)}`] } }),
         // Reads the whole home folder: the credential folders in it must still be hidden.
         escape('nosy', { read: [join(FIXTURES, 'servers'), '${home}'], network: 'none' }),
         { id: 'filesystem', transport: { type: 'npm', package: '@modelcontextprotocol/server-filesystem', args: [files] }, sandbox: { write: [files] } },
@@ -76,6 +78,8 @@ describe('stdio servers sandboxed with bubblewrap', { skip }, () => {
   it('hides ~/.ssh/id_rsa, also from a server allowed to read the home folder', async () => {
     const direct = await call('escape__read_file', { path: join(home, '.ssh', 'id_rsa') });
     assert.equal(direct.ok, false, 'a server without ${home} read the planted key');
+    const linked = await call('escape__read_file', { path: join(readable, 'ssh-link', 'id_rsa') });
+    assert.equal(linked.ok, false, 'a listed path through a planted symlink exposed ~/.ssh');
     const nosy = await call('nosy__read_file', { path: join(home, '.ssh', 'id_rsa') });
     assert.equal(nosy.ok, false, 'the home folder bind exposed ~/.ssh');
     assert.deepEqual(await call('nosy__read_file', { path: join(home, 'notes.txt') }), { ok: true, value: 'ordinary notes' });
@@ -134,6 +138,7 @@ describe('stdio servers sandboxed with bubblewrap', { skip }, () => {
       assert.equal(sandbox?.mechanism, 'bubblewrap');
     }
     assert.equal(byId.get('nosy')?.sandbox?.network, 'none');
+    assert.match(byId.get('escape')?.sandbox?.note ?? '', /ssh-link \(a symbolic link: name the real path\)/);
     const refused = byId.get('escape')?.sandbox?.refused ?? [];
     assert.ok(refused.some((r) => r.host === '127.0.0.1' && r.port === portOf(denied)), JSON.stringify(refused));
     assert.ok(byId.get('escape')?.stderrTail.some((l) => l.includes(`refused a connection to 127.0.0.1:${portOf(denied)}`)));
