@@ -129,9 +129,9 @@ class SandboxChannel implements UpstreamChannel {
     let sandbox: ResolvedSandbox;
     try { sandbox = resolveSandbox(this.declared, sandboxVars(ctx)); } catch (err) { throw new SandboxUnavailableError(`sandbox: ${(err as Error).message}`); }
     const support = sandboxSupport();
+    sandbox = { ...sandbox, read: canonicalOnly(sandbox.read, sandbox.dropped), write: canonicalOnly(sandbox.write, sandbox.dropped) };
     // The bundle lets it write there: make the folders, so a first start does not fail on a missing one.
     if (support.mechanism !== 'none') for (const dir of sandbox.write) mkdirSync(dir, { recursive: true, mode: 0o700 });
-    sandbox = { ...sandbox, read: canonicalOnly(sandbox.read, sandbox.dropped), write: canonicalOnly(sandbox.write, sandbox.dropped) };
     const report: SandboxReport = {
       declared: true, enforced: support.mechanism !== 'none', mechanism: support.mechanism, network: describeNetwork(sandbox.network),
       read: sandbox.read, write: sandbox.write,
@@ -211,13 +211,17 @@ const PROXY_ENV = ['HTTP_PROXY', 'HTTPS_PROXY', 'http_proxy', 'https_proxy', 'NO
 /**
  * Drops entries that are, or pass through, a symbolic link: a server that may write a
  * folder could plant `link -> ~/.ssh` there, and a later bind of a path through it would
- * follow the link on the host. Missing paths stay (bubblewrap skips them).
+ * follow the link on the host.
  */
 function canonicalOnly(paths: readonly string[], dropped: string[]): string[] {
   return paths.filter((p) => {
-    let real: string;
-    try { real = realpathSync(p); } catch { return true; }
-    if (real === p) return true;
+    // A missing path is judged by its nearest existing folder, before anything is made there.
+    let at = p;
+    let real: string | undefined;
+    while (real === undefined) {
+      try { real = realpathSync(at); } catch { const up = dirname(at); if (up === at) return true; at = up; }
+    }
+    if (real === at) return true;
     dropped.push(`${p} (a symbolic link: name the real path)`);
     return false;
   });
