@@ -4,6 +4,7 @@ import {
   type JsonRpcId, type JsonRpcMessage, type JsonRpcNotification, type JsonRpcRequest, type JsonRpcResponse,
 } from '../../shared/jsonrpc/message.ts';
 import { LEGACY_PROTOCOL_VERSIONS, MODERN_PROTOCOL_VERSION, META } from '../../shared/jsonrpc/protocol.ts';
+import { cutText } from '../../shared/text/cut.ts';
 import type { UpstreamChannel } from './channel.ts';
 
 export type UpstreamState = 'starting' | 'ready' | 'backoff' | 'failed' | 'stopped';
@@ -369,7 +370,7 @@ export class Upstream {
     const ch = this.channel;
     this.channel = undefined;
     this.generation++;
-    this.lastError = reason;
+    this.lastError = withNpmError(reason, ch?.stderrTail ?? []);
     this.failPending(reason.startsWith('exited') ? reason : `failed (${reason})`);
     void ch?.close().catch(() => {});
     for (const k of Object.keys(this.catalog) as CatalogKind[]) {
@@ -392,4 +393,17 @@ export class Upstream {
     this.state = state;
     this.opts.listener.onStateChanged(this);
   }
+}
+
+/**
+ * A server started through npx that fails usually fails in npm (a registry it cannot
+ * reach, a proxy's certificate, a package that does not exist); "did not answer
+ * initialize" hides that. npm's own error, from the server's stderr, goes beside it.
+ */
+export function withNpmError(reason: string, stderrTail: readonly string[]): string {
+  let line: string | undefined;
+  for (let i = stderrTail.length - 1; i >= 0 && !line; i--) if (/\bnpm (?:ERR!|error) /.test(stderrTail[i]!)) line = stderrTail[i];
+  if (!line) return reason;
+  const what = cutText(line.replace(/^.*?\bnpm (?:ERR!|error) /, '').trim(), 200);
+  return what && !reason.includes(what) ? `${reason} (npm: ${what})` : reason;
 }
