@@ -16,6 +16,15 @@ function accept(store: PinStore, tool: string, hash = `sha256:${tool}`): void {
   store.accept(entry, { name: tool }, decision);
 }
 
+/** A store in a fresh data dir with these tools trusted and committed. */
+function committed(...tools: string[]): { dir: string; store: PinStore } {
+  const dir = dataDir();
+  const store = new PinStore(dir);
+  for (const t of tools) accept(store, t);
+  store.commit();
+  return { dir, store };
+}
+
 describe('PinStore', () => {
   it('writes a batch of decisions once, at commit, and nothing before', () => {
     const dir = dataDir();
@@ -34,10 +43,7 @@ describe('PinStore', () => {
   });
 
   it('loses nothing committed when a crash tears the next append', () => {
-    const dir = dataDir();
-    const store = new PinStore(dir);
-    accept(store, 'kept');
-    store.commit();
+    const { dir } = committed('kept');
     // The crash: half of the next batch's first line reached the disk.
     appendFileSync(join(dir, 'pins.journal'), '{"op":"accept","seq":2,"entry":{"server":"s","to');
     const reloaded = new PinStore(dir);
@@ -51,20 +57,13 @@ describe('PinStore', () => {
   });
 
   it('refuses a journal damaged in the middle rather than guessing', () => {
-    const dir = dataDir();
-    const store = new PinStore(dir);
-    accept(store, 'a');
-    store.commit();
+    const { dir } = committed('a');
     appendFileSync(join(dir, 'pins.journal'), '{"op":"accept","seq":"2"}\n');
     assert.throws(() => new PinStore(dir), /pins\.journal is damaged at line 2/);
   });
 
   it('replays nothing twice when a crash falls between the snapshot and removing the journal', () => {
-    const dir = dataDir();
-    const store = new PinStore(dir);
-    accept(store, 'a');
-    accept(store, 'b');
-    store.commit();
+    const { dir } = committed('a', 'b');
     const journal = join(dir, 'pins.journal');
     copyFileSync(journal, `${journal}.copy`);
     assert.equal(new PinStore(dir).decisions().length, 2); // load compacts and removes the journal
