@@ -1,4 +1,8 @@
 import assert from 'node:assert/strict';
+import { spawnSync } from 'node:child_process';
+import { copyFileSync, mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { describe, it } from 'node:test';
 import { bwrapArgs, type BwrapPlan } from './bwrap.ts';
 import { resolveSandbox } from './policy.ts';
@@ -43,7 +47,7 @@ describe('bwrapArgs', () => {
     const listed = bwrapArgs(plan({ sandbox: { ...plan().sandbox, network: { allow: [{ host: 'a.com', wildcard: false, port: 443 }] } }, egress: { socketDir: '/tmp/gh-egress-1', forwarder: '/gh/forwarder.ts', node: '/opt/node/bin/node' } }));
     assert.ok(listed.includes('--unshare-net'));
     const tail = listed.slice(listed.indexOf('--') + 1);
-    assert.deepEqual(tail, ['/opt/node/bin/node', '/run/gatehouse/forwarder.ts', '3128', '/run/gatehouse-egress/proxy.sock', '--', '/opt/node/bin/node', 'server.js', '--flag']);
+    assert.deepEqual(tail, ['/opt/node/bin/node', '/run/gatehouse/forwarder.mjs', '3128', '/run/gatehouse-egress/proxy.sock', '--', '/opt/node/bin/node', 'server.js', '--flag']);
   });
 
   it('masks credential folders a broader read would expose, then binds what the bundle names inside them', () => {
@@ -71,5 +75,14 @@ describe('bwrapArgs', () => {
     assert.ok(args.indexOf('/w') < args.indexOf('/w/docs'));
     assert.deepEqual(after(args, '--bind-try'), ['/w']);
     assert.ok(after(args, '--ro-bind-try').includes('/w/docs'));
+  });
+});
+
+describe('the in-sandbox forwarder', () => {
+  it('is plain JavaScript, since it is mounted and run as forwarder.mjs', () => {
+    const copy = join(mkdtempSync(join(tmpdir(), 'gh-fw-')), 'forwarder.mjs');
+    copyFileSync(new URL('./forwarder.ts', import.meta.url), copy);
+    const check = spawnSync(process.execPath, ['--check', copy], { encoding: 'utf8' });
+    assert.equal(check.status, 0, `forwarder.ts has TypeScript-only syntax: ${check.stderr}`);
   });
 });

@@ -5,8 +5,8 @@ export interface SecretPath { path: string; dir: boolean }
 
 /** Where the egress proxy's socket and the forwarder appear inside the sandbox. */
 export const EGRESS_DIR = '/run/gatehouse-egress';
-/** The forwarder is mounted here under its own file name (.ts from source, .js when built). */
-export const FORWARDER_DIR = '/run/gatehouse';
+/** The forwarder (forwarder.ts from source, .js when built: plain JavaScript either way) as Node sees it inside. */
+export const FORWARDER_PATH = '/run/gatehouse/forwarder.mjs';
 /** The loopback port the forwarder listens on inside the sandbox's own network namespace. */
 export const FORWARDER_PORT = 3128;
 
@@ -76,9 +76,8 @@ export function bwrapArgs(plan: BwrapPlan): string[] {
   }
   let command = [plan.command, ...plan.args];
   if (plan.egress && netns && typeof plan.sandbox.network === 'object') {
-    const inside = `${FORWARDER_DIR}/${plan.egress.forwarder.slice(plan.egress.forwarder.lastIndexOf('/') + 1)}`;
-    args.push('--ro-bind', plan.egress.socketDir, EGRESS_DIR, '--ro-bind', plan.egress.forwarder, inside);
-    command = [plan.egress.node, inside, String(FORWARDER_PORT), `${EGRESS_DIR}/proxy.sock`, '--', ...command];
+    args.push('--ro-bind', plan.egress.socketDir, EGRESS_DIR, '--ro-bind', plan.egress.forwarder, FORWARDER_PATH);
+    command = [plan.egress.node, FORWARDER_PATH, String(FORWARDER_PORT), `${EGRESS_DIR}/proxy.sock`, '--', ...command];
   }
   args.push('--chdir', plan.cwd ?? '/', '--', ...command);
   return args;
