@@ -28,6 +28,7 @@ const ROUTES: ReadonlyArray<readonly [string, RegExp]> = [
   ['GET', /^\/api\/v1\/pending\/[0-9a-f]{12}$/],
   ['GET', /^\/api\/v1\/oauth\/logins\/[A-Za-z0-9_-]{8,40}$/],
   ['POST', /^\/api\/v1\/pending\/[0-9a-f]{12}\/(approve|reject)$/],
+  ['POST', /^\/api\/v1\/decisions\/[0-9a-f]{12}\/reopen$/],
   ['POST', /^\/api\/v1\/(tokens|bundle\/reload|org\/enroll|pause|audit\/ship|identity\/refresh|identity\/reload|try)$/],
   ['POST', /^\/api\/v1\/connect\/[a-z-]{3,20}$/],
   ['POST', /^\/api\/v1\/servers\/[a-z0-9-]{1,32}\/restart$/],

@@ -72,6 +72,7 @@ export const api = {
   tools: () => call('GET', '/tools', z.object({ tools: z.array(ToolEntrySchema) })).then((r) => r.tools),
   pending: () => call('GET', '/pending', z.object({ pending: z.array(PendingChangeSchema), trustOnFirstUse: z.boolean(), personal: z.boolean().optional() })),
   decisions: () => call('GET', '/decisions', z.object({ decisions: z.array(DecisionSchema) })).then((r) => r.decisions),
+  reopen: (id: string) => call('POST', `/decisions/${id}/reopen`, z.object({ decision: z.string() }), { by: 'dashboard', via: 'app' }),
   decide: (id: string, decision: 'approve' | 'reject', reason: string) => call('POST', `/pending/${id}/${decision}`, z.object({ decision: z.string(), tool: z.string() }), { reason: reason || undefined, by: 'dashboard', via: 'app' }),
   secrets: () => call('GET', '/secrets', z.object({ slots: z.array(CredentialStatusSchema) })).then((r) => r.slots),
   setSecret: (server: string, slot: string, value: string, rotate: boolean) => call(rotate ? 'POST' : 'PUT', `/secrets/${server}/${slot}${rotate ? '/rotate' : ''}`, CredentialStatusSchema, { value }),

@@ -33,12 +33,14 @@ const textOf = (r: unknown) => (r as { content: { text?: string }[] }).content.m
 async function e2eBundle(): Promise<string> {
   const dir = tempDir('gh-e2e-');
   const demo = JSON.parse(readFileSync(join(ROOT, 'resources', 'demo-bundle.json'), 'utf8').replaceAll('${bundleDir}', join(ROOT, 'resources')));
-  const rug = (id: string, mode: string) => ({ id, transport: { type: 'stdio', command: process.execPath, args: [join(FIXTURES, 'servers', 'rugpull-server.ts')], env: { RUGPULL_MODE: mode, RUGPULL_AFTER: '1000', RUGPULL_NOTIFY: '1' } } });
+  // The demo bundle sandboxes every server by default: the fixtures may read the checkout (their script and its node_modules).
+  const sandbox = { read: [ROOT], network: 'none' };
+  const rug = (id: string, mode: string) => ({ id, transport: { type: 'stdio', command: process.execPath, args: [join(FIXTURES, 'servers', 'rugpull-server.ts')], env: { RUGPULL_MODE: mode, RUGPULL_AFTER: '1000', RUGPULL_NOTIFY: '1' } }, sandbox });
   const bundle = {
     ...demo,
     policies: { ...demo.policies, rules: [...demo.policies.rules, { id: 'e2e-servers', effect: 'allow', servers: ['weather', 'kb', 'vault'] }] },
     servers: [...demo.servers, rug('weather', 'hidden'), rug('kb', 'enum'),
-      { id: 'vault', transport: { type: 'stdio', command: process.execPath, args: [join(FIXTURES, 'servers', 'faulty-server.ts')] }, credentials: [{ name: 'api_key', kind: 'env', description: 'API key for the vault service', rotationDays: 30 }] }],
+      { id: 'vault', transport: { type: 'stdio', command: process.execPath, args: [join(FIXTURES, 'servers', 'faulty-server.ts')] }, sandbox, credentials: [{ name: 'api_key', kind: 'env', description: 'API key for the vault service', rotationDays: 30 }] }],
   };
   const path = join(dir, 'bundle.json');
   writeFileSync(path, JSON.stringify(bundle, null, 2));
@@ -336,5 +338,16 @@ describe('dashboard (Chromium, Vite, real daemon)', { skip: available ? false : 
     await page.getByLabel('Pin state').selectOption('rejected');
     await page.getByRole('cell', { name: 'kb__search' }).waitFor();
     await check('servers-rejected');
+  });
+
+  it('reopens a rejection clicked by mistake, from the decision history', async () => {
+    const rejected = (await d.control<{ decisions: { id: string; tool: string; decision: string }[] }>('/decisions')).body.decisions.filter((x) => x.tool === 'search' && x.decision === 'rejected').at(-1)!;
+    await open('pending');
+    await page.getByRole('button', { name: /Reopen the rejection of kb\/search/ }).click();
+    await page.getByRole('status').getByText(/was reopened: the change is pending again/).waitFor();
+    type Pend = { pending: { id: string }[] };
+    await waitFor(async () => (await d.control<Pend>('/pending')).body.pending.some((p) => p.id === rejected.id), 10_000, 'the change to be pending again');
+    await assert.rejects(client.callTool({ name: 'kb__search', arguments: { query: 'x' } }), /awaits approval|review change/);
+    assert.equal(await page.getByRole('button', { name: /Reopen the rejection of kb\/search/ }).count(), 0, 'the reopened rejection is no longer offered');
   });
 });

@@ -117,24 +117,44 @@ function where(d: Decision): string {
 }
 
 function History() {
-  const { data } = useLive(api.decisions);
+  const { data, reload } = useLive(api.decisions);
+  const [reopened, setReopened] = useState<string>();
   const recent = [...(data ?? [])].reverse().slice(0, 50);
   if (!recent.length) return null;
+  // Only a change's latest decision can be undone, and only a rejection: an approval is revoked by the org or a new pin.
+  const latest = new Set<string>();
+  const undoable = new Set<Decision>();
+  for (const d of recent) {
+    if (latest.has(d.id)) continue;
+    latest.add(d.id);
+    if (d.decision === 'rejected') undoable.add(d);
+  }
+  const reopen = async (d: Decision) => {
+    try {
+      await api.reopen(d.id);
+      setReopened(`The rejection of ${d.server}/${d.tool} was reopened: the change is pending again.`);
+    } catch (err) {
+      setReopened(`Could not reopen it: ${(err as Error).message}`);
+    }
+    reload();
+  };
   return (
     <section aria-labelledby="history-title">
       <h3 id="history-title">Decision history</h3>
       <div className="scroll-x">
         <table>
-          <thead><tr><th>When</th><th>Tool</th><th>Decision</th><th>Who</th><th>Where</th><th>Why</th></tr></thead>
+          <thead><tr><th>When</th><th>Tool</th><th>Decision</th><th>Who</th><th>Where</th><th>Why</th><th><span className="sr-only">Undo</span></th></tr></thead>
           <tbody>{recent.map((d) => (
             <tr key={`${d.id}${d.at}${d.decision}`}>
               <td><When at={d.at} /></td><td><code>{d.server}/{d.tool}</code> <Badge tone={riskTone(d.risk)}>{d.risk}</Badge></td>
               <td><Badge tone={d.decision === 'rejected' ? 'bad' : d.decision === 'reopened' ? 'info' : 'ok'}>{d.decision}</Badge>{d.late ? <small> (after the call had gone)</small> : null}</td>
               <td>{d.by}</td><td>{where(d)}</td><td>{d.reason ?? <span className="hint">—</span>}</td>
+              <td>{undoable.has(d) ? <button type="button" onClick={() => void reopen(d)} aria-label={`Reopen the rejection of ${d.server}/${d.tool}`}>Reopen</button> : null}</td>
             </tr>
           ))}</tbody>
         </table>
       </div>
+      {reopened && <p role="status">{reopened}</p>}
     </section>
   );
 }
