@@ -2,6 +2,7 @@ import { spawn } from 'node:child_process';
 import { connect, type Socket } from 'node:net';
 import { closeSync, openSync } from 'node:fs';
 import { join } from 'node:path';
+import { StringDecoder } from 'node:string_decoder';
 import { ensureDataDir, socketPathFor } from '../config/data-dir.ts';
 import { INSTALL_ROOT } from '../config/install-root.ts';
 import { BridgeLedger } from './bridge-ledger.ts';
@@ -106,10 +107,12 @@ async function connectDaemon(dataDir: string, autoStart: boolean): Promise<Socke
 /** Splits the IDE's byte stream into lines (the stdio transport's framing). */
 class LineSplitter {
   private rest = '';
+  // A character's UTF-8 bytes can straddle two chunks: decoding each chunk alone would corrupt it.
+  private readonly decoder = new StringDecoder('utf8');
   private readonly onLine: (line: string) => void;
   constructor(onLine: (line: string) => void) { this.onLine = onLine; }
   push(chunk: Buffer): void {
-    const text = this.rest + chunk.toString('utf8');
+    const text = this.rest + this.decoder.write(chunk);
     let start = 0;
     for (let nl = text.indexOf('\n'); nl !== -1; nl = text.indexOf('\n', start)) {
       const line = text.slice(start, nl);

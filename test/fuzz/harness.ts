@@ -1,6 +1,7 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { StringDecoder } from 'node:string_decoder';
 import { Client, StreamableHTTPClientTransport } from '@modelcontextprotocol/client';
 import { CLI, FIXTURES, ROOT, startDaemon, tempDir, writeBundle, type TestDaemon } from '../helpers/daemon.ts';
 import { rssMb } from '../helpers/raw.ts';
@@ -206,8 +207,9 @@ async function linePeer(path: 'socket' | 'stdio' | 'upstream', d: TestDaemon): P
   const bridge: ChildProcess = spawn(process.execPath, [CLI, 'stdio', '--no-start', '--agent', 'fuzz-stdio', '--data-dir', d.dataDir], { stdio: ['pipe', 'pipe', 'ignore'] });
   let handler: (m: Record<string, unknown>) => void = () => {};
   let rest = '';
+  const decoder = new StringDecoder('utf8');
   bridge.stdout!.on('data', (chunk: Buffer) => {
-    const lines = (rest + chunk.toString('utf8')).split('\n');
+    const lines = (rest + decoder.write(chunk)).split('\n');
     rest = lines.pop()!;
     for (const l of lines) if (l) handler(JSON.parse(l) as Record<string, unknown>);
   });

@@ -1,5 +1,6 @@
 import { readFileSync } from 'node:fs';
 import { connect, type Socket } from 'node:net';
+import { StringDecoder } from 'node:string_decoder';
 
 // Clients that speak raw JSON-RPC lines or raw HTTP to the daemon, for tests that send
 // what no SDK would: hostile frames, broken shapes, answers to questions never asked.
@@ -25,8 +26,9 @@ export async function rawSocketClient(path: string, agent: string): Promise<RawL
   const received: Record<string, unknown>[] = [];
   const waiters = new Map<string, (m: Record<string, unknown>) => void>();
   let rest = '';
+  const decoder = new StringDecoder('utf8');
   socket.on('data', (chunk: Buffer) => {
-    const text = rest + chunk.toString('utf8');
+    const text = rest + decoder.write(chunk);
     const lines = text.split('\n');
     rest = lines.pop()!;
     for (const l of lines) {
