@@ -24,9 +24,9 @@ type Stored = z.infer<typeof StoredSchema>;
 
 const LOGIN_TIMEOUT_MS = 10 * 60_000;
 const REFRESH_MARGIN_MS = 60_000;
-/** How long before expiry a token is refreshed: a minute, or a quarter of its life if that is shorter. */
+/** How long before expiry a token is refreshed: a minute, or half its life if that is shorter (a quarter of a short life left too little for a refresh on a busy machine). */
 const marginFor = (stored: { expiresAt?: number; issuedAt?: number }) =>
-  stored.expiresAt !== undefined && stored.issuedAt !== undefined ? Math.min(REFRESH_MARGIN_MS, (stored.expiresAt - stored.issuedAt) / 4) : REFRESH_MARGIN_MS;
+  stored.expiresAt !== undefined && stored.issuedAt !== undefined ? Math.min(REFRESH_MARGIN_MS, (stored.expiresAt - stored.issuedAt) / 2) : REFRESH_MARGIN_MS;
 
 interface PendingLogin { server: string; resolve(url: URL): void; reject(err: Error): void }
 
