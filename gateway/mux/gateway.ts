@@ -2,7 +2,7 @@ import { EventEmitter } from 'node:events';
 import type { Bundle, BundleServer } from '../../shared/bundle/schema.ts';
 import type { GatewayEvent } from '../../shared/control/contract.ts';
 import {
-  ErrorCode, errorResponse, isNotification, isRequest, isResponse, responseProblem,
+  ErrorCode, errorResponse, isNotification, isPlainObject, isRequest, isResponse, responseProblem,
   type JsonRpcId, type JsonRpcMessage, type JsonRpcNotification, type JsonRpcRequest, type JsonRpcResponse,
 } from '../../shared/jsonrpc/message.ts';
 import { isModernVersion, META, negotiateLegacyVersion } from '../../shared/jsonrpc/protocol.ts';
@@ -800,10 +800,33 @@ export class Gateway extends EventEmitter<{ event: [GatewayEvent] }> implements 
   /** Arguments as recorded: held secrets and well-known credential shapes scrubbed. */
   private scrub(value: unknown): unknown {
     if (value === undefined) return undefined;
-    return JSON.parse(this.scrubText(JSON.stringify(value))) as unknown;
+    const text = this.scrubText(JSON.stringify(value));
+    // A replacement can land inside an escape sequence of a hostile string; the record then keeps the scrubbed text.
+    try { return JSON.parse(text) as unknown; } catch { return text; }
   }
 
+  /**
+   * The call's record, whatever the server answered: if building the full record fails
+   * on something unforeseen, a plain one takes its place, so no forwarded call goes
+   * unrecorded (and its answer is not held back by a throw).
+   */
   private callRecord(session: ClientSession, req: JsonRpcRequest, params: Record<string, unknown>, upstream: Upstream, response: JsonRpcResponse, latencyMs: number, decision: Decision | undefined, resultText: string | undefined, ended?: CallEnding & { answered: boolean }): AuditRecord {
+    try {
+      return this.fullCallRecord(session, req, params, upstream, response, latencyMs, decision, resultText, ended);
+    } catch (err) {
+      return {
+        ...this.recordBase(session, RECORDED.get(req.method) ?? 'tools/call', undefined),
+        server: upstream.id,
+        tool: typeof params.name === 'string' ? cutText(params.name, 200) : null,
+        decision: { effect: 'allow', rule: decision?.rule ?? SERVER_ACCESS },
+        outcome: outcomeOf(response, ended),
+        error: `the full record could not be built: ${cutText((err as Error).message, 200)}`,
+        latencyMs: Math.round(latencyMs * 1000) / 1000,
+      };
+    }
+  }
+
+  private fullCallRecord(session: ClientSession, req: JsonRpcRequest, params: Record<string, unknown>, upstream: Upstream, response: JsonRpcResponse, latencyMs: number, decision: Decision | undefined, resultText: string | undefined, ended?: CallEnding & { answered: boolean }): AuditRecord {
     const base = this.recordBase(session, RECORDED.get(req.method) ?? 'tools/call', params);
     const target = typeof params.name === 'string' ? params.name : typeof params.uri === 'string' ? params.uri : null;
     const record: AuditRecord = {
@@ -825,11 +848,13 @@ export class Gateway extends EventEmitter<{ event: [GatewayEvent] }> implements 
       record.error = this.scrubText(response.error.message);
     } else {
       const text = resultText ?? JSON.stringify(response.result);
-      const content = Array.isArray(response.result.content) ? response.result.content as { type?: string; text?: string }[] : Array.isArray(response.result.contents) ? response.result.contents as { type?: string; text?: string }[] : [];
-      const firstText = content.find((c) => typeof c.text === 'string')?.text ?? '';
+      const listed: unknown = Array.isArray(response.result.content) ? response.result.content : Array.isArray(response.result.contents) ? response.result.contents : [];
+      // Content items come from the server: only objects are read.
+      const content = (listed as unknown[]).filter(isPlainObject) as { type?: unknown; text?: unknown }[];
+      const firstText = content.map((c) => c.text).find((t): t is string => typeof t === 'string') ?? '';
       record.result = {
         bytes: Buffer.byteLength(text),
-        contentTypes: [...new Set(content.map((c) => c.type ?? 'resource'))],
+        contentTypes: [...new Set(content.map((c) => (typeof c.type === 'string' ? cutText(c.type, 40) : 'resource')))],
         sha256: nodeSha256Hex(text),
         excerpt: scrubbedExcerpt(firstText, 200, (t) => this.scrubText(t)),
       };

@@ -72,6 +72,15 @@ describe('hostile peers', () => {
     assert.ok(recorded.every((r) => r.outcome === 'error' && r.error?.includes('malformed')));
   });
 
+  it('answers and records a call whose result content is hostile (null items, non-string types and texts)', async () => {
+    const answer = await call('h__misbehave', { lines: ['{"jsonrpc":"2.0","id":$ID,"result":{"content":[null,5,{"type":{"x":1},"text":{"toString":1}},{"type":"text","text":"fine"}]}}'] });
+    assert.ok(answer.result, 'the answer reaches the agent');
+    const recorded = (await records('tool=h__misbehave')).filter((r) => r.outcome === 'ok');
+    assert.equal(recorded.length, 1, 'and is recorded once');
+    assert.equal(recorded[0]!.result?.excerpt, 'fine');
+    assert.deepEqual(recorded[0]!.result?.contentTypes, ['resource', 'text']);
+  });
+
   it('keeps an agent\'s odd declarations from breaking sampling, status and the dashboard', async () => {
     const odd = await rawSocketClient(d.socket, 'odd');
     await odd.request({ id: 1, method: 'initialize', params: { protocolVersion: '2025-11-25', capabilities: 5, clientInfo: 'x' } });
