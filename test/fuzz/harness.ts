@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { StringDecoder } from 'node:string_decoder';
 import { Client, StreamableHTTPClientTransport } from '@modelcontextprotocol/client';
 import { CLI, FIXTURES, ROOT, startDaemon, tempDir, writeBundle, type TestDaemon } from '../helpers/daemon.ts';
-import { rssMb } from '../helpers/raw.ts';
+import { rawSocketClient, rssMb } from '../helpers/raw.ts';
 import fc from 'fast-check';
 import { FrameSource, toolDefinitions } from './frames.ts';
 
@@ -119,7 +119,6 @@ export async function fuzz(opts: { seconds: number; seed?: number; paths?: reado
 }
 
 async function barrier(d: TestDaemon, upstreamLog: string): Promise<void> {
-  const { rawSocketClient } = await import('../helpers/raw.ts');
   const c = await rawSocketClient(d.socket, 'fuzz-barrier');
   const mark = `barrier-${Date.now()}`;
   c.line(JSON.stringify({ jsonrpc: '2.0', id: 'b0', method: 'initialize', params: { protocolVersion: '2025-11-25', capabilities: {}, clientInfo: { name: 'barrier', version: '1' } } }));
@@ -191,7 +190,6 @@ async function drive(path: PathName, d: TestDaemon, source: FrameSource, duratio
 interface LinePeer { write(line: string): boolean; onMessage(fn: (m: Record<string, unknown>) => void): void; drain(): Promise<void>; close(): void }
 
 async function linePeer(path: 'socket' | 'stdio' | 'upstream', d: TestDaemon): Promise<LinePeer> {
-  const { rawSocketClient } = await import('../helpers/raw.ts');
   if (path !== 'stdio') {
     const c = await rawSocketClient(d.socket, `fuzz-${path}`);
     let handler: (m: Record<string, unknown>) => void = () => {};
