@@ -11,6 +11,8 @@ import { listenHttp } from './downstream/http-listener.ts';
 import { McpHttpEndpoint } from './downstream/mcp-http.ts';
 import { listenSocket } from './downstream/socket-server.ts';
 import { Gateway } from './mux/gateway.ts';
+import { EventBus } from './events/event-bus.ts';
+import { AuditRecorder } from './audit/call-record.ts';
 import { PinStore } from './pinning/store.ts';
 import type { UpstreamChannel } from './upstream/channel.ts';
 import { INSTALL_ROOT } from './config/install-root.ts';
@@ -41,7 +43,7 @@ export interface GatewayContext {
   backend?: SecretBackend;
 }
 
-export interface BuiltGateway { gateway: Gateway; vault: CredentialVault; liveHeaders: Map<string, Record<string, string>>; audit: AuditLog }
+export interface BuiltGateway { gateway: Gateway; events: EventBus; recorder: AuditRecorder; vault: CredentialVault; liveHeaders: Map<string, Record<string, string>>; audit: AuditLog }
 
 /**
  * Builds the multiplexer with real upstream channels (processes, HTTP), the pin
@@ -56,17 +58,21 @@ export function createGateway(bundle: Bundle, ctx: GatewayContext): BuiltGateway
   const audit = new AuditLog(ctx.dataDir);
   /** The live header objects of HTTP upstreams, by server id, for tokens refreshed mid-session. */
   const liveHeaders = new Map<string, Record<string, string>>();
+  const events = new EventBus();
+  // Records carry the user and bundle version of their moment: both are the multiplexer's to know.
+  const recorder = new AuditRecorder({ sink: audit, redactor: () => vault.redactor, context: () => ({ user: gateway.user.user, bundleVersion: gateway.currentBundle.version }) });
   const gateway: Gateway = new Gateway({
     bundle,
     pins: new PinStore(ctx.dataDir),
     redactor: () => vault.redactor,
-    audit,
+    events,
+    recorder,
     identity: { user: localUser(), groups: [] },
     vars,
     onServerRetired: (server) => {
       void vault.removeServer(server.id, server.credentials.map((c) => c.name)).then(
-        (deleted) => { if (deleted.length) gateway.emit('event', { type: 'credentials-deleted', server: server.id, slots: deleted, at: Date.now() }); },
-        (err: unknown) => gateway.emit('event', { type: 'credentials-error', server: server.id, error: (err as Error).message, at: Date.now() }),
+        (deleted) => { if (deleted.length) events.emit({ type: 'credentials-deleted', server: server.id, slots: deleted, at: Date.now() }); },
+        (err: unknown) => events.emit({ type: 'credentials-error', server: server.id, error: (err as Error).message, at: Date.now() }),
       );
     },
     makeChannel: (server): UpstreamChannel => {
@@ -79,13 +85,13 @@ export function createGateway(bundle: Bundle, ctx: GatewayContext): BuiltGateway
       const serverLog = log;
       const onHeaders = (headers: Record<string, string>) => liveHeaders.set(server.id, headers);
       // The egress proxy refusing a host is a denial for the audit log (gateway/sandbox/).
-      const onSandboxRefusal = (r: Refusal) => gateway.record(undefined, 'denial', { server: server.id, outcome: 'denied', error: `network: ${r.host}:${r.port} is not on this server's allow-list`, detail: { sandbox: 'egress', host: r.host, port: r.port } });
+      const onSandboxRefusal = (r: Refusal) => recorder.record(undefined, 'denial', { server: server.id, outcome: 'denied', error: `network: ${r.host}:${r.port} is not on this server's allow-list`, detail: { sandbox: 'egress', host: r.host, port: r.port } });
       if (server.credentials.length === 0) return createChannel(server, { settings: gateway.settings, vars, env: process.env, log: serverLog, onHeaders, onSandboxRefusal });
       // Credentials are read from the keychain when the server (re)starts, never per call.
       return new DeferredChannel(async () => createChannel(server, { settings: gateway.settings, vars, env: process.env, log: serverLog, onHeaders, onSandboxRefusal, credentials: await vault.valuesFor(server) }));
     },
   });
-  return { gateway, vault, liveHeaders, audit };
+  return { gateway, events, recorder, vault, liveHeaders, audit };
 }
 
 export interface DaemonOptions {
@@ -126,14 +132,14 @@ export async function startDaemon(opts: DaemonOptions): Promise<RunningDaemon> {
   const tokens = new AgentTokens(dataDir);
   // One backend for the vault, enrolment, the device key and the org login alike.
   const backend = lazyBackend(() => chooseBackend(dataDir));
-  const { gateway, vault, liveHeaders, audit } = createGateway(bundle, { dataDir, bundlePath, backend });
+  const { gateway, events, recorder, vault, liveHeaders, audit } = createGateway(bundle, { dataDir, bundlePath, backend });
   const problems = new Problems();
   // Every problem event (the audit log's, the multiplexer's, ours below) is kept for the status.
-  gateway.on('event', (e) => { if (e.type === 'problem') problems.note(e.component, e.message, e.at); });
+  events.on((e) => { if (e.type === 'problem') problems.note(e.component, e.message, e.at); });
   /** Background work failed: once into the daemon log and the status per distinct message; the daemon goes on. */
   const report = (component: string, err: unknown) => {
     const message = redactShapes(vault.redactor.redact(messageOf(err)));
-    if (!problems.has(component, message)) gateway.emit('event', { type: 'problem', component, message, at: Date.now() });
+    if (!problems.has(component, message)) events.emit({ type: 'problem', component, message, at: Date.now() });
   };
   const recovered = (component: string) => problems.clear(component);
   let identity: LoadedIdentity = { ...gateway.user, source: 'os', problem: null };
@@ -141,23 +147,23 @@ export async function startDaemon(opts: DaemonOptions): Promise<RunningDaemon> {
   const refreshIdentity = async (): Promise<LoadedIdentity> => {
     const outcome = await refreshOrgLogin(readOrgConfig(dataDir), backend);
     const id = await reloadIdentity();
-    if (outcome !== 'not-logged-in') gateway.record(undefined, 'login', { outcome: outcome === 'refreshed' && id.source === 'oidc' ? 'ok' : 'error', error: outcome === 'revoked' ? 'the identity provider refused to renew the login' : id.problem, detail: { kind: 'org-refresh', groups: [...id.groups] } });
+    if (outcome !== 'not-logged-in') recorder.record(undefined, 'login', { outcome: outcome === 'refreshed' && id.source === 'oidc' ? 'ok' : 'error', error: outcome === 'revoked' ? 'the identity provider refused to renew the login' : id.problem, detail: { kind: 'org-refresh', groups: [...id.groups] } });
     return id;
   };
   const reloadIdentity = async (login = false): Promise<LoadedIdentity> => {
     identity = await loadIdentity(readOrgConfig(dataDir), backend, localUser());
     gateway.setIdentity(identity);
-    if (login) gateway.record(undefined, 'login', { outcome: identity.source === 'oidc' ? 'ok' : 'error', error: identity.problem, detail: { kind: 'org', groups: [...identity.groups] } });
+    if (login) recorder.record(undefined, 'login', { outcome: identity.source === 'oidc' ? 'ok' : 'error', error: identity.problem, detail: { kind: 'org', groups: [...identity.groups] } });
     return identity;
   };
-  let org = orgConfig && orgStart ? new OrgRuntime(orgConfig, orgStart.problem, { dataDir, cache: orgStart.cache, gateway, audit, backend, onProblem: report, onRecovered: recovered }) : undefined;
+  let org = orgConfig && orgStart ? new OrgRuntime(orgConfig, orgStart.problem, { dataDir, cache: orgStart.cache, apply: (b) => gateway.applyBundle(b), events, recorder, audit, backend, onProblem: report, onRecovered: recovered }) : undefined;
   /** Joins an org while running: from now on only the org's bundles count, beginning with none. */
   const joinOrg = async (syncUrl: string, enrolOpts: EnrolOptions): Promise<OrgConfig> => {
     if (org) throw new OrgConfigError(`already enrolled in org "${org.config.org}"`);
     const config = await enrol(dataDir, syncUrl, backend, enrolOpts);
     const start = await startingBundle(dataDir, config);
     await gateway.applyBundle(start.bundle);
-    org = new OrgRuntime(config, start.problem, { dataDir, cache: start.cache, gateway, audit, backend, onProblem: report, onRecovered: recovered });
+    org = new OrgRuntime(config, start.problem, { dataDir, cache: start.cache, apply: (b) => gateway.applyBundle(b), events, recorder, audit, backend, onProblem: report, onRecovered: recovered });
     bundleSource = `org ${config.org} via ${config.syncUrl}`;
     await org.start();
     void reloadIdentity().catch((err: unknown) => report('identity', err));
@@ -194,14 +200,14 @@ export async function startDaemon(opts: DaemonOptions): Promise<RunningDaemon> {
     } catch (err) {
       // The last good bundle stays in force.
       const error = err instanceof BundleError ? err.message : `reload failed: ${messageOf(err)}`;
-      gateway.emit('event', { type: 'bundle-rejected', reason: error, at: Date.now() });
+      events.emit({ type: 'bundle-rejected', reason: error, at: Date.now() });
       report('reload', new Error(error));
       return { ok: false, error };
     }
   };
   const eventLog = new EventLog(dataDir);
-  gateway.on('event', (e) => eventLog.event(e));
-  audit.onProblem = (message) => gateway.emit('event', { type: 'problem', component: 'audit', message, at: Date.now() });
+  events.on((e) => eventLog.event(e));
+  audit.onProblem = (message) => events.emit({ type: 'problem', component: 'audit', message, at: Date.now() });
   const socket = socketPathFor(dataDir);
   const startedAt = Date.now();
   let port = opts.port;
@@ -216,6 +222,8 @@ export async function startDaemon(opts: DaemonOptions): Promise<RunningDaemon> {
   });
   const control = new ControlApi({
     gateway,
+    events,
+    recorder,
     vault,
     audit,
     tokens,
@@ -239,7 +247,7 @@ export async function startDaemon(opts: DaemonOptions): Promise<RunningDaemon> {
     reloadBundle: reload,
   });
 
-  const logins = new OAuthLogins(gateway, vault, () => `http://127.0.0.1:${port}/oauth/callback`, liveHeaders);
+  const logins = new OAuthLogins({ bundle: () => gateway.currentBundle, restartServer: (id) => gateway.restartServer(id), events, recorder }, vault, () => `http://127.0.0.1:${port}/oauth/callback`, liveHeaders);
   control.logins = logins;
   let http: HttpServer | undefined;
   let net: NetServer | undefined;

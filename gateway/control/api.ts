@@ -8,6 +8,8 @@ import { LOG_LEVELS, type EventLog } from './event-log.ts';
 import { OrgConfigError, type OrgConfig } from '../org/org-config.ts';
 import type { AgentTokens } from '../config/agent-tokens.ts';
 import { tokensEqual } from '../config/agent-tokens.ts';
+import type { EventBus } from '../events/event-bus.ts';
+import type { AuditRecorder } from '../audit/call-record.ts';
 import type { Gateway } from '../mux/gateway.ts';
 import { DecisionError, localUser } from '../pinning/gate.ts';
 import { KeychainUnavailableError } from '../secrets/backend.ts';
@@ -29,6 +31,8 @@ import { tryTool } from './try-tool.ts';
 
 export interface ControlApiOptions {
   gateway: Gateway;
+  events: EventBus;
+  recorder: AuditRecorder;
   vault: CredentialVault;
   audit: AuditLog;
   tokens: AgentTokens;
@@ -91,7 +95,7 @@ export class ControlApi {
 
   constructor(opts: ControlApiOptions) {
     this.opts = opts;
-    opts.gateway.on('event', (e) => this.broadcast(e));
+    opts.events.on((e) => this.broadcast(e));
   }
 
   close(): void {
@@ -256,8 +260,7 @@ export class ControlApi {
     if (route === 'POST /api/v1/pause') {
       const body = PauseBody.safeParse(await readJson(req));
       if (!body.success) { json(res, 400, { error: 'send {"paused": true|false}' }); return; }
-      gateway.paused = body.data.paused;
-      gateway.emit('event', { type: 'paused', paused: gateway.paused, at: Date.now() });
+      gateway.setPaused(body.data.paused);
       json(res, 200, { paused: gateway.paused });
       return;
     }
@@ -318,7 +321,7 @@ export class ControlApi {
     try {
       if (method === 'DELETE' && !rotate) {
         const removed = await vault.remove(serverId, slot);
-        if (removed) gateway.record(undefined, 'secret', { server: serverId, outcome: 'ok', detail: { slot, action: 'delete' } });
+        if (removed) this.opts.recorder.record(undefined, 'secret', { server: serverId, outcome: 'ok', detail: { slot, action: 'delete' } });
         await gateway.restartServer(serverId);
         json(res, removed ? 200 : 404, removed ? { deleted: `${serverId}/${slot}` } : { error: `${serverId}/${slot} is not set` });
         return;
@@ -328,8 +331,8 @@ export class ControlApi {
         if (!body.success) { json(res, 400, { error: body.error.issues.map((i) => `${i.path.join('.') || 'body'}: ${i.message}`).join('; ') }); return; }
         const status = await vault.set(server, slot, body.data.value, rotate);
         // Names only: the value never reaches a record.
-        gateway.record(undefined, 'secret', { server: serverId, outcome: 'ok', detail: { slot, action: rotate ? 'rotate' : 'set' } });
-        gateway.emit('event', { type: 'credential-set', server: serverId, slot, rotation: rotate, at: Date.now() });
+        this.opts.recorder.record(undefined, 'secret', { server: serverId, outcome: 'ok', detail: { slot, action: rotate ? 'rotate' : 'set' } });
+        this.opts.events.emit({ type: 'credential-set', server: serverId, slot, rotation: rotate, at: Date.now() });
         await gateway.restartServer(serverId);
         json(res, 200, status);
         return;

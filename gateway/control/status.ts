@@ -6,7 +6,7 @@ export interface DaemonFacts { dataDir: string; port: number; socket: string; bu
 
 export function serverStatuses(gateway: Gateway): ServerStatus[] {
   return gateway.currentBundle.servers.map((server) => {
-    const u = gateway.upstreams.get(server.id);
+    const u = gateway.upstream(server.id);
     return {
       id: server.id,
       name: server.name ?? null,
@@ -16,16 +16,11 @@ export function serverStatuses(gateway: Gateway): ServerStatus[] {
       pid: u?.pid ?? null,
       restarts: u?.restarts ?? 0,
       lastError: u?.lastError ?? (server.status === 'revoked' ? 'revoked in the bundle' : null),
-      stderrTail: u ? [...u.stderrTail].slice(-20) : [],
+      stderrTail: u ? u.stderrTail.slice(-20) : [],
       protocolVersion: u?.protocolVersion ?? null,
       serverHash: gateway.gate.serverHash(server.id) ?? null,
-      serverInfo: u?.serverInfo ?? null,
-      counts: {
-        tools: u?.catalog.tools.length ?? 0,
-        resources: u?.catalog.resources.length ?? 0,
-        resourceTemplates: u?.catalog.resourceTemplates.length ?? 0,
-        prompts: u?.catalog.prompts.length ?? 0,
-      },
+      serverInfo: u?.serverInfo ? { ...u.serverInfo } : null,
+      counts: u ? { ...u.counts } : { tools: 0, resources: 0, resourceTemplates: 0, prompts: 0 },
       inflight: u?.inflight ?? 0,
       sandbox: sandboxReport(server, gateway.settings),
     };
@@ -33,18 +28,7 @@ export function serverStatuses(gateway: Gateway): ServerStatus[] {
 }
 
 export function agentStatuses(gateway: Gateway): AgentStatus[] {
-  return [...gateway.sessions.values()].map((s) => ({
-    session: s.id,
-    agent: s.agent,
-    transport: s.transport,
-    clientInfo: s.clientInfo ?? null,
-    protocolVersion: s.protocolVersion ?? null,
-    connectedAt: s.connectedAt,
-    lastActiveAt: s.lastActiveAt,
-    calls: s.calls,
-    errors: s.errors,
-    inflight: s.inflight.size,
-  }));
+  return gateway.sessions().map((s) => ({ ...s, clientInfo: s.clientInfo ? { ...s.clientInfo } : null }));
 }
 
 export function toolEntries(gateway: Gateway): ToolEntry[] {

@@ -10,8 +10,22 @@ export interface ClientSink {
   send(message: JsonRpcMessage | string | EncodedMessage, related?: JsonRpcId): void;
 }
 
-/** Why the agent stopped waiting for a call it made. */
-export interface CallEnding { as: 'cancelled' | 'disconnected'; reason: string }
+export type { CallEnding } from '../audit/call-record.ts';
+import type { CallEnding } from '../audit/call-record.ts';
+
+/** One agent session as the status reports it. */
+export interface SessionSnapshot {
+  readonly session: string;
+  readonly agent: string;
+  readonly transport: 'stdio' | 'http';
+  readonly clientInfo: Readonly<Record<string, unknown>> | null;
+  readonly protocolVersion: string | null;
+  readonly connectedAt: number;
+  readonly lastActiveAt: number;
+  readonly calls: number;
+  readonly errors: number;
+  readonly inflight: number;
+}
 
 export interface InflightCall {
   upstream: Upstream;
@@ -62,4 +76,12 @@ export class ClientSession {
   }
 
   relayId(): string { return `gh-${this.nextRelayId++}`; }
+
+  /** The session as it is now, copied: what the status reports. */
+  snapshot(): SessionSnapshot {
+    return {
+      session: this.id, agent: this.agent, transport: this.transport, clientInfo: this.clientInfo ?? null, protocolVersion: this.protocolVersion ?? null,
+      connectedAt: this.connectedAt, lastActiveAt: this.lastActiveAt, calls: this.calls, errors: this.errors, inflight: this.inflight.size,
+    };
+  }
 }

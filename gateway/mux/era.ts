@@ -1,10 +1,12 @@
-// Rules of the stateless 2026-07-28 revision that sit in front of Gatehouse's handler
-// table: which methods exist on that wire, which versions we implement, and the
-// `subscriptions/listen` streams that replace resources/subscribe and the GET stream.
+// Protocol eras. The rules of the stateless 2026-07-28 revision that sit in front of
+// Gatehouse's handler table (which methods exist on that wire, which versions we
+// implement, the `subscriptions/listen` streams that replace resources/subscribe and the
+// GET stream), both handshakes, and the one place results are shaped per era.
 import { ErrorCode, type JsonRpcId, type JsonRpcNotification, type JsonRpcRequest } from '../../shared/jsonrpc/message.ts';
-import { LEGACY_PROTOCOL_VERSIONS, META, MODERN_PROTOCOL_VERSION } from '../../shared/jsonrpc/protocol.ts';
+import { isModernVersion, LEGACY_PROTOCOL_VERSIONS, META, MODERN_PROTOCOL_VERSION, negotiateLegacyVersion } from '../../shared/jsonrpc/protocol.ts';
 import { cutText } from '../../shared/text/cut.ts';
-import type { ClientSession } from './client-session.ts';
+import { capabilitiesOf, clientInfoOf } from './agent-shapes.ts';
+import { LOG_LEVELS, type ClientSession } from './client-session.ts';
 
 /** Every revision Gatehouse speaks, newest first: what server/discover and the version error list. */
 export const SUPPORTED_VERSIONS: readonly string[] = [MODERN_PROTOCOL_VERSION, ...LEGACY_PROTOCOL_VERSIONS];
@@ -145,4 +147,81 @@ export function modernResult(method: string, result: Record<string, unknown>): R
 export function modernResultText(method: string, result: Record<string, unknown>, text: string): string {
   const head = JSON.stringify(modernFields(method, result));
   return text === '{}' ? head : `${head.slice(0, -1)},${text.slice(1)}`;
+}
+
+/** Who Gatehouse says it is, to agents and to upstreams alike. */
+export const GATEHOUSE_INFO = { name: 'gatehouse', title: 'Gatehouse', version: '0.1.0' };
+
+// ---- one place for what differs per era: the handshake and the shape of results ----
+
+export const SERVER_CAPABILITIES = {
+  tools: { listChanged: true },
+  resources: { subscribe: true, listChanged: true },
+  prompts: { listChanged: true },
+  logging: {},
+  completions: {},
+};
+
+export function isModern(session: ClientSession): boolean {
+  return isModernVersion(session.protocolVersion);
+}
+
+/** A result as this session's era wants it: on the 2026-07-28 wire it carries its type (and, if cacheable, a lifetime). */
+export function shapedResult(session: ClientSession, method: string, result: Record<string, unknown>): Record<string, unknown> {
+  return isModern(session) ? modernResult(method, result) : result;
+}
+
+/**
+ * The fields a list result starts with on this session's wire, as JSON members with a
+ * trailing comma ('' for 2025-era sessions): lists are written from cached bytes.
+ */
+export function listFieldsText(session: ClientSession, method: string): string {
+  if (!isModern(session)) return '';
+  return `${JSON.stringify(modernFields(method, {})).slice(1, -1)},`;
+}
+
+/** A request without initialize that carries the 2026-07-28 _meta envelope: a stateless client. */
+export function adoptModernMeta(session: ClientSession, params: Record<string, unknown>): void {
+  const meta = params._meta as Record<string, unknown> | undefined;
+  const version = meta?.[META.protocolVersion];
+  if (typeof version !== 'string' || !isModernVersion(version)) return;
+  session.protocolVersion = version;
+  const caps = meta?.[META.clientCapabilities];
+  if (caps !== undefined) session.capabilities = capabilitiesOf(caps);
+  const info = meta?.[META.clientInfo];
+  if (info !== undefined) session.clientInfo = clientInfoOf(info);
+  const level = meta?.[META.logLevel];
+  const index = LOG_LEVELS.indexOf(level as never);
+  if (index >= 0) session.logLevel = index;
+}
+
+/** A 2025-era handshake: the session takes the negotiated version and what the client says of itself. */
+export function initializeResult(session: ClientSession, params: Record<string, unknown>, instructions: string | undefined): Record<string, unknown> {
+  session.protocolVersion = negotiateLegacyVersion(params.protocolVersion);
+  session.clientInfo = clientInfoOf(params.clientInfo);
+  session.capabilities = capabilitiesOf(params.capabilities);
+  session.initialized = true;
+  const result: Record<string, unknown> = { protocolVersion: session.protocolVersion, capabilities: SERVER_CAPABILITIES, serverInfo: GATEHOUSE_INFO };
+  if (instructions) result.instructions = instructions;
+  return result;
+}
+
+/** The 2026-07-28 handshake's answer: what initialize told older clients, without a session. */
+export function discoverResult(instructions: string | undefined): Record<string, unknown> {
+  const result: Record<string, unknown> = {
+    supportedVersions: SUPPORTED_VERSIONS,
+    capabilities: SERVER_CAPABILITIES,
+    serverInfo: GATEHOUSE_INFO,
+    ttlMs: 0,
+    cacheScope: 'private',
+    _meta: { [META.serverInfo]: GATEHOUSE_INFO },
+  };
+  if (instructions) result.instructions = instructions;
+  return result;
+}
+
+/** The agent's 2026 envelope is not passed on: our own upstream session carries its own. */
+export function withoutEnvelope(meta: Record<string, unknown>): Record<string, unknown> {
+  const { [META.protocolVersion]: _v, [META.clientCapabilities]: _c, [META.clientInfo]: _i, [META.logLevel]: _l, ...rest } = meta;
+  return rest;
 }

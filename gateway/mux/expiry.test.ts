@@ -52,13 +52,13 @@ describe('an expired bundle', () => {
     const log = new RotatingLog(join(mkdtempSync(join(tmpdir(), 'gh-expiry-')), 'fx.log'));
     const gateway: Gateway = new Gateway({ bundle: b, makeChannel: (server) => createChannel(server, { settings: b.settings, vars: {}, env: process.env, log }) });
     gateway.start();
-    await waitUntil(() => gateway.upstreams.get('fx')?.state === 'ready', 30_000);
+    await waitUntil(() => gateway.upstream('fx')?.state === 'ready', 30_000);
     await gateway.applyBundle({ ...b, expiresAt: new Date(Date.now() + 2000).toISOString() });
     assert.equal(gateway.closedReason, undefined);
-    assert.equal(gateway.upstreams.get('fx')?.state, 'ready', 'the server kept running across the new bundle');
+    assert.equal(gateway.upstream('fx')?.state, 'ready', 'the server kept running across the new bundle');
     await waitUntil(() => gateway.closedReason !== undefined, 10_000);
     assert.match(gateway.closedReason ?? '', /expired/);
-    assert.equal(gateway.upstreams.size, 0);
+    assert.equal(gateway.upstreams().length, 0);
     await gateway.stop();
   });
 });

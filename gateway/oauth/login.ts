@@ -1,7 +1,8 @@
 import { randomBytes } from 'node:crypto';
 import { z } from 'zod';
-import type { BundleServer, CredentialSlot } from '../../shared/bundle/schema.ts';
-import type { Gateway } from '../mux/gateway.ts';
+import type { Bundle, BundleServer, CredentialSlot } from '../../shared/bundle/schema.ts';
+import type { EventBus } from '../events/event-bus.ts';
+import type { AuditRecorder } from '../audit/call-record.ts';
 import { account, type CredentialVault } from '../secrets/vault.ts';
 import { headerValue } from '../upstream/launch.ts';
 import { parseBearerChallenge } from './challenge.ts';
@@ -35,17 +36,26 @@ export class LoginRequiredError extends Error {
   readonly retry = false;
 }
 
+/** What logins need of the daemon: the bundle in force (its servers' slots), restarts, the audit and the events. */
+export interface LoginHost {
+  bundle(): Bundle;
+  /** The server's new credentials take effect at its restart. */
+  restartServer(id: string): Promise<void>;
+  events: EventBus;
+  recorder: AuditRecorder;
+}
+
 export class OAuthLogins {
   private readonly pending = new Map<string, PendingLogin>();
   private readonly results = new Map<string, Promise<void>>();
-  private readonly gateway: Gateway;
+  private readonly host: LoginHost;
   private readonly vault: CredentialVault;
   private readonly redirectUri: () => string;
   private readonly liveHeaders: Map<string, Record<string, string>>;
   private readonly timers = new Map<string, NodeJS.Timeout>();
 
-  constructor(gateway: Gateway, vault: CredentialVault, redirectUri: () => string, liveHeaders = new Map<string, Record<string, string>>()) {
-    this.gateway = gateway;
+  constructor(host: LoginHost, vault: CredentialVault, redirectUri: () => string, liveHeaders = new Map<string, Record<string, string>>()) {
+    this.host = host;
     this.vault = vault;
     this.redirectUri = redirectUri;
     this.liveHeaders = liveHeaders;
@@ -59,7 +69,7 @@ export class OAuthLogins {
 
   /** Starts a login; resolves with the URL for the user's browser and an id to wait on. */
   async start(serverId: string): Promise<{ id: string; authorizationUrl: string }> {
-    const server = this.gateway.currentBundle.servers.find((s) => s.id === serverId);
+    const server = this.host.bundle().servers.find((s) => s.id === serverId);
     if (!server) throw new OAuthFlowError(`no server "${serverId}" in the bundle`);
     const slot = server.credentials.find((c) => c.kind === 'oauth');
     if (!slot || (server.transport.type !== 'http' && server.transport.type !== 'sse')) throw new OAuthFlowError(`server "${serverId}" declares no oauth credential slot`);
@@ -86,11 +96,11 @@ export class OAuthLogins {
         method: authMethodOf(session, secret), resource: session.resource, ...(tokens.scope ? { scope: tokens.scope } : {}), redirectUri,
         ...(slot.scopes ? { requested: slot.scopes } : {}),
       });
-      this.gateway.record(undefined, 'login', { server: serverId, outcome: 'ok', detail: { slot: slot.name, issuer: session.as.issuer, kind: 'oauth-server' } });
-      await this.gateway.restartServer(serverId);
-      this.gateway.emit('event', { type: 'credential-set', server: serverId, slot: slot.name, rotation: false, at: Date.now() });
+      this.host.recorder.record(undefined, 'login', { server: serverId, outcome: 'ok', detail: { slot: slot.name, issuer: session.as.issuer, kind: 'oauth-server' } });
+      await this.host.restartServer(serverId);
+      this.host.events.emit({ type: 'credential-set', server: serverId, slot: slot.name, rotation: false, at: Date.now() });
     }, (err: unknown) => {
-      this.gateway.record(undefined, 'login', { server: serverId, outcome: 'error', error: (err as Error).message, detail: { slot: slot.name, kind: 'oauth-server' } });
+      this.host.recorder.record(undefined, 'login', { server: serverId, outcome: 'error', error: (err as Error).message, detail: { slot: slot.name, kind: 'oauth-server' } });
       throw err;
     });
     this.results.set(id, done);
@@ -138,10 +148,10 @@ export class OAuthLogins {
     const delay = Math.max(0, stored.expiresAt - marginFor(stored) - Date.now());
     const timer = setTimeout(() => {
       this.timers.delete(key);
-      const current = this.gateway.currentBundle.servers.find((s) => s.id === server.id);
+      const current = this.host.bundle().servers.find((s) => s.id === server.id);
       if (!current || current.status === 'revoked') return;
       this.ensureFresh(current, slot).catch((err: unknown) => {
-        this.gateway.emit('event', { type: 'credentials-error', server: server.id, error: (err as Error).message, at: Date.now() });
+        this.host.events.emit({ type: 'credentials-error', server: server.id, error: (err as Error).message, at: Date.now() });
       });
     }, delay);
     timer.unref();

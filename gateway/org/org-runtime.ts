@@ -4,7 +4,8 @@ import type { AuditLog } from '../audit/log.ts';
 import { loadOrCreateDeviceKey } from '../audit/device-key.ts';
 import { Outbox } from '../audit/outbox.ts';
 import { httpSender, Shipper } from '../audit/shipper.ts';
-import type { Gateway } from '../mux/gateway.ts';
+import type { EventBus } from '../events/event-bus.ts';
+import type { AuditRecorder } from '../audit/call-record.ts';
 import type { SecretBackend } from '../secrets/backend.ts';
 import { syncUrl } from '../../shared/sync/http.ts';
 import { BundleCache } from './bundle-cache.ts';
@@ -44,7 +45,11 @@ export class OrgRuntime {
   private mdm = false;
   private startProblem: string | null;
   private readonly o: {
-    dataDir: string; cache: BundleCache; gateway: Gateway; audit: AuditLog; backend: SecretBackend;
+    dataDir: string; cache: BundleCache; audit: AuditLog; backend: SecretBackend;
+    /** Puts a verified bundle in force (the multiplexer's applyBundle). */
+    apply(bundle: Bundle): Promise<void>;
+    events: EventBus;
+    recorder: AuditRecorder;
     /** Background work failed (it goes on being retried): say so, in the log and the status. */
     onProblem?: (component: string, err: unknown) => void;
     /** The component works again. */
@@ -62,7 +67,7 @@ export class OrgRuntime {
     if (!this.config.deviceId) return;
     const deviceId = this.config.deviceId;
     if (!this.o.audit.has('enrolment', deviceId)) {
-      this.o.gateway.record(undefined, 'enrolment', { outcome: 'ok', detail: { deviceId, org: this.config.org, syncUrl: this.config.syncUrl, enrolledAt: this.config.enrolledAt ?? null, via: this.mdm ? 'mdm' : 'cli' } });
+      this.o.recorder.record(undefined, 'enrolment', { outcome: 'ok', detail: { deviceId, org: this.config.org, syncUrl: this.config.syncUrl, enrolledAt: this.config.enrolledAt ?? null, via: this.mdm ? 'mdm' : 'cli' } });
     }
     const token = async () => {
       const t = await this.o.backend.get(deviceTokenAccount(deviceId));
@@ -74,13 +79,13 @@ export class OrgRuntime {
       // Ops and tests may shorten the retry cap (default 30 s) with GATEHOUSE_SYNC_MAX_DELAY_MS.
       ...(Number(process.env.GATEHOUSE_SYNC_MAX_DELAY_MS) > 0 ? { maxDelayMs: Number(process.env.GATEHOUSE_SYNC_MAX_DELAY_MS) } : {}),
       apply: async (bundle) => {
-        await this.o.gateway.applyBundle(bundle);
+        await this.o.apply(bundle);
         this.startProblem = null;
-        this.o.gateway.record(undefined, 'bundle', { outcome: 'ok', decision: { effect: 'allow', rule: 'signed-by-org' }, detail: { version: bundle.version, servers: bundle.servers.length, expiresAt: bundle.expiresAt ?? null } });
+        this.o.recorder.record(undefined, 'bundle', { outcome: 'ok', decision: { effect: 'allow', rule: 'signed-by-org' }, detail: { version: bundle.version, servers: bundle.servers.length, expiresAt: bundle.expiresAt ?? null } });
       },
       onRejected: (r) => {
-        this.o.gateway.record(undefined, 'bundle', { outcome: 'denied', decision: { effect: 'deny', rule: `bundle-${r.code}` }, error: r.reason, detail: { version: r.version } });
-        this.o.gateway.emit('event', { type: 'bundle-rejected', reason: r.reason, at: Date.now() });
+        this.o.recorder.record(undefined, 'bundle', { outcome: 'denied', decision: { effect: 'deny', rule: `bundle-${r.code}` }, error: r.reason, detail: { version: r.version } });
+        this.o.events.emit({ type: 'bundle-rejected', reason: r.reason, at: Date.now() });
       },
     });
     this.sync.start();

@@ -51,6 +51,19 @@ export const LIST_CHANGED: ReadonlyMap<string, readonly CatalogKind[]> = new Map
 const MAX_PAGES = 1000;
 const HEALTHY_AFTER_MS = 60_000;
 
+export interface UpstreamSnapshot {
+  readonly id: string;
+  readonly state: UpstreamState;
+  readonly pid: number | null;
+  readonly restarts: number;
+  readonly lastError: string | null;
+  readonly stderrTail: readonly string[];
+  readonly protocolVersion: string | null;
+  readonly serverInfo: Readonly<Record<string, unknown>> | null;
+  readonly counts: Readonly<Record<CatalogKind, number>>;
+  readonly inflight: number;
+}
+
 /**
  * One upstream MCP server: its connection, handshake, catalog cache and restarts.
  * The session is shared by every agent and never re-initialised per call.
@@ -91,6 +104,17 @@ export class Upstream {
   get pid(): number | undefined { return this.channel?.pid; }
   get stderrTail(): readonly string[] { return this.channel?.stderrTail ?? []; }
   get inflight(): number { return this.pending.size; }
+
+  /** The upstream as it is now, copied: what the status reports, never a handle to change it. */
+  snapshot(): UpstreamSnapshot {
+    const c = this.catalog;
+    return {
+      id: this.id, state: this.state, pid: this.pid ?? null, restarts: this.restarts, lastError: this.lastError ?? null,
+      stderrTail: [...this.stderrTail], protocolVersion: this.protocolVersion ?? null, serverInfo: this.serverInfo ?? null,
+      counts: { tools: c.tools.length, resources: c.resources.length, resourceTemplates: c.resourceTemplates.length, prompts: c.prompts.length },
+      inflight: this.inflight,
+    };
+  }
 
   /** Starts the server; failures are reported through state, never thrown. */
   start(): void {

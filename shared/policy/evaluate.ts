@@ -11,6 +11,9 @@ import { limitIdentity, TokenBuckets, type LimitBuckets, type Wanted } from './r
 
 export interface Subject { user: string; groups: readonly string[]; agent: string }
 
+/** Who the local user is (the org login's subject and groups, or the OS account). */
+export type Identity = Omit<Subject, 'agent'>;
+
 export type Decision =
   | { effect: 'allow'; rule: string }
   | { effect: 'deny'; rule: string; reason: string };

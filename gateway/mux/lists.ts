@@ -1,0 +1,167 @@
+import type { Settings } from '../../shared/bundle/schema.ts';
+import { ErrorCode, type JsonRpcRequest } from '../../shared/jsonrpc/message.ts';
+import type { CatalogKind, Upstream } from '../upstream/upstream.ts';
+import { fail } from './answers.ts';
+import { Catalog, type SerializedList } from './catalog.ts';
+import type { ClientSession } from './client-session.ts';
+import { EncodedMessage } from './encoded-message.ts';
+import { isModern, listFieldsText, type ListenStreams } from './era.ts';
+
+const RECHECK_INTERVAL_MS = 2000;
+
+export const LIST_NOTIFICATION: Record<CatalogKind, string> = {
+  tools: 'notifications/tools/list_changed',
+  prompts: 'notifications/prompts/list_changed',
+  resources: 'notifications/resources/list_changed',
+  resourceTemplates: 'notifications/resources/list_changed',
+};
+
+const LIST_END = Buffer.from('}}');
+
+/** What one subject may list: the policy's filters, and the key its view is cached under. */
+export interface ViewFilter {
+  key: string;
+  tool(upstream: Upstream, tool: Record<string, unknown>): boolean;
+  server(upstream: Upstream): boolean;
+}
+
+export interface ListsOptions {
+  settings(): Settings;
+  upstreams(): Upstream[];
+  /** Whether the pin gate lets agents see a tool definition. */
+  approved(upstream: Upstream, tool: Record<string, unknown>): boolean;
+  /** The policy's filters for the session's subject. */
+  filterFor(session: ClientSession): ViewFilter;
+  sessions(): Iterable<ClientSession>;
+  listens: ListenStreams;
+}
+
+/**
+ * Serving the lists: the full catalog (which routes calls), the per-subject views
+ * agents list from, pagination from cached bytes, and list_changed notifications,
+ * batched and sent only to agents whose view really changed.
+ */
+export class Lists {
+  private readonly opts: ListsOptions;
+  private full: Catalog;
+  /** Per-subject views, keyed by the filter's key (user and agent: groups change only with the identity, which drops every view). */
+  private readonly views = new Map<string, Catalog>();
+  private readonly pending = new Set<string>();
+  private timer: NodeJS.Timeout | undefined;
+
+  constructor(opts: ListsOptions) {
+    this.opts = opts;
+    this.full = this.newCatalog();
+  }
+
+  /** Everything the pin gate approved, whoever asks: what calls are routed by. */
+  get catalog(): Catalog { return this.full; }
+
+  /** A new bundle, identity, or none in force: the full catalog and every view start over. */
+  reset(): void {
+    this.views.clear();
+    this.full = this.newCatalog();
+  }
+
+  dropViews(): void {
+    this.views.clear();
+  }
+
+  invalidate(kind: CatalogKind): void {
+    this.full.invalidate(kind);
+    for (const view of this.views.values()) view.invalidate(kind);
+  }
+
+  stop(): void {
+    clearTimeout(this.timer);
+  }
+
+  /** The catalog as this session's subject may see it: only tools the policy could allow, only servers it may use. */
+  viewFor(session: ClientSession): Catalog {
+    const filter = this.opts.filterFor(session);
+    let view = this.views.get(filter.key);
+    if (!view) {
+      view = new Catalog(this.opts.settings(), () => this.opts.upstreams(),
+        (u, tool) => this.opts.approved(u, tool) && filter.tool(u, tool), (u) => filter.server(u));
+      this.views.set(filter.key, view);
+    }
+    return view;
+  }
+
+  /** Answers a list request with one page, written from the cached bytes: only the id and the page's end are encoded. */
+  serve(session: ClientSession, req: JsonRpcRequest, params: Record<string, unknown>, kind: CatalogKind): void {
+    if (kind === 'tools') this.recheckTools();
+    const catalog = this.viewFor(session);
+    const { list } = viewOf(catalog, kind);
+    let offset = 0;
+    if (typeof params.cursor === 'string') {
+      const resumed = list.resume(params.cursor);
+      if (resumed === undefined) { fail(session, req.id, ErrorCode.InvalidParams, `invalid cursor for ${req.method}: list again without a cursor`); return; }
+      offset = resumed;
+    }
+    const notification = LIST_NOTIFICATION[kind];
+    session.seen.set(notification, snapshotOf(notification, catalog));
+    const head = Buffer.from(`{"jsonrpc":"2.0","id":${JSON.stringify(req.id)},"result":{${listFieldsText(session, req.method)}"${kind}":`);
+    const end = Math.min(list.items.length, offset + this.opts.settings().pageSize);
+    const body = offset === 0 && end === list.items.length ? [list.body] : list.page(offset, end);
+    const tail = end < list.items.length ? Buffer.from(`,"nextCursor":"${list.cursorAt(end)}"}}`) : LIST_END;
+    session.sink.send(new EncodedMessage([head, ...body, tail]), req.id);
+  }
+
+  /** Coalesces list_changed bursts (a restart touches every list) into one notification per kind. */
+  changed(kind: CatalogKind): void {
+    this.pending.add(LIST_NOTIFICATION[kind]);
+    this.timer ??= setTimeout(() => {
+      this.timer = undefined;
+      const methods = [...this.pending];
+      this.pending.clear();
+      for (const method of methods) this.opts.listens.listChanged(method);
+      for (const session of this.opts.sessions()) this.notifyChanged(session, methods);
+    }, 10);
+  }
+
+  /** Every list an agent may hold: after a new bundle, identity or state. */
+  allChanged(): void {
+    for (const kind of ['tools', 'prompts', 'resources'] as const) this.changed(kind);
+  }
+
+  /** Only agents that listed before, and would now see something different, hear about it. */
+  private notifyChanged(session: ClientSession, methods: string[]): void {
+    if (!session.initialized || isModern(session)) return;
+    const catalog = this.viewFor(session);
+    for (const method of methods) {
+      const snapshot = snapshotOf(method, catalog);
+      const seen = session.seen.get(method);
+      if (seen === undefined || seen === snapshot) continue;
+      session.seen.set(method, snapshot);
+      session.sink.send({ jsonrpc: '2.0', method });
+    }
+  }
+
+  /**
+   * When an agent lists tools, re-read upstream lists in the background (at most
+   * every few seconds), so a server that changes its tools without saying so is
+   * still caught. The agent meanwhile gets the approved, cached definitions.
+   */
+  private recheckTools(): void {
+    for (const u of this.opts.upstreams()) if (u.state === 'ready' && 'tools' in u.capabilities) u.recheck('tools', RECHECK_INTERVAL_MS);
+  }
+
+  private newCatalog(): Catalog {
+    return new Catalog(this.opts.settings(), () => this.opts.upstreams(), (u, tool) => this.opts.approved(u, tool));
+  }
+}
+
+function viewOf(catalog: Catalog, kind: CatalogKind): { list: SerializedList } {
+  return kind === 'tools' ? catalog.toolView()
+    : kind === 'prompts' ? catalog.promptView()
+    : kind === 'resources' ? catalog.resourceView()
+    : catalog.templateView();
+}
+
+/** What an agent would list under a list_changed notification, to tell whether it changed. */
+function snapshotOf(method: string, catalog: Catalog): string {
+  return method === LIST_NOTIFICATION.tools ? catalog.toolView().json
+    : method === LIST_NOTIFICATION.prompts ? catalog.promptView().json
+    : catalog.resourceView().json + catalog.templateView().json;
+}

@@ -1,0 +1,234 @@
+import type { Settings } from '../../shared/bundle/schema.ts';
+import { ErrorCode, errorResponse, type JsonRpcId, type JsonRpcNotification, type JsonRpcRequest } from '../../shared/jsonrpc/message.ts';
+import type { Upstream } from '../upstream/upstream.ts';
+import { fail, reply } from './answers.ts';
+import type { Catalog } from './catalog.ts';
+import { LOG_LEVELS, type ClientSession } from './client-session.ts';
+import { isModern } from './era.ts';
+
+// Keyed by what a peer sends: a Map, so "__proto__" is just an unknown method.
+const RELAY_CAPABILITY: ReadonlyMap<string, string> = new Map([
+  ['sampling/createMessage', 'sampling'],
+  ['elicitation/create', 'elicitation'],
+  ['roots/list', 'roots'],
+]);
+
+/** Questions from servers (sampling, elicitation, roots) one agent may have open at once. */
+const MAX_RELAYED_PER_SESSION = 64;
+
+const LIST_CHANGED_METHODS: ReadonlySet<string> = new Set(['notifications/tools/list_changed', 'notifications/resources/list_changed', 'notifications/prompts/list_changed']);
+
+interface ProgressRoute { session: ClientSession; token: string | number; clientRequestId: JsonRpcId }
+
+/**
+ * Progress tokens as upstreams see them. Agents pick tokens independently, so the
+ * shared upstream session gets a unique one per call, mapped back here.
+ */
+export class ProgressRoutes {
+  private readonly routes = new Map<string, ProgressRoute>();
+  private next = 1;
+
+  open(session: ClientSession, token: string | number, clientRequestId: JsonRpcId): string {
+    const ours = `gh${this.next++}`;
+    this.routes.set(ours, { session, token, clientRequestId });
+    return ours;
+  }
+
+  close(token: string | undefined): void {
+    if (token !== undefined) this.routes.delete(token);
+  }
+
+  get(token: string): ProgressRoute | undefined { return this.routes.get(token); }
+}
+
+export interface RelayOptions {
+  settings(): Settings;
+  sessions(): ReadonlyMap<string, ClientSession>;
+  upstreams(): Upstream[];
+  catalog(): Catalog;
+  progress: ProgressRoutes;
+  /** Sends the agent's request on to the upstream (the router's forward). */
+  forward(session: ClientSession, req: JsonRpcRequest, upstream: Upstream, params: Record<string, unknown>): void;
+}
+
+/**
+ * Traffic that is not an agent's call: an upstream's requests to the agent (sampling,
+ * elicitation, roots) and its notifications (progress, logs, resource updates,
+ * cancellations), the resource subscriptions and log levels that decide who hears them.
+ */
+export class Relay {
+  private readonly opts: RelayOptions;
+  private readonly subscribers = new Map<string, Set<ClientSession>>();
+  /** The most verbose level any agent asked for: upstream sessions are shared, so each agent is filtered here. */
+  private upstreamLogLevel: number | undefined;
+
+  constructor(opts: RelayOptions) {
+    this.opts = opts;
+  }
+
+  /** The upstream is admitted to: the first subscriber of a URI subscribes upstream, the others share it. */
+  subscribe(session: ClientSession, req: JsonRpcRequest, upstream: Upstream, uri: string, params: Record<string, unknown>): void {
+    const subs = this.subscribers.get(uri);
+    session.subscriptions.add(uri);
+    if (subs && subs.size > 0) { subs.add(session); reply(session, req, {}); return; }
+    this.subscribers.set(uri, new Set([session]));
+    this.opts.forward(session, req, upstream, params);
+  }
+
+  unsubscribe(session: ClientSession, req: JsonRpcRequest, params: Record<string, unknown>): void {
+    const uri = params.uri;
+    if (typeof uri !== 'string') { fail(session, req.id, ErrorCode.InvalidParams, 'resources/unsubscribe needs a "uri" string'); return; }
+    session.subscriptions.delete(uri);
+    const subs = this.subscribers.get(uri);
+    subs?.delete(session);
+    const upstream = this.opts.catalog().resolveUri(uri);
+    if (subs && subs.size === 0 && upstream) {
+      this.subscribers.delete(uri);
+      this.opts.forward(session, req, upstream, params);
+      return;
+    }
+    reply(session, req, {});
+  }
+
+  setLevel(session: ClientSession, req: JsonRpcRequest, params: Record<string, unknown>): void {
+    const level = LOG_LEVELS.indexOf(params.level as never);
+    if (level < 0) { fail(session, req.id, ErrorCode.InvalidParams, `unknown log level "${String(params.level)}"; use one of ${LOG_LEVELS.join(', ')}`); return; }
+    session.logLevel = level;
+    reply(session, req, {});
+    let wanted = level;
+    for (const s of this.opts.sessions().values()) if (s.logLevel !== undefined && s.logLevel < wanted) wanted = s.logLevel;
+    if (wanted === this.upstreamLogLevel) return;
+    this.upstreamLogLevel = wanted;
+    for (const u of this.opts.upstreams()) this.sendLevel(u);
+  }
+
+  /** An upstream (re)started: it gets the log level agents asked for. */
+  upstreamReady(upstream: Upstream): void {
+    this.sendLevel(upstream);
+  }
+
+  /** The agent's roots changed: the servers that see its roots are told. */
+  rootsChanged(method: string): void {
+    for (const u of this.opts.upstreams()) if (u.server.forwardRoots && u.state === 'ready') u.notify(method);
+  }
+
+  /** The agent went away: questions it was asked fail, and its subscriptions end. */
+  closed(session: ClientSession): void {
+    for (const relayed of session.relayed.values()) {
+      relayed.upstream.respond(errorResponse(relayed.upstreamRequestId, ErrorCode.ConnectionClosed, 'the client that was asked disconnected'));
+    }
+    session.relayed.clear();
+    for (const uri of session.subscriptions) this.dropSubscriber(session, uri);
+  }
+
+  onNotification(upstream: Upstream, message: JsonRpcNotification): void {
+    const params = message.params ?? {};
+    switch (message.method) {
+      case 'notifications/progress': this.progress(message, params); return;
+      case 'notifications/message': this.log(upstream, message, params); return;
+      case 'notifications/resources/updated': {
+        const subs = this.subscribers.get(String(params.uri));
+        if (subs) for (const s of subs) s.sink.send(message);
+        return;
+      }
+      case 'notifications/cancelled': this.questionCancelled(upstream, message, params); return;
+      default:
+        if (LIST_CHANGED_METHODS.has(message.method)) return; // handled through onCatalogChanged
+        for (const [session, related] of this.audienceOf(upstream)) session.sink.send(message, related);
+    }
+  }
+
+  onServerRequest(upstream: Upstream, message: JsonRpcRequest): void {
+    const target = this.askerOf(upstream, RELAY_CAPABILITY.get(message.method));
+    if (!target) {
+      upstream.respond(errorResponse(message.id, ErrorCode.MethodNotFound, `no connected agent can answer ${message.method} for server "${upstream.id}"`));
+      return;
+    }
+    const { session } = target;
+    if (session.relayed.size >= MAX_RELAYED_PER_SESSION) {
+      upstream.respond(errorResponse(message.id, ErrorCode.InternalError, `agent "${session.agent}" has ${MAX_RELAYED_PER_SESSION} questions from servers unanswered; ask again later`));
+      return;
+    }
+    const relayId = session.relayId();
+    session.relayed.set(relayId, { upstream, upstreamRequestId: message.id });
+    // An agent that never answers must not hold the question, or the server's wait, forever.
+    setTimeout(() => {
+      if (session.relayed.get(relayId)?.upstreamRequestId !== message.id) return;
+      session.relayed.delete(relayId);
+      upstream.respond(errorResponse(message.id, ErrorCode.RequestTimeout, `agent "${session.agent}" did not answer ${message.method} in time`));
+    }, this.opts.settings().callTimeoutMs).unref();
+    session.sink.send({ jsonrpc: '2.0', id: relayId, method: message.method, ...(message.params ? { params: message.params } : {}) }, target.related);
+  }
+
+  /** The agent whose call caused a server's question: the one with the newest call running on it that can answer. */
+  private askerOf(upstream: Upstream, capability: string | undefined): { session: ClientSession; related: JsonRpcId } | undefined {
+    let target: { session: ClientSession; related: JsonRpcId; at: number } | undefined;
+    for (const session of this.opts.sessions().values()) {
+      if (capability && !(capability in session.capabilities)) continue;
+      for (const [id, call] of session.inflight) {
+        if (call.upstream === upstream && (!target || call.startedAt > target.at)) target = { session, related: id, at: call.startedAt };
+      }
+    }
+    return target;
+  }
+
+  private progress(message: JsonRpcNotification, params: Record<string, unknown>): void {
+    const route = this.opts.progress.get(String(params.progressToken));
+    if (!route || !this.opts.sessions().has(route.session.id)) return;
+    route.session.sink.send({ jsonrpc: '2.0', method: message.method, params: { ...params, progressToken: route.token } }, route.clientRequestId);
+  }
+
+  private log(upstream: Upstream, message: JsonRpcNotification, params: Record<string, unknown>): void {
+    const level = LOG_LEVELS.indexOf(params.level as never);
+    for (const [session, related] of this.audienceOf(upstream)) {
+      if (session.logLevel !== undefined && level >= 0 && level < session.logLevel) continue;
+      // A 2026-07-28 request without a logLevel in its _meta asked for no log lines.
+      if (session.logLevel === undefined && isModern(session)) continue;
+      session.sink.send(message, related);
+    }
+  }
+
+  /** The server withdrew a question it relayed: the agent hears it under the id it was asked with. */
+  private questionCancelled(upstream: Upstream, message: JsonRpcNotification, params: Record<string, unknown>): void {
+    for (const session of this.opts.sessions().values()) {
+      for (const [relayId, r] of session.relayed) {
+        if (r.upstream === upstream && r.upstreamRequestId === params.requestId) {
+          session.relayed.delete(relayId);
+          session.sink.send({ jsonrpc: '2.0', method: message.method, params: { ...params, requestId: relayId } });
+        }
+      }
+    }
+  }
+
+  /**
+   * Who hears an upstream's unsolicited messages: the agents with calls running on it
+   * (with the newest call, for HTTP stream routing), or every agent when none has.
+   */
+  private audienceOf(upstream: Upstream): Map<ClientSession, JsonRpcId | undefined> {
+    const out = new Map<ClientSession, JsonRpcId | undefined>();
+    for (const session of this.opts.sessions().values()) {
+      let newest: { id: JsonRpcId; at: number } | undefined;
+      for (const [id, call] of session.inflight) {
+        if (call.upstream === upstream && (!newest || call.startedAt > newest.at)) newest = { id, at: call.startedAt };
+      }
+      if (newest) out.set(session, newest.id);
+    }
+    if (out.size === 0) for (const s of this.opts.sessions().values()) if (s.initialized) out.set(s, undefined);
+    return out;
+  }
+
+  private dropSubscriber(session: ClientSession, uri: string): void {
+    const subs = this.subscribers.get(uri);
+    if (!subs) return;
+    subs.delete(session);
+    if (subs.size > 0) return;
+    this.subscribers.delete(uri);
+    const upstream = this.opts.catalog().resolveUri(uri);
+    if (upstream?.state === 'ready') upstream.forward('resources/unsubscribe', { uri }, () => {});
+  }
+
+  private sendLevel(upstream: Upstream): void {
+    if (this.upstreamLogLevel === undefined) return;
+    if (upstream.state === 'ready' && 'logging' in upstream.capabilities) upstream.forward('logging/setLevel', { level: LOG_LEVELS[this.upstreamLogLevel] }, () => {});
+  }
+}

@@ -1,0 +1,335 @@
+import type { Bundle } from '../../shared/bundle/schema.ts';
+import {
+  ErrorCode, errorResponse, isNotification, isRequest, isResponse, responseProblem,
+  type JsonRpcId, type JsonRpcMessage, type JsonRpcNotification, type JsonRpcRequest, type JsonRpcResponse,
+} from '../../shared/jsonrpc/message.ts';
+import type { Decision } from '../../shared/policy/evaluate.ts';
+import { cutText } from '../../shared/text/cut.ts';
+import type { AuditRecorder, CallFacts } from '../audit/call-record.ts';
+import type { EventBus } from '../events/event-bus.ts';
+import type { Upstream } from '../upstream/upstream.ts';
+import type { Admission, Target } from './admission.ts';
+import { paramsProblem } from './agent-shapes.ts';
+import { fail, reply } from './answers.ts';
+import type { Approvals } from './approval.ts';
+import type { Catalog } from './catalog.ts';
+import type { ClientSession, InflightCall } from './client-session.ts';
+import {
+  adoptModernMeta, discoverResult, initializeResult, isModern, modernRequestRejection, modernResult, modernResultText,
+  withoutEnvelope, type ListenStreams,
+} from './era.ts';
+import type { Lists } from './lists.ts';
+import type { ProgressRoutes, Relay } from './relay.ts';
+
+type Handler = (session: ClientSession, req: JsonRpcRequest, params: Record<string, unknown>) => void;
+
+/** Requests that reach an upstream: refused while the bundle is expired or Gatehouse is paused. */
+const FORWARDED_METHODS: ReadonlySet<string> = new Set(['tools/call', 'prompts/get', 'resources/read', 'resources/subscribe', 'completion/complete']);
+
+/** Requests whose answer depends on the catalog, held briefly while servers first start. */
+const CATALOG_METHODS: ReadonlySet<string> = new Set(['tools/list', 'prompts/list', 'resources/list', 'resources/templates/list', ...FORWARDED_METHODS]);
+
+export interface RouterOptions {
+  bundle(): Bundle;
+  sessions(): ReadonlyMap<string, ClientSession>;
+  /** Why every forwarded request is refused (the bundle expired), or undefined. */
+  closedReason(): string | undefined;
+  paused(): boolean;
+  upstream(id: string): Upstream | undefined;
+  /** Whether a server is still on its first start (requests that list wait for it). */
+  firstStartPending(): boolean;
+  whenSettled(): Promise<void>;
+  /** The instructions passed on to agents (pass-through naming with a single server). */
+  instructions(): string | undefined;
+  lists: Lists;
+  admission: Admission;
+  approvals: Approvals;
+  relay: Relay;
+  listens: ListenStreams;
+  progress: ProgressRoutes;
+  recorder: AuditRecorder;
+  events: EventBus;
+}
+
+/**
+ * Where every agent message goes: a method table in front of the upstreams. A call is
+ * named (an exposed tool or prompt name, or a URI), admitted, then forwarded under a
+ * fresh id and progress token; its answer comes back under the agent's id, after its
+ * audit record is durable.
+ */
+export class Router {
+  private readonly opts: RouterOptions;
+  private readonly handlers: ReadonlyMap<string, Handler>;
+
+  constructor(opts: RouterOptions) {
+    this.opts = opts;
+    const { lists, relay, listens } = opts;
+    this.handlers = new Map<string, Handler>([
+      ['initialize', (s, r, p) => this.initialize(s, r, p)],
+      ['ping', (s, r) => reply(s, r, {})],
+      ['server/discover', (s, r) => reply(s, r, discoverResult(opts.instructions()))],
+      ['subscriptions/listen', (s, r, p) => { if (!listens.listen(s, r, p)) fail(s, r.id, ErrorCode.InvalidParams, 'subscriptions/listen needs a "notifications" object'); }],
+      ['tools/list', (s, r, p) => lists.serve(s, r, p, 'tools')],
+      ['prompts/list', (s, r, p) => lists.serve(s, r, p, 'prompts')],
+      ['resources/list', (s, r, p) => lists.serve(s, r, p, 'resources')],
+      ['resources/templates/list', (s, r, p) => lists.serve(s, r, p, 'resourceTemplates')],
+      ['tools/call', (s, r, p) => this.routeNamed(s, r, p, 'tool')],
+      ['prompts/get', (s, r, p) => this.routeNamed(s, r, p, 'prompt')],
+      ['resources/read', (s, r, p) => this.routeUri(s, r, p)],
+      ['resources/subscribe', (s, r, p) => this.subscribe(s, r, p)],
+      ['resources/unsubscribe', (s, r, p) => relay.unsubscribe(s, r, p)],
+      ['completion/complete', (s, r, p) => this.complete(s, r, p)],
+      ['logging/setLevel', (s, r, p) => relay.setLevel(s, r, p)],
+    ]);
+  }
+
+  private get catalog(): Catalog { return this.opts.lists.catalog; }
+
+  /**
+   * Entry point for every message an agent sends. An agent is a hostile peer: whatever
+   * it sends costs at most its own request (answered with an error), never the daemon.
+   */
+  handle(session: ClientSession, message: JsonRpcMessage): void {
+    try {
+      session.lastActiveAt = Date.now();
+      if (isRequest(message)) this.request(session, message);
+      else if (isResponse(message)) this.response(session, message);
+      else if (isNotification(message)) this.notification(session, message);
+    } catch (err) {
+      this.opts.events.emit({ type: 'problem', component: 'multiplexer', message: `a message from agent "${session.agent}" could not be handled: ${(err as Error).message}`, at: Date.now() });
+      if (isRequest(message) && !session.inflight.has(message.id)) fail(session, message.id, ErrorCode.InternalError, `Gatehouse could not handle ${message.method}; the request was dropped`);
+    }
+  }
+
+  /** Routes the call again once its tool is approved (the approval round trip's end). */
+  proceed(session: ClientSession, req: JsonRpcRequest, params: Record<string, unknown>): void {
+    this.routeNamed(session, req, params, 'tool');
+  }
+
+  /**
+   * Abandons an agent's request: the upstream is told to stop, and no answer is sent.
+   * The call is still recorded, once, when the upstream answers late or the wait for
+   * that ends (the upstream may already have acted on it).
+   */
+  cancel(session: ClientSession, requestId: JsonRpcId, reason: string, ended: 'cancelled' | 'disconnected' = 'cancelled'): void {
+    const call = session.inflight.get(requestId);
+    if (!call) { if (!this.opts.listens.end(session, requestId)) this.opts.approvals.abandoned(session, requestId); return; }
+    session.inflight.delete(requestId);
+    call.ended = { as: ended, reason };
+    this.opts.progress.close(call.progressToken);
+    if (call.upstreamId !== undefined) call.upstream.cancel(call.upstreamId, reason);
+  }
+
+  private request(session: ClientSession, message: JsonRpcRequest): void {
+    const params = message.params ?? {};
+    const refusal = this.refusal(session, message, params);
+    if (refusal) { fail(session, message.id, refusal.code, refusal.message, refusal.data); return; }
+    const handler = this.handlers.get(message.method);
+    if (!handler) { session.sink.send(errorResponse(message.id, ErrorCode.MethodNotFound, `method "${message.method}" is not supported by Gatehouse`)); return; }
+    if (CATALOG_METHODS.has(message.method) && this.opts.firstStartPending()) {
+      void this.opts.whenSettled().then(() => { if (this.opts.sessions().has(session.id)) handler(session, message, params); });
+    } else handler(session, message, params);
+  }
+
+  /** Why a request is answered with an error before any handler sees it, or undefined. */
+  private refusal(session: ClientSession, message: JsonRpcRequest, params: Record<string, unknown>): { code: number; message: string; data?: unknown } | undefined {
+    const bad = paramsProblem(params);
+    if (bad) return { code: ErrorCode.InvalidParams, message: `invalid params for ${message.method}: ${bad}` };
+    // Answers are matched by id: a second request under an id still running would orphan the first.
+    if (session.inflight.has(message.id)) return { code: ErrorCode.InvalidRequest, message: `request id ${JSON.stringify(message.id)} is already in use by a request still running` };
+    if (!session.initialized && message.method !== 'initialize') adoptModernMeta(session, params);
+    const era = isModern(session) ? modernRequestRejection(message.method, params) : undefined;
+    if (era) return era;
+    if (!FORWARDED_METHODS.has(message.method)) return undefined;
+    const closed = this.opts.closedReason();
+    if (closed !== undefined) return { code: ErrorCode.BundleExpired, message: closed };
+    if (this.opts.paused()) return { code: ErrorCode.UpstreamUnavailable, message: 'Gatehouse is paused by its user: nothing reaches the servers until it is resumed (tray menu, or POST /api/v1/pause {"paused":false})' };
+    return undefined;
+  }
+
+  /** An agent's answer: to Gatehouse's own question, or to a server's relayed one. */
+  private response(session: ClientSession, message: JsonRpcResponse): void {
+    if (message.id === null) return;
+    const problem = responseProblem(message);
+    // A malformed answer still answers its question: as an error, so nothing waits on it.
+    const answer: JsonRpcResponse = problem ? errorResponse(message.id, ErrorCode.InvalidRequest, `the agent sent a malformed answer: ${problem}`) : message;
+    const own = session.own.get(message.id);
+    if (own) { session.own.delete(message.id); own(answer); return; }
+    const relayed = session.relayed.get(message.id);
+    if (!relayed) return;
+    session.relayed.delete(message.id);
+    relayed.upstream.respond('result' in answer
+      ? { jsonrpc: '2.0', id: relayed.upstreamRequestId, result: answer.result }
+      : { jsonrpc: '2.0', id: relayed.upstreamRequestId, error: answer.error });
+  }
+
+  private notification(session: ClientSession, n: JsonRpcNotification): void {
+    switch (n.method) {
+      case 'notifications/initialized':
+        session.initialized = true;
+        return;
+      case 'notifications/cancelled': {
+        const requestId = n.params?.requestId as JsonRpcId | undefined;
+        if (requestId !== undefined) this.cancel(session, requestId, typeof n.params?.reason === 'string' ? cutText(n.params.reason, 200) : 'cancelled by client');
+        return;
+      }
+      case 'notifications/roots/list_changed':
+        this.opts.relay.rootsChanged(n.method);
+        return;
+      default:
+        return;
+    }
+  }
+
+  private initialize(session: ClientSession, req: JsonRpcRequest, params: Record<string, unknown>): void {
+    const result = initializeResult(session, params, this.opts.instructions());
+    this.opts.events.emit({ type: 'agent-initialized', session: session.id, agent: session.agent, clientInfo: session.clientInfo ?? null, protocolVersion: String(session.protocolVersion), at: Date.now() });
+    session.sink.send({ jsonrpc: '2.0', id: req.id, result });
+  }
+
+  private routeNamed(session: ClientSession, req: JsonRpcRequest, params: Record<string, unknown>, what: 'tool' | 'prompt'): void {
+    const name = params.name;
+    if (typeof name !== 'string') { fail(session, req.id, ErrorCode.InvalidParams, `${req.method} needs a "name" string`); return; }
+    const view = what === 'tool' ? this.catalog.toolView() : this.catalog.promptView();
+    const route = view.routes.get(name);
+    const { approvals } = this.opts;
+    // An answer to Gatehouse's own question is read before the route: someone else's approval must not skip it.
+    if (what === 'tool' && params.inputResponses !== undefined && approvals.answered(session, req, params, name)) return;
+    if (!route) {
+      if (what === 'tool' && approvals.heldBack(session, req, params, name)) return;
+      this.unknownName(session, req.id, name, what);
+      return;
+    }
+    const decision = this.admit(session, req, { upstream: route.upstream, tool: what === 'tool' ? route.name : undefined, args: params.arguments, shown: name });
+    if (!decision) return;
+    this.forward(session, req, route.upstream, { ...params, name: route.name }, decision);
+  }
+
+  private unknownName(session: ClientSession, id: JsonRpcId, name: string, what: 'tool' | 'prompt'): void {
+    const bundle = this.opts.bundle();
+    const sep = bundle.settings.toolNameSeparator;
+    const at = name.indexOf(sep);
+    if (bundle.settings.naming === 'prefixed' && at > 0) {
+      const serverId = name.slice(0, at);
+      const upstream = this.opts.upstream(serverId);
+      if (!upstream) {
+        fail(session, id, ErrorCode.InvalidParams, `unknown server "${serverId}" (in ${what} "${name}"): it is not in the bundle "${bundle.name}"`, { server: serverId, [what]: name });
+        return;
+      }
+      if (upstream.state !== 'ready') {
+        fail(session, id, ErrorCode.UpstreamUnavailable, `server "${serverId}" is not available (${upstream.state}${upstream.lastError ? `: ${upstream.lastError}` : ''})`, { server: serverId, [what]: name });
+        return;
+      }
+    }
+    fail(session, id, ErrorCode.InvalidParams, `unknown ${what} "${name}"`, { [what]: name });
+  }
+
+  private routeUri(session: ClientSession, req: JsonRpcRequest, params: Record<string, unknown>): void {
+    const uri = params.uri;
+    if (typeof uri !== 'string') { fail(session, req.id, ErrorCode.InvalidParams, `${req.method} needs a "uri" string`); return; }
+    const upstream = this.catalog.resolveUri(uri);
+    // Invalid params, as the current revision wants (SEP-2164); -32002 was the older servers' habit.
+    if (!upstream) { fail(session, req.id, ErrorCode.InvalidParams, `no server provides resource "${uri}"`, { uri }); return; }
+    const decision = this.admit(session, req, { upstream, tool: undefined, args: { uri }, shown: uri });
+    if (!decision) return;
+    this.forward(session, req, upstream, params, decision);
+  }
+
+  private subscribe(session: ClientSession, req: JsonRpcRequest, params: Record<string, unknown>): void {
+    const uri = params.uri;
+    if (typeof uri !== 'string') { fail(session, req.id, ErrorCode.InvalidParams, 'resources/subscribe needs a "uri" string'); return; }
+    const upstream = this.catalog.resolveUri(uri);
+    if (!upstream) { fail(session, req.id, ErrorCode.ResourceNotFound, `no server provides resource "${uri}"`, { uri }); return; }
+    if (!this.admit(session, req, { upstream, tool: undefined, args: { uri }, shown: uri })) return;
+    this.opts.relay.subscribe(session, req, upstream, uri, params);
+  }
+
+  private complete(session: ClientSession, req: JsonRpcRequest, params: Record<string, unknown>): void {
+    const ref = params.ref as Record<string, unknown> | undefined;
+    if (ref?.type === 'ref/prompt' && typeof ref.name === 'string') {
+      const route = this.catalog.promptView().routes.get(ref.name);
+      if (!route) { this.unknownName(session, req.id, ref.name, 'prompt'); return; }
+      if (!this.admit(session, req, { upstream: route.upstream, tool: undefined, args: undefined, shown: ref.name })) return;
+      this.forward(session, req, route.upstream, { ...params, ref: { ...ref, name: route.name } });
+      return;
+    }
+    if (ref?.type === 'ref/resource' && typeof ref.uri === 'string') {
+      const match = this.catalog.templateView().matchers.find((m) => m.template === ref.uri);
+      const upstream = match?.upstream ?? this.catalog.resolveUri(ref.uri);
+      if (!upstream) { fail(session, req.id, ErrorCode.InvalidParams, `no server provides resource template "${ref.uri}"`); return; }
+      if (!this.admit(session, req, { upstream, tool: undefined, args: undefined, shown: ref.uri })) return;
+      this.forward(session, req, upstream, params);
+      return;
+    }
+    fail(session, req.id, ErrorCode.InvalidParams, 'completion/complete needs a ref of type ref/prompt or ref/resource');
+  }
+
+  private admit(session: ClientSession, req: JsonRpcRequest, target: Target): Decision | undefined {
+    return this.opts.admission.admit(session, req, target);
+  }
+
+  /** Sends an agent's request to an upstream under a fresh id, and its answer back under the agent's id. */
+  forward(session: ClientSession, req: JsonRpcRequest, upstream: Upstream, params: Record<string, unknown>, decision?: Decision): void {
+    session.calls++;
+    const { outParams, progressToken } = this.rewrite(session, req, params);
+    const call: InflightCall = { upstream, upstreamId: undefined, method: req.method, startedAt: performance.now(), progressToken };
+    session.inflight.set(req.id, call);
+    call.upstreamId = upstream.forward(req.method, outParams, (response: JsonRpcResponse, answered: boolean) => {
+      const facts = () => this.callFacts(session, req, params, upstream, response, call, decision);
+      if (call.ended) {
+        // The agent stopped waiting: nobody gets this answer, but the call happened and is recorded.
+        if (this.opts.recorder.enabled) this.opts.recorder.append(this.opts.recorder.call({ ...facts(), ended: { ...call.ended, answered } }));
+        return;
+      }
+      if (session.inflight.get(req.id) !== call) return;
+      session.inflight.delete(req.id);
+      this.opts.progress.close(progressToken);
+      this.answer(session, req, response, facts);
+    });
+  }
+
+  /** The params as the upstream sees them: a progress token of ours, and no 2026 envelope of the agent's. */
+  private rewrite(session: ClientSession, req: JsonRpcRequest, params: Record<string, unknown>): { outParams: Record<string, unknown>; progressToken: string | undefined } {
+    let outParams = params;
+    let progressToken: string | undefined;
+    const meta = params._meta as Record<string, unknown> | undefined;
+    if (meta && (typeof meta.progressToken === 'string' || typeof meta.progressToken === 'number')) {
+      progressToken = this.opts.progress.open(session, meta.progressToken, req.id);
+      outParams = { ...params, _meta: { ...meta, progressToken } };
+    }
+    if (meta && isModern(session)) outParams = { ...outParams, _meta: withoutEnvelope(outParams._meta as Record<string, unknown>) };
+    return { outParams, progressToken };
+  }
+
+  /** The upstream's answer, under the agent's id and in its era's shape, sent once its record is durable. */
+  private answer(session: ClientSession, req: JsonRpcRequest, response: JsonRpcResponse, facts: () => CallFacts): void {
+    const modern = isModern(session);
+    const clientId = req.id;
+    const answer: JsonRpcMessage = 'result' in response
+      ? { jsonrpc: '2.0', id: clientId, result: modern ? modernResult(req.method, response.result) : response.result }
+      : { jsonrpc: '2.0', id: clientId, error: response.error };
+    if (!('result' in response)) session.errors++;
+    const { recorder } = this.opts;
+    if (!recorder.enabled) { session.sink.send(answer); return; }
+    // The result is serialized once, for the record's size and hash and for the wire.
+    const resultText = 'result' in response ? JSON.stringify(response.result) : undefined;
+    const record = recorder.call({ ...facts(), resultText });
+    const wire = resultText !== undefined && !(modern && 'resultType' in (response as { result: object }).result)
+      ? `{"jsonrpc":"2.0","id":${JSON.stringify(clientId)},"result":${modern ? modernResultText(req.method, (response as { result: Record<string, unknown> }).result, resultText) : resultText}}`
+      : answer;
+    // The record is durable before the agent sees the answer: a crash never loses a returned call.
+    recorder.append(record, () => session.sink.send(wire, clientId));
+  }
+
+  private callFacts(session: ClientSession, req: JsonRpcRequest, params: Record<string, unknown>, upstream: Upstream, response: JsonRpcResponse, call: InflightCall, decision: Decision | undefined): CallFacts {
+    const target = typeof params.name === 'string' ? params.name : typeof params.uri === 'string' ? params.uri : null;
+    const named = req.method === 'tools/call' || req.method === 'prompts/get';
+    return {
+      agent: session, method: req.method, params, server: upstream.id, response,
+      target: target !== null && named ? this.opts.admission.exposedName(upstream.id, target) : target,
+      correlationId: this.opts.approvals.correlationOf(req),
+      rule: decision?.rule,
+      latencyMs: performance.now() - call.startedAt,
+    };
+  }
+}
