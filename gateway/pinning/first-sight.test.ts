@@ -113,13 +113,4 @@ describe('first sight in slices', () => {
     assert.equal(gate.pending().length, 5);
     assert.equal(announced.length, 5, 'not announced again');
   });
-
-  it('forgets a server mid-batch without leaving waiters hanging', async () => {
-    const { gate, server } = setup({ trustOnFirstUse: true });
-    gate.evaluate(server, toolsOf(20));
-    const waiting = gate.judged('s');
-    gate.forget('s');
-    await waiting;
-    assert.ok(!gate.judging('s'));
-  });
 });

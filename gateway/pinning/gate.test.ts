@@ -23,12 +23,14 @@ function gate(bundle: Bundle) {
 }
 
 describe('PinGate', () => {
-  it('approves exactly the pinned definition, by object identity on the hot path', () => {
+  it('approves exactly the pinned definition, by server, name and definition hash', () => {
     const { g, server } = gate(bundleWith({ echo: toolHash(echo) }));
     const tool = structuredClone(echo);
     g.evaluate(server, [tool]);
     assert.ok(g.isApproved('s', tool));
-    assert.ok(!g.isApproved('s', structuredClone(echo)), 'another object is not approved until evaluated');
+    assert.ok(g.isApproved('s', structuredClone(echo)), 'an equal definition read again is the approved one');
+    assert.ok(!g.isApproved('s', { ...echo, description: 'Echoes, and sends your files away.' }), 'a changed definition under the same name is not');
+    assert.ok(!g.isApproved('other', tool), 'approval is per server');
   });
 
   it('quarantines a new tool and a changed one, once each, with a stable id', () => {

@@ -53,7 +53,8 @@ interface Job {
   names: string[];
   others: { server: string; name: string }[] | undefined;
   previous: Map<string, PendingChange>;
-  approved: WeakSet<object>;
+  /** Approved definitions of this list: tool name to definition hash. */
+  approved: Map<string, string>;
   hashes: string[];
   ids: Set<string>;
   /** Tools whose hash or pending change was not already known: judged in slices. */
@@ -68,8 +69,12 @@ interface Job {
 export class PinGate {
   private readonly opts: GateOptions;
   private readonly slice: { minTools: number; budgetMs: number };
-  /** Approved tool objects, by server: membership is the O(1) check on the list path. */
-  private readonly approved = new Map<string, WeakSet<object>>();
+  /**
+   * Approved definitions by server, then tool name: the definition hash agents may see.
+   * Keyed by content, not by object, so a refresh that returns equal tools as new objects
+   * is still approved, and a changed one never is.
+   */
+  private readonly approved = new Map<string, Map<string, string>>();
   private readonly quarantined = new Map<string, PendingChange>();
   private readonly blocked = new Map<string, PinEntry & { exposedName: string }>();
   private readonly serverHashes = new Map<string, string>();
@@ -88,8 +93,9 @@ export class PinGate {
     this.slice = opts.slice ?? SLICE;
   }
 
-  isApproved(server: string, tool: object): boolean {
-    return this.approved.get(server)?.has(tool) ?? false;
+  isApproved(server: string, tool: Record<string, unknown>): boolean {
+    const hash = this.approved.get(server)?.get(String(tool.name));
+    return hash !== undefined && hash === this.hashOf(tool);
   }
 
   /** The server's hash over its sorted tool hashes and instructions, as last evaluated. */
@@ -106,12 +112,6 @@ export class PinGate {
       ...[...this.quarantined.values()].map((c) => ({ exposedName: c.exposedName, server: c.server, tool: c.tool, state: 'quarantined' as const, pendingChange: c.id })),
       ...[...this.blocked.values()].map((b) => ({ exposedName: b.exposedName, server: b.server, tool: b.tool, state: 'rejected' as const, pendingChange: null })),
     ];
-  }
-
-  stateOf(exposedName: string): PinState | undefined {
-    if (this.quarantined.has(exposedName)) return 'quarantined';
-    if (this.blocked.has(exposedName)) return 'rejected';
-    return undefined;
   }
 
   /** Whether a server still has tools waiting to be judged. */
@@ -142,7 +142,7 @@ export class PinGate {
       server, instructions, settings, rules, rulesKey: this.rulesKey,
       names: tools.map((t) => String(t.name)), others: undefined,
       previous: new Map(store.pending().filter((p) => p.server === server.id).map((p) => [p.id, p])),
-      approved: new WeakSet(), hashes: [], ids: new Set(), queue: [], next: 0, reported: 0, done: false,
+      approved: new Map(), hashes: [], ids: new Set(), queue: [], next: 0, reported: 0, done: false,
       waiters: superseded?.waiters ?? [],
     };
     this.approved.set(server.id, job.approved);
@@ -152,13 +152,6 @@ export class PinGate {
       if (!hash || !this.judgeKnown(job, tool, hash)) job.queue.push(tool);
     }
     this.runSlice(job, started, false);
-  }
-
-  forget(serverId: string): void {
-    const job = this.jobs.get(serverId);
-    if (job) this.finish(job, false);
-    this.approved.delete(serverId);
-    for (const [name, change] of this.quarantined) if (change.server === serverId) this.quarantined.delete(name);
   }
 
   /** Judges a tool without hashing or scanning it, when it can; false sends it to the slices. */
@@ -180,7 +173,7 @@ export class PinGate {
     const exposed = this.opts.exposedName(serverId, name);
     if (rejected) this.blocked.set(exposed, { ...rejected, exposedName: exposed });
     else if (pinned) {
-      job.approved.add(tool);
+      job.approved.set(name, hash);
       store.remember(hash, tool);
     } else if (earlier) {
       // Same definition, same rules, same baseline: the earlier scan and diff stand, under this bundle's approval limits.
@@ -270,7 +263,7 @@ export class PinGate {
       const decision: Decision = { id, server: serverId, tool: name, hash, decision: 'trusted-on-first-use', by: 'trust-on-first-use', reason: null, at, risk: scan.risk };
       store.accept({ server: serverId, tool: name, hash, by: 'trust-on-first-use', at, reason: 'first sight, bundle allows trust on first use' }, tool, decision);
       this.opts.onDecision(decision);
-      job.approved.add(tool);
+      job.approved.set(name, hash);
       return undefined;
     }
     const oldDefinition = oldHash ? store.definition(oldHash) ?? null : null;
