@@ -337,7 +337,6 @@ export type Bundle = z.output<typeof BundleSchema>;
 export type BundleServer = z.output<typeof ServerSchema>;
 export type Transport = z.output<typeof TransportSchema>;
 export type Settings = z.output<typeof SettingsSchema>;
-export type Policies = z.output<typeof PoliciesSchema>;
 export type PolicyRule = z.output<typeof PolicyRuleSchema>;
 export type RateLimit = z.output<typeof RateLimitSchema>;
 export type Profile = z.output<typeof ProfileSchema>;

@@ -139,4 +139,3 @@ export type GatewayEvent =
   /** Something went wrong that did not stop the daemon (a peer's bad message, a failed background job). */
   | { type: 'problem'; component: string; message: string; at: number };
 
-export const AgentTokenSchema = z.object({ agent: z.string(), token: z.string() });

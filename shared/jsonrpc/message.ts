@@ -49,7 +49,7 @@ export const ErrorCode = {
   ResourceNotFound: -32002,
   UpstreamUnavailable: -32010,
   MessageTooLarge: -32011,
-  UnknownTarget: -32012,
+  // -32012 (an unknown target) is retired: unknown names are Invalid params now. Not reused.
   /** A policy rule (or the default deny) refused the call; `data.rule` names it. */
   PolicyDenied: -32013,
   /** Over a rate limit; `data.retryAfterMs` says when to try again. */
@@ -73,10 +73,6 @@ export function isResponse(m: JsonRpcMessage): m is JsonRpcResponse {
 export function errorResponse(id: JsonRpcId | null, code: number, message: string, data?: unknown): JsonRpcFailure {
   const error: JsonRpcErrorObject = data === undefined ? { code, message } : { code, message, data };
   return { jsonrpc: '2.0', id, error };
-}
-
-export function resultResponse(id: JsonRpcId, result: Record<string, unknown>): JsonRpcSuccess {
-  return { jsonrpc: '2.0', id, result };
 }
 
 /** A JSON object that is not an array: what params, results and capabilities must be. */

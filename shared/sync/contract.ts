@@ -47,8 +47,6 @@ export const EnrolResponseSchema = z.strictObject({
 
 export const PublishResponseSchema = z.strictObject({ version: z.number().int(), status: z.enum(['published']) });
 
-export const BatchAckSchema = z.strictObject({ batchId: z.string(), status: z.enum(['accepted', 'duplicate']) });
-
 export const ErrorBodySchema = z.object({ error: z.string(), code: z.string().optional() });
 
 export const AuditQueryResponseSchema = z.strictObject({
