@@ -6,7 +6,8 @@ import { fileURLToPath } from 'node:url';
 import { app, BrowserWindow, dialog, Menu, nativeImage, Notification, protocol, session, shell, Tray, type MenuItemConstructorOptions, type Session, type WebContents } from 'electron';
 import updater from 'electron-updater';
 import { StatusSchema, type Status } from '../shared/control/contract.ts';
-import { eventJson, SseParser } from '../shared/control/sse.ts';
+import { SseParser } from '../shared/control/sse.ts';
+import { parseGatewayEvent } from '../shared/control/contract.ts';
 import { defaultDataDir } from '../gateway/config/data-dir.ts';
 import { INSTALL_ROOT } from '../gateway/config/install-root.ts';
 import { DAEMON_NODE_FLAGS } from '../gateway/cli/stdio-bridge.ts';
@@ -129,9 +130,8 @@ function run(): void {
         const parser = new SseParser();
         for await (const chunk of res.body.pipeThrough(new TextDecoderStream())) {
           for (const event of parser.push(chunk)) {
-            const data = eventJson(event);
-            if (data === null || typeof data !== 'object' || Array.isArray(data)) continue;
-            const a = announce(event.type, data as Record<string, unknown>);
+            const parsed = parseGatewayEvent(event);
+            const a = parsed && announce(parsed);
             if (a && gate.admit(a)) notify(a);
             void poll();
           }

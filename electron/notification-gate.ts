@@ -1,3 +1,4 @@
+import type { GatewayEvent } from '../shared/control/contract.ts';
 // Desktop notifications without nagging: the same thing is announced once (until it
 // resolves and comes back), and no more than a few notifications go out a minute. What
 // the rate limit holds back is not lost: it is summarised in one notification later.
@@ -63,13 +64,13 @@ export class NotificationGate {
 }
 
 /** Turns a daemon event into an announcement, or nothing. */
-export function announce(type: string, data: Record<string, unknown>): Announcement | undefined {
-  if (type === 'pending-change') {
-    return { key: `pending:${String(data.id)}`, title: `${String(data.exposedName)} ${data.kind === 'new' ? 'is new' : 'changed'}`, body: `Risk ${String(data.risk)}. ${data.localDecision ? 'Review it before your agents can use it.' : 'It awaits your organisation\'s approval.'}`, target: `#/pending/${String(data.id)}` };
+export function announce(event: GatewayEvent): Announcement | undefined {
+  if (event.type === 'pending-change') {
+    return { key: `pending:${event.id}`, title: `${event.exposedName} ${event.kind === 'new' ? 'is new' : 'changed'}`, body: `Risk ${event.risk}. ${event.localDecision ? 'Review it before your agents can use it.' : 'It awaits your organisation\'s approval.'}`, target: `#/pending/${event.id}` };
   }
-  if (type === 'server' && (data.state === 'failed' || data.state === 'backoff')) {
-    return { key: `server:${String(data.server)}`, title: `${String(data.server)} is down`, body: String(data.error ?? 'The server stopped.'), target: '#/servers' };
+  if (event.type === 'server' && (event.state === 'failed' || event.state === 'backoff')) {
+    return { key: `server:${event.server}`, title: `${event.server} is down`, body: event.error ?? 'The server stopped.', target: '#/servers' };
   }
-  if (type === 'bundle-rejected') return { key: `bundle:${String(data.reason)}`, title: 'A bundle was refused', body: String(data.reason), target: '#/settings' };
+  if (event.type === 'bundle-rejected') return { key: `bundle:${event.reason}`, title: 'A bundle was refused', body: event.reason, target: '#/settings' };
   return undefined;
 }

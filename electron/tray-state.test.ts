@@ -38,7 +38,7 @@ describe('tray state', () => {
 describe('notifications', () => {
   it('announces each thing once, and again only after it resolved', () => {
     const gate = new NotificationGate(10);
-    const a = announce('server', { server: 'github', state: 'failed', error: 'boom' })!;
+    const a = announce({ type: 'server', server: 'github', state: 'failed', error: 'boom', at: 1 })!;
     assert.ok(gate.admit(a, 0));
     assert.ok(!gate.admit(a, 1000), 'deduped');
     gate.resolve(a.key);
@@ -53,9 +53,9 @@ describe('notifications', () => {
   });
 
   it('links a pending change to its diff', () => {
-    const a = announce('pending-change', { id: 'abc123def456', exposedName: 'gh__create_issue', kind: 'changed', risk: 'high', localDecision: true })!;
+    const a = announce({ type: 'pending-change', id: 'abc123def456', server: 'gh', tool: 'create_issue', exposedName: 'gh__create_issue', kind: 'changed', risk: 'high', localDecision: true, at: 1 })!;
     assert.equal(a.target, '#/pending/abc123def456');
     assert.match(a.body, /Risk high/);
-    assert.equal(announce('agent-connected', {}), undefined);
+    assert.equal(announce({ type: 'agent-connected', session: 's1', agent: 'a', transport: 'stdio', at: 1 }), undefined);
   });
 });

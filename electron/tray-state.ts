@@ -19,7 +19,7 @@ export interface TrayView { state: TrayState; tooltip: string; badge: string | n
 
 export function trayView(input: TrayInput): TrayView {
   if (input.unreachable || !input.status) return { state: 'offline', tooltip: `Gatehouse: ${input.problem ?? 'the gateway is not running'}`, badge: null };
-  if (input.paused) return { state: 'paused', tooltip: 'Gatehouse: paused — agents are disconnected', badge: null };
+  if (input.paused) return { state: 'paused', tooltip: 'Gatehouse: paused — agents stay connected, nothing reaches the servers', badge: null };
   const failed = input.status.servers.filter((s) => s.state === 'failed' || s.state === 'backoff');
   if (failed.length) return { state: 'error', tooltip: `Gatehouse: ${failed.map((s) => s.id).join(', ')} ${failed.length === 1 ? 'is' : 'are'} down`, badge: null };
   if (input.pending > 0) return { state: 'pending', tooltip: `Gatehouse: ${input.pending} change${input.pending === 1 ? '' : 's'} to review`, badge: input.pending > 99 ? '99+' : String(input.pending) };

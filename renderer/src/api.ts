@@ -1,7 +1,7 @@
 import { z } from 'zod';
-import { CredentialStatusSchema, StatusSchema, ToolEntrySchema } from '../../shared/control/contract.ts';
+import { CredentialStatusSchema, parseGatewayEvent, StatusSchema, ToolEntrySchema, type GatewayEvent } from '../../shared/control/contract.ts';
 import { DecisionSchema, PendingChangeSchema } from '../../shared/pinning/pending.ts';
-import { eventJson, SseParser } from '../../shared/control/sse.ts';
+import { SseParser } from '../../shared/control/sse.ts';
 
 // The renderer speaks only the control API. In the desktop app the page holds no token:
 // its calls go to its own origin and the main process adds it. In a plain browser the
@@ -90,7 +90,7 @@ export const api = {
 };
 
 /** Live events (SSE over fetch, so the token travels in a header, not the URL). */
-export function subscribe(onEvent: (type: string, data: unknown) => void): () => void {
+export function subscribe(onEvent: (event: GatewayEvent) => void): () => void {
   const controller = new AbortController();
   void (async () => {
     await redeemed;
@@ -104,8 +104,8 @@ export function subscribe(onEvent: (type: string, data: unknown) => void): () =>
           const { value, done } = await reader.read();
           if (done) break;
           for (const event of parser.push(value)) {
-            const data = eventJson(event);
-            if (data !== null) onEvent(event.type, data);
+            const parsed = parseGatewayEvent(event);
+            if (parsed) onEvent(parsed);
           }
         }
       } catch {

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { eventJson, type SseEvent } from './sse.ts';
 
 // The control API contract: what the daemon reports to the CLI, the desktop app
 // and the renderer. Both ends parse with these schemas.
@@ -121,21 +122,35 @@ export type Status = z.infer<typeof StatusSchema>;
 export type CredentialStatus = z.infer<typeof CredentialStatusSchema>;
 export type ToolEntry = z.infer<typeof ToolEntrySchema>;
 
-/** Live events on /api/v1/events (Server-Sent Events, one JSON object per event). */
-export type GatewayEvent =
-  | { type: 'server'; server: string; state: string; error: string | null; at: number }
-  | { type: 'catalog'; server: string; kind: string; at: number }
-  | { type: 'agent-connected'; session: string; agent: string; transport: 'stdio' | 'http'; at: number }
-  | { type: 'agent-initialized'; session: string; agent: string; clientInfo: Record<string, unknown> | null; protocolVersion: string; at: number }
-  | { type: 'agent-disconnected'; session: string; agent: string; at: number }
-  | { type: 'bundle'; name: string; version: number; at: number }
-  | { type: 'bundle-rejected'; reason: string; at: number }
-  | { type: 'paused'; paused: boolean; at: number }
-  | { type: 'credentials-deleted'; server: string; slots: string[]; at: number }
-  | { type: 'credentials-error'; server: string; error: string; at: number }
-  | { type: 'credential-set'; server: string; slot: string; rotation: boolean; at: number }
-  | { type: 'pending-change'; id: string; server: string; tool: string; exposedName: string; kind: 'new' | 'changed'; risk: string; localDecision: boolean; at: number }
-  | { type: 'pending-decided'; id: string; server: string; tool: string; decision: string; by: string; at: number }
+const at = z.number();
+const ev = <T extends string, S extends z.ZodRawShape>(type: T, shape: S) => z.object({ type: z.literal(type), ...shape, at });
+
+/** Live events on /api/v1/events (Server-Sent Events named by their type, one JSON object each). */
+export const GatewayEventSchema = z.discriminatedUnion('type', [
+  ev('server', { server: z.string(), state: z.string(), error: z.string().nullable() }),
+  ev('catalog', { server: z.string(), kind: z.string() }),
+  ev('agent-connected', { session: z.string(), agent: z.string(), transport: z.enum(['stdio', 'http']) }),
+  ev('agent-initialized', { session: z.string(), agent: z.string(), clientInfo: z.record(z.string(), z.unknown()).nullable(), protocolVersion: z.string() }),
+  ev('agent-disconnected', { session: z.string(), agent: z.string() }),
+  ev('bundle', { name: z.string(), version: z.number() }),
+  ev('bundle-rejected', { reason: z.string() }),
+  ev('paused', { paused: z.boolean() }),
+  ev('credentials-deleted', { server: z.string(), slots: z.array(z.string()) }),
+  ev('credentials-error', { server: z.string(), error: z.string() }),
+  ev('credential-set', { server: z.string(), slot: z.string(), rotation: z.boolean() }),
+  ev('pending-change', { id: z.string(), server: z.string(), tool: z.string(), exposedName: z.string(), kind: z.enum(['new', 'changed']), risk: z.string(), localDecision: z.boolean() }),
+  ev('pending-decided', { id: z.string(), server: z.string(), tool: z.string(), decision: z.string(), by: z.string() }),
   /** Something went wrong that did not stop the daemon (a peer's bad message, a failed background job). */
-  | { type: 'problem'; component: string; message: string; at: number };
+  ev('problem', { component: z.string(), message: z.string() }),
+]);
+export type GatewayEvent = z.infer<typeof GatewayEventSchema>;
+
+/**
+ * One event off the stream, checked: null for what is not an event this client knows
+ * (a newer daemon's, or a broken stream's). The SSE event name must agree with the body.
+ */
+export function parseGatewayEvent(event: SseEvent): GatewayEvent | null {
+  const parsed = GatewayEventSchema.safeParse(eventJson(event));
+  return parsed.success && parsed.data.type === event.type ? parsed.data : null;
+}
 
