@@ -2,7 +2,7 @@ import type { JsonRpcMessage } from '../../shared/jsonrpc/message.ts';
 
 /**
  * A live connection to one upstream MCP server that moves JSON-RPC messages.
- * Session logic (handshake, ids, routing) sits above it in UpstreamSession.
+ * Session logic (handshake, ids, catalog) sits above it, in Upstream (upstream.ts).
  */
 export interface UpstreamChannel {
   start(): Promise<void>;
