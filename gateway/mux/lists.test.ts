@@ -1,10 +1,10 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { ErrorCode } from '../../shared/jsonrpc/message.ts';
+import { ErrorCode, type JsonRpcResponse } from '../../shared/jsonrpc/message.ts';
 import { harness, testBundle, tick } from '../../test/helpers/mux-harness.ts';
 
 const ok = () => ({ content: [] });
-const names = (r: { result?: Record<string, unknown> }) => ((r.result?.tools ?? []) as { name: string }[]).map((t) => t.name);
+const names = (r: JsonRpcResponse) => (('result' in r ? r.result.tools ?? [] : []) as { name: string }[]).map((t) => t.name);
 
 describe('lists', () => {
   it('pages through the cached list with cursors, and refuses a forged cursor', async () => {
