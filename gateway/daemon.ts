@@ -32,6 +32,7 @@ import { lazyBackend, type SecretBackend } from './secrets/backend.ts';
 import { RotatingLog } from './upstream/stderr-log.ts';
 import { messageOf, Problems } from './control/problems.ts';
 import { redactShapes } from '../shared/redaction/redact.ts';
+import { bearerToken } from '../shared/control/bearer.ts';
 
 /** How often the org login is renewed at the IdP, so group changes reach policy. */
 const IDENTITY_REFRESH_MS = 60 * 60_000;
@@ -215,8 +216,8 @@ export async function startDaemon(opts: DaemonOptions): Promise<RunningDaemon> {
   const mcp = new McpHttpEndpoint({
     gateway,
     agentFor: (req) => {
-      const auth = req.headers.authorization;
-      if (auth?.startsWith('Bearer ')) return tokens.agentFor(auth.slice(7));
+      const token = bearerToken(req.headers.authorization);
+      if (token !== undefined) return tokens.agentFor(token);
       return gateway.settings.anonymousAgent;
     },
   });

@@ -1,5 +1,6 @@
 import type { Settings } from '../../shared/bundle/schema.ts';
 import { exposedName } from '../../shared/naming/tool-names.ts';
+import { escapeRegExp } from '../../shared/text/regexp.ts';
 import type { CatalogKind, Upstream } from '../upstream/upstream.ts';
 
 export interface NamedRoute { upstream: Upstream; name: string }
@@ -93,12 +94,12 @@ export function templateMatcher(template: string): RegExp {
   let out = '^';
   let last = 0;
   for (const m of template.matchAll(/\{([^}]+)\}/g)) {
-    out += template.slice(last, m.index).replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+    out += escapeRegExp(template.slice(last, m.index));
     const op = m[1]![0];
     out += op === '+' || op === '#' || op === '/' || op === '?' || op === '&' ? '.*' : '[^/]*';
     last = m.index + m[0].length;
   }
-  return new RegExp(`${out + template.slice(last).replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}$`);
+  return new RegExp(`${out + escapeRegExp(template.slice(last))}$`);
 }
 
 /**

@@ -1,3 +1,4 @@
+import { issueLines } from '../../shared/text/zod-issues.ts';
 import { existsSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { z } from 'zod';
@@ -35,7 +36,7 @@ export function readOrgConfig(dataDir: string): OrgConfig | null {
   let raw: unknown;
   try { raw = JSON.parse(readFileSync(path, 'utf8')); } catch (err) { throw new OrgConfigError(`${path} is not valid JSON: ${(err as Error).message}`); }
   const parsed = OrgConfigSchema.safeParse(raw);
-  if (!parsed.success) throw new OrgConfigError(`${path} is invalid:\n${parsed.error.issues.map((i) => `  ${i.path.join('.') || '(root)'}: ${i.message}`).join('\n')}`);
+  if (!parsed.success) throw new OrgConfigError(`${path} is invalid:\n${issueLines(parsed.error).map((l) => `  ${l}`).join('\n')}`);
   return parsed.data;
 }
 

@@ -1,3 +1,4 @@
+import { issueLines } from '../text/zod-issues.ts';
 import { z } from 'zod';
 import { SERVER_ID, type CredentialSlot } from '../bundle/schema.ts';
 
@@ -71,7 +72,7 @@ function args(list: z.infer<typeof Argument>[], notes: string[]): string[] {
 export function importServerJson(input: unknown, choice: ImportChoice = {}): Imported {
   const raw = (input && typeof input === 'object' && 'server' in input) ? (input as { server: unknown }).server : input;
   const parsed = ServerJsonSchema.safeParse(raw);
-  if (!parsed.success) throw new Error(`not a server.json: ${parsed.error.issues.map((i) => `${i.path.join('.') || '(root)'}: ${i.message}`).join('; ')}`);
+  if (!parsed.success) throw new Error(`not a server.json: ${issueLines(parsed.error).join('; ')}`);
   const s = parsed.data;
   const notes: string[] = [];
   const credentials: Partial<CredentialSlot>[] = [];

@@ -1,0 +1,258 @@
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import { join } from 'node:path';
+import { z } from 'zod';
+import { issueLines } from '../../shared/text/zod-issues.ts';
+import { keyFingerprint } from '../../shared/bundle/envelope.ts';
+import { controlProof, NONCE } from '../../shared/control/proof.ts';
+import {
+  ConnectBody, CreateTokenBody, DecisionBody, EnrollBody, PauseBody, RedeemBody, SecretBody, TryBody, type RouteName,
+} from '../../shared/control/routes.ts';
+import { INSTALL_ROOT } from '../config/install-root.ts';
+import { CLIENTS, type ClientName } from '../connect/clients.ts';
+import { applyPlan, ConnectError, daemonEnv, planConnect, planSnippet, planUndo } from '../connect/connect.ts';
+import { GATEHOUSE_INFO } from '../mux/gateway.ts';
+import { OrgConfigError } from '../org/org-config.ts';
+import { DecisionError, localUser } from '../pinning/gate.ts';
+import { KeychainUnavailableError } from '../secrets/backend.ts';
+import type { ControlApiOptions } from './api.ts';
+import { LOG_LEVELS } from './event-log.ts';
+import { json, readBody, readJson } from './http-json.ts';
+import type { OneTimeCodes } from './one-time-codes.ts';
+import type { OAuthLogins } from '../oauth/login.ts';
+import { agentStatuses, buildStatus, serverStatuses, toolEntries } from './status.ts';
+import { tryTool } from './try-tool.ts';
+
+const LogLevelBody = z.strictObject({ level: z.enum(LOG_LEVELS) });
+
+export interface RouteCall { req: IncomingMessage; res: ServerResponse; params: Record<string, string>; query: URLSearchParams }
+export type RouteHandler = (call: RouteCall) => Promise<void> | void;
+
+/** What the handlers need beyond the daemon's options: the API's own state. */
+export interface HandlerHost {
+  opts: ControlApiOptions;
+  links: OneTimeCodes;
+  /** Opens an event stream on the response. */
+  stream(res: ServerResponse): void;
+  /** OAuth logins to upstreams, once the daemon knows its port. */
+  logins(): OAuthLogins | undefined;
+}
+
+/**
+ * One small handler per route of shared/control/routes.ts: the table is typed by the
+ * route names, so a route without a handler does not compile.
+ */
+export function controlHandlers(host: HandlerHost): Record<RouteName, RouteHandler> {
+  const { opts } = host;
+  const { gateway } = opts;
+  return {
+    hello: async ({ res, query }) => {
+      const nonce = query.get('nonce') ?? '';
+      if (!NONCE.test(nonce)) { json(res, 400, { error: 'give ?nonce= as 64 hex digits' }); return; }
+      json(res, 200, { gatehouse: 'control', version: GATEHOUSE_INFO.version, proof: await controlProof(opts.controlToken, nonce, opts.facts().port) });
+    },
+    redeem: async ({ req, res }) => {
+      const body = RedeemBody.safeParse(await readJson(req));
+      if (!body.success || !host.links.redeem(body.data.code)) { json(res, 401, { error: 'this sign-in link was used already or has expired: run `gatehouse dashboard` again' }); return; }
+      json(res, 200, { token: opts.controlToken });
+    },
+    status: ({ res }) => json(res, 200, buildStatus(gateway, opts.facts())),
+    dashboardLink: ({ res }) => json(res, 201, { code: host.links.issue() }),
+    logLevel: ({ res }) => json(res, 200, { level: opts.eventLog?.current ?? 'info', levels: LOG_LEVELS }),
+    setLogLevel: async ({ req, res }) => {
+      const body = await readBody(req, res, LogLevelBody, `the level is one of ${LOG_LEVELS.join(', ')}`);
+      if (!body) return;
+      if (!opts.eventLog) { json(res, 400, { error: `the level is one of ${LOG_LEVELS.join(', ')}` }); return; }
+      opts.eventLog.setLevel(body.level);
+      json(res, 200, { level: body.level, levels: LOG_LEVELS });
+    },
+    orgPreview: ({ res, query }) => answer(res, 502, async () => {
+      const url = query.get('url');
+      if (!url || !opts.previewOrg) return reply(400, { error: 'give ?url= the sync endpoint your admin sent' });
+      const info = await opts.previewOrg(url);
+      return reply(200, { org: info.org, name: info.name, fingerprints: info.keys.map((k) => keyFingerprint(k.publicKey)), login: info.oidc !== null });
+    }),
+    enroll: async ({ req, res }) => {
+      const body = await readBody(req, res, EnrollBody, 'give {"url", "token", "fingerprint"} from your admin');
+      if (!body) return;
+      if (!opts.joinOrg) { json(res, 400, { error: 'give {"url", "token", "fingerprint"} from your admin' }); return; }
+      const joinOrg = opts.joinOrg;
+      await answer(res, (err) => (err instanceof OrgConfigError ? 409 : 400), async () => {
+        const config = await joinOrg(body.url, { token: body.token, fingerprint: body.fingerprint });
+        return reply(200, { org: config.org, name: config.name ?? config.org, deviceId: config.deviceId ?? null });
+      });
+    },
+    shipAudit: ({ res }) => answer(res, 503, async () => {
+      if (!opts.shipAudit) return reply(404, { error: 'this desktop is not enrolled in an org: there is nowhere to ship to' });
+      return reply(200, { acknowledged: await opts.shipAudit() });
+    }),
+    refreshIdentity: ({ res }) => answer(res, 502, async () => {
+      if (!opts.refreshIdentity) return reply(404, { error: 'no org login here' });
+      try {
+        return reply(200, await opts.refreshIdentity());
+      } catch (err) {
+        throw new Error(`the identity provider could not renew the login: ${(err as Error).message}`);
+      }
+    }),
+    reloadIdentity: async ({ res }) => {
+      if (!opts.reloadIdentity) { json(res, 404, { error: 'no org login here' }); return; }
+      json(res, 200, await opts.reloadIdentity());
+    },
+    servers: ({ res }) => json(res, 200, { servers: serverStatuses(gateway) }),
+    restartServer: async ({ res, params }) => {
+      const server = gateway.currentBundle.servers.find((s) => s.id === params.server);
+      if (!server) { json(res, 404, { error: `no server "${params.server}" in the bundle` }); return; }
+      // Revoked servers are never spawned, restart or not.
+      if (server.status === 'revoked') { json(res, 409, { error: `"${server.id}" is revoked by the bundle and stays stopped` }); return; }
+      await gateway.restartServer(server.id);
+      json(res, 200, { restarted: server.id });
+    },
+    tools: ({ res }) => json(res, 200, { tools: toolEntries(gateway) }),
+    agents: ({ res }) => json(res, 200, { agents: agentStatuses(gateway), tokens: opts.tokens.list() }),
+    createToken: async ({ req, res }) => {
+      const body = await readBody(req, res, CreateTokenBody);
+      if (body) json(res, 201, { agent: body.agent, token: opts.tokens.create(body.agent) });
+    },
+    revokeToken: ({ res, params }) => {
+      const removed = opts.tokens.revoke(params.agent!);
+      json(res, removed ? 200 : 404, removed ? { revoked: params.agent } : { error: `no token for agent "${params.agent}"` });
+    },
+    events: ({ res }) => host.stream(res),
+    reloadBundle: async ({ res }) => {
+      const result = await opts.reloadBundle();
+      json(res, result.ok ? 200 : 422, result);
+    },
+    pending: ({ res }) => json(res, 200, { pending: gateway.gate.pending(), trustOnFirstUse: gateway.settings.pinning.trustOnFirstUse, personal: gateway.currentBundle.org === undefined }),
+    pendingChange: ({ res, params }) => {
+      const change = gateway.gate.pending().find((p) => p.id === params.id);
+      json(res, change ? 200 : 404, change ?? { error: `no pending change "${params.id}"` });
+    },
+    approve: (call) => decide(call, 'approve'),
+    reject: (call) => decide(call, 'reject'),
+    decisions: ({ res }) => json(res, 200, { decisions: gateway.gate.decisions().slice(-500) }),
+    // A rejection clicked by mistake: the change is pending again.
+    reopen: (call) => decision(call, (by, body) => ({ id: call.params.id, decision: 'reopened', pending: gateway.reopen(call.params.id!, by, body.reason ?? null, body.via ?? 'api') ?? null })),
+    oauthLogin: async ({ res, params }) => {
+      const logins = host.logins();
+      if (!logins) { notFound(res); return; }
+      await answer(res, (err) => (err instanceof KeychainUnavailableError ? 503 : 400), async () => reply(200, await logins.start(params.server!)));
+    },
+    oauthWait: async ({ res, params }) => {
+      const logins = host.logins();
+      if (!logins) { notFound(res); return; }
+      try {
+        await logins.wait(params.login!);
+        json(res, 200, { ok: true });
+      } catch (err) {
+        json(res, 400, { ok: false, error: (err as Error).message });
+      }
+    },
+    connect: (call) => connect(call),
+    audit: ({ res, query }) => {
+      const limit = Math.min(Math.max(Number(query.get('limit') ?? 200) || 200, 1), 1000);
+      const before = Number(query.get('before') ?? 0) || undefined;
+      const filter = { limit, ...(before ? { before } : {}), ...Object.fromEntries(['agent', 'server', 'tool', 'outcome', 'correlation', 'since'].flatMap((k) => (query.get(k) ? [[k, query.get(k)!]] : []))) };
+      json(res, 200, { records: opts.audit.query(filter) });
+    },
+    pause: async ({ req, res }) => {
+      const body = await readBody(req, res, PauseBody, 'send {"paused": true|false}');
+      if (!body) return;
+      gateway.setPaused(body.paused);
+      json(res, 200, { paused: gateway.paused });
+    },
+    secrets: ({ res }) => json(res, 200, { slots: opts.vault.status(gateway.currentBundle) }),
+    setSecret: (call) => setSecret(call, false),
+    rotateSecret: (call) => setSecret(call, true),
+    deleteSecret: ({ res, params }) => withServer(res, params.server!, () => answer(res, keychainStatus, async () => {
+      const { server, slot } = params as { server: string; slot: string };
+      const removed = await opts.vault.remove(server, slot);
+      if (removed) opts.recorder.record(undefined, 'secret', { server, outcome: 'ok', detail: { slot, action: 'delete' } });
+      await gateway.restartServer(server);
+      return removed ? reply(200, { deleted: `${server}/${slot}` }) : reply(404, { error: `${server}/${slot} is not set` });
+    })),
+    try: async ({ req, res }) => {
+      const body = await readBody(req, res, TryBody, 'give {"method":"tools/list"} or {"method":"tools/call","params":{"name","arguments"}}');
+      if (body) await answer(res, 504, async () => reply(200, await tryTool(gateway, body, gateway.settings.callTimeoutMs)));
+    },
+  };
+
+  function decide(call: RouteCall, what: 'approve' | 'reject'): Promise<void> {
+    return decision(call, (by, body) => {
+      const change = gateway.decide(call.params.id!, what, by, body.reason ?? null, { via: body.via ?? 'api' });
+      return { id: change.id, decision: what === 'approve' ? 'approved' : 'rejected', tool: change.exposedName };
+    });
+  }
+
+  /**
+   * Values go in, never out: set (PUT) and rotate (POST …/rotate). The affected
+   * server alone restarts, to pick the new value up.
+   */
+  function setSecret({ req, res, params }: RouteCall, rotate: boolean): Promise<void> {
+    const { server: serverId, slot } = params as { server: string; slot: string };
+    return withServer(res, serverId, async (server) => {
+      const body = await readBody(req, res, SecretBody);
+      if (!body) return;
+      await answer(res, keychainStatus, async () => {
+        const status = await opts.vault.set(server, slot, body.value, rotate);
+        // Names only: the value never reaches a record.
+        opts.recorder.record(undefined, 'secret', { server: serverId, outcome: 'ok', detail: { slot, action: rotate ? 'rotate' : 'set' } });
+        opts.events.emit({ type: 'credential-set', server: serverId, slot, rotation: rotate, at: Date.now() });
+        await gateway.restartServer(serverId);
+        return reply(200, status);
+      });
+    });
+  }
+
+  async function withServer(res: ServerResponse, id: string, then: (server: typeof gateway.currentBundle.servers[number]) => Promise<void>): Promise<void> {
+    const server = gateway.currentBundle.servers.find((s) => s.id === id);
+    if (!server) { json(res, 404, { error: `no server "${id}" in the bundle` }); return; }
+    await then(server);
+  }
+
+  async function connect({ req, res, params }: RouteCall): Promise<void> {
+    const client = params.client as ClientName;
+    const body = ConnectBody.safeParse(await readJson(req));
+    if (!(CLIENTS as readonly string[]).includes(client) || !body.success) { json(res, 400, { error: `use one of ${CLIENTS.join(', ')} with {"mode":"preview"|"apply"|"undo"}` }); return; }
+    const launcher = { command: process.execPath, args: [join(INSTALL_ROOT, 'bin', 'gatehouse.js')], env: daemonEnv(process.env) };
+    try {
+      const plan = body.data.mode === 'undo' ? planUndo(client) : planConnect(client, launcher);
+      const done = body.data.mode === 'preview' ? plan : applyPlan(plan);
+      json(res, 200, { label: done.label, path: done.path, status: done.status, snippet: planSnippet(client, launcher), content: done.content, backup: done.backup ?? null, applied: body.data.mode !== 'preview' && done.status !== 'unchanged' });
+    } catch (err) {
+      json(res, err instanceof ConnectError ? 409 : 500, { error: (err as Error).message, snippet: planSnippet(client, launcher) });
+    }
+  }
+}
+
+interface Reply { status: number; body: unknown }
+const reply = (status: number, body: unknown): Reply => ({ status, body });
+const keychainStatus = (err: unknown) => (err instanceof KeychainUnavailableError ? 503 : 400);
+
+/** Runs `work` and sends its reply; a throw is answered with `failure`'s status and the error's message. */
+async function answer(res: ServerResponse, failure: number | ((err: unknown) => number), work: () => Promise<Reply>): Promise<void> {
+  let r: Reply;
+  try {
+    r = await work();
+  } catch (err) {
+    json(res, typeof failure === 'number' ? failure : failure(err), { error: (err as Error).message });
+    return;
+  }
+  json(res, r.status, r.body);
+}
+
+function notFound(res: ServerResponse): void {
+  json(res, 404, { error: 'no such endpoint: OAuth logins are not available yet' });
+}
+
+/**
+ * A person's decision (approve, reject, reopen) from the app, its notification or
+ * the CLI: a validated body, who took it, and 409 when it does not apply.
+ */
+async function decision({ req, res }: RouteCall, act: (by: string, body: z.infer<typeof DecisionBody>) => unknown): Promise<void> {
+  const body = DecisionBody.safeParse((await readJson(req)) ?? {});
+  if (!body.success) { json(res, 400, { error: issueLines(body.error, 'body').join('; ') }); return; }
+  try {
+    json(res, 200, act(body.data.by ? `${localUser()} via ${body.data.by}` : localUser(), body.data));
+  } catch (err) {
+    json(res, err instanceof DecisionError ? 409 : 500, { error: (err as Error).message });
+  }
+}
