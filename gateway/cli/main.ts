@@ -8,7 +8,7 @@ import { createGateway, startDaemon } from '../daemon.ts';
 import { serveLineStream } from '../downstream/line-session.ts';
 import { ControlClient, runningDaemon } from './daemon-client.ts';
 import { formatStatus } from './format-status.ts';
-import { PendingChangeSchema } from '../../shared/pinning/pending.ts';
+import { AgentsAnswer, CreatedTokenAnswer, PendingAnswer, ReloadAnswer, routePath } from '../../shared/control/routes.ts';
 import { formatPending } from './format-pending.ts';
 import { decideCommand } from './decide-command.ts';
 import { pinBundle } from './pin-command.ts';
@@ -126,14 +126,14 @@ async function main(argv: string[]): Promise<number> {
     case 'token': return token(dataDir, positionals[0], values.agent);
     case 'reload': {
       const client = await ControlClient.forDataDir(dataDir);
-      const result = await client.call('POST', '/bundle/reload', z.object({ ok: z.boolean(), version: z.number().optional(), error: z.string().optional() }));
+      const result = await client.call('POST', routePath('reloadBundle'), ReloadAnswer);
       if (!result.ok) throw new BundleError(result.error ?? 'reload failed');
       process.stdout.write(`bundle reloaded (version ${result.version})\n`);
       return 0;
     }
     case 'pending': {
       const client = await ControlClient.forDataDir(dataDir);
-      const r = await client.call('GET', '/pending', z.object({ pending: z.array(PendingChangeSchema), trustOnFirstUse: z.boolean(), personal: z.boolean().optional() }));
+      const r = await client.call('GET', routePath('pending'), PendingAnswer);
       process.stdout.write(values.json ? `${JSON.stringify(r.pending, null, 2)}\n` : formatPending(r.pending, { personal: r.personal ?? false }));
       return 0;
     }
@@ -179,7 +179,7 @@ async function main(argv: string[]): Promise<number> {
     }
     case 'sync': {
       const client = await ControlClient.forDataDir(dataDir);
-      const result = await client.call('POST', '/bundle/reload', z.object({ ok: z.boolean(), version: z.number().optional(), error: z.string().optional(), lastRejection: z.string().optional() }));
+      const result = await client.call('POST', routePath('reloadBundle'), ReloadAnswer);
       if (!result.ok) throw new BundleError(result.error ?? 'sync failed');
       process.stdout.write(`bundle version ${result.version} in force${result.lastRejection ? `; the last bundle refused: ${result.lastRejection}` : ''}\n`);
       return 0;
@@ -333,14 +333,14 @@ async function standalone(dataDir: string, bundlePath: string, agent: string): P
 async function token(dataDir: string, action: string | undefined, agent: string | undefined): Promise<number> {
   const client = await ControlClient.forDataDir(dataDir);
   if (action === 'list') {
-    const r = await client.call('GET', '/agents', z.object({ tokens: z.array(z.object({ agent: z.string(), createdAt: z.string() })) }));
+    const r = await client.call('GET', routePath('agents'), AgentsAnswer);
     for (const t of r.tokens) process.stdout.write(`${t.agent}\tcreated ${t.createdAt}\n`);
     if (r.tokens.length === 0) process.stdout.write('no agent tokens yet: `gatehouse token create --agent NAME`\n');
     return 0;
   }
   if (!agent) throw new UsageError('--agent NAME is required');
   if (action === 'create') {
-    const r = await client.call('POST', '/tokens', z.object({ agent: z.string(), token: z.string() }), { agent });
+    const r = await client.call('POST', routePath('createToken'), CreatedTokenAnswer, { agent });
     process.stdout.write(`${r.token}\n`);
     process.stderr.write(`token for agent "${r.agent}" (shown once; send it as "Authorization: Bearer <token>")\n`);
     return 0;

@@ -1,7 +1,7 @@
 import { z } from 'zod';
-import { CredentialStatusSchema, parseGatewayEvent, StatusSchema, ToolEntrySchema, type GatewayEvent } from '../../shared/control/contract.ts';
-import { DecisionSchema, PendingChangeSchema } from '../../shared/pinning/pending.ts';
+import { CredentialStatusSchema, parseGatewayEvent, type GatewayEvent } from '../../shared/control/contract.ts';
 import { SseParser } from '../../shared/control/sse.ts';
+import { AgentsAnswer, CreatedTokenAnswer, DecisionsAnswer, LogLevelAnswer, PendingAnswer, ReloadAnswer, routePath, SecretsAnswer, StatusAnswer, ToolsAnswer } from '../../shared/control/routes.ts';
 
 // The renderer speaks only the control API. In the desktop app the page holds no token:
 // its calls go to its own origin and the main process adds it. In a plain browser the
@@ -68,23 +68,23 @@ export async function call<T>(method: string, path: string, schema: z.ZodType<T>
 }
 
 export const api = {
-  status: () => call('GET', '/status', StatusSchema),
-  tools: () => call('GET', '/tools', z.object({ tools: z.array(ToolEntrySchema) })).then((r) => r.tools),
-  pending: () => call('GET', '/pending', z.object({ pending: z.array(PendingChangeSchema), trustOnFirstUse: z.boolean(), personal: z.boolean().optional() })),
-  decisions: () => call('GET', '/decisions', z.object({ decisions: z.array(DecisionSchema) })).then((r) => r.decisions),
-  reopen: (id: string) => call('POST', `/decisions/${id}/reopen`, z.object({ decision: z.string() }), { by: 'dashboard', via: 'app' }),
-  decide: (id: string, decision: 'approve' | 'reject', reason: string) => call('POST', `/pending/${id}/${decision}`, z.object({ decision: z.string(), tool: z.string() }), { reason: reason || undefined, by: 'dashboard', via: 'app' }),
-  secrets: () => call('GET', '/secrets', z.object({ slots: z.array(CredentialStatusSchema) })).then((r) => r.slots),
-  setSecret: (server: string, slot: string, value: string, rotate: boolean) => call(rotate ? 'POST' : 'PUT', `/secrets/${server}/${slot}${rotate ? '/rotate' : ''}`, CredentialStatusSchema, { value }),
-  deleteSecret: (server: string, slot: string) => call('DELETE', `/secrets/${server}/${slot}`, z.object({ deleted: z.string() })),
-  agents: () => call('GET', '/agents', z.object({ tokens: z.array(z.object({ agent: z.string(), createdAt: z.string() })) })),
-  createToken: (agent: string) => call('POST', '/tokens', z.object({ agent: z.string(), token: z.string() }), { agent }),
-  revokeToken: (agent: string) => call('DELETE', `/tokens/${agent}`, z.object({ revoked: z.string() })),
+  status: () => call('GET', routePath('status'), StatusAnswer),
+  tools: () => call('GET', routePath('tools'), ToolsAnswer).then((r) => r.tools),
+  pending: () => call('GET', routePath('pending'), PendingAnswer),
+  decisions: () => call('GET', routePath('decisions'), DecisionsAnswer).then((r) => r.decisions),
+  reopen: (id: string) => call('POST', routePath('reopen', { id }), z.object({ decision: z.string() }), { by: 'dashboard', via: 'app' }),
+  decide: (id: string, decision: 'approve' | 'reject', reason: string) => call('POST', routePath(decision, { id }), z.object({ decision: z.string(), tool: z.string() }), { reason: reason || undefined, by: 'dashboard', via: 'app' }),
+  secrets: () => call('GET', routePath('secrets'), SecretsAnswer).then((r) => r.slots),
+  setSecret: (server: string, slot: string, value: string, rotate: boolean) => call(rotate ? 'POST' : 'PUT', routePath(rotate ? 'rotateSecret' : 'setSecret', { server, slot }), CredentialStatusSchema, { value }),
+  deleteSecret: (server: string, slot: string) => call('DELETE', routePath('deleteSecret', { server, slot }), z.object({ deleted: z.string() })),
+  agents: () => call('GET', routePath('agents'), AgentsAnswer),
+  createToken: (agent: string) => call('POST', routePath('createToken'), CreatedTokenAnswer, { agent }),
+  revokeToken: (agent: string) => call('DELETE', routePath('revokeToken', { agent }), z.object({ revoked: z.string() })),
   previewOrg: (url: string) => call('GET', `/org/preview?url=${encodeURIComponent(url)}`, z.object({ org: z.string(), name: z.string(), fingerprints: z.array(z.string()), login: z.boolean() })),
   enroll: (url: string, token: string, fingerprint: string) => call('POST', '/org/enroll', z.object({ org: z.string(), name: z.string(), deviceId: z.string().nullable() }), { url, token, fingerprint }),
-  logLevel: () => call('GET', '/log-level', z.object({ level: z.string(), levels: z.array(z.string()) })),
-  setLogLevel: (level: string) => call('PUT', '/log-level', z.object({ level: z.string(), levels: z.array(z.string()) }), { level }),
-  syncNow: () => call('POST', '/bundle/reload', z.object({ ok: z.boolean(), version: z.number().optional(), error: z.string().optional(), lastRejection: z.string().optional() })),
+  logLevel: () => call('GET', routePath('logLevel'), LogLevelAnswer),
+  setLogLevel: (level: string) => call('PUT', routePath('setLogLevel'), LogLevelAnswer, { level }),
+  syncNow: () => call('POST', routePath('reloadBundle'), ReloadAnswer),
   restartServer: (id: string) => call('POST', `/servers/${encodeURIComponent(id)}/restart`, z.object({ restarted: z.string() })),
   connect: (client: string, mode: 'preview' | 'apply' | 'undo') => call('POST', `/connect/${client}`, z.object({ label: z.string(), path: z.string(), status: z.string(), snippet: z.string(), content: z.string(), backup: z.string().nullable(), applied: z.boolean() }), { mode }),
 };
