@@ -1,4 +1,4 @@
-import type { Server as HttpServer } from 'node:http';
+import type { IncomingMessage, Server as HttpServer } from 'node:http';
 import type { Server as NetServer } from 'node:net';
 import { dirname, join, resolve } from 'node:path';
 import type { Bundle } from '../shared/bundle/schema.ts';
@@ -17,14 +17,14 @@ import { PinStore } from './pinning/store.ts';
 import type { UpstreamChannel } from './upstream/channel.ts';
 import { INSTALL_ROOT } from './config/install-root.ts';
 import { AuditLog } from './audit/log.ts';
-import { OAuthLogins } from './oauth/login.ts';
+import { OAuthLogins, type LoginHost } from './oauth/login.ts';
 import { localUser } from './pinning/gate.ts';
 import { CredentialVault } from './secrets/vault.ts';
 import { DeferredChannel } from './upstream/deferred-channel.ts';
 import { createChannel, launchVars } from './upstream/launch.ts';
 import type { Refusal } from './sandbox/egress-proxy.ts';
 import { OrgConfigError, readOrgConfig, type OrgConfig } from './org/org-config.ts';
-import { enrol, fetchOrgInfo, type EnrolOptions } from './org/enrol.ts';
+import { enroll, fetchOrgInfo, type EnrollOptions } from './org/enroll.ts';
 import { OrgRuntime, startingBundle } from './org/org-runtime.ts';
 import { loadIdentity, refreshOrgLogin, type LoadedIdentity } from './org/identity.ts';
 import { chooseBackend } from './secrets/vault.ts';
@@ -118,7 +118,58 @@ export interface RunningDaemon {
   stop(): Promise<void>;
 }
 
+/** What the daemon's parts share while it runs: built once by startDaemon, then read and updated by its steps. */
+interface Daemon {
+  opts: DaemonOptions;
+  dataDir: string;
+  built: BuiltGateway;
+  backend: SecretBackend;
+  problems: Problems;
+  eventLog: EventLog;
+  tokens: AgentTokens;
+  token: string;
+  socket: string;
+  startedAt: number;
+  port: number;
+  bundleSource: string;
+  identity: LoadedIdentity;
+  org: OrgRuntime | undefined;
+  /** Background work failed: once into the daemon log and the status per distinct message; the daemon goes on. */
+  report(component: string, err: unknown): void;
+  recovered(component: string): void;
+}
+
 export async function startDaemon(opts: DaemonOptions): Promise<RunningDaemon> {
+  const d = await openDaemon(opts);
+  const identity = identityKeeper(d);
+  const reload = () => reloadBundle(d);
+  const joinOrg = orgJoiner(d, identity.reload);
+  const mcp = new McpHttpEndpoint({ gateway: d.built.gateway, agentFor: (req) => agentOf(d, req) });
+  const control = controlApi(d, { reload, joinOrg, identity });
+  const logins = new OAuthLogins(loginHost(d.built), d.built.vault, () => `http://127.0.0.1:${d.port}/oauth/callback`, d.built.liveHeaders);
+  control.logins = logins;
+  const listening = await listen(d, mcp, control, logins);
+  d.built.gateway.start();
+  const timers = upkeep(d, identity);
+  writeDaemonFile(d.dataDir, { pid: process.pid, port: d.port, socket: d.socket, startedAt: new Date(d.startedAt).toISOString() });
+  let stopping: Promise<void> | undefined;
+  const stop = () => (stopping ??= (async () => {
+    removeDaemonFile(d.dataDir, process.pid);
+    control.close();
+    mcp.close();
+    listening.close();
+    logins.stop();
+    for (const t of timers) clearInterval(t);
+    await d.org?.stop();
+    await d.built.gateway.stop();
+    d.built.audit.close();
+  })());
+  const { gateway, vault } = d.built;
+  return { gateway, vault, port: d.port, socket: d.socket, controlToken: d.token, tokens: d.tokens, get org() { return d.org; }, reload, stop };
+}
+
+/** The data dir, the bundle in force (the org's, or the file), the multiplexer and the problem log. */
+async function openDaemon(opts: DaemonOptions): Promise<Daemon> {
   const dataDir = ensureDataDir(resolve(opts.dataDir));
   const orgConfig = readOrgConfig(dataDir);
   if (orgConfig && opts.explicitBundle) {
@@ -128,170 +179,181 @@ export async function startDaemon(opts: DaemonOptions): Promise<RunningDaemon> {
   const bundle = orgStart?.bundle ?? loadBundleFile(opts.bundlePath);
   // An org bundle's ${bundleDir} is the data dir: it names no local file.
   const bundlePath = orgConfig ? join(dataDir, 'org-bundle') : opts.bundlePath;
-  let bundleSource = orgConfig ? `org ${orgConfig.org} via ${orgConfig.syncUrl}` : resolve(opts.bundlePath);
-  const token = controlToken(dataDir);
-  const tokens = new AgentTokens(dataDir);
   // One backend for the vault, enrolment, the device key and the org login alike.
   const backend = lazyBackend(() => chooseBackend(dataDir));
-  const { gateway, events, recorder, vault, liveHeaders, audit } = createGateway(bundle, { dataDir, bundlePath, backend });
+  const built = createGateway(bundle, { dataDir, bundlePath, backend });
   const problems = new Problems();
-  // Every problem event (the audit log's, the multiplexer's, ours below) is kept for the status.
-  events.on((e) => { if (e.type === 'problem') problems.note(e.component, e.message, e.at); });
-  /** Background work failed: once into the daemon log and the status per distinct message; the daemon goes on. */
-  const report = (component: string, err: unknown) => {
-    const message = redactShapes(vault.redactor.redact(messageOf(err)));
-    if (!problems.has(component, message)) events.emit({ type: 'problem', component, message, at: Date.now() });
+  const eventLog = new EventLog(dataDir);
+  const d: Daemon = {
+    opts, dataDir, built, backend, problems, eventLog,
+    tokens: new AgentTokens(dataDir), token: controlToken(dataDir), socket: socketPathFor(dataDir), startedAt: Date.now(), port: opts.port,
+    bundleSource: orgConfig ? `org ${orgConfig.org} via ${orgConfig.syncUrl}` : resolve(opts.bundlePath),
+    identity: { ...built.gateway.user, source: 'os', problem: null },
+    org: undefined,
+    report: (component, err) => {
+      const message = redactShapes(built.vault.redactor.redact(messageOf(err)));
+      if (!problems.has(component, message)) built.events.emit({ type: 'problem', component, message, at: Date.now() });
+    },
+    recovered: (component) => problems.clear(component),
   };
-  const recovered = (component: string) => problems.clear(component);
-  let identity: LoadedIdentity = { ...gateway.user, source: 'os', problem: null };
-  /** Renews the org login at the IdP, then re-reads it; `why` goes into the audit record. */
-  const refreshIdentity = async (): Promise<LoadedIdentity> => {
-    const outcome = await refreshOrgLogin(readOrgConfig(dataDir), backend);
-    const id = await reloadIdentity();
+  // Every problem event (the audit log's, the multiplexer's, the daemon's) is kept for the status.
+  built.events.on((e) => { if (e.type === 'problem') problems.note(e.component, e.message, e.at); });
+  built.events.on((e) => eventLog.event(e));
+  built.audit.onProblem = (message) => built.events.emit({ type: 'problem', component: 'audit', message, at: Date.now() });
+  if (orgConfig && orgStart) d.org = newOrgRuntime(d, orgConfig, orgStart);
+  return d;
+}
+
+function newOrgRuntime(d: Daemon, config: OrgConfig, start: Awaited<ReturnType<typeof startingBundle>>): OrgRuntime {
+  const { gateway, events, recorder, audit } = d.built;
+  return new OrgRuntime(config, start.problem, { dataDir: d.dataDir, cache: start.cache, apply: (b) => gateway.applyBundle(b), events, recorder, audit, backend: d.backend, onProblem: d.report, onRecovered: d.recovered });
+}
+
+interface IdentityKeeper {
+  /** Renews the org login at the IdP, then re-reads it; the outcome goes into the audit record. */
+  refresh(): Promise<LoadedIdentity>;
+  /** Re-reads the org login; `login` records it as a sign-in (after `gatehouse login`). */
+  reload(login?: boolean): Promise<LoadedIdentity>;
+}
+
+function identityKeeper(d: Daemon): IdentityKeeper {
+  const { gateway, recorder } = d.built;
+  const reload = async (login = false): Promise<LoadedIdentity> => {
+    d.identity = await loadIdentity(readOrgConfig(d.dataDir), d.backend, localUser());
+    gateway.setIdentity(d.identity);
+    if (login) recorder.record(undefined, 'login', { outcome: d.identity.source === 'oidc' ? 'ok' : 'error', error: d.identity.problem, detail: { kind: 'org', groups: [...d.identity.groups] } });
+    return d.identity;
+  };
+  const refresh = async (): Promise<LoadedIdentity> => {
+    const outcome = await refreshOrgLogin(readOrgConfig(d.dataDir), d.backend);
+    const id = await reload();
     if (outcome !== 'not-logged-in') recorder.record(undefined, 'login', { outcome: outcome === 'refreshed' && id.source === 'oidc' ? 'ok' : 'error', error: outcome === 'revoked' ? 'the identity provider refused to renew the login' : id.problem, detail: { kind: 'org-refresh', groups: [...id.groups] } });
     return id;
   };
-  const reloadIdentity = async (login = false): Promise<LoadedIdentity> => {
-    identity = await loadIdentity(readOrgConfig(dataDir), backend, localUser());
-    gateway.setIdentity(identity);
-    if (login) recorder.record(undefined, 'login', { outcome: identity.source === 'oidc' ? 'ok' : 'error', error: identity.problem, detail: { kind: 'org', groups: [...identity.groups] } });
-    return identity;
-  };
-  let org = orgConfig && orgStart ? new OrgRuntime(orgConfig, orgStart.problem, { dataDir, cache: orgStart.cache, apply: (b) => gateway.applyBundle(b), events, recorder, audit, backend, onProblem: report, onRecovered: recovered }) : undefined;
-  /** Joins an org while running: from now on only the org's bundles count, beginning with none. */
-  const joinOrg = async (syncUrl: string, enrolOpts: EnrolOptions): Promise<OrgConfig> => {
-    if (org) throw new OrgConfigError(`already enrolled in org "${org.config.org}"`);
-    const config = await enrol(dataDir, syncUrl, backend, enrolOpts);
-    const start = await startingBundle(dataDir, config);
-    await gateway.applyBundle(start.bundle);
-    org = new OrgRuntime(config, start.problem, { dataDir, cache: start.cache, apply: (b) => gateway.applyBundle(b), events, recorder, audit, backend, onProblem: report, onRecovered: recovered });
-    bundleSource = `org ${config.org} via ${config.syncUrl}`;
-    await org.start();
-    void reloadIdentity().catch((err: unknown) => report('identity', err));
+  return { refresh, reload };
+}
+
+/** Joins an org while running: from now on only the org's bundles count, beginning with none. */
+function orgJoiner(d: Daemon, reloadIdentity: IdentityKeeper['reload']): (syncUrl: string, enrollOpts: EnrollOptions) => Promise<OrgConfig> {
+  return async (syncUrl, enrollOpts) => {
+    if (d.org) throw new OrgConfigError(`already enrolled in org "${d.org.config.org}"`);
+    const config = await enroll(d.dataDir, syncUrl, d.backend, enrollOpts);
+    const start = await startingBundle(d.dataDir, config);
+    await d.built.gateway.applyBundle(start.bundle);
+    d.org = newOrgRuntime(d, config, start);
+    d.bundleSource = `org ${config.org} via ${config.syncUrl}`;
+    await d.org.start();
+    void reloadIdentity().catch((err: unknown) => d.report('identity', err));
     return config;
   };
-  /**
-   * Re-reads the bundle (the file, or the org's now) and says what really happened:
-   * the control API's reload, `gatehouse reload` and SIGHUP all wait for this.
-   */
-  const reload = async (): Promise<ReloadOutcome> => {
-    if (org) {
-      const before = org.status().lastRejection?.at;
-      try {
-        await org.syncNow();
-      } catch (err) {
-        report('reload', err);
-        return { ok: false, error: messageOf(err) };
-      }
-      const s = org.status();
-      if (s.state === 'offline') {
-        const error = `could not reach the org: ${s.lastError ?? 'offline'}`;
-        report('reload', new Error(error));
-        return { ok: false, error };
-      }
-      recovered('reload');
-      const rejected = s.lastRejection;
-      return { ok: true, version: gateway.currentBundle.version, ...(rejected ? { lastRejection: rejected.reason } : {}), ...(rejected && rejected.at !== before ? { rejectedNow: true } : {}) };
-    }
-    try {
-      const next = loadBundleFile(opts.bundlePath);
-      await gateway.applyBundle(next);
-      recovered('reload');
-      return { ok: true, version: next.version };
-    } catch (err) {
-      // The last good bundle stays in force.
-      const error = err instanceof BundleError ? err.message : `reload failed: ${messageOf(err)}`;
-      events.emit({ type: 'bundle-rejected', reason: error, at: Date.now() });
-      report('reload', new Error(error));
-      return { ok: false, error };
-    }
-  };
-  const eventLog = new EventLog(dataDir);
-  events.on((e) => eventLog.event(e));
-  audit.onProblem = (message) => events.emit({ type: 'problem', component: 'audit', message, at: Date.now() });
-  const socket = socketPathFor(dataDir);
-  const startedAt = Date.now();
-  let port = opts.port;
+}
 
-  const mcp = new McpHttpEndpoint({
-    gateway,
-    agentFor: (req) => {
-      const token = bearerToken(req.headers.authorization);
-      if (token !== undefined) return tokens.agentFor(token);
-      return gateway.settings.anonymousAgent;
-    },
-  });
-  const control = new ControlApi({
-    gateway,
-    events,
-    recorder,
-    vault,
-    audit,
-    tokens,
-    controlToken: token,
-    facts: () => ({ dataDir, port, socket, bundleSource, startedAt, credentials: vault.status(gateway.currentBundle), audit: audit.backlog(), org: org?.status() ?? null, identity: { ...identity, groups: [...identity.groups] }, problems: problems.list() }),
+/**
+ * Re-reads the bundle (the file, or the org's now) and says what really happened:
+ * the control API's reload, `gatehouse reload` and SIGHUP all wait for this.
+ */
+async function reloadBundle(d: Daemon): Promise<ReloadOutcome> {
+  if (d.org) return syncOrg(d, d.org);
+  try {
+    const next = loadBundleFile(d.opts.bundlePath);
+    await d.built.gateway.applyBundle(next);
+    d.recovered('reload');
+    return { ok: true, version: next.version };
+  } catch (err) {
+    // The last good bundle stays in force.
+    const error = err instanceof BundleError ? err.message : `reload failed: ${messageOf(err)}`;
+    d.built.events.emit({ type: 'bundle-rejected', reason: error, at: Date.now() });
+    d.report('reload', new Error(error));
+    return { ok: false, error };
+  }
+}
+
+async function syncOrg(d: Daemon, org: OrgRuntime): Promise<ReloadOutcome> {
+  const before = org.status().lastRejection?.at;
+  try {
+    await org.syncNow();
+  } catch (err) {
+    d.report('reload', err);
+    return { ok: false, error: messageOf(err) };
+  }
+  const s = org.status();
+  if (s.state === 'offline') {
+    const error = `could not reach the org: ${s.lastError ?? 'offline'}`;
+    d.report('reload', new Error(error));
+    return { ok: false, error };
+  }
+  d.recovered('reload');
+  const rejected = s.lastRejection;
+  return { ok: true, version: d.built.gateway.currentBundle.version, ...(rejected ? { lastRejection: rejected.reason } : {}), ...(rejected && rejected.at !== before ? { rejectedNow: true } : {}) };
+}
+
+/** The agent an HTTP request speaks for: its token's, or the bundle's anonymous agent. */
+function agentOf(d: Daemon, req: IncomingMessage): string | undefined {
+  const token = bearerToken(req.headers.authorization);
+  if (token !== undefined) return d.tokens.agentFor(token);
+  return d.built.gateway.settings.anonymousAgent;
+}
+
+function controlApi(d: Daemon, ops: { reload(): Promise<ReloadOutcome>; joinOrg: ReturnType<typeof orgJoiner>; identity: IdentityKeeper }): ControlApi {
+  const { gateway, events, recorder, vault, audit } = d.built;
+  const shown = (id: LoadedIdentity) => ({ user: id.user, groups: [...id.groups], source: id.source, problem: id.problem });
+  return new ControlApi({
+    gateway, events, recorder, vault, audit, tokens: d.tokens, controlToken: d.token, eventLog: d.eventLog,
+    facts: () => ({ dataDir: d.dataDir, port: d.port, socket: d.socket, bundleSource: d.bundleSource, startedAt: d.startedAt, credentials: vault.status(gateway.currentBundle), audit: audit.backlog(), org: d.org?.status() ?? null, identity: shown(d.identity), problems: d.problems.list() }),
     shipAudit: async () => {
-      if (!org) throw new Error('this desktop is not enrolled in an org: there is nowhere to ship to');
-      return org.shipNow();
+      if (!d.org) throw new Error('this desktop is not enrolled in an org: there is nowhere to ship to');
+      return d.org.shipNow();
     },
     previewOrg: (url) => fetchOrgInfo(url),
-    eventLog,
-    joinOrg,
-    refreshIdentity: async () => {
-      const id = await refreshIdentity();
-      return { user: id.user, groups: [...id.groups], source: id.source, problem: id.problem };
-    },
-    reloadIdentity: async () => {
-      const id = await reloadIdentity(true);
-      return { user: id.user, groups: [...id.groups], source: id.source, problem: id.problem };
-    },
-    reloadBundle: reload,
+    joinOrg: ops.joinOrg,
+    refreshIdentity: async () => shown(await ops.identity.refresh()),
+    reloadIdentity: async () => shown(await ops.identity.reload(true)),
+    reloadBundle: ops.reload,
   });
+}
 
-  const logins = new OAuthLogins({ bundle: () => gateway.currentBundle, restartServer: (id) => gateway.restartServer(id), events, recorder }, vault, () => `http://127.0.0.1:${port}/oauth/callback`, liveHeaders);
-  control.logins = logins;
+function loginHost(built: BuiltGateway): LoginHost {
+  const { gateway, events, recorder } = built;
+  return { bundle: () => gateway.currentBundle, restartServer: (id) => gateway.restartServer(id), events, recorder };
+}
+
+/** The HTTP listener (MCP, control API, OAuth callback, dashboard) and the bridges' socket. */
+async function listen(d: Daemon, mcp: McpHttpEndpoint, control: ControlApi, logins: OAuthLogins): Promise<{ close(): void }> {
   let http: HttpServer | undefined;
   let net: NetServer | undefined;
   try {
-    const listening = await listenHttp({ port: opts.port, mcp, control, oauthCallback: (url) => logins.callback(url), dashboardDir: join(INSTALL_ROOT, 'dist', 'renderer') });
+    const listening = await listenHttp({ port: d.opts.port, mcp, control, oauthCallback: (url) => logins.callback(url), dashboardDir: join(INSTALL_ROOT, 'dist', 'renderer') });
     http = listening.server;
-    port = listening.port;
-    gateway.approvals.dashboard = `http://127.0.0.1:${port}/app/`; // questions in the chat link to the full diff
-    net = await listenSocket(gateway, socket);
+    d.port = listening.port;
+    d.built.gateway.linkDashboard(`http://127.0.0.1:${d.port}/app/`); // questions in the chat link to the full diff
+    net = await listenSocket(d.built.gateway, d.socket);
   } catch (err) {
     http?.close();
     throw err;
   }
-  gateway.start();
+  return {
+    close() {
+      net?.close();
+      http?.closeAllConnections();
+      http?.close();
+    },
+  };
+}
+
+/** Audit retention, the org's sync and the org login's renewal: what runs in the background. */
+function upkeep(d: Daemon, identity: IdentityKeeper): NodeJS.Timeout[] {
+  const { gateway, audit } = d.built;
   // Retention: acknowledged records older than the bundle's retention go, checkpointed; checked hourly.
-  const prune = () => { try { audit.prune(gateway.settings.audit.retentionDays); } catch (err) { eventLog.line('error', `audit retention: ${(err as Error).message}`); } };
+  const prune = () => { try { audit.prune(gateway.settings.audit.retentionDays); } catch (err) { d.eventLog.line('error', `audit retention: ${(err as Error).message}`); } };
   prune();
   const pruneTimer = setInterval(prune, 3_600_000);
   pruneTimer.unref();
-  void org?.start().catch((err: unknown) => report('org-sync', new Error(`org sync failed to start: ${messageOf(err)}`)));
-  void reloadIdentity().then(() => recovered('identity'), (err: unknown) => report('identity', new Error(`reading the org login: ${messageOf(err)}`)));
+  void d.org?.start().catch((err: unknown) => d.report('org-sync', new Error(`org sync failed to start: ${messageOf(err)}`)));
+  void identity.reload().then(() => d.recovered('identity'), (err: unknown) => d.report('identity', new Error(`reading the org login: ${messageOf(err)}`)));
   // Group membership changes at the IdP reach policy within the hour, without a new login.
   const identityTimer = setInterval(() => {
-    void refreshIdentity().then(() => recovered('identity'), (err: unknown) => report('identity', new Error(`renewing the org login: ${messageOf(err)}`)));
+    void identity.refresh().then(() => d.recovered('identity'), (err: unknown) => d.report('identity', new Error(`renewing the org login: ${messageOf(err)}`)));
   }, IDENTITY_REFRESH_MS);
   identityTimer.unref();
-  writeDaemonFile(dataDir, { pid: process.pid, port, socket, startedAt: new Date(startedAt).toISOString() });
-
-  let stopping: Promise<void> | undefined;
-  const stop = () => (stopping ??= (async () => {
-    removeDaemonFile(dataDir, process.pid);
-    control.close();
-    mcp.close();
-    net?.close();
-    http?.closeAllConnections();
-    http?.close();
-    logins.stop();
-    clearInterval(pruneTimer);
-    clearInterval(identityTimer);
-    await org?.stop();
-    await gateway.stop();
-    audit.close();
-  })());
-
-  return { gateway, vault, port, socket, controlToken: token, tokens, get org() { return org; }, reload, stop };
+  return [pruneTimer, identityTimer];
 }

@@ -10,7 +10,7 @@ import { tokensEqual } from '../config/agent-tokens.ts';
 import type { EventBus } from '../events/event-bus.ts';
 import type { Gateway } from '../mux/gateway.ts';
 import type { OAuthLogins } from '../oauth/login.ts';
-import type { EnrolOptions } from '../org/enrol.ts';
+import type { EnrollOptions } from '../org/enroll.ts';
 import type { OrgConfig } from '../org/org-config.ts';
 import type { CredentialVault } from '../secrets/vault.ts';
 import type { EventLog } from './event-log.ts';
@@ -39,7 +39,7 @@ export interface ControlApiOptions {
   /** What a sync endpoint says about its org (to show the key fingerprint before enrolling). */
   previewOrg?(url: string): Promise<OrgInfo>;
   /** Enrols this desktop and switches it to the org's bundle, without a restart. */
-  joinOrg?(url: string, opts: EnrolOptions): Promise<OrgConfig>;
+  joinOrg?(url: string, opts: EnrollOptions): Promise<OrgConfig>;
   /** Renews the org login at the IdP now (it is renewed hourly anyway). */
   refreshIdentity?(): Promise<NonNullable<Status['identity']>>;
   /** Re-reads the org login (after `gatehouse login`). */

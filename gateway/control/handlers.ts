@@ -38,10 +38,15 @@ export interface HandlerHost {
 }
 
 /**
- * One small handler per route of shared/control/routes.ts: the table is typed by the
- * route names, so a route without a handler does not compile.
+ * One small handler per route of shared/control/routes.ts, in four groups: the table
+ * is typed by the route names, so a route without a handler does not compile.
  */
 export function controlHandlers(host: HandlerHost): Record<RouteName, RouteHandler> {
+  return { ...daemonRoutes(host), ...orgRoutes(host), ...pinRoutes(host), ...credentialRoutes(host) };
+}
+
+/** The daemon itself: sign-in, status, log level, servers, reload, pause, audit, connecting clients, trying a tool. */
+function daemonRoutes(host: HandlerHost) {
   const { opts } = host;
   const { gateway } = opts;
   return {
@@ -65,6 +70,45 @@ export function controlHandlers(host: HandlerHost): Record<RouteName, RouteHandl
       opts.eventLog.setLevel(body.level);
       json(res, 200, { level: body.level, levels: LOG_LEVELS });
     },
+    servers: ({ res }) => json(res, 200, { servers: serverStatuses(gateway) }),
+    restartServer: async ({ res, params }) => {
+      const server = gateway.currentBundle.servers.find((s) => s.id === params.server);
+      if (!server) { json(res, 404, { error: `no server "${params.server}" in the bundle` }); return; }
+      // Revoked servers are never spawned, restart or not.
+      if (server.status === 'revoked') { json(res, 409, { error: `"${server.id}" is revoked by the bundle and stays stopped` }); return; }
+      await gateway.restartServer(server.id);
+      json(res, 200, { restarted: server.id });
+    },
+    tools: ({ res }) => json(res, 200, { tools: toolEntries(gateway) }),
+    events: ({ res }) => host.stream(res),
+    reloadBundle: async ({ res }) => {
+      const result = await opts.reloadBundle();
+      json(res, result.ok ? 200 : 422, result);
+    },
+    audit: ({ res, query }) => {
+      const limit = Math.min(Math.max(Number(query.get('limit') ?? 200) || 200, 1), 1000);
+      const before = Number(query.get('before') ?? 0) || undefined;
+      const filter = { limit, ...(before ? { before } : {}), ...Object.fromEntries(['agent', 'server', 'tool', 'outcome', 'correlation', 'since'].flatMap((k) => (query.get(k) ? [[k, query.get(k)!]] : []))) };
+      json(res, 200, { records: opts.audit.query(filter) });
+    },
+    pause: async ({ req, res }) => {
+      const body = await readBody(req, res, PauseBody, 'send {"paused": true|false}');
+      if (!body) return;
+      gateway.setPaused(body.paused);
+      json(res, 200, { paused: gateway.paused });
+    },
+    connect: (call) => connectClient(call),
+    try: async ({ req, res }) => {
+      const body = await readBody(req, res, TryBody, 'give {"method":"tools/list"} or {"method":"tools/call","params":{"name","arguments"}}');
+      if (body) await answer(res, 504, async () => reply(200, await tryTool(gateway, body, gateway.settings.callTimeoutMs)));
+    },
+  } satisfies Partial<Record<RouteName, RouteHandler>>;
+}
+
+/** The org and its logins: preview, enrolling, shipping the audit, the org login, OAuth logins to servers. */
+function orgRoutes(host: HandlerHost) {
+  const { opts } = host;
+  return {
     orgPreview: ({ res, query }) => answer(res, 502, async () => {
       const url = query.get('url');
       if (!url || !opts.previewOrg) return reply(400, { error: 'give ?url= the sync endpoint your admin sent' });
@@ -97,40 +141,6 @@ export function controlHandlers(host: HandlerHost): Record<RouteName, RouteHandl
       if (!opts.reloadIdentity) { json(res, 404, { error: 'no org login here' }); return; }
       json(res, 200, await opts.reloadIdentity());
     },
-    servers: ({ res }) => json(res, 200, { servers: serverStatuses(gateway) }),
-    restartServer: async ({ res, params }) => {
-      const server = gateway.currentBundle.servers.find((s) => s.id === params.server);
-      if (!server) { json(res, 404, { error: `no server "${params.server}" in the bundle` }); return; }
-      // Revoked servers are never spawned, restart or not.
-      if (server.status === 'revoked') { json(res, 409, { error: `"${server.id}" is revoked by the bundle and stays stopped` }); return; }
-      await gateway.restartServer(server.id);
-      json(res, 200, { restarted: server.id });
-    },
-    tools: ({ res }) => json(res, 200, { tools: toolEntries(gateway) }),
-    agents: ({ res }) => json(res, 200, { agents: agentStatuses(gateway), tokens: opts.tokens.list() }),
-    createToken: async ({ req, res }) => {
-      const body = await readBody(req, res, CreateTokenBody);
-      if (body) json(res, 201, { agent: body.agent, token: opts.tokens.create(body.agent) });
-    },
-    revokeToken: ({ res, params }) => {
-      const removed = opts.tokens.revoke(params.agent!);
-      json(res, removed ? 200 : 404, removed ? { revoked: params.agent } : { error: `no token for agent "${params.agent}"` });
-    },
-    events: ({ res }) => host.stream(res),
-    reloadBundle: async ({ res }) => {
-      const result = await opts.reloadBundle();
-      json(res, result.ok ? 200 : 422, result);
-    },
-    pending: ({ res }) => json(res, 200, { pending: gateway.gate.pending(), trustOnFirstUse: gateway.settings.pinning.trustOnFirstUse, personal: gateway.currentBundle.org === undefined }),
-    pendingChange: ({ res, params }) => {
-      const change = gateway.gate.pending().find((p) => p.id === params.id);
-      json(res, change ? 200 : 404, change ?? { error: `no pending change "${params.id}"` });
-    },
-    approve: (call) => decide(call, 'approve'),
-    reject: (call) => decide(call, 'reject'),
-    decisions: ({ res }) => json(res, 200, { decisions: gateway.gate.decisions().slice(-500) }),
-    // A rejection clicked by mistake: the change is pending again.
-    reopen: (call) => decision(call, (by, body) => ({ id: call.params.id, decision: 'reopened', pending: gateway.reopen(call.params.id!, by, body.reason ?? null, body.via ?? 'api') ?? null })),
     oauthLogin: async ({ res, params }) => {
       const logins = host.logins();
       if (!logins) { notFound(res); return; }
@@ -146,18 +156,46 @@ export function controlHandlers(host: HandlerHost): Record<RouteName, RouteHandl
         json(res, 400, { ok: false, error: (err as Error).message });
       }
     },
-    connect: (call) => connect(call),
-    audit: ({ res, query }) => {
-      const limit = Math.min(Math.max(Number(query.get('limit') ?? 200) || 200, 1), 1000);
-      const before = Number(query.get('before') ?? 0) || undefined;
-      const filter = { limit, ...(before ? { before } : {}), ...Object.fromEntries(['agent', 'server', 'tool', 'outcome', 'correlation', 'since'].flatMap((k) => (query.get(k) ? [[k, query.get(k)!]] : []))) };
-      json(res, 200, { records: opts.audit.query(filter) });
+  } satisfies Partial<Record<RouteName, RouteHandler>>;
+}
+
+/** Pinned definitions: what is pending and the decisions on it. */
+function pinRoutes(host: HandlerHost) {
+  const { opts } = host;
+  const { gateway } = opts;
+  return {
+    pending: ({ res }) => json(res, 200, { pending: gateway.gate.pending(), trustOnFirstUse: gateway.settings.pinning.trustOnFirstUse, personal: gateway.currentBundle.org === undefined }),
+    pendingChange: ({ res, params }) => {
+      const change = gateway.gate.pending().find((p) => p.id === params.id);
+      json(res, change ? 200 : 404, change ?? { error: `no pending change "${params.id}"` });
     },
-    pause: async ({ req, res }) => {
-      const body = await readBody(req, res, PauseBody, 'send {"paused": true|false}');
-      if (!body) return;
-      gateway.setPaused(body.paused);
-      json(res, 200, { paused: gateway.paused });
+    approve: (call) => decide(call, 'approve'),
+    reject: (call) => decide(call, 'reject'),
+    decisions: ({ res }) => json(res, 200, { decisions: gateway.gate.decisions().slice(-500) }),
+    // A rejection clicked by mistake: the change is pending again.
+    reopen: (call) => decision(call, (by, body) => ({ id: call.params.id, decision: 'reopened', pending: gateway.reopen(call.params.id!, by, body.reason ?? null, body.via ?? 'api') ?? null })),
+  } satisfies Partial<Record<RouteName, RouteHandler>>;
+
+  function decide(call: RouteCall, what: 'approve' | 'reject'): Promise<void> {
+    return decision(call, (by, body) => {
+      const change = gateway.decide(call.params.id!, what, by, body.reason ?? null, { via: body.via ?? 'api' });
+      return { id: change.id, decision: what === 'approve' ? 'approved' : 'rejected', tool: change.exposedName };
+    });
+  }}
+
+/** Agent tokens and server credentials: values go in, never out. */
+function credentialRoutes(host: HandlerHost) {
+  const { opts } = host;
+  const { gateway } = opts;
+  return {
+    agents: ({ res }) => json(res, 200, { agents: agentStatuses(gateway), tokens: opts.tokens.list() }),
+    createToken: async ({ req, res }) => {
+      const body = await readBody(req, res, CreateTokenBody);
+      if (body) json(res, 201, { agent: body.agent, token: opts.tokens.create(body.agent) });
+    },
+    revokeToken: ({ res, params }) => {
+      const removed = opts.tokens.revoke(params.agent!);
+      json(res, removed ? 200 : 404, removed ? { revoked: params.agent } : { error: `no token for agent "${params.agent}"` });
     },
     secrets: ({ res }) => json(res, 200, { slots: opts.vault.status(gateway.currentBundle) }),
     setSecret: (call) => setSecret(call, false),
@@ -169,18 +207,7 @@ export function controlHandlers(host: HandlerHost): Record<RouteName, RouteHandl
       await gateway.restartServer(server);
       return removed ? reply(200, { deleted: `${server}/${slot}` }) : reply(404, { error: `${server}/${slot} is not set` });
     })),
-    try: async ({ req, res }) => {
-      const body = await readBody(req, res, TryBody, 'give {"method":"tools/list"} or {"method":"tools/call","params":{"name","arguments"}}');
-      if (body) await answer(res, 504, async () => reply(200, await tryTool(gateway, body, gateway.settings.callTimeoutMs)));
-    },
-  };
-
-  function decide(call: RouteCall, what: 'approve' | 'reject'): Promise<void> {
-    return decision(call, (by, body) => {
-      const change = gateway.decide(call.params.id!, what, by, body.reason ?? null, { via: body.via ?? 'api' });
-      return { id: change.id, decision: what === 'approve' ? 'approved' : 'rejected', tool: change.exposedName };
-    });
-  }
+  } satisfies Partial<Record<RouteName, RouteHandler>>;
 
   /**
    * Values go in, never out: set (PUT) and rotate (POST …/rotate). The affected
@@ -201,27 +228,12 @@ export function controlHandlers(host: HandlerHost): Record<RouteName, RouteHandl
       });
     });
   }
-
   async function withServer(res: ServerResponse, id: string, then: (server: typeof gateway.currentBundle.servers[number]) => Promise<void>): Promise<void> {
     const server = gateway.currentBundle.servers.find((s) => s.id === id);
     if (!server) { json(res, 404, { error: `no server "${id}" in the bundle` }); return; }
     await then(server);
-  }
+  }}
 
-  async function connect({ req, res, params }: RouteCall): Promise<void> {
-    const client = params.client as ClientName;
-    const body = ConnectBody.safeParse(await readJson(req));
-    if (!(CLIENTS as readonly string[]).includes(client) || !body.success) { json(res, 400, { error: `use one of ${CLIENTS.join(', ')} with {"mode":"preview"|"apply"|"undo"}` }); return; }
-    const launcher = { command: process.execPath, args: [join(INSTALL_ROOT, 'bin', 'gatehouse.js')], env: daemonEnv(process.env) };
-    try {
-      const plan = body.data.mode === 'undo' ? planUndo(client) : planConnect(client, launcher);
-      const done = body.data.mode === 'preview' ? plan : applyPlan(plan);
-      json(res, 200, { label: done.label, path: done.path, status: done.status, snippet: planSnippet(client, launcher), content: done.content, backup: done.backup ?? null, applied: body.data.mode !== 'preview' && done.status !== 'unchanged' });
-    } catch (err) {
-      json(res, err instanceof ConnectError ? 409 : 500, { error: (err as Error).message, snippet: planSnippet(client, launcher) });
-    }
-  }
-}
 
 interface Reply { status: number; body: unknown }
 const reply = (status: number, body: unknown): Reply => ({ status, body });
@@ -254,5 +266,20 @@ async function decision({ req, res }: RouteCall, act: (by: string, body: z.infer
     json(res, 200, act(body.data.by ? `${localUser()} via ${body.data.by}` : localUser(), body.data));
   } catch (err) {
     json(res, err instanceof DecisionError ? 409 : 500, { error: (err as Error).message });
+  }
+}
+
+/** Adds Gatehouse to an IDE's MCP configuration, previews that, or takes it out again. */
+async function connectClient({ req, res, params }: RouteCall): Promise<void> {
+  const client = params.client as ClientName;
+  const body = ConnectBody.safeParse(await readJson(req));
+  if (!(CLIENTS as readonly string[]).includes(client) || !body.success) { json(res, 400, { error: `use one of ${CLIENTS.join(', ')} with {"mode":"preview"|"apply"|"undo"}` }); return; }
+  const launcher = { command: process.execPath, args: [join(INSTALL_ROOT, 'bin', 'gatehouse.js')], env: daemonEnv(process.env) };
+  try {
+    const plan = body.data.mode === 'undo' ? planUndo(client) : planConnect(client, launcher);
+    const done = body.data.mode === 'preview' ? plan : applyPlan(plan);
+    json(res, 200, { label: done.label, path: done.path, status: done.status, snippet: planSnippet(client, launcher), content: done.content, backup: done.backup ?? null, applied: body.data.mode !== 'preview' && done.status !== 'unchanged' });
+  } catch (err) {
+    json(res, err instanceof ConnectError ? 409 : 500, { error: (err as Error).message, snippet: planSnippet(client, launcher) });
   }
 }

@@ -134,6 +134,9 @@ export class Gateway {
 
   exposedName(server: string, tool: string): string { return this.admission.exposedName(server, tool); }
 
+  /** The dashboard's address, once the daemon listens: approval questions link to the full diff. */
+  linkDashboard(url: string): void { this.approvals.dashboard = url; }
+
   start(): void { this.pool.start(); }
 
   async stop(): Promise<void> {

@@ -9,7 +9,7 @@ import type { AuditRecorder } from '../audit/call-record.ts';
 import type { SecretBackend } from '../secrets/backend.ts';
 import { syncUrl } from '../../shared/sync/http.ts';
 import { BundleCache } from './bundle-cache.ts';
-import { enrol } from './enrol.ts';
+import { enroll } from './enroll.ts';
 import { deviceTokenAccount, readOrgConfig, type OrgConfig } from './org-config.ts';
 import { SyncClient } from './sync-client.ts';
 
@@ -63,7 +63,7 @@ export class OrgRuntime {
   }
 
   async start(): Promise<void> {
-    if (!this.config.deviceId) await this.enrolFromMdm();
+    if (!this.config.deviceId) await this.enrollFromMdm();
     if (!this.config.deviceId) return;
     const deviceId = this.config.deviceId;
     if (!this.o.audit.has('enrolment', deviceId)) {
@@ -101,11 +101,11 @@ export class OrgRuntime {
   }
 
   /** An admin shipped org.json with an enrolment token (MDM): enrol now, and keep trying while offline. */
-  private async enrolFromMdm(): Promise<void> {
+  private async enrollFromMdm(): Promise<void> {
     if (!this.config.enrolToken) { this.enrolError = 'not enrolled: run `gatehouse enroll URL --token …`'; return; }
     try {
-      // enrol() rewrites org.json with the device id and without the token.
-      this.config = await enrol(this.o.dataDir, this.config.syncUrl, this.o.backend, { token: this.config.enrolToken, pinnedKeys: this.config.rootKeys });
+      // enroll() rewrites org.json with the device id and without the token.
+      this.config = await enroll(this.o.dataDir, this.config.syncUrl, this.o.backend, { token: this.config.enrolToken, pinnedKeys: this.config.rootKeys });
       this.enrolError = null;
       this.mdm = true;
     } catch (err) {

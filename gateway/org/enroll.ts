@@ -16,7 +16,7 @@ export async function fetchOrgInfo(base: string): Promise<OrgInfo> {
   return callSync(syncUrl(base, '/org'), OrgInfoSchema, { signal: AbortSignal.timeout(15_000) });
 }
 
-export interface EnrolOptions {
+export interface EnrollOptions {
   token: string;
   /** The fingerprint the admin gave; the endpoint's key must match it. */
   fingerprint?: string;
@@ -27,7 +27,7 @@ export interface EnrolOptions {
   name?: string;
 }
 
-export async function enrol(dataDir: string, base: string, backend: SecretBackend, opts: EnrolOptions): Promise<OrgConfig> {
+export async function enroll(dataDir: string, base: string, backend: SecretBackend, opts: EnrollOptions): Promise<OrgConfig> {
   const info = await fetchOrgInfo(base);
   let rootKeys = opts.pinnedKeys;
   if (!rootKeys) {
