@@ -29,6 +29,15 @@ export default tseslint.config(
     'shared/ tests exercise shared/ only.'),
   layer(['gateway/**/*.ts'], ['electron', '**/electron/**', '**/renderer/**', '**/server/**'],
     'gateway/ runs in plain Node: it may import shared/ only, never electron/, renderer/ or server/.'),
+  // The daemon stays in small modules and functions (issue 14): a newcomer can read any one whole.
+  {
+    files: ['gateway/**/*.ts'],
+    ignores: ['**/*.test.ts'],
+    rules: {
+      'max-lines': ['error', { max: 400, skipBlankLines: true, skipComments: true }],
+      'max-lines-per-function': ['error', { max: 60, skipBlankLines: true, skipComments: true, IIFEs: true }],
+    },
+  },
   layer(['renderer/**/*.{ts,tsx}'], ['electron', '**/gateway/**', '**/electron/**', '**/server/**', ...NODE_BUILTINS],
     'renderer/ speaks only the control API: it may import shared/ only.'),
   layer(['server/**/*.ts'], ['electron', '**/electron/**', '**/renderer/**', '**/gateway/!(upstream)/**', '**/gateway/*.ts'],

@@ -67,27 +67,19 @@ export async function runBridge(dataDir: string, agent: string, autoStart: boole
     const start = autoStart && !ledger.stopping;
     process.stdout.write(ledger.failAll(`the Gatehouse daemon went away (${why}) before answering; the bridge is reconnecting, so try again`));
     process.stderr.write(`gatehouse stdio: ${ledger.stopping ? 'the daemon stopped' : `lost the daemon (${why})`}; ${pending} request(s) answered with an error; ${start ? 'reconnecting' : 'waiting for a daemon to connect to'}\n`);
-    const deadline = Date.now() + RECONNECT_GIVE_UP_MS;
-    for (let delay = 100; ; delay = Math.min(delay * 2, 2000)) {
-      try {
-        const s = await connectDaemon(dataDir, start);
-        ledger.stopping = false;
-        socket = s;
-        reconnecting = false;
-        daemonLines.reset();
-        attach(s);
-        process.stderr.write('gatehouse stdio: reconnected to the daemon\n');
-        return;
-      } catch (err) {
-        if (Date.now() > deadline && (queued.length || ledger.unanswered)) {
-          // Requests must not wait forever for a daemon that does not come back.
-          process.stdout.write(ledger.failAll(`no Gatehouse daemon is reachable: ${(err as Error).message}`));
-          queued = [];
-          queuedBytes = 0;
-        }
-      }
-      await new Promise((r) => setTimeout(r, delay));
-    }
+    const s = await reconnectDaemon(dataDir, start, (err) => {
+      if (!queued.length && !ledger.unanswered) return;
+      // Requests must not wait forever for a daemon that does not come back.
+      process.stdout.write(ledger.failAll(`no Gatehouse daemon is reachable: ${err.message}`));
+      queued = [];
+      queuedBytes = 0;
+    });
+    ledger.stopping = false;
+    socket = s;
+    reconnecting = false;
+    daemonLines.reset();
+    attach(s);
+    process.stderr.write('gatehouse stdio: reconnected to the daemon\n');
   };
 
   process.stdin.on('data', (chunk: Buffer) => ideLines.push(chunk));
@@ -186,4 +178,17 @@ async function startDaemonInBackground(dataDir: string): Promise<string> {
     await new Promise((r) => setTimeout(r, 100));
   }
   throw new Error(`the daemon did not come up within ${START_WAIT_MS / 1000}s; see ${join(dataDir, 'logs', 'daemon.log')} or run \`gatehouse daemon --data-dir ${dataDir}\` to see why`);
+}
+
+/** Connects again, backing off; once past the give-up time, `overdue` hears each failed try. */
+async function reconnectDaemon(dataDir: string, start: boolean, overdue: (err: Error) => void): Promise<Socket> {
+  const deadline = Date.now() + RECONNECT_GIVE_UP_MS;
+  for (let delay = 100; ; delay = Math.min(delay * 2, 2000)) {
+    try {
+      return await connectDaemon(dataDir, start);
+    } catch (err) {
+      if (Date.now() > deadline) overdue(err as Error);
+    }
+    await new Promise((r) => setTimeout(r, delay));
+  }
 }

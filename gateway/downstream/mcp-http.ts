@@ -178,21 +178,8 @@ export class McpHttpEndpoint {
       this.httpError(res, 400, ErrorCode.InvalidRequest, `unsupported MCP-Protocol-Version "${cutText(version, 64)}"; supported: ${[...SUPPORTED_VERSIONS].join(', ')}`, idOf(messages[0]!));
       return;
     }
-    let s: HttpSession | undefined;
-    if (stateless) {
-      // 2026-07-28 clients have no session: each POST stands alone.
-      s = this.open(agent, true);
-    } else if (init) {
-      if (messages.length > 1) { this.httpError(res, 400, ErrorCode.InvalidRequest, 'initialize must be sent alone'); return; }
-      if (!this.makeRoom(agent)) {
-        this.httpError(res, 429, ErrorCode.InvalidRequest, `agent "${agent}" already has ${MAX_SESSIONS_PER_AGENT} sessions with requests running; end one (DELETE) or wait`);
-        return;
-      }
-      s = this.open(agent, false);
-    } else {
-      s = this.lookup(req, res, agent);
-      if (!s) return;
-    }
+    const s = this.sessionFor(req, res, agent, stateless, init ? messages.length : 0);
+    if (!s) return;
     const requests = messages.filter(isRequest);
     if (requests.length === 0) {
       res.writeHead(202).end();
@@ -225,6 +212,23 @@ export class McpHttpEndpoint {
       if (session.ephemeral) this.end(session);
     });
     for (const m of messages) this.opts.gateway.handle(s.client, m);
+  }
+
+  /**
+   * The session a POST belongs to: a fresh one for a stateless request or an initialize
+   * (sent alone, within the agent's cap), else the one its header names. Undefined
+   * once the refusal is answered.
+   */
+  private sessionFor(req: IncomingMessage, res: ServerResponse, agent: string, stateless: boolean, initializing: number): HttpSession | undefined {
+    // 2026-07-28 clients have no session: each POST stands alone.
+    if (stateless) return this.open(agent, true);
+    if (initializing === 0) return this.lookup(req, res, agent);
+    if (initializing > 1) { this.httpError(res, 400, ErrorCode.InvalidRequest, 'initialize must be sent alone'); return undefined; }
+    if (!this.makeRoom(agent)) {
+      this.httpError(res, 429, ErrorCode.InvalidRequest, `agent "${agent}" already has ${MAX_SESSIONS_PER_AGENT} sessions with requests running; end one (DELETE) or wait`);
+      return undefined;
+    }
+    return this.open(agent, false);
   }
 
   /**
