@@ -1,3 +1,4 @@
+import { expandVars } from '../../shared/text/expand-vars.ts';
 import { existsSync, readFileSync, realpathSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -38,7 +39,7 @@ export const envNameFor = (slot: CredentialSlot) => slot.env ?? slot.name.toUppe
 const here = dirname(fileURLToPath(import.meta.url));
 
 function expand(text: string, vars: Record<string, string>): string {
-  return text.replace(/\$\{(\w+)\}/g, (whole, name: string) => vars[name] ?? whole);
+  return expandVars(text, vars).text;
 }
 
 /** Finds an installed copy of an npm package next to Gatehouse, so demo servers start offline and fast. */

@@ -1,3 +1,4 @@
+import { expandVars } from '../text/expand-vars.ts';
 import { Ajv2020, type ValidateFunction } from 'ajv/dist/2020.js';
 import type { Bundle, PolicyRule, Profile, RateLimit, SubjectMatch } from '../bundle/schema.ts';
 import { matchesAny } from './glob.ts';
@@ -68,7 +69,7 @@ export class Policy {
    */
   constructor(bundle: Pick<Bundle, 'policies' | 'profiles' | 'agents'>, vars: Record<string, string> = {}, previous?: Policy) {
     const ajv = new Ajv2020({ strict: false, allErrors: false, coerceTypes: false, useDefaults: false, removeAdditional: false, validateFormats: false });
-    const expand = (s: string) => s.replace(/\$\{(\w+)\}/g, (m, name: string) => vars[name] ?? m);
+    const expand = (s: string) => expandVars(s, vars).text;
     this.rules = bundle.policies.rules.map((rule) => {
       let validate: ValidateFunction | undefined;
       try {
