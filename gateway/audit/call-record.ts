@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import type { AuditRecord } from '../../shared/audit/record.ts';
 import { ErrorCode, isPlainObject, type JsonRpcResponse } from '../../shared/jsonrpc/message.ts';
+import { methodsWith } from '../../shared/jsonrpc/methods.ts';
 import { SERVER_ACCESS } from '../../shared/policy/evaluate.ts';
 import { redactShapes, type Redactor } from '../../shared/redaction/redact.ts';
 import { cutText } from '../../shared/text/cut.ts';
@@ -48,8 +49,9 @@ export interface RecorderOptions {
   context(): { user: string; bundleVersion: number };
 }
 
-// Keyed by what a peer sends: a Map, so "__proto__" is just an unknown method.
-const RECORDED: ReadonlyMap<string, AuditRecord['type']> = new Map([['tools/call', 'tools/call'], ['resources/read', 'resources/read'], ['prompts/get', 'prompts/get'], ['completion/complete', 'completion/complete']]);
+const RECORDED = methodsWith('recorded');
+/** The record type of a forwarded call: its method, for the methods that are recorded. */
+const recordType = (method: string): AuditRecord['type'] => (RECORDED.has(method) ? method as AuditRecord['type'] : 'tools/call');
 
 export class AuditRecorder {
   private readonly opts: RecorderOptions;
@@ -96,7 +98,7 @@ export class AuditRecorder {
       return this.fullCall(facts);
     } catch (err) {
       return {
-        ...this.base(facts.agent, RECORDED.get(facts.method) ?? 'tools/call', undefined),
+        ...this.base(facts.agent, recordType(facts.method), undefined),
         server: facts.server,
         tool: typeof facts.params.name === 'string' ? cutText(facts.params.name, 200) : null,
         decision: { effect: 'allow', rule: facts.rule ?? SERVER_ACCESS },
@@ -109,7 +111,7 @@ export class AuditRecorder {
 
   private fullCall(facts: CallFacts): AuditRecord {
     const { params, response, ended } = facts;
-    const base = this.base(facts.agent, RECORDED.get(facts.method) ?? 'tools/call', params);
+    const base = this.base(facts.agent, recordType(facts.method), params);
     const record: AuditRecord = {
       ...base,
       correlationId: facts.correlationId ?? base.correlationId,

@@ -4,6 +4,7 @@
 // GET stream), both handshakes, and the one place results are shaped per era.
 import { ErrorCode, type JsonRpcId, type JsonRpcNotification, type JsonRpcRequest } from '../../shared/jsonrpc/message.ts';
 import { isModernVersion, LEGACY_PROTOCOL_VERSIONS, META, MODERN_PROTOCOL_VERSION, negotiateLegacyVersion } from '../../shared/jsonrpc/protocol.ts';
+import { methodsWith } from '../../shared/jsonrpc/methods.ts';
 import { cutText } from '../../shared/text/cut.ts';
 import { capabilitiesOf, clientInfoOf } from './agent-shapes.ts';
 import { LOG_LEVELS, type ClientSession } from './client-session.ts';
@@ -22,10 +23,7 @@ export const EraErrorCode = {
  * The methods Gatehouse serves to a 2026-07-28 agent. initialize, ping, logging/setLevel
  * and resources/(un)subscribe are removed in that revision: they are unknown there.
  */
-const MODERN_METHODS: ReadonlySet<string> = new Set([
-  'server/discover', 'tools/list', 'tools/call', 'prompts/list', 'prompts/get', 'resources/list',
-  'resources/templates/list', 'resources/read', 'completion/complete', 'subscriptions/listen',
-]);
+const MODERN_METHODS = methodsWith('modern');
 
 export interface EraRejection {
   /** The status a Streamable HTTP answer carries (stdio agents see only the error). */
@@ -123,7 +121,7 @@ function tagged(n: JsonRpcNotification, subscription: JsonRpcId): JsonRpcNotific
 }
 
 /** Results a 2026-07-28 client may cache: they carry a lifetime and a scope. */
-const CACHEABLE: ReadonlySet<string> = new Set(['tools/list', 'prompts/list', 'resources/list', 'resources/templates/list', 'resources/read', 'server/discover']);
+const CACHEABLE = methodsWith('cacheable');
 
 /**
  * The fields a forwarded result gains on the 2026-07-28 wire: the result type, and for a

@@ -1,5 +1,6 @@
 import type { Settings } from '../../shared/bundle/schema.ts';
 import { ErrorCode, errorResponse, type JsonRpcId, type JsonRpcNotification, type JsonRpcRequest } from '../../shared/jsonrpc/message.ts';
+import { LIST_CHANGED_OF } from '../../shared/jsonrpc/methods.ts';
 import type { Upstream } from '../upstream/upstream.ts';
 import { fail, reply } from './answers.ts';
 import type { Catalog } from './catalog.ts';
@@ -16,7 +17,7 @@ const RELAY_CAPABILITY: ReadonlyMap<string, string> = new Map([
 /** Questions from servers (sampling, elicitation, roots) one agent may have open at once. */
 const MAX_RELAYED_PER_SESSION = 64;
 
-const LIST_CHANGED_METHODS: ReadonlySet<string> = new Set(['notifications/tools/list_changed', 'notifications/resources/list_changed', 'notifications/prompts/list_changed']);
+const LIST_CHANGED_METHODS: ReadonlySet<string> = new Set(LIST_CHANGED_OF.values());
 
 interface ProgressRoute { session: ClientSession; token: string | number; clientRequestId: JsonRpcId }
 

@@ -3,6 +3,7 @@ import {
   ErrorCode, errorResponse, isNotification, isRequest, isResponse, responseProblem,
   type JsonRpcId, type JsonRpcMessage, type JsonRpcNotification, type JsonRpcRequest, type JsonRpcResponse,
 } from '../../shared/jsonrpc/message.ts';
+import { methodsWith } from '../../shared/jsonrpc/methods.ts';
 import type { Decision } from '../../shared/policy/evaluate.ts';
 import { cutText } from '../../shared/text/cut.ts';
 import type { AuditRecorder, CallFacts } from '../audit/call-record.ts';
@@ -23,11 +24,8 @@ import type { ProgressRoutes, Relay } from './relay.ts';
 
 type Handler = (session: ClientSession, req: JsonRpcRequest, params: Record<string, unknown>) => void;
 
-/** Requests that reach an upstream: refused while the bundle is expired or Gatehouse is paused. */
-const FORWARDED_METHODS: ReadonlySet<string> = new Set(['tools/call', 'prompts/get', 'resources/read', 'resources/subscribe', 'completion/complete']);
-
-/** Requests whose answer depends on the catalog, held briefly while servers first start. */
-const CATALOG_METHODS: ReadonlySet<string> = new Set(['tools/list', 'prompts/list', 'resources/list', 'resources/templates/list', ...FORWARDED_METHODS]);
+const FORWARDED_METHODS = methodsWith('forwarded');
+const CATALOG_METHODS = methodsWith('catalog');
 
 export interface RouterOptions {
   bundle(): Bundle;
