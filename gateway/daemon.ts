@@ -29,6 +29,7 @@ import { chooseBackend } from './secrets/vault.ts';
 import { lazyBackend, type SecretBackend } from './secrets/backend.ts';
 import { RotatingLog } from './upstream/stderr-log.ts';
 import { messageOf, Problems } from './control/problems.ts';
+import { openDisabledServers, type DisabledServersFile } from './config/disabled-servers.ts';
 import { redactShapes } from '../shared/redaction/redact.ts';
 
 /** How often the org login is renewed at the IdP, so group changes reach policy. */
@@ -41,7 +42,7 @@ export interface GatewayContext {
   backend?: SecretBackend;
 }
 
-export interface BuiltGateway { gateway: Gateway; vault: CredentialVault; liveHeaders: Map<string, Record<string, string>>; audit: AuditLog }
+export interface BuiltGateway { gateway: Gateway; vault: CredentialVault; liveHeaders: Map<string, Record<string, string>>; audit: AuditLog; disabled: DisabledServersFile }
 
 /**
  * Builds the multiplexer with real upstream channels (processes, HTTP), the pin
@@ -54,6 +55,7 @@ export function createGateway(bundle: Bundle, ctx: GatewayContext): BuiltGateway
   const { backend } = ctx;
   const vault = backend ? new CredentialVault(ctx.dataDir, () => backend) : new CredentialVault(ctx.dataDir);
   const audit = new AuditLog(ctx.dataDir);
+  const disabled = openDisabledServers(ctx.dataDir);
   /** The live header objects of HTTP upstreams, by server id, for tokens refreshed mid-session. */
   const liveHeaders = new Map<string, Record<string, string>>();
   const gateway: Gateway = new Gateway({
@@ -63,6 +65,7 @@ export function createGateway(bundle: Bundle, ctx: GatewayContext): BuiltGateway
     audit,
     identity: { user: localUser(), groups: [] },
     vars,
+    disabledServers: disabled.ids,
     onServerRetired: (server) => {
       void vault.removeServer(server.id, server.credentials.map((c) => c.name)).then(
         (deleted) => { if (deleted.length) gateway.emit('event', { type: 'credentials-deleted', server: server.id, slots: deleted, at: Date.now() }); },
@@ -85,7 +88,7 @@ export function createGateway(bundle: Bundle, ctx: GatewayContext): BuiltGateway
       return new DeferredChannel(async () => createChannel(server, { settings: gateway.settings, vars, env: process.env, log: serverLog, onHeaders, onSandboxRefusal, credentials: await vault.valuesFor(server) }));
     },
   });
-  return { gateway, vault, liveHeaders, audit };
+  return { gateway, vault, liveHeaders, audit, disabled };
 }
 
 export interface DaemonOptions {
@@ -126,10 +129,11 @@ export async function startDaemon(opts: DaemonOptions): Promise<RunningDaemon> {
   const tokens = new AgentTokens(dataDir);
   // One backend for the vault, enrolment, the device key and the org login alike.
   const backend = lazyBackend(() => chooseBackend(dataDir));
-  const { gateway, vault, liveHeaders, audit } = createGateway(bundle, { dataDir, bundlePath, backend });
+  const { gateway, vault, liveHeaders, audit, disabled } = createGateway(bundle, { dataDir, bundlePath, backend });
   const problems = new Problems();
   // Every problem event (the audit log's, the multiplexer's, ours below) is kept for the status.
   gateway.on('event', (e) => { if (e.type === 'problem') problems.note(e.component, e.message, e.at); });
+  if (disabled.problem) problems.note('disabled-servers', disabled.problem, Date.now());
   /** Background work failed: once into the daemon log and the status per distinct message; the daemon goes on. */
   const report = (component: string, err: unknown) => {
     const message = redactShapes(vault.redactor.redact(messageOf(err)));
@@ -216,6 +220,7 @@ export async function startDaemon(opts: DaemonOptions): Promise<RunningDaemon> {
   });
   const control = new ControlApi({
     gateway,
+    disabled,
     vault,
     audit,
     tokens,

@@ -18,6 +18,7 @@ import { applyPlan, ConnectError, daemonEnv, planConnect, planSnippet, planUndo 
 import { INSTALL_ROOT } from '../config/install-root.ts';
 import { AuditLog } from '../audit/log.ts';
 import { secretsCommand } from './secrets-command.ts';
+import { serverCommand } from './server-command.ts';
 import { runBridge } from './stdio-bridge.ts';
 import { keyFingerprint } from '../../shared/bundle/envelope.ts';
 import { enrol } from '../org/enrol.ts';
@@ -41,6 +42,7 @@ Usage:
   gatehouse token create|revoke --agent NAME [--data-dir DIR]
   gatehouse token list [--data-dir DIR]
   gatehouse reload [--data-dir DIR]
+  gatehouse server enable|disable|restart ID [--data-dir DIR]   switch a server off or on here, or restart it
   gatehouse pending [--json] [--data-dir DIR]
   gatehouse approve ID [--reason TEXT] [--data-dir DIR]
   gatehouse reject ID [--reason TEXT] [--data-dir DIR]
@@ -65,7 +67,7 @@ export const DEFAULT_PORT = 7465;
 
 class UsageError extends Error {}
 
-const COMMANDS = ['daemon', 'stdio', 'status', 'dashboard', 'token', 'reload', 'pending', 'approve', 'reject', 'reopen', 'secrets', 'enroll', 'sync', 'login', 'connect', 'audit', 'scan', 'pin', 'help'] as const;
+const COMMANDS = ['daemon', 'stdio', 'status', 'dashboard', 'token', 'reload', 'pending', 'approve', 'reject', 'reopen', 'secrets', 'server', 'enroll', 'sync', 'login', 'connect', 'audit', 'scan', 'pin', 'help'] as const;
 /** Unreadable input: exit 2 with a clear message (the scan contract). */
 class InputError extends Error {}
 
@@ -144,6 +146,11 @@ async function main(argv: string[]): Promise<number> {
       if (!id) throw new UsageError(`${command} needs the id of a ${command === 'reopen' ? 'rejected' : 'pending'} change (see \`gatehouse pending\`)`);
       const client = await ControlClient.forDataDir(dataDir);
       process.stdout.write(await decideCommand(client, { command, id, reason: values.reason, terminal: process.stdin.isTTY === true }));
+      return 0;
+    }
+    case 'server': {
+      const client = await ControlClient.forDataDir(dataDir);
+      process.stdout.write(await serverCommand(client, positionals[0], positionals[1]));
       return 0;
     }
     case 'secrets': {

@@ -23,12 +23,15 @@ import { controlProof, NONCE } from '../../shared/control/proof.ts';
 import { GATEHOUSE_INFO } from '../mux/gateway.ts';
 import { OneTimeCodes } from './one-time-codes.ts';
 import { tryTool } from './try-tool.ts';
+import type { DisabledServersFile } from '../config/disabled-servers.ts';
 
 // The control API under /api/v1: what the CLI, the tray app and the dashboard use.
 // It has its own token, separate from agent tokens: an agent cannot reconfigure Gatehouse.
 
 export interface ControlApiOptions {
   gateway: Gateway;
+  /** Servers the user switched off here; the API writes it, the gateway reads it. */
+  disabled?: DisabledServersFile;
   vault: CredentialVault;
   audit: AuditLog;
   tokens: AgentTokens;
@@ -51,6 +54,7 @@ export interface ControlApiOptions {
 
 const SecretBody = z.strictObject({ value: z.string().min(1, 'the value cannot be empty').max(64 * 1024) });
 const PauseBody = z.strictObject({ paused: z.boolean() });
+const EnabledBody = z.strictObject({ enabled: z.boolean() });
 const ConnectBody = z.strictObject({ mode: z.enum(['preview', 'apply', 'undo']) });
 const EnrolBody = z.strictObject({ url: z.url({ protocol: /^https?$/ }), token: z.string().min(1), fingerprint: z.string().min(1) });
 const LogLevelBody = z.strictObject({ level: z.enum(LOG_LEVELS) });
@@ -280,10 +284,13 @@ export class ControlApi {
       if (!server) { json(res, 404, { error: `no server "${restartMatch[1]}" in the bundle` }); return; }
       // Revoked servers are never spawned, restart or not.
       if (server.status === 'revoked') { json(res, 409, { error: `"${server.id}" is revoked by the bundle and stays stopped` }); return; }
+      if (gateway.isDisabled(server.id)) { json(res, 409, { error: `"${server.id}" is switched off on this desktop: turn it on first (gatehouse server enable ${server.id})` }); return; }
       await gateway.restartServer(restartMatch[1]!);
       json(res, 200, { restarted: restartMatch[1] });
       return;
     }
+    const enabledMatch = /^POST \/api\/v1\/servers\/([a-z0-9-]{1,32})\/enabled$/.exec(route);
+    if (enabledMatch) { await this.setEnabled(req, res, enabledMatch[1]!); return; }
     const tokenMatch = /^DELETE \/api\/v1\/tokens\/([A-Za-z0-9._-]{1,64})$/.exec(route);
     if (tokenMatch) {
       const removed = this.opts.tokens.revoke(tokenMatch[1]!);
@@ -291,6 +298,18 @@ export class ControlApi {
       return;
     }
     json(res, 404, { error: `no such endpoint: ${route}` });
+  }
+
+  /** Switches a server off or on for this desktop only; the choice survives restarts and bundle updates. */
+  private async setEnabled(req: IncomingMessage, res: ServerResponse, id: string): Promise<void> {
+    const { gateway, disabled } = this.opts;
+    const body = EnabledBody.safeParse(await readJson(req));
+    if (!body.success) { json(res, 400, { error: 'send {"enabled": true|false}' }); return; }
+    if (!disabled) { json(res, 501, { error: 'this daemon cannot switch servers off' }); return; }
+    if (!gateway.currentBundle.servers.some((s) => s.id === id)) { json(res, 404, { error: `no server "${id}" in the bundle` }); return; }
+    disabled.set(id, !body.data.enabled);
+    await gateway.serverToggled(id);
+    json(res, 200, { server: id, enabled: body.data.enabled });
   }
 
   /** Unauthenticated: trades a one-time code from `gatehouse dashboard` for the control token (the listener already refuses foreign origins). */

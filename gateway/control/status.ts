@@ -1,5 +1,6 @@
 import type { AgentStatus, CredentialStatus, Problem, ServerStatus, Status, ToolEntry } from '../../shared/control/contract.ts';
 import { GATEHOUSE_INFO, type Gateway } from '../mux/gateway.ts';
+import type { ClientSession } from '../mux/client-session.ts';
 import { sandboxReport } from '../sandbox/launcher.ts';
 
 export interface DaemonFacts { dataDir: string; port: number; socket: string; bundleSource: string; startedAt: number; credentials: CredentialStatus[]; audit: Status['audit']; org?: Status['org']; identity?: Status['identity']; problems?: Problem[] }
@@ -15,7 +16,7 @@ export function serverStatuses(gateway: Gateway): ServerStatus[] {
       state: u ? u.state : 'disabled',
       pid: u?.pid ?? null,
       restarts: u?.restarts ?? 0,
-      lastError: u?.lastError ?? (server.status === 'revoked' ? 'revoked in the bundle' : null),
+      lastError: u?.lastError ?? (server.status === 'revoked' ? 'revoked in the bundle' : gateway.isDisabled(server.id) ? 'switched off on this desktop' : null),
       stderrTail: u ? [...u.stderrTail].slice(-20) : [],
       protocolVersion: u?.protocolVersion ?? null,
       serverHash: gateway.gate.serverHash(server.id) ?? null,
@@ -27,6 +28,7 @@ export function serverStatuses(gateway: Gateway): ServerStatus[] {
         prompts: u?.catalog.prompts.length ?? 0,
       },
       inflight: u?.inflight ?? 0,
+      enabled: !gateway.isDisabled(server.id),
       sandbox: sandboxReport(server, gateway.settings),
     };
   });
@@ -44,7 +46,17 @@ export function agentStatuses(gateway: Gateway): AgentStatus[] {
     calls: s.calls,
     errors: s.errors,
     inflight: s.inflight.size,
+    presence: presenceOf(s),
   }));
+}
+
+/** How long an HTTP agent without an open stream counts as connected after its last request. */
+const IDLE_AFTER_MS = 60_000;
+
+export function presenceOf(s: Pick<ClientSession, 'transport' | 'inflight' | 'listening' | 'lastActiveAt'>, now = Date.now()): 'connected' | 'idle' {
+  // A stdio bridge's socket closes when its IDE goes, so a stdio session that exists is connected.
+  if (s.transport === 'stdio' || s.inflight.size > 0 || s.listening?.()) return 'connected';
+  return now - s.lastActiveAt < IDLE_AFTER_MS ? 'connected' : 'idle';
 }
 
 export function toolEntries(gateway: Gateway): ToolEntry[] {

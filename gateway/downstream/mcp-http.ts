@@ -252,6 +252,7 @@ export class McpHttpEndpoint {
       client: undefined as unknown as ClientSession,
     };
     s.client = this.opts.gateway.openSession(agent, 'http', { send: (message, related) => this.deliver(s, message, related) });
+    s.client.listening = () => (s.standalone !== undefined && !s.standalone.writableEnded) || s.exchanges.size > 0;
     if (!ephemeral) this.sessions.set(id, s);
     return s;
   }

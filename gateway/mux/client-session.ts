@@ -47,6 +47,12 @@ export class ClientSession {
   lastActiveAt = Date.now();
   calls = 0;
   errors = 0;
+  /**
+   * Whether the transport still holds a way to reach the agent. An HTTP agent that
+   * keeps no GET stream open cannot be told apart from one that went away, so the
+   * status calls it idle rather than connected once it has been quiet a while.
+   */
+  listening: (() => boolean) | undefined;
   private nextRelayId = 1;
 
   readonly id: string;

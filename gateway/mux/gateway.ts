@@ -70,6 +70,8 @@ export interface GatewayOptions {
   identity?: Identity;
   /** Values for `${name}` in policy path roots (bundleDir, dataDir). */
   vars?: Record<string, string>;
+  /** Servers the user switched off on this desktop (read live: `serverToggled` applies a change). */
+  disabledServers?: ReadonlySet<string>;
 }
 
 export interface Identity { user: string; groups: readonly string[] }
@@ -358,9 +360,26 @@ export class Gateway extends EventEmitter<{ event: [GatewayEvent] }> implements 
     this.listChanged('tools');
   }
 
+  isDisabled(id: string): boolean { return this.opts.disabledServers?.has(id) ?? false; }
+
+  /** The user switched a server off or on: stop it, or start it, and tell agents their lists changed. */
+  async serverToggled(id: string): Promise<void> {
+    const server = this.bundle.servers.find((s) => s.id === id);
+    const upstream = this.upstreams.get(id);
+    if (this.isDisabled(id) && upstream) {
+      this.upstreams.delete(id);
+      await upstream.stop();
+      this.resetCatalogs();
+      this.emit('event', { type: 'server', server: id, state: 'disabled', error: null, at: Date.now() });
+      for (const kind of ['tools', 'prompts', 'resources'] as const) this.listChanged(kind);
+    } else if (!this.isDisabled(id) && !upstream && server) {
+      this.addUpstream(server);
+    }
+  }
+
   private addUpstream(server: BundleServer): void {
     // Revoked servers are never spawned or connected, and nothing is under an expired bundle.
-    if (server.status === 'revoked' || this.closed !== undefined) return;
+    if (server.status === 'revoked' || this.closed !== undefined || this.isDisabled(server.id)) return;
     const upstream = new Upstream({
       server,
       callTimeoutMs: this.bundle.settings.callTimeoutMs,
@@ -628,6 +647,10 @@ export class Gateway extends EventEmitter<{ event: [GatewayEvent] }> implements 
     if (this.bundle.settings.naming === 'prefixed' && at > 0) {
       const serverId = name.slice(0, at);
       const upstream = this.upstreams.get(serverId);
+      if (!upstream && this.isDisabled(serverId) && this.bundle.servers.some((s) => s.id === serverId)) {
+        this.fail(session, id, ErrorCode.UpstreamUnavailable, `server "${serverId}" is switched off on this desktop: its user can turn it back on (gatehouse server enable ${serverId}, or the dashboard's Servers page)`, { server: serverId, [what]: name });
+        return;
+      }
       if (!upstream) {
         this.fail(session, id, ErrorCode.InvalidParams, `unknown server "${serverId}" (in ${what} "${name}"): it is not in the bundle "${this.bundle.name}"`, { server: serverId, [what]: name });
         return;

@@ -33,6 +33,8 @@ export const ServerStatusSchema = z.object({
   serverInfo: z.record(z.string(), z.unknown()).nullable(),
   counts: z.object({ tools: z.number(), resources: z.number(), resourceTemplates: z.number(), prompts: z.number() }),
   inflight: z.number(),
+  /** False when the user switched the server off on this desktop; absent from older daemons. */
+  enabled: z.boolean().optional(),
   /** Null for remote servers; absent from daemons older than the sandbox. */
   sandbox: SandboxStatusSchema.nullable().optional(),
 });
@@ -48,6 +50,11 @@ export const AgentStatusSchema = z.object({
   calls: z.number(),
   errors: z.number(),
   inflight: z.number(),
+  /**
+   * `idle`: an HTTP agent with no open stream and no request for a minute; it may
+   * have gone away (its session ends after 30 idle minutes). Absent from older daemons.
+   */
+  presence: z.enum(['connected', 'idle']).optional(),
 });
 
 export const CredentialStatusSchema = z.object({

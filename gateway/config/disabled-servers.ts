@@ -1,0 +1,45 @@
+import { existsSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { z } from 'zod';
+
+/**
+ * Servers the user switched off on this desktop. Disabling only ever narrows what
+ * the bundle allows, so it is the user's own choice and needs no org approval; it
+ * lives in the data dir so it survives restarts and bundle updates.
+ */
+const FileSchema = z.strictObject({ servers: z.array(z.string().regex(/^[a-z0-9-]{1,32}$/)).max(1000) });
+
+export interface DisabledServersFile {
+  readonly ids: ReadonlySet<string>;
+  /** Why the file could not be read, if it could not: the set is then empty and the status says so. */
+  readonly problem: string | undefined;
+  set(id: string, disabled: boolean): void;
+}
+
+export function openDisabledServers(dataDir: string): DisabledServersFile {
+  const path = join(dataDir, 'disabled-servers.json');
+  const ids = new Set<string>();
+  let problem: string | undefined;
+  if (existsSync(path)) {
+    try {
+      const parsed = FileSchema.safeParse(JSON.parse(readFileSync(path, 'utf8')));
+      if (parsed.success) for (const id of parsed.data.servers) ids.add(id);
+      else problem = `${path} is not a list of server ids; every server is enabled until it is fixed or rewritten`;
+    } catch {
+      problem = `${path} is not valid JSON; every server is enabled until it is fixed or rewritten`;
+    }
+  }
+  return {
+    ids,
+    get problem() { return problem; },
+    set(id, disabled) {
+      if (disabled) ids.add(id);
+      else ids.delete(id);
+      // Written whole and renamed, so a crash mid-write never leaves half a list.
+      const tmp = `${path}.${process.pid}.tmp`;
+      writeFileSync(tmp, `${JSON.stringify({ servers: [...ids].sort() }, null, 2)}\n`, { mode: 0o600 });
+      renameSync(tmp, path);
+      problem = undefined;
+    },
+  };
+}
