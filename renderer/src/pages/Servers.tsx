@@ -41,7 +41,7 @@ function LiveLog({ server }: { server: ServerStatus }) {
 function SandboxCell({ s }: { s: ServerStatus }) {
   const box = s.sandbox;
   if (!box) return <>{s.transport === 'http' || s.transport === 'sse' ? <small>remote</small> : '—'}</>;
-  if (!box.declared) return <Badge tone="warn">none</Badge>;
+  if (!box.declared) return <><Badge tone="warn">off</Badge> <small>runs as you</small></>;
   if (!box.enforced) return <span title={box.note ?? ''}><Badge tone="bad">not enforced</Badge>{box.note && <small className="explain"> {box.note}</small>}</span>;
   const net = box.network === 'none' ? 'no network' : box.network === 'unrestricted' ? 'any host' : box.network;
   return <span title={`${box.mechanism}; reads ${box.read.length}, writes ${box.write.length} folders`}><Badge tone={box.network === 'unrestricted' ? 'warn' : 'ok'}>{box.mechanism}</Badge> <small>{net}</small>
