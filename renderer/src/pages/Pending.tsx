@@ -1,6 +1,7 @@
 import { useEffect, useRef, useState } from 'react';
 import type { Decision, PendingChange } from '../../../shared/pinning/pending.ts';
 import { ChangeDiff, Findings } from '../../../ui-shared/change-diff.tsx';
+import { Confirm } from '../../../ui-shared/confirm.tsx';
 import { riskRank } from '../../../ui-shared/primitives.tsx';
 import { api } from '../api.ts';
 import { ago, Badge, Empty, ErrorNote, riskTone, useLive, When } from '../ui.tsx';
@@ -15,8 +16,6 @@ function Detail({ change, personal, onDone }: { change: PendingChange; personal:
   const [busy, setBusy] = useState(false);
   const [message, setMessage] = useState<string>();
   const [asking, setAsking] = useState<Asking>();
-  const confirmRef = useRef<HTMLButtonElement>(null);
-  useEffect(() => { if (asking) confirmRef.current?.focus(); }, [asking]);
   const risky = change.risk === 'high' || change.risk === 'critical';
   const decide = async (decision: 'approve' | 'reject') => {
     setBusy(true);
@@ -51,13 +50,7 @@ function Detail({ change, personal, onDone }: { change: PendingChange; personal:
         {change.localDecision && <button type="button" className="primary" disabled={busy} onClick={approve}>Approve</button>}
         <button type="button" className="danger" disabled={busy} onClick={reject}>Reject</button>
       </form>
-      {asking && (
-        <div className="confirm" role="alertdialog" aria-labelledby="confirm-q">
-          <p id="confirm-q">{asking.question}</p>
-          <button type="button" ref={confirmRef} className={asking.decision === 'approve' ? 'primary' : 'danger'} onClick={() => void decide(asking.decision)}>Yes, {asking.decision}</button>
-          <button type="button" onClick={() => setAsking(undefined)}>Cancel</button>
-        </div>
-      )}
+      {asking && <Confirm question={asking.question} yes={`Yes, ${asking.decision}`} tone={asking.decision === 'approve' ? 'primary' : 'danger'} onYes={() => void decide(asking.decision)} onCancel={() => setAsking(undefined)} />}
       {message && <p role="alert" className="error">{message}</p>}
     </article>
   );
