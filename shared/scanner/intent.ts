@@ -1,3 +1,4 @@
+import { BARE_DESTINATION } from './address.ts';
 import { makeVisible } from './decode.ts';
 import type { ToolIndex } from './tool-index.ts';
 
@@ -32,8 +33,8 @@ const MODIFY = /\b(?:set|sets|change|modify|replace|rewrite|redirect|route|point
 const DESTRUCTIVE = /\b(?:delet\w*|remov\w*|eras\w*|wip\w*|overwrit\w*|truncat\w*|reset\w*|empt(?:y|ies|ied|ying)|clear(?:s|ing|ed)?|drop(?:s|ping|ped)?|kill\w*|disabl\w*|revok\w*|destroy\w*|purg\w*|uninstall\w*|rm\s+-\w+|chmod|chown|relocat\w*|mov(?:e|es|ing)\b[^.]{0,40}\bto\b|replac\w*[^.]{0,20}\bcontents?|make\s+\S+\s+contain|holds? exactly|contain just)\b/i;
 const EGRESS = /\b(?:send\w*|sent|post(?:s|ed|ing)?|push\w*|publish\w*|upload\w*|e-?mail\w*|mail(?:s|ed|ing)?|forward\w*|shar(?:e|es|ed|ing)|transmit\w*|sync\w*|tweet\w*|broadcast\w*|leak\w*|exfiltrat\w*|expos(?:e|es|ed|ing)|mirror\w*|ship(?:s|ped|ping)?|beacon\w*|handed to|hand(?:s|ed)? (?:it|them|over)|fire off|report(?:s|ed)? to|cop(?:y|ies|ied) (?:\S+\s+){0,3}to)\b/i;
 const SECRET_OBJECT = /\b(?:credentials?|passwords?|passwd|secrets?|api[ _-]?keys?|access[ _-]?keys?|private[ _-]?keys?|ssh[ _-]?keys?|keys?\s+(?:file|pair)|tokens?|cookies?|seed phrase|mnemonic|wallet|contacts?|address book|private messages|direct messages|dms|all (?:e-?mails|messages|files|repos(?:itories)?)|history|\.env\b|env(?:ironment)? (?:file|variables?)|allow-?list|whitelist|firewall|permissions?|2fa|mfa|audit log|card numbers?|one-time codes?|login details?)\b/i;
-const SENSITIVE_PATH = /(?:~|\$HOME|\/home\/\w+|\/root)\/\.[\w.-]+|(?:^|[\s'"`(])\/etc\/(?:shadow|passwd|sudoers|gshadow|hosts|ssh)\b|\bid_(?:rsa|dsa|ecdsa|ed25519)\b|\.(?:ssh|aws|gnupg|kube|docker|netrc|npmrc|pypirc|git-credentials|bash_history|zsh_history|bashrc|zshrc|bash_profile)\b|authorized_keys|\.env(?:\.[\w-]+)?\b|mcp\.json|claude_desktop_config/i;
-const DESTINATION = /https?:\/\/(?!(?:localhost|127\.0\.0\.1|\[::1\])[:/])[^\s'"`)<>]+|\b[\w.+-]+@[\w-]+(?:\.[\w-]+)+\b|\b(?:\d{1,3}\.){3}\d{1,3}\b|\bpublic (?:channel|repo(?:sitory)?|mirror|gist|bucket|room|page|link)\b|\b(?:external|third-party|outside|remote) (?:server|service|endpoint|address|store|storage|host|location)\b/i;
+export const SENSITIVE_PATH = /(?:~|\$HOME|\/home\/\w+|\/root)\/\.[\w.-]+|(?:^|[\s'"`(])\/etc\/(?:shadow|passwd|sudoers|gshadow|hosts|ssh)\b|\bid_(?:rsa|dsa|ecdsa|ed25519)\b|\.(?:ssh|aws|gnupg|kube|docker|netrc|npmrc|pypirc|git-credentials|bash_history|zsh_history|bashrc|zshrc|bash_profile)\b|authorized_keys|\.env(?:\.[\w-]+)?\b|mcp\.json|claude_desktop_config/i;
+const DESTINATION = new RegExp(String.raw`https?:\/\/(?!(?:localhost|127\.0\.0\.1|\[::1\])[:/])[^\s'"\x60)<>]+|\b[\w.+-]+@[\w-]+(?:\.[\w-]+)+\b|\b(?:\d{1,3}\.){3}\d{1,3}\b|\bpublic (?:channel|repo(?:sitory)?|mirror|gist|bucket|room|page|link)\b|\b(?:external|third-party|outside|remote) (?:server|service|endpoint|address|store|storage|host|location)\b|${BARE_DESTINATION}`, 'i');
 const HARMFUL_TARGET_WORDS = new Set(['send', 'post', 'push', 'publish', 'upload', 'email', 'mail', 'delete', 'remove', 'write', 'edit', 'move', 'execute', 'exec', 'run', 'shell', 'command', 'process', 'transfer', 'pay', 'payment', 'forward', 'share', 'tweet', 'reset', 'drop', 'kill', 'externally', 'message', 'webhook', 'partner']);
 const TRIGGER_BEFORE_REF = /(?:\b(?:before|prior to|ahead of|after|when(?:ever)?|each time|every time|any ?time|once|as soon as|prerequisite for|precondition for|preceding|following)\s+(?:(?:you|the|a|an|any|each|every|all|calling|using|running|invoking|executing|use|call|run|invoke|execute|of|to|is|are|about|used|called|user|someone|they|calls|uses|runs|invokes)\s+){0,4}|\bfor\s+(?:any|every|each|all)\s+(?:the\s+)?|\b(?:if|for|during|while|on)\s+(?:you\s+)?(?:use|call|run|invoke|using|calling|running|invoking)\s+(?:the\s+)?)$/i;
 const TRIGGER_AFTER_REF = /^\W{0,3}\s*(?:tool\s+|function\s+|operation\s+)?(?:is|are|gets?|being|has been)?\s*(?:used|called|invoked|run|runs|executed|about to|requests?|calls?|messages?|sends?|posts?|commits?|results?|outputs?|needs?|receives?|runs?)\b/i;
@@ -131,7 +132,7 @@ function affirmed(re: RegExp, text: string): RegExpExecArray | null {
   return null;
 }
 
-function harmsOf(text: string, targets: Ref[]): string[] {
+export function harmsOf(text: string, targets: Ref[]): string[] {
   const harms: string[] = [];
   // Words inside identifiers (uploadRef, delete_after) are names, not actions.
   const sentence = text.replace(/\b[a-z]+(?:[A-Z][a-z0-9]*)+\b|\b[a-z0-9]+(?:_[a-z0-9]+)+\b/g, (w) => (SENSITIVE_PATH.test(w) ? w : ' '.repeat(w.length)));
@@ -450,7 +451,7 @@ const escapeRe = (s: string) => s.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
 const USER_SECRET = /\b(?:the user'?s|users'|your|their|the person'?s)\s+(?:\w+\s+)?(?:passwords?|passcodes?|private keys?|ssh keys?|seed phrases?|recovery phrases?|mnemonics?|session cookies|cookies|2fa codes?|otp codes?|one-time codes?|bank details|card numbers?|credentials)\b/i;
 const EXTRA_RECIPIENT = /\b(?:always|must|should|automatically|every(?:\s+\w+)?)\b[^.]{0,60}\b(?:bcc(?:ed|'d)?|cc(?:ed|'d)?|blind[- ]cop(?:y|ies|ied)|cop(?:y|ies)\s+(?:of\s+\S+\s+)?to|forward(?:ed)?(?:\s+a\s+copy)?\s+to)\b[^.]{0,60}?[\w.+-]+@[\w-]+(?:\.[\w-]+)+/i;
 const BEACON = /!\[[^\]]{0,80}\]\(\s*https?:\/\/[^)\s]+\)/i;
-const EXPLICIT = /\b(?:exfiltrat\w*|steal(?:s|ing)?|stole|siphon\w*|harvest(?:s|ing)?)\b[^.]{0,80}\b(?:credentials?|passwords?|keys?|tokens?|secrets?|data|files?|cookies|history|messages|contacts)\b/i;
+const EXPLICIT = /\b(?:exfiltrat\w*|steal(?:s|ing)?|stole|siphon\w*|harvest(?:s|ing)?)\b[^.]{0,80}\b(?:credentials?|passwords?|keys?|tokens?|secrets?|data|files?|cookies|history|messages|contacts)\b|\b(?:credentials?|passwords?|keys?|tokens?|secrets?|cookies)\b[^.]{0,60}\b(?:and|then)\s+(?:exfiltrat\w*|steal|siphon\w*|leak)\s+(?:them|it|those|these)\b/i;
 
 export function demandFindings(text: string): IntentFinding[] {
   const out: IntentFinding[] = [];

@@ -1,5 +1,7 @@
 import { hasLookalikes, skeleton } from './confusables.ts';
 import { makeVisible, scanEncoded, scanInvisible, scanTerminalTricks, type HiddenFinding } from './decode.ts';
+import { classShadowFindings } from './class-shadow.ts';
+import { addressExfilFindings, replyChannelFindings } from './disclosure.ts';
 import { extractUnits, type TextUnit, type UnitRole } from './extract.ts';
 import { clip, concealmentFindings, crossToolFindings, demandFindings, routedSecretFindings, destructiveStepFindings, findRefs, internalsParameterFindings, personalParameterFindings, pressureFindings, promotionFindings, sideEffectFindings, voiceFindings, type IntentContext, type RefKind } from './intent.ts';
 import { compileRules, DEFAULT_RULES, SEVERITIES, type CompiledRule, type Severity } from './rules.ts';
@@ -94,9 +96,9 @@ export function scanTool(tool: Record<string, unknown>, ctx: ScanContext = {}): 
   const params = schemaParams(tool);
   const ictx: IntentContext = { name, params: new Set(units.filter((u) => u.role === 'param-name' || u.role === 'enum').map((u) => u.text.toLowerCase())), siblings: siblings.lower, index, server: ctx.server, noParams: params.length === 0 };
   checkReferences(units, ictx, add);
-  checkIntent(readable, ictx, add);
   // What the tool is for: its name and its first sentence (later text may document the very parameter in question).
   const purpose = `${name} ${typeof tool.description === 'string' ? (/^[^\n]*?[.!?](?=\s|$)/.exec(tool.description)?.[0] ?? tool.description.split('\n')[0]) : ''}`;
+  checkIntent(readable, ictx, purpose, add);
   for (const f of [...internalsParameterFindings(params, purpose), ...personalParameterFindings(params, purpose)]) add({ ...f, path: params.find((p) => f.evidence.startsWith(p.name))?.path ?? '/inputSchema' });
 
   const { risk, score } = rate(findings);
@@ -264,14 +266,14 @@ function schemaParams(tool: Record<string, unknown>): { name: string; text: stri
 }
 
 /** The behaviour detectors, on every piece of text a model reads as prose. */
-function checkIntent(units: readonly { path: string; role: string; text: string }[], ictx: IntentContext, add: (f: Finding) => void): void {
+function checkIntent(units: readonly { path: string; role: string; text: string }[], ictx: IntentContext, purpose: string, add: (f: Finding) => void): void {
   for (const unit of units) {
     if (unit.role === 'name' || unit.role === 'param-name') continue;
     if ((unit.role === 'enum' || unit.role === 'default') && !/\s\S+\s/.test(unit.text)) continue;
     const found = [
       ...crossToolFindings(unit.text, ictx), ...voiceFindings(unit.text), ...concealmentFindings(unit.text),
       ...promotionFindings(unit.text, ictx), ...destructiveStepFindings(unit.text), ...sideEffectFindings(unit.text), ...pressureFindings(unit.text),
-      ...routedSecretFindings(unit.text, ictx.params), ...demandFindings(unit.text),
+      ...routedSecretFindings(unit.text, ictx.params), ...demandFindings(unit.text), ...addressExfilFindings(unit.text), ...replyChannelFindings(unit.text), ...classShadowFindings(unit.text, ictx, purpose),
     ];
     for (const f of found) add({ ...f, path: unit.path });
   }
