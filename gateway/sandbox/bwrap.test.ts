@@ -44,10 +44,17 @@ describe('bwrapArgs', () => {
   it('keeps the network for unrestricted only', () => {
     const open = bwrapArgs(plan({ sandbox: { ...plan().sandbox, network: 'unrestricted' } }));
     assert.ok(!open.includes('--unshare-net'));
-    const listed = bwrapArgs(plan({ sandbox: { ...plan().sandbox, network: { allow: [{ host: 'a.com', wildcard: false, port: 443 }] } }, egress: { socketDir: '/tmp/gh-egress-1', forwarder: '/gh/forwarder.ts', node: '/opt/node/bin/node' } }));
-    assert.ok(listed.includes('--unshare-net'));
-    const tail = listed.slice(listed.indexOf('--') + 1);
-    assert.deepEqual(tail, ['/opt/node/bin/node', '/run/gatehouse/forwarder.mjs', '3128', '/run/gatehouse-egress/proxy.sock', '--', '/opt/node/bin/node', 'server.js', '--flag']);
+    const allow = { ...plan().sandbox, network: { allow: [{ host: 'a.com', wildcard: false, port: 443 }] } };
+    const viaNode = bwrapArgs(plan({ sandbox: allow, egress: { socketDir: '/tmp/gh-egress-1', bridge: { kind: 'node', forwarder: '/gh/forwarder.ts', node: '/opt/node/bin/node' } } }));
+    assert.ok(viaNode.includes('--unshare-net'));
+    assert.deepEqual(after(viaNode, '--ro-bind').slice(-2), ['/tmp/gh-egress-1', '/gh/forwarder.ts']);
+    assert.deepEqual(viaNode.slice(viaNode.indexOf('--') + 1), ['/opt/node/bin/node', '/run/gatehouse/forwarder.mjs', '3128', '/run/gatehouse-egress/proxy.sock', '--', '/opt/node/bin/node', 'server.js', '--flag']);
+    const viaSocat = bwrapArgs(plan({ sandbox: allow, egress: { socketDir: '/tmp/gh-egress-1', bridge: { kind: 'socat', shell: '/bin/sh', socat: '/usr/bin/socat' } } }));
+    assert.ok(viaSocat.includes('--unshare-net'));
+    assert.ok(!viaSocat.includes('/gh/forwarder.ts'), 'the Node forwarder is bound though socat carries the traffic');
+    const tail = viaSocat.slice(viaSocat.indexOf('--') + 1);
+    assert.deepEqual([tail[0], tail[1]], ['/bin/sh', '-c']);
+    assert.deepEqual(tail.slice(3), ['gatehouse-egress', '/usr/bin/socat', '3128', '0C38', '/run/gatehouse-egress/proxy.sock', '/opt/node/bin/node', 'server.js', '--flag']);
   });
 
   it('masks credential folders a broader read would expose, then binds what the bundle names inside them', () => {
