@@ -170,11 +170,15 @@ function triggerRef(sentence: string, refs: Ref[]): Ref | undefined {
     || TRIGGER_AFTER_REF.test(sentence.slice(r.at + r.name.length).replace(/^['"`‘’“”]/, '')));
 }
 
+const STATES_CALL = /\b(?:triggers?|invokes?|calls?|runs?|executes?|fires?(?: off)?|launch(?:es)?|kicks? off|dispatch(?:es)?)\s+['"`]?[a-z][\w-]*[_-][\w-]+/i;
+
 /** Cross-tool demands and rules about other tools, sentence by sentence. */
 export function crossToolFindings(text: string, ctx: IntentContext): IntentFinding[] {
   const out: IntentFinding[] = [];
   // Cheap gate first: a text with no order, sequence or change in it makes no demand.
-  if (!SEQUENCE.test(text) && !DIRECTIVE.test(text) && !MODIFY.test(text) && !IMPERATIVE_START.test(text)) return out;
+  // A tool that takes no input and says it calls another tool is about that tool, with or without an order.
+  const statesCalls = ctx.noParams && STATES_CALL.test(text);
+  if (!statesCalls && !SEQUENCE.test(text) && !DIRECTIVE.test(text) && !MODIFY.test(text) && !IMPERATIVE_START.test(text)) return out;
   const all = sentences(text);
   for (let i = 0; i < all.length; i++) {
     const sentence = all[i]!.text;
@@ -184,13 +188,14 @@ export function crossToolFindings(text: string, ctx: IntentContext): IntentFindi
     const cues = (t: string) => ({ sequence: SEQUENCE.test(t), directive: DIRECTIVE.test(t), modify: MODIFY.test(t) });
     const own = cues(sentence);
     const imperative = IMPERATIVE_START.test(sentence);
-    if (!joined && !own.sequence && !own.directive && !own.modify && !imperative) continue;
+    const states = statesCalls && STATES_CALL.test(sentence);
+    if (!joined && !own.sequence && !own.directive && !own.modify && !imperative && !states) continue;
     const refs = findRefs(sentence, ctx);
     if (refs.length === 0) continue;
     const window = joined && !findRefs(next, ctx).length ? `${sentence} ${next}` : sentence;
     const { sequence, directive: says, modify } = window === sentence ? own : cues(window);
     const directive = says || imperative;
-    if (!sequence && !directive && !modify) continue;
+    if (!sequence && !directive && !modify && !states) continue;
     const outsiders = refs.filter((r) => r.kind !== 'sibling');
     const trigger = triggerRef(sentence, refs);
     const targets = refs.filter((r) => r !== trigger);
@@ -206,7 +211,7 @@ export function crossToolFindings(text: string, ctx: IntentContext): IntentFindi
       out.push({ rule: 'cross-tool-demand', family: 'cross-tool', severity: 'high', evidence, message: `Asks the model to use ${names.join(', ')} in a way that ${harms.join(', ')}` });
     } else if (trigger && trigger.kind !== 'sibling' && (modify || directive)) {
       out.push({ rule: 'other-tool-rule', family: 'shadowing', severity: harms.length ? 'high' : 'medium', evidence, message: `Sets a rule for how ${trigger.name} (not this tool) is used${harms.length ? `; the rule ${harms.join(', ')}` : ''}` });
-    } else if (outsiders.length && ctx.noParams && (modify || (trigger && trigger.kind !== 'sibling') || /\b(?:triggers?|calls?|invokes?|runs?|executes?|uses?)\s+['"`]?[\w-]+/i.test(sentence))) {
+    } else if (outsiders.length && ctx.noParams && (modify || (trigger && trigger.kind !== 'sibling') || states || /\b(?:triggers?|calls?|invokes?|runs?|executes?|uses?)\s+['"`]?[\w-]+/i.test(sentence))) {
       out.push({ rule: 'about-another-tool', family: 'shadowing', severity: 'medium', evidence, message: `Takes no input of its own; its text tells the model how to use ${outsiders.map((r) => r.name).join(', ')}` });
     } else if (outsiders.some((r) => r.strong) && directive && sequence) {
       // The gateway scans a tool beside its own server's tools: a required call to a tool that is not one of them crosses servers.
@@ -303,7 +308,7 @@ export function concealmentFindings(text: string): IntentFinding[] {
   return [];
 }
 
-const SUPERLATIVE = /\b(?:the\s+)?(?:best|finest|greatest|fastest|most\s+(?:accurate|trusted|trustworthy|reliable|secure|powerful|advanced|complete|authoritative|up-to-date)|only\s+(?:trusted|reliable|accurate|safe|secure|official|correct)|#\s?1|number one|hands down|unmatched|unrivall?ed|superior|world-?class|state-of-the-art|industry-leading|best-in-class|premier|gold standard)\b/i;
+const SUPERLATIVE = /\b(?:the\s+)?(?:best(?![- ](?:effort|practices?|for|results?|guess|match(?:es)?|model|way|fit)\b)|finest|greatest|fastest|most\s+(?:accurate|trusted|trustworthy|reliable|secure|powerful|advanced|complete|authoritative|up-to-date)|only\s+(?:trusted|reliable|accurate|safe|secure|official|correct)|#\s?1|number one|hands down|unmatched|unrivall?ed|superior|world-?class|state-of-the-art|industry-leading|best-in-class|premier|gold standard)\b/i;
 /** Running down the alternatives, or a claimed endorsement: reasons to pick a tool that are not what it does. */
 const DISPARAGE = /\b(?:other|competing|rival|built-?in|default|standard|alternative|existing|original|regular)\s+(?:\w+\s+){0,2}(?:tools?|servers?|services?|options?|versions?|implementations?)\s+(?:\w+\s+){0,2}(?:are|is|return|returns|give|gives|feed|feeds|produce|produces|have been|has been)\s+(?:\w+\s+){0,2}(?:broken|tampered|fake|wrong|outdated|deprecated|unsafe|unreliable|inaccurate|compromised|manipulated|insecure|poisoned|malicious|buggy)\b|\b(?:endorsed|certified|vetted|mandated)\s+by\s+(?:your|the)\s+(?:\w+\s+){0,2}(?:team|department|admin|administrator|company|organi[sz]ation|user|it)\b/i;
 /** "Stop using brave_search": told to avoid another tool by name (case matters for the name, not for the verb). */
@@ -314,7 +319,34 @@ const CHOOSE_ME = /\b(?:(?:always|only)\s+(?:prefer|choose|pick|select|use)\s+(?
 /** Praise with universal scope says nothing about what a tool does: "the best tool in the world". */
 const HYPERBOLE = /\b(?:the\s+)?(?:best|greatest|finest|ultimate|only)\s+(?:\w+\s+){0,2}(?:tool|server|app|solution|choice|option)s?\s+(?:in the world|ever|of all(?: time)?|there is|on earth|available anywhere|you will ever need)\b|\bworld'?s (?:best|greatest|finest|number one)\b/i;
 
-export function promotionFindings(text: string, ctx: IntentContext): IntentFinding[] {
+/** Comparisons with the whole field, or endorsements by the crowd: claims about standing, not about function. */
+const COMPARE_ALL = /\b(?:better|faster|smarter|stronger|safer|more (?:accurate|reliable|trusted|trustworthy|secure|powerful|complete|up-to-date|capable|precise))\s+(?:\w+\s+){0,3}?(?:than|to)\s+(?:any|all|every|other|rival|competing|alternative|the (?:rest|competition|others|alternatives))\b|\b(?:outperforms?|outperforming|beats?|surpass(?:es)?|outclass(?:es)?|outshines?|trumps?|eclipses?)\s+(?:any|all|every|each|other|rival|competing|the (?:competition|rest|others|alternatives)|alternatives?)\b|\bno other (?:\w+\s+)?(?:tool|server|service|option|solution|api|provider)s?\b[^.]{0,40}\b(?:comes? close|compares?|matches|can match|is as|does it (?:as|this))\b|\bunlike (?:other|competing|rival|lesser|inferior)\s+(?:\w+\s+)?(?:tools?|servers?|services?|options?|solutions?)|\b(?:inferior|lesser|second-rate)\s+(?:tools?|alternatives?|options?|servers?)\b/i;
+const SOCIAL_PROOF = /\b(?:trusted|used|loved|chosen|preferred|relied (?:up)?on|endorsed|praised)\s+by\s+(?:over\s+)?(?:millions|thousands|hundreds|countless|experts|professionals|leading|top|fortune|most|all|every|\d[\d,.]*\s*(?:k|m|million|thousand)?\+?\s*(?:users|developers|teams|companies|customers))\b|\b(?:top-?rated|highest-?rated|award-?winning|5-star|five-star|rated (?:#\s?1|number one|the best)|(?:#\s?1|number one)\s+(?:rated|choice|tool|pick|option))\b/i;
+/** This tool calling itself the best: the praise has to be about the tool, not "the best match" among results. */
+const SELF_SUPERLATIVE = /\b(?:this|our|it)\s+(?:\w+\s+)?(?:tool|server|service|function|api|app|plugin|one)?\s*(?:is|'s)\s+(?:simply\s+|truly\s+|by far\s+|easily\s+|clearly\s+)?(?:the\s+)?(?:best|greatest|finest|ultimate|top|leading|premier|go-to|most (?:accurate|reliable|trusted|trustworthy|powerful|advanced|secure|dependable)|only (?:\w+\s+)?(?:tool|option|choice|one) (?:you|worth|that)|superior|unmatched|unrivall?ed|perfect|ideal)\b/i;
+const words = (t: string) => t.split(/\s+/).filter((w) => /[a-z]{2}/i.test(w)).length;
+
+/**
+ * Praise that is all there is, or nearly: sentences praising this tool make up a large share of what it
+ * says about itself, so the text's job is to be picked rather than to say what it does.
+ */
+function praiseShare(text: string): { share: number; first: string } | undefined {
+  const all = sentences(text);
+  let praise = 0;
+  let first = '';
+  for (const s of all) {
+    if (!SELF_SUPERLATIVE.test(s.text) && !HYPERBOLE.test(s.text)) continue;
+    praise += words(s.text);
+    first ||= s.text;
+  }
+  return first ? { share: praise / Math.max(1, words(text)), first } : undefined;
+}
+
+export function promotionFindings(text: string, ctx: IntentContext, ownDescription = false): IntentFinding[] {
+  const field = COMPARE_ALL.exec(text) ?? SOCIAL_PROOF.exec(text);
+  if (field) return [{ rule: 'preference-manipulation', family: 'preference-manipulation', severity: 'medium', evidence: clip(text.slice(Math.max(0, field.index - 40), field.index + field[0].length + 40)), message: 'Ranks itself above every other tool or cites its popularity, which says nothing about what it does: a bid to be picked over other tools' }];
+  const share = ownDescription ? praiseShare(text) : undefined;
+  if (share && share.share >= 0.35) return [{ rule: 'preference-manipulation', family: 'preference-manipulation', severity: 'medium', evidence: clip(share.first), message: `Spends ${Math.round(share.share * 100)}% of its description praising itself rather than saying what it does: a bid to be picked over other tools` }];
   const hype = HYPERBOLE.exec(text);
   if (hype) return [{ rule: 'preference-manipulation', family: 'preference-manipulation', severity: 'medium', evidence: clip(text.slice(Math.max(0, hype.index - 30), hype.index + hype[0].length + 30)), message: 'Calls itself the best there is, which says nothing about what it does: a bid to be picked over other tools' }];
   // "Do not use search_issues for this" pointing at a sibling is guidance, not disparagement.

@@ -4,6 +4,7 @@ import { classShadowFindings } from './class-shadow.ts';
 import { addressExfilFindings, replyChannelFindings } from './disclosure.ts';
 import { extractUnits, type TextUnit, type UnitRole } from './extract.ts';
 import { clip, concealmentFindings, crossToolFindings, demandFindings, routedSecretFindings, destructiveStepFindings, findRefs, internalsParameterFindings, personalParameterFindings, pressureFindings, promotionFindings, sideEffectFindings, voiceFindings, type IntentContext, type RefKind } from './intent.ts';
+import { presetFindings } from './schema-values.ts';
 import { compileRules, DEFAULT_RULES, SEVERITIES, type CompiledRule, type Severity } from './rules.ts';
 import { indexTools, type ToolIndex } from './tool-index.ts';
 
@@ -93,6 +94,7 @@ export function scanTool(tool: Record<string, unknown>, ctx: ScanContext = {}): 
   const siblings = siblingIndex(ctx.siblings ?? []);
   checkNames(name, siblings, index, ctx.server, add);
   checkParameters(tool, units, add);
+  for (const f of presetFindings(tool.inputSchema)) add(f);
   const params = schemaParams(tool);
   const ictx: IntentContext = { name, params: new Set(units.filter((u) => u.role === 'param-name' || u.role === 'enum').map((u) => u.text.toLowerCase())), siblings: siblings.lower, index, server: ctx.server, noParams: params.length === 0 };
   checkReferences(units, ictx, add);
@@ -272,7 +274,7 @@ function checkIntent(units: readonly { path: string; role: string; text: string 
     if ((unit.role === 'enum' || unit.role === 'default') && !/\s\S+\s/.test(unit.text)) continue;
     const found = [
       ...crossToolFindings(unit.text, ictx), ...voiceFindings(unit.text), ...concealmentFindings(unit.text),
-      ...promotionFindings(unit.text, ictx), ...destructiveStepFindings(unit.text), ...sideEffectFindings(unit.text), ...pressureFindings(unit.text),
+      ...promotionFindings(unit.text, ictx, unit.role === 'description'), ...destructiveStepFindings(unit.text), ...sideEffectFindings(unit.text), ...pressureFindings(unit.text),
       ...routedSecretFindings(unit.text, ictx.params), ...demandFindings(unit.text), ...addressExfilFindings(unit.text), ...replyChannelFindings(unit.text), ...classShadowFindings(unit.text, ictx, purpose),
     ];
     for (const f of found) add({ ...f, path: unit.path });
