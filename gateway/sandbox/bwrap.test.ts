@@ -1,8 +1,4 @@
 import assert from 'node:assert/strict';
-import { spawnSync } from 'node:child_process';
-import { copyFileSync, mkdtempSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { describe, it } from 'node:test';
 import { bwrapArgs, type BwrapPlan } from './bwrap.ts';
 import { resolveSandbox } from './policy.ts';
@@ -82,14 +78,5 @@ describe('bwrapArgs', () => {
     assert.ok(args.indexOf('/w') < args.indexOf('/w/docs'));
     assert.deepEqual(after(args, '--bind-try'), ['/w']);
     assert.ok(after(args, '--ro-bind-try').includes('/w/docs'));
-  });
-});
-
-describe('the in-sandbox forwarder', () => {
-  it('is plain JavaScript, since it is mounted and run as forwarder.mjs', () => {
-    const copy = join(mkdtempSync(join(tmpdir(), 'gh-fw-')), 'forwarder.mjs');
-    copyFileSync(new URL('./forwarder.ts', import.meta.url), copy);
-    const check = spawnSync(process.execPath, ['--check', copy], { encoding: 'utf8' });
-    assert.equal(check.status, 0, `forwarder.ts has TypeScript-only syntax: ${check.stderr}`);
   });
 });
