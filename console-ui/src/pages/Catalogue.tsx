@@ -67,21 +67,21 @@ function Row({ s, onApprove, onChanged }: { s: CatalogueServer; onApprove: () =>
   };
   return (
     <tr>
-      <td><strong>{s.name ?? s.id}</strong><br /><code>{s.id}</code>{s.description && <><br /><small className="hint">{s.description}</small></>}</td>
+      <td><strong>{s.name ?? s.id}</strong> <code>{s.id}</code>{s.description && <><br /><small className="hint">{s.description}</small></>}
+        <br /><small>{s.transport.type}:</small> <code className="target">{s.transport.target}</code>{s.source && <><br /><small className="hint">from {s.source.name}{s.source.version ? `@${s.source.version}` : ''}</small></>}</td>
       <td><Badge tone={STATUS_TONE.get(s.status) ?? 'info'}>{s.status}</Badge>{s.approvedBy && <><br /><small className="hint">by {s.approvedBy}{s.approvedAt ? <>, <When at={s.approvedAt} /></> : null}</small></>}</td>
-      <td><small>{s.transport.type}</small><br /><code className="target">{s.transport.target}</code>{s.source && <><br /><small className="hint">from {s.source.name}{s.source.version ? `@${s.source.version}` : ''}</small></>}</td>
       <td>{s.pins.length === 0 ? <span className="hint">none</span> : (
         <details><summary>{s.pins.length} tool(s)</summary><ul className="plain">{s.pins.map((p) => <li key={p.tool}><code>{p.tool}</code> <code className="hash" title={p.hash}>{p.hash.slice(7, 19)}</code></li>)}</ul></details>
       )}</td>
       <td>{s.sandbox ? <>{s.sandbox.summary}{s.sandbox.inherited && <small className="hint"> (registry default)</small>}</> : <span className="hint">remote</span>}</td>
       <td>{s.credentials.length === 0 ? <span className="hint">none</span> : <ul className="plain">{s.credentials.map((c) => <li key={c.name}><code>{c.name}</code> <small>{c.kind}{c.required ? '' : ', optional'}</small></li>)}</ul>}</td>
-      <td>{s.openEscalations > 0 ? <a href="#/escalations">{s.openEscalations} open</a> : <span className="hint">0</span>}</td>
-      <td className="actions">
+      <td>{s.openEscalations > 0 ? <a href="#/escalations" aria-label={`${s.openEscalations} open escalation(s) for ${s.id}`}>{s.openEscalations}</a> : <span className="hint">0</span>}</td>
+      <td><div className="actions">
         {s.status !== 'revoked' && <button type="button" className={s.status === 'draft' ? 'primary' : undefined} onClick={onApprove} aria-label={`${s.status === 'draft' ? 'Approve' : 'Re-pin'} ${s.id}`}>{s.status === 'draft' ? 'Approve' : 'Re-pin'}</button>}
         {s.status === 'approved' && <button type="button" onClick={() => setAsking('deprecate')} aria-label={`Deprecate ${s.id}`}>Deprecate</button>}
         {s.status !== 'revoked' && s.status !== 'draft' && <button type="button" className="danger" onClick={() => setAsking('revoke')} aria-label={`Revoke ${s.id}`}>Revoke</button>}
         {asking && <Confirm question={asking === 'revoke' ? `Revoke ${s.id}? Once published, every desktop stops it and deletes its credentials.` : `Deprecate ${s.id}? Desktops keep running it but tell users it is going away.`} yes={`Yes, ${asking}`} tone="danger" onYes={() => void act(asking)} onCancel={() => setAsking(undefined)} />}
-      </td>
+      </div></td>
     </tr>
   );
 }
@@ -179,7 +179,7 @@ export function Catalogue({ onChanged }: { onChanged: () => void }) {
           {data.servers.length === 0 ? <Empty title="No servers yet">Import a server.json from the MCP registry or add one by hand below; approve it to pin its tools, then publish.</Empty> : (
             <div className="scroll-x">
               <table className="catalogue" aria-label="Servers">
-                <thead><tr><th>Server</th><th>Status</th><th>Runs</th><th>Pins</th><th>Sandbox</th><th>Credentials</th><th>Escalations</th><th><span className="sr-only">Actions</span></th></tr></thead>
+                <thead><tr><th>Server</th><th>Status</th><th>Pins</th><th>Sandbox</th><th>Credentials</th><th>Open escalations</th><th><span className="sr-only">Actions</span></th></tr></thead>
                 <tbody>{data.servers.map((s) => <Row key={s.id} s={s} onApprove={() => setApproving(s.id)} onChanged={changed} />)}</tbody>
               </table>
             </div>
