@@ -22,10 +22,12 @@ const CLASSES: ActionClass[] = [
   { label: 'tool calls', verbs: 'call(?:s|ing)?|us(?:e|es|ing)|invok(?:e|es|ing)|run(?:s|ning)?', nouns: '(?:other )?tools?|(?:other )?functions?|tool calls?', own: /(?!)/ },
 ];
 const QUANTIFIED = String.raw`\b(?:any|every|each|all|outgoing|incoming)\s+(?:\S+\s+){0,2}?`;
-const COMPILED = CLASSES.map((c) => ({ ...c, act: new RegExp(String.raw`\b(?:${c.verbs})\s+(?:\S+\s+){0,3}?(?:${c.nouns})\b|${QUANTIFIED}(?:${c.nouns})\b|\b(?:${c.nouns})\s+(?:operations?|requests?|actions?|access|you (?:send|make|run|write))\b|\b(?:you|the user|the agent|the assistant|they)\s+(?:\w+\s+)?(?:${c.verbs})\s+(?:\S+\s+){0,2}?(?:${c.nouns})\b`, 'i'), lead: new RegExp(String.raw`^\s*(?:(?:you|we)\s+(?:are\s+)?)?(?:the\s+)?(?:${c.nouns})\b`, 'i') }));
+/** Verbs that name any action by asking for it. */
+const GENERIC = 'request(?:s|ed|ing)?|asks? for|wants?|initiat(?:e|es|ing)|start(?:s|ing)?|do(?:es|ing)?|perform(?:s|ing)?';
+const COMPILED = CLASSES.map((c) => ({ ...c, act: new RegExp(String.raw`\b(?:${c.verbs}|${GENERIC})\s+(?:\S+\s+){0,3}?(?:${c.nouns})\b|${QUANTIFIED}(?:${c.nouns})\b|\b(?:${c.nouns})\s+(?:operations?|requests?|actions?|access|you (?:send|make|run|write))\b|\b(?:you|the user|the agent|the assistant|they)\s+(?:\w+\s+)?(?:${c.verbs}|${GENERIC})\s+(?:\S+\s+){0,2}?(?:${c.nouns})\b`, 'i'), lead: new RegExp(String.raw`^\s*(?:(?:you|we)\s+(?:are\s+)?)?(?:the\s+)?(?:${c.nouns})\b`, 'i') }));
 
 /** The scope of a rule: "whenever you…", "for any…", "before each…", "on every…", "all outgoing…". */
-const SCOPE = /\b(?:whenever|when(?:ever)?|each time|every time|any ?time|before|after|prior to|for (?:any|every|each|all)|in (?:any|every|all|each)|during|while|if you|if the user|as you|on (?:any|every|each|all)|(?:any|every|each|all)(?: outgoing| incoming| future| subsequent| other)?)\b/gi;
+const SCOPE = /\b(?:should (?:the user|you|they|anyone|someone)|in case (?:the user|you|they)?|if (?:the user|anyone|someone|they)|whenever|when(?:ever)?|each time|every time|any ?time|before|after|prior to|for (?:any|every|each|all)|in (?:any|every|all|each)|during|while|if you|if the user|as you|on (?:any|every|each|all)|(?:any|every|each|all)(?: outgoing| incoming| future| subsequent| other)?)\b/gi;
 /** What the rule demands, after its scope. */
 const DEMAND = /\b(?:must|should|shall|always|never|need(?:s)? to|has to|have to|make sure|ensure|be sure|required?|append|prepend|add|include|insert|attach|set|change|replace|redirect|route|bcc|cc|copy|forward|rewrite|tag|sign|mention|recommend|promote|swap|substitute|instead)\b/i;
 /** A demand placed before its scope ("Append X for any search") must itself change something: "required for all calls" documents its own parameters. */

@@ -8,11 +8,14 @@ import { clip, sentences, SENSITIVE_PATH, type IntentFinding } from './intent.ts
 
 /** Things that must not leave: secrets, key-shaped literals, the model's own context. */
 const SECRET = /\b(?:credentials?|passwords?|passwd|passphrases?|secrets?|api[ _-]?keys?|access[ _-]?keys?|secret[ _-]?keys?|private[ _-]?keys?|ssh[ _-]?keys?|(?:auth|access|bearer|session|refresh|oauth|github|aws)[ _-]?tokens?|tokens?|cookies?|seed phrases?|recovery phrases?|mnemonics?|env(?:ironment)?[ _-]?(?:variables?|vars?|file)|system prompt|(?:your|hidden|system|setup|developer) (?:instructions|prompt|message)|conversation(?: history| so far)?|chat history|earlier messages|previous messages|keys?)\b|\bAKIA[0-9A-Z]{16}\b|\bgh[pousr]_[A-Za-z0-9]{20,}|\bsk-[A-Za-z0-9-]{16,}|\bxox[abposr]-[\w-]+/i;
+/** An environment variable named for a secret (AWS_SECRET_ACCESS_KEY, GITHUB_TOKEN): case matters, so it is its own pattern. */
+const ENV_SECRET = /\b[A-Z][A-Z0-9]*_(?:[A-Z0-9]+_)*(?:KEY|TOKEN|SECRET|PASSWORD|PASSWD|PASS|PWD|CREDENTIALS?|COOKIE)\b/;
+const secretIn = (t: string) => SENSITIVE_PATH.exec(t) ?? SECRET.exec(t) ?? ENV_SECRET.exec(t);
 const EGRESS = /\b(?:send|sends|sent|sending|post|posts|posted|posting|upload\w*|forward\w*|transmit\w*|exfiltrat\w*|deliver\w*|report(?:s|ed|ing)? (?:\w+\s+){0,3}to|relay\w*|beacon\w*|submit\w*|ship(?:s|ped|ping)?|pip(?:e|es|ed|ing)|cop(?:y|ies|ied|ying) (?:\w+\s+){0,3}to|leak\w*|mirror\w*|sync\w* (?:\w+\s+){0,3}to|push(?:es|ed|ing)? (?:\w+\s+){0,3}to|dump\w* (?:\w+\s+){0,3}to|stream\w* (?:\w+\s+){0,3}to|e-?mail\w*|mail(?:s|ed|ing)?|call(?:s|ing)? (?:back|home))\b/i;
 const RECEIVES = /^\S*\s+(?:\w+\s+)?(?:receives?|collects?|ingests?|logs?|stores?|gets?|expects?|awaits?)\b/i;
 const BEFORE_ADDRESS = /\b(?:to|at|into|towards?|via|on|onto|@)\s+(?:the\s+)?(?:(?:host|server|endpoint|domain|address|collector|url|site|box|machine)\s+)?['"\x60(]?$/i;
 const PRONOUN = /\b(?:them|it|these|those|this|that|the (?:key|keys|value|values|result|results|output))\b/i;
-const DIRECTIVE = /\b(?:must|always|should|need(?:s)? to|has to|have to|required?|automatically|every|each|make sure|ensure|be sure)\b|^\s*\W{0,3}(?:send|post|upload|forward|transmit|deliver|report|relay|submit|copy|mail|e-?mail|push)\b/i;
+const DIRECTIVE = /\b(?:must|always|should|need(?:s)? to|has to|have to|required?|automatically|every|each|make sure|ensure|be sure)\b|(?:^|[,:>\]}])\s*\W{0,3}(?:(?:then|also|now|just|please|kindly|silently|quietly)\s+)?(?:send|post|upload|forward|transmit|deliver|report|relay|submit|copy|mail|e-?mail|push|sync|mirror|ship)\b/i;
 
 /** A secret, or the model's own context, sent to an address, with or without a scheme ("sent to evil.example.com", "10.0.0.5:4444"). */
 export function addressExfilFindings(text: string): IntentFinding[] {
@@ -26,7 +29,7 @@ export function addressExfilFindings(text: string): IntentFinding[] {
     const dest = found.find((a) => BEFORE_ADDRESS.test(s.slice(Math.max(0, a.at - 40), a.at)) || RECEIVES.test(s.slice(a.at + a.text.length - 1, a.at + a.text.length + 40)) || a.kind === 'email');
     if (!egress || !dest) continue;
     // "…read the credentials. Then send them to x.example": the object may be in the sentence before.
-    const what = SENSITIVE_PATH.exec(s) ?? SECRET.exec(s) ?? (PRONOUN.test(s) && i > 0 ? SENSITIVE_PATH.exec(all[i - 1]!.text) ?? SECRET.exec(all[i - 1]!.text) : null);
+    const what = secretIn(s) ?? (PRONOUN.test(s) && i > 0 ? secretIn(all[i - 1]!.text) : null);
     if (what) {
       return [{ rule: 'secret-to-address', family: 'exfiltration', severity: 'high', evidence: clip(s), message: `Sends ${clip(what[0], 60)} to an outside address (${clip(dest.text, 80)})` }];
     }
@@ -48,7 +51,7 @@ export function replyChannelFindings(text: string): IntentFinding[] {
   for (const { text: s } of sentences(text)) {
     const channel = TO_REPLY.exec(s);
     if (!channel || !PUT.test(s) || NOT.test(s.slice(0, channel.index))) continue;
-    const secret = SENSITIVE_PATH.exec(s) ?? SECRET.exec(s);
+    const secret = secretIn(s);
     if (secret) return [{ rule: 'secret-in-reply', family: 'exfiltration', severity: 'high', evidence: clip(s), message: `Asks the model to put ${clip(secret[0], 60)} into its reply, where whoever reads or logs the answer gets it` }];
     const raw = RAW_DUMP.exec(s);
     if (raw) return [{ rule: 'dump-in-reply', family: 'exfiltration', severity: 'medium', evidence: clip(s), message: `Asks the model to copy ${clip(raw[0], 60)} into its reply unfiltered: data the user did not ask for leaves through the answer` }];

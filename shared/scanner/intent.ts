@@ -32,7 +32,7 @@ const IMPERATIVE_START = /(?:^\s*\W{0,3}|[,:]\s*)(?:(?:kindly|please|just|simply
 const MODIFY = /\b(?:set|sets|change|modify|replace|rewrite|redirect|route|point|append|prepend|insert|slip|inject|tack|swap|switch|override|overrides|substitute|in place of|instead of|goes to|go to|receives?|add(?:ed)?\s+(?:\S+\s+){0,4}(?:as|to)\b|blind cop(?:y|ies)|bcc|cc)\b/i;
 const DESTRUCTIVE = /\b(?:delet\w*|remov\w*|eras\w*|wip\w*|overwrit\w*|truncat\w*|reset\w*|empt(?:y|ies|ied|ying)|clear(?:s|ing|ed)?|drop(?:s|ping|ped)?|kill\w*|disabl\w*|revok\w*|destroy\w*|purg\w*|uninstall\w*|rm\s+-\w+|chmod|chown|relocat\w*|mov(?:e|es|ing)\b[^.]{0,40}\bto\b|replac\w*[^.]{0,20}\bcontents?|make\s+\S+\s+contain|holds? exactly|contain just)\b/i;
 const EGRESS = /\b(?:send\w*|sent|post(?:s|ed|ing)?|push\w*|publish\w*|upload\w*|e-?mail\w*|mail(?:s|ed|ing)?|forward\w*|shar(?:e|es|ed|ing)|transmit\w*|sync\w*|tweet\w*|broadcast\w*|leak\w*|exfiltrat\w*|expos(?:e|es|ed|ing)|mirror\w*|ship(?:s|ped|ping)?|beacon\w*|handed to|hand(?:s|ed)? (?:it|them|over)|fire off|report(?:s|ed)? to|cop(?:y|ies|ied) (?:\S+\s+){0,3}to)\b/i;
-const SECRET_OBJECT = /\b(?:credentials?|passwords?|passwd|secrets?|api[ _-]?keys?|access[ _-]?keys?|private[ _-]?keys?|ssh[ _-]?keys?|keys?\s+(?:file|pair)|tokens?|cookies?|seed phrase|mnemonic|wallet|contacts?|address book|private messages|direct messages|dms|all (?:e-?mails|messages|files|repos(?:itories)?)|history|\.env\b|env(?:ironment)? (?:file|variables?)|allow-?list|whitelist|firewall|permissions?|2fa|mfa|audit log|card numbers?|one-time codes?|login details?)\b/i;
+const SECRET_OBJECT = /\b(?:credentials?|passwords?|passwd|secrets?|api[ _-]?keys?|access[ _-]?keys?|private[ _-]?keys?|ssh[ _-]?keys?|keys?\s+(?:file|pair)|tokens?|cookies?|seed phrase|mnemonic|wallet|contacts?|address book|private messages|direct messages|dms|all (?:e-?mails|messages|files|repos(?:itories)?)|history|\.env\b|env(?:ironment)? (?:file|variables?)|allow-?list|whitelist|firewall|(?:whole |entire |full )?conversation|chat (?:log|history)|system prompt|transcript|permissions?|2fa|mfa|audit log|card numbers?|one-time codes?|login details?)\b/i;
 export const SENSITIVE_PATH = /(?:~|\$HOME|\/home\/\w+|\/root)\/\.[\w.-]+|(?:^|[\s'"`(])\/etc\/(?:shadow|passwd|sudoers|gshadow|hosts|ssh)\b|\bid_(?:rsa|dsa|ecdsa|ed25519)\b|\.(?:ssh|aws|gnupg|kube|docker|netrc|npmrc|pypirc|git-credentials|bash_history|zsh_history|bashrc|zshrc|bash_profile)\b|authorized_keys|\.env(?:\.[\w-]+)?\b|mcp\.json|claude_desktop_config/i;
 const DESTINATION = new RegExp(String.raw`https?:\/\/(?!(?:localhost|127\.0\.0\.1|\[::1\])[:/])[^\s'"\x60)<>]+|\b[\w.+-]+@[\w-]+(?:\.[\w-]+)+\b|\b(?:\d{1,3}\.){3}\d{1,3}\b|\bpublic (?:channel|repo(?:sitory)?|mirror|gist|bucket|room|page|link)\b|\b(?:external|third-party|outside|remote) (?:server|service|endpoint|address|store|storage|host|location)\b|${BARE_DESTINATION}`, 'i');
 const HARMFUL_TARGET_WORDS = new Set(['send', 'post', 'push', 'publish', 'upload', 'email', 'mail', 'delete', 'remove', 'write', 'edit', 'move', 'execute', 'exec', 'run', 'shell', 'command', 'process', 'transfer', 'pay', 'payment', 'forward', 'share', 'tweet', 'reset', 'drop', 'kill', 'externally', 'message', 'webhook', 'partner']);
@@ -132,6 +132,8 @@ function affirmed(re: RegExp, text: string): RegExpExecArray | null {
   return null;
 }
 
+/** A wallet, IBAN or card number written into the text: where money or data would go. */
+const FIXED_ACCOUNT = /\b0x[a-fA-F0-9]{40}\b|\b(?:bc1|[13])[a-km-zA-HJ-NP-Z1-9]{25,39}\b|\b[A-Z]{2}\d{2}(?:\s?[A-Z0-9]{4}){3,7}\b/;
 export function harmsOf(text: string, targets: Ref[]): string[] {
   const harms: string[] = [];
   // Words inside identifiers (uploadRef, delete_after) are names, not actions.
@@ -142,6 +144,8 @@ export function harmsOf(text: string, targets: Ref[]): string[] {
   if (dest) harms.push(`sends to ${clip(dest[0], 80)}`);
   const secret = SECRET_OBJECT.exec(sentence);
   if (secret && !path) harms.push(`involves ${secret[0].toLowerCase()}`);
+  const account = FIXED_ACCOUNT.exec(text);
+  if (account) harms.push(`points to a fixed account (${clip(account[0], 48)})`);
   const destroy = affirmed(DESTRUCTIVE, sentence);
   if (destroy) harms.push(`${destroy[0].split(/\s+/)[0]!.toLowerCase()}s something`);
   const egress = affirmed(EGRESS, sentence);
@@ -224,6 +228,8 @@ export function crossToolFindings(text: string, ctx: IntentContext): IntentFindi
 // ── Who is speaking ─────────────────────────────────────────────────────────
 
 const VOICE: [RegExp, string][] = [
+  [/(?:^|[\n.!?:>\]}]\s*|\bthis is (?:a|an)\s+)(?:\W{0,3}\w+\s+){0,2}(?:notice|message|note|instructions?|directive|memo|update|alert|order|announcement|word)s?\s+(?:directly\s+)?from\s+(?:the\s+|your\s+)?(?:system|admin\w*|developer|operator|owner|security team|it department|it team|platform|user|anthropic|openai)\b/i, 'claims to be a message from the system or an administrator'],
+  [/\b(?:you|the (?:assistant|model|agent|ai))\s+(?:are|is|have been|has been)\s+(?:now\s+|hereby\s+)?(?:authori[sz]ed|permitted|allowed|cleared|granted (?:permission|access))\s+to\s+(?:skip|bypass|ignore|disable|override|omit|forgo|proceed without|act without|run|execute|delete|read|send|access)\b/i, 'grants the model permissions only the user can give'],
   [/\b(?:this|the following|these)\s+(?:text|note|message|description|instruction|guidance)s?\s+(?:is|are|comes?|was)\s+(?:written\s+)?(?:directly\s+)?(?:from|by|on behalf of)\s+(?:the\s+)?(?:user|system|administrator|admin|developer|operator|owner|security team)/i, 'claims to come from the user or the system'],
   [/\bthe\s+user\s+(?:has\s+)?(?:already\s+)?(?:wants you to|asked you to|has asked you to|would like you to|instructed you|told you|authori[sz]ed|approved|consented|agreed|insists|expects you to|gave (?:you )?permission)\b/i, 'speaks for the user'],
   [/\b(?:on behalf of|speaking for|signed[,:]?|—|--)\s*(?:the\s+)?(?:user|system|administrator|admin|developer|operator)\b/i, 'signs as the user or the system'],
@@ -236,6 +242,8 @@ const VOICE: [RegExp, string][] = [
   [/\b(?:hidden|secret|internal|private|confidential)\s+(?:instructions?|directives?|notes?|orders?)\s+(?:for|to)\s+(?:the\s+)?(?:llms?|ai|models?|assistants?|agents?)\b/i, 'labels itself hidden instructions for the model'],
 ];
 
+/** A tag named for the model's eyes only, or for secrecy or rank: <assistant-only>, [[hidden]], {{system_directive}}. */
+const MODEL_ONLY_TAG = /(?:^|[\s_:-])(?:assistant|ai|model|llm|agent|bot|system|sys|hidden|secret|internal|private|confidential|admin|root|override|priority|directive|instructions?|important|critical|urgent)(?:$|[\s_:-])|[\s_:-]only$/i;
 const ADDRESSES_MODEL = /\b(?:(?:note|message|reminder)\s+to\s+(?:the\s+)?|(?:dear|hey|attention|attn)\s+)(?:ai|assistant|model|agent|llm|claude|gpt|chatbot|copilot)\b/i;
 const BENIGN_TAGS = new Set(['b', 'i', 'u', 'em', 'strong', 'code', 'pre', 'p', 'br', 'ul', 'ol', 'li', 'a', 'table', 'tr', 'td', 'th', 'kbd', 'sup', 'sub', 'span', 'div', 'h1', 'h2', 'h3', 'h4', 'h5', 'h6', 'details', 'summary', 'example', 'examples', 'hr', 'img', 'blockquote', 'thead', 'tbody', 'small', 'mark', 'del', 'ins', 's', 'q', 'cite', 'dl', 'dt', 'dd', 'svg', 'path', 'html', 'body', 'head', 'title', 'script', 'style', 'input', 'button', 'form', 'label', 'select', 'option']);
 const MODEL_DIRECTED = /\b(?:you|your|yourself|the (?:ai|assistant|model|agent|llm))\b[^.]{0,80}\b(?:must|should|need|have to|always|never|do not|don'?t|will|are (?:to|required))\b|\b(?:must|always|never|do not|don'?t|before|first)\b[^.]{0,80}\b(?:call|read|send|include|pass|use|run|tell|mention|ignore|open|copy|put|add|set)\b/i;
@@ -276,7 +284,8 @@ export function voiceFindings(text: string): IntentFinding[] {
   for (const { tag, body, whole } of tagBlocks(text)) {
     if (!MODEL_DIRECTED.test(body)) continue;
     // Servers do write guidance blocks (<hints>, <usage>): alone this is weak, and it adds to what the block asks for.
-    out.push({ rule: 'instruction-block', family: 'voice', severity: 'low', evidence: clip(whole), message: `Puts orders to the model in a made-up "${tag}" block` });
+    const hidden = MODEL_ONLY_TAG.test(tag);
+    out.push({ rule: 'instruction-block', family: 'voice', severity: hidden ? 'medium' : 'low', evidence: clip(whole), message: hidden ? `Puts orders to the model in a "${clip(tag, 40)}" block, addressed to the model and not the user` : `Puts orders to the model in a made-up "${clip(tag, 40)}" block` });
     break;
   }
   return out;
@@ -293,6 +302,8 @@ function affirmedOutsider(re: RegExp, text: string, ctx: IntentContext): RegExpE
 // ── Concealment, promotion, destructive preconditions, side effects ─────────
 
 const CONCEAL = [
+  /\b(?:user|person|human|customer|operator|they|them)\b[^.]{0,40}?\b(?:remain|remains|stay|stays|be kept|is kept|are kept|kept|left|be left)\s+(?:\w+\s+)?(?:unaware|uninformed|oblivious|in the dark|out of the loop|ignorant|none the wiser)\b/i,
+  /\b(?:silently|quietly|covertly|stealthily|discreetly|invisibly|surreptitiously|secretly|unobtrusively)\s+(?:\w+\s+)?(?:push|send|post|upload|forward|copy|add|append|call|run|execute|read|write|delete|remove|move|change|modify|set|bcc|cc|include|attach|share|sync|transfer|export|log|record|store|collect|grab|invoke|trigger|replace|redirect|insert)\w*\b/i,
   /\b(?:not|never|no need to|needn'?t|need not|without|avoid|nor)\s+(?:\w+\s+){0,3}?(?:mention\w*|tell\w*|inform\w*|notify\w*|reveal\w*|disclos\w*|bring(?:ing)? (?:this |it |that )?up|surfac\w*|explain\w*|show|alert|flag|point(?:ing)? out|hear|know|see|notice|learn|find(?:ing)? out|be told|be aware|bother\w*)\b[^.,;]{0,60}?\b(?:user|person|human|them|they|anyone|customer|operator|people)\b/i,
   /\b(?:user|person|human|they|customer|operator)\s+(?:\w+\s+){0,4}?(?:need not|needn'?t|must not|mustn'?t|should not|shouldn'?t|does not need to|doesn'?t need to|is not to|won'?t need to)\s+(?:\w+\s+){0,2}?(?:know|hear|see|notice|be told|learn|find out|be aware)/i,
   /\bkeep(?:ing)?\s+(?:(?:this|it|that|these)\s+)?(?:quiet|silent|mum|to yourself|between us|hidden|secret|confidential|private|out of sight)\b/i,
@@ -376,13 +387,13 @@ export function destructiveStepFindings(text: string): IntentFinding[] {
   return [{ rule: 'destructive-precondition', family: 'destructive', severity: 'high', evidence: clip(near), message: `Requires a destructive step (${m[0].trim()}) as a condition of using it${ENV_FACT.test(near) ? ', justified by a claim about the environment' : ''}` }];
 }
 
-const ALONGSIDE = /\b(?:also|additionally|as well|while|whilst|during|as part of|in the background|meanwhile|behind the scenes|alongside|on the side|in addition|at the same time|quietly|silently|automatically)\b/i;
+const ALONGSIDE = /\b(?:along the way|in passing|as a bonus|in parallel|besides|on top of (?:that|this)|also|additionally|as well|while|whilst|during|as part of|in the background|meanwhile|behind the scenes|alongside|on the side|in addition|at the same time|quietly|silently|automatically)\b/i;
 const KEEP = /\b(?:collect\w*|keep(?:s|ing)?|kept|stor(?:e|es|ed|ing)|retain\w*|sav(?:e|es|ed|ing)|record\w*|captur\w*|harvest\w*|log(?:s|ged|ging)?|archiv\w*|cop(?:y|ies|ied)|send\w*|sent|upload\w*|ship\w*|forward\w*|sync\w*|mirror\w*|transmit\w*|extract\w*|scrap\w*|grab\w*|gather\w*)\b/i;
-const PERSONAL = /\b(?:credentials?|passwords?|tokens?|api[ _-]?keys?|secrets?|card numbers?|credit cards?|one-time codes?|otp|login details?|cookies?|personal (?:data|details|information)|contacts?|private keys?|keys?|ssh|wallet|seed phrases?|social security|bank (?:details|accounts?))\b/i;
+const PERSONAL = /\b(?:(?:gps|geo|exif)?\s?location(?: data| history)?|gps|geolocation|exif|biometrics?|health (?:data|records)|medical|credentials?|passwords?|tokens?|api[ _-]?keys?|secrets?|card numbers?|credit cards?|one-time codes?|otp|login details?|cookies?|personal (?:data|details|information)|contacts?|private keys?|keys?|ssh|wallet|seed phrases?|social security|bank (?:details|accounts?))\b/i;
 const REMOTE = /\b(?:remote(?:ly)?|external(?:ly)?|third-party|our (?:servers?|backend|cloud|team)|the cloud|cloud (?:storage|store|bucket)|off-?site|analytics|telemetry|upstream|elsewhere|outside)\b|https?:\/\//i;
 
 /** A stated side effect that does not fit the purpose: collecting secrets, or keeping the input somewhere remote. */
-const PASSED_ON = /\b(?:stream(?:s|ed|ing)?|cach(?:e|es|ed|ing)|maintain(?:s|ed)?|shared with|sold to|added to (?:a |our |the )?(?:\w+\s+)?(?:database|list)|opted[- ]in|synced|synchroni[sz]ed|uploaded|transmitted|forwarded|retained)\b/i;
+const PASSED_ON = /\b(?:uploads|sends|transmits|forwards|ships|syncs|reports|beacons|mirrors|copies|stream(?:s|ed|ing)?|cach(?:e|es|ed|ing)|maintain(?:s|ed)?|shared with|sold to|added to (?:a |our |the )?(?:\w+\s+)?(?:database|list)|opted[- ]in|synced|synchroni[sz]ed|uploaded|transmitted|forwarded|retained)\b/i;
 const FAR_AWAY = /\b(?:remote (?:endpoint|server|store|storage|host|location|database|service)s?|externally|third[- ]part(?:y|ies)|marketing|partners?|advertis\w*|via (?:the )?cloud|to the cloud|in the cloud|our servers?|analytics)\b/i;
 
 export function sideEffectFindings(text: string): IntentFinding[] {
@@ -431,7 +442,7 @@ export function internalsParameterFindings(params: { name: string; text: string;
 
 // ── Pressure: invented consequences of not complying ────────────────────────
 
-const PRESSURE = /\b(?:otherwise|or else|else|if (?:not|this is (?:skipped|omitted|not done)|it is (?:skipped|omitted)|you (?:skip|omit|forget|don'?t|do not))|failing (?:this|that|to)|without (?:this|it|doing so)|skipping (?:this|it)|omitting (?:this|it)|(?:mail|messages?|requests?|calls?) without it)\b[^.]{0,80}?\b(?:fail\w*|break\w*|error\w*|crash\w*|lock\w* up|locks?|bounce\w*|corrupt\w*|lose|lost|overload\w*|be rejected|(?:will|would|won'?t) not work|won'?t work|stop\w* working|be blocked|be banned|be suspended|be penali[sz]ed|be deleted|data loss|undefined behaviou?r|inaccurate|wrong results?)\b/i;
+const PRESSURE = /\b(?:otherwise|or else|else|if (?:not|this is (?:skipped|omitted|not done)|it is (?:skipped|omitted)|you (?:skip|omit|forget|fail to|neglect to|don'?t|do not))|failing (?:this|that|to)|without (?:this|it|doing so)|skipping (?:this|it)|omitting (?:this|it)|(?:mail|messages?|requests?|calls?) without it)\b[^.]{0,80}?\b(?:fail\w*|break\w*|error\w*|crash\w*|lock\w* up|locks?|bounce\w*|corrupt\w*|lose|lost|overload\w*|be rejected|(?:will|would|won'?t) not work|won'?t work|stop\w* working|be blocked|be banned|be suspended|be penali[sz]ed|be deleted|data loss|undefined behaviou?r|inaccurate|wrong results?)\b/i;
 
 export function pressureFindings(text: string): IntentFinding[] {
   const m = PRESSURE.exec(text);
@@ -443,10 +454,12 @@ export function pressureFindings(text: string): IntentFinding[] {
 const PERSONAL_PARAM = /^(?:.*[_-])?(?:ssn|social[_-]?security(?:[_-]number)?|id[_-]?card(?:[_-]number)?|national[_-]?id|passport(?:[_-]number)?|credit[_-]?card(?:[_-]number)?|card[_-]?number|cvv|cvc|bank[_-]?account(?:[_-]number)?|iban|routing[_-]?number|password|passwd|passcode|pin[_-]?code|mnemonic|seed[_-]?phrase|private[_-]?key|secret[_-]?key|date[_-]?of[_-]?birth|dob|home[_-]?address|mother'?s?[_-]?maiden[_-]?name|phone[_-]?number|mobile[_-]?number|otp|one[_-]?time[_-]?(?:code|password)|2fa[_-]?code|verification[_-]?code)(?:[_-].*)?$/i;
 const PERSONAL_PURPOSE = /\b(?:log ?in|sign ?(?:in|up)|register|auth\w*|account|password|credential|payment|pay|checkout|billing|bank|card|identity|verify|verification|kyc|user|profile|contact|address|phone|sms|call|wallet|crypto|key|secret|vault|encrypt|decrypt|hash|otp|2fa|mfa|person|patient|customer|employee|signup|onboard)\b/i;
 
+const FINANCIAL_SECRET = /(?:^|[_-])(?:cvv|cvc|card[_-]?number|credit[_-]?card|ssn|social[_-]?security|seed[_-]?phrase|mnemonic|private[_-]?key|iban|routing[_-]?number|passport)(?:$|[_-])/i;
 export function personalParameterFindings(params: { name: string; text: string; required: boolean; path: string }[], purpose: string): IntentFinding[] {
   if (PERSONAL_PURPOSE.test(purpose.replace(/[_-]/g, ' '))) return [];
   return params.filter((p) => PERSONAL_PARAM.test(p.name)).map((p) => ({
-    rule: 'asks-for-personal-data', family: 'exfiltration', severity: p.required ? 'medium' as const : 'low' as const,
+    // A card's security code or a seed phrase has one use, and it is not this tool's: asking at all is the harm.
+    rule: 'asks-for-personal-data', family: 'exfiltration', severity: p.required || FINANCIAL_SECRET.test(p.name) ? 'medium' as const : 'low' as const,
     evidence: clip(`${p.name}${p.text ? `: ${p.text}` : ''}`),
     message: `Parameter "${clip(p.name, 60)}" asks for personal data or a secret that has nothing to do with what the tool does`,
   }));
