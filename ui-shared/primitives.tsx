@@ -40,6 +40,9 @@ export function When({ at }: { at: string | number }) {
 }
 
 export const ago = (iso: string | number) => {
-  const s = Math.round((Date.now() - (typeof iso === 'number' ? iso : Date.parse(iso))) / 1000);
-  return s < 60 ? `${Math.max(0, s)}s ago` : s < 3600 ? `${Math.round(s / 60)}m ago` : s < 172800 ? `${Math.round(s / 3600)}h ago` : `${Math.round(s / 86400)} days ago`;
+  const diff = Math.round((Date.now() - (typeof iso === 'number' ? iso : Date.parse(iso))) / 1000);
+  const s = Math.abs(diff);
+  const span = s < 60 ? `${s}s` : s < 3600 ? `${Math.round(s / 60)}m` : s < 172800 ? `${Math.round(s / 3600)}h` : `${Math.round(s / 86400)} days`;
+  // A moment ahead (an expiry) reads as such; clocks a second or two apart still read as "ago".
+  return diff < -5 ? `in ${span}` : `${diff < 0 ? '0s' : span} ago`;
 };

@@ -24,12 +24,14 @@ export function PublishBar({ unpublished, onPublished }: { unpublished: boolean;
     }
   };
   if (!unpublished && !outcome) return null;
+  const said = outcome && <p role={outcome.ok ? 'status' : 'alert'} className={outcome.ok ? 'outcome' : 'error'} tabIndex={-1} ref={ref}>{outcome.text} <button type="button" onClick={() => setOutcome(undefined)}>Dismiss</button></p>;
+  if (!unpublished) return <div className="published">{said}</div>;
   return (
     <section className="publish-bar" aria-label="Unpublished changes">
-      {unpublished && <><p>The workspace has changes desktops do not have yet.</p>
-      <button type="button" className="primary" disabled={busy} onClick={() => setAsking(true)}>{busy ? 'Signing and publishing…' : 'Publish'}</button></>}
+      <p>The workspace has changes desktops do not have yet.</p>
+      <button type="button" className="primary" disabled={busy} onClick={() => setAsking(true)}>{busy ? 'Signing and publishing…' : 'Publish'}</button>
       {asking && <Confirm question="Sign the workspace's registry and policies with the org key and publish them to every enrolled desktop?" yes="Yes, publish" tone="primary" onYes={() => void publish()} onCancel={() => setAsking(false)} />}
-      {outcome && <p role={outcome.ok ? 'status' : 'alert'} className={outcome.ok ? 'outcome' : 'error'} tabIndex={-1} ref={ref}>{outcome.text}</p>}
+      {said}
     </section>
   );
 }
