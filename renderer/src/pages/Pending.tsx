@@ -41,8 +41,8 @@ function Detail({ change, personal, onDone }: { change: PendingChange; personal:
       {!change.localDecision && (
         <p role="note" className="note">
           {personal
-            ? <>Your bundle does not let a {change.risk}-risk change be approved on this computer (<code>settings.pinning.localApproval</code>). You can reject it here; to approve it, allow {change.risk} in <code>localApproval</code> and run <code>gatehouse reload</code>.</>
-            : <>Your organisation decides {change.risk}-risk changes: ask your admin to review <code>{change.server}</code> (<code>gatehouse-admin server approve {change.server}</code>). Until then agents cannot call it; you can still reject it here.</>}
+            ? <>Your bundle does not let a {change.risk}-risk change be approved on this computer (<code>settings.pinning.localApproval</code>). You can reject it here; to approve it, allow {change.risk} in <code>localApproval</code> and run <code>gatehouse reload</code>. If your organisation runs Gatehouse, <a href="#/settings">enrol this desktop</a> and its admins decide such changes for you.</>
+            : <>Your organisation decides {change.risk}-risk changes. This desktop has reported it to your org, where it waits in the admins' queue (their admin console's Escalations page). If they approve it, agents can call the new definition within seconds; if they reject it, it stays blocked and the decision appears in the history below. Until then agents cannot call it; you can still reject it here.</>}
         </p>
       )}
       <form className="decide" onSubmit={(e) => e.preventDefault()}>
