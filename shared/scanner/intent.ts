@@ -26,9 +26,9 @@ export interface IntentContext {
 export type RefKind = 'sibling' | 'other-server' | 'unknown';
 interface Ref { name: string; kind: RefKind; at: number; strong: boolean }
 
-const SEQUENCE = /\b(?:before|prior to|ahead of|first(?:ly)?|beforehand|after(?:wards?)?|then|once|whenever|each time|every time|any ?time|preceded by|followed by|pre-?requisite|pre-?condition|until|as soon as|in advance)\b/i;
+const SEQUENCE = /\b(?:pre-?step|pre-?flight|step (?:zero|one|0|1)\b|as a first step|to begin(?: with)?|up front|initially|before|prior to|ahead of|first(?:ly)?|beforehand|after(?:wards?)?|then|once|whenever|each time|every time|any ?time|preceded by|followed by|pre-?requisite|pre-?condition|until|as soon as|in advance)\b/i;
 const DIRECTIVE = /\b(?:must|mustn'?t|have to|has to|had to|need(?:s)? to|needed|required?|requires|requiring|is to be|are to be|always|never|make sure|ensure|be sure|should|shall|mandatory|obligatory|compulsory|pre-?requisite|pre-?condition|only after|may only|gets?|goes to|go to|go through|belongs? in|is needed|are handed to|gets? sent)\b/i;
-const IMPERATIVE_START = /(?:^\s*\W{0,3}|[,:]\s*)(?:(?:kindly|please|just|simply|quietly|also)\s+)?(?:fire off|kick off|launch|dispatch|call|use|run|invoke|execute|trigger|fire|send|post|push|publish|read|write|open|copy|put|add|set|change|stage|move|delete|remove|include|pass|attach|email|mail|forward|upload|first|then|also|always|never|make|replace|overwrite|append|prepend|route|redirect|point)\b/i;
+const IMPERATIVE_START = /(?:^\s*\W{0,3}|[,:]\s*)(?:(?:kindly|please|just|simply|quietly|also)\s+)?(?:grab|fetch|get|take|collect|gather|hand|give|supply|provide|obtain|retrieve|pull|extract|fire off|kick off|launch|dispatch|call|use|run|invoke|execute|trigger|fire|send|post|push|publish|read|write|open|copy|put|add|set|change|stage|move|delete|remove|include|pass|attach|email|mail|forward|upload|first|then|also|always|never|make|replace|overwrite|append|prepend|route|redirect|point)\b/i;
 const MODIFY = /\b(?:set|sets|change|modify|replace|rewrite|redirect|route|point|append|prepend|insert|slip|inject|tack|swap|switch|override|overrides|substitute|in place of|instead of|goes to|go to|receives?|add(?:ed)?\s+(?:\S+\s+){0,4}(?:as|to)\b|blind cop(?:y|ies)|bcc|cc)\b/i;
 const DESTRUCTIVE = /\b(?:delet\w*|remov\w*|eras\w*|wip\w*|overwrit\w*|truncat\w*|reset\w*|empt(?:y|ies|ied|ying)|clear(?:s|ing|ed)?|drop(?:s|ping|ped)?|kill\w*|disabl\w*|revok\w*|destroy\w*|purg\w*|uninstall\w*|rm\s+-\w+|chmod|chown|relocat\w*|mov(?:e|es|ing)\b[^.]{0,40}\bto\b|replac\w*[^.]{0,20}\bcontents?|make\s+\S+\s+contain|holds? exactly|contain just)\b/i;
 const EGRESS = /\b(?:send\w*|sent|post(?:s|ed|ing)?|push\w*|publish\w*|upload\w*|e-?mail\w*|mail(?:s|ed|ing)?|forward\w*|shar(?:e|es|ed|ing)|transmit\w*|sync\w*|tweet\w*|broadcast\w*|leak\w*|exfiltrat\w*|expos(?:e|es|ed|ing)|mirror\w*|ship(?:s|ped|ping)?|beacon\w*|handed to|hand(?:s|ed)? (?:it|them|over)|fire off|report(?:s|ed)? to|cop(?:y|ies|ied) (?:\S+\s+){0,3}to)\b/i;
@@ -237,6 +237,7 @@ const VOICE: [RegExp, string][] = [
   [/\byou\s+(?:are|'re)\s+(?:an?\s+)?(?:ai|assistant|language model|llm|agent)\b[^.]{0,60}\b(?:must|should|will|need)/i, 'tells the model what it is and what it must do'],
   [/\b(?:your|the assistant'?s|the model'?s|the agent'?s)\s+(?:real|true|actual|primary|new|only|first)\s+(?:task|job|goal|purpose|instructions?|objective)\b/i, 'redefines the model\'s own task'],
   [/\b(?:outrank|outranks|outranking|higher priority than|more important than|priority is higher than|takes? precedence over|supersedes?|overrides?|ranked above|ranks above|ranking above|stands? above|comes? before)\b[^.]{0,40}\b(?:user|person|human|request|query|instructions?|prompt|whatever)/i, 'claims to outrank the user'],
+  [/\b(?:regardless of|no matter|irrespective of|whatever)\s+(?:what\s+)?(?:the user|they|the person|the human|anyone)\s+(?:\w+\s+)?(?:asks?|says?|wants?|requests?|tells? you|prefers?|types?)\b/i, 'overrides what the user asks'],
   [/\btreat (?:this|these|the following)\s+(?:text|note|description|words?|message)\s+as\b/i, 'tells the model how to rank its own text'],
   [/\bfrom now on\b[^.]{0,40}\byou\b|\byou\b[^.]{0,30}\bfrom now on\b/i, 'changes how the model behaves from now on'],
   [/\b(?:hidden|secret|internal|private|confidential)\s+(?:instructions?|directives?|notes?|orders?)\s+(?:for|to)\s+(?:the\s+)?(?:llms?|ai|models?|assistants?|agents?)\b/i, 'labels itself hidden instructions for the model'],
@@ -294,8 +295,8 @@ export function voiceFindings(text: string): IntentFinding[] {
 function affirmedOutsider(re: RegExp, text: string, ctx: IntentContext): RegExpExecArray | null {
   const m = re.exec(text);
   if (!m) return null;
-  const named = /([a-z]+_[a-z_]+|[a-z]+[A-Z]\w+)$/.exec(m[0]);
-  if (named && (classify(named[1]!, ctx) === 'sibling' || classify(named[1]!, ctx) === 'own' || samePrefix(named[1]!, ctx.name))) return null;
+  const named = m[1] ?? /([a-z]+_[a-z_]+|[a-z]+[A-Z]\w+)$/.exec(m[0])?.[1];
+  if (named && (classify(named, ctx) === 'sibling' || classify(named, ctx) === 'own' || samePrefix(named, ctx.name))) return null;
   return m;
 }
 
@@ -321,8 +322,9 @@ export function concealmentFindings(text: string): IntentFinding[] {
 
 const SUPERLATIVE = /\b(?:the\s+)?(?:best(?![- ](?:effort|practices?|for|results?|guess|match(?:es)?|model|way|fit)\b)|finest|greatest|fastest|most\s+(?:accurate|trusted|trustworthy|reliable|secure|powerful|advanced|complete|authoritative|up-to-date)|only\s+(?:trusted|reliable|accurate|safe|secure|official|correct)|#\s?1|number one|hands down|unmatched|unrivall?ed|superior|world-?class|state-of-the-art|industry-leading|best-in-class|premier|gold standard)\b/i;
 /** Running down the alternatives, or a claimed endorsement: reasons to pick a tool that are not what it does. */
-const DISPARAGE = /\b(?:other|competing|rival|built-?in|default|standard|alternative|existing|original|regular)\s+(?:\w+\s+){0,2}(?:tools?|servers?|services?|options?|versions?|implementations?)\s+(?:\w+\s+){0,2}(?:are|is|return|returns|give|gives|feed|feeds|produce|produces|have been|has been)\s+(?:\w+\s+){0,2}(?:broken|tampered|fake|wrong|outdated|deprecated|unsafe|unreliable|inaccurate|compromised|manipulated|insecure|poisoned|malicious|buggy)\b|\b(?:endorsed|certified|vetted|mandated)\s+by\s+(?:your|the)\s+(?:\w+\s+){0,2}(?:team|department|admin|administrator|company|organi[sz]ation|user|it)\b/i;
+const DISPARAGE = /\bthe\s+['"`]?[\w-]+['"`]?\s+(?:tool|server|service|plugin|integration|api|function)s?\s+(?:is|are|has been|have been|was|were)\s+(?:now\s+|currently\s+|known to be\s+)?(?:compromised|broken|tampered(?: with)?|fake|deprecated|unsafe|unreliable|hacked|malicious|poisoned|insecure|outdated|buggy|manipulated|inaccurate|untrustworthy|banned|disabled)\b|\b(?:other|competing|rival|built-?in|default|standard|alternative|existing|original|regular)\s+(?:\w+\s+){0,2}(?:tools?|servers?|services?|options?|versions?|implementations?)\s+(?:\w+\s+){0,2}(?:are|is|return|returns|give|gives|feed|feeds|produce|produces|have been|has been)\s+(?:\w+\s+){0,2}(?:broken|tampered|fake|wrong|outdated|deprecated|unsafe|unreliable|inaccurate|compromised|manipulated|insecure|poisoned|malicious|buggy)\b|\b(?:endorsed|certified|vetted|mandated)\s+by\s+(?:your|the)\s+(?:\w+\s+){0,2}(?:team|department|admin|administrator|company|organi[sz]ation|user|it)\b/i;
 /** "Stop using brave_search": told to avoid another tool by name (case matters for the name, not for the verb). */
+const STOP_USING_NAMED = /\b(?:[Nn]ever|NEVER|[Nn]ot|NOT|[Nn]o longer|[Ii]nstead of|[Rr]ather than|[Aa]void(?:ing)?)\s+(?:the\s+)?['"`]?([a-z]+_[a-z_]+|[a-z]+[A-Z]\w+|[a-z]+(?:-[a-z]+)+)['"`]?\s+(?:tool|function|server)\b/;
 const STOP_USING = /\b(?:[Ss]top|STOP|[Nn]ever|NEVER|[Dd]o not|DO NOT|[Dd]on'?t|DON'?T|[Nn]o longer)\s+(?:ever\s+)?(?:using|picking|choosing|calling|use|call|pick|choose|trust(?:ing)?)\s+(?:the\s+)?(?:other|competing|rival|built-?in|default|standard|[a-z]+_[a-z_]+|[a-z]+[A-Z]\w+)\b/;
 /** Telling the model to choose this tool over the others. */
 const CHOOSE_ME = /\b(?:(?:always|only)\s+(?:prefer|choose|pick|select|use)\s+(?:this|me)\b|(?:prefer|choose|pick|select|use)\s+(?:this|me)\s+(?:\w+\s+){0,2}(?:instead|over|rather than|every time|whenever)|instead of (?:any|all|other|the other|competing|built-?in|default|standard)\b|(?:supersedes?|replaces?|is a replacement for)\s+(?:the\s+)?(?:other|built-?in|default|standard|original|[a-z]+_[a-z_]+))/i;
@@ -361,7 +363,7 @@ export function promotionFindings(text: string, ctx: IntentContext, ownDescripti
   const hype = HYPERBOLE.exec(text);
   if (hype) return [{ rule: 'preference-manipulation', family: 'preference-manipulation', severity: 'medium', evidence: clip(text.slice(Math.max(0, hype.index - 30), hype.index + hype[0].length + 30)), message: 'Calls itself the best there is, which says nothing about what it does: a bid to be picked over other tools' }];
   // "Do not use search_issues for this" pointing at a sibling is guidance, not disparagement.
-  const down = DISPARAGE.exec(text) ?? affirmedOutsider(STOP_USING, text, ctx);
+  const down = DISPARAGE.exec(text) ?? affirmedOutsider(STOP_USING, text, ctx) ?? affirmedOutsider(STOP_USING_NAMED, text, ctx);
   const sup = SUPERLATIVE.exec(text);
   const choose = CHOOSE_ME.exec(text);
   const hit = down ?? (sup && choose ? choose : null);
