@@ -9,14 +9,21 @@
 // every answer with the contract's schemas. It is replaced by `gatehouse-admin console`
 // against a real gatehouse-server and an enrolled daemon.
 import assert from 'node:assert/strict';
-import { existsSync, mkdirSync, readdirSync, readFileSync, statSync } from 'node:fs';
+import { existsSync, mkdirSync, readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
+import { spawn, type ChildProcess } from 'node:child_process';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+import { createInterface } from 'node:readline';
 import { extname, join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { chromium, type Browser, type Page } from 'playwright-core';
 import type { z } from 'zod';
 import * as C from '../../shared/console/contract.ts';
-import { ROOT } from '../helpers/daemon.ts';
+import type { Client } from '@modelcontextprotocol/client';
+import { keyFingerprint } from '../../shared/bundle/envelope.ts';
+import { stdioClient } from '../helpers/clients.ts';
+import { CLI, FIXTURES, ROOT, startDaemon, tempDir, waitFor, type TestDaemon } from '../helpers/daemon.ts';
+import { keychainReady, NO_KEYCHAIN } from '../helpers/keychain.ts';
+import { freePort, startPostgres, type TestPostgres } from '../helpers/postgres.ts';
 
 const AXE = readFileSync(join(ROOT, 'node_modules', 'axe-core', 'axe.min.js'), 'utf8');
 interface AxeResult { violations: { id: string; impact: string | null; help: string; nodes: { target: unknown[] }[] }[] }
@@ -303,5 +310,229 @@ describe('admin console (Chromium, built UI)', { skip: available ? false : 'Chro
     await page.getByRole('heading', { name: 'Fleet', level: 2 }).waitFor();
     assert.equal(await page.title(), 'Fleet — Gatehouse admin');
     assert.equal(await page.evaluate<string>('document.activeElement?.id'), 'main', 'focus follows the navigation');
+  });
+});
+
+// ── The real thing: gatehouse-admin console, gatehouse-server, enrolled daemons ─────────
+
+const ADMIN = join(ROOT, 'bin', 'gatehouse-admin.js');
+const SYNC_SERVER = join(ROOT, 'bin', 'gatehouse-server.js');
+const consoleExists = existsSync(join(ROOT, 'server', 'console'));
+const keychain = available && consoleExists && await keychainReady();
+
+function run(cmd: string, args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
+  return new Promise((resolve) => {
+    const p = spawn(process.execPath, [cmd, ...args], { stdio: ['ignore', 'pipe', 'pipe'] });
+    let stdout = '';
+    let stderr = '';
+    p.stdout.on('data', (c: Buffer) => { stdout += c.toString(); });
+    p.stderr.on('data', (c: Buffer) => { stderr += c.toString(); });
+    p.on('exit', (code) => resolve({ code: code ?? -1, stdout, stderr }));
+  });
+}
+
+/** The first line of either output stream that matches. */
+function lineOf(proc: ChildProcess, match: RegExp): Promise<string> {
+  return new Promise((resolve, reject) => {
+    let seen = '';
+    const onExit = (code: number | null) => reject(new Error(`exited with ${code}: ${seen}`));
+    proc.once('exit', onExit);
+    for (const stream of [proc.stdout!, proc.stderr!]) {
+      createInterface({ input: stream }).on('line', (l) => {
+        seen += `${l}\n`;
+        if (match.test(l)) { proc.off('exit', onExit); resolve(l); }
+      });
+    }
+  });
+}
+
+const skipReal = !available ? 'Chromium is not installed' : !consoleExists ? 'the console server (server/console/) has not landed yet' : keychain ? false : NO_KEYCHAIN;
+
+describe('admin console against a real endpoint and enrolled desktops', { skip: skipReal }, () => {
+  const adminDir = tempDir('gh-console-admin-');
+  let pgServer: TestPostgres | undefined;
+  let sync: ChildProcess | undefined;
+  let consoleProc: ChildProcess | undefined;
+  let syncUrl: string;
+  let base: string;
+  let browser: Browser;
+  let page: Page;
+  const desktops: TestDaemon[] = [];
+  const clients: Client[] = [];
+  const admin = async (...args: string[]) => {
+    const r = await run(ADMIN, ['--dir', adminDir, ...args]);
+    assert.equal(r.code, 0, `gatehouse-admin ${args.join(' ')}: ${r.stderr}`);
+    return r;
+  };
+  const registryPath = join(adminDir, 'registry.json');
+  const rug = (mode: string, after: string) => ({ RUGPULL_MODE: mode, RUGPULL_AFTER: after, RUGPULL_NOTIFY: '1' });
+  /** Sets the rug-pull servers' environment in the workspace (the CLI's `server add` takes no env). */
+  const setEnv = (env: Record<string, Record<string, string>>) => {
+    const r = JSON.parse(readFileSync(registryPath, 'utf8')) as { servers: { id: string; transport: { env?: Record<string, string> } }[]; drafts: { id: string; transport: { env?: Record<string, string> } }[] };
+    for (const s of [...r.servers, ...r.drafts]) if (env[s.id]) s.transport.env = env[s.id];
+    writeFileSync(registryPath, JSON.stringify(r, null, 2));
+  };
+  const enrol = async (label: string) => {
+    const token = (await admin('enroll-token', '--label', label)).stdout.trim();
+    const org = JSON.parse(readFileSync(join(adminDir, 'org.json'), 'utf8')) as { keys: { publicKey: string }[] };
+    const dataDir = tempDir('gh-console-desktop-');
+    const r = await run(CLI, ['enroll', syncUrl, '--token', token, '--fingerprint', keyFingerprint(org.keys[0]!.publicKey), '--data-dir', dataDir]);
+    assert.equal(r.code, 0, r.stderr);
+    const d = await startDaemon({ dataDir, env: { GATEHOUSE_SYNC_MAX_DELAY_MS: '1000', GATEHOUSE_REPORT_EVERY_MS: '1000' } });
+    desktops.push(d);
+    const client = await stdioClient(dataDir, 'cursor');
+    clients.push(client);
+    return { d, client };
+  };
+
+  before(async () => {
+    mkdirSync(SHOTS, { recursive: true });
+    await ensureBuilt();
+    pgServer = await startPostgres().catch((err: Error) => { if (process.env.CI) throw err; return undefined; });
+    const database = pgServer?.url ?? join(tempDir('gh-console-sync-'), 'sync.db');
+    const port = await freePort();
+    syncUrl = `http://127.0.0.1:${port}`;
+    await admin('init', '--org', 'acme', '--name', 'Acme Corp', '--sync', syncUrl);
+    const init = await run(SYNC_SERVER, ['init', '--org-file', join(adminDir, 'org.json'), '--database', database]);
+    assert.equal(init.code, 0, init.stderr);
+    sync = spawn(process.execPath, [SYNC_SERVER, '--database', database, '--port', String(port)], { stdio: ['ignore', 'pipe', 'pipe'] });
+    await lineOf(sync, /"event":"ready"/);
+    const script = join(FIXTURES, 'servers', 'rugpull-server.ts');
+    await admin('server', 'add', '--id', 'weather', '--command', process.execPath, '--arg', script);
+    await admin('server', 'add', '--id', 'notes', '--command', process.execPath, '--arg', script);
+    // Pinned while they cannot change; then they turn after two calls.
+    setEnv({ weather: rug('smuggle', '1000'), notes: rug('description', '1000') });
+    await admin('server', 'approve', 'weather', '--force');
+    await admin('server', 'approve', 'notes', '--force');
+    setEnv({ weather: rug('smuggle', '2'), notes: rug('description', '2') });
+    const policy = join(adminDir, 'policy.json');
+    writeFileSync(policy, JSON.stringify({ rules: [{ id: 'everyone', effect: 'allow', servers: ['weather', 'notes'] }, { id: 'no-summaries', effect: 'deny', tools: ['summarize'], subjects: { agents: ['cursor'] } }] }));
+    await admin('policy', 'set', policy);
+    await admin('publish');
+
+    consoleProc = spawn(process.execPath, [ADMIN, '--dir', adminDir, 'console', '--port', '0', '--no-browser'], { stdio: ['ignore', 'pipe', 'pipe'] });
+    const link = /(http:\/\/127\.0\.0\.1:\d+\/login\?\S+)/.exec(await lineOf(consoleProc, /http:\/\/127\.0\.0\.1:\d+\/login\?/))![1]!;
+    base = new URL(link).origin;
+    browser = await chromium.launch({ executablePath: CHROMIUM, args: ['--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--no-first-run'] });
+    page = await browser.newPage({ viewport: { width: 1280, height: 800 } });
+    await page.goto(link);
+    await page.waitForURL(`${base}/**`);
+  });
+  after(async () => {
+    await browser?.close();
+    for (const c of clients) await c.close().catch(() => {});
+    for (const d of desktops) await d.stop();
+    for (const p of [consoleProc, sync]) if (p && p.exitCode === null) await new Promise((r) => { p.once('exit', r); p.kill('SIGTERM'); });
+    await pgServer?.stop();
+  });
+
+  const open = async (route: string) => {
+    await page.goto(`${base}/#/${route}`);
+    await page.waitForLoadState('domcontentloaded');
+  };
+  const check = async (name: string) => {
+    for (const [width, height] of SIZES) {
+      await page.setViewportSize({ width, height });
+      for (const scheme of ['light', 'dark'] as const) {
+        await page.emulateMedia({ colorScheme: scheme });
+        if (!(await page.evaluate<boolean>("'axe' in window"))) await page.evaluate(AXE);
+        const result = await page.evaluate<AxeResult>("axe.run(document, { resultTypes: ['violations'] })");
+        assert.deepEqual(result.violations.map((v) => `${v.id} (${v.impact}): ${v.help} at ${v.nodes.slice(0, 3).map((n) => JSON.stringify(n.target)).join(', ')}`), [], `${name} in ${scheme} mode at ${width}×${height}`);
+      }
+      await page.emulateMedia({ colorScheme: 'light' });
+      const overflow = await page.evaluate<number>('document.documentElement.scrollWidth - document.documentElement.clientWidth');
+      assert.ok(overflow <= 0, `${name} overflows sideways by ${overflow}px at ${width}×${height}`);
+      await page.screenshot({ path: join(SHOTS, `console-real-${name}-${width}x${height}.png`), fullPage: true });
+    }
+    await page.setViewportSize({ width: 1280, height: 800 });
+  };
+  const textOf = (r: unknown) => (r as { content: { text?: string }[] }).content.map((c) => c.text ?? '').join('');
+
+  it('enrols two desktops; both appear in the fleet', async () => {
+    await enrol('alice laptop');
+    await enrol('bob laptop');
+    await open('fleet');
+    const table = page.getByRole('table', { name: 'Devices' });
+    await table.getByText('alice laptop').waitFor({ timeout: 15_000 });
+    await table.getByText('bob laptop').waitFor();
+    await check('fleet');
+  });
+
+  it('a rug pull on a desktop appears in the queue; approving it lets the desktop serve the tool within 2 s', async () => {
+    const { client } = { client: clients[0]! };
+    for (let i = 0; i < 2; i++) await client.callTool({ name: 'weather__search', arguments: { query: 'x' } });
+    await waitFor(async () => (await client.listTools()).tools.every((t) => t.name !== 'weather__fetch_weather') || undefined, 15_000, 'the change to be held back');
+    await assert.rejects(client.callTool({ name: 'weather__fetch_weather', arguments: { city: 'Oslo' } }), /awaits|approval|org/i);
+    await open('escalations');
+    const queue = page.getByRole('navigation', { name: 'Escalations, worst first' });
+    await queue.getByText('weather/fetch_weather').waitFor({ timeout: 20_000 });
+    await queue.getByText('weather/fetch_weather').click();
+    await page.getByRole('heading', { name: /weather\/fetch_weather changed/ }).waitFor();
+    assert.ok(await page.locator('mark.invisible-char').count() > 0, 'the hidden tag characters are shown');
+    await check('escalations');
+    await page.getByLabel('Reason (optional)').fill('checked with the vendor');
+    await page.getByRole('button', { name: 'Approve' }).click();
+    await page.getByRole('button', { name: 'Yes, approve' }).click();
+    await page.getByText(/Approved and published as bundle version \d+/).waitFor({ timeout: 30_000 });
+    const approvedAt = Date.now();
+    const answer = await waitFor(async () => { try { return textOf(await client.callTool({ name: 'weather__fetch_weather', arguments: { city: 'Oslo' } })); } catch { return undefined; } }, 10_000, 'the desktop to serve the approved tool');
+    assert.match(answer, /after the change/);
+    process.stdout.write(`approved in the console → served on the desktop: ${Date.now() - approvedAt} ms\n`);
+  });
+
+  it('a rejection keeps the change blocked on the desktop, which says the org rejected it', async () => {
+    const { d, client } = { d: desktops[1]!, client: clients[1]! };
+    for (let i = 0; i < 2; i++) await client.callTool({ name: 'notes__search', arguments: { query: 'x' } });
+    await open('escalations');
+    const queue = page.getByRole('navigation', { name: 'Escalations, worst first' });
+    await queue.getByText('notes/fetch_weather').waitFor({ timeout: 20_000 });
+    await queue.getByText('notes/fetch_weather').click();
+    await page.getByRole('heading', { name: /notes\/fetch_weather changed/ }).waitFor();
+    await page.getByRole('button', { name: 'Reject' }).click();
+    await page.getByRole('button', { name: 'Yes, reject' }).click();
+    await page.getByText(/Rejected: desktops keep the tool blocked/).waitFor();
+    await waitFor(async () => (await d.control<{ decisions: { tool: string; decision: string; by: string }[] }>('/decisions')).body.decisions.find((x) => x.tool === 'fetch_weather' && x.decision === 'rejected' && /your org/.test(x.by)), 15_000, 'the org rejection to reach the desktop');
+    await assert.rejects(client.callTool({ name: 'notes__fetch_weather', arguments: { city: 'Oslo' } }), /rejected/);
+  });
+
+  it('the simulator answers as the desktop decides', async () => {
+    await open('policies');
+    const sim = page.getByRole('region', { name: 'Simulator' });
+    await sim.getByLabel('User').fill('alice');
+    await sim.getByLabel('Agent').fill('cursor');
+    await sim.getByLabel('Server').fill('weather');
+    await sim.getByLabel('Tool').fill('summarize');
+    await sim.getByRole('button', { name: 'Ask' }).click();
+    await sim.getByText(/Denied by no-summaries/).waitFor();
+    await assert.rejects(clients[0]!.callTool({ name: 'weather__summarize', arguments: { text: 'x' } }), /no-summaries|denied|not allowed/i);
+    await sim.getByLabel('Tool').fill('search');
+    await sim.getByRole('button', { name: 'Ask' }).click();
+    await sim.getByText(/Allowed by everyone/).waitFor();
+    await check('policies');
+  });
+
+  it('audit search finds the calls of both desktops, with a record\'s detail', async () => {
+    await open('audit');
+    const table = page.getByRole('table', { name: 'Audit records' });
+    await waitFor(async () => {
+      await page.getByRole('button', { name: 'Search' }).click();
+      const text = await table.innerText().catch(() => '');
+      return /weather__search/.test(text) && /notes__search/.test(text) ? true : undefined;
+    }, 20_000, 'both desktops\' calls in the search');
+    await page.getByLabel('Tool').fill('notes__search');
+    await page.getByRole('button', { name: 'Search' }).click();
+    await table.getByText('notes__search').first().waitFor();
+    await page.getByTitle("Show this record's details").first().click();
+    await page.getByRole('heading', { name: /Request chain/ }).waitFor();
+    await check('audit');
+  });
+
+  it('renders the catalogue and keys', async () => {
+    await open('catalogue');
+    await page.getByRole('table', { name: 'Servers' }).getByText('weather', { exact: true }).waitFor();
+    await check('catalogue');
+    await open('keys');
+    await page.getByRole('table', { name: 'Signing keys' }).waitFor();
+    await check('keys');
   });
 });
