@@ -3,14 +3,20 @@
 // vs bubblewrap with an allow-list (egress proxy + the in-sandbox bridge: socat, and
 // the Node forwarder it falls back to). The variants are interleaved (one start of
 // each per round), so a change in the machine's load hits them all alike. Also
-// tools/call round trips each, to show the sandbox costs nothing per call.
+// tools/call round trips each, to show the sandbox costs nothing per call. Then the
+// bridge alone: bubblewrap running `true` directly, behind socat, behind the Node
+// forwarder (no server boot in the figure, so what the bridge adds stands out).
 //   node bench/sandbox.ts
-import { mkdtempSync } from 'node:fs';
+import { spawnSync } from 'node:child_process';
+import { mkdtempSync, realpathSync } from 'node:fs';
 import { loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parseBundle } from '../shared/bundle/schema.ts';
 import type { JsonRpcMessage } from '../shared/jsonrpc/message.ts';
-import { forceEgressBridge, type EgressBridge } from '../gateway/sandbox/egress-bridge.ts';
+import { bwrapArgs } from '../gateway/sandbox/bwrap.ts';
+import { egressBridge, forceEgressBridge, forwarderFile, type EgressBridge } from '../gateway/sandbox/egress-bridge.ts';
+import { hostLayout } from '../gateway/sandbox/launcher.ts';
+import { resolveSandbox } from '../gateway/sandbox/policy.ts';
 import { sandboxSupport } from '../gateway/sandbox/probe.ts';
 import { createChannel } from '../gateway/upstream/launch.ts';
 import { RotatingLog } from '../gateway/upstream/stderr-log.ts';
@@ -69,3 +75,31 @@ console.log(`load average at end: ${load()}`);
 for (const run of runs) console.log(`${run.label}: start p50 ${pct(run.starts, 0.5).toFixed(1)} ms, p90 ${pct(run.starts, 0.9).toFixed(1)} ms (${STARTS} starts); tools/call p50 ${(pct(run.calls, 0.5) * 1000).toFixed(0)} µs (${CALLS} calls)`);
 const base = pct(runs[0]!.starts, 0.5);
 for (const run of runs.slice(1)) console.log(`added by ${run.label}: ${(pct(run.starts, 0.5) - base).toFixed(1)} ms per start (p50)`);
+
+if (support.mechanism === 'bubblewrap') {
+  const node = realpathSync(process.execPath);
+  const { system, symlinks } = hostLayout();
+  const socketDir = mkdtempSync(join(tmpdir(), 'gh-egress-'));
+  const socat = egressBridge(node);
+  const bridges: Array<[string, EgressBridge | undefined]> = [
+    ['bubblewrap, true', undefined],
+    ...(socat.kind === 'socat' ? [['bubblewrap, socat listening, then true', socat] as [string, EgressBridge]] : []),
+    ['bubblewrap, Node forwarder listening, then true', { kind: 'node', node, forwarder: forwarderFile() }],
+  ];
+  const times = new Map<string, number[]>(bridges.map(([label]) => [label, []]));
+  for (let i = 0; i < STARTS; i++) {
+    for (const [label, bridge] of bridges) {
+      const args = bwrapArgs({
+        sandbox: resolveSandbox({ read: [], write: [], network: bridge ? { allow: ['example.com:443'] } : 'none' }, {}),
+        system, symlinks, runtimeRead: [join(node, '..', '..')], runtimeWrite: [], secrets: [], command: '/bin/true', args: [],
+        egress: bridge ? { socketDir, bridge } : undefined,
+      });
+      const t = performance.now();
+      const r = spawnSync(support.program!, args, { stdio: 'ignore' });
+      times.get(label)!.push(performance.now() - t);
+      if (r.status !== 0) throw new Error(`${label}: exit ${r.status}`);
+    }
+  }
+  console.log(`bridge alone (load average now ${load()}):`);
+  for (const [label, xs] of times) console.log(`  ${label}: p50 ${pct(xs, 0.5).toFixed(1)} ms, p90 ${pct(xs, 0.9).toFixed(1)} ms (${STARTS} runs)`);
+}

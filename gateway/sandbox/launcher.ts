@@ -292,7 +292,7 @@ function prefetch(spec: string, env: Record<string, string>, log: RotatingLog): 
 }
 
 /** Folders of this host every server needs read-only, and the merged-/usr links to keep. */
-function hostLayout(): { system: string[]; symlinks: Array<[string, string]> } {
+export function hostLayout(): { system: string[]; symlinks: Array<[string, string]> } {
   const system: string[] = [];
   const symlinks: Array<[string, string]> = [];
   const candidates = ['/usr', '/bin', '/sbin', '/lib', '/lib32', '/lib64', '/libx32', '/etc/ssl', '/etc/ca-certificates', '/etc/pki', '/etc/crypto-policies',

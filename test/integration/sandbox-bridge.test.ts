@@ -4,7 +4,7 @@
 // it listening, and a bridge that cannot listen must keep the server from starting.
 import assert from 'node:assert/strict';
 import { spawn } from 'node:child_process';
-import { lstatSync, mkdtempSync, readFileSync, readlinkSync, realpathSync } from 'node:fs';
+import { mkdtempSync, readFileSync, realpathSync } from 'node:fs';
 import { createServer as createHttpServer, type Server as HttpServer } from 'node:http';
 import { createServer, type Server } from 'node:net';
 import { tmpdir } from 'node:os';
@@ -14,6 +14,7 @@ import { parseBundle } from '../../shared/bundle/schema.ts';
 import type { JsonRpcMessage } from '../../shared/jsonrpc/message.ts';
 import { bwrapArgs } from '../../gateway/sandbox/bwrap.ts';
 import { egressBridge, forceEgressBridge, forwarderFile, type EgressBridge } from '../../gateway/sandbox/egress-bridge.ts';
+import { hostLayout } from '../../gateway/sandbox/launcher.ts';
 import { resolveSandbox } from '../../gateway/sandbox/policy.ts';
 import { sandboxSupport, which } from '../../gateway/sandbox/probe.ts';
 import { createChannel } from '../../gateway/upstream/launch.ts';
@@ -28,13 +29,10 @@ const bash = which('bash', '/usr/bin:/bin');
 
 /** Runs a command in a bubblewrap sandbox with an allow-list, behind the given bridge. */
 function inSandbox(bridge: EgressBridge, socketDir: string, command: string[]): Promise<{ code: number | null; out: string; err: string }> {
-  const symlinks: Array<[string, string]> = [];
-  for (const path of ['/bin', '/lib', '/lib64', '/sbin']) {
-    try { if (lstatSync(path).isSymbolicLink()) symlinks.push([readlinkSync(path), path]); } catch { /* not here */ }
-  }
+  const { system, symlinks } = hostLayout();
   const args = bwrapArgs({
     sandbox: resolveSandbox({ read: [], write: [], network: { allow: ['example.com:443'] } }, {}),
-    system: ['/usr', ...['/bin', '/lib', '/lib64'].filter((p) => !symlinks.some(([, l]) => l === p))], symlinks,
+    system, symlinks,
     runtimeRead: [dirname(dirname(node))], runtimeWrite: [], secrets: [], command: command[0]!, args: command.slice(1),
     egress: { socketDir, bridge },
   });
