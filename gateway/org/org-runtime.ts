@@ -8,6 +8,7 @@ import type { Gateway } from '../mux/gateway.ts';
 import type { SecretBackend } from '../secrets/backend.ts';
 import { syncUrl } from '../../shared/sync/http.ts';
 import { BundleCache } from './bundle-cache.ts';
+import { ChangeReporter } from './change-reporter.ts';
 import { enrol } from './enrol.ts';
 import { deviceTokenAccount, readOrgConfig, type OrgConfig } from './org-config.ts';
 import { SyncClient } from './sync-client.ts';
@@ -19,6 +20,7 @@ import { SyncClient } from './sync-client.ts';
 const SHIP_EVERY_MS = 2000;
 const ENROL_RETRY_MS = 60_000;
 const SHIPPING = 'audit-shipping';
+const REPORTING = 'org-report';
 
 /** Until the org's first bundle arrives: no server, nothing allowed. */
 export function waitingBundle(config: OrgConfig): Bundle {
@@ -39,6 +41,7 @@ export class OrgRuntime {
   config: OrgConfig;
   private sync: SyncClient | undefined;
   private shipper: Shipper | undefined;
+  private reporter: ChangeReporter | undefined;
   private timer: NodeJS.Timeout | undefined;
   private enrolError: string | null = null;
   private mdm = false;
@@ -84,6 +87,12 @@ export class OrgRuntime {
       },
     });
     this.sync.start();
+    this.reporter = new ChangeReporter({
+      syncUrl: this.config.syncUrl, token, gateway: this.o.gateway, backlog: () => this.o.audit.backlog().unacknowledged,
+      onProblem: (err) => this.o.onProblem?.(REPORTING, new Error(`reporting to the org failed (will retry): ${(err as Error).message}`)),
+      onRecovered: () => this.o.onRecovered?.(REPORTING),
+    });
+    this.reporter.start();
     const key = await loadOrCreateDeviceKey(this.o.backend);
     const outbox = new Outbox(this.o.dataDir, deviceId, key.sign);
     const url = syncUrl(this.config.syncUrl, '/audit/batches').href;
@@ -150,6 +159,7 @@ export class OrgRuntime {
   async stop(): Promise<void> {
     clearInterval(this.timer);
     clearTimeout(this.timer);
+    await this.reporter?.stop();
     await this.sync?.stop();
     this.o.cache.close();
   }
