@@ -101,7 +101,8 @@ function reverseBidi(text: string): string {
 }
 
 // Padding marks a short blob as base64; unpadded, only a longer run is worth decoding.
-const BASE64 = /(?:[A-Za-z0-9+/]{4}){2,}(?:[A-Za-z0-9+/]{2}==|[A-Za-z0-9+/]{3}=)|(?:[A-Za-z0-9+/]{4}){4,}|(?:[A-Za-z0-9_-]{4}){5,}/g;
+// Runs start where a token starts (the lookbehind): the engine does not retry inside every word.
+const BASE64 = /(?<![A-Za-z0-9+/_-])(?:(?:[A-Za-z0-9+/]{4}){2,}(?:[A-Za-z0-9+/]{2}==|[A-Za-z0-9+/]{3}=)|(?:[A-Za-z0-9+/]{4}){4,}|(?:[A-Za-z0-9_-]{4}){5,})/g;
 const HEX = /\b(?:[0-9a-fA-F]{2}){4,}\b/g;
 /** Escaped or spelled-out bytes: \x72\x6d, \u0072, %72%6d, &#x72;, 0x72 0x6d, 72 6d 20 2d, \162. */
 const ESCAPES: [RegExp, (m: string) => string, string][] = [
@@ -165,7 +166,7 @@ export function scanEncoded(text: string): HiddenFinding[] {
       evidence: `decoded: "${makeVisible(decoded.slice(0, 300))}"`,
     });
   };
-  if (/[A-Za-z0-9+/_-]{16}|[A-Za-z0-9+/]{10}=/.test(text)) {
+  if (/(?<![A-Za-z0-9+/_-])(?:[A-Za-z0-9+/_-]{16}|[A-Za-z0-9+/]{10,}=)/.test(text)) {
     for (const m of text.matchAll(BASE64)) {
       const blob = m[0];
       // Identifiers and paths are long runs of letters too; a real blob mixes cases and digits.
@@ -174,7 +175,7 @@ export function scanEncoded(text: string): HiddenFinding[] {
       if (decoded.length >= 8 && readable(decoded)) found('encoded-base64', 'a base64 blob', decoded);
     }
   }
-  if (/[0-9a-fA-F]{8}/.test(text)) {
+  if (/(?<![0-9a-fA-F])[0-9a-fA-F]{8}/.test(text)) {
     for (const m of text.matchAll(HEX)) {
       const decoded = bytes(m[0].match(/../g)!);
       if (readable(decoded)) found('encoded-hex', 'a hex blob', decoded);

@@ -126,8 +126,10 @@ export function findRefs(sentence: string, ctx: IntentContext): Ref[] {
 
 const NEGATED = /\b(?:not|never|no|don'?t|doesn'?t|won'?t|cannot|can'?t|without|avoid|nor)\b[^.,;]{0,25}$/i;
 /** The first match of re that no negation shortly precedes. */
+const globalCopies = new WeakMap<RegExp, RegExp>();
 function affirmed(re: RegExp, text: string): RegExpExecArray | null {
-  const g = new RegExp(re.source, re.flags.includes('g') ? re.flags : `${re.flags}g`);
+  let g = globalCopies.get(re);
+  if (!g) globalCopies.set(re, (g = new RegExp(re.source, re.flags.includes('g') ? re.flags : `${re.flags}g`)));
   for (const m of text.matchAll(g)) if (!NEGATED.test(text.slice(Math.max(0, m.index - 40), m.index))) return m as unknown as RegExpExecArray;
   return null;
 }

@@ -48,6 +48,7 @@ function sentenceAround(text: string, index: number, length: number): string {
 }
 const NEGATION = /\b(?:not|never|no|don'?t|avoid|without|nor)\b[^.;:]{0,25}$/i;
 // Invisible characters removed before the pattern rules read the text (decoders report them).
+const NOT_PLAIN = /[^\t\n\r\x20-\x7e]/;
 const INVISIBLE = /[\u200b-\u200f\u202a-\u202e\u2060-\u2069\ufeff\u180e\u00ad]|\udb40[\udc00-\udc7f]/g;
 
 function snippet(text: string, index: number, length: number): string {
@@ -74,12 +75,14 @@ export function scanTool(tool: Record<string, unknown>, ctx: ScanContext = {}): 
   const readable: (TextUnit | { path: string; role: 'decoded'; text: string })[] = [];
 
   for (const unit of units) {
-    const hidden: HiddenFinding[] = [...scanInvisible(unit.text), ...scanEncoded(unit.text), ...scanTerminalTricks(unit.text)];
+    // Plain printable ASCII cannot hide characters or escapes: most units skip the Unicode pass and NFKC.
+    const plain = !NOT_PLAIN.test(unit.text);
+    const hidden: HiddenFinding[] = [...(plain ? [] : scanInvisible(unit.text)), ...scanEncoded(unit.text), ...scanTerminalTricks(unit.text)];
     for (const h of hidden) {
       add({ rule: h.rule, message: h.message, evidence: h.evidence, severity: h.severity, family: 'hidden-text', path: unit.path });
       if (h.decoded && h.decoded.trim()) readable.push({ path: `${unit.path} (decoded by ${h.rule})`, role: 'decoded', text: h.decoded });
     }
-    readable.push({ ...unit, text: unit.text.replace(INVISIBLE, '').normalize('NFKC') });
+    readable.push(plain ? unit : { ...unit, text: unit.text.replace(INVISIBLE, '').normalize('NFKC') });
   }
 
   for (const unit of readable) applyRules(unit, rules, add);
@@ -131,6 +134,9 @@ export function scanToolList(tools: readonly Record<string, unknown>[], ctx: Omi
 function applyRules(unit: { path: string; role: UnitRole | 'decoded'; text: string }, rules: readonly CompiledRule[], add: (f: Finding) => void): void {
   for (const rule of rules) {
     if (rule.roles && !rule.roles.includes(unit.role)) continue;
+    // A rule none of whose necessary words is in the text cannot match: one literal scan instead of its expressions.
+    const gate = RULE_GATES.get(rule.id);
+    if (gate && !gate.test(unit.text)) continue;
     for (const re of rule.matchers) {
       const m = re.exec(unit.text);
       if (!m) continue;
@@ -143,6 +149,35 @@ function applyRules(unit: { path: string; role: UnitRole | 'decoded'; text: stri
     }
   }
 }
+
+/**
+ * For each built-in rule, words one of which every match must contain, joined into one literal
+ * alternation tested before any of the rule's expressions run. A rule from a bundle has none and always runs.
+ * test/scanner/gates.test.ts checks that the gates change no finding on every corpus.
+ */
+const RULE_GATES = new Map<string, RegExp>(([
+  ['hidden-instruction-block', ['<', '[', '{{']],
+  ['instruction-override', ['ignore', 'disregard', 'forget', 'override', 'bypass', 'set aside', 'throw out', 'discard', 'priority', 'supersede', 'precedence', 'you are now', 'instruction', 'act as', 'authori', 'approved', 'consented', 'agreed']],
+  ['sensitive-file-access', ['ssh', 'id_', '.aws', '.env', 'mcp.json', 'claude_desktop_config', '.cursor/', '/etc/', '_history', '.bashrc', '.zshrc', '.bash_profile', '.profile', '.netrc', '.npmrc', '.pypirc', '.git-credentials', '.kube', '.docker', '.gnupg', 'wallet.dat', 'keychain', 'credentials.json', 'secret', 'private', '.pem', '.p12', '.keystore']],
+  ['sensitive-file-mention', ['ssh', 'id_', '.aws', '.env', 'mcp.json', 'claude_desktop_config', '.cursor/', '/etc/', '_history', '.bashrc', '.zshrc', '.bash_profile', '.profile', '.netrc', '.npmrc', '.pypirc', '.git-credentials', '.kube', '.docker', '.gnupg', 'wallet.dat', 'keychain', 'credentials.json', 'secret', 'private', '.pem', '.p12', '.keystore']],
+  ['conversation-exfiltration', ['conversation', 'chat', 'message', 'previous', 'prior', 'context', 'transcript', 'history', 'system prompt', 'system instructions', 'your instructions', 'hidden instructions', 'dialog']],
+  ['exfiltration-url', ['://']],
+  ['command-injection', ['|', ';', '&&', '$(', 'curl', 'wget', 'rm', 'append']],
+  ['parameter-tampering', ['modify', 'change', 'set', 'replace', 'redirect', 'override', 'rewrite', 'alter', 'swap', 'switch', 'add', 'include', 'bcc', 'cc', 'automatically', 'regardless']],
+  ['cross-tool-hijack', ['before', 'prior to', 'after', 'when', 'must', 'should', 'need to', 'have to', 'always']],
+  ['cross-tool-data-flow', ['require', 'must', 'need', 'always']],
+  ['tool-disparagement', ['tool', 'manipulated', 'fake', 'poisoned', 'tampered', 'wrong', 'false', 'use', 'call', 'trust', 'replacement', 'certified']],
+  ['self-promotion', ['most', 'only', 'always']],
+  ['false-consequence', ['otherwise', 'skipping', 'omitting', 'failure to', 'failing to', 'if you']],
+  ['authority-urgency', ['policy', 'protocol', 'requirement', 'obligation', 'framework', 'mandatory', 'crucial', 'vital', 'critical security', 'authori', 'it department', 'administrator', 'admin']],
+  ['forced-first-call', ['first', 'for any', 'for every', 'for all', 'before']],
+  ['credential-harvest', ['password', 'credit card', 'api', 'key', 'token', 'secret', 'credential', 'environment variable', 'social security', 'cookie', 'seed phrase', '*.']],
+  ['hidden-side-effect', ['automatically', 'also', 'additionally', 'background', 'quietly', 'as well', 'extracted text is logged']],
+  ['email-exfiltration', ['@']],
+  ['decode-and-follow', ['decode', 'deobfuscate', 'decrypt', 'unescape', 'rot13', 'base64']],
+  ['instruction-in-value', ['you must', 'you should', 'always', 'never', 'before using', 'ignore', 'read', 'pass', 'include', 'send', 'call']],
+  ['keep-default', ['default']],
+] as [string, string[]][]).map(([id, words]) => [id, new RegExp(words.map((w) => w.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')).join('|'), 'i')]));
 
 function checkNames(name: string, siblings: SiblingIndex, index: ToolIndex | undefined, server: string | undefined, add: (f: Finding) => void): void {
   if (!name) return;
