@@ -30,6 +30,8 @@ import { lazyBackend, type SecretBackend } from './secrets/backend.ts';
 import { RotatingLog } from './upstream/stderr-log.ts';
 import { messageOf, Problems } from './control/problems.ts';
 import { openDisabledServers, type DisabledServersFile } from './config/disabled-servers.ts';
+import { AgentAuth } from './agent-auth/routes.ts';
+import { describeRedirect } from './control/agent-requests.ts';
 import { redactShapes } from '../shared/redaction/redact.ts';
 
 /** How often the org login is renewed at the IdP, so group changes reach policy. */
@@ -210,6 +212,12 @@ export async function startDaemon(opts: DaemonOptions): Promise<RunningDaemon> {
   const startedAt = Date.now();
   let port = opts.port;
 
+  const agentAuth = new AgentAuth({
+    dataDir,
+    tokens,
+    onRequest: (r) => gateway.emit('event', { type: 'agent-request', id: r.id, client: r.clientName, agent: r.agent, redirect: describeRedirect(r.redirectUri).redirect, at: Date.now() }),
+    onIssued: (r) => gateway.record(undefined, 'login', { outcome: 'ok', agent: r.agent, detail: { kind: 'agent-oauth', client: r.clientName, issued: 'agent token' } }),
+  });
   const mcp = new McpHttpEndpoint({
     gateway,
     agentFor: (req) => {
@@ -217,10 +225,12 @@ export async function startDaemon(opts: DaemonOptions): Promise<RunningDaemon> {
       if (auth?.startsWith('Bearer ')) return tokens.agentFor(auth.slice(7));
       return gateway.settings.anonymousAgent;
     },
+    challenge: (req) => AgentAuth.challenge(`http://${req.headers.host ?? `127.0.0.1:${port}`}`, req.headers.authorization !== undefined),
   });
   const control = new ControlApi({
     gateway,
     disabled,
+    agentAuth,
     vault,
     audit,
     tokens,
@@ -249,7 +259,7 @@ export async function startDaemon(opts: DaemonOptions): Promise<RunningDaemon> {
   let http: HttpServer | undefined;
   let net: NetServer | undefined;
   try {
-    const listening = await listenHttp({ port: opts.port, mcp, control, oauthCallback: (url) => logins.callback(url), dashboardDir: join(INSTALL_ROOT, 'dist', 'renderer') });
+    const listening = await listenHttp({ port: opts.port, mcp, control, agentAuth, oauthCallback: (url) => logins.callback(url), dashboardDir: join(INSTALL_ROOT, 'dist', 'renderer') });
     http = listening.server;
     port = listening.port;
     gateway.approvals.dashboard = `http://127.0.0.1:${port}/app/`; // questions in the chat link to the full diff

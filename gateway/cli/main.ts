@@ -19,6 +19,7 @@ import { INSTALL_ROOT } from '../config/install-root.ts';
 import { AuditLog } from '../audit/log.ts';
 import { secretsCommand } from './secrets-command.ts';
 import { serverCommand } from './server-command.ts';
+import { agentRequestsCommand } from './agent-requests-command.ts';
 import { runBridge } from './stdio-bridge.ts';
 import { keyFingerprint } from '../../shared/bundle/envelope.ts';
 import { enrol } from '../org/enrol.ts';
@@ -41,6 +42,7 @@ Usage:
   gatehouse dashboard [--no-browser] [--data-dir DIR]   open the dashboard, signed in (a one-time link)
   gatehouse token create|revoke --agent NAME [--data-dir DIR]
   gatehouse token list [--data-dir DIR]
+  gatehouse token requests | allow ID [--agent NAME] | deny ID   answer an IDE that connects with OAuth
   gatehouse reload [--data-dir DIR]
   gatehouse server enable|disable|restart ID [--data-dir DIR]   switch a server off or on here, or restart it
   gatehouse pending [--json] [--data-dir DIR]
@@ -125,7 +127,7 @@ async function main(argv: string[]): Promise<number> {
       if (!values['no-browser']) openBrowser(url);
       return 0;
     }
-    case 'token': return token(dataDir, positionals[0], values.agent);
+    case 'token': return token(dataDir, positionals[0], values.agent, positionals[1]);
     case 'reload': {
       const client = await ControlClient.forDataDir(dataDir);
       const result = await client.call('POST', '/bundle/reload', z.object({ ok: z.boolean(), version: z.number().optional(), error: z.string().optional() }));
@@ -337,12 +339,16 @@ async function standalone(dataDir: string, bundlePath: string, agent: string): P
   return new Promise<number>(() => {});
 }
 
-async function token(dataDir: string, action: string | undefined, agent: string | undefined): Promise<number> {
+async function token(dataDir: string, action: string | undefined, agent: string | undefined, id?: string): Promise<number> {
   const client = await ControlClient.forDataDir(dataDir);
   if (action === 'list') {
     const r = await client.call('GET', '/agents', z.object({ tokens: z.array(z.object({ agent: z.string(), createdAt: z.string() })) }));
     for (const t of r.tokens) process.stdout.write(`${t.agent}\tcreated ${t.createdAt}\n`);
     if (r.tokens.length === 0) process.stdout.write('no agent tokens yet: `gatehouse token create --agent NAME`\n');
+    return 0;
+  }
+  if (action === 'requests' || action === 'allow' || action === 'deny') {
+    process.stdout.write(await agentRequestsCommand(client, action, id, agent));
     return 0;
   }
   if (!agent) throw new UsageError('--agent NAME is required');
@@ -357,7 +363,7 @@ async function token(dataDir: string, action: string | undefined, agent: string 
     process.stdout.write(`revoked the token of "${agent}"\n`);
     return 0;
   }
-  throw new UsageError('token needs create, revoke or list');
+  throw new UsageError('token needs create, revoke, list, requests, allow or deny');
 }
 
 /** Exits once everything written to stdout and stderr has left: pipes are asynchronous, and an export can be large. */

@@ -24,6 +24,9 @@ import { GATEHOUSE_INFO } from '../mux/gateway.ts';
 import { OneTimeCodes } from './one-time-codes.ts';
 import { tryTool } from './try-tool.ts';
 import type { DisabledServersFile } from '../config/disabled-servers.ts';
+import type { AgentAuth } from '../agent-auth/routes.ts';
+import { agentRequestRoutes } from './agent-requests.ts';
+import { readBodyText } from '../framing/read-body.ts';
 
 // The control API under /api/v1: what the CLI, the tray app and the dashboard use.
 // It has its own token, separate from agent tokens: an agent cannot reconfigure Gatehouse.
@@ -32,6 +35,8 @@ export interface ControlApiOptions {
   gateway: Gateway;
   /** Servers the user switched off here; the API writes it, the gateway reads it. */
   disabled?: DisabledServersFile;
+  /** The loopback OAuth server for agents, whose waiting requests the person decides here. */
+  agentAuth?: AgentAuth;
   vault: CredentialVault;
   audit: AuditLog;
   tokens: AgentTokens;
@@ -289,6 +294,16 @@ export class ControlApi {
       json(res, 200, { restarted: restartMatch[1] });
       return;
     }
+    const { agentAuth } = this.opts;
+    if (agentAuth && (route === 'GET /api/v1/agent-requests' || route.startsWith('POST /api/v1/agent-requests/'))) {
+      if (await agentRequestRoutes(route, req, res, {
+        auth: agentAuth, toolsFor: (agent) => gateway.toolsFor(agent), readJson, json,
+        decided: (r) => {
+          gateway.record(undefined, 'login', { outcome: r.status === 'allowed' ? 'ok' : 'denied', agent: r.agent, detail: { kind: 'agent-oauth', client: r.clientName, decided: r.status, by: r.decidedBy ?? 'dashboard' } });
+          gateway.emit('event', { type: 'agent-request-decided', id: r.id, allowed: r.status === 'allowed', agent: r.agent, at: Date.now() });
+        },
+      })) return;
+    }
     const enabledMatch = /^POST \/api\/v1\/servers\/([a-z0-9-]{1,32})\/enabled$/.exec(route);
     if (enabledMatch) { await this.setEnabled(req, res, enabledMatch[1]!); return; }
     const tokenMatch = /^DELETE \/api\/v1\/tokens\/([A-Za-z0-9._-]{1,64})$/.exec(route);
@@ -380,15 +395,10 @@ function json(res: ServerResponse, status: number, body: unknown): void {
 }
 
 async function readJson(req: IncomingMessage): Promise<unknown> {
-  let size = 0;
-  const chunks: Buffer[] = [];
-  for await (const chunk of req as AsyncIterable<Buffer>) {
-    size += chunk.length;
-    if (size > MAX_CONTROL_BODY) return undefined;
-    chunks.push(chunk);
-  }
+  const text = await readBodyText(req, MAX_CONTROL_BODY);
+  if (text === undefined) return undefined;
   try {
-    return JSON.parse(Buffer.concat(chunks).toString('utf8'));
+    return JSON.parse(text);
   } catch {
     return undefined;
   }

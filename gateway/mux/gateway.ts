@@ -175,6 +175,15 @@ export class Gateway extends EventEmitter<{ event: [GatewayEvent] }> implements 
   toolView(): ReturnType<Catalog['toolView']> { return this.catalog.toolView(); }
   /** Who the bundle's policy lets call a tool (for the dashboard). */
   rulesFor(server: string, tool: string): RuleSummary[] { return this.policy.rulesFor(server, tool); }
+  /** The tools an agent of that name could call under the current policy (what a consent page names). */
+  toolsFor(agent: string): string[] {
+    const subject = { user: this.identity.user, groups: this.identity.groups, agent };
+    const view = this.catalog.toolView();
+    return view.items.flatMap((t) => {
+      const route = view.routes.get(t.name as string);
+      return route && this.policy.visible(subject, route.upstream.id, route.name) ? [t.name as string] : [];
+    });
+  }
 
   /** Why the gateway refuses everything (an expired bundle), or undefined. */
   get closedReason(): string | undefined { return this.closed; }

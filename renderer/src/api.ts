@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { CredentialStatusSchema, StatusSchema, ToolEntrySchema } from '../../shared/control/contract.ts';
+import { AgentRequestSchema, CredentialStatusSchema, StatusSchema, ToolEntrySchema } from '../../shared/control/contract.ts';
 import { DecisionSchema, PendingChangeSchema } from '../../shared/pinning/pending.ts';
 import { eventJson, SseParser } from '../../shared/control/sse.ts';
 
@@ -86,6 +86,8 @@ export const api = {
   setLogLevel: (level: string) => call('PUT', '/log-level', z.object({ level: z.string(), levels: z.array(z.string()) }), { level }),
   syncNow: () => call('POST', '/bundle/reload', z.object({ ok: z.boolean(), version: z.number().optional(), error: z.string().optional(), lastRejection: z.string().optional() })),
   restartServer: (id: string) => call('POST', `/servers/${encodeURIComponent(id)}/restart`, z.object({ restarted: z.string() })),
+  agentRequests: () => call('GET', '/agent-requests', z.object({ requests: z.array(AgentRequestSchema) })).then((r) => r.requests),
+  decideAgentRequest: (id: string, allow: boolean, agent?: string) => call('POST', `/agent-requests/${id}/${allow ? 'allow' : 'deny'}`, z.object({ allowed: z.boolean(), agent: z.string() }), allow && agent ? { agent } : {}),
   setServerEnabled: (id: string, enabled: boolean) => call('POST', `/servers/${encodeURIComponent(id)}/enabled`, z.object({ server: z.string(), enabled: z.boolean() }), { enabled }),
   connect: (client: string, mode: 'preview' | 'apply' | 'undo') => call('POST', `/connect/${client}`, z.object({ label: z.string(), path: z.string(), status: z.string(), snippet: z.string(), content: z.string(), backup: z.string().nullable(), applied: z.boolean() }), { mode }),
 };

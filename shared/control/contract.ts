@@ -138,6 +138,9 @@ export type GatewayEvent =
   | { type: 'bundle'; name: string; version: number; at: number }
   | { type: 'bundle-rejected'; reason: string; at: number }
   | { type: 'paused'; paused: boolean; at: number }
+  /** An OAuth client (an IDE agent) asks to connect; the person allows or denies it in Gatehouse. */
+  | { type: 'agent-request'; id: string; client: string; agent: string; redirect: string; at: number }
+  | { type: 'agent-request-decided'; id: string; allowed: boolean; agent: string; at: number }
   | { type: 'credentials-deleted'; server: string; slots: string[]; at: number }
   | { type: 'credentials-error'; server: string; error: string; at: number }
   | { type: 'credential-set'; server: string; slot: string; rotation: boolean; at: number }
@@ -147,3 +150,18 @@ export type GatewayEvent =
   | { type: 'problem'; component: string; message: string; at: number };
 
 export const AgentTokenSchema = z.object({ agent: z.string(), token: z.string() });
+
+/** An OAuth client waiting for the person's consent (GET /api/v1/agent-requests). */
+export const AgentRequestSchema = z.object({
+  id: z.string(),
+  client: z.string(),
+  agent: z.string(),
+  /** Where the token goes: the redirect's scheme and host, shown so a phishing redirect stands out. */
+  redirect: z.string(),
+  /** True when the redirect leaves this machine (not loopback, not an app scheme). */
+  remote: z.boolean(),
+  createdAt: z.number(),
+  /** The tools this agent name could call under the current policy. */
+  tools: z.array(z.string()),
+});
+export type AgentRequest = z.infer<typeof AgentRequestSchema>;

@@ -2,6 +2,7 @@ import type { Status } from '../../../shared/control/contract.ts';
 import { api } from '../api.ts';
 import { ago, Badge, ErrorNote, useLive } from '../ui.tsx';
 import { explainState } from './Servers.tsx';
+import { AgentRequests } from './AgentRequests.tsx';
 
 interface Problem { key: string; text: string; href: string; action: string }
 
@@ -30,6 +31,7 @@ export function Overview() {
     <section aria-labelledby="overview-title">
       <h2 id="overview-title">Overview</h2>
       <ErrorNote error={error} />
+      <AgentRequests />
       {issues.length > 0 && (
         <section className="problems" aria-labelledby="problems-title">
           <h3 id="problems-title">Needs your attention</h3>
