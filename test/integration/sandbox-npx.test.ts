@@ -6,9 +6,10 @@
 import assert from 'node:assert/strict';
 import { execFile } from 'node:child_process';
 import { createHash } from 'node:crypto';
-import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { createServer, type Server } from 'node:http';
 import { join } from 'node:path';
+import { rootCertificates } from 'node:tls';
 import { promisify } from 'node:util';
 import { after, before, describe, it } from 'node:test';
 import type { Client } from '@modelcontextprotocol/client';
@@ -52,6 +53,9 @@ describe('an npx-run npm server, sandboxed without network', { skip }, () => {
   let base = '';
   const home = tempDir('gh-home-');
   const requests: string[] = [];
+  // An extra CA the way a company sets one: a file in a folder no sandbox entry names.
+  const extraCa = join(tempDir('gh-ca-'), 'corp-ca.pem');
+  const SYSTEM_STORE = '/etc/ssl/certs/ca-certificates.crt';
   const call = async (name: string, args: Record<string, unknown> = {}) => JSON.parse(textOf(await client!.callTool({ name, arguments: args }))) as { ok: boolean; value?: unknown; error?: string };
 
   before(async () => {
@@ -78,11 +82,12 @@ describe('an npx-run npm server, sandboxed without network', { skip }, () => {
     });
     await new Promise<void>((resolve) => registry.listen(0, '127.0.0.1', resolve));
     base = `http://127.0.0.1:${(registry.address() as { port: number }).port}`;
+    writeFileSync(extraCa, rootCertificates[0]!);
     mkdirSync(join(home, '.ssh'));
     writeFileSync(join(home, '.ssh', 'id_rsa'), 'planted');
     const bundle = writeBundle({ schemaVersion: 1, name: 'sandbox-npx', servers: [{ id: 'probe', transport: { type: 'npm', package: NAME }, sandbox: { network: 'none' } }] });
     // npm's configuration reaches npx through npm_config_* (as a user's would); a run under `npm test` has its own, replaced here.
-    daemon = await startDaemon({ bundle, env: { HOME: home, npm_config_registry: `${base}/`, npm_config_cache: join(home, '.npm'), npm_config_userconfig: join(home, '.npmrc'), npm_config_update_notifier: 'false', npm_config_audit: 'false', npm_config_fund: 'false' } });
+    daemon = await startDaemon({ bundle, env: { HOME: home, npm_config_registry: `${base}/`, npm_config_cache: join(home, '.npm'), npm_config_userconfig: join(home, '.npmrc'), NODE_EXTRA_CA_CERTS: extraCa, npm_config_update_notifier: 'false', npm_config_audit: 'false', npm_config_fund: 'false' } });
     client = await httpClient(daemon.url, await daemon.agentToken('sandbox-npx-test'));
   });
 
@@ -102,6 +107,11 @@ describe('an npx-run npm server, sandboxed without network', { skip }, () => {
     const { body } = await daemon!.control<Status>('/status');
     const sandbox = body.servers.find((s) => s.id === 'probe')?.sandbox;
     assert.deepEqual([sandbox?.enforced, sandbox?.mechanism, sandbox?.network], [true, 'bubblewrap', 'none'], JSON.stringify(sandbox));
+  });
+
+  it('sees the certificates: NODE_EXTRA_CA_CERTS and the system store', async () => {
+    assert.deepEqual(await call('probe__read_file', { path: extraCa }), { ok: true, value: rootCertificates[0] });
+    if (existsSync(SYSTEM_STORE)) assert.equal((await call('probe__read_file', { path: SYSTEM_STORE })).ok, true, 'the system CA store is hidden');
   });
 
   it('reaches neither the registry nor the home folder from inside', async () => {
