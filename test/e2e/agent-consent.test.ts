@@ -50,4 +50,18 @@ describe('allowing an IDE that connects with OAuth (Chromium, real daemon)', { s
     assert.ok((await d.control<{ tokens: { agent: string }[] }>('/agents')).body.tokens.some((t) => t.agent === 'cursor-work'));
     await ui.page.getByRole('heading', { name: 'An IDE asks to connect' }).waitFor({ state: 'detached', timeout: 10_000 });
   });
+
+  it('asks before revoking a token, and Cancel keeps it', async () => {
+    const tokens = async () => (await d.control<{ tokens: { agent: string }[] }>('/agents')).body.tokens.map((t) => t.agent);
+    await ui.open('settings');
+    await ui.page.getByRole('button', { name: 'Revoke the token of cursor-work' }).click();
+    const dialog = ui.page.getByRole('alertdialog');
+    assert.match(await dialog.innerText(), /Revoke the token of "cursor-work"\?/);
+    assert.deepEqual(await ui.axe(), []);
+    await dialog.getByRole('button', { name: 'Cancel' }).click();
+    assert.ok((await tokens()).includes('cursor-work'), 'Cancel revokes nothing');
+    await ui.page.getByRole('button', { name: 'Revoke the token of cursor-work' }).click();
+    await ui.page.getByRole('alertdialog').getByRole('button', { name: 'Yes, revoke' }).click();
+    await waitFor(async () => !(await tokens()).includes('cursor-work'), 10_000, 'token revoked');
+  });
 });
