@@ -70,6 +70,10 @@ export function announce(type: string, data: Record<string, unknown>): Announcem
   if (type === 'server' && (data.state === 'failed' || data.state === 'backoff')) {
     return { key: `server:${String(data.server)}`, title: `${String(data.server)} is down`, body: String(data.error ?? 'The server stopped.'), target: '#/servers' };
   }
+  if (type === 'agent-request') {
+    // The notification only leads to the Overview: allowing happens there, never from the notification itself.
+    return { key: `agent-request:${String(data.id)}`, title: `${String(data.client)} asks to connect`, body: `As agent "${String(data.agent)}", token to ${String(data.redirect)}. Allow or deny it in Gatehouse.`, target: '#/overview' };
+  }
   if (type === 'bundle-rejected') return { key: `bundle:${String(data.reason)}`, title: 'A bundle was refused', body: String(data.reason), target: '#/settings' };
   return undefined;
 }
