@@ -43,7 +43,10 @@ const CALL_VERB = /\b(?:call|calls|calling|called|use|uses|using|used|run|runs|r
 const GENERIC_WORDS = /^(?:this|that|any|other|same|each|every|a|an|the|your|our|their|its|my|one|another|next|first|last|search|web|new|existing|built-?in|default|standard|regular|different|mcp|following|above|below|right|appropriate|relevant|correct|main|primary|helper|internal)$/i;
 
 /** Splits text into sentences with their offsets; a newline also ends one (a semicolon does not: "…; DROP TABLE users" is one demand). */
-export function sentences(text: string): { text: string; at: number }[] {
+let lastSplit: { text: string; out: readonly { text: string; at: number }[] } | undefined;
+export function sentences(text: string): readonly { text: string; at: number }[] {
+  // Several detectors split the same text in turn: the last split is kept.
+  if (lastSplit?.text === text) return lastSplit.out;
   const out: { text: string; at: number }[] = [];
   let start = 0;
   // A dot inside a path, a file name, an address or a URL (".ssh", "mcp.json") is followed by a letter: it ends nothing.
@@ -53,6 +56,7 @@ export function sentences(text: string): { text: string; at: number }[] {
     start = end;
   }
   if (text.slice(start).trim()) out.push({ text: text.slice(start), at: start });
+  lastSplit = { text, out };
   return out;
 }
 
@@ -229,20 +233,21 @@ export function crossToolFindings(text: string, ctx: IntentContext): IntentFindi
 
 // ── Who is speaking ─────────────────────────────────────────────────────────
 
-const VOICE: [RegExp, string][] = [
-  [/(?:^|[\n.!?:>\]}]\s*|\bthis is (?:a|an)\s+)(?:\W{0,3}\w+\s+){0,2}(?:notice|message|note|instructions?|directive|memo|update|alert|order|announcement|word)s?\s+(?:directly\s+)?from\s+(?:the\s+|your\s+)?(?:system|admin\w*|developer|operator|owner|security team|it department|it team|platform|user|anthropic|openai)\b/i, 'claims to be a message from the system or an administrator'],
-  [/\b(?:you|the (?:assistant|model|agent|ai))\s+(?:are|is|have been|has been)\s+(?:now\s+|hereby\s+)?(?:authori[sz]ed|permitted|allowed|cleared|granted (?:permission|access))\s+to\s+(?:skip|bypass|ignore|disable|override|omit|forgo|proceed without|act without|run|execute|delete|read|send|access)\b/i, 'grants the model permissions only the user can give'],
-  [/\b(?:this|the following|these)\s+(?:text|note|message|description|instruction|guidance)s?\s+(?:is|are|comes?|was)\s+(?:written\s+)?(?:directly\s+)?(?:from|by|on behalf of)\s+(?:the\s+)?(?:user|system|administrator|admin|developer|operator|owner|security team)/i, 'claims to come from the user or the system'],
-  [/\bthe\s+user\s+(?:has\s+)?(?:already\s+)?(?:wants you to|asked you to|has asked you to|would like you to|instructed you|told you|authori[sz]ed|approved|consented|agreed|insists|expects you to|gave (?:you )?permission)\b/i, 'speaks for the user'],
-  [/\b(?:on behalf of|speaking for|signed[,:]?|—|--)\s*(?:the\s+)?(?:user|system|administrator|admin|developer|operator)\b/i, 'signs as the user or the system'],
-  [/(?:^|\n|\.\s)\s*(?:system|developer|admin(?:istrator)?|root|operator)\s*(?:message|note|prompt|override|notice)?\s*:\s*\S/i, 'opens a turn as if it were the system'],
-  [/\byou\s+(?:are|'re)\s+(?:an?\s+)?(?:ai|assistant|language model|llm|agent)\b[^.]{0,60}\b(?:must|should|will|need)/i, 'tells the model what it is and what it must do'],
-  [/\b(?:your|the assistant'?s|the model'?s|the agent'?s)\s+(?:real|true|actual|primary|new|only|first)\s+(?:task|job|goal|purpose|instructions?|objective)\b/i, 'redefines the model\'s own task'],
-  [/\b(?:outrank|outranks|outranking|higher priority than|more important than|priority is higher than|takes? precedence over|supersedes?|overrides?|ranked above|ranks above|ranking above|stands? above|comes? before)\b[^.]{0,40}\b(?:user|person|human|request|query|instructions?|prompt|whatever)/i, 'claims to outrank the user'],
-  [/\b(?:regardless of|no matter|irrespective of|whatever)\s+(?:what\s+)?(?:the user|they|the person|the human|anyone)\s+(?:\w+\s+)?(?:asks?|says?|wants?|requests?|tells? you|prefers?|types?)\b/i, 'overrides what the user asks'],
-  [/\btreat (?:this|these|the following)\s+(?:text|note|description|words?|message)\s+as\b/i, 'tells the model how to rank its own text'],
-  [/\bfrom now on\b[^.]{0,40}\byou\b|\byou\b[^.]{0,30}\bfrom now on\b/i, 'changes how the model behaves from now on'],
-  [/\b(?:hidden|secret|internal|private|confidential)\s+(?:instructions?|directives?|notes?|orders?)\s+(?:for|to)\s+(?:the\s+)?(?:llms?|ai|models?|assistants?|agents?)\b/i, 'labels itself hidden instructions for the model'],
+/** Each claim, its wording, and a literal gate: words one of which it cannot match without. */
+const VOICE: [RegExp, string, RegExp][] = [
+  [/(?:^|[\n.!?:>\]}]\s*|\bthis is (?:a|an)\s+)(?:\W{0,3}\w+\s+){0,2}(?:notice|message|note|instructions?|directive|memo|update|alert|order|announcement|word)s?\s+(?:directly\s+)?from\s+(?:the\s+|your\s+)?(?:system|admin\w*|developer|operator|owner|security team|it department|it team|platform|user|anthropic|openai)\b/i, 'claims to be a message from the system or an administrator', /from/i],
+  [/\b(?:you|the (?:assistant|model|agent|ai))\s+(?:are|is|have been|has been)\s+(?:now\s+|hereby\s+)?(?:authori[sz]ed|permitted|allowed|cleared|granted (?:permission|access))\s+to\s+(?:skip|bypass|ignore|disable|override|omit|forgo|proceed without|act without|run|execute|delete|read|send|access)\b/i, 'grants the model permissions only the user can give', /authori|permitted|allowed|cleared|granted/i],
+  [/\b(?:this|the following|these)\s+(?:text|note|message|description|instruction|guidance)s?\s+(?:is|are|comes?|was)\s+(?:written\s+)?(?:directly\s+)?(?:from|by|on behalf of)\s+(?:the\s+)?(?:user|system|administrator|admin|developer|operator|owner|security team)/i, 'claims to come from the user or the system', /from|by|behalf/i],
+  [/\bthe\s+user\s+(?:has\s+)?(?:already\s+)?(?:wants you to|asked you to|has asked you to|would like you to|instructed you|told you|authori[sz]ed|approved|consented|agreed|insists|expects you to|gave (?:you )?permission)\b/i, 'speaks for the user', /the\s+user/i],
+  [/\b(?:on behalf of|speaking for|signed[,:]?|—|--)\s*(?:the\s+)?(?:user|system|administrator|admin|developer|operator)\b/i, 'signs as the user or the system', /behalf|speaking for|signed|—|--/i],
+  [/(?:^|\n|\.\s)\s*(?:system|developer|admin(?:istrator)?|root|operator)\s*(?:message|note|prompt|override|notice)?\s*:\s*\S/i, 'opens a turn as if it were the system', /:/],
+  [/\byou\s+(?:are|'re)\s+(?:an?\s+)?(?:ai|assistant|language model|llm|agent)\b[^.]{0,60}\b(?:must|should|will|need)/i, 'tells the model what it is and what it must do', /you\s*(?:are|'re)/i],
+  [/\b(?:your|the assistant'?s|the model'?s|the agent'?s)\s+(?:real|true|actual|primary|new|only|first)\s+(?:task|job|goal|purpose|instructions?|objective)\b/i, 'redefines the model\'s own task', /your|assistant|model|agent/i],
+  [/\b(?:outrank|outranks|outranking|higher priority than|more important than|priority is higher than|takes? precedence over|supersedes?|overrides?|ranked above|ranks above|ranking above|stands? above|comes? before)\b[^.]{0,40}\b(?:user|person|human|request|query|instructions?|prompt|whatever)/i, 'claims to outrank the user', /outrank|priority|important than|precedence|supersede|override|rank|stands? above|comes? before/i],
+  [/\b(?:regardless of|no matter|irrespective of|whatever)\s+(?:what\s+)?(?:the user|they|the person|the human|anyone)\s+(?:\w+\s+)?(?:asks?|says?|wants?|requests?|tells? you|prefers?|types?)\b/i, 'overrides what the user asks', /regardless|no matter|irrespective|whatever/i],
+  [/\btreat (?:this|these|the following)\s+(?:text|note|description|words?|message)\s+as\b/i, 'tells the model how to rank its own text', /treat/i],
+  [/\bfrom now on\b[^.]{0,40}\byou\b|\byou\b[^.]{0,30}\bfrom now on\b/i, 'changes how the model behaves from now on', /from now on/i],
+  [/\b(?:hidden|secret|internal|private|confidential)\s+(?:instructions?|directives?|notes?|orders?)\s+(?:for|to)\s+(?:the\s+)?(?:llms?|ai|models?|assistants?|agents?)\b/i, 'labels itself hidden instructions for the model', /instruction|directive|note|order/i],
 ];
 
 /** A tag named for the model's eyes only, or for secrecy or rank: <assistant-only>, [[hidden]], {{system_directive}}. */
@@ -274,7 +279,8 @@ function tagBlocks(text: string): { tag: string; body: string; whole: string }[]
 
 export function voiceFindings(text: string): IntentFinding[] {
   const out: IntentFinding[] = [];
-  for (const [re, what] of VOICE) {
+  for (const [re, what, gate] of VOICE) {
+    if (!gate.test(text)) continue;
     const m = re.exec(text);
     if (!m) continue;
     out.push({ rule: 'speaker-claim', family: 'voice', severity: 'medium', evidence: clip(text.slice(Math.max(0, m.index - 30), m.index + 150)), message: `The text ${what}` });

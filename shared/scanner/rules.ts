@@ -64,7 +64,7 @@ export const DEFAULT_RULES: ScannerRule[] = [
     id: 'sensitive-file-access', family: 'sensitive-files', severity: 'high',
     message: 'Asks for a sensitive file (keys, credentials, shell history, MCP config) to be read, sent or altered',
     match: [SENSITIVE_PATH],
-    with: [[String.raw`\b(?:read|reads|reading|cat|open|pass|passes|include|send|upload|copy|attach|overwrite|write|replace|move|relocate|delete|remove|truncate|chmod|contents?|exfiltrat\w*|access|dump|edit|append|grab\w*|hand\w*|take|takes|fetch\w*|collect\w*|obtain\w*|retriev\w*|load\w*|give|gives|supply|provide|share|shares)\b`]],
+    with: [[String.raw`\b(?:read|reads|reading|cat|open|pass|passes|include|send|upload|copy|attach|overwrite|write|replace|move|relocate|delete|remove|truncate|chmod|contents?|exfiltrat\w*|access|dump|edit|append|grab\w*|hand\w*|take|takes|fetch\w*|collect\w*|obtain\w*|retriev\w*|give|gives|supply|provide|share|shares)\b`]],
   },
   {
     id: 'sensitive-file-mention', family: 'sensitive-files', severity: 'low',
