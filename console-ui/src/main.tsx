@@ -12,6 +12,7 @@ import { Fleet } from './pages/Fleet.tsx';
 import { Keys } from './pages/Keys.tsx';
 import { Policies } from './pages/Policies.tsx';
 import { PublishBar } from './publish.tsx';
+import { ThemePicker } from './theme.tsx';
 
 const PAGES = [['escalations', 'Escalations'], ['catalogue', 'Catalogue'], ['policies', 'Policies'], ['fleet', 'Fleet'], ['audit', 'Audit'], ['keys', 'Keys']] as const;
 type PageId = (typeof PAGES)[number][0];
@@ -76,6 +77,7 @@ function App() {
             {' · '}signed in as <strong>{s.admin}</strong>
           </p>
         )}
+        <ThemePicker />
       </header>
       <nav aria-label="Pages" className="side">
         {PAGES.map(([id, text]) => (

@@ -27,7 +27,7 @@ function RevokeDevice({ device, onDone }: { device: DeviceSummary; onDone: (mess
   if (device.revokedAt) return <small className="hint">revoked {ago(device.revokedAt)}</small>;
   return (
     <>
-      <button type="button" className="danger" onClick={() => setAsking(true)} aria-label={`Revoke ${device.name}`}>Revoke</button>
+      <button type="button" className="danger" onClick={() => setAsking(true)} aria-label={`Revoke ${device.name}${device.label ? ` (${device.label})` : ''}`}>Revoke</button>
       {asking && <Confirm question={`Revoke ${device.name}${device.user ? ` (${device.user})` : ''}? It stops receiving bundles and its audit records are refused; it must enrol again with a new token.`} yes="Yes, revoke" tone="danger" onYes={() => void revoke()} onCancel={() => setAsking(false)} />}
     </>
   );
