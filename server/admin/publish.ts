@@ -14,6 +14,14 @@ export class PublishError extends Error {}
 
 export interface Published { version: number; servers: number; rules: number; expiresAt: string; keyRotated: string | null }
 
+/** Whether the registry differs from what was last published from this workspace. */
+export function unpublished(ws: Workspace): boolean {
+  const last = ws.published();
+  if (!last) return true;
+  const r = ws.registry();
+  return (['servers', 'agents', 'policies', 'profiles', 'settings'] as const).some((k) => JSON.stringify(r[k]) !== JSON.stringify(last[k]));
+}
+
 export async function publishWorkspace(ws: Workspace, url: string, ttlDays: number, now = new Date()): Promise<Published> {
   const org = ws.org();
   const r = ws.registry();
@@ -27,6 +35,7 @@ export async function publishWorkspace(ws: Workspace, url: string, ttlDays: numb
   const envelope = await signEnvelope(BUNDLE_PAYLOAD_TYPE, payload, signer.keys);
   const done = await callEndpoint(url, 'POST', '/bundles', PublishResponseSchema, { body: envelope });
   ws.saveRegistry({ ...r, version: done.version });
+  ws.savePublished(payload);
   let keyRotated: string | null = null;
   if (org.nextKey) {
     for (const k of org.keys) ws.retireKey(k.keyId);

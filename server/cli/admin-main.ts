@@ -9,6 +9,8 @@ import { AuditQueryResponseSchema, VerifyReportSchema } from '../../shared/sync/
 import { buildBundle } from '../admin/build-bundle.ts';
 import { addDraft, approveServer, CatalogueError, importDraft, issueEnrolToken, RiskyTools, rotateKey, setServerStatus } from '../admin/catalogue.ts';
 import { publishWorkspace } from '../admin/publish.ts';
+import { openBrowser } from '../console/open-browser.ts';
+import { startConsole } from '../console/server.ts';
 import { callEndpoint } from '../admin/endpoint.ts';
 import { Workspace, type RegistryFile } from '../admin/workspace.ts';
 
@@ -27,6 +29,7 @@ const USAGE = `gatehouse-admin: publish your org's MCP registry and policies
   gatehouse-admin devices [--sync URL]
   gatehouse-admin audit query [--user U] [--tool T] [--server S] [--device D] [--outcome O] [--since ISO] [--until ISO] [--limit N] [--json]
   gatehouse-admin audit verify [--device D]
+  gatehouse-admin console [--port N] [--no-browser] [--sync URL]   the admin console in your browser (loopback only)
 
 Every command works on the workspace in --dir (default: $GATEHOUSE_ADMIN_DIR or the current folder).
 `;
@@ -40,6 +43,7 @@ const options = {
   url: { type: 'string' }, by: { type: 'string' }, force: { type: 'boolean' }, ttl: { type: 'string' }, label: { type: 'string' },
   user: { type: 'string' }, tool: { type: 'string' }, server: { type: 'string' }, device: { type: 'string' }, outcome: { type: 'string' },
   since: { type: 'string' }, until: { type: 'string' }, limit: { type: 'string' }, json: { type: 'boolean' }, help: { type: 'boolean', short: 'h' },
+  port: { type: 'string' }, 'no-browser': { type: 'boolean' },
 } as const;
 
 type Values = ReturnType<typeof parseArgs<{ options: typeof options; allowPositionals: true }>>['values'];
@@ -203,6 +207,26 @@ async function main(argv: string[]): Promise<number> {
         whole &&= r.ok;
       }
       return whole ? 0 : 1;
+    }
+    case 'console': {
+      const org = ws.org();
+      const port = v.port === undefined ? 7470 : Number(v.port);
+      if (!Number.isInteger(port) || port < 0 || port > 65535) throw new UsageError(`--port is a port number, not "${v.port}"`);
+      const server = await startConsole({ ws, syncUrl: v.sync ?? org.syncUrl ?? null, admin: me, port, uiDir: resolve(import.meta.dirname, '..', '..', 'dist', 'console'), log: (line) => process.stderr.write(`${line}\n`) });
+      const link = () => {
+        const l = server.newLoginLink();
+        out(`Sign in (once, within 10 minutes): ${l}`);
+        return l;
+      };
+      out(`Gatehouse admin console for ${org.name} (${org.org}) on ${server.url}, workspace ${ws.dir}`);
+      const first = link();
+      out('Press Enter for a new sign-in link; Ctrl-C stops the console.');
+      if (!v['no-browser']) openBrowser(first);
+      if (process.stdin.isTTY) process.stdin.on('data', () => { link(); });
+      await new Promise<void>((done) => { process.once('SIGINT', done); process.once('SIGTERM', done); });
+      process.stdin.pause();
+      await server.close();
+      return 0;
     }
     default:
       throw new UsageError(`unknown command "${positionals.join(' ')}"`);

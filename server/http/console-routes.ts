@@ -29,6 +29,8 @@ const AuditSearchSchema = z.strictObject({
   type: text.optional(), device: text.optional(), correlationId: text.optional(),
   since: z.iso.datetime({ offset: true }).optional(), until: z.iso.datetime({ offset: true }).optional(),
   cursor: z.string().max(512).optional(), limit: pageLimit(1000),
+  /** Each row carries its whole record (for exports). */
+  full: z.literal('1').optional(),
 });
 const KeyDevicesQuery = z.strictObject({ cursor: z.string().max(512).optional(), limit: pageLimit(500) });
 const RevokeBody = z.strictObject({ reason: z.string().max(2000).nullable().optional() });
@@ -126,7 +128,8 @@ export async function consoleRoute(ctx: ConsoleRouteContext, req: IncomingMessag
         return true;
       }
       case 'audit-search': {
-        send(res, 200, await store.console.auditPage(queryAs(url, AuditSearchSchema)));
+        const { full, ...q } = queryAs(url, AuditSearchSchema);
+        send(res, 200, await store.console.auditPage(q, full === '1'));
         return true;
       }
       case 'audit-record': {

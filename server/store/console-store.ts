@@ -339,7 +339,7 @@ export class ConsoleStore {
   // ── Audit search ───────────────────────────────────────────────────────────
 
   /** Newest first, keyed on (ts, device, seq) so a page never repeats or skips a record. */
-  async auditPage(q: AuditSearch): Promise<{ records: AuditRow[]; nextCursor: string | null }> {
+  async auditPage(q: AuditSearch, full = false): Promise<{ records: (AuditRow & { record?: Record<string, unknown> })[]; nextCursor: string | null }> {
     const ex = this.ex;
     const w = new Where(ex.ph);
     if (q.device) w.add('r.device_id = $', q.device);
@@ -358,7 +358,11 @@ export class ConsoleStore {
       ORDER BY r.ts DESC, r.device_id DESC, r.seq DESC LIMIT ${w.next()}`, [...w.args, q.limit + 1]);
     const page = rows.slice(0, q.limit);
     const last = page[page.length - 1];
-    return { records: await this.auditRows(page), nextCursor: rows.length > q.limit && last ? encodeCursor([String(last.ts), String(last.device_id), Number(last.seq)]) : null };
+    const records = await this.auditRows(page);
+    return {
+      records: full ? records.map((r, i) => ({ ...r, record: parseRecord(String(page[i]!.body)) })) : records,
+      nextCursor: rows.length > q.limit && last ? encodeCursor([String(last.ts), String(last.device_id), Number(last.seq)]) : null,
+    };
   }
 
   private async auditRows(rows: Row[]): Promise<AuditRow[]> {
@@ -383,10 +387,17 @@ function tokenRow(r: Row): EnrolToken {
   return { id: String(r.id), label: str(r.label), issuedAt: String(r.issued_at), expiresAt: String(r.expires_at), revokedAt: str(r.revoked_at), uses: Number(r.uses) };
 }
 
+function parseRecord(text: string): Record<string, unknown> {
+  try {
+    const v: unknown = JSON.parse(text);
+    if (typeof v === 'object' && v !== null && !Array.isArray(v)) return v as Record<string, unknown>;
+  } catch { /* kept as text below */ }
+  return { unparsed: text };
+}
+
 /** Fields the index columns do not hold are read from the record itself. */
 function auditRow(r: Row, deviceName: string | null): AuditRow {
-  let body: Record<string, unknown> = {};
-  try { body = JSON.parse(String(r.body)) as Record<string, unknown>; } catch { /* an unparsed record keeps its index columns */ }
+  const body = parseRecord(String(r.body));
   const decision = body.decision as { rule?: unknown } | null | undefined;
   return {
     deviceId: String(r.device_id), deviceName, seq: Number(r.seq), id: typeof body.id === 'string' ? body.id : `${String(r.device_id)}#${String(r.seq)}`,
