@@ -8,10 +8,13 @@ import { CONSOLE_API, ErrorSchema } from '../../shared/console/contract.ts';
 export class ApiError extends Error {
   readonly status: number;
   readonly code: string | undefined;
-  constructor(status: number, message: string, code?: string) {
+  /** The answer's body, for routes whose refusals carry data (a 422 with the issues found). */
+  readonly body: unknown;
+  constructor(status: number, message: string, code?: string, body?: unknown) {
     super(message);
     this.status = status;
     this.code = code;
+    this.body = body;
   }
   /** The console has no such route (an older console): the page says what is missing rather than failing. */
   get missing(): boolean { return this.status === 404 && (this.code === undefined || this.code === 'not-found'); }
@@ -55,7 +58,7 @@ export async function call<T>(method: 'GET' | 'POST' | 'PUT' | 'DELETE', route: 
   setSignedOut(res.status === 401);
   if (!res.ok) {
     const err = ErrorSchema.safeParse(json);
-    throw new ApiError(res.status, err.success ? err.data.error : `the console answered ${res.status}`, err.success ? err.data.code : undefined);
+    throw new ApiError(res.status, err.success ? err.data.error : `the console answered ${res.status}`, err.success ? err.data.code : undefined, json);
   }
   const parsed = schema.safeParse(json);
   if (!parsed.success) throw new ApiError(res.status, `the console's answer to ${method} ${route.split('?')[0]} has an unexpected shape (${parsed.error.issues[0]?.path.join('.') ?? ''}: ${parsed.error.issues[0]?.message ?? ''})`);

@@ -3,7 +3,7 @@ import { z } from 'zod';
 import { PolicyRuleSchema } from '../../../shared/bundle/schema.ts';
 import { PoliciesResponseSchema, PolicyDiffSchema, PolicyDocSchema, SimulateResponseSchema, ValidateResponseSchema, type PolicyDiff, type PolicyDoc, type SimulateResponse } from '../../../shared/console/contract.ts';
 import { Badge, Empty } from '../../../ui-shared/primitives.tsx';
-import { call } from '../api.ts';
+import { ApiError, call } from '../api.ts';
 import { useFocusOnChange, useLoad } from '../hooks.ts';
 import { Problem } from '../ui.tsx';
 
@@ -183,12 +183,17 @@ export function Policies({ onChanged }: { onChanged: () => void }) {
     try { setDiff(await call('POST', '/policies/diff', PolicyDiffSchema, { doc: built.doc })); } catch (e) { setMessage({ ok: false, text: (e as Error).message }); }
   };
   const save = async () => {
+    const refused = (r: z.infer<typeof ValidateResponseSchema>) => { setServerIssues(r.issues.map((i) => `${i.path}: ${i.message}`)); setMessage({ ok: false, text: 'Not saved: fix the issues listed.' }); };
     try {
       const r = await call('PUT', '/policies', ValidateResponseSchema, built.doc);
-      if (!r.ok) { setServerIssues(r.issues.map((i) => `${i.path}: ${i.message}`)); setMessage({ ok: false, text: 'Not saved: fix the issues listed.' }); return; }
+      if (!r.ok) { refused(r); return; }
       setMessage({ ok: true, text: 'Saved to the workspace. Publish to send the rules to desktops.' });
       onChanged();
-    } catch (e) { setMessage({ ok: false, text: (e as Error).message }); }
+    } catch (e) {
+      // The console refuses invalid rules with 422 and the issues it found.
+      const issues = e instanceof ApiError ? ValidateResponseSchema.safeParse(e.body) : undefined;
+      if (issues?.success) refused(issues.data); else setMessage({ ok: false, text: (e as Error).message });
+    }
   };
   return (
     <section aria-labelledby="pol-title">
