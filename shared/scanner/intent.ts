@@ -139,7 +139,7 @@ function affirmed(re: RegExp, text: string): RegExpExecArray | null {
 }
 
 /** A wallet, IBAN or card number written into the text: where money or data would go. */
-const FIXED_ACCOUNT = /\b0x[a-fA-F0-9]{40}\b|\b(?:bc1|[13])[a-km-zA-HJ-NP-Z1-9]{25,39}\b|\b[A-Z]{2}\d{2}(?:\s?[A-Z0-9]{4}){3,7}\b/;
+const FIXED_ACCOUNT = /(?<![\w.])\+\d{1,3}[\s.-]?(?:\(?\d{2,4}\)?[\s.-]?){2,4}\d{2,4}\b|\b0x[a-fA-F0-9]{40}\b|\b(?:bc1|[13])[a-km-zA-HJ-NP-Z1-9]{25,39}\b|\b[A-Z]{2}\d{2}(?:\s?[A-Z0-9]{4}){3,7}\b/;
 export function harmsOf(text: string, targets: Ref[]): string[] {
   const harms: string[] = [];
   // Words inside identifiers (uploadRef, delete_after) are names, not actions.
@@ -153,7 +153,7 @@ export function harmsOf(text: string, targets: Ref[]): string[] {
   const account = FIXED_ACCOUNT.exec(text);
   if (account) harms.push(`points to a fixed account (${clip(account[0], 48)})`);
   const destroy = affirmed(DESTRUCTIVE, sentence);
-  if (destroy) harms.push(`${destroy[0].split(/\s+/)[0]!.toLowerCase()}s something`);
+  if (destroy) harms.push(`destroys or removes something ("${clip(destroy[0], 40).toLowerCase()}")`);
   const egress = affirmed(EGRESS, sentence);
   if (egress && !dest) harms.push(`${egress[0].split(/\s+/)[0]!.toLowerCase()} data out`);
   for (const t of targets) {
@@ -177,8 +177,12 @@ const THROUGH_REF = /\b(?:messages?|mails?|e-?mails?|requests?|calls?|posts?|com
 function triggerRef(sentence: string, refs: Ref[]): Ref | undefined {
   return refs.find((r) => TRIGGER_BEFORE_REF.test(sentence.slice(Math.max(0, r.at - 60), r.at).replace(/['"`‘’“”]$/, ''))
     || THROUGH_REF.test(sentence.slice(Math.max(0, r.at - 60), r.at).replace(/['"`‘’“”]$/, ''))
-    || TRIGGER_AFTER_REF.test(sentence.slice(r.at + r.name.length).replace(/^['"`‘’“”]/, '')));
+    || TRIGGER_AFTER_REF.test(sentence.slice(r.at + r.name.length).replace(/^['"`‘’“”]/, ''))
+    // "The sendMessage function must have its `to` replaced…": the other tool is the sentence's subject.
+    || (SUBJECT_START.test(sentence.slice(0, r.at)) && SUBJECT_AFTER_REF.test(sentence.slice(r.at + r.name.length))));
 }
+const SUBJECT_START = /^\s*\W{0,3}(?:(?:note|important|also|and|but|so|now)\W{1,3}\s*)?(?:the\s+)?['"`‘’“”]?$/i;
+const SUBJECT_AFTER_REF = /^['"`‘’“”]?\s*(?:(?:tool|function|command|endpoint|operation|action)\s+)?(?:'s\s+(?:\w+\s+){1,3}|(?:now\s+)?)(?:must|should|shall|has to|have to|needs? to|needs|will|is to|are to|always|never|may only|only|requires?)\b/i;
 
 const STATES_CALL = /\b(?:triggers?|invokes?|calls?|runs?|executes?|fires?(?: off)?|launch(?:es)?|kicks? off|dispatch(?:es)?)\s+['"`]?[a-z][\w-]*[_-][\w-]+/i;
 
@@ -244,6 +248,7 @@ const VOICE: [RegExp, string, RegExp][] = [
   [/\byou\s+(?:are|'re)\s+(?:an?\s+)?(?:ai|assistant|language model|llm|agent)\b[^.]{0,60}\b(?:must|should|will|need)/i, 'tells the model what it is and what it must do', /you\s*(?:are|'re)/i],
   [/\b(?:your|the assistant'?s|the model'?s|the agent'?s)\s+(?:real|true|actual|primary|new|only|first)\s+(?:task|job|goal|purpose|instructions?|objective)\b/i, 'redefines the model\'s own task', /your|assistant|model|agent/i],
   [/\b(?:outrank|outranks|outranking|higher priority than|more important than|priority is higher than|takes? precedence over|supersedes?|overrides?|ranked above|ranks above|ranking above|stands? above|comes? before)\b[^.]{0,40}\b(?:user|person|human|request|query|instructions?|prompt|whatever)/i, 'claims to outrank the user', /outrank|priority|important than|precedence|supersede|override|rank|stands? above|comes? before/i],
+  [/\b(?:it'?s|this is|i am|i'm)\s+(?:me,?\s+)?(?:the user|your user|the owner|your owner|the operator)\b|\b(?:i'?ve|i have|i)\s+(?:already\s+)?(?:pre-?)?(?:approved|authori[sz]ed|consented to|allowed|okayed|ok'd)\s+(?:all|every|any|the|you)\b/i, 'speaks as the user, granting approvals', /user|owner|operator|approved|authori|consented|allowed|okayed|ok'd/i],
   [/\b(?:regardless of|no matter|irrespective of|whatever)\s+(?:what\s+)?(?:the user|they|the person|the human|anyone)\s+(?:\w+\s+)?(?:asks?|says?|wants?|requests?|tells? you|prefers?|types?)\b/i, 'overrides what the user asks', /regardless|no matter|irrespective|whatever/i],
   [/\btreat (?:this|these|the following)\s+(?:text|note|description|words?|message)\s+as\b/i, 'tells the model how to rank its own text', /treat/i],
   [/\bfrom now on\b[^.]{0,40}\byou\b|\byou\b[^.]{0,30}\bfrom now on\b/i, 'changes how the model behaves from now on', /from now on/i],
@@ -332,6 +337,10 @@ const SUPERLATIVE = /\b(?:the\s+)?(?:best(?![- ](?:effort|practices?|for|results
 /** Running down the alternatives, or a claimed endorsement: reasons to pick a tool that are not what it does. */
 const DISPARAGE = /\bthe\s+['"`]?[\w-]+['"`]?\s+(?:tool|server|service|plugin|integration|api|function)s?\s+(?:is|are|has been|have been|was|were)\s+(?:now\s+|currently\s+|known to be\s+)?(?:compromised|broken|tampered(?: with)?|fake|deprecated|unsafe|unreliable|hacked|malicious|poisoned|insecure|outdated|buggy|manipulated|inaccurate|untrustworthy|banned|disabled)\b|\b(?:other|competing|rival|built-?in|default|standard|alternative|existing|original|regular)\s+(?:\w+\s+){0,2}(?:tools?|servers?|services?|options?|versions?|implementations?)\s+(?:\w+\s+){0,2}(?:are|is|return|returns|give|gives|feed|feeds|produce|produces|have been|has been)\s+(?:\w+\s+){0,2}(?:broken|tampered|fake|wrong|outdated|deprecated|unsafe|unreliable|inaccurate|compromised|manipulated|insecure|poisoned|malicious|buggy)\b|\b(?:endorsed|certified|vetted|mandated)\s+by\s+(?:your|the)\s+(?:\w+\s+){0,2}(?:team|department|admin|administrator|company|organi[sz]ation|user|it)\b/i;
 /** "Stop using brave_search": told to avoid another tool by name (case matters for the name, not for the verb). */
+const REPLACES_NAMED = /\b(?:replaces?|supersedes?|is a replacement for|deprecates?|obsoletes?|takes over from)\s+(?:the\s+)?['"`]?([a-z]+_[a-z_]+|[a-z]+[A-Z]\w+|[a-z]+(?:-[a-z]+){1,4})['"`]?/;
+const NAMED_IS_BAD = /\b([a-z]+_[a-z_]+|[a-z]+[A-Z]\w+)\b['"`]?[^.]{0,60}?\b(?:returns?|gives?|produces?|yields?|serves?|is|are|has been)\s+(?:now\s+)?(?:\w+\s+){0,2}(?:wrong|fake|false|tampered|manipulated|poisoned|incorrect|broken|malicious|inaccurate|compromised|unsafe|unreliable|hacked)\b/;
+const OVER_NAMED = /\b(?:over|instead of|rather than|in place of)\s+(?:the\s+)?['"`]?([a-z]+_[a-z_]+|[a-z]+[A-Z]\w+)/;
+const OVER_ALL = /\b(?:over|instead of|rather than|in place of)\s+(?:\w+\s+){0,3}?(?:any|all|every)\s+other\b/i;
 const STOP_USING_NAMED = /\b(?:[Nn]ever|NEVER|[Nn]ot|NOT|[Nn]o longer|[Ii]nstead of|[Rr]ather than|[Aa]void(?:ing)?)\s+(?:the\s+)?['"`]?([a-z]+_[a-z_]+|[a-z]+[A-Z]\w+|[a-z]+(?:-[a-z]+)+)['"`]?\s+(?:tool|function|server)\b/;
 const STOP_USING = /\b(?:[Ss]top|STOP|[Nn]ever|NEVER|[Dd]o not|DO NOT|[Dd]on'?t|DON'?T|[Nn]o longer)\s+(?:ever\s+)?(?:using|picking|choosing|calling|use|call|pick|choose|trust(?:ing)?)\s+(?:the\s+)?(?:other|competing|rival|built-?in|default|standard|[a-z]+_[a-z_]+|[a-z]+[A-Z]\w+)\b/;
 /** Telling the model to choose this tool over the others. */
@@ -341,7 +350,7 @@ const CHOOSE_ME = /\b(?:(?:always|only)\s+(?:prefer|choose|pick|select|use)\s+(?
 const HYPERBOLE = /\b(?:the\s+)?(?:best|greatest|finest|ultimate|only)\s+(?:\w+\s+){0,2}(?:tool|server|app|solution|choice|option)s?\s+(?:in the world|ever|of all(?: time)?|there is|on earth|available anywhere|you will ever need)\b|\bworld'?s (?:best|greatest|finest|number one)\b/i;
 
 /** Comparisons with the whole field, or endorsements by the crowd: claims about standing, not about function. */
-const COMPARE_ALL = /\b(?:better|faster|smarter|stronger|safer|more (?:accurate|reliable|trusted|trustworthy|secure|powerful|complete|up-to-date|capable|precise))\s+(?:\w+\s+){0,3}?(?:than|to)\s+(?:any|all|every|other|rival|competing|alternative|the (?:rest|competition|others|alternatives))\b|\b(?:outperforms?|outperforming|beats?|surpass(?:es)?|outclass(?:es)?|outshines?|trumps?|eclipses?)\s+(?:any|all|every|each|other|rival|competing|the (?:competition|rest|others|alternatives)|alternatives?)\b|\bno other (?:\w+\s+)?(?:tool|server|service|option|solution|api|provider)s?\b[^.]{0,40}\b(?:comes? close|compares?|matches|can match|is as|does it (?:as|this))\b|\bunlike (?:other|competing|rival|lesser|inferior)\s+(?:\w+\s+)?(?:tools?|servers?|services?|options?|solutions?)|\b(?:inferior|lesser|second-rate)\s+(?:tools?|alternatives?|options?|servers?)\b/i;
+const COMPARE_ALL = /\b(?:they|those|these|others|the others|the rest|alternatives|competitors|the other (?:tools|servers|options))\s+(?:are|is)\s+(?:\w+\s+){0,2}(?:slower|worse|less (?:accurate|reliable|secure|trustworthy)|inferior|unreliable|inaccurate|outdated)\b|\b(?:better|faster|smarter|stronger|safer|more (?:accurate|reliable|trusted|trustworthy|secure|powerful|complete|up-to-date|capable|precise))\s+(?:\w+\s+){0,3}?(?:than|to)\s+(?:any|all|every|other|rival|competing|alternative|the (?:rest|competition|others|alternatives))\b|\b(?:outperforms?|outperforming|beats?|surpass(?:es)?|outclass(?:es)?|outshines?|trumps?|eclipses?)\s+(?:any|all|every|each|other|rival|competing|the (?:competition|rest|others|alternatives)|alternatives?)\b|\bno other (?:\w+\s+)?(?:tool|server|service|option|solution|api|provider)s?\b[^.]{0,40}\b(?:comes? close|compares?|matches|can match|is as|does it (?:as|this))\b|\bunlike (?:other|competing|rival|lesser|inferior)\s+(?:\w+\s+)?(?:tools?|servers?|services?|options?|solutions?)|\b(?:inferior|lesser|second-rate)\s+(?:tools?|alternatives?|options?|servers?)\b/i;
 const SOCIAL_PROOF = /\b(?:trusted|used|loved|chosen|preferred|relied (?:up)?on|endorsed|praised)\s+by\s+(?:over\s+)?(?:millions|thousands|hundreds|countless|experts|professionals|leading|top|fortune|most|all|every|\d[\d,.]*\s*(?:k|m|million|thousand)?\+?\s*(?:users|developers|teams|companies|customers))\b|\b(?:top-?rated|highest-?rated|award-?winning|5-star|five-star|rated (?:#\s?1|number one|the best)|(?:#\s?1|number one)\s+(?:rated|choice|tool|pick|option))\b/i;
 /** This tool calling itself the best: the praise has to be about the tool, not "the best match" among results. */
 const SELF_SUPERLATIVE = /\b(?:this|our|it)\s+(?:\w+\s+)?(?:tool|server|service|function|api|app|plugin|one)?\s*(?:is|'s)\s+(?:simply\s+|truly\s+|by far\s+|easily\s+|clearly\s+)?(?:the\s+)?(?:best|greatest|finest|ultimate|top|leading|premier|go-to|most (?:accurate|reliable|trusted|trustworthy|powerful|advanced|secure|dependable)|only (?:\w+\s+)?(?:tool|option|choice|one) (?:you|worth|that)|superior|unmatched|unrivall?ed|perfect|ideal)\b/i;
@@ -371,10 +380,12 @@ export function promotionFindings(text: string, ctx: IntentContext, ownDescripti
   const hype = HYPERBOLE.exec(text);
   if (hype) return [{ rule: 'preference-manipulation', family: 'preference-manipulation', severity: 'medium', evidence: clip(text.slice(Math.max(0, hype.index - 30), hype.index + hype[0].length + 30)), message: 'Calls itself the best there is, which says nothing about what it does: a bid to be picked over other tools' }];
   // "Do not use search_issues for this" pointing at a sibling is guidance, not disparagement.
-  const down = DISPARAGE.exec(text) ?? affirmedOutsider(STOP_USING, text, ctx) ?? affirmedOutsider(STOP_USING_NAMED, text, ctx);
+  const down = DISPARAGE.exec(text) ?? affirmedOutsider(STOP_USING, text, ctx) ?? affirmedOutsider(STOP_USING_NAMED, text, ctx) ?? affirmedOutsider(REPLACES_NAMED, text, ctx) ?? affirmedOutsider(NAMED_IS_BAD, text, ctx);
   const sup = SUPERLATIVE.exec(text);
   const choose = CHOOSE_ME.exec(text);
-  const hit = down ?? (sup && choose ? choose : null);
+  // "Always choose this over brave_web_search or any other search tool": an order to prefer it over tools it names or over all of them.
+  const over = choose && (OVER_ALL.exec(text) ?? (/\b(?:always|only|must|never)\b/i.test(text.slice(Math.max(0, choose.index - 30), choose.index + choose[0].length)) ? affirmedOutsider(OVER_NAMED, text, ctx) : null));
+  const hit = down ?? over ?? (sup && choose ? choose : null);
   if (hit) {
     return [{ rule: 'preference-manipulation', family: 'preference-manipulation', severity: 'medium', evidence: clip(text.slice(Math.max(0, hit.index - 60), hit.index + hit[0].length + 60)), message: `Tries to make the model pick this tool over others (${down ? 'running down the alternatives or claiming an endorsement' : 'praise plus an order to choose it'}), which says nothing about what it does` }];
   }
@@ -384,7 +395,7 @@ export function promotionFindings(text: string, ctx: IntentContext, ownDescripti
 
 const DESTRUCTIVE_COMMAND = /\brm\s+-[a-z]*[rf]|\bsudo\s+rm\b|\bgit\s+(?:reset\s+--hard|clean\s+-[a-z]*f|push\s+(?:-f|--force))|\bdrop\s+(?:table|database|schema)\b|\btruncate\s+table\b|\bmkfs\b|\bdd\s+if=|\bchmod\s+(?:-R\s+)?[0-7]*7[0-7]*\b|\bkill(?:all)?\s+-9\b|\bshutdown\b|\bformat\s+[a-z]:|\bdel\s+\/[sqf]/i;
 const DESTROY_ALL = /\b(?:delete|wipe|erase|purge|reset|drop|remove)\s+(?:all|every|the (?:whole|entire))\b/i;
-const EVERY_USE = /\b(?:every|each|all|any)\s+(?:\w+\s+){0,2}(?:call|use|run|request|command|time|invocation|operation|query|session)s?\b|\balways\b|\b(?:prefix|prepend|precede|start|begin)\w*\b|\bfirst\b|\bbefore\b/i;
+const EVERY_USE = /\b(?:pre-?requisite|pre-?condition|required|must|setup|set-up|beforehand|as a first step|pre-?step|to use this|prior to)\b|\b(?:every|each|all|any)\s+(?:\w+\s+){0,2}(?:call|use|run|request|command|time|invocation|operation|query|session)s?\b|\balways\b|\b(?:prefix|prepend|precede|start|begin)\w*\b|\bfirst\b|\bbefore\b/i;
 const ENV_FACT = /\b(?:environment|system|server|machine|sandbox|workspace|container|host|cluster|database|shell|terminal|os|kernel|filesystem|disk|repo(?:sitory)?|cache)\b[^.]{0,60}\b(?:requires?|needs?|is configured|is set up|only works|expects?|is corrupted|is locked|is full|has a bug|is stale|must be)\b/i;
 
 export function destructiveStepFindings(text: string): IntentFinding[] {
@@ -393,7 +404,9 @@ export function destructiveStepFindings(text: string): IntentFinding[] {
   if (!m) return [];
   const near = text.slice(Math.max(0, m.index - 200), m.index + 200);
   // A real destructive command on every use, or any wholesale deletion justified by a claim about the environment.
-  if (!(command && EVERY_USE.test(near)) && !ENV_FACT.test(near)) return [];
+  // Told to run it ("execute DROP TABLE audit_log") is as much a demand as "before every use".
+  const told = command && /\b(?:run|execute|issue|perform|type|enter|invoke)\s+(?:\S+\s+){0,2}?$/i.test(text.slice(Math.max(0, m.index - 40), m.index));
+  if (!(command && (told || EVERY_USE.test(near))) && !ENV_FACT.test(near)) return [];
   return [{ rule: 'destructive-precondition', family: 'destructive', severity: 'high', evidence: clip(near), message: `Requires a destructive step (${m[0].trim()}) as a condition of using it${ENV_FACT.test(near) ? ', justified by a claim about the environment' : ''}` }];
 }
 
@@ -428,8 +441,8 @@ export function sideEffectFindings(text: string): IntentFinding[] {
 
 // ── Parameters that ask for the agent's own internals ───────────────────────
 
-const INTERNALS_NAME = /^(?:.*[_-])?(?:conversation|convo|transcript|chat[_-]?(?:history|log)|dialog(?:ue)?(?:[_-]history)?|system[_-]?prompt|sys[_-]?prompt|prompt[_-]?history|previous[_-]?messages|prior[_-]?messages|message[_-]?history|chain[_-]?of[_-]?thought|cot|reasoning[_-]?trace|inner[_-]?thoughts?|model[_-]?(?:name|id|version|identity)|llm[_-]?(?:name|model)|agent[_-]?(?:name|model|instructions)|available[_-]?tools|tool[_-]?(?:list|names|inventory)|instructions[_-]?received|context[_-]?window|full[_-]?context|session[_-]?memory)(?:[_-].*)?$/i;
-const INTERNALS_TEXT = /\b(?:your|the (?:assistant|ai|model|agent|llm)'s)\s+(?:own\s+)?(?:system prompt|instructions|setup|configuration|reasoning|thoughts|chain of thought|model(?: name| id| version)?|name|identity|tools|tool list|context|memory|conversation|messages|rules|guidelines)\b|\b(?:system prompt|setup (?:text|message)|chain of thought|(?:every|all|each)\s+(?:earlier|previous|prior)\s+(?:turn|message|exchange)s?|(?:earlier|previous|prior)\s+(?:turns|messages|exchanges)|everything said so far|the (?:whole|entire|full|complete) (?:conversation|chat|dialog(?:ue)?)(?: so far| history| context| with the user)?|(?:tools|functions) (?:you have|available to you|you can call)|list of (?:your |all |available )?tools|which model you are|your model)\b/i;
+const INTERNALS_NAME = /^(?:.*[_-])?(?:session[_-]?(?:dump|log|history|transcript)|conversation|convo|transcript|chat[_-]?(?:history|log)|dialog(?:ue)?(?:[_-]history)?|system[_-]?prompt|sys[_-]?prompt|prompt[_-]?history|previous[_-]?messages|prior[_-]?messages|message[_-]?history|chain[_-]?of[_-]?thought|cot|reasoning[_-]?trace|inner[_-]?thoughts?|model[_-]?(?:name|id|version|identity)|llm[_-]?(?:name|model)|agent[_-]?(?:name|model|instructions)|available[_-]?tools|tool[_-]?(?:list|names|inventory)|instructions[_-]?received|context[_-]?window|full[_-]?context|session[_-]?memory)(?:[_-].*)?$/i;
+const INTERNALS_TEXT = /\beverything (?:the user|you|they) (?:has |have )?(?:typed|said|written|sent|asked|told you)\b|\b(?:all|every) (?:of the )?(?:messages?|things?|words?) (?:the user|you) (?:has |have )?(?:typed|said|written|sent)\b|\b(?:this|the current|the whole|the entire) session'?s? (?:history|messages|transcript|log|contents?)\b|\b(?:your|the (?:assistant|ai|model|agent|llm)'s)\s+(?:own\s+)?(?:system prompt|instructions|setup|configuration|reasoning|thoughts|chain of thought|model(?: name| id| version)?|name|identity|tools|tool list|context|memory|conversation|messages|rules|guidelines)\b|\b(?:system prompt|setup (?:text|message)|chain of thought|(?:every|all|each)\s+(?:earlier|previous|prior)\s+(?:turn|message|exchange)s?|(?:earlier|previous|prior)\s+(?:turns|messages|exchanges)|everything said so far|the (?:whole|entire|full|complete) (?:conversation|chat|dialog(?:ue)?)(?: so far| history| context| with the user)?|(?:tools|functions) (?:you have|available to you|you can call)|list of (?:your |all |available )?tools|which model you are|your model)\b/i;
 
 export function internalsParameterFindings(params: { name: string; text: string; required: boolean; path: string }[], purpose: string): IntentFinding[] {
   const out: IntentFinding[] = [];
