@@ -398,12 +398,15 @@ const DESTROY_ALL = /\b(?:delete|wipe|erase|purge|reset|drop|remove)\s+(?:all|ev
 const EVERY_USE = /\b(?:pre-?requisite|pre-?condition|required|must|setup|set-up|beforehand|as a first step|pre-?step|to use this|prior to)\b|\b(?:every|each|all|any)\s+(?:\w+\s+){0,2}(?:call|use|run|request|command|time|invocation|operation|query|session)s?\b|\balways\b|\b(?:prefix|prepend|precede|start|begin)\w*\b|\bfirst\b|\bbefore\b/i;
 const ENV_FACT = /\b(?:environment|system|server|machine|sandbox|workspace|container|host|cluster|database|shell|terminal|os|kernel|filesystem|disk|repo(?:sitory)?|cache)\b[^.]{0,60}\b(?:requires?|needs?|is configured|is set up|only works|expects?|is corrupted|is locked|is full|has a bug|is stale|must be)\b/i;
 
+const PROHIBITED = /\b(?:are|is|will be|get|gets)\s+(?:\w+\s+)?(?:rejected|blocked|refused|forbidden|disallowed|prohibited|not allowed|denied|not permitted)\b|\b(?:never|do not|don'?t|must not|cannot|can'?t|refuses? to|won'?t)\s+(?:\w+\s+){0,2}(?:run|execute|issue|use|allow|perform)\b/i;
 export function destructiveStepFindings(text: string): IntentFinding[] {
   const command = DESTRUCTIVE_COMMAND.exec(text);
   const m = command ?? DESTROY_ALL.exec(text);
   if (!m) return [];
   const near = text.slice(Math.max(0, m.index - 200), m.index + 200);
   // A real destructive command on every use, or any wholesale deletion justified by a claim about the environment.
+  // Documented as refused ("DROP TABLE and other writes are rejected") is a guard, not a demand.
+  if (PROHIBITED.test(near)) return [];
   // Told to run it ("execute DROP TABLE audit_log") is as much a demand as "before every use".
   const told = command && /\b(?:run|execute|issue|perform|type|enter|invoke)\s+(?:\S+\s+){0,2}?$/i.test(text.slice(Math.max(0, m.index - 40), m.index));
   if (!(command && (told || EVERY_USE.test(near))) && !ENV_FACT.test(near)) return [];

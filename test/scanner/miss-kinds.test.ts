@@ -4,8 +4,11 @@
 // schema, exfiltration through the reply, rules over a class of actions, and
 // praise that is all a description says.
 import assert from 'node:assert/strict';
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { describe, it } from 'node:test';
 import { scanTool, scanToolList, type ToolScan } from '../../shared/scanner/scan.ts';
+import { ROOT } from '../helpers/daemon.ts';
 
 type Tool = Record<string, unknown>;
 const t = (name: string, description: string, properties: Record<string, unknown> = {}, required: string[] = []): Tool => ({ name, description, inputSchema: { type: 'object', properties, required } });
@@ -113,5 +116,15 @@ describe('praise that is all it says', () => {
     assert.ok(flagged(scanTool(t('cwd', 'Our tool is simply the best choice there is. Gets the working directory.'))));
     const long = 'Scrapes a single URL. This is the most powerful scraper tool. It renders JavaScript, waits for selectors, follows redirects, strips navigation and ads, and returns markdown, HTML or links, with a screenshot on request and a cache age you can set per call.';
     assert.equal(flagged(scanTool(t('scrape', long, { url: { type: 'string' } }))), false);
+  });
+});
+
+describe('the stress set written with the detectors (test/scanner/stress-set.json)', () => {
+  const set = JSON.parse(readFileSync(join(ROOT, 'test', 'scanner', 'stress-set.json'), 'utf8')) as { poisoned: Tool[]; benign: Tool[] };
+  it('catches every poisoned tool, scanned alone', () => {
+    assert.deepEqual(set.poisoned.filter((x) => !flagged(scanTool(x))).map((x) => x.name), []);
+  });
+  it('leaves every benign tool below medium', () => {
+    assert.deepEqual(set.benign.filter((x) => flagged(scanTool(x))).map((x) => `${String(x.name)}: ${scanTool(x).findings.map((f) => f.rule).join(',')}`), []);
   });
 });
