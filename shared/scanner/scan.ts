@@ -48,6 +48,7 @@ function sentenceAround(text: string, index: number, length: number): string {
 }
 const NEGATION = /\b(?:not|never|no|don'?t|avoid|without|nor)\b[^.;:]{0,25}$/i;
 // Invisible characters removed before the pattern rules read the text (decoders report them).
+const MIXED_WORD = /[A-Za-z]*(?:[A-Za-z][\u0370-\u03ff\u0400-\u04ff\u0500-\u052f]|[\u0370-\u03ff\u0400-\u04ff\u0500-\u052f][A-Za-z])[\p{L}]*/u;
 const NOT_PLAIN = /[^\t\n\r\x20-\x7e]/;
 const INVISIBLE = /[\u200b-\u200f\u202a-\u202e\u2060-\u2069\ufeff\u180e\u00ad]|\udb40[\udc00-\udc7f]/g;
 
@@ -82,7 +83,14 @@ export function scanTool(tool: Record<string, unknown>, ctx: ScanContext = {}): 
       add({ rule: h.rule, message: h.message, evidence: h.evidence, severity: h.severity, family: 'hidden-text', path: unit.path });
       if (h.decoded && h.decoded.trim()) readable.push({ path: `${unit.path} (decoded by ${h.rule})`, role: 'decoded', text: h.decoded });
     }
-    readable.push(plain ? unit : { ...unit, text: unit.text.replace(INVISIBLE, '').normalize('NFKC') });
+    const clean = plain ? unit.text : unit.text.replace(INVISIBLE, '').normalize('NFKC');
+    // "rеad ~/.ssh" with a Cyrillic е: words that mix scripts are read again with the look-alikes folded.
+    const mixed = plain || unit.role === 'name' ? null : MIXED_WORD.exec(clean);
+    if (mixed) {
+      add({ rule: 'mixed-script-words', family: 'hidden-text', path: unit.path, severity: 'medium', message: 'Spells words with look-alike letters from another script, a way to slip text past filters', evidence: `${makeVisible(mixed[0])} → ${skeleton(mixed[0])}` });
+      readable.push({ path: `${unit.path} (decoded by mixed-script-words)`, role: 'decoded', text: clean.replace(/\S+/g, (w) => (MIXED_WORD.test(w) ? skeleton(w) : w)) });
+    }
+    readable.push(plain ? unit : { ...unit, text: clean });
   }
 
   for (const unit of readable) applyRules(unit, rules, add);
