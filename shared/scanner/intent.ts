@@ -62,7 +62,7 @@ export function sentences(text: string): readonly { text: string; at: number }[]
 
 function classify(raw: string, ctx: IntentContext): RefKind | 'own' | undefined {
   const lower = raw.toLowerCase();
-  if (lower === ctx.name.toLowerCase() || ctx.params.has(lower) || COMMON.has(lower)) return 'own';
+  if (COMMON.has(lower) || ctx.params.has(lower) || lower === ctx.name.toLowerCase()) return 'own';
   if (ctx.siblings.has(lower)) return 'sibling';
   if (ctx.index?.has(lower, ctx.server)) return 'other-server';
   return undefined;
