@@ -163,11 +163,13 @@ function applyRules(unit: { path: string; role: UnitRole | 'decoded'; text: stri
  * alternation tested before any of the rule's expressions run. A rule from a bundle has none and always runs.
  * test/scanner/gates.test.ts checks that the gates change no finding on every corpus.
  */
+/** Every alternative of rules.ts's sensitive-path pattern contains one of these. */
+const SENSITIVE_PATH_WORDS = ['ssh', 'id_', '.aws', '.env', 'mcp.json', 'claude_desktop_config', '.cursor/', '/etc/', '_history', '.bashrc', '.zshrc', '.bash_profile', '.profile', '.netrc', '.npmrc', '.pypirc', '.git-credentials', '.kube', '.docker', '.gnupg', 'wallet.dat', 'keychain', 'credentials.json', 'secret', 'private', '.pem', '.p12', '.keystore'];
 const RULE_GATES = new Map<string, RegExp>(([
   ['hidden-instruction-block', ['<', '[', '{{']],
   ['instruction-override', ['ignore', 'disregard', 'forget', 'override', 'bypass', 'set aside', 'throw out', 'discard', 'priority', 'supersede', 'precedence', 'you are now', 'instruction', 'act as', 'authori', 'approved', 'consented', 'agreed']],
-  ['sensitive-file-access', ['ssh', 'id_', '.aws', '.env', 'mcp.json', 'claude_desktop_config', '.cursor/', '/etc/', '_history', '.bashrc', '.zshrc', '.bash_profile', '.profile', '.netrc', '.npmrc', '.pypirc', '.git-credentials', '.kube', '.docker', '.gnupg', 'wallet.dat', 'keychain', 'credentials.json', 'secret', 'private', '.pem', '.p12', '.keystore']],
-  ['sensitive-file-mention', ['ssh', 'id_', '.aws', '.env', 'mcp.json', 'claude_desktop_config', '.cursor/', '/etc/', '_history', '.bashrc', '.zshrc', '.bash_profile', '.profile', '.netrc', '.npmrc', '.pypirc', '.git-credentials', '.kube', '.docker', '.gnupg', 'wallet.dat', 'keychain', 'credentials.json', 'secret', 'private', '.pem', '.p12', '.keystore']],
+  ['sensitive-file-access', SENSITIVE_PATH_WORDS],
+  ['sensitive-file-mention', SENSITIVE_PATH_WORDS],
   ['conversation-exfiltration', ['conversation', 'chat', 'message', 'previous', 'prior', 'context', 'transcript', 'history', 'system prompt', 'system instructions', 'your instructions', 'hidden instructions', 'dialog']],
   ['exfiltration-url', ['://']],
   ['command-injection', ['|', ';', '&&', '$(', 'curl', 'wget', 'rm', 'append']],
