@@ -1,5 +1,5 @@
 import { addresses } from './address.ts';
-import { clip, sentences, SENSITIVE_PATH, type IntentFinding } from './intent.ts';
+import { clip, ENV_SECRET, sentences, SENSITIVE_PATH, type IntentFinding } from './intent.ts';
 
 // Where data leaves: to an address in the text (with or without a scheme), or
 // through the model's own reply. Both are judged by what the text asks the model
@@ -8,8 +8,6 @@ import { clip, sentences, SENSITIVE_PATH, type IntentFinding } from './intent.ts
 
 /** Things that must not leave: secrets, key-shaped literals, the model's own context. */
 const SECRET = /\b(?:credentials?|passwords?|passwd|passphrases?|secrets?|api[ _-]?keys?|access[ _-]?keys?|secret[ _-]?keys?|private[ _-]?keys?|ssh[ _-]?keys?|(?:auth|access|bearer|session|refresh|oauth|github|aws)[ _-]?tokens?|tokens?|cookies?|seed phrases?|recovery phrases?|mnemonics?|env(?:ironment)?[ _-]?(?:variables?|vars?|file)|system prompt|(?:your|hidden|system|setup|developer) (?:instructions|prompt|message)|conversation(?: history| so far)?|chat history|earlier messages|previous messages|(?:aws|gcp|azure|ssh|gpg|pgp|api|access|secret|private|signing|encryption|license|wallet|the)\s+keys?|keys?\s+(?:file|pair))\b|\bAKIA[0-9A-Z]{16}\b|\bgh[pousr]_[A-Za-z0-9]{20,}|\bsk-[A-Za-z0-9-]{16,}|\bxox[abposr]-[\w-]+/i;
-/** An environment variable named for a secret (AWS_SECRET_ACCESS_KEY, GITHUB_TOKEN): case matters, so it is its own pattern. */
-const ENV_SECRET = /\b[A-Z][A-Z0-9]*_(?:[A-Z0-9]+_)*(?:KEY|TOKEN|SECRET|PASSWORD|PASSWD|PASS|PWD|CREDENTIALS?|COOKIE)\b/;
 const secretIn = (t: string) => SENSITIVE_PATH.exec(t) ?? SECRET.exec(t) ?? ENV_SECRET.exec(t);
 const EGRESS = /\b(?:send|sends|sent|sending|post|posts|posted|posting|upload\w*|forward\w*|transmit\w*|exfiltrat\w*|deliver\w*|report(?:s|ed|ing)? (?:\w+\s+){0,3}to|relay\w*|beacon\w*|submit\w*|ship(?:s|ped|ping)?|pip(?:e|es|ed|ing)|cop(?:y|ies|ied|ying) (?:\w+\s+){0,3}to|leak\w*|mirror\w*|sync\w* (?:\w+\s+){0,3}to|push(?:es|ed|ing)? (?:\w+\s+){0,3}to|dump\w* (?:\w+\s+){0,3}to|stream\w* (?:\w+\s+){0,3}to|e-?mail\w*|mail(?:s|ed|ing)?|call(?:s|ing)? (?:back|home))\b/i;
 const RECEIVES = /^\S*\s+(?:\w+\s+)?(?:receives?|collects?|ingests?|logs?|stores?|gets?|expects?|awaits?)\b/i;

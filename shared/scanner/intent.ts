@@ -33,6 +33,8 @@ const MODIFY = /\b(?:set|sets|change|modify|replace|rewrite|redirect|route|point
 const DESTRUCTIVE = /\b(?:delet\w*|remov\w*|eras\w*|wip\w*|overwrit\w*|truncat\w*|reset\w*|empt(?:y|ies|ied|ying)|clear(?:s|ing|ed)?|drop(?:s|ping|ped)?|kill\w*|disabl\w*|revok\w*|destroy\w*|purg\w*|uninstall\w*|rm\s+-\w+|chmod|chown|relocat\w*|mov(?:e|es|ing)\b[^.]{0,40}\bto\b|replac\w*[^.]{0,20}\bcontents?|make\s+\S+\s+contain|holds? exactly|contain just)\b/i;
 const EGRESS = /\b(?:send\w*|sent|post(?:s|ed|ing)?|push\w*|publish\w*|upload\w*|e-?mail\w*|mail(?:s|ed|ing)?|forward\w*|shar(?:e|es|ed|ing)|transmit\w*|sync\w*|tweet\w*|broadcast\w*|leak\w*|exfiltrat\w*|expos(?:e|es|ed|ing)|mirror\w*|ship(?:s|ped|ping)?|beacon\w*|handed to|hand(?:s|ed)? (?:it|them|over)|fire off|report(?:s|ed)? to|cop(?:y|ies|ied) (?:\S+\s+){0,3}to)\b/i;
 const SECRET_OBJECT = /\b(?:credentials?|passwords?|passwd|secrets?|api[ _-]?keys?|access[ _-]?keys?|private[ _-]?keys?|ssh[ _-]?keys?|keys?\s+(?:file|pair)|tokens?|cookies?|seed phrase|mnemonic|wallet|contacts?|address book|private messages|direct messages|dms|all (?:e-?mails|messages|files|repos(?:itories)?)|history|\.env\b|env(?:ironment)? (?:file|variables?)|allow-?list|whitelist|firewall|(?:whole |entire |full )?conversation|chat (?:log|history)|system prompt|transcript|permissions?|2fa|mfa|audit log|card numbers?|one-time codes?|login details?)\b/i;
+/** An environment variable named for a secret (AWS_SECRET_ACCESS_KEY, GITHUB_TOKEN): case matters, so it is its own pattern. */
+export const ENV_SECRET = /\b[A-Z][A-Z0-9]*_(?:[A-Z0-9]+_)*(?:KEY|TOKEN|SECRET|PASSWORD|PASSWD|PASS|PWD|CREDENTIALS?|COOKIE)\b/;
 export const SENSITIVE_PATH = /(?:~|\$HOME|\/home\/\w+|\/root)\/\.[\w.-]+|(?:^|[\s'"`(])\/etc\/(?:shadow|passwd|sudoers|gshadow|hosts|ssh)\b|\bid_(?:rsa|dsa|ecdsa|ed25519)\b|\.(?:ssh|aws|gnupg|kube|docker|netrc|npmrc|pypirc|git-credentials|bash_history|zsh_history|bashrc|zshrc|bash_profile)\b|authorized_keys|\.env(?:\.[\w-]+)?\b|mcp\.json|claude_desktop_config/i;
 const DESTINATION = new RegExp(String.raw`https?:\/\/(?!(?:localhost|127\.0\.0\.1|\[::1\])[:/])[^\s'"\x60)<>]+|\b[\w.+-]+@[\w-]+(?:\.[\w-]+)+\b|\b(?:\d{1,3}\.){3}\d{1,3}\b|\bpublic (?:channel|repo(?:sitory)?|mirror|gist|bucket|room|page|link)\b|\b(?:external|third-party|outside|remote) (?:server|service|endpoint|address|store|storage|host|location)\b|${BARE_DESTINATION}`, 'i');
 const HARMFUL_TARGET_WORDS = new Set(['wipe', 'purge', 'erase', 'destroy', 'clear', 'truncate', 'format', 'revoke', 'disable', 'uninstall', 'send', 'post', 'push', 'publish', 'upload', 'email', 'mail', 'delete', 'remove', 'write', 'edit', 'move', 'execute', 'exec', 'run', 'shell', 'command', 'process', 'transfer', 'pay', 'payment', 'forward', 'share', 'tweet', 'reset', 'drop', 'kill', 'externally', 'message', 'webhook', 'partner']);
@@ -505,14 +507,16 @@ export function personalParameterFindings(params: { name: string; text: string; 
  * whatever verb carries it ("ride along in the tag argument", "is pushed to http://…").
  */
 export function routedSecretFindings(text: string, params: ReadonlySet<string>): IntentFinding[] {
-  // Secret *words* ("the API key") are what many real tools take as input: only files and the model's own context count here.
-  if (!SENSITIVE_PATH.test(text) && !INTERNALS_TEXT.test(text) && !CONVERSATIONAL.test(text)) return [];
+  // Secret *words* ("the API key") are what many real tools take as input: only files, secret-named
+  // environment variables and the model's own context count here.
+  if (!SENSITIVE_PATH.test(text) && !INTERNALS_TEXT.test(text) && !CONVERSATIONAL.test(text) && !ENV_SECRET.test(text)) return [];
   const all = sentences(text);
   for (let i = 0; i < all.length; i++) {
     const window = `${all[i]!.text} ${all[i + 1]?.text ?? ''}`;
-    const what = SENSITIVE_PATH.exec(all[i]!.text) ?? INTERNALS_TEXT.exec(all[i]!.text) ?? CONVERSATIONAL.exec(all[i]!.text);
+    const what = SENSITIVE_PATH.exec(all[i]!.text) ?? INTERNALS_TEXT.exec(all[i]!.text) ?? CONVERSATIONAL.exec(all[i]!.text) ?? ENV_SECRET.exec(all[i]!.text);
     if (!what) continue;
-    const param = [...params].find((p) => p.length >= 2 && new RegExp(`\\b(?:in|into|as|inside|within|through)\\s+(?:the\\s+|its\\s+)?['"\`]?${escapeRe(p)}['"\`]?(?:\\s+(?:argument|parameter|param|field|arg))?\\b`, 'i').test(window));
+    // A one-letter parameter ("n") counts only when the text calls it a field or an argument.
+    const param = [...params].find((p) => new RegExp(`\\b(?:in|into|as|inside|within|through)\\s+(?:the\\s+|its\\s+)?['"\`]?${escapeRe(p)}['"\`]?(?:\\s+(?:argument|parameter|param|field|arg))${p.length >= 2 ? '?' : ''}\\b`, 'i').test(window));
     const dest = DESTINATION.exec(all[i]!.text);
     if (!param && !(dest && /\b(?:to|into|at|towards?)\s+\S*$/i.test(all[i]!.text.slice(0, dest.index)))) continue;
     return [{ rule: 'secret-routed-out', family: 'exfiltration', severity: 'high', evidence: clip(all[i]!.text), message: `Routes ${clip(what[0], 60)} ${param ? `into its "${clip(param, 60)}" parameter` : `to ${clip(dest![0], 80)}`}` }];

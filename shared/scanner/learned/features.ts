@@ -39,12 +39,14 @@ export const STRUCT = [
   'no-parameters',
   'long-parameter-name', // a parameter name of four words or more
   'sensitive-path', // ~/ or a dotfile path
-  'model-directed', // "the model", "the assistant", "ai" as addressee words
 ] as const;
-export const DIM = STRUCT_BASE + STRUCT.length;
+/** Products of two structural counts: a linear model cannot see "an order *and* another tool's name" otherwise. */
+export const PAIR_BASE = STRUCT_BASE + STRUCT.length;
+const pairIndex = (a: number, b: number) => (a * (2 * STRUCT.length - a - 1)) / 2 + (b - a - 1);
+export const DIM = PAIR_BASE + (STRUCT.length * (STRUCT.length - 1)) / 2;
 const S = Object.fromEntries(STRUCT.map((k, i) => [k, i])) as Record<(typeof STRUCT)[number], number>;
-/** Which normalisation group an index belongs to (0 words, 1 bigrams, 2 characters, 3 structure). */
-export const groupOf = (i: number) => (i < BIGRAM_BASE ? 0 : i < CHAR_BASE ? 1 : i < STRUCT_BASE ? 2 : 3);
+/** Which group an index belongs to (0 words, 1 bigrams, 2 characters, 3 structure, 4 structure pairs). */
+export const groupOf = (i: number) => (i < BIGRAM_BASE ? 0 : i < CHAR_BASE ? 1 : i < STRUCT_BASE ? 2 : i < PAIR_BASE ? 3 : 4);
 
 const FNV = 0x811c9dc5;
 const step = (h: number, c: number) => Math.imul(h ^ c, 0x01000193);
@@ -300,6 +302,14 @@ export function accumulate(tool: Record<string, unknown>, sites: WordSite[] | nu
     const i = touched[t]!;
     const g = groupOf(i);
     if (g < 3) values[i]! *= norms[g]!;
+  }
+  for (let a = 0; a < STRUCT.length; a++) {
+    const va = values[STRUCT_BASE + a]!;
+    if (va === 0) continue;
+    for (let b = a + 1; b < STRUCT.length; b++) {
+      const vb = values[STRUCT_BASE + b]!;
+      if (vb !== 0) bump(PAIR_BASE + pairIndex(a, b), va * vb);
+    }
   }
   return nTouched;
 }
