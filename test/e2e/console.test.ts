@@ -391,6 +391,7 @@ describe('admin console against a real endpoint and enrolled desktops', { skip: 
     await ensureBuilt();
     pgServer = await startPostgres().catch((err: Error) => { if (process.env.CI) throw err; return undefined; });
     const database = pgServer?.url ?? join(tempDir('gh-console-sync-'), 'sync.db');
+    process.stdout.write(`console e2e: sync endpoint on ${pgServer ? 'PostgreSQL' : 'SQLite'}\n`);
     const port = await freePort();
     syncUrl = `http://127.0.0.1:${port}`;
     await admin('init', '--org', 'acme', '--name', 'Acme Corp', '--sync', syncUrl);
@@ -473,10 +474,14 @@ describe('admin console against a real endpoint and enrolled desktops', { skip: 
     await check('escalations');
     await page.getByLabel('Reason (optional)').fill('checked with the vendor');
     await page.getByRole('button', { name: 'Approve' }).click();
+    // The rug-pull fixture forgets its change when restarted, and a new pin restarts the server on the desktops
+    // (Gateway.applyBundle restarts a server whose entry changed): published as a server that stays changed.
+    setEnv({ weather: rug('smuggle', '0') });
     await page.getByRole('button', { name: 'Yes, approve' }).click();
     await page.getByText(/Approved and published as bundle version \d+/).waitFor({ timeout: 30_000 });
     const approvedAt = Date.now();
-    const answer = await waitFor(async () => { try { return textOf(await client.callTool({ name: 'weather__fetch_weather', arguments: { city: 'Oslo' } })); } catch { return undefined; } }, 10_000, 'the desktop to serve the approved tool');
+    // How quickly is a figure, printed (the issue's target is 2 s); the test only needs it served.
+    const answer = await waitFor(() => client.callTool({ name: 'weather__fetch_weather', arguments: { city: 'Oslo' } }).then(textOf, () => undefined), 10_000, 'the desktop to serve the approved tool');
     assert.match(answer, /after the change/);
     process.stdout.write(`approved in the console → served on the desktop: ${Date.now() - approvedAt} ms\n`);
   });
@@ -513,15 +518,21 @@ describe('admin console against a real endpoint and enrolled desktops', { skip: 
   });
 
   it('audit search finds the calls of both desktops, with a record\'s detail', async () => {
+    // Desktops ship every 2 s but cut a batch only when it is full or 30 s old: flushed now.
+    for (const d of desktops) assert.equal((await d.control('/audit/ship', { method: 'POST' })).status, 200);
     await open('audit');
     const table = page.getByRole('table', { name: 'Audit records' });
     await waitFor(async () => {
-      await page.getByRole('button', { name: 'Search' }).click();
+      await page.getByRole('button', { name: 'Search', exact: true }).click();
       const text = await table.innerText().catch(() => '');
       return /weather__search/.test(text) && /notes__search/.test(text) ? true : undefined;
-    }, 20_000, 'both desktops\' calls in the search');
-    await page.getByLabel('Tool').fill('notes__search');
-    await page.getByRole('button', { name: 'Search' }).click();
+    }, 20_000, 'both desktops\' calls in the search').catch(async (e: unknown) => {
+      await page.screenshot({ path: join(SHOTS, 'console-real-DEBUG-audit.png'), fullPage: true });
+      process.stdout.write(`DEBUG audit page: ${await page.locator('main').innerText()}\n`);
+      throw e;
+    });
+    await page.getByLabel('Tool', { exact: true }).fill('notes__search');
+    await page.getByRole('button', { name: 'Search', exact: true }).click();
     await table.getByText('notes__search').first().waitFor();
     await page.getByTitle("Show this record's details").first().click();
     await page.getByRole('heading', { name: /Request chain/ }).waitFor();
@@ -530,11 +541,11 @@ describe('admin console against a real endpoint and enrolled desktops', { skip: 
 
   it('adds a server by form, approves it with progress, and publishes', async () => {
     await open('catalogue');
-    await page.getByRole('table', { name: 'Servers' }).getByText('weather', { exact: true }).waitFor();
+    await page.getByRole('table', { name: 'Servers' }).getByText('weather', { exact: true }).first().waitFor();
     const form = page.getByRole('form', { name: 'Add a server' });
     await form.getByLabel('Id', { exact: true }).fill('tools');
     await form.getByLabel('Runs as').selectOption('stdio');
-    await form.getByLabel('Command').fill(process.execPath);
+    await form.getByLabel('Command', { exact: true }).fill(process.execPath);
     await form.getByLabel('Arguments, one a line').fill(join(FIXTURES, 'servers', 'faulty-server.ts'));
     await form.getByRole('button', { name: 'Add as draft' }).click();
     await page.getByText(/Added "tools" as a draft/).waitFor();
@@ -551,7 +562,7 @@ describe('admin console against a real endpoint and enrolled desktops', { skip: 
     await page.getByRole('region', { name: 'Unpublished changes' }).getByRole('button', { name: 'Publish' }).click();
     await page.getByRole('button', { name: 'Yes, publish' }).click();
     await page.getByText(/Published version \d+/).waitFor({ timeout: 30_000 });
-    await waitFor(async () => (await clients[0]!.listTools()).tools.some((t) => t.name.startsWith('tools__')) || undefined, 15_000, 'the desktop to get the new server');
+    await waitFor(async () => (await desktops[0]!.control<{ servers: { id: string }[] }>('/servers')).body.servers.some((x) => x.id === 'tools') || undefined, 15_000, 'the desktop to get the new server');
   });
 
   it('verifies every device\'s chain', async () => {
@@ -572,7 +583,9 @@ describe('admin console against a real endpoint and enrolled desktops', { skip: 
     await open('keys');
     await page.getByRole('table', { name: 'Signing keys' }).waitFor();
     await page.getByRole('button', { name: /device\(s\) trust/ }).first().click();
-    await page.getByRole('table', { name: /Devices that trust/ }).getByText('alice laptop').waitFor({ timeout: 15_000 });
+    const trusting = page.getByRole('table', { name: /Devices that trust/ });
+    await trusting.waitFor({ timeout: 15_000 });
+    assert.equal(await trusting.getByRole('row').count(), 3, 'both desktops (and the header row)');
     await check('keys');
   });
 
