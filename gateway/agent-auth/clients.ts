@@ -1,5 +1,6 @@
 import { randomBytes } from 'node:crypto';
-import { existsSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
+import { rename, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { z } from 'zod';
 
@@ -25,14 +26,20 @@ export function redirectAllowed(uri: string): boolean {
   return /^[a-z][a-z0-9+.-]{1,40}:$/.test(url.protocol) && !['javascript:', 'data:', 'file:', 'blob:', 'about:', 'vbscript:', 'ws:', 'wss:', 'ftp:'].includes(url.protocol);
 }
 
-/** A client's own name is untrusted text shown to the person: printable, short. */
+/**
+ * A client's own name is untrusted text shown to the person: printable, short.
+ * Default-ignorable code points (Hangul fillers are letters that draw nothing) and
+ * the blank Braille cell would let a name pad itself out or look empty.
+ */
 export function cleanName(name: string | undefined): string {
-  const printable = [...(name ?? '')].filter((c) => /[\p{L}\p{N}\p{P}\p{Zs}\p{S}]/u.test(c) && !/[\u202a-\u202e\u2066-\u2069]/.test(c)).join('').trim();
+  const printable = [...(name ?? '')].filter((c) => /[\p{L}\p{N}\p{P}\p{Zs}\p{S}]/u.test(c) && !/[\u202a-\u202e\u2066-\u2069\u2800\p{Default_Ignorable_Code_Point}]/u.test(c)).join('').trim();
   return [...printable].slice(0, 80).join('') || 'an unnamed client';
 }
 
+// Real clients register one or two short loopback or app-scheme redirects; the
+// limits keep the whole file (MAX_CLIENTS of these) to about a megabyte.
 export const RegistrationSchema = z.object({
-  redirect_uris: z.array(z.string().max(2000)).min(1).max(10),
+  redirect_uris: z.array(z.string().max(1000)).min(1).max(5),
   client_name: z.string().max(500).optional(),
   token_endpoint_auth_method: z.literal('none').optional(),
   grant_types: z.array(z.enum(['authorization_code', 'refresh_token'])).max(2).optional(),
@@ -48,6 +55,8 @@ export interface RegisteredClient { clientId: string; clientName: string; redire
 export class ClientRegistry {
   private readonly path: string | undefined;
   private readonly clients = new Map<string, RegisteredClient>();
+  private dirty = false;
+  private writing: Promise<void> | undefined;
 
   constructor(dataDir?: string) {
     this.path = dataDir ? join(dataDir, 'oauth-clients.json') : undefined;
@@ -71,10 +80,27 @@ export class ClientRegistry {
 
   get(clientId: string): RegisteredClient | undefined { return this.clients.get(clientId); }
 
+  /**
+   * Registration is open to anyone on loopback, so the file is written off the
+   * request path: one write at a time, the latest list once the write in progress
+   * ends. A flood of registrations costs a few writes, not one synchronous
+   * rewrite of the whole file per request (which held the event loop for every agent).
+   */
   private save(): void {
     if (!this.path) return;
-    const tmp = `${this.path}.${process.pid}.tmp`;
-    writeFileSync(tmp, `${JSON.stringify({ clients: [...this.clients.values()] }, null, 2)}\n`, { mode: 0o600 });
-    renameSync(tmp, this.path);
+    this.dirty = true;
+    if (this.writing) return;
+    this.writing = this.flush(this.path).finally(() => { this.writing = undefined; });
+  }
+
+  private async flush(path: string): Promise<void> {
+    const tmp = `${path}.${process.pid}.tmp`;
+    while (this.dirty) {
+      this.dirty = false;
+      try {
+        await writeFile(tmp, `${JSON.stringify({ clients: [...this.clients.values()] })}\n`, { mode: 0o600 });
+        await rename(tmp, path);
+      } catch { /* a client whose registration was not kept registers again */ }
+    }
   }
 }

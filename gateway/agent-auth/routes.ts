@@ -60,9 +60,9 @@ export class AgentAuth {
       case 'GET /.well-known/openid-configuration':
         json(res, 200, this.metadata(base));
         return true;
-      case 'POST /oauth/register': void this.register(req, res); return true;
+      case 'POST /oauth/register': settle(this.register(req, res), res); return true;
       case 'GET /oauth/authorize': this.authorize(req, res, base); return true;
-      case 'POST /oauth/token': void this.token(req, res, base); return true;
+      case 'POST /oauth/token': settle(this.token(req, res, base), res); return true;
       default: return false;
     }
   }
@@ -167,6 +167,17 @@ export class AgentAuth {
   }
 }
 
+/**
+ * Anyone on loopback can reach these routes without a token: a body cut off
+ * mid-way (the read rejects) or a failed write of the client file must cost that
+ * request only, never reach the process as an unhandled rejection.
+ */
+function settle(work: Promise<void>, res: ServerResponse): void {
+  work.catch(() => {
+    if (res.headersSent || res.destroyed) { res.destroy(); return; }
+    json(res, 500, { error: 'server_error', error_description: 'the request could not be handled' });
+  });
+}
 
 function json(res: ServerResponse, status: number, body: unknown): void {
   res.writeHead(status, { 'content-type': 'application/json', 'cache-control': 'no-store', pragma: 'no-cache' }).end(JSON.stringify(body));
