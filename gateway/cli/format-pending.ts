@@ -14,7 +14,7 @@ export function formatPending(pending: readonly PendingChange[], opts: { persona
     const kind = p.kind === 'new' ? 'NEW' : neverApproved(p) ? 'NEVER APPROVED' : 'CHANGED';
     const who = p.localDecision ? 'you may decide'
       : opts.personal ? `not approvable here (settings.pinning.localApproval.${p.risk}); you may reject it`
-      : 'awaiting org approval';
+      : 'left to your org: an enrolled desktop reports it to the admins\' console, who approve or reject it; you may reject it';
     lines.push(`${p.id}  ${p.exposedName}  ${kind}  risk ${p.risk}  ${who}  since ${p.createdAt}`);
     if (p.kind === 'changed' && p.oldDefinition === null) lines.push('    its definition differs from the bundle\'s pin, and Gatehouse never saw the pinned one: judge it as a new tool');
     const body = neverApproved(p) ? describeDefinition(p.newDefinition, MAX_LINE) : explainChange(p, MAX_LINE);
@@ -25,5 +25,9 @@ export function formatPending(pending: readonly PendingChange[], opts: { persona
     lines.push('');
   }
   lines.push(withSelf('Decide with `gatehouse approve ID [--reason TEXT]` or `gatehouse reject ID [--reason TEXT]`; `gatehouse reopen ID` undoes a rejection.'));
+  if (!opts.personal && pending.some((p) => !p.localDecision)) {
+    // Without enrolment no admin ever sees these: say how to get a decision instead of waiting forever.
+    lines.push(withSelf('Changes left to your org are decided by its admins. If `gatehouse status` shows no org, this desktop is not enrolled and they cannot see them: enrol with `gatehouse enroll URL --token TOKEN --fingerprint FP` (your admin gives you these), or reject them.'));
+  }
   return `${lines.join('\n')}\n`;
 }
