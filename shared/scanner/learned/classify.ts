@@ -12,9 +12,12 @@ import { MODEL } from './weights.ts';
 let weights: Float32Array | undefined;
 const w = () => (weights ??= decodeWeights(MODEL));
 
-/** Probability-like score in [0, 1] that the definition is poisoned. */
-export function learnedScore(tool: Record<string, unknown>): number {
-  return sigmoid(margin(tool, w(), MODEL.bias));
+/**
+ * Probability-like score in [0, 1] that the definition is poisoned. `siblings` are the names of
+ * the other tools of its server: naming them is normal, naming outsiders is not.
+ */
+export function learnedScore(tool: Record<string, unknown>, siblings?: readonly string[]): number {
+  return sigmoid(margin(tool, w(), MODEL.bias, siblings));
 }
 
 export type LearnedBand = 'none' | 'medium' | 'high';
@@ -43,10 +46,10 @@ const STRUCT_WORDS: Record<(typeof STRUCT)[number], string> = {
 };
 
 /** What pushed a tool's score up: the words (with where the strongest was) and the structural signals. */
-export function explain(tool: Record<string, unknown>, top = 5): { words: string[]; signals: string[]; path: string } {
+export function explain(tool: Record<string, unknown>, siblings?: readonly string[], top = 5): { words: string[]; signals: string[]; path: string } {
   const weightsNow = w();
   const sites: WordSite[] = [];
-  accumulate(tool, sites);
+  accumulate(tool, sites, siblings);
   const byWord = new Map<string, { indices: Set<number>; path: string }>();
   for (const s of sites) {
     const entry = byWord.get(s.word) ?? { indices: new Set<number>(), path: s.path };
@@ -62,11 +65,11 @@ export function explain(tool: Record<string, unknown>, top = 5): { words: string
 }
 
 /** Findings of the learned model: none below the medium band; rule `learned/poisoning`. */
-export function learnedFindings(tool: Record<string, unknown>): Finding[] {
-  const score = learnedScore(tool);
+export function learnedFindings(tool: Record<string, unknown>, siblings?: readonly string[]): Finding[] {
+  const score = learnedScore(tool, siblings);
   const band = bandOf(score);
   if (band === 'none') return [];
-  const { words, signals, path } = explain(tool);
+  const { words, signals, path } = explain(tool, siblings);
   // Two decimals, rounded down: a score just under 1 must not read as certainty.
   const shown = (Math.floor(score * 100) / 100).toFixed(2);
   const evidence = [words.length ? `words that weighed most: ${words.join(', ')}` : '', signals.length ? `signals: ${signals.join('; ')}` : ''].filter(Boolean).join(' — ');

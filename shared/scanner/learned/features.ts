@@ -107,6 +107,17 @@ function pushHash(list: 'own' | 'refs', h: number): void {
   }
 }
 
+const siblingCache = new WeakMap<readonly string[], Int32Array>();
+/** The sibling names' identifier hashes, built once per list object (a server's scans share one list). */
+function siblingHashes(names: readonly string[]): Int32Array {
+  let hashes = siblingCache.get(names);
+  if (!hashes) {
+    hashes = Int32Array.from(names, (n) => hashWord(n.toLowerCase()));
+    siblingCache.set(names, hashes);
+  }
+  return hashes;
+}
+
 /** Words seen by the explaining pass: the word, its two feature indices and where it was. */
 export interface WordSite { word: string; indices: [number, number]; path: string }
 let record: WordSite[] | null = null;
@@ -265,9 +276,11 @@ function walk(node: unknown, role: Role, key: string, path: string, depth: numbe
  * length over log counts, the structural counts as log counts. Returns how many
  * indices are set; read them with touchedIndex/valueAt, then call clear().
  */
-export function accumulate(tool: Record<string, unknown>, sites: WordSite[] | null = null): number {
+export function accumulate(tool: Record<string, unknown>, sites: WordSite[] | null = null, siblings?: readonly string[]): number {
   record = sites;
   nTouched = 0; nOwn = 0; nRefs = 0; charBudget = 0; descriptionLength = 0; parameters = 0;
+  // Naming a tool of the same server is normal (real servers do it all the time); only outsiders count.
+  if (siblings) for (const h of siblingHashes(siblings)) pushHash('own', h);
   if (typeof tool.name === 'string') { recordPath = '/name'; readText(tool.name, ROLE.name); }
   if (typeof tool.title === 'string') { recordPath = '/title'; readText(tool.title, ROLE.description); }
   if (typeof tool.description === 'string') { recordPath = '/description'; readText(tool.description, ROLE.description); }
@@ -303,14 +316,19 @@ export function accumulate(tool: Record<string, unknown>, sites: WordSite[] | nu
     const g = groupOf(i);
     if (g < 3) values[i]! *= norms[g]!;
   }
+  // The pairs go to unit length too, so a long real description does not outweigh the words.
+  const firstPair = nTouched;
+  let pairNorm = 0;
   for (let a = 0; a < STRUCT.length; a++) {
     const va = values[STRUCT_BASE + a]!;
     if (va === 0) continue;
     for (let b = a + 1; b < STRUCT.length; b++) {
       const vb = values[STRUCT_BASE + b]!;
-      if (vb !== 0) bump(PAIR_BASE + pairIndex(a, b), va * vb);
+      if (vb !== 0) { bump(PAIR_BASE + pairIndex(a, b), va * vb); pairNorm += va * va * vb * vb; }
     }
   }
+  pairNorm = pairNorm > 0 ? 1 / Math.sqrt(pairNorm) : 0;
+  for (let t = firstPair; t < nTouched; t++) values[touched[t]!]! *= pairNorm;
   return nTouched;
 }
 
@@ -322,8 +340,8 @@ export function clear(): void {
 }
 
 /** The tool as a sparse vector (training and tests): indices ascending, values beside them. */
-export function featureVector(tool: Record<string, unknown>): { indices: Int32Array; values: Float64Array } {
-  const n = accumulate(tool);
+export function featureVector(tool: Record<string, unknown>, siblings?: readonly string[]): { indices: Int32Array; values: Float64Array } {
+  const n = accumulate(tool, null, siblings);
   const indices = touched.slice(0, n).sort();
   const out = new Float64Array(n);
   for (let t = 0; t < n; t++) out[t] = values[indices[t]!]!;

@@ -14,15 +14,15 @@ export interface StoredModel {
 
 export const sigmoid = (z: number) => 1 / (1 + Math.exp(-z));
 
-/** The raw margin w·x + b of a tool; the scratch vector is left filled for the caller when keep is set. */
-export function margin(tool: Record<string, unknown>, w: ArrayLike<number>, bias: number, keep = false): number {
-  const n = accumulate(tool);
+/** The raw margin w·x + b of a tool; siblings are the other tools of its server. */
+export function margin(tool: Record<string, unknown>, w: ArrayLike<number>, bias: number, siblings?: readonly string[]): number {
+  const n = accumulate(tool, null, siblings);
   let z = bias;
   for (let t = 0; t < n; t++) {
     const i = touchedIndex(t);
     z += w[i]! * valueAt(i);
   }
-  if (!keep) clear();
+  clear();
   return z;
 }
 
