@@ -1,4 +1,4 @@
-import { existsSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
+import { readFileSync, renameSync, statSync, writeFileSync, type Stats } from 'node:fs';
 import { join } from 'node:path';
 import { z } from 'zod';
 
@@ -8,6 +8,8 @@ import { z } from 'zod';
  * lives in the data dir so it survives restarts and bundle updates.
  */
 const FileSchema = z.strictObject({ servers: z.array(z.string().regex(/^[a-z0-9-]{1,32}$/)).max(1000) });
+/** A thousand ids of 32 characters, with room for formatting. */
+const MAX_FILE_BYTES = 64 * 1024;
 
 export interface DisabledServersFile {
   readonly ids: ReadonlySet<string>;
@@ -20,7 +22,12 @@ export function openDisabledServers(dataDir: string): DisabledServersFile {
   const path = join(dataDir, 'disabled-servers.json');
   const ids = new Set<string>();
   let problem: string | undefined;
-  if (existsSync(path)) {
+  let stat: Stats | undefined;
+  try { stat = statSync(path); } catch { /* none yet (or a dangling link): nothing is switched off */ }
+  // Read only a regular file of sane size: a FIFO would block the daemon's start for ever, /dev/zero fill its memory.
+  if (stat && (!stat.isFile() || stat.size > MAX_FILE_BYTES)) {
+    problem = `${path} is not a small regular file; every server is enabled until it is replaced`;
+  } else if (stat) {
     try {
       const parsed = FileSchema.safeParse(JSON.parse(readFileSync(path, 'utf8')));
       if (parsed.success) for (const id of parsed.data.servers) ids.add(id);
@@ -33,12 +40,16 @@ export function openDisabledServers(dataDir: string): DisabledServersFile {
     ids,
     get problem() { return problem; },
     set(id, disabled) {
+      const next = new Set(ids);
+      if (disabled) next.add(id);
+      else next.delete(id);
+      // Written whole and renamed, so a crash mid-write never leaves half a list; the
+      // set changes only once the file did, so a failed write leaves both as they were.
+      const tmp = `${path}.${process.pid}.tmp`;
+      writeFileSync(tmp, `${JSON.stringify({ servers: [...next].sort() }, null, 2)}\n`, { mode: 0o600 });
+      renameSync(tmp, path);
       if (disabled) ids.add(id);
       else ids.delete(id);
-      // Written whole and renamed, so a crash mid-write never leaves half a list.
-      const tmp = `${path}.${process.pid}.tmp`;
-      writeFileSync(tmp, `${JSON.stringify({ servers: [...ids].sort() }, null, 2)}\n`, { mode: 0o600 });
-      renameSync(tmp, path);
       problem = undefined;
     },
   };
