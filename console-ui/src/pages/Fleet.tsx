@@ -17,18 +17,19 @@ const SYNC_TEXT = new Map<SyncState, string>([['current', 'current'], ['behind',
 
 function RevokeDevice({ device, onDone }: { device: DeviceSummary; onDone: (message: string) => void }) {
   const [asking, setAsking] = useState(false);
+  const name = `${device.name}${device.label ? ` (${device.label})` : ''}`;
   const revoke = async () => {
     setAsking(false);
     try {
       await call('POST', path('/fleet/devices/:id/revoke', { id: device.id }), RevokeDeviceResponseSchema, {});
-      onDone(`${device.name} revoked: its token no longer fetches bundles or ships audit records.`);
-    } catch (e) { onDone(`${device.name}: ${(e as Error).message}`); }
+      onDone(`${name} revoked: its token no longer fetches bundles or ships audit records.`);
+    } catch (e) { onDone(`${name}: ${(e as Error).message}`); }
   };
   if (device.revokedAt) return <small className="hint">revoked {ago(device.revokedAt)}</small>;
   return (
     <>
-      <button type="button" className="danger" onClick={() => setAsking(true)} aria-label={`Revoke ${device.name}${device.label ? ` (${device.label})` : ''}`}>Revoke</button>
-      {asking && <Confirm question={`Revoke ${device.name}${device.user ? ` (${device.user})` : ''}? It stops receiving bundles and its audit records are refused; it must enrol again with a new token.`} yes="Yes, revoke" tone="danger" onYes={() => void revoke()} onCancel={() => setAsking(false)} />}
+      <button type="button" className="danger" onClick={() => setAsking(true)} aria-label={`Revoke ${name}`}>Revoke</button>
+      {asking && <Confirm question={`Revoke ${name}${device.user ? `, used by ${device.user}` : ''}? It stops receiving bundles and its audit records are refused; it must enrol again with a new token.`} yes="Yes, revoke" tone="danger" onYes={() => void revoke()} onCancel={() => setAsking(false)} />}
     </>
   );
 }
