@@ -92,7 +92,7 @@ process.stderr.write(`seeded ${DEVICES} devices (${perDevice} records each) and 
 // Escalations: 60 distinct changes held by some devices each.
 for (let e = 0; e < 60; e++) {
   const h = `sha256:${createHash('sha256').update(`e${e}`).digest('hex')}`;
-  const change = { server: 'github', tool: `tool_${e}`, kind: 'changed' as const, oldHash: null, newHash: h, oldDefinition: null, newDefinition: { name: `tool_${e}`, description: 'x' }, diff: [], findings: [], risk: (['critical', 'high', 'medium'] as const)[e % 3], createdAt: new Date(now).toISOString() };
+  const change = { server: 'github', tool: `tool_${e}`, kind: 'changed' as const, oldHash: null, newHash: h, oldDefinition: null, newDefinition: { name: `tool_${e}`, description: 'x' }, diff: [], findings: [], risk: (['critical', 'high', 'medium'] as const)[e % 3]!, createdAt: new Date(now).toISOString() };
   for (let d = 0; d < 5; d++) await store.console.report(deviceId(e * 5 + d), { user: users[d]!, bundleVersion: 7, keys: [key.keyId], auditBacklog: 0, pending: [change] }, new Date(now).toISOString());
 }
 

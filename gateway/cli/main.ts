@@ -26,6 +26,7 @@ import { enrol } from '../org/enrol.ts';
 import { loginToOrg } from '../org/oidc-login.ts';
 import { orgConfigPath, readOrgConfig, type OrgConfig } from '../org/org-config.ts';
 import { chooseBackend } from '../secrets/vault.ts';
+import { unenrol } from '../org/unenrol.ts';
 import { existsSync } from 'node:fs';
 import { suggestion } from './did-you-mean.ts';
 import { portHolder } from './port-holder.ts';
@@ -50,6 +51,7 @@ Usage:
   gatehouse reject ID [--reason TEXT] [--data-dir DIR]
   gatehouse reopen ID [--reason TEXT] [--data-dir DIR]   undo a rejection: the change is pending again
   gatehouse enroll URL --token TOKEN [--fingerprint FP | --trust-on-first-use] [--data-dir DIR]
+  gatehouse unenroll [--data-dir DIR]        leave the org (the daemon must be stopped); the org sees the device revoked
   gatehouse login [--no-browser]             sign in to your org (OIDC), for group-based policies
   gatehouse login SERVER [--no-browser]      sign in to an OAuth-protected server
   gatehouse sync [--data-dir DIR]            fetch the org's bundle now
@@ -69,7 +71,7 @@ export const DEFAULT_PORT = 7465;
 
 class UsageError extends Error {}
 
-const COMMANDS = ['daemon', 'stdio', 'status', 'dashboard', 'token', 'reload', 'pending', 'approve', 'reject', 'reopen', 'secrets', 'server', 'enroll', 'sync', 'login', 'connect', 'audit', 'scan', 'pin', 'help'] as const;
+const COMMANDS = ['daemon', 'stdio', 'status', 'dashboard', 'token', 'reload', 'pending', 'approve', 'reject', 'reopen', 'secrets', 'server', 'enroll', 'unenroll', 'sync', 'login', 'connect', 'audit', 'scan', 'pin', 'help'] as const;
 /** Unreadable input: exit 2 with a clear message (the scan contract). */
 class InputError extends Error {}
 
@@ -184,6 +186,13 @@ async function main(argv: string[]): Promise<number> {
       process.stdout.write(`enrolled in ${config.name ?? config.org} as device ${config.deviceId}\n`);
       process.stdout.write(`pinned org keys: ${config.rootKeys.map((k) => `${k.keyId} ${keyFingerprint(k.publicKey)}`).join(', ')}\n`);
       if (config.oidc) process.stdout.write('next: `gatehouse login` to sign in to your org\n');
+      return 0;
+    }
+    case 'unenroll': {
+      if (await runningDaemon(dataDir)) throw new UsageError('stop the daemon first: it governs with the org\'s bundle until it restarts');
+      const left = await unenrol(dataDir, chooseBackend(dataDir));
+      process.stdout.write(`left org "${left.org}"${left.deviceId ? ` (device ${left.deviceId})` : ''}; the next daemon start runs your own bundle\n`);
+      if (left.told) process.stderr.write(`the org was not told (${left.told}): ask your admin to revoke this device in the console\n`);
       return 0;
     }
     case 'sync': {

@@ -23,7 +23,7 @@ const LIMITS = new Map<string, number>([
 /** Routes with an id in their path (the console's). */
 const PATTERNS: [RegExp, number][] = [
   [new RegExp(`^POST ${SYNC_API}/devices/report$`), REPORT_MAX_BYTES],
-  [new RegExp(`^POST ${SYNC_API}/(escalations|enrol-tokens|fleet)(/|$)`), ENROL_MAX_BYTES],
+  [new RegExp(`^POST ${SYNC_API}/(escalations|enrol-tokens|fleet|devices/self)(/|$)`), ENROL_MAX_BYTES],
 ];
 
 export const bodyLimit = (route: string): number => LIMITS.get(route) ?? PATTERNS.find(([re]) => re.test(route))?.[1] ?? OTHER_MAX_BYTES;

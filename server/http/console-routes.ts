@@ -37,6 +37,7 @@ const RevokeBody = z.strictObject({ reason: z.string().max(2000).nullable().opti
 
 const ROUTES: { method: string; pattern: RegExp; name: string }[] = [
   { method: 'POST', pattern: /^\/devices\/report$/, name: 'report' },
+  { method: 'POST', pattern: /^\/devices\/self\/revoke$/, name: 'leave' },
   { method: 'GET', pattern: /^\/escalations$/, name: 'escalations' },
   { method: 'GET', pattern: /^\/escalations\/(esc-[0-9a-f]{20})$/, name: 'escalation' },
   { method: 'POST', pattern: /^\/escalations\/(esc-[0-9a-f]{20})\/decision$/, name: 'decide' },
@@ -70,6 +71,16 @@ export async function consoleRoute(ctx: ConsoleRouteContext, req: IncomingMessag
       const device = await ctx.device(req);
       const report = await readBodyAs(req, route, DeviceReportSchema, 'device report');
       send(res, 200, { decisions: await store.console.report(device.id, report, now()) });
+      return true;
+    }
+    if (name === 'leave') {
+      // `gatehouse unenroll`: a device may always end its own enrolment.
+      const device = await ctx.device(req);
+      const at = now();
+      await store.console.revokeDevice(device.id, at, 'unenrolled on the device');
+      ctx.revoked(device.id);
+      ctx.log(`device ${device.id} unenrolled itself`);
+      send(res, 200, { revokedAt: at });
       return true;
     }
     await ctx.admin(req, route);

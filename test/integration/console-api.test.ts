@@ -4,9 +4,9 @@
 // desktop shows up as an escalation; approving it (a signed publish) lets the
 // desktop serve the tool; rejecting it keeps it blocked and the desktop says
 // the org rejected it; audit search finds both desktops' calls; the simulator
-// answers as the desktop decides; a revoked device stops syncing; a revoked
-// enrolment token cannot enrol. The console refuses foreign Hosts and Origins,
-// and requests without its cookie.
+// answers as the desktop decides; a revoked device stops syncing; `gatehouse
+// unenroll` leaves the org; a revoked enrolment token cannot enrol. The console
+// refuses foreign Hosts and Origins, and requests without its cookie.
 import assert from 'node:assert/strict';
 import { spawn, type ChildProcess } from 'node:child_process';
 import { readFileSync, writeFileSync } from 'node:fs';
@@ -299,6 +299,19 @@ for (const kind of ['sqlite', 'postgres'] as const) {
       assert.equal(weather.status, 'approved');
       assert.ok(weather.pins.some((p) => p.tool === 'fetch_weather'));
       assert.ok(!JSON.stringify(cat).includes('RUGPULL'), 'environment values are not shown');
+    });
+
+    it('gatehouse unenroll leaves the org, and the fleet shows the device revoked', async () => {
+      const d = desktops[0]!;
+      await clients[0]!.close();
+      await d.stop();
+      const r = await run(CLI, ['unenroll', '--data-dir', d.dataDir]);
+      assert.equal(r.code, 0, r.stderr);
+      assert.match(r.stdout, /left org "acme"/);
+      assert.equal(r.stderr, '', 'the org was told');
+      const page = await api('GET', '/fleet/devices?state=revoked', C.DeviceListSchema);
+      assert.equal(page.total, 2);
+      assert.notEqual((await run(CLI, ['unenroll', '--data-dir', d.dataDir])).code, 0, 'not enrolled any more');
     });
   });
 }
