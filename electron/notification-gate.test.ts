@@ -35,3 +35,11 @@ test('the tray menu says when the org requires an update and offers the download
   assert.ok(items.some((m) => m.kind === 'checkbox' && m.action === 'toggle-beta' && m.checked));
   assert.ok(items.some((m) => m.kind === 'action' && m.action === 'sync-now' && m.enabled), 'Sync now works once enrolled');
 });
+
+test('an IDE asking to connect is announced, and the notification leads to the Overview where the person decides', async () => {
+  const { announce } = await import('./notification-gate.ts');
+  const a = announce('agent-request', { id: 'f'.repeat(32), client: 'VS Code', agent: 'vs-code', redirect: 'this machine (127.0.0.1:33418)' })!;
+  assert.equal(a.title, 'VS Code asks to connect');
+  assert.match(a.body, /agent "vs-code", token to this machine/);
+  assert.equal(a.target, '#/overview');
+});

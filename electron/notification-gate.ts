@@ -71,6 +71,10 @@ export function announce(event: GatewayEvent): Announcement | undefined {
   if (event.type === 'server' && (event.state === 'failed' || event.state === 'backoff')) {
     return { key: `server:${event.server}`, title: `${event.server} is down`, body: event.error ?? 'The server stopped.', target: '#/servers' };
   }
+  if (event.type === 'agent-request') {
+    // The notification only leads to the Overview: allowing happens there, never from the notification itself.
+    return { key: `agent-request:${event.id}`, title: `${event.client} asks to connect`, body: `As agent "${event.agent}", token to ${event.redirect}. Allow or deny it in Gatehouse.`, target: '#/overview' };
+  }
   if (event.type === 'bundle-rejected') return { key: `bundle:${event.reason}`, title: 'A bundle was refused', body: event.reason, target: '#/settings' };
   return undefined;
 }

@@ -32,6 +32,9 @@ import { lazyBackend, type SecretBackend } from './secrets/backend.ts';
 import { RotatingLog } from './upstream/stderr-log.ts';
 import { messageOf, Problems } from './control/problems.ts';
 import { redactShapes } from '../shared/redaction/redact.ts';
+import { openDisabledServers, type DisabledServersFile } from './config/disabled-servers.ts';
+import { AgentAuth } from './agent-auth/routes.ts';
+import { describeRedirect } from './control/agent-requests.ts';
 import { bearerToken } from '../shared/control/bearer.ts';
 
 /** How often the org login is renewed at the IdP, so group changes reach policy. */
@@ -44,7 +47,7 @@ export interface GatewayContext {
   backend?: SecretBackend;
 }
 
-export interface BuiltGateway { gateway: Gateway; events: EventBus; recorder: AuditRecorder; vault: CredentialVault; liveHeaders: Map<string, Record<string, string>>; audit: AuditLog }
+export interface BuiltGateway { gateway: Gateway; events: EventBus; recorder: AuditRecorder; vault: CredentialVault; liveHeaders: Map<string, Record<string, string>>; audit: AuditLog; disabled: DisabledServersFile }
 
 /**
  * Builds the multiplexer with real upstream channels (processes, HTTP), the pin
@@ -57,6 +60,7 @@ export function createGateway(bundle: Bundle, ctx: GatewayContext): BuiltGateway
   const { backend } = ctx;
   const vault = backend ? new CredentialVault(ctx.dataDir, () => backend) : new CredentialVault(ctx.dataDir);
   const audit = new AuditLog(ctx.dataDir);
+  const disabled = openDisabledServers(ctx.dataDir);
   /** The live header objects of HTTP upstreams, by server id, for tokens refreshed mid-session. */
   const liveHeaders = new Map<string, Record<string, string>>();
   const events = new EventBus();
@@ -70,6 +74,7 @@ export function createGateway(bundle: Bundle, ctx: GatewayContext): BuiltGateway
     recorder,
     identity: { user: localUser(), groups: [] },
     vars,
+    disabledServers: disabled.ids,
     onServerRetired: (server) => {
       void vault.removeServer(server.id, server.credentials.map((c) => c.name)).then(
         (deleted) => { if (deleted.length) events.emit({ type: 'credentials-deleted', server: server.id, slots: deleted, at: Date.now() }); },
@@ -92,7 +97,7 @@ export function createGateway(bundle: Bundle, ctx: GatewayContext): BuiltGateway
       return new DeferredChannel(async () => createChannel(server, { settings: gateway.settings, vars, env: process.env, log: serverLog, onHeaders, onSandboxRefusal, credentials: await vault.valuesFor(server) }));
     },
   });
-  return { gateway, events, recorder, vault, liveHeaders, audit };
+  return { gateway, events, recorder, vault, liveHeaders, audit, disabled };
 }
 
 export interface DaemonOptions {
@@ -144,11 +149,15 @@ export async function startDaemon(opts: DaemonOptions): Promise<RunningDaemon> {
   const identity = identityKeeper(d);
   const reload = () => reloadBundle(d);
   const joinOrg = orgJoiner(d, identity.reload);
-  const mcp = new McpHttpEndpoint({ gateway: d.built.gateway, agentFor: (req) => agentOf(d, req) });
-  const control = controlApi(d, { reload, joinOrg, identity });
+  const agentAuth = agentOAuth(d);
+  const mcp = new McpHttpEndpoint({
+    gateway: d.built.gateway, agentFor: (req) => agentOf(d, req),
+    challenge: (req) => AgentAuth.challenge(`http://${req.headers.host ?? `127.0.0.1:${d.port}`}`, req.headers.authorization !== undefined),
+  });
+  const control = controlApi(d, { reload, joinOrg, identity, agentAuth });
   const logins = new OAuthLogins(loginHost(d.built), d.built.vault, () => `http://127.0.0.1:${d.port}/oauth/callback`, d.built.liveHeaders);
   control.logins = logins;
-  const listening = await listen(d, mcp, control, logins);
+  const listening = await listen(d, { mcp, control, logins, agentAuth });
   d.built.gateway.start();
   const timers = upkeep(d, identity);
   writeDaemonFile(d.dataDir, { pid: process.pid, port: d.port, socket: d.socket, startedAt: new Date(d.startedAt).toISOString() });
@@ -198,6 +207,7 @@ async function openDaemon(opts: DaemonOptions): Promise<Daemon> {
   };
   // Every problem event (the audit log's, the multiplexer's, the daemon's) is kept for the status.
   built.events.on((e) => { if (e.type === 'problem') problems.note(e.component, e.message, e.at); });
+  if (built.disabled.problem) problems.note('disabled-servers', built.disabled.problem, Date.now());
   built.events.on((e) => eventLog.event(e));
   built.audit.onProblem = (message) => built.events.emit({ type: 'problem', component: 'audit', message, at: Date.now() });
   if (orgConfig && orgStart) d.org = newOrgRuntime(d, orgConfig, orgStart);
@@ -206,7 +216,7 @@ async function openDaemon(opts: DaemonOptions): Promise<Daemon> {
 
 function newOrgRuntime(d: Daemon, config: OrgConfig, start: Awaited<ReturnType<typeof startingBundle>>): OrgRuntime {
   const { gateway, events, recorder, audit } = d.built;
-  return new OrgRuntime(config, start.problem, { dataDir: d.dataDir, cache: start.cache, apply: (b) => gateway.applyBundle(b), events, recorder, audit, backend: d.backend, onProblem: d.report, onRecovered: d.recovered });
+  return new OrgRuntime(config, start.problem, { dataDir: d.dataDir, cache: start.cache, gateway, events, recorder, audit, backend: d.backend, onProblem: d.report, onRecovered: d.recovered });
 }
 
 interface IdentityKeeper {
@@ -294,11 +304,22 @@ function agentOf(d: Daemon, req: IncomingMessage): string | undefined {
   return d.built.gateway.settings.anonymousAgent;
 }
 
-function controlApi(d: Daemon, ops: { reload(): Promise<ReloadOutcome>; joinOrg: ReturnType<typeof orgJoiner>; identity: IdentityKeeper }): ControlApi {
-  const { gateway, events, recorder, vault, audit } = d.built;
+/** The loopback OAuth server for IDE agents: a connection request waits for the person's consent. */
+function agentOAuth(d: Daemon): AgentAuth {
+  const { events, recorder } = d.built;
+  return new AgentAuth({
+    dataDir: d.dataDir,
+    tokens: d.tokens,
+    onRequest: (r) => events.emit({ type: 'agent-request', id: r.id, client: r.clientName, agent: r.agent, redirect: describeRedirect(r.redirectUri).redirect, at: Date.now() }),
+    onIssued: (r) => recorder.record(undefined, 'login', { outcome: 'ok', agent: r.agent, detail: { kind: 'agent-oauth', client: r.clientName, issued: 'agent token' } }),
+  });
+}
+
+function controlApi(d: Daemon, ops: { reload(): Promise<ReloadOutcome>; joinOrg: ReturnType<typeof orgJoiner>; identity: IdentityKeeper; agentAuth: AgentAuth }): ControlApi {
+  const { gateway, events, recorder, vault, audit, disabled } = d.built;
   const shown = (id: LoadedIdentity) => ({ user: id.user, groups: [...id.groups], source: id.source, problem: id.problem });
   return new ControlApi({
-    gateway, events, recorder, vault, audit, tokens: d.tokens, controlToken: d.token, eventLog: d.eventLog,
+    gateway, events, recorder, vault, audit, disabled, agentAuth: ops.agentAuth, tokens: d.tokens, controlToken: d.token, eventLog: d.eventLog,
     facts: () => ({ dataDir: d.dataDir, port: d.port, socket: d.socket, bundleSource: d.bundleSource, startedAt: d.startedAt, credentials: vault.status(gateway.currentBundle), audit: audit.backlog(), org: d.org?.status() ?? null, identity: shown(d.identity), problems: d.problems.list() }),
     shipAudit: async () => {
       if (!d.org) throw new Error('this desktop is not enrolled in an org: there is nowhere to ship to');
@@ -318,11 +339,12 @@ function loginHost(built: BuiltGateway): LoginHost {
 }
 
 /** The HTTP listener (MCP, control API, OAuth callback, dashboard) and the bridges' socket. */
-async function listen(d: Daemon, mcp: McpHttpEndpoint, control: ControlApi, logins: OAuthLogins): Promise<{ close(): void }> {
+async function listen(d: Daemon, parts: { mcp: McpHttpEndpoint; control: ControlApi; logins: OAuthLogins; agentAuth: AgentAuth }): Promise<{ close(): void }> {
+  const { mcp, control, logins, agentAuth } = parts;
   let http: HttpServer | undefined;
   let net: NetServer | undefined;
   try {
-    const listening = await listenHttp({ port: d.opts.port, mcp, control, oauthCallback: (url) => logins.callback(url), dashboardDir: join(INSTALL_ROOT, 'dist', 'renderer') });
+    const listening = await listenHttp({ port: d.opts.port, mcp, control, agentAuth, oauthCallback: (url) => logins.callback(url), dashboardDir: join(INSTALL_ROOT, 'dist', 'renderer') });
     http = listening.server;
     d.port = listening.port;
     d.built.gateway.linkDashboard(`http://127.0.0.1:${d.port}/app/`); // questions in the chat link to the full diff

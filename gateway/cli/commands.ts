@@ -16,6 +16,9 @@ import { applyPlan, ConnectError, daemonEnv, planConnect, planSnippet, planUndo 
 import { INSTALL_ROOT } from '../config/install-root.ts';
 import { AuditLog } from '../audit/log.ts';
 import { secretsCommand } from './secrets-command.ts';
+import { serverCommand } from './server-command.ts';
+import { agentRequestsCommand } from './agent-requests-command.ts';
+import { unenrol } from '../org/unenrol.ts';
 import { runBridge } from './stdio-bridge.ts';
 import { keyFingerprint } from '../../shared/bundle/envelope.ts';
 import { enroll as enrollDevice } from '../org/enroll.ts';
@@ -61,7 +64,21 @@ async function dashboard({ dataDir, values }: CommandContext): Promise<number> {
 }
 
 async function tokenCommand({ dataDir, values, positionals }: CommandContext): Promise<number> {
-  return token(dataDir, positionals[0], values.agent);
+  return token(dataDir, positionals[0], values.agent, positionals[1]);
+}
+
+async function server({ dataDir, positionals }: CommandContext): Promise<number> {
+  const client = await ControlClient.forDataDir(dataDir);
+  process.stdout.write(await serverCommand(client, positionals[0], positionals[1]));
+  return 0;
+}
+
+async function unenroll({ dataDir }: CommandContext): Promise<number> {
+  if (await runningDaemon(dataDir)) throw new UsageError('stop the daemon first: it governs with the org\'s bundle until it restarts');
+  const left = await unenrol(dataDir, chooseBackend(dataDir));
+  process.stdout.write(`left org "${left.org}"${left.deviceId ? ` (device ${left.deviceId})` : ''}; the next daemon start runs your own bundle\n`);
+  if (left.told) process.stderr.write(`the org was not told (${left.told}): ask your admin to revoke this device in the console\n`);
+  return 0;
 }
 
 async function reload({ dataDir }: CommandContext): Promise<number> {
@@ -274,12 +291,16 @@ async function standalone(dataDir: string, bundlePath: string, agent: string): P
   return new Promise<number>(() => {});
 }
 
-async function token(dataDir: string, action: string | undefined, agent: string | undefined): Promise<number> {
+async function token(dataDir: string, action: string | undefined, agent: string | undefined, id?: string): Promise<number> {
   const client = await ControlClient.forDataDir(dataDir);
   if (action === 'list') {
     const r = await client.call('GET', routePath('agents'), AgentsAnswer);
     for (const t of r.tokens) process.stdout.write(`${t.agent}\tcreated ${t.createdAt}\n`);
     if (r.tokens.length === 0) process.stdout.write('no agent tokens yet: `gatehouse token create --agent NAME`\n');
+    return 0;
+  }
+  if (action === 'requests' || action === 'allow' || action === 'deny') {
+    process.stdout.write(await agentRequestsCommand(client, action, id, agent));
     return 0;
   }
   if (!agent) throw new UsageError('--agent NAME is required');
@@ -294,7 +315,7 @@ async function token(dataDir: string, action: string | undefined, agent: string 
     process.stdout.write(`revoked the token of "${agent}"\n`);
     return 0;
   }
-  throw new UsageError('token needs create, revoke or list');
+  throw new UsageError('token needs create, revoke, list, requests, allow or deny');
 }
 
 /** What to say when the port is taken: who holds it, and how to choose another. */
@@ -318,7 +339,9 @@ export const COMMANDS: ReadonlyMap<string, Command> = new Map<string, Command>([
   ['reject', decide],
   ['reopen', decide],
   ['secrets', secrets],
+  ['server', server],
   ['enroll', enroll],
+  ['unenroll', unenroll],
   ['sync', sync],
   ['login', login],
   ['connect', connect],

@@ -1,4 +1,5 @@
 import type { SandboxStatus, Status } from '../../shared/control/contract.ts';
+import { selfCommand } from './self-command.ts';
 
 function ago(ms: number): string {
   const s = Math.round(ms / 1000);
@@ -35,6 +36,10 @@ export function formatStatus(status: Status): string {
     const extra = [s.pid ? `pid ${s.pid}` : '', s.restarts ? `${s.restarts} restarts` : '', s.status === 'deprecated' ? 'DEPRECATED by your org: plan to stop using it' : s.status !== 'approved' ? s.status.toUpperCase() : ''].filter(Boolean).join(', ');
     lines.push(`  ${mark} ${s.id.padEnd(16)} ${s.state.padEnd(9)} ${s.transport.padEnd(5)} ${counts}${extra ? `  (${extra})` : ''}`);
     if (s.sandbox) lines.push(`      sandbox: ${sandboxLine(s.sandbox)}`);
+    if (s.enabled === false) {
+      lines.push(`      switched off on this desktop: \`${selfCommand()} server enable ${s.id}\` turns it back on`);
+      continue;
+    }
     if (s.lastError && s.state !== 'ready') {
       lines.push(`      error: ${s.lastError}`);
       for (const l of s.stderrTail.slice(-3)) lines.push(`      | ${l}`);
@@ -49,10 +54,13 @@ export function formatStatus(status: Status): string {
     }
   }
   lines.push('');
-  lines.push(`Agents (${status.agents.length} connected)`);
+  const idle = status.agents.filter((a) => a.presence === 'idle').length;
+  lines.push(`Agents (${status.agents.length - idle} connected${idle ? `, ${idle} idle` : ''})`);
   for (const a of status.agents) {
     const client = a.clientInfo ? `${String(a.clientInfo.name ?? '?')} ${String(a.clientInfo.version ?? '')}`.trim() : 'unknown client';
-    lines.push(`  ${a.agent.padEnd(16)} ${a.transport.padEnd(5)} ${client} — ${plural(a.calls, 'call')}, ${plural(a.errors, 'error')}, active ${ago(Date.now() - a.lastActiveAt)} ago`);
+    // An idle HTTP agent may be gone: it keeps no stream open, so only its silence says so.
+    const presence = a.presence === 'idle' ? 'idle (no open stream; it may have gone away), ' : '';
+    lines.push(`  ${a.agent.padEnd(16)} ${a.transport.padEnd(5)} ${client} — ${presence}${plural(a.calls, 'call')}, ${plural(a.errors, 'error')}, active ${ago(Date.now() - a.lastActiveAt)} ago`);
   }
   if (status.agents.length === 0) lines.push('  none yet: point your IDE at `gatehouse stdio --agent NAME`');
   return `${lines.join('\n')}\n`;

@@ -16,12 +16,15 @@ Usage:
   gatehouse dashboard [--no-browser] [--data-dir DIR]   open the dashboard, signed in (a one-time link)
   gatehouse token create|revoke --agent NAME [--data-dir DIR]
   gatehouse token list [--data-dir DIR]
+  gatehouse token requests | allow ID [--agent NAME] | deny ID   answer an IDE that connects with OAuth
   gatehouse reload [--data-dir DIR]
+  gatehouse server enable|disable|restart ID [--data-dir DIR]   switch a server off or on here, or restart it
   gatehouse pending [--json] [--data-dir DIR]
   gatehouse approve ID [--reason TEXT] [--data-dir DIR]
   gatehouse reject ID [--reason TEXT] [--data-dir DIR]
   gatehouse reopen ID [--reason TEXT] [--data-dir DIR]   undo a rejection: the change is pending again
   gatehouse enroll URL --token TOKEN [--fingerprint FP | --trust-on-first-use] [--data-dir DIR]
+  gatehouse unenroll [--data-dir DIR]        leave the org (the daemon must be stopped); the org sees the device revoked
   gatehouse login [--no-browser]             sign in to your org (OIDC), for group-based policies
   gatehouse login SERVER [--no-browser]      sign in to an OAuth-protected server
   gatehouse sync [--data-dir DIR]            fetch the org's bundle now

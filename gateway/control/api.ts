@@ -4,7 +4,9 @@ import type { GatewayEvent, Status } from '../../shared/control/contract.ts';
 import { allowedMethods, matchRoute, ROUTES, type Route, type RouteName } from '../../shared/control/routes.ts';
 import type { OrgInfo } from '../../shared/sync/contract.ts';
 import type { AuditRecorder } from '../audit/call-record.ts';
+import type { AgentAuth } from '../agent-auth/routes.ts';
 import type { AuditLog } from '../audit/log.ts';
+import type { DisabledServersFile } from '../config/disabled-servers.ts';
 import type { AgentTokens } from '../config/agent-tokens.ts';
 import { tokensEqual } from '../config/agent-tokens.ts';
 import type { EventBus } from '../events/event-bus.ts';
@@ -24,6 +26,10 @@ import type { DaemonFacts } from './status.ts';
 
 export interface ControlApiOptions {
   gateway: Gateway;
+  /** Servers the user switched off here; the API writes it, the gateway reads it. */
+  disabled?: DisabledServersFile;
+  /** The loopback OAuth server for agents, whose waiting requests the person decides here. */
+  agentAuth?: AgentAuth;
   events: EventBus;
   recorder: AuditRecorder;
   vault: CredentialVault;

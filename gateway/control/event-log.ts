@@ -31,6 +31,8 @@ function levelOf(e: GatewayEvent): LogLevel {
     case 'paused':
     case 'agent-connected':
     case 'agent-disconnected':
+    case 'agent-request':
+    case 'agent-request-decided':
       return 'info';
     default:
       return 'debug';
@@ -53,6 +55,8 @@ function describe(e: GatewayEvent): string {
     case 'paused': return e.paused ? 'paused: nothing reaches the servers' : 'resumed';
     case 'catalog': return `server ${e.server} changed its ${e.kind}`;
     case 'problem': return `${e.component}: ${e.message}`;
+    case 'agent-request': return `${e.client} asks to connect as agent ${e.agent} (token to ${e.redirect}): allow or deny it in Gatehouse`;
+    case 'agent-request-decided': return `connection request ${e.id.slice(0, 8)} ${e.allowed ? 'allowed' : 'denied'} (agent ${e.agent})`;
   }
 }
 

@@ -5,7 +5,7 @@ import { issueLines } from '../../shared/text/zod-issues.ts';
 import { keyFingerprint } from '../../shared/bundle/envelope.ts';
 import { controlProof, NONCE } from '../../shared/control/proof.ts';
 import {
-  ConnectBody, CreateTokenBody, DecisionBody, EnrollBody, PauseBody, RedeemBody, SecretBody, TryBody, type RouteName,
+  ConnectBody, CreateTokenBody, DecisionBody, EnabledBody, EnrollBody, PauseBody, RedeemBody, SecretBody, TryBody, type RouteName,
 } from '../../shared/control/routes.ts';
 import { INSTALL_ROOT } from '../config/install-root.ts';
 import { CLIENTS, type ClientName } from '../connect/clients.ts';
@@ -21,6 +21,7 @@ import type { OneTimeCodes } from './one-time-codes.ts';
 import type { OAuthLogins } from '../oauth/login.ts';
 import { agentStatuses, buildStatus, serverStatuses, toolEntries } from './status.ts';
 import { tryTool } from './try-tool.ts';
+import { agentRequestRoutes } from './agent-requests.ts';
 
 const LogLevelBody = z.strictObject({ level: z.enum(LOG_LEVELS) });
 
@@ -38,14 +39,14 @@ export interface HandlerHost {
 }
 
 /**
- * One small handler per route of shared/control/routes.ts, in four groups: the table
+ * One small handler per route of shared/control/routes.ts, in five groups: the table
  * is typed by the route names, so a route without a handler does not compile.
  */
 export function controlHandlers(host: HandlerHost): Record<RouteName, RouteHandler> {
-  return { ...daemonRoutes(host), ...orgRoutes(host), ...pinRoutes(host), ...credentialRoutes(host) };
+  return { ...daemonRoutes(host), ...serverRoutes(host), ...orgRoutes(host), ...pinRoutes(host), ...credentialRoutes(host) };
 }
 
-/** The daemon itself: sign-in, status, log level, servers, reload, pause, audit, connecting clients, trying a tool. */
+/** The daemon itself: sign-in, status, log level, tools, reload, pause, audit, connecting clients, trying a tool. */
 function daemonRoutes(host: HandlerHost) {
   const { opts } = host;
   const { gateway } = opts;
@@ -70,15 +71,6 @@ function daemonRoutes(host: HandlerHost) {
       opts.eventLog.setLevel(body.level);
       json(res, 200, { level: body.level, levels: LOG_LEVELS });
     },
-    servers: ({ res }) => json(res, 200, { servers: serverStatuses(gateway) }),
-    restartServer: async ({ res, params }) => {
-      const server = gateway.currentBundle.servers.find((s) => s.id === params.server);
-      if (!server) { json(res, 404, { error: `no server "${params.server}" in the bundle` }); return; }
-      // Revoked servers are never spawned, restart or not.
-      if (server.status === 'revoked') { json(res, 409, { error: `"${server.id}" is revoked by the bundle and stays stopped` }); return; }
-      await gateway.restartServer(server.id);
-      json(res, 200, { restarted: server.id });
-    },
     tools: ({ res }) => json(res, 200, { tools: toolEntries(gateway) }),
     events: ({ res }) => host.stream(res),
     reloadBundle: async ({ res }) => {
@@ -101,6 +93,34 @@ function daemonRoutes(host: HandlerHost) {
     try: async ({ req, res }) => {
       const body = await readBody(req, res, TryBody, 'give {"method":"tools/list"} or {"method":"tools/call","params":{"name","arguments"}}');
       if (body) await answer(res, 504, async () => reply(200, await tryTool(gateway, body, gateway.settings.callTimeoutMs)));
+    },
+  } satisfies Partial<Record<RouteName, RouteHandler>>;
+}
+
+/** The bundle's servers: their status, restarting one, switching one off or on here. */
+function serverRoutes(host: HandlerHost) {
+  const { opts } = host;
+  const { gateway } = opts;
+  return {
+    servers: ({ res }) => json(res, 200, { servers: serverStatuses(gateway) }),
+    restartServer: async ({ res, params }) => {
+      const server = gateway.currentBundle.servers.find((s) => s.id === params.server);
+      if (!server) { json(res, 404, { error: `no server "${params.server}" in the bundle` }); return; }
+      // Revoked servers are never spawned, restart or not.
+      if (server.status === 'revoked') { json(res, 409, { error: `"${server.id}" is revoked by the bundle and stays stopped` }); return; }
+      if (gateway.isDisabled(server.id)) { json(res, 409, { error: `"${server.id}" is switched off on this desktop: turn it on first (gatehouse server enable ${server.id})` }); return; }
+      await gateway.restartServer(server.id);
+      json(res, 200, { restarted: server.id });
+    },
+    // Switches a server off or on for this desktop only; the choice survives restarts and bundle updates.
+    setServerEnabled: async ({ req, res, params }) => {
+      const body = await readBody(req, res, EnabledBody, 'send {"enabled": true|false}');
+      if (!body) return;
+      if (!opts.disabled) { json(res, 501, { error: 'this daemon cannot switch servers off' }); return; }
+      if (!gateway.currentBundle.servers.some((s) => s.id === params.server)) { json(res, 404, { error: `no server "${params.server}" in the bundle` }); return; }
+      opts.disabled.set(params.server!, !body.enabled);
+      await gateway.serverToggled(params.server!);
+      json(res, 200, { server: params.server, enabled: body.enabled });
     },
   } satisfies Partial<Record<RouteName, RouteHandler>>;
 }
@@ -188,6 +208,9 @@ function credentialRoutes(host: HandlerHost) {
   const { opts } = host;
   const { gateway } = opts;
   return {
+    agentRequests: (call) => agentRequest(call, 'GET /api/v1/agent-requests'),
+    allowAgentRequest: (call) => agentRequest(call, `POST /api/v1/agent-requests/${call.params.id}/allow`),
+    denyAgentRequest: (call) => agentRequest(call, `POST /api/v1/agent-requests/${call.params.id}/deny`),
     agents: ({ res }) => json(res, 200, { agents: agentStatuses(gateway), tokens: opts.tokens.list() }),
     createToken: async ({ req, res }) => {
       const body = await readBody(req, res, CreateTokenBody);
@@ -228,6 +251,19 @@ function credentialRoutes(host: HandlerHost) {
       });
     });
   }
+  /** An IDE's OAuth connection request, seen or decided by the person (control/agent-requests.ts). */
+  async function agentRequest({ req, res }: RouteCall, route: string): Promise<void> {
+    const auth = opts.agentAuth;
+    const handled = auth && await agentRequestRoutes(route, req, res, {
+      auth, toolsFor: (agent) => gateway.toolsFor(agent), readJson, json,
+      decided: (r) => {
+        opts.recorder.record(undefined, 'login', { outcome: r.status === 'allowed' ? 'ok' : 'denied', agent: r.agent, detail: { kind: 'agent-oauth', client: r.clientName, decided: r.status, by: r.decidedBy ?? 'dashboard' } });
+        opts.events.emit({ type: 'agent-request-decided', id: r.id, allowed: r.status === 'allowed', agent: r.agent, at: Date.now() });
+      },
+    });
+    if (!handled) json(res, 404, { error: `no such endpoint: ${route}` });
+  }
+
   async function withServer(res: ServerResponse, id: string, then: (server: typeof gateway.currentBundle.servers[number]) => Promise<void>): Promise<void> {
     const server = gateway.currentBundle.servers.find((s) => s.id === id);
     if (!server) { json(res, 404, { error: `no server "${id}" in the bundle` }); return; }

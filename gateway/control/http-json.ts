@@ -1,6 +1,7 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { z } from 'zod';
 import { issueLines } from '../../shared/text/zod-issues.ts';
+import { readBodyText } from '../framing/read-body.ts';
 
 const MAX_CONTROL_BODY = 64 * 1024;
 
@@ -12,15 +13,10 @@ export function json(res: ServerResponse, status: number, body: unknown): void {
 
 /** The request's JSON body; undefined when it is too big or not JSON. */
 export async function readJson(req: IncomingMessage): Promise<unknown> {
-  let size = 0;
-  const chunks: Buffer[] = [];
-  for await (const chunk of req as AsyncIterable<Buffer>) {
-    size += chunk.length;
-    if (size > MAX_CONTROL_BODY) return undefined;
-    chunks.push(chunk);
-  }
+  const text = await readBodyText(req, MAX_CONTROL_BODY);
+  if (text === undefined) return undefined;
   try {
-    return JSON.parse(Buffer.concat(chunks).toString('utf8'));
+    return JSON.parse(text);
   } catch {
     return undefined;
   }

@@ -1,4 +1,5 @@
 import type { AgentStatus, CredentialStatus, Problem, ServerStatus, Status, ToolEntry } from '../../shared/control/contract.ts';
+import type { SessionSnapshot } from '../mux/client-session.ts';
 import { GATEHOUSE_INFO, type Gateway } from '../mux/gateway.ts';
 import { sandboxReport } from '../sandbox/launcher.ts';
 
@@ -15,20 +16,33 @@ export function serverStatuses(gateway: Gateway): ServerStatus[] {
       state: u ? u.state : 'disabled',
       pid: u?.pid ?? null,
       restarts: u?.restarts ?? 0,
-      lastError: u?.lastError ?? (server.status === 'revoked' ? 'revoked in the bundle' : null),
+      lastError: u?.lastError ?? (server.status === 'revoked' ? 'revoked in the bundle' : gateway.isDisabled(server.id) ? 'switched off on this desktop' : null),
       stderrTail: u ? u.stderrTail.slice(-20) : [],
       protocolVersion: u?.protocolVersion ?? null,
       serverHash: gateway.gate.serverHash(server.id) ?? null,
       serverInfo: u?.serverInfo ? { ...u.serverInfo } : null,
       counts: u ? { ...u.counts } : { tools: 0, resources: 0, resourceTemplates: 0, prompts: 0 },
       inflight: u?.inflight ?? 0,
+      enabled: !gateway.isDisabled(server.id),
       sandbox: sandboxReport(server, gateway.settings),
     };
   });
 }
 
 export function agentStatuses(gateway: Gateway): AgentStatus[] {
-  return gateway.sessions().map((s) => ({ ...s, clientInfo: s.clientInfo ? { ...s.clientInfo } : null }));
+  return gateway.sessions().map((s) => {
+    const { listening: _listening, ...shown } = s;
+    return { ...shown, clientInfo: s.clientInfo ? { ...s.clientInfo } : null, presence: presenceOf(s) };
+  });
+}
+
+/** How long an HTTP agent without an open stream counts as connected after its last request. */
+const IDLE_AFTER_MS = 60_000;
+
+export function presenceOf(s: Pick<SessionSnapshot, 'transport' | 'inflight' | 'listening' | 'lastActiveAt'>, now = Date.now()): 'connected' | 'idle' {
+  // A stdio bridge's socket closes when its IDE goes, so a stdio session that exists is connected.
+  if (s.transport === 'stdio' || s.inflight > 0 || s.listening) return 'connected';
+  return now - s.lastActiveAt < IDLE_AFTER_MS ? 'connected' : 'idle';
 }
 
 export function toolEntries(gateway: Gateway): ToolEntry[] {

@@ -4,6 +4,7 @@ import { extname, join, normalize } from 'node:path';
 import type { ControlApi } from '../control/api.ts';
 import { isAllowedHost, isAllowedOrigin, isLoopbackAddress } from './loopback-guard.ts';
 import type { McpHttpEndpoint } from './mcp-http.ts';
+import type { AgentAuth } from '../agent-auth/routes.ts';
 
 export interface ListenerOptions {
   port: number;
@@ -14,6 +15,8 @@ export interface ListenerOptions {
   /** The built dashboard (dist/renderer), served at /app/ for the desktop window. */
   dashboardDir?: string;
   allowedOrigins?: readonly string[];
+  /** The loopback OAuth authorization server for agents (/.well-known/…, /oauth/…). */
+  agentAuth?: AgentAuth;
 }
 
 /** The one loopback HTTP listener: MCP at /mcp, the control API at /api/v1. */
@@ -42,6 +45,8 @@ export async function listenHttp(opts: ListenerOptions): Promise<{ server: Serve
       res.writeHead(status, { 'content-type': 'text/html; charset=utf-8', 'cache-control': 'no-store', 'referrer-policy': 'no-referrer' }).end(body);
       return;
     }
+    // The Host header was checked above: it names this listener, so it is a safe issuer and resource.
+    if (opts.agentAuth && (path.startsWith('/.well-known/') || path.startsWith('/oauth/')) && opts.agentAuth.handle(req, res, path, `http://${req.headers.host ?? `127.0.0.1:${port}`}`)) return;
     if (path.startsWith('/api/v1/')) {
       opts.control.handle(req, res, path).catch((err: unknown) => {
         if (!res.headersSent) res.writeHead(500, { 'content-type': 'application/json' });

@@ -48,6 +48,8 @@ export interface McpHttpOptions {
   gateway: Gateway;
   /** Resolves the agent behind a request's bearer token, or undefined when it has none or a bad one. */
   agentFor(req: IncomingMessage): string | undefined;
+  /** The WWW-Authenticate value of a 401: where an OAuth-capable client learns how to get a token. */
+  challenge?(req: IncomingMessage): string;
 }
 
 export class McpHttpEndpoint {
@@ -71,8 +73,8 @@ export class McpHttpEndpoint {
   handle(req: IncomingMessage, res: ServerResponse): void {
     const agent = this.opts.agentFor(req);
     if (!agent) {
-      res.writeHead(401, { 'content-type': 'application/json', 'www-authenticate': 'Bearer realm="gatehouse"' });
-      res.end(JSON.stringify(errorResponse(null, ErrorCode.InvalidRequest, 'missing or unknown agent token: create one with `gatehouse token create --agent NAME` and send it as "Authorization: Bearer <token>"')));
+      res.writeHead(401, { 'content-type': 'application/json', 'www-authenticate': this.opts.challenge?.(req) ?? 'Bearer realm="gatehouse"' });
+      res.end(JSON.stringify(errorResponse(null, ErrorCode.InvalidRequest, 'missing or unknown agent token: connect with a client that speaks MCP authorization (you then allow it in Gatehouse), or create one with `gatehouse token create --agent NAME` and send it as "Authorization: Bearer <token>"')));
       return;
     }
     const version = header(req, 'mcp-protocol-version');
@@ -256,6 +258,7 @@ export class McpHttpEndpoint {
       client: undefined as unknown as ClientSession,
     };
     s.client = this.opts.gateway.openSession(agent, 'http', { send: (message, related) => this.deliver(s, message, related) });
+    s.client.listening = () => (s.standalone !== undefined && !s.standalone.writableEnded) || s.exchanges.size > 0;
     if (!ephemeral) this.sessions.set(id, s);
     return s;
   }

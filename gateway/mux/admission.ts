@@ -64,12 +64,12 @@ export class Admission {
   /** Who the bundle's policy lets call a tool (for the dashboard). */
   rulesFor(server: string, tool: string): RuleSummary[] { return this.policy.rulesFor(server, tool); }
 
-  subjectOf(session: ClientSession): Subject {
+  subjectOf(session: Pick<ClientSession, 'agent'>): Subject {
     return { user: this.who.user, groups: this.who.groups, agent: session.agent };
   }
 
   /** The policy's list filters for this session; bound to the policy in force now, as the view they build is. */
-  filterFor(session: ClientSession): ViewFilter {
+  filterFor(session: Pick<ClientSession, 'agent'>): ViewFilter {
     const subject = this.subjectOf(session);
     const policy = this.policy;
     return {

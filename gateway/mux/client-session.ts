@@ -25,6 +25,8 @@ export interface SessionSnapshot {
   readonly calls: number;
   readonly errors: number;
   readonly inflight: number;
+  /** Whether the transport still holds a way to reach the agent (see `listening`). */
+  readonly listening: boolean;
 }
 
 export interface InflightCall {
@@ -61,6 +63,12 @@ export class ClientSession {
   lastActiveAt = Date.now();
   calls = 0;
   errors = 0;
+  /**
+   * Whether the transport still holds a way to reach the agent. An HTTP agent that
+   * keeps no GET stream open cannot be told apart from one that went away, so the
+   * status calls it idle rather than connected once it has been quiet a while.
+   */
+  listening: (() => boolean) | undefined;
   private nextRelayId = 1;
 
   readonly id: string;
@@ -82,6 +90,7 @@ export class ClientSession {
     return {
       session: this.id, agent: this.agent, transport: this.transport, clientInfo: this.clientInfo ?? null, protocolVersion: this.protocolVersion ?? null,
       connectedAt: this.connectedAt, lastActiveAt: this.lastActiveAt, calls: this.calls, errors: this.errors, inflight: this.inflight.size,
+      listening: this.listening?.() ?? false,
     };
   }
 }

@@ -45,6 +45,8 @@ export interface GatewayOptions {
   identity?: Identity;
   /** Values for `${name}` in policy path roots (bundleDir, dataDir). */
   vars?: Record<string, string>;
+  /** Servers the user switched off on this desktop (read live: `serverToggled` applies a change). */
+  disabledServers?: ReadonlySet<string>;
 }
 
 /**
@@ -78,7 +80,7 @@ export class Gateway {
     this.recorder = opts.recorder ?? new AuditRecorder({ sink: opts.audit, redactor: opts.redactor, context: () => ({ user: this.admission.identity.user, bundleVersion: this.pool.bundle.version }) });
     const bundle = () => this.pool.bundle;
     this.pool = new UpstreamPool({
-      bundle: opts.bundle, makeChannel: opts.makeChannel, listener: this.upstreamListener(), events: this.events, onServerRetired: opts.onServerRetired,
+      bundle: opts.bundle, makeChannel: opts.makeChannel, listener: this.upstreamListener(), events: this.events, onServerRetired: opts.onServerRetired, disabled: opts.disabledServers,
       reset: () => this.lists.reset(),
       announce: () => this.lists.allChanged(),
       judge: (u) => this.judge(u),
@@ -98,7 +100,7 @@ export class Gateway {
     this.approvals = this.newApprovals();
     this.router = new Router({
       bundle, sessions: () => this.live, closedReason: () => this.pool.closedReason, paused: () => this.pausedByUser,
-      upstream: (id) => this.pool.get(id), firstStartPending: () => this.pool.firstStartPending(), whenSettled: () => this.pool.whenSettled(),
+      upstream: (id) => this.pool.get(id), disabled: (id) => this.pool.isDisabled(id), firstStartPending: () => this.pool.firstStartPending(), whenSettled: () => this.pool.whenSettled(),
       instructions: () => this.instructions(),
       lists: this.lists, admission: this.admission, approvals: this.approvals, relay: this.relay, listens: this.listens, progress, recorder: this.recorder, events: this.events,
     });
@@ -109,6 +111,18 @@ export class Gateway {
   toolView(): ReturnType<Catalog['toolView']> { return this.lists.catalog.toolView(); }
   /** Who the bundle's policy lets call a tool (for the dashboard). */
   rulesFor(server: string, tool: string): RuleSummary[] { return this.admission.rulesFor(server, tool); }
+  /** The tools an agent of that name could call under the current policy (what a consent page names). */
+  toolsFor(agent: string): string[] {
+    const filter = this.admission.filterFor({ agent });
+    const view = this.lists.catalog.toolView();
+    return view.items.flatMap((t) => {
+      const route = view.routes.get(t.name as string);
+      return route && filter.tool(route.upstream, { name: route.name }) ? [t.name as string] : [];
+    });
+  }
+  isDisabled(id: string): boolean { return this.pool.isDisabled(id); }
+  /** The user switched a server off or on (the set given as `disabledServers` changed). */
+  serverToggled(id: string): Promise<void> { return this.pool.toggled(id); }
   /** Why the gateway refuses everything (an expired bundle), or undefined. */
   get closedReason(): string | undefined { return this.pool.closedReason; }
   get user(): Identity { return this.admission.identity; }

@@ -34,6 +34,8 @@ export interface RouterOptions {
   closedReason(): string | undefined;
   paused(): boolean;
   upstream(id: string): Upstream | undefined;
+  /** Whether the user switched a server off on this desktop. */
+  disabled(id: string): boolean;
   /** Whether a server is still on its first start (requests that list wait for it). */
   firstStartPending(): boolean;
   whenSettled(): Promise<void>;
@@ -210,6 +212,10 @@ export class Router {
     if (bundle.settings.naming === 'prefixed' && at > 0) {
       const serverId = name.slice(0, at);
       const upstream = this.opts.upstream(serverId);
+      if (!upstream && this.opts.disabled(serverId) && bundle.servers.some((s) => s.id === serverId)) {
+        fail(session, id, ErrorCode.UpstreamUnavailable, `server "${serverId}" is switched off on this desktop: its user can turn it back on (gatehouse server enable ${serverId}, or the dashboard's Servers page)`, { server: serverId, [what]: name });
+        return;
+      }
       if (!upstream) {
         fail(session, id, ErrorCode.InvalidParams, `unknown server "${serverId}" (in ${what} "${name}"): it is not in the bundle "${bundle.name}"`, { server: serverId, [what]: name });
         return;

@@ -12,6 +12,8 @@ export interface PoolOptions {
   events: EventBus;
   /** A server left the bundle or was revoked: its credentials must go too. */
   onServerRetired?: ((server: BundleServer) => void) | undefined;
+  /** Servers the user switched off on this desktop (read live: `toggled` applies a change). */
+  disabled?: ReadonlySet<string> | undefined;
   /** The bundle or the set of upstreams changed: every list is built anew. */
   reset(): void;
   /** Agents are told their lists may have changed (after a new bundle, or closing). */
@@ -89,6 +91,23 @@ export class UpstreamPool {
     this.opts.announce();
   }
 
+  isDisabled(id: string): boolean { return this.opts.disabled?.has(id) ?? false; }
+
+  /** The user switched a server off or on: stop it, or start it, and tell agents their lists changed. */
+  async toggled(id: string): Promise<void> {
+    const server = this.current.servers.find((s) => s.id === id);
+    const upstream = this.upstreams.get(id);
+    if (this.isDisabled(id) && upstream) {
+      this.upstreams.delete(id);
+      await upstream.stop();
+      this.opts.reset();
+      this.opts.events.emit({ type: 'server', server: id, state: 'disabled', error: null, at: Date.now() });
+      this.opts.announce();
+    } else if (!this.isDisabled(id) && !upstream && server) {
+      this.add(server);
+    }
+  }
+
   /** Restarts one server (its credentials changed); the others keep running. */
   async restart(id: string): Promise<void> {
     const upstream = this.upstreams.get(id);
@@ -120,8 +139,8 @@ export class UpstreamPool {
   }
 
   private add(server: BundleServer): void {
-    // Revoked servers are never spawned or connected, and nothing is under an expired bundle.
-    if (server.status === 'revoked' || this.closed !== undefined) return;
+    // Revoked servers are never spawned or connected, nor switched-off ones, and nothing is under an expired bundle.
+    if (server.status === 'revoked' || this.closed !== undefined || this.isDisabled(server.id)) return;
     const settings = this.current.settings;
     const upstream = new Upstream({
       server,

@@ -5,6 +5,8 @@ import { loadOrCreateDeviceKey } from '../audit/device-key.ts';
 import { Outbox } from '../audit/outbox.ts';
 import { httpSender, Shipper } from '../audit/shipper.ts';
 import type { EventBus } from '../events/event-bus.ts';
+import type { Gateway } from '../mux/gateway.ts';
+import { ChangeReporter } from './change-reporter.ts';
 import type { AuditRecorder } from '../audit/call-record.ts';
 import type { SecretBackend } from '../secrets/backend.ts';
 import { syncUrl } from '../../shared/sync/http.ts';
@@ -20,6 +22,7 @@ import { SyncClient } from './sync-client.ts';
 const SHIP_EVERY_MS = 2000;
 const ENROL_RETRY_MS = 60_000;
 const SHIPPING = 'audit-shipping';
+const REPORTING = 'org-report';
 
 /** Until the org's first bundle arrives: no server, nothing allowed. */
 export function waitingBundle(config: OrgConfig): Bundle {
@@ -40,14 +43,15 @@ export class OrgRuntime {
   config: OrgConfig;
   private sync: SyncClient | undefined;
   private shipper: Shipper | undefined;
+  private reporter: ChangeReporter | undefined;
   private timer: NodeJS.Timeout | undefined;
   private enrolError: string | null = null;
   private mdm = false;
   private startProblem: string | null;
   private readonly o: {
     dataDir: string; cache: BundleCache; audit: AuditLog; backend: SecretBackend;
-    /** Puts a verified bundle in force (the multiplexer's applyBundle). */
-    apply(bundle: Bundle): Promise<void>;
+    /** Where verified bundles go, and what the change reporter reads and decides. */
+    gateway: Gateway;
     events: EventBus;
     recorder: AuditRecorder;
     /** Background work failed (it goes on being retried): say so, in the log and the status. */
@@ -79,7 +83,7 @@ export class OrgRuntime {
       // Ops and tests may shorten the retry cap (default 30 s) with GATEHOUSE_SYNC_MAX_DELAY_MS.
       ...(Number(process.env.GATEHOUSE_SYNC_MAX_DELAY_MS) > 0 ? { maxDelayMs: Number(process.env.GATEHOUSE_SYNC_MAX_DELAY_MS) } : {}),
       apply: async (bundle) => {
-        await this.o.apply(bundle);
+        await this.o.gateway.applyBundle(bundle);
         this.startProblem = null;
         this.o.recorder.record(undefined, 'bundle', { outcome: 'ok', decision: { effect: 'allow', rule: 'signed-by-org' }, detail: { version: bundle.version, servers: bundle.servers.length, expiresAt: bundle.expiresAt ?? null } });
       },
@@ -89,6 +93,12 @@ export class OrgRuntime {
       },
     });
     this.sync.start();
+    this.reporter = new ChangeReporter({
+      syncUrl: this.config.syncUrl, token, gateway: this.o.gateway, events: this.o.events, backlog: () => this.o.audit.backlog().unacknowledged,
+      onProblem: (err) => this.o.onProblem?.(REPORTING, new Error(`reporting to the org failed (will retry): ${(err as Error).message}`)),
+      onRecovered: () => this.o.onRecovered?.(REPORTING),
+    });
+    this.reporter.start();
     const key = await loadOrCreateDeviceKey(this.o.backend);
     const outbox = new Outbox(this.o.dataDir, deviceId, key.sign);
     const url = syncUrl(this.config.syncUrl, '/audit/batches').href;
@@ -155,6 +165,7 @@ export class OrgRuntime {
   async stop(): Promise<void> {
     clearInterval(this.timer);
     clearTimeout(this.timer);
+    await this.reporter?.stop();
     await this.sync?.stop();
     this.o.cache.close();
   }

@@ -1,8 +1,4 @@
 import assert from 'node:assert/strict';
-import { spawnSync } from 'node:child_process';
-import { copyFileSync, mkdtempSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { describe, it } from 'node:test';
 import { bwrapArgs, type BwrapPlan } from './bwrap.ts';
 import { resolveSandbox } from './policy.ts';
@@ -44,10 +40,17 @@ describe('bwrapArgs', () => {
   it('keeps the network for unrestricted only', () => {
     const open = bwrapArgs(plan({ sandbox: { ...plan().sandbox, network: 'unrestricted' } }));
     assert.ok(!open.includes('--unshare-net'));
-    const listed = bwrapArgs(plan({ sandbox: { ...plan().sandbox, network: { allow: [{ host: 'a.com', wildcard: false, port: 443 }] } }, egress: { socketDir: '/tmp/gh-egress-1', forwarder: '/gh/forwarder.ts', node: '/opt/node/bin/node' } }));
-    assert.ok(listed.includes('--unshare-net'));
-    const tail = listed.slice(listed.indexOf('--') + 1);
-    assert.deepEqual(tail, ['/opt/node/bin/node', '/run/gatehouse/forwarder.mjs', '3128', '/run/gatehouse-egress/proxy.sock', '--', '/opt/node/bin/node', 'server.js', '--flag']);
+    const allow = { ...plan().sandbox, network: { allow: [{ host: 'a.com', wildcard: false, port: 443 }] } };
+    const viaNode = bwrapArgs(plan({ sandbox: allow, egress: { socketDir: '/tmp/gh-egress-1', bridge: { kind: 'node', forwarder: '/gh/forwarder.ts', node: '/opt/node/bin/node' } } }));
+    assert.ok(viaNode.includes('--unshare-net'));
+    assert.deepEqual(after(viaNode, '--ro-bind').slice(-2), ['/tmp/gh-egress-1', '/gh/forwarder.ts']);
+    assert.deepEqual(viaNode.slice(viaNode.indexOf('--') + 1), ['/opt/node/bin/node', '/run/gatehouse/forwarder.mjs', '3128', '/run/gatehouse-egress/proxy.sock', '--', '/opt/node/bin/node', 'server.js', '--flag']);
+    const viaSocat = bwrapArgs(plan({ sandbox: allow, egress: { socketDir: '/tmp/gh-egress-1', bridge: { kind: 'socat', shell: '/bin/sh', socat: '/usr/bin/socat' } } }));
+    assert.ok(viaSocat.includes('--unshare-net'));
+    assert.ok(!viaSocat.includes('/gh/forwarder.ts'), 'the Node forwarder is bound though socat carries the traffic');
+    const tail = viaSocat.slice(viaSocat.indexOf('--') + 1);
+    assert.deepEqual([tail[0], tail[1]], ['/bin/sh', '-c']);
+    assert.deepEqual(tail.slice(3), ['gatehouse-egress', '/usr/bin/socat', '3128', '0C38', '/run/gatehouse-egress/proxy.sock', '/opt/node/bin/node', 'server.js', '--flag']);
   });
 
   it('masks credential folders a broader read would expose, then binds what the bundle names inside them', () => {
@@ -75,14 +78,5 @@ describe('bwrapArgs', () => {
     assert.ok(args.indexOf('/w') < args.indexOf('/w/docs'));
     assert.deepEqual(after(args, '--bind-try'), ['/w']);
     assert.ok(after(args, '--ro-bind-try').includes('/w/docs'));
-  });
-});
-
-describe('the in-sandbox forwarder', () => {
-  it('is plain JavaScript, since it is mounted and run as forwarder.mjs', () => {
-    const copy = join(mkdtempSync(join(tmpdir(), 'gh-fw-')), 'forwarder.mjs');
-    copyFileSync(new URL('./forwarder.ts', import.meta.url), copy);
-    const check = spawnSync(process.execPath, ['--check', copy], { encoding: 'utf8' });
-    assert.equal(check.status, 0, `forwarder.ts has TypeScript-only syntax: ${check.stderr}`);
   });
 });

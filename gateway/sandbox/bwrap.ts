@@ -1,14 +1,8 @@
+import { bridgedCommand, EGRESS_DIR, FORWARDER_PATH, type EgressBridge } from './egress-bridge.ts';
 import type { ResolvedSandbox } from './policy.ts';
 
 /** A host path that may hold credentials: masked wherever a broader bind would expose it. */
 export interface SecretPath { path: string; dir: boolean }
-
-/** Where the egress proxy's socket and the forwarder appear inside the sandbox. */
-export const EGRESS_DIR = '/run/gatehouse-egress';
-/** The forwarder (forwarder.ts from source, .js when built: plain JavaScript either way) as Node sees it inside. */
-export const FORWARDER_PATH = '/run/gatehouse/forwarder.mjs';
-/** The loopback port the forwarder listens on inside the sandbox's own network namespace. */
-export const FORWARDER_PORT = 3128;
 
 export interface BwrapPlan {
   sandbox: ResolvedSandbox;
@@ -24,8 +18,8 @@ export interface BwrapPlan {
   command: string;
   args: string[];
   cwd?: string | undefined;
-  /** For an allow-list: the host folder holding the proxy socket, the forwarder file and Node. */
-  egress?: { socketDir: string; forwarder: string; node: string } | undefined;
+  /** For an allow-list: the host folder holding the proxy socket, and what carries loopback:3128 to it. */
+  egress?: { socketDir: string; bridge: EgressBridge } | undefined;
 }
 
 const depth = (p: string) => (p === '/' ? 0 : p.split('/').length);
@@ -76,8 +70,10 @@ export function bwrapArgs(plan: BwrapPlan): string[] {
   }
   let command = [plan.command, ...plan.args];
   if (plan.egress && netns && typeof plan.sandbox.network === 'object') {
-    args.push('--ro-bind', plan.egress.socketDir, EGRESS_DIR, '--ro-bind', plan.egress.forwarder, FORWARDER_PATH);
-    command = [plan.egress.node, FORWARDER_PATH, String(FORWARDER_PORT), `${EGRESS_DIR}/proxy.sock`, '--', ...command];
+    const { socketDir, bridge } = plan.egress;
+    args.push('--ro-bind', socketDir, EGRESS_DIR);
+    if (bridge.kind === 'node') args.push('--ro-bind', bridge.forwarder, FORWARDER_PATH);
+    command = bridgedCommand(bridge, command);
   }
   args.push('--chdir', plan.cwd ?? '/', '--', ...command);
   return args;

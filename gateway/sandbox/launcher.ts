@@ -1,14 +1,14 @@
 import { execFile } from 'node:child_process';
 import { lstatSync, mkdirSync, mkdtempSync, readlinkSync, realpathSync, rmSync } from 'node:fs';
 import { homedir, tmpdir } from 'node:os';
-import { basename, dirname, extname, isAbsolute, join } from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { basename, dirname, isAbsolute, join } from 'node:path';
 import type { BundleServer, Settings } from '../../shared/bundle/schema.ts';
 import type { JsonRpcMessage } from '../../shared/jsonrpc/message.ts';
 import type { UpstreamChannel } from '../upstream/channel.ts';
 import type { RotatingLog } from '../upstream/stderr-log.ts';
 import { StdioChannel, type StdioLaunch } from '../upstream/stdio-channel.ts';
-import { bwrapArgs, FORWARDER_PORT, type SecretPath } from './bwrap.ts';
+import { bwrapArgs, type SecretPath } from './bwrap.ts';
+import { egressBridge, FORWARDER_PORT } from './egress-bridge.ts';
 import { EgressProxy, upstreamProxyFrom, type Refusal } from './egress-proxy.ts';
 import { declaredSandbox, describeNetwork, resolveSandbox, type HostRule, type ResolvedSandbox } from './policy.ts';
 import { sandboxSupport, which, type SandboxMechanism, type SandboxSupport } from './probe.ts';
@@ -46,9 +46,6 @@ export class SandboxUnavailableError extends Error {
 
 const MAX_REFUSALS = 20;
 const reports = new Map<string, SandboxReport>();
-// Beside this file, with its extension: .ts from source, .js from the built dist/.
-const self = fileURLToPath(import.meta.url);
-const forwarder = join(dirname(self), `forwarder${extname(self)}`);
 
 /** The status entry for a server: from its last start, else what a start would do here. */
 export function sandboxReport(server: BundleServer, settings: Settings): SandboxReport | null {
@@ -164,7 +161,7 @@ class SandboxChannel implements UpstreamChannel {
     const args = bwrapArgs({
       sandbox, system: host.system, symlinks: host.symlinks, runtimeRead: runtime.read, runtimeWrite: runtime.write, secrets: secretPaths(ctx),
       command: this.launch.command, args: this.launch.args, cwd: this.launch.cwd,
-      egress: this.socketDir ? { socketDir: this.socketDir, forwarder, node: realpathSync(process.execPath) } : undefined,
+      egress: this.socketDir ? { socketDir: this.socketDir, bridge: egressBridge(realpathSync(process.execPath)) } : undefined,
     });
     return { command: support.program, args, env, cwd: undefined };
   }
@@ -295,7 +292,7 @@ function prefetch(spec: string, env: Record<string, string>, log: RotatingLog): 
 }
 
 /** Folders of this host every server needs read-only, and the merged-/usr links to keep. */
-function hostLayout(): { system: string[]; symlinks: Array<[string, string]> } {
+export function hostLayout(): { system: string[]; symlinks: Array<[string, string]> } {
   const system: string[] = [];
   const symlinks: Array<[string, string]> = [];
   const candidates = ['/usr', '/bin', '/sbin', '/lib', '/lib32', '/lib64', '/libx32', '/etc/ssl', '/etc/ca-certificates', '/etc/pki', '/etc/crypto-policies',

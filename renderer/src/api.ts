@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { CredentialStatusSchema, parseGatewayEvent, type GatewayEvent } from '../../shared/control/contract.ts';
+import { AgentRequestSchema, CredentialStatusSchema, parseGatewayEvent, type GatewayEvent } from '../../shared/control/contract.ts';
 import { SseParser } from '../../shared/control/sse.ts';
 import { AgentsAnswer, CreatedTokenAnswer, DecisionsAnswer, LogLevelAnswer, PendingAnswer, ReloadAnswer, routePath, SecretsAnswer, StatusAnswer, ToolsAnswer } from '../../shared/control/routes.ts';
 
@@ -86,6 +86,9 @@ export const api = {
   setLogLevel: (level: string) => call('PUT', routePath('setLogLevel'), LogLevelAnswer, { level }),
   syncNow: () => call('POST', routePath('reloadBundle'), ReloadAnswer),
   restartServer: (id: string) => call('POST', `/servers/${encodeURIComponent(id)}/restart`, z.object({ restarted: z.string() })),
+  agentRequests: () => call('GET', routePath('agentRequests'), z.object({ requests: z.array(AgentRequestSchema) })).then((r) => r.requests),
+  decideAgentRequest: (id: string, allow: boolean, agent?: string) => call('POST', routePath(allow ? 'allowAgentRequest' : 'denyAgentRequest', { id }), z.object({ allowed: z.boolean(), agent: z.string() }), allow && agent ? { agent } : {}),
+  setServerEnabled: (id: string, enabled: boolean) => call('POST', routePath('setServerEnabled', { server: id }), z.object({ server: z.string(), enabled: z.boolean() }), { enabled }),
   connect: (client: string, mode: 'preview' | 'apply' | 'undo') => call('POST', `/connect/${client}`, z.object({ label: z.string(), path: z.string(), status: z.string(), snippet: z.string(), content: z.string(), backup: z.string().nullable(), applied: z.boolean() }), { mode }),
 };
 

@@ -9,6 +9,7 @@ import { Pending } from './pages/Pending.tsx';
 import { Servers } from './pages/Servers.tsx';
 import { Settings } from './pages/Settings.tsx';
 import { Try } from './pages/Try.tsx';
+import '../../ui-shared/base.css';
 import './styles.css';
 import { useLive } from './ui.tsx';
 

@@ -8,8 +8,9 @@ import { toBase64 } from '../../shared/signing/ed25519.ts';
 // The admin CLI's side of the sync endpoint: each request carries a fresh,
 // short-lived statement signed with the org key.
 
-export async function signStatement(statement: Omit<AdminStatement, 'nonce'>, keys: readonly SigningKey[]): Promise<string> {
-  const envelope = await signEnvelope(ADMIN_PAYLOAD_TYPE, JSON.stringify({ ...statement, nonce: randomBytes(12).toString('base64url') }), keys);
+/** `nonce` given: the caller keeps it to name the statement later (an enrolment token's id). */
+export async function signStatement(statement: Omit<AdminStatement, 'nonce'> & { nonce?: string }, keys: readonly SigningKey[]): Promise<string> {
+  const envelope = await signEnvelope(ADMIN_PAYLOAD_TYPE, JSON.stringify({ ...statement, nonce: statement.nonce ?? randomBytes(12).toString('base64url') }), keys);
   return toBase64(new TextEncoder().encode(JSON.stringify(envelope)));
 }
 

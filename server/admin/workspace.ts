@@ -1,4 +1,4 @@
-import { chmodSync, existsSync, mkdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
+import { chmodSync, existsSync, mkdirSync, readdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { z } from 'zod';
 import { AgentSchema, OrgKeySchema, PoliciesSchema, ProfileSchema, ServerSchema, SettingsSchema } from '../../shared/bundle/schema.ts';
@@ -61,6 +61,8 @@ export class Workspace {
   get orgPath(): string { return join(this.dir, 'org.json'); }
   get registryPath(): string { return join(this.dir, 'registry.json'); }
   get keysDir(): string { return join(this.dir, 'keys'); }
+  /** The payload of the last bundle published from here: what the console compares the registry against. */
+  get publishedPath(): string { return join(this.dir, 'published.json'); }
 
   exists(): boolean { return existsSync(this.orgPath); }
   org(): OrgFile { return readJson(this.orgPath, OrgFileSchema); }
@@ -97,6 +99,22 @@ export class Workspace {
       return { keyId, privateKeyPem: readFileSync(path, 'utf8') };
     });
   }
+
+  savePublished(payload: string): void { writeJson(this.publishedPath, JSON.parse(payload)); }
+
+  /** The last published bundle's payload, unparsed; null before the first publish from here. */
+  published(): Record<string, unknown> | null {
+    if (!existsSync(this.publishedPath)) return null;
+    try { return JSON.parse(readFileSync(this.publishedPath, 'utf8')) as Record<string, unknown>; } catch { return null; }
+  }
+
+  /** Private keys retired by a rotation (their ids). */
+  retiredKeyIds(): string[] {
+    const dir = join(this.keysDir, 'retired');
+    return existsSync(dir) ? readdirSync(dir).filter((f) => f.endsWith('.pem')).map((f) => f.slice(0, -4)).sort() : [];
+  }
+
+  retiredKeyPem(keyId: string): string { return readFileSync(join(this.keysDir, 'retired', `${keyId}.pem`), 'utf8'); }
 
   retireKey(keyId: string): void {
     const from = join(this.keysDir, `${keyId}.pem`);

@@ -45,7 +45,7 @@ export async function ingestBatch(store: ServerStore, device: DeviceRow, body: u
     let index: RecordIndex;
     try {
       const rec = AuditRecordSchema.parse(JSON.parse(r.body));
-      index = { ts: rec.ts, user: rec.user, agent: rec.agent, server: rec.server, tool: rec.tool, outcome: rec.outcome, type: rec.type };
+      index = { ts: rec.ts, user: rec.user, agent: rec.agent, server: rec.server, tool: rec.tool, outcome: rec.outcome, type: rec.type, correlationId: rec.correlationId };
     } catch {
       // Signed and chained, so kept as it is; it just cannot be indexed.
       index = { ts: now.toISOString(), user: '?', agent: null, server: null, tool: null, outcome: 'error', type: 'unparsed' };

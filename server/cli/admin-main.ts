@@ -3,15 +3,15 @@ import { hostname, userInfo } from 'node:os';
 import { resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import { z } from 'zod';
-import { BUNDLE_PAYLOAD_TYPE, keyFingerprint, signEnvelope } from '../../shared/bundle/envelope.ts';
-import { PoliciesSchema, sandboxSummary, ServerSchema, SettingsSchema } from '../../shared/bundle/schema.ts';
-import { pinTools, riskyTools } from '../../shared/pinning/report.ts';
-import { importServerJson } from '../../shared/registry/import.ts';
-import { AuditQueryResponseSchema, OrgInfoSchema, PublishResponseSchema, VerifyReportSchema } from '../../shared/sync/contract.ts';
-import { launchVars } from '../../gateway/upstream/launch.ts';
-import { readTools } from '../../gateway/upstream/read-tools.ts';
+import { keyFingerprint } from '../../shared/bundle/envelope.ts';
+import { PoliciesSchema, sandboxSummary } from '../../shared/bundle/schema.ts';
+import { AuditQueryResponseSchema, VerifyReportSchema } from '../../shared/sync/contract.ts';
 import { buildBundle } from '../admin/build-bundle.ts';
-import { callEndpoint, signStatement } from '../admin/endpoint.ts';
+import { addDraft, approveServer, CatalogueError, importDraft, issueEnrolToken, RiskyTools, rotateKey, setServerStatus } from '../admin/catalogue.ts';
+import { publishWorkspace } from '../admin/publish.ts';
+import { openBrowser } from '../console/open-browser.ts';
+import { startConsole } from '../console/server.ts';
+import { callEndpoint } from '../admin/endpoint.ts';
 import { Workspace, type RegistryFile } from '../admin/workspace.ts';
 
 const USAGE = `gatehouse-admin: publish your org's MCP registry and policies
@@ -29,6 +29,7 @@ const USAGE = `gatehouse-admin: publish your org's MCP registry and policies
   gatehouse-admin devices [--sync URL]
   gatehouse-admin audit query [--user U] [--tool T] [--server S] [--device D] [--outcome O] [--since ISO] [--until ISO] [--limit N] [--json]
   gatehouse-admin audit verify [--device D]
+  gatehouse-admin console [--port N] [--no-browser] [--sync URL]   the admin console in your browser (loopback only)
 
 Every command works on the workspace in --dir (default: $GATEHOUSE_ADMIN_DIR or the current folder).
 `;
@@ -42,6 +43,7 @@ const options = {
   url: { type: 'string' }, by: { type: 'string' }, force: { type: 'boolean' }, ttl: { type: 'string' }, label: { type: 'string' },
   user: { type: 'string' }, tool: { type: 'string' }, server: { type: 'string' }, device: { type: 'string' }, outcome: { type: 'string' },
   since: { type: 'string' }, until: { type: 'string' }, limit: { type: 'string' }, json: { type: 'boolean' }, help: { type: 'boolean', short: 'h' },
+  port: { type: 'string' }, 'no-browser': { type: 'boolean' },
 } as const;
 
 type Values = ReturnType<typeof parseArgs<{ options: typeof options; allowPositionals: true }>>['values'];
@@ -70,24 +72,6 @@ function syncUrl(ws: Workspace, v: Values): string {
   return url;
 }
 
-function findServer(r: RegistryFile, id: string): { list: 'drafts' | 'servers'; index: number } {
-  for (const list of ['servers', 'drafts'] as const) {
-    const index = r[list].findIndex((s) => s.id === id);
-    if (index >= 0) return { list, index };
-  }
-  throw new UsageError(`no server "${id}" in the registry (${[...r.servers, ...r.drafts].map((s) => s.id).join(', ') || 'it is empty'})`);
-}
-
-function addDraft(ws: Workspace, server: unknown): string {
-  const parsed = ServerSchema.safeParse(server);
-  if (!parsed.success) throw new UsageError(`the server entry is invalid: ${parsed.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('; ')}`);
-  const r = ws.registry();
-  if ([...r.servers, ...r.drafts].some((s) => s.id === parsed.data.id)) throw new UsageError(`a server "${parsed.data.id}" is already in the registry: pass --id to import it under another id`);
-  r.drafts.push(parsed.data);
-  ws.saveRegistry(r);
-  return parsed.data.id;
-}
-
 async function main(argv: string[]): Promise<number> {
   const { values: v, positionals } = parseArgs({ args: argv, options, allowPositionals: true });
   const [cmd, sub, arg] = positionals;
@@ -112,10 +96,9 @@ async function main(argv: string[]): Promise<number> {
     case 'server import': {
       const file = need(sub === 'import' ? arg : undefined, 'a server.json FILE');
       const raw = readJsonArg(file);
-      const imported = importServerJson(raw, { ...(v.id ? { id: v.id } : {}), ...(v.package ? { package: Number(v.package) } : {}), ...(v.remote ? { remote: Number(v.remote) } : {}) });
-      const id = addDraft(ws, imported.server);
-      out(`imported "${id}" as a draft; approve it with: gatehouse-admin server approve ${id}`);
-      for (const note of imported.notes) out(`note: ${note}`);
+      const { server, notes } = importDraft(ws, raw, { ...(v.id ? { id: v.id } : {}), ...(v.package ? { package: Number(v.package) } : {}), ...(v.remote ? { remote: Number(v.remote) } : {}) });
+      out(`imported "${server.id}" as a draft; approve it with: gatehouse-admin server approve ${server.id}`);
+      for (const note of notes) out(`note: ${note}`);
       return 0;
     }
     case 'server add': {
@@ -133,32 +116,19 @@ async function main(argv: string[]): Promise<number> {
     }
     case 'server approve': {
       const id = need(arg, 'a server ID');
-      const r = ws.registry();
-      const at = findServer(r, id);
-      const server = r[at.list][at.index]!;
-      out(`connecting to ${id} to read its tools…`);
-      const read = await readTools(server, { settings: SettingsSchema.parse(r.settings), vars: launchVars(ws.dir, ws.dir), logDir: resolve(ws.dir, 'logs') });
-      if (!read.ok) throw new Error(`could not read the tools of "${id}": ${read.error}`);
-      const tools = pinTools(read.tools);
-      for (const t of tools) out(`  ${t.name.padEnd(32)} ${t.risk.padEnd(8)} ${t.findings.join('; ')}`);
-      const risky = riskyTools(tools);
-      if (risky.length && !v.force) throw new Error(`not approved: ${risky.map((t) => `${t.name} (${t.risk})`).join(', ')} scan high or critical. Review them, then approve with --force.`);
-      const approved = { ...server, pins: Object.fromEntries(tools.map((t) => [t.name, t.hash])), approvedBy: me, approvedAt: new Date().toISOString(), status: server.status === 'revoked' ? 'approved' as const : server.status };
-      r[at.list].splice(at.index, 1);
-      const existing = r.servers.findIndex((s) => s.id === id);
-      if (existing >= 0) r.servers[existing] = approved; else r.servers.push(approved);
-      ws.saveRegistry(r);
-      out(`approved "${id}": ${tools.length} tools pinned by ${me}. Publish to make it reachable: gatehouse-admin publish`);
+      try {
+        const tools = await approveServer(ws, id, { by: me, force: v.force ?? false, progress: (line) => { if (line.startsWith('connecting')) out(line); }, tools: (list) => { for (const t of list) out(`  ${t.name.padEnd(32)} ${t.risk.padEnd(8)} ${t.findings.join('; ')}`); } });
+        out(`approved "${id}": ${tools.length} tools pinned by ${me}. Publish to make it reachable: gatehouse-admin publish`);
+      } catch (err) {
+        if (err instanceof RiskyTools) throw new Error(err.message);
+        throw err;
+      }
       return 0;
     }
     case 'server deprecate':
     case 'server revoke': {
       const id = need(arg, 'a server ID');
-      const r = ws.registry();
-      const at = findServer(r, id);
-      if (at.list === 'drafts') throw new UsageError(`"${id}" is a draft: it was never published`);
-      r.servers[at.index] = { ...r.servers[at.index]!, status: sub === 'revoke' ? 'revoked' : 'deprecated' };
-      ws.saveRegistry(r);
+      setServerStatus(ws, id, sub === 'revoke' ? 'revoked' : 'deprecated');
       out(`"${id}" is ${sub === 'revoke' ? 'revoked: once published, no desktop will start or reach it' : 'deprecated: it keeps working, with a warning'}. Publish to apply.`);
       return 0;
     }
@@ -187,42 +157,26 @@ async function main(argv: string[]): Promise<number> {
     }
     case 'keys rotate': {
       const org = ws.org();
-      if (org.nextKey) throw new UsageError(`key ${org.nextKey.keyId} is already waiting: publish once to complete that rotation`);
-      const key = await ws.newKey(org.org);
-      ws.saveOrg({ ...org, nextKey: key });
+      const key = await rotateKey(ws);
       out(`new key ${key.keyId} (fingerprint ${keyFingerprint(key.publicKey)}).`);
       out(`The next publish is signed by ${org.keys.map((k) => k.keyId).join(', ')} and names only ${key.keyId}; after it, the old key is retired.`);
       return 0;
     }
     case 'publish': {
-      const org = ws.org();
-      const r = ws.registry();
-      const url = syncUrl(ws, v);
-      const remote = await callEndpoint(url, 'GET', '/org', OrgInfoSchema);
-      if (remote.org !== org.org) throw new UsageError(`the endpoint at ${url} serves org "${remote.org}", this workspace is "${org.org}"`);
-      // Desktops compare against the endpoint's latest; ask it rather than trust our own count.
-      const signer = ws.signer();
-      const latest = await callEndpoint(url, 'GET', '/org/version', z.object({ version: z.number().int() }), { admin: signer });
-      const version = Math.max(r.version, latest.version) + 1;
-      const { bundle, payload } = buildBundle(org, r, version, new Date(), days(v.ttl, 30));
-      const envelope = await signEnvelope(BUNDLE_PAYLOAD_TYPE, payload, signer.keys);
-      const done = await callEndpoint(url, 'POST', '/bundles', PublishResponseSchema, { body: envelope });
-      ws.saveRegistry({ ...r, version: done.version });
-      if (org.nextKey) {
-        for (const k of org.keys) ws.retireKey(k.keyId);
-        ws.saveOrg({ ...org, keys: [org.nextKey], nextKey: undefined });
-        out(`key rotation done: desktops now trust only ${org.nextKey.keyId}`);
-      }
-      out(`published version ${done.version}: ${bundle.servers.length} servers, ${bundle.policies.rules.length} rules, expires ${bundle.expiresAt}`);
+      const done = await publishWorkspace(ws, syncUrl(ws, v), days(v.ttl, 30));
+      if (done.keyRotated) out(`key rotation done: desktops now trust only ${done.keyRotated}`);
+      out(`published version ${done.version}: ${done.servers} servers, ${done.rules} rules, expires ${done.expiresAt}`);
       return 0;
     }
     case 'enroll-token': {
-      const org = ws.org();
       const url = syncUrl(ws, v);
-      const token = await signStatement({ purpose: 'enrol', org: org.org, expiresAt: new Date(Date.now() + days(v.ttl, 7) * 86_400_000).toISOString(), ...(v.label ? { label: v.label } : {}) }, ws.signer().keys);
-      out(token);
-      process.stderr.write(`\nOn the desktop:  gatehouse enroll ${url} --token <the token above> --fingerprint ${keyFingerprint(org.keys[0]!.publicKey)}\n`);
-      process.stderr.write(`Or send the link: gatehouse://enroll?url=${encodeURIComponent(url)}&token=${encodeURIComponent(token)}\n`);
+      const issued = await issueEnrolToken(ws, url, days(v.ttl, 7), v.label);
+      // Registered so the console can list and revoke it; a token still works where the endpoint cannot be reached now.
+      await callEndpoint(url, 'POST', '/enrol-tokens', z.unknown(), { admin: ws.signer(), body: { id: issued.id, label: issued.label, issuedAt: issued.issuedAt, expiresAt: issued.expiresAt } })
+        .catch((err: unknown) => process.stderr.write(`warning: the token could not be registered at ${url}, so it cannot be revoked there: ${(err as Error).message}\n`));
+      out(issued.token);
+      process.stderr.write(`\nOn the desktop:  gatehouse enroll ${url} --token <the token above> --fingerprint ${issued.fingerprint}\n`);
+      process.stderr.write(`Or send the link: ${issued.link}\n`);
       return 0;
     }
     case 'devices': {
@@ -254,13 +208,33 @@ async function main(argv: string[]): Promise<number> {
       }
       return whole ? 0 : 1;
     }
+    case 'console': {
+      const org = ws.org();
+      const port = v.port === undefined ? 7470 : Number(v.port);
+      if (!Number.isInteger(port) || port < 0 || port > 65535) throw new UsageError(`--port is a port number, not "${v.port}"`);
+      const server = await startConsole({ ws, syncUrl: v.sync ?? org.syncUrl ?? null, admin: me, port, uiDir: resolve(import.meta.dirname, '..', '..', 'dist', 'console'), log: (line) => process.stderr.write(`${line}\n`) });
+      const link = () => {
+        const l = server.newLoginLink();
+        out(`Sign in (once, within 10 minutes): ${l}`);
+        return l;
+      };
+      out(`Gatehouse admin console for ${org.name} (${org.org}) on ${server.url}, workspace ${ws.dir}`);
+      const first = link();
+      out('Press Enter for a new sign-in link; Ctrl-C stops the console.');
+      if (!v['no-browser']) openBrowser(first);
+      if (process.stdin.isTTY) process.stdin.on('data', () => { link(); });
+      await new Promise<void>((done) => { process.once('SIGINT', done); process.once('SIGTERM', done); });
+      process.stdin.pause();
+      await server.close();
+      return 0;
+    }
     default:
       throw new UsageError(`unknown command "${positionals.join(' ')}"`);
   }
 }
 
 main(process.argv.slice(2)).then((code) => { process.exitCode = code; }, (err: unknown) => {
-  if (err instanceof UsageError) process.stderr.write(`gatehouse-admin: ${err.message}\n\n${USAGE}`);
+  if (err instanceof UsageError || err instanceof CatalogueError) process.stderr.write(`gatehouse-admin: ${err.message}\n\n${USAGE}`);
   else process.stderr.write(`gatehouse-admin: ${err instanceof Error ? err.message : String(err)}\n`);
   process.exitCode = 2;
 });

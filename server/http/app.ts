@@ -7,32 +7,20 @@ import { ingestBatch } from '../audit/ingest.ts';
 import { verifyDevice } from '../audit/verify.ts';
 import type { DeviceRow, OrgRow, ServerStore } from '../store/store.ts';
 import { checkStatement } from '../sync/admin-auth.ts';
+import { consoleRoute, type ConsoleRouteContext } from './console-routes.ts';
 import { checkDevicePublicKey } from '../sync/device-key.ts';
 import { BundleFeed } from '../sync/bundle-feed.ts';
-import { BodyTooLarge, bodyLimit, checkDeclaredLength, discardRest, readBody } from './body.ts';
+import { BodyTooLarge, bodyLimit, checkDeclaredLength, discardRest } from './body.ts';
+import { HttpError, readJson, send } from './respond.ts';
 
 // The sync endpoint's routes. Stateless apart from the store (and a cache of
 // it), so instances can be added behind a load balancer.
 
 const MAX_WAIT_S = 60;
-
-class HttpError extends Error {
-  readonly status: number;
-  readonly code: string;
-  constructor(status: number, code: string, message: string) { super(message); this.status = status; this.code = code; }
-}
+/** How stale a device's cached revocation check may be (on this instance, a revocation applies at once). */
+const REVOKE_CHECK_MS = 2000;
 
 const sha256 = (text: string) => createHash('sha256').update(text).digest('hex');
-
-function send(res: ServerResponse, status: number, body: unknown, headers: Record<string, string> = {}): void {
-  const text = typeof body === 'string' ? body : JSON.stringify(body);
-  res.writeHead(status, { 'content-type': 'application/json', 'cache-control': 'no-store', ...headers }).end(text);
-}
-
-async function readJson(req: IncomingMessage, route: string): Promise<unknown> {
-  const body = await readBody(req, bodyLimit(route));
-  try { return JSON.parse(body.toString('utf8')); } catch { throw new HttpError(400, 'json', 'the body is not JSON'); }
-}
 
 export interface SyncAppOptions { store: ServerStore; now?: () => number; log?: (line: string) => void }
 
@@ -41,7 +29,8 @@ export class SyncApp {
   private readonly store: ServerStore;
   private readonly now: () => number;
   private readonly log: (line: string) => void;
-  private readonly deviceCache = new Map<string, DeviceRow>();
+  /** Token hash → device, with when its revocation was last checked. */
+  private readonly deviceCache = new Map<string, { device: DeviceRow; checkedAt: number }>();
   private orgCache: { at: number; org: OrgRow } | undefined;
 
   constructor(opts: SyncAppOptions) {
@@ -49,6 +38,14 @@ export class SyncApp {
     this.now = opts.now ?? Date.now;
     this.log = opts.log ?? (() => {});
     this.feed = new BundleFeed(opts.store, undefined, (message) => this.log(message));
+    this.consoleContext = {
+      store: opts.store,
+      now: () => this.now(),
+      admin: (req, route) => this.admin(req, route),
+      device: (req) => this.device(req),
+      revoked: (deviceId) => { for (const [hash, e] of this.deviceCache) if (e.device.id === deviceId) this.deviceCache.delete(hash); },
+      log: (line) => this.log(line),
+    };
   }
 
   handle = (req: IncomingMessage, res: ServerResponse): void => {
@@ -60,6 +57,8 @@ export class SyncApp {
       if (!res.headersSent) send(res, 500, { error: 'internal error', code: 'internal' });
     });
   };
+
+  private readonly consoleContext: ConsoleRouteContext;
 
   private async org(): Promise<OrgRow> {
     // Keys change only through a publish; a short cache keeps polls off the database.
@@ -74,13 +73,20 @@ export class SyncApp {
     const auth = req.headers.authorization;
     if (!auth?.startsWith('Bearer ')) throw new HttpError(401, 'auth', 'a device token is needed: enrol with `gatehouse enroll`');
     const hash = sha256(auth.slice(7));
-    let device = this.deviceCache.get(hash);
-    if (!device) {
-      device = (await this.store.deviceByTokenHash(hash)) ?? undefined;
+    let entry = this.deviceCache.get(hash);
+    if (!entry) {
+      const device = await this.store.deviceByTokenHash(hash);
       if (!device) throw new HttpError(401, 'auth', 'unknown device token: enrol again');
-      this.deviceCache.set(hash, device);
+      entry = { device, checkedAt: 0 };
+      this.deviceCache.set(hash, entry);
     }
-    return device;
+    // Another instance may have revoked it: look again at most every REVOKE_CHECK_MS.
+    if (this.now() - entry.checkedAt > REVOKE_CHECK_MS) {
+      const revokedAt = await this.store.console.revokedAt(entry.device.id);
+      if (revokedAt) throw new HttpError(403, 'revoked', `this device was revoked by the org on ${revokedAt}: it no longer syncs or sends audit records; ask your admin, then enrol again with \`gatehouse enroll\``);
+      entry.checkedAt = this.now();
+    }
+    return entry.device;
   }
 
   private async admin(req: IncomingMessage, request: string): Promise<void> {
@@ -98,6 +104,7 @@ export class SyncApp {
     checkDeclaredLength(req, bodyLimit(route));
     if (route === 'GET /healthz') { send(res, 200, { ok: true, database: this.store.kind }); return; }
     if (!path.startsWith(`${SYNC_API}/`)) throw new HttpError(404, 'not-found', `no route ${route}`);
+    if (await consoleRoute(this.consoleContext, req, res, url)) return;
     switch (route) {
       case `GET ${SYNC_API}/org`: {
         const org = await this.org();
@@ -192,11 +199,14 @@ export class SyncApp {
     const org = await this.org();
     const check = await checkStatement(body.data.token, org.keys, org.id, 'enrol', this.now());
     if (!check.ok) throw new HttpError(401, 'enrol-token', `enrolment token refused: ${check.reason}`);
+    const registered = await this.store.console.enrolToken(check.statement.nonce);
+    if (registered?.revokedAt) throw new HttpError(401, 'enrol-token', `enrolment token refused: it was revoked on ${registered.revokedAt}`);
     const key = checkDevicePublicKey(body.data.publicKey);
     if (!key.ok) throw new HttpError(400, 'public-key', `enrolment request: ${key.reason}`);
     const deviceToken = randomBytes(32).toString('base64url');
     const device: DeviceRow = { id: `dev-${randomUUID()}`, name: body.data.name, publicKey: key.pem, tokenHash: sha256(deviceToken), enrolledAt: new Date(this.now()).toISOString(), label: check.statement.label ?? null };
     await this.store.addDevice(device);
+    await this.store.console.enrolled(device.id, check.statement.nonce);
     this.log(`enrolled ${device.id} (${device.name}${device.label ? `, token for ${device.label}` : ''})`);
     send(res, 201, { deviceId: device.id, deviceToken });
   }

@@ -1,4 +1,5 @@
 import type { IncomingMessage } from 'node:http';
+import { REPORT_MAX_BYTES } from '../../shared/console/device-report.ts';
 import { SYNC_API } from '../../shared/sync/contract.ts';
 
 // How much of a request body each route may send. The endpoint is on the
@@ -19,7 +20,13 @@ const LIMITS = new Map<string, number>([
   [`POST ${SYNC_API}/devices`, ENROL_MAX_BYTES],
 ]);
 
-export const bodyLimit = (route: string): number => LIMITS.get(route) ?? OTHER_MAX_BYTES;
+/** Routes with an id in their path (the console's). */
+const PATTERNS: [RegExp, number][] = [
+  [new RegExp(`^POST ${SYNC_API}/devices/report$`), REPORT_MAX_BYTES],
+  [new RegExp(`^POST ${SYNC_API}/(escalations|enrol-tokens|fleet|devices/self)(/|$)`), ENROL_MAX_BYTES],
+];
+
+export const bodyLimit = (route: string): number => LIMITS.get(route) ?? PATTERNS.find(([re]) => re.test(route))?.[1] ?? OTHER_MAX_BYTES;
 
 export class BodyTooLarge extends Error {
   readonly limit: number;

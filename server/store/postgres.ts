@@ -1,5 +1,6 @@
 import pg from 'pg';
 import type { OrgKey } from '../../shared/bundle/schema.ts';
+import { ConsoleStore, consoleSchema, type Executor } from './console-store.ts';
 import { auditWhere, batchRow, device, orgRow, problemRow, queriedRow, recordRow, type Row } from './rows.ts';
 import type { AuditFilter, AuditProblem, BatchRow, DeviceRow, OrgRow, RecordIndex, ServerStore, StoredRecord } from './store.ts';
 
@@ -25,12 +26,23 @@ const RECORD_COLUMNS = 13;
 const INSERT_RECORDS = `INSERT INTO audit_records (device_id, seq, hash, prev, body, batch_id, ts, user_name, agent, server, tool, outcome, type)
   SELECT * FROM unnest($1::text[], $2::bigint[], $3::text[], $4::text[], $5::text[], $6::text[], $7::text[], $8::text[], $9::text[], $10::text[], $11::text[], $12::text[], $13::text[])`;
 
+const INSERT_CORRELATION = `INSERT INTO audit_correlation (correlation_id, device_id, seq)
+  SELECT * FROM unnest($1::text[], $2::text[], $3::bigint[]) ON CONFLICT DO NOTHING`;
+
 export class PostgresStore implements ServerStore {
   readonly kind = 'postgres';
+  readonly console: ConsoleStore;
   private readonly pool: pg.Pool;
 
   constructor(url: string) {
     this.pool = new pg.Pool({ connectionString: url, max: 10 });
+    const on = (q: pg.Pool | pg.PoolClient): Executor => ({
+      all: async (sql, args = []) => (await q.query(sql, args as unknown[])).rows as Row[],
+      run: async (sql, args = []) => { await q.query(sql, args as unknown[]); },
+      ph: (i) => `$${i}`,
+      tx: (work) => (q === this.pool ? this.tx((c) => work(on(c))) : work(on(q))),
+    });
+    this.console = new ConsoleStore(on(this.pool));
   }
 
   private async rows(sql: string, args: unknown[] = []): Promise<Row[]> {
@@ -42,7 +54,7 @@ export class PostgresStore implements ServerStore {
     const c = await this.pool.connect();
     try {
       await c.query('SELECT pg_advisory_lock(7301)');
-      await c.query(SCHEMA);
+      await c.query(SCHEMA + consoleSchema('BIGINT'));
     } finally {
       await c.query('SELECT pg_advisory_unlock(7301)').catch(() => {});
       c.release();
@@ -116,6 +128,10 @@ export class PostgresStore implements ServerStore {
         for (let k = 0; k < RECORD_COLUMNS; k++) cols[k]![i] = row[k];
       });
       await c.query({ name: 'gatehouse_insert_records', text: INSERT_RECORDS, values: cols });
+      const linked = records.filter((r) => r.correlationId);
+      if (linked.length) {
+        await c.query({ name: 'gatehouse_insert_correlation', text: INSERT_CORRELATION, values: [linked.map((r) => r.correlationId), linked.map((r) => r.deviceId), linked.map((r) => r.seq)] });
+      }
     });
   }
 

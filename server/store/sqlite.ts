@@ -2,6 +2,7 @@ import { mkdirSync } from 'node:fs';
 import { dirname } from 'node:path';
 import { DatabaseSync } from 'node:sqlite';
 import type { OrgKey } from '../../shared/bundle/schema.ts';
+import { ConsoleStore, consoleSchema, type Executor } from './console-store.ts';
 import { auditWhere, batchRow, device, orgRow, problemRow, queriedRow, recordRow, type Row } from './rows.ts';
 import type { AuditFilter, AuditProblem, BatchRow, DeviceRow, OrgRow, RecordIndex, ServerStore, StoredRecord } from './store.ts';
 
@@ -24,16 +25,44 @@ CREATE TRIGGER IF NOT EXISTS audit_records_no_delete BEFORE DELETE ON audit_reco
 
 export class SqliteStore implements ServerStore {
   readonly kind = 'sqlite';
+  readonly console: ConsoleStore;
   private readonly db: DatabaseSync;
+  /** One transaction at a time on the one connection: an await inside one must not let another begin. */
+  private txQueue: Promise<unknown> = Promise.resolve();
 
   constructor(path: string) {
     if (path !== ':memory:') mkdirSync(dirname(path), { recursive: true });
     this.db = new DatabaseSync(path);
     // Several instances may share the file; WAL lets readers and one writer coexist.
     this.db.exec('PRAGMA journal_mode = WAL; PRAGMA synchronous = NORMAL; PRAGMA busy_timeout = 5000;');
+    this.console = new ConsoleStore(this.executor());
   }
 
-  async migrate(): Promise<void> { this.db.exec(SCHEMA); }
+  async migrate(): Promise<void> { this.db.exec(SCHEMA + consoleSchema('INTEGER')); }
+
+  private executor(): Executor {
+    const ex: Executor = {
+      all: async (sql, args = []) => this.db.prepare(sql).all(...(args as never[])) as Row[],
+      run: async (sql, args = []) => { this.db.prepare(sql).run(...(args as never[])); },
+      ph: (i) => `?${i}`,
+      tx: <T>(work: (e: Executor) => Promise<T>): Promise<T> => {
+        const next = this.txQueue.then(async () => {
+          this.db.exec('BEGIN IMMEDIATE');
+          try {
+            const out = await work(ex);
+            this.db.exec('COMMIT');
+            return out;
+          } catch (err) {
+            this.db.exec('ROLLBACK');
+            throw err;
+          }
+        });
+        this.txQueue = next.catch(() => {});
+        return next;
+      },
+    };
+    return ex;
+  }
 
   async org(): Promise<OrgRow | null> {
     const r = this.db.prepare('SELECT id, name, keys, oidc FROM org LIMIT 1').get() as Row | undefined;
@@ -90,10 +119,14 @@ export class SqliteStore implements ServerStore {
 
   async storeBatch(b: BatchRow, records: (StoredRecord & RecordIndex)[]): Promise<void> {
     const insert = this.db.prepare('INSERT INTO audit_records (device_id, seq, hash, prev, body, batch_id, ts, user_name, agent, server, tool, outcome, type) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)');
+    const correlate = this.db.prepare('INSERT INTO audit_correlation (correlation_id, device_id, seq) VALUES (?, ?, ?) ON CONFLICT DO NOTHING');
     this.tx(() => {
       this.db.prepare('INSERT INTO audit_batches (batch_id, device_id, first_seq, last_seq, batch_hash, prev_batch_hash, last_record_hash, header, signature, received_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)')
         .run(b.batchId, b.deviceId, b.firstSeq, b.lastSeq, b.batchHash, b.prevBatchHash, b.lastRecordHash, b.header, b.signature, b.receivedAt);
-      for (const r of records) insert.run(r.deviceId, r.seq, r.hash, r.prev, r.body, r.batchId, r.ts, r.user, r.agent, r.server, r.tool, r.outcome, r.type);
+      for (const r of records) {
+        insert.run(r.deviceId, r.seq, r.hash, r.prev, r.body, r.batchId, r.ts, r.user, r.agent, r.server, r.tool, r.outcome, r.type);
+        if (r.correlationId) correlate.run(r.correlationId, r.deviceId, r.seq);
+      }
     });
   }
 

@@ -1,4 +1,5 @@
 import type { OrgKey } from '../../shared/bundle/schema.ts';
+import type { ConsoleStore } from './console-store.ts';
 
 // The sync endpoint keeps everything in one database, so any number of
 // instances can serve behind a load balancer. Two implementations: embedded
@@ -31,7 +32,7 @@ export interface BatchRow {
 export interface StoredRecord { deviceId: string; seq: number; hash: string; prev: string; body: string; batchId: string }
 
 /** Columns copied out of each record body so queries need not parse JSON. */
-export interface RecordIndex { ts: string; user: string; agent: string | null; server: string | null; tool: string | null; outcome: string; type: string }
+export interface RecordIndex { ts: string; user: string; agent: string | null; server: string | null; tool: string | null; outcome: string; type: string; correlationId?: string | null }
 
 export interface AuditProblem { deviceId: string; kind: 'gap' | 'fork' | 'rejected'; detail: string; at: string }
 
@@ -39,6 +40,8 @@ export interface AuditFilter { device?: string; user?: string; tool?: string; se
 
 export interface ServerStore {
   readonly kind: 'sqlite' | 'postgres';
+  /** Devices' reports, escalations, enrolment tokens and audit search, for the admin console. */
+  readonly console: ConsoleStore;
   migrate(): Promise<void>;
   org(): Promise<OrgRow | null>;
   /** Fails when the database already serves an org: one endpoint, one org. */

@@ -34,6 +34,8 @@ export const ServerStatusSchema = z.object({
   serverInfo: z.record(z.string(), z.unknown()).nullable(),
   counts: z.object({ tools: z.number(), resources: z.number(), resourceTemplates: z.number(), prompts: z.number() }),
   inflight: z.number(),
+  /** False when the user switched the server off on this desktop; absent from older daemons. */
+  enabled: z.boolean().optional(),
   /** Null for remote servers; absent from daemons older than the sandbox. */
   sandbox: SandboxStatusSchema.nullable().optional(),
 });
@@ -49,6 +51,11 @@ export const AgentStatusSchema = z.object({
   calls: z.number(),
   errors: z.number(),
   inflight: z.number(),
+  /**
+   * `idle`: an HTTP agent with no open stream and no request for a minute; it may
+   * have gone away (its session ends after 30 idle minutes). Absent from older daemons.
+   */
+  presence: z.enum(['connected', 'idle']).optional(),
 });
 
 export const CredentialStatusSchema = z.object({
@@ -135,6 +142,9 @@ export const GatewayEventSchema = z.discriminatedUnion('type', [
   ev('bundle', { name: z.string(), version: z.number() }),
   ev('bundle-rejected', { reason: z.string() }),
   ev('paused', { paused: z.boolean() }),
+  /** An OAuth client (an IDE agent) asks to connect; the person allows or denies it in Gatehouse. */
+  ev('agent-request', { id: z.string(), client: z.string(), agent: z.string(), redirect: z.string() }),
+  ev('agent-request-decided', { id: z.string(), allowed: z.boolean(), agent: z.string() }),
   ev('credentials-deleted', { server: z.string(), slots: z.array(z.string()) }),
   ev('credentials-error', { server: z.string(), error: z.string() }),
   ev('credential-set', { server: z.string(), slot: z.string(), rotation: z.boolean() }),
@@ -154,3 +164,17 @@ export function parseGatewayEvent(event: SseEvent): GatewayEvent | null {
   return parsed.success && parsed.data.type === event.type ? parsed.data : null;
 }
 
+/** An OAuth client waiting for the person's consent (GET /api/v1/agent-requests). */
+export const AgentRequestSchema = z.object({
+  id: z.string(),
+  client: z.string(),
+  agent: z.string(),
+  /** Where the token goes: the redirect's scheme and host, shown so a phishing redirect stands out. */
+  redirect: z.string(),
+  /** True when the redirect leaves this machine (not loopback, not an app scheme). */
+  remote: z.boolean(),
+  createdAt: z.number(),
+  /** The tools this agent name could call under the current policy. */
+  tools: z.array(z.string()),
+});
+export type AgentRequest = z.infer<typeof AgentRequestSchema>;

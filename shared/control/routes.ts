@@ -17,6 +17,7 @@ export interface Route {
 }
 
 const HEX12 = /^[0-9a-f]{12}$/;
+const HEX32 = /^[0-9a-f]{32}$/;
 const SERVER = /^[a-z0-9-]{1,32}$/;
 const SLOT = /^[A-Za-z0-9_-]{1,48}$/;
 const AGENT = /^[A-Za-z0-9._-]{1,64}$/;
@@ -35,11 +36,15 @@ export const ROUTES = {
   reloadIdentity: { method: 'POST', path: '/identity/reload' },
   servers: { method: 'GET', path: '/servers' },
   restartServer: { method: 'POST', path: '/servers/:server/restart', params: { server: SERVER } },
+  setServerEnabled: { method: 'POST', path: '/servers/:server/enabled', params: { server: SERVER } },
   tools: { method: 'GET', path: '/tools' },
   agents: { method: 'GET', path: '/agents' },
   createToken: { method: 'POST', path: '/tokens' },
   revokeToken: { method: 'DELETE', path: '/tokens/:agent', params: { agent: AGENT } },
   events: { method: 'GET', path: '/events' },
+  agentRequests: { method: 'GET', path: '/agent-requests' },
+  allowAgentRequest: { method: 'POST', path: '/agent-requests/:id/allow', params: { id: HEX32 } },
+  denyAgentRequest: { method: 'POST', path: '/agent-requests/:id/deny', params: { id: HEX32 } },
   reloadBundle: { method: 'POST', path: '/bundle/reload' },
   pending: { method: 'GET', path: '/pending' },
   pendingChange: { method: 'GET', path: '/pending/:id', params: { id: HEX12 } },
@@ -106,6 +111,7 @@ export function routePath(name: RouteName, params: Record<string, string> = {}):
 
 export const AGENT_NAME = AGENT;
 export const PauseBody = z.strictObject({ paused: z.boolean() });
+export const EnabledBody = z.strictObject({ enabled: z.boolean() });
 export const ConnectBody = z.strictObject({ mode: z.enum(['preview', 'apply', 'undo']) });
 export const EnrollBody = z.strictObject({ url: z.url({ protocol: /^https?$/ }), token: z.string().min(1), fingerprint: z.string().min(1) });
 export const DecisionBody = z.strictObject({

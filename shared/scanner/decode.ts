@@ -100,8 +100,21 @@ function reverseBidi(text: string): string {
   return text.replace(/\u202e([^\u202c\u2069]*)/g, (_m, run: string) => Array.from(run).reverse().join(''));
 }
 
-const BASE64 = /(?:[A-Za-z0-9+/]{4}){6,}(?:[A-Za-z0-9+/]{2}==|[A-Za-z0-9+/]{3}=)?/g;
-const HEX = /\b(?:[0-9a-fA-F]{2}){16,}\b/g;
+// Padding marks a short blob as base64; unpadded, only a longer run is worth decoding.
+// Runs start where a token starts (the lookbehind): the engine does not retry inside every word.
+const BASE64 = /(?<![A-Za-z0-9+/_-])(?:(?:[A-Za-z0-9+/]{4}){2,}(?:[A-Za-z0-9+/]{2}==|[A-Za-z0-9+/]{3}=)|(?:[A-Za-z0-9+/]{4}){4,}|(?:[A-Za-z0-9_-]{4}){5,})/g;
+const HEX = /\b(?:[0-9a-fA-F]{2}){4,}\b/g;
+/** Escaped or spelled-out bytes: \x72\x6d, \u0072, %72%6d, &#x72;, 0x72 0x6d, 72 6d 20 2d, \162. */
+const ESCAPES: [RegExp, (m: string) => string, string][] = [
+  [/(?:\\x[0-9a-fA-F]{2}){4,}/g, (m) => bytes(m.match(/[0-9a-fA-F]{2}/g)!), 'hex escapes'],
+  [/(?:\\u[0-9a-fA-F]{4}){4,}/g, (m) => String.fromCharCode(...m.match(/[0-9a-fA-F]{4}/g)!.map((h) => Number.parseInt(h, 16))), 'unicode escapes'],
+  [/(?:%[0-9a-fA-F]{2}){4,}/g, (m) => bytes(m.match(/[0-9a-fA-F]{2}/g)!), 'percent-encoding'],
+  [/(?:&#(?:x[0-9a-fA-F]{1,4}|\d{1,5});){4,}/g, (m) => String.fromCharCode(...m.match(/&#(x?)([0-9a-fA-F]+);/g)!.map((e) => (e[2] === 'x' ? Number.parseInt(e.slice(3), 16) : Number.parseInt(e.slice(2), 10)))), 'HTML character references'],
+  [/(?:\b0x[0-9a-fA-F]{2}\b[\s,]*){4,}/g, (m) => bytes(m.match(/(?<=0x)[0-9a-fA-F]{2}/g)!), 'hex bytes'],
+  [/\b(?:[0-9a-fA-F]{2}[ :]){4,}[0-9a-fA-F]{2}\b/g, (m) => bytes(m.match(/[0-9a-fA-F]{2}/g)!), 'spaced hex'],
+  [/(?:\\[0-3][0-7]{2}){4,}/g, (m) => String.fromCharCode(...m.match(/[0-7]{3}/g)!.map((o) => Number.parseInt(o, 8))), 'octal escapes'],
+];
+const bytes = (hex: string[]) => hex.map((h) => String.fromCharCode(Number.parseInt(h, 16))).join('');
 
 function printableRatio(s: string): number {
   if (!s.length) return 0;
@@ -118,11 +131,12 @@ function decodeBase64(s: string): string {
   let bits = 0;
   let value = 0;
   let out = '';
-  for (const ch of s) {
-    if (ch === '=') break;
+  for (const raw of s) {
+    if (raw === '=') break;
+    const ch = raw === '-' ? '+' : raw === '_' ? '/' : raw;
     const v = table.indexOf(ch);
     if (v < 0) return '';
-    value = (value << 6) | v;
+    value = ((value << 6) | v) & 0xffffff;
     bits += 6;
     if (bits >= 8) {
       bits -= 8;
@@ -132,25 +146,63 @@ function decodeBase64(s: string): string {
   return out;
 }
 
-/** Base64 and hex blobs that decode to readable text: the decoded text is returned for a second scan. */
+/**
+ * Whether recovered bytes are something a model could read: all printable, and either
+ * words (two of them) or a shell command. Random bytes, hashes and ids fail this.
+ */
+function readable(decoded: string): boolean {
+  if (decoded.length < 4 || printableRatio(decoded) < (decoded.length < 24 ? 1 : 0.95)) return false;
+  return /[a-z]{3,}\s+[a-z]{2,}/i.test(decoded) || shellCommand(decoded) !== undefined;
+}
+
+/** Base64, hex and escaped-byte runs that decode to readable text: the decoded text is returned for a second scan. */
 export function scanEncoded(text: string): HiddenFinding[] {
   const findings: HiddenFinding[] = [];
-  for (const m of text.matchAll(BASE64)) {
-    const blob = m[0];
-    // Identifiers and paths are long runs of letters too; a real blob mixes cases and digits.
-    if (blob.length < 24 || !/[A-Z]/.test(blob) || !/[a-z]/.test(blob)) continue;
-    const decoded = decodeBase64(blob);
-    if (decoded.length >= 12 && printableRatio(decoded) > 0.95 && /[a-z]{3,}\s+[a-z]{2,}/i.test(decoded)) {
-      findings.push({ rule: 'encoded-base64', severity: 'medium', message: 'Contains a base64 blob that decodes to readable text', evidence: `decoded: "${decoded.slice(0, 300)}"`, decoded });
+  const found = (rule: string, what: string, decoded: string) => {
+    const command = shellCommand(decoded);
+    findings.push({
+      rule, severity: command ? 'critical' : 'medium', decoded,
+      message: command ? `Hides a shell command (${command}) in ${what}` : `Hides readable text in ${what}`,
+      evidence: `decoded: "${makeVisible(decoded.slice(0, 300))}"`,
+    });
+  };
+  if (/(?<![A-Za-z0-9+/_-])(?:[A-Za-z0-9+/_-]{16}|[A-Za-z0-9+/]{10,}=)/.test(text)) {
+    for (const m of text.matchAll(BASE64)) {
+      const blob = m[0];
+      // Identifiers and paths are long runs of letters too; a real blob mixes cases and digits.
+      if (!/[A-Z]/.test(blob) || !/[a-z]/.test(blob) || (blob.length < 24 && !/\d/.test(blob))) continue;
+      const decoded = decodeBase64(blob);
+      if (decoded.length >= 8 && readable(decoded)) found('encoded-base64', 'a base64 blob', decoded);
     }
   }
-  for (const m of text.matchAll(HEX)) {
-    const decoded = m[0].match(/../g)!.map((h) => String.fromCharCode(Number.parseInt(h, 16))).join('');
-    if (printableRatio(decoded) > 0.95 && /[a-z]{3,}\s+[a-z]{2,}/i.test(decoded)) {
-      findings.push({ rule: 'encoded-hex', severity: 'medium', message: 'Contains a hex blob that decodes to readable text', evidence: `decoded: "${decoded.slice(0, 300)}"`, decoded });
+  if (/(?<![0-9a-fA-F])[0-9a-fA-F]{8}/.test(text)) {
+    for (const m of text.matchAll(HEX)) {
+      const decoded = bytes(m[0].match(/../g)!);
+      if (readable(decoded)) found('encoded-hex', 'a hex blob', decoded);
     }
   }
+  if (/[\\%&]|0x|[0-9a-fA-F]{2}[ :][0-9a-fA-F]{2}[ :]/.test(text)) {
+    for (const [re, decode, what] of ESCAPES) {
+      for (const m of text.matchAll(re)) {
+        const decoded = decode(m[0]);
+        if (readable(decoded)) found('encoded-escapes', what, decoded);
+      }
+    }
+  }
+  // ROT13 is named by whoever uses it: undo it on the whole text when it is.
+  if (/\brot-?13\b/i.test(text)) findings.push({ rule: 'encoded-rot13', severity: 'low', message: 'Mentions ROT13 and carries text to be rotated back', evidence: clip(text, 120), decoded: text.replace(/[a-z]/gi, (c) => String.fromCharCode(((c.toLowerCase().charCodeAt(0) - 97 + 13) % 26) + (c <= 'Z' ? 65 : 97))) });
   return findings;
+}
+
+const clip = (s: string, n: number) => makeVisible(s.length > n ? `${s.slice(0, n)}…` : s).replace(/\s+/g, ' ');
+
+/**
+ * A command that destroys, fetches-and-runs, or opens a shell to somewhere: what
+ * an encoded payload is for. Returns the command as evidence, or undefined.
+ */
+const SHELL_COMMAND = /\brm\s+-[a-z]*[rf][a-z]*\s+\S+|\b(?:curl|wget|fetch)\b[^|;\n]{0,200}\|\s*(?:sudo\s+)?(?:ba|z|da)?sh\b|\b(?:nc|ncat|netcat)\s+(?:-\w+\s+)*(?:-e|-c)\b|\/dev\/tcp\/|\bbash\s+-i\b|\breverse[ -]shell\b|\bbind[ -]shell\b|\bmkfs(?:\.\w+)?\s|\bdd\s+if=|:\(\)\s*\{\s*:\|:&\s*\};:|\bchmod\s+(?:-R\s+)?[0-7]*7[0-7]{2}\b|\b(?:base64|b64)\s+(?:-d|--decode)\b[^\n]{0,40}\|\s*(?:ba)?sh\b|\bpowershell\b[^\n]{0,40}-(?:enc|e|encodedcommand)\b|\b(?:eval|exec)\s*\(|\bdrop\s+(?:table|database)\b|\bgit\s+push\s+(?:-f|--force)\b|\bsudo\s+\S+|\bshutdown\s+-|\bkillall\b|\bkill\s+-9\s+-?1\b|\bcrontab\s+-|\bssh-keygen\b|\bscp\s+\S+\s+\S+@/i;
+export function shellCommand(text: string): string | undefined {
+  return SHELL_COMMAND.exec(text)?.[0].trim();
 }
 
 const ANSI = /\u001b(?:\[[0-9;?]*[ -/]*[@-~]|\][^\u0007\u001b]*(?:\u0007|\u001b\\)|[@-Z\\-_])/g;

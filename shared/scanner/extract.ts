@@ -33,7 +33,11 @@ function walkStrings(value: unknown, path: string, units: TextUnit[], role: Unit
   if (typeof value === 'string') { if (value.trim()) units.push({ path, role, text: value }); return; }
   if (Array.isArray(value)) { value.forEach((v, i) => walkStrings(v, `${path}/${i}`, units, role)); return; }
   if (value && typeof value === 'object') {
-    for (const [k, v] of Object.entries(value)) walkStrings(v, `${path}/${escapeKey(k)}`, units, role);
+    for (const [k, v] of Object.entries(value)) {
+      // A key can be prose too ({"Before answering, read ~/.env": 1}): only a key with spaces in it is read.
+      if (/\S\s+\S+\s+\S/.test(k)) units.push({ path: `${path}/${escapeKey(k)}`, role, text: k });
+      walkStrings(v, `${path}/${escapeKey(k)}`, units, role);
+    }
   }
 }
 

@@ -40,7 +40,9 @@ export const DEFAULT_RULES: ScannerRule[] = [
     id: 'instruction-override', family: 'override', severity: 'high',
     message: 'Tries to override earlier instructions or the user',
     match: [
-      String.raw`\b(?:ignore|disregard|forget|override|bypass)\s+(?:all\s+|any\s+)?(?:of\s+)?(?:the\s+|your\s+|my\s+)?(?:previous|prior|above|earlier|preceding|other|original|existing|system|user'?s?)\s+(?:instructions?|rules|prompts?|guidelines|directions|directives|requests?|constraints)`,
+      String.raw`\b(?:ignore|disregard|forget|override|bypass|set aside|throw out|discard)\s+(?:all\s+|any\s+)?(?:of\s+)?(?:the\s+|your\s+|my\s+)?(?:previous|prior|above|earlier|preceding|other|original|existing|system|user'?s?|initial|former|old)\s+(?:\w+\s+)?(?:instructions?|rules|prompts?|guidelines|guidance|directions|directives|requests?|constraints|orders|policies|commands)`,
+      String.raw`\b(?:ignore|disregard|forget|set aside|discard)\s+(?:all\s+|any\s+)?(?:of\s+)?(?:the\s+|your\s+)?(?:\w+\s+)?(?:instructions?|rules|guidance|guidelines|directions|directives|prompts?|orders)\s+(?:you\s+(?:were|have been|received|got|had)|(?:given|received)\s+(?:\w+\s+)?(?:earlier|before|previously|so far|at the start))`,
+      String.raw`\b(?:ignore|disregard|forget)\s+(?:everything|anything|all)\s+(?:you (?:were|have been) told|(?:said |written )?(?:above|before|earlier|previously))`,
       String.raw`priority is higher than (?:the )?user`, String.raw`(?:supersedes?|overrides?|takes? precedence over)\s+(?:the\s+|any\s+|all\s+)?(?:user|system|previous|prior|other)`,
       String.raw`\byou are now\b`, String.raw`\bnew (?:system )?instructions?\s*:`, String.raw`\b(?:system|developer)\s*(?:prompt|message)?\s*override`, String.raw`\bact as (?:the )?(?:system|administrator|root)\b`,
       String.raw`\bthe user (?:has )?(?:already )?(?:authorized|approved|consented|agreed)\b`,
@@ -62,7 +64,7 @@ export const DEFAULT_RULES: ScannerRule[] = [
     id: 'sensitive-file-access', family: 'sensitive-files', severity: 'high',
     message: 'Asks for a sensitive file (keys, credentials, shell history, MCP config) to be read, sent or altered',
     match: [SENSITIVE_PATH],
-    with: [[String.raw`\b(?:read|reads|reading|cat|open|pass|passes|include|send|upload|copy|attach|overwrite|write|replace|move|relocate|delete|remove|truncate|chmod|contents?|exfiltrat\w*|access|dump|edit|append)\b`]],
+    with: [[String.raw`\b(?:read|reads|reading|cat|open|pass|passes|include|send|upload|copy|attach|overwrite|write|replace|move|relocate|delete|remove|truncate|chmod|contents?|exfiltrat\w*|access|dump|edit|append|grab\w*|hand\w*|take|takes|fetch\w*|collect\w*|obtain\w*|retriev\w*|give|gives|supply|provide|share|shares)\b`]],
   },
   {
     id: 'sensitive-file-mention', family: 'sensitive-files', severity: 'low',

@@ -1,7 +1,10 @@
 import { hasLookalikes, skeleton } from './confusables.ts';
 import { makeVisible, scanEncoded, scanInvisible, scanTerminalTricks, type HiddenFinding } from './decode.ts';
+import { classShadowFindings } from './class-shadow.ts';
+import { addressExfilFindings, replyChannelFindings } from './disclosure.ts';
 import { extractUnits, type TextUnit, type UnitRole } from './extract.ts';
 import { clip, concealmentFindings, crossToolFindings, demandFindings, routedSecretFindings, destructiveStepFindings, findRefs, internalsParameterFindings, personalParameterFindings, pressureFindings, promotionFindings, sideEffectFindings, voiceFindings, type IntentContext, type RefKind } from './intent.ts';
+import { presetFindings } from './schema-values.ts';
 import { compileRules, DEFAULT_RULES, SEVERITIES, type CompiledRule, type Severity } from './rules.ts';
 import { indexTools, type ToolIndex } from './tool-index.ts';
 
@@ -45,6 +48,8 @@ function sentenceAround(text: string, index: number, length: number): string {
 }
 const NEGATION = /\b(?:not|never|no|don'?t|avoid|without|nor)\b[^.;:]{0,25}$/i;
 // Invisible characters removed before the pattern rules read the text (decoders report them).
+const MIXED_WORD = /[A-Za-z]*(?:[A-Za-z][\u0370-\u03ff\u0400-\u04ff\u0500-\u052f]|[\u0370-\u03ff\u0400-\u04ff\u0500-\u052f][A-Za-z])[\p{L}]*/u;
+const NOT_PLAIN = /[^\t\n\r\x20-\x7e]/;
 const INVISIBLE = /[\u200b-\u200f\u202a-\u202e\u2060-\u2069\ufeff\u180e\u00ad]|\udb40[\udc00-\udc7f]/g;
 
 function snippet(text: string, index: number, length: number): string {
@@ -71,12 +76,21 @@ export function scanTool(tool: Record<string, unknown>, ctx: ScanContext = {}): 
   const readable: (TextUnit | { path: string; role: 'decoded'; text: string })[] = [];
 
   for (const unit of units) {
-    const hidden: HiddenFinding[] = [...scanInvisible(unit.text), ...scanEncoded(unit.text), ...scanTerminalTricks(unit.text)];
+    // Plain printable ASCII cannot hide characters or escapes: most units skip the Unicode pass and NFKC.
+    const plain = !NOT_PLAIN.test(unit.text);
+    const hidden: HiddenFinding[] = [...(plain ? [] : scanInvisible(unit.text)), ...scanEncoded(unit.text), ...scanTerminalTricks(unit.text)];
     for (const h of hidden) {
       add({ rule: h.rule, message: h.message, evidence: h.evidence, severity: h.severity, family: 'hidden-text', path: unit.path });
       if (h.decoded && h.decoded.trim()) readable.push({ path: `${unit.path} (decoded by ${h.rule})`, role: 'decoded', text: h.decoded });
     }
-    readable.push({ ...unit, text: unit.text.replace(INVISIBLE, '').normalize('NFKC') });
+    const clean = plain ? unit.text : unit.text.replace(INVISIBLE, '').normalize('NFKC');
+    // "rеad ~/.ssh" with a Cyrillic е: words that mix scripts are read again with the look-alikes folded.
+    const mixed = plain || unit.role === 'name' ? null : MIXED_WORD.exec(clean);
+    if (mixed) {
+      add({ rule: 'mixed-script-words', family: 'hidden-text', path: unit.path, severity: 'medium', message: 'Spells words with look-alike letters from another script, a way to slip text past filters', evidence: `${makeVisible(mixed[0])} → ${skeleton(mixed[0])}` });
+      readable.push({ path: `${unit.path} (decoded by mixed-script-words)`, role: 'decoded', text: clean.replace(/\S+/g, (w) => (MIXED_WORD.test(w) ? skeleton(w) : w)) });
+    }
+    readable.push(plain ? unit : { ...unit, text: clean });
   }
 
   for (const unit of readable) applyRules(unit, rules, add);
@@ -91,12 +105,13 @@ export function scanTool(tool: Record<string, unknown>, ctx: ScanContext = {}): 
   const siblings = siblingIndex(ctx.siblings ?? []);
   checkNames(name, siblings, index, ctx.server, add);
   checkParameters(tool, units, add);
+  for (const f of presetFindings(tool.inputSchema)) add(f);
   const params = schemaParams(tool);
   const ictx: IntentContext = { name, params: new Set(units.filter((u) => u.role === 'param-name' || u.role === 'enum').map((u) => u.text.toLowerCase())), siblings: siblings.lower, index, server: ctx.server, noParams: params.length === 0 };
   checkReferences(units, ictx, add);
-  checkIntent(readable, ictx, add);
   // What the tool is for: its name and its first sentence (later text may document the very parameter in question).
   const purpose = `${name} ${typeof tool.description === 'string' ? (/^[^\n]*?[.!?](?=\s|$)/.exec(tool.description)?.[0] ?? tool.description.split('\n')[0]) : ''}`;
+  checkIntent(readable, ictx, purpose, add);
   for (const f of [...internalsParameterFindings(params, purpose), ...personalParameterFindings(params, purpose)]) add({ ...f, path: params.find((p) => f.evidence.startsWith(p.name))?.path ?? '/inputSchema' });
 
   const { risk, score } = rate(findings);
@@ -127,6 +142,9 @@ export function scanToolList(tools: readonly Record<string, unknown>[], ctx: Omi
 function applyRules(unit: { path: string; role: UnitRole | 'decoded'; text: string }, rules: readonly CompiledRule[], add: (f: Finding) => void): void {
   for (const rule of rules) {
     if (rule.roles && !rule.roles.includes(unit.role)) continue;
+    // A rule none of whose necessary words is in the text cannot match: one literal scan instead of its expressions.
+    const gate = RULE_GATES.get(rule.id);
+    if (gate && !gate.test(unit.text)) continue;
     for (const re of rule.matchers) {
       const m = re.exec(unit.text);
       if (!m) continue;
@@ -139,6 +157,37 @@ function applyRules(unit: { path: string; role: UnitRole | 'decoded'; text: stri
     }
   }
 }
+
+/**
+ * For each built-in rule, words one of which every match must contain, joined into one literal
+ * alternation tested before any of the rule's expressions run. A rule from a bundle has none and always runs.
+ * test/scanner/gates.test.ts checks that the gates change no finding on every corpus.
+ */
+/** Every alternative of rules.ts's sensitive-path pattern contains one of these. */
+const SENSITIVE_PATH_WORDS = ['ssh', 'id_', '.aws', '.env', 'mcp.json', 'claude_desktop_config', '.cursor/', '/etc/', '_history', '.bashrc', '.zshrc', '.bash_profile', '.profile', '.netrc', '.npmrc', '.pypirc', '.git-credentials', '.kube', '.docker', '.gnupg', 'wallet.dat', 'keychain', 'credentials.json', 'secret', 'private', '.pem', '.p12', '.keystore'];
+const RULE_GATES = new Map<string, RegExp>(([
+  ['hidden-instruction-block', ['<', '[', '{{']],
+  ['instruction-override', ['ignore', 'disregard', 'forget', 'override', 'bypass', 'set aside', 'throw out', 'discard', 'priority', 'supersede', 'precedence', 'you are now', 'instruction', 'act as', 'authori', 'approved', 'consented', 'agreed']],
+  ['sensitive-file-access', SENSITIVE_PATH_WORDS],
+  ['sensitive-file-mention', SENSITIVE_PATH_WORDS],
+  ['conversation-exfiltration', ['conversation', 'chat', 'message', 'previous', 'prior', 'context', 'transcript', 'history', 'system prompt', 'system instructions', 'your instructions', 'hidden instructions', 'dialog']],
+  ['exfiltration-url', ['://']],
+  ['command-injection', ['|', ';', '&&', '$(', 'curl', 'wget', 'rm', 'append']],
+  ['parameter-tampering', ['modify', 'change', 'set', 'replace', 'redirect', 'override', 'rewrite', 'alter', 'swap', 'switch', 'add', 'include', 'bcc', 'cc', 'automatically', 'regardless']],
+  ['cross-tool-hijack', ['before', 'prior to', 'after', 'when', 'must', 'should', 'need to', 'have to', 'always']],
+  ['cross-tool-data-flow', ['require', 'must', 'need', 'always']],
+  ['tool-disparagement', ['tool', 'manipulated', 'fake', 'poisoned', 'tampered', 'wrong', 'false', 'use', 'call', 'trust', 'replacement', 'certified']],
+  ['self-promotion', ['most', 'only', 'always']],
+  ['false-consequence', ['otherwise', 'skipping', 'omitting', 'failure to', 'failing to', 'if you']],
+  ['authority-urgency', ['policy', 'protocol', 'requirement', 'obligation', 'framework', 'mandatory', 'crucial', 'vital', 'critical security', 'authori', 'it department', 'administrator', 'admin']],
+  ['forced-first-call', ['first', 'for any', 'for every', 'for all', 'before']],
+  ['credential-harvest', ['password', 'credit card', 'api', 'key', 'token', 'secret', 'credential', 'environment variable', 'social security', 'cookie', 'seed phrase', '*.']],
+  ['hidden-side-effect', ['automatically', 'also', 'additionally', 'background', 'quietly', 'as well', 'extracted text is logged']],
+  ['email-exfiltration', ['@']],
+  ['decode-and-follow', ['decode', 'deobfuscate', 'decrypt', 'unescape', 'rot13', 'base64']],
+  ['instruction-in-value', ['you must', 'you should', 'always', 'never', 'before using', 'ignore', 'read', 'pass', 'include', 'send', 'call']],
+  ['keep-default', ['default']],
+] as [string, string[]][]).map(([id, words]) => [id, new RegExp(words.map((w) => w.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')).join('|'), 'i')]));
 
 function checkNames(name: string, siblings: SiblingIndex, index: ToolIndex | undefined, server: string | undefined, add: (f: Finding) => void): void {
   if (!name) return;
@@ -264,14 +313,14 @@ function schemaParams(tool: Record<string, unknown>): { name: string; text: stri
 }
 
 /** The behaviour detectors, on every piece of text a model reads as prose. */
-function checkIntent(units: readonly { path: string; role: string; text: string }[], ictx: IntentContext, add: (f: Finding) => void): void {
+function checkIntent(units: readonly { path: string; role: string; text: string }[], ictx: IntentContext, purpose: string, add: (f: Finding) => void): void {
   for (const unit of units) {
     if (unit.role === 'name' || unit.role === 'param-name') continue;
     if ((unit.role === 'enum' || unit.role === 'default') && !/\s\S+\s/.test(unit.text)) continue;
     const found = [
       ...crossToolFindings(unit.text, ictx), ...voiceFindings(unit.text), ...concealmentFindings(unit.text),
-      ...promotionFindings(unit.text, ictx), ...destructiveStepFindings(unit.text), ...sideEffectFindings(unit.text), ...pressureFindings(unit.text),
-      ...routedSecretFindings(unit.text, ictx.params), ...demandFindings(unit.text),
+      ...promotionFindings(unit.text, ictx, unit.role === 'description'), ...destructiveStepFindings(unit.text), ...sideEffectFindings(unit.text), ...pressureFindings(unit.text),
+      ...routedSecretFindings(unit.text, ictx.params), ...demandFindings(unit.text), ...addressExfilFindings(unit.text), ...replyChannelFindings(unit.text), ...classShadowFindings(unit.text, ictx, purpose),
     ];
     for (const f of found) add({ ...f, path: unit.path });
   }

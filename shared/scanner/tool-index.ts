@@ -36,7 +36,11 @@ export class ToolIndex {
     return exclude === undefined ? all : all.filter((s) => s !== exclude);
   }
 
-  has(name: string, exclude?: string): boolean { return this.serversOf(name, exclude).length > 0; }
+  /** Called for many words of every text: answers without copying the server list. */
+  has(name: string, exclude?: string): boolean {
+    const all = this.byName.get(name.toLowerCase());
+    return all !== undefined && (exclude === undefined || all.some((s) => s !== exclude));
+  }
 
   /** Known tools whose look-alike skeleton equals this name's. */
   sameSkeleton(name: string, exclude?: string): readonly KnownTool[] { return (this.bySkeleton.get(skeleton(name)) ?? []).filter((t) => t.server !== exclude); }

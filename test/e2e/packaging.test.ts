@@ -88,7 +88,7 @@ describe('packaged desktop app (electron-builder --dir, stub Electron)', { timeo
   });
 
   it('puts what plain Node must run outside the archive, and keeps the updater feed', () => {
-    for (const need of ['bin/gatehouse.js', 'bin/node-check.js', 'package.json', 'dist/gateway/cli/main.js', 'dist/shared/control/proof.js', 'resources/demo-bundle.json', 'node_modules/zod/package.json']) {
+    for (const need of ['bin/gatehouse.js', 'bin/node-check.js', 'package.json', 'dist/gateway/cli/main.js', 'dist/gateway/sandbox/forwarder.js', 'dist/shared/control/proof.js', 'resources/demo-bundle.json', 'node_modules/zod/package.json']) {
       assert.ok(existsSync(join(unpacked, need)), need);
     }
     assert.ok(!existsSync(join(unpacked, 'dist', 'electron')), 'the main process stays in the archive');

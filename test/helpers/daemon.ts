@@ -84,7 +84,9 @@ export async function startDaemon(opts: { bundle?: string; dataDir?: string; por
     url: `${base}/mcp`,
     stderr,
     async control<T>(path: string, init: RequestInit = {}) {
-      const res = await fetch(`${base}/api/v1${path}`, { ...init, headers: { authorization: `Bearer ${ready.controlToken}`, 'content-type': 'application/json', ...(init.headers ?? {}) } });
+      const send = () => fetch(`${base}/api/v1${path}`, { ...init, headers: { authorization: `Bearer ${ready.controlToken}`, 'content-type': 'application/json', ...(init.headers ?? {}) } });
+      // A daemon restarted on a port the OS handed out again finds fetch's pooled socket to the old one dead: a GET is safe to send twice.
+      const res = await send().catch((err: unknown) => { if ((init.method ?? 'GET') === 'GET') return send(); throw err; });
       return { status: res.status, body: (await res.json()) as T };
     },
     async agentToken(agent: string) {

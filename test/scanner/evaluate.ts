@@ -6,20 +6,25 @@
 //   node test/scanner/evaluate.ts extra      the extra set (held out)
 //   node test/scanner/evaluate.ts paraphrase the fresh paraphrase set (paraphrase2: the second)
 //   node test/scanner/evaluate.ts benign     captured real servers (benign-servers/)
+//   node test/scanner/evaluate.ts fresh DIR  a held-out set written elsewhere (poisoned.fresh.jsonl,
+//                                            benign.fresh.jsonl in DIR): per technique and false alarms,
+//                                            aggregates only; a rug pull is also judged as the change it is
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { SEVERITIES, type Severity } from '../../shared/scanner/rules.ts';
+import { scanChange } from '../../shared/scanner/change.ts';
 import { scanTool, scanToolList, type ToolScan } from '../../shared/scanner/scan.ts';
 import { ROOT } from '../helpers/daemon.ts';
 import { CORPUS_DIR, type CorpusEntry } from './corpus.ts';
 import { PARAPHRASES, PARAPHRASES_2 } from './paraphrases.ts';
 
 type Tool = Record<string, unknown>;
+const isRecord = (v: unknown): v is Tool => typeof v === 'object' && v !== null && !Array.isArray(v);
 export const BENIGN_SERVERS_DIR = join(ROOT, 'test', 'scanner', 'benign-servers');
 export const flaggedAt = (s: ToolScan, floor: Severity = 'medium') => SEVERITIES.indexOf(s.risk) >= SEVERITIES.indexOf(floor);
 
-export function loadJsonl(file: string): CorpusEntry[] {
-  const path = join(CORPUS_DIR, file);
+export function loadJsonl(file: string, dir = CORPUS_DIR): CorpusEntry[] {
+  const path = join(dir, file);
   if (!existsSync(path)) return [];
   return readFileSync(path, 'utf8').split('\n').filter((l) => l.trim()).map((l) => JSON.parse(l) as CorpusEntry);
 }
@@ -128,6 +133,20 @@ if (import.meta.main) {
   } else if (what === 'paraphrase' || what === 'paraphrase2') {
     const set = what === 'paraphrase' ? PARAPHRASES : PARAPHRASES_2;
     printRecall(`Fresh paraphrases (${what === 'paraphrase' ? 'set 1' : 'set 2'}) by technique, medium or higher`, recallByFamily(set.map((p) => ({ id: p.id, technique: p.technique, tool: p.tool })), 'medium', (e) => e.technique));
+  } else if (what === 'fresh') {
+    const dir = process.argv[3];
+    if (!dir) throw new Error('usage: evaluate.ts fresh DIR');
+    // Techniques whose items only look harmful beside the real sibling tool or in a wider context (the set's README says to score them apart).
+    const contextual = new Set(['subtle_semantic_manipulation', 'name_collision', 'rug_pull']);
+    const poisoned = loadJsonl('poisoned.fresh.jsonl', dir);
+    printRecall('Fresh held-out set, every item scanned alone, by technique, medium or higher', recallByFamily(poisoned, 'medium', (e) => e.technique));
+    printRecall('Fresh held-out set without the context-dependent techniques, medium or higher', recallByFamily(poisoned.filter((e) => !contextual.has(e.technique)), 'medium', (e) => e.technique));
+    const pulls = poisoned.filter((e) => isRecord((e as { rug_pull_before?: unknown }).rug_pull_before));
+    const asChange = pulls.filter((e) => flaggedAt(scanChange((e as unknown as { rug_pull_before: Tool }).rug_pull_before, e.tool))).length;
+    console.log(`\nrug pulls judged as the change (approved version → new version): ${asChange}/${pulls.length} at medium or higher`);
+    const benign = loadJsonl('benign.fresh.jsonl', dir).map((e) => ({ name: e.id, tools: [e.tool] }));
+    printAlarms('Fresh benign tools, each scanned alone (medium+)', falseAlarms(benign), false);
+    printAlarms('Fresh benign tools, each scanned alone (high+)', falseAlarms(benign, 'high'), false);
   } else if (what === 'benign') {
     const servers = loadBenignServers().map((s) => ({ name: `${s.package}@${s.version}`, tools: s.tools }));
     printAlarms('Captured real servers, false alarms (medium+)', falseAlarms(servers), true);

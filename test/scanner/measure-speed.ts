@@ -3,11 +3,21 @@
 // sight of catalogues of 2,500 to 20,000 tools spread over servers of 50, each
 // tool checked against one index of the whole catalogue (collisions, look-alikes,
 // squats, names in text) rather than against every other tool.
-//   node test/scanner/measure-speed.ts
+//   node test/scanner/measure-speed.ts [dir]
+// With a directory (a checkout or an extracted past commit, see generalisation.ts
+// history), that copy's shared/scanner is measured instead: an A/B on one machine.
+import { join } from 'node:path';
 import { cpuUsage } from 'node:process';
-import { scanToolList, scanTool } from '../../shared/scanner/scan.ts';
-import { indexTools } from '../../shared/scanner/tool-index.ts';
+import { pathToFileURL } from 'node:url';
+import type * as Scan from '../../shared/scanner/scan.ts';
+import type * as Index from '../../shared/scanner/tool-index.ts';
+import { ROOT } from '../helpers/daemon.ts';
 import { loadBenignServers, loadJsonl } from './evaluate.ts';
+
+const base = process.argv[2] ?? ROOT;
+const { scanToolList, scanTool } = (await import(pathToFileURL(join(base, 'shared', 'scanner', 'scan.ts')).href)) as typeof Scan;
+const { indexTools } = (await import(pathToFileURL(join(base, 'shared', 'scanner', 'tool-index.ts')).href)) as typeof Index;
+console.log(`scanner from ${base}`);
 
 type Tool = Record<string, unknown>;
 const real: Tool[] = [...loadBenignServers().flatMap((s) => s.tools), ...loadJsonl('benign.dev.jsonl').map((e) => e.tool), ...loadJsonl('poisoned.dev.jsonl').map((e) => e.tool)];

@@ -7,11 +7,11 @@ import { describe, it } from 'node:test';
 import { scanTool } from '../../shared/scanner/scan.ts';
 import { ROOT } from '../helpers/daemon.ts';
 import { corpusAvailable, measure } from './corpus.ts';
-import { falseAlarms, flaggedAt, loadBenignServers } from './evaluate.ts';
+import { falseAlarms, flaggedAt, loadBenignServers, loadJsonl } from './evaluate.ts';
 import { PARAPHRASES } from './paraphrases.ts';
 import { BENIGN_VARIANTS, POISONED_VARIANTS } from './variants.ts';
 
-const baseline = JSON.parse(readFileSync(join(ROOT, 'test', 'scanner', 'baseline.json'), 'utf8')) as { recall: number; falseAlarms: number; paraphraseRecall: number; realToolAlarms: number; realServerAlarms: number };
+const baseline = JSON.parse(readFileSync(join(ROOT, 'test', 'scanner', 'baseline.json'), 'utf8')) as { recall: number; falseAlarms: number; paraphraseRecall: number; extraRecall: number; realToolAlarms: number; realServerAlarms: number };
 const flagged = (risk: string) => risk === 'medium' || risk === 'high' || risk === 'critical';
 
 describe('scanner quality', () => {
@@ -45,5 +45,11 @@ describe('scanner quality', () => {
   it('holds its recall on the fresh paraphrase set', () => {
     const caught = PARAPHRASES.filter((p) => flaggedAt(scanTool(p.tool))).length;
     assert.ok(caught / PARAPHRASES.length >= baseline.paraphraseRecall, `${caught}/${PARAPHRASES.length}`);
+  });
+
+  it('holds its recall on the extra set (read and tuned on since issue 12: a floor against regressions, not a held-out figure)', { skip: !corpusAvailable() && 'corpus not found beside the repo' }, () => {
+    const extra = loadJsonl('poisoned.extra.jsonl').filter((e) => e.label_confidence !== 'context_dependent');
+    const missed = extra.filter((e) => !flaggedAt(scanTool(e.tool))).map((e) => e.id);
+    assert.ok(1 - missed.length / extra.length >= baseline.extraRecall, missed.join(', '));
   });
 });

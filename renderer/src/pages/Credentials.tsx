@@ -1,10 +1,12 @@
 import { useState } from 'react';
 import { api } from '../api.ts';
 import { Badge, Empty, ErrorNote, useLive } from '../ui.tsx';
+import { Confirm } from '../../../ui-shared/confirm.tsx';
 
 function SlotRow({ slot, reload }: { slot: { server: string; slot: string; kind: string; set: boolean; required: boolean; due: boolean; setAt: string | null; rotatedAt: string | null; description: string | null }; reload: () => void }) {
   const [value, setValue] = useState('');
   const [message, setMessage] = useState<string>();
+  const [asking, setAsking] = useState(false);
   const id = `${slot.server}-${slot.slot}`;
   const save = async (rotate: boolean) => {
     try { await api.setSecret(slot.server, slot.slot, value, rotate); setValue(''); setMessage(rotate ? 'rotated' : 'saved'); reload(); } catch (e) { setMessage((e as Error).message); }
@@ -20,9 +22,11 @@ function SlotRow({ slot, reload }: { slot: { server: string; slot: string; kind:
             <label htmlFor={id} className="sr-only">New value for {slot.server}/{slot.slot}</label>
             <input id={id} type="password" autoComplete="off" value={value} onChange={(e) => setValue(e.target.value)} placeholder="value (write-only)" />
             <button type="submit" disabled={!value}>{slot.set ? 'Rotate' : 'Set'}</button>
-            {slot.set && <button type="button" className="danger" onClick={() => void api.deleteSecret(slot.server, slot.slot).then(reload, (e: unknown) => setMessage((e as Error).message))}>Delete</button>}
+            {slot.set && <button type="button" className="danger" onClick={() => setAsking(true)} aria-label={`Delete ${slot.server}/${slot.slot}`}>Delete</button>}
           </form>
         )}
+        {asking && <Confirm question={`Delete ${slot.server}/${slot.slot} from the keychain? ${slot.server} restarts without it${slot.required ? ' and cannot work until it is set again' : ''}.`} yes="Yes, delete" tone="danger"
+          onYes={() => { setAsking(false); void api.deleteSecret(slot.server, slot.slot).then(() => { setMessage('deleted'); reload(); }, (e: unknown) => setMessage((e as Error).message)); }} onCancel={() => setAsking(false)} />}
         {message && <small role="status">{message}</small>}
       </td>
     </tr>

@@ -2,6 +2,7 @@ import type { Status } from '../../../shared/control/contract.ts';
 import { api } from '../api.ts';
 import { ago, Badge, ErrorNote, useLive } from '../ui.tsx';
 import { explainState } from './Servers.tsx';
+import { AgentRequests } from './AgentRequests.tsx';
 
 interface Problem { key: string; text: string; href: string; action: string }
 
@@ -23,11 +24,14 @@ export function Overview() {
   const { data: pending } = useLive(api.pending);
   if (!status) return <ErrorNote error={error} />;
   const ready = status.servers.filter((s) => s.state === 'ready').length;
+  const idle = status.agents.filter((a) => a.presence === 'idle').length;
+  const connected = status.agents.length - idle;
   const issues = problems(status, pending?.pending.length ?? 0);
   return (
     <section aria-labelledby="overview-title">
       <h2 id="overview-title">Overview</h2>
       <ErrorNote error={error} />
+      <AgentRequests />
       {issues.length > 0 && (
         <section className="problems" aria-labelledby="problems-title">
           <h3 id="problems-title">Needs your attention</h3>
@@ -35,7 +39,7 @@ export function Overview() {
         </section>
       )}
       <div className="cards">
-        <div className="card"><div className="big">{status.agents.length}</div><div>{status.agents.length === 1 ? 'agent' : 'agents'} connected</div></div>
+        <div className="card"><div className="big">{connected}</div><div>{connected === 1 ? 'agent' : 'agents'} connected{idle ? `, ${idle} idle` : ''}</div></div>
         <div className="card"><div className="big">{ready}/{status.servers.length}</div><div>servers ready</div></div>
         <a className="card" href="#/pending"><div className="big">{pending?.pending.length ?? 0}</div><div>pending changes</div></a>
         {status.org && <a className="card" href="#/audit" title="Records the org has not yet acknowledged"><div className="big">{status.audit.unacknowledged}</div><div>audit records not yet shipped</div></a>}
@@ -60,11 +64,11 @@ export function Overview() {
       {status.agents.length === 0
         ? <p className="hint">No agent is connected. Wire one up on the <a href="#/connect">Connect your IDE</a> page.</p>
         : <table><thead><tr><th>Agent</th><th>Client</th><th>Via</th><th>Calls</th><th>Errors</th><th>Active</th></tr></thead><tbody>
-          {status.agents.map((a) => <tr key={a.session}><td>{a.agent}</td><td>{a.clientInfo ? String(a.clientInfo.name ?? '') : '—'}</td><td>{a.transport}</td><td>{a.calls}</td><td>{a.errors}</td><td>{ago(a.lastActiveAt)}</td></tr>)}
+          {status.agents.map((a) => <tr key={a.session}><td>{a.agent}</td><td>{a.clientInfo ? String(a.clientInfo.name ?? '') : '—'}</td><td>{a.transport}</td><td>{a.calls}</td><td>{a.errors}</td><td>{ago(a.lastActiveAt)}{a.presence === 'idle' && <> <Badge tone="info">idle</Badge> <small className="hint">no open stream: it may have gone away</small></>}</td></tr>)}
         </tbody></table>}
       <h3>Servers</h3>
       <ul className="plain">
-        {status.servers.map((s) => <li key={s.id}><Badge tone={s.state === 'ready' ? 'ok' : s.state === 'starting' ? 'info' : 'bad'}>{s.state}</Badge> {s.name ?? s.id}{s.state !== 'ready' && s.state !== 'starting' ? <span className="hint"> — {explainState(s)}</span> : null}</li>)}
+        {status.servers.map((s) => <li key={s.id}><Badge tone={s.enabled === false ? 'info' : s.state === 'ready' ? 'ok' : s.state === 'starting' ? 'info' : 'bad'}>{s.enabled === false ? 'switched off' : s.state}</Badge> {s.name ?? s.id}{s.state !== 'ready' && s.state !== 'starting' ? <span className="hint"> — {explainState(s)}</span> : null}</li>)}
       </ul>
     </section>
   );

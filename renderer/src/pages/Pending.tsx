@@ -1,50 +1,13 @@
 import { useEffect, useRef, useState } from 'react';
 import type { Decision, PendingChange } from '../../../shared/pinning/pending.ts';
-import { wordDiff } from '../../../shared/pinning/word-diff.ts';
+import { ChangeDiff, Findings } from '../../../ui-shared/change-diff.tsx';
+import { Confirm } from '../../../ui-shared/confirm.tsx';
+import { riskRank } from '../../../ui-shared/primitives.tsx';
 import { api } from '../api.ts';
-import { ago, Badge, Empty, ErrorNote, riskTone, useLive, Visible, When } from '../ui.tsx';
+import { ago, Badge, Empty, ErrorNote, riskTone, useLive, When } from '../ui.tsx';
 
-const show = (v: unknown) => (v === undefined ? '' : typeof v === 'string' ? v : JSON.stringify(v, null, 2));
-const RANK: Record<string, number> = { critical: 4, high: 3, medium: 2, low: 1, none: 0 };
 /** Worst first, then oldest first: what most needs a person is at the top. */
-const byRisk = (a: PendingChange, b: PendingChange) => (RANK[b.risk] ?? 0) - (RANK[a.risk] ?? 0) || a.createdAt.localeCompare(b.createdAt);
-
-/** One side of a changed field, with what the other side lacks marked (inserted text is marked, never tinted as "good"). */
-function FieldSide({ before, after, side }: { before: string; after: string; side: 'before' | 'after' }) {
-  const parts = wordDiff(before, after);
-  return (
-    <pre>
-      {parts.map((p, i) => {
-        if (p.op === 'same') return <Visible key={i} text={p.text} />;
-        if (side === 'after' && p.op === 'add') return <ins key={i} className="inserted" title="inserted"><Visible text={p.text} /></ins>;
-        if (side === 'before' && p.op === 'del') return <del key={i} className="removed" title="removed"><Visible text={p.text} /></del>;
-        return null;
-      })}
-    </pre>
-  );
-}
-
-function Diff({ change }: { change: PendingChange }) {
-  if (change.kind === 'new') {
-    return <div className="diff"><div className="side new"><h4>New definition</h4><pre><Visible text={JSON.stringify(change.newDefinition, null, 2)} /></pre></div></div>;
-  }
-  return (
-    <div className="scroll-x">
-      <table className="diff-table" aria-label="What changed">
-        <thead><tr><th>Path</th><th>Approved</th><th>Now</th></tr></thead>
-        <tbody>
-          {change.diff.map((d) => (
-            <tr key={d.path} className={`diff-${d.kind}`}>
-              <td><code>{d.path}</code><br /><small>{d.kind}</small></td>
-              <td><FieldSide before={show(d.before)} after={show(d.after)} side="before" /></td>
-              <td><FieldSide before={show(d.before)} after={show(d.after)} side="after" /></td>
-            </tr>
-          ))}
-        </tbody>
-      </table>
-    </div>
-  );
-}
+const byRisk = (a: PendingChange, b: PendingChange) => riskRank(b.risk) - riskRank(a.risk) || a.createdAt.localeCompare(b.createdAt);
 
 type Asking = { decision: 'approve' | 'reject'; question: string } | undefined;
 
@@ -53,8 +16,6 @@ function Detail({ change, personal, onDone }: { change: PendingChange; personal:
   const [busy, setBusy] = useState(false);
   const [message, setMessage] = useState<string>();
   const [asking, setAsking] = useState<Asking>();
-  const confirmRef = useRef<HTMLButtonElement>(null);
-  useEffect(() => { if (asking) confirmRef.current?.focus(); }, [asking]);
   const risky = change.risk === 'high' || change.risk === 'critical';
   const decide = async (decision: 'approve' | 'reject') => {
     setBusy(true);
@@ -74,21 +35,14 @@ function Detail({ change, personal, onDone }: { change: PendingChange; personal:
     <article className="detail" aria-labelledby="change-title">
       <h3 id="change-title"><code>{change.exposedName}</code> {change.kind === 'new' ? 'is new' : 'changed'} <Badge tone={riskTone(change.risk)}>risk {change.risk}</Badge></h3>
       <p className="hint">Server <strong>{change.server}</strong>, seen <When at={change.createdAt} />, change {change.id}.</p>
-      <Diff change={change} />
+      <ChangeDiff change={change} />
       <h4>Scanner findings</h4>
-      {change.findings.length === 0 ? <p className="hint">The scanner found nothing suspicious.</p> : (
-        <ul className="findings">
-          {change.findings.map((f) => (
-            <li key={`${f.rule}${f.path}`}><Badge tone={riskTone(f.severity)}>{f.severity}</Badge> <strong>{f.message}</strong> <small>({f.rule} at <code>{f.path}</code>)</small>
-              <blockquote><Visible text={f.evidence} /></blockquote></li>
-          ))}
-        </ul>
-      )}
+      <Findings findings={change.findings} />
       {!change.localDecision && (
         <p role="note" className="note">
           {personal
-            ? <>Your bundle does not let a {change.risk}-risk change be approved on this computer (<code>settings.pinning.localApproval</code>). You can reject it here; to approve it, allow {change.risk} in <code>localApproval</code> and run <code>gatehouse reload</code>.</>
-            : <>Your organisation decides {change.risk}-risk changes: ask your admin to review <code>{change.server}</code> (<code>gatehouse-admin server approve {change.server}</code>). Until then agents cannot call it; you can still reject it here.</>}
+            ? <>Your bundle does not let a {change.risk}-risk change be approved on this computer (<code>settings.pinning.localApproval</code>). You can reject it here; to approve it, allow {change.risk} in <code>localApproval</code> and run <code>gatehouse reload</code>. If your organisation runs Gatehouse, <a href="#/settings">enrol this desktop</a> and its admins decide such changes for you.</>
+            : <>Your organisation decides {change.risk}-risk changes. This desktop has reported it to your org, where it waits in the admins' queue (their admin console's Escalations page). If they approve it, agents can call the new definition within seconds; if they reject it, it stays blocked and the decision appears in the history below. Until then agents cannot call it; you can still reject it here.</>}
         </p>
       )}
       <form className="decide" onSubmit={(e) => e.preventDefault()}>
@@ -96,13 +50,7 @@ function Detail({ change, personal, onDone }: { change: PendingChange; personal:
         {change.localDecision && <button type="button" className="primary" disabled={busy} onClick={approve}>Approve</button>}
         <button type="button" className="danger" disabled={busy} onClick={reject}>Reject</button>
       </form>
-      {asking && (
-        <div className="confirm" role="alertdialog" aria-labelledby="confirm-q">
-          <p id="confirm-q">{asking.question}</p>
-          <button type="button" ref={confirmRef} className={asking.decision === 'approve' ? 'primary' : 'danger'} onClick={() => void decide(asking.decision)}>Yes, {asking.decision}</button>
-          <button type="button" onClick={() => setAsking(undefined)}>Cancel</button>
-        </div>
-      )}
+      {asking && <Confirm question={asking.question} yes={`Yes, ${asking.decision}`} tone={asking.decision === 'approve' ? 'primary' : 'danger'} onYes={() => void decide(asking.decision)} onCancel={() => setAsking(undefined)} />}
       {message && <p role="alert" className="error">{message}</p>}
     </article>
   );

@@ -4,7 +4,8 @@ import { api } from '../api.ts';
 import { Badge, Empty, ErrorNote, useLive } from '../ui.tsx';
 
 /** A server's state in words, with what happens next and what the user can do. */
-export function explainState(s: Pick<ServerStatus, 'state' | 'lastError' | 'restarts'>): string {
+export function explainState(s: Pick<ServerStatus, 'state' | 'lastError' | 'restarts' | 'enabled'>): string {
+  if (s.enabled === false) return 'switched off on this desktop: its tools are hidden from every agent until you switch it on.';
   const why = s.lastError ? ` (${s.lastError})` : '';
   switch (s.state) {
     case 'ready': return 'running';
@@ -12,7 +13,7 @@ export function explainState(s: Pick<ServerStatus, 'state' | 'lastError' | 'rest
     case 'backoff': return `stopped${why}; Gatehouse starts it again by itself after a pause that grows with each failure (backoff)${s.restarts ? `, ${s.restarts} restart${s.restarts === 1 ? '' : 's'} so far` : ''}. Its log below usually says why.`;
     case 'failed': return `could not start${why}, and Gatehouse has stopped trying. Fix the cause its log shows, then Restart.`;
     case 'stopped': return 'stopped';
-    case 'disabled': return 'disabled by the bundle';
+    case 'disabled': return 'not run: the bundle revokes it, or the bundle has expired';
   }
 }
 
@@ -36,22 +37,36 @@ function LiveLog({ server }: { server: ServerStatus }) {
   );
 }
 
+/** The sandbox in a few words; the full declaration is in `gatehouse status`. */
+function SandboxCell({ s }: { s: ServerStatus }) {
+  const box = s.sandbox;
+  if (!box) return <>{s.transport === 'http' || s.transport === 'sse' ? <small>remote</small> : '—'}</>;
+  if (!box.declared) return <><Badge tone="warn">off</Badge> <small>runs as you</small></>;
+  if (!box.enforced) return <span title={box.note ?? ''}><Badge tone="bad">not enforced</Badge>{box.note && <small className="explain"> {box.note}</small>}</span>;
+  const net = box.network === 'none' ? 'no network' : box.network === 'unrestricted' ? 'any host' : box.network;
+  return <span title={`${box.mechanism}; reads ${box.read.length}, writes ${box.write.length} folders`}><Badge tone={box.network === 'unrestricted' ? 'warn' : 'ok'}>{box.mechanism}</Badge> <small>{net}</small>
+    {box.refused.length > 0 && <small className="explain"> refused {box.refused.length}: {box.refused.slice(-1)[0]!.host}</small>}</span>;
+}
+
 function ServerRow({ s }: { s: ServerStatus }) {
   const [busy, setBusy] = useState(false);
   const [note, setNote] = useState<string>();
-  const restart = () => {
+  const act = (work: () => Promise<unknown>, done: string) => {
     setBusy(true);
-    api.restartServer(s.id).then(() => setNote('restarting…'), (e: unknown) => setNote((e as Error).message)).finally(() => setBusy(false));
+    work().then(() => setNote(done), (e: unknown) => setNote((e as Error).message)).finally(() => setBusy(false));
   };
+  const off = s.enabled === false;
   return (
     <tr>
       <td><strong>{s.id}</strong>{s.status !== 'approved' && <> <Badge tone="warn">{s.status}</Badge></>}
         {s.state !== 'ready' && s.state !== 'starting' && <p className="explain">{explainState(s)}</p>}
         <LiveLog server={s} /></td>
       <td>{s.transport}</td>
-      <td><Badge tone={tone(s.state)}>{s.state}</Badge></td>
+      <td><Badge tone={off ? 'info' : tone(s.state)}>{off ? 'switched off' : s.state}</Badge></td>
+      <td><SandboxCell s={s} /></td>
       <td>{s.counts.tools}</td><td>{s.restarts}</td><td>{s.pid ?? '—'}</td>
-      <td>{s.status !== 'revoked' && <button type="button" disabled={busy} onClick={restart} aria-label={`Restart ${s.id}`}>Restart</button>}
+      <td className="actions">{s.status !== 'revoked' && !off && <button type="button" disabled={busy} onClick={() => act(() => api.restartServer(s.id), 'restarting…')} aria-label={`Restart ${s.id}`}>Restart</button>}
+        {s.status !== 'revoked' && <button type="button" disabled={busy} onClick={() => act(() => api.setServerEnabled(s.id, off), off ? 'switched on: starting…' : 'switched off')} aria-label={`${off ? 'Switch on' : 'Switch off'} ${s.id}`}>{off ? 'Switch on' : 'Switch off'}</button>}
         {note && <small role="status"> {note}</small>}</td>
     </tr>
   );
@@ -74,7 +89,7 @@ export function Servers() {
       {status.servers.length === 0 && <Empty title="No servers">The bundle declares none. Add servers to it, then run <code>gatehouse reload</code>.</Empty>}
       <div className="scroll-x">
         <table>
-          <thead><tr><th>Server</th><th>Transport</th><th>State</th><th>Tools</th><th>Restarts</th><th>Process</th><th><span className="sr-only">Actions</span></th></tr></thead>
+          <thead><tr><th>Server</th><th>Transport</th><th>State</th><th>Sandbox</th><th>Tools</th><th>Restarts</th><th>Process</th><th><span className="sr-only">Actions</span></th></tr></thead>
           <tbody>{status.servers.map((s) => <ServerRow key={s.id} s={s} />)}</tbody>
         </table>
       </div>

@@ -1,6 +1,7 @@
 import { useState } from 'react';
 import { api } from '../api.ts';
 import { ago, ErrorNote, useLive } from '../ui.tsx';
+import { Confirm } from '../../../ui-shared/confirm.tsx';
 
 /** Joining an org: the link an admin sent fills in the endpoint and code; the user confirms the key fingerprint. */
 function Enrol({ link, onDone }: { link: string | undefined; onDone: () => void }) {
@@ -37,6 +38,7 @@ export function Settings({ link }: { link?: string | undefined } = {}) {
   const { data: logLevel, reload: reloadLevel } = useLive(api.logLevel);
   const [name, setName] = useState('');
   const [created, setCreated] = useState<string>();
+  const [revoking, setRevoking] = useState<string>();
   const [sync, setSync] = useState<string>();
   return (
     <section aria-labelledby="settings-title">
@@ -85,7 +87,9 @@ export function Settings({ link }: { link?: string | undefined } = {}) {
         <button type="submit" className="primary">Create token</button>
       </form>
       {created && <pre role="status" className="result">{created}</pre>}
-      <ul className="plain">{agents?.tokens.map((t) => <li key={t.agent}>{t.agent} <small>created {t.createdAt}</small> <button type="button" className="danger" onClick={() => void api.revokeToken(t.agent).then(reload)}>Revoke</button></li>)}</ul>
+      <ul className="plain">{agents?.tokens.map((t) => <li key={t.agent}>{t.agent} <small>created {t.createdAt}</small> <button type="button" className="danger" onClick={() => setRevoking(t.agent)} aria-label={`Revoke the token of ${t.agent}`}>Revoke</button></li>)}</ul>
+      {revoking && <Confirm question={`Revoke the token of "${revoking}"? Its client is refused from its next request until it gets a new one.`} yes="Yes, revoke" tone="danger"
+        onYes={() => { const agent = revoking; setRevoking(undefined); void api.revokeToken(agent).then(reload); }} onCancel={() => setRevoking(undefined)} />}
     </section>
   );
 }
