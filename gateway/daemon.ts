@@ -154,9 +154,8 @@ export async function startDaemon(opts: DaemonOptions): Promise<RunningDaemon> {
     gateway: d.built.gateway, agentFor: (req) => agentOf(d, req),
     challenge: (req) => AgentAuth.challenge(`http://${req.headers.host ?? `127.0.0.1:${d.port}`}`, req.headers.authorization !== undefined),
   });
-  const control = controlApi(d, { reload, joinOrg, identity, agentAuth });
   const logins = new OAuthLogins(loginHost(d.built), d.built.vault, () => `http://127.0.0.1:${d.port}/oauth/callback`, d.built.liveHeaders);
-  control.logins = logins;
+  const control = controlApi(d, { reload, joinOrg, identity, agentAuth, logins });
   const listening = await listen(d, { mcp, control, logins, agentAuth });
   d.built.gateway.start();
   const timers = upkeep(d, identity);
@@ -315,11 +314,11 @@ function agentOAuth(d: Daemon): AgentAuth {
   });
 }
 
-function controlApi(d: Daemon, ops: { reload(): Promise<ReloadOutcome>; joinOrg: ReturnType<typeof orgJoiner>; identity: IdentityKeeper; agentAuth: AgentAuth }): ControlApi {
+function controlApi(d: Daemon, ops: { reload(): Promise<ReloadOutcome>; joinOrg: ReturnType<typeof orgJoiner>; identity: IdentityKeeper; agentAuth: AgentAuth; logins: OAuthLogins }): ControlApi {
   const { gateway, events, recorder, vault, audit, disabled } = d.built;
   const shown = (id: LoadedIdentity) => ({ user: id.user, groups: [...id.groups], source: id.source, problem: id.problem });
   return new ControlApi({
-    gateway, events, recorder, vault, audit, disabled, agentAuth: ops.agentAuth, tokens: d.tokens, controlToken: d.token, eventLog: d.eventLog,
+    gateway, events, recorder, vault, audit, disabled, agentAuth: ops.agentAuth, logins: ops.logins, tokens: d.tokens, controlToken: d.token, eventLog: d.eventLog,
     facts: () => ({ dataDir: d.dataDir, port: d.port, socket: d.socket, bundleSource: d.bundleSource, startedAt: d.startedAt, credentials: vault.status(gateway.currentBundle), audit: audit.backlog(), org: d.org?.status() ?? null, identity: shown(d.identity), problems: d.problems.list() }),
     shipAudit: async () => {
       if (!d.org) throw new Error('this desktop is not enrolled in an org: there is nowhere to ship to');

@@ -30,6 +30,8 @@ export interface ControlApiOptions {
   disabled?: DisabledServersFile;
   /** The loopback OAuth server for agents, whose waiting requests the person decides here. */
   agentAuth?: AgentAuth;
+  /** OAuth logins to upstreams (their callback address follows the daemon's port). */
+  logins?: OAuthLogins;
   events: EventBus;
   recorder: AuditRecorder;
   vault: CredentialVault;
@@ -56,14 +58,12 @@ export class ControlApi {
   private readonly opts: ControlApiOptions;
   private readonly streams = new Set<ServerResponse>();
   private readonly links = new OneTimeCodes();
-  /** OAuth logins to upstreams; set by the daemon once its port is known. */
-  logins: OAuthLogins | undefined;
 
   private readonly handlers: Record<RouteName, RouteHandler>;
 
   constructor(opts: ControlApiOptions) {
     this.opts = opts;
-    this.handlers = controlHandlers({ opts, links: this.links, stream: (res) => this.events(res), logins: () => this.logins });
+    this.handlers = controlHandlers({ opts, links: this.links, stream: (res) => this.events(res), logins: () => opts.logins });
     opts.events.on((e) => this.broadcast(e));
   }
 
