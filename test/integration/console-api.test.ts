@@ -12,7 +12,6 @@ import { spawn, type ChildProcess } from 'node:child_process';
 import { readFileSync, writeFileSync } from 'node:fs';
 import { request } from 'node:http';
 import { join } from 'node:path';
-import { createInterface } from 'node:readline';
 import { after, before, describe, it } from 'node:test';
 import type { Client } from '@modelcontextprotocol/client';
 import { keyFingerprint } from '../../shared/bundle/envelope.ts';
@@ -20,29 +19,11 @@ import * as C from '../../shared/console/contract.ts';
 import { refusal, stdioClient } from '../helpers/clients.ts';
 import { CLI, FIXTURES, ROOT, startDaemon, tempDir, waitFor, type TestDaemon } from '../helpers/daemon.ts';
 import { keychainReady, NO_KEYCHAIN } from '../helpers/keychain.ts';
+import { lineOf, run } from '../helpers/processes.ts';
 import { freePort, startPostgres, type TestPostgres } from '../helpers/postgres.ts';
 
 const ADMIN = join(ROOT, 'bin', 'gatehouse-admin.js');
 const SYNC = join(ROOT, 'bin', 'gatehouse-server.js');
-
-function run(cmd: string, args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
-  return new Promise((resolve) => {
-    const p = spawn(process.execPath, [cmd, ...args], { stdio: ['ignore', 'pipe', 'pipe'] });
-    let stdout = '';
-    let stderr = '';
-    p.stdout.on('data', (c: Buffer) => { stdout += c.toString(); });
-    p.stderr.on('data', (c: Buffer) => { stderr += c.toString(); });
-    p.on('exit', (code) => resolve({ code: code ?? -1, stdout, stderr }));
-  });
-}
-
-function lineOf(proc: ChildProcess, match: RegExp): Promise<string> {
-  return new Promise((resolve, reject) => {
-    const onExit = (code: number | null) => reject(new Error(`exited with ${code}`));
-    proc.once('exit', onExit);
-    createInterface({ input: proc.stdout! }).on('line', (l) => { if (match.test(l)) { proc.off('exit', onExit); resolve(l); } });
-  });
-}
 
 /** A request with exactly the headers given (fetch will not send a foreign Host). */
 function raw(base: string, method: string, path: string, headers: Record<string, string>, body?: string): Promise<{ status: number; headers: Record<string, string | string[] | undefined>; text: string }> {
