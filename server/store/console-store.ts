@@ -165,6 +165,9 @@ export class ConsoleStore {
     const gone = before.filter((id) => !keep.has(id));
     for (const id of gone) await ex.run(`DELETE FROM escalation_devices WHERE escalation_id = ${ex.ph(1)} AND device_id = ${ex.ph(2)}`, [id, deviceId]);
     await this.recount(ex, gone);
+    // An open change no device holds any more is nobody's to decide: dropping it keeps one
+    // device token from growing the table without end. Decided ones stay as the record.
+    for (const id of gone) await ex.run(`DELETE FROM escalations WHERE id = ${ex.ph(1)} AND state = 'open' AND device_count = 0`, [id]);
   }
 
   private async recount(ex: Executor, ids: readonly string[]): Promise<void> {

@@ -9,7 +9,7 @@
 import assert from 'node:assert/strict';
 import { spawn, type ChildProcess } from 'node:child_process';
 import { generateKeyPairSync } from 'node:crypto';
-import { existsSync, readFileSync } from 'node:fs';
+import { existsSync } from 'node:fs';
 import { createServer, request, type Server } from 'node:http';
 import { join } from 'node:path';
 import { createInterface } from 'node:readline';
@@ -184,7 +184,8 @@ describe('attacks on the admin console and the desktops\' change reports', { ski
     for (const route of ['#/escalations', `#/escalations/${e.id}`, `#/fleet/${mallory!.id}`]) {
       await page.goto(`${base}/${route}`);
       // The hostile text is on the page (so the check below is not of an empty page).
-      await page.waitForFunction(`document.body.innerText.includes(${JSON.stringify(`xss${xss}`.slice(0, 20))})`, undefined, { timeout: 10_000 });
+      // A function, not a string: the console's CSP refuses eval, which string predicates need.
+      await page.waitForFunction((needle) => (globalThis as unknown as { document: { body: { innerText: string } } }).document.body.innerText.includes(needle), `xss${xss}`.slice(0, 20), { timeout: 10_000 });
       await page.waitForTimeout(300);
       assert.equal(await page.evaluate('window.__xss === undefined'), true, `nothing ran on ${route}`);
       assert.equal(await page.evaluate('document.querySelectorAll("img[onerror], script:not([src]), a[href^=\'javascript:\']").length'), 0, `no element was injected on ${route}`);
@@ -194,24 +195,18 @@ describe('attacks on the admin console and the desktops\' change reports', { ski
     await page.close();
   });
 
-  it('approves only the definition the admin was shown: a reported hash must be the hash of the reported definition', { todo: 'server/store/console-store.ts report() stores the desktop\'s newHash unchecked and server/console/api.ts decide() pins e.summary.newHash: a hostile desktop shows a benign definition and gets the hash of a poisoned one pinned for the whole fleet' }, async () => {
+  it('approves only the definition the admin was shown: a reported hash must be the hash of the reported definition', async () => {
     const [mallory] = devices;
     // The benign definition is shown, the poisoned one's hash is what would be pinned.
     const lie = change('weather', 'fetch_weather', BENIGN, { newHash: toolHash(POISONED) });
-    const res = await report(mallory!, [lie]);
-    const accepted = res.status === 200;
-    if (accepted) {
-      const e = await open('fetch_weather');
-      const detail = await api('GET', `/escalations/${e.id}`, C.EscalationDetailSchema);
-      assert.equal(JSON.stringify(detail.change.newDefinition), JSON.stringify(BENIGN), 'the admin is shown the benign definition');
-      const approve = await fetch(`${base}${C.CONSOLE_API}/escalations/${e.id}/approve`, { method: 'POST', headers: { cookie, origin: base, 'content-type': 'application/json' }, body: JSON.stringify({ reason: 'looks fine' }) });
-      const registry = JSON.parse(readFileSync(join(adminDir, 'registry.json'), 'utf8')) as { servers: { id: string; pins: Record<string, string> }[] };
-      const pinned = registry.servers.find((s) => s.id === 'weather')!.pins.fetch_weather;
-      assert.notEqual(pinned, toolHash(POISONED), `the poisoned definition's hash was pinned (approve answered ${approve.status})`);
-    }
+    assert.equal((await report(mallory!, [lie, change('weather', 'honest_tool', { name: 'honest_tool', description: 'Reads the forecast.' })])).status, 200);
+    // The honest change in the same report is queued; the one whose hash is not its definition's never is.
+    await open('honest_tool');
+    const queued = (await api('GET', '/escalations?state=all&limit=200', C.EscalationListSchema)).escalations;
+    assert.ok(!queued.some((e) => e.tool === 'fetch_weather' && e.newHash === toolHash(POISONED)), 'a hash that is not the shown definition\'s never reaches the queue');
   });
 
-  it('rates a reported definition itself rather than taking the desktop\'s word that it is harmless', { todo: 'the endpoint stores the desktop\'s risk and findings as reported (console-store.ts report()): a poisoned definition reported as risk "none" with no findings reaches the queue as harmless, and the first reporter\'s rating wins for every later one' }, async () => {
+  it('rates a reported definition itself rather than taking the desktop\'s word that it is harmless', async () => {
     const [mallory] = devices;
     const poisoned = { ...POISONED, name: 'quiet_tool' };
     assert.equal((await report(mallory!, [change('weather', 'quiet_tool', poisoned, { risk: 'none', findings: [] })])).status, 200);
@@ -219,7 +214,7 @@ describe('attacks on the admin console and the desktops\' change reports', { ski
     assert.ok(['high', 'critical'].includes(e.risk), `shown to the admin as ${e.risk}`);
   });
 
-  it('keeps the store bounded when one desktop reports a new set of changes again and again', { todo: 'console-store.ts report() inserts an escalations row per (server, tool, hash) and never removes one no device holds: one device token grows the table by 200 rows (up to 8 MB) per request, without end' }, async () => {
+  it('keeps the store bounded when one desktop reports a new set of changes again and again', async () => {
     const [mallory] = devices;
     const before = (await api('GET', '/escalations?state=all&limit=1', C.EscalationListSchema)).total;
     for (let round = 0; round < 5; round++) {
