@@ -36,7 +36,7 @@ const STRUCT_WORDS: Record<(typeof STRUCT)[number], string> = {
   modal: 'must/always/never',
   'tag-block': 'a tag block',
   shouting: 'words in capitals',
-  'description-length': 'a long description',
+  'description-length': 'the description\'s length',
   parameters: 'its parameters',
   'secret-words': 'words about secrets',
   'speaker-words': 'words about the user, system or model',
@@ -44,6 +44,9 @@ const STRUCT_WORDS: Record<(typeof STRUCT)[number], string> = {
   'long-parameter-name': 'a parameter name that is a sentence',
   'sensitive-path': 'a home or dotfile path',
 };
+
+/** Signals that only measure size: true of every tool, no reason a user can act on. */
+const SIZE_ONLY = new Set<string>(['description-length', 'parameters']);
 
 /** What pushed a tool's score up: the words (with where the strongest was) and the structural signals. */
 export function explain(tool: Record<string, unknown>, siblings?: readonly string[], top = 5): { words: string[]; signals: string[]; path: string } {
@@ -59,7 +62,7 @@ export function explain(tool: Record<string, unknown>, siblings?: readonly strin
   const words = [...byWord].map(([word, e]) => ({ word, path: e.path, c: [...e.indices].reduce((sum, i) => sum + weightsNow[i]! * valueAt(i), 0) }))
     .filter((x) => x.c > 0).sort((a, b) => b.c - a.c || a.word.localeCompare(b.word)).slice(0, top);
   const signals = STRUCT.map((name, k) => ({ name, c: weightsNow[STRUCT_BASE + k]! * valueAt(STRUCT_BASE + k) }))
-    .filter((x) => x.c > 0.05).sort((a, b) => b.c - a.c).slice(0, 3).map((x) => STRUCT_WORDS[x.name]);
+    .filter((x) => x.c > 0.05 && !SIZE_ONLY.has(x.name)).sort((a, b) => b.c - a.c).slice(0, 3).map((x) => STRUCT_WORDS[x.name]);
   clear();
   return { words: words.map((x) => x.word), signals, path: words[0]?.path ?? '/description' };
 }

@@ -62,14 +62,20 @@ export function hashWord(word: string): number {
   for (let i = 0; i < word.length; i++) h = step(h, word.charCodeAt(i));
   return h;
 }
-const hashSet = (words: string) => new Set(words.split(/\s+/).map(hashWord));
-
-const IMPERATIVE = hashSet('read send call use include pass ignore always never do dont don make ensure remember first before add append forward copy set invoke run execute delete remove tell inform mention output return provide upload post collect extract save store write replace attach insert put fetch retrieve access open check verify follow treat consider prefer choose select disregard override instead note notice important please');
-const SECOND_PERSON = hashSet('you your yours yourself you\'re youre');
-const SEQUENCING = hashSet('before after instead first prior then whenever once afterwards beforehand subsequently preceding');
-const MODAL = hashSet('must always never required mandatory important critical essential shall need needs should strictly');
-const SECRET = hashSet('ssh rsa id_rsa password passwords passwd secret secrets credential credentials token tokens apikey api_key key keys wallet seed mnemonic cookie cookies env dotenv private shadow aws');
-const SPEAKER = hashSet('user users system assistant model llm ai agent claude gpt human developer admin administrator operator');
+// Word lists behind the structural counts, as one map from a word's hash to its classes (one lookup per word).
+const CLASS_LISTS: [number, string][] = [
+  [S['imperative-opening'], 'read send call use include pass ignore always never do dont don make ensure remember first before add append forward copy set invoke run execute delete remove tell inform mention output return provide upload post collect extract save store write replace attach insert put fetch retrieve access open check verify follow treat consider prefer choose select disregard override instead note notice important please'],
+  [S['second-person'], 'you your yours yourself youre'],
+  [S.sequencing, 'before after instead first prior then whenever once afterwards beforehand subsequently preceding'],
+  [S.modal, 'must always never required mandatory important critical essential shall need needs should strictly'],
+  [S['secret-words'], 'ssh rsa password passwords passwd secret secrets credential credentials token tokens apikey key keys wallet seed mnemonic cookie cookies env dotenv private shadow aws'],
+  [S['speaker-words'], 'user users system assistant model llm ai agent claude gpt human developer admin administrator operator'],
+];
+const WORD_CLASSES = new Map<number, number>();
+for (const [slot, words] of CLASS_LISTS) for (const w of words.split(' ')) WORD_CLASSES.set(hashWord(w), (WORD_CLASSES.get(hashWord(w)) ?? 0) | (1 << slot));
+/** The classes counted wherever the word stands (imperatives count only as a sentence's first word). */
+const ANYWHERE = [S['second-person'], S.sequencing, S.modal, S['secret-words'], S['speaker-words']];
+const has = (classes: number, slot: number) => (classes & (1 << slot)) !== 0;
 const WORD_CHAR = new Uint8Array(128);
 for (let c = 48; c <= 57; c++) WORD_CHAR[c] = 1;
 for (let c = 97; c <= 122; c++) WORD_CHAR[c] = 1;
@@ -107,12 +113,15 @@ function pushHash(list: 'own' | 'refs', h: number): void {
   }
 }
 
-const siblingCache = new WeakMap<readonly string[], Int32Array>();
+/** log1p of small whole counts, most of what a tool has: a table instead of a call per feature. */
+const LOG1P = Float64Array.from({ length: 64 }, (_, k) => Math.log1p(k));
+
+const siblingCache = new WeakMap<readonly string[], Set<number>>();
 /** The sibling names' identifier hashes, built once per list object (a server's scans share one list). */
-function siblingHashes(names: readonly string[]): Int32Array {
+function siblingHashes(names: readonly string[]): Set<number> {
   let hashes = siblingCache.get(names);
   if (!hashes) {
-    hashes = Int32Array.from(names, (n) => hashWord(n.toLowerCase()));
+    hashes = new Set(names.map((n) => hashWord(n.toLowerCase()) | 0));
     siblingCache.set(names, hashes);
   }
   return hashes;
@@ -154,12 +163,11 @@ function readText(s: string, role: Role): void {
     if (prevWord !== 0) bump(BIGRAM_BASE + (mix(prevWord, word) & ((1 << BIGRAM_BITS) - 1)));
     prevWord = word;
     if (record) record.push({ word: s.slice(wordStart, wordStart + wordLen).toLowerCase(), indices: [WORD_BASE + (word & ((1 << WORD_BITS) - 1)), WORD_BASE + (roled & ((1 << WORD_BITS) - 1))], path: recordPath });
-    if (wordAtStart && prose && IMPERATIVE.has(word)) bump(STRUCT_BASE + S['imperative-opening']);
-    if (SECOND_PERSON.has(word)) bump(STRUCT_BASE + S['second-person']);
-    if (SEQUENCING.has(word)) bump(STRUCT_BASE + S.sequencing);
-    if (MODAL.has(word)) bump(STRUCT_BASE + S.modal);
-    if (SECRET.has(word)) bump(STRUCT_BASE + S['secret-words']);
-    if (SPEAKER.has(word)) bump(STRUCT_BASE + S['speaker-words']);
+    const classes = WORD_CLASSES.get(word);
+    if (classes !== undefined) {
+      if (wordAtStart && prose && has(classes, S['imperative-opening'])) bump(STRUCT_BASE + S['imperative-opening']);
+      for (const slot of ANYWHERE) if (has(classes, slot)) bump(STRUCT_BASE + slot);
+    }
     if (upper >= 3 && upper === wordLen) bump(STRUCT_BASE + S.shouting);
     word = FNV;
     wordLen = 0;
@@ -180,12 +188,13 @@ function readText(s: string, role: Role): void {
     // Whitespace runs read as one space.
     if (c === 32 && c4 === 32) return;
     c0 = c1; c1 = c2; c2 = c3; c3 = c4; c4 = c;
-    const h3 = step(step(step(FNV, c2), c3), c4);
-    bump(CHAR_BASE + (h3 & ((1 << CHAR_BITS) - 1)));
-    const h4 = step(step(step(step(FNV ^ 4, c1), c2), c3), c4);
-    bump(CHAR_BASE + (h4 & ((1 << CHAR_BITS) - 1)));
-    const h5 = step(step(step(step(step(FNV ^ 5, c0), c1), c2), c3), c4);
-    bump(CHAR_BASE + (h5 & ((1 << CHAR_BITS) - 1)));
+    // Polynomial hashes share their work: the 4-gram is the 3-gram plus one term, the 5-gram one more.
+    const h3 = (Math.imul(c2, 0x10001 * 961) + Math.imul(c3, 31 * 0x10001) + c4) | 0;
+    const h4 = (h3 + Math.imul(c1, 29791 * 0x10001)) | 0;
+    const h5 = (h4 + Math.imul(c0, 923521 * 0x10001)) | 0;
+    bump(CHAR_BASE + (Math.imul(h3 ^ 0x3c, 0x9e3779b1) >>> (32 - CHAR_BITS)));
+    bump(CHAR_BASE + (Math.imul(h4 ^ 0x4c, 0x9e3779b1) >>> (32 - CHAR_BITS)));
+    bump(CHAR_BASE + (Math.imul(h5 ^ 0x5c, 0x9e3779b1) >>> (32 - CHAR_BITS)));
   };
 
   for (let i = 0; i < s.length; i++) {
@@ -279,8 +288,6 @@ function walk(node: unknown, role: Role, key: string, path: string, depth: numbe
 export function accumulate(tool: Record<string, unknown>, sites: WordSite[] | null = null, siblings?: readonly string[]): number {
   record = sites;
   nTouched = 0; nOwn = 0; nRefs = 0; charBudget = 0; descriptionLength = 0; parameters = 0;
-  // Naming a tool of the same server is normal (real servers do it all the time); only outsiders count.
-  if (siblings) for (const h of siblingHashes(siblings)) pushHash('own', h);
   if (typeof tool.name === 'string') { recordPath = '/name'; readText(tool.name, ROLE.name); }
   if (typeof tool.title === 'string') { recordPath = '/title'; readText(tool.title, ROLE.description); }
   if (typeof tool.description === 'string') { recordPath = '/description'; readText(tool.description, ROLE.description); }
@@ -290,9 +297,11 @@ export function accumulate(tool: Record<string, unknown>, sites: WordSite[] | nu
   }
   record = null;
   // Identifiers in prose that are neither this tool nor one of its parameters: likely other tools.
+  // Naming a tool of the same server is normal (real servers do it all the time); only outsiders count.
+  const sibling = siblings ? siblingHashes(siblings) : null;
   let outsiders = 0;
   for (let i = 0; i < nRefs; i++) {
-    let mine = false;
+    let mine = sibling !== null && sibling.has(refs[i]!);
     for (let j = 0; j < nOwn && !mine; j++) mine = own[j] === refs[i];
     if (!mine) outsiders++;
   }
@@ -305,7 +314,8 @@ export function accumulate(tool: Record<string, unknown>, sites: WordSite[] | nu
   const norms = [0, 0, 0];
   for (let t = 0; t < nTouched; t++) {
     const i = touched[t]!;
-    const v = Math.log1p(values[i]!);
+    const c = values[i]!;
+    const v = c < 64 && c === (c | 0) ? LOG1P[c]! : Math.log1p(c);
     const g = groupOf(i);
     values[i] = v;
     if (g < 3) norms[g]! += v * v;

@@ -51,6 +51,16 @@ describe('learned tool-poisoning detector', () => {
     }
   });
 
+  it('leaves plain toy tools alone (the corpora poison exactly these: add, read_file, get_weather)', () => {
+    const plain = [
+      { name: 'add', description: 'Adds two numbers.', inputSchema: schema({ a: { type: 'integer' }, b: { type: 'integer' } }) },
+      { name: 'get_weather', description: 'Get the weather forecast for a city.', inputSchema: schema({ city: { type: 'string' } }) },
+      { name: 'send_email', description: 'Send an email to a recipient.', inputSchema: schema({ to: { type: 'string' }, subject: { type: 'string' }, body: { type: 'string' } }) },
+      { name: 'read_file', description: 'Read the complete contents of a file from the file system.', inputSchema: schema({ path: { type: 'string' } }) },
+    ];
+    for (const tool of plain) assert.deepEqual(learnedFindings(tool), [], `${tool.name} scored ${learnedScore(tool)}`);
+  });
+
   it('scores poisoned text above the same tool without it', () => {
     const clean = { ...poisonedAdd, description: 'Adds two numbers.', inputSchema: schema({ a: { type: 'integer' }, b: { type: 'integer' } }, ['a', 'b']) };
     assert.ok(learnedScore(poisonedAdd) > learnedScore(clean) + 0.3, `${learnedScore(poisonedAdd)} vs ${learnedScore(clean)}`);

@@ -14,14 +14,14 @@ for (const c of configs) {
   });
   const opts = { ...DEFAULTS, ...c.opts };
   const b = benignOutOfFold(masked, opts);
-  const real = masked.filter((i) => !i.label && i.real).map((i) => b.get(i)!);
-  const devB = masked.filter((i) => !i.label && !i.real).map((i) => b.get(i)!);
+  const real = masked.filter((i) => !i.label && i.real).map((i) => ({ score: b.get(i)!, server: i.server }));
+  const devB = masked.filter((i) => !i.label && !i.real && !i.carrier).map((i) => b.get(i)!);
   const line: string[] = [];
   for (const key of (process.env.LOTO ? ['family', 'technique'] as const : ['family'] as const)) {
     const s = crossValidate(masked, opts, key);
     const pos = masked.filter((i) => i.label);
     for (const fpr of [0.01, 0.05]) {
-      const t = thresholdFor(real, fpr);
+      const t = thresholdFor(real, fpr, 1);
       const groups = [...new Set(pos.map((i) => i[key]))];
       const macro = groups.reduce((a, g) => { const set = pos.filter((i) => i[key] === g); return a + set.filter((i) => s.get(i)! > t).length / set.length; }, 0) / groups.length;
       const micro = pos.filter((i) => s.get(i)! > t).length / pos.length;

@@ -16,7 +16,7 @@ export interface TrainOptions {
   /** 'logistic', or 'bayes': multinomial naive Bayes over the same features (a linear model too), smoothed by l2 as its alpha. */
   algorithm: 'logistic' | 'bayes';
 }
-export const DEFAULTS: TrainOptions = { l2: 3e-4, iterations: 150, rate: 0.05, minFamilies: 1, algorithm: 'logistic' };
+export const DEFAULTS: TrainOptions = { l2: 1e-6, iterations: 80, rate: 0.05, minFamilies: 1, algorithm: 'logistic' };
 
 /** Naive Bayes log-ratio weights: for comparison under the same cross-validation. */
 function trainBayes(examples: readonly Example[], alpha: number): { w: Float64Array; bias: number } {

@@ -18,14 +18,38 @@ import { BENIGN_VARIANTS, POISONED_VARIANTS } from '../variants.ts';
 import { DEFAULTS, train, type Example, type TrainOptions } from './logistic.ts';
 
 type Tool = Record<string, unknown>;
-export interface Item { id: string; tool: Tool; siblings?: string[]; label: 0 | 1; family: string; technique: string; server: string; real: boolean; example: Example; rules: boolean }
+export interface Item {
+  id: string; tool: Tool; siblings?: string[]; label: 0 | 1; family: string; technique: string; server: string; real: boolean; example: Example; rules: boolean;
+  /** A carrier: the benign part of a poisoned tool, trained on as benign, never measured. */
+  carrier?: boolean;
+}
+
+/**
+ * The benign part of a poisoned tool: its name, its first sentence when the description has
+ * more than one, and its parameters' names and types. Poisoned tools in the corpora are mostly
+ * toy and demo tools (add, read_file, get_weather); without their clean counterparts the model
+ * learns that adding numbers or reading files is suspicious instead of what the attack asks.
+ */
+export function carrierOf(tool: Tool): Tool {
+  const description = typeof tool.description === 'string' ? tool.description.trim() : '';
+  const first = /^[^\n]*?[.!?](?=\s)/.exec(description)?.[0];
+  const schema = tool.inputSchema as { properties?: Record<string, { type?: unknown }> } | undefined;
+  const properties: Record<string, unknown> = {};
+  for (const [name, p] of Object.entries(schema?.properties ?? {})) {
+    // A parameter name of three words or more may be the attack itself (schema_param_name).
+    if (name.split(/_|-|(?<=[a-z])(?=[A-Z])/).length <= 2) properties[name] = { type: typeof p?.type === 'string' ? p.type : 'string' };
+  }
+  return { name: tool.name, ...(first && first.length < description.length ? { description: first } : {}), inputSchema: { type: 'object', properties } };
+}
 
 export const WEIGHTS_FILE = join(ROOT, 'shared', 'scanner', 'learned', 'weights.ts');
 /** Benign servers are split into this many folds (by server) for out-of-fold benign scores. */
 const BENIGN_FOLDS = 5;
 /** False-alarm budgets on real-server tools for the bands. */
-const MEDIUM_FPR = 0.01;
-const HIGH_FPR = 0.002;
+const MEDIUM = { tools: 0.01, servers: 0.1 };
+const HIGH = { tools: 0.002, servers: 0.05 };
+/** A carrier weighs half a benign tool of a one-tool server. */
+const CARRIER_WEIGHT = 0.5;
 
 /** Every item with its features; the rules' verdict too (poisoned alone, benign beside its server's tools). */
 export function loadItems(): Item[] {
@@ -34,6 +58,8 @@ export function loadItems(): Item[] {
   for (const file of ['poisoned.dev.jsonl', 'poisoned.extra.jsonl']) {
     for (const e of loadJsonl(file).filter(strict)) {
       items.push({ id: e.id, tool: e.tool, label: 1, family: familyOf(e), technique: e.technique, server: '', real: false, example: { ...featureVector(e.tool), label: 1, weight: 1 }, rules: flaggedAt(scanTool(e.tool)) });
+      const carrier = carrierOf(e.tool);
+      items.push({ id: `${e.id} (carrier)`, tool: carrier, label: 0, family: familyOf(e), technique: e.technique, server: `carrier:${e.id}`, real: false, carrier: true, example: { ...featureVector(carrier), label: 0, weight: CARRIER_WEIGHT }, rules: false });
     }
   }
   const benign = [
@@ -47,8 +73,8 @@ export function loadItems(): Item[] {
   }
   // The classes weigh the same in total; a big server counts no more than a few small ones.
   const sizes = new Map<string, number>();
-  for (const it of items) if (!it.label) sizes.set(it.server, (sizes.get(it.server) ?? 0) + 1);
-  for (const it of items) if (!it.label) it.example.weight = 1 / Math.sqrt(sizes.get(it.server)!);
+  for (const it of items) if (!it.label && !it.carrier) sizes.set(it.server, (sizes.get(it.server) ?? 0) + 1);
+  for (const it of items) if (!it.label && !it.carrier) it.example.weight = 1 / Math.sqrt(sizes.get(it.server)!);
   const pos = items.filter((i) => i.label).length;
   const negWeight = items.filter((i) => !i.label).reduce((s, i) => s + i.example.weight, 0);
   for (const it of items) if (it.label) it.example.weight = negWeight / pos;
@@ -86,7 +112,8 @@ export function crossValidate(items: readonly Item[], opts: TrainOptions, key: '
   const out = new Map<Item, number>();
   const groups = [...new Set(items.filter((i) => i.label).map((i) => i[key]))].sort();
   for (const g of groups) {
-    const m = fit(items.filter((i) => !(i.label && i[key] === g)), opts);
+    // The held-out group's carriers go too: they share its words.
+    const m = fit(items.filter((i) => !((i.label || i.carrier) && i[key] === g)), opts);
     for (const i of items) if (i.label && i[key] === g) out.set(i, score(m, i.tool, i.siblings));
   }
   return out;
@@ -94,19 +121,33 @@ export function crossValidate(items: readonly Item[], opts: TrainOptions, key: '
 
 export function benignOutOfFold(items: readonly Item[], opts: TrainOptions): Map<Item, number> {
   const out = new Map<Item, number>();
-  const servers = [...new Set(items.filter((i) => !i.label).map((i) => i.server))].sort();
+  const servers = [...new Set(items.filter((i) => !i.label && !i.carrier).map((i) => i.server))].sort();
   const fold = new Map(servers.map((s, k) => [s, k % BENIGN_FOLDS]));
   for (let f = 0; f < BENIGN_FOLDS; f++) {
-    const m = fit(items.filter((i) => i.label || fold.get(i.server) !== f), opts);
-    for (const i of items) if (!i.label && fold.get(i.server) === f) out.set(i, score(m, i.tool, i.siblings));
+    const m = fit(items.filter((i) => i.label || i.carrier || fold.get(i.server) !== f), opts);
+    for (const i of items) if (!i.label && !i.carrier && fold.get(i.server) === f) out.set(i, score(m, i.tool, i.siblings));
   }
   return out;
 }
 
-/** The lowest threshold (flag when score > t) that keeps false alarms on real-server tools within budget. */
-export function thresholdFor(realBenignScores: number[], fpr: number): number {
-  const sorted = [...realBenignScores].sort((a, b) => b - a);
-  return sorted[Math.floor(fpr * sorted.length)] ?? 0.5;
+/**
+ * The lowest threshold (flag when score > t) that keeps false alarms on real-server tools within
+ * both budgets: a share of the tools and a share of the servers (one false alarm on a server
+ * teaches its user to approve blindly).
+ */
+export function thresholdFor(scored: readonly { score: number; server: string }[], toolShare: number, serverShare: number): number {
+  const sorted = [...scored].sort((a, b) => b.score - a.score);
+  const servers = new Set(scored.map((x) => x.server)).size;
+  const hit = new Set<string>();
+  let k = 0;
+  // Flagging the top k tools stays within budget while k+1 would not.
+  while (k < sorted.length && k + 1 <= toolShare * sorted.length) {
+    const next = new Set(hit).add(sorted[k]!.server);
+    if (next.size > serverShare * servers) break;
+    hit.add(sorted[k]!.server);
+    k++;
+  }
+  return sorted[k]?.score ?? 0.5;
 }
 
 const pct = (x: number) => `${(x * 100).toFixed(1)}%`;
@@ -115,12 +156,13 @@ const ci = (h: number, n: number) => { const [l, u] = wilson(h, n); return `${pc
 function report(items: readonly Item[], opts: TrainOptions): { medium: number; high: number } {
   const benignScores = benignOutOfFold(items, opts);
   const real = items.filter((i) => !i.label && i.real);
-  const dev = items.filter((i) => !i.label && !i.real);
-  const t = thresholdFor(real.map((i) => benignScores.get(i)!), MEDIUM_FPR);
-  const tHigh = thresholdFor(real.map((i) => benignScores.get(i)!), HIGH_FPR);
+  const dev = items.filter((i) => !i.label && !i.real && !i.carrier);
+  const scored = real.map((i) => ({ score: benignScores.get(i)!, server: i.server }));
+  const t = thresholdFor(scored, MEDIUM.tools, MEDIUM.servers);
+  const tHigh = Math.max(t, thresholdFor(scored, HIGH.tools, HIGH.servers));
   const model = (i: Item, s: Map<Item, number>) => s.get(i)! > t;
-  console.log(`options ${JSON.stringify(opts)}; items: ${items.filter((i) => i.label).length} poisoned, ${dev.length} dev benign, ${real.length} real-server benign`);
-  console.log(`thresholds (out-of-fold, real-server tools): medium ${t.toFixed(4)} (≤ ${pct(MEDIUM_FPR)}), high ${tHigh.toFixed(4)} (≤ ${pct(HIGH_FPR)})`);
+  console.log(`options ${JSON.stringify(opts)}; items: ${items.filter((i) => i.label).length} poisoned (and as many benign carriers), ${dev.length} dev benign, ${real.length} real-server benign`);
+  console.log(`thresholds (out-of-fold, real-server tools): medium ${t.toFixed(4)} (≤ ${pct(MEDIUM.tools)} of tools, ≤ ${pct(MEDIUM.servers)} of servers), high ${tHigh.toFixed(4)} (≤ ${pct(HIGH.tools)}, ≤ ${pct(HIGH.servers)})`);
 
   const alarms = (set: readonly Item[], hit: (i: Item) => boolean) => {
     const tools = set.filter(hit).length;
@@ -133,6 +175,7 @@ function report(items: readonly Item[], opts: TrainOptions): { medium: number; h
   console.log(`| rules alone | ${alarms(real, (i) => i.rules)} | ${alarms(dev, (i) => i.rules)} |`);
   console.log(`| learned alone | ${alarms(real, modelB)} | ${alarms(dev, modelB)} |`);
   console.log(`| rules OR learned | ${alarms(real, (i) => i.rules || modelB(i))} | ${alarms(dev, (i) => i.rules || modelB(i))} |`);
+  console.log(`\nThe learned model's out-of-fold false alarms (benign tools): ${real.filter(modelB).map((i) => `${i.id} (${benignScores.get(i)!.toFixed(2)})`).join(', ') || 'none'}`);
 
   for (const key of ['family', 'technique'] as const) {
     const scores = crossValidate(items, opts, key);
@@ -216,8 +259,9 @@ if (import.meta.main) {
   let thresholds: { medium: number; high: number };
   if (args.includes('--quick') || args.includes('--check')) {
     const benignScores = benignOutOfFold(items, opts);
-    const real = items.filter((i) => !i.label && i.real).map((i) => benignScores.get(i)!);
-    thresholds = { medium: thresholdFor(real, MEDIUM_FPR), high: thresholdFor(real, HIGH_FPR) };
+    const scored = items.filter((i) => !i.label && i.real).map((i) => ({ score: benignScores.get(i)!, server: i.server }));
+    const medium = thresholdFor(scored, MEDIUM.tools, MEDIUM.servers);
+    thresholds = { medium, high: Math.max(medium, thresholdFor(scored, HIGH.tools, HIGH.servers)) };
   } else thresholds = report(items, opts);
   const text = writeWeights(items, opts, thresholds, !args.includes('--quick') && !args.includes('--check'));
   if (args.includes('--check')) {
