@@ -74,6 +74,7 @@ describe('attacks on the admin console and the desktops\' change reports', { ski
   let base: string;
   let host: string;
   let cookie: string;
+  let secret: string;
   let browser: Browser;
   let context: BrowserContext;
   const devices: { id: string; token: string }[] = [];
@@ -83,7 +84,7 @@ describe('attacks on the admin console and the desktops\' change reports', { ski
     return r;
   };
   async function api<T>(method: string, path: string, schema: { parse(v: unknown): T }, body?: unknown, status = 200): Promise<T> {
-    const res = await fetch(`${base}${C.CONSOLE_API}${path}`, { method, headers: { cookie, ...(method === 'GET' ? {} : { origin: base, 'content-type': 'application/json' }) }, ...(body === undefined ? {} : { body: JSON.stringify(body) }) });
+    const res = await fetch(`${base}${C.CONSOLE_API}${path}`, { method, headers: { cookie, [C.SESSION_HEADER]: secret, ...(method === 'GET' ? {} : { origin: base, 'content-type': 'application/json' }) }, ...(body === undefined ? {} : { body: JSON.stringify(body) }) });
     const json: unknown = await res.json();
     assert.equal(res.status, status, `${method} ${path}: ${JSON.stringify(json)}`);
     return schema.parse(json);
@@ -129,6 +130,9 @@ describe('attacks on the admin console and the desktops\' change reports', { ski
     assert.equal(c.httpOnly, true);
     assert.equal(c.sameSite, 'Strict');
     cookie = `${c.name}=${c.value}`;
+    secret = (await page.evaluate<string | null>("localStorage.getItem('gatehouse-console-session')"))!;
+    assert.match(secret, /^[A-Za-z0-9_-]{43}$/, 'the page kept the session secret from the login redirect');
+    assert.equal(new URL(page.url()).hash, '', 'and took it out of the address bar');
     await page.close();
     devices.push(await enrolHostile('mallory laptop'), await enrolHostile('alice laptop'));
   });
@@ -151,7 +155,7 @@ describe('attacks on the admin console and the desktops\' change reports', { ski
     assert.equal((await raw(base, 'GET', `${C.LOGIN_PATH}?token=${'A'.repeat(43)}`, { host })).status, 401, 'a guessed login token');
     assert.equal((await raw(base, 'GET', `${C.LOGIN_PATH}?token=`, { host })).status, 401);
     assert.equal((await raw(base, 'GET', '/%E0%A4%A', { host })).status >= 400, true, 'a malformed path is an error, not a crash');
-    assert.equal((await raw(base, 'GET', `${C.CONSOLE_API}/session`, { host, cookie })).status, 200, 'the console is still up');
+    assert.equal((await raw(base, 'GET', `${C.CONSOLE_API}/session`, { host, cookie, [C.SESSION_HEADER]: secret })).status, 200, 'the console is still up');
   });
 
   it('lets no device speak for another: no token, a forged token or another device\'s escalations change nothing', async () => {
@@ -227,7 +231,7 @@ describe('attacks on the admin console and the desktops\' change reports', { ski
     assert.ok(afterFlood - before <= 200, `${afterFlood - before} escalations kept that no device holds any more`);
   });
 
-  it('keeps the admin\'s session to the console: other servers on 127.0.0.1 never see its cookie', { todo: 'server/console/session.ts: cookies are not scoped by port, so the HttpOnly SameSite=Strict cookie set by 127.0.0.1:PORT is sent to every server on 127.0.0.1 (any port, any local user); that server can replay it with a forged Origin and act as the admin' }, async () => {
+  it('keeps the admin\'s session to the console: the cookie other servers on 127.0.0.1 receive opens nothing', async () => {
     // Another local user's server on another loopback port, which the admin's browser happens to visit.
     let seen = '';
     const other: Server = createServer((req, res) => { seen = req.headers.cookie ?? ''; res.end('hello'); });
@@ -236,12 +240,12 @@ describe('attacks on the admin console and the desktops\' change reports', { ski
       const page = await context.newPage();
       await page.goto(`http://127.0.0.1:${(other.address() as { port: number }).port}/`);
       await page.close();
-      if (seen.includes(cookie)) {
-        // Show what the stolen cookie is worth: the admin's API, writes included.
-        const replay = await raw(base, 'GET', `${C.CONSOLE_API}/session`, { host, cookie: seen });
-        assert.notEqual(replay.status, 200, 'the cookie another server saw opened the admin\'s session');
-      }
-      assert.ok(!seen.includes(cookie), `another loopback server received the console's session cookie (${seen.split('=')[0]})`);
+      // Browsers do send a 127.0.0.1 cookie to every port; what it is worth there is the point.
+      const stolen = seen || cookie;
+      const replay = await raw(base, 'GET', `${C.CONSOLE_API}/session`, { host, cookie: stolen, origin: base });
+      assert.equal(replay.status, 401, 'the cookie another server saw opened the admin\'s session');
+      const write = await raw(base, 'POST', `${C.CONSOLE_API}/keys/rotate`, { host, cookie: stolen, origin: base, 'content-type': 'application/json' }, '{}');
+      assert.equal(write.status, 401, 'nor any write');
     } finally {
       other.close();
     }
