@@ -123,6 +123,8 @@ const calls: [string, string][] = [
   ['audit search, first page', '/audit/records'],
   ['audit search by user', `/audit/records?user=${encodeURIComponent(users[17]!)}`],
   ['audit search by outcome=denied and tool', '/audit/records?outcome=denied&tool=fs__write_file'],
+  ['audit search by agent (no index of its own)', '/audit/records?agent=windsurf'],
+  ['audit search by correlation id', '/audit/records?correlationId=c2n9c'],
   ['escalation queue', '/escalations'],
   ['session (endpoint health + version)', '/session'],
 ];

@@ -1,9 +1,39 @@
 import type { z } from 'zod';
-import { CONSOLE_API, ErrorSchema } from '../../shared/console/contract.ts';
+import { CONSOLE_API, ErrorSchema, SESSION_HEADER } from '../../shared/console/contract.ts';
 
 // The console UI speaks only the console's local API (shared/console/contract.ts).
-// The session is an HttpOnly cookie the one-time login link set; the page never
-// holds a token or a key. Every answer is parsed with the contract's schema.
+// The session is an HttpOnly cookie the one-time login link set, plus a secret the
+// login put in the fragment: kept in this origin's localStorage (other loopback ports
+// cannot read it, while they do receive 127.0.0.1 cookies; every tab of this console
+// shares it) and sent as a header.
+// Every answer is parsed with the contract's schema.
+
+const SECRET_KEY = 'gatehouse-console-session';
+(() => {
+  const m = /[#&]session=([A-Za-z0-9_-]{20,100})/.exec(location.hash);
+  if (!m) return;
+  localStorage.setItem(SECRET_KEY, m[1]!);
+  history.replaceState(null, '', location.pathname + location.search + location.hash.replace(/[#&]?session=[A-Za-z0-9_-]+/, ''));
+})();
+
+/** The headers every API request carries. */
+export function sessionHeaders(): Record<string, string> {
+  const secret = localStorage.getItem(SECRET_KEY);
+  return secret ? { [SESSION_HEADER]: secret } : {};
+}
+
+/** Downloads an export (a fetch with the session header, then a file the browser saves). */
+export async function download(route: string, filename: string): Promise<void> {
+  const res = await fetch(`${CONSOLE_API}${route}`, { credentials: 'same-origin', headers: sessionHeaders() });
+  setSignedOut(res.status === 401);
+  if (!res.ok) throw new ApiError(res.status, `the console answered ${res.status}`);
+  const url = URL.createObjectURL(await res.blob());
+  const a = document.createElement('a');
+  a.href = url;
+  a.download = filename;
+  a.click();
+  setTimeout(() => URL.revokeObjectURL(url), 10_000);
+}
 
 export class ApiError extends Error {
   readonly status: number;
@@ -48,7 +78,7 @@ export async function call<T>(method: 'GET' | 'POST' | 'PUT' | 'DELETE', route: 
     res = await fetch(`${CONSOLE_API}${route}`, {
       method,
       credentials: 'same-origin',
-      headers: writes ? { 'content-type': 'application/json' } : {},
+      headers: { ...sessionHeaders(), ...(writes ? { 'content-type': 'application/json' } : {}) },
       ...(writes ? { body: JSON.stringify(body ?? {}) } : {}),
     });
   } catch {

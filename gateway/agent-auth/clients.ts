@@ -8,7 +8,11 @@ import { z } from 'zod';
 // dynamic registration (RFC 7591). Public clients only: no secrets, PKCE instead.
 // Kept in the data dir so a client's registration outlives a daemon restart.
 
-/** Registrations kept; the oldest is dropped first, so nobody can grow the file without bound. */
+/**
+ * Registrations kept, so nobody can grow the file without bound. The oldest that
+ * never got a token goes first: registering is open to anyone on loopback, a token
+ * needs the person, so a flood of registrations cannot push out a connected IDE.
+ */
 const MAX_CLIENTS = 200;
 const LOOPBACK_HOSTS = new Set(['127.0.0.1', 'localhost', '[::1]']);
 
@@ -47,10 +51,14 @@ export const RegistrationSchema = z.object({
 });
 
 const StoredSchema = z.object({
-  clients: z.array(z.object({ clientId: z.string(), clientName: z.string(), redirectUris: z.array(z.string()), createdAt: z.number() })).max(MAX_CLIENTS),
+  clients: z.array(z.object({ clientId: z.string(), clientName: z.string(), redirectUris: z.array(z.string()), createdAt: z.number(), usedAt: z.number().optional() })).max(MAX_CLIENTS),
 });
 
-export interface RegisteredClient { clientId: string; clientName: string; redirectUris: string[]; createdAt: number }
+export interface RegisteredClient {
+  clientId: string; clientName: string; redirectUris: string[]; createdAt: number;
+  /** When the client last got a token (the person allowed it). */
+  usedAt?: number;
+}
 
 export class ClientRegistry {
   private readonly path: string | undefined;
@@ -72,13 +80,24 @@ export class ClientRegistry {
     const bad = body.redirect_uris.find((u) => !redirectAllowed(u));
     if (bad !== undefined) return `redirect_uri not allowed: use https, http on 127.0.0.1/localhost, or an app scheme (${bad.slice(0, 100)})`;
     const client: RegisteredClient = { clientId: `ghc_${randomBytes(16).toString('hex')}`, clientName: cleanName(body.client_name), redirectUris: body.redirect_uris, createdAt: Date.now() };
-    if (this.clients.size >= MAX_CLIENTS) this.clients.delete(this.clients.keys().next().value!);
+    if (this.clients.size >= MAX_CLIENTS) {
+      const unused = [...this.clients.values()].find((c) => c.usedAt === undefined);
+      this.clients.delete(unused?.clientId ?? this.clients.keys().next().value!);
+    }
     this.clients.set(client.clientId, client);
     this.save();
     return client;
   }
 
   get(clientId: string): RegisteredClient | undefined { return this.clients.get(clientId); }
+
+  /** The client got a token: it is kept ahead of clients that never did. */
+  used(clientId: string): void {
+    const client = this.clients.get(clientId);
+    if (!client) return;
+    client.usedAt = Date.now();
+    this.save();
+  }
 
   /**
    * Registration is open to anyone on loopback, so the file is written off the

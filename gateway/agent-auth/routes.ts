@@ -162,6 +162,7 @@ export class AgentAuth {
     // Never replace another client's token: if the name was taken meanwhile, a fresh one.
     const agent = taken.has(c.agent) ? agentNameFor(c.agent, taken) : c.agent;
     const token = this.opts.tokens.create(agent);
+    this.clients.used(c.clientId);
     this.opts.onIssued?.({ ...c, agent });
     json(res, 200, { access_token: token, token_type: 'Bearer' });
   }

@@ -1,4 +1,4 @@
-import { DeviceReportAnswerSchema, MAX_DEFINITION_BYTES, MAX_REPORTED_CHANGES, type DeviceReport, type OrgDecision, type ReportedChange } from '../../shared/console/device-report.ts';
+import { DeviceReportAnswerSchema, MAX_DEFINITION_BYTES, MAX_REPORTED_CHANGES, REPORT_MAX_BYTES, type DeviceReport, type OrgDecision, type ReportedChange } from '../../shared/console/device-report.ts';
 import type { PendingChange } from '../../shared/pinning/pending.ts';
 import { callSync, syncUrl } from '../../shared/sync/http.ts';
 import type { EventBus } from '../events/event-bus.ts';
@@ -37,6 +37,23 @@ export function reportedChange(p: PendingChange): ReportedChange {
     oldDefinition: fits(p.oldDefinition), newDefinition: fits(p.newDefinition),
     diff: p.diff.slice(0, 2000), findings: p.findings.slice(0, 500), risk: p.risk, createdAt: p.createdAt,
   };
+}
+
+/**
+ * The report as JSON within the endpoint's limit: when the definitions make it
+ * too big, they and the diff's values go (hashes, paths and findings stay), then
+ * changes from the end.
+ */
+export function fitted(report: DeviceReport, limit = REPORT_MAX_BYTES - 64 * 1024): string {
+  let text = JSON.stringify(report);
+  if (text.length <= limit) return text;
+  const lean = { ...report, pending: report.pending.map((c) => ({ ...c, oldDefinition: null, newDefinition: null, diff: c.diff.map(({ path, kind }) => ({ path, kind })) })) };
+  text = JSON.stringify(lean);
+  while (text.length > limit && lean.pending.length) {
+    lean.pending = lean.pending.slice(0, Math.floor(lean.pending.length / 2));
+    text = JSON.stringify(lean);
+  }
+  return text;
 }
 
 export class ChangeReporter {
@@ -93,7 +110,7 @@ export class ChangeReporter {
       auditBacklog: this.o.backlog(), pending: held.slice(0, MAX_REPORTED_CHANGES).map(reportedChange),
     };
     const answer = await callSync(syncUrl(this.o.syncUrl, '/devices/report'), DeviceReportAnswerSchema, {
-      method: 'POST', headers: { 'content-type': 'application/json', authorization: `Bearer ${await this.o.token()}` }, body: JSON.stringify(body),
+      method: 'POST', headers: { 'content-type': 'application/json', authorization: `Bearer ${await this.o.token()}` }, body: fitted(body),
     });
     this.o.onRecovered?.();
     for (const d of answer.decisions) {

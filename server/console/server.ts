@@ -2,7 +2,7 @@ import { existsSync, readFileSync, statSync } from 'node:fs';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { extname, join, resolve, sep } from 'node:path';
-import { CONSOLE_API, LOGIN_PATH } from '../../shared/console/contract.ts';
+import { CONSOLE_API, LOGIN_PATH, SESSION_HEADER } from '../../shared/console/contract.ts';
 import { isAllowedHost, isAllowedOrigin, isLoopbackAddress } from '../../shared/net/loopback-guard.ts';
 import type { Workspace } from '../admin/workspace.ts';
 import { BodyTooLarge, readBody } from '../http/body.ts';
@@ -79,7 +79,7 @@ export async function startConsole(o: ConsoleServerOptions): Promise<ConsoleServ
       if (!req.headers.origin) { json(res, 403, { error: 'a state-changing request needs the Origin header of this console', code: 'origin' }); return; }
       if (!/^application\/json\b/i.test(req.headers['content-type'] ?? '')) { json(res, 403, { error: 'state-changing requests are JSON (content-type: application/json)', code: 'content-type' }); return; }
     }
-    const expires = sessions.check(req.headers.cookie);
+    const expires = sessions.check(req.headers.cookie, req.headers[SESSION_HEADER]);
     if (expires === null) { json(res, 401, { error: 'not signed in: open the login link `gatehouse-admin console` printed in its terminal', code: 'session' }); return; }
     expiresAt = new Date(expires).toISOString();
     let body: unknown;
@@ -104,9 +104,10 @@ export async function startConsole(o: ConsoleServerOptions): Promise<ConsoleServ
     if (!isAllowedOrigin(req.headers.origin, port)) { text(res, 403, 'requests from other origins are refused'); return; }
     const url = new URL(req.url ?? '/', `http://127.0.0.1:${port}`);
     if (url.pathname === LOGIN_PATH && req.method === 'GET') {
-      const cookie = sessions.login(url.searchParams.get('token') ?? '');
-      if (!cookie) { text(res, 401, 'This login link was already used or has expired. Press Enter in the terminal running `gatehouse-admin console` for a new one.'); return; }
-      res.writeHead(303, { location: '/', 'set-cookie': cookie, 'cache-control': 'no-store', ...PAGE_HEADERS }).end();
+      const signedIn = sessions.login(url.searchParams.get('token') ?? '');
+      if (!signedIn) { text(res, 401, 'This login link was already used or has expired. Press Enter in the terminal running `gatehouse-admin console` for a new one.'); return; }
+      // The secret rides in the fragment, which the browser never sends anywhere; the page moves it to localStorage.
+      res.writeHead(303, { location: `/#session=${signedIn.secret}`, 'set-cookie': signedIn.cookie, 'cache-control': 'no-store', ...PAGE_HEADERS }).end();
       return;
     }
     if (url.pathname === CONSOLE_API || url.pathname.startsWith(`${CONSOLE_API}/`)) { await handleApi(req, res, url); return; }

@@ -3,6 +3,7 @@ import { z } from 'zod';
 import { AuditRecordSchema } from '../../shared/audit/record.ts';
 import { AuditOutcomeSchema, DeviceListQuerySchema, EscalationListQuerySchema } from '../../shared/console/contract.ts';
 import { DeviceReportSchema, EnrolTokenRegistrationSchema, EscalationDecisionSchema } from '../../shared/console/device-report.ts';
+import { judgeReport } from '../../shared/console/verify-report.ts';
 import { SYNC_API } from '../../shared/sync/contract.ts';
 import { CursorError } from '../store/console-store.ts';
 import type { DeviceRow, ServerStore } from '../store/store.ts';
@@ -69,7 +70,8 @@ export async function consoleRoute(ctx: ConsoleRouteContext, req: IncomingMessag
   try {
     if (name === 'report') {
       const device = await ctx.device(req);
-      const report = await readBodyAs(req, route, DeviceReportSchema, 'device report');
+      const claimed = await readBodyAs(req, route, DeviceReportSchema, 'device report');
+      const { report } = judgeReport(claimed);
       send(res, 200, { decisions: await store.console.report(device.id, report, now()) });
       return true;
     }

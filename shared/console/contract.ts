@@ -27,6 +27,8 @@ export const CONSOLE_API = '/api/v1';
 /** `GET /login?token=…`: the one-time link printed in the terminal; sets the cookie and redirects (303) to `/`. */
 export const LOGIN_PATH = '/login';
 export const SESSION_COOKIE = 'gatehouse_console';
+/** The header that carries the session's secret (kept in the page's localStorage, which other loopback ports cannot read). */
+export const SESSION_HEADER = 'x-console-session';
 
 export const ErrorSchema = z.object({ error: z.string(), code: z.string().optional() });
 export type ConsoleError = z.infer<typeof ErrorSchema>;

@@ -295,16 +295,16 @@ for (const db of ['postgres', 'sqlite'] as const) {
       await page.getByTitle("Show this record's details").first().click();
       await page.getByRole('heading', { name: /Request chain/ }).waitFor();
       await check('audit');
-      // The export is what the link downloads, with the session's cookie: both desktops' records, filtered as searched.
+      // The export is what the button downloads (a fetch with the session's header): both desktops' records, filtered as searched.
       await page.getByLabel('Tool', { exact: true }).fill('');
       await page.getByRole('button', { name: 'Search', exact: true }).click();
-      const href = await page.getByRole('link', { name: 'Export JSON Lines' }).getAttribute('href');
-      const jsonl = await page.request.get(new URL(href!, base).href);
-      assert.equal(jsonl.status(), 200);
-      const lines = (await jsonl.text()).trim().split('\n').map((l) => JSON.parse(l) as { deviceId: string; tool?: string });
+      const saved = async (name: string) => {
+        const [dl] = await Promise.all([page.waitForEvent('download'), page.getByRole('button', { name }).click()]);
+        return readFileSync((await dl.path())!, 'utf8');
+      };
+      const lines = (await saved('Export JSON Lines')).trim().split('\n').map((l) => JSON.parse(l) as { deviceId: string; tool?: string });
       assert.equal(new Set(lines.map((l) => l.deviceId)).size, 2, 'records of both desktops');
-      const csv = await page.request.get(new URL((await page.getByRole('link', { name: 'Export CSV' }).getAttribute('href'))!, base).href);
-      assert.match((await csv.text()).split('\r\n')[0]!, /^deviceId,deviceName,seq,/);
+      assert.match((await saved('Export CSV')).split('\r\n')[0]!, /^deviceId,deviceName,seq,/);
     });
 
     it('adds a server by form, approves it with progress, and publishes', async () => {

@@ -207,7 +207,9 @@ describe('attacks on the agents\' OAuth authorization server', () => {
     }
   });
 
-  it('stays small and responsive under a flood of registrations and requests at the size limits', async () => {
+  it('stays small and responsive under a flood of registrations and requests at the size limits, and keeps the clients that got a token', async () => {
+    // An IDE the person let in earlier, which must still be known after the flood.
+    const connected = await allowedToken('Connected IDE');
     const rssBefore = rssMb(d.proc.pid!);
     // Each registration as large as the schema allows: 5 redirects of 1000 characters, a 500-character name.
     const uris = Array.from({ length: 5 }, (_, i) => `https://flood.example/${i}/${'p'.repeat(975)}`);
@@ -230,6 +232,8 @@ describe('attacks on the agents\' OAuth authorization server', () => {
     process.stderr.write(`# 300 max-size registrations in ${took} ms (slowest status request meanwhile ${slowest} ms); oauth-clients.json ${(file / 1e6).toFixed(2)} MB; RSS ${rssBefore.toFixed(0)} → ${rss.toFixed(0)} MB\n`);
     assert.ok(file < 1.5e6, `the client file is bounded (${file} bytes)`);
     assert.ok((await requests()).length <= 32);
+    const again = await noFollow(`${base}/oauth/authorize?response_type=code&client_id=${connected.clientId}&redirect_uri=${encodeURIComponent(REDIRECT)}&code_challenge=${'a'.repeat(43)}&code_challenge_method=S256`);
+    assert.equal(again.status, 303, 'the flood pushed out only registrations that never got a token');
     assert.ok(rss - rssBefore < 150, `RSS grew by ${(rss - rssBefore).toFixed(0)} MB`);
     assert.ok(await alive());
   });

@@ -9,7 +9,7 @@
 import assert from 'node:assert/strict';
 import { spawn, type ChildProcess } from 'node:child_process';
 import { generateKeyPairSync } from 'node:crypto';
-import { existsSync, readFileSync } from 'node:fs';
+import { existsSync } from 'node:fs';
 import { createServer, request, type Server } from 'node:http';
 import { join } from 'node:path';
 import { createInterface } from 'node:readline';
@@ -74,6 +74,7 @@ describe('attacks on the admin console and the desktops\' change reports', { ski
   let base: string;
   let host: string;
   let cookie: string;
+  let secret: string;
   let browser: Browser;
   let context: BrowserContext;
   const devices: { id: string; token: string }[] = [];
@@ -83,7 +84,7 @@ describe('attacks on the admin console and the desktops\' change reports', { ski
     return r;
   };
   async function api<T>(method: string, path: string, schema: { parse(v: unknown): T }, body?: unknown, status = 200): Promise<T> {
-    const res = await fetch(`${base}${C.CONSOLE_API}${path}`, { method, headers: { cookie, ...(method === 'GET' ? {} : { origin: base, 'content-type': 'application/json' }) }, ...(body === undefined ? {} : { body: JSON.stringify(body) }) });
+    const res = await fetch(`${base}${C.CONSOLE_API}${path}`, { method, headers: { cookie, [C.SESSION_HEADER]: secret, ...(method === 'GET' ? {} : { origin: base, 'content-type': 'application/json' }) }, ...(body === undefined ? {} : { body: JSON.stringify(body) }) });
     const json: unknown = await res.json();
     assert.equal(res.status, status, `${method} ${path}: ${JSON.stringify(json)}`);
     return schema.parse(json);
@@ -129,6 +130,9 @@ describe('attacks on the admin console and the desktops\' change reports', { ski
     assert.equal(c.httpOnly, true);
     assert.equal(c.sameSite, 'Strict');
     cookie = `${c.name}=${c.value}`;
+    secret = (await page.evaluate<string | null>("localStorage.getItem('gatehouse-console-session')"))!;
+    assert.match(secret, /^[A-Za-z0-9_-]{43}$/, 'the page kept the session secret from the login redirect');
+    assert.equal(new URL(page.url()).hash, '', 'and took it out of the address bar');
     await page.close();
     devices.push(await enrolHostile('mallory laptop'), await enrolHostile('alice laptop'));
   });
@@ -151,7 +155,7 @@ describe('attacks on the admin console and the desktops\' change reports', { ski
     assert.equal((await raw(base, 'GET', `${C.LOGIN_PATH}?token=${'A'.repeat(43)}`, { host })).status, 401, 'a guessed login token');
     assert.equal((await raw(base, 'GET', `${C.LOGIN_PATH}?token=`, { host })).status, 401);
     assert.equal((await raw(base, 'GET', '/%E0%A4%A', { host })).status >= 400, true, 'a malformed path is an error, not a crash');
-    assert.equal((await raw(base, 'GET', `${C.CONSOLE_API}/session`, { host, cookie })).status, 200, 'the console is still up');
+    assert.equal((await raw(base, 'GET', `${C.CONSOLE_API}/session`, { host, cookie, [C.SESSION_HEADER]: secret })).status, 200, 'the console is still up');
   });
 
   it('lets no device speak for another: no token, a forged token or another device\'s escalations change nothing', async () => {
@@ -184,7 +188,8 @@ describe('attacks on the admin console and the desktops\' change reports', { ski
     for (const route of ['#/escalations', `#/escalations/${e.id}`, `#/fleet/${mallory!.id}`]) {
       await page.goto(`${base}/${route}`);
       // The hostile text is on the page (so the check below is not of an empty page).
-      await page.waitForFunction(`document.body.innerText.includes(${JSON.stringify(`xss${xss}`.slice(0, 20))})`, undefined, { timeout: 10_000 });
+      // A function, not a string: the console's CSP refuses eval, which string predicates need.
+      await page.waitForFunction((needle) => (globalThis as unknown as { document: { body: { innerText: string } } }).document.body.innerText.includes(needle), `xss${xss}`.slice(0, 20), { timeout: 10_000 });
       await page.waitForTimeout(300);
       assert.equal(await page.evaluate('window.__xss === undefined'), true, `nothing ran on ${route}`);
       assert.equal(await page.evaluate('document.querySelectorAll("img[onerror], script:not([src]), a[href^=\'javascript:\']").length'), 0, `no element was injected on ${route}`);
@@ -194,24 +199,18 @@ describe('attacks on the admin console and the desktops\' change reports', { ski
     await page.close();
   });
 
-  it('approves only the definition the admin was shown: a reported hash must be the hash of the reported definition', { todo: 'server/store/console-store.ts report() stores the desktop\'s newHash unchecked and server/console/api.ts decide() pins e.summary.newHash: a hostile desktop shows a benign definition and gets the hash of a poisoned one pinned for the whole fleet' }, async () => {
+  it('approves only the definition the admin was shown: a reported hash must be the hash of the reported definition', async () => {
     const [mallory] = devices;
     // The benign definition is shown, the poisoned one's hash is what would be pinned.
     const lie = change('weather', 'fetch_weather', BENIGN, { newHash: toolHash(POISONED) });
-    const res = await report(mallory!, [lie]);
-    const accepted = res.status === 200;
-    if (accepted) {
-      const e = await open('fetch_weather');
-      const detail = await api('GET', `/escalations/${e.id}`, C.EscalationDetailSchema);
-      assert.equal(JSON.stringify(detail.change.newDefinition), JSON.stringify(BENIGN), 'the admin is shown the benign definition');
-      const approve = await fetch(`${base}${C.CONSOLE_API}/escalations/${e.id}/approve`, { method: 'POST', headers: { cookie, origin: base, 'content-type': 'application/json' }, body: JSON.stringify({ reason: 'looks fine' }) });
-      const registry = JSON.parse(readFileSync(join(adminDir, 'registry.json'), 'utf8')) as { servers: { id: string; pins: Record<string, string> }[] };
-      const pinned = registry.servers.find((s) => s.id === 'weather')!.pins.fetch_weather;
-      assert.notEqual(pinned, toolHash(POISONED), `the poisoned definition's hash was pinned (approve answered ${approve.status})`);
-    }
+    assert.equal((await report(mallory!, [lie, change('weather', 'honest_tool', { name: 'honest_tool', description: 'Reads the forecast.' })])).status, 200);
+    // The honest change in the same report is queued; the one whose hash is not its definition's never is.
+    await open('honest_tool');
+    const queued = (await api('GET', '/escalations?state=all&limit=200', C.EscalationListSchema)).escalations;
+    assert.ok(!queued.some((e) => e.tool === 'fetch_weather' && e.newHash === toolHash(POISONED)), 'a hash that is not the shown definition\'s never reaches the queue');
   });
 
-  it('rates a reported definition itself rather than taking the desktop\'s word that it is harmless', { todo: 'the endpoint stores the desktop\'s risk and findings as reported (console-store.ts report()): a poisoned definition reported as risk "none" with no findings reaches the queue as harmless, and the first reporter\'s rating wins for every later one' }, async () => {
+  it('rates a reported definition itself rather than taking the desktop\'s word that it is harmless', async () => {
     const [mallory] = devices;
     const poisoned = { ...POISONED, name: 'quiet_tool' };
     assert.equal((await report(mallory!, [change('weather', 'quiet_tool', poisoned, { risk: 'none', findings: [] })])).status, 200);
@@ -219,7 +218,7 @@ describe('attacks on the admin console and the desktops\' change reports', { ski
     assert.ok(['high', 'critical'].includes(e.risk), `shown to the admin as ${e.risk}`);
   });
 
-  it('keeps the store bounded when one desktop reports a new set of changes again and again', { todo: 'console-store.ts report() inserts an escalations row per (server, tool, hash) and never removes one no device holds: one device token grows the table by 200 rows (up to 8 MB) per request, without end' }, async () => {
+  it('keeps the store bounded when one desktop reports a new set of changes again and again', async () => {
     const [mallory] = devices;
     const before = (await api('GET', '/escalations?state=all&limit=1', C.EscalationListSchema)).total;
     for (let round = 0; round < 5; round++) {
@@ -232,7 +231,7 @@ describe('attacks on the admin console and the desktops\' change reports', { ski
     assert.ok(afterFlood - before <= 200, `${afterFlood - before} escalations kept that no device holds any more`);
   });
 
-  it('keeps the admin\'s session to the console: other servers on 127.0.0.1 never see its cookie', { todo: 'server/console/session.ts: cookies are not scoped by port, so the HttpOnly SameSite=Strict cookie set by 127.0.0.1:PORT is sent to every server on 127.0.0.1 (any port, any local user); that server can replay it with a forged Origin and act as the admin' }, async () => {
+  it('keeps the admin\'s session to the console: the cookie other servers on 127.0.0.1 receive opens nothing', async () => {
     // Another local user's server on another loopback port, which the admin's browser happens to visit.
     let seen = '';
     const other: Server = createServer((req, res) => { seen = req.headers.cookie ?? ''; res.end('hello'); });
@@ -241,12 +240,12 @@ describe('attacks on the admin console and the desktops\' change reports', { ski
       const page = await context.newPage();
       await page.goto(`http://127.0.0.1:${(other.address() as { port: number }).port}/`);
       await page.close();
-      if (seen.includes(cookie)) {
-        // Show what the stolen cookie is worth: the admin's API, writes included.
-        const replay = await raw(base, 'GET', `${C.CONSOLE_API}/session`, { host, cookie: seen });
-        assert.notEqual(replay.status, 200, 'the cookie another server saw opened the admin\'s session');
-      }
-      assert.ok(!seen.includes(cookie), `another loopback server received the console's session cookie (${seen.split('=')[0]})`);
+      // Browsers do send a 127.0.0.1 cookie to every port; what it is worth there is the point.
+      const stolen = seen || cookie;
+      const replay = await raw(base, 'GET', `${C.CONSOLE_API}/session`, { host, cookie: stolen, origin: base });
+      assert.equal(replay.status, 401, 'the cookie another server saw opened the admin\'s session');
+      const write = await raw(base, 'POST', `${C.CONSOLE_API}/keys/rotate`, { host, cookie: stolen, origin: base, 'content-type': 'application/json' }, '{}');
+      assert.equal(write.status, 401, 'nor any write');
     } finally {
       other.close();
     }

@@ -12,7 +12,6 @@ import { spawn, type ChildProcess } from 'node:child_process';
 import { readFileSync, writeFileSync } from 'node:fs';
 import { request } from 'node:http';
 import { join } from 'node:path';
-import { createInterface } from 'node:readline';
 import { after, before, describe, it } from 'node:test';
 import type { Client } from '@modelcontextprotocol/client';
 import { keyFingerprint } from '../../shared/bundle/envelope.ts';
@@ -20,29 +19,11 @@ import * as C from '../../shared/console/contract.ts';
 import { refusal, stdioClient } from '../helpers/clients.ts';
 import { CLI, FIXTURES, ROOT, startDaemon, tempDir, waitFor, type TestDaemon } from '../helpers/daemon.ts';
 import { keychainReady, NO_KEYCHAIN } from '../helpers/keychain.ts';
+import { lineOf, run } from '../helpers/processes.ts';
 import { freePort, startPostgres, type TestPostgres } from '../helpers/postgres.ts';
 
 const ADMIN = join(ROOT, 'bin', 'gatehouse-admin.js');
 const SYNC = join(ROOT, 'bin', 'gatehouse-server.js');
-
-function run(cmd: string, args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
-  return new Promise((resolve) => {
-    const p = spawn(process.execPath, [cmd, ...args], { stdio: ['ignore', 'pipe', 'pipe'] });
-    let stdout = '';
-    let stderr = '';
-    p.stdout.on('data', (c: Buffer) => { stdout += c.toString(); });
-    p.stderr.on('data', (c: Buffer) => { stderr += c.toString(); });
-    p.on('exit', (code) => resolve({ code: code ?? -1, stdout, stderr }));
-  });
-}
-
-function lineOf(proc: ChildProcess, match: RegExp): Promise<string> {
-  return new Promise((resolve, reject) => {
-    const onExit = (code: number | null) => reject(new Error(`exited with ${code}`));
-    proc.once('exit', onExit);
-    createInterface({ input: proc.stdout! }).on('line', (l) => { if (match.test(l)) { proc.off('exit', onExit); resolve(l); } });
-  });
-}
 
 /** A request with exactly the headers given (fetch will not send a foreign Host). */
 function raw(base: string, method: string, path: string, headers: Record<string, string>, body?: string): Promise<{ status: number; headers: Record<string, string | string[] | undefined>; text: string }> {
@@ -72,6 +53,8 @@ for (const kind of ['sqlite', 'postgres'] as const) {
     let base: string;
     let host: string;
     let cookie: string;
+    /** The session's secret, which the UI keeps in sessionStorage and sends as a header. */
+    let secret: string;
     const desktops: TestDaemon[] = [];
     const clients: Client[] = [];
     const admin = async (...args: string[]) => {
@@ -89,7 +72,7 @@ for (const kind of ['sqlite', 'postgres'] as const) {
     /** The console's API as the UI calls it: the cookie, and for writes JSON with our Origin. */
     async function api<T>(method: string, path: string, schema: { parse(v: unknown): T }, body?: unknown, status = 200): Promise<T> {
       const res = await fetch(`${base}${C.CONSOLE_API}${path}`, {
-        method, headers: { cookie, ...(method === 'GET' ? {} : { origin: base, 'content-type': 'application/json' }) }, ...(body === undefined ? {} : { body: JSON.stringify(body) }),
+        method, headers: { cookie, [C.SESSION_HEADER]: secret, ...(method === 'GET' ? {} : { origin: base, 'content-type': 'application/json' }) }, ...(body === undefined ? {} : { body: JSON.stringify(body) }),
       });
       const json: unknown = await res.json();
       assert.equal(res.status, status, `${method} ${path}: ${JSON.stringify(json)}`);
@@ -163,6 +146,7 @@ for (const kind of ['sqlite', 'postgres'] as const) {
       assert.match(set, /HttpOnly/);
       assert.match(set, /SameSite=Strict/);
       cookie = set.split(';')[0]!;
+      secret = /session=([A-Za-z0-9_-]+)/.exec(login.headers.get('location') ?? '')![1]!;
       const again = await fetch(link, { redirect: 'manual' });
       assert.equal(again.status, 401, 'a login link works once');
       await enrol('alice laptop');
@@ -179,6 +163,9 @@ for (const kind of ['sqlite', 'postgres'] as const) {
       assert.equal((await raw(base, 'GET', `${C.CONSOLE_API}/session`, { host: `evil.example:${new URL(base).port}`, cookie })).status, 403);
       assert.equal((await raw(base, 'GET', `${C.CONSOLE_API}/session`, { host, cookie, origin: 'http://evil.example' })).status, 403);
       assert.equal((await raw(base, 'GET', `${C.CONSOLE_API}/session`, { host })).status, 401);
+      // Browsers send a 127.0.0.1 cookie to every port: the cookie alone, or with a wrong secret, opens nothing.
+      assert.equal((await raw(base, 'GET', `${C.CONSOLE_API}/session`, { host, cookie })).status, 401);
+      assert.equal((await raw(base, 'GET', `${C.CONSOLE_API}/session`, { host, cookie, [C.SESSION_HEADER]: 'x'.repeat(43) })).status, 401);
       assert.equal((await raw(base, 'POST', `${C.CONSOLE_API}/keys/rotate`, { host, cookie, 'content-type': 'application/json' }, '{}')).status, 403, 'a write without Origin');
       assert.equal((await raw(base, 'POST', `${C.CONSOLE_API}/keys/rotate`, { host, cookie, origin: base, 'content-type': 'text/plain' }, '{}')).status, 403, 'a form-encodable write');
       const session = await api('GET', '/session', C.SessionSchema);
@@ -265,7 +252,7 @@ for (const kind of ['sqlite', 'postgres'] as const) {
       assert.ok(detail.chain.some((r) => r.seq === row.seq));
       const byCorrelation = await api('GET', `/audit/records?correlationId=${encodeURIComponent(row.correlationId)}`, C.AuditPageSchema);
       assert.ok(byCorrelation.records.every((r) => r.correlationId === row.correlationId) && byCorrelation.records.length > 0);
-      const csv = await fetch(`${base}${C.CONSOLE_API}/audit/export?format=csv&tool=weather__search`, { headers: { cookie } });
+      const csv = await fetch(`${base}${C.CONSOLE_API}/audit/export?format=csv&tool=weather__search`, { headers: { cookie, [C.SESSION_HEADER]: secret } });
       assert.match(csv.headers.get('content-disposition') ?? '', /attachment/);
       const lines = (await csv.text()).trim().split('\r\n');
       assert.equal(lines[0], C.AUDIT_CSV_COLUMNS.join(','));

@@ -8,7 +8,6 @@ import { spawn, type ChildProcess } from 'node:child_process';
 import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { DatabaseSync } from 'node:sqlite';
-import { createInterface } from 'node:readline';
 import { after, before, describe, it } from 'node:test';
 import pg from 'pg';
 import type { Client } from '@modelcontextprotocol/client';
@@ -19,31 +18,12 @@ import { browse } from '../helpers/browser.ts';
 import { refusal, stdioClient } from '../helpers/clients.ts';
 import { CLI, FIXTURES, ROOT, startDaemon, stdioServer, tempDir, waitFor, writeBundle, type TestDaemon } from '../helpers/daemon.ts';
 import { keychainReady, NO_KEYCHAIN } from '../helpers/keychain.ts';
+import { lineOf, run } from '../helpers/processes.ts';
 import { KeychainBackend } from '../../gateway/secrets/keychain.ts';
 import { freePort, startPostgres, type TestPostgres } from '../helpers/postgres.ts';
 
 const ADMIN = join(ROOT, 'bin', 'gatehouse-admin.js');
 const SERVER = join(ROOT, 'bin', 'gatehouse-server.js');
-
-function run(cmd: string, args: string[], env: NodeJS.ProcessEnv = {}): Promise<{ code: number; stdout: string; stderr: string }> {
-  return new Promise((resolve) => {
-    const p = spawn(process.execPath, [cmd, ...args], { env: { ...process.env, ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
-    let stdout = '';
-    let stderr = '';
-    p.stdout.on('data', (c: Buffer) => { stdout += c.toString(); });
-    p.stderr.on('data', (c: Buffer) => { stderr += c.toString(); });
-    p.on('exit', (code) => resolve({ code: code ?? -1, stdout, stderr }));
-  });
-}
-
-
-function lineOf(proc: ChildProcess, match: RegExp): Promise<string> {
-  return new Promise((resolve, reject) => {
-    const rl = createInterface({ input: proc.stdout! });
-    proc.once('exit', (code) => reject(new Error(`exited with ${code}`)));
-    rl.on('line', (l) => { if (match.test(l)) { rl.close(); resolve(l); } });
-  });
-}
 
 interface Status { problems?: { component: string; message: string }[]; bundle: { version: number; closed?: string | null }; org: { state: string; lastRejection: { code: string; reason: string } | null; lastError: string | null } | null; identity?: { user: string; groups: string[]; source: string; problem: string | null }; audit: { unacknowledged: number } }
 

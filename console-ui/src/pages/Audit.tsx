@@ -1,9 +1,9 @@
 import { useState, type FormEvent } from 'react';
 import { AuditRecordSchema } from '../../../shared/audit/record.ts';
-import { AuditDetailSchema, AuditPageSchema, AuditVerifySchema, CONSOLE_API, type AuditRow } from '../../../shared/console/contract.ts';
+import { AuditDetailSchema, AuditPageSchema, AuditVerifySchema, type AuditRow } from '../../../shared/console/contract.ts';
 import { AuditCells, AuditDetail, AuditHeaderCells } from '../../../ui-shared/audit-record.tsx';
 import { Badge, Empty } from '../../../ui-shared/primitives.tsx';
-import { call, path, query } from '../api.ts';
+import { call, download, path, query } from '../api.ts';
 import { useLoad, usePages } from '../hooks.ts';
 import { Pager, Problem } from '../ui.tsx';
 
@@ -87,7 +87,12 @@ export function Audit({ initial }: { initial: string | undefined }) {
   const search = (e: FormEvent) => { e.preventDefault(); setOpen(undefined); setFilters(form); };
   const chain = (id: string) => { const f = { ...EMPTY, correlationId: id }; setForm(f); setFilters(f); setOpen(undefined); };
   const rows = pages.data?.records ?? [];
-  const exportHref = (format: 'jsonl' | 'csv') => `${CONSOLE_API}/audit/export${query({ ...params(filters), format })}`;
+  const [exportError, setExportError] = useState<string>();
+  // A fetch with the session header, not a plain link: the cookie alone opens nothing.
+  const exportAs = (format: 'jsonl' | 'csv') => {
+    setExportError(undefined);
+    download(`/audit/export${query({ ...params(filters), format })}`, `gatehouse-audit.${format}`).catch((e: unknown) => setExportError((e as Error).message));
+  };
   return (
     <section aria-labelledby="audit-title">
       <h2 id="audit-title">Audit</h2>
@@ -105,11 +110,12 @@ export function Audit({ initial }: { initial: string | undefined }) {
         <div className="search-actions">
           <button type="submit" className="primary">Search</button>
           <button type="button" onClick={() => { setForm(EMPTY); setFilters(EMPTY); }}>Clear</button>
-          <a className="button" href={exportHref('jsonl')} download>Export JSON Lines</a>
-          <a className="button" href={exportHref('csv')} download>Export CSV</a>
+          <button type="button" onClick={() => exportAs('jsonl')}>Export JSON Lines</button>
+          <button type="button" onClick={() => exportAs('csv')}>Export CSV</button>
         </div>
       </form>
       <Problem error={pages.error} what="the audit trail" />
+      {exportError && <p role="alert" className="error">The export failed: {exportError}</p>}
       {pages.data && rows.length === 0 ? <Empty title="No records match">Desktops ship their records every few seconds; widen the search or check the Fleet page for devices with a backlog.</Empty> : (
         <div className="audit-grid" role="table" aria-label="Audit records">
           <div role="rowgroup"><div role="row" className="arow ahead"><span role="columnheader">Device</span><span role="columnheader">User</span><AuditHeaderCells /></div></div>
