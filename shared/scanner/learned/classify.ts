@@ -48,23 +48,36 @@ const STRUCT_WORDS: Record<(typeof STRUCT)[number], string> = {
 /** Signals that only measure size: true of every tool, no reason a user can act on. */
 const SIZE_ONLY = new Set<string>(['description-length', 'parameters']);
 
-/** What pushed a tool's score up: the words (with where the strongest was) and the structural signals. */
+/**
+ * What pushed a tool's score up: the words that weighed most, each shown in its place with a
+ * word either side ("do not tell"), the path of the strongest, and the structural signals.
+ */
 export function explain(tool: Record<string, unknown>, siblings?: readonly string[], top = 5): { words: string[]; signals: string[]; path: string } {
   const weightsNow = w();
   const sites: WordSite[] = [];
   accumulate(tool, sites, siblings);
-  const byWord = new Map<string, { indices: Set<number>; path: string }>();
-  for (const s of sites) {
-    const entry = byWord.get(s.word) ?? { indices: new Set<number>(), path: s.path };
+  const byWord = new Map<string, { indices: Set<number>; at: number }>();
+  sites.forEach((s, at) => {
+    const entry = byWord.get(s.word) ?? { indices: new Set<number>(), at };
     entry.indices.add(s.indices[0]).add(s.indices[1]);
     byWord.set(s.word, entry);
-  }
-  const words = [...byWord].map(([word, e]) => ({ word, path: e.path, c: [...e.indices].reduce((sum, i) => sum + weightsNow[i]! * valueAt(i), 0) }))
-    .filter((x) => x.c > 0).sort((a, b) => b.c - a.c || a.word.localeCompare(b.word)).slice(0, top);
+  });
+  const ranked = [...byWord].map(([word, e]) => ({ word, at: e.at, c: [...e.indices].reduce((sum, i) => sum + weightsNow[i]! * valueAt(i), 0) }))
+    .filter((x) => x.c > 0).sort((a, b) => b.c - a.c || a.word.localeCompare(b.word));
   const signals = STRUCT.map((name, k) => ({ name, c: weightsNow[STRUCT_BASE + k]! * valueAt(STRUCT_BASE + k) }))
     .filter((x) => x.c > 0.05 && !SIZE_ONLY.has(x.name)).sort((a, b) => b.c - a.c).slice(0, 3).map((x) => STRUCT_WORDS[x.name]);
   clear();
-  return { words: words.map((x) => x.word), signals, path: words[0]?.path ?? '/description' };
+  const phrases: string[] = [];
+  const covered = new Set<number>();
+  for (const x of ranked) {
+    if (phrases.length === top) break;
+    if (covered.has(x.at)) continue;
+    const near = (k: number) => (sites[k]?.path === sites[x.at]!.path ? k : -1);
+    const window = [near(x.at - 1), x.at, near(x.at + 1)].filter((k) => k >= 0);
+    for (const k of window) covered.add(k);
+    phrases.push(window.map((k) => sites[k]!.word).join(' '));
+  }
+  return { words: phrases, signals, path: ranked[0] ? sites[ranked[0].at]!.path : '/description' };
 }
 
 /** Findings of the learned model: none below the medium band; rule `learned/poisoning`. */
@@ -75,7 +88,7 @@ export function learnedFindings(tool: Record<string, unknown>, siblings?: readon
   const { words, signals, path } = explain(tool, siblings);
   // Two decimals, rounded down: a score just under 1 must not read as certainty.
   const shown = (Math.floor(score * 100) / 100).toFixed(2);
-  const evidence = [words.length ? `words that weighed most: ${words.join(', ')}` : '', signals.length ? `signals: ${signals.join('; ')}` : ''].filter(Boolean).join(' — ');
+  const evidence = [words.length ? `words that weighed most: ${words.map((p) => `"${p}"`).join(', ')}` : '', signals.length ? `signals: ${signals.join('; ')}` : ''].filter(Boolean).join(' — ');
   return [{
     rule: 'learned/poisoning',
     family: 'learned',

@@ -3,7 +3,7 @@ import { groupOf } from '../../../shared/scanner/learned/features.ts';
 import { benignOutOfFold, crossValidate, loadItems, thresholdFor, type Item } from './train.ts';
 import { DEFAULTS, type TrainOptions } from './logistic.ts';
 
-const items = loadItems();
+const items = loadItems(process.env.CARRIER_WEIGHT ? Number(process.env.CARRIER_WEIGHT) : undefined);
 const configs: { name: string; opts: Partial<TrainOptions>; groups: number[] }[] = JSON.parse(process.argv[2] ?? '[]');
 for (const c of configs) {
   const keep = new Set(c.groups);

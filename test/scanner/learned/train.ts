@@ -48,18 +48,18 @@ const BENIGN_FOLDS = 5;
 /** False-alarm budgets on real-server tools for the bands. */
 const MEDIUM = { tools: 0.01, servers: 0.1 };
 const HIGH = { tools: 0.002, servers: 0.05 };
-/** A carrier weighs half a benign tool of a one-tool server. */
-const CARRIER_WEIGHT = 0.5;
+/** A carrier weighs 0.15 of a benign tool of a one-tool server (chosen by leave-one-family-out among 0.15 and 0.5). */
+const CARRIER_WEIGHT = 0.15;
 
 /** Every item with its features; the rules' verdict too (poisoned alone, benign beside its server's tools). */
-export function loadItems(): Item[] {
+export function loadItems(carrierWeight = CARRIER_WEIGHT): Item[] {
   const items: Item[] = [];
   const strict = (e: CorpusEntry) => e.label_confidence !== 'context_dependent';
   for (const file of ['poisoned.dev.jsonl', 'poisoned.extra.jsonl']) {
     for (const e of loadJsonl(file).filter(strict)) {
       items.push({ id: e.id, tool: e.tool, label: 1, family: familyOf(e), technique: e.technique, server: '', real: false, example: { ...featureVector(e.tool), label: 1, weight: 1 }, rules: flaggedAt(scanTool(e.tool)) });
       const carrier = carrierOf(e.tool);
-      items.push({ id: `${e.id} (carrier)`, tool: carrier, label: 0, family: familyOf(e), technique: e.technique, server: `carrier:${e.id}`, real: false, carrier: true, example: { ...featureVector(carrier), label: 0, weight: CARRIER_WEIGHT }, rules: false });
+      items.push({ id: `${e.id} (carrier)`, tool: carrier, label: 0, family: familyOf(e), technique: e.technique, server: `carrier:${e.id}`, real: false, carrier: true, example: { ...featureVector(carrier), label: 0, weight: carrierWeight }, rules: false });
     }
   }
   const benign = [
