@@ -75,9 +75,12 @@ export class UpstreamPool {
     const stops: Promise<void>[] = [];
     for (const [id, upstream] of this.upstreams) {
       const server = next.get(id);
-      if (!server || before.get(id) !== JSON.stringify(server) || server.status === 'revoked') {
+      if (!server || server.status === 'revoked' || (before.get(id) !== undefined && launchKey(JSON.parse(before.get(id)!) as BundleServer) !== launchKey(server)) || !before.has(id)) {
         this.upstreams.delete(id);
         stops.push(upstream.stop());
+      } else if (before.get(id) !== JSON.stringify(server)) {
+        // An org approval changes a pin: every desktop would otherwise restart the server (and lose its state) for nothing.
+        upstream.adopt(server);
       }
     }
     await Promise.all(stops);
@@ -180,4 +183,10 @@ export class UpstreamPool {
     this.opts.announce();
     await Promise.all(stopping.map((u) => u.stop()));
   }
+}
+
+/** What a server's process depends on: everything but its pins and its approved/deprecated status. */
+function launchKey(server: BundleServer): string {
+  const { pins: _pins, status: _status, ...launch } = server;
+  return JSON.stringify(launch);
 }

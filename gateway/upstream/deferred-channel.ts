@@ -6,6 +6,8 @@ export class DeferredChannel implements UpstreamChannel {
   onmessage?: (message: JsonRpcMessage) => void;
   onclose?: (reason: string) => void;
   private inner: UpstreamChannel | undefined;
+  /** Closed while still loading: the loaded channel must never start (it would be a process nobody owns). */
+  private closed = false;
   private readonly load: () => Promise<UpstreamChannel>;
 
   constructor(load: () => Promise<UpstreamChannel>) {
@@ -17,6 +19,7 @@ export class DeferredChannel implements UpstreamChannel {
 
   async start(): Promise<void> {
     const inner = await this.load();
+    if (this.closed) throw new Error('upstream connection was closed while it was starting');
     inner.onmessage = (m) => this.onmessage?.(m);
     inner.onclose = (r) => this.onclose?.(r);
     this.inner = inner;
@@ -29,6 +32,7 @@ export class DeferredChannel implements UpstreamChannel {
   }
 
   async close(): Promise<void> {
+    this.closed = true;
     await this.inner?.close();
   }
 }

@@ -101,6 +101,8 @@ export class Upstream {
   }
 
   get server(): BundleServer { return this.opts.server; }
+  /** A new bundle changed only what does not touch the running process (pins, status): take it without a restart. */
+  adopt(server: BundleServer): void { this.opts.server = server; }
   get pid(): number | undefined { return this.channel?.pid; }
   get stderrTail(): readonly string[] { return this.channel?.stderrTail ?? []; }
   get inflight(): number { return this.pending.size; }
@@ -272,6 +274,8 @@ export class Upstream {
     ch.onclose = (reason) => { if (generation === this.generation) this.lost(reason); };
     try {
       await ch.start();
+      // Stopped (switched off, bundle changed) while it started: the channel is nobody's, so it goes now.
+      if (generation !== this.generation || this.stopped) { await ch.close(); return; }
       await this.handshake(ch);
       await Promise.all((Object.keys(LIST_METHODS) as CatalogKind[]).map((k) => this.fetchCatalog(k)));
       if (generation !== this.generation || this.stopped) return;
