@@ -38,7 +38,7 @@ test('the tray menu says when the org requires an update and offers the download
 
 test('an IDE asking to connect is announced, and the notification leads to the Overview where the person decides', async () => {
   const { announce } = await import('./notification-gate.ts');
-  const a = announce('agent-request', { id: 'f'.repeat(32), client: 'VS Code', agent: 'vs-code', redirect: 'this machine (127.0.0.1:33418)' })!;
+  const a = announce({ type: 'agent-request', id: 'f'.repeat(32), client: 'VS Code', agent: 'vs-code', redirect: 'this machine (127.0.0.1:33418)', at: 0 })!;
   assert.equal(a.title, 'VS Code asks to connect');
   assert.match(a.body, /agent "vs-code", token to this machine/);
   assert.equal(a.target, '#/overview');

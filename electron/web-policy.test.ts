@@ -57,12 +57,20 @@ test('every control call the dashboard makes is one the proxy lets through (the 
   const { readdirSync, readFileSync } = await import('node:fs');
   const { join } = await import('node:path');
   const { routeAllowed } = await import('./dashboard-protocol.ts');
+  const { ROUTES, routePath } = await import('../shared/control/routes.ts');
   const dir = join(import.meta.dirname, '..', 'renderer', 'src');
-  const files = readdirSync(dir, { recursive: true, encoding: 'utf8' }).filter((f) => /\.tsx?$/.test(f));
-  const calls = files.flatMap((f) => [...readFileSync(join(dir, f), 'utf8').matchAll(/call\('(GET|POST|PUT|DELETE)', [`']([^`']+)[`']/g)].map((m) => [m[1]!, m[2]!] as const));
+  const files = readdirSync(dir, { recursive: true, encoding: 'utf8' }).filter((f) => /\.tsx?$/.test(f)).map((f) => readFileSync(join(dir, f), 'utf8'));
+  // Paths written out, and paths built from the shared route table by name (routePath('name', …), or either of two names).
+  const literal = files.flatMap((text) => [...text.matchAll(/call\('(GET|POST|PUT|DELETE)', [`']([^`']+)[`']/g)].map((m) => [m[1]!, `/api/v1${m[2]!.replace(/\$\{decision\}/g, 'approve').replace(/\$\{client\}/g, 'cursor').replace(/\$\{[^}]+\}/g, '0123456789ab').replace(/\?.*$/, '')}`] as const));
+  const names = new Set(files.flatMap((text) => [...text.matchAll(/routePath\(([^,)]*)/g)].flatMap((m) => [...m[1]!.matchAll(/'([A-Za-z]+)'/g)].map((n) => n[1]!))));
+  const samples = ['0123456789ab', '0123456789abcdef0123456789abcdef', 'cursor', 'api_key'];
+  const built = [...names].map((name) => {
+    const route = (ROUTES as Record<string, { method: string; path: string; params?: Record<string, RegExp> }>)[name];
+    assert.ok(route, `routePath('${name}') names a route`);
+    const params = Object.fromEntries(Object.entries(route.params ?? {}).map(([k, re]) => [k, samples.find((v) => re.test(v)) ?? 'x']));
+    return [route.method, `/api/v1${routePath(name as never, params)}`] as const;
+  });
+  const calls = [...literal, ...built];
   assert.ok(calls.length >= 15, `found only ${calls.length} calls`);
-  for (const [method, template] of calls) {
-    const path = `/api/v1${template.replace(/\$\{decision\}/g, 'approve').replace(/\$\{client\}/g, 'cursor').replace(/\$\{[^}]+\}/g, '0123456789ab').replace(/\?.*$/, '')}`;
-    assert.equal(routeAllowed(method, path), true, `${method} ${template}`);
-  }
+  for (const [method, path] of calls) assert.equal(routeAllowed(method, path), true, `${method} ${path}`);
 });
