@@ -128,13 +128,22 @@ export class OAuthLogins {
     return { status: 200, message: `Signed in for "${login.server}". You can close this tab and return to your editor.` };
   }
 
+  /** The server left the bundle or was revoked: its credentials must not come back. */
+  private retired(serverId: string): boolean {
+    const current = this.host.bundle().servers.find((s) => s.id === serverId);
+    return !current || current.status === 'revoked';
+  }
+
   private async store(server: BundleServer, slot: CredentialSlot, tokens: { accessToken: string; refreshToken?: string; expiresAt?: number; scope?: string }, stored: Stored): Promise<void> {
+    if (this.retired(server.id)) return;
     await this.vault.set(server, slot.name, tokens.accessToken, false);
     if (tokens.refreshToken) await this.vault.setCompanion(server.id, slot.name, '#refresh', tokens.refreshToken);
     if (stored.clientSecret) this.vault.holdSecret(`${account(server.id, slot.name)}#client`, stored.clientSecret);
     const next: Stored = { ...stored, ...(tokens.expiresAt ? { expiresAt: tokens.expiresAt, issuedAt: Date.now() } : {}) };
     await this.vault.setCompanion(server.id, slot.name, '#client', JSON.stringify(next));
     // A running session picks the new token up on its next request.
+    // A refresh that was in flight when the server was revoked finishes after its credentials were deleted: delete again.
+    if (this.retired(server.id)) { await this.vault.removeServer(server.id, [slot.name]); return; }
     const live = this.liveHeaders.get(server.id);
     if (live) live[slot.header ?? 'Authorization'] = headerValue(slot, tokens.accessToken);
     this.schedule(server, slot, next);

@@ -161,18 +161,28 @@ export class PostgresStore implements ServerStore {
 
   async close(): Promise<void> { await this.pool.end(); }
 
+  /**
+   * One transaction, tried again (up to 5 times, with a short random pause) when
+   * PostgreSQL aborts it as a deadlock or a serialization failure: a device's report
+   * and an admin's revoke touch the same escalation rows in different orders, and one
+   * of two such transactions is aborted by design. The work runs again from the start.
+   */
   private async tx<T>(work: (c: pg.PoolClient) => Promise<T>): Promise<T> {
-    const c = await this.pool.connect();
-    try {
-      await c.query('BEGIN');
-      const out = await work(c);
-      await c.query('COMMIT');
-      return out;
-    } catch (err) {
-      await c.query('ROLLBACK').catch(() => {});
-      throw err;
-    } finally {
-      c.release();
+    for (let attempt = 1; ; attempt++) {
+      const c = await this.pool.connect();
+      try {
+        await c.query('BEGIN');
+        const out = await work(c);
+        await c.query('COMMIT');
+        return out;
+      } catch (err) {
+        await c.query('ROLLBACK').catch(() => {});
+        const code = (err as { code?: unknown }).code;
+        if (attempt >= 5 || (code !== '40P01' && code !== '40001')) throw err;
+      } finally {
+        c.release();
+      }
+      await new Promise((r) => setTimeout(r, 5 + Math.random() * 20 * attempt));
     }
   }
 }
