@@ -22,13 +22,19 @@ export default tseslint.config(
       'no-console': 'off',
     },
   },
-  layer(['shared/**/*.ts'], ['electron', '**/gateway/**', '**/electron/**', '**/renderer/**', '**/server/**', ...NODE_BUILTINS],
-    'shared/ is runtime-agnostic: no Node or Electron APIs, and no imports from other layers.', ['**/*.test.ts']),
+  layer(
+    ['shared/**/*.ts'],
+    ['electron', '**/gateway/**', '**/electron/**', '**/renderer/**', '**/server/**', ...NODE_BUILTINS],
+    'shared/ is runtime-agnostic: no Node or Electron APIs, and no imports from other layers.',
+    ['**/*.test.ts'],
+  ),
   // Unit tests beside shared code run under node:test, but still may not reach into other layers.
-  layer(['shared/**/*.test.ts'], ['electron', '**/gateway/**', '**/electron/**', '**/renderer/**', '**/server/**'],
-    'shared/ tests exercise shared/ only.'),
-  layer(['gateway/**/*.ts'], ['electron', '**/electron/**', '**/renderer/**', '**/server/**'],
-    'gateway/ runs in plain Node: it may import shared/ only, never electron/, renderer/ or server/.'),
+  layer(['shared/**/*.test.ts'], ['electron', '**/gateway/**', '**/electron/**', '**/renderer/**', '**/server/**'], 'shared/ tests exercise shared/ only.'),
+  layer(
+    ['gateway/**/*.ts'],
+    ['electron', '**/electron/**', '**/renderer/**', '**/server/**'],
+    'gateway/ runs in plain Node: it may import shared/ only, never electron/, renderer/ or server/.',
+  ),
   // The daemon stays in small modules and functions (issue 14): a newcomer can read any one whole.
   {
     files: ['gateway/**/*.ts'],
@@ -38,15 +44,30 @@ export default tseslint.config(
       'max-lines-per-function': ['error', { max: 60, skipBlankLines: true, skipComments: true, IIFEs: true }],
     },
   },
-  layer(['renderer/**/*.{ts,tsx}'], ['electron', '**/gateway/**', '**/electron/**', '**/server/**', '**/console-ui/**', ...NODE_BUILTINS],
-    'renderer/ speaks only the control API: it may import shared/ and ui-shared/ only.'),
+  layer(
+    ['renderer/**/*.{ts,tsx}'],
+    ['electron', '**/gateway/**', '**/electron/**', '**/server/**', '**/console-ui/**', ...NODE_BUILTINS],
+    'renderer/ speaks only the control API: it may import shared/ and ui-shared/ only.',
+  ),
   // Components both browser apps draw the same way: they take data as props and call no API.
-  layer(['ui-shared/**/*.{ts,tsx}'], ['electron', '**/gateway/**', '**/electron/**', '**/server/**', '**/renderer/**', '**/console-ui/**', ...NODE_BUILTINS],
-    'ui-shared/ holds components both browser apps share: it may import shared/ only.'),
-  layer(['console-ui/**/*.{ts,tsx}'], ['electron', '**/gateway/**', '**/electron/**', '**/server/**', '**/renderer/**', ...NODE_BUILTINS],
-    'console-ui/ speaks only the console API (shared/console/contract.ts): it may import shared/ and ui-shared/ only.'),
-  layer(['server/**/*.ts'], ['electron', '**/electron/**', '**/renderer/**', '**/gateway/!(upstream)/**', '**/gateway/*.ts'],
-    "server/ may import shared/ and gateway's upstream client only."),
-  layer(['electron/**/*.ts'], ['**/renderer/**', '**/server/**'],
-    'electron/ hosts the gateway and the renderer bundle; it does not import renderer/ or server/ code.'),
+  layer(
+    ['ui-shared/**/*.{ts,tsx}'],
+    ['electron', '**/gateway/**', '**/electron/**', '**/server/**', '**/renderer/**', '**/console-ui/**', ...NODE_BUILTINS],
+    'ui-shared/ holds components both browser apps share: it may import shared/ only.',
+  ),
+  layer(
+    ['console-ui/**/*.{ts,tsx}'],
+    ['electron', '**/gateway/**', '**/electron/**', '**/server/**', '**/renderer/**', ...NODE_BUILTINS],
+    'console-ui/ speaks only the console API (shared/console/contract.ts): it may import shared/ and ui-shared/ only.',
+  ),
+  layer(
+    ['server/**/*.ts'],
+    ['electron', '**/electron/**', '**/renderer/**', '**/gateway/!(upstream)/**', '**/gateway/*.ts'],
+    "server/ may import shared/ and gateway's upstream client only.",
+  ),
+  layer(
+    ['electron/**/*.ts'],
+    ['**/renderer/**', '**/server/**'],
+    'electron/ hosts the gateway and the renderer bundle; it does not import renderer/ or server/ code.',
+  ),
 );

@@ -14,25 +14,55 @@ import { StdioClientTransport } from '@modelcontextprotocol/client/stdio';
 import { ALLOW_ALL, firstLine, RawClient, ROOT, start, stopAll, TOFU } from './harness.ts';
 import { percentile, runInterleaved, type BenchCase } from './interleave.ts';
 
-const { values: opts } = parseArgs({ options: { base: { type: 'string' }, calls: { type: 'string', default: '3000' }, rounds: { type: 'string', default: '6' } } });
-if (!opts.base) { process.stderr.write('usage: node bench/ab.ts --base DIR (a checkout of the commit to compare against)\n'); process.exit(2); }
+const { values: opts } = parseArgs({
+  options: { base: { type: 'string' }, calls: { type: 'string', default: '3000' }, rounds: { type: 'string', default: '6' } },
+});
+if (!opts.base) {
+  process.stderr.write('usage: node bench/ab.ts --base DIR (a checkout of the commit to compare against)\n');
+  process.exit(2);
+}
 const ROUNDS = Number(opts.rounds);
 const PER_ROUND = Math.ceil(Number(opts.calls) / ROUNDS);
 const sides = { base: resolve(opts.base), head: ROOT };
 
-interface Side { name: string; root: string; url: string; token: string; dataDir: string }
+interface Side {
+  name: string;
+  root: string;
+  url: string;
+  token: string;
+  dataDir: string;
+}
 
 async function daemonOf(name: string, root: string): Promise<Side> {
   const dir = mkdtempSync(join(tmpdir(), `gh-ab-${name}-`));
-  const bundle = { schemaVersion: 1, name: 'ab', policies: ALLOW_ALL, servers: [{ id: 'fx', transport: { type: 'stdio', command: process.execPath, args: [join(root, 'test', 'fixtures', 'servers', 'fixture-server.ts')] } }], settings: TOFU };
+  const bundle = {
+    schemaVersion: 1,
+    name: 'ab',
+    policies: ALLOW_ALL,
+    servers: [{ id: 'fx', transport: { type: 'stdio', command: process.execPath, args: [join(root, 'test', 'fixtures', 'servers', 'fixture-server.ts')] } }],
+    settings: TOFU,
+  };
   writeFileSync(join(dir, 'bundle.json'), JSON.stringify(bundle));
-  const p = start(process.execPath, ['--max-semi-space-size=1', join(root, 'bin', 'gatehouse.js'), 'daemon', '--data-dir', dir, '--port', '0', '--bundle', join(dir, 'bundle.json'), '--print-token']);
-  const ready = await firstLine(p) as { port: number; controlToken: string };
+  const p = start(process.execPath, [
+    '--max-semi-space-size=1',
+    join(root, 'bin', 'gatehouse.js'),
+    'daemon',
+    '--data-dir',
+    dir,
+    '--port',
+    '0',
+    '--bundle',
+    join(dir, 'bundle.json'),
+    '--print-token',
+  ]);
+  const ready = (await firstLine(p)) as { port: number; controlToken: string };
   const base = `http://127.0.0.1:${ready.port}`;
   const auth = { authorization: `Bearer ${ready.controlToken}`, 'content-type': 'application/json' };
-  const { token } = await (await fetch(`${base}/api/v1/tokens`, { method: 'POST', headers: auth, body: JSON.stringify({ agent: 'ab' }) })).json() as { token: string };
+  const { token } = (await (await fetch(`${base}/api/v1/tokens`, { method: 'POST', headers: auth, body: JSON.stringify({ agent: 'ab' }) })).json()) as {
+    token: string;
+  };
   for (;;) {
-    const s = await (await fetch(`${base}/api/v1/servers`, { headers: auth })).json() as { servers: { state: string }[] };
+    const s = (await (await fetch(`${base}/api/v1/servers`, { headers: auth })).json()) as { servers: { state: string }[] };
     if (s.servers.every((x) => x.state === 'ready')) break;
     await new Promise((r) => setTimeout(r, 100));
   }
@@ -43,46 +73,76 @@ function latency(name: string, connect: () => Promise<{ call: () => Promise<unkn
   let c: { call: () => Promise<unknown>; close: () => Promise<void> | void };
   return {
     name,
-    setup: async () => { c = await connect(); for (let i = 0; i < 300; i++) await c.call(); },
+    setup: async () => {
+      c = await connect();
+      for (let i = 0; i < 300; i++) await c.call();
+    },
     round: async () => {
       const samples: number[] = [];
-      for (let i = 0; i < PER_ROUND; i++) { const t = performance.now(); await c.call(); samples.push(performance.now() - t); }
+      for (let i = 0; i < PER_ROUND; i++) {
+        const t = performance.now();
+        await c.call();
+        samples.push(performance.now() - t);
+      }
       return { 'p50 ms': percentile(samples, 50), 'p99 ms': percentile(samples, 99) };
     },
     teardown: () => c.close(),
   };
 }
 
-const raw = (s: Side) => latency(`${s.name}: HTTP raw`, async () => {
-  const r = new RawClient(s.url, { authorization: `Bearer ${s.token}` });
-  await r.init();
-  return { call: () => r.call('tools/call', { name: 'fx__echo', arguments: { text: 'hi' } }, false), close: () => r.close() };
-});
+const raw = (s: Side) =>
+  latency(`${s.name}: HTTP raw`, async () => {
+    const r = new RawClient(s.url, { authorization: `Bearer ${s.token}` });
+    await r.init();
+    return { call: () => r.call('tools/call', { name: 'fx__echo', arguments: { text: 'hi' } }, false), close: () => r.close() };
+  });
 
-const sdk = (s: Side) => latency(`${s.name}: HTTP SDK`, async () => {
-  const client = new Client({ name: 'ab', version: '1' });
-  await client.connect(new StreamableHTTPClientTransport(new URL(s.url), { requestInit: { headers: { authorization: `Bearer ${s.token}` } } }));
-  return { call: () => client.callTool({ name: 'fx__echo', arguments: { text: 'hi' } }), close: () => client.close() };
-});
+const sdk = (s: Side) =>
+  latency(`${s.name}: HTTP SDK`, async () => {
+    const client = new Client({ name: 'ab', version: '1' });
+    await client.connect(new StreamableHTTPClientTransport(new URL(s.url), { requestInit: { headers: { authorization: `Bearer ${s.token}` } } }));
+    return { call: () => client.callTool({ name: 'fx__echo', arguments: { text: 'hi' } }), close: () => client.close() };
+  });
 
-const bridge = (s: Side) => latency(`${s.name}: stdio bridge`, async () => {
-  const client = new Client({ name: 'ab', version: '1' });
-  await client.connect(new StdioClientTransport({ command: process.execPath, args: [join(s.root, 'bin', 'gatehouse.js'), 'stdio', '--no-start', '--agent', 'ab', '--data-dir', s.dataDir] }));
-  return { call: () => client.callTool({ name: 'fx__echo', arguments: { text: 'hi' } }), close: () => client.close() };
-});
+const bridge = (s: Side) =>
+  latency(`${s.name}: stdio bridge`, async () => {
+    const client = new Client({ name: 'ab', version: '1' });
+    await client.connect(
+      new StdioClientTransport({
+        command: process.execPath,
+        args: [join(s.root, 'bin', 'gatehouse.js'), 'stdio', '--no-start', '--agent', 'ab', '--data-dir', s.dataDir],
+      }),
+    );
+    return { call: () => client.callTool({ name: 'fx__echo', arguments: { text: 'hi' } }), close: () => client.close() };
+  });
 
 function throughput(s: Side): BenchCase {
   const clients: RawClient[] = [];
   return {
     name: `${s.name}: 32 HTTP clients`,
-    setup: async () => { for (let i = 0; i < 32; i++) { const r = new RawClient(s.url, { authorization: `Bearer ${s.token}` }); await r.init(); clients.push(r); } },
+    setup: async () => {
+      for (let i = 0; i < 32; i++) {
+        const r = new RawClient(s.url, { authorization: `Bearer ${s.token}` });
+        await r.init();
+        clients.push(r);
+      }
+    },
     round: async () => {
       let done = 0;
       const until = performance.now() + 2000;
-      await Promise.all(clients.map(async (r) => { while (performance.now() < until) { await r.call('tools/call', { name: 'fx__echo', arguments: { text: 'hi' } }, false); done++; } }));
+      await Promise.all(
+        clients.map(async (r) => {
+          while (performance.now() < until) {
+            await r.call('tools/call', { name: 'fx__echo', arguments: { text: 'hi' } }, false);
+            done++;
+          }
+        }),
+      );
       return { 'calls/s': done / 2 };
     },
-    teardown: () => { for (const r of clients) r.close(); },
+    teardown: () => {
+      for (const r of clients) r.close();
+    },
   };
 }
 

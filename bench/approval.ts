@@ -26,16 +26,24 @@ const ms = (v: number) => `${v.toFixed(2)} ms`;
 
 const dir = mkdtempSync(join(tmpdir(), 'gh-bench-approval-'));
 const bundle = join(dir, 'bundle.json');
-writeFileSync(bundle, JSON.stringify({
-  schemaVersion: 1, name: 'approval-bench',
-  servers: [{ id: 's', transport: { type: 'stdio', command: process.execPath, args: [join(ROOT, 'bench', 'list-server.ts'), String(TOOLS)] } }],
-  policies: { rules: [{ id: 'all', effect: 'allow' }] },
-  settings: { pinning: { trustOnFirstUse: false } },
-}));
+writeFileSync(
+  bundle,
+  JSON.stringify({
+    schemaVersion: 1,
+    name: 'approval-bench',
+    servers: [{ id: 's', transport: { type: 'stdio', command: process.execPath, args: [join(ROOT, 'bench', 'list-server.ts'), String(TOOLS)] } }],
+    policies: { rules: [{ id: 'all', effect: 'allow' }] },
+    settings: { pinning: { trustOnFirstUse: false } },
+  }),
+);
 const dataDir = join(dir, 'data');
-const daemon = spawn(process.execPath, [CLI, 'daemon', '--data-dir', dataDir, '--port', '0', '--print-token', '--bundle', bundle], { stdio: ['ignore', 'pipe', 'inherit'] });
+const daemon = spawn(process.execPath, [CLI, 'daemon', '--data-dir', dataDir, '--port', '0', '--print-token', '--bundle', bundle], {
+  stdio: ['ignore', 'pipe', 'inherit'],
+});
 const ready = await new Promise<{ port: number; controlToken: string }>((resolve) => {
-  createInterface({ input: daemon.stdout! }).on('line', (l) => { if (l.startsWith('{"event":"ready"')) resolve(JSON.parse(l)); });
+  createInterface({ input: daemon.stdout! }).on('line', (l) => {
+    if (l.startsWith('{"event":"ready"')) resolve(JSON.parse(l));
+  });
 });
 const base = `http://127.0.0.1:${ready.port}`;
 const control = async <T>(path: string, init: RequestInit = {}): Promise<T> => {
@@ -56,9 +64,14 @@ try {
   const approve = async () => ({ action: 'accept' as const, content: { decision: 'approve' } });
   const stdio = new Client({ name: 'bench-stdio', version: '1' }, { capabilities: { elicitation: { form: {} } } });
   stdio.setRequestHandler('elicitation/create', approve);
-  await stdio.connect(new StdioClientTransport({ command: process.execPath, args: [CLI, 'stdio', '--agent', 'bench', '--data-dir', dataDir], stderr: 'ignore' }));
+  await stdio.connect(
+    new StdioClientTransport({ command: process.execPath, args: [CLI, 'stdio', '--agent', 'bench', '--data-dir', dataDir], stderr: 'ignore' }),
+  );
   const { token } = await control<{ token: string }>('/tokens', { method: 'POST', body: JSON.stringify({ agent: 'bench-http' }) });
-  const http = new Client({ name: 'bench-http', version: '1' }, { versionNegotiation: { mode: { pin: '2026-07-28' } }, capabilities: { elicitation: { form: {} } } });
+  const http = new Client(
+    { name: 'bench-http', version: '1' },
+    { versionNegotiation: { mode: { pin: '2026-07-28' } }, capabilities: { elicitation: { form: {} } } },
+  );
   http.setRequestHandler('elicitation/create', approve);
   await http.connect(new StreamableHTTPClientTransport(new URL(`${base}/mcp`), { requestInit: { headers: { authorization: `Bearer ${token}` } } }));
 
@@ -69,14 +82,19 @@ try {
   };
   const rows: string[] = [];
   let next = 1;
-  for (const [label, client] of [['stdio, 2025-11-25 (elicitation request)', stdio], ['HTTP, 2026-07-28 (input_required + retry)', http]] as const) {
+  for (const [label, client] of [
+    ['stdio, 2025-11-25 (elicitation request)', stdio],
+    ['HTTP, 2026-07-28 (input_required + retry)', http],
+  ] as const) {
     const plain: number[] = [];
     for (let i = 0; i < 50; i++) await time(client, 's__echo');
     for (let i = 0; i < BASELINE; i++) plain.push(await time(client, 's__echo'));
     const asked: number[] = [];
     const half = Math.floor((TOOLS - 1) / 2);
     for (let i = 0; i < half && next < TOOLS; i++) asked.push(await time(client, `s__tool_${next++}`));
-    rows.push(`| ${label} | ${ms(pct(plain, 50))} | ${ms(pct(asked, 50))} | ${ms(pct(asked, 99))} | **${ms(pct(asked, 50) - pct(plain, 50))}** | ${asked.length} |`);
+    rows.push(
+      `| ${label} | ${ms(pct(plain, 50))} | ${ms(pct(asked, 50))} | ${ms(pct(asked, 99))} | **${ms(pct(asked, 50) - pct(plain, 50))}** | ${asked.length} |`,
+    );
   }
   await stdio.close();
   await http.close();

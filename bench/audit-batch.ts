@@ -15,7 +15,24 @@ const log = new AuditLog(dir);
 const key = fromPrivateKey(generateKeyPairSync('ed25519').privateKey);
 const outbox = new Outbox(dir, 'bench-device', key.sign);
 const pub = createPublicKey(key.publicKeyPem);
-const rec = { id: 'x', ts: new Date().toISOString(), type: 'tools/call' as const, correlationId: crypto.randomUUID(), user: 'local:root', agent: 'a', clientInfo: { name: 'c', version: '1' }, server: 's', tool: 's__echo', arguments: { message: 'hello world' }, decision: { effect: 'allow' as const, rule: 'pinned' }, outcome: 'ok' as const, error: null, latencyMs: 0.1, result: { bytes: 50, contentTypes: ['text'], sha256: 'a'.repeat(64), excerpt: 'hello world' }, bundleVersion: 1 };
+const rec = {
+  id: 'x',
+  ts: new Date().toISOString(),
+  type: 'tools/call' as const,
+  correlationId: crypto.randomUUID(),
+  user: 'local:root',
+  agent: 'a',
+  clientInfo: { name: 'c', version: '1' },
+  server: 's',
+  tool: 's__echo',
+  arguments: { message: 'hello world' },
+  decision: { effect: 'allow' as const, rule: 'pinned' },
+  outcome: 'ok' as const,
+  error: null,
+  latencyMs: 0.1,
+  result: { bytes: 50, contentTypes: ['text'], sha256: 'a'.repeat(64), excerpt: 'hello world' },
+  bundleVersion: 1,
+};
 const rounds = 30;
 for (let i = 0; i < 1000 * rounds; i++) log.append({ ...rec, id: `r${i}` });
 log.flush();

@@ -19,7 +19,9 @@ import { SyncApp } from '../server/http/app.ts';
 import { openStore } from '../server/store/open.ts';
 import { startPostgres } from '../test/helpers/postgres.ts';
 
-const { values } = parseArgs({ options: { devices: { type: 'string', default: '10000' }, records: { type: 'string', default: '1000000' }, rounds: { type: 'string', default: '40' } } });
+const { values } = parseArgs({
+  options: { devices: { type: 'string', default: '10000' }, records: { type: 'string', default: '1000000' }, rounds: { type: 'string', default: '40' } },
+});
 const DEVICES = Number(values.devices);
 const RECORDS = Number(values.records);
 const ROUNDS = Number(values.rounds);
@@ -42,25 +44,46 @@ const users = Array.from({ length: 800 }, (_, i) => `user${i}@acme.test`);
 const agents = ['cursor', 'claude-code', 'vscode', 'windsurf', 'claude-desktop'];
 const tools = ['fs__read_text_file', 'fs__write_file', 'github__create_issue', 'github__search', 'memory__create_entities', 'jira__get_issue'];
 const outcomes = ['ok', 'ok', 'ok', 'ok', 'ok', 'ok', 'error', 'denied', 'timeout', 'cancelled'];
-const deviceId = (i: number) => `dev-${createHash('sha256').update(String(i)).digest('hex').replace(/^(.{8})(.{4})(.{4})(.{4})(.{12}).*$/, '$1-$2-$3-$4-$5')}`;
+const deviceId = (i: number) =>
+  `dev-${createHash('sha256')
+    .update(String(i))
+    .digest('hex')
+    .replace(/^(.{8})(.{4})(.{4})(.{4})(.{12}).*$/, '$1-$2-$3-$4-$5')}`;
 
 // Devices, their reported state, one audit batch each (the fleet page reads its last sequence).
 const now = Date.now();
 {
   const ids = Array.from({ length: DEVICES }, (_, i) => deviceId(i));
-  await db.query(`INSERT INTO devices (id, name, public_key, token_hash, enrolled_at, label)
-    SELECT id, 'laptop-' || n, 'pem', 'hash-' || n, $2, 'token for ' || n FROM unnest($1::text[]) WITH ORDINALITY AS t(id, n)`, [ids, new Date(now - 90 * 86_400_000).toISOString()]);
-  await db.query(`INSERT INTO device_state (device_id, last_contact_at, user_name, bundle_version, audit_backlog, pending_count, keys)
+  await db.query(
+    `INSERT INTO devices (id, name, public_key, token_hash, enrolled_at, label)
+    SELECT id, 'laptop-' || n, 'pem', 'hash-' || n, $2, 'token for ' || n FROM unnest($1::text[]) WITH ORDINALITY AS t(id, n)`,
+    [ids, new Date(now - 90 * 86_400_000).toISOString()],
+  );
+  await db.query(
+    `INSERT INTO device_state (device_id, last_contact_at, user_name, bundle_version, audit_backlog, pending_count, keys)
     SELECT id, $2::timestamptz - (n * interval '7 seconds'), 'user' || (n % 800) || '@acme.test', 6 + (n % 2), n % 50, n % 3, $3 FROM unnest($1::text[]) WITH ORDINALITY AS t(id, n)`,
-  [ids, new Date(now).toISOString(), JSON.stringify([key.keyId])]);
+    [ids, new Date(now).toISOString(), JSON.stringify([key.keyId])],
+  );
   // Timestamps stored as ISO text, as the store writes them.
   await db.query(`UPDATE device_state SET last_contact_at = to_char(last_contact_at::timestamptz AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"')`);
-  await db.query(`INSERT INTO audit_batches (batch_id, device_id, first_seq, last_seq, batch_hash, prev_batch_hash, last_record_hash, header, signature, received_at)
-    SELECT id || ':1', id, 1, $2::bigint, 'h', 'g', 'r', '{}', 's', $3 FROM unnest($1::text[]) AS t(id)`, [ids, Math.ceil(RECORDS / DEVICES), new Date(now).toISOString()]);
+  await db.query(
+    `INSERT INTO audit_batches (batch_id, device_id, first_seq, last_seq, batch_hash, prev_batch_hash, last_record_hash, header, signature, received_at)
+    SELECT id || ':1', id, 1, $2::bigint, 'h', 'g', 'r', '{}', 's', $3 FROM unnest($1::text[]) AS t(id)`,
+    [ids, Math.ceil(RECORDS / DEVICES), new Date(now).toISOString()],
+  );
 }
 
 // Audit records: dropped indexes first, rebuilt by migrate() after the load.
-for (const ix of ['audit_records_ts', 'audit_records_page', 'audit_records_user', 'audit_records_agent', 'audit_records_server', 'audit_records_tool', 'audit_records_outcome']) await db.query(`DROP INDEX IF EXISTS ${ix}`);
+for (const ix of [
+  'audit_records_ts',
+  'audit_records_page',
+  'audit_records_user',
+  'audit_records_agent',
+  'audit_records_server',
+  'audit_records_tool',
+  'audit_records_outcome',
+])
+  await db.query(`DROP INDEX IF EXISTS ${ix}`);
 await db.query('DROP TRIGGER IF EXISTS audit_records_append_only ON audit_records');
 const CHUNK = 50_000;
 const perDevice = Math.ceil(RECORDS / DEVICES);
@@ -77,13 +100,36 @@ for (let start = 0; start < RECORDS; start += CHUNK) {
     const outcome = outcomes[i % outcomes.length]!;
     const agent = agents[i % agents.length]!;
     const corr = `c${i.toString(36)}`;
-    const body = JSON.stringify({ id: `r${i.toString(36)}`, ts, type: 'tools/call', correlationId: corr, user, agent, clientInfo: null, server: tool.split('__')[0], tool, decision: { effect: outcome === 'denied' ? 'deny' : 'allow', rule: 'eng' }, outcome, error: null, latencyMs: i % 900, result: null, bundleVersion: 7 });
+    const body = JSON.stringify({
+      id: `r${i.toString(36)}`,
+      ts,
+      type: 'tools/call',
+      correlationId: corr,
+      user,
+      agent,
+      clientInfo: null,
+      server: tool.split('__')[0],
+      tool,
+      decision: { effect: outcome === 'denied' ? 'deny' : 'allow', rule: 'eng' },
+      outcome,
+      error: null,
+      latencyMs: i % 900,
+      result: null,
+      bundleVersion: 7,
+    });
     const row = [dev, seq, `h${i}`, `p${i}`, body, `${dev}:1`, ts, user, agent, tool.split('__')[0], tool, outcome, 'tools/call', corr];
     for (let c = 0; c < 14; c++) cols[c]![k] = row[c];
   }
-  await db.query(`INSERT INTO audit_records (device_id, seq, hash, prev, body, batch_id, ts, user_name, agent, server, tool, outcome, type)
-    SELECT * FROM unnest($1::text[], $2::bigint[], $3::text[], $4::text[], $5::text[], $6::text[], $7::text[], $8::text[], $9::text[], $10::text[], $11::text[], $12::text[], $13::text[])`, cols.slice(0, 13));
-  await db.query('INSERT INTO audit_correlation (correlation_id, device_id, seq) SELECT * FROM unnest($1::text[], $2::text[], $3::bigint[])', [cols[13], cols[0], cols[1]]);
+  await db.query(
+    `INSERT INTO audit_records (device_id, seq, hash, prev, body, batch_id, ts, user_name, agent, server, tool, outcome, type)
+    SELECT * FROM unnest($1::text[], $2::bigint[], $3::text[], $4::text[], $5::text[], $6::text[], $7::text[], $8::text[], $9::text[], $10::text[], $11::text[], $12::text[], $13::text[])`,
+    cols.slice(0, 13),
+  );
+  await db.query('INSERT INTO audit_correlation (correlation_id, device_id, seq) SELECT * FROM unnest($1::text[], $2::text[], $3::bigint[])', [
+    cols[13],
+    cols[0],
+    cols[1],
+  ]);
 }
 await store.migrate();
 await db.query('ANALYZE');
@@ -92,8 +138,25 @@ process.stderr.write(`seeded ${DEVICES} devices (${perDevice} records each) and 
 // Escalations: 60 distinct changes held by some devices each.
 for (let e = 0; e < 60; e++) {
   const h = `sha256:${createHash('sha256').update(`e${e}`).digest('hex')}`;
-  const change = { server: 'github', tool: `tool_${e}`, kind: 'changed' as const, oldHash: null, newHash: h, oldDefinition: null, newDefinition: { name: `tool_${e}`, description: 'x' }, diff: [], findings: [], risk: (['critical', 'high', 'medium'] as const)[e % 3]!, createdAt: new Date(now).toISOString() };
-  for (let d = 0; d < 5; d++) await store.console.report(deviceId(e * 5 + d), { user: users[d]!, bundleVersion: 7, keys: [key.keyId], auditBacklog: 0, pending: [change] }, new Date(now).toISOString());
+  const change = {
+    server: 'github',
+    tool: `tool_${e}`,
+    kind: 'changed' as const,
+    oldHash: null,
+    newHash: h,
+    oldDefinition: null,
+    newDefinition: { name: `tool_${e}`, description: 'x' },
+    diff: [],
+    findings: [],
+    risk: (['critical', 'high', 'medium'] as const)[e % 3]!,
+    createdAt: new Date(now).toISOString(),
+  };
+  for (let d = 0; d < 5; d++)
+    await store.console.report(
+      deviceId(e * 5 + d),
+      { user: users[d]!, bundleVersion: 7, keys: [key.keyId], auditBacklog: 0, pending: [change] },
+      new Date(now).toISOString(),
+    );
 }
 
 const app = new SyncApp({ store });

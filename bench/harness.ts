@@ -24,7 +24,12 @@ export const TOFU = { pinning: { trustOnFirstUse: true } };
 const procs: ChildProcess[] = [];
 
 export function stopAll(): void {
-  for (const p of procs) try { process.kill(-p.pid!, 'SIGTERM'); } catch { /* gone */ }
+  for (const p of procs)
+    try {
+      process.kill(-p.pid!, 'SIGTERM');
+    } catch {
+      /* gone */
+    }
 }
 
 export function start(cmd: string, args: string[], env: NodeJS.ProcessEnv = {}): ChildProcess {
@@ -43,7 +48,14 @@ export function firstLine(p: ChildProcess): Promise<Record<string, unknown>> {
 export async function portOpen(port: number, timeoutMs = 30_000): Promise<void> {
   const deadline = Date.now() + timeoutMs;
   while (Date.now() < deadline) {
-    const ok = await new Promise<boolean>((r) => { const s = connect(port, '127.0.0.1'); s.once('connect', () => { s.destroy(); r(true); }); s.once('error', () => r(false)); });
+    const ok = await new Promise<boolean>((r) => {
+      const s = connect(port, '127.0.0.1');
+      s.once('connect', () => {
+        s.destroy();
+        r(true);
+      });
+      s.once('error', () => r(false));
+    });
     if (ok) return;
     await new Promise((r) => setTimeout(r, 100));
   }
@@ -72,11 +84,17 @@ export async function daemon(bundle: unknown, cli = CLI): Promise<{ url: string;
   const path = join(dir, 'bundle.json');
   writeFileSync(path, JSON.stringify(bundle));
   const p = start(process.execPath, [...DAEMON_FLAGS, cli, 'daemon', '--data-dir', dir, '--port', '0', '--bundle', path, '--print-token']);
-  const ready = await firstLine(p) as { port: number; controlToken: string };
-  const { token } = await patiently(`http://127.0.0.1:${ready.port}/api/v1/tokens`, { method: 'POST', headers: { authorization: `Bearer ${ready.controlToken}`, 'content-type': 'application/json' }, body: JSON.stringify({ agent: 'bench' }) }) as { token: string };
+  const ready = (await firstLine(p)) as { port: number; controlToken: string };
+  const { token } = (await patiently(`http://127.0.0.1:${ready.port}/api/v1/tokens`, {
+    method: 'POST',
+    headers: { authorization: `Bearer ${ready.controlToken}`, 'content-type': 'application/json' },
+    body: JSON.stringify({ agent: 'bench' }),
+  })) as { token: string };
   // Wait until every upstream is ready.
   for (;;) {
-    const s = await patiently(`http://127.0.0.1:${ready.port}/api/v1/servers`, { headers: { authorization: `Bearer ${ready.controlToken}` } }) as { servers: { state: string }[] };
+    const s = (await patiently(`http://127.0.0.1:${ready.port}/api/v1/servers`, { headers: { authorization: `Bearer ${ready.controlToken}` } })) as {
+      servers: { state: string }[];
+    };
     if (s.servers.every((x) => x.state === 'ready')) break;
     await new Promise((r) => setTimeout(r, 100));
   }
@@ -95,38 +113,65 @@ export class RawClient {
     this.headers = headers;
   }
   async init(): Promise<void> {
-    await this.post({ jsonrpc: '2.0', id: ++this.id, method: 'initialize', params: { protocolVersion: '2025-11-25', capabilities: {}, clientInfo: { name: 'raw-bench', version: '1' } } });
+    await this.post({
+      jsonrpc: '2.0',
+      id: ++this.id,
+      method: 'initialize',
+      params: { protocolVersion: '2025-11-25', capabilities: {}, clientInfo: { name: 'raw-bench', version: '1' } },
+    });
     await this.post({ jsonrpc: '2.0', method: 'notifications/initialized' });
   }
   call(method: string, params: Record<string, unknown>, parse = true): Promise<unknown> {
     return this.post({ jsonrpc: '2.0', id: ++this.id, method, params }, parse);
   }
-  close(): void { this.agent.destroy(); }
+  close(): void {
+    this.agent.destroy();
+  }
   /** With parse=false the answer is only read to its last byte: the server's time, not the client's JSON.parse. */
   private post(body: unknown, parse = true): Promise<unknown> {
     const data = JSON.stringify(body);
     return new Promise((resolve, reject) => {
-      const req = request({
-        host: this.url.hostname, port: this.url.port, path: this.url.pathname, method: 'POST', agent: this.agent,
-        headers: {
-          'content-type': 'application/json', accept: 'application/json, text/event-stream', 'content-length': Buffer.byteLength(data),
-          'mcp-protocol-version': '2025-11-25', ...(this.session ? { 'mcp-session-id': this.session } : {}), ...this.headers,
+      const req = request(
+        {
+          host: this.url.hostname,
+          port: this.url.port,
+          path: this.url.pathname,
+          method: 'POST',
+          agent: this.agent,
+          headers: {
+            'content-type': 'application/json',
+            accept: 'application/json, text/event-stream',
+            'content-length': Buffer.byteLength(data),
+            'mcp-protocol-version': '2025-11-25',
+            ...(this.session ? { 'mcp-session-id': this.session } : {}),
+            ...this.headers,
+          },
         },
-      }, (res) => {
-        const sid = res.headers['mcp-session-id'];
-        if (typeof sid === 'string') this.session = sid;
-        const chunks: Buffer[] = [];
-        res.on('data', (c: Buffer) => chunks.push(c));
-        res.on('end', () => {
-          if (!parse) { resolve(chunks.length); return; }
-          const text = Buffer.concat(chunks).toString();
-          if (!text) { resolve(undefined); return; }
-          if ((res.headers['content-type'] ?? '').includes('text/event-stream')) {
-            const line = text.split('\n').reverse().find((l) => l.startsWith('data: {'));
-            resolve(line ? JSON.parse(line.slice(6)) : undefined);
-          } else resolve(JSON.parse(text));
-        });
-      });
+        (res) => {
+          const sid = res.headers['mcp-session-id'];
+          if (typeof sid === 'string') this.session = sid;
+          const chunks: Buffer[] = [];
+          res.on('data', (c: Buffer) => chunks.push(c));
+          res.on('end', () => {
+            if (!parse) {
+              resolve(chunks.length);
+              return;
+            }
+            const text = Buffer.concat(chunks).toString();
+            if (!text) {
+              resolve(undefined);
+              return;
+            }
+            if ((res.headers['content-type'] ?? '').includes('text/event-stream')) {
+              const line = text
+                .split('\n')
+                .reverse()
+                .find((l) => l.startsWith('data: {'));
+              resolve(line ? JSON.parse(line.slice(6)) : undefined);
+            } else resolve(JSON.parse(text));
+          });
+        },
+      );
       req.on('error', reject);
       req.end(data);
     });

@@ -16,7 +16,12 @@ export interface BenchCase {
   teardown?: () => Promise<void> | void;
 }
 
-export interface Summary { median: number; min: number; max: number; n: number }
+export interface Summary {
+  median: number;
+  min: number;
+  max: number;
+  n: number;
+}
 
 export function summarize(samples: readonly number[]): Summary {
   const s = [...samples].sort((a, b) => a - b);
@@ -47,7 +52,11 @@ export async function runInterleaved(title: string, cases: BenchCase[], rounds: 
   const samples = new Map<string, Map<string, number[]>>();
   const failed = new Map<string, string>();
   for (const c of cases) {
-    try { await c.setup?.(); } catch (err) { failed.set(c.name, (err as Error).message); }
+    try {
+      await c.setup?.();
+    } catch (err) {
+      failed.set(c.name, (err as Error).message);
+    }
     samples.set(c.name, new Map());
   }
   for (let r = 0; r < rounds; r++) {
@@ -67,7 +76,13 @@ export async function runInterleaved(title: string, cases: BenchCase[], rounds: 
     }
   }
   process.stderr.write('\n');
-  for (const c of cases) { try { await c.teardown?.(); } catch { /* best effort */ } }
+  for (const c of cases) {
+    try {
+      await c.teardown?.();
+    } catch {
+      /* best effort */
+    }
+  }
   const after = load();
   const out = new Map<string, Map<string, Summary>>();
   console.log(`\n${title} — Node ${process.version}, ${rounds} interleaved rounds, median (min–max)`);
@@ -76,7 +91,10 @@ export async function runInterleaved(title: string, cases: BenchCase[], rounds: 
   console.log('|---|---|---|');
   for (const c of cases) {
     const fail = failed.get(c.name);
-    if (fail) { console.log(`| ${c.name} | failed | ${fail.slice(0, 100).replace(/\|/g, '/')} |`); continue; }
+    if (fail) {
+      console.log(`| ${c.name} | failed | ${fail.slice(0, 100).replace(/\|/g, '/')} |`);
+      continue;
+    }
     const sums = new Map<string, Summary>();
     for (const [k, v] of samples.get(c.name)!) {
       const s = summarize(v);

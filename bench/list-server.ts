@@ -8,7 +8,7 @@ import { listTools as toolsOf } from './list-tools.ts';
 
 const count = Number(process.argv[2] ?? 40);
 const growTo = process.argv[3] === '--grow' ? Number(process.argv[4]) : 0;
-const growTool = { name: 'grow', description: 'Replaces this server\'s tools with new ones.', inputSchema: { type: 'object', properties: {} } };
+const growTool = { name: 'grow', description: "Replaces this server's tools with new ones.", inputSchema: { type: 'object', properties: {} } };
 let generation = 0;
 let tools = [...toolsOf(count, ''), ...(growTo ? [growTool] : [])];
 const send = (m: unknown) => process.stdout.write(`${JSON.stringify(m)}\n`);
@@ -16,8 +16,16 @@ createInterface({ input: process.stdin }).on('line', (line) => {
   const m = JSON.parse(line) as { id?: number | string; method?: string; params?: { name?: string; arguments?: { message?: string } } };
   if (m.id === undefined) return;
   switch (m.method) {
-    case 'initialize': send({ jsonrpc: '2.0', id: m.id, result: { protocolVersion: '2025-11-25', capabilities: { tools: { listChanged: true } }, serverInfo: { name: 'list-server', version: '1' } } }); break;
-    case 'tools/list': send({ jsonrpc: '2.0', id: m.id, result: { tools } }); break;
+    case 'initialize':
+      send({
+        jsonrpc: '2.0',
+        id: m.id,
+        result: { protocolVersion: '2025-11-25', capabilities: { tools: { listChanged: true } }, serverInfo: { name: 'list-server', version: '1' } },
+      });
+      break;
+    case 'tools/list':
+      send({ jsonrpc: '2.0', id: m.id, result: { tools } });
+      break;
     case 'tools/call':
       if (m.params?.name === 'grow' && growTo) {
         tools = [...toolsOf(growTo, `_g${++generation}`), growTool];
@@ -27,6 +35,7 @@ createInterface({ input: process.stdin }).on('line', (line) => {
       }
       send({ jsonrpc: '2.0', id: m.id, result: { content: [{ type: 'text', text: m.params?.arguments?.message ?? '' }] } });
       break;
-    default: send({ jsonrpc: '2.0', id: m.id, error: { code: -32601, message: 'not here' } });
+    default:
+      send({ jsonrpc: '2.0', id: m.id, error: { code: -32601, message: 'not here' } });
   }
 });

@@ -11,13 +11,19 @@ import { ALLOW_ALL, CLI, daemon, LIST_SERVER, RawClient, stopAll } from './harne
 import { percentile, runInterleaved, type BenchCase } from './interleave.ts';
 import { listTools } from './list-tools.ts';
 
-const { values: opts } = parseArgs({ options: { rounds: { type: 'string', default: '5' }, calls: { type: 'string', default: '200' }, baseline: { type: 'string' } } });
+const { values: opts } = parseArgs({
+  options: { rounds: { type: 'string', default: '5' }, calls: { type: 'string', default: '200' }, baseline: { type: 'string' } },
+});
 const CALLS = Number(opts.calls);
 
 // Pinned in the bundle, so both daemons list at once: this measures serving the list, not judging it (bench/pinning.ts).
 const servers = (n: number, tools: number) => {
   const pins = Object.fromEntries(listTools(tools).map((t) => [String(t.name), toolHash(t)]));
-  return Array.from({ length: n }, (_, i) => ({ id: `s${i}`, transport: { type: 'stdio', command: process.execPath, args: [LIST_SERVER, String(tools)] }, pins }));
+  return Array.from({ length: n }, (_, i) => ({
+    id: `s${i}`,
+    transport: { type: 'stdio', command: process.execPath, args: [LIST_SERVER, String(tools)] },
+    pins,
+  }));
 };
 
 /** A daemon on these servers, once every tool has been judged and listed. */
@@ -38,7 +44,7 @@ async function listAll(raw: RawClient): Promise<number> {
   let count = 0;
   let cursor: string | undefined;
   do {
-    const page = await raw.call('tools/list', cursor ? { cursor } : {}) as { result: { tools: unknown[]; nextCursor?: string } };
+    const page = (await raw.call('tools/list', cursor ? { cursor } : {})) as { result: { tools: unknown[]; nextCursor?: string } };
     count += page.result.tools.length;
     cursor = page.result.nextCursor;
   } while (cursor);
@@ -49,7 +55,10 @@ function listCase(name: string, open: () => Promise<RawClient>, paged = false): 
   let raw: RawClient;
   return {
     name,
-    setup: async () => { raw = await open(); for (let i = 0; i < 20; i++) await raw.call('tools/list', {}, false); },
+    setup: async () => {
+      raw = await open();
+      for (let i = 0; i < 20; i++) await raw.call('tools/list', {}, false);
+    },
     round: async () => {
       const samples: number[] = [];
       for (let i = 0; i < (paged ? Math.ceil(CALLS / 20) : CALLS); i++) {

@@ -19,21 +19,41 @@ import { PinGate } from '../gateway/pinning/gate.ts';
 import { PinStore } from '../gateway/pinning/store.ts';
 import { load, percentile, runInterleaved, type BenchCase } from './interleave.ts';
 
-const { values: opts } = parseArgs({ options: { rounds: { type: 'string', default: '5' }, sizes: { type: 'string', default: '1000,5000,20000' }, 'skip-daemon': { type: 'boolean', default: false } } });
+const { values: opts } = parseArgs({
+  options: {
+    rounds: { type: 'string', default: '5' },
+    sizes: { type: 'string', default: '1000,5000,20000' },
+    'skip-daemon': { type: 'boolean', default: false },
+  },
+});
 const ROUNDS = Number(opts.rounds);
-const SIZES = opts.sizes.split(',').map(Number).filter((n) => n > 0);
+const SIZES = opts.sizes
+  .split(',')
+  .map(Number)
+  .filter((n) => n > 0);
 
 const corpusDir = join(import.meta.dirname, '..', '..', 'shared', 'corpus', 'tool-poisoning');
-const corpus = ['benign.dev.jsonl', 'poisoned.dev.jsonl'].flatMap((f) => readFileSync(join(corpusDir, f), 'utf8').split('\n').filter(Boolean).map((l) => (JSON.parse(l) as { tool: Record<string, unknown> }).tool));
+const corpus = ['benign.dev.jsonl', 'poisoned.dev.jsonl'].flatMap((f) =>
+  readFileSync(join(corpusDir, f), 'utf8')
+    .split('\n')
+    .filter(Boolean)
+    .map((l) => (JSON.parse(l) as { tool: Record<string, unknown> }).tool),
+);
 /** N realistic tools: the corpus's real definitions (benign and poisoned), renamed to be distinct. */
 const toolsOf = (n: number, tag = '') => Array.from({ length: n }, (_, i) => ({ ...corpus[i % corpus.length]!, name: `tool_${i}${tag}` }));
 
 function bundleOf(pins: Record<string, string>, trustOnFirstUse: boolean): Bundle {
-  const parsed = parseBundle({ schemaVersion: 1, name: 'bench', servers: [{ id: 's', transport: { type: 'stdio', command: 'x' }, pins }], settings: { pinning: { trustOnFirstUse } } });
+  const parsed = parseBundle({
+    schemaVersion: 1,
+    name: 'bench',
+    servers: [{ id: 's', transport: { type: 'stdio', command: 'x' }, pins }],
+    settings: { pinning: { trustOnFirstUse } },
+  });
   if (!parsed.ok) throw new Error('bad bench bundle');
   return parsed.bundle;
 }
-const gateFor = (bundle: Bundle, store = new PinStore()) => new PinGate({ store, settings: () => bundle.settings, exposedName: (s, t) => `${s}__${t}`, otherTools: () => [], onPending: () => {}, onDecision: () => {} });
+const gateFor = (bundle: Bundle, store = new PinStore()) =>
+  new PinGate({ store, settings: () => bundle.settings, exposedName: (s, t) => `${s}__${t}`, otherTools: () => [], onPending: () => {}, onDecision: () => {} });
 
 // ---- in-process -------------------------------------------------------------------
 
@@ -57,9 +77,33 @@ async function judge(bundle: Bundle, tools: Record<string, unknown>[], store: Pi
 }
 
 const cases: BenchCase[] = [
-  { name: '2,000 tools, all pinned, first sight (canonicalize + hash + compare)', round: async () => judge(pinnedBundle, pinned.map((t) => structuredClone(t)), new PinStore()) },
-  { name: '2,000 tools, all pinned, a refresh that changed nothing', round: () => { const list = pinned.map((t) => structuredClone(t)); const t0 = performance.now(); warmGate.evaluate(pinnedBundle.servers[0]!, list); return { 'evaluate(), ms': performance.now() - t0 }; } },
-  { name: '2,000 tools, 10% changed, first sight (+ scan + diff of the changed)', round: async () => judge(pinnedBundle, changed.map((t) => structuredClone(t)), new PinStore()) },
+  {
+    name: '2,000 tools, all pinned, first sight (canonicalize + hash + compare)',
+    round: async () =>
+      judge(
+        pinnedBundle,
+        pinned.map((t) => structuredClone(t)),
+        new PinStore(),
+      ),
+  },
+  {
+    name: '2,000 tools, all pinned, a refresh that changed nothing',
+    round: () => {
+      const list = pinned.map((t) => structuredClone(t));
+      const t0 = performance.now();
+      warmGate.evaluate(pinnedBundle.servers[0]!, list);
+      return { 'evaluate(), ms': performance.now() - t0 };
+    },
+  },
+  {
+    name: '2,000 tools, 10% changed, first sight (+ scan + diff of the changed)',
+    round: async () =>
+      judge(
+        pinnedBundle,
+        changed.map((t) => structuredClone(t)),
+        new PinStore(),
+      ),
+  },
 ];
 const dirs: string[] = [];
 for (const n of SIZES) {
@@ -78,7 +122,11 @@ cases.push({
   name: `scan one tool (dev corpus, ${corpus.length} tools)`,
   round: () => {
     const s: number[] = [];
-    for (const t of corpus) { const t0 = performance.now(); scanTool(t); s.push(performance.now() - t0); }
+    for (const t of corpus) {
+      const t0 = performance.now();
+      scanTool(t);
+      s.push(performance.now() - t0);
+    }
     return { 'p50, ms': percentile(s, 50), 'p99, ms': percentile(s, 99) };
   },
 });
@@ -95,15 +143,28 @@ async function daemonCase(n: number): Promise<void> {
   const dir = mkdtempSync(join(tmpdir(), 'gh-bench-first-sight-'));
   const bundle = join(dir, 'bundle.json');
   const server = (id: string, args: string[]) => ({ id, transport: { type: 'stdio', command: process.execPath, args } });
-  writeFileSync(bundle, JSON.stringify({
-    schemaVersion: 1, name: 'first-sight', policies: { rules: [{ id: 'allow-all', effect: 'allow' }] }, settings: { pinning: { trustOnFirstUse: true } },
-    servers: [server('fx', [join(root, 'test', 'fixtures', 'servers', 'fixture-server.ts')]), server('big', [join(root, 'bench', 'list-server.ts'), '1', '--grow', String(n)])],
-  }));
+  writeFileSync(
+    bundle,
+    JSON.stringify({
+      schemaVersion: 1,
+      name: 'first-sight',
+      policies: { rules: [{ id: 'allow-all', effect: 'allow' }] },
+      settings: { pinning: { trustOnFirstUse: true } },
+      servers: [
+        server('fx', [join(root, 'test', 'fixtures', 'servers', 'fixture-server.ts')]),
+        server('big', [join(root, 'bench', 'list-server.ts'), '1', '--grow', String(n)]),
+      ],
+    }),
+  );
   const results: string[] = [];
   for (let round = 0; round < Math.min(ROUNDS, 3); round++) {
     rmSync(join(dir, 'pins.json'), { force: true });
     rmSync(join(dir, 'pins.journal'), { force: true });
-    const daemon = spawn(process.execPath, [join(root, 'bin', 'gatehouse.js'), 'daemon', '--data-dir', dir, '--port', '0', '--bundle', bundle, '--print-token'], { stdio: ['ignore', 'pipe', 'ignore'] });
+    const daemon = spawn(
+      process.execPath,
+      [join(root, 'bin', 'gatehouse.js'), 'daemon', '--data-dir', dir, '--port', '0', '--bundle', bundle, '--print-token'],
+      { stdio: ['ignore', 'pipe', 'ignore'] },
+    );
     try {
       const ready = await new Promise<{ port: number; controlToken: string }>((resolve, reject) => {
         daemon.once('exit', (c) => reject(new Error(`daemon exited ${c}`)));
@@ -111,11 +172,13 @@ async function daemonCase(n: number): Promise<void> {
       });
       const base = `http://127.0.0.1:${ready.port}`;
       const control = { authorization: `Bearer ${ready.controlToken}`, 'content-type': 'application/json' };
-      const { token } = await (await fetch(`${base}/api/v1/tokens`, { method: 'POST', headers: control, body: JSON.stringify({ agent: 'bench' }) })).json() as { token: string };
+      const { token } = (await (
+        await fetch(`${base}/api/v1/tokens`, { method: 'POST', headers: control, body: JSON.stringify({ agent: 'bench' }) })
+      ).json()) as { token: string };
       const mcp = mcpClient(`${base}/mcp`, token);
       await mcp.rpc('initialize', { protocolVersion: '2025-11-25', capabilities: {}, clientInfo: { name: 'bench', version: '1' } });
       for (;;) {
-        const s = await (await fetch(`${base}/api/v1/servers`, { headers: control })).json() as { servers: { state: string }[] };
+        const s = (await (await fetch(`${base}/api/v1/servers`, { headers: control })).json()) as { servers: { state: string }[] };
         if (s.servers.every((x) => x.state === 'ready')) break;
         await new Promise((r) => setTimeout(r, 100));
       }
@@ -132,7 +195,7 @@ async function daemonCase(n: number): Promise<void> {
         waits.push(performance.now() - c0);
         if (performance.now() - checked > 250) {
           checked = performance.now();
-          const list = await mcp.rpc('tools/list', {}) as { result: { tools: unknown[] } };
+          const list = (await mcp.rpc('tools/list', {})) as { result: { tools: unknown[] } };
           // The grown list: n - 1 new tool_i_g1 plus echo; judged and listed bit by bit.
           listed = (list.result.tools as { name: string }[]).filter((t) => /^big__tool_\d+_g1$/.test(t.name)).length + 1;
         }
@@ -147,10 +210,16 @@ async function daemonCase(n: number): Promise<void> {
       daemon.kill('SIGTERM');
       await Promise.race([exited, new Promise((r) => setTimeout(r, 30_000))]);
       const term = performance.now() - s0;
-      results.push(`| ${round + 1} | ${(firstSight / 1000).toFixed(2)} s | ${waits.length} | ${percentile(waits, 50).toFixed(2)} | ${percentile(waits, 99).toFixed(2)} | ${Math.max(...waits).toFixed(1)} | ${term.toFixed(0)} ms |`);
+      results.push(
+        `| ${round + 1} | ${(firstSight / 1000).toFixed(2)} s | ${waits.length} | ${percentile(waits, 50).toFixed(2)} | ${percentile(waits, 99).toFixed(2)} | ${Math.max(...waits).toFixed(1)} | ${term.toFixed(0)} ms |`,
+      );
       process.stderr.write('.');
     } finally {
-      try { process.kill(daemon.pid!, 'SIGKILL'); } catch { /* gone */ }
+      try {
+        process.kill(daemon.pid!, 'SIGKILL');
+      } catch {
+        /* gone */
+      }
     }
   }
   console.log(`\nCalls to another server during first sight of ${n.toLocaleString('en')} new tools (daemon, trust on first use, HTTP)`);
@@ -169,13 +238,30 @@ function mcpClient(url: string, token: string) {
     async rpc(method: string, params: Record<string, unknown>): Promise<unknown> {
       const res = await fetch(url, {
         method: 'POST',
-        headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json', accept: 'application/json, text/event-stream', 'mcp-protocol-version': '2025-11-25', ...(session ? { 'mcp-session-id': session } : {}) },
+        headers: {
+          authorization: `Bearer ${token}`,
+          'content-type': 'application/json',
+          accept: 'application/json, text/event-stream',
+          'mcp-protocol-version': '2025-11-25',
+          ...(session ? { 'mcp-session-id': session } : {}),
+        },
         body: JSON.stringify({ jsonrpc: '2.0', id: ++id, method, params }),
       });
       session = res.headers.get('mcp-session-id') ?? session;
       const text = await res.text();
-      const json = text.startsWith('{') ? text : text.split('\n').reverse().find((l) => l.startsWith('data: {'))?.slice(6) ?? 'null';
-      if (method === 'initialize') await fetch(url, { method: 'POST', headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json', 'mcp-session-id': session ?? '' }, body: JSON.stringify({ jsonrpc: '2.0', method: 'notifications/initialized' }) });
+      const json = text.startsWith('{')
+        ? text
+        : (text
+            .split('\n')
+            .reverse()
+            .find((l) => l.startsWith('data: {'))
+            ?.slice(6) ?? 'null');
+      if (method === 'initialize')
+        await fetch(url, {
+          method: 'POST',
+          headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json', 'mcp-session-id': session ?? '' },
+          body: JSON.stringify({ jsonrpc: '2.0', method: 'notifications/initialized' }),
+        });
       return JSON.parse(json) as unknown;
     },
   };

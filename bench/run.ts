@@ -17,11 +17,19 @@ import { ALLOW_ALL, CLI, DAEMON_FLAGS, daemon, firstLine, FIXTURE, freePort, por
 import { percentile, runInterleaved, type BenchCase, type Summary } from './interleave.ts';
 
 const PEERS = join(ROOT, 'bench', 'peers');
-const { values: opts } = parseArgs({ options: { calls: { type: 'string', default: '2000' }, rounds: { type: 'string', default: '5' }, 'skip-peers': { type: 'boolean', default: false } } });
+const { values: opts } = parseArgs({
+  options: { calls: { type: 'string', default: '2000' }, rounds: { type: 'string', default: '5' }, 'skip-peers': { type: 'boolean', default: false } },
+});
 const ROUNDS = Number(opts.rounds);
 const PER_ROUND = Math.ceil(Number(opts.calls) / ROUNDS);
 const WARMUP = 300;
-const fixtureBundle = { schemaVersion: 1, name: 'bench', policies: ALLOW_ALL, servers: [{ id: 'fx', transport: { type: 'stdio', command: process.execPath, args: [FIXTURE] } }], settings: TOFU };
+const fixtureBundle = {
+  schemaVersion: 1,
+  name: 'bench',
+  policies: ALLOW_ALL,
+  servers: [{ id: 'fx', transport: { type: 'stdio', command: process.execPath, args: [FIXTURE] } }],
+  settings: TOFU,
+};
 
 /** A latency case: warm up once, then PER_ROUND sequential calls per round. */
 function latency(name: string, connect: () => Promise<() => Promise<unknown>>, close?: () => Promise<void> | void): BenchCase {
@@ -81,7 +89,10 @@ async function stdioGroup(): Promise<void> {
   const cases = [
     latency('stdio: direct', via([FIXTURE], 'echo')),
     latency('stdio: Gatehouse (bridge + daemon)', via([CLI, 'stdio', '--agent', 'bench', '--data-dir', gh.dataDir, '--no-start'], 'fx__echo')),
-    latency('stdio: Gatehouse --standalone (no bridge)', via([...DAEMON_FLAGS, CLI, 'stdio', '--standalone', '--bundle', join(gh.dataDir, 'bundle.json'), '--data-dir', gh.dataDir], 'fx__echo')),
+    latency(
+      'stdio: Gatehouse --standalone (no bridge)',
+      via([...DAEMON_FLAGS, CLI, 'stdio', '--standalone', '--bundle', join(gh.dataDir, 'bundle.json'), '--data-dir', gh.dataDir], 'fx__echo'),
+    ),
   ];
   const r = await runInterleaved('stdio latency (SDK client, echo)', cases, ROUNDS, 3);
   const direct = median(r, cases[0]!.name, 'p50 ms');
@@ -95,12 +106,18 @@ async function stdioGroup(): Promise<void> {
 
 // ---- HTTP -------------------------------------------------------------------------
 
-interface HttpTarget { label: string; url: string; headers: Record<string, string>; token?: string; legacySse?: boolean }
+interface HttpTarget {
+  label: string;
+  url: string;
+  headers: Record<string, string>;
+  token?: string;
+  legacySse?: boolean;
+}
 
 async function httpTargets(skipPeers: boolean): Promise<HttpTarget[]> {
   const targets: HttpTarget[] = [];
   const fx = start(process.execPath, [FIXTURE, '--http', '0']);
-  const { port } = await firstLine(fx) as { port: number };
+  const { port } = (await firstLine(fx)) as { port: number };
   targets.push({ label: 'HTTP: direct', url: `http://127.0.0.1:${port}/mcp`, headers: {} });
   const gh = await daemon(fixtureBundle);
   targets.push({ label: 'HTTP: Gatehouse', url: gh.url, headers: { authorization: `Bearer ${gh.token}` }, token: gh.token });
@@ -111,7 +128,17 @@ async function httpTargets(skipPeers: boolean): Promise<HttpTarget[]> {
   }
   const bin = (n: string) => join(PEERS, 'node_modules', '.bin', n);
   const sg = freePort();
-  start(bin('supergateway'), ['--stdio', `${process.execPath} ${FIXTURE}`, '--outputTransport', 'streamableHttp', '--stateful', '--port', String(sg), '--logLevel', 'none']);
+  start(bin('supergateway'), [
+    '--stdio',
+    `${process.execPath} ${FIXTURE}`,
+    '--outputTransport',
+    'streamableHttp',
+    '--stateful',
+    '--port',
+    String(sg),
+    '--logLevel',
+    'none',
+  ]);
   const mp = freePort();
   start(bin('mcp-proxy'), ['--port', String(mp), '--host', '127.0.0.1', '--', process.execPath, FIXTURE]);
   const mh = freePort();
@@ -131,20 +158,24 @@ async function httpGroup(targets: HttpTarget[]): Promise<void> {
   const closers: (() => Promise<void> | void)[] = [];
   const cases: BenchCase[] = [];
   for (const t of targets) {
-    cases.push(latency(`${t.label} (SDK client)`, async () => {
-      const c = await sdkHttp(t.url, t.token, t.legacySse);
-      closers.push(() => c.close());
-      const name = await echoName(c);
-      return () => c.callTool({ name, arguments: { message: 'hi' } });
-    }));
+    cases.push(
+      latency(`${t.label} (SDK client)`, async () => {
+        const c = await sdkHttp(t.url, t.token, t.legacySse);
+        closers.push(() => c.close());
+        const name = await echoName(c);
+        return () => c.callTool({ name, arguments: { message: 'hi' } });
+      }),
+    );
     if (t.legacySse) continue;
-    cases.push(latency(`${t.label} (raw keep-alive client)`, async () => {
-      const raw = new RawClient(t.url, t.headers);
-      closers.push(() => raw.close());
-      await raw.init();
-      const name = t.label === 'HTTP: Gatehouse' ? 'fx__echo' : 'echo';
-      return () => raw.call('tools/call', { name, arguments: { message: 'hi' } });
-    }));
+    cases.push(
+      latency(`${t.label} (raw keep-alive client)`, async () => {
+        const raw = new RawClient(t.url, t.headers);
+        closers.push(() => raw.close());
+        await raw.init();
+        const name = t.label === 'HTTP: Gatehouse' ? 'fx__echo' : 'echo';
+        return () => raw.call('tools/call', { name, arguments: { message: 'hi' } });
+      }),
+    );
   }
   const r = await runInterleaved('HTTP latency (echo)', cases, ROUNDS, 3);
   const peers = targets.filter((t) => !['HTTP: direct', 'HTTP: Gatehouse'].includes(t.label));
@@ -158,21 +189,38 @@ async function httpGroup(targets: HttpTarget[]): Promise<void> {
 
 /** Calls/s with 32 concurrent raw clients, interleaved between Gatehouse and the peers. */
 async function throughputGroup(targets: HttpTarget[], clients = 32, seconds = 3): Promise<void> {
-  const cases: BenchCase[] = targets.filter((t) => !t.legacySse).map((t) => {
-    let raws: RawClient[] = [];
-    const name = t.label === 'HTTP: Gatehouse' ? 'fx__echo' : 'echo';
-    return {
-      name: `${t.label}, ${clients} raw clients, ${seconds} s`,
-      setup: async () => { raws = await Promise.all(Array.from({ length: clients }, async () => { const r = new RawClient(t.url, t.headers); await r.init(); return r; })); },
-      round: async () => {
-        let done = 0;
-        const until = performance.now() + seconds * 1000;
-        await Promise.all(raws.map(async (r) => { while (performance.now() < until) { await r.call('tools/call', { name, arguments: { message: 'x' } }); done++; } }));
-        return { 'calls/s': done / seconds };
-      },
-      teardown: () => raws.forEach((r) => r.close()),
-    };
-  });
+  const cases: BenchCase[] = targets
+    .filter((t) => !t.legacySse)
+    .map((t) => {
+      let raws: RawClient[] = [];
+      const name = t.label === 'HTTP: Gatehouse' ? 'fx__echo' : 'echo';
+      return {
+        name: `${t.label}, ${clients} raw clients, ${seconds} s`,
+        setup: async () => {
+          raws = await Promise.all(
+            Array.from({ length: clients }, async () => {
+              const r = new RawClient(t.url, t.headers);
+              await r.init();
+              return r;
+            }),
+          );
+        },
+        round: async () => {
+          let done = 0;
+          const until = performance.now() + seconds * 1000;
+          await Promise.all(
+            raws.map(async (r) => {
+              while (performance.now() < until) {
+                await r.call('tools/call', { name, arguments: { message: 'x' } });
+                done++;
+              }
+            }),
+          );
+          return { 'calls/s': done / seconds };
+        },
+        teardown: () => raws.forEach((r) => r.close()),
+      };
+    });
   await runInterleaved('Throughput (echo)', cases, Math.min(ROUNDS, 3), 0);
 }
 
@@ -184,7 +232,9 @@ async function idleMemory(): Promise<void> {
   const status = readFileSync(`/proc/${p.pid}/status`, 'utf8');
   const kb = (k: string) => Number(new RegExp(`${k}:\\s+(\\d+)`).exec(status)?.[1] ?? 0);
   const form = existsSync(join(ROOT, 'dist', '.build-stamp')) ? 'compiled dist/' : 'TypeScript sources';
-  console.log(`\nIdle daemon RSS (demo bundle, ${form}): ${(kb('VmRSS') / 1024).toFixed(0)} MB (anon ${(kb('RssAnon') / 1024).toFixed(0)} MB, file-backed ${(kb('RssFile') / 1024).toFixed(0)} MB)`);
+  console.log(
+    `\nIdle daemon RSS (demo bundle, ${form}): ${(kb('VmRSS') / 1024).toFixed(0)} MB (anon ${(kb('RssAnon') / 1024).toFixed(0)} MB, file-backed ${(kb('RssFile') / 1024).toFixed(0)} MB)`,
+  );
 }
 
 console.log(`Gatehouse benchmark — ${new Date().toISOString()} — ${opts.calls} calls per case over ${ROUNDS} rounds, after ${WARMUP} warm-up calls`);

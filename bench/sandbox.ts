@@ -38,15 +38,24 @@ const variants: Array<{ label: string; sandbox: unknown; bridge?: EgressBridge['
 
 const support = sandboxSupport();
 if (support.mechanism !== 'bubblewrap') console.log(`no bubblewrap here (${support.reason}); only the unsandboxed figures are measured`);
-const load = () => loadavg().map((l) => l.toFixed(2)).join(' ');
+const load = () =>
+  loadavg()
+    .map((l) => l.toFixed(2))
+    .join(' ');
 console.log(`load average at start: ${load()}`);
 
 const pct = (xs: number[], p: number) => [...xs].sort((a, b) => a - b)[Math.min(xs.length - 1, Math.floor(xs.length * p))]!;
-const runs = variants.filter((v) => v.sandbox === 'off' || support.mechanism === 'bubblewrap').map((v) => {
-  const parsed = parseBundle({ schemaVersion: 1, name: 'bench', servers: [{ id: 's', transport: { type: 'stdio', command: process.execPath, args: [script] }, sandbox: v.sandbox }] });
-  if (!parsed.ok) throw new Error(JSON.stringify(parsed.issues));
-  return { ...v, server: parsed.bundle.servers[0]!, settings: parsed.bundle.settings, starts: [] as number[], calls: [] as number[] };
-});
+const runs = variants
+  .filter((v) => v.sandbox === 'off' || support.mechanism === 'bubblewrap')
+  .map((v) => {
+    const parsed = parseBundle({
+      schemaVersion: 1,
+      name: 'bench',
+      servers: [{ id: 's', transport: { type: 'stdio', command: process.execPath, args: [script] }, sandbox: v.sandbox }],
+    });
+    if (!parsed.ok) throw new Error(JSON.stringify(parsed.issues));
+    return { ...v, server: parsed.bundle.servers[0]!, settings: parsed.bundle.settings, starts: [] as number[], calls: [] as number[] };
+  });
 
 for (let i = 0; i < STARTS; i++) {
   for (const run of runs) {
@@ -55,7 +64,11 @@ for (let i = 0; i < STARTS; i++) {
     const ch = createChannel(run.server, { settings: run.settings, vars: { dataDir: work, bundleDir: work }, env: process.env, log });
     let waiting: ((m: JsonRpcMessage) => void) | undefined;
     ch.onmessage = (m) => waiting?.(m);
-    const ask = (id: number, method: string, params: Record<string, unknown>) => new Promise<JsonRpcMessage>((resolve) => { waiting = resolve; ch.send({ jsonrpc: '2.0', id, method, params } as JsonRpcMessage); });
+    const ask = (id: number, method: string, params: Record<string, unknown>) =>
+      new Promise<JsonRpcMessage>((resolve) => {
+        waiting = resolve;
+        ch.send({ jsonrpc: '2.0', id, method, params } as JsonRpcMessage);
+      });
     const t = performance.now();
     await ch.start();
     await ask(1, 'initialize', { protocolVersion: '2025-06-18', capabilities: {}, clientInfo: { name: 'bench', version: '1' } });
@@ -72,7 +85,10 @@ for (let i = 0; i < STARTS; i++) {
 }
 forceEgressBridge(undefined);
 console.log(`load average at end: ${load()}`);
-for (const run of runs) console.log(`${run.label}: start p50 ${pct(run.starts, 0.5).toFixed(1)} ms, p90 ${pct(run.starts, 0.9).toFixed(1)} ms (${STARTS} starts); tools/call p50 ${(pct(run.calls, 0.5) * 1000).toFixed(0)} µs (${CALLS} calls)`);
+for (const run of runs)
+  console.log(
+    `${run.label}: start p50 ${pct(run.starts, 0.5).toFixed(1)} ms, p90 ${pct(run.starts, 0.9).toFixed(1)} ms (${STARTS} starts); tools/call p50 ${(pct(run.calls, 0.5) * 1000).toFixed(0)} µs (${CALLS} calls)`,
+  );
 const base = pct(runs[0]!.starts, 0.5);
 for (const run of runs.slice(1)) console.log(`added by ${run.label}: ${(pct(run.starts, 0.5) - base).toFixed(1)} ms per start (p50)`);
 
@@ -91,7 +107,13 @@ if (support.mechanism === 'bubblewrap') {
     for (const [label, bridge] of bridges) {
       const args = bwrapArgs({
         sandbox: resolveSandbox({ read: [], write: [], network: bridge ? { allow: ['example.com:443'] } : 'none' }, {}),
-        system, symlinks, runtimeRead: [join(node, '..', '..')], runtimeWrite: [], secrets: [], command: '/bin/true', args: [],
+        system,
+        symlinks,
+        runtimeRead: [join(node, '..', '..')],
+        runtimeWrite: [],
+        secrets: [],
+        command: '/bin/true',
+        args: [],
         egress: bridge ? { socketDir, bridge } : undefined,
       });
       const t = performance.now();

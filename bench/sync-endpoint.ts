@@ -21,7 +21,14 @@ const deviceToken = randomBytes(32).toString('base64url');
 async function setUp(database: string) {
   const store = await openStore(database);
   await store.initOrg({ id: 'acme', name: 'Acme', keys: [{ keyId: 'k', publicKey: orgKey.publicKeyPem }], oidc: null });
-  await store.addDevice({ id: 'dev-1', name: 'bench', publicKey: device.publicKey.export({ type: 'spki', format: 'pem' }).toString(), tokenHash: createHash('sha256').update(deviceToken).digest('hex'), enrolledAt: new Date().toISOString(), label: null });
+  await store.addDevice({
+    id: 'dev-1',
+    name: 'bench',
+    publicKey: device.publicKey.export({ type: 'spki', format: 'pem' }).toString(),
+    tokenHash: createHash('sha256').update(deviceToken).digest('hex'),
+    enrolledAt: new Date().toISOString(),
+    label: null,
+  });
   const app = new SyncApp({ store });
   const server = createServer(app.handle);
   await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
@@ -30,20 +37,51 @@ async function setUp(database: string) {
 }
 
 const agent = new Agent({ keepAlive: true, maxSockets: 64 });
-function call(port: number, method: string, path: string, headers: Record<string, string>, body?: string): Promise<{ status: number; text: string; etag?: string }> {
+function call(
+  port: number,
+  method: string,
+  path: string,
+  headers: Record<string, string>,
+  body?: string,
+): Promise<{ status: number; text: string; etag?: string }> {
   return new Promise((resolve, reject) => {
-    const req = request({ host: '127.0.0.1', port, method, path, agent, headers: { ...headers, ...(body ? { 'content-type': 'application/json', 'content-length': Buffer.byteLength(body) } : {}) } }, (res) => {
-      let text = '';
-      res.on('data', (c: Buffer) => { text += c.toString(); });
-      res.on('end', () => resolve({ status: res.statusCode ?? 0, text, ...(res.headers.etag ? { etag: String(res.headers.etag) } : {}) }));
-    });
+    const req = request(
+      {
+        host: '127.0.0.1',
+        port,
+        method,
+        path,
+        agent,
+        headers: { ...headers, ...(body ? { 'content-type': 'application/json', 'content-length': Buffer.byteLength(body) } : {}) },
+      },
+      (res) => {
+        let text = '';
+        res.on('data', (c: Buffer) => {
+          text += c.toString();
+        });
+        res.on('end', () => resolve({ status: res.statusCode ?? 0, text, ...(res.headers.etag ? { etag: String(res.headers.etag) } : {}) }));
+      },
+    );
     req.on('error', reject);
     req.end(body);
   });
 }
 
 async function publish(port: number, version: number): Promise<void> {
-  const env = await signEnvelope(BUNDLE_PAYLOAD_TYPE, JSON.stringify({ schemaVersion: 1, name: 'Acme', org: 'acme', version, issuedAt: new Date().toISOString(), expiresAt: new Date(Date.now() + 86_400_000).toISOString(), servers: [{ id: 'memory', transport: { type: 'npm', package: '@modelcontextprotocol/server-memory' }, approvedAt: 'now' }], policies: { rules: [{ id: 'all', effect: 'allow' }] } }), [{ keyId: 'k', privateKeyPem: orgKey.privateKeyPem }]);
+  const env = await signEnvelope(
+    BUNDLE_PAYLOAD_TYPE,
+    JSON.stringify({
+      schemaVersion: 1,
+      name: 'Acme',
+      org: 'acme',
+      version,
+      issuedAt: new Date().toISOString(),
+      expiresAt: new Date(Date.now() + 86_400_000).toISOString(),
+      servers: [{ id: 'memory', transport: { type: 'npm', package: '@modelcontextprotocol/server-memory' }, approvedAt: 'now' }],
+      policies: { rules: [{ id: 'all', effect: 'allow' }] },
+    }),
+    [{ keyId: 'k', privateKeyPem: orgKey.privateKeyPem }],
+  );
   const r = await call(port, 'POST', '/v1/bundles', {}, JSON.stringify(env));
   if (r.status !== 200) throw new Error(r.text);
 }
@@ -51,7 +89,24 @@ async function publish(port: number, version: number): Promise<void> {
 function records(from: number, n: number, prev: string): BatchRecord[] {
   const out: BatchRecord[] = [];
   for (let seq = from; seq < from + n; seq++) {
-    const body = JSON.stringify({ id: `r${seq}`, ts: new Date().toISOString(), type: 'tools/call', correlationId: `c${seq}`, user: 'alice@acme.com', agent: 'cursor', clientInfo: { name: 'Cursor', version: '1' }, server: 'memory', tool: 'memory__read_graph', arguments: { q: 'x' }, decision: { effect: 'allow', rule: 'all' }, outcome: 'ok', error: null, latencyMs: 0.4, result: { bytes: 120, contentTypes: ['text'], sha256: 'a'.repeat(64), excerpt: 'hello' }, bundleVersion: 3 });
+    const body = JSON.stringify({
+      id: `r${seq}`,
+      ts: new Date().toISOString(),
+      type: 'tools/call',
+      correlationId: `c${seq}`,
+      user: 'alice@acme.com',
+      agent: 'cursor',
+      clientInfo: { name: 'Cursor', version: '1' },
+      server: 'memory',
+      tool: 'memory__read_graph',
+      arguments: { q: 'x' },
+      decision: { effect: 'allow', rule: 'all' },
+      outcome: 'ok',
+      error: null,
+      latencyMs: 0.4,
+      result: { bytes: 120, contentTypes: ['text'], sha256: 'a'.repeat(64), excerpt: 'hello' },
+      bundleVersion: 3,
+    });
     const hash = chainHash(prev, body);
     out.push({ seq, prev, hash, body });
     prev = hash;
@@ -68,13 +123,15 @@ async function bench(label: string, database: string): Promise<void> {
   // Polls: every desktop already has the latest version.
   let polls = 0;
   const until = performance.now() + 4000;
-  await Promise.all(Array.from({ length: 64 }, async () => {
-    while (performance.now() < until) {
-      const r = await call(port, 'GET', '/v1/bundle', { ...auth, 'if-none-match': etag });
-      if (r.status !== 304) throw new Error(`expected 304, got ${r.status}`);
-      polls++;
-    }
-  }));
+  await Promise.all(
+    Array.from({ length: 64 }, async () => {
+      while (performance.now() < until) {
+        const r = await call(port, 'GET', '/v1/bundle', { ...auth, 'if-none-match': etag });
+        if (r.status !== 304) throw new Error(`expected 304, got ${r.status}`);
+        polls++;
+      }
+    }),
+  );
   console.log(`${label}: ${Math.round(polls / 4)} bundle polls/s answered 304 (64 keep-alive clients)`);
 
   // Push: a long-polling desktop, then a publish.
@@ -97,7 +154,10 @@ async function bench(label: string, database: string): Promise<void> {
   let prevBatch = BATCH_GENESIS;
   const batches = [];
   for (let b = 0; b < 40; b++) {
-    const batch = await signBatch({ deviceId: 'dev-1', prevBatchHash: prevBatch, records: records(b * 1000 + 1, 1000, prevRecord), createdAt: new Date().toISOString() }, (m) => new Uint8Array(sign(null, m, device.privateKey)));
+    const batch = await signBatch(
+      { deviceId: 'dev-1', prevBatchHash: prevBatch, records: records(b * 1000 + 1, 1000, prevRecord), createdAt: new Date().toISOString() },
+      (m) => new Uint8Array(sign(null, m, device.privateKey)),
+    );
     prevRecord = batch.records[999]!.hash;
     prevBatch = batchHash(batch.header);
     batches.push(JSON.stringify(batch));
@@ -118,6 +178,10 @@ async function bench(label: string, database: string): Promise<void> {
 await bench('SQLite', join(mkdtempSync(join(tmpdir(), 'gh-sync-bench-')), 'sync.db'));
 const pg = await startPostgres();
 if (pg) {
-  try { await bench('PostgreSQL', pg.url); } finally { await pg.stop(); }
+  try {
+    await bench('PostgreSQL', pg.url);
+  } finally {
+    await pg.stop();
+  }
 } else console.log('PostgreSQL: not installed here, skipped');
 agent.destroy();

@@ -34,6 +34,8 @@ if (!hasSources && !built) {
 if (built) {
   await import(pathToFileURL(compiled).href);
 } else {
-  requireTypeStripping((version) => `gatehouse needs Node 22.18 or later to run from source (this is ${version}); use ./scripts/gatehouse, which brings its own Node 24.`);
+  requireTypeStripping(
+    (version) => `gatehouse needs Node 22.18 or later to run from source (this is ${version}); use ./scripts/gatehouse, which brings its own Node 24.`,
+  );
   await import('../gateway/cli/main.ts');
 }

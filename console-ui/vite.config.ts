@@ -9,7 +9,11 @@ const toConsole: ProxyOptions = {
   target,
   changeOrigin: true,
   // The console refuses foreign browser origins; through the proxy the request is its own.
-  configure: (proxy) => { proxy.on('proxyReq', (req) => { if (req.getHeader('origin')) req.setHeader('origin', new URL(target).origin); }); },
+  configure: (proxy) => {
+    proxy.on('proxyReq', (req) => {
+      if (req.getHeader('origin')) req.setHeader('origin', new URL(target).origin);
+    });
+  },
 };
 
 export default defineConfig({

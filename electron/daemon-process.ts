@@ -25,7 +25,12 @@ export async function stillProven(endpoint: DaemonEndpoint): Promise<boolean> {
   return (await helloProof(endpoint.base, Number(new URL(endpoint.base).port), endpoint.token)).ok;
 }
 
-export interface SpawnSpec { node: string; cli: string; dataDir: string; nodeFlags?: readonly string[] }
+export interface SpawnSpec {
+  node: string;
+  cli: string;
+  dataDir: string;
+  nodeFlags?: readonly string[];
+}
 
 /** Starts `gatehouse daemon --print-token` under plain Node; stdout is ours (a private pipe), stderr goes to the log. */
 export function spawnDaemon(spec: SpawnSpec): DaemonChild {
@@ -36,19 +41,33 @@ export function spawnDaemon(spec: SpawnSpec): DaemonChild {
   // Settings meant for Electron itself must not change how the daemon's Node behaves.
   for (const name of ['ELECTRON_RUN_AS_NODE', 'ELECTRON_NO_ASAR']) delete env[name];
   try {
-    const child = spawn(spec.node, [...(spec.nodeFlags ?? []), spec.cli, 'daemon', '--data-dir', spec.dataDir, '--print-token'], { stdio: ['ignore', 'pipe', log], env, windowsHide: true });
+    const child = spawn(spec.node, [...(spec.nodeFlags ?? []), spec.cli, 'daemon', '--data-dir', spec.dataDir, '--print-token'], {
+      stdio: ['ignore', 'pipe', log],
+      env,
+      windowsHide: true,
+    });
     const stdout = child.stdout;
     if (!stdout) throw new Error('the daemon has no stdout pipe');
     stdout.setEncoding('utf8');
     const exits: Array<(code: number | null) => void> = [];
     let exited = false;
-    const done = (code: number | null) => { if (exited) return; exited = true; for (const l of exits) l(code); };
+    const done = (code: number | null) => {
+      if (exited) return;
+      exited = true;
+      for (const l of exits) l(code);
+    };
     child.once('exit', (code) => done(code));
     child.once('error', () => done(null));
     return {
-      onStdout: (l) => { stdout.on('data', l); },
-      onExit: (l) => { exits.push(l); },
-      kill: () => { if (!exited) child.kill('SIGTERM'); },
+      onStdout: (l) => {
+        stdout.on('data', l);
+      },
+      onExit: (l) => {
+        exits.push(l);
+      },
+      kill: () => {
+        if (!exited) child.kill('SIGTERM');
+      },
     };
   } finally {
     closeSync(log);

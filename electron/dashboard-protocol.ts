@@ -7,7 +7,10 @@ import { APP_ORIGIN, securityHeaders } from './web-policy.ts';
 // holds the token; a script injected into it can reach only the routes the dashboard
 // itself uses, and only while the window is open.
 
-export interface DaemonEndpoint { base: string; token: string }
+export interface DaemonEndpoint {
+  base: string;
+  token: string;
+}
 
 export interface DashboardHandlerOptions {
   /** The built dashboard (dist/renderer). */
@@ -49,8 +52,14 @@ export function routeAllowed(method: string, path: string): boolean {
 const MAX_BODY = 64 * 1024;
 
 const TYPES = new Map([
-  ['.html', 'text/html; charset=utf-8'], ['.js', 'text/javascript; charset=utf-8'], ['.css', 'text/css; charset=utf-8'],
-  ['.svg', 'image/svg+xml'], ['.png', 'image/png'], ['.ico', 'image/x-icon'], ['.woff2', 'font/woff2'], ['.json', 'application/json'],
+  ['.html', 'text/html; charset=utf-8'],
+  ['.js', 'text/javascript; charset=utf-8'],
+  ['.css', 'text/css; charset=utf-8'],
+  ['.svg', 'image/svg+xml'],
+  ['.png', 'image/png'],
+  ['.ico', 'image/x-icon'],
+  ['.woff2', 'font/woff2'],
+  ['.json', 'application/json'],
 ]);
 
 type Body = ConstructorParameters<typeof Response>[0];
@@ -106,7 +115,13 @@ export function dashboardHandler(opts: DashboardHandlerOptions): (request: Reque
     if (type) headers['content-type'] = type;
     let res: Response;
     try {
-      res = await doFetch(`${daemon.base}${url.pathname}${url.search}`, { method: request.method, headers, ...(body ? { body } : {}), redirect: 'manual', signal: request.signal });
+      res = await doFetch(`${daemon.base}${url.pathname}${url.search}`, {
+        method: request.method,
+        headers,
+        ...(body ? { body } : {}),
+        redirect: 'manual',
+        signal: request.signal,
+      });
     } catch {
       return problem(502, 'the gateway did not answer');
     }

@@ -26,7 +26,19 @@ test('a look-alike host is shown as punycode, which is what it is', () => {
 });
 
 test('malformed and hostile links never throw and open nothing', () => {
-  for (const raw of ['gatehouse://', 'gatehouse://%', 'gatehouse://[::1', 'http://evil.example', 'gatehouse://settings/../../x', 'gatehouse://pending/../../etc', 'gatehouse://pending/zz', `gatehouse://enroll?url=${'a'.repeat(5000)}`, 42, null, undefined]) {
+  for (const raw of [
+    'gatehouse://',
+    'gatehouse://%',
+    'gatehouse://[::1',
+    'http://evil.example',
+    'gatehouse://settings/../../x',
+    'gatehouse://pending/../../etc',
+    'gatehouse://pending/zz',
+    `gatehouse://enroll?url=${'a'.repeat(5000)}`,
+    42,
+    null,
+    undefined,
+  ]) {
     const link = parseDeepLink(raw);
     if (link.kind === 'open') assert.match(link.route, /^#\/(overview|pending)$/, String(raw));
     else assert.equal(link.kind, 'invalid', String(raw));

@@ -4,10 +4,7 @@ import { parseUrl } from './web-policy.ts';
 // command line): parsed defensively, never thrown on, and turned into a dashboard route.
 // Links that arrive before the daemon is up are queued, not dropped.
 
-export type DeepLink =
-  | { kind: 'enroll'; url: string; host: string; code: string }
-  | { kind: 'open'; route: string }
-  | { kind: 'invalid'; reason: string };
+export type DeepLink = { kind: 'enroll'; url: string; host: string; code: string } | { kind: 'open'; route: string } | { kind: 'invalid'; reason: string };
 
 const MAX_LINK = 4096;
 const CODE = /^[A-Za-z0-9._~-]{1,512}$/;
@@ -26,13 +23,17 @@ export function parseDeepLink(raw: unknown): DeepLink {
   const action = (url.host || url.pathname.replace(/^\/+/, '').split('/')[0] || 'open').toLowerCase();
   const rest = url.host ? url.pathname.replace(/^\/+/, '') : url.pathname.replace(/^\/+/, '').split('/').slice(1).join('/');
   switch (action) {
-    case 'open': case 'overview': return { kind: 'open', route: '#/overview' };
+    case 'open':
+    case 'overview':
+      return { kind: 'open', route: '#/overview' };
     case 'pending': {
       if (!rest) return { kind: 'open', route: '#/pending' };
       return PENDING_ID.test(rest) ? { kind: 'open', route: `#/pending/${rest}` } : { kind: 'invalid', reason: 'not a pending change id' };
     }
-    case 'enroll': return enrolLink(url.searchParams);
-    default: return { kind: 'invalid', reason: `unknown action "${action.slice(0, 32)}"` };
+    case 'enroll':
+      return enrolLink(url.searchParams);
+    default:
+      return { kind: 'invalid', reason: `unknown action "${action.slice(0, 32)}"` };
   }
 }
 
@@ -78,7 +79,10 @@ export class DeepLinkQueue {
   }
 
   push(link: string): void {
-    if (this.deliver) { this.deliver(link); return; }
+    if (this.deliver) {
+      this.deliver(link);
+      return;
+    }
     const at = this.held.indexOf(link);
     if (at !== -1) this.held.splice(at, 1);
     this.held.push(link);

@@ -3,7 +3,21 @@ import { existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node
 import { homedir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { app, BrowserWindow, dialog, Menu, nativeImage, Notification, protocol, session, shell, Tray, type MenuItemConstructorOptions, type Session, type WebContents } from 'electron';
+import {
+  app,
+  BrowserWindow,
+  dialog,
+  Menu,
+  nativeImage,
+  Notification,
+  protocol,
+  session,
+  shell,
+  Tray,
+  type MenuItemConstructorOptions,
+  type Session,
+  type WebContents,
+} from 'electron';
 import updater from 'electron-updater';
 import { StatusSchema, type Status } from '../shared/control/contract.ts';
 import { SseParser } from '../shared/control/sse.ts';
@@ -66,14 +80,27 @@ function run(): void {
     if (link) links.push(link);
     else openDashboard('#/overview');
   });
-  app.on('open-url', (event, url) => { event.preventDefault(); links.push(url); });
-  app.on('window-all-closed', () => { /* stay in the tray */ });
+  app.on('open-url', (event, url) => {
+    event.preventDefault();
+    links.push(url);
+  });
+  app.on('window-all-closed', () => {
+    /* stay in the tray */
+  });
   app.on('web-contents-created', (_event, contents) => guard(contents));
 
   const node = findNode({
     ...(app.isPackaged ? { bundledDir: join(process.resourcesPath, 'node') } : {}),
-    env: process.env, platform: process.platform, selfPath: process.execPath,
-    versionOf: (path) => { try { return execFileSync(path, ['--version'], { encoding: 'utf8', timeout: 5000, windowsHide: true }); } catch { return null; } },
+    env: process.env,
+    platform: process.platform,
+    selfPath: process.execPath,
+    versionOf: (path) => {
+      try {
+        return execFileSync(path, ['--version'], { encoding: 'utf8', timeout: 5000, windowsHide: true });
+      } catch {
+        return null;
+      }
+    },
   });
   const supervisor = new DaemonSupervisor({
     appVersion: app.getVersion(),
@@ -82,21 +109,38 @@ function run(): void {
       if (node.path === null) throw new Error(node.problem);
       return spawnDaemon({ node: node.path, cli: outsidePath(join(INSTALL_ROOT, 'bin', 'gatehouse.js')), dataDir, nodeFlags: DAEMON_NODE_FLAGS });
     },
-    stopOther: (pid) => { try { process.kill(pid, 'SIGTERM'); } catch { /* already gone */ } },
+    stopOther: (pid) => {
+      try {
+        process.kill(pid, 'SIGTERM');
+      } catch {
+        /* already gone */
+      }
+    },
     alive: stillProven,
     setTimer: (fn, ms) => setTimeout(fn, ms),
     clearTimer: (h) => clearTimeout(h as NodeJS.Timeout),
     now: () => Date.now(),
   });
   supervisor.onChange((s) => {
-    if (s.phase === 'ready') { links.ready((l) => void handleLink(l)); void poll(); } else { links.pause(); unreachable = true; refreshTray(); }
+    if (s.phase === 'ready') {
+      links.ready((l) => void handleLink(l));
+      void poll();
+    } else {
+      links.pause();
+      unreachable = true;
+      refreshTray();
+    }
   });
   app.on('before-quit', () => supervisor.quit());
 
   async function api(path: string, init: RequestInit = {}): Promise<unknown> {
     const daemon = supervisor.endpoint;
     if (!daemon) throw new Error('the gateway is not running');
-    const res = await fetch(`${daemon.base}/api/v1${path}`, { ...init, headers: { authorization: `Bearer ${daemon.token}`, 'content-type': 'application/json' }, signal: AbortSignal.timeout(30_000) });
+    const res = await fetch(`${daemon.base}/api/v1${path}`, {
+      ...init,
+      headers: { authorization: `Bearer ${daemon.token}`, 'content-type': 'application/json' },
+      signal: AbortSignal.timeout(30_000),
+    });
     if (!res.ok) throw new Error(`the gateway answered ${res.status}`);
     return res.json();
   }
@@ -149,10 +193,16 @@ function run(): void {
   }
 
   function setLoginItem(on: boolean): void {
-    if (process.platform !== 'linux') { app.setLoginItemSettings({ openAtLogin: on, args: ['--hidden'] }); return; }
+    if (process.platform !== 'linux') {
+      app.setLoginItemSettings({ openAtLogin: on, args: ['--hidden'] });
+      return;
+    }
     const dir = autostartDir(process.env, homedir());
     const file = join(dir, AUTOSTART_FILE);
-    if (!on) { rmSync(file, { force: true }); return; }
+    if (!on) {
+      rmSync(file, { force: true });
+      return;
+    }
     mkdirSync(dir, { recursive: true });
     writeFileSync(file, desktopEntry(autostartCommand(process.execPath, process.env), ['--hidden']), { mode: 0o644 });
   }
@@ -172,7 +222,10 @@ function run(): void {
     if (process.platform === 'darwin') tray.setTitle(view.badge ?? '');
     const hasOrg = status?.org != null && status.org.state !== 'not-enrolled';
     const model = menuModel(view, {
-      pending: status?.pinning.pending ?? 0, paused: status?.paused ?? false, openAtLogin: loginItemOn(), hasOrg,
+      pending: status?.pinning.pending ?? 0,
+      paused: status?.paused ?? false,
+      openAtLogin: loginItemOn(),
+      hasOrg,
       ...(app.isPackaged ? { update: { notice: plan().notice, downloaded, beta: prefs.updateChannel === 'beta' } } : {}),
     });
     tray.setContextMenu(Menu.buildFromTemplate(model.map(toElectron)));
@@ -180,10 +233,14 @@ function run(): void {
 
   function toElectron(item: MenuItemModel): MenuItemConstructorOptions {
     switch (item.kind) {
-      case 'label': return { label: item.label, enabled: false };
-      case 'separator': return { type: 'separator' };
-      case 'action': return { label: item.label, enabled: item.enabled, click: () => void act(item.action).catch(report) };
-      case 'checkbox': return { label: item.label, type: 'checkbox', checked: item.checked, click: () => void act(item.action).catch(report) };
+      case 'label':
+        return { label: item.label, enabled: false };
+      case 'separator':
+        return { type: 'separator' };
+      case 'action':
+        return { label: item.label, enabled: item.enabled, click: () => void act(item.action).catch(report) };
+      case 'checkbox':
+        return { label: item.label, type: 'checkbox', checked: item.checked, click: () => void act(item.action).catch(report) };
     }
   }
 
@@ -193,34 +250,64 @@ function run(): void {
 
   async function act(action: MenuAction): Promise<void> {
     switch (action) {
-      case 'open-dashboard': openDashboard('#/overview'); break;
-      case 'open-pending': openDashboard('#/pending'); break;
-      case 'toggle-pause': await api('/pause', { method: 'POST', body: JSON.stringify({ paused: !status?.paused }) }); await poll(); break;
+      case 'open-dashboard':
+        openDashboard('#/overview');
+        break;
+      case 'open-pending':
+        openDashboard('#/pending');
+        break;
+      case 'toggle-pause':
+        await api('/pause', { method: 'POST', body: JSON.stringify({ paused: !status?.paused }) });
+        await poll();
+        break;
       case 'sync-now': {
-        const r = await api('/bundle/reload', { method: 'POST' }) as { ok?: boolean; version?: number; error?: string; lastRejection?: string };
-        notify({ key: 'sync', title: 'Gatehouse sync', body: r.lastRejection ? `The org's latest bundle was refused: ${r.lastRejection}` : `Bundle version ${r.version ?? '?'} is in force.`, target: '#/settings' });
+        const r = (await api('/bundle/reload', { method: 'POST' })) as { ok?: boolean; version?: number; error?: string; lastRejection?: string };
+        notify({
+          key: 'sync',
+          title: 'Gatehouse sync',
+          body: r.lastRejection ? `The org's latest bundle was refused: ${r.lastRejection}` : `Bundle version ${r.version ?? '?'} is in force.`,
+          target: '#/settings',
+        });
         await poll();
         break;
       }
-      case 'toggle-login-item': setLoginItem(!loginItemOn()); refreshTray(); break;
+      case 'toggle-login-item':
+        setLoginItem(!loginItemOn());
+        refreshTray();
+        break;
       case 'toggle-beta':
         prefs = { ...prefs, updateChannel: prefs.updateChannel === 'beta' ? 'stable' : 'beta' };
         writeFileSync(join(app.getPath('userData'), 'desktop.json'), JSON.stringify(prefs), { mode: 0o600 });
         checkForUpdates();
         refreshTray();
         break;
-      case 'install-update': supervisor.quit(); updater.autoUpdater.quitAndInstall(); break;
-      case 'quit': app.quit(); break;
+      case 'install-update':
+        supervisor.quit();
+        updater.autoUpdater.quitAndInstall();
+        break;
+      case 'quit':
+        app.quit();
+        break;
     }
   }
 
   async function handleLink(raw: string): Promise<void> {
     const link = parseDeepLink(raw);
-    if (link.kind === 'invalid') { notify({ key: 'link', title: 'Gatehouse ignored a link', body: link.reason, target: '#/overview' }); return; }
+    if (link.kind === 'invalid') {
+      notify({ key: 'link', title: 'Gatehouse ignored a link', body: link.reason, target: '#/overview' });
+      return;
+    }
     if (link.kind === 'enroll') {
       // The host is shown, and confirmed, before anything is sent to it.
       const q = enrolQuestion(link);
-      const { response } = await dialog.showMessageBox({ type: 'question', message: q.message, detail: q.detail, buttons: q.buttons, defaultId: 0, cancelId: 0 });
+      const { response } = await dialog.showMessageBox({
+        type: 'question',
+        message: q.message,
+        detail: q.detail,
+        buttons: q.buttons,
+        defaultId: 0,
+        cancelId: 0,
+      });
       if (response !== 1) return;
     }
     openDashboard(routeFor(link));
@@ -270,12 +357,20 @@ function run(): void {
       return;
     }
     window = new BrowserWindow({
-      width: 1200, height: 820, title: 'Gatehouse', show: false,
+      width: 1200,
+      height: 820,
+      title: 'Gatehouse',
+      show: false,
       webPreferences: {
         preload: join(dirname(fileURLToPath(import.meta.url)), 'preload.cjs'),
         session: dashboardSessionFor(),
-        contextIsolation: true, sandbox: true, nodeIntegration: false, webSecurity: true,
-        navigateOnDragDrop: false, spellcheck: false, devTools: !app.isPackaged,
+        contextIsolation: true,
+        sandbox: true,
+        nodeIntegration: false,
+        webSecurity: true,
+        navigateOnDragDrop: false,
+        spellcheck: false,
+        devTools: !app.isPackaged,
       },
     });
     window.once('ready-to-show', () => window?.show());
@@ -288,7 +383,9 @@ function run(): void {
     updater.autoUpdater.channel = p.channel;
     updater.autoUpdater.allowPrerelease = p.allowPrerelease;
     updater.autoUpdater.allowDowngrade = p.allowDowngrade;
-    updater.autoUpdater.checkForUpdates().catch(() => { /* offline: next time */ });
+    updater.autoUpdater.checkForUpdates().catch(() => {
+      /* offline: next time */
+    });
   }
 
   void app.whenReady().then(() => {
@@ -296,15 +393,29 @@ function run(): void {
     updater.autoUpdater.autoInstallOnAppQuit = true;
     updater.autoUpdater.on('update-downloaded', (info: { version: string }) => {
       downloaded = info.version;
-      if (plan().required) notify({ key: `update:${info.version}`, title: 'Gatehouse update ready', body: `Your organisation requires this update (${info.version}). Restart Gatehouse from the tray to install it.`, target: '#/overview' });
+      if (plan().required)
+        notify({
+          key: `update:${info.version}`,
+          title: 'Gatehouse update ready',
+          body: `Your organisation requires this update (${info.version}). Restart Gatehouse from the tray to install it.`,
+          target: '#/overview',
+        });
       refreshTray();
     });
     supervisor.start();
     refreshTray();
     setInterval(() => void poll(), 3000);
-    setInterval(() => { const s = gate.summary(); if (s) notify(s); }, 15_000);
+    setInterval(() => {
+      const s = gate.summary();
+      if (s) notify(s);
+    }, 15_000);
     let lastCheck = 0;
-    setInterval(() => { if (Date.now() - lastCheck >= plan().checkEveryMs) { lastCheck = Date.now(); checkForUpdates(); } }, 60_000);
+    setInterval(() => {
+      if (Date.now() - lastCheck >= plan().checkEveryMs) {
+        lastCheck = Date.now();
+        checkForUpdates();
+      }
+    }, 60_000);
     void listen();
     const link = linkFromArgv(process.argv);
     if (link) links.push(link);

@@ -17,7 +17,10 @@ export type MenuItemModel =
   | { kind: 'action'; label: string; action: MenuAction; enabled: boolean }
   | { kind: 'checkbox'; label: string; action: MenuAction; checked: boolean };
 
-export function menuModel(view: TrayView, opts: { pending: number; paused: boolean; openAtLogin: boolean; hasOrg: boolean; update?: UpdateView }): MenuItemModel[] {
+export function menuModel(
+  view: TrayView,
+  opts: { pending: number; paused: boolean; openAtLogin: boolean; hasOrg: boolean; update?: UpdateView },
+): MenuItemModel[] {
   const running = view.state !== 'offline';
   const update = opts.update;
   const updateItems: MenuItemModel[] = [];
@@ -28,7 +31,12 @@ export function menuModel(view: TrayView, opts: { pending: number; paused: boole
     ...updateItems,
     { kind: 'separator' },
     { kind: 'action', label: 'Open dashboard', action: 'open-dashboard', enabled: running },
-    { kind: 'action', label: opts.pending ? `Review ${opts.pending} pending change${opts.pending === 1 ? '' : 's'}…` : 'Pending changes', action: 'open-pending', enabled: running },
+    {
+      kind: 'action',
+      label: opts.pending ? `Review ${opts.pending} pending change${opts.pending === 1 ? '' : 's'}…` : 'Pending changes',
+      action: 'open-pending',
+      enabled: running,
+    },
     { kind: 'separator' },
     { kind: 'action', label: opts.paused ? 'Resume all agents' : 'Pause all agents', action: 'toggle-pause', enabled: running },
     { kind: 'action', label: 'Sync now', action: 'sync-now', enabled: running && opts.hasOrg },

@@ -2,12 +2,24 @@ import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { findNode, nodeCandidates, outsidePath, supportedNode } from './node-runtime.ts';
 
-const versions = new Map([['/opt/app/resources/node/bin/node', 'v24.1.0'], ['/usr/bin/node', 'v18.19.0\n'], ['/home/u/.nvm/bin/node', 'v22.12.0\n']]);
-const base = { env: { PATH: '/usr/bin:relative/bin:/home/u/.nvm/bin' }, platform: 'linux' as const, selfPath: '/opt/app/gatehouse', versionOf: (p: string) => versions.get(p) ?? null };
+const versions = new Map([
+  ['/opt/app/resources/node/bin/node', 'v24.1.0'],
+  ['/usr/bin/node', 'v18.19.0\n'],
+  ['/home/u/.nvm/bin/node', 'v22.12.0\n'],
+]);
+const base = {
+  env: { PATH: '/usr/bin:relative/bin:/home/u/.nvm/bin' },
+  platform: 'linux' as const,
+  selfPath: '/opt/app/gatehouse',
+  versionOf: (p: string) => versions.get(p) ?? null,
+};
 
 test('a Node shipped with the app comes first, then GATEHOUSE_NODE, then PATH, never the app binary or a relative PATH entry', () => {
-  assert.deepEqual(nodeCandidates({ ...base, bundledDir: '/opt/app/resources/node', env: { ...base.env, GATEHOUSE_NODE: '/opt/app/gatehouse' } }),
-    ['/opt/app/resources/node/bin/node', '/usr/bin/node', '/home/u/.nvm/bin/node']);
+  assert.deepEqual(nodeCandidates({ ...base, bundledDir: '/opt/app/resources/node', env: { ...base.env, GATEHOUSE_NODE: '/opt/app/gatehouse' } }), [
+    '/opt/app/resources/node/bin/node',
+    '/usr/bin/node',
+    '/home/u/.nvm/bin/node',
+  ]);
 });
 
 test('the first Node new enough is chosen; older ones are named in the problem when none is', () => {

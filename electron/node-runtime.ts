@@ -50,7 +50,10 @@ export function findNode(s: NodeSearch): NodeChoice {
     if (supportedNode(version)) return { path, version: version.trim() };
     tried.push(`${path} is ${version.trim()}`);
   }
-  return { path: null, problem: `Gatehouse needs Node.js ${MIN_NODE.join('.')} or later to run its gateway${tried.length ? ` (${tried.join('; ')})` : ''}. Install it, or set GATEHOUSE_NODE to its path.` };
+  return {
+    path: null,
+    problem: `Gatehouse needs Node.js ${MIN_NODE.join('.')} or later to run its gateway${tried.length ? ` (${tried.join('; ')})` : ''}. Install it, or set GATEHOUSE_NODE to its path.`,
+  };
 }
 
 /** A path inside app.asar as an outside process must see it: the unpacked copy beside the archive. */

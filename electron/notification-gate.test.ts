@@ -29,11 +29,20 @@ test('a single held-back alert is shown as itself; a resolved one is not summari
 test('the tray menu says when the org requires an update and offers the downloaded one', async () => {
   const { menuModel } = await import('./menu-model.ts');
   const view = { state: 'ok' as const, tooltip: 'Gatehouse: 1 server, 0 agents', badge: null };
-  const items = menuModel(view, { pending: 0, paused: false, openAtLogin: false, hasOrg: true, update: { notice: 'Your organisation requires Gatehouse 0.2.0 or later', downloaded: '0.2.0', beta: true } });
+  const items = menuModel(view, {
+    pending: 0,
+    paused: false,
+    openAtLogin: false,
+    hasOrg: true,
+    update: { notice: 'Your organisation requires Gatehouse 0.2.0 or later', downloaded: '0.2.0', beta: true },
+  });
   assert.equal(items[1]!.kind === 'label' && items[1].label, 'Your organisation requires Gatehouse 0.2.0 or later');
   assert.ok(items.some((m) => m.kind === 'action' && m.action === 'install-update' && m.label.includes('0.2.0')));
   assert.ok(items.some((m) => m.kind === 'checkbox' && m.action === 'toggle-beta' && m.checked));
-  assert.ok(items.some((m) => m.kind === 'action' && m.action === 'sync-now' && m.enabled), 'Sync now works once enrolled');
+  assert.ok(
+    items.some((m) => m.kind === 'action' && m.action === 'sync-now' && m.enabled),
+    'Sync now works once enrolled',
+  );
 });
 
 test('an IDE asking to connect is announced, and the notification leads to the Overview where the person decides', async () => {

@@ -3,7 +3,12 @@ import type { GatewayEvent } from '../shared/control/contract.ts';
 // resolves and comes back), and no more than a few notifications go out a minute. What
 // the rate limit holds back is not lost: it is summarised in one notification later.
 
-export interface Announcement { key: string; title: string; body: string; target: string }
+export interface Announcement {
+  key: string;
+  title: string;
+  body: string;
+  target: string;
+}
 
 export class NotificationGate {
   private readonly shown = new Map<string, number>();
@@ -22,7 +27,10 @@ export class NotificationGate {
   admit(a: Announcement, now = Date.now()): boolean {
     const last = this.shown.get(a.key);
     if (last !== undefined && now - last < this.repeatAfterMs) return false;
-    if (!this.take(now)) { this.held.set(a.key, a); return false; }
+    if (!this.take(now)) {
+      this.held.set(a.key, a);
+      return false;
+    }
     this.held.delete(a.key);
     this.shown.set(a.key, now);
     return true;
@@ -40,7 +48,10 @@ export class NotificationGate {
     for (const a of items) this.shown.set(a.key, now);
     if (items.length === 1) return items[0];
     const pending = items.filter((a) => a.key.startsWith('pending:')).length;
-    const titles = items.slice(0, 3).map((a) => a.title).join('; ');
+    const titles = items
+      .slice(0, 3)
+      .map((a) => a.title)
+      .join('; ');
     return {
       key: `summary:${now}`,
       title: `${items.length} more Gatehouse alerts`,
@@ -66,14 +77,24 @@ export class NotificationGate {
 /** Turns a daemon event into an announcement, or nothing. */
 export function announce(event: GatewayEvent): Announcement | undefined {
   if (event.type === 'pending-change') {
-    return { key: `pending:${event.id}`, title: `${event.exposedName} ${event.kind === 'new' ? 'is new' : 'changed'}`, body: `Risk ${event.risk}. ${event.localDecision ? 'Review it before your agents can use it.' : 'It awaits your organisation\'s approval.'}`, target: `#/pending/${event.id}` };
+    return {
+      key: `pending:${event.id}`,
+      title: `${event.exposedName} ${event.kind === 'new' ? 'is new' : 'changed'}`,
+      body: `Risk ${event.risk}. ${event.localDecision ? 'Review it before your agents can use it.' : "It awaits your organisation's approval."}`,
+      target: `#/pending/${event.id}`,
+    };
   }
   if (event.type === 'server' && (event.state === 'failed' || event.state === 'backoff')) {
     return { key: `server:${event.server}`, title: `${event.server} is down`, body: event.error ?? 'The server stopped.', target: '#/servers' };
   }
   if (event.type === 'agent-request') {
     // The notification only leads to the Overview: allowing happens there, never from the notification itself.
-    return { key: `agent-request:${event.id}`, title: `${event.client} asks to connect`, body: `As agent "${event.agent}", token to ${event.redirect}. Allow or deny it in Gatehouse.`, target: '#/overview' };
+    return {
+      key: `agent-request:${event.id}`,
+      title: `${event.client} asks to connect`,
+      body: `As agent "${event.agent}", token to ${event.redirect}. Allow or deny it in Gatehouse.`,
+      target: '#/overview',
+    };
   }
   if (event.type === 'bundle-rejected') return { key: `bundle:${event.reason}`, title: 'A bundle was refused', body: event.reason, target: '#/settings' };
   return undefined;

@@ -9,11 +9,22 @@ class FakeChild implements DaemonChild {
   private out: ((c: string) => void) | undefined;
   private exit: ((code: number | null) => void) | undefined;
   killed = 0;
-  onStdout(l: (c: string) => void): void { this.out = l; }
-  onExit(l: (code: number | null) => void): void { this.exit = l; }
-  kill(): void { this.killed++; this.exit?.(null); }
-  write(text: string): void { this.out?.(text); }
-  die(code: number): void { this.exit?.(code); }
+  onStdout(l: (c: string) => void): void {
+    this.out = l;
+  }
+  onExit(l: (code: number | null) => void): void {
+    this.exit = l;
+  }
+  kill(): void {
+    this.killed++;
+    this.exit?.(null);
+  }
+  write(text: string): void {
+    this.out?.(text);
+  }
+  die(code: number): void {
+    this.exit?.(code);
+  }
 }
 
 /** A clock that only moves when the test says so. */
@@ -31,16 +42,33 @@ function harness(probes: Array<ProbeResult | Error>, extra: Partial<SupervisorDe
       if (p instanceof Error) throw p;
       return p;
     },
-    spawn: () => { const c = new FakeChild(); children.push(c); return c; },
+    spawn: () => {
+      const c = new FakeChild();
+      children.push(c);
+      return c;
+    },
     stopOther: (pid) => stopped.push(pid),
     alive: async () => true,
-    setTimer: (fn, ms) => { const id = nextId++; timers.set(id, { at: now + ms, fn }); return id; },
-    clearTimer: (h) => { timers.delete(h as number); },
+    setTimer: (fn, ms) => {
+      const id = nextId++;
+      timers.set(id, { at: now + ms, fn });
+      return id;
+    },
+    clearTimer: (h) => {
+      timers.delete(h as number);
+    },
     now: () => now,
     random: () => 1,
     ...extra,
   };
-  const sup = new DaemonSupervisor(deps, { initialDelayMs: 1000, maxDelayMs: 8000, stableMs: 60_000, readyTimeoutMs: 30_000, watchEveryMs: 5000, missesAllowed: 2 });
+  const sup = new DaemonSupervisor(deps, {
+    initialDelayMs: 1000,
+    maxDelayMs: 8000,
+    stableMs: 60_000,
+    readyTimeoutMs: 30_000,
+    watchEveryMs: 5000,
+    missesAllowed: 2,
+  });
   sup.onChange((s) => states.push(s));
   const settle = () => new Promise((r) => setImmediate(r));
   /** Moves the clock, firing due timers in order. */
@@ -100,7 +128,11 @@ test('a proven daemon of our version is attached to, and watched: when it stops 
 });
 
 test('a listener that cannot prove it holds the token gets nothing and is retried with backoff', async () => {
-  const h = harness([{ kind: 'unproven', reason: 'the listener on 127.0.0.1:7465 could not prove it is your Gatehouse' }, { kind: 'unproven', reason: 'again' }, { kind: 'none' }]);
+  const h = harness([
+    { kind: 'unproven', reason: 'the listener on 127.0.0.1:7465 could not prove it is your Gatehouse' },
+    { kind: 'unproven', reason: 'again' },
+    { kind: 'none' },
+  ]);
   h.sup.start();
   await h.settle();
   assert.equal(h.sup.endpoint, null);

@@ -111,7 +111,10 @@ export class DaemonSupervisor {
 
   private later(fn: () => void, ms: number): void {
     this.clear();
-    this.timer = this.deps.setTimer(() => { this.timer = undefined; fn(); }, ms);
+    this.timer = this.deps.setTimer(() => {
+      this.timer = undefined;
+      fn();
+    }, ms);
   }
 
   private async connect(): Promise<void> {
@@ -125,13 +128,19 @@ export class DaemonSupervisor {
     }
     if (this.quitting) return;
     if (found.kind === 'proven') {
-      if (found.version === this.deps.appVersion) { this.attached(found.endpoint); return; }
+      if (found.version === this.deps.appVersion) {
+        this.attached(found.endpoint);
+        return;
+      }
       // Ours is the version the user installed; the other one is stopped, then ours starts.
       this.deps.stopOther(found.pid);
       this.failed(`a Gatehouse daemon of version ${found.version} was running; it was asked to stop so ${this.deps.appVersion} can start`);
       return;
     }
-    if (found.kind === 'unproven') { this.failed(`not attaching: ${found.reason}`); return; }
+    if (found.kind === 'unproven') {
+      this.failed(`not attaching: ${found.reason}`);
+      return;
+    }
     this.spawn();
   }
 
@@ -145,12 +154,15 @@ export class DaemonSupervisor {
   /** Not ours to restart, but ours to notice: when it stops answering, connect again (which starts one). */
   private watch(endpoint: DaemonEndpoint): void {
     this.later(() => {
-      void this.deps.alive(endpoint).catch(() => false).then((ok) => {
-        if (this.quitting || this.endpoint !== endpoint) return;
-        this.misses = ok ? 0 : this.misses + 1;
-        if (this.misses >= this.opts.missesAllowed) void this.connect();
-        else this.watch(endpoint);
-      });
+      void this.deps
+        .alive(endpoint)
+        .catch(() => false)
+        .then((ok) => {
+          if (this.quitting || this.endpoint !== endpoint) return;
+          this.misses = ok ? 0 : this.misses + 1;
+          if (this.misses >= this.opts.missesAllowed) void this.connect();
+          else this.watch(endpoint);
+        });
     }, this.opts.watchEveryMs);
   }
 
@@ -170,7 +182,11 @@ export class DaemonSupervisor {
       for (const line of lines.push(chunk)) {
         if (ready || !line.startsWith('{')) continue;
         let parsed: unknown;
-        try { parsed = JSON.parse(line); } catch { continue; }
+        try {
+          parsed = JSON.parse(line);
+        } catch {
+          continue;
+        }
         const r = ReadyLine.safeParse(parsed);
         if (!r.success) continue;
         ready = true;
@@ -182,7 +198,10 @@ export class DaemonSupervisor {
     child.onExit((code) => {
       if (this.child !== child) return;
       this.child = undefined;
-      if (this.quitting) { this.set({ phase: 'stopped' }); return; }
+      if (this.quitting) {
+        this.set({ phase: 'stopped' });
+        return;
+      }
       if (ready && this.deps.now() - this.upSince >= this.opts.stableMs) this.failures = 0;
       this.failed(ready ? `the gateway stopped (exit ${code ?? 'signal'})` : `the gateway exited before it was ready (exit ${code ?? 'signal'}); see its log`);
     });

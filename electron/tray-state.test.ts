@@ -5,7 +5,8 @@ import { menuModel } from './menu-model.ts';
 import { announce, NotificationGate } from './notification-gate.ts';
 import { trayIcon, trayView } from './tray-state.ts';
 
-const status = (states: string[], agents = 0) => ({ servers: states.map((state, i) => ({ id: `s${i}`, state })), agents: Array.from({ length: agents }) } as unknown as Status);
+const status = (states: string[], agents = 0) =>
+  ({ servers: states.map((state, i) => ({ id: `s${i}`, state })), agents: Array.from({ length: agents }) }) as unknown as Status;
 
 describe('tray state', () => {
   it('shows the worst condition', () => {
@@ -25,10 +26,29 @@ describe('tray state', () => {
   });
 
   it('builds the menu, disabling what needs a running gateway', () => {
-    const offline = menuModel(trayView({ status: undefined, pending: 0, paused: false, unreachable: true }), { pending: 0, paused: false, openAtLogin: true, hasOrg: false });
+    const offline = menuModel(trayView({ status: undefined, pending: 0, paused: false, unreachable: true }), {
+      pending: 0,
+      paused: false,
+      openAtLogin: true,
+      hasOrg: false,
+    });
     const actions = offline.filter((m) => m.kind === 'action');
-    assert.deepEqual(actions.map((m) => [m.action, m.enabled]), [['open-dashboard', false], ['open-pending', false], ['toggle-pause', false], ['sync-now', false], ['quit', true]]);
-    const busy = menuModel(trayView({ status: status(['ready']), pending: 2, paused: true, unreachable: false }), { pending: 2, paused: true, openAtLogin: false, hasOrg: true });
+    assert.deepEqual(
+      actions.map((m) => [m.action, m.enabled]),
+      [
+        ['open-dashboard', false],
+        ['open-pending', false],
+        ['toggle-pause', false],
+        ['sync-now', false],
+        ['quit', true],
+      ],
+    );
+    const busy = menuModel(trayView({ status: status(['ready']), pending: 2, paused: true, unreachable: false }), {
+      pending: 2,
+      paused: true,
+      openAtLogin: false,
+      hasOrg: true,
+    });
     assert.ok(busy.some((m) => m.kind === 'action' && m.label === 'Review 2 pending changes…'));
     assert.ok(busy.some((m) => m.kind === 'action' && m.label === 'Resume all agents' && m.enabled));
     assert.ok(busy.some((m) => m.kind === 'checkbox' && m.checked === false));
@@ -53,7 +73,17 @@ describe('notifications', () => {
   });
 
   it('links a pending change to its diff', () => {
-    const a = announce({ type: 'pending-change', id: 'abc123def456', server: 'gh', tool: 'create_issue', exposedName: 'gh__create_issue', kind: 'changed', risk: 'high', localDecision: true, at: 1 })!;
+    const a = announce({
+      type: 'pending-change',
+      id: 'abc123def456',
+      server: 'gh',
+      tool: 'create_issue',
+      exposedName: 'gh__create_issue',
+      kind: 'changed',
+      risk: 'high',
+      localDecision: true,
+      at: 1,
+    })!;
     assert.equal(a.target, '#/pending/abc123def456');
     assert.match(a.body, /Risk high/);
     assert.equal(announce({ type: 'agent-connected', session: 's1', agent: 'a', transport: 'stdio', at: 1 }), undefined);

@@ -15,16 +15,30 @@ export interface TrayInput {
   problem?: string;
 }
 
-export interface TrayView { state: TrayState; tooltip: string; badge: string | null }
+export interface TrayView {
+  state: TrayState;
+  tooltip: string;
+  badge: string | null;
+}
 
 export function trayView(input: TrayInput): TrayView {
   if (input.unreachable || !input.status) return { state: 'offline', tooltip: `Gatehouse: ${input.problem ?? 'the gateway is not running'}`, badge: null };
   if (input.paused) return { state: 'paused', tooltip: 'Gatehouse: paused — agents stay connected, nothing reaches the servers', badge: null };
   const failed = input.status.servers.filter((s) => s.state === 'failed' || s.state === 'backoff');
-  if (failed.length) return { state: 'error', tooltip: `Gatehouse: ${failed.map((s) => s.id).join(', ')} ${failed.length === 1 ? 'is' : 'are'} down`, badge: null };
-  if (input.pending > 0) return { state: 'pending', tooltip: `Gatehouse: ${input.pending} change${input.pending === 1 ? '' : 's'} to review`, badge: input.pending > 99 ? '99+' : String(input.pending) };
+  if (failed.length)
+    return { state: 'error', tooltip: `Gatehouse: ${failed.map((s) => s.id).join(', ')} ${failed.length === 1 ? 'is' : 'are'} down`, badge: null };
+  if (input.pending > 0)
+    return {
+      state: 'pending',
+      tooltip: `Gatehouse: ${input.pending} change${input.pending === 1 ? '' : 's'} to review`,
+      badge: input.pending > 99 ? '99+' : String(input.pending),
+    };
   const ready = input.status.servers.filter((s) => s.state === 'ready').length;
-  return { state: 'ok', tooltip: `Gatehouse: ${ready} server${ready === 1 ? '' : 's'}, ${input.status.agents.length} agent${input.status.agents.length === 1 ? '' : 's'}`, badge: null };
+  return {
+    state: 'ok',
+    tooltip: `Gatehouse: ${ready} server${ready === 1 ? '' : 's'}, ${input.status.agents.length} agent${input.status.agents.length === 1 ? '' : 's'}`,
+    badge: null,
+  };
 }
 
 /** The icon file for a state: template images on macOS (the system tints them). */

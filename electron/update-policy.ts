@@ -27,7 +27,11 @@ export function compareVersions(a: string, b: string): number | null {
     if (ia === undefined) return -1;
     if (ib === undefined) return 1;
     const [na, nb] = [/^\d+$/.test(ia), /^\d+$/.test(ib)];
-    if (na && nb) { const d = Number(ia) - Number(ib); if (d !== 0) return Math.sign(d); continue; }
+    if (na && nb) {
+      const d = Number(ia) - Number(ib);
+      if (d !== 0) return Math.sign(d);
+      continue;
+    }
     if (na !== nb) return na ? -1 : 1;
     if (ia !== ib) return ia < ib ? -1 : 1;
   }

@@ -4,8 +4,17 @@ import { appUrl, contentSecurityPolicy, isAppUrl, mayOpenExternally, navigationD
 
 test('only our own scheme and host count as the app, whatever the string looks like', () => {
   assert.equal(isAppUrl('gatehouse-app://dashboard/index.html#/pending'), true);
-  for (const raw of ['gatehouse-app://dashboard.evil.example/', 'gatehouse-app://dashboardx/', 'gatehouse-app://evil/', 'gatehouse-other://dashboard/',
-    'http://127.0.0.1:7465/app/', 'gatehouse-app://user@dashboard/', 'file:///index.html', 'javascript:alert(1)', 'nonsense']) {
+  for (const raw of [
+    'gatehouse-app://dashboard.evil.example/',
+    'gatehouse-app://dashboardx/',
+    'gatehouse-app://evil/',
+    'gatehouse-other://dashboard/',
+    'http://127.0.0.1:7465/app/',
+    'gatehouse-app://user@dashboard/',
+    'file:///index.html',
+    'javascript:alert(1)',
+    'nonsense',
+  ]) {
     assert.equal(isAppUrl(raw), false, raw);
   }
 });
@@ -43,12 +52,27 @@ test('the CSP allows no inline script, no frames and no foreign connection', () 
   assert.doesNotMatch(csp, /unsafe-eval|script-src[^;]*unsafe-inline|\*/);
 });
 
-test('the proxy passes the dashboard\'s routes and not the ones that would hand the page a token or more', async () => {
+test("the proxy passes the dashboard's routes and not the ones that would hand the page a token or more", async () => {
   const { routeAllowed } = await import('./dashboard-protocol.ts');
-  for (const [m, p] of [['GET', '/api/v1/status'], ['POST', '/api/v1/pending/0123456789ab/approve'], ['POST', '/api/v1/servers/fs/restart'], ['GET', '/api/v1/events'], ['DELETE', '/api/v1/tokens/cursor']]) {
+  for (const [m, p] of [
+    ['GET', '/api/v1/status'],
+    ['POST', '/api/v1/pending/0123456789ab/approve'],
+    ['POST', '/api/v1/servers/fs/restart'],
+    ['GET', '/api/v1/events'],
+    ['DELETE', '/api/v1/tokens/cursor'],
+  ]) {
     assert.equal(routeAllowed(m!, p!), true, `${m} ${p}`);
   }
-  for (const [m, p] of [['POST', '/api/v1/dashboard/redeem'], ['GET', '/api/v1/hello'], ['POST', '/api/v1/status'], ['GET', '/api/v1/pending/0123456789ab/approve'], ['GET', '/mcp'], ['POST', '/api/v1/servers/../restart'], ['GET', '/api/v1/status/'], ['GET', '/api/v1/statusx']]) {
+  for (const [m, p] of [
+    ['POST', '/api/v1/dashboard/redeem'],
+    ['GET', '/api/v1/hello'],
+    ['POST', '/api/v1/status'],
+    ['GET', '/api/v1/pending/0123456789ab/approve'],
+    ['GET', '/mcp'],
+    ['POST', '/api/v1/servers/../restart'],
+    ['GET', '/api/v1/status/'],
+    ['GET', '/api/v1/statusx'],
+  ]) {
     assert.equal(routeAllowed(m!, p!), false, `${m} ${p}`);
   }
 });
@@ -59,10 +83,26 @@ test('every control call the dashboard makes is one the proxy lets through (the 
   const { routeAllowed } = await import('./dashboard-protocol.ts');
   const { ROUTES, routePath } = await import('../shared/control/routes.ts');
   const dir = join(import.meta.dirname, '..', 'renderer', 'src');
-  const files = readdirSync(dir, { recursive: true, encoding: 'utf8' }).filter((f) => /\.tsx?$/.test(f)).map((f) => readFileSync(join(dir, f), 'utf8'));
+  const files = readdirSync(dir, { recursive: true, encoding: 'utf8' })
+    .filter((f) => /\.tsx?$/.test(f))
+    .map((f) => readFileSync(join(dir, f), 'utf8'));
   // Paths written out, and paths built from the shared route table by name (routePath('name', …), or either of two names).
-  const literal = files.flatMap((text) => [...text.matchAll(/call\('(GET|POST|PUT|DELETE)', [`']([^`']+)[`']/g)].map((m) => [m[1]!, `/api/v1${m[2]!.replace(/\$\{decision\}/g, 'approve').replace(/\$\{client\}/g, 'cursor').replace(/\$\{[^}]+\}/g, '0123456789ab').replace(/\?.*$/, '')}`] as const));
-  const names = new Set(files.flatMap((text) => [...text.matchAll(/routePath\(([^,)]*)/g)].flatMap((m) => [...m[1]!.matchAll(/'([A-Za-z]+)'/g)].map((n) => n[1]!))));
+  const literal = files.flatMap((text) =>
+    [...text.matchAll(/call\('(GET|POST|PUT|DELETE)', [`']([^`']+)[`']/g)].map(
+      (m) =>
+        [
+          m[1]!,
+          `/api/v1${m[2]!
+            .replace(/\$\{decision\}/g, 'approve')
+            .replace(/\$\{client\}/g, 'cursor')
+            .replace(/\$\{[^}]+\}/g, '0123456789ab')
+            .replace(/\?.*$/, '')}`,
+        ] as const,
+    ),
+  );
+  const names = new Set(
+    files.flatMap((text) => [...text.matchAll(/routePath\(([^,)]*)/g)].flatMap((m) => [...m[1]!.matchAll(/'([A-Za-z]+)'/g)].map((n) => n[1]!))),
+  );
   const samples = ['0123456789ab', '0123456789abcdef0123456789abcdef', 'cursor', 'api_key'];
   const built = [...names].map((name) => {
     const route = (ROUTES as Record<string, { method: string; path: string; params?: Record<string, RegExp> }>)[name];

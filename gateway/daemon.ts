@@ -47,7 +47,15 @@ export interface GatewayContext {
   backend?: SecretBackend;
 }
 
-export interface BuiltGateway { gateway: Gateway; events: EventBus; recorder: AuditRecorder; vault: CredentialVault; liveHeaders: Map<string, Record<string, string>>; audit: AuditLog; disabled: DisabledServersFile }
+export interface BuiltGateway {
+  gateway: Gateway;
+  events: EventBus;
+  recorder: AuditRecorder;
+  vault: CredentialVault;
+  liveHeaders: Map<string, Record<string, string>>;
+  audit: AuditLog;
+  disabled: DisabledServersFile;
+}
 
 /**
  * Builds the multiplexer with real upstream channels (processes, HTTP), the pin
@@ -65,7 +73,11 @@ export function createGateway(bundle: Bundle, ctx: GatewayContext): BuiltGateway
   const liveHeaders = new Map<string, Record<string, string>>();
   const events = new EventBus();
   // Records carry the user and bundle version of their moment: both are the multiplexer's to know.
-  const recorder = new AuditRecorder({ sink: audit, redactor: () => vault.redactor, context: () => ({ user: gateway.user.user, bundleVersion: gateway.currentBundle.version }) });
+  const recorder = new AuditRecorder({
+    sink: audit,
+    redactor: () => vault.redactor,
+    context: () => ({ user: gateway.user.user, bundleVersion: gateway.currentBundle.version }),
+  });
   const gateway: Gateway = new Gateway({
     bundle,
     pins: new PinStore(ctx.dataDir),
@@ -76,10 +88,17 @@ export function createGateway(bundle: Bundle, ctx: GatewayContext): BuiltGateway
     vars,
     disabledServers: disabled.ids,
     onServerRetired: (server) => {
-      void vault.removeServer(server.id, server.credentials.map((c) => c.name)).then(
-        (deleted) => { if (deleted.length) events.emit({ type: 'credentials-deleted', server: server.id, slots: deleted, at: Date.now() }); },
-        (err: unknown) => events.emit({ type: 'credentials-error', server: server.id, error: (err as Error).message, at: Date.now() }),
-      );
+      void vault
+        .removeServer(
+          server.id,
+          server.credentials.map((c) => c.name),
+        )
+        .then(
+          (deleted) => {
+            if (deleted.length) events.emit({ type: 'credentials-deleted', server: server.id, slots: deleted, at: Date.now() });
+          },
+          (err: unknown) => events.emit({ type: 'credentials-error', server: server.id, error: (err as Error).message, at: Date.now() }),
+        );
     },
     makeChannel: (server): UpstreamChannel => {
       let log = logs.get(server.id);
@@ -91,10 +110,27 @@ export function createGateway(bundle: Bundle, ctx: GatewayContext): BuiltGateway
       const serverLog = log;
       const onHeaders = (headers: Record<string, string>) => liveHeaders.set(server.id, headers);
       // The egress proxy refusing a host is a denial for the audit log (gateway/sandbox/).
-      const onSandboxRefusal = (r: Refusal) => recorder.record(undefined, 'denial', { server: server.id, outcome: 'denied', error: `network: ${r.host}:${r.port} is not on this server's allow-list`, detail: { sandbox: 'egress', host: r.host, port: r.port } });
-      if (server.credentials.length === 0) return createChannel(server, { settings: gateway.settings, vars, env: process.env, log: serverLog, onHeaders, onSandboxRefusal });
+      const onSandboxRefusal = (r: Refusal) =>
+        recorder.record(undefined, 'denial', {
+          server: server.id,
+          outcome: 'denied',
+          error: `network: ${r.host}:${r.port} is not on this server's allow-list`,
+          detail: { sandbox: 'egress', host: r.host, port: r.port },
+        });
+      if (server.credentials.length === 0)
+        return createChannel(server, { settings: gateway.settings, vars, env: process.env, log: serverLog, onHeaders, onSandboxRefusal });
       // Credentials are read from the keychain when the server (re)starts, never per call.
-      return new DeferredChannel(async () => createChannel(server, { settings: gateway.settings, vars, env: process.env, log: serverLog, onHeaders, onSandboxRefusal, credentials: await vault.valuesFor(server) }));
+      return new DeferredChannel(async () =>
+        createChannel(server, {
+          settings: gateway.settings,
+          vars,
+          env: process.env,
+          log: serverLog,
+          onHeaders,
+          onSandboxRefusal,
+          credentials: await vault.valuesFor(server),
+        }),
+      );
     },
   });
   return { gateway, events, recorder, vault, liveHeaders, audit, disabled };
@@ -151,7 +187,8 @@ export async function startDaemon(opts: DaemonOptions): Promise<RunningDaemon> {
   const joinOrg = orgJoiner(d, identity.reload);
   const agentAuth = agentOAuth(d);
   const mcp = new McpHttpEndpoint({
-    gateway: d.built.gateway, agentFor: (req) => agentOf(d, req),
+    gateway: d.built.gateway,
+    agentFor: (req) => agentOf(d, req),
     challenge: (req) => AgentAuth.challenge(`http://${req.headers.host ?? `127.0.0.1:${d.port}`}`, req.headers.authorization !== undefined),
   });
   const logins = new OAuthLogins(loginHost(d.built), d.built.vault, () => `http://127.0.0.1:${d.port}/oauth/callback`, d.built.liveHeaders);
@@ -161,19 +198,32 @@ export async function startDaemon(opts: DaemonOptions): Promise<RunningDaemon> {
   const timers = upkeep(d, identity);
   writeDaemonFile(d.dataDir, { pid: process.pid, port: d.port, socket: d.socket, startedAt: new Date(d.startedAt).toISOString() });
   let stopping: Promise<void> | undefined;
-  const stop = () => (stopping ??= (async () => {
-    removeDaemonFile(d.dataDir, process.pid);
-    control.close();
-    mcp.close();
-    listening.close();
-    logins.stop();
-    for (const t of timers) clearInterval(t);
-    await d.org?.stop();
-    await d.built.gateway.stop();
-    d.built.audit.close();
-  })());
+  const stop = () =>
+    (stopping ??= (async () => {
+      removeDaemonFile(d.dataDir, process.pid);
+      control.close();
+      mcp.close();
+      listening.close();
+      logins.stop();
+      for (const t of timers) clearInterval(t);
+      await d.org?.stop();
+      await d.built.gateway.stop();
+      d.built.audit.close();
+    })());
   const { gateway, vault } = d.built;
-  return { gateway, vault, port: d.port, socket: d.socket, controlToken: d.token, tokens: d.tokens, get org() { return d.org; }, reload, stop };
+  return {
+    gateway,
+    vault,
+    port: d.port,
+    socket: d.socket,
+    controlToken: d.token,
+    tokens: d.tokens,
+    get org() {
+      return d.org;
+    },
+    reload,
+    stop,
+  };
 }
 
 /** The data dir, the bundle in force (the org's, or the file), the multiplexer and the problem log. */
@@ -181,7 +231,9 @@ async function openDaemon(opts: DaemonOptions): Promise<Daemon> {
   const dataDir = ensureDataDir(resolve(opts.dataDir));
   const orgConfig = readOrgConfig(dataDir);
   if (orgConfig && opts.explicitBundle) {
-    throw new BundleError(`this desktop is enrolled in org "${orgConfig.org}": its servers and policies come only from ${orgConfig.syncUrl}, so --bundle ${opts.bundlePath} is refused`);
+    throw new BundleError(
+      `this desktop is enrolled in org "${orgConfig.org}": its servers and policies come only from ${orgConfig.syncUrl}, so --bundle ${opts.bundlePath} is refused`,
+    );
   }
   const orgStart = orgConfig ? await startingBundle(dataDir, orgConfig) : undefined;
   const bundle = orgStart?.bundle ?? loadBundleFile(opts.bundlePath);
@@ -193,8 +245,17 @@ async function openDaemon(opts: DaemonOptions): Promise<Daemon> {
   const problems = new Problems();
   const eventLog = new EventLog(dataDir);
   const d: Daemon = {
-    opts, dataDir, built, backend, problems, eventLog,
-    tokens: new AgentTokens(dataDir), token: controlToken(dataDir), socket: socketPathFor(dataDir), startedAt: Date.now(), port: opts.port,
+    opts,
+    dataDir,
+    built,
+    backend,
+    problems,
+    eventLog,
+    tokens: new AgentTokens(dataDir),
+    token: controlToken(dataDir),
+    socket: socketPathFor(dataDir),
+    startedAt: Date.now(),
+    port: opts.port,
     bundleSource: orgConfig ? `org ${orgConfig.org} via ${orgConfig.syncUrl}` : resolve(opts.bundlePath),
     identity: { ...built.gateway.user, source: 'os', problem: null },
     org: undefined,
@@ -205,7 +266,9 @@ async function openDaemon(opts: DaemonOptions): Promise<Daemon> {
     recovered: (component) => problems.clear(component),
   };
   // Every problem event (the audit log's, the multiplexer's, the daemon's) is kept for the status.
-  built.events.on((e) => { if (e.type === 'problem') problems.note(e.component, e.message, e.at); });
+  built.events.on((e) => {
+    if (e.type === 'problem') problems.note(e.component, e.message, e.at);
+  });
   if (built.disabled.problem) problems.note('disabled-servers', built.disabled.problem, Date.now());
   built.events.on((e) => eventLog.event(e));
   built.audit.onProblem = (message) => built.events.emit({ type: 'problem', component: 'audit', message, at: Date.now() });
@@ -215,7 +278,17 @@ async function openDaemon(opts: DaemonOptions): Promise<Daemon> {
 
 function newOrgRuntime(d: Daemon, config: OrgConfig, start: Awaited<ReturnType<typeof startingBundle>>): OrgRuntime {
   const { gateway, events, recorder, audit } = d.built;
-  return new OrgRuntime(config, start.problem, { dataDir: d.dataDir, cache: start.cache, gateway, events, recorder, audit, backend: d.backend, onProblem: d.report, onRecovered: d.recovered });
+  return new OrgRuntime(config, start.problem, {
+    dataDir: d.dataDir,
+    cache: start.cache,
+    gateway,
+    events,
+    recorder,
+    audit,
+    backend: d.backend,
+    onProblem: d.report,
+    onRecovered: d.recovered,
+  });
 }
 
 interface IdentityKeeper {
@@ -230,13 +303,23 @@ function identityKeeper(d: Daemon): IdentityKeeper {
   const reload = async (login = false): Promise<LoadedIdentity> => {
     d.identity = await loadIdentity(readOrgConfig(d.dataDir), d.backend, localUser());
     gateway.setIdentity(d.identity);
-    if (login) recorder.record(undefined, 'login', { outcome: d.identity.source === 'oidc' ? 'ok' : 'error', error: d.identity.problem, detail: { kind: 'org', groups: [...d.identity.groups] } });
+    if (login)
+      recorder.record(undefined, 'login', {
+        outcome: d.identity.source === 'oidc' ? 'ok' : 'error',
+        error: d.identity.problem,
+        detail: { kind: 'org', groups: [...d.identity.groups] },
+      });
     return d.identity;
   };
   const refresh = async (): Promise<LoadedIdentity> => {
     const outcome = await refreshOrgLogin(readOrgConfig(d.dataDir), d.backend);
     const id = await reload();
-    if (outcome !== 'not-logged-in') recorder.record(undefined, 'login', { outcome: outcome === 'refreshed' && id.source === 'oidc' ? 'ok' : 'error', error: outcome === 'revoked' ? 'the identity provider refused to renew the login' : id.problem, detail: { kind: 'org-refresh', groups: [...id.groups] } });
+    if (outcome !== 'not-logged-in')
+      recorder.record(undefined, 'login', {
+        outcome: outcome === 'refreshed' && id.source === 'oidc' ? 'ok' : 'error',
+        error: outcome === 'revoked' ? 'the identity provider refused to renew the login' : id.problem,
+        detail: { kind: 'org-refresh', groups: [...id.groups] },
+      });
     return id;
   };
   return { refresh, reload };
@@ -293,7 +376,12 @@ async function syncOrg(d: Daemon, org: OrgRuntime): Promise<ReloadOutcome> {
   }
   d.recovered('reload');
   const rejected = s.lastRejection;
-  return { ok: true, version: d.built.gateway.currentBundle.version, ...(rejected ? { lastRejection: rejected.reason } : {}), ...(rejected && rejected.at !== before ? { rejectedNow: true } : {}) };
+  return {
+    ok: true,
+    version: d.built.gateway.currentBundle.version,
+    ...(rejected ? { lastRejection: rejected.reason } : {}),
+    ...(rejected && rejected.at !== before ? { rejectedNow: true } : {}),
+  };
 }
 
 /** The agent an HTTP request speaks for: its token's, or the bundle's anonymous agent. */
@@ -309,17 +397,50 @@ function agentOAuth(d: Daemon): AgentAuth {
   return new AgentAuth({
     dataDir: d.dataDir,
     tokens: d.tokens,
-    onRequest: (r) => events.emit({ type: 'agent-request', id: r.id, client: r.clientName, agent: r.agent, redirect: describeRedirect(r.redirectUri).redirect, at: Date.now() }),
-    onIssued: (r) => recorder.record(undefined, 'login', { outcome: 'ok', agent: r.agent, detail: { kind: 'agent-oauth', client: r.clientName, issued: 'agent token' } }),
+    onRequest: (r) =>
+      events.emit({
+        type: 'agent-request',
+        id: r.id,
+        client: r.clientName,
+        agent: r.agent,
+        redirect: describeRedirect(r.redirectUri).redirect,
+        at: Date.now(),
+      }),
+    onIssued: (r) =>
+      recorder.record(undefined, 'login', { outcome: 'ok', agent: r.agent, detail: { kind: 'agent-oauth', client: r.clientName, issued: 'agent token' } }),
   });
 }
 
-function controlApi(d: Daemon, ops: { reload(): Promise<ReloadOutcome>; joinOrg: ReturnType<typeof orgJoiner>; identity: IdentityKeeper; agentAuth: AgentAuth; logins: OAuthLogins }): ControlApi {
+function controlApi(
+  d: Daemon,
+  ops: { reload(): Promise<ReloadOutcome>; joinOrg: ReturnType<typeof orgJoiner>; identity: IdentityKeeper; agentAuth: AgentAuth; logins: OAuthLogins },
+): ControlApi {
   const { gateway, events, recorder, vault, audit, disabled } = d.built;
   const shown = (id: LoadedIdentity) => ({ user: id.user, groups: [...id.groups], source: id.source, problem: id.problem });
   return new ControlApi({
-    gateway, events, recorder, vault, audit, disabled, agentAuth: ops.agentAuth, logins: ops.logins, tokens: d.tokens, controlToken: d.token, eventLog: d.eventLog,
-    facts: () => ({ dataDir: d.dataDir, port: d.port, socket: d.socket, bundleSource: d.bundleSource, startedAt: d.startedAt, credentials: vault.status(gateway.currentBundle), audit: audit.backlog(), org: d.org?.status() ?? null, identity: shown(d.identity), problems: d.problems.list() }),
+    gateway,
+    events,
+    recorder,
+    vault,
+    audit,
+    disabled,
+    agentAuth: ops.agentAuth,
+    logins: ops.logins,
+    tokens: d.tokens,
+    controlToken: d.token,
+    eventLog: d.eventLog,
+    facts: () => ({
+      dataDir: d.dataDir,
+      port: d.port,
+      socket: d.socket,
+      bundleSource: d.bundleSource,
+      startedAt: d.startedAt,
+      credentials: vault.status(gateway.currentBundle),
+      audit: audit.backlog(),
+      org: d.org?.status() ?? null,
+      identity: shown(d.identity),
+      problems: d.problems.list(),
+    }),
     shipAudit: async () => {
       if (!d.org) throw new Error('this desktop is not enrolled in an org: there is nowhere to ship to');
       return d.org.shipNow();
@@ -343,7 +464,14 @@ async function listen(d: Daemon, parts: { mcp: McpHttpEndpoint; control: Control
   let http: HttpServer | undefined;
   let net: NetServer | undefined;
   try {
-    const listening = await listenHttp({ port: d.opts.port, mcp, control, agentAuth, oauthCallback: (url) => logins.callback(url), dashboardDir: join(INSTALL_ROOT, 'dist', 'renderer') });
+    const listening = await listenHttp({
+      port: d.opts.port,
+      mcp,
+      control,
+      agentAuth,
+      oauthCallback: (url) => logins.callback(url),
+      dashboardDir: join(INSTALL_ROOT, 'dist', 'renderer'),
+    });
     http = listening.server;
     d.port = listening.port;
     d.built.gateway.linkDashboard(`http://127.0.0.1:${d.port}/app/`); // questions in the chat link to the full diff
@@ -365,15 +493,27 @@ async function listen(d: Daemon, parts: { mcp: McpHttpEndpoint; control: Control
 function upkeep(d: Daemon, identity: IdentityKeeper): NodeJS.Timeout[] {
   const { gateway, audit } = d.built;
   // Retention: acknowledged records older than the bundle's retention go, checkpointed; checked hourly.
-  const prune = () => { try { audit.prune(gateway.settings.audit.retentionDays); } catch (err) { d.eventLog.line('error', `audit retention: ${(err as Error).message}`); } };
+  const prune = () => {
+    try {
+      audit.prune(gateway.settings.audit.retentionDays);
+    } catch (err) {
+      d.eventLog.line('error', `audit retention: ${(err as Error).message}`);
+    }
+  };
   prune();
   const pruneTimer = setInterval(prune, 3_600_000);
   pruneTimer.unref();
   void d.org?.start().catch((err: unknown) => d.report('org-sync', new Error(`org sync failed to start: ${messageOf(err)}`)));
-  void identity.reload().then(() => d.recovered('identity'), (err: unknown) => d.report('identity', new Error(`reading the org login: ${messageOf(err)}`)));
+  void identity.reload().then(
+    () => d.recovered('identity'),
+    (err: unknown) => d.report('identity', new Error(`reading the org login: ${messageOf(err)}`)),
+  );
   // Group membership changes at the IdP reach policy within the hour, without a new login.
   const identityTimer = setInterval(() => {
-    void identity.refresh().then(() => d.recovered('identity'), (err: unknown) => d.report('identity', new Error(`renewing the org login: ${messageOf(err)}`)));
+    void identity.refresh().then(
+      () => d.recovered('identity'),
+      (err: unknown) => d.report('identity', new Error(`renewing the org login: ${messageOf(err)}`)),
+    );
   }, IDENTITY_REFRESH_MS);
   identityTimer.unref();
   return [pruneTimer, identityTimer];

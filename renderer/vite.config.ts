@@ -17,7 +17,9 @@ export default defineConfig({
         target: daemon,
         changeOrigin: true,
         // The daemon refuses foreign browser origins; through the proxy the request is ours.
-        configure: (proxy) => { proxy.on('proxyReq', (req) => req.removeHeader('origin')); },
+        configure: (proxy) => {
+          proxy.on('proxyReq', (req) => req.removeHeader('origin'));
+        },
       },
     },
   },

@@ -26,8 +26,18 @@ function FieldSide({ before, after, side }: { before: string; after: string; sid
     <pre>
       {parts.map((p, i) => {
         if (p.op === 'same') return <Visible key={i} text={p.text} />;
-        if (side === 'after' && p.op === 'add') return <ins key={i} className="inserted" title="inserted"><Visible text={p.text} /></ins>;
-        if (side === 'before' && p.op === 'del') return <del key={i} className="removed" title="removed"><Visible text={p.text} /></del>;
+        if (side === 'after' && p.op === 'add')
+          return (
+            <ins key={i} className="inserted" title="inserted">
+              <Visible text={p.text} />
+            </ins>
+          );
+        if (side === 'before' && p.op === 'del')
+          return (
+            <del key={i} className="removed" title="removed">
+              <Visible text={p.text} />
+            </del>
+          );
         return null;
       })}
     </pre>
@@ -36,18 +46,41 @@ function FieldSide({ before, after, side }: { before: string; after: string; sid
 
 export function ChangeDiff({ change }: { change: ReviewedChange }) {
   if (change.kind === 'new') {
-    return <div className="diff"><div className="side new"><h4>New definition</h4><pre><Visible text={JSON.stringify(change.newDefinition, null, 2)} /></pre></div></div>;
+    return (
+      <div className="diff">
+        <div className="side new">
+          <h4>New definition</h4>
+          <pre>
+            <Visible text={JSON.stringify(change.newDefinition, null, 2)} />
+          </pre>
+        </div>
+      </div>
+    );
   }
   return (
     <div className="scroll-x">
       <table className="diff-table" aria-label="What changed">
-        <thead><tr><th>Path</th><th>Approved</th><th>Now</th></tr></thead>
+        <thead>
+          <tr>
+            <th>Path</th>
+            <th>Approved</th>
+            <th>Now</th>
+          </tr>
+        </thead>
         <tbody>
           {change.diff.map((d) => (
             <tr key={d.path} className={`diff-${d.kind}`}>
-              <td><code>{d.path}</code><br /><small>{d.kind}</small></td>
-              <td><FieldSide before={show(d.before)} after={show(d.after)} side="before" /></td>
-              <td><FieldSide before={show(d.before)} after={show(d.after)} side="after" /></td>
+              <td>
+                <code>{d.path}</code>
+                <br />
+                <small>{d.kind}</small>
+              </td>
+              <td>
+                <FieldSide before={show(d.before)} after={show(d.after)} side="before" />
+              </td>
+              <td>
+                <FieldSide before={show(d.before)} after={show(d.after)} side="after" />
+              </td>
             </tr>
           ))}
         </tbody>
@@ -61,8 +94,15 @@ export function Findings({ findings }: { findings: Finding[] }) {
   return (
     <ul className="findings">
       {findings.map((f) => (
-        <li key={`${f.rule}${f.path}`}><Badge tone={riskTone(f.severity)}>{f.severity}</Badge> <strong>{f.message}</strong> <small>({f.rule} at <code>{f.path}</code>)</small>
-          <blockquote><Visible text={f.evidence} /></blockquote></li>
+        <li key={`${f.rule}${f.path}`}>
+          <Badge tone={riskTone(f.severity)}>{f.severity}</Badge> <strong>{f.message}</strong>{' '}
+          <small>
+            ({f.rule} at <code>{f.path}</code>)
+          </small>
+          <blockquote>
+            <Visible text={f.evidence} />
+          </blockquote>
+        </li>
       ))}
     </ul>
   );

@@ -9,9 +9,18 @@ export type Tone = 'ok' | 'warn' | 'bad' | 'info';
 export function Visible({ text }: { text: string }) {
   return (
     <>
-      {splitInvisible(text).map((p, i) => 'text' in p
-        ? <span key={i}>{p.text}</span>
-        : <mark key={i} className="invisible-char" title={p.label} aria-label={`hidden character: ${p.label}`}>{`U+${p.codePoint.toString(16).toUpperCase().padStart(4, '0')}`}</mark>)}
+      {splitInvisible(text).map((p, i) =>
+        'text' in p ? (
+          <span key={i}>{p.text}</span>
+        ) : (
+          <mark
+            key={i}
+            className="invisible-char"
+            title={p.label}
+            aria-label={`hidden character: ${p.label}`}
+          >{`U+${p.codePoint.toString(16).toUpperCase().padStart(4, '0')}`}</mark>
+        ),
+      )}
     </>
   );
 }
@@ -24,19 +33,34 @@ export function riskTone(risk: string): Tone {
   return risk === 'critical' || risk === 'high' ? 'bad' : risk === 'medium' ? 'warn' : risk === 'low' ? 'info' : 'ok';
 }
 
-const RANK = new Map([['critical', 4], ['high', 3], ['medium', 2], ['low', 1], ['none', 0]]);
+const RANK = new Map([
+  ['critical', 4],
+  ['high', 3],
+  ['medium', 2],
+  ['low', 1],
+  ['none', 0],
+]);
 /** Orders by risk, worst first; unknown levels sort last. */
 export const riskRank = (risk: string): number => RANK.get(risk) ?? -1;
 
 export function Empty({ title, children }: { title: string; children: ReactNode }) {
-  return <div className="empty" role="status"><h3>{title}</h3><p>{children}</p></div>;
+  return (
+    <div className="empty" role="status">
+      <h3>{title}</h3>
+      <p>{children}</p>
+    </div>
+  );
 }
 
 /** A moment in the user's own time zone, with the date, and how long ago it was. */
 export function When({ at }: { at: string | number }) {
   const date = new Date(at);
   if (Number.isNaN(date.getTime())) return <span>—</span>;
-  return <time dateTime={date.toISOString()} title={date.toISOString()}>{date.toLocaleString(undefined, { dateStyle: 'medium', timeStyle: 'medium' })} <small className="hint">({ago(at)})</small></time>;
+  return (
+    <time dateTime={date.toISOString()} title={date.toISOString()}>
+      {date.toLocaleString(undefined, { dateStyle: 'medium', timeStyle: 'medium' })} <small className="hint">({ago(at)})</small>
+    </time>
+  );
 }
 
 export const ago = (iso: string | number) => {

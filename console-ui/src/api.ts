@@ -47,7 +47,9 @@ export class ApiError extends Error {
     this.body = body;
   }
   /** The console has no such route (an older console): the page says what is missing rather than failing. */
-  get missing(): boolean { return this.status === 404 && (this.code === undefined || this.code === 'not-found'); }
+  get missing(): boolean {
+    return this.status === 404 && (this.code === undefined || this.code === 'not-found');
+  }
 }
 
 /** Whether the last answer said this tab has no session (the shell then shows how to get one). */
@@ -91,6 +93,10 @@ export async function call<T>(method: 'GET' | 'POST' | 'PUT' | 'DELETE', route: 
     throw new ApiError(res.status, err.success ? err.data.error : `the console answered ${res.status}`, err.success ? err.data.code : undefined, json);
   }
   const parsed = schema.safeParse(json);
-  if (!parsed.success) throw new ApiError(res.status, `the console's answer to ${method} ${route.split('?')[0]} has an unexpected shape (${parsed.error.issues[0]?.path.join('.') ?? ''}: ${parsed.error.issues[0]?.message ?? ''})`);
+  if (!parsed.success)
+    throw new ApiError(
+      res.status,
+      `the console's answer to ${method} ${route.split('?')[0]} has an unexpected shape (${parsed.error.issues[0]?.path.join('.') ?? ''}: ${parsed.error.issues[0]?.message ?? ''})`,
+    );
   return parsed.data;
 }

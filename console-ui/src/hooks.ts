@@ -20,12 +20,24 @@ export function useLoad<T>(load: () => Promise<T>, deps: unknown[], everyMs?: nu
   const generation = useRef(0);
   const reload = useCallback(() => {
     const mine = ++generation.current;
-    load().then((d) => { if (mine === generation.current) { setData(d); setError(undefined); } }, (e: unknown) => { if (mine === generation.current) setError(asApiError(e)); });
+    load().then(
+      (d) => {
+        if (mine === generation.current) {
+          setData(d);
+          setError(undefined);
+        }
+      },
+      (e: unknown) => {
+        if (mine === generation.current) setError(asApiError(e));
+      },
+    );
   }, deps);
   useEffect(() => {
     reload();
     if (!everyMs) return;
-    const timer = setInterval(() => { if (document.visibilityState === 'visible') reload(); }, everyMs);
+    const timer = setInterval(() => {
+      if (document.visibilityState === 'visible') reload();
+    }, everyMs);
     return () => clearInterval(timer);
   }, [reload, everyMs]);
   return { data, error, reload };
@@ -47,13 +59,17 @@ export function usePages<T extends { nextCursor: string | null }>(load: (cursor:
     hasPrevious: cursors.length > 1,
     hasNext: next !== null,
     previous: () => setCursors((c) => (c.length > 1 ? c.slice(0, -1) : c)),
-    next: () => { if (next !== null) setCursors((c) => [...c, next]); },
+    next: () => {
+      if (next !== null) setCursors((c) => [...c, next]);
+    },
   };
 }
 
 /** Focus for an outcome when it appears (what finished is what a screen reader should hear next). */
 export function useFocusOnChange<E extends HTMLElement = HTMLParagraphElement>(value: unknown) {
   const ref = useRef<E>(null);
-  useEffect(() => { if (value) ref.current?.focus(); }, [value]);
+  useEffect(() => {
+    if (value) ref.current?.focus();
+  }, [value]);
   return ref;
 }

@@ -14,7 +14,14 @@ import { Policies } from './pages/Policies.tsx';
 import { PublishBar } from './publish.tsx';
 import { ThemePicker } from './theme.tsx';
 
-const PAGES = [['escalations', 'Escalations'], ['catalogue', 'Catalogue'], ['policies', 'Policies'], ['fleet', 'Fleet'], ['audit', 'Audit'], ['keys', 'Keys']] as const;
+const PAGES = [
+  ['escalations', 'Escalations'],
+  ['catalogue', 'Catalogue'],
+  ['policies', 'Policies'],
+  ['fleet', 'Fleet'],
+  ['audit', 'Audit'],
+  ['keys', 'Keys'],
+] as const;
 type PageId = (typeof PAGES)[number][0];
 const LABELS = new Map<string, string>(PAGES);
 
@@ -28,7 +35,11 @@ function useRoute(): [PageId, string | undefined] {
     return () => removeEventListener('hashchange', on);
   }, []);
   let arg: string | undefined;
-  try { arg = route[1] === undefined || route[1] === '' ? undefined : decodeURIComponent(route[1]); } catch { arg = undefined; }
+  try {
+    arg = route[1] === undefined || route[1] === '' ? undefined : decodeURIComponent(route[1]);
+  } catch {
+    arg = undefined;
+  }
   const page = LABELS.has(route[0] ?? '') ? (route[0] as PageId) : 'escalations';
   return [page, arg];
 }
@@ -37,14 +48,23 @@ function SignedOut() {
   return (
     <section aria-labelledby="signed-out-title">
       <h2 id="signed-out-title">This tab is not signed in to the admin console</h2>
-      <p>The console runs on your computer, beside your org's signing keys, and each sign-in link works once. Start it (or ask it for a new link) in a terminal:</p>
-      <pre><code>gatehouse-admin console</code></pre>
+      <p>
+        The console runs on your computer, beside your org's signing keys, and each sign-in link works once. Start it (or ask it for a new link) in a terminal:
+      </p>
+      <pre>
+        <code>gatehouse-admin console</code>
+      </pre>
       <p className="hint">It prints a one-time link to open here. The session ends when the console stops or after a while without use.</p>
     </section>
   );
 }
 
-const subscribeSession = (on: () => void) => { session.listeners.add(on); return () => { session.listeners.delete(on); }; };
+const subscribeSession = (on: () => void) => {
+  session.listeners.add(on);
+  return () => {
+    session.listeners.delete(on);
+  };
+};
 
 function App() {
   const [page, arg] = useRoute();
@@ -60,20 +80,47 @@ function App() {
   }, [label, page, count, signedOut]);
   useEffect(() => {
     // On navigation (not the first load), focus goes to the new page, as a page load would put it.
-    if (first.current) { first.current = false; return; }
+    if (first.current) {
+      first.current = false;
+      return;
+    }
     main.current?.focus();
   }, [page]);
   const s = who.data;
   return (
     <div className="app">
-      <a className="skip" href="#main" onClick={(e) => { e.preventDefault(); main.current?.focus(); }}>Skip to content</a>
+      <a
+        className="skip"
+        href="#main"
+        onClick={(e) => {
+          e.preventDefault();
+          main.current?.focus();
+        }}
+      >
+        Skip to content
+      </a>
       <header className="console-head">
-        <h1>Gatehouse admin{s ? <span className="org"> · {s.name} <small className="hint">({s.org})</small></span> : null}</h1>
+        <h1>
+          Gatehouse admin
+          {s ? (
+            <span className="org">
+              {' '}
+              · {s.name} <small className="hint">({s.org})</small>
+            </span>
+          ) : null}
+        </h1>
         {s && (
           <p className="endpoint">
-            {s.endpoint.reachable
-              ? <>Sync endpoint <code>{s.syncUrl}</code> ({s.endpoint.database ?? 'unknown database'}), published version {s.endpoint.publishedVersion ?? 'none yet'}</>
-              : <span className="bad-text">Sync endpoint {s.syncUrl ? <code>{s.syncUrl}</code> : 'not set'} is not reachable{s.endpoint.error ? `: ${s.endpoint.error}` : ''}</span>}
+            {s.endpoint.reachable ? (
+              <>
+                Sync endpoint <code>{s.syncUrl}</code> ({s.endpoint.database ?? 'unknown database'}), published version{' '}
+                {s.endpoint.publishedVersion ?? 'none yet'}
+              </>
+            ) : (
+              <span className="bad-text">
+                Sync endpoint {s.syncUrl ? <code>{s.syncUrl}</code> : 'not set'} is not reachable{s.endpoint.error ? `: ${s.endpoint.error}` : ''}
+              </span>
+            )}
             {' · '}signed in as <strong>{s.admin}</strong>
           </p>
         )}
@@ -81,14 +128,31 @@ function App() {
       </header>
       <nav aria-label="Pages" className="side">
         {PAGES.map(([id, text]) => (
-          <a key={id} href={`#/${id}`} aria-current={page === id ? 'page' : undefined}>{text}{id === 'escalations' && count > 0 && <span className="count" aria-label={`${count} open`}>{count}</span>}</a>
+          <a key={id} href={`#/${id}`} aria-current={page === id ? 'page' : undefined}>
+            {text}
+            {id === 'escalations' && count > 0 && (
+              <span className="count" aria-label={`${count} open`}>
+                {count}
+              </span>
+            )}
+          </a>
         ))}
       </nav>
       <main id="main" ref={main} tabIndex={-1} aria-label={label}>
-        {signedOut ? <SignedOut /> : (
+        {signedOut ? (
+          <SignedOut />
+        ) : (
           <>
             <PublishBar unpublished={s?.unpublished ?? false} onPublished={who.reload} />
-            {page === 'escalations' && <Escalations selected={arg} onDecided={() => { open.reload(); who.reload(); }} />}
+            {page === 'escalations' && (
+              <Escalations
+                selected={arg}
+                onDecided={() => {
+                  open.reload();
+                  who.reload();
+                }}
+              />
+            )}
             {page === 'catalogue' && <Catalogue onChanged={who.reload} />}
             {page === 'policies' && <Policies onChanged={who.reload} />}
             {page === 'fleet' && <Fleet selected={arg} />}

@@ -32,15 +32,18 @@ function gate(x: number, y: number): number {
 }
 
 const file = join(import.meta.dirname, 'icon.png');
-writeFileSync(file, png(SIZE, (px, py) => {
-  const x = px + 0.5 - SIZE / 2;
-  const y = py + 0.5 - SIZE / 2;
-  const body = clamp(0.5 - roundedSquare(x, y, 460, 200));
-  const g = gate(x, y);
-  // Deep blue, lighter towards the top; the gate in near-white.
-  const shade = 1 - (py / SIZE) * 0.35;
-  const bg = [40 * shade, 72 * shade, 140 * shade];
-  const [r, gr, b] = bg.map((c, i) => Math.round(c * (1 - g) + [240, 244, 250][i]! * g)) as [number, number, number];
-  return [r, gr, b, Math.round(255 * body)];
-}));
+writeFileSync(
+  file,
+  png(SIZE, (px, py) => {
+    const x = px + 0.5 - SIZE / 2;
+    const y = py + 0.5 - SIZE / 2;
+    const body = clamp(0.5 - roundedSquare(x, y, 460, 200));
+    const g = gate(x, y);
+    // Deep blue, lighter towards the top; the gate in near-white.
+    const shade = 1 - (py / SIZE) * 0.35;
+    const bg = [40 * shade, 72 * shade, 140 * shade];
+    const [r, gr, b] = bg.map((c, i) => Math.round(c * (1 - g) + [240, 244, 250][i]! * g)) as [number, number, number];
+    return [r, gr, b, Math.round(255 * body)];
+  }),
+);
 console.log(`icon written to ${file}`);

@@ -17,8 +17,21 @@ exports.default = async function sign(configuration) {
   for (const name of ['WIN_SIGN_STORETYPE', 'WIN_SIGN_KEYSTORE', 'WIN_SIGN_ALIAS']) {
     if (!env[name]) throw new Error(`Windows signing needs ${name} (see electron/build/sign-windows.cjs)`);
   }
-  const args = ['--storetype', env.WIN_SIGN_STORETYPE, '--keystore', env.WIN_SIGN_KEYSTORE, '--alias', env.WIN_SIGN_ALIAS,
-    '--alg', 'SHA-256', '--tsaurl', env.WIN_SIGN_TSA || 'http://timestamp.digicert.com', '--tsmode', 'RFC3161', '--replace'];
+  const args = [
+    '--storetype',
+    env.WIN_SIGN_STORETYPE,
+    '--keystore',
+    env.WIN_SIGN_KEYSTORE,
+    '--alias',
+    env.WIN_SIGN_ALIAS,
+    '--alg',
+    'SHA-256',
+    '--tsaurl',
+    env.WIN_SIGN_TSA || 'http://timestamp.digicert.com',
+    '--tsmode',
+    'RFC3161',
+    '--replace',
+  ];
   if (env.WIN_SIGN_CERTFILE) args.push('--certfile', env.WIN_SIGN_CERTFILE);
   // jsign reads the credential from the environment when given "env:NAME", so it is not on any command line.
   if (env.WIN_SIGN_STOREPASS) args.push('--storepass', 'env:WIN_SIGN_STOREPASS');

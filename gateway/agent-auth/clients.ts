@@ -23,11 +23,18 @@ const LOOPBACK_HOSTS = new Set(['127.0.0.1', 'localhost', '[::1]']);
  */
 export function redirectAllowed(uri: string): boolean {
   let url: URL;
-  try { url = new URL(uri); } catch { return false; }
+  try {
+    url = new URL(uri);
+  } catch {
+    return false;
+  }
   if (url.hash) return false;
   if (url.protocol === 'https:') return true;
   if (url.protocol === 'http:') return LOOPBACK_HOSTS.has(url.hostname);
-  return /^[a-z][a-z0-9+.-]{1,40}:$/.test(url.protocol) && !['javascript:', 'data:', 'file:', 'blob:', 'about:', 'vbscript:', 'ws:', 'wss:', 'ftp:'].includes(url.protocol);
+  return (
+    /^[a-z][a-z0-9+.-]{1,40}:$/.test(url.protocol) &&
+    !['javascript:', 'data:', 'file:', 'blob:', 'about:', 'vbscript:', 'ws:', 'wss:', 'ftp:'].includes(url.protocol)
+  );
 }
 
 /**
@@ -36,7 +43,10 @@ export function redirectAllowed(uri: string): boolean {
  * the blank Braille cell would let a name pad itself out or look empty.
  */
 export function cleanName(name: string | undefined): string {
-  const printable = [...(name ?? '')].filter((c) => /[\p{L}\p{N}\p{P}\p{Zs}\p{S}]/u.test(c) && !/[\u202a-\u202e\u2066-\u2069\u2800\p{Default_Ignorable_Code_Point}]/u.test(c)).join('').trim();
+  const printable = [...(name ?? '')]
+    .filter((c) => /[\p{L}\p{N}\p{P}\p{Zs}\p{S}]/u.test(c) && !/[\u202a-\u202e\u2066-\u2069\u2800\p{Default_Ignorable_Code_Point}]/u.test(c))
+    .join('')
+    .trim();
   return [...printable].slice(0, 80).join('') || 'an unnamed client';
 }
 
@@ -46,16 +56,24 @@ export const RegistrationSchema = z.object({
   redirect_uris: z.array(z.string().max(1000)).min(1).max(5),
   client_name: z.string().max(500).optional(),
   token_endpoint_auth_method: z.literal('none').optional(),
-  grant_types: z.array(z.enum(['authorization_code', 'refresh_token'])).max(2).optional(),
+  grant_types: z
+    .array(z.enum(['authorization_code', 'refresh_token']))
+    .max(2)
+    .optional(),
   response_types: z.array(z.literal('code')).max(1).optional(),
 });
 
 const StoredSchema = z.object({
-  clients: z.array(z.object({ clientId: z.string(), clientName: z.string(), redirectUris: z.array(z.string()), createdAt: z.number(), usedAt: z.number().optional() })).max(MAX_CLIENTS),
+  clients: z
+    .array(z.object({ clientId: z.string(), clientName: z.string(), redirectUris: z.array(z.string()), createdAt: z.number(), usedAt: z.number().optional() }))
+    .max(MAX_CLIENTS),
 });
 
 export interface RegisteredClient {
-  clientId: string; clientName: string; redirectUris: string[]; createdAt: number;
+  clientId: string;
+  clientName: string;
+  redirectUris: string[];
+  createdAt: number;
   /** When the client last got a token (the person allowed it). */
   usedAt?: number;
 }
@@ -73,13 +91,20 @@ export class ClientRegistry {
       const parsed = StoredSchema.safeParse(JSON.parse(readFileSync(this.path, 'utf8')));
       // A damaged file costs the clients a new registration, nothing more.
       if (parsed.success) for (const c of parsed.data.clients) this.clients.set(c.clientId, c);
-    } catch { /* registered again on next use */ }
+    } catch {
+      /* registered again on next use */
+    }
   }
 
   register(body: z.infer<typeof RegistrationSchema>): RegisteredClient | string {
     const bad = body.redirect_uris.find((u) => !redirectAllowed(u));
     if (bad !== undefined) return `redirect_uri not allowed: use https, http on 127.0.0.1/localhost, or an app scheme (${bad.slice(0, 100)})`;
-    const client: RegisteredClient = { clientId: `ghc_${randomBytes(16).toString('hex')}`, clientName: cleanName(body.client_name), redirectUris: body.redirect_uris, createdAt: Date.now() };
+    const client: RegisteredClient = {
+      clientId: `ghc_${randomBytes(16).toString('hex')}`,
+      clientName: cleanName(body.client_name),
+      redirectUris: body.redirect_uris,
+      createdAt: Date.now(),
+    };
     if (this.clients.size >= MAX_CLIENTS) {
       const unused = [...this.clients.values()].find((c) => c.usedAt === undefined);
       this.clients.delete(unused?.clientId ?? this.clients.keys().next().value!);
@@ -89,7 +114,9 @@ export class ClientRegistry {
     return client;
   }
 
-  get(clientId: string): RegisteredClient | undefined { return this.clients.get(clientId); }
+  get(clientId: string): RegisteredClient | undefined {
+    return this.clients.get(clientId);
+  }
 
   /** The client got a token: it is kept ahead of clients that never did. */
   used(clientId: string): void {
@@ -109,7 +136,9 @@ export class ClientRegistry {
     if (!this.path) return;
     this.dirty = true;
     if (this.writing) return;
-    this.writing = this.flush(this.path).finally(() => { this.writing = undefined; });
+    this.writing = this.flush(this.path).finally(() => {
+      this.writing = undefined;
+    });
   }
 
   private async flush(path: string): Promise<void> {
@@ -119,7 +148,9 @@ export class ClientRegistry {
       try {
         await writeFile(tmp, `${JSON.stringify({ clients: [...this.clients.values()] })}\n`, { mode: 0o600 });
         await rename(tmp, path);
-      } catch { /* a client whose registration was not kept registers again */ }
+      } catch {
+        /* a client whose registration was not kept registers again */
+      }
     }
   }
 }

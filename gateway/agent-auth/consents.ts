@@ -37,7 +37,9 @@ export class Consents {
   private readonly codes = new Map<string, IssuedCode>();
   private readonly now: () => number;
 
-  constructor(now: () => number = Date.now) { this.now = now; }
+  constructor(now: () => number = Date.now) {
+    this.now = now;
+  }
 
   open(fields: Omit<ConsentRequest, 'id' | 'createdAt' | 'status'>): ConsentRequest {
     this.prune();

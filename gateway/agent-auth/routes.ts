@@ -27,7 +27,13 @@ export interface AgentAuthOptions {
 
 /** The agent name a client gets by default: its own name, made an agent name, and not one already in use. */
 export function agentNameFor(clientName: string, taken: ReadonlySet<string>): string {
-  const base = clientName.toLowerCase().normalize('NFKD').replace(/[^a-z0-9._-]+/g, '-').replace(/^[-.]+|[-.]+$/g, '').slice(0, 48) || 'oauth-client';
+  const base =
+    clientName
+      .toLowerCase()
+      .normalize('NFKD')
+      .replace(/[^a-z0-9._-]+/g, '-')
+      .replace(/^[-.]+|[-.]+$/g, '')
+      .slice(0, 48) || 'oauth-client';
   if (!taken.has(base)) return base;
   for (let i = 2; ; i++) if (!taken.has(`${base}-${i}`)) return `${base}-${i}`;
 }
@@ -60,10 +66,17 @@ export class AgentAuth {
       case 'GET /.well-known/openid-configuration':
         json(res, 200, this.metadata(base));
         return true;
-      case 'POST /oauth/register': settle(this.register(req, res), res); return true;
-      case 'GET /oauth/authorize': this.authorize(req, res, base); return true;
-      case 'POST /oauth/token': settle(this.token(req, res, base), res); return true;
-      default: return false;
+      case 'POST /oauth/register':
+        settle(this.register(req, res), res);
+        return true;
+      case 'GET /oauth/authorize':
+        this.authorize(req, res, base);
+        return true;
+      case 'POST /oauth/token':
+        settle(this.token(req, res, base), res);
+        return true;
+      default:
+        return false;
     }
   }
 
@@ -73,7 +86,9 @@ export class AgentAuth {
     return this.consents.decide(id, true, by, agent);
   }
 
-  deny(id: string, by: string): ConsentRequest | undefined { return this.consents.decide(id, false, by); }
+  deny(id: string, by: string): ConsentRequest | undefined {
+    return this.consents.decide(id, false, by);
+  }
 
   private metadata(base: string): Record<string, unknown> {
     return {
@@ -94,35 +109,79 @@ export class AgentAuth {
   private async register(req: IncomingMessage, res: ServerResponse): Promise<void> {
     const raw = await readBodyText(req, MAX_BODY);
     let body: unknown;
-    try { body = raw === undefined ? undefined : JSON.parse(raw); } catch { body = undefined; }
+    try {
+      body = raw === undefined ? undefined : JSON.parse(raw);
+    } catch {
+      body = undefined;
+    }
     const parsed = RegistrationSchema.safeParse(body);
-    if (!parsed.success) { json(res, 400, { error: 'invalid_client_metadata', error_description: 'send JSON client metadata with redirect_uris; public clients only (token_endpoint_auth_method "none")' }); return; }
+    if (!parsed.success) {
+      json(res, 400, {
+        error: 'invalid_client_metadata',
+        error_description: 'send JSON client metadata with redirect_uris; public clients only (token_endpoint_auth_method "none")',
+      });
+      return;
+    }
     const client = this.clients.register(parsed.data);
-    if (typeof client === 'string') { json(res, 400, { error: 'invalid_redirect_uri', error_description: client }); return; }
+    if (typeof client === 'string') {
+      json(res, 400, { error: 'invalid_redirect_uri', error_description: client });
+      return;
+    }
     json(res, 201, {
-      client_id: client.clientId, client_id_issued_at: Math.floor(client.createdAt / 1000), client_name: client.clientName,
-      redirect_uris: client.redirectUris, grant_types: ['authorization_code'], response_types: ['code'], token_endpoint_auth_method: 'none',
+      client_id: client.clientId,
+      client_id_issued_at: Math.floor(client.createdAt / 1000),
+      client_name: client.clientName,
+      redirect_uris: client.redirectUris,
+      grant_types: ['authorization_code'],
+      response_types: ['code'],
+      token_endpoint_auth_method: 'none',
     });
   }
 
   private authorize(req: IncomingMessage, res: ServerResponse, base: string): void {
     const q = new URL(req.url ?? '/', base).searchParams;
     const waiting = q.get('request');
-    if (waiting !== null) { this.waitingPage(res, waiting, base); return; }
+    if (waiting !== null) {
+      this.waitingPage(res, waiting, base);
+      return;
+    }
     const client = this.clients.get(q.get('client_id') ?? '');
-    if (!client) { page(res, 400, 'Unknown client', 'This client is not registered with Gatehouse. Reconnect from your IDE; it registers again by itself.'); return; }
+    if (!client) {
+      page(res, 400, 'Unknown client', 'This client is not registered with Gatehouse. Reconnect from your IDE; it registers again by itself.');
+      return;
+    }
     const redirectUri = q.get('redirect_uri') ?? (client.redirectUris.length === 1 ? client.redirectUris[0]! : '');
     // A wrong redirect is never followed: the code could go to someone else.
-    if (!client.redirectUris.includes(redirectUri)) { page(res, 400, 'Wrong redirect', 'The redirect address does not match the one this client registered.'); return; }
+    if (!client.redirectUris.includes(redirectUri)) {
+      page(res, 400, 'Wrong redirect', 'The redirect address does not match the one this client registered.');
+      return;
+    }
     const state = q.get('state') ?? undefined;
     const fail = (error: string, description: string) => redirect(res, redirectUri, { error, error_description: description, state, iss: base });
-    if (q.get('response_type') !== 'code') { fail('unsupported_response_type', 'only response_type=code'); return; }
+    if (q.get('response_type') !== 'code') {
+      fail('unsupported_response_type', 'only response_type=code');
+      return;
+    }
     const challenge = q.get('code_challenge') ?? '';
-    if (q.get('code_challenge_method') !== 'S256' || !CHALLENGE.test(challenge)) { fail('invalid_request', 'PKCE with code_challenge_method=S256 is required'); return; }
+    if (q.get('code_challenge_method') !== 'S256' || !CHALLENGE.test(challenge)) {
+      fail('invalid_request', 'PKCE with code_challenge_method=S256 is required');
+      return;
+    }
     const resource = q.get('resource') ?? `${base}/mcp`;
-    if (resource !== `${base}/mcp` && resource !== base) { fail('invalid_target', `this server issues tokens for ${base}/mcp only`); return; }
+    if (resource !== `${base}/mcp` && resource !== base) {
+      fail('invalid_target', `this server issues tokens for ${base}/mcp only`);
+      return;
+    }
     const taken = new Set(this.opts.tokens.list().map((t) => t.agent));
-    const request = this.consents.open({ clientId: client.clientId, clientName: client.clientName, redirectUri, state, codeChallenge: challenge, resource: `${base}/mcp`, agent: agentNameFor(client.clientName, taken) });
+    const request = this.consents.open({
+      clientId: client.clientId,
+      clientName: client.clientName,
+      redirectUri,
+      state,
+      codeChallenge: challenge,
+      resource: `${base}/mcp`,
+      agent: agentNameFor(client.clientName, taken),
+    });
     this.opts.onRequest?.(request);
     res.writeHead(303, { location: `${base}/oauth/authorize?request=${request.id}`, 'cache-control': 'no-store' }).end();
   }
@@ -130,7 +189,15 @@ export class AgentAuth {
   /** The page the browser waits on until the person decides in Gatehouse; it reloads itself, no script needed. */
   private waitingPage(res: ServerResponse, id: string, base: string): void {
     const request = /^[0-9a-f]{32}$/.test(id) ? this.consents.get(id) : undefined;
-    if (!request) { page(res, 404, 'Request expired', 'This connection request is no longer open (it was used, or it waited more than 10 minutes). Connect again from your IDE.'); return; }
+    if (!request) {
+      page(
+        res,
+        404,
+        'Request expired',
+        'This connection request is no longer open (it was used, or it waited more than 10 minutes). Connect again from your IDE.',
+      );
+      return;
+    }
     if (request.status === 'denied') {
       this.consents.issueCode(request); // spends the request; the code is never shown
       redirect(res, request.redirectUri, { error: 'access_denied', error_description: 'the person at this desktop declined', state: request.state, iss: base });
@@ -140,24 +207,51 @@ export class AgentAuth {
       redirect(res, request.redirectUri, { code: this.consents.issueCode(request), state: request.state, iss: base });
       return;
     }
-    page(res, 200, `Allow ${request.clientName}?`, `${request.clientName} asks to connect to Gatehouse as the agent "${request.agent}". Allow or deny it in Gatehouse: the dashboard's Overview (run \`gatehouse dashboard\`), or \`gatehouse token allow ${request.id.slice(0, 8)}\`. This page moves on by itself.`, 2);
+    page(
+      res,
+      200,
+      `Allow ${request.clientName}?`,
+      `${request.clientName} asks to connect to Gatehouse as the agent "${request.agent}". Allow or deny it in Gatehouse: the dashboard's Overview (run \`gatehouse dashboard\`), or \`gatehouse token allow ${request.id.slice(0, 8)}\`. This page moves on by itself.`,
+      2,
+    );
   }
 
   private async token(req: IncomingMessage, res: ServerResponse, base: string): Promise<void> {
     const raw = await readBodyText(req, MAX_BODY);
     const f = new URLSearchParams(raw ?? '');
     const error = (status: number, code: string, description: string) => json(res, status, { error: code, error_description: description });
-    if (raw === undefined) { error(400, 'invalid_request', 'the body must be a form of at most 16 KiB'); return; }
-    if (f.get('grant_type') !== 'authorization_code') { error(400, 'unsupported_grant_type', 'only authorization_code'); return; }
+    if (raw === undefined) {
+      error(400, 'invalid_request', 'the body must be a form of at most 16 KiB');
+      return;
+    }
+    if (f.get('grant_type') !== 'authorization_code') {
+      error(400, 'unsupported_grant_type', 'only authorization_code');
+      return;
+    }
     const issued = this.consents.redeem(f.get('code') ?? '');
-    if (!issued) { error(400, 'invalid_grant', 'the code is unknown, used or expired'); return; }
+    if (!issued) {
+      error(400, 'invalid_grant', 'the code is unknown, used or expired');
+      return;
+    }
     const c = issued.consent;
-    if (f.get('client_id') !== c.clientId) { error(400, 'invalid_grant', 'the code was issued to another client'); return; }
-    if ((f.get('redirect_uri') ?? c.redirectUri) !== c.redirectUri) { error(400, 'invalid_grant', 'redirect_uri differs from the authorization request'); return; }
+    if (f.get('client_id') !== c.clientId) {
+      error(400, 'invalid_grant', 'the code was issued to another client');
+      return;
+    }
+    if ((f.get('redirect_uri') ?? c.redirectUri) !== c.redirectUri) {
+      error(400, 'invalid_grant', 'redirect_uri differs from the authorization request');
+      return;
+    }
     const resource = f.get('resource');
-    if (resource !== null && resource !== c.resource && resource !== base) { error(400, 'invalid_target', `this server issues tokens for ${c.resource} only`); return; }
+    if (resource !== null && resource !== c.resource && resource !== base) {
+      error(400, 'invalid_target', `this server issues tokens for ${c.resource} only`);
+      return;
+    }
     const verifier = f.get('code_verifier') ?? '';
-    if (!VERIFIER.test(verifier) || createHash('sha256').update(verifier).digest('base64url') !== c.codeChallenge) { error(400, 'invalid_grant', 'PKCE verification failed'); return; }
+    if (!VERIFIER.test(verifier) || createHash('sha256').update(verifier).digest('base64url') !== c.codeChallenge) {
+      error(400, 'invalid_grant', 'PKCE verification failed');
+      return;
+    }
     const taken = new Set(this.opts.tokens.list().map((t) => t.agent));
     // Never replace another client's token: if the name was taken meanwhile, a fresh one.
     const agent = taken.has(c.agent) ? agentNameFor(c.agent, taken) : c.agent;
@@ -175,7 +269,10 @@ export class AgentAuth {
  */
 function settle(work: Promise<void>, res: ServerResponse): void {
   work.catch(() => {
-    if (res.headersSent || res.destroyed) { res.destroy(); return; }
+    if (res.headersSent || res.destroyed) {
+      res.destroy();
+      return;
+    }
     json(res, 500, { error: 'server_error', error_description: 'the request could not be handled' });
   });
 }
@@ -195,8 +292,13 @@ const escape = (s: string) => s.replace(/[<>&"']/g, (c) => `&#${c.charCodeAt(0)}
 function page(res: ServerResponse, status: number, title: string, text: string, refreshSeconds?: number): void {
   const refresh = refreshSeconds ? `<meta http-equiv="refresh" content="${refreshSeconds}">` : '';
   const body = `<!doctype html><html lang="en"><meta charset="utf-8">${refresh}<title>Gatehouse: ${escape(title)}</title><body style="font:16px system-ui;margin:4em;max-width:40em"><h1>${escape(title)}</h1><p>${escape(text).replace(/`([^`]+)`/g, '<code>$1</code>')}</p></body></html>`;
-  res.writeHead(status, {
-    'content-type': 'text/html; charset=utf-8', 'cache-control': 'no-store', 'referrer-policy': 'no-referrer',
-    'content-security-policy': "default-src 'none'; style-src 'unsafe-inline'; frame-ancestors 'none'", 'x-frame-options': 'DENY',
-  }).end(body);
+  res
+    .writeHead(status, {
+      'content-type': 'text/html; charset=utf-8',
+      'cache-control': 'no-store',
+      'referrer-policy': 'no-referrer',
+      'content-security-policy': "default-src 'none'; style-src 'unsafe-inline'; frame-ancestors 'none'",
+      'x-frame-options': 'DENY',
+    })
+    .end(body);
 }

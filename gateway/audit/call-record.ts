@@ -12,15 +12,23 @@ import { nodeSha256Hex } from '../hashing/sha256.ts';
 // result's size, hash and excerpt. Whoever has something to record is handed the
 // recorder; nobody reaches through the multiplexer for it.
 
-export interface AuditSink { append(record: AuditRecord, done?: () => void): void }
+export interface AuditSink {
+  append(record: AuditRecord, done?: () => void): void;
+}
 
 /** Who and what a record is about: the agent that asked (none for the daemon's own acts). */
-export interface RecordedAgent { readonly agent: string; readonly clientInfo: Record<string, unknown> | undefined }
+export interface RecordedAgent {
+  readonly agent: string;
+  readonly clientInfo: Record<string, unknown> | undefined;
+}
 
 export type RecordFields = Partial<AuditRecord> & { outcome: AuditRecord['outcome'] };
 
 /** Why the agent stopped waiting for a call it made. */
-export interface CallEnding { as: 'cancelled' | 'disconnected'; reason: string }
+export interface CallEnding {
+  as: 'cancelled' | 'disconnected';
+  reason: string;
+}
 
 /** What a forwarded call's record is built from. */
 export interface CallFacts {
@@ -51,7 +59,7 @@ export interface RecorderOptions {
 
 const RECORDED = methodsWith('recorded');
 /** The record type of a forwarded call: its method, for the methods that are recorded. */
-const recordType = (method: string): AuditRecord['type'] => (RECORDED.has(method) ? method as AuditRecord['type'] : 'tools/call');
+const recordType = (method: string): AuditRecord['type'] => (RECORDED.has(method) ? (method as AuditRecord['type']) : 'tools/call');
 
 export class AuditRecorder {
   private readonly opts: RecorderOptions;
@@ -62,7 +70,9 @@ export class AuditRecorder {
   }
 
   /** Whether records go anywhere (tests and `gatehouse try` run without a log). */
-  get enabled(): boolean { return this.opts.sink !== undefined; }
+  get enabled(): boolean {
+    return this.opts.sink !== undefined;
+  }
 
   /** Records something that is not a forwarded call: a denial, a decision, a login. */
   record(agent: RecordedAgent | undefined, type: AuditRecord['type'], fields: RecordFields): void {
@@ -80,7 +90,11 @@ export class AuditRecorder {
     if (value === undefined) return undefined;
     const text = this.scrubText(JSON.stringify(value));
     // A replacement can land inside an escape sequence of a hostile string; the record then keeps the scrubbed text.
-    try { return JSON.parse(text) as unknown; } catch { return text; }
+    try {
+      return JSON.parse(text) as unknown;
+    } catch {
+      return text;
+    }
   }
 
   scrubText(text: string): string {
@@ -124,7 +138,10 @@ export class AuditRecorder {
     };
     if (ended) {
       // What the upstream did after the agent left: its late answer, or nothing within the wait.
-      record.detail = { endedBy: ended.reason, lateAnswer: ended.answered ? ('result' in response ? (response.result.isError === true ? 'error' : 'ok') : 'error') : null };
+      record.detail = {
+        endedBy: ended.reason,
+        lateAnswer: ended.answered ? ('result' in response ? (response.result.isError === true ? 'error' : 'ok') : 'error') : null,
+      };
       if (!ended.answered) return record;
     }
     if ('error' in response) record.error = this.scrubText(response.error.message);

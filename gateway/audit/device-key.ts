@@ -8,7 +8,10 @@ import type { Sign } from '../../shared/audit/batch.ts';
 
 export const DEVICE_KEY_ACCOUNT = 'device/audit-signing-key';
 
-export interface DeviceKey { sign: Sign; publicKeyPem: string }
+export interface DeviceKey {
+  sign: Sign;
+  publicKeyPem: string;
+}
 
 export async function loadOrCreateDeviceKey(backend: SecretBackend): Promise<DeviceKey> {
   let pem = await backend.get(DEVICE_KEY_ACCOUNT);

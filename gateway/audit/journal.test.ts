@@ -48,13 +48,19 @@ describe('the audit journal', () => {
     log.close();
     appendThenDie(dir, 2);
     // Someone removes a journalled record before it reaches SQLite: the sequence breaks, so nothing after it is taken.
-    const text = readFileSync(journal, 'utf8').split('\n').filter((l) => !l.startsWith('4\t')).join('\n');
+    const text = readFileSync(journal, 'utf8')
+      .split('\n')
+      .filter((l) => !l.startsWith('4\t'))
+      .join('\n');
     appendFileSync(join(dir, 'edited.journal'), text);
     spawnSync('cp', [join(dir, 'edited.journal'), journal]);
     const edited = new AuditLog(dir);
     assert.equal(edited.verify().records, 4, 'the records after the gap stay out; a record says so');
     assert.equal(edited.query({ limit: 1 })[0]!.record.type, 'integrity');
-    assert.ok(readdirSync(dir).some((f) => f.startsWith('audit.journal.rejected-')), 'the altered journal is kept as evidence');
+    assert.ok(
+      readdirSync(dir).some((f) => f.startsWith('audit.journal.rejected-')),
+      'the altered journal is kept as evidence',
+    );
     edited.close();
     // Logging goes on from the chain SQLite holds, and later records are not lost behind the bad lines.
     appendThenDie(dir, 4);

@@ -27,11 +27,22 @@ const SAVE_DELAY_MS = 5;
 const JOURNAL_TRIM_BYTES = 1 << 20;
 const chainHash = (prev: string, body: string) => sharedChainHash(prev, body, nodeSha256Hex);
 
-export interface VerifyResult { ok: boolean; records: number; firstBad?: { seq: number; id: string | null; reason: string }; prunedThrough?: number }
+export interface VerifyResult {
+  ok: boolean;
+  records: number;
+  firstBad?: { seq: number; id: string | null; reason: string };
+  prunedThrough?: number;
+}
 
-export interface PruneResult { pruned: number; checkpoint: number | null }
+export interface PruneResult {
+  pruned: number;
+  checkpoint: number | null;
+}
 
-interface Pending { seq: number; record: AuditRecord }
+interface Pending {
+  seq: number;
+  record: AuditRecord;
+}
 
 export class AuditLog {
   private readonly db: DatabaseSync;
@@ -85,9 +96,12 @@ export class AuditLog {
           BEGIN SELECT RAISE(ABORT, 'the audit log is append-only'); END;
       `);
     }
-    this.insert = this.db.prepare('INSERT INTO records (seq, id, ts, type, agent, server, tool, outcome, correlation, body, prev, hash) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)');
+    this.insert = this.db.prepare(
+      'INSERT INTO records (seq, id, ts, type, agent, server, tool, outcome, correlation, body, prev, hash) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)',
+    );
     // After pruning everything, the chain continues from the checkpoint.
-    const last = (this.db.prepare('SELECT seq, hash FROM records ORDER BY seq DESC LIMIT 1').get() ?? this.checkpoint()) as { seq: number; hash: string } | undefined;
+    const last = (this.db.prepare('SELECT seq, hash FROM records ORDER BY seq DESC LIMIT 1').get() ?? this.checkpoint()) as
+      { seq: number; hash: string } | undefined;
     this.lastHash = last?.hash ?? GENESIS;
     this.nextSeq = (last?.seq ?? 0) + 1;
     this.journalPath = join(dataDir, 'audit.journal');
@@ -117,7 +131,10 @@ export class AuditLog {
       }
       if (seq < this.nextSeq) continue;
       // Only an unbroken continuation of what SQLite holds is taken.
-      if (seq !== this.nextSeq) { problems.push(`the journal skipped from record #${this.nextSeq - 1} to #${seq}`); break; }
+      if (seq !== this.nextSeq) {
+        problems.push(`the journal skipped from record #${this.nextSeq - 1} to #${seq}`);
+        break;
+      }
       const record = readRecord(line.slice(tab + 1));
       if (!record) {
         if (i === lines.length - 1) continue; // a torn last line
@@ -203,13 +220,30 @@ export class AuditLog {
       for (const { seq, record } of rows) {
         const body = canonicalize(record)!;
         const hash = chainHash(prev, body);
-        this.insert.run(seq, record.id, record.ts, record.type, record.agent, record.server, record.tool, record.outcome, record.correlationId, body, prev, hash);
+        this.insert.run(
+          seq,
+          record.id,
+          record.ts,
+          record.type,
+          record.agent,
+          record.server,
+          record.tool,
+          record.outcome,
+          record.correlationId,
+          body,
+          prev,
+          hash,
+        );
         prev = hash;
       }
       this.db.exec('COMMIT');
       this.lastHash = prev;
     } catch (err) {
-      try { this.db.exec('ROLLBACK'); } catch { /* the transaction may not have begun */ }
+      try {
+        this.db.exec('ROLLBACK');
+      } catch {
+        /* the transaction may not have begun */
+      }
       throw err;
     }
     this.unsaved = [];
@@ -241,12 +275,14 @@ export class AuditLog {
     this.flush();
     const acked = this.acknowledgedThrough();
     const cutoff = new Date(now - retentionDays * 86_400_000).toISOString();
-    const row = this.db.prepare('SELECT seq, hash FROM records WHERE seq <= ? AND ts < ? ORDER BY seq DESC LIMIT 1').get(acked, cutoff) as { seq: number; hash: string } | undefined;
+    const row = this.db.prepare('SELECT seq, hash FROM records WHERE seq <= ? AND ts < ? ORDER BY seq DESC LIMIT 1').get(acked, cutoff) as
+      { seq: number; hash: string } | undefined;
     if (!row) return { pruned: 0, checkpoint: this.checkpoint()?.seq ?? null };
     // A record newer than the cutoff before it keeps everything up to it: the chain is cut in one place only.
     const newer = this.db.prepare('SELECT MIN(seq) AS seq FROM records WHERE ts >= ?').get(cutoff) as { seq: number | null };
     const through = newer.seq !== null && newer.seq <= row.seq ? newer.seq - 1 : row.seq;
-    const point = through === row.seq ? row : this.db.prepare('SELECT seq, hash FROM records WHERE seq = ?').get(through) as { seq: number; hash: string } | undefined;
+    const point =
+      through === row.seq ? row : (this.db.prepare('SELECT seq, hash FROM records WHERE seq = ?').get(through) as { seq: number; hash: string } | undefined);
     if (!point) return { pruned: 0, checkpoint: this.checkpoint()?.seq ?? null };
     this.db.exec('BEGIN IMMEDIATE');
     try {
@@ -275,7 +311,8 @@ export class AuditLog {
   /** The highest sequence number the org has acknowledged (0 before enrolment). */
   private acknowledgedThrough(): number {
     if (!this.hasOutbox()) return 0;
-    return (this.db.prepare('SELECT COALESCE(MAX(CASE WHEN acked_at IS NOT NULL THEN last_seq END), 0) AS acked FROM batches').get() as { acked: number }).acked;
+    return (this.db.prepare('SELECT COALESCE(MAX(CASE WHEN acked_at IS NOT NULL THEN last_seq END), 0) AS acked FROM batches').get() as { acked: number })
+      .acked;
   }
 
   /** Re-walks the chain: finds an edited, deleted or reordered record and names the first. */
@@ -286,15 +323,42 @@ export class AuditLog {
     let expectedSeq: number | undefined = cp ? cp.seq + 1 : undefined;
     let count = 0;
     if (cp && cp.seq > this.acknowledgedThrough()) {
-      return { ok: false, records: 0, firstBad: { seq: cp.seq, id: null, reason: `a checkpoint at record ${cp.seq} claims records the org never acknowledged (pruned before they were shipped)` }, prunedThrough: cp.seq };
+      return {
+        ok: false,
+        records: 0,
+        firstBad: {
+          seq: cp.seq,
+          id: null,
+          reason: `a checkpoint at record ${cp.seq} claims records the org never acknowledged (pruned before they were shipped)`,
+        },
+        prunedThrough: cp.seq,
+      };
     }
-    for (const row of this.db.prepare('SELECT seq, id, body, prev, hash FROM records ORDER BY seq').iterate() as Iterable<{ seq: number; id: string; body: string; prev: string; hash: string }>) {
-      if (expectedSeq !== undefined && row.seq !== expectedSeq) return { ok: false, records: count, firstBad: { seq: row.seq, id: row.id, reason: `record ${expectedSeq} is missing (deleted)` } };
-      if (row.prev !== prev) return { ok: false, records: count, firstBad: { seq: row.seq, id: row.id, reason: 'its link to the previous record is broken (deleted or reordered)' } };
-      if (chainHash(prev, row.body) !== row.hash) return { ok: false, records: count, firstBad: { seq: row.seq, id: row.id, reason: 'its content does not match its hash (edited)' } };
+    for (const row of this.db.prepare('SELECT seq, id, body, prev, hash FROM records ORDER BY seq').iterate() as Iterable<{
+      seq: number;
+      id: string;
+      body: string;
+      prev: string;
+      hash: string;
+    }>) {
+      if (expectedSeq !== undefined && row.seq !== expectedSeq)
+        return { ok: false, records: count, firstBad: { seq: row.seq, id: row.id, reason: `record ${expectedSeq} is missing (deleted)` } };
+      if (row.prev !== prev)
+        return {
+          ok: false,
+          records: count,
+          firstBad: { seq: row.seq, id: row.id, reason: 'its link to the previous record is broken (deleted or reordered)' },
+        };
+      if (chainHash(prev, row.body) !== row.hash)
+        return { ok: false, records: count, firstBad: { seq: row.seq, id: row.id, reason: 'its content does not match its hash (edited)' } };
       let id: string | undefined;
-      try { id = (JSON.parse(row.body) as { id?: string }).id; } catch { id = undefined; }
-      if (id !== row.id) return { ok: false, records: count, firstBad: { seq: row.seq, id: row.id, reason: 'its id column does not match its content (edited)' } };
+      try {
+        id = (JSON.parse(row.body) as { id?: string }).id;
+      } catch {
+        id = undefined;
+      }
+      if (id !== row.id)
+        return { ok: false, records: count, firstBad: { seq: row.seq, id: row.id, reason: 'its id column does not match its content (edited)' } };
       prev = row.hash;
       expectedSeq = row.seq + 1;
       count++;
@@ -309,15 +373,37 @@ export class AuditLog {
     for (const row of rows) yield JSON.parse(row.body) as AuditRecord;
   }
 
-  query(filter: { agent?: string; server?: string; tool?: string; outcome?: string; correlation?: string; since?: string; before?: number; limit: number }): { seq: number; record: AuditRecord }[] {
+  query(filter: {
+    agent?: string;
+    server?: string;
+    tool?: string;
+    outcome?: string;
+    correlation?: string;
+    since?: string;
+    before?: number;
+    limit: number;
+  }): { seq: number; record: AuditRecord }[] {
     this.settle();
     const where: string[] = [];
     const args: (string | number)[] = [];
-    for (const key of ['agent', 'server', 'tool', 'outcome', 'correlation'] as const) if (filter[key]) { where.push(`${key} = ?`); args.push(filter[key]!); }
-    if (filter.since) { where.push('ts >= ?'); args.push(filter.since); }
-    if (filter.before) { where.push('seq < ?'); args.push(filter.before); }
+    for (const key of ['agent', 'server', 'tool', 'outcome', 'correlation'] as const)
+      if (filter[key]) {
+        where.push(`${key} = ?`);
+        args.push(filter[key]!);
+      }
+    if (filter.since) {
+      where.push('ts >= ?');
+      args.push(filter.since);
+    }
+    if (filter.before) {
+      where.push('seq < ?');
+      args.push(filter.before);
+    }
     const sql = `SELECT seq, body FROM records ${where.length ? `WHERE ${where.join(' AND ')}` : ''} ORDER BY seq DESC LIMIT ?`;
-    return (this.db.prepare(sql).all(...args, filter.limit) as { seq: number; body: string }[]).map((r) => ({ seq: r.seq, record: JSON.parse(r.body) as AuditRecord }));
+    return (this.db.prepare(sql).all(...args, filter.limit) as { seq: number; body: string }[]).map((r) => ({
+      seq: r.seq,
+      record: JSON.parse(r.body) as AuditRecord,
+    }));
   }
 
   /** Whether a record of this type mentions this value (e.g. the enrolment of a device id). */
@@ -348,7 +434,11 @@ export class AuditLog {
 /** A journal line's record, made well-formed, or undefined when it is not shaped like one. */
 function readRecord(json: string): AuditRecord | undefined {
   let value: unknown;
-  try { value = JSON.parse(json); } catch { return undefined; }
+  try {
+    value = JSON.parse(json);
+  } catch {
+    return undefined;
+  }
   if (typeof value !== 'object' || value === null || Array.isArray(value)) return undefined;
   const r = value as Record<string, unknown>;
   for (const key of ['id', 'ts', 'type', 'outcome', 'correlationId'] as const) if (typeof r[key] !== 'string') return undefined;
@@ -357,5 +447,21 @@ function readRecord(json: string): AuditRecord | undefined {
 
 function integrityRecord(error: string): AuditRecord {
   const now = new Date();
-  return { id: `${now.getTime().toString(36).padStart(9, '0')}-integrity`, ts: now.toISOString(), type: 'integrity', correlationId: 'audit-journal', user: 'gatehouse', agent: null, clientInfo: null, server: null, tool: null, decision: null, outcome: 'error', error, latencyMs: null, result: null, bundleVersion: 0 };
+  return {
+    id: `${now.getTime().toString(36).padStart(9, '0')}-integrity`,
+    ts: now.toISOString(),
+    type: 'integrity',
+    correlationId: 'audit-journal',
+    user: 'gatehouse',
+    agent: null,
+    clientInfo: null,
+    server: null,
+    tool: null,
+    decision: null,
+    outcome: 'error',
+    error,
+    latencyMs: null,
+    result: null,
+    bundleVersion: 0,
+  };
 }

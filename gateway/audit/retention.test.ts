@@ -15,7 +15,23 @@ const DAY = 86_400_000;
 const NOW = Date.parse('2026-11-24T12:00:00Z');
 
 function record(i: number, daysAgo: number): AuditRecord {
-  return { id: `r${i}`, ts: new Date(NOW - daysAgo * DAY).toISOString(), type: 'tools/call', correlationId: `c${i}`, user: 'u', agent: 'a', clientInfo: null, server: 's', tool: 's__t', decision: { effect: 'allow', rule: 'r' }, outcome: 'ok', error: null, latencyMs: 1, result: null, bundleVersion: 1 };
+  return {
+    id: `r${i}`,
+    ts: new Date(NOW - daysAgo * DAY).toISOString(),
+    type: 'tools/call',
+    correlationId: `c${i}`,
+    user: 'u',
+    agent: 'a',
+    clientInfo: null,
+    server: 's',
+    tool: 's__t',
+    decision: { effect: 'allow', rule: 'r' },
+    outcome: 'ok',
+    error: null,
+    latencyMs: 1,
+    result: null,
+    bundleVersion: 1,
+  };
 }
 
 function setUp(): { dir: string; log: AuditLog; outbox: Outbox } {
@@ -51,7 +67,10 @@ describe('audit retention with checkpoints', () => {
     const again = new AuditLog(dir);
     assert.equal(again.verify().records, 27);
     // Still tamper-evident after pruning: edit a kept row.
-    execFileSync('sqlite3', [join(dir, 'audit.db'), "DROP TRIGGER records_no_update; UPDATE records SET body = replace(body, '\"ok\"', '\"error\"') WHERE seq = 20;"]);
+    execFileSync('sqlite3', [
+      join(dir, 'audit.db'),
+      'DROP TRIGGER records_no_update; UPDATE records SET body = replace(body, \'"ok"\', \'"error"\') WHERE seq = 20;',
+    ]);
     const broken = again.verify();
     assert.equal(broken.ok, false);
     assert.equal(broken.firstBad?.seq, 20);

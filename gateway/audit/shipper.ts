@@ -81,7 +81,12 @@ const AckSchema = z.object({ batchId: z.string(), status: z.enum(['accepted', 'd
 /** POSTs a batch as JSON; only a 2xx naming the same batch id counts as acknowledged. */
 export function httpSender(url: string, headers: () => Promise<Record<string, string>> = async () => ({})): SendBatch {
   return async (batch) => {
-    const res = await fetch(url, { method: 'POST', headers: { 'content-type': 'application/json', ...(await headers()) }, body: JSON.stringify(batch), signal: AbortSignal.timeout(30_000) });
+    const res = await fetch(url, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', ...(await headers()) },
+      body: JSON.stringify(batch),
+      signal: AbortSignal.timeout(30_000),
+    });
     const text = await res.text();
     if (!res.ok) throw new Error(`the sync endpoint answered ${res.status}: ${text.slice(0, 200)}`);
     const ack = AckSchema.safeParse(JSON.parse(text));

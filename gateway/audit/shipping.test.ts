@@ -20,10 +20,27 @@ import { httpSender, Shipper } from './shipper.ts';
 
 let n = 0;
 const record = (args: unknown = { q: 'hello' }): AuditRecord => ({
-  id: `r${++n}`, ts: new Date().toISOString(), type: 'tools/call', correlationId: `c${n}`, user: 'alice', agent: 'cursor', clientInfo: null,
-  server: 'fx', tool: 'echo', arguments: args, decision: { effect: 'allow', rule: 'test' }, outcome: 'ok', error: null, latencyMs: 1, result: null, bundleVersion: 1,
+  id: `r${++n}`,
+  ts: new Date().toISOString(),
+  type: 'tools/call',
+  correlationId: `c${n}`,
+  user: 'alice',
+  agent: 'cursor',
+  clientInfo: null,
+  server: 'fx',
+  tool: 'echo',
+  arguments: args,
+  decision: { effect: 'allow', rule: 'test' },
+  outcome: 'ok',
+  error: null,
+  latencyMs: 1,
+  result: null,
+  bundleVersion: 1,
 });
-const verifierFor = (pem: string): Verify => (message, signature) => edVerify(null, message, createPublicKey(pem), signature);
+const verifierFor =
+  (pem: string): Verify =>
+  (message, signature) =>
+    edVerify(null, message, createPublicKey(pem), signature);
 
 /** What the org keeps per device, as the sync endpoint will. */
 class Receiver {
@@ -33,17 +50,25 @@ class Receiver {
   head: DeviceHead | null = null;
   down = false;
   private readonly verify: Verify;
-  constructor(verify: Verify) { this.verify = verify; }
+  constructor(verify: Verify) {
+    this.verify = verify;
+  }
   async accept(body: unknown): Promise<{ status: number; json: unknown }> {
     if (this.down) return { status: 503, json: { error: 'down' } };
     const parsed = SignedBatchSchema.safeParse(body);
     if (!parsed.success) return { status: 400, json: { error: 'malformed' } };
     const batch = parsed.data;
     const check = await checkBatch(batch, this.verify);
-    if (!check.ok) { this.rejected.push(check.reason); return { status: 401, json: { error: check.reason } }; }
+    if (!check.ok) {
+      this.rejected.push(check.reason);
+      return { status: 401, json: { error: check.reason } };
+    }
     const c = continuity(this.head, batch, (id) => (this.stored.has(id) ? batchHash(this.stored.get(id)!.header) : null));
     if (c.kind === 'duplicate') return { status: 200, json: { batchId: batch.header.batchId, status: 'duplicate' } };
-    if (c.kind === 'fork') { this.rejected.push(c.reason); return { status: 409, json: { error: c.reason } }; }
+    if (c.kind === 'fork') {
+      this.rejected.push(c.reason);
+      return { status: 409, json: { error: c.reason } };
+    }
     if (c.kind === 'gap') this.gaps.push({ from: c.missingFrom, to: c.missingTo });
     this.stored.set(batch.header.batchId, batch);
     const last = batch.records[batch.records.length - 1]!;
@@ -56,10 +81,14 @@ async function listen(receiver: Receiver): Promise<{ url: string; server: Server
   let posts = 0;
   const server = createServer((req, res) => {
     let body = '';
-    req.on('data', (c: Buffer) => { body += c.toString(); });
+    req.on('data', (c: Buffer) => {
+      body += c.toString();
+    });
     req.on('end', () => {
       posts++;
-      void receiver.accept(JSON.parse(body)).then(({ status, json }) => { res.writeHead(status, { 'content-type': 'application/json' }).end(JSON.stringify(json)); });
+      void receiver.accept(JSON.parse(body)).then(({ status, json }) => {
+        res.writeHead(status, { 'content-type': 'application/json' }).end(JSON.stringify(json));
+      });
     });
   });
   await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
@@ -87,11 +116,20 @@ describe('signed audit batches', () => {
     assert.equal(outbox.unbatched().count, 50);
     const aged = new Shipper({ outbox, send: httpSender(http.url), maxRecords: 100, maxAgeMs: 60_000, now: () => Date.now() + 61_000 });
     assert.equal(await aged.tick(), 1, 'the rest goes once it is old enough');
-    assert.deepEqual([...receiver.stored.values()].map((b) => [b.header.firstSeq, b.header.lastSeq]), [[1, 100], [101, 200], [201, 250]]);
+    assert.deepEqual(
+      [...receiver.stored.values()].map((b) => [b.header.firstSeq, b.header.lastSeq]),
+      [
+        [1, 100],
+        [101, 200],
+        [201, 250],
+      ],
+    );
     assert.deepEqual(receiver.gaps, []);
     assert.equal(log.backlog().batchesWaiting, 0);
-    http.server.closeAllConnections(); http.server.close();
-    log.close(); outbox.close();
+    http.server.closeAllConnections();
+    http.server.close();
+    log.close();
+    outbox.close();
   });
 
   it('rejects a forged batch (signed with another key) and a batch whose records were edited after signing', async () => {
@@ -150,7 +188,16 @@ describe('signed audit batches', () => {
     receiver.down = true;
     const http = await listen(receiver);
     let clock = Date.now();
-    const shipper = new Shipper({ outbox, send: httpSender(http.url), maxRecords: 50, maxAgeMs: 600_000, baseDelayMs: 1000, maxDelayMs: 60_000, random: () => 1, now: () => clock });
+    const shipper = new Shipper({
+      outbox,
+      send: httpSender(http.url),
+      maxRecords: 50,
+      maxAgeMs: 600_000,
+      baseDelayMs: 1000,
+      maxDelayMs: 60_000,
+      random: () => 1,
+      now: () => clock,
+    });
     const delays: number[] = [];
     for (let round = 0; round < 8; round++) {
       for (let i = 0; i < 60; i++) log.append(record());
@@ -162,7 +209,11 @@ describe('signed audit batches', () => {
     }
     assert.deepEqual(delays, [1000, 2000, 4000, 8000, 16000, 32000, 60000, 60000], 'exponential, capped');
     assert.equal(http.posts(), 8, 'one attempt per due time, not a busy loop');
-    assert.deepEqual(log.backlog(), { records: 480, unacknowledged: 480, batchesWaiting: 9 }, '480 records → 9 full batches of 50 in the outbox, shown by the status while offline');
+    assert.deepEqual(
+      log.backlog(),
+      { records: 480, unacknowledged: 480, batchesWaiting: 9 },
+      '480 records → 9 full batches of 50 in the outbox, shown by the status while offline',
+    );
     assert.equal(outbox.unbatched().count, 30);
     receiver.down = false;
     clock += 60_000;
@@ -170,11 +221,16 @@ describe('signed audit batches', () => {
     // A retry of an already acknowledged batch (ack lost in transit) is only acknowledged again.
     assert.equal((await receiver.accept([...receiver.stored.values()][0])).status, 200);
     const seqs = [...receiver.stored.values()].flatMap((b) => b.records.map((r) => r.seq));
-    assert.deepEqual(seqs, Array.from({ length: 450 }, (_, i) => i + 1));
+    assert.deepEqual(
+      seqs,
+      Array.from({ length: 450 }, (_, i) => i + 1),
+    );
     assert.deepEqual(receiver.gaps, []);
     assert.deepEqual(log.backlog(), { records: 480, unacknowledged: 30, batchesWaiting: 0 });
-    http.server.closeAllConnections(); http.server.close();
-    log.close(); outbox.close();
+    http.server.closeAllConnections();
+    http.server.close();
+    log.close();
+    outbox.close();
   });
 
   it('survives a restart: the outbox and its chain continue where they stopped', async () => {
@@ -182,7 +238,8 @@ describe('signed audit batches', () => {
     for (let i = 0; i < 7; i++) log.append(record());
     log.flush();
     const first = (await outbox.cut(100))!;
-    log.close(); outbox.close();
+    log.close();
+    outbox.close();
     const log2 = new AuditLog(dir);
     const outbox2 = new Outbox(dir, 'dev-1', key.sign);
     assert.equal(log2.backlog().batchesWaiting, 1);
@@ -193,7 +250,8 @@ describe('signed audit batches', () => {
     assert.equal((await receiver.accept(first)).status, 200);
     assert.equal((await receiver.accept(second)).status, 200);
     assert.equal(second.header.prevBatchHash, batchHash(first.header));
-    log2.close(); outbox2.close();
+    log2.close();
+    outbox2.close();
   });
 
   it('keeps the device key in the secret store and reuses it', async () => {

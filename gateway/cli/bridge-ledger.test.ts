@@ -14,19 +14,32 @@ describe('the stdio bridge ledger', () => {
     // A request from the daemon with the same id is not an answer.
     l.fromDaemon('{"jsonrpc":"2.0","id":"a\\"b","method":"elicitation/create"');
     assert.equal(l.unanswered, 1);
-    const lines = l.failAll('gone').trim().split('\n').map((x) => JSON.parse(x) as { id: unknown; error: { code: number; message: string } });
-    assert.deepEqual(lines.map((x) => x.id), ['a"b']);
+    const lines = l
+      .failAll('gone')
+      .trim()
+      .split('\n')
+      .map((x) => JSON.parse(x) as { id: unknown; error: { code: number; message: string } });
+    assert.deepEqual(
+      lines.map((x) => x.id),
+      ['a"b'],
+    );
     assert.equal(lines[0]!.error.message, 'gone');
     assert.equal(l.unanswered, 0);
   });
 
-  it('replays the IDE\'s initialize under its own id, and hides the answer to it', () => {
+  it("replays the IDE's initialize under its own id, and hides the answer to it", () => {
     const l = new BridgeLedger();
     assert.equal(l.replay(), '');
-    l.fromIde('{"jsonrpc":"2.0","id":0,"method":"initialize","params":{"protocolVersion":"2025-11-25","capabilities":{},"clientInfo":{"name":"ide","version":"1"}}}');
+    l.fromIde(
+      '{"jsonrpc":"2.0","id":0,"method":"initialize","params":{"protocolVersion":"2025-11-25","capabilities":{},"clientInfo":{"name":"ide","version":"1"}}}',
+    );
     l.fromDaemon('{"jsonrpc":"2.0","id":0,"result":{}}');
     l.fromIde('{"jsonrpc":"2.0","method":"notifications/initialized"}');
-    const [init, initialized] = l.replay().trim().split('\n').map((x) => JSON.parse(x) as Record<string, unknown>);
+    const [init, initialized] = l
+      .replay()
+      .trim()
+      .split('\n')
+      .map((x) => JSON.parse(x) as Record<string, unknown>);
     assert.equal(init!.id, REPLAY_ID);
     assert.equal(init!.method, 'initialize');
     assert.equal(initialized!.method, 'notifications/initialized');
@@ -35,7 +48,15 @@ describe('the stdio bridge ledger', () => {
 
   it('survives hostile lines from the IDE', () => {
     const l = new BridgeLedger();
-    for (const line of ['{"__proto__":{"method":"x"}}', '[1,null,{"method":5,"id":{}}]', '{"method":"x","id":NaN}', '"str"', 'null', '{"method":"constructor","id":"toString"}']) l.fromIde(line);
+    for (const line of [
+      '{"__proto__":{"method":"x"}}',
+      '[1,null,{"method":5,"id":{}}]',
+      '{"method":"x","id":NaN}',
+      '"str"',
+      'null',
+      '{"method":"constructor","id":"toString"}',
+    ])
+      l.fromIde(line);
     assert.equal(l.unanswered, 1);
   });
 });

@@ -23,7 +23,11 @@ export class BridgeLedger {
   /** Notes one line the IDE sent. */
   fromIde(line: string): void {
     let value: unknown;
-    try { value = JSON.parse(line); } catch { return; }
+    try {
+      value = JSON.parse(line);
+    } catch {
+      return;
+    }
     for (const m of Array.isArray(value) ? value : [value]) {
       if (!isPlainObject(m) || typeof m.method !== 'string') continue;
       const id = m.id;
@@ -46,7 +50,9 @@ export class BridgeLedger {
     return true;
   }
 
-  get unanswered(): number { return this.open.size; }
+  get unanswered(): number {
+    return this.open.size;
+  }
 
   /** The daemon said it is stopping on purpose (cleared when a new connection is made). */
   stopping = false;

@@ -52,7 +52,9 @@ export class InputError extends Error {}
 export function openBrowser(url: string): void {
   const [cmd, args] = process.platform === 'darwin' ? ['open', [url]] : process.platform === 'win32' ? ['cmd', ['/c', 'start', '', url]] : ['xdg-open', [url]];
   try {
-    spawn(cmd, args as string[], { stdio: 'ignore', detached: true }).on('error', () => {}).unref();
+    spawn(cmd, args as string[], { stdio: 'ignore', detached: true })
+      .on('error', () => {})
+      .unref();
   } catch {
     // No browser to open: the URL is printed above.
   }

@@ -43,7 +43,10 @@ async function daemonCommand({ dataDir, bundlePath, values }: CommandContext): P
 async function stdio({ dataDir, bundlePath, values }: CommandContext): Promise<number> {
   if (values.standalone) {
     const org = readOrgConfig(dataDir);
-    if (org) throw new UsageError(`this data dir is enrolled in org "${org.org}": its bundle comes from the org, so run the daemon (\`gatehouse stdio\` without --standalone)`);
+    if (org)
+      throw new UsageError(
+        `this data dir is enrolled in org "${org.org}": its bundle comes from the org, so run the daemon (\`gatehouse stdio\` without --standalone)`,
+      );
     return standalone(dataDir, bundlePath, values.agent ?? 'stdio');
   }
   await runBridge(dataDir, values.agent ?? 'unknown', !values['no-start']);
@@ -74,7 +77,7 @@ async function server({ dataDir, positionals }: CommandContext): Promise<number>
 }
 
 async function unenroll({ dataDir }: CommandContext): Promise<number> {
-  if (await runningDaemon(dataDir)) throw new UsageError('stop the daemon first: it governs with the org\'s bundle until it restarts');
+  if (await runningDaemon(dataDir)) throw new UsageError("stop the daemon first: it governs with the org's bundle until it restarts");
   const left = await unenrol(dataDir, chooseBackend(dataDir));
   process.stdout.write(`left org "${left.org}"${left.deviceId ? ` (device ${left.deviceId})` : ''}; the next daemon start runs your own bundle\n`);
   if (left.told) process.stderr.write(`the org was not told (${left.told}): ask your admin to revoke this device in the console\n`);
@@ -100,7 +103,9 @@ async function decide({ command, dataDir, values, positionals }: CommandContext)
   const id = positionals[0];
   if (!id) throw new UsageError(`${command} needs the id of a ${command === 'reopen' ? 'rejected' : 'pending'} change (see \`gatehouse pending\`)`);
   const client = await ControlClient.forDataDir(dataDir);
-  process.stdout.write(await decideCommand(client, { command: command as 'approve' | 'reject' | 'reopen', id, reason: values.reason, terminal: process.stdin.isTTY === true }));
+  process.stdout.write(
+    await decideCommand(client, { command: command as 'approve' | 'reject' | 'reopen', id, reason: values.reason, terminal: process.stdin.isTTY === true }),
+  );
   return 0;
 }
 
@@ -124,12 +129,18 @@ async function enroll({ dataDir, values, positionals }: CommandContext): Promise
     let fingerprint = values.fingerprint;
     if (!fingerprint) {
       if (!values['trust-on-first-use']) throw new UsageError('give --fingerprint (from your admin), or --trust-on-first-use');
-      fingerprint = (await client.call('GET', `${routePath('orgPreview')}?url=${encodeURIComponent(url)}`, z.object({ fingerprints: z.array(z.string()) }))).fingerprints[0];
+      fingerprint = (await client.call('GET', `${routePath('orgPreview')}?url=${encodeURIComponent(url)}`, z.object({ fingerprints: z.array(z.string()) })))
+        .fingerprints[0];
     }
     await client.call('POST', routePath('enroll'), z.object({ org: z.string() }), { url, token: values.token, fingerprint });
     config = readOrgConfig(dataDir)!;
   } else {
-    config = await enrollDevice(dataDir, url, chooseBackend(dataDir), { token: values.token, ...(values.fingerprint ? { fingerprint: values.fingerprint } : {}), trustOnFirstUse: values['trust-on-first-use'] ?? false, ...(values.name ? { name: values.name } : {}) });
+    config = await enrollDevice(dataDir, url, chooseBackend(dataDir), {
+      token: values.token,
+      ...(values.fingerprint ? { fingerprint: values.fingerprint } : {}),
+      trustOnFirstUse: values['trust-on-first-use'] ?? false,
+      ...(values.name ? { name: values.name } : {}),
+    });
   }
   process.stdout.write(`enrolled in ${config.name ?? config.org} as device ${config.deviceId}\n`);
   process.stdout.write(`pinned org keys: ${config.rootKeys.map((k) => `${k.keyId} ${keyFingerprint(k.publicKey)}`).join(', ')}\n`);
@@ -149,14 +160,19 @@ async function login({ dataDir, values, positionals }: CommandContext): Promise<
   const serverId = positionals[0];
   if (!serverId) {
     const org = readOrgConfig(dataDir);
-    if (!org) throw new UsageError('login without a server signs in to your org, but this desktop is not enrolled (`gatehouse enroll`); to sign in to a server, name it');
+    if (!org)
+      throw new UsageError(
+        'login without a server signs in to your org, but this desktop is not enrolled (`gatehouse enroll`); to sign in to a server, name it',
+      );
     const identity = await loginToOrg(org, chooseBackend(dataDir), (url) => {
       process.stderr.write(`Sign in to ${org.name ?? org.org} in your browser:\n  ${url.href}\n`);
       if (!values['no-browser']) openBrowser(url.href);
     });
     process.stdout.write(`signed in as ${identity.user}${identity.groups.length ? ` (groups: ${identity.groups.join(', ')})` : ''}\n`);
     if (await runningDaemon(dataDir)) {
-      const reloaded = await (await ControlClient.forDataDir(dataDir)).call('POST', routePath('reloadIdentity'), z.object({ user: z.string(), problem: z.string().nullable() }));
+      const reloaded = await (
+        await ControlClient.forDataDir(dataDir)
+      ).call('POST', routePath('reloadIdentity'), z.object({ user: z.string(), problem: z.string().nullable() }));
       if (reloaded.problem) process.stderr.write(`the daemon could not verify the login: ${reloaded.problem}\n`);
     }
     return 0;
@@ -173,9 +189,14 @@ async function login({ dataDir, values, positionals }: CommandContext): Promise<
 
 async function connect({ values, positionals }: CommandContext): Promise<number> {
   const client = positionals[0] as ClientName | undefined;
-  if (!client || !(CLIENTS as readonly string[]).includes(client)) throw new UsageError(`connect needs one of: ${CLIENTS.join(', ')}${client ? suggestion(client, CLIENTS) : ''}`);
+  if (!client || !(CLIENTS as readonly string[]).includes(client))
+    throw new UsageError(`connect needs one of: ${CLIENTS.join(', ')}${client ? suggestion(client, CLIENTS) : ''}`);
   // The IDE starts the bridge without this shell's environment: carry what picks the daemon.
-  const launcher = { command: process.execPath, args: [join(INSTALL_ROOT, 'bin', 'gatehouse.js'), ...(values['data-dir'] ? ['--data-dir', values['data-dir']] : [])], env: daemonEnv(process.env) };
+  const launcher = {
+    command: process.execPath,
+    args: [join(INSTALL_ROOT, 'bin', 'gatehouse.js'), ...(values['data-dir'] ? ['--data-dir', values['data-dir']] : [])],
+    env: daemonEnv(process.env),
+  };
   let plan;
   try {
     plan = values.undo ? planUndo(client, values.config) : planConnect(client, launcher, values.config);
@@ -186,29 +207,48 @@ async function connect({ values, positionals }: CommandContext): Promise<number>
   }
   process.stdout.write(`${plan.label}: ${plan.path}\n`);
   if (values['dry-run']) {
-    process.stdout.write(plan.status === 'unchanged' ? 'nothing to change\n' : plan.status === 'remove' ? 'would remove the file (Gatehouse created it)\n' : `would write:\n${plan.content}`);
+    process.stdout.write(
+      plan.status === 'unchanged'
+        ? 'nothing to change\n'
+        : plan.status === 'remove'
+          ? 'would remove the file (Gatehouse created it)\n'
+          : `would write:\n${plan.content}`,
+    );
     return 0;
   }
   const done = applyPlan(plan);
-  if (done.status === 'unchanged') process.stdout.write(values.undo ? 'Gatehouse is not in this file; nothing to undo\n' : 'already connected; nothing changed\n');
+  if (done.status === 'unchanged')
+    process.stdout.write(values.undo ? 'Gatehouse is not in this file; nothing to undo\n' : 'already connected; nothing changed\n');
   else {
-    process.stdout.write(done.status === 'remove' ? 'removed the file Gatehouse had created\n' : `${values.undo ? 'removed Gatehouse' : 'wrote'}${done.backup ? ` (backup: ${done.backup})` : ''}\n`);
+    process.stdout.write(
+      done.status === 'remove'
+        ? 'removed the file Gatehouse had created\n'
+        : `${values.undo ? 'removed Gatehouse' : 'wrote'}${done.backup ? ` (backup: ${done.backup})` : ''}\n`,
+    );
     if (!values.undo) process.stdout.write(`${plan.snippet}\nRestart ${plan.label} to pick it up. Undo with \`${selfCommand()} connect ${client} --undo\`.\n`);
   }
   return 0;
 }
 
 async function audit({ dataDir, values, positionals }: CommandContext): Promise<number> {
-  if (positionals[0] !== 'verify' && positionals[0] !== 'export') throw new UsageError(`audit needs verify or export${positionals[0] ? suggestion(positionals[0], ['verify', 'export']) : ''}`);
+  if (positionals[0] !== 'verify' && positionals[0] !== 'export')
+    throw new UsageError(`audit needs verify or export${positionals[0] ? suggestion(positionals[0], ['verify', 'export']) : ''}`);
   if (!existsSync(join(dataDir, 'audit.db'))) {
-    throw new InputError(`no audit log in ${dataDir}: the daemon writes one there once it has run with this data dir. Give the data dir it uses with --data-dir (or GATEHOUSE_DATA_DIR).`);
+    throw new InputError(
+      `no audit log in ${dataDir}: the daemon writes one there once it has run with this data dir. Give the data dir it uses with --data-dir (or GATEHOUSE_DATA_DIR).`,
+    );
   }
   // Beside a running daemon, read only: the daemon alone writes the log and its journal.
   const log = new AuditLog(dataDir, { readOnly: (await runningDaemon(dataDir)) !== undefined });
   try {
     if (positionals[0] === 'verify') {
       const r = log.verify();
-      if (r.ok) { process.stdout.write(`audit log intact: ${r.records} records${r.prunedThrough ? ` (records up to #${r.prunedThrough} were pruned after the org acknowledged them; the chain continues from that checkpoint)` : ''}\n`); return 0; }
+      if (r.ok) {
+        process.stdout.write(
+          `audit log intact: ${r.records} records${r.prunedThrough ? ` (records up to #${r.prunedThrough} were pruned after the org acknowledged them; the chain continues from that checkpoint)` : ''}\n`,
+        );
+        return 0;
+      }
       process.stdout.write(`audit log broken at record ${r.firstBad!.id ?? r.firstBad!.seq} (seq ${r.firstBad!.seq}): ${r.firstBad!.reason}\n`);
       return 1;
     }
@@ -242,7 +282,11 @@ async function scan({ positionals }: CommandContext): Promise<number> {
 
 async function pin({ dataDir, bundlePath, values }: CommandContext): Promise<number> {
   ensureDataDir(dataDir);
-  const reports = await pinBundle(bundlePath, dataDir, { write: values.write ?? false, force: values.force ?? false, ...(values.server ? { servers: values.server } : {}) });
+  const reports = await pinBundle(bundlePath, dataDir, {
+    write: values.write ?? false,
+    force: values.force ?? false,
+    ...(values.server ? { servers: values.server } : {}),
+  });
   for (const r of reports) {
     process.stdout.write(`${r.server}: ${r.state}\n`);
     for (const t of r.tools) {
@@ -274,7 +318,15 @@ async function daemon(dataDir: string, bundlePath: string, portText: string | un
   process.once('SIGTERM', () => shutdown('SIGTERM'));
   // Says what happened only once it has: reload() waits for the bundle to apply and never rejects.
   process.on('SIGHUP', () => {
-    void d.reload().then((r) => process.stderr.write(r.ok ? `gatehouse: bundle version ${r.version} in force${r.rejectedNow ? `; the org's newest was refused: ${r.lastRejection}` : ''}\n` : `gatehouse: kept the last good bundle: ${r.error}\n`));
+    void d
+      .reload()
+      .then((r) =>
+        process.stderr.write(
+          r.ok
+            ? `gatehouse: bundle version ${r.version} in force${r.rejectedNow ? `; the org's newest was refused: ${r.lastRejection}` : ''}\n`
+            : `gatehouse: kept the last good bundle: ${r.error}\n`,
+        ),
+      );
   });
   return new Promise<number>(() => {});
 }
@@ -321,7 +373,9 @@ async function token(dataDir: string, action: string | undefined, agent: string 
 /** What to say when the port is taken: who holds it, and how to choose another. */
 function portTaken(port: number, fromFlag: boolean): string {
   const holder = portHolder(port);
-  const who = holder ? `${/gatehouse/.test(holder.command) ? 'another Gatehouse daemon' : 'another program'} (pid ${holder.pid}: ${holder.command})` : 'another program';
+  const who = holder
+    ? `${/gatehouse/.test(holder.command) ? 'another Gatehouse daemon' : 'another program'} (pid ${holder.pid}: ${holder.command})`
+    : 'another program';
   const how = fromFlag ? 'pick another with --port N' : `pick another with --port N or GATEHOUSE_PORT=N`;
   return `port ${port} on 127.0.0.1 is already in use by ${who}; ${how} (0 picks a free one), or stop that process. The stdio bridge finds any port by itself; HTTP agents need the new URL.`;
 }

@@ -7,9 +7,19 @@ import { readControlToken, readDaemonFile, type DaemonFile } from '../config/dat
 export function socketAlive(path: string, timeoutMs = 1000): Promise<boolean> {
   return new Promise((resolve) => {
     const s = connect(path);
-    const timer = setTimeout(() => { s.destroy(); resolve(false); }, timeoutMs);
-    s.once('connect', () => { clearTimeout(timer); s.destroy(); resolve(true); });
-    s.once('error', () => { clearTimeout(timer); resolve(false); });
+    const timer = setTimeout(() => {
+      s.destroy();
+      resolve(false);
+    }, timeoutMs);
+    s.once('connect', () => {
+      clearTimeout(timer);
+      s.destroy();
+      resolve(true);
+    });
+    s.once('error', () => {
+      clearTimeout(timer);
+      resolve(false);
+    });
   });
 }
 
@@ -44,12 +54,19 @@ export class ControlClient {
       method,
       headers: { authorization: `Bearer ${this.token}`, ...(body !== undefined ? { 'content-type': 'application/json' } : {}) },
       ...(body !== undefined ? { body: JSON.stringify(body) } : {}),
-    }).catch((err: Error) => { throw new Error(`the daemon at ${this.origin} stopped answering (${(err.cause as Error | undefined)?.message ?? err.message}); \`gatehouse status\` says whether it still runs`); });
+    }).catch((err: Error) => {
+      throw new Error(
+        `the daemon at ${this.origin} stopped answering (${(err.cause as Error | undefined)?.message ?? err.message}); \`gatehouse status\` says whether it still runs`,
+      );
+    });
     const json: unknown = await res.json().catch(() => ({}));
     if (!res.ok) {
       const error = (json as { error?: unknown }).error;
       // The daemon's routes are its business: a route it does not know means it is older than this CLI.
-      if (res.status === 404 && typeof error === 'string' && error.startsWith('no such endpoint')) throw new Error('nothing matches that: check the id or name you gave (a daemon older than this CLI answers this too: restart it if you just updated Gatehouse)');
+      if (res.status === 404 && typeof error === 'string' && error.startsWith('no such endpoint'))
+        throw new Error(
+          'nothing matches that: check the id or name you gave (a daemon older than this CLI answers this too: restart it if you just updated Gatehouse)',
+        );
       throw new Error(typeof error === 'string' ? error : `the daemon answered ${res.status}`);
     }
     return schema.parse(json);

@@ -29,7 +29,9 @@ export async function decideCommand(client: ControlClient, input: DecideInput): 
   if (command === 'approve' && !input.terminal) {
     const change = await client.call('GET', `/pending/${path}`, PendingChangeSchema);
     if (needsTerminal(change.risk)) {
-      throw new DecideRefused(`change ${id} (${change.exposedName}) has ${change.risk} risk: approving it needs a person at a terminal, and this command is not running in one (an agent's shell tool is not). Open the Gatehouse app to review it, or run \`gatehouse approve ${id}\` in a terminal yourself.`);
+      throw new DecideRefused(
+        `change ${id} (${change.exposedName}) has ${change.risk} risk: approving it needs a person at a terminal, and this command is not running in one (an agent's shell tool is not). Open the Gatehouse app to review it, or run \`gatehouse approve ${id}\` in a terminal yourself.`,
+      );
     }
   }
   const r = await client.call('POST', `/pending/${path}/${command}`, z.object({ decision: z.string(), tool: z.string() }), { reason, by: 'cli', via: 'cli' });

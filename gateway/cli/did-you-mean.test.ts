@@ -17,6 +17,9 @@ describe('did you mean', () => {
     assert.equal(closest('x', COMMANDS), undefined);
     assert.equal(closest('s'.repeat(10_000), COMMANDS), undefined);
     assert.equal(suggestion('zzz', COMMANDS), '');
-    assert.equal(suggestion('--agnet'.slice(2), ['agent'], (s) => `--${s}`), '; did you mean --agent?');
+    assert.equal(
+      suggestion('--agnet'.slice(2), ['agent'], (s) => `--${s}`),
+      '; did you mean --agent?',
+    );
   });
 });

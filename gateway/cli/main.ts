@@ -57,15 +57,12 @@ function exitAfterFlush(code: number): void {
   process.stdout.write('', () => process.stderr.write('', () => process.exit(code)));
 }
 
-main(process.argv.slice(2)).then(
-  exitAfterFlush,
-  (err: unknown) => {
-    const message = withSelf(err instanceof Error ? err.message : String(err));
-    process.stderr.write(`gatehouse: ${message}\n`);
-    if (err instanceof UsageError) process.stderr.write(`(\`${selfCommand()} help\` lists the commands and their flags)\n`);
-    exitAfterFlush(2);
-  },
-);
+main(process.argv.slice(2)).then(exitAfterFlush, (err: unknown) => {
+  const message = withSelf(err instanceof Error ? err.message : String(err));
+  process.stderr.write(`gatehouse: ${message}\n`);
+  if (err instanceof UsageError) process.stderr.write(`(\`${selfCommand()} help\` lists the commands and their flags)\n`);
+  exitAfterFlush(2);
+});
 
 /** Options, with a mistyped or incomplete flag told in our words rather than Node's parser's. */
 function parseCommandLine<O extends ParseArgsOptionsConfig>(args: string[], options: O) {

@@ -18,12 +18,17 @@ export function scanInput(text: string): { tools: ToolScan[] } {
   } catch {
     return { tools: scanLines(text) };
   }
-  const list = Array.isArray(parsed) ? parsed
-    : Array.isArray((parsed as { tools?: unknown }).tools) ? (parsed as { tools: unknown[] }).tools
-    : Array.isArray((parsed as { result?: { tools?: unknown } }).result?.tools) ? (parsed as { result: { tools: unknown[] } }).result.tools
-    : isTool(parsed) ? [parsed]
-    : isTool((parsed as { tool?: unknown }).tool) ? [(parsed as { tool: Tool }).tool]
-    : undefined;
+  const list = Array.isArray(parsed)
+    ? parsed
+    : Array.isArray((parsed as { tools?: unknown }).tools)
+      ? (parsed as { tools: unknown[] }).tools
+      : Array.isArray((parsed as { result?: { tools?: unknown } }).result?.tools)
+        ? (parsed as { result: { tools: unknown[] } }).result.tools
+        : isTool(parsed)
+          ? [parsed]
+          : isTool((parsed as { tool?: unknown }).tool)
+            ? [(parsed as { tool: Tool }).tool]
+            : undefined;
   if (!list) throw new ScanInputError('input must be a tools/list result ({"tools":[…]}), an array of tools, or JSON Lines of tools');
   const bad = list.findIndex((t) => !isTool(t));
   if (bad >= 0) throw new ScanInputError(`tool #${bad} has no "name": each tool must be an object with a name`);
@@ -66,7 +71,15 @@ export function readScanSource(source: string): string {
  * saying what the tool asks the model to do (the plain-words reasons of its
  * findings of medium or higher), and every finding with its evidence.
  */
-export function scanReport(result: { tools: ToolScan[] }): { tools: { name: string; risk: string; score: number; asks: string[]; findings: { rule: string; severity: string; message: string; evidence: string; path: string }[] }[] } {
+export function scanReport(result: { tools: ToolScan[] }): {
+  tools: {
+    name: string;
+    risk: string;
+    score: number;
+    asks: string[];
+    findings: { rule: string; severity: string; message: string; evidence: string; path: string }[];
+  }[];
+} {
   return {
     tools: result.tools.map((t) => ({
       name: t.name,

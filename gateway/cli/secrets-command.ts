@@ -2,8 +2,16 @@ import { z } from 'zod';
 import type { ControlClient } from './daemon-client.ts';
 
 const SlotSchema = z.object({
-  server: z.string(), slot: z.string(), kind: z.string(), required: z.boolean(), set: z.boolean(),
-  setAt: z.string().nullable(), rotatedAt: z.string().nullable(), rotationDays: z.number().nullable(), due: z.boolean(), description: z.string().nullable(),
+  server: z.string(),
+  slot: z.string(),
+  kind: z.string(),
+  required: z.boolean(),
+  set: z.boolean(),
+  setAt: z.string().nullable(),
+  rotatedAt: z.string().nullable(),
+  rotationDays: z.number().nullable(),
+  due: z.boolean(),
+  description: z.string().nullable(),
 });
 
 /** Reads a secret from standard input: typed without echo on a terminal, or piped. Never from argv. */
@@ -17,9 +25,21 @@ export async function readSecret(prompt: string): Promise<string> {
     return new Promise((resolve, reject) => {
       const onData = (chunk: Buffer) => {
         for (const ch of chunk.toString('utf8')) {
-          if (ch === '\r' || ch === '\n') { stdin.setRawMode(false); stdin.pause(); stdin.off('data', onData); process.stderr.write('\n'); resolve(value); return; }
-          if (ch === '\u0003') { stdin.setRawMode(false); reject(new Error('cancelled')); return; }
-          if (ch === '\u007f') value = value.slice(0, -1); else value += ch;
+          if (ch === '\r' || ch === '\n') {
+            stdin.setRawMode(false);
+            stdin.pause();
+            stdin.off('data', onData);
+            process.stderr.write('\n');
+            resolve(value);
+            return;
+          }
+          if (ch === '\u0003') {
+            stdin.setRawMode(false);
+            reject(new Error('cancelled'));
+            return;
+          }
+          if (ch === '\u007f') value = value.slice(0, -1);
+          else value += ch;
         }
       };
       stdin.on('data', onData);
@@ -27,14 +47,19 @@ export async function readSecret(prompt: string): Promise<string> {
   }
   const chunks: Buffer[] = [];
   for await (const c of stdin) chunks.push(c as Buffer);
-  return Buffer.concat(chunks).toString('utf8').replace(/\r?\n$/, '');
+  return Buffer.concat(chunks)
+    .toString('utf8')
+    .replace(/\r?\n$/, '');
 }
 
 export async function secretsCommand(client: ControlClient, action: string | undefined, target: string | undefined): Promise<string> {
   if (action === 'list' || action === undefined) {
     const { slots } = await client.call('GET', '/secrets', z.object({ slots: z.array(SlotSchema) }));
     if (slots.length === 0) return 'No server in the bundle declares credentials.\n';
-    const lines = slots.map((s) => `${`${s.server}/${s.slot}`.padEnd(32)} ${s.kind.padEnd(6)} ${s.set ? `set ${s.setAt}` : s.required ? 'NOT SET (required)' : 'not set'}${s.rotatedAt ? `, rotated ${s.rotatedAt}` : ''}${s.due ? '  ROTATION DUE' : ''}`);
+    const lines = slots.map(
+      (s) =>
+        `${`${s.server}/${s.slot}`.padEnd(32)} ${s.kind.padEnd(6)} ${s.set ? `set ${s.setAt}` : s.required ? 'NOT SET (required)' : 'not set'}${s.rotatedAt ? `, rotated ${s.rotatedAt}` : ''}${s.due ? '  ROTATION DUE' : ''}`,
+    );
     return `${lines.join('\n')}\n`;
   }
   const m = /^([a-z0-9-]{1,32})\/([A-Za-z0-9_-]{1,48})$/.exec(target ?? '');

@@ -36,11 +36,19 @@ export async function runBridge(dataDir: string, agent: string, autoStart: boole
     ledger.fromIde(line);
     if (socket) {
       const s = socket;
-      if (!s.write(`${line}\n`) && !process.stdin.isPaused()) { process.stdin.pause(); s.once('drain', () => process.stdin.resume()); }
+      if (!s.write(`${line}\n`) && !process.stdin.isPaused()) {
+        process.stdin.pause();
+        s.once('drain', () => process.stdin.resume());
+      }
       return;
     }
     queuedBytes += line.length;
-    if (queuedBytes > QUEUE_LIMIT_BYTES) { process.stdout.write(ledger.failAll('Gatehouse is reconnecting to its daemon and its queue is full; try again')); queued = []; queuedBytes = 0; return; }
+    if (queuedBytes > QUEUE_LIMIT_BYTES) {
+      process.stdout.write(ledger.failAll('Gatehouse is reconnecting to its daemon and its queue is full; try again'));
+      queued = [];
+      queuedBytes = 0;
+      return;
+    }
     queued.push(line);
   });
   const daemonLines = new LineHeads((head) => ledger.fromDaemon(head));
@@ -51,9 +59,19 @@ export async function runBridge(dataDir: string, agent: string, autoStart: boole
     for (const line of queued) s.write(`${line}\n`);
     queued = [];
     queuedBytes = 0;
-    s.on('data', (chunk: Buffer) => { const out = daemonLines.filter(chunk); if (out.length && !process.stdout.write(out)) { s.pause(); process.stdout.once('drain', () => s.resume()); } });
-    s.once('close', () => { if (socket === s) void lost('the daemon closed the connection'); });
-    s.on('error', () => { /* 'close' follows */ });
+    s.on('data', (chunk: Buffer) => {
+      const out = daemonLines.filter(chunk);
+      if (out.length && !process.stdout.write(out)) {
+        s.pause();
+        process.stdout.once('drain', () => s.resume());
+      }
+    });
+    s.once('close', () => {
+      if (socket === s) void lost('the daemon closed the connection');
+    });
+    s.on('error', () => {
+      /* 'close' follows */
+    });
     if (ideEnded) s.end();
   };
 
@@ -66,7 +84,9 @@ export async function runBridge(dataDir: string, agent: string, autoStart: boole
     // A daemon stopped on purpose is waited for; one that died is started again (when allowed).
     const start = autoStart && !ledger.stopping;
     process.stdout.write(ledger.failAll(`the Gatehouse daemon went away (${why}) before answering; the bridge is reconnecting, so try again`));
-    process.stderr.write(`gatehouse stdio: ${ledger.stopping ? 'the daemon stopped' : `lost the daemon (${why})`}; ${pending} request(s) answered with an error; ${start ? 'reconnecting' : 'waiting for a daemon to connect to'}\n`);
+    process.stderr.write(
+      `gatehouse stdio: ${ledger.stopping ? 'the daemon stopped' : `lost the daemon (${why})`}; ${pending} request(s) answered with an error; ${start ? 'reconnecting' : 'waiting for a daemon to connect to'}\n`,
+    );
     const s = await reconnectDaemon(dataDir, start, (err) => {
       if (!queued.length && !ledger.unanswered) return;
       // Requests must not wait forever for a daemon that does not come back.
@@ -83,14 +103,21 @@ export async function runBridge(dataDir: string, agent: string, autoStart: boole
   };
 
   process.stdin.on('data', (chunk: Buffer) => ideLines.push(chunk));
-  process.stdin.once('end', () => { ideEnded = true; if (socket) socket.end(); else process.exit(0); });
+  process.stdin.once('end', () => {
+    ideEnded = true;
+    if (socket) socket.end();
+    else process.exit(0);
+  });
   attach(socket);
 }
 
 async function connectDaemon(dataDir: string, autoStart: boolean): Promise<Socket> {
   let path = (await runningDaemon(dataDir))?.socket;
   if (!path) {
-    if (!autoStart) throw new Error(`no Gatehouse daemon is running for ${dataDir}. Start one with \`gatehouse daemon --data-dir ${dataDir}\`, or use \`gatehouse stdio --standalone\`.`);
+    if (!autoStart)
+      throw new Error(
+        `no Gatehouse daemon is running for ${dataDir}. Start one with \`gatehouse daemon --data-dir ${dataDir}\`, or use \`gatehouse stdio --standalone\`.`,
+      );
     path = await startDaemonInBackground(dataDir);
   }
   return open(path);
@@ -102,7 +129,9 @@ class LineSplitter {
   // A character's UTF-8 bytes can straddle two chunks: decoding each chunk alone would corrupt it.
   private readonly decoder = new StringDecoder('utf8');
   private readonly onLine: (line: string) => void;
-  constructor(onLine: (line: string) => void) { this.onLine = onLine; }
+  constructor(onLine: (line: string) => void) {
+    this.onLine = onLine;
+  }
   push(chunk: Buffer): void {
     const text = this.rest + this.decoder.write(chunk);
     let start = 0;
@@ -126,9 +155,16 @@ class LineHeads {
   private dropping = false;
   private decided = false;
   private readonly keep: (head: string) => boolean;
-  constructor(keep: (head: string) => boolean) { this.keep = keep; }
+  constructor(keep: (head: string) => boolean) {
+    this.keep = keep;
+  }
 
-  reset(): void { this.head = ''; this.inLine = false; this.dropping = false; this.decided = false; }
+  reset(): void {
+    this.head = '';
+    this.inLine = false;
+    this.dropping = false;
+    this.decided = false;
+  }
 
   filter(chunk: Buffer): Buffer {
     const parts: Buffer[] = [];
@@ -137,10 +173,18 @@ class LineHeads {
       const nl = chunk.indexOf(10, start);
       const end = nl === -1 ? chunk.length : nl + 1;
       const piece = chunk.subarray(start, end);
-      if (!this.inLine) { this.inLine = true; this.head = ''; this.decided = false; this.dropping = false; }
+      if (!this.inLine) {
+        this.inLine = true;
+        this.head = '';
+        this.decided = false;
+        this.dropping = false;
+      }
       if (!this.decided) {
         this.head += piece.subarray(0, 256).toString('latin1');
-        if (this.head.length >= 256 || nl !== -1) { this.decided = true; this.dropping = !this.keep(this.head); }
+        if (this.head.length >= 256 || nl !== -1) {
+          this.decided = true;
+          this.dropping = !this.keep(this.head);
+        }
       }
       // Bytes of a line not yet decided are held until its head is complete.
       if (this.decided && !this.dropping) parts.push(this.pendingHead ? Buffer.concat([this.pendingHead, piece]) : piece);
@@ -168,7 +212,11 @@ async function startDaemonInBackground(dataDir: string): Promise<string> {
   ensureDataDir(dataDir);
   // The daemon outlives this bridge, so its output goes to a log file, not our stdio.
   const log = openSync(join(dataDir, 'logs', 'daemon.log'), 'a', 0o600);
-  const child = spawn(process.execPath, [...DAEMON_NODE_FLAGS, CLI, 'daemon', '--data-dir', dataDir], { detached: true, stdio: ['ignore', log, log], env: process.env });
+  const child = spawn(process.execPath, [...DAEMON_NODE_FLAGS, CLI, 'daemon', '--data-dir', dataDir], {
+    detached: true,
+    stdio: ['ignore', log, log],
+    env: process.env,
+  });
   child.unref();
   closeSync(log);
   const path = socketPathFor(dataDir);
@@ -177,7 +225,9 @@ async function startDaemonInBackground(dataDir: string): Promise<string> {
     if (await socketAlive(path, 500)) return path;
     await new Promise((r) => setTimeout(r, 100));
   }
-  throw new Error(`the daemon did not come up within ${START_WAIT_MS / 1000}s; see ${join(dataDir, 'logs', 'daemon.log')} or run \`gatehouse daemon --data-dir ${dataDir}\` to see why`);
+  throw new Error(
+    `the daemon did not come up within ${START_WAIT_MS / 1000}s; see ${join(dataDir, 'logs', 'daemon.log')} or run \`gatehouse daemon --data-dir ${dataDir}\` to see why`,
+  );
 }
 
 /** Connects again, backing off; once past the give-up time, `overdue` hears each failed try. */

@@ -25,7 +25,10 @@ export function ensureDataDir(dir: string): string {
     try {
       chmodSync(path, 0o700);
     } catch (err) {
-      throw new Error(`cannot make ${path} private to this user (${(err as NodeJS.ErrnoException).code ?? 'error'}): it must belong to you; fix its owner or choose another folder with GATEHOUSE_DATA_DIR`, { cause: err });
+      throw new Error(
+        `cannot make ${path} private to this user (${(err as NodeJS.ErrnoException).code ?? 'error'}): it must belong to you; fix its owner or choose another folder with GATEHOUSE_DATA_DIR`,
+        { cause: err },
+      );
     }
   }
   return dir;
@@ -80,5 +83,10 @@ export function readDaemonFile(dataDir: string): DaemonFile | undefined {
 
 export function removeDaemonFile(dataDir: string, pid: number): void {
   const current = readDaemonFile(dataDir);
-  if (current?.pid === pid) try { unlinkSync(join(dataDir, 'daemon.json')); } catch { /* already gone */ }
+  if (current?.pid === pid)
+    try {
+      unlinkSync(join(dataDir, 'daemon.json'));
+    } catch {
+      /* already gone */
+    }
 }

@@ -23,7 +23,11 @@ export function openDisabledServers(dataDir: string): DisabledServersFile {
   const ids = new Set<string>();
   let problem: string | undefined;
   let stat: Stats | undefined;
-  try { stat = statSync(path); } catch { /* none yet (or a dangling link): nothing is switched off */ }
+  try {
+    stat = statSync(path);
+  } catch {
+    /* none yet (or a dangling link): nothing is switched off */
+  }
   // Read only a regular file of sane size: a FIFO would block the daemon's start for ever, /dev/zero fill its memory.
   if (stat && (!stat.isFile() || stat.size > MAX_FILE_BYTES)) {
     problem = `${path} is not a small regular file; every server is enabled until it is replaced`;
@@ -38,7 +42,9 @@ export function openDisabledServers(dataDir: string): DisabledServersFile {
   }
   return {
     ids,
-    get problem() { return problem; },
+    get problem() {
+      return problem;
+    },
     set(id, disabled) {
       const next = new Set(ids);
       if (disabled) next.add(id);

@@ -21,27 +21,43 @@ const xdgConfig = (env: NodeJS.ProcessEnv) => (env.XDG_CONFIG_HOME && isAbsolute
 
 export const SPECS: Record<ClientName, ClientSpec> = {
   'claude-desktop': {
-    label: 'Claude Desktop', key: 'mcpServers', typed: false,
-    path: (env, platform) => platform === 'darwin' ? join(homedir(), 'Library', 'Application Support', 'Claude', 'claude_desktop_config.json')
-      : platform === 'win32' ? join(appData(env), 'Claude', 'claude_desktop_config.json')
-      : join(xdgConfig(env), 'Claude', 'claude_desktop_config.json'),
+    label: 'Claude Desktop',
+    key: 'mcpServers',
+    typed: false,
+    path: (env, platform) =>
+      platform === 'darwin'
+        ? join(homedir(), 'Library', 'Application Support', 'Claude', 'claude_desktop_config.json')
+        : platform === 'win32'
+          ? join(appData(env), 'Claude', 'claude_desktop_config.json')
+          : join(xdgConfig(env), 'Claude', 'claude_desktop_config.json'),
   },
   'claude-code': {
-    label: 'Claude Code (user scope)', key: 'mcpServers', typed: true,
+    label: 'Claude Code (user scope)',
+    key: 'mcpServers',
+    typed: true,
     path: () => join(homedir(), '.claude.json'),
   },
   cursor: {
-    label: 'Cursor', key: 'mcpServers', typed: false,
+    label: 'Cursor',
+    key: 'mcpServers',
+    typed: false,
     path: () => join(homedir(), '.cursor', 'mcp.json'),
   },
   vscode: {
-    label: 'VS Code (user mcp.json)', key: 'servers', typed: true,
-    path: (env, platform) => platform === 'darwin' ? join(homedir(), 'Library', 'Application Support', 'Code', 'User', 'mcp.json')
-      : platform === 'win32' ? join(appData(env), 'Code', 'User', 'mcp.json')
-      : join(xdgConfig(env), 'Code', 'User', 'mcp.json'),
+    label: 'VS Code (user mcp.json)',
+    key: 'servers',
+    typed: true,
+    path: (env, platform) =>
+      platform === 'darwin'
+        ? join(homedir(), 'Library', 'Application Support', 'Code', 'User', 'mcp.json')
+        : platform === 'win32'
+          ? join(appData(env), 'Code', 'User', 'mcp.json')
+          : join(xdgConfig(env), 'Code', 'User', 'mcp.json'),
   },
   windsurf: {
-    label: 'Windsurf', key: 'mcpServers', typed: false,
+    label: 'Windsurf',
+    key: 'mcpServers',
+    typed: false,
     path: () => join(homedir(), '.codeium', 'windsurf', 'mcp_config.json'),
   },
 };

@@ -51,7 +51,10 @@ function entryFor(client: ClientName, launcher: Launcher): Record<string, unknow
   return { ...(spec.typed ? { type: 'stdio' } : {}), command: launcher.command, args: [...launcher.args, 'stdio', '--agent', client], ...env };
 }
 
-interface Config { text: string; servers: Record<string, unknown> }
+interface Config {
+  text: string;
+  servers: Record<string, unknown>;
+}
 
 /** Reads and checks a config file as JSONC; a missing or blank file is an empty one. */
 function readConfig(path: string, key: string): Config {
@@ -95,7 +98,14 @@ export function planConnect(client: ClientName, launcher: Launcher, path = confi
   const snippet = planSnippet(client, launcher);
   const config = readConfig(path, spec.key);
   const unchanged = same(config.servers[ENTRY_NAME], entry);
-  return { client, label: spec.label, path, snippet, status: unchanged ? 'unchanged' : 'write', content: unchanged ? config.text : withEntry(config.text, spec.key, entry) };
+  return {
+    client,
+    label: spec.label,
+    path,
+    snippet,
+    status: unchanged ? 'unchanged' : 'write',
+    content: unchanged ? config.text : withEntry(config.text, spec.key, entry),
+  };
 }
 
 /** Writes a plan: a backup of the current file first, then the new content, atomically. */
@@ -119,7 +129,10 @@ export function applyPlan(plan: ConnectPlan): ConnectPlan {
 
 function backupsOf(path: string): string[] {
   if (!existsSync(dirname(path))) return [];
-  return readdirSync(dirname(path)).filter((f) => f.startsWith(`${basename(path)}${BACKUP}`)).sort().map((f) => join(dirname(path), f));
+  return readdirSync(dirname(path))
+    .filter((f) => f.startsWith(`${basename(path)}${BACKUP}`))
+    .sort()
+    .map((f) => join(dirname(path), f));
 }
 
 /**

@@ -11,7 +11,10 @@ describe('setMember (JSONC, in place)', () => {
   it('inserts after the last member, adding one comma, and removes back to the same bytes', () => {
     const text = '{\n    "servers": {\n        "a": 1 // one\n    }\n}\n';
     const added = setMember(text, P, E);
-    assert.equal(added, '{\n    "servers": {\n        "a": 1, // one\n        "gatehouse": {\n            "command": "gh",\n            "args": [\n                "stdio"\n            ]\n        }\n    }\n}\n');
+    assert.equal(
+      added,
+      '{\n    "servers": {\n        "a": 1, // one\n        "gatehouse": {\n            "command": "gh",\n            "args": [\n                "stdio"\n            ]\n        }\n    }\n}\n',
+    );
     assert.equal(setMember(added, P, undefined), text);
   });
 

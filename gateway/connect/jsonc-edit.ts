@@ -5,7 +5,10 @@ import { findNodeAtLocation, parseTree, visit, type Node } from 'jsonc-parser';
 // entries and can drop a comment that follows the member it removes. Only the
 // member's own text changes (and one comma when needed); every other byte stays.
 
-export interface Layout { unit: string; eol: string }
+export interface Layout {
+  unit: string;
+  eol: string;
+}
 
 /** The file's own indentation unit and line ends, so an inserted member looks like its neighbours. */
 export function layoutOf(text: string): Layout {
@@ -24,7 +27,15 @@ function render(value: unknown, indent: string, layout: Layout): string {
 /** Offsets of the commas between members (outside strings and comments). */
 function commas(text: string): number[] {
   const found: number[] = [];
-  visit(text, { onSeparator: (sep, offset) => { if (sep === ',') found.push(offset); } }, { allowTrailingComma: true, disallowComments: false });
+  visit(
+    text,
+    {
+      onSeparator: (sep, offset) => {
+        if (sep === ',') found.push(offset);
+      },
+    },
+    { allowTrailingComma: true, disallowComments: false },
+  );
   return found;
 }
 const commaIn = (all: number[], from: number, to: number) => all.find((c) => c >= from && c < to);

@@ -7,7 +7,12 @@ import type { ConsentRequest } from '../agent-auth/consents.ts';
 // The person's side of an agent's OAuth connection: only here, behind the control
 // token, can a waiting request be allowed or denied.
 
-const AllowBody = z.strictObject({ agent: z.string().regex(/^[A-Za-z0-9._-]{1,64}$/, 'an agent name is 1-64 letters, digits, dots, dashes or underscores').optional() });
+const AllowBody = z.strictObject({
+  agent: z
+    .string()
+    .regex(/^[A-Za-z0-9._-]{1,64}$/, 'an agent name is 1-64 letters, digits, dots, dashes or underscores')
+    .optional(),
+});
 
 export interface AgentRequestDeps {
   auth: AgentAuth;
@@ -45,12 +50,18 @@ export async function agentRequestRoutes(route: string, req: IncomingMessage, re
   let request: ConsentRequest | undefined;
   if (verb === 'allow') {
     const body = AllowBody.safeParse((await deps.readJson(req)) ?? {});
-    if (!body.success) { deps.json(res, 400, { error: body.error.issues[0]?.message ?? 'send {"agent"?: NAME}' }); return true; }
+    if (!body.success) {
+      deps.json(res, 400, { error: body.error.issues[0]?.message ?? 'send {"agent"?: NAME}' });
+      return true;
+    }
     request = deps.auth.allow(id!, 'dashboard', body.data.agent);
   } else {
     request = deps.auth.deny(id!, 'dashboard');
   }
-  if (!request) { deps.json(res, 404, { error: 'that connection request is not waiting any more (decided, used or expired)' }); return true; }
+  if (!request) {
+    deps.json(res, 404, { error: 'that connection request is not waiting any more (decided, used or expired)' });
+    return true;
+  }
   deps.decided(request);
   deps.json(res, 200, { id: request.id, allowed: request.status === 'allowed', agent: request.agent });
   return true;

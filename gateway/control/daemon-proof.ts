@@ -8,7 +8,11 @@ const HELLO_TIMEOUT_MS = 3000;
 const MAX_HELLO_BYTES = 4096;
 
 /** Asks whatever listens at the endpoint to prove it holds the token; the token itself is not sent. */
-export async function helloProof(base: string, port: number, token: string): Promise<{ ok: true; version: string } | { ok: false; reason: string; refused?: boolean }> {
+export async function helloProof(
+  base: string,
+  port: number,
+  token: string,
+): Promise<{ ok: true; version: string } | { ok: false; reason: string; refused?: boolean }> {
   const nonce = newNonce();
   let res: Response;
   try {
@@ -19,13 +23,18 @@ export async function helloProof(base: string, port: number, token: string): Pro
   }
   const text = await boundedText(res, MAX_HELLO_BYTES);
   let hello: unknown;
-  try { hello = text === null ? null : JSON.parse(text); } catch { hello = null; }
+  try {
+    hello = text === null ? null : JSON.parse(text);
+  } catch {
+    hello = null;
+  }
   const parsed = ControlHelloSchema.safeParse(hello);
-  if (!res.ok || !parsed.success) return { ok: false, reason: `the listener on 127.0.0.1:${port} does not answer as a Gatehouse daemon of this version (HTTP ${res.status})` };
-  if (!(await checkControlProof(token, nonce, port, parsed.data.proof))) return { ok: false, reason: `the listener on 127.0.0.1:${port} could not prove it holds your control token` };
+  if (!res.ok || !parsed.success)
+    return { ok: false, reason: `the listener on 127.0.0.1:${port} does not answer as a Gatehouse daemon of this version (HTTP ${res.status})` };
+  if (!(await checkControlProof(token, nonce, port, parsed.data.proof)))
+    return { ok: false, reason: `the listener on 127.0.0.1:${port} could not prove it holds your control token` };
   return { ok: true, version: parsed.data.version };
 }
-
 
 /** The body as text, or null past `max` bytes: a stranger on the port may send without end. */
 async function boundedText(res: Response, max: number): Promise<string | null> {
@@ -38,7 +47,10 @@ async function boundedText(res: Response, max: number): Promise<string | null> {
       const { value, done } = await reader.read();
       if (done) break;
       size += value.byteLength;
-      if (size > max) { await reader.cancel(); return null; }
+      if (size > max) {
+        await reader.cancel();
+        return null;
+      }
       chunks.push(value);
     }
   } catch {

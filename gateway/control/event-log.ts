@@ -41,22 +41,38 @@ function levelOf(e: GatewayEvent): LogLevel {
 
 function describe(e: GatewayEvent): string {
   switch (e.type) {
-    case 'server': return `server ${e.server} is ${e.state}${e.error ? `: ${e.error}` : ''}`;
-    case 'bundle': return `bundle ${e.name} version ${e.version} in force`;
-    case 'bundle-rejected': return `bundle refused: ${e.reason}`;
-    case 'pending-change': return `tool ${e.exposedName} ${e.kind === 'new' ? 'is new' : 'changed'} (risk ${e.risk}): held back as pending change ${e.id}`;
-    case 'pending-decided': return `pending change ${e.id} (${e.server}/${e.tool}) ${e.decision} by ${e.by}`;
-    case 'agent-connected': return `agent ${e.agent} connected over ${e.transport} (${e.session})`;
-    case 'agent-initialized': return `agent ${e.agent} speaks ${e.protocolVersion}${e.clientInfo ? ` as ${String(e.clientInfo.name ?? '?')} ${String(e.clientInfo.version ?? '')}`.trimEnd() : ''} (${e.session})`;
-    case 'agent-disconnected': return `agent ${e.agent} disconnected (${e.session})`;
-    case 'credential-set': return `credential ${e.server}/${e.slot} ${e.rotation ? 'rotated' : 'set'}`;
-    case 'credentials-deleted': return `credentials ${e.slots.map((s) => `${e.server}/${s}`).join(', ')} deleted`;
-    case 'credentials-error': return `credentials of ${e.server}: ${e.error}`;
-    case 'paused': return e.paused ? 'paused: nothing reaches the servers' : 'resumed';
-    case 'catalog': return `server ${e.server} changed its ${e.kind}`;
-    case 'problem': return `${e.component}: ${e.message}`;
-    case 'agent-request': return `${e.client} asks to connect as agent ${e.agent} (token to ${e.redirect}): allow or deny it in Gatehouse`;
-    case 'agent-request-decided': return `connection request ${e.id.slice(0, 8)} ${e.allowed ? 'allowed' : 'denied'} (agent ${e.agent})`;
+    case 'server':
+      return `server ${e.server} is ${e.state}${e.error ? `: ${e.error}` : ''}`;
+    case 'bundle':
+      return `bundle ${e.name} version ${e.version} in force`;
+    case 'bundle-rejected':
+      return `bundle refused: ${e.reason}`;
+    case 'pending-change':
+      return `tool ${e.exposedName} ${e.kind === 'new' ? 'is new' : 'changed'} (risk ${e.risk}): held back as pending change ${e.id}`;
+    case 'pending-decided':
+      return `pending change ${e.id} (${e.server}/${e.tool}) ${e.decision} by ${e.by}`;
+    case 'agent-connected':
+      return `agent ${e.agent} connected over ${e.transport} (${e.session})`;
+    case 'agent-initialized':
+      return `agent ${e.agent} speaks ${e.protocolVersion}${e.clientInfo ? ` as ${String(e.clientInfo.name ?? '?')} ${String(e.clientInfo.version ?? '')}`.trimEnd() : ''} (${e.session})`;
+    case 'agent-disconnected':
+      return `agent ${e.agent} disconnected (${e.session})`;
+    case 'credential-set':
+      return `credential ${e.server}/${e.slot} ${e.rotation ? 'rotated' : 'set'}`;
+    case 'credentials-deleted':
+      return `credentials ${e.slots.map((s) => `${e.server}/${s}`).join(', ')} deleted`;
+    case 'credentials-error':
+      return `credentials of ${e.server}: ${e.error}`;
+    case 'paused':
+      return e.paused ? 'paused: nothing reaches the servers' : 'resumed';
+    case 'catalog':
+      return `server ${e.server} changed its ${e.kind}`;
+    case 'problem':
+      return `${e.component}: ${e.message}`;
+    case 'agent-request':
+      return `${e.client} asks to connect as agent ${e.agent} (token to ${e.redirect}): allow or deny it in Gatehouse`;
+    case 'agent-request-decided':
+      return `connection request ${e.id.slice(0, 8)} ${e.allowed ? 'allowed' : 'denied'} (agent ${e.agent})`;
   }
 }
 
@@ -73,10 +89,16 @@ export class EventLog {
 
   private read(): z.output<typeof PreferencesSchema> {
     if (!existsSync(this.path)) return PreferencesSchema.parse({});
-    try { return PreferencesSchema.parse(JSON.parse(readFileSync(this.path, 'utf8'))); } catch { return PreferencesSchema.parse({}); }
+    try {
+      return PreferencesSchema.parse(JSON.parse(readFileSync(this.path, 'utf8')));
+    } catch {
+      return PreferencesSchema.parse({});
+    }
   }
 
-  get current(): LogLevel { return this.level; }
+  get current(): LogLevel {
+    return this.level;
+  }
 
   setLevel(level: LogLevel): void {
     this.level = level;

@@ -5,7 +5,16 @@ import { issueLines } from '../../shared/text/zod-issues.ts';
 import { keyFingerprint } from '../../shared/bundle/envelope.ts';
 import { controlProof, NONCE } from '../../shared/control/proof.ts';
 import {
-  ConnectBody, CreateTokenBody, DecisionBody, EnabledBody, EnrollBody, PauseBody, RedeemBody, SecretBody, TryBody, type RouteName,
+  ConnectBody,
+  CreateTokenBody,
+  DecisionBody,
+  EnabledBody,
+  EnrollBody,
+  PauseBody,
+  RedeemBody,
+  SecretBody,
+  TryBody,
+  type RouteName,
 } from '../../shared/control/routes.ts';
 import { INSTALL_ROOT } from '../config/install-root.ts';
 import { CLIENTS, type ClientName } from '../connect/clients.ts';
@@ -25,7 +34,12 @@ import { agentRequestRoutes } from './agent-requests.ts';
 
 const LogLevelBody = z.strictObject({ level: z.enum(LOG_LEVELS) });
 
-export interface RouteCall { req: IncomingMessage; res: ServerResponse; params: Record<string, string>; query: URLSearchParams }
+export interface RouteCall {
+  req: IncomingMessage;
+  res: ServerResponse;
+  params: Record<string, string>;
+  query: URLSearchParams;
+}
 export type RouteHandler = (call: RouteCall) => Promise<void> | void;
 
 /** What the handlers need beyond the daemon's options: the API's own state. */
@@ -53,12 +67,18 @@ function daemonRoutes(host: HandlerHost) {
   return {
     hello: async ({ res, query }) => {
       const nonce = query.get('nonce') ?? '';
-      if (!NONCE.test(nonce)) { json(res, 400, { error: 'give ?nonce= as 64 hex digits' }); return; }
+      if (!NONCE.test(nonce)) {
+        json(res, 400, { error: 'give ?nonce= as 64 hex digits' });
+        return;
+      }
       json(res, 200, { gatehouse: 'control', version: GATEHOUSE_INFO.version, proof: await controlProof(opts.controlToken, nonce, opts.facts().port) });
     },
     redeem: async ({ req, res }) => {
       const body = RedeemBody.safeParse(await readJson(req));
-      if (!body.success || !host.links.redeem(body.data.code)) { json(res, 401, { error: 'this sign-in link was used already or has expired: run `gatehouse dashboard` again' }); return; }
+      if (!body.success || !host.links.redeem(body.data.code)) {
+        json(res, 401, { error: 'this sign-in link was used already or has expired: run `gatehouse dashboard` again' });
+        return;
+      }
       json(res, 200, { token: opts.controlToken });
     },
     status: ({ res }) => json(res, 200, buildStatus(gateway, opts.facts())),
@@ -67,7 +87,10 @@ function daemonRoutes(host: HandlerHost) {
     setLogLevel: async ({ req, res }) => {
       const body = await readBody(req, res, LogLevelBody, `the level is one of ${LOG_LEVELS.join(', ')}`);
       if (!body) return;
-      if (!opts.eventLog) { json(res, 400, { error: `the level is one of ${LOG_LEVELS.join(', ')}` }); return; }
+      if (!opts.eventLog) {
+        json(res, 400, { error: `the level is one of ${LOG_LEVELS.join(', ')}` });
+        return;
+      }
       opts.eventLog.setLevel(body.level);
       json(res, 200, { level: body.level, levels: LOG_LEVELS });
     },
@@ -80,7 +103,11 @@ function daemonRoutes(host: HandlerHost) {
     audit: ({ res, query }) => {
       const limit = Math.min(Math.max(Number(query.get('limit') ?? 200) || 200, 1), 1000);
       const before = Number(query.get('before') ?? 0) || undefined;
-      const filter = { limit, ...(before ? { before } : {}), ...Object.fromEntries(['agent', 'server', 'tool', 'outcome', 'correlation', 'since'].flatMap((k) => (query.get(k) ? [[k, query.get(k)!]] : []))) };
+      const filter = {
+        limit,
+        ...(before ? { before } : {}),
+        ...Object.fromEntries(['agent', 'server', 'tool', 'outcome', 'correlation', 'since'].flatMap((k) => (query.get(k) ? [[k, query.get(k)!]] : []))),
+      };
       json(res, 200, { records: opts.audit.query(filter) });
     },
     pause: async ({ req, res }) => {
@@ -105,10 +132,19 @@ function serverRoutes(host: HandlerHost) {
     servers: ({ res }) => json(res, 200, { servers: serverStatuses(gateway) }),
     restartServer: async ({ res, params }) => {
       const server = gateway.currentBundle.servers.find((s) => s.id === params.server);
-      if (!server) { json(res, 404, { error: `no server "${params.server}" in the bundle` }); return; }
+      if (!server) {
+        json(res, 404, { error: `no server "${params.server}" in the bundle` });
+        return;
+      }
       // Revoked servers are never spawned, restart or not.
-      if (server.status === 'revoked') { json(res, 409, { error: `"${server.id}" is revoked by the bundle and stays stopped` }); return; }
-      if (gateway.isDisabled(server.id)) { json(res, 409, { error: `"${server.id}" is switched off on this desktop: turn it on first (gatehouse server enable ${server.id})` }); return; }
+      if (server.status === 'revoked') {
+        json(res, 409, { error: `"${server.id}" is revoked by the bundle and stays stopped` });
+        return;
+      }
+      if (gateway.isDisabled(server.id)) {
+        json(res, 409, { error: `"${server.id}" is switched off on this desktop: turn it on first (gatehouse server enable ${server.id})` });
+        return;
+      }
       await gateway.restartServer(server.id);
       json(res, 200, { restarted: server.id });
     },
@@ -116,8 +152,14 @@ function serverRoutes(host: HandlerHost) {
     setServerEnabled: async ({ req, res, params }) => {
       const body = await readBody(req, res, EnabledBody, 'send {"enabled": true|false}');
       if (!body) return;
-      if (!opts.disabled) { json(res, 501, { error: 'this daemon cannot switch servers off' }); return; }
-      if (!gateway.currentBundle.servers.some((s) => s.id === params.server)) { json(res, 404, { error: `no server "${params.server}" in the bundle` }); return; }
+      if (!opts.disabled) {
+        json(res, 501, { error: 'this daemon cannot switch servers off' });
+        return;
+      }
+      if (!gateway.currentBundle.servers.some((s) => s.id === params.server)) {
+        json(res, 404, { error: `no server "${params.server}" in the bundle` });
+        return;
+      }
       opts.disabled.set(params.server!, !body.enabled);
       await gateway.serverToggled(params.server!);
       json(res, 200, { server: params.server, enabled: body.enabled });
@@ -129,46 +171,69 @@ function serverRoutes(host: HandlerHost) {
 function orgRoutes(host: HandlerHost) {
   const { opts } = host;
   return {
-    orgPreview: ({ res, query }) => answer(res, 502, async () => {
-      const url = query.get('url');
-      if (!url || !opts.previewOrg) return reply(400, { error: 'give ?url= the sync endpoint your admin sent' });
-      const info = await opts.previewOrg(url);
-      return reply(200, { org: info.org, name: info.name, fingerprints: info.keys.map((k) => keyFingerprint(k.publicKey)), login: info.oidc !== null });
-    }),
+    orgPreview: ({ res, query }) =>
+      answer(res, 502, async () => {
+        const url = query.get('url');
+        if (!url || !opts.previewOrg) return reply(400, { error: 'give ?url= the sync endpoint your admin sent' });
+        const info = await opts.previewOrg(url);
+        return reply(200, { org: info.org, name: info.name, fingerprints: info.keys.map((k) => keyFingerprint(k.publicKey)), login: info.oidc !== null });
+      }),
     enroll: async ({ req, res }) => {
       const body = await readBody(req, res, EnrollBody, 'give {"url", "token", "fingerprint"} from your admin');
       if (!body) return;
-      if (!opts.joinOrg) { json(res, 400, { error: 'give {"url", "token", "fingerprint"} from your admin' }); return; }
-      const joinOrg = opts.joinOrg;
-      await answer(res, (err) => (err instanceof OrgConfigError ? 409 : 400), async () => {
-        const config = await joinOrg(body.url, { token: body.token, fingerprint: body.fingerprint });
-        return reply(200, { org: config.org, name: config.name ?? config.org, deviceId: config.deviceId ?? null });
-      });
-    },
-    shipAudit: ({ res }) => answer(res, 503, async () => {
-      if (!opts.shipAudit) return reply(404, { error: 'this desktop is not enrolled in an org: there is nowhere to ship to' });
-      return reply(200, { acknowledged: await opts.shipAudit() });
-    }),
-    refreshIdentity: ({ res }) => answer(res, 502, async () => {
-      if (!opts.refreshIdentity) return reply(404, { error: 'no org login here' });
-      try {
-        return reply(200, await opts.refreshIdentity());
-      } catch (err) {
-        throw new Error(`the identity provider could not renew the login: ${(err as Error).message}`);
+      if (!opts.joinOrg) {
+        json(res, 400, { error: 'give {"url", "token", "fingerprint"} from your admin' });
+        return;
       }
-    }),
+      const joinOrg = opts.joinOrg;
+      await answer(
+        res,
+        (err) => (err instanceof OrgConfigError ? 409 : 400),
+        async () => {
+          const config = await joinOrg(body.url, { token: body.token, fingerprint: body.fingerprint });
+          return reply(200, { org: config.org, name: config.name ?? config.org, deviceId: config.deviceId ?? null });
+        },
+      );
+    },
+    shipAudit: ({ res }) =>
+      answer(res, 503, async () => {
+        if (!opts.shipAudit) return reply(404, { error: 'this desktop is not enrolled in an org: there is nowhere to ship to' });
+        return reply(200, { acknowledged: await opts.shipAudit() });
+      }),
+    refreshIdentity: ({ res }) =>
+      answer(res, 502, async () => {
+        if (!opts.refreshIdentity) return reply(404, { error: 'no org login here' });
+        try {
+          return reply(200, await opts.refreshIdentity());
+        } catch (err) {
+          throw new Error(`the identity provider could not renew the login: ${(err as Error).message}`);
+        }
+      }),
     reloadIdentity: async ({ res }) => {
-      if (!opts.reloadIdentity) { json(res, 404, { error: 'no org login here' }); return; }
+      if (!opts.reloadIdentity) {
+        json(res, 404, { error: 'no org login here' });
+        return;
+      }
       json(res, 200, await opts.reloadIdentity());
     },
     oauthLogin: async ({ res, params }) => {
       const logins = host.logins();
-      if (!logins) { notFound(res); return; }
-      await answer(res, (err) => (err instanceof KeychainUnavailableError ? 503 : 400), async () => reply(200, await logins.start(params.server!)));
+      if (!logins) {
+        notFound(res);
+        return;
+      }
+      await answer(
+        res,
+        (err) => (err instanceof KeychainUnavailableError ? 503 : 400),
+        async () => reply(200, await logins.start(params.server!)),
+      );
     },
     oauthWait: async ({ res, params }) => {
       const logins = host.logins();
-      if (!logins) { notFound(res); return; }
+      if (!logins) {
+        notFound(res);
+        return;
+      }
       try {
         await logins.wait(params.login!);
         json(res, 200, { ok: true });
@@ -184,7 +249,12 @@ function pinRoutes(host: HandlerHost) {
   const { opts } = host;
   const { gateway } = opts;
   return {
-    pending: ({ res }) => json(res, 200, { pending: gateway.gate.pending(), trustOnFirstUse: gateway.settings.pinning.trustOnFirstUse, personal: gateway.currentBundle.org === undefined }),
+    pending: ({ res }) =>
+      json(res, 200, {
+        pending: gateway.gate.pending(),
+        trustOnFirstUse: gateway.settings.pinning.trustOnFirstUse,
+        personal: gateway.currentBundle.org === undefined,
+      }),
     pendingChange: ({ res, params }) => {
       const change = gateway.gate.pending().find((p) => p.id === params.id);
       json(res, change ? 200 : 404, change ?? { error: `no pending change "${params.id}"` });
@@ -193,7 +263,12 @@ function pinRoutes(host: HandlerHost) {
     reject: (call) => decide(call, 'reject'),
     decisions: ({ res }) => json(res, 200, { decisions: gateway.gate.decisions().slice(-500) }),
     // A rejection clicked by mistake: the change is pending again.
-    reopen: (call) => decision(call, (by, body) => ({ id: call.params.id, decision: 'reopened', pending: gateway.reopen(call.params.id!, by, body.reason ?? null, body.via ?? 'api') ?? null })),
+    reopen: (call) =>
+      decision(call, (by, body) => ({
+        id: call.params.id,
+        decision: 'reopened',
+        pending: gateway.reopen(call.params.id!, by, body.reason ?? null, body.via ?? 'api') ?? null,
+      })),
   } satisfies Partial<Record<RouteName, RouteHandler>>;
 
   function decide(call: RouteCall, what: 'approve' | 'reject'): Promise<void> {
@@ -201,7 +276,8 @@ function pinRoutes(host: HandlerHost) {
       const change = gateway.decide(call.params.id!, what, by, body.reason ?? null, { via: body.via ?? 'api' });
       return { id: change.id, decision: what === 'approve' ? 'approved' : 'rejected', tool: change.exposedName };
     });
-  }}
+  }
+}
 
 /** Agent tokens and server credentials: values go in, never out. */
 function credentialRoutes(host: HandlerHost) {
@@ -223,13 +299,16 @@ function credentialRoutes(host: HandlerHost) {
     secrets: ({ res }) => json(res, 200, { slots: opts.vault.status(gateway.currentBundle) }),
     setSecret: (call) => setSecret(call, false),
     rotateSecret: (call) => setSecret(call, true),
-    deleteSecret: ({ res, params }) => withServer(res, params.server!, () => answer(res, keychainStatus, async () => {
-      const { server, slot } = params as { server: string; slot: string };
-      const removed = await opts.vault.remove(server, slot);
-      if (removed) opts.recorder.record(undefined, 'secret', { server, outcome: 'ok', detail: { slot, action: 'delete' } });
-      await gateway.restartServer(server);
-      return removed ? reply(200, { deleted: `${server}/${slot}` }) : reply(404, { error: `${server}/${slot} is not set` });
-    })),
+    deleteSecret: ({ res, params }) =>
+      withServer(res, params.server!, () =>
+        answer(res, keychainStatus, async () => {
+          const { server, slot } = params as { server: string; slot: string };
+          const removed = await opts.vault.remove(server, slot);
+          if (removed) opts.recorder.record(undefined, 'secret', { server, outcome: 'ok', detail: { slot, action: 'delete' } });
+          await gateway.restartServer(server);
+          return removed ? reply(200, { deleted: `${server}/${slot}` }) : reply(404, { error: `${server}/${slot} is not set` });
+        }),
+      ),
   } satisfies Partial<Record<RouteName, RouteHandler>>;
 
   /**
@@ -254,24 +333,39 @@ function credentialRoutes(host: HandlerHost) {
   /** An IDE's OAuth connection request, seen or decided by the person (control/agent-requests.ts). */
   async function agentRequest({ req, res }: RouteCall, route: string): Promise<void> {
     const auth = opts.agentAuth;
-    const handled = auth && await agentRequestRoutes(route, req, res, {
-      auth, toolsFor: (agent) => gateway.toolsFor(agent), readJson, json,
-      decided: (r) => {
-        opts.recorder.record(undefined, 'login', { outcome: r.status === 'allowed' ? 'ok' : 'denied', agent: r.agent, detail: { kind: 'agent-oauth', client: r.clientName, decided: r.status, by: r.decidedBy ?? 'dashboard' } });
-        opts.events.emit({ type: 'agent-request-decided', id: r.id, allowed: r.status === 'allowed', agent: r.agent, at: Date.now() });
-      },
-    });
+    const handled =
+      auth &&
+      (await agentRequestRoutes(route, req, res, {
+        auth,
+        toolsFor: (agent) => gateway.toolsFor(agent),
+        readJson,
+        json,
+        decided: (r) => {
+          opts.recorder.record(undefined, 'login', {
+            outcome: r.status === 'allowed' ? 'ok' : 'denied',
+            agent: r.agent,
+            detail: { kind: 'agent-oauth', client: r.clientName, decided: r.status, by: r.decidedBy ?? 'dashboard' },
+          });
+          opts.events.emit({ type: 'agent-request-decided', id: r.id, allowed: r.status === 'allowed', agent: r.agent, at: Date.now() });
+        },
+      }));
     if (!handled) json(res, 404, { error: `no such endpoint: ${route}` });
   }
 
-  async function withServer(res: ServerResponse, id: string, then: (server: typeof gateway.currentBundle.servers[number]) => Promise<void>): Promise<void> {
+  async function withServer(res: ServerResponse, id: string, then: (server: (typeof gateway.currentBundle.servers)[number]) => Promise<void>): Promise<void> {
     const server = gateway.currentBundle.servers.find((s) => s.id === id);
-    if (!server) { json(res, 404, { error: `no server "${id}" in the bundle` }); return; }
+    if (!server) {
+      json(res, 404, { error: `no server "${id}" in the bundle` });
+      return;
+    }
     await then(server);
-  }}
+  }
+}
 
-
-interface Reply { status: number; body: unknown }
+interface Reply {
+  status: number;
+  body: unknown;
+}
 const reply = (status: number, body: unknown): Reply => ({ status, body });
 const keychainStatus = (err: unknown) => (err instanceof KeychainUnavailableError ? 503 : 400);
 
@@ -297,7 +391,10 @@ function notFound(res: ServerResponse): void {
  */
 async function decision({ req, res }: RouteCall, act: (by: string, body: z.infer<typeof DecisionBody>) => unknown): Promise<void> {
   const body = DecisionBody.safeParse((await readJson(req)) ?? {});
-  if (!body.success) { json(res, 400, { error: issueLines(body.error, 'body').join('; ') }); return; }
+  if (!body.success) {
+    json(res, 400, { error: issueLines(body.error, 'body').join('; ') });
+    return;
+  }
   try {
     json(res, 200, act(body.data.by ? `${localUser()} via ${body.data.by}` : localUser(), body.data));
   } catch (err) {
@@ -309,12 +406,23 @@ async function decision({ req, res }: RouteCall, act: (by: string, body: z.infer
 async function connectClient({ req, res, params }: RouteCall): Promise<void> {
   const client = params.client as ClientName;
   const body = ConnectBody.safeParse(await readJson(req));
-  if (!(CLIENTS as readonly string[]).includes(client) || !body.success) { json(res, 400, { error: `use one of ${CLIENTS.join(', ')} with {"mode":"preview"|"apply"|"undo"}` }); return; }
+  if (!(CLIENTS as readonly string[]).includes(client) || !body.success) {
+    json(res, 400, { error: `use one of ${CLIENTS.join(', ')} with {"mode":"preview"|"apply"|"undo"}` });
+    return;
+  }
   const launcher = { command: process.execPath, args: [join(INSTALL_ROOT, 'bin', 'gatehouse.js')], env: daemonEnv(process.env) };
   try {
     const plan = body.data.mode === 'undo' ? planUndo(client) : planConnect(client, launcher);
     const done = body.data.mode === 'preview' ? plan : applyPlan(plan);
-    json(res, 200, { label: done.label, path: done.path, status: done.status, snippet: planSnippet(client, launcher), content: done.content, backup: done.backup ?? null, applied: body.data.mode !== 'preview' && done.status !== 'unchanged' });
+    json(res, 200, {
+      label: done.label,
+      path: done.path,
+      status: done.status,
+      snippet: planSnippet(client, launcher),
+      content: done.content,
+      backup: done.backup ?? null,
+      applied: body.data.mode !== 'preview' && done.status !== 'unchanged',
+    });
   } catch (err) {
     json(res, err instanceof ConnectError ? 409 : 500, { error: (err as Error).message, snippet: planSnippet(client, launcher) });
   }

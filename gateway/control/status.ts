@@ -3,7 +3,18 @@ import type { SessionSnapshot } from '../mux/client-session.ts';
 import { GATEHOUSE_INFO, type Gateway } from '../mux/gateway.ts';
 import { sandboxReport } from '../sandbox/launcher.ts';
 
-export interface DaemonFacts { dataDir: string; port: number; socket: string; bundleSource: string; startedAt: number; credentials: CredentialStatus[]; audit: Status['audit']; org?: Status['org']; identity?: Status['identity']; problems?: Problem[] }
+export interface DaemonFacts {
+  dataDir: string;
+  port: number;
+  socket: string;
+  bundleSource: string;
+  startedAt: number;
+  credentials: CredentialStatus[];
+  audit: Status['audit'];
+  org?: Status['org'];
+  identity?: Status['identity'];
+  problems?: Problem[];
+}
 
 export function serverStatuses(gateway: Gateway): ServerStatus[] {
   return gateway.currentBundle.servers.map((server) => {
@@ -16,7 +27,8 @@ export function serverStatuses(gateway: Gateway): ServerStatus[] {
       state: u ? u.state : 'disabled',
       pid: u?.pid ?? null,
       restarts: u?.restarts ?? 0,
-      lastError: u?.lastError ?? (server.status === 'revoked' ? 'revoked in the bundle' : gateway.isDisabled(server.id) ? 'switched off on this desktop' : null),
+      lastError:
+        u?.lastError ?? (server.status === 'revoked' ? 'revoked in the bundle' : gateway.isDisabled(server.id) ? 'switched off on this desktop' : null),
       stderrTail: u ? u.stderrTail.slice(-20) : [],
       protocolVersion: u?.protocolVersion ?? null,
       serverHash: gateway.gate.serverHash(server.id) ?? null,
@@ -61,7 +73,13 @@ export function toolEntries(gateway: Gateway): ToolEntry[] {
     };
   });
   const held: ToolEntry[] = gateway.gate.heldBack().map((h) => ({
-    name: h.exposedName, server: h.server, upstreamName: h.tool, title: null, description: null, pinState: h.state, pendingChange: h.pendingChange,
+    name: h.exposedName,
+    server: h.server,
+    upstreamName: h.tool,
+    title: null,
+    description: null,
+    pinState: h.state,
+    pendingChange: h.pendingChange,
     policy: gateway.rulesFor(h.server, h.tool),
   }));
   return [...listed, ...held];
@@ -76,9 +94,17 @@ export function buildStatus(gateway: Gateway, facts: DaemonFacts): Status {
     dataDir: facts.dataDir,
     port: facts.port,
     socket: facts.socket,
-    bundle: { name: bundle.name, version: bundle.version, source: facts.bundleSource, expiresAt: bundle.expiresAt ?? null, closed: gateway.closedReason ?? null },
+    bundle: {
+      name: bundle.name,
+      version: bundle.version,
+      source: facts.bundleSource,
+      expiresAt: bundle.expiresAt ?? null,
+      closed: gateway.closedReason ?? null,
+    },
     org: facts.org ?? null,
-    ...(facts.identity ? { identity: { user: facts.identity.user, groups: [...facts.identity.groups], source: facts.identity.source, problem: facts.identity.problem } } : {}),
+    ...(facts.identity
+      ? { identity: { user: facts.identity.user, groups: [...facts.identity.groups], source: facts.identity.source, problem: facts.identity.problem } }
+      : {}),
     pinning: { trustOnFirstUse: bundle.settings.pinning.trustOnFirstUse, pending: gateway.gate.pending().length },
     paused: gateway.paused,
     rssBytes: process.memoryUsage.rss(),

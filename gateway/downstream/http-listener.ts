@@ -23,18 +23,28 @@ export interface ListenerOptions {
 export async function listenHttp(opts: ListenerOptions): Promise<{ server: Server; port: number }> {
   let port = opts.port;
   const server = createServer((req, res) => {
-    if (!isLoopbackAddress(req.socket.remoteAddress)) { res.writeHead(403).end('loopback only'); return; }
+    if (!isLoopbackAddress(req.socket.remoteAddress)) {
+      res.writeHead(403).end('loopback only');
+      return;
+    }
     if (!isAllowedHost(req.headers.host, port)) {
-      res.writeHead(421, { 'content-type': 'application/json' }).end(JSON.stringify({ jsonrpc: '2.0', id: null, error: { code: -32600, message: `Host "${req.headers.host ?? ''}" is not this loopback listener` } }));
+      res
+        .writeHead(421, { 'content-type': 'application/json' })
+        .end(JSON.stringify({ jsonrpc: '2.0', id: null, error: { code: -32600, message: `Host "${req.headers.host ?? ''}" is not this loopback listener` } }));
       return;
     }
     if (!isAllowedOrigin(req.headers.origin, port, opts.allowedOrigins)) {
-      res.writeHead(403, { 'content-type': 'application/json' }).end(JSON.stringify({ jsonrpc: '2.0', id: null, error: { code: -32600, message: `Origin "${req.headers.origin}" is not allowed` } }));
+      res
+        .writeHead(403, { 'content-type': 'application/json' })
+        .end(JSON.stringify({ jsonrpc: '2.0', id: null, error: { code: -32600, message: `Origin "${req.headers.origin}" is not allowed` } }));
       return;
     }
     const q = req.url?.indexOf('?') ?? -1;
     const path = q === -1 ? (req.url ?? '/') : req.url!.slice(0, q);
-    if (path === '/mcp') { opts.mcp.handle(req, res); return; }
+    if (path === '/mcp') {
+      opts.mcp.handle(req, res);
+      return;
+    }
     if ((path === '/app' || path.startsWith('/app/')) && req.method === 'GET' && opts.dashboardDir) {
       serveDashboard(opts.dashboardDir, path, res);
       return;
@@ -46,7 +56,12 @@ export async function listenHttp(opts: ListenerOptions): Promise<{ server: Serve
       return;
     }
     // The Host header was checked above: it names this listener, so it is a safe issuer and resource.
-    if (opts.agentAuth && (path.startsWith('/.well-known/') || path.startsWith('/oauth/')) && opts.agentAuth.handle(req, res, path, `http://${req.headers.host ?? `127.0.0.1:${port}`}`)) return;
+    if (
+      opts.agentAuth &&
+      (path.startsWith('/.well-known/') || path.startsWith('/oauth/')) &&
+      opts.agentAuth.handle(req, res, path, `http://${req.headers.host ?? `127.0.0.1:${port}`}`)
+    )
+      return;
     if (path.startsWith('/api/v1/')) {
       opts.control.handle(req, res, path).catch((err: unknown) => {
         if (!res.headersSent) res.writeHead(500, { 'content-type': 'application/json' });
@@ -60,14 +75,24 @@ export async function listenHttp(opts: ListenerOptions): Promise<{ server: Serve
   server.keepAliveTimeout = 5_000;
   await new Promise<void>((resolve, reject) => {
     server.once('error', reject);
-    server.listen(opts.port, '127.0.0.1', () => { server.off('error', reject); resolve(); });
+    server.listen(opts.port, '127.0.0.1', () => {
+      server.off('error', reject);
+      resolve();
+    });
   });
   const address = server.address();
   if (address && typeof address === 'object') port = address.port;
   return { server, port };
 }
 
-const TYPES: Record<string, string> = { '.html': 'text/html; charset=utf-8', '.js': 'text/javascript', '.css': 'text/css', '.svg': 'image/svg+xml', '.png': 'image/png', '.json': 'application/json' };
+const TYPES: Record<string, string> = {
+  '.html': 'text/html; charset=utf-8',
+  '.js': 'text/javascript',
+  '.css': 'text/css',
+  '.svg': 'image/svg+xml',
+  '.png': 'image/png',
+  '.json': 'application/json',
+};
 
 /** Static files of the dashboard. The page holds no secret: every datum comes from the token-guarded API. */
 function serveDashboard(dir: string, path: string, res: ServerResponse): void {
@@ -77,10 +102,12 @@ function serveDashboard(dir: string, path: string, res: ServerResponse): void {
     res.writeHead(404, { 'content-type': 'text/plain' }).end(existsSync(dir) ? 'not found' : 'the dashboard is not built: run npm run build');
     return;
   }
-  res.writeHead(200, {
-    'content-type': TYPES[extname(file)] ?? 'application/octet-stream',
-    'cache-control': rel === 'index.html' ? 'no-store' : 'max-age=31536000, immutable',
-    'content-security-policy': "default-src 'self'; connect-src 'self'; style-src 'self' 'unsafe-inline'; img-src 'self' data:; frame-ancestors 'none'",
-    'x-content-type-options': 'nosniff',
-  }).end(readFileSync(file));
+  res
+    .writeHead(200, {
+      'content-type': TYPES[extname(file)] ?? 'application/octet-stream',
+      'cache-control': rel === 'index.html' ? 'no-store' : 'max-age=31536000, immutable',
+      'content-security-policy': "default-src 'self'; connect-src 'self'; style-src 'self' 'unsafe-inline'; img-src 'self' data:; frame-ancestors 'none'",
+      'x-content-type-options': 'nosniff',
+    })
+    .end(readFileSync(file));
 }

@@ -17,12 +17,17 @@ export function serveLineStream(gateway: Gateway, agent: string, input: Readable
   const session = gateway.openSession(agent, 'stdio', {
     send(message: JsonRpcMessage | string | EncodedMessage) {
       if (!output.writable) return;
-      const ok = message instanceof EncodedMessage ? writeEncoded(output, message)
-        : output.write(typeof message === 'string' ? `${message}\n` : `${JSON.stringify(message)}\n`);
+      const ok =
+        message instanceof EncodedMessage
+          ? writeEncoded(output, message)
+          : output.write(typeof message === 'string' ? `${message}\n` : `${JSON.stringify(message)}\n`);
       if (!ok && !blocked) {
         blocked = true;
         input.pause();
-        output.once('drain', () => { blocked = false; input.resume(); });
+        output.once('drain', () => {
+          blocked = false;
+          input.resume();
+        });
       }
     },
   });

@@ -1,8 +1,14 @@
 import { randomUUID } from 'node:crypto';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import {
-  classifyMessage, ErrorCode, errorResponse, isRequest, isResponse,
-  type JsonRpcId, type JsonRpcMessage, type JsonRpcRequest,
+  classifyMessage,
+  ErrorCode,
+  errorResponse,
+  isRequest,
+  isResponse,
+  type JsonRpcId,
+  type JsonRpcMessage,
+  type JsonRpcRequest,
 } from '../../shared/jsonrpc/message.ts';
 import { isModernVersion, LEGACY_PROTOCOL_VERSIONS, META, MODERN_PROTOCOL_VERSION } from '../../shared/jsonrpc/protocol.ts';
 import type { ClientSession } from '../mux/client-session.ts';
@@ -63,7 +69,9 @@ export class McpHttpEndpoint {
     this.sweeper.unref();
   }
 
-  get sessionCount(): number { return this.sessions.size; }
+  get sessionCount(): number {
+    return this.sessions.size;
+  }
 
   close(): void {
     clearInterval(this.sweeper);
@@ -74,7 +82,15 @@ export class McpHttpEndpoint {
     const agent = this.opts.agentFor(req);
     if (!agent) {
       res.writeHead(401, { 'content-type': 'application/json', 'www-authenticate': this.opts.challenge?.(req) ?? 'Bearer realm="gatehouse"' });
-      res.end(JSON.stringify(errorResponse(null, ErrorCode.InvalidRequest, 'missing or unknown agent token: connect with a client that speaks MCP authorization (you then allow it in Gatehouse), or create one with `gatehouse token create --agent NAME` and send it as "Authorization: Bearer <token>"')));
+      res.end(
+        JSON.stringify(
+          errorResponse(
+            null,
+            ErrorCode.InvalidRequest,
+            'missing or unknown agent token: connect with a client that speaks MCP authorization (you then allow it in Gatehouse), or create one with `gatehouse token create --agent NAME` and send it as "Authorization: Bearer <token>"',
+          ),
+        ),
+      );
       return;
     }
     const version = header(req, 'mcp-protocol-version');
@@ -84,9 +100,15 @@ export class McpHttpEndpoint {
       return;
     }
     switch (req.method) {
-      case 'POST': this.post(req, res, agent); return;
-      case 'GET': this.get(req, res, agent); return;
-      case 'DELETE': this.delete(req, res, agent); return;
+      case 'POST':
+        this.post(req, res, agent);
+        return;
+      case 'GET':
+        this.get(req, res, agent);
+        return;
+      case 'DELETE':
+        this.delete(req, res, agent);
+        return;
       default:
         res.writeHead(405, { allow: 'GET, POST, DELETE' }).end();
     }
@@ -94,10 +116,16 @@ export class McpHttpEndpoint {
 
   private lookup(req: IncomingMessage, res: ServerResponse, agent: string): HttpSession | undefined {
     const id = header(req, 'mcp-session-id');
-    if (!id) { this.httpError(res, 400, ErrorCode.InvalidRequest, 'missing Mcp-Session-Id header: send initialize first'); return undefined; }
+    if (!id) {
+      this.httpError(res, 400, ErrorCode.InvalidRequest, 'missing Mcp-Session-Id header: send initialize first');
+      return undefined;
+    }
     const s = this.sessions.get(id);
     // A session is only visible to the agent that opened it.
-    if (!s || s.agent !== agent) { this.httpError(res, 404, ErrorCode.InvalidRequest, 'session not found: it ended or never existed; initialize again'); return undefined; }
+    if (!s || s.agent !== agent) {
+      this.httpError(res, 404, ErrorCode.InvalidRequest, 'session not found: it ended or never existed; initialize again');
+      return undefined;
+    }
     s.lastSeen = Date.now();
     return s;
   }
@@ -136,14 +164,22 @@ export class McpHttpEndpoint {
   private post(req: IncomingMessage, res: ServerResponse, agent: string): void {
     const limit = this.opts.gateway.settings.maxMessageBytes;
     const declared = Number(header(req, 'content-length') ?? 0);
-    if (declared > limit) { this.tooLarge(res, declared, limit); req.resume(); return; }
+    if (declared > limit) {
+      this.tooLarge(res, declared, limit);
+      req.resume();
+      return;
+    }
     const chunks: Buffer[] = [];
     let size = 0;
     let aborted = false;
     req.on('data', (chunk: Buffer) => {
       if (aborted) return;
       size += chunk.length;
-      if (size > limit) { aborted = true; this.tooLarge(res, size, limit); return; }
+      if (size > limit) {
+        aborted = true;
+        this.tooLarge(res, size, limit);
+        return;
+      }
       chunks.push(chunk);
     });
     req.on('end', () => {
@@ -163,11 +199,17 @@ export class McpHttpEndpoint {
   private dispatch(req: IncomingMessage, res: ServerResponse, agent: string, parsed: unknown): void {
     const batch = Array.isArray(parsed);
     const items = batch ? (parsed as unknown[]) : [parsed];
-    if (items.length === 0) { this.httpError(res, 400, ErrorCode.InvalidRequest, 'empty batch'); return; }
+    if (items.length === 0) {
+      this.httpError(res, 400, ErrorCode.InvalidRequest, 'empty batch');
+      return;
+    }
     const messages: JsonRpcMessage[] = [];
     for (const item of items) {
       const m = classifyMessage(item);
-      if (typeof m === 'string') { this.httpError(res, 400, ErrorCode.InvalidRequest, `invalid request: ${m}`); return; }
+      if (typeof m === 'string') {
+        this.httpError(res, 400, ErrorCode.InvalidRequest, `invalid request: ${m}`);
+        return;
+      }
       messages.push(m);
     }
     const init = messages.find((m) => isRequest(m) && m.method === 'initialize') as JsonRpcRequest | undefined;
@@ -175,9 +217,18 @@ export class McpHttpEndpoint {
     const stateless = !batch && header(req, 'mcp-session-id') === undefined && isStatelessRequest(messages[0]!, version);
     if (stateless) {
       const no = modernEdgeRejection(req, parsed);
-      if (no) { this.httpError(res, no.httpStatus, no.code, no.message, idOf(messages[0]!), no.data); return; }
+      if (no) {
+        this.httpError(res, no.httpStatus, no.code, no.message, idOf(messages[0]!), no.data);
+        return;
+      }
     } else if (version !== undefined && !SUPPORTED_VERSIONS.has(version)) {
-      this.httpError(res, 400, ErrorCode.InvalidRequest, `unsupported MCP-Protocol-Version "${cutText(version, 64)}"; supported: ${[...SUPPORTED_VERSIONS].join(', ')}`, idOf(messages[0]!));
+      this.httpError(
+        res,
+        400,
+        ErrorCode.InvalidRequest,
+        `unsupported MCP-Protocol-Version "${cutText(version, 64)}"; supported: ${[...SUPPORTED_VERSIONS].join(', ')}`,
+        idOf(messages[0]!),
+      );
       return;
     }
     const s = this.sessionFor(req, res, agent, stateless, init ? messages.length : 0);
@@ -190,7 +241,10 @@ export class McpHttpEndpoint {
     }
     // Answers find their POST by id: a second request under an id still running would take the first one's answer.
     const clash = requests.find((r) => s.exchanges.has(r.id));
-    if (clash) { this.httpError(res, 409, ErrorCode.InvalidRequest, `request id ${JSON.stringify(clash.id)} is already in use by a request still running in this session`); return; }
+    if (clash) {
+      this.httpError(res, 409, ErrorCode.InvalidRequest, `request id ${JSON.stringify(clash.id)} is already in use by a request still running in this session`);
+      return;
+    }
     const accept = header(req, 'accept') ?? '';
     const exchange: PostExchange = {
       res,
@@ -225,9 +279,17 @@ export class McpHttpEndpoint {
     // 2026-07-28 clients have no session: each POST stands alone.
     if (stateless) return this.open(agent, true);
     if (initializing === 0) return this.lookup(req, res, agent);
-    if (initializing > 1) { this.httpError(res, 400, ErrorCode.InvalidRequest, 'initialize must be sent alone'); return undefined; }
+    if (initializing > 1) {
+      this.httpError(res, 400, ErrorCode.InvalidRequest, 'initialize must be sent alone');
+      return undefined;
+    }
     if (!this.makeRoom(agent)) {
-      this.httpError(res, 429, ErrorCode.InvalidRequest, `agent "${agent}" already has ${MAX_SESSIONS_PER_AGENT} sessions with requests running; end one (DELETE) or wait`);
+      this.httpError(
+        res,
+        429,
+        ErrorCode.InvalidRequest,
+        `agent "${agent}" already has ${MAX_SESSIONS_PER_AGENT} sessions with requests running; end one (DELETE) or wait`,
+      );
       return undefined;
     }
     return this.open(agent, false);
@@ -254,7 +316,12 @@ export class McpHttpEndpoint {
   private open(agent: string, ephemeral: boolean): HttpSession {
     const id = randomUUID();
     const s: HttpSession = {
-      id, agent, standalone: undefined, exchanges: new Map(), lastSeen: Date.now(), ephemeral,
+      id,
+      agent,
+      standalone: undefined,
+      exchanges: new Map(),
+      lastSeen: Date.now(),
+      ephemeral,
       client: undefined as unknown as ClientSession,
     };
     s.client = this.opts.gateway.openSession(agent, 'http', { send: (message, related) => this.deliver(s, message, related) });
@@ -314,7 +381,11 @@ export class McpHttpEndpoint {
     exchange.waiting.delete(id!);
     s.exchanges.delete(id!);
     exchange.done = true;
-    exchange.res.writeHead(200, { 'content-type': 'application/json', 'content-length': message.byteLength, ...(s.ephemeral ? {} : { 'mcp-session-id': s.id }) });
+    exchange.res.writeHead(200, {
+      'content-type': 'application/json',
+      'content-length': message.byteLength,
+      ...(s.ephemeral ? {} : { 'mcp-session-id': s.id }),
+    });
     exchange.res.cork();
     for (const part of message.parts) exchange.res.write(part);
     exchange.res.end();
@@ -349,9 +420,16 @@ export class McpHttpEndpoint {
 
   /** Errors carry the request's id when there was one to read (the 2026-07-28 revision requires it). */
   private httpError(res: ServerResponse, status: number, code: number, message: string, id: JsonRpcId | null = null, data?: unknown): void {
-    if (res.headersSent) { res.end(); return; }
+    if (res.headersSent) {
+      res.end();
+      return;
+    }
     const body = JSON.stringify(errorResponse(id, code, message, data));
-    res.writeHead(status, { 'content-type': 'application/json', 'content-length': Buffer.byteLength(body), connection: status === 413 ? 'close' : 'keep-alive' });
+    res.writeHead(status, {
+      'content-type': 'application/json',
+      'content-length': Buffer.byteLength(body),
+      connection: status === 413 ? 'close' : 'keep-alive',
+    });
     res.end(body);
   }
 }

@@ -12,24 +12,40 @@ export function modernEdgeRejection(req: IncomingMessage, body: unknown): EraRej
   const versionHeader = header(req, 'mcp-protocol-version');
   const methodHeader = header(req, 'mcp-method');
   const nameHeader = header(req, 'mcp-name');
-  const outcome = classifyInboundRequest({ httpMethod: req.method ?? 'POST', protocolVersionHeader: versionHeader, mcpMethodHeader: methodHeader, mcpNameHeader: nameHeader, body });
+  const outcome = classifyInboundRequest({
+    httpMethod: req.method ?? 'POST',
+    protocolVersionHeader: versionHeader,
+    mcpMethodHeader: methodHeader,
+    mcpNameHeader: nameHeader,
+    body,
+  });
   if (outcome.kind === 'reject') return { httpStatus: outcome.httpStatus, code: outcome.code, message: outcome.message, data: outcome.data };
   if (outcome.kind !== 'modern' || outcome.messageKind !== 'request') return undefined;
   const method = outcome.message.method;
   const raw = outcome.message.params;
-  const params = raw !== null && typeof raw === 'object' ? raw as Record<string, unknown> : {};
+  const params = raw !== null && typeof raw === 'object' ? (raw as Record<string, unknown>) : {};
   return headerRejection(method, params, versionHeader, methodHeader, nameHeader) ?? modernRequestRejection(method, params);
 }
 
 /** Which body field the Mcp-Name header must repeat, per method. */
-const NAME_SOURCE: ReadonlyMap<string, string> = new Map([['tools/call', 'name'], ['prompts/get', 'name'], ['resources/read', 'uri']]);
+const NAME_SOURCE: ReadonlyMap<string, string> = new Map([
+  ['tools/call', 'name'],
+  ['prompts/get', 'name'],
+  ['resources/read', 'uri'],
+]);
 const BASE64 = /^(?:[A-Za-z0-9+/]{4})*(?:[A-Za-z0-9+/]{2}==|[A-Za-z0-9+/]{3}=)?$/;
 
 /**
  * The standard headers a 2026-07-28 request must carry, agreeing with its body (SEP-2243):
  * intermediaries route on them, so a request whose headers say something else is refused.
  */
-function headerRejection(method: string, params: Record<string, unknown>, version: string | undefined, methodHeader: string | undefined, nameHeader: string | undefined): EraRejection | undefined {
+function headerRejection(
+  method: string,
+  params: Record<string, unknown>,
+  version: string | undefined,
+  methodHeader: string | undefined,
+  nameHeader: string | undefined,
+): EraRejection | undefined {
   const mismatch = (message: string): EraRejection => ({ httpStatus: 400, code: EraErrorCode.HeaderMismatch, message: `Bad Request: ${message}` });
   if (version === undefined) return mismatch('the required MCP-Protocol-Version header is absent');
   if (methodHeader === undefined) return mismatch(`the body names method ${cutText(method, 100)} but the required Mcp-Method header is absent`);

@@ -17,7 +17,10 @@ export async function listenSocket(gateway: Gateway, path: string): Promise<Serv
   try {
     await new Promise<void>((resolve, reject) => {
       server.once('error', reject);
-      server.listen(path, () => { server.off('error', reject); resolve(); });
+      server.listen(path, () => {
+        server.off('error', reject);
+        resolve();
+      });
     });
   } finally {
     process.umask(previous);
@@ -42,7 +45,9 @@ function handshake(gateway: Gateway, socket: Socket): void {
       if (hello.gatehouse !== 1) throw new Error('not a gatehouse hello');
       if (typeof hello.agent === 'string' && /^[A-Za-z0-9._-]{1,64}$/.test(hello.agent)) agent = hello.agent;
     } catch {
-      socket.end(`${JSON.stringify({ jsonrpc: '2.0', id: null, error: { code: -32600, message: 'expected a gatehouse hello line first; connect with `gatehouse stdio`' } })}\n`);
+      socket.end(
+        `${JSON.stringify({ jsonrpc: '2.0', id: null, error: { code: -32600, message: 'expected a gatehouse hello line first; connect with `gatehouse stdio`' } })}\n`,
+      );
       return;
     }
     serveLineStream(gateway, agent, socket, socket, buffered.subarray(nl + 1));

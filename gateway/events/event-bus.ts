@@ -18,6 +18,8 @@ export class EventBus {
   /** Subscribes; returns the unsubscribe. */
   on(listener: EventListener): () => void {
     this.listeners.add(listener);
-    return () => { this.listeners.delete(listener); };
+    return () => {
+      this.listeners.delete(listener);
+    };
   }
 }

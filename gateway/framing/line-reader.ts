@@ -33,7 +33,10 @@ export class LineReader {
   }
 
   private append(part: Buffer): void {
-    if (this.discarding) { this.pendingBytes += part.length; return; }
+    if (this.discarding) {
+      this.pendingBytes += part.length;
+      return;
+    }
     this.pendingBytes += part.length;
     if (this.pendingBytes > this.maxBytes) {
       this.pending = [];
@@ -54,7 +57,10 @@ export class LineReader {
     }
     let line: string;
     if (this.pending.length === 0) {
-      if (tail.length > this.maxBytes) { this.events.onOversize(tail.length); return; }
+      if (tail.length > this.maxBytes) {
+        this.events.onOversize(tail.length);
+        return;
+      }
       line = tail.toString('utf8');
     } else {
       const total = this.pendingBytes + tail.length;
@@ -62,7 +68,10 @@ export class LineReader {
       const whole = Buffer.concat(this.pending, total);
       this.pending = [];
       this.pendingBytes = 0;
-      if (total > this.maxBytes) { this.events.onOversize(total); return; }
+      if (total > this.maxBytes) {
+        this.events.onOversize(total);
+        return;
+      }
       line = whole.toString('utf8');
     }
     // Tolerate CRLF and blank keep-alive lines.

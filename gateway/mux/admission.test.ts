@@ -7,7 +7,14 @@ const ok = () => ({ content: [{ type: 'text', text: 'done' }] });
 
 describe('admission', () => {
   it('refuses what the policy denies, names the rule, records the denial with scrubbed arguments, and forwards nothing', async () => {
-    const bundle = testBundle(['a'], { policies: { rules: [{ id: 'no-delete', effect: 'deny', servers: ['a'], tools: ['delete'] }, { id: 'all', effect: 'allow' }] } });
+    const bundle = testBundle(['a'], {
+      policies: {
+        rules: [
+          { id: 'no-delete', effect: 'deny', servers: ['a'], tools: ['delete'] },
+          { id: 'all', effect: 'allow' },
+        ],
+      },
+    });
     const h = await harness(bundle, { a: { delete: ok, read: ok } });
     const agent = await h.agent();
     const denied = await agent.request('tools/call', { name: 'a__delete', arguments: { token: 'ghp_0123456789abcdefghijklmnopqrstuvwxyzAB' } });
@@ -25,10 +32,12 @@ describe('admission', () => {
   });
 
   it('enforces a rate limit per subject and says when to retry', async () => {
-    const bundle = testBundle(['a'], { policies: { rules: [{ id: 'all', effect: 'allow' }], rateLimits: [{ id: 'two', per: 'agent', servers: ['a'], calls: 2, perSeconds: 60 }] } });
+    const bundle = testBundle(['a'], {
+      policies: { rules: [{ id: 'all', effect: 'allow' }], rateLimits: [{ id: 'two', per: 'agent', servers: ['a'], calls: 2, perSeconds: 60 }] },
+    });
     const h = await harness(bundle, { a: { read: ok } });
     const agent = await h.agent();
-    for (let i = 0; i < 2; i++) assert.ok('result' in await agent.request('tools/call', { name: 'a__read', arguments: {} }));
+    for (let i = 0; i < 2; i++) assert.ok('result' in (await agent.request('tools/call', { name: 'a__read', arguments: {} })));
     const limited = await agent.request('tools/call', { name: 'a__read', arguments: {} });
     assert.ok('error' in limited);
     assert.equal(limited.error.code, ErrorCode.RateLimited);
@@ -48,7 +57,7 @@ describe('admission', () => {
     h.gateway.decide(pending[0]!.id, 'approve', 'local:test', null);
     const decided = h.records.find((r) => r.type === 'decision' && r.outcome === 'ok')!;
     assert.equal(decided.decision?.effect, 'allow');
-    assert.ok('result' in await agent.request('tools/call', { name: 'a__read', arguments: {} }));
+    assert.ok('result' in (await agent.request('tools/call', { name: 'a__read', arguments: {} })));
     await h.stop();
   });
 });

@@ -49,8 +49,12 @@ export class Admission {
     this.policy = new Policy(opts.bundle(), opts.vars);
   }
 
-  get identity(): Identity { return this.who; }
-  set identity(identity: Identity) { this.who = identity; }
+  get identity(): Identity {
+    return this.who;
+  }
+  set identity(identity: Identity) {
+    this.who = identity;
+  }
 
   /** Compiles a new bundle's policy; throws before anything changes if a rule does not compile. Unchanged rate limits keep their state. */
   compile(bundle: Bundle): Policy {
@@ -62,7 +66,9 @@ export class Admission {
   }
 
   /** Who the bundle's policy lets call a tool (for the dashboard). */
-  rulesFor(server: string, tool: string): RuleSummary[] { return this.policy.rulesFor(server, tool); }
+  rulesFor(server: string, tool: string): RuleSummary[] {
+    return this.policy.rulesFor(server, tool);
+  }
 
   subjectOf(session: Pick<ClientSession, 'agent'>): Subject {
     return { user: this.who.user, groups: this.who.groups, agent: session.agent };
@@ -89,14 +95,24 @@ export class Admission {
     const decision = tool === undefined ? this.policy.checkServer(subject, upstream.id) : this.policy.check(subject, upstream.id, tool, args);
     if (decision.effect === 'deny') {
       this.deny(session, target, decision.rule);
-      fail(session, req.id, ErrorCode.PolicyDenied, `denied by policy rule "${decision.rule}": ${decision.reason}`, { rule: decision.rule, server: upstream.id, target: shown });
+      fail(session, req.id, ErrorCode.PolicyDenied, `denied by policy rule "${decision.rule}": ${decision.reason}`, {
+        rule: decision.rule,
+        server: upstream.id,
+        target: shown,
+      });
       return undefined;
     }
     if (tool === undefined) return decision;
     const rate = this.policy.rate(subject, upstream.id, tool, Date.now());
     if (!rate.ok) {
       this.deny(session, target, `rate-limit:${rate.limit}`);
-      fail(session, req.id, ErrorCode.RateLimited, `rate limit "${rate.limit}" reached for ${shown}: retry after ${Math.ceil(rate.retryAfterMs / 100) / 10} s`, { limit: rate.limit, retryAfterMs: rate.retryAfterMs });
+      fail(
+        session,
+        req.id,
+        ErrorCode.RateLimited,
+        `rate limit "${rate.limit}" reached for ${shown}: retry after ${Math.ceil(rate.retryAfterMs / 100) / 10} s`,
+        { limit: rate.limit, retryAfterMs: rate.retryAfterMs },
+      );
       return undefined;
     }
     return decision;
@@ -113,9 +129,22 @@ export class Admission {
    */
   decide(id: string, decision: 'approve' | 'reject', by: string, reason: string | null, context: DecisionContext = { via: 'api' }): PendingChange {
     const { gate, recorder } = this.opts;
-    const kept = { via: context.via, agent: context.session?.agent, client: clientName(context.session?.clientInfo), correlationId: context.correlationId, late: context.late || undefined };
+    const kept = {
+      via: context.via,
+      agent: context.session?.agent,
+      client: clientName(context.session?.clientInfo),
+      correlationId: context.correlationId,
+      late: context.late || undefined,
+    };
     const change = decision === 'approve' ? gate.approve(id, by, reason, kept) : gate.reject(id, by, reason, kept);
-    recorder.record(context.session, 'decision', { ...(context.correlationId ? { correlationId: context.correlationId } : {}), server: change.server, tool: change.exposedName, outcome: 'ok', decision: { effect: decision === 'approve' ? 'allow' : 'deny', rule: `pending change ${id}` }, detail: { by, via: context.via, reason, risk: change.risk, hash: change.newHash, ...(context.late ? { late: true } : {}) } });
+    recorder.record(context.session, 'decision', {
+      ...(context.correlationId ? { correlationId: context.correlationId } : {}),
+      server: change.server,
+      tool: change.exposedName,
+      outcome: 'ok',
+      decision: { effect: decision === 'approve' ? 'allow' : 'deny', rule: `pending change ${id}` },
+      detail: { by, via: context.via, reason, risk: change.risk, hash: change.newHash, ...(context.late ? { late: true } : {}) },
+    });
     this.opts.reevaluate(change.server);
     return change;
   }
@@ -124,13 +153,25 @@ export class Admission {
   reopen(id: string, by: string, reason: string | null, via: DecisionContext['via']): PendingChange | undefined {
     const { gate, recorder } = this.opts;
     const d = gate.reopen(id, by, reason, { via });
-    recorder.record(undefined, 'decision', { server: d.server, tool: this.exposedName(d.server, d.tool), outcome: 'ok', decision: { effect: 'deny', rule: `reopened change ${id}` }, detail: { by, via, reason, risk: d.risk, hash: d.hash } });
+    recorder.record(undefined, 'decision', {
+      server: d.server,
+      tool: this.exposedName(d.server, d.tool),
+      outcome: 'ok',
+      decision: { effect: 'deny', rule: `reopened change ${id}` },
+      detail: { by, via, reason, risk: d.risk, hash: d.hash },
+    });
     this.opts.reevaluate(d.server);
     return gate.pending().find((p) => p.id === id);
   }
 
   private deny(session: ClientSession, target: Target, rule: string): void {
-    this.opts.recorder.record(session, 'denial', { server: target.upstream.id, tool: target.shown, outcome: 'denied', decision: { effect: 'deny', rule }, arguments: this.opts.recorder.scrub(target.args) });
+    this.opts.recorder.record(session, 'denial', {
+      server: target.upstream.id,
+      tool: target.shown,
+      outcome: 'denied',
+      decision: { effect: 'deny', rule },
+      arguments: this.opts.recorder.scrub(target.args),
+    });
   }
 }
 

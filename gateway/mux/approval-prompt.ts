@@ -22,7 +22,10 @@ function header(change: PendingChange): string[] {
   const tool = `"${reveal(change.exposedName)}" (server "${reveal(change.server)}")`;
   if (!neverApproved(change)) return [`Gatehouse: the tool ${tool} changed since it was approved. Risk: ${change.risk}.`];
   const lines = [`Gatehouse: the tool ${tool} has never been approved. Risk: ${change.risk}.`];
-  if (change.kind === 'changed') lines.push('Its definition differs from the pin in your bundle, and Gatehouse never saw the pinned one, so there is nothing to compare it with: judge it as a new tool.');
+  if (change.kind === 'changed')
+    lines.push(
+      'Its definition differs from the pin in your bundle, and Gatehouse never saw the pinned one, so there is nothing to compare it with: judge it as a new tool.',
+    );
   return lines;
 }
 
@@ -30,7 +33,9 @@ export function approvalPrompt(change: PendingChange, protocolVersion: string | 
   const lines = header(change);
   const body: ExplainedLine[] = neverApproved(change) ? describeDefinition(change.newDefinition) : explainChange(change);
   lines.push(neverApproved(change) ? 'What it is:' : 'What changed:');
-  const findings = change.findings.filter((f) => f.severity !== 'low').slice(0, MAX_FINDINGS)
+  const findings = change.findings
+    .filter((f) => f.severity !== 'low')
+    .slice(0, MAX_FINDINGS)
     .map((f) => `  [${f.severity}] ${f.message}: ${clip(reveal(f.evidence), 160)}`);
   const closing = [
     findings.length ? 'Scanner findings:' : 'The scanner found nothing suspicious; the change above is all there is to judge.',

@@ -65,7 +65,14 @@ interface Question {
 const MAX_QUESTIONS_PER_SESSION = 16;
 
 /** What a 2026 requestState seals: the question, for whom, for which arguments, until when. */
-interface Sealed { c: string; t: string; a: string; h: string; e: number; k: string }
+interface Sealed {
+  c: string;
+  t: string;
+  a: string;
+  h: string;
+  e: number;
+  k: string;
+}
 
 const b64 = (b: Buffer | string) => Buffer.from(b).toString('base64url');
 
@@ -83,7 +90,9 @@ export class Approvals {
   }
 
   /** The correlation id a call shares with its denial and the decision it waited for. */
-  correlationOf(req: JsonRpcRequest): string | undefined { return this.correlations.get(req); }
+  correlationOf(req: JsonRpcRequest): string | undefined {
+    return this.correlations.get(req);
+  }
 
   /**
    * A 2026-07-28 retry that carries an answer to Gatehouse's question: read before
@@ -93,24 +102,42 @@ export class Approvals {
   answered(session: ClientSession, req: JsonRpcRequest, params: Record<string, unknown>, name: string): boolean {
     const responses = params.inputResponses;
     if (responses === undefined || !this.host.isModern(session)) return false;
-    const answer = typeof responses === 'object' && responses !== null && !Array.isArray(responses) && Object.hasOwn(responses, APPROVAL_KEY) ? (responses as Record<string, unknown>)[APPROVAL_KEY] : undefined;
+    const answer =
+      typeof responses === 'object' && responses !== null && !Array.isArray(responses) && Object.hasOwn(responses, APPROVAL_KEY)
+        ? (responses as Record<string, unknown>)[APPROVAL_KEY]
+        : undefined;
     if (answer === undefined) return false;
     const { inputResponses: _r, requestState, ...rest } = params;
     const sealed = this.unseal(requestState);
-    const problem = typeof sealed === 'string' ? sealed
-      : sealed.a !== session.agent ? 'it was asked of another agent'
-      : sealed.t !== name ? 'it was asked about another tool'
-      : sealed.h !== argumentsHash(rest.arguments) ? 'the call\'s arguments are not the ones the question was asked for'
-      : undefined;
+    const problem =
+      typeof sealed === 'string'
+        ? sealed
+        : sealed.a !== session.agent
+          ? 'it was asked of another agent'
+          : sealed.t !== name
+            ? 'it was asked about another tool'
+            : sealed.h !== argumentsHash(rest.arguments)
+              ? "the call's arguments are not the ones the question was asked for"
+              : undefined;
     if (problem || typeof sealed === 'string') {
-      this.host.record(session, 'denial', { tool: name, outcome: 'denied', decision: { effect: 'deny', rule: 'unasked answer' }, arguments: this.host.scrub(rest.arguments), detail: { problem } });
-      this.host.fail(session, req.id, ErrorCode.InvalidParams,
+      this.host.record(session, 'denial', {
+        tool: name,
+        outcome: 'denied',
+        decision: { effect: 'deny', rule: 'unasked answer' },
+        arguments: this.host.scrub(rest.arguments),
+        detail: { problem },
+      });
+      this.host.fail(
+        session,
+        req.id,
+        ErrorCode.InvalidParams,
         `Gatehouse refused an approval answer that does not belong to a question it asked (${problem}). Call the tool again without inputResponses to be asked.`,
-        { tool: name, pinState: 'quarantined' });
+        { tool: name, pinState: 'quarantined' },
+      );
       return true;
     }
     this.correlations.set(req, sealed.k);
-    const result = typeof answer === 'object' && answer !== null && !Array.isArray(answer) ? answer as Record<string, unknown> : {};
+    const result = typeof answer === 'object' && answer !== null && !Array.isArray(answer) ? (answer as Record<string, unknown>) : {};
     const reply = readApproval({ jsonrpc: '2.0', id: req.id, result });
     if (sealed.e >= Date.now()) {
       this.apply(session, req, rest, name, sealed.c, reply, sealed.k, { running: true, late: false });
@@ -118,10 +145,15 @@ export class Approvals {
     }
     // A question Gatehouse did ask, answered after its wait: the answer is the user's decision, the call is not run.
     this.apply(session, req, rest, name, sealed.c, reply, sealed.k, { running: false, late: true });
-    this.host.fail(session, req.id, ErrorCode.RequestTimeout, reply.decision === 'unanswered'
-      ? `the question about tool "${name}" expired before this answer came, so the call did not run. Call the tool again to be asked.`
-      : `the question about tool "${name}" expired before this answer came: the answer (${reply.decision}) is recorded as the user's decision, but this call did not run. Call the tool again.`,
-    { tool: name, pendingChange: sealed.c });
+    this.host.fail(
+      session,
+      req.id,
+      ErrorCode.RequestTimeout,
+      reply.decision === 'unanswered'
+        ? `the question about tool "${name}" expired before this answer came, so the call did not run. Call the tool again to be asked.`
+        : `the question about tool "${name}" expired before this answer came: the answer (${reply.decision}) is recorded as the user's decision, but this call did not run. Call the tool again.`,
+      { tool: name, pendingChange: sealed.c },
+    );
     return true;
   }
 
@@ -136,14 +168,31 @@ export class Approvals {
     const rejected = this.host.gate.rejectedFor(name);
     if (rejected) {
       this.correlations.set(req, correlationId);
-      this.host.record(session, 'denial', { correlationId, server: rejected.server, tool: name, outcome: 'denied', decision: { effect: 'deny', rule: `rejected by ${rejected.by}` }, arguments: this.host.scrub(params.arguments) });
-      this.host.fail(session, req.id, ErrorCode.InvalidParams, rejectedText(name, rejected, changeId(rejected.server, rejected.tool, rejected.hash)), { tool: name, pinState: 'rejected' });
+      this.host.record(session, 'denial', {
+        correlationId,
+        server: rejected.server,
+        tool: name,
+        outcome: 'denied',
+        decision: { effect: 'deny', rule: `rejected by ${rejected.by}` },
+        arguments: this.host.scrub(params.arguments),
+      });
+      this.host.fail(session, req.id, ErrorCode.InvalidParams, rejectedText(name, rejected, changeId(rejected.server, rejected.tool, rejected.hash)), {
+        tool: name,
+        pinState: 'rejected',
+      });
       return true;
     }
     const change = this.host.gate.pendingFor(name);
     if (!change) return false;
     this.correlations.set(req, correlationId);
-    this.host.record(session, 'denial', { correlationId, server: change.server, tool: name, outcome: 'denied', decision: { effect: 'deny', rule: `quarantined: pending change ${change.id}` }, arguments: this.host.scrub(params.arguments) });
+    this.host.record(session, 'denial', {
+      correlationId,
+      server: change.server,
+      tool: name,
+      outcome: 'denied',
+      decision: { effect: 'deny', rule: `quarantined: pending change ${change.id}` },
+      arguments: this.host.scrub(params.arguments),
+    });
     const settings = this.host.settings().pinning;
     const chat = change.localDecision && chatMayApprove(change.risk, settings.chatApprovalMaxRisk);
     if (!chat || !('elicitation' in session.capabilities)) {
@@ -152,19 +201,36 @@ export class Approvals {
     }
     const prompt = approvalPrompt(change, session.protocolVersion, { fullDiffUrl: this.dashboardLink(change.id) });
     if (this.host.isModern(session)) {
-      const sealed: Sealed = { c: change.id, t: name, a: session.agent, h: argumentsHash(params.arguments), e: Date.now() + settings.questionTimeoutMs, k: correlationId };
-      session.sink.send({ jsonrpc: '2.0', id: req.id, result: {
-        resultType: 'input_required',
-        inputRequests: { [APPROVAL_KEY]: { method: 'elicitation/create', params: prompt } },
-        requestState: this.seal(sealed),
-      } });
+      const sealed: Sealed = {
+        c: change.id,
+        t: name,
+        a: session.agent,
+        h: argumentsHash(params.arguments),
+        e: Date.now() + settings.questionTimeoutMs,
+        k: correlationId,
+      };
+      session.sink.send({
+        jsonrpc: '2.0',
+        id: req.id,
+        result: {
+          resultType: 'input_required',
+          inputRequests: { [APPROVAL_KEY]: { method: 'elicitation/create', params: prompt } },
+          requestState: this.seal(sealed),
+        },
+      });
       return true;
     }
     let open = 0;
     for (const q of this.questions.values()) if (q.session === session) open++;
     if (open >= MAX_QUESTIONS_PER_SESSION) {
       // Each question holds its call and a timer for minutes: an agent looping on a held tool must not pile them up.
-      this.host.fail(session, req.id, ErrorCode.InvalidParams, `${open} questions to the user are already open in this session; answer them first. To the user: open Gatehouse to review change ${change.id}.`, awaitingData(name, change));
+      this.host.fail(
+        session,
+        req.id,
+        ErrorCode.InvalidParams,
+        `${open} questions to the user are already open in this session; answer them first. To the user: open Gatehouse to review change ${change.id}.`,
+        awaitingData(name, change),
+      );
       return true;
     }
     this.ask(session, req, params, name, change, correlationId, prompt, settings.questionTimeoutMs);
@@ -186,19 +252,47 @@ export class Approvals {
   }
 
   /** Asks over a 2025-era session: an elicitation request with its own wait, withdrawn when that ends. */
-  private ask(session: ClientSession, req: JsonRpcRequest, params: Record<string, unknown>, name: string, change: PendingChange, correlationId: string, prompt: Record<string, unknown>, waitMs: number): void {
+  private ask(
+    session: ClientSession,
+    req: JsonRpcRequest,
+    params: Record<string, unknown>,
+    name: string,
+    change: PendingChange,
+    correlationId: string,
+    prompt: Record<string, unknown>,
+    waitMs: number,
+  ): void {
     const relayId = session.relayId();
     const key = `${session.id}\u0000${relayId}`;
     const expire = () => {
       const q = this.questions.get(key);
-      if (!q || q.state === 'withdrawn') { this.questions.delete(key); session.own.delete(relayId); return; }
+      if (!q || q.state === 'withdrawn') {
+        this.questions.delete(key);
+        session.own.delete(relayId);
+        return;
+      }
       // Withdrawn in the client; an answer that comes anyway is kept for as long again, as a late decision.
-      session.sink.send({ jsonrpc: '2.0', method: 'notifications/cancelled', params: { requestId: relayId, reason: 'Gatehouse withdrew the question: nobody answered in time' } });
-      this.host.record(session, 'decision', { correlationId, server: change.server, tool: name, outcome: 'denied', decision: { effect: 'deny', rule: `question withdrawn: pending change ${change.id}` }, detail: { via: 'chat', waitedMs: Date.now() - q.askedAt } });
+      session.sink.send({
+        jsonrpc: '2.0',
+        method: 'notifications/cancelled',
+        params: { requestId: relayId, reason: 'Gatehouse withdrew the question: nobody answered in time' },
+      });
+      this.host.record(session, 'decision', {
+        correlationId,
+        server: change.server,
+        tool: name,
+        outcome: 'denied',
+        decision: { effect: 'deny', rule: `question withdrawn: pending change ${change.id}` },
+        detail: { via: 'chat', waitedMs: Date.now() - q.askedAt },
+      });
       if (q.state === 'waiting') {
-        this.host.fail(session, req.id, ErrorCode.RequestTimeout,
+        this.host.fail(
+          session,
+          req.id,
+          ErrorCode.RequestTimeout,
           `nobody answered Gatehouse's question about tool "${name}" within ${Math.round(waitMs / 1000)} s, so the call did not run; the change stays pending. To the user: open Gatehouse to review change ${change.id}.`,
-          awaitingData(name, change));
+          awaitingData(name, change),
+        );
       }
       q.state = 'withdrawn';
       q.timer = setTimeout(expire, waitMs);
@@ -222,16 +316,32 @@ export class Approvals {
    * still waits. An answer that finds the change already decided by someone else
    * never overrides that decision, and a call whose user said reject never runs.
    */
-  private apply(session: ClientSession, req: JsonRpcRequest, params: Record<string, unknown>, name: string, id: string, answer: Answer, correlationId: string, how: { running: boolean; late: boolean }): void {
-    const fail = (message: string, data: unknown = { tool: name, pendingChange: id }) => { if (how.running) this.host.fail(session, req.id, ErrorCode.InvalidParams, message, data); };
+  private apply(
+    session: ClientSession,
+    req: JsonRpcRequest,
+    params: Record<string, unknown>,
+    name: string,
+    id: string,
+    answer: Answer,
+    correlationId: string,
+    how: { running: boolean; late: boolean },
+  ): void {
+    const fail = (message: string, data: unknown = { tool: name, pendingChange: id }) => {
+      if (how.running) this.host.fail(session, req.id, ErrorCode.InvalidParams, message, data);
+    };
     if (answer.decision === 'unanswered') {
-      fail(`the user did not decide about tool "${name}", so the call did not run; the change stays pending. To the user: open Gatehouse to review change ${id}.`);
+      fail(
+        `the user did not decide about tool "${name}", so the call did not run; the change stays pending. To the user: open Gatehouse to review change ${id}.`,
+      );
       return;
     }
     const change = this.host.gate.pending().find((p) => p.id === id);
     if (change) {
       if (!change.localDecision || !chatMayApprove(change.risk, this.host.settings().pinning.chatApprovalMaxRisk)) {
-        if (answer.decision === 'approve') { fail(this.awaitingText(name, change, change.localDecision)); return; }
+        if (answer.decision === 'approve') {
+          fail(this.awaitingText(name, change, change.localDecision));
+          return;
+        }
       }
       try {
         this.host.decide(id, answer.decision, `agent-prompt:${session.agent}`, answer.reason, { via: 'chat', session, correlationId, late: how.late });
@@ -240,13 +350,21 @@ export class Approvals {
         return;
       }
       if (!how.running) return; // a late answer is recorded; the call it answered is gone
-      if (answer.decision === 'reject') { fail(`the user rejected the change to tool "${name}", so the call did not run; the tool stays blocked until its server changes it again.`, { tool: name, pinState: 'rejected' }); return; }
+      if (answer.decision === 'reject') {
+        fail(`the user rejected the change to tool "${name}", so the call did not run; the tool stays blocked until its server changes it again.`, {
+          tool: name,
+          pinState: 'rejected',
+        });
+        return;
+      }
       this.host.proceed(session, req, params);
       return;
     }
     const earlier = this.lastDecision(id);
     if (!earlier) {
-      fail(`tool "${name}" changed again while the user was deciding, so the answer was not applied and the call did not run. Call it again to be asked about the current definition.`);
+      fail(
+        `tool "${name}" changed again while the user was deciding, so the answer was not applied and the call did not run. Call it again to be asked about the current definition.`,
+      );
       return;
     }
     const agreed = (earlier.decision === 'rejected') === (answer.decision === 'reject');
@@ -258,15 +376,26 @@ export class Approvals {
     }
     // Someone decided first, the other way: that decision stands, this one is recorded and shown.
     this.host.record(session, 'decision', {
-      correlationId, server: earlier.server, tool: name, outcome: 'denied',
+      correlationId,
+      server: earlier.server,
+      tool: name,
+      outcome: 'denied',
       decision: { effect: 'deny', rule: `conflicting answer: pending change ${id}` },
-      detail: { via: 'chat', answer: answer.decision, reason: answer.reason, earlier: { decision: earlier.decision, by: earlier.by, at: earlier.at }, late: how.late },
+      detail: {
+        via: 'chat',
+        answer: answer.decision,
+        reason: answer.reason,
+        earlier: { decision: earlier.decision, by: earlier.by, at: earlier.at },
+        late: how.late,
+      },
     });
     this.host.conflict({ id, server: earlier.server, tool: earlier.tool, by: `agent-prompt:${session.agent}`, answer: answer.decision, earlier });
-    fail(answer.decision === 'reject'
-      ? `the user answered Reject, but ${earlier.by} had already ${earlier.decision === 'reopened' ? 'reopened' : 'approved'} this change at ${earlier.at}: the call did not run, and both answers are recorded. To the user: open Gatehouse to review tool "${name}".`
-      : `the user answered Approve, but ${earlier.by} had already rejected this change at ${earlier.at}: the call did not run, and the tool stays blocked. To the user: open Gatehouse to reopen change ${id} if the rejection was a mistake.`,
-    { tool: name, pendingChange: id, conflict: earlier.decision });
+    fail(
+      answer.decision === 'reject'
+        ? `the user answered Reject, but ${earlier.by} had already ${earlier.decision === 'reopened' ? 'reopened' : 'approved'} this change at ${earlier.at}: the call did not run, and both answers are recorded. To the user: open Gatehouse to review tool "${name}".`
+        : `the user answered Approve, but ${earlier.by} had already rejected this change at ${earlier.at}: the call did not run, and the tool stays blocked. To the user: open Gatehouse to reopen change ${id} if the rejection was a mistake.`,
+      { tool: name, pendingChange: id, conflict: earlier.decision },
+    );
   }
 
   private lastDecision(id: string): Decision | undefined {
@@ -284,7 +413,9 @@ export class Approvals {
     const what = change.kind === 'new' ? 'is new' : neverApproved(change) ? 'has never been approved' : 'changed since it was approved';
     const start = `tool "${name}" ${what} and awaits approval (risk: ${change.risk})`;
     if (change.localDecision) {
-      const why = aboveChat ? `: a ${change.risk}-risk change cannot be approved from the agent's chat (settings.pinning.chatApprovalMaxRisk is ${this.host.settings().pinning.chatApprovalMaxRisk})` : '';
+      const why = aboveChat
+        ? `: a ${change.risk}-risk change cannot be approved from the agent's chat (settings.pinning.chatApprovalMaxRisk is ${this.host.settings().pinning.chatApprovalMaxRisk})`
+        : '';
       return `${start}${why}. To the user: open Gatehouse to review change ${change.id}.`;
     }
     if (!this.host.personal()) return `${start}; it awaits approval by your organisation's admin and cannot be approved on this computer.`;
@@ -328,6 +459,10 @@ function traceId(params: Record<string, unknown>): string | undefined {
 /** A question is about one call: its arguments, canonicalized so key order does not matter. */
 function argumentsHash(args: unknown): string {
   let text: string | undefined;
-  try { text = canonicalize(args ?? {}); } catch { text = undefined; }
+  try {
+    text = canonicalize(args ?? {});
+  } catch {
+    text = undefined;
+  }
   return nodeSha256Hex(text ?? JSON.stringify(args ?? {})).slice(0, 32);
 }

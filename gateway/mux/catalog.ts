@@ -3,7 +3,10 @@ import { exposedName } from '../../shared/naming/tool-names.ts';
 import { escapeRegExp } from '../../shared/text/regexp.ts';
 import type { CatalogKind, Upstream } from '../upstream/upstream.ts';
 
-export interface NamedRoute { upstream: Upstream; name: string }
+export interface NamedRoute {
+  upstream: Upstream;
+  name: string;
+}
 
 /**
  * A list as agents receive it, serialized once per catalogue change. Answers are
@@ -25,7 +28,9 @@ export class SerializedList {
     this.keyOf = keyOf;
   }
 
-  get body(): Buffer { return (this.bytes ??= Buffer.from(this.json)); }
+  get body(): Buffer {
+    return (this.bytes ??= Buffer.from(this.json));
+  }
 
   /** Items [from, to) as a JSON array: two brackets around a slice of `body`. */
   page(from: number, to: number): Buffer[] {
@@ -45,7 +50,11 @@ export class SerializedList {
   /** Where a cursor resumes, or undefined when it is malformed or its item has left the list. */
   resume(cursor: string): number | undefined {
     let parsed: unknown;
-    try { parsed = JSON.parse(Buffer.from(cursor, 'base64url').toString('utf8')); } catch { return undefined; }
+    try {
+      parsed = JSON.parse(Buffer.from(cursor, 'base64url').toString('utf8'));
+    } catch {
+      return undefined;
+    }
     if (!Array.isArray(parsed) || parsed.length !== 2) return undefined;
     const [offset, key] = parsed as [unknown, unknown];
     if (!Number.isSafeInteger(offset) || typeof key !== 'string' || (offset as number) < 1) return undefined;
@@ -80,9 +89,24 @@ const byName = (item: Record<string, unknown>) => String(item.name);
 const byUri = (item: Record<string, unknown>) => String(item.uri);
 const byTemplate = (item: Record<string, unknown>) => String(item.uriTemplate);
 
-interface NamedView { items: readonly Record<string, unknown>[]; json: string; list: SerializedList; routes: Map<string, NamedRoute> }
-interface UriView { items: readonly Record<string, unknown>[]; json: string; list: SerializedList; routes: Map<string, Upstream> }
-interface TemplateView { items: readonly Record<string, unknown>[]; json: string; list: SerializedList; matchers: { pattern: RegExp; template: string; upstream: Upstream }[] }
+interface NamedView {
+  items: readonly Record<string, unknown>[];
+  json: string;
+  list: SerializedList;
+  routes: Map<string, NamedRoute>;
+}
+interface UriView {
+  items: readonly Record<string, unknown>[];
+  json: string;
+  list: SerializedList;
+  routes: Map<string, Upstream>;
+}
+interface TemplateView {
+  items: readonly Record<string, unknown>[];
+  json: string;
+  list: SerializedList;
+  matchers: { pattern: RegExp; template: string; upstream: Upstream }[];
+}
 
 const viewOf = (items: Record<string, unknown>[], keyOf: (item: Record<string, unknown>) => string) => {
   const list = new SerializedList(items, keyOf);
@@ -123,7 +147,12 @@ export class Catalog {
    * those tool definitions are listed and routable. `serverAllowed` filters whole
    * servers (prompts, resources, templates) out of a per-subject view.
    */
-  constructor(settings: Settings, upstreams: () => readonly Upstream[], toolAllowed: (upstream: Upstream, tool: Record<string, unknown>) => boolean = () => true, serverAllowed: (upstream: Upstream) => boolean = () => true) {
+  constructor(
+    settings: Settings,
+    upstreams: () => readonly Upstream[],
+    toolAllowed: (upstream: Upstream, tool: Record<string, unknown>) => boolean = () => true,
+    serverAllowed: (upstream: Upstream) => boolean = () => true,
+  ) {
     this.settings = settings;
     this.upstreams = upstreams;
     this.toolAllowed = toolAllowed;
@@ -137,10 +166,18 @@ export class Catalog {
     else this.templates = undefined;
   }
 
-  toolView(): NamedView { return (this.tools ??= this.buildNamed('tools')); }
-  promptView(): NamedView { return (this.prompts ??= this.buildNamed('prompts')); }
-  resourceView(): UriView { return (this.resources ??= this.buildResources()); }
-  templateView(): TemplateView { return (this.templates ??= this.buildTemplates()); }
+  toolView(): NamedView {
+    return (this.tools ??= this.buildNamed('tools'));
+  }
+  promptView(): NamedView {
+    return (this.prompts ??= this.buildNamed('prompts'));
+  }
+  resourceView(): UriView {
+    return (this.resources ??= this.buildResources());
+  }
+  templateView(): TemplateView {
+    return (this.templates ??= this.buildTemplates());
+  }
 
   /** Which upstream serves a resource URI: a listed resource first, then the first matching template. */
   resolveUri(uri: string): Upstream | undefined {

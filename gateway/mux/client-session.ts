@@ -40,7 +40,10 @@ export interface InflightCall {
 }
 
 /** A request an upstream sent that we passed on to this agent (sampling, elicitation, roots). */
-export interface RelayedRequest { upstream: Upstream; upstreamRequestId: JsonRpcId }
+export interface RelayedRequest {
+  upstream: Upstream;
+  upstreamRequestId: JsonRpcId;
+}
 
 export const LOG_LEVELS = ['debug', 'info', 'notice', 'warning', 'error', 'critical', 'alert', 'emergency'] as const;
 
@@ -83,13 +86,23 @@ export class ClientSession {
     this.sink = sink;
   }
 
-  relayId(): string { return `gh-${this.nextRelayId++}`; }
+  relayId(): string {
+    return `gh-${this.nextRelayId++}`;
+  }
 
   /** The session as it is now, copied: what the status reports. */
   snapshot(): SessionSnapshot {
     return {
-      session: this.id, agent: this.agent, transport: this.transport, clientInfo: this.clientInfo ?? null, protocolVersion: this.protocolVersion ?? null,
-      connectedAt: this.connectedAt, lastActiveAt: this.lastActiveAt, calls: this.calls, errors: this.errors, inflight: this.inflight.size,
+      session: this.id,
+      agent: this.agent,
+      transport: this.transport,
+      clientInfo: this.clientInfo ?? null,
+      protocolVersion: this.protocolVersion ?? null,
+      connectedAt: this.connectedAt,
+      lastActiveAt: this.lastActiveAt,
+      calls: this.calls,
+      errors: this.errors,
+      inflight: this.inflight.size,
       listening: this.listening?.() ?? false,
     };
   }

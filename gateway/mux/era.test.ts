@@ -13,13 +13,16 @@ function request(method: string, params: Record<string, unknown>, headers: Recor
 }
 
 describe('2026-07-28 request rules', () => {
-  it('answers removed and unknown methods with 404 / -32601, and serves the revision\'s own', () => {
+  it("answers removed and unknown methods with 404 / -32601, and serves the revision's own", () => {
     for (const method of ['initialize', 'ping', 'logging/setLevel', 'resources/subscribe', 'resources/unsubscribe', 'unknown/method', '__proto__']) {
       assert.deepEqual(
         [modernRequestRejection(method, { _meta: META })?.httpStatus, modernRequestRejection(method, { _meta: META })?.code],
-        [404, -32601], method);
+        [404, -32601],
+        method,
+      );
     }
-    for (const method of ['server/discover', 'tools/call', 'resources/read', 'subscriptions/listen']) assert.equal(modernRequestRejection(method, { _meta: META }), undefined, method);
+    for (const method of ['server/discover', 'tools/call', 'resources/read', 'subscriptions/listen'])
+      assert.equal(modernRequestRejection(method, { _meta: META }), undefined, method);
   });
 
   it('names the supported versions and echoes the requested one when the version is not ours', () => {
@@ -48,14 +51,27 @@ describe('2026-07-28 request rules', () => {
     }
     // A name that is not ASCII travels Base64-encoded and still matches.
     const name = 'écho';
-    assert.equal(modernEdgeRejection(...request('tools/call', { name, _meta: META }, { ...ok, 'mcp-name': `=?base64?${Buffer.from(name).toString('base64')}?=` })), undefined);
+    assert.equal(
+      modernEdgeRejection(...request('tools/call', { name, _meta: META }, { ...ok, 'mcp-name': `=?base64?${Buffer.from(name).toString('base64')}?=` })),
+      undefined,
+    );
   });
 
-  it('gives forwarded results the 2026 fields, caching hints only where the method is cacheable, and keeps the upstream\'s own', () => {
+  it("gives forwarded results the 2026 fields, caching hints only where the method is cacheable, and keeps the upstream's own", () => {
     const read = { contents: [] };
-    assert.deepEqual(JSON.parse(modernResultText('resources/read', read, JSON.stringify(read))), { resultType: 'complete', ttlMs: 0, cacheScope: 'private', contents: [] });
+    assert.deepEqual(JSON.parse(modernResultText('resources/read', read, JSON.stringify(read))), {
+      resultType: 'complete',
+      ttlMs: 0,
+      cacheScope: 'private',
+      contents: [],
+    });
     assert.deepEqual(JSON.parse(modernResultText('tools/call', {}, '{}')), { resultType: 'complete' });
-    assert.deepEqual(modernResult('resources/read', { ttlMs: 5000, contents: [] }), { resultType: 'complete', ttlMs: 5000, cacheScope: 'private', contents: [] });
+    assert.deepEqual(modernResult('resources/read', { ttlMs: 5000, contents: [] }), {
+      resultType: 'complete',
+      ttlMs: 5000,
+      cacheScope: 'private',
+      contents: [],
+    });
     assert.equal(modernResult('tools/call', { resultType: 'input_required' }).resultType, 'input_required');
   });
 });
@@ -70,12 +86,29 @@ describe('subscriptions/listen streams', () => {
     const s = session(sent);
     let open = true;
     const listens = new ListenStreams(() => open);
-    assert.equal(listens.listen(s, { jsonrpc: '2.0', id: 'sub-1', method: 'subscriptions/listen' }, { notifications: { toolsListChanged: true, promptsListChanged: false, resourceSubscriptions: ['x://y'] } }), true);
-    assert.deepEqual(sent.shift(), [{ jsonrpc: '2.0', method: 'notifications/subscriptions/acknowledged', params: { notifications: { toolsListChanged: true }, _meta: { 'io.modelcontextprotocol/subscriptionId': 'sub-1' } } }, 'sub-1']);
+    assert.equal(
+      listens.listen(
+        s,
+        { jsonrpc: '2.0', id: 'sub-1', method: 'subscriptions/listen' },
+        { notifications: { toolsListChanged: true, promptsListChanged: false, resourceSubscriptions: ['x://y'] } },
+      ),
+      true,
+    );
+    assert.deepEqual(sent.shift(), [
+      {
+        jsonrpc: '2.0',
+        method: 'notifications/subscriptions/acknowledged',
+        params: { notifications: { toolsListChanged: true }, _meta: { 'io.modelcontextprotocol/subscriptionId': 'sub-1' } },
+      },
+      'sub-1',
+    ]);
     listens.listChanged('notifications/prompts/list_changed');
     assert.equal(sent.length, 0, 'a list the stream did not ask for');
     listens.listChanged('notifications/tools/list_changed');
-    assert.deepEqual(sent.shift(), [{ jsonrpc: '2.0', method: 'notifications/tools/list_changed', params: { _meta: { 'io.modelcontextprotocol/subscriptionId': 'sub-1' } } }, 'sub-1']);
+    assert.deepEqual(sent.shift(), [
+      { jsonrpc: '2.0', method: 'notifications/tools/list_changed', params: { _meta: { 'io.modelcontextprotocol/subscriptionId': 'sub-1' } } },
+      'sub-1',
+    ]);
     assert.equal(listens.end(s, 'sub-1'), true);
     assert.equal(listens.end(s, 'sub-1'), false);
     listens.listChanged('notifications/tools/list_changed');

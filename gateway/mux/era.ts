@@ -50,7 +50,11 @@ export function modernRequestRejection(method: string, params: Record<string, un
     };
   }
   if (!MODERN_METHODS.has(method)) {
-    return { httpStatus: 404, code: ErrorCode.MethodNotFound, message: `method "${cutText(method, 100)}" does not exist in protocol revision ${MODERN_PROTOCOL_VERSION}` };
+    return {
+      httpStatus: 404,
+      code: ErrorCode.MethodNotFound,
+      message: `method "${cutText(method, 100)}" does not exist in protocol revision ${MODERN_PROTOCOL_VERSION}`,
+    };
   }
   return undefined;
 }
@@ -91,7 +95,7 @@ export class ListenStreams {
     // Resource-update subscriptions are not bridged yet: the acknowledgement says so by leaving them out.
     for (const key of FILTER_KEY.values()) if (asked[key] === true) honored[key] = true;
     let streams = this.open.get(session);
-    if (!streams) this.open.set(session, streams = new Map());
+    if (!streams) this.open.set(session, (streams = new Map()));
     streams.set(req.id, honored);
     session.sink.send(tagged({ jsonrpc: '2.0', method: 'notifications/subscriptions/acknowledged', params: { notifications: honored } }, req.id), req.id);
     return true;
@@ -110,7 +114,10 @@ export class ListenStreams {
     const key = FILTER_KEY.get(method);
     if (!key) return;
     for (const [session, streams] of this.open) {
-      if (!this.isOpen(session)) { this.open.delete(session); continue; }
+      if (!this.isOpen(session)) {
+        this.open.delete(session);
+        continue;
+      }
       for (const [id, filter] of streams) if (filter[key]) session.sink.send(tagged({ jsonrpc: '2.0', method }, id), id);
     }
   }

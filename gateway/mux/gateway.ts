@@ -77,40 +77,86 @@ export class Gateway {
   constructor(opts: GatewayOptions) {
     this.redactor = opts.redactor;
     this.events = opts.events ?? new EventBus();
-    this.recorder = opts.recorder ?? new AuditRecorder({ sink: opts.audit, redactor: opts.redactor, context: () => ({ user: this.admission.identity.user, bundleVersion: this.pool.bundle.version }) });
+    this.recorder =
+      opts.recorder ??
+      new AuditRecorder({
+        sink: opts.audit,
+        redactor: opts.redactor,
+        context: () => ({ user: this.admission.identity.user, bundleVersion: this.pool.bundle.version }),
+      });
     const bundle = () => this.pool.bundle;
     this.pool = new UpstreamPool({
-      bundle: opts.bundle, makeChannel: opts.makeChannel, listener: this.upstreamListener(), events: this.events, onServerRetired: opts.onServerRetired, disabled: opts.disabledServers,
+      bundle: opts.bundle,
+      makeChannel: opts.makeChannel,
+      listener: this.upstreamListener(),
+      events: this.events,
+      onServerRetired: opts.onServerRetired,
+      disabled: opts.disabledServers,
       reset: () => this.lists.reset(),
       announce: () => this.lists.allChanged(),
       judge: (u) => this.judge(u),
     });
     this.gate = this.newGate(opts.pins ?? new PinStore());
-    this.admission = new Admission({ bundle, identity: opts.identity ?? { user: 'local', groups: [] }, vars: opts.vars, gate: this.gate, recorder: this.recorder, reevaluate: (server) => this.reevaluate(server) });
+    this.admission = new Admission({
+      bundle,
+      identity: opts.identity ?? { user: 'local', groups: [] },
+      vars: opts.vars,
+      gate: this.gate,
+      recorder: this.recorder,
+      reevaluate: (server) => this.reevaluate(server),
+    });
     this.lists = new Lists({
-      settings: () => this.pool.bundle.settings, upstreams: () => this.pool.all(), sessions: () => this.live.values(), listens: this.listens,
+      settings: () => this.pool.bundle.settings,
+      upstreams: () => this.pool.all(),
+      sessions: () => this.live.values(),
+      listens: this.listens,
       approved: (u, tool) => this.gate.isApproved(u.id, tool),
       filterFor: (s) => this.admission.filterFor(s),
     });
     const progress = new ProgressRoutes();
     this.relay = new Relay({
-      settings: () => this.pool.bundle.settings, sessions: () => this.live, upstreams: () => this.pool.all(), catalog: () => this.lists.catalog, progress,
+      settings: () => this.pool.bundle.settings,
+      sessions: () => this.live,
+      upstreams: () => this.pool.all(),
+      catalog: () => this.lists.catalog,
+      progress,
       forward: (s, req, u, params) => this.router.forward(s, req, u, params),
     });
     this.approvals = this.newApprovals();
     this.router = new Router({
-      bundle, sessions: () => this.live, closedReason: () => this.pool.closedReason, paused: () => this.pausedByUser,
-      upstream: (id) => this.pool.get(id), disabled: (id) => this.pool.isDisabled(id), firstStartPending: () => this.pool.firstStartPending(), whenSettled: () => this.pool.whenSettled(),
+      bundle,
+      sessions: () => this.live,
+      closedReason: () => this.pool.closedReason,
+      paused: () => this.pausedByUser,
+      upstream: (id) => this.pool.get(id),
+      disabled: (id) => this.pool.isDisabled(id),
+      firstStartPending: () => this.pool.firstStartPending(),
+      whenSettled: () => this.pool.whenSettled(),
       instructions: () => this.instructions(),
-      lists: this.lists, admission: this.admission, approvals: this.approvals, relay: this.relay, listens: this.listens, progress, recorder: this.recorder, events: this.events,
+      lists: this.lists,
+      admission: this.admission,
+      approvals: this.approvals,
+      relay: this.relay,
+      listens: this.listens,
+      progress,
+      recorder: this.recorder,
+      events: this.events,
     });
   }
 
-  get settings(): Bundle['settings'] { return this.pool.bundle.settings; }
-  get currentBundle(): Bundle { return this.pool.bundle; }
-  toolView(): ReturnType<Catalog['toolView']> { return this.lists.catalog.toolView(); }
+  get settings(): Bundle['settings'] {
+    return this.pool.bundle.settings;
+  }
+  get currentBundle(): Bundle {
+    return this.pool.bundle;
+  }
+  toolView(): ReturnType<Catalog['toolView']> {
+    return this.lists.catalog.toolView();
+  }
   /** Who the bundle's policy lets call a tool (for the dashboard). */
-  rulesFor(server: string, tool: string): RuleSummary[] { return this.admission.rulesFor(server, tool); }
+  rulesFor(server: string, tool: string): RuleSummary[] {
+    return this.admission.rulesFor(server, tool);
+  }
   /** The tools an agent of that name could call under the current policy (what a consent page names). */
   toolsFor(agent: string): string[] {
     const filter = this.admission.filterFor({ agent });
@@ -120,14 +166,24 @@ export class Gateway {
       return route && filter.tool(route.upstream, { name: route.name }) ? [t.name as string] : [];
     });
   }
-  isDisabled(id: string): boolean { return this.pool.isDisabled(id); }
+  isDisabled(id: string): boolean {
+    return this.pool.isDisabled(id);
+  }
   /** The user switched a server off or on (the set given as `disabledServers` changed). */
-  serverToggled(id: string): Promise<void> { return this.pool.toggled(id); }
+  serverToggled(id: string): Promise<void> {
+    return this.pool.toggled(id);
+  }
   /** Why the gateway refuses everything (an expired bundle), or undefined. */
-  get closedReason(): string | undefined { return this.pool.closedReason; }
-  get user(): Identity { return this.admission.identity; }
+  get closedReason(): string | undefined {
+    return this.pool.closedReason;
+  }
+  get user(): Identity {
+    return this.admission.identity;
+  }
   /** Paused by the user (tray, API): agents stay connected, but nothing is forwarded. */
-  get paused(): boolean { return this.pausedByUser; }
+  get paused(): boolean {
+    return this.pausedByUser;
+  }
 
   setPaused(paused: boolean): void {
     this.pausedByUser = paused;
@@ -135,9 +191,15 @@ export class Gateway {
   }
 
   /** Each upstream as it is now, for the status; changing it goes through the gateway. */
-  upstreams(): UpstreamSnapshot[] { return this.pool.all().map((u) => u.snapshot()); }
-  upstream(id: string): UpstreamSnapshot | undefined { return this.pool.get(id)?.snapshot(); }
-  sessions(): SessionSnapshot[] { return [...this.live.values()].map((s) => s.snapshot()); }
+  upstreams(): UpstreamSnapshot[] {
+    return this.pool.all().map((u) => u.snapshot());
+  }
+  upstream(id: string): UpstreamSnapshot | undefined {
+    return this.pool.get(id)?.snapshot();
+  }
+  sessions(): SessionSnapshot[] {
+    return [...this.live.values()].map((s) => s.snapshot());
+  }
 
   /** The org login changed who the user is: views and decisions follow. */
   setIdentity(identity: Identity): void {
@@ -146,12 +208,18 @@ export class Gateway {
     this.lists.allChanged();
   }
 
-  exposedName(server: string, tool: string): string { return this.admission.exposedName(server, tool); }
+  exposedName(server: string, tool: string): string {
+    return this.admission.exposedName(server, tool);
+  }
 
   /** The dashboard's address, once the daemon listens: approval questions link to the full diff. */
-  linkDashboard(url: string): void { this.approvals.dashboard = url; }
+  linkDashboard(url: string): void {
+    this.approvals.dashboard = url;
+  }
 
-  start(): void { this.pool.start(); }
+  start(): void {
+    this.pool.start();
+  }
 
   async stop(): Promise<void> {
     this.lists.stop();
@@ -170,10 +238,14 @@ export class Gateway {
   }
 
   /** Restarts one server (its credentials changed); the others keep running. */
-  restartServer(id: string): Promise<void> { return this.pool.restart(id); }
+  restartServer(id: string): Promise<void> {
+    return this.pool.restart(id);
+  }
 
   /** See UpstreamPool.whenSettled. */
-  whenSettled(): Promise<void> { return this.pool.whenSettled(); }
+  whenSettled(): Promise<void> {
+    return this.pool.whenSettled();
+  }
 
   decide(id: string, decision: 'approve' | 'reject', by: string, reason: string | null, context: DecisionContext = { via: 'api' }): PendingChange {
     return this.admission.decide(id, decision, by, reason, context);
@@ -202,9 +274,13 @@ export class Gateway {
   }
 
   /** Every message an agent sends (mux/router.ts). */
-  handle(session: ClientSession, message: JsonRpcMessage): void { this.router.handle(session, message); }
+  handle(session: ClientSession, message: JsonRpcMessage): void {
+    this.router.handle(session, message);
+  }
 
-  cancel(session: ClientSession, requestId: JsonRpcId, reason: string, ended?: 'cancelled' | 'disconnected'): void { this.router.cancel(session, requestId, reason, ended); }
+  cancel(session: ClientSession, requestId: JsonRpcId, reason: string, ended?: 'cancelled' | 'disconnected'): void {
+    this.router.cancel(session, requestId, reason, ended);
+  }
 
   /**
    * Every message to an agent passes here: when Gatehouse holds secrets, their
@@ -218,11 +294,20 @@ export class Gateway {
     return {
       send(message, related) {
         const r = redactor();
-        if (r.empty) { sink.send(message, related); return; }
-        if (typeof message === 'string' || message instanceof EncodedMessage) { sink.send(r.redact(message.toString()), related); return; }
+        if (r.empty) {
+          sink.send(message, related);
+          return;
+        }
+        if (typeof message === 'string' || message instanceof EncodedMessage) {
+          sink.send(r.redact(message.toString()), related);
+          return;
+        }
         const text = JSON.stringify(message);
         const clean = r.redact(text);
-        if (isResponse(message) && message.id !== null) { sink.send(clean, message.id); return; }
+        if (isResponse(message) && message.id !== null) {
+          sink.send(clean, message.id);
+          return;
+        }
         sink.send(clean === text ? message : (JSON.parse(clean) as JsonRpcMessage), related);
       },
     };
@@ -235,15 +320,39 @@ export class Gateway {
       store,
       settings: () => this.pool.bundle.settings,
       exposedName: (server, tool) => this.exposedName(server, tool),
-      otherTools: (server) => this.pool.ready().filter((u) => u.id !== server).flatMap((u) => u.catalog.tools.map((t) => ({ server: u.id, name: String(t.name) }))),
+      otherTools: (server) =>
+        this.pool
+          .ready()
+          .filter((u) => u.id !== server)
+          .flatMap((u) => u.catalog.tools.map((t) => ({ server: u.id, name: String(t.name) }))),
       onPending: (change) => {
         // A quarantine is a decision too: the record says what was held back and why.
-        this.recorder.record(undefined, 'decision', { server: change.server, tool: change.exposedName, outcome: 'denied', decision: { effect: 'deny', rule: `quarantined: pending change ${change.id}` }, detail: { kind: change.kind, risk: change.risk, hash: change.newHash, findings: change.findings.map((f) => f.rule) } });
-        this.events.emit({ type: 'pending-change', id: change.id, server: change.server, tool: change.tool, exposedName: change.exposedName, kind: change.kind, risk: change.risk, localDecision: change.localDecision, at: Date.now() });
+        this.recorder.record(undefined, 'decision', {
+          server: change.server,
+          tool: change.exposedName,
+          outcome: 'denied',
+          decision: { effect: 'deny', rule: `quarantined: pending change ${change.id}` },
+          detail: { kind: change.kind, risk: change.risk, hash: change.newHash, findings: change.findings.map((f) => f.rule) },
+        });
+        this.events.emit({
+          type: 'pending-change',
+          id: change.id,
+          server: change.server,
+          tool: change.tool,
+          exposedName: change.exposedName,
+          kind: change.kind,
+          risk: change.risk,
+          localDecision: change.localDecision,
+          at: Date.now(),
+        });
       },
-      onDecision: (d) => this.events.emit({ type: 'pending-decided', id: d.id, server: d.server, tool: d.tool, decision: d.decision, by: d.by, at: Date.now() }),
+      onDecision: (d) =>
+        this.events.emit({ type: 'pending-decided', id: d.id, server: d.server, tool: d.tool, decision: d.decision, by: d.by, at: Date.now() }),
       // A big first sight is judged in slices: agents see the list fill in.
-      onProgress: () => { this.lists.invalidate('tools'); this.lists.changed('tools'); },
+      onProgress: () => {
+        this.lists.invalidate('tools');
+        this.lists.changed('tools');
+      },
     });
   }
 
@@ -258,7 +367,16 @@ export class Gateway {
       fail: (s, id, code, message, data) => fail(s, id, code, message, data),
       scrub: (value) => this.recorder.scrub(value),
       proceed: (s, req, params) => this.router.proceed(s, req, params),
-      conflict: (c) => this.events.emit({ type: 'pending-decided', id: c.id, server: c.server, tool: c.tool, decision: `conflict: ${c.answer} after ${c.earlier.decision}`, by: c.by, at: Date.now() }),
+      conflict: (c) =>
+        this.events.emit({
+          type: 'pending-decided',
+          id: c.id,
+          server: c.server,
+          tool: c.tool,
+          decision: `conflict: ${c.answer} after ${c.earlier.decision}`,
+          by: c.by,
+          at: Date.now(),
+        }),
     });
   }
 

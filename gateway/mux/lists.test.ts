@@ -4,7 +4,7 @@ import { ErrorCode, type JsonRpcResponse } from '../../shared/jsonrpc/message.ts
 import { harness, testBundle, tick } from '../../test/helpers/mux-harness.ts';
 
 const ok = () => ({ content: [] });
-const names = (r: JsonRpcResponse) => (('result' in r ? r.result.tools ?? [] : []) as { name: string }[]).map((t) => t.name);
+const names = (r: JsonRpcResponse) => (('result' in r ? (r.result.tools ?? []) : []) as { name: string }[]).map((t) => t.name);
 
 describe('lists', () => {
   it('pages through the cached list with cursors, and refuses a forged cursor', async () => {
@@ -24,7 +24,14 @@ describe('lists', () => {
   });
 
   it('shows each agent only what the policy could let it call', async () => {
-    const bundle = testBundle(['a', 'b'], { policies: { rules: [{ id: 'cursor-a', effect: 'allow', subjects: { agents: ['cursor'] }, servers: ['a'] }, { id: 'all-claude', effect: 'allow', subjects: { agents: ['claude'] } }] } });
+    const bundle = testBundle(['a', 'b'], {
+      policies: {
+        rules: [
+          { id: 'cursor-a', effect: 'allow', subjects: { agents: ['cursor'] }, servers: ['a'] },
+          { id: 'all-claude', effect: 'allow', subjects: { agents: ['claude'] } },
+        ],
+      },
+    });
     const h = await harness(bundle, { a: { x: ok }, b: { y: ok } });
     const cursor = await h.agent('cursor');
     const claude = await h.agent('claude');

@@ -55,7 +55,9 @@ export class Lists {
   }
 
   /** Everything the pin gate approved, whoever asks: what calls are routed by. */
-  get catalog(): Catalog { return this.full; }
+  get catalog(): Catalog {
+    return this.full;
+  }
 
   /** A new bundle, identity, or none in force: the full catalog and every view start over. */
   reset(): void {
@@ -81,8 +83,12 @@ export class Lists {
     const filter = this.opts.filterFor(session);
     let view = this.views.get(filter.key);
     if (!view) {
-      view = new Catalog(this.opts.settings(), () => this.opts.upstreams(),
-        (u, tool) => this.opts.approved(u, tool) && filter.tool(u, tool), (u) => filter.server(u));
+      view = new Catalog(
+        this.opts.settings(),
+        () => this.opts.upstreams(),
+        (u, tool) => this.opts.approved(u, tool) && filter.tool(u, tool),
+        (u) => filter.server(u),
+      );
       this.views.set(filter.key, view);
     }
     return view;
@@ -96,7 +102,10 @@ export class Lists {
     let offset = 0;
     if (typeof params.cursor === 'string') {
       const resumed = list.resume(params.cursor);
-      if (resumed === undefined) { fail(session, req.id, ErrorCode.InvalidParams, `invalid cursor for ${req.method}: list again without a cursor`); return; }
+      if (resumed === undefined) {
+        fail(session, req.id, ErrorCode.InvalidParams, `invalid cursor for ${req.method}: list again without a cursor`);
+        return;
+      }
       offset = resumed;
     }
     const notification = LIST_NOTIFICATION[kind];
@@ -148,20 +157,29 @@ export class Lists {
   }
 
   private newCatalog(): Catalog {
-    return new Catalog(this.opts.settings(), () => this.opts.upstreams(), (u, tool) => this.opts.approved(u, tool));
+    return new Catalog(
+      this.opts.settings(),
+      () => this.opts.upstreams(),
+      (u, tool) => this.opts.approved(u, tool),
+    );
   }
 }
 
 function viewOf(catalog: Catalog, kind: CatalogKind): { list: SerializedList } {
-  return kind === 'tools' ? catalog.toolView()
-    : kind === 'prompts' ? catalog.promptView()
-    : kind === 'resources' ? catalog.resourceView()
-    : catalog.templateView();
+  return kind === 'tools'
+    ? catalog.toolView()
+    : kind === 'prompts'
+      ? catalog.promptView()
+      : kind === 'resources'
+        ? catalog.resourceView()
+        : catalog.templateView();
 }
 
 /** What an agent would list under a list_changed notification, to tell whether it changed. */
 function snapshotOf(method: string, catalog: Catalog): string {
-  return method === LIST_NOTIFICATION.tools ? catalog.toolView().json
-    : method === LIST_NOTIFICATION.prompts ? catalog.promptView().json
-    : catalog.resourceView().json + catalog.templateView().json;
+  return method === LIST_NOTIFICATION.tools
+    ? catalog.toolView().json
+    : method === LIST_NOTIFICATION.prompts
+      ? catalog.promptView().json
+      : catalog.resourceView().json + catalog.templateView().json;
 }

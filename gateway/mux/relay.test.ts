@@ -7,7 +7,7 @@ const ok = () => ({ content: [] });
 const byMethod = (sent: JsonRpcMessage[], method: string) => sent.filter((m): m is JsonRpcRequest => 'method' in m && m.method === method);
 
 describe('the relay', () => {
-  it('puts a server\'s question to the agent whose call is running, and its answer back under the server\'s id', async () => {
+  it("puts a server's question to the agent whose call is running, and its answer back under the server's id", async () => {
     const h = await harness(testBundle(['a']), { a: { slow: ok } });
     const ch = h.channels.get('a')!;
     ch.hold = true;
@@ -19,7 +19,7 @@ describe('the relay', () => {
     const asked = byMethod(busy.sent, 'sampling/createMessage');
     assert.equal(asked.length, 1);
     assert.equal(byMethod(idle.sent, 'sampling/createMessage').length, 0);
-    assert.notEqual(asked[0]!.id, 'q1', 'the agent sees an id of Gatehouse\'s');
+    assert.notEqual(asked[0]!.id, 'q1', "the agent sees an id of Gatehouse's");
     h.gateway.handle(busy.session, { jsonrpc: '2.0', id: asked[0]!.id, result: { role: 'assistant', content: { type: 'text', text: 'hi' } } });
     const back = ch.received.find((m) => 'id' in m && m.id === 'q1' && 'result' in m);
     assert.ok(back, 'the server got its answer under its own id');
@@ -44,14 +44,17 @@ describe('the relay', () => {
     await h.stop();
   });
 
-  it('passes on log lines at or above each agent\'s level, and asks the upstream for the most verbose one wanted', async () => {
+  it("passes on log lines at or above each agent's level, and asks the upstream for the most verbose one wanted", async () => {
     const h = await harness(testBundle(['a']), { a: { x: ok } });
     const ch = h.channels.get('a')!;
     const quiet = await h.agent('quiet');
     const chatty = await h.agent('chatty');
     await quiet.request('logging/setLevel', { level: 'error' });
     await chatty.request('logging/setLevel', { level: 'debug' });
-    assert.deepEqual(ch.requests('logging/setLevel').map((r) => r.params?.level), ['error', 'debug']);
+    assert.deepEqual(
+      ch.requests('logging/setLevel').map((r) => r.params?.level),
+      ['error', 'debug'],
+    );
     ch.speak({ jsonrpc: '2.0', method: 'notifications/message', params: { level: 'info', data: 'hello' } });
     assert.equal(byMethod(chatty.sent, 'notifications/message').length, 1);
     assert.equal(byMethod(quiet.sent, 'notifications/message').length, 0);
@@ -63,8 +66,8 @@ describe('the relay', () => {
     const ch = h.channels.get('a')!;
     const one = await h.agent('one');
     const two = await h.agent('two');
-    assert.ok('result' in await one.request('resources/subscribe', { uri: 'mem://note' }));
-    assert.ok('result' in await two.request('resources/subscribe', { uri: 'mem://note' }));
+    assert.ok('result' in (await one.request('resources/subscribe', { uri: 'mem://note' })));
+    assert.ok('result' in (await two.request('resources/subscribe', { uri: 'mem://note' })));
     assert.equal(ch.requests('resources/subscribe').length, 1);
     ch.speak({ jsonrpc: '2.0', method: 'notifications/resources/updated', params: { uri: 'mem://note' } });
     assert.equal(byMethod(one.sent, 'notifications/resources/updated').length, 1);

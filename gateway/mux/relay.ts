@@ -19,7 +19,11 @@ const MAX_RELAYED_PER_SESSION = 64;
 
 const LIST_CHANGED_METHODS: ReadonlySet<string> = new Set(LIST_CHANGED_OF.values());
 
-interface ProgressRoute { session: ClientSession; token: string | number; clientRequestId: JsonRpcId }
+interface ProgressRoute {
+  session: ClientSession;
+  token: string | number;
+  clientRequestId: JsonRpcId;
+}
 
 /**
  * Progress tokens as upstreams see them. Agents pick tokens independently, so the
@@ -39,7 +43,9 @@ export class ProgressRoutes {
     if (token !== undefined) this.routes.delete(token);
   }
 
-  get(token: string): ProgressRoute | undefined { return this.routes.get(token); }
+  get(token: string): ProgressRoute | undefined {
+    return this.routes.get(token);
+  }
 }
 
 export interface RelayOptions {
@@ -71,14 +77,21 @@ export class Relay {
   subscribe(session: ClientSession, req: JsonRpcRequest, upstream: Upstream, uri: string, params: Record<string, unknown>): void {
     const subs = this.subscribers.get(uri);
     session.subscriptions.add(uri);
-    if (subs && subs.size > 0) { subs.add(session); reply(session, req, {}); return; }
+    if (subs && subs.size > 0) {
+      subs.add(session);
+      reply(session, req, {});
+      return;
+    }
     this.subscribers.set(uri, new Set([session]));
     this.opts.forward(session, req, upstream, params);
   }
 
   unsubscribe(session: ClientSession, req: JsonRpcRequest, params: Record<string, unknown>): void {
     const uri = params.uri;
-    if (typeof uri !== 'string') { fail(session, req.id, ErrorCode.InvalidParams, 'resources/unsubscribe needs a "uri" string'); return; }
+    if (typeof uri !== 'string') {
+      fail(session, req.id, ErrorCode.InvalidParams, 'resources/unsubscribe needs a "uri" string');
+      return;
+    }
     session.subscriptions.delete(uri);
     const subs = this.subscribers.get(uri);
     subs?.delete(session);
@@ -93,7 +106,10 @@ export class Relay {
 
   setLevel(session: ClientSession, req: JsonRpcRequest, params: Record<string, unknown>): void {
     const level = LOG_LEVELS.indexOf(params.level as never);
-    if (level < 0) { fail(session, req.id, ErrorCode.InvalidParams, `unknown log level "${String(params.level)}"; use one of ${LOG_LEVELS.join(', ')}`); return; }
+    if (level < 0) {
+      fail(session, req.id, ErrorCode.InvalidParams, `unknown log level "${String(params.level)}"; use one of ${LOG_LEVELS.join(', ')}`);
+      return;
+    }
     session.logLevel = level;
     reply(session, req, {});
     let wanted = level;
@@ -125,14 +141,20 @@ export class Relay {
   onNotification(upstream: Upstream, message: JsonRpcNotification): void {
     const params = message.params ?? {};
     switch (message.method) {
-      case 'notifications/progress': this.progress(message, params); return;
-      case 'notifications/message': this.log(upstream, message, params); return;
+      case 'notifications/progress':
+        this.progress(message, params);
+        return;
+      case 'notifications/message':
+        this.log(upstream, message, params);
+        return;
       case 'notifications/resources/updated': {
         const subs = this.subscribers.get(String(params.uri));
         if (subs) for (const s of subs) s.sink.send(message);
         return;
       }
-      case 'notifications/cancelled': this.questionCancelled(upstream, message, params); return;
+      case 'notifications/cancelled':
+        this.questionCancelled(upstream, message, params);
+        return;
       default:
         if (LIST_CHANGED_METHODS.has(message.method)) return; // handled through onCatalogChanged
         for (const [session, related] of this.audienceOf(upstream)) session.sink.send(message, related);
@@ -147,7 +169,13 @@ export class Relay {
     }
     const { session } = target;
     if (session.relayed.size >= MAX_RELAYED_PER_SESSION) {
-      upstream.respond(errorResponse(message.id, ErrorCode.InternalError, `agent "${session.agent}" has ${MAX_RELAYED_PER_SESSION} questions from servers unanswered; ask again later`));
+      upstream.respond(
+        errorResponse(
+          message.id,
+          ErrorCode.InternalError,
+          `agent "${session.agent}" has ${MAX_RELAYED_PER_SESSION} questions from servers unanswered; ask again later`,
+        ),
+      );
       return;
     }
     const relayId = session.relayId();
@@ -230,6 +258,7 @@ export class Relay {
 
   private sendLevel(upstream: Upstream): void {
     if (this.upstreamLogLevel === undefined) return;
-    if (upstream.state === 'ready' && 'logging' in upstream.capabilities) upstream.forward('logging/setLevel', { level: LOG_LEVELS[this.upstreamLogLevel] }, () => {});
+    if (upstream.state === 'ready' && 'logging' in upstream.capabilities)
+      upstream.forward('logging/setLevel', { level: LOG_LEVELS[this.upstreamLogLevel] }, () => {});
   }
 }

@@ -6,7 +6,7 @@ import { harness, testBundle, tick } from '../../test/helpers/mux-harness.ts';
 const echo = (args: Record<string, unknown>) => ({ content: [{ type: 'text', text: JSON.stringify(args) }] });
 
 describe('the router', () => {
-  it('routes a call by its exposed name to its server, under a fresh id, and answers under the agent\'s', async () => {
+  it("routes a call by its exposed name to its server, under a fresh id, and answers under the agent's", async () => {
     const h = await harness(testBundle(['a', 'b']), { a: { echo }, b: { echo } });
     const agent = await h.agent();
     const answer = await agent.request('tools/call', { name: 'b__echo', arguments: { x: 1 } });
@@ -69,7 +69,7 @@ describe('the router', () => {
     await h.stop();
   });
 
-  it('gives each call its own progress token upstream and maps progress back to the agent\'s', async () => {
+  it("gives each call its own progress token upstream and maps progress back to the agent's", async () => {
     const h = await harness(testBundle(['a']), { a: { echo } });
     const ch = h.channels.get('a')!;
     ch.hold = true;

@@ -1,7 +1,16 @@
 import type { Bundle } from '../../shared/bundle/schema.ts';
 import {
-  ErrorCode, errorResponse, isNotification, isRequest, isResponse, responseProblem,
-  type JsonRpcId, type JsonRpcMessage, type JsonRpcNotification, type JsonRpcRequest, type JsonRpcResponse,
+  ErrorCode,
+  errorResponse,
+  isNotification,
+  isRequest,
+  isResponse,
+  responseProblem,
+  type JsonRpcId,
+  type JsonRpcMessage,
+  type JsonRpcNotification,
+  type JsonRpcRequest,
+  type JsonRpcResponse,
 } from '../../shared/jsonrpc/message.ts';
 import { methodsWith } from '../../shared/jsonrpc/methods.ts';
 import type { Decision } from '../../shared/policy/evaluate.ts';
@@ -16,8 +25,15 @@ import type { Approvals } from './approval.ts';
 import type { Catalog } from './catalog.ts';
 import type { ClientSession, InflightCall } from './client-session.ts';
 import {
-  adoptModernMeta, discoverResult, initializeResult, isModern, modernRequestRejection, modernResult, modernResultText,
-  withoutEnvelope, type ListenStreams,
+  adoptModernMeta,
+  discoverResult,
+  initializeResult,
+  isModern,
+  modernRequestRejection,
+  modernResult,
+  modernResultText,
+  withoutEnvelope,
+  type ListenStreams,
 } from './era.ts';
 import type { Lists } from './lists.ts';
 import type { ProgressRoutes, Relay } from './relay.ts';
@@ -68,7 +84,12 @@ export class Router {
       ['initialize', (s, r, p) => this.initialize(s, r, p)],
       ['ping', (s, r) => reply(s, r, {})],
       ['server/discover', (s, r) => reply(s, r, discoverResult(opts.instructions()))],
-      ['subscriptions/listen', (s, r, p) => { if (!listens.listen(s, r, p)) fail(s, r.id, ErrorCode.InvalidParams, 'subscriptions/listen needs a "notifications" object'); }],
+      [
+        'subscriptions/listen',
+        (s, r, p) => {
+          if (!listens.listen(s, r, p)) fail(s, r.id, ErrorCode.InvalidParams, 'subscriptions/listen needs a "notifications" object');
+        },
+      ],
       ['tools/list', (s, r, p) => lists.serve(s, r, p, 'tools')],
       ['prompts/list', (s, r, p) => lists.serve(s, r, p, 'prompts')],
       ['resources/list', (s, r, p) => lists.serve(s, r, p, 'resources')],
@@ -83,7 +104,9 @@ export class Router {
     ]);
   }
 
-  private get catalog(): Catalog { return this.opts.lists.catalog; }
+  private get catalog(): Catalog {
+    return this.opts.lists.catalog;
+  }
 
   /**
    * Entry point for every message an agent sends. An agent is a hostile peer: whatever
@@ -96,8 +119,14 @@ export class Router {
       else if (isResponse(message)) this.response(session, message);
       else if (isNotification(message)) this.notification(session, message);
     } catch (err) {
-      this.opts.events.emit({ type: 'problem', component: 'multiplexer', message: `a message from agent "${session.agent}" could not be handled: ${(err as Error).message}`, at: Date.now() });
-      if (isRequest(message) && !session.inflight.has(message.id)) fail(session, message.id, ErrorCode.InternalError, `Gatehouse could not handle ${message.method}; the request was dropped`);
+      this.opts.events.emit({
+        type: 'problem',
+        component: 'multiplexer',
+        message: `a message from agent "${session.agent}" could not be handled: ${(err as Error).message}`,
+        at: Date.now(),
+      });
+      if (isRequest(message) && !session.inflight.has(message.id))
+        fail(session, message.id, ErrorCode.InternalError, `Gatehouse could not handle ${message.method}; the request was dropped`);
     }
   }
 
@@ -113,7 +142,10 @@ export class Router {
    */
   cancel(session: ClientSession, requestId: JsonRpcId, reason: string, ended: 'cancelled' | 'disconnected' = 'cancelled'): void {
     const call = session.inflight.get(requestId);
-    if (!call) { if (!this.opts.listens.end(session, requestId)) this.opts.approvals.abandoned(session, requestId); return; }
+    if (!call) {
+      if (!this.opts.listens.end(session, requestId)) this.opts.approvals.abandoned(session, requestId);
+      return;
+    }
     session.inflight.delete(requestId);
     call.ended = { as: ended, reason };
     this.opts.progress.close(call.progressToken);
@@ -123,27 +155,44 @@ export class Router {
   private request(session: ClientSession, message: JsonRpcRequest): void {
     const params = message.params ?? {};
     const refusal = this.refusal(session, message, params);
-    if (refusal) { fail(session, message.id, refusal.code, refusal.message, refusal.data); return; }
+    if (refusal) {
+      fail(session, message.id, refusal.code, refusal.message, refusal.data);
+      return;
+    }
     const handler = this.handlers.get(message.method);
-    if (!handler) { session.sink.send(errorResponse(message.id, ErrorCode.MethodNotFound, `method "${message.method}" is not supported by Gatehouse`)); return; }
+    if (!handler) {
+      session.sink.send(errorResponse(message.id, ErrorCode.MethodNotFound, `method "${message.method}" is not supported by Gatehouse`));
+      return;
+    }
     if (CATALOG_METHODS.has(message.method) && this.opts.firstStartPending()) {
-      void this.opts.whenSettled().then(() => { if (this.opts.sessions().has(session.id)) handler(session, message, params); });
+      void this.opts.whenSettled().then(() => {
+        if (this.opts.sessions().has(session.id)) handler(session, message, params);
+      });
     } else handler(session, message, params);
   }
 
   /** Why a request is answered with an error before any handler sees it, or undefined. */
-  private refusal(session: ClientSession, message: JsonRpcRequest, params: Record<string, unknown>): { code: number; message: string; data?: unknown } | undefined {
+  private refusal(
+    session: ClientSession,
+    message: JsonRpcRequest,
+    params: Record<string, unknown>,
+  ): { code: number; message: string; data?: unknown } | undefined {
     const bad = paramsProblem(params);
     if (bad) return { code: ErrorCode.InvalidParams, message: `invalid params for ${message.method}: ${bad}` };
     // Answers are matched by id: a second request under an id still running would orphan the first.
-    if (session.inflight.has(message.id)) return { code: ErrorCode.InvalidRequest, message: `request id ${JSON.stringify(message.id)} is already in use by a request still running` };
+    if (session.inflight.has(message.id))
+      return { code: ErrorCode.InvalidRequest, message: `request id ${JSON.stringify(message.id)} is already in use by a request still running` };
     if (!session.initialized && message.method !== 'initialize') adoptModernMeta(session, params);
     const era = isModern(session) ? modernRequestRejection(message.method, params) : undefined;
     if (era) return era;
     if (!FORWARDED_METHODS.has(message.method)) return undefined;
     const closed = this.opts.closedReason();
     if (closed !== undefined) return { code: ErrorCode.BundleExpired, message: closed };
-    if (this.opts.paused()) return { code: ErrorCode.UpstreamUnavailable, message: 'Gatehouse is paused by its user: nothing reaches the servers until it is resumed (tray menu, or POST /api/v1/pause {"paused":false})' };
+    if (this.opts.paused())
+      return {
+        code: ErrorCode.UpstreamUnavailable,
+        message: 'Gatehouse is paused by its user: nothing reaches the servers until it is resumed (tray menu, or POST /api/v1/pause {"paused":false})',
+      };
     return undefined;
   }
 
@@ -154,13 +203,19 @@ export class Router {
     // A malformed answer still answers its question: as an error, so nothing waits on it.
     const answer: JsonRpcResponse = problem ? errorResponse(message.id, ErrorCode.InvalidRequest, `the agent sent a malformed answer: ${problem}`) : message;
     const own = session.own.get(message.id);
-    if (own) { session.own.delete(message.id); own(answer); return; }
+    if (own) {
+      session.own.delete(message.id);
+      own(answer);
+      return;
+    }
     const relayed = session.relayed.get(message.id);
     if (!relayed) return;
     session.relayed.delete(message.id);
-    relayed.upstream.respond('result' in answer
-      ? { jsonrpc: '2.0', id: relayed.upstreamRequestId, result: answer.result }
-      : { jsonrpc: '2.0', id: relayed.upstreamRequestId, error: answer.error });
+    relayed.upstream.respond(
+      'result' in answer
+        ? { jsonrpc: '2.0', id: relayed.upstreamRequestId, result: answer.result }
+        : { jsonrpc: '2.0', id: relayed.upstreamRequestId, error: answer.error },
+    );
   }
 
   private notification(session: ClientSession, n: JsonRpcNotification): void {
@@ -170,7 +225,8 @@ export class Router {
         return;
       case 'notifications/cancelled': {
         const requestId = n.params?.requestId as JsonRpcId | undefined;
-        if (requestId !== undefined) this.cancel(session, requestId, typeof n.params?.reason === 'string' ? cutText(n.params.reason, 200) : 'cancelled by client');
+        if (requestId !== undefined)
+          this.cancel(session, requestId, typeof n.params?.reason === 'string' ? cutText(n.params.reason, 200) : 'cancelled by client');
         return;
       }
       case 'notifications/roots/list_changed':
@@ -183,13 +239,23 @@ export class Router {
 
   private initialize(session: ClientSession, req: JsonRpcRequest, params: Record<string, unknown>): void {
     const result = initializeResult(session, params, this.opts.instructions());
-    this.opts.events.emit({ type: 'agent-initialized', session: session.id, agent: session.agent, clientInfo: session.clientInfo ?? null, protocolVersion: String(session.protocolVersion), at: Date.now() });
+    this.opts.events.emit({
+      type: 'agent-initialized',
+      session: session.id,
+      agent: session.agent,
+      clientInfo: session.clientInfo ?? null,
+      protocolVersion: String(session.protocolVersion),
+      at: Date.now(),
+    });
     session.sink.send({ jsonrpc: '2.0', id: req.id, result });
   }
 
   private routeNamed(session: ClientSession, req: JsonRpcRequest, params: Record<string, unknown>, what: 'tool' | 'prompt'): void {
     const name = params.name;
-    if (typeof name !== 'string') { fail(session, req.id, ErrorCode.InvalidParams, `${req.method} needs a "name" string`); return; }
+    if (typeof name !== 'string') {
+      fail(session, req.id, ErrorCode.InvalidParams, `${req.method} needs a "name" string`);
+      return;
+    }
     const view = what === 'tool' ? this.catalog.toolView() : this.catalog.promptView();
     const route = view.routes.get(name);
     const { approvals } = this.opts;
@@ -200,7 +266,12 @@ export class Router {
       this.unknownName(session, req.id, name, what);
       return;
     }
-    const decision = this.admit(session, req, { upstream: route.upstream, tool: what === 'tool' ? route.name : undefined, args: params.arguments, shown: name });
+    const decision = this.admit(session, req, {
+      upstream: route.upstream,
+      tool: what === 'tool' ? route.name : undefined,
+      args: params.arguments,
+      shown: name,
+    });
     if (!decision) return;
     this.forward(session, req, route.upstream, { ...params, name: route.name }, decision);
   }
@@ -213,15 +284,30 @@ export class Router {
       const serverId = name.slice(0, at);
       const upstream = this.opts.upstream(serverId);
       if (!upstream && this.opts.disabled(serverId) && bundle.servers.some((s) => s.id === serverId)) {
-        fail(session, id, ErrorCode.UpstreamUnavailable, `server "${serverId}" is switched off on this desktop: its user can turn it back on (gatehouse server enable ${serverId}, or the dashboard's Servers page)`, { server: serverId, [what]: name });
+        fail(
+          session,
+          id,
+          ErrorCode.UpstreamUnavailable,
+          `server "${serverId}" is switched off on this desktop: its user can turn it back on (gatehouse server enable ${serverId}, or the dashboard's Servers page)`,
+          { server: serverId, [what]: name },
+        );
         return;
       }
       if (!upstream) {
-        fail(session, id, ErrorCode.InvalidParams, `unknown server "${serverId}" (in ${what} "${name}"): it is not in the bundle "${bundle.name}"`, { server: serverId, [what]: name });
+        fail(session, id, ErrorCode.InvalidParams, `unknown server "${serverId}" (in ${what} "${name}"): it is not in the bundle "${bundle.name}"`, {
+          server: serverId,
+          [what]: name,
+        });
         return;
       }
       if (upstream.state !== 'ready') {
-        fail(session, id, ErrorCode.UpstreamUnavailable, `server "${serverId}" is not available (${upstream.state}${upstream.lastError ? `: ${upstream.lastError}` : ''})`, { server: serverId, [what]: name });
+        fail(
+          session,
+          id,
+          ErrorCode.UpstreamUnavailable,
+          `server "${serverId}" is not available (${upstream.state}${upstream.lastError ? `: ${upstream.lastError}` : ''})`,
+          { server: serverId, [what]: name },
+        );
         return;
       }
     }
@@ -230,10 +316,16 @@ export class Router {
 
   private routeUri(session: ClientSession, req: JsonRpcRequest, params: Record<string, unknown>): void {
     const uri = params.uri;
-    if (typeof uri !== 'string') { fail(session, req.id, ErrorCode.InvalidParams, `${req.method} needs a "uri" string`); return; }
+    if (typeof uri !== 'string') {
+      fail(session, req.id, ErrorCode.InvalidParams, `${req.method} needs a "uri" string`);
+      return;
+    }
     const upstream = this.catalog.resolveUri(uri);
     // Invalid params, as the current revision wants (SEP-2164); -32002 was the older servers' habit.
-    if (!upstream) { fail(session, req.id, ErrorCode.InvalidParams, `no server provides resource "${uri}"`, { uri }); return; }
+    if (!upstream) {
+      fail(session, req.id, ErrorCode.InvalidParams, `no server provides resource "${uri}"`, { uri });
+      return;
+    }
     const decision = this.admit(session, req, { upstream, tool: undefined, args: { uri }, shown: uri });
     if (!decision) return;
     this.forward(session, req, upstream, params, decision);
@@ -241,9 +333,15 @@ export class Router {
 
   private subscribe(session: ClientSession, req: JsonRpcRequest, params: Record<string, unknown>): void {
     const uri = params.uri;
-    if (typeof uri !== 'string') { fail(session, req.id, ErrorCode.InvalidParams, 'resources/subscribe needs a "uri" string'); return; }
+    if (typeof uri !== 'string') {
+      fail(session, req.id, ErrorCode.InvalidParams, 'resources/subscribe needs a "uri" string');
+      return;
+    }
     const upstream = this.catalog.resolveUri(uri);
-    if (!upstream) { fail(session, req.id, ErrorCode.ResourceNotFound, `no server provides resource "${uri}"`, { uri }); return; }
+    if (!upstream) {
+      fail(session, req.id, ErrorCode.ResourceNotFound, `no server provides resource "${uri}"`, { uri });
+      return;
+    }
     if (!this.admit(session, req, { upstream, tool: undefined, args: { uri }, shown: uri })) return;
     this.opts.relay.subscribe(session, req, upstream, uri, params);
   }
@@ -252,7 +350,10 @@ export class Router {
     const ref = params.ref as Record<string, unknown> | undefined;
     if (ref?.type === 'ref/prompt' && typeof ref.name === 'string') {
       const route = this.catalog.promptView().routes.get(ref.name);
-      if (!route) { this.unknownName(session, req.id, ref.name, 'prompt'); return; }
+      if (!route) {
+        this.unknownName(session, req.id, ref.name, 'prompt');
+        return;
+      }
       if (!this.admit(session, req, { upstream: route.upstream, tool: undefined, args: undefined, shown: ref.name })) return;
       this.forward(session, req, route.upstream, { ...params, ref: { ...ref, name: route.name } });
       return;
@@ -260,7 +361,10 @@ export class Router {
     if (ref?.type === 'ref/resource' && typeof ref.uri === 'string') {
       const match = this.catalog.templateView().matchers.find((m) => m.template === ref.uri);
       const upstream = match?.upstream ?? this.catalog.resolveUri(ref.uri);
-      if (!upstream) { fail(session, req.id, ErrorCode.InvalidParams, `no server provides resource template "${ref.uri}"`); return; }
+      if (!upstream) {
+        fail(session, req.id, ErrorCode.InvalidParams, `no server provides resource template "${ref.uri}"`);
+        return;
+      }
       if (!this.admit(session, req, { upstream, tool: undefined, args: undefined, shown: ref.uri })) return;
       this.forward(session, req, upstream, params);
       return;
@@ -293,7 +397,11 @@ export class Router {
   }
 
   /** The params as the upstream sees them: a progress token of ours, and no 2026 envelope of the agent's. */
-  private rewrite(session: ClientSession, req: JsonRpcRequest, params: Record<string, unknown>): { outParams: Record<string, unknown>; progressToken: string | undefined } {
+  private rewrite(
+    session: ClientSession,
+    req: JsonRpcRequest,
+    params: Record<string, unknown>,
+  ): { outParams: Record<string, unknown>; progressToken: string | undefined } {
     let outParams = params;
     let progressToken: string | undefined;
     const meta = params._meta as Record<string, unknown> | undefined;
@@ -309,27 +417,44 @@ export class Router {
   private answer(session: ClientSession, req: JsonRpcRequest, response: JsonRpcResponse, facts: () => CallFacts): void {
     const modern = isModern(session);
     const clientId = req.id;
-    const answer: JsonRpcMessage = 'result' in response
-      ? { jsonrpc: '2.0', id: clientId, result: modern ? modernResult(req.method, response.result) : response.result }
-      : { jsonrpc: '2.0', id: clientId, error: response.error };
+    const answer: JsonRpcMessage =
+      'result' in response
+        ? { jsonrpc: '2.0', id: clientId, result: modern ? modernResult(req.method, response.result) : response.result }
+        : { jsonrpc: '2.0', id: clientId, error: response.error };
     if (!('result' in response)) session.errors++;
     const { recorder } = this.opts;
-    if (!recorder.enabled) { session.sink.send(answer); return; }
+    if (!recorder.enabled) {
+      session.sink.send(answer);
+      return;
+    }
     // The result is serialized once, for the record's size and hash and for the wire.
     const resultText = 'result' in response ? JSON.stringify(response.result) : undefined;
     const record = recorder.call({ ...facts(), resultText });
-    const wire = resultText !== undefined && !(modern && 'resultType' in (response as { result: object }).result)
-      ? `{"jsonrpc":"2.0","id":${JSON.stringify(clientId)},"result":${modern ? modernResultText(req.method, (response as { result: Record<string, unknown> }).result, resultText) : resultText}}`
-      : answer;
+    const wire =
+      resultText !== undefined && !(modern && 'resultType' in (response as { result: object }).result)
+        ? `{"jsonrpc":"2.0","id":${JSON.stringify(clientId)},"result":${modern ? modernResultText(req.method, (response as { result: Record<string, unknown> }).result, resultText) : resultText}}`
+        : answer;
     // The record is durable before the agent sees the answer: a crash never loses a returned call.
     recorder.append(record, () => session.sink.send(wire, clientId));
   }
 
-  private callFacts(session: ClientSession, req: JsonRpcRequest, params: Record<string, unknown>, upstream: Upstream, response: JsonRpcResponse, call: InflightCall, decision: Decision | undefined): CallFacts {
+  private callFacts(
+    session: ClientSession,
+    req: JsonRpcRequest,
+    params: Record<string, unknown>,
+    upstream: Upstream,
+    response: JsonRpcResponse,
+    call: InflightCall,
+    decision: Decision | undefined,
+  ): CallFacts {
     const target = typeof params.name === 'string' ? params.name : typeof params.uri === 'string' ? params.uri : null;
     const named = req.method === 'tools/call' || req.method === 'prompts/get';
     return {
-      agent: session, method: req.method, params, server: upstream.id, response,
+      agent: session,
+      method: req.method,
+      params,
+      server: upstream.id,
+      response,
       target: target !== null && named ? this.opts.admission.exposedName(upstream.id, target) : target,
       correlationId: this.opts.approvals.correlationOf(req),
       rule: decision?.rule,

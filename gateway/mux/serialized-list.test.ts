@@ -29,7 +29,10 @@ describe('SerializedList', () => {
     for (const size of [1, 4, 7, 23, 100]) assert.deepEqual(pageThrough(list, size), names, `page size ${size}`);
     assert.equal(text(list.page(5, 5)), '[]');
     const slice = list.page(3, 9);
-    assert.ok(slice.some((b) => b.buffer === list.body.buffer), 'a page shares the body, it is not re-encoded');
+    assert.ok(
+      slice.some((b) => b.buffer === list.body.buffer),
+      'a page shares the body, it is not re-encoded',
+    );
   });
 
   it('resumes after the item a cursor names when the list changed in between', () => {
@@ -44,7 +47,20 @@ describe('SerializedList', () => {
   it('refuses malformed and forged cursors', () => {
     const list = new SerializedList(tools(['a', 'b', 'c']), byName);
     const forge = (v: unknown) => Buffer.from(JSON.stringify(v)).toString('base64url');
-    for (const c of ['', 'bm9wZQ', '!!!', forge([1]), forge(['1', 'a']), forge([0, 'a']), forge([-1, 'a']), forge([1.5, 'a']), forge([1, 7]), forge({ 0: 1, 1: 'a' }), forge([2, '__proto__']), forge([2, 'toString'])]) {
+    for (const c of [
+      '',
+      'bm9wZQ',
+      '!!!',
+      forge([1]),
+      forge(['1', 'a']),
+      forge([0, 'a']),
+      forge([-1, 'a']),
+      forge([1.5, 'a']),
+      forge([1, 7]),
+      forge({ 0: 1, 1: 'a' }),
+      forge([2, '__proto__']),
+      forge([2, 'toString']),
+    ]) {
       assert.equal(list.resume(c), undefined, c);
     }
     assert.equal(list.resume(forge([9, 'b'])), 2, 'a stale offset falls back to the named item');

@@ -41,12 +41,24 @@ export class UpstreamPool {
     this.current = opts.bundle;
   }
 
-  get bundle(): Bundle { return this.current; }
-  get closedReason(): string | undefined { return this.closed; }
-  get size(): number { return this.upstreams.size; }
-  get(id: string): Upstream | undefined { return this.upstreams.get(id); }
-  all(): Upstream[] { return [...this.upstreams.values()]; }
-  ready(): Upstream[] { return this.all().filter((u) => u.state === 'ready'); }
+  get bundle(): Bundle {
+    return this.current;
+  }
+  get closedReason(): string | undefined {
+    return this.closed;
+  }
+  get size(): number {
+    return this.upstreams.size;
+  }
+  get(id: string): Upstream | undefined {
+    return this.upstreams.get(id);
+  }
+  all(): Upstream[] {
+    return [...this.upstreams.values()];
+  }
+  ready(): Upstream[] {
+    return this.all().filter((u) => u.state === 'ready');
+  }
 
   start(): void {
     this.watchExpiry();
@@ -75,7 +87,12 @@ export class UpstreamPool {
     const stops: Promise<void>[] = [];
     for (const [id, upstream] of this.upstreams) {
       const server = next.get(id);
-      if (!server || server.status === 'revoked' || (before.get(id) !== undefined && launchKey(JSON.parse(before.get(id)!) as BundleServer) !== launchKey(server)) || !before.has(id)) {
+      if (
+        !server ||
+        server.status === 'revoked' ||
+        (before.get(id) !== undefined && launchKey(JSON.parse(before.get(id)!) as BundleServer) !== launchKey(server)) ||
+        !before.has(id)
+      ) {
         this.upstreams.delete(id);
         stops.push(upstream.stop());
       } else if (before.get(id) !== JSON.stringify(server)) {
@@ -94,7 +111,9 @@ export class UpstreamPool {
     this.opts.announce();
   }
 
-  isDisabled(id: string): boolean { return this.opts.disabled?.has(id) ?? false; }
+  isDisabled(id: string): boolean {
+    return this.opts.disabled?.has(id) ?? false;
+  }
 
   /** The user switched a server off or on: stop it, or start it, and tell agents their lists changed. */
   async toggled(id: string): Promise<void> {
@@ -129,8 +148,15 @@ export class UpstreamPool {
   whenSettled(): Promise<void> {
     if (!this.firstStartPending()) return Promise.resolve();
     this.settled ??= new Promise<void>((resolve) => {
-      const done = () => { clearTimeout(timer); unsubscribe(); this.settled = undefined; resolve(); };
-      const unsubscribe = this.opts.events.on(() => { if (!this.firstStartPending()) done(); });
+      const done = () => {
+        clearTimeout(timer);
+        unsubscribe();
+        this.settled = undefined;
+        resolve();
+      };
+      const unsubscribe = this.opts.events.on(() => {
+        if (!this.firstStartPending()) done();
+      });
       const timer = setTimeout(done, Math.min(this.current.settings.startTimeoutMs, 15_000));
     });
     return this.settled;
@@ -168,7 +194,12 @@ export class UpstreamPool {
     const at = bundle.expiresAt === undefined ? undefined : Date.parse(bundle.expiresAt);
     if (at === undefined) return;
     const wait = at - Date.now();
-    if (wait <= 0) { void this.failClosed(`bundle "${bundle.name}" version ${bundle.version} expired at ${bundle.expiresAt}; no server is reachable until a newer bundle arrives from the org`); return; }
+    if (wait <= 0) {
+      void this.failClosed(
+        `bundle "${bundle.name}" version ${bundle.version} expired at ${bundle.expiresAt}; no server is reachable until a newer bundle arrives from the org`,
+      );
+      return;
+    }
     // Timers overflow past ~24.8 days; check again then.
     this.expiryTimer = setTimeout(() => this.watchExpiry(), Math.min(wait, 2 ** 31 - 1));
     this.expiryTimer.unref();

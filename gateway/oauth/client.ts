@@ -28,7 +28,12 @@ export interface AuthorizationSession {
   scope: string | undefined;
 }
 
-export interface Tokens { accessToken: string; refreshToken?: string; expiresAt?: number; scope?: string }
+export interface Tokens {
+  accessToken: string;
+  refreshToken?: string;
+  expiresAt?: number;
+  scope?: string;
+}
 
 export class OAuthFlowError extends Error {}
 
@@ -76,7 +81,10 @@ export function scopeUnion(...scopes: (string | undefined)[]): string | undefine
   return all.size ? [...all].join(' ') : undefined;
 }
 
-export async function discover(serverUrl: string, challenge: BearerChallenge | undefined): Promise<{ resource: string; as: oauth.AuthorizationServer; scope: string | undefined }> {
+export async function discover(
+  serverUrl: string,
+  challenge: BearerChallenge | undefined,
+): Promise<{ resource: string; as: oauth.AuthorizationServer; scope: string | undefined }> {
   const resource = new URL(canonicalResource(serverUrl));
   let prm: ResourceMetadata | undefined;
   if (challenge?.resourceMetadata) {
@@ -97,7 +105,9 @@ export async function discover(serverUrl: string, challenge: BearerChallenge | u
     if (!URL.canParse(prm.resource)) throw new OAuthFlowError('protected resource metadata names a resource that is not a URL');
     const named = new URL(prm.resource);
     const prefix = named.pathname.endsWith('/') ? named.pathname : `${named.pathname}/`;
-    const covers = named.origin === resource.origin && (named.pathname === resource.pathname || named.pathname === '/' || resource.pathname.startsWith(prefix) || `${resource.pathname}/` === prefix);
+    const covers =
+      named.origin === resource.origin &&
+      (named.pathname === resource.pathname || named.pathname === '/' || resource.pathname.startsWith(prefix) || `${resource.pathname}/` === prefix);
     if (!covers) throw new OAuthFlowError(`protected resource metadata is for ${prm.resource}, not ${resource.href}`);
     // As published: `new URL(…).href` would add a slash to a bare origin, and the server compares strings.
     target = prm.resource;
@@ -120,7 +130,12 @@ export async function discoverAuthorizationServer(issuer: URL): Promise<oauth.Au
   // Servers of the 2025-03-26 era may have no metadata: the default endpoints at the issuer's root.
   if (errors.length) {
     const root = new URL('/', issuer);
-    return { issuer: issuer.href, authorization_endpoint: new URL('/authorize', root).href, token_endpoint: new URL('/token', root).href, registration_endpoint: new URL('/register', root).href };
+    return {
+      issuer: issuer.href,
+      authorization_endpoint: new URL('/authorize', root).href,
+      token_endpoint: new URL('/token', root).href,
+      registration_endpoint: new URL('/register', root).href,
+    };
   }
   throw new OAuthFlowError(`no authorization server metadata at ${issuer.href}`);
 }
@@ -139,15 +154,19 @@ export async function register(as: oauth.AuthorizationServer, config: OAuthClien
   }
   if (!as.registration_endpoint) throw new OAuthFlowError(`${as.issuer} supports no dynamic registration, and no client is pre-registered for it`);
   const method = AUTH_METHODS.find((m) => supported.includes(m)) ?? 'none';
-  const response = await oauth.dynamicClientRegistrationRequest(as, {
-    client_name: config.clientName,
-    redirect_uris: [config.redirectUri],
-    grant_types: ['authorization_code', 'refresh_token'],
-    response_types: ['code'],
-    token_endpoint_auth_method: method,
-    // A desktop app with a loopback redirect (RFC 8252): a native client.
-    application_type: 'native',
-  }, opts(new URL(as.registration_endpoint)));
+  const response = await oauth.dynamicClientRegistrationRequest(
+    as,
+    {
+      client_name: config.clientName,
+      redirect_uris: [config.redirectUri],
+      grant_types: ['authorization_code', 'refresh_token'],
+      response_types: ['code'],
+      token_endpoint_auth_method: method,
+      // A desktop app with a loopback redirect (RFC 8252): a native client.
+      application_type: 'native',
+    },
+    opts(new URL(as.registration_endpoint)),
+  );
   let client: oauth.Client;
   try {
     client = await oauth.processDynamicClientRegistrationResponse(response);
@@ -183,7 +202,12 @@ function authFor(methods: readonly string[], secret: string | undefined): oauth.
  * to the user (the system browser, in Gatehouse) and resolves with the URL the
  * authorization server redirected back to.
  */
-export async function authorize(serverUrl: string, challenge: BearerChallenge | undefined, config: OAuthClientConfig, userAgent: (authorizationUrl: URL) => Promise<URL>): Promise<{ session: AuthorizationSession; tokens: Tokens }> {
+export async function authorize(
+  serverUrl: string,
+  challenge: BearerChallenge | undefined,
+  config: OAuthClientConfig,
+  userAgent: (authorizationUrl: URL) => Promise<URL>,
+): Promise<{ session: AuthorizationSession; tokens: Tokens }> {
   const discovered = await discover(serverUrl, challenge);
   const { resource, as } = discovered;
   const scope = config.scope ?? discovered.scope;
@@ -205,25 +229,50 @@ export async function authorize(serverUrl: string, challenge: BearerChallenge | 
   const callback = await userAgent(url);
   // Checks state, error responses and, where the server declares it, the iss parameter (RFC 9207).
   const params = oauth.validateAuthResponse(as, client, callback, state);
-  const response = await oauth.authorizationCodeGrantRequest(as, client, clientAuth, params, config.redirectUri, verifier, { additionalParameters: { resource }, ...opts(new URL(as.token_endpoint!)) });
+  const response = await oauth.authorizationCodeGrantRequest(as, client, clientAuth, params, config.redirectUri, verifier, {
+    additionalParameters: { resource },
+    ...opts(new URL(as.token_endpoint!)),
+  });
   const result = await oauth.processAuthorizationCodeResponse(as, client, response);
   return { session, tokens: toTokens(result, scope) };
 }
 
 /** Rebuilds a session from what a login stored, to refresh its token later. */
-export async function resumeSession(stored: { issuer: string; clientId: string; clientSecret?: string; method: string; resource: string; scope?: string }): Promise<AuthorizationSession> {
+export async function resumeSession(stored: {
+  issuer: string;
+  clientId: string;
+  clientSecret?: string;
+  method: string;
+  resource: string;
+  scope?: string;
+}): Promise<AuthorizationSession> {
   const as = await discoverAuthorizationServer(new URL(stored.issuer));
-  return { resource: stored.resource, as, client: { client_id: stored.clientId }, clientAuth: authFor([stored.method], stored.clientSecret), scope: stored.scope };
+  return {
+    resource: stored.resource,
+    as,
+    client: { client_id: stored.clientId },
+    clientAuth: authFor([stored.method], stored.clientSecret),
+    scope: stored.scope,
+  };
 }
 
 /** The token endpoint authentication a session uses, to store alongside it. */
 export function authMethodOf(session: AuthorizationSession, clientSecret: string | undefined): string {
   const supported = session.as.token_endpoint_auth_methods_supported ?? ['client_secret_basic'];
-  return clientSecret ? (supported.includes('client_secret_basic') ? 'client_secret_basic' : supported.includes('client_secret_post') ? 'client_secret_post' : 'client_secret_basic') : 'none';
+  return clientSecret
+    ? supported.includes('client_secret_basic')
+      ? 'client_secret_basic'
+      : supported.includes('client_secret_post')
+        ? 'client_secret_post'
+        : 'client_secret_basic'
+    : 'none';
 }
 
 export async function refresh(session: AuthorizationSession, refreshToken: string): Promise<Tokens> {
-  const response = await oauth.refreshTokenGrantRequest(session.as, session.client, session.clientAuth, refreshToken, { additionalParameters: { resource: session.resource }, ...opts(new URL(session.as.token_endpoint!)) });
+  const response = await oauth.refreshTokenGrantRequest(session.as, session.client, session.clientAuth, refreshToken, {
+    additionalParameters: { resource: session.resource },
+    ...opts(new URL(session.as.token_endpoint!)),
+  });
   const result = await oauth.processRefreshTokenResponse(session.as, session.client, response);
   const tokens = toTokens(result, session.scope);
   return tokens.refreshToken ? tokens : { ...tokens, refreshToken };

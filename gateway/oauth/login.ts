@@ -16,8 +16,15 @@ import { authMethodOf, authorize, OAuthFlowError, refresh, resumeSession } from 
 // close to their expiry, so an expired token costs one reconnect, not a new login.
 
 const StoredSchema = z.object({
-  issuer: z.string(), clientId: z.string(), clientSecret: z.string().optional(), method: z.string(),
-  resource: z.string(), scope: z.string().optional(), expiresAt: z.number().optional(), issuedAt: z.number().optional(), redirectUri: z.string(),
+  issuer: z.string(),
+  clientId: z.string(),
+  clientSecret: z.string().optional(),
+  method: z.string(),
+  resource: z.string(),
+  scope: z.string().optional(),
+  expiresAt: z.number().optional(),
+  issuedAt: z.number().optional(),
+  redirectUri: z.string(),
   /** The scopes the bundle asked for at login: when the bundle asks for others, the user consents again. */
   requested: z.array(z.string()).optional(),
 });
@@ -29,7 +36,11 @@ const REFRESH_MARGIN_MS = 60_000;
 const marginFor = (stored: { expiresAt?: number; issuedAt?: number }) =>
   stored.expiresAt !== undefined && stored.issuedAt !== undefined ? Math.min(REFRESH_MARGIN_MS, (stored.expiresAt - stored.issuedAt) / 2) : REFRESH_MARGIN_MS;
 
-interface PendingLogin { server: string; resolve(url: URL): void; reject(err: Error): void }
+interface PendingLogin {
+  server: string;
+  resolve(url: URL): void;
+  reject(err: Error): void;
+}
 
 export class LoginRequiredError extends Error {
   override readonly name = 'LoginRequiredError';
@@ -72,37 +83,73 @@ export class OAuthLogins {
     const server = this.host.bundle().servers.find((s) => s.id === serverId);
     if (!server) throw new OAuthFlowError(`no server "${serverId}" in the bundle`);
     const slot = server.credentials.find((c) => c.kind === 'oauth');
-    if (!slot || (server.transport.type !== 'http' && server.transport.type !== 'sse')) throw new OAuthFlowError(`server "${serverId}" declares no oauth credential slot`);
+    if (!slot || (server.transport.type !== 'http' && server.transport.type !== 'sse'))
+      throw new OAuthFlowError(`server "${serverId}" declares no oauth credential slot`);
     const url = server.transport.url;
     const challenge = parseBearerChallenge(await probe(url));
     const id = randomBytes(12).toString('base64url');
     let published: (u: URL) => void = () => {};
-    const authorizationUrl = new Promise<URL>((resolve) => { published = resolve; });
-    const redirectUri = this.redirectUri();
-    const done = authorize(url, challenge, {
-      clientName: 'Gatehouse',
-      redirectUri,
-      ...(slot.scopes ? { scope: slot.scopes.join(' ') } : {}),
-      ...(slot.clientId ? { preRegistered: { clientId: slot.clientId } } : {}),
-    }, (authUrl) => new Promise<URL>((resolve, reject) => {
-      const state = authUrl.searchParams.get('state')!;
-      const timer = setTimeout(() => { this.pending.delete(state); reject(new OAuthFlowError('the login was not completed within 10 minutes')); }, LOGIN_TIMEOUT_MS);
-      this.pending.set(state, { server: serverId, resolve: (u) => { clearTimeout(timer); resolve(u); }, reject });
-      published(authUrl);
-    })).then(async ({ session, tokens }) => {
-      const secret = (session.client as { client_secret?: string }).client_secret;
-      await this.store(server, slot, tokens, {
-        issuer: session.as.issuer, clientId: session.client.client_id, ...(secret ? { clientSecret: secret } : {}),
-        method: authMethodOf(session, secret), resource: session.resource, ...(tokens.scope ? { scope: tokens.scope } : {}), redirectUri,
-        ...(slot.scopes ? { requested: slot.scopes } : {}),
-      });
-      this.host.recorder.record(undefined, 'login', { server: serverId, outcome: 'ok', detail: { slot: slot.name, issuer: session.as.issuer, kind: 'oauth-server' } });
-      await this.host.restartServer(serverId);
-      this.host.events.emit({ type: 'credential-set', server: serverId, slot: slot.name, rotation: false, at: Date.now() });
-    }, (err: unknown) => {
-      this.host.recorder.record(undefined, 'login', { server: serverId, outcome: 'error', error: (err as Error).message, detail: { slot: slot.name, kind: 'oauth-server' } });
-      throw err;
+    const authorizationUrl = new Promise<URL>((resolve) => {
+      published = resolve;
     });
+    const redirectUri = this.redirectUri();
+    const done = authorize(
+      url,
+      challenge,
+      {
+        clientName: 'Gatehouse',
+        redirectUri,
+        ...(slot.scopes ? { scope: slot.scopes.join(' ') } : {}),
+        ...(slot.clientId ? { preRegistered: { clientId: slot.clientId } } : {}),
+      },
+      (authUrl) =>
+        new Promise<URL>((resolve, reject) => {
+          const state = authUrl.searchParams.get('state')!;
+          const timer = setTimeout(() => {
+            this.pending.delete(state);
+            reject(new OAuthFlowError('the login was not completed within 10 minutes'));
+          }, LOGIN_TIMEOUT_MS);
+          this.pending.set(state, {
+            server: serverId,
+            resolve: (u) => {
+              clearTimeout(timer);
+              resolve(u);
+            },
+            reject,
+          });
+          published(authUrl);
+        }),
+    ).then(
+      async ({ session, tokens }) => {
+        const secret = (session.client as { client_secret?: string }).client_secret;
+        await this.store(server, slot, tokens, {
+          issuer: session.as.issuer,
+          clientId: session.client.client_id,
+          ...(secret ? { clientSecret: secret } : {}),
+          method: authMethodOf(session, secret),
+          resource: session.resource,
+          ...(tokens.scope ? { scope: tokens.scope } : {}),
+          redirectUri,
+          ...(slot.scopes ? { requested: slot.scopes } : {}),
+        });
+        this.host.recorder.record(undefined, 'login', {
+          server: serverId,
+          outcome: 'ok',
+          detail: { slot: slot.name, issuer: session.as.issuer, kind: 'oauth-server' },
+        });
+        await this.host.restartServer(serverId);
+        this.host.events.emit({ type: 'credential-set', server: serverId, slot: slot.name, rotation: false, at: Date.now() });
+      },
+      (err: unknown) => {
+        this.host.recorder.record(undefined, 'login', {
+          server: serverId,
+          outcome: 'error',
+          error: (err as Error).message,
+          detail: { slot: slot.name, kind: 'oauth-server' },
+        });
+        throw err;
+      },
+    );
     this.results.set(id, done);
     done.catch(() => {}).finally(() => setTimeout(() => this.results.delete(id), LOGIN_TIMEOUT_MS).unref());
     // Whichever comes first: the URL to show, or a failure before there is one (discovery, registration).
@@ -134,7 +181,12 @@ export class OAuthLogins {
     return !current || current.status === 'revoked';
   }
 
-  private async store(server: BundleServer, slot: CredentialSlot, tokens: { accessToken: string; refreshToken?: string; expiresAt?: number; scope?: string }, stored: Stored): Promise<void> {
+  private async store(
+    server: BundleServer,
+    slot: CredentialSlot,
+    tokens: { accessToken: string; refreshToken?: string; expiresAt?: number; scope?: string },
+    stored: Stored,
+  ): Promise<void> {
     if (this.retired(server.id)) return;
     await this.vault.set(server, slot.name, tokens.accessToken, false);
     if (tokens.refreshToken) await this.vault.setCompanion(server.id, slot.name, '#refresh', tokens.refreshToken);
@@ -143,7 +195,10 @@ export class OAuthLogins {
     await this.vault.setCompanion(server.id, slot.name, '#client', JSON.stringify(next));
     // A running session picks the new token up on its next request.
     // A refresh that was in flight when the server was revoked finishes after its credentials were deleted: delete again.
-    if (this.retired(server.id)) { await this.vault.removeServer(server.id, [slot.name]); return; }
+    if (this.retired(server.id)) {
+      await this.vault.removeServer(server.id, [slot.name]);
+      return;
+    }
     const live = this.liveHeaders.get(server.id);
     if (live) live[slot.header ?? 'Authorization'] = headerValue(slot, tokens.accessToken);
     this.schedule(server, slot, next);
@@ -176,18 +231,22 @@ export class OAuthLogins {
     const stored = parsed.data;
     if (stored.clientSecret) this.vault.holdSecret(`${account(server.id, slot.name)}#client`, stored.clientSecret);
     const requested = new Set(stored.requested ?? []);
-    if (slot.scopes && (slot.scopes.length !== requested.size || slot.scopes.some((s) => !requested.has(s)))) throw new LoginRequiredError(`the scopes for "${server.id}" changed (${slot.scopes.join(' ')}); sign in again with \`gatehouse login ${server.id}\``);
+    if (slot.scopes && (slot.scopes.length !== requested.size || slot.scopes.some((s) => !requested.has(s))))
+      throw new LoginRequiredError(`the scopes for "${server.id}" changed (${slot.scopes.join(' ')}); sign in again with \`gatehouse login ${server.id}\``);
     if (stored.expiresAt === undefined || stored.expiresAt - Date.now() > marginFor(stored)) {
       if (!this.timers.has(`${server.id}/${slot.name}`)) this.schedule(server, slot, stored);
       return;
     }
     const refreshToken = await this.vault.getCompanion(server.id, slot.name, '#refresh');
-    if (!refreshToken) throw new LoginRequiredError(`the token for "${server.id}" expired and cannot be refreshed; sign in again with \`gatehouse login ${server.id}\``);
+    if (!refreshToken)
+      throw new LoginRequiredError(`the token for "${server.id}" expired and cannot be refreshed; sign in again with \`gatehouse login ${server.id}\``);
     try {
       const tokens = await refresh(await resumeSession(stored), refreshToken);
       await this.store(server, slot, tokens, stored);
     } catch (err) {
-      throw new LoginRequiredError(`refreshing the token for "${server.id}" failed (${(err as Error).message}); sign in again with \`gatehouse login ${server.id}\``);
+      throw new LoginRequiredError(
+        `refreshing the token for "${server.id}" failed (${(err as Error).message}); sign in again with \`gatehouse login ${server.id}\``,
+      );
     }
   }
 }
@@ -197,7 +256,12 @@ async function probe(url: string): Promise<string | null> {
   const res = await fetch(url, {
     method: 'POST',
     headers: { 'content-type': 'application/json', accept: 'application/json, text/event-stream' },
-    body: JSON.stringify({ jsonrpc: '2.0', id: 0, method: 'initialize', params: { protocolVersion: '2025-11-25', capabilities: {}, clientInfo: { name: 'gatehouse', version: '0' } } }),
+    body: JSON.stringify({
+      jsonrpc: '2.0',
+      id: 0,
+      method: 'initialize',
+      params: { protocolVersion: '2025-11-25', capabilities: {}, clientInfo: { name: 'gatehouse', version: '0' } },
+    }),
   });
   await res.body?.cancel();
   return res.status === 401 ? res.headers.get('www-authenticate') : null;

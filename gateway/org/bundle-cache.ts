@@ -10,7 +10,12 @@ import { OrgKeySchema, parseBundle, type Bundle, type OrgKey } from '../../share
 // version back. The cached envelope is verified again on load, against the keys
 // that accepted it, so an edit to the cache fails closed instead of widening access.
 
-export interface Rejection { at: string; version: number | null; code: string; reason: string }
+export interface Rejection {
+  at: string;
+  version: number | null;
+  code: string;
+  reason: string;
+}
 
 export class BundleCache {
   private readonly db: DatabaseSync;
@@ -37,7 +42,9 @@ export class BundleCache {
     this.db.exec('BEGIN IMMEDIATE');
     try {
       this.db.prepare('INSERT OR REPLACE INTO trust (id, org, keys, version) VALUES (1, ?, ?, ?)').run(next.org, JSON.stringify(next.keys), next.version);
-      this.db.prepare('INSERT OR REPLACE INTO accepted (version, envelope, verified_by, accepted_at) VALUES (?, ?, ?, ?)').run(next.version, JSON.stringify(envelope), JSON.stringify(verifiedBy), at.toISOString());
+      this.db
+        .prepare('INSERT OR REPLACE INTO accepted (version, envelope, verified_by, accepted_at) VALUES (?, ?, ?, ?)')
+        .run(next.version, JSON.stringify(envelope), JSON.stringify(verifiedBy), at.toISOString());
       this.db.prepare('DELETE FROM accepted WHERE version < ?').run(next.version - 5);
       this.db.exec('COMMIT');
     } catch (err) {
@@ -48,13 +55,14 @@ export class BundleCache {
 
   /** The last good bundle, verified again; null when there is none or it no longer verifies. */
   async lastGood(): Promise<{ bundle: Bundle } | { problem: string } | null> {
-    const row = this.db.prepare('SELECT a.envelope, a.verified_by FROM accepted a JOIN trust t ON a.version = t.version').get() as { envelope: string; verified_by: string } | undefined;
+    const row = this.db.prepare('SELECT a.envelope, a.verified_by FROM accepted a JOIN trust t ON a.version = t.version').get() as
+      { envelope: string; verified_by: string } | undefined;
     if (!row) return null;
     const keys = z.array(OrgKeySchema).parse(JSON.parse(row.verified_by));
     const opened = await openEnvelope(JSON.parse(row.envelope), BUNDLE_PAYLOAD_TYPE, new Map(keys.map((k) => [k.keyId, k.publicKey])));
     if (!opened.ok) return { problem: `the cached bundle no longer verifies (${opened.reason}); waiting for the org's` };
     const parsed = parseBundle(JSON.parse(opened.payload));
-    if (!parsed.ok) return { problem: 'the cached bundle no longer parses; waiting for the org\'s' };
+    if (!parsed.ok) return { problem: "the cached bundle no longer parses; waiting for the org's" };
     return { bundle: parsed.bundle };
   }
 
@@ -67,5 +75,7 @@ export class BundleCache {
     return row ?? null;
   }
 
-  close(): void { this.db.close(); }
+  close(): void {
+    this.db.close();
+  }
 }

@@ -11,9 +11,20 @@ const hash = (c: string) => `sha256:${c.repeat(64)}`;
 function change(i: number, size: number): PendingChange {
   const description = 'x'.repeat(size);
   return {
-    id: `c${i}`, server: 's', tool: `t${i}`, exposedName: `s__t${i}`, kind: 'changed', oldHash: hash('a'), newHash: hash('b'),
-    oldDefinition: { name: `t${i}` }, newDefinition: { name: `t${i}`, description },
-    diff: [{ path: '/description', kind: 'added', after: description }], findings: [], risk: 'critical', localDecision: false, createdAt: new Date().toISOString(),
+    id: `c${i}`,
+    server: 's',
+    tool: `t${i}`,
+    exposedName: `s__t${i}`,
+    kind: 'changed',
+    oldHash: hash('a'),
+    newHash: hash('b'),
+    oldDefinition: { name: `t${i}` },
+    newDefinition: { name: `t${i}`, description },
+    diff: [{ path: '/description', kind: 'added', after: description }],
+    findings: [],
+    risk: 'critical',
+    localDecision: false,
+    createdAt: new Date().toISOString(),
   };
 }
 
@@ -25,7 +36,13 @@ describe('change reporter', () => {
   });
 
   it('fits a report within the limit, dropping definitions first, then changes', () => {
-    const report: DeviceReport = { user: 'u', bundleVersion: 1, keys: [], auditBacklog: 0, pending: Array.from({ length: 40 }, (_, i) => reportedChange(change(i, 30 * 1024))) };
+    const report: DeviceReport = {
+      user: 'u',
+      bundleVersion: 1,
+      keys: [],
+      auditBacklog: 0,
+      pending: Array.from({ length: 40 }, (_, i) => reportedChange(change(i, 30 * 1024))),
+    };
     const small = JSON.parse(fitted(report, 10 * 1024 * 1024)) as DeviceReport;
     assert.equal(small.pending[0]!.newDefinition?.name, 't0', 'under the limit nothing changes');
     const lean = DeviceReportSchema.parse(JSON.parse(fitted(report, 500 * 1024)));

@@ -1,4 +1,12 @@
-import { DeviceReportAnswerSchema, MAX_DEFINITION_BYTES, MAX_REPORTED_CHANGES, REPORT_MAX_BYTES, type DeviceReport, type OrgDecision, type ReportedChange } from '../../shared/console/device-report.ts';
+import {
+  DeviceReportAnswerSchema,
+  MAX_DEFINITION_BYTES,
+  MAX_REPORTED_CHANGES,
+  REPORT_MAX_BYTES,
+  type DeviceReport,
+  type OrgDecision,
+  type ReportedChange,
+} from '../../shared/console/device-report.ts';
 import type { PendingChange } from '../../shared/pinning/pending.ts';
 import { callSync, syncUrl } from '../../shared/sync/http.ts';
 import type { EventBus } from '../events/event-bus.ts';
@@ -33,9 +41,17 @@ function fits(definition: Record<string, unknown> | null): Record<string, unknow
 
 export function reportedChange(p: PendingChange): ReportedChange {
   return {
-    server: p.server, tool: p.tool, kind: p.kind, oldHash: p.oldHash, newHash: p.newHash,
-    oldDefinition: fits(p.oldDefinition), newDefinition: fits(p.newDefinition),
-    diff: p.diff.slice(0, 2000), findings: p.findings.slice(0, 500), risk: p.risk, createdAt: p.createdAt,
+    server: p.server,
+    tool: p.tool,
+    kind: p.kind,
+    oldHash: p.oldHash,
+    newHash: p.newHash,
+    oldDefinition: fits(p.oldDefinition),
+    newDefinition: fits(p.newDefinition),
+    diff: p.diff.slice(0, 2000),
+    findings: p.findings.slice(0, 500),
+    risk: p.risk,
+    createdAt: p.createdAt,
   };
 }
 
@@ -47,7 +63,10 @@ export function reportedChange(p: PendingChange): ReportedChange {
 export function fitted(report: DeviceReport, limit = REPORT_MAX_BYTES - 64 * 1024): string {
   let text = JSON.stringify(report);
   if (text.length <= limit) return text;
-  const lean = { ...report, pending: report.pending.map((c) => ({ ...c, oldDefinition: null, newDefinition: null, diff: c.diff.map(({ path, kind }) => ({ path, kind })) })) };
+  const lean = {
+    ...report,
+    pending: report.pending.map((c) => ({ ...c, oldDefinition: null, newDefinition: null, diff: c.diff.map(({ path, kind }) => ({ path, kind })) })),
+  };
   text = JSON.stringify(lean);
   while (text.length > limit && lean.pending.length) {
     lean.pending = lean.pending.slice(0, Math.floor(lean.pending.length / 2));
@@ -64,7 +83,9 @@ export class ChangeReporter {
   private again = false;
   private stopped = false;
   private unsubscribe: (() => void) | undefined;
-  private readonly onEvent = (e: { type: string }) => { if (e.type === 'pending-change' || e.type === 'pending-decided' || e.type === 'bundle') this.nudge(); };
+  private readonly onEvent = (e: { type: string }) => {
+    if (e.type === 'pending-change' || e.type === 'pending-decided' || e.type === 'bundle') this.nudge();
+  };
 
   constructor(options: ChangeReporterOptions) {
     this.o = options;
@@ -91,11 +112,22 @@ export class ChangeReporter {
     if (this.stopped) return;
     clearTimeout(this.settle);
     this.settle = setTimeout(() => {
-      if (this.running) { this.again = true; return; }
-      this.running = this.reportNow().then(() => {}, (err: unknown) => this.o.onProblem?.(err)).finally(() => {
-        this.running = undefined;
-        if (this.again) { this.again = false; this.nudge(0); }
-      });
+      if (this.running) {
+        this.again = true;
+        return;
+      }
+      this.running = this.reportNow()
+        .then(
+          () => {},
+          (err: unknown) => this.o.onProblem?.(err),
+        )
+        .finally(() => {
+          this.running = undefined;
+          if (this.again) {
+            this.again = false;
+            this.nudge(0);
+          }
+        });
     }, delay);
     this.settle.unref();
   }
@@ -106,11 +138,16 @@ export class ChangeReporter {
     const bundle = g.currentBundle;
     const held = g.gate.pending().filter((p) => !p.localDecision);
     const body: DeviceReport = {
-      user: g.user.user, bundleVersion: bundle.version, keys: (bundle.keys ?? []).map((k) => k.keyId),
-      auditBacklog: this.o.backlog(), pending: held.slice(0, MAX_REPORTED_CHANGES).map(reportedChange),
+      user: g.user.user,
+      bundleVersion: bundle.version,
+      keys: (bundle.keys ?? []).map((k) => k.keyId),
+      auditBacklog: this.o.backlog(),
+      pending: held.slice(0, MAX_REPORTED_CHANGES).map(reportedChange),
     };
     const answer = await callSync(syncUrl(this.o.syncUrl, '/devices/report'), DeviceReportAnswerSchema, {
-      method: 'POST', headers: { 'content-type': 'application/json', authorization: `Bearer ${await this.o.token()}` }, body: fitted(body),
+      method: 'POST',
+      headers: { 'content-type': 'application/json', authorization: `Bearer ${await this.o.token()}` },
+      body: fitted(body),
     });
     this.o.onRecovered?.();
     for (const d of answer.decisions) {

@@ -34,9 +34,12 @@ export async function enroll(dataDir: string, base: string, backend: SecretBacke
     const prints = info.keys.map((k) => keyFingerprint(k.publicKey));
     if (opts.fingerprint !== undefined) {
       const want = opts.fingerprint.trim();
-      if (!prints.includes(want)) throw new EnrolError(`the endpoint's key fingerprint is ${prints.join(' or ')}, not ${want}: do not enrol, and tell your admin`);
+      if (!prints.includes(want))
+        throw new EnrolError(`the endpoint's key fingerprint is ${prints.join(' or ')}, not ${want}: do not enrol, and tell your admin`);
     } else if (!opts.trustOnFirstUse) {
-      throw new EnrolError(`confirm the org's key before trusting it: ${info.name} (${info.org}) presents ${prints.join(', ')}. Check it with your admin, then run again with --fingerprint ${prints[0]}`);
+      throw new EnrolError(
+        `confirm the org's key before trusting it: ${info.name} (${info.org}) presents ${prints.join(', ')}. Check it with your admin, then run again with --fingerprint ${prints[0]}`,
+      );
     }
     rootKeys = info.keys;
   }
@@ -49,7 +52,15 @@ export async function enroll(dataDir: string, base: string, backend: SecretBacke
     body: JSON.stringify({ token: opts.token, name, publicKey: key.publicKeyPem }),
   });
   await backend.set(deviceTokenAccount(answer.deviceId), answer.deviceToken);
-  const config: OrgConfig = { syncUrl: base, org: info.org, name: info.name, rootKeys, oidc: info.oidc, deviceId: answer.deviceId, enrolledAt: new Date().toISOString() };
+  const config: OrgConfig = {
+    syncUrl: base,
+    org: info.org,
+    name: info.name,
+    rootKeys,
+    oidc: info.oidc,
+    deviceId: answer.deviceId,
+    enrolledAt: new Date().toISOString(),
+  };
   writeOrgConfig(dataDir, config);
   return config;
 }

@@ -13,7 +13,10 @@ import type { OrgConfig } from './org-config.ts';
 export const ID_TOKEN_ACCOUNT = 'org/id-token';
 export const REFRESH_TOKEN_ACCOUNT = 'org/refresh-token';
 
-export interface LoadedIdentity extends Identity { source: 'os' | 'oidc'; problem: string | null }
+export interface LoadedIdentity extends Identity {
+  source: 'os' | 'oidc';
+  problem: string | null;
+}
 
 const Claims = z.object({
   sub: z.string(),
@@ -48,7 +51,11 @@ export async function loadIdentity(config: OrgConfig | null, backend: SecretBack
   const os: LoadedIdentity = { user: osUser, groups: [], source: 'os', problem: null };
   if (!config?.oidc) return os;
   let token: string | null;
-  try { token = await backend.get(ID_TOKEN_ACCOUNT); } catch (err) { return { ...os, problem: `the keychain is unavailable: ${(err as Error).message}` }; }
+  try {
+    token = await backend.get(ID_TOKEN_ACCOUNT);
+  } catch (err) {
+    return { ...os, problem: `the keychain is unavailable: ${(err as Error).message}` };
+  }
   if (!token) return { ...os, problem: 'not logged in to the org: run `gatehouse login`' };
   try {
     // Loaded only on desktops that log in to an org: most daemons never need it.
@@ -60,7 +67,11 @@ export async function loadIdentity(config: OrgConfig | null, backend: SecretBack
     // Checked as of its own issue time: the signature and audience must hold; an old
     // login still says who the user is (the daemon renews it hourly, which refreshes the groups).
     const iat = decodeJwt(token).iat;
-    const { payload } = await jwtVerify(token, jwks, { issuer: as.issuer, audience: config.oidc.clientId, ...(iat ? { currentDate: new Date(iat * 1000) } : {}) });
+    const { payload } = await jwtVerify(token, jwks, {
+      issuer: as.issuer,
+      audience: config.oidc.clientId,
+      ...(iat ? { currentDate: new Date(iat * 1000) } : {}),
+    });
     return { ...identityFromClaims(payload), source: 'oidc', problem: null };
   } catch (err) {
     return { ...os, problem: `the stored login could not be verified (${(err as Error).message}); policy treats you as ${osUser} until \`gatehouse login\`` };

@@ -13,11 +13,14 @@ import type { OrgConfig } from './org-config.ts';
 
 export class LoginError extends Error {}
 
-const PAGE = (text: string) => `<!doctype html><meta charset="utf-8"><title>Gatehouse</title><body style="font-family:system-ui;margin:3em"><h1>${text}</h1><p>You can close this tab.</p>`;
+const PAGE = (text: string) =>
+  `<!doctype html><meta charset="utf-8"><title>Gatehouse</title><body style="font-family:system-ui;margin:3em"><h1>${text}</h1><p>You can close this tab.</p>`;
 
 export async function loginToOrg(config: OrgConfig, backend: SecretBackend, openBrowser: (url: URL) => void, timeoutMs = 5 * 60_000): Promise<Identity> {
   if (!config.oidc) throw new LoginError(`org "${config.org}" has no identity provider configured: nothing to log in to`);
-  const as = await discoverIdp(config.oidc.issuer).catch((err: Error) => { throw new LoginError(`cannot reach the identity provider ${config.oidc!.issuer}: ${err.message}`); });
+  const as = await discoverIdp(config.oidc.issuer).catch((err: Error) => {
+    throw new LoginError(`cannot reach the identity provider ${config.oidc!.issuer}: ${err.message}`);
+  });
   const client: oauth.Client = { client_id: config.oidc.clientId };
   const verifier = oauth.generateRandomCodeVerifier();
   const state = oauth.generateRandomState();
@@ -31,7 +34,10 @@ export async function loginToOrg(config: OrgConfig, backend: SecretBackend, open
       const timer = setTimeout(() => reject(new LoginError('the login was not completed within 5 minutes')), timeoutMs);
       server.on('request', (req, res) => {
         const url = new URL(req.url ?? '/', redirectUri);
-        if (url.pathname !== '/callback') { res.writeHead(404).end(); return; }
+        if (url.pathname !== '/callback') {
+          res.writeHead(404).end();
+          return;
+        }
         const failed = url.searchParams.get('error');
         res.writeHead(200, { 'content-type': 'text/html; charset=utf-8' }).end(PAGE(failed ? 'Login failed' : 'Logged in to Gatehouse'));
         clearTimeout(timer);
@@ -40,14 +46,33 @@ export async function loginToOrg(config: OrgConfig, backend: SecretBackend, open
     });
     const auth = new URL(as.authorization_endpoint!);
     auth.search = new URLSearchParams({
-      client_id: client.client_id, response_type: 'code', redirect_uri: redirectUri, scope: 'openid email profile groups offline_access',
-      state, nonce, code_challenge: await oauth.calculatePKCECodeChallenge(verifier), code_challenge_method: 'S256', prompt: 'consent',
+      client_id: client.client_id,
+      response_type: 'code',
+      redirect_uri: redirectUri,
+      scope: 'openid email profile groups offline_access',
+      state,
+      nonce,
+      code_challenge: await oauth.calculatePKCECodeChallenge(verifier),
+      code_challenge_method: 'S256',
+      prompt: 'consent',
     }).toString();
     openBrowser(auth);
     const returned = await callback;
     let params: URLSearchParams;
-    try { params = oauth.validateAuthResponse(as, client, returned, state); } catch (err) { throw new LoginError(`the identity provider refused the login: ${(err as Error).message}`); }
-    const response = await oauth.authorizationCodeGrantRequest(as, client, oauth.None(), params, redirectUri, verifier, oauthOptions(new URL(as.token_endpoint!)));
+    try {
+      params = oauth.validateAuthResponse(as, client, returned, state);
+    } catch (err) {
+      throw new LoginError(`the identity provider refused the login: ${(err as Error).message}`);
+    }
+    const response = await oauth.authorizationCodeGrantRequest(
+      as,
+      client,
+      oauth.None(),
+      params,
+      redirectUri,
+      verifier,
+      oauthOptions(new URL(as.token_endpoint!)),
+    );
     const result = await oauth.processAuthorizationCodeResponse(as, client, response, { expectedNonce: nonce, requireIdToken: true });
     const claims = oauth.getValidatedIdTokenClaims(result);
     if (!result.id_token || !claims) throw new LoginError('the identity provider returned no ID token');

@@ -15,7 +15,10 @@ export const OrgConfigSchema = z.strictObject({
   name: z.string().optional(),
   /** The org keys pinned at enrolment (trust on first use, confirmed by fingerprint, or shipped by MDM). */
   rootKeys: z.array(OrgKeySchema).min(1),
-  oidc: z.strictObject({ issuer: z.url(), clientId: z.string().min(1) }).nullable().default(null),
+  oidc: z
+    .strictObject({ issuer: z.url(), clientId: z.string().min(1) })
+    .nullable()
+    .default(null),
   deviceId: z.string().optional(),
   enrolledAt: z.string().optional(),
   /** MDM only: an enrolment token to use at the first start; removed once used. */
@@ -34,9 +37,18 @@ export function readOrgConfig(dataDir: string): OrgConfig | null {
   const path = orgConfigPath(dataDir);
   if (!existsSync(path)) return null;
   let raw: unknown;
-  try { raw = JSON.parse(readFileSync(path, 'utf8')); } catch (err) { throw new OrgConfigError(`${path} is not valid JSON: ${(err as Error).message}`); }
+  try {
+    raw = JSON.parse(readFileSync(path, 'utf8'));
+  } catch (err) {
+    throw new OrgConfigError(`${path} is not valid JSON: ${(err as Error).message}`);
+  }
   const parsed = OrgConfigSchema.safeParse(raw);
-  if (!parsed.success) throw new OrgConfigError(`${path} is invalid:\n${issueLines(parsed.error).map((l) => `  ${l}`).join('\n')}`);
+  if (!parsed.success)
+    throw new OrgConfigError(
+      `${path} is invalid:\n${issueLines(parsed.error)
+        .map((l) => `  ${l}`)
+        .join('\n')}`,
+    );
   return parsed.data;
 }
 

@@ -49,7 +49,10 @@ export class OrgRuntime {
   private mdm = false;
   private startProblem: string | null;
   private readonly o: {
-    dataDir: string; cache: BundleCache; audit: AuditLog; backend: SecretBackend;
+    dataDir: string;
+    cache: BundleCache;
+    audit: AuditLog;
+    backend: SecretBackend;
     /** Where verified bundles go, and what the change reporter reads and decides. */
     gateway: Gateway;
     events: EventBus;
@@ -71,7 +74,10 @@ export class OrgRuntime {
     if (!this.config.deviceId) return;
     const deviceId = this.config.deviceId;
     if (!this.o.audit.has('enrolment', deviceId)) {
-      this.o.recorder.record(undefined, 'enrolment', { outcome: 'ok', detail: { deviceId, org: this.config.org, syncUrl: this.config.syncUrl, enrolledAt: this.config.enrolledAt ?? null, via: this.mdm ? 'mdm' : 'cli' } });
+      this.o.recorder.record(undefined, 'enrolment', {
+        outcome: 'ok',
+        detail: { deviceId, org: this.config.org, syncUrl: this.config.syncUrl, enrolledAt: this.config.enrolledAt ?? null, via: this.mdm ? 'mdm' : 'cli' },
+      });
     }
     const token = async () => {
       const t = await this.o.backend.get(deviceTokenAccount(deviceId));
@@ -79,22 +85,39 @@ export class OrgRuntime {
       return t;
     };
     this.sync = new SyncClient({
-      syncUrl: this.config.syncUrl, org: this.config.org, rootKeys: this.config.rootKeys, cache: this.o.cache, token,
+      syncUrl: this.config.syncUrl,
+      org: this.config.org,
+      rootKeys: this.config.rootKeys,
+      cache: this.o.cache,
+      token,
       // Ops and tests may shorten the retry cap (default 30 s) with GATEHOUSE_SYNC_MAX_DELAY_MS.
       ...(Number(process.env.GATEHOUSE_SYNC_MAX_DELAY_MS) > 0 ? { maxDelayMs: Number(process.env.GATEHOUSE_SYNC_MAX_DELAY_MS) } : {}),
       apply: async (bundle) => {
         await this.o.gateway.applyBundle(bundle);
         this.startProblem = null;
-        this.o.recorder.record(undefined, 'bundle', { outcome: 'ok', decision: { effect: 'allow', rule: 'signed-by-org' }, detail: { version: bundle.version, servers: bundle.servers.length, expiresAt: bundle.expiresAt ?? null } });
+        this.o.recorder.record(undefined, 'bundle', {
+          outcome: 'ok',
+          decision: { effect: 'allow', rule: 'signed-by-org' },
+          detail: { version: bundle.version, servers: bundle.servers.length, expiresAt: bundle.expiresAt ?? null },
+        });
       },
       onRejected: (r) => {
-        this.o.recorder.record(undefined, 'bundle', { outcome: 'denied', decision: { effect: 'deny', rule: `bundle-${r.code}` }, error: r.reason, detail: { version: r.version } });
+        this.o.recorder.record(undefined, 'bundle', {
+          outcome: 'denied',
+          decision: { effect: 'deny', rule: `bundle-${r.code}` },
+          error: r.reason,
+          detail: { version: r.version },
+        });
         this.o.events.emit({ type: 'bundle-rejected', reason: r.reason, at: Date.now() });
       },
     });
     this.sync.start();
     this.reporter = new ChangeReporter({
-      syncUrl: this.config.syncUrl, token, gateway: this.o.gateway, events: this.o.events, backlog: () => this.o.audit.backlog().unacknowledged,
+      syncUrl: this.config.syncUrl,
+      token,
+      gateway: this.o.gateway,
+      events: this.o.events,
+      backlog: () => this.o.audit.backlog().unacknowledged,
       onProblem: (err) => this.o.onProblem?.(REPORTING, new Error(`reporting to the org failed (will retry): ${(err as Error).message}`)),
       onRecovered: () => this.o.onRecovered?.(REPORTING),
     });
@@ -103,16 +126,22 @@ export class OrgRuntime {
     const outbox = new Outbox(this.o.dataDir, deviceId, key.sign);
     const url = syncUrl(this.config.syncUrl, '/audit/batches').href;
     this.shipper = new Shipper({
-      outbox, send: httpSender(url, async () => ({ authorization: `Bearer ${await token()}` })),
+      outbox,
+      send: httpSender(url, async () => ({ authorization: `Bearer ${await token()}` })),
       onSendFailure: (message) => this.o.onProblem?.(SHIPPING, new Error(`sending audit batches failed (will retry): ${message}`)),
     });
-    this.timer = setInterval(() => { void this.ship(false).catch((err: unknown) => this.o.onProblem?.(SHIPPING, err)); }, SHIP_EVERY_MS);
+    this.timer = setInterval(() => {
+      void this.ship(false).catch((err: unknown) => this.o.onProblem?.(SHIPPING, err));
+    }, SHIP_EVERY_MS);
     this.timer.unref();
   }
 
   /** An admin shipped org.json with an enrolment token (MDM): enrol now, and keep trying while offline. */
   private async enrollFromMdm(): Promise<void> {
-    if (!this.config.enrolToken) { this.enrolError = 'not enrolled: run `gatehouse enroll URL --token …`'; return; }
+    if (!this.config.enrolToken) {
+      this.enrolError = 'not enrolled: run `gatehouse enroll URL --token …`';
+      return;
+    }
     try {
       // enroll() rewrites org.json with the device id and without the token.
       this.config = await enroll(this.o.dataDir, this.config.syncUrl, this.o.backend, { token: this.config.enrolToken, pinnedKeys: this.config.rootKeys });

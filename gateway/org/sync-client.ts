@@ -44,7 +44,14 @@ export class SyncClient {
 
   constructor(options: SyncClientOptions) {
     this.o = { waitSeconds: 25, maxDelayMs: 30_000, ...options };
-    this.status = { state: 'connecting', syncUrl: options.syncUrl, lastContactAt: null, offlineSince: null, lastError: null, lastRejection: options.cache.lastRejection() };
+    this.status = {
+      state: 'connecting',
+      syncUrl: options.syncUrl,
+      lastContactAt: null,
+      offlineSince: null,
+      lastError: null,
+      lastRejection: options.cache.lastRejection(),
+    };
   }
 
   start(): void {
@@ -62,7 +69,9 @@ export class SyncClient {
 
   /** Fetches now instead of waiting for the next push. Resolves after that fetch. */
   async syncNow(): Promise<void> {
-    const done = new Promise<void>((resolve) => { this.afterNext.push(resolve); });
+    const done = new Promise<void>((resolve) => {
+      this.afterNext.push(resolve);
+    });
     this.etag = undefined;
     this.abort?.abort();
     this.wake?.();
@@ -87,12 +96,19 @@ export class SyncClient {
           this.status.state = 'offline';
           this.status.lastError = (err as Error).message;
           const cap = Math.min(this.o.maxDelayMs, 500 * 2 ** Math.min(this.failures, 10));
-          delay = cap / 2 + Math.random() * cap / 2;
+          delay = cap / 2 + (Math.random() * cap) / 2;
         }
       }
       // A sync-now aborts the wait in progress; it is answered by the fetch after that.
       if (!aborted) for (const resolve of this.afterNext.splice(0)) resolve();
-      if (delay && this.running) await new Promise<void>((resolve) => { const t = setTimeout(resolve, delay); this.wake = () => { clearTimeout(t); resolve(); }; });
+      if (delay && this.running)
+        await new Promise<void>((resolve) => {
+          const t = setTimeout(resolve, delay);
+          this.wake = () => {
+            clearTimeout(t);
+            resolve();
+          };
+        });
     }
     for (const resolve of this.afterNext.splice(0)) resolve();
   }
@@ -123,7 +139,11 @@ export class SyncClient {
     if (!res.ok) throw new Error(`the sync endpoint answered ${res.status}: ${text.slice(0, 200)}`);
     this.etag = res.headers.get('etag') ?? undefined;
     let envelope: unknown;
-    try { envelope = JSON.parse(text); } catch { envelope = text; }
+    try {
+      envelope = JSON.parse(text);
+    } catch {
+      envelope = text;
+    }
     await this.consider(envelope);
   }
 
@@ -150,7 +170,12 @@ export class SyncClient {
       this.rejected({ at: new Date().toISOString(), version: verdict.bundle.version, code: 'schema', reason: (err as Error).message });
       return false;
     }
-    this.o.cache.accept(envelope, trust.keys.filter((k) => verdict.signedBy.includes(k.keyId)), verdict.trust, new Date());
+    this.o.cache.accept(
+      envelope,
+      trust.keys.filter((k) => verdict.signedBy.includes(k.keyId)),
+      verdict.trust,
+      new Date(),
+    );
     return true;
   }
 

@@ -20,7 +20,10 @@ export async function unenrol(dataDir: string, backend: SecretBackend): Promise<
     if (token) {
       try {
         await callSync(syncUrl(config.syncUrl, '/devices/self/revoke'), z.object({ revokedAt: z.string() }), {
-          method: 'POST', headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json' }, body: '{}', signal: AbortSignal.timeout(15_000),
+          method: 'POST',
+          headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json' },
+          body: '{}',
+          signal: AbortSignal.timeout(15_000),
         });
       } catch (err) {
         told = (err as Error).message;

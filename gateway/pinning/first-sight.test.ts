@@ -12,14 +12,17 @@ import { PinStore } from './store.ts';
 // slice so the in-between states are observable without any timing.
 
 const dirs: string[] = [];
-after(() => { for (const d of dirs) rmSync(d, { recursive: true, force: true }); });
+after(() => {
+  for (const d of dirs) rmSync(d, { recursive: true, force: true });
+});
 
 const bundleWith = (pinning: Record<string, unknown>): Bundle => {
   const r = parseBundle({ schemaVersion: 1, name: 't', servers: [{ id: 's', transport: { type: 'stdio', command: 'x' } }], settings: { pinning } });
   assert.ok(r.ok);
   return r.bundle;
 };
-const toolsOf = (n: number, tag = '') => Array.from({ length: n }, (_, i) => ({ name: `tool_${i}`, description: `Tool number ${i}${tag}.`, inputSchema: { type: 'object' } }));
+const toolsOf = (n: number, tag = '') =>
+  Array.from({ length: n }, (_, i) => ({ name: `tool_${i}`, description: `Tool number ${i}${tag}.`, inputSchema: { type: 'object' } }));
 
 function setup(pinning: Record<string, unknown>) {
   const dir = mkdtempSync(join(tmpdir(), 'gh-first-sight-'));
@@ -29,8 +32,13 @@ function setup(pinning: Record<string, unknown>) {
   const progress: string[] = [];
   const announced: PendingChange[] = [];
   const gate = new PinGate({
-    store, settings: () => bundle.settings, exposedName: (s, t) => `${s}__${t}`, otherTools: () => [],
-    onPending: (c) => announced.push(c), onDecision: () => {}, onProgress: (s) => progress.push(s),
+    store,
+    settings: () => bundle.settings,
+    exposedName: (s, t) => `${s}__${t}`,
+    otherTools: () => [],
+    onPending: (c) => announced.push(c),
+    onDecision: () => {},
+    onProgress: (s) => progress.push(s),
     slice: { minTools: 1, budgetMs: 0 },
   });
   return { dir, store, gate, progress, announced, server: bundle.servers[0]! };
@@ -82,7 +90,12 @@ describe('first sight in slices', () => {
     // What the gateway does after a decision: re-evaluate, superseding the running batch.
     gate.evaluate(server, tools);
     await gate.judged('s');
-    assert.ok(gate.isApproved('s', tools.find((t) => t.name === first.tool)!));
+    assert.ok(
+      gate.isApproved(
+        's',
+        tools.find((t) => t.name === first.tool)!,
+      ),
+    );
     assert.equal(gate.pending().length, 29);
     assert.ok(!gate.pending().some((p) => p.id === first.id));
     assert.equal(new Set(announced.map((c) => c.id)).size, announced.length, 'each change announced once');
@@ -99,7 +112,13 @@ describe('first sight in slices', () => {
     const newer = toolsOf(5, ' v2');
     gate.evaluate(server, newer);
     await waiting;
-    assert.deepEqual(gate.pending().map((p) => p.tool).sort(), newer.map((t) => t.name).sort());
+    assert.deepEqual(
+      gate
+        .pending()
+        .map((p) => p.tool)
+        .sort(),
+      newer.map((t) => t.name).sort(),
+    );
     assert.ok(gate.pending().every((p) => p.newDefinition.description!.toString().endsWith('v2.')));
   });
 

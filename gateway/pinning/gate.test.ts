@@ -16,8 +16,12 @@ const bundleWith = (pins: Record<string, string>, pinning: Record<string, unknow
 function gate(bundle: Bundle) {
   const events: PendingChange[] = [];
   const g = new PinGate({
-    store: new PinStore(), settings: () => bundle.settings, exposedName: (s, t) => `${s}__${t}`, otherTools: () => [],
-    onPending: (c) => events.push(c), onDecision: () => {},
+    store: new PinStore(),
+    settings: () => bundle.settings,
+    exposedName: (s, t) => `${s}__${t}`,
+    otherTools: () => [],
+    onPending: (c) => events.push(c),
+    onDecision: () => {},
   });
   return { g, events, server: bundle.servers[0]! };
 }
@@ -39,7 +43,13 @@ describe('PinGate', () => {
     const extra = { name: 'extra', description: 'New.' };
     g.evaluate(server, [changed, extra]);
     g.evaluate(server, [structuredClone(changed), structuredClone(extra)]);
-    assert.deepEqual(events.map((e) => [e.tool, e.kind]), [['echo', 'changed'], ['extra', 'new']]);
+    assert.deepEqual(
+      events.map((e) => [e.tool, e.kind]),
+      [
+        ['echo', 'changed'],
+        ['extra', 'new'],
+      ],
+    );
     assert.equal(g.pendingFor('s__echo')?.id, events[0]!.id);
   });
 
@@ -51,7 +61,7 @@ describe('PinGate', () => {
     assert.equal(g.pending().length, 0);
   });
 
-  it('refuses local approval above the bundle\'s limit, and unknown ids', () => {
+  it("refuses local approval above the bundle's limit, and unknown ids", () => {
     const { g, server } = gate(bundleWith({}, { localApproval: { none: false } }));
     g.evaluate(server, [echo]);
     const id = g.pending()[0]!.id;
@@ -64,8 +74,13 @@ describe('PinGate', () => {
     g.evaluate(server, [{ name: 'frob', description: 'Frobnicates the widget.' }]);
     assert.equal(g.pending().length, 0, 'accepted on first use without the rule');
     const strict = parseBundle({
-      schemaVersion: 1, name: 't', servers: [{ id: 's', transport: { type: 'stdio', command: 'x' } }],
-      settings: { pinning: { trustOnFirstUse: true }, scannerRules: [{ id: 'no-frobnication', family: 'house-rules', severity: 'high', message: 'Our policy forbids frobnication', match: ['\\bfrobnicat'] }] },
+      schemaVersion: 1,
+      name: 't',
+      servers: [{ id: 's', transport: { type: 'stdio', command: 'x' } }],
+      settings: {
+        pinning: { trustOnFirstUse: true },
+        scannerRules: [{ id: 'no-frobnication', family: 'house-rules', severity: 'high', message: 'Our policy forbids frobnication', match: ['\\bfrobnicat'] }],
+      },
     });
     assert.ok(strict.ok);
     const { g: g2, server: s2 } = gate(strict.bundle);

@@ -39,7 +39,11 @@ const SLICE = { minTools: 32, budgetMs: 8 };
 const PROGRESS_MS = 200;
 
 export const localUser = (): string => {
-  try { return `local:${userInfo().username}`; } catch { return 'local:unknown'; }
+  try {
+    return `local:${userInfo().username}`;
+  } catch {
+    return 'local:unknown';
+  }
 };
 
 /** One evaluation of a server's tool list, possibly still judging its new tools. */
@@ -99,23 +103,47 @@ export class PinGate {
   }
 
   /** The server's hash over its sorted tool hashes and instructions, as last evaluated. */
-  serverHash(server: string): string | undefined { return this.serverHashes.get(server); }
+  serverHash(server: string): string | undefined {
+    return this.serverHashes.get(server);
+  }
 
-  pendingFor(exposedName: string): PendingChange | undefined { return this.quarantined.get(exposedName); }
-  rejectedFor(exposedName: string): (PinEntry & { exposedName: string }) | undefined { return this.blocked.get(exposedName); }
-  pending(): readonly PendingChange[] { return this.opts.store.pending(); }
-  decisions(): readonly Decision[] { return this.opts.store.decisions(); }
+  pendingFor(exposedName: string): PendingChange | undefined {
+    return this.quarantined.get(exposedName);
+  }
+  rejectedFor(exposedName: string): (PinEntry & { exposedName: string }) | undefined {
+    return this.blocked.get(exposedName);
+  }
+  pending(): readonly PendingChange[] {
+    return this.opts.store.pending();
+  }
+  decisions(): readonly Decision[] {
+    return this.opts.store.decisions();
+  }
 
   /** Tools held back from agents, for the control API's tool list. */
   heldBack(): { exposedName: string; server: string; tool: string; state: PinState; pendingChange: string | null }[] {
     return [
-      ...[...this.quarantined.values()].map((c) => ({ exposedName: c.exposedName, server: c.server, tool: c.tool, state: 'quarantined' as const, pendingChange: c.id })),
-      ...[...this.blocked.values()].map((b) => ({ exposedName: b.exposedName, server: b.server, tool: b.tool, state: 'rejected' as const, pendingChange: null })),
+      ...[...this.quarantined.values()].map((c) => ({
+        exposedName: c.exposedName,
+        server: c.server,
+        tool: c.tool,
+        state: 'quarantined' as const,
+        pendingChange: c.id,
+      })),
+      ...[...this.blocked.values()].map((b) => ({
+        exposedName: b.exposedName,
+        server: b.server,
+        tool: b.tool,
+        state: 'rejected' as const,
+        pendingChange: null,
+      })),
     ];
   }
 
   /** Whether a server still has tools waiting to be judged. */
-  judging(server: string): boolean { return this.jobs.has(server); }
+  judging(server: string): boolean {
+    return this.jobs.has(server);
+  }
 
   /** Resolves once every tool of the server's latest list has been judged. */
   judged(server: string): Promise<void> {
@@ -139,10 +167,26 @@ export class PinGate {
     for (const [name, change] of this.quarantined) if (change.server === server.id) this.quarantined.delete(name);
     for (const [name, entry] of this.blocked) if (entry.server === server.id) this.blocked.delete(name);
     const job: Job = {
-      server, instructions, settings, rules, rulesKey: this.rulesKey,
-      names: tools.map((t) => String(t.name)), others: undefined,
-      previous: new Map(store.pending().filter((p) => p.server === server.id).map((p) => [p.id, p])),
-      approved: new Map(), hashes: [], ids: new Set(), queue: [], next: 0, reported: 0, done: false,
+      server,
+      instructions,
+      settings,
+      rules,
+      rulesKey: this.rulesKey,
+      names: tools.map((t) => String(t.name)),
+      others: undefined,
+      previous: new Map(
+        store
+          .pending()
+          .filter((p) => p.server === server.id)
+          .map((p) => [p.id, p]),
+      ),
+      approved: new Map(),
+      hashes: [],
+      ids: new Set(),
+      queue: [],
+      next: 0,
+      reported: 0,
+      done: false,
       waiters: superseded?.waiters ?? [],
     };
     this.approved.set(server.id, job.approved);
@@ -260,13 +304,27 @@ export class PinGate {
     if (!oldHash && job.settings.pinning.trustOnFirstUse && SEVERITIES.indexOf(scan.risk) < SEVERITIES.indexOf('high')) {
       // Trust on first use is the bundle's explicit choice, recorded like any decision.
       const at = new Date().toISOString();
-      const decision: Decision = { id, server: serverId, tool: name, hash, decision: 'trusted-on-first-use', by: 'trust-on-first-use', reason: null, at, risk: scan.risk };
-      store.accept({ server: serverId, tool: name, hash, by: 'trust-on-first-use', at, reason: 'first sight, bundle allows trust on first use' }, tool, decision);
+      const decision: Decision = {
+        id,
+        server: serverId,
+        tool: name,
+        hash,
+        decision: 'trusted-on-first-use',
+        by: 'trust-on-first-use',
+        reason: null,
+        at,
+        risk: scan.risk,
+      };
+      store.accept(
+        { server: serverId, tool: name, hash, by: 'trust-on-first-use', at, reason: 'first sight, bundle allows trust on first use' },
+        tool,
+        decision,
+      );
       this.opts.onDecision(decision);
       job.approved.set(name, hash);
       return undefined;
     }
-    const oldDefinition = oldHash ? store.definition(oldHash) ?? null : null;
+    const oldDefinition = oldHash ? (store.definition(oldHash) ?? null) : null;
     // A change is judged on what it widened (enum, required, hints), not only on its new text.
     const judged = oldDefinition ? withChange(scan, oldDefinition, tool, { siblings: job.names, otherTools: job.others, rules: job.rules }) : scan;
     const change: PendingChange = {
@@ -324,10 +382,22 @@ export class PinGate {
     const last = [...store.decisions()].reverse().find((d) => d.id === id);
     const entry = last && store.isRejected(last.server, last.tool, last.hash);
     if (!last || !entry) throw new DecisionError(`change "${id}" is not rejected: only a rejected change can be reopened (see \`gatehouse pending\`)`);
-    const decision: Decision = { ...context, id, server: entry.server, tool: entry.tool, hash: entry.hash, decision: 'reopened', by, reason, at: new Date().toISOString(), risk: last.risk };
+    const decision: Decision = {
+      ...context,
+      id,
+      server: entry.server,
+      tool: entry.tool,
+      hash: entry.hash,
+      decision: 'reopened',
+      by,
+      reason,
+      at: new Date().toISOString(),
+      risk: last.risk,
+    };
     store.reopen(entry, decision);
     store.commit();
-    for (const [name, blocked] of this.blocked) if (blocked.server === entry.server && blocked.tool === entry.tool && blocked.hash === entry.hash) this.blocked.delete(name);
+    for (const [name, blocked] of this.blocked)
+      if (blocked.server === entry.server && blocked.tool === entry.tool && blocked.hash === entry.hash) this.blocked.delete(name);
     this.opts.onDecision(decision);
     return decision;
   }

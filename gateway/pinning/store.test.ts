@@ -7,8 +7,14 @@ import type { Decision } from '../../shared/pinning/pending.ts';
 import { PinStore, type PinEntry } from './store.ts';
 
 const dirs: string[] = [];
-after(() => { for (const d of dirs) rmSync(d, { recursive: true, force: true }); });
-const dataDir = () => { const d = mkdtempSync(join(tmpdir(), 'gh-pins-')); dirs.push(d); return d; };
+after(() => {
+  for (const d of dirs) rmSync(d, { recursive: true, force: true });
+});
+const dataDir = () => {
+  const d = mkdtempSync(join(tmpdir(), 'gh-pins-'));
+  dirs.push(d);
+  return d;
+};
 
 function accept(store: PinStore, tool: string, hash = `sha256:${tool}`): void {
   const entry: PinEntry = { server: 's', tool, hash, by: 'trust-on-first-use', at: '2026-01-01T00:00:00.000Z', reason: null };
@@ -53,7 +59,10 @@ describe('PinStore', () => {
     assert.ok(!existsSync(join(dir, 'pins.journal')));
     accept(reloaded, 'next');
     reloaded.commit();
-    assert.deepEqual(new PinStore(dir).decisions().map((d) => d.tool), ['kept', 'next']);
+    assert.deepEqual(
+      new PinStore(dir).decisions().map((d) => d.tool),
+      ['kept', 'next'],
+    );
   });
 
   it('refuses a journal damaged in the middle rather than guessing', () => {
@@ -69,7 +78,10 @@ describe('PinStore', () => {
     assert.equal(new PinStore(dir).decisions().length, 2); // load compacts and removes the journal
     copyFileSync(`${journal}.copy`, journal); // ...as if the removal never happened
     const again = new PinStore(dir);
-    assert.deepEqual(again.decisions().map((d) => d.tool), ['a', 'b']);
+    assert.deepEqual(
+      again.decisions().map((d) => d.tool),
+      ['a', 'b'],
+    );
   });
 
   it('reads a pins.json written before the journal existed', () => {
@@ -96,12 +108,34 @@ describe('PinStore', () => {
   it('keeps a change decided while its batch is still pending out of the pending list', () => {
     const dir = dataDir();
     const store = new PinStore(dir);
-    const change = { id: 'c1', server: 's', tool: 't', exposedName: 's__t', kind: 'new' as const, oldHash: null, newHash: 'sha256:t', oldDefinition: null, newDefinition: { name: 't' }, diff: [], findings: [], risk: 'none' as const, localDecision: true, createdAt: '2026-01-01T00:00:00.000Z' };
+    const change = {
+      id: 'c1',
+      server: 's',
+      tool: 't',
+      exposedName: 's__t',
+      kind: 'new' as const,
+      oldHash: null,
+      newHash: 'sha256:t',
+      oldDefinition: null,
+      newDefinition: { name: 't' },
+      diff: [],
+      findings: [],
+      risk: 'none' as const,
+      localDecision: true,
+      createdAt: '2026-01-01T00:00:00.000Z',
+    };
     store.putPending([change, { ...change, id: 'c2', tool: 'u' }]);
     store.commit();
-    store.accept({ server: 's', tool: 't', hash: 'sha256:t', by: 'local:me', at: 'x', reason: null }, { name: 't' }, { id: 'c1', server: 's', tool: 't', hash: 'sha256:t', decision: 'approved', by: 'local:me', reason: null, at: 'x', risk: 'none' });
+    store.accept(
+      { server: 's', tool: 't', hash: 'sha256:t', by: 'local:me', at: 'x', reason: null },
+      { name: 't' },
+      { id: 'c1', server: 's', tool: 't', hash: 'sha256:t', decision: 'approved', by: 'local:me', reason: null, at: 'x', risk: 'none' },
+    );
     store.commit();
-    assert.deepEqual(store.pending().map((p) => p.id), ['c2']);
+    assert.deepEqual(
+      store.pending().map((p) => p.id),
+      ['c2'],
+    );
     assert.equal(store.retainPending('s', new Set(['c1'])), true, 'c2 is no longer in the tool list');
     store.commit();
     const reloaded = new PinStore(dir);

@@ -36,7 +36,7 @@ const OpSchema = z.discriminatedUnion('op', [
 ]);
 export type PinEntry = z.infer<typeof EntrySchema>;
 type Op = z.infer<typeof OpSchema>;
-type OpBody = Op extends infer O ? O extends Op ? Omit<O, 'seq'> : never : never;
+type OpBody = Op extends infer O ? (O extends Op ? Omit<O, 'seq'> : never) : never;
 
 const MAX_DECISIONS = 10_000;
 const pinKey = (server: string, tool: string) => `${server}\u0000${tool}`;
@@ -62,7 +62,8 @@ export class PinStore {
     if (!this.path || !this.journalPath) return;
     if (existsSync(this.path)) {
       const parsed = StoreSchema.safeParse(JSON.parse(readFileSync(this.path, 'utf8')));
-      if (!parsed.success) throw new Error(`${this.path} is damaged (${parsed.error.issues[0]?.path.join('.')}: ${parsed.error.issues[0]?.message}); move it aside to start over`);
+      if (!parsed.success)
+        throw new Error(`${this.path} is damaged (${parsed.error.issues[0]?.path.join('.')}: ${parsed.error.issues[0]?.message}); move it aside to start over`);
       const data = parsed.data;
       this.seq = data.seq ?? 0;
       for (const e of data.accepted) this.acceptedByTool.set(pinKey(e.server, e.tool), e);
@@ -85,10 +86,18 @@ export class PinStore {
     return this.rejectedByHash.get(rejectKey(server, tool, hash));
   }
 
-  pending(): readonly PendingChange[] { return (this.pendingList ??= [...this.pendingById.values()]); }
-  pendingChange(id: string): PendingChange | undefined { return this.pendingById.get(id); }
-  decisions(): readonly Decision[] { return this.decisionLog.length > MAX_DECISIONS ? this.decisionLog.slice(-MAX_DECISIONS) : this.decisionLog; }
-  definition(hash: string): Record<string, unknown> | undefined { return this.definitions.get(hash); }
+  pending(): readonly PendingChange[] {
+    return (this.pendingList ??= [...this.pendingById.values()]);
+  }
+  pendingChange(id: string): PendingChange | undefined {
+    return this.pendingById.get(id);
+  }
+  decisions(): readonly Decision[] {
+    return this.decisionLog.length > MAX_DECISIONS ? this.decisionLog.slice(-MAX_DECISIONS) : this.decisionLog;
+  }
+  definition(hash: string): Record<string, unknown> | undefined {
+    return this.definitions.get(hash);
+  }
 
   /** Adds or replaces pending changes; durable at the next commit(). */
   putPending(changes: readonly PendingChange[]): void {
@@ -135,9 +144,13 @@ export class PinStore {
     if (!this.path || !this.journalPath) return;
     const tmp = `${this.path}.tmp`;
     const snapshot = {
-      version: 1, seq: this.seq,
-      accepted: [...this.acceptedByTool.values()], rejected: [...this.rejectedByHash.values()], pending: this.pending(),
-      decisions: this.decisions(), definitions: Object.fromEntries(this.definitions),
+      version: 1,
+      seq: this.seq,
+      accepted: [...this.acceptedByTool.values()],
+      rejected: [...this.rejectedByHash.values()],
+      pending: this.pending(),
+      decisions: this.decisions(),
+      definitions: Object.fromEntries(this.definitions),
     };
     writeFileSync(tmp, JSON.stringify(snapshot), { mode: 0o600 });
     renameSync(tmp, this.path);
@@ -169,10 +182,20 @@ export class PinStore {
         this.decide(op.decision);
         break;
       }
-      case 'define': this.definitions.set(op.hash, op.definition); break;
-      case 'pend': this.pendingById.set(op.change.id, op.change); this.pendingList = undefined; break;
-      case 'unpend': if (this.pendingById.delete(op.id)) this.pendingList = undefined; break;
-      case 'reopen': this.rejectedByHash.delete(rejectKey(op.entry.server, op.entry.tool, op.entry.hash)); this.decide(op.decision); break;
+      case 'define':
+        this.definitions.set(op.hash, op.definition);
+        break;
+      case 'pend':
+        this.pendingById.set(op.change.id, op.change);
+        this.pendingList = undefined;
+        break;
+      case 'unpend':
+        if (this.pendingById.delete(op.id)) this.pendingList = undefined;
+        break;
+      case 'reopen':
+        this.rejectedByHash.delete(rejectKey(op.entry.server, op.entry.tool, op.entry.hash));
+        this.decide(op.decision);
+        break;
     }
   }
 
@@ -190,7 +213,11 @@ export class PinStore {
     for (const [i, line] of lines.entries()) {
       if (!line) continue;
       let json: unknown;
-      try { json = JSON.parse(line); } catch { json = undefined; }
+      try {
+        json = JSON.parse(line);
+      } catch {
+        json = undefined;
+      }
       const parsed = OpSchema.safeParse(json);
       if (!parsed.success) throw new Error(`${this.journalPath} is damaged at line ${i + 1}; move it aside to fall back to pins.json`);
       if (parsed.data.seq <= this.seq) continue;

@@ -4,12 +4,18 @@ import { bwrapArgs, type BwrapPlan } from './bwrap.ts';
 import { resolveSandbox } from './policy.ts';
 
 const plan = (over: Partial<BwrapPlan> = {}): BwrapPlan => ({
-  sandbox: resolveSandbox({ read: ['${home}/repo'], write: ['${dataDir}/mem'], network: 'none' }, { home: '/home/u', dataDir: '/home/u/.local/share/gatehouse' }),
+  sandbox: resolveSandbox(
+    { read: ['${home}/repo'], write: ['${dataDir}/mem'], network: 'none' },
+    { home: '/home/u', dataDir: '/home/u/.local/share/gatehouse' },
+  ),
   system: ['/usr', '/etc/ssl'],
   symlinks: [['usr/bin', '/bin']],
   runtimeRead: ['/opt/node'],
   runtimeWrite: [],
-  secrets: [{ path: '/home/u/.ssh', dir: true }, { path: '/home/u/.netrc', dir: false }],
+  secrets: [
+    { path: '/home/u/.ssh', dir: true },
+    { path: '/home/u/.netrc', dir: false },
+  ],
   command: '/opt/node/bin/node',
   args: ['server.js', '--flag'],
   ...over,
@@ -21,7 +27,8 @@ const after = (args: string[], flag: string) => args.flatMap((a, i) => (a === fl
 describe('bwrapArgs', () => {
   it('isolates every namespace, dies with Gatehouse and starts from an empty root', () => {
     const args = bwrapArgs(plan());
-    for (const flag of ['--die-with-parent', '--new-session', '--unshare-user', '--unshare-pid', '--unshare-ipc', '--unshare-net']) assert.ok(args.includes(flag), flag);
+    for (const flag of ['--die-with-parent', '--new-session', '--unshare-user', '--unshare-pid', '--unshare-ipc', '--unshare-net'])
+      assert.ok(args.includes(flag), flag);
     assert.ok(!args.includes('--bind') || !after(args, '--bind').includes('/'), 'the host root is bound');
     assert.ok(!after(args, '--ro-bind-try').includes('/'));
     assert.deepEqual(after(args, '--tmpfs').slice(0, 1), ['/tmp']);
@@ -41,16 +48,38 @@ describe('bwrapArgs', () => {
     const open = bwrapArgs(plan({ sandbox: { ...plan().sandbox, network: 'unrestricted' } }));
     assert.ok(!open.includes('--unshare-net'));
     const allow = { ...plan().sandbox, network: { allow: [{ host: 'a.com', wildcard: false, port: 443 }] } };
-    const viaNode = bwrapArgs(plan({ sandbox: allow, egress: { socketDir: '/tmp/gh-egress-1', bridge: { kind: 'node', forwarder: '/gh/forwarder.ts', node: '/opt/node/bin/node' } } }));
+    const viaNode = bwrapArgs(
+      plan({ sandbox: allow, egress: { socketDir: '/tmp/gh-egress-1', bridge: { kind: 'node', forwarder: '/gh/forwarder.ts', node: '/opt/node/bin/node' } } }),
+    );
     assert.ok(viaNode.includes('--unshare-net'));
     assert.deepEqual(after(viaNode, '--ro-bind').slice(-2), ['/tmp/gh-egress-1', '/gh/forwarder.ts']);
-    assert.deepEqual(viaNode.slice(viaNode.indexOf('--') + 1), ['/opt/node/bin/node', '/run/gatehouse/forwarder.mjs', '3128', '/run/gatehouse-egress/proxy.sock', '--', '/opt/node/bin/node', 'server.js', '--flag']);
-    const viaSocat = bwrapArgs(plan({ sandbox: allow, egress: { socketDir: '/tmp/gh-egress-1', bridge: { kind: 'socat', shell: '/bin/sh', socat: '/usr/bin/socat' } } }));
+    assert.deepEqual(viaNode.slice(viaNode.indexOf('--') + 1), [
+      '/opt/node/bin/node',
+      '/run/gatehouse/forwarder.mjs',
+      '3128',
+      '/run/gatehouse-egress/proxy.sock',
+      '--',
+      '/opt/node/bin/node',
+      'server.js',
+      '--flag',
+    ]);
+    const viaSocat = bwrapArgs(
+      plan({ sandbox: allow, egress: { socketDir: '/tmp/gh-egress-1', bridge: { kind: 'socat', shell: '/bin/sh', socat: '/usr/bin/socat' } } }),
+    );
     assert.ok(viaSocat.includes('--unshare-net'));
     assert.ok(!viaSocat.includes('/gh/forwarder.ts'), 'the Node forwarder is bound though socat carries the traffic');
     const tail = viaSocat.slice(viaSocat.indexOf('--') + 1);
     assert.deepEqual([tail[0], tail[1]], ['/bin/sh', '-c']);
-    assert.deepEqual(tail.slice(3), ['gatehouse-egress', '/usr/bin/socat', '3128', '0C38', '/run/gatehouse-egress/proxy.sock', '/opt/node/bin/node', 'server.js', '--flag']);
+    assert.deepEqual(tail.slice(3), [
+      'gatehouse-egress',
+      '/usr/bin/socat',
+      '3128',
+      '0C38',
+      '/run/gatehouse-egress/proxy.sock',
+      '/opt/node/bin/node',
+      'server.js',
+      '--flag',
+    ]);
   });
 
   it('masks credential folders a broader read would expose, then binds what the bundle names inside them', () => {

@@ -2,7 +2,10 @@ import { bridgedCommand, EGRESS_DIR, FORWARDER_PATH, type EgressBridge } from '.
 import type { ResolvedSandbox } from './policy.ts';
 
 /** A host path that may hold credentials: masked wherever a broader bind would expose it. */
-export interface SecretPath { path: string; dir: boolean }
+export interface SecretPath {
+  path: string;
+  dir: boolean;
+}
 
 export interface BwrapPlan {
   sandbox: ResolvedSandbox;
@@ -37,14 +40,27 @@ const under = (child: string, parent: string) => parent === '/' || child === par
 export function bwrapArgs(plan: BwrapPlan): string[] {
   const netns = plan.sandbox.network !== 'unrestricted';
   const args = [
-    '--die-with-parent', '--new-session',
-    '--unshare-user', '--unshare-pid', '--unshare-ipc', '--unshare-uts', '--unshare-cgroup-try',
+    '--die-with-parent',
+    '--new-session',
+    '--unshare-user',
+    '--unshare-pid',
+    '--unshare-ipc',
+    '--unshare-uts',
+    '--unshare-cgroup-try',
     ...(netns ? ['--unshare-net'] : []),
-    '--cap-drop', 'ALL',
-    '--proc', '/proc', '--dev', '/dev', '--tmpfs', '/tmp',
+    '--cap-drop',
+    'ALL',
+    '--proc',
+    '/proc',
+    '--dev',
+    '/dev',
+    '--tmpfs',
+    '/tmp',
   ];
   const mode = new Map<string, 'ro' | 'rw'>();
-  const add = (p: string, m: 'ro' | 'rw') => { if (mode.get(p) !== 'rw') mode.set(p, m); };
+  const add = (p: string, m: 'ro' | 'rw') => {
+    if (mode.get(p) !== 'rw') mode.set(p, m);
+  };
   for (const p of plan.system) add(p, 'ro');
   for (const p of plan.runtimeRead) add(p, 'ro');
   for (const p of plan.sandbox.read) add(p, 'ro');

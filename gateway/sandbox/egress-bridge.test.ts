@@ -14,7 +14,16 @@ const SOURCE = join(ROOT, 'gateway', 'sandbox', 'forwarder.ts');
 
 /** What `npm run build` makes of a file, per tsconfig.build.json (no build needed). */
 function built(): { outputs: (file: string) => readonly string[]; options: ts.CompilerOptions } {
-  const parsed = ts.getParsedCommandLineOfConfigFile(join(ROOT, 'tsconfig.build.json'), {}, { ...ts.sys, onUnRecoverableConfigFileDiagnostic: (d) => { throw new Error(String(d.messageText)); } });
+  const parsed = ts.getParsedCommandLineOfConfigFile(
+    join(ROOT, 'tsconfig.build.json'),
+    {},
+    {
+      ...ts.sys,
+      onUnRecoverableConfigFileDiagnostic: (d) => {
+        throw new Error(String(d.messageText));
+      },
+    },
+  );
   assert.ok(parsed, 'tsconfig.build.json did not parse');
   return { outputs: (file) => (parsed.fileNames.includes(file) ? ts.getOutputFileNames(parsed, file, false) : []), options: parsed.options };
 }
@@ -42,12 +51,19 @@ describe('the Node forwarder, from source and from the build', () => {
     const dir = mkdtempSync(join(tmpdir(), 'gh-fw-'));
     // tsc's NodeNext emits ES modules here because package.json says "type": "module"; transpileModule cannot read that itself.
     assert.equal((JSON.parse(readFileSync(join(ROOT, 'package.json'), 'utf8')) as { type?: string }).type, 'module');
-    const js = ts.transpileModule(readFileSync(SOURCE, 'utf8'), { compilerOptions: { ...built().options, module: ts.ModuleKind.ESNext }, fileName: SOURCE }).outputText;
+    const js = ts.transpileModule(readFileSync(SOURCE, 'utf8'), {
+      compilerOptions: { ...built().options, module: ts.ModuleKind.ESNext },
+      fileName: SOURCE,
+    }).outputText;
     const file = join(dir, 'forwarder.mjs');
     writeFileSync(file, js);
     const check = spawnSync(process.execPath, ['--check', file], { encoding: 'utf8' });
     assert.equal(check.status, 0, `the built forwarder is not plain JavaScript: ${check.stderr}`);
-    assert.equal(spawnSync(process.execPath, ['--check', '--input-type=module', '-'], { input: readFileSync(SOURCE, 'utf8'), encoding: 'utf8' }).status, 0, 'forwarder.ts has TypeScript-only syntax');
+    assert.equal(
+      spawnSync(process.execPath, ['--check', '--input-type=module', '-'], { input: readFileSync(SOURCE, 'utf8'), encoding: 'utf8' }).status,
+      0,
+      'forwarder.ts has TypeScript-only syntax',
+    );
 
     const sock = join(dir, 'proxy.sock');
     const proxy = createServer((s) => s.once('data', (d) => s.end(`proxy got ${d.toString()}`)));
@@ -57,7 +73,9 @@ describe('the Node forwarder, from source and from the build', () => {
     const server = `const s = require('node:net').connect(${port}, '127.0.0.1', () => s.write('hello')); s.on('data', (d) => { process.stdout.write(String(d)); s.end(); }); s.on('error', (e) => { process.stdout.write('refused ' + e.code); });`;
     const child = spawn(process.execPath, [file, String(port), sock, '--', process.execPath, '-e', server], { stdio: ['ignore', 'pipe', 'inherit'] });
     let out = '';
-    child.stdout.on('data', (d: Buffer) => { out += d.toString(); });
+    child.stdout.on('data', (d: Buffer) => {
+      out += d.toString();
+    });
     const code = await new Promise<number | null>((resolve) => child.once('exit', resolve));
     proxy.close();
     assert.equal(out, 'proxy got hello');
@@ -68,7 +86,18 @@ describe('the Node forwarder, from source and from the build', () => {
 describe('bridgedCommand', () => {
   it('starts socat, then the server, from a shell, with the port in /proc/net/tcp form', () => {
     const cmd = bridgedCommand({ kind: 'socat', shell: '/bin/sh', socat: '/usr/bin/socat' }, ['/node', 'server.js']);
-    assert.deepEqual(cmd, ['/bin/sh', '-c', SOCAT_BRIDGE_SCRIPT, 'gatehouse-egress', '/usr/bin/socat', '3128', '0C38', '/run/gatehouse-egress/proxy.sock', '/node', 'server.js']);
+    assert.deepEqual(cmd, [
+      '/bin/sh',
+      '-c',
+      SOCAT_BRIDGE_SCRIPT,
+      'gatehouse-egress',
+      '/usr/bin/socat',
+      '3128',
+      '0C38',
+      '/run/gatehouse-egress/proxy.sock',
+      '/node',
+      'server.js',
+    ]);
     // The server is exec'd only after the wait loop, and socat gets none of its stdio.
     assert.ok(SOCAT_BRIDGE_SCRIPT.indexOf('exec "$@"') > SOCAT_BRIDGE_SCRIPT.indexOf('until listening'));
     assert.match(SOCAT_BRIDGE_SCRIPT, /bind=127\.0\.0\.1/);
@@ -76,6 +105,14 @@ describe('bridgedCommand', () => {
   });
 
   it('runs the Node forwarder in front of the server otherwise', () => {
-    assert.deepEqual(bridgedCommand({ kind: 'node', node: '/node', forwarder: '/f.js' }, ['/node', 'server.js']), ['/node', '/run/gatehouse/forwarder.mjs', '3128', '/run/gatehouse-egress/proxy.sock', '--', '/node', 'server.js']);
+    assert.deepEqual(bridgedCommand({ kind: 'node', node: '/node', forwarder: '/f.js' }, ['/node', 'server.js']), [
+      '/node',
+      '/run/gatehouse/forwarder.mjs',
+      '3128',
+      '/run/gatehouse-egress/proxy.sock',
+      '--',
+      '/node',
+      'server.js',
+    ]);
   });
 });

@@ -16,9 +16,7 @@ export const FORWARDER_PORT = 3128;
  * socat (when this host has it under /usr, so it is inside every sandbox) costs a few
  * milliseconds; the Node forwarder is a second Node boot, hundreds on a busy machine.
  */
-export type EgressBridge =
-  | { kind: 'socat'; shell: string; socat: string }
-  | { kind: 'node'; node: string; forwarder: string };
+export type EgressBridge = { kind: 'socat'; shell: string; socat: string } | { kind: 'node'; node: string; forwarder: string };
 
 /**
  * Run by `sh -c` inside the sandbox: start socat, wait until its port is listening,
@@ -67,11 +65,19 @@ let socatBridge: { shell: string; socat: string } | null | undefined;
 let forced: EgressBridge['kind'] | undefined;
 
 /** For the bench and tests: measure or prove one bridge whatever this host has. */
-export function forceEgressBridge(kind: EgressBridge['kind'] | undefined): void { forced = kind; }
+export function forceEgressBridge(kind: EgressBridge['kind'] | undefined): void {
+  forced = kind;
+}
 
 /** socat and a shell, when both are under /usr (bound into every sandbox); looked up once. */
 function findSocat(): { shell: string; socat: string } | null {
-  const real = (p: string | undefined) => { try { return p ? realpathSync(p) : undefined; } catch { return undefined; } };
+  const real = (p: string | undefined) => {
+    try {
+      return p ? realpathSync(p) : undefined;
+    } catch {
+      return undefined;
+    }
+  };
   const socat = real(which('socat', '/usr/bin:/usr/local/bin:/bin'));
   const shell = real('/bin/sh');
   // /bin/sh is bound as it is (merged-/usr link or /bin itself); socat's own path must be under /usr.

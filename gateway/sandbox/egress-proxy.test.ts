@@ -9,7 +9,13 @@ function exchange(port: number, data: string | Buffer, until?: RegExp): Promise<
   return new Promise((resolve, reject) => {
     const s = connect({ host: '127.0.0.1', port });
     let got = '';
-    s.on('data', (d: Buffer) => { got += d.toString('latin1'); if (until?.test(got)) { s.destroy(); resolve(got); } });
+    s.on('data', (d: Buffer) => {
+      got += d.toString('latin1');
+      if (until?.test(got)) {
+        s.destroy();
+        resolve(got);
+      }
+    });
     s.once('connect', () => s.write(data));
     s.once('close', () => resolve(got));
     s.once('error', reject);
@@ -26,7 +32,13 @@ describe('egress proxy', () => {
 
   before(async () => {
     // An echo-ish origin: answers each request with what it received.
-    const origin = () => createServer((sock) => sock.once('data', (d: Buffer) => { seen.push(d.toString('latin1')); sock.end(`HTTP/1.1 200 OK\r\nContent-Length: 2\r\n\r\nhi`); }));
+    const origin = () =>
+      createServer((sock) =>
+        sock.once('data', (d: Buffer) => {
+          seen.push(d.toString('latin1'));
+          sock.end(`HTTP/1.1 200 OK\r\nContent-Length: 2\r\n\r\nhi`);
+        }),
+      );
     target = origin();
     other = origin();
     await new Promise<void>((r) => target.listen(0, '127.0.0.1', r));
@@ -34,19 +46,29 @@ describe('egress proxy', () => {
     proxy = new EgressProxy([parseHostRule(`127.0.0.1:${port(target)}`)], (r) => refused.push(r));
     await proxy.listen(0);
   });
-  after(async () => { await proxy.close(); target.close(); other.close(); });
+  after(async () => {
+    await proxy.close();
+    target.close();
+    other.close();
+  });
 
   it('tunnels CONNECT to a listed host and refuses any other, recording it', async () => {
     const ok = await exchange(proxy.port!, `CONNECT 127.0.0.1:${port(target)} HTTP/1.1\r\n\r\nGET / HTTP/1.1\r\n\r\n`, /hi$/);
     assert.match(ok, /^HTTP\/1\.1 200 Connection Established\r\n\r\nHTTP\/1\.1 200 OK[\s\S]*hi$/);
     const no = await exchange(proxy.port!, `CONNECT 127.0.0.1:${port(other)} HTTP/1.1\r\n\r\n`);
     assert.match(no, /^HTTP\/1\.1 403 /);
-    assert.deepEqual(refused.map((r) => [r.host, r.port]), [['127.0.0.1', port(other)]]);
+    assert.deepEqual(
+      refused.map((r) => [r.host, r.port]),
+      [['127.0.0.1', port(other)]],
+    );
   });
 
   it('forwards plain HTTP in origin form, without the proxy headers, one request per connection', async () => {
     seen.length = 0;
-    const ok = await exchange(proxy.port!, `GET http://127.0.0.1:${port(target)}/path?q=1 HTTP/1.1\r\nHost: 127.0.0.1\r\nProxy-Authorization: Basic c2VjcmV0\r\nConnection: keep-alive\r\n\r\n`);
+    const ok = await exchange(
+      proxy.port!,
+      `GET http://127.0.0.1:${port(target)}/path?q=1 HTTP/1.1\r\nHost: 127.0.0.1\r\nProxy-Authorization: Basic c2VjcmV0\r\nConnection: keep-alive\r\n\r\n`,
+    );
     assert.match(ok, /^HTTP\/1\.1 200 OK/);
     assert.match(seen[0]!, /^GET \/path\?q=1 HTTP\/1\.1\r\n/);
     assert.doesNotMatch(seen[0]!, /Proxy-Authorization|keep-alive/i);
@@ -77,13 +99,22 @@ describe('egress proxy', () => {
     await chained.listen(0);
     await direct.listen(0);
     try {
-      assert.match(await exchange(chained.port!, `CONNECT 127.0.0.1:${port(target)} HTTP/1.1\r\n\r\nGET / HTTP/1.1\r\n\r\n`, /hi$/), /^HTTP\/1\.1 200 Connection Established\r\n\r\nHTTP\/1\.1 200 OK/);
+      assert.match(
+        await exchange(chained.port!, `CONNECT 127.0.0.1:${port(target)} HTTP/1.1\r\n\r\nGET / HTTP/1.1\r\n\r\n`, /hi$/),
+        /^HTTP\/1\.1 200 Connection Established\r\n\r\nHTTP\/1\.1 200 OK/,
+      );
       assert.match(await exchange(chained.port!, `GET http://127.0.0.1:${port(target)}/x HTTP/1.1\r\n\r\n`), /^HTTP\/1\.1 200 OK/);
       // Allowed here, refused by the user's proxy: the tunnel is not opened.
       assert.match(await exchange(chained.port!, `CONNECT 127.0.0.1:${port(other)} HTTP/1.1\r\n\r\n`), /^HTTP\/1\.1 502 [\s\S]*configured proxy refused/);
       assert.match(await exchange(chained.port!, `GET http://127.0.0.1:${port(other)}/ HTTP/1.1\r\n\r\n`), /^HTTP\/1\.1 403 /);
-      assert.deepEqual(corpRefused.map((r) => r.port), [port(other), port(other)]);
-      assert.match(await exchange(direct.port!, `CONNECT 127.0.0.1:${port(other)} HTTP/1.1\r\n\r\nGET / HTTP/1.1\r\n\r\n`, /hi$/), /^HTTP\/1\.1 200 Connection Established/);
+      assert.deepEqual(
+        corpRefused.map((r) => r.port),
+        [port(other), port(other)],
+      );
+      assert.match(
+        await exchange(direct.port!, `CONNECT 127.0.0.1:${port(other)} HTTP/1.1\r\n\r\nGET / HTTP/1.1\r\n\r\n`, /hi$/),
+        /^HTTP\/1\.1 200 Connection Established/,
+      );
       assert.equal(corpRefused.length, 2, 'NO_PROXY did not bypass the configured proxy');
     } finally {
       await chained.close();
@@ -93,7 +124,12 @@ describe('egress proxy', () => {
   });
 
   it('reads the configured proxy: http only, credentials as a Basic header', () => {
-    assert.deepEqual(upstreamProxyFrom('http://us%40er:p%3Ass@proxy.corp:3128', ' .corp , localhost'), { host: 'proxy.corp', port: 3128, authorization: `Basic ${Buffer.from('us@er:p:ss').toString('base64')}`, bypass: ['.corp', 'localhost'] });
+    assert.deepEqual(upstreamProxyFrom('http://us%40er:p%3Ass@proxy.corp:3128', ' .corp , localhost'), {
+      host: 'proxy.corp',
+      port: 3128,
+      authorization: `Basic ${Buffer.from('us@er:p:ss').toString('base64')}`,
+      bypass: ['.corp', 'localhost'],
+    });
     assert.equal(upstreamProxyFrom('https://proxy.corp:443', undefined), undefined);
     assert.equal(upstreamProxyFrom('not a url', undefined), undefined);
     assert.equal(upstreamProxyFrom(undefined, 'x'), undefined);

@@ -4,7 +4,11 @@ import { hostAllowed, type HostRule } from './policy.ts';
 const MAX_HEAD_BYTES = 16 * 1024;
 const HEAD_TIMEOUT_MS = 10_000;
 
-export interface Refusal { host: string; port: number; at: string }
+export interface Refusal {
+  host: string;
+  port: number;
+  at: string;
+}
 
 /** The proxy the user has configured (HTTPS_PROXY…): allowed hosts are reached through it. */
 export interface UpstreamProxy {
@@ -20,10 +24,19 @@ export interface UpstreamProxy {
 export function upstreamProxyFrom(url: string | undefined, noProxy: string | undefined): UpstreamProxy | undefined {
   if (!url) return undefined;
   let u: URL;
-  try { u = new URL(url); } catch { return undefined; }
+  try {
+    u = new URL(url);
+  } catch {
+    return undefined;
+  }
   if (u.protocol !== 'http:') return undefined;
-  const authorization = u.username ? `Basic ${Buffer.from(`${decodeURIComponent(u.username)}:${decodeURIComponent(u.password)}`).toString('base64')}` : undefined;
-  const bypass = (noProxy ?? '').split(',').map((e) => e.trim().toLowerCase()).filter(Boolean);
+  const authorization = u.username
+    ? `Basic ${Buffer.from(`${decodeURIComponent(u.username)}:${decodeURIComponent(u.password)}`).toString('base64')}`
+    : undefined;
+  const bypass = (noProxy ?? '')
+    .split(',')
+    .map((e) => e.trim().toLowerCase())
+    .filter(Boolean);
   return { host: u.hostname.replace(/^\[|\]$/g, ''), port: u.port ? Number(u.port) : 80, authorization, bypass };
 }
 
@@ -61,7 +74,10 @@ export class EgressProxy {
   listen(where: string | number): Promise<void> {
     return new Promise((resolve, reject) => {
       this.server.once('error', reject);
-      const done = () => { this.server.off('error', reject); resolve(); };
+      const done = () => {
+        this.server.off('error', reject);
+        resolve();
+      };
       if (typeof where === 'string') this.server.listen(where, done);
       else this.server.listen(where, '127.0.0.1', done);
     });
@@ -101,17 +117,31 @@ export class EgressProxy {
   private route(socket: Socket, head: string, rest: Buffer): void {
     const [requestLine = '', ...headers] = head.split('\r\n');
     const parts = requestLine.split(' ');
-    if (parts.length !== 3 || !/^[A-Z]{1,16}$/.test(parts[0]!) || !/^HTTP\/1\.[01]$/.test(parts[2]!)) { reply(socket, 400, 'not an HTTP/1 proxy request'); return; }
+    if (parts.length !== 3 || !/^[A-Z]{1,16}$/.test(parts[0]!) || !/^HTTP\/1\.[01]$/.test(parts[2]!)) {
+      reply(socket, 400, 'not an HTTP/1 proxy request');
+      return;
+    }
     const [method, target, version] = parts as [string, string, string];
     if (method === 'CONNECT') {
       const dest = splitHostPort(target);
-      if (!dest) { reply(socket, 400, 'CONNECT needs host:port'); return; }
+      if (!dest) {
+        reply(socket, 400, 'CONNECT needs host:port');
+        return;
+      }
       this.open(socket, dest, 'connect', () => rest);
       return;
     }
     let url: URL;
-    try { url = new URL(target); } catch { reply(socket, 400, 'a proxy request needs an absolute http:// URL'); return; }
-    if (url.protocol !== 'http:' || url.username || url.password) { reply(socket, 400, 'only plain http:// URLs are proxied; use CONNECT for TLS'); return; }
+    try {
+      url = new URL(target);
+    } catch {
+      reply(socket, 400, 'a proxy request needs an absolute http:// URL');
+      return;
+    }
+    if (url.protocol !== 'http:' || url.username || url.password) {
+      reply(socket, 400, 'only plain http:// URLs are proxied; use CONNECT for TLS');
+      return;
+    }
     const dest = { host: url.hostname, port: url.port ? Number(url.port) : 80 };
     // Proxy-* headers are for this hop only, and one request per connection keeps
     // every request on the host that was checked.
@@ -134,8 +164,14 @@ export class EgressProxy {
     const via = this.via && !bypassed(this.via, host) ? this.via : undefined;
     const upstream = connect(via ? { host: via.host, port: via.port } : { host, port: dest.port });
     this.sockets.add(upstream);
-    upstream.once('close', () => { this.sockets.delete(upstream); socket.destroy(); });
-    upstream.once('error', () => { if (!socket.destroyed) reply(socket, 502, `could not reach ${dest.host}:${dest.port}`); upstream.destroy(); });
+    upstream.once('close', () => {
+      this.sockets.delete(upstream);
+      socket.destroy();
+    });
+    upstream.once('error', () => {
+      if (!socket.destroyed) reply(socket, 502, `could not reach ${dest.host}:${dest.port}`);
+      upstream.destroy();
+    });
     const join = () => {
       upstream.removeAllListeners('error');
       upstream.on('error', () => socket.destroy());
@@ -147,7 +183,10 @@ export class EgressProxy {
       socket.resume();
     };
     upstream.once('connect', () => {
-      if (!via || mode === 'http') { join(); return; }
+      if (!via || mode === 'http') {
+        join();
+        return;
+      }
       // A tunnel through the user's proxy: ask it for one, and answer only once it agrees.
       const authority = host.includes(':') ? `[${host}]:${dest.port}` : `${host}:${dest.port}`;
       upstream.write(`CONNECT ${authority} HTTP/1.1\r\nHost: ${authority}\r\n${via.authorization ? `Proxy-Authorization: ${via.authorization}\r\n` : ''}\r\n`);
@@ -155,10 +194,17 @@ export class EgressProxy {
       const onHead = (chunk: Buffer) => {
         head = Buffer.concat([head, chunk]);
         const end = head.indexOf('\r\n\r\n');
-        if (end < 0) { if (head.length > MAX_HEAD_BYTES) upstream.destroy(); return; }
+        if (end < 0) {
+          if (head.length > MAX_HEAD_BYTES) upstream.destroy();
+          return;
+        }
         upstream.off('data', onHead);
         const status = /^HTTP\/1\.[01] (\d{3})/.exec(head.subarray(0, end).toString('latin1'))?.[1];
-        if (status !== '200') { reply(socket, 502, `the configured proxy refused ${authority} (${status ?? 'no HTTP answer'})`); upstream.destroy(); return; }
+        if (status !== '200') {
+          reply(socket, 502, `the configured proxy refused ${authority} (${status ?? 'no HTTP answer'})`);
+          upstream.destroy();
+          return;
+        }
         const early = head.subarray(end + 4);
         join();
         if (early.length) socket.write(early);

@@ -18,7 +18,10 @@ if (!port || !socketPath || dashes !== '--' || !command) {
 const server = createServer((client) => {
   const upstream = connect(socketPath);
   client.pipe(upstream).pipe(client);
-  const drop = () => { client.destroy(); upstream.destroy(); };
+  const drop = () => {
+    client.destroy();
+    upstream.destroy();
+  };
   client.on('error', drop);
   upstream.on('error', drop);
 });
@@ -28,7 +31,13 @@ server.listen(Number(port), '127.0.0.1', () => {
   process.on('SIGTERM', () => child.kill('SIGTERM'));
   process.on('SIGINT', () => child.kill('SIGINT'));
   process.on('SIGHUP', () => child.kill('SIGHUP'));
-  child.on('error', (err) => { process.stderr.write(`gatehouse forwarder: could not start ${command}: ${err.message}\n`); process.exit(127); });
+  child.on('error', (err) => {
+    process.stderr.write(`gatehouse forwarder: could not start ${command}: ${err.message}\n`);
+    process.exit(127);
+  });
   child.on('exit', (code, signal) => process.exit(code ?? (signal ? 128 : 1)));
 });
-server.on('error', (err) => { process.stderr.write(`gatehouse forwarder: ${err.message}\n`); process.exit(1); });
+server.on('error', (err) => {
+  process.stderr.write(`gatehouse forwarder: ${err.message}\n`);
+  process.exit(1);
+});

@@ -53,10 +53,29 @@ export function sandboxReport(server: BundleServer, settings: Settings): Sandbox
   const declared = declaredSandbox(server, settings);
   const last = reports.get(server.id);
   if (last && last.declared === (declared !== 'off')) return last;
-  if (declared === 'off') return { declared: false, enforced: false, mechanism: 'none', network: 'unrestricted', read: [], write: [], note: 'the bundle runs this server unsandboxed', refused: [] };
+  if (declared === 'off')
+    return {
+      declared: false,
+      enforced: false,
+      mechanism: 'none',
+      network: 'unrestricted',
+      read: [],
+      write: [],
+      note: 'the bundle runs this server unsandboxed',
+      refused: [],
+    };
   const support = sandboxSupport();
   const network = typeof declared.network === 'string' ? declared.network : declared.network.allow.join(', ');
-  return { declared: true, enforced: support.mechanism !== 'none', mechanism: support.mechanism, network, read: declared.read, write: declared.write, note: support.reason ?? null, refused: [] };
+  return {
+    declared: true,
+    enforced: support.mechanism !== 'none',
+    mechanism: support.mechanism,
+    network,
+    read: declared.read,
+    write: declared.write,
+    note: support.reason ?? null,
+    refused: [],
+  };
 }
 
 /**
@@ -66,7 +85,16 @@ export function sandboxReport(server: BundleServer, settings: Settings): Sandbox
 export function sandboxedChannel(server: BundleServer, launch: StdioLaunch, ctx: SandboxContext, maxMessageBytes: number): UpstreamChannel {
   const declared = declaredSandbox(server, ctx.settings);
   if (declared === 'off') {
-    reports.set(server.id, { declared: false, enforced: false, mechanism: 'none', network: 'unrestricted', read: [], write: [], note: 'the bundle runs this server unsandboxed', refused: [] });
+    reports.set(server.id, {
+      declared: false,
+      enforced: false,
+      mechanism: 'none',
+      network: 'unrestricted',
+      read: [],
+      write: [],
+      note: 'the bundle runs this server unsandboxed',
+      refused: [],
+    });
     return new StdioChannel(launch, ctx.log, maxMessageBytes);
   }
   return new SandboxChannel(server, declared, launch, ctx, maxMessageBytes);
@@ -84,7 +112,13 @@ class SandboxChannel implements UpstreamChannel {
   private readonly ctx: SandboxContext;
   private readonly maxMessageBytes: number;
 
-  constructor(server: BundleServer, declared: Exclude<ReturnType<typeof declaredSandbox>, 'off'>, launch: StdioLaunch, ctx: SandboxContext, maxMessageBytes: number) {
+  constructor(
+    server: BundleServer,
+    declared: Exclude<ReturnType<typeof declaredSandbox>, 'off'>,
+    launch: StdioLaunch,
+    ctx: SandboxContext,
+    maxMessageBytes: number,
+  ) {
     this.server = server;
     this.declared = declared;
     this.launch = launch;
@@ -92,15 +126,27 @@ class SandboxChannel implements UpstreamChannel {
     this.maxMessageBytes = maxMessageBytes;
   }
 
-  get pid(): number | undefined { return this.inner?.pid; }
-  get stderrTail(): readonly string[] { return this.inner?.stderrTail ?? this.ctx.log.tail; }
+  get pid(): number | undefined {
+    return this.inner?.pid;
+  }
+  get stderrTail(): readonly string[] {
+    return this.inner?.stderrTail ?? this.ctx.log.tail;
+  }
 
   async start(): Promise<void> {
     const inner = new StdioChannel(await this.prepare(), this.ctx.log, this.maxMessageBytes);
     inner.onmessage = (m) => this.onmessage?.(m);
-    inner.onclose = (r) => { void this.release(); this.onclose?.(r); };
+    inner.onclose = (r) => {
+      void this.release();
+      this.onclose?.(r);
+    };
     this.inner = inner;
-    try { await inner.start(); } catch (err) { await this.release(); throw err; }
+    try {
+      await inner.start();
+    } catch (err) {
+      await this.release();
+      throw err;
+    }
   }
 
   send(message: JsonRpcMessage): void {
@@ -124,14 +170,22 @@ class SandboxChannel implements UpstreamChannel {
   private async prepare(): Promise<StdioLaunch> {
     const { server, ctx } = this;
     let sandbox: ResolvedSandbox;
-    try { sandbox = resolveSandbox(this.declared, sandboxVars(ctx)); } catch (err) { throw new SandboxUnavailableError(`sandbox: ${(err as Error).message}`); }
+    try {
+      sandbox = resolveSandbox(this.declared, sandboxVars(ctx));
+    } catch (err) {
+      throw new SandboxUnavailableError(`sandbox: ${(err as Error).message}`);
+    }
     const support = sandboxSupport();
     sandbox = { ...sandbox, read: canonicalOnly(sandbox.read, sandbox.dropped), write: canonicalOnly(sandbox.write, sandbox.dropped) };
     // The bundle lets it write there: make the folders, so a first start does not fail on a missing one.
     if (support.mechanism !== 'none') for (const dir of sandbox.write) mkdirSync(dir, { recursive: true, mode: 0o700 });
     const report: SandboxReport = {
-      declared: true, enforced: support.mechanism !== 'none', mechanism: support.mechanism, network: describeNetwork(sandbox.network),
-      read: sandbox.read, write: sandbox.write,
+      declared: true,
+      enforced: support.mechanism !== 'none',
+      mechanism: support.mechanism,
+      network: describeNetwork(sandbox.network),
+      read: sandbox.read,
+      write: sandbox.write,
       note: sandbox.dropped.length ? `left out: ${sandbox.dropped.join(', ')}` : null,
       refused: reports.get(server.id)?.refused ?? [],
     };
@@ -154,13 +208,26 @@ class SandboxChannel implements UpstreamChannel {
       env.npm_config_offline = 'true';
     }
     if (support.mechanism === 'sandbox-exec') {
-      const profile = seatbeltProfile({ sandbox, runtimeRead: [...runtime.read, '/usr', '/System', '/Library', '/private/etc', '/opt/homebrew'], runtimeWrite: runtime.write, secrets: secretPaths(ctx), proxyPort: this.proxy?.port });
+      const profile = seatbeltProfile({
+        sandbox,
+        runtimeRead: [...runtime.read, '/usr', '/System', '/Library', '/private/etc', '/opt/homebrew'],
+        runtimeWrite: runtime.write,
+        secrets: secretPaths(ctx),
+        proxyPort: this.proxy?.port,
+      });
       return { command: support.program, args: ['-p', profile, this.launch.command, ...this.launch.args], env, cwd: this.launch.cwd };
     }
     const host = hostLayout();
     const args = bwrapArgs({
-      sandbox, system: host.system, symlinks: host.symlinks, runtimeRead: runtime.read, runtimeWrite: runtime.write, secrets: secretPaths(ctx),
-      command: this.launch.command, args: this.launch.args, cwd: this.launch.cwd,
+      sandbox,
+      system: host.system,
+      symlinks: host.symlinks,
+      runtimeRead: runtime.read,
+      runtimeWrite: runtime.write,
+      secrets: secretPaths(ctx),
+      command: this.launch.command,
+      args: this.launch.args,
+      cwd: this.launch.cwd,
       egress: this.socketDir ? { socketDir: this.socketDir, bridge: egressBridge(realpathSync(process.execPath)) } : undefined,
     });
     return { command: support.program, args, env, cwd: undefined };
@@ -170,11 +237,15 @@ class SandboxChannel implements UpstreamChannel {
     const configured = env.HTTPS_PROXY ?? env.https_proxy ?? env.HTTP_PROXY ?? env.http_proxy;
     const via = upstreamProxyFrom(configured, env.NO_PROXY ?? env.no_proxy);
     if (configured && !via) this.ctx.log.note('sandbox: the configured proxy is not an http:// URL; allowed hosts are reached directly');
-    const proxy = new EgressProxy(allow, (refusal) => {
-      report.refused = [...report.refused, refusal].slice(-MAX_REFUSALS);
-      this.ctx.log.note(`sandbox: refused a connection to ${refusal.host}:${refusal.port} (not on this server's network allow-list)`);
-      this.ctx.onSandboxRefusal?.(refusal);
-    }, via);
+    const proxy = new EgressProxy(
+      allow,
+      (refusal) => {
+        report.refused = [...report.refused, refusal].slice(-MAX_REFUSALS);
+        this.ctx.log.note(`sandbox: refused a connection to ${refusal.host}:${refusal.port} (not on this server's network allow-list)`);
+        this.ctx.onSandboxRefusal?.(refusal);
+      },
+      via,
+    );
     let port = FORWARDER_PORT;
     if (mechanism === 'bubblewrap') {
       // A short path: unix socket paths are limited to about 100 bytes.
@@ -187,7 +258,15 @@ class SandboxChannel implements UpstreamChannel {
     this.proxy = proxy;
     const url = `http://127.0.0.1:${port}`;
     for (const name of PROXY_ENV) delete env[name];
-    Object.assign(env, { HTTP_PROXY: url, HTTPS_PROXY: url, http_proxy: url, https_proxy: url, npm_config_proxy: url, npm_config_https_proxy: url, NODE_USE_ENV_PROXY: '1' });
+    Object.assign(env, {
+      HTTP_PROXY: url,
+      HTTPS_PROXY: url,
+      http_proxy: url,
+      https_proxy: url,
+      npm_config_proxy: url,
+      npm_config_https_proxy: url,
+      NODE_USE_ENV_PROXY: '1',
+    });
   }
 }
 
@@ -198,11 +277,23 @@ class SandboxChannel implements UpstreamChannel {
  */
 export function unsandboxedStart(support: SandboxSupport, settings: Settings): string {
   const why = support.reason ?? 'no sandbox on this machine';
-  if (!settings.sandbox.allowUnsandboxed) throw new SandboxUnavailableError(`the bundle requires a sandbox for this server and this machine cannot provide one: ${why}`);
+  if (!settings.sandbox.allowUnsandboxed)
+    throw new SandboxUnavailableError(`the bundle requires a sandbox for this server and this machine cannot provide one: ${why}`);
   return `NOT sandboxed (the bundle allows it): ${why}`;
 }
 
-const PROXY_ENV = ['HTTP_PROXY', 'HTTPS_PROXY', 'http_proxy', 'https_proxy', 'NO_PROXY', 'no_proxy', 'ALL_PROXY', 'all_proxy', 'npm_config_proxy', 'npm_config_https_proxy'];
+const PROXY_ENV = [
+  'HTTP_PROXY',
+  'HTTPS_PROXY',
+  'http_proxy',
+  'https_proxy',
+  'NO_PROXY',
+  'no_proxy',
+  'ALL_PROXY',
+  'all_proxy',
+  'npm_config_proxy',
+  'npm_config_https_proxy',
+];
 
 /** ${dataDir}, ${bundleDir}, ${node} from the launch, plus ${home} and ${workspace} from this desktop. */
 /**
@@ -216,7 +307,13 @@ function canonicalOnly(paths: readonly string[], dropped: string[]): string[] {
     let at = p;
     let real: string | undefined;
     while (real === undefined) {
-      try { real = realpathSync(at); } catch { const up = dirname(at); if (up === at) return true; at = up; }
+      try {
+        real = realpathSync(at);
+      } catch {
+        const up = dirname(at);
+        if (up === at) return true;
+        at = up;
+      }
     }
     if (real === at) return true;
     dropped.push(`${p} (a symbolic link: name the real path)`);
@@ -227,7 +324,11 @@ function canonicalOnly(paths: readonly string[], dropped: string[]): string[] {
 /** The home folder as a real path, so `${home}/…` entries compare with what realpath gives. */
 function homeOf(ctx: SandboxContext): string {
   const home = ctx.env.HOME ?? homedir();
-  try { return realpathSync(home); } catch { return home; }
+  try {
+    return realpathSync(home);
+  } catch {
+    return home;
+  }
 }
 
 function sandboxVars(ctx: SandboxContext): Record<string, string> {
@@ -241,12 +342,21 @@ function sandboxVars(ctx: SandboxContext): Record<string, string> {
 function runtimeFor(launch: StdioLaunch, env: Record<string, string>): { read: string[]; write: string[] } {
   const read = new Set<string>();
   const write = new Set<string>();
-  const real = (p: string) => { try { return realpathSync(p); } catch { return undefined; } };
+  const real = (p: string) => {
+    try {
+      return realpathSync(p);
+    } catch {
+      return undefined;
+    }
+  };
   const node = real(process.execPath);
   if (node) read.add(dirname(dirname(node)));
   const command = isAbsolute(launch.command) ? launch.command : which(launch.command, env.PATH);
   const resolved = command && real(command);
-  if (command && resolved) { read.add(dirname(command)); read.add(dirname(dirname(resolved))); }
+  if (command && resolved) {
+    read.add(dirname(command));
+    read.add(dirname(dirname(resolved)));
+  }
   const script = launch.args[0];
   if (script && isAbsolute(script)) {
     const at = script.indexOf('/node_modules/');
@@ -281,13 +391,21 @@ function prefetch(spec: string, env: Record<string, string>, log: RotatingLog): 
   // From an empty folder, so a project's own node_modules does not answer instead.
   const cwd = mkdtempSync(join(tmpdir(), 'gh-npx-'));
   return new Promise<void>((resolve, reject) => {
-    execFile(npm, ['exec', '--yes', `--package=${spec}`, '--', 'node', '-e', ''], { env, cwd, timeout: PREFETCH_TIMEOUT_MS, maxBuffer: 1024 * 1024 }, (err, _stdout, stderr) => {
-      rmSync(cwd, { recursive: true, force: true });
-      if (!err) { resolve(); return; }
-      const said = String(stderr).trim().split('\n').slice(-3).join(' | ').slice(0, 500);
-      log.note(`sandbox: could not fetch ${spec} before starting it: ${said || err.message}`);
-      reject(new Error(`could not fetch ${spec} with npm before sandboxing it: ${said || err.message}`));
-    });
+    execFile(
+      npm,
+      ['exec', '--yes', `--package=${spec}`, '--', 'node', '-e', ''],
+      { env, cwd, timeout: PREFETCH_TIMEOUT_MS, maxBuffer: 1024 * 1024 },
+      (err, _stdout, stderr) => {
+        rmSync(cwd, { recursive: true, force: true });
+        if (!err) {
+          resolve();
+          return;
+        }
+        const said = String(stderr).trim().split('\n').slice(-3).join(' | ').slice(0, 500);
+        log.note(`sandbox: could not fetch ${spec} before starting it: ${said || err.message}`);
+        reject(new Error(`could not fetch ${spec} with npm before sandboxing it: ${said || err.message}`));
+      },
+    );
   });
 }
 
@@ -295,15 +413,41 @@ function prefetch(spec: string, env: Record<string, string>, log: RotatingLog): 
 export function hostLayout(): { system: string[]; symlinks: Array<[string, string]> } {
   const system: string[] = [];
   const symlinks: Array<[string, string]> = [];
-  const candidates = ['/usr', '/bin', '/sbin', '/lib', '/lib32', '/lib64', '/libx32', '/etc/ssl', '/etc/ca-certificates', '/etc/pki', '/etc/crypto-policies',
-    '/etc/resolv.conf', '/etc/hosts', '/etc/nsswitch.conf', '/etc/host.conf', '/etc/gai.conf', '/etc/passwd', '/etc/group', '/etc/localtime',
-    '/etc/alternatives', '/etc/ld.so.cache', '/etc/ld.so.conf', '/etc/ld.so.conf.d', '/etc/os-release', '/etc/npmrc'];
+  const candidates = [
+    '/usr',
+    '/bin',
+    '/sbin',
+    '/lib',
+    '/lib32',
+    '/lib64',
+    '/libx32',
+    '/etc/ssl',
+    '/etc/ca-certificates',
+    '/etc/pki',
+    '/etc/crypto-policies',
+    '/etc/resolv.conf',
+    '/etc/hosts',
+    '/etc/nsswitch.conf',
+    '/etc/host.conf',
+    '/etc/gai.conf',
+    '/etc/passwd',
+    '/etc/group',
+    '/etc/localtime',
+    '/etc/alternatives',
+    '/etc/ld.so.cache',
+    '/etc/ld.so.conf',
+    '/etc/ld.so.conf.d',
+    '/etc/os-release',
+    '/etc/npmrc',
+  ];
   for (const path of candidates) {
     try {
       const st = lstatSync(path);
       if (st.isSymbolicLink() && !path.startsWith('/etc/')) symlinks.push([readlinkSync(path), path]);
       else system.push(path);
-    } catch { /* not on this host */ }
+    } catch {
+      /* not on this host */
+    }
   }
   return { system, symlinks };
 }
@@ -315,10 +459,31 @@ export function hostLayout(): { system: string[]; symlinks: Array<[string, strin
  */
 function secretPaths(ctx: SandboxContext): SecretPath[] {
   const home = homeOf(ctx);
-  const dirs = ['.ssh', '.aws', '.gnupg', '.kube', '.docker', '.azure', '.config/gcloud', '.config/gh', '.password-store', '.local/share/keyrings', '.mozilla', '.config/google-chrome', '.config/chromium'];
+  const dirs = [
+    '.ssh',
+    '.aws',
+    '.gnupg',
+    '.kube',
+    '.docker',
+    '.azure',
+    '.config/gcloud',
+    '.config/gh',
+    '.password-store',
+    '.local/share/keyrings',
+    '.mozilla',
+    '.config/google-chrome',
+    '.config/chromium',
+  ];
   const files = ['.netrc', '.git-credentials', '.pgpass', '.npmrc', '.pypirc', '.bash_history', '.zsh_history'];
   const out: SecretPath[] = [];
-  const exists = (p: string, dir: boolean) => { try { const st = lstatSync(p); return dir ? st.isDirectory() : st.isFile(); } catch { return false; } };
+  const exists = (p: string, dir: boolean) => {
+    try {
+      const st = lstatSync(p);
+      return dir ? st.isDirectory() : st.isFile();
+    } catch {
+      return false;
+    }
+  };
   for (const d of dirs) if (exists(join(home, d), true)) out.push({ path: join(home, d), dir: true });
   for (const f of files) if (exists(join(home, f), false)) out.push({ path: join(home, f), dir: false });
   const data = ctx.vars.dataDir;

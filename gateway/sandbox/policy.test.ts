@@ -21,7 +21,10 @@ describe('sandbox policy', () => {
   });
 
   it('resolves variables, and drops entries whose variable has no value here (less access, never more)', () => {
-    const r = resolveSandbox({ read: ['${home}/src/', '${workspace}/repo', '/etc/app'], write: ['${dataDir}//mem'], network: { allow: ['*.github.com:443'] } }, { home: '/home/u', dataDir: '/d' });
+    const r = resolveSandbox(
+      { read: ['${home}/src/', '${workspace}/repo', '/etc/app'], write: ['${dataDir}//mem'], network: { allow: ['*.github.com:443'] } },
+      { home: '/home/u', dataDir: '/d' },
+    );
     assert.deepEqual(r.read, ['/home/u/src', '/etc/app']);
     assert.deepEqual(r.write, ['/d/mem']);
     assert.deepEqual(r.dropped, ['${workspace}/repo (no value for its variable here)']);
@@ -34,7 +37,14 @@ describe('sandbox policy', () => {
   });
 
   it('takes a server without a sandbox from settings.sandbox.default, which is off unless the bundle says', () => {
-    const base = { schemaVersion: 1, name: 't', servers: [{ id: 'a', transport: { type: 'stdio', command: 'x' } }, { id: 'b', transport: { type: 'stdio', command: 'x' }, sandbox: 'off' }] };
+    const base = {
+      schemaVersion: 1,
+      name: 't',
+      servers: [
+        { id: 'a', transport: { type: 'stdio', command: 'x' } },
+        { id: 'b', transport: { type: 'stdio', command: 'x' }, sandbox: 'off' },
+      ],
+    };
     const plain = parseBundle(base);
     assert.ok(plain.ok);
     assert.equal(declaredSandbox(plain.bundle.servers[0]!, plain.bundle.settings), 'off');
@@ -46,13 +56,30 @@ describe('sandbox policy', () => {
   });
 
   it('refuses sandboxes the schema cannot mean', () => {
-    const bad = parseBundle({ schemaVersion: 1, name: 't', servers: [
-      { id: 'a', transport: { type: 'stdio', command: 'x' }, sandbox: { read: ['relative/path', '/a/../b'], write: [], network: { allow: ['no-port', '*:443', 'a.com:0', 'a.com:70000'] }, extra: 1 } },
-      { id: 'r', transport: { type: 'http', url: 'https://x.example' }, sandbox: { network: 'none' } },
-    ] });
+    const bad = parseBundle({
+      schemaVersion: 1,
+      name: 't',
+      servers: [
+        {
+          id: 'a',
+          transport: { type: 'stdio', command: 'x' },
+          sandbox: { read: ['relative/path', '/a/../b'], write: [], network: { allow: ['no-port', '*:443', 'a.com:0', 'a.com:70000'] }, extra: 1 },
+        },
+        { id: 'r', transport: { type: 'http', url: 'https://x.example' }, sandbox: { network: 'none' } },
+      ],
+    });
     assert.ok(!bad.ok);
     const paths = bad.issues.map((i) => i.path);
-    for (const p of ['servers.0.sandbox.read.0', 'servers.0.sandbox.read.1', 'servers.0.sandbox.network.allow.0', 'servers.0.sandbox.network.allow.1', 'servers.0.sandbox.network.allow.2', 'servers.0.sandbox.network.allow.3', 'servers.0.sandbox', 'servers.1.sandbox']) {
+    for (const p of [
+      'servers.0.sandbox.read.0',
+      'servers.0.sandbox.read.1',
+      'servers.0.sandbox.network.allow.0',
+      'servers.0.sandbox.network.allow.1',
+      'servers.0.sandbox.network.allow.2',
+      'servers.0.sandbox.network.allow.3',
+      'servers.0.sandbox',
+      'servers.1.sandbox',
+    ]) {
       assert.ok(paths.includes(p), `${p} not reported: ${JSON.stringify(bad.issues)}`);
     }
   });

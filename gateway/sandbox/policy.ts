@@ -2,7 +2,11 @@ import { isAbsolute, normalize } from 'node:path';
 import { SANDBOX_HOST, type BundleServer, type Settings } from '../../shared/bundle/schema.ts';
 
 /** One allow-list entry, parsed: `*.github.com:443` → { suffix: '.github.com', port: 443 }. */
-export interface HostRule { host: string; wildcard: boolean; port: number | '*' }
+export interface HostRule {
+  host: string;
+  wildcard: boolean;
+  port: number | '*';
+}
 
 export type SandboxNetwork = 'none' | 'unrestricted' | { allow: HostRule[] };
 
@@ -24,7 +28,7 @@ export function parseHostRule(entry: string): HostRule {
   if (!SANDBOX_HOST.test(entry)) throw new Error(`not a host:port entry: ${JSON.stringify(entry)}`);
   const cut = entry.lastIndexOf(':');
   const rawHost = entry.slice(0, cut).toLowerCase();
-  const port = entry.slice(cut + 1) === '*' ? '*' as const : Number(entry.slice(cut + 1));
+  const port = entry.slice(cut + 1) === '*' ? ('*' as const) : Number(entry.slice(cut + 1));
   const wildcard = rawHost.startsWith('*.');
   const host = wildcard ? rawHost.slice(1) : rawHost.replace(/^\[|\]$/g, '');
   return { host, wildcard, port };
@@ -64,13 +68,18 @@ function expandPath(text: string, vars: ReadonlyMap<string, string>): string | u
 export function resolveSandbox(declared: Exclude<ReturnType<typeof declaredSandbox>, 'off'>, vars: Record<string, string>): ResolvedSandbox {
   const table = new Map(Object.entries(vars));
   const dropped: string[] = [];
-  const paths = (list: readonly string[]) => list.flatMap((p) => {
-    const expanded = expandPath(p, table);
-    if (expanded === undefined) { dropped.push(`${p} (no value for its variable here)`); return []; }
-    if (!isAbsolute(expanded) || expanded.split('/').includes('..') || expanded.includes('\0')) throw new Error(`sandbox path ${JSON.stringify(p)} resolves to ${JSON.stringify(expanded)}, which is not an absolute path`);
-    const clean = normalize(expanded).replace(/(.)\/+$/, '$1');
-    return [clean];
-  });
+  const paths = (list: readonly string[]) =>
+    list.flatMap((p) => {
+      const expanded = expandPath(p, table);
+      if (expanded === undefined) {
+        dropped.push(`${p} (no value for its variable here)`);
+        return [];
+      }
+      if (!isAbsolute(expanded) || expanded.split('/').includes('..') || expanded.includes('\0'))
+        throw new Error(`sandbox path ${JSON.stringify(p)} resolves to ${JSON.stringify(expanded)}, which is not an absolute path`);
+      const clean = normalize(expanded).replace(/(.)\/+$/, '$1');
+      return [clean];
+    });
   const network: SandboxNetwork = typeof declared.network === 'string' ? declared.network : { allow: declared.network.allow.map(parseHostRule) };
   return { read: paths(declared.read), write: paths(declared.write), network, dropped };
 }

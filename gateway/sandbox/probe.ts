@@ -17,7 +17,12 @@ export function which(name: string, path = process.env.PATH ?? ''): string | und
   for (const dir of path.split(delimiter)) {
     if (!dir) continue;
     const candidate = join(dir, name);
-    try { accessSync(candidate, constants.X_OK); return candidate; } catch { /* next */ }
+    try {
+      accessSync(candidate, constants.X_OK);
+      return candidate;
+    } catch {
+      /* next */
+    }
   }
   return undefined;
 }
@@ -35,19 +40,32 @@ export function sandboxSupport(): SandboxSupport {
 }
 
 /** For tests that need to see a fresh answer. */
-export function forgetSandboxSupport(): void { cached = undefined; }
+export function forgetSandboxSupport(): void {
+  cached = undefined;
+}
 
 function probe(): SandboxSupport {
   if (process.platform === 'darwin') {
     const program = '/usr/bin/sandbox-exec';
-    try { accessSync(program, constants.X_OK); return { mechanism: 'sandbox-exec', program }; } catch {
+    try {
+      accessSync(program, constants.X_OK);
+      return { mechanism: 'sandbox-exec', program };
+    } catch {
       return { mechanism: 'none', reason: '/usr/bin/sandbox-exec is missing on this Mac' };
     }
   }
-  if (process.platform !== 'linux') return { mechanism: 'none', reason: `Gatehouse cannot sandbox servers on ${process.platform === 'win32' ? 'Windows' : process.platform}: they run as the user` };
+  if (process.platform !== 'linux')
+    return {
+      mechanism: 'none',
+      reason: `Gatehouse cannot sandbox servers on ${process.platform === 'win32' ? 'Windows' : process.platform}: they run as the user`,
+    };
   const program = which('bwrap', `${process.env.PATH ?? ''}${delimiter}/usr/bin${delimiter}/usr/local/bin`);
-  if (!program) return { mechanism: 'none', reason: 'bubblewrap is not installed: install it (Debian/Ubuntu: apt install bubblewrap; Fedora: dnf install bubblewrap)' };
-  const run = spawnSync(program, ['--unshare-user', '--unshare-pid', '--unshare-net', '--die-with-parent', '--ro-bind', '/', '/', '--proc', '/proc', 'true'], { timeout: 5000, encoding: 'utf8' });
+  if (!program)
+    return { mechanism: 'none', reason: 'bubblewrap is not installed: install it (Debian/Ubuntu: apt install bubblewrap; Fedora: dnf install bubblewrap)' };
+  const run = spawnSync(program, ['--unshare-user', '--unshare-pid', '--unshare-net', '--die-with-parent', '--ro-bind', '/', '/', '--proc', '/proc', 'true'], {
+    timeout: 5000,
+    encoding: 'utf8',
+  });
   if (run.status === 0) return { mechanism: 'bubblewrap', program };
   const said = (run.stderr || run.error?.message || `exit ${run.status}`).trim().split('\n')[0]!.slice(0, 200);
   return {

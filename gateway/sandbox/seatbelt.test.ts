@@ -5,7 +5,14 @@ import { SandboxUnavailableError, unsandboxedStart } from './launcher.ts';
 import { parseHostRule, resolveSandbox } from './policy.ts';
 import { seatbeltProfile } from './seatbelt.ts';
 
-const base = { runtimeRead: ['/usr', '/opt/homebrew'], runtimeWrite: [], secrets: [{ path: '/Users/u/.ssh', dir: true }, { path: '/Users/u/.netrc', dir: false }] };
+const base = {
+  runtimeRead: ['/usr', '/opt/homebrew'],
+  runtimeWrite: [],
+  secrets: [
+    { path: '/Users/u/.ssh', dir: true },
+    { path: '/Users/u/.netrc', dir: false },
+  ],
+};
 
 describe('macOS sandbox-exec profile (generated, not run here)', () => {
   it('denies by default and allows exactly the listed folders', () => {
@@ -47,14 +54,22 @@ describe('macOS sandbox-exec profile (generated, not run here)', () => {
 
 describe('a sandbox this machine cannot provide', () => {
   const bundle = (allowUnsandboxed?: boolean) => {
-    const r = parseBundle({ schemaVersion: 1, name: 't', servers: [], settings: { sandbox: { default: { network: 'none' }, ...(allowUnsandboxed === undefined ? {} : { allowUnsandboxed }) } } });
+    const r = parseBundle({
+      schemaVersion: 1,
+      name: 't',
+      servers: [],
+      settings: { sandbox: { default: { network: 'none' }, ...(allowUnsandboxed === undefined ? {} : { allowUnsandboxed }) } },
+    });
     assert.ok(r.ok);
     return r.bundle.settings;
   };
   const missing = { mechanism: 'none' as const, reason: 'bubblewrap is not installed: install it (Debian/Ubuntu: apt install bubblewrap)' };
 
   it('fails closed by default, not retried, saying what to install', () => {
-    assert.throws(() => unsandboxedStart(missing, bundle()), (err: unknown) => err instanceof SandboxUnavailableError && err.retry === false && /apt install bubblewrap/.test(err.message));
+    assert.throws(
+      () => unsandboxedStart(missing, bundle()),
+      (err: unknown) => err instanceof SandboxUnavailableError && err.retry === false && /apt install bubblewrap/.test(err.message),
+    );
     assert.throws(() => unsandboxedStart(missing, bundle(false)), SandboxUnavailableError);
   });
 

@@ -45,7 +45,8 @@ export function seatbeltProfile(plan: SeatbeltPlan): string {
   if (write.length) lines.push(`(allow file-read* file-write* ${subpaths(write)})`);
   const named = [...read, ...write];
   const denied = plan.secrets.filter((s) => !named.some((n) => n === s.path || n.startsWith(`${s.path}/`)));
-  if (denied.length) lines.push(`(deny file-read* file-write* ${denied.map((s) => (s.dir ? `(subpath ${quote(s.path)})` : `(literal ${quote(s.path)})`)).join(' ')})`);
+  if (denied.length)
+    lines.push(`(deny file-read* file-write* ${denied.map((s) => (s.dir ? `(subpath ${quote(s.path)})` : `(literal ${quote(s.path)})`)).join(' ')})`);
   const net = plan.sandbox.network;
   if (net === 'unrestricted') lines.push('(allow network*)');
   else if (typeof net === 'object') {

@@ -22,7 +22,9 @@ export function lazyBackend(open: () => SecretBackend): SecretBackend {
   let opened: SecretBackend | undefined;
   const backend = () => (opened ??= open());
   return {
-    get kind() { return backend().kind; },
+    get kind() {
+      return backend().kind;
+    },
     get: (account) => backend().get(account),
     set: (account, value) => backend().set(account, value),
     delete: (account) => backend().delete(account),

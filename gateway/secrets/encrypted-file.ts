@@ -41,7 +41,8 @@ export class EncryptedFileBackend implements SecretBackend {
   private stamp: string | null = null;
 
   constructor(dataDir: string, passphrase: string) {
-    if (passphrase.length < 12) throw new KeychainUnavailableError('the encrypted file store needs a passphrase of at least 12 characters (GATEHOUSE_SECRET_PASSPHRASE)');
+    if (passphrase.length < 12)
+      throw new KeychainUnavailableError('the encrypted file store needs a passphrase of at least 12 characters (GATEHOUSE_SECRET_PASSPHRASE)');
     this.path = join(dataDir, 'secrets.enc.json');
     this.passphrase = passphrase;
     if (!this.load()) this.fresh();
@@ -82,7 +83,8 @@ export class EncryptedFileBackend implements SecretBackend {
   private refresh(): void {
     const stamp = stampOf(this.path);
     if (stamp === this.stamp) return;
-    if (stamp === null) this.fresh(); else this.load();
+    if (stamp === null) this.fresh();
+    else this.load();
   }
 
   async get(account: string): Promise<string | null> {

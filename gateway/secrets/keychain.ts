@@ -13,13 +13,19 @@ const FIXES = 'or opt into the encrypted file store (GATEHOUSE_SECRET_STORE=encr
 export function explainKeychainError(err: unknown): KeychainUnavailableError {
   const text = err instanceof Error ? `${err.message} ${String((err as { cause?: unknown }).cause ?? '')}` : String(err);
   if (/DBUS_SESSION_BUS_ADDRESS|autolaunch|Failed to connect to socket|No such file or directory.*bus/i.test(text)) {
-    return new KeychainUnavailableError(`no D-Bus session, so the Secret Service keychain cannot be reached. Run Gatehouse inside your desktop session, or start one (dbus-run-session), ${FIXES}.`);
+    return new KeychainUnavailableError(
+      `no D-Bus session, so the Secret Service keychain cannot be reached. Run Gatehouse inside your desktop session, or start one (dbus-run-session), ${FIXES}.`,
+    );
   }
   if (/unlock|locked|dismissed|prompt|no result found/i.test(text)) {
-    return new KeychainUnavailableError(`the keychain is locked and could not ask you to unlock it. Unlock it (for gnome-keyring: \`echo -n PASSWORD | gnome-keyring-daemon --unlock\`), then try again, ${FIXES}.`);
+    return new KeychainUnavailableError(
+      `the keychain is locked and could not ask you to unlock it. Unlock it (for gnome-keyring: \`echo -n PASSWORD | gnome-keyring-daemon --unlock\`), then try again, ${FIXES}.`,
+    );
   }
   if (/ServiceUnknown|org\.freedesktop\.secrets|not provided by any|no secret service|NoStorageAccess/i.test(text)) {
-    return new KeychainUnavailableError(`no Secret Service is running. Install and start one (gnome-keyring, KWallet or KeePassXC with Secret Service enabled), ${FIXES}.`);
+    return new KeychainUnavailableError(
+      `no Secret Service is running. Install and start one (gnome-keyring, KWallet or KeePassXC with Secret Service enabled), ${FIXES}.`,
+    );
   }
   return new KeychainUnavailableError(`the keychain failed: ${text.trim()}. Check that it is running and unlocked, ${FIXES}.`);
 }
@@ -40,16 +46,25 @@ export class KeychainBackend implements SecretBackend {
       return await this.entry(account).getPassword();
     } catch (err) {
       // An item deleted while it was being read (a revocation racing a start) is simply gone.
-      if (!(err instanceof KeychainUnavailableError) && VANISHED.test(String((err as Error).message) + String((err as { cause?: unknown }).cause ?? ''))) return null;
+      if (!(err instanceof KeychainUnavailableError) && VANISHED.test(String((err as Error).message) + String((err as { cause?: unknown }).cause ?? '')))
+        return null;
       throw err instanceof KeychainUnavailableError ? err : explainKeychainError(err);
     }
   }
 
   async set(account: string, value: string): Promise<void> {
-    try { await this.entry(account).setPassword(value); } catch (err) { throw err instanceof KeychainUnavailableError ? err : explainKeychainError(err); }
+    try {
+      await this.entry(account).setPassword(value);
+    } catch (err) {
+      throw err instanceof KeychainUnavailableError ? err : explainKeychainError(err);
+    }
   }
 
   async delete(account: string): Promise<boolean> {
-    try { return await this.entry(account).deleteCredential(); } catch (err) { throw err instanceof KeychainUnavailableError ? err : explainKeychainError(err); }
+    try {
+      return await this.entry(account).deleteCredential();
+    } catch (err) {
+      throw err instanceof KeychainUnavailableError ? err : explainKeychainError(err);
+    }
   }
 }

@@ -44,8 +44,13 @@ export function chooseBackend(dataDir: string, env: NodeJS.ProcessEnv = process.
   const choice = env.GATEHOUSE_SECRET_STORE ?? 'keychain';
   if (choice === 'keychain') return new KeychainBackend();
   if (choice === 'encrypted-file') {
-    const passphrase = env.GATEHOUSE_SECRET_PASSPHRASE ?? (env.GATEHOUSE_SECRET_PASSPHRASE_FILE && existsSync(env.GATEHOUSE_SECRET_PASSPHRASE_FILE) ? readFileSync(env.GATEHOUSE_SECRET_PASSPHRASE_FILE, 'utf8').trim() : undefined);
-    if (!passphrase) throw new KeychainUnavailableError('GATEHOUSE_SECRET_STORE=encrypted-file needs GATEHOUSE_SECRET_PASSPHRASE or GATEHOUSE_SECRET_PASSPHRASE_FILE');
+    const passphrase =
+      env.GATEHOUSE_SECRET_PASSPHRASE ??
+      (env.GATEHOUSE_SECRET_PASSPHRASE_FILE && existsSync(env.GATEHOUSE_SECRET_PASSPHRASE_FILE)
+        ? readFileSync(env.GATEHOUSE_SECRET_PASSPHRASE_FILE, 'utf8').trim()
+        : undefined);
+    if (!passphrase)
+      throw new KeychainUnavailableError('GATEHOUSE_SECRET_STORE=encrypted-file needs GATEHOUSE_SECRET_PASSPHRASE or GATEHOUSE_SECRET_PASSPHRASE_FILE');
     return new EncryptedFileBackend(dataDir, passphrase);
   }
   throw new KeychainUnavailableError(`GATEHOUSE_SECRET_STORE must be keychain or encrypted-file, not "${choice}"`);
@@ -93,22 +98,30 @@ export class CredentialVault {
       this.hold(account(server.id, slot.name), value);
     }
     if (missing.length) {
-      const how = (m: string) => (server.credentials.find((c) => c.name === m)?.kind === 'oauth' ? `sign in with \`gatehouse login ${server.id}\`` : `set it with \`gatehouse secrets set ${server.id}/${m}\``);
-      throw new MissingCredentialError(`missing credential${missing.length > 1 ? 's' : ''} ${missing.map((m) => `"${m}"`).join(', ')}: ${missing.map(how).join(' and ')}`);
+      const how = (m: string) =>
+        server.credentials.find((c) => c.name === m)?.kind === 'oauth'
+          ? `sign in with \`gatehouse login ${server.id}\``
+          : `set it with \`gatehouse secrets set ${server.id}/${m}\``;
+      throw new MissingCredentialError(
+        `missing credential${missing.length > 1 ? 's' : ''} ${missing.map((m) => `"${m}"`).join(', ')}: ${missing.map(how).join(' and ')}`,
+      );
     }
     return values;
   }
 
   async set(server: BundleServer, slotName: string, value: string, rotation: boolean): Promise<SlotStatus> {
     const slot = server.credentials.find((s) => s.name === slotName);
-    if (!slot) throw new Error(`server "${server.id}" declares no credential slot "${slotName}"${server.credentials.length ? ` (it has: ${server.credentials.map((s) => s.name).join(', ')})` : ''}`);
+    if (!slot)
+      throw new Error(
+        `server "${server.id}" declares no credential slot "${slotName}"${server.credentials.length ? ` (it has: ${server.credentials.map((s) => s.name).join(', ')})` : ''}`,
+      );
     if (!value) throw new Error('a secret value cannot be empty');
     const key = account(server.id, slotName);
     await this.backend().set(key, value);
     this.hold(key, value);
     const now = new Date().toISOString();
     const before = this.meta.slots[key];
-    this.meta.slots[key] = { setAt: rotation && before ? before.setAt : now, rotatedAt: rotation ? now : before?.rotatedAt ?? null };
+    this.meta.slots[key] = { setAt: rotation && before ? before.setAt : now, rotatedAt: rotation ? now : (before?.rotatedAt ?? null) };
     this.save();
     return this.statusOf(server, slot);
   }
@@ -126,7 +139,12 @@ export class CredentialVault {
 
   /** Deletes every slot stored for a server (revoked or gone from the bundle). Returns the slot names deleted. */
   async removeServer(serverId: string, declared: readonly string[] = []): Promise<string[]> {
-    const names = new Set([...declared, ...Object.keys(this.meta.slots).filter((k) => k.startsWith(`${serverId}/`)).map((k) => k.slice(serverId.length + 1))]);
+    const names = new Set([
+      ...declared,
+      ...Object.keys(this.meta.slots)
+        .filter((k) => k.startsWith(`${serverId}/`))
+        .map((k) => k.slice(serverId.length + 1)),
+    ]);
     const deleted: string[] = [];
     for (const name of names) if (await this.remove(serverId, name)) deleted.push(name);
     return deleted;
@@ -169,7 +187,9 @@ export class CredentialVault {
   }
 
   /** Adds a value to what is redacted (a token or client secret Gatehouse handles). */
-  holdSecret(label: string, value: string): void { this.hold(label, value); }
+  holdSecret(label: string, value: string): void {
+    this.hold(label, value);
+  }
 
   private hold(label: string, value: string): void {
     if (this.held.get(label) === value) return;

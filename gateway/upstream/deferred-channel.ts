@@ -14,8 +14,12 @@ export class DeferredChannel implements UpstreamChannel {
     this.load = load;
   }
 
-  get pid(): number | undefined { return this.inner?.pid; }
-  get stderrTail(): readonly string[] { return this.inner?.stderrTail ?? []; }
+  get pid(): number | undefined {
+    return this.inner?.pid;
+  }
+  get stderrTail(): readonly string[] {
+    return this.inner?.stderrTail ?? [];
+  }
 
   async start(): Promise<void> {
     const inner = await this.load();

@@ -38,7 +38,12 @@ export class HttpChannel implements UpstreamChannel {
   send(message: JsonRpcMessage): void {
     const t = this.transport;
     if (!t) throw new Error('upstream connection is not open');
-    t.send(message as never).then(() => { this.proven = true; }, (err: unknown) => this.sendFailed(message, err));
+    t.send(message as never).then(
+      () => {
+        this.proven = true;
+      },
+      (err: unknown) => this.sendFailed(message, err),
+    );
   }
 
   async close(): Promise<void> {
@@ -49,9 +54,7 @@ export class HttpChannel implements UpstreamChannel {
   private make(kind: 'streamable' | 'sse'): Transport {
     const url = new URL(this.launch.url);
     const requestInit = { headers: this.launch.headers };
-    const transport: Transport = kind === 'sse'
-      ? new SSEClientTransport(url, { requestInit })
-      : new StreamableHTTPClientTransport(url, { requestInit });
+    const transport: Transport = kind === 'sse' ? new SSEClientTransport(url, { requestInit }) : new StreamableHTTPClientTransport(url, { requestInit });
     transport.onmessage = (m) => this.onmessage?.(m as unknown as JsonRpcMessage);
     transport.onerror = (err) => this.note(err.message);
     transport.onclose = () => {

@@ -9,9 +9,14 @@ import { RotatingLog } from './stderr-log.ts';
 
 const bundle = (servers: unknown[]) => BundleSchema.parse({ schemaVersion: 1, name: 't', version: 1, servers });
 const HOST_ENV = {
-  PATH: '/usr/bin', HOME: '/home/u', SECRET_TOKEN: 'do-not-pass',
-  NODE_EXTRA_CA_CERTS: '/etc/corp-ca.pem', HTTPS_PROXY: 'http://proxy:3128', no_proxy: 'localhost',
-  npm_config_registry: 'https://npm.corp.example/', NPM_CONFIG_CAFILE: '/etc/corp-ca.pem',
+  PATH: '/usr/bin',
+  HOME: '/home/u',
+  SECRET_TOKEN: 'do-not-pass',
+  NODE_EXTRA_CA_CERTS: '/etc/corp-ca.pem',
+  HTTPS_PROXY: 'http://proxy:3128',
+  no_proxy: 'localhost',
+  npm_config_registry: 'https://npm.corp.example/',
+  NPM_CONFIG_CAFILE: '/etc/corp-ca.pem',
 };
 
 describe('stdio launch environment', () => {
@@ -44,7 +49,10 @@ describe('stdio launch environment', () => {
   });
 
   it("says in the server's log that npx is installing the package, before npx says anything", async () => {
-    const b = bundle([{ id: 'fromnpm', transport: { type: 'npm', package: 'not-installed-anywhere-xyz', version: '2.0.0' } }, { id: 'plain', transport: { type: 'stdio', command: 'srv' } }]);
+    const b = bundle([
+      { id: 'fromnpm', transport: { type: 'npm', package: 'not-installed-anywhere-xyz', version: '2.0.0' } },
+      { id: 'plain', transport: { type: 'stdio', command: 'srv' } },
+    ]);
     const log = new RotatingLog(join(mkdtempSync(join(tmpdir(), 'gh-launch-')), 'stderr.log'));
     try {
       createChannel(b.servers[0]!, { settings: b.settings, vars: {}, env: {}, log });

@@ -64,7 +64,17 @@ export function findInstalledPackage(pkg: string, version?: string): { dir: stri
  * corporate proxy, a server (and npx fetching it) can reach nothing without the proxy
  * and the extra CA, and fails in ways that only say "did not answer initialize".
  */
-export const NETWORK_ENV = ['NODE_EXTRA_CA_CERTS', 'SSL_CERT_FILE', 'SSL_CERT_DIR', 'HTTPS_PROXY', 'HTTP_PROXY', 'NO_PROXY', 'https_proxy', 'http_proxy', 'no_proxy'] as const;
+export const NETWORK_ENV = [
+  'NODE_EXTRA_CA_CERTS',
+  'SSL_CERT_FILE',
+  'SSL_CERT_DIR',
+  'HTTPS_PROXY',
+  'HTTP_PROXY',
+  'NO_PROXY',
+  'https_proxy',
+  'http_proxy',
+  'no_proxy',
+] as const;
 /** npm's own configuration by environment (registry, cafile, proxy, strict-ssl, userconfig, auth): npx needs it for `npm` servers. */
 const NPM_CONFIG = /^npm_config_/i;
 

@@ -15,7 +15,10 @@ describe('RotatingLog', () => {
     assert.ok(!existsSync(`${path}.3`), 'only two rotated files are kept');
     assert.ok(statSync(path).size <= 100);
     assert.match(readFileSync(path, 'utf8'), /line 19/);
-    assert.deepEqual(log.tail.map((l) => l.split(' ').slice(0, 2).join(' ')), ['line 17', 'line 18', 'line 19']);
+    assert.deepEqual(
+      log.tail.map((l) => l.split(' ').slice(0, 2).join(' ')),
+      ['line 17', 'line 18', 'line 19'],
+    );
     assert.equal(statSync(path).mode & 0o077, 0, 'logs are private to the user');
   });
 });

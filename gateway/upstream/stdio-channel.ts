@@ -32,8 +32,12 @@ export class StdioChannel implements UpstreamChannel {
     this.maxMessageBytes = maxMessageBytes;
   }
 
-  get pid(): number | undefined { return this.child?.pid; }
-  get stderrTail(): readonly string[] { return this.log.tail; }
+  get pid(): number | undefined {
+    return this.child?.pid;
+  }
+  get stderrTail(): readonly string[] {
+    return this.log.tail;
+  }
 
   start(): Promise<void> {
     return new Promise((resolve, reject) => {
@@ -50,10 +54,17 @@ export class StdioChannel implements UpstreamChannel {
       this.exited = new Promise((done) => child.once('exit', () => done()));
       child.once('error', (err) => {
         this.log.note(`spawn failed: ${err.message}`);
-        if (!settled) { settled = true; reject(new Error(`could not start "${this.launch.command}": ${err.message}`)); return; }
+        if (!settled) {
+          settled = true;
+          reject(new Error(`could not start "${this.launch.command}": ${err.message}`));
+          return;
+        }
         this.finish(`process error: ${err.message}`);
       });
-      child.once('spawn', () => { settled = true; resolve(); });
+      child.once('spawn', () => {
+        settled = true;
+        resolve();
+      });
       child.once('exit', (code, signal) => {
         this.log.note(`exited with ${signal ? `signal ${signal}` : `code ${code}`}`);
         this.finish(signal ? `exited on signal ${signal}` : `exited with code ${code}`);
@@ -105,7 +116,10 @@ export class StdioChannel implements UpstreamChannel {
       return;
     }
     const message = classifyMessage(parsed);
-    if (typeof message === 'string') { this.log.note(`invalid JSON-RPC from server: ${message}`); return; }
+    if (typeof message === 'string') {
+      this.log.note(`invalid JSON-RPC from server: ${message}`);
+      return;
+    }
     this.onmessage?.(message);
   }
 

@@ -1,7 +1,17 @@
 import type { BundleServer } from '../../shared/bundle/schema.ts';
 import {
-  ErrorCode, errorResponse, isNotification, isPlainObject, isRequest, isResponse, responseProblem,
-  type JsonRpcId, type JsonRpcMessage, type JsonRpcNotification, type JsonRpcRequest, type JsonRpcResponse,
+  ErrorCode,
+  errorResponse,
+  isNotification,
+  isPlainObject,
+  isRequest,
+  isResponse,
+  responseProblem,
+  type JsonRpcId,
+  type JsonRpcMessage,
+  type JsonRpcNotification,
+  type JsonRpcRequest,
+  type JsonRpcResponse,
 } from '../../shared/jsonrpc/message.ts';
 import { LEGACY_PROTOCOL_VERSIONS, MODERN_PROTOCOL_VERSION, META } from '../../shared/jsonrpc/protocol.ts';
 import { cutText } from '../../shared/text/cut.ts';
@@ -29,7 +39,12 @@ export interface UpstreamOptions {
 
 /** `answered` is false when the response is Gatehouse's own (a timeout, a lost connection, a cancelled call's end of wait). */
 type ResponseHandler = (response: JsonRpcResponse, answered: boolean) => void;
-interface Pending { handler: ResponseHandler; timer: NodeJS.Timeout | undefined; method: string; cancelled?: boolean }
+interface Pending {
+  handler: ResponseHandler;
+  timer: NodeJS.Timeout | undefined;
+  method: string;
+  cancelled?: boolean;
+}
 
 /** How long a cancelled request still waits for a late answer, so the record can say what the server did. */
 export const LATE_ANSWER_WAIT_MS = 5000;
@@ -100,19 +115,35 @@ export class Upstream {
     this.id = opts.server.id;
   }
 
-  get server(): BundleServer { return this.opts.server; }
+  get server(): BundleServer {
+    return this.opts.server;
+  }
   /** A new bundle changed only what does not touch the running process (pins, status): take it without a restart. */
-  adopt(server: BundleServer): void { this.opts.server = server; }
-  get pid(): number | undefined { return this.channel?.pid; }
-  get stderrTail(): readonly string[] { return this.channel?.stderrTail ?? []; }
-  get inflight(): number { return this.pending.size; }
+  adopt(server: BundleServer): void {
+    this.opts.server = server;
+  }
+  get pid(): number | undefined {
+    return this.channel?.pid;
+  }
+  get stderrTail(): readonly string[] {
+    return this.channel?.stderrTail ?? [];
+  }
+  get inflight(): number {
+    return this.pending.size;
+  }
 
   /** The upstream as it is now, copied: what the status reports, never a handle to change it. */
   snapshot(): UpstreamSnapshot {
     const c = this.catalog;
     return {
-      id: this.id, state: this.state, pid: this.pid ?? null, restarts: this.restarts, lastError: this.lastError ?? null,
-      stderrTail: [...this.stderrTail], protocolVersion: this.protocolVersion ?? null, serverInfo: this.serverInfo ?? null,
+      id: this.id,
+      state: this.state,
+      pid: this.pid ?? null,
+      restarts: this.restarts,
+      lastError: this.lastError ?? null,
+      stderrTail: [...this.stderrTail],
+      protocolVersion: this.protocolVersion ?? null,
+      serverInfo: this.serverInfo ?? null,
       counts: { tools: c.tools.length, resources: c.resources.length, resourceTemplates: c.resourceTemplates.length, prompts: c.prompts.length },
       inflight: this.inflight,
     };
@@ -141,7 +172,10 @@ export class Upstream {
   forward(method: string, params: Record<string, unknown> | undefined, handler: ResponseHandler, timeoutMs = this.timeoutFor()): JsonRpcId | undefined {
     const ch = this.channel;
     if (!ch || this.state !== 'ready') {
-      handler(errorResponse(0, ErrorCode.UpstreamUnavailable, `server "${this.id}" is not available (${this.state}${this.lastError ? `: ${this.lastError}` : ''})`), false);
+      handler(
+        errorResponse(0, ErrorCode.UpstreamUnavailable, `server "${this.id}" is not available (${this.state}${this.lastError ? `: ${this.lastError}` : ''})`),
+        false,
+      );
       return undefined;
     }
     return this.send(ch, method, params, handler, timeoutMs);
@@ -149,12 +183,20 @@ export class Upstream {
 
   notify(method: string, params?: Record<string, unknown>): void {
     const message: JsonRpcNotification = params ? { jsonrpc: '2.0', method, params } : { jsonrpc: '2.0', method };
-    try { this.channel?.send(message); } catch { /* connection gone; the close handler reports it */ }
+    try {
+      this.channel?.send(message);
+    } catch {
+      /* connection gone; the close handler reports it */
+    }
   }
 
   /** Answers a request the server sent us (sampling, elicitation, roots, ping). */
   respond(response: JsonRpcResponse): void {
-    try { this.channel?.send(response); } catch { /* ditto */ }
+    try {
+      this.channel?.send(response);
+    } catch {
+      /* ditto */
+    }
   }
 
   /**
@@ -167,7 +209,15 @@ export class Upstream {
     if (!p || p.cancelled) return;
     p.cancelled = true;
     clearTimeout(p.timer);
-    p.timer = setTimeout(() => this.settle(upstreamId, errorResponse(upstreamId, ErrorCode.RequestTimeout, `server "${this.id}" did not answer cancelled ${p.method} within ${LATE_ANSWER_WAIT_MS} ms`), false), LATE_ANSWER_WAIT_MS);
+    p.timer = setTimeout(
+      () =>
+        this.settle(
+          upstreamId,
+          errorResponse(upstreamId, ErrorCode.RequestTimeout, `server "${this.id}" did not answer cancelled ${p.method} within ${LATE_ANSWER_WAIT_MS} ms`),
+          false,
+        ),
+      LATE_ANSWER_WAIT_MS,
+    );
     p.timer.unref();
     this.notify('notifications/cancelled', { requestId: upstreamId, reason });
   }
@@ -236,7 +286,11 @@ export class Upstream {
       const problem = responseProblem(message);
       if (problem) {
         this.note(`malformed answer to request ${String(message.id)}: ${problem}`);
-        this.settle(message.id, errorResponse(message.id, ErrorCode.InternalError, `server "${this.id}" sent a malformed answer: ${problem}`, { server: this.id }), true);
+        this.settle(
+          message.id,
+          errorResponse(message.id, ErrorCode.InternalError, `server "${this.id}" sent a malformed answer: ${problem}`, { server: this.id }),
+          true,
+        );
         return;
       }
       // 2025-era agents do not know the 2026 result discriminator; a complete result is just a result.
@@ -245,13 +299,18 @@ export class Upstream {
       return;
     }
     if (isRequest(message)) {
-      if (message.method === 'ping') { this.respond({ jsonrpc: '2.0', id: message.id, result: {} }); return; }
+      if (message.method === 'ping') {
+        this.respond({ jsonrpc: '2.0', id: message.id, result: {} });
+        return;
+      }
       this.opts.listener.onServerRequest(this, message);
       return;
     }
     if (isNotification(message)) {
       const kinds = LIST_CHANGED.get(message.method);
-      if (kinds) { for (const k of kinds) void this.refresh(k); }
+      if (kinds) {
+        for (const k of kinds) void this.refresh(k);
+      }
       this.opts.listener.onNotification(this, message);
     }
   }
@@ -271,17 +330,24 @@ export class Upstream {
     const ch = this.opts.makeChannel();
     this.channel = ch;
     ch.onmessage = (m) => this.receive(generation, m);
-    ch.onclose = (reason) => { if (generation === this.generation) this.lost(reason); };
+    ch.onclose = (reason) => {
+      if (generation === this.generation) this.lost(reason);
+    };
     try {
       await ch.start();
       // Stopped (switched off, bundle changed) while it started: the channel is nobody's, so it goes now.
-      if (generation !== this.generation || this.stopped) { await ch.close(); return; }
+      if (generation !== this.generation || this.stopped) {
+        await ch.close();
+        return;
+      }
       await this.handshake(ch);
       await Promise.all((Object.keys(LIST_METHODS) as CatalogKind[]).map((k) => this.fetchCatalog(k)));
       if (generation !== this.generation || this.stopped) return;
       this.lastError = undefined;
       this.setState('ready');
-      setTimeout(() => { if (generation === this.generation && this.state === 'ready') this.consecutiveFailures = 0; }, HEALTHY_AFTER_MS).unref();
+      setTimeout(() => {
+        if (generation === this.generation && this.state === 'ready') this.consecutiveFailures = 0;
+      }, HEALTHY_AFTER_MS).unref();
     } catch (err) {
       if (generation !== this.generation) return;
       this.lost((err as Error).message, (err as { retry?: boolean }).retry !== false);
@@ -290,11 +356,19 @@ export class Upstream {
 
   private async handshake(ch: UpstreamChannel): Promise<void> {
     const startTimeout = this.opts.server.startTimeoutMs ?? this.opts.startTimeoutMs;
-    const init = await new Promise<JsonRpcResponse>((resolve) => this.send(ch, 'initialize', {
-      protocolVersion: LEGACY_PROTOCOL_VERSIONS[0],
-      capabilities: this.clientCapabilities(),
-      clientInfo: this.opts.clientInfo,
-    }, resolve, startTimeout));
+    const init = await new Promise<JsonRpcResponse>((resolve) =>
+      this.send(
+        ch,
+        'initialize',
+        {
+          protocolVersion: LEGACY_PROTOCOL_VERSIONS[0],
+          capabilities: this.clientCapabilities(),
+          clientInfo: this.opts.clientInfo,
+        },
+        resolve,
+        startTimeout,
+      ),
+    );
     if ('error' in init) {
       // A server of the stateless 2026-07-28 era has no initialize: ask it to describe itself instead.
       const discover = await new Promise<JsonRpcResponse>((resolve) => {
@@ -345,7 +419,10 @@ export class Upstream {
   /** Re-reads one list, coalescing bursts of list_changed into at most one extra fetch. */
   private refresh(kind: CatalogKind, onlyIfChanged = false): Promise<void> {
     const running = this.refreshing.get(kind);
-    if (running) { this.refreshAgain.add(kind); return running; }
+    if (running) {
+      this.refreshAgain.add(kind);
+      return running;
+    }
     const run = (async () => {
       try {
         const previous = this.catalog[kind];
@@ -371,14 +448,19 @@ export class Upstream {
 
   private async fetchCatalog(kind: CatalogKind): Promise<void> {
     const spec = LIST_METHODS[kind];
-    if (!(spec.capability in this.capabilities)) { this.catalog[kind] = []; return; }
+    if (!(spec.capability in this.capabilities)) {
+      this.catalog[kind] = [];
+      return;
+    }
     const ch = this.channel;
     if (!ch) return;
     const items: Record<string, unknown>[] = [];
     let cursor: string | undefined;
     for (let page = 0; page < MAX_PAGES; page++) {
       // Lists are Gatehouse's own housekeeping, not an agent's call: they get the (longer) start timeout.
-      const response = await new Promise<JsonRpcResponse>((resolve) => this.send(ch, spec.method, cursor ? { cursor } : undefined, resolve, this.opts.server.startTimeoutMs ?? this.opts.startTimeoutMs));
+      const response = await new Promise<JsonRpcResponse>((resolve) =>
+        this.send(ch, spec.method, cursor ? { cursor } : undefined, resolve, this.opts.server.startTimeoutMs ?? this.opts.startTimeoutMs),
+      );
       if ('error' in response) {
         // Optional lists (templates) may be unimplemented even when the capability is there.
         if (response.error.code === ErrorCode.MethodNotFound) break;
@@ -402,10 +484,19 @@ export class Upstream {
     this.failPending(reason.startsWith('exited') ? reason : `failed (${reason})`);
     void ch?.close().catch(() => {});
     for (const k of Object.keys(this.catalog) as CatalogKind[]) {
-      if (this.catalog[k].length) { this.catalog[k] = []; this.opts.listener.onCatalogChanged(this, k); }
+      if (this.catalog[k].length) {
+        this.catalog[k] = [];
+        this.opts.listener.onCatalogChanged(this, k);
+      }
     }
-    if (this.stopped) { this.setState('stopped'); return; }
-    if (!retry) { this.setState('failed'); return; }
+    if (this.stopped) {
+      this.setState('stopped');
+      return;
+    }
+    if (!retry) {
+      this.setState('failed');
+      return;
+    }
     const { initialDelayMs, maxDelayMs } = this.opts.restart;
     const delay = Math.min(maxDelayMs, initialDelayMs * 2 ** this.consecutiveFailures);
     this.consecutiveFailures++;

@@ -1,14 +1,29 @@
 import { z } from 'zod';
 import { AgentRequestSchema, CredentialStatusSchema, parseGatewayEvent, type GatewayEvent } from '../../shared/control/contract.ts';
 import { SseParser } from '../../shared/control/sse.ts';
-import { AgentsAnswer, CreatedTokenAnswer, DecisionsAnswer, LogLevelAnswer, PendingAnswer, ReloadAnswer, routePath, SecretsAnswer, StatusAnswer, ToolsAnswer } from '../../shared/control/routes.ts';
+import {
+  AgentsAnswer,
+  CreatedTokenAnswer,
+  DecisionsAnswer,
+  LogLevelAnswer,
+  PendingAnswer,
+  ReloadAnswer,
+  routePath,
+  SecretsAnswer,
+  StatusAnswer,
+  ToolsAnswer,
+} from '../../shared/control/routes.ts';
 
 // The renderer speaks only the control API. In the desktop app the page holds no token:
 // its calls go to its own origin and the main process adds it. In a plain browser the
 // token comes from the URL fragment, which is never sent to any server; it is then
 // kept for this tab only.
 
-declare global { interface Window { gatehouse?: { controlToken: string; endpoint?: string } } }
+declare global {
+  interface Window {
+    gatehouse?: { controlToken: string; endpoint?: string };
+  }
+}
 
 const base = () => window.gatehouse?.endpoint ?? '';
 
@@ -21,7 +36,11 @@ const redeemed: Promise<void> = (async () => {
   const code = /[#&]code=([0-9a-f]{64})(?:&|$)/.exec(location.hash)?.[1];
   if (!code) return;
   history.replaceState(null, '', location.pathname + location.hash.replace(/&?code=[0-9a-f]{64}/, ''));
-  const res = await fetch(`${base()}/api/v1/dashboard/redeem`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ code }) }).catch(() => undefined);
+  const res = await fetch(`${base()}/api/v1/dashboard/redeem`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json' },
+    body: JSON.stringify({ code }),
+  }).catch(() => undefined);
   const body = (await res?.json().catch(() => ({}))) as { token?: unknown } | undefined;
   if (res?.ok && typeof body?.token === 'string') sessionStorage.setItem('gatehouse-token', body.token);
 })();
@@ -73,23 +92,56 @@ export const api = {
   pending: () => call('GET', routePath('pending'), PendingAnswer),
   decisions: () => call('GET', routePath('decisions'), DecisionsAnswer).then((r) => r.decisions),
   reopen: (id: string) => call('POST', routePath('reopen', { id }), z.object({ decision: z.string() }), { by: 'dashboard', via: 'app' }),
-  decide: (id: string, decision: 'approve' | 'reject', reason: string) => call('POST', routePath(decision, { id }), z.object({ decision: z.string(), tool: z.string() }), { reason: reason || undefined, by: 'dashboard', via: 'app' }),
+  decide: (id: string, decision: 'approve' | 'reject', reason: string) =>
+    call('POST', routePath(decision, { id }), z.object({ decision: z.string(), tool: z.string() }), {
+      reason: reason || undefined,
+      by: 'dashboard',
+      via: 'app',
+    }),
   secrets: () => call('GET', routePath('secrets'), SecretsAnswer).then((r) => r.slots),
-  setSecret: (server: string, slot: string, value: string, rotate: boolean) => call(rotate ? 'POST' : 'PUT', routePath(rotate ? 'rotateSecret' : 'setSecret', { server, slot }), CredentialStatusSchema, { value }),
+  setSecret: (server: string, slot: string, value: string, rotate: boolean) =>
+    call(rotate ? 'POST' : 'PUT', routePath(rotate ? 'rotateSecret' : 'setSecret', { server, slot }), CredentialStatusSchema, { value }),
   deleteSecret: (server: string, slot: string) => call('DELETE', routePath('deleteSecret', { server, slot }), z.object({ deleted: z.string() })),
   agents: () => call('GET', routePath('agents'), AgentsAnswer),
   createToken: (agent: string) => call('POST', routePath('createToken'), CreatedTokenAnswer, { agent }),
   revokeToken: (agent: string) => call('DELETE', routePath('revokeToken', { agent }), z.object({ revoked: z.string() })),
-  previewOrg: (url: string) => call('GET', `/org/preview?url=${encodeURIComponent(url)}`, z.object({ org: z.string(), name: z.string(), fingerprints: z.array(z.string()), login: z.boolean() })),
-  enroll: (url: string, token: string, fingerprint: string) => call('POST', '/org/enroll', z.object({ org: z.string(), name: z.string(), deviceId: z.string().nullable() }), { url, token, fingerprint }),
+  previewOrg: (url: string) =>
+    call(
+      'GET',
+      `/org/preview?url=${encodeURIComponent(url)}`,
+      z.object({ org: z.string(), name: z.string(), fingerprints: z.array(z.string()), login: z.boolean() }),
+    ),
+  enroll: (url: string, token: string, fingerprint: string) =>
+    call('POST', '/org/enroll', z.object({ org: z.string(), name: z.string(), deviceId: z.string().nullable() }), { url, token, fingerprint }),
   logLevel: () => call('GET', routePath('logLevel'), LogLevelAnswer),
   setLogLevel: (level: string) => call('PUT', routePath('setLogLevel'), LogLevelAnswer, { level }),
   syncNow: () => call('POST', routePath('reloadBundle'), ReloadAnswer),
   restartServer: (id: string) => call('POST', `/servers/${encodeURIComponent(id)}/restart`, z.object({ restarted: z.string() })),
   agentRequests: () => call('GET', routePath('agentRequests'), z.object({ requests: z.array(AgentRequestSchema) })).then((r) => r.requests),
-  decideAgentRequest: (id: string, allow: boolean, agent?: string) => call('POST', routePath(allow ? 'allowAgentRequest' : 'denyAgentRequest', { id }), z.object({ allowed: z.boolean(), agent: z.string() }), allow && agent ? { agent } : {}),
-  setServerEnabled: (id: string, enabled: boolean) => call('POST', routePath('setServerEnabled', { server: id }), z.object({ server: z.string(), enabled: z.boolean() }), { enabled }),
-  connect: (client: string, mode: 'preview' | 'apply' | 'undo') => call('POST', `/connect/${client}`, z.object({ label: z.string(), path: z.string(), status: z.string(), snippet: z.string(), content: z.string(), backup: z.string().nullable(), applied: z.boolean() }), { mode }),
+  decideAgentRequest: (id: string, allow: boolean, agent?: string) =>
+    call(
+      'POST',
+      routePath(allow ? 'allowAgentRequest' : 'denyAgentRequest', { id }),
+      z.object({ allowed: z.boolean(), agent: z.string() }),
+      allow && agent ? { agent } : {},
+    ),
+  setServerEnabled: (id: string, enabled: boolean) =>
+    call('POST', routePath('setServerEnabled', { server: id }), z.object({ server: z.string(), enabled: z.boolean() }), { enabled }),
+  connect: (client: string, mode: 'preview' | 'apply' | 'undo') =>
+    call(
+      'POST',
+      `/connect/${client}`,
+      z.object({
+        label: z.string(),
+        path: z.string(),
+        status: z.string(),
+        snippet: z.string(),
+        content: z.string(),
+        backup: z.string().nullable(),
+        applied: z.boolean(),
+      }),
+      { mode },
+    ),
 };
 
 /** Live events (SSE over fetch, so the token travels in a header, not the URL). */

@@ -13,10 +13,23 @@ import '../../ui-shared/base.css';
 import './styles.css';
 import { useLive } from './ui.tsx';
 
-const PAGES = [['overview', 'Overview'], ['servers', 'Servers & tools'], ['try', 'Try a tool'], ['pending', 'Pending changes'], ['audit', 'Audit'], ['credentials', 'Credentials'], ['connect', 'Connect your IDE'], ['settings', 'Settings']] as const;
+const PAGES = [
+  ['overview', 'Overview'],
+  ['servers', 'Servers & tools'],
+  ['try', 'Try a tool'],
+  ['pending', 'Pending changes'],
+  ['audit', 'Audit'],
+  ['credentials', 'Credentials'],
+  ['connect', 'Connect your IDE'],
+  ['settings', 'Settings'],
+] as const;
 
 function useRoute(): [string, string | undefined] {
-  const read = () => location.hash.replace(/^#\/?/, '').replace(/[&?]?token=[^&]+/, '').split('/');
+  const read = () =>
+    location.hash
+      .replace(/^#\/?/, '')
+      .replace(/[&?]?token=[^&]+/, '')
+      .split('/');
   const [route, setRoute] = useState(read);
   useEffect(() => {
     const on = () => setRoute(read());
@@ -25,7 +38,11 @@ function useRoute(): [string, string | undefined] {
   }, []);
   const arg = route[1];
   let decoded: string | undefined;
-  try { decoded = arg === undefined ? undefined : decodeURIComponent(arg); } catch { decoded = undefined; }
+  try {
+    decoded = arg === undefined ? undefined : decodeURIComponent(arg);
+  } catch {
+    decoded = undefined;
+  }
   return [route[0] || 'overview', decoded];
 }
 
@@ -34,16 +51,27 @@ function SignedOut() {
   return (
     <section aria-labelledby="signed-out-title">
       <h2 id="signed-out-title">This page is not signed in to Gatehouse</h2>
-      <p>The dashboard needs the control token of the daemon it talks to, and this page has none it accepts (the daemon may have
-        been restarted with another data dir, or the link was opened in a new browser).</p>
+      <p>
+        The dashboard needs the control token of the daemon it talks to, and this page has none it accepts (the daemon may have been restarted with another data
+        dir, or the link was opened in a new browser).
+      </p>
       <p>Run this in a terminal; it opens the dashboard in your browser already signed in:</p>
-      <pre><code>gatehouse dashboard</code></pre>
-      <p className="hint">From a checkout of Gatehouse, run <code>./scripts/gatehouse dashboard</code>. The desktop app signs its own window in.</p>
+      <pre>
+        <code>gatehouse dashboard</code>
+      </pre>
+      <p className="hint">
+        From a checkout of Gatehouse, run <code>./scripts/gatehouse dashboard</code>. The desktop app signs its own window in.
+      </p>
     </section>
   );
 }
 
-const subscribeSession = (on: () => void) => { session.listeners.add(on); return () => { session.listeners.delete(on); }; };
+const subscribeSession = (on: () => void) => {
+  session.listeners.add(on);
+  return () => {
+    session.listeners.delete(on);
+  };
+};
 
 function App() {
   const [page, arg] = useRoute();
@@ -58,16 +86,37 @@ function App() {
   }, [label, page, count, signedOut]);
   useEffect(() => {
     // On navigation (not the first load), focus goes to the new page, as a page load would put it.
-    if (first.current) { first.current = false; return; }
+    if (first.current) {
+      first.current = false;
+      return;
+    }
     main.current?.focus();
   }, [page]);
   return (
     <div className="app">
-      <a className="skip" href="#main" onClick={(e) => { e.preventDefault(); main.current?.focus(); }}>Skip to content</a>
-      <header><h1>Gatehouse</h1></header>
+      <a
+        className="skip"
+        href="#main"
+        onClick={(e) => {
+          e.preventDefault();
+          main.current?.focus();
+        }}
+      >
+        Skip to content
+      </a>
+      <header>
+        <h1>Gatehouse</h1>
+      </header>
       <nav aria-label="Pages" className="side">
         {PAGES.map(([id, label]) => (
-          <a key={id} href={`#/${id}`} aria-current={page === id ? 'page' : undefined}>{label}{id === 'pending' && count > 0 && <span className="count" aria-label={`${count} pending`}>{count}</span>}</a>
+          <a key={id} href={`#/${id}`} aria-current={page === id ? 'page' : undefined}>
+            {label}
+            {id === 'pending' && count > 0 && (
+              <span className="count" aria-label={`${count} pending`}>
+                {count}
+              </span>
+            )}
+          </a>
         ))}
       </nav>
       <main id="main" ref={main} tabIndex={-1} aria-label={label}>

@@ -8,7 +8,14 @@ import type { OrgFile, RegistryFile } from './workspace.ts';
  * checked exactly as a desktop will check it, so an admin cannot publish what
  * desktops would refuse.
  */
-export function buildBundle(org: OrgFile, registry: RegistryFile, version: number, now: Date, ttlDays: number, opts: { requireApproved: boolean } = { requireApproved: true }): { bundle: Bundle; payload: string } {
+export function buildBundle(
+  org: OrgFile,
+  registry: RegistryFile,
+  version: number,
+  now: Date,
+  ttlDays: number,
+  opts: { requireApproved: boolean } = { requireApproved: true },
+): { bundle: Bundle; payload: string } {
   const raw = {
     schemaVersion: 1,
     name: org.name,
@@ -33,6 +40,7 @@ export function buildBundle(org: OrgFile, registry: RegistryFile, version: numbe
     throw err;
   }
   const unapproved = parsed.bundle.servers.filter((s) => !s.approvedAt);
-  if (unapproved.length && opts.requireApproved) throw new Error(`servers ${unapproved.map((s) => s.id).join(', ')} were never approved: run \`gatehouse-admin server approve ID\``);
+  if (unapproved.length && opts.requireApproved)
+    throw new Error(`servers ${unapproved.map((s) => s.id).join(', ')} were never approved: run \`gatehouse-admin server approve ID\``);
   return { bundle: parsed.bundle, payload: JSON.stringify(raw) };
 }

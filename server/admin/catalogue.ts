@@ -26,9 +26,11 @@ export function findServer(r: RegistryFile, id: string): { list: 'drafts' | 'ser
 
 export function addDraft(ws: Workspace, server: unknown): BundleServer {
   const parsed = ServerSchema.safeParse(server);
-  if (!parsed.success) throw new CatalogueError(`the server entry is invalid: ${parsed.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('; ')}`);
+  if (!parsed.success)
+    throw new CatalogueError(`the server entry is invalid: ${parsed.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('; ')}`);
   const r = ws.registry();
-  if ([...r.servers, ...r.drafts].some((s) => s.id === parsed.data.id)) throw new CatalogueError(`a server "${parsed.data.id}" is already in the registry: import it under another id`);
+  if ([...r.servers, ...r.drafts].some((s) => s.id === parsed.data.id))
+    throw new CatalogueError(`a server "${parsed.data.id}" is already in the registry: import it under another id`);
   r.drafts.push(parsed.data);
   ws.saveRegistry(r);
   return parsed.data;
@@ -36,7 +38,11 @@ export function addDraft(ws: Workspace, server: unknown): BundleServer {
 
 export function importDraft(ws: Workspace, raw: unknown, choice: ImportChoice): { server: BundleServer; notes: string[] } {
   let imported;
-  try { imported = importServerJson(raw, choice); } catch (err) { throw new CatalogueError((err as Error).message); }
+  try {
+    imported = importServerJson(raw, choice);
+  } catch (err) {
+    throw new CatalogueError((err as Error).message);
+  }
   return { server: addDraft(ws, imported.server), notes: imported.notes };
 }
 
@@ -49,7 +55,11 @@ export class RiskyTools extends Error {
 }
 
 /** Connects to the server, reads and scans its tools, and pins them (moving a draft into the catalogue). */
-export async function approveServer(ws: Workspace, id: string, opts: { by: string; force: boolean; progress?: (line: string) => void; tools?: (tools: PinnedTool[]) => void }): Promise<PinnedTool[]> {
+export async function approveServer(
+  ws: Workspace,
+  id: string,
+  opts: { by: string; force: boolean; progress?: (line: string) => void; tools?: (tools: PinnedTool[]) => void },
+): Promise<PinnedTool[]> {
   const r = ws.registry();
   const at = findServer(r, id);
   const server = r[at.list][at.index]!;
@@ -65,10 +75,17 @@ export async function approveServer(ws: Workspace, id: string, opts: { by: strin
   const now = ws.registry();
   const place = findServer(now, id);
   const current = now[place.list][place.index]!;
-  const approved = { ...current, pins: Object.fromEntries(tools.map((t) => [t.name, t.hash])), approvedBy: opts.by, approvedAt: new Date().toISOString(), status: current.status === 'revoked' ? 'approved' as const : current.status };
+  const approved = {
+    ...current,
+    pins: Object.fromEntries(tools.map((t) => [t.name, t.hash])),
+    approvedBy: opts.by,
+    approvedAt: new Date().toISOString(),
+    status: current.status === 'revoked' ? ('approved' as const) : current.status,
+  };
   now[place.list].splice(place.index, 1);
   const existing = now.servers.findIndex((s) => s.id === id);
-  if (existing >= 0) now.servers[existing] = approved; else now.servers.push(approved);
+  if (existing >= 0) now.servers[existing] = approved;
+  else now.servers.push(approved);
   ws.saveRegistry(now);
   opts.progress?.(`approved "${id}": ${tools.length} tools pinned by ${opts.by}`);
   return tools;
@@ -102,7 +119,16 @@ export async function rotateKey(ws: Workspace): Promise<OrgKey> {
   return key;
 }
 
-export interface IssuedEnrolToken { id: string; token: string; label: string | null; issuedAt: string; expiresAt: string; command: string; link: string; fingerprint: string }
+export interface IssuedEnrolToken {
+  id: string;
+  token: string;
+  label: string | null;
+  issuedAt: string;
+  expiresAt: string;
+  command: string;
+  link: string;
+  fingerprint: string;
+}
 
 /** An enrolment token signed with the org key; its id (the statement's nonce) is how the endpoint lists and revokes it. */
 export async function issueEnrolToken(ws: Workspace, url: string, ttlDays: number, label: string | undefined, now = Date.now()): Promise<IssuedEnrolToken> {
@@ -112,7 +138,12 @@ export async function issueEnrolToken(ws: Workspace, url: string, ttlDays: numbe
   const token = await signStatement({ purpose: 'enrol', org: org.org, expiresAt, nonce: id, ...(label ? { label } : {}) }, ws.signer().keys);
   const fingerprint = keyFingerprint(org.keys[0]!.publicKey);
   return {
-    id, token, label: label ?? null, issuedAt: new Date(now).toISOString(), expiresAt, fingerprint,
+    id,
+    token,
+    label: label ?? null,
+    issuedAt: new Date(now).toISOString(),
+    expiresAt,
+    fingerprint,
     command: `gatehouse enroll ${url} --token ${token} --fingerprint ${fingerprint}`,
     link: `gatehouse://enroll?url=${encodeURIComponent(url)}&token=${encodeURIComponent(token)}`,
   };

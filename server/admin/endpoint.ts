@@ -10,17 +10,30 @@ import { toBase64 } from '../../shared/signing/ed25519.ts';
 
 /** `nonce` given: the caller keeps it to name the statement later (an enrolment token's id). */
 export async function signStatement(statement: Omit<AdminStatement, 'nonce'> & { nonce?: string }, keys: readonly SigningKey[]): Promise<string> {
-  const envelope = await signEnvelope(ADMIN_PAYLOAD_TYPE, JSON.stringify({ ...statement, nonce: statement.nonce ?? randomBytes(12).toString('base64url') }), keys);
+  const envelope = await signEnvelope(
+    ADMIN_PAYLOAD_TYPE,
+    JSON.stringify({ ...statement, nonce: statement.nonce ?? randomBytes(12).toString('base64url') }),
+    keys,
+  );
   return toBase64(new TextEncoder().encode(JSON.stringify(envelope)));
 }
 
-export async function callEndpoint<S extends z.ZodType>(base: string, method: 'GET' | 'POST', path: string, schema: S, opts: { body?: unknown; admin?: { org: string; keys: readonly SigningKey[] }; query?: Record<string, string | undefined> } = {}): Promise<z.output<S>> {
+export async function callEndpoint<S extends z.ZodType>(
+  base: string,
+  method: 'GET' | 'POST',
+  path: string,
+  schema: S,
+  opts: { body?: unknown; admin?: { org: string; keys: readonly SigningKey[] }; query?: Record<string, string | undefined> } = {},
+): Promise<z.output<S>> {
   const url = syncUrl(base, path);
   for (const [k, v] of Object.entries(opts.query ?? {})) if (v !== undefined) url.searchParams.set(k, v);
   const headers: Record<string, string> = { accept: 'application/json' };
   if (opts.body !== undefined) headers['content-type'] = 'application/json';
   if (opts.admin) {
-    const token = await signStatement({ purpose: 'admin', org: opts.admin.org, expiresAt: new Date(Date.now() + 5 * 60_000).toISOString(), request: `${method} ${SYNC_API}${path}` }, opts.admin.keys);
+    const token = await signStatement(
+      { purpose: 'admin', org: opts.admin.org, expiresAt: new Date(Date.now() + 5 * 60_000).toISOString(), request: `${method} ${SYNC_API}${path}` },
+      opts.admin.keys,
+    );
     headers.authorization = `Gatehouse-Admin ${token}`;
   }
   return callSync(url, schema, { method, headers, ...(opts.body !== undefined ? { body: JSON.stringify(opts.body) } : {}) });

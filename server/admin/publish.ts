@@ -12,7 +12,13 @@ import type { Workspace } from './workspace.ts';
 
 export class PublishError extends Error {}
 
-export interface Published { version: number; servers: number; rules: number; expiresAt: string; keyRotated: string | null }
+export interface Published {
+  version: number;
+  servers: number;
+  rules: number;
+  expiresAt: string;
+  keyRotated: string | null;
+}
 
 /** Whether the registry differs from what was last published from this workspace. */
 export function unpublished(ws: Workspace): boolean {

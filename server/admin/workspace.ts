@@ -15,7 +15,10 @@ export const OrgFileSchema = z.strictObject({
   org: z.string().regex(/^[a-z0-9][a-z0-9-]{0,62}$/, 'org ids are lowercase letters, digits and -'),
   name: z.string().min(1),
   syncUrl: z.url().optional(),
-  oidc: z.strictObject({ issuer: z.url(), clientId: z.string().min(1) }).nullable().default(null),
+  oidc: z
+    .strictObject({ issuer: z.url(), clientId: z.string().min(1) })
+    .nullable()
+    .default(null),
   /** The keys desktops trust now. */
   keys: z.array(OrgKeySchema).min(1),
   /** A key made by `keys rotate`: the next publish is signed by the current keys and names only this one. */
@@ -41,9 +44,14 @@ export class WorkspaceError extends Error {}
 function readJson<S extends z.ZodType>(path: string, schema: S): z.output<S> {
   if (!existsSync(path)) throw new WorkspaceError(`${path} does not exist: run \`gatehouse-admin init\` first, or pass --dir`);
   let raw: unknown;
-  try { raw = JSON.parse(readFileSync(path, 'utf8')); } catch (err) { throw new WorkspaceError(`${path} is not valid JSON: ${(err as Error).message}`); }
+  try {
+    raw = JSON.parse(readFileSync(path, 'utf8'));
+  } catch (err) {
+    throw new WorkspaceError(`${path} is not valid JSON: ${(err as Error).message}`);
+  }
   const parsed = schema.safeParse(raw);
-  if (!parsed.success) throw new WorkspaceError(`${path} is invalid:\n${parsed.error.issues.map((i) => `  ${i.path.join('.') || '(root)'}: ${i.message}`).join('\n')}`);
+  if (!parsed.success)
+    throw new WorkspaceError(`${path} is invalid:\n${parsed.error.issues.map((i) => `  ${i.path.join('.') || '(root)'}: ${i.message}`).join('\n')}`);
   return parsed.data;
 }
 
@@ -56,19 +64,39 @@ function writeJson(path: string, value: unknown, mode = 0o644): void {
 
 export class Workspace {
   readonly dir: string;
-  constructor(dir: string) { this.dir = dir; }
+  constructor(dir: string) {
+    this.dir = dir;
+  }
 
-  get orgPath(): string { return join(this.dir, 'org.json'); }
-  get registryPath(): string { return join(this.dir, 'registry.json'); }
-  get keysDir(): string { return join(this.dir, 'keys'); }
+  get orgPath(): string {
+    return join(this.dir, 'org.json');
+  }
+  get registryPath(): string {
+    return join(this.dir, 'registry.json');
+  }
+  get keysDir(): string {
+    return join(this.dir, 'keys');
+  }
   /** The payload of the last bundle published from here: what the console compares the registry against. */
-  get publishedPath(): string { return join(this.dir, 'published.json'); }
+  get publishedPath(): string {
+    return join(this.dir, 'published.json');
+  }
 
-  exists(): boolean { return existsSync(this.orgPath); }
-  org(): OrgFile { return readJson(this.orgPath, OrgFileSchema); }
-  saveOrg(org: OrgFile): void { writeJson(this.orgPath, org); }
-  registry(): RegistryFile { return readJson(this.registryPath, RegistryFileSchema); }
-  saveRegistry(r: RegistryFile): void { writeJson(this.registryPath, r); }
+  exists(): boolean {
+    return existsSync(this.orgPath);
+  }
+  org(): OrgFile {
+    return readJson(this.orgPath, OrgFileSchema);
+  }
+  saveOrg(org: OrgFile): void {
+    writeJson(this.orgPath, org);
+  }
+  registry(): RegistryFile {
+    return readJson(this.registryPath, RegistryFileSchema);
+  }
+  saveRegistry(r: RegistryFile): void {
+    writeJson(this.registryPath, r);
+  }
 
   saveKey(keyId: string, privateKeyPem: string): void {
     mkdirSync(this.keysDir, { recursive: true, mode: 0o700 });
@@ -100,21 +128,34 @@ export class Workspace {
     });
   }
 
-  savePublished(payload: string): void { writeJson(this.publishedPath, JSON.parse(payload)); }
+  savePublished(payload: string): void {
+    writeJson(this.publishedPath, JSON.parse(payload));
+  }
 
   /** The last published bundle's payload, unparsed; null before the first publish from here. */
   published(): Record<string, unknown> | null {
     if (!existsSync(this.publishedPath)) return null;
-    try { return JSON.parse(readFileSync(this.publishedPath, 'utf8')) as Record<string, unknown>; } catch { return null; }
+    try {
+      return JSON.parse(readFileSync(this.publishedPath, 'utf8')) as Record<string, unknown>;
+    } catch {
+      return null;
+    }
   }
 
   /** Private keys retired by a rotation (their ids). */
   retiredKeyIds(): string[] {
     const dir = join(this.keysDir, 'retired');
-    return existsSync(dir) ? readdirSync(dir).filter((f) => f.endsWith('.pem')).map((f) => f.slice(0, -4)).sort() : [];
+    return existsSync(dir)
+      ? readdirSync(dir)
+          .filter((f) => f.endsWith('.pem'))
+          .map((f) => f.slice(0, -4))
+          .sort()
+      : [];
   }
 
-  retiredKeyPem(keyId: string): string { return readFileSync(join(this.keysDir, 'retired', `${keyId}.pem`), 'utf8'); }
+  retiredKeyPem(keyId: string): string {
+    return readFileSync(join(this.keysDir, 'retired', `${keyId}.pem`), 'utf8');
+  }
 
   retireKey(keyId: string): void {
     const from = join(this.keysDir, `${keyId}.pem`);
@@ -122,5 +163,4 @@ export class Workspace {
     mkdirSync(join(this.keysDir, 'retired'), { recursive: true, mode: 0o700 });
     renameSync(from, join(this.keysDir, 'retired', `${keyId}.pem`));
   }
-
 }

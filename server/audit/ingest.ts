@@ -9,9 +9,7 @@ import type { DeviceRow, RecordIndex, ServerStore, StoredRecord } from '../store
 // acknowledged again, a gap is recorded, a fork is refused).
 
 export type IngestResult =
-  | { status: 200; body: { batchId: string; status: 'accepted' | 'duplicate' } }
-  | { status: 400 | 401 | 403 | 409; body: { error: string; code: string } };
-
+  { status: 200; body: { batchId: string; status: 'accepted' | 'duplicate' } } | { status: 400 | 401 | 403 | 409; body: { error: string; code: string } };
 
 /** Checks a batch signature against the key the device registered at enrolment. */
 export function verifierFor(device: DeviceRow): Verify {
@@ -22,7 +20,8 @@ export async function ingestBatch(store: ServerStore, device: DeviceRow, body: u
   const parsed = SignedBatchSchema.safeParse(body);
   if (!parsed.success) return { status: 400, body: { error: `not a signed batch: ${parsed.error.issues[0]?.message ?? ''}`, code: 'malformed' } };
   const batch = parsed.data;
-  if (batch.header.deviceId !== device.id) return { status: 403, body: { error: `this device is "${device.id}", the batch says "${batch.header.deviceId}"`, code: 'device' } };
+  if (batch.header.deviceId !== device.id)
+    return { status: 403, body: { error: `this device is "${device.id}", the batch says "${batch.header.deviceId}"`, code: 'device' } };
   const check = await checkBatch(batch, verifierFor(device));
   if (!check.ok) {
     await store.addProblem({ deviceId: device.id, kind: 'rejected', detail: `batch ${batch.header.batchId}: ${check.reason}`, at: now.toISOString() });
@@ -38,14 +37,28 @@ export async function ingestBatch(store: ServerStore, device: DeviceRow, body: u
     return { status: 409, body: { error: place.reason, code: 'fork' } };
   }
   if (place.kind === 'gap') {
-    await store.addProblem({ deviceId: device.id, kind: 'gap', detail: `records ${place.missingFrom}-${place.missingTo} never arrived (before batch ${batch.header.batchId})`, at: now.toISOString() });
+    await store.addProblem({
+      deviceId: device.id,
+      kind: 'gap',
+      detail: `records ${place.missingFrom}-${place.missingTo} never arrived (before batch ${batch.header.batchId})`,
+      at: now.toISOString(),
+    });
   }
   const rows: (StoredRecord & RecordIndex)[] = [];
   for (const r of batch.records) {
     let index: RecordIndex;
     try {
       const rec = AuditRecordSchema.parse(JSON.parse(r.body));
-      index = { ts: rec.ts, user: rec.user, agent: rec.agent, server: rec.server, tool: rec.tool, outcome: rec.outcome, type: rec.type, correlationId: rec.correlationId };
+      index = {
+        ts: rec.ts,
+        user: rec.user,
+        agent: rec.agent,
+        server: rec.server,
+        tool: rec.tool,
+        outcome: rec.outcome,
+        type: rec.type,
+        correlationId: rec.correlationId,
+      };
     } catch {
       // Signed and chained, so kept as it is; it just cannot be indexed.
       index = { ts: now.toISOString(), user: '?', agent: null, server: null, tool: null, outcome: 'error', type: 'unparsed' };
@@ -53,11 +66,20 @@ export async function ingestBatch(store: ServerStore, device: DeviceRow, body: u
     rows.push({ deviceId: device.id, seq: r.seq, hash: r.hash, prev: r.prev, body: r.body, batchId: batch.header.batchId, ...index });
   }
   const lastRecord = batch.records[batch.records.length - 1]!;
-  await store.storeBatch({
-    batchId: batch.header.batchId, deviceId: device.id, firstSeq: batch.header.firstSeq, lastSeq: batch.header.lastSeq,
-    batchHash: batchHash(batch.header), prevBatchHash: batch.header.prevBatchHash, lastRecordHash: lastRecord.hash,
-    header: JSON.stringify(batch.header), signature: batch.signature, receivedAt: now.toISOString(),
-  }, rows);
+  await store.storeBatch(
+    {
+      batchId: batch.header.batchId,
+      deviceId: device.id,
+      firstSeq: batch.header.firstSeq,
+      lastSeq: batch.header.lastSeq,
+      batchHash: batchHash(batch.header),
+      prevBatchHash: batch.header.prevBatchHash,
+      lastRecordHash: lastRecord.hash,
+      header: JSON.stringify(batch.header),
+      signature: batch.signature,
+      receivedAt: now.toISOString(),
+    },
+    rows,
+  );
   return { status: 200, body: { batchId: batch.header.batchId, status: 'accepted' } };
 }
-

@@ -25,7 +25,8 @@ export async function verifyDevice(store: ServerStore, device: DeviceRow): Promi
     const rows = await store.records(device.id, b.firstSeq, b.lastSeq);
     const check = await checkBatch({ header, signature: b.signature, records: rows.map(({ seq, prev, hash, body }) => ({ seq, prev, hash, body })) }, verify);
     if (!check.ok) found(`batch ${b.batchId}: ${check.reason}`);
-    if (rows[0] && prevRecord !== undefined && rows[0].seq === expected && rows[0].prev !== prevRecord) found(`record ${rows[0].seq} does not link to record ${rows[0].seq - 1}`);
+    if (rows[0] && prevRecord !== undefined && rows[0].seq === expected && rows[0].prev !== prevRecord)
+      found(`record ${rows[0].seq} does not link to record ${rows[0].seq - 1}`);
     if (rows.length) prevRecord = rows[rows.length - 1]!.hash;
     records += rows.length;
     prevBatch = b.batchHash;

@@ -37,13 +37,35 @@ Every command works on the workspace in --dir (default: $GATEHOUSE_ADMIN_DIR or 
 class UsageError extends Error {}
 
 const options = {
-  dir: { type: 'string' }, org: { type: 'string' }, name: { type: 'string' }, sync: { type: 'string' },
-  'oidc-issuer': { type: 'string' }, 'oidc-client': { type: 'string' }, id: { type: 'string' }, package: { type: 'string' },
-  remote: { type: 'string' }, npm: { type: 'string' }, command: { type: 'string' }, arg: { type: 'string', multiple: true },
-  url: { type: 'string' }, by: { type: 'string' }, force: { type: 'boolean' }, ttl: { type: 'string' }, label: { type: 'string' },
-  user: { type: 'string' }, tool: { type: 'string' }, server: { type: 'string' }, device: { type: 'string' }, outcome: { type: 'string' },
-  since: { type: 'string' }, until: { type: 'string' }, limit: { type: 'string' }, json: { type: 'boolean' }, help: { type: 'boolean', short: 'h' },
-  port: { type: 'string' }, 'no-browser': { type: 'boolean' },
+  dir: { type: 'string' },
+  org: { type: 'string' },
+  name: { type: 'string' },
+  sync: { type: 'string' },
+  'oidc-issuer': { type: 'string' },
+  'oidc-client': { type: 'string' },
+  id: { type: 'string' },
+  package: { type: 'string' },
+  remote: { type: 'string' },
+  npm: { type: 'string' },
+  command: { type: 'string' },
+  arg: { type: 'string', multiple: true },
+  url: { type: 'string' },
+  by: { type: 'string' },
+  force: { type: 'boolean' },
+  ttl: { type: 'string' },
+  label: { type: 'string' },
+  user: { type: 'string' },
+  tool: { type: 'string' },
+  server: { type: 'string' },
+  device: { type: 'string' },
+  outcome: { type: 'string' },
+  since: { type: 'string' },
+  until: { type: 'string' },
+  limit: { type: 'string' },
+  json: { type: 'boolean' },
+  help: { type: 'boolean', short: 'h' },
+  port: { type: 'string' },
+  'no-browser': { type: 'boolean' },
 } as const;
 
 type Values = ReturnType<typeof parseArgs<{ options: typeof options; allowPositionals: true }>>['values'];
@@ -51,7 +73,11 @@ type Values = ReturnType<typeof parseArgs<{ options: typeof options; allowPositi
 const out = (line: string) => process.stdout.write(`${line}\n`);
 
 function readJsonArg(file: string): unknown {
-  try { return JSON.parse(readFileSync(file, 'utf8')); } catch (err) { throw new UsageError(`cannot read ${file}: ${(err as Error).message}`); }
+  try {
+    return JSON.parse(readFileSync(file, 'utf8'));
+  } catch (err) {
+    throw new UsageError(`cannot read ${file}: ${(err as Error).message}`);
+  }
 }
 
 function need<T>(value: T | undefined, what: string): T {
@@ -75,7 +101,10 @@ function syncUrl(ws: Workspace, v: Values): string {
 async function main(argv: string[]): Promise<number> {
   const { values: v, positionals } = parseArgs({ args: argv, options, allowPositionals: true });
   const [cmd, sub, arg] = positionals;
-  if (v.help || !cmd) { process.stdout.write(USAGE); return v.help ? 0 : 2; }
+  if (v.help || !cmd) {
+    process.stdout.write(USAGE);
+    return v.help ? 0 : 2;
+  }
   const ws = new Workspace(resolve(v.dir ?? process.env.GATEHOUSE_ADMIN_DIR ?? '.'));
   const me = v.by ?? `${userInfo().username}@${hostname()}`;
 
@@ -96,7 +125,11 @@ async function main(argv: string[]): Promise<number> {
     case 'server import': {
       const file = need(sub === 'import' ? arg : undefined, 'a server.json FILE');
       const raw = readJsonArg(file);
-      const { server, notes } = importDraft(ws, raw, { ...(v.id ? { id: v.id } : {}), ...(v.package ? { package: Number(v.package) } : {}), ...(v.remote ? { remote: Number(v.remote) } : {}) });
+      const { server, notes } = importDraft(ws, raw, {
+        ...(v.id ? { id: v.id } : {}),
+        ...(v.package ? { package: Number(v.package) } : {}),
+        ...(v.remote ? { remote: Number(v.remote) } : {}),
+      });
       out(`imported "${server.id}" as a draft; approve it with: gatehouse-admin server approve ${server.id}`);
       for (const note of notes) out(`note: ${note}`);
       return 0;
@@ -117,7 +150,16 @@ async function main(argv: string[]): Promise<number> {
     case 'server approve': {
       const id = need(arg, 'a server ID');
       try {
-        const tools = await approveServer(ws, id, { by: me, force: v.force ?? false, progress: (line) => { if (line.startsWith('connecting')) out(line); }, tools: (list) => { for (const t of list) out(`  ${t.name.padEnd(32)} ${t.risk.padEnd(8)} ${t.findings.join('; ')}`); } });
+        const tools = await approveServer(ws, id, {
+          by: me,
+          force: v.force ?? false,
+          progress: (line) => {
+            if (line.startsWith('connecting')) out(line);
+          },
+          tools: (list) => {
+            for (const t of list) out(`  ${t.name.padEnd(32)} ${t.risk.padEnd(8)} ${t.findings.join('; ')}`);
+          },
+        });
         out(`approved "${id}": ${tools.length} tools pinned by ${me}. Publish to make it reachable: gatehouse-admin publish`);
       } catch (err) {
         if (err instanceof RiskyTools) throw new Error(err.message);
@@ -129,12 +171,17 @@ async function main(argv: string[]): Promise<number> {
     case 'server revoke': {
       const id = need(arg, 'a server ID');
       setServerStatus(ws, id, sub === 'revoke' ? 'revoked' : 'deprecated');
-      out(`"${id}" is ${sub === 'revoke' ? 'revoked: once published, no desktop will start or reach it' : 'deprecated: it keeps working, with a warning'}. Publish to apply.`);
+      out(
+        `"${id}" is ${sub === 'revoke' ? 'revoked: once published, no desktop will start or reach it' : 'deprecated: it keeps working, with a warning'}. Publish to apply.`,
+      );
       return 0;
     }
     case 'server list': {
       const r = ws.registry();
-      for (const s of r.servers) out(`${s.id.padEnd(24)} ${s.status.padEnd(10)} ${String(Object.keys(s.pins).length).padStart(3)} pins  approved by ${s.approvedBy ?? '?'} ${s.approvedAt ?? ''}  sandbox: ${s.transport.type === 'http' || s.transport.type === 'sse' ? 'remote' : s.sandbox ? sandboxSummary(s.sandbox) : `default, ${sandboxSummary(r.settings.sandbox?.default ?? 'off')}`}`);
+      for (const s of r.servers)
+        out(
+          `${s.id.padEnd(24)} ${s.status.padEnd(10)} ${String(Object.keys(s.pins).length).padStart(3)} pins  approved by ${s.approvedBy ?? '?'} ${s.approvedAt ?? ''}  sandbox: ${s.transport.type === 'http' || s.transport.type === 'sse' ? 'remote' : s.sandbox ? sandboxSummary(s.sandbox) : `default, ${sandboxSummary(r.settings.sandbox?.default ?? 'off')}`}`,
+        );
       for (const s of r.drafts) out(`${s.id.padEnd(24)} draft`);
       if (!r.servers.length && !r.drafts.length) out('no servers yet: gatehouse-admin server import FILE, or server add');
       return 0;
@@ -142,13 +189,27 @@ async function main(argv: string[]): Promise<number> {
     case 'policy set': {
       const file = need(arg, 'a policy FILE');
       const raw = readJsonArg(file);
-      const Doc = z.object({ rules: z.unknown().optional(), rateLimits: z.unknown().optional(), profiles: z.unknown().optional(), agents: z.unknown().optional(), settings: z.unknown().optional() }).strict();
+      const Doc = z
+        .object({
+          rules: z.unknown().optional(),
+          rateLimits: z.unknown().optional(),
+          profiles: z.unknown().optional(),
+          agents: z.unknown().optional(),
+          settings: z.unknown().optional(),
+        })
+        .strict();
       const doc = Doc.safeParse(raw);
       if (!doc.success) throw new UsageError(`${file}: expected { rules, rateLimits, profiles?, agents?, settings? }: ${doc.error.issues[0]?.message ?? ''}`);
       const r = ws.registry();
       const policies = PoliciesSchema.safeParse({ rules: doc.data.rules ?? [], rateLimits: doc.data.rateLimits ?? [] });
       if (!policies.success) throw new UsageError(`${file}: ${policies.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('; ')}`);
-      const next = { ...r, policies: policies.data, ...(doc.data.profiles !== undefined ? { profiles: doc.data.profiles } : {}), ...(doc.data.agents !== undefined ? { agents: doc.data.agents } : {}), ...(doc.data.settings !== undefined ? { settings: doc.data.settings } : {}) };
+      const next = {
+        ...r,
+        policies: policies.data,
+        ...(doc.data.profiles !== undefined ? { profiles: doc.data.profiles } : {}),
+        ...(doc.data.agents !== undefined ? { agents: doc.data.agents } : {}),
+        ...(doc.data.settings !== undefined ? { settings: doc.data.settings } : {}),
+      };
       // Checked as desktops will check it, before it is saved.
       buildBundle(ws.org(), next as RegistryFile, 1, new Date(), 1, { requireApproved: false });
       ws.saveRegistry(next as RegistryFile);
@@ -172,15 +233,25 @@ async function main(argv: string[]): Promise<number> {
       const url = syncUrl(ws, v);
       const issued = await issueEnrolToken(ws, url, days(v.ttl, 7), v.label);
       // Registered so the console can list and revoke it; a token still works where the endpoint cannot be reached now.
-      await callEndpoint(url, 'POST', '/enrol-tokens', z.unknown(), { admin: ws.signer(), body: { id: issued.id, label: issued.label, issuedAt: issued.issuedAt, expiresAt: issued.expiresAt } })
-        .catch((err: unknown) => process.stderr.write(`warning: the token could not be registered at ${url}, so it cannot be revoked there: ${(err as Error).message}\n`));
+      await callEndpoint(url, 'POST', '/enrol-tokens', z.unknown(), {
+        admin: ws.signer(),
+        body: { id: issued.id, label: issued.label, issuedAt: issued.issuedAt, expiresAt: issued.expiresAt },
+      }).catch((err: unknown) =>
+        process.stderr.write(`warning: the token could not be registered at ${url}, so it cannot be revoked there: ${(err as Error).message}\n`),
+      );
       out(issued.token);
       process.stderr.write(`\nOn the desktop:  gatehouse enroll ${url} --token <the token above> --fingerprint ${issued.fingerprint}\n`);
       process.stderr.write(`Or send the link: ${issued.link}\n`);
       return 0;
     }
     case 'devices': {
-      const list = await callEndpoint(syncUrl(ws, v), 'GET', '/devices', z.object({ devices: z.array(z.object({ id: z.string(), name: z.string(), label: z.string().nullable(), enrolledAt: z.string() })) }), { admin: ws.signer() });
+      const list = await callEndpoint(
+        syncUrl(ws, v),
+        'GET',
+        '/devices',
+        z.object({ devices: z.array(z.object({ id: z.string(), name: z.string(), label: z.string().nullable(), enrolledAt: z.string() })) }),
+        { admin: ws.signer() },
+      );
       for (const d of list.devices) out(`${d.id}  ${d.name}${d.label ? ` (${d.label})` : ''}  enrolled ${d.enrolledAt}`);
       if (!list.devices.length) out('no devices enrolled yet: gatehouse-admin enroll-token');
       return 0;
@@ -191,15 +262,23 @@ async function main(argv: string[]): Promise<number> {
         query: { user: v.user, tool: v.tool, server: v.server, device: v.device, outcome: v.outcome, since: v.since, until: v.until, limit: v.limit },
       });
       for (const { deviceId, seq, record } of res.records) {
-        if (v.json) { out(JSON.stringify({ deviceId, seq, ...record })); continue; }
+        if (v.json) {
+          out(JSON.stringify({ deviceId, seq, ...record }));
+          continue;
+        }
         const d = record.decision as { rule?: string } | null;
-        out(`${String(record.ts)}  ${String(record.user)}  ${String(record.agent ?? '-')}  ${String(record.type)}  ${String(record.tool ?? record.server ?? '-')}  ${String(record.outcome)}${d?.rule ? `  rule=${d.rule}` : ''}  [${deviceId}#${seq}]`);
+        out(
+          `${String(record.ts)}  ${String(record.user)}  ${String(record.agent ?? '-')}  ${String(record.type)}  ${String(record.tool ?? record.server ?? '-')}  ${String(record.outcome)}${d?.rule ? `  rule=${d.rule}` : ''}  [${deviceId}#${seq}]`,
+        );
       }
       if (!v.json) process.stderr.write(`${res.records.length} records\n`);
       return 0;
     }
     case 'audit verify': {
-      const res = await callEndpoint(syncUrl(ws, v), 'GET', '/audit/verify', z.object({ reports: z.array(VerifyReportSchema) }), { admin: ws.signer(), query: { device: v.device } });
+      const res = await callEndpoint(syncUrl(ws, v), 'GET', '/audit/verify', z.object({ reports: z.array(VerifyReportSchema) }), {
+        admin: ws.signer(),
+        query: { device: v.device },
+      });
       let whole = true;
       for (const r of res.reports) {
         out(`${r.deviceId}: ${r.ok ? 'intact' : 'NOT INTACT'} (${r.batches} batches, ${r.records} records, up to #${r.lastSeq})`);
@@ -212,7 +291,14 @@ async function main(argv: string[]): Promise<number> {
       const org = ws.org();
       const port = v.port === undefined ? 7470 : Number(v.port);
       if (!Number.isInteger(port) || port < 0 || port > 65535) throw new UsageError(`--port is a port number, not "${v.port}"`);
-      const server = await startConsole({ ws, syncUrl: v.sync ?? org.syncUrl ?? null, admin: me, port, uiDir: resolve(import.meta.dirname, '..', '..', 'dist', 'console'), log: (line) => process.stderr.write(`${line}\n`) });
+      const server = await startConsole({
+        ws,
+        syncUrl: v.sync ?? org.syncUrl ?? null,
+        admin: me,
+        port,
+        uiDir: resolve(import.meta.dirname, '..', '..', 'dist', 'console'),
+        log: (line) => process.stderr.write(`${line}\n`),
+      });
       const link = () => {
         const l = server.newLoginLink();
         out(`Sign in (once, within 10 minutes): ${l}`);
@@ -222,8 +308,14 @@ async function main(argv: string[]): Promise<number> {
       const first = link();
       out('Press Enter for a new sign-in link; Ctrl-C stops the console.');
       if (!v['no-browser']) openBrowser(first);
-      if (process.stdin.isTTY) process.stdin.on('data', () => { link(); });
-      await new Promise<void>((done) => { process.once('SIGINT', done); process.once('SIGTERM', done); });
+      if (process.stdin.isTTY)
+        process.stdin.on('data', () => {
+          link();
+        });
+      await new Promise<void>((done) => {
+        process.once('SIGINT', done);
+        process.once('SIGTERM', done);
+      });
       process.stdin.pause();
       await server.close();
       return 0;
@@ -233,8 +325,13 @@ async function main(argv: string[]): Promise<number> {
   }
 }
 
-main(process.argv.slice(2)).then((code) => { process.exitCode = code; }, (err: unknown) => {
-  if (err instanceof UsageError || err instanceof CatalogueError) process.stderr.write(`gatehouse-admin: ${err.message}\n\n${USAGE}`);
-  else process.stderr.write(`gatehouse-admin: ${err instanceof Error ? err.message : String(err)}\n`);
-  process.exitCode = 2;
-});
+main(process.argv.slice(2)).then(
+  (code) => {
+    process.exitCode = code;
+  },
+  (err: unknown) => {
+    if (err instanceof UsageError || err instanceof CatalogueError) process.stderr.write(`gatehouse-admin: ${err.message}\n\n${USAGE}`);
+    else process.stderr.write(`gatehouse-admin: ${err instanceof Error ? err.message : String(err)}\n`);
+    process.exitCode = 2;
+  },
+);

@@ -4,7 +4,18 @@ import * as C from '../../shared/console/contract.ts';
 import { EscalationRecordSchema, KeyUsageSchema } from '../../shared/console/device-report.ts';
 import { SyncCallError } from '../../shared/sync/http.ts';
 import { VerifyReportSchema } from '../../shared/sync/contract.ts';
-import { addDraft, approveServer, CatalogueError, findServer, importDraft, issueEnrolToken, pinTool, RiskyTools, rotateKey, setServerStatus } from '../admin/catalogue.ts';
+import {
+  addDraft,
+  approveServer,
+  CatalogueError,
+  findServer,
+  importDraft,
+  issueEnrolToken,
+  pinTool,
+  RiskyTools,
+  rotateKey,
+  setServerStatus,
+} from '../admin/catalogue.ts';
 import { callEndpoint } from '../admin/endpoint.ts';
 import { PublishError, publishWorkspace, unpublished } from '../admin/publish.ts';
 import { WorkspaceError, type Workspace } from '../admin/workspace.ts';
@@ -18,16 +29,30 @@ import { catalogue, catalogueServer, pendingView, workspaceKeys } from './views.
 export class ApiError extends Error {
   readonly status: number;
   readonly code: string;
-  constructor(status: number, code: string, message: string) { super(message); this.status = status; this.code = code; }
+  constructor(status: number, code: string, message: string) {
+    super(message);
+    this.status = status;
+    this.code = code;
+  }
 }
 
 export type Answer =
   | { status: number; body: unknown }
   | { status: number; stream: { type: string; filename: string; produce: (write: (chunk: string) => Promise<void>) => Promise<void> } };
 
-export interface ApiRequest { method: string; path: string; query: URLSearchParams; body: unknown }
+export interface ApiRequest {
+  method: string;
+  path: string;
+  query: URLSearchParams;
+  body: unknown;
+}
 
-export interface ConsoleApiOptions { ws: Workspace; syncUrl: string | null; admin: string; sessionExpiresAt: () => string }
+export interface ConsoleApiOptions {
+  ws: Workspace;
+  syncUrl: string | null;
+  admin: string;
+  sessionExpiresAt: () => string;
+}
 
 type Handler = (req: ApiRequest, params: string[]) => Promise<Answer>;
 
@@ -71,13 +96,33 @@ export class ConsoleApi {
       ['POST', /^\/policies\/diff$/, (r) => this.diff(r.body)],
       ['GET', /^\/fleet\/devices$/, (r) => this.relay('GET', '/fleet/devices', C.DeviceListSchema, { query: queryOf(r.query) })],
       ['GET', new RegExp(`^/fleet/devices/${id}$`), (_, [d]) => this.relay('GET', `/fleet/devices/${enc(d!)}`, C.DeviceDetailSchema)],
-      ['POST', new RegExp(`^/fleet/devices/${id}/revoke$`), (r, [d]) => this.relay('POST', `/fleet/devices/${enc(d!)}/revoke`, C.RevokeDeviceResponseSchema, { body: parse(C.RevokeDeviceRequestSchema, r.body ?? {}, 'revocation') })],
+      [
+        'POST',
+        new RegExp(`^/fleet/devices/${id}/revoke$`),
+        (r, [d]) =>
+          this.relay('POST', `/fleet/devices/${enc(d!)}/revoke`, C.RevokeDeviceResponseSchema, {
+            body: parse(C.RevokeDeviceRequestSchema, r.body ?? {}, 'revocation'),
+          }),
+      ],
       ['GET', /^\/fleet\/tokens$/, () => this.relay('GET', '/enrol-tokens', C.EnrolTokenListSchema)],
       ['POST', /^\/fleet\/tokens$/, (r) => this.issueToken(r.body)],
-      ['POST', new RegExp(`^/fleet/tokens/${id}/revoke$`), (_, [t]) => this.relay('POST', `/enrol-tokens/${enc(t!)}/revoke`, C.RevokeTokenResponseSchema, { body: {} })],
-      ['GET', /^\/audit\/records$/, (r) => this.relay('GET', '/audit/search', C.AuditPageSchema, { query: toParams(parseQuery(C.AuditSearchQuerySchema, r.query)) })],
+      [
+        'POST',
+        new RegExp(`^/fleet/tokens/${id}/revoke$`),
+        (_, [t]) => this.relay('POST', `/enrol-tokens/${enc(t!)}/revoke`, C.RevokeTokenResponseSchema, { body: {} }),
+      ],
+      [
+        'GET',
+        /^\/audit\/records$/,
+        (r) => this.relay('GET', '/audit/search', C.AuditPageSchema, { query: toParams(parseQuery(C.AuditSearchQuerySchema, r.query)) }),
+      ],
       ['GET', new RegExp(`^/audit/records/${id}/(\\d{1,15})$`), (_, [d, seq]) => this.relay('GET', `/audit/records/${enc(d!)}/${seq!}`, C.AuditDetailSchema)],
-      ['GET', /^\/audit\/verify$/, (r) => this.relay('GET', '/audit/verify', z.object({ reports: z.array(VerifyReportSchema) }), { query: { device: r.query.get('device') ?? undefined } })],
+      [
+        'GET',
+        /^\/audit\/verify$/,
+        (r) =>
+          this.relay('GET', '/audit/verify', z.object({ reports: z.array(VerifyReportSchema) }), { query: { device: r.query.get('device') ?? undefined } }),
+      ],
       ['GET', /^\/audit\/export$/, (r) => this.exportAudit(r.query)],
       ['GET', /^\/keys$/, () => this.keys()],
       ['GET', new RegExp(`^/keys/${id}/devices$`), (r, [k]) => this.relay('GET', `/keys/${enc(k!)}/devices`, C.KeyDevicesSchema, { query: queryOf(r.query) })],
@@ -88,13 +133,20 @@ export class ConsoleApi {
   /** The answer to one API request (path relative to CONSOLE_API). */
   async handle(req: ApiRequest): Promise<Answer> {
     let path: string;
-    try { path = decodeURI(req.path); } catch { throw new ApiError(400, 'malformed', 'the path is not valid'); }
+    try {
+      path = decodeURI(req.path);
+    } catch {
+      throw new ApiError(400, 'malformed', 'the path is not valid');
+    }
     for (const [method, pattern, handler] of this.routes) {
       const m = pattern.exec(req.path);
       if (!m) continue;
       if (method !== req.method) continue;
       try {
-        return await handler(req, m.slice(1).map((p) => decodeURIComponent(p)));
+        return await handler(
+          req,
+          m.slice(1).map((p) => decodeURIComponent(p)),
+        );
       } catch (err) {
         if (err instanceof ApiError) throw err;
         if (err instanceof SyncCallError) throw new ApiError(502, 'sync-endpoint', err.message);
@@ -107,15 +159,26 @@ export class ConsoleApi {
   }
 
   private syncUrl(): string {
-    if (!this.o.syncUrl) throw new ApiError(409, 'no-sync', 'this workspace names no sync endpoint: set syncUrl in org.json, or start the console with --sync URL');
+    if (!this.o.syncUrl)
+      throw new ApiError(409, 'no-sync', 'this workspace names no sync endpoint: set syncUrl in org.json, or start the console with --sync URL');
     return this.o.syncUrl;
   }
 
-  private async relay<S extends z.ZodType>(method: 'GET' | 'POST', path: string, schema: S, opts: { query?: Record<string, string | undefined>; body?: unknown } = {}): Promise<Answer> {
+  private async relay<S extends z.ZodType>(
+    method: 'GET' | 'POST',
+    path: string,
+    schema: S,
+    opts: { query?: Record<string, string | undefined>; body?: unknown } = {},
+  ): Promise<Answer> {
     return ok(await this.call(method, path, schema, opts));
   }
 
-  private call<S extends z.ZodType>(method: 'GET' | 'POST', path: string, schema: S, opts: { query?: Record<string, string | undefined>; body?: unknown } = {}): Promise<z.output<S>> {
+  private call<S extends z.ZodType>(
+    method: 'GET' | 'POST',
+    path: string,
+    schema: S,
+    opts: { query?: Record<string, string | undefined>; body?: unknown } = {},
+  ): Promise<z.output<S>> {
     return callEndpoint(this.syncUrl(), method, path, schema, { admin: this.o.ws.signer(), ...opts });
   }
 
@@ -133,7 +196,16 @@ export class ConsoleApi {
         endpoint.error = err instanceof Error ? err.message : String(err);
       }
     } else endpoint.error = 'no sync endpoint configured';
-    const session: C.Session = { org: org.org, name: org.name, admin: this.o.admin, workspace: this.o.ws.dir, syncUrl: this.o.syncUrl, endpoint, unpublished: unpublished(this.o.ws), expiresAt: this.o.sessionExpiresAt() };
+    const session: C.Session = {
+      org: org.org,
+      name: org.name,
+      admin: this.o.admin,
+      workspace: this.o.ws.dir,
+      syncUrl: this.o.syncUrl,
+      endpoint,
+      unpublished: unpublished(this.o.ws),
+      expiresAt: this.o.sessionExpiresAt(),
+    };
     return ok(session);
   }
 
@@ -157,7 +229,13 @@ export class ConsoleApi {
   private async escalation(id: string): Promise<Answer> {
     const e = await this.record(id);
     const summary = { ...e.summary, unknownServer: !this.knownServers().has(e.summary.server) };
-    const detail: C.EscalationDetail = { escalation: summary, change: pendingView(summary, e.change, this.o.ws.registry()), diff: e.change.diff, findings: e.change.findings, devices: e.devices };
+    const detail: C.EscalationDetail = {
+      escalation: summary,
+      change: pendingView(summary, e.change, this.o.ws.registry()),
+      diff: e.change.diff,
+      findings: e.change.findings,
+      devices: e.devices,
+    };
     return ok(detail);
   }
 
@@ -167,11 +245,18 @@ export class ConsoleApi {
     const e = await this.record(id);
     let publishedVersion: number | null = null;
     if (decision === 'approved') {
-      if (!this.knownServers().has(e.summary.server)) throw new ApiError(409, 'unknown-server', `"${e.summary.server}" is not an approved server in this workspace: add and approve it in the catalogue first`);
+      if (!this.knownServers().has(e.summary.server))
+        throw new ApiError(
+          409,
+          'unknown-server',
+          `"${e.summary.server}" is not an approved server in this workspace: add and approve it in the catalogue first`,
+        );
       pinTool(this.o.ws, e.summary.server, e.summary.tool, e.summary.newHash, this.o.admin);
       publishedVersion = (await publishWorkspace(this.o.ws, this.syncUrl(), 30)).version;
     }
-    const answer = await this.call('POST', `/escalations/${enc(id)}/decision`, z.object({ escalation: C.EscalationSummarySchema }), { body: { decision, by: this.o.admin, reason: reason ?? null, publishedVersion } });
+    const answer = await this.call('POST', `/escalations/${enc(id)}/decision`, z.object({ escalation: C.EscalationSummarySchema }), {
+      body: { decision, by: this.o.admin, reason: reason ?? null, publishedVersion },
+    });
     return ok({ escalation: { ...answer.escalation, unknownServer: false }, publishedVersion });
   }
 
@@ -184,7 +269,9 @@ export class ConsoleApi {
     try {
       const page = await this.call('GET', '/escalations', C.EscalationListSchema, { query: { state: 'open', limit: '200' } });
       for (const e of page.escalations) counts.set(e.server, (counts.get(e.server) ?? 0) + 1);
-    } catch { /* the page still shows the workspace */ }
+    } catch {
+      /* the page still shows the workspace */
+    }
     return counts;
   }
 
@@ -201,7 +288,11 @@ export class ConsoleApi {
 
   private async importServer(body: unknown): Promise<Answer> {
     const q = parse(C.ImportRequestSchema, body, 'import');
-    const { server, notes } = importDraft(this.o.ws, q.serverJson, { ...(q.id ? { id: q.id } : {}), ...(q.package !== undefined ? { package: q.package } : {}), ...(q.remote !== undefined ? { remote: q.remote } : {}) });
+    const { server, notes } = importDraft(this.o.ws, q.serverJson, {
+      ...(q.id ? { id: q.id } : {}),
+      ...(q.package !== undefined ? { package: q.package } : {}),
+      ...(q.remote !== undefined ? { remote: q.remote } : {}),
+    });
     return ok({ id: server.id, notes, server: this.view(server.id) }, 201);
   }
 
@@ -220,16 +311,40 @@ export class ConsoleApi {
   private async approveServer(id: string, body: unknown): Promise<Answer> {
     const { force } = parse(C.ApproveServerRequestSchema, body ?? {}, 'approval');
     findServer(this.o.ws.registry(), id);
-    const job: C.Job = { id: `job-${randomBytes(8).toString('hex')}`, kind: 'approve-server', subject: id, state: 'running', steps: [], tools: [], error: null, startedAt: new Date().toISOString(), endedAt: null };
+    const job: C.Job = {
+      id: `job-${randomBytes(8).toString('hex')}`,
+      kind: 'approve-server',
+      subject: id,
+      state: 'running',
+      steps: [],
+      tools: [],
+      error: null,
+      startedAt: new Date().toISOString(),
+      endedAt: null,
+    };
     this.jobs.set(job.id, job);
     if (this.jobs.size > JobsLimit) this.jobs.delete(this.jobs.keys().next().value!);
     const step = (message: string) => job.steps.push({ at: new Date().toISOString(), message });
-    void approveServer(this.o.ws, id, { by: this.o.admin, force, progress: step, tools: (t) => { job.tools = t; } })
-      .then(() => { job.state = 'done'; }, (err: unknown) => {
-        job.state = 'failed';
-        job.error = err instanceof RiskyTools ? `${err.message.replace(' with --force', ' with "force"')}` : (err as Error).message;
-      })
-      .finally(() => { job.endedAt = new Date().toISOString(); });
+    void approveServer(this.o.ws, id, {
+      by: this.o.admin,
+      force,
+      progress: step,
+      tools: (t) => {
+        job.tools = t;
+      },
+    })
+      .then(
+        () => {
+          job.state = 'done';
+        },
+        (err: unknown) => {
+          job.state = 'failed';
+          job.error = err instanceof RiskyTools ? `${err.message.replace(' with --force', ' with "force"')}` : (err as Error).message;
+        },
+      )
+      .finally(() => {
+        job.endedAt = new Date().toISOString();
+      });
     return ok(job, 202);
   }
 
@@ -249,7 +364,8 @@ export class ConsoleApi {
     try {
       return ok(await publishWorkspace(this.o.ws, this.syncUrl(), ttlDays));
     } catch (err) {
-      if (err instanceof Error && /does not make a valid bundle|were never approved|do not compile/.test(err.message)) throw new ApiError(400, 'invalid', err.message);
+      if (err instanceof Error && /does not make a valid bundle|were never approved|do not compile/.test(err.message))
+        throw new ApiError(400, 'invalid', err.message);
       throw err;
     }
   }
@@ -296,7 +412,9 @@ export class ConsoleApi {
     const q = parse(C.IssueTokenRequestSchema, body ?? {}, 'token');
     const url = this.syncUrl();
     const issued = await issueEnrolToken(this.o.ws, url, q.ttlDays, q.label);
-    const registered = await this.call('POST', '/enrol-tokens', z.object({ token: C.EnrolTokenSchema }), { body: { id: issued.id, label: issued.label, issuedAt: issued.issuedAt, expiresAt: issued.expiresAt } });
+    const registered = await this.call('POST', '/enrol-tokens', z.object({ token: C.EnrolTokenSchema }), {
+      body: { id: issued.id, label: issued.label, issuedAt: issued.issuedAt, expiresAt: issued.expiresAt },
+    });
     return ok({ token: registered.token, secret: issued.token, command: issued.command, link: issued.link, fingerprint: issued.fingerprint }, 201);
   }
 
@@ -305,7 +423,10 @@ export class ConsoleApi {
   private async exportAudit(query: URLSearchParams): Promise<Answer> {
     const q = parseQuery(C.AuditExportQuerySchema, query);
     const { format, max, ...filters } = q;
-    const Page = z.object({ records: z.array(C.AuditRowSchema.extend({ record: z.record(z.string(), z.unknown()).optional() })), nextCursor: z.string().nullable() });
+    const Page = z.object({
+      records: z.array(C.AuditRowSchema.extend({ record: z.record(z.string(), z.unknown()).optional() })),
+      nextCursor: z.string().nullable(),
+    });
     return {
       status: 200,
       stream: {
@@ -316,10 +437,20 @@ export class ConsoleApi {
           let cursor: string | undefined;
           let sent = 0;
           do {
-            const page = await this.call('GET', '/audit/search', Page, { query: { ...toParams(filters), limit: String(Math.min(1000, max - sent)), ...(format === 'jsonl' ? { full: '1' } : {}), ...(cursor ? { cursor } : {}) } });
+            const page = await this.call('GET', '/audit/search', Page, {
+              query: {
+                ...toParams(filters),
+                limit: String(Math.min(1000, max - sent)),
+                ...(format === 'jsonl' ? { full: '1' } : {}),
+                ...(cursor ? { cursor } : {}),
+              },
+            });
             let chunk = '';
             for (const row of page.records) {
-              chunk += format === 'csv' ? `${C.AUDIT_CSV_COLUMNS.map((c) => csvCell(row[c])).join(',')}\r\n` : `${JSON.stringify({ deviceId: row.deviceId, seq: row.seq, ...(row.record ?? {}) })}\n`;
+              chunk +=
+                format === 'csv'
+                  ? `${C.AUDIT_CSV_COLUMNS.map((c) => csvCell(row[c])).join(',')}\r\n`
+                  : `${JSON.stringify({ deviceId: row.deviceId, seq: row.seq, ...(row.record ?? {}) })}\n`;
             }
             await write(chunk);
             sent += page.records.length;
@@ -342,7 +473,10 @@ export class ConsoleApi {
     const org = this.o.ws.org();
     const key = await rotateKey(this.o.ws);
     const row = workspaceKeys(this.o.ws).find((k) => k.keyId === key.keyId)!;
-    return ok({ next: { ...row, devices: 0 }, message: `The next publish is signed by ${org.keys.map((k) => k.keyId).join(', ')} and names only ${key.keyId}; after it, the old key is retired.` });
+    return ok({
+      next: { ...row, devices: 0 },
+      message: `The next publish is signed by ${org.keys.map((k) => k.keyId).join(', ')} and names only ${key.keyId}; after it, the old key is retired.`,
+    });
   }
 }
 
@@ -354,7 +488,11 @@ function parseQuery<S extends z.ZodType>(schema: S, q: URLSearchParams): z.outpu
 
 /** A parsed query back to strings, leaving out what is absent. */
 function toParams(q: Record<string, unknown>): Record<string, string> {
-  return Object.fromEntries(Object.entries(q).filter(([, v]) => v !== undefined && v !== null).map(([k, v]) => [k, String(v)]));
+  return Object.fromEntries(
+    Object.entries(q)
+      .filter(([, v]) => v !== undefined && v !== null)
+      .map(([k, v]) => [k, String(v)]),
+  );
 }
 
 /** RFC 4180, and a leading = + - @ is quoted away so a spreadsheet does not run it as a formula. */

@@ -7,5 +7,7 @@ export function openBrowser(url: string): void {
     const child = spawn(cmd as string, args as string[], { stdio: 'ignore', detached: true });
     child.on('error', () => {});
     child.unref();
-  } catch { /* the link is printed */ }
+  } catch {
+    /* the link is printed */
+  }
 }

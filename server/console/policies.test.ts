@@ -7,7 +7,9 @@ import { RegistryFileSchema } from '../admin/workspace.ts';
 import { checkDoc, policyDiff, simulate } from './policies.ts';
 
 const registry = RegistryFileSchema.parse({
-  servers: [{ id: 'fs', transport: { type: 'stdio', command: 'node' }, pins: { read: `sha256:${'a'.repeat(64)}`, write: `sha256:${'b'.repeat(64)}` }, approvedAt: 'x' }],
+  servers: [
+    { id: 'fs', transport: { type: 'stdio', command: 'node' }, pins: { read: `sha256:${'a'.repeat(64)}`, write: `sha256:${'b'.repeat(64)}` }, approvedAt: 'x' },
+  ],
 });
 const doc = (rules: unknown[]) => ({ policies: { rules, rateLimits: [] }, profiles: [], agents: [] });
 
@@ -16,17 +18,33 @@ describe('console policies', () => {
     const r = checkDoc(doc([{ id: 'd', effect: 'deny', arguments: { type: 'object' } }]), registry);
     assert.equal(r.ok, false);
     assert.ok(!r.ok && r.issues.some((i) => i.path.startsWith('policies.rules.0')), JSON.stringify(r));
-    const dup = checkDoc(doc([{ id: 'a', effect: 'allow' }, { id: 'a', effect: 'allow' }]), registry);
+    const dup = checkDoc(
+      doc([
+        { id: 'a', effect: 'allow' },
+        { id: 'a', effect: 'allow' },
+      ]),
+      registry,
+    );
     assert.ok(!dup.ok && dup.issues.some((i) => /duplicate rule/.test(i.message)));
     const schema = checkDoc(doc([{ id: 'bad', effect: 'allow', arguments: { type: 'nonsense' } }]), registry);
     assert.equal(schema.ok, false, 'an argument schema that does not compile');
   });
 
   it('simulates with the desktop policy code, arguments included', () => {
-    const r = checkDoc(doc([
-      { id: 'eng-write', effect: 'allow', subjects: { groups: ['eng'] }, servers: ['fs'], tools: ['write'], paths: [{ argument: 'path', within: ['/work'] }] },
-      { id: 'no-bots', effect: 'deny', subjects: { agents: ['bot'] } },
-    ]), registry);
+    const r = checkDoc(
+      doc([
+        {
+          id: 'eng-write',
+          effect: 'allow',
+          subjects: { groups: ['eng'] },
+          servers: ['fs'],
+          tools: ['write'],
+          paths: [{ argument: 'path', within: ['/work'] }],
+        },
+        { id: 'no-bots', effect: 'deny', subjects: { agents: ['bot'] } },
+      ]),
+      registry,
+    );
     assert.ok(r.ok);
     const q = { user: 'alice', groups: ['eng'], agent: 'cursor', server: 'fs', tool: 'write' };
     assert.equal(simulate(r.bundle, { ...q, arguments: { path: '/work/a.txt' } }).rule, 'eng-write');
@@ -40,8 +58,26 @@ describe('console policies', () => {
   });
 
   it('diffs against the last published bundle, rule by rule and tool by tool', () => {
-    const published = { schemaVersion: 1, name: 'x', version: 4, servers: registry.servers, policies: { rules: [{ id: 'all', effect: 'allow' }, { id: 'old', effect: 'deny', tools: ['write'] }], rateLimits: [] } };
-    const next = checkDoc(doc([{ id: 'all', effect: 'allow', subjects: { groups: ['eng'] } }, { id: 'new', effect: 'deny', tools: ['read'] }]), registry);
+    const published = {
+      schemaVersion: 1,
+      name: 'x',
+      version: 4,
+      servers: registry.servers,
+      policies: {
+        rules: [
+          { id: 'all', effect: 'allow' },
+          { id: 'old', effect: 'deny', tools: ['write'] },
+        ],
+        rateLimits: [],
+      },
+    };
+    const next = checkDoc(
+      doc([
+        { id: 'all', effect: 'allow', subjects: { groups: ['eng'] } },
+        { id: 'new', effect: 'deny', tools: ['read'] },
+      ]),
+      registry,
+    );
     assert.ok(next.ok);
     const d = policyDiff(published, next.bundle);
     assert.deepEqual(d.rules, { added: ['new'], removed: ['old'], changed: ['all'] });

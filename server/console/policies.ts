@@ -11,7 +11,10 @@ import type { RegistryFile } from '../admin/workspace.ts';
 /** Path roots may name `${bundleDir}` and `${dataDir}`, which only a desktop knows; the simulator uses stand-ins. */
 const VARS = { bundleDir: '/bundle', dataDir: '/data' };
 
-export interface Issue { path: string; message: string }
+export interface Issue {
+  path: string;
+  message: string;
+}
 
 export type Checked = { ok: true; doc: PolicyDoc; bundle: Bundle } | { ok: false; issues: Issue[] };
 
@@ -19,7 +22,15 @@ export type Checked = { ok: true; doc: PolicyDoc; bundle: Bundle } | { ok: false
 export function checkDoc(raw: unknown, registry: RegistryFile): Checked {
   const doc = PolicyDocSchema.safeParse(raw);
   if (!doc.success) return { ok: false, issues: doc.error.issues.map((i) => ({ path: i.path.join('.') || '(root)', message: i.message })) };
-  const parsed = parseBundle({ schemaVersion: 1, name: 'check', servers: registry.servers, agents: doc.data.agents, policies: doc.data.policies, profiles: doc.data.profiles, settings: registry.settings });
+  const parsed = parseBundle({
+    schemaVersion: 1,
+    name: 'check',
+    servers: registry.servers,
+    agents: doc.data.agents,
+    policies: doc.data.policies,
+    profiles: doc.data.profiles,
+    settings: registry.settings,
+  });
   if (!parsed.ok) return { ok: false, issues: parsed.issues };
   try {
     new Policy(parsed.bundle, VARS);
@@ -34,7 +45,14 @@ export function workspaceDoc(r: RegistryFile): PolicyDoc {
   return { policies: r.policies, profiles: r.profiles, agents: r.agents };
 }
 
-export interface SimulateInput { user: string; groups: string[]; agent: string; server: string; tool: string; arguments: Record<string, unknown> }
+export interface SimulateInput {
+  user: string;
+  groups: string[];
+  agent: string;
+  server: string;
+  tool: string;
+  arguments: Record<string, unknown>;
+}
 
 export function simulate(bundle: Bundle, q: SimulateInput): SimulateResponse {
   const policy = new Policy(bundle, VARS);
@@ -44,7 +62,7 @@ export function simulate(bundle: Bundle, q: SimulateInput): SimulateResponse {
     effect: decision.effect,
     rule: decision.rule,
     reason: decision.effect === 'deny' ? decision.reason : null,
-    ruleDefinition: decision.rule === DEFAULT_DENY ? null : bundle.policies.rules.find((r) => r.id === decision.rule) ?? null,
+    ruleDefinition: decision.rule === DEFAULT_DENY ? null : (bundle.policies.rules.find((r) => r.id === decision.rule) ?? null),
     visible: policy.visible(subject, q.server, q.tool),
     candidates: policy.rulesFor(q.server, q.tool),
   };
@@ -73,7 +91,7 @@ export function policyDiff(published: Record<string, unknown> | null, next: Bund
     }
   }
   return {
-    against: { version: published ? PublishedSchema.parse(published).version ?? null : null },
+    against: { version: published ? (PublishedSchema.parse(published).version ?? null) : null },
     rules: {
       added: [...newRules.keys()].filter((id) => !oldRules.has(id)),
       removed: [...oldRules.keys()].filter((id) => !newRules.has(id)),

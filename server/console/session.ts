@@ -18,7 +18,9 @@ export class Sessions {
   private readonly sessions = new Map<string, { expires: number; secret: Buffer }>();
   private readonly now: () => number;
 
-  constructor(now: () => number = Date.now) { this.now = now; }
+  constructor(now: () => number = Date.now) {
+    this.now = now;
+  }
 
   /** A fresh one-time login token (any earlier unused one stops working). */
   newLink(): string {
@@ -45,7 +47,10 @@ export class Sessions {
     const key = digest(id).toString('hex');
     const session = this.sessions.get(key);
     if (session === undefined) return null;
-    if (session.expires < this.now()) { this.sessions.delete(key); return null; }
+    if (session.expires < this.now()) {
+      this.sessions.delete(key);
+      return null;
+    }
     return timingSafeEqual(session.secret, digest(secretHeader)) ? session.expires : null;
   }
 

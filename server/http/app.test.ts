@@ -35,22 +35,38 @@ async function instance(): Promise<{ url: string }> {
   return { url };
 }
 
-const bundle = (version: number, over: Record<string, unknown> = {}) => JSON.stringify({
-  schemaVersion: 1, name: 'Acme', org: 'acme', version, issuedAt: new Date().toISOString(), expiresAt: new Date(Date.now() + 86_400_000).toISOString(),
-  servers: [], policies: { rules: [] }, ...over,
-});
+const bundle = (version: number, over: Record<string, unknown> = {}) =>
+  JSON.stringify({
+    schemaVersion: 1,
+    name: 'Acme',
+    org: 'acme',
+    version,
+    issuedAt: new Date().toISOString(),
+    expiresAt: new Date(Date.now() + 86_400_000).toISOString(),
+    servers: [],
+    policies: { rules: [] },
+    ...over,
+  });
 
-async function post(url: string, path: string, body: unknown, headers: Record<string, string> = {}): Promise<{ status: number; json: Record<string, unknown> }> {
+async function post(
+  url: string,
+  path: string,
+  body: unknown,
+  headers: Record<string, string> = {},
+): Promise<{ status: number; json: Record<string, unknown> }> {
   const res = await fetch(`${url}${path}`, { method: 'POST', headers: { 'content-type': 'application/json', ...headers }, body: JSON.stringify(body) });
-  return { status: res.status, json: await res.json() as Record<string, unknown> };
+  return { status: res.status, json: (await res.json()) as Record<string, unknown> };
 }
 
-async function get(url: string, path: string, headers: Record<string, string> = {}): Promise<{ status: number; json: Record<string, unknown> | null; etag: string | null }> {
+async function get(
+  url: string,
+  path: string,
+  headers: Record<string, string> = {},
+): Promise<{ status: number; json: Record<string, unknown> | null; etag: string | null }> {
   const res = await fetch(`${url}${path}`, { headers });
   const text = await res.text();
-  return { status: res.status, json: text ? JSON.parse(text) as Record<string, unknown> : null, etag: res.headers.get('etag') };
+  return { status: res.status, json: text ? (JSON.parse(text) as Record<string, unknown>) : null, etag: res.headers.get('etag') };
 }
-
 
 /**
  * Streams a body of up to `maxBytes` over a raw socket, as fast as the server
@@ -58,24 +74,53 @@ async function get(url: string, path: string, headers: Record<string, string> = 
  * the server let in before answering: a server that buffers the whole body
  * reads all of it.
  */
-async function stream(url: string, path: string, opts: { declared?: number; maxBytes: number; headers?: Record<string, string> }): Promise<{ status: number; written: number }> {
+async function stream(
+  url: string,
+  path: string,
+  opts: { declared?: number; maxBytes: number; headers?: Record<string, string> },
+): Promise<{ status: number; written: number }> {
   const { port } = new URL(url);
   const socket = connect(Number(port), '127.0.0.1');
-  await new Promise<void>((r, j) => { socket.once('connect', r); socket.once('error', j); });
+  await new Promise<void>((r, j) => {
+    socket.once('connect', r);
+    socket.once('error', j);
+  });
   let answer = '';
   let ended = false;
-  socket.on('data', (d: Buffer) => { answer += d.toString('latin1'); });
-  socket.on('error', () => { ended = true; });
-  socket.on('close', () => { ended = true; });
-  const head = [`POST ${path} HTTP/1.1`, 'host: x', 'content-type: application/json', ...Object.entries(opts.headers ?? {}).map(([k, v]) => `${k}: ${v}`),
-    opts.declared === undefined ? 'transfer-encoding: chunked' : `content-length: ${opts.declared}`];
+  socket.on('data', (d: Buffer) => {
+    answer += d.toString('latin1');
+  });
+  socket.on('error', () => {
+    ended = true;
+  });
+  socket.on('close', () => {
+    ended = true;
+  });
+  const head = [
+    `POST ${path} HTTP/1.1`,
+    'host: x',
+    'content-type: application/json',
+    ...Object.entries(opts.headers ?? {}).map(([k, v]) => `${k}: ${v}`),
+    opts.declared === undefined ? 'transfer-encoding: chunked' : `content-length: ${opts.declared}`,
+  ];
   socket.write(`${head.join('\r\n')}\r\n\r\n`);
   const chunk = Buffer.alloc(256 * 1024, 0x20);
   let written = 0;
   while (!answer && !ended && written < opts.maxBytes) {
     const ok = socket.write(opts.declared === undefined ? Buffer.concat([Buffer.from(`${chunk.length.toString(16)}\r\n`), chunk, Buffer.from('\r\n')]) : chunk);
     written += chunk.length;
-    await new Promise<void>((r) => { if (ok) setImmediate(r); else { const done = () => { socket.off('drain', done); socket.off('close', done); r(); }; socket.once('drain', done); socket.once('close', done); } });
+    await new Promise<void>((r) => {
+      if (ok) setImmediate(r);
+      else {
+        const done = () => {
+          socket.off('drain', done);
+          socket.off('close', done);
+          r();
+        };
+        socket.once('drain', done);
+        socket.once('close', done);
+      }
+    });
   }
   while (!answer.includes('\r\n') && !ended) await new Promise((r) => setTimeout(r, 5));
   socket.destroy();
@@ -97,7 +142,12 @@ describe('sync endpoint defences', () => {
     await instances[0]!.store.initOrg({ id: 'acme', name: 'Acme', keys: [{ keyId: 'acme-1', publicKey: k.publicKeyPem }], oidc: null });
   });
   after(async () => {
-    for (const i of instances) { i.app.close(); i.server.closeAllConnections(); i.server.close(); await i.store.close(); }
+    for (const i of instances) {
+      i.app.close();
+      i.server.closeAllConnections();
+      i.server.close();
+      await i.store.close();
+    }
   });
 
   it('publishes a bundle signed by the org key, and refuses forged, replayed and rolled-back ones', async () => {
@@ -115,14 +165,21 @@ describe('sync endpoint defences', () => {
   });
 
   it('enrols only with a fresh token signed by the org key for this org', async () => {
-    const ok = await post(a.url, '/v1/devices', { token: await signStatement({ purpose: 'enrol', org: 'acme', expiresAt: new Date(Date.now() + 60_000).toISOString(), label: 'alice' }, [orgKey]), name: 'laptop', publicKey: devicePem });
+    const ok = await post(a.url, '/v1/devices', {
+      token: await signStatement({ purpose: 'enrol', org: 'acme', expiresAt: new Date(Date.now() + 60_000).toISOString(), label: 'alice' }, [orgKey]),
+      name: 'laptop',
+      publicKey: devicePem,
+    });
     assert.equal(ok.status, 201);
     deviceToken = String(ok.json.deviceToken);
     for (const [why, token] of [
       ['forged', await signStatement({ purpose: 'enrol', org: 'acme', expiresAt: new Date(Date.now() + 60_000).toISOString() }, [rogue])],
       ['expired', await signStatement({ purpose: 'enrol', org: 'acme', expiresAt: new Date(Date.now() - 1000).toISOString() }, [orgKey])],
       ['other org', await signStatement({ purpose: 'enrol', org: 'globex', expiresAt: new Date(Date.now() + 60_000).toISOString() }, [orgKey])],
-      ['admin statement as enrolment', await signStatement({ purpose: 'admin', org: 'acme', expiresAt: new Date(Date.now() + 60_000).toISOString(), request: 'GET /v1/devices' }, [orgKey])],
+      [
+        'admin statement as enrolment',
+        await signStatement({ purpose: 'admin', org: 'acme', expiresAt: new Date(Date.now() + 60_000).toISOString(), request: 'GET /v1/devices' }, [orgKey]),
+      ],
       ['not a token', 'bm9wZQ=='],
     ] as const) {
       const r = await post(a.url, '/v1/devices', { token, name: 'laptop', publicKey: devicePem });
@@ -156,13 +213,21 @@ describe('sync endpoint defences', () => {
 
   it('refuses oversized bodies before authentication: by Content-Length at once, and by counting when the body is chunked', async () => {
     // Declared too large: refused before a byte of the body is read.
-    for (const [path, limit] of [['/v1/devices', ENROL_MAX_BYTES], ['/v1/bundles', BUNDLE_MAX_BYTES], ['/v1/audit/batches', AUDIT_BATCH_MAX_BYTES], ['/v1/org', 1024]] as const) {
+    for (const [path, limit] of [
+      ['/v1/devices', ENROL_MAX_BYTES],
+      ['/v1/bundles', BUNDLE_MAX_BYTES],
+      ['/v1/audit/batches', AUDIT_BATCH_MAX_BYTES],
+      ['/v1/org', 1024],
+    ] as const) {
       const r = await stream(a.url, path, { declared: limit + 1, maxBytes: limit + 1 });
       assert.equal(r.status, 413, path);
       assert.ok(r.written <= 4 * 1024 * 1024, `${path}: ${r.written} bytes went in before the 413`);
     }
     // Chunked, no length: the server stops reading at the route's limit, not at the 64 MB audit limit.
-    for (const [path, limit] of [['/v1/devices', ENROL_MAX_BYTES], ['/v1/bundles', BUNDLE_MAX_BYTES]] as const) {
+    for (const [path, limit] of [
+      ['/v1/devices', ENROL_MAX_BYTES],
+      ['/v1/bundles', BUNDLE_MAX_BYTES],
+    ] as const) {
       const r = await stream(a.url, path, { maxBytes: 200 * 1024 * 1024 });
       assert.equal(r.status, 413, path);
       assert.ok(r.written <= limit + 8 * 1024 * 1024, `${path}: ${r.written} bytes went in before the 413`);
@@ -184,13 +249,26 @@ describe('sync endpoint defences', () => {
   });
 
   it('takes admin requests only with a short-lived statement for that route', async () => {
-    const stmt = (request: string, ms = 60_000, keys: SigningKey[] = [orgKey]) => signStatement({ purpose: 'admin', org: 'acme', expiresAt: new Date(Date.now() + ms).toISOString(), request }, keys);
+    const stmt = (request: string, ms = 60_000, keys: SigningKey[] = [orgKey]) =>
+      signStatement({ purpose: 'admin', org: 'acme', expiresAt: new Date(Date.now() + ms).toISOString(), request }, keys);
     assert.equal((await get(a.url, '/v1/devices', { authorization: `Gatehouse-Admin ${await stmt('GET /v1/devices')}` })).status, 200);
     assert.equal((await get(a.url, '/v1/devices')).status, 401);
-    assert.equal((await get(a.url, '/v1/devices', { authorization: `Gatehouse-Admin ${await stmt('GET /v1/audit/records')}` })).status, 401, 'bound to its route');
+    assert.equal(
+      (await get(a.url, '/v1/devices', { authorization: `Gatehouse-Admin ${await stmt('GET /v1/audit/records')}` })).status,
+      401,
+      'bound to its route',
+    );
     assert.equal((await get(a.url, '/v1/devices', { authorization: `Gatehouse-Admin ${await stmt('GET /v1/devices', -1000)}` })).status, 401, 'expired');
-    assert.equal((await get(a.url, '/v1/devices', { authorization: `Gatehouse-Admin ${await stmt('GET /v1/devices', 3_600_000)}` })).status, 401, 'too long-lived');
-    assert.equal((await get(a.url, '/v1/devices', { authorization: `Gatehouse-Admin ${await stmt('GET /v1/devices', 60_000, [rogue])}` })).status, 401, 'forged');
+    assert.equal(
+      (await get(a.url, '/v1/devices', { authorization: `Gatehouse-Admin ${await stmt('GET /v1/devices', 3_600_000)}` })).status,
+      401,
+      'too long-lived',
+    );
+    assert.equal(
+      (await get(a.url, '/v1/devices', { authorization: `Gatehouse-Admin ${await stmt('GET /v1/devices', 60_000, [rogue])}` })).status,
+      401,
+      'forged',
+    );
     assert.equal((await get(a.url, '/v1/devices', { authorization: `Bearer ${deviceToken}` })).status, 401, 'a device is not an admin');
   });
 

@@ -22,7 +22,11 @@ const REVOKE_CHECK_MS = 2000;
 
 const sha256 = (text: string) => createHash('sha256').update(text).digest('hex');
 
-export interface SyncAppOptions { store: ServerStore; now?: () => number; log?: (line: string) => void }
+export interface SyncAppOptions {
+  store: ServerStore;
+  now?: () => number;
+  log?: (line: string) => void;
+}
 
 export class SyncApp {
   readonly feed: BundleFeed;
@@ -43,7 +47,9 @@ export class SyncApp {
       now: () => this.now(),
       admin: (req, route) => this.admin(req, route),
       device: (req) => this.device(req),
-      revoked: (deviceId) => { for (const [hash, e] of this.deviceCache) if (e.device.id === deviceId) this.deviceCache.delete(hash); },
+      revoked: (deviceId) => {
+        for (const [hash, e] of this.deviceCache) if (e.device.id === deviceId) this.deviceCache.delete(hash);
+      },
       log: (line) => this.log(line),
     };
   }
@@ -51,8 +57,14 @@ export class SyncApp {
   handle = (req: IncomingMessage, res: ServerResponse): void => {
     this.route(req, res).catch((err: unknown) => {
       discardRest(req);
-      if (err instanceof BodyTooLarge) { send(res, 413, { error: err.message, code: 'too-large' }); return; }
-      if (err instanceof HttpError) { send(res, err.status, { error: err.message, code: err.code }); return; }
+      if (err instanceof BodyTooLarge) {
+        send(res, 413, { error: err.message, code: 'too-large' });
+        return;
+      }
+      if (err instanceof HttpError) {
+        send(res, err.status, { error: err.message, code: err.code });
+        return;
+      }
       this.log(`error: ${(err as Error).stack ?? String(err)}`);
       if (!res.headersSent) send(res, 500, { error: 'internal error', code: 'internal' });
     });
@@ -83,7 +95,12 @@ export class SyncApp {
     // Another instance may have revoked it: look again at most every REVOKE_CHECK_MS.
     if (this.now() - entry.checkedAt > REVOKE_CHECK_MS) {
       const revokedAt = await this.store.console.revokedAt(entry.device.id);
-      if (revokedAt) throw new HttpError(403, 'revoked', `this device was revoked by the org on ${revokedAt}: it no longer syncs or sends audit records; ask your admin, then enrol again with \`gatehouse enroll\``);
+      if (revokedAt)
+        throw new HttpError(
+          403,
+          'revoked',
+          `this device was revoked by the org on ${revokedAt}: it no longer syncs or sends audit records; ask your admin, then enrol again with \`gatehouse enroll\``,
+        );
       entry.checkedAt = this.now();
     }
     return entry.device;
@@ -91,7 +108,8 @@ export class SyncApp {
 
   private async admin(req: IncomingMessage, request: string): Promise<void> {
     const auth = req.headers.authorization;
-    if (!auth?.startsWith('Gatehouse-Admin ')) throw new HttpError(401, 'auth', 'an admin statement signed with an org key is needed (gatehouse-admin signs one per request)');
+    if (!auth?.startsWith('Gatehouse-Admin '))
+      throw new HttpError(401, 'auth', 'an admin statement signed with an org key is needed (gatehouse-admin signs one per request)');
     const org = await this.org();
     const check = await checkStatement(auth.slice(16), org.keys, org.id, 'admin', this.now(), request);
     if (!check.ok) throw new HttpError(401, 'auth', check.reason);
@@ -102,7 +120,10 @@ export class SyncApp {
     const path = url.pathname;
     const route = `${req.method} ${path}`;
     checkDeclaredLength(req, bodyLimit(route));
-    if (route === 'GET /healthz') { send(res, 200, { ok: true, database: this.store.kind }); return; }
+    if (route === 'GET /healthz') {
+      send(res, 200, { ok: true, database: this.store.kind });
+      return;
+    }
     if (!path.startsWith(`${SYNC_API}/`)) throw new HttpError(404, 'not-found', `no route ${route}`);
     if (await consoleRoute(this.consoleContext, req, res, url)) return;
     switch (route) {
@@ -117,9 +138,12 @@ export class SyncApp {
         send(res, 200, { version: await this.store.latestVersion() });
         return;
       }
-      case `GET ${SYNC_API}/bundle`: return this.serveBundle(req, res, url);
-      case `POST ${SYNC_API}/bundles`: return this.publish(req, res);
-      case `POST ${SYNC_API}/devices`: return this.enrol(req, res);
+      case `GET ${SYNC_API}/bundle`:
+        return this.serveBundle(req, res, url);
+      case `POST ${SYNC_API}/bundles`:
+        return this.publish(req, res);
+      case `POST ${SYNC_API}/devices`:
+        return this.enrol(req, res);
       case `POST ${SYNC_API}/audit/batches`: {
         const device = await this.device(req);
         const result = await ingestBatch(this.store, device, await readJson(req, route), new Date(this.now()));
@@ -130,7 +154,10 @@ export class SyncApp {
       case `GET ${SYNC_API}/audit/records`: {
         await this.admin(req, route);
         const q = url.searchParams;
-        const filter = { limit: Math.min(Math.max(Number(q.get('limit') ?? 500) || 500, 1), 10_000), ...Object.fromEntries(['device', 'user', 'tool', 'server', 'outcome', 'since', 'until'].flatMap((k) => (q.get(k) ? [[k, q.get(k)!]] : []))) };
+        const filter = {
+          limit: Math.min(Math.max(Number(q.get('limit') ?? 500) || 500, 1), 10_000),
+          ...Object.fromEntries(['device', 'user', 'tool', 'server', 'outcome', 'since', 'until'].flatMap((k) => (q.get(k) ? [[k, q.get(k)!]] : []))),
+        };
         const rows = await this.store.queryRecords(filter);
         send(res, 200, { records: rows.map((r) => ({ deviceId: r.deviceId, seq: r.seq, record: AuditRecordSchema.passthrough().parse(JSON.parse(r.body)) })) });
         return;
@@ -161,15 +188,23 @@ export class SyncApp {
     let latest = await this.feed.latest(!known);
     if (known && latest?.etag === known && wait > 0) {
       let closed = false;
-      const onClose = () => { closed = true; };
+      const onClose = () => {
+        closed = true;
+      };
       req.socket.once('close', onClose);
       await this.feed.wait(known, wait * 1000);
       req.socket.off('close', onClose);
       if (closed) return;
       latest = await this.feed.latest();
     }
-    if (!latest) { send(res, 404, { error: 'nothing has been published yet', code: 'no-bundle' }); return; }
-    if (known === latest.etag) { res.writeHead(304, { etag: latest.etag, 'cache-control': 'no-cache' }).end(); return; }
+    if (!latest) {
+      send(res, 404, { error: 'nothing has been published yet', code: 'no-bundle' });
+      return;
+    }
+    if (known === latest.etag) {
+      res.writeHead(304, { etag: latest.etag, 'cache-control': 'no-cache' }).end();
+      return;
+    }
     send(res, 200, latest.envelope, { etag: latest.etag, 'cache-control': 'no-cache' });
   }
 
@@ -180,7 +215,8 @@ export class SyncApp {
     const version = await this.store.latestVersion();
     const verdict = await acceptBundle(envelope, { org: org.id, keys: org.keys, version }, this.now());
     if (!verdict.ok) {
-      const status = verdict.code === 'signature' || verdict.code === 'unknown-key' ? 401 : verdict.code === 'rollback' || verdict.code === 'replay' ? 409 : 400;
+      const status =
+        verdict.code === 'signature' || verdict.code === 'unknown-key' ? 401 : verdict.code === 'rollback' || verdict.code === 'replay' ? 409 : 400;
       throw new HttpError(status, verdict.code, verdict.reason);
     }
     const text = JSON.stringify(envelope);
@@ -204,12 +240,21 @@ export class SyncApp {
     const key = checkDevicePublicKey(body.data.publicKey);
     if (!key.ok) throw new HttpError(400, 'public-key', `enrolment request: ${key.reason}`);
     const deviceToken = randomBytes(32).toString('base64url');
-    const device: DeviceRow = { id: `dev-${randomUUID()}`, name: body.data.name, publicKey: key.pem, tokenHash: sha256(deviceToken), enrolledAt: new Date(this.now()).toISOString(), label: check.statement.label ?? null };
+    const device: DeviceRow = {
+      id: `dev-${randomUUID()}`,
+      name: body.data.name,
+      publicKey: key.pem,
+      tokenHash: sha256(deviceToken),
+      enrolledAt: new Date(this.now()).toISOString(),
+      label: check.statement.label ?? null,
+    };
     await this.store.addDevice(device);
     await this.store.console.enrolled(device.id, check.statement.nonce);
     this.log(`enrolled ${device.id} (${device.name}${device.label ? `, token for ${device.label}` : ''})`);
     send(res, 201, { deviceId: device.id, deviceToken });
   }
 
-  close(): void { this.feed.close(); }
+  close(): void {
+    this.feed.close();
+  }
 }

@@ -30,7 +30,10 @@ export const bodyLimit = (route: string): number => LIMITS.get(route) ?? PATTERN
 
 export class BodyTooLarge extends Error {
   readonly limit: number;
-  constructor(limit: number) { super(`the body is over ${limit} bytes`); this.limit = limit; }
+  constructor(limit: number) {
+    super(`the body is over ${limit} bytes`);
+    this.limit = limit;
+  }
 }
 
 /** Refuses by Content-Length alone: cheap enough to run before authentication. */
@@ -50,11 +53,13 @@ export function readBody(req: IncomingMessage, limit: number): Promise<Buffer> {
     let size = 0;
     const done = (err?: Error) => {
       req.off('data', onData).off('end', onEnd).off('error', done).off('close', onClose);
-      if (err) reject(err); else resolve(Buffer.concat(chunks));
+      if (err) reject(err);
+      else resolve(Buffer.concat(chunks));
     };
     const onData = (chunk: Buffer) => {
       size += chunk.length;
-      if (size > limit) done(new BodyTooLarge(limit)); else chunks.push(chunk);
+      if (size > limit) done(new BodyTooLarge(limit));
+      else chunks.push(chunk);
     };
     const onEnd = () => done();
     const onClose = () => done(new Error('the client went away'));
@@ -71,10 +76,16 @@ export function readBody(req: IncomingMessage, limit: number): Promise<Buffer> {
 export function discardRest(req: IncomingMessage, maxBytes = 1024 * 1024, maxMs = 5000): void {
   if (req.complete) return;
   let seen = 0;
-  const stop = () => { clearTimeout(timer); req.socket.destroy(); };
+  const stop = () => {
+    clearTimeout(timer);
+    req.socket.destroy();
+  };
   const timer = setTimeout(stop, maxMs);
   timer.unref();
-  req.on('data', (chunk: Buffer) => { seen += chunk.length; if (seen > maxBytes) stop(); });
+  req.on('data', (chunk: Buffer) => {
+    seen += chunk.length;
+    if (seen > maxBytes) stop();
+  });
   req.once('end', () => clearTimeout(timer));
   req.resume();
 }

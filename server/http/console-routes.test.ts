@@ -25,10 +25,15 @@ describe('console routes on the sync endpoint', () => {
   const token = randomBytes(32).toString('base64url');
   const report = { user: 'alice', bundleVersion: 0, keys: ['k'], auditBacklog: 0, pending: [] };
 
-  const statement = (request: string) => signStatement({ purpose: 'admin', org: 'acme', expiresAt: new Date(Date.now() + 60_000).toISOString(), request }, keys);
+  const statement = (request: string) =>
+    signStatement({ purpose: 'admin', org: 'acme', expiresAt: new Date(Date.now() + 60_000).toISOString(), request }, keys);
   const call = async (method: string, path: string, headers: Record<string, string> = {}, body?: unknown) => {
-    const res = await fetch(`${url}${path}`, { method, headers: { ...(body === undefined ? {} : { 'content-type': 'application/json' }), ...headers }, ...(body === undefined ? {} : { body: typeof body === 'string' ? body : JSON.stringify(body) }) });
-    return { status: res.status, json: await res.json() as Record<string, unknown> };
+    const res = await fetch(`${url}${path}`, {
+      method,
+      headers: { ...(body === undefined ? {} : { 'content-type': 'application/json' }), ...headers },
+      ...(body === undefined ? {} : { body: typeof body === 'string' ? body : JSON.stringify(body) }),
+    });
+    return { status: res.status, json: (await res.json()) as Record<string, unknown> };
   };
 
   before(async () => {
@@ -36,13 +41,24 @@ describe('console routes on the sync endpoint', () => {
     keys = [{ keyId: 'k', privateKeyPem: key.privateKeyPem }];
     store = await openStore(join(mkdtempSync(join(tmpdir(), 'gh-croutes-')), 'sync.db'));
     await store.initOrg({ id: 'acme', name: 'Acme', keys: [{ keyId: 'k', publicKey: key.publicKeyPem }], oidc: null });
-    await store.addDevice({ id: deviceId, name: 'laptop', publicKey: key.publicKeyPem, tokenHash: createHash('sha256').update(token).digest('hex'), enrolledAt: new Date().toISOString(), label: null });
+    await store.addDevice({
+      id: deviceId,
+      name: 'laptop',
+      publicKey: key.publicKeyPem,
+      tokenHash: createHash('sha256').update(token).digest('hex'),
+      enrolledAt: new Date().toISOString(),
+      label: null,
+    });
     app = new SyncApp({ store });
     server = createServer(app.handle);
     await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
     url = `http://127.0.0.1:${(server.address() as { port: number }).port}`;
   });
-  after(async () => { app.close(); await new Promise((r) => server.close(r)); await store.close(); });
+  after(async () => {
+    app.close();
+    await new Promise((r) => server.close(r));
+    await store.close();
+  });
 
   it('admin routes need a statement for exactly that route', async () => {
     assert.equal((await call('GET', '/v1/fleet/devices')).status, 401);

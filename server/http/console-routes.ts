@@ -26,10 +26,18 @@ export interface ConsoleRouteContext {
 const pageLimit = (max: number) => z.coerce.number().int().min(1).max(max).default(50);
 const text = z.string().min(1).max(500);
 const AuditSearchSchema = z.strictObject({
-  user: text.optional(), agent: text.optional(), server: text.optional(), tool: text.optional(), outcome: AuditOutcomeSchema.optional(),
-  type: text.optional(), device: text.optional(), correlationId: text.optional(),
-  since: z.iso.datetime({ offset: true }).optional(), until: z.iso.datetime({ offset: true }).optional(),
-  cursor: z.string().max(512).optional(), limit: pageLimit(1000),
+  user: text.optional(),
+  agent: text.optional(),
+  server: text.optional(),
+  tool: text.optional(),
+  outcome: AuditOutcomeSchema.optional(),
+  type: text.optional(),
+  device: text.optional(),
+  correlationId: text.optional(),
+  since: z.iso.datetime({ offset: true }).optional(),
+  until: z.iso.datetime({ offset: true }).optional(),
+  cursor: z.string().max(512).optional(),
+  limit: pageLimit(1000),
   /** Each row carries its whole record (for exports). */
   full: z.literal('1').optional(),
 });
@@ -61,7 +69,11 @@ export async function consoleRoute(ctx: ConsoleRouteContext, req: IncomingMessag
   let params: string[] = [];
   for (const r of ROUTES) {
     const m = r.method === req.method ? r.pattern.exec(sub) : null;
-    if (m) { name = r.name; params = m.slice(1); break; }
+    if (m) {
+      name = r.name;
+      params = m.slice(1);
+      break;
+    }
   }
   if (!name) return false;
   const route = `${req.method} ${url.pathname}`;
@@ -136,7 +148,8 @@ export async function consoleRoute(ctx: ConsoleRouteContext, req: IncomingMessag
         return true;
       }
       case 'revoke-token': {
-        if (!(await store.console.revokeEnrolToken(params[0]!, now()))) throw new HttpError(404, 'no-token', `no enrolment token "${params[0]!}" was registered here`);
+        if (!(await store.console.revokeEnrolToken(params[0]!, now())))
+          throw new HttpError(404, 'no-token', `no enrolment token "${params[0]!}" was registered here`);
         send(res, 200, { token: await store.console.enrolToken(params[0]!) });
         return true;
       }
@@ -149,7 +162,14 @@ export async function consoleRoute(ctx: ConsoleRouteContext, req: IncomingMessag
         const found = await store.console.auditRecord(params[0]!, Number(params[1]));
         if (!found) throw new HttpError(404, 'no-record', `no record ${params[1]!} from ${params[0]!}`);
         const record = AuditRecordSchema.passthrough().safeParse(JSON.parse(found.body));
-        send(res, 200, { row: found.row, record: record.success ? record.data : { unparsed: found.body }, hash: found.hash, prev: found.prev, batchId: found.batchId, chain: found.chain });
+        send(res, 200, {
+          row: found.row,
+          record: record.success ? record.data : { unparsed: found.body },
+          hash: found.hash,
+          prev: found.prev,
+          batchId: found.batchId,
+          chain: found.chain,
+        });
         return true;
       }
       case 'key-usage': {

@@ -19,12 +19,29 @@ const publicKey = generateKeyPairSync('ed25519').publicKey.export({ type: 'spki'
 const hash = (c: string) => `sha256:${c.repeat(64)}`;
 
 function change(tool: string, h: string, risk: ReportedChange['risk'] = 'critical'): ReportedChange {
-  return { server: 'fs', tool, kind: 'changed', oldHash: hash('0'), newHash: h, oldDefinition: { name: tool }, newDefinition: { name: tool, description: 'new' }, diff: [{ path: '/description', kind: 'added', after: 'new' }], findings: [], risk, createdAt: '2026-11-30T10:00:00.000Z' };
+  return {
+    server: 'fs',
+    tool,
+    kind: 'changed',
+    oldHash: hash('0'),
+    newHash: h,
+    oldDefinition: { name: tool },
+    newDefinition: { name: tool, description: 'new' },
+    diff: [{ path: '/description', kind: 'added', after: 'new' }],
+    findings: [],
+    risk,
+    createdAt: '2026-11-30T10:00:00.000Z',
+  };
 }
 const report = (user: string, pending: ReportedChange[], bundleVersion = 1): DeviceReport => ({ user, bundleVersion, keys: ['k1'], auditBacklog: 0, pending });
 
-const pg: TestPostgres | undefined = await startPostgres().catch((err: Error) => { if (process.env.CI) throw err; return undefined; });
-after(async () => { await pg?.stop(); });
+const pg: TestPostgres | undefined = await startPostgres().catch((err: Error) => {
+  if (process.env.CI) throw err;
+  return undefined;
+});
+after(async () => {
+  await pg?.stop();
+});
 
 for (const kind of ['sqlite', 'postgres'] as const) {
   describe(`console store on ${kind}`, { skip: kind === 'postgres' && !pg ? 'PostgreSQL is not installed here' : false }, () => {
@@ -39,24 +56,45 @@ for (const kind of ['sqlite', 'postgres'] as const) {
         await store.console.enrolled(id, i === 0 ? 'nonce-aaaaaaaa' : null);
       }
     });
-    after(async () => { await store.close(); });
+    after(async () => {
+      await store.close();
+    });
 
     it('deduplicates a change reported by two devices, and releases it when one stops holding it', async () => {
       await store.console.report(devices[0]!, report('alice', [change('read', hash('a')), change('write', hash('b'), 'low')]), '2026-11-30T10:00:01.000Z');
       await store.console.report(devices[1]!, report('bob', [change('read', hash('a'))]), '2026-11-30T10:00:02.000Z');
       const page = await store.console.escalationPage({ state: 'open', limit: 50 });
       assert.equal(page.total, 2);
-      assert.deepEqual(page.escalations.map((e) => [e.tool, e.devices, e.users]), [['read', 2, ['alice', 'bob']], ['write', 1, ['alice']]]);
+      assert.deepEqual(
+        page.escalations.map((e) => [e.tool, e.devices, e.users]),
+        [
+          ['read', 2, ['alice', 'bob']],
+          ['write', 1, ['alice']],
+        ],
+      );
       await store.console.report(devices[0]!, report('alice', [change('read', hash('a'))]), '2026-11-30T10:00:03.000Z');
       const after = await store.console.escalationPage({ state: 'open', limit: 50 });
-      assert.deepEqual(after.escalations.map((e) => e.tool), ['read']);
+      assert.deepEqual(
+        after.escalations.map((e) => e.tool),
+        ['read'],
+      );
     });
 
     it('answers a decision to the devices that hold the change', async () => {
       const id = escalationId('fs', 'read', hash('a'));
-      assert.equal(await store.console.decideEscalation(id, { decision: 'rejected', by: 'admin@host', reason: 'exfiltration', publishedVersion: null }, '2026-11-30T10:01:00.000Z'), true);
+      assert.equal(
+        await store.console.decideEscalation(
+          id,
+          { decision: 'rejected', by: 'admin@host', reason: 'exfiltration', publishedVersion: null },
+          '2026-11-30T10:01:00.000Z',
+        ),
+        true,
+      );
       const decisions = await store.console.report(devices[1]!, report('bob', [change('read', hash('a'))]), '2026-11-30T10:01:01.000Z');
-      assert.deepEqual(decisions.map((d) => [d.tool, d.decision, d.by, d.reason]), [['read', 'rejected', 'admin@host', 'exfiltration']]);
+      assert.deepEqual(
+        decisions.map((d) => [d.tool, d.decision, d.by, d.reason]),
+        [['read', 'rejected', 'admin@host', 'exfiltration']],
+      );
       assert.deepEqual(await store.console.report(devices[2]!, report('carol', []), '2026-11-30T10:01:02.000Z'), []);
       const detail = await store.console.escalation(id);
       assert.equal(detail?.summary.state, 'rejected');
@@ -81,7 +119,10 @@ for (const kind of ['sqlite', 'postgres'] as const) {
 
     it('lists, counts and revokes enrolment tokens', async () => {
       await store.console.addEnrolToken({ id: 'nonce-aaaaaaaa', label: 'alice', issuedAt: '2026-11-30T09:00:00.000Z', expiresAt: '2026-12-07T09:00:00.000Z' });
-      assert.deepEqual((await store.console.enrolTokens()).map((t) => [t.id, t.uses, t.revokedAt]), [['nonce-aaaaaaaa', 1, null]]);
+      assert.deepEqual(
+        (await store.console.enrolTokens()).map((t) => [t.id, t.uses, t.revokedAt]),
+        [['nonce-aaaaaaaa', 1, null]],
+      );
       assert.ok(await store.console.revokeEnrolToken('nonce-aaaaaaaa', '2026-11-30T12:00:00.000Z'));
       assert.equal((await store.console.enrolToken('nonce-aaaaaaaa'))?.revokedAt, '2026-11-30T12:00:00.000Z');
     });
@@ -89,23 +130,80 @@ for (const kind of ['sqlite', 'postgres'] as const) {
     it('searches audit records newest first with a cursor, by correlation id and agent', async () => {
       let prev = BATCH_GENESIS;
       const rows = Array.from({ length: 7 }, (_, i) => {
-        const body = JSON.stringify({ id: `r${i}`, ts: `2026-11-30T10:00:0${i}.000Z`, type: 'tools/call', correlationId: i < 2 ? 'corr-1' : `c${i}`, user: 'alice', agent: i % 2 ? 'cursor' : 'claude', clientInfo: null, server: 'fs', tool: 'fs__read', decision: { effect: 'allow', rule: 'r1' }, outcome: 'ok', error: null, latencyMs: 3, result: null, bundleVersion: 1 });
+        const body = JSON.stringify({
+          id: `r${i}`,
+          ts: `2026-11-30T10:00:0${i}.000Z`,
+          type: 'tools/call',
+          correlationId: i < 2 ? 'corr-1' : `c${i}`,
+          user: 'alice',
+          agent: i % 2 ? 'cursor' : 'claude',
+          clientInfo: null,
+          server: 'fs',
+          tool: 'fs__read',
+          decision: { effect: 'allow', rule: 'r1' },
+          outcome: 'ok',
+          error: null,
+          latencyMs: 3,
+          result: null,
+          bundleVersion: 1,
+        });
         const h = chainHash(prev, body);
-        const row = { deviceId: devices[0]!, seq: i + 1, hash: h, prev, body, batchId: 'b1', ts: `2026-11-30T10:00:0${i}.000Z`, user: 'alice', agent: i % 2 ? 'cursor' : 'claude', server: 'fs', tool: 'fs__read', outcome: 'ok', type: 'tools/call', correlationId: i < 2 ? 'corr-1' : `c${i}` };
+        const row = {
+          deviceId: devices[0]!,
+          seq: i + 1,
+          hash: h,
+          prev,
+          body,
+          batchId: 'b1',
+          ts: `2026-11-30T10:00:0${i}.000Z`,
+          user: 'alice',
+          agent: i % 2 ? 'cursor' : 'claude',
+          server: 'fs',
+          tool: 'fs__read',
+          outcome: 'ok',
+          type: 'tools/call',
+          correlationId: i < 2 ? 'corr-1' : `c${i}`,
+        };
         prev = h;
         return row;
       });
-      await store.storeBatch({ batchId: 'b1', deviceId: devices[0]!, firstSeq: 1, lastSeq: 7, batchHash: 'x', prevBatchHash: BATCH_GENESIS, lastRecordHash: prev, header: '{}', signature: 's', receivedAt: new Date().toISOString() }, rows);
+      await store.storeBatch(
+        {
+          batchId: 'b1',
+          deviceId: devices[0]!,
+          firstSeq: 1,
+          lastSeq: 7,
+          batchHash: 'x',
+          prevBatchHash: BATCH_GENESIS,
+          lastRecordHash: prev,
+          header: '{}',
+          signature: 's',
+          receivedAt: new Date().toISOString(),
+        },
+        rows,
+      );
       const p1 = await store.console.auditPage({ limit: 4 });
       const p2 = await store.console.auditPage({ limit: 4, cursor: p1.nextCursor! });
-      assert.deepEqual([...p1.records, ...p2.records].map((r) => r.seq), [7, 6, 5, 4, 3, 2, 1]);
+      assert.deepEqual(
+        [...p1.records, ...p2.records].map((r) => r.seq),
+        [7, 6, 5, 4, 3, 2, 1],
+      );
       assert.equal(p2.nextCursor, null);
       assert.equal(p1.records[0]?.deviceName, 'laptop-0');
       assert.equal(p1.records[0]?.rule, 'r1');
-      assert.deepEqual((await store.console.auditPage({ correlationId: 'corr-1', limit: 10 })).records.map((r) => r.seq), [2, 1]);
-      assert.deepEqual((await store.console.auditPage({ agent: 'cursor', limit: 10 })).records.map((r) => r.seq), [6, 4, 2]);
+      assert.deepEqual(
+        (await store.console.auditPage({ correlationId: 'corr-1', limit: 10 })).records.map((r) => r.seq),
+        [2, 1],
+      );
+      assert.deepEqual(
+        (await store.console.auditPage({ agent: 'cursor', limit: 10 })).records.map((r) => r.seq),
+        [6, 4, 2],
+      );
       const detail = await store.console.auditRecord(devices[0]!, 1);
-      assert.deepEqual(detail?.chain.map((r) => r.seq), [1, 2]);
+      assert.deepEqual(
+        detail?.chain.map((r) => r.seq),
+        [1, 2],
+      );
     });
   });
 }

@@ -45,7 +45,13 @@ CREATE INDEX IF NOT EXISTS audit_problems_device ON audit_problems (device_id);
 `;
 }
 
-const RISK_RANK = new Map<string, number>([['none', 0], ['low', 1], ['medium', 2], ['high', 3], ['critical', 4]]);
+const RISK_RANK = new Map<string, number>([
+  ['none', 0],
+  ['low', 1],
+  ['medium', 2],
+  ['high', 3],
+  ['critical', 4],
+]);
 /** A device silent this long is `stale` on the fleet page. */
 export const STALE_MS = 24 * 3_600_000;
 const MAX_USERS = 20;
@@ -61,8 +67,11 @@ export function decodeCursor(cursor: string | undefined, arity: number): (string
   if (!cursor) return undefined;
   try {
     const parts: unknown = JSON.parse(Buffer.from(cursor, 'base64url').toString('utf8'));
-    if (Array.isArray(parts) && parts.length === arity && parts.every((p) => typeof p === 'string' || typeof p === 'number')) return parts as (string | number)[];
-  } catch { /* falls through */ }
+    if (Array.isArray(parts) && parts.length === arity && parts.every((p) => typeof p === 'string' || typeof p === 'number'))
+      return parts as (string | number)[];
+  } catch {
+    /* falls through */
+  }
   throw new CursorError('the page cursor is not one this endpoint issued');
 }
 export class CursorError extends Error {}
@@ -76,36 +85,77 @@ class Where {
   private readonly parts: string[] = [];
   private readonly ph: (i: number) => string;
   private readonly offset: number;
-  constructor(ph: (i: number) => string, offset = 0) { this.ph = ph; this.offset = offset; }
+  constructor(ph: (i: number) => string, offset = 0) {
+    this.ph = ph;
+    this.offset = offset;
+  }
   /** `clause` spells each value's placeholder with `$` in order. */
   add(clause: string, ...values: unknown[]): this {
     const pieces = clause.split('$');
     if (pieces.length !== values.length + 1) throw new Error(`"${clause}" has ${pieces.length - 1} placeholders for ${values.length} values`);
     let text = pieces[0]!;
-    values.forEach((v, i) => { this.args.push(v); text += this.ph(this.offset + this.args.length) + pieces[i + 1]!; });
+    values.forEach((v, i) => {
+      this.args.push(v);
+      text += this.ph(this.offset + this.args.length) + pieces[i + 1]!;
+    });
     this.parts.push(text);
     return this;
   }
-  next(): string { return this.ph(this.offset + this.args.length + 1); }
-  get sql(): string { return this.parts.length ? `WHERE ${this.parts.join(' AND ')}` : ''; }
+  next(): string {
+    return this.ph(this.offset + this.args.length + 1);
+  }
+  get sql(): string {
+    return this.parts.length ? `WHERE ${this.parts.join(' AND ')}` : '';
+  }
 }
 
-export interface EscalationQuery { state: 'open' | 'approved' | 'rejected' | 'all'; server?: string; cursor?: string; limit: number }
-export interface DeviceQuery { q?: string; state?: DeviceSummary['syncState']; cursor?: string; limit: number; latestVersion: number; now: number }
-export interface AuditSearch {
-  user?: string; agent?: string; server?: string; tool?: string; outcome?: string; type?: string; device?: string; correlationId?: string;
-  since?: string; until?: string; cursor?: string; limit: number;
+export interface EscalationQuery {
+  state: 'open' | 'approved' | 'rejected' | 'all';
+  server?: string;
+  cursor?: string;
+  limit: number;
 }
-export interface EscalationRecord { summary: EscalationSummary; change: ReportedChange; devices: { deviceId: string; name: string; user: string | null; reportedAt: string }[] }
+export interface DeviceQuery {
+  q?: string;
+  state?: DeviceSummary['syncState'];
+  cursor?: string;
+  limit: number;
+  latestVersion: number;
+  now: number;
+}
+export interface AuditSearch {
+  user?: string;
+  agent?: string;
+  server?: string;
+  tool?: string;
+  outcome?: string;
+  type?: string;
+  device?: string;
+  correlationId?: string;
+  since?: string;
+  until?: string;
+  cursor?: string;
+  limit: number;
+}
+export interface EscalationRecord {
+  summary: EscalationSummary;
+  change: ReportedChange;
+  devices: { deviceId: string; name: string; user: string | null; reportedAt: string }[];
+}
 
 export class ConsoleStore {
   private readonly ex: Executor;
-  constructor(ex: Executor) { this.ex = ex; }
+  constructor(ex: Executor) {
+    this.ex = ex;
+  }
 
   // ── Devices ────────────────────────────────────────────────────────────────
 
   async enrolled(deviceId: string, tokenId: string | null): Promise<void> {
-    await this.ex.run(`INSERT INTO device_state (device_id, token_id) VALUES (${this.ex.ph(1)}, ${this.ex.ph(2)}) ON CONFLICT (device_id) DO NOTHING`, [deviceId, tokenId]);
+    await this.ex.run(`INSERT INTO device_state (device_id, token_id) VALUES (${this.ex.ph(1)}, ${this.ex.ph(2)}) ON CONFLICT (device_id) DO NOTHING`, [
+      deviceId,
+      tokenId,
+    ]);
   }
 
   async revokedAt(deviceId: string): Promise<string | null> {
@@ -116,8 +166,11 @@ export class ConsoleStore {
   async revokeDevice(deviceId: string, at: string, reason: string | null): Promise<boolean> {
     return this.ex.tx(async (ex) => {
       if (!(await ex.all(`SELECT 1 AS x FROM devices WHERE id = ${ex.ph(1)}`, [deviceId])).length) return false;
-      await ex.run(`INSERT INTO device_state (device_id, revoked_at, revoked_reason) VALUES (${ex.ph(1)}, ${ex.ph(2)}, ${ex.ph(3)})
-        ON CONFLICT (device_id) DO UPDATE SET revoked_at = COALESCE(device_state.revoked_at, excluded.revoked_at), revoked_reason = COALESCE(device_state.revoked_reason, excluded.revoked_reason)`, [deviceId, at, reason]);
+      await ex.run(
+        `INSERT INTO device_state (device_id, revoked_at, revoked_reason) VALUES (${ex.ph(1)}, ${ex.ph(2)}, ${ex.ph(3)})
+        ON CONFLICT (device_id) DO UPDATE SET revoked_at = COALESCE(device_state.revoked_at, excluded.revoked_at), revoked_reason = COALESCE(device_state.revoked_reason, excluded.revoked_reason)`,
+        [deviceId, at, reason],
+      );
       // A revoked device holds nothing for the org any more.
       await this.release(ex, deviceId, new Set());
       return true;
@@ -132,20 +185,27 @@ export class ConsoleStore {
   async report(deviceId: string, report: DeviceReport, at: string): Promise<OrgDecision[]> {
     return this.ex.tx(async (ex) => {
       const p = (i: number) => ex.ph(i);
-      await ex.run(`INSERT INTO device_state (device_id, last_contact_at, user_name, bundle_version, audit_backlog, pending_count, keys) VALUES (${p(1)}, ${p(2)}, ${p(3)}, ${p(4)}, ${p(5)}, ${p(6)}, ${p(7)})
+      await ex.run(
+        `INSERT INTO device_state (device_id, last_contact_at, user_name, bundle_version, audit_backlog, pending_count, keys) VALUES (${p(1)}, ${p(2)}, ${p(3)}, ${p(4)}, ${p(5)}, ${p(6)}, ${p(7)})
         ON CONFLICT (device_id) DO UPDATE SET last_contact_at = excluded.last_contact_at, user_name = excluded.user_name, bundle_version = excluded.bundle_version,
         audit_backlog = excluded.audit_backlog, pending_count = excluded.pending_count, keys = excluded.keys`,
-      [deviceId, at, report.user, report.bundleVersion, report.auditBacklog, report.pending.length, JSON.stringify(report.keys)]);
+        [deviceId, at, report.user, report.bundleVersion, report.auditBacklog, report.pending.length, JSON.stringify(report.keys)],
+      );
       const held = new Set<string>();
       for (const c of report.pending) {
         const id = escalationId(c.server, c.tool, c.newHash);
         held.add(id);
-        await ex.run(`INSERT INTO escalations (id, server, tool, new_hash, kind, old_hash, risk, risk_rank, findings, body, first_seen, last_seen)
+        await ex.run(
+          `INSERT INTO escalations (id, server, tool, new_hash, kind, old_hash, risk, risk_rank, findings, body, first_seen, last_seen)
           VALUES (${p(1)}, ${p(2)}, ${p(3)}, ${p(4)}, ${p(5)}, ${p(6)}, ${p(7)}, ${p(8)}, ${p(9)}, ${p(10)}, ${p(11)}, ${p(11)})
           ON CONFLICT (id) DO UPDATE SET last_seen = excluded.last_seen`,
-        [id, c.server, c.tool, c.newHash, c.kind, c.oldHash, c.risk, RISK_RANK.get(c.risk) ?? 0, c.findings.length, JSON.stringify(c), at]);
-        await ex.run(`INSERT INTO escalation_devices (escalation_id, device_id, user_name, reported_at) VALUES (${p(1)}, ${p(2)}, ${p(3)}, ${p(4)})
-          ON CONFLICT (escalation_id, device_id) DO UPDATE SET user_name = excluded.user_name, reported_at = excluded.reported_at`, [id, deviceId, report.user, at]);
+          [id, c.server, c.tool, c.newHash, c.kind, c.oldHash, c.risk, RISK_RANK.get(c.risk) ?? 0, c.findings.length, JSON.stringify(c), at],
+        );
+        await ex.run(
+          `INSERT INTO escalation_devices (escalation_id, device_id, user_name, reported_at) VALUES (${p(1)}, ${p(2)}, ${p(3)}, ${p(4)})
+          ON CONFLICT (escalation_id, device_id) DO UPDATE SET user_name = excluded.user_name, reported_at = excluded.reported_at`,
+          [id, deviceId, report.user, at],
+        );
       }
       await this.release(ex, deviceId, held);
       await this.recount(ex, [...held]);
@@ -153,8 +213,14 @@ export class ConsoleStore {
       const ids = [...held];
       const rows = await ex.all(`SELECT * FROM escalations WHERE state <> 'open' AND id IN (${ids.map((_, i) => p(i + 1)).join(', ')})`, ids);
       return rows.map((r) => ({
-        server: String(r.server), tool: String(r.tool), hash: String(r.new_hash), decision: r.state === 'approved' ? 'approved' as const : 'rejected' as const,
-        by: String(r.decided_by), reason: str(r.reason), at: String(r.decided_at), version: num(r.published_version),
+        server: String(r.server),
+        tool: String(r.tool),
+        hash: String(r.new_hash),
+        decision: r.state === 'approved' ? ('approved' as const) : ('rejected' as const),
+        by: String(r.decided_by),
+        reason: str(r.reason),
+        at: String(r.decided_at),
+        version: num(r.published_version),
       }));
     });
   }
@@ -172,7 +238,9 @@ export class ConsoleStore {
 
   private async recount(ex: Executor, ids: readonly string[]): Promise<void> {
     for (const id of ids) {
-      await ex.run(`UPDATE escalations SET device_count = (SELECT COUNT(*) FROM escalation_devices WHERE escalation_id = ${ex.ph(1)}) WHERE id = ${ex.ph(1)}`, [id]);
+      await ex.run(`UPDATE escalations SET device_count = (SELECT COUNT(*) FROM escalation_devices WHERE escalation_id = ${ex.ph(1)}) WHERE id = ${ex.ph(1)}`, [
+        id,
+      ]);
     }
   }
 
@@ -188,13 +256,32 @@ export class ConsoleStore {
     if (!rows.length) return [];
     const ids = rows.map((r) => String(r.id));
     const list = ids.map((_, i) => ex.ph(i + 1)).join(', ');
-    const seqs = new Map((await ex.all(`SELECT device_id, MAX(last_seq) AS s FROM audit_batches WHERE device_id IN (${list}) GROUP BY device_id`, ids)).map((r) => [String(r.device_id), Number(r.s)]));
-    const problems = new Map((await ex.all(`SELECT device_id, COUNT(*) AS n FROM audit_problems WHERE device_id IN (${list}) AND kind IN ('gap', 'fork') GROUP BY device_id`, ids)).map((r) => [String(r.device_id), Number(r.n)]));
+    const seqs = new Map(
+      (await ex.all(`SELECT device_id, MAX(last_seq) AS s FROM audit_batches WHERE device_id IN (${list}) GROUP BY device_id`, ids)).map((r) => [
+        String(r.device_id),
+        Number(r.s),
+      ]),
+    );
+    const problems = new Map(
+      (
+        await ex.all(`SELECT device_id, COUNT(*) AS n FROM audit_problems WHERE device_id IN (${list}) AND kind IN ('gap', 'fork') GROUP BY device_id`, ids)
+      ).map((r) => [String(r.device_id), Number(r.n)]),
+    );
     return rows.map((r) => ({
-      id: String(r.id), name: String(r.name), label: str(r.label), user: str(r.user_name), enrolledAt: String(r.enrolled_at), lastContactAt: str(r.last_contact_at),
-      bundleVersion: num(r.bundle_version), syncState: String(r.sync_state) as DeviceSummary['syncState'], auditBacklog: num(r.audit_backlog),
-      auditLastSeq: seqs.get(String(r.id)) ?? null, auditProblems: problems.get(String(r.id)) ?? 0, pendingChanges: Number(r.pending_count),
-      pinnedKeys: JSON.parse(String(r.keys)) as string[], revokedAt: str(r.revoked_at),
+      id: String(r.id),
+      name: String(r.name),
+      label: str(r.label),
+      user: str(r.user_name),
+      enrolledAt: String(r.enrolled_at),
+      lastContactAt: str(r.last_contact_at),
+      bundleVersion: num(r.bundle_version),
+      syncState: String(r.sync_state) as DeviceSummary['syncState'],
+      auditBacklog: num(r.audit_backlog),
+      auditLastSeq: seqs.get(String(r.id)) ?? null,
+      auditProblems: problems.get(String(r.id)) ?? 0,
+      pendingChanges: Number(r.pending_count),
+      pinnedKeys: JSON.parse(String(r.keys)) as string[],
+      revokedAt: str(r.revoked_at),
     }));
   }
 
@@ -202,7 +289,12 @@ export class ConsoleStore {
   async devicePage(q: DeviceQuery): Promise<{ devices: DeviceSummary[]; nextCursor: string | null; total: number }> {
     const ex = this.ex;
     const w = new Where(ex.ph, 2);
-    if (q.q) w.add(`(LOWER(name) LIKE $ OR LOWER(COALESCE(label, '')) LIKE $ OR LOWER(COALESCE(user_name, '')) LIKE $ OR id = $)`, ...[1, 2, 3].map(() => `%${q.q!.toLowerCase().replace(/[%_\\]/g, '')}%`), q.q);
+    if (q.q)
+      w.add(
+        `(LOWER(name) LIKE $ OR LOWER(COALESCE(label, '')) LIKE $ OR LOWER(COALESCE(user_name, '')) LIKE $ OR id = $)`,
+        ...[1, 2, 3].map(() => `%${q.q!.toLowerCase().replace(/[%_\\]/g, '')}%`),
+        q.q,
+      );
     if (q.state) w.add('sync_state = $', q.state);
     const base = `SELECT * FROM (${this.deviceSelect(ex.ph(1), ex.ph(2))}) x`;
     const head = [q.latestVersion, new Date(q.now - STALE_MS).toISOString()];
@@ -212,12 +304,20 @@ export class ConsoleStore {
     const rows = await ex.all(`${base} ${w.sql} ORDER BY contact_key DESC, id DESC LIMIT ${w.next()}`, [...head, ...w.args, q.limit + 1]);
     const page = rows.slice(0, q.limit);
     const last = page[page.length - 1];
-    return { devices: await this.summaries(ex, page), nextCursor: rows.length > q.limit && last ? encodeCursor([String(last.contact_key), String(last.id)]) : null, total: Number(count?.n ?? 0) };
+    return {
+      devices: await this.summaries(ex, page),
+      nextCursor: rows.length > q.limit && last ? encodeCursor([String(last.contact_key), String(last.id)]) : null,
+      total: Number(count?.n ?? 0),
+    };
   }
 
   async device(id: string, latestVersion: number, now: number): Promise<DeviceSummary | null> {
     const ex = this.ex;
-    const rows = await ex.all(`SELECT * FROM (${this.deviceSelect(ex.ph(1), ex.ph(2))}) x WHERE id = ${ex.ph(3)}`, [latestVersion, new Date(now - STALE_MS).toISOString(), id]);
+    const rows = await ex.all(`SELECT * FROM (${this.deviceSelect(ex.ph(1), ex.ph(2))}) x WHERE id = ${ex.ph(3)}`, [
+      latestVersion,
+      new Date(now - STALE_MS).toISOString(),
+      id,
+    ]);
     return (await this.summaries(ex, rows))[0] ?? null;
   }
 
@@ -225,7 +325,9 @@ export class ConsoleStore {
   async keyUsage(): Promise<{ keys: Map<string, number>; unknown: number }> {
     const keys = new Map<string, number>();
     let unknown = 0;
-    const rows = await this.ex.all(`SELECT COALESCE(s.keys, '[]') AS keys FROM devices d LEFT JOIN device_state s ON s.device_id = d.id WHERE s.revoked_at IS NULL`);
+    const rows = await this.ex.all(
+      `SELECT COALESCE(s.keys, '[]') AS keys FROM devices d LEFT JOIN device_state s ON s.device_id = d.id WHERE s.revoked_at IS NULL`,
+    );
     for (const r of rows) {
       const ids = JSON.parse(String(r.keys)) as string[];
       if (!ids.length) unknown++;
@@ -234,12 +336,19 @@ export class ConsoleStore {
     return { keys, unknown };
   }
 
-  async devicesWithKey(keyId: string, cursor: string | undefined, limit: number): Promise<{ devices: { id: string; name: string; user: string | null; bundleVersion: number | null }[]; nextCursor: string | null }> {
+  async devicesWithKey(
+    keyId: string,
+    cursor: string | undefined,
+    limit: number,
+  ): Promise<{ devices: { id: string; name: string; user: string | null; bundleVersion: number | null }[]; nextCursor: string | null }> {
     const ex = this.ex;
     const w = new Where(ex.ph).add('s.revoked_at IS NULL').add('s.keys LIKE $', `%${JSON.stringify(keyId)}%`);
     const after = decodeCursor(cursor, 1);
     if (after) w.add('d.id > $', after[0]);
-    const rows = await ex.all(`SELECT d.id, d.name, s.user_name, s.bundle_version FROM devices d JOIN device_state s ON s.device_id = d.id ${w.sql} ORDER BY d.id LIMIT ${w.next()}`, [...w.args, limit + 1]);
+    const rows = await ex.all(
+      `SELECT d.id, d.name, s.user_name, s.bundle_version FROM devices d JOIN device_state s ON s.device_id = d.id ${w.sql} ORDER BY d.id LIMIT ${w.next()}`,
+      [...w.args, limit + 1],
+    );
     const page = rows.slice(0, limit);
     return {
       devices: page.map((r) => ({ id: String(r.id), name: String(r.name), user: str(r.user_name), bundleVersion: num(r.bundle_version) })),
@@ -253,18 +362,34 @@ export class ConsoleStore {
     if (!rows.length) return [];
     const ids = rows.map((r) => String(r.id));
     const users = new Map<string, string[]>();
-    const held = await ex.all(`SELECT DISTINCT escalation_id, user_name FROM escalation_devices WHERE escalation_id IN (${ids.map((_, i) => ex.ph(i + 1)).join(', ')}) AND user_name IS NOT NULL`, ids);
+    const held = await ex.all(
+      `SELECT DISTINCT escalation_id, user_name FROM escalation_devices WHERE escalation_id IN (${ids.map((_, i) => ex.ph(i + 1)).join(', ')}) AND user_name IS NOT NULL`,
+      ids,
+    );
     for (const r of held) {
       const list = users.get(String(r.escalation_id)) ?? [];
       if (list.length < MAX_USERS) list.push(String(r.user_name));
       users.set(String(r.escalation_id), list);
     }
     return rows.map((r) => ({
-      id: String(r.id), server: String(r.server), tool: String(r.tool), kind: r.kind === 'new' ? 'new' as const : 'changed' as const,
-      oldHash: str(r.old_hash), newHash: String(r.new_hash), risk: String(r.risk) as EscalationSummary['risk'], findings: Number(r.findings),
-      devices: Number(r.device_count), users: (users.get(String(r.id)) ?? []).sort(), firstSeenAt: String(r.first_seen), lastSeenAt: String(r.last_seen),
-      state: String(r.state) as EscalationSummary['state'], decidedBy: str(r.decided_by), decidedAt: str(r.decided_at), reason: str(r.reason),
-      publishedVersion: num(r.published_version), unknownServer: false,
+      id: String(r.id),
+      server: String(r.server),
+      tool: String(r.tool),
+      kind: r.kind === 'new' ? ('new' as const) : ('changed' as const),
+      oldHash: str(r.old_hash),
+      newHash: String(r.new_hash),
+      risk: String(r.risk) as EscalationSummary['risk'],
+      findings: Number(r.findings),
+      devices: Number(r.device_count),
+      users: (users.get(String(r.id)) ?? []).sort(),
+      firstSeenAt: String(r.first_seen),
+      lastSeenAt: String(r.last_seen),
+      state: String(r.state) as EscalationSummary['state'],
+      decidedBy: str(r.decided_by),
+      decidedAt: str(r.decided_at),
+      reason: str(r.reason),
+      publishedVersion: num(r.published_version),
+      unknownServer: false,
     }));
   }
 
@@ -278,7 +403,10 @@ export class ConsoleStore {
     const [count] = await ex.all(`SELECT COUNT(*) AS n FROM escalations ${w.sql}`, w.args);
     const after = decodeCursor(q.cursor, 3);
     if (after) w.add('(risk_rank < $ OR (risk_rank = $ AND (last_seen < $ OR (last_seen = $ AND id < $))))', after[0], after[0], after[1], after[1], after[2]);
-    const rows = await ex.all(`SELECT * FROM escalations ${w.sql} ORDER BY risk_rank DESC, last_seen DESC, id DESC LIMIT ${w.next()}`, [...w.args, q.limit + 1]);
+    const rows = await ex.all(`SELECT * FROM escalations ${w.sql} ORDER BY risk_rank DESC, last_seen DESC, id DESC LIMIT ${w.next()}`, [
+      ...w.args,
+      q.limit + 1,
+    ]);
     const page = rows.slice(0, q.limit);
     const last = page[page.length - 1];
     return {
@@ -293,17 +421,24 @@ export class ConsoleStore {
     const [r] = await ex.all(`SELECT * FROM escalations WHERE id = ${ex.ph(1)}`, [id]);
     if (!r) return null;
     const [summary] = await this.escalationSummaries(ex, [r]);
-    const devices = await ex.all(`SELECT e.device_id, d.name, e.user_name, e.reported_at FROM escalation_devices e JOIN devices d ON d.id = e.device_id
-      WHERE e.escalation_id = ${ex.ph(1)} ORDER BY e.reported_at DESC LIMIT 200`, [id]);
+    const devices = await ex.all(
+      `SELECT e.device_id, d.name, e.user_name, e.reported_at FROM escalation_devices e JOIN devices d ON d.id = e.device_id
+      WHERE e.escalation_id = ${ex.ph(1)} ORDER BY e.reported_at DESC LIMIT 200`,
+      [id],
+    );
     return {
-      summary: summary!, change: JSON.parse(String(r.body)) as ReportedChange,
+      summary: summary!,
+      change: JSON.parse(String(r.body)) as ReportedChange,
       devices: devices.map((d) => ({ deviceId: String(d.device_id), name: String(d.name), user: str(d.user_name), reportedAt: String(d.reported_at) })),
     };
   }
 
   async deviceEscalations(deviceId: string): Promise<EscalationSummary[]> {
     const ex = this.ex;
-    const rows = await ex.all(`SELECT e.* FROM escalations e JOIN escalation_devices d ON d.escalation_id = e.id WHERE d.device_id = ${ex.ph(1)} ORDER BY e.risk_rank DESC, e.last_seen DESC LIMIT 200`, [deviceId]);
+    const rows = await ex.all(
+      `SELECT e.* FROM escalations e JOIN escalation_devices d ON d.escalation_id = e.id WHERE d.device_id = ${ex.ph(1)} ORDER BY e.risk_rank DESC, e.last_seen DESC LIMIT 200`,
+      [deviceId],
+    );
     return this.escalationSummaries(ex, rows);
   }
 
@@ -312,8 +447,10 @@ export class ConsoleStore {
     const ex = this.ex;
     return ex.tx(async (t) => {
       if (!(await t.all(`SELECT 1 AS x FROM escalations WHERE id = ${t.ph(1)}`, [id])).length) return false;
-      await t.run(`UPDATE escalations SET state = ${t.ph(1)}, decided_by = ${t.ph(2)}, decided_at = ${t.ph(3)}, reason = ${t.ph(4)}, published_version = ${t.ph(5)} WHERE id = ${t.ph(6)}`,
-        [d.decision, d.by, at, d.reason, d.publishedVersion, id]);
+      await t.run(
+        `UPDATE escalations SET state = ${t.ph(1)}, decided_by = ${t.ph(2)}, decided_at = ${t.ph(3)}, reason = ${t.ph(4)}, published_version = ${t.ph(5)} WHERE id = ${t.ph(6)}`,
+        [d.decision, d.by, at, d.reason, d.publishedVersion, id],
+      );
       return true;
     });
   }
@@ -322,16 +459,26 @@ export class ConsoleStore {
 
   async addEnrolToken(t: { id: string; label: string | null; issuedAt: string; expiresAt: string }): Promise<void> {
     const p = (i: number) => this.ex.ph(i);
-    await this.ex.run(`INSERT INTO enrol_tokens (id, label, issued_at, expires_at) VALUES (${p(1)}, ${p(2)}, ${p(3)}, ${p(4)}) ON CONFLICT (id) DO NOTHING`, [t.id, t.label, t.issuedAt, t.expiresAt]);
+    await this.ex.run(`INSERT INTO enrol_tokens (id, label, issued_at, expires_at) VALUES (${p(1)}, ${p(2)}, ${p(3)}, ${p(4)}) ON CONFLICT (id) DO NOTHING`, [
+      t.id,
+      t.label,
+      t.issuedAt,
+      t.expiresAt,
+    ]);
   }
 
   async enrolTokens(): Promise<EnrolToken[]> {
-    const rows = await this.ex.all(`SELECT t.*, (SELECT COUNT(*) FROM device_state s WHERE s.token_id = t.id) AS uses FROM enrol_tokens t ORDER BY t.issued_at DESC LIMIT 500`);
+    const rows = await this.ex.all(
+      `SELECT t.*, (SELECT COUNT(*) FROM device_state s WHERE s.token_id = t.id) AS uses FROM enrol_tokens t ORDER BY t.issued_at DESC LIMIT 500`,
+    );
     return rows.map(tokenRow);
   }
 
   async enrolToken(id: string): Promise<EnrolToken | null> {
-    const rows = await this.ex.all(`SELECT t.*, (SELECT COUNT(*) FROM device_state s WHERE s.token_id = t.id) AS uses FROM enrol_tokens t WHERE t.id = ${this.ex.ph(1)}`, [id]);
+    const rows = await this.ex.all(
+      `SELECT t.*, (SELECT COUNT(*) FROM device_state s WHERE s.token_id = t.id) AS uses FROM enrol_tokens t WHERE t.id = ${this.ex.ph(1)}`,
+      [id],
+    );
     return rows[0] ? tokenRow(rows[0]) : null;
   }
 
@@ -356,11 +503,15 @@ export class ConsoleStore {
     if (q.type) w.add('r.type = $', q.type);
     if (q.since) w.add('r.ts >= $', q.since);
     if (q.until) w.add('r.ts < $', q.until);
-    if (q.correlationId) w.add('EXISTS (SELECT 1 FROM audit_correlation c WHERE c.correlation_id = $ AND c.device_id = r.device_id AND c.seq = r.seq)', q.correlationId);
+    if (q.correlationId)
+      w.add('EXISTS (SELECT 1 FROM audit_correlation c WHERE c.correlation_id = $ AND c.device_id = r.device_id AND c.seq = r.seq)', q.correlationId);
     const after = decodeCursor(q.cursor, 3);
     if (after) w.add('(r.ts < $ OR (r.ts = $ AND (r.device_id < $ OR (r.device_id = $ AND r.seq < $))))', after[0], after[0], after[1], after[1], after[2]);
-    const rows = await ex.all(`SELECT r.device_id, r.seq, r.body, r.ts, r.type, r.user_name, r.agent, r.server, r.tool, r.outcome FROM audit_records r ${w.sql}
-      ORDER BY r.ts DESC, r.device_id DESC, r.seq DESC LIMIT ${w.next()}`, [...w.args, q.limit + 1]);
+    const rows = await ex.all(
+      `SELECT r.device_id, r.seq, r.body, r.ts, r.type, r.user_name, r.agent, r.server, r.tool, r.outcome FROM audit_records r ${w.sql}
+      ORDER BY r.ts DESC, r.device_id DESC, r.seq DESC LIMIT ${w.next()}`,
+      [...w.args, q.limit + 1],
+    );
     const page = rows.slice(0, q.limit);
     const last = page[page.length - 1];
     const records = await this.auditRows(page);
@@ -373,30 +524,50 @@ export class ConsoleStore {
   private async auditRows(rows: Row[]): Promise<AuditRow[]> {
     if (!rows.length) return [];
     const ids = [...new Set(rows.map((r) => String(r.device_id)))];
-    const names = new Map((await this.ex.all(`SELECT id, name FROM devices WHERE id IN (${ids.map((_, i) => this.ex.ph(i + 1)).join(', ')})`, ids)).map((r) => [String(r.id), String(r.name)]));
+    const names = new Map(
+      (await this.ex.all(`SELECT id, name FROM devices WHERE id IN (${ids.map((_, i) => this.ex.ph(i + 1)).join(', ')})`, ids)).map((r) => [
+        String(r.id),
+        String(r.name),
+      ]),
+    );
     return rows.map((r) => auditRow(r, names.get(String(r.device_id)) ?? null));
   }
 
-  async auditRecord(deviceId: string, seq: number): Promise<{ row: AuditRow; body: string; hash: string; prev: string; batchId: string; chain: AuditRow[] } | null> {
+  async auditRecord(
+    deviceId: string,
+    seq: number,
+  ): Promise<{ row: AuditRow; body: string; hash: string; prev: string; batchId: string; chain: AuditRow[] } | null> {
     const ex = this.ex;
     const [r] = await ex.all(`SELECT r.* FROM audit_records r WHERE r.device_id = ${ex.ph(1)} AND r.seq = ${ex.ph(2)}`, [deviceId, seq]);
     if (!r) return null;
     const [row] = await this.auditRows([r]);
-    const chainRows = await ex.all(`SELECT r.device_id, r.seq, r.body, r.ts, r.type, r.user_name, r.agent, r.server, r.tool, r.outcome FROM audit_correlation c
-      JOIN audit_records r ON r.device_id = c.device_id AND r.seq = c.seq WHERE c.correlation_id = ${ex.ph(1)} ORDER BY r.ts, r.device_id, r.seq LIMIT 500`, [row!.correlationId]);
+    const chainRows = await ex.all(
+      `SELECT r.device_id, r.seq, r.body, r.ts, r.type, r.user_name, r.agent, r.server, r.tool, r.outcome FROM audit_correlation c
+      JOIN audit_records r ON r.device_id = c.device_id AND r.seq = c.seq WHERE c.correlation_id = ${ex.ph(1)} ORDER BY r.ts, r.device_id, r.seq LIMIT 500`,
+      [row!.correlationId],
+    );
     return { row: row!, body: String(r.body), hash: String(r.hash), prev: String(r.prev), batchId: String(r.batch_id), chain: await this.auditRows(chainRows) };
   }
 }
 
 function tokenRow(r: Row): EnrolToken {
-  return { id: String(r.id), label: str(r.label), issuedAt: String(r.issued_at), expiresAt: String(r.expires_at), revokedAt: str(r.revoked_at), uses: Number(r.uses) };
+  return {
+    id: String(r.id),
+    label: str(r.label),
+    issuedAt: String(r.issued_at),
+    expiresAt: String(r.expires_at),
+    revokedAt: str(r.revoked_at),
+    uses: Number(r.uses),
+  };
 }
 
 function parseRecord(text: string): Record<string, unknown> {
   try {
     const v: unknown = JSON.parse(text);
     if (typeof v === 'object' && v !== null && !Array.isArray(v)) return v as Record<string, unknown>;
-  } catch { /* kept as text below */ }
+  } catch {
+    /* kept as text below */
+  }
   return { unparsed: text };
 }
 
@@ -405,9 +576,19 @@ function auditRow(r: Row, deviceName: string | null): AuditRow {
   const body = parseRecord(String(r.body));
   const decision = body.decision as { rule?: unknown } | null | undefined;
   return {
-    deviceId: String(r.device_id), deviceName, seq: Number(r.seq), id: typeof body.id === 'string' ? body.id : `${String(r.device_id)}#${String(r.seq)}`,
-    ts: String(r.ts), type: String(r.type), user: String(r.user_name), agent: str(r.agent), server: str(r.server), tool: str(r.tool), outcome: String(r.outcome),
-    correlationId: typeof body.correlationId === 'string' ? body.correlationId : '', rule: typeof decision?.rule === 'string' ? decision.rule : null,
+    deviceId: String(r.device_id),
+    deviceName,
+    seq: Number(r.seq),
+    id: typeof body.id === 'string' ? body.id : `${String(r.device_id)}#${String(r.seq)}`,
+    ts: String(r.ts),
+    type: String(r.type),
+    user: String(r.user_name),
+    agent: str(r.agent),
+    server: str(r.server),
+    tool: str(r.tool),
+    outcome: String(r.outcome),
+    correlationId: typeof body.correlationId === 'string' ? body.correlationId : '',
+    rule: typeof decision?.rule === 'string' ? decision.rule : null,
     latencyMs: typeof body.latencyMs === 'number' ? body.latencyMs : null,
   };
 }

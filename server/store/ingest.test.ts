@@ -10,9 +10,15 @@ import { startPostgres, type TestPostgres } from '../../test/helpers/postgres.ts
 import { openStore } from './open.ts';
 import type { BatchRow, RecordIndex, ServerStore, StoredRecord } from './store.ts';
 
-const pg: TestPostgres | undefined = await startPostgres().catch((err: Error) => { if (process.env.CI) throw err; return undefined; });
+const pg: TestPostgres | undefined = await startPostgres().catch((err: Error) => {
+  if (process.env.CI) throw err;
+  return undefined;
+});
 const dir = mkdtempSync(join(tmpdir(), 'gh-ingest-test-'));
-after(async () => { await pg?.stop(); rmSync(dir, { recursive: true, force: true }); });
+after(async () => {
+  await pg?.stop();
+  rmSync(dir, { recursive: true, force: true });
+});
 
 const NASTY = ['"quoted", {braced}', 'back\\slash \\" and \\\\', 'NULL', '', 'tab\tnew\nline', '🚀 non-BMP 𝒳', 'comma,separated,{"a":[1,2]}', 'null'];
 
@@ -22,13 +28,33 @@ function batchOf(first: number, n: number): { row: BatchRow; records: (StoredRec
     const seq = first + i;
     const nasty = NASTY[seq % NASTY.length]!;
     return {
-      deviceId: 'dev', seq, hash: `h${seq}`, prev: `h${seq - 1}`, batchId,
+      deviceId: 'dev',
+      seq,
+      hash: `h${seq}`,
+      prev: `h${seq - 1}`,
+      batchId,
       body: JSON.stringify({ seq, text: nasty }),
-      ts: new Date(Date.UTC(2026, 0, 1, 0, 0, seq % 60)).toISOString(), user: nasty || 'u', outcome: 'ok', type: 'tools/call',
-      agent: seq % 3 === 0 ? null : nasty, server: seq % 4 === 0 ? null : 's', tool: seq % 5 === 0 ? null : `t${seq}`,
+      ts: new Date(Date.UTC(2026, 0, 1, 0, 0, seq % 60)).toISOString(),
+      user: nasty || 'u',
+      outcome: 'ok',
+      type: 'tools/call',
+      agent: seq % 3 === 0 ? null : nasty,
+      server: seq % 4 === 0 ? null : 's',
+      tool: seq % 5 === 0 ? null : `t${seq}`,
     };
   });
-  const row: BatchRow = { batchId, deviceId: 'dev', firstSeq: first, lastSeq: first + n - 1, batchHash: `b${first}`, prevBatchHash: `b${first - 1}`, lastRecordHash: `h${first + n - 1}`, header: '{}', signature: 's', receivedAt: new Date().toISOString() };
+  const row: BatchRow = {
+    batchId,
+    deviceId: 'dev',
+    firstSeq: first,
+    lastSeq: first + n - 1,
+    batchHash: `b${first}`,
+    prevBatchHash: `b${first - 1}`,
+    lastRecordHash: `h${first + n - 1}`,
+    header: '{}',
+    signature: 's',
+    receivedAt: new Date().toISOString(),
+  };
   return { row, records };
 }
 
@@ -45,10 +71,19 @@ for (const kind of ['sqlite', 'postgres'] as const) {
         const stored = await store.records('dev', 1, 5000);
         const sent = [...big.records, ...small.records];
         assert.equal(stored.length, sent.length);
-        stored.forEach((r, i) => assert.deepEqual(r, { deviceId: 'dev', seq: sent[i]!.seq, hash: sent[i]!.hash, prev: sent[i]!.prev, body: sent[i]!.body, batchId: sent[i]!.batchId }, `record ${i + 1}`));
+        stored.forEach((r, i) =>
+          assert.deepEqual(
+            r,
+            { deviceId: 'dev', seq: sent[i]!.seq, hash: sent[i]!.hash, prev: sent[i]!.prev, body: sent[i]!.body, batchId: sent[i]!.batchId },
+            `record ${i + 1}`,
+          ),
+        );
         // The index columns too: queries filter on them.
         const byAgentless = await store.queryRecords({ device: 'dev', limit: 10_000, tool: 't7' });
-        assert.deepEqual(byAgentless.map((r) => r.seq), [7]);
+        assert.deepEqual(
+          byAgentless.map((r) => r.seq),
+          [7],
+        );
         // A batch whose records clash with stored ones is refused whole: nothing of it stays.
         const clash = batchOf(4503, 10);
         await assert.rejects(store.storeBatch({ ...clash.row, batchId: 'dev:clash' }, clash.records));

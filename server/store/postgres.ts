@@ -38,7 +38,9 @@ export class PostgresStore implements ServerStore {
     this.pool = new pg.Pool({ connectionString: url, max: 10 });
     const on = (q: pg.Pool | pg.PoolClient): Executor => ({
       all: async (sql, args = []) => (await q.query(sql, args as unknown[])).rows as Row[],
-      run: async (sql, args = []) => { await q.query(sql, args as unknown[]); },
+      run: async (sql, args = []) => {
+        await q.query(sql, args as unknown[]);
+      },
       ph: (i) => `$${i}`,
       tx: (work) => (q === this.pool ? this.tx((c) => work(on(c))) : work(on(q))),
     });
@@ -70,7 +72,12 @@ export class PostgresStore implements ServerStore {
     await this.tx(async (c) => {
       await c.query('LOCK TABLE org IN EXCLUSIVE MODE');
       if ((await c.query('SELECT 1 FROM org')).rowCount) throw new Error('this database already serves an org');
-      await c.query('INSERT INTO org (id, name, keys, oidc) VALUES ($1, $2, $3, $4)', [org.id, org.name, JSON.stringify(org.keys), org.oidc ? JSON.stringify(org.oidc) : null]);
+      await c.query('INSERT INTO org (id, name, keys, oidc) VALUES ($1, $2, $3, $4)', [
+        org.id,
+        org.name,
+        JSON.stringify(org.keys),
+        org.oidc ? JSON.stringify(org.oidc) : null,
+      ]);
     });
   }
 
@@ -94,7 +101,14 @@ export class PostgresStore implements ServerStore {
   }
 
   async addDevice(d: DeviceRow): Promise<void> {
-    await this.pool.query('INSERT INTO devices (id, name, public_key, token_hash, enrolled_at, label) VALUES ($1, $2, $3, $4, $5, $6)', [d.id, d.name, d.publicKey, d.tokenHash, d.enrolledAt, d.label]);
+    await this.pool.query('INSERT INTO devices (id, name, public_key, token_hash, enrolled_at, label) VALUES ($1, $2, $3, $4, $5, $6)', [
+      d.id,
+      d.name,
+      d.publicKey,
+      d.tokenHash,
+      d.enrolledAt,
+      d.label,
+    ]);
   }
 
   async deviceByTokenHash(hash: string): Promise<DeviceRow | null> {
@@ -118,8 +132,10 @@ export class PostgresStore implements ServerStore {
 
   async storeBatch(b: BatchRow, records: (StoredRecord & RecordIndex)[]): Promise<void> {
     await this.tx(async (c) => {
-      await c.query('INSERT INTO audit_batches (batch_id, device_id, first_seq, last_seq, batch_hash, prev_batch_hash, last_record_hash, header, signature, received_at) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)',
-        [b.batchId, b.deviceId, b.firstSeq, b.lastSeq, b.batchHash, b.prevBatchHash, b.lastRecordHash, b.header, b.signature, b.receivedAt]);
+      await c.query(
+        'INSERT INTO audit_batches (batch_id, device_id, first_seq, last_seq, batch_hash, prev_batch_hash, last_record_hash, header, signature, received_at) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)',
+        [b.batchId, b.deviceId, b.firstSeq, b.lastSeq, b.batchHash, b.prevBatchHash, b.lastRecordHash, b.header, b.signature, b.receivedAt],
+      );
       // One statement per batch whatever its size: each column is one array parameter,
       // unnested server-side, instead of 13 bound parameters per row to parse and plan.
       const cols: unknown[][] = Array.from({ length: RECORD_COLUMNS }, () => new Array<unknown>(records.length));
@@ -130,7 +146,11 @@ export class PostgresStore implements ServerStore {
       await c.query({ name: 'gatehouse_insert_records', text: INSERT_RECORDS, values: cols });
       const linked = records.filter((r) => r.correlationId);
       if (linked.length) {
-        await c.query({ name: 'gatehouse_insert_correlation', text: INSERT_CORRELATION, values: [linked.map((r) => r.correlationId), linked.map((r) => r.deviceId), linked.map((r) => r.seq)] });
+        await c.query({
+          name: 'gatehouse_insert_correlation',
+          text: INSERT_CORRELATION,
+          values: [linked.map((r) => r.correlationId), linked.map((r) => r.deviceId), linked.map((r) => r.seq)],
+        });
       }
     });
   }
@@ -140,8 +160,7 @@ export class PostgresStore implements ServerStore {
   }
 
   async problems(deviceId: string): Promise<AuditProblem[]> {
-    return (await this.rows('SELECT device_id, kind, detail, at FROM audit_problems WHERE device_id = $1 ORDER BY id', [deviceId]))
-      .map(problemRow);
+    return (await this.rows('SELECT device_id, kind, detail, at FROM audit_problems WHERE device_id = $1 ORDER BY id', [deviceId])).map(problemRow);
   }
 
   async batches(deviceId: string): Promise<BatchRow[]> {
@@ -149,17 +168,28 @@ export class PostgresStore implements ServerStore {
   }
 
   async records(deviceId: string, fromSeq: number, toSeq: number): Promise<StoredRecord[]> {
-    return (await this.rows('SELECT device_id, seq, hash, prev, body, batch_id FROM audit_records WHERE device_id = $1 AND seq BETWEEN $2 AND $3 ORDER BY seq', [deviceId, fromSeq, toSeq]))
-      .map(recordRow);
+    return (
+      await this.rows('SELECT device_id, seq, hash, prev, body, batch_id FROM audit_records WHERE device_id = $1 AND seq BETWEEN $2 AND $3 ORDER BY seq', [
+        deviceId,
+        fromSeq,
+        toSeq,
+      ])
+    ).map(recordRow);
   }
 
   async queryRecords(filter: AuditFilter): Promise<{ deviceId: string; seq: number; body: string }[]> {
     const { sql, args } = auditWhere(filter, (i) => `$${i}`);
-    return (await this.rows(`SELECT device_id, seq, body FROM audit_records ${sql} ORDER BY ts DESC, device_id, seq DESC LIMIT $${args.length + 1}`, [...args, filter.limit]))
-      .map(queriedRow);
+    return (
+      await this.rows(`SELECT device_id, seq, body FROM audit_records ${sql} ORDER BY ts DESC, device_id, seq DESC LIMIT $${args.length + 1}`, [
+        ...args,
+        filter.limit,
+      ])
+    ).map(queriedRow);
   }
 
-  async close(): Promise<void> { await this.pool.end(); }
+  async close(): Promise<void> {
+    await this.pool.end();
+  }
 
   /**
    * One transaction, tried again (up to 5 times, with a short random pause) when

@@ -38,12 +38,16 @@ export class SqliteStore implements ServerStore {
     this.console = new ConsoleStore(this.executor());
   }
 
-  async migrate(): Promise<void> { this.db.exec(SCHEMA + consoleSchema('INTEGER')); }
+  async migrate(): Promise<void> {
+    this.db.exec(SCHEMA + consoleSchema('INTEGER'));
+  }
 
   private executor(): Executor {
     const ex: Executor = {
       all: async (sql, args = []) => this.db.prepare(sql).all(...(args as never[])) as Row[],
-      run: async (sql, args = []) => { this.db.prepare(sql).run(...(args as never[])); },
+      run: async (sql, args = []) => {
+        this.db.prepare(sql).run(...(args as never[]));
+      },
       ph: (i) => `?${i}`,
       tx: <T>(work: (e: Executor) => Promise<T>): Promise<T> => {
         const next = this.txQueue.then(async () => {
@@ -72,7 +76,9 @@ export class SqliteStore implements ServerStore {
   async initOrg(org: OrgRow): Promise<void> {
     this.tx(() => {
       if (this.db.prepare('SELECT 1 FROM org').get()) throw new Error('this database already serves an org');
-      this.db.prepare('INSERT INTO org (id, name, keys, oidc) VALUES (?, ?, ?, ?)').run(org.id, org.name, JSON.stringify(org.keys), org.oidc ? JSON.stringify(org.oidc) : null);
+      this.db
+        .prepare('INSERT INTO org (id, name, keys, oidc) VALUES (?, ?, ?, ?)')
+        .run(org.id, org.name, JSON.stringify(org.keys), org.oidc ? JSON.stringify(org.oidc) : null);
     });
   }
 
@@ -95,7 +101,9 @@ export class SqliteStore implements ServerStore {
   }
 
   async addDevice(d: DeviceRow): Promise<void> {
-    this.db.prepare('INSERT INTO devices (id, name, public_key, token_hash, enrolled_at, label) VALUES (?, ?, ?, ?, ?, ?)').run(d.id, d.name, d.publicKey, d.tokenHash, d.enrolledAt, d.label);
+    this.db
+      .prepare('INSERT INTO devices (id, name, public_key, token_hash, enrolled_at, label) VALUES (?, ?, ?, ?, ?, ?)')
+      .run(d.id, d.name, d.publicKey, d.tokenHash, d.enrolledAt, d.label);
   }
 
   async deviceByTokenHash(hash: string): Promise<DeviceRow | null> {
@@ -118,10 +126,15 @@ export class SqliteStore implements ServerStore {
   }
 
   async storeBatch(b: BatchRow, records: (StoredRecord & RecordIndex)[]): Promise<void> {
-    const insert = this.db.prepare('INSERT INTO audit_records (device_id, seq, hash, prev, body, batch_id, ts, user_name, agent, server, tool, outcome, type) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)');
+    const insert = this.db.prepare(
+      'INSERT INTO audit_records (device_id, seq, hash, prev, body, batch_id, ts, user_name, agent, server, tool, outcome, type) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)',
+    );
     const correlate = this.db.prepare('INSERT INTO audit_correlation (correlation_id, device_id, seq) VALUES (?, ?, ?) ON CONFLICT DO NOTHING');
     this.tx(() => {
-      this.db.prepare('INSERT INTO audit_batches (batch_id, device_id, first_seq, last_seq, batch_hash, prev_batch_hash, last_record_hash, header, signature, received_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)')
+      this.db
+        .prepare(
+          'INSERT INTO audit_batches (batch_id, device_id, first_seq, last_seq, batch_hash, prev_batch_hash, last_record_hash, header, signature, received_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)',
+        )
         .run(b.batchId, b.deviceId, b.firstSeq, b.lastSeq, b.batchHash, b.prevBatchHash, b.lastRecordHash, b.header, b.signature, b.receivedAt);
       for (const r of records) {
         insert.run(r.deviceId, r.seq, r.hash, r.prev, r.body, r.batchId, r.ts, r.user, r.agent, r.server, r.tool, r.outcome, r.type);
@@ -135,8 +148,9 @@ export class SqliteStore implements ServerStore {
   }
 
   async problems(deviceId: string): Promise<AuditProblem[]> {
-    return (this.db.prepare('SELECT device_id, kind, detail, at FROM audit_problems WHERE device_id = ? ORDER BY rowid').all(deviceId) as Row[])
-      .map(problemRow);
+    return (this.db.prepare('SELECT device_id, kind, detail, at FROM audit_problems WHERE device_id = ? ORDER BY rowid').all(deviceId) as Row[]).map(
+      problemRow,
+    );
   }
 
   async batches(deviceId: string): Promise<BatchRow[]> {
@@ -144,17 +158,23 @@ export class SqliteStore implements ServerStore {
   }
 
   async records(deviceId: string, fromSeq: number, toSeq: number): Promise<StoredRecord[]> {
-    return (this.db.prepare('SELECT device_id, seq, hash, prev, body, batch_id FROM audit_records WHERE device_id = ? AND seq BETWEEN ? AND ? ORDER BY seq').all(deviceId, fromSeq, toSeq) as Row[])
-      .map(recordRow);
+    return (
+      this.db
+        .prepare('SELECT device_id, seq, hash, prev, body, batch_id FROM audit_records WHERE device_id = ? AND seq BETWEEN ? AND ? ORDER BY seq')
+        .all(deviceId, fromSeq, toSeq) as Row[]
+    ).map(recordRow);
   }
 
   async queryRecords(filter: AuditFilter): Promise<{ deviceId: string; seq: number; body: string }[]> {
     const { sql, args } = auditWhere(filter, () => '?');
-    return (this.db.prepare(`SELECT device_id, seq, body FROM audit_records ${sql} ORDER BY ts DESC, device_id, seq DESC LIMIT ?`).all(...args, filter.limit) as Row[])
-      .map(queriedRow);
+    return (
+      this.db.prepare(`SELECT device_id, seq, body FROM audit_records ${sql} ORDER BY ts DESC, device_id, seq DESC LIMIT ?`).all(...args, filter.limit) as Row[]
+    ).map(queriedRow);
   }
 
-  async close(): Promise<void> { this.db.close(); }
+  async close(): Promise<void> {
+    this.db.close();
+  }
 
   private tx<T>(work: () => T): T {
     this.db.exec('BEGIN IMMEDIATE');

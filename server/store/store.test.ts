@@ -16,12 +16,31 @@ import type { DeviceRow, ServerStore } from './store.ts';
 
 const pair = generateKeyPairSync('ed25519');
 const forger = generateKeyPairSync('ed25519');
-const signer = (key = pair.privateKey) => (m: Uint8Array) => new Uint8Array(sign(null, m, key));
+const signer =
+  (key = pair.privateKey) =>
+  (m: Uint8Array) =>
+    new Uint8Array(sign(null, m, key));
 
 function records(from: number, to: number, prev: string): BatchRecord[] {
   const out: BatchRecord[] = [];
   for (let seq = from; seq <= to; seq++) {
-    const body = JSON.stringify({ id: `r${seq}`, ts: new Date(Date.UTC(2026, 10, 24, 12, 0, seq)).toISOString(), type: 'tools/call', correlationId: `c${seq}`, user: seq % 2 ? 'alice@acme.test' : 'bob@acme.test', agent: 'cursor', clientInfo: null, server: 'fs', tool: seq % 3 ? 'fs__read' : 'fs__write', decision: { effect: 'allow', rule: 'r' }, outcome: 'ok', error: null, latencyMs: 1, result: null, bundleVersion: 3 });
+    const body = JSON.stringify({
+      id: `r${seq}`,
+      ts: new Date(Date.UTC(2026, 10, 24, 12, 0, seq)).toISOString(),
+      type: 'tools/call',
+      correlationId: `c${seq}`,
+      user: seq % 2 ? 'alice@acme.test' : 'bob@acme.test',
+      agent: 'cursor',
+      clientInfo: null,
+      server: 'fs',
+      tool: seq % 3 ? 'fs__read' : 'fs__write',
+      decision: { effect: 'allow', rule: 'r' },
+      outcome: 'ok',
+      error: null,
+      latencyMs: 1,
+      result: null,
+      bundleVersion: 3,
+    });
     const hash = chainHash(prev, body);
     out.push({ seq, prev, hash, body });
     prev = hash;
@@ -35,7 +54,10 @@ async function chain(sizes: number[]): Promise<SignedBatch[]> {
   let prevBatch = BATCH_GENESIS;
   let seq = 1;
   for (const n of sizes) {
-    const b = await signBatch({ deviceId: 'dev-1', prevBatchHash: prevBatch, records: records(seq, seq + n - 1, prevRecord), createdAt: new Date().toISOString() }, signer());
+    const b = await signBatch(
+      { deviceId: 'dev-1', prevBatchHash: prevBatch, records: records(seq, seq + n - 1, prevRecord), createdAt: new Date().toISOString() },
+      signer(),
+    );
     out.push(b);
     prevRecord = b.records[b.records.length - 1]!.hash;
     prevBatch = batchHash(b.header);
@@ -44,13 +66,25 @@ async function chain(sizes: number[]): Promise<SignedBatch[]> {
   return out;
 }
 
-const pg: TestPostgres | undefined = await startPostgres().catch((err: Error) => { if (process.env.CI) throw err; return undefined; });
-after(async () => { await pg?.stop(); });
+const pg: TestPostgres | undefined = await startPostgres().catch((err: Error) => {
+  if (process.env.CI) throw err;
+  return undefined;
+});
+after(async () => {
+  await pg?.stop();
+});
 
 for (const kind of ['sqlite', 'postgres'] as const) {
   describe(`audit ingest on ${kind}`, { skip: kind === 'postgres' && !pg ? 'PostgreSQL is not installed here' : false }, () => {
     let store: ServerStore;
-    const device: DeviceRow = { id: 'dev-1', name: 'laptop', publicKey: pair.publicKey.export({ type: 'spki', format: 'pem' }).toString(), tokenHash: 'h', enrolledAt: new Date().toISOString(), label: null };
+    const device: DeviceRow = {
+      id: 'dev-1',
+      name: 'laptop',
+      publicKey: pair.publicKey.export({ type: 'spki', format: 'pem' }).toString(),
+      tokenHash: 'h',
+      enrolledAt: new Date().toISOString(),
+      label: null,
+    };
     let batches: SignedBatch[];
     const now = new Date();
 
@@ -60,7 +94,9 @@ for (const kind of ['sqlite', 'postgres'] as const) {
       await store.addDevice(device);
       batches = await chain([5, 5, 5, 5]);
     });
-    after(async () => { await store.close(); });
+    after(async () => {
+      await store.close();
+    });
 
     it('refuses a second org in the same database', async () => {
       await assert.rejects(store.initOrg({ id: 'globex', name: 'Globex', keys: [], oidc: null }), /already serves an org/);
@@ -73,7 +109,10 @@ for (const kind of ['sqlite', 'postgres'] as const) {
     });
 
     it('refuses a forged batch (wrong key) and one claiming another device', async () => {
-      const forged = await signBatch({ deviceId: 'dev-1', prevBatchHash: batchHash(batches[0]!.header), records: batches[1]!.records, createdAt: now.toISOString() }, signer(forger.privateKey));
+      const forged = await signBatch(
+        { deviceId: 'dev-1', prevBatchHash: batchHash(batches[0]!.header), records: batches[1]!.records, createdAt: now.toISOString() },
+        signer(forger.privateKey),
+      );
       const r = await ingestBatch(store, device, forged, now);
       assert.equal(r.status, 401);
       const other = await ingestBatch(store, device, { ...batches[1]!, header: { ...batches[1]!.header, deviceId: 'dev-2' } }, now);
@@ -88,8 +127,14 @@ for (const kind of ['sqlite', 'postgres'] as const) {
       const r = await ingestBatch(store, device, batches[2], now); // batch 2 (records 6-10) never sent
       assert.equal(r.status, 200);
       const problems = await store.problems('dev-1');
-      assert.ok(problems.some((p) => p.kind === 'gap' && /records 6-10/.test(p.detail)), JSON.stringify(problems));
-      const rewritten = await signBatch({ deviceId: 'dev-1', prevBatchHash: BATCH_GENESIS, records: records(16, 20, 'sha256:bogus'), createdAt: now.toISOString() }, signer());
+      assert.ok(
+        problems.some((p) => p.kind === 'gap' && /records 6-10/.test(p.detail)),
+        JSON.stringify(problems),
+      );
+      const rewritten = await signBatch(
+        { deviceId: 'dev-1', prevBatchHash: BATCH_GENESIS, records: records(16, 20, 'sha256:bogus'), createdAt: now.toISOString() },
+        signer(),
+      );
       const fork = await ingestBatch(store, device, rewritten, now);
       assert.equal(fork.status, 409);
       const report = await verifyDevice(store, device);
@@ -108,18 +153,26 @@ for (const kind of ['sqlite', 'postgres'] as const) {
     it('keeps stored batches and records append-only', async () => {
       const raw = store as unknown as { db?: { exec(s: string): void }; pool?: { query(s: string): Promise<unknown> } };
       for (const sql of ["UPDATE audit_records SET body = 'x'", 'DELETE FROM audit_batches']) {
-        await assert.rejects(async () => { if (raw.db) raw.db.exec(sql); else await raw.pool!.query(sql); }, /append-only/);
+        await assert.rejects(async () => {
+          if (raw.db) raw.db.exec(sql);
+          else await raw.pool!.query(sql);
+        }, /append-only/);
       }
     });
 
-    it('verify names a record edited behind the triggers\' back', async () => {
+    it("verify names a record edited behind the triggers' back", async () => {
       const raw = store as unknown as { db?: { exec(s: string): void }; pool?: { query(s: string): Promise<unknown> } };
-      const sql = kind === 'sqlite'
-        ? `DROP TRIGGER audit_records_no_update; UPDATE audit_records SET body = replace(body, '"outcome":"ok"', '"outcome":"error"') WHERE seq = 3`
-        : `DROP TRIGGER audit_records_append_only ON audit_records; UPDATE audit_records SET body = replace(body, '"outcome":"ok"', '"outcome":"error"') WHERE seq = 3`;
-      if (raw.db) raw.db.exec(sql); else await raw.pool!.query(sql);
+      const sql =
+        kind === 'sqlite'
+          ? `DROP TRIGGER audit_records_no_update; UPDATE audit_records SET body = replace(body, '"outcome":"ok"', '"outcome":"error"') WHERE seq = 3`
+          : `DROP TRIGGER audit_records_append_only ON audit_records; UPDATE audit_records SET body = replace(body, '"outcome":"ok"', '"outcome":"error"') WHERE seq = 3`;
+      if (raw.db) raw.db.exec(sql);
+      else await raw.pool!.query(sql);
       const report = await verifyDevice(store, device);
-      assert.ok(report.problems.some((p) => p.kind === 'broken' && /batch dev-1:1-5: record 3 does not match its hash/.test(p.detail)), JSON.stringify(report.problems));
+      assert.ok(
+        report.problems.some((p) => p.kind === 'broken' && /batch dev-1:1-5: record 3 does not match its hash/.test(p.detail)),
+        JSON.stringify(report.problems),
+      );
     });
   });
 }

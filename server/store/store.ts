@@ -14,7 +14,14 @@ export interface OrgRow {
   oidc: { issuer: string; clientId: string } | null;
 }
 
-export interface DeviceRow { id: string; name: string; publicKey: string; tokenHash: string; enrolledAt: string; label: string | null }
+export interface DeviceRow {
+  id: string;
+  name: string;
+  publicKey: string;
+  tokenHash: string;
+  enrolledAt: string;
+  label: string | null;
+}
 
 export interface BatchRow {
   batchId: string;
@@ -29,14 +36,44 @@ export interface BatchRow {
   receivedAt: string;
 }
 
-export interface StoredRecord { deviceId: string; seq: number; hash: string; prev: string; body: string; batchId: string }
+export interface StoredRecord {
+  deviceId: string;
+  seq: number;
+  hash: string;
+  prev: string;
+  body: string;
+  batchId: string;
+}
 
 /** Columns copied out of each record body so queries need not parse JSON. */
-export interface RecordIndex { ts: string; user: string; agent: string | null; server: string | null; tool: string | null; outcome: string; type: string; correlationId?: string | null }
+export interface RecordIndex {
+  ts: string;
+  user: string;
+  agent: string | null;
+  server: string | null;
+  tool: string | null;
+  outcome: string;
+  type: string;
+  correlationId?: string | null;
+}
 
-export interface AuditProblem { deviceId: string; kind: 'gap' | 'fork' | 'rejected'; detail: string; at: string }
+export interface AuditProblem {
+  deviceId: string;
+  kind: 'gap' | 'fork' | 'rejected';
+  detail: string;
+  at: string;
+}
 
-export interface AuditFilter { device?: string; user?: string; tool?: string; server?: string; outcome?: string; since?: string; until?: string; limit: number }
+export interface AuditFilter {
+  device?: string;
+  user?: string;
+  tool?: string;
+  server?: string;
+  outcome?: string;
+  since?: string;
+  until?: string;
+  limit: number;
+}
 
 export interface ServerStore {
   readonly kind: 'sqlite' | 'postgres';

@@ -12,13 +12,28 @@ export const MAX_REQUEST_LIFETIME_MS = 10 * 60_000;
 
 export type StatementCheck = { ok: true; statement: AdminStatement } | { ok: false; reason: string };
 
-export async function checkStatement(token: string, keys: readonly OrgKey[], org: string, purpose: AdminStatement['purpose'], now: number, request?: string): Promise<StatementCheck> {
+export async function checkStatement(
+  token: string,
+  keys: readonly OrgKey[],
+  org: string,
+  purpose: AdminStatement['purpose'],
+  now: number,
+  request?: string,
+): Promise<StatementCheck> {
   let envelope: unknown;
-  try { envelope = JSON.parse(new TextDecoder().decode(fromBase64(token))); } catch { return { ok: false, reason: 'the token is not a base64 DSSE envelope' }; }
+  try {
+    envelope = JSON.parse(new TextDecoder().decode(fromBase64(token)));
+  } catch {
+    return { ok: false, reason: 'the token is not a base64 DSSE envelope' };
+  }
   const opened = await openEnvelope(envelope, ADMIN_PAYLOAD_TYPE, new Map(keys.map((k) => [k.keyId, k.publicKey])));
   if (!opened.ok) return { ok: false, reason: opened.reason };
   let parsed;
-  try { parsed = AdminStatementSchema.safeParse(JSON.parse(opened.payload)); } catch { return { ok: false, reason: 'the statement is not JSON' }; }
+  try {
+    parsed = AdminStatementSchema.safeParse(JSON.parse(opened.payload));
+  } catch {
+    return { ok: false, reason: 'the statement is not JSON' };
+  }
   if (!parsed.success) return { ok: false, reason: `the statement is malformed: ${parsed.error.issues[0]?.message ?? ''}` };
   const s = parsed.data;
   if (s.org !== org) return { ok: false, reason: `the statement is for org "${s.org}"` };

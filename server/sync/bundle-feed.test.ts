@@ -12,7 +12,9 @@ describe('BundleFeed', () => {
     const lines: string[] = [];
     const feed = new BundleFeed(store, 5, (m) => lines.push(m));
     let woke = false;
-    const waiting = feed.wait('"bundle-0"', 60_000).then(() => { woke = true; });
+    const waiting = feed.wait('"bundle-0"', 60_000).then(() => {
+      woke = true;
+    });
     await store.close(); // every poll from now on fails
     while (lines.length === 0) await new Promise((r) => setTimeout(r, 5));
     await new Promise((r) => setTimeout(r, 60)); // a dozen more failed polls

@@ -5,7 +5,11 @@ import type { ServerStore } from '../store/store.ts';
 // `refreshMs`, which is also how a bundle published through another instance
 // behind the same load balancer reaches this one's long-polling desktops.
 
-export interface Published { version: number; envelope: string; etag: string }
+export interface Published {
+  version: number;
+  envelope: string;
+  etag: string;
+}
 
 export class BundleFeed {
   private current: Published | null = null;
@@ -25,7 +29,9 @@ export class BundleFeed {
     this.onError = onError;
   }
 
-  static etagOf(version: number): string { return `"bundle-${version}"`; }
+  static etagOf(version: number): string {
+    return `"bundle-${version}"`;
+  }
 
   /** `fresh` reads the database now (an unconditional fetch: a desktop's first, or its "sync now"). */
   async latest(fresh = false): Promise<Published | null> {
@@ -64,7 +70,12 @@ export class BundleFeed {
   wait(etag: string, ms: number): Promise<void> {
     if (this.current && this.current.etag !== etag) return Promise.resolve();
     return new Promise((resolve) => {
-      const done = () => { clearTimeout(timer); this.waiters.delete(done); if (this.waiters.size === 0) this.stopPolling(); resolve(); };
+      const done = () => {
+        clearTimeout(timer);
+        this.waiters.delete(done);
+        if (this.waiters.size === 0) this.stopPolling();
+        resolve();
+      };
       const timer = setTimeout(done, ms);
       this.waiters.add(done);
       this.poller ??= setInterval(() => {

@@ -90,7 +90,10 @@ const b64url = {
   },
 };
 
-export async function signBatch(input: { deviceId: string; prevBatchHash: string; records: BatchRecord[]; createdAt: string }, sign: Sign): Promise<SignedBatch> {
+export async function signBatch(
+  input: { deviceId: string; prevBatchHash: string; records: BatchRecord[]; createdAt: string },
+  sign: Sign,
+): Promise<SignedBatch> {
   const { records } = input;
   if (records.length === 0) throw new Error('a batch needs at least one record');
   const firstSeq = records[0]!.seq;
@@ -115,10 +118,15 @@ export type BatchCheck = { ok: true } | { ok: false; reason: string };
 export async function checkBatch(batch: SignedBatch, verify: Verify): Promise<BatchCheck> {
   const { header, records } = batch;
   let signature: Uint8Array;
-  try { signature = b64url.decode(batch.signature); } catch { return { ok: false, reason: 'the signature is not base64url' }; }
+  try {
+    signature = b64url.decode(batch.signature);
+  } catch {
+    return { ok: false, reason: 'the signature is not base64url' };
+  }
   if (!(await verify(headerBytes(header), signature))) return { ok: false, reason: "the signature does not match the device's registered key" };
   if (header.batchId !== batchId(header.deviceId, header.firstSeq, header.lastSeq)) return { ok: false, reason: 'the batch id does not match its range' };
-  if (records.length !== header.count || header.lastSeq - header.firstSeq + 1 !== header.count) return { ok: false, reason: 'the record count does not match the range' };
+  if (records.length !== header.count || header.lastSeq - header.firstSeq + 1 !== header.count)
+    return { ok: false, reason: 'the record count does not match the range' };
   for (let i = 0; i < records.length; i++) {
     const r = records[i]!;
     if (r.seq !== header.firstSeq + i) return { ok: false, reason: `record ${header.firstSeq + i} is missing from the batch` };
@@ -130,13 +138,13 @@ export async function checkBatch(batch: SignedBatch, verify: Verify): Promise<Ba
 }
 
 /** What the org already holds from a device: its latest accepted batch. */
-export interface DeviceHead { lastSeq: number; lastRecordHash: string; lastBatchHash: string }
+export interface DeviceHead {
+  lastSeq: number;
+  lastRecordHash: string;
+  lastBatchHash: string;
+}
 
-export type Continuity =
-  | { kind: 'next' }
-  | { kind: 'duplicate' }
-  | { kind: 'gap'; missingFrom: number; missingTo: number }
-  | { kind: 'fork'; reason: string };
+export type Continuity = { kind: 'next' } | { kind: 'duplicate' } | { kind: 'gap'; missingFrom: number; missingTo: number } | { kind: 'fork'; reason: string };
 
 /**
  * Where a verified batch sits in a device's chain. `duplicate` is a replay of a
@@ -147,10 +155,12 @@ export type Continuity =
 export function continuity(head: DeviceHead | null, batch: SignedBatch, held: (batchId: string) => string | null): Continuity {
   const { header, records } = batch;
   const heldHash = held(header.batchId);
-  if (heldHash !== null) return heldHash === batchHash(header) ? { kind: 'duplicate' } : { kind: 'fork', reason: `batch ${header.batchId} differs from the one already held` };
+  if (heldHash !== null)
+    return heldHash === batchHash(header) ? { kind: 'duplicate' } : { kind: 'fork', reason: `batch ${header.batchId} differs from the one already held` };
   const expectedFirst = (head?.lastSeq ?? 0) + 1;
   if (header.firstSeq > expectedFirst) return { kind: 'gap', missingFrom: expectedFirst, missingTo: header.firstSeq - 1 };
-  if (header.firstSeq < expectedFirst) return { kind: 'fork', reason: `records ${header.firstSeq}-${Math.min(header.lastSeq, expectedFirst - 1)} overlap ones already held` };
+  if (header.firstSeq < expectedFirst)
+    return { kind: 'fork', reason: `records ${header.firstSeq}-${Math.min(header.lastSeq, expectedFirst - 1)} overlap ones already held` };
   const prevBatch = head?.lastBatchHash ?? BATCH_GENESIS;
   if (header.prevBatchHash !== prevBatch) return { kind: 'fork', reason: 'it does not follow the last batch held from this device' };
   if (head && records[0]!.prev !== head.lastRecordHash) return { kind: 'fork', reason: 'its first record does not link to the last record held' };

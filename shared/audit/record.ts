@@ -7,7 +7,19 @@ export const AuditRecordSchema = z.object({
   /** Time-ordered: milliseconds since the epoch in base 36, then a per-process counter. */
   id: z.string(),
   ts: z.string(),
-  type: z.enum(['tools/call', 'resources/read', 'prompts/get', 'completion/complete', 'denial', 'decision', 'bundle', 'secret', 'login', 'enrolment', 'integrity']),
+  type: z.enum([
+    'tools/call',
+    'resources/read',
+    'prompts/get',
+    'completion/complete',
+    'denial',
+    'decision',
+    'bundle',
+    'secret',
+    'login',
+    'enrolment',
+    'integrity',
+  ]),
   /** Every downstream call caused by one agent request shares it (W3C traceparent trace id when the agent sent one). */
   correlationId: z.string(),
   user: z.string(),

@@ -13,8 +13,12 @@ let trust: Trust;
 
 function payload(over: Record<string, unknown> = {}): Record<string, unknown> {
   return {
-    schemaVersion: 1, name: 'Acme', org: 'acme', version: 5,
-    issuedAt: new Date(NOW - 1000).toISOString(), expiresAt: new Date(NOW + 7 * DAY).toISOString(),
+    schemaVersion: 1,
+    name: 'Acme',
+    org: 'acme',
+    version: 5,
+    issuedAt: new Date(NOW - 1000).toISOString(),
+    expiresAt: new Date(NOW + 7 * DAY).toISOString(),
     servers: [{ id: 'memory', transport: { type: 'npm', package: '@modelcontextprotocol/server-memory' } }],
     policies: { rules: [{ id: 'all', effect: 'allow' }] },
     ...over,
@@ -46,7 +50,10 @@ describe('bundle acceptance', () => {
     bytes[at] = '9'.charCodeAt(0);
     const r = await acceptBundle({ ...env, payload: bytes.toString('base64') }, trust, NOW);
     assert.equal(r.ok, false);
-    if (!r.ok) { assert.equal(r.code, 'signature'); assert.match(r.reason, /altered/); }
+    if (!r.ok) {
+      assert.equal(r.code, 'signature');
+      assert.match(r.reason, /altered/);
+    }
     // One bit of the signature, too.
     const sig = Buffer.from(env.signatures[0]!.sig, 'base64');
     sig[0]! ^= 1;
@@ -117,4 +124,3 @@ describe('bundle acceptance', () => {
     assert.match(keyFingerprint(k1.publicKeyPem), /^SHA256:([0-9a-f]{4}:){7}[0-9a-f]{4}$/);
   });
 });
-

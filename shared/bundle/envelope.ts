@@ -30,7 +30,10 @@ export function pae(payloadType: string, payload: Uint8Array): Uint8Array<ArrayB
   return out;
 }
 
-export interface SigningKey { keyId: string; privateKeyPem: string }
+export interface SigningKey {
+  keyId: string;
+  privateKeyPem: string;
+}
 
 export async function signEnvelope(payloadType: string, payload: string, keys: readonly SigningKey[]): Promise<Envelope> {
   const bytes = utf8.encode(payload);
@@ -39,9 +42,7 @@ export async function signEnvelope(payloadType: string, payload: string, keys: r
   return { payloadType, payload: toBase64(bytes), signatures };
 }
 
-export type EnvelopeVerdict =
-  | { ok: true; payload: string; keyIds: string[] }
-  | { ok: false; code: 'envelope' | 'unknown-key' | 'signature'; reason: string };
+export type EnvelopeVerdict = { ok: true; payload: string; keyIds: string[] } | { ok: false; code: 'envelope' | 'unknown-key' | 'signature'; reason: string };
 
 /**
  * Checks an envelope against trusted keys. Every signature by a trusted key must
@@ -53,18 +54,35 @@ export async function openEnvelope(input: unknown, payloadType: string, trusted:
   const env = parsed.data;
   if (env.payloadType !== payloadType) return { ok: false, code: 'envelope', reason: `payload type is "${env.payloadType}", expected "${payloadType}"` };
   const known = env.signatures.filter((s) => trusted.has(s.keyid));
-  if (known.length === 0) return { ok: false, code: 'unknown-key', reason: `signed by ${env.signatures.map((s) => `"${s.keyid}"`).join(', ')}, which ${env.signatures.length === 1 ? 'is not a trusted org key' : 'are not trusted org keys'}` };
+  if (known.length === 0)
+    return {
+      ok: false,
+      code: 'unknown-key',
+      reason: `signed by ${env.signatures.map((s) => `"${s.keyid}"`).join(', ')}, which ${env.signatures.length === 1 ? 'is not a trusted org key' : 'are not trusted org keys'}`,
+    };
   const bytes = fromBase64(env.payload);
   const message = pae(env.payloadType, bytes);
   for (const s of known) {
     let sig: Uint8Array<ArrayBuffer>;
-    try { sig = fromBase64(s.sig); } catch { return { ok: false, code: 'signature', reason: `the signature by key "${s.keyid}" is not base64` }; }
+    try {
+      sig = fromBase64(s.sig);
+    } catch {
+      return { ok: false, code: 'signature', reason: `the signature by key "${s.keyid}" is not base64` };
+    }
     if (!(await verifyEd25519(trusted.get(s.keyid)!, message, sig))) {
-      return { ok: false, code: 'signature', reason: `the signature by key "${s.keyid}" does not match the content: the bundle was altered or signed by another key` };
+      return {
+        ok: false,
+        code: 'signature',
+        reason: `the signature by key "${s.keyid}" does not match the content: the bundle was altered or signed by another key`,
+      };
     }
   }
   let payload: string;
-  try { payload = new TextDecoder('utf-8', { fatal: true }).decode(bytes); } catch { return { ok: false, code: 'envelope', reason: 'the payload is not UTF-8 text' }; }
+  try {
+    payload = new TextDecoder('utf-8', { fatal: true }).decode(bytes);
+  } catch {
+    return { ok: false, code: 'envelope', reason: 'the payload is not UTF-8 text' };
+  }
   return { ok: true, payload, keyIds: known.map((s) => s.keyid) };
 }
 

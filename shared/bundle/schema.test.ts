@@ -16,13 +16,30 @@ describe('bundle schema', () => {
   });
 
   it('names the field and reason of every problem', () => {
-    const r = parseBundle({ schemaVersion: 1, name: 'b', servers: [server('a'), server('a'), server('x__y'), server('ok', { type: 'http', url: 'file:///etc/passwd' })], extra: 1 });
+    const r = parseBundle({
+      schemaVersion: 1,
+      name: 'b',
+      servers: [server('a'), server('a'), server('x__y'), server('ok', { type: 'http', url: 'file:///etc/passwd' })],
+      extra: 1,
+    });
     assert.ok(!r.ok);
     const text = r.issues.map((i) => `${i.path}: ${i.message}`);
-    assert.ok(text.some((t) => t.startsWith('servers.1.id: duplicate server id "a"')), text.join('\n'));
-    assert.ok(text.some((t) => t.startsWith('servers.2.id')), text.join('\n'));
-    assert.ok(text.some((t) => t === 'servers.3.transport.url: must be an http(s) URL'), text.join('\n'));
-    assert.ok(text.some((t) => t.includes('extra')), 'unknown top-level keys are refused');
+    assert.ok(
+      text.some((t) => t.startsWith('servers.1.id: duplicate server id "a"')),
+      text.join('\n'),
+    );
+    assert.ok(
+      text.some((t) => t.startsWith('servers.2.id')),
+      text.join('\n'),
+    );
+    assert.ok(
+      text.some((t) => t === 'servers.3.transport.url: must be an http(s) URL'),
+      text.join('\n'),
+    );
+    assert.ok(
+      text.some((t) => t.includes('extra')),
+      'unknown top-level keys are refused',
+    );
   });
 
   it('refuses odd environment variable names', () => {

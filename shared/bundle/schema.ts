@@ -46,19 +46,17 @@ export const SseTransportSchema = z.strictObject({
   headers: z.record(z.string(), z.string()).default({}),
 });
 
-export const TransportSchema = z.discriminatedUnion('type', [
-  StdioTransportSchema,
-  NpmTransportSchema,
-  HttpTransportSchema,
-  SseTransportSchema,
-]);
+export const TransportSchema = z.discriminatedUnion('type', [StdioTransportSchema, NpmTransportSchema, HttpTransportSchema, SseTransportSchema]);
 
 /**
  * A folder a sandboxed server may reach: absolute, or starting with a variable
  * (`${dataDir}`, `${bundleDir}`, `${home}`, `${workspace}`) the desktop resolves.
  * No `..` segments: the admin's list is what the server gets, not a starting point.
  */
-const sandboxPath = z.string().min(1).max(4096)
+const sandboxPath = z
+  .string()
+  .min(1)
+  .max(4096)
   .refine((p) => p.startsWith('/') || /^\$\{\w+\}/.test(p), 'sandbox paths are absolute or start with a variable such as ${home}')
   .refine((p) => !p.split('/').includes('..') && !p.includes('\0'), 'sandbox paths may not contain ".." or NUL');
 
@@ -74,11 +72,22 @@ export const SandboxSchema = z.strictObject({
    * `none`: no network at all. An allow-list goes through Gatehouse's egress proxy,
    * which refuses every other host. `unrestricted` is a visible exception in the status.
    */
-  network: z.union([
-    z.literal('none'),
-    z.literal('unrestricted'),
-    z.strictObject({ allow: z.array(z.string().regex(SANDBOX_HOST, 'hosts are host:port, *.domain:port or [ipv6]:port').refine((h) => Number(h.slice(h.lastIndexOf(':') + 1)) <= 65535 || h.endsWith(':*'), 'ports go up to 65535')).min(1) }),
-  ]).default('none'),
+  network: z
+    .union([
+      z.literal('none'),
+      z.literal('unrestricted'),
+      z.strictObject({
+        allow: z
+          .array(
+            z
+              .string()
+              .regex(SANDBOX_HOST, 'hosts are host:port, *.domain:port or [ipv6]:port')
+              .refine((h) => Number(h.slice(h.lastIndexOf(':') + 1)) <= 65535 || h.endsWith(':*'), 'ports go up to 65535'),
+          )
+          .min(1),
+      }),
+    ])
+    .default('none'),
 });
 export type Sandbox = z.output<typeof SandboxSchema>;
 /** A server's sandbox, or `off` to run it as the user (only where settings.sandbox.allowUnsandboxed says so, or for an explicit `off`). */
@@ -105,9 +114,15 @@ export const CredentialSlotSchema = z.strictObject({
   /** After this many days the slot shows as due for rotation. */
   rotationDays: z.number().int().positive().optional(),
   /** env: the variable name (default: the slot name in upper case). */
-  env: z.string().regex(/^[A-Za-z_][A-Za-z0-9_]*$/).optional(),
+  env: z
+    .string()
+    .regex(/^[A-Za-z_][A-Za-z0-9_]*$/)
+    .optional(),
   /** header: the header name (default Authorization) and a prefix such as "Bearer ". */
-  header: z.string().regex(/^[A-Za-z0-9-]+$/).optional(),
+  header: z
+    .string()
+    .regex(/^[A-Za-z0-9-]+$/)
+    .optional(),
   prefix: z.string().optional(),
   /** oauth: the scopes to ask for; when they change, the user is asked to log in again. */
   scopes: z.array(z.string().min(1)).optional(),
@@ -213,117 +228,208 @@ export const OrgKeySchema = z.strictObject({
 export type OrgKey = z.output<typeof OrgKeySchema>;
 
 export const SettingsSchema = z.strictObject({
-  toolNameSeparator: z.string().regex(/^[A-Za-z0-9_-]{1,4}$/, 'the separator is 1-4 of A-Z a-z 0-9 _ -').default('__'),
+  toolNameSeparator: z
+    .string()
+    .regex(/^[A-Za-z0-9_-]{1,4}$/, 'the separator is 1-4 of A-Z a-z 0-9 _ -')
+    .default('__'),
   /** `passthrough` exposes upstream names unchanged (first server wins on a clash). */
   naming: z.enum(['prefixed', 'passthrough']).default('prefixed'),
-  maxMessageBytes: z.number().int().min(1024).default(16 * 1024 * 1024),
+  maxMessageBytes: z
+    .number()
+    .int()
+    .min(1024)
+    .default(16 * 1024 * 1024),
   callTimeoutMs: z.number().int().positive().default(60_000),
   startTimeoutMs: z.number().int().positive().default(30_000),
   // One page for any real catalogue: many clients ignore nextCursor and would silently
   // lose the rest. Pages are byte slices of the cached list, so a smaller pageSize is cheap too.
   pageSize: z.number().int().positive().default(100_000),
-  restart: z.strictObject({
-    initialDelayMs: z.number().int().positive().default(500),
-    maxDelayMs: z.number().int().positive().default(30_000),
-  }).default({ initialDelayMs: 500, maxDelayMs: 30_000 }),
+  restart: z
+    .strictObject({
+      initialDelayMs: z.number().int().positive().default(500),
+      maxDelayMs: z.number().int().positive().default(30_000),
+    })
+    .default({ initialDelayMs: 500, maxDelayMs: 30_000 }),
   /**
    * Lets HTTP clients without an agent token in, as this agent. Off by default;
    * meant for conformance runs and trials, never for daily use.
    */
   anonymousAgent: z.string().optional(),
-  pinning: z.strictObject({
-    /**
-     * Accept tools that have never been pinned the first time they are seen (changes
-     * to them are still quarantined). For personal bundles; shown in the status.
-     */
-    trustOnFirstUse: z.boolean().default(false),
-    /** Which risk levels the local user may approve; the rest await an org admin. */
-    localApproval: z.strictObject({
-      none: z.boolean().default(true),
-      low: z.boolean().default(true),
-      medium: z.boolean().default(true),
-      high: z.boolean().default(true),
-      critical: z.boolean().default(false),
-    }).default({ none: true, low: true, medium: true, high: true, critical: false }),
-    /**
-     * Up to which risk a change may be approved from the agent's own client (the
-     * question in the chat). The agent's client, or an agent holding its token, can
-     * answer that question itself, so riskier changes need the Gatehouse app, its
-     * notification or the CLI at a terminal. `never` keeps every decision out of the chat.
-     */
-    chatApprovalMaxRisk: z.enum(CHAT_RISKS).default('medium'),
-    /** How long a question in the chat stays open, independent of the upstream call timeout. */
-    questionTimeoutMs: z.number().int().min(1000).max(24 * 3_600_000).default(10 * 60_000),
-  }).default({ trustOnFirstUse: false, localApproval: { none: true, low: true, medium: true, high: true, critical: false }, chatApprovalMaxRisk: 'medium', questionTimeoutMs: 10 * 60_000 }),
+  pinning: z
+    .strictObject({
+      /**
+       * Accept tools that have never been pinned the first time they are seen (changes
+       * to them are still quarantined). For personal bundles; shown in the status.
+       */
+      trustOnFirstUse: z.boolean().default(false),
+      /** Which risk levels the local user may approve; the rest await an org admin. */
+      localApproval: z
+        .strictObject({
+          none: z.boolean().default(true),
+          low: z.boolean().default(true),
+          medium: z.boolean().default(true),
+          high: z.boolean().default(true),
+          critical: z.boolean().default(false),
+        })
+        .default({ none: true, low: true, medium: true, high: true, critical: false }),
+      /**
+       * Up to which risk a change may be approved from the agent's own client (the
+       * question in the chat). The agent's client, or an agent holding its token, can
+       * answer that question itself, so riskier changes need the Gatehouse app, its
+       * notification or the CLI at a terminal. `never` keeps every decision out of the chat.
+       */
+      chatApprovalMaxRisk: z.enum(CHAT_RISKS).default('medium'),
+      /** How long a question in the chat stays open, independent of the upstream call timeout. */
+      questionTimeoutMs: z
+        .number()
+        .int()
+        .min(1000)
+        .max(24 * 3_600_000)
+        .default(10 * 60_000),
+    })
+    .default({
+      trustOnFirstUse: false,
+      localApproval: { none: true, low: true, medium: true, high: true, critical: false },
+      chatApprovalMaxRisk: 'medium',
+      questionTimeoutMs: 10 * 60_000,
+    }),
   /** The local audit log keeps records the org has acknowledged for this long, then prunes them (checkpointed). */
   audit: z.strictObject({ retentionDays: z.number().positive().default(90) }).default({ retentionDays: 90 }),
   /** Extra scanner rules (shared/scanner/rules.ts format), run after the built-in ones. */
   scannerRules: z.array(ScannerRuleSchema).default([]),
   /** Environment variables a stdio server inherits from the daemon, beyond what its transport declares. */
-  inheritEnv: z.array(z.string()).default(['PATH', 'HOME', 'USER', 'LOGNAME', 'LANG', 'LC_ALL', 'TMPDIR', 'TEMP', 'TMP', 'SystemRoot', 'APPDATA', 'LOCALAPPDATA', 'USERPROFILE', 'ComSpec', 'PATHEXT', 'NODE_OPTIONS']),
+  inheritEnv: z
+    .array(z.string())
+    .default([
+      'PATH',
+      'HOME',
+      'USER',
+      'LOGNAME',
+      'LANG',
+      'LC_ALL',
+      'TMPDIR',
+      'TEMP',
+      'TMP',
+      'SystemRoot',
+      'APPDATA',
+      'LOCALAPPDATA',
+      'USERPROFILE',
+      'ComSpec',
+      'PATHEXT',
+      'NODE_OPTIONS',
+    ]),
   /**
    * Sandboxing of stdio servers. `default` applies to servers that declare none
    * (`off` keeps older bundles running as before). A server whose sandbox this machine
    * cannot provide does not start, unless `allowUnsandboxed` lets it run as the user.
    */
-  sandbox: z.strictObject({
-    default: ServerSandboxSchema.default('off'),
-    allowUnsandboxed: z.boolean().default(false),
-  }).default({ default: 'off', allowUnsandboxed: false }),
+  sandbox: z
+    .strictObject({
+      default: ServerSandboxSchema.default('off'),
+      allowUnsandboxed: z.boolean().default(false),
+    })
+    .default({ default: 'off', allowUnsandboxed: false }),
   /** The desktop app: the org may require at least this version; below it the app updates eagerly and says why. */
-  desktop: z.strictObject({
-    minimumVersion: z.string().regex(/^\d{1,9}\.\d{1,9}\.\d{1,9}(-[0-9A-Za-z.-]{1,64})?$/, 'a version like 1.4.0').optional(),
-  }).optional(),
+  desktop: z
+    .strictObject({
+      minimumVersion: z
+        .string()
+        .regex(/^\d{1,9}\.\d{1,9}\.\d{1,9}(-[0-9A-Za-z.-]{1,64})?$/, 'a version like 1.4.0')
+        .optional(),
+    })
+    .optional(),
 });
 
-export const BundleSchema = z.strictObject({
-  $schema: z.string().optional(),
-  schemaVersion: z.literal(1),
-  name: z.string().min(1),
-  /** The org this bundle is for; signed bundles must name the org the desktop enrolled in. */
-  org: z.string().min(1).optional(),
-  version: z.number().int().nonnegative().default(0),
-  issuedAt: z.iso.datetime({ offset: true }).optional(),
-  /** After this the bundle no longer governs: the gateway fails closed until a newer one arrives. */
-  expiresAt: z.iso.datetime({ offset: true }).optional(),
-  /** The org's signing keys from this version on: rotation is a bundle signed by an old key naming the new one. */
-  keys: z.array(OrgKeySchema).optional(),
-  servers: z.array(ServerSchema),
-  agents: z.array(AgentSchema).default([]),
-  policies: PoliciesSchema.default({ rules: [], rateLimits: [] }),
-  profiles: z.array(ProfileSchema).default([]),
-  settings: SettingsSchema.default(SettingsSchema.parse({})),
-}).superRefine((bundle, ctx) => {
-  const seen = new Set<string>();
-  bundle.servers.forEach((server, i) => {
-    if (seen.has(server.id)) ctx.addIssue({ code: 'custom', path: ['servers', i, 'id'], message: `duplicate server id "${server.id}"` });
-    seen.add(server.id);
-    const stdio = server.transport.type === 'stdio' || server.transport.type === 'npm';
-    const slotNames = new Set<string>();
-    server.credentials.forEach((slot, j) => {
-      if (slotNames.has(slot.name)) ctx.addIssue({ code: 'custom', path: ['servers', i, 'credentials', j, 'name'], message: `duplicate credential slot "${slot.name}"` });
-      slotNames.add(slot.name);
-      if (slot.kind === 'env' && !stdio) ctx.addIssue({ code: 'custom', path: ['servers', i, 'credentials', j, 'kind'], message: 'env credentials are for stdio servers; use header or oauth for HTTP servers' });
-      if (slot.kind !== 'env' && stdio) ctx.addIssue({ code: 'custom', path: ['servers', i, 'credentials', j, 'kind'], message: `${slot.kind} credentials are for HTTP servers; use env for stdio servers` });
+export const BundleSchema = z
+  .strictObject({
+    $schema: z.string().optional(),
+    schemaVersion: z.literal(1),
+    name: z.string().min(1),
+    /** The org this bundle is for; signed bundles must name the org the desktop enrolled in. */
+    org: z.string().min(1).optional(),
+    version: z.number().int().nonnegative().default(0),
+    issuedAt: z.iso.datetime({ offset: true }).optional(),
+    /** After this the bundle no longer governs: the gateway fails closed until a newer one arrives. */
+    expiresAt: z.iso.datetime({ offset: true }).optional(),
+    /** The org's signing keys from this version on: rotation is a bundle signed by an old key naming the new one. */
+    keys: z.array(OrgKeySchema).optional(),
+    servers: z.array(ServerSchema),
+    agents: z.array(AgentSchema).default([]),
+    policies: PoliciesSchema.default({ rules: [], rateLimits: [] }),
+    profiles: z.array(ProfileSchema).default([]),
+    settings: SettingsSchema.default(SettingsSchema.parse({})),
+  })
+  .superRefine((bundle, ctx) => {
+    const seen = new Set<string>();
+    bundle.servers.forEach((server, i) => {
+      if (seen.has(server.id)) ctx.addIssue({ code: 'custom', path: ['servers', i, 'id'], message: `duplicate server id "${server.id}"` });
+      seen.add(server.id);
+      const stdio = server.transport.type === 'stdio' || server.transport.type === 'npm';
+      const slotNames = new Set<string>();
+      server.credentials.forEach((slot, j) => {
+        if (slotNames.has(slot.name))
+          ctx.addIssue({ code: 'custom', path: ['servers', i, 'credentials', j, 'name'], message: `duplicate credential slot "${slot.name}"` });
+        slotNames.add(slot.name);
+        if (slot.kind === 'env' && !stdio)
+          ctx.addIssue({
+            code: 'custom',
+            path: ['servers', i, 'credentials', j, 'kind'],
+            message: 'env credentials are for stdio servers; use header or oauth for HTTP servers',
+          });
+        if (slot.kind !== 'env' && stdio)
+          ctx.addIssue({
+            code: 'custom',
+            path: ['servers', i, 'credentials', j, 'kind'],
+            message: `${slot.kind} credentials are for HTTP servers; use env for stdio servers`,
+          });
+      });
+      if (server.sandbox !== undefined && server.sandbox !== 'off' && !stdio)
+        ctx.addIssue({
+          code: 'custom',
+          path: ['servers', i, 'sandbox'],
+          message: 'a sandbox applies to stdio and npm servers, which Gatehouse starts; remote servers run elsewhere',
+        });
+      if (server.id.includes(bundle.settings.toolNameSeparator)) {
+        ctx.addIssue({
+          code: 'custom',
+          path: ['servers', i, 'id'],
+          message: `server id must not contain the tool name separator "${bundle.settings.toolNameSeparator}"`,
+        });
+      }
     });
-    if (server.sandbox !== undefined && server.sandbox !== 'off' && !stdio) ctx.addIssue({ code: 'custom', path: ['servers', i, 'sandbox'], message: 'a sandbox applies to stdio and npm servers, which Gatehouse starts; remote servers run elsewhere' });
-    if (server.id.includes(bundle.settings.toolNameSeparator)) {
-      ctx.addIssue({ code: 'custom', path: ['servers', i, 'id'], message: `server id must not contain the tool name separator "${bundle.settings.toolNameSeparator}"` });
-    }
+    unique(
+      ctx,
+      bundle.policies.rules.map((r) => r.id),
+      ['policies', 'rules'],
+      'rule',
+    );
+    unique(
+      ctx,
+      bundle.policies.rateLimits.map((r) => r.id),
+      ['policies', 'rateLimits'],
+      'rate limit',
+    );
+    unique(
+      ctx,
+      bundle.profiles.map((p) => p.id),
+      ['profiles'],
+      'profile',
+    );
+    bundle.policies.rules.forEach((rule, i) => {
+      if (rule.effect === 'deny' && (rule.arguments || rule.paths.length)) {
+        ctx.addIssue({
+          code: 'custom',
+          path: ['policies', 'rules', i],
+          message: 'argument and path constraints belong on allow rules: they say what an allowed call may carry',
+        });
+      }
+    });
+    const profiles = new Set(bundle.profiles.map((p) => p.id));
+    bundle.agents.forEach((agent, i) => {
+      if (agent.profile !== undefined && !profiles.has(agent.profile))
+        ctx.addIssue({ code: 'custom', path: ['agents', i, 'profile'], message: `no profile "${agent.profile}" in this bundle` });
+    });
   });
-  unique(ctx, bundle.policies.rules.map((r) => r.id), ['policies', 'rules'], 'rule');
-  unique(ctx, bundle.policies.rateLimits.map((r) => r.id), ['policies', 'rateLimits'], 'rate limit');
-  unique(ctx, bundle.profiles.map((p) => p.id), ['profiles'], 'profile');
-  bundle.policies.rules.forEach((rule, i) => {
-    if (rule.effect === 'deny' && (rule.arguments || rule.paths.length)) {
-      ctx.addIssue({ code: 'custom', path: ['policies', 'rules', i], message: 'argument and path constraints belong on allow rules: they say what an allowed call may carry' });
-    }
-  });
-  const profiles = new Set(bundle.profiles.map((p) => p.id));
-  bundle.agents.forEach((agent, i) => {
-    if (agent.profile !== undefined && !profiles.has(agent.profile)) ctx.addIssue({ code: 'custom', path: ['agents', i, 'profile'], message: `no profile "${agent.profile}" in this bundle` });
-  });
-});
 
 function unique(ctx: z.RefinementCtx, ids: string[], path: string[], what: string): void {
   const seen = new Set<string>();
@@ -342,7 +448,10 @@ export type RateLimit = z.output<typeof RateLimitSchema>;
 export type Profile = z.output<typeof ProfileSchema>;
 export type SubjectMatch = z.output<typeof SubjectMatchSchema>;
 
-export interface BundleIssue { path: string; message: string }
+export interface BundleIssue {
+  path: string;
+  message: string;
+}
 
 /** Parses a bundle, returning every problem with the field path that caused it. */
 export function parseBundle(input: unknown): { ok: true; bundle: Bundle } | { ok: false; issues: BundleIssue[] } {

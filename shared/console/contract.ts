@@ -1,5 +1,14 @@
 import { z } from 'zod';
-import { AgentSchema, CredentialSlotSchema, PoliciesSchema, PolicyRuleSchema, ProfileSchema, ServerSandboxSchema, ServerSchema, TransportSchema } from '../bundle/schema.ts';
+import {
+  AgentSchema,
+  CredentialSlotSchema,
+  PoliciesSchema,
+  PolicyRuleSchema,
+  ProfileSchema,
+  ServerSandboxSchema,
+  ServerSchema,
+  TransportSchema,
+} from '../bundle/schema.ts';
 import { DiffEntrySchema, FindingSchema, PendingChangeSchema } from '../pinning/pending.ts';
 import { VerifyReportSchema } from '../sync/contract.ts';
 
@@ -55,7 +64,12 @@ export const SessionSchema = z.object({
   workspace: z.string(),
   syncUrl: z.string().nullable(),
   /** The sync endpoint as last reached; `reachable: false` with `error` when it was not. */
-  endpoint: z.object({ reachable: z.boolean(), database: z.enum(['sqlite', 'postgres']).nullable(), publishedVersion: z.number().int().nullable(), error: z.string().nullable() }),
+  endpoint: z.object({
+    reachable: z.boolean(),
+    database: z.enum(['sqlite', 'postgres']).nullable(),
+    publishedVersion: z.number().int().nullable(),
+    error: z.string().nullable(),
+  }),
   /** The workspace's registry differs from what was last published from it. */
   unpublished: z.boolean(),
   expiresAt: isoTime,
@@ -144,7 +158,10 @@ export const CatalogueServerSchema = z.object({
   name: z.string().nullable(),
   description: z.string().nullable(),
   status: CatalogueStatusSchema,
-  transport: z.object({ type: z.enum(['stdio', 'npm', 'http', 'sse']), /** package@version, command line or URL: never header values or env values. */ target: z.string() }),
+  transport: z.object({
+    type: z.enum(['stdio', 'npm', 'http', 'sse']),
+    /** package@version, command line or URL: never header values or env values. */ target: z.string(),
+  }),
   pins: z.array(z.object({ tool: z.string(), hash: z.string() })),
   /** The sandbox in force: the server's own, or the registry default (`inherited`); null for remote servers. */
   sandbox: z.object({ summary: z.string(), inherited: z.boolean(), value: ServerSandboxSchema }).nullable(),
@@ -218,7 +235,13 @@ export const ServerEntrySchema = z.object({ entry: ServerSchema });
 
 /** POST /api/v1/publish: sign the workspace's registry and publish it (as `gatehouse-admin publish`). */
 export const PublishRequestSchema = z.strictObject({ ttlDays: z.number().positive().max(366).default(30) });
-export const PublishResultSchema = z.object({ version: z.number().int(), servers: z.number().int(), rules: z.number().int(), expiresAt: z.string(), keyRotated: z.string().nullable() });
+export const PublishResultSchema = z.object({
+  version: z.number().int(),
+  servers: z.number().int(),
+  rules: z.number().int(),
+  expiresAt: z.string(),
+  keyRotated: z.string().nullable(),
+});
 
 // ── Policies ────────────────────────────────────────────────────────────────
 
@@ -317,7 +340,12 @@ export const DeviceListQuerySchema = z.strictObject({
   cursor: cursor.optional(),
   limit,
 });
-export const DeviceListSchema = z.object({ devices: z.array(DeviceSummarySchema), nextCursor: z.string().nullable(), total: z.number().int(), latestVersion: z.number().int() });
+export const DeviceListSchema = z.object({
+  devices: z.array(DeviceSummarySchema),
+  nextCursor: z.string().nullable(),
+  total: z.number().int(),
+  latestVersion: z.number().int(),
+});
 
 /** GET /api/v1/fleet/devices/:id */
 export const DeviceDetailSchema = z.object({
@@ -424,7 +452,22 @@ export const AuditExportQuerySchema = AuditSearchQuerySchema.omit({ cursor: true
   format: z.enum(['jsonl', 'csv']),
   max: z.coerce.number().int().min(1).max(100_000).default(100_000),
 });
-export const AUDIT_CSV_COLUMNS = ['deviceId', 'deviceName', 'seq', 'id', 'ts', 'type', 'user', 'agent', 'server', 'tool', 'outcome', 'correlationId', 'rule', 'latencyMs'] as const;
+export const AUDIT_CSV_COLUMNS = [
+  'deviceId',
+  'deviceName',
+  'seq',
+  'id',
+  'ts',
+  'type',
+  'user',
+  'agent',
+  'server',
+  'tool',
+  'outcome',
+  'correlationId',
+  'rule',
+  'latencyMs',
+] as const;
 
 // ── Keys ─────────────────────────────────────────────────────────────────────
 
@@ -442,7 +485,10 @@ export const KeysSchema = z.object({
   devicesUnknown: z.number().int(),
 });
 /** GET /api/v1/keys/:keyId/devices?cursor&limit: which devices have the key pinned. */
-export const KeyDevicesSchema = z.object({ devices: z.array(z.object({ id: z.string(), name: z.string(), user: z.string().nullable(), bundleVersion: z.number().int().nullable() })), nextCursor: z.string().nullable() });
+export const KeyDevicesSchema = z.object({
+  devices: z.array(z.object({ id: z.string(), name: z.string(), user: z.string().nullable(), bundleVersion: z.number().int().nullable() })),
+  nextCursor: z.string().nullable(),
+});
 /** POST /api/v1/keys/rotate (body `{}`): a next key is made; the next publish completes the rotation. */
 export const RotateResponseSchema = z.object({ next: KeyInfoSchema, message: z.string() });
 

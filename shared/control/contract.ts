@@ -82,18 +82,28 @@ export const StatusSchema = z.object({
   port: z.number(),
   socket: z.string(),
   bundle: z.object({
-    name: z.string(), version: z.number(), source: z.string(),
+    name: z.string(),
+    version: z.number(),
+    source: z.string(),
     expiresAt: z.string().nullable().optional(),
     /** Why nothing is reachable (the bundle expired): the gateway fails closed. */
     closed: z.string().nullable().optional(),
   }),
   /** The org this desktop is enrolled in, and how its sync is going; null when it runs a local bundle. */
-  org: z.object({
-    org: z.string(), name: z.string(), syncUrl: z.string(), deviceId: z.string().nullable(),
-    state: z.enum(['connecting', 'online', 'offline', 'not-enrolled']),
-    lastContactAt: z.string().nullable(), offlineSince: z.string().nullable(), lastError: z.string().nullable(),
-    lastRejection: z.object({ at: z.string(), version: z.number().nullable(), code: z.string(), reason: z.string() }).nullable(),
-  }).nullable().optional(),
+  org: z
+    .object({
+      org: z.string(),
+      name: z.string(),
+      syncUrl: z.string(),
+      deviceId: z.string().nullable(),
+      state: z.enum(['connecting', 'online', 'offline', 'not-enrolled']),
+      lastContactAt: z.string().nullable(),
+      offlineSince: z.string().nullable(),
+      lastError: z.string().nullable(),
+      lastRejection: z.object({ at: z.string(), version: z.number().nullable(), code: z.string(), reason: z.string() }).nullable(),
+    })
+    .nullable()
+    .optional(),
   /** Who policy treats the user as: the org login's subject and groups, or the OS account. */
   identity: z.object({ user: z.string(), groups: z.array(z.string()), source: z.enum(['os', 'oidc']), problem: z.string().nullable() }).optional(),
   pinning: z.object({ trustOnFirstUse: z.boolean(), pending: z.number() }),
@@ -148,7 +158,15 @@ export const GatewayEventSchema = z.discriminatedUnion('type', [
   ev('credentials-deleted', { server: z.string(), slots: z.array(z.string()) }),
   ev('credentials-error', { server: z.string(), error: z.string() }),
   ev('credential-set', { server: z.string(), slot: z.string(), rotation: z.boolean() }),
-  ev('pending-change', { id: z.string(), server: z.string(), tool: z.string(), exposedName: z.string(), kind: z.enum(['new', 'changed']), risk: z.string(), localDecision: z.boolean() }),
+  ev('pending-change', {
+    id: z.string(),
+    server: z.string(),
+    tool: z.string(),
+    exposedName: z.string(),
+    kind: z.enum(['new', 'changed']),
+    risk: z.string(),
+    localDecision: z.boolean(),
+  }),
   ev('pending-decided', { id: z.string(), server: z.string(), tool: z.string(), decision: z.string(), by: z.string() }),
   /** Something went wrong that did not stop the daemon (a peer's bad message, a failed background job). */
   ev('problem', { component: z.string(), message: z.string() }),

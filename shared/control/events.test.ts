@@ -6,7 +6,17 @@ import { SseParser } from './sse.ts';
 // What the desktop's main process and the dashboard do with /api/v1/events: the shared
 // SSE parser, then the event schema. The stream is written as the control API writes it.
 const EVENTS: GatewayEvent[] = [
-  { type: 'pending-change', id: 'abc123def456', server: 'gh', tool: 'create_issue', exposedName: 'gh__create_issue', kind: 'changed', risk: 'high', localDecision: true, at: 1 },
+  {
+    type: 'pending-change',
+    id: 'abc123def456',
+    server: 'gh',
+    tool: 'create_issue',
+    exposedName: 'gh__create_issue',
+    kind: 'changed',
+    risk: 'high',
+    localDecision: true,
+    at: 1,
+  },
   { type: 'server', server: 'fs', state: 'failed', error: 'exited with code 1', at: 2 },
   { type: 'problem', component: 'audit', message: 'line one\nline two: ünïcödé', at: 3 },
 ];

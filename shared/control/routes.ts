@@ -66,7 +66,10 @@ export const ROUTES = {
 
 export type RouteName = keyof typeof ROUTES;
 
-export interface Matched { name: RouteName; params: Record<string, string> }
+export interface Matched {
+  name: RouteName;
+  params: Record<string, string>;
+}
 
 /** The route a request names, with its parameters; undefined when none matches (a peer-given path is data, never a key). */
 export function matchRoute(method: string, path: string): Matched | undefined {
@@ -94,7 +97,10 @@ function matchPath(route: Route, segments: string[]): Record<string, string> | u
   for (let i = 0; i < pattern.length; i++) {
     const want = pattern[i]!;
     const got = segments[i]!;
-    if (!want.startsWith(':')) { if (want !== got) return undefined; continue; }
+    if (!want.startsWith(':')) {
+      if (want !== got) return undefined;
+      continue;
+    }
     const name = want.slice(1);
     if (!route.params?.[name]?.test(got)) return undefined;
     params[name] = got;
@@ -122,10 +128,18 @@ export const DecisionBody = z.strictObject({
 });
 export const CreateTokenBody = z.strictObject({ agent: z.string().regex(AGENT, 'agent names are 1-64 of letters, digits, ., _ and -') });
 export const RedeemBody = z.strictObject({ code: z.string().max(64) });
-export const SecretBody = z.strictObject({ value: z.string().min(1, 'the value cannot be empty').max(64 * 1024) });
+export const SecretBody = z.strictObject({
+  value: z
+    .string()
+    .min(1, 'the value cannot be empty')
+    .max(64 * 1024),
+});
 export const TryBody = z.discriminatedUnion('method', [
   z.strictObject({ method: z.literal('tools/list') }),
-  z.strictObject({ method: z.literal('tools/call'), params: z.strictObject({ name: z.string().min(1).max(128), arguments: z.record(z.string(), z.unknown()) }) }),
+  z.strictObject({
+    method: z.literal('tools/call'),
+    params: z.strictObject({ name: z.string().min(1).max(128), arguments: z.record(z.string(), z.unknown()) }),
+  }),
 ]);
 
 // ---- answers both clients read ---------------------------------------------

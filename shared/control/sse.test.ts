@@ -39,7 +39,8 @@ test('a line longer than the limit is dropped whole and counted, and the next li
 });
 
 test('SSE events come out whole at every split point, with comments and unknown fields ignored', () => {
-  const stream = ': gatehouse events\n\nevent: pending-change\ndata: {"id":"a"}\n\nevent: server\r\ndata: {"server":"x",\r\ndata: "state":"failed"}\r\nretry: 10\r\nbogus\r\n\r\ndata: plain\n\n';
+  const stream =
+    ': gatehouse events\n\nevent: pending-change\ndata: {"id":"a"}\n\nevent: server\r\ndata: {"server":"x",\r\ndata: "state":"failed"}\r\nretry: 10\r\nbogus\r\n\r\ndata: plain\n\n';
   const events = everySplit<SseEvent>(stream, () => new SseParser());
   assert.deepEqual(events, [
     { type: 'pending-change', data: '{"id":"a"}', id: null },
@@ -57,7 +58,10 @@ test('an event without data is not dispatched, and fields do not leak into the n
 
 test('an id with a NUL is ignored; a good id is kept', () => {
   const p = new SseParser();
-  assert.deepEqual(p.push('id: 7\ndata: a\n\nid: b\0ad\ndata: b\n\n').map((e) => e.id), ['7', '7']);
+  assert.deepEqual(
+    p.push('id: 7\ndata: a\n\nid: b\0ad\ndata: b\n\n').map((e) => e.id),
+    ['7', '7'],
+  );
 });
 
 test('an event whose data grows past the limit is dropped, not buffered', () => {

@@ -29,7 +29,11 @@ export class LineBuffer {
       const c = chunk.charCodeAt(i);
       if (c !== 10 && c !== 13) continue;
       // CRLF split across two chunks: the LF ends nothing new.
-      if (c === 10 && i === 0 && this.lastWasCr) { start = 1; this.lastWasCr = false; continue; }
+      if (c === 10 && i === 0 && this.lastWasCr) {
+        start = 1;
+        this.lastWasCr = false;
+        continue;
+      }
       this.take(chunk.slice(start, i), lines);
       if (c === 13 && chunk.charCodeAt(i + 1) === 10) i++;
       start = i + 1;
@@ -100,22 +104,34 @@ export class SseParser {
   }
 
   private line(line: string, events: SseEvent[]): void {
-    if (line === '') { this.dispatch(events); return; }
+    if (line === '') {
+      this.dispatch(events);
+      return;
+    }
     if (line.startsWith(':')) return;
     const colon = line.indexOf(':');
     const field = colon === -1 ? line : line.slice(0, colon);
     let value = colon === -1 ? '' : line.slice(colon + 1);
     if (value.startsWith(' ')) value = value.slice(1);
     switch (field) {
-      case 'event': this.type = value; break;
+      case 'event':
+        this.type = value;
+        break;
       case 'data':
         this.dataSize += value.length + 1;
-        if (this.dataSize > this.maxEvent) { this.oversized = true; this.data = []; break; }
+        if (this.dataSize > this.maxEvent) {
+          this.oversized = true;
+          this.data = [];
+          break;
+        }
         if (!this.oversized) this.data.push(value);
         break;
       // A NUL in an id is ignored by the spec: such an id would poison Last-Event-ID.
-      case 'id': if (!value.includes('\0')) this.id = value; break;
-      default: break;
+      case 'id':
+        if (!value.includes('\0')) this.id = value;
+        break;
+      default:
+        break;
     }
   }
 

@@ -9,7 +9,10 @@ describe('what the chat may approve', () => {
     assert.ok(parsed.ok);
     const max = parsed.bundle.settings.pinning.chatApprovalMaxRisk;
     assert.equal(max, 'medium');
-    assert.deepEqual((['none', 'low', 'medium', 'high', 'critical'] as const).filter((r) => chatMayApprove(r, max)), ['none', 'low', 'medium']);
+    assert.deepEqual(
+      (['none', 'low', 'medium', 'high', 'critical'] as const).filter((r) => chatMayApprove(r, max)),
+      ['none', 'low', 'medium'],
+    );
     assert.equal(chatMayApprove('none', 'never'), false);
     assert.equal(chatMayApprove('critical', 'critical'), true);
   });

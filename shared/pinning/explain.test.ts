@@ -8,9 +8,17 @@ const long = 'Sends an email to the given recipient. '.repeat(20) + 'Supports at
 const mail = () => ({
   name: 'send',
   description: long,
-  inputSchema: { type: 'object', properties: { to: { type: 'string' }, scope: { type: 'string', enum: ['inbox', 'sent'] }, format: { type: 'string', default: 'text' } }, required: ['to'] },
+  inputSchema: {
+    type: 'object',
+    properties: { to: { type: 'string' }, scope: { type: 'string', enum: ['inbox', 'sent'] }, format: { type: 'string', default: 'text' } },
+    required: ['to'],
+  },
 });
-const change = (before: Record<string, unknown>, after: Record<string, unknown>) => ({ oldDefinition: before, newDefinition: after, diff: diffDefinitions(before, after) });
+const change = (before: Record<string, unknown>, after: Record<string, unknown>) => ({
+  oldDefinition: before,
+  newDefinition: after,
+  diff: diffDefinitions(before, after),
+});
 
 describe('word diff', () => {
   it('shows a sentence appended to a long text, with context, not the unchanged start', () => {
@@ -53,10 +61,10 @@ describe('explainChange', () => {
     const after = mail();
     after.inputSchema.required.push('scope');
     after.inputSchema.properties.scope.enum = ['inbox'];
-    assert.deepEqual(explainChange(change(mail(), after)).map((l) => l.text), [
-      'enum of parameter `scope` narrowed: −`sent`',
-      'parameter `scope` is now required',
-    ]);
+    assert.deepEqual(
+      explainChange(change(mail(), after)).map((l) => l.text),
+      ['enum of parameter `scope` narrowed: −`sent`', 'parameter `scope` is now required'],
+    );
   });
 
   it('says an edit is too long to show rather than cutting it', () => {

@@ -19,7 +19,7 @@ export function neverApproved(change: Pick<PendingChange, 'kind' | 'oldDefinitio
 }
 
 const VALUE_MAX = 80;
-const code = (value: unknown): string => `\`${clip(reveal(typeof value === 'string' ? value : JSON.stringify(value) ?? 'undefined'), VALUE_MAX)}\``;
+const code = (value: unknown): string => `\`${clip(reveal(typeof value === 'string' ? value : (JSON.stringify(value) ?? 'undefined')), VALUE_MAX)}\``;
 
 type Json = Record<string, unknown>;
 const isObject = (v: unknown): v is Json => typeof v === 'object' && v !== null && !Array.isArray(v);
@@ -39,7 +39,13 @@ function at(root: unknown, segments: readonly string[]): unknown {
 }
 
 /** Where a JSON Pointer lands: which parameter (dotted), which schema keyword, and the rest. */
-interface Place { schema: 'input' | 'output' | null; owner: string[]; ownerPath: string[]; keyword: string | undefined; rest: string[] }
+interface Place {
+  schema: 'input' | 'output' | null;
+  owner: string[];
+  ownerPath: string[];
+  keyword: string | undefined;
+  rest: string[];
+}
 
 function place(pointer: string): Place {
   const segments = pointer.split('/').slice(1).map(unescape);
@@ -48,7 +54,13 @@ function place(pointer: string): Place {
   const owner: string[] = [];
   let i = 1;
   for (;;) {
-    if (segments[i] === 'properties' && segments[i + 1] !== undefined) { owner.push(segments[i + 1]!); i += 2; } else if (segments[i] === 'items') { owner.push('[]'); i++; } else break;
+    if (segments[i] === 'properties' && segments[i + 1] !== undefined) {
+      owner.push(segments[i + 1]!);
+      i += 2;
+    } else if (segments[i] === 'items') {
+      owner.push('[]');
+      i++;
+    } else break;
   }
   return { schema: root === 'inputSchema' ? 'input' : 'output', owner, ownerPath: segments.slice(0, i), keyword: segments[i], rest: segments.slice(i + 1) };
 }
@@ -67,7 +79,9 @@ function textLine(label: string, before: unknown, after: unknown, maxLine: numbe
 /** A text shown whole, or said to be too long: never a cut that could hide the end. */
 function whole(label: string, text: string, maxLine: number): ExplainedLine {
   const line = `${label}: "${reveal(text)}"`;
-  return Array.from(line).length <= maxLine ? { text: line } : { text: `${label}: ${Array.from(text).length} characters, too long to show here`, tooLong: true };
+  return Array.from(line).length <= maxLine
+    ? { text: line }
+    : { text: `${label}: ${Array.from(text).length} characters, too long to show here`, tooLong: true };
 }
 
 function typeOf(schema: unknown): string {
@@ -95,7 +109,10 @@ export function explainChange(change: Pick<PendingChange, 'oldDefinition' | 'new
     if (p.schema === null) {
       if (p.keyword === 'description' || p.keyword === 'title') lines.push(textLine(p.keyword, entry.before, entry.after, maxLine));
       else if (p.keyword === 'name') lines.push({ text: `renamed: ${code(entry.before)} → ${code(entry.after)}` });
-      else if (p.keyword === 'annotations' && p.rest.length) lines.push({ text: `annotation ${p.rest.join('.')}: ${entry.kind === 'added' ? `set to ${code(entry.after)}` : entry.kind === 'removed' ? `removed (was ${code(entry.before)})` : `${code(entry.before)} → ${code(entry.after)}`}` });
+      else if (p.keyword === 'annotations' && p.rest.length)
+        lines.push({
+          text: `annotation ${p.rest.join('.')}: ${entry.kind === 'added' ? `set to ${code(entry.after)}` : entry.kind === 'removed' ? `removed (was ${code(entry.before)})` : `${code(entry.before)} → ${code(entry.after)}`}`,
+        });
       else lines.push({ text: `${entry.kind} ${entry.path}${entry.kind === 'removed' ? '' : `: ${code(entry.after)}`}` });
       continue;
     }
@@ -118,7 +135,17 @@ export function explainChange(change: Pick<PendingChange, 'oldDefinition' | 'new
       const now = isObject(ownerAfter) && Array.isArray(ownerAfter.enum) ? ownerAfter.enum.map((v) => JSON.stringify(v)) : [];
       const added = now.filter((v) => !was.includes(v)).map((v) => `+${code(JSON.parse(v))}`);
       const removed = was.filter((v) => !now.includes(v)).map((v) => `−${code(JSON.parse(v))}`);
-      const how = !was.length ? 'now limited to' : !now.length ? 'no longer limited' : removed.length && added.length ? 'changed' : added.length ? 'widened' : removed.length ? 'narrowed' : 'reordered';
+      const how = !was.length
+        ? 'now limited to'
+        : !now.length
+          ? 'no longer limited'
+          : removed.length && added.length
+            ? 'changed'
+            : added.length
+              ? 'widened'
+              : removed.length
+                ? 'narrowed'
+                : 'reordered';
       lines.push({ text: `enum of ${subject} ${how}${[...added, ...removed].length ? `: ${[...added, ...removed].join(', ')}` : ''}` });
       continue;
     }
@@ -137,9 +164,14 @@ export function explainChange(change: Pick<PendingChange, 'oldDefinition' | 'new
       continue;
     }
     const what = [p.keyword, ...p.rest].filter(Boolean).join('.');
-    lines.push({ text: entry.kind === 'added' ? `${what} of ${subject} set to ${code(entry.after)}`
-      : entry.kind === 'removed' ? `${what} of ${subject} removed (was ${code(entry.before)})`
-      : `${what} of ${subject}: ${code(entry.before)} → ${code(entry.after)}` });
+    lines.push({
+      text:
+        entry.kind === 'added'
+          ? `${what} of ${subject} set to ${code(entry.after)}`
+          : entry.kind === 'removed'
+            ? `${what} of ${subject} removed (was ${code(entry.before)})`
+            : `${what} of ${subject}: ${code(entry.before)} → ${code(entry.after)}`,
+    });
   }
   return lines;
 }

@@ -5,7 +5,12 @@ import { toolHash } from './hash.ts';
 // What pinning a server's tools means, for `gatehouse pin` and `gatehouse-admin
 // approve` alike: each tool's pin, its risk and the findings worth showing.
 
-export interface PinnedTool { name: string; hash: string; risk: Severity; findings: string[] }
+export interface PinnedTool {
+  name: string;
+  hash: string;
+  risk: Severity;
+  findings: string[];
+}
 
 export function pinTools(tools: readonly Record<string, unknown>[]): PinnedTool[] {
   const scans = scanToolList(tools);

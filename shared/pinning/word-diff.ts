@@ -4,7 +4,10 @@ import { makeVisible } from '../scanner/decode.ts';
 // description is safe: the usual poisoning is a sentence appended to a long
 // description, which a side-by-side excerpt of the first characters hides.
 
-export interface DiffPart { op: 'same' | 'add' | 'del'; text: string }
+export interface DiffPart {
+  op: 'same' | 'add' | 'del';
+  text: string;
+}
 
 /** Past this many cells the middle of the two texts is shown as one replacement. */
 const MAX_CELLS = 4_000_000;
@@ -24,7 +27,10 @@ export function wordDiff(before: string, after: string): DiffPart[] {
   while (start < a.length && start < b.length && a[start] === b[start]) start++;
   let endA = a.length;
   let endB = b.length;
-  while (endA > start && endB > start && a[endA - 1] === b[endB - 1]) { endA--; endB--; }
+  while (endA > start && endB > start && a[endA - 1] === b[endB - 1]) {
+    endA--;
+    endB--;
+  }
   const parts: DiffPart[] = [];
   const push = (op: DiffPart['op'], text: string) => {
     if (!text) return;
@@ -52,14 +58,19 @@ function lcsParts(a: string[], b: string[]): DiffPart[] {
   const lengths = new Uint32Array((n + 1) * (m + 1));
   for (let i = n - 1; i >= 0; i--) {
     for (let j = m - 1; j >= 0; j--) {
-      lengths[i * (m + 1) + j] = a[i] === b[j] ? lengths[(i + 1) * (m + 1) + j + 1]! + 1 : Math.max(lengths[(i + 1) * (m + 1) + j]!, lengths[i * (m + 1) + j + 1]!);
+      lengths[i * (m + 1) + j] =
+        a[i] === b[j] ? lengths[(i + 1) * (m + 1) + j + 1]! + 1 : Math.max(lengths[(i + 1) * (m + 1) + j]!, lengths[i * (m + 1) + j + 1]!);
     }
   }
   const out: DiffPart[] = [];
   let i = 0;
   let j = 0;
   while (i < n || j < m) {
-    if (i < n && j < m && a[i] === b[j]) { out.push({ op: 'same', text: a[i]! }); i++; j++; }
+    if (i < n && j < m && a[i] === b[j]) {
+      out.push({ op: 'same', text: a[i]! });
+      i++;
+      j++;
+    }
     // Deletions first, as a reader expects: [-old-]{+new+}.
     else if (i < n && (j >= m || lengths[(i + 1) * (m + 1) + j]! >= lengths[i * (m + 1) + j + 1]!)) out.push({ op: 'del', text: a[i++]! });
     else out.push({ op: 'add', text: b[j++]! });
@@ -75,7 +86,12 @@ function lcsParts(a: string[], b: string[]): DiffPart[] {
 export function reveal(text: string): string {
   let out = '';
   let tags = '';
-  const flush = () => { if (tags) { out += `⟦hidden text: "${tags}"⟧`; tags = ''; } };
+  const flush = () => {
+    if (tags) {
+      out += `⟦hidden text: "${tags}"⟧`;
+      tags = '';
+    }
+  };
   for (const ch of text) {
     const cp = ch.codePointAt(0)!;
     if (cp >= TAG_START && cp <= TAG_END) {
@@ -103,12 +119,21 @@ export function clip(text: string, max: number): string {
 export function renderWordDiff(parts: readonly DiffPart[], context = 8): string {
   let out = '';
   parts.forEach((p, index) => {
-    if (p.op === 'del') { out += `[-${reveal(p.text)}-]`; return; }
-    if (p.op === 'add') { out += `{+${reveal(p.text)}+}`; return; }
+    if (p.op === 'del') {
+      out += `[-${reveal(p.text)}-]`;
+      return;
+    }
+    if (p.op === 'add') {
+      out += `{+${reveal(p.text)}+}`;
+      return;
+    }
     const words = tokens(p.text);
     const keepHead = index === 0 ? 0 : context * 2; // words and the spaces between them
     const keepTail = index === parts.length - 1 ? 0 : context * 2;
-    if (words.length <= keepHead + keepTail + 2) { out += reveal(p.text); return; }
+    if (words.length <= keepHead + keepTail + 2) {
+      out += reveal(p.text);
+      return;
+    }
     out += `${reveal(words.slice(0, keepHead).join(''))}…${reveal(words.slice(words.length - keepTail).join(''))}`;
   });
   return out;

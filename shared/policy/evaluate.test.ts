@@ -8,17 +8,36 @@ const alice: Subject = { user: 'alice@acme.com', groups: ['eng'], agent: 'cursor
 const bob: Subject = { user: 'bob@acme.com', groups: ['sales'], agent: 'claude' };
 
 function policy(rules: unknown[], extra: { rateLimits?: unknown[]; profiles?: unknown[]; agents?: unknown[] } = {}): Policy {
-  return new Policy({
-    policies: PoliciesSchema.parse({ rules, rateLimits: extra.rateLimits ?? [] }),
-    profiles: (extra.profiles ?? []).map((p) => ProfileSchema.parse(p)),
-    agents: (extra.agents ?? []).map((a) => AgentSchema.parse(a)),
-  }, { bundleDir: '/srv/demo' });
+  return new Policy(
+    {
+      policies: PoliciesSchema.parse({ rules, rateLimits: extra.rateLimits ?? [] }),
+      profiles: (extra.profiles ?? []).map((p) => ProfileSchema.parse(p)),
+      agents: (extra.agents ?? []).map((a) => AgentSchema.parse(a)),
+    },
+    { bundleDir: '/srv/demo' },
+  );
 }
 
 const files = policy([
-  { id: 'eng-files', effect: 'allow', subjects: { groups: ['eng'] }, servers: ['filesystem'], tools: ['read_*', 'list_directory', 'read_multiple_files'], paths: [{ argument: 'path', within: ['${bundleDir}/files'] }, { argument: 'paths', within: ['${bundleDir}/files'] }] },
+  {
+    id: 'eng-files',
+    effect: 'allow',
+    subjects: { groups: ['eng'] },
+    servers: ['filesystem'],
+    tools: ['read_*', 'list_directory', 'read_multiple_files'],
+    paths: [
+      { argument: 'path', within: ['${bundleDir}/files'] },
+      { argument: 'paths', within: ['${bundleDir}/files'] },
+    ],
+  },
   { id: 'no-write', effect: 'deny', servers: ['filesystem'], tools: ['write_*'] },
-  { id: 'echo-short', effect: 'allow', servers: ['everything'], tools: ['echo'], arguments: { type: 'object', properties: { message: { type: 'string', maxLength: 20 } }, required: ['message'], additionalProperties: false } },
+  {
+    id: 'echo-short',
+    effect: 'allow',
+    servers: ['everything'],
+    tools: ['echo'],
+    arguments: { type: 'object', properties: { message: { type: 'string', maxLength: 20 } }, required: ['message'], additionalProperties: false },
+  },
 ]);
 
 describe('policy decisions', () => {
@@ -40,7 +59,10 @@ describe('policy decisions', () => {
   });
 
   it('lets a deny rule win over an allow rule, wherever it sits', () => {
-    const p = policy([{ id: 'all', effect: 'allow' }, { id: 'no-write', effect: 'deny', tools: ['write_*'] }]);
+    const p = policy([
+      { id: 'all', effect: 'allow' },
+      { id: 'no-write', effect: 'deny', tools: ['write_*'] },
+    ]);
     const d = p.check(alice, 'filesystem', 'write_file', {});
     assert.deepEqual([d.effect, d.rule], ['deny', 'no-write']);
     assert.equal(p.visible(alice, 'filesystem', 'write_file'), false);
@@ -56,7 +78,10 @@ describe('policy decisions', () => {
     assert.equal(p.check(alice, 's1', 't', { x: 1 }).rule, 'wild-first');
     assert.equal(p.check(alice, 's1', 't', {}).rule, 'literal');
     assert.equal(p.check(alice, 's2', 't', {}).rule, 'wild-last');
-    const deny = policy([{ id: 'a', effect: 'allow', servers: ['s1'] }, { id: 'd', effect: 'deny', servers: ['*'], tools: ['t'] }]);
+    const deny = policy([
+      { id: 'a', effect: 'allow', servers: ['s1'] },
+      { id: 'd', effect: 'deny', servers: ['*'], tools: ['t'] },
+    ]);
     assert.equal(deny.check(alice, 's1', 't', {}).rule, 'd');
   });
 
@@ -95,7 +120,8 @@ describe('argument constraints under attack', () => {
       '/srv/demo/files-evil/x',
       '/srv/demo/filesx',
       '//etc/passwd',
-    ]) denied({ path });
+    ])
+      denied({ path });
   });
 
   it('refuses relative paths, home expansion and control characters', () => {
@@ -141,11 +167,19 @@ describe('argument constraints under attack', () => {
 
 describe('profiles', () => {
   const p = policy([{ id: 'all', effect: 'allow' }], {
-    profiles: [{ id: 'readonly', tools: [{ server: 'filesystem', tools: ['read_*'] }, { server: 'everything', tools: ['echo'] }] }],
+    profiles: [
+      {
+        id: 'readonly',
+        tools: [
+          { server: 'filesystem', tools: ['read_*'] },
+          { server: 'everything', tools: ['echo'] },
+        ],
+      },
+    ],
     agents: [{ name: 'cursor', profile: 'readonly' }],
   });
 
-  it('shows a bound agent only its profile\'s tools', () => {
+  it("shows a bound agent only its profile's tools", () => {
     assert.equal(p.visible(alice, 'filesystem', 'read_file'), true);
     assert.equal(p.visible(alice, 'filesystem', 'write_file'), false);
     assert.equal(p.visible(alice, 'memory', 'create_entities'), false);
@@ -157,17 +191,23 @@ describe('profiles', () => {
 
 describe('what the dashboard shows', () => {
   it('lists the rules that decide a tool, for whom, and profiles that leave it out', () => {
-    const p = policy([
-      { id: 'eng', effect: 'allow', subjects: { groups: ['eng'], agents: ['cursor'] }, servers: ['gh'] },
-      { id: 'limited', effect: 'allow', servers: ['gh'], tools: ['search'], arguments: { type: 'object' } },
-      { id: 'no-delete', effect: 'deny', tools: ['delete_*'] },
-    ], { profiles: [{ id: 'ro', tools: [{ server: 'gh', tools: ['get_*'] }] }], agents: [{ name: 'claude', profile: 'ro' }] });
+    const p = policy(
+      [
+        { id: 'eng', effect: 'allow', subjects: { groups: ['eng'], agents: ['cursor'] }, servers: ['gh'] },
+        { id: 'limited', effect: 'allow', servers: ['gh'], tools: ['search'], arguments: { type: 'object' } },
+        { id: 'no-delete', effect: 'deny', tools: ['delete_*'] },
+      ],
+      { profiles: [{ id: 'ro', tools: [{ server: 'gh', tools: ['get_*'] }] }], agents: [{ name: 'claude', profile: 'ro' }] },
+    );
     assert.deepEqual(p.rulesFor('gh', 'search'), [
       { rule: 'eng', effect: 'allow', who: 'groups eng; agents cursor', constrained: false },
       { rule: 'limited', effect: 'allow', who: 'everyone', constrained: true },
       { rule: 'profile:ro', effect: 'deny', who: 'agent claude', constrained: false },
     ]);
-    assert.deepEqual(p.rulesFor('gh', 'delete_repo').map((r) => `${r.effect} ${r.rule}`), ['allow eng', 'deny no-delete', 'deny profile:ro']);
+    assert.deepEqual(
+      p.rulesFor('gh', 'delete_repo').map((r) => `${r.effect} ${r.rule}`),
+      ['allow eng', 'deny no-delete', 'deny profile:ro'],
+    );
     assert.deepEqual(p.rulesFor('other', 'x'), []);
   });
 });
@@ -189,10 +229,12 @@ describe('rate limits', () => {
   });
 
   it('does not spend a token of one limit when another refuses', () => {
-    const p = policy([{ id: 'all', effect: 'allow' }], { rateLimits: [
-      { id: 'tool', per: 'tool', tools: ['slow'], calls: 1, perSeconds: 60 },
-      { id: 'user', per: 'user', calls: 2, perSeconds: 60 },
-    ] });
+    const p = policy([{ id: 'all', effect: 'allow' }], {
+      rateLimits: [
+        { id: 'tool', per: 'tool', tools: ['slow'], calls: 1, perSeconds: 60 },
+        { id: 'user', per: 'user', calls: 2, perSeconds: 60 },
+      ],
+    });
     assert.equal(p.rate(alice, 's', 'slow', 0).ok, true);
     assert.equal(p.rate(alice, 's', 'slow', 0).ok, false);
     assert.equal(p.rate(alice, 's', 'fast', 0).ok, true, 'the refused call did not spend the user token');
@@ -205,9 +247,17 @@ describe('rate limits', () => {
     const first = policy([{ id: 'all', effect: 'allow' }], { rateLimits: [limit, other] });
     for (let i = 0; i < 2; i++) assert.equal(first.rate(alice, 's', 't', 0).ok, true);
     assert.equal(first.rate(alice, 's', 'x', 0).ok, false, 'two and other together: other has a token, two has none');
-    const build = (rules: unknown[], rateLimits: unknown[], previous: Policy) => new Policy({ policies: PoliciesSchema.parse({ rules, rateLimits }), profiles: [], agents: [] }, {}, previous);
+    const build = (rules: unknown[], rateLimits: unknown[], previous: Policy) =>
+      new Policy({ policies: PoliciesSchema.parse({ rules, rateLimits }), profiles: [], agents: [] }, {}, previous);
     // An unrelated change: a new rule, the limits reordered.
-    const second = build([{ id: 'all', effect: 'allow' }, { id: 'new', effect: 'deny', servers: ['z'] }], [other, limit], first);
+    const second = build(
+      [
+        { id: 'all', effect: 'allow' },
+        { id: 'new', effect: 'deny', servers: ['z'] },
+      ],
+      [other, limit],
+      first,
+    );
     assert.equal(second.rate(alice, 's', 't', 1).ok, false, 'still used up after an unrelated change');
     assert.equal(second.rate(bob, 's', 't', 1).ok, true, 'other subjects are unaffected');
     // The limit changed (more calls): a fresh bucket; the limit that went away leaves nothing behind.

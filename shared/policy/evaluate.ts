@@ -10,16 +10,23 @@ import { limitIdentity, TokenBuckets, type LimitBuckets, type Wanted } from './r
 // not depend on the arguments is worked out once per (subject, tool) and
 // cached, so a call pays a map lookup plus its argument checks.
 
-export interface Subject { user: string; groups: readonly string[]; agent: string }
+export interface Subject {
+  user: string;
+  groups: readonly string[];
+  agent: string;
+}
 
 /** Who the local user is (the org login's subject and groups, or the OS account). */
 export type Identity = Omit<Subject, 'agent'>;
 
-export type Decision =
-  | { effect: 'allow'; rule: string }
-  | { effect: 'deny'; rule: string; reason: string };
+export type Decision = { effect: 'allow'; rule: string } | { effect: 'deny'; rule: string; reason: string };
 
-export interface RuleSummary { rule: string; effect: 'allow' | 'deny'; who: string; constrained: boolean }
+export interface RuleSummary {
+  rule: string;
+  effect: 'allow' | 'deny';
+  who: string;
+  constrained: boolean;
+}
 
 export type RateVerdict = { ok: true } | { ok: false; limit: string; retryAfterMs: number };
 
@@ -36,7 +43,11 @@ interface CompiledRule {
 }
 
 /** What a subject may do with one tool before looking at arguments. */
-interface Access { visible: boolean; deny: Decision | undefined; allows: CompiledRule[] }
+interface Access {
+  visible: boolean;
+  deny: Decision | undefined;
+  allows: CompiledRule[];
+}
 
 export class PolicyError extends Error {}
 
@@ -70,25 +81,30 @@ export class Policy {
   constructor(bundle: Pick<Bundle, 'policies' | 'profiles' | 'agents'>, vars: Record<string, string> = {}, previous?: Policy) {
     const ajv = new Ajv2020({ strict: false, allErrors: false, coerceTypes: false, useDefaults: false, removeAdditional: false, validateFormats: false });
     const expand = (s: string) => expandVars(s, vars).text;
-    this.rules = bundle.policies.rules.map((rule) => {
-      let validate: ValidateFunction | undefined;
-      try {
-        validate = rule.arguments ? ajv.compile(rule.arguments) : undefined;
-      } catch (err) {
-        throw new PolicyError(`policy rule "${rule.id}": its arguments schema does not compile: ${(err as Error).message}`);
-      }
-      const paths = rule.paths.map((p) => {
-        const roots = p.within.map((r) => expand(r));
-        for (const r of roots) if (!/^(\/|[A-Za-z]:[\\/])/.test(r)) throw new PolicyError(`policy rule "${rule.id}": root "${r}" is not an absolute path`);
-        return { argument: p.argument, roots: roots.map(normalizeRoot) };
-      });
-      return { index: 0, rule, validate, paths };
-    }).map((c, index) => ({ ...c, index }));
+    this.rules = bundle.policies.rules
+      .map((rule) => {
+        let validate: ValidateFunction | undefined;
+        try {
+          validate = rule.arguments ? ajv.compile(rule.arguments) : undefined;
+        } catch (err) {
+          throw new PolicyError(`policy rule "${rule.id}": its arguments schema does not compile: ${(err as Error).message}`);
+        }
+        const paths = rule.paths.map((p) => {
+          const roots = p.within.map((r) => expand(r));
+          for (const r of roots) if (!/^(\/|[A-Za-z]:[\\/])/.test(r)) throw new PolicyError(`policy rule "${rule.id}": root "${r}" is not an absolute path`);
+          return { argument: p.argument, roots: roots.map(normalizeRoot) };
+        });
+        return { index: 0, rule, validate, paths };
+      })
+      .map((c, index) => ({ ...c, index }));
     // Most rules name their servers outright: index those, so a decision looks at the
     // rules for its server and the wildcard ones, not all of them.
     for (const c of this.rules) {
       const literal = c.rule.servers.every((s) => !s.includes('*') && !s.includes('?'));
-      if (!literal) { this.wildcardRules.push(c); continue; }
+      if (!literal) {
+        this.wildcardRules.push(c);
+        continue;
+      }
       for (const server of c.rule.servers) {
         const list = this.rulesByServer.get(server) ?? [];
         list.push(c);
@@ -128,7 +144,15 @@ export class Policy {
   private work(subject: Subject, server: string, tool: string): Access {
     const profile = this.profileOf(subject.agent);
     if (profile && !profileIncludes(profile, server, tool)) {
-      return { visible: false, deny: { effect: 'deny', rule: `profile:${profile.id}`, reason: `agent "${subject.agent}" is bound to profile "${profile.id}", which does not include this tool` }, allows: [] };
+      return {
+        visible: false,
+        deny: {
+          effect: 'deny',
+          rule: `profile:${profile.id}`,
+          reason: `agent "${subject.agent}" is bound to profile "${profile.id}", which does not include this tool`,
+        },
+        allows: [],
+      };
     }
     const allows: CompiledRule[] = [];
     for (const c of this.candidates(server)) {
@@ -137,7 +161,12 @@ export class Policy {
       if (r.effect === 'deny') return { visible: false, deny: { effect: 'deny', rule: r.id, reason: r.description ?? `denied by rule "${r.id}"` }, allows: [] };
       allows.push(c);
     }
-    if (allows.length === 0) return { visible: false, deny: { effect: 'deny', rule: DEFAULT_DENY, reason: `no policy rule allows ${subject.user} (agent ${subject.agent}) to use this tool` }, allows };
+    if (allows.length === 0)
+      return {
+        visible: false,
+        deny: { effect: 'deny', rule: DEFAULT_DENY, reason: `no policy rule allows ${subject.user} (agent ${subject.agent}) to use this tool` },
+        allows,
+      };
     return { visible: true, deny: undefined, allows };
   }
 
@@ -157,11 +186,14 @@ export class Policy {
     const out: RuleSummary[] = [];
     for (const { rule: r, validate, paths } of this.candidates(server)) {
       if (!matchesAny(r.servers, server) || !matchesAny(r.tools, tool)) continue;
-      const who = [
-        r.subjects.groups ? `groups ${r.subjects.groups.join(', ')}` : '',
-        r.subjects.users ? `users ${r.subjects.users.join(', ')}` : '',
-        r.subjects.agents ? `agents ${r.subjects.agents.join(', ')}` : '',
-      ].filter(Boolean).join('; ') || 'everyone';
+      const who =
+        [
+          r.subjects.groups ? `groups ${r.subjects.groups.join(', ')}` : '',
+          r.subjects.users ? `users ${r.subjects.users.join(', ')}` : '',
+          r.subjects.agents ? `agents ${r.subjects.agents.join(', ')}` : '',
+        ]
+          .filter(Boolean)
+          .join('; ') || 'everyone';
       out.push({ rule: r.id, effect: r.effect, who, constrained: validate !== undefined || paths.length > 0 });
     }
     // A profile only narrows what some rule allows.

@@ -29,7 +29,11 @@ function readings(raw: string): string[] {
   const out = new Set<string>([raw]);
   let decoded = raw;
   for (let i = 0; i < MAX_DECODE_ROUNDS && /%[0-9a-f]{2}/i.test(decoded); i++) {
-    try { decoded = decodeURIComponent(decoded); } catch { break; }
+    try {
+      decoded = decodeURIComponent(decoded);
+    } catch {
+      break;
+    }
     out.add(decoded);
   }
   for (const r of [...out]) {
@@ -52,7 +56,8 @@ export function normalizeRoot(root: string): string {
 }
 
 export function checkPath(value: unknown, roots: readonly string[]): PathVerdict {
-  if (typeof value !== 'string') return { ok: false, reason: `must be a path string, not ${Array.isArray(value) ? 'an array' : value === null ? 'null' : typeof value}` };
+  if (typeof value !== 'string')
+    return { ok: false, reason: `must be a path string, not ${Array.isArray(value) ? 'an array' : value === null ? 'null' : typeof value}` };
   if (/[\u0000-\u001f\u007f]/.test(value)) return { ok: false, reason: 'contains control characters' };
   for (const reading of readings(value)) {
     if (/[\u0000]/.test(reading)) return { ok: false, reason: 'decodes to a NUL byte' };

@@ -9,12 +9,20 @@
 import canonicalize from 'canonicalize';
 import type { RateLimit } from '../bundle/schema.ts';
 
-export interface Bucket { tokens: number; at: number }
+export interface Bucket {
+  tokens: number;
+  at: number;
+}
 
 /** One limit's buckets, by whom they count (user, agent, server or tool). */
 export type LimitBuckets = Map<string, Bucket>;
 
-export interface Wanted { buckets: LimitBuckets; key: string; capacity: number; perMs: number }
+export interface Wanted {
+  buckets: LimitBuckets;
+  key: string;
+  capacity: number;
+  perMs: number;
+}
 
 /** Equal for two limits exactly when their definitions are. */
 export const limitIdentity = (limit: RateLimit): string => canonicalize(limit) ?? limit.id;
@@ -46,7 +54,10 @@ export class TokenBuckets {
   /** The buckets of one limit; created on first use. */
   of(identity: string): LimitBuckets {
     let buckets = this.byLimit.get(identity);
-    if (!buckets) { buckets = new Map(); this.byLimit.set(identity, buckets); }
+    if (!buckets) {
+      buckets = new Map();
+      this.byLimit.set(identity, buckets);
+    }
     return buckets;
   }
 

@@ -5,7 +5,10 @@ import { encodedForms, MIN_SECRET_LENGTH, Redactor, redactShapes } from './redac
 
 describe('Redactor', () => {
   it('replaces every held secret, in plain and JSON-escaped form, in one pass', () => {
-    const r = new Redactor([{ label: 'github/token', value: 'ghs_SuperSecret"Value\\1' }, { label: 'db/password', value: 'hunter2hunter2' }]);
+    const r = new Redactor([
+      { label: 'github/token', value: 'ghs_SuperSecret"Value\\1' },
+      { label: 'db/password', value: 'hunter2hunter2' },
+    ]);
     const json = JSON.stringify({ text: 'token ghs_SuperSecret"Value\\1 and hunter2hunter2 twice: hunter2hunter2' });
     const out = r.redact(json);
     assert.ok(!out.includes('SuperSecret') && !out.includes('hunter2'));
@@ -13,7 +16,10 @@ describe('Redactor', () => {
   });
 
   it('prefers the longest secret when one contains another', () => {
-    const r = new Redactor([{ label: 'short', value: 'abcdef' }, { label: 'long', value: 'abcdefghij' }]);
+    const r = new Redactor([
+      { label: 'short', value: 'abcdef' },
+      { label: 'long', value: 'abcdefghij' },
+    ]);
     assert.equal(r.redact('x abcdefghij y abcdef'), 'x [REDACTED:long] y [REDACTED:short]');
   });
 
@@ -46,7 +52,15 @@ describe('Redactor, encoded forms', () => {
   const b64 = (bytes: Uint8Array) => btoa(String.fromCharCode(...bytes));
   const b64url = (bytes: Uint8Array) => b64(bytes).replace(/\+/g, '-').replace(/\//g, '_').replace(/=+$/, '');
   const hex = (bytes: Uint8Array) => Array.from(bytes, (b) => b.toString(16).padStart(2, '0')).join('');
-  const join = (...parts: Uint8Array[]) => { const out = new Uint8Array(parts.reduce((n, p) => n + p.length, 0)); let o = 0; for (const p of parts) { out.set(p, o); o += p.length; } return out; };
+  const join = (...parts: Uint8Array[]) => {
+    const out = new Uint8Array(parts.reduce((n, p) => n + p.length, 0));
+    let o = 0;
+    for (const p of parts) {
+      out.set(p, o);
+      o += p.length;
+    }
+    return out;
+  };
   const encoders: [string, (secret: string, before: Uint8Array, after: Uint8Array) => string][] = [
     ['base64', (s, a, z) => b64(join(a, bytesOf(s), z))],
     ['base64url', (s, a, z) => b64url(join(a, bytesOf(s), z))],
@@ -63,15 +77,19 @@ describe('Redactor, encoded forms', () => {
 
   for (const [name, encode] of encoders) {
     it(`finds a held secret ${name}-encoded inside a longer blob, at any alignment`, () => {
-      fc.assert(fc.property(secretsArb, fc.nat(), bytesArb, bytesArb, fc.string(), (secrets, pick, before, after, prose) => {
-        const held = secrets.map((value, i) => ({ label: `s${i}`, value }));
-        const secret = secrets[pick % secrets.length]!;
-        const blob = encode(secret, before, after);
-        const out = new Redactor(held).redact(JSON.stringify({ text: `${prose} ${blob} ${prose}` }));
-        // What is left of the blob around the marker cannot still carry the secret's encoding.
-        for (const leftover of encode(secret, new Uint8Array(), new Uint8Array()).match(/.{8}/g) ?? []) assert.ok(!out.includes(leftover) || prose.includes(leftover), `${name}: ${leftover} survived in ${out}`);
-        assert.match(out, /\[REDACTED:s\d+\]/);
-      }), { numRuns: 300 });
+      fc.assert(
+        fc.property(secretsArb, fc.nat(), bytesArb, bytesArb, fc.string(), (secrets, pick, before, after, prose) => {
+          const held = secrets.map((value, i) => ({ label: `s${i}`, value }));
+          const secret = secrets[pick % secrets.length]!;
+          const blob = encode(secret, before, after);
+          const out = new Redactor(held).redact(JSON.stringify({ text: `${prose} ${blob} ${prose}` }));
+          // What is left of the blob around the marker cannot still carry the secret's encoding.
+          for (const leftover of encode(secret, new Uint8Array(), new Uint8Array()).match(/.{8}/g) ?? [])
+            assert.ok(!out.includes(leftover) || prose.includes(leftover), `${name}: ${leftover} survived in ${out}`);
+          assert.match(out, /\[REDACTED:s\d+\]/);
+        }),
+        { numRuns: 300 },
+      );
     });
   }
 
@@ -87,14 +105,21 @@ describe('Redactor, encoded forms', () => {
   });
 
   it('leaves random text that holds no encoding of a secret alone', () => {
-    fc.assert(fc.property(fc.array(secretArb, { minLength: 1, maxLength: 20 }), fc.string({ maxLength: 500 }), (secrets, text) => {
-      fc.pre(secrets.every((s) => !text.includes(s.slice(0, 6))));
-      const r = new Redactor(secrets.map((value) => ({ label: 'x', value })));
-      const out = r.redact(text);
-      // Anything replaced must have been one of the secret's forms; a 6-character
-      // window cannot accidentally be one unless the text carries it.
-      if (out !== text) assert.ok(secrets.some((s) => encodedForms(s).some((f) => text.includes(f))), out);
-    }), { numRuns: 300 });
+    fc.assert(
+      fc.property(fc.array(secretArb, { minLength: 1, maxLength: 20 }), fc.string({ maxLength: 500 }), (secrets, text) => {
+        fc.pre(secrets.every((s) => !text.includes(s.slice(0, 6))));
+        const r = new Redactor(secrets.map((value) => ({ label: 'x', value })));
+        const out = r.redact(text);
+        // Anything replaced must have been one of the secret's forms; a 6-character
+        // window cannot accidentally be one unless the text carries it.
+        if (out !== text)
+          assert.ok(
+            secrets.some((s) => encodedForms(s).some((f) => text.includes(f))),
+            out,
+          );
+      }),
+      { numRuns: 300 },
+    );
   });
 
   it('lists each form once, and no form shorter than the window it is found by', () => {

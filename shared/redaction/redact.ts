@@ -9,7 +9,10 @@
 
 import { toBase64 } from '../signing/ed25519.ts';
 
-export interface HeldSecret { label: string; value: string }
+export interface HeldSecret {
+  label: string;
+  value: string;
+}
 
 /** Values shorter than this are not redacted: they would match ordinary text. */
 export const MIN_SECRET_LENGTH = 6;
@@ -21,7 +24,11 @@ export const MIN_SECRET_LENGTH = 6;
 const WINDOW = 6;
 const BASE = 0x01000193;
 // BASE^(WINDOW-1) mod 2^32: what the character leaving the window contributed.
-const BASE_OUT = (() => { let p = 1; for (let i = 1; i < WINDOW; i++) p = Math.imul(p, BASE); return p; })();
+const BASE_OUT = (() => {
+  let p = 1;
+  for (let i = 1; i < WINDOW; i++) p = Math.imul(p, BASE);
+  return p;
+})();
 const FILTER_BITS = 18;
 
 const utf8 = new TextEncoder();
@@ -57,8 +64,14 @@ export function encodedForms(value: string): string[] {
   // percent form a server could produce either.
   try {
     const pct = encodeURIComponent(value);
-    forms.push(pct, pct.replace(/%[0-9A-F]{2}/g, (m) => m.toLowerCase()), new URLSearchParams({ v: value }).toString().slice(2));
-  } catch { /* see above */ }
+    forms.push(
+      pct,
+      pct.replace(/%[0-9A-F]{2}/g, (m) => m.toLowerCase()),
+      new URLSearchParams({ v: value }).toString().slice(2),
+    );
+  } catch {
+    /* see above */
+  }
   return [...new Set(forms)].filter((f) => f.length >= WINDOW);
 }
 
@@ -81,7 +94,10 @@ function nextCandidate(text: string, from: number, filter: Uint32Array): number 
   }
 }
 
-interface Form { text: string; label: string }
+interface Form {
+  text: string;
+  label: string;
+}
 
 export class Redactor {
   /** One bit per hash bucket: a clear bit means no form starts here. */
@@ -97,22 +113,28 @@ export class Redactor {
         const bucket = h >>> (32 - FILTER_BITS);
         this.filter[bucket >>> 5]! |= 1 << (bucket & 31);
         const list = this.byHash.get(h);
-        if (list) list.push({ text, label }); else this.byHash.set(h, [{ text, label }]);
+        if (list) list.push({ text, label });
+        else this.byHash.set(h, [{ text, label }]);
       }
     }
     // Longest first, so a secret that contains another is replaced whole.
     for (const list of this.byHash.values()) list.sort((a, b) => b.text.length - a.text.length);
   }
 
-  get empty(): boolean { return this.byHash.size === 0; }
+  get empty(): boolean {
+    return this.byHash.size === 0;
+  }
 
   redact(text: string): string {
     if (this.byHash.size === 0) return text;
     let out = '';
     let copied = 0;
-    for (let at = nextCandidate(text, 0, this.filter); at >= 0; ) {
+    for (let at = nextCandidate(text, 0, this.filter); at >= 0;) {
       const form = this.matchAt(text, at);
-      if (!form) { at = nextCandidate(text, at + 1, this.filter); continue; }
+      if (!form) {
+        at = nextCandidate(text, at + 1, this.filter);
+        continue;
+      }
       out += `${text.slice(copied, at)}[REDACTED:${form.label}]`;
       copied = at + form.text.length;
       at = nextCandidate(text, copied, this.filter);
@@ -145,7 +167,9 @@ const SHAPES: [string, RegExp][] = [
 export function redactShapes(text: string): string {
   let out = text;
   for (const [label, re] of SHAPES) {
-    out = out.replace(re, (m, prefix?: string) => (label === 'bearer' || label === 'api-key-assignment') && prefix ? `${prefix}${label === 'bearer' ? ' ' : ''}[REDACTED:${label}]` : `[REDACTED:${label}]`);
+    out = out.replace(re, (m, prefix?: string) =>
+      (label === 'bearer' || label === 'api-key-assignment') && prefix ? `${prefix}${label === 'bearer' ? ' ' : ''}[REDACTED:${label}]` : `[REDACTED:${label}]`,
+    );
   }
   return out;
 }

@@ -46,14 +46,35 @@ export const ServerJsonSchema = z.object({
   remotes: z.array(Remote).default([]),
 });
 
-export interface ImportChoice { id?: string; package?: number; remote?: number; registry?: string }
+export interface ImportChoice {
+  id?: string;
+  package?: number;
+  remote?: number;
+  registry?: string;
+}
 
-export interface Imported { server: Record<string, unknown>; notes: string[] }
+export interface Imported {
+  server: Record<string, unknown>;
+  notes: string[];
+}
 
-const slotName = (name: string) => name.toLowerCase().replace(/[^a-z0-9_-]+/g, '_').replace(/^[^a-z0-9]+/, '').slice(0, 48) || 'secret';
+const slotName = (name: string) =>
+  name
+    .toLowerCase()
+    .replace(/[^a-z0-9_-]+/g, '_')
+    .replace(/^[^a-z0-9]+/, '')
+    .slice(0, 48) || 'secret';
 
 export function defaultServerId(name: string): string {
-  const id = name.split('/').pop()!.toLowerCase().replace(/[^a-z0-9-]+/g, '-').replace(/^-+|-+$/g, '').replace(/^(mcp-server-|server-)/, '').slice(0, 32).replace(/-+$/, '');
+  const id = name
+    .split('/')
+    .pop()!
+    .toLowerCase()
+    .replace(/[^a-z0-9-]+/g, '-')
+    .replace(/^-+|-+$/g, '')
+    .replace(/^(mcp-server-|server-)/, '')
+    .slice(0, 32)
+    .replace(/-+$/, '');
   return SERVER_ID.test(id) ? id : 'server';
 }
 
@@ -61,8 +82,15 @@ function args(list: z.infer<typeof Argument>[], notes: string[]): string[] {
   const out: string[] = [];
   for (const a of list) {
     const value = a.value ?? a.default;
-    if (a.type === 'named') { out.push(a.name); if (value !== undefined) out.push(value); continue; }
-    if (value === undefined) { notes.push(`positional argument ${a.valueHint ? `"${a.valueHint}" ` : ''}has no value: add it to the transport's args by hand`); continue; }
+    if (a.type === 'named') {
+      out.push(a.name);
+      if (value !== undefined) out.push(value);
+      continue;
+    }
+    if (value === undefined) {
+      notes.push(`positional argument ${a.valueHint ? `"${a.valueHint}" ` : ''}has no value: add it to the transport's args by hand`);
+      continue;
+    }
     out.push(value);
   }
   return out;
@@ -70,7 +98,7 @@ function args(list: z.infer<typeof Argument>[], notes: string[]): string[] {
 
 /** Accepts a server.json, or the registry API's `{ server: … }` wrapper. */
 export function importServerJson(input: unknown, choice: ImportChoice = {}): Imported {
-  const raw = (input && typeof input === 'object' && 'server' in input) ? (input as { server: unknown }).server : input;
+  const raw = input && typeof input === 'object' && 'server' in input ? (input as { server: unknown }).server : input;
   const parsed = ServerJsonSchema.safeParse(raw);
   if (!parsed.success) throw new Error(`not a server.json: ${issueLines(parsed.error).join('; ')}`);
   const s = parsed.data;
@@ -81,11 +109,18 @@ export function importServerJson(input: unknown, choice: ImportChoice = {}): Imp
   if (!useRemote) {
     const p = s.packages[choice.package ?? 0];
     if (!p) throw new Error(`server.json has no package #${choice.package ?? 0} (it has ${s.packages.length})`);
-    if (p.transport && p.transport.type !== 'stdio') throw new Error(`package transport "${p.transport.type}" is not supported for local packages; use one of its remotes (--remote N)`);
+    if (p.transport && p.transport.type !== 'stdio')
+      throw new Error(`package transport "${p.transport.type}" is not supported for local packages; use one of its remotes (--remote N)`);
     const env: Record<string, string> = {};
     for (const v of p.environmentVariables) {
-      if (v.isSecret || v.value === undefined && v.default === undefined) {
-        credentials.push({ name: slotName(v.name), kind: 'env', env: v.name, required: v.isRequired ?? false, ...(v.description ? { description: v.description } : {}) });
+      if (v.isSecret || (v.value === undefined && v.default === undefined)) {
+        credentials.push({
+          name: slotName(v.name),
+          kind: 'env',
+          env: v.name,
+          required: v.isRequired ?? false,
+          ...(v.description ? { description: v.description } : {}),
+        });
       } else env[v.name] = (v.value ?? v.default)!;
     }
     const runtime = args(p.runtimeArguments, notes);
@@ -96,7 +131,21 @@ export function importServerJson(input: unknown, choice: ImportChoice = {}): Imp
     } else if (p.registryType === 'pypi') {
       transport = { type: 'stdio', command: 'uvx', args: [...runtime, p.version ? `${p.identifier}==${p.version}` : p.identifier, ...pkgArgs], env };
     } else if (p.registryType === 'oci') {
-      transport = { type: 'stdio', command: 'docker', args: ['run', '-i', '--rm', ...Object.keys(env).flatMap((k) => ['-e', k]), ...credentials.flatMap((c) => ['-e', c.env!]), ...runtime, p.version && !p.identifier.includes(':') ? `${p.identifier}:${p.version}` : p.identifier, ...pkgArgs], env };
+      transport = {
+        type: 'stdio',
+        command: 'docker',
+        args: [
+          'run',
+          '-i',
+          '--rm',
+          ...Object.keys(env).flatMap((k) => ['-e', k]),
+          ...credentials.flatMap((c) => ['-e', c.env!]),
+          ...runtime,
+          p.version && !p.identifier.includes(':') ? `${p.identifier}:${p.version}` : p.identifier,
+          ...pkgArgs,
+        ],
+        env,
+      };
     } else {
       throw new Error(`packages from "${p.registryType}" are not supported yet (npm, pypi and oci are); use a remote, or add the server by hand`);
     }
@@ -106,8 +155,14 @@ export function importServerJson(input: unknown, choice: ImportChoice = {}): Imp
     if (r.type !== 'streamable-http' && r.type !== 'sse') throw new Error(`remote type "${r.type}" is not supported (streamable-http and sse are)`);
     const headers: Record<string, string> = {};
     for (const h of r.headers) {
-      if (h.isSecret || h.value === undefined && h.default === undefined) {
-        credentials.push({ name: slotName(h.name), kind: 'header', header: h.name, required: h.isRequired ?? false, ...(h.description ? { description: h.description } : {}) });
+      if (h.isSecret || (h.value === undefined && h.default === undefined)) {
+        credentials.push({
+          name: slotName(h.name),
+          kind: 'header',
+          header: h.name,
+          required: h.isRequired ?? false,
+          ...(h.description ? { description: h.description } : {}),
+        });
       } else headers[h.name] = (h.value ?? h.default)!;
     }
     if (/\{[^}]+\}/.test(r.url)) notes.push(`the URL ${r.url} has template variables: fill them in by hand`);

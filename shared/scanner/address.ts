@@ -8,11 +8,18 @@ const HOST = String.raw`(?:[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?\.)+${TLD}(?![\w-
 const LOCAL = /^(?:https?:\/\/)?(?:localhost|127\.\d+\.\d+\.\d+|0\.0\.0\.0|\[::1\])(?:[:/]|$)/i;
 
 /** Any address: URL, e-mail, IP[:port], bare host[/path]. Global, for matchAll. */
-export const ADDRESS = new RegExp(String.raw`\b(?:https?|wss?|ftp)://[^\s'"\x60)<>\]]+|\b[\w.+-]+@[\w-]+(?:\.[\w-]+)+\b|\b(?:\d{1,3}\.){3}\d{1,3}(?::\d{2,5})?(?:\/[^\s'"\x60)<>]*)?|(?<![@\w.-])${HOST}`, 'gi');
+export const ADDRESS = new RegExp(
+  String.raw`\b(?:https?|wss?|ftp)://[^\s'"\x60)<>\]]+|\b[\w.+-]+@[\w-]+(?:\.[\w-]+)+\b|\b(?:\d{1,3}\.){3}\d{1,3}(?::\d{2,5})?(?:\/[^\s'"\x60)<>]*)?|(?<![@\w.-])${HOST}`,
+  'gi',
+);
 /** A bare host or an IP right after "to"/"at"/"into": the destination of something, for use inside larger patterns. */
 export const BARE_DESTINATION = String.raw`(?<=\b(?:to|at|into|towards?|via)\s+(?:the\s+)?(?:(?:host|server|endpoint|domain|address|collector)\s+)?['"\x60]?)(?:${HOST}|(?:\d{1,3}\.){3}\d{1,3}(?::\d{2,5})?)`;
 
-export interface Address { text: string; at: number; kind: 'url' | 'email' | 'ip' | 'host' }
+export interface Address {
+  text: string;
+  at: number;
+  kind: 'url' | 'email' | 'ip' | 'host';
+}
 
 /** The outside addresses in a text (loopback ones left out). */
 export function addresses(text: string): Address[] {

@@ -13,9 +13,23 @@ import { rate, scanTool, type Finding, type ScanContext, type ToolScan } from '.
 type Json = Record<string, unknown>;
 const isObject = (v: unknown): v is Json => typeof v === 'object' && v !== null && !Array.isArray(v);
 
-const BROAD_VALUE = /(?:^|[_\-\s.:])(?:all|any|every(?:thing|one)?|\*|full|unrestricted|unlimited|global|root|admin|superuser|sudo|private|secret|hidden|internal|dm|direct|raw|system|owner|org|organi[sz]ation|write|delete|exec|shell)(?:$|[_\-\s.:])|^\*$/i;
-const CONSTRAINTS = ['enum', 'const', 'pattern', 'maxLength', 'maximum', 'exclusiveMaximum', 'minimum', 'exclusiveMinimum', 'maxItems', 'maxProperties', 'format'] as const;
-const SENSITIVE_PARAM = /(?:token|secret|password|passwd|credential|api_?key|private_?key|ssh|cookie|session|history|conversation|transcript|system_?prompt|env|wallet|seed)/i;
+const BROAD_VALUE =
+  /(?:^|[_\-\s.:])(?:all|any|every(?:thing|one)?|\*|full|unrestricted|unlimited|global|root|admin|superuser|sudo|private|secret|hidden|internal|dm|direct|raw|system|owner|org|organi[sz]ation|write|delete|exec|shell)(?:$|[_\-\s.:])|^\*$/i;
+const CONSTRAINTS = [
+  'enum',
+  'const',
+  'pattern',
+  'maxLength',
+  'maximum',
+  'exclusiveMaximum',
+  'minimum',
+  'exclusiveMinimum',
+  'maxItems',
+  'maxProperties',
+  'format',
+] as const;
+const SENSITIVE_PARAM =
+  /(?:token|secret|password|passwd|credential|api_?key|private_?key|ssh|cookie|session|history|conversation|transcript|system_?prompt|env|wallet|seed)/i;
 
 export interface ChangeScan extends ToolScan {
   /** Findings about what the change widened. */
@@ -46,13 +60,34 @@ export function wideningFindings(oldDef: Json, newDef: Json): Finding[] {
   const oldHints = isObject(oldDef.annotations) ? oldDef.annotations : {};
   const newHints = isObject(newDef.annotations) ? newDef.annotations : {};
   if (oldHints.readOnlyHint === true && newHints.readOnlyHint !== true) {
-    out.push({ rule: 'read-only-withdrawn', family: 'widening', severity: 'high', path: '/annotations/readOnlyHint', message: 'Was declared read-only; the new version no longer says so, so it may now change things', evidence: `readOnlyHint: true → ${JSON.stringify(newHints.readOnlyHint ?? '(removed)')}` });
+    out.push({
+      rule: 'read-only-withdrawn',
+      family: 'widening',
+      severity: 'high',
+      path: '/annotations/readOnlyHint',
+      message: 'Was declared read-only; the new version no longer says so, so it may now change things',
+      evidence: `readOnlyHint: true → ${JSON.stringify(newHints.readOnlyHint ?? '(removed)')}`,
+    });
   }
   if (oldHints.destructiveHint !== true && newHints.destructiveHint === true) {
-    out.push({ rule: 'became-destructive', family: 'widening', severity: 'medium', path: '/annotations/destructiveHint', message: 'Now declares that it may destroy data', evidence: `destructiveHint: ${JSON.stringify(oldHints.destructiveHint ?? '(unset)')} → true` });
+    out.push({
+      rule: 'became-destructive',
+      family: 'widening',
+      severity: 'medium',
+      path: '/annotations/destructiveHint',
+      message: 'Now declares that it may destroy data',
+      evidence: `destructiveHint: ${JSON.stringify(oldHints.destructiveHint ?? '(unset)')} → true`,
+    });
   }
   if (oldHints.openWorldHint === false && newHints.openWorldHint !== false) {
-    out.push({ rule: 'became-open-world', family: 'widening', severity: 'medium', path: '/annotations/openWorldHint', message: 'Was declared closed-world; it may now reach outside services', evidence: `openWorldHint: false → ${JSON.stringify(newHints.openWorldHint ?? '(removed)')}` });
+    out.push({
+      rule: 'became-open-world',
+      family: 'widening',
+      severity: 'medium',
+      path: '/annotations/openWorldHint',
+      message: 'Was declared closed-world; it may now reach outside services',
+      evidence: `openWorldHint: false → ${JSON.stringify(newHints.openWorldHint ?? '(removed)')}`,
+    });
   }
   return out;
 }
@@ -63,19 +98,52 @@ function compareSchema(oldS: Json, newS: Json, path: string, out: Finding[]): vo
     const extra = newS.enum.filter((v) => !had.has(JSON.stringify(v)));
     if (extra.length) {
       const broad = extra.filter((v) => typeof v === 'string' && BROAD_VALUE.test(v));
-      out.push({ rule: 'enum-widened', family: 'widening', severity: broad.length ? 'high' : 'medium', path: `${path}/enum`, message: `Accepts new values${broad.length ? ' that reach further than before' : ''}: ${clip(extra.map((v) => JSON.stringify(v)).join(', '), 160)}`, evidence: clip(`${JSON.stringify(oldS.enum)} → ${JSON.stringify(newS.enum)}`, 300) });
+      out.push({
+        rule: 'enum-widened',
+        family: 'widening',
+        severity: broad.length ? 'high' : 'medium',
+        path: `${path}/enum`,
+        message: `Accepts new values${broad.length ? ' that reach further than before' : ''}: ${clip(extra.map((v) => JSON.stringify(v)).join(', '), 160)}`,
+        evidence: clip(`${JSON.stringify(oldS.enum)} → ${JSON.stringify(newS.enum)}`, 300),
+      });
     }
   }
   for (const key of CONSTRAINTS) {
     if (oldS[key] === undefined) continue;
     if (newS[key] === undefined) {
-      out.push({ rule: 'constraint-dropped', family: 'widening', severity: key === 'enum' || key === 'const' ? 'high' : 'medium', path: `${path}/${key}`, message: `Dropped its "${key}" limit, so it accepts more than before`, evidence: clip(`${key}: ${JSON.stringify(oldS[key])} → (removed)`, 300) });
-    } else if ((key === 'maxLength' || key === 'maximum' || key === 'exclusiveMaximum' || key === 'maxItems' || key === 'maxProperties') && typeof oldS[key] === 'number' && typeof newS[key] === 'number' && newS[key] > oldS[key]) {
-      out.push({ rule: 'constraint-loosened', family: 'widening', severity: 'low', path: `${path}/${key}`, message: `Raised its "${key}" limit`, evidence: `${key}: ${String(oldS[key])} → ${String(newS[key])}` });
+      out.push({
+        rule: 'constraint-dropped',
+        family: 'widening',
+        severity: key === 'enum' || key === 'const' ? 'high' : 'medium',
+        path: `${path}/${key}`,
+        message: `Dropped its "${key}" limit, so it accepts more than before`,
+        evidence: clip(`${key}: ${JSON.stringify(oldS[key])} → (removed)`, 300),
+      });
+    } else if (
+      (key === 'maxLength' || key === 'maximum' || key === 'exclusiveMaximum' || key === 'maxItems' || key === 'maxProperties') &&
+      typeof oldS[key] === 'number' &&
+      typeof newS[key] === 'number' &&
+      newS[key] > oldS[key]
+    ) {
+      out.push({
+        rule: 'constraint-loosened',
+        family: 'widening',
+        severity: 'low',
+        path: `${path}/${key}`,
+        message: `Raised its "${key}" limit`,
+        evidence: `${key}: ${String(oldS[key])} → ${String(newS[key])}`,
+      });
     }
   }
   if (oldS.additionalProperties === false && newS.additionalProperties !== false) {
-    out.push({ rule: 'constraint-dropped', family: 'widening', severity: 'medium', path: `${path}/additionalProperties`, message: 'Now accepts arguments it does not declare', evidence: `additionalProperties: false → ${JSON.stringify(newS.additionalProperties ?? '(removed)')}` });
+    out.push({
+      rule: 'constraint-dropped',
+      family: 'widening',
+      severity: 'medium',
+      path: `${path}/additionalProperties`,
+      message: 'Now accepts arguments it does not declare',
+      evidence: `additionalProperties: false → ${JSON.stringify(newS.additionalProperties ?? '(removed)')}`,
+    });
   }
   const oldProps = isObject(oldS.properties) ? oldS.properties : {};
   const newProps = isObject(newS.properties) ? newS.properties : {};
@@ -84,12 +152,27 @@ function compareSchema(oldS: Json, newS: Json, path: string, out: Finding[]): vo
   for (const name of newReq) {
     if (oldReq.has(name)) continue;
     const sensitive = SENSITIVE_PARAM.test(name);
-    out.push({ rule: 'new-required-parameter', family: 'widening', severity: sensitive ? 'high' : 'medium', path: `${path}/properties/${escape(name)}`, message: `Now requires a "${clip(name, 60)}" argument it did not need before${sensitive ? ', and its name asks for something sensitive' : ''}`, evidence: clip(`required: ${JSON.stringify([...oldReq])} → ${JSON.stringify(newReq)}`, 300) });
+    out.push({
+      rule: 'new-required-parameter',
+      family: 'widening',
+      severity: sensitive ? 'high' : 'medium',
+      path: `${path}/properties/${escape(name)}`,
+      message: `Now requires a "${clip(name, 60)}" argument it did not need before${sensitive ? ', and its name asks for something sensitive' : ''}`,
+      evidence: clip(`required: ${JSON.stringify([...oldReq])} → ${JSON.stringify(newReq)}`, 300),
+    });
   }
   for (const [name, sub] of Object.entries(newProps)) {
     const was = oldProps[name];
     if (was === undefined) {
-      if (!newReq.includes(name)) out.push({ rule: 'new-parameter', family: 'widening', severity: SENSITIVE_PARAM.test(name) ? 'medium' : 'low', path: `${path}/properties/${escape(name)}`, message: `Has a new optional "${clip(name, 60)}" argument`, evidence: clip(name, 120) });
+      if (!newReq.includes(name))
+        out.push({
+          rule: 'new-parameter',
+          family: 'widening',
+          severity: SENSITIVE_PARAM.test(name) ? 'medium' : 'low',
+          path: `${path}/properties/${escape(name)}`,
+          message: `Has a new optional "${clip(name, 60)}" argument`,
+          evidence: clip(name, 120),
+        });
       continue;
     }
     if (isObject(was) && isObject(sub)) compareSchema(was, sub, `${path}/properties/${escape(name)}`, out);

@@ -17,7 +17,19 @@ const ZERO_WIDTH = new Set([0x200b, 0x200c, 0x2060, 0x2061, 0x2062, 0x2063, 0x20
 const ZWJ = 0x200d;
 const BIDI = new Set([0x202a, 0x202b, 0x202c, 0x202d, 0x202e, 0x2066, 0x2067, 0x2068, 0x2069, 0x200e, 0x200f, 0x061c]);
 const isVariationSelector = (cp: number) => (cp >= 0xfe00 && cp <= 0xfe0f) || (cp >= 0xe0100 && cp <= 0xe01ef);
-const isPictograph = (cp: number) => (cp >= 0x1f000 && cp <= 0x1faff) || (cp >= 0x2600 && cp <= 0x27bf) || (cp >= 0x2190 && cp <= 0x21ff) || (cp >= 0x2b00 && cp <= 0x2bff) || cp === 0x20e3 || (cp >= 0x1f1e6 && cp <= 0x1f1ff) || (cp >= 0x2300 && cp <= 0x23ff) || cp === 0xa9 || cp === 0xae || cp === 0x2122 || cp === 0x3030 || cp === 0x303d;
+const isPictograph = (cp: number) =>
+  (cp >= 0x1f000 && cp <= 0x1faff) ||
+  (cp >= 0x2600 && cp <= 0x27bf) ||
+  (cp >= 0x2190 && cp <= 0x21ff) ||
+  (cp >= 0x2b00 && cp <= 0x2bff) ||
+  cp === 0x20e3 ||
+  (cp >= 0x1f1e6 && cp <= 0x1f1ff) ||
+  (cp >= 0x2300 && cp <= 0x23ff) ||
+  cp === 0xa9 ||
+  cp === 0xae ||
+  cp === 0x2122 ||
+  cp === 0x3030 ||
+  cp === 0x303d;
 
 /** Shows an invisible code point as a labelled glyph, for evidence a person can read. */
 export function visible(cp: number): string {
@@ -28,7 +40,16 @@ export function makeVisible(text: string): string {
   let out = '';
   for (const ch of text) {
     const cp = ch.codePointAt(0)!;
-    if ((cp >= TAG_START && cp <= TAG_END) || ZERO_WIDTH.has(cp) || cp === ZWJ || BIDI.has(cp) || isVariationSelector(cp) || cp === 0x1b || (cp < 0x20 && cp !== 0x0a && cp !== 0x09 && cp !== 0x0d)) out += visible(cp);
+    if (
+      (cp >= TAG_START && cp <= TAG_END) ||
+      ZERO_WIDTH.has(cp) ||
+      cp === ZWJ ||
+      BIDI.has(cp) ||
+      isVariationSelector(cp) ||
+      cp === 0x1b ||
+      (cp < 0x20 && cp !== 0x0a && cp !== 0x09 && cp !== 0x0d)
+    )
+      out += visible(cp);
     else out += ch;
   }
   return out;
@@ -36,7 +57,9 @@ export function makeVisible(text: string): string {
 
 function snippet(text: string, index: number, length: number): string {
   const start = Math.max(0, index - 40);
-  return makeVisible(text.slice(start, Math.min(text.length, index + length + 40))).replace(/\s+/g, ' ').trim();
+  return makeVisible(text.slice(start, Math.min(text.length, index + length + 40)))
+    .replace(/\s+/g, ' ')
+    .trim();
 }
 
 /** Finds invisible characters; tag characters are decoded back to the ASCII they smuggle. */
@@ -69,28 +92,49 @@ export function scanInvisible(text: string): HiddenFinding[] {
     offset += cp > 0xffff ? 2 : 1;
   }
   if (tagAt >= 0) {
-    findings.push({ rule: 'unicode-tag-characters', severity: 'critical', message: 'Contains invisible Unicode tag characters that smuggle text a person cannot see', evidence: `hidden text: "${tags.slice(0, 300)}"`, decoded: tags });
+    findings.push({
+      rule: 'unicode-tag-characters',
+      severity: 'critical',
+      message: 'Contains invisible Unicode tag characters that smuggle text a person cannot see',
+      evidence: `hidden text: "${tags.slice(0, 300)}"`,
+      decoded: tags,
+    });
   }
   if (zeroWidth.length > 0) {
     // Zero-width characters can also encode bits (ZWSP/ZWNJ as 0/1): try to read them.
-    const bits = Array.from(text).filter((c) => c === '\u200b' || c === '\u200c').map((c) => (c === '\u200b' ? '0' : '1')).join('');
+    const bits = Array.from(text)
+      .filter((c) => c === '\u200b' || c === '\u200c')
+      .map((c) => (c === '\u200b' ? '0' : '1'))
+      .join('');
     let decoded: string | undefined;
     if (bits.length >= 16 && bits.length % 8 === 0) {
       const bytes = bits.match(/.{8}/g)!.map((b) => Number.parseInt(b, 2));
       if (bytes.every((b) => b >= 0x20 && b < 0x7f)) decoded = String.fromCharCode(...bytes);
     }
     findings.push({
-      rule: 'zero-width-characters', severity: 'high',
+      rule: 'zero-width-characters',
+      severity: 'high',
       message: `Contains ${zeroWidth.length} zero-width character(s) that split or hide text`,
       evidence: decoded ? `decoded bits: "${decoded}"` : snippet(text, zeroWidth[0]!, 1),
       ...(decoded ? { decoded } : {}),
     });
   }
   if (bidi.length > 0) {
-    findings.push({ rule: 'bidi-control', severity: 'high', message: 'Contains bidirectional control characters that make text display differently from what it says', evidence: snippet(text, bidi[0]!, 1), decoded: reverseBidi(text) });
+    findings.push({
+      rule: 'bidi-control',
+      severity: 'high',
+      message: 'Contains bidirectional control characters that make text display differently from what it says',
+      evidence: snippet(text, bidi[0]!, 1),
+      decoded: reverseBidi(text),
+    });
   }
   if (selectors.length > 2 || (selectors.length > 0 && cps.some((cp) => cp >= 0xe0100 && cp <= 0xe01ef))) {
-    findings.push({ rule: 'variation-selectors', severity: 'high', message: `Contains ${selectors.length} stray variation selector(s), a known way to encode hidden data`, evidence: snippet(text, selectors[0]!, 1) });
+    findings.push({
+      rule: 'variation-selectors',
+      severity: 'high',
+      message: `Contains ${selectors.length} stray variation selector(s), a known way to encode hidden data`,
+      evidence: snippet(text, selectors[0]!, 1),
+    });
   }
   return findings;
 }
@@ -109,7 +153,12 @@ const ESCAPES: [RegExp, (m: string) => string, string][] = [
   [/(?:\\x[0-9a-fA-F]{2}){4,}/g, (m) => bytes(m.match(/[0-9a-fA-F]{2}/g)!), 'hex escapes'],
   [/(?:\\u[0-9a-fA-F]{4}){4,}/g, (m) => String.fromCharCode(...m.match(/[0-9a-fA-F]{4}/g)!.map((h) => Number.parseInt(h, 16))), 'unicode escapes'],
   [/(?:%[0-9a-fA-F]{2}){4,}/g, (m) => bytes(m.match(/[0-9a-fA-F]{2}/g)!), 'percent-encoding'],
-  [/(?:&#(?:x[0-9a-fA-F]{1,4}|\d{1,5});){4,}/g, (m) => String.fromCharCode(...m.match(/&#(x?)([0-9a-fA-F]+);/g)!.map((e) => (e[2] === 'x' ? Number.parseInt(e.slice(3), 16) : Number.parseInt(e.slice(2), 10)))), 'HTML character references'],
+  [
+    /(?:&#(?:x[0-9a-fA-F]{1,4}|\d{1,5});){4,}/g,
+    (m) =>
+      String.fromCharCode(...m.match(/&#(x?)([0-9a-fA-F]+);/g)!.map((e) => (e[2] === 'x' ? Number.parseInt(e.slice(3), 16) : Number.parseInt(e.slice(2), 10)))),
+    'HTML character references',
+  ],
   [/(?:\b0x[0-9a-fA-F]{2}\b[\s,]*){4,}/g, (m) => bytes(m.match(/(?<=0x)[0-9a-fA-F]{2}/g)!), 'hex bytes'],
   [/\b(?:[0-9a-fA-F]{2}[ :]){4,}[0-9a-fA-F]{2}\b/g, (m) => bytes(m.match(/[0-9a-fA-F]{2}/g)!), 'spaced hex'],
   [/(?:\\[0-3][0-7]{2}){4,}/g, (m) => String.fromCharCode(...m.match(/[0-7]{3}/g)!.map((o) => Number.parseInt(o, 8))), 'octal escapes'],
@@ -161,7 +210,9 @@ export function scanEncoded(text: string): HiddenFinding[] {
   const found = (rule: string, what: string, decoded: string) => {
     const command = shellCommand(decoded);
     findings.push({
-      rule, severity: command ? 'critical' : 'medium', decoded,
+      rule,
+      severity: command ? 'critical' : 'medium',
+      decoded,
       message: command ? `Hides a shell command (${command}) in ${what}` : `Hides readable text in ${what}`,
       evidence: `decoded: "${makeVisible(decoded.slice(0, 300))}"`,
     });
@@ -190,7 +241,14 @@ export function scanEncoded(text: string): HiddenFinding[] {
     }
   }
   // ROT13 is named by whoever uses it: undo it on the whole text when it is.
-  if (/\brot-?13\b/i.test(text)) findings.push({ rule: 'encoded-rot13', severity: 'low', message: 'Mentions ROT13 and carries text to be rotated back', evidence: clip(text, 120), decoded: text.replace(/[a-z]/gi, (c) => String.fromCharCode(((c.toLowerCase().charCodeAt(0) - 97 + 13) % 26) + (c <= 'Z' ? 65 : 97))) });
+  if (/\brot-?13\b/i.test(text))
+    findings.push({
+      rule: 'encoded-rot13',
+      severity: 'low',
+      message: 'Mentions ROT13 and carries text to be rotated back',
+      evidence: clip(text, 120),
+      decoded: text.replace(/[a-z]/gi, (c) => String.fromCharCode(((c.toLowerCase().charCodeAt(0) - 97 + 13) % 26) + (c <= 'Z' ? 65 : 97))),
+    });
   return findings;
 }
 
@@ -200,7 +258,8 @@ const clip = (s: string, n: number) => makeVisible(s.length > n ? `${s.slice(0, 
  * A command that destroys, fetches-and-runs, or opens a shell to somewhere: what
  * an encoded payload is for. Returns the command as evidence, or undefined.
  */
-const SHELL_COMMAND = /\brm\s+-[a-z]*[rf][a-z]*\s+\S+|\b(?:curl|wget|fetch)\b[^|;\n]{0,200}\|\s*(?:sudo\s+)?(?:ba|z|da)?sh\b|\b(?:nc|ncat|netcat)\s+(?:-\w+\s+)*(?:-e|-c)\b|\/dev\/tcp\/|\bbash\s+-i\b|\breverse[ -]shell\b|\bbind[ -]shell\b|\bmkfs(?:\.\w+)?\s|\bdd\s+if=|:\(\)\s*\{\s*:\|:&\s*\};:|\bchmod\s+(?:-R\s+)?[0-7]*7[0-7]{2}\b|\b(?:base64|b64)\s+(?:-d|--decode)\b[^\n]{0,40}\|\s*(?:ba)?sh\b|\bpowershell\b[^\n]{0,40}-(?:enc|e|encodedcommand)\b|\b(?:eval|exec)\s*\(|\bdrop\s+(?:table|database)\b|\bgit\s+push\s+(?:-f|--force)\b|\bsudo\s+\S+|\bshutdown\s+-|\bkillall\b|\bkill\s+-9\s+-?1\b|\bcrontab\s+-|\bssh-keygen\b|\bscp\s+\S+\s+\S+@/i;
+const SHELL_COMMAND =
+  /\brm\s+-[a-z]*[rf][a-z]*\s+\S+|\b(?:curl|wget|fetch)\b[^|;\n]{0,200}\|\s*(?:sudo\s+)?(?:ba|z|da)?sh\b|\b(?:nc|ncat|netcat)\s+(?:-\w+\s+)*(?:-e|-c)\b|\/dev\/tcp\/|\bbash\s+-i\b|\breverse[ -]shell\b|\bbind[ -]shell\b|\bmkfs(?:\.\w+)?\s|\bdd\s+if=|:\(\)\s*\{\s*:\|:&\s*\};:|\bchmod\s+(?:-R\s+)?[0-7]*7[0-7]{2}\b|\b(?:base64|b64)\s+(?:-d|--decode)\b[^\n]{0,40}\|\s*(?:ba)?sh\b|\bpowershell\b[^\n]{0,40}-(?:enc|e|encodedcommand)\b|\b(?:eval|exec)\s*\(|\bdrop\s+(?:table|database)\b|\bgit\s+push\s+(?:-f|--force)\b|\bsudo\s+\S+|\bshutdown\s+-|\bkillall\b|\bkill\s+-9\s+-?1\b|\bcrontab\s+-|\bssh-keygen\b|\bscp\s+\S+\s+\S+@/i;
 export function shellCommand(text: string): string | undefined {
   return SHELL_COMMAND.exec(text)?.[0].trim();
 }
@@ -211,13 +270,20 @@ export function scanTerminalTricks(text: string): HiddenFinding[] {
   const findings: HiddenFinding[] = [];
   const ansi = text.match(ANSI);
   if (ansi) {
-    findings.push({ rule: 'ansi-escape', severity: 'high', message: 'Contains terminal escape sequences that can hide or rewrite text on screen', evidence: makeVisible(ansi.slice(0, 3).join(' ')), decoded: text.replace(ANSI, '') });
+    findings.push({
+      rule: 'ansi-escape',
+      severity: 'high',
+      message: 'Contains terminal escape sequences that can hide or rewrite text on screen',
+      evidence: makeVisible(ansi.slice(0, 3).join(' ')),
+      decoded: text.replace(ANSI, ''),
+    });
   }
   const pad = /[ \t\u00a0\u3000]{150,}|(?:[ \t]*\n){25,}/.exec(text);
   if (pad) {
     const after = text.slice(pad.index + pad[0].length).trim();
     findings.push({
-      rule: 'whitespace-padding', severity: after.length > 0 ? 'medium' : 'low',
+      rule: 'whitespace-padding',
+      severity: after.length > 0 ? 'medium' : 'low',
       message: `Pads ${pad[0].length} whitespace characters, pushing ${after.length ? 'text' : 'nothing'} out of view`,
       evidence: after.length ? `after the padding: "${after.slice(0, 200)}"` : `${pad[0].length} characters of padding`,
       ...(after.length ? { decoded: after } : {}),

@@ -10,7 +10,13 @@ import type { ToolIndex } from './tool-index.ts';
 // harm is the cross-tool hijack whatever verbs it uses; a rule about how another
 // tool is used is shadowing even when it sounds harmless.
 
-export interface IntentFinding { rule: string; family: string; severity: 'low' | 'medium' | 'high'; message: string; evidence: string }
+export interface IntentFinding {
+  rule: string;
+  family: string;
+  severity: 'low' | 'medium' | 'high';
+  message: string;
+  evidence: string;
+}
 
 export interface IntentContext {
   name: string;
@@ -24,25 +30,119 @@ export interface IntentContext {
 }
 
 export type RefKind = 'sibling' | 'other-server' | 'unknown';
-interface Ref { name: string; kind: RefKind; at: number; strong: boolean }
+interface Ref {
+  name: string;
+  kind: RefKind;
+  at: number;
+  strong: boolean;
+}
 
-const SEQUENCE = /\b(?:pre-?step|pre-?flight|step (?:zero|one|0|1)\b|as a first step|to begin(?: with)?|up front|initially|before|prior to|ahead of|first(?:ly)?|beforehand|after(?:wards?)?|then|once|whenever|each time|every time|any ?time|preceded by|followed by|pre-?requisite|pre-?condition|until|as soon as|in advance)\b/i;
-const DIRECTIVE = /\b(?:(?:the agent|the assistant|the model|the ai|the llm)\s+(?:then\s+|also\s+|always\s+|first\s+)?(?:invokes|calls|runs|executes|uses|triggers|sends|posts|deletes|will)|requirement|mandated|must|mustn'?t|have to|has to|had to|need(?:s)? to|needed|required?|requires|requiring|is to be|are to be|always|never|make sure|ensure|be sure|should|shall|mandatory|obligatory|compulsory|pre-?requisite|pre-?condition|only after|may only|gets?|goes to|go to|go through|belongs? in|is needed|are handed to|gets? sent)\b/i;
-const IMPERATIVE_START = /(?:^\s*\W{0,3}|[,:]\s*)(?:(?:kindly|please|just|simply|quietly|also)\s+)?(?:grab|fetch|get|take|collect|gather|hand|give|supply|provide|obtain|retrieve|pull|extract|fire off|kick off|launch|dispatch|call|use|run|invoke|execute|trigger|fire|send|post|push|publish|read|write|open|copy|put|add|set|change|stage|move|delete|remove|include|pass|attach|email|mail|forward|upload|first|then|also|always|never|make|replace|overwrite|append|prepend|route|redirect|point)\b/i;
-const MODIFY = /\b(?:set|sets|change|modify|replace|rewrite|redirect|route|point|append|prepend|insert|slip|inject|tack|swap|switch|override|overrides|substitute|in place of|instead of|goes to|go to|receives?|add(?:ed)?\s+(?:\S+\s+){0,4}(?:as|to)\b|blind cop(?:y|ies)|bcc|cc)\b/i;
-const DESTRUCTIVE = /\b(?:delet\w*|remov\w*|eras\w*|wip\w*|overwrit\w*|truncat\w*|reset\w*|empt(?:y|ies|ied|ying)|clear(?:s|ing|ed)?|drop(?:s|ping|ped)?|kill\w*|disabl\w*|revok\w*|destroy\w*|purg\w*|uninstall\w*|rm\s+-\w+|chmod|chown|relocat\w*|mov(?:e|es|ing)\b[^.]{0,40}\bto\b|replac\w*[^.]{0,20}\bcontents?|make\s+\S+\s+contain|holds? exactly|contain just)\b/i;
-const EGRESS = /\b(?:send\w*|sent|post(?:s|ed|ing)?|push\w*|publish\w*|upload\w*|e-?mail\w*|mail(?:s|ed|ing)?|forward\w*|shar(?:e|es|ed|ing)|transmit\w*|sync\w*|tweet\w*|broadcast\w*|leak\w*|exfiltrat\w*|expos(?:e|es|ed|ing)|mirror\w*|ship(?:s|ped|ping)?|beacon\w*|handed to|hand(?:s|ed)? (?:it|them|over)|fire off|report(?:s|ed)? to|cop(?:y|ies|ied) (?:\S+\s+){0,3}to)\b/i;
-const SECRET_OBJECT = /\b(?:credentials?|passwords?|passwd|secrets?|api[ _-]?keys?|access[ _-]?keys?|private[ _-]?keys?|ssh[ _-]?keys?|keys?\s+(?:file|pair)|tokens?|cookies?|seed phrase|mnemonic|wallet|contacts?|address book|private messages|direct messages|dms|all (?:e-?mails|messages|files|repos(?:itories)?)|history|\.env\b|env(?:ironment)? (?:file|variables?)|allow-?list|whitelist|firewall|(?:whole |entire |full )?conversation|chat (?:log|history)|system prompt|transcript|permissions?|2fa|mfa|audit log|card numbers?|one-time codes?|login details?)\b/i;
+const SEQUENCE =
+  /\b(?:pre-?step|pre-?flight|step (?:zero|one|0|1)\b|as a first step|to begin(?: with)?|up front|initially|before|prior to|ahead of|first(?:ly)?|beforehand|after(?:wards?)?|then|once|whenever|each time|every time|any ?time|preceded by|followed by|pre-?requisite|pre-?condition|until|as soon as|in advance)\b/i;
+const DIRECTIVE =
+  /\b(?:(?:the agent|the assistant|the model|the ai|the llm)\s+(?:then\s+|also\s+|always\s+|first\s+)?(?:invokes|calls|runs|executes|uses|triggers|sends|posts|deletes|will)|requirement|mandated|must|mustn'?t|have to|has to|had to|need(?:s)? to|needed|required?|requires|requiring|is to be|are to be|always|never|make sure|ensure|be sure|should|shall|mandatory|obligatory|compulsory|pre-?requisite|pre-?condition|only after|may only|gets?|goes to|go to|go through|belongs? in|is needed|are handed to|gets? sent)\b/i;
+const IMPERATIVE_START =
+  /(?:^\s*\W{0,3}|[,:]\s*)(?:(?:kindly|please|just|simply|quietly|also)\s+)?(?:grab|fetch|get|take|collect|gather|hand|give|supply|provide|obtain|retrieve|pull|extract|fire off|kick off|launch|dispatch|call|use|run|invoke|execute|trigger|fire|send|post|push|publish|read|write|open|copy|put|add|set|change|stage|move|delete|remove|include|pass|attach|email|mail|forward|upload|first|then|also|always|never|make|replace|overwrite|append|prepend|route|redirect|point)\b/i;
+const MODIFY =
+  /\b(?:set|sets|change|modify|replace|rewrite|redirect|route|point|append|prepend|insert|slip|inject|tack|swap|switch|override|overrides|substitute|in place of|instead of|goes to|go to|receives?|add(?:ed)?\s+(?:\S+\s+){0,4}(?:as|to)\b|blind cop(?:y|ies)|bcc|cc)\b/i;
+const DESTRUCTIVE =
+  /\b(?:delet\w*|remov\w*|eras\w*|wip\w*|overwrit\w*|truncat\w*|reset\w*|empt(?:y|ies|ied|ying)|clear(?:s|ing|ed)?|drop(?:s|ping|ped)?|kill\w*|disabl\w*|revok\w*|destroy\w*|purg\w*|uninstall\w*|rm\s+-\w+|chmod|chown|relocat\w*|mov(?:e|es|ing)\b[^.]{0,40}\bto\b|replac\w*[^.]{0,20}\bcontents?|make\s+\S+\s+contain|holds? exactly|contain just)\b/i;
+const EGRESS =
+  /\b(?:send\w*|sent|post(?:s|ed|ing)?|push\w*|publish\w*|upload\w*|e-?mail\w*|mail(?:s|ed|ing)?|forward\w*|shar(?:e|es|ed|ing)|transmit\w*|sync\w*|tweet\w*|broadcast\w*|leak\w*|exfiltrat\w*|expos(?:e|es|ed|ing)|mirror\w*|ship(?:s|ped|ping)?|beacon\w*|handed to|hand(?:s|ed)? (?:it|them|over)|fire off|report(?:s|ed)? to|cop(?:y|ies|ied) (?:\S+\s+){0,3}to)\b/i;
+const SECRET_OBJECT =
+  /\b(?:credentials?|passwords?|passwd|secrets?|api[ _-]?keys?|access[ _-]?keys?|private[ _-]?keys?|ssh[ _-]?keys?|keys?\s+(?:file|pair)|tokens?|cookies?|seed phrase|mnemonic|wallet|contacts?|address book|private messages|direct messages|dms|all (?:e-?mails|messages|files|repos(?:itories)?)|history|\.env\b|env(?:ironment)? (?:file|variables?)|allow-?list|whitelist|firewall|(?:whole |entire |full )?conversation|chat (?:log|history)|system prompt|transcript|permissions?|2fa|mfa|audit log|card numbers?|one-time codes?|login details?)\b/i;
 /** An environment variable named for a secret (AWS_SECRET_ACCESS_KEY, GITHUB_TOKEN): case matters, so it is its own pattern. */
 export const ENV_SECRET = /\b[A-Z][A-Z0-9]*_(?:[A-Z0-9]+_)*(?:KEY|TOKEN|SECRET|PASSWORD|PASSWD|PASS|PWD|CREDENTIALS?|COOKIE)\b/;
-export const SENSITIVE_PATH = /(?:~|\$HOME|\/home\/\w+|\/root)\/\.[\w.-]+|(?:^|[\s'"`(])\/etc\/(?:shadow|passwd|sudoers|gshadow|hosts|ssh)\b|\bid_(?:rsa|dsa|ecdsa|ed25519)\b|\.(?:ssh|aws|gnupg|kube|docker|netrc|npmrc|pypirc|git-credentials|bash_history|zsh_history|bashrc|zshrc|bash_profile)\b|authorized_keys|\.env(?:\.[\w-]+)?\b|mcp\.json|claude_desktop_config/i;
-const DESTINATION = new RegExp(String.raw`https?:\/\/(?!(?:localhost|127\.0\.0\.1|\[::1\])[:/])[^\s'"\x60)<>]+|\b[\w.+-]+@[\w-]+(?:\.[\w-]+)+\b|\b(?:\d{1,3}\.){3}\d{1,3}\b|\bpublic (?:channel|repo(?:sitory)?|mirror|gist|bucket|room|page|link)\b|\b(?:external|third-party|outside|remote) (?:server|service|endpoint|address|store|storage|host|location)\b|${BARE_DESTINATION}`, 'i');
-const HARMFUL_TARGET_WORDS = new Set(['wipe', 'purge', 'erase', 'destroy', 'clear', 'truncate', 'format', 'revoke', 'disable', 'uninstall', 'send', 'post', 'push', 'publish', 'upload', 'email', 'mail', 'delete', 'remove', 'write', 'edit', 'move', 'execute', 'exec', 'run', 'shell', 'command', 'process', 'transfer', 'pay', 'payment', 'forward', 'share', 'tweet', 'reset', 'drop', 'kill', 'externally', 'message', 'webhook', 'partner']);
-const TRIGGER_BEFORE_REF = /(?:\b(?:before|prior to|ahead of|after|when(?:ever)?|each time|every time|any ?time|once|as soon as|prerequisite for|precondition for|preceding|following)\s+(?:(?:you|the|a|an|any|each|every|all|calling|using|running|invoking|executing|use|call|run|invoke|execute|of|to|is|are|about|used|called|user|someone|they|calls|uses|runs|invokes)\s+){0,4}|\bfor\s+(?:any|every|each|all)\s+(?:the\s+)?|\b(?:if|for|during|while|on)\s+(?:you\s+)?(?:use|call|run|invoke|using|calling|running|invoking)\s+(?:the\s+)?)$/i;
-const TRIGGER_AFTER_REF = /^\W{0,3}\s*(?:tool\s+|function\s+|operation\s+)?(?:is|are|gets?|being|has been)?\s*(?:used|called|invoked|run|runs|executed|about to|requests?|calls?|messages?|sends?|posts?|commits?|results?|outputs?|needs?|receives?|runs?)\b/i;
-const COMMON = new Set(['the', 'this', 'that', 'tool', 'tools', 'true', 'false', 'null', 'none', 'string', 'number', 'object', 'array', 'boolean', 'integer', 'json', 'yaml', 'id', 'ids', 'url', 'uri', 'path', 'name', 'type', 'value', 'key', 'api', 'utf-8', 'utf8', 'e_g', 'i_e']);
-const CALL_VERB = /\b(?:call|calls|calling|called|use|uses|using|used|run|runs|running|invoke|invokes|invoking|execute|executes|executing|trigger|triggers|triggering|fire off|fires off|kick off|launch|launches|dispatch|dispatches|via|through|handed to|passed to|hand(?:ed)? (?:it|them) to)\s+(?:the\s+)?$/i;
-const GENERIC_WORDS = /^(?:this|that|any|other|same|each|every|a|an|the|your|our|their|its|my|one|another|next|first|last|search|web|new|existing|built-?in|default|standard|regular|different|mcp|following|above|below|right|appropriate|relevant|correct|main|primary|helper|internal)$/i;
+export const SENSITIVE_PATH =
+  /(?:~|\$HOME|\/home\/\w+|\/root)\/\.[\w.-]+|(?:^|[\s'"`(])\/etc\/(?:shadow|passwd|sudoers|gshadow|hosts|ssh)\b|\bid_(?:rsa|dsa|ecdsa|ed25519)\b|\.(?:ssh|aws|gnupg|kube|docker|netrc|npmrc|pypirc|git-credentials|bash_history|zsh_history|bashrc|zshrc|bash_profile)\b|authorized_keys|\.env(?:\.[\w-]+)?\b|mcp\.json|claude_desktop_config/i;
+const DESTINATION = new RegExp(
+  String.raw`https?:\/\/(?!(?:localhost|127\.0\.0\.1|\[::1\])[:/])[^\s'"\x60)<>]+|\b[\w.+-]+@[\w-]+(?:\.[\w-]+)+\b|\b(?:\d{1,3}\.){3}\d{1,3}\b|\bpublic (?:channel|repo(?:sitory)?|mirror|gist|bucket|room|page|link)\b|\b(?:external|third-party|outside|remote) (?:server|service|endpoint|address|store|storage|host|location)\b|${BARE_DESTINATION}`,
+  'i',
+);
+const HARMFUL_TARGET_WORDS = new Set([
+  'wipe',
+  'purge',
+  'erase',
+  'destroy',
+  'clear',
+  'truncate',
+  'format',
+  'revoke',
+  'disable',
+  'uninstall',
+  'send',
+  'post',
+  'push',
+  'publish',
+  'upload',
+  'email',
+  'mail',
+  'delete',
+  'remove',
+  'write',
+  'edit',
+  'move',
+  'execute',
+  'exec',
+  'run',
+  'shell',
+  'command',
+  'process',
+  'transfer',
+  'pay',
+  'payment',
+  'forward',
+  'share',
+  'tweet',
+  'reset',
+  'drop',
+  'kill',
+  'externally',
+  'message',
+  'webhook',
+  'partner',
+]);
+const TRIGGER_BEFORE_REF =
+  /(?:\b(?:before|prior to|ahead of|after|when(?:ever)?|each time|every time|any ?time|once|as soon as|prerequisite for|precondition for|preceding|following)\s+(?:(?:you|the|a|an|any|each|every|all|calling|using|running|invoking|executing|use|call|run|invoke|execute|of|to|is|are|about|used|called|user|someone|they|calls|uses|runs|invokes)\s+){0,4}|\bfor\s+(?:any|every|each|all)\s+(?:the\s+)?|\b(?:if|for|during|while|on)\s+(?:you\s+)?(?:use|call|run|invoke|using|calling|running|invoking)\s+(?:the\s+)?)$/i;
+const TRIGGER_AFTER_REF =
+  /^\W{0,3}\s*(?:tool\s+|function\s+|operation\s+)?(?:is|are|gets?|being|has been)?\s*(?:used|called|invoked|run|runs|executed|about to|requests?|calls?|messages?|sends?|posts?|commits?|results?|outputs?|needs?|receives?|runs?)\b/i;
+const COMMON = new Set([
+  'the',
+  'this',
+  'that',
+  'tool',
+  'tools',
+  'true',
+  'false',
+  'null',
+  'none',
+  'string',
+  'number',
+  'object',
+  'array',
+  'boolean',
+  'integer',
+  'json',
+  'yaml',
+  'id',
+  'ids',
+  'url',
+  'uri',
+  'path',
+  'name',
+  'type',
+  'value',
+  'key',
+  'api',
+  'utf-8',
+  'utf8',
+  'e_g',
+  'i_e',
+]);
+const CALL_VERB =
+  /\b(?:call|calls|calling|called|use|uses|using|used|run|runs|running|invoke|invokes|invoking|execute|executes|executing|trigger|triggers|triggering|fire off|fires off|kick off|launch|launches|dispatch|dispatches|via|through|handed to|passed to|hand(?:ed)? (?:it|them) to)\s+(?:the\s+)?$/i;
+const GENERIC_WORDS =
+  /^(?:this|that|any|other|same|each|every|a|an|the|your|our|their|its|my|one|another|next|first|last|search|web|new|existing|built-?in|default|standard|regular|different|mcp|following|above|below|right|appropriate|relevant|correct|main|primary|helper|internal)$/i;
 
 /** Splits text into sentences with their offsets; a newline also ends one (a semicolon does not: "…; DROP TABLE users" is one demand). */
 let lastSplit: { text: string; out: readonly { text: string; at: number }[] } | undefined;
@@ -70,9 +170,104 @@ function classify(raw: string, ctx: IntentContext): RefKind | 'own' | undefined 
   return undefined;
 }
 
-const IDENT = /['"`‘’“”]([A-Za-z][\w.-]{1,60})['"`‘’“”]|\b([a-z][a-z0-9]*(?:_[a-z0-9]+)+|[a-z]+(?:[A-Z][a-z0-9]+)+|[a-z][a-z0-9]*(?:-[a-z0-9]+){1,5}(?=\s+(?:tool|request|call|function)s?\b|[\s,.;:)]|$))\b|\b([A-Za-z][\w-]{1,40})\s+(?:tool|function|operation|endpoint|action|command|server)s?\b|\b([A-Za-z][\w]{1,40})\b/g;
+const IDENT =
+  /['"`‘’“”]([A-Za-z][\w.-]{1,60})['"`‘’“”]|\b([a-z][a-z0-9]*(?:_[a-z0-9]+)+|[a-z]+(?:[A-Z][a-z0-9]+)+|[a-z][a-z0-9]*(?:-[a-z0-9]+){1,5}(?=\s+(?:tool|request|call|function)s?\b|[\s,.;:)]|$))\b|\b([A-Za-z][\w-]{1,40})\s+(?:tool|function|operation|endpoint|action|command|server)s?\b|\b([A-Za-z][\w]{1,40})\b/g;
 
-const TOOLISH_WORDS = new Set(['get', 'list', 'read', 'write', 'create', 'delete', 'update', 'send', 'post', 'search', 'fetch', 'run', 'execute', 'exec', 'move', 'edit', 'add', 'remove', 'set', 'query', 'push', 'commit', 'start', 'stop', 'upload', 'download', 'open', 'close', 'find', 'call', 'invoke', 'make', 'put', 'copy', 'transfer', 'pay', 'mail', 'email', 'message', 'publish', 'share', 'forward', 'save', 'load', 'store', 'insert', 'modify', 'change', 'browser', 'navigate', 'click', 'scrape', 'crawl', 'generate', 'check', 'validate', 'fix', 'lookup', 'retrieve', 'submit', 'sync', 'export', 'import', 'kill', 'reset', 'clear', 'drop', 'append', 'replace', 'rename', 'merge', 'deploy', 'install', 'git', 'slack', 'purge', 'wipe', 'erase', 'notify', 'archive', 'backup', 'grant', 'revoke', 'approve', 'invite', 'tweet', 'dm', 'sms', 'transfer', 'withdraw', 'sign', 'mint', 'swap']);
+const TOOLISH_WORDS = new Set([
+  'get',
+  'list',
+  'read',
+  'write',
+  'create',
+  'delete',
+  'update',
+  'send',
+  'post',
+  'search',
+  'fetch',
+  'run',
+  'execute',
+  'exec',
+  'move',
+  'edit',
+  'add',
+  'remove',
+  'set',
+  'query',
+  'push',
+  'commit',
+  'start',
+  'stop',
+  'upload',
+  'download',
+  'open',
+  'close',
+  'find',
+  'call',
+  'invoke',
+  'make',
+  'put',
+  'copy',
+  'transfer',
+  'pay',
+  'mail',
+  'email',
+  'message',
+  'publish',
+  'share',
+  'forward',
+  'save',
+  'load',
+  'store',
+  'insert',
+  'modify',
+  'change',
+  'browser',
+  'navigate',
+  'click',
+  'scrape',
+  'crawl',
+  'generate',
+  'check',
+  'validate',
+  'fix',
+  'lookup',
+  'retrieve',
+  'submit',
+  'sync',
+  'export',
+  'import',
+  'kill',
+  'reset',
+  'clear',
+  'drop',
+  'append',
+  'replace',
+  'rename',
+  'merge',
+  'deploy',
+  'install',
+  'git',
+  'slack',
+  'purge',
+  'wipe',
+  'erase',
+  'notify',
+  'archive',
+  'backup',
+  'grant',
+  'revoke',
+  'approve',
+  'invite',
+  'tweet',
+  'dm',
+  'sms',
+  'transfer',
+  'withdraw',
+  'sign',
+  'mint',
+  'swap',
+]);
 
 /** Whether an identifier reads like a tool name (a verb or a service in it) rather than a field or a value. */
 function looksLikeTool(raw: string): boolean {
@@ -96,7 +291,14 @@ export function findRefs(sentence: string, ctx: IntentContext): Ref[] {
     if (raw.includes('/') || /^\.|\.\w{1,4}$/.test(raw) || /^[A-Z0-9_]+$/.test(raw) || /^\d/.test(raw)) continue;
     // kebab-case counts when the text treats it as a tool ("`send-whatsapp-message`", "using extract-web-data").
     const kebab = /^[a-z][a-z0-9]*(?:-[a-z0-9]+)+$/.test(raw);
-    const isIdent = /_/.test(raw) || /[a-z][A-Z]/.test(raw) || (kebab && (m[1] !== undefined || CALL_VERB.test(sentence.slice(Math.max(0, m.index! - 40), m.index!)) || TRIGGER_BEFORE_REF.test(sentence.slice(Math.max(0, m.index! - 60), m.index!)) || /^\s+(?:tool|request|call)s?\b/i.test(sentence.slice(m.index! + m[0].length))));
+    const isIdent =
+      /_/.test(raw) ||
+      /[a-z][A-Z]/.test(raw) ||
+      (kebab &&
+        (m[1] !== undefined ||
+          CALL_VERB.test(sentence.slice(Math.max(0, m.index! - 40), m.index!)) ||
+          TRIGGER_BEFORE_REF.test(sentence.slice(Math.max(0, m.index! - 60), m.index!)) ||
+          /^\s+(?:tool|request|call)s?\b/i.test(sentence.slice(m.index! + m[0].length))));
     const before = sentence.slice(Math.max(0, m.index! - 40), m.index!).replace(/['"`‘’“”]$/, '');
     const after = sentence.slice(m.index! + m[0].length);
     const called = CALL_VERB.test(before) || TRIGGER_BEFORE_REF.test(before) || THROUGH_REF.test(before) || /^\s+(?:tool|function)\b/i.test(after);
@@ -107,12 +309,19 @@ export function findRefs(sentence: string, ctx: IntentContext): Ref[] {
     }
     if (m[4] !== undefined) {
       // "Any time fetch runs": a plain word set between a trigger and a use verb is a tool too.
-      if (!GENERIC_WORDS.test(raw) && /^[a-z][a-z0-9]{2,}$/.test(raw) && TRIGGER_BEFORE_REF.test(before) && /^\s+(?:runs|is (?:used|called|invoked|run)|gets (?:used|called))\b/i.test(after)) refs.push({ name: raw, kind: 'unknown', at: m.index!, strong: false });
+      if (
+        !GENERIC_WORDS.test(raw) &&
+        /^[a-z][a-z0-9]{2,}$/.test(raw) &&
+        TRIGGER_BEFORE_REF.test(before) &&
+        /^\s+(?:runs|is (?:used|called|invoked|run)|gets (?:used|called))\b/i.test(after)
+      )
+        refs.push({ name: raw, kind: 'unknown', at: m.index!, strong: false });
       continue;
     }
     if (m[3] !== undefined && !isIdent) {
       // "the divide operation", "the 'fetch' tool": a weak reference, only in a sentence about order.
-      if (!GENERIC_WORDS.test(raw) && /\bthe\s+['"`‘’“”]?$/i.test(sentence.slice(Math.max(0, m.index! - 6), m.index!)) && SEQUENCE.test(sentence)) refs.push({ name: raw, kind: 'unknown', at: m.index!, strong: false });
+      if (!GENERIC_WORDS.test(raw) && /\bthe\s+['"`‘’“”]?$/i.test(sentence.slice(Math.max(0, m.index! - 6), m.index!)) && SEQUENCE.test(sentence))
+        refs.push({ name: raw, kind: 'unknown', at: m.index!, strong: false });
       continue;
     }
     if (!isIdent) continue;
@@ -122,7 +331,11 @@ export function findRefs(sentence: string, ctx: IntentContext): Ref[] {
     if (/_(?:id|ids|url|uri|path|name|type|key|count|size|limit|mode|flag|at|by|on|only|format)$/i.test(raw) && !looksLikeTool(raw.split(/[_-]/)[0]!)) continue;
     if (/^['"`]?\s*(?:is|are)\s+(?:accepted|provided|set|given|true|false|null|empty|omitted|missing|required|optional)\b/i.test(after)) continue;
     // "call X with uploadRef", "the dry_run flag": arguments and fields, not tools.
-    if (/\bwith\s+(?:the\s+|an?\s+|its\s+)?$/i.test(before) || /^\s*(?:field|parameter|param|argument|arg|flag|option|property|attribute|key|value|setting)s?\b/i.test(after)) continue;
+    if (
+      /\bwith\s+(?:the\s+|an?\s+|its\s+)?$/i.test(before) ||
+      /^\s*(?:field|parameter|param|argument|arg|flag|option|property|attribute|key|value|setting)s?\b/i.test(after)
+    )
+      continue;
     if (!called && !looksLikeTool(raw)) continue;
     // firecrawl_map named in firecrawl_scrape's text: the same server's namespace, most likely a sibling.
     refs.push({ name: raw, kind: samePrefix(raw, ctx.name) ? 'sibling' : 'unknown', at: m.index!, strong: true });
@@ -141,7 +354,8 @@ function affirmed(re: RegExp, text: string): RegExpExecArray | null {
 }
 
 /** A wallet, IBAN or card number written into the text: where money or data would go. */
-const FIXED_ACCOUNT = /(?<![\w.])\+\d{1,3}[\s.-]?(?:\(?\d{2,4}\)?[\s.-]?){2,4}\d{2,4}\b|\b0x[a-fA-F0-9]{40}\b|\b(?:bc1|[13])[a-km-zA-HJ-NP-Z1-9]{25,39}\b|\b[A-Z]{2}\d{2}(?:\s?[A-Z0-9]{4}){3,7}\b/;
+const FIXED_ACCOUNT =
+  /(?<![\w.])\+\d{1,3}[\s.-]?(?:\(?\d{2,4}\)?[\s.-]?){2,4}\d{2,4}\b|\b0x[a-fA-F0-9]{40}\b|\b(?:bc1|[13])[a-km-zA-HJ-NP-Z1-9]{25,39}\b|\b[A-Z]{2}\d{2}(?:\s?[A-Z0-9]{4}){3,7}\b/;
 export function harmsOf(text: string, targets: Ref[]): string[] {
   const harms: string[] = [];
   // Words inside identifiers (uploadRef, delete_after) are names, not actions.
@@ -160,7 +374,10 @@ export function harmsOf(text: string, targets: Ref[]): string[] {
   if (egress && !dest) harms.push(`${egress[0].split(/\s+/)[0]!.toLowerCase()} data out`);
   for (const t of targets) {
     const words = t.name.split(/[_-]|(?<=[a-z])(?=[A-Z])/).map((w) => w.toLowerCase());
-    if (words.some((w) => HARMFUL_TARGET_WORDS.has(w))) { harms.push(`calls ${t.name}, which can change or send things`); break; }
+    if (words.some((w) => HARMFUL_TARGET_WORDS.has(w))) {
+      harms.push(`calls ${t.name}, which can change or send things`);
+      break;
+    }
   }
   return harms;
 }
@@ -174,17 +391,22 @@ export function clip(text: string, max = 220): string {
 
 /** Who the trigger of a sentence is: the other tool whose use sets off the demanded step, if any. */
 const ANY_TIME = /\b(?:whenever|any ?time|every time|each time|before|after|once)\s+$/i;
-const THROUGH_REF = /\b(?:messages?|mails?|e-?mails?|requests?|calls?|posts?|commits?|payments?|transfers?|queries|files?|uploads?|results?|data|traffic)\s+(?:\w+\s+)?(?:through|via|with|by|using|to|from|into)\s+(?:the\s+)?$/i;
+const THROUGH_REF =
+  /\b(?:messages?|mails?|e-?mails?|requests?|calls?|posts?|commits?|payments?|transfers?|queries|files?|uploads?|results?|data|traffic)\s+(?:\w+\s+)?(?:through|via|with|by|using|to|from|into)\s+(?:the\s+)?$/i;
 
 function triggerRef(sentence: string, refs: Ref[]): Ref | undefined {
-  return refs.find((r) => TRIGGER_BEFORE_REF.test(sentence.slice(Math.max(0, r.at - 60), r.at).replace(/['"`‘’“”]$/, ''))
-    || THROUGH_REF.test(sentence.slice(Math.max(0, r.at - 60), r.at).replace(/['"`‘’“”]$/, ''))
-    || TRIGGER_AFTER_REF.test(sentence.slice(r.at + r.name.length).replace(/^['"`‘’“”]/, ''))
-    // "The sendMessage function must have its `to` replaced…": the other tool is the sentence's subject.
-    || (SUBJECT_START.test(sentence.slice(0, r.at)) && SUBJECT_AFTER_REF.test(sentence.slice(r.at + r.name.length))));
+  return refs.find(
+    (r) =>
+      TRIGGER_BEFORE_REF.test(sentence.slice(Math.max(0, r.at - 60), r.at).replace(/['"`‘’“”]$/, '')) ||
+      THROUGH_REF.test(sentence.slice(Math.max(0, r.at - 60), r.at).replace(/['"`‘’“”]$/, '')) ||
+      TRIGGER_AFTER_REF.test(sentence.slice(r.at + r.name.length).replace(/^['"`‘’“”]/, '')) ||
+      // "The sendMessage function must have its `to` replaced…": the other tool is the sentence's subject.
+      (SUBJECT_START.test(sentence.slice(0, r.at)) && SUBJECT_AFTER_REF.test(sentence.slice(r.at + r.name.length))),
+  );
 }
 const SUBJECT_START = /^\s*\W{0,3}(?:(?:note|important|also|and|but|so|now)\W{1,3}\s*)?(?:the\s+)?['"`‘’“”]?$/i;
-const SUBJECT_AFTER_REF = /^['"`‘’“”]?\s*(?:(?:tool|function|command|endpoint|operation|action)\s+)?(?:'s\s+(?:\w+\s+){1,3}|(?:now\s+)?)(?:must|should|shall|has to|have to|needs? to|needs|will|is to|are to|always|never|may only|only|requires?)\b/i;
+const SUBJECT_AFTER_REF =
+  /^['"`‘’“”]?\s*(?:(?:tool|function|command|endpoint|operation|action)\s+)?(?:'s\s+(?:\w+\s+){1,3}|(?:now\s+)?)(?:must|should|shall|has to|have to|needs? to|needs|will|is to|are to|always|never|may only|only|requires?)\b/i;
 
 const STATES_CALL = /\b(?:triggers?|invokes?|calls?|runs?|executes?|fires?(?: off)?|launch(?:es)?|kicks? off|dispatch(?:es)?)\s+['"`]?[a-z][\w-]*[_-][\w-]+/i;
 
@@ -216,22 +438,56 @@ export function crossToolFindings(text: string, ctx: IntentContext): IntentFindi
     const trigger = triggerRef(sentence, refs);
     const targets = refs.filter((r) => r !== trigger);
     const harms = harmsOf(window, targets);
-        const names = [...new Set(refs.map((r) => r.name))];
+    const names = [...new Set(refs.map((r) => r.name))];
     const evidence = clip(window);
     const onlyTargetName = harms.length === 1 && harms[0]!.startsWith('calls ');
     if (targets.length && harms.length && outsiders.length && (sequence || directive) && (!onlyTargetName || (sequence && directive))) {
       const what = `call ${[...new Set(targets.map((t) => t.name))].join(', ')}`;
       const when = trigger ? ` around ${trigger.name}` : sequence ? ' as a step before or after its work' : '';
-      out.push({ rule: 'cross-tool-demand', family: 'cross-tool', severity: 'high', evidence, message: `Asks the model to ${what}${when}; that step ${harms.join(', ')}` });
+      out.push({
+        rule: 'cross-tool-demand',
+        family: 'cross-tool',
+        severity: 'high',
+        evidence,
+        message: `Asks the model to ${what}${when}; that step ${harms.join(', ')}`,
+      });
     } else if (outsiders.length === 0 && harms.some((h) => h.startsWith('touches')) && sequence && directive) {
-      out.push({ rule: 'cross-tool-demand', family: 'cross-tool', severity: 'high', evidence, message: `Asks the model to use ${names.join(', ')} in a way that ${harms.join(', ')}` });
+      out.push({
+        rule: 'cross-tool-demand',
+        family: 'cross-tool',
+        severity: 'high',
+        evidence,
+        message: `Asks the model to use ${names.join(', ')} in a way that ${harms.join(', ')}`,
+      });
     } else if (trigger && trigger.kind !== 'sibling' && (modify || directive)) {
-      out.push({ rule: 'other-tool-rule', family: 'shadowing', severity: harms.length ? 'high' : 'medium', evidence, message: `Sets a rule for how ${trigger.name} (not this tool) is used${harms.length ? `; the rule ${harms.join(', ')}` : ''}` });
-    } else if (outsiders.length && ctx.noParams && (modify || (trigger && trigger.kind !== 'sibling') || states || /\b(?:triggers?|calls?|invokes?|runs?|executes?|uses?)\s+['"`]?[\w-]+/i.test(sentence))) {
-      out.push({ rule: 'about-another-tool', family: 'shadowing', severity: 'medium', evidence, message: `Takes no input of its own; its text tells the model how to use ${outsiders.map((r) => r.name).join(', ')}` });
+      out.push({
+        rule: 'other-tool-rule',
+        family: 'shadowing',
+        severity: harms.length ? 'high' : 'medium',
+        evidence,
+        message: `Sets a rule for how ${trigger.name} (not this tool) is used${harms.length ? `; the rule ${harms.join(', ')}` : ''}`,
+      });
+    } else if (
+      outsiders.length &&
+      ctx.noParams &&
+      (modify || (trigger && trigger.kind !== 'sibling') || states || /\b(?:triggers?|calls?|invokes?|runs?|executes?|uses?)\s+['"`]?[\w-]+/i.test(sentence))
+    ) {
+      out.push({
+        rule: 'about-another-tool',
+        family: 'shadowing',
+        severity: 'medium',
+        evidence,
+        message: `Takes no input of its own; its text tells the model how to use ${outsiders.map((r) => r.name).join(', ')}`,
+      });
     } else if (outsiders.some((r) => r.strong) && directive && sequence) {
       // The gateway scans a tool beside its own server's tools: a required call to a tool that is not one of them crosses servers.
-      out.push({ rule: 'tool-order-demand', family: 'cross-tool', severity: 'medium', evidence, message: `Requires the model to call ${outsiders.map((r) => r.name).join(', ')}, which this server does not provide, as part of using it` });
+      out.push({
+        rule: 'tool-order-demand',
+        family: 'cross-tool',
+        severity: 'medium',
+        evidence,
+        message: `Requires the model to call ${outsiders.map((r) => r.name).join(', ')}, which this server does not provide, as part of using it`,
+      });
     }
   }
   return out;
@@ -241,28 +497,142 @@ export function crossToolFindings(text: string, ctx: IntentContext): IntentFindi
 
 /** Each claim, its wording, and a literal gate: words one of which it cannot match without. */
 const VOICE: [RegExp, string, RegExp][] = [
-  [/(?:^|[\n.!?:>\]}]\s*|\bthis is (?:a|an)\s+)(?:\W{0,3}\w+\s+){0,2}(?:notice|message|note|instructions?|directive|memo|update|alert|order|announcement|word)s?\s+(?:directly\s+)?from\s+(?:the\s+|your\s+)?(?:system|admin\w*|developer|operator|owner|security team|it department|it team|platform|user|anthropic|openai)\b/i, 'claims to be a message from the system or an administrator', /from/i],
-  [/\b(?:you|the (?:assistant|model|agent|ai))\s+(?:are|is|have been|has been)\s+(?:now\s+|hereby\s+)?(?:authori[sz]ed|permitted|allowed|cleared|granted (?:permission|access))\s+to\s+(?:skip|bypass|ignore|disable|override|omit|forgo|proceed without|act without|run|execute|delete|read|send|access)\b/i, 'grants the model permissions only the user can give', /authori|permitted|allowed|cleared|granted/i],
-  [/\b(?:this|the following|these)\s+(?:text|note|message|description|instruction|guidance)s?\s+(?:is|are|comes?|was)\s+(?:written\s+)?(?:directly\s+)?(?:from|by|on behalf of)\s+(?:the\s+)?(?:user|system|administrator|admin|developer|operator|owner|security team)/i, 'claims to come from the user or the system', /from|by|behalf/i],
-  [/\bthe\s+user\s+(?:has\s+)?(?:already\s+)?(?:wants you to|asked you to|has asked you to|would like you to|instructed you|told you|authori[sz]ed|approved|consented|agreed|insists|expects you to|gave (?:you )?permission)\b/i, 'speaks for the user', /the\s+user/i],
-  [/\b(?:on behalf of|speaking for|signed[,:]?|—|--)\s*(?:the\s+)?(?:user|system|administrator|admin|developer|operator)\b/i, 'signs as the user or the system', /behalf|speaking for|signed|—|--/i],
-  [/(?:^|\n|\.\s)\s*(?:system|developer|admin(?:istrator)?|root|operator)\s*(?:message|note|prompt|override|notice)?\s*:\s*\S/i, 'opens a turn as if it were the system', /:/],
-  [/\byou\s+(?:are|'re)\s+(?:an?\s+)?(?:ai|assistant|language model|llm|agent)\b[^.]{0,60}\b(?:must|should|will|need)/i, 'tells the model what it is and what it must do', /you\s*(?:are|'re)/i],
-  [/\b(?:your|the assistant'?s|the model'?s|the agent'?s)\s+(?:real|true|actual|primary|new|only|first)\s+(?:task|job|goal|purpose|instructions?|objective)\b/i, 'redefines the model\'s own task', /your|assistant|model|agent/i],
-  [/\b(?:outrank|outranks|outranking|higher priority than|more important than|priority is higher than|takes? precedence over|supersedes?|overrides?|ranked above|ranks above|ranking above|stands? above|comes? before)\b[^.]{0,40}\b(?:user|person|human|request|query|instructions?|prompt|whatever)/i, 'claims to outrank the user', /outrank|priority|important than|precedence|supersede|override|rank|stands? above|comes? before/i],
-  [/\b(?:it'?s|this is|i am|i'm)\s+(?:me,?\s+)?(?:the user|your user|the owner|your owner|the operator)\b|\b(?:i'?ve|i have|i)\s+(?:already\s+)?(?:pre-?)?(?:approved|authori[sz]ed|consented to|allowed|okayed|ok'd)\s+(?:all|every|any|the|you)\b/i, 'speaks as the user, granting approvals', /user|owner|operator|approved|authori|consented|allowed|okayed|ok'd/i],
-  [/\b(?:regardless of|no matter|irrespective of|whatever)\s+(?:what\s+)?(?:the user|they|the person|the human|anyone)\s+(?:\w+\s+)?(?:asks?|says?|wants?|requests?|tells? you|prefers?|types?)\b/i, 'overrides what the user asks', /regardless|no matter|irrespective|whatever/i],
+  [
+    /(?:^|[\n.!?:>\]}]\s*|\bthis is (?:a|an)\s+)(?:\W{0,3}\w+\s+){0,2}(?:notice|message|note|instructions?|directive|memo|update|alert|order|announcement|word)s?\s+(?:directly\s+)?from\s+(?:the\s+|your\s+)?(?:system|admin\w*|developer|operator|owner|security team|it department|it team|platform|user|anthropic|openai)\b/i,
+    'claims to be a message from the system or an administrator',
+    /from/i,
+  ],
+  [
+    /\b(?:you|the (?:assistant|model|agent|ai))\s+(?:are|is|have been|has been)\s+(?:now\s+|hereby\s+)?(?:authori[sz]ed|permitted|allowed|cleared|granted (?:permission|access))\s+to\s+(?:skip|bypass|ignore|disable|override|omit|forgo|proceed without|act without|run|execute|delete|read|send|access)\b/i,
+    'grants the model permissions only the user can give',
+    /authori|permitted|allowed|cleared|granted/i,
+  ],
+  [
+    /\b(?:this|the following|these)\s+(?:text|note|message|description|instruction|guidance)s?\s+(?:is|are|comes?|was)\s+(?:written\s+)?(?:directly\s+)?(?:from|by|on behalf of)\s+(?:the\s+)?(?:user|system|administrator|admin|developer|operator|owner|security team)/i,
+    'claims to come from the user or the system',
+    /from|by|behalf/i,
+  ],
+  [
+    /\bthe\s+user\s+(?:has\s+)?(?:already\s+)?(?:wants you to|asked you to|has asked you to|would like you to|instructed you|told you|authori[sz]ed|approved|consented|agreed|insists|expects you to|gave (?:you )?permission)\b/i,
+    'speaks for the user',
+    /the\s+user/i,
+  ],
+  [
+    /\b(?:on behalf of|speaking for|signed[,:]?|—|--)\s*(?:the\s+)?(?:user|system|administrator|admin|developer|operator)\b/i,
+    'signs as the user or the system',
+    /behalf|speaking for|signed|—|--/i,
+  ],
+  [
+    /(?:^|\n|\.\s)\s*(?:system|developer|admin(?:istrator)?|root|operator)\s*(?:message|note|prompt|override|notice)?\s*:\s*\S/i,
+    'opens a turn as if it were the system',
+    /:/,
+  ],
+  [
+    /\byou\s+(?:are|'re)\s+(?:an?\s+)?(?:ai|assistant|language model|llm|agent)\b[^.]{0,60}\b(?:must|should|will|need)/i,
+    'tells the model what it is and what it must do',
+    /you\s*(?:are|'re)/i,
+  ],
+  [
+    /\b(?:your|the assistant'?s|the model'?s|the agent'?s)\s+(?:real|true|actual|primary|new|only|first)\s+(?:task|job|goal|purpose|instructions?|objective)\b/i,
+    "redefines the model's own task",
+    /your|assistant|model|agent/i,
+  ],
+  [
+    /\b(?:outrank|outranks|outranking|higher priority than|more important than|priority is higher than|takes? precedence over|supersedes?|overrides?|ranked above|ranks above|ranking above|stands? above|comes? before)\b[^.]{0,40}\b(?:user|person|human|request|query|instructions?|prompt|whatever)/i,
+    'claims to outrank the user',
+    /outrank|priority|important than|precedence|supersede|override|rank|stands? above|comes? before/i,
+  ],
+  [
+    /\b(?:it'?s|this is|i am|i'm)\s+(?:me,?\s+)?(?:the user|your user|the owner|your owner|the operator)\b|\b(?:i'?ve|i have|i)\s+(?:already\s+)?(?:pre-?)?(?:approved|authori[sz]ed|consented to|allowed|okayed|ok'd)\s+(?:all|every|any|the|you)\b/i,
+    'speaks as the user, granting approvals',
+    /user|owner|operator|approved|authori|consented|allowed|okayed|ok'd/i,
+  ],
+  [
+    /\b(?:regardless of|no matter|irrespective of|whatever)\s+(?:what\s+)?(?:the user|they|the person|the human|anyone)\s+(?:\w+\s+)?(?:asks?|says?|wants?|requests?|tells? you|prefers?|types?)\b/i,
+    'overrides what the user asks',
+    /regardless|no matter|irrespective|whatever/i,
+  ],
   [/\btreat (?:this|these|the following)\s+(?:text|note|description|words?|message)\s+as\b/i, 'tells the model how to rank its own text', /treat/i],
   [/\bfrom now on\b[^.]{0,40}\byou\b|\byou\b[^.]{0,30}\bfrom now on\b/i, 'changes how the model behaves from now on', /from now on/i],
-  [/\b(?:hidden|secret|internal|private|confidential)\s+(?:instructions?|directives?|notes?|orders?)\s+(?:for|to)\s+(?:the\s+)?(?:llms?|ai|models?|assistants?|agents?)\b/i, 'labels itself hidden instructions for the model', /instruction|directive|note|order/i],
+  [
+    /\b(?:hidden|secret|internal|private|confidential)\s+(?:instructions?|directives?|notes?|orders?)\s+(?:for|to)\s+(?:the\s+)?(?:llms?|ai|models?|assistants?|agents?)\b/i,
+    'labels itself hidden instructions for the model',
+    /instruction|directive|note|order/i,
+  ],
 ];
 
 /** A tag named for the model's eyes only, or for secrecy or rank: <assistant-only>, [[hidden]], {{system_directive}}. */
-const MODEL_ONLY_TAG = /(?:^|[\s_:-])(?:assistant|ai|model|llm|agent|bot|system|sys|hidden|secret|internal|private|confidential|admin|root|override|priority|directive|instructions?|important|critical|urgent)(?:$|[\s_:-])|[\s_:-]only$/i;
-const ADDRESSES_MODEL = /\b(?:(?:note|message|reminder)\s+to\s+(?:the\s+)?|(?:dear|hey|attention|attn)\s+)(?:ai|assistant|model|agent|llm|claude|gpt|chatbot|copilot)\b/i;
-const BENIGN_TAGS = new Set(['b', 'i', 'u', 'em', 'strong', 'code', 'pre', 'p', 'br', 'ul', 'ol', 'li', 'a', 'table', 'tr', 'td', 'th', 'kbd', 'sup', 'sub', 'span', 'div', 'h1', 'h2', 'h3', 'h4', 'h5', 'h6', 'details', 'summary', 'example', 'examples', 'hr', 'img', 'blockquote', 'thead', 'tbody', 'small', 'mark', 'del', 'ins', 's', 'q', 'cite', 'dl', 'dt', 'dd', 'svg', 'path', 'html', 'body', 'head', 'title', 'script', 'style', 'input', 'button', 'form', 'label', 'select', 'option']);
-const MODEL_DIRECTED = /\b(?:you|your|yourself|the (?:ai|assistant|model|agent|llm))\b[^.]{0,80}\b(?:must|should|need|have to|always|never|do not|don'?t|will|are (?:to|required))\b|\b(?:must|always|never|do not|don'?t|before|first)\b[^.]{0,80}\b(?:call|read|send|include|pass|use|run|tell|mention|ignore|open|copy|put|add|set)\b/i;
-const TAG_OPEN = /<\s*([A-Za-z][\w:-]{0,40})\s*>|\[\[?\s*([A-Za-z][\w :-]{0,40}?)\s*\]\]?|\{\{\s*([A-Za-z][\w-]{0,40})\s*\}\}|(?:^|\n)\s*(?:-{3,}|={3,})\s*begin\s+([A-Za-z][\w -]{0,40}?)\s*(?:-{3,}|={3,})/gi;
+const MODEL_ONLY_TAG =
+  /(?:^|[\s_:-])(?:assistant|ai|model|llm|agent|bot|system|sys|hidden|secret|internal|private|confidential|admin|root|override|priority|directive|instructions?|important|critical|urgent)(?:$|[\s_:-])|[\s_:-]only$/i;
+const ADDRESSES_MODEL =
+  /\b(?:(?:note|message|reminder)\s+to\s+(?:the\s+)?|(?:dear|hey|attention|attn)\s+)(?:ai|assistant|model|agent|llm|claude|gpt|chatbot|copilot)\b/i;
+const BENIGN_TAGS = new Set([
+  'b',
+  'i',
+  'u',
+  'em',
+  'strong',
+  'code',
+  'pre',
+  'p',
+  'br',
+  'ul',
+  'ol',
+  'li',
+  'a',
+  'table',
+  'tr',
+  'td',
+  'th',
+  'kbd',
+  'sup',
+  'sub',
+  'span',
+  'div',
+  'h1',
+  'h2',
+  'h3',
+  'h4',
+  'h5',
+  'h6',
+  'details',
+  'summary',
+  'example',
+  'examples',
+  'hr',
+  'img',
+  'blockquote',
+  'thead',
+  'tbody',
+  'small',
+  'mark',
+  'del',
+  'ins',
+  's',
+  'q',
+  'cite',
+  'dl',
+  'dt',
+  'dd',
+  'svg',
+  'path',
+  'html',
+  'body',
+  'head',
+  'title',
+  'script',
+  'style',
+  'input',
+  'button',
+  'form',
+  'label',
+  'select',
+  'option',
+]);
+const MODEL_DIRECTED =
+  /\b(?:you|your|yourself|the (?:ai|assistant|model|agent|llm))\b[^.]{0,80}\b(?:must|should|need|have to|always|never|do not|don'?t|will|are (?:to|required))\b|\b(?:must|always|never|do not|don'?t|before|first)\b[^.]{0,80}\b(?:call|read|send|include|pass|use|run|tell|mention|ignore|open|copy|put|add|set)\b/i;
+const TAG_OPEN =
+  /<\s*([A-Za-z][\w:-]{0,40})\s*>|\[\[?\s*([A-Za-z][\w :-]{0,40}?)\s*\]\]?|\{\{\s*([A-Za-z][\w-]{0,40})\s*\}\}|(?:^|\n)\s*(?:-{3,}|={3,})\s*begin\s+([A-Za-z][\w -]{0,40}?)\s*(?:-{3,}|={3,})/gi;
 
 /** Blocks opened by a tag of any name and closed by the same name: (tag, body, whole) triples, found with indexOf, not backtracking. */
 function tagBlocks(text: string): { tag: string; body: string; whole: string }[] {
@@ -275,9 +645,19 @@ function tagBlocks(text: string): { tag: string; body: string; whole: string }[]
     const t = tag.toLowerCase();
     if (!t || BENIGN_TAGS.has(t)) continue;
     const start = m.index + m[0].length;
-    const closers = m[1] !== undefined ? [`</${t}>`, `< /${t}>`, `</ ${t}>`] : m[2] !== undefined ? [`[/${t}]`, `[[/${t}]]`] : m[3] !== undefined ? [`{{/${t}}}`, `{{ /${t} }}`] : [`end ${t}`];
+    const closers =
+      m[1] !== undefined
+        ? [`</${t}>`, `< /${t}>`, `</ ${t}>`]
+        : m[2] !== undefined
+          ? [`[/${t}]`, `[[/${t}]]`]
+          : m[3] !== undefined
+            ? [`{{/${t}}}`, `{{ /${t} }}`]
+            : [`end ${t}`];
     let close = -1;
-    for (const c of closers) { const at = lower.indexOf(c, start); if (at >= 0 && (close < 0 || at < close)) close = at; }
+    for (const c of closers) {
+      const at = lower.indexOf(c, start);
+      if (at >= 0 && (close < 0 || at < close)) close = at;
+    }
     if (close < 0 || close - start > 4000) continue;
     out.push({ tag, body: text.slice(start, close), whole: text.slice(m.index, close + 4 + t.length) });
   }
@@ -290,18 +670,39 @@ export function voiceFindings(text: string): IntentFinding[] {
     if (!gate.test(text)) continue;
     const m = re.exec(text);
     if (!m) continue;
-    out.push({ rule: 'speaker-claim', family: 'voice', severity: 'medium', evidence: clip(text.slice(Math.max(0, m.index - 30), m.index + 150)), message: `The text ${what}` });
+    out.push({
+      rule: 'speaker-claim',
+      family: 'voice',
+      severity: 'medium',
+      evidence: clip(text.slice(Math.max(0, m.index - 30), m.index + 150)),
+      message: `The text ${what}`,
+    });
     break;
   }
   // Servers do address the model ("Note to LLM: use X first"): a weak sign alone.
   const direct = ADDRESSES_MODEL.exec(text);
-  if (direct && !out.length) out.push({ rule: 'addresses-model', family: 'voice', severity: 'low', evidence: clip(text.slice(Math.max(0, direct.index - 30), direct.index + 150)), message: 'The text speaks to the model directly' });
+  if (direct && !out.length)
+    out.push({
+      rule: 'addresses-model',
+      family: 'voice',
+      severity: 'low',
+      evidence: clip(text.slice(Math.max(0, direct.index - 30), direct.index + 150)),
+      message: 'The text speaks to the model directly',
+    });
   if (!/[<[{=-]/.test(text)) return out;
   for (const { tag, body, whole } of tagBlocks(text)) {
     if (!MODEL_DIRECTED.test(body)) continue;
     // Servers do write guidance blocks (<hints>, <usage>): alone this is weak, and it adds to what the block asks for.
     const hidden = MODEL_ONLY_TAG.test(tag);
-    out.push({ rule: 'instruction-block', family: 'voice', severity: hidden ? 'medium' : 'low', evidence: clip(whole), message: hidden ? `Puts orders to the model in a "${clip(tag, 40)}" block, addressed to the model and not the user` : `Puts orders to the model in a made-up "${clip(tag, 40)}" block` });
+    out.push({
+      rule: 'instruction-block',
+      family: 'voice',
+      severity: hidden ? 'medium' : 'low',
+      evidence: clip(whole),
+      message: hidden
+        ? `Puts orders to the model in a "${clip(tag, 40)}" block, addressed to the model and not the user`
+        : `Puts orders to the model in a made-up "${clip(tag, 40)}" block`,
+    });
     break;
   }
   return out;
@@ -330,32 +731,52 @@ const CONCEAL = [
 export function concealmentFindings(text: string): IntentFinding[] {
   for (const re of CONCEAL) {
     const m = re.exec(text);
-    if (m) return [{ rule: 'conceal-from-user', family: 'concealment', severity: 'high', evidence: clip(text.slice(Math.max(0, m.index - 40), m.index + m[0].length + 40)), message: 'Tells the model to keep what it does from the user' }];
+    if (m)
+      return [
+        {
+          rule: 'conceal-from-user',
+          family: 'concealment',
+          severity: 'high',
+          evidence: clip(text.slice(Math.max(0, m.index - 40), m.index + m[0].length + 40)),
+          message: 'Tells the model to keep what it does from the user',
+        },
+      ];
   }
   return [];
 }
 
-const SUPERLATIVE = /\b(?:the\s+)?(?:best(?![- ](?:effort|practices?|for|results?|guess|match(?:es)?|model|way|fit)\b)|finest|greatest|fastest|most\s+(?:accurate|trusted|trustworthy|reliable|secure|powerful|advanced|complete|authoritative|up-to-date)|only\s+(?:trusted|reliable|accurate|safe|secure|official|correct)|#\s?1|number one|hands down|unmatched|unrivall?ed|superior|world-?class|state-of-the-art|industry-leading|best-in-class|premier|gold standard)\b/i;
+const SUPERLATIVE =
+  /\b(?:the\s+)?(?:best(?![- ](?:effort|practices?|for|results?|guess|match(?:es)?|model|way|fit)\b)|finest|greatest|fastest|most\s+(?:accurate|trusted|trustworthy|reliable|secure|powerful|advanced|complete|authoritative|up-to-date)|only\s+(?:trusted|reliable|accurate|safe|secure|official|correct)|#\s?1|number one|hands down|unmatched|unrivall?ed|superior|world-?class|state-of-the-art|industry-leading|best-in-class|premier|gold standard)\b/i;
 /** Running down the alternatives, or a claimed endorsement: reasons to pick a tool that are not what it does. */
-const DISPARAGE = /\bthe\s+['"`]?[\w-]+['"`]?\s+(?:tool|server|service|plugin|integration|api|function)s?\s+(?:is|are|has been|have been|was|were)\s+(?:now\s+|currently\s+|known to be\s+)?(?:compromised|broken|tampered(?: with)?|fake|deprecated|unsafe|unreliable|hacked|malicious|poisoned|insecure|outdated|buggy|manipulated|inaccurate|untrustworthy|banned|disabled)\b|\b(?:other|competing|rival|built-?in|default|standard|alternative|existing|original|regular)\s+(?:\w+\s+){0,2}(?:tools?|servers?|services?|options?|versions?|implementations?)\s+(?:\w+\s+){0,2}(?:are|is|return|returns|give|gives|feed|feeds|produce|produces|have been|has been)\s+(?:\w+\s+){0,2}(?:broken|tampered|fake|wrong|outdated|deprecated|unsafe|unreliable|inaccurate|compromised|manipulated|insecure|poisoned|malicious|buggy)\b|\b(?:endorsed|certified|vetted|mandated)\s+by\s+(?:your|the)\s+(?:\w+\s+){0,2}(?:team|department|admin|administrator|company|organi[sz]ation|user|it)\b/i;
+const DISPARAGE =
+  /\bthe\s+['"`]?[\w-]+['"`]?\s+(?:tool|server|service|plugin|integration|api|function)s?\s+(?:is|are|has been|have been|was|were)\s+(?:now\s+|currently\s+|known to be\s+)?(?:compromised|broken|tampered(?: with)?|fake|deprecated|unsafe|unreliable|hacked|malicious|poisoned|insecure|outdated|buggy|manipulated|inaccurate|untrustworthy|banned|disabled)\b|\b(?:other|competing|rival|built-?in|default|standard|alternative|existing|original|regular)\s+(?:\w+\s+){0,2}(?:tools?|servers?|services?|options?|versions?|implementations?)\s+(?:\w+\s+){0,2}(?:are|is|return|returns|give|gives|feed|feeds|produce|produces|have been|has been)\s+(?:\w+\s+){0,2}(?:broken|tampered|fake|wrong|outdated|deprecated|unsafe|unreliable|inaccurate|compromised|manipulated|insecure|poisoned|malicious|buggy)\b|\b(?:endorsed|certified|vetted|mandated)\s+by\s+(?:your|the)\s+(?:\w+\s+){0,2}(?:team|department|admin|administrator|company|organi[sz]ation|user|it)\b/i;
 /** "Stop using brave_search": told to avoid another tool by name (case matters for the name, not for the verb). */
-const REPLACES_NAMED = /\b(?:replaces?|supersedes?|is a replacement for|deprecates?|obsoletes?|takes over from)\s+(?:the\s+)?['"`]?([a-z]+_[a-z_]+|[a-z]+[A-Z]\w+|[a-z]+(?:-[a-z]+){1,4})['"`]?/;
-const NAMED_IS_BAD = /\b([a-z]+_[a-z_]+|[a-z]+[A-Z]\w+)\b['"`]?[^.]{0,60}?\b(?:returns?|gives?|produces?|yields?|serves?|is|are|has been)\s+(?:now\s+)?(?:\w+\s+){0,2}(?:wrong|fake|false|tampered|manipulated|poisoned|incorrect|broken|malicious|inaccurate|compromised|unsafe|unreliable|hacked)\b/;
+const REPLACES_NAMED =
+  /\b(?:replaces?|supersedes?|is a replacement for|deprecates?|obsoletes?|takes over from)\s+(?:the\s+)?['"`]?([a-z]+_[a-z_]+|[a-z]+[A-Z]\w+|[a-z]+(?:-[a-z]+){1,4})['"`]?/;
+const NAMED_IS_BAD =
+  /\b([a-z]+_[a-z_]+|[a-z]+[A-Z]\w+)\b['"`]?[^.]{0,60}?\b(?:returns?|gives?|produces?|yields?|serves?|is|are|has been)\s+(?:now\s+)?(?:\w+\s+){0,2}(?:wrong|fake|false|tampered|manipulated|poisoned|incorrect|broken|malicious|inaccurate|compromised|unsafe|unreliable|hacked)\b/;
 const OVER_NAMED = /\b(?:over|instead of|rather than|in place of)\s+(?:the\s+)?['"`]?([a-z]+_[a-z_]+|[a-z]+[A-Z]\w+)/;
 const OVER_ALL = /\b(?:over|instead of|rather than|in place of)\s+(?:\w+\s+){0,3}?(?:any|all|every)\s+other\b/i;
-const STOP_USING_NAMED = /\b(?:[Nn]ever|NEVER|[Nn]ot|NOT|[Nn]o longer|[Ii]nstead of|[Rr]ather than|[Aa]void(?:ing)?)\s+(?:the\s+)?['"`]?([a-z]+_[a-z_]+|[a-z]+[A-Z]\w+|[a-z]+(?:-[a-z]+)+)['"`]?\s+(?:tool|function|server)\b/;
-const STOP_USING = /\b(?:[Ss]top|STOP|[Nn]ever|NEVER|[Dd]o not|DO NOT|[Dd]on'?t|DON'?T|[Nn]o longer)\s+(?:ever\s+)?(?:using|picking|choosing|calling|use|call|pick|choose|trust(?:ing)?)\s+(?:the\s+)?(?:other|competing|rival|built-?in|default|standard|[a-z]+_[a-z_]+|[a-z]+[A-Z]\w+)\b/;
+const STOP_USING_NAMED =
+  /\b(?:[Nn]ever|NEVER|[Nn]ot|NOT|[Nn]o longer|[Ii]nstead of|[Rr]ather than|[Aa]void(?:ing)?)\s+(?:the\s+)?['"`]?([a-z]+_[a-z_]+|[a-z]+[A-Z]\w+|[a-z]+(?:-[a-z]+)+)['"`]?\s+(?:tool|function|server)\b/;
+const STOP_USING =
+  /\b(?:[Ss]top|STOP|[Nn]ever|NEVER|[Dd]o not|DO NOT|[Dd]on'?t|DON'?T|[Nn]o longer)\s+(?:ever\s+)?(?:using|picking|choosing|calling|use|call|pick|choose|trust(?:ing)?)\s+(?:the\s+)?(?:other|competing|rival|built-?in|default|standard|[a-z]+_[a-z_]+|[a-z]+[A-Z]\w+)\b/;
 /** Telling the model to choose this tool over the others. */
-const CHOOSE_ME = /\b(?:(?:always|only)\s+(?:prefer|choose|pick|select|use)\s+(?:this|me)\b|(?:prefer|choose|pick|select|use)\s+(?:this|me)\s+(?:\w+\s+){0,2}(?:instead|over|rather than|every time|whenever)|instead of (?:any|all|other|the other|competing|built-?in|default|standard)\b|(?:supersedes?|replaces?|is a replacement for)\s+(?:the\s+)?(?:other|built-?in|default|standard|original|[a-z]+_[a-z_]+))/i;
+const CHOOSE_ME =
+  /\b(?:(?:always|only)\s+(?:prefer|choose|pick|select|use)\s+(?:this|me)\b|(?:prefer|choose|pick|select|use)\s+(?:this|me)\s+(?:\w+\s+){0,2}(?:instead|over|rather than|every time|whenever)|instead of (?:any|all|other|the other|competing|built-?in|default|standard)\b|(?:supersedes?|replaces?|is a replacement for)\s+(?:the\s+)?(?:other|built-?in|default|standard|original|[a-z]+_[a-z_]+))/i;
 
 /** Praise with universal scope says nothing about what a tool does: "the best tool in the world". */
-const HYPERBOLE = /\b(?:the\s+)?(?:best|greatest|finest|ultimate|only)\s+(?:\w+\s+){0,2}(?:tool|server|app|solution|choice|option)s?\s+(?:in the world|ever|of all(?: time)?|there is|on earth|available anywhere|you will ever need)\b|\bworld'?s (?:best|greatest|finest|number one)\b/i;
+const HYPERBOLE =
+  /\b(?:the\s+)?(?:best|greatest|finest|ultimate|only)\s+(?:\w+\s+){0,2}(?:tool|server|app|solution|choice|option)s?\s+(?:in the world|ever|of all(?: time)?|there is|on earth|available anywhere|you will ever need)\b|\bworld'?s (?:best|greatest|finest|number one)\b/i;
 
 /** Comparisons with the whole field, or endorsements by the crowd: claims about standing, not about function. */
-const COMPARE_ALL = /\b(?:they|those|these|others|the others|the rest|alternatives|competitors|the other (?:tools|servers|options))\s+(?:are|is)\s+(?:\w+\s+){0,2}(?:slower|worse|less (?:accurate|reliable|secure|trustworthy)|inferior|unreliable|inaccurate|outdated)\b|\b(?:better|faster|smarter|stronger|safer|more (?:accurate|reliable|trusted|trustworthy|secure|powerful|complete|up-to-date|capable|precise))\s+(?:\w+\s+){0,3}?(?:than|to)\s+(?:any|all|every|other|rival|competing|alternative|the (?:rest|competition|others|alternatives))\b|\b(?:outperforms?|outperforming|beats?|surpass(?:es)?|outclass(?:es)?|outshines?|trumps?|eclipses?)\s+(?:any|all|every|each|other|rival|competing|the (?:competition|rest|others|alternatives)|alternatives?)\b|\bno other (?:\w+\s+)?(?:tool|server|service|option|solution|api|provider)s?\b[^.]{0,40}\b(?:comes? close|compares?|matches|can match|is as|does it (?:as|this))\b|\bunlike (?:other|competing|rival|lesser|inferior)\s+(?:\w+\s+)?(?:tools?|servers?|services?|options?|solutions?)|\b(?:inferior|lesser|second-rate)\s+(?:tools?|alternatives?|options?|servers?)\b/i;
-const SOCIAL_PROOF = /\b(?:trusted|used|loved|chosen|preferred|relied (?:up)?on|endorsed|praised)\s+by\s+(?:over\s+)?(?:millions|thousands|hundreds|countless|experts|professionals|leading|top|fortune|most|all|every|\d[\d,.]*\s*(?:k|m|million|thousand)?\+?\s*(?:users|developers|teams|companies|customers))\b|\b(?:top-?rated|highest-?rated|award-?winning|5-star|five-star|rated (?:#\s?1|number one|the best)|(?:#\s?1|number one)\s+(?:rated|choice|tool|pick|option))\b/i;
+const COMPARE_ALL =
+  /\b(?:they|those|these|others|the others|the rest|alternatives|competitors|the other (?:tools|servers|options))\s+(?:are|is)\s+(?:\w+\s+){0,2}(?:slower|worse|less (?:accurate|reliable|secure|trustworthy)|inferior|unreliable|inaccurate|outdated)\b|\b(?:better|faster|smarter|stronger|safer|more (?:accurate|reliable|trusted|trustworthy|secure|powerful|complete|up-to-date|capable|precise))\s+(?:\w+\s+){0,3}?(?:than|to)\s+(?:any|all|every|other|rival|competing|alternative|the (?:rest|competition|others|alternatives))\b|\b(?:outperforms?|outperforming|beats?|surpass(?:es)?|outclass(?:es)?|outshines?|trumps?|eclipses?)\s+(?:any|all|every|each|other|rival|competing|the (?:competition|rest|others|alternatives)|alternatives?)\b|\bno other (?:\w+\s+)?(?:tool|server|service|option|solution|api|provider)s?\b[^.]{0,40}\b(?:comes? close|compares?|matches|can match|is as|does it (?:as|this))\b|\bunlike (?:other|competing|rival|lesser|inferior)\s+(?:\w+\s+)?(?:tools?|servers?|services?|options?|solutions?)|\b(?:inferior|lesser|second-rate)\s+(?:tools?|alternatives?|options?|servers?)\b/i;
+const SOCIAL_PROOF =
+  /\b(?:trusted|used|loved|chosen|preferred|relied (?:up)?on|endorsed|praised)\s+by\s+(?:over\s+)?(?:millions|thousands|hundreds|countless|experts|professionals|leading|top|fortune|most|all|every|\d[\d,.]*\s*(?:k|m|million|thousand)?\+?\s*(?:users|developers|teams|companies|customers))\b|\b(?:top-?rated|highest-?rated|award-?winning|5-star|five-star|rated (?:#\s?1|number one|the best)|(?:#\s?1|number one)\s+(?:rated|choice|tool|pick|option))\b/i;
 /** This tool calling itself the best: the praise has to be about the tool, not "the best match" among results. */
-const SELF_SUPERLATIVE = /\b(?:this|our|it)\s+(?:\w+\s+)?(?:tool|server|service|function|api|app|plugin|one)?\s*(?:is|'s)\s+(?:simply\s+|truly\s+|by far\s+|easily\s+|clearly\s+)?(?:the\s+)?(?:best|greatest|finest|ultimate|top|leading|premier|go-to|most (?:accurate|reliable|trusted|trustworthy|powerful|advanced|secure|dependable)|only (?:\w+\s+)?(?:tool|option|choice|one) (?:you|worth|that)|superior|unmatched|unrivall?ed|perfect|ideal)\b/i;
+const SELF_SUPERLATIVE =
+  /\b(?:this|our|it)\s+(?:\w+\s+)?(?:tool|server|service|function|api|app|plugin|one)?\s*(?:is|'s)\s+(?:simply\s+|truly\s+|by far\s+|easily\s+|clearly\s+)?(?:the\s+)?(?:best|greatest|finest|ultimate|top|leading|premier|go-to|most (?:accurate|reliable|trusted|trustworthy|powerful|advanced|secure|dependable)|only (?:\w+\s+)?(?:tool|option|choice|one) (?:you|worth|that)|superior|unmatched|unrivall?ed|perfect|ideal)\b/i;
 const words = (t: string) => t.split(/\s+/).filter((w) => /[a-z]{2}/i.test(w)).length;
 
 /**
@@ -376,31 +797,91 @@ function praiseShare(text: string): { share: number; first: string } | undefined
 
 export function promotionFindings(text: string, ctx: IntentContext, ownDescription = false): IntentFinding[] {
   const field = COMPARE_ALL.exec(text) ?? SOCIAL_PROOF.exec(text);
-  if (field) return [{ rule: 'preference-manipulation', family: 'preference-manipulation', severity: 'medium', evidence: clip(text.slice(Math.max(0, field.index - 40), field.index + field[0].length + 40)), message: 'Ranks itself above every other tool or cites its popularity, which says nothing about what it does: a bid to be picked over other tools' }];
+  if (field)
+    return [
+      {
+        rule: 'preference-manipulation',
+        family: 'preference-manipulation',
+        severity: 'medium',
+        evidence: clip(text.slice(Math.max(0, field.index - 40), field.index + field[0].length + 40)),
+        message: 'Ranks itself above every other tool or cites its popularity, which says nothing about what it does: a bid to be picked over other tools',
+      },
+    ];
   const share = ownDescription ? praiseShare(text) : undefined;
-  if (share && share.share >= 0.35) return [{ rule: 'preference-manipulation', family: 'preference-manipulation', severity: 'medium', evidence: clip(share.first), message: `Spends ${Math.round(share.share * 100)}% of its description praising itself rather than saying what it does: a bid to be picked over other tools` }];
+  if (share && share.share >= 0.35)
+    return [
+      {
+        rule: 'preference-manipulation',
+        family: 'preference-manipulation',
+        severity: 'medium',
+        evidence: clip(share.first),
+        message: `Spends ${Math.round(share.share * 100)}% of its description praising itself rather than saying what it does: a bid to be picked over other tools`,
+      },
+    ];
   const hype = HYPERBOLE.exec(text);
-  if (hype) return [{ rule: 'preference-manipulation', family: 'preference-manipulation', severity: 'medium', evidence: clip(text.slice(Math.max(0, hype.index - 30), hype.index + hype[0].length + 30)), message: 'Calls itself the best there is, which says nothing about what it does: a bid to be picked over other tools' }];
+  if (hype)
+    return [
+      {
+        rule: 'preference-manipulation',
+        family: 'preference-manipulation',
+        severity: 'medium',
+        evidence: clip(text.slice(Math.max(0, hype.index - 30), hype.index + hype[0].length + 30)),
+        message: 'Calls itself the best there is, which says nothing about what it does: a bid to be picked over other tools',
+      },
+    ];
   // "Do not use search_issues for this" pointing at a sibling is guidance, not disparagement.
-  const down = DISPARAGE.exec(text) ?? affirmedOutsider(STOP_USING, text, ctx) ?? affirmedOutsider(STOP_USING_NAMED, text, ctx) ?? affirmedOutsider(REPLACES_NAMED, text, ctx) ?? affirmedOutsider(NAMED_IS_BAD, text, ctx);
+  const down =
+    DISPARAGE.exec(text) ??
+    affirmedOutsider(STOP_USING, text, ctx) ??
+    affirmedOutsider(STOP_USING_NAMED, text, ctx) ??
+    affirmedOutsider(REPLACES_NAMED, text, ctx) ??
+    affirmedOutsider(NAMED_IS_BAD, text, ctx);
   const sup = SUPERLATIVE.exec(text);
   const choose = CHOOSE_ME.exec(text);
   // "Always choose this over brave_web_search or any other search tool": an order to prefer it over tools it names or over all of them.
-  const over = choose && (OVER_ALL.exec(text) ?? (/\b(?:always|only|must|never)\b/i.test(text.slice(Math.max(0, choose.index - 30), choose.index + choose[0].length)) ? affirmedOutsider(OVER_NAMED, text, ctx) : null));
+  const over =
+    choose &&
+    (OVER_ALL.exec(text) ??
+      (/\b(?:always|only|must|never)\b/i.test(text.slice(Math.max(0, choose.index - 30), choose.index + choose[0].length))
+        ? affirmedOutsider(OVER_NAMED, text, ctx)
+        : null));
   const hit = down ?? over ?? (sup && choose ? choose : null);
   if (hit) {
-    return [{ rule: 'preference-manipulation', family: 'preference-manipulation', severity: 'medium', evidence: clip(text.slice(Math.max(0, hit.index - 60), hit.index + hit[0].length + 60)), message: `Tries to make the model pick this tool over others (${down ? 'running down the alternatives or claiming an endorsement' : 'praise plus an order to choose it'}), which says nothing about what it does` }];
+    return [
+      {
+        rule: 'preference-manipulation',
+        family: 'preference-manipulation',
+        severity: 'medium',
+        evidence: clip(text.slice(Math.max(0, hit.index - 60), hit.index + hit[0].length + 60)),
+        message: `Tries to make the model pick this tool over others (${down ? 'running down the alternatives or claiming an endorsement' : 'praise plus an order to choose it'}), which says nothing about what it does`,
+      },
+    ];
   }
-  if (sup || choose) { const m = (sup ?? choose)!; return [{ rule: 'self-praise', family: 'preference-manipulation', severity: 'low', evidence: clip(text.slice(Math.max(0, m.index - 40), m.index + 80)), message: 'Praises itself or asks to be preferred rather than saying what it does' }]; }
+  if (sup || choose) {
+    const m = (sup ?? choose)!;
+    return [
+      {
+        rule: 'self-praise',
+        family: 'preference-manipulation',
+        severity: 'low',
+        evidence: clip(text.slice(Math.max(0, m.index - 40), m.index + 80)),
+        message: 'Praises itself or asks to be preferred rather than saying what it does',
+      },
+    ];
+  }
   return [];
 }
 
-const DESTRUCTIVE_COMMAND = /\brm\s+-[a-z]*[rf]|\bsudo\s+rm\b|\bgit\s+(?:reset\s+--hard|clean\s+-[a-z]*f|push\s+(?:-f|--force))|\bdrop\s+(?:table|database|schema)\b|\btruncate\s+table\b|\bmkfs\b|\bdd\s+if=|\bchmod\s+(?:-R\s+)?[0-7]*7[0-7]*\b|\bkill(?:all)?\s+-9\b|\bshutdown\b|\bformat\s+[a-z]:|\bdel\s+\/[sqf]/i;
+const DESTRUCTIVE_COMMAND =
+  /\brm\s+-[a-z]*[rf]|\bsudo\s+rm\b|\bgit\s+(?:reset\s+--hard|clean\s+-[a-z]*f|push\s+(?:-f|--force))|\bdrop\s+(?:table|database|schema)\b|\btruncate\s+table\b|\bmkfs\b|\bdd\s+if=|\bchmod\s+(?:-R\s+)?[0-7]*7[0-7]*\b|\bkill(?:all)?\s+-9\b|\bshutdown\b|\bformat\s+[a-z]:|\bdel\s+\/[sqf]/i;
 const DESTROY_ALL = /\b(?:delete|wipe|erase|purge|reset|drop|remove)\s+(?:all|every|the (?:whole|entire))\b/i;
-const EVERY_USE = /\b(?:pre-?requisite|pre-?condition|required|must|setup|set-up|beforehand|as a first step|pre-?step|to use this|prior to)\b|\b(?:every|each|all|any)\s+(?:\w+\s+){0,2}(?:call|use|run|request|command|time|invocation|operation|query|session)s?\b|\balways\b|\b(?:prefix|prepend|precede|start|begin)\w*\b|\bfirst\b|\bbefore\b/i;
-const ENV_FACT = /\b(?:environment|system|server|machine|sandbox|workspace|container|host|cluster|database|shell|terminal|os|kernel|filesystem|disk|repo(?:sitory)?|cache)\b[^.]{0,60}\b(?:requires?|needs?|is configured|is set up|only works|expects?|is corrupted|is locked|is full|has a bug|is stale|must be)\b/i;
+const EVERY_USE =
+  /\b(?:pre-?requisite|pre-?condition|required|must|setup|set-up|beforehand|as a first step|pre-?step|to use this|prior to)\b|\b(?:every|each|all|any)\s+(?:\w+\s+){0,2}(?:call|use|run|request|command|time|invocation|operation|query|session)s?\b|\balways\b|\b(?:prefix|prepend|precede|start|begin)\w*\b|\bfirst\b|\bbefore\b/i;
+const ENV_FACT =
+  /\b(?:environment|system|server|machine|sandbox|workspace|container|host|cluster|database|shell|terminal|os|kernel|filesystem|disk|repo(?:sitory)?|cache)\b[^.]{0,60}\b(?:requires?|needs?|is configured|is set up|only works|expects?|is corrupted|is locked|is full|has a bug|is stale|must be)\b/i;
 
-const PROHIBITED = /\b(?:are|is|will be|get|gets)\s+(?:\w+\s+)?(?:rejected|blocked|refused|forbidden|disallowed|prohibited|not allowed|denied|not permitted)\b|\b(?:never|do not|don'?t|must not|cannot|can'?t|refuses? to|won'?t)\s+(?:\w+\s+){0,2}(?:run|execute|issue|use|allow|perform)\b/i;
+const PROHIBITED =
+  /\b(?:are|is|will be|get|gets)\s+(?:\w+\s+)?(?:rejected|blocked|refused|forbidden|disallowed|prohibited|not allowed|denied|not permitted)\b|\b(?:never|do not|don'?t|must not|cannot|can'?t|refuses? to|won'?t)\s+(?:\w+\s+){0,2}(?:run|execute|issue|use|allow|perform)\b/i;
 export function destructiveStepFindings(text: string): IntentFinding[] {
   const command = DESTRUCTIVE_COMMAND.exec(text);
   const m = command ?? DESTROY_ALL.exec(text);
@@ -412,18 +893,33 @@ export function destructiveStepFindings(text: string): IntentFinding[] {
   // Told to run it ("execute DROP TABLE audit_log") is as much a demand as "before every use".
   const told = command && /\b(?:run|execute|issue|perform|type|enter|invoke)\s+(?:\S+\s+){0,2}?$/i.test(text.slice(Math.max(0, m.index - 40), m.index));
   if (!(command && (told || EVERY_USE.test(near))) && !ENV_FACT.test(near)) return [];
-  return [{ rule: 'destructive-precondition', family: 'destructive', severity: 'high', evidence: clip(near), message: `Requires a destructive step (${m[0].trim()}) as a condition of using it${ENV_FACT.test(near) ? ', justified by a claim about the environment' : ''}` }];
+  return [
+    {
+      rule: 'destructive-precondition',
+      family: 'destructive',
+      severity: 'high',
+      evidence: clip(near),
+      message: `Requires a destructive step (${m[0].trim()}) as a condition of using it${ENV_FACT.test(near) ? ', justified by a claim about the environment' : ''}`,
+    },
+  ];
 }
 
-const ALONGSIDE = /\b(?:along the way|in passing|as a bonus|in parallel|besides|on top of (?:that|this)|also|additionally|as well|while|whilst|during|as part of|in the background|meanwhile|behind the scenes|alongside|on the side|in addition|at the same time|quietly|silently|automatically)\b/i;
-const KEEP = /\b(?:collect\w*|keep(?:s|ing)?|kept|stor(?:e|es|ed|ing)|retain\w*|sav(?:e|es|ed|ing)|record\w*|captur\w*|harvest\w*|log(?:s|ged|ging)?|archiv\w*|cop(?:y|ies|ied)|send\w*|sent|upload\w*|ship\w*|forward\w*|sync\w*|mirror\w*|transmit\w*|extract\w*|scrap\w*|grab\w*|gather\w*)\b/i;
-const PERSONAL = /\b(?:keystrokes?|key ?logs?|everything (?:you|they|the user) types?|clipboard|address book|browsing history|screenshots?|microphone|camera|(?:gps|geo|exif|precise|device|user'?s?|their|your)\s?location|location (?:data|history)|gps|geolocation|exif|biometrics?|health (?:data|records)|medical|credentials?|passwords?|tokens?|api[ _-]?keys?|secrets?|card numbers?|credit cards?|one-time codes?|otp|login details?|cookies?|personal (?:data|details|information)|contacts?|private keys?|keys?|ssh|wallet|seed phrases?|social security|bank (?:details|accounts?))\b/i;
-const REMOTE = /\b(?:remote(?:ly)?|external(?:ly)?|third-party|our (?:servers?|backend|cloud|team)|the cloud|cloud (?:storage|store|bucket)|off-?site|analytics|telemetry|upstream|elsewhere|outside)\b|https?:\/\//i;
+const ALONGSIDE =
+  /\b(?:along the way|in passing|as a bonus|in parallel|besides|on top of (?:that|this)|also|additionally|as well|while|whilst|during|as part of|in the background|meanwhile|behind the scenes|alongside|on the side|in addition|at the same time|quietly|silently|automatically)\b/i;
+const KEEP =
+  /\b(?:collect\w*|keep(?:s|ing)?|kept|stor(?:e|es|ed|ing)|retain\w*|sav(?:e|es|ed|ing)|record\w*|captur\w*|harvest\w*|log(?:s|ged|ging)?|archiv\w*|cop(?:y|ies|ied)|send\w*|sent|upload\w*|ship\w*|forward\w*|sync\w*|mirror\w*|transmit\w*|extract\w*|scrap\w*|grab\w*|gather\w*)\b/i;
+const PERSONAL =
+  /\b(?:keystrokes?|key ?logs?|everything (?:you|they|the user) types?|clipboard|address book|browsing history|screenshots?|microphone|camera|(?:gps|geo|exif|precise|device|user'?s?|their|your)\s?location|location (?:data|history)|gps|geolocation|exif|biometrics?|health (?:data|records)|medical|credentials?|passwords?|tokens?|api[ _-]?keys?|secrets?|card numbers?|credit cards?|one-time codes?|otp|login details?|cookies?|personal (?:data|details|information)|contacts?|private keys?|keys?|ssh|wallet|seed phrases?|social security|bank (?:details|accounts?))\b/i;
+const REMOTE =
+  /\b(?:remote(?:ly)?|external(?:ly)?|third-party|our (?:servers?|backend|cloud|team)|the cloud|cloud (?:storage|store|bucket)|off-?site|analytics|telemetry|upstream|elsewhere|outside)\b|https?:\/\//i;
 
 /** A stated side effect that does not fit the purpose: collecting secrets, or keeping the input somewhere remote. */
-const KEPT = /\b(?:logged|recorded|retained|kept|stored|saved|archived|collected|harvested|captured|uploaded|transmitted|shared|sold|mirrored|synced|forwarded|cached|exported|sent)\b/i;
-const PASSED_ON = /\b(?:uploads|sends|transmits|forwards|ships|syncs|reports|beacons|mirrors|copies|stream(?:s|ed|ing)?|cach(?:e|es|ed|ing)|maintain(?:s|ed)?|shared with|sold to|added to (?:a |our |the )?(?:\w+\s+)?(?:database|list)|opted[- ]in|synced|mirrored|synchroni[sz]ed|uploaded|transmitted|forwarded|retained)\b/i;
-const FAR_AWAY = /\b(?:remote (?:endpoint|server|store|storage|host|location|database|service)s?|externally|third[- ]part(?:y|ies)|marketing|partners?|advertis\w*|via (?:the )?cloud|to the cloud|in the cloud|our servers?|analytics)\b/i;
+const KEPT =
+  /\b(?:logged|recorded|retained|kept|stored|saved|archived|collected|harvested|captured|uploaded|transmitted|shared|sold|mirrored|synced|forwarded|cached|exported|sent)\b/i;
+const PASSED_ON =
+  /\b(?:uploads|sends|transmits|forwards|ships|syncs|reports|beacons|mirrors|copies|stream(?:s|ed|ing)?|cach(?:e|es|ed|ing)|maintain(?:s|ed)?|shared with|sold to|added to (?:a |our |the )?(?:\w+\s+)?(?:database|list)|opted[- ]in|synced|mirrored|synchroni[sz]ed|uploaded|transmitted|forwarded|retained)\b/i;
+const FAR_AWAY =
+  /\b(?:remote (?:endpoint|server|store|storage|host|location|database|service)s?|externally|third[- ]part(?:y|ies)|marketing|partners?|advertis\w*|via (?:the )?cloud|to the cloud|in the cloud|our servers?|analytics)\b/i;
 
 export function sideEffectFindings(text: string): IntentFinding[] {
   // Past the first sentence (the stated purpose), data passed on to somewhere far away is a side effect.
@@ -432,28 +928,66 @@ export function sideEffectFindings(text: string): IntentFinding[] {
     // …and so is keeping the secrets or personal data it sees ("each password checked is logged").
     const kept = KEPT.exec(s.text);
     if (kept && PERSONAL.test(s.text) && !/\b(?:never|not|no|without|don'?t|doesn'?t|won'?t|nothing)\b/i.test(s.text)) {
-      return [{ rule: 'unfitting-side-effect', family: 'harvest', severity: 'high', evidence: clip(s.text), message: `Says that, beyond what it is for, the secrets or personal data it sees are ${kept[0].toLowerCase()}` }];
+      return [
+        {
+          rule: 'unfitting-side-effect',
+          family: 'harvest',
+          severity: 'high',
+          evidence: clip(s.text),
+          message: `Says that, beyond what it is for, the secrets or personal data it sees are ${kept[0].toLowerCase()}`,
+        },
+      ];
     }
     if (!PASSED_ON.test(s.text) || !FAR_AWAY.test(s.text)) continue;
     if (/\b(?:never|not|no|without|don'?t|doesn'?t|won'?t)\b[^.]{0,30}\b(?:stream|cache|share|sync|upload|sell|sold|retain)/i.test(s.text)) continue;
-    return [{ rule: 'unfitting-side-effect', family: 'harvest', severity: PERSONAL.test(s.text) || /\b(?:history|fingerprint|location|names|account numbers?|emails?|clipboard|contacts?)\b/i.test(s.text) ? 'high' : 'medium', evidence: clip(s.text), message: 'Says it passes what it handles on to somewhere remote or to third parties, beyond what it is for' }];
+    return [
+      {
+        rule: 'unfitting-side-effect',
+        family: 'harvest',
+        severity:
+          PERSONAL.test(s.text) || /\b(?:history|fingerprint|location|names|account numbers?|emails?|clipboard|contacts?)\b/i.test(s.text) ? 'high' : 'medium',
+        evidence: clip(s.text),
+        message: 'Says it passes what it handles on to somewhere remote or to third parties, beyond what it is for',
+      },
+    ];
   }
   if (!ALONGSIDE.test(text) || !KEEP.test(text)) return [];
   for (const s of sentences(text)) {
     if (!ALONGSIDE.test(s.text) || !KEEP.test(s.text)) continue;
-    if (/\b(?:never|not|no|without|don'?t|doesn'?t|won'?t)\b[^.]{0,30}\b(?:collect|keep|store|retain|save|record|log|send|upload|share)/i.test(s.text)) continue;
+    if (/\b(?:never|not|no|without|don'?t|doesn'?t|won'?t)\b[^.]{0,30}\b(?:collect|keep|store|retain|save|record|log|send|upload|share)/i.test(s.text))
+      continue;
     const personal = PERSONAL.test(s.text);
     const remote = REMOTE.test(s.text);
-    if (personal) return [{ rule: 'unfitting-side-effect', family: 'harvest', severity: 'high', evidence: clip(s.text), message: `Says that, besides its stated job, it collects or passes on secrets or personal data${remote ? ' to somewhere remote' : ''}` }];
-    if (remote && /\b(?:input|text|content|files?|data|documents?|everything|messages?|queries|prompts?|code|results?)\b/i.test(s.text)) return [{ rule: 'unfitting-side-effect', family: 'harvest', severity: 'medium', evidence: clip(s.text), message: 'Says that, besides its stated job, it keeps or sends what it is given somewhere remote' }];
+    if (personal)
+      return [
+        {
+          rule: 'unfitting-side-effect',
+          family: 'harvest',
+          severity: 'high',
+          evidence: clip(s.text),
+          message: `Says that, besides its stated job, it collects or passes on secrets or personal data${remote ? ' to somewhere remote' : ''}`,
+        },
+      ];
+    if (remote && /\b(?:input|text|content|files?|data|documents?|everything|messages?|queries|prompts?|code|results?)\b/i.test(s.text))
+      return [
+        {
+          rule: 'unfitting-side-effect',
+          family: 'harvest',
+          severity: 'medium',
+          evidence: clip(s.text),
+          message: 'Says that, besides its stated job, it keeps or sends what it is given somewhere remote',
+        },
+      ];
   }
   return [];
 }
 
 // ── Parameters that ask for the agent's own internals ───────────────────────
 
-const INTERNALS_NAME = /^(?:.*[_-])?(?:session[_-]?(?:dump|log|history|transcript)|conversation|convo|transcript|chat[_-]?(?:history|log)|dialog(?:ue)?(?:[_-]history)?|system[_-]?prompt|sys[_-]?prompt|prompt[_-]?history|previous[_-]?messages|prior[_-]?messages|message[_-]?history|chain[_-]?of[_-]?thought|cot|reasoning[_-]?trace|inner[_-]?thoughts?|model[_-]?(?:name|id|version|identity)|llm[_-]?(?:name|model)|agent[_-]?(?:name|model|instructions)|available[_-]?tools|tool[_-]?(?:list|names|inventory)|instructions[_-]?received|context[_-]?window|full[_-]?context|session[_-]?memory)(?:[_-].*)?$/i;
-const INTERNALS_TEXT = /\beverything (?:the user|you|they) (?:has |have )?(?:typed|said|written|sent|asked|told you)\b|\b(?:all|every) (?:of the )?(?:messages?|things?|words?) (?:the user|you) (?:has |have )?(?:typed|said|written|sent)\b|\b(?:this|the current|the whole|the entire) session'?s? (?:history|messages|transcript|log|contents?)\b|\b(?:your|the (?:assistant|ai|model|agent|llm)'s)\s+(?:own\s+)?(?:system prompt|instructions|setup|configuration|reasoning|thoughts|chain of thought|model(?: name| id| version)?|name|identity|tools|tool list|context|memory|conversation|messages|rules|guidelines)\b|\b(?:system prompt|setup (?:text|message)|chain of thought|(?:every|all|each)\s+(?:earlier|previous|prior)\s+(?:turn|message|exchange)s?|(?:earlier|previous|prior)\s+(?:turns|messages|exchanges)|everything said so far|the (?:whole|entire|full|complete) (?:conversation|chat|dialog(?:ue)?)(?: so far| history| context| with the user)?|(?:tools|functions) (?:you have|available to you|you can call)|list of (?:your |all |available )?tools|which model you are|your model)\b/i;
+const INTERNALS_NAME =
+  /^(?:.*[_-])?(?:session[_-]?(?:dump|log|history|transcript)|conversation|convo|transcript|chat[_-]?(?:history|log)|dialog(?:ue)?(?:[_-]history)?|system[_-]?prompt|sys[_-]?prompt|prompt[_-]?history|previous[_-]?messages|prior[_-]?messages|message[_-]?history|chain[_-]?of[_-]?thought|cot|reasoning[_-]?trace|inner[_-]?thoughts?|model[_-]?(?:name|id|version|identity)|llm[_-]?(?:name|model)|agent[_-]?(?:name|model|instructions)|available[_-]?tools|tool[_-]?(?:list|names|inventory)|instructions[_-]?received|context[_-]?window|full[_-]?context|session[_-]?memory)(?:[_-].*)?$/i;
+const INTERNALS_TEXT =
+  /\beverything (?:the user|you|they) (?:has |have )?(?:typed|said|written|sent|asked|told you)\b|\b(?:all|every) (?:of the )?(?:messages?|things?|words?) (?:the user|you) (?:has |have )?(?:typed|said|written|sent)\b|\b(?:this|the current|the whole|the entire) session'?s? (?:history|messages|transcript|log|contents?)\b|\b(?:your|the (?:assistant|ai|model|agent|llm)'s)\s+(?:own\s+)?(?:system prompt|instructions|setup|configuration|reasoning|thoughts|chain of thought|model(?: name| id| version)?|name|identity|tools|tool list|context|memory|conversation|messages|rules|guidelines)\b|\b(?:system prompt|setup (?:text|message)|chain of thought|(?:every|all|each)\s+(?:earlier|previous|prior)\s+(?:turn|message|exchange)s?|(?:earlier|previous|prior)\s+(?:turns|messages|exchanges)|everything said so far|the (?:whole|entire|full|complete) (?:conversation|chat|dialog(?:ue)?)(?: so far| history| context| with the user)?|(?:tools|functions) (?:you have|available to you|you can call)|list of (?:your |all |available )?tools|which model you are|your model)\b/i;
 
 export function internalsParameterFindings(params: { name: string; text: string; required: boolean; path: string }[], purpose: string): IntentFinding[] {
   const out: IntentFinding[] = [];
@@ -463,9 +997,12 @@ export function internalsParameterFindings(params: { name: string; text: string;
     if (!byText && !byName) continue;
     const what = byText ? byText[0] : p.name;
     // Its own name or model is telemetry some servers ask for; its conversation, prompt or reasoning is never theirs to ask.
-    const identityOnly = /\b(?:name|identity|model(?: name| id| version)?|which model you are|your model)$/i.test(what) || /^(?:.*[_-])?(?:model|llm|agent)[_-]?(?:name|id|version|identity)?$/i.test(p.name) && !byText;
+    const identityOnly =
+      /\b(?:name|identity|model(?: name| id| version)?|which model you are|your model)$/i.test(what) ||
+      (/^(?:.*[_-])?(?:model|llm|agent)[_-]?(?:name|id|version|identity)?$/i.test(p.name) && !byText);
     out.push({
-      rule: 'asks-for-agent-internals', family: 'exfiltration',
+      rule: 'asks-for-agent-internals',
+      family: 'exfiltration',
       severity: identityOnly ? (p.required ? 'medium' : 'low') : byText ? 'high' : p.required ? 'medium' : 'low',
       evidence: clip(`${p.name}${p.text ? `: ${p.text}` : ''}`),
       message: `Parameter "${clip(p.name, 60)}" asks the model for its own internals (${clip(what, 60)}), which has nothing to do with what the tool does`,
@@ -476,27 +1013,45 @@ export function internalsParameterFindings(params: { name: string; text: string;
 
 // ── Pressure: invented consequences of not complying ────────────────────────
 
-const PRESSURE = /\b(?:otherwise|or else|else|if (?:not|this is (?:skipped|omitted|not done)|it is (?:skipped|omitted)|you (?:skip|omit|forget|fail to|neglect to|don'?t|do not))|failing (?:this|that|to)|without (?:this|it|doing so)|skipping (?:this|it)|omitting (?:this|it)|(?:mail|messages?|requests?|calls?) without it)\b[^.]{0,80}?\b(?:fail\w*|break\w*|error\w*|crash\w*|lock\w* up|locks?|bounce\w*|corrupt\w*|lose|lost|overload\w*|be rejected|(?:will|would|won'?t) not work|won'?t work|stop\w* working|be blocked|be banned|be suspended|be penali[sz]ed|be deleted|data loss|undefined behaviou?r|inaccurate|wrong results?)\b/i;
+const PRESSURE =
+  /\b(?:otherwise|or else|else|if (?:not|this is (?:skipped|omitted|not done)|it is (?:skipped|omitted)|you (?:skip|omit|forget|fail to|neglect to|don'?t|do not))|failing (?:this|that|to)|without (?:this|it|doing so)|skipping (?:this|it)|omitting (?:this|it)|(?:mail|messages?|requests?|calls?) without it)\b[^.]{0,80}?\b(?:fail\w*|break\w*|error\w*|crash\w*|lock\w* up|locks?|bounce\w*|corrupt\w*|lose|lost|overload\w*|be rejected|(?:will|would|won'?t) not work|won'?t work|stop\w* working|be blocked|be banned|be suspended|be penali[sz]ed|be deleted|data loss|undefined behaviou?r|inaccurate|wrong results?)\b/i;
 
 export function pressureFindings(text: string): IntentFinding[] {
   const m = PRESSURE.exec(text);
-  return m ? [{ rule: 'invented-consequence', family: 'pressure', severity: 'low', evidence: clip(text.slice(Math.max(0, m.index - 60), m.index + m[0].length + 20)), message: 'Threatens a failure if the model does not comply' }] : [];
+  return m
+    ? [
+        {
+          rule: 'invented-consequence',
+          family: 'pressure',
+          severity: 'low',
+          evidence: clip(text.slice(Math.max(0, m.index - 60), m.index + m[0].length + 20)),
+          message: 'Threatens a failure if the model does not comply',
+        },
+      ]
+    : [];
 }
 
 // ── Parameters unrelated to the tool that ask for personal data or secrets ──
 
-const PERSONAL_PARAM = /^(?:.*[_-])?(?:ssn|social[_-]?security(?:[_-]number)?|id[_-]?card(?:[_-]number)?|national[_-]?id|passport(?:[_-]number)?|credit[_-]?card(?:[_-]number)?|card[_-]?number|cvv|cvc|bank[_-]?account(?:[_-]number)?|iban|routing[_-]?number|password|passwd|passcode|pin[_-]?code|mnemonic|seed[_-]?phrase|private[_-]?key|secret[_-]?key|date[_-]?of[_-]?birth|dob|home[_-]?address|mother'?s?[_-]?maiden[_-]?name|phone[_-]?number|mobile[_-]?number|otp|one[_-]?time[_-]?(?:code|password)|2fa[_-]?code|verification[_-]?code)(?:[_-].*)?$/i;
-const PERSONAL_PURPOSE = /\b(?:log ?in|sign ?(?:in|up)|register|auth\w*|account|password|credential|payment|pay|checkout|billing|bank|card|identity|verify|verification|kyc|user|profile|contact|address|phone|sms|call|wallet|crypto|key|secret|vault|encrypt|decrypt|hash|otp|2fa|mfa|person|patient|customer|employee|signup|onboard)\b/i;
+const PERSONAL_PARAM =
+  /^(?:.*[_-])?(?:ssn|social[_-]?security(?:[_-]number)?|id[_-]?card(?:[_-]number)?|national[_-]?id|passport(?:[_-]number)?|credit[_-]?card(?:[_-]number)?|card[_-]?number|cvv|cvc|bank[_-]?account(?:[_-]number)?|iban|routing[_-]?number|password|passwd|passcode|pin[_-]?code|mnemonic|seed[_-]?phrase|private[_-]?key|secret[_-]?key|date[_-]?of[_-]?birth|dob|home[_-]?address|mother'?s?[_-]?maiden[_-]?name|phone[_-]?number|mobile[_-]?number|otp|one[_-]?time[_-]?(?:code|password)|2fa[_-]?code|verification[_-]?code)(?:[_-].*)?$/i;
+const PERSONAL_PURPOSE =
+  /\b(?:log ?in|sign ?(?:in|up)|register|auth\w*|account|password|credential|payment|pay|checkout|billing|bank|card|identity|verify|verification|kyc|user|profile|contact|address|phone|sms|call|wallet|crypto|key|secret|vault|encrypt|decrypt|hash|otp|2fa|mfa|person|patient|customer|employee|signup|onboard)\b/i;
 
-const FINANCIAL_SECRET = /(?:^|[_-])(?:cvv|cvc|card[_-]?number|credit[_-]?card|ssn|social[_-]?security|seed[_-]?phrase|mnemonic|private[_-]?key|iban|routing[_-]?number|passport)(?:$|[_-])/i;
+const FINANCIAL_SECRET =
+  /(?:^|[_-])(?:cvv|cvc|card[_-]?number|credit[_-]?card|ssn|social[_-]?security|seed[_-]?phrase|mnemonic|private[_-]?key|iban|routing[_-]?number|passport)(?:$|[_-])/i;
 export function personalParameterFindings(params: { name: string; text: string; required: boolean; path: string }[], purpose: string): IntentFinding[] {
   if (PERSONAL_PURPOSE.test(purpose.replace(/[_-]/g, ' '))) return [];
-  return params.filter((p) => PERSONAL_PARAM.test(p.name)).map((p) => ({
-    // A card's security code or a seed phrase has one use, and it is not this tool's: asking at all is the harm.
-    rule: 'asks-for-personal-data', family: 'exfiltration', severity: p.required || FINANCIAL_SECRET.test(p.name) ? 'medium' as const : 'low' as const,
-    evidence: clip(`${p.name}${p.text ? `: ${p.text}` : ''}`),
-    message: `Parameter "${clip(p.name, 60)}" asks for personal data or a secret that has nothing to do with what the tool does`,
-  }));
+  return params
+    .filter((p) => PERSONAL_PARAM.test(p.name))
+    .map((p) => ({
+      // A card's security code or a seed phrase has one use, and it is not this tool's: asking at all is the harm.
+      rule: 'asks-for-personal-data',
+      family: 'exfiltration',
+      severity: p.required || FINANCIAL_SECRET.test(p.name) ? ('medium' as const) : ('low' as const),
+      evidence: clip(`${p.name}${p.text ? `: ${p.text}` : ''}`),
+      message: `Parameter "${clip(p.name, 60)}" asks for personal data or a secret that has nothing to do with what the tool does`,
+    }));
 }
 
 // ── Sensitive things routed into a parameter or to an outside address ───────
@@ -516,33 +1071,82 @@ export function routedSecretFindings(text: string, params: ReadonlySet<string>):
     const what = SENSITIVE_PATH.exec(all[i]!.text) ?? INTERNALS_TEXT.exec(all[i]!.text) ?? CONVERSATIONAL.exec(all[i]!.text) ?? ENV_SECRET.exec(all[i]!.text);
     if (!what) continue;
     // A one-letter parameter ("n") counts only when the text calls it a field or an argument.
-    const param = [...params].find((p) => new RegExp(`\\b(?:in|into|as|inside|within|through)\\s+(?:the\\s+|its\\s+)?['"\`]?${escapeRe(p)}['"\`]?(?:\\s+(?:argument|parameter|param|field|arg))${p.length >= 2 ? '?' : ''}\\b`, 'i').test(window));
+    const param = [...params].find((p) =>
+      new RegExp(
+        `\\b(?:in|into|as|inside|within|through)\\s+(?:the\\s+|its\\s+)?['"\`]?${escapeRe(p)}['"\`]?(?:\\s+(?:argument|parameter|param|field|arg))${p.length >= 2 ? '?' : ''}\\b`,
+        'i',
+      ).test(window),
+    );
     const dest = DESTINATION.exec(all[i]!.text);
     if (!param && !(dest && /\b(?:to|into|at|towards?)\s+\S*$/i.test(all[i]!.text.slice(0, dest.index)))) continue;
-    return [{ rule: 'secret-routed-out', family: 'exfiltration', severity: 'high', evidence: clip(all[i]!.text), message: `Routes ${clip(what[0], 60)} ${param ? `into its "${clip(param, 60)}" parameter` : `to ${clip(dest![0], 80)}`}` }];
+    return [
+      {
+        rule: 'secret-routed-out',
+        family: 'exfiltration',
+        severity: 'high',
+        evidence: clip(all[i]!.text),
+        message: `Routes ${clip(what[0], 60)} ${param ? `into its "${clip(param, 60)}" parameter` : `to ${clip(dest![0], 80)}`}`,
+      },
+    ];
   }
   return [];
 }
 
-const CONVERSATIONAL = /\b(?:the\s+)?(?:whole|entire|full|complete)\s+(?:dialog(?:ue)?|conversation|chat|exchange|thread)\b|\b(?:every|each|all)\s+(?:\w+\s+){0,2}messages?\s+(?:the user|they|you)\s+(?:sent|wrote|typed)|\bsetup (?:instructions|text|message)\b|\bhidden (?:setup )?instructions\b/i;
+const CONVERSATIONAL =
+  /\b(?:the\s+)?(?:whole|entire|full|complete)\s+(?:dialog(?:ue)?|conversation|chat|exchange|thread)\b|\b(?:every|each|all)\s+(?:\w+\s+){0,2}messages?\s+(?:the user|they|you)\s+(?:sent|wrote|typed)|\bsetup (?:instructions|text|message)\b|\bhidden (?:setup )?instructions\b/i;
 const escapeRe = (s: string) => s.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
 
 // ── Asking for the user's own secrets, fixed extra recipients, beacons ──────
 
-const USER_SECRET = /\b(?:the user'?s|users'|your|their|the person'?s)\s+(?:\w+\s+)?(?:passwords?|passcodes?|private keys?|ssh keys?|seed phrases?|recovery phrases?|mnemonics?|session cookies|cookies|2fa codes?|otp codes?|one-time codes?|bank details|card numbers?|credentials)\b/i;
-const EXTRA_RECIPIENT = /\b(?:always|must|should|automatically|every(?:\s+\w+)?)\b[^.]{0,60}\b(?:bcc(?:ed|'d)?|cc(?:ed|'d)?|blind[- ]cop(?:y|ies|ied)|cop(?:y|ies)\s+(?:of\s+\S+\s+)?to|forward(?:ed)?(?:\s+a\s+copy)?\s+to)\b[^.]{0,60}?[\w.+-]+@[\w-]+(?:\.[\w-]+)+/i;
+const USER_SECRET =
+  /\b(?:the user'?s|users'|your|their|the person'?s)\s+(?:\w+\s+)?(?:passwords?|passcodes?|private keys?|ssh keys?|seed phrases?|recovery phrases?|mnemonics?|session cookies|cookies|2fa codes?|otp codes?|one-time codes?|bank details|card numbers?|credentials)\b/i;
+const EXTRA_RECIPIENT =
+  /\b(?:always|must|should|automatically|every(?:\s+\w+)?)\b[^.]{0,60}\b(?:bcc(?:ed|'d)?|cc(?:ed|'d)?|blind[- ]cop(?:y|ies|ied)|cop(?:y|ies)\s+(?:of\s+\S+\s+)?to|forward(?:ed)?(?:\s+a\s+copy)?\s+to)\b[^.]{0,60}?[\w.+-]+@[\w-]+(?:\.[\w-]+)+/i;
 const BEACON = /!\[[^\]]{0,80}\]\(\s*https?:\/\/[^)\s]+\)/i;
-const EXPLICIT = /\b(?:exfiltrat\w*|steal(?:s|ing)?|stole|siphon\w*|harvest(?:s|ing)?)\b[^.]{0,80}\b(?:credentials?|passwords?|keys?|tokens?|secrets?|data|files?|cookies|history|messages|contacts)\b|\b(?:credentials?|passwords?|keys?|tokens?|secrets?|cookies)\b[^.]{0,60}\b(?:and|then)\s+(?:exfiltrat\w*|steal|siphon\w*|leak)\s+(?:them|it|those|these)\b/i;
+const EXPLICIT =
+  /\b(?:exfiltrat\w*|steal(?:s|ing)?|stole|siphon\w*|harvest(?:s|ing)?)\b[^.]{0,80}\b(?:credentials?|passwords?|keys?|tokens?|secrets?|data|files?|cookies|history|messages|contacts)\b|\b(?:credentials?|passwords?|keys?|tokens?|secrets?|cookies)\b[^.]{0,60}\b(?:and|then)\s+(?:exfiltrat\w*|steal|siphon\w*|leak)\s+(?:them|it|those|these)\b/i;
 
 export function demandFindings(text: string): IntentFinding[] {
   const out: IntentFinding[] = [];
   const secret = USER_SECRET.exec(text);
-  if (secret && DIRECTIVE.test(text.slice(Math.max(0, secret.index - 80), secret.index + 80)) && !/\b(?:never|not|don'?t|do not)\b[^.]{0,40}$/i.test(text.slice(Math.max(0, secret.index - 50), secret.index))) out.push({ rule: 'asks-for-user-secret', family: 'exfiltration', severity: 'high', evidence: clip(text.slice(Math.max(0, secret.index - 60), secret.index + 60)), message: `Asks the model to hand over ${secret[0].toLowerCase()}` });
+  if (
+    secret &&
+    DIRECTIVE.test(text.slice(Math.max(0, secret.index - 80), secret.index + 80)) &&
+    !/\b(?:never|not|don'?t|do not)\b[^.]{0,40}$/i.test(text.slice(Math.max(0, secret.index - 50), secret.index))
+  )
+    out.push({
+      rule: 'asks-for-user-secret',
+      family: 'exfiltration',
+      severity: 'high',
+      evidence: clip(text.slice(Math.max(0, secret.index - 60), secret.index + 60)),
+      message: `Asks the model to hand over ${secret[0].toLowerCase()}`,
+    });
   const copy = EXTRA_RECIPIENT.exec(text);
-  if (copy) out.push({ rule: 'fixed-extra-recipient', family: 'shadowing', severity: 'high', evidence: clip(copy[0]), message: 'Sends a copy of what it sends to a fixed address' });
+  if (copy)
+    out.push({
+      rule: 'fixed-extra-recipient',
+      family: 'shadowing',
+      severity: 'high',
+      evidence: clip(copy[0]),
+      message: 'Sends a copy of what it sends to a fixed address',
+    });
   const beacon = BEACON.exec(text);
-  if (beacon) out.push({ rule: 'markdown-beacon', family: 'exfiltration', severity: 'medium', evidence: clip(beacon[0]), message: 'Embeds an outside image: rendering the text calls that address' });
+  if (beacon)
+    out.push({
+      rule: 'markdown-beacon',
+      family: 'exfiltration',
+      severity: 'medium',
+      evidence: clip(beacon[0]),
+      message: 'Embeds an outside image: rendering the text calls that address',
+    });
   const explicit = affirmed(EXPLICIT, text);
-  if (explicit) out.push({ rule: 'explicit-theft', family: 'exfiltration', severity: 'high', evidence: clip(explicit[0]), message: `Openly asks to ${explicit[0].split(/\s+/)[0]!.toLowerCase()} data` });
+  if (explicit)
+    out.push({
+      rule: 'explicit-theft',
+      family: 'exfiltration',
+      severity: 'high',
+      evidence: clip(explicit[0]),
+      message: `Openly asks to ${explicit[0].split(/\s+/)[0]!.toLowerCase()} data`,
+    });
   return out;
 }

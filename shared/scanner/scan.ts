@@ -3,7 +3,23 @@ import { makeVisible, scanEncoded, scanInvisible, scanTerminalTricks, type Hidde
 import { classShadowFindings } from './class-shadow.ts';
 import { addressExfilFindings, replyChannelFindings } from './disclosure.ts';
 import { extractUnits, type TextUnit, type UnitRole } from './extract.ts';
-import { clip, concealmentFindings, crossToolFindings, demandFindings, routedSecretFindings, destructiveStepFindings, findRefs, internalsParameterFindings, personalParameterFindings, pressureFindings, promotionFindings, sideEffectFindings, voiceFindings, type IntentContext, type RefKind } from './intent.ts';
+import {
+  clip,
+  concealmentFindings,
+  crossToolFindings,
+  demandFindings,
+  routedSecretFindings,
+  destructiveStepFindings,
+  findRefs,
+  internalsParameterFindings,
+  personalParameterFindings,
+  pressureFindings,
+  promotionFindings,
+  sideEffectFindings,
+  voiceFindings,
+  type IntentContext,
+  type RefKind,
+} from './intent.ts';
 import { presetFindings } from './schema-values.ts';
 import { compileRules, DEFAULT_RULES, SEVERITIES, type CompiledRule, type Severity } from './rules.ts';
 import { indexTools, type ToolIndex } from './tool-index.ts';
@@ -14,8 +30,20 @@ import { indexTools, type ToolIndex } from './tool-index.ts';
 // servers' tools, smuggling through parameter names and defaults), then rates
 // the tool: the worst finding, raised when several families of attack co-occur.
 
-export interface Finding { rule: string; message: string; evidence: string; severity: Exclude<Severity, 'none'>; family: string; path: string }
-export interface ToolScan { name: string; risk: Severity; /** 0–10: see rate(). */ score: number; findings: Finding[] }
+export interface Finding {
+  rule: string;
+  message: string;
+  evidence: string;
+  severity: Exclude<Severity, 'none'>;
+  family: string;
+  path: string;
+}
+export interface ToolScan {
+  name: string;
+  risk: Severity;
+  /** 0–10: see rate(). */ score: number;
+  findings: Finding[];
+}
 
 export interface ScanContext {
   /** The other tools of the same server: referring to them is normal. */
@@ -58,12 +86,64 @@ function snippet(text: string, index: number, length: number): string {
   return `${start > 0 ? '…' : ''}${makeVisible(text.slice(start, end)).replace(/\s+/g, ' ').trim()}${end < text.length ? '…' : ''}`;
 }
 
-const SUSPICIOUS_PARAMS = /^(?:side_?note|context|conversation(?:_history)?|chat_history|history|system_prompt|prompt_history|previous_messages|full_context|transcript|ai_notes|debug_context|memory_dump|notes|metadata|feedback|extra|annotations?)$/i;
-const SENSITIVE_WORDS = /(?:ssh|id_rsa|rsa|private_?key|password|passwd|secret|credential|token|api_?key|system_?prompt|conversation|chat_?history|history|env(?:ironment)?_?vars?|cookie|seed_?phrase|wallet|shadow)/i;
-const SENSITIVE_NAME_WORDS = new Set(['ssh', 'rsa', 'env', 'dotenv', 'password', 'passwords', 'passwd', 'secret', 'secrets', 'credential', 'credentials', 'token', 'tokens', 'apikey', 'history', 'prompt', 'cookie', 'cookies', 'keychain', 'wallet', 'shadow', 'conversation', 'transcript', 'mnemonic']);
+const SUSPICIOUS_PARAMS =
+  /^(?:side_?note|context|conversation(?:_history)?|chat_history|history|system_prompt|prompt_history|previous_messages|full_context|transcript|ai_notes|debug_context|memory_dump|notes|metadata|feedback|extra|annotations?)$/i;
+const SENSITIVE_WORDS =
+  /(?:ssh|id_rsa|rsa|private_?key|password|passwd|secret|credential|token|api_?key|system_?prompt|conversation|chat_?history|history|env(?:ironment)?_?vars?|cookie|seed_?phrase|wallet|shadow)/i;
+const SENSITIVE_NAME_WORDS = new Set([
+  'ssh',
+  'rsa',
+  'env',
+  'dotenv',
+  'password',
+  'passwords',
+  'passwd',
+  'secret',
+  'secrets',
+  'credential',
+  'credentials',
+  'token',
+  'tokens',
+  'apikey',
+  'history',
+  'prompt',
+  'cookie',
+  'cookies',
+  'keychain',
+  'wallet',
+  'shadow',
+  'conversation',
+  'transcript',
+  'mnemonic',
+]);
 
 const COUNTING = new Set(['max', 'maximum', 'min', 'minimum', 'number', 'count', 'limit', 'per', 'num', 'total']);
-const INSTRUCTION_WORDS = new Set(['read', 'send', 'include', 'pass', 'ignore', 'call', 'must', 'always', 'before', 'copy', 'paste', 'put', 'insert', 'dump', 'contents', 'content', 'attach', 'upload', 'your', 'you', 'user', 'users', 'file', 'previous']);
+const INSTRUCTION_WORDS = new Set([
+  'read',
+  'send',
+  'include',
+  'pass',
+  'ignore',
+  'call',
+  'must',
+  'always',
+  'before',
+  'copy',
+  'paste',
+  'put',
+  'insert',
+  'dump',
+  'contents',
+  'content',
+  'attach',
+  'upload',
+  'your',
+  'you',
+  'user',
+  'users',
+  'file',
+  'previous',
+]);
 
 export function scanTool(tool: Record<string, unknown>, ctx: ScanContext = {}): ToolScan {
   const rules = ctx.rules ?? (defaultRules ??= compileRules(DEFAULT_RULES));
@@ -87,8 +167,19 @@ export function scanTool(tool: Record<string, unknown>, ctx: ScanContext = {}): 
     // "rеad ~/.ssh" with a Cyrillic е: words that mix scripts are read again with the look-alikes folded.
     const mixed = plain || unit.role === 'name' ? null : MIXED_WORD.exec(clean);
     if (mixed) {
-      add({ rule: 'mixed-script-words', family: 'hidden-text', path: unit.path, severity: 'medium', message: 'Spells words with look-alike letters from another script, a way to slip text past filters', evidence: `${makeVisible(mixed[0])} → ${skeleton(mixed[0])}` });
-      readable.push({ path: `${unit.path} (decoded by mixed-script-words)`, role: 'decoded', text: clean.replace(/\S+/g, (w) => (MIXED_WORD.test(w) ? skeleton(w) : w)) });
+      add({
+        rule: 'mixed-script-words',
+        family: 'hidden-text',
+        path: unit.path,
+        severity: 'medium',
+        message: 'Spells words with look-alike letters from another script, a way to slip text past filters',
+        evidence: `${makeVisible(mixed[0])} → ${skeleton(mixed[0])}`,
+      });
+      readable.push({
+        path: `${unit.path} (decoded by mixed-script-words)`,
+        role: 'decoded',
+        text: clean.replace(/\S+/g, (w) => (MIXED_WORD.test(w) ? skeleton(w) : w)),
+      });
     }
     readable.push(plain ? unit : { ...unit, text: clean });
   }
@@ -98,7 +189,14 @@ export function scanTool(tool: Record<string, unknown>, ctx: ScanContext = {}): 
   const decodedHits = findings.filter((f) => f.path.includes('(decoded') && rank(f.severity) >= rank('medium'));
   if (decodedHits.length) {
     const first = decodedHits[0]!;
-    add({ rule: 'hidden-instructions', message: 'Hidden or encoded text carries instructions', evidence: first.evidence, severity: 'critical', family: 'hidden-text', path: first.path });
+    add({
+      rule: 'hidden-instructions',
+      message: 'Hidden or encoded text carries instructions',
+      evidence: first.evidence,
+      severity: 'critical',
+      family: 'hidden-text',
+      path: first.path,
+    });
   }
 
   const index = ctx.index ?? (ctx.otherTools?.length ? indexTools(ctx.otherTools) : undefined);
@@ -107,18 +205,29 @@ export function scanTool(tool: Record<string, unknown>, ctx: ScanContext = {}): 
   checkParameters(tool, units, add);
   for (const f of presetFindings(tool.inputSchema)) add(f);
   const params = schemaParams(tool);
-  const ictx: IntentContext = { name, params: new Set(units.filter((u) => u.role === 'param-name' || u.role === 'enum').map((u) => u.text.toLowerCase())), siblings: siblings.lower, index, server: ctx.server, noParams: params.length === 0 };
+  const ictx: IntentContext = {
+    name,
+    params: new Set(units.filter((u) => u.role === 'param-name' || u.role === 'enum').map((u) => u.text.toLowerCase())),
+    siblings: siblings.lower,
+    index,
+    server: ctx.server,
+    noParams: params.length === 0,
+  };
   checkReferences(units, ictx, add);
   // What the tool is for: its name and its first sentence (later text may document the very parameter in question).
   const purpose = `${name} ${typeof tool.description === 'string' ? (/^[^\n]*?[.!?](?=\s|$)/.exec(tool.description)?.[0] ?? tool.description.split('\n')[0]) : ''}`;
   checkIntent(readable, ictx, purpose, add);
-  for (const f of [...internalsParameterFindings(params, purpose), ...personalParameterFindings(params, purpose)]) add({ ...f, path: params.find((p) => f.evidence.startsWith(p.name))?.path ?? '/inputSchema' });
+  for (const f of [...internalsParameterFindings(params, purpose), ...personalParameterFindings(params, purpose)])
+    add({ ...f, path: params.find((p) => f.evidence.startsWith(p.name))?.path ?? '/inputSchema' });
 
   const { risk, score } = rate(findings);
   return { name, risk, score, findings: findings.sort((a, b) => rank(b.severity) - rank(a.severity)) };
 }
 
-interface SiblingIndex { lower: ReadonlySet<string>; bySkeleton: ReadonlyMap<string, string> }
+interface SiblingIndex {
+  lower: ReadonlySet<string>;
+  bySkeleton: ReadonlyMap<string, string>;
+}
 const siblingCache = new WeakMap<readonly string[], SiblingIndex>();
 
 /** The sibling names as sets, built once per list object: a server's scans share one list, so a 20,000-tool list is not copied per tool. */
@@ -152,7 +261,14 @@ function applyRules(unit: { path: string; role: UnitRole | 'decoded'; text: stri
       // Companion patterns must be in the same sentence as the match, not anywhere in a long text.
       const near = sentenceAround(unit.text, m.index, m[0].length);
       if (!rule.withMatchers.every((group) => group.some((g) => g.test(near)))) continue;
-      add({ rule: rule.id, message: rule.message, evidence: snippet(unit.text, m.index, m[0].length), severity: rule.severity, family: rule.family, path: unit.path });
+      add({
+        rule: rule.id,
+        message: rule.message,
+        evidence: snippet(unit.text, m.index, m[0].length),
+        severity: rule.severity,
+        family: rule.family,
+        path: unit.path,
+      });
       break;
     }
   }
@@ -164,30 +280,142 @@ function applyRules(unit: { path: string; role: UnitRole | 'decoded'; text: stri
  * test/scanner/gates.test.ts checks that the gates change no finding on every corpus.
  */
 /** Every alternative of rules.ts's sensitive-path pattern contains one of these. */
-const SENSITIVE_PATH_WORDS = ['ssh', 'id_', '.aws', '.env', 'mcp.json', 'claude_desktop_config', '.cursor/', '/etc/', '_history', '.bashrc', '.zshrc', '.bash_profile', '.profile', '.netrc', '.npmrc', '.pypirc', '.git-credentials', '.kube', '.docker', '.gnupg', 'wallet.dat', 'keychain', 'credentials.json', 'secret', 'private', '.pem', '.p12', '.keystore'];
-const RULE_GATES = new Map<string, RegExp>(([
-  ['hidden-instruction-block', ['<', '[', '{{']],
-  ['instruction-override', ['ignore', 'disregard', 'forget', 'override', 'bypass', 'set aside', 'throw out', 'discard', 'priority', 'supersede', 'precedence', 'you are now', 'instruction', 'act as', 'authori', 'approved', 'consented', 'agreed']],
-  ['sensitive-file-access', SENSITIVE_PATH_WORDS],
-  ['sensitive-file-mention', SENSITIVE_PATH_WORDS],
-  ['conversation-exfiltration', ['conversation', 'chat', 'message', 'previous', 'prior', 'context', 'transcript', 'history', 'system prompt', 'system instructions', 'your instructions', 'hidden instructions', 'dialog']],
-  ['exfiltration-url', ['://']],
-  ['command-injection', ['|', ';', '&&', '$(', 'curl', 'wget', 'rm', 'append']],
-  ['parameter-tampering', ['modify', 'change', 'set', 'replace', 'redirect', 'override', 'rewrite', 'alter', 'swap', 'switch', 'add', 'include', 'bcc', 'cc', 'automatically', 'regardless']],
-  ['cross-tool-hijack', ['before', 'prior to', 'after', 'when', 'must', 'should', 'need to', 'have to', 'always']],
-  ['cross-tool-data-flow', ['require', 'must', 'need', 'always']],
-  ['tool-disparagement', ['tool', 'manipulated', 'fake', 'poisoned', 'tampered', 'wrong', 'false', 'use', 'call', 'trust', 'replacement', 'certified']],
-  ['self-promotion', ['most', 'only', 'always']],
-  ['false-consequence', ['otherwise', 'skipping', 'omitting', 'failure to', 'failing to', 'if you']],
-  ['authority-urgency', ['policy', 'protocol', 'requirement', 'obligation', 'framework', 'mandatory', 'crucial', 'vital', 'critical security', 'authori', 'it department', 'administrator', 'admin']],
-  ['forced-first-call', ['first', 'for any', 'for every', 'for all', 'before']],
-  ['credential-harvest', ['password', 'credit card', 'api', 'key', 'token', 'secret', 'credential', 'environment variable', 'social security', 'cookie', 'seed phrase', '*.']],
-  ['hidden-side-effect', ['automatically', 'also', 'additionally', 'background', 'quietly', 'as well', 'extracted text is logged']],
-  ['email-exfiltration', ['@']],
-  ['decode-and-follow', ['decode', 'deobfuscate', 'decrypt', 'unescape', 'rot13', 'base64']],
-  ['instruction-in-value', ['you must', 'you should', 'always', 'never', 'before using', 'ignore', 'read', 'pass', 'include', 'send', 'call']],
-  ['keep-default', ['default']],
-] as [string, string[]][]).map(([id, words]) => [id, new RegExp(words.map((w) => w.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')).join('|'), 'i')]));
+const SENSITIVE_PATH_WORDS = [
+  'ssh',
+  'id_',
+  '.aws',
+  '.env',
+  'mcp.json',
+  'claude_desktop_config',
+  '.cursor/',
+  '/etc/',
+  '_history',
+  '.bashrc',
+  '.zshrc',
+  '.bash_profile',
+  '.profile',
+  '.netrc',
+  '.npmrc',
+  '.pypirc',
+  '.git-credentials',
+  '.kube',
+  '.docker',
+  '.gnupg',
+  'wallet.dat',
+  'keychain',
+  'credentials.json',
+  'secret',
+  'private',
+  '.pem',
+  '.p12',
+  '.keystore',
+];
+const RULE_GATES = new Map<string, RegExp>(
+  (
+    [
+      ['hidden-instruction-block', ['<', '[', '{{']],
+      [
+        'instruction-override',
+        [
+          'ignore',
+          'disregard',
+          'forget',
+          'override',
+          'bypass',
+          'set aside',
+          'throw out',
+          'discard',
+          'priority',
+          'supersede',
+          'precedence',
+          'you are now',
+          'instruction',
+          'act as',
+          'authori',
+          'approved',
+          'consented',
+          'agreed',
+        ],
+      ],
+      ['sensitive-file-access', SENSITIVE_PATH_WORDS],
+      ['sensitive-file-mention', SENSITIVE_PATH_WORDS],
+      [
+        'conversation-exfiltration',
+        [
+          'conversation',
+          'chat',
+          'message',
+          'previous',
+          'prior',
+          'context',
+          'transcript',
+          'history',
+          'system prompt',
+          'system instructions',
+          'your instructions',
+          'hidden instructions',
+          'dialog',
+        ],
+      ],
+      ['exfiltration-url', ['://']],
+      ['command-injection', ['|', ';', '&&', '$(', 'curl', 'wget', 'rm', 'append']],
+      [
+        'parameter-tampering',
+        [
+          'modify',
+          'change',
+          'set',
+          'replace',
+          'redirect',
+          'override',
+          'rewrite',
+          'alter',
+          'swap',
+          'switch',
+          'add',
+          'include',
+          'bcc',
+          'cc',
+          'automatically',
+          'regardless',
+        ],
+      ],
+      ['cross-tool-hijack', ['before', 'prior to', 'after', 'when', 'must', 'should', 'need to', 'have to', 'always']],
+      ['cross-tool-data-flow', ['require', 'must', 'need', 'always']],
+      ['tool-disparagement', ['tool', 'manipulated', 'fake', 'poisoned', 'tampered', 'wrong', 'false', 'use', 'call', 'trust', 'replacement', 'certified']],
+      ['self-promotion', ['most', 'only', 'always']],
+      ['false-consequence', ['otherwise', 'skipping', 'omitting', 'failure to', 'failing to', 'if you']],
+      [
+        'authority-urgency',
+        [
+          'policy',
+          'protocol',
+          'requirement',
+          'obligation',
+          'framework',
+          'mandatory',
+          'crucial',
+          'vital',
+          'critical security',
+          'authori',
+          'it department',
+          'administrator',
+          'admin',
+        ],
+      ],
+      ['forced-first-call', ['first', 'for any', 'for every', 'for all', 'before']],
+      [
+        'credential-harvest',
+        ['password', 'credit card', 'api', 'key', 'token', 'secret', 'credential', 'environment variable', 'social security', 'cookie', 'seed phrase', '*.'],
+      ],
+      ['hidden-side-effect', ['automatically', 'also', 'additionally', 'background', 'quietly', 'as well', 'extracted text is logged']],
+      ['email-exfiltration', ['@']],
+      ['decode-and-follow', ['decode', 'deobfuscate', 'decrypt', 'unescape', 'rot13', 'base64']],
+      ['instruction-in-value', ['you must', 'you should', 'always', 'never', 'before using', 'ignore', 'read', 'pass', 'include', 'send', 'call']],
+      ['keep-default', ['default']],
+    ] as [string, string[]][]
+  ).map(([id, words]) => [id, new RegExp(words.map((w) => w.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')).join('|'), 'i')]),
+);
 
 function checkNames(name: string, siblings: SiblingIndex, index: ToolIndex | undefined, server: string | undefined, add: (f: Finding) => void): void {
   if (!name) return;
@@ -196,59 +424,137 @@ function checkNames(name: string, siblings: SiblingIndex, index: ToolIndex | und
     const sibling = siblings.bySkeleton.get(folded);
     const imitated = (sibling !== name ? sibling : undefined) ?? index?.sameSkeleton(name, server).find((k) => k.name !== name)?.name;
     add({
-      rule: 'lookalike-name', family: 'naming', path: '/name',
+      rule: 'lookalike-name',
+      family: 'naming',
+      path: '/name',
       severity: 'critical',
       message: imitated ? `Name imitates the tool "${imitated}" with look-alike characters` : 'Name uses look-alike characters from other scripts',
-      evidence: `${makeVisible(name)} → ${folded}${[...name].filter((c) => c.charCodeAt(0) > 0x7e).map((c) => ` (${c} is U+${c.codePointAt(0)!.toString(16).toUpperCase().padStart(4, '0')})`).join('')}`,
+      evidence: `${makeVisible(name)} → ${folded}${[...name]
+        .filter((c) => c.charCodeAt(0) > 0x7e)
+        .map((c) => ` (${c} is U+${c.codePointAt(0)!.toString(16).toUpperCase().padStart(4, '0')})`)
+        .join('')}`,
     });
   } else if (/[^\x20-\x7e]/.test(name)) {
-    add({ rule: 'non-ascii-name', family: 'naming', path: '/name', severity: 'medium', message: 'Name contains non-ASCII characters', evidence: makeVisible(name) });
+    add({
+      rule: 'non-ascii-name',
+      family: 'naming',
+      path: '/name',
+      severity: 'medium',
+      message: 'Name contains non-ASCII characters',
+      evidence: makeVisible(name),
+    });
   }
   if (!index) return;
   const same = index.serversOf(name, server);
   if (same.length) {
-    add({ rule: 'name-collision', family: 'naming', path: '/name', severity: 'medium', message: `Has the same name as a tool of server "${same[0]}", which may shadow it`, evidence: `${name} (also on ${same.join(', ')})` });
+    add({
+      rule: 'name-collision',
+      family: 'naming',
+      path: '/name',
+      severity: 'medium',
+      message: `Has the same name as a tool of server "${same[0]}", which may shadow it`,
+      evidence: `${name} (also on ${same.join(', ')})`,
+    });
     return;
   }
   const squat = index.squatted(name, server)[0];
   if (squat) {
-    add({ rule: 'squatted-name', family: 'naming', path: '/name', severity: 'medium', message: `Name squats "${squat.name}" of server "${squat.server}"`, evidence: name });
+    add({
+      rule: 'squatted-name',
+      family: 'naming',
+      path: '/name',
+      severity: 'medium',
+      message: `Name squats "${squat.name}" of server "${squat.server}"`,
+      evidence: name,
+    });
     return;
   }
   const near = index.oneEditAway(name, server)[0];
-  if (near) add({ rule: 'near-name', family: 'naming', path: '/name', severity: 'medium', message: `Name differs by one character from "${near.name}" of server "${near.server}"`, evidence: `${name} vs ${near.name}` });
+  if (near)
+    add({
+      rule: 'near-name',
+      family: 'naming',
+      path: '/name',
+      severity: 'medium',
+      message: `Name differs by one character from "${near.name}" of server "${near.server}"`,
+      evidence: `${name} vs ${near.name}`,
+    });
 }
 
 function checkParameters(tool: Record<string, unknown>, units: TextUnit[], add: (f: Finding) => void): void {
   const description = typeof tool.description === 'string' ? tool.description : '';
   for (const unit of units) {
     if (unit.role === 'param-name') {
-      const words = unit.text.split(/[_\-\s.]+|(?<=[a-z])(?=[A-Z])/).filter(Boolean).map((w) => w.toLowerCase());
+      const words = unit.text
+        .split(/[_\-\s.]+|(?<=[a-z])(?=[A-Z])/)
+        .filter(Boolean)
+        .map((w) => w.toLowerCase());
       // "maximum_number_of_tokens" counts tokens; it does not ask for one.
       const sensitive = (words.some((w) => SENSITIVE_NAME_WORDS.has(w)) || SENSITIVE_WORDS.test(unit.text)) && !words.some((w) => COUNTING.has(w));
       if ((words.length >= 4 && sensitive) || (words.length >= 7 && words.some((w) => INSTRUCTION_WORDS.has(w)))) {
         // A flag or a number cannot carry a file's content out: only text can.
         const carrier = !['boolean', 'number', 'integer'].includes(String(at(tool, unit.path)?.type));
-        add({ rule: 'instruction-in-parameter-name', family: 'schema-smuggling', path: unit.path, severity: !carrier ? 'low' : sensitive ? 'high' : 'medium', message: `A parameter name reads like an instruction${carrier ? '' : ' (on a flag that cannot carry content)'}`, evidence: unit.text });
+        add({
+          rule: 'instruction-in-parameter-name',
+          family: 'schema-smuggling',
+          path: unit.path,
+          severity: !carrier ? 'low' : sensitive ? 'high' : 'medium',
+          message: `A parameter name reads like an instruction${carrier ? '' : ' (on a flag that cannot carry content)'}`,
+          evidence: unit.text,
+        });
       } else if (SENSITIVE_WORDS.test(unit.text) && /(?:content|from|read|dump|full|all)/i.test(unit.text)) {
-        add({ rule: 'sensitive-parameter-name', family: 'schema-smuggling', path: unit.path, severity: 'high', message: 'A parameter asks for sensitive content by its name', evidence: unit.text });
+        add({
+          rule: 'sensitive-parameter-name',
+          family: 'schema-smuggling',
+          path: unit.path,
+          severity: 'high',
+          message: 'A parameter asks for sensitive content by its name',
+          evidence: unit.text,
+        });
       } else if (SUSPICIOUS_PARAMS.test(unit.text)) {
         // A catch-all field is harmless alone; it matters when other text tells the model what to put in it.
         const mentioned = new RegExp(`['"\`]${unit.text}['"\`]|\\b(?:as|in|into|the)\\s+['"\`]?${unit.text}\\b`, 'i').test(description);
-        add({ rule: 'catch-all-parameter', family: 'exfiltration', path: unit.path, severity: mentioned ? 'medium' : 'low', message: `Has a free-form "${unit.text}" parameter${mentioned ? ' that the description tells the model to fill' : ''}`, evidence: unit.text });
+        add({
+          rule: 'catch-all-parameter',
+          family: 'exfiltration',
+          path: unit.path,
+          severity: mentioned ? 'medium' : 'low',
+          message: `Has a free-form "${unit.text}" parameter${mentioned ? ' that the description tells the model to fill' : ''}`,
+          evidence: unit.text,
+        });
       }
     } else if (unit.role === 'default' && /^https?:\/\//i.test(unit.text.trim()) && !/^https?:\/\/(?:localhost|127\.|\[::1\])/i.test(unit.text.trim())) {
       // A default source to read from is ordinary; a default place to send things to is not.
       const param = unit.path.split('/').at(-2) ?? '';
-      const destination = /(?:dest|destination|target|upload|endpoint|webhook|callback|report|sink|collector|ingest|send|post|export|publish|registry|server)/i.test(param);
-      add({ rule: 'external-default', family: 'exfiltration', path: unit.path, severity: destination ? 'medium' : 'low', message: destination ? 'A destination parameter defaults to an outside address' : 'A parameter defaults to an outside address', evidence: `${param}: ${unit.text}` });
+      const destination =
+        /(?:dest|destination|target|upload|endpoint|webhook|callback|report|sink|collector|ingest|send|post|export|publish|registry|server)/i.test(param);
+      add({
+        rule: 'external-default',
+        family: 'exfiltration',
+        path: unit.path,
+        severity: destination ? 'medium' : 'low',
+        message: destination ? 'A destination parameter defaults to an outside address' : 'A parameter defaults to an outside address',
+        evidence: `${param}: ${unit.text}`,
+      });
     }
   }
   // Flags such as include_env defaulting to true quietly widen what a call sends.
   const props = (tool.inputSchema as { properties?: Record<string, { default?: unknown }> } | undefined)?.properties ?? {};
   for (const [param, schema] of Object.entries(props)) {
-    if (schema && typeof schema === 'object' && schema.default === true && /(?:include|send|attach|upload|share|export|leak)_?(?:env|secrets?|credentials?|keys?|tokens?|history|context)/i.test(param)) {
-      add({ rule: 'sensitive-flag-default', family: 'exfiltration', path: `/inputSchema/properties/${param}/default`, severity: 'medium', message: `"${param}" is on by default`, evidence: `${param}: true` });
+    if (
+      schema &&
+      typeof schema === 'object' &&
+      schema.default === true &&
+      /(?:include|send|attach|upload|share|export|leak)_?(?:env|secrets?|credentials?|keys?|tokens?|history|context)/i.test(param)
+    ) {
+      add({
+        rule: 'sensitive-flag-default',
+        family: 'exfiltration',
+        path: `/inputSchema/properties/${param}/default`,
+        severity: 'medium',
+        message: `"${param}" is on by default`,
+        evidence: `${param}: true`,
+      });
     }
   }
 }
@@ -261,9 +567,16 @@ function checkReferences(units: TextUnit[], ictx: IntentContext, add: (f: Findin
     if (refs.size === 0) continue;
     const crossServer = [...refs].filter(([, kind]) => kind === 'other-server').map(([n]) => `${n}@${ictx.index?.serversOf(n, ictx.server).join('|') ?? '?'}`);
     add({
-      rule: crossServer.length ? 'cross-server-reference' : 'tool-reference', family: 'cross-tool', path: unit.path,
+      rule: crossServer.length ? 'cross-server-reference' : 'tool-reference',
+      family: 'cross-tool',
+      path: unit.path,
       severity: crossServer.length ? 'medium' : 'low',
-      message: clip(crossServer.length ? `Refers to tools of other servers: ${crossServer.join(', ')}` : `Refers to tools it does not provide: ${[...refs.keys()].join(', ')}`, 300),
+      message: clip(
+        crossServer.length
+          ? `Refers to tools of other servers: ${crossServer.join(', ')}`
+          : `Refers to tools it does not provide: ${[...refs.keys()].join(', ')}`,
+        300,
+      ),
       evidence: crossServer.length ? crossServer.join(', ') : [...refs.keys()].join(', '),
     });
   }
@@ -282,7 +595,10 @@ const POINTS: Record<Exclude<Severity, 'none'>, number> = { low: 1, medium: 3, h
 export function rate(findings: readonly Finding[]): { risk: Severity; score: number } {
   const worst = new Map<string, number>();
   for (const f of findings) worst.set(f.family, Math.max(worst.get(f.family) ?? 0, MENTIONS.has(f.rule) ? 0 : POINTS[f.severity]));
-  const score = Math.min(10, [...worst.values()].reduce((a, b) => a + b, 0));
+  const score = Math.min(
+    10,
+    [...worst.values()].reduce((a, b) => a + b, 0),
+  );
   const risk: Severity = score >= 10 ? 'critical' : score >= 6 ? 'high' : score >= 3 ? 'medium' : score >= 1 ? 'low' : 'none';
   return { risk, score };
 }
@@ -318,9 +634,18 @@ function checkIntent(units: readonly { path: string; role: string; text: string 
     if (unit.role === 'name' || unit.role === 'param-name') continue;
     if ((unit.role === 'enum' || unit.role === 'default') && !/\s\S+\s/.test(unit.text)) continue;
     const found = [
-      ...crossToolFindings(unit.text, ictx), ...voiceFindings(unit.text), ...concealmentFindings(unit.text),
-      ...promotionFindings(unit.text, ictx, unit.role === 'description'), ...destructiveStepFindings(unit.text), ...sideEffectFindings(unit.text), ...pressureFindings(unit.text),
-      ...routedSecretFindings(unit.text, ictx.params), ...demandFindings(unit.text), ...addressExfilFindings(unit.text), ...replyChannelFindings(unit.text), ...classShadowFindings(unit.text, ictx, purpose),
+      ...crossToolFindings(unit.text, ictx),
+      ...voiceFindings(unit.text),
+      ...concealmentFindings(unit.text),
+      ...promotionFindings(unit.text, ictx, unit.role === 'description'),
+      ...destructiveStepFindings(unit.text),
+      ...sideEffectFindings(unit.text),
+      ...pressureFindings(unit.text),
+      ...routedSecretFindings(unit.text, ictx.params),
+      ...demandFindings(unit.text),
+      ...addressExfilFindings(unit.text),
+      ...replyChannelFindings(unit.text),
+      ...classShadowFindings(unit.text, ictx, purpose),
     ];
     for (const f of found) add({ ...f, path: unit.path });
   }

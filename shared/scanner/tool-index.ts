@@ -6,7 +6,10 @@ import { skeleton } from './confusables.ts';
 // Built once per catalogue (or per server being evaluated) and shared by all the
 // scans of that pass: first sight of 20,000 tools stays near-linear.
 
-export interface KnownTool { server: string; name: string }
+export interface KnownTool {
+  server: string;
+  name: string;
+}
 
 const SQUAT_SUFFIX = /^(.+?)[_-](?:v\d+|new|pro|plus|official|secure|safe|fixed|latest|real|2)$/i;
 
@@ -43,7 +46,9 @@ export class ToolIndex {
   }
 
   /** Known tools whose look-alike skeleton equals this name's. */
-  sameSkeleton(name: string, exclude?: string): readonly KnownTool[] { return (this.bySkeleton.get(skeleton(name)) ?? []).filter((t) => t.server !== exclude); }
+  sameSkeleton(name: string, exclude?: string): readonly KnownTool[] {
+    return (this.bySkeleton.get(skeleton(name)) ?? []).filter((t) => t.server !== exclude);
+  }
 
   /** The known tool this name squats with a suffix such as _v2 or -official. */
   squatted(name: string, exclude?: string): KnownTool[] {
@@ -73,7 +78,8 @@ export class ToolIndex {
 
 function push<V>(map: Map<string, V[]>, key: string, value: V): void {
   const list = map.get(key);
-  if (list) list.push(value); else map.set(key, [value]);
+  if (list) list.push(value);
+  else map.set(key, [value]);
 }
 
 function deletions(s: string): Set<string> {
@@ -95,6 +101,9 @@ const cache = new WeakMap<readonly KnownTool[], ToolIndex>();
 /** The index of a list, built once per list object: callers that pass the same array share it. */
 export function indexTools(tools: readonly KnownTool[]): ToolIndex {
   let index = cache.get(tools);
-  if (!index) { index = new ToolIndex(tools); cache.set(tools, index); }
+  if (!index) {
+    index = new ToolIndex(tools);
+    cache.set(tools, index);
+  }
   return index;
 }

@@ -57,7 +57,7 @@ export async function signEd25519(privateKeyPem: string, message: Uint8Array<Arr
 }
 
 export async function generateEd25519(): Promise<{ publicKeyPem: string; privateKeyPem: string }> {
-  const pair = await crypto.subtle.generateKey(ALG, true, ['sign', 'verify']) as { publicKey: Key; privateKey: Key };
+  const pair = (await crypto.subtle.generateKey(ALG, true, ['sign', 'verify'])) as { publicKey: Key; privateKey: Key };
   return {
     publicKeyPem: toPem(await crypto.subtle.exportKey('spki', pair.publicKey), 'PUBLIC KEY'),
     privateKeyPem: toPem(await crypto.subtle.exportKey('pkcs8', pair.privateKey), 'PRIVATE KEY'),

@@ -22,7 +22,11 @@ export async function callSync<S extends z.ZodType>(url: URL, schema: S, init: R
   }
   const text = await res.text();
   let json: unknown;
-  try { json = JSON.parse(text); } catch { throw new SyncCallError(`${what} at ${url.origin}: HTTP ${res.status}, not JSON (is it a Gatehouse sync endpoint?): ${text.slice(0, 200)}`); }
+  try {
+    json = JSON.parse(text);
+  } catch {
+    throw new SyncCallError(`${what} at ${url.origin}: HTTP ${res.status}, not JSON (is it a Gatehouse sync endpoint?): ${text.slice(0, 200)}`);
+  }
   if (!res.ok) {
     const err = ErrorBodySchema.safeParse(json);
     throw new SyncCallError(`${what} at ${url.origin} refused (HTTP ${res.status}): ${err.success ? err.data.error : text.slice(0, 200)}`);

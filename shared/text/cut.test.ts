@@ -8,17 +8,23 @@ describe('code-point-safe text', () => {
     const text = `${'a'.repeat(199)}😀tail`;
     assert.equal(cutText(text, 200), 'a'.repeat(199));
     assert.equal(cutText(text, 201), `${'a'.repeat(199)}😀`);
-    fc.assert(fc.property(fc.string({ unit: 'grapheme' }), fc.nat(300), (s, n) => {
-      const cut = cutText(s, n);
-      assert.ok(cut.length <= n);
-      assert.ok(cut.isWellFormed(), 'a well-formed string stays well-formed when cut');
-      assert.ok(s.startsWith(cut));
-    }));
+    fc.assert(
+      fc.property(fc.string({ unit: 'grapheme' }), fc.nat(300), (s, n) => {
+        const cut = cutText(s, n);
+        assert.ok(cut.length <= n);
+        assert.ok(cut.isWellFormed(), 'a well-formed string stays well-formed when cut');
+        assert.ok(s.startsWith(cut));
+      }),
+    );
   });
 
   it('makes any string well-formed, and deep values too, keeping "__proto__" as a plain key', () => {
     assert.equal(wellFormed('a\uD800b'), 'a\uFFFDb');
-    fc.assert(fc.property(fc.string({ unit: 'binary' }), (s) => { assert.ok(wellFormed(s).isWellFormed()); }));
+    fc.assert(
+      fc.property(fc.string({ unit: 'binary' }), (s) => {
+        assert.ok(wellFormed(s).isWellFormed());
+      }),
+    );
     const value = JSON.parse('{"__proto__":{"x":"\\ud800"},"k\\udc00":["ok","\\udbff"]}') as Record<string, unknown>;
     const fixed = wellFormedDeep(value) as Record<string, unknown>;
     assert.ok(JSON.stringify(fixed).includes('"__proto__":{"x":"\uFFFD"}'));

@@ -6,7 +6,10 @@ export function expandVars(text: string, vars: Readonly<Record<string, string>> 
   const missing: string[] = [];
   const out = text.replace(/\$\{(\w+)\}/g, (whole, name: string) => {
     const value = vars instanceof Map ? vars.get(name) : Object.hasOwn(vars, name) ? (vars as Record<string, string>)[name] : undefined;
-    if (value === undefined) { missing.push(name); return whole; }
+    if (value === undefined) {
+      missing.push(name);
+      return whole;
+    }
     return value;
   });
   return { text: out, missing };

@@ -20,8 +20,12 @@ async function cli(args: string[], env: NodeJS.ProcessEnv = {}): Promise<{ code:
 
 describe('CLI errors', () => {
   let d: TestDaemon;
-  before(async () => { d = await startDaemon({ bundle: writeBundle({ schemaVersion: 1, name: 'cli-errors', version: 1, servers: [] }) }); });
-  after(async () => { await d?.stop(); });
+  before(async () => {
+    d = await startDaemon({ bundle: writeBundle({ schemaVersion: 1, name: 'cli-errors', version: 1, servers: [] }) });
+  });
+  after(async () => {
+    await d?.stop();
+  });
 
   it('suggests the command or flag that was meant, in its own words', async () => {
     const typo = await cli(['stauts']);
@@ -65,7 +69,10 @@ describe('CLI errors', () => {
   it('names the command the user runs in hints', async () => {
     const none = join(tempDir(), 'none');
     assert.match((await cli(['status', '--data-dir', none])).stderr, /start one with `gatehouse daemon`/);
-    assert.match((await cli(['status', '--data-dir', none], { GATEHOUSE_COMMAND: './scripts/gatehouse' })).stderr, /start one with `\.\/scripts\/gatehouse daemon`/);
+    assert.match(
+      (await cli(['status', '--data-dir', none], { GATEHOUSE_COMMAND: './scripts/gatehouse' })).stderr,
+      /start one with `\.\/scripts\/gatehouse daemon`/,
+    );
     assert.match((await cli(['status', '--data-dir', none], { GATEHOUSE_COMMAND: 'x; rm -rf /' })).stderr, /`gatehouse daemon`/, 'an odd value is ignored');
   });
 
@@ -76,17 +83,26 @@ describe('CLI errors', () => {
     assert.match(r.stdout, /audit: +(1 record|\d+ records)\n/);
   });
 
-  it('gatehouse dashboard prints a link that signs in once', { skip: !existsSync(join(ROOT, 'dist', 'renderer', 'index.html')) && 'dashboard not built (npm run build)' }, async () => {
-    const r = await cli(['dashboard', '--no-browser', '--data-dir', d.dataDir]);
-    assert.equal(r.code, 0, r.stderr);
-    const link = /(http:\/\/127\.0\.0\.1:\d+\/app\/#\/overview&code=([0-9a-f]{64}))/.exec(r.stderr);
-    assert.ok(link, r.stderr);
-    const redeem = () => fetch(`http://127.0.0.1:${d.port}/api/v1/dashboard/redeem`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ code: link[2] }) });
-    const first = await redeem();
-    assert.equal(first.status, 200);
-    assert.equal(((await first.json()) as { token: string }).token, d.controlToken);
-    const second = await redeem();
-    assert.equal(second.status, 401, 'the link works once');
-    assert.doesNotMatch(await second.text(), new RegExp(d.controlToken));
-  });
+  it(
+    'gatehouse dashboard prints a link that signs in once',
+    { skip: !existsSync(join(ROOT, 'dist', 'renderer', 'index.html')) && 'dashboard not built (npm run build)' },
+    async () => {
+      const r = await cli(['dashboard', '--no-browser', '--data-dir', d.dataDir]);
+      assert.equal(r.code, 0, r.stderr);
+      const link = /(http:\/\/127\.0\.0\.1:\d+\/app\/#\/overview&code=([0-9a-f]{64}))/.exec(r.stderr);
+      assert.ok(link, r.stderr);
+      const redeem = () =>
+        fetch(`http://127.0.0.1:${d.port}/api/v1/dashboard/redeem`, {
+          method: 'POST',
+          headers: { 'content-type': 'application/json' },
+          body: JSON.stringify({ code: link[2] }),
+        });
+      const first = await redeem();
+      assert.equal(first.status, 200);
+      assert.equal(((await first.json()) as { token: string }).token, d.controlToken);
+      const second = await redeem();
+      assert.equal(second.status, 401, 'the link works once');
+      assert.doesNotMatch(await second.text(), new RegExp(d.controlToken));
+    },
+  );
 });

@@ -21,12 +21,14 @@ import { keychainReady, NO_KEYCHAIN } from '../helpers/keychain.ts';
 
 const run = promisify(execFile);
 const AXE = readFileSync(join(ROOT, 'node_modules', 'axe-core', 'axe.min.js'), 'utf8');
-interface AxeResult { violations: { id: string; impact: string | null; help: string; nodes: { target: unknown[]; failureSummary?: string }[] }[] }
+interface AxeResult {
+  violations: { id: string; impact: string | null; help: string; nodes: { target: unknown[]; failureSummary?: string }[] }[];
+}
 const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
 const SHOTS = join(ROOT, 'test-output', 'screenshots');
 const available = existsSync(CHROMIUM);
 if (!available && process.env.CI) throw new Error(`CI must install Chromium (${CHROMIUM})`);
-const keychain = available && await keychainReady();
+const keychain = available && (await keychainReady());
 const textOf = (r: unknown) => (r as { content: { text?: string }[] }).content.map((c) => c.text ?? '').join('');
 
 /** The demo bundle's servers, plus rug-pull servers pinned to their original tools and a server that needs a credential. */
@@ -35,12 +37,30 @@ async function e2eBundle(): Promise<string> {
   const demo = JSON.parse(readFileSync(join(ROOT, 'resources', 'demo-bundle.json'), 'utf8').replaceAll('${bundleDir}', join(ROOT, 'resources')));
   // The demo bundle sandboxes every server by default: the fixtures may read the checkout (their script and its node_modules).
   const sandbox = { read: [ROOT], network: 'none' };
-  const rug = (id: string, mode: string) => ({ id, transport: { type: 'stdio', command: process.execPath, args: [join(FIXTURES, 'servers', 'rugpull-server.ts')], env: { RUGPULL_MODE: mode, RUGPULL_AFTER: '1000', RUGPULL_NOTIFY: '1' } }, sandbox });
+  const rug = (id: string, mode: string) => ({
+    id,
+    transport: {
+      type: 'stdio',
+      command: process.execPath,
+      args: [join(FIXTURES, 'servers', 'rugpull-server.ts')],
+      env: { RUGPULL_MODE: mode, RUGPULL_AFTER: '1000', RUGPULL_NOTIFY: '1' },
+    },
+    sandbox,
+  });
   const bundle = {
     ...demo,
     policies: { ...demo.policies, rules: [...demo.policies.rules, { id: 'e2e-servers', effect: 'allow', servers: ['weather', 'kb', 'vault'] }] },
-    servers: [...demo.servers, rug('weather', 'hidden'), rug('kb', 'enum'),
-      { id: 'vault', transport: { type: 'stdio', command: process.execPath, args: [join(FIXTURES, 'servers', 'faulty-server.ts')] }, sandbox, credentials: [{ name: 'api_key', kind: 'env', description: 'API key for the vault service', rotationDays: 30 }] }],
+    servers: [
+      ...demo.servers,
+      rug('weather', 'hidden'),
+      rug('kb', 'enum'),
+      {
+        id: 'vault',
+        transport: { type: 'stdio', command: process.execPath, args: [join(FIXTURES, 'servers', 'faulty-server.ts')] },
+        sandbox,
+        credentials: [{ name: 'api_key', kind: 'env', description: 'API key for the vault service', rotationDays: 30 }],
+      },
+    ],
   };
   const path = join(dir, 'bundle.json');
   writeFileSync(path, JSON.stringify(bundle, null, 2));
@@ -72,14 +92,28 @@ describe('dashboard (Chromium, Vite, real daemon)', { skip: available ? false : 
     await vite.listen();
     const address = vite.httpServer!.address() as { port: number };
     base = `http://127.0.0.1:${address.port}`;
-    browser = await chromium.launch({ executablePath: CHROMIUM, args: ['--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--no-first-run'] });
+    browser = await chromium.launch({
+      executablePath: CHROMIUM,
+      args: ['--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--no-first-run'],
+    });
     page = await browser.newPage({ viewport: { width: 1280, height: 800 } });
     client = await stdioClient(d.dataDir, 'e2e-agent');
-    await waitFor(async () => (await d.control<{ servers: { id: string; state: string }[] }>('/servers')).body.servers.filter((s) => s.id !== 'vault').every((s) => s.state === 'ready'), 30_000, 'servers ready');
+    await waitFor(
+      async () =>
+        (await d.control<{ servers: { id: string; state: string }[] }>('/servers')).body.servers
+          .filter((s) => s.id !== 'vault')
+          .every((s) => s.state === 'ready'),
+      30_000,
+      'servers ready',
+    );
     void (async () => {
       const res = await fetch(`http://127.0.0.1:${d.port}/api/v1/events`, { headers: { authorization: `Bearer ${d.controlToken}` } });
       const reader = res.body!.pipeThrough(new TextDecoderStream()).getReader();
-      for (;;) { const { value, done } = await reader.read(); if (done) return; for (const m of value.matchAll(/^event: (\S+)$/gm)) events.push(m[1]!); }
+      for (;;) {
+        const { value, done } = await reader.read();
+        if (done) return;
+        for (const m of value.matchAll(/^event: (\S+)$/gm)) events.push(m[1]!);
+      }
     })().catch(() => {});
   });
   after(async () => {
@@ -104,7 +138,17 @@ describe('dashboard (Chromium, Vite, real daemon)', { skip: available ? false : 
       // Evaluated rather than added as a <script>: the page's CSP allows only its own scripts.
       if (!(await page.evaluate<boolean>("'axe' in window"))) await page.evaluate(AXE);
       const result = await page.evaluate<AxeResult>("axe.run(document, { resultTypes: ['violations'] })");
-      assert.deepEqual(result.violations.map((v) => `${v.id} (${v.impact}): ${v.help} at ${v.nodes.slice(0, 3).map((n) => JSON.stringify(n.target)).join(', ')}`), [], `${name} in ${scheme} mode`);
+      assert.deepEqual(
+        result.violations.map(
+          (v) =>
+            `${v.id} (${v.impact}): ${v.help} at ${v.nodes
+              .slice(0, 3)
+              .map((n) => JSON.stringify(n.target))
+              .join(', ')}`,
+        ),
+        [],
+        `${name} in ${scheme} mode`,
+      );
     }
     await page.emulateMedia({ colorScheme: 'light' });
     await page.screenshot({ path: join(SHOTS, `${name}.png`), fullPage: true });
@@ -130,7 +174,7 @@ describe('dashboard (Chromium, Vite, real daemon)', { skip: available ? false : 
     await check('overview');
   });
 
-  it('lists and searches every server\'s tools', async () => {
+  it("lists and searches every server's tools", async () => {
     await open('servers');
     await page.getByRole('cell', { name: /everything__echo/ }).waitFor();
     await page.getByLabel('Search').fill('memory__');
@@ -160,8 +204,12 @@ describe('dashboard (Chromium, Vite, real daemon)', { skip: available ? false : 
     await check('credentials');
   });
 
-  it('shows audited calls and a request\'s whole chain', async () => {
-    await client.callTool({ name: 'everything__echo', arguments: { message: 'audited' }, _meta: { traceparent: '00-0af7651916cd43dd8448eb211c80319c-b7ad6b7169203331-01' } });
+  it("shows audited calls and a request's whole chain", async () => {
+    await client.callTool({
+      name: 'everything__echo',
+      arguments: { message: 'audited' },
+      _meta: { traceparent: '00-0af7651916cd43dd8448eb211c80319c-b7ad6b7169203331-01' },
+    });
     await open('audit');
     await page.getByRole('cell', { name: 'everything__echo' }).first().waitFor();
     assert.ok(await page.getByRole('cell', { name: 'e2e-agent' }).first().isVisible(), 'rows show the agent that made the call');
@@ -208,7 +256,7 @@ describe('dashboard (Chromium, Vite, real daemon)', { skip: available ? false : 
     await page.getByRole('heading', { name: 'Audit', level: 2 }).waitFor();
     assert.equal(await page.title(), 'Audit — Gatehouse');
     assert.equal(await page.evaluate<string>('document.activeElement?.id'), 'main', 'focus follows the navigation');
-    assert.match(await page.locator('link[rel=icon]').getAttribute('href') ?? '', /^data:image\/svg/);
+    assert.match((await page.locator('link[rel=icon]').getAttribute('href')) ?? '', /^data:image\/svg/);
   });
 
   it('tries a tool from a form built from its schema, as the agent "dashboard", with policy and audit applied', async () => {
@@ -218,24 +266,43 @@ describe('dashboard (Chromium, Vite, real daemon)', { skip: available ? false : 
     await page.getByRole('heading', { name: 'Try a tool' }).waitFor();
     await page.getByLabel(/^message/).fill('from the form');
     await page.getByRole('button', { name: 'Call' }).click();
-    await page.getByRole('region', { name: /Result/ }).getByText(/from the form/).waitFor();
-    const audited = await d.control<{ records: { record: { agent: string | null; tool: string | null; outcome: string } }[] }>('/audit?agent=dashboard&limit=20');
-    assert.ok(audited.body.records.some((r) => r.record.tool === 'everything__echo' && r.record.outcome === 'ok'), 'the call is in the audit log as the agent "dashboard"');
+    await page
+      .getByRole('region', { name: /Result/ })
+      .getByText(/from the form/)
+      .waitFor();
+    const audited = await d.control<{ records: { record: { agent: string | null; tool: string | null; outcome: string } }[] }>(
+      '/audit?agent=dashboard&limit=20',
+    );
+    assert.ok(
+      audited.body.records.some((r) => r.record.tool === 'everything__echo' && r.record.outcome === 'ok'),
+      'the call is in the audit log as the agent "dashboard"',
+    );
     await check('try');
 
     // The bundle's argument limits hold for the dashboard too.
     await open('try/filesystem__read_text_file');
     await page.getByLabel(/^path/).fill('/etc/passwd');
     await page.getByRole('button', { name: 'Call' }).click();
-    await page.getByRole('alert').filter({ hasText: /refused|denied|outside|not allowed/i }).waitFor();
+    await page
+      .getByRole('alert')
+      .filter({ hasText: /refused|denied|outside|not allowed/i })
+      .waitFor();
   });
 
   it('restarts a server from its row', async () => {
-    const pidOf = async () => (await d.control<{ servers: { id: string; pid: number | null; state: string }[] }>('/servers')).body.servers.find((s) => s.id === 'memory')!;
+    const pidOf = async () =>
+      (await d.control<{ servers: { id: string; pid: number | null; state: string }[] }>('/servers')).body.servers.find((s) => s.id === 'memory')!;
     const before = await pidOf();
     await open('servers');
     await page.getByRole('button', { name: 'Restart memory' }).click();
-    const after = await waitFor(async () => { const s = await pidOf(); return s.state === 'ready' && s.pid !== before.pid ? s : undefined; }, 30_000, 'memory to restart');
+    const after = await waitFor(
+      async () => {
+        const s = await pidOf();
+        return s.state === 'ready' && s.pid !== before.pid ? s : undefined;
+      },
+      30_000,
+      'memory to restart',
+    );
     assert.notEqual(after.pid, before.pid);
     await page.getByText('Log of memory').click();
     await page.getByLabel('Recent output of memory').waitFor();
@@ -265,18 +332,27 @@ describe('dashboard (Chromium, Vite, real daemon)', { skip: available ? false : 
   });
 
   /** The id of the pending change for a tool, once Gatehouse has quarantined it. */
-  const pendingId = (tool: string) => waitFor(async () => (await d.control<{ pending: { id: string; exposedName: string }[] }>('/pending')).body.pending.find((p) => p.exposedName === tool)?.id, 15_000, `${tool} to be pending`);
+  const pendingId = (tool: string) =>
+    waitFor(
+      async () => (await d.control<{ pending: { id: string; exposedName: string }[] }>('/pending')).body.pending.find((p) => p.exposedName === tool)?.id,
+      15_000,
+      `${tool} to be pending`,
+    );
 
   // How quickly is a figure for bench/dashboard.ts; here only that the daemon's own copy works.
-  it('shows live data from the built dashboard the daemon serves (the desktop window)', { skip: !existsSync(join(ROOT, 'dist', 'renderer', 'index.html')) && 'dashboard not built (npm run build)' }, async () => {
-    const fresh = await browser.newPage();
-    try {
-      await fresh.goto(`http://127.0.0.1:${d.port}/app/#/overview&token=${d.controlToken}`);
-      await fresh.getByText('servers ready').waitFor();
-    } finally {
-      await fresh.close();
-    }
-  });
+  it(
+    'shows live data from the built dashboard the daemon serves (the desktop window)',
+    { skip: !existsSync(join(ROOT, 'dist', 'renderer', 'index.html')) && 'dashboard not built (npm run build)' },
+    async () => {
+      const fresh = await browser.newPage();
+      try {
+        await fresh.goto(`http://127.0.0.1:${d.port}/app/#/overview&token=${d.controlToken}`);
+        await fresh.getByText('servers ready').waitFor();
+      } finally {
+        await fresh.close();
+      }
+    },
+  );
 
   it('runs the rug-pull flow: diff with the hidden character visible, approve, callable through MCP', async () => {
     for (let i = 0; i < 2; i++) await client.callTool({ name: 'weather__search', arguments: { query: 'x' } });
@@ -287,7 +363,7 @@ describe('dashboard (Chromium, Vite, real daemon)', { skip: available ? false : 
     assert.equal(await glyph.innerText(), 'U+200B');
     assert.equal(await glyph.getAttribute('title'), 'ZERO WIDTH SPACE');
     assert.ok(await page.getByText('Contains 1 zero-width character(s)').isVisible());
-    assert.ok(await page.locator('ins.inserted').count() > 0, 'what was inserted within a field is marked');
+    assert.ok((await page.locator('ins.inserted').count()) > 0, 'what was inserted within a field is marked');
     await check('pending-diff');
     await assert.rejects(client.callTool({ name: 'weather__fetch_weather', arguments: { city: 'Oslo' } }), /awaits approval/);
     await page.getByLabel('Reason (optional)').fill('checked the email line with the vendor');
@@ -296,7 +372,10 @@ describe('dashboard (Chromium, Vite, real daemon)', { skip: available ? false : 
     if (risk === 'high' || risk === 'critical') {
       // A risky approval asks once more, and nothing is decided until the user confirms.
       await page.getByRole('alertdialog').waitFor();
-      assert.equal((await d.control<{ pending: { exposedName: string }[] }>('/pending')).body.pending.some((p) => p.exposedName === 'weather__fetch_weather'), true);
+      assert.equal(
+        (await d.control<{ pending: { exposedName: string }[] }>('/pending')).body.pending.some((p) => p.exposedName === 'weather__fetch_weather'),
+        true,
+      );
       await page.getByRole('button', { name: 'Yes, approve' }).click();
     }
     await page.getByText(/Approved: agents can use the new definition now/).waitFor();
@@ -305,7 +384,13 @@ describe('dashboard (Chromium, Vite, real daemon)', { skip: available ? false : 
     const row = history.getByRole('row').filter({ hasText: 'weather/fetch_weather' }).first();
     await row.waitFor();
     assert.match(await row.innerText(), /approved[\s\S]*the app[\s\S]*checked the email line with the vendor/);
-    const answer = await waitFor(async () => { try { return textOf(await client.callTool({ name: 'weather__fetch_weather', arguments: { city: 'Oslo' } })); } catch { return undefined; } });
+    const answer = await waitFor(async () => {
+      try {
+        return textOf(await client.callTool({ name: 'weather__fetch_weather', arguments: { city: 'Oslo' } }));
+      } catch {
+        return undefined;
+      }
+    });
     assert.match(answer, /after the change/);
   });
 
@@ -316,16 +401,26 @@ describe('dashboard (Chromium, Vite, real daemon)', { skip: available ? false : 
     type Pend = { pending: { id: string; risk: string; localDecision: boolean }[] };
     const risk = (await d.control<Pend>('/pending')).body.pending.find((p) => p.id === id)!.risk;
     const bundle = JSON.parse(readFileSync(bundlePath, 'utf8'));
-    bundle.settings = { ...bundle.settings, pinning: { ...bundle.settings?.pinning, localApproval: { none: true, low: true, medium: true, high: true, critical: false, [risk]: false } } };
+    bundle.settings = {
+      ...bundle.settings,
+      pinning: { ...bundle.settings?.pinning, localApproval: { none: true, low: true, medium: true, high: true, critical: false, [risk]: false } },
+    };
     writeFileSync(bundlePath, JSON.stringify(bundle, null, 2));
     assert.equal((await d.control('/bundle/reload', { method: 'POST' })).status, 200);
-    await waitFor(async () => {
-      await client.listTools(); // a listing re-judges the server's tools under the new bundle
-      return (await d.control<Pend>('/pending')).body.pending.find((p) => p.id === id)?.localDecision === false;
-    }, 15_000, 'the change to be beyond local approval');
+    await waitFor(
+      async () => {
+        await client.listTools(); // a listing re-judges the server's tools under the new bundle
+        return (await d.control<Pend>('/pending')).body.pending.find((p) => p.id === id)?.localDecision === false;
+      },
+      15_000,
+      'the change to be beyond local approval',
+    );
     await open(`pending/${id}`);
     await page.getByRole('heading', { name: /kb__search changed/ }).waitFor({ timeout: 15_000 });
-    await page.getByRole('note').getByText(/does not let a \w+-risk change be approved on this computer/).waitFor();
+    await page
+      .getByRole('note')
+      .getByText(/does not let a \w+-risk change be approved on this computer/)
+      .waitFor();
     assert.equal(await page.getByRole('button', { name: 'Approve' }).count(), 0, 'no Approve it could not do');
     await page.getByRole('button', { name: 'Reject' }).click();
     await page.getByRole('button', { name: 'Cancel' }).click();
@@ -341,10 +436,15 @@ describe('dashboard (Chromium, Vite, real daemon)', { skip: available ? false : 
   });
 
   it('reopens a rejection clicked by mistake, from the decision history', async () => {
-    const rejected = (await d.control<{ decisions: { id: string; tool: string; decision: string }[] }>('/decisions')).body.decisions.filter((x) => x.tool === 'search' && x.decision === 'rejected').at(-1)!;
+    const rejected = (await d.control<{ decisions: { id: string; tool: string; decision: string }[] }>('/decisions')).body.decisions
+      .filter((x) => x.tool === 'search' && x.decision === 'rejected')
+      .at(-1)!;
     await open('pending');
     await page.getByRole('button', { name: /Reopen the rejection of kb\/search/ }).click();
-    await page.getByRole('status').getByText(/was reopened: the change is pending again/).waitFor();
+    await page
+      .getByRole('status')
+      .getByText(/was reopened: the change is pending again/)
+      .waitFor();
     type Pend = { pending: { id: string }[] };
     await waitFor(async () => (await d.control<Pend>('/pending')).body.pending.some((p) => p.id === rejected.id), 10_000, 'the change to be pending again');
     await assert.rejects(client.callTool({ name: 'kb__search', arguments: { query: 'x' } }), /awaits approval|review change/);

@@ -21,7 +21,7 @@ import { keychainReady, NO_KEYCHAIN } from '../helpers/keychain.ts';
 
 const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
 const available = existsSync(CHROMIUM);
-const ready = available && await keychainReady();
+const ready = available && (await keychainReady());
 
 describe('enrolling from the dashboard', { skip: !available ? 'Chromium is not installed' : ready ? false : NO_KEYCHAIN }, () => {
   let store: ServerStore;
@@ -46,10 +46,26 @@ describe('enrolling from the dashboard', { skip: !available ? 'Chromium is not i
     sync = createServer(app.handle);
     await new Promise<void>((r) => sync.listen(0, '127.0.0.1', r));
     syncUrl = `http://127.0.0.1:${(sync.address() as { port: number }).port}`;
-    const bundle = { schemaVersion: 1, name: 'Acme Corp', org: 'acme', version: 3, issuedAt: new Date().toISOString(), expiresAt: new Date(Date.now() + 86_400_000).toISOString(), servers: [], policies: { rules: [] } };
-    const res = await fetch(`${syncUrl}/v1/bundles`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(await signEnvelope(BUNDLE_PAYLOAD_TYPE, JSON.stringify(bundle), signing)) });
+    const bundle = {
+      schemaVersion: 1,
+      name: 'Acme Corp',
+      org: 'acme',
+      version: 3,
+      issuedAt: new Date().toISOString(),
+      expiresAt: new Date(Date.now() + 86_400_000).toISOString(),
+      servers: [],
+      policies: { rules: [] },
+    };
+    const res = await fetch(`${syncUrl}/v1/bundles`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify(await signEnvelope(BUNDLE_PAYLOAD_TYPE, JSON.stringify(bundle), signing)),
+    });
     assert.equal(res.status, 200);
-    code = await signStatement({ purpose: 'enrol', org: 'acme', expiresAt: new Date(Date.now() + 3_600_000).toISOString(), label: 'from the dashboard' }, signing);
+    code = await signStatement(
+      { purpose: 'enrol', org: 'acme', expiresAt: new Date(Date.now() + 3_600_000).toISOString(), label: 'from the dashboard' },
+      signing,
+    );
 
     d = await startDaemon({ bundle: writeBundle({ schemaVersion: 1, name: 'personal', servers: [stdioServer('mine', 'faulty-server.ts')] }) });
     process.env.GATEHOUSE_DAEMON_URL = `http://127.0.0.1:${d.port}`;
@@ -57,7 +73,10 @@ describe('enrolling from the dashboard', { skip: !available ? 'Chromium is not i
     vite = await vite_({ configFile: join(ROOT, 'renderer', 'vite.config.ts'), server: { port: 0, strictPort: false }, logLevel: 'error' });
     await vite.listen();
     base = `http://127.0.0.1:${(vite.httpServer!.address() as { port: number }).port}`;
-    browser = await chromium.launch({ executablePath: CHROMIUM, args: ['--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--no-first-run'] });
+    browser = await chromium.launch({
+      executablePath: CHROMIUM,
+      args: ['--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--no-first-run'],
+    });
     page = await browser.newPage({ viewport: { width: 1280, height: 860 } });
   });
   after(async () => {
@@ -70,7 +89,7 @@ describe('enrolling from the dashboard', { skip: !available ? 'Chromium is not i
     await store?.close();
   });
 
-  it('fills the form from the admin\'s link, checks the fingerprint, enrols and switches without a restart', async () => {
+  it("fills the form from the admin's link, checks the fingerprint, enrols and switches without a restart", async () => {
     // What electron/main.ts makes of gatehouse://enroll?url=…&token=…
     const link = encodeURIComponent(new URLSearchParams({ url: syncUrl, code }).toString());
     await page.goto(`${base}/#/settings/${link}&token=${d.controlToken}`);
@@ -88,7 +107,7 @@ describe('enrolling from the dashboard', { skip: !available ? 'Chromium is not i
     await page.getByText('Acme Corp (acme)').waitFor();
     await waitFor(async () => (await d.control<{ bundle: { version: number } }>('/status')).body.bundle.version === 3, 10_000, 'the org bundle');
     const servers = (await d.control<{ servers: { id: string }[] }>('/servers')).body.servers;
-    assert.deepEqual(servers, [], 'the personal server gave way to the org\'s (empty) registry');
+    assert.deepEqual(servers, [], "the personal server gave way to the org's (empty) registry");
     await page.screenshot({ path: join(ROOT, 'test-output', 'screenshots', 'settings-enrolled.png'), fullPage: true });
   });
 });

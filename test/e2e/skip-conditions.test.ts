@@ -29,9 +29,15 @@ function runHidden(suites: string[], hide: { chromium: boolean; postgres: boolea
   delete env.GATEHOUSE_TEST_KEYRING;
   delete env.NODE_TEST_CONTEXT; // else the child reports to this runner instead of printing TAP
   return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, ['--test', '--test-concurrency=1', '--test-reporter=tap', ...args, ...suites], { cwd: ROOT, env, stdio: ['ignore', 'pipe', 'pipe'] });
+    const child = spawn(process.execPath, ['--test', '--test-concurrency=1', '--test-reporter=tap', ...args, ...suites], {
+      cwd: ROOT,
+      env,
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
     let tap = '';
-    child.stdout.setEncoding('utf8').on('data', (c: string) => { tap += c; });
+    child.stdout.setEncoding('utf8').on('data', (c: string) => {
+      tap += c;
+    });
     child.stderr.resume();
     child.once('error', reject);
     child.once('exit', (code) => resolve({ code, tap }));
@@ -41,7 +47,11 @@ function runHidden(suites: string[], hide: { chromium: boolean; postgres: boolea
 const count = (tap: string, name: string) => Number(new RegExp(`^# ${name} (\\d+)$`, 'm').exec(tap)?.[1] ?? NaN);
 /** Whole suites that skip are counted as suites, not tests: these are the SKIP directives with their reasons. */
 const skips = (tap: string) => tap.split('\n').filter((l) => /^\s*ok \d+ - .* # SKIP \S/.test(l));
-const failures = (tap: string) => tap.split('\n').filter((l) => /^\s*not ok/.test(l)).join('\n');
+const failures = (tap: string) =>
+  tap
+    .split('\n')
+    .filter((l) => /^\s*not ok/.test(l))
+    .join('\n');
 
 describe('skip conditions', () => {
   it('a run without gnome-keyring, PostgreSQL and Chromium ends in skips with reasons, not failures', async () => {

@@ -11,7 +11,9 @@ const SECONDS = Number(process.env.GATEHOUSE_FUZZ_SECONDS ?? 60);
 describe('fuzzing the daemon as a hostile agent and upstream', () => {
   it(`holds every invariant for ${SECONDS} s`, { timeout: (SECONDS + 120) * 1000 }, async (t) => {
     const report = await fuzz({ seconds: SECONDS, log: (line) => t.diagnostic(line) });
-    t.diagnostic(`seed ${report.seed}; records ${report.callRecords}/${report.upstreamCalls}; RSS ${report.rssBeforeMb.toFixed(0)} → ${report.rssAfterMb.toFixed(0)} MB`);
+    t.diagnostic(
+      `seed ${report.seed}; records ${report.callRecords}/${report.upstreamCalls}; RSS ${report.rssBeforeMb.toFixed(0)} → ${report.rssAfterMb.toFixed(0)} MB`,
+    );
     for (const p of report.paths) assert.ok(p.frames > 0 && p.probes > 0, `${p.path}: frames were sent and probed`);
     assert.deepEqual(verdict(report), [], `seed ${report.seed} (rerun with npm run fuzz -- --seed ${report.seed})`);
   });

@@ -23,7 +23,14 @@ const HEAP_LIMIT_MB = 192;
 /** Past the call timeout and the wait for a cancelled call's late answer. */
 const SETTLE_MS = CALL_TIMEOUT_MS + 6000;
 
-export interface PathReport { path: PathName; frames: number; probes: number; hangs: number; leaks: string[]; seconds: number }
+export interface PathReport {
+  path: PathName;
+  frames: number;
+  probes: number;
+  hangs: number;
+  leaks: string[];
+  seconds: number;
+}
 export interface FuzzReport {
   paths: PathReport[];
   crashed: string | undefined;
@@ -38,17 +45,32 @@ export interface FuzzReport {
   upstreamLog: string;
 }
 
-interface Tracker { expect(id: unknown): void; answered(id: unknown): void; cancelled(id: unknown): void; open(): number }
+interface Tracker {
+  expect(id: unknown): void;
+  answered(id: unknown): void;
+  cancelled(id: unknown): void;
+  open(): number;
+}
 
 function tracker(): Tracker {
   const waiting = new Map<string, number>();
   const cancelled = new Set<string>();
   const key = (id: unknown) => JSON.stringify(id);
   return {
-    expect(id) { if (typeof id === 'string' || (typeof id === 'number' && Number.isFinite(id))) waiting.set(key(id), Date.now()); },
-    answered(id) { waiting.delete(key(id)); },
-    cancelled(id) { cancelled.add(key(id)); },
-    open() { let n = 0; for (const k of waiting.keys()) if (!cancelled.has(k)) n++; return n; },
+    expect(id) {
+      if (typeof id === 'string' || (typeof id === 'number' && Number.isFinite(id))) waiting.set(key(id), Date.now());
+    },
+    answered(id) {
+      waiting.delete(key(id));
+    },
+    cancelled(id) {
+      cancelled.add(key(id));
+    },
+    open() {
+      let n = 0;
+      for (const k of waiting.keys()) if (!cancelled.has(k)) n++;
+      return n;
+    },
   };
 }
 
@@ -66,7 +88,10 @@ function leakChecker(secrets: string[]): (text: string) => string | undefined {
 
 function errorTexts(message: unknown, out: string[]): void {
   if (typeof message !== 'object' || message === null) return;
-  if (Array.isArray(message)) { for (const m of message) errorTexts(m, out); return; }
+  if (Array.isArray(message)) {
+    for (const m of message) errorTexts(m, out);
+    return;
+  }
   const error = (message as { error?: unknown }).error;
   if (error !== undefined) out.push(JSON.stringify(error));
 }
@@ -80,7 +105,13 @@ export async function fuzz(opts: { seconds: number; seed?: number; paths?: reado
     name: 'fuzz',
     // A question put to an agent that never answers waits this long, not the default minutes.
     settings: { pinning: { questionTimeoutMs: 1000 } },
-    servers: [{ id: 'h', callTimeoutMs: CALL_TIMEOUT_MS, transport: { type: 'stdio', command: process.execPath, args: [join(FIXTURES, 'servers', 'hostile-server.ts')], env: { HOSTILE_CALL_LOG: upstreamLog } } }],
+    servers: [
+      {
+        id: 'h',
+        callTimeoutMs: CALL_TIMEOUT_MS,
+        transport: { type: 'stdio', command: process.execPath, args: [join(FIXTURES, 'servers', 'hostile-server.ts')], env: { HOSTILE_CALL_LOG: upstreamLog } },
+      },
+    ],
   });
   // A small heap: a leak ends in a crash the run reports, instead of hiding in a big machine's memory.
   const d = await startDaemon({ bundle, env: { NODE_OPTIONS: `${process.env.NODE_OPTIONS ?? ''} --max-old-space-size=${HEAP_LIMIT_MB}`.trim() } });
@@ -90,7 +121,9 @@ export async function fuzz(opts: { seconds: number; seed?: number; paths?: reado
   const rssBeforeMb = rssMb(d.proc.pid!);
   let rssMaxMb = rssBeforeMb;
   let crashed: string | undefined;
-  d.proc.once('exit', (code, signal) => { crashed = `the daemon exited (${signal ?? `code ${code}`}): ${d.stderr.join('').slice(-2000)}`; });
+  d.proc.once('exit', (code, signal) => {
+    crashed = `the daemon exited (${signal ?? `code ${code}`}): ${d.stderr.join('').slice(-2000)}`;
+  });
   const reports: PathReport[] = [];
   const paths = opts.paths ?? PATHS;
   const share = (opts.seconds * 1000) / paths.length;
@@ -99,7 +132,18 @@ export async function fuzz(opts: { seconds: number; seed?: number; paths?: reado
       if (crashed) break;
       const source = new FrameSource(seed + i * 7919, corpus);
       const started = Date.now();
-      const report = await drive(path, d, source, share, tokens[1]!, leak, () => crashed, () => { rssMaxMb = Math.max(rssMaxMb, rssMb(d.proc.pid!)); });
+      const report = await drive(
+        path,
+        d,
+        source,
+        share,
+        tokens[1]!,
+        leak,
+        () => crashed,
+        () => {
+          rssMaxMb = Math.max(rssMaxMb, rssMb(d.proc.pid!));
+        },
+      );
       report.seconds = (Date.now() - started) / 1000;
       reports.push(report);
       log(`${path}: ${report.frames} frames, ${report.probes} probes, ${report.hangs} hangs, ${report.leaks.length} leaks`);
@@ -121,12 +165,23 @@ export async function fuzz(opts: { seconds: number; seed?: number; paths?: reado
 async function barrier(d: TestDaemon, upstreamLog: string): Promise<void> {
   const c = await rawSocketClient(d.socket, 'fuzz-barrier');
   const mark = `barrier-${Date.now()}`;
-  c.line(JSON.stringify({ jsonrpc: '2.0', id: 'b0', method: 'initialize', params: { protocolVersion: '2025-11-25', capabilities: {}, clientInfo: { name: 'barrier', version: '1' } } }));
+  c.line(
+    JSON.stringify({
+      jsonrpc: '2.0',
+      id: 'b0',
+      method: 'initialize',
+      params: { protocolVersion: '2025-11-25', capabilities: {}, clientInfo: { name: 'barrier', version: '1' } },
+    }),
+  );
   c.line(JSON.stringify({ jsonrpc: '2.0', id: 'b1', method: 'tools/call', params: { name: 'h__echo', arguments: { text: mark } } }));
   const deadline = Date.now() + 120_000;
   while (Date.now() < deadline) {
     let seen = false;
-    try { seen = readFileSync(upstreamLog, 'utf8').includes(mark); } catch { /* not written yet */ }
+    try {
+      seen = readFileSync(upstreamLog, 'utf8').includes(mark);
+    } catch {
+      /* not written yet */
+    }
     if (seen && c.received.some((m) => m.id === 'b1')) break;
     await new Promise((r) => setTimeout(r, 200));
   }
@@ -136,7 +191,11 @@ async function barrier(d: TestDaemon, upstreamLog: string): Promise<void> {
 }
 
 function readCount(path: string): number {
-  try { return readFileSync(path, 'utf8').split('\n').filter(Boolean).length; } catch { return 0; }
+  try {
+    return readFileSync(path, 'utf8').split('\n').filter(Boolean).length;
+  } catch {
+    return 0;
+  }
 }
 
 async function countCallRecords(d: TestDaemon): Promise<number> {
@@ -175,34 +234,64 @@ async function recordTraffic(d: TestDaemon, token: string): Promise<string[]> {
   return frames.flatMap((f) => (f.startsWith('[') ? (JSON.parse(f) as unknown[]).map((x) => JSON.stringify(x)) : [f]));
 }
 
-async function drive(path: PathName, d: TestDaemon, source: FrameSource, durationMs: number, httpToken: string, leak: (t: string) => string | undefined, crashed: () => string | undefined, sample: () => void): Promise<PathReport> {
+async function drive(
+  path: PathName,
+  d: TestDaemon,
+  source: FrameSource,
+  durationMs: number,
+  httpToken: string,
+  leak: (t: string) => string | undefined,
+  crashed: () => string | undefined,
+  sample: () => void,
+): Promise<PathReport> {
   const report: PathReport = { path, frames: 0, probes: 0, hangs: 0, leaks: [], seconds: 0 };
   const check = (message: unknown) => {
     const texts: string[] = [];
     errorTexts(message, texts);
-    for (const t of texts) { const l = leak(t); if (l && report.leaks.length < 20) report.leaks.push(l); }
+    for (const t of texts) {
+      const l = leak(t);
+      if (l && report.leaks.length < 20) report.leaks.push(l);
+    }
   };
   if (path === 'http') await driveHttp(d, source, durationMs, httpToken, report, check, crashed, sample);
   else await driveLines(path, d, source, durationMs, report, check, crashed, sample);
   return report;
 }
 
-interface LinePeer { write(line: string): boolean; onMessage(fn: (m: Record<string, unknown>) => void): void; drain(): Promise<void>; close(): void }
+interface LinePeer {
+  write(line: string): boolean;
+  onMessage(fn: (m: Record<string, unknown>) => void): void;
+  drain(): Promise<void>;
+  close(): void;
+}
 
 async function linePeer(path: 'socket' | 'stdio' | 'upstream', d: TestDaemon): Promise<LinePeer> {
   if (path !== 'stdio') {
     const c = await rawSocketClient(d.socket, `fuzz-${path}`);
     let handler: (m: Record<string, unknown>) => void = () => {};
     let seen = 0;
-    const poll = setInterval(() => { while (seen < c.received.length) handler(c.received[seen++]!); if (seen > 10_000) { c.received.splice(0, seen); seen = 0; } }, 5);
+    const poll = setInterval(() => {
+      while (seen < c.received.length) handler(c.received[seen++]!);
+      if (seen > 10_000) {
+        c.received.splice(0, seen);
+        seen = 0;
+      }
+    }, 5);
     return {
       write: (line) => c.socket.write(`${line}\n`),
-      onMessage: (fn) => { handler = fn; },
+      onMessage: (fn) => {
+        handler = fn;
+      },
       drain: () => new Promise((r) => c.socket.once('drain', () => r())),
-      close: () => { clearInterval(poll); c.close(); },
+      close: () => {
+        clearInterval(poll);
+        c.close();
+      },
     };
   }
-  const bridge: ChildProcess = spawn(process.execPath, [CLI, 'stdio', '--no-start', '--agent', 'fuzz-stdio', '--data-dir', d.dataDir], { stdio: ['pipe', 'pipe', 'ignore'] });
+  const bridge: ChildProcess = spawn(process.execPath, [CLI, 'stdio', '--no-start', '--agent', 'fuzz-stdio', '--data-dir', d.dataDir], {
+    stdio: ['pipe', 'pipe', 'ignore'],
+  });
   let handler: (m: Record<string, unknown>) => void = () => {};
   let rest = '';
   const decoder = new StringDecoder('utf8');
@@ -214,13 +303,26 @@ async function linePeer(path: 'socket' | 'stdio' | 'upstream', d: TestDaemon): P
   bridge.stdin!.on('error', () => {});
   return {
     write: (line) => bridge.stdin!.write(`${line}\n`),
-    onMessage: (fn) => { handler = fn; },
+    onMessage: (fn) => {
+      handler = fn;
+    },
     drain: () => new Promise((r) => bridge.stdin!.once('drain', () => r())),
-    close: () => { bridge.kill(); },
+    close: () => {
+      bridge.kill();
+    },
   };
 }
 
-async function driveLines(path: 'socket' | 'stdio' | 'upstream', d: TestDaemon, source: FrameSource, durationMs: number, report: PathReport, check: (m: unknown) => void, crashed: () => string | undefined, sample: () => void): Promise<void> {
+async function driveLines(
+  path: 'socket' | 'stdio' | 'upstream',
+  d: TestDaemon,
+  source: FrameSource,
+  durationMs: number,
+  report: PathReport,
+  check: (m: unknown) => void,
+  crashed: () => string | undefined,
+  sample: () => void,
+): Promise<void> {
   const peer = await linePeer(path, d);
   const t = tracker();
   const probes = new Map<string, () => void>();
@@ -230,18 +332,34 @@ async function driveLines(path: 'socket' | 'stdio' | 'upstream', d: TestDaemon, 
     if (probe) probe();
     check(m);
   });
-  const send = async (line: string) => { if (!peer.write(line)) await peer.drain(); };
+  const send = async (line: string) => {
+    if (!peer.write(line)) await peer.drain();
+  };
   const probe = async (timeoutMs = 10_000) => {
     const id = `probe-${report.probes++}`;
     const answered = new Promise<void>((resolve, reject) => {
-      const timer = setTimeout(() => reject(new Error(`${path}: a valid call was not answered within ${timeoutMs / 1000} s after ${report.frames} frames`)), timeoutMs);
-      probes.set(JSON.stringify(id), () => { clearTimeout(timer); probes.delete(JSON.stringify(id)); resolve(); });
+      const timer = setTimeout(
+        () => reject(new Error(`${path}: a valid call was not answered within ${timeoutMs / 1000} s after ${report.frames} frames`)),
+        timeoutMs,
+      );
+      probes.set(JSON.stringify(id), () => {
+        clearTimeout(timer);
+        probes.delete(JSON.stringify(id));
+        resolve();
+      });
     });
     await send(JSON.stringify({ jsonrpc: '2.0', id, method: 'tools/call', params: { name: 'h__echo', arguments: { text: 'probe' } } }));
     await answered;
     sample();
   };
-  await send(JSON.stringify({ jsonrpc: '2.0', id: 'init', method: 'initialize', params: { protocolVersion: '2025-11-25', capabilities: {}, clientInfo: { name: 'fuzz', version: '1' } } }));
+  await send(
+    JSON.stringify({
+      jsonrpc: '2.0',
+      id: 'init',
+      method: 'initialize',
+      params: { protocolVersion: '2025-11-25', capabilities: {}, clientInfo: { name: 'fuzz', version: '1' } },
+    }),
+  );
   // The clock starts once the path is up (the bridge is a process of its own, slow to start on a busy machine).
   await probe(30_000);
   const until = Date.now() + durationMs;
@@ -250,7 +368,10 @@ async function driveLines(path: 'socket' | 'stdio' | 'upstream', d: TestDaemon, 
     if (path === 'upstream') {
       // The server's side: each call makes the upstream send fuzzed lines, then (usually) an answer.
       const lines: string[] = [];
-      for (let k = 0; k < 20; k++) { const f = source.next(); lines.push(k % 5 === 0 ? f.replace(/"id":[^,}\]]+/, '"id":$ID') : f); }
+      for (let k = 0; k < 20; k++) {
+        const f = source.next();
+        lines.push(k % 5 === 0 ? f.replace(/"id":[^,}\]]+/, '"id":$ID') : f);
+      }
       const id = `up-${nextCall++}`;
       t.expect(id);
       await send(JSON.stringify({ jsonrpc: '2.0', id, method: 'tools/call', params: { name: 'h__misbehave', arguments: { lines } } }));
@@ -258,7 +379,14 @@ async function driveLines(path: 'socket' | 'stdio' | 'upstream', d: TestDaemon, 
         // Now and then the server changes its catalogue to hostile definitions: the pin gate, the scanner and the lists must cope.
         const tid = `tools-${nextCall}`;
         t.expect(tid);
-        await send(JSON.stringify({ jsonrpc: '2.0', id: tid, method: 'tools/call', params: { name: 'h__set_tools', arguments: { json: JSON.stringify(fc.sample(toolDefinitions, { numRuns: 1, seed: nextCall })[0]) } } }));
+        await send(
+          JSON.stringify({
+            jsonrpc: '2.0',
+            id: tid,
+            method: 'tools/call',
+            params: { name: 'h__set_tools', arguments: { json: JSON.stringify(fc.sample(toolDefinitions, { numRuns: 1, seed: nextCall })[0]) } },
+          }),
+        );
         await send(JSON.stringify({ jsonrpc: '2.0', id: `list-${nextCall}`, method: 'tools/list' }));
         t.expect(`list-${nextCall}`);
       }
@@ -281,12 +409,17 @@ async function driveLines(path: 'socket' | 'stdio' | 'upstream', d: TestDaemon, 
 /** Which ids a hostile frame makes the daemon owe an answer to (and which it cancels). */
 function noteExpectations(line: string, t: Tracker): void {
   let value: unknown;
-  try { value = JSON.parse(line); } catch { return; }
+  try {
+    value = JSON.parse(line);
+  } catch {
+    return;
+  }
   for (const m of Array.isArray(value) ? value : [value]) {
     if (typeof m !== 'object' || m === null || Array.isArray(m)) continue;
     const msg = m as Record<string, unknown>;
     if (msg.jsonrpc !== '2.0' || typeof msg.method !== 'string') continue;
-    if (msg.method === 'notifications/cancelled' && typeof msg.params === 'object' && msg.params !== null) t.cancelled((msg.params as Record<string, unknown>).requestId);
+    if (msg.method === 'notifications/cancelled' && typeof msg.params === 'object' && msg.params !== null)
+      t.cancelled((msg.params as Record<string, unknown>).requestId);
     if ('params' in msg && (typeof msg.params !== 'object' || msg.params === null || Array.isArray(msg.params))) continue;
     // A 2026 listen request is answered only when its subscription ends: an open one is not a hang.
     if (msg.method === 'subscriptions/listen') continue;
@@ -294,7 +427,16 @@ function noteExpectations(line: string, t: Tracker): void {
   }
 }
 
-async function driveHttp(d: TestDaemon, source: FrameSource, durationMs: number, token: string, report: PathReport, check: (m: unknown) => void, crashed: () => string | undefined, sample: () => void): Promise<void> {
+async function driveHttp(
+  d: TestDaemon,
+  source: FrameSource,
+  durationMs: number,
+  token: string,
+  report: PathReport,
+  check: (m: unknown) => void,
+  crashed: () => string | undefined,
+  sample: () => void,
+): Promise<void> {
   const headers = { authorization: `Bearer ${token}`, 'content-type': 'application/json', accept: 'application/json, text/event-stream' };
   const post = async (body: string, extra: Record<string, string> = {}) => {
     try {
@@ -306,11 +448,20 @@ async function driveHttp(d: TestDaemon, source: FrameSource, durationMs: number,
       return { status: 0, session: null, text: '' };
     }
   };
-  const init = await post(JSON.stringify({ jsonrpc: '2.0', id: 1, method: 'initialize', params: { protocolVersion: '2025-11-25', capabilities: {}, clientInfo: { name: 'fuzz', version: '1' } } }));
+  const init = await post(
+    JSON.stringify({
+      jsonrpc: '2.0',
+      id: 1,
+      method: 'initialize',
+      params: { protocolVersion: '2025-11-25', capabilities: {}, clientInfo: { name: 'fuzz', version: '1' } },
+    }),
+  );
   const session = init.session ?? '';
   const probe = async () => {
     report.probes++;
-    const r = await post(JSON.stringify({ jsonrpc: '2.0', id: 'probe', method: 'tools/call', params: { name: 'h__echo', arguments: { text: 'probe' } } }), { 'mcp-session-id': session });
+    const r = await post(JSON.stringify({ jsonrpc: '2.0', id: 'probe', method: 'tools/call', params: { name: 'h__echo', arguments: { text: 'probe' } } }), {
+      'mcp-session-id': session,
+    });
     if (!r.text.includes('"probe"')) throw new Error(`http: a valid call was not answered after ${report.frames} frames (${r.status} ${r.text.slice(0, 200)})`);
     sample();
   };
@@ -324,7 +475,11 @@ async function driveHttp(d: TestDaemon, source: FrameSource, durationMs: number,
       for (const part of r.text.split('\n')) {
         const json = part.startsWith('data: ') ? part.slice(6) : part;
         if (!json.startsWith('{') && !json.startsWith('[')) continue;
-        try { check(JSON.parse(json)); } catch { /* a partial line */ }
+        try {
+          check(JSON.parse(json));
+        } catch {
+          /* a partial line */
+        }
       }
       if (report.frames % PROBE_EVERY === 0) await probe();
     }

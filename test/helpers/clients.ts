@@ -8,11 +8,13 @@ export type ClientCaps = ConstructorParameters<typeof Client>[1];
 /** A real MCP SDK client talking to Gatehouse through `gatehouse stdio`. */
 export async function stdioClient(dataDir: string, agent: string, options: ClientCaps = {}, extraArgs: string[] = []): Promise<Client> {
   const client = new Client({ name: `test-${agent}`, version: '1.0.0' }, options);
-  await client.connect(new StdioClientTransport({
-    command: process.execPath,
-    args: [CLI, 'stdio', '--agent', agent, '--data-dir', dataDir, ...extraArgs],
-    stderr: 'pipe',
-  }));
+  await client.connect(
+    new StdioClientTransport({
+      command: process.execPath,
+      args: [CLI, 'stdio', '--agent', agent, '--data-dir', dataDir, ...extraArgs],
+      stderr: 'pipe',
+    }),
+  );
   return client;
 }
 
@@ -33,6 +35,10 @@ export async function closeHttp(client: Client): Promise<void> {
 
 /** The JSON-RPC error a call ends in (the SDK throws it); fails the test if the call succeeds. */
 export async function refusal(p: Promise<unknown>): Promise<{ code: number; message: string; data: Record<string, unknown> }> {
-  try { await p; } catch (err) { return err as { code: number; message: string; data: Record<string, unknown> }; }
+  try {
+    await p;
+  } catch (err) {
+    return err as { code: number; message: string; data: Record<string, unknown> };
+  }
   assert.fail('the call was not refused');
 }

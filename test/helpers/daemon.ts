@@ -37,7 +37,11 @@ export function writeBundle(bundle: Record<string, unknown>, dir = tempDir('gh-b
   const path = join(dir, 'bundle.json');
   const settings = (bundle.settings ?? {}) as Record<string, unknown>;
   // Test bundles are personal ones: every tool allowed unless the test brings its own policies.
-  const withPinning = { policies: ALLOW_ALL, ...bundle, settings: { ...settings, pinning: { trustOnFirstUse: true, ...(settings.pinning as object | undefined) } } };
+  const withPinning = {
+    policies: ALLOW_ALL,
+    ...bundle,
+    settings: { ...settings, pinning: { trustOnFirstUse: true, ...(settings.pinning as object | undefined) } },
+  };
   writeFileSync(path, JSON.stringify(withPinning, null, 2));
   return path;
 }
@@ -47,7 +51,9 @@ export function stdioServer(id: string, script: string, extra: Record<string, un
 }
 
 /** Starts the real `gatehouse daemon` CLI and waits for its ready line. */
-export async function startDaemon(opts: { bundle?: string; dataDir?: string; port?: number; env?: NodeJS.ProcessEnv; unsetEnv?: string[]; wrap?: string[] } = {}): Promise<TestDaemon> {
+export async function startDaemon(
+  opts: { bundle?: string; dataDir?: string; port?: number; env?: NodeJS.ProcessEnv; unsetEnv?: string[]; wrap?: string[] } = {},
+): Promise<TestDaemon> {
   const dataDir = opts.dataDir ?? tempDir();
   const args = [CLI, 'daemon', '--data-dir', dataDir, '--port', String(opts.port ?? 0), '--print-token'];
   if (opts.bundle) args.push('--bundle', opts.bundle);
@@ -56,13 +62,17 @@ export async function startDaemon(opts: { bundle?: string; dataDir?: string; por
   // `wrap` runs the daemon under another command, e.g. a fresh dbus-run-session.
   const [command, ...prefix] = opts.wrap ?? [];
   // A wrapper may not pass signals on, so a wrapped daemon gets its own process group to signal.
-  const proc = command ? spawn(command, [...prefix, process.execPath, ...args], { stdio: ['ignore', 'pipe', 'pipe'], env, detached: true })
+  const proc = command
+    ? spawn(command, [...prefix, process.execPath, ...args], { stdio: ['ignore', 'pipe', 'pipe'], env, detached: true })
     : spawn(process.execPath, args, { stdio: ['ignore', 'pipe', 'pipe'], env });
   const stderr: string[] = [];
   proc.stderr!.on('data', (c: Buffer) => stderr.push(c.toString()));
   const ready = await new Promise<{ port: number; socket: string; controlToken: string }>((resolve, reject) => {
     const timer = setTimeout(() => reject(new Error(`daemon not ready in 20s: ${stderr.join('')}`)), 20_000);
-    proc.once('exit', (code) => { clearTimeout(timer); reject(new Error(`daemon exited with ${code}: ${stderr.join('')}`)); });
+    proc.once('exit', (code) => {
+      clearTimeout(timer);
+      reject(new Error(`daemon exited with ${code}: ${stderr.join('')}`));
+    });
     // Wrappers (dbus-run-session and what it activates) may print first; wait for our line.
     const lines = createInterface({ input: proc.stdout! });
     lines.on('line', (line) => {
@@ -84,9 +94,16 @@ export async function startDaemon(opts: { bundle?: string; dataDir?: string; por
     url: `${base}/mcp`,
     stderr,
     async control<T>(path: string, init: RequestInit = {}) {
-      const send = () => fetch(`${base}/api/v1${path}`, { ...init, headers: { authorization: `Bearer ${ready.controlToken}`, 'content-type': 'application/json', ...(init.headers ?? {}) } });
+      const send = () =>
+        fetch(`${base}/api/v1${path}`, {
+          ...init,
+          headers: { authorization: `Bearer ${ready.controlToken}`, 'content-type': 'application/json', ...(init.headers ?? {}) },
+        });
       // A daemon restarted on a port the OS handed out again finds fetch's pooled socket to the old one dead: a GET is safe to send twice.
-      const res = await send().catch((err: unknown) => { if ((init.method ?? 'GET') === 'GET') return send(); throw err; });
+      const res = await send().catch((err: unknown) => {
+        if ((init.method ?? 'GET') === 'GET') return send();
+        throw err;
+      });
       return { status: res.status, body: (await res.json()) as T };
     },
     async agentToken(agent: string) {
@@ -129,14 +146,26 @@ export function descendants(pid: number): number[] {
       const list = children.get(ppid) ?? [];
       list.push(Number(entry));
       children.set(ppid, list);
-    } catch { /* process ended while we looked */ }
+    } catch {
+      /* process ended while we looked */
+    }
   }
   const out: number[] = [];
-  const walk = (p: number) => { for (const c of children.get(p) ?? []) { out.push(c); walk(c); } };
+  const walk = (p: number) => {
+    for (const c of children.get(p) ?? []) {
+      out.push(c);
+      walk(c);
+    }
+  };
   walk(pid);
   return out;
 }
 
 export function alive(pid: number): boolean {
-  try { process.kill(pid, 0); return true; } catch { return false; }
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch {
+    return false;
+  }
 }

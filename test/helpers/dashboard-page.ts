@@ -13,12 +13,22 @@ if (!chromiumAvailable && process.env.CI) throw new Error(`CI must install Chrom
 const AXE = readFileSync(join(ROOT, 'node_modules', 'axe-core', 'axe.min.js'), 'utf8');
 export const SHOTS = join(ROOT, 'test-output', 'screenshots');
 
-export interface DashboardPage { page: Page; open(route: string): Promise<void>; axe(): Promise<string[]>; shot(name: string): Promise<void>; close(): Promise<void> }
+export interface DashboardPage {
+  page: Page;
+  open(route: string): Promise<void>;
+  axe(): Promise<string[]>;
+  shot(name: string): Promise<void>;
+  close(): Promise<void>;
+}
 
 export async function openDashboard(d: TestDaemon): Promise<DashboardPage> {
   process.env.GATEHOUSE_DAEMON_URL = `http://127.0.0.1:${d.port}`;
   const { createServer } = await import('vite');
-  const vite: ViteDevServer = await createServer({ configFile: join(ROOT, 'renderer', 'vite.config.ts'), server: { port: 0, strictPort: false }, logLevel: 'error' });
+  const vite: ViteDevServer = await createServer({
+    configFile: join(ROOT, 'renderer', 'vite.config.ts'),
+    server: { port: 0, strictPort: false },
+    logLevel: 'error',
+  });
   await vite.listen();
   const base = `http://127.0.0.1:${(vite.httpServer!.address() as { port: number }).port}`;
   let browser: Browser | undefined;
@@ -31,13 +41,21 @@ export async function openDashboard(d: TestDaemon): Promise<DashboardPage> {
   const page = await browser.newPage({ viewport: { width: 1280, height: 800 } });
   return {
     page,
-    open: async (route) => { await page.goto(`${base}/#/${route}&token=${d.controlToken}`); },
+    open: async (route) => {
+      await page.goto(`${base}/#/${route}&token=${d.controlToken}`);
+    },
     // The page's CSP refuses inline scripts; evaluate() runs axe without one.
     axe: async () => {
       if (!(await page.evaluate<boolean>("'axe' in window"))) await page.evaluate(AXE);
       return (await page.evaluate<{ violations: { id: string }[] }>("axe.run(document, { resultTypes: ['violations'] })")).violations.map((v) => v.id);
     },
-    shot: async (name) => { mkdirSync(SHOTS, { recursive: true }); await page.screenshot({ path: join(SHOTS, `${name}.png`), fullPage: true }); },
-    close: async () => { await browser!.close(); await vite.close(); },
+    shot: async (name) => {
+      mkdirSync(SHOTS, { recursive: true });
+      await page.screenshot({ path: join(SHOTS, `${name}.png`), fullPage: true });
+    },
+    close: async () => {
+      await browser!.close();
+      await vite.close();
+    },
   };
 }

@@ -6,7 +6,9 @@ import type { UpstreamChannel } from '../../gateway/upstream/channel.ts';
 // spawning anything, records what it was sent, and can speak first (notifications,
 // requests to the agent). The integration tests use real servers.
 
-export interface FakeTools { [name: string]: (args: Record<string, unknown>) => Record<string, unknown> }
+export interface FakeTools {
+  [name: string]: (args: Record<string, unknown>) => Record<string, unknown>;
+}
 
 export class FakeChannel implements UpstreamChannel {
   readonly stderrTail: readonly string[] = [];
@@ -33,7 +35,10 @@ export class FakeChannel implements UpstreamChannel {
     this.received.push(message);
     if (!('method' in message) || !('id' in message)) return;
     const req = message as JsonRpcRequest;
-    if (req.method === 'tools/call' && this.hold) { this.held.push(req); return; }
+    if (req.method === 'tools/call' && this.hold) {
+      this.held.push(req);
+      return;
+    }
     queueMicrotask(() => this.answer(req));
   }
 
@@ -54,26 +59,36 @@ export class FakeChannel implements UpstreamChannel {
 
   private answer(req: JsonRpcRequest): void {
     const result = this.resultFor(req);
-    this.onmessage?.(result === undefined
-      ? { jsonrpc: '2.0', id: req.id, error: { code: -32601, message: `no ${req.method}` } }
-      : { jsonrpc: '2.0', id: req.id, result });
+    this.onmessage?.(
+      result === undefined ? { jsonrpc: '2.0', id: req.id, error: { code: -32601, message: `no ${req.method}` } } : { jsonrpc: '2.0', id: req.id, result },
+    );
   }
 
   private resultFor(req: JsonRpcRequest): Record<string, unknown> | undefined {
     const params = req.params ?? {};
     switch (req.method) {
-      case 'initialize': return { protocolVersion: String(params.protocolVersion), capabilities: this.capabilities, serverInfo: { name: 'fake', version: '1' } };
-      case 'tools/list': return { tools: Object.keys(this.tools).map((name) => ({ name, description: `The ${name} tool.`, inputSchema: { type: 'object' } })) };
+      case 'initialize':
+        return { protocolVersion: String(params.protocolVersion), capabilities: this.capabilities, serverInfo: { name: 'fake', version: '1' } };
+      case 'tools/list':
+        return { tools: Object.keys(this.tools).map((name) => ({ name, description: `The ${name} tool.`, inputSchema: { type: 'object' } })) };
       case 'tools/call': {
         const tool = this.tools[String(params.name)];
         return tool ? tool((params.arguments ?? {}) as Record<string, unknown>) : { content: [{ type: 'text', text: 'no such tool' }], isError: true };
       }
-      case 'resources/list': return { resources: this.resources };
-      case 'resources/templates/list': return { resourceTemplates: [] };
-      case 'resources/read': return { contents: [{ uri: String(params.uri), text: 'contents' }] };
-      case 'prompts/list': return { prompts: [] };
-      case 'resources/subscribe': case 'resources/unsubscribe': case 'logging/setLevel': return {};
-      default: return undefined;
+      case 'resources/list':
+        return { resources: this.resources };
+      case 'resources/templates/list':
+        return { resourceTemplates: [] };
+      case 'resources/read':
+        return { contents: [{ uri: String(params.uri), text: 'contents' }] };
+      case 'prompts/list':
+        return { prompts: [] };
+      case 'resources/subscribe':
+      case 'resources/unsubscribe':
+      case 'logging/setLevel':
+        return {};
+      default:
+        return undefined;
     }
   }
 }

@@ -26,7 +26,9 @@ export interface Harness {
 
 export function testBundle(servers: string[], extra: Record<string, unknown> = {}): Bundle {
   const r = parseBundle({
-    schemaVersion: 1, name: 'unit', version: 1,
+    schemaVersion: 1,
+    name: 'unit',
+    version: 1,
     servers: servers.map((id) => ({ id, transport: { type: 'stdio', command: 'fake' } })),
     policies: { rules: [{ id: 'all', effect: 'allow' }] },
     settings: { pinning: { trustOnFirstUse: true } },
@@ -42,11 +44,16 @@ export async function harness(bundle: Bundle, tools: Record<string, FakeTools>, 
   const gateway = new Gateway({
     bundle,
     makeChannel: (server) => {
-      const ch = new FakeChannel(tools[server.id] ?? {}, { resources: server.id === bundle.servers[0]?.id ? opts.resources ?? [] : [] });
+      const ch = new FakeChannel(tools[server.id] ?? {}, { resources: server.id === bundle.servers[0]?.id ? (opts.resources ?? []) : [] });
       channels.set(server.id, ch);
       return ch;
     },
-    audit: { append: (record, done) => { records.push(record); done?.(); } },
+    audit: {
+      append: (record, done) => {
+        records.push(record);
+        done?.();
+      },
+    },
   });
   gateway.start();
   await gateway.whenSettled();
@@ -54,24 +61,28 @@ export async function harness(bundle: Bundle, tools: Record<string, FakeTools>, 
   await tick();
   let nextId = 1;
   return {
-    gateway, channels, records,
+    gateway,
+    channels,
+    records,
     async agent(name = 'agent', protocolVersion = '2025-06-18') {
       const sent: JsonRpcMessage[] = [];
       const waiting = new Map<JsonRpcId, (r: JsonRpcResponse) => void>();
       const session = gateway.openSession(name, 'stdio', {
         send(message) {
-          const m = typeof message === 'string' || message instanceof EncodedMessage ? JSON.parse(message.toString()) as JsonRpcMessage : message;
+          const m = typeof message === 'string' || message instanceof EncodedMessage ? (JSON.parse(message.toString()) as JsonRpcMessage) : message;
           sent.push(m);
           if ('id' in m && !('method' in m)) waiting.get(m.id as JsonRpcId)?.(m as JsonRpcResponse);
         },
       });
       const agent: Agent = {
-        session, sent,
-        request: (method, params = {}) => new Promise((resolve) => {
-          const id = nextId++;
-          waiting.set(id, resolve);
-          gateway.handle(session, { jsonrpc: '2.0', id, method, params });
-        }),
+        session,
+        sent,
+        request: (method, params = {}) =>
+          new Promise((resolve) => {
+            const id = nextId++;
+            waiting.set(id, resolve);
+            gateway.handle(session, { jsonrpc: '2.0', id, method, params });
+          }),
         notify: (method, params) => gateway.handle(session, { jsonrpc: '2.0', method, ...(params ? { params } : {}) }),
       };
       await agent.request('initialize', { protocolVersion, capabilities: { sampling: {} }, clientInfo: { name: 'unit', version: '1' } });

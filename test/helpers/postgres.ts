@@ -7,13 +7,18 @@ import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 
-export interface TestPostgres { url: string; stop(): Promise<void> }
+export interface TestPostgres {
+  url: string;
+  stop(): Promise<void>;
+}
 
 function binDir(): string | undefined {
   // GATEHOUSE_TEST_POSTGRES_ROOT lets test/e2e/skip-conditions.test.ts hide PostgreSQL from a run.
   const root = process.env.GATEHOUSE_TEST_POSTGRES_ROOT ?? '/usr/lib/postgresql';
   if (!existsSync(root)) return undefined;
-  const versions = readdirSync(root).filter((v) => existsSync(join(root, v, 'bin', 'postgres'))).sort((a, b) => Number(b) - Number(a));
+  const versions = readdirSync(root)
+    .filter((v) => existsSync(join(root, v, 'bin', 'postgres')))
+    .sort((a, b) => Number(b) - Number(a));
   return versions[0] ? join(root, versions[0], 'bin') : undefined;
 }
 
@@ -46,10 +51,27 @@ export async function startPostgres(): Promise<TestPostgres | undefined> {
   const init = spawnSync(initCmd, initArgs, { encoding: 'utf8' });
   if (init.status !== 0) throw new Error(`initdb failed: ${init.stderr}`);
   const port = await freePort();
-  const [cmd, args] = wrap(join(bin, 'postgres'), ['-D', data, '-p', String(port), '-k', dir, '-c', 'listen_addresses=127.0.0.1', '-c', 'fsync=off', '-c', 'synchronous_commit=off', '-c', 'full_page_writes=off']);
+  const [cmd, args] = wrap(join(bin, 'postgres'), [
+    '-D',
+    data,
+    '-p',
+    String(port),
+    '-k',
+    dir,
+    '-c',
+    'listen_addresses=127.0.0.1',
+    '-c',
+    'fsync=off',
+    '-c',
+    'synchronous_commit=off',
+    '-c',
+    'full_page_writes=off',
+  ]);
   const proc: ChildProcess = spawn(cmd, args, { stdio: ['ignore', 'ignore', 'pipe'] });
   let log = '';
-  proc.stderr!.on('data', (c: Buffer) => { log += c.toString(); });
+  proc.stderr!.on('data', (c: Buffer) => {
+    log += c.toString();
+  });
   const deadline = Date.now() + 20_000;
   while (!/ready to accept connections/.test(log)) {
     if (proc.exitCode !== null || Date.now() > deadline) throw new Error(`postgres did not start: ${log.slice(-500)}`);
@@ -62,7 +84,10 @@ export async function startPostgres(): Promise<TestPostgres | undefined> {
         // Signals to runuser do not reach the server; pg_ctl stops it through its pid file.
         const [stopCmd, stopArgs] = wrap(join(bin, 'pg_ctl'), ['stop', '-D', data, '-m', 'immediate', '-s']);
         spawnSync(stopCmd, stopArgs);
-        await new Promise((r) => { if (proc.exitCode !== null) r(undefined); else proc.once('exit', r); });
+        await new Promise((r) => {
+          if (proc.exitCode !== null) r(undefined);
+          else proc.once('exit', r);
+        });
       }
       rmSync(dir, { recursive: true, force: true });
     },

@@ -36,31 +36,53 @@ export async function rawSocketClient(path: string, agent: string): Promise<RawL
       const m = JSON.parse(l) as Record<string, unknown>;
       received.push(m);
       const key = JSON.stringify(m.id ?? null);
-      if (!('method' in m)) { waiters.get(key)?.(m); waiters.delete(key); }
+      if (!('method' in m)) {
+        waiters.get(key)?.(m);
+        waiters.delete(key);
+      }
     }
   });
   socket.on('error', () => {});
   return {
     socket,
     received,
-    line(text) { socket.write(`${text}\n`); },
+    line(text) {
+      socket.write(`${text}\n`);
+    },
     request(message, timeoutMs = 10_000) {
       return new Promise((resolve, reject) => {
         const key = JSON.stringify(message.id ?? null);
-        const timer = setTimeout(() => { waiters.delete(key); reject(new Error(`no answer to ${JSON.stringify(message).slice(0, 200)} in ${timeoutMs} ms`)); }, timeoutMs);
-        waiters.set(key, (m) => { clearTimeout(timer); resolve(m); });
+        const timer = setTimeout(() => {
+          waiters.delete(key);
+          reject(new Error(`no answer to ${JSON.stringify(message).slice(0, 200)} in ${timeoutMs} ms`));
+        }, timeoutMs);
+        waiters.set(key, (m) => {
+          clearTimeout(timer);
+          resolve(m);
+        });
         socket.write(`${JSON.stringify({ jsonrpc: '2.0', ...message })}\n`);
       });
     },
-    close() { socket.destroy(); },
+    close() {
+      socket.destroy();
+    },
   };
 }
 
 export const INIT = { method: 'initialize', params: { protocolVersion: '2025-11-25', capabilities: {}, clientInfo: { name: 'raw', version: '1' } } };
 
 /** One POST /mcp with a raw body; the answer's status, headers and text. */
-export async function rawPost(url: string, token: string, body: string, headers: Record<string, string> = {}): Promise<{ status: number; headers: Headers; text: string }> {
-  const res = await fetch(url, { method: 'POST', body, headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json', accept: 'application/json, text/event-stream', ...headers } });
+export async function rawPost(
+  url: string,
+  token: string,
+  body: string,
+  headers: Record<string, string> = {},
+): Promise<{ status: number; headers: Headers; text: string }> {
+  const res = await fetch(url, {
+    method: 'POST',
+    body,
+    headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json', accept: 'application/json, text/event-stream', ...headers },
+  });
   return { status: res.status, headers: res.headers, text: await res.text() };
 }
 

@@ -15,8 +15,14 @@ const run = promisify(execFile);
  * `pinning` adds bundle settings (settings.pinning).
  */
 export async function pinnedRugBundle(env: Record<string, string>, pinning: Record<string, unknown> = {}, dir = tempDir('gh-pin-')): Promise<string> {
-  const server = (e: Record<string, string>) => stdioServer('rug', 'rugpull-server.ts', { transport: { type: 'stdio', command: process.execPath, args: [join(FIXTURES, 'servers', 'rugpull-server.ts')], env: e } });
-  const path = writeBundle({ schemaVersion: 1, name: 'pinning', servers: [server({ ...env, RUGPULL_AFTER: '1000' })], settings: { pinning: { trustOnFirstUse: false, ...pinning } } }, dir);
+  const server = (e: Record<string, string>) =>
+    stdioServer('rug', 'rugpull-server.ts', {
+      transport: { type: 'stdio', command: process.execPath, args: [join(FIXTURES, 'servers', 'rugpull-server.ts')], env: e },
+    });
+  const path = writeBundle(
+    { schemaVersion: 1, name: 'pinning', servers: [server({ ...env, RUGPULL_AFTER: '1000' })], settings: { pinning: { trustOnFirstUse: false, ...pinning } } },
+    dir,
+  );
   await run(process.execPath, [CLI, 'pin', '--bundle', path, '--write', '--data-dir', tempDir()]);
   const pinned = JSON.parse(readFileSync(path, 'utf8')) as { servers: { transport: { env: Record<string, string> } }[] };
   pinned.servers[0]!.transport.env = env;
@@ -30,7 +36,14 @@ export async function pendingList(d: TestDaemon): Promise<PendingChange[]> {
 
 /** Waits until the daemon holds a change back; the pending list then. */
 export function heldChanges(d: TestDaemon): Promise<PendingChange[]> {
-  return waitFor(async () => { const p = await pendingList(d); return p.length ? p : undefined; }, 15_000, 'a change to be pending');
+  return waitFor(
+    async () => {
+      const p = await pendingList(d);
+      return p.length ? p : undefined;
+    },
+    15_000,
+    'a change to be pending',
+  );
 }
 
 /** The daemons and clients a suite starts, closed and stopped after it. */

@@ -15,7 +15,11 @@ import { CLI, startDaemon, waitFor, type TestDaemon } from '../helpers/daemon.ts
 
 const run = promisify(execFile);
 const textOf = (r: unknown) => (r as { content: { text?: string }[] }).content.map((c) => c.text ?? '').join('');
-const MODERN = { 'io.modelcontextprotocol/protocolVersion': '2026-07-28', 'io.modelcontextprotocol/clientCapabilities': { elicitation: { form: {} } }, 'io.modelcontextprotocol/clientInfo': { name: 'raw-modern', version: '1' } };
+const MODERN = {
+  'io.modelcontextprotocol/protocolVersion': '2026-07-28',
+  'io.modelcontextprotocol/clientCapabilities': { elicitation: { form: {} } },
+  'io.modelcontextprotocol/clientInfo': { name: 'raw-modern', version: '1' },
+};
 
 describe('deciding in the conversation', () => {
   const { daemons, clients } = stopAfterSuite();
@@ -29,7 +33,11 @@ describe('deciding in the conversation', () => {
   const audit = async (d: TestDaemon) => (await d.control<{ records: { record: AuditRecord }[] }>('/audit?limit=500')).body.records.map((r) => r.record);
 
   /** A daemon whose rug server has already changed fetch_weather, after an approved start (so the diff has a "before"). */
-  async function changed(mode: string, pinning: Record<string, unknown> = {}, options: ConstructorParameters<typeof Client>[1] = { capabilities: { elicitation: { form: {} } } }): Promise<{ d: TestDaemon; client: Client; change: PendingChange }> {
+  async function changed(
+    mode: string,
+    pinning: Record<string, unknown> = {},
+    options: ConstructorParameters<typeof Client>[1] = { capabilities: { elicitation: { form: {} } } },
+  ): Promise<{ d: TestDaemon; client: Client; change: PendingChange }> {
     const d = await daemon({ RUGPULL_MODE: mode, RUGPULL_NOTIFY: '1', RUGPULL_AFTER: '1' }, pinning);
     const client = await stdioClient(d.dataDir, 'victim', options);
     clients.push(client);
@@ -39,14 +47,32 @@ describe('deciding in the conversation', () => {
   }
 
   /** A raw stateless 2026-07-28 request with an agent token. */
-  async function modern(d: TestDaemon, token: string, params: Record<string, unknown>, id = 1): Promise<{ result?: Record<string, unknown>; error?: { code: number; message: string } }> {
+  async function modern(
+    d: TestDaemon,
+    token: string,
+    params: Record<string, unknown>,
+    id = 1,
+  ): Promise<{ result?: Record<string, unknown>; error?: { code: number; message: string } }> {
     const res = await fetch(d.url, {
       method: 'POST',
-      headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json', accept: 'application/json, text/event-stream', 'mcp-protocol-version': '2026-07-28', 'mcp-method': 'tools/call', 'mcp-name': String(params.name) },
+      headers: {
+        authorization: `Bearer ${token}`,
+        'content-type': 'application/json',
+        accept: 'application/json, text/event-stream',
+        'mcp-protocol-version': '2026-07-28',
+        'mcp-method': 'tools/call',
+        'mcp-name': String(params.name),
+      },
       body: JSON.stringify({ jsonrpc: '2.0', id, method: 'tools/call', params: { ...params, _meta: MODERN } }),
     });
     const text = await res.text();
-    const json = text.startsWith('{') ? text : text.split('\n').filter((l) => l.startsWith('data: ')).map((l) => l.slice(6)).find((l) => l.includes(`"id":${id}`)) ?? text;
+    const json = text.startsWith('{')
+      ? text
+      : (text
+          .split('\n')
+          .filter((l) => l.startsWith('data: '))
+          .map((l) => l.slice(6))
+          .find((l) => l.includes(`"id":${id}`)) ?? text);
     return JSON.parse(json) as { result?: Record<string, unknown>; error?: { code: number; message: string } };
   }
   const question = (r: { result?: Record<string, unknown> }) => {
@@ -67,7 +93,10 @@ describe('deciding in the conversation', () => {
     assert.match(asked!.message, /description: .*\{\+⟦U\+200B⟧ Forecasts now include humidity\.\+\}/);
     assert.match(asked!.message, /changed since it was approved\. Risk: high/);
     const decision = (asked!.requestedSchema.properties as Record<string, Record<string, unknown>>).decision!;
-    assert.deepEqual(decision.oneOf, [{ const: 'approve', title: 'Approve the new definition' }, { const: 'reject', title: 'Reject it' }]);
+    assert.deepEqual(decision.oneOf, [
+      { const: 'approve', title: 'Approve the new definition' },
+      { const: 'reject', title: 'Reject it' },
+    ]);
     assert.equal(decision.enumNames, undefined);
     assert.equal(decision.enum, undefined);
   });
@@ -100,7 +129,10 @@ describe('deciding in the conversation', () => {
     const records = await audit(d);
     const denial = records.find((r) => r.type === 'denial' && r.decision?.rule === `quarantined: pending change ${change.id}`);
     assert.ok(denial, 'the denial is recorded');
-    const related = records.filter((r) => r.correlationId === denial.correlationId).map((r) => `${r.type}:${r.outcome}`).sort();
+    const related = records
+      .filter((r) => r.correlationId === denial.correlationId)
+      .map((r) => `${r.type}:${r.outcome}`)
+      .sort();
     assert.deepEqual(related, ['decision:ok', 'denial:denied', 'tools/call:ok']);
     const decision = records.find((r) => r.type === 'decision' && r.outcome === 'ok')!;
     assert.equal(decision.agent, 'victim');
@@ -112,7 +144,10 @@ describe('deciding in the conversation', () => {
     let asked = false;
     const { d, client, change } = await changed('hidden');
     assert.equal(change.risk, 'high');
-    client.setRequestHandler('elicitation/create', async () => { asked = true; return { action: 'accept', content: { decision: 'approve' } }; });
+    client.setRequestHandler('elicitation/create', async () => {
+      asked = true;
+      return { action: 'accept', content: { decision: 'approve' } };
+    });
     const err = await refusal(client.callTool({ name: 'rug__fetch_weather', arguments: { city: 'Oslo' } }));
     assert.equal(asked, false, 'no question in the chat');
     assert.match(err.message, /a high-risk change cannot be approved from the agent's chat/);
@@ -120,7 +155,12 @@ describe('deciding in the conversation', () => {
     assert.doesNotMatch(err.message, /gatehouse approve/);
     // A 2026 agent cannot answer for itself either: nothing was asked, so there is no state to answer.
     const token = await d.agentToken('self-approver');
-    const forged = await modern(d, token, { name: 'rug__fetch_weather', arguments: { city: 'Oslo' }, inputResponses: answer('approve'), requestState: change.id });
+    const forged = await modern(d, token, {
+      name: 'rug__fetch_weather',
+      arguments: { city: 'Oslo' },
+      inputResponses: answer('approve'),
+      requestState: change.id,
+    });
     assert.match(forged.error?.message ?? '', /does not belong to a question it asked/);
     assert.equal((await pendingList(d)).length, 1);
   });
@@ -175,10 +215,10 @@ describe('deciding in the conversation', () => {
     const second = question(await modern(d, token, call, 2));
     assert.match(textOf((await modern(d, token, { ...call, inputResponses: answer('approve'), requestState: first.state }, 3)).result), /after the change/);
     const rejected = await modern(d, token, { ...call, inputResponses: answer('reject'), requestState: second.state }, 4);
-    assert.equal(rejected.result, undefined, 'the rejecting user\'s call did not run');
+    assert.equal(rejected.result, undefined, "the rejecting user's call did not run");
     assert.match(rejected.error!.message, /answered Reject, but agent-prompt:modern had already approved this change/);
     const records = await audit(d);
-    assert.equal(records.filter((r) => r.type === 'tools/call' && r.tool === 'rug__fetch_weather').length, 1, 'only the approving user\'s call ran');
+    assert.equal(records.filter((r) => r.type === 'tools/call' && r.tool === 'rug__fetch_weather').length, 1, "only the approving user's call ran");
     const conflict = records.find((r) => r.decision?.rule === `conflicting answer: pending change ${change!.id}`);
     assert.equal(conflict?.detail?.answer, 'reject');
   });
@@ -188,12 +228,24 @@ describe('deciding in the conversation', () => {
     const second = await stdioClient(d.dataDir, 'colleague', { capabilities: { elicitation: { form: {} } } });
     clients.push(second);
     let approved: () => void = () => {};
-    const firstDone = new Promise<void>((resolve) => { approved = resolve; });
+    const firstDone = new Promise<void>((resolve) => {
+      approved = resolve;
+    });
     let askedBoth = 0;
     const bothAsked = new Promise<void>((resolve) => {
-      const asked = () => { if (++askedBoth === 2) resolve(); };
-      first.setRequestHandler('elicitation/create', async () => { asked(); await bothAsked; return { action: 'accept', content: { decision: 'approve' } }; });
-      second.setRequestHandler('elicitation/create', async () => { asked(); await firstDone; return { action: 'accept', content: { decision: 'reject' } }; });
+      const asked = () => {
+        if (++askedBoth === 2) resolve();
+      };
+      first.setRequestHandler('elicitation/create', async () => {
+        asked();
+        await bothAsked;
+        return { action: 'accept', content: { decision: 'approve' } };
+      });
+      second.setRequestHandler('elicitation/create', async () => {
+        asked();
+        await firstDone;
+        return { action: 'accept', content: { decision: 'reject' } };
+      });
     });
     const call = { name: 'rug__fetch_weather', arguments: { city: 'Oslo' } };
     const secondCall = refusal(second.callTool(call));
@@ -202,16 +254,23 @@ describe('deciding in the conversation', () => {
     const err = await secondCall;
     assert.match(err.message, /answered Reject, but agent-prompt:victim had already approved this change/);
     const records = await audit(d);
-    assert.equal(records.filter((r) => r.type === 'tools/call' && r.tool === 'rug__fetch_weather').length, 1, 'only the approving user\'s call ran');
+    assert.equal(records.filter((r) => r.type === 'tools/call' && r.tool === 'rug__fetch_weather').length, 1, "only the approving user's call ran");
     assert.equal(records.find((r) => r.decision?.rule === `conflicting answer: pending change ${change.id}`)?.agent, 'colleague');
   });
 
   it('withdraws a question nobody answers in time (its own wait, not the call timeout)', async () => {
     const { d, client, change } = await changed('update', { questionTimeoutMs: 1000 });
     let withdrawn: unknown;
-    client.setRequestHandler('elicitation/create', (_request, ctx) => new Promise((resolve) => {
-      ctx.mcpReq.signal.addEventListener('abort', () => { withdrawn = ctx.mcpReq.signal.reason; resolve({ action: 'cancel' }); });
-    }));
+    client.setRequestHandler(
+      'elicitation/create',
+      (_request, ctx) =>
+        new Promise((resolve) => {
+          ctx.mcpReq.signal.addEventListener('abort', () => {
+            withdrawn = ctx.mcpReq.signal.reason;
+            resolve({ action: 'cancel' });
+          });
+        }),
+    );
     const err = await refusal(client.callTool({ name: 'rug__fetch_weather', arguments: { city: 'Oslo' } }, { timeout: 20_000 }));
     assert.match(err.message, /nobody answered Gatehouse's question .* within 1 s, so the call did not run/);
     assert.match(String(withdrawn), /withdrew the question/);
@@ -222,8 +281,13 @@ describe('deciding in the conversation', () => {
   it('caps the questions one session keeps open, so an agent looping on a held tool cannot pile them up', async () => {
     const { client } = await changed('update');
     let asked = 0;
-    client.setRequestHandler('elicitation/create', () => { asked++; return new Promise(() => {}); });
-    const calls = Array.from({ length: 16 }, () => client.callTool({ name: 'rug__fetch_weather', arguments: { city: 'Oslo' } }, { timeout: 120_000 }).catch(() => undefined));
+    client.setRequestHandler('elicitation/create', () => {
+      asked++;
+      return new Promise(() => {});
+    });
+    const calls = Array.from({ length: 16 }, () =>
+      client.callTool({ name: 'rug__fetch_weather', arguments: { city: 'Oslo' } }, { timeout: 120_000 }).catch(() => undefined),
+    );
     await waitFor(() => asked === 16, 20_000, 'sixteen questions');
     const err = await refusal(client.callTool({ name: 'rug__fetch_weather', arguments: { city: 'Oslo' } }));
     assert.match(err.message, /16 questions to the user are already open in this session/);
@@ -256,7 +320,14 @@ describe('deciding in the conversation', () => {
     assert.match(reopened.stdout, /reopened rug__fetch_weather .* pending again/);
     assert.equal((await pendingList(d))[0]?.id, change.id);
     assert.match(textOf(await client.callTool({ name: 'rug__fetch_weather', arguments: { city: 'Oslo' } })), /after the change/);
-    assert.deepEqual((await decisions(d)).filter((x) => x.id === change.id).map((x) => [x.decision, x.via]), [['rejected', 'chat'], ['reopened', 'cli'], ['approved', 'chat']]);
+    assert.deepEqual(
+      (await decisions(d)).filter((x) => x.id === change.id).map((x) => [x.decision, x.via]),
+      [
+        ['rejected', 'chat'],
+        ['reopened', 'cli'],
+        ['approved', 'chat'],
+      ],
+    );
     // Through the API: only a rejected change can be reopened.
     const again = await d.control<{ error: string }>(`/decisions/${change.id}/reopen`, { method: 'POST', body: '{"via":"app"}' });
     assert.equal(again.status, 409);
@@ -267,15 +338,27 @@ describe('deciding in the conversation', () => {
   it('reopens through the API too', async () => {
     const { d, change } = await changed('update');
     assert.equal((await d.control(`/pending/${change.id}/reject`, { method: 'POST', body: '{"via":"app"}' })).status, 200);
-    const r = await d.control<{ pending: PendingChange | null }>(`/decisions/${change.id}/reopen`, { method: 'POST', body: '{"via":"app","reason":"mistake"}' });
+    const r = await d.control<{ pending: PendingChange | null }>(`/decisions/${change.id}/reopen`, {
+      method: 'POST',
+      body: '{"via":"app","reason":"mistake"}',
+    });
     assert.equal(r.status, 200);
     assert.equal(r.body.pending?.id, change.id);
-    assert.deepEqual((await decisions(d)).map((x) => [x.decision, x.via]), [['rejected', 'app'], ['reopened', 'app']]);
+    assert.deepEqual(
+      (await decisions(d)).map((x) => [x.decision, x.via]),
+      [
+        ['rejected', 'app'],
+        ['reopened', 'app'],
+      ],
+    );
   });
 
   it('the CLI refuses to approve a high-risk change without a terminal, pointing to the app', async () => {
     const { d, change } = await changed('hidden');
-    const err = await run(process.execPath, [CLI, 'approve', change.id, '--data-dir', d.dataDir]).then(() => undefined, (e: { code: number; stderr: string }) => e);
+    const err = await run(process.execPath, [CLI, 'approve', change.id, '--data-dir', d.dataDir]).then(
+      () => undefined,
+      (e: { code: number; stderr: string }) => e,
+    );
     assert.ok(err, 'approve must fail');
     assert.equal(err.code, 2);
     assert.match(err.stderr, /high risk: approving it needs a person at a terminal.*Open the Gatehouse app/);
@@ -284,7 +367,7 @@ describe('deciding in the conversation', () => {
     assert.match((await run(process.execPath, [CLI, 'reject', change.id, '--data-dir', d.dataDir])).stdout, /rejected rug__fetch_weather/);
   });
 
-  it('tells a personal bundle\'s user that a critical change can be rejected here, and which setting allows approving it', async () => {
+  it("tells a personal bundle's user that a critical change can be rejected here, and which setting allows approving it", async () => {
     const { client, change } = await changed('smuggle');
     assert.equal(change.risk, 'critical');
     const err = await refusal(client.callTool({ name: 'rug__fetch_weather', arguments: { city: 'Oslo' } }));

@@ -22,7 +22,9 @@ function raw(port: number, method: string, path: string, headers: Record<string,
   return new Promise((resolve, reject) => {
     const req = request({ host: '127.0.0.1', port, method, path, headers, setHost: false }, (res) => {
       let text = '';
-      res.on('data', (c: Buffer) => { text += c.toString(); });
+      res.on('data', (c: Buffer) => {
+        text += c.toString();
+      });
       res.on('end', () => resolve({ status: res.statusCode ?? 0, text }));
     });
     req.on('error', reject);
@@ -35,12 +37,14 @@ async function cutOff(port: number, path: string): Promise<void> {
   const s = connect(port, '127.0.0.1');
   s.on('error', () => {});
   await new Promise((r) => s.once('connect', r));
-  s.write(`POST ${path} HTTP/1.1\r\nHost: 127.0.0.1:${port}\r\nContent-Type: application/json\r\nContent-Length: 4000\r\n\r\n{"redirect_uris":["http://127.0.0.1:9/`);
+  s.write(
+    `POST ${path} HTTP/1.1\r\nHost: 127.0.0.1:${port}\r\nContent-Type: application/json\r\nContent-Length: 4000\r\n\r\n{"redirect_uris":["http://127.0.0.1:9/`,
+  );
   await new Promise((r) => setTimeout(r, 100));
   s.destroy();
 }
 
-describe('attacks on the agents\' OAuth authorization server', () => {
+describe("attacks on the agents' OAuth authorization server", () => {
   let d: TestDaemon;
   let base: string;
   type Req = { id: string; client: string; agent: string; redirect: string; remote: boolean };
@@ -51,7 +55,9 @@ describe('attacks on the agents\' OAuth authorization server', () => {
     d = await startDaemon({ bundle: writeBundle({ schemaVersion: 1, name: 'attack-oauth', servers: [stdioServer('a', 'faulty-server.ts')] }) });
     base = `http://127.0.0.1:${d.port}`;
   });
-  after(async () => { await d.stop(); });
+  after(async () => {
+    await d.stop();
+  });
 
   async function register(body: unknown, headers: Record<string, string> = {}) {
     return fetch(`${base}/oauth/register`, { method: 'POST', headers: { 'content-type': 'application/json', ...headers }, body: JSON.stringify(body) });
@@ -61,16 +67,29 @@ describe('attacks on the agents\' OAuth authorization server', () => {
   async function startFlow(name: string, redirect = REDIRECT) {
     const reg = await register({ client_name: name, redirect_uris: [redirect] });
     assert.equal(reg.status, 201);
-    const { client_id: clientId } = await reg.json() as { client_id: string };
+    const { client_id: clientId } = (await reg.json()) as { client_id: string };
     const verifier = randomBytes(32).toString('base64url');
     const auth = new URL(`${base}/oauth/authorize`);
-    for (const [k, v] of Object.entries({ response_type: 'code', client_id: clientId, redirect_uri: redirect, code_challenge: createHash('sha256').update(verifier).digest('base64url'), code_challenge_method: 'S256', state: 'the-state' })) auth.searchParams.set(k, v);
+    for (const [k, v] of Object.entries({
+      response_type: 'code',
+      client_id: clientId,
+      redirect_uri: redirect,
+      code_challenge: createHash('sha256').update(verifier).digest('base64url'),
+      code_challenge_method: 'S256',
+      state: 'the-state',
+    }))
+      auth.searchParams.set(k, v);
     const res = await noFollow(auth);
     assert.equal(res.status, 303);
     const waiting = new URL(res.headers.get('location')!, base);
     return { clientId, verifier, waiting, id: waiting.searchParams.get('request')! };
   }
-  const exchange = (fields: Record<string, string>) => fetch(`${base}/oauth/token`, { method: 'POST', headers: { 'content-type': 'application/x-www-form-urlencoded' }, body: new URLSearchParams({ grant_type: 'authorization_code', redirect_uri: REDIRECT, ...fields }) });
+  const exchange = (fields: Record<string, string>) =>
+    fetch(`${base}/oauth/token`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/x-www-form-urlencoded' },
+      body: new URLSearchParams({ grant_type: 'authorization_code', redirect_uri: REDIRECT, ...fields }),
+    });
 
   /** The whole flow with the person allowing: the code, the token and what the person saw. */
   async function allowedToken(name: string, agent?: string) {
@@ -82,7 +101,7 @@ describe('attacks on the agents\' OAuth authorization server', () => {
     const code = new URL(back.headers.get('location')!).searchParams.get('code')!;
     const res = await exchange({ code, client_id: flow.clientId, code_verifier: flow.verifier });
     assert.equal(res.status, 200);
-    const { access_token: token } = await res.json() as { access_token: string };
+    const { access_token: token } = (await res.json()) as { access_token: string };
     return { ...flow, code, token, back };
   }
 
@@ -101,7 +120,12 @@ describe('attacks on the agents\' OAuth authorization server', () => {
     const { clientId, verifier } = await startFlow('Real IDE');
     const authorize = `/oauth/authorize?response_type=code&client_id=${clientId}&redirect_uri=${encodeURIComponent(REDIRECT)}&code_challenge=${createHash('sha256').update(verifier).digest('base64url')}&code_challenge_method=S256`;
     const host = `127.0.0.1:${d.port}`;
-    const routes: [string, string, string | undefined][] = [['POST', '/oauth/register', reg], ['GET', authorize, undefined], ['POST', '/oauth/token', 'grant_type=authorization_code&code=x'], ['GET', '/.well-known/oauth-authorization-server', undefined]];
+    const routes: [string, string, string | undefined][] = [
+      ['POST', '/oauth/register', reg],
+      ['GET', authorize, undefined],
+      ['POST', '/oauth/token', 'grant_type=authorization_code&code=x'],
+      ['GET', '/.well-known/oauth-authorization-server', undefined],
+    ];
     for (const [method, path, body] of routes) {
       for (const origin of ['https://evil.example', 'null', `http://127.0.0.1:${d.port + 1}`, `http://localhost.evil.example:${d.port}`]) {
         const r = await raw(d.port, method, path, { host, origin, 'content-type': 'application/json' }, body);
@@ -112,7 +136,7 @@ describe('attacks on the agents\' OAuth authorization server', () => {
         assert.equal(r.status, 421, `${method} ${path} with Host ${h}`);
       }
     }
-    assert.equal((await requests()).length, before + 1, 'only the real IDE\'s request waits');
+    assert.equal((await requests()).length, before + 1, "only the real IDE's request waits");
   });
 
   it('gives an agent token no say: it cannot list, allow or deny requests, nor revoke or mint tokens', async () => {
@@ -120,20 +144,26 @@ describe('attacks on the agents\' OAuth authorization server', () => {
     const { id, waiting } = await startFlow('Attacker Agent');
     const h = { authorization: `Bearer ${own}`, 'content-type': 'application/json' };
     assert.equal((await fetch(`${base}/api/v1/agent-requests`, { headers: h })).status, 401);
-    for (const verb of ['allow', 'deny']) assert.equal((await fetch(`${base}/api/v1/agent-requests/${id}/${verb}`, { method: 'POST', headers: h, body: '{}' })).status, 401);
+    for (const verb of ['allow', 'deny'])
+      assert.equal((await fetch(`${base}/api/v1/agent-requests/${id}/${verb}`, { method: 'POST', headers: h, body: '{}' })).status, 401);
     assert.equal((await fetch(`${base}/api/v1/tokens/attacker`, { method: 'DELETE', headers: h })).status, 401);
     assert.equal((await fetch(`${base}/api/v1/tokens`, { method: 'POST', headers: h, body: JSON.stringify({ agent: 'victim' }) })).status, 401);
     // Guessing or replaying on the public side gets nothing either.
     for (const code of ['', '__proto__', 'constructor', randomBytes(32).toString('base64url')]) {
       const r = await exchange({ code, client_id: 'ghc_x', code_verifier: 'a'.repeat(43) });
-      assert.equal((await r.json() as { error: string }).error, 'invalid_grant', `code ${JSON.stringify(code)}`);
+      assert.equal(((await r.json()) as { error: string }).error, 'invalid_grant', `code ${JSON.stringify(code)}`);
     }
     assert.equal((await noFollow(waiting)).status, 200, 'the request still waits for the person');
   });
 
-  it('never hands out or replaces another agent\'s token, whatever name the client or the person picks', async () => {
+  it("never hands out or replaces another agent's token, whatever name the client or the person picks", async () => {
     const victim = await d.agentToken('victim');
-    const probe = (token: string) => fetch(`${base}/mcp`, { method: 'POST', headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json', accept: 'application/json, text/event-stream' }, body: JSON.stringify({ jsonrpc: '2.0', id: 1, method: 'ping' }) });
+    const probe = (token: string) =>
+      fetch(`${base}/mcp`, {
+        method: 'POST',
+        headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json', accept: 'application/json, text/event-stream' },
+        body: JSON.stringify({ jsonrpc: '2.0', id: 1, method: 'ping' }),
+      });
     assert.notEqual((await probe(victim)).status, 401);
     // The client calls itself the victim; the person even types the victim's name.
     const first = await allowedToken('victim');
@@ -141,7 +171,7 @@ describe('attacks on the agents\' OAuth authorization server', () => {
     const agents = (await d.control<{ tokens: { agent: string }[] }>('/agents')).body.tokens.map((t) => t.agent);
     assert.equal(agents.filter((a) => a === 'victim').length, 1);
     assert.ok(agents.includes('victim-2') && agents.includes('victim-3'), `fresh names instead: ${agents.join(', ')}`);
-    assert.notEqual((await probe(victim)).status, 401, 'the victim\'s token still works');
+    assert.notEqual((await probe(victim)).status, 401, "the victim's token still works");
     for (const t of [first.token, second.token]) assert.notEqual(t, victim);
   });
 
@@ -168,8 +198,16 @@ describe('attacks on the agents\' OAuth authorization server', () => {
   });
 
   it('treats __proto__ and friends as plain names and ids', async () => {
-    for (const body of [{ __proto__: { redirect_uris: [REDIRECT] } }, JSON.parse(`{"__proto__": {"redirect_uris": ["${REDIRECT}"]}, "client_name": "p"}`) as unknown, { constructor: { prototype: { x: 1 } }, redirect_uris: [REDIRECT] }]) {
-      const r = await fetch(`${base}/oauth/register`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: typeof body === 'string' ? body : JSON.stringify(body) });
+    for (const body of [
+      { __proto__: { redirect_uris: [REDIRECT] } },
+      JSON.parse(`{"__proto__": {"redirect_uris": ["${REDIRECT}"]}, "client_name": "p"}`) as unknown,
+      { constructor: { prototype: { x: 1 } }, redirect_uris: [REDIRECT] },
+    ]) {
+      const r = await fetch(`${base}/oauth/register`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        body: typeof body === 'string' ? body : JSON.stringify(body),
+      });
       assert.ok([201, 400].includes(r.status), `status ${r.status}`);
     }
     for (const id of ['__proto__', 'constructor', 'hasOwnProperty', 'toString']) {
@@ -189,14 +227,24 @@ describe('attacks on the agents\' OAuth authorization server', () => {
     const abort = new AbortController();
     let events = '';
     const stream = await fetch(`${base}/api/v1/events`, { headers: { authorization: `Bearer ${d.controlToken}` }, signal: abort.signal });
-    const reading = (async () => { try { for await (const c of stream.body!) events += Buffer.from(c).toString(); } catch { /* aborted */ } })();
+    const reading = (async () => {
+      try {
+        for await (const c of stream.body!) events += Buffer.from(c).toString();
+      } catch {
+        /* aborted */
+      }
+    })();
     const flow = await allowedToken('Leak Check IDE');
     assert.equal(flow.back.headers.get('referrer-policy'), 'no-referrer', 'the redirect carrying the code sends no Referer on');
     assert.equal(flow.back.headers.get('cache-control'), 'no-store');
     const waitingPage = await noFollow((await startFlow('Leak Check Page')).waiting);
     assert.equal(waitingPage.headers.get('referrer-policy'), 'no-referrer');
     const audit = JSON.stringify((await d.control('/audit?limit=200')).body);
-    await waitFor(() => d.stderr.join('').includes('Leak Check IDE') && events.includes('agent-request-decided'), 5_000, 'the request in the daemon log and the events');
+    await waitFor(
+      () => d.stderr.join('').includes('Leak Check IDE') && events.includes('agent-request-decided'),
+      5_000,
+      'the request in the daemon log and the events',
+    );
     abort.abort();
     await reading;
     const logs = [d.stderr.join(''), readFileSync(join(d.dataDir, 'oauth-clients.json'), 'utf8'), readFileSync(join(d.dataDir, 'agent-tokens.json'), 'utf8')];
@@ -218,10 +266,23 @@ describe('attacks on the agents\' OAuth authorization server', () => {
     // Meanwhile another agent's requests: how long the flood holds them up (a figure, not a test).
     let slowest = 0;
     let flooding = true;
-    const other = (async () => { while (flooding) { const t = Date.now(); await d.control('/status'); slowest = Math.max(slowest, Date.now() - t); } })();
+    const other = (async () => {
+      while (flooding) {
+        const t = Date.now();
+        await d.control('/status');
+        slowest = Math.max(slowest, Date.now() - t);
+      }
+    })();
     const started = Date.now();
     for (let wave = 0; wave < 30; wave++) {
-      await Promise.all(Array.from({ length: 10 }, (_, i) => register({ client_name: `Flood ${wave}-${i}`.padEnd(500, '.'), redirect_uris: uris }).then((r) => { assert.equal(r.status, 201); return r.arrayBuffer(); })));
+      await Promise.all(
+        Array.from({ length: 10 }, (_, i) =>
+          register({ client_name: `Flood ${wave}-${i}`.padEnd(500, '.'), redirect_uris: uris }).then((r) => {
+            assert.equal(r.status, 201);
+            return r.arrayBuffer();
+          }),
+        ),
+      );
     }
     flooding = false;
     await other;
@@ -229,10 +290,14 @@ describe('attacks on the agents\' OAuth authorization server', () => {
     for (let i = 0; i < 60; i++) await startFlow(`Pending ${i}`);
     const file = statSync(join(d.dataDir, 'oauth-clients.json')).size;
     const rss = rssMb(d.proc.pid!);
-    process.stderr.write(`# 300 max-size registrations in ${took} ms (slowest status request meanwhile ${slowest} ms); oauth-clients.json ${(file / 1e6).toFixed(2)} MB; RSS ${rssBefore.toFixed(0)} → ${rss.toFixed(0)} MB\n`);
+    process.stderr.write(
+      `# 300 max-size registrations in ${took} ms (slowest status request meanwhile ${slowest} ms); oauth-clients.json ${(file / 1e6).toFixed(2)} MB; RSS ${rssBefore.toFixed(0)} → ${rss.toFixed(0)} MB\n`,
+    );
     assert.ok(file < 1.5e6, `the client file is bounded (${file} bytes)`);
     assert.ok((await requests()).length <= 32);
-    const again = await noFollow(`${base}/oauth/authorize?response_type=code&client_id=${connected.clientId}&redirect_uri=${encodeURIComponent(REDIRECT)}&code_challenge=${'a'.repeat(43)}&code_challenge_method=S256`);
+    const again = await noFollow(
+      `${base}/oauth/authorize?response_type=code&client_id=${connected.clientId}&redirect_uri=${encodeURIComponent(REDIRECT)}&code_challenge=${'a'.repeat(43)}&code_challenge_method=S256`,
+    );
     assert.equal(again.status, 303, 'the flood pushed out only registrations that never got a token');
     assert.ok(rss - rssBefore < 150, `RSS grew by ${(rss - rssBefore).toFixed(0)} MB`);
     assert.ok(await alive());

@@ -15,15 +15,33 @@ import { StdioChannel } from '../../gateway/upstream/stdio-channel.ts';
 import { Upstream } from '../../gateway/upstream/upstream.ts';
 import { FIXTURES, startDaemon, tempDir, waitFor, writeBundle, type TestDaemon } from '../helpers/daemon.ts';
 
-interface ServerRow { id: string; state: string; enabled?: boolean; pid: number | null }
-interface Status { servers: ServerRow[]; problems?: { component: string; message: string }[] }
+interface ServerRow {
+  id: string;
+  state: string;
+  enabled?: boolean;
+  pid: number | null;
+}
+interface Status {
+  servers: ServerRow[];
+  problems?: { component: string; message: string }[];
+}
 
 /** A stdio server that notes each start in a file, so a start nobody sees in the status still counts. */
 function countedServer(id: string, starts: string, extra: Record<string, unknown> = {}): Record<string, unknown> {
   const script = join(FIXTURES, 'servers', 'faulty-server.ts');
-  return { id, transport: { type: 'stdio', command: '/bin/sh', args: ['-c', `echo start >> '${starts}'; exec '${process.execPath}' '${script}' '${starts}'`] }, ...extra };
+  return {
+    id,
+    transport: { type: 'stdio', command: '/bin/sh', args: ['-c', `echo start >> '${starts}'; exec '${process.execPath}' '${script}' '${starts}'`] },
+    ...extra,
+  };
 }
-const startsIn = (file: string) => { try { return readFileSync(file, 'utf8').split('\n').filter(Boolean).length; } catch { return 0; } };
+const startsIn = (file: string) => {
+  try {
+    return readFileSync(file, 'utf8').split('\n').filter(Boolean).length;
+  } catch {
+    return 0;
+  }
+};
 const settle = () => new Promise((r) => setTimeout(r, 1_500));
 
 describe('a hostile or damaged disabled-servers.json', () => {
@@ -44,11 +62,19 @@ describe('a hostile or damaged disabled-servers.json', () => {
       const starts = join(tempDir(), 'starts');
       const d = await startDaemon({ dataDir, bundle: writeBundle({ schemaVersion: 1, name: 'damaged', servers: [countedServer('a', starts)] }) });
       try {
-        const status = await waitFor(async () => {
-          const s = (await d.control<Status>('/status')).body;
-          return s.servers[0]?.state === 'ready' || s.servers[0]?.state === 'disabled' ? s : undefined;
-        }, 15_000, 'a settled');
-        if (what !== '__proto__ keys' && what !== 'a dangling symlink') assert.ok(status.problems?.some((p) => p.component === 'disabled-servers'), `the problem is reported: ${JSON.stringify(status.problems)}`);
+        const status = await waitFor(
+          async () => {
+            const s = (await d.control<Status>('/status')).body;
+            return s.servers[0]?.state === 'ready' || s.servers[0]?.state === 'disabled' ? s : undefined;
+          },
+          15_000,
+          'a settled',
+        );
+        if (what !== '__proto__ keys' && what !== 'a dangling symlink')
+          assert.ok(
+            status.problems?.some((p) => p.component === 'disabled-servers'),
+            `the problem is reported: ${JSON.stringify(status.problems)}`,
+          );
         const off = await d.control('/servers/a/enabled', { method: 'POST', body: '{"enabled":false}' });
         if (what === 'a directory') {
           assert.equal(off.status, 500, 'a list that cannot be written is an error, not a crash');
@@ -71,7 +97,10 @@ describe('a hostile or damaged disabled-servers.json', () => {
       const d = await startDaemon({ dataDir, bundle: writeBundle({ schemaVersion: 1, name: 'fifo', servers: [] }) });
       try {
         const status = (await d.control<Status>('/status')).body;
-        assert.ok(status.problems?.some((p) => p.component === 'disabled-servers'), JSON.stringify(status.problems));
+        assert.ok(
+          status.problems?.some((p) => p.component === 'disabled-servers'),
+          JSON.stringify(status.problems),
+        );
       } finally {
         await d.stop();
       }
@@ -79,12 +108,24 @@ describe('a hostile or damaged disabled-servers.json', () => {
   });
 });
 
-describe('a switched-off server is never started behind the user\'s back', () => {
+describe("a switched-off server is never started behind the user's back", () => {
   const dataDir = tempDir();
   const starts = join(tempDir(), 'starts');
   const bundleDir = tempDir('gh-bundle-');
   const bundleFile = (version: number, extra: Record<string, unknown> = {}, env: Record<string, string> = {}) =>
-    writeBundle({ schemaVersion: 1, name: 'switch-attack', version, servers: [countedServer('off', starts, { transport: { ...(countedServer('off', starts).transport as object), env } }), countedServer('on', join(bundleDir, 'on-starts'))], ...extra }, bundleDir);
+    writeBundle(
+      {
+        schemaVersion: 1,
+        name: 'switch-attack',
+        version,
+        servers: [
+          countedServer('off', starts, { transport: { ...(countedServer('off', starts).transport as object), env } }),
+          countedServer('on', join(bundleDir, 'on-starts')),
+        ],
+        ...extra,
+      },
+      bundleDir,
+    );
   let d: TestDaemon;
   const row = async (id: string) => (await d.control<{ servers: ServerRow[] }>('/servers')).body.servers.find((s) => s.id === id);
   const toggle = (enabled: boolean) => d.control('/servers/off/enabled', { method: 'POST', body: JSON.stringify({ enabled }) });
@@ -95,7 +136,9 @@ describe('a switched-off server is never started behind the user\'s back', () =>
     assert.equal((await toggle(false)).status, 200);
     await waitFor(async () => (await row('off'))?.state === 'disabled', 10_000, 'off disabled');
   });
-  after(async () => { await d.stop(); });
+  after(async () => {
+    await d.stop();
+  });
 
   it('not by a restart request, a reload, or a bundle update that changes the server', async () => {
     const count = startsIn(starts);
@@ -139,7 +182,9 @@ describe('a switched-off server is never started behind the user\'s back', () =>
     await settle();
     assert.equal(startsIn(starts), count, 'nothing started after the storm settled');
     // No process of it is left running either.
-    const running = execFileSync('ps', ['-eo', 'args'], { encoding: 'utf8' }).split('\n').filter((l) => l.includes(starts) && !l.includes('ps -eo'));
+    const running = execFileSync('ps', ['-eo', 'args'], { encoding: 'utf8' })
+      .split('\n')
+      .filter((l) => l.includes(starts) && !l.includes('ps -eo'));
     assert.deepEqual(running, []);
   });
 
@@ -172,19 +217,30 @@ describe('a server with credentials switched off while it is still starting', ()
     const t = server.transport as { command: string; args: string[] };
     const log = new RotatingLog(join(tempDir(), 'keyed.log'));
     const upstream = new Upstream({
-      server, callTimeoutMs: 5_000, startTimeoutMs: 5_000, restart: { initialDelayMs: 100, maxDelayMs: 1_000 },
-      makeChannel: () => new DeferredChannel(async () => {
-        await new Promise((r) => setTimeout(r, 300));
-        return new StdioChannel({ command: t.command, args: t.args, env: { PATH: process.env.PATH ?? '/usr/bin:/bin' } }, log, 1 << 20);
-      }),
+      server,
+      callTimeoutMs: 5_000,
+      startTimeoutMs: 5_000,
+      restart: { initialDelayMs: 100, maxDelayMs: 1_000 },
+      makeChannel: () =>
+        new DeferredChannel(async () => {
+          await new Promise((r) => setTimeout(r, 300));
+          return new StdioChannel({ command: t.command, args: t.args, env: { PATH: process.env.PATH ?? '/usr/bin:/bin' } }, log, 1 << 20);
+        }),
       listener: { onNotification() {}, onServerRequest() {}, onCatalogChanged() {}, onStateChanged() {} },
       clientInfo: { name: 'attack', version: '1' },
     });
     upstream.start();
     await upstream.stop();
     await settle();
-    const running = execFileSync('ps', ['-eo', 'pid,args'], { encoding: 'utf8' }).split('\n').filter((l) => l.includes(starts) && !l.includes('ps -eo'));
-    for (const line of running) try { process.kill(Number(line.trim().split(' ')[0]), 'SIGKILL'); } catch { /* gone */ }
+    const running = execFileSync('ps', ['-eo', 'pid,args'], { encoding: 'utf8' })
+      .split('\n')
+      .filter((l) => l.includes(starts) && !l.includes('ps -eo'));
+    for (const line of running)
+      try {
+        process.kill(Number(line.trim().split(' ')[0]), 'SIGKILL');
+      } catch {
+        /* gone */
+      }
     assert.equal(upstream.state, 'stopped');
     assert.deepEqual(running, [], `stopped, yet running (${startsIn(starts)} start)`);
   });

@@ -14,11 +14,16 @@ import { stdioClient } from '../helpers/clients.ts';
 import { CLI, startDaemon, stdioServer, tempDir, waitFor, writeBundle, type TestDaemon } from '../helpers/daemon.ts';
 
 const run = promisify(execFile);
-const gatehouse = (args: string[]) => run(process.execPath, [CLI, ...args], { maxBuffer: 64 * 1024 * 1024 }).then(
-  (r) => ({ code: 0, stdout: r.stdout }),
-  (e: { code: number; stdout: string }) => ({ code: e.code, stdout: e.stdout }),
-);
-const exportRecords = async (dataDir: string) => (await gatehouse(['audit', 'export', '--data-dir', dataDir])).stdout.split('\n').filter(Boolean).map((l) => JSON.parse(l) as AuditRecord);
+const gatehouse = (args: string[]) =>
+  run(process.execPath, [CLI, ...args], { maxBuffer: 64 * 1024 * 1024 }).then(
+    (r) => ({ code: 0, stdout: r.stdout }),
+    (e: { code: number; stdout: string }) => ({ code: e.code, stdout: e.stdout }),
+  );
+const exportRecords = async (dataDir: string) =>
+  (await gatehouse(['audit', 'export', '--data-dir', dataDir])).stdout
+    .split('\n')
+    .filter(Boolean)
+    .map((l) => JSON.parse(l) as AuditRecord);
 const hasSqlite = spawnSync('sqlite3', ['-version']).status === 0;
 const sqlite = (db: string, sql: string) => spawnSync('sqlite3', [db, sql], { encoding: 'utf8' });
 const bundle = () => writeBundle({ schemaVersion: 1, name: 'audit', version: 7, servers: [stdioServer('fx', 'faulty-server.ts')] });
@@ -37,7 +42,11 @@ describe('audit log', () => {
 
   it('records each call: agent, server, tool, redacted arguments, outcome, latency, result summary, bundle version', async () => {
     const trace = '00-4bf92f3577b34da6a3ce929d0e0e4736-00f067aa0ba902b7-01';
-    await client.callTool({ name: 'fx__echo', arguments: { message: 'token ghp_abcdefghijklmnopqrstuvwxyz0123456789AB and AKIAIOSFODNN7EXAMPLE' }, _meta: { traceparent: trace } });
+    await client.callTool({
+      name: 'fx__echo',
+      arguments: { message: 'token ghp_abcdefghijklmnopqrstuvwxyz0123456789AB and AKIAIOSFODNN7EXAMPLE' },
+      _meta: { traceparent: trace },
+    });
     await client.callTool({ name: 'fx__getenv', arguments: { name: 'HOME' }, _meta: { traceparent: trace } });
     await client.callTool({ name: 'fx__fail_with', arguments: { name: 'NOPE' } });
     const records = await exportRecords(d.dataDir);
@@ -56,7 +65,10 @@ describe('audit log', () => {
     assert.match(text, /REDACTED:github-token/);
     // One agent request's calls share the trace id as their correlation id.
     const traced = records.filter((r) => r.correlationId === '4bf92f3577b34da6a3ce929d0e0e4736');
-    assert.deepEqual(traced.map((r) => r.tool), ['fx__echo', 'fx__getenv']);
+    assert.deepEqual(
+      traced.map((r) => r.tool),
+      ['fx__echo', 'fx__getenv'],
+    );
     // The status counts what the org has not acknowledged yet: nothing is shipped until enrolment.
     const status = await d.control<{ audit: { records: number; unacknowledged: number } }>('/status');
     assert.ok(status.body.audit.records >= records.length, `status counts ${status.body.audit.records} of ${records.length} records`);
@@ -64,7 +76,10 @@ describe('audit log', () => {
     const failed = records.find((r) => r.tool === 'fx__fail_with')!;
     assert.equal(failed.outcome, 'error');
     assert.match(failed.error ?? '', /upstream auth failed/);
-    assert.ok(records.every((r, i) => i === 0 || r.id > records[i - 1]!.id), 'ids are time-ordered');
+    assert.ok(
+      records.every((r, i) => i === 0 || r.id > records[i - 1]!.id),
+      'ids are time-ordered',
+    );
     const api = await d.control<{ records: { record: AuditRecord }[] }>('/audit?tool=fx__echo');
     assert.equal(api.body.records[0]?.record.id, echo.id);
     const chain = await d.control<{ records: { record: AuditRecord }[] }>('/audit?correlation=4bf92f3577b34da6a3ce929d0e0e4736');
@@ -91,7 +106,7 @@ describe('audit log', () => {
     const idOf = (seq: number) => sqlite(join(d.dataDir, 'audit.db'), `SELECT id FROM records WHERE seq = ${seq}`).stdout.trim();
 
     it('catches an edited row and names it', async () => {
-      const dir = tamperedCopy("UPDATE records SET body = replace(body, '\"outcome\":\"error\"', '\"outcome\":\"ok\"') WHERE seq = 3");
+      const dir = tamperedCopy('UPDATE records SET body = replace(body, \'"outcome":"error"\', \'"outcome":"ok"\') WHERE seq = 3');
       const r = await gatehouse(['audit', 'verify', '--data-dir', dir]);
       assert.equal(r.code, 1);
       assert.match(r.stdout, new RegExp(`broken at record ${idOf(3)} \\(seq 3\\): its content does not match its hash`));

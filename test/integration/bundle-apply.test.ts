@@ -5,12 +5,19 @@ import { writeFileSync } from 'node:fs';
 import { after, before, describe, it } from 'node:test';
 import { startDaemon, stdioServer, waitFor, writeBundle, type TestDaemon } from '../helpers/daemon.ts';
 
-interface Servers { servers: { id: string; state: string; pid: number | null; status: string }[] }
+interface Servers {
+  servers: { id: string; state: string; pid: number | null; status: string }[];
+}
 
 describe('applying a new bundle', () => {
   let d: TestDaemon;
   let path: string;
-  const bundle = (version: number, a: Record<string, unknown>) => ({ schemaVersion: 1, name: 'apply', version, servers: [stdioServer('a', 'faulty-server.ts', a), stdioServer('b', 'faulty-server.ts')] });
+  const bundle = (version: number, a: Record<string, unknown>) => ({
+    schemaVersion: 1,
+    name: 'apply',
+    version,
+    servers: [stdioServer('a', 'faulty-server.ts', a), stdioServer('b', 'faulty-server.ts')],
+  });
   const pids = async () => Object.fromEntries((await d.control<Servers>('/servers')).body.servers.map((s) => [s.id, s.pid]));
   const reload = async (b: Record<string, unknown>) => {
     writeFileSync(path, JSON.stringify({ ...b, policies: { rules: [{ id: 'all', effect: 'allow' }] }, settings: { pinning: { trustOnFirstUse: true } } }));
@@ -24,7 +31,9 @@ describe('applying a new bundle', () => {
     d = await startDaemon({ bundle: path });
     await waitFor(ready, 15_000, 'servers ready');
   });
-  after(async () => { await d.stop(); });
+  after(async () => {
+    await d.stop();
+  });
 
   it('keeps a server running when only its pins or its status change', async () => {
     const first = await pids();
@@ -37,7 +46,17 @@ describe('applying a new bundle', () => {
 
   it('restarts a server whose launch changed, and only that one', async () => {
     const first = await pids();
-    await reload(bundle(4, { status: 'deprecated', transport: { type: 'stdio', command: process.execPath, args: [(stdioServer('a', 'faulty-server.ts').transport as { args: string[] }).args[0]!], env: { CHANGED: '1' } } }));
+    await reload(
+      bundle(4, {
+        status: 'deprecated',
+        transport: {
+          type: 'stdio',
+          command: process.execPath,
+          args: [(stdioServer('a', 'faulty-server.ts').transport as { args: string[] }).args[0]!],
+          env: { CHANGED: '1' },
+        },
+      }),
+    );
     await waitFor(async () => (await ready()) && (await pids()).a !== first.a, 15_000, 'a restarted');
     assert.equal((await pids()).b, first.b, 'b kept running');
   });

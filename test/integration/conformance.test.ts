@@ -29,7 +29,8 @@ interface SuiteVersion {
   fixtureGaps: ReadonlyMap<string, string>;
 }
 
-const NOT_IN_FIXTURE_YET = 'the fixture has no 2026-only input_required tools yet (and Gatehouse does not reach them: it speaks initialize to dual-era upstreams)';
+const NOT_IN_FIXTURE_YET =
+  'the fixture has no 2026-only input_required tools yet (and Gatehouse does not reach them: it speaks initialize to dual-era upstreams)';
 
 /**
  * Checks that need the server to stream: Gatehouse answers a 2025 agent's call with plain
@@ -39,31 +40,60 @@ const NOT_IN_FIXTURE_YET = 'the fixture has no 2026-only input_required tools ye
  * A FAILURE of any of them still counts as lost.
  */
 const STREAM_ONLY_CHECKS: ReadonlySet<string> = new Set([
-  'server-sse-polling/server-sse-priming-event', 'server-sse-polling/server-sse-retry-field',
-  'server-sse-polling/server-sse-disconnect-resume', 'server-sse-multiple-streams/server-sse-streams-functional',
+  'server-sse-polling/server-sse-priming-event',
+  'server-sse-polling/server-sse-retry-field',
+  'server-sse-polling/server-sse-disconnect-resume',
+  'server-sse-multiple-streams/server-sse-streams-functional',
 ]);
 
 const SUITES: SuiteVersion[] = [
-  { label: 'latest', bin: join(ROOT, 'node_modules', '@modelcontextprotocol', 'conformance', 'dist', 'index.js'), args: ['--suite', 'all'], referenceFails: new Set(), fixtureGaps: new Map() },
+  {
+    label: 'latest',
+    bin: join(ROOT, 'node_modules', '@modelcontextprotocol', 'conformance', 'dist', 'index.js'),
+    args: ['--suite', 'all'],
+    referenceFails: new Set(),
+    fixtureGaps: new Map(),
+  },
   {
     label: 'next',
     bin: join(ROOT, 'node_modules', 'conformance-next', 'dist', 'index.js'),
     args: ['--suite', 'all', '--timeout', '15000'],
     referenceFails: new Set([
-      'http-header-validation', 'http-custom-header-server-validation',
-      'tasks-lifecycle', 'tasks-capability-negotiation', 'tasks-wire-fields', 'tasks-request-state-removal', 'tasks-mrtr-input',
-      'tasks-request-headers', 'tasks-dispatch-and-envelope', 'tasks-required-task-error', 'tasks-mrtr-composition',
+      'http-header-validation',
+      'http-custom-header-server-validation',
+      'tasks-lifecycle',
+      'tasks-capability-negotiation',
+      'tasks-wire-fields',
+      'tasks-request-state-removal',
+      'tasks-mrtr-input',
+      'tasks-request-headers',
+      'tasks-dispatch-and-envelope',
+      'tasks-required-task-error',
+      'tasks-mrtr-composition',
     ]),
     fixtureGaps: new Map([
       ['server-stateless', 'the fixture lacks the diagnostic tools test_missing_capability and test_streaming_elicitation (3 of 28 checks)'],
-      ...['basic-elicitation', 'basic-sampling', 'basic-list-roots', 'request-state', 'multiple-input-requests', 'multi-round',
-        'non-tool-request', 'result-type', 'tampered-state', 'capability-check'].map((n) => [`input-required-result-${n}`, NOT_IN_FIXTURE_YET] as [string, string]),
+      ...[
+        'basic-elicitation',
+        'basic-sampling',
+        'basic-list-roots',
+        'request-state',
+        'multiple-input-requests',
+        'multi-round',
+        'non-tool-request',
+        'result-type',
+        'tampered-state',
+        'capability-check',
+      ].map((n) => [`input-required-result-${n}`, NOT_IN_FIXTURE_YET] as [string, string]),
     ]),
   },
 ];
 
 /** One scenario's outcome: whether the suite ticked it, and each check's status by id. */
-interface Scenario { ok: boolean; checks: Map<string, string> }
+interface Scenario {
+  ok: boolean;
+  checks: Map<string, string>;
+}
 
 function version(bin: string): string {
   return (JSON.parse(readFileSync(join(bin, '..', '..', 'package.json'), 'utf8')) as { version: string }).version;
@@ -74,8 +104,9 @@ async function runSuite(s: SuiteVersion, url: string, scenario?: string): Promis
   // CONFORMANCE_SCENARIO=name runs one scenario, for debugging.
   const only = scenario ?? process.env.CONFORMANCE_SCENARIO;
   const args = only ? ['--scenario', only, ...s.args.filter((a) => a !== '--suite' && a !== 'all')] : s.args;
-  const { stdout } = await run(process.execPath, [s.bin, 'server', '--url', url, ...args, '-o', out], { maxBuffer: 64 * 1024 * 1024 })
-    .catch((e: { stdout?: string }) => ({ stdout: e.stdout ?? '' }));
+  const { stdout } = await run(process.execPath, [s.bin, 'server', '--url', url, ...args, '-o', out], { maxBuffer: 64 * 1024 * 1024 }).catch(
+    (e: { stdout?: string }) => ({ stdout: e.stdout ?? '' }),
+  );
   const results = new Map<string, Scenario>();
   for (const line of stdout.split('\n')) {
     const m = /^([✓✗]) ([\w-]+): (\d+) passed, (\d+) failed/.exec(line);
@@ -89,7 +120,11 @@ async function runSuite(s: SuiteVersion, url: string, scenario?: string): Promis
     const scenario = results.get(m[1]!);
     if (!scenario) continue;
     let checks: unknown;
-    try { checks = JSON.parse(readFileSync(join(out, dir, 'checks.json'), 'utf8')); } catch { continue; }
+    try {
+      checks = JSON.parse(readFileSync(join(out, dir, 'checks.json'), 'utf8'));
+    } catch {
+      continue;
+    }
     if (!Array.isArray(checks)) continue;
     for (const c of checks as { id?: unknown; status?: unknown }[]) {
       if (typeof c.id !== 'string' || typeof c.status !== 'string') continue;
@@ -155,7 +190,10 @@ async function bearerProxy(target: URL, token: string): Promise<Server> {
       res.writeHead(answer.statusCode ?? 502, answer.headers);
       answer.pipe(res);
     });
-    up.on('error', () => { if (!res.headersSent) res.writeHead(502); res.end(); });
+    up.on('error', () => {
+      if (!res.headersSent) res.writeHead(502);
+      res.end();
+    });
     res.on('close', () => up.destroy());
     req.pipe(up);
   });
@@ -196,16 +234,23 @@ describe('official MCP conformance suite', () => {
     it(`${s.label} suite (${version(s.bin)}): Gatehouse loses no check the fixture passes directly`, async () => {
       // Three runs of the same suite at once: each is mostly waiting on loopback I/O.
       const [baseline, viaHttp, viaStdio] = await Promise.all([runSuite(s, directUrl), runSuite(s, through.get('http')!), runSuite(s, through.get('stdio')!)]);
-      console.log(`conformance ${version(s.bin)}: direct ${tally(baseline)}; through Gatehouse, HTTP upstream ${tally(viaHttp)}; stdio upstream ${tally(viaStdio)}`);
+      console.log(
+        `conformance ${version(s.bin)}: direct ${tally(baseline)}; through Gatehouse, HTTP upstream ${tally(viaHttp)}; stdio upstream ${tally(viaStdio)}`,
+      );
       if (process.env.CONFORMANCE_REPORT) {
         for (const [name, b] of baseline) {
-          console.log(`  ${name}: direct ${b.ok ? 'pass' : 'FAIL'}, http ${viaHttp.get(name)?.ok ? 'pass' : 'FAIL'}, stdio ${viaStdio.get(name)?.ok ? 'pass' : 'FAIL'}`);
+          console.log(
+            `  ${name}: direct ${b.ok ? 'pass' : 'FAIL'}, http ${viaHttp.get(name)?.ok ? 'pass' : 'FAIL'}, stdio ${viaStdio.get(name)?.ok ? 'pass' : 'FAIL'}`,
+          );
         }
       }
       for (const [name, why] of s.fixtureGaps) console.log(`  not measured yet: ${name}: ${why}`);
       assert.ok(baseline.size >= 30, `the suite ran ${baseline.size} scenarios`);
       const fixtureMisses = [...baseline].filter(([name, r]) => !r.ok && !s.referenceFails.has(name) && !s.fixtureGaps.has(name)).map(([name]) => name);
-      const [lostViaHttp, lostViaStdio] = await Promise.all([settle(s, through.get('http')!, baseline, viaHttp), settle(s, through.get('stdio')!, baseline, viaStdio)]);
+      const [lostViaHttp, lostViaStdio] = await Promise.all([
+        settle(s, through.get('http')!, baseline, viaHttp),
+        settle(s, through.get('stdio')!, baseline, viaStdio),
+      ]);
       assert.deepEqual({ fixtureMisses, lostViaHttp, lostViaStdio }, { fixtureMisses: [], lostViaHttp: [], lostViaStdio: [] });
     });
   }

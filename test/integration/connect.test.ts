@@ -10,10 +10,11 @@ import { CLIENTS } from '../../gateway/connect/clients.ts';
 import { CLI, tempDir } from '../helpers/daemon.ts';
 
 const run = promisify(execFile);
-const connect = (args: string[]) => run(process.execPath, [CLI, 'connect', ...args]).then(
-  (r) => ({ code: 0, stdout: r.stdout, stderr: r.stderr }),
-  (e: { code: number; stdout: string; stderr: string }) => ({ code: e.code, stdout: e.stdout, stderr: e.stderr }),
-);
+const connect = (args: string[]) =>
+  run(process.execPath, [CLI, 'connect', ...args]).then(
+    (r) => ({ code: 0, stdout: r.stdout, stderr: r.stderr }),
+    (e: { code: number; stdout: string; stderr: string }) => ({ code: e.code, stdout: e.stdout, stderr: e.stderr }),
+  );
 const KEY: Record<string, string> = { vscode: 'servers' };
 
 describe('gatehouse connect', () => {
@@ -108,7 +109,12 @@ describe('gatehouse connect', () => {
     const r = await connect(['vscode', '--config', path]);
     assert.equal(r.code, 0, r.stderr);
     const written = readFileSync(path, 'utf8');
-    assert.ok(written.startsWith('// My MCP servers\r\n{\r\n\t"inputs": [],\r\n\t"servers": {\r\n\t\t/* the GitHub one */\r\n\t\t"github": { "command": "npx", "args": ["-y", "gh"] }, // keep me'), written);
+    assert.ok(
+      written.startsWith(
+        '// My MCP servers\r\n{\r\n\t"inputs": [],\r\n\t"servers": {\r\n\t\t/* the GitHub one */\r\n\t\t"github": { "command": "npx", "args": ["-y", "gh"] }, // keep me',
+      ),
+      written,
+    );
     assert.match(written, /\r\n\t\t"gatehouse": \{\r\n\t\t\t"type": "stdio",/, 'the entry is indented like its neighbours');
     assert.equal(written.replace(/\r\n/g, '').includes('\n'), false, 'line ends stay CRLF');
     assert.equal((await connect(['vscode', '--config', path])).stdout.includes('already connected'), true);
@@ -138,7 +144,9 @@ describe('gatehouse connect', () => {
 
   it('an empty XDG_CONFIG_HOME counts as unset, and the entry carries GATEHOUSE_DATA_DIR and GATEHOUSE_PORT', async () => {
     const home = tempDir();
-    const r = await run(process.execPath, [CLI, 'connect', 'vscode'], { env: { ...process.env, HOME: home, XDG_CONFIG_HOME: '', GATEHOUSE_DATA_DIR: join(home, 'gh-data'), GATEHOUSE_PORT: '7999' } });
+    const r = await run(process.execPath, [CLI, 'connect', 'vscode'], {
+      env: { ...process.env, HOME: home, XDG_CONFIG_HOME: '', GATEHOUSE_DATA_DIR: join(home, 'gh-data'), GATEHOUSE_PORT: '7999' },
+    });
     const path = join(home, '.config', 'Code', 'User', 'mcp.json');
     assert.match(r.stdout, new RegExp(path.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')));
     const entry = JSON.parse(readFileSync(path, 'utf8')).servers.gatehouse;

@@ -26,12 +26,20 @@ const ADMIN = join(ROOT, 'bin', 'gatehouse-admin.js');
 const SYNC = join(ROOT, 'bin', 'gatehouse-server.js');
 
 /** A request with exactly the headers given (fetch will not send a foreign Host). */
-function raw(base: string, method: string, path: string, headers: Record<string, string>, body?: string): Promise<{ status: number; headers: Record<string, string | string[] | undefined>; text: string }> {
+function raw(
+  base: string,
+  method: string,
+  path: string,
+  headers: Record<string, string>,
+  body?: string,
+): Promise<{ status: number; headers: Record<string, string | string[] | undefined>; text: string }> {
   const url = new URL(path, base);
   return new Promise((resolve, reject) => {
     const req = request({ host: url.hostname, port: url.port, method, path: url.pathname + url.search, headers, setHost: false }, (res) => {
       let text = '';
-      res.on('data', (c: Buffer) => { text += c.toString(); });
+      res.on('data', (c: Buffer) => {
+        text += c.toString();
+      });
       res.on('end', () => resolve({ status: res.statusCode ?? 0, headers: res.headers, text }));
     });
     req.on('error', reject);
@@ -40,8 +48,15 @@ function raw(base: string, method: string, path: string, headers: Record<string,
 }
 
 const ready = await keychainReady();
-const pg: TestPostgres | undefined = ready ? await startPostgres().catch((err: Error) => { if (process.env.CI) throw err; return undefined; }) : undefined;
-after(async () => { await pg?.stop(); });
+const pg: TestPostgres | undefined = ready
+  ? await startPostgres().catch((err: Error) => {
+      if (process.env.CI) throw err;
+      return undefined;
+    })
+  : undefined;
+after(async () => {
+  await pg?.stop();
+});
 
 for (const kind of ['sqlite', 'postgres'] as const) {
   const skip = !ready ? NO_KEYCHAIN : kind === 'postgres' && !pg ? 'PostgreSQL is not installed here' : false;
@@ -64,7 +79,10 @@ for (const kind of ['sqlite', 'postgres'] as const) {
     };
     const registryPath = join(adminDir, 'registry.json');
     const setEnv = (env: Record<string, Record<string, string>>) => {
-      const r = JSON.parse(readFileSync(registryPath, 'utf8')) as { servers: { id: string; transport: { env?: Record<string, string> } }[]; drafts: { id: string; transport: { env?: Record<string, string> } }[] };
+      const r = JSON.parse(readFileSync(registryPath, 'utf8')) as {
+        servers: { id: string; transport: { env?: Record<string, string> } }[];
+        drafts: { id: string; transport: { env?: Record<string, string> } }[];
+      };
       for (const s of [...r.servers, ...r.drafts]) if (env[s.id]) s.transport.env = env[s.id];
       writeFileSync(registryPath, JSON.stringify(r, null, 2));
     };
@@ -72,7 +90,9 @@ for (const kind of ['sqlite', 'postgres'] as const) {
     /** The console's API as the UI calls it: the cookie, and for writes JSON with our Origin. */
     async function api<T>(method: string, path: string, schema: { parse(v: unknown): T }, body?: unknown, status = 200): Promise<T> {
       const res = await fetch(`${base}${C.CONSOLE_API}${path}`, {
-        method, headers: { cookie, [C.SESSION_HEADER]: secret, ...(method === 'GET' ? {} : { origin: base, 'content-type': 'application/json' }) }, ...(body === undefined ? {} : { body: JSON.stringify(body) }),
+        method,
+        headers: { cookie, [C.SESSION_HEADER]: secret, ...(method === 'GET' ? {} : { origin: base, 'content-type': 'application/json' }) },
+        ...(body === undefined ? {} : { body: JSON.stringify(body) }),
       });
       const json: unknown = await res.json();
       assert.equal(res.status, status, `${method} ${path}: ${JSON.stringify(json)}`);
@@ -90,19 +110,36 @@ for (const kind of ['sqlite', 'postgres'] as const) {
     };
     /** What the desktops say, for a failure's message. */
     const diagnose = async (err: unknown): Promise<never> => {
-      const states = await Promise.all(desktops.map(async (d) => {
-        const st = (await d.control<{ bundle: unknown; problems?: unknown; org: unknown }>('/status')).body;
-        return { bundle: st.bundle, problems: st.problems, org: st.org, pending: JSON.stringify((await d.control('/pending')).body).slice(0, 400), log: d.stderr.join('').slice(-800) };
-      }));
+      const states = await Promise.all(
+        desktops.map(async (d) => {
+          const st = (await d.control<{ bundle: unknown; problems?: unknown; org: unknown }>('/status')).body;
+          return {
+            bundle: st.bundle,
+            problems: st.problems,
+            org: st.org,
+            pending: JSON.stringify((await d.control('/pending')).body).slice(0, 400),
+            log: d.stderr.join('').slice(-800),
+          };
+        }),
+      );
       throw new Error(`${(err as Error).message}\n${JSON.stringify(states, null, 1)}`);
     };
-    const openEscalation = (tool: string, server: string) => waitFor(async () => {
-      const page = await api('GET', '/escalations?state=open', C.EscalationListSchema);
-      return page.escalations.find((e) => e.server === server && e.tool === tool);
-    }, 20_000, `${server}/${tool} in the queue`).catch(diagnose);
+    const openEscalation = (tool: string, server: string) =>
+      waitFor(
+        async () => {
+          const page = await api('GET', '/escalations?state=open', C.EscalationListSchema);
+          return page.escalations.find((e) => e.server === server && e.tool === tool);
+        },
+        20_000,
+        `${server}/${tool} in the queue`,
+      ).catch(diagnose);
     const pull = async (client: Client, server: string) => {
       await client.callTool({ name: `${server}__search`, arguments: { query: 'x' } });
-      await waitFor(async () => (await client.listTools()).tools.every((t) => t.name !== `${server}__fetch_weather`) || undefined, 15_000, 'the change to be held back');
+      await waitFor(
+        async () => (await client.listTools()).tools.every((t) => t.name !== `${server}__fetch_weather`) || undefined,
+        15_000,
+        'the change to be held back',
+      );
     };
 
     before(async () => {
@@ -132,7 +169,15 @@ for (const kind of ['sqlite', 'postgres'] as const) {
       // across restarts (a desktop restarts a server whose entry a publish changed, pins included).
       setEnv({ weather: rug('0'), notes: rug('0') });
       const policy = join(adminDir, 'policy.json');
-      writeFileSync(policy, JSON.stringify({ rules: [{ id: 'everyone', effect: 'allow', servers: ['weather', 'notes'] }, { id: 'no-summaries', effect: 'deny', tools: ['summarize'], subjects: { agents: ['cursor'] } }] }));
+      writeFileSync(
+        policy,
+        JSON.stringify({
+          rules: [
+            { id: 'everyone', effect: 'allow', servers: ['weather', 'notes'] },
+            { id: 'no-summaries', effect: 'deny', tools: ['summarize'], subjects: { agents: ['cursor'] } },
+          ],
+        }),
+      );
       await admin('policy', 'set', policy);
       await admin('publish');
 
@@ -156,7 +201,12 @@ for (const kind of ['sqlite', 'postgres'] as const) {
     after(async () => {
       for (const c of clients) await c.close().catch(() => {});
       for (const d of desktops) await d.stop();
-      for (const p of [consoleProc, sync]) if (p && p.exitCode === null) await new Promise((r) => { p.once('exit', r); p.kill('SIGTERM'); });
+      for (const p of [consoleProc, sync])
+        if (p && p.exitCode === null)
+          await new Promise((r) => {
+            p.once('exit', r);
+            p.kill('SIGTERM');
+          });
     });
 
     it('refuses a foreign Host or Origin, and API requests without the cookie', async () => {
@@ -166,8 +216,16 @@ for (const kind of ['sqlite', 'postgres'] as const) {
       // Browsers send a 127.0.0.1 cookie to every port: the cookie alone, or with a wrong secret, opens nothing.
       assert.equal((await raw(base, 'GET', `${C.CONSOLE_API}/session`, { host, cookie })).status, 401);
       assert.equal((await raw(base, 'GET', `${C.CONSOLE_API}/session`, { host, cookie, [C.SESSION_HEADER]: 'x'.repeat(43) })).status, 401);
-      assert.equal((await raw(base, 'POST', `${C.CONSOLE_API}/keys/rotate`, { host, cookie, 'content-type': 'application/json' }, '{}')).status, 403, 'a write without Origin');
-      assert.equal((await raw(base, 'POST', `${C.CONSOLE_API}/keys/rotate`, { host, cookie, origin: base, 'content-type': 'text/plain' }, '{}')).status, 403, 'a form-encodable write');
+      assert.equal(
+        (await raw(base, 'POST', `${C.CONSOLE_API}/keys/rotate`, { host, cookie, 'content-type': 'application/json' }, '{}')).status,
+        403,
+        'a write without Origin',
+      );
+      assert.equal(
+        (await raw(base, 'POST', `${C.CONSOLE_API}/keys/rotate`, { host, cookie, origin: base, 'content-type': 'text/plain' }, '{}')).status,
+        403,
+        'a form-encodable write',
+      );
       const session = await api('GET', '/session', C.SessionSchema);
       assert.equal(session.org, 'acme');
       assert.equal(session.endpoint.reachable, true);
@@ -176,10 +234,14 @@ for (const kind of ['sqlite', 'postgres'] as const) {
     });
 
     it('lists both desktops in the fleet, with their token labels and bundle version', async () => {
-      const page = await waitFor(async () => {
-        const p = await api('GET', '/fleet/devices', C.DeviceListSchema);
-        return p.devices.length === 2 && p.devices.every((d) => d.syncState === 'current') ? p : undefined;
-      }, 15_000, 'both desktops to report');
+      const page = await waitFor(
+        async () => {
+          const p = await api('GET', '/fleet/devices', C.DeviceListSchema);
+          return p.devices.length === 2 && p.devices.every((d) => d.syncState === 'current') ? p : undefined;
+        },
+        15_000,
+        'both desktops to report',
+      );
       assert.deepEqual(page.devices.map((d) => d.label).sort(), ['alice laptop', 'bob laptop']);
       assert.ok(page.devices.every((d) => d.bundleVersion === page.latestVersion && d.pinnedKeys.length === 1));
     });
@@ -198,9 +260,18 @@ for (const kind of ['sqlite', 'postgres'] as const) {
       assert.equal(done.escalation.state, 'approved');
       assert.ok(done.publishedVersion! > 1);
       let lastError = '';
-      const text = await waitFor(async () => {
-        try { return JSON.stringify(await client.callTool({ name: 'weather__fetch_weather', arguments: { city: 'Oslo' } })); } catch (err) { lastError = (err as Error).message; return undefined; }
-      }, 10_000, 'the desktop to serve the approved tool').catch((err: unknown) => diagnose(new Error(`${(err as Error).message}: ${lastError}`)));
+      const text = await waitFor(
+        async () => {
+          try {
+            return JSON.stringify(await client.callTool({ name: 'weather__fetch_weather', arguments: { city: 'Oslo' } }));
+          } catch (err) {
+            lastError = (err as Error).message;
+            return undefined;
+          }
+        },
+        10_000,
+        'the desktop to serve the approved tool',
+      ).catch((err: unknown) => diagnose(new Error(`${(err as Error).message}: ${lastError}`)));
       assert.match(text, /after the change|Oslo/);
     });
 
@@ -211,7 +282,14 @@ for (const kind of ['sqlite', 'postgres'] as const) {
       const done = await api('POST', `/escalations/${e.id}/reject`, C.EscalationDecideResponseSchema, { reason: 'hidden instructions' });
       assert.equal(done.escalation.state, 'rejected');
       assert.equal(done.publishedVersion, null);
-      await waitFor(async () => (await d.control<{ decisions: { tool: string; decision: string; by: string }[] }>('/decisions')).body.decisions.find((x) => x.tool === 'fetch_weather' && x.decision === 'rejected' && /your org/.test(x.by)), 15_000, 'the org rejection to reach the desktop');
+      await waitFor(
+        async () =>
+          (await d.control<{ decisions: { tool: string; decision: string; by: string }[] }>('/decisions')).body.decisions.find(
+            (x) => x.tool === 'fetch_weather' && x.decision === 'rejected' && /your org/.test(x.by),
+          ),
+        15_000,
+        'the org rejection to reach the desktop',
+      );
       const err = await refusal(client.callTool({ name: 'notes__fetch_weather', arguments: { city: 'Oslo' } }));
       assert.match(err.message, /rejected by your org/);
       const queue = await api('GET', '/escalations?state=rejected', C.EscalationListSchema);
@@ -220,27 +298,51 @@ for (const kind of ['sqlite', 'postgres'] as const) {
 
     it('the simulator answers as the desktop decides', async () => {
       const user = (await desktops[0]!.control<{ identity: { user: string; groups: string[] } }>('/status')).body.identity.user;
-      const denied = await api('POST', '/policies/simulate', C.SimulateResponseSchema, { user, agent: 'cursor', server: 'weather', tool: 'summarize', arguments: { text: 'x' } });
+      const denied = await api('POST', '/policies/simulate', C.SimulateResponseSchema, {
+        user,
+        agent: 'cursor',
+        server: 'weather',
+        tool: 'summarize',
+        arguments: { text: 'x' },
+      });
       assert.deepEqual([denied.effect, denied.rule], ['deny', 'no-summaries']);
       const err = await refusal(clients[0]!.callTool({ name: 'weather__summarize', arguments: { text: 'x' } }));
       assert.match(err.message, /no-summaries/);
-      const allowed = await api('POST', '/policies/simulate', C.SimulateResponseSchema, { user, agent: 'cursor', server: 'weather', tool: 'search', arguments: { query: 'x' } });
+      const allowed = await api('POST', '/policies/simulate', C.SimulateResponseSchema, {
+        user,
+        agent: 'cursor',
+        server: 'weather',
+        tool: 'search',
+        arguments: { query: 'x' },
+      });
       assert.deepEqual([allowed.effect, allowed.rule], ['allow', 'everyone']);
       await clients[0]!.callTool({ name: 'weather__search', arguments: { query: 'x' } });
-      const other = await api('POST', '/policies/simulate', C.SimulateResponseSchema, { user, agent: 'claude', server: 'weather', tool: 'summarize', arguments: { text: 'x' } });
+      const other = await api('POST', '/policies/simulate', C.SimulateResponseSchema, {
+        user,
+        agent: 'claude',
+        server: 'weather',
+        tool: 'summarize',
+        arguments: { text: 'x' },
+      });
       assert.equal(other.effect, 'allow', 'the deny rule names only cursor');
     });
 
     it('audit search finds the calls of both desktops, pages them, and shows a record with its request chain', async () => {
       // Desktops ship every 30 s or 1,000 records; the app's "sync now" ships at once.
       for (const d of desktops) await d.control('/audit/ship', { method: 'POST' });
-      const page = await waitFor(async () => {
-        const p = await api('GET', '/audit/records?type=tools%2Fcall&limit=200', C.AuditPageSchema);
-        return new Set(p.records.map((r) => r.deviceId)).size === 2 ? p : undefined;
-      }, 20_000, 'both desktops\' calls to arrive').catch(async (err: unknown) => {
+      const page = await waitFor(
+        async () => {
+          const p = await api('GET', '/audit/records?type=tools%2Fcall&limit=200', C.AuditPageSchema);
+          return new Set(p.records.map((r) => r.deviceId)).size === 2 ? p : undefined;
+        },
+        20_000,
+        "both desktops' calls to arrive",
+      ).catch(async (err: unknown) => {
         const all = await api('GET', '/audit/records?limit=200', C.AuditPageSchema);
         const audits = await Promise.all(desktops.map(async (d) => (await d.control<{ audit: unknown; problems?: unknown }>('/status')).body));
-        throw new Error(`${(err as Error).message}: ${JSON.stringify(all.records.map((r) => [r.deviceId.slice(0, 8), r.seq, r.type, r.tool, r.outcome]))} ${JSON.stringify(audits.map((a) => [a.audit, a.problems]))}`);
+        throw new Error(
+          `${(err as Error).message}: ${JSON.stringify(all.records.map((r) => [r.deviceId.slice(0, 8), r.seq, r.type, r.tool, r.outcome]))} ${JSON.stringify(audits.map((a) => [a.audit, a.problems]))}`,
+        );
       });
       assert.ok(page.records.some((r) => r.tool === 'weather__search') && page.records.some((r) => r.tool === 'notes__search'));
       const first = await api('GET', '/audit/records?limit=2', C.AuditPageSchema);
@@ -266,7 +368,14 @@ for (const kind of ['sqlite', 'postgres'] as const) {
       const bob = devices.devices.find((d) => d.label === 'bob laptop')!;
       const revoked = await api('POST', `/fleet/devices/${bob.id}/revoke`, C.RevokeDeviceResponseSchema, { reason: 'laptop lost' });
       assert.equal(revoked.device.syncState, 'revoked');
-      await waitFor(async () => (await desktops[1]!.control<{ problems?: { component: string; message: string }[] }>('/status')).body.problems?.find((p) => /revoked/.test(p.message)), 15_000, 'the desktop to learn it was revoked');
+      await waitFor(
+        async () =>
+          (await desktops[1]!.control<{ problems?: { component: string; message: string }[] }>('/status')).body.problems?.find((p) =>
+            /revoked/.test(p.message),
+          ),
+        15_000,
+        'the desktop to learn it was revoked',
+      );
       const issued = await api('POST', '/fleet/tokens', C.IssuedTokenSchema, { label: 'carol', ttlDays: 1 }, 201);
       assert.match(issued.command, /^gatehouse enroll /);
       const list = await api('GET', '/fleet/tokens', C.EnrolTokenListSchema);

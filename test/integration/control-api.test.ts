@@ -15,7 +15,14 @@ describe('control API and local socket', () => {
   let client: Client | undefined;
 
   before(async () => {
-    daemon = await startDaemon({ bundle: writeBundle({ schemaVersion: 1, name: 'ctl', servers: [stdioServer('a', 'faulty-server.ts'), stdioServer('b', 'faulty-server.ts')], settings: { pageSize: 5 } }) });
+    daemon = await startDaemon({
+      bundle: writeBundle({
+        schemaVersion: 1,
+        name: 'ctl',
+        servers: [stdioServer('a', 'faulty-server.ts'), stdioServer('b', 'faulty-server.ts')],
+        settings: { pageSize: 5 },
+      }),
+    });
   });
   after(async () => {
     await client?.close();
@@ -81,16 +88,27 @@ describe('control API and local socket', () => {
 
   it('pages large lists with cursors, and rejects a forged cursor', async () => {
     // The events test crashed server a; wait for its restart.
-    await waitFor(async () => (await daemon.control<{ servers: { state: string }[] }>('/servers')).body.servers.every((s) => s.state === 'ready'), 10_000, 'servers ready');
+    await waitFor(
+      async () => (await daemon.control<{ servers: { state: string }[] }>('/servers')).body.servers.every((s) => s.state === 'ready'),
+      10_000,
+      'servers ready',
+    );
     const bridge = spawn(process.execPath, [CLI, 'stdio', '--agent', 'pager', '--data-dir', daemon.dataDir], { stdio: ['pipe', 'pipe', 'inherit'] });
     const lines = createInterface({ input: bridge.stdout! });
     let id = 0;
-    const ask = (method: string, params: Record<string, unknown> = {}) => new Promise<Record<string, unknown>>((resolve) => {
-      const want = ++id;
-      const onLine = (l: string) => { const m = JSON.parse(l); if (m.id === want) { lines.off('line', onLine); resolve(m); } };
-      lines.on('line', onLine);
-      bridge.stdin!.write(`${JSON.stringify({ jsonrpc: '2.0', id: want, method, params })}\n`);
-    });
+    const ask = (method: string, params: Record<string, unknown> = {}) =>
+      new Promise<Record<string, unknown>>((resolve) => {
+        const want = ++id;
+        const onLine = (l: string) => {
+          const m = JSON.parse(l);
+          if (m.id === want) {
+            lines.off('line', onLine);
+            resolve(m);
+          }
+        };
+        lines.on('line', onLine);
+        bridge.stdin!.write(`${JSON.stringify({ jsonrpc: '2.0', id: want, method, params })}\n`);
+      });
     await ask('initialize', { protocolVersion: '2025-11-25', capabilities: {}, clientInfo: { name: 'pager', version: '1' } });
     const all: string[] = [];
     let cursor: string | undefined;
@@ -110,7 +128,10 @@ describe('control API and local socket', () => {
     bridge.stdin!.end();
     // The SDK client follows the cursors itself and sees the same list.
     client ??= await stdioClient(daemon.dataDir, 'sdk-pager');
-    assert.deepEqual((await client.listTools()).tools.map((t) => t.name), all);
+    assert.deepEqual(
+      (await client.listTools()).tools.map((t) => t.name),
+      all,
+    );
   });
 
   it('writes the daemon log at the level the user sets, and keeps the level', async () => {

@@ -27,10 +27,17 @@ function cli(args: string[], stdin = '', env: NodeJS.ProcessEnv = process.env): 
     const p = spawn(process.execPath, [CLI, ...args], { env, stdio: ['pipe', 'pipe', 'pipe'] });
     let stdout = '';
     let stderr = '';
-    p.stdout!.on('data', (c: Buffer) => { stdout += c.toString(); });
-    p.stderr!.on('data', (c: Buffer) => { stderr += c.toString(); });
+    p.stdout!.on('data', (c: Buffer) => {
+      stdout += c.toString();
+    });
+    p.stderr!.on('data', (c: Buffer) => {
+      stderr += c.toString();
+    });
     const timer = setTimeout(() => p.kill('SIGKILL'), 30_000);
-    p.on('close', (code) => { clearTimeout(timer); resolve({ code: code ?? -1, stdout, stderr }); });
+    p.on('close', (code) => {
+      clearTimeout(timer);
+      resolve({ code: code ?? -1, stdout, stderr });
+    });
     p.stdin!.end(stdin);
   });
 }
@@ -68,11 +75,18 @@ describe('credentials', { skip }, () => {
     assert.deepEqual(await vault.valuesFor(server), { api_key: 'round-trip-value-1' });
     assert.equal(vault.status(parsed.bundle)[0]?.set, true);
     assert.ok(await vault.remove('vault', 'api_key'));
-    await assert.rejects(vault.valuesFor(server), (err: unknown) => err instanceof MissingCredentialError && /gatehouse secrets set vault\/api_key/.test(err.message));
+    await assert.rejects(
+      vault.valuesFor(server),
+      (err: unknown) => err instanceof MissingCredentialError && /gatehouse secrets set vault\/api_key/.test(err.message),
+    );
   });
 
   it('refuses a bundle that carries a credential value', () => {
-    const r = parseBundle({ schemaVersion: 1, name: 'x', servers: [stdioServer('a', 'faulty-server.ts', { credentials: [{ name: 'key', kind: 'env', value: 'oops' }] })] });
+    const r = parseBundle({
+      schemaVersion: 1,
+      name: 'x',
+      servers: [stdioServer('a', 'faulty-server.ts', { credentials: [{ name: 'key', kind: 'env', value: 'oops' }] })],
+    });
     assert.ok(!r.ok);
     assert.match(r.issues.map((i) => `${i.path}: ${i.message}`).join('\n'), /servers\.0\.credentials\.0.*value/);
   });
@@ -90,7 +104,11 @@ describe('credentials', { skip }, () => {
     });
 
     it('keeps a server with an empty required slot down, and says which slot to set', async () => {
-      const s = await waitFor(async () => (await d.control<{ servers: { id: string; state: string; lastError: string | null }[] }>('/servers')).body.servers.find((x) => x.id === 'vault' && x.state === 'failed'));
+      const s = await waitFor(async () =>
+        (await d.control<{ servers: { id: string; state: string; lastError: string | null }[] }>('/servers')).body.servers.find(
+          (x) => x.id === 'vault' && x.state === 'failed',
+        ),
+      );
       assert.match(s.lastError ?? '', /missing credential "api_key": set it with `gatehouse secrets set vault\/api_key`/);
       assert.equal(textOf(await client.callTool({ name: 'other__echo', arguments: { message: 'others run' } })), 'others run');
     });
@@ -100,9 +118,21 @@ describe('credentials', { skip }, () => {
       const r = await cli(['secrets', 'set', 'vault/api_key', '--data-dir', d.dataDir], `${SECRET}\n`);
       assert.equal(r.code, 0, r.stderr);
       assert.match(r.stdout, /set vault\/api_key/);
-      await waitFor(async () => (await d.control<{ servers: { id: string; state: string }[] }>('/servers')).body.servers.find((s) => s.id === 'vault')?.state === 'ready');
-      assert.equal((await d.control<{ servers: { id: string; pid: number }[] }>('/servers')).body.servers.find((s) => s.id === 'other')!.pid, otherPid, 'the other server was not restarted');
-      const seen = await waitFor(async () => { try { return textOf(await client.callTool({ name: 'vault__getenv', arguments: { name: 'API_KEY' } })); } catch { return undefined; } });
+      await waitFor(
+        async () => (await d.control<{ servers: { id: string; state: string }[] }>('/servers')).body.servers.find((s) => s.id === 'vault')?.state === 'ready',
+      );
+      assert.equal(
+        (await d.control<{ servers: { id: string; pid: number }[] }>('/servers')).body.servers.find((s) => s.id === 'other')!.pid,
+        otherPid,
+        'the other server was not restarted',
+      );
+      const seen = await waitFor(async () => {
+        try {
+          return textOf(await client.callTool({ name: 'vault__getenv', arguments: { name: 'API_KEY' } }));
+        } catch {
+          return undefined;
+        }
+      });
       assert.equal(seen, '[REDACTED:vault/api_key]', 'the server has the value; the agent sees it redacted');
       assert.equal(textOf(await client.callTool({ name: 'other__getenv', arguments: { name: 'API_KEY' } })), '(unset)');
       assert.equal(textOf(await client.callTool({ name: 'vault__getenv', arguments: { name: 'LEAKY_TOKEN' } })), '(unset)', 'no inherited environment');
@@ -117,9 +147,12 @@ describe('credentials', { skip }, () => {
       assert.match(list.stdout, /vault\/api_key\s+env\s+set /);
       const status = await cli(['status', '--json', '--data-dir', d.dataDir]);
       const surfaces: [string, string][] = [
-        ['secrets list', list.stdout], ['status', status.stdout],
-        ['control /servers', JSON.stringify((await d.control('/servers')).body)], ['control /secrets', JSON.stringify((await d.control('/secrets')).body)],
-        ['control /tools', JSON.stringify((await d.control('/tools')).body)], ['daemon stderr', d.stderr.join('')],
+        ['secrets list', list.stdout],
+        ['status', status.stdout],
+        ['control /servers', JSON.stringify((await d.control('/servers')).body)],
+        ['control /secrets', JSON.stringify((await d.control('/secrets')).body)],
+        ['control /tools', JSON.stringify((await d.control('/tools')).body)],
+        ['daemon stderr', d.stderr.join('')],
       ];
       await waitFor(() => readFileSync(join(d.dataDir, 'logs', 'vault.log'), 'utf8').includes('debug: API_KEY='), 5000, 'the stderr line');
       for (const file of filesUnder(d.dataDir)) surfaces.push([file, readFileSync(file, 'latin1')]);
@@ -144,10 +177,20 @@ describe('credentials', { skip }, () => {
       const slots = (await d.control<{ slots: { slot: string; due: boolean; rotatedAt: string | null }[] }>('/secrets')).body.slots;
       assert.equal(slots[0]!.due, false);
       assert.ok(slots[0]!.rotatedAt);
-      const seen = await waitFor(async () => { try { return textOf(await client.callTool({ name: 'vault__getenv', arguments: { name: 'API_KEY' } })); } catch { return undefined; } });
+      const seen = await waitFor(async () => {
+        try {
+          return textOf(await client.callTool({ name: 'vault__getenv', arguments: { name: 'API_KEY' } }));
+        } catch {
+          return undefined;
+        }
+      });
       assert.equal(seen, '[REDACTED:vault/api_key]');
       // Set and rotate are in the audit log, by name only.
-      const records = (await d.control<{ records: { record: { type: string; server: string; detail?: { slot: string; action: string } } }[] }>('/audit?server=vault&limit=500')).body.records.map((r) => r.record).filter((r) => r.type === 'secret');
+      const records = (
+        await d.control<{ records: { record: { type: string; server: string; detail?: { slot: string; action: string } } }[] }>('/audit?server=vault&limit=500')
+      ).body.records
+        .map((r) => r.record)
+        .filter((r) => r.type === 'secret');
       assert.deepEqual(records.map((r) => `${r.server}/${r.detail?.slot} ${r.detail?.action}`).sort(), ['vault/api_key rotate', 'vault/api_key set']);
       assert.ok(!JSON.stringify(records).includes('sk-rotated'), 'no value in the records');
     });
@@ -157,7 +200,11 @@ describe('credentials', { skip }, () => {
       await d.stop();
       const bundlePath = writeBundle(vaultBundle());
       d = await startDaemon({ bundle: bundlePath, dataDir: d.dataDir });
-      const running = await waitFor(async () => (await d.control<{ servers: { id: string; pid: number | null; state: string }[] }>('/servers')).body.servers.find((s) => s.id === 'vault' && s.state === 'ready'));
+      const running = await waitFor(async () =>
+        (await d.control<{ servers: { id: string; pid: number | null; state: string }[] }>('/servers')).body.servers.find(
+          (s) => s.id === 'vault' && s.state === 'ready',
+        ),
+      );
       assert.ok(await new KeychainBackend().get('vault/api_key'), 'the secret is in the keychain before');
       const revoked = JSON.parse(readFileSync(bundlePath, 'utf8'));
       revoked.servers[0].status = 'revoked';
@@ -170,7 +217,10 @@ describe('credentials', { skip }, () => {
       const servers = (await d.control<{ servers: { id: string; state: string }[] }>('/servers')).body.servers;
       assert.equal(servers.find((s) => s.id === 'vault')?.state, 'disabled');
       const slots = (await d.control<{ slots: { server: string; set: boolean }[] }>('/secrets')).body.slots;
-      assert.deepEqual(slots.filter((s) => s.server === 'vault').map((s) => s.set), [false]);
+      assert.deepEqual(
+        slots.filter((s) => s.server === 'vault').map((s) => s.set),
+        [false],
+      );
       client = await stdioClient(d.dataDir, 'careful');
     });
   });
@@ -178,11 +228,25 @@ describe('credentials', { skip }, () => {
   it('puts header credentials on each HTTP request', async () => {
     const fx: ChildProcess = spawn(process.execPath, [join(FIXTURES, 'servers', 'fixture-server.ts'), '--http', '0'], { stdio: ['ignore', 'pipe', 'ignore'] });
     const { port } = await new Promise<{ port: number }>((resolve) => createInterface({ input: fx.stdout! }).once('line', (l) => resolve(JSON.parse(l))));
-    const d = await startDaemon({ bundle: writeBundle({ schemaVersion: 1, name: 'h', servers: [{ id: 'web', transport: { type: 'http', url: `http://127.0.0.1:${port}/mcp` }, credentials: [{ name: 'token', kind: 'header', prefix: 'Bearer ' }] }] }) });
+    const d = await startDaemon({
+      bundle: writeBundle({
+        schemaVersion: 1,
+        name: 'h',
+        servers: [
+          { id: 'web', transport: { type: 'http', url: `http://127.0.0.1:${port}/mcp` }, credentials: [{ name: 'token', kind: 'header', prefix: 'Bearer ' }] },
+        ],
+      }),
+    });
     try {
       assert.equal((await cli(['secrets', 'set', 'web/token', '--data-dir', d.dataDir], 'http-secret-abcdef123\n')).code, 0);
       const client = await stdioClient(d.dataDir, 'h');
-      const seen = await waitFor(async () => { try { return textOf(await client.callTool({ name: 'web__auth_header', arguments: {} })); } catch { return undefined; } });
+      const seen = await waitFor(async () => {
+        try {
+          return textOf(await client.callTool({ name: 'web__auth_header', arguments: {} }));
+        } catch {
+          return undefined;
+        }
+      });
       assert.equal(seen, 'Bearer [REDACTED:web/token]');
       await client.close();
     } finally {
@@ -203,15 +267,24 @@ describe('keychain failures, with the message the user sees', { skip }, () => {
     const d = await startDaemon({ bundle: writeBundle(vaultBundle()), unsetEnv: ['DBUS_SESSION_BUS_ADDRESS', 'DISPLAY'] });
     try {
       assert.match(await setVia(d), /no D-Bus session.*dbus-run-session.*encrypted file store/);
-    } finally { await d.stop(); }
+    } finally {
+      await d.stop();
+    }
   });
 
   it('a locked keychain (or none created)', async () => {
     // A fresh session bus whose keyring was never unlocked.
-    const d = await startDaemon({ bundle: writeBundle(vaultBundle()), wrap: ['dbus-run-session', '--'], env: { XDG_DATA_HOME: tempDir() }, unsetEnv: ['GNOME_KEYRING_CONTROL'] });
+    const d = await startDaemon({
+      bundle: writeBundle(vaultBundle()),
+      wrap: ['dbus-run-session', '--'],
+      env: { XDG_DATA_HOME: tempDir() },
+      unsetEnv: ['GNOME_KEYRING_CONTROL'],
+    });
     try {
       assert.match(await setVia(d), /keychain is locked.*gnome-keyring-daemon --unlock/);
-    } finally { await d.stop(); }
+    } finally {
+      await d.stop();
+    }
   });
 
   it('the opt-in encrypted file store works without a keychain, and refuses a wrong passphrase', async () => {
@@ -220,15 +293,31 @@ describe('keychain failures, with the message the user sees', { skip }, () => {
     try {
       assert.equal((await cli(['secrets', 'set', 'vault/api_key', '--data-dir', d.dataDir], `${SECRET}\n`)).code, 0);
       const client = await stdioClient(d.dataDir, 'f');
-      const seen = await waitFor(async () => { try { return textOf(await client.callTool({ name: 'vault__getenv', arguments: { name: 'API_KEY' } })); } catch { return undefined; } });
+      const seen = await waitFor(async () => {
+        try {
+          return textOf(await client.callTool({ name: 'vault__getenv', arguments: { name: 'API_KEY' } }));
+        } catch {
+          return undefined;
+        }
+      });
       assert.equal(seen, '[REDACTED:vault/api_key]');
       await client.close();
       assert.ok(!readFileSync(join(d.dataDir, 'secrets.enc.json'), 'utf8').includes(SECRET));
-    } finally { await d.stop(); }
-    const wrong = await startDaemon({ bundle: writeBundle(vaultBundle()), dataDir: d.dataDir, env: { ...env, GATEHOUSE_SECRET_PASSPHRASE: 'not the right passphrase' } });
+    } finally {
+      await d.stop();
+    }
+    const wrong = await startDaemon({
+      bundle: writeBundle(vaultBundle()),
+      dataDir: d.dataDir,
+      env: { ...env, GATEHOUSE_SECRET_PASSPHRASE: 'not the right passphrase' },
+    });
     try {
-      const s = await waitFor(async () => (await wrong.control<{ servers: { id: string; lastError: string | null }[] }>('/servers')).body.servers.find((x) => x.id === 'vault' && x.lastError));
+      const s = await waitFor(async () =>
+        (await wrong.control<{ servers: { id: string; lastError: string | null }[] }>('/servers')).body.servers.find((x) => x.id === 'vault' && x.lastError),
+      );
       assert.match(s.lastError!, /wrong passphrase/);
-    } finally { await wrong.stop(); }
+    } finally {
+      await wrong.stop();
+    }
   });
 });

@@ -7,7 +7,7 @@ import { httpClient, stdioClient } from '../helpers/clients.ts';
 import { startDaemon, type TestDaemon } from '../helpers/daemon.ts';
 
 type TextBlock = { type: string; text?: string };
-const textOf = (r: unknown) => ((r as { content: TextBlock[] }).content).map((c) => c.text ?? '').join('');
+const textOf = (r: unknown) => (r as { content: TextBlock[] }).content.map((c) => c.text ?? '').join('');
 
 describe('demo bundle: real MCP servers from npm behind one endpoint', () => {
   let daemon: TestDaemon;
@@ -25,9 +25,7 @@ describe('demo bundle: real MCP servers from npm behind one endpoint', () => {
     describe(`via ${via}`, () => {
       let client: Client;
       before(async () => {
-        client = via === 'stdio bridge'
-          ? await stdioClient(daemon.dataDir, 'claude-desktop')
-          : await httpClient(daemon.url, await daemon.agentToken('cursor'));
+        client = via === 'stdio bridge' ? await stdioClient(daemon.dataDir, 'claude-desktop') : await httpClient(daemon.url, await daemon.agentToken('cursor'));
         clients.push(client);
       });
 
@@ -44,7 +42,9 @@ describe('demo bundle: real MCP servers from npm behind one endpoint', () => {
         assert.equal(textOf(await client.callTool({ name: 'everything__echo', arguments: { message: 'hello' } })), 'Echo: hello');
         const dirs = textOf(await client.callTool({ name: 'filesystem__list_allowed_directories', arguments: {} }));
         assert.match(dirs, /demo-files/);
-        const readme = textOf(await client.callTool({ name: 'filesystem__read_text_file', arguments: { path: `${dirs.split('\n').pop()!.trim()}/README.md` } }));
+        const readme = textOf(
+          await client.callTool({ name: 'filesystem__read_text_file', arguments: { path: `${dirs.split('\n').pop()!.trim()}/README.md` } }),
+        );
         assert.match(readme, /Gatehouse demo folder/);
         const graph = await client.callTool({ name: 'memory__read_graph', arguments: {} });
         assert.ok(!graph.isError, textOf(graph));
@@ -75,7 +75,14 @@ describe('demo bundle: real MCP servers from npm behind one endpoint', () => {
   it('reports servers, tools and agents through the control API', async () => {
     const status = await daemon.control<{ servers: { id: string; state: string; pid: number | null }[]; agents: { agent: string }[] }>('/status');
     assert.equal(status.status, 200);
-    assert.deepEqual(status.body.servers.map((s) => [s.id, s.state]), [['everything', 'ready'], ['filesystem', 'ready'], ['memory', 'ready']]);
+    assert.deepEqual(
+      status.body.servers.map((s) => [s.id, s.state]),
+      [
+        ['everything', 'ready'],
+        ['filesystem', 'ready'],
+        ['memory', 'ready'],
+      ],
+    );
     for (const s of status.body.servers) assert.ok(s.pid && s.pid > 0);
     const agents = status.body.agents.map((a) => a.agent).sort();
     assert.deepEqual(agents, ['claude-desktop', 'cursor']);

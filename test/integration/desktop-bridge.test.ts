@@ -52,14 +52,18 @@ describe('desktop bridge (real daemon)', () => {
     writeFileSync(join(dashboardDir, '..', 'secret.json'), '{"secret":true}');
     handle = dashboardHandler({ dashboardDir, daemon: () => (connected ? { base: `http://127.0.0.1:${d.port}`, token: d.controlToken } : null) });
   });
-  after(async () => { await d.stop(); });
+  after(async () => {
+    await d.stop();
+  });
 
-  it('proxies the dashboard\'s calls with the token added in main, whatever the page sends', async () => {
+  it("proxies the dashboard's calls with the token added in main, whatever the page sends", async () => {
     const res = await handle(req('/api/v1/status', { headers: { authorization: 'Bearer made-up-by-the-page' } }));
     assert.equal(res.status, 200);
     assert.equal(((await res.json()) as { bundle: { name: string } }).bundle.name, 'desk');
     assert.match(res.headers.get('content-security-policy') ?? '', /script-src 'self'/);
-    const pause = await handle(req('/api/v1/pause', { method: 'POST', headers: { 'content-type': 'application/json', origin: APP_ORIGIN }, body: JSON.stringify({ paused: false }) }));
+    const pause = await handle(
+      req('/api/v1/pause', { method: 'POST', headers: { 'content-type': 'application/json', origin: APP_ORIGIN }, body: JSON.stringify({ paused: false }) }),
+    );
     assert.equal(pause.status, 200);
   });
 
@@ -80,7 +84,7 @@ describe('desktop bridge (real daemon)', () => {
     }
   });
 
-  it('serves the dashboard\'s files and nothing outside them', async () => {
+  it("serves the dashboard's files and nothing outside them", async () => {
     const index = await handle(req('/'));
     assert.equal(index.status, 200);
     assert.match(await index.text(), /<title>dash/);
@@ -111,7 +115,12 @@ describe('desktop bridge (real daemon)', () => {
 
   it('attaches only to a daemon that proves it holds the token', async () => {
     const proven = await probeDaemon(d.dataDir);
-    assert.deepEqual(proven, { kind: 'proven', endpoint: { base: `http://127.0.0.1:${d.port}`, token: d.controlToken }, version: VERSION, pid: (await d.control<{ pid: number }>('/status')).body.pid });
+    assert.deepEqual(proven, {
+      kind: 'proven',
+      endpoint: { base: `http://127.0.0.1:${d.port}`, token: d.controlToken },
+      version: VERSION,
+      pid: (await d.control<{ pid: number }>('/status')).body.pid,
+    });
     assert.equal(await stillProven({ base: `http://127.0.0.1:${d.port}`, token: d.controlToken }), true);
     assert.equal(await stillProven({ base: `http://127.0.0.1:${d.port}`, token: `ghc_${'x'.repeat(43)}` }), false);
     // The hello answers only well-formed nonces and never carries the token itself.
@@ -140,11 +149,13 @@ describe('desktop bridge (real daemon)', () => {
     }
   });
 
-  it('a relay of the real daemon\'s proof from another port does not pass', async () => {
+  it("a relay of the real daemon's proof from another port does not pass", async () => {
     const s = await stranger(() => ({ status: 200, body: null }));
     s.server.removeAllListeners('request');
     s.server.on('request', (rq, rs) => {
-      void fetch(`http://127.0.0.1:${d.port}${rq.url ?? '/'}`).then(async (r) => rs.writeHead(r.status, { 'content-type': 'application/json' }).end(await r.text()));
+      void fetch(`http://127.0.0.1:${d.port}${rq.url ?? '/'}`).then(async (r) =>
+        rs.writeHead(r.status, { 'content-type': 'application/json' }).end(await r.text()),
+      );
     });
     try {
       const dir = dataDirFor(s.port, d.controlToken);
@@ -165,30 +176,54 @@ describe('desktop bridge (real daemon)', () => {
 describe('supervisor with a real daemon under plain Node', () => {
   it('starts one, restarts it when it is killed, and stops it on quit', async () => {
     const dataDir = tempDir('gh-sup-');
-    const sup = new DaemonSupervisor({
-      appVersion: VERSION,
-      probe: () => probeDaemon(dataDir),
-      spawn: () => spawnDaemon({ node: process.execPath, cli: CLI, dataDir }),
-      stopOther: () => assert.fail('nothing else should be running'),
-      alive: stillProven,
-      setTimer: (fn, ms) => setTimeout(fn, ms),
-      clearTimer: (h) => clearTimeout(h as NodeJS.Timeout),
-      now: () => Date.now(),
-    }, { initialDelayMs: 50, maxDelayMs: 200 });
+    const sup = new DaemonSupervisor(
+      {
+        appVersion: VERSION,
+        probe: () => probeDaemon(dataDir),
+        spawn: () => spawnDaemon({ node: process.execPath, cli: CLI, dataDir }),
+        stopOther: () => assert.fail('nothing else should be running'),
+        alive: stillProven,
+        setTimer: (fn, ms) => setTimeout(fn, ms),
+        clearTimer: (h) => clearTimeout(h as NodeJS.Timeout),
+        now: () => Date.now(),
+      },
+      { initialDelayMs: 50, maxDelayMs: 200 },
+    );
     sup.start();
     try {
       const first = await waitFor(() => sup.endpoint, 30_000, 'the first daemon');
-      const status = async (base: string, token: string) => (await (await fetch(`${base}/api/v1/status`, { headers: { authorization: `Bearer ${token}` } })).json()) as { pid: number };
+      const status = async (base: string, token: string) =>
+        (await (await fetch(`${base}/api/v1/status`, { headers: { authorization: `Bearer ${token}` } })).json()) as { pid: number };
       const pid = (await status(first.base, first.token)).pid;
       process.kill(pid, 'SIGKILL');
-      const second = await waitFor(async () => {
-        const e = sup.endpoint;
-        if (!e) return null;
-        try { const p = (await status(e.base, e.token)).pid; return p !== pid ? p : null; } catch { return null; }
-      }, 30_000, 'a restarted daemon');
+      const second = await waitFor(
+        async () => {
+          const e = sup.endpoint;
+          if (!e) return null;
+          try {
+            const p = (await status(e.base, e.token)).pid;
+            return p !== pid ? p : null;
+          } catch {
+            return null;
+          }
+        },
+        30_000,
+        'a restarted daemon',
+      );
       assert.notEqual(second, pid);
       sup.quit();
-      await waitFor(() => { try { process.kill(second, 0); return false; } catch { return true; } }, 15_000, 'the daemon to stop on quit');
+      await waitFor(
+        () => {
+          try {
+            process.kill(second, 0);
+            return false;
+          } catch {
+            return true;
+          }
+        },
+        15_000,
+        'the daemon to stop on quit',
+      );
       assert.equal(sup.state.phase, 'stopped');
     } finally {
       sup.quit();

@@ -14,7 +14,10 @@ const textOf = (r: unknown) => (r as { content: { text?: string }[] }).content.m
 
 function setSecret(dataDir: string, env: NodeJS.ProcessEnv): Promise<number> {
   return new Promise((resolve) => {
-    const p = spawn(process.execPath, [CLI, 'secrets', 'set', 'vault/api_key', '--data-dir', dataDir], { env: { ...process.env, ...env }, stdio: ['pipe', 'ignore', 'ignore'] });
+    const p = spawn(process.execPath, [CLI, 'secrets', 'set', 'vault/api_key', '--data-dir', dataDir], {
+      env: { ...process.env, ...env },
+      stdio: ['pipe', 'ignore', 'ignore'],
+    });
     p.stdin!.end(`${SECRET}\n`);
     p.on('exit', (code) => resolve(code ?? 1));
   });
@@ -27,13 +30,24 @@ describe('redaction of encoded secrets', () => {
 
   before(async () => {
     d = await startDaemon({
-      bundle: writeBundle({ schemaVersion: 1, name: 'encoded', servers: [stdioServer('vault', 'faulty-server.ts', { credentials: [{ name: 'api_key', kind: 'env' }] })] }),
-      env, unsetEnv: ['DBUS_SESSION_BUS_ADDRESS'],
+      bundle: writeBundle({
+        schemaVersion: 1,
+        name: 'encoded',
+        servers: [stdioServer('vault', 'faulty-server.ts', { credentials: [{ name: 'api_key', kind: 'env' }] })],
+      }),
+      env,
+      unsetEnv: ['DBUS_SESSION_BUS_ADDRESS'],
     });
     assert.equal(await setSecret(d.dataDir, env), 0);
     client = await stdioClient(d.dataDir, 'encoder');
     // The server starts (and its secret is read and held) on the first call.
-    await waitFor(async () => { try { return textOf(await client.callTool({ name: 'vault__getenv', arguments: { name: 'API_KEY' } })); } catch { return undefined; } });
+    await waitFor(async () => {
+      try {
+        return textOf(await client.callTool({ name: 'vault__getenv', arguments: { name: 'API_KEY' } }));
+      } catch {
+        return undefined;
+      }
+    });
   });
   after(async () => {
     await client?.close();
@@ -48,7 +62,12 @@ describe('redaction of encoded secrets', () => {
     ['base64, offset 2', Buffer.concat([bytes('xy'), bytes(SECRET)]).toString('base64')],
     ['base64url', Buffer.concat([bytes('{"k":"'), bytes(SECRET), bytes('"}')]).toString('base64url')],
     ['hex', Buffer.concat([bytes('pre'), bytes(SECRET)]).toString('hex')],
-    ['HEX', Buffer.concat([bytes('pre'), bytes(SECRET)]).toString('hex').toUpperCase()],
+    [
+      'HEX',
+      Buffer.concat([bytes('pre'), bytes(SECRET)])
+        .toString('hex')
+        .toUpperCase(),
+    ],
     ['percent', `https://example.test/cb?key=${encodeURIComponent(SECRET)}&x=1`],
   ];
 

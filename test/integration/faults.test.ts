@@ -10,7 +10,14 @@ import { alive, descendants, startDaemon, stdioServer, waitFor, writeBundle, typ
 type Result = { content: { type: string; text?: string }[]; isError?: boolean };
 const textOf = (r: unknown) => (r as Result).content.map((c) => c.text ?? '').join('');
 
-interface ServerView { id: string; state: string; pid: number | null; restarts: number; lastError: string | null; stderrTail: string[] }
+interface ServerView {
+  id: string;
+  state: string;
+  pid: number | null;
+  restarts: number;
+  lastError: string | null;
+  stderrTail: string[];
+}
 
 describe('faults', () => {
   let daemon: TestDaemon;
@@ -39,7 +46,10 @@ describe('faults', () => {
 
   it('keeps working when one server cannot start, and shows its error and stderr', async () => {
     assert.equal(textOf(await client.callTool({ name: 'steady__echo', arguments: { message: 'ok' } })), 'ok');
-    const broken = await waitFor(async () => { const s = await server('broken'); return s.lastError && s.stderrTail.length ? s : undefined; });
+    const broken = await waitFor(async () => {
+      const s = await server('broken');
+      return s.lastError && s.stderrTail.length ? s : undefined;
+    });
     assert.notEqual(broken.state, 'ready');
     assert.match(broken.lastError!, /code 7/);
     assert.ok(broken.stderrTail.some((l) => l.includes('boom: missing API key')));
@@ -51,11 +61,20 @@ describe('faults', () => {
     const slow = client.callTool({ name: 'steady__sleep', arguments: { ms: 300 } });
     await assert.rejects(client.callTool({ name: 'faulty__crash', arguments: {} }), /faulty.*exited with code 3/);
     assert.equal(textOf(await slow), 'slept 300', 'other servers carry on');
-    const after = await waitFor(async () => { const s = await server('faulty'); return s.state === 'ready' && s.restarts > before.restarts ? s : undefined; });
+    const after = await waitFor(async () => {
+      const s = await server('faulty');
+      return s.state === 'ready' && s.restarts > before.restarts ? s : undefined;
+    });
     assert.notEqual(after.pid, oldPid);
-    const newPid = Number(await waitFor(async () => {
-      try { return textOf(await client.callTool({ name: 'faulty__pid', arguments: {} })); } catch { return undefined; }
-    }));
+    const newPid = Number(
+      await waitFor(async () => {
+        try {
+          return textOf(await client.callTool({ name: 'faulty__pid', arguments: {} }));
+        } catch {
+          return undefined;
+        }
+      }),
+    );
     assert.notEqual(newPid, oldPid);
     assert.equal(alive(oldPid), false);
   });
@@ -72,19 +91,42 @@ describe('faults', () => {
     const call = fetch(daemon.url, {
       method: 'POST',
       signal: controller.signal,
-      headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json', accept: 'application/json, text/event-stream', 'mcp-protocol-version': '2026-07-28', 'mcp-method': 'tools/call', 'mcp-name': 'steady__sleep' },
-      body: JSON.stringify({ jsonrpc: '2.0', id: 1, method: 'tools/call', params: { name: 'steady__sleep', arguments: { ms: 20_000 }, _meta: { [MODERN]: '2026-07-28', [CAPS]: {} } } }),
+      headers: {
+        authorization: `Bearer ${token}`,
+        'content-type': 'application/json',
+        accept: 'application/json, text/event-stream',
+        'mcp-protocol-version': '2026-07-28',
+        'mcp-method': 'tools/call',
+        'mcp-name': 'steady__sleep',
+      },
+      body: JSON.stringify({
+        jsonrpc: '2.0',
+        id: 1,
+        method: 'tools/call',
+        params: { name: 'steady__sleep', arguments: { ms: 20_000 }, _meta: { [MODERN]: '2026-07-28', [CAPS]: {} } },
+      }),
     }).catch(() => 'aborted');
     // The agent's own call must be in flight (background list refreshes count on the server, not on the agent).
-    await waitFor(async () => (await daemon.control<{ agents: { agent: string; inflight: number }[] }>('/agents')).body.agents.some((a) => a.agent === 'leaver' && a.inflight > 0), 5000, 'the call to be in flight');
+    await waitFor(
+      async () =>
+        (await daemon.control<{ agents: { agent: string; inflight: number }[] }>('/agents')).body.agents.some((a) => a.agent === 'leaver' && a.inflight > 0),
+      5000,
+      'the call to be in flight',
+    );
     controller.abort();
     assert.equal(await call, 'aborted');
-    await waitFor(async () => Number(textOf(await client.callTool({ name: 'steady__cancellations', arguments: {} }))) > before, 5000, 'the upstream to see the cancellation');
+    await waitFor(
+      async () => Number(textOf(await client.callTool({ name: 'steady__cancellations', arguments: {} }))) > before,
+      5000,
+      'the upstream to see the cancellation',
+    );
   });
 
   it('forwards list_changed when an upstream changes its tools', async () => {
     let notified = 0;
-    client.setNotificationHandler('notifications/tools/list_changed', () => { notified++; });
+    client.setNotificationHandler('notifications/tools/list_changed', () => {
+      notified++;
+    });
     const before = (await client.listTools()).tools.length;
     await client.callTool({ name: 'steady__add_tool', arguments: {} });
     await waitFor(() => notified > 0, 5000, 'tools/list_changed');
@@ -102,12 +144,23 @@ describe('faults', () => {
       answers.forEach((a, i) => assert.equal(textOf(a), `r${round}c${i}`));
       await Promise.all(batch.map((c) => closeHttp(c)));
     }
-    const churned = await waitFor(async () => {
-      const agents = (await daemon.control<{ agents: { agent: string }[] }>('/agents')).body.agents;
-      return agents.filter((a) => a.agent === 'churn').length === 0 ? agents : undefined;
-    }, 5000, 'churned sessions to close');
+    const churned = await waitFor(
+      async () => {
+        const agents = (await daemon.control<{ agents: { agent: string }[] }>('/agents')).body.agents;
+        return agents.filter((a) => a.agent === 'churn').length === 0 ? agents : undefined;
+      },
+      5000,
+      'churned sessions to close',
+    );
     assert.ok(churned.length >= 1);
-    const fdsAfter = await waitFor(() => { const n = readdirSync(`/proc/${daemon.proc.pid}/fd`).length; return n <= fdsBefore + 3 ? n : undefined; }, 15_000, `file descriptors to settle (from ${fdsBefore})`);
+    const fdsAfter = await waitFor(
+      () => {
+        const n = readdirSync(`/proc/${daemon.proc.pid}/fd`).length;
+        return n <= fdsBefore + 3 ? n : undefined;
+      },
+      15_000,
+      `file descriptors to settle (from ${fdsBefore})`,
+    );
     assert.ok(fdsAfter <= fdsBefore + 3, `fds grew from ${fdsBefore} to ${fdsAfter}`);
   });
 

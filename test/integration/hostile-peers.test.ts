@@ -13,19 +13,32 @@ import { CLI, startDaemon, stdioServer, waitFor, writeBundle, type TestDaemon } 
 import { INIT, rawPost, rawSocketClient, rssMb, type RawLineClient } from '../helpers/raw.ts';
 
 const run = promisify(execFile);
-const gatehouse = (args: string[]) => run(process.execPath, [CLI, ...args], { maxBuffer: 64 * 1024 * 1024 }).then(
-  (r) => ({ code: 0, stdout: r.stdout, stderr: r.stderr }),
-  (e: { code: number; stdout: string; stderr: string }) => ({ code: e.code, stdout: e.stdout, stderr: e.stderr }),
-);
-const PROTOTYPE_NAMES = ['__proto__', 'constructor', 'toString', 'valueOf', 'hasOwnProperty', 'isPrototypeOf', '__defineGetter__', 'propertyIsEnumerable', 'toLocaleString'];
-const bundle = (extra: Record<string, unknown> = {}) => writeBundle({ schemaVersion: 1, name: 'hostile', servers: [stdioServer('h', 'hostile-server.ts', { callTimeoutMs: 1500 })], ...extra });
+const gatehouse = (args: string[]) =>
+  run(process.execPath, [CLI, ...args], { maxBuffer: 64 * 1024 * 1024 }).then(
+    (r) => ({ code: 0, stdout: r.stdout, stderr: r.stderr }),
+    (e: { code: number; stdout: string; stderr: string }) => ({ code: e.code, stdout: e.stdout, stderr: e.stderr }),
+  );
+const PROTOTYPE_NAMES = [
+  '__proto__',
+  'constructor',
+  'toString',
+  'valueOf',
+  'hasOwnProperty',
+  'isPrototypeOf',
+  '__defineGetter__',
+  'propertyIsEnumerable',
+  'toLocaleString',
+];
+const bundle = (extra: Record<string, unknown> = {}) =>
+  writeBundle({ schemaVersion: 1, name: 'hostile', servers: [stdioServer('h', 'hostile-server.ts', { callTimeoutMs: 1500 })], ...extra });
 type Answer = { id?: unknown; result?: { content?: { text?: string }[] }; error?: { code: number; message: string } };
 
 describe('hostile peers', () => {
   let d: TestDaemon;
   let raw: RawLineClient;
   let nextId = 1;
-  const call = (name: string, args: Record<string, unknown>, timeoutMs?: number) => raw.request({ id: nextId++, method: 'tools/call', params: { name, arguments: args } }, timeoutMs) as Promise<Answer>;
+  const call = (name: string, args: Record<string, unknown>, timeoutMs?: number) =>
+    raw.request({ id: nextId++, method: 'tools/call', params: { name, arguments: args } }, timeoutMs) as Promise<Answer>;
   const echo = async () => assert.equal((await call('h__echo', { text: 'still here' })).result?.content?.[0]?.text, 'still here');
   const records = async (query: string) => (await d.control<{ records: { record: AuditRecord }[] }>(`/audit?${query}`)).body.records.map((r) => r.record);
 
@@ -42,7 +55,7 @@ describe('hostile peers', () => {
 
   it('answers methods named after prototype properties as unknown, over the socket and HTTP', async () => {
     for (const method of PROTOTYPE_NAMES) {
-      const answer = await raw.request({ id: `p-${method}`, method }) as Answer;
+      const answer = (await raw.request({ id: `p-${method}`, method })) as Answer;
       assert.equal(answer.error?.code, -32601, method);
       raw.line(JSON.stringify({ jsonrpc: '2.0', method }));
     }
@@ -57,10 +70,20 @@ describe('hostile peers', () => {
   });
 
   it('turns malformed answers and prototype-named notifications from an upstream into clean errors', async () => {
-    const cases = ['{"jsonrpc":"2.0","id":$ID,"error":null}', '{"jsonrpc":"2.0","id":$ID,"error":"boom"}', '{"jsonrpc":"2.0","id":$ID,"error":{"code":"x"}}',
-      '{"jsonrpc":"2.0","id":$ID,"result":null}', '{"jsonrpc":"2.0","id":$ID,"result":5}', '{"jsonrpc":"2.0","id":$ID,"result":[]}'];
+    const cases = [
+      '{"jsonrpc":"2.0","id":$ID,"error":null}',
+      '{"jsonrpc":"2.0","id":$ID,"error":"boom"}',
+      '{"jsonrpc":"2.0","id":$ID,"error":{"code":"x"}}',
+      '{"jsonrpc":"2.0","id":$ID,"result":null}',
+      '{"jsonrpc":"2.0","id":$ID,"result":5}',
+      '{"jsonrpc":"2.0","id":$ID,"result":[]}',
+    ];
     const noise = PROTOTYPE_NAMES.map((m) => JSON.stringify({ jsonrpc: '2.0', method: m, params: {} }));
-    noise.push('{"jsonrpc":"2.0","method":"notifications/progress","params":{"progressToken":{"toString":1}}}', '{"jsonrpc":"2.0","id":"r","method":"__proto__"}', '{"jsonrpc":"2.0","id":999999,"result":{}}');
+    noise.push(
+      '{"jsonrpc":"2.0","method":"notifications/progress","params":{"progressToken":{"toString":1}}}',
+      '{"jsonrpc":"2.0","id":"r","method":"__proto__"}',
+      '{"jsonrpc":"2.0","id":999999,"result":{}}',
+    );
     for (const bad of cases) {
       const answer = await call('h__misbehave', { lines: [...noise, bad] });
       assert.equal(answer.error?.code, -32603, bad);
@@ -73,7 +96,9 @@ describe('hostile peers', () => {
   });
 
   it('answers and records a call whose result content is hostile (null items, non-string types and texts)', async () => {
-    const answer = await call('h__misbehave', { lines: ['{"jsonrpc":"2.0","id":$ID,"result":{"content":[null,5,{"type":{"x":1},"text":{"toString":1}},{"type":"text","text":"fine"}]}}'] });
+    const answer = await call('h__misbehave', {
+      lines: ['{"jsonrpc":"2.0","id":$ID,"result":{"content":[null,5,{"type":{"x":1},"text":{"toString":1}},{"type":"text","text":"fine"}]}}'],
+    });
     assert.ok(answer.result, 'the answer reaches the agent');
     const recorded = (await records('tool=h__misbehave')).filter((r) => r.outcome === 'ok');
     assert.equal(recorded.length, 1, 'and is recorded once');
@@ -81,29 +106,41 @@ describe('hostile peers', () => {
     assert.deepEqual(recorded[0]!.result?.contentTypes, ['resource', 'text']);
   });
 
-  it('keeps an agent\'s odd declarations from breaking sampling, status and the dashboard', async () => {
+  it("keeps an agent's odd declarations from breaking sampling, status and the dashboard", async () => {
     const odd = await rawSocketClient(d.socket, 'odd');
     await odd.request({ id: 1, method: 'initialize', params: { protocolVersion: '2025-11-25', capabilities: 5, clientInfo: 'x' } });
     // A sampling request from the server goes to the agent with a call running: this one.
-    const pending = odd.request({ id: 2, method: 'tools/call', params: { name: 'h__misbehave', arguments: { lines: ['{"jsonrpc":"2.0","id":"s1","method":"sampling/createMessage","params":{}}', '{"jsonrpc":"2.0","id":$ID,"result":{"content":[]}}'] } } });
-    assert.ok((await pending as Answer).result);
+    const pending = odd.request({
+      id: 2,
+      method: 'tools/call',
+      params: {
+        name: 'h__misbehave',
+        arguments: {
+          lines: ['{"jsonrpc":"2.0","id":"s1","method":"sampling/createMessage","params":{}}', '{"jsonrpc":"2.0","id":$ID,"result":{"content":[]}}'],
+        },
+      },
+    });
+    assert.ok(((await pending) as Answer).result);
     const status = await gatehouse(['status', '--data-dir', d.dataDir]);
     assert.equal(status.code, 0, status.stderr);
     assert.equal((await d.control('/status')).status, 200);
-    const token = await odd.request({ id: 3, method: 'tools/call', params: { name: 'h__echo', arguments: {}, _meta: { progressToken: { a: 1 } } } }, 3000) as Answer;
+    const token = (await odd.request(
+      { id: 3, method: 'tools/call', params: { name: 'h__echo', arguments: {}, _meta: { progressToken: { a: 1 } } } },
+      3000,
+    )) as Answer;
     assert.equal(token.error?.code, -32602, 'a progress token the upstream cannot echo is refused at once, not after the call timeout');
-    const meta = await odd.request({ id: 4, method: 'tools/call', params: { name: 'h__echo', arguments: {}, _meta: 'x' } }, 3000) as Answer;
+    const meta = (await odd.request({ id: 4, method: 'tools/call', params: { name: 'h__echo', arguments: {}, _meta: 'x' } }, 3000)) as Answer;
     assert.equal(meta.error?.code, -32602);
     odd.close();
     await echo();
   });
 
-  it('records calls the agent cancelled or left, with the server\'s late answer, and calls that timed out', async () => {
+  it("records calls the agent cancelled or left, with the server's late answer, and calls that timed out", async () => {
     const id = nextId++;
     raw.line(JSON.stringify({ jsonrpc: '2.0', id, method: 'tools/call', params: { name: 'h__slow', arguments: { ms: 300 } } }));
     await new Promise((r) => setTimeout(r, 50));
     raw.line(JSON.stringify({ jsonrpc: '2.0', method: 'notifications/cancelled', params: { requestId: id, reason: 'user pressed stop' } }));
-    const cancelled = await waitFor(async () => (await records('tool=h__slow')).find((r) => r.outcome === 'cancelled'), 5000, 'the cancelled call\'s record');
+    const cancelled = await waitFor(async () => (await records('tool=h__slow')).find((r) => r.outcome === 'cancelled'), 5000, "the cancelled call's record");
     assert.equal((cancelled.detail as { lateAnswer: string }).lateAnswer, 'ok', 'the server answered after the agent gave up');
     assert.equal(raw.received.filter((m) => m.id === id).length, 0, 'a cancelled call is not answered');
 
@@ -112,12 +149,12 @@ describe('hostile peers', () => {
     leaver.line(JSON.stringify({ jsonrpc: '2.0', id: 2, method: 'tools/call', params: { name: 'h__slow', arguments: { ms: 200 } } }));
     await new Promise((r) => setTimeout(r, 50));
     leaver.close();
-    const left = await waitFor(async () => (await records('agent=leaver')).find((r) => r.type === 'tools/call'), 5000, 'the disconnected call\'s record');
+    const left = await waitFor(async () => (await records('agent=leaver')).find((r) => r.type === 'tools/call'), 5000, "the disconnected call's record");
     assert.equal(left.outcome, 'disconnected');
 
     const slow = await call('h__slow', { ms: 2500 }, 5000);
     assert.equal(slow.error?.code, -32001);
-    const timedOut = await waitFor(async () => (await records('tool=h__slow')).find((r) => r.outcome === 'timeout'), 5000, 'the timed-out call\'s record');
+    const timedOut = await waitFor(async () => (await records('tool=h__slow')).find((r) => r.outcome === 'timeout'), 5000, "the timed-out call's record");
     assert.equal(timedOut.agent, 'attacker');
   });
 
@@ -133,7 +170,11 @@ describe('hostile peers', () => {
     await new Promise<void>((resolve) => {
       const pump = () => {
         while (i < 10_000) {
-          if (!hog.socket.write(line(i++))) { hog.socket.once('drain', pump); setTimeout(resolve, 2000); return; }
+          if (!hog.socket.write(line(i++))) {
+            hog.socket.once('drain', pump);
+            setTimeout(resolve, 2000);
+            return;
+          }
         }
         resolve();
       };
@@ -186,28 +227,61 @@ describe('hostile peers', () => {
     const journal = join(d.dataDir, 'audit.journal');
     const db = readFileSync(journal, 'utf8');
     const next = (await gatehouse(['audit', 'export', '--data-dir', d.dataDir])).stdout.split('\n').filter(Boolean).length + 1;
-    const good = { id: 'x1', ts: new Date().toISOString(), type: 'tools/call', correlationId: 'c', user: 'u', agent: 'a', clientInfo: null, server: 'h', tool: 'h__echo', decision: null, outcome: 'ok', error: null, latencyMs: 1, result: null, bundleVersion: 0 };
-    writeFileSync(journal, `${db}${next}\t${JSON.stringify({ ...good, tool: 'lone \uDC00' })}\n${next + 1}\t{"not":"a record"}\n${next + 2}\t[1,2]\n${next + 3}\t${JSON.stringify(good)}\nnot even a line\n${next + 4}\t{"torn`);
+    const good = {
+      id: 'x1',
+      ts: new Date().toISOString(),
+      type: 'tools/call',
+      correlationId: 'c',
+      user: 'u',
+      agent: 'a',
+      clientInfo: null,
+      server: 'h',
+      tool: 'h__echo',
+      decision: null,
+      outcome: 'ok',
+      error: null,
+      latencyMs: 1,
+      result: null,
+      bundleVersion: 0,
+    };
+    writeFileSync(
+      journal,
+      `${db}${next}\t${JSON.stringify({ ...good, tool: 'lone \uDC00' })}\n${next + 1}\t{"not":"a record"}\n${next + 2}\t[1,2]\n${next + 3}\t${JSON.stringify(good)}\nnot even a line\n${next + 4}\t{"torn`,
+    );
     d = await startDaemon({ bundle: bundle(), dataDir: d.dataDir });
     raw = await rawSocketClient(d.socket, 'attacker');
     await raw.request({ id: 0, ...INIT });
     const verify = await gatehouse(['audit', 'verify', '--data-dir', d.dataDir]);
     assert.equal(verify.code, 0, verify.stdout + verify.stderr);
-    const all = (await gatehouse(['audit', 'export', '--data-dir', d.dataDir])).stdout.split('\n').filter(Boolean).map((l) => JSON.parse(l) as AuditRecord);
-    assert.ok(all.some((r) => r.tool === 'lone \uFFFD'), 'the record with a lone surrogate was kept, made well-formed');
-    assert.equal(all.filter((r) => r.type === 'integrity' && r.error?.includes('not a readable record')).length, 2, 'each unreadable entry is replaced by an integrity record');
-    assert.ok(all.some((r) => r.id === 'x1' && r.tool === 'h__echo'), 'records after a bad entry are not lost');
+    const all = (await gatehouse(['audit', 'export', '--data-dir', d.dataDir])).stdout
+      .split('\n')
+      .filter(Boolean)
+      .map((l) => JSON.parse(l) as AuditRecord);
+    assert.ok(
+      all.some((r) => r.tool === 'lone \uFFFD'),
+      'the record with a lone surrogate was kept, made well-formed',
+    );
+    assert.equal(
+      all.filter((r) => r.type === 'integrity' && r.error?.includes('not a readable record')).length,
+      2,
+      'each unreadable entry is replaced by an integrity record',
+    );
+    assert.ok(
+      all.some((r) => r.id === 'x1' && r.tool === 'h__echo'),
+      'records after a bad entry are not lost',
+    );
     assert.ok(all.some((r) => r.type === 'integrity' && r.error?.includes('set aside')));
     await echo();
   });
 });
 
 describe('the stdio bridge when its daemon dies', () => {
-  it('answers the call in flight with an error, says so, and carries the IDE\'s session over to a new daemon', async () => {
+  it("answers the call in flight with an error, says so, and carries the IDE's session over to a new daemon", async () => {
     let d = await startDaemon({ bundle: bundle() });
     const client = await stdioClient(d.dataDir, 'survivor', {}, ['--no-start']);
     try {
-      const echoText = async () => ((await client.callTool({ name: 'h__echo', arguments: { text: 'hi' } })) as { content: { text: string }[] }).content[0]!.text;
+      const echoText = async () =>
+        ((await client.callTool({ name: 'h__echo', arguments: { text: 'hi' } })) as { content: { text: string }[] }).content[0]!.text;
       assert.equal(await echoText(), 'hi');
       const inFlight = client.callTool({ name: 'h__slow', arguments: { ms: 5000 } });
       // Handled before the kill: the bridge's error can arrive before stop() resolves.
@@ -217,7 +291,20 @@ describe('the stdio bridge when its daemon dies', () => {
       await failed;
       d = await startDaemon({ bundle: bundle(), dataDir: d.dataDir });
       // The same client, without a new initialize: the bridge replayed its own.
-      assert.equal(await waitFor(async () => { try { return await echoText(); } catch { return undefined; } }, 20_000, 'a call through the reconnected bridge'), 'hi');
+      assert.equal(
+        await waitFor(
+          async () => {
+            try {
+              return await echoText();
+            } catch {
+              return undefined;
+            }
+          },
+          20_000,
+          'a call through the reconnected bridge',
+        ),
+        'hi',
+      );
     } finally {
       await client.close().catch(() => {});
       await d.stop();

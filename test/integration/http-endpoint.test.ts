@@ -5,7 +5,11 @@ import { request } from 'node:http';
 import { after, before, describe, it } from 'node:test';
 import { startDaemon, stdioServer, writeBundle, type TestDaemon } from '../helpers/daemon.ts';
 
-interface Reply { status: number; headers: Record<string, string | string[] | undefined>; body: string }
+interface Reply {
+  status: number;
+  headers: Record<string, string | string[] | undefined>;
+  body: string;
+}
 
 /** A raw HTTP request, so tests can forge Host headers the way a rebinding attack does. */
 function raw(port: number, opts: { method?: string; path?: string; headers?: Record<string, string>; body?: string }): Promise<Reply> {
@@ -21,16 +25,29 @@ function raw(port: number, opts: { method?: string; path?: string; headers?: Rec
   });
 }
 
-const INIT = JSON.stringify({ jsonrpc: '2.0', id: 1, method: 'initialize', params: { protocolVersion: '2025-11-25', capabilities: {}, clientInfo: { name: 'raw', version: '1' } } });
+const INIT = JSON.stringify({
+  jsonrpc: '2.0',
+  id: 1,
+  method: 'initialize',
+  params: { protocolVersion: '2025-11-25', capabilities: {}, clientInfo: { name: 'raw', version: '1' } },
+});
 
 describe('HTTP endpoint defences', () => {
   let daemon: TestDaemon;
   let token: string;
   let host: string;
-  const headers = (extra: Record<string, string> = {}) => ({ host, authorization: `Bearer ${token}`, 'content-type': 'application/json', accept: 'application/json, text/event-stream', ...extra });
+  const headers = (extra: Record<string, string> = {}) => ({
+    host,
+    authorization: `Bearer ${token}`,
+    'content-type': 'application/json',
+    accept: 'application/json, text/event-stream',
+    ...extra,
+  });
 
   before(async () => {
-    daemon = await startDaemon({ bundle: writeBundle({ schemaVersion: 1, name: 'http', servers: [stdioServer('fx', 'faulty-server.ts')], settings: { maxMessageBytes: 64 * 1024 } }) });
+    daemon = await startDaemon({
+      bundle: writeBundle({ schemaVersion: 1, name: 'http', servers: [stdioServer('fx', 'faulty-server.ts')], settings: { maxMessageBytes: 64 * 1024 } }),
+    });
     token = await daemon.agentToken('cursor');
     host = `127.0.0.1:${daemon.port}`;
   });
@@ -65,16 +82,22 @@ describe('HTTP endpoint defences', () => {
     assert.equal(wrong.status, 401);
   });
 
-  it('does not let one agent use another agent\'s session', async () => {
+  it("does not let one agent use another agent's session", async () => {
     const sid = await session();
     const other = await daemon.agentToken('windsurf');
-    const r = await raw(daemon.port, { headers: headers({ authorization: `Bearer ${other}`, 'mcp-session-id': sid }), body: JSON.stringify({ jsonrpc: '2.0', id: 2, method: 'tools/list' }) });
+    const r = await raw(daemon.port, {
+      headers: headers({ authorization: `Bearer ${other}`, 'mcp-session-id': sid }),
+      body: JSON.stringify({ jsonrpc: '2.0', id: 2, method: 'tools/list' }),
+    });
     assert.equal(r.status, 404);
   });
 
   it('attributes calls to the agent behind the token', async () => {
     const sid = await session();
-    await raw(daemon.port, { headers: headers({ 'mcp-session-id': sid }), body: JSON.stringify({ jsonrpc: '2.0', id: 2, method: 'tools/call', params: { name: 'fx__echo', arguments: { message: 'a' } } }) });
+    await raw(daemon.port, {
+      headers: headers({ 'mcp-session-id': sid }),
+      body: JSON.stringify({ jsonrpc: '2.0', id: 2, method: 'tools/call', params: { name: 'fx__echo', arguments: { message: 'a' } } }),
+    });
     const agents = (await daemon.control<{ agents: { agent: string; calls: number; clientInfo: { name: string } | null }[] }>('/agents')).body.agents;
     const mine = agents.find((a) => a.agent === 'cursor' && a.calls > 0);
     assert.ok(mine, JSON.stringify(agents));
@@ -115,15 +138,25 @@ describe('HTTP endpoint defences', () => {
   });
 
   it('serves a stateless 2026-07-28 client: server/discover and a call without a session', async () => {
-    const meta = { 'io.modelcontextprotocol/protocolVersion': '2026-07-28', 'io.modelcontextprotocol/clientCapabilities': {}, 'io.modelcontextprotocol/clientInfo': { name: 'modern', version: '1' } };
+    const meta = {
+      'io.modelcontextprotocol/protocolVersion': '2026-07-28',
+      'io.modelcontextprotocol/clientCapabilities': {},
+      'io.modelcontextprotocol/clientInfo': { name: 'modern', version: '1' },
+    };
     const h = headers({ 'mcp-protocol-version': '2026-07-28' });
-    const discover = await raw(daemon.port, { headers: { ...h, 'mcp-method': 'server/discover' }, body: JSON.stringify({ jsonrpc: '2.0', id: 1, method: 'server/discover', params: { _meta: meta } }) });
+    const discover = await raw(daemon.port, {
+      headers: { ...h, 'mcp-method': 'server/discover' },
+      body: JSON.stringify({ jsonrpc: '2.0', id: 1, method: 'server/discover', params: { _meta: meta } }),
+    });
     assert.equal(discover.status, 200, discover.body);
     const d = JSON.parse(discover.body).result;
     assert.ok(d.supportedVersions.includes('2026-07-28'));
     assert.equal(d.resultType, 'complete');
     assert.equal(discover.headers['mcp-session-id'], undefined);
-    const call = await raw(daemon.port, { headers: { ...h, 'mcp-method': 'tools/call', 'mcp-name': 'fx__echo' }, body: JSON.stringify({ jsonrpc: '2.0', id: 2, method: 'tools/call', params: { name: 'fx__echo', arguments: { message: 'stateless' }, _meta: meta } }) });
+    const call = await raw(daemon.port, {
+      headers: { ...h, 'mcp-method': 'tools/call', 'mcp-name': 'fx__echo' },
+      body: JSON.stringify({ jsonrpc: '2.0', id: 2, method: 'tools/call', params: { name: 'fx__echo', arguments: { message: 'stateless' }, _meta: meta } }),
+    });
     const result = JSON.parse(call.body).result;
     assert.equal(result.resultType, 'complete');
     assert.equal(result.content[0].text, 'stateless');

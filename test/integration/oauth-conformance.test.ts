@@ -17,9 +17,19 @@ const CLIENT = `${process.execPath} ${join(FIXTURES, 'oauth-conformance-client.t
 
 /** The prerelease's auth scenarios that are not in its `auth` suite (extensions left out: DPoP, client credentials, …). */
 const NEXT_ONLY = [
-  'resource-mismatch', 'offline-access-scope', 'offline-access-not-supported', 'authorization-server-migration',
-  'iss-supported', 'iss-not-advertised', 'iss-supported-missing', 'iss-wrong-issuer', 'iss-unexpected', 'iss-normalized',
-  'metadata-issuer-mismatch', '2025-03-26-oauth-metadata-backcompat', '2025-03-26-oauth-endpoint-fallback',
+  'resource-mismatch',
+  'offline-access-scope',
+  'offline-access-not-supported',
+  'authorization-server-migration',
+  'iss-supported',
+  'iss-not-advertised',
+  'iss-supported-missing',
+  'iss-wrong-issuer',
+  'iss-unexpected',
+  'iss-normalized',
+  'metadata-issuer-mismatch',
+  '2025-03-26-oauth-metadata-backcompat',
+  '2025-03-26-oauth-endpoint-fallback',
 ];
 
 /** Each scenario's checks that did not succeed (a warning counts: the suite does not tick it either). */
@@ -32,7 +42,11 @@ async function client(bin: string, args: string[]): Promise<Map<string, string[]
     const name = /^(.+)-\d{4}-\d\d-\d\dT/.exec(entry)?.[1];
     if (!name) continue;
     let checks: { id?: unknown; status?: unknown }[] = [];
-    try { checks = JSON.parse(readFileSync(join(dir, entry, 'checks.json'), 'utf8')) as typeof checks; } catch { /* no checks: counted as failed below */ }
+    try {
+      checks = JSON.parse(readFileSync(join(dir, entry, 'checks.json'), 'utf8')) as typeof checks;
+    } catch {
+      /* no checks: counted as failed below */
+    }
     const bad = checks.filter((c) => c.status === 'FAILURE' || c.status === 'WARNING').map((c) => `${String(c.id)} (${String(c.status)})`);
     results.set(`auth/${name}`, checks.length ? bad : ['no checks recorded']);
   }
@@ -53,7 +67,9 @@ describe('OAuth client: conformance suite, auth scenarios', () => {
 
   it('passes the prerelease auth suite against 2025-11-25 and 2026-07-28 servers', async () => {
     const [legacy, modern] = await Promise.all([client(NEXT, ['--suite', 'auth']), client(NEXT, ['--suite', 'auth', '--spec-version', '2026-07-28'])]);
-    console.log(`oauth conformance next: ${[...legacy.values()].filter((b) => !b.length).length}/${legacy.size} (2025-11-25), ${[...modern.values()].filter((b) => !b.length).length}/${modern.size} (2026-07-28)`);
+    console.log(
+      `oauth conformance next: ${[...legacy.values()].filter((b) => !b.length).length}/${legacy.size} (2025-11-25), ${[...modern.values()].filter((b) => !b.length).length}/${modern.size} (2026-07-28)`,
+    );
     assert.equal(legacy.size, 14);
     assert.equal(modern.size, 14);
     assert.deepEqual({ legacy: failing(legacy), modern: failing(modern) }, { legacy: {}, modern: {} });

@@ -18,10 +18,11 @@ import { keychainReady } from '../helpers/keychain.ts';
 const TTL_SECONDS = 4;
 const textOf = (r: unknown) => (r as { content: { text?: string }[] }).content.map((c) => c.text ?? '').join('');
 
-
 function serve(script: string, args: string[]): Promise<{ proc: ChildProcess; info: Record<string, string> }> {
   const proc = spawn(process.execPath, [join(FIXTURES, 'oauth', script), ...args], { stdio: ['ignore', 'pipe', 'pipe'] });
-  proc.stderr!.on('data', (c: Buffer) => { if (/server_error|Error/.test(c.toString())) process.stderr.write(`[${script}] ${c}`); });
+  proc.stderr!.on('data', (c: Buffer) => {
+    if (/server_error|Error/.test(c.toString())) process.stderr.write(`[${script}] ${c}`);
+  });
   return new Promise((resolve) => createInterface({ input: proc.stdout! }).once('line', (l) => resolve({ proc, info: JSON.parse(l) })));
 }
 
@@ -48,7 +49,11 @@ describe('OAuth login to a protected MCP server (oidc-provider)', { skip: ready 
       name: 'oauth',
       servers: [
         { id: 'secure', transport: { type: 'http', url: serverUrl }, credentials: [{ name: 'login', kind: 'oauth' }] },
-        { id: 'prereg', transport: { type: 'http', url: serverUrl }, credentials: [{ name: 'login', kind: 'oauth', clientId: 'gatehouse-preregistered', scopes: ['mcp:tools', 'offline_access'] }] },
+        {
+          id: 'prereg',
+          transport: { type: 'http', url: serverUrl },
+          credentials: [{ name: 'login', kind: 'oauth', clientId: 'gatehouse-preregistered', scopes: ['mcp:tools', 'offline_access'] }],
+        },
       ],
     });
     d = await startDaemon({ bundle: bundlePath });
@@ -75,12 +80,25 @@ describe('OAuth login to a protected MCP server (oidc-provider)', { skip: ready 
     assert.equal(done.body.ok, true, done.body.error);
   }
 
-  const whoami = async (server: string) => JSON.parse(await waitFor(async () => {
-    try { return textOf(await client.callTool({ name: `${server}__whoami`, arguments: {} })); } catch { return undefined; }
-  }, 15_000, `${server}__whoami`)) as { sub: string; iat: number; scope: string };
+  const whoami = async (server: string) =>
+    JSON.parse(
+      await waitFor(
+        async () => {
+          try {
+            return textOf(await client.callTool({ name: `${server}__whoami`, arguments: {} }));
+          } catch {
+            return undefined;
+          }
+        },
+        15_000,
+        `${server}__whoami`,
+      ),
+    ) as { sub: string; iat: number; scope: string };
 
   it('says which server needs a login before there is one', async () => {
-    const s = await waitFor(async () => (await d.control<{ servers: { id: string; lastError: string | null }[] }>('/servers')).body.servers.find((x) => x.id === 'secure' && x.lastError));
+    const s = await waitFor(async () =>
+      (await d.control<{ servers: { id: string; lastError: string | null }[] }>('/servers')).body.servers.find((x) => x.id === 'secure' && x.lastError),
+    );
     assert.match(s.lastError!, /`gatehouse login secure`/);
   });
 
@@ -123,7 +141,11 @@ describe('OAuth login to a protected MCP server (oidc-provider)', { skip: ready 
     changed.servers[1].credentials[0].scopes = ['mcp:tools'];
     writeFileSync(bundlePath, JSON.stringify(changed));
     assert.equal((await d.control<{ ok: boolean }>('/bundle/reload', { method: 'POST' })).body.ok, true);
-    const s = await waitFor(async () => (await d.control<{ servers: { id: string; state: string; lastError: string | null }[] }>('/servers')).body.servers.find((x) => x.id === 'prereg' && x.state === 'failed'));
+    const s = await waitFor(async () =>
+      (await d.control<{ servers: { id: string; state: string; lastError: string | null }[] }>('/servers')).body.servers.find(
+        (x) => x.id === 'prereg' && x.state === 'failed',
+      ),
+    );
     assert.match(s.lastError!, /scopes for "prereg" changed .*gatehouse login prereg/);
     await login('prereg', 'bob');
     assert.equal((await whoami('prereg')).sub, 'bob');
@@ -133,7 +155,12 @@ describe('OAuth login to a protected MCP server (oidc-provider)', { skip: ready 
     const token = (await new KeychainBackend().get('secure/login'))!;
     const refreshToken = await new KeychainBackend().get('secure/login#refresh');
     assert.ok(token && refreshToken);
-    const surfaces = [JSON.stringify((await d.control('/status')).body), JSON.stringify((await d.control('/secrets')).body), d.stderr.join(''), readFileSync(join(d.dataDir, 'credentials.json'), 'utf8')];
+    const surfaces = [
+      JSON.stringify((await d.control('/status')).body),
+      JSON.stringify((await d.control('/secrets')).body),
+      d.stderr.join(''),
+      readFileSync(join(d.dataDir, 'credentials.json'), 'utf8'),
+    ];
     for (const text of surfaces) assert.ok(!text.includes(token) && !text.includes(refreshToken!));
   });
 
@@ -142,10 +169,14 @@ describe('OAuth login to a protected MCP server (oidc-provider)', { skip: ready 
     revoked.servers[0].status = 'revoked';
     writeFileSync(bundlePath, JSON.stringify(revoked));
     assert.equal((await d.control<{ ok: boolean }>('/bundle/reload', { method: 'POST' })).body.ok, true);
-    await waitFor(async () => {
-      const k = new KeychainBackend();
-      return (await k.get('secure/login')) === null && (await k.get('secure/login#refresh')) === null && (await k.get('secure/login#client')) === null;
-    }, 5000, 'the tokens to be deleted');
+    await waitFor(
+      async () => {
+        const k = new KeychainBackend();
+        return (await k.get('secure/login')) === null && (await k.get('secure/login#refresh')) === null && (await k.get('secure/login#client')) === null;
+      },
+      5000,
+      'the tokens to be deleted',
+    );
     assert.equal((await whoami('prereg')).sub, 'bob', 'the other server keeps its login');
   });
 });

@@ -33,11 +33,15 @@ describe('schema pinning and quarantine', () => {
     assert.deepEqual(names, ['rug__fetch_weather', 'rug__search', 'rug__summarize'], 'pinned tools are listed before the change');
     assert.equal((await pendingList(d)).length, 0);
     for (let i = 0; i < 2; i++) await client.callTool({ name: 'rug__search', arguments: { query: 'x' } });
-    return waitFor(async () => {
-      if (silent) await client.listTools(); // a silent change is caught when agents list
-      const p = await pendingList(d);
-      return p.length ? p : undefined;
-    }, 15_000, 'the change to be quarantined');
+    return waitFor(
+      async () => {
+        if (silent) await client.listTools(); // a silent change is caught when agents list
+        const p = await pendingList(d);
+        return p.length ? p : undefined;
+      },
+      15_000,
+      'the change to be quarantined',
+    );
   }
 
   for (const silent of [false, true]) {
@@ -48,10 +52,16 @@ describe('schema pinning and quarantine', () => {
       assert.equal(change!.exposedName, 'rug__fetch_weather');
       assert.equal(change!.kind, 'changed');
       assert.equal(change!.localDecision, true);
-      assert.deepEqual(change!.diff.map((e) => `${e.kind} ${e.path}`), ['changed /description', 'added /inputSchema/properties/units']);
+      assert.deepEqual(
+        change!.diff.map((e) => `${e.kind} ${e.path}`),
+        ['changed /description', 'added /inputSchema/properties/units'],
+      );
       assert.equal(change!.oldDefinition?.description, 'Returns the weather forecast for a city.');
       assert.ok(!(await client.listTools()).tools.some((t) => t.name === 'rug__fetch_weather'), 'hidden from tools/list');
-      await assert.rejects(client.callTool({ name: 'rug__fetch_weather', arguments: { city: 'Oslo' } }), new RegExp(`awaits approval.*To the user: open Gatehouse to review change ${change!.id}`));
+      await assert.rejects(
+        client.callTool({ name: 'rug__fetch_weather', arguments: { city: 'Oslo' } }),
+        new RegExp(`awaits approval.*To the user: open Gatehouse to review change ${change!.id}`),
+      );
       assert.match(textOf(await client.callTool({ name: 'rug__summarize', arguments: { text: 't' } })), /ok/, 'unchanged tools keep working');
 
       const approved = await run(process.execPath, [CLI, 'approve', change!.id, '--reason', 'reviewed the diff', '--data-dir', d.dataDir]);
@@ -60,12 +70,23 @@ describe('schema pinning and quarantine', () => {
       assert.match(tool.description ?? '', /units you ask for/, 'the approved (new) definition is what agents now see');
       assert.match(textOf(await client.callTool({ name: 'rug__fetch_weather', arguments: { city: 'Oslo' } })), /after the change/);
       const decisions = (await d.control<{ decisions: { decision: string; reason: string; by: string }[] }>('/decisions')).body.decisions;
-      assert.deepEqual(decisions.map((x) => [x.decision, x.reason]), [['approved', 'reviewed the diff']]);
+      assert.deepEqual(
+        decisions.map((x) => [x.decision, x.reason]),
+        [['approved', 'reviewed the diff']],
+      );
       assert.match(decisions[0]!.by, /^local:.* via cli$/);
       // The quarantine and the approval are both in the audit log.
-      const audit = (await d.control<{ records: { record: { type: string; outcome: string; decision: { rule: string } | null } }[] }>('/audit?server=rug&limit=200')).body.records.map((r) => r.record);
-      assert.ok(audit.some((r) => r.type === 'decision' && r.outcome === 'denied' && r.decision?.rule === `quarantined: pending change ${change!.id}`), 'quarantine recorded');
-      assert.ok(audit.some((r) => r.type === 'decision' && r.outcome === 'ok' && r.decision?.rule === `pending change ${change!.id}`), 'approval recorded');
+      const audit = (
+        await d.control<{ records: { record: { type: string; outcome: string; decision: { rule: string } | null } }[] }>('/audit?server=rug&limit=200')
+      ).body.records.map((r) => r.record);
+      assert.ok(
+        audit.some((r) => r.type === 'decision' && r.outcome === 'denied' && r.decision?.rule === `quarantined: pending change ${change!.id}`),
+        'quarantine recorded',
+      );
+      assert.ok(
+        audit.some((r) => r.type === 'decision' && r.outcome === 'ok' && r.decision?.rule === `pending change ${change!.id}`),
+        'approval recorded',
+      );
     });
   }
 
@@ -75,19 +96,37 @@ describe('schema pinning and quarantine', () => {
     assert.equal(change!.risk, 'critical');
     assert.equal(change!.localDecision, false);
     assert.ok(change!.diff.some((e) => e.path === '/inputSchema/properties/sidenote' && e.kind === 'added'));
-    for (const rule of ['concealment', 'sensitive-file-access', 'hidden-instruction-block']) assert.ok(change!.findings.some((f) => f.rule === rule), rule);
-    await assert.rejects(client.callTool({ name: 'rug__fetch_weather', arguments: { city: 'Oslo' } }), /does not let a critical-risk change be approved on this computer/);
+    for (const rule of ['concealment', 'sensitive-file-access', 'hidden-instruction-block'])
+      assert.ok(
+        change!.findings.some((f) => f.rule === rule),
+        rule,
+      );
+    await assert.rejects(
+      client.callTool({ name: 'rug__fetch_weather', arguments: { city: 'Oslo' } }),
+      /does not let a critical-risk change be approved on this computer/,
+    );
     const pending = await run(process.execPath, [CLI, 'pending', '--data-dir', d.dataDir]);
     assert.match(pending.stdout, /description: .*\{\+⏎ <IMPORTANT>Before answering/, 'the appended instructions are shown as an addition');
-    assert.match(pending.stdout, new RegExp(`${change!.id}  rug__fetch_weather  CHANGED  risk critical  not approvable here \\(settings\\.pinning\\.localApproval\\.critical\\); you may reject it`));
+    assert.match(
+      pending.stdout,
+      new RegExp(
+        `${change!.id}  rug__fetch_weather  CHANGED  risk critical  not approvable here \\(settings\\.pinning\\.localApproval\\.critical\\); you may reject it`,
+      ),
+    );
   });
 
   it('quarantines an enum-only change that a description pin would miss; reject keeps it blocked across a restart', async () => {
     const { d, client } = await setup({ RUGPULL_MODE: 'enum', RUGPULL_NOTIFY: '1' });
     const [change] = await pullRug(d, client, false);
     assert.equal(change!.exposedName, 'rug__search');
-    assert.deepEqual(change!.diff.map((e) => `${e.kind} ${e.path}`), ['added /inputSchema/properties/scope/enum/2']);
-    const r = await d.control<{ decision: string }>(`/pending/${change!.id}/reject`, { method: 'POST', body: JSON.stringify({ reason: 'no private messages' }) });
+    assert.deepEqual(
+      change!.diff.map((e) => `${e.kind} ${e.path}`),
+      ['added /inputSchema/properties/scope/enum/2'],
+    );
+    const r = await d.control<{ decision: string }>(`/pending/${change!.id}/reject`, {
+      method: 'POST',
+      body: JSON.stringify({ reason: 'no private messages' }),
+    });
     assert.equal(r.body.decision, 'rejected');
     await assert.rejects(client.callTool({ name: 'rug__search', arguments: { query: 'x' } }), /was rejected by .* \(no private messages\)/);
     assert.equal((await pendingList(d)).length, 0);
@@ -143,7 +182,12 @@ describe('schema pinning and quarantine', () => {
       if (answer === 'approve') {
         assert.match(textOf(await call), /after the change/);
       } else {
-        await assert.rejects(call, answer === 'reject' ? /the user rejected the change to tool "rug__fetch_weather", so the call did not run/ : /the user did not decide about tool "rug__fetch_weather"/);
+        await assert.rejects(
+          call,
+          answer === 'reject'
+            ? /the user rejected the change to tool "rug__fetch_weather", so the call did not run/
+            : /the user did not decide about tool "rug__fetch_weather"/,
+        );
       }
       assert.match(asked, /changed since it was approved/);
       assert.match(asked, /Risk: (none|low)/);
@@ -162,7 +206,10 @@ describe('approval in a 2026-07-28 conversation (input_required)', () => {
       await waitFor(async () => (await pendingList(d)).length === 1, 10_000, 'the change to be pending');
       const token = await d.agentToken('modern');
       let asked = '';
-      const client = new Client({ name: 'modern', version: '1.0.0' }, { versionNegotiation: { mode: { pin: '2026-07-28' } }, capabilities: { elicitation: { form: {} } } });
+      const client = new Client(
+        { name: 'modern', version: '1.0.0' },
+        { versionNegotiation: { mode: { pin: '2026-07-28' } }, capabilities: { elicitation: { form: {} } } },
+      );
       client.setRequestHandler('elicitation/create', async (request) => {
         asked = String(request.params.message);
         return { action: 'accept', content: { decision: 'approve' } };
@@ -186,7 +233,10 @@ describe('the demo bundle', () => {
       await waitFor(async () => (await d.control<{ servers: { state: string }[] }>('/servers')).body.servers.every((s) => s.state === 'ready'), 20_000);
       const tools = (await d.control<{ tools: { name: string; pinState: string }[] }>('/tools')).body.tools;
       assert.ok(tools.length > 30);
-      assert.deepEqual(tools.filter((t) => t.pinState !== 'approved').map((t) => t.name), []);
+      assert.deepEqual(
+        tools.filter((t) => t.pinState !== 'approved').map((t) => t.name),
+        [],
+      );
       assert.equal((await pendingList(d)).length, 0);
       const status = await d.control<{ pinning: { trustOnFirstUse: boolean } }>('/status');
       assert.equal(status.body.pinning.trustOnFirstUse, false);

@@ -10,7 +10,7 @@ import { ErrorCode } from '../../shared/jsonrpc/message.ts';
 import { refusal, stdioClient } from '../helpers/clients.ts';
 import { startDaemon, stdioServer, tempDir, writeBundle, type TestDaemon } from '../helpers/daemon.ts';
 
-const textOf = (r: unknown) => ((r as { content: { text: string }[] }).content[0]!.text);
+const textOf = (r: unknown) => (r as { content: { text: string }[] }).content[0]!.text;
 
 describe('policy enforcement at the gateway', () => {
   let d: TestDaemon;
@@ -25,28 +25,52 @@ describe('policy enforcement at the gateway', () => {
     writeFileSync(join(work, 'secret.txt'), 'OUTSIDE-SECRET');
     mkdirSync(join(work, 'shared-evil'));
     writeFileSync(join(work, 'shared-evil', 'x.txt'), 'OUTSIDE-SIBLING');
-    d = await startDaemon({ bundle: writeBundle({
-      schemaVersion: 1, name: 'policy', version: 3,
-      servers: [
-        // The server's own root is the parent, so only our policy stands between the agent and the secret.
-        { id: 'files', transport: { type: 'npm', package: '@modelcontextprotocol/server-filesystem', args: [work] } },
-        stdioServer('fx', 'faulty-server.ts'),
-        stdioServer('limited', 'faulty-server.ts'),
-        { id: 'gone', status: 'revoked', transport: { type: 'stdio', command: process.execPath, args: ['-e', `require('fs').writeFileSync(${JSON.stringify(marker)}, 'spawned')`] } },
-      ],
-      agents: [{ name: 'reader', profile: 'read-only' }],
-      profiles: [{ id: 'read-only', tools: [{ server: 'files', tools: ['read_text_file', 'list_allowed_directories'] }] }],
-      policies: {
-        rules: [
-          { id: 'files-in-shared', effect: 'allow', servers: ['files'], paths: [{ argument: 'path', within: [root] }, { argument: 'paths', within: [root] }, { argument: 'source', within: [root] }, { argument: 'destination', within: [root] }] },
-          { id: 'no-file-writes', effect: 'deny', servers: ['files'], tools: ['write_file', 'edit_file', 'move_file', 'create_directory'] },
-          { id: 'short-echo', effect: 'allow', servers: ['fx'], tools: ['echo'], arguments: { type: 'object', properties: { message: { type: 'string', maxLength: 16 } }, required: ['message'], additionalProperties: false } },
-          { id: 'fx-pid-for-cursor', effect: 'allow', subjects: { agents: ['cursor'] }, servers: ['fx'], tools: ['pid'] },
-          { id: 'limited-all', effect: 'allow', servers: ['limited'] },
+    d = await startDaemon({
+      bundle: writeBundle({
+        schemaVersion: 1,
+        name: 'policy',
+        version: 3,
+        servers: [
+          // The server's own root is the parent, so only our policy stands between the agent and the secret.
+          { id: 'files', transport: { type: 'npm', package: '@modelcontextprotocol/server-filesystem', args: [work] } },
+          stdioServer('fx', 'faulty-server.ts'),
+          stdioServer('limited', 'faulty-server.ts'),
+          {
+            id: 'gone',
+            status: 'revoked',
+            transport: { type: 'stdio', command: process.execPath, args: ['-e', `require('fs').writeFileSync(${JSON.stringify(marker)}, 'spawned')`] },
+          },
         ],
-        rateLimits: [{ id: 'three-a-minute', per: 'tool', servers: ['limited'], tools: ['echo'], calls: 3, perSeconds: 60 }],
-      },
-    }) });
+        agents: [{ name: 'reader', profile: 'read-only' }],
+        profiles: [{ id: 'read-only', tools: [{ server: 'files', tools: ['read_text_file', 'list_allowed_directories'] }] }],
+        policies: {
+          rules: [
+            {
+              id: 'files-in-shared',
+              effect: 'allow',
+              servers: ['files'],
+              paths: [
+                { argument: 'path', within: [root] },
+                { argument: 'paths', within: [root] },
+                { argument: 'source', within: [root] },
+                { argument: 'destination', within: [root] },
+              ],
+            },
+            { id: 'no-file-writes', effect: 'deny', servers: ['files'], tools: ['write_file', 'edit_file', 'move_file', 'create_directory'] },
+            {
+              id: 'short-echo',
+              effect: 'allow',
+              servers: ['fx'],
+              tools: ['echo'],
+              arguments: { type: 'object', properties: { message: { type: 'string', maxLength: 16 } }, required: ['message'], additionalProperties: false },
+            },
+            { id: 'fx-pid-for-cursor', effect: 'allow', subjects: { agents: ['cursor'] }, servers: ['fx'], tools: ['pid'] },
+            { id: 'limited-all', effect: 'allow', servers: ['limited'] },
+          ],
+          rateLimits: [{ id: 'three-a-minute', per: 'tool', servers: ['limited'], tools: ['echo'], calls: 3, perSeconds: 60 }],
+        },
+      }),
+    });
   });
 
   after(async () => {
@@ -125,7 +149,9 @@ describe('policy enforcement at the gateway', () => {
     const c = await agent('claude');
     const results = await Promise.allSettled(Array.from({ length: 6 }, (_, i) => c.callTool({ name: 'limited__echo', arguments: { message: `m${i}` } })));
     assert.equal(results.filter((r) => r.status === 'fulfilled').length, 3);
-    const refused = results.filter((r): r is PromiseRejectedResult => r.status === 'rejected').map((r) => r.reason as { code: number; message: string; data: { retryAfterMs: number } });
+    const refused = results
+      .filter((r): r is PromiseRejectedResult => r.status === 'rejected')
+      .map((r) => r.reason as { code: number; message: string; data: { retryAfterMs: number } });
     assert.equal(refused.length, 3);
     for (const r of refused) {
       assert.equal(r.code, ErrorCode.RateLimited);
@@ -134,7 +160,7 @@ describe('policy enforcement at the gateway', () => {
     }
   });
 
-  it('shows an agent bound to a profile only the profile\'s tools', async () => {
+  it("shows an agent bound to a profile only the profile's tools", async () => {
     const c = await agent('reader');
     const names = (await c.listTools()).tools.map((t) => t.name).sort();
     assert.deepEqual(names, ['files__list_allowed_directories', 'files__read_text_file']);
@@ -161,6 +187,7 @@ describe('policy enforcement at the gateway', () => {
   it('records each denial with the rule behind it', async () => {
     const r = await d.control<{ records: { record: { type: string; decision: { rule: string } | null } }[] }>('/audit?outcome=denied&limit=1000');
     const rules = new Set(r.body.records.filter((x) => x.record.type === 'denial').map((x) => x.record.decision?.rule));
-    for (const rule of ['no-file-writes', 'default-deny', 'files-in-shared', 'short-echo', 'rate-limit:three-a-minute', 'profile:read-only']) assert.ok(rules.has(rule), `missing a denial by ${rule}: ${[...rules].join(', ')}`);
+    for (const rule of ['no-file-writes', 'default-deny', 'files-in-shared', 'short-echo', 'rate-limit:three-a-minute', 'profile:read-only'])
+      assert.ok(rules.has(rule), `missing a denial by ${rule}: ${[...rules].join(', ')}`);
   });
 });

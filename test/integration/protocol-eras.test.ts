@@ -33,10 +33,14 @@ describe('protocol eras', () => {
   });
 
   it('connects to a 2026-07-28-only server through server/discover', async () => {
-    const m = await waitFor(async () => {
-      const servers = (await daemon.control<{ servers: { id: string; state: string; protocolVersion: string }[] }>('/servers')).body.servers;
-      return servers.find((s) => s.id === 'modern' && s.state === 'ready');
-    }, 10_000, 'the modern server to be ready');
+    const m = await waitFor(
+      async () => {
+        const servers = (await daemon.control<{ servers: { id: string; state: string; protocolVersion: string }[] }>('/servers')).body.servers;
+        return servers.find((s) => s.id === 'modern' && s.state === 'ready');
+      },
+      10_000,
+      'the modern server to be ready',
+    );
     assert.equal(m.protocolVersion, '2026-07-28');
   });
 

@@ -12,7 +12,9 @@ import { startDaemon, stdioServer, writeBundle, type TestDaemon } from '../helpe
 
 const LIMIT = { id: 'two-a-minute', per: 'agent', servers: ['limited'], tools: ['pid'], calls: 2, perSeconds: 60 };
 const bundle = (version: number, extraRules: unknown[], limit: Record<string, unknown>) => ({
-  schemaVersion: 1, name: 'limits', version,
+  schemaVersion: 1,
+  name: 'limits',
+  version,
   servers: [stdioServer('limited', 'faulty-server.ts')],
   policies: { rules: [{ id: 'limited-all', effect: 'allow', servers: ['limited'] }, ...extraRules], rateLimits: [limit] },
 });

@@ -10,12 +10,22 @@ import type { Client } from '@modelcontextprotocol/client';
 import { stdioClient } from '../helpers/clients.ts';
 import { startDaemon, stdioServer, waitFor, writeBundle, type TestDaemon } from '../helpers/daemon.ts';
 
-interface StatusProblems { bundle: { version: number }; problems?: { component: string; message: string; at: string }[] }
+interface StatusProblems {
+  bundle: { version: number };
+  problems?: { component: string; message: string; at: string }[];
+}
 
 const bundle = (version: number, root: string) => ({
-  schemaVersion: 1, name: 'reloads', version,
+  schemaVersion: 1,
+  name: 'reloads',
+  version,
   servers: [stdioServer('fx', 'faulty-server.ts')],
-  policies: { rules: [{ id: 'fx', effect: 'allow', servers: ['fx'] }, { id: 'rooted', effect: 'allow', servers: ['none'], paths: [{ argument: 'path', within: [root] }] }] },
+  policies: {
+    rules: [
+      { id: 'fx', effect: 'allow', servers: ['fx'] },
+      { id: 'rooted', effect: 'allow', servers: ['none'], paths: [{ argument: 'path', within: [root] }] },
+    ],
+  },
   settings: { pinning: { trustOnFirstUse: true } },
 });
 

@@ -15,7 +15,12 @@ async function serve(mode: 'sse' | 'streamableHttp', port: number): Promise<Chil
   const p = spawn(process.execPath, [EVERYTHING, mode], { env: { ...process.env, PORT: String(port) }, stdio: ['ignore', 'ignore', 'pipe'] });
   await new Promise<void>((resolve, reject) => {
     const timer = setTimeout(() => reject(new Error(`everything ${mode} did not start`)), 15_000);
-    p.stderr!.on('data', (c: Buffer) => { if (/running on port|listening/i.test(c.toString())) { clearTimeout(timer); resolve(); } });
+    p.stderr!.on('data', (c: Buffer) => {
+      if (/running on port|listening/i.test(c.toString())) {
+        clearTimeout(timer);
+        resolve();
+      }
+    });
   });
   return p;
 }
@@ -47,11 +52,21 @@ describe('remote upstreams (server-everything over HTTP)', () => {
   });
 
   it('connects to both, falling back to legacy SSE where Streamable HTTP is refused', async () => {
-    const servers = await waitFor(async () => {
-      const s = (await daemon.control<{ servers: { id: string; state: string; transport: string }[] }>('/servers')).body.servers;
-      return s.every((x) => x.state === 'ready') ? s : undefined;
-    }, 15_000, 'both remote servers');
-    assert.deepEqual(servers.map((s) => [s.id, s.transport]), [['legacy', 'http'], ['modern', 'http']]);
+    const servers = await waitFor(
+      async () => {
+        const s = (await daemon.control<{ servers: { id: string; state: string; transport: string }[] }>('/servers')).body.servers;
+        return s.every((x) => x.state === 'ready') ? s : undefined;
+      },
+      15_000,
+      'both remote servers',
+    );
+    assert.deepEqual(
+      servers.map((s) => [s.id, s.transport]),
+      [
+        ['legacy', 'http'],
+        ['modern', 'http'],
+      ],
+    );
   });
 
   it('routes calls to each remote server over one reused session', async () => {
@@ -60,6 +75,9 @@ describe('remote upstreams (server-everything over HTTP)', () => {
       assert.equal(textOf(await client.callTool({ name: 'modern__echo', arguments: { message: `http ${i}` } })), `Echo: http ${i}`);
     }
     const servers = (await daemon.control<{ servers: { id: string; restarts: number }[] }>('/servers')).body.servers;
-    assert.ok(servers.every((s) => s.restarts === 0), 'no reconnects per call');
+    assert.ok(
+      servers.every((s) => s.restarts === 0),
+      'no reconnects per call',
+    );
   });
 });

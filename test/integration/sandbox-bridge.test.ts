@@ -32,17 +32,31 @@ function inSandbox(bridge: EgressBridge, socketDir: string, command: string[]): 
   const { system, symlinks } = hostLayout();
   const args = bwrapArgs({
     sandbox: resolveSandbox({ read: [], write: [], network: { allow: ['example.com:443'] } }, {}),
-    system, symlinks,
-    runtimeRead: [dirname(dirname(node))], runtimeWrite: [], secrets: [], command: command[0]!, args: command.slice(1),
+    system,
+    symlinks,
+    runtimeRead: [dirname(dirname(node))],
+    runtimeWrite: [],
+    secrets: [],
+    command: command[0]!,
+    args: command.slice(1),
     egress: { socketDir, bridge },
   });
   const child = spawn(support.program!, args, { stdio: ['ignore', 'pipe', 'pipe'] });
   let out = '';
   let err = '';
-  child.stdout.on('data', (d: Buffer) => { out += d.toString(); });
-  child.stderr.on('data', (d: Buffer) => { err += d.toString(); });
+  child.stdout.on('data', (d: Buffer) => {
+    out += d.toString();
+  });
+  child.stderr.on('data', (d: Buffer) => {
+    err += d.toString();
+  });
   const timer = setTimeout(() => child.kill('SIGKILL'), 60_000);
-  return new Promise((resolve) => child.once('close', (code) => { clearTimeout(timer); resolve({ code, out, err }); }));
+  return new Promise((resolve) =>
+    child.once('close', (code) => {
+      clearTimeout(timer);
+      resolve({ code, out, err });
+    }),
+  );
 }
 
 // bash opens the TCP connection itself, within a millisecond or two of starting:
@@ -61,7 +75,9 @@ describe('the egress bridge inside a bubblewrap sandbox', { skip }, () => {
     proxy = createServer((s) => s.once('data', (d) => s.end(`proxy got ${d.toString()}`)));
     await new Promise<void>((resolve) => proxy.listen(join(socketDir, 'proxy.sock'), resolve));
   });
-  after(() => { proxy?.close(); });
+  after(() => {
+    proxy?.close();
+  });
 
   it('socat is listening before the server starts', { skip: !socat && process.env.CI !== 'true' ? 'socat is not installed' : false }, async () => {
     assert.ok(socat, 'CI installs socat (.ci/run)');
@@ -94,31 +110,73 @@ describe('an allow-listed server started by the launcher, with each bridge', { s
     await new Promise<void>((resolve) => web.listen(0, '127.0.0.1', resolve));
     port = (web.address() as { port: number }).port;
   });
-  after(() => { forceEgressBridge(undefined); web?.close(); });
+  after(() => {
+    forceEgressBridge(undefined);
+    web?.close();
+  });
 
   for (const kind of ['socat', 'node'] as const) {
-    it(`reaches the allowed host through the ${kind} bridge`, { skip: kind === 'socat' && !socat && process.env.CI !== 'true' ? 'socat is not installed' : false }, async () => {
-      forceEgressBridge(kind);
-      assert.equal(egressBridge(node).kind, kind);
-      const parsed = parseBundle({ schemaVersion: 1, name: 'bridge', servers: [{ id: 's', transport: { type: 'stdio', command: process.execPath, args: [join(FIXTURES, 'servers', 'escape-server.ts')] }, sandbox: { read: [join(FIXTURES, 'servers')], network: { allow: [`127.0.0.1:${port}`] } } }] });
-      assert.ok(parsed.ok);
-      const ch = createChannel(parsed.bundle.servers[0]!, { settings: parsed.bundle.settings, vars: { dataDir: work, bundleDir: work }, env: process.env, log: new RotatingLog(join(work, `${kind}.log`)) });
-      const waiting = new Map<number, (m: JsonRpcMessage) => void>();
-      ch.onmessage = (m) => { if ('id' in m && typeof m.id === 'number') waiting.get(m.id)?.(m); };
-      const ask = (id: number, method: string, params: Record<string, unknown>) => new Promise<JsonRpcMessage>((resolve) => { waiting.set(id, resolve); ch.send({ jsonrpc: '2.0', id, method, params } as JsonRpcMessage); });
-      await ch.start();
-      try {
-        await ask(1, 'initialize', { protocolVersion: '2025-06-18', capabilities: {}, clientInfo: { name: 'test', version: '1' } });
-        // Which bridge runs: socat's process, or a second Node with the forwarder, in the sandbox's tree.
-        const commands = descendants(ch.pid!).map((pid) => { try { return readFileSync(`/proc/${pid}/cmdline`, 'utf8').split('\0'); } catch { return []; } });
-        assert.equal(commands.some((c) => c[0]?.endsWith('/socat')), kind === 'socat', JSON.stringify(commands));
-        assert.equal(commands.some((c) => c[1] === '/run/gatehouse/forwarder.mjs'), kind === 'node', JSON.stringify(commands));
-        const answer = await ask(2, 'tools/call', { name: 'fetch', arguments: { url: `http://127.0.0.1:${port}/` } });
-        const text = (answer as { result?: { content?: Array<{ text?: string }> } }).result?.content?.[0]?.text ?? JSON.stringify(answer);
-        assert.deepEqual(JSON.parse(text), { ok: true, value: '200 allowed host answered' });
-      } finally {
-        await ch.close();
-      }
-    });
+    it(
+      `reaches the allowed host through the ${kind} bridge`,
+      { skip: kind === 'socat' && !socat && process.env.CI !== 'true' ? 'socat is not installed' : false },
+      async () => {
+        forceEgressBridge(kind);
+        assert.equal(egressBridge(node).kind, kind);
+        const parsed = parseBundle({
+          schemaVersion: 1,
+          name: 'bridge',
+          servers: [
+            {
+              id: 's',
+              transport: { type: 'stdio', command: process.execPath, args: [join(FIXTURES, 'servers', 'escape-server.ts')] },
+              sandbox: { read: [join(FIXTURES, 'servers')], network: { allow: [`127.0.0.1:${port}`] } },
+            },
+          ],
+        });
+        assert.ok(parsed.ok);
+        const ch = createChannel(parsed.bundle.servers[0]!, {
+          settings: parsed.bundle.settings,
+          vars: { dataDir: work, bundleDir: work },
+          env: process.env,
+          log: new RotatingLog(join(work, `${kind}.log`)),
+        });
+        const waiting = new Map<number, (m: JsonRpcMessage) => void>();
+        ch.onmessage = (m) => {
+          if ('id' in m && typeof m.id === 'number') waiting.get(m.id)?.(m);
+        };
+        const ask = (id: number, method: string, params: Record<string, unknown>) =>
+          new Promise<JsonRpcMessage>((resolve) => {
+            waiting.set(id, resolve);
+            ch.send({ jsonrpc: '2.0', id, method, params } as JsonRpcMessage);
+          });
+        await ch.start();
+        try {
+          await ask(1, 'initialize', { protocolVersion: '2025-06-18', capabilities: {}, clientInfo: { name: 'test', version: '1' } });
+          // Which bridge runs: socat's process, or a second Node with the forwarder, in the sandbox's tree.
+          const commands = descendants(ch.pid!).map((pid) => {
+            try {
+              return readFileSync(`/proc/${pid}/cmdline`, 'utf8').split('\0');
+            } catch {
+              return [];
+            }
+          });
+          assert.equal(
+            commands.some((c) => c[0]?.endsWith('/socat')),
+            kind === 'socat',
+            JSON.stringify(commands),
+          );
+          assert.equal(
+            commands.some((c) => c[1] === '/run/gatehouse/forwarder.mjs'),
+            kind === 'node',
+            JSON.stringify(commands),
+          );
+          const answer = await ask(2, 'tools/call', { name: 'fetch', arguments: { url: `http://127.0.0.1:${port}/` } });
+          const text = (answer as { result?: { content?: Array<{ text?: string }> } }).result?.content?.[0]?.text ?? JSON.stringify(answer);
+          assert.deepEqual(JSON.parse(text), { ok: true, value: '200 allowed host answered' });
+        } finally {
+          await ch.close();
+        }
+      },
+    );
   }
 });

@@ -18,7 +18,7 @@ import { closeHttp, httpClient } from '../helpers/clients.ts';
 import { FIXTURES, startDaemon, tempDir, writeBundle, type TestDaemon } from '../helpers/daemon.ts';
 
 type Outcome = { ok: boolean; value?: unknown; error?: string };
-const textOf = (r: unknown) => ((r as { content: Array<{ text?: string }> }).content).map((c) => c.text ?? '').join('');
+const textOf = (r: unknown) => (r as { content: Array<{ text?: string }> }).content.map((c) => c.text ?? '').join('');
 
 const tag = randomBytes(4).toString('hex');
 const NS = `gh-sbx-${process.pid}-${tag}`;
@@ -88,7 +88,9 @@ function directGet(host: string, port: number): Promise<string> {
   return new Promise((resolve, reject) => {
     const req = request({ host, port, path: '/', timeout: 5000 }, (res) => {
       let body = '';
-      res.on('data', (d: Buffer) => { body += d.toString(); });
+      res.on('data', (d: Buffer) => {
+        body += d.toString();
+      });
       res.on('end', () => resolve(body));
     });
     req.on('timeout', () => req.destroy(new Error('timeout')));
@@ -101,23 +103,33 @@ describe('a sandboxed server and a host in another network namespace', { skip },
   let remote: ChildProcess | undefined;
   let daemon: TestDaemon | undefined;
   let client: Client | undefined;
-  const call = async (name: string, args: Record<string, unknown>): Promise<Outcome> => JSON.parse(textOf(await client!.callTool({ name, arguments: args }))) as Outcome;
+  const call = async (name: string, args: Record<string, unknown>): Promise<Outcome> =>
+    JSON.parse(textOf(await client!.callTool({ name, arguments: args }))) as Outcome;
 
   before(async () => {
     assert.equal(unavailable, undefined, `CI must run this: ${unavailable}`);
     remote = spawn('ip', ['netns', 'exec', NS, process.execPath, '-e', REMOTE], { stdio: ['ignore', 'pipe', 'inherit'] });
     await new Promise<void>((resolve, reject) => {
       const timer = setTimeout(() => reject(new Error('the server in the namespace did not start within 30 s')), 30_000);
-      remote!.once('exit', (code) => { clearTimeout(timer); reject(new Error(`the server in the namespace exited (${code})`)); });
-      createInterface({ input: remote!.stdout! }).once('line', () => { clearTimeout(timer); resolve(); });
+      remote!.once('exit', (code) => {
+        clearTimeout(timer);
+        reject(new Error(`the server in the namespace exited (${code})`));
+      });
+      createInterface({ input: remote!.stdout! }).once('line', () => {
+        clearTimeout(timer);
+        resolve();
+      });
     });
     const bundle = writeBundle({
-      schemaVersion: 1, name: 'sandbox-netns',
-      servers: [{
-        id: 'escape',
-        transport: { type: 'stdio', command: process.execPath, args: [join(FIXTURES, 'servers', 'escape-server.ts')] },
-        sandbox: { read: [join(FIXTURES, 'servers')], network: { allow: [`${ALLOWED}:${PORT}`] } },
-      }],
+      schemaVersion: 1,
+      name: 'sandbox-netns',
+      servers: [
+        {
+          id: 'escape',
+          transport: { type: 'stdio', command: process.execPath, args: [join(FIXTURES, 'servers', 'escape-server.ts')] },
+          sandbox: { read: [join(FIXTURES, 'servers')], network: { allow: [`${ALLOWED}:${PORT}`] } },
+        },
+      ],
     });
     daemon = await startDaemon({ bundle, env: { HOME: tempDir('gh-home-') } });
     client = await httpClient(daemon.url, await daemon.agentToken('sandbox-netns-test'));
@@ -145,7 +157,10 @@ describe('a sandboxed server and a host in another network namespace', { skip },
   });
 
   it('is refused another port of that host and another host, with 403', async () => {
-    for (const [host, port] of [[ALLOWED, OTHER_PORT], [OTHER, PORT]] as const) {
+    for (const [host, port] of [
+      [ALLOWED, OTHER_PORT],
+      [OTHER, PORT],
+    ] as const) {
       const got = await call('escape__proxy_get', { host, port });
       assert.match(String(got.value), /^HTTP\/1\.1 403/, `${host}:${port}: ${JSON.stringify(got)}`);
       assert.doesNotMatch(String(got.value), /answered/);
@@ -154,7 +169,12 @@ describe('a sandboxed server and a host in another network namespace', { skip },
   });
 
   it('reaches nothing around the proxy: the sandbox has no route to the namespace', async () => {
-    for (const [host, port] of [[ALLOWED, PORT], [ALLOWED, OTHER_PORT], [OTHER, PORT], [HOST_ADDR, PORT]] as const) {
+    for (const [host, port] of [
+      [ALLOWED, PORT],
+      [ALLOWED, OTHER_PORT],
+      [OTHER, PORT],
+      [HOST_ADDR, PORT],
+    ] as const) {
       const direct = await call('escape__tcp_connect', { host, port });
       assert.equal(direct.ok, false, `connected to ${host}:${port} directly`);
       assert.equal(direct.error, 'ENETUNREACH', `${host}:${port}: ${JSON.stringify(direct)}`);
@@ -166,14 +186,26 @@ describe('a sandboxed server and a host in another network namespace', { skip },
     const sandbox = body.servers.find((s) => s.id === 'escape')?.sandbox;
     assert.equal(sandbox?.enforced, true, JSON.stringify(sandbox));
     const refused = sandbox?.refused ?? [];
-    for (const [host, port] of [[ALLOWED, OTHER_PORT], [OTHER, PORT]] as const) {
-      assert.ok(refused.some((r) => r.host === host && r.port === port), `${host}:${port} not in ${JSON.stringify(refused)}`);
+    for (const [host, port] of [
+      [ALLOWED, OTHER_PORT],
+      [OTHER, PORT],
+    ] as const) {
+      assert.ok(
+        refused.some((r) => r.host === host && r.port === port),
+        `${host}:${port} not in ${JSON.stringify(refused)}`,
+      );
     }
     assert.ok(!refused.some((r) => r.host === ALLOWED && r.port === PORT), 'the allowed host counted as refused');
     const audit = await daemon!.control<{ records: Array<{ record: AuditRecord }> }>('/audit?limit=500');
     const denials = audit.body.records.map((r) => r.record).filter((r) => r.type === 'denial' && r.server === 'escape');
-    for (const [host, port] of [[ALLOWED, OTHER_PORT], [OTHER, PORT]] as const) {
-      const denial = denials.find((r) => { const d = r.detail as { host?: string; port?: number; sandbox?: string } | undefined; return d?.sandbox === 'egress' && d.host === host && d.port === port; });
+    for (const [host, port] of [
+      [ALLOWED, OTHER_PORT],
+      [OTHER, PORT],
+    ] as const) {
+      const denial = denials.find((r) => {
+        const d = r.detail as { host?: string; port?: number; sandbox?: string } | undefined;
+        return d?.sandbox === 'egress' && d.host === host && d.port === port;
+      });
       assert.ok(denial, `no audit denial for ${host}:${port}`);
       assert.equal(denial.outcome, 'denied');
       assert.ok(denial.error?.includes(`${host}:${port} is not on this server's allow-list`), denial.error ?? 'no error text');

@@ -22,7 +22,7 @@ const run = promisify(execFile);
 const support = sandboxSupport();
 const skip = support.mechanism === 'bubblewrap' ? false : process.env.CI === 'true' ? false : `no sandbox here: ${support.reason}`;
 const NAME = 'gh-sandbox-npx-probe';
-const textOf = (r: unknown) => ((r as { content: Array<{ text?: string }> }).content).map((c) => c.text ?? '').join('');
+const textOf = (r: unknown) => (r as { content: Array<{ text?: string }> }).content.map((c) => c.text ?? '').join('');
 
 /** The package's whole server: plain CommonJS (Node strips no types under node_modules). */
 const BIN = `#!/usr/bin/env node
@@ -56,7 +56,8 @@ describe('an npx-run npm server, sandboxed without network', { skip }, () => {
   // An extra CA the way a company sets one: a file in a folder no sandbox entry names.
   const extraCa = join(tempDir('gh-ca-'), 'corp-ca.pem');
   const SYSTEM_STORE = '/etc/ssl/certs/ca-certificates.crt';
-  const call = async (name: string, args: Record<string, unknown> = {}) => JSON.parse(textOf(await client!.callTool({ name, arguments: args }))) as { ok: boolean; value?: unknown; error?: string };
+  const call = async (name: string, args: Record<string, unknown> = {}) =>
+    JSON.parse(textOf(await client!.callTool({ name, arguments: args }))) as { ok: boolean; value?: unknown; error?: string };
 
   before(async () => {
     assert.equal(support.mechanism, 'bubblewrap', `CI must sandbox: ${support.reason}`);
@@ -64,7 +65,10 @@ describe('an npx-run npm server, sandboxed without network', { skip }, () => {
     writeFileSync(join(pkg, 'package.json'), JSON.stringify({ name: NAME, version: '1.0.0', bin: { [NAME]: 'bin.js' }, license: 'MIT' }));
     writeFileSync(join(pkg, 'bin.js'), BIN, { mode: 0o755 });
     const out = tempDir('gh-npx-tgz-');
-    const { stdout } = await run('npm', ['pack', '--pack-destination', out, '--json'], { cwd: pkg, env: { ...process.env, npm_config_cache: join(out, 'cache') } });
+    const { stdout } = await run('npm', ['pack', '--pack-destination', out, '--json'], {
+      cwd: pkg,
+      env: { ...process.env, npm_config_cache: join(out, 'cache') },
+    });
     const tarball = readFileSync(join(out, (JSON.parse(stdout) as Array<{ filename: string }>)[0]!.filename));
     const integrity = `sha512-${createHash('sha512').update(tarball).digest('base64')}`;
     const shasum = createHash('sha1').update(tarball).digest('hex');
@@ -72,7 +76,15 @@ describe('an npx-run npm server, sandboxed without network', { skip }, () => {
       requests.push(req.url ?? '');
       if (req.url === `/${NAME}`) {
         res.setHeader('content-type', 'application/json');
-        res.end(JSON.stringify({ name: NAME, 'dist-tags': { latest: '1.0.0' }, versions: { '1.0.0': { name: NAME, version: '1.0.0', bin: { [NAME]: 'bin.js' }, dist: { tarball: `${base}/${NAME}/-/${NAME}-1.0.0.tgz`, integrity, shasum } } } }));
+        res.end(
+          JSON.stringify({
+            name: NAME,
+            'dist-tags': { latest: '1.0.0' },
+            versions: {
+              '1.0.0': { name: NAME, version: '1.0.0', bin: { [NAME]: 'bin.js' }, dist: { tarball: `${base}/${NAME}/-/${NAME}-1.0.0.tgz`, integrity, shasum } },
+            },
+          }),
+        );
       } else if (req.url === `/${NAME}/-/${NAME}-1.0.0.tgz`) {
         res.end(tarball);
       } else {
@@ -85,9 +97,25 @@ describe('an npx-run npm server, sandboxed without network', { skip }, () => {
     writeFileSync(extraCa, rootCertificates[0]!);
     mkdirSync(join(home, '.ssh'));
     writeFileSync(join(home, '.ssh', 'id_rsa'), 'planted');
-    const bundle = writeBundle({ schemaVersion: 1, name: 'sandbox-npx', servers: [{ id: 'probe', transport: { type: 'npm', package: NAME }, sandbox: { network: 'none' } }] });
+    const bundle = writeBundle({
+      schemaVersion: 1,
+      name: 'sandbox-npx',
+      servers: [{ id: 'probe', transport: { type: 'npm', package: NAME }, sandbox: { network: 'none' } }],
+    });
     // npm's configuration reaches npx through npm_config_* (as a user's would); a run under `npm test` has its own, replaced here.
-    daemon = await startDaemon({ bundle, env: { HOME: home, npm_config_registry: `${base}/`, npm_config_cache: join(home, '.npm'), npm_config_userconfig: join(home, '.npmrc'), NODE_EXTRA_CA_CERTS: extraCa, npm_config_update_notifier: 'false', npm_config_audit: 'false', npm_config_fund: 'false' } });
+    daemon = await startDaemon({
+      bundle,
+      env: {
+        HOME: home,
+        npm_config_registry: `${base}/`,
+        npm_config_cache: join(home, '.npm'),
+        npm_config_userconfig: join(home, '.npmrc'),
+        NODE_EXTRA_CA_CERTS: extraCa,
+        npm_config_update_notifier: 'false',
+        npm_config_audit: 'false',
+        npm_config_fund: 'false',
+      },
+    });
     client = await httpClient(daemon.url, await daemon.agentToken('sandbox-npx-test'));
   });
 

@@ -21,7 +21,7 @@ const support = sandboxSupport();
 const skip = support.mechanism === 'bubblewrap' ? false : process.env.CI === 'true' ? false : `no sandbox here: ${support.reason}`;
 
 type Outcome = { ok: boolean; value?: unknown; error?: string };
-const textOf = (r: unknown) => ((r as { content: Array<{ text?: string }> }).content).map((c) => c.text ?? '').join('');
+const textOf = (r: unknown) => (r as { content: Array<{ text?: string }> }).content.map((c) => c.text ?? '').join('');
 
 function listen(body: string): Promise<Server> {
   const server = createServer((_req, res) => res.end(body));
@@ -40,7 +40,8 @@ describe('stdio servers sandboxed with bubblewrap', { skip }, () => {
   const outside = tempDir('gh-outside-');
   const files = tempDir('gh-fs-');
 
-  const call = async (name: string, args: Record<string, unknown>): Promise<Outcome> => JSON.parse(textOf(await client.callTool({ name, arguments: args }))) as Outcome;
+  const call = async (name: string, args: Record<string, unknown>): Promise<Outcome> =>
+    JSON.parse(textOf(await client.callTool({ name, arguments: args }))) as Outcome;
 
   before(async () => {
     assert.equal(support.mechanism, 'bubblewrap', `CI must sandbox: ${support.reason}`);
@@ -54,15 +55,28 @@ describe('stdio servers sandboxed with bubblewrap', { skip }, () => {
     writeFileSync(join(files, 'hello.txt'), 'hello from the filesystem server');
     allowed = await listen('allowed host answered');
     denied = await listen('denied host answered');
-    const escape = (id: string, sandbox: Record<string, unknown>) => ({ id, transport: { type: 'stdio', command: process.execPath, args: [join(FIXTURES, 'servers', 'escape-server.ts')] }, sandbox });
+    const escape = (id: string, sandbox: Record<string, unknown>) => ({
+      id,
+      transport: { type: 'stdio', command: process.execPath, args: [join(FIXTURES, 'servers', 'escape-server.ts')] },
+      sandbox,
+    });
     const bundle = writeBundle({
-      schemaVersion: 1, name: 'sandbox-proof',
+      schemaVersion: 1,
+      name: 'sandbox-proof',
       servers: [
-        escape('escape', { read: [join(FIXTURES, 'servers'), readable, join(readable, 'ssh-link')], write: [writable], network: { allow: [`127.0.0.1:${portOf(allowed)}`] } }),
+        escape('escape', {
+          read: [join(FIXTURES, 'servers'), readable, join(readable, 'ssh-link')],
+          write: [writable],
+          network: { allow: [`127.0.0.1:${portOf(allowed)}`] },
+        }),
         // Reads the whole home folder: the credential folders in it must still be hidden.
         escape('nosy', { read: [join(FIXTURES, 'servers'), '${home}'], network: 'none' }),
         { id: 'filesystem', transport: { type: 'npm', package: '@modelcontextprotocol/server-filesystem', args: [files] }, sandbox: { write: [files] } },
-        { id: 'memory', transport: { type: 'npm', package: '@modelcontextprotocol/server-memory', env: { MEMORY_FILE_PATH: '${dataDir}/memory/graph.jsonl' } }, sandbox: { write: ['${dataDir}/memory'] } },
+        {
+          id: 'memory',
+          transport: { type: 'npm', package: '@modelcontextprotocol/server-memory', env: { MEMORY_FILE_PATH: '${dataDir}/memory/graph.jsonl' } },
+          sandbox: { write: ['${dataDir}/memory'] },
+        },
       ],
     });
     daemon = await startDaemon({ bundle, env: { HOME: home } });
@@ -98,7 +112,11 @@ describe('stdio servers sandboxed with bubblewrap', { skip }, () => {
     assert.equal((await call('escape__write_file', { path: join(outside, 'evil.txt'), text: 'x' })).ok, false);
     assert.equal((await call('escape__write_file', { path: join(readable, 'evil.txt'), text: 'x' })).ok, false, 'wrote into a read-only folder');
     await call('escape__write_file', { path: join(home, '.bashrc'), text: 'x' });
-    assert.equal(existsSync(join(outside, 'evil.txt')) || existsSync(join(readable, 'evil.txt')) || existsSync(join(home, '.bashrc')), false, 'a write escaped to the host');
+    assert.equal(
+      existsSync(join(outside, 'evil.txt')) || existsSync(join(readable, 'evil.txt')) || existsSync(join(home, '.bashrc')),
+      false,
+      'a write escaped to the host',
+    );
   });
 
   it('reaches an allowed host only through the egress proxy, and nothing else at all', async () => {
@@ -113,18 +131,28 @@ describe('stdio servers sandboxed with bubblewrap', { skip }, () => {
     const get = await call('escape__proxy_get', { host: '127.0.0.1', port: portOf(denied) });
     assert.match(String(get.value), /^HTTP\/1\.1 403/);
     assert.doesNotMatch(String(get.value), /denied host answered/);
-    assert.deepEqual(await call('escape__proxy_connect', { host: 'localhost', port: portOf(allowed) }), { ok: true, value: '403' }, 'a name for an allowed address is still another host');
+    assert.deepEqual(
+      await call('escape__proxy_connect', { host: 'localhost', port: portOf(allowed) }),
+      { ok: true, value: '403' },
+      'a name for an allowed address is still another host',
+    );
     assert.equal((await call('nosy__tcp_connect', { host: '127.0.0.1', port: portOf(allowed) })).ok, false);
   });
 
   it('runs the real filesystem and memory servers inside their sandboxes', async () => {
     const dirs = textOf(await client.callTool({ name: 'filesystem__list_allowed_directories', arguments: {} }));
     assert.match(dirs, /gh-fs-/);
-    assert.match(textOf(await client.callTool({ name: 'filesystem__read_text_file', arguments: { path: join(files, 'hello.txt') } })), /hello from the filesystem server/);
+    assert.match(
+      textOf(await client.callTool({ name: 'filesystem__read_text_file', arguments: { path: join(files, 'hello.txt') } })),
+      /hello from the filesystem server/,
+    );
     const wrote = await client.callTool({ name: 'filesystem__write_file', arguments: { path: join(files, 'new.txt'), content: 'made inside' } });
     assert.ok(!wrote.isError, textOf(wrote));
     assert.equal(readFileSync(join(files, 'new.txt'), 'utf8'), 'made inside');
-    const made = await client.callTool({ name: 'memory__create_entities', arguments: { entities: [{ name: 'sandbox', entityType: 'proof', observations: ['works'] }] } });
+    const made = await client.callTool({
+      name: 'memory__create_entities',
+      arguments: { entities: [{ name: 'sandbox', entityType: 'proof', observations: ['works'] }] },
+    });
     assert.ok(!made.isError, textOf(made));
     assert.match(readFileSync(join(daemon.dataDir, 'memory', 'graph.jsonl'), 'utf8'), /"sandbox"/);
   });
@@ -140,14 +168,19 @@ describe('stdio servers sandboxed with bubblewrap', { skip }, () => {
     assert.equal(byId.get('nosy')?.sandbox?.network, 'none');
     assert.match(byId.get('escape')?.sandbox?.note ?? '', /ssh-link \(a symbolic link: name the real path\)/);
     const refused = byId.get('escape')?.sandbox?.refused ?? [];
-    assert.ok(refused.some((r) => r.host === '127.0.0.1' && r.port === portOf(denied)), JSON.stringify(refused));
+    assert.ok(
+      refused.some((r) => r.host === '127.0.0.1' && r.port === portOf(denied)),
+      JSON.stringify(refused),
+    );
     assert.ok(byId.get('escape')?.stderrTail.some((l) => l.includes(`refused a connection to 127.0.0.1:${portOf(denied)}`)));
     // What a person sees: `gatehouse status` says how each server is held in.
     const { stdout } = await run(process.execPath, [CLI, 'status', '--data-dir', daemon.dataDir], { env: { ...process.env, HOME: home } });
     assert.match(stdout, /sandbox: bubblewrap, network none/);
     assert.match(stdout, new RegExp(`sandbox: bubblewrap, network 127\\.0\\.0\\.1:${portOf(allowed)}; 2 refused \\(last localhost:${portOf(allowed)}\\)`));
     const audit = await daemon.control<{ records: Array<{ record: AuditRecord }> }>('/audit?limit=500');
-    const denial = audit.body.records.map((r) => r.record).find((r) => r.type === 'denial' && r.server === 'escape' && (r.detail as { port?: number } | undefined)?.port === portOf(denied));
+    const denial = audit.body.records
+      .map((r) => r.record)
+      .find((r) => r.type === 'denial' && r.server === 'escape' && (r.detail as { port?: number } | undefined)?.port === portOf(denied));
     assert.ok(denial, 'the refused host is not in the audit log');
     assert.equal(denial.outcome, 'denied');
     assert.match(denial.error ?? '', /127\.0\.0\.1:\d+ is not on this server's allow-list/);

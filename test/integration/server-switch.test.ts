@@ -8,7 +8,9 @@ import { after, before, describe, it } from 'node:test';
 import { stdioClient } from '../helpers/clients.ts';
 import { CLI, startDaemon, stdioServer, tempDir, waitFor, writeBundle, type TestDaemon } from '../helpers/daemon.ts';
 
-interface Servers { servers: { id: string; state: string; enabled?: boolean; lastError: string | null; pid: number | null }[] }
+interface Servers {
+  servers: { id: string; state: string; enabled?: boolean; lastError: string | null; pid: number | null }[];
+}
 
 describe('switching a server off and on', () => {
   const dataDir = tempDir();
@@ -21,9 +23,11 @@ describe('switching a server off and on', () => {
     daemon = await startDaemon({ bundle, dataDir });
     await waitFor(allReady, 15_000, 'both servers ready');
   });
-  after(async () => { await daemon.stop(); });
+  after(async () => {
+    await daemon.stop();
+  });
 
-  it('takes the server\'s tools away from a connected agent, and a call says how to turn it back on', async () => {
+  it("takes the server's tools away from a connected agent, and a call says how to turn it back on", async () => {
     const c = await stdioClient(daemon.dataDir, 'switcher');
     try {
       assert.ok((await c.listTools()).tools.some((t) => t.name === 'a__echo'));
@@ -39,7 +43,7 @@ describe('switching a server off and on', () => {
       assert.ok(tools.includes('b__echo'), 'the other server is untouched');
       await assert.rejects(c.callTool({ name: 'a__echo', arguments: { message: 'x' } }), /switched off on this desktop.*server enable a/);
       const restart = await daemon.control<{ error: string }>('/servers/a/restart', { method: 'POST' });
-      assert.equal(restart.status, 409, 'a switched-off server is not restarted behind the user\'s back');
+      assert.equal(restart.status, 409, "a switched-off server is not restarted behind the user's back");
     } finally {
       await c.close();
     }
@@ -87,12 +91,19 @@ describe('a damaged list of switched-off servers', () => {
     writeFileSync(join(dataDir, 'disabled-servers.json'), '{"servers": ["a", 42]}');
     const daemon = await startDaemon({ bundle: writeBundle({ schemaVersion: 1, name: 'switch', servers: [stdioServer('a', 'faulty-server.ts')] }), dataDir });
     try {
-      const status = await waitFor(async () => {
-        const s = (await daemon.control<{ servers: Servers['servers']; problems?: { component: string; message: string }[] }>('/status')).body;
-        return s.servers[0]?.state === 'ready' ? s : undefined;
-      }, 15_000, 'a ready');
+      const status = await waitFor(
+        async () => {
+          const s = (await daemon.control<{ servers: Servers['servers']; problems?: { component: string; message: string }[] }>('/status')).body;
+          return s.servers[0]?.state === 'ready' ? s : undefined;
+        },
+        15_000,
+        'a ready',
+      );
       assert.equal(status.servers[0]!.enabled, true);
-      assert.ok(status.problems?.some((p) => p.component === 'disabled-servers' && /not a list of server ids/.test(p.message)), JSON.stringify(status.problems));
+      assert.ok(
+        status.problems?.some((p) => p.component === 'disabled-servers' && /not a list of server ids/.test(p.message)),
+        JSON.stringify(status.problems),
+      );
     } finally {
       await daemon.stop();
     }

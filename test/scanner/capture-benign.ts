@@ -91,10 +91,13 @@ const slug = (pkg: string) => pkg.replace(/^@/, '').replace(/[^a-z0-9.-]+/gi, '_
 async function capture(target: Target): Promise<string> {
   const dir = mkdtempSync(join(tmpdir(), 'gh-capture-'));
   try {
-    await run('npm', ['install', '--no-audit', '--no-fund', '--ignore-scripts', '--loglevel=error', '--prefix', dir, target.pkg], { timeout: 300_000, env: { ...process.env, PUPPETEER_SKIP_DOWNLOAD: '1' } });
+    await run('npm', ['install', '--no-audit', '--no-fund', '--ignore-scripts', '--loglevel=error', '--prefix', dir, target.pkg], {
+      timeout: 300_000,
+      env: { ...process.env, PUPPETEER_SKIP_DOWNLOAD: '1' },
+    });
     const pkgDir = join(dir, 'node_modules', ...target.pkg.split('/'));
     const manifest = JSON.parse(readFileSync(join(pkgDir, 'package.json'), 'utf8')) as { version: string; bin?: string | Record<string, string> };
-    const bins = typeof manifest.bin === 'string' ? { x: manifest.bin } : manifest.bin ?? {};
+    const bins = typeof manifest.bin === 'string' ? { x: manifest.bin } : (manifest.bin ?? {});
     const binRel = (target.bin && bins[target.bin]) ?? Object.values(bins)[0];
     if (!binRel) throw new Error('package has no bin');
     const scratch = join(dir, 'scratch');
@@ -103,7 +106,9 @@ async function capture(target: Target): Promise<string> {
     const env: Record<string, string> = { PATH: process.env.PATH ?? '', HOME: scratch, PUPPETEER_SKIP_DOWNLOAD: '1', ...target.env };
     const client = new Client({ name: 'gatehouse-benign-capture', version: '1.0.0' });
     const transport = new StdioClientTransport({ command: process.execPath, args: [join(pkgDir, binRel), ...args], env, cwd: scratch, stderr: 'ignore' });
-    const timer = setTimeout(() => { void transport.close(); }, 60_000);
+    const timer = setTimeout(() => {
+      void transport.close();
+    }, 60_000);
     try {
       await client.connect(transport);
       const tools: unknown[] = [];
@@ -115,7 +120,10 @@ async function capture(target: Target): Promise<string> {
       } while (cursor);
       const server = client.getServerVersion();
       mkdirSync(OUT, { recursive: true });
-      writeFileSync(join(OUT, `${slug(target.pkg)}.json`), `${JSON.stringify({ package: target.pkg, version: manifest.version, server: server ? { name: server.name, version: server.version } : null, capturedAt: new Date().toISOString().slice(0, 10), tools }, null, 2)}\n`);
+      writeFileSync(
+        join(OUT, `${slug(target.pkg)}.json`),
+        `${JSON.stringify({ package: target.pkg, version: manifest.version, server: server ? { name: server.name, version: server.version } : null, capturedAt: new Date().toISOString().slice(0, 10), tools }, null, 2)}\n`,
+      );
       return `${tools.length} tools`;
     } finally {
       clearTimeout(timer);

@@ -7,17 +7,33 @@ import { ROOT } from '../helpers/daemon.ts';
 
 export const CORPUS_DIR = join(ROOT, '..', 'shared', 'corpus', 'tool-poisoning');
 
-export interface CorpusEntry { id: string; technique: string; server?: string; label_confidence?: string; tool: Record<string, unknown> }
+export interface CorpusEntry {
+  id: string;
+  technique: string;
+  server?: string;
+  label_confidence?: string;
+  tool: Record<string, unknown>;
+}
 
 export function loadCorpus(file: 'poisoned.dev.jsonl' | 'benign.dev.jsonl'): CorpusEntry[] {
-  return readFileSync(join(CORPUS_DIR, file), 'utf8').split('\n').filter((l) => l.trim()).map((l) => JSON.parse(l) as CorpusEntry);
+  return readFileSync(join(CORPUS_DIR, file), 'utf8')
+    .split('\n')
+    .filter((l) => l.trim())
+    .map((l) => JSON.parse(l) as CorpusEntry);
 }
 
 export const corpusAvailable = () => existsSync(join(CORPUS_DIR, 'poisoned.dev.jsonl'));
 
 const flagged = (s: ToolScan) => s.risk === 'medium' || s.risk === 'high' || s.risk === 'critical';
 
-export interface Measurement { recall: number; falseAlarms: number; missed: string[]; alarms: string[]; poisoned: number; benign: number }
+export interface Measurement {
+  recall: number;
+  falseAlarms: number;
+  missed: string[];
+  alarms: string[];
+  poisoned: number;
+  benign: number;
+}
 
 /** Each tool scanned alone (the strictest case: no siblings to explain references). */
 export function measure(): Measurement {
@@ -29,7 +45,16 @@ export function measure(): Measurement {
   for (const e of benign) byServer.set(e.server ?? e.id, [...(byServer.get(e.server ?? e.id) ?? []), e]);
   const alarms: string[] = [];
   for (const group of byServer.values()) {
-    scanToolList(group.map((e) => e.tool)).forEach((s, i) => { if (flagged(s)) alarms.push(group[i]!.id); });
+    scanToolList(group.map((e) => e.tool)).forEach((s, i) => {
+      if (flagged(s)) alarms.push(group[i]!.id);
+    });
   }
-  return { recall: 1 - missed.length / poisoned.length, falseAlarms: alarms.length / benign.length, missed, alarms, poisoned: poisoned.length, benign: benign.length };
+  return {
+    recall: 1 - missed.length / poisoned.length,
+    falseAlarms: alarms.length / benign.length,
+    missed,
+    alarms,
+    poisoned: poisoned.length,
+    benign: benign.length,
+  };
 }

@@ -26,13 +26,29 @@ export const flaggedAt = (s: ToolScan, floor: Severity = 'medium') => SEVERITIES
 export function loadJsonl(file: string, dir = CORPUS_DIR): CorpusEntry[] {
   const path = join(dir, file);
   if (!existsSync(path)) return [];
-  return readFileSync(path, 'utf8').split('\n').filter((l) => l.trim()).map((l) => JSON.parse(l) as CorpusEntry);
+  return readFileSync(path, 'utf8')
+    .split('\n')
+    .filter((l) => l.trim())
+    .map((l) => JSON.parse(l) as CorpusEntry);
 }
 
 /** The public family (the source) a corpus entry comes from: the unit left out in leave-one-family-out. */
 export function familyOf(e: CorpusEntry & { source?: string; fidelity?: string }): string {
   const s = (e.source ?? '').toLowerCase();
-  const known: [RegExp, string][] = [[/mcptox/, 'MCPTox'], [/\bmsb\b|mcp security bench/, 'MSB'], [/mcpsecbench/, 'MCPSecBench'], [/invariant|mcp-injection-experiments/, 'Invariant'], [/cisco/, 'Cisco'], [/cyberark|fsp/, 'CyberArk'], [/agentnull/, 'AgentNull'], [/medusa/, 'medusa'], [/safe-mcp/, 'SAFE-MCP'], [/damn-vulnerable/, 'DVMCP'], [/mcpproxy/, 'mcpproxy'], [/acuvity/, 'acuvity']];
+  const known: [RegExp, string][] = [
+    [/mcptox/, 'MCPTox'],
+    [/\bmsb\b|mcp security bench/, 'MSB'],
+    [/mcpsecbench/, 'MCPSecBench'],
+    [/invariant|mcp-injection-experiments/, 'Invariant'],
+    [/cisco/, 'Cisco'],
+    [/cyberark|fsp/, 'CyberArk'],
+    [/agentnull/, 'AgentNull'],
+    [/medusa/, 'medusa'],
+    [/safe-mcp/, 'SAFE-MCP'],
+    [/damn-vulnerable/, 'DVMCP'],
+    [/mcpproxy/, 'mcpproxy'],
+    [/acuvity/, 'acuvity'],
+  ];
   for (const [re, name] of known) if (re.test(s)) return name;
   return e.fidelity === 'constructed' ? 'constructed' : 'other write-ups';
 }
@@ -47,7 +63,13 @@ export function wilson(hits: number, n: number): [number, number] {
   return [Math.max(0, centre - half), Math.min(1, centre + half)];
 }
 
-export interface Recall { family: string; hits: number; n: number; low: number; high: number }
+export interface Recall {
+  family: string;
+  hits: number;
+  n: number;
+  low: number;
+  high: number;
+}
 
 /**
  * Recall per family. The scanner has no part learned from data (its rules and
@@ -56,30 +78,55 @@ export interface Recall { family: string; hits: number; n: number; low: number; 
  * scoring each family with the frozen rules; a learned part would be rebuilt
  * here without the family before scoring it.
  */
-export function recallByFamily(entries: CorpusEntry[], floor: Severity = 'medium', key: (e: CorpusEntry) => string = familyOf): { rows: Recall[]; macro: number; micro: Recall } {
+export function recallByFamily(
+  entries: CorpusEntry[],
+  floor: Severity = 'medium',
+  key: (e: CorpusEntry) => string = familyOf,
+): { rows: Recall[]; macro: number; micro: Recall } {
   const groups = new Map<string, { hits: number; n: number }>();
   let hits = 0;
   for (const e of entries) {
     const hit = flaggedAt(scanTool(e.tool), floor);
     const g = groups.get(key(e)) ?? { hits: 0, n: 0 };
     g.n++;
-    if (hit) { g.hits++; hits++; }
+    if (hit) {
+      g.hits++;
+      hits++;
+    }
     groups.set(key(e), g);
   }
-  const rows = [...groups].map(([family, g]) => { const [low, high] = wilson(g.hits, g.n); return { family, ...g, low, high }; }).sort((a, b) => b.n - a.n);
+  const rows = [...groups]
+    .map(([family, g]) => {
+      const [low, high] = wilson(g.hits, g.n);
+      return { family, ...g, low, high };
+    })
+    .sort((a, b) => b.n - a.n);
   const macro = rows.reduce((s, r) => s + r.hits / r.n, 0) / Math.max(1, rows.length);
   const [low, high] = wilson(hits, entries.length);
   return { rows, macro, micro: { family: 'all', hits, n: entries.length, low, high } };
 }
 
-export interface BenignServer { package: string; version: string; tools: Tool[] }
+export interface BenignServer {
+  package: string;
+  version: string;
+  tools: Tool[];
+}
 
 export function loadBenignServers(): BenignServer[] {
   if (!existsSync(BENIGN_SERVERS_DIR)) return [];
-  return readdirSync(BENIGN_SERVERS_DIR).filter((f) => f.endsWith('.json')).sort().map((f) => JSON.parse(readFileSync(join(BENIGN_SERVERS_DIR, f), 'utf8')) as BenignServer);
+  return readdirSync(BENIGN_SERVERS_DIR)
+    .filter((f) => f.endsWith('.json'))
+    .sort()
+    .map((f) => JSON.parse(readFileSync(join(BENIGN_SERVERS_DIR, f), 'utf8')) as BenignServer);
 }
 
-export interface FalseAlarms { tools: number; alarmedTools: number; servers: number; alarmedServers: number; alarms: { server: string; tool: string; rules: string[] }[] }
+export interface FalseAlarms {
+  tools: number;
+  alarmedTools: number;
+  servers: number;
+  alarmedServers: number;
+  alarms: { server: string; tool: string; rules: string[] }[];
+}
 
 /** Benign tools scanned the way the gateway sees them: each server's list, tools as each other's siblings. */
 export function falseAlarms(servers: { name: string; tools: Tool[] }[], floor: Severity = 'medium'): FalseAlarms {
@@ -91,7 +138,11 @@ export function falseAlarms(servers: { name: string; tools: Tool[] }[], floor: S
     scanToolList(server.tools).forEach((s) => {
       if (!flaggedAt(s, floor)) return;
       alarmed.add(server.name);
-      alarms.push({ server: server.name, tool: s.name, rules: s.findings.filter((f) => SEVERITIES.indexOf(f.severity) >= SEVERITIES.indexOf('medium')).map((f) => f.rule) });
+      alarms.push({
+        server: server.name,
+        tool: s.name,
+        rules: s.findings.filter((f) => SEVERITIES.indexOf(f.severity) >= SEVERITIES.indexOf('medium')).map((f) => f.rule),
+      });
     });
   }
   return { tools, alarmedTools: alarms.length, servers: servers.length, alarmedServers: alarmed.size, alarms };
@@ -114,7 +165,9 @@ function printRecall(title: string, r: ReturnType<typeof recallByFamily>): void 
 function printAlarms(title: string, fa: FalseAlarms, detail: boolean): void {
   const [tl, th] = wilson(fa.alarmedTools, fa.tools);
   const [sl, sh] = wilson(fa.alarmedServers, fa.servers);
-  console.log(`\n${title}: ${fa.alarmedTools}/${fa.tools} tools (${pct(fa.alarmedTools / Math.max(1, fa.tools))}, 95% ${pct(tl)}–${pct(th)}), ${fa.alarmedServers}/${fa.servers} servers (${pct(fa.alarmedServers / Math.max(1, fa.servers))}, 95% ${pct(sl)}–${pct(sh)})`);
+  console.log(
+    `\n${title}: ${fa.alarmedTools}/${fa.tools} tools (${pct(fa.alarmedTools / Math.max(1, fa.tools))}, 95% ${pct(tl)}–${pct(th)}), ${fa.alarmedServers}/${fa.servers} servers (${pct(fa.alarmedServers / Math.max(1, fa.servers))}, 95% ${pct(sl)}–${pct(sh)})`,
+  );
   if (detail) for (const a of fa.alarms) console.log(`  ${a.server} / ${a.tool}: ${a.rules.join(', ')}`);
 }
 
@@ -124,23 +177,46 @@ if (import.meta.main) {
   if (what === 'dev') {
     const dev = loadJsonl('poisoned.dev.jsonl').filter(strict);
     printRecall('Dev corpus, leave-one-family-out, medium or higher', recallByFamily(dev));
-    printRecall('Dev corpus by technique, medium or higher', recallByFamily(dev, 'medium', (e) => e.technique));
+    printRecall(
+      'Dev corpus by technique, medium or higher',
+      recallByFamily(dev, 'medium', (e) => e.technique),
+    );
     printAlarms('Dev benign false alarms (medium+)', falseAlarms(devBenignServers()), true);
   } else if (what === 'extra') {
     const extra = loadJsonl('poisoned.extra.jsonl').filter(strict);
     printRecall('Extra set (held out) by source family, medium or higher', recallByFamily(extra));
-    printRecall('Extra set (held out) by technique, medium or higher', recallByFamily(extra, 'medium', (e) => e.technique));
+    printRecall(
+      'Extra set (held out) by technique, medium or higher',
+      recallByFamily(extra, 'medium', (e) => e.technique),
+    );
   } else if (what === 'paraphrase' || what === 'paraphrase2') {
     const set = what === 'paraphrase' ? PARAPHRASES : PARAPHRASES_2;
-    printRecall(`Fresh paraphrases (${what === 'paraphrase' ? 'set 1' : 'set 2'}) by technique, medium or higher`, recallByFamily(set.map((p) => ({ id: p.id, technique: p.technique, tool: p.tool })), 'medium', (e) => e.technique));
+    printRecall(
+      `Fresh paraphrases (${what === 'paraphrase' ? 'set 1' : 'set 2'}) by technique, medium or higher`,
+      recallByFamily(
+        set.map((p) => ({ id: p.id, technique: p.technique, tool: p.tool })),
+        'medium',
+        (e) => e.technique,
+      ),
+    );
   } else if (what === 'fresh') {
     const dir = process.argv[3];
     if (!dir) throw new Error('usage: evaluate.ts fresh DIR');
     // Techniques whose items only look harmful beside the real sibling tool or in a wider context (the set's README says to score them apart).
     const contextual = new Set(['subtle_semantic_manipulation', 'name_collision', 'rug_pull']);
     const poisoned = loadJsonl('poisoned.fresh.jsonl', dir);
-    printRecall('Fresh held-out set, every item scanned alone, by technique, medium or higher', recallByFamily(poisoned, 'medium', (e) => e.technique));
-    printRecall('Fresh held-out set without the context-dependent techniques, medium or higher', recallByFamily(poisoned.filter((e) => !contextual.has(e.technique)), 'medium', (e) => e.technique));
+    printRecall(
+      'Fresh held-out set, every item scanned alone, by technique, medium or higher',
+      recallByFamily(poisoned, 'medium', (e) => e.technique),
+    );
+    printRecall(
+      'Fresh held-out set without the context-dependent techniques, medium or higher',
+      recallByFamily(
+        poisoned.filter((e) => !contextual.has(e.technique)),
+        'medium',
+        (e) => e.technique,
+      ),
+    );
     const pulls = poisoned.filter((e) => isRecord((e as { rug_pull_before?: unknown }).rug_pull_before));
     const asChange = pulls.filter((e) => flaggedAt(scanChange((e as unknown as { rug_pull_before: Tool }).rug_pull_before, e.tool))).length;
     console.log(`\nrug pulls judged as the change (approved version → new version): ${asChange}/${pulls.length} at medium or higher`);

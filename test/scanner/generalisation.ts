@@ -26,15 +26,39 @@ import { familyOf, loadJsonl, wilson } from './evaluate.ts';
 
 /** The detectors written for each technique of the corpus (the rest of the scanner was written for others). */
 export const AIMED_AT: Readonly<Record<string, readonly string[]>> = {
-  cross_tool_invocation_hijack: ['cross-tool-demand', 'tool-order-demand', 'about-another-tool', 'cross-tool-hijack', 'cross-tool-data-flow', 'forced-first-call', 'cross-server-reference', 'tool-reference'],
+  cross_tool_invocation_hijack: [
+    'cross-tool-demand',
+    'tool-order-demand',
+    'about-another-tool',
+    'cross-tool-hijack',
+    'cross-tool-data-flow',
+    'forced-first-call',
+    'cross-server-reference',
+    'tool-reference',
+  ],
   cross_tool_shadowing: ['other-tool-rule', 'class-rule', 'parameter-tampering', 'fixed-extra-recipient'],
   hidden_instructions: ['hidden-instruction-block', 'instruction-block', 'addresses-model'],
   html_comment_hidden: ['hidden-instruction-block', 'instruction-block'],
   instruction_override: ['instruction-override', 'speaker-claim'],
   concealment_from_user: ['concealment', 'conceal-from-user'],
   preference_manipulation: ['preference-manipulation', 'tool-disparagement', 'self-promotion', 'self-praise'],
-  exfiltration_url: ['exfiltration-url', 'email-exfiltration', 'secret-to-address', 'data-to-address', 'markdown-beacon', 'external-default', 'secret-routed-out'],
-  conversation_history_exfil: ['conversation-exfiltration', 'asks-for-agent-internals', 'catch-all-parameter', 'secret-routed-out', 'secret-in-reply', 'dump-in-reply'],
+  exfiltration_url: [
+    'exfiltration-url',
+    'email-exfiltration',
+    'secret-to-address',
+    'data-to-address',
+    'markdown-beacon',
+    'external-default',
+    'secret-routed-out',
+  ],
+  conversation_history_exfil: [
+    'conversation-exfiltration',
+    'asks-for-agent-internals',
+    'catch-all-parameter',
+    'secret-routed-out',
+    'secret-in-reply',
+    'dump-in-reply',
+  ],
   hidden_secondary_behavior: ['unfitting-side-effect', 'hidden-side-effect', 'credential-harvest'],
   encoded_payload: ['encoded-base64', 'encoded-hex', 'encoded-escapes', 'encoded-rot13', 'decode-and-follow', 'hidden-instructions'],
   invisible_unicode_tags: ['unicode-tag-characters', 'hidden-instructions'],
@@ -71,7 +95,9 @@ function table(title: string, rows: Map<string, { hits: number; n: number; full?
     macro += r.hits / r.n;
   }
   const [lo, hi] = wilson(hits, n);
-  console.log(`| **all (micro)** | ${hits}/${n} | ${pct(hits / n)} | ${pct(lo)}–${pct(hi)} |${withFull ? ' |' : ''}\nmacro average over ${rows.size} groups: ${pct(macro / Math.max(1, rows.size))}`);
+  console.log(
+    `| **all (micro)** | ${hits}/${n} | ${pct(hits / n)} | ${pct(lo)}–${pct(hi)} |${withFull ? ' |' : ''}\nmacro average over ${rows.size} groups: ${pct(macro / Math.max(1, rows.size))}`,
+  );
 }
 
 function ablation(): void {
@@ -104,7 +130,10 @@ async function history(commits: string[]): Promise<void> {
     const byTechnique = new Map<string, { hits: number; n: number }>();
     for (const e of extra) {
       const hit = caught(old.scanTool(e.tool).risk);
-      for (const [map, key] of [[byFamily, familyOf(e)], [byTechnique, e.technique]] as const) {
+      for (const [map, key] of [
+        [byFamily, familyOf(e)],
+        [byTechnique, e.technique],
+      ] as const) {
         const r = map.get(key) ?? { hits: 0, n: 0 };
         r.n++;
         if (hit) r.hits++;

@@ -20,9 +20,16 @@ const { indexTools } = (await import(pathToFileURL(join(base, 'shared', 'scanner
 console.log(`scanner from ${base}`);
 
 type Tool = Record<string, unknown>;
-const real: Tool[] = [...loadBenignServers().flatMap((s) => s.tools), ...loadJsonl('benign.dev.jsonl').map((e) => e.tool), ...loadJsonl('poisoned.dev.jsonl').map((e) => e.tool)];
+const real: Tool[] = [
+  ...loadBenignServers().flatMap((s) => s.tools),
+  ...loadJsonl('benign.dev.jsonl').map((e) => e.tool),
+  ...loadJsonl('poisoned.dev.jsonl').map((e) => e.tool),
+];
 const pct = (s: number[], p: number) => [...s].sort((a, b) => a - b)[Math.min(s.length - 1, Math.floor((p / 100) * s.length))]!;
-const cpuMs = () => { const u = cpuUsage(); return (u.user + u.system) / 1000; };
+const cpuMs = () => {
+  const u = cpuUsage();
+  return (u.user + u.system) / 1000;
+};
 
 for (const tool of real) scanTool(tool);
 const wall: number[] = [];
@@ -36,7 +43,9 @@ for (let round = 0; round < 5; round++) {
     wall.push(performance.now() - w);
   }
 }
-console.log(`one scan, ${real.length} real tools × 5: wall p50 ${pct(wall, 50).toFixed(3)} ms, p90 ${pct(wall, 90).toFixed(2)} ms, p99 ${pct(wall, 99).toFixed(2)} ms; CPU p50 ${pct(cpu, 50).toFixed(3)} ms (CPU timer resolution is coarse)`);
+console.log(
+  `one scan, ${real.length} real tools × 5: wall p50 ${pct(wall, 50).toFixed(3)} ms, p90 ${pct(wall, 90).toFixed(2)} ms, p99 ${pct(wall, 99).toFixed(2)} ms; CPU p50 ${pct(cpu, 50).toFixed(3)} ms (CPU timer resolution is coarse)`,
+);
 
 console.log('\n| catalogue | servers | wall | CPU | per tool (CPU) |\n|---|---|---|---|---|');
 for (const n of [2500, 5000, 10000, 20000]) {
@@ -51,5 +60,7 @@ for (const n of [2500, 5000, 10000, 20000]) {
   const index = indexTools(servers.flatMap((s) => s.tools.map((t) => ({ server: s.id, name: String(t.name) }))));
   for (const s of servers) scanToolList(s.tools, { index, server: s.id });
   const cpuTotal = cpuMs() - c;
-  console.log(`| ${n.toLocaleString('en')} tools | ${servers.length} | ${((performance.now() - w) / 1000).toFixed(2)} s | ${(cpuTotal / 1000).toFixed(2)} s | ${(cpuTotal / n).toFixed(3)} ms |`);
+  console.log(
+    `| ${n.toLocaleString('en')} tools | ${servers.length} | ${((performance.now() - w) / 1000).toFixed(2)} s | ${(cpuTotal / 1000).toFixed(2)} s | ${(cpuTotal / n).toFixed(3)} ms |`,
+  );
 }

@@ -14,21 +14,53 @@ function RequestCard({ r, reload }: { r: AgentRequest; reload: () => void }) {
   const [busy, setBusy] = useState(false);
   const decide = (allow: boolean) => {
     setBusy(true);
-    api.decideAgentRequest(r.id, allow, agent !== r.agent ? agent : undefined)
-      .then((d) => { setNote(d.allowed ? `Allowed: ${r.client} connects as "${d.agent}". Revoke it any time in Settings.` : `Denied: ${r.client} gets no token.`); reload(); },
-        (e: unknown) => setNote((e as Error).message))
+    api
+      .decideAgentRequest(r.id, allow, agent !== r.agent ? agent : undefined)
+      .then(
+        (d) => {
+          setNote(d.allowed ? `Allowed: ${r.client} connects as "${d.agent}". Revoke it any time in Settings.` : `Denied: ${r.client} gets no token.`);
+          reload();
+        },
+        (e: unknown) => setNote((e as Error).message),
+      )
       .finally(() => setBusy(false));
   };
   const id = `agent-name-${r.id}`;
   return (
     <li className="consent">
-      <p><strong>{r.client}</strong> asks to connect to Gatehouse <small>({ago(r.createdAt)})</small>.</p>
-      <p>The token goes to {r.redirect}{r.remote && <> <Badge tone="bad">leaves this machine</Badge> Only allow this if you started it from a web app you trust.</>}</p>
-      <p>{r.tools.length === 0 ? 'Under the current policy this agent may call no tool.' : <>Under the current policy it may call {r.tools.length} tool{r.tools.length === 1 ? '' : 's'}: <code>{r.tools.slice(0, 8).join(', ')}{r.tools.length > 8 ? ', …' : ''}</code></>}</p>
+      <p>
+        <strong>{r.client}</strong> asks to connect to Gatehouse <small>({ago(r.createdAt)})</small>.
+      </p>
+      <p>
+        The token goes to {r.redirect}
+        {r.remote && (
+          <>
+            {' '}
+            <Badge tone="bad">leaves this machine</Badge> Only allow this if you started it from a web app you trust.
+          </>
+        )}
+      </p>
+      <p>
+        {r.tools.length === 0 ? (
+          'Under the current policy this agent may call no tool.'
+        ) : (
+          <>
+            Under the current policy it may call {r.tools.length} tool{r.tools.length === 1 ? '' : 's'}:{' '}
+            <code>
+              {r.tools.slice(0, 8).join(', ')}
+              {r.tools.length > 8 ? ', …' : ''}
+            </code>
+          </>
+        )}
+      </p>
       <label htmlFor={id}>Agent name its calls will carry</label>{' '}
       <input id={id} value={agent} onChange={(e) => setAgent(e.target.value)} pattern="[A-Za-z0-9._-]{1,64}" />{' '}
-      <button type="button" className="primary" disabled={busy} onClick={() => decide(true)}>Allow</button>{' '}
-      <button type="button" className="danger" disabled={busy} onClick={() => decide(false)}>Deny</button>
+      <button type="button" className="primary" disabled={busy} onClick={() => decide(true)}>
+        Allow
+      </button>{' '}
+      <button type="button" className="danger" disabled={busy} onClick={() => decide(false)}>
+        Deny
+      </button>
       {note && <p role="status">{note}</p>}
     </li>
   );
@@ -40,7 +72,11 @@ export function AgentRequests() {
   return (
     <section className="problems" aria-labelledby="agent-requests-title">
       <h3 id="agent-requests-title">{data.length === 1 ? 'An IDE asks to connect' : `${data.length} IDEs ask to connect`}</h3>
-      <ul className="plain">{data.map((r) => <RequestCard key={r.id} r={r} reload={reload} />)}</ul>
+      <ul className="plain">
+        {data.map((r) => (
+          <RequestCard key={r.id} r={r} reload={reload} />
+        ))}
+      </ul>
     </section>
   );
 }

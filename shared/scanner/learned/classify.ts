@@ -36,7 +36,7 @@ const STRUCT_WORDS: Record<(typeof STRUCT)[number], string> = {
   modal: 'must/always/never',
   'tag-block': 'a tag block',
   shouting: 'words in capitals',
-  'description-length': 'the description\'s length',
+  'description-length': "the description's length",
   parameters: 'its parameters',
   'secret-words': 'words about secrets',
   'speaker-words': 'words about the user, system or model',
@@ -62,10 +62,15 @@ export function explain(tool: Record<string, unknown>, siblings?: readonly strin
     entry.indices.add(s.indices[0]).add(s.indices[1]);
     byWord.set(s.word, entry);
   });
-  const ranked = [...byWord].map(([word, e]) => ({ word, at: e.at, c: [...e.indices].reduce((sum, i) => sum + weightsNow[i]! * valueAt(i), 0) }))
-    .filter((x) => x.c > 0).sort((a, b) => b.c - a.c || a.word.localeCompare(b.word));
+  const ranked = [...byWord]
+    .map(([word, e]) => ({ word, at: e.at, c: [...e.indices].reduce((sum, i) => sum + weightsNow[i]! * valueAt(i), 0) }))
+    .filter((x) => x.c > 0)
+    .sort((a, b) => b.c - a.c || a.word.localeCompare(b.word));
   const signals = STRUCT.map((name, k) => ({ name, c: weightsNow[STRUCT_BASE + k]! * valueAt(STRUCT_BASE + k) }))
-    .filter((x) => x.c > 0.05 && !SIZE_ONLY.has(x.name)).sort((a, b) => b.c - a.c).slice(0, 3).map((x) => STRUCT_WORDS[x.name]);
+    .filter((x) => x.c > 0.05 && !SIZE_ONLY.has(x.name))
+    .sort((a, b) => b.c - a.c)
+    .slice(0, 3)
+    .map((x) => STRUCT_WORDS[x.name]);
   clear();
   const phrases: string[] = [];
   const covered = new Set<number>();
@@ -88,13 +93,20 @@ export function learnedFindings(tool: Record<string, unknown>, siblings?: readon
   const { words, signals, path } = explain(tool, siblings);
   // Two decimals, rounded down: a score just under 1 must not read as certainty.
   const shown = (Math.floor(score * 100) / 100).toFixed(2);
-  const evidence = [words.length ? `words that weighed most: ${words.map((p) => `"${p}"`).join(', ')}` : '', signals.length ? `signals: ${signals.join('; ')}` : ''].filter(Boolean).join(' — ');
-  return [{
-    rule: 'learned/poisoning',
-    family: 'learned',
-    severity: band,
-    path,
-    message: `Reads like instructions to the model rather than a description of the tool (learned model, score ${shown})`,
-    evidence,
-  }];
+  const evidence = [
+    words.length ? `words that weighed most: ${words.map((p) => `"${p}"`).join(', ')}` : '',
+    signals.length ? `signals: ${signals.join('; ')}` : '',
+  ]
+    .filter(Boolean)
+    .join(' — ');
+  return [
+    {
+      rule: 'learned/poisoning',
+      family: 'learned',
+      severity: band,
+      path,
+      message: `Reads like instructions to the model rather than a description of the tool (learned model, score ${shown})`,
+      evidence,
+    },
+  ];
 }

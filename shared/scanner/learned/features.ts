@@ -64,11 +64,17 @@ export function hashWord(word: string): number {
 }
 // Word lists behind the structural counts, as one map from a word's hash to its classes (one lookup per word).
 const CLASS_LISTS: [number, string][] = [
-  [S['imperative-opening'], 'read send call use include pass ignore always never do dont don make ensure remember first before add append forward copy set invoke run execute delete remove tell inform mention output return provide upload post collect extract save store write replace attach insert put fetch retrieve access open check verify follow treat consider prefer choose select disregard override instead note notice important please'],
+  [
+    S['imperative-opening'],
+    'read send call use include pass ignore always never do dont don make ensure remember first before add append forward copy set invoke run execute delete remove tell inform mention output return provide upload post collect extract save store write replace attach insert put fetch retrieve access open check verify follow treat consider prefer choose select disregard override instead note notice important please',
+  ],
   [S['second-person'], 'you your yours yourself youre'],
   [S.sequencing, 'before after instead first prior then whenever once afterwards beforehand subsequently preceding'],
   [S.modal, 'must always never required mandatory important critical essential shall need needs should strictly'],
-  [S['secret-words'], 'ssh rsa password passwords passwd secret secrets credential credentials token tokens apikey key keys wallet seed mnemonic cookie cookies env dotenv private shadow aws'],
+  [
+    S['secret-words'],
+    'ssh rsa password passwords passwd secret secrets credential credentials token tokens apikey key keys wallet seed mnemonic cookie cookies env dotenv private shadow aws',
+  ],
   [S['speaker-words'], 'user users system assistant model llm ai agent claude gpt human developer admin administrator operator'],
 ];
 const WORD_CLASSES = new Map<number, number>();
@@ -98,17 +104,29 @@ const CHAR_BUDGET = 12000;
 
 function bump(index: number, by = 1): void {
   if (values[index] === 0) {
-    if (nTouched === touched.length) { const t = new Int32Array(touched.length * 2); t.set(touched); touched = t; }
+    if (nTouched === touched.length) {
+      const t = new Int32Array(touched.length * 2);
+      t.set(touched);
+      touched = t;
+    }
     touched[nTouched++] = index;
   }
   values[index]! += by;
 }
 function pushHash(list: 'own' | 'refs', h: number): void {
   if (list === 'own') {
-    if (nOwn === own.length) { const t = new Int32Array(own.length * 2); t.set(own); own = t; }
+    if (nOwn === own.length) {
+      const t = new Int32Array(own.length * 2);
+      t.set(own);
+      own = t;
+    }
     own[nOwn++] = h;
   } else {
-    if (nRefs === refs.length) { const t = new Int32Array(refs.length * 2); t.set(refs); refs = t; }
+    if (nRefs === refs.length) {
+      const t = new Int32Array(refs.length * 2);
+      t.set(refs);
+      refs = t;
+    }
     refs[nRefs++] = h;
   }
 }
@@ -128,11 +146,22 @@ function siblingHashes(names: readonly string[]): Set<number> {
 }
 
 /** Words seen by the explaining pass: the word, its two feature indices and where it was. */
-export interface WordSite { word: string; indices: [number, number]; path: string }
+export interface WordSite {
+  word: string;
+  indices: [number, number];
+  path: string;
+}
 let record: WordSite[] | null = null;
 let recordPath = '';
 
-const isHidden = (c: number) => (c >= 0x200b && c <= 0x200f) || (c >= 0x202a && c <= 0x202e) || (c >= 0x2060 && c <= 0x2069) || c === 0xfeff || c === 0x00ad || c === 0x180e || (c >= 0xfe00 && c <= 0xfe0f);
+const isHidden = (c: number) =>
+  (c >= 0x200b && c <= 0x200f) ||
+  (c >= 0x202a && c <= 0x202e) ||
+  (c >= 0x2060 && c <= 0x2069) ||
+  c === 0xfeff ||
+  c === 0x00ad ||
+  c === 0x180e ||
+  (c >= 0xfe00 && c <= 0xfe0f);
 
 /** Reads one string of the definition into the scratch vector. */
 function readText(s: string, role: Role): void {
@@ -150,7 +179,11 @@ function readText(s: string, role: Role): void {
   let sentenceStart = true;
   let wordAtStart = false;
   let words = 0;
-  let c0 = 32, c1 = 32, c2 = 32, c3 = 32, c4 = 32; // the last five characters read, for n-grams
+  let c0 = 32,
+    c1 = 32,
+    c2 = 32,
+    c3 = 32,
+    c4 = 32; // the last five characters read, for n-grams
   let budget = Math.min(s.length, Math.max(0, CHAR_BUDGET - charBudget));
   charBudget += budget;
 
@@ -162,7 +195,12 @@ function readText(s: string, role: Role): void {
     bump(WORD_BASE + (roled & ((1 << WORD_BITS) - 1)));
     if (prevWord !== 0) bump(BIGRAM_BASE + (mix(prevWord, word) & ((1 << BIGRAM_BITS) - 1)));
     prevWord = word;
-    if (record) record.push({ word: s.slice(wordStart, wordStart + wordLen).toLowerCase(), indices: [WORD_BASE + (word & ((1 << WORD_BITS) - 1)), WORD_BASE + (roled & ((1 << WORD_BITS) - 1))], path: recordPath });
+    if (record)
+      record.push({
+        word: s.slice(wordStart, wordStart + wordLen).toLowerCase(),
+        indices: [WORD_BASE + (word & ((1 << WORD_BITS) - 1)), WORD_BASE + (roled & ((1 << WORD_BITS) - 1))],
+        path: recordPath,
+      });
     const classes = WORD_CLASSES.get(word);
     if (classes !== undefined) {
       if (wordAtStart && prose && has(classes, S['imperative-opening'])) bump(STRUCT_BASE + S['imperative-opening']);
@@ -187,7 +225,11 @@ function readText(s: string, role: Role): void {
     budget--;
     // Whitespace runs read as one space.
     if (c === 32 && c4 === 32) return;
-    c0 = c1; c1 = c2; c2 = c3; c3 = c4; c4 = c;
+    c0 = c1;
+    c1 = c2;
+    c2 = c3;
+    c3 = c4;
+    c4 = c;
     // Polynomial hashes share their work: the 4-gram is the 3-gram plus one term, the 5-gram one more.
     const h3 = (Math.imul(c2, 0x10001 * 961) + Math.imul(c3, 31 * 0x10001) + c4) | 0;
     const h4 = (h3 + Math.imul(c1, 29791 * 0x10001)) | 0;
@@ -202,24 +244,42 @@ function readText(s: string, role: Role): void {
     // Unicode tag characters (U+E0020–E007E) spell ASCII invisibly: count them and read what they spell.
     if (c === 0xdb40 && i + 1 < s.length) {
       const lo = s.charCodeAt(i + 1);
-      if (lo >= 0xdc00 && lo <= 0xdc7f) { bump(STRUCT_BASE + S['hidden-characters']); i++; c = lo - 0xdc00; if (c < 32) continue; }
-    } else if (c > 127 && isHidden(c)) { bump(STRUCT_BASE + S['hidden-characters']); continue; }
+      if (lo >= 0xdc00 && lo <= 0xdc7f) {
+        bump(STRUCT_BASE + S['hidden-characters']);
+        i++;
+        c = lo - 0xdc00;
+        if (c < 32) continue;
+      }
+    } else if (c > 127 && isHidden(c)) {
+      bump(STRUCT_BASE + S['hidden-characters']);
+      continue;
+    }
     const isUpper = c >= 65 && c <= 90;
     const lower = isUpper ? c + 32 : c;
     const wordChar = c < 128 ? WORD_CHAR[c] === 1 : c > 0xbf && c !== 0x2019 && c !== 0x201c && c !== 0x201d && c !== 0x2014 && c !== 0x2013;
     if (wordChar) {
-      if (wordLen === 0) { wordStart = i; wordAtStart = sentenceStart; }
+      if (wordLen === 0) {
+        wordStart = i;
+        wordAtStart = sentenceStart;
+      }
       word = step(word, lower);
       wordLen++;
-      if (isUpper) { upper++; if (prevCase === 1 && identLen > 0) identMarked = true; }
+      if (isUpper) {
+        upper++;
+        if (prevCase === 1 && identLen > 0) identMarked = true;
+      }
       ident = step(ident, lower);
       identLen++;
       prevCase = isUpper ? 2 : 1;
       sentenceStart = false;
     } else {
       endWord();
-      if (c === 95 && identLen > 0) { ident = step(ident, 95); identLen++; identMarked = true; prevCase = 0; }
-      else {
+      if (c === 95 && identLen > 0) {
+        ident = step(ident, 95);
+        identLen++;
+        identMarked = true;
+        prevCase = 0;
+      } else {
         endIdent();
         prevCase = 0;
         if (c === 46 || c === 33 || c === 63 || c === 58 || c === 10 || c === 62 || c === 59) sentenceStart = true;
@@ -227,7 +287,8 @@ function readText(s: string, role: Role): void {
         if (c === 39 || c === 0x2019) sentenceStart = false;
         if (prose) {
           if (c === 58 && s.charCodeAt(i + 1) === 47 && s.charCodeAt(i + 2) === 47) bump(STRUCT_BASE + S.address);
-          else if (c === 64 && i > 0 && i + 1 < s.length && WORD_CHAR[s.charCodeAt(i - 1)] === 1 && WORD_CHAR[s.charCodeAt(i + 1)] === 1) bump(STRUCT_BASE + S.address);
+          else if (c === 64 && i > 0 && i + 1 < s.length && WORD_CHAR[s.charCodeAt(i - 1)] === 1 && WORD_CHAR[s.charCodeAt(i + 1)] === 1)
+            bump(STRUCT_BASE + S.address);
           else if (c === 60 && i + 1 < s.length && WORD_CHAR[s.charCodeAt(i + 1)] === 1) bump(STRUCT_BASE + S['tag-block']);
           else if (c === 126 && s.charCodeAt(i + 1) === 47) bump(STRUCT_BASE + S['sensitive-path']);
           else if (c === 47 && s.charCodeAt(i + 1) === 46 && WORD_CHAR[s.charCodeAt(i + 2)] === 1) bump(STRUCT_BASE + S['sensitive-path']);
@@ -287,10 +348,24 @@ function walk(node: unknown, role: Role, key: string, path: string, depth: numbe
  */
 export function accumulate(tool: Record<string, unknown>, sites: WordSite[] | null = null, siblings?: readonly string[]): number {
   record = sites;
-  nTouched = 0; nOwn = 0; nRefs = 0; charBudget = 0; descriptionLength = 0; parameters = 0;
-  if (typeof tool.name === 'string') { recordPath = '/name'; readText(tool.name, ROLE.name); }
-  if (typeof tool.title === 'string') { recordPath = '/title'; readText(tool.title, ROLE.description); }
-  if (typeof tool.description === 'string') { recordPath = '/description'; readText(tool.description, ROLE.description); }
+  nTouched = 0;
+  nOwn = 0;
+  nRefs = 0;
+  charBudget = 0;
+  descriptionLength = 0;
+  parameters = 0;
+  if (typeof tool.name === 'string') {
+    recordPath = '/name';
+    readText(tool.name, ROLE.name);
+  }
+  if (typeof tool.title === 'string') {
+    recordPath = '/title';
+    readText(tool.title, ROLE.description);
+  }
+  if (typeof tool.description === 'string') {
+    recordPath = '/description';
+    readText(tool.description, ROLE.description);
+  }
   for (const k in tool) {
     if (!Object.hasOwn(tool, k) || k === 'name' || k === 'title' || k === 'description') continue;
     walk(tool[k], ROLE.schemaOther, k, record ? `/${k}` : '', 0);
@@ -334,7 +409,10 @@ export function accumulate(tool: Record<string, unknown>, sites: WordSite[] | nu
     if (va === 0) continue;
     for (let b = a + 1; b < STRUCT.length; b++) {
       const vb = values[STRUCT_BASE + b]!;
-      if (vb !== 0) { bump(PAIR_BASE + pairIndex(a, b), va * vb); pairNorm += va * va * vb * vb; }
+      if (vb !== 0) {
+        bump(PAIR_BASE + pairIndex(a, b), va * vb);
+        pairNorm += va * va * vb * vb;
+      }
     }
   }
   pairNorm = pairNorm > 0 ? 1 / Math.sqrt(pairNorm) : 0;

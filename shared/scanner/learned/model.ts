@@ -44,7 +44,10 @@ export function dequantize(ints: Int16Array, scale: number): Float32Array {
 
 export function encodeWeights(ints: Int16Array): string {
   const bytes = new Uint8Array(ints.length * 2);
-  for (let i = 0; i < ints.length; i++) { bytes[2 * i] = ints[i]! & 0xff; bytes[2 * i + 1] = (ints[i]! >> 8) & 0xff; }
+  for (let i = 0; i < ints.length; i++) {
+    bytes[2 * i] = ints[i]! & 0xff;
+    bytes[2 * i + 1] = (ints[i]! >> 8) & 0xff;
+  }
   let s = '';
   for (let i = 0; i < bytes.length; i += 0x8000) s += String.fromCharCode(...bytes.subarray(i, i + 0x8000));
   return btoa(s);
@@ -52,8 +55,9 @@ export function encodeWeights(ints: Int16Array): string {
 
 export function decodeWeights(model: StoredModel): Float32Array {
   const s = atob(model.weights);
-  if (s.length !== DIM * 2) throw new Error(`learned model has ${s.length / 2} weights, the features need ${DIM}: retrain (node test/scanner/learned/train.ts)`);
+  if (s.length !== DIM * 2)
+    throw new Error(`learned model has ${s.length / 2} weights, the features need ${DIM}: retrain (node test/scanner/learned/train.ts)`);
   const ints = new Int16Array(DIM);
-  for (let i = 0; i < DIM; i++) ints[i] = (s.charCodeAt(2 * i) | (s.charCodeAt(2 * i + 1) << 8)) << 16 >> 16;
+  for (let i = 0; i < DIM; i++) ints[i] = ((s.charCodeAt(2 * i) | (s.charCodeAt(2 * i + 1) << 8)) << 16) >> 16;
   return dequantize(ints, model.scale);
 }

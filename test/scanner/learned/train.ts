@@ -19,7 +19,16 @@ import { DEFAULTS, train, type Example, type TrainOptions } from './logistic.ts'
 
 type Tool = Record<string, unknown>;
 export interface Item {
-  id: string; tool: Tool; siblings?: string[]; label: 0 | 1; family: string; technique: string; server: string; real: boolean; example: Example; rules: boolean;
+  id: string;
+  tool: Tool;
+  siblings?: string[];
+  label: 0 | 1;
+  family: string;
+  technique: string;
+  server: string;
+  real: boolean;
+  example: Example;
+  rules: boolean;
   /** A carrier: the benign part of a poisoned tool, trained on as benign, never measured. */
   carrier?: boolean;
 }
@@ -57,9 +66,30 @@ export function loadItems(carrierWeight = CARRIER_WEIGHT): Item[] {
   const strict = (e: CorpusEntry) => e.label_confidence !== 'context_dependent';
   for (const file of ['poisoned.dev.jsonl', 'poisoned.extra.jsonl']) {
     for (const e of loadJsonl(file).filter(strict)) {
-      items.push({ id: e.id, tool: e.tool, label: 1, family: familyOf(e), technique: e.technique, server: '', real: false, example: { ...featureVector(e.tool), label: 1, weight: 1 }, rules: flaggedAt(scanTool(e.tool)) });
+      items.push({
+        id: e.id,
+        tool: e.tool,
+        label: 1,
+        family: familyOf(e),
+        technique: e.technique,
+        server: '',
+        real: false,
+        example: { ...featureVector(e.tool), label: 1, weight: 1 },
+        rules: flaggedAt(scanTool(e.tool)),
+      });
       const carrier = carrierOf(e.tool);
-      items.push({ id: `${e.id} (carrier)`, tool: carrier, label: 0, family: familyOf(e), technique: e.technique, server: `carrier:${e.id}`, real: false, carrier: true, example: { ...featureVector(carrier), label: 0, weight: carrierWeight }, rules: false });
+      items.push({
+        id: `${e.id} (carrier)`,
+        tool: carrier,
+        label: 0,
+        family: familyOf(e),
+        technique: e.technique,
+        server: `carrier:${e.id}`,
+        real: false,
+        carrier: true,
+        example: { ...featureVector(carrier), label: 0, weight: carrierWeight },
+        rules: false,
+      });
     }
   }
   const benign = [
@@ -69,7 +99,20 @@ export function loadItems(carrierWeight = CARRIER_WEIGHT): Item[] {
   for (const s of benign) {
     const scans = scanToolList(s.tools);
     const names = s.tools.map((t) => String(t.name));
-    s.tools.forEach((tool, i) => items.push({ id: `${s.name}/${String(tool.name)}`, tool, siblings: names, label: 0, family: 'benign', technique: 'benign', server: s.name, real: s.real, example: { ...featureVector(tool, names), label: 0, weight: 1 }, rules: flaggedAt(scans[i]!) }));
+    s.tools.forEach((tool, i) =>
+      items.push({
+        id: `${s.name}/${String(tool.name)}`,
+        tool,
+        siblings: names,
+        label: 0,
+        family: 'benign',
+        technique: 'benign',
+        server: s.name,
+        real: s.real,
+        example: { ...featureVector(tool, names), label: 0, weight: 1 },
+        rules: flaggedAt(scans[i]!),
+      }),
+    );
   }
   // The classes weigh the same in total; a big server counts no more than a few small ones.
   const sizes = new Map<string, number>();
@@ -89,13 +132,19 @@ export function examplesFor(items: readonly Item[], opts: TrainOptions): Example
   for (const it of items) {
     for (const i of it.example.indices) {
       if (!it.label) benign.add(i);
-      else { const f = families.get(i) ?? new Set<string>(); f.add(it.family); families.set(i, f); }
+      else {
+        const f = families.get(i) ?? new Set<string>();
+        f.add(it.family);
+        families.set(i, f);
+      }
     }
   }
   const drop = new Set([...families].filter(([i, f]) => f.size < opts.minFamilies && !benign.has(i)).map(([i]) => i));
   return items.map((it) => {
     const keep: number[] = [];
-    it.example.indices.forEach((i, k) => { if (!drop.has(i)) keep.push(k); });
+    it.example.indices.forEach((i, k) => {
+      if (!drop.has(i)) keep.push(k);
+    });
     return { ...it.example, indices: Int32Array.from(keep, (k) => it.example.indices[k]!), values: Float64Array.from(keep, (k) => it.example.values[k]!) };
   });
 }
@@ -113,7 +162,10 @@ export function crossValidate(items: readonly Item[], opts: TrainOptions, key: '
   const groups = [...new Set(items.filter((i) => i.label).map((i) => i[key]))].sort();
   for (const g of groups) {
     // The held-out group's carriers go too: they share its words.
-    const m = fit(items.filter((i) => !((i.label || i.carrier) && i[key] === g)), opts);
+    const m = fit(
+      items.filter((i) => !((i.label || i.carrier) && i[key] === g)),
+      opts,
+    );
     for (const i of items) if (i.label && i[key] === g) out.set(i, score(m, i.tool, i.siblings));
   }
   return out;
@@ -124,7 +176,10 @@ export function benignOutOfFold(items: readonly Item[], opts: TrainOptions): Map
   const servers = [...new Set(items.filter((i) => !i.label && !i.carrier).map((i) => i.server))].sort();
   const fold = new Map(servers.map((s, k) => [s, k % BENIGN_FOLDS]));
   for (let f = 0; f < BENIGN_FOLDS; f++) {
-    const m = fit(items.filter((i) => i.label || i.carrier || fold.get(i.server) !== f), opts);
+    const m = fit(
+      items.filter((i) => i.label || i.carrier || fold.get(i.server) !== f),
+      opts,
+    );
     for (const i of items) if (!i.label && !i.carrier && fold.get(i.server) === f) out.set(i, score(m, i.tool, i.siblings));
   }
   return out;
@@ -151,7 +206,10 @@ export function thresholdFor(scored: readonly { score: number; server: string }[
 }
 
 const pct = (x: number) => `${(x * 100).toFixed(1)}%`;
-const ci = (h: number, n: number) => { const [l, u] = wilson(h, n); return `${pct(l)}–${pct(u)}`; };
+const ci = (h: number, n: number) => {
+  const [l, u] = wilson(h, n);
+  return `${pct(l)}–${pct(u)}`;
+};
 
 function report(items: readonly Item[], opts: TrainOptions): { medium: number; high: number } {
   const benignScores = benignOutOfFold(items, opts);
@@ -161,8 +219,12 @@ function report(items: readonly Item[], opts: TrainOptions): { medium: number; h
   const t = thresholdFor(scored, MEDIUM.tools, MEDIUM.servers);
   const tHigh = Math.max(t, thresholdFor(scored, HIGH.tools, HIGH.servers));
   const model = (i: Item, s: Map<Item, number>) => s.get(i)! > t;
-  console.log(`options ${JSON.stringify(opts)}; items: ${items.filter((i) => i.label).length} poisoned (and as many benign carriers), ${dev.length} dev benign, ${real.length} real-server benign`);
-  console.log(`thresholds (out-of-fold, real-server tools): medium ${t.toFixed(4)} (≤ ${pct(MEDIUM.tools)} of tools, ≤ ${pct(MEDIUM.servers)} of servers), high ${tHigh.toFixed(4)} (≤ ${pct(HIGH.tools)}, ≤ ${pct(HIGH.servers)})`);
+  console.log(
+    `options ${JSON.stringify(opts)}; items: ${items.filter((i) => i.label).length} poisoned (and as many benign carriers), ${dev.length} dev benign, ${real.length} real-server benign`,
+  );
+  console.log(
+    `thresholds (out-of-fold, real-server tools): medium ${t.toFixed(4)} (≤ ${pct(MEDIUM.tools)} of tools, ≤ ${pct(MEDIUM.servers)} of servers), high ${tHigh.toFixed(4)} (≤ ${pct(HIGH.tools)}, ≤ ${pct(HIGH.servers)})`,
+  );
 
   const alarms = (set: readonly Item[], hit: (i: Item) => boolean) => {
     const tools = set.filter(hit).length;
@@ -175,12 +237,21 @@ function report(items: readonly Item[], opts: TrainOptions): { medium: number; h
   console.log(`| rules alone | ${alarms(real, (i) => i.rules)} | ${alarms(dev, (i) => i.rules)} |`);
   console.log(`| learned alone | ${alarms(real, modelB)} | ${alarms(dev, modelB)} |`);
   console.log(`| rules OR learned | ${alarms(real, (i) => i.rules || modelB(i))} | ${alarms(dev, (i) => i.rules || modelB(i))} |`);
-  console.log(`\nThe learned model's out-of-fold false alarms (benign tools): ${real.filter(modelB).map((i) => `${i.id} (${benignScores.get(i)!.toFixed(2)})`).join(', ') || 'none'}`);
+  console.log(
+    `\nThe learned model's out-of-fold false alarms (benign tools): ${
+      real
+        .filter(modelB)
+        .map((i) => `${i.id} (${benignScores.get(i)!.toFixed(2)})`)
+        .join(', ') || 'none'
+    }`,
+  );
 
   for (const key of ['family', 'technique'] as const) {
     const scores = crossValidate(items, opts, key);
     const poisoned = items.filter((i) => i.label);
-    const groups = [...new Set(poisoned.map((i) => i[key]))].sort((a, b) => poisoned.filter((i) => i[key] === b).length - poisoned.filter((i) => i[key] === a).length || a.localeCompare(b));
+    const groups = [...new Set(poisoned.map((i) => i[key]))].sort(
+      (a, b) => poisoned.filter((i) => i[key] === b).length - poisoned.filter((i) => i[key] === a).length || a.localeCompare(b),
+    );
     console.log(`\nLeave-one-${key}-out recall (caught = medium or higher; learned at score > ${t.toFixed(3)})`);
     console.log(`| ${key} | n | rules | learned | rules OR learned |\n|---|---|---|---|---|`);
     const macro = { rules: 0, model: 0, union: 0 };
@@ -190,13 +261,21 @@ function report(items: readonly Item[], opts: TrainOptions): { medium: number; h
       const r = set.filter((i) => i.rules).length;
       const m = set.filter((i) => model(i, scores)).length;
       const u = set.filter((i) => i.rules || model(i, scores)).length;
-      macro.rules += r / set.length; macro.model += m / set.length; macro.union += u / set.length;
-      total.rules += r; total.model += m; total.union += u;
+      macro.rules += r / set.length;
+      macro.model += m / set.length;
+      macro.union += u / set.length;
+      total.rules += r;
+      total.model += m;
+      total.union += u;
       console.log(`| ${g} | ${set.length} | ${r} (${pct(r / set.length)}) | ${m} (${pct(m / set.length)}) | ${u} (${pct(u / set.length)}) |`);
     }
     const n = poisoned.length;
-    console.log(`| **all (micro)** | ${n} | ${total.rules} (${pct(total.rules / n)}, ${ci(total.rules, n)}) | ${total.model} (${pct(total.model / n)}, ${ci(total.model, n)}) | ${total.union} (${pct(total.union / n)}, ${ci(total.union, n)}) |`);
-    console.log(`| **macro** | ${groups.length} | ${pct(macro.rules / groups.length)} | ${pct(macro.model / groups.length)} | ${pct(macro.union / groups.length)} |`);
+    console.log(
+      `| **all (micro)** | ${n} | ${total.rules} (${pct(total.rules / n)}, ${ci(total.rules, n)}) | ${total.model} (${pct(total.model / n)}, ${ci(total.model, n)}) | ${total.union} (${pct(total.union / n)}, ${ci(total.union, n)}) |`,
+    );
+    console.log(
+      `| **macro** | ${groups.length} | ${pct(macro.rules / groups.length)} | ${pct(macro.model / groups.length)} | ${pct(macro.union / groups.length)} |`,
+    );
   }
   return { medium: t, high: tHigh };
 }
@@ -208,7 +287,12 @@ function report(items: readonly Item[], opts: TrainOptions): { medium: number; h
  */
 function reportUnseen(model: { w: Float32Array; bias: number }, t: number): void {
   const stress = JSON.parse(readFileSync(join(ROOT, 'test', 'scanner', 'stress-set.json'), 'utf8')) as { poisoned: Tool[]; benign: Tool[] };
-  const poisonedSets: [string, Tool[]][] = [['paraphrase set 1', PARAPHRASES.map((p) => p.tool)], ['paraphrase set 2', PARAPHRASES_2.map((p) => p.tool)], ['variants', POISONED_VARIANTS.map((p) => p.tool)], ['stress set', stress.poisoned]];
+  const poisonedSets: [string, Tool[]][] = [
+    ['paraphrase set 1', PARAPHRASES.map((p) => p.tool)],
+    ['paraphrase set 2', PARAPHRASES_2.map((p) => p.tool)],
+    ['variants', POISONED_VARIANTS.map((p) => p.tool)],
+    ['stress set', stress.poisoned],
+  ];
   const learned = (tool: Tool, siblings?: string[]) => score(model, tool, siblings) > t;
   console.log(`\nSets never trained on (final model, score > ${t.toFixed(3)})`);
   console.log('| set | n | rules | learned | rules OR learned |\n|---|---|---|---|---|');
@@ -219,13 +303,18 @@ function reportUnseen(model: { w: Float32Array; bias: number }, t: number): void
     const row = (h: number) => `${h} (${pct(h / tools.length)})`;
     console.log(`| ${name} (poisoned) | ${tools.length} | ${row(r.filter(Boolean).length)} | ${row(m.filter(Boolean).length)} | ${row(u)} |`);
   }
-  const benign: [string, { tool: Tool; siblings: string[] }[]][] = [['variants', BENIGN_VARIANTS.map((b) => ({ tool: b.tool, siblings: b.siblings ?? [] }))], ['stress set', stress.benign.map((tool) => ({ tool, siblings: [] }))]];
+  const benign: [string, { tool: Tool; siblings: string[] }[]][] = [
+    ['variants', BENIGN_VARIANTS.map((b) => ({ tool: b.tool, siblings: b.siblings ?? [] }))],
+    ['stress set', stress.benign.map((tool) => ({ tool, siblings: [] }))],
+  ];
   for (const [name, set] of benign) {
     const r = set.map((b) => flaggedAt(scanTool(b.tool, { siblings: b.siblings })));
     const m = set.map((b) => learned(b.tool, b.siblings));
     const u = set.filter((_, k) => r[k] || m[k]).length;
     const row = (h: number) => `${h} (${pct(h / set.length)})`;
-    console.log(`| ${name} (benign look-alikes: false alarms) | ${set.length} | ${row(r.filter(Boolean).length)} | ${row(m.filter(Boolean).length)} | ${row(u)} |`);
+    console.log(
+      `| ${name} (benign look-alikes: false alarms) | ${set.length} | ${row(r.filter(Boolean).length)} | ${row(m.filter(Boolean).length)} | ${row(u)} |`,
+    );
   }
 }
 
