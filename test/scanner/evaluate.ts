@@ -4,7 +4,7 @@
 // held-out set does not show it to whoever tunes the rules.
 //   node test/scanner/evaluate.ts            dev corpus, leave-one-family-out
 //   node test/scanner/evaluate.ts extra      the extra set (held out)
-//   node test/scanner/evaluate.ts paraphrase the fresh paraphrase set (paraphrase2: the second)
+//   node test/scanner/evaluate.ts paraphrase the fresh paraphrase set (paraphrase2: the second; paraphrase3: the third, with its benign twins)
 //   node test/scanner/evaluate.ts benign     captured real servers (benign-servers/)
 //   node test/scanner/evaluate.ts fresh DIR  a held-out set written elsewhere (poisoned.fresh.jsonl,
 //                                            benign.fresh.jsonl in DIR): per technique and false alarms,
@@ -17,6 +17,7 @@ import { scanTool, scanToolList, type ToolScan } from '../../shared/scanner/scan
 import { ROOT } from '../helpers/daemon.ts';
 import { CORPUS_DIR, type CorpusEntry } from './corpus.ts';
 import { PARAPHRASES, PARAPHRASES_2 } from './paraphrases.ts';
+import { BENIGN_3, PARAPHRASES_3 } from './paraphrases-3.ts';
 
 type Tool = Record<string, unknown>;
 const isRecord = (v: unknown): v is Tool => typeof v === 'object' && v !== null && !Array.isArray(v);
@@ -199,6 +200,13 @@ if (import.meta.main) {
         (e) => e.technique,
       ),
     );
+  } else if (what === 'paraphrase3') {
+    printRecall(
+      'Paraphrase set 3 (written before the third round) by technique, medium or higher',
+      recallByFamily(PARAPHRASES_3, 'medium', (e) => e.technique),
+    );
+    const benign = BENIGN_3.map((b) => ({ name: b.id, tools: [b.tool] }));
+    printAlarms('Paraphrase set 3, hard benign tools, each scanned alone (medium+)', falseAlarms(benign), false);
   } else if (what === 'fresh') {
     const dir = process.argv[3];
     if (!dir) throw new Error('usage: evaluate.ts fresh DIR');
