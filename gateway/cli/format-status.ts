@@ -10,6 +10,12 @@ function ago(ms: number): string {
 
 /** The human summary `gatehouse status` prints. */
 export function formatStatus(status: Status): string {
+  const lines = [...daemonLines(status), '', ...serverLines(status), ...credentialLines(status), '', ...agentLines(status)];
+  return `${lines.join('\n')}\n`;
+}
+
+/** The daemon itself: where it listens, its bundle, org, user, pinning, audit and problems. */
+function daemonLines(status: Status): string[] {
   const lines: string[] = [];
   lines.push(`Gatehouse ${status.version} — pid ${status.pid}, up ${ago(status.uptimeMs)}, ${(status.rssBytes / 1048576).toFixed(0)} MB`);
   lines.push(`  MCP:     http://127.0.0.1:${status.port}/mcp   socket ${status.socket}`);
@@ -39,7 +45,11 @@ export function formatStatus(status: Status): string {
   );
   // Background work that failed and is being retried: the latest per component.
   for (const p of status.problems ?? []) lines.push(`  PROBLEM: ${p.component} (${p.at}): ${p.message}`);
-  lines.push('');
+  return lines;
+}
+
+function serverLines(status: Status): string[] {
+  const lines: string[] = [];
   lines.push(`Servers (${status.servers.filter((s) => s.state === 'ready').length}/${status.servers.length} ready)`);
   for (const s of status.servers) {
     const mark = s.state === 'ready' ? '●' : s.state === 'starting' ? '◌' : '✕';
@@ -62,6 +72,11 @@ export function formatStatus(status: Status): string {
       for (const l of s.stderrTail.slice(-3)) lines.push(`      | ${l}`);
     }
   }
+  return lines;
+}
+
+function credentialLines(status: Status): string[] {
+  const lines: string[] = [];
   if (status.credentials.length) {
     lines.push('');
     lines.push('Credentials (values are never shown)');
@@ -76,7 +91,11 @@ export function formatStatus(status: Status): string {
       );
     }
   }
-  lines.push('');
+  return lines;
+}
+
+function agentLines(status: Status): string[] {
+  const lines: string[] = [];
   const idle = status.agents.filter((a) => a.presence === 'idle').length;
   lines.push(`Agents (${status.agents.length - idle} connected${idle ? `, ${idle} idle` : ''})`);
   for (const a of status.agents) {
@@ -88,7 +107,7 @@ export function formatStatus(status: Status): string {
     );
   }
   if (status.agents.length === 0) lines.push('  none yet: point your IDE at `gatehouse stdio --agent NAME`');
-  return `${lines.join('\n')}\n`;
+  return lines;
 }
 
 const plural = (n: number, one: string, many = `${one}s`) => `${n} ${n === 1 ? one : many}`;

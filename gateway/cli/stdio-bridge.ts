@@ -24,91 +24,111 @@ const RECONNECT_GIVE_UP_MS = 10_000;
  * its session goes on. What the IDE sends meanwhile waits, up to a limit.
  */
 export async function runBridge(dataDir: string, agent: string, autoStart: boolean): Promise<void> {
-  const ledger = new BridgeLedger();
-  const hello = `${JSON.stringify({ gatehouse: 1, agent })}\n`;
-  let socket: Socket | undefined = await connectDaemon(dataDir, autoStart);
-  let queued: string[] = [];
-  let queuedBytes = 0;
-  let ideEnded = false;
-  let reconnecting = false;
+  const bridge = new Bridge(dataDir, agent, autoStart);
+  bridge.run(await connectDaemon(dataDir, autoStart));
+}
 
-  const ideLines = new LineSplitter((line) => {
-    ledger.fromIde(line);
-    if (socket) {
-      const s = socket;
+/** The state of one IDE's bridge: the daemon socket (absent while reconnecting) and what waits for it. */
+class Bridge {
+  private readonly ledger = new BridgeLedger();
+  private readonly hello: string;
+  private socket: Socket | undefined;
+  private queued: string[] = [];
+  private queuedBytes = 0;
+  private ideEnded = false;
+  private reconnecting = false;
+  private readonly ideLines = new LineSplitter((line) => this.fromIde(line));
+  private readonly daemonLines = new LineHeads((head) => this.ledger.fromDaemon(head));
+  private readonly dataDir: string;
+  private readonly autoStart: boolean;
+
+  constructor(dataDir: string, agent: string, autoStart: boolean) {
+    this.dataDir = dataDir;
+    this.autoStart = autoStart;
+    this.hello = `${JSON.stringify({ gatehouse: 1, agent })}\n`;
+  }
+
+  run(socket: Socket): void {
+    process.stdin.on('data', (chunk: Buffer) => this.ideLines.push(chunk));
+    process.stdin.once('end', () => {
+      this.ideEnded = true;
+      if (this.socket) this.socket.end();
+      else process.exit(0);
+    });
+    this.attach(socket);
+  }
+
+  private fromIde(line: string): void {
+    this.ledger.fromIde(line);
+    const s = this.socket;
+    if (s) {
       if (!s.write(`${line}\n`) && !process.stdin.isPaused()) {
         process.stdin.pause();
         s.once('drain', () => process.stdin.resume());
       }
       return;
     }
-    queuedBytes += line.length;
-    if (queuedBytes > QUEUE_LIMIT_BYTES) {
-      process.stdout.write(ledger.failAll('Gatehouse is reconnecting to its daemon and its queue is full; try again'));
-      queued = [];
-      queuedBytes = 0;
+    this.queuedBytes += line.length;
+    if (this.queuedBytes > QUEUE_LIMIT_BYTES) {
+      process.stdout.write(this.ledger.failAll('Gatehouse is reconnecting to its daemon and its queue is full; try again'));
+      this.dropQueue();
       return;
     }
-    queued.push(line);
-  });
-  const daemonLines = new LineHeads((head) => ledger.fromDaemon(head));
+    this.queued.push(line);
+  }
 
-  const attach = (s: Socket) => {
+  private dropQueue(): void {
+    this.queued = [];
+    this.queuedBytes = 0;
+  }
+
+  private attach(s: Socket): void {
+    this.socket = s;
     s.setNoDelay(true);
-    s.write(hello + ledger.replay());
-    for (const line of queued) s.write(`${line}\n`);
-    queued = [];
-    queuedBytes = 0;
+    s.write(this.hello + this.ledger.replay());
+    for (const line of this.queued) s.write(`${line}\n`);
+    this.dropQueue();
     s.on('data', (chunk: Buffer) => {
-      const out = daemonLines.filter(chunk);
+      const out = this.daemonLines.filter(chunk);
       if (out.length && !process.stdout.write(out)) {
         s.pause();
         process.stdout.once('drain', () => s.resume());
       }
     });
     s.once('close', () => {
-      if (socket === s) void lost('the daemon closed the connection');
+      if (this.socket === s) void this.lost('the daemon closed the connection');
     });
     s.on('error', () => {
       /* 'close' follows */
     });
-    if (ideEnded) s.end();
-  };
+    if (this.ideEnded) s.end();
+  }
 
-  const lost = async (why: string) => {
-    socket = undefined;
-    if (ideEnded) process.exit(0);
-    if (reconnecting) return;
-    reconnecting = true;
+  private async lost(why: string): Promise<void> {
+    this.socket = undefined;
+    if (this.ideEnded) process.exit(0);
+    if (this.reconnecting) return;
+    this.reconnecting = true;
+    const ledger = this.ledger;
     const pending = ledger.unanswered;
     // A daemon stopped on purpose is waited for; one that died is started again (when allowed).
-    const start = autoStart && !ledger.stopping;
+    const start = this.autoStart && !ledger.stopping;
     process.stdout.write(ledger.failAll(`the Gatehouse daemon went away (${why}) before answering; the bridge is reconnecting, so try again`));
     process.stderr.write(
       `gatehouse stdio: ${ledger.stopping ? 'the daemon stopped' : `lost the daemon (${why})`}; ${pending} request(s) answered with an error; ${start ? 'reconnecting' : 'waiting for a daemon to connect to'}\n`,
     );
-    const s = await reconnectDaemon(dataDir, start, (err) => {
-      if (!queued.length && !ledger.unanswered) return;
+    const s = await reconnectDaemon(this.dataDir, start, (err) => {
+      if (!this.queued.length && !ledger.unanswered) return;
       // Requests must not wait forever for a daemon that does not come back.
       process.stdout.write(ledger.failAll(`no Gatehouse daemon is reachable: ${err.message}`));
-      queued = [];
-      queuedBytes = 0;
+      this.dropQueue();
     });
     ledger.stopping = false;
-    socket = s;
-    reconnecting = false;
-    daemonLines.reset();
-    attach(s);
+    this.reconnecting = false;
+    this.daemonLines.reset();
+    this.attach(s);
     process.stderr.write('gatehouse stdio: reconnected to the daemon\n');
-  };
-
-  process.stdin.on('data', (chunk: Buffer) => ideLines.push(chunk));
-  process.stdin.once('end', () => {
-    ideEnded = true;
-    if (socket) socket.end();
-    else process.exit(0);
-  });
-  attach(socket);
+  }
 }
 
 async function connectDaemon(dataDir: string, autoStart: boolean): Promise<Socket> {

@@ -1,21 +1,9 @@
-import type { IncomingMessage, ServerResponse } from 'node:http';
 import { join } from 'node:path';
 import { z } from 'zod';
 import { issueLines } from '../../shared/text/zod-issues.ts';
 import { keyFingerprint } from '../../shared/bundle/envelope.ts';
 import { controlProof, NONCE } from '../../shared/control/proof.ts';
-import {
-  ConnectBody,
-  CreateTokenBody,
-  DecisionBody,
-  EnabledBody,
-  EnrollBody,
-  PauseBody,
-  RedeemBody,
-  SecretBody,
-  TryBody,
-  type RouteName,
-} from '../../shared/control/routes.ts';
+import { ConnectBody, DecisionBody, EnabledBody, EnrollBody, PauseBody, RedeemBody, TryBody, type RouteName } from '../../shared/control/routes.ts';
 import { INSTALL_ROOT } from '../config/install-root.ts';
 import { CLIENTS, type ClientName } from '../connect/clients.ts';
 import { applyPlan, ConnectError, daemonEnv, planConnect, planSnippet, planUndo } from '../connect/connect.ts';
@@ -23,44 +11,35 @@ import { GATEHOUSE_INFO } from '../mux/gateway.ts';
 import { OrgConfigError } from '../org/org-config.ts';
 import { DecisionError, localUser } from '../pinning/gate.ts';
 import { KeychainUnavailableError } from '../secrets/backend.ts';
-import type { ControlApiOptions } from './api.ts';
+import { agentRoutes, secretRoutes } from './credential-handlers.ts';
 import { LOG_LEVELS } from './event-log.ts';
 import { json, readBody, readJson } from './http-json.ts';
-import type { OneTimeCodes } from './one-time-codes.ts';
-import type { OAuthLogins } from '../oauth/login.ts';
-import { agentStatuses, buildStatus, serverStatuses, toolEntries } from './status.ts';
+import { answer, notFound, reply, type HandlerHost, type RouteCall, type RouteHandler } from './route-kit.ts';
+import { buildStatus, serverStatuses, toolEntries } from './status.ts';
 import { tryTool } from './try-tool.ts';
-import { agentRequestRoutes } from './agent-requests.ts';
+
+export type { HandlerHost, RouteCall, RouteHandler } from './route-kit.ts';
 
 const LogLevelBody = z.strictObject({ level: z.enum(LOG_LEVELS) });
 
-export interface RouteCall {
-  req: IncomingMessage;
-  res: ServerResponse;
-  params: Record<string, string>;
-  query: URLSearchParams;
-}
-export type RouteHandler = (call: RouteCall) => Promise<void> | void;
-
-/** What the handlers need beyond the daemon's options: the API's own state. */
-export interface HandlerHost {
-  opts: ControlApiOptions;
-  links: OneTimeCodes;
-  /** Opens an event stream on the response. */
-  stream(res: ServerResponse): void;
-  /** OAuth logins to upstreams, once the daemon knows its port. */
-  logins(): OAuthLogins | undefined;
-}
-
 /**
- * One small handler per route of shared/control/routes.ts, in five groups: the table
+ * One small handler per route of shared/control/routes.ts, in eight groups: the table
  * is typed by the route names, so a route without a handler does not compile.
  */
 export function controlHandlers(host: HandlerHost): Record<RouteName, RouteHandler> {
-  return { ...daemonRoutes(host), ...serverRoutes(host), ...orgRoutes(host), ...pinRoutes(host), ...credentialRoutes(host) };
+  return {
+    ...daemonRoutes(host),
+    ...operationRoutes(host),
+    ...serverRoutes(host),
+    ...orgRoutes(host),
+    ...oauthRoutes(host),
+    ...pinRoutes(host),
+    ...agentRoutes(host),
+    ...secretRoutes(host),
+  };
 }
 
-/** The daemon itself: sign-in, status, log level, tools, reload, pause, audit, connecting clients, trying a tool. */
+/** The daemon itself: sign-in, status, log level, its event stream. */
 function daemonRoutes(host: HandlerHost) {
   const { opts } = host;
   const { gateway } = opts;
@@ -94,8 +73,16 @@ function daemonRoutes(host: HandlerHost) {
       opts.eventLog.setLevel(body.level);
       json(res, 200, { level: body.level, levels: LOG_LEVELS });
     },
-    tools: ({ res }) => json(res, 200, { tools: toolEntries(gateway) }),
     events: ({ res }) => host.stream(res),
+  } satisfies Partial<Record<RouteName, RouteHandler>>;
+}
+
+/** Running it: tools, reload, pause, audit, connecting clients, trying a tool. */
+function operationRoutes(host: HandlerHost) {
+  const { opts } = host;
+  const { gateway } = opts;
+  return {
+    tools: ({ res }) => json(res, 200, { tools: toolEntries(gateway) }),
     reloadBundle: async ({ res }) => {
       const result = await opts.reloadBundle();
       json(res, result.ok ? 200 : 422, result);
@@ -167,7 +154,7 @@ function serverRoutes(host: HandlerHost) {
   } satisfies Partial<Record<RouteName, RouteHandler>>;
 }
 
-/** The org and its logins: preview, enrolling, shipping the audit, the org login, OAuth logins to servers. */
+/** The org and its login: preview, enrolling, shipping the audit, the org identity. */
 function orgRoutes(host: HandlerHost) {
   const { opts } = host;
   return {
@@ -216,6 +203,12 @@ function orgRoutes(host: HandlerHost) {
       }
       json(res, 200, await opts.reloadIdentity());
     },
+  } satisfies Partial<Record<RouteName, RouteHandler>>;
+}
+
+/** OAuth logins to upstream servers. */
+function oauthRoutes(host: HandlerHost) {
+  return {
     oauthLogin: async ({ res, params }) => {
       const logins = host.logins();
       if (!logins) {
@@ -277,112 +270,6 @@ function pinRoutes(host: HandlerHost) {
       return { id: change.id, decision: what === 'approve' ? 'approved' : 'rejected', tool: change.exposedName };
     });
   }
-}
-
-/** Agent tokens and server credentials: values go in, never out. */
-function credentialRoutes(host: HandlerHost) {
-  const { opts } = host;
-  const { gateway } = opts;
-  return {
-    agentRequests: (call) => agentRequest(call, 'GET /api/v1/agent-requests'),
-    allowAgentRequest: (call) => agentRequest(call, `POST /api/v1/agent-requests/${call.params.id}/allow`),
-    denyAgentRequest: (call) => agentRequest(call, `POST /api/v1/agent-requests/${call.params.id}/deny`),
-    agents: ({ res }) => json(res, 200, { agents: agentStatuses(gateway), tokens: opts.tokens.list() }),
-    createToken: async ({ req, res }) => {
-      const body = await readBody(req, res, CreateTokenBody);
-      if (body) json(res, 201, { agent: body.agent, token: opts.tokens.create(body.agent) });
-    },
-    revokeToken: ({ res, params }) => {
-      const removed = opts.tokens.revoke(params.agent!);
-      json(res, removed ? 200 : 404, removed ? { revoked: params.agent } : { error: `no token for agent "${params.agent}"` });
-    },
-    secrets: ({ res }) => json(res, 200, { slots: opts.vault.status(gateway.currentBundle) }),
-    setSecret: (call) => setSecret(call, false),
-    rotateSecret: (call) => setSecret(call, true),
-    deleteSecret: ({ res, params }) =>
-      withServer(res, params.server!, () =>
-        answer(res, keychainStatus, async () => {
-          const { server, slot } = params as { server: string; slot: string };
-          const removed = await opts.vault.remove(server, slot);
-          if (removed) opts.recorder.record(undefined, 'secret', { server, outcome: 'ok', detail: { slot, action: 'delete' } });
-          await gateway.restartServer(server);
-          return removed ? reply(200, { deleted: `${server}/${slot}` }) : reply(404, { error: `${server}/${slot} is not set` });
-        }),
-      ),
-  } satisfies Partial<Record<RouteName, RouteHandler>>;
-
-  /**
-   * Values go in, never out: set (PUT) and rotate (POST …/rotate). The affected
-   * server alone restarts, to pick the new value up.
-   */
-  function setSecret({ req, res, params }: RouteCall, rotate: boolean): Promise<void> {
-    const { server: serverId, slot } = params as { server: string; slot: string };
-    return withServer(res, serverId, async (server) => {
-      const body = await readBody(req, res, SecretBody);
-      if (!body) return;
-      await answer(res, keychainStatus, async () => {
-        const status = await opts.vault.set(server, slot, body.value, rotate);
-        // Names only: the value never reaches a record.
-        opts.recorder.record(undefined, 'secret', { server: serverId, outcome: 'ok', detail: { slot, action: rotate ? 'rotate' : 'set' } });
-        opts.events.emit({ type: 'credential-set', server: serverId, slot, rotation: rotate, at: Date.now() });
-        await gateway.restartServer(serverId);
-        return reply(200, status);
-      });
-    });
-  }
-  /** An IDE's OAuth connection request, seen or decided by the person (control/agent-requests.ts). */
-  async function agentRequest({ req, res }: RouteCall, route: string): Promise<void> {
-    const auth = opts.agentAuth;
-    const handled =
-      auth &&
-      (await agentRequestRoutes(route, req, res, {
-        auth,
-        toolsFor: (agent) => gateway.toolsFor(agent),
-        readJson,
-        json,
-        decided: (r) => {
-          opts.recorder.record(undefined, 'login', {
-            outcome: r.status === 'allowed' ? 'ok' : 'denied',
-            agent: r.agent,
-            detail: { kind: 'agent-oauth', client: r.clientName, decided: r.status, by: r.decidedBy ?? 'dashboard' },
-          });
-          opts.events.emit({ type: 'agent-request-decided', id: r.id, allowed: r.status === 'allowed', agent: r.agent, at: Date.now() });
-        },
-      }));
-    if (!handled) json(res, 404, { error: `no such endpoint: ${route}` });
-  }
-
-  async function withServer(res: ServerResponse, id: string, then: (server: (typeof gateway.currentBundle.servers)[number]) => Promise<void>): Promise<void> {
-    const server = gateway.currentBundle.servers.find((s) => s.id === id);
-    if (!server) {
-      json(res, 404, { error: `no server "${id}" in the bundle` });
-      return;
-    }
-    await then(server);
-  }
-}
-
-interface Reply {
-  status: number;
-  body: unknown;
-}
-const reply = (status: number, body: unknown): Reply => ({ status, body });
-const keychainStatus = (err: unknown) => (err instanceof KeychainUnavailableError ? 503 : 400);
-
-/** Runs `work` and sends its reply; a throw is answered with `failure`'s status and the error's message. */
-async function answer(res: ServerResponse, failure: number | ((err: unknown) => number), work: () => Promise<Reply>): Promise<void> {
-  let r: Reply;
-  try {
-    r = await work();
-  } catch (err) {
-    json(res, typeof failure === 'number' ? failure : failure(err), { error: (err as Error).message });
-    return;
-  }
-  json(res, r.status, r.body);
-}
-
-function notFound(res: ServerResponse): void {
-  json(res, 404, { error: 'no such endpoint: OAuth logins are not available yet' });
 }
 
 /**
