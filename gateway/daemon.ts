@@ -1,7 +1,6 @@
 import type { IncomingMessage, Server as HttpServer } from 'node:http';
 import type { Server as NetServer } from 'node:net';
-import { dirname, join, resolve } from 'node:path';
-import type { Bundle } from '../shared/bundle/schema.ts';
+import { join, resolve } from 'node:path';
 import { AgentTokens } from './config/agent-tokens.ts';
 import { BundleError, loadBundleFile } from './config/bundle-file.ts';
 import { controlToken, ensureDataDir, removeDaemonFile, socketPathFor, writeDaemonFile } from './config/data-dir.ts';
@@ -11,130 +10,28 @@ import { listenHttp } from './downstream/http-listener.ts';
 import { McpHttpEndpoint } from './downstream/mcp-http.ts';
 import { listenSocket } from './downstream/socket-server.ts';
 import { Gateway } from './mux/gateway.ts';
-import { EventBus } from './events/event-bus.ts';
-import { AuditRecorder } from './audit/call-record.ts';
-import { PinStore } from './pinning/store.ts';
-import type { UpstreamChannel } from './upstream/channel.ts';
 import { INSTALL_ROOT } from './config/install-root.ts';
-import { AuditLog } from './audit/log.ts';
 import { OAuthLogins, type LoginHost } from './oauth/login.ts';
 import { localUser } from './pinning/gate.ts';
 import { CredentialVault } from './secrets/vault.ts';
-import { DeferredChannel } from './upstream/deferred-channel.ts';
-import { createChannel, launchVars } from './upstream/launch.ts';
-import type { Refusal } from './sandbox/egress-proxy.ts';
 import { OrgConfigError, readOrgConfig, type OrgConfig } from './org/org-config.ts';
 import { enroll, fetchOrgInfo, type EnrollOptions } from './org/enroll.ts';
 import { OrgRuntime, startingBundle } from './org/org-runtime.ts';
 import { loadIdentity, refreshOrgLogin, type LoadedIdentity } from './org/identity.ts';
 import { chooseBackend } from './secrets/vault.ts';
 import { lazyBackend, type SecretBackend } from './secrets/backend.ts';
-import { RotatingLog } from './upstream/stderr-log.ts';
 import { messageOf, Problems } from './control/problems.ts';
 import { redactShapes } from '../shared/redaction/redact.ts';
-import { openDisabledServers, type DisabledServersFile } from './config/disabled-servers.ts';
 import { AgentAuth } from './agent-auth/routes.ts';
 import { describeRedirect } from './control/agent-requests.ts';
 import { bearerToken } from '../shared/control/bearer.ts';
 
+import { createGateway, type BuiltGateway } from './build-gateway.ts';
+
+export { createGateway, type BuiltGateway, type GatewayContext } from './build-gateway.ts';
+
 /** How often the org login is renewed at the IdP, so group changes reach policy. */
 const IDENTITY_REFRESH_MS = 60 * 60_000;
-
-export interface GatewayContext {
-  dataDir: string;
-  bundlePath: string;
-  /** The process's one secret backend; the vault opens its own when there is none (standalone). */
-  backend?: SecretBackend;
-}
-
-export interface BuiltGateway {
-  gateway: Gateway;
-  events: EventBus;
-  recorder: AuditRecorder;
-  vault: CredentialVault;
-  liveHeaders: Map<string, Record<string, string>>;
-  audit: AuditLog;
-  disabled: DisabledServersFile;
-}
-
-/**
- * Builds the multiplexer with real upstream channels (processes, HTTP), the pin
- * store, and the credential vault whose values are injected at spawn time and
- * scrubbed from everything agents and logs see.
- */
-export function createGateway(bundle: Bundle, ctx: GatewayContext): BuiltGateway {
-  const logs = new Map<string, RotatingLog>();
-  const vars = launchVars(ctx.dataDir, dirname(resolve(ctx.bundlePath)));
-  const { backend } = ctx;
-  const vault = backend ? new CredentialVault(ctx.dataDir, () => backend) : new CredentialVault(ctx.dataDir);
-  const audit = new AuditLog(ctx.dataDir);
-  const disabled = openDisabledServers(ctx.dataDir);
-  /** The live header objects of HTTP upstreams, by server id, for tokens refreshed mid-session. */
-  const liveHeaders = new Map<string, Record<string, string>>();
-  const events = new EventBus();
-  // Records carry the user and bundle version of their moment: both are the multiplexer's to know.
-  const recorder = new AuditRecorder({
-    sink: audit,
-    redactor: () => vault.redactor,
-    context: () => ({ user: gateway.user.user, bundleVersion: gateway.currentBundle.version }),
-  });
-  const gateway: Gateway = new Gateway({
-    bundle,
-    pins: new PinStore(ctx.dataDir),
-    redactor: () => vault.redactor,
-    events,
-    recorder,
-    identity: { user: localUser(), groups: [] },
-    vars,
-    disabledServers: disabled.ids,
-    onServerRetired: (server) => {
-      void vault
-        .removeServer(
-          server.id,
-          server.credentials.map((c) => c.name),
-        )
-        .then(
-          (deleted) => {
-            if (deleted.length) events.emit({ type: 'credentials-deleted', server: server.id, slots: deleted, at: Date.now() });
-          },
-          (err: unknown) => events.emit({ type: 'credentials-error', server: server.id, error: (err as Error).message, at: Date.now() }),
-        );
-    },
-    makeChannel: (server): UpstreamChannel => {
-      let log = logs.get(server.id);
-      if (!log) {
-        log = new RotatingLog(join(ctx.dataDir, 'logs', `${server.id}.log`));
-        log.redact = (text) => vault.redactor.redact(text);
-        logs.set(server.id, log);
-      }
-      const serverLog = log;
-      const onHeaders = (headers: Record<string, string>) => liveHeaders.set(server.id, headers);
-      // The egress proxy refusing a host is a denial for the audit log (gateway/sandbox/).
-      const onSandboxRefusal = (r: Refusal) =>
-        recorder.record(undefined, 'denial', {
-          server: server.id,
-          outcome: 'denied',
-          error: `network: ${r.host}:${r.port} is not on this server's allow-list`,
-          detail: { sandbox: 'egress', host: r.host, port: r.port },
-        });
-      if (server.credentials.length === 0)
-        return createChannel(server, { settings: gateway.settings, vars, env: process.env, log: serverLog, onHeaders, onSandboxRefusal });
-      // Credentials are read from the keychain when the server (re)starts, never per call.
-      return new DeferredChannel(async () =>
-        createChannel(server, {
-          settings: gateway.settings,
-          vars,
-          env: process.env,
-          log: serverLog,
-          onHeaders,
-          onSandboxRefusal,
-          credentials: await vault.valuesFor(server),
-        }),
-      );
-    },
-  });
-  return { gateway, events, recorder, vault, liveHeaders, audit, disabled };
-}
 
 export interface DaemonOptions {
   dataDir: string;
