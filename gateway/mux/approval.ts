@@ -65,6 +65,23 @@ interface Question {
 const MAX_QUESTIONS_PER_SESSION = 16;
 
 /** What a 2026 requestState seals: the question, for whom, for which arguments, until when. */
+/** A call held back by the pin gate, as the questions about it carry it. */
+interface HeldCall {
+  session: ClientSession;
+  req: JsonRpcRequest;
+  params: Record<string, unknown>;
+  name: string;
+  correlationId: string;
+}
+
+/** Whether the call still waits for the answer, and whether the answer came after its question expired. */
+interface Timing {
+  running: boolean;
+  late: boolean;
+}
+
+type Decided = { decision: 'approve' | 'reject'; reason: string | null };
+
 interface Sealed {
   c: string;
   t: string;
@@ -140,11 +157,11 @@ export class Approvals {
     const result = typeof answer === 'object' && answer !== null && !Array.isArray(answer) ? (answer as Record<string, unknown>) : {};
     const reply = readApproval({ jsonrpc: '2.0', id: req.id, result });
     if (sealed.e >= Date.now()) {
-      this.apply(session, req, rest, name, sealed.c, reply, sealed.k, { running: true, late: false });
+      this.apply({ session, req, params: rest, name, correlationId: sealed.k }, sealed.c, reply, { running: true, late: false });
       return true;
     }
     // A question Gatehouse did ask, answered after its wait: the answer is the user's decision, the call is not run.
-    this.apply(session, req, rest, name, sealed.c, reply, sealed.k, { running: false, late: true });
+    this.apply({ session, req, params: rest, name, correlationId: sealed.k }, sealed.c, reply, { running: false, late: true });
     this.host.fail(
       session,
       req.id,
@@ -164,29 +181,17 @@ export class Approvals {
    * False when the tool is not held back.
    */
   heldBack(session: ClientSession, req: JsonRpcRequest, params: Record<string, unknown>, name: string): boolean {
-    const correlationId = this.correlations.get(req) ?? traceId(params) ?? randomUUID();
+    const call: HeldCall = { session, req, params, name, correlationId: this.correlations.get(req) ?? traceId(params) ?? randomUUID() };
     const rejected = this.host.gate.rejectedFor(name);
     if (rejected) {
-      this.correlations.set(req, correlationId);
-      this.host.record(session, 'denial', {
-        correlationId,
-        server: rejected.server,
-        tool: name,
-        outcome: 'denied',
-        decision: { effect: 'deny', rule: `rejected by ${rejected.by}` },
-        arguments: this.host.scrub(params.arguments),
-      });
-      this.host.fail(session, req.id, ErrorCode.InvalidParams, rejectedText(name, rejected, changeId(rejected.server, rejected.tool, rejected.hash)), {
-        tool: name,
-        pinState: 'rejected',
-      });
+      this.refuseRejected(call, rejected);
       return true;
     }
     const change = this.host.gate.pendingFor(name);
     if (!change) return false;
-    this.correlations.set(req, correlationId);
+    this.correlations.set(req, call.correlationId);
     this.host.record(session, 'denial', {
-      correlationId,
+      correlationId: call.correlationId,
       server: change.server,
       tool: name,
       outcome: 'denied',
@@ -200,40 +205,55 @@ export class Approvals {
       return true;
     }
     const prompt = approvalPrompt(change, session.protocolVersion, { fullDiffUrl: this.dashboardLink(change.id) });
-    if (this.host.isModern(session)) {
-      const sealed: Sealed = {
-        c: change.id,
-        t: name,
-        a: session.agent,
-        h: argumentsHash(params.arguments),
-        e: Date.now() + settings.questionTimeoutMs,
-        k: correlationId,
-      };
-      session.sink.send({
-        jsonrpc: '2.0',
-        id: req.id,
-        result: {
-          resultType: 'input_required',
-          inputRequests: { [APPROVAL_KEY]: { method: 'elicitation/create', params: prompt } },
-          requestState: this.seal(sealed),
-        },
-      });
-      return true;
-    }
+    if (this.host.isModern(session)) this.askModern(call, change, prompt, settings.questionTimeoutMs);
+    else if (!this.tooManyQuestions(call, change)) this.ask(call, change, prompt, settings.questionTimeoutMs);
+    return true;
+  }
+
+  private refuseRejected(call: HeldCall, rejected: NonNullable<ReturnType<ApprovalHost['gate']['rejectedFor']>>): void {
+    const { session, req, params, name, correlationId } = call;
+    this.correlations.set(req, correlationId);
+    this.host.record(session, 'denial', {
+      correlationId,
+      server: rejected.server,
+      tool: name,
+      outcome: 'denied',
+      decision: { effect: 'deny', rule: `rejected by ${rejected.by}` },
+      arguments: this.host.scrub(params.arguments),
+    });
+    this.host.fail(session, req.id, ErrorCode.InvalidParams, rejectedText(name, rejected, changeId(rejected.server, rejected.tool, rejected.hash)), {
+      tool: name,
+      pinState: 'rejected',
+    });
+  }
+
+  /** A 2026-era session is asked in the result itself; the sealed state brings the answer back to this call. */
+  private askModern(call: HeldCall, change: PendingChange, prompt: Record<string, unknown>, waitMs: number): void {
+    const { session, req, params, name, correlationId } = call;
+    const sealed: Sealed = { c: change.id, t: name, a: session.agent, h: argumentsHash(params.arguments), e: Date.now() + waitMs, k: correlationId };
+    session.sink.send({
+      jsonrpc: '2.0',
+      id: req.id,
+      result: {
+        resultType: 'input_required',
+        inputRequests: { [APPROVAL_KEY]: { method: 'elicitation/create', params: prompt } },
+        requestState: this.seal(sealed),
+      },
+    });
+  }
+
+  /** Each question holds its call and a timer for minutes: an agent looping on a held tool must not pile them up. */
+  private tooManyQuestions(call: HeldCall, change: PendingChange): boolean {
     let open = 0;
-    for (const q of this.questions.values()) if (q.session === session) open++;
-    if (open >= MAX_QUESTIONS_PER_SESSION) {
-      // Each question holds its call and a timer for minutes: an agent looping on a held tool must not pile them up.
-      this.host.fail(
-        session,
-        req.id,
-        ErrorCode.InvalidParams,
-        `${open} questions to the user are already open in this session; answer them first. To the user: open Gatehouse to review change ${change.id}.`,
-        awaitingData(name, change),
-      );
-      return true;
-    }
-    this.ask(session, req, params, name, change, correlationId, prompt, settings.questionTimeoutMs);
+    for (const q of this.questions.values()) if (q.session === call.session) open++;
+    if (open < MAX_QUESTIONS_PER_SESSION) return false;
+    this.host.fail(
+      call.session,
+      call.req.id,
+      ErrorCode.InvalidParams,
+      `${open} questions to the user are already open in this session; answer them first. To the user: open Gatehouse to review change ${change.id}.`,
+      awaitingData(call.name, change),
+    );
     return true;
   }
 
@@ -252,16 +272,8 @@ export class Approvals {
   }
 
   /** Asks over a 2025-era session: an elicitation request with its own wait, withdrawn when that ends. */
-  private ask(
-    session: ClientSession,
-    req: JsonRpcRequest,
-    params: Record<string, unknown>,
-    name: string,
-    change: PendingChange,
-    correlationId: string,
-    prompt: Record<string, unknown>,
-    waitMs: number,
-  ): void {
+  private ask(call: HeldCall, change: PendingChange, prompt: Record<string, unknown>, waitMs: number): void {
+    const { session, req, params, name, correlationId } = call;
     const relayId = session.relayId();
     const key = `${session.id}\u0000${relayId}`;
     const expire = () => {
@@ -306,7 +318,7 @@ export class Approvals {
       clearTimeout(question.timer);
       this.questions.delete(key);
       const running = question.state === 'waiting';
-      this.apply(session, req, params, name, change.id, readApproval(response), correlationId, { running, late: !running });
+      this.apply(call, change.id, readApproval(response), { running, late: !running });
     });
     session.sink.send({ jsonrpc: '2.0', id: relayId, method: 'elicitation/create', params: prompt }, req.id);
   }
@@ -316,50 +328,57 @@ export class Approvals {
    * still waits. An answer that finds the change already decided by someone else
    * never overrides that decision, and a call whose user said reject never runs.
    */
-  private apply(
-    session: ClientSession,
-    req: JsonRpcRequest,
-    params: Record<string, unknown>,
-    name: string,
-    id: string,
-    answer: Answer,
-    correlationId: string,
-    how: { running: boolean; late: boolean },
-  ): void {
-    const fail = (message: string, data: unknown = { tool: name, pendingChange: id }) => {
-      if (how.running) this.host.fail(session, req.id, ErrorCode.InvalidParams, message, data);
-    };
+  private apply(call: HeldCall, id: string, answer: Answer, how: Timing): void {
+    const fail = this.failer(call, id, how);
     if (answer.decision === 'unanswered') {
       fail(
-        `the user did not decide about tool "${name}", so the call did not run; the change stays pending. To the user: open Gatehouse to review change ${id}.`,
+        `the user did not decide about tool "${call.name}", so the call did not run; the change stays pending. To the user: open Gatehouse to review change ${id}.`,
       );
       return;
     }
+    const decided: Decided = { decision: answer.decision, reason: answer.reason };
     const change = this.host.gate.pending().find((p) => p.id === id);
-    if (change) {
-      if (!change.localDecision || !chatMayApprove(change.risk, this.host.settings().pinning.chatApprovalMaxRisk)) {
-        if (answer.decision === 'approve') {
-          fail(this.awaitingText(name, change, change.localDecision));
-          return;
-        }
-      }
-      try {
-        this.host.decide(id, answer.decision, `agent-prompt:${session.agent}`, answer.reason, { via: 'chat', session, correlationId, late: how.late });
-      } catch (err) {
-        fail((err as Error).message);
+    if (change) this.applyToPending(call, change, decided, how);
+    else this.applyAfterDecided(call, id, decided, how);
+  }
+
+  /** Fails the call, only when it still waits: a late answer has no call to fail. */
+  private failer(call: HeldCall, id: string, how: Timing): (message: string, data?: unknown) => void {
+    return (message, data = { tool: call.name, pendingChange: id }) => {
+      if (how.running) this.host.fail(call.session, call.req.id, ErrorCode.InvalidParams, message, data);
+    };
+  }
+
+  private applyToPending(call: HeldCall, change: PendingChange, answer: Decided, how: Timing): void {
+    const { session, req, params, name, correlationId } = call;
+    const fail = this.failer(call, change.id, how);
+    if (!change.localDecision || !chatMayApprove(change.risk, this.host.settings().pinning.chatApprovalMaxRisk)) {
+      if (answer.decision === 'approve') {
+        fail(this.awaitingText(name, change, change.localDecision));
         return;
       }
-      if (!how.running) return; // a late answer is recorded; the call it answered is gone
-      if (answer.decision === 'reject') {
-        fail(`the user rejected the change to tool "${name}", so the call did not run; the tool stays blocked until its server changes it again.`, {
-          tool: name,
-          pinState: 'rejected',
-        });
-        return;
-      }
-      this.host.proceed(session, req, params);
+    }
+    try {
+      this.host.decide(change.id, answer.decision, `agent-prompt:${session.agent}`, answer.reason, { via: 'chat', session, correlationId, late: how.late });
+    } catch (err) {
+      fail((err as Error).message);
       return;
     }
+    if (!how.running) return; // a late answer is recorded; the call it answered is gone
+    if (answer.decision === 'reject') {
+      fail(`the user rejected the change to tool "${name}", so the call did not run; the tool stays blocked until its server changes it again.`, {
+        tool: name,
+        pinState: 'rejected',
+      });
+      return;
+    }
+    this.host.proceed(session, req, params);
+  }
+
+  /** The change left the pending list while the user decided: by someone else's decision, or by a newer definition. */
+  private applyAfterDecided(call: HeldCall, id: string, answer: Decided, how: Timing): void {
+    const { session, req, params, name } = call;
+    const fail = this.failer(call, id, how);
     const earlier = this.lastDecision(id);
     if (!earlier) {
       fail(
@@ -374,9 +393,14 @@ export class Approvals {
       else fail(`the change to tool "${name}" was rejected, so the call did not run.`, { tool: name, pinState: 'rejected' });
       return;
     }
-    // Someone decided first, the other way: that decision stands, this one is recorded and shown.
+    this.conflicting(call, id, answer, how, earlier);
+  }
+
+  /** Someone decided first, the other way: that decision stands, this one is recorded and shown. */
+  private conflicting(call: HeldCall, id: string, answer: Decided, how: Timing, earlier: Decision): void {
+    const { session, name } = call;
     this.host.record(session, 'decision', {
-      correlationId,
+      correlationId: call.correlationId,
       server: earlier.server,
       tool: name,
       outcome: 'denied',
@@ -390,7 +414,11 @@ export class Approvals {
       },
     });
     this.host.conflict({ id, server: earlier.server, tool: earlier.tool, by: `agent-prompt:${session.agent}`, answer: answer.decision, earlier });
-    fail(
+    this.failer(
+      call,
+      id,
+      how,
+    )(
       answer.decision === 'reject'
         ? `the user answered Reject, but ${earlier.by} had already ${earlier.decision === 'reopened' ? 'reopened' : 'approved'} this change at ${earlier.at}: the call did not run, and both answers are recorded. To the user: open Gatehouse to review tool "${name}".`
         : `the user answered Approve, but ${earlier.by} had already rejected this change at ${earlier.at}: the call did not run, and the tool stays blocked. To the user: open Gatehouse to reopen change ${id} if the rejection was a mistake.`,
