@@ -20,6 +20,7 @@ import {
   type IntentContext,
   type RefKind,
 } from './intent.ts';
+import { behaviourFindings, parameterBehaviourFindings } from './behaviour.ts';
 import { presetFindings } from './schema-values.ts';
 import { compileRules, DEFAULT_RULES, SEVERITIES, type CompiledRule, type Severity } from './rules.ts';
 import { indexTools, type ToolIndex } from './tool-index.ts';
@@ -217,7 +218,11 @@ export function scanTool(tool: Record<string, unknown>, ctx: ScanContext = {}): 
   // What the tool is for: its name and its first sentence (later text may document the very parameter in question).
   const purpose = `${name} ${typeof tool.description === 'string' ? (/^[^\n]*?[.!?](?=\s|$)/.exec(tool.description)?.[0] ?? tool.description.split('\n')[0]) : ''}`;
   checkIntent(readable, ictx, purpose, add);
-  for (const f of [...internalsParameterFindings(params, purpose), ...personalParameterFindings(params, purpose)])
+  for (const f of [
+    ...parameterBehaviourFindings(params, purpose),
+    ...internalsParameterFindings(params, purpose),
+    ...personalParameterFindings(params, purpose),
+  ])
     add({ ...f, path: params.find((p) => f.evidence.startsWith(p.name))?.path ?? '/inputSchema' });
 
   const { risk, score } = rate(findings);
@@ -646,6 +651,7 @@ function checkIntent(units: readonly { path: string; role: string; text: string 
       ...addressExfilFindings(unit.text),
       ...replyChannelFindings(unit.text),
       ...classShadowFindings(unit.text, ictx, purpose),
+      ...behaviourFindings(unit.text, ictx, purpose, unit.role === 'description'),
     ];
     for (const f of found) add({ ...f, path: unit.path });
   }

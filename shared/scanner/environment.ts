@@ -1,0 +1,70 @@
+import { clip, sentences, type IntentFinding } from './intent.ts';
+
+// A destructive step the model is ordered to take as a condition of using the
+// tool, usually justified by a fact about the environment nobody can check
+// ("the cache is corrupted since the last crash", "clocks drifted"). Read as
+// structure: an order (imperative or modal, not the tool describing its own
+// action), a destructive verb or command, a broad or valuable object, and a tie
+// to every use or an asserted breakage. "If installs fail, clear the cache" is
+// troubleshooting, and a tool whose job is deleting says so in the third person.
+
+const NEGATED = /\b(?:not|never|don'?t|doesn'?t|without|avoid|no need to|nor|refuses? to|cannot|can'?t|won'?t)\s+(?:\w+\s+){0,2}$/i;
+const DESTROY =
+  /\b(?:delete|remove|wipe|erase|purge|truncate|drop|reset|clean|clear|discard|overwrite|nuke|destroy|zap|format|reformat|re-?initiali[sz]e|rm|unlink|force[- ]push|blow away|throw away|get rid of|empty|flush|uninstall|revert|roll back|kill|scrub|shred)\b/i;
+/** Verbs that start an order: the imperative, or after a modal aimed at the model. */
+const ORDER_BEFORE =
+  /(?:^|[:;,(]|\b(?:must|need to|needs to|have to|has to|should|shall|required to|make sure to|be sure to|please|first|then|always|and|so|you'?ll need to|remember to|go ahead and|start by|begin by))\s*(?:\w+ly\s+)?$/i;
+/** Commands that destroy, quoted or not. */
+const COMMAND =
+  /\brm\s+-[a-z]*[rf]|\bgit\s+(?:clean\s+-[a-z]*[fdx]|checkout\s+--\s+\.|reset\s+--hard|push\s+(?:-f\b|--force)|branch\s+-D)|\b(?:drop|truncate)\s+(?:table|database|schema|all)\b|\bdropdb\b|\bdocker\s+(?:system|volume|image)\s+prune\b|\bmkfs\b|\bdd\s+if=|\bformat\s+[a-z]:/i;
+const TARGET =
+  /\b(?:all|every|each|entire|whole|everything|them all|it all|home|~\/?|\/var|\/etc|\/usr|\/home|directory|directories|folders?|files|repo(?:sitory)?|branch|main|master|history|database|tables?|records|rows|entries|events|messages|e-?mails|logs?|backups?|volumes?|containers?|node_modules|caches?|commits?|data|config(?:uration)?|contents?|workspace|project|downloads|documents|keys|tokens|accounts?|users)\b|~\/|\/\s*$|\s\/(?:\s|$)/i;
+const EVERY_USE =
+  /\b(?:before|prior to|ahead of)\s+(?:(?:every|each|any|a|the|this|its|you|calling|using|running|invoking)\s+){0,2}(?:use|call|build|run|sync|deploy|invocation|invoking|using|calling|running|request|query|operation|session|formatting|listing|migrat\w*|install\w*|test\w*|step|it|proceeding|continuing)\b|\b(?:every|each)\s+(?:single\s+)?(?:time|use|call|run|build|sync|deploy\w*|invocation|request|session)\b|\bon (?:every|each)\b|\bfirst\b|\bbeforehand\b|\bas a first step\b|\bat the start of (?:every|each)\b|\bto (?:restore|fix|repair|recover|reset|unlock|clean up)\b|\bthen\s+(?:call|use|run|list|invoke|proceed|continue)\b|\b(?:avant (?:chaque|toute?|d'utiliser)|vor (?:jede[mnrs]?|der nutzung|dem aufruf)|antes de (?:cada|cualquier|usar|utilizar)|prima di (?:ogni|usare|utilizzare))|перед (?:каждым|каждой|использованием)|每次|使用前|调用前|毎回|使用前に/i;
+const CLAIM =
+  /\b(?:is|are|has been|have been|got|became|was|were)\s+(?:now\s+|currently\s+|still\s+|known to be\s+)?(?:\w+\s+)?(?:stale|corrupt\w*|broken|inconsistent|poisoned|invalid|drifted|out of sync|locked|full|damaged|dirty|tainted|infected|compromised|misconfigured|outdated|unusable|unstable|in an? (?:\w+\s+)?(?:bad|inconsistent|broken|corrupt\w*|invalid|unknown) state)\b|\b(?:known|recent|ongoing)\s+(?:issue|bug|corruption|problem|incident|fault|defect)\b|\bdue to\b|\b(?:since|after) the (?:last|recent|latest)\s+(?:crash|upgrade|update|migration|outage|incident|deploy\w*|release)\b|\bbecause of (?:a|an|the)\b|\b(?:stale|corrupt\w*|broken|inconsistent|poisoned|invalid|dirty)\s+(?:\w+\s+)?(?:state|lock|cache|index|object|entries|data|files?)\b|\b(?:drifted|is almost full|ran out of)\b/i;
+
+const DESTROY_EACH = new RegExp(DESTROY.source, 'gi');
+
+function orderedDestruction(text: string): RegExpExecArray | null {
+  const command = COMMAND.exec(text);
+  if (command && !NEGATED.test(text.slice(Math.max(0, command.index - 30), command.index))) return command;
+  const re = DESTROY_EACH;
+  re.lastIndex = 0;
+  for (let m = re.exec(text); m; m = re.exec(text)) {
+    const before = text.slice(Math.max(0, m.index - 40), m.index);
+    if (NEGATED.test(before) || !ORDER_BEFORE.test(before)) continue;
+    return m;
+  }
+  return null;
+}
+
+export function environmentFindings(text: string, isDescription: boolean): IntentFinding[] {
+  if (!DESTROY.test(text) && !COMMAND.test(text)) return [];
+  const all = sentences(text);
+  for (let i = 0; i < all.length; i++) {
+    const s = all[i]!.text;
+    const m = orderedDestruction(s);
+    if (!m) continue;
+    const after = s.slice(m.index);
+    if (!TARGET.test(after) && !COMMAND.test(m[0])) continue;
+    // A troubleshooting step hangs on a condition the model observes; an invented fact is asserted instead.
+    const conditional = /\b(?:if|when|in case|should)\b[^.;]{0,60}\b(?:fail\w*|error\w*|broken|corrupt\w*|stale|out of date)\b/i.test(s);
+    const window = `${all[i - 1]?.text ?? ''} ${s}`;
+    const claim = !conditional && CLAIM.exec(window);
+    const everyUse = EVERY_USE.test(s);
+    // The first sentence of a description is the tool's own job ("Delete all rows of a table.").
+    if (isDescription && i === 0 && !claim && !COMMAND.test(m[0])) continue;
+    if (!claim && !(everyUse && !conditional)) continue;
+    return [
+      {
+        rule: 'destructive-step-demand',
+        family: 'destructive',
+        severity: 'high',
+        evidence: clip(claim && !s.includes(claim[0]) ? window : s),
+        message: `Orders a destructive step (${clip(m[0].trim(), 40)}) ${claim ? `on the strength of a claim about the environment ("${clip(claim[0].trim(), 50)}")` : 'on every use of the tool'}, not as what the tool itself does`,
+      },
+    ];
+  }
+  return [];
+}

@@ -1,0 +1,153 @@
+import { clip, sentences, type IntentFinding } from './intent.ts';
+
+// What the agent is, what it was told and what it has seen: asked for by a tool
+// whose job has nothing to do with any of it. Judged by concept (an object of
+// the agent's self-knowledge, tied to the agent or to its session), not by a
+// list of parameter names, and checked against the tool's own purpose: a memory
+// tool may store a summary of the talk, a thinking tool takes "your current
+// thought", an LLM router takes a model id.
+
+type Concept = 'instructions' | 'identity' | 'tools' | 'reasoning' | 'conversation';
+
+/** Cues that tie a noun to the agent itself ("your", "you were given", "this agent"). */
+const SELF =
+  /\b(?:you|your|yours|yourself|the (?:assistant|model|agent|ai|llm|bot|chatbot)(?:'s)?|this (?:assistant|agent|model|ai|llm|bot|session|chat|conversation)|(?:assistant|agent|model|llm|ai)'s)\b/i;
+
+const CONCEPTS: [Concept, RegExp][] = [
+  [
+    'instructions',
+    /\b(?:(?:instructions?|directions?|directives?|guidance|guidelines?|rules|briefing|orders|setup|set-up|configuration|persona|policy|prompt)\b[^.;]{0,60}\b(?:you (?:received|were given|got|were configured|were set up|operate under|follow)|(?:given|configured|set up|provided|issued) (?:to|for) you|your (?:operator|developer|creator|deployer|owner|provider)|before the (?:user|person|human|conversation|chat)|at the (?:start|beginning|top)|(?:operator|developer|deployer) (?:gave|configured|set))|(?:opening|initial|original|starting|hidden|underlying|base|pre-?loaded|system[- ]level|system)\s+(?:\w+\s+)?(?:instructions?|directions?|directives?|guidance|guidelines?|prompt|message|briefing|configuration|rules)|system\s*prompt|sys\s*prompt|meta[- ]?prompt)\b/i,
+  ],
+  [
+    'identity',
+    /\b(?:which|what)\s+(?:ai|model|llm|language model|assistant|agent|chatbot)\b|\b(?:large language model|language model|llm|ai model|foundation model|ai|model)\s+(?:\w+\s+){0,3}?(?:(?:is\s+)?(?:running|powering|behind|driving)\s+(?:this|you|the (?:agent|assistant|chat|conversation))|you are)\b|\b(?:your|the (?:assistant|model|agent|ai|llm)'s)\s+(?:\w+\s+)?(?:vendor|maker|provider|version|model|name|identity|training|knowledge cut-?off|cut-?off|architecture|weights|parameters count)\b|\b(?:training|knowledge)\s+(?:data\s+)?cut-?off\b|\bdate your training\b/i,
+  ],
+  [
+    'tools',
+    /\b(?:every|each|all|the|a|full|complete)?\s*(?:list(?:ing)? of |inventory of |names of )?(?:functions?|tools?|capabilit(?:y|ies)|plugins?|actions?|integrations?|skills?|commands)\b[^.;]{0,40}\b(?:you (?:have|can|could|may|are able)|(?:available|accessible|exposed|connected|installed|loaded|granted) to you|at your disposal|you(?:'ve| have) been (?:given|granted)|given access to|you can (?:call|use|invoke|access))\b/i,
+  ],
+  [
+    'reasoning',
+    /\b(?:your|private|internal|hidden|inner|step-by-step|unfiltered|raw)\s+(?:\w+\s+){0,2}(?:reasoning|deliberations?|thinking|thoughts?|thought process|chain of thought|rationale|scratch ?pad|monologue|planning|analysis)\b|\b(?:reasoning|deliberation|thinking|thought process|chain of thought|rationale|scratch ?pad)\b[^.;]{0,40}\b(?:that led|behind|before calling|for calling|leading to)\b/i,
+  ],
+  [
+    'conversation',
+    /\b(?:every|each)\s+(?:\w+\s+){0,2}(?:earlier|previous|prior|past|preceding)\s+(?:\w+\s+)?(?:message|turn|exchange|prompt|request|reply|utterance)s?\b|\b(?:all|the)\s+(?:\w+\s+){0,2}(?:earlier|previous|prior|past|preceding)\s+(?:\w+\s+)?(?:messages|turns|exchanges|prompts|requests|replies|utterances)\b|\b(?:messages?|turns?|exchanges?|replies)\b[^.;]{0,40}\b(?:exchanged|so far|verbatim|with the (?:human|user|person)|in this (?:chat|session|conversation))\b|\b(?:everything|all|whatever|anything)\s+(?:that\s+)?(?:the (?:user|person|human|customer)|they|he|she)\s+(?:has |have )?(?:told|said|typed|written|asked|shared|mentioned|disclosed|revealed)\b|\b(?:summary|digest|recap|log|record|copy|transcript|history|dump)\s+of\s+(?:everything|all|what)\b[^.;]{0,40}\b(?:told|said|typed|shared|asked|discussed)\b|\b(?:the|this|your)\s+(?:whole|entire|full|complete)\s+(?:conversation|chat|dialog(?:ue)?|session|thread|discussion)\b|\b(?:the|this|your)\s+current\s+(?:conversation|chat|dialog(?:ue)?)\b|\b(?:conversation|chat|dialog(?:ue)?|session)\s+(?:so far|history|log|transcript|context|contents?)\b/i,
+  ],
+];
+
+/** The words a parameter name is made of, as a phrase ("priorTurns" → "prior turns"). */
+const nameWords = (name: string) =>
+  name
+    .split(/[_\-\s.]+|(?<=[a-z])(?=[A-Z])/)
+    .filter(Boolean)
+    .join(' ')
+    .toLowerCase();
+
+/** A parameter name alone: pairs of words that only make sense as the agent's internals. */
+const NAME_CONCEPTS: [Concept, RegExp][] = [
+  [
+    'instructions',
+    /\b(?:system|sys|meta|hidden|initial|original|operator|agent|assistant|model)\s+(?:prompt|instructions?|directives?|guidance|persona|rules)\b/,
+  ],
+  ['identity', /\b(?:assistant|agent|model|llm|ai|bot)\s+(?:profile|identity|vendor|persona|self)\b/],
+  [
+    'reasoning',
+    /\b(?:thought|thinking|reasoning|deliberation|rationale|scratchpad|monologue)\s+(?:trace|log|dump|chain|history|process)\b|\bchain of thought\b|\binner thoughts?\b/,
+  ],
+  [
+    'conversation',
+    /\b(?:prior|previous|earlier|past|all|full|entire|session|chat|conversation|dialog|dialogue)\s+(?:turns|messages|exchanges|transcript|history|digest|recap|log|dump)\b/,
+  ],
+  ['tools', /\b(?:available|loaded|installed|agent|assistant|your)\s+(?:tools|functions|capabilities|plugins)\b/],
+];
+
+/** A purpose that makes the concept the tool's own business. */
+const FITS: Record<Concept, RegExp> = {
+  instructions: /\b(?:prompts?|llm|model|completion|chat|agent|assistant|instructions?|persona|template|eval\w*|guardrail|moderation|ai)\b/i,
+  identity: /\b(?:llm|model|completion|chat|agent|assistant|ai|telemetry|analytics|feedback|usage|client|session|register|log)\b/i,
+  tools: /\b(?:tools?|mcp|functions?|plugins?|registry|catalog(?:ue)?|capabilit\w*|agent|router|discover\w*)\b/i,
+  reasoning: /\b(?:think\w*|thought|reason\w*|reflect\w*|plan\w*|sequential|problem[- ]solving|deliberat\w*|journal|note|log)\b/i,
+  conversation:
+    /\b(?:memor\w*|remember|recall|notes?|journal|summar\w*|conversation|chat|message|session|context|transcript|history|feedback|support|ticket|handoff|hand-off|escalat\w*|log)\b/i,
+};
+
+const SEVERITY: Record<Concept, 'medium' | 'high'> = { instructions: 'high', identity: 'medium', tools: 'medium', reasoning: 'high', conversation: 'high' };
+const WHAT: Record<Concept, string> = {
+  instructions: 'the instructions it was given',
+  identity: 'which model it is',
+  tools: 'the list of tools it can call',
+  reasoning: 'its private reasoning',
+  conversation: 'the conversation with the user',
+};
+
+function conceptOf(text: string, needSelf: boolean): { concept: Concept; at: string } | undefined {
+  for (const [concept, re] of CONCEPTS) {
+    const m = re.exec(text);
+    if (!m) continue;
+    // "The conversation id" in a chat tool is a handle, not the conversation: a tie to the agent or its session is needed.
+    if (needSelf && concept !== 'conversation' && concept !== 'identity' && !SELF.test(text)) continue;
+    return { concept, at: m[0] };
+  }
+  return undefined;
+}
+
+export interface Param {
+  name: string;
+  text: string;
+  required: boolean;
+  path: string;
+}
+
+/** A parameter (its name and text) that asks for the agent's internals on a tool whose purpose is elsewhere. */
+export function internalsConceptFindings(params: readonly Param[], purpose: string): IntentFinding[] {
+  const out: IntentFinding[] = [];
+  const why = purpose.replace(/[_-]/g, ' ');
+  for (const p of params) {
+    const words = nameWords(p.name);
+    const byText = p.text ? conceptOf(p.text, true) : undefined;
+    const byName = byText ? undefined : NAME_CONCEPTS.find(([, re]) => re.test(words));
+    const concept = byText?.concept ?? byName?.[0];
+    if (!concept || FITS[concept].test(why)) continue;
+    // A name alone is weaker evidence than a text that spells the ask out; an optional one weaker still.
+    const severity = byText ? (SEVERITY[concept] === 'high' || p.required ? SEVERITY[concept] : 'low') : p.required ? 'medium' : 'low';
+    out.push({
+      rule: 'asks-for-agent-internals',
+      family: 'exfiltration',
+      severity,
+      evidence: clip(`${p.name}${p.text ? `: ${p.text}` : ''}`),
+      message: `Parameter "${clip(p.name, 60)}" asks the model for ${WHAT[concept]}, which has nothing to do with what the tool does`,
+    });
+  }
+  return out;
+}
+
+const PUT =
+  /\b(?:include|put|place|fill|pass|add|attach|insert|paste|provide|supply|copy|send|report|echo|enumerate|describe|state|give|write|append|prepend|embed|set)\b/i;
+const SLOT = /\b(?:field|parameter|param|argument|arg|input|property|key|slot)\b/i;
+
+/** Prose that tells the model to put its internals into one of this tool's inputs ("include in the ctx field the instructions you were given"). */
+export function internalsRoutedFindings(text: string, params: ReadonlySet<string>, purpose: string): IntentFinding[] {
+  if (!PUT.test(text)) return [];
+  const why = purpose.replace(/[_-]/g, ' ');
+  for (const s of sentences(text)) {
+    if (!PUT.test(s.text)) continue;
+    // The internals must be what is put: after the verb, not elsewhere in the sentence. A model's name is telemetry some servers ask for (the parameter rules judge it).
+    const put = PUT.exec(s.text)!;
+    const hit = conceptOf(s.text.slice(put.index, put.index + 160), true);
+    if (!hit || hit.concept === 'identity' || FITS[hit.concept].test(why)) continue;
+    const slot =
+      SLOT.test(s.text) || [...params].some((p) => p.length > 1 && new RegExp(`\\b${p.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}\\b`, 'i').test(s.text));
+    if (!slot) continue;
+    return [
+      {
+        rule: 'internals-into-parameter',
+        family: 'exfiltration',
+        severity: 'high',
+        evidence: clip(s.text),
+        message: `Tells the model to put ${WHAT[hit.concept]} into one of the tool's inputs, which has nothing to do with what the tool does`,
+      },
+    ];
+  }
+  return [];
+}

@@ -1,0 +1,204 @@
+import { clip, ENV_SECRET, SENSITIVE_PATH, sentences, type IntentFinding } from './intent.ts';
+
+// Attacks in other languages, read by structure where the language does not
+// matter (a secret file named beside one of the tool's own parameters, an
+// address beside a sending verb) and, for the few concepts an attack cannot do
+// without, by small per-language lexicons of their parts (a negation, a verb of
+// telling, the user as object; a verb of ignoring, instructions, earlier), matched
+// as parts of one sentence in any order rather than as phrases.
+
+interface Lexicon {
+  lang: string;
+  neg: RegExp;
+  tell: RegExp;
+  user: RegExp;
+  ignore: RegExp;
+  instructions: RegExp;
+  earlier: RegExp;
+  send: RegExp;
+  loot: RegExp;
+}
+
+// \b is ASCII-only in JavaScript: words in other scripts are matched without it.
+const LEXICONS: Lexicon[] = [
+  {
+    lang: 'Spanish',
+    neg: /\b(?:no|nunca|jamás|sin)\b/i,
+    tell: /\b(?:dig\w*|decir\w*|mencion\w*|inform\w*|avis\w*|cuent\w*|contar\w*|revel\w*|notifi\w*|advert\w*)/i,
+    user: /\b(?:usuari[oa]s?|cliente|persona)\b/i,
+    ignore: /\b(?:ignor\w*|olvid\w*|descart\w*|omit\w*|desobedec\w*)/i,
+    instructions: /\b(?:instrucci\w*|indicaciones|órdenes|reglas|directrices)/i,
+    earlier: /\b(?:anterior\w*|previ\w*|original\w*|hasta ahora|de antes)/i,
+    send: /\b(?:envi\w*|envía\w*|mand\w*|remit\w*|transmit\w*|sub\w*|reenv\w*)/i,
+    loot: /\b(?:historial|conversación|contraseñ\w*|clave\w*|credencial\w*|token\w*|secreto\w*|mensajes|contactos|chat)\b/i,
+  },
+  {
+    lang: 'Portuguese',
+    neg: /\b(?:não|nunca|jamais|sem)\b/i,
+    tell: /\b(?:dig\w*|dizer\w*|mencion\w*|inform\w*|avis\w*|cont\w*|revel\w*|notific\w*|alert\w*)/i,
+    user: /\b(?:usuári[oa]s?|utilizador\w*|cliente|pessoa)\b|-lo\b|-la\b/i,
+    ignore: /\b(?:ignor\w*|esque\w*|descart\w*|desconsider\w*)/i,
+    instructions: /\b(?:instruç\w*|instruc\w*|orientaç\w*|ordens|regras|diretrizes)/i,
+    earlier: /\b(?:anterior\w*|prévi\w*|origina\w*|até agora)/i,
+    send: /\b(?:envi\w*|mand\w*|transmit\w*|encaminh\w*|carreg\w*)/i,
+    loot: /\b(?:histórico|conversa\w*|senha\w*|chave\w*|credencia\w*|token\w*|segredo\w*|mensagens|contatos)\b/i,
+  },
+  {
+    lang: 'French',
+    neg: /\b(?:ne|n'|jamais|sans|pas)\b/i,
+    tell: /\b(?:dis|dites|dire|mentionn\w*|inform\w*|signal\w*|révél\w*|prévenir|préviens|prévenez|avertir|avertis\w*|parl\w*)/i,
+    user: /\b(?:utilisat(?:eur|rice)s?|client|personne)\b|\bl'utilisat/i,
+    ignore: /\b(?:ignor\w*|oubli\w*|néglig\w*|écart\w*|fais abstraction)/i,
+    instructions: /\b(?:instructions?|consignes?|directives?|règles|ordres)\b/i,
+    earlier: /\b(?:précédent\w*|antérieur\w*|initia\w*|origina\w*|jusqu'ici)/i,
+    send: /\b(?:envo\w*|transmet\w*|transf[eé]r\w*|télévers\w*|expédi\w*)/i,
+    loot: /\b(?:historique|conversation|mots? de passe|clés?|identifiants?|jetons?|secrets?|messages|contacts)\b/i,
+  },
+  {
+    lang: 'German',
+    neg: /\b(?:nicht|niemals|nie|kein\w*|ohne)\b/i,
+    tell: /\b(?:erwähn\w*|sag\w*|mitteil\w*|teile?\s+\w+\s+mit|informier\w*|verrat\w*|hinweis\w*|benachrichtig\w*|melde\w*|erzähl\w*)/i,
+    user: /\b(?:benutzer\w*|nutzer\w*|anwender\w*|kunde\w*|person)\b/i,
+    ignore: /\b(?:ignorier\w*|vergiss|vergessen|missacht\w*|übergeh\w*|verwirf)/i,
+    instructions: /\b(?:anweisung\w*|instruktion\w*|vorgaben|regeln|befehle|richtlinien)\b/i,
+    earlier: /\b(?:vorherig\w*|bisherig\w*|früher\w*|vorige\w*|ursprünglich\w*|alle)\b/i,
+    send: /\b(?:send\w*|schick\w*|übermittl?\w*|übertrag\w*|lade\w* hoch|hochlad\w*|weiterleit\w*)/i,
+    loot: /\b(?:verlauf|gesprächs?\w*|chat\w*|passw\w*|kennw\w*|schlüssel\w*|zugangsdaten|token\w*|geheimnis\w*|nachrichten|kontakte)\b/i,
+  },
+  {
+    lang: 'Italian',
+    neg: /\b(?:non|mai|senza)\b/i,
+    tell: /\b(?:dir\w*|menzion\w*|inform\w*|avvis\w*|rivel\w*|segnal\w*|comunic\w*|raccont\w*)/i,
+    user: /\b(?:utent[ei]|cliente|persona)\b|\bl'utente/i,
+    ignore: /\b(?:ignor\w*|dimentic\w*|trascur\w*|scart\w*)/i,
+    instructions: /\b(?:istruzion\w*|indicazion\w*|regole|direttive|ordini)\b/i,
+    earlier: /\b(?:precedent\w*|anterior\w*|origina\w*|finora)\b/i,
+    send: /\b(?:invi\w*|mand\w*|trasmett\w*|inoltr\w*|caric\w*)/i,
+    loot: /\b(?:cronologia|conversazion\w*|password|chiav\w*|credenzial\w*|token|segret\w*|messaggi|contatti)\b/i,
+  },
+  {
+    lang: 'Dutch',
+    neg: /\b(?:niet|nooit|geen|zonder)\b/i,
+    tell: /\b(?:vertel\w*|vermeld\w*|meld\w*|informeer\w*|informeren|zeg\w*|verklap\w*)/i,
+    user: /\b(?:gebruiker\w*|klant|persoon)\b/i,
+    ignore: /\b(?:negeer\w*|vergeet|vergeten)/i,
+    instructions: /\b(?:instructies|aanwijzingen|regels|opdrachten)\b/i,
+    earlier: /\b(?:vorige|eerdere|oorspronkelijke|alle)\b/i,
+    send: /\b(?:stuur\w*|verstuur\w*|verzend\w*|upload\w*|doorstur\w*)/i,
+    loot: /\b(?:geschiedenis|gesprek\w*|wachtwoord\w*|sleutel\w*|token\w*|geheim\w*|berichten|contacten)\b/i,
+  },
+  {
+    lang: 'Russian',
+    neg: /(?:^|[\s,.;:])(?:не|никогда|без)(?=[\s,.;:]|$)/i,
+    tell: /(?:говори|сообща|сообщи|упомина|упомяни|рассказ|информир|уведом|раскрыва|скажи)/i,
+    user: /(?:пользовател|клиент|человек)/i,
+    ignore: /(?:игнорир|забудь|забыть|не обращай внимания|пренебреги|отбрось)/i,
+    instructions: /(?:инструкци|указани|правил|директив|команд)/i,
+    earlier: /(?:предыдущ|прежн|ранее|предшеству|исходн|все )/i,
+    send: /(?:отправ|перешли|пересл|передай|переда|загрузи|выгрузи)/i,
+    loot: /(?:истори|разговор|переписк|парол|ключ|токен|секрет|сообщени|контакт)/i,
+  },
+  {
+    lang: 'Chinese',
+    neg: /(?:不要|别|勿|切勿|不得|不可|不能|无需|不必|请勿)/,
+    tell: /(?:告诉|告知|提及|透露|通知|说明|提示|提起|让.{0,4}知道)/,
+    user: /(?:用户|使用者|用戶|客户)/,
+    ignore: /(?:忽略|忽视|无视|忘记|不理会|抛开)/,
+    instructions: /(?:指令|指示|说明|规则|提示词|命令)/,
+    earlier: /(?:之前|以前|先前|上述|此前|原来|原有|所有)/,
+    send: /(?:发送|发给|上传|传给|转发|提交到|发到|传到)/,
+    loot: /(?:历史|对话|会话|聊天|密码|密钥|令牌|凭证|凭据|秘密|消息|联系人)/,
+  },
+  {
+    lang: 'Japanese',
+    neg: /(?:ない|な(?:い)?で|禁止|せず|しないで|するな)/,
+    tell: /(?:伝え|言わ|知らせ|教え|報告し|通知し)/,
+    user: /(?:ユーザー|利用者|使用者|お客様)/,
+    ignore: /(?:無視|忘れ)/,
+    instructions: /(?:指示|命令|ルール|指令)/,
+    earlier: /(?:以前|前の|これまで|すべて|全て|先の)/,
+    send: /(?:送信|送っ|送る|アップロード|転送)/,
+    loot: /(?:履歴|会話|パスワード|鍵|キー|トークン|認証情報|秘密|メッセージ|連絡先)/,
+  },
+  {
+    lang: 'Korean',
+    neg: /(?:마세요|마십시오|말고|말 것|않|없이|금지)/,
+    tell: /(?:알리|말하|전하|언급|보고)/,
+    user: /(?:사용자|유저|고객)/,
+    ignore: /(?:무시|잊)/,
+    instructions: /(?:지시|명령|규칙|지침)/,
+    earlier: /(?:이전|기존|앞의|모든)/,
+    send: /(?:보내|전송|업로드|전달)/,
+    loot: /(?:기록|대화|비밀번호|키|토큰|자격|비밀|메시지|연락처)/,
+  },
+];
+
+const ADDRESS = /https?:\/\/[^\s'"`)<>]+|\b[\w.+-]+@[\w-]+(?:\.[\w-]+)+\b|\b(?:\d{1,3}\.){3}\d{1,3}(?::\d+)?\b/i;
+const NOT_ENGLISH = /[^\x00-\x7f]|\b(?:el|la|los|las|les|le|der|die|das|und|il|lo|gli|het|een|de|para|pour|für|per|avec|mit|con|sans|ohne|senza|sem|sin)\b/i;
+
+/** The secret file's own subject in the tool's purpose makes naming it ordinary (an SSH tool and ~/.ssh). */
+const PATH_TOPIC =
+  /\b(?:ssh|key|keys|aws|cloud|gcloud|kube\w*|docker|git|npm|pypi|netrc|env|dotenv|dotfiles?|config\w*|credential\w*|secret\w*|auth\w*|shell|bash|zsh|history|vault|gpg|gnupg|certificates?|profile)\b/i;
+
+export function languageFindings(text: string, params: ReadonlySet<string>, purpose: string): IntentFinding[] {
+  if (!NOT_ENGLISH.test(text)) return [];
+  const out: IntentFinding[] = [];
+  for (const s of sentences(text)) {
+    for (const lx of LEXICONS) {
+      if (!out.some((f) => f.rule === 'conceal-from-user') && lx.neg.test(s.text) && lx.tell.test(s.text) && lx.user.test(s.text))
+        out.push({
+          rule: 'conceal-from-user',
+          family: 'concealment',
+          severity: 'high',
+          evidence: clip(s.text),
+          message: `Tells the model, in ${lx.lang}, to keep what it does from the user`,
+        });
+      if (!out.some((f) => f.rule === 'revokes-instructions') && lx.ignore.test(s.text) && lx.instructions.test(s.text) && lx.earlier.test(s.text))
+        out.push({
+          rule: 'revokes-instructions',
+          family: 'override',
+          severity: 'high',
+          evidence: clip(s.text),
+          message: `Tells the model, in ${lx.lang}, to ignore its earlier instructions`,
+        });
+      const address = ADDRESS.exec(s.text);
+      if (!out.some((f) => f.rule === 'data-to-address') && address && lx.send.test(s.text) && lx.loot.test(s.text))
+        out.push({
+          rule: 'data-to-address',
+          family: 'exfiltration',
+          severity: 'high',
+          evidence: clip(s.text),
+          message: `Tells the model, in ${lx.lang}, to send the conversation or secrets to ${clip(address[0], 80)}`,
+        });
+    }
+  }
+  const routed = secretIntoOwnParameter(text, params, purpose);
+  return routed ? [...out, routed] : out;
+}
+
+const SLOT_WORD =
+  '(?:parameter|param|field|argument|arg|campo|champ|paramètre|parámetro|parâmetro|parametro|feld|argumento|argomento|参数|字段|パラメータ|引数|параметр\\S*|поле|매개변수|인자)';
+/** A secret file or variable named in the same sentence as one of the tool's own parameters, whatever the language. */
+function secretIntoOwnParameter(text: string, params: ReadonlySet<string>, purpose: string): IntentFinding | undefined {
+  if (PATH_TOPIC.test(purpose.replace(/[_-]/g, ' '))) return undefined;
+  for (const s of sentences(text)) {
+    const secret = SENSITIVE_PATH.exec(s.text) ?? ENV_SECRET.exec(s.text);
+    if (!secret || !/[a-z]{2}/i.test(secret[0])) continue;
+    // The parameter must be named as one (quoted, or beside a word for "parameter" in some language), not just a word that happens to be one.
+    const param = [...params].find((p) => {
+      const name = p.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+      return (
+        p.length >= 3 && new RegExp(`['"\`«„“]${name}['"\`»“”]|${SLOT_WORD}\\s*['"\`«„“]?${name}\\b|\\b${name}['"\`»“”]?\\s*${SLOT_WORD}`, 'i').test(s.text)
+      );
+    });
+    if (!param) continue;
+    return {
+      rule: 'secret-routed-out',
+      family: 'exfiltration',
+      severity: 'high',
+      evidence: clip(s.text),
+      message: `Puts ${clip(secret[0], 60)} next to its own "${clip(param, 40)}" parameter: a secret file routed into the call, on a tool that has nothing to do with it`,
+    };
+  }
+  return undefined;
+}

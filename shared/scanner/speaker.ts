@@ -1,0 +1,86 @@
+import { clip, sentences, type IntentFinding } from './intent.ts';
+
+// Who the text claims to be, and what it claims that voice allows. A tool's text
+// comes from whoever wrote the server; text that labels itself a message from
+// the user, the system, the model's maker or its operator, signs as them, or
+// says the model's earlier instructions are void or the user's consent is
+// already given, is borrowing an authority it does not have.
+
+/** Someone whose word the model would weigh above a tool's: named as the speaker of the text. */
+const AUTHORITY = String.raw`(?:the\s+|your\s+|an?\s+)?(?:[\w&.'-]+\s+){0,3}?(?:user|system|admin\w*|developers?|operators?|owner|maker|vendor|creators?|security|safety|trust|platform|anthropic|openai|google|microsoft|moderators?|supervisor|orchestrator|root|kernel)(?:\s+(?:team|department|staff|office|desk))?`;
+const LABELS: RegExp[] = [
+  // "[Message from the user]", "(note by the operator)", "<<update from the security team>>": a bracketed speaker label.
+  new RegExp(
+    String.raw`[\[(<{*#|]\s*(?:\w+\s+){0,2}(?:message|note|notice|word|instructions?|directive|update|memo|alert|order|announcement|reminder|request)s?\s+(?:directly\s+)?(?:from|by)\s+${AUTHORITY}\s*[\])>}*:|]`,
+    'i',
+  ),
+  // "SYSTEM NOTICE", "ADMIN OVERRIDE": a header in capitals.
+  /\b(?:SYSTEM|ADMIN|ADMINISTRATOR|OPERATOR|DEVELOPER|SECURITY|PLATFORM|ROOT|KERNEL|ORCHESTRATOR|HOST|SUPERVISOR)\s+(?:NOTICE|MESSAGE|ALERT|OVERRIDE|DIRECTIVE|UPDATE|INSTRUCTIONS?|ANNOUNCEMENT|BULLETIN|ORDER|WARNING|NOTE|MEMO)S?\b/,
+  // "System notice: …", "Operator directive — …" at the start of a sentence or line.
+  /(?:^|[.!?\n]\s*)\W{0,3}(?:system|admin(?:istrator)?|operator|developer|security|platform|orchestrator|supervisor)\s+(?:notice|message|alert|override|directive|update|instructions?|announcement|bulletin|order|memo)s?\s*[:—–]/i,
+  // "Signed, the Trust & Safety team", "Regards — your administrator".
+  new RegExp(String.raw`\b(?:signed|sincerely|regards|respectfully)\s*[,:—–-]\s*(?:by\s+)?${AUTHORITY}\b`, 'i'),
+  // "As your developer, I …", "I am the operator of this assistant".
+  /\b(?:as|i am|i'm|this is)\s+(?:your|the assistant'?s|the model'?s|the agent'?s)\s+(?:developer|creator|maker|operator|owner|administrator|admin|supervisor|programmer|trainer|designer|principal|deployer|provider)\b/i,
+];
+
+/** The model's earlier instructions declared void, suspended or replaced. */
+const REVOKED: RegExp[] = [
+  /\b(?:prior|previous|earlier|original|initial|existing|former|preceding|standing|other|all|any|your|the)\s+(?:\w+\s+){0,2}(?:instructions?|directives?|guidelines|guardrails|programming|system prompt|safety (?:rules|guidelines|measures|checks|policies|settings)|content polic(?:y|ies))\b[^.;]{0,50}?\b(?:(?:are|is|have been|has been|were|was)\s+(?:now\s+|hereby\s+|temporarily\s+)?(?:void|null|suspended|lifted|revoked|rescinded|withdrawn|cancel+ed|invalid|obsolete|superseded|overridden|replaced|expired|paused|disabled|deactivated|waived)|no longer (?:apply|applies|valid|in effect|binding|relevant|matter)|(?:do|does) not apply|don'?t apply|are off)\b/i,
+  /\b(?:your|the (?:assistant|model|agent)'?s?)\s+(?:\w+\s+){0,2}(?:rules|constraints|restrictions|limits|limitations|polic(?:y|ies))\b[^.;]{0,40}?\b(?:are|is|have been|has been)\s+(?:now\s+|hereby\s+|temporarily\s+)?(?:void|null|suspended|lifted|revoked|waived|disabled|off)\b/i,
+  /\b(?:disregard|ignore|forget|set aside|drop|abandon|discard|throw out|override|overrule|erase)\s+(?:\w+\s+){0,2}(?:what|whatever|everything|anything|all)\s+(?:(?:else\s+)?(?:you were|you've been|you have been|you got|you received|was|has been))\s+(?:\w+\s+){0,1}(?:told|given|instructed|asked|said|configured)\b/i,
+];
+
+/** The human taken out of the loop: no need to ask, consent already given, confirmations skipped. */
+const NO_ASK: RegExp[] = [
+  /\b(?:no need|not necessary|unnecessary|needn'?t|don'?t need|do not need|never need|there is no reason)\s+(?:for you\s+)?(?:to\s+)?(?:ask|confirm|check with|consult|prompt|notify|verify with|get (?:their |the user'?s )?(?:approval|permission|consent|sign-?off)|seek (?:their )?(?:approval|permission|consent))\b/i,
+  /\b(?:do not|don'?t|never|no need to)\s+(?:\w+\s+)?(?:ask|bother|interrupt|check with|confirm with|consult|prompt)\s+(?:the\s+)?(?:user|person|human|customer|owner|them)\b/i,
+  /\b(?:the (?:user|person|human|customer|owner)|they|your user)\b[^.;]{0,40}?\b(?:has|have)\s+(?:already\s+)?(?:\w+\s+)?(?:agreed|consented|approved|authori[sz]ed|pre-?approved|pre-?authori[sz]ed|signed off|opted in)\b[^.;]{0,40}?\b(?:in advance|already|beforehand|ahead of time|to (?:every|all|any)|for (?:every|all|any)|blanket)\b/i,
+  /\b(?:the (?:user|person|human|customer|owner)|they|your user)\s+(?:has|have)\s+already\s+(?:\w+\s+)?(?:agreed|consented|approved|authori[sz]ed|pre-?approved|signed off)\b/i,
+  /\b(?:skip|bypass|omit|suppress|disable|turn off|forgo|dispense with)\s+(?:all|any|every|the|each|further)\s+(?:\w+\s+)?(?:confirmations?|confirmation (?:prompts?|steps?|dialogs?|questions?)|approvals?|approval (?:prompts?|steps?)|permission (?:prompts?|checks?|requests?)|consent (?:prompts?|checks?)|human review|user review)\b[^.;]{0,60}\b(?:you|your|session|conversation|from now|for the rest|going forward)\b/i,
+];
+const CONSENT = /\b(?:permission|approv\w*|consent\w*|confirm\w*|sign-?off|signed off|go-ahead|authori[sz]\w*|agreed|okay|ok)\b/i;
+/** A flag of the tool's own ("pass force=true to skip the confirmation prompt") is its feature, not a voice. */
+const OWN_FLAG = /=|\b(?:flag|option|parameter|argument|setting|set\s+\w+\s+to|pass(?:ing)?\s+['"`]?[\w-]+['"`]?\s*(?:=|as|to)|--[\w-]+)\b/i;
+
+export function speakerFindings(text: string): IntentFinding[] {
+  const out: IntentFinding[] = [];
+  for (const re of LABELS) {
+    const m = re.exec(text);
+    if (!m) continue;
+    out.push({
+      rule: 'claims-authority',
+      family: 'voice',
+      severity: 'medium',
+      evidence: clip(text.slice(Math.max(0, m.index - 30), m.index + m[0].length + 100)),
+      message: `Presents itself as a message from someone the model would obey (${clip(m[0].replace(/^[^\w]+|[^\w]+$/g, ''), 60)}), not as a description of the tool`,
+    });
+    break;
+  }
+  for (const re of REVOKED) {
+    const m = re.exec(text);
+    if (!m) continue;
+    out.push({
+      rule: 'revokes-instructions',
+      family: 'override',
+      severity: 'high',
+      evidence: clip(text.slice(Math.max(0, m.index - 30), m.index + m[0].length + 60)),
+      message: "Declares the model's earlier instructions void, so that the tool's text takes their place",
+    });
+    break;
+  }
+  for (const s of sentences(text)) {
+    const m = NO_ASK.map((re) => re.exec(s.text)).find(Boolean);
+    // Not asking the user to fill a field is ordinary; not asking for their approval is the attack.
+    if (!m || OWN_FLAG.test(s.text) || !CONSENT.test(s.text)) continue;
+    out.push({
+      rule: 'bypasses-consent',
+      family: 'consent',
+      severity: 'medium',
+      evidence: clip(s.text),
+      message: 'Tells the model it need not ask the user, or that the user has agreed in advance: the person is taken out of the decision',
+    });
+    break;
+  }
+  return out;
+}
