@@ -84,21 +84,10 @@ export class Gateway {
         redactor: opts.redactor,
         context: () => ({ user: this.admission.identity.user, bundleVersion: this.pool.bundle.version }),
       });
-    const bundle = () => this.pool.bundle;
-    this.pool = new UpstreamPool({
-      bundle: opts.bundle,
-      makeChannel: opts.makeChannel,
-      listener: this.upstreamListener(),
-      events: this.events,
-      onServerRetired: opts.onServerRetired,
-      disabled: opts.disabledServers,
-      reset: () => this.lists.reset(),
-      announce: () => this.lists.allChanged(),
-      judge: (u) => this.judge(u),
-    });
+    this.pool = this.newPool(opts);
     this.gate = this.newGate(opts.pins ?? new PinStore());
     this.admission = new Admission({
-      bundle,
+      bundle: () => this.pool.bundle,
       identity: opts.identity ?? { user: 'local', groups: [] },
       vars: opts.vars,
       gate: this.gate,
@@ -123,7 +112,26 @@ export class Gateway {
       forward: (s, req, u, params) => this.router.forward(s, req, u, params),
     });
     this.approvals = this.newApprovals();
-    this.router = new Router({
+    this.router = this.newRouter(progress);
+  }
+
+  private newPool(opts: GatewayOptions): UpstreamPool {
+    return new UpstreamPool({
+      bundle: opts.bundle,
+      makeChannel: opts.makeChannel,
+      listener: this.upstreamListener(),
+      events: this.events,
+      onServerRetired: opts.onServerRetired,
+      disabled: opts.disabledServers,
+      reset: () => this.lists.reset(),
+      announce: () => this.lists.allChanged(),
+      judge: (u) => this.judge(u),
+    });
+  }
+
+  private newRouter(progress: ProgressRoutes): Router {
+    const bundle = () => this.pool.bundle;
+    return new Router({
       bundle,
       sessions: () => this.live,
       closedReason: () => this.pool.closedReason,
