@@ -4,9 +4,13 @@ import { diffDefinitions } from '../../shared/pinning/diff.ts';
 import { serverHash, toolHash } from '../../shared/pinning/hash.ts';
 import { nodeSha256Hex } from '../hashing/sha256.ts';
 import type { Decision, PendingChange, PinState } from '../../shared/pinning/pending.ts';
-import { compileRules, DEFAULT_RULES, SEVERITIES, type CompiledRule } from '../../shared/scanner/rules.ts';
+import { compileRules, DEFAULT_RULES, type CompiledRule } from '../../shared/scanner/rules.ts';
 import { scanTool } from '../../shared/scanner/scan.ts';
 import { withChange } from '../../shared/scanner/change.ts';
+import { changeId, decided, firstUse, type DecisionContext } from './decisions.ts';
+import { judgeOffThread } from './off-thread.ts';
+import { sharedScanPool, type ScanPool } from './scan-pool.ts';
+import { trustedOnFirstSight, type ScanResult } from './scan-protocol.ts';
 import type { PinEntry, PinStore } from './store.ts';
 
 // The pin gate: no tool reaches an agent unless its exact definition was approved,
@@ -25,6 +29,8 @@ export interface GateOptions {
   onProgress?(server: string): void;
   /** How a big first sight is sliced: at least `minTools` per slice, then until `budgetMs` is spent. */
   slice?: { minTools: number; budgetMs: number };
+  /** Scan workers for first sights of at least `minTools` new tools; false judges every tool on this thread. */
+  offThread?: { pool: ScanPool; minTools: number } | false;
 }
 
 export class DecisionError extends Error {}
@@ -37,6 +43,8 @@ const MAX_CACHED = 50_000;
  */
 const SLICE = { minTools: 32, budgetMs: 8 };
 const PROGRESS_MS = 200;
+/** Below this many new tools, starting a worker costs more than it saves. */
+const OFF_THREAD_MIN = 256;
 
 export const localUser = (): string => {
   try {
@@ -195,7 +203,30 @@ export class PinGate {
       const hash = this.hashByObject.get(tool);
       if (!hash || !this.judgeKnown(job, tool, hash)) job.queue.push(tool);
     }
-    this.runSlice(job, started, false);
+    const offThread = this.opts.offThread ?? { pool: sharedScanPool(), minTools: OFF_THREAD_MIN };
+    if (offThread && job.queue.length >= offThread.minTools) void this.runOffThread(job, offThread.pool);
+    else this.runSlice(job, started, false);
+  }
+
+  /** Judges the queue on the scan workers; what they could not judge goes to the slices on this thread. */
+  private async runOffThread(job: Job, pool: ScanPool): Promise<void> {
+    const live = () => this.jobs.get(job.server.id) === job;
+    job.others ??= this.opts.otherTools(job.server.id);
+    const ctx = { siblings: job.names, others: job.others, scannerRules: job.settings.scannerRules, trustOnFirstUse: job.settings.pinning.trustOnFirstUse };
+    const left = await judgeOffThread(pool.open(ctx), pool.workers, job.queue, {
+      live,
+      known: (tool, hash) => {
+        if (!this.hashByObject.has(tool)) this.hashByObject.set(tool, hash);
+        return typeof tool.name !== 'string' || !tool.name || this.judgeKnown(job, tool, hash);
+      },
+      baseline: (tool) => this.baseline(job, tool),
+      decide: (tool, hash, result) => this.decide(job, tool, hash, result),
+      commit: (fresh) => this.commitSlice(job, fresh, true),
+    });
+    if (!live()) return;
+    job.queue = left;
+    job.next = 0;
+    this.runSlice(job, performance.now(), true);
   }
 
   /** Judges a tool without hashing or scanning it, when it can; false sends it to the slices. */
@@ -238,7 +269,7 @@ export class PinGate {
   private stillHolds(job: Job, earlier: PendingChange, oldHash: string | null): boolean {
     if (this.scannedWith.get(earlier) !== job.rulesKey || earlier.oldHash !== oldHash) return false;
     // A new tool held back before the bundle allowed trust on first use may now be trusted.
-    return !(oldHash === null && job.settings.pinning.trustOnFirstUse && SEVERITIES.indexOf(earlier.risk) < SEVERITIES.indexOf('high'));
+    return !trustedOnFirstSight(Boolean(oldHash), job.settings.pinning.trustOnFirstUse, earlier.risk);
   }
 
   /** The pending-change id of a tool, computed once per tool object (a re-evaluation after a decision repeats it for every tool). */
@@ -260,19 +291,24 @@ export class PinGate {
       if (change) fresh.push(change);
       count++;
     }
-    this.opts.store.putPending(fresh);
     const finished = job.next >= job.queue.length;
+    this.commitSlice(job, fresh, async, count > 0, finished);
+    if (!finished) setImmediate(() => this.runSlice(job, performance.now(), true));
+  }
+
+  /** Commits a slice's decisions, then shows them: at most one progress report per PROGRESS_MS, and the last. */
+  private commitSlice(job: Job, fresh: PendingChange[], async: boolean, judgedAny = true, finished = false): void {
+    this.opts.store.putPending(fresh);
     if (finished) this.opts.store.retainPending(job.server.id, job.ids);
     this.opts.store.commit();
     for (const change of fresh) this.quarantined.set(change.exposedName, change);
     for (const change of fresh) if (!job.previous.has(change.id)) this.opts.onPending(change);
     if (finished) this.finish(job, true);
-    // Each progress report rebuilds the catalogue an agent lists: at most one per PROGRESS_MS, and the last.
-    if (async && (finished || (count > 0 && performance.now() - job.reported >= PROGRESS_MS))) {
+    // Each progress report rebuilds the catalogue an agent lists.
+    if (async && (finished || (judgedAny && performance.now() - job.reported >= PROGRESS_MS))) {
       job.reported = performance.now();
       this.opts.onProgress?.(job.server.id);
     }
-    if (!finished) setImmediate(() => this.runSlice(job, performance.now(), true));
   }
 
   private finish(job: Job, complete: boolean): void {
@@ -290,54 +326,52 @@ export class PinGate {
     const hash = this.hashOf(tool);
     // Pinned, rejected or already pending: decided without a scan, committed with the slice.
     if (this.judgeKnown(job, tool, hash)) return undefined;
+    const { hasBaseline, baseline } = this.baseline(job, tool);
+    job.others ??= this.opts.otherTools(job.server.id);
+    // The full name list, shared by every scan of the job: the scanner ignores a tool's own name among its siblings.
+    const ctx = { siblings: job.names, otherTools: job.others, rules: job.rules };
+    const scan = scanTool(tool, ctx);
+    if (trustedOnFirstSight(hasBaseline, job.settings.pinning.trustOnFirstUse, scan.risk)) return this.decide(job, tool, hash, { ...scan, diff: null });
+    // A change is judged on what it widened (enum, required, hints), not only on its new text.
+    const judged = baseline ? withChange(scan, baseline, tool, ctx) : scan;
+    return this.decide(job, tool, hash, { risk: judged.risk, findings: judged.findings, diff: diffDefinitions(baseline ?? {}, tool) });
+  }
+
+  /** The approved definition (a local acceptance, else the bundle's pin) a tool's new one is judged against. */
+  private baseline(job: Job, tool: Record<string, unknown>): { hasBaseline: boolean; baseline: Record<string, unknown> | null } {
+    const name = String(tool.name);
+    const oldHash = this.opts.store.accepted(job.server.id, name)?.hash ?? job.server.pins[name];
+    return { hasBaseline: Boolean(oldHash), baseline: oldHash ? (this.opts.store.definition(oldHash) ?? null) : null };
+  }
+
+  /** Trusts a scanned new tool on first use, or makes it a pending change. Acceptances go to the store uncommitted. */
+  private decide(job: Job, tool: Record<string, unknown>, hash: string, judged: ScanResult): PendingChange | undefined {
+    const name = String(tool.name);
     job.hashes.push(hash);
     const serverId = job.server.id;
     const store = this.opts.store;
-    const exposed = this.opts.exposedName(serverId, name);
-    const local = store.accepted(serverId, name);
-    const pin = job.server.pins[name];
-    job.others ??= this.opts.otherTools(serverId);
-    // The full name list, shared by every scan of the job: the scanner ignores a tool's own name among its siblings.
-    const scan = scanTool(tool, { siblings: job.names, otherTools: job.others, rules: job.rules });
-    const oldHash = local?.hash ?? pin ?? null;
+    const oldHash = store.accepted(serverId, name)?.hash ?? job.server.pins[name] ?? null;
     const id = this.idOf(serverId, name, hash, tool);
-    if (!oldHash && job.settings.pinning.trustOnFirstUse && SEVERITIES.indexOf(scan.risk) < SEVERITIES.indexOf('high')) {
+    if (trustedOnFirstSight(Boolean(oldHash), job.settings.pinning.trustOnFirstUse, judged.risk)) {
       // Trust on first use is the bundle's explicit choice, recorded like any decision.
-      const at = new Date().toISOString();
-      const decision: Decision = {
-        id,
-        server: serverId,
-        tool: name,
-        hash,
-        decision: 'trusted-on-first-use',
-        by: 'trust-on-first-use',
-        reason: null,
-        at,
-        risk: scan.risk,
-      };
-      store.accept(
-        { server: serverId, tool: name, hash, by: 'trust-on-first-use', at, reason: 'first sight, bundle allows trust on first use' },
-        tool,
-        decision,
-      );
+      const { entry, decision } = firstUse(id, serverId, name, hash, judged.risk);
+      store.accept(entry, tool, decision);
       this.opts.onDecision(decision);
       job.approved.set(name, hash);
       return undefined;
     }
     const oldDefinition = oldHash ? (store.definition(oldHash) ?? null) : null;
-    // A change is judged on what it widened (enum, required, hints), not only on its new text.
-    const judged = oldDefinition ? withChange(scan, oldDefinition, tool, { siblings: job.names, otherTools: job.others, rules: job.rules }) : scan;
     const change: PendingChange = {
       id,
       server: serverId,
       tool: name,
-      exposedName: exposed,
+      exposedName: this.opts.exposedName(serverId, name),
       kind: oldHash ? 'changed' : 'new',
       oldHash,
       newHash: hash,
       oldDefinition,
       newDefinition: tool,
-      diff: diffDefinitions(oldDefinition ?? {}, tool),
+      diff: judged.diff ?? diffDefinitions(oldDefinition ?? {}, tool),
       findings: judged.findings,
       risk: judged.risk,
       localDecision: job.settings.pinning.localApproval[judged.risk],
@@ -433,17 +467,4 @@ export class PinGate {
   }
 }
 
-/** The pin entry and the decision record one approval or rejection writes. */
-/** Where a local decision came from, kept with it (who, through which agent and client, under which correlation id). */
-export type DecisionContext = Pick<Decision, 'via' | 'agent' | 'client' | 'correlationId' | 'late'>;
-
-function decided(change: PendingChange, kind: Decision['decision'], by: string, reason: string | null, context: DecisionContext) {
-  const at = new Date().toISOString();
-  const entry = { server: change.server, tool: change.tool, hash: change.newHash, by, at, reason };
-  const decision: Decision = { ...context, id: change.id, ...entry, decision: kind, risk: change.risk };
-  return { entry, decision };
-}
-
-export function changeId(server: string, tool: string, hash: string): string {
-  return nodeSha256Hex(`${server}\n${tool}\n${hash}`).slice(0, 12);
-}
+export { changeId, type DecisionContext } from './decisions.ts';

@@ -1,0 +1,134 @@
+import assert from 'node:assert/strict';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { pathToFileURL } from 'node:url';
+import { after, describe, it } from 'node:test';
+import { parseBundle } from '../../shared/bundle/schema.ts';
+import { toolHash } from '../../shared/pinning/hash.ts';
+import { loadBenignServers, loadJsonl } from '../../test/scanner/evaluate.ts';
+import { PinGate, type GateOptions } from './gate.ts';
+import { ScanPool } from './scan-pool.ts';
+import { PinStore } from './store.ts';
+
+// First sight on the scan workers must decide exactly what the gate decides on its
+// own thread: same hashes, findings, risks, diffs and trusts, for every corpus tool,
+// benign and poisoned, new and changed. A worker that dies or answers nonsense costs
+// speed, never a judgement.
+
+type Tool = Record<string, unknown>;
+const dirs: string[] = [];
+const pools: ScanPool[] = [];
+after(async () => {
+  for (const d of dirs) rmSync(d, { recursive: true, force: true });
+  await Promise.all(pools.map((p) => p.close()));
+});
+
+const corpus: Tool[] = [
+  ...['poisoned.dev.jsonl', 'poisoned.extra.jsonl', 'benign.dev.jsonl'].flatMap((f) => loadJsonl(f).map((e) => e.tool)),
+  ...loadBenignServers().flatMap((s) => s.tools),
+];
+// Distinct names (the corpus repeats some), a few look-alikes of each other for the sibling checks.
+const tools = corpus.map((t, i) => ({ ...t, name: `${String(t.name)}_${i}` }));
+// A third of them pinned at an older definition: judged as changes against it.
+const older = (t: Tool) => ({ ...t, description: `${String(t.description ?? '')} Old wording.` });
+const pins = Object.fromEntries(tools.filter((_, i) => i % 3 === 0).map((t) => [String(t.name), toolHash(older(t))]));
+
+function judge(trustOnFirstUse: boolean, offThread: GateOptions['offThread'], list: Tool[] = tools) {
+  const parsed = parseBundle({
+    schemaVersion: 1,
+    name: 't',
+    servers: [{ id: 's', transport: { type: 'stdio', command: 'x' }, pins }],
+    settings: { pinning: { trustOnFirstUse } },
+  });
+  assert.ok(parsed.ok);
+  const bundle = parsed.bundle;
+  const dir = mkdtempSync(join(tmpdir(), 'gh-off-thread-'));
+  dirs.push(dir);
+  const store = new PinStore(dir);
+  // The pinned definitions are known to the store, as after an earlier approval.
+  for (const t of tools.filter((_, i) => i % 3 === 0)) store.remember(toolHash(older(t)), older(t));
+  const gate = new PinGate({
+    store,
+    settings: () => bundle.settings,
+    exposedName: (s, t) => `${s}__${t}`,
+    otherTools: () => [
+      { server: 'o', name: 'read_file' },
+      { server: 'o', name: 'send_email' },
+    ],
+    onPending: () => {},
+    onDecision: () => {},
+    offThread,
+  });
+  gate.evaluate(bundle.servers[0]!, list);
+  return { gate, store, dir };
+}
+
+const outcome = (gate: PinGate, store: PinStore) => ({
+  serverHash: gate.serverHash('s'),
+  approved: tools.filter((t) => gate.isApproved('s', t)).map((t) => t.name),
+  pending: [...store.pending()].sort((a, b) => a.id.localeCompare(b.id)).map(({ createdAt: _c, ...rest }) => rest),
+  // Chunks finish in any order across workers: the log's order is not a judgement.
+  decisions: store
+    .decisions()
+    .map(({ at: _a, ...rest }) => rest)
+    .sort((a, b) => a.id.localeCompare(b.id)),
+});
+
+describe('first sight on scan workers', () => {
+  for (const trustOnFirstUse of [false, true]) {
+    it(`decides every corpus tool as the gate's own thread does (trust on first use ${trustOnFirstUse ? 'on' : 'off'})`, async () => {
+      assert.ok(tools.length > 700, `only ${tools.length} corpus tools`);
+      const here = judge(trustOnFirstUse, false);
+      await here.gate.judged('s');
+      const pool = new ScanPool({ size: 2 });
+      pools.push(pool);
+      const there = judge(trustOnFirstUse, { pool, minTools: 1 });
+      assert.ok(there.gate.judging('s'), 'judged off the thread, after evaluate() returned');
+      await there.gate.judged('s');
+      const a = outcome(here.gate, here.store);
+      const b = outcome(there.gate, there.store);
+      assert.ok(a.pending.some((p) => p.risk === 'critical') && a.pending.some((p) => p.kind === 'changed'), 'the corpus exercises risky and changed tools');
+      assert.deepEqual(b, a);
+      // And what it committed is what a restart reads.
+      assert.deepEqual(outcome(there.gate, new PinStore(there.dir)).pending, a.pending);
+    });
+  }
+
+  it('judges on its own thread what a failing worker could not', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'gh-bad-worker-'));
+    dirs.push(dir);
+    // One worker that answers in no known shape, one that dies at its first message.
+    const nonsense = join(dir, 'nonsense.mjs');
+    writeFileSync(
+      nonsense,
+      `import { parentPort } from 'node:worker_threads'; parentPort.on('message', (m) => parentPort.postMessage({ id: m.id, ok: true, hashes: 'all fine' }));`,
+    );
+    const dies = join(dir, 'dies.mjs');
+    writeFileSync(dies, `import { parentPort } from 'node:worker_threads'; parentPort.on('message', () => process.exit(3));`);
+    const some = tools.slice(0, 150);
+    const here = judge(true, false, some);
+    await here.gate.judged('s');
+    for (const file of [nonsense, dies]) {
+      const pool = new ScanPool({ size: 2, workerUrl: pathToFileURL(file) });
+      pools.push(pool);
+      const there = judge(true, { pool, minTools: 1 }, some);
+      await there.gate.judged('s');
+      assert.deepEqual(outcome(there.gate, there.store), outcome(here.gate, here.store));
+    }
+  });
+
+  it('lets a newer list supersede a batch on the workers', async () => {
+    const pool = new ScanPool({ size: 2 });
+    pools.push(pool);
+    const { gate } = judge(false, { pool, minTools: 1 });
+    const waiting = gate.judged('s');
+    const parsed = parseBundle({ schemaVersion: 1, name: 't', servers: [{ id: 's', transport: { type: 'stdio', command: 'x' } }] });
+    assert.ok(parsed.ok);
+    const newer = tools.slice(0, 5).map((t) => ({ ...t, description: 'Newer list.' }));
+    gate.evaluate(parsed.bundle.servers[0]!, newer);
+    await waiting;
+    const names = (list: readonly { tool?: unknown; name?: unknown }[]) => list.map((x) => String(x.tool ?? x.name)).sort();
+    assert.deepEqual(names(gate.pending()), names(newer));
+  });
+});
