@@ -498,7 +498,7 @@ export function crossToolFindings(text: string, ctx: IntentContext): IntentFindi
 /** Each claim, its wording, and a literal gate: words one of which it cannot match without. */
 const VOICE: [RegExp, string, RegExp][] = [
   [
-    /(?:^|[\n.!?:>\]}]\s*|\bthis is (?:a|an)\s+)(?:\W{0,3}\w+\s+){0,2}(?:notice|message|note|instructions?|directive|memo|update|alert|order|announcement|word)s?\s+(?:directly\s+)?from\s+(?:the\s+|your\s+)?(?:system|admin\w*|developer|operator|owner|security team|it department|it team|platform|user|anthropic|openai)\b/i,
+    /(?:^|[\n.!?:>\]}]\s*|\bthis is (?:a|an)\s+)(?!\W{0,3}(?:posts?|sends?|forwards?|relays?|delivers?|reads?|returns?|gets?|fetch(?:es)?|shows?|displays?|logs?|stores?|saves?|handles?|receives?|publish(?:es)?|writes?|creates?|drafts?|replies|reply|answers?|quotes?|lists?)\b)(?:\W{0,3}\w+\s+){0,2}(?:notice|message|note|instructions?|directive|memo|update|alert|order|announcement|word)s?\s+(?:directly\s+)?from\s+(?:the\s+|your\s+)?(?:system|admin\w*|developer|operator|owner|security team|it department|it team|platform|user|anthropic|openai)\b(?=\s*(?:[:\]\)}>—–.!;-]|$|\s+(?:team|department|staff|says?|here|follows?|to (?:the )?(?:ai|assistant|model|agent|llm))\b))/i,
     'claims to be a message from the system or an administrator',
     /from/i,
   ],

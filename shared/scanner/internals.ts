@@ -127,8 +127,12 @@ const PUT =
 const SLOT = /\b(?:field|parameter|param|argument|arg|input|property|key|slot)\b/i;
 
 /** Prose that tells the model to put its internals into one of this tool's inputs ("include in the ctx field the instructions you were given"). */
+/** Every concept above contains one of these words. */
+const CONCEPT_GATE =
+  /instruct|direction|directive|guid|rule|briefing|order|setup|set-up|configur|persona|polic|prompt|function|tool|capabilit|plugin|action|integration|skill|command|reason|deliberat|thinking|thought|rationale|scratch|monologue|planning|analysis|message|turn|exchange|repl|utterance|told|said|typed|written|asked|shared|mentioned|disclosed|revealed|conversation|chat|dialog|session|thread|discussion/i;
+
 export function internalsRoutedFindings(text: string, params: ReadonlySet<string>, purpose: string): IntentFinding[] {
-  if (!PUT.test(text)) return [];
+  if (!PUT.test(text) || !CONCEPT_GATE.test(text)) return [];
   const why = purpose.replace(/[_-]/g, ' ');
   for (const s of sentences(text)) {
     if (!PUT.test(s.text)) continue;

@@ -134,7 +134,9 @@ const LEXICONS: Lexicon[] = [
 ];
 
 const ADDRESS = /https?:\/\/[^\s'"`)<>]+|\b[\w.+-]+@[\w-]+(?:\.[\w-]+)+\b|\b(?:\d{1,3}\.){3}\d{1,3}(?::\d+)?\b/i;
-const NOT_ENGLISH = /[^\x00-\x7f]|\b(?:el|la|los|las|les|le|der|die|das|und|il|lo|gli|het|een|de|para|pour|für|per|avec|mit|con|sans|ohne|senza|sem|sin)\b/i;
+/** Letters outside English, or function words English does not have. */
+const NOT_ENGLISH =
+  /[\u00c0-\u024f\u0400-\u04ff\u3040-\u30ff\u3400-\u9fff\uac00-\ud7af]|\b(?:los|las|les|der|die|das|und|il|gli|het|een|para|pour|avec|mit|sans|ohne|senza|sem|sin|nicht|pas|não|ne|nunca|jamais|niemals|oder|ou|et|und|ein|eine|une|uno|una|du|des|del|della|dem|den|le|la|el|lo|di|che|que|tutte|tutti|toutes|tous|todas|todos|alle|zu|ist|sind|est|sont|sono)\b/i;
 
 /** The secret file's own subject in the tool's purpose makes naming it ordinary (an SSH tool and ~/.ssh). */
 const PATH_TOPIC =
@@ -143,8 +145,15 @@ const PATH_TOPIC =
 export function languageFindings(text: string, params: ReadonlySet<string>, purpose: string): IntentFinding[] {
   if (!NOT_ENGLISH.test(text)) return [];
   const out: IntentFinding[] = [];
-  for (const s of sentences(text)) {
-    for (const lx of LEXICONS) {
+  // A lexicon whose parts are not all in the text cannot match any of its sentences.
+  const lexicons = LEXICONS.filter(
+    (lx) =>
+      (lx.neg.test(text) && lx.tell.test(text) && lx.user.test(text)) ||
+      (lx.ignore.test(text) && lx.instructions.test(text)) ||
+      (lx.send.test(text) && lx.loot.test(text)),
+  );
+  for (const s of lexicons.length ? sentences(text) : []) {
+    for (const lx of lexicons) {
       if (!out.some((f) => f.rule === 'conceal-from-user') && lx.neg.test(s.text) && lx.tell.test(s.text) && lx.user.test(s.text))
         out.push({
           rule: 'conceal-from-user',
@@ -162,7 +171,9 @@ export function languageFindings(text: string, params: ReadonlySet<string>, purp
           message: `Tells the model, in ${lx.lang}, to ignore its earlier instructions`,
         });
       const address = ADDRESS.exec(s.text);
-      if (!out.some((f) => f.rule === 'data-to-address') && address && lx.send.test(s.text) && lx.loot.test(s.text))
+      // What is sent is read without the address ("chat.example" names a host, not the chat).
+      const rest = address ? s.text.replace(address[0], ' ') : '';
+      if (!out.some((f) => f.rule === 'data-to-address') && address && lx.send.test(rest) && lx.loot.test(rest))
         out.push({
           rule: 'data-to-address',
           family: 'exfiltration',
@@ -180,7 +191,8 @@ const SLOT_WORD =
   '(?:parameter|param|field|argument|arg|campo|champ|paramètre|parámetro|parâmetro|parametro|feld|argumento|argomento|参数|字段|パラメータ|引数|параметр\\S*|поле|매개변수|인자)';
 /** A secret file or variable named in the same sentence as one of the tool's own parameters, whatever the language. */
 function secretIntoOwnParameter(text: string, params: ReadonlySet<string>, purpose: string): IntentFinding | undefined {
-  if (PATH_TOPIC.test(purpose.replace(/[_-]/g, ' '))) return undefined;
+  // The purpose is read without the path itself (a description with no sentence end is all "purpose").
+  if (PATH_TOPIC.test(purpose.replace(new RegExp(SENSITIVE_PATH.source, 'gi'), ' ').replace(/[_-]/g, ' '))) return undefined;
   for (const s of sentences(text)) {
     const secret = SENSITIVE_PATH.exec(s.text) ?? ENV_SECRET.exec(s.text);
     if (!secret || !/[a-z]{2}/i.test(secret[0])) continue;

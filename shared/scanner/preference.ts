@@ -18,33 +18,24 @@ const RUN_DOWN =
 
 /** Claims about standing rather than function. */
 const STANDING =
-  /\b(?:verified|certified|audited|approved|endorsed|recommended|vetted|rated|ranked|voted|chosen|preferred|trusted|validated|sanctioned|blessed)\s+(?:\w+\s+){0,2}(?:by|as)\s+(?:the\s+|your\s+|its\s+|an?\s+)?(?:\w+\s+){0,3}?(?:auditors?|experts?|developers?|engineers?|engineering|team|users?|platform|security|community|everyone|millions|industry|independent|researchers|professionals|administrators?|admins?|organi[sz]ation|company|maintainers?|reviewers?|the best|the top|number one|#\s?1|first)\b|\brated\s+(?:as\s+)?(?:number one|#\s?1|first|top|highest|best|five stars?|5 stars?)\b|\b(?:the\s+)?only\s+(?:safe|secure|trusted|trustworthy|reliable|accurate|correct|official|legitimate|approved|sanctioned|genuine|authentic|verified)\s+(?:\w+\s+){0,2}?(?:tool|server|option|source|way|choice|one|\w+(?:er|or))\b|\bnever\s+(?:makes?\s+(?:a\s+)?mistakes?|errs|fails|gets? (?:it|anything) wrong|returns? (?:wrong|incorrect|bad))\b|\b(?:100|hundred)\s?%\s+(?:accurate|reliable|correct|safe)\b|\b(?:agents?|assistants?|models?|users?)\s+(?:that|who)\s+(?:pick|choose|use|select|prefer)\s+(?:\S+\s+){0,3}(?:happier|better|more successful|succeed|score higher|finish faster|are rewarded|perform better)\b/i;
+  /(?:^\W*|\b(?:is|are|it'?s|being|been|was|we'?re|we are|officially|now|tool|server|service|one)\s+|[—–,:]\s*)(?:verified|certified|audited|approved|endorsed|recommended|vetted|rated|ranked|voted|chosen|preferred|trusted|validated|sanctioned|blessed)\s+(?:\w+\s+){0,2}(?:by|as)\s+(?:the\s+|your\s+|its\s+|an?\s+)?(?:\w+\s+){0,3}?(?:auditors?|experts?|developers?|engineers?|engineering|team|users?|platform|security|community|everyone|millions|industry|independent|researchers|professionals|administrators?|admins?|organi[sz]ation|company|maintainers?|reviewers?|the best|the top|number one|#\s?1|first)\b|\brated\s+(?:as\s+)?(?:number one|#\s?1|first|top|highest|best|five stars?|5 stars?)\b|\b(?:the\s+)?only\s+(?:safe|secure|trusted|trustworthy|reliable|accurate|correct|official|legitimate|approved|sanctioned|genuine|authentic|verified)\s+(?:\w+\s+){0,2}?(?:tool|server|option|source|way|choice|one|\w+(?:er|or))\b|\bnever\s+(?:makes?\s+(?:a\s+)?mistakes?|errs|fails|gets? (?:it|anything) wrong|returns? (?:wrong|incorrect|bad))\b|\b(?:100|hundred)\s?%\s+(?:accurate|reliable|correct|safe)\b|\b(?:agents?|assistants?|models?|users?)\s+(?:that|who)\s+(?:pick|choose|use|select|prefer)\s+(?:\S+\s+){0,3}(?:happier|better|more successful|succeed|score higher|finish faster|are rewarded|perform better)\b/i;
 
+const ME = String.raw`(?:this(?:\s+(?:tool|server|one|function|service))?|it|me|us)`;
 /** Praise of itself: with an unconditional order to choose it, the two together are the manipulation. */
 const PRAISE =
   /\b(?:best|finest|greatest|fastest|smartest|superior|unmatched|unrivall?ed|unbeatable|flawless|perfect|premium|ultimate|world-?class|state-of-the-art|cutting-edge|revolutionary|industry-leading|best-in-class|most (?:accurate|reliable|trusted|advanced|powerful|capable|complete|secure))\b/i;
 
-let lastChoose: { own: string; re: RegExp } | undefined;
-/** An order to choose this tool over others, with universal scope (compiled once per tool name). */
-function chooseMe(own: string): RegExp {
-  if (lastChoose?.own === own) return lastChoose.re;
-  lastChoose = { own, re: buildChooseMe(own) };
-  return lastChoose.re;
-}
-function buildChooseMe(own: string): RegExp {
-  const me = String.raw`(?:this(?:\s+(?:tool|server|one|function|service))?|it|me|us|${own.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')})`;
-  return new RegExp(
-    String.raw`\b(?:route|send|direct|channel|forward)\s+(?:all|every|each|any)\s+(?:\w+\s+){0,2}?(?:requests?|queries|questions|calls?|tasks?|jobs?|work)\s+(?:\w+\s+){0,2}?(?:here|to\s+${me})\b|\b(?:always|only|exclusively|solely)\s+(?:choose|pick|select|prefer|use|rely on|call|go (?:with|to)|default to)\s+${me}\b|\b(?:choose|pick|select|prefer|use|rely on|call|default to)\s+${me}\s+(?:\w+\s+){0,2}?(?:first|always|exclusively|only|every time|in all cases|in every case|no exceptions?|without exception|for (?:all|every|any)|whenever|to (?:every|all|any)|over (?:every|all|any))\b|\b(?:the\s+)?(?:single|only|one)\s+(?:\w+\s+){0,2}?(?:tool|server|option|source|function|service)\s+(?:that\s+)?you\s+(?:should|need|must|can|may|ought to)\s+(?:ever\s+)?(?:rely on|use|trust|call|pick|choose)\b|\bno exceptions?\b|\bwithout exception\b`,
-    'i',
-  );
-}
+/** An order to choose this tool over others, with universal scope; the tool's own name is read as "this tool" first. */
+const CHOOSE_ME = new RegExp(
+  String.raw`\b(?:route|send|direct|channel|forward)\s+(?:all|every|each|any)\s+(?:\w+\s+){0,2}?(?:requests?|queries|questions|calls?|tasks?|jobs?|work)\s+(?:\w+\s+){0,2}?(?:here|to\s+${ME})\b|\b(?:always|only|exclusively|solely)\s+(?:choose|pick|select|prefer|use|rely on|call|go (?:with|to)|default to)\s+${ME}\b|\b(?:choose|pick|select|prefer|use|rely on|call|default to)\s+${ME}\s+(?:\w+\s+){0,2}?(?:first|always|exclusively|only|every time|in all cases|in every case|no exceptions?|without exception|for (?:all|every|any)|whenever|to (?:every|all|any)|over (?:every|all|any))\b|\b(?:the\s+)?(?:single|only|one)\s+(?:\w+\s+){0,2}?(?:tool|server|option|source|function|service)\s+(?:that\s+)?you\s+(?:should|need|must|can|may|ought to)\s+(?:ever\s+)?(?:rely on|use|trust|call|pick|choose)\b|\bno exceptions?\b|\bwithout exception\b`,
+  'i',
+);
 /** A preference tied to a condition of the task ("for files over 10 MB", "when the page needs JavaScript") is advice. */
 const CONDITIONED =
   /\b(?:when|if|for (?:files?|pages?|large|small|long|short|big|binary|\w+ (?:larger|smaller|bigger|longer)|queries (?:that|about|with))|because|since|unless|in case)\b/i;
 
 export function preferenceFindings(text: string, ownName: string): IntentFinding[] {
   if (!/\w{4}/.test(text)) return [];
-  const choose = chooseMe(ownName || 'this');
   let order: { text: string } | undefined;
   for (const s of sentences(text)) {
     const alt = ALTERNATIVES.exec(s.text);
@@ -73,7 +64,12 @@ export function preferenceFindings(text: string, ownName: string): IntentFinding
           message: `Claims a standing nobody can check ("${clip(claim[0], 60)}") to make the model pick this tool`,
         },
       ];
-    if (!order && choose.test(s.text) && !CONDITIONED.test(s.text)) order = s;
+    if (
+      !order &&
+      !CONDITIONED.test(s.text) &&
+      CHOOSE_ME.test(ownName.length > 2 && s.text.includes(ownName) ? s.text.split(ownName).join('this tool') : s.text)
+    )
+      order = s;
   }
   return order
     ? [
