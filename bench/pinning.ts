@@ -1,9 +1,9 @@
 // Pinning and scanner figures, interleaved (bench/interleave.ts). Prints figures, never fails.
-//   node bench/pinning.ts [--rounds 5] [--sizes 1000,5000,20000] [--skip-daemon]
+//   node bench/pinning.ts [--rounds 5] [--sizes 1000,5000,20000] [--where both|workers|loop] [--skip-daemon]
 // In-process: hashing and comparing 2,000 pinned tools; first sight of N new tools
 // (hash + scan + pending change, or trust on first use with durable pins) until all
-// are judged, how long evaluate() itself blocks, and the longest event-loop stall
-// meanwhile. Through a daemon: calls to another server while one server's N new
+// are judged, on the scan workers and on the event loop, how long evaluate() itself
+// blocks, and the longest event-loop stall meanwhile. Through a daemon: calls to another server while one server's N new
 // tools are first seen, and how fast SIGTERM is answered in the middle of it.
 import { spawn } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
@@ -24,8 +24,11 @@ const { values: opts } = parseArgs({
     rounds: { type: 'string', default: '5' },
     sizes: { type: 'string', default: '1000,5000,20000' },
     'skip-daemon': { type: 'boolean', default: false },
+    /** Where first sight runs: workers, loop, or both (interleaved A/B). */
+    where: { type: 'string', default: 'both' },
   },
 });
+const THREADS = opts.where === 'workers' ? [false] : opts.where === 'loop' ? [true] : [false, true];
 const ROUNDS = Number(opts.rounds);
 const SIZES = opts.sizes
   .split(',')
@@ -52,8 +55,17 @@ function bundleOf(pins: Record<string, string>, trustOnFirstUse: boolean): Bundl
   if (!parsed.ok) throw new Error('bad bench bundle');
   return parsed.bundle;
 }
-const gateFor = (bundle: Bundle, store = new PinStore()) =>
-  new PinGate({ store, settings: () => bundle.settings, exposedName: (s, t) => `${s}__${t}`, otherTools: () => [], onPending: () => {}, onDecision: () => {} });
+/** `onThread`: every tool judged in slices on the event loop, as before the scan workers. */
+const gateFor = (bundle: Bundle, store = new PinStore(), onThread = false) =>
+  new PinGate({
+    store,
+    settings: () => bundle.settings,
+    exposedName: (s, t) => `${s}__${t}`,
+    otherTools: () => [],
+    onPending: () => {},
+    onDecision: () => {},
+    ...(onThread ? { offThread: false as const } : {}),
+  });
 
 // ---- in-process -------------------------------------------------------------------
 
@@ -63,8 +75,8 @@ const warmGate = gateFor(pinnedBundle);
 warmGate.evaluate(pinnedBundle.servers[0]!, pinned);
 const changed = pinned.map((t, i) => (i % 10 === 0 ? { ...t, description: `${String((t as { description?: unknown }).description)} (v2)` } : t));
 
-async function judge(bundle: Bundle, tools: Record<string, unknown>[], store: PinStore): Promise<Record<string, number>> {
-  const gate = gateFor(bundle, store);
+async function judge(bundle: Bundle, tools: Record<string, unknown>[], store: PinStore, onThread = false): Promise<Record<string, number>> {
+  const gate = gateFor(bundle, store, onThread);
   const stalls = monitorEventLoopDelay({ resolution: 1 });
   stalls.enable();
   const t0 = performance.now();
@@ -108,15 +120,21 @@ const cases: BenchCase[] = [
 const dirs: string[] = [];
 for (const n of SIZES) {
   const label = n.toLocaleString('en');
-  cases.push({ name: `first sight of ${label} new tools, held for review`, round: () => judge(bundleOf({}, false), toolsOf(n), new PinStore()) });
-  cases.push({
-    name: `first sight of ${label} new tools, trust on first use (pins.journal on disk)`,
-    round: async () => {
-      const dir = mkdtempSync(join(tmpdir(), 'gh-bench-pins-'));
-      dirs.push(dir);
-      return judge(bundleOf({}, true), toolsOf(n), new PinStore(dir));
-    },
-  });
+  for (const onThread of THREADS) {
+    const where = onThread ? 'on the event loop' : 'on scan workers';
+    cases.push({
+      name: `first sight of ${label} new tools, held for review, ${where}`,
+      round: () => judge(bundleOf({}, false), toolsOf(n), new PinStore(), onThread),
+    });
+    cases.push({
+      name: `first sight of ${label} new tools, trust on first use (pins.journal on disk), ${where}`,
+      round: async () => {
+        const dir = mkdtempSync(join(tmpdir(), 'gh-bench-pins-'));
+        dirs.push(dir);
+        return judge(bundleOf({}, true), toolsOf(n), new PinStore(dir), onThread);
+      },
+    });
+  }
 }
 cases.push({
   name: `scan one tool (dev corpus, ${corpus.length} tools)`,
