@@ -3,6 +3,7 @@ import { existsSync, readFileSync } from 'node:fs';
 import { rename, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { z } from 'zod';
+import { isLoopbackName } from '../../shared/net/loopback-guard.ts';
 
 // OAuth clients (IDE agents) registered with the loopback authorization server by
 // dynamic registration (RFC 7591). Public clients only: no secrets, PKCE instead.
@@ -14,7 +15,6 @@ import { z } from 'zod';
  * needs the person, so a flood of registrations cannot push out a connected IDE.
  */
 const MAX_CLIENTS = 200;
-const LOOPBACK_HOSTS = new Set(['127.0.0.1', 'localhost', '[::1]']);
 
 /**
  * Where a code may be sent: an https page, an http page on this machine (RFC 8252
@@ -30,7 +30,7 @@ export function redirectAllowed(uri: string): boolean {
   }
   if (url.hash) return false;
   if (url.protocol === 'https:') return true;
-  if (url.protocol === 'http:') return LOOPBACK_HOSTS.has(url.hostname);
+  if (url.protocol === 'http:') return isLoopbackName(url.hostname);
   return (
     /^[a-z][a-z0-9+.-]{1,40}:$/.test(url.protocol) &&
     !['javascript:', 'data:', 'file:', 'blob:', 'about:', 'vbscript:', 'ws:', 'wss:', 'ftp:'].includes(url.protocol)

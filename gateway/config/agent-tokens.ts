@@ -1,8 +1,9 @@
 import { randomBytes, timingSafeEqual } from 'node:crypto';
 import { nodeSha256Hex } from '../hashing/sha256.ts';
-import { existsSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { z } from 'zod';
+import { writePrivateFileAtomic } from './atomic-write.ts';
 
 // Per-agent bearer tokens for the HTTP endpoint. Only SHA-256 digests are kept on
 // disk, so the file alone does not let anyone in; a token is shown once at creation.
@@ -63,9 +64,7 @@ export class AgentTokens {
   }
 
   private save(): void {
-    const tmp = `${this.path}.tmp`;
-    writeFileSync(tmp, `${JSON.stringify(this.file, null, 2)}\n`, { mode: 0o600 });
-    renameSync(tmp, this.path);
+    writePrivateFileAtomic(this.path, `${JSON.stringify(this.file, null, 2)}\n`);
     this.index();
   }
 }

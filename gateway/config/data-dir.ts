@@ -1,9 +1,10 @@
 import { randomBytes } from 'node:crypto';
 import { nodeSha256Hex } from '../hashing/sha256.ts';
-import { chmodSync, existsSync, mkdirSync, readFileSync, renameSync, unlinkSync, writeFileSync } from 'node:fs';
+import { chmodSync, existsSync, mkdirSync, readFileSync, unlinkSync, writeFileSync } from 'node:fs';
 import { homedir, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { z } from 'zod';
+import { writePrivateFileAtomic } from './atomic-write.ts';
 
 /** The per-user data folder: the OS's app-data location + /gatehouse, or $GATEHOUSE_DATA_DIR. */
 export function defaultDataDir(env: NodeJS.ProcessEnv = process.env): string {
@@ -66,8 +67,7 @@ export type DaemonFile = z.infer<typeof DaemonFileSchema>;
 /** Where a running daemon can be found, for `gatehouse stdio` and `gatehouse status`. */
 export function writeDaemonFile(dataDir: string, info: DaemonFile): void {
   const path = join(dataDir, 'daemon.json');
-  writeFileSync(`${path}.tmp`, JSON.stringify(info), { mode: 0o600 });
-  renameSync(`${path}.tmp`, path);
+  writePrivateFileAtomic(path, JSON.stringify(info));
 }
 
 export function readDaemonFile(dataDir: string): DaemonFile | undefined {

@@ -1,6 +1,7 @@
-import { readFileSync, renameSync, statSync, writeFileSync, type Stats } from 'node:fs';
+import { readFileSync, statSync, type Stats } from 'node:fs';
 import { join } from 'node:path';
 import { z } from 'zod';
+import { writePrivateFileAtomic } from './atomic-write.ts';
 
 /**
  * Servers the user switched off on this desktop. Disabling only ever narrows what
@@ -51,9 +52,7 @@ export function openDisabledServers(dataDir: string): DisabledServersFile {
       else next.delete(id);
       // Written whole and renamed, so a crash mid-write never leaves half a list; the
       // set changes only once the file did, so a failed write leaves both as they were.
-      const tmp = `${path}.${process.pid}.tmp`;
-      writeFileSync(tmp, `${JSON.stringify({ servers: [...next].sort() }, null, 2)}\n`, { mode: 0o600 });
-      renameSync(tmp, path);
+      writePrivateFileAtomic(path, `${JSON.stringify({ servers: [...next].sort() }, null, 2)}\n`);
       if (disabled) ids.add(id);
       else ids.delete(id);
       problem = undefined;

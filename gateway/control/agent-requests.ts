@@ -3,6 +3,7 @@ import { z } from 'zod';
 import type { AgentRequest } from '../../shared/control/contract.ts';
 import type { AgentAuth } from '../agent-auth/routes.ts';
 import type { ConsentRequest } from '../agent-auth/consents.ts';
+import { isLoopbackName } from '../../shared/net/loopback-guard.ts';
 
 // The person's side of an agent's OAuth connection: only here, behind the control
 // token, can a waiting request be allowed or denied.
@@ -27,7 +28,7 @@ export function describeRedirect(uri: string): { redirect: string; remote: boole
   try {
     const url = new URL(uri);
     if (url.protocol === 'http:') return { redirect: `this machine (${url.host})`, remote: false };
-    if (url.protocol === 'https:') return { redirect: url.host, remote: !['127.0.0.1', 'localhost', '[::1]'].includes(url.hostname) };
+    if (url.protocol === 'https:') return { redirect: url.host, remote: !isLoopbackName(url.hostname) };
     return { redirect: `the app behind ${url.protocol}//`, remote: false };
   } catch {
     return { redirect: 'an unreadable address', remote: true };

@@ -1,7 +1,8 @@
-import { existsSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { z } from 'zod';
 import type { GatewayEvent } from '../../shared/control/contract.ts';
+import { writePrivateFileAtomic } from '../config/atomic-write.ts';
 
 // The daemon's own log: one line per gateway event worth a human's attention, on
 // stderr (which a detached daemon sends to <data>/logs/daemon.log), filtered by a
@@ -102,8 +103,7 @@ export class EventLog {
 
   setLevel(level: LogLevel): void {
     this.level = level;
-    writeFileSync(`${this.path}.tmp`, `${JSON.stringify({ ...this.read(), logLevel: level }, null, 2)}\n`, { mode: 0o600 });
-    renameSync(`${this.path}.tmp`, this.path);
+    writePrivateFileAtomic(this.path, `${JSON.stringify({ ...this.read(), logLevel: level }, null, 2)}\n`);
   }
 
   event(e: GatewayEvent): void {

@@ -76,7 +76,7 @@ export class UpstreamPool {
 
   /** Puts a new bundle in force: servers whose definition changed are restarted, the others keep running. */
   async apply(bundle: Bundle): Promise<void> {
-    const before = new Map(this.current.servers.map((s) => [s.id, JSON.stringify(s)]));
+    const before = new Map(this.current.servers.map((s) => [s.id, s]));
     const reopened = this.closed !== undefined;
     this.current = bundle;
     this.closed = undefined;
@@ -87,23 +87,19 @@ export class UpstreamPool {
     const stops: Promise<void>[] = [];
     for (const [id, upstream] of this.upstreams) {
       const server = next.get(id);
-      if (
-        !server ||
-        server.status === 'revoked' ||
-        (before.get(id) !== undefined && launchKey(JSON.parse(before.get(id)!) as BundleServer) !== launchKey(server)) ||
-        !before.has(id)
-      ) {
+      const old = before.get(id);
+      if (!server || server.status === 'revoked' || !old || launchKey(old) !== launchKey(server)) {
         this.upstreams.delete(id);
         stops.push(upstream.stop());
-      } else if (before.get(id) !== JSON.stringify(server)) {
+      } else if (JSON.stringify(old) !== JSON.stringify(server)) {
         // An org approval changes a pin: every desktop would otherwise restart the server (and lose its state) for nothing.
         upstream.adopt(server);
       }
     }
     await Promise.all(stops);
-    for (const [id, json] of before) {
+    for (const [id, old] of before) {
       const server = next.get(id);
-      if (!server || server.status === 'revoked') this.opts.onServerRetired?.(server ?? (JSON.parse(json) as BundleServer));
+      if (!server || server.status === 'revoked') this.opts.onServerRetired?.(server ?? old);
     }
     for (const server of bundle.servers) if (!this.upstreams.has(server.id)) this.add(server);
     for (const u of this.ready()) this.opts.judge(u);

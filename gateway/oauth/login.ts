@@ -102,44 +102,12 @@ export class OAuthLogins {
         ...(slot.scopes ? { scope: slot.scopes.join(' ') } : {}),
         ...(slot.clientId ? { preRegistered: { clientId: slot.clientId } } : {}),
       },
-      (authUrl) =>
-        new Promise<URL>((resolve, reject) => {
-          const state = authUrl.searchParams.get('state')!;
-          const timer = setTimeout(() => {
-            this.pending.delete(state);
-            reject(new OAuthFlowError('the login was not completed within 10 minutes'));
-          }, LOGIN_TIMEOUT_MS);
-          this.pending.set(state, {
-            server: serverId,
-            resolve: (u) => {
-              clearTimeout(timer);
-              resolve(u);
-            },
-            reject,
-          });
-          published(authUrl);
-        }),
-    ).then(
-      async ({ session, tokens }) => {
-        const secret = (session.client as { client_secret?: string }).client_secret;
-        await this.store(server, slot, tokens, {
-          issuer: session.as.issuer,
-          clientId: session.client.client_id,
-          ...(secret ? { clientSecret: secret } : {}),
-          method: authMethodOf(session, secret),
-          resource: session.resource,
-          ...(tokens.scope ? { scope: tokens.scope } : {}),
-          redirectUri,
-          ...(slot.scopes ? { requested: slot.scopes } : {}),
-        });
-        this.host.recorder.record(undefined, 'login', {
-          server: serverId,
-          outcome: 'ok',
-          detail: { slot: slot.name, issuer: session.as.issuer, kind: 'oauth-server' },
-        });
-        await this.host.restartServer(serverId);
-        this.host.events.emit({ type: 'credential-set', server: serverId, slot: slot.name, rotation: false, at: Date.now() });
+      (authUrl) => {
+        published(authUrl);
+        return this.browserReturn(serverId, authUrl);
       },
+    ).then(
+      (result) => this.completed(server, slot, redirectUri, result),
       (err: unknown) => {
         this.host.recorder.record(undefined, 'login', {
           server: serverId,
@@ -179,6 +147,52 @@ export class OAuthLogins {
   private retired(serverId: string): boolean {
     const current = this.host.bundle().servers.find((s) => s.id === serverId);
     return !current || current.status === 'revoked';
+  }
+
+  /** Waits for the browser to come back to /oauth/callback with this login's state, for up to 10 minutes. */
+  private browserReturn(serverId: string, authUrl: URL): Promise<URL> {
+    return new Promise<URL>((resolve, reject) => {
+      const state = authUrl.searchParams.get('state')!;
+      const timer = setTimeout(() => {
+        this.pending.delete(state);
+        reject(new OAuthFlowError('the login was not completed within 10 minutes'));
+      }, LOGIN_TIMEOUT_MS);
+      this.pending.set(state, {
+        server: serverId,
+        resolve: (u) => {
+          clearTimeout(timer);
+          resolve(u);
+        },
+        reject,
+      });
+    });
+  }
+
+  /** Tokens to the keychain, a record, and the server restarted to use them. */
+  private async completed(
+    server: BundleServer,
+    slot: CredentialSlot,
+    redirectUri: string,
+    { session, tokens }: Awaited<ReturnType<typeof authorize>>,
+  ): Promise<void> {
+    const secret = (session.client as { client_secret?: string }).client_secret;
+    await this.store(server, slot, tokens, {
+      issuer: session.as.issuer,
+      clientId: session.client.client_id,
+      ...(secret ? { clientSecret: secret } : {}),
+      method: authMethodOf(session, secret),
+      resource: session.resource,
+      ...(tokens.scope ? { scope: tokens.scope } : {}),
+      redirectUri,
+      ...(slot.scopes ? { requested: slot.scopes } : {}),
+    });
+    this.host.recorder.record(undefined, 'login', {
+      server: server.id,
+      outcome: 'ok',
+      detail: { slot: slot.name, issuer: session.as.issuer, kind: 'oauth-server' },
+    });
+    await this.host.restartServer(server.id);
+    this.host.events.emit({ type: 'credential-set', server: server.id, slot: slot.name, rotation: false, at: Date.now() });
   }
 
   private async store(

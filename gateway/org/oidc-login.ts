@@ -1,4 +1,4 @@
-import { createServer } from 'node:http';
+import { createServer, type Server } from 'node:http';
 import * as oauth from 'oauth4webapi';
 import type { Identity } from '../mux/gateway.ts';
 import type { SecretBackend } from '../secrets/backend.ts';
@@ -30,20 +30,7 @@ export async function loginToOrg(config: OrgConfig, backend: SecretBackend, open
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
   const redirectUri = `http://127.0.0.1:${(server.address() as { port: number }).port}/callback`;
   try {
-    const callback = new Promise<URL>((resolve, reject) => {
-      const timer = setTimeout(() => reject(new LoginError('the login was not completed within 5 minutes')), timeoutMs);
-      server.on('request', (req, res) => {
-        const url = new URL(req.url ?? '/', redirectUri);
-        if (url.pathname !== '/callback') {
-          res.writeHead(404).end();
-          return;
-        }
-        const failed = url.searchParams.get('error');
-        res.writeHead(200, { 'content-type': 'text/html; charset=utf-8' }).end(PAGE(failed ? 'Login failed' : 'Logged in to Gatehouse'));
-        clearTimeout(timer);
-        resolve(url);
-      });
-    });
+    const callback = browserReturn(server, redirectUri, timeoutMs);
     const auth = new URL(as.authorization_endpoint!);
     auth.search = new URLSearchParams({
       client_id: client.client_id,
@@ -57,30 +44,62 @@ export async function loginToOrg(config: OrgConfig, backend: SecretBackend, open
       prompt: 'consent',
     }).toString();
     openBrowser(auth);
-    const returned = await callback;
-    let params: URLSearchParams;
-    try {
-      params = oauth.validateAuthResponse(as, client, returned, state);
-    } catch (err) {
-      throw new LoginError(`the identity provider refused the login: ${(err as Error).message}`);
-    }
-    const response = await oauth.authorizationCodeGrantRequest(
-      as,
-      client,
-      oauth.None(),
-      params,
-      redirectUri,
-      verifier,
-      oauthOptions(new URL(as.token_endpoint!)),
-    );
-    const result = await oauth.processAuthorizationCodeResponse(as, client, response, { expectedNonce: nonce, requireIdToken: true });
-    const claims = oauth.getValidatedIdTokenClaims(result);
-    if (!result.id_token || !claims) throw new LoginError('the identity provider returned no ID token');
-    await backend.set(ID_TOKEN_ACCOUNT, result.id_token);
-    if (result.refresh_token) await backend.set(REFRESH_TOKEN_ACCOUNT, result.refresh_token);
-    return identityFromClaims(claims);
+    return await redeem({ as, client, returned: await callback, state, nonce, verifier, redirectUri }, backend);
   } finally {
     server.closeAllConnections();
     server.close();
   }
+}
+
+/** The loopback listener's one job: take the browser's return to /callback, within the time allowed. */
+function browserReturn(server: Server, redirectUri: string, timeoutMs: number): Promise<URL> {
+  return new Promise<URL>((resolve, reject) => {
+    const timer = setTimeout(() => reject(new LoginError('the login was not completed within 5 minutes')), timeoutMs);
+    server.on('request', (req, res) => {
+      const url = new URL(req.url ?? '/', redirectUri);
+      if (url.pathname !== '/callback') {
+        res.writeHead(404).end();
+        return;
+      }
+      const failed = url.searchParams.get('error');
+      res.writeHead(200, { 'content-type': 'text/html; charset=utf-8' }).end(PAGE(failed ? 'Login failed' : 'Logged in to Gatehouse'));
+      clearTimeout(timer);
+      resolve(url);
+    });
+  });
+}
+
+interface Returned {
+  as: oauth.AuthorizationServer;
+  client: oauth.Client;
+  returned: URL;
+  state: string;
+  nonce: string;
+  verifier: string;
+  redirectUri: string;
+}
+
+/** Checks the browser's answer against this login's state, trades the code for tokens, and keeps them in the keychain. */
+async function redeem({ as, client, returned, state, nonce, verifier, redirectUri }: Returned, backend: SecretBackend): Promise<Identity> {
+  let params: URLSearchParams;
+  try {
+    params = oauth.validateAuthResponse(as, client, returned, state);
+  } catch (err) {
+    throw new LoginError(`the identity provider refused the login: ${(err as Error).message}`);
+  }
+  const response = await oauth.authorizationCodeGrantRequest(
+    as,
+    client,
+    oauth.None(),
+    params,
+    redirectUri,
+    verifier,
+    oauthOptions(new URL(as.token_endpoint!)),
+  );
+  const result = await oauth.processAuthorizationCodeResponse(as, client, response, { expectedNonce: nonce, requireIdToken: true });
+  const claims = oauth.getValidatedIdTokenClaims(result);
+  if (!result.id_token || !claims) throw new LoginError('the identity provider returned no ID token');
+  await backend.set(ID_TOKEN_ACCOUNT, result.id_token);
+  if (result.refresh_token) await backend.set(REFRESH_TOKEN_ACCOUNT, result.refresh_token);
+  return identityFromClaims(claims);
 }

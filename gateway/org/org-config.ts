@@ -1,8 +1,9 @@
 import { issueLines } from '../../shared/text/zod-issues.ts';
-import { existsSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { z } from 'zod';
 import { OrgKeySchema } from '../../shared/bundle/schema.ts';
+import { writePrivateFileAtomic } from '../config/atomic-write.ts';
 
 // `<data>/org.json`: which org this desktop belongs to, where its sync endpoint
 // is, and the org keys pinned at enrolment. An admin may ship it through MDM
@@ -54,6 +55,5 @@ export function readOrgConfig(dataDir: string): OrgConfig | null {
 
 export function writeOrgConfig(dataDir: string, config: OrgConfig): void {
   const path = orgConfigPath(dataDir);
-  writeFileSync(`${path}.tmp`, `${JSON.stringify(config, null, 2)}\n`, { mode: 0o600 });
-  renameSync(`${path}.tmp`, path);
+  writePrivateFileAtomic(path, `${JSON.stringify(config, null, 2)}\n`);
 }

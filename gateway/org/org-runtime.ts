@@ -84,7 +84,24 @@ export class OrgRuntime {
       if (!t) throw new Error('the device token is missing from the keychain: enrol again with `gatehouse enroll`');
       return t;
     };
-    this.sync = new SyncClient({
+    this.sync = this.newSync(token);
+    this.sync.start();
+    this.reporter = new ChangeReporter({
+      syncUrl: this.config.syncUrl,
+      token,
+      gateway: this.o.gateway,
+      events: this.o.events,
+      backlog: () => this.o.audit.backlog().unacknowledged,
+      onProblem: (err) => this.o.onProblem?.(REPORTING, new Error(`reporting to the org failed (will retry): ${(err as Error).message}`)),
+      onRecovered: () => this.o.onRecovered?.(REPORTING),
+    });
+    this.reporter.start();
+    await this.startShipping(deviceId, token);
+  }
+
+  /** Pulls signed bundles and applies them; a refused bundle is a record and an event. */
+  private newSync(token: () => Promise<string>): SyncClient {
+    return new SyncClient({
       syncUrl: this.config.syncUrl,
       org: this.config.org,
       rootKeys: this.config.rootKeys,
@@ -111,17 +128,10 @@ export class OrgRuntime {
         this.o.events.emit({ type: 'bundle-rejected', reason: r.reason, at: Date.now() });
       },
     });
-    this.sync.start();
-    this.reporter = new ChangeReporter({
-      syncUrl: this.config.syncUrl,
-      token,
-      gateway: this.o.gateway,
-      events: this.o.events,
-      backlog: () => this.o.audit.backlog().unacknowledged,
-      onProblem: (err) => this.o.onProblem?.(REPORTING, new Error(`reporting to the org failed (will retry): ${(err as Error).message}`)),
-      onRecovered: () => this.o.onRecovered?.(REPORTING),
-    });
-    this.reporter.start();
+  }
+
+  /** Signed audit batches to the org, from an outbox that survives restarts. */
+  private async startShipping(deviceId: string, token: () => Promise<string>): Promise<void> {
     const key = await loadOrCreateDeviceKey(this.o.backend);
     const outbox = new Outbox(this.o.dataDir, deviceId, key.sign);
     const url = syncUrl(this.config.syncUrl, '/audit/batches').href;

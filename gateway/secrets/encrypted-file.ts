@@ -1,8 +1,9 @@
 import { createCipheriv, createDecipheriv, randomBytes, scryptSync } from 'node:crypto';
-import { readFileSync, renameSync, statSync, writeFileSync } from 'node:fs';
+import { readFileSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { z } from 'zod';
 import { KeychainUnavailableError, type SecretBackend } from './backend.ts';
+import { writePrivateFileAtomic } from '../config/atomic-write.ts';
 
 // The opt-in store for headless machines with no keychain: AES-256-GCM, the key
 // derived from a passphrase with scrypt. Its trade-off (docs/credentials.md): the
@@ -108,8 +109,7 @@ export class EncryptedFileBackend implements SecretBackend {
   }
 
   private save(): void {
-    writeFileSync(`${this.path}.tmp`, JSON.stringify(this.file), { mode: 0o600 });
-    renameSync(`${this.path}.tmp`, this.path);
+    writePrivateFileAtomic(this.path, JSON.stringify(this.file));
     this.stamp = stampOf(this.path);
   }
 }

@@ -1,4 +1,4 @@
-import { existsSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { z } from 'zod';
 import type { Bundle, BundleServer, CredentialSlot } from '../../shared/bundle/schema.ts';
@@ -6,6 +6,7 @@ import { Redactor, type HeldSecret } from '../../shared/redaction/redact.ts';
 import { KeychainUnavailableError, type SecretBackend } from './backend.ts';
 import { EncryptedFileBackend } from './encrypted-file.ts';
 import { KeychainBackend } from './keychain.ts';
+import { writePrivateFileAtomic } from '../config/atomic-write.ts';
 
 // Credentials: values go in (CLI, control API), and out only to the upstream that
 // needs them, read at spawn or connect time, never per call. What Gatehouse knows
@@ -198,7 +199,6 @@ export class CredentialVault {
   }
 
   private save(): void {
-    writeFileSync(`${this.path}.tmp`, JSON.stringify(this.meta, null, 2), { mode: 0o600 });
-    renameSync(`${this.path}.tmp`, this.path);
+    writePrivateFileAtomic(this.path, JSON.stringify(this.meta, null, 2));
   }
 }
