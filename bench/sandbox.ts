@@ -1,29 +1,36 @@
 // Start cost of a sandboxed stdio server: spawn until the server answers
 // `initialize`, p50 over 20 starts each, unsandboxed vs bubblewrap with no network
-// vs bubblewrap with an allow-list (egress proxy + the in-sandbox bridge: socat, and
-// the Node forwarder it falls back to). The variants are interleaved (one start of
-// each per round), so a change in the machine's load hits them all alike. Also
-// tools/call round trips each, to show the sandbox costs nothing per call. Then the
-// bridge alone: bubblewrap running `true` directly, behind socat, behind the Node
-// forwarder (no server boot in the figure, so what the bridge adds stands out).
-//   node bench/sandbox.ts
+// vs bubblewrap with an allow-list (egress proxy + the in-sandbox bridge: in the
+// server's own process, the default for a server on the daemon's Node; socat, for other
+// servers; the Node forwarder, where there is no socat). The variants are interleaved
+// (one start of each per round, bench/interleave.ts), so a change in the machine's load
+// hits them all alike; each start also gives `spawned` (the launcher's preparation and
+// the spawn: policy, host facts, proxy) apart from the rest (sandbox setup, bridge,
+// server boot), and a few tools/call round trips, to show the sandbox costs nothing per
+// call. Then the bridge alone: bubblewrap running `true` directly, behind socat, behind
+// the Node forwarder, and `node -e ''` with and without the in-process bridge (no server
+// boot in these figures, so what the bridge adds stands out).
+//   node bench/sandbox.ts [--starts 20]
 import { spawnSync } from 'node:child_process';
 import { mkdtempSync, realpathSync } from 'node:fs';
-import { loadavg, tmpdir } from 'node:os';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { parseArgs } from 'node:util';
 import { parseBundle } from '../shared/bundle/schema.ts';
 import type { JsonRpcMessage } from '../shared/jsonrpc/message.ts';
 import { bwrapArgs } from '../gateway/sandbox/bwrap.ts';
-import { egressBridge, forceEgressBridge, forwarderFile, type EgressBridge } from '../gateway/sandbox/egress-bridge.ts';
-import { hostLayout } from '../gateway/sandbox/launcher.ts';
+import { bridgeEnv, egressBridge, forceEgressBridge, forwarderFile, preloadFile, type EgressBridge } from '../gateway/sandbox/egress-bridge.ts';
+import { hostLayout } from '../gateway/sandbox/host.ts';
 import { resolveSandbox } from '../gateway/sandbox/policy.ts';
 import { sandboxSupport } from '../gateway/sandbox/probe.ts';
 import { createChannel } from '../gateway/upstream/launch.ts';
 import { RotatingLog } from '../gateway/upstream/stderr-log.ts';
 import { ROOT } from './harness.ts';
+import { runInterleaved, type BenchCase, type Summary } from './interleave.ts';
 
-const STARTS = 20;
-const CALLS = 200;
+const { values } = parseArgs({ options: { starts: { type: 'string', default: '20' } } });
+const STARTS = Number(values.starts);
+const CALLS = 10;
 const script = join(ROOT, 'test', 'fixtures', 'servers', 'escape-server.ts');
 const work = mkdtempSync(join(tmpdir(), 'gh-bench-sandbox-'));
 const fixtures = join(ROOT, 'test', 'fixtures', 'servers');
@@ -31,97 +38,107 @@ const allowList = { read: [fixtures], network: { allow: ['example.com:443'] } };
 
 const variants: Array<{ label: string; sandbox: unknown; bridge?: EgressBridge['kind'] }> = [
   { label: 'unsandboxed', sandbox: 'off' },
-  { label: 'bubblewrap, network none', sandbox: { read: [fixtures], network: 'none' } },
-  { label: 'bubblewrap, allow-list (proxy + socat)', sandbox: allowList, bridge: 'socat' },
-  { label: 'bubblewrap, allow-list (proxy + Node forwarder)', sandbox: allowList, bridge: 'node' },
+  { label: 'network none', sandbox: { read: [fixtures], network: 'none' } },
+  { label: 'allow-list, in-process bridge', sandbox: allowList, bridge: 'in-process' },
+  { label: 'allow-list, socat', sandbox: allowList, bridge: 'socat' },
+  { label: 'allow-list, Node forwarder', sandbox: allowList, bridge: 'node' },
 ];
 
 const support = sandboxSupport();
 if (support.mechanism !== 'bubblewrap') console.log(`no bubblewrap here (${support.reason}); only the unsandboxed figures are measured`);
-const load = () =>
-  loadavg()
-    .map((l) => l.toFixed(2))
-    .join(' ');
-console.log(`load average at start: ${load()}`);
+const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[xs.length >> 1]!;
 
-const pct = (xs: number[], p: number) => [...xs].sort((a, b) => a - b)[Math.min(xs.length - 1, Math.floor(xs.length * p))]!;
-const runs = variants
-  .filter((v) => v.sandbox === 'off' || support.mechanism === 'bubblewrap')
-  .map((v) => {
-    const parsed = parseBundle({
-      schemaVersion: 1,
-      name: 'bench',
-      servers: [{ id: 's', transport: { type: 'stdio', command: process.execPath, args: [script] }, sandbox: v.sandbox }],
-    });
-    if (!parsed.ok) throw new Error(JSON.stringify(parsed.issues));
-    return { ...v, server: parsed.bundle.servers[0]!, settings: parsed.bundle.settings, starts: [] as number[], calls: [] as number[] };
+/** One start: until start() resolves (prepared and spawned), until `initialize` is answered, then tools/call round trips. */
+function startCase(v: (typeof variants)[number], index: number): BenchCase {
+  const parsed = parseBundle({
+    schemaVersion: 1,
+    name: 'bench',
+    servers: [{ id: 's', transport: { type: 'stdio', command: process.execPath, args: [script] }, sandbox: v.sandbox }],
   });
-
-for (let i = 0; i < STARTS; i++) {
-  for (const run of runs) {
-    forceEgressBridge(run.bridge);
-    const log = new RotatingLog(join(work, `${runs.indexOf(run)}-${i}.log`));
-    const ch = createChannel(run.server, { settings: run.settings, vars: { dataDir: work, bundleDir: work }, env: process.env, log });
-    let waiting: ((m: JsonRpcMessage) => void) | undefined;
-    ch.onmessage = (m) => waiting?.(m);
-    const ask = (id: number, method: string, params: Record<string, unknown>) =>
-      new Promise<JsonRpcMessage>((resolve) => {
-        waiting = resolve;
-        ch.send({ jsonrpc: '2.0', id, method, params } as JsonRpcMessage);
-      });
-    const t = performance.now();
-    await ch.start();
-    await ask(1, 'initialize', { protocolVersion: '2025-06-18', capabilities: {}, clientInfo: { name: 'bench', version: '1' } });
-    run.starts.push(performance.now() - t);
-    if (i === 0) {
+  if (!parsed.ok) throw new Error(JSON.stringify(parsed.issues));
+  const server = parsed.bundle.servers[0]!;
+  let round = 0;
+  return {
+    name: v.label,
+    round: async () => {
+      forceEgressBridge(v.bridge);
+      const log = new RotatingLog(join(work, `${index}-${round++}.log`));
+      const ch = createChannel(server, { settings: parsed.bundle.settings, vars: { dataDir: work, bundleDir: work }, env: process.env, log });
+      let waiting: ((m: JsonRpcMessage) => void) | undefined;
+      ch.onmessage = (m) => waiting?.(m);
+      const ask = (id: number, method: string, params: Record<string, unknown>) =>
+        new Promise<JsonRpcMessage>((resolve) => {
+          waiting = resolve;
+          ch.send({ jsonrpc: '2.0', id, method, params } as JsonRpcMessage);
+        });
+      const t = performance.now();
+      await ch.start();
+      const spawned = performance.now() - t;
+      await ask(1, 'initialize', { protocolVersion: '2025-06-18', capabilities: {}, clientInfo: { name: 'bench', version: '1' } });
+      const start = performance.now() - t;
+      const calls: number[] = [];
       for (let c = 0; c < CALLS; c++) {
         const tc = performance.now();
         await ask(100 + c, 'tools/call', { name: 'list_dir', arguments: { path: '/usr' } });
-        run.calls.push(performance.now() - tc);
+        calls.push((performance.now() - tc) * 1000);
       }
-    }
-    await ch.close();
-  }
+      await ch.close();
+      forceEgressBridge(undefined);
+      return { 'start ms': start, 'spawned ms': spawned, 'tools/call µs': median(calls) };
+    },
+  };
 }
-forceEgressBridge(undefined);
-console.log(`load average at end: ${load()}`);
-for (const run of runs)
-  console.log(
-    `${run.label}: start p50 ${pct(run.starts, 0.5).toFixed(1)} ms, p90 ${pct(run.starts, 0.9).toFixed(1)} ms (${STARTS} starts); tools/call p50 ${(pct(run.calls, 0.5) * 1000).toFixed(0)} µs (${CALLS} calls)`,
-  );
-const base = pct(runs[0]!.starts, 0.5);
-for (const run of runs.slice(1)) console.log(`added by ${run.label}: ${(pct(run.starts, 0.5) - base).toFixed(1)} ms per start (p50)`);
+
+/** bubblewrap with an allow-list (or none, without a bridge) running a command: spawn to exit. */
+function bridgeCase(label: string, bridge: EgressBridge | undefined, command: string[], socketDir: string): BenchCase {
+  const node = realpathSync(process.execPath);
+  const { system, symlinks } = hostLayout();
+  const args = bwrapArgs({
+    sandbox: resolveSandbox({ read: [], write: [], network: bridge ? { allow: ['example.com:443'] } : 'none' }, {}),
+    system,
+    symlinks,
+    runtimeRead: [join(node, '..', '..')],
+    runtimeWrite: [],
+    secrets: [],
+    command: command[0]!,
+    args: command.slice(1),
+    egress: bridge ? { socketDir, bridge } : undefined,
+  });
+  const env = bridge ? bridgeEnv(bridge, { PATH: process.env.PATH ?? '' }) : { PATH: process.env.PATH ?? '' };
+  return {
+    name: label,
+    round: () => {
+      const t = performance.now();
+      const r = spawnSync(support.program!, args, { stdio: 'ignore', env });
+      if (r.status !== 0) throw new Error(`${label}: exit ${r.status}`);
+      return { ms: performance.now() - t };
+    },
+  };
+}
+
+const cases = variants.filter((v) => v.sandbox === 'off' || support.mechanism === 'bubblewrap').map(startCase);
+const starts = await runInterleaved('Sandboxed server starts (bench/sandbox.ts)', cases, STARTS, 1);
+const base = starts.get('unsandboxed')?.get('start ms');
+const added = (s: Summary | undefined) => (s && base ? `${s.median - base.median >= 0 ? '+' : ''}${(s.median - base.median).toFixed(1)} ms` : 'n/a');
+console.log('');
+for (const v of variants.slice(1)) console.log(`added by ${v.label}: ${added(starts.get(v.label)?.get('start ms'))} per start (p50 against unsandboxed)`);
 
 if (support.mechanism === 'bubblewrap') {
   const node = realpathSync(process.execPath);
-  const { system, symlinks } = hostLayout();
   const socketDir = mkdtempSync(join(tmpdir(), 'gh-egress-'));
-  const socat = egressBridge(node);
-  const bridges: Array<[string, EgressBridge | undefined]> = [
-    ['bubblewrap, true', undefined],
-    ...(socat.kind === 'socat' ? [['bubblewrap, socat listening, then true', socat] as [string, EgressBridge]] : []),
-    ['bubblewrap, Node forwarder listening, then true', { kind: 'node', node, forwarder: forwarderFile() }],
-  ];
-  const times = new Map<string, number[]>(bridges.map(([label]) => [label, []]));
-  for (let i = 0; i < STARTS; i++) {
-    for (const [label, bridge] of bridges) {
-      const args = bwrapArgs({
-        sandbox: resolveSandbox({ read: [], write: [], network: bridge ? { allow: ['example.com:443'] } : 'none' }, {}),
-        system,
-        symlinks,
-        runtimeRead: [join(node, '..', '..')],
-        runtimeWrite: [],
-        secrets: [],
-        command: '/bin/true',
-        args: [],
-        egress: bridge ? { socketDir, bridge } : undefined,
-      });
-      const t = performance.now();
-      const r = spawnSync(support.program!, args, { stdio: 'ignore' });
-      times.get(label)!.push(performance.now() - t);
-      if (r.status !== 0) throw new Error(`${label}: exit ${r.status}`);
-    }
-  }
-  console.log(`bridge alone (load average now ${load()}):`);
-  for (const [label, xs] of times) console.log(`  ${label}: p50 ${pct(xs, 0.5).toFixed(1)} ms, p90 ${pct(xs, 0.9).toFixed(1)} ms (${STARTS} runs)`);
+  forceEgressBridge('socat');
+  const socat = egressBridge({ command: '/bin/true', path: '' });
+  forceEgressBridge(undefined);
+  await runInterleaved(
+    'The bridge alone: bubblewrap running a command, spawn to exit',
+    [
+      bridgeCase('true', undefined, ['/bin/true'], socketDir),
+      bridgeCase('socat listening, then true', socat, ['/bin/true'], socketDir),
+      bridgeCase('Node forwarder listening, then true', { kind: 'node', node, forwarder: forwarderFile(), preload: preloadFile() }, ['/bin/true'], socketDir),
+      bridgeCase("node -e ''", undefined, [node, '-e', ''], socketDir),
+      bridgeCase("node -e '' with the in-process bridge", { kind: 'in-process', preload: preloadFile() }, [node, '-e', ''], socketDir),
+    ],
+    STARTS,
+    1,
+  );
 }

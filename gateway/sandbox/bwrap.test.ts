@@ -48,16 +48,15 @@ describe('bwrapArgs', () => {
     const open = bwrapArgs(plan({ sandbox: { ...plan().sandbox, network: 'unrestricted' } }));
     assert.ok(!open.includes('--unshare-net'));
     const allow = { ...plan().sandbox, network: { allow: [{ host: 'a.com', wildcard: false, port: 443 }] } };
-    const viaNode = bwrapArgs(
-      plan({ sandbox: allow, egress: { socketDir: '/tmp/gh-egress-1', bridge: { kind: 'node', forwarder: '/gh/forwarder.ts', node: '/opt/node/bin/node' } } }),
-    );
+    const node = { kind: 'node', forwarder: '/gh/forwarder.ts', preload: '/gh/egress-preload.cts', node: '/opt/node/bin/node' } as const;
+    const viaNode = bwrapArgs(plan({ sandbox: allow, egress: { socketDir: '/tmp/gh-egress-1', bridge: node } }));
     assert.ok(viaNode.includes('--unshare-net'));
-    assert.deepEqual(after(viaNode, '--ro-bind').slice(-2), ['/tmp/gh-egress-1', '/gh/forwarder.ts']);
+    assert.deepEqual(after(viaNode, '--ro-bind').slice(-3), ['/tmp/gh-egress-1', '/gh/egress-preload.cts', '/gh/forwarder.ts']);
+    assert.deepEqual(after(viaNode, '/gh/egress-preload.cts'), ['/run/gatehouse/egress-preload.cjs']);
     assert.deepEqual(viaNode.slice(viaNode.indexOf('--') + 1), [
       '/opt/node/bin/node',
+      '--require=/run/gatehouse/egress-preload.cjs',
       '/run/gatehouse/forwarder.mjs',
-      '3128',
-      '/run/gatehouse-egress/proxy.sock',
       '--',
       '/opt/node/bin/node',
       'server.js',
@@ -67,7 +66,7 @@ describe('bwrapArgs', () => {
       plan({ sandbox: allow, egress: { socketDir: '/tmp/gh-egress-1', bridge: { kind: 'socat', shell: '/bin/sh', socat: '/usr/bin/socat' } } }),
     );
     assert.ok(viaSocat.includes('--unshare-net'));
-    assert.ok(!viaSocat.includes('/gh/forwarder.ts'), 'the Node forwarder is bound though socat carries the traffic');
+    assert.ok(!viaSocat.some((a) => a.startsWith('/gh/')), 'our bridge files are bound though socat carries the traffic');
     const tail = viaSocat.slice(viaSocat.indexOf('--') + 1);
     assert.deepEqual([tail[0], tail[1]], ['/bin/sh', '-c']);
     assert.deepEqual(tail.slice(3), [
@@ -80,6 +79,18 @@ describe('bwrapArgs', () => {
       'server.js',
       '--flag',
     ]);
+  });
+
+  it('runs a server on the daemon’s Node as it is, with only the preloaded bridge and the proxy socket bound', () => {
+    const allow = { ...plan().sandbox, network: { allow: [{ host: 'a.com', wildcard: false, port: 443 }] } };
+    const args = bwrapArgs(
+      plan({ sandbox: allow, egress: { socketDir: '/tmp/gh-egress-1', bridge: { kind: 'in-process', preload: '/gh/egress-preload.cts' } } }),
+    );
+    assert.ok(args.includes('--unshare-net'));
+    assert.deepEqual(after(args, '--ro-bind').slice(-2), ['/tmp/gh-egress-1', '/gh/egress-preload.cts']);
+    assert.deepEqual(after(args, '/gh/egress-preload.cts'), ['/run/gatehouse/egress-preload.cjs']);
+    assert.ok(!args.includes('/run/gatehouse/forwarder.mjs'));
+    assert.deepEqual(args.slice(args.indexOf('--') + 1), ['/opt/node/bin/node', 'server.js', '--flag']);
   });
 
   it('masks credential folders a broader read would expose, then binds what the bundle names inside them', () => {

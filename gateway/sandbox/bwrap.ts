@@ -1,4 +1,4 @@
-import { bridgedCommand, EGRESS_DIR, FORWARDER_PATH, type EgressBridge } from './egress-bridge.ts';
+import { bridgedCommand, EGRESS_DIR, FORWARDER_PATH, PRELOAD_PATH, type EgressBridge } from './egress-bridge.ts';
 import type { ResolvedSandbox } from './policy.ts';
 
 /** A host path that may hold credentials: masked wherever a broader bind would expose it. */
@@ -21,7 +21,7 @@ export interface BwrapPlan {
   command: string;
   args: string[];
   cwd?: string | undefined;
-  /** For an allow-list: the host folder holding the proxy socket, and what carries loopback:3128 to it. */
+  /** For an allow-list: the host folder holding the proxy socket, and what carries loopback:3128 to it (its environment: `bridgeEnv`). */
   egress?: { socketDir: string; bridge: EgressBridge } | undefined;
 }
 
@@ -88,6 +88,7 @@ export function bwrapArgs(plan: BwrapPlan): string[] {
   if (plan.egress && netns && typeof plan.sandbox.network === 'object') {
     const { socketDir, bridge } = plan.egress;
     args.push('--ro-bind', socketDir, EGRESS_DIR);
+    if (bridge.kind !== 'socat') args.push('--ro-bind', bridge.preload, PRELOAD_PATH);
     if (bridge.kind === 'node') args.push('--ro-bind', bridge.forwarder, FORWARDER_PATH);
     command = bridgedCommand(bridge, command);
   }

@@ -1,7 +1,8 @@
-// The bridge inside an allow-listed sandbox, on the real kernel: socat (or the Node
-// forwarder where a host has no socat) carries the sandbox's loopback port 3128 to the
-// egress proxy's unix socket. A server that connects the moment it starts must find
-// it listening, and a bridge that cannot listen must keep the server from starting.
+// The bridge inside an allow-listed sandbox, on the real kernel: the forwarder preloaded
+// into a server on the daemon's Node, else socat (or the Node forwarder where a host has
+// no socat) carries the sandbox's loopback port 3128 to the egress proxy's unix socket.
+// A server that connects the moment it starts must find it listening, and a bridge that
+// cannot listen must keep the server from starting.
 import assert from 'node:assert/strict';
 import { spawn } from 'node:child_process';
 import { mkdtempSync, readFileSync, realpathSync } from 'node:fs';
@@ -13,8 +14,8 @@ import { after, before, describe, it } from 'node:test';
 import { parseBundle } from '../../shared/bundle/schema.ts';
 import type { JsonRpcMessage } from '../../shared/jsonrpc/message.ts';
 import { bwrapArgs } from '../../gateway/sandbox/bwrap.ts';
-import { egressBridge, forceEgressBridge, forwarderFile, type EgressBridge } from '../../gateway/sandbox/egress-bridge.ts';
-import { hostLayout } from '../../gateway/sandbox/launcher.ts';
+import { bridgeEnv, egressBridge, forceEgressBridge, forwarderFile, preloadFile, type EgressBridge } from '../../gateway/sandbox/egress-bridge.ts';
+import { hostLayout } from '../../gateway/sandbox/host.ts';
 import { resolveSandbox } from '../../gateway/sandbox/policy.ts';
 import { sandboxSupport, which } from '../../gateway/sandbox/probe.ts';
 import { createChannel } from '../../gateway/upstream/launch.ts';
@@ -41,7 +42,8 @@ function inSandbox(bridge: EgressBridge, socketDir: string, command: string[]): 
     args: command.slice(1),
     egress: { socketDir, bridge },
   });
-  const child = spawn(support.program!, args, { stdio: ['ignore', 'pipe', 'pipe'] });
+  const env = bridgeEnv(bridge, { PATH: process.env.PATH ?? '' });
+  const child = spawn(support.program!, args, { stdio: ['ignore', 'pipe', 'pipe'], env });
   let out = '';
   let err = '';
   child.stdout.on('data', (d: Buffer) => {
@@ -88,8 +90,21 @@ describe('the egress bridge inside a bubblewrap sandbox', { skip }, () => {
   });
 
   it('the Node forwarder is listening before the server starts', async () => {
-    const run = await inSandbox({ kind: 'node', node, forwarder: forwarderFile() }, socketDir, [bash!, ...connectAtOnce]);
+    const run = await inSandbox({ kind: 'node', node, forwarder: forwarderFile(), preload: preloadFile() }, socketDir, [bash!, ...connectAtOnce]);
     assert.deepEqual([run.code, run.out], [0, 'proxy got hello'], run.err);
+  });
+
+  it('the in-process bridge is listening before a Node server’s first statement', async () => {
+    // The server's first statement reads this namespace's socket tables: the port must be listening already.
+    const main = [
+      `const early = ['/proc/net/tcp', '/proc/net/tcp6'].some((t) => / [0-9A-F]+:0C38 0+:0000 0A /.test(require('node:fs').readFileSync(t, 'utf8')));`,
+      `const s = require('node:net').connect(3128, '127.0.0.1', () => s.write('hello'));`,
+      `s.on('data', (d) => { process.stdout.write(early + ' ' + d); s.end(); });`,
+    ].join('\n');
+    for (let i = 0; i < 3; i++) {
+      const run = await inSandbox({ kind: 'in-process', preload: preloadFile() }, socketDir, [node, '-e', main]);
+      assert.deepEqual([run.code, run.out], [0, 'true proxy got hello'], run.err);
+    }
   });
 
   it('a socat that cannot listen keeps the server from starting at all', async () => {
@@ -115,13 +130,13 @@ describe('an allow-listed server started by the launcher, with each bridge', { s
     web?.close();
   });
 
-  for (const kind of ['socat', 'node'] as const) {
+  for (const kind of ['in-process', 'socat', 'node'] as const) {
     it(
       `reaches the allowed host through the ${kind} bridge`,
       { skip: kind === 'socat' && !socat && process.env.CI !== 'true' ? 'socat is not installed' : false },
       async () => {
         forceEgressBridge(kind);
-        assert.equal(egressBridge(node).kind, kind);
+        assert.equal(egressBridge({ command: process.execPath, path: process.env.PATH }).kind, kind);
         const parsed = parseBundle({
           schemaVersion: 1,
           name: 'bridge',
@@ -152,7 +167,7 @@ describe('an allow-listed server started by the launcher, with each bridge', { s
         await ch.start();
         try {
           await ask(1, 'initialize', { protocolVersion: '2025-06-18', capabilities: {}, clientInfo: { name: 'test', version: '1' } });
-          // Which bridge runs: socat's process, or a second Node with the forwarder, in the sandbox's tree.
+          // Which bridge runs: socat's process, or a second Node with the forwarder, in the sandbox's tree; neither in-process.
           const commands = descendants(ch.pid!).map((pid) => {
             try {
               return readFileSync(`/proc/${pid}/cmdline`, 'utf8').split('\0');
@@ -166,10 +181,18 @@ describe('an allow-listed server started by the launcher, with each bridge', { s
             JSON.stringify(commands),
           );
           assert.equal(
-            commands.some((c) => c[1] === '/run/gatehouse/forwarder.mjs'),
+            commands.some((c) => c[2] === '/run/gatehouse/forwarder.mjs'),
             kind === 'node',
             JSON.stringify(commands),
           );
+          const preloaded = descendants(ch.pid!).some((pid) => {
+            try {
+              return readFileSync(`/proc/${pid}/environ`, 'utf8').split('\0').includes('NODE_OPTIONS=--require=/run/gatehouse/egress-preload.cjs');
+            } catch {
+              return false;
+            }
+          });
+          assert.equal(preloaded, kind === 'in-process');
           const answer = await ask(2, 'tools/call', { name: 'fetch', arguments: { url: `http://127.0.0.1:${port}/` } });
           const text = (answer as { result?: { content?: Array<{ text?: string }> } }).result?.content?.[0]?.text ?? JSON.stringify(answer);
           assert.deepEqual(JSON.parse(text), { ok: true, value: '200 allowed host answered' });
