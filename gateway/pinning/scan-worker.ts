@@ -1,3 +1,5 @@
+import { readlinkSync } from 'node:fs';
+import { setPriority } from 'node:os';
 import { parentPort } from 'node:worker_threads';
 import { diffDefinitions } from '../../shared/pinning/diff.ts';
 import { toolHash } from '../../shared/pinning/hash.ts';
@@ -18,6 +20,15 @@ interface Job {
   ctx: JobContext;
   scan: ScanContext;
   chunks: Map<number, Tool[]>;
+}
+
+// Scans give way to the daemon's own thread (Linux nice is per thread): with the cores busy judging a big
+// first sight, calls to other servers are still served at once. Elsewhere they run at the same priority.
+try {
+  const tid = Number(readlinkSync('/proc/thread-self').split('/').pop());
+  if (tid > 0) setPriority(tid, 10);
+} catch {
+  /* no /proc/thread-self, or not allowed */
 }
 
 const jobs = new Map<number, Job>();
