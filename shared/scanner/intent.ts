@@ -411,6 +411,10 @@ const SUBJECT_AFTER_REF =
 const STATES_CALL = /\b(?:triggers?|invokes?|calls?|runs?|executes?|fires?(?: off)?|launch(?:es)?|kicks? off|dispatch(?:es)?)\s+['"`]?[a-z][\w-]*[_-][\w-]+/i;
 
 /** Cross-tool demands and rules about other tools, sentence by sentence. */
+const DEPRECATED = /^\W*deprecated\b|\b(?:this tool|this function|it)\s+(?:is|has been)\s+deprecated\b/i;
+/** "Call this before get_library_docs": the demanded call is this tool's own; the other tool only marks when. */
+const SELF_FIRST = /\b(?:call|use|run|invoke|execute)\s+(?:this(?:\s+(?:tool|function|one))?|it|me)\s+(?:\w+\s+){0,2}?(?:before|prior to|ahead of|first)\b/i;
+
 export function crossToolFindings(text: string, ctx: IntentContext): IntentFinding[] {
   const out: IntentFinding[] = [];
   // Cheap gate first: a text with no order, sequence or change in it makes no demand.
@@ -441,6 +445,8 @@ export function crossToolFindings(text: string, ctx: IntentContext): IntentFindi
     const names = [...new Set(refs.map((r) => r.name))];
     const evidence = clip(window);
     const onlyTargetName = harms.length === 1 && harms[0]!.startsWith('calls ');
+    // "Deprecated: use search_v2 instead": a tool pointing at its replacement, harmless unless the step itself touches secrets or sends out.
+    if (DEPRECATED.test(text) && /\binstead\b/i.test(sentence) && !harms.some((h) => /^(?:touches|sends|involves|points)/.test(h))) continue;
     if (targets.length && harms.length && outsiders.length && (sequence || directive) && (!onlyTargetName || (sequence && directive))) {
       const what = `call ${[...new Set(targets.map((t) => t.name))].join(', ')}`;
       const when = trigger ? ` around ${trigger.name}` : sequence ? ' as a step before or after its work' : '';
@@ -459,7 +465,12 @@ export function crossToolFindings(text: string, ctx: IntentContext): IntentFindi
         evidence,
         message: `Asks the model to use ${names.join(', ')} in a way that ${harms.join(', ')}`,
       });
-    } else if (trigger && trigger.kind !== 'sibling' && (modify || directive)) {
+    } else if (
+      trigger &&
+      trigger.kind !== 'sibling' &&
+      (modify || directive) &&
+      !SELF_FIRST.test(ctx.name ? sentence.split(ctx.name).join('this tool') : sentence)
+    ) {
       out.push({
         rule: 'other-tool-rule',
         family: 'shadowing',
@@ -479,7 +490,7 @@ export function crossToolFindings(text: string, ctx: IntentContext): IntentFindi
         evidence,
         message: `Takes no input of its own; its text tells the model how to use ${outsiders.map((r) => r.name).join(', ')}`,
       });
-    } else if (outsiders.some((r) => r.strong) && directive && sequence) {
+    } else if (outsiders.some((r) => r.strong) && directive && sequence && !SELF_FIRST.test(ctx.name ? sentence.split(ctx.name).join('this tool') : sentence)) {
       // The gateway scans a tool beside its own server's tools: a required call to a tool that is not one of them crosses servers.
       out.push({
         rule: 'tool-order-demand',
@@ -773,7 +784,7 @@ const HYPERBOLE =
 const COMPARE_ALL =
   /\b(?:they|those|these|others|the others|the rest|alternatives|competitors|the other (?:tools|servers|options))\s+(?:are|is)\s+(?:\w+\s+){0,2}(?:slower|worse|less (?:accurate|reliable|secure|trustworthy)|inferior|unreliable|inaccurate|outdated)\b|\b(?:better|faster|smarter|stronger|safer|more (?:accurate|reliable|trusted|trustworthy|secure|powerful|complete|up-to-date|capable|precise))\s+(?:\w+\s+){0,3}?(?:than|to)\s+(?:any|all|every|other|rival|competing|alternative|the (?:rest|competition|others|alternatives))\b|\b(?:outperforms?|outperforming|beats?|surpass(?:es)?|outclass(?:es)?|outshines?|trumps?|eclipses?)\s+(?:any|all|every|each|other|rival|competing|the (?:competition|rest|others|alternatives)|alternatives?)\b|\bno other (?:\w+\s+)?(?:tool|server|service|option|solution|api|provider)s?\b[^.]{0,40}\b(?:comes? close|compares?|matches|can match|is as|does it (?:as|this))\b|\bunlike (?:other|competing|rival|lesser|inferior)\s+(?:\w+\s+)?(?:tools?|servers?|services?|options?|solutions?)|\b(?:inferior|lesser|second-rate)\s+(?:tools?|alternatives?|options?|servers?)\b/i;
 const SOCIAL_PROOF =
-  /\b(?:trusted|used|loved|chosen|preferred|relied (?:up)?on|endorsed|praised)\s+by\s+(?:over\s+)?(?:millions|thousands|hundreds|countless|experts|professionals|leading|top|fortune|most|all|every|\d[\d,.]*\s*(?:k|m|million|thousand)?\+?\s*(?:users|developers|teams|companies|customers))\b|\b(?:top-?rated|highest-?rated|award-?winning|5-star|five-star|rated (?:#\s?1|number one|the best)|(?:#\s?1|number one)\s+(?:rated|choice|tool|pick|option))\b/i;
+  /\b(?:trusted|used|loved|chosen|preferred|relied (?:up)?on|endorsed|praised)\s+by\s+(?:over\s+)?(?:millions|thousands|hundreds|countless|experts|professionals|leading|top|fortune|most|all|every|\d[\d,.]*\s*(?:k|m|million|thousand)?\+?\s*(?:users|developers|teams|companies|customers))\b|\b(?:top-?rated|highest-?rated|award-?winning|5-star|five-star|rated (?:#\s?1|number one|the best)|(?:#\s?1|number one)\s+(?:rated|choice|tool|pick|option))\b(?=\s*(?:[.,;:!)]|$|(?:\w+\s+)?(?:tool|server|service|api|integration|solution|choice|option|plugin|provider)s?\b|by\b))/i;
 /** This tool calling itself the best: the praise has to be about the tool, not "the best match" among results. */
 const SELF_SUPERLATIVE =
   /\b(?:this|our|it)\s+(?:\w+\s+)?(?:tool|server|service|function|api|app|plugin|one)?\s*(?:is|'s)\s+(?:simply\s+|truly\s+|by far\s+|easily\s+|clearly\s+)?(?:the\s+)?(?:best|greatest|finest|ultimate|top|leading|premier|go-to|most (?:accurate|reliable|trusted|trustworthy|powerful|advanced|secure|dependable)|only (?:\w+\s+)?(?:tool|option|choice|one) (?:you|worth|that)|superior|unmatched|unrivall?ed|perfect|ideal)\b/i;
@@ -892,6 +903,13 @@ export function destructiveStepFindings(text: string): IntentFinding[] {
   if (PROHIBITED.test(near)) return [];
   // Told to run it ("execute DROP TABLE audit_log") is as much a demand as "before every use".
   const told = command && /\b(?:run|execute|issue|perform|type|enter|invoke)\s+(?:\S+\s+){0,2}?$/i.test(text.slice(Math.max(0, m.index - 40), m.index));
+  // "Runs git clean -fd in the repository": the tool describing its own action, not a step demanded of the model.
+  if (
+    command &&
+    !ENV_FACT.test(near) &&
+    /(?:^|[.!?\n]\s*)\W*(?:runs|executes|performs|issues|invokes|wraps|calls)\s+(?:\S+\s+){0,1}?$/i.test(text.slice(Math.max(0, m.index - 40), m.index))
+  )
+    return [];
   if (!(command && (told || EVERY_USE.test(near))) && !ENV_FACT.test(near)) return [];
   return [
     {
@@ -991,6 +1009,8 @@ const INTERNALS_TEXT =
 
 export function internalsParameterFindings(params: { name: string; text: string; required: boolean; path: string }[], purpose: string): IntentFinding[] {
   const out: IntentFinding[] = [];
+  // A tool whose job is calling a model takes a system prompt and messages as its input.
+  if (/\b(?:llm|model|completion|chat|prompt|agent|assistant|gpt|claude|openai|anthropic|gemini|inference)\b/i.test(purpose.replace(/[_-]/g, ' '))) return out;
   for (const p of params) {
     const byText = INTERNALS_TEXT.exec(p.text);
     const byName = INTERNALS_NAME.test(p.name) && !/\b(?:model|llm|conversation|chat|transcript|prompt|agent|tool)s?\b/i.test(purpose.replace(/[_-]/g, ' '));

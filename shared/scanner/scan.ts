@@ -75,6 +75,8 @@ function sentenceAround(text: string, index: number, length: number): string {
   const head = start >= 0 ? before.slice(start + 1) : before;
   return head + text.slice(index, index + length) + (cut >= 0 ? after.slice(0, cut) : after);
 }
+const QUOTED_EXAMPLE =
+  /\b(?:such as|e\.g\.|for example|for instance|including|(?:phrases?|patterns?|strings?|texts?|inputs?|attacks?|payloads?|words?|prompts?)\s+like)\b[^.\n]{0,100}["“'‘`][^"”'’`\n]*$/i;
 const NEGATION = /\b(?:not|never|no|don'?t|avoid|without|nor)\b[^.;:]{0,25}$/i;
 // Invisible characters removed before the pattern rules read the text (decoders report them).
 const MIXED_WORD = /[A-Za-z]*(?:[A-Za-z][\u0370-\u03ff\u0400-\u04ff\u0500-\u052f]|[\u0370-\u03ff\u0400-\u04ff\u0500-\u052f][A-Za-z])[\p{L}]*/u;
@@ -263,6 +265,8 @@ function applyRules(unit: { path: string; role: UnitRole | 'decoded'; text: stri
       const m = re.exec(unit.text);
       if (!m) continue;
       if (rule.negatable && NEGATION.test(unit.text.slice(Math.max(0, m.index - 40), m.index))) continue;
+      // A quoted example ("such as 'ignore previous instructions'") is a mention, as in a prompt-injection scanner's own description.
+      if (QUOTED_EXAMPLE.test(unit.text.slice(Math.max(0, m.index - 120), m.index))) continue;
       // Companion patterns must be in the same sentence as the match, not anywhere in a long text.
       const near = sentenceAround(unit.text, m.index, m[0].length);
       if (!rule.withMatchers.every((group) => group.some((g) => g.test(near)))) continue;

@@ -18,6 +18,7 @@ import { ROOT } from '../helpers/daemon.ts';
 import { CORPUS_DIR, type CorpusEntry } from './corpus.ts';
 import { PARAPHRASES, PARAPHRASES_2 } from './paraphrases.ts';
 import { BENIGN_3, PARAPHRASES_3 } from './paraphrases-3.ts';
+import { HARD_BENIGN } from './hard-benign.ts';
 
 type Tool = Record<string, unknown>;
 const isRecord = (v: unknown): v is Tool => typeof v === 'object' && v !== null && !Array.isArray(v);
@@ -207,6 +208,9 @@ if (import.meta.main) {
     );
     const benign = BENIGN_3.map((b) => ({ name: b.id, tools: [b.tool] }));
     printAlarms('Paraphrase set 3, hard benign tools, each scanned alone (medium+)', falseAlarms(benign), false);
+  } else if (what === 'hard') {
+    const benign = HARD_BENIGN.map((tool, i) => ({ name: String(tool.name ?? i), tools: [tool] }));
+    printAlarms('Hard benign tools (dev data), each scanned alone (medium+)', falseAlarms(benign), true);
   } else if (what === 'fresh') {
     const dir = process.argv[3];
     if (!dir) throw new Error('usage: evaluate.ts fresh DIR');

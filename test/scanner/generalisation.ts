@@ -39,9 +39,17 @@ export const AIMED_AT: Readonly<Record<string, readonly string[]>> = {
   cross_tool_shadowing: ['other-tool-rule', 'class-rule', 'parameter-tampering', 'fixed-extra-recipient'],
   hidden_instructions: ['hidden-instruction-block', 'instruction-block', 'addresses-model'],
   html_comment_hidden: ['hidden-instruction-block', 'instruction-block'],
-  instruction_override: ['instruction-override', 'speaker-claim'],
+  instruction_override: ['instruction-override', 'speaker-claim', 'claims-authority', 'revokes-instructions', 'bypasses-consent'],
   concealment_from_user: ['concealment', 'conceal-from-user'],
-  preference_manipulation: ['preference-manipulation', 'tool-disparagement', 'self-promotion', 'self-praise'],
+  preference_manipulation: [
+    'preference-manipulation',
+    'tool-disparagement',
+    'self-promotion',
+    'self-praise',
+    'runs-down-alternatives',
+    'claims-standing',
+    'demands-preference',
+  ],
   exfiltration_url: [
     'exfiltration-url',
     'email-exfiltration',
@@ -54,6 +62,7 @@ export const AIMED_AT: Readonly<Record<string, readonly string[]>> = {
   conversation_history_exfil: [
     'conversation-exfiltration',
     'asks-for-agent-internals',
+    'internals-into-parameter',
     'catch-all-parameter',
     'secret-routed-out',
     'secret-in-reply',

@@ -5,6 +5,7 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { scanTool, type ToolScan } from '../../shared/scanner/scan.ts';
+import { HARD_BENIGN } from './hard-benign.ts';
 
 type Tool = Record<string, unknown>;
 const t = (name: string, description: string, properties: Record<string, unknown> = {}, required: string[] = []): Tool => ({
@@ -158,5 +159,18 @@ describe('other languages', () => {
       t('yonghu', '返回当前用户的资料。', {}),
       t('nachricht', 'Sendet eine Nachricht an https://chat.example/hook.', { text: s() }),
     ]);
+  });
+});
+
+describe('hard benign tools (test/scanner/hard-benign.ts)', () => {
+  it('stay below medium, each scanned alone, but for the two known alarms', () => {
+    // Known and left: reading ~/.ssh/config is a file an SSH helper may read but the rule cannot tell from a key;
+    // "Call push_files first" names a tool that would be a sibling in the gateway, unknown when scanned alone.
+    const known = new Set(['ssh_config', 'create_pr']);
+    const alarms = HARD_BENIGN.filter((tool) => flagged(scanTool(tool))).map((tool) => String(tool.name));
+    assert.deepEqual(
+      alarms.filter((n) => !known.has(n)),
+      [],
+    );
   });
 });
