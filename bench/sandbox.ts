@@ -47,6 +47,8 @@ const variants: Array<{ label: string; sandbox: unknown; bridge?: EgressBridge['
 const support = sandboxSupport();
 if (support.mechanism !== 'bubblewrap') console.log(`no bubblewrap here (${support.reason}); only the unsandboxed figures are measured`);
 const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[xs.length >> 1]!;
+/** Each variant's start times by round, for the per-round difference against the unsandboxed start of the same round. */
+const startsByRound = new Map<string, number[]>();
 
 /** One start: until start() resolves (prepared and spawned), until `initialize` is answered, then tools/call round trips. */
 function startCase(v: (typeof variants)[number], index: number): BenchCase {
@@ -84,6 +86,7 @@ function startCase(v: (typeof variants)[number], index: number): BenchCase {
       }
       await ch.close();
       forceEgressBridge(undefined);
+      startsByRound.set(v.label, [...(startsByRound.get(v.label) ?? []), start]);
       return { 'start ms': start, 'spawned ms': spawned, 'tools/call µs': median(calls) };
     },
   };
@@ -120,8 +123,18 @@ const cases = variants.filter((v) => v.sandbox === 'off' || support.mechanism ==
 const starts = await runInterleaved('Sandboxed server starts (bench/sandbox.ts)', cases, STARTS, 1);
 const base = starts.get('unsandboxed')?.get('start ms');
 const added = (s: Summary | undefined) => (s && base ? `${s.median - base.median >= 0 ? '+' : ''}${(s.median - base.median).toFixed(1)} ms` : 'n/a');
+const paired = (label: string) => {
+  const mine = startsByRound.get(label);
+  const theirs = startsByRound.get('unsandboxed');
+  if (!mine || !theirs || mine.length !== theirs.length) return 'n/a';
+  const d = median(mine.map((x, i) => x - theirs[i]!));
+  return `${d >= 0 ? '+' : ''}${d.toFixed(1)} ms`;
+};
 console.log('');
-for (const v of variants.slice(1)) console.log(`added by ${v.label}: ${added(starts.get(v.label)?.get('start ms'))} per start (p50 against unsandboxed)`);
+for (const v of variants.slice(1))
+  console.log(
+    `added by ${v.label}: ${added(starts.get(v.label)?.get('start ms'))} per start (p50 against unsandboxed's p50); median of the per-round differences ${paired(v.label)}`,
+  );
 
 if (support.mechanism === 'bubblewrap') {
   const node = realpathSync(process.execPath);

@@ -227,6 +227,9 @@ describe('runsOnDaemonNode: who gets the in-process bridge', () => {
   const shell = script('shell', '#!/bin/sh');
   const flags = script('flags', '#!/usr/bin/env -S node --no-warnings');
   writeFileSync(join(other, 'node'), '#!/bin/sh\n', { mode: 0o755 });
+  const elsewhere = join(dir, 'elsewhere');
+  mkdirSync(elsewhere);
+  writeFileSync(join(elsewhere, 'npx'), '#!/usr/bin/env node\n', { mode: 0o755 });
 
   it('the daemon’s Node itself, by path or through a link', () => {
     assert.equal(runsOnDaemonNode(process.execPath, ''), true);
@@ -236,6 +239,11 @@ describe('runsOnDaemonNode: who gets the in-process bridge', () => {
     assert.equal(runsOnDaemonNode(direct, ''), true);
     assert.equal(runsOnDaemonNode('tool', bin), true);
     assert.equal(runsOnDaemonNode(envNode, `${bin}:${other}`), true);
+    // A script elsewhere whose `env node` finds the daemon's Node by its own (real) path.
+    assert.equal(runsOnDaemonNode(join(elsewhere, 'npx'), dirname(node)), true);
+    assert.equal(runsOnDaemonNode(join(elsewhere, 'npx'), `${other}:${dirname(node)}`), false);
+    // …but not through a link in a folder the sandbox may not have.
+    assert.equal(runsOnDaemonNode(join(elsewhere, 'npx'), bin.replace('/bin', '/nolink') + `:${bin}`), false);
   });
   it('not when PATH finds another `node` first, nor for other interpreters or env flags', () => {
     assert.equal(runsOnDaemonNode(envNode, `${other}:${bin}`), false);

@@ -132,8 +132,9 @@ function shebang(file: string): string | undefined {
  * Whether the sandbox's first process is the daemon's own Node (a Node we know takes
  * `--require` in NODE_OPTIONS and has process.getBuiltinModule): the command is that binary, or a script whose `#!` names
  * it by path, or `/usr/bin/env node` where the `node` first on PATH is the one beside
- * the script (npx, an npm package's bin). That folder is bound into the sandbox, so the
- * PATH lookup inside finds the same Node. Anything else (Python, a shell wrapper, another
+ * the script (npx, an npm package's bin) or the daemon's Node by its real path. Both
+ * folders are bound into the sandbox, and nothing earlier on PATH has a `node` outside
+ * (so none inside either), so the PATH lookup inside finds the same Node. Anything else (Python, a shell wrapper, another
  * Node) gets a bridge process.
  */
 export function runsOnDaemonNode(command: string, path: string | undefined, daemonNode = realOrUndefined(process.execPath)): boolean {
@@ -145,8 +146,9 @@ export function runsOnDaemonNode(command: string, path: string | undefined, daem
   if (!line) return false;
   const [interpreter, ...rest] = line.split(/[ \t]+/);
   if (interpreter === '/usr/bin/env' || interpreter === '/bin/env') {
-    const sibling = join(dirname(file), 'node');
-    return rest.length === 1 && rest[0] === 'node' && which('node', path) === sibling && realOrUndefined(sibling) === daemonNode;
+    const found = rest.length === 1 && rest[0] === 'node' ? which('node', path) : undefined;
+    // Beside the script (bound with it), or the daemon's Node itself (bound with its folder): either way the same file inside.
+    return !!found && (found === join(dirname(file), 'node') || found === daemonNode) && realOrUndefined(found) === daemonNode;
   }
   return !!interpreter && isAbsolute(interpreter) && realOrUndefined(interpreter) === daemonNode;
 }
