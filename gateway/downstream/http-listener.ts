@@ -1,5 +1,5 @@
 import { existsSync, readFileSync, statSync } from 'node:fs';
-import { createServer, type Server, type ServerResponse } from 'node:http';
+import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import { extname, join, normalize } from 'node:path';
 import type { ControlApi } from '../control/api.ts';
 import { isAllowedHost, isAllowedOrigin, isLoopbackAddress } from './loopback-guard.ts';
@@ -23,22 +23,7 @@ export interface ListenerOptions {
 export async function listenHttp(opts: ListenerOptions): Promise<{ server: Server; port: number }> {
   let port = opts.port;
   const server = createServer((req, res) => {
-    if (!isLoopbackAddress(req.socket.remoteAddress)) {
-      res.writeHead(403).end('loopback only');
-      return;
-    }
-    if (!isAllowedHost(req.headers.host, port)) {
-      res
-        .writeHead(421, { 'content-type': 'application/json' })
-        .end(JSON.stringify({ jsonrpc: '2.0', id: null, error: { code: -32600, message: `Host "${req.headers.host ?? ''}" is not this loopback listener` } }));
-      return;
-    }
-    if (!isAllowedOrigin(req.headers.origin, port, opts.allowedOrigins)) {
-      res
-        .writeHead(403, { 'content-type': 'application/json' })
-        .end(JSON.stringify({ jsonrpc: '2.0', id: null, error: { code: -32600, message: `Origin "${req.headers.origin}" is not allowed` } }));
-      return;
-    }
+    if (refusedForeign(req, res, port, opts.allowedOrigins)) return;
     const q = req.url?.indexOf('?') ?? -1;
     const path = q === -1 ? (req.url ?? '/') : req.url!.slice(0, q);
     if (path === '/mcp') {
@@ -83,6 +68,27 @@ export async function listenHttp(opts: ListenerOptions): Promise<{ server: Serve
   const address = server.address();
   if (address && typeof address === 'object') port = address.port;
   return { server, port };
+}
+
+/** Answers (and returns true for) a request from off this machine, or naming another host or a foreign page. */
+function refusedForeign(req: IncomingMessage, res: ServerResponse, port: number, allowedOrigins: readonly string[] | undefined): boolean {
+  if (!isLoopbackAddress(req.socket.remoteAddress)) {
+    res.writeHead(403).end('loopback only');
+    return true;
+  }
+  if (!isAllowedHost(req.headers.host, port)) {
+    res
+      .writeHead(421, { 'content-type': 'application/json' })
+      .end(JSON.stringify({ jsonrpc: '2.0', id: null, error: { code: -32600, message: `Host "${req.headers.host ?? ''}" is not this loopback listener` } }));
+    return true;
+  }
+  if (!isAllowedOrigin(req.headers.origin, port, allowedOrigins)) {
+    res
+      .writeHead(403, { 'content-type': 'application/json' })
+      .end(JSON.stringify({ jsonrpc: '2.0', id: null, error: { code: -32600, message: `Origin "${req.headers.origin}" is not allowed` } }));
+    return true;
+  }
+  return false;
 }
 
 const TYPES: Record<string, string> = {

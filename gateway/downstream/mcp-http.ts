@@ -5,16 +5,15 @@ import {
   ErrorCode,
   errorResponse,
   isRequest,
-  isResponse,
   type JsonRpcId,
   type JsonRpcMessage,
   type JsonRpcRequest,
 } from '../../shared/jsonrpc/message.ts';
 import { isModernVersion, LEGACY_PROTOCOL_VERSIONS, META, MODERN_PROTOCOL_VERSION } from '../../shared/jsonrpc/protocol.ts';
 import type { ClientSession } from '../mux/client-session.ts';
-import { EncodedMessage } from '../mux/encoded-message.ts';
 import type { Gateway } from '../mux/gateway.ts';
 import { cutText } from '../../shared/text/cut.ts';
+import { deliver, startSse, type HttpSession, type PostExchange } from './http-exchange.ts';
 import { modernEdgeRejection } from './modern-edge.ts';
 
 // The MCP Streamable HTTP endpoint, written against node:http directly: the hot
@@ -28,27 +27,6 @@ const IDLE_SESSION_MS = 30 * 60_000;
 export const MAX_SESSIONS_PER_AGENT = 32;
 /** A session whose GET stream closed (its client likely went away) ends after this unless it is used again. */
 const ORPHAN_GRACE_MS = 60_000;
-
-interface PostExchange {
-  res: ServerResponse;
-  sse: boolean;
-  canSse: boolean;
-  batch: boolean;
-  waiting: Set<JsonRpcId>;
-  collected: string[];
-  done: boolean;
-}
-
-interface HttpSession {
-  id: string;
-  agent: string;
-  client: ClientSession;
-  standalone: ServerResponse | undefined;
-  /** Which open POST is waiting for each agent request id. */
-  exchanges: Map<JsonRpcId, PostExchange>;
-  lastSeen: number;
-  ephemeral: boolean;
-}
 
 export interface McpHttpOptions {
   gateway: Gateway;
@@ -198,20 +176,8 @@ export class McpHttpEndpoint {
 
   private dispatch(req: IncomingMessage, res: ServerResponse, agent: string, parsed: unknown): void {
     const batch = Array.isArray(parsed);
-    const items = batch ? (parsed as unknown[]) : [parsed];
-    if (items.length === 0) {
-      this.httpError(res, 400, ErrorCode.InvalidRequest, 'empty batch');
-      return;
-    }
-    const messages: JsonRpcMessage[] = [];
-    for (const item of items) {
-      const m = classifyMessage(item);
-      if (typeof m === 'string') {
-        this.httpError(res, 400, ErrorCode.InvalidRequest, `invalid request: ${m}`);
-        return;
-      }
-      messages.push(m);
-    }
+    const messages = this.messagesOf(res, batch ? (parsed as unknown[]) : [parsed]);
+    if (!messages) return;
     const init = messages.find((m) => isRequest(m) && m.method === 'initialize') as JsonRpcRequest | undefined;
     const version = header(req, 'mcp-protocol-version');
     const stateless = !batch && header(req, 'mcp-session-id') === undefined && isStatelessRequest(messages[0]!, version);
@@ -270,6 +236,24 @@ export class McpHttpEndpoint {
     for (const m of messages) this.opts.gateway.handle(s.client, m);
   }
 
+  /** The body's JSON-RPC messages, or undefined once a malformed one is answered. */
+  private messagesOf(res: ServerResponse, items: unknown[]): JsonRpcMessage[] | undefined {
+    if (items.length === 0) {
+      this.httpError(res, 400, ErrorCode.InvalidRequest, 'empty batch');
+      return undefined;
+    }
+    const messages: JsonRpcMessage[] = [];
+    for (const item of items) {
+      const m = classifyMessage(item);
+      if (typeof m === 'string') {
+        this.httpError(res, 400, ErrorCode.InvalidRequest, `invalid request: ${m}`);
+        return undefined;
+      }
+      messages.push(m);
+    }
+    return messages;
+  }
+
   /**
    * The session a POST belongs to: a fresh one for a stateless request or an initialize
    * (sent alone, within the agent's cap), else the one its header names. Undefined
@@ -324,81 +308,10 @@ export class McpHttpEndpoint {
       ephemeral,
       client: undefined as unknown as ClientSession,
     };
-    s.client = this.opts.gateway.openSession(agent, 'http', { send: (message, related) => this.deliver(s, message, related) });
+    s.client = this.opts.gateway.openSession(agent, 'http', { send: (message, related) => deliver(s, message, related, () => this.end(s)) });
     s.client.listening = () => (s.standalone !== undefined && !s.standalone.writableEnded) || s.exchanges.size > 0;
     if (!ephemeral) this.sessions.set(id, s);
     return s;
-  }
-
-  /** Routes one outgoing message to the POST it answers or belongs to, else to the GET stream. */
-  private deliver(s: HttpSession, message: JsonRpcMessage | string | EncodedMessage, related: JsonRpcId | undefined): void {
-    if (message instanceof EncodedMessage) {
-      if (this.answerEncoded(s, message, related)) return;
-      message = message.toString(); // inside a batch or a stream: spliced as text
-    }
-    const isAnswer = typeof message === 'string' || isResponse(message);
-    const id = typeof message === 'string' ? related : isAnswer ? (message as { id: JsonRpcId }).id : related;
-    const exchange = id !== undefined ? s.exchanges.get(id) : undefined;
-    const text = typeof message === 'string' ? message : JSON.stringify(message);
-    if (!exchange || exchange.done) {
-      if (!isAnswer && s.standalone && !s.standalone.writableEnded) s.standalone.write(`event: message\ndata: ${text}\n\n`);
-      return;
-    }
-    if (!isAnswer) {
-      if (!exchange.canSse) {
-        if (s.standalone && !s.standalone.writableEnded) s.standalone.write(`event: message\ndata: ${text}\n\n`);
-        return;
-      }
-      if (!exchange.sse) this.upgrade(s, exchange);
-      exchange.res.write(`event: message\ndata: ${text}\n\n`);
-      return;
-    }
-    exchange.waiting.delete(id!);
-    s.exchanges.delete(id!);
-    if (exchange.sse) {
-      exchange.res.write(`event: message\ndata: ${text}\n\n`);
-    } else {
-      exchange.collected.push(text);
-    }
-    if (exchange.waiting.size > 0) return;
-    exchange.done = true;
-    if (exchange.sse) {
-      exchange.res.end();
-    } else {
-      const body = exchange.batch ? `[${exchange.collected.join(',')}]` : exchange.collected[0]!;
-      const headers: Record<string, string | number> = { 'content-type': 'application/json', 'content-length': Buffer.byteLength(body) };
-      if (!s.ephemeral) headers['mcp-session-id'] = s.id;
-      exchange.res.writeHead(200, headers);
-      exchange.res.end(body);
-    }
-    if (s.ephemeral) this.end(s);
-  }
-
-  /** A pre-encoded answer that is a POST's only answer goes out as its bytes, with no copy. */
-  private answerEncoded(s: HttpSession, message: EncodedMessage, id: JsonRpcId | undefined): boolean {
-    const exchange = id !== undefined ? s.exchanges.get(id) : undefined;
-    if (!exchange || exchange.done || exchange.sse || exchange.batch || exchange.waiting.size !== 1 || !exchange.waiting.has(id!)) return false;
-    exchange.waiting.delete(id!);
-    s.exchanges.delete(id!);
-    exchange.done = true;
-    exchange.res.writeHead(200, {
-      'content-type': 'application/json',
-      'content-length': message.byteLength,
-      ...(s.ephemeral ? {} : { 'mcp-session-id': s.id }),
-    });
-    exchange.res.cork();
-    for (const part of message.parts) exchange.res.write(part);
-    exchange.res.end();
-    if (s.ephemeral) this.end(s);
-    return true;
-  }
-
-  private upgrade(s: HttpSession, exchange: PostExchange): void {
-    exchange.sse = true;
-    startSse(exchange.res, s.ephemeral ? undefined : s.id);
-    // Answers collected before the switch (batches) go out first.
-    for (const text of exchange.collected) exchange.res.write(`event: message\ndata: ${text}\n\n`);
-    exchange.collected = [];
   }
 
   private end(s: HttpSession): void {
@@ -432,13 +345,6 @@ export class McpHttpEndpoint {
     });
     res.end(body);
   }
-}
-
-function startSse(res: ServerResponse, sessionId: string | undefined): void {
-  const headers: Record<string, string> = { 'content-type': 'text/event-stream', 'cache-control': 'no-cache', connection: 'keep-alive' };
-  if (sessionId) headers['mcp-session-id'] = sessionId;
-  res.writeHead(200, headers);
-  res.flushHeaders();
 }
 
 function idOf(message: JsonRpcMessage): JsonRpcId | null {

@@ -118,6 +118,13 @@ export class Admission {
     return decision;
   }
 
+  /** The policy's word on a server, for what has no answer of its own to carry a refusal (a listen stream's resource): a refusal is recorded. */
+  allows(session: ClientSession, _req: JsonRpcRequest, target: Target): boolean {
+    const decision = this.policy.checkServer(this.subjectOf(session), target.upstream.id);
+    if (decision.effect === 'deny') this.deny(session, target, decision.rule);
+    return decision.effect !== 'deny';
+  }
+
   exposedName(server: string, tool: string): string {
     const settings = this.opts.bundle().settings;
     return exposedName(server, tool, settings.toolNameSeparator, settings.naming === 'passthrough');

@@ -90,7 +90,8 @@ describe('subscriptions/listen streams', () => {
       listens.listen(
         s,
         { jsonrpc: '2.0', id: 'sub-1', method: 'subscriptions/listen' },
-        { notifications: { toolsListChanged: true, promptsListChanged: false, resourceSubscriptions: ['x://y'] } },
+        { notifications: { toolsListChanged: true, promptsListChanged: false, resourceSubscriptions: ['x://y', 'x://refused', 'x://y'] } },
+        (uri) => uri === 'x://y',
       ),
       true,
     );
@@ -98,8 +99,16 @@ describe('subscriptions/listen streams', () => {
       {
         jsonrpc: '2.0',
         method: 'notifications/subscriptions/acknowledged',
-        params: { notifications: { toolsListChanged: true }, _meta: { 'io.modelcontextprotocol/subscriptionId': 'sub-1' } },
+        params: { notifications: { toolsListChanged: true, resourceSubscriptions: ['x://y'] }, _meta: { 'io.modelcontextprotocol/subscriptionId': 'sub-1' } },
       },
+      'sub-1',
+    ]);
+    const update = { jsonrpc: '2.0' as const, method: 'notifications/resources/updated', params: { uri: 'x://y' } };
+    listens.resourceUpdated(s, 'x://refused', { ...update, params: { uri: 'x://refused' } });
+    assert.equal(sent.length, 0, 'a resource the stream does not watch');
+    listens.resourceUpdated(s, 'x://y', update);
+    assert.deepEqual(sent.shift(), [
+      { jsonrpc: '2.0', method: 'notifications/resources/updated', params: { uri: 'x://y', _meta: { 'io.modelcontextprotocol/subscriptionId': 'sub-1' } } },
       'sub-1',
     ]);
     listens.listChanged('notifications/prompts/list_changed');
@@ -109,11 +118,16 @@ describe('subscriptions/listen streams', () => {
       { jsonrpc: '2.0', method: 'notifications/tools/list_changed', params: { _meta: { 'io.modelcontextprotocol/subscriptionId': 'sub-1' } } },
       'sub-1',
     ]);
-    assert.equal(listens.end(s, 'sub-1'), true);
+    const unwatched: string[] = [];
+    assert.equal(
+      listens.end(s, 'sub-1', (uri) => unwatched.push(uri)),
+      true,
+    );
+    assert.deepEqual(unwatched, ['x://y'], 'the ended stream gives up what it watched');
     assert.equal(listens.end(s, 'sub-1'), false);
     listens.listChanged('notifications/tools/list_changed');
     assert.equal(sent.length, 0, 'an ended stream');
-    listens.listen(s, { jsonrpc: '2.0', id: 2, method: 'subscriptions/listen' }, { notifications: { toolsListChanged: true } });
+    listens.listen(s, { jsonrpc: '2.0', id: 2, method: 'subscriptions/listen' }, { notifications: { toolsListChanged: true } }, () => true);
     sent.length = 0;
     open = false;
     listens.listChanged('notifications/tools/list_changed');
@@ -122,8 +136,11 @@ describe('subscriptions/listen streams', () => {
 
   it('refuses a listen without a filter object', () => {
     const listens = new ListenStreams(() => true);
-    for (const notifications of [undefined, null, [], 'tools']) {
-      assert.equal(listens.listen(session([]), { jsonrpc: '2.0', id: 1, method: 'subscriptions/listen' }, { notifications }), false);
+    for (const notifications of [undefined, null, [], 'tools', { resourceSubscriptions: 'x://y' }]) {
+      assert.equal(
+        listens.listen(session([]), { jsonrpc: '2.0', id: 1, method: 'subscriptions/listen' }, { notifications }, () => true),
+        false,
+      );
     }
   });
 });

@@ -64,9 +64,13 @@ interface ListenFilter {
   toolsListChanged?: true;
   promptsListChanged?: true;
   resourcesListChanged?: true;
+  resourceSubscriptions?: string[];
 }
 
-const FILTER_KEY: ReadonlyMap<string, keyof ListenFilter> = new Map([
+/** URIs one listen stream may watch: each costs an upstream subscription. */
+const MAX_WATCHED_PER_STREAM = 256;
+
+const FILTER_KEY: ReadonlyMap<string, 'toolsListChanged' | 'promptsListChanged' | 'resourcesListChanged'> = new Map([
   ['notifications/tools/list_changed', 'toolsListChanged'],
   ['notifications/prompts/list_changed', 'promptsListChanged'],
   ['notifications/resources/list_changed', 'resourcesListChanged'],
@@ -86,14 +90,21 @@ export class ListenStreams {
     this.isOpen = isOpen;
   }
 
-  /** Starts a stream; false (and nothing sent) when the request's filter is malformed. */
-  listen(session: ClientSession, req: JsonRpcRequest, params: Record<string, unknown>): boolean {
+  /**
+   * Starts a stream; false (and nothing sent) when the request's filter is malformed.
+   * `watch` decides each resource URI asked for: whether a server provides it and the
+   * agent may watch it (then it is subscribed upstream); the others are left out of the
+   * acknowledgement, which is how the revision says what is honoured.
+   */
+  listen(session: ClientSession, req: JsonRpcRequest, params: Record<string, unknown>, watch: (uri: string) => boolean): boolean {
     const raw = params.notifications;
     if (raw === null || typeof raw !== 'object' || Array.isArray(raw)) return false;
     const asked = raw as Record<string, unknown>;
+    if (asked.resourceSubscriptions !== undefined && !Array.isArray(asked.resourceSubscriptions)) return false;
     const honored: ListenFilter = {};
-    // Resource-update subscriptions are not bridged yet: the acknowledgement says so by leaving them out.
     for (const key of FILTER_KEY.values()) if (asked[key] === true) honored[key] = true;
+    const uris = ((asked.resourceSubscriptions as unknown[] | undefined) ?? []).filter((u): u is string => typeof u === 'string');
+    if (uris.length > 0) honored.resourceSubscriptions = [...new Set(uris)].slice(0, MAX_WATCHED_PER_STREAM).filter(watch);
     let streams = this.open.get(session);
     if (!streams) this.open.set(session, (streams = new Map()));
     streams.set(req.id, honored);
@@ -101,12 +112,20 @@ export class ListenStreams {
     return true;
   }
 
-  /** The agent cancelled a request: if it was a stream, the stream is over. */
-  end(session: ClientSession, id: JsonRpcId): boolean {
+  /** The agent cancelled a request: if it was a stream, the stream is over; the URIs it watched are handed to `unwatch`. */
+  end(session: ClientSession, id: JsonRpcId, unwatch: (uri: string) => void = () => {}): boolean {
     const streams = this.open.get(session);
-    if (!streams?.delete(id)) return false;
+    const filter = streams?.get(id);
+    if (!streams || !filter) return false;
+    streams.delete(id);
     if (streams.size === 0) this.open.delete(session);
+    for (const uri of filter.resourceSubscriptions ?? []) unwatch(uri);
     return true;
+  }
+
+  /** A watched resource changed: every stream of this agent that watches it hears it. */
+  resourceUpdated(session: ClientSession, uri: string, update: JsonRpcNotification): void {
+    for (const [id, filter] of this.open.get(session) ?? []) if (filter.resourceSubscriptions?.includes(uri)) session.sink.send(tagged(update, id), id);
   }
 
   /** A list changed: every stream that asked for it hears it. */

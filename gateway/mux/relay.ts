@@ -68,6 +68,8 @@ export class Relay {
   private readonly subscribers = new Map<string, Set<ClientSession>>();
   /** The most verbose level any agent asked for: upstream sessions are shared, so each agent is filtered here. */
   private upstreamLogLevel: number | undefined;
+  /** Where 2026 agents hear resource updates: their listen streams (set by the router, which holds them). */
+  updateListener: ((session: ClientSession, uri: string, update: JsonRpcNotification) => void) | undefined;
 
   constructor(opts: RelayOptions) {
     this.opts = opts;
@@ -83,7 +85,28 @@ export class Relay {
       return;
     }
     this.subscribers.set(uri, new Set([session]));
-    this.opts.forward(session, req, upstream, params);
+    if (upstream.modern) {
+      // A 2026-07-28 server has no resources/subscribe: its listen stream carries the URI instead.
+      upstream.watch(uri);
+      reply(session, req, {});
+    } else this.opts.forward(session, req, upstream, params);
+  }
+
+  /** A 2026 agent's listen stream watches a URI: as a subscription, without an answer of its own. */
+  watchFor(session: ClientSession, upstream: Upstream, uri: string): void {
+    const subs = this.subscribers.get(uri);
+    if (subs && subs.size > 0) {
+      subs.add(session);
+      return;
+    }
+    this.subscribers.set(uri, new Set([session]));
+    if (upstream.modern) upstream.watch(uri);
+    else upstream.forward('resources/subscribe', { uri }, () => {});
+  }
+
+  /** The listen stream that watched a URI ended. */
+  unwatchFor(session: ClientSession, uri: string): void {
+    this.dropSubscriber(session, uri);
   }
 
   unsubscribe(session: ClientSession, req: JsonRpcRequest, params: Record<string, unknown>): void {
@@ -98,8 +121,11 @@ export class Relay {
     const upstream = this.opts.catalog().resolveUri(uri);
     if (subs && subs.size === 0 && upstream) {
       this.subscribers.delete(uri);
-      this.opts.forward(session, req, upstream, params);
-      return;
+      if (!upstream.modern) {
+        this.opts.forward(session, req, upstream, params);
+        return;
+      }
+      upstream.unwatch(uri);
     }
     reply(session, req, {});
   }
@@ -148,8 +174,14 @@ export class Relay {
         this.log(upstream, message, params);
         return;
       case 'notifications/resources/updated': {
+        // The server's own subscription tag (its listen stream's) means nothing to agents.
+        const { _meta: _tag, ...rest } = params;
+        const update: JsonRpcNotification = { jsonrpc: '2.0', method: message.method, params: rest };
         const subs = this.subscribers.get(String(params.uri));
-        if (subs) for (const s of subs) s.sink.send(message);
+        for (const s of subs ?? []) {
+          if (isModern(s)) this.updateListener?.(s, String(params.uri), update);
+          else s.sink.send(update);
+        }
         return;
       }
       case 'notifications/cancelled':
@@ -253,12 +285,14 @@ export class Relay {
     if (subs.size > 0) return;
     this.subscribers.delete(uri);
     const upstream = this.opts.catalog().resolveUri(uri);
-    if (upstream?.state === 'ready') upstream.forward('resources/unsubscribe', { uri }, () => {});
+    if (upstream?.modern) upstream.unwatch(uri);
+    else if (upstream?.state === 'ready') upstream.forward('resources/unsubscribe', { uri }, () => {});
   }
 
   private sendLevel(upstream: Upstream): void {
     if (this.upstreamLogLevel === undefined) return;
-    if (upstream.state === 'ready' && 'logging' in upstream.capabilities)
+    // A 2026-07-28 server takes the level per request (the caller's envelope), not as a method.
+    if (upstream.state === 'ready' && !upstream.modern && 'logging' in upstream.capabilities)
       upstream.forward('logging/setLevel', { level: LOG_LEVELS[this.upstreamLogLevel] }, () => {});
   }
 }

@@ -15,7 +15,7 @@ import {
 import { methodsWith } from '../../shared/jsonrpc/methods.ts';
 import type { Decision } from '../../shared/policy/evaluate.ts';
 import { cutText } from '../../shared/text/cut.ts';
-import type { AuditRecorder, CallFacts } from '../audit/call-record.ts';
+import type { AuditRecorder } from '../audit/call-record.ts';
 import type { EventBus } from '../events/event-bus.ts';
 import type { Upstream } from '../upstream/upstream.ts';
 import type { Admission, Target } from './admission.ts';
@@ -23,18 +23,9 @@ import { paramsProblem } from './agent-shapes.ts';
 import { fail, reply } from './answers.ts';
 import type { Approvals } from './approval.ts';
 import type { Catalog } from './catalog.ts';
-import type { ClientSession, InflightCall } from './client-session.ts';
-import {
-  adoptModernMeta,
-  discoverResult,
-  initializeResult,
-  isModern,
-  modernRequestRejection,
-  modernResult,
-  modernResultText,
-  withoutEnvelope,
-  type ListenStreams,
-} from './era.ts';
+import type { ClientSession } from './client-session.ts';
+import { adoptModernMeta, discoverResult, initializeResult, isModern, modernRequestRejection, type ListenStreams } from './era.ts';
+import { Forwarder } from './forwarder.ts';
 import type { Lists } from './lists.ts';
 import type { ProgressRoutes, Relay } from './relay.ts';
 
@@ -76,9 +67,12 @@ export interface RouterOptions {
 export class Router {
   private readonly opts: RouterOptions;
   private readonly handlers: ReadonlyMap<string, Handler>;
+  private readonly forwarder: Forwarder;
 
   constructor(opts: RouterOptions) {
     this.opts = opts;
+    this.forwarder = new Forwarder({ ...opts, callTimeoutMs: () => opts.bundle().settings.callTimeoutMs });
+    opts.relay.updateListener = (session, uri, update) => opts.listens.resourceUpdated(session, uri, update);
     const { lists, relay, listens } = opts;
     this.handlers = new Map<string, Handler>([
       ['initialize', (s, r, p) => this.initialize(s, r, p)],
@@ -87,7 +81,8 @@ export class Router {
       [
         'subscriptions/listen',
         (s, r, p) => {
-          if (!listens.listen(s, r, p)) fail(s, r.id, ErrorCode.InvalidParams, 'subscriptions/listen needs a "notifications" object');
+          if (!listens.listen(s, r, p, (uri) => this.watchable(s, r, uri)))
+            fail(s, r.id, ErrorCode.InvalidParams, 'subscriptions/listen needs a "notifications" object (with resourceSubscriptions, if any, an array)');
         },
       ],
       ['tools/list', (s, r, p) => lists.serve(s, r, p, 'tools')],
@@ -141,15 +136,8 @@ export class Router {
    * that ends (the upstream may already have acted on it).
    */
   cancel(session: ClientSession, requestId: JsonRpcId, reason: string, ended: 'cancelled' | 'disconnected' = 'cancelled'): void {
-    const call = session.inflight.get(requestId);
-    if (!call) {
-      if (!this.opts.listens.end(session, requestId)) this.opts.approvals.abandoned(session, requestId);
-      return;
-    }
-    session.inflight.delete(requestId);
-    call.ended = { as: ended, reason };
-    this.opts.progress.close(call.progressToken);
-    if (call.upstreamId !== undefined) call.upstream.cancel(call.upstreamId, reason);
+    if (this.forwarder.cancel(session, requestId, reason, ended)) return;
+    if (!this.opts.listens.end(session, requestId, (uri) => this.opts.relay.unwatchFor(session, uri))) this.opts.approvals.abandoned(session, requestId);
   }
 
   private request(session: ClientSession, message: JsonRpcRequest): void {
@@ -346,6 +334,17 @@ export class Router {
     this.opts.relay.subscribe(session, req, upstream, uri, params);
   }
 
+  /**
+   * Whether a 2026 agent's listen stream may watch a resource: a server provides it and
+   * the agent may read it (a denial is recorded, and the URI left out of the stream).
+   */
+  private watchable(session: ClientSession, req: JsonRpcRequest, uri: string): boolean {
+    const upstream = this.catalog.resolveUri(uri);
+    if (!upstream || !this.opts.admission.allows(session, req, { upstream, tool: undefined, args: { uri }, shown: uri })) return false;
+    this.opts.relay.watchFor(session, upstream, uri);
+    return true;
+  }
+
   private complete(session: ClientSession, req: JsonRpcRequest, params: Record<string, unknown>): void {
     const ref = params.ref as Record<string, unknown> | undefined;
     if (ref?.type === 'ref/prompt' && typeof ref.name === 'string') {
@@ -378,87 +377,6 @@ export class Router {
 
   /** Sends an agent's request to an upstream under a fresh id, and its answer back under the agent's id. */
   forward(session: ClientSession, req: JsonRpcRequest, upstream: Upstream, params: Record<string, unknown>, decision?: Decision): void {
-    session.calls++;
-    const { outParams, progressToken } = this.rewrite(session, req, params);
-    const call: InflightCall = { upstream, upstreamId: undefined, method: req.method, startedAt: performance.now(), progressToken };
-    session.inflight.set(req.id, call);
-    call.upstreamId = upstream.forward(req.method, outParams, (response: JsonRpcResponse, answered: boolean) => {
-      const facts = () => this.callFacts(session, req, params, upstream, response, call, decision);
-      if (call.ended) {
-        // The agent stopped waiting: nobody gets this answer, but the call happened and is recorded.
-        if (this.opts.recorder.enabled) this.opts.recorder.append(this.opts.recorder.call({ ...facts(), ended: { ...call.ended, answered } }));
-        return;
-      }
-      if (session.inflight.get(req.id) !== call) return;
-      session.inflight.delete(req.id);
-      this.opts.progress.close(progressToken);
-      this.answer(session, req, response, facts);
-    });
-  }
-
-  /** The params as the upstream sees them: a progress token of ours, and no 2026 envelope of the agent's. */
-  private rewrite(
-    session: ClientSession,
-    req: JsonRpcRequest,
-    params: Record<string, unknown>,
-  ): { outParams: Record<string, unknown>; progressToken: string | undefined } {
-    let outParams = params;
-    let progressToken: string | undefined;
-    const meta = params._meta as Record<string, unknown> | undefined;
-    if (meta && (typeof meta.progressToken === 'string' || typeof meta.progressToken === 'number')) {
-      progressToken = this.opts.progress.open(session, meta.progressToken, req.id);
-      outParams = { ...params, _meta: { ...meta, progressToken } };
-    }
-    if (meta && isModern(session)) outParams = { ...outParams, _meta: withoutEnvelope(outParams._meta as Record<string, unknown>) };
-    return { outParams, progressToken };
-  }
-
-  /** The upstream's answer, under the agent's id and in its era's shape, sent once its record is durable. */
-  private answer(session: ClientSession, req: JsonRpcRequest, response: JsonRpcResponse, facts: () => CallFacts): void {
-    const modern = isModern(session);
-    const clientId = req.id;
-    const answer: JsonRpcMessage =
-      'result' in response
-        ? { jsonrpc: '2.0', id: clientId, result: modern ? modernResult(req.method, response.result) : response.result }
-        : { jsonrpc: '2.0', id: clientId, error: response.error };
-    if (!('result' in response)) session.errors++;
-    const { recorder } = this.opts;
-    if (!recorder.enabled) {
-      session.sink.send(answer);
-      return;
-    }
-    // The result is serialized once, for the record's size and hash and for the wire.
-    const resultText = 'result' in response ? JSON.stringify(response.result) : undefined;
-    const record = recorder.call({ ...facts(), resultText });
-    const wire =
-      resultText !== undefined && !(modern && 'resultType' in (response as { result: object }).result)
-        ? `{"jsonrpc":"2.0","id":${JSON.stringify(clientId)},"result":${modern ? modernResultText(req.method, (response as { result: Record<string, unknown> }).result, resultText) : resultText}}`
-        : answer;
-    // The record is durable before the agent sees the answer: a crash never loses a returned call.
-    recorder.append(record, () => session.sink.send(wire, clientId));
-  }
-
-  private callFacts(
-    session: ClientSession,
-    req: JsonRpcRequest,
-    params: Record<string, unknown>,
-    upstream: Upstream,
-    response: JsonRpcResponse,
-    call: InflightCall,
-    decision: Decision | undefined,
-  ): CallFacts {
-    const target = typeof params.name === 'string' ? params.name : typeof params.uri === 'string' ? params.uri : null;
-    const named = req.method === 'tools/call' || req.method === 'prompts/get';
-    return {
-      agent: session,
-      method: req.method,
-      params,
-      server: upstream.id,
-      response,
-      target: target !== null && named ? this.opts.admission.exposedName(upstream.id, target) : target,
-      correlationId: this.opts.approvals.correlationOf(req),
-      rule: decision?.rule,
-      latencyMs: performance.now() - call.startedAt,
-    };
+    this.forwarder.forward(session, req, upstream, params, decision);
   }
 }

@@ -69,7 +69,14 @@ export class HttpChannel implements UpstreamChannel {
     const text = err instanceof Error ? err.message : String(err);
     const status = httpStatus(err, text);
     this.note(text);
+    // A notification the server refused (a stateless 2026 server has nothing to cancel, say) costs nothing else.
+    if (this.proven && !('id' in message) && status !== undefined && status < 500) return;
     const isInitialize = 'method' in message && message.method === 'initialize';
+    if (!this.proven && 'method' in message && message.method === 'server/discover' && 'id' in message && status !== undefined && status < 500) {
+      // The era probe: a server that refuses it is a legacy one, which the handshake then initializes.
+      this.onmessage?.({ jsonrpc: '2.0', id: message.id, error: { code: -32601, message: `server/discover refused: ${text}` } });
+      return;
+    }
     if (!this.proven && isInitialize && status === 400 && 'id' in message) {
       // A Streamable HTTP server that refuses initialize (a stateless 2026-07-28
       // server does): answer the session with an error so it tries server/discover.

@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { withNpmError } from './upstream.ts';
+import { withNpmError } from './npm-error.ts';
 
 describe("a failed npx server's error", () => {
   it("carries npm's own error beside the timeout", () => {

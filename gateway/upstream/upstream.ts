@@ -3,7 +3,6 @@ import {
   ErrorCode,
   errorResponse,
   isNotification,
-  isPlainObject,
   isRequest,
   isResponse,
   responseProblem,
@@ -13,12 +12,18 @@ import {
   type JsonRpcRequest,
   type JsonRpcResponse,
 } from '../../shared/jsonrpc/message.ts';
-import { LEGACY_PROTOCOL_VERSIONS, MODERN_PROTOCOL_VERSION, META } from '../../shared/jsonrpc/protocol.ts';
-import { cutText } from '../../shared/text/cut.ts';
 import type { UpstreamChannel } from './channel.ts';
+import { CatalogCache, type CatalogKind, type CatalogLists } from './catalog-cache.ts';
+import { envelopeFor, handshake, relayedCapabilities, type CallerEnvelope } from './handshake.ts';
+import { UpstreamListen } from './listen.ts';
+import { withNpmError } from './npm-error.ts';
+
+export { withNpmError };
+
+export type { CallerEnvelope };
 
 export type UpstreamState = 'starting' | 'ready' | 'backoff' | 'failed' | 'stopped';
-export type CatalogKind = 'tools' | 'resources' | 'resourceTemplates' | 'prompts';
+export type { CatalogKind };
 
 export interface UpstreamListener {
   onNotification(upstream: Upstream, message: JsonRpcNotification): void;
@@ -49,13 +54,6 @@ interface Pending {
 /** How long a cancelled request still waits for a late answer, so the record can say what the server did. */
 export const LATE_ANSWER_WAIT_MS = 5000;
 
-const LIST_METHODS: Record<CatalogKind, { method: string; key: string; capability: string }> = {
-  tools: { method: 'tools/list', key: 'tools', capability: 'tools' },
-  resources: { method: 'resources/list', key: 'resources', capability: 'resources' },
-  resourceTemplates: { method: 'resources/templates/list', key: 'resourceTemplates', capability: 'resources' },
-  prompts: { method: 'prompts/list', key: 'prompts', capability: 'prompts' },
-};
-
 // Keyed by what a server sends: a Map, so "__proto__" or "constructor" is just an unknown method.
 export const LIST_CHANGED: ReadonlyMap<string, readonly CatalogKind[]> = new Map([
   ['notifications/tools/list_changed', ['tools']],
@@ -63,7 +61,6 @@ export const LIST_CHANGED: ReadonlyMap<string, readonly CatalogKind[]> = new Map
   ['notifications/prompts/list_changed', ['prompts']],
 ]);
 
-const MAX_PAGES = 1000;
 const HEALTHY_AFTER_MS = 60_000;
 
 export interface UpstreamSnapshot {
@@ -93,7 +90,9 @@ export class Upstream {
   serverInfo: Record<string, unknown> | undefined;
   capabilities: Record<string, unknown> = {};
   instructions: string | undefined;
-  readonly catalog: Record<CatalogKind, Record<string, unknown>[]> = { tools: [], resources: [], resourceTemplates: [], prompts: [] };
+  private readonly cache: CatalogCache;
+  /** The server's lists as last read (all pages), per kind. */
+  readonly catalog: CatalogLists;
 
   private channel: UpstreamChannel | undefined;
   private nextId = 1;
@@ -103,16 +102,34 @@ export class Upstream {
   private stopped = true;
   /** Speaks the stateless 2026-07-28 revision: no initialize, an envelope on every request. */
   modern = false;
-  private readonly refreshing = new Map<CatalogKind, Promise<void>>();
-  private readonly refreshAgain = new Set<CatalogKind>();
-  private readonly lastFetched = new Map<CatalogKind, number>();
   private generation = 0;
 
   private readonly opts: UpstreamOptions;
+  private readonly listen: UpstreamListen;
 
   constructor(opts: UpstreamOptions) {
     this.opts = opts;
     this.id = opts.server.id;
+    this.cache = new CatalogCache({
+      request: (method, params) =>
+        new Promise<JsonRpcResponse | undefined>((resolve) => {
+          // Lists are Gatehouse's own housekeeping, not an agent's call: they get the (longer) start timeout.
+          if (this.channel) this.send(this.channel, method, params, resolve, this.opts.server.startTimeoutMs ?? this.opts.startTimeoutMs);
+          else resolve(undefined);
+        }),
+      capabilities: () => this.capabilities,
+      changed: (kind) => this.opts.listener.onCatalogChanged(this, kind),
+      failed: (message) => {
+        this.lastError = message;
+      },
+    });
+    this.catalog = this.cache.lists;
+    this.listen = new UpstreamListen({
+      request: (method, params, handler) => this.forward(method, params, handler, 0),
+      cancel: (id, reason) => this.cancel(id, reason),
+      capabilities: () => this.capabilities,
+      ready: () => this.modern && this.state === 'ready',
+    });
   }
 
   get server(): BundleServer {
@@ -128,8 +145,9 @@ export class Upstream {
   get stderrTail(): readonly string[] {
     return this.channel?.stderrTail ?? [];
   }
+  /** Calls waiting on the server (its listen stream is not one). */
   get inflight(): number {
-    return this.pending.size;
+    return this.pending.size - (this.listen.streaming ? 1 : 0);
   }
 
   /** The upstream as it is now, copied: what the status reports, never a handle to change it. */
@@ -169,7 +187,13 @@ export class Upstream {
    * Sends a request upstream and calls `handler` exactly once with the response,
    * a timeout error, or a connection error. Returns the upstream id (for cancellation).
    */
-  forward(method: string, params: Record<string, unknown> | undefined, handler: ResponseHandler, timeoutMs = this.timeoutFor()): JsonRpcId | undefined {
+  forward(
+    method: string,
+    params: Record<string, unknown> | undefined,
+    handler: ResponseHandler,
+    timeoutMs = this.timeoutFor(),
+    caller?: CallerEnvelope,
+  ): JsonRpcId | undefined {
     const ch = this.channel;
     if (!ch || this.state !== 'ready') {
       handler(
@@ -178,7 +202,16 @@ export class Upstream {
       );
       return undefined;
     }
-    return this.send(ch, method, params, handler, timeoutMs);
+    return this.send(ch, method, params, handler, timeoutMs, caller);
+  }
+
+  /** Resource updates from a 2026-07-28 server come on its listen stream: the first subscriber of a URI adds it. */
+  watch(uri: string): void {
+    this.listen.watch(uri);
+  }
+
+  unwatch(uri: string): void {
+    this.listen.unwatch(uri);
   }
 
   notify(method: string, params?: Record<string, unknown>): void {
@@ -226,10 +259,17 @@ export class Upstream {
     return this.opts.server.callTimeoutMs ?? this.opts.callTimeoutMs;
   }
 
-  private send(ch: UpstreamChannel, method: string, params: Record<string, unknown> | undefined, handler: ResponseHandler, timeoutMs: number): JsonRpcId {
+  private send(
+    ch: UpstreamChannel,
+    method: string,
+    params: Record<string, unknown> | undefined,
+    handler: ResponseHandler,
+    timeoutMs: number,
+    caller?: CallerEnvelope,
+  ): JsonRpcId {
     const id = this.nextId++;
     let outParams = params;
-    if (this.modern) outParams = { ...params, _meta: { ...(params?._meta as object | undefined), ...this.modernMeta() } };
+    if (this.modern) outParams = { ...params, _meta: { ...(params?._meta as object | undefined), ...this.modernMeta(caller) } };
     const message: JsonRpcRequest = outParams ? { jsonrpc: '2.0', id, method, params: outParams } : { jsonrpc: '2.0', id, method };
     const timer = timeoutMs > 0 ? setTimeout(() => this.timeout(id), timeoutMs) : undefined;
     this.pending.set(id, { handler, timer, method });
@@ -309,7 +349,7 @@ export class Upstream {
     if (isNotification(message)) {
       const kinds = LIST_CHANGED.get(message.method);
       if (kinds) {
-        for (const k of kinds) void this.refresh(k);
+        for (const k of kinds) void this.cache.refresh(k);
       }
       this.opts.listener.onNotification(this, message);
     }
@@ -341,10 +381,11 @@ export class Upstream {
         return;
       }
       await this.handshake(ch);
-      await Promise.all((Object.keys(LIST_METHODS) as CatalogKind[]).map((k) => this.fetchCatalog(k)));
+      await this.cache.fetchAll();
       if (generation !== this.generation || this.stopped) return;
       this.lastError = undefined;
       this.setState('ready');
+      if (this.modern) this.listen.open();
       setTimeout(() => {
         if (generation === this.generation && this.state === 'ready') this.consecutiveFailures = 0;
       }, HEALTHY_AFTER_MS).unref();
@@ -355,124 +396,35 @@ export class Upstream {
   }
 
   private async handshake(ch: UpstreamChannel): Promise<void> {
-    const startTimeout = this.opts.server.startTimeoutMs ?? this.opts.startTimeoutMs;
-    const init = await new Promise<JsonRpcResponse>((resolve) =>
-      this.send(
-        ch,
-        'initialize',
-        {
-          protocolVersion: LEGACY_PROTOCOL_VERSIONS[0],
-          capabilities: this.clientCapabilities(),
-          clientInfo: this.opts.clientInfo,
-        },
-        resolve,
-        startTimeout,
-      ),
-    );
-    if ('error' in init) {
-      // A server of the stateless 2026-07-28 era has no initialize: ask it to describe itself instead.
-      const discover = await new Promise<JsonRpcResponse>((resolve) => {
-        this.modern = true;
-        this.send(ch, 'server/discover', {}, resolve, startTimeout);
-      });
-      if ('error' in discover) {
-        this.modern = false;
-        throw new Error(`initialize failed: ${init.error.message}`);
-      }
-      const r = discover.result;
-      this.protocolVersion = MODERN_PROTOCOL_VERSION;
-      this.serverInfo = isPlainObject(r.serverInfo) ? r.serverInfo : undefined;
-      this.capabilities = isPlainObject(r.capabilities) ? r.capabilities : {};
-      this.instructions = typeof r.instructions === 'string' ? r.instructions : undefined;
-      return;
-    }
-    const r = init.result;
-    this.protocolVersion = typeof r.protocolVersion === 'string' ? r.protocolVersion : undefined;
-    this.serverInfo = isPlainObject(r.serverInfo) ? r.serverInfo : undefined;
-    this.capabilities = isPlainObject(r.capabilities) ? r.capabilities : {};
-    this.instructions = typeof r.instructions === 'string' ? r.instructions : undefined;
-    ch.send({ jsonrpc: '2.0', method: 'notifications/initialized' });
+    const described = await handshake({
+      ask: (method, params, modern, timeoutMs) =>
+        new Promise<JsonRpcResponse>((resolve) => {
+          this.modern = modern;
+          this.send(ch, method, params, resolve, timeoutMs);
+        }),
+      notify: (m) => ch.send(m),
+      clientInfo: this.opts.clientInfo,
+      capabilities: this.clientCapabilities(),
+      startTimeoutMs: this.opts.server.startTimeoutMs ?? this.opts.startTimeoutMs,
+    });
+    this.modern = described.modern;
+    this.protocolVersion = described.protocolVersion;
+    this.serverInfo = described.serverInfo;
+    this.capabilities = described.capabilities;
+    this.instructions = described.instructions;
   }
 
   private clientCapabilities(): Record<string, unknown> {
-    const caps: Record<string, unknown> = { sampling: {}, elicitation: { form: {}, url: {} } };
-    if (this.opts.server.forwardRoots) caps.roots = { listChanged: true };
-    return caps;
+    return relayedCapabilities(this.opts.server.forwardRoots === true);
   }
 
-  private modernMeta(): Record<string, unknown> {
-    return {
-      [META.protocolVersion]: MODERN_PROTOCOL_VERSION,
-      [META.clientCapabilities]: this.clientCapabilities(),
-      [META.clientInfo]: this.opts.clientInfo,
-    };
+  private modernMeta(caller: CallerEnvelope | undefined): Record<string, unknown> {
+    return envelopeFor(this.opts.clientInfo, this.opts.server.forwardRoots === true, caller);
   }
 
   /** Re-reads a list unless it was read within `minIntervalMs`. */
   recheck(kind: CatalogKind, minIntervalMs: number): void {
-    const now = Date.now();
-    if (now - (this.lastFetched.get(kind) ?? 0) < minIntervalMs) return;
-    this.lastFetched.set(kind, now);
-    void this.refresh(kind, true);
-  }
-
-  /** Re-reads one list, coalescing bursts of list_changed into at most one extra fetch. */
-  private refresh(kind: CatalogKind, onlyIfChanged = false): Promise<void> {
-    const running = this.refreshing.get(kind);
-    if (running) {
-      this.refreshAgain.add(kind);
-      return running;
-    }
-    const run = (async () => {
-      try {
-        const previous = this.catalog[kind];
-        const before = onlyIfChanged ? JSON.stringify(previous) : '';
-        do {
-          this.refreshAgain.delete(kind);
-          await this.fetchCatalog(kind);
-          // Fetching again: until then agents keep the list the pin gate judged, not unjudged copies (an empty catalogue).
-          if (this.refreshAgain.has(kind)) this.catalog[kind] = previous;
-        } while (this.refreshAgain.has(kind));
-        if (!onlyIfChanged || JSON.stringify(this.catalog[kind]) !== before) this.opts.listener.onCatalogChanged(this, kind);
-        // Nothing changed: keep the objects the pin gate approved, or the next catalog rebuild would hide them all.
-        else this.catalog[kind] = previous;
-      } catch (err) {
-        this.lastError = `refreshing ${kind}: ${(err as Error).message}`;
-      } finally {
-        this.refreshing.delete(kind);
-      }
-    })();
-    this.refreshing.set(kind, run);
-    return run;
-  }
-
-  private async fetchCatalog(kind: CatalogKind): Promise<void> {
-    const spec = LIST_METHODS[kind];
-    if (!(spec.capability in this.capabilities)) {
-      this.catalog[kind] = [];
-      return;
-    }
-    const ch = this.channel;
-    if (!ch) return;
-    const items: Record<string, unknown>[] = [];
-    let cursor: string | undefined;
-    for (let page = 0; page < MAX_PAGES; page++) {
-      // Lists are Gatehouse's own housekeeping, not an agent's call: they get the (longer) start timeout.
-      const response = await new Promise<JsonRpcResponse>((resolve) =>
-        this.send(ch, spec.method, cursor ? { cursor } : undefined, resolve, this.opts.server.startTimeoutMs ?? this.opts.startTimeoutMs),
-      );
-      if ('error' in response) {
-        // Optional lists (templates) may be unimplemented even when the capability is there.
-        if (response.error.code === ErrorCode.MethodNotFound) break;
-        throw new Error(`${spec.method} failed: ${response.error.message}`);
-      }
-      const list = response.result[spec.key];
-      if (Array.isArray(list)) for (const item of list) if (item && typeof item === 'object') items.push(item as Record<string, unknown>);
-      cursor = typeof response.result.nextCursor === 'string' && response.result.nextCursor ? response.result.nextCursor : undefined;
-      if (!cursor) break;
-    }
-    this.catalog[kind] = items;
-    this.lastFetched.set(kind, Date.now());
+    this.cache.recheck(kind, minIntervalMs);
   }
 
   /** The connection ended. Retried with backoff unless `retry` is false (a missing credential, say). */
@@ -512,17 +464,4 @@ export class Upstream {
     this.state = state;
     this.opts.listener.onStateChanged(this);
   }
-}
-
-/**
- * A server started through npx that fails usually fails in npm (a registry it cannot
- * reach, a proxy's certificate, a package that does not exist); "did not answer
- * initialize" hides that. npm's own error, from the server's stderr, goes beside it.
- */
-export function withNpmError(reason: string, stderrTail: readonly string[]): string {
-  let line: string | undefined;
-  for (let i = stderrTail.length - 1; i >= 0 && !line; i--) if (/\bnpm (?:ERR!|error) /.test(stderrTail[i]!)) line = stderrTail[i];
-  if (!line) return reason;
-  const what = cutText(line.replace(/^.*?\bnpm (?:ERR!|error) /, '').trim(), 200);
-  return what && !reason.includes(what) ? `${reason} (npm: ${what})` : reason;
 }

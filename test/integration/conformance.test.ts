@@ -29,9 +29,6 @@ interface SuiteVersion {
   fixtureGaps: ReadonlyMap<string, string>;
 }
 
-const NOT_IN_FIXTURE_YET =
-  'the fixture has no 2026-only input_required tools yet (and Gatehouse does not reach them: it speaks initialize to dual-era upstreams)';
-
 /**
  * Checks that need the server to stream: Gatehouse answers a 2025 agent's call with plain
  * JSON unless something must go out first, which the transport allows, so these checks
@@ -71,21 +68,7 @@ const SUITES: SuiteVersion[] = [
       'tasks-required-task-error',
       'tasks-mrtr-composition',
     ]),
-    fixtureGaps: new Map([
-      ['server-stateless', 'the fixture lacks the diagnostic tools test_missing_capability and test_streaming_elicitation (3 of 28 checks)'],
-      ...[
-        'basic-elicitation',
-        'basic-sampling',
-        'basic-list-roots',
-        'request-state',
-        'multiple-input-requests',
-        'multi-round',
-        'non-tool-request',
-        'result-type',
-        'tampered-state',
-        'capability-check',
-      ].map((n) => [`input-required-result-${n}`, NOT_IN_FIXTURE_YET] as [string, string]),
-    ]),
+    fixtureGaps: new Map(),
   },
 ];
 
@@ -175,6 +158,19 @@ function lost(base: Map<string, Scenario>, other: Map<string, Scenario>): string
   return out;
 }
 
+/** Every scenario's outcome per path, and each check that is not a success on some path, with its status on each. */
+function report(baseline: Map<string, Scenario>, viaHttp: Map<string, Scenario>, viaStdio: Map<string, Scenario>): void {
+  const mark = (r: Scenario | undefined) => (r?.ok ? 'pass' : 'FAIL');
+  for (const [name, b] of baseline) {
+    console.log(`  ${name}: direct ${mark(b)}, http ${mark(viaHttp.get(name))}, stdio ${mark(viaStdio.get(name))}`);
+    const ids = new Set([...b.checks.keys(), ...(viaHttp.get(name)?.checks.keys() ?? []), ...(viaStdio.get(name)?.checks.keys() ?? [])]);
+    for (const id of ids) {
+      const st = [b, viaHttp.get(name), viaStdio.get(name)].map((r) => r?.checks.get(id) ?? 'missing');
+      if (st.some((x) => x !== 'SUCCESS')) console.log(`    ${id}: direct ${st[0]}, http ${st[1]}, stdio ${st[2]}`);
+    }
+  }
+}
+
 /**
  * The suite cannot send headers: this loopback proxy adds the agent's bearer token and
  * names the daemon as Host/Origin where the suite named the proxy. A foreign Host (the
@@ -221,8 +217,9 @@ describe('official MCP conformance suite', () => {
     direct = spawn(process.execPath, [join(FIXTURES, 'servers', 'fixture-server.ts'), '--http', '0'], { stdio: ['ignore', 'pipe', 'ignore'] });
     const { port } = await new Promise<{ port: number }>((resolve) => createInterface({ input: direct.stdout! }).once('line', (l) => resolve(JSON.parse(l))));
     directUrl = `http://127.0.0.1:${port}/mcp`;
-    through.set('http', await gatehouse({ id: 'fixture', transport: { type: 'http', url: directUrl } }));
-    through.set('stdio', await gatehouse(stdioServer('fixture', 'fixture-server.ts')));
+    // The suite's roots scenarios need the server to see the agent's roots, which a bundle must allow.
+    through.set('http', await gatehouse({ id: 'fixture', transport: { type: 'http', url: directUrl }, forwardRoots: true }));
+    through.set('stdio', await gatehouse({ ...stdioServer('fixture', 'fixture-server.ts'), forwardRoots: true }));
   });
   after(async () => {
     direct.kill();
@@ -237,13 +234,7 @@ describe('official MCP conformance suite', () => {
       console.log(
         `conformance ${version(s.bin)}: direct ${tally(baseline)}; through Gatehouse, HTTP upstream ${tally(viaHttp)}; stdio upstream ${tally(viaStdio)}`,
       );
-      if (process.env.CONFORMANCE_REPORT) {
-        for (const [name, b] of baseline) {
-          console.log(
-            `  ${name}: direct ${b.ok ? 'pass' : 'FAIL'}, http ${viaHttp.get(name)?.ok ? 'pass' : 'FAIL'}, stdio ${viaStdio.get(name)?.ok ? 'pass' : 'FAIL'}`,
-          );
-        }
-      }
+      if (process.env.CONFORMANCE_REPORT) report(baseline, viaHttp, viaStdio);
       for (const [name, why] of s.fixtureGaps) console.log(`  not measured yet: ${name}: ${why}`);
       assert.ok(baseline.size >= 30, `the suite ran ${baseline.size} scenarios`);
       const fixtureMisses = [...baseline].filter(([name, r]) => !r.ok && !s.referenceFails.has(name) && !s.fixtureGaps.has(name)).map(([name]) => name);

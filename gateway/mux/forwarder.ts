@@ -1,0 +1,175 @@
+// An admitted call on its way to a server and back: a fresh upstream id and progress
+// token, the caller's envelope for a 2026 server, input_required rounds relayed to
+// the agent (input-relay.ts), and the answer under the agent's id once its audit
+// record is durable.
+import { ErrorCode, type JsonRpcId, type JsonRpcMessage, type JsonRpcRequest, type JsonRpcResponse } from '../../shared/jsonrpc/message.ts';
+import type { Decision } from '../../shared/policy/evaluate.ts';
+import type { AuditRecorder, CallFacts } from '../audit/call-record.ts';
+import type { CallerEnvelope, Upstream } from '../upstream/upstream.ts';
+import type { Admission } from './admission.ts';
+import { fail } from './answers.ts';
+import type { Approvals } from './approval.ts';
+import { LOG_LEVELS, type ClientSession, type InflightCall } from './client-session.ts';
+import { isModern, modernResult, modernResultText, withoutEnvelope } from './era.ts';
+import { InputRelay, isInputRequired, MAX_INPUT_ROUNDS } from './input-relay.ts';
+import type { ProgressRoutes } from './relay.ts';
+
+export interface ForwarderOptions {
+  progress: ProgressRoutes;
+  recorder: AuditRecorder;
+  admission: Admission;
+  approvals: Approvals;
+  /** How long an agent may take to answer a question relayed to it. */
+  callTimeoutMs(): number;
+}
+
+/** What the router hands over: the agent's request and what its upstream is to see. */
+interface Call {
+  session: ClientSession;
+  req: JsonRpcRequest;
+  upstream: Upstream;
+  params: Record<string, unknown>;
+  decision: Decision | undefined;
+}
+
+export class Forwarder {
+  private readonly opts: ForwarderOptions;
+  private readonly inputs = new InputRelay();
+
+  constructor(opts: ForwarderOptions) {
+    this.opts = opts;
+  }
+
+  /** Sends an agent's request to an upstream under a fresh id, and its answer back under the agent's id. */
+  forward(session: ClientSession, req: JsonRpcRequest, upstream: Upstream, params: Record<string, unknown>, decision?: Decision): void {
+    const retry = upstream.modern && isModern(session) ? this.inputs.unsealRetry(session, upstream.id, req, params) : params;
+    if (typeof retry === 'string') {
+      fail(session, req.id, ErrorCode.InvalidParams, `Gatehouse refused the retry of ${req.method}: ${retry}`);
+      return;
+    }
+    session.calls++;
+    const { outParams, progressToken } = this.rewrite(session, req, retry);
+    const call: InflightCall = { upstream, upstreamId: undefined, method: req.method, startedAt: performance.now(), progressToken };
+    session.inflight.set(req.id, call);
+    this.send({ session, req, upstream, params, decision }, call, outParams, 0);
+  }
+
+  /**
+   * Abandons an agent's request: the upstream is told to stop, and no answer is sent.
+   * The call is still recorded, once, when the upstream answers late or the wait for
+   * that ends (the upstream may already have acted on it). False when no call runs under that id.
+   */
+  cancel(session: ClientSession, requestId: JsonRpcId, reason: string, ended: 'cancelled' | 'disconnected'): boolean {
+    const call = session.inflight.get(requestId);
+    if (!call) return false;
+    session.inflight.delete(requestId);
+    call.ended = { as: ended, reason };
+    this.opts.progress.close(call.progressToken);
+    if (call.upstreamId !== undefined) call.upstream.cancel(call.upstreamId, reason);
+    return true;
+  }
+
+  /** One round upstream; an input_required answer to a 2025 agent starts the next. */
+  private send(c: Call, call: InflightCall, outParams: Record<string, unknown>, round: number): void {
+    const { session, req, upstream } = c;
+    call.upstreamId = upstream.forward(
+      req.method,
+      outParams,
+      (response: JsonRpcResponse, answered: boolean) => {
+        const facts = () => this.callFacts(c, response, call);
+        if (call.ended) {
+          // The agent stopped waiting: nobody gets this answer, but the call happened and is recorded.
+          if (this.opts.recorder.enabled) this.opts.recorder.append(this.opts.recorder.call({ ...facts(), ended: { ...call.ended, answered } }));
+          return;
+        }
+        if (session.inflight.get(req.id) !== call) return;
+        if (isInputRequired(response) && !isModern(session) && round < MAX_INPUT_ROUNDS) {
+          this.inputs.ask(session, req, response.result, this.opts.callTimeoutMs(), (outcome) => {
+            if (call.ended || session.inflight.get(req.id) !== call) return;
+            if ('jsonrpc' in outcome) this.finish(c, call, outcome, facts);
+            else this.send(c, call, { ...outParams, ...outcome }, round + 1);
+          });
+          return;
+        }
+        const shown =
+          isInputRequired(response) && isModern(session)
+            ? { ...response, result: this.inputs.sealFor(session, upstream.id, req, outParams, response.result) }
+            : response;
+        this.finish(c, call, shown, facts);
+      },
+      undefined,
+      upstream.modern ? this.envelope(session) : undefined,
+    );
+  }
+
+  private finish(c: Call, call: InflightCall, response: JsonRpcResponse, facts: () => CallFacts): void {
+    c.session.inflight.delete(c.req.id);
+    this.opts.progress.close(call.progressToken);
+    this.answer(c.session, c.req, response, facts);
+  }
+
+  /** What a 2026 upstream is told of this caller: a 2025 agent that never set a level hears every log line, as it would directly. */
+  private envelope(session: ClientSession): CallerEnvelope {
+    const level = session.logLevel !== undefined ? LOG_LEVELS[session.logLevel] : isModern(session) ? undefined : 'debug';
+    return { capabilities: session.capabilities, logLevel: level };
+  }
+
+  /** The params as the upstream sees them: a progress token of ours, and no 2026 envelope of the agent's. */
+  private rewrite(
+    session: ClientSession,
+    req: JsonRpcRequest,
+    params: Record<string, unknown>,
+  ): { outParams: Record<string, unknown>; progressToken: string | undefined } {
+    let outParams = params;
+    let progressToken: string | undefined;
+    const meta = params._meta as Record<string, unknown> | undefined;
+    if (meta && (typeof meta.progressToken === 'string' || typeof meta.progressToken === 'number')) {
+      progressToken = this.opts.progress.open(session, meta.progressToken, req.id);
+      outParams = { ...params, _meta: { ...meta, progressToken } };
+    }
+    if (meta && isModern(session)) outParams = { ...outParams, _meta: withoutEnvelope(outParams._meta as Record<string, unknown>) };
+    return { outParams, progressToken };
+  }
+
+  /** The upstream's answer, under the agent's id and in its era's shape, sent once its record is durable. */
+  private answer(session: ClientSession, req: JsonRpcRequest, response: JsonRpcResponse, facts: () => CallFacts): void {
+    const modern = isModern(session);
+    const clientId = req.id;
+    const answer: JsonRpcMessage =
+      'result' in response
+        ? { jsonrpc: '2.0', id: clientId, result: modern ? modernResult(req.method, response.result) : response.result }
+        : { jsonrpc: '2.0', id: clientId, error: response.error };
+    if (!('result' in response)) session.errors++;
+    const { recorder } = this.opts;
+    if (!recorder.enabled) {
+      session.sink.send(answer);
+      return;
+    }
+    // The result is serialized once, for the record's size and hash and for the wire.
+    const resultText = 'result' in response ? JSON.stringify(response.result) : undefined;
+    const record = recorder.call({ ...facts(), resultText });
+    const wire =
+      resultText !== undefined && !(modern && 'resultType' in (response as { result: object }).result)
+        ? `{"jsonrpc":"2.0","id":${JSON.stringify(clientId)},"result":${modern ? modernResultText(req.method, (response as { result: Record<string, unknown> }).result, resultText) : resultText}}`
+        : answer;
+    // The record is durable before the agent sees the answer: a crash never loses a returned call.
+    recorder.append(record, () => session.sink.send(wire, clientId));
+  }
+
+  private callFacts(c: Call, response: JsonRpcResponse, call: InflightCall): CallFacts {
+    const { session, req, params, upstream, decision } = c;
+    const target = typeof params.name === 'string' ? params.name : typeof params.uri === 'string' ? params.uri : null;
+    const named = req.method === 'tools/call' || req.method === 'prompts/get';
+    return {
+      agent: session,
+      method: req.method,
+      params,
+      server: upstream.id,
+      response,
+      target: target !== null && named ? this.opts.admission.exposedName(upstream.id, target) : target,
+      correlationId: this.opts.approvals.correlationOf(req),
+      rule: decision?.rule,
+      latencyMs: performance.now() - call.startedAt,
+    };
+  }
+}

@@ -1,0 +1,143 @@
+// A 2026-07-28 upstream that needs something from the user or the model answers a call
+// with an `input_required` result instead of asking mid-call (SEP-2322). Gatehouse
+// relays it to agents of both eras:
+// - a 2026 agent gets the result, with the server's requestState sealed inside one of
+//   Gatehouse's own, bound to that agent, server, method and target, so a state cannot
+//   be replayed by another agent or on another call, and a tampered one never reaches
+//   the server;
+// - a 2025 agent is asked each input request as the server-to-client request it knows
+//   (elicitation/create, sampling/createMessage, roots/list) on the call's own stream,
+//   and Gatehouse retries the call upstream with the answers, round after round.
+import { ErrorCode, errorResponse, isPlainObject, type JsonRpcRequest, type JsonRpcResponse } from '../../shared/jsonrpc/message.ts';
+import type { ClientSession } from './client-session.ts';
+import { StateSeal } from './sealed-state.ts';
+
+/** The requests an input_required result may carry, and the agent capability each needs. */
+const INPUT_METHODS: ReadonlyMap<string, string> = new Map([
+  ['elicitation/create', 'elicitation'],
+  ['sampling/createMessage', 'sampling'],
+  ['roots/list', 'roots'],
+]);
+
+/** Rounds one 2025-era call may take before Gatehouse gives up on a server that keeps asking. */
+export const MAX_INPUT_ROUNDS = 16;
+/** How long a sealed state stays good: a person may take a while to answer. */
+const STATE_TTL_MS = 30 * 60_000;
+
+/** What a sealed state is bound to, and the server's own state inside it. */
+interface Bound {
+  a: string;
+  u: string;
+  m: string;
+  t: string;
+  e: number;
+  s?: string;
+}
+
+export function isInputRequired(response: JsonRpcResponse): response is { jsonrpc: '2.0'; id: string | number; result: Record<string, unknown> } {
+  return 'result' in response && response.result.resultType === 'input_required';
+}
+
+/** The name or URI a call is about, as the upstream knows it. */
+function targetOf(params: Record<string, unknown>): string {
+  return typeof params.name === 'string' ? params.name : typeof params.uri === 'string' ? params.uri : '';
+}
+
+export class InputRelay {
+  private readonly seal = new StateSeal(256 * 1024);
+
+  /** The result a 2026 agent sees: the server's requestState sealed and bound to this caller. */
+  sealFor(
+    session: ClientSession,
+    upstreamId: string,
+    req: JsonRpcRequest,
+    upstreamParams: Record<string, unknown>,
+    result: Record<string, unknown>,
+  ): Record<string, unknown> {
+    const bound: Bound = { a: session.agent, u: upstreamId, m: req.method, t: targetOf(upstreamParams), e: Date.now() + STATE_TTL_MS };
+    if (typeof result.requestState === 'string') bound.s = result.requestState;
+    return { ...result, requestState: this.seal.seal(bound) };
+  }
+
+  /**
+   * A 2026 agent's retry, as the upstream must see it: the server's own state back in
+   * place of Gatehouse's. A string says why the retry is refused (-32602).
+   */
+  unsealRetry(session: ClientSession, upstreamId: string, req: JsonRpcRequest, params: Record<string, unknown>): Record<string, unknown> | string {
+    if (params.requestState === undefined) return params;
+    const bound = this.seal.unseal(params.requestState) as Bound | undefined;
+    const problem = !bound
+      ? 'the requestState is not one Gatehouse issued (it was changed, or comes from another run)'
+      : bound.a !== session.agent
+        ? 'the requestState was issued to another agent'
+        : bound.u !== upstreamId || bound.m !== req.method || bound.t !== targetOf(params)
+          ? 'the requestState was issued for another call'
+          : bound.e < Date.now()
+            ? 'the requestState has expired; call again without it'
+            : undefined;
+    if (problem) return problem;
+    const { requestState: _ours, ...rest } = params;
+    return bound!.s === undefined ? rest : { ...rest, requestState: bound!.s };
+  }
+
+  /**
+   * Asks a 2025 agent each input request of `result` and hands back the answers (and the
+   * server's state) for the retry, or an error for the call. Requests go out related to
+   * the call, so an HTTP agent gets them on that call's stream.
+   */
+  ask(
+    session: ClientSession,
+    req: JsonRpcRequest,
+    result: Record<string, unknown>,
+    timeoutMs: number,
+    done: (outcome: { inputResponses: Record<string, unknown>; requestState?: string } | JsonRpcResponse) => void,
+  ): void {
+    const asked = isPlainObject(result.inputRequests) ? Object.entries(result.inputRequests) : [];
+    const state = typeof result.requestState === 'string' ? { requestState: result.requestState } : {};
+    const inputResponses: Record<string, unknown> = Object.create(null) as Record<string, unknown>;
+    let open = asked.length;
+    let over = false;
+    const finish = (outcome: Parameters<typeof done>[0]) => {
+      if (over) return;
+      over = true;
+      done(outcome);
+    };
+    if (open === 0) {
+      finish({ inputResponses, ...state });
+      return;
+    }
+    // Everything is checked before anything is asked, so no question is left open.
+    const problem = asked.map(([, request]) => this.unaskable(session, request)).find((p) => p !== undefined);
+    if (problem) {
+      finish(errorResponse(req.id, ErrorCode.InvalidRequest, problem));
+      return;
+    }
+    for (const [key, request] of asked) {
+      const { method, params } = request as { method: string; params?: unknown };
+      const relayId = session.relayId();
+      const timer = setTimeout(() => {
+        session.own.delete(relayId);
+        finish(errorResponse(req.id, ErrorCode.RequestTimeout, `the agent did not answer ${method} in time`));
+      }, timeoutMs).unref();
+      session.own.set(relayId, (answer) => {
+        clearTimeout(timer);
+        if ('error' in answer) {
+          finish({ jsonrpc: '2.0', id: req.id, error: answer.error });
+          return;
+        }
+        inputResponses[key] = answer.result;
+        if (--open === 0) finish({ inputResponses: { ...inputResponses }, ...state });
+      });
+      session.sink.send({ jsonrpc: '2.0', id: relayId, method, ...(isPlainObject(params) ? { params } : {}) }, req.id);
+    }
+  }
+
+  /** Why this input request cannot be put to this agent, or undefined. */
+  private unaskable(session: ClientSession, request: unknown): string | undefined {
+    if (!isPlainObject(request) || typeof request.method !== 'string') return 'the server sent a malformed input request';
+    const capability = INPUT_METHODS.get(request.method);
+    if (!capability) return `the server asked for "${request.method.slice(0, 100)}", which is not an input request`;
+    if (!(capability in session.capabilities)) return `the server asked for ${request.method}, but the agent did not declare the ${capability} capability`;
+    return undefined;
+  }
+}

@@ -1,0 +1,103 @@
+// One server's lists (tools, resources, templates, prompts) as Gatehouse last read them,
+// every page, and the re-reads that keep them current.
+import { ErrorCode, type JsonRpcResponse } from '../../shared/jsonrpc/message.ts';
+
+export type CatalogKind = 'tools' | 'resources' | 'resourceTemplates' | 'prompts';
+export type CatalogLists = Record<CatalogKind, Record<string, unknown>[]>;
+
+const LIST_METHODS: Record<CatalogKind, { method: string; key: string; capability: string }> = {
+  tools: { method: 'tools/list', key: 'tools', capability: 'tools' },
+  resources: { method: 'resources/list', key: 'resources', capability: 'resources' },
+  resourceTemplates: { method: 'resources/templates/list', key: 'resourceTemplates', capability: 'resources' },
+  prompts: { method: 'prompts/list', key: 'prompts', capability: 'prompts' },
+};
+
+const MAX_PAGES = 1000;
+
+export interface CatalogIo {
+  /** Undefined when the connection is gone: the list stays as it was. */
+  request(method: string, params: Record<string, unknown> | undefined): Promise<JsonRpcResponse | undefined>;
+  capabilities(): Record<string, unknown>;
+  /** A list was read again and differs (or was read for a list_changed). */
+  changed(kind: CatalogKind): void;
+  failed(message: string): void;
+}
+
+export class CatalogCache {
+  readonly lists: CatalogLists = { tools: [], resources: [], resourceTemplates: [], prompts: [] };
+  private readonly refreshing = new Map<CatalogKind, Promise<void>>();
+  private readonly refreshAgain = new Set<CatalogKind>();
+  private readonly lastFetched = new Map<CatalogKind, number>();
+  private readonly io: CatalogIo;
+
+  constructor(io: CatalogIo) {
+    this.io = io;
+  }
+
+  async fetchAll(): Promise<void> {
+    await Promise.all((Object.keys(LIST_METHODS) as CatalogKind[]).map((k) => this.fetch(k)));
+  }
+
+  /** Re-reads a list unless it was read within `minIntervalMs`. */
+  recheck(kind: CatalogKind, minIntervalMs: number): void {
+    const now = Date.now();
+    if (now - (this.lastFetched.get(kind) ?? 0) < minIntervalMs) return;
+    this.lastFetched.set(kind, now);
+    void this.refresh(kind, true);
+  }
+
+  /** Re-reads one list, coalescing bursts of list_changed into at most one extra fetch. */
+  refresh(kind: CatalogKind, onlyIfChanged = false): Promise<void> {
+    const running = this.refreshing.get(kind);
+    if (running) {
+      this.refreshAgain.add(kind);
+      return running;
+    }
+    const run = (async () => {
+      try {
+        const previous = this.lists[kind];
+        const before = onlyIfChanged ? JSON.stringify(previous) : '';
+        do {
+          this.refreshAgain.delete(kind);
+          await this.fetch(kind);
+          // Fetching again: until then agents keep the list the pin gate judged, not unjudged copies (an empty catalogue).
+          if (this.refreshAgain.has(kind)) this.lists[kind] = previous;
+        } while (this.refreshAgain.has(kind));
+        if (!onlyIfChanged || JSON.stringify(this.lists[kind]) !== before) this.io.changed(kind);
+        // Nothing changed: keep the objects the pin gate approved, or the next catalog rebuild would hide them all.
+        else this.lists[kind] = previous;
+      } catch (err) {
+        this.io.failed(`refreshing ${kind}: ${(err as Error).message}`);
+      } finally {
+        this.refreshing.delete(kind);
+      }
+    })();
+    this.refreshing.set(kind, run);
+    return run;
+  }
+
+  private async fetch(kind: CatalogKind): Promise<void> {
+    const spec = LIST_METHODS[kind];
+    if (!(spec.capability in this.io.capabilities())) {
+      this.lists[kind] = [];
+      return;
+    }
+    const items: Record<string, unknown>[] = [];
+    let cursor: string | undefined;
+    for (let page = 0; page < MAX_PAGES; page++) {
+      const response = await this.io.request(spec.method, cursor ? { cursor } : undefined);
+      if (!response) return;
+      if ('error' in response) {
+        // Optional lists (templates) may be unimplemented even when the capability is there.
+        if (response.error.code === ErrorCode.MethodNotFound) break;
+        throw new Error(`${spec.method} failed: ${response.error.message}`);
+      }
+      const list = response.result[spec.key];
+      if (Array.isArray(list)) for (const item of list) if (item && typeof item === 'object') items.push(item as Record<string, unknown>);
+      cursor = typeof response.result.nextCursor === 'string' && response.result.nextCursor ? response.result.nextCursor : undefined;
+      if (!cursor) break;
+    }
+    this.lists[kind] = items;
+    this.lastFetched.set(kind, Date.now());
+  }
+}
