@@ -10,9 +10,12 @@ import { speakerFindings } from './speaker.ts';
 
 /** What one piece of prose asks the model to do: who speaks, what it demands, what it claims. */
 export function behaviourFindings(text: string, ctx: IntentContext, purpose: string, isDescription: boolean): IntentFinding[] {
+  // "The file path", "Page number": too short to carry any of these behaviours.
+  if (text.length < 16) return [];
   return [
     ...speakerFindings(text),
-    ...preferenceFindings(text, ctx.name),
+    // Reasons to pick a tool are given where the model chooses: in the description.
+    ...(isDescription ? preferenceFindings(text, ctx.name) : []),
     ...environmentFindings(text, isDescription),
     ...internalsRoutedFindings(text, ctx.params, purpose),
     ...languageFindings(text, ctx.params, purpose),

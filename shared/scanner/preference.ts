@@ -18,7 +18,7 @@ const RUN_DOWN =
 
 /** Claims about standing rather than function. */
 const STANDING =
-  /(?:^\W*|\b(?:is|are|it'?s|being|been|was|we'?re|we are|officially|now|tool|server|service|one)\s+|[—–,:]\s*)(?:verified|certified|audited|approved|endorsed|recommended|vetted|rated|ranked|voted|chosen|preferred|trusted|validated|sanctioned|blessed)\s+(?:\w+\s+){0,2}(?:by|as)\s+(?:the\s+|your\s+|its\s+|an?\s+)?(?:\w+\s+){0,3}?(?:auditors?|experts?|developers?|engineers?|engineering|team|users?|platform|security|community|everyone|millions|industry|independent|researchers|professionals|administrators?|admins?|organi[sz]ation|company|maintainers?|reviewers?|the best|the top|number one|#\s?1|first)\b|\brated\s+(?:as\s+)?(?:number one|#\s?1|first|top|highest|best|five stars?|5 stars?)\b|\b(?:the\s+)?only\s+(?:safe|secure|trusted|trustworthy|reliable|accurate|correct|official|legitimate|approved|sanctioned|genuine|authentic|verified)\s+(?:\w+\s+){0,2}?(?:tool|server|option|source|way|choice|one|\w+(?:er|or))\b|\bnever\s+(?:makes?\s+(?:a\s+)?mistakes?|errs|fails|gets? (?:it|anything) wrong|returns? (?:wrong|incorrect|bad))\b|\b(?:100|hundred)\s?%\s+(?:accurate|reliable|correct|safe)\b|\b(?:agents?|assistants?|models?|users?)\s+(?:that|who)\s+(?:pick|choose|use|select|prefer)\s+(?:\S+\s+){0,3}(?:happier|better|more successful|succeed|score higher|finish faster|are rewarded|perform better)\b/i;
+  /(?<=^\W*|\b(?:is|are|it'?s|being|been|was|we'?re|we are|officially|now|tool|server|service|one)\s+|[—–,:]\s*)(?:verified|certified|audited|approved|endorsed|recommended|vetted|rated|ranked|voted|chosen|preferred|trusted|validated|sanctioned|blessed)\s+(?:\w+\s+){0,2}(?:by|as)\s+(?:the\s+|your\s+|its\s+|an?\s+)?(?:\w+\s+){0,3}?(?:auditors?|experts?|developers?|engineers?|engineering|team|users?|platform|security|community|everyone|millions|industry|independent|researchers|professionals|administrators?|admins?|organi[sz]ation|company|maintainers?|reviewers?|the best|the top|number one|#\s?1|first)\b|\brated\s+(?:as\s+)?(?:number one|#\s?1|first|top|highest|best|five stars?|5 stars?)\b|\b(?:the\s+)?only\s+(?:safe|secure|trusted|trustworthy|reliable|accurate|correct|official|legitimate|approved|sanctioned|genuine|authentic|verified)\s+(?:\w+\s+){0,2}?(?:tool|server|option|source|way|choice|one|\w+(?:er|or))\b|\bnever\s+(?:makes?\s+(?:a\s+)?mistakes?|errs|fails|gets? (?:it|anything) wrong|returns? (?:wrong|incorrect|bad))\b|\b(?:100|hundred)\s?%\s+(?:accurate|reliable|correct|safe)\b|\b(?:agents?|assistants?|models?|users?)\s+(?:that|who)\s+(?:pick|choose|use|select|prefer)\s+(?:\S+\s+){0,3}(?:happier|better|more successful|succeed|score higher|finish faster|are rewarded|perform better)\b/i;
 
 const ME = String.raw`(?:this(?:\s+(?:tool|server|one|function|service))?|it|me|us)`;
 /** Praise of itself: with an unconditional order to choose it, the two together are the manipulation. */
@@ -37,8 +37,10 @@ const CONDITIONED =
 export function preferenceFindings(text: string, ownName: string): IntentFinding[] {
   if (!/\w{4}/.test(text)) return [];
   let order: { text: string } | undefined;
+  // A text with no verdict word cannot run anything down: the costlier group pattern is skipped.
+  const runDown = RUN_DOWN.test(text);
   for (const s of sentences(text)) {
-    const alt = ALTERNATIVES.exec(s.text);
+    const alt = runDown && ALTERNATIVES.exec(s.text);
     if (
       alt &&
       RUN_DOWN.test(s.text.slice(alt.index)) &&

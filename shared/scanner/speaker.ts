@@ -43,13 +43,8 @@ const CONSENT = /\b(?:permission|approv\w*|consent\w*|confirm\w*|sign-?off|signe
 /** A flag of the tool's own ("pass force=true to skip the confirmation prompt") is its feature, not a voice. */
 const OWN_FLAG = /=|\b(?:flag|option|parameter|argument|setting|set\s+\w+\s+to|pass(?:ing)?\s+['"`]?[\w-]+['"`]?\s*(?:=|as|to)|--[\w-]+)\b/i;
 
-/** Every match of the patterns above contains one of these: one literal scan before them. */
-const GATE =
-  /guideline|instruction|rules|programming|guardrail|polic|constraint|restriction|limit|message|note|notice|word|instruction|directive|update|memo|alert|order|announce|remind|request|system|admin|operator|developer|security|platform|root|kernel|orchestrat|host|supervis|signed|sincerely|regards|respectfully|your|ignor|disregard|forget|aside|drop|abandon|discard|throw|overrid|overrul|erase|prior|previous|earlier|original|initial|existing|former|preced|standing|need|necessary|ask|bother|agreed|consent|approv|authori|signed off|opted|skip|bypass|omit|suppress|disable|turn off|forgo|dispense/i;
-
 export function speakerFindings(text: string): IntentFinding[] {
   const out: IntentFinding[] = [];
-  if (!GATE.test(text)) return out;
   for (const re of LABELS) {
     const m = re.exec(text);
     if (!m) continue;
