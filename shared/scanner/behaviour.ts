@@ -4,6 +4,7 @@ import type { IntentContext, IntentFinding } from './intent.ts';
 import { languageFindings } from './languages.ts';
 import { preferenceFindings } from './preference.ts';
 import { speakerFindings } from './speaker.ts';
+import { steeringFindings } from './steering.ts';
 
 // The third round's behaviour detectors (issue 12), registered with the scan as
 // one call per text and one per parameter list, so scan.ts stays a runner.
@@ -17,6 +18,7 @@ export function behaviourFindings(text: string, ctx: IntentContext, purpose: str
     // Reasons to pick a tool are given where the model chooses: in the description.
     ...(isDescription ? preferenceFindings(text, ctx.name) : []),
     ...environmentFindings(text, isDescription),
+    ...steeringFindings(text),
     ...internalsRoutedFindings(text, ctx.params, purpose),
     ...languageFindings(text, ctx.params, purpose),
   ];
