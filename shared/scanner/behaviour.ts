@@ -28,3 +28,32 @@ export function behaviourFindings(text: string, ctx: IntentContext, purpose: str
 export function parameterBehaviourFindings(params: readonly Param[], purpose: string): IntentFinding[] {
   return internalsConceptFindings(params, purpose);
 }
+
+/** The topic of a secret path, as a word a tool's name would carry when the file is its business. */
+const PATH_TOPICS: [RegExp, RegExp][] = [
+  [/\.ssh\/(?:config|known_hosts)\b/i, /ssh/i],
+  [/\.aws\/config\b/i, /aws/i],
+  [/\.kube\/config\b/i, /kube|k8s/i],
+  [/\.docker\/config\.json\b/i, /docker/i],
+  [/\.(?:bashrc|zshrc|bash_profile|profile)\b/i, /shell|bash|zsh|profile|dotfile/i],
+  [/\.npmrc\b/i, /npm/i],
+  [/\.gitconfig\b/i, /git/i],
+];
+
+/**
+ * A tool whose name and first sentence say the file is its job ("ssh_config: Reads ~/.ssh/config") is doing that
+ * job: its sensitive-file finding is kept as a mention. Keys and credential files never qualify, nor any other text.
+ */
+export function ownFileFindings<F extends { rule: string; path: string; severity: string; evidence: string }>(
+  findings: F[],
+  name: string,
+  description: unknown,
+): F[] {
+  if (typeof description !== 'string' || !findings.some((f) => f.rule === 'sensitive-file-access')) return findings;
+  const first = /^[^\n]*?[.!?](?=\s|$)/.exec(description)?.[0] ?? description.split('\n')[0] ?? '';
+  if (!/^\W*(?:reads|lists|parses|shows|returns|loads|validates|checks|edits|updates|prints|displays|summari[sz]es)\b/i.test(first)) return findings;
+  const own = PATH_TOPICS.some(([path, topic]) => path.test(first) && topic.test(name));
+  return own
+    ? findings.map((f) => (f.rule === 'sensitive-file-access' && f.path === '/description' ? { ...f, rule: 'sensitive-file-mention', severity: 'low' } : f))
+    : findings;
+}

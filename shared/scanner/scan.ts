@@ -20,7 +20,7 @@ import {
   type IntentContext,
   type RefKind,
 } from './intent.ts';
-import { behaviourFindings, parameterBehaviourFindings } from './behaviour.ts';
+import { behaviourFindings, ownFileFindings, parameterBehaviourFindings } from './behaviour.ts';
 import { presetFindings } from './schema-values.ts';
 import { compileRules, DEFAULT_RULES, SEVERITIES, type CompiledRule, type Severity } from './rules.ts';
 import { indexTools, type ToolIndex } from './tool-index.ts';
@@ -188,6 +188,7 @@ export function scanTool(tool: Record<string, unknown>, ctx: ScanContext = {}): 
   }
 
   for (const unit of readable) applyRules(unit, rules, add);
+  findings.splice(0, findings.length, ...ownFileFindings(findings, name, tool.description));
   // Text recovered from a hiding place that turns out to instruct is worse than either alone.
   const decodedHits = findings.filter((f) => f.path.includes('(decoded') && rank(f.severity) >= rank('medium'));
   if (decodedHits.length) {
