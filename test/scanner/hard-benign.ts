@@ -5,13 +5,8 @@
 // telemetry, other languages). Each is scanned alone, the strictest case. Dev
 // data: the scanner was tuned until they stay quiet (third-round.test.ts).
 
-type Tool = Record<string, unknown>;
-const t = (name: string, description: string, properties: Record<string, unknown> = {}, required: string[] = []): Tool => ({
-  name,
-  description,
-  inputSchema: { type: 'object', properties, required },
-});
-const s = (description?: string) => (description ? { type: 'string', description } : { type: 'string' });
+import { t, s, type Tool } from './tool-builders.ts';
+
 const b = (description?: string) => (description ? { type: 'boolean', description } : { type: 'boolean' });
 
 export const HARD_BENIGN: Tool[] = [

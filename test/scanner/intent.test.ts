@@ -4,13 +4,8 @@ import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { scanTool, scanToolList, type ToolScan } from '../../shared/scanner/scan.ts';
 import { ToolIndex } from '../../shared/scanner/tool-index.ts';
+import { t } from './tool-builders.ts';
 
-type Tool = Record<string, unknown>;
-const t = (name: string, description: string, properties: Record<string, unknown> = {}, required: string[] = []): Tool => ({
-  name,
-  description,
-  inputSchema: { type: 'object', properties, required },
-});
 const flagged = (s: ToolScan) => ['medium', 'high', 'critical'].includes(s.risk);
 const rules = (s: ToolScan) => s.findings.map((f) => f.rule);
 

@@ -9,13 +9,8 @@ import { join } from 'node:path';
 import { describe, it } from 'node:test';
 import { scanTool, scanToolList, type ToolScan } from '../../shared/scanner/scan.ts';
 import { ROOT } from '../helpers/daemon.ts';
+import { t, type Tool } from './tool-builders.ts';
 
-type Tool = Record<string, unknown>;
-const t = (name: string, description: string, properties: Record<string, unknown> = {}, required: string[] = []): Tool => ({
-  name,
-  description,
-  inputSchema: { type: 'object', properties, required },
-});
 const flagged = (s: ToolScan) => ['medium', 'high', 'critical'].includes(s.risk);
 const finding = (s: ToolScan, rule: string) => s.findings.find((f) => f.rule === rule);
 

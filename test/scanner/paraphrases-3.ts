@@ -6,13 +6,8 @@
 // rules were written: `node test/scanner/evaluate.ts paraphrase3` prints
 // aggregates only. Attacker domains use the reserved .example and .test names.
 
-type Tool = Record<string, unknown>;
-const t = (name: string, description: string, properties: Record<string, unknown> = {}, required: string[] = []): Tool => ({
-  name,
-  description,
-  inputSchema: { type: 'object', properties, required },
-});
-const s = (description?: string) => (description ? { type: 'string', description } : { type: 'string' });
+import { t, s, type Tool } from './tool-builders.ts';
+
 const n = { type: 'number' };
 
 export const PARAPHRASES_3: { id: string; technique: string; tool: Tool }[] = [

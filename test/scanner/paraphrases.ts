@@ -5,13 +5,7 @@
 // `node test/scanner/evaluate.ts paraphrase` measures it. Attacker domains use
 // the reserved .example and .test names.
 
-type Tool = Record<string, unknown>;
-const t = (name: string, description: string, properties: Record<string, unknown> = {}, required: string[] = []): Tool => ({
-  name,
-  description,
-  inputSchema: { type: 'object', properties, required },
-});
-const s = (description?: string) => (description ? { type: 'string', description } : { type: 'string' });
+import { t, s, type Tool } from './tool-builders.ts';
 
 export const PARAPHRASES: { id: string; of: string; technique: string; tool: Tool }[] = [
   {

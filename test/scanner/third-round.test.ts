@@ -6,14 +6,8 @@ import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { scanTool, type ToolScan } from '../../shared/scanner/scan.ts';
 import { HARD_BENIGN } from './hard-benign.ts';
+import { t, s, type Tool } from './tool-builders.ts';
 
-type Tool = Record<string, unknown>;
-const t = (name: string, description: string, properties: Record<string, unknown> = {}, required: string[] = []): Tool => ({
-  name,
-  description,
-  inputSchema: { type: 'object', properties, required },
-});
-const s = (description?: string) => (description ? { type: 'string', description } : { type: 'string' });
 const flagged = (r: ToolScan) => ['medium', 'high', 'critical'].includes(r.risk);
 const rules = (r: ToolScan) => r.findings.map((f) => `${f.rule}:${f.severity}`).join(', ');
 
