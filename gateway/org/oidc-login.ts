@@ -1,10 +1,14 @@
-import { createServer, type Server } from 'node:http';
+import type { Server } from 'node:http';
 import * as oauth from 'oauth4webapi';
 import type { Identity } from '../mux/gateway.ts';
 import type { SecretBackend } from '../secrets/backend.ts';
 import { loopbackRequestOptions as oauthOptions } from '../oauth/client.ts';
 import { discoverIdp, ID_TOKEN_ACCOUNT, identityFromClaims, REFRESH_TOKEN_ACCOUNT } from './identity.ts';
 import type { OrgConfig } from './org-config.ts';
+
+// node:http through the CommonJS loader: an ESM import of it builds a facade that reads every export, and
+// the lazy WebSocket getters among them load undici, 7 MB of an idle daemon's memory (docs/performance.md).
+const { createServer } = process.getBuiltinModule('node:http');
 
 // `gatehouse login`: OpenID Connect authorization code + PKCE in the system
 // browser, with a loopback redirect on a port chosen now (RFC 8252). The ID
