@@ -105,7 +105,7 @@ export function internalsConceptFindings(params: readonly Param[], purpose: stri
   const why = purpose.replace(/[_-]/g, ' ');
   for (const p of params) {
     const words = nameWords(p.name);
-    const byText = p.text ? conceptOf(p.text, true) : undefined;
+    const byText = p.text && CONCEPT_GATE.test(p.text) ? conceptOf(p.text, true) : undefined;
     const byName = byText ? undefined : NAME_CONCEPTS.find(([, re]) => re.test(words));
     const concept = byText?.concept ?? byName?.[0];
     if (!concept || FITS[concept].test(why)) continue;

@@ -31,6 +31,10 @@ const REVOKED: RegExp[] = [
   /\b(?:disregard|ignore|forget|set aside|drop|abandon|discard|throw out|override|overrule|erase)\s+(?:\w+\s+){0,2}(?:what|whatever|everything|anything|all)\s+(?:(?:else\s+)?(?:you were|you've been|you have been|you got|you received|was|has been))\s+(?:\w+\s+){0,1}(?:told|given|instructed|asked|said|configured)\b/i,
 ];
 
+/** Every pattern above names what is revoked or how it was given: one cheap scan before them. */
+const REVOKE_GATE =
+  /instruction|directive|guideline|guardrail|programming|system prompt|safety|polic|rules|constraint|restriction|limit|told|given|instructed|asked|said|configured/i;
+
 /** The human taken out of the loop: no need to ask, consent already given, confirmations skipped. */
 const NO_ASK: RegExp[] = [
   /\b(?:no need|not necessary|unnecessary|needn'?t|don'?t need|do not need|never need|there is no reason)\s+(?:for you\s+)?(?:to\s+)?(?:ask|confirm|check with|consult|prompt|notify|verify with|get (?:their |the user'?s )?(?:approval|permission|consent|sign-?off)|seek (?:their )?(?:approval|permission|consent))\b/i,
@@ -57,7 +61,7 @@ export function speakerFindings(text: string): IntentFinding[] {
     });
     break;
   }
-  for (const re of REVOKED) {
+  for (const re of REVOKE_GATE.test(text) ? REVOKED : []) {
     const m = re.exec(text);
     if (!m) continue;
     out.push({
