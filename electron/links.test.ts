@@ -1,17 +1,17 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { DeepLinkQueue, enrolQuestion, linkFromArgv, parseDeepLink, routeFor } from './links.ts';
+import { DeepLinkQueue, enrollQuestion, linkFromArgv, parseDeepLink, routeFor } from './links.ts';
 
-test('an enrolment link fills in the form with the https endpoint and the code', () => {
+test('an enrollment link fills in the form with the https endpoint and the code', () => {
   const link = parseDeepLink('gatehouse://enroll?url=https%3A%2F%2Fsync.example.com%2Forg&token=abc_DEF-1');
   assert.deepEqual(link, { kind: 'enroll', url: 'https://sync.example.com/org', host: 'sync.example.com', code: 'abc_DEF-1' });
   const fields = new URLSearchParams(decodeURIComponent(routeFor(link).replace('#/settings/', '')));
   assert.equal(fields.get('url'), 'https://sync.example.com/org');
   assert.equal(fields.get('code'), 'abc_DEF-1');
-  assert.match(enrolQuestion(link as Extract<typeof link, { kind: 'enroll' }>).message, /sync\.example\.com/);
+  assert.match(enrollQuestion(link as Extract<typeof link, { kind: 'enroll' }>).message, /sync\.example\.com/);
 });
 
-test('enrolment links naming anything but a plain https endpoint are refused', () => {
+test('enrollment links naming anything but a plain https endpoint are refused', () => {
   for (const target of ['http://sync.example.com', 'javascript:alert(1)', 'file:///etc/passwd', 'https://user:pw@sync.example.com', 'not a url', '']) {
     const link = parseDeepLink(`gatehouse://enroll?url=${encodeURIComponent(target)}&token=x`);
     assert.equal(link.kind, 'invalid', target);

@@ -31,27 +31,27 @@ export function parseDeepLink(raw: unknown): DeepLink {
       return PENDING_ID.test(rest) ? { kind: 'open', route: `#/pending/${rest}` } : { kind: 'invalid', reason: 'not a pending change id' };
     }
     case 'enroll':
-      return enrolLink(url.searchParams);
+      return enrollLink(url.searchParams);
     default:
       return { kind: 'invalid', reason: `unknown action "${action.slice(0, 32)}"` };
   }
 }
 
-/** Enrolment links name an https sync endpoint only: its answer decides which bundle governs this desktop. */
-function enrolLink(params: URLSearchParams): DeepLink {
+/** Enrollment links name an https sync endpoint only: its answer decides which bundle governs this desktop. */
+function enrollLink(params: URLSearchParams): DeepLink {
   const target = params.get('url') ?? '';
   const code = params.get('token') ?? '';
   const endpoint = parseUrl(target);
-  if (!endpoint) return { kind: 'invalid', reason: 'the enrolment link has no valid sync endpoint' };
-  if (endpoint.protocol !== 'https:') return { kind: 'invalid', reason: 'enrolment links must name an https:// sync endpoint' };
+  if (!endpoint) return { kind: 'invalid', reason: 'the enrollment link has no valid sync endpoint' };
+  if (endpoint.protocol !== 'https:') return { kind: 'invalid', reason: 'enrollment links must name an https:// sync endpoint' };
   if (endpoint.username || endpoint.password) return { kind: 'invalid', reason: 'the sync endpoint must not carry a user name or password' };
-  if (code && !CODE.test(code)) return { kind: 'invalid', reason: 'the enrolment code has characters an enrolment code never has' };
+  if (code && !CODE.test(code)) return { kind: 'invalid', reason: 'the enrollment code has characters an enrollment code never has' };
   endpoint.hash = '';
   // URL has already turned an internationalised name into punycode, so look-alike hosts show as what they are.
   return { kind: 'enroll', url: endpoint.href, host: endpoint.host, code };
 }
 
-/** The dashboard route a link opens; enrolment fills in the form (the user still checks the key fingerprint there). */
+/** The dashboard route a link opens; enrollment fills in the form (the user still checks the key fingerprint there). */
 export function routeFor(link: DeepLink): string {
   if (link.kind === 'open') return link.route;
   if (link.kind === 'invalid') return '#/overview';
@@ -59,10 +59,10 @@ export function routeFor(link: DeepLink): string {
   return `#/settings/${encodeURIComponent(fields.toString())}`;
 }
 
-/** What the main process asks before acting on an enrolment link: the host is shown before anything is sent. */
-export function enrolQuestion(link: Extract<DeepLink, { kind: 'enroll' }>): { message: string; detail: string; buttons: [string, string] } {
+/** What the main process asks before acting on an enrollment link: the host is shown before anything is sent. */
+export function enrollQuestion(link: Extract<DeepLink, { kind: 'enroll' }>): { message: string; detail: string; buttons: [string, string] } {
   return {
-    message: `Enrol this computer with ${link.host}?`,
+    message: `Enroll this computer with ${link.host}?`,
     detail: `The link asks Gatehouse to take its servers and policies from the organisation at ${link.host}. Continue only if your administrator sent it. You will check the organisation's key fingerprint next.`,
     buttons: ['Cancel', 'Continue'],
   };

@@ -28,7 +28,7 @@ import { DAEMON_NODE_FLAGS } from '../gateway/cli/stdio-bridge.ts';
 import { AUTOSTART_FILE, autostartCommand, autostartDir, desktopEntry } from './autostart.ts';
 import { probeDaemon, spawnDaemon, stillProven } from './daemon-process.ts';
 import { dashboardHandler } from './dashboard-protocol.ts';
-import { DeepLinkQueue, enrolQuestion, linkFromArgv, parseDeepLink, routeFor } from './links.ts';
+import { DeepLinkQueue, enrollQuestion, linkFromArgv, parseDeepLink, routeFor } from './links.ts';
 import { menuModel, type MenuAction, type MenuItemModel } from './menu-model.ts';
 import { findNode, outsidePath } from './node-runtime.ts';
 import { announce, NotificationGate, type Announcement } from './notification-gate.ts';
@@ -299,7 +299,7 @@ function run(): void {
     }
     if (link.kind === 'enroll') {
       // The host is shown, and confirmed, before anything is sent to it.
-      const q = enrolQuestion(link);
+      const q = enrollQuestion(link);
       const { response } = await dialog.showMessageBox({
         type: 'question',
         message: q.message,

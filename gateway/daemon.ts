@@ -136,7 +136,7 @@ async function openDaemon(opts: DaemonOptions): Promise<Daemon> {
   const bundle = orgStart?.bundle ?? loadBundleFile(opts.bundlePath);
   // An org bundle's ${bundleDir} is the data dir: it names no local file.
   const bundlePath = orgConfig ? join(dataDir, 'org-bundle') : opts.bundlePath;
-  // One backend for the vault, enrolment, the device key and the org login alike.
+  // One backend for the vault, enrollment, the device key and the org login alike.
   const backend = lazyBackend(() => chooseBackend(dataDir));
   const built = createGateway(bundle, { dataDir, bundlePath, backend });
   const problems = new Problems();

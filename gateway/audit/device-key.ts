@@ -4,7 +4,7 @@ import type { Sign } from '../../shared/audit/batch.ts';
 
 // The device's Ed25519 key signs every audit batch. The private key lives in
 // the OS keychain (or the encrypted-file store) next to the credentials, never
-// on disk in the clear; the public key is what enrolment registers with the org.
+// on disk in the clear; the public key is what enrollment registers with the org.
 
 export const DEVICE_KEY_ACCOUNT = 'device/audit-signing-key';
 

@@ -308,7 +308,7 @@ export class AuditLog {
     return (this.outboxSeen ||= this.db.prepare("SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = 'batches'").get() !== undefined);
   }
 
-  /** The highest sequence number the org has acknowledged (0 before enrolment). */
+  /** The highest sequence number the org has acknowledged (0 before enrollment). */
   private acknowledgedThrough(): number {
     if (!this.hasOutbox()) return 0;
     return (this.db.prepare('SELECT COALESCE(MAX(CASE WHEN acked_at IS NOT NULL THEN last_seq END), 0) AS acked FROM batches').get() as { acked: number })
@@ -406,7 +406,7 @@ export class AuditLog {
     }));
   }
 
-  /** Whether a record of this type mentions this value (e.g. the enrolment of a device id). */
+  /** Whether a record of this type mentions this value (e.g. the enrollment of a device id). */
   has(type: AuditRecord['type'], mentions: string): boolean {
     this.flush();
     return this.db.prepare('SELECT 1 FROM records WHERE type = ? AND instr(body, ?) > 0 LIMIT 1').get(type, JSON.stringify(mentions)) !== undefined;

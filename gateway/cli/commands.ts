@@ -18,7 +18,7 @@ import { AuditLog } from '../audit/log.ts';
 import { secretsCommand } from './secrets-command.ts';
 import { serverCommand } from './server-command.ts';
 import { agentRequestsCommand } from './agent-requests-command.ts';
-import { unenrol } from '../org/unenrol.ts';
+import { unenroll as leaveOrg } from '../org/unenroll.ts';
 import { runBridge } from './stdio-bridge.ts';
 import { keyFingerprint } from '../../shared/bundle/envelope.ts';
 import { enroll as enrollDevice } from '../org/enroll.ts';
@@ -78,7 +78,7 @@ async function server({ dataDir, positionals }: CommandContext): Promise<number>
 
 async function unenroll({ dataDir }: CommandContext): Promise<number> {
   if (await runningDaemon(dataDir)) throw new UsageError("stop the daemon first: it governs with the org's bundle until it restarts");
-  const left = await unenrol(dataDir, chooseBackend(dataDir));
+  const left = await leaveOrg(dataDir, chooseBackend(dataDir));
   process.stdout.write(`left org "${left.org}"${left.deviceId ? ` (device ${left.deviceId})` : ''}; the next daemon start runs your own bundle\n`);
   if (left.told) process.stderr.write(`the org was not told (${left.told}): ask your admin to revoke this device in the console\n`);
   return 0;
@@ -124,7 +124,7 @@ async function enroll({ dataDir, values, positionals }: CommandContext): Promise
   if (existing?.deviceId) throw new UsageError(`already enrolled in org "${existing.org}" (${existing.syncUrl}); remove ${orgConfigPath(dataDir)} to leave it`);
   let config: OrgConfig;
   if (await runningDaemon(dataDir)) {
-    // The running daemon enrols and switches to the org's bundle at once.
+    // The running daemon enrolls and switches to the org's bundle at once.
     const client = await ControlClient.forDataDir(dataDir);
     let fingerprint = values.fingerprint;
     if (!fingerprint) {

@@ -31,10 +31,10 @@ export function formatPending(pending: readonly PendingChange[], opts: { persona
     withSelf('Decide with `gatehouse approve ID [--reason TEXT]` or `gatehouse reject ID [--reason TEXT]`; `gatehouse reopen ID` undoes a rejection.'),
   );
   if (!opts.personal && pending.some((p) => !p.localDecision)) {
-    // Without enrolment no admin ever sees these: say how to get a decision instead of waiting forever.
+    // Without enrollment no admin ever sees these: say how to get a decision instead of waiting forever.
     lines.push(
       withSelf(
-        'Changes left to your org are decided by its admins. If `gatehouse status` shows no org, this desktop is not enrolled and they cannot see them: enrol with `gatehouse enroll URL --token TOKEN --fingerprint FP` (your admin gives you these), or reject them.',
+        'Changes left to your org are decided by its admins. If `gatehouse status` shows no org, this desktop is not enrolled and they cannot see them: enroll with `gatehouse enroll URL --token TOKEN --fingerprint FP` (your admin gives you these), or reject them.',
       ),
     );
   }

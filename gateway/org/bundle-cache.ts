@@ -30,7 +30,7 @@ export class BundleCache {
     `);
   }
 
-  /** The trust state; seeded from the keys pinned at enrolment. */
+  /** The trust state; seeded from the keys pinned at enrollment. */
   trust(org: string, rootKeys: OrgKey[]): Trust {
     const row = this.db.prepare('SELECT org, keys, version FROM trust WHERE id = 1').get() as { org: string; keys: string; version: number } | undefined;
     if (row && row.org === org) return { org, keys: z.array(OrgKeySchema).parse(JSON.parse(row.keys)), version: row.version };

@@ -1,6 +1,6 @@
 import { hostname, userInfo } from 'node:os';
 import { keyFingerprint } from '../../shared/bundle/envelope.ts';
-import { EnrolResponseSchema, OrgInfoSchema, type OrgInfo } from '../../shared/sync/contract.ts';
+import { EnrollResponseSchema, OrgInfoSchema, type OrgInfo } from '../../shared/sync/contract.ts';
 import { callSync, syncUrl } from '../../shared/sync/http.ts';
 import { loadOrCreateDeviceKey } from '../audit/device-key.ts';
 import type { SecretBackend } from '../secrets/backend.ts';
@@ -10,7 +10,7 @@ import { deviceTokenAccount, writeOrgConfig, type OrgConfig } from './org-config
 // admin's MDM file confirms the fingerprint), register this device's audit
 // signing key, and keep the device token in the keychain.
 
-export class EnrolError extends Error {}
+export class EnrollError extends Error {}
 
 export async function fetchOrgInfo(base: string): Promise<OrgInfo> {
   return callSync(syncUrl(base, '/org'), OrgInfoSchema, { signal: AbortSignal.timeout(15_000) });
@@ -35,9 +35,9 @@ export async function enroll(dataDir: string, base: string, backend: SecretBacke
     if (opts.fingerprint !== undefined) {
       const want = opts.fingerprint.trim();
       if (!prints.includes(want))
-        throw new EnrolError(`the endpoint's key fingerprint is ${prints.join(' or ')}, not ${want}: do not enrol, and tell your admin`);
+        throw new EnrollError(`the endpoint's key fingerprint is ${prints.join(' or ')}, not ${want}: do not enroll, and tell your admin`);
     } else if (!opts.trustOnFirstUse) {
-      throw new EnrolError(
+      throw new EnrollError(
         `confirm the org's key before trusting it: ${info.name} (${info.org}) presents ${prints.join(', ')}. Check it with your admin, then run again with --fingerprint ${prints[0]}`,
       );
     }
@@ -45,7 +45,7 @@ export async function enroll(dataDir: string, base: string, backend: SecretBacke
   }
   const key = await loadOrCreateDeviceKey(backend);
   const name = opts.name ?? `${userInfo().username}@${hostname()}`;
-  const answer = await callSync(syncUrl(base, '/devices'), EnrolResponseSchema, {
+  const answer = await callSync(syncUrl(base, '/devices'), EnrollResponseSchema, {
     method: 'POST',
     signal: AbortSignal.timeout(15_000),
     headers: { 'content-type': 'application/json' },

@@ -6,15 +6,15 @@ import { OrgKeySchema } from '../../shared/bundle/schema.ts';
 import { writePrivateFileAtomic } from '../config/atomic-write.ts';
 
 // `<data>/org.json`: which org this desktop belongs to, where its sync endpoint
-// is, and the org keys pinned at enrolment. An admin may ship it through MDM
-// with an enrolment token; the daemon then enrols on its own. The device token
+// is, and the org keys pinned at enrollment. An admin may ship it through MDM
+// with an enrollment token; the daemon then enrolls on its own. The device token
 // is a secret and lives in the keychain, never here.
 
 export const OrgConfigSchema = z.strictObject({
   syncUrl: z.url({ protocol: /^https?$/ }),
   org: z.string().min(1),
   name: z.string().optional(),
-  /** The org keys pinned at enrolment (trust on first use, confirmed by fingerprint, or shipped by MDM). */
+  /** The org keys pinned at enrollment (trust on first use, confirmed by fingerprint, or shipped by MDM). */
   rootKeys: z.array(OrgKeySchema).min(1),
   oidc: z
     .strictObject({ issuer: z.url(), clientId: z.string().min(1) })
@@ -22,7 +22,8 @@ export const OrgConfigSchema = z.strictObject({
     .default(null),
   deviceId: z.string().optional(),
   enrolledAt: z.string().optional(),
-  /** MDM only: an enrolment token to use at the first start; removed once used. */
+  /** MDM only: an enrollment token to use at the first start; removed once used. */
+  // Stored spelling kept: MDM tools already write org.json with this key (the code says "enroll").
   enrolToken: z.string().optional(),
 });
 export type OrgConfig = z.output<typeof OrgConfigSchema>;

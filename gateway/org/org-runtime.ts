@@ -20,7 +20,7 @@ import { SyncClient } from './sync-client.ts';
 // use, and the audit log is shipped upstream in signed batches.
 
 const SHIP_EVERY_MS = 2000;
-const ENROL_RETRY_MS = 60_000;
+const ENROLL_RETRY_MS = 60_000;
 const SHIPPING = 'audit-shipping';
 const REPORTING = 'org-report';
 
@@ -45,7 +45,7 @@ export class OrgRuntime {
   private shipper: Shipper | undefined;
   private reporter: ChangeReporter | undefined;
   private timer: NodeJS.Timeout | undefined;
-  private enrolError: string | null = null;
+  private enrollError: string | null = null;
   private mdm = false;
   private startProblem: string | null;
   private readonly o: {
@@ -81,7 +81,7 @@ export class OrgRuntime {
     }
     const token = async () => {
       const t = await this.o.backend.get(deviceTokenAccount(deviceId));
-      if (!t) throw new Error('the device token is missing from the keychain: enrol again with `gatehouse enroll`');
+      if (!t) throw new Error('the device token is missing from the keychain: enroll again with `gatehouse enroll`');
       return t;
     };
     this.sync = this.newSync(token);
@@ -146,37 +146,37 @@ export class OrgRuntime {
     this.timer.unref();
   }
 
-  /** An admin shipped org.json with an enrolment token (MDM): enrol now, and keep trying while offline. */
+  /** An admin shipped org.json with an enrollment token (MDM): enroll now, and keep trying while offline. */
   private async enrollFromMdm(): Promise<void> {
     if (!this.config.enrolToken) {
-      this.enrolError = 'not enrolled: run `gatehouse enroll URL --token …`';
+      this.enrollError = 'not enrolled: run `gatehouse enroll URL --token …`';
       return;
     }
     try {
       // enroll() rewrites org.json with the device id and without the token.
       this.config = await enroll(this.o.dataDir, this.config.syncUrl, this.o.backend, { token: this.config.enrolToken, pinnedKeys: this.config.rootKeys });
-      this.enrolError = null;
+      this.enrollError = null;
       this.mdm = true;
     } catch (err) {
-      this.enrolError = `enrolment failed: ${(err as Error).message}`;
-      this.o.onProblem?.('org-enrolment', new Error(this.enrolError));
+      this.enrollError = `enrollment failed: ${(err as Error).message}`;
+      this.o.onProblem?.('org-enrollment', new Error(this.enrollError));
       this.timer = setTimeout(() => {
         this.config = readOrgConfig(this.o.dataDir) ?? this.config;
         // A retry runs on a timer: a failure here has no caller, and must not take the daemon down.
-        void this.start().catch((e: unknown) => this.o.onProblem?.('org-enrolment', e));
-      }, ENROL_RETRY_MS);
+        void this.start().catch((e: unknown) => this.o.onProblem?.('org-enrollment', e));
+      }, ENROLL_RETRY_MS);
       this.timer.unref();
     }
   }
 
   async syncNow(): Promise<void> {
-    if (!this.sync) throw new Error(this.enrolError ?? 'not connected to the org yet');
+    if (!this.sync) throw new Error(this.enrollError ?? 'not connected to the org yet');
     await this.sync.syncNow();
   }
 
   /** Cuts and sends everything now, retry timers or not (the app's "sync now", tests). */
   async shipNow(): Promise<number> {
-    if (!this.shipper) throw new Error(this.enrolError ?? 'not connected to the org yet');
+    if (!this.shipper) throw new Error(this.enrollError ?? 'not connected to the org yet');
     return this.ship(true);
   }
 
@@ -196,7 +196,7 @@ export class OrgRuntime {
       state: s?.state ?? 'not-enrolled',
       lastContactAt: s?.lastContactAt ?? null,
       offlineSince: s?.offlineSince ?? null,
-      lastError: this.enrolError ?? s?.lastError ?? this.startProblem,
+      lastError: this.enrollError ?? s?.lastError ?? this.startProblem,
       lastRejection: s?.lastRejection ?? this.o.cache.lastRejection(),
     };
   }

@@ -135,7 +135,7 @@ export class SyncClient {
       await new Promise((r) => setTimeout(r, 2000));
       return;
     }
-    if (res.status === 401) throw new Error(`the sync endpoint refused this device (${text.slice(0, 200)}): enrol again with \`gatehouse enroll\``);
+    if (res.status === 401) throw new Error(`the sync endpoint refused this device (${text.slice(0, 200)}): enroll again with \`gatehouse enroll\``);
     if (!res.ok) throw new Error(`the sync endpoint answered ${res.status}: ${text.slice(0, 200)}`);
     this.etag = res.headers.get('etag') ?? undefined;
     let envelope: unknown;

@@ -17,7 +17,7 @@ describe('EncryptedFileBackend shared by several holders', () => {
     await org.set('org/device-token', 'device-token-value');
     await vault.set('github/token', 'ghp_server_secret');
     const reopened = new EncryptedFileBackend(dir, PASS);
-    assert.equal(await reopened.get('org/device-token'), 'device-token-value', 'the enrolment write survived the later secret write');
+    assert.equal(await reopened.get('org/device-token'), 'device-token-value', 'the enrollment write survived the later secret write');
     assert.equal(await reopened.get('github/token'), 'ghp_server_secret');
     // Each holder also reads what the other wrote after it was opened.
     assert.equal(await org.get('github/token'), 'ghp_server_secret');

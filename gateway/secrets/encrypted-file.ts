@@ -10,7 +10,7 @@ import { writePrivateFileAtomic } from '../config/atomic-write.ts';
 // passphrase must reach Gatehouse somehow (an environment variable or a file), and
 // whoever can read that can read every secret. The keychain does not have that hole.
 //
-// The file is shared: the CLI enrols and logs in from its own process while a
+// The file is shared: the CLI enrolls and logs in from its own process while a
 // daemon runs, and a daemon once held two of these. Each read looks whether the
 // file changed on disk since it was loaded, and each write re-reads it first, so
 // one writer does not put back an old copy over another's entry.

@@ -11,7 +11,7 @@ import type { RegistryFile, Workspace } from './workspace.ts';
 
 // What an admin does to the workspace's catalogue and keys, for the CLI and the
 // console alike: drafts in, approval (connect, list, scan, pin), status
-// changes, key rotation and enrolment tokens. Publishing is publish.ts.
+// changes, key rotation and enrollment tokens. Publishing is publish.ts.
 
 /** A request the admin can fix (a bad entry, an unknown id): the CLI prints usage, the console answers 400. */
 export class CatalogueError extends Error {}
@@ -119,7 +119,7 @@ export async function rotateKey(ws: Workspace): Promise<OrgKey> {
   return key;
 }
 
-export interface IssuedEnrolToken {
+export interface IssuedEnrollToken {
   id: string;
   token: string;
   label: string | null;
@@ -130,8 +130,8 @@ export interface IssuedEnrolToken {
   fingerprint: string;
 }
 
-/** An enrolment token signed with the org key; its id (the statement's nonce) is how the endpoint lists and revokes it. */
-export async function issueEnrolToken(ws: Workspace, url: string, ttlDays: number, label: string | undefined, now = Date.now()): Promise<IssuedEnrolToken> {
+/** An enrollment token signed with the org key; its id (the statement's nonce) is how the endpoint lists and revokes it. */
+export async function issueEnrollToken(ws: Workspace, url: string, ttlDays: number, label: string | undefined, now = Date.now()): Promise<IssuedEnrollToken> {
   const org = ws.org();
   const id = randomBytes(12).toString('base64url');
   const expiresAt = new Date(now + ttlDays * 86_400_000).toISOString();

@@ -8,7 +8,7 @@ import { toBase64 } from '../../shared/signing/ed25519.ts';
 // The admin CLI's side of the sync endpoint: each request carries a fresh,
 // short-lived statement signed with the org key.
 
-/** `nonce` given: the caller keeps it to name the statement later (an enrolment token's id). */
+/** `nonce` given: the caller keeps it to name the statement later (an enrollment token's id). */
 export async function signStatement(statement: Omit<AdminStatement, 'nonce'> & { nonce?: string }, keys: readonly SigningKey[]): Promise<string> {
   const envelope = await signEnvelope(
     ADMIN_PAYLOAD_TYPE,

@@ -4,14 +4,14 @@ import { verifyEd25519 } from '../../shared/signing/ed25519.ts';
 import type { DeviceRow, RecordIndex, ServerStore, StoredRecord } from '../store/store.ts';
 
 // Where a device's signed audit batch is checked and stored: the signature
-// against the key the device registered at enrolment, the records against the
+// against the key the device registered at enrollment, the records against the
 // signed Merkle root, the batch against the device's chain so far (a replay is
 // acknowledged again, a gap is recorded, a fork is refused).
 
 export type IngestResult =
   { status: 200; body: { batchId: string; status: 'accepted' | 'duplicate' } } | { status: 400 | 401 | 403 | 409; body: { error: string; code: string } };
 
-/** Checks a batch signature against the key the device registered at enrolment. */
+/** Checks a batch signature against the key the device registered at enrollment. */
 export function verifierFor(device: DeviceRow): Verify {
   return (message, signature) => verifyEd25519(device.publicKey, new Uint8Array(message), new Uint8Array(signature));
 }

@@ -7,7 +7,7 @@ import { keyFingerprint } from '../../shared/bundle/envelope.ts';
 import { PoliciesSchema, sandboxSummary } from '../../shared/bundle/schema.ts';
 import { AuditQueryResponseSchema, VerifyReportSchema } from '../../shared/sync/contract.ts';
 import { buildBundle } from '../admin/build-bundle.ts';
-import { addDraft, approveServer, CatalogueError, importDraft, issueEnrolToken, RiskyTools, rotateKey, setServerStatus } from '../admin/catalogue.ts';
+import { addDraft, approveServer, CatalogueError, importDraft, issueEnrollToken, RiskyTools, rotateKey, setServerStatus } from '../admin/catalogue.ts';
 import { publishWorkspace } from '../admin/publish.ts';
 import { openBrowser } from '../console/open-browser.ts';
 import { startConsole } from '../console/server.ts';
@@ -118,7 +118,7 @@ async function main(argv: string[]): Promise<number> {
       ws.saveRegistry({ version: 0, drafts: [], servers: [], agents: [], policies: { rules: [], rateLimits: [] }, profiles: [], settings: {} });
       out(`created org "${org}" in ${ws.dir}`);
       out(`signing key ${key.keyId} (private key in ${ws.keysDir}, mode 0600)`);
-      out(`fingerprint ${keyFingerprint(key.publicKey)}: desktops confirm this at enrolment`);
+      out(`fingerprint ${keyFingerprint(key.publicKey)}: desktops confirm this at enrollment`);
       out(`next: gatehouse-server init --org-file ${ws.orgPath}`);
       return 0;
     }
@@ -231,9 +231,9 @@ async function main(argv: string[]): Promise<number> {
     }
     case 'enroll-token': {
       const url = syncUrl(ws, v);
-      const issued = await issueEnrolToken(ws, url, days(v.ttl, 7), v.label);
+      const issued = await issueEnrollToken(ws, url, days(v.ttl, 7), v.label);
       // Registered so the console can list and revoke it; a token still works where the endpoint cannot be reached now.
-      await callEndpoint(url, 'POST', '/enrol-tokens', z.unknown(), {
+      await callEndpoint(url, 'POST', '/enroll-tokens', z.unknown(), {
         admin: ws.signer(),
         body: { id: issued.id, label: issued.label, issuedAt: issued.issuedAt, expiresAt: issued.expiresAt },
       }).catch((err: unknown) =>

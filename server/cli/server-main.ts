@@ -6,7 +6,7 @@ import { OrgFileSchema } from '../admin/workspace.ts';
 import { SyncApp } from '../http/app.ts';
 import { openStore } from '../store/open.ts';
 
-const USAGE = `gatehouse-server: the org's sync endpoint (signed bundles, enrolment, audit batches)
+const USAGE = `gatehouse-server: the org's sync endpoint (signed bundles, enrollment, audit batches)
 
   gatehouse-server init --org-file ORG.json [--database DB]
   gatehouse-server [serve] [--database DB] [--port N] [--host ADDR]

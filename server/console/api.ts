@@ -10,7 +10,7 @@ import {
   CatalogueError,
   findServer,
   importDraft,
-  issueEnrolToken,
+  issueEnrollToken,
   pinTool,
   RiskyTools,
   rotateKey,
@@ -104,12 +104,12 @@ export class ConsoleApi {
             body: parse(C.RevokeDeviceRequestSchema, r.body ?? {}, 'revocation'),
           }),
       ],
-      ['GET', /^\/fleet\/tokens$/, () => this.relay('GET', '/enrol-tokens', C.EnrolTokenListSchema)],
+      ['GET', /^\/fleet\/tokens$/, () => this.relay('GET', '/enroll-tokens', C.EnrollTokenListSchema)],
       ['POST', /^\/fleet\/tokens$/, (r) => this.issueToken(r.body)],
       [
         'POST',
         new RegExp(`^/fleet/tokens/${id}/revoke$`),
-        (_, [t]) => this.relay('POST', `/enrol-tokens/${enc(t!)}/revoke`, C.RevokeTokenResponseSchema, { body: {} }),
+        (_, [t]) => this.relay('POST', `/enroll-tokens/${enc(t!)}/revoke`, C.RevokeTokenResponseSchema, { body: {} }),
       ],
       [
         'GET',
@@ -411,8 +411,8 @@ export class ConsoleApi {
   private async issueToken(body: unknown): Promise<Answer> {
     const q = parse(C.IssueTokenRequestSchema, body ?? {}, 'token');
     const url = this.syncUrl();
-    const issued = await issueEnrolToken(this.o.ws, url, q.ttlDays, q.label);
-    const registered = await this.call('POST', '/enrol-tokens', z.object({ token: C.EnrolTokenSchema }), {
+    const issued = await issueEnrollToken(this.o.ws, url, q.ttlDays, q.label);
+    const registered = await this.call('POST', '/enroll-tokens', z.object({ token: C.EnrollTokenSchema }), {
       body: { id: issued.id, label: issued.label, issuedAt: issued.issuedAt, expiresAt: issued.expiresAt },
     });
     return ok({ token: registered.token, secret: issued.token, command: issued.command, link: issued.link, fingerprint: issued.fingerprint }, 201);

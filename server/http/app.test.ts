@@ -1,5 +1,5 @@
 // The sync endpoint's own defences, in-process over real HTTP: publishes that
-// are forged, rolled back or replayed; enrolment tokens that are forged,
+// are forged, rolled back or replayed; enrollment tokens that are forged,
 // expired or for another org; admin statements that are expired, too long-lived
 // or for another route; device tokens that are missing or unknown. And two
 // instances sharing one database: a publish through one reaches a desktop
@@ -18,7 +18,7 @@ import { signStatement } from '../admin/endpoint.ts';
 import { openStore } from '../store/open.ts';
 import type { ServerStore } from '../store/store.ts';
 import { SyncApp } from './app.ts';
-import { AUDIT_BATCH_MAX_BYTES, BUNDLE_MAX_BYTES, ENROL_MAX_BYTES } from './body.ts';
+import { AUDIT_BATCH_MAX_BYTES, BUNDLE_MAX_BYTES, ENROLL_MAX_BYTES } from './body.ts';
 
 let orgKey: SigningKey & { publicKeyPem: string };
 let rogue: SigningKey;
@@ -164,7 +164,7 @@ describe('sync endpoint defences', () => {
     assert.equal(junk.status, 400);
   });
 
-  it('enrols only with a fresh token signed by the org key for this org', async () => {
+  it('enrolls only with a fresh token signed by the org key for this org', async () => {
     const ok = await post(a.url, '/v1/devices', {
       token: await signStatement({ purpose: 'enrol', org: 'acme', expiresAt: new Date(Date.now() + 60_000).toISOString(), label: 'alice' }, [orgKey]),
       name: 'laptop',
@@ -177,7 +177,7 @@ describe('sync endpoint defences', () => {
       ['expired', await signStatement({ purpose: 'enrol', org: 'acme', expiresAt: new Date(Date.now() - 1000).toISOString() }, [orgKey])],
       ['other org', await signStatement({ purpose: 'enrol', org: 'globex', expiresAt: new Date(Date.now() + 60_000).toISOString() }, [orgKey])],
       [
-        'admin statement as enrolment',
+        'admin statement as enrollment',
         await signStatement({ purpose: 'admin', org: 'acme', expiresAt: new Date(Date.now() + 60_000).toISOString(), request: 'GET /v1/devices' }, [orgKey]),
       ],
       ['not a token', 'bm9wZQ=='],
@@ -187,7 +187,7 @@ describe('sync endpoint defences', () => {
     }
   });
 
-  it('refuses enrolment with a "public key" that is not an Ed25519 SPKI public key, and stores nothing', async () => {
+  it('refuses enrollment with a "public key" that is not an Ed25519 SPKI public key, and stores nothing', async () => {
     const token = () => signStatement({ purpose: 'enrol', org: 'acme', expiresAt: new Date(Date.now() + 60_000).toISOString() }, [orgKey]);
     const pem = (der: Buffer) => `-----BEGIN PUBLIC KEY-----\n${der.toString('base64')}\n-----END PUBLIC KEY-----\n`;
     const goodDer = generateKeyPairSync('ed25519').publicKey.export({ type: 'spki', format: 'der' });
@@ -214,7 +214,7 @@ describe('sync endpoint defences', () => {
   it('refuses oversized bodies before authentication: by Content-Length at once, and by counting when the body is chunked', async () => {
     // Declared too large: refused before a byte of the body is read.
     for (const [path, limit] of [
-      ['/v1/devices', ENROL_MAX_BYTES],
+      ['/v1/devices', ENROLL_MAX_BYTES],
       ['/v1/bundles', BUNDLE_MAX_BYTES],
       ['/v1/audit/batches', AUDIT_BATCH_MAX_BYTES],
       ['/v1/org', 1024],
@@ -225,7 +225,7 @@ describe('sync endpoint defences', () => {
     }
     // Chunked, no length: the server stops reading at the route's limit, not at the 64 MB audit limit.
     for (const [path, limit] of [
-      ['/v1/devices', ENROL_MAX_BYTES],
+      ['/v1/devices', ENROLL_MAX_BYTES],
       ['/v1/bundles', BUNDLE_MAX_BYTES],
     ] as const) {
       const r = await stream(a.url, path, { maxBytes: 200 * 1024 * 1024 });

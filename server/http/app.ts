@@ -2,7 +2,7 @@ import { createHash, randomBytes, randomUUID } from 'node:crypto';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { acceptBundle } from '../../shared/bundle/accept.ts';
 import { AuditRecordSchema } from '../../shared/audit/record.ts';
-import { EnrolRequestSchema, SYNC_API, type OrgInfo } from '../../shared/sync/contract.ts';
+import { EnrollRequestSchema, SYNC_API, type OrgInfo } from '../../shared/sync/contract.ts';
 import { ingestBatch } from '../audit/ingest.ts';
 import { verifyDevice } from '../audit/verify.ts';
 import type { DeviceRow, OrgRow, ServerStore } from '../store/store.ts';
@@ -83,12 +83,12 @@ export class SyncApp {
 
   private async device(req: IncomingMessage): Promise<DeviceRow> {
     const auth = req.headers.authorization;
-    if (!auth?.startsWith('Bearer ')) throw new HttpError(401, 'auth', 'a device token is needed: enrol with `gatehouse enroll`');
+    if (!auth?.startsWith('Bearer ')) throw new HttpError(401, 'auth', 'a device token is needed: enroll with `gatehouse enroll`');
     const hash = sha256(auth.slice(7));
     let entry = this.deviceCache.get(hash);
     if (!entry) {
       const device = await this.store.deviceByTokenHash(hash);
-      if (!device) throw new HttpError(401, 'auth', 'unknown device token: enrol again');
+      if (!device) throw new HttpError(401, 'auth', 'unknown device token: enroll again');
       entry = { device, checkedAt: 0 };
       this.deviceCache.set(hash, entry);
     }
@@ -99,7 +99,7 @@ export class SyncApp {
         throw new HttpError(
           403,
           'revoked',
-          `this device was revoked by the org on ${revokedAt}: it no longer syncs or sends audit records; ask your admin, then enrol again with \`gatehouse enroll\``,
+          `this device was revoked by the org on ${revokedAt}: it no longer syncs or sends audit records; ask your admin, then enroll again with \`gatehouse enroll\``,
         );
       entry.checkedAt = this.now();
     }
@@ -143,7 +143,7 @@ export class SyncApp {
       case `POST ${SYNC_API}/bundles`:
         return this.publish(req, res);
       case `POST ${SYNC_API}/devices`:
-        return this.enrol(req, res);
+        return this.enroll(req, res);
       case `POST ${SYNC_API}/audit/batches`: {
         const device = await this.device(req);
         const result = await ingestBatch(this.store, device, await readJson(req, route), new Date(this.now()));
@@ -229,16 +229,16 @@ export class SyncApp {
     send(res, 200, { version: verdict.bundle.version, status: 'published' });
   }
 
-  private async enrol(req: IncomingMessage, res: ServerResponse): Promise<void> {
-    const body = EnrolRequestSchema.safeParse(await readJson(req, `POST ${SYNC_API}/devices`));
-    if (!body.success) throw new HttpError(400, 'malformed', `enrolment request: ${body.error.issues[0]?.message ?? 'invalid'}`);
+  private async enroll(req: IncomingMessage, res: ServerResponse): Promise<void> {
+    const body = EnrollRequestSchema.safeParse(await readJson(req, `POST ${SYNC_API}/devices`));
+    if (!body.success) throw new HttpError(400, 'malformed', `enrollment request: ${body.error.issues[0]?.message ?? 'invalid'}`);
     const org = await this.org();
     const check = await checkStatement(body.data.token, org.keys, org.id, 'enrol', this.now());
-    if (!check.ok) throw new HttpError(401, 'enrol-token', `enrolment token refused: ${check.reason}`);
+    if (!check.ok) throw new HttpError(401, 'enroll-token', `enrollment token refused: ${check.reason}`);
     const registered = await this.store.console.enrolToken(check.statement.nonce);
-    if (registered?.revokedAt) throw new HttpError(401, 'enrol-token', `enrolment token refused: it was revoked on ${registered.revokedAt}`);
+    if (registered?.revokedAt) throw new HttpError(401, 'enroll-token', `enrollment token refused: it was revoked on ${registered.revokedAt}`);
     const key = checkDevicePublicKey(body.data.publicKey);
-    if (!key.ok) throw new HttpError(400, 'public-key', `enrolment request: ${key.reason}`);
+    if (!key.ok) throw new HttpError(400, 'public-key', `enrollment request: ${key.reason}`);
     const deviceToken = randomBytes(32).toString('base64url');
     const device: DeviceRow = {
       id: `dev-${randomUUID()}`,

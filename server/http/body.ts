@@ -10,20 +10,20 @@ import { SYNC_API } from '../../shared/sync/contract.ts';
 
 export const AUDIT_BATCH_MAX_BYTES = 64 * 1024 * 1024;
 export const BUNDLE_MAX_BYTES = 8 * 1024 * 1024;
-export const ENROL_MAX_BYTES = 16 * 1024;
+export const ENROLL_MAX_BYTES = 16 * 1024;
 /** GETs, unknown routes: nothing worth sending. */
 export const OTHER_MAX_BYTES = 1024;
 
 const LIMITS = new Map<string, number>([
   [`POST ${SYNC_API}/audit/batches`, AUDIT_BATCH_MAX_BYTES],
   [`POST ${SYNC_API}/bundles`, BUNDLE_MAX_BYTES],
-  [`POST ${SYNC_API}/devices`, ENROL_MAX_BYTES],
+  [`POST ${SYNC_API}/devices`, ENROLL_MAX_BYTES],
 ]);
 
 /** Routes with an id in their path (the console's). */
 const PATTERNS: [RegExp, number][] = [
   [new RegExp(`^POST ${SYNC_API}/devices/report$`), REPORT_MAX_BYTES],
-  [new RegExp(`^POST ${SYNC_API}/(escalations|enrol-tokens|fleet|devices/self)(/|$)`), ENROL_MAX_BYTES],
+  [new RegExp(`^POST ${SYNC_API}/(escalations|enroll-tokens|fleet|devices/self)(/|$)`), ENROLL_MAX_BYTES],
 ];
 
 export const bodyLimit = (route: string): number => LIMITS.get(route) ?? PATTERNS.find(([re]) => re.test(route))?.[1] ?? OTHER_MAX_BYTES;

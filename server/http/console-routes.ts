@@ -2,7 +2,7 @@ import type { IncomingMessage, ServerResponse } from 'node:http';
 import { z } from 'zod';
 import { AuditRecordSchema } from '../../shared/audit/record.ts';
 import { AuditOutcomeSchema, DeviceListQuerySchema, EscalationListQuerySchema } from '../../shared/console/contract.ts';
-import { DeviceReportSchema, EnrolTokenRegistrationSchema, EscalationDecisionSchema } from '../../shared/console/device-report.ts';
+import { DeviceReportSchema, EnrollTokenRegistrationSchema, EscalationDecisionSchema } from '../../shared/console/device-report.ts';
 import { judgeReport } from '../../shared/console/verify-report.ts';
 import { SYNC_API } from '../../shared/sync/contract.ts';
 import { CursorError } from '../store/console-store.ts';
@@ -10,7 +10,7 @@ import type { DeviceRow, ServerStore } from '../store/store.ts';
 import { HttpError, queryAs, readBodyAs, send } from './respond.ts';
 
 // The sync endpoint's routes for the admin console: desktops' reports (device
-// token), and the queue, fleet, enrolment tokens, audit search and key usage
+// token), and the queue, fleet, enrollment tokens, audit search and key usage
 // (each request authorised by a signed admin statement, as the CLI's are).
 
 export interface ConsoleRouteContext {
@@ -53,9 +53,9 @@ const ROUTES: { method: string; pattern: RegExp; name: string }[] = [
   { method: 'GET', pattern: /^\/fleet\/devices$/, name: 'devices' },
   { method: 'GET', pattern: /^\/fleet\/devices\/(dev-[0-9a-f-]{36})$/, name: 'device' },
   { method: 'POST', pattern: /^\/fleet\/devices\/(dev-[0-9a-f-]{36})\/revoke$/, name: 'revoke-device' },
-  { method: 'GET', pattern: /^\/enrol-tokens$/, name: 'tokens' },
-  { method: 'POST', pattern: /^\/enrol-tokens$/, name: 'add-token' },
-  { method: 'POST', pattern: /^\/enrol-tokens\/([A-Za-z0-9_-]{8,128})\/revoke$/, name: 'revoke-token' },
+  { method: 'GET', pattern: /^\/enroll-tokens$/, name: 'tokens' },
+  { method: 'POST', pattern: /^\/enroll-tokens$/, name: 'add-token' },
+  { method: 'POST', pattern: /^\/enroll-tokens\/([A-Za-z0-9_-]{8,128})\/revoke$/, name: 'revoke-token' },
   { method: 'GET', pattern: /^\/audit\/search$/, name: 'audit-search' },
   { method: 'GET', pattern: /^\/audit\/records\/(dev-[0-9a-f-]{36})\/(\d{1,15})$/, name: 'audit-record' },
   { method: 'GET', pattern: /^\/keys\/usage$/, name: 'key-usage' },
@@ -88,7 +88,7 @@ export async function consoleRoute(ctx: ConsoleRouteContext, req: IncomingMessag
       return true;
     }
     if (name === 'leave') {
-      // `gatehouse unenroll`: a device may always end its own enrolment.
+      // `gatehouse unenroll`: a device may always end its own enrollment.
       const device = await ctx.device(req);
       const at = now();
       await store.console.revokeDevice(device.id, at, 'unenrolled on the device');
@@ -142,14 +142,14 @@ export async function consoleRoute(ctx: ConsoleRouteContext, req: IncomingMessag
         return true;
       }
       case 'add-token': {
-        const t = await readBodyAs(req, route, EnrolTokenRegistrationSchema, 'enrolment token');
-        await store.console.addEnrolToken(t);
+        const t = await readBodyAs(req, route, EnrollTokenRegistrationSchema, 'enrollment token');
+        await store.console.addEnrollToken(t);
         send(res, 201, { token: await store.console.enrolToken(t.id) });
         return true;
       }
       case 'revoke-token': {
-        if (!(await store.console.revokeEnrolToken(params[0]!, now())))
-          throw new HttpError(404, 'no-token', `no enrolment token "${params[0]!}" was registered here`);
+        if (!(await store.console.revokeEnrollToken(params[0]!, now())))
+          throw new HttpError(404, 'no-token', `no enrollment token "${params[0]!}" was registered here`);
         send(res, 200, { token: await store.console.enrolToken(params[0]!) });
         return true;
       }

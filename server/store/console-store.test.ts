@@ -117,13 +117,13 @@ for (const kind of ['sqlite', 'postgres'] as const) {
       assert.equal((await store.console.devicePage({ limit: 50, q: 'LAPTOP-1', latestVersion: 2, now: 0 })).total, 1);
     });
 
-    it('lists, counts and revokes enrolment tokens', async () => {
-      await store.console.addEnrolToken({ id: 'nonce-aaaaaaaa', label: 'alice', issuedAt: '2026-11-30T09:00:00.000Z', expiresAt: '2026-12-07T09:00:00.000Z' });
+    it('lists, counts and revokes enrollment tokens', async () => {
+      await store.console.addEnrollToken({ id: 'nonce-aaaaaaaa', label: 'alice', issuedAt: '2026-11-30T09:00:00.000Z', expiresAt: '2026-12-07T09:00:00.000Z' });
       assert.deepEqual(
         (await store.console.enrolTokens()).map((t) => [t.id, t.uses, t.revokedAt]),
         [['nonce-aaaaaaaa', 1, null]],
       );
-      assert.ok(await store.console.revokeEnrolToken('nonce-aaaaaaaa', '2026-11-30T12:00:00.000Z'));
+      assert.ok(await store.console.revokeEnrollToken('nonce-aaaaaaaa', '2026-11-30T12:00:00.000Z'));
       assert.equal((await store.console.enrolToken('nonce-aaaaaaaa'))?.revokedAt, '2026-11-30T12:00:00.000Z');
     });
 

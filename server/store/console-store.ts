@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto';
-import type { AuditRow, DeviceSummary, EnrolToken, EscalationSummary } from '../../shared/console/contract.ts';
+import type { AuditRow, DeviceSummary, EnrollToken, EscalationSummary } from '../../shared/console/contract.ts';
 import type { DeviceReport, EscalationDecision, OrgDecision, ReportedChange } from '../../shared/console/device-report.ts';
 import type { Row } from './rows.ts';
 
@@ -8,7 +8,7 @@ import type { Row } from './rows.ts';
 // run a statement and a transaction, and to spell a placeholder). The tables
 // are new ones beside the original schema, so existing databases migrate with
 // CREATE … IF NOT EXISTS alone: device_state (what each desktop last reported,
-// and its revocation), escalations and who holds them, enrolment tokens, and
+// and its revocation), escalations and who holds them, enrollment tokens, and
 // the correlation-id index of audit records. Every index on audit_records costs
 // ingest (bench/store-ingest.ts), so only the common filters get one (user,
 // server, tool, and time through the page index, which replaces the plain ts
@@ -455,9 +455,9 @@ export class ConsoleStore {
     });
   }
 
-  // ── Enrolment tokens ───────────────────────────────────────────────────────
+  // ── Enrollment tokens ───────────────────────────────────────────────────────
 
-  async addEnrolToken(t: { id: string; label: string | null; issuedAt: string; expiresAt: string }): Promise<void> {
+  async addEnrollToken(t: { id: string; label: string | null; issuedAt: string; expiresAt: string }): Promise<void> {
     const p = (i: number) => this.ex.ph(i);
     await this.ex.run(`INSERT INTO enrol_tokens (id, label, issued_at, expires_at) VALUES (${p(1)}, ${p(2)}, ${p(3)}, ${p(4)}) ON CONFLICT (id) DO NOTHING`, [
       t.id,
@@ -467,14 +467,14 @@ export class ConsoleStore {
     ]);
   }
 
-  async enrolTokens(): Promise<EnrolToken[]> {
+  async enrolTokens(): Promise<EnrollToken[]> {
     const rows = await this.ex.all(
       `SELECT t.*, (SELECT COUNT(*) FROM device_state s WHERE s.token_id = t.id) AS uses FROM enrol_tokens t ORDER BY t.issued_at DESC LIMIT 500`,
     );
     return rows.map(tokenRow);
   }
 
-  async enrolToken(id: string): Promise<EnrolToken | null> {
+  async enrolToken(id: string): Promise<EnrollToken | null> {
     const rows = await this.ex.all(
       `SELECT t.*, (SELECT COUNT(*) FROM device_state s WHERE s.token_id = t.id) AS uses FROM enrol_tokens t WHERE t.id = ${this.ex.ph(1)}`,
       [id],
@@ -482,7 +482,7 @@ export class ConsoleStore {
     return rows[0] ? tokenRow(rows[0]) : null;
   }
 
-  async revokeEnrolToken(id: string, at: string): Promise<boolean> {
+  async revokeEnrollToken(id: string, at: string): Promise<boolean> {
     if (!(await this.enrolToken(id))) return false;
     await this.ex.run(`UPDATE enrol_tokens SET revoked_at = COALESCE(revoked_at, ${this.ex.ph(1)}) WHERE id = ${this.ex.ph(2)}`, [at, id]);
     return true;
@@ -550,7 +550,7 @@ export class ConsoleStore {
   }
 }
 
-function tokenRow(r: Row): EnrolToken {
+function tokenRow(r: Row): EnrollToken {
   return {
     id: String(r.id),
     label: str(r.label),

@@ -77,7 +77,7 @@ export interface AuditFilter {
 
 export interface ServerStore {
   readonly kind: 'sqlite' | 'postgres';
-  /** Devices' reports, escalations, enrolment tokens and audit search, for the admin console. */
+  /** Devices' reports, escalations, enrollment tokens and audit search, for the admin console. */
   readonly console: ConsoleStore;
   migrate(): Promise<void>;
   org(): Promise<OrgRow | null>;

@@ -7,7 +7,7 @@ import { fromBase64 } from '../../shared/signing/ed25519.ts';
 // endpoint holds no admin passwords and no private keys: the org key that signs
 // bundles is the admin's credential. Statements are short-lived.
 
-/** Longest life an admin request statement may claim; enrolment tokens may live longer. */
+/** Longest life an admin request statement may claim; enrollment tokens may live longer. */
 export const MAX_REQUEST_LIFETIME_MS = 10 * 60_000;
 
 export type StatementCheck = { ok: true; statement: AdminStatement } | { ok: false; reason: string };
@@ -39,7 +39,7 @@ export async function checkStatement(
   if (s.org !== org) return { ok: false, reason: `the statement is for org "${s.org}"` };
   if (s.purpose !== purpose) return { ok: false, reason: `the statement is for ${s.purpose}, not ${purpose}` };
   const expires = Date.parse(s.expiresAt);
-  if (expires <= now) return { ok: false, reason: `the ${purpose === 'enrol' ? 'enrolment token' : 'request'} expired at ${s.expiresAt}` };
+  if (expires <= now) return { ok: false, reason: `the ${purpose === 'enrol' ? 'enrollment token' : 'request'} expired at ${s.expiresAt}` };
   if (purpose === 'admin') {
     if (expires - now > MAX_REQUEST_LIFETIME_MS) return { ok: false, reason: 'an admin request statement may live 10 minutes at most' };
     if (s.request !== request) return { ok: false, reason: `the statement authorises "${s.request ?? '(nothing)'}", not "${request}"` };

@@ -1,7 +1,7 @@
 import { createPublicKey } from 'node:crypto';
 
-// A device's audit-signing key arrives at enrolment from an unauthenticated
-// machine holding only an enrolment token. It is stored and later trusted to
+// A device's audit-signing key arrives at enrollment from an unauthenticated
+// machine holding only an enrollment token. It is stored and later trusted to
 // verify every batch, so only a well-formed Ed25519 SPKI public key is taken,
 // and it is stored in its canonical PEM form rather than as sent.
 

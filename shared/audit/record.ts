@@ -17,6 +17,7 @@ export const AuditRecordSchema = z.object({
     'bundle',
     'secret',
     'login',
+    // Stored in hash-chained records already shipped: the spelling stays.
     'enrolment',
     'integrity',
   ]),

@@ -2,7 +2,7 @@ import { BUNDLE_PAYLOAD_TYPE, openEnvelope } from './envelope.ts';
 import { formatBundleIssues, parseBundle, type Bundle, type OrgKey } from './schema.ts';
 
 // The desktop's trust decision for a signed bundle. Pure: the caller supplies
-// what it trusts now (pinned at enrolment, then rotated by accepted bundles)
+// what it trusts now (pinned at enrollment, then rotated by accepted bundles)
 // and the clock, and gets either the bundle and the new trust, or a reason.
 
 export interface Trust {

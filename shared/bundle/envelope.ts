@@ -8,7 +8,7 @@ import { fromBase64, signEd25519, toBase64, verifyEd25519 } from '../signing/ed2
 // no canonicalisation to get wrong. Several org keys may sign one envelope.
 
 export const BUNDLE_PAYLOAD_TYPE = 'application/vnd.gatehouse.bundle+json';
-/** Short-lived statements an admin signs to act on the sync endpoint (publish, enrol, query). */
+/** Short-lived statements an admin signs to act on the sync endpoint (publish, enroll, query). */
 export const ADMIN_PAYLOAD_TYPE = 'application/vnd.gatehouse.admin+json';
 
 export const EnvelopeSchema = z.strictObject({
@@ -86,7 +86,7 @@ export async function openEnvelope(input: unknown, payloadType: string, trusted:
   return { ok: true, payload, keyIds: known.map((s) => s.keyid) };
 }
 
-/** A short, stable name for a key, shown to users to confirm at enrolment. */
+/** A short, stable name for a key, shown to users to confirm at enrollment. */
 export function keyFingerprint(publicKeyPem: string): string {
   const hex = sha256Hex(publicKeyPem.replace(/\s+/g, ''));
   return `SHA256:${hex.slice(0, 32).replace(/(.{4})(?!$)/g, '$1:')}`;

@@ -309,7 +309,7 @@ export const SyncStateSchema = z.enum(['current', 'behind', 'never-synced', 'sta
 export const DeviceSummarySchema = z.object({
   id: z.string(),
   name: z.string(),
-  /** Who the enrolment token was made for. */
+  /** Who the enrollment token was made for. */
   label: z.string().nullable(),
   /** The user the desktop last reported (its org login or OS account). */
   user: z.string().nullable(),
@@ -358,7 +358,7 @@ export const DeviceDetailSchema = z.object({
 export const RevokeDeviceRequestSchema = z.strictObject({ reason: z.string().max(2000).optional() });
 export const RevokeDeviceResponseSchema = z.object({ device: DeviceSummarySchema });
 
-export const EnrolTokenSchema = z.object({
+export const EnrollTokenSchema = z.object({
   id: z.string(),
   label: z.string().nullable(),
   issuedAt: z.string(),
@@ -367,14 +367,14 @@ export const EnrolTokenSchema = z.object({
   /** Devices enrolled with it. */
   uses: z.number().int(),
 });
-export type EnrolToken = z.infer<typeof EnrolTokenSchema>;
+export type EnrollToken = z.infer<typeof EnrollTokenSchema>;
 
 /** GET /api/v1/fleet/tokens */
-export const EnrolTokenListSchema = z.object({ tokens: z.array(EnrolTokenSchema) });
+export const EnrollTokenListSchema = z.object({ tokens: z.array(EnrollTokenSchema) });
 /** POST /api/v1/fleet/tokens: the token itself is in this answer only. */
 export const IssueTokenRequestSchema = z.strictObject({ label: z.string().max(200).optional(), ttlDays: z.number().positive().max(366).default(7) });
 export const IssuedTokenSchema = z.object({
-  token: EnrolTokenSchema,
+  token: EnrollTokenSchema,
   secret: z.string(),
   /** `gatehouse enroll URL --token … --fingerprint …` */
   command: z.string(),
@@ -382,8 +382,8 @@ export const IssuedTokenSchema = z.object({
   link: z.string(),
   fingerprint: z.string(),
 });
-/** POST /api/v1/fleet/tokens/:id/revoke (body `{}`) → `{ token }`: a device can no longer enrol with it. */
-export const RevokeTokenResponseSchema = z.object({ token: EnrolTokenSchema });
+/** POST /api/v1/fleet/tokens/:id/revoke (body `{}`) → `{ token }`: a device can no longer enroll with it. */
+export const RevokeTokenResponseSchema = z.object({ token: EnrollTokenSchema });
 
 // ── Audit ────────────────────────────────────────────────────────────────────
 

@@ -72,8 +72,8 @@ export const EscalationDecisionSchema = z.strictObject({
 });
 export type EscalationDecision = z.infer<typeof EscalationDecisionSchema>;
 
-/** An enrolment token as the console registers it, so it can be listed and revoked (its id is the statement's nonce). */
-export const EnrolTokenRegistrationSchema = z.strictObject({
+/** An enrollment token as the console registers it, so it can be listed and revoked (its id is the statement's nonce). */
+export const EnrollTokenRegistrationSchema = z.strictObject({
   id: z.string().min(8).max(128),
   label: z.string().max(200).nullable(),
   issuedAt: z.iso.datetime({ offset: true }),

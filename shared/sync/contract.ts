@@ -6,7 +6,7 @@ import { OrgKeySchema } from '../bundle/schema.ts';
 
 export const SYNC_API = '/v1';
 
-/** GET /v1/org: public, what a desktop pins at enrolment. */
+/** GET /v1/org: public, what a desktop pins at enrollment. */
 export const OrgInfoSchema = z.strictObject({
   org: z.string().min(1),
   name: z.string(),
@@ -17,29 +17,30 @@ export type OrgInfo = z.infer<typeof OrgInfoSchema>;
 
 /**
  * A statement an admin signs with an org key (DSSE, ADMIN_PAYLOAD_TYPE): an
- * enrolment token a device presents, or the authorisation of one admin request.
+ * enrollment token a device presents, or the authorisation of one admin request.
  */
 export const AdminStatementSchema = z.strictObject({
+  // Signed into tokens already issued, so the stored spelling stays (the code says "enroll").
   purpose: z.enum(['enrol', 'admin']),
   org: z.string().min(1),
   expiresAt: z.iso.datetime({ offset: true }),
   nonce: z.string().min(8),
-  /** enrol: who the token was made for, shown in the device list. */
+  /** enroll: who the token was made for, shown in the device list. */
   label: z.string().optional(),
   /** admin: the request it authorises ("GET /v1/audit/records"). */
   request: z.string().optional(),
 });
 export type AdminStatement = z.infer<typeof AdminStatementSchema>;
 
-export const EnrolRequestSchema = z.strictObject({
-  /** Base64 of the DSSE envelope of an `enrol` statement. */
+export const EnrollRequestSchema = z.strictObject({
+  /** Base64 of the DSSE envelope of an `enroll` statement. */
   token: z.string().min(1),
   name: z.string().min(1).max(200),
   /** The device's Ed25519 public key (SPKI PEM): it signs the device's audit batches. */
   publicKey: z.string().includes('BEGIN PUBLIC KEY'),
 });
 
-export const EnrolResponseSchema = z.strictObject({
+export const EnrollResponseSchema = z.strictObject({
   deviceId: z.string().min(1),
   /** Bearer token for bundle fetches and audit uploads; shown once, kept in the keychain. */
   deviceToken: z.string().min(32),

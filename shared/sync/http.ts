@@ -1,7 +1,7 @@
 import type { z } from 'zod';
 import { ErrorBodySchema, SYNC_API } from './contract.ts';
 
-// Calling the sync endpoint, for the desktop (enrolment, sync) and the admin CLI
+// Calling the sync endpoint, for the desktop (enrollment, sync) and the admin CLI
 // alike: one way to build its URLs, and one way to turn an answer into a parsed
 // body or an error that says what went wrong.
 

@@ -134,7 +134,7 @@ for (const db of ['postgres', 'sqlite'] as const) {
         for (const s of [...r.servers, ...r.drafts]) if (env[s.id]) s.transport.env = env[s.id];
         writeFileSync(registryPath, JSON.stringify(r, null, 2));
       };
-      const enrol = async (label: string) => {
+      const enroll = async (label: string) => {
         const token = (await admin('enroll-token', '--label', label)).stdout.trim();
         const org = JSON.parse(readFileSync(join(adminDir, 'org.json'), 'utf8')) as { keys: { publicKey: string }[] };
         const dataDir = tempDir('gh-console-desktop-');
@@ -235,9 +235,9 @@ for (const db of ['postgres', 'sqlite'] as const) {
       };
       const textOf = (r: unknown) => (r as { content: { text?: string }[] }).content.map((c) => c.text ?? '').join('');
 
-      it('enrols two desktops; both appear in the fleet', async () => {
-        await enrol('alice laptop');
-        await enrol('bob laptop');
+      it('enrolls two desktops; both appear in the fleet', async () => {
+        await enroll('alice laptop');
+        await enroll('bob laptop');
         await open('fleet');
         const table = page.getByRole('table', { name: 'Devices' });
         await table.getByText('alice laptop').waitFor({ timeout: 15_000 });
@@ -450,13 +450,13 @@ for (const db of ['postgres', 'sqlite'] as const) {
         assert.equal(await table.getByText('intact').count(), 2);
       });
 
-      it('issues an enrolment token and shows the keys with the devices that trust them', async () => {
+      it('issues an enrollment token and shows the keys with the devices that trust them', async () => {
         await open('fleet');
         await page.getByLabel('For whom').fill('carol@acme');
         await page.getByRole('button', { name: 'Issue a token' }).click();
         await page.getByText(/Token issued for carol@acme/).waitFor();
-        assert.match(await page.getByLabel('enrol command', { exact: true }).innerText(), /^gatehouse enroll /);
-        await page.getByRole('table', { name: 'Enrolment tokens' }).getByText('carol@acme').waitFor();
+        assert.match(await page.getByLabel('enroll command', { exact: true }).innerText(), /^gatehouse enroll /);
+        await page.getByRole('table', { name: 'Enrollment tokens' }).getByText('carol@acme').waitFor();
         await open('keys');
         await page.getByRole('table', { name: 'Signing keys' }).waitFor();
         await page
@@ -501,7 +501,7 @@ for (const db of ['postgres', 'sqlite'] as const) {
           async () => {
             const s = (await desktops[1]!.control<Status>('/status')).body;
             return (
-              [s.org?.lastError ?? '', ...(s.problems ?? []).map((p) => p.message)].some((m) => /revoked|401|unknown device|enrol again/i.test(m)) || undefined
+              [s.org?.lastError ?? '', ...(s.problems ?? []).map((p) => p.message)].some((m) => /revoked|401|unknown device|enroll again/i.test(m)) || undefined
             );
           },
           20_000,

@@ -191,14 +191,14 @@ describe(
       cspErrors.length = 0;
     });
 
-    it('a gatehouse://enroll link lands on the enrolment form, filled in', async () => {
-      const link = parseDeepLink('gatehouse://enroll?url=https%3A%2F%2Fsync.example.com%2Fv1&token=enrol-123');
+    it('a gatehouse://enroll link lands on the enrollment form, filled in', async () => {
+      const link = parseDeepLink('gatehouse://enroll?url=https%3A%2F%2Fsync.example.com%2Fv1&token=enroll-123');
       assert.equal(link.kind, 'enroll');
       // As main opens it on the window already showing Settings: a fresh load, so the form takes the link's values.
       await page.goto(appUrl(routeFor(link), origin, 2));
       await page.getByLabel('Sync endpoint').waitFor();
       assert.equal(await page.getByLabel('Sync endpoint').inputValue(), 'https://sync.example.com/v1');
-      assert.equal(await page.getByLabel('Enrolment code').inputValue(), 'enrol-123');
+      assert.equal(await page.getByLabel('Enrollment code').inputValue(), 'enroll-123');
       assert.deepEqual(cspErrors, []);
     });
   },

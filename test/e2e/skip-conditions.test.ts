@@ -9,7 +9,7 @@ import { ROOT, tempDir } from '../helpers/daemon.ts';
 
 const SUITES = [
   'test/e2e/dashboard.test.ts', // Chromium
-  'test/e2e/enrol.test.ts', // Chromium and the keychain
+  'test/e2e/enroll.test.ts', // Chromium and the keychain
   'test/integration/credentials.test.ts', // the keychain
   'test/integration/oauth-login.test.ts', // the keychain
   'server/store/store.test.ts', // PostgreSQL (its SQLite half still runs)

@@ -1,7 +1,7 @@
 // Attacks on the admin console and on what reaches it, every part real: a
 // `gatehouse-admin` workspace, `gatehouse-server` on SQLite, `gatehouse-admin
 // console` on loopback, the admin's browser (Chromium), and a hostile desktop
-// enrolled with a real enrolment token that speaks to the sync endpoint by hand.
+// enrolled with a real enrollment token that speaks to the sync endpoint by hand.
 // The console must let no other local user, local page or foreign page act as the
 // admin; what a desktop reports must not run in the admin's browser, flood the
 // store, speak for another device, or get a definition approved other than the one
@@ -130,8 +130,8 @@ describe("attacks on the admin console and the desktops' change reports", { skip
     assert.equal(res.status, status, `${method} ${path}: ${JSON.stringify(json)}`);
     return schema.parse(json);
   }
-  /** A desktop as an attacker runs it: a real enrolment, then reports written by hand. */
-  async function enrolHostile(label: string): Promise<{ id: string; token: string }> {
+  /** A desktop as an attacker runs it: a real enrollment, then reports written by hand. */
+  async function enrollHostile(label: string): Promise<{ id: string; token: string }> {
     const token = (await admin('enroll-token', '--label', label)).stdout.trim();
     const { publicKey } = generateKeyPairSync('ed25519');
     const res = await fetch(`${syncUrl}/v1/devices`, {
@@ -186,7 +186,7 @@ describe("attacks on the admin console and the desktops' change reports", { skip
     assert.match(secret, /^[A-Za-z0-9_-]{43}$/, 'the page kept the session secret from the login redirect');
     assert.equal(new URL(page.url()).hash, '', 'and took it out of the address bar');
     await page.close();
-    devices.push(await enrolHostile('mallory laptop'), await enrolHostile('alice laptop'));
+    devices.push(await enrollHostile('mallory laptop'), await enrollHostile('alice laptop'));
   });
 
   after(async () => {

@@ -69,7 +69,7 @@ describe('audit log', () => {
       traced.map((r) => r.tool),
       ['fx__echo', 'fx__getenv'],
     );
-    // The status counts what the org has not acknowledged yet: nothing is shipped until enrolment.
+    // The status counts what the org has not acknowledged yet: nothing is shipped until enrollment.
     const status = await d.control<{ audit: { records: number; unacknowledged: number } }>('/status');
     assert.ok(status.body.audit.records >= records.length, `status counts ${status.body.audit.records} of ${records.length} records`);
     assert.equal(status.body.audit.unacknowledged, status.body.audit.records);

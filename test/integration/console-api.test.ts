@@ -5,7 +5,7 @@
 // desktop serve the tool; rejecting it keeps it blocked and the desktop says
 // the org rejected it; audit search finds both desktops' calls; the simulator
 // answers as the desktop decides; a revoked device stops syncing; `gatehouse
-// unenroll` leaves the org; a revoked enrolment token cannot enrol. The console
+// unenroll` leaves the org; a revoked enrollment token cannot enroll. The console
 // refuses foreign Hosts and Origins, and requests without its cookie.
 import assert from 'node:assert/strict';
 import { spawn, type ChildProcess } from 'node:child_process';
@@ -98,7 +98,7 @@ for (const kind of ['sqlite', 'postgres'] as const) {
       assert.equal(res.status, status, `${method} ${path}: ${JSON.stringify(json)}`);
       return schema.parse(json);
     }
-    const enrol = async (label: string) => {
+    const enroll = async (label: string) => {
       const token = (await admin('enroll-token', '--label', label)).stdout.trim();
       const org = JSON.parse(readFileSync(join(adminDir, 'org.json'), 'utf8')) as { keys: { publicKey: string }[] };
       const dataDir = tempDir('gh-capi-desktop-');
@@ -194,8 +194,8 @@ for (const kind of ['sqlite', 'postgres'] as const) {
       secret = /session=([A-Za-z0-9_-]+)/.exec(login.headers.get('location') ?? '')![1]!;
       const again = await fetch(link, { redirect: 'manual' });
       assert.equal(again.status, 401, 'a login link works once');
-      await enrol('alice laptop');
-      await enrol('bob laptop');
+      await enroll('alice laptop');
+      await enroll('bob laptop');
     });
 
     after(async () => {
@@ -363,7 +363,7 @@ for (const kind of ['sqlite', 'postgres'] as const) {
       assert.equal(verify.reports.length, 2);
     });
 
-    it('revokes a device: it no longer syncs; a revoked enrolment token cannot enrol', async () => {
+    it('revokes a device: it no longer syncs; a revoked enrollment token cannot enroll', async () => {
       const devices = await api('GET', '/fleet/devices', C.DeviceListSchema);
       const bob = devices.devices.find((d) => d.label === 'bob laptop')!;
       const revoked = await api('POST', `/fleet/devices/${bob.id}/revoke`, C.RevokeDeviceResponseSchema, { reason: 'laptop lost' });
@@ -378,7 +378,7 @@ for (const kind of ['sqlite', 'postgres'] as const) {
       );
       const issued = await api('POST', '/fleet/tokens', C.IssuedTokenSchema, { label: 'carol', ttlDays: 1 }, 201);
       assert.match(issued.command, /^gatehouse enroll /);
-      const list = await api('GET', '/fleet/tokens', C.EnrolTokenListSchema);
+      const list = await api('GET', '/fleet/tokens', C.EnrollTokenListSchema);
       assert.ok(list.tokens.some((t) => t.id === issued.token.id && t.label === 'carol'));
       await api('POST', `/fleet/tokens/${issued.token.id}/revoke`, C.RevokeTokenResponseSchema, {});
       const r = await run(CLI, ['enroll', syncUrl, '--token', issued.secret, '--fingerprint', issued.fingerprint, '--data-dir', tempDir('gh-capi-carol-')]);

@@ -1,6 +1,6 @@
 // The org's registry end to end, with every part real: gatehouse-admin signs and
 // publishes, gatehouse-server (PostgreSQL when installed, else SQLite) serves,
-// a desktop enrols, logs in to an oidc-provider IdP, enforces what it is sent,
+// a desktop enrolls, logs in to an oidc-provider IdP, enforces what it is sent,
 // rejects what a compromised endpoint serves, survives the endpoint going away,
 // fails closed when its bundle expires, and ships its audit trail upstream.
 import assert from 'node:assert/strict';
@@ -137,17 +137,17 @@ describe('the org registry, end to end', { skip: ready ? false : NO_KEYCHAIN }, 
     await pgServer?.stop();
   });
 
-  it('refuses to enrol when the key fingerprint does not match', async () => {
+  it('refuses to enroll when the key fingerprint does not match', async () => {
     const token = (await admin('enroll-token', '--label', 'wrong')).stdout.trim();
     const r = await run(CLI, ['enroll', syncUrl, '--token', token, '--fingerprint', 'SHA256:0000:0000:0000:0000:0000:0000:0000:0000', '--data-dir', tempDir()]);
     assert.equal(r.code, 2);
-    assert.match(r.stderr, /do not enrol/);
+    assert.match(r.stderr, /do not enroll/);
     const forged = await run(CLI, ['enroll', syncUrl, '--token', 'bm90LWEtdG9rZW4=', '--trust-on-first-use', '--data-dir', tempDir()]);
     assert.equal(forged.code, 2);
-    assert.match(forged.stderr, /enrolment token refused/);
+    assert.match(forged.stderr, /enrollment token refused/);
   });
 
-  it("enrols with the admin's token and fingerprint, then takes the org's bundle", async () => {
+  it("enrolls with the admin's token and fingerprint, then takes the org's bundle", async () => {
     const token = (await admin('enroll-token', '--label', 'alice laptop')).stdout.trim();
     const org = JSON.parse(readFileSync(join(adminDir, 'org.json'), 'utf8')) as { keys: { publicKey: string }[] };
     const r = await run(CLI, ['enroll', syncUrl, '--token', token, '--fingerprint', keyFingerprint(org.keys[0]!.publicKey), '--data-dir', desktop]);
@@ -393,7 +393,7 @@ describe('the org registry, end to end', { skip: ready ? false : NO_KEYCHAIN }, 
     assert.equal(s.bundle.version, version + 1);
   });
 
-  it('enrols by itself from an org.json shipped through MDM, and takes the bundle', async () => {
+  it('enrolls by itself from an org.json shipped through MDM, and takes the bundle', async () => {
     const mdm = tempDir('gh-mdm-');
     await admin('publish'); // past the bundle the rotation test planted with the retired key
     await waitFor(async () => (await status()).bundle.version > 70, 5000, 'the fresh publish');
@@ -410,14 +410,14 @@ describe('the org registry, end to end', { skip: ready ? false : NO_KEYCHAIN }, 
       );
       const saved = JSON.parse(readFileSync(join(mdm, 'org.json'), 'utf8')) as { deviceId?: string; enrolToken?: string };
       assert.match(saved.deviceId ?? '', /^dev-/);
-      assert.equal(saved.enrolToken, undefined, 'the enrolment token is removed once used');
+      assert.equal(saved.enrolToken, undefined, 'the enrollment token is removed once used');
       assert.match((await admin('devices')).stdout, /mdm fleet/);
     } finally {
       await second.stop();
     }
   });
 
-  it("enrols a running desktop without a restart: its local bundle gives way to the org's", async () => {
+  it("enrolls a running desktop without a restart: its local bundle gives way to the org's", async () => {
     const local = await startDaemon({
       bundle: writeBundle({ schemaVersion: 1, name: 'personal', servers: [stdioServer('mine', 'faulty-server.ts')] }),
       env: { GATEHOUSE_SYNC_MAX_DELAY_MS: '1000' },
@@ -442,7 +442,7 @@ describe('the org registry, end to end', { skip: ready ? false : NO_KEYCHAIN }, 
         local.dataDir,
       ]);
       assert.equal(wrong.code, 2);
-      assert.match(wrong.stderr, /do not enrol/);
+      assert.match(wrong.stderr, /do not enroll/);
       const r = await run(CLI, ['enroll', syncUrl, '--token', token, '--fingerprint', keyFingerprint(org.keys[0]!.publicKey), '--data-dir', local.dataDir]);
       assert.equal(r.code, 0, r.stderr);
       const want = (await status()).bundle.version;
@@ -451,7 +451,7 @@ describe('the org registry, end to end', { skip: ready ? false : NO_KEYCHAIN }, 
       assert.ok(!servers.includes('mine'), 'the personal server is gone');
       assert.ok(servers.includes('fx'));
       const again = await run(CLI, ['enroll', syncUrl, '--token', token, '--fingerprint', keyFingerprint(org.keys[0]!.publicKey), '--data-dir', local.dataDir]);
-      assert.equal(again.code, 2, 'a second enrolment is refused');
+      assert.equal(again.code, 2, 'a second enrollment is refused');
     } finally {
       await local.stop();
     }
@@ -473,7 +473,7 @@ describe('the org registry, end to end', { skip: ready ? false : NO_KEYCHAIN }, 
     assert.ok(rows.every((r) => r.tool === 'fx__echo' && r.user === 'eng-alice@acme.test' && r.agent === 'cursor'));
     const v = await admin('audit', 'verify');
     assert.match(v.stdout, /intact/);
-    // Enrolment, the org login and every bundle accepted or refused are in the trail the org holds.
+    // Enrollment, the org login and every bundle accepted or refused are in the trail the org holds.
     const all = (await admin('audit', 'query', '--limit', '5000', '--json')).stdout
       .trim()
       .split('\n')

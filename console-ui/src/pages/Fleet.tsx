@@ -3,7 +3,7 @@ import { z } from 'zod';
 import {
   DeviceDetailSchema,
   DeviceListSchema,
-  EnrolTokenListSchema,
+  EnrollTokenListSchema,
   IssuedTokenSchema,
   RevokeDeviceResponseSchema,
   RevokeTokenResponseSchema,
@@ -17,7 +17,7 @@ import { useFocusOnChange, useLoad, usePages } from '../hooks.ts';
 import { Copyable, Pager, Problem } from '../ui.tsx';
 
 // Every enrolled desktop: who uses it, when it last reached the endpoint, which bundle it
-// runs, whether its audit trail is complete, and what it holds for the org. Enrolment
+// runs, whether its audit trail is complete, and what it holds for the org. Enrollment
 // tokens are issued and withdrawn here; a device revoked here can no longer sync or ship.
 
 type SyncState = z.infer<typeof SyncStateSchema>;
@@ -56,7 +56,7 @@ function RevokeDevice({ device, onDone }: { device: DeviceSummary; onDone: (mess
       </button>
       {asking && (
         <Confirm
-          question={`Revoke ${name}${device.user ? `, used by ${device.user}` : ''}? It stops receiving bundles and its audit records are refused; it must enrol again with a new token.`}
+          question={`Revoke ${name}${device.user ? `, used by ${device.user}` : ''}? It stops receiving bundles and its audit records are refused; it must enroll again with a new token.`}
           yes="Yes, revoke"
           tone="danger"
           onYes={() => void revoke()}
@@ -179,7 +179,7 @@ function Devices({ selected }: { selected: string | undefined }) {
       )}
       {pages.data && devices.length === 0 ? (
         <Empty title={q || state ? 'No device matches' : 'No devices enrolled'}>
-          Issue an enrolment token below and send its command or link to a user; their desktop appears here once it enrols.
+          Issue an enrollment token below and send its command or link to a user; their desktop appears here once it enrolls.
         </Empty>
       ) : (
         <div className="scroll-x">
@@ -248,7 +248,7 @@ function Devices({ selected }: { selected: string | undefined }) {
 }
 
 function Tokens() {
-  const { data, error, reload } = useLoad(() => call('GET', '/fleet/tokens', EnrolTokenListSchema), []);
+  const { data, error, reload } = useLoad(() => call('GET', '/fleet/tokens', EnrollTokenListSchema), []);
   const [label, setLabel] = useState('');
   const [ttl, setTtl] = useState('7');
   const [issued, setIssued] = useState<z.infer<typeof IssuedTokenSchema>>();
@@ -277,7 +277,7 @@ function Tokens() {
   };
   return (
     <section aria-labelledby="tokens-title">
-      <h3 id="tokens-title">Enrolment tokens</h3>
+      <h3 id="tokens-title">Enrollment tokens</h3>
       <form className="toolbar" onSubmit={(e) => void issue(e)}>
         <label>
           For whom <input value={label} onChange={(e) => setLabel(e.target.value)} placeholder="e.g. alice@acme or the laptop fleet" />
@@ -293,10 +293,10 @@ function Tokens() {
         <div className="issued" role="status" tabIndex={-1} ref={ref}>
           <p>
             <strong>Token issued{issued.token.label ? ` for ${issued.token.label}` : ''}.</strong> It is shown this once; send it over a channel you trust. The
-            user confirms the fingerprint at enrolment.
+            user confirms the fingerprint at enrollment.
           </p>
-          <Copyable label="enrol command" text={issued.command} />
-          <Copyable label="enrol link" text={issued.link} />
+          <Copyable label="enroll command" text={issued.command} />
+          <Copyable label="enroll link" text={issued.link} />
           <p className="hint">
             Org key fingerprint: <code>{issued.fingerprint}</code>
           </p>
@@ -310,13 +310,13 @@ function Tokens() {
           {problem}
         </p>
       )}
-      <Problem error={error} what="enrolment tokens" />
+      <Problem error={error} what="enrollment tokens" />
       {data &&
         (data.tokens.length === 0 ? (
           <p className="hint">No tokens issued from this console yet.</p>
         ) : (
           <div className="scroll-x">
-            <table aria-label="Enrolment tokens">
+            <table aria-label="Enrollment tokens">
               <thead>
                 <tr>
                   <th>For</th>

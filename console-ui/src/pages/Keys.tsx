@@ -71,7 +71,7 @@ export function Keys({ onChanged }: { onChanged: () => void }) {
     <section aria-labelledby="keys-title">
       <h2 id="keys-title">Keys</h2>
       <p className="hint">
-        The private keys stay in the workspace on this computer; desktops pin the public keys at enrolment and follow rotations announced in signed bundles.
+        The private keys stay in the workspace on this computer; desktops pin the public keys at enrollment and follow rotations announced in signed bundles.
       </p>
       <Problem error={error} what="keys" />
       {message && (

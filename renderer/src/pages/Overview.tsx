@@ -15,7 +15,7 @@ interface Problem {
 function problems(status: Status, pending: number): Problem[] {
   const out: Problem[] = [];
   if (status.bundle.closed)
-    out.push({ key: 'closed', text: `Nothing is reachable: ${status.bundle.closed}`, href: '#/settings', action: 'Sync or enrol in Settings' });
+    out.push({ key: 'closed', text: `Nothing is reachable: ${status.bundle.closed}`, href: '#/settings', action: 'Sync or enroll in Settings' });
   if (status.bundle.expiresAt && Date.parse(status.bundle.expiresAt) < Date.now())
     out.push({ key: 'expired', text: `The bundle expired on ${new Date(status.bundle.expiresAt).toLocaleString()}.`, href: '#/settings', action: 'Sync now' });
   for (const s of status.servers) {

@@ -57,7 +57,7 @@ function Detail({ change, personal, onDone }: { change: PendingChange; personal:
             <>
               Your bundle does not let a {change.risk}-risk change be approved on this computer (<code>settings.pinning.localApproval</code>). You can reject it
               here; to approve it, allow {change.risk} in <code>localApproval</code> and run <code>gatehouse reload</code>. If your organisation runs Gatehouse,{' '}
-              <a href="#/settings">enrol this desktop</a> and its admins decide such changes for you.
+              <a href="#/settings">enroll this desktop</a> and its admins decide such changes for you.
             </>
           ) : (
             <>

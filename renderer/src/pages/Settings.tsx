@@ -4,7 +4,7 @@ import { ago, ErrorNote, useLive } from '../ui.tsx';
 import { Confirm } from '../../../ui-shared/confirm.tsx';
 
 /** Joining an org: the link an admin sent fills in the endpoint and code; the user confirms the key fingerprint. */
-function Enrol({ link, onDone }: { link: string | undefined; onDone: () => void }) {
+function Enroll({ link, onDone }: { link: string | undefined; onDone: () => void }) {
   const fields = new URLSearchParams(link ? decodeURIComponent(link) : '');
   const [url, setUrl] = useState(fields.get('url') ?? '');
   const [code, setCode] = useState(fields.get('code') ?? '');
@@ -52,7 +52,7 @@ function Enrol({ link, onDone }: { link: string | undefined; onDone: () => void 
         />
       </label>
       <label>
-        Enrolment code <input value={code} onChange={(e) => setCode(e.target.value)} required />
+        Enrollment code <input value={code} onChange={(e) => setCode(e.target.value)} required />
       </label>
       {org && (
         <>
@@ -64,13 +64,13 @@ function Enrol({ link, onDone }: { link: string | undefined; onDone: () => void 
           </label>
           {expected.trim() !== '' && !matches && (
             <p role="alert" className="error">
-              The fingerprints differ: do not enrol, and tell your admin.
+              The fingerprints differ: do not enroll, and tell your admin.
             </p>
           )}
         </>
       )}
       <button type="submit" className="primary" disabled={org !== undefined && !matches}>
-        {org ? 'Enrol this desktop' : 'Check the endpoint'}
+        {org ? 'Enroll this desktop' : 'Check the endpoint'}
       </button>
       {message && (
         <p role="status" className="hint">
@@ -116,7 +116,7 @@ export function Settings({ link }: { link?: string | undefined } = {}) {
             Not enrolled: this desktop runs a local bundle. To join your organisation, open the link your admin sent, fill in the form below, or run{' '}
             <code>gatehouse enroll https://sync.example.com --token … --fingerprint SHA256:…</code>.
           </p>
-          <Enrol link={link} onDone={reloadStatus} />
+          <Enroll link={link} onDone={reloadStatus} />
         </>
       )}
       {status?.org && (

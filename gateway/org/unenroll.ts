@@ -9,11 +9,11 @@ import { deviceTokenAccount, orgConfigPath, readOrgConfig } from './org-config.t
 // device token leaves the keychain and org.json goes. When the endpoint cannot
 // be reached the device still leaves, and says the org was not told.
 
-export class UnenrolError extends Error {}
+export class UnenrollError extends Error {}
 
-export async function unenrol(dataDir: string, backend: SecretBackend): Promise<{ org: string; deviceId: string | null; told: string | null }> {
+export async function unenroll(dataDir: string, backend: SecretBackend): Promise<{ org: string; deviceId: string | null; told: string | null }> {
   const config = readOrgConfig(dataDir);
-  if (!config) throw new UnenrolError('this desktop is not enrolled in an org');
+  if (!config) throw new UnenrollError('this desktop is not enrolled in an org');
   let told: string | null = null;
   if (config.deviceId) {
     const token = await backend.get(deviceTokenAccount(config.deviceId));

@@ -1,7 +1,7 @@
 // Joining an org from the dashboard, in Chromium against a real daemon and a real
 // sync endpoint: the link an admin sends fills in the form, the endpoint's key
-// fingerprint is shown, a wrong fingerprint stops the enrolment, the right one
-// enrols and the desktop switches to the org's bundle without a restart.
+// fingerprint is shown, a wrong fingerprint stops the enrollment, the right one
+// enrolls and the desktop switches to the org's bundle without a restart.
 import assert from 'node:assert/strict';
 import { existsSync, mkdtempSync } from 'node:fs';
 import { createServer, type Server } from 'node:http';
@@ -89,7 +89,7 @@ describe('enrolling from the dashboard', { skip: !available ? 'Chromium is not i
     await store?.close();
   });
 
-  it("fills the form from the admin's link, checks the fingerprint, enrols and switches without a restart", async () => {
+  it("fills the form from the admin's link, checks the fingerprint, enrolls and switches without a restart", async () => {
     // What electron/main.ts makes of gatehouse://enroll?url=…&token=…
     const link = encodeURIComponent(new URLSearchParams({ url: syncUrl, code }).toString());
     await page.goto(`${base}/#/settings/${link}&token=${d.controlToken}`);
@@ -98,10 +98,10 @@ describe('enrolling from the dashboard', { skip: !available ? 'Chromium is not i
     await page.getByRole('button', { name: 'Check the endpoint' }).click();
     await page.getByText(fingerprint).waitFor();
     await page.getByLabel('Fingerprint your admin sent').fill('SHA256:0000:0000:0000:0000:0000:0000:0000:0000');
-    await page.getByText(/fingerprints differ: do not enrol/).waitFor();
-    assert.equal(await page.getByRole('button', { name: 'Enrol this desktop' }).isDisabled(), true);
+    await page.getByText(/fingerprints differ: do not enroll/).waitFor();
+    assert.equal(await page.getByRole('button', { name: 'Enroll this desktop' }).isDisabled(), true);
     await page.getByLabel('Fingerprint your admin sent').fill(fingerprint);
-    await page.getByRole('button', { name: 'Enrol this desktop' }).click();
+    await page.getByRole('button', { name: 'Enroll this desktop' }).click();
     // The form gives way to the enrolled view as soon as the status shows the org.
     await page.getByText(/This device/).waitFor();
     await page.getByText('Acme Corp (acme)').waitFor();
