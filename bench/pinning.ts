@@ -1,5 +1,5 @@
 // Pinning and scanner figures, interleaved (bench/interleave.ts). Prints figures, never fails.
-//   node bench/pinning.ts [--rounds 5] [--sizes 1000,5000,20000] [--where both|workers|loop] [--skip-daemon]
+//   node bench/pinning.ts [--rounds 5] [--sizes 1000,5000,20000] [--where both|workers|loop] [--skip-daemon] [--skip-in-process]
 // In-process: hashing and comparing 2,000 pinned tools; first sight of N new tools
 // (hash + scan + pending change, or trust on first use with durable pins) until all
 // are judged, on the scan workers and on the event loop, how long evaluate() itself
@@ -24,6 +24,7 @@ const { values: opts } = parseArgs({
     rounds: { type: 'string', default: '5' },
     sizes: { type: 'string', default: '1000,5000,20000' },
     'skip-daemon': { type: 'boolean', default: false },
+    'skip-in-process': { type: 'boolean', default: false },
     /** Where first sight runs: workers, loop, or both (interleaved A/B). */
     where: { type: 'string', default: 'both' },
   },
@@ -149,7 +150,7 @@ cases.push({
   },
 });
 
-await runInterleaved('Pinning and scanner (in-process)', cases, ROUNDS, 2);
+if (!opts['skip-in-process']) await runInterleaved('Pinning and scanner (in-process)', cases, ROUNDS, 2);
 for (const d of dirs) rmSync(d, { recursive: true, force: true });
 
 // ---- through a daemon: other servers' calls and SIGTERM during first sight ------------------

@@ -42,7 +42,11 @@ const MAX_CACHED = 50_000;
  * takes a few milliseconds; small catalogues are judged before evaluate() returns.
  */
 const SLICE = { minTools: 32, budgetMs: 8 };
-const PROGRESS_MS = 200;
+/**
+ * How often the list an agent sees grows during a first sight: each report makes agents list again, and
+ * the gateway re-serializes the whole catalogue for that, so big lists grow less often (20,000 tools: 1 s).
+ */
+const progressMs = (tools: number) => Math.min(1000, Math.max(200, tools / 20));
 /** Below this many new tools, starting a worker costs more than it saves. */
 const OFF_THREAD_MIN = 256;
 
@@ -296,7 +300,7 @@ export class PinGate {
     if (!finished) setImmediate(() => this.runSlice(job, performance.now(), true));
   }
 
-  /** Commits a slice's decisions, then shows them: at most one progress report per PROGRESS_MS, and the last. */
+  /** Commits a slice's decisions, then shows them: at most one progress report per progressMs, and the last. */
   private commitSlice(job: Job, fresh: PendingChange[], async: boolean, judgedAny = true, finished = false): void {
     this.opts.store.putPending(fresh);
     if (finished) this.opts.store.retainPending(job.server.id, job.ids);
@@ -305,7 +309,7 @@ export class PinGate {
     for (const change of fresh) if (!job.previous.has(change.id)) this.opts.onPending(change);
     if (finished) this.finish(job, true);
     // Each progress report rebuilds the catalogue an agent lists.
-    if (async && (finished || (judgedAny && performance.now() - job.reported >= PROGRESS_MS))) {
+    if (async && (finished || (judgedAny && performance.now() - job.reported >= progressMs(job.names.length)))) {
       job.reported = performance.now();
       this.opts.onProgress?.(job.server.id);
     }
