@@ -168,16 +168,17 @@ describe('bridgeEnv', () => {
 });
 
 describe('the in-process bridge (the preload in a Node server’s own process)', () => {
-  /** `node -e main` with the bridge preloaded the way the launcher asks for it (the source file, mounted as .cjs). */
-  function preloaded(main: string, bridge: string, own?: string) {
+  /** `node -e main` (or `node main.mjs`) with the bridge preloaded the way the launcher asks for it (the source file, mounted as .cjs). */
+  function preloaded(main: string, bridge: string, own: Record<string, string> = {}, module = false) {
     const dir = mkdtempSync(join(tmpdir(), 'gh-pre-'));
     const file = join(dir, 'egress-preload.cjs');
     writeFileSync(file, readFileSync(PRELOAD));
-    const env = bridgeEnv({ kind: 'in-process', preload: PRELOAD }, { PATH: process.env.PATH ?? '', ...(own ? { NODE_OPTIONS: own } : {}) });
+    writeFileSync(join(dir, 'main.mjs'), main);
+    const env = bridgeEnv({ kind: 'in-process', preload: PRELOAD }, { PATH: process.env.PATH ?? '', ...own });
     // Outside a sandbox the file is not at /run/gatehouse/egress-preload.cjs.
     env.NODE_OPTIONS = env.NODE_OPTIONS!.replace('/run/gatehouse/egress-preload.cjs', file);
     env.GATEHOUSE_EGRESS_BRIDGE = bridge;
-    return run([process.execPath, '-e', main], env);
+    return run(module ? [process.execPath, join(dir, 'main.mjs')] : [process.execPath, '-e', main], env);
   }
 
   it('listens before the server’s code runs, then leaves no trace in its environment and does not keep it alive', async () => {
@@ -192,10 +193,46 @@ describe('the in-process bridge (the preload in a Node server’s own process)',
       `s.on('data', (d) => { process.stdout.write(early + '|' + String(d) + '|' + (process.env.NODE_OPTIONS ?? '-') + '|' + (process.env.GATEHOUSE_EGRESS_BRIDGE ?? '-')); s.end(); });`,
       `s.on('error', (e) => process.stdout.write('refused ' + e.code));`,
     ].join('\n');
-    const result = await preloaded(main, `${port} ${proxy.sock}`, '--max-old-space-size=100');
+    const result = await preloaded(main, `${port} ${proxy.sock}`, { NODE_OPTIONS: '--max-old-space-size=100' });
     proxy.close();
     // Exits by itself once its own work is done (the bridge is unref'd), with the user's NODE_OPTIONS kept.
     assert.deepEqual([result.code, result.out], [0, 'true|proxy got hello|--max-old-space-size=100|-'], result.err);
+  });
+
+  it('switches Node’s proxy support on at the server’s first request, not while it boots, and hands NODE_USE_ENV_PROXY to its children', async () => {
+    const seen: string[] = [];
+    const proxy = createServer((s) =>
+      s.once('data', (d) => {
+        seen.push(d.toString('latin1').split('\r\n')[0]!);
+        s.end('HTTP/1.1 502 Bad Gateway\r\nContent-Length: 0\r\nConnection: close\r\n\r\n');
+      }),
+    );
+    await new Promise<void>((resolve) => proxy.listen(0, '127.0.0.1', resolve));
+    const url = `http://127.0.0.1:${(proxy.address() as { port: number }).port}`;
+    const env = { HTTP_PROXY: url, HTTPS_PROXY: url, NODE_USE_ENV_PROXY: '1' };
+    assert.equal(bridgeEnv({ kind: 'in-process', preload: PRELOAD }, env).GATEHOUSE_EGRESS_PROXY, 'lazy');
+    // undici is what Node's proxy support loads; a CommonJS server that requires http does not load it by itself.
+    const request = (get: string) =>
+      `await new Promise((done) => ${get}('http://example.invalid/a', (res) => { res.resume(); res.on('end', done); }).on('error', done));`;
+    const main = [
+      `(async () => {`,
+      `const undici = () => process.moduleLoadList.some((m) => m.includes('undici'));`,
+      `const { get } = require('node:http');`,
+      `const atBoot = undici();`,
+      request('get'),
+      `await fetch('http://example.invalid/b').catch(() => {});`,
+      `process.stdout.write(JSON.stringify({ atBoot, after: undici(), children: process.env.NODE_USE_ENV_PROXY ?? null }));`,
+      `})();`,
+    ].join('\n');
+    const result = await preloaded(main, `${freePort()} /nowhere.sock`, env);
+    assert.deepEqual([result.code, JSON.parse(result.out || '{}')], [0, { atBoot: false, after: true, children: '1' }], result.err);
+    // Both requests went to the proxy: http.get in absolute form, fetch as a tunnel.
+    assert.deepEqual(seen, ['GET http://example.invalid/a HTTP/1.1', 'CONNECT example.invalid:80 HTTP/1.1']);
+    // An ES module's named import gets the switching function too.
+    const esm = await preloaded([`import { get } from 'node:http';`, request('get')].join('\n'), `${freePort()} /nowhere.sock`, env, true);
+    proxy.close();
+    assert.equal(esm.code, 0, esm.err);
+    assert.deepEqual(seen.slice(2), ['GET http://example.invalid/a HTTP/1.1']);
   });
 
   it('a bridge that cannot listen keeps the server’s code from running at all', async () => {

@@ -68,9 +68,19 @@ export function bridgeEnv(bridge: EgressBridge, env: Record<string, string>): Re
   if (bridge.kind === 'in-process') {
     const own = env.NODE_OPTIONS?.trim();
     out.NODE_OPTIONS = `--require=${PRELOAD_PATH}${own ? ` ${own}` : ''}`;
+    // The server runs on this very Node: when it can switch proxy support on at run time, the preload does so at the first request.
+    if (out.NODE_USE_ENV_PROXY === '1' && lazyProxySupport) {
+      delete out.NODE_USE_ENV_PROXY;
+      out.GATEHOUSE_EGRESS_PROXY = 'lazy';
+    }
   }
   return out;
 }
+
+/** This Node can switch its proxy support on at run time (24.14+) and see a server's imports (module.registerHooks). */
+const lazyProxySupport =
+  typeof process.getBuiltinModule('node:http').setGlobalProxyFromEnv === 'function' &&
+  typeof process.getBuiltinModule('node:module').registerHooks === 'function';
 
 /**
  * The Node forwarder beside this file, with this file's extension: forwarder.ts from

@@ -53,4 +53,45 @@
     }
     server.unref();
   }
+
+  // Node's own proxy support (NODE_USE_ENV_PROXY=1) loads TLS and undici while Node
+  // boots, over 100 ms of CPU on a busy machine, whether the server ever makes a request
+  // or not. When the launcher asks for it lazily, the same support
+  // (http.setGlobalProxyFromEnv) is switched on at the server's first request instead:
+  // its first fetch(), or its first http/https request() or get(), whose modules are
+  // wrapped as the server resolves them. Child processes get NODE_USE_ENV_PROXY=1 back.
+  if (process.env.GATEHOUSE_EGRESS_PROXY === 'lazy') {
+    delete process.env.GATEHOUSE_EGRESS_PROXY;
+    process.env.NODE_USE_ENV_PROXY = '1';
+    const { registerHooks } = process.getBuiltinModule('node:module');
+    const wrapped = new Set();
+    let on = false;
+    const hooks = registerHooks({
+      resolve(specifier, context, nextResolve) {
+        const resolved = nextResolve(specifier, context);
+        if (!on && !wrapped.has(resolved.url) && (resolved.url === 'node:http' || resolved.url === 'node:https')) {
+          wrapped.add(resolved.url);
+          const mod = resolved.url === 'node:http' ? process.getBuiltinModule('node:http') : process.getBuiltinModule('node:https');
+          // Before the server's own import sees the module, so its named imports get these too.
+          Object.assign(mod, { request: atFirstCall(mod.request), get: atFirstCall(mod.get) });
+        }
+        return resolved;
+      },
+    });
+    const enable = () => {
+      if (on) return;
+      on = true;
+      hooks.deregister();
+      process.getBuiltinModule('node:http').setGlobalProxyFromEnv();
+    };
+    /** The same function (name, length, this), switching the proxy support on first. */
+    const atFirstCall = (original = Function.prototype) =>
+      new Proxy(original, {
+        apply(target, self, args) {
+          enable();
+          return Reflect.apply(target, self, args);
+        },
+      });
+    Object.assign(globalThis, { fetch: atFirstCall(globalThis.fetch) });
+  }
 }
