@@ -108,14 +108,15 @@ export function classShadowFindings(text: string, ctx: IntentContext, purpose: s
   for (const { text: s } of sentences(text)) {
     for (const scope of s.matchAll(SCOPE)) {
       const start = scope.index + scope[0].length;
-      // The scope clause runs to the next comma or colon (or a few words).
-      const rest = s.slice(start);
+      // The scope clause runs to the next comma or colon (or a few words). Every window is bounded, so a long
+      // sentence full of scopes costs linear time, not one pass over the rest of it per scope.
+      const rest = s.slice(start, start + 120);
       const cut = rest.search(
         /[,;:]|\s(?:you|we|the model|the assistant|please)\s+(?:must|should|shall|always|need|have)\b|\s(?:must|should|shall|always|never|needs? to|has to|have to|are to|is to|ought to|is expected to|supposed to)\b/i,
       );
       const clause = rest.slice(0, cut >= 0 ? Math.min(cut, 80) : 60);
-      const demand = s.slice(start + clause.length);
-      if (!DEMAND.test(demand) && !CHANGE.test(s.slice(0, scope.index))) continue;
+      const demand = s.slice(start + clause.length, start + clause.length + 240);
+      if (!DEMAND.test(demand) && !CHANGE.test(s.slice(Math.max(0, scope.index - 240), scope.index))) continue;
       const cls = COMPILED.find((c) => c.act.test(scope[0] + clause) || c.lead.test(clause));
       if (!cls) continue;
       // The tool, or its server, does that kind of thing: its own rules about it are documentation.
