@@ -7,9 +7,10 @@
 // hits them all alike; each start also gives `spawned` (the launcher's preparation and
 // the spawn: policy, host facts, proxy) apart from the rest (sandbox setup, bridge,
 // server boot), and a few tools/call round trips, to show the sandbox costs nothing per
-// call. Then the bridge alone: bubblewrap running `true` directly, behind socat, behind
-// the Node forwarder, and `node -e ''` with and without the in-process bridge (no server
-// boot in these figures, so what the bridge adds stands out).
+// call. Then the bridge alone: `true` unsandboxed, in bubblewrap directly, behind socat,
+// behind the Node forwarder, and `node -e ''` unsandboxed, in bubblewrap, and with the
+// in-process bridge (no server boot in these figures, so what the sandbox and each bridge
+// add stand out).
 //   node bench/sandbox.ts [--starts 20]
 import { spawnSync } from 'node:child_process';
 import { mkdtempSync, realpathSync } from 'node:fs';
@@ -92,6 +93,19 @@ function startCase(v: (typeof variants)[number], index: number): BenchCase {
   };
 }
 
+/** A command as it is, for the sandbox's own cost beside the cases below: spawn to exit. */
+function bareCase(label: string, command: string[]): BenchCase {
+  return {
+    name: label,
+    round: () => {
+      const t = performance.now();
+      const r = spawnSync(command[0]!, command.slice(1), { stdio: 'ignore', env: { PATH: process.env.PATH ?? '' } });
+      if (r.status !== 0) throw new Error(`${label}: exit ${r.status}`);
+      return { ms: performance.now() - t };
+    },
+  };
+}
+
 /** bubblewrap with an allow-list (or none, without a bridge) running a command: spawn to exit. */
 function bridgeCase(label: string, bridge: EgressBridge | undefined, command: string[], socketDir: string): BenchCase {
   const node = realpathSync(process.execPath);
@@ -145,9 +159,11 @@ if (support.mechanism === 'bubblewrap') {
   await runInterleaved(
     'The bridge alone: bubblewrap running a command, spawn to exit',
     [
+      bareCase('true, unsandboxed', ['/bin/true']),
       bridgeCase('true', undefined, ['/bin/true'], socketDir),
       bridgeCase('socat listening, then true', socat, ['/bin/true'], socketDir),
       bridgeCase('Node forwarder listening, then true', { kind: 'node', node, forwarder: forwarderFile(), preload: preloadFile() }, ['/bin/true'], socketDir),
+      bareCase("node -e '', unsandboxed", [node, '-e', '']),
       bridgeCase("node -e ''", undefined, [node, '-e', ''], socketDir),
       bridgeCase("node -e '' with the in-process bridge", { kind: 'in-process', preload: preloadFile() }, [node, '-e', ''], socketDir),
     ],
