@@ -1,15 +1,14 @@
-import { createHmac, randomBytes, randomUUID, timingSafeEqual } from 'node:crypto';
-import canonicalize from 'canonicalize';
+import { randomUUID } from 'node:crypto';
 import type { Settings } from '../../shared/bundle/schema.ts';
 import type { AuditRecord } from '../../shared/audit/record.ts';
 import { ErrorCode, type JsonRpcId, type JsonRpcRequest } from '../../shared/jsonrpc/message.ts';
 import { neverApproved } from '../../shared/pinning/explain.ts';
 import type { Decision, PendingChange } from '../../shared/pinning/pending.ts';
 import { chatMayApprove, type DecisionVia } from '../../shared/pinning/decision.ts';
-import { nodeSha256Hex } from '../hashing/sha256.ts';
 import { changeId, type PinGate } from '../pinning/gate.ts';
 import { approvalPrompt, readApproval, type Answer } from './approval-prompt.ts';
 import type { ClientSession } from './client-session.ts';
+import { argumentsHash, QuestionSeal, type Sealed } from './approval-state.ts';
 
 // Deciding in the conversation. A call to a tool the pin gate holds back is put
 // to the user as a question through the agent's client (an elicitation request
@@ -64,7 +63,6 @@ interface Question {
 /** Questions one 2025-era session may have open (or withdrawn and still kept for a late answer) at once. */
 const MAX_QUESTIONS_PER_SESSION = 16;
 
-/** What a 2026 requestState seals: the question, for whom, for which arguments, until when. */
 /** A call held back by the pin gate, as the questions about it carry it. */
 interface HeldCall {
   session: ClientSession;
@@ -82,21 +80,10 @@ interface Timing {
 
 type Decided = { decision: 'approve' | 'reject'; reason: string | null };
 
-interface Sealed {
-  c: string;
-  t: string;
-  a: string;
-  h: string;
-  e: number;
-  k: string;
-}
-
-const b64 = (b: Buffer | string) => Buffer.from(b).toString('base64url');
-
 export class Approvals {
   private readonly host: ApprovalHost;
   /** Per process: a restart makes open 2026 questions unanswerable, and they are asked again. */
-  private readonly key = randomBytes(32);
+  private readonly sealer = new QuestionSeal();
   private readonly questions = new Map<string, Question>();
   private readonly correlations = new WeakMap<JsonRpcRequest, string>();
   /** The dashboard's address, once the daemon listens: questions link to the full diff. */
@@ -125,7 +112,7 @@ export class Approvals {
         : undefined;
     if (answer === undefined) return false;
     const { inputResponses: _r, requestState, ...rest } = params;
-    const sealed = this.unseal(requestState);
+    const sealed = this.sealer.open(requestState);
     const problem =
       typeof sealed === 'string'
         ? sealed
@@ -237,7 +224,7 @@ export class Approvals {
       result: {
         resultType: 'input_required',
         inputRequests: { [APPROVAL_KEY]: { method: 'elicitation/create', params: prompt } },
-        requestState: this.seal(sealed),
+        requestState: this.sealer.close(sealed),
       },
     });
   }
@@ -449,24 +436,6 @@ export class Approvals {
     if (!this.host.personal()) return `${start}; it awaits approval by your organisation's admin and cannot be approved on this computer.`;
     return `${start}. Your bundle does not let a ${change.risk}-risk change be approved on this computer. To the user: open Gatehouse to review change ${change.id}; you can reject it there, or set settings.pinning.localApproval.${change.risk} to true in your bundle to approve it locally.`;
   }
-
-  private seal(state: Sealed): string {
-    const body = b64(JSON.stringify(state));
-    return `${body}.${b64(createHmac('sha256', this.key).update(body).digest())}`;
-  }
-
-  /** The sealed question, or why the state is not one Gatehouse issued. */
-  private unseal(state: unknown): Sealed | string {
-    if (typeof state !== 'string') return 'no requestState';
-    const dot = state.indexOf('.');
-    if (dot < 0 || state.length > 4096) return 'the requestState is not one Gatehouse issued';
-    const body = state.slice(0, dot);
-    const mac = Buffer.from(state.slice(dot + 1), 'base64url');
-    const expected = createHmac('sha256', this.key).update(body).digest();
-    if (mac.length !== expected.length || !timingSafeEqual(mac, expected)) return 'the requestState is not one Gatehouse issued';
-    // The MAC proves Gatehouse wrote this body.
-    return JSON.parse(Buffer.from(body, 'base64url').toString()) as Sealed;
-  }
 }
 
 function awaitingData(name: string, change: PendingChange): Record<string, unknown> {
@@ -482,15 +451,4 @@ function traceId(params: Record<string, unknown>): string | undefined {
   const meta = params._meta;
   const tp = typeof meta === 'object' && meta !== null ? (meta as Record<string, unknown>).traceparent : undefined;
   return typeof tp === 'string' ? /^[\da-f]{2}-([\da-f]{32})-/.exec(tp)?.[1] : undefined;
-}
-
-/** A question is about one call: its arguments, canonicalized so key order does not matter. */
-function argumentsHash(args: unknown): string {
-  let text: string | undefined;
-  try {
-    text = canonicalize(args ?? {});
-  } catch {
-    text = undefined;
-  }
-  return nodeSha256Hex(text ?? JSON.stringify(args ?? {})).slice(0, 32);
 }
