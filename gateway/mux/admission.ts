@@ -3,12 +3,12 @@ import { ErrorCode, type JsonRpcRequest } from '../../shared/jsonrpc/message.ts'
 import { exposedName } from '../../shared/naming/tool-names.ts';
 import type { PendingChange } from '../../shared/pinning/pending.ts';
 import { clip } from '../../shared/pinning/word-diff.ts';
-import { Policy, type Decision, type Identity, type RuleSummary, type Subject } from '../../shared/policy/evaluate.ts';
+import { Policy, type Verdict, type Identity, type RuleSummary, type Subject } from '../../shared/policy/evaluate.ts';
 import type { AuditRecorder } from '../audit/call-record.ts';
 import type { PinGate } from '../pinning/gate.ts';
 import type { Upstream } from '../upstream/upstream.ts';
 import { fail } from './answers.ts';
-import type { DecisionContext } from './approval.ts';
+import type { DecisionSource } from './approval.ts';
 import type { ClientSession } from './client-session.ts';
 import type { ViewFilter } from './lists.ts';
 
@@ -89,7 +89,7 @@ export class Admission {
    * The policy's word on one request, before it reaches the upstream. A refusal is
    * recorded and answered with an error that names the rule; undefined then.
    */
-  admit(session: ClientSession, req: JsonRpcRequest, target: Target): Decision | undefined {
+  admit(session: ClientSession, req: JsonRpcRequest, target: Target): Verdict | undefined {
     const { upstream, tool, args, shown } = target;
     const subject = this.subjectOf(session);
     const decision = tool === undefined ? this.policy.checkServer(subject, upstream.id) : this.policy.check(subject, upstream.id, tool, args);
@@ -134,7 +134,7 @@ export class Admission {
    * Approves or rejects a pending change, then shows agents the result. The
    * decision names where it was taken and, from a chat, the agent and its client.
    */
-  decide(id: string, decision: 'approve' | 'reject', by: string, reason: string | null, context: DecisionContext = { via: 'api' }): PendingChange {
+  decide(id: string, decision: 'approve' | 'reject', by: string, reason: string | null, context: DecisionSource = { via: 'api' }): PendingChange {
     const { gate, recorder } = this.opts;
     const kept = {
       via: context.via,
@@ -157,7 +157,7 @@ export class Admission {
   }
 
   /** Undoes a rejection: the definition is pending again, to be decided anew. */
-  reopen(id: string, by: string, reason: string | null, via: DecisionContext['via']): PendingChange | undefined {
+  reopen(id: string, by: string, reason: string | null, via: DecisionSource['via']): PendingChange | undefined {
     const { gate, recorder } = this.opts;
     const d = gate.reopen(id, by, reason, { via });
     recorder.record(undefined, 'decision', {

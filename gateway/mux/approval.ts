@@ -22,7 +22,7 @@ import { argumentsHash, QuestionSeal, type Sealed } from './approval-state.ts';
 /** The key of Gatehouse's own question in a 2026-07-28 input_required result. */
 export const APPROVAL_KEY = 'gatehouse-approval';
 
-export interface DecisionContext {
+export interface DecisionSource {
   via: DecisionVia;
   /** The agent session whose conversation the decision came from. */
   session?: ClientSession;
@@ -37,7 +37,7 @@ export interface ApprovalHost {
   /** A bundle of one's own (no org): nobody else can approve what it keeps from local approval. */
   personal(): boolean;
   isModern(session: ClientSession): boolean;
-  decide(id: string, decision: 'approve' | 'reject', by: string, reason: string | null, context: DecisionContext): PendingChange;
+  decide(id: string, decision: 'approve' | 'reject', by: string, reason: string | null, context: DecisionSource): PendingChange;
   record(session: ClientSession | undefined, type: AuditRecord['type'], fields: Partial<AuditRecord> & { outcome: AuditRecord['outcome'] }): void;
   fail(session: ClientSession, id: JsonRpcId, code: number, message: string, data?: unknown): void;
   scrub(value: unknown): unknown;

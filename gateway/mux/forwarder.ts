@@ -3,7 +3,7 @@
 // the agent (input-relay.ts), and the answer under the agent's id once its audit
 // record is durable.
 import { ErrorCode, type JsonRpcId, type JsonRpcMessage, type JsonRpcRequest, type JsonRpcResponse } from '../../shared/jsonrpc/message.ts';
-import type { Decision } from '../../shared/policy/evaluate.ts';
+import type { Verdict } from '../../shared/policy/evaluate.ts';
 import type { AuditRecorder, CallFacts } from '../audit/call-record.ts';
 import type { CallerEnvelope, Upstream } from '../upstream/upstream.ts';
 import type { Admission } from './admission.ts';
@@ -29,7 +29,7 @@ interface Call {
   req: JsonRpcRequest;
   upstream: Upstream;
   params: Record<string, unknown>;
-  decision: Decision | undefined;
+  decision: Verdict | undefined;
 }
 
 export class Forwarder {
@@ -41,7 +41,7 @@ export class Forwarder {
   }
 
   /** Sends an agent's request to an upstream under a fresh id, and its answer back under the agent's id. */
-  forward(session: ClientSession, req: JsonRpcRequest, upstream: Upstream, params: Record<string, unknown>, decision?: Decision): void {
+  forward(session: ClientSession, req: JsonRpcRequest, upstream: Upstream, params: Record<string, unknown>, decision?: Verdict): void {
     const retry = upstream.modern && isModern(session) ? this.inputs.unsealRetry(session, upstream.id, req, params) : params;
     if (typeof retry === 'string') {
       fail(session, req.id, ErrorCode.InvalidParams, `Gatehouse refused the retry of ${req.method}: ${retry}`);

@@ -12,7 +12,7 @@ import type { UpstreamChannel } from '../upstream/channel.ts';
 import type { CatalogKind, Upstream, UpstreamListener, UpstreamSnapshot } from '../upstream/upstream.ts';
 import { Admission } from './admission.ts';
 import { fail } from './answers.ts';
-import { Approvals, type DecisionContext } from './approval.ts';
+import { Approvals, type DecisionSource } from './approval.ts';
 import type { Catalog } from './catalog.ts';
 import { ClientSession, type ClientSink, type SessionSnapshot } from './client-session.ts';
 import { EncodedMessage } from './encoded-message.ts';
@@ -255,11 +255,11 @@ export class Gateway {
     return this.pool.whenSettled();
   }
 
-  decide(id: string, decision: 'approve' | 'reject', by: string, reason: string | null, context: DecisionContext = { via: 'api' }): PendingChange {
+  decide(id: string, decision: 'approve' | 'reject', by: string, reason: string | null, context: DecisionSource = { via: 'api' }): PendingChange {
     return this.admission.decide(id, decision, by, reason, context);
   }
 
-  reopen(id: string, by: string, reason: string | null, via: DecisionContext['via']): PendingChange | undefined {
+  reopen(id: string, by: string, reason: string | null, via: DecisionSource['via']): PendingChange | undefined {
     return this.admission.reopen(id, by, reason, via);
   }
 

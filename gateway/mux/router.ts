@@ -13,7 +13,7 @@ import {
   type JsonRpcResponse,
 } from '../../shared/jsonrpc/message.ts';
 import { methodsWith } from '../../shared/jsonrpc/methods.ts';
-import type { Decision } from '../../shared/policy/evaluate.ts';
+import type { Verdict } from '../../shared/policy/evaluate.ts';
 import { cutText } from '../../shared/text/cut.ts';
 import type { AuditRecorder } from '../audit/call-record.ts';
 import type { EventBus } from '../events/event-bus.ts';
@@ -371,12 +371,12 @@ export class Router {
     fail(session, req.id, ErrorCode.InvalidParams, 'completion/complete needs a ref of type ref/prompt or ref/resource');
   }
 
-  private admit(session: ClientSession, req: JsonRpcRequest, target: Target): Decision | undefined {
+  private admit(session: ClientSession, req: JsonRpcRequest, target: Target): Verdict | undefined {
     return this.opts.admission.admit(session, req, target);
   }
 
   /** Sends an agent's request to an upstream under a fresh id, and its answer back under the agent's id. */
-  forward(session: ClientSession, req: JsonRpcRequest, upstream: Upstream, params: Record<string, unknown>, decision?: Decision): void {
+  forward(session: ClientSession, req: JsonRpcRequest, upstream: Upstream, params: Record<string, unknown>, decision?: Verdict): void {
     this.forwarder.forward(session, req, upstream, params, decision);
   }
 }

@@ -19,7 +19,7 @@ export interface Subject {
 /** Who the local user is (the org login's subject and groups, or the OS account). */
 export type Identity = Omit<Subject, 'agent'>;
 
-export type Decision = { effect: 'allow'; rule: string } | { effect: 'deny'; rule: string; reason: string };
+export type Verdict = { effect: 'allow'; rule: string } | { effect: 'deny'; rule: string; reason: string };
 
 export interface RuleSummary {
   rule: string;
@@ -45,7 +45,7 @@ interface CompiledRule {
 /** What a subject may do with one tool before looking at arguments. */
 interface Access {
   visible: boolean;
-  deny: Decision | undefined;
+  deny: Verdict | undefined;
   allows: CompiledRule[];
 }
 
@@ -224,17 +224,17 @@ export class Policy {
   }
 
   /** The decision for a request to a server that names no tool (prompts, resources, completions). */
-  checkServer(subject: Subject, server: string): Decision {
+  checkServer(subject: Subject, server: string): Verdict {
     return this.serverVisible(subject, server)
       ? { effect: 'allow', rule: SERVER_ACCESS }
       : { effect: 'deny', rule: DEFAULT_DENY, reason: `no policy rule lets ${subject.user} (agent ${subject.agent}) use server "${server}"` };
   }
 
   /** The decision for one call. The first allow rule whose constraints the arguments meet wins. */
-  check(subject: Subject, server: string, tool: string, args: unknown): Decision {
+  check(subject: Subject, server: string, tool: string, args: unknown): Verdict {
     const access = this.access(subject, server, tool);
     if (access.deny) return access.deny;
-    let first: Decision | undefined;
+    let first: Verdict | undefined;
     for (const c of access.allows) {
       const failure = this.constraintFailure(c, args);
       if (failure === undefined) return { effect: 'allow', rule: c.rule.id };
