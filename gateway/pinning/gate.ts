@@ -49,6 +49,8 @@ const SLICE = { minTools: 32, budgetMs: 8 };
 const progressMs = (tools: number) => Math.min(1000, Math.max(200, tools / 20));
 /** Below this many new tools, starting a worker costs more than it saves. */
 const OFF_THREAD_MIN = 256;
+/** Other servers' tools from which the scanner's index of them is built off the loop too (2,000 names: tens of ms). */
+const OFF_THREAD_INDEX = 2000;
 
 export const localUser = (): string => {
   try {
@@ -208,8 +210,19 @@ export class PinGate {
       if (!hash || !this.judgeKnown(job, tool, hash)) job.queue.push(tool);
     }
     const offThread = this.opts.offThread ?? { pool: sharedScanPool(), minTools: OFF_THREAD_MIN };
-    if (offThread && job.queue.length >= offThread.minTools) void this.runOffThread(job, offThread.pool);
+    if (offThread && this.worthWorkers(job, offThread.minTools)) void this.runOffThread(job, offThread.pool);
     else this.runSlice(job, started, false);
+  }
+
+  /**
+   * Many new tools go to the workers. A few are hashed here first (cheap, and a refresh that changed
+   * nothing needs no more); those still new go too when the catalogue they are checked against is big,
+   * as the scanner's index of it would take long to build on this thread.
+   */
+  private worthWorkers(job: Job, minTools: number): boolean {
+    if (job.queue.length >= minTools) return true;
+    job.queue = job.queue.filter((tool) => !this.judgeKnown(job, tool, this.hashOf(tool)));
+    return job.queue.length > 0 && (job.others ??= this.opts.otherTools(job.server.id)).length >= OFF_THREAD_INDEX;
   }
 
   /** Judges the queue on the scan workers; what they could not judge goes to the slices on this thread. */

@@ -34,7 +34,11 @@ const tools = corpus.map((t, i) => ({ ...t, name: `${String(t.name)}_${i}` }));
 const older = (t: Tool) => ({ ...t, description: `${String(t.description ?? '')} Old wording.` });
 const pins = Object.fromEntries(tools.filter((_, i) => i % 3 === 0).map((t) => [String(t.name), toolHash(older(t))]));
 
-function judge(trustOnFirstUse: boolean, offThread: GateOptions['offThread'], list: Tool[] = tools) {
+const fewOthers = [
+  { server: 'o', name: 'read_file' },
+  { server: 'o', name: 'send_email' },
+];
+function judge(trustOnFirstUse: boolean, offThread: GateOptions['offThread'], list: Tool[] = tools, others = fewOthers) {
   const parsed = parseBundle({
     schemaVersion: 1,
     name: 't',
@@ -52,10 +56,7 @@ function judge(trustOnFirstUse: boolean, offThread: GateOptions['offThread'], li
     store,
     settings: () => bundle.settings,
     exposedName: (s, t) => `${s}__${t}`,
-    otherTools: () => [
-      { server: 'o', name: 'read_file' },
-      { server: 'o', name: 'send_email' },
-    ],
+    otherTools: () => others,
     onPending: () => {},
     onDecision: () => {},
     offThread,
@@ -116,6 +117,21 @@ describe('first sight on scan workers', () => {
       await there.gate.judged('s');
       assert.deepEqual(outcome(there.gate, there.store), outcome(here.gate, here.store));
     }
+  });
+
+  it('sends a few new tools to the workers when the catalogue to check them against is big', async () => {
+    const few = tools.slice(0, 12);
+    const many = [...fewOthers, ...Array.from({ length: 3000 }, (_, i) => ({ server: `o${i % 30}`, name: `other_tool_${i}` }))];
+    const here = judge(false, false, few, many);
+    await here.gate.judged('s');
+    const pool = new ScanPool({ size: 1 });
+    pools.push(pool);
+    const small = judge(false, { pool, minTools: 256 }, few);
+    assert.ok(!small.gate.judging('s'), 'a small catalogue: judged at once on this thread');
+    const there = judge(false, { pool, minTools: 256 }, few, many);
+    assert.ok(there.gate.judging('s'), 'a big catalogue: judged on the workers');
+    await there.gate.judged('s');
+    assert.deepEqual(outcome(there.gate, there.store).pending, outcome(here.gate, here.store).pending);
   });
 
   it('lets a newer list supersede a batch on the workers', async () => {
