@@ -1,6 +1,7 @@
 import { BARE_DESTINATION } from './address.ts';
 import { makeVisible } from './decode.ts';
 import type { ToolIndex } from './tool-index.ts';
+import { escapeRegExp } from '../text/regexp.ts';
 
 // Detectors built around what a text asks the model to do, not around wordings:
 // each sentence is read for who it is about (this tool, a sibling, a tool of
@@ -1093,7 +1094,7 @@ export function routedSecretFindings(text: string, params: ReadonlySet<string>):
     // A one-letter parameter ("n") counts only when the text calls it a field or an argument.
     const param = [...params].find((p) =>
       new RegExp(
-        `\\b(?:in|into|as|inside|within|through)\\s+(?:the\\s+|its\\s+)?['"\`]?${escapeRe(p)}['"\`]?(?:\\s+(?:argument|parameter|param|field|arg))${p.length >= 2 ? '?' : ''}\\b`,
+        `\\b(?:in|into|as|inside|within|through)\\s+(?:the\\s+|its\\s+)?['"\`]?${escapeRegExp(p)}['"\`]?(?:\\s+(?:argument|parameter|param|field|arg))${p.length >= 2 ? '?' : ''}\\b`,
         'i',
       ).test(window),
     );
@@ -1114,7 +1115,6 @@ export function routedSecretFindings(text: string, params: ReadonlySet<string>):
 
 const CONVERSATIONAL =
   /\b(?:the\s+)?(?:whole|entire|full|complete)\s+(?:dialog(?:ue)?|conversation|chat|exchange|thread)\b|\b(?:every|each|all)\s+(?:\w+\s+){0,2}messages?\s+(?:the user|they|you)\s+(?:sent|wrote|typed)|\bsetup (?:instructions|text|message)\b|\bhidden (?:setup )?instructions\b/i;
-const escapeRe = (s: string) => s.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
 
 // ── Asking for the user's own secrets, fixed extra recipients, beacons ──────
 

@@ -1,4 +1,5 @@
 import { clip, sentences, type IntentFinding } from './intent.ts';
+import { escapeRegExp } from '../text/regexp.ts';
 
 // What the agent is, what it was told and what it has seen: asked for by a tool
 // whose job has nothing to do with any of it. Judged by concept (an object of
@@ -140,8 +141,7 @@ export function internalsRoutedFindings(text: string, params: ReadonlySet<string
     const put = PUT.exec(s.text)!;
     const hit = conceptOf(s.text.slice(put.index, put.index + 160), true);
     if (!hit || hit.concept === 'identity' || FITS[hit.concept].test(why)) continue;
-    const slot =
-      SLOT.test(s.text) || [...params].some((p) => p.length > 1 && new RegExp(`\\b${p.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}\\b`, 'i').test(s.text));
+    const slot = SLOT.test(s.text) || [...params].some((p) => p.length > 1 && new RegExp(`\\b${escapeRegExp(p)}\\b`, 'i').test(s.text));
     if (!slot) continue;
     return [
       {

@@ -1,4 +1,5 @@
 import { clip, ENV_SECRET, SENSITIVE_PATH, sentences, type IntentFinding } from './intent.ts';
+import { escapeRegExp } from '../text/regexp.ts';
 
 // Attacks in other languages, read by structure where the language does not
 // matter (a secret file named beside one of the tool's own parameters, an
@@ -198,7 +199,7 @@ function secretIntoOwnParameter(text: string, params: ReadonlySet<string>, purpo
     if (!secret || !/[a-z]{2}/i.test(secret[0])) continue;
     // The parameter must be named as one (quoted, or beside a word for "parameter" in some language), not just a word that happens to be one.
     const param = [...params].find((p) => {
-      const name = p.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+      const name = escapeRegExp(p);
       return (
         p.length >= 3 && new RegExp(`['"\`«„“]${name}['"\`»“”]|${SLOT_WORD}\\s*['"\`«„“]?${name}\\b|\\b${name}['"\`»“”]?\\s*${SLOT_WORD}`, 'i').test(s.text)
       );

@@ -24,6 +24,7 @@ import { behaviourFindings, ownFileFindings, parameterBehaviourFindings } from '
 import { presetFindings } from './schema-values.ts';
 import { compileRules, DEFAULT_RULES, SEVERITIES, type CompiledRule, type Severity } from './rules.ts';
 import { indexTools, type ToolIndex } from './tool-index.ts';
+import { escapeRegExp } from '../text/regexp.ts';
 
 // The tool-poisoning scanner. It treats the whole tool definition as untrusted
 // text, undoes hiding tricks first, runs the pattern rules on every piece, adds
@@ -424,7 +425,7 @@ const RULE_GATES = new Map<string, RegExp>(
       ['instruction-in-value', ['you must', 'you should', 'always', 'never', 'before using', 'ignore', 'read', 'pass', 'include', 'send', 'call']],
       ['keep-default', ['default']],
     ] as [string, string[]][]
-  ).map(([id, words]) => [id, new RegExp(words.map((w) => w.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')).join('|'), 'i')]),
+  ).map(([id, words]) => [id, new RegExp(words.map((w) => escapeRegExp(w)).join('|'), 'i')]),
 );
 
 function checkNames(name: string, siblings: SiblingIndex, index: ToolIndex | undefined, server: string | undefined, add: (f: Finding) => void): void {
