@@ -17,10 +17,19 @@ if ! node_ok; then
   fi
   export PATH="$TOOLS/node_modules/node/bin:$PATH"
 fi
-if [ ! -f "$ROOT/node_modules/.package-lock.json" ] || [ "$ROOT/package-lock.json" -nt "$ROOT/node_modules/.package-lock.json" ]; then
-  # The first install takes a minute or two: npm's own progress shows it is working.
-  echo "gatehouse: installing dependencies (npm ci; a minute or two the first time)…" >&2
-  _gh_started=$SECONDS
-  (cd "$ROOT" && npm ci --loglevel=error --progress=true >&2)
-  echo "gatehouse: dependencies installed in $((SECONDS - _gh_started)) s" >&2
+_gh_stale() { [ ! -f "$ROOT/node_modules/.package-lock.json" ] || [ "$ROOT/package-lock.json" -nt "$ROOT/node_modules/.package-lock.json" ]; }
+if _gh_stale; then
+  # Two shells sourcing this at once would run two `npm ci`s, each emptying node_modules
+  # under the other: the second waits for the first, then finds nothing to do.
+  mkdir -p "$TOOLS"
+  exec 9>"$TOOLS/npm-ci.lock"
+  command -v flock >/dev/null 2>&1 && flock 9
+  if _gh_stale; then
+    # The first install takes a minute or two: npm's own progress shows it is working.
+    echo "gatehouse: installing dependencies (npm ci; a minute or two the first time)…" >&2
+    _gh_started=$SECONDS
+    (cd "$ROOT" && npm ci --loglevel=error --progress=true >&2)
+    echo "gatehouse: dependencies installed in $((SECONDS - _gh_started)) s" >&2
+  fi
+  exec 9>&-
 fi
