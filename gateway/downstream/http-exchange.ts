@@ -5,6 +5,7 @@ import { isResponse, type JsonRpcId, type JsonRpcMessage } from '../../shared/js
 import type { ClientSession } from '../mux/client-session.ts';
 import { EncodedMessage } from '../mux/encoded-message.ts';
 import { EraErrorCode } from '../mux/era.ts';
+import { sseEvent, type EventLog } from './event-log.ts';
 
 export interface PostExchange {
   res: ServerResponse;
@@ -21,6 +22,8 @@ export interface HttpSession {
   agent: string;
   client: ClientSession;
   standalone: ServerResponse | undefined;
+  /** What the GET stream carried (or would have, while it was closed), for a client that resumes it. */
+  events: EventLog;
   /** Which open POST is waiting for each agent request id. */
   exchanges: Map<JsonRpcId, PostExchange>;
   lastSeen: number;
@@ -41,12 +44,12 @@ export function deliver(s: HttpSession, message: JsonRpcMessage | string | Encod
   const exchange = id !== undefined ? s.exchanges.get(id) : undefined;
   const text = typeof message === 'string' ? message : JSON.stringify(message);
   if (!exchange || exchange.done) {
-    if (!isAnswer && s.standalone && !s.standalone.writableEnded) s.standalone.write(`event: message\ndata: ${text}\n\n`);
+    if (!isAnswer) toStandalone(s, text);
     return;
   }
   if (!isAnswer) {
     if (!exchange.canSse) {
-      if (s.standalone && !s.standalone.writableEnded) s.standalone.write(`event: message\ndata: ${text}\n\n`);
+      toStandalone(s, text);
       return;
     }
     if (!exchange.sse) upgrade(s, exchange);
@@ -115,4 +118,11 @@ export function startSse(res: ServerResponse, sessionId: string | undefined): vo
 function statusOf(message: JsonRpcMessage | string): number {
   if (typeof message === 'string' || !isResponse(message) || !('error' in message)) return 200;
   return message.error.code === EraErrorCode.MissingRequiredClientCapability ? 400 : 200;
+}
+
+/** A message for the session's GET stream: kept for resumption, and written if the stream is open. */
+function toStandalone(s: HttpSession, text: string): void {
+  if (s.ephemeral) return;
+  const id = s.events.keep(text);
+  if (s.standalone && !s.standalone.writableEnded) s.standalone.write(sseEvent(text, id));
 }

@@ -13,6 +13,7 @@ import { isModernVersion, LEGACY_PROTOCOL_VERSIONS, META, MODERN_PROTOCOL_VERSIO
 import type { ClientSession } from '../mux/client-session.ts';
 import type { Gateway } from '../mux/gateway.ts';
 import { cutText } from '../../shared/text/cut.ts';
+import { EventLog, sseEvent } from './event-log.ts';
 import { deliver, startSse, type HttpSession, type PostExchange } from './http-exchange.ts';
 import { modernEdgeRejection } from './modern-edge.ts';
 
@@ -121,6 +122,9 @@ export class McpHttpEndpoint {
     }
     startSse(res, s.id);
     s.standalone = res;
+    // A client that lost its stream says where it was: what it missed comes first.
+    const last = header(req, 'last-event-id');
+    if (last !== undefined) for (const e of s.events.after(last)) res.write(sseEvent(e.text, e.id));
     res.on('close', () => {
       if (s.standalone !== res) return;
       s.standalone = undefined;
@@ -303,6 +307,7 @@ export class McpHttpEndpoint {
       id,
       agent,
       standalone: undefined,
+      events: new EventLog(),
       exchanges: new Map(),
       lastSeen: Date.now(),
       ephemeral,
