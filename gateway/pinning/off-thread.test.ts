@@ -38,6 +38,7 @@ const fewOthers = [
   { server: 'o', name: 'read_file' },
   { server: 'o', name: 'send_email' },
 ];
+const problems: string[] = [];
 function judge(trustOnFirstUse: boolean, offThread: GateOptions['offThread'], list: Tool[] = tools, others = fewOthers) {
   const parsed = parseBundle({
     schemaVersion: 1,
@@ -59,6 +60,7 @@ function judge(trustOnFirstUse: boolean, offThread: GateOptions['offThread'], li
     otherTools: () => others,
     onPending: () => {},
     onDecision: () => {},
+    onWorkerProblem: (m) => problems.push(m),
     offThread,
   });
   gate.evaluate(bundle.servers[0]!, list);
@@ -84,9 +86,11 @@ describe('first sight on scan workers', () => {
       await here.gate.judged('s');
       const pool = new ScanPool({ size: 2 });
       pools.push(pool);
+      problems.length = 0;
       const there = judge(trustOnFirstUse, { pool, minTools: 1 });
       assert.ok(there.gate.judging('s'), 'judged off the thread, after evaluate() returned');
       await there.gate.judged('s');
+      assert.deepEqual(problems, [], 'judged by the workers, not by the fallback');
       const a = outcome(here.gate, here.store);
       const b = outcome(there.gate, there.store);
       assert.ok(a.pending.some((p) => p.risk === 'critical') && a.pending.some((p) => p.kind === 'changed'), 'the corpus exercises risky and changed tools');
@@ -113,8 +117,10 @@ describe('first sight on scan workers', () => {
     for (const file of [nonsense, dies]) {
       const pool = new ScanPool({ size: 2, workerUrl: pathToFileURL(file) });
       pools.push(pool);
+      problems.length = 0;
       const there = judge(true, { pool, minTools: 1 }, some);
       await there.gate.judged('s');
+      assert.equal(problems.length, 1, 'the failure is said once');
       assert.deepEqual(outcome(there.gate, there.store), outcome(here.gate, here.store));
     }
   });

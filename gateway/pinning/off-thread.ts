@@ -22,6 +22,8 @@ export interface OffThreadHooks {
   decide(tool: Tool, hash: string, result: ScanResult): PendingChange | undefined;
   /** Makes a chunk's decisions durable and shows them. */
   commit(fresh: PendingChange[]): void;
+  /** A worker failed (its tools are judged on the loop instead): said once per evaluation. */
+  failed(message: string): void;
 }
 
 export const CHUNK = 64;
@@ -61,7 +63,8 @@ export async function judgeOffThread(job: PoolJob, workers: number, queue: reado
           if (change) fresh.push(change);
         });
         hooks.commit(fresh);
-      } catch {
+      } catch (err) {
+        if (!failed) hooks.failed(err instanceof Error ? err.message : String(err));
         failed = true;
         left.push(...pending);
       }
