@@ -145,6 +145,8 @@ describe('packaged desktop app (electron-builder --dir, stub Electron)', { timeo
       'package.json',
       'dist/gateway/cli/main.js',
       'dist/gateway/sandbox/forwarder.js',
+      // Preloaded into sandboxed Node servers by plain Node: it must be outside the archive too.
+      'dist/gateway/sandbox/egress-preload.cjs',
       'dist/shared/control/proof.js',
       'resources/demo-bundle.json',
       'node_modules/zod/package.json',
