@@ -91,6 +91,12 @@ export class Forwarder {
           });
           return;
         }
+        if (isInputRequired(response) && !isModern(session)) {
+          // A server that keeps asking: the 2025 agent cannot read an input_required result, so the call ends.
+          const error = { code: ErrorCode.InternalError, message: `server "${upstream.id}" still asked for input after ${MAX_INPUT_ROUNDS} rounds` };
+          this.finish(c, call, { jsonrpc: '2.0', id: response.id, error }, facts);
+          return;
+        }
         const shown =
           isInputRequired(response) && isModern(session)
             ? { ...response, result: this.inputs.sealFor(session, upstream.id, req, outParams, response.result) }
