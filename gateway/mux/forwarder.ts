@@ -85,6 +85,9 @@ export class Forwarder {
         if (session.inflight.get(req.id) !== call) return;
         if (isInputRequired(response) && !isModern(session) && round < MAX_INPUT_ROUNDS) {
           this.inputs.ask(session, req, response.result, this.opts.callTimeoutMs(), (outcome) => {
+            // The agent left while it was asked: the call still gets its one record.
+            if (call.ended && this.opts.recorder.enabled)
+              this.opts.recorder.append(this.opts.recorder.call({ ...facts(), ended: { ...call.ended, answered } }));
             if (call.ended || session.inflight.get(req.id) !== call) return;
             if ('jsonrpc' in outcome) this.finish(c, call, outcome, facts);
             else this.send(c, call, { ...outParams, ...outcome }, round + 1);
