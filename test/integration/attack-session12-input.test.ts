@@ -92,7 +92,7 @@ describe('attack: a hostile upstream and agents against the input_required relay
   it('ends the call of a 2025 agent that never answers, and keeps serving it and others', async () => {
     const mute = await classic(beta, () => new Promise(() => {}));
     try {
-      await assert.rejects(mute.callTool({ name: 'no_state', arguments: {} }, undefined, { timeout: 30_000 }), /did not answer elicitation\/create in time/);
+      await assert.rejects(mute.callTool({ name: 'no_state', arguments: {} }, { timeout: 30_000 }), /did not answer elicitation\/create in time/);
       assert.match(textOf(await mute.callTool({ name: 'loops', arguments: {} })), /^loops:/);
     } finally {
       await mute.close();
