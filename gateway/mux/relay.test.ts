@@ -44,6 +44,22 @@ describe('the relay', () => {
     await h.stop();
   });
 
+  it('does not put a server-to-client request to a 2026-07-28 agent, which has no way to answer it', async () => {
+    const h = await harness(testBundle(['a']), { a: { slow: ok } });
+    const ch = h.channels.get('a')!;
+    ch.hold = true;
+    const modern = await h.agent('modern');
+    modern.session.protocolVersion = '2026-07-28';
+    void modern.request('tools/call', { name: 'a__slow', arguments: {} });
+    await tick();
+    ch.speak({ jsonrpc: '2.0', id: 'q3', method: 'sampling/createMessage', params: { messages: [] } });
+    assert.equal(byMethod(modern.sent, 'sampling/createMessage').length, 0);
+    const refused = ch.received.find((m) => 'id' in m && m.id === 'q3');
+    assert.ok(refused && 'error' in refused && refused.error.code === ErrorCode.MethodNotFound, 'the server hears at once, not after a timeout');
+    ch.release();
+    await h.stop();
+  });
+
   it("passes on log lines at or above each agent's level, and asks the upstream for the most verbose one wanted", async () => {
     const h = await harness(testBundle(['a']), { a: { x: ok } });
     const ch = h.channels.get('a')!;

@@ -226,6 +226,8 @@ export class Relay {
     let target: { session: ClientSession; related: JsonRpcId; at: number } | undefined;
     for (const session of this.opts.sessions().values()) {
       if (capability && !(capability in session.capabilities)) continue;
+      // The 2026-07-28 revision has no server-to-client requests: such an agent could not answer one.
+      if (isModern(session)) continue;
       for (const [id, call] of session.inflight) {
         if (call.upstream === upstream && (!target || call.startedAt > target.at)) target = { session, related: id, at: call.startedAt };
       }
