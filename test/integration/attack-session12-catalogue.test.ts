@@ -102,3 +102,15 @@ describe('attack: a hostile catalogue against first sight on the scan workers', 
     assert.equal(await d.stop('SIGTERM'), 0);
   });
 });
+
+describe('attack: SIGTERM in the middle of a first sight on the scan workers', () => {
+  it('stops with status 0 while 20,000 new tools are being judged', async () => {
+    const d = await startDaemon({ bundle: writeBundle({ schemaVersion: 1, name: 'red-term', servers: [catalogue('big', COUNT)] }) });
+    try {
+      await waitFor(async () => (await d.control<{ servers: { state: string }[] }>('/servers')).body.servers[0]?.state === 'ready', 30_000, 'big ready');
+      assert.equal(await d.stop('SIGTERM'), 0);
+    } finally {
+      await d.stop('SIGKILL');
+    }
+  });
+});
