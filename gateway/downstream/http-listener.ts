@@ -1,10 +1,13 @@
 import { existsSync, readFileSync, statSync } from 'node:fs';
-import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+import type { IncomingMessage, Server, ServerResponse } from 'node:http';
 import { extname, join, normalize } from 'node:path';
 import type { ControlApi } from '../control/api.ts';
 import { isAllowedHost, isAllowedOrigin, isLoopbackAddress } from './loopback-guard.ts';
 import type { McpHttpEndpoint } from './mcp-http.ts';
 import type { AgentAuth } from '../agent-auth/routes.ts';
+
+// An ESM import of node:http makes Node 24 load undici (about 7 MB that an idle daemon never uses); the builtin getter does not.
+const { createServer } = process.getBuiltinModule('node:http');
 
 export interface ListenerOptions {
   port: number;
