@@ -4,15 +4,21 @@
 // SDK's own classifier (they are fiddly and the SDK tracks the spec); the version and
 // method rules are Gatehouse's (mux/era.ts), since they depend on what it serves.
 import type { IncomingMessage } from 'node:http';
-import { classifyInboundRequest } from '@modelcontextprotocol/server';
+import { createRequire } from 'node:module';
+import type * as ServerSdk from '@modelcontextprotocol/server';
 import { cutText } from '../../shared/text/cut.ts';
 import { EraErrorCode, modernRequestRejection, type EraRejection } from '../mux/era.ts';
+
+// The server SDK is about 6 MB once loaded and an idle daemon never needs it: it is
+// loaded with the first HTTP request that reaches this check (docs/performance.md).
+let sdk: typeof ServerSdk | undefined;
+const serverSdk = (): typeof ServerSdk => (sdk ??= createRequire(import.meta.url)('@modelcontextprotocol/server') as typeof ServerSdk);
 
 export function modernEdgeRejection(req: IncomingMessage, body: unknown): EraRejection | undefined {
   const versionHeader = header(req, 'mcp-protocol-version');
   const methodHeader = header(req, 'mcp-method');
   const nameHeader = header(req, 'mcp-name');
-  const outcome = classifyInboundRequest({
+  const outcome = serverSdk().classifyInboundRequest({
     httpMethod: req.method ?? 'POST',
     protocolVersionHeader: versionHeader,
     mcpMethodHeader: methodHeader,
