@@ -256,7 +256,7 @@ export class PinGate {
     const serverId = job.server.id;
     const store = this.opts.store;
     const rejected = store.isRejected(serverId, name, hash);
-    const pin = job.server.pins[name];
+    const pin = pinOf(job, name);
     const local = store.accepted(serverId, name);
     const pinned = pin === hash || local?.hash === hash;
     let earlier: PendingChange | undefined;
@@ -307,8 +307,15 @@ export class PinGate {
     const fresh: PendingChange[] = [];
     let count = 0;
     while (job.next < job.queue.length && (count < this.slice.minTools || performance.now() - started < this.slice.budgetMs)) {
-      const change = this.judgeNew(job, job.queue[job.next++]!);
-      if (change) fresh.push(change);
+      const tool = job.queue[job.next++]!;
+      try {
+        const change = this.judgeNew(job, tool);
+        if (change) fresh.push(change);
+      } catch (err) {
+        // One tool the gate cannot judge costs that tool (it stays unlisted), never the
+        // daemon: a slice that runs from setImmediate has no caller to catch for it.
+        this.opts.onWorkerProblem?.(`a tool of ${job.server.id} could not be judged and is not listed: ${(err as Error).message}`);
+      }
       count++;
     }
     const finished = job.next >= job.queue.length;
@@ -360,7 +367,7 @@ export class PinGate {
   /** The approved definition (a local acceptance, else the bundle's pin) a tool's new one is judged against. */
   private baseline(job: Job, tool: Record<string, unknown>): { hasBaseline: boolean; baseline: Record<string, unknown> | null } {
     const name = String(tool.name);
-    const oldHash = this.opts.store.accepted(job.server.id, name)?.hash ?? job.server.pins[name];
+    const oldHash = this.opts.store.accepted(job.server.id, name)?.hash ?? pinOf(job, name);
     return { hasBaseline: Boolean(oldHash), baseline: oldHash ? (this.opts.store.definition(oldHash) ?? null) : null };
   }
 
@@ -370,7 +377,7 @@ export class PinGate {
     job.hashes.push(hash);
     const serverId = job.server.id;
     const store = this.opts.store;
-    const oldHash = store.accepted(serverId, name)?.hash ?? job.server.pins[name] ?? null;
+    const oldHash = store.accepted(serverId, name)?.hash ?? pinOf(job, name) ?? null;
     const id = this.idOf(serverId, name, hash, tool);
     if (trustedOnFirstSight(Boolean(oldHash), job.settings.pinning.trustOnFirstUse, judged.risk)) {
       // Trust on first use is the bundle's explicit choice, recorded like any decision.
@@ -488,3 +495,8 @@ export class PinGate {
 }
 
 export { changeId, type DecisionContext } from './decisions.ts';
+
+/** The bundle's pin for a tool: an own property only, so a tool named `constructor` or `__proto__` finds no built-in. */
+function pinOf(job: Job, name: string): string | undefined {
+  return Object.hasOwn(job.server.pins, name) ? job.server.pins[name] : undefined;
+}

@@ -9,9 +9,20 @@ export type ToolDefinition = Record<string, unknown>;
 
 /** The fields of a tool that a model reads or that shape a call; `_meta` and unknown extras count too. */
 export function canonicalTool(tool: ToolDefinition): string {
-  const text = canonicalize(tool);
-  if (text === undefined) throw new Error('tool definition cannot be canonicalized');
-  return text;
+  let text: string | undefined;
+  try {
+    text = canonicalize(tool);
+  } catch {
+    // RFC 8785 refuses lone surrogates, and any peer can send them. JSON.stringify keeps
+    // them exactly (as \udXXX escapes), so such a tool still has a hash of its own and
+    // goes through the gate like any other; the prefix keeps these hashes apart from
+    // canonical ones. (Mending the text to U+FFFD first would let two tools share a pin.)
+    text = undefined;
+  }
+  if (text !== undefined) return text;
+  const raw = JSON.stringify(tool) as string | undefined;
+  if (raw === undefined) throw new Error('tool definition cannot be serialized');
+  return `non-canonical JSON:${raw}`;
 }
 
 export function toolHash(tool: ToolDefinition, digest: Digest = sha256Hex): string {

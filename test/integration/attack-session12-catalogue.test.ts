@@ -3,7 +3,7 @@
 // prototype-named tools, with poisoned tools at the start, middle and end. The daemon
 // stays up and serves another server's calls while it judges, holds every poisoned tool
 // back on the worker path as on its own thread, and still stops on SIGTERM.
-// (A lone surrogate in the same list is left out: it stops the daemon, see the report.)
+// A lone surrogate, which canonical JSON refuses, once stopped the daemon on this path: its own test is below.
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { after, before, describe, it } from 'node:test';
@@ -109,6 +109,36 @@ describe('attack: SIGTERM in the middle of a first sight on the scan workers', (
     try {
       await waitFor(async () => (await d.control<{ servers: { state: string }[] }>('/servers')).body.servers[0]?.state === 'ready', 30_000, 'big ready');
       assert.equal(await d.stop('SIGTERM'), 0);
+    } finally {
+      await d.stop('SIGKILL');
+    }
+  });
+});
+
+describe('attack: a lone surrogate in a first sight on the scan workers', () => {
+  // The other pathological tools are left out, so the only odd one is the lone surrogate.
+  const ODD = 'mega0,mega1,mega2,mega3,deep,bait_scopes,bait_ws,bait_quotes,__proto__,constructor,hasOwnProperty,poison0,poison1,poison2';
+
+  it('costs nothing but that tool: the daemon stays up, and the tool is hashed and judged like any new tool', async () => {
+    const server = stdioServer('lone', 'catalogue-hostile-server.ts') as { transport: Record<string, unknown> };
+    // 255 plain tools and the lone surrogate: 256 new tools, so they are judged on the workers.
+    server.transport.env = { CATALOGUE_COUNT: '255', CATALOGUE_SKIP: ODD };
+    const d = await startDaemon({ bundle: writeBundle({ schemaVersion: 1, name: 'red-lone', servers: [server] }) });
+    try {
+      // The writer's bundle trusts low-risk tools on first use: judged means listed, or held for review.
+      const judged = await waitFor(
+        async () => {
+          const tools = (await d.control<{ tools: { name: string; pinState: string }[] }>('/tools')).body.tools;
+          const listed = tools.find((t) => t.name === 'lone__lone_surrogate');
+          if (listed) return { listed: true, plain: tools.filter((t) => /^lone__t\d+$/.test(t.name)).length };
+          return (await pendingList(d)).some((p) => p.tool === 'lone_surrogate') ? { listed: false, plain: 0 } : undefined;
+        },
+        120_000,
+        'the lone-surrogate tool to be judged',
+      );
+      if (judged.listed) assert.equal(judged.plain, 255, 'the other tools are judged too');
+      assert.equal(d.proc.exitCode, null, 'the daemon is still running');
+      assert.equal((await d.control<{ servers: { state: string }[] }>('/servers')).body.servers[0]?.state, 'ready');
     } finally {
       await d.stop('SIGKILL');
     }
