@@ -216,8 +216,7 @@ class SandboxChannel implements UpstreamChannel {
     this.proxy = proxy;
     let port = FORWARDER_PORT;
     if (mechanism === 'bubblewrap') {
-      // A short path: unix socket paths are limited to about 100 bytes.
-      this.socketDir = mkdtempSync(join(tmpdir(), 'gh-egress-'));
+      this.socketDir = egressSocketDir(this.ctx.vars.dataDir);
       await proxy.listen(join(this.socketDir, 'proxy.sock'));
     } else {
       await proxy.listen(0);
@@ -261,3 +260,21 @@ const PROXY_ENV = [
   'npm_config_proxy',
   'npm_config_https_proxy',
 ];
+
+/**
+ * Where a server's proxy socket lives on the host. Inside the data dir, which every
+ * sandbox masks: a folder under /tmp let any server allowed to read /tmp find and dial
+ * another server's proxy, and so reach that server's hosts (red team, 2026-11-30). The
+ * sandbox sees its own socket at a fixed path, so only the host path moves. Unix socket
+ * paths are limited to about 100 bytes: a data dir too deep for that falls back to /tmp.
+ */
+function egressSocketDir(dataDir: string | undefined): string {
+  if (dataDir) {
+    const base = join(dataDir, 'egress');
+    mkdirSync(base, { recursive: true, mode: 0o700 });
+    const dir = mkdtempSync(join(base, 's-'));
+    if (Buffer.byteLength(join(dir, 'proxy.sock')) <= 100) return dir;
+    rmSync(dir, { recursive: true, force: true });
+  }
+  return mkdtempSync(join(tmpdir(), 'gh-egress-'));
+}
