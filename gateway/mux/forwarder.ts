@@ -83,6 +83,16 @@ export class Forwarder {
           return;
         }
         if (session.inflight.get(req.id) !== call) return;
+        const refused = isInputRequired(response) ? this.inputs.refusal(response.result, upstream.server.forwardRoots === true) : undefined;
+        if (refused) {
+          this.finish(
+            c,
+            call,
+            { jsonrpc: '2.0', id: response.id, error: { code: ErrorCode.InternalError, message: `server "${upstream.id}": ${refused}` } },
+            facts,
+          );
+          return;
+        }
         if (isInputRequired(response) && !isModern(session) && round < MAX_INPUT_ROUNDS) {
           this.inputs.ask(session, req, response.result, this.opts.callTimeoutMs(), (outcome) => {
             // The agent left while it was asked: the call still gets its one record.

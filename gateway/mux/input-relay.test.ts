@@ -82,3 +82,22 @@ describe('input_required toward agents', () => {
     assert.match(outcome!.error!.message, /roots/);
   });
 });
+
+describe('what an input_required result may ask', () => {
+  const relay = new InputRelay();
+  const asking = (...methods: string[]) => ({
+    resultType: 'input_required',
+    inputRequests: Object.fromEntries(methods.map((m, i) => [`q${i}`, { method: m }])),
+  });
+
+  it("keeps the agent's roots from a server the bundle does not forward them to", () => {
+    assert.match(relay.refusal(asking('elicitation/create', 'roots/list'), false) ?? '', /roots/);
+    assert.equal(relay.refusal(asking('elicitation/create', 'roots/list'), true), undefined);
+    assert.equal(relay.refusal(asking('elicitation/create', 'sampling/createMessage'), false), undefined);
+  });
+
+  it('passes on at most 16 questions at once', () => {
+    assert.equal(relay.refusal(asking(...Array<string>(16).fill('elicitation/create')), false), undefined);
+    assert.match(relay.refusal(asking(...Array<string>(17).fill('elicitation/create')), false) ?? '', /17 questions/);
+  });
+});

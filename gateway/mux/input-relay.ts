@@ -19,6 +19,9 @@ const INPUT_METHODS: ReadonlyMap<string, string> = new Map([
   ['roots/list', 'roots'],
 ]);
 
+/** Questions one input_required result may put to an agent at once (a relayed server's questions are capped per session too). */
+export const MAX_INPUT_REQUESTS = 16;
+
 /** Rounds one 2025-era call may take before Gatehouse gives up on a server that keeps asking. */
 export const MAX_INPUT_ROUNDS = 16;
 /** How long a sealed state stays good: a person may take a while to answer. */
@@ -45,6 +48,19 @@ function targetOf(params: Record<string, unknown>): string {
 
 export class InputRelay {
   private readonly seal = new StateSeal(256 * 1024);
+
+  /**
+   * Why an input_required result is not passed on, for agents of either era: too many
+   * questions at once, or the agent's roots when the bundle does not let this server
+   * see them (forwardRoots), which a 2026 server could otherwise ask for this way.
+   */
+  refusal(result: Record<string, unknown>, forwardRoots: boolean): string | undefined {
+    const requests = isPlainObject(result.inputRequests) ? Object.values(result.inputRequests) : [];
+    if (requests.length > MAX_INPUT_REQUESTS) return `asked ${requests.length} questions at once (at most ${MAX_INPUT_REQUESTS} are passed on)`;
+    if (!forwardRoots && requests.some((r) => isPlainObject(r) && r.method === 'roots/list'))
+      return "asked for the agent's roots, which the bundle does not let it see (forwardRoots)";
+    return undefined;
+  }
 
   /** The result a 2026 agent sees: the server's requestState sealed and bound to this caller. */
   sealFor(

@@ -194,6 +194,11 @@ export class Relay {
   }
 
   onServerRequest(upstream: Upstream, message: JsonRpcRequest): void {
+    if (message.method === 'roots/list' && upstream.server.forwardRoots !== true) {
+      // The bundle keeps the agents' roots from this server: its own capabilities never offered them either.
+      upstream.respond(errorResponse(message.id, ErrorCode.MethodNotFound, `the bundle does not let server "${upstream.id}" see the agents' roots`));
+      return;
+    }
     const target = this.askerOf(upstream, RELAY_CAPABILITY.get(message.method));
     if (!target) {
       upstream.respond(errorResponse(message.id, ErrorCode.MethodNotFound, `no connected agent can answer ${message.method} for server "${upstream.id}"`));
