@@ -100,4 +100,9 @@ describe('what an input_required result may ask', () => {
     assert.equal(relay.refusal(asking(...Array<string>(16).fill('elicitation/create')), false), undefined);
     assert.match(relay.refusal(asking(...Array<string>(17).fill('elicitation/create')), false) ?? '', /17 questions/);
   });
+
+  it('refuses a server state too big to be carried back sealed, instead of failing the retry', () => {
+    assert.equal(relay.refusal({ ...asking('elicitation/create'), requestState: 'x'.repeat(128 * 1024) }, false), undefined);
+    assert.match(relay.refusal({ ...asking('elicitation/create'), requestState: 'x'.repeat(128 * 1024 + 1) }, false) ?? '', /requestState/);
+  });
 });

@@ -22,6 +22,9 @@ const INPUT_METHODS: ReadonlyMap<string, string> = new Map([
 /** Questions one input_required result may put to an agent at once (a relayed server's questions are capped per session too). */
 export const MAX_INPUT_REQUESTS = 16;
 
+/** The largest server requestState relayed: sealed, it must still fit the 256 KB Gatehouse accepts back. */
+const MAX_SERVER_STATE = 128 * 1024;
+
 /** Rounds one 2025-era call may take before Gatehouse gives up on a server that keeps asking. */
 export const MAX_INPUT_ROUNDS = 16;
 /** How long a sealed state stays good: a person may take a while to answer. */
@@ -56,6 +59,9 @@ export class InputRelay {
    */
   refusal(result: Record<string, unknown>, forwardRoots: boolean): string | undefined {
     const requests = isPlainObject(result.inputRequests) ? Object.values(result.inputRequests) : [];
+    // Bytes, not characters: the sealed form is base64 of the UTF-8.
+    const stateBytes = typeof result.requestState === 'string' ? Buffer.byteLength(result.requestState) : 0;
+    if (stateBytes > MAX_SERVER_STATE) return `sent a requestState of ${stateBytes} bytes (at most ${MAX_SERVER_STATE} can be carried back)`;
     if (requests.length > MAX_INPUT_REQUESTS) return `asked ${requests.length} questions at once (at most ${MAX_INPUT_REQUESTS} are passed on)`;
     if (!forwardRoots && requests.some((r) => isPlainObject(r) && r.method === 'roots/list'))
       return "asked for the agent's roots, which the bundle does not let it see (forwardRoots)";
