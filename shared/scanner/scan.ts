@@ -152,6 +152,8 @@ const INSTRUCTION_WORDS = new Set([
 export function scanTool(tool: Record<string, unknown>, ctx: ScanContext = {}): ToolScan {
   const rules = ctx.rules ?? (defaultRules ??= compileRules(DEFAULT_RULES));
   const name = typeof tool.name === 'string' ? tool.name : '';
+  // The detectors walk the definition recursively: a hostile depth is judged on its depth alone.
+  if (nestingDepth(tool, MAX_SANE_DEPTH) > MAX_SANE_DEPTH) return tooDeep(name);
   const findings: Finding[] = [];
   const add = (f: Finding) => {
     if (!findings.some((x) => x.rule === f.rule && x.path === f.path)) findings.push(f);
@@ -231,6 +233,35 @@ export function scanTool(tool: Record<string, unknown>, ctx: ScanContext = {}): 
 
   const { risk, score } = rate(findings);
   return { name, risk, score, findings: findings.sort((a, b) => rank(b.severity) - rank(a.severity)) };
+}
+
+function tooDeep(name: string): ToolScan {
+  const finding: Finding = {
+    rule: 'deep-nesting',
+    family: 'schema-smuggling',
+    path: '/inputSchema',
+    severity: 'high',
+    message: `Nests its definition more than ${MAX_SANE_DEPTH} levels deep: no real tool needs that, and MCP clients can fail to read such a list at all (a server can stop an agent from listing its tools). Not scanned further`,
+    evidence: `more than ${MAX_SANE_DEPTH} levels`,
+  };
+  return { name, ...rate([finding]), findings: [finding] };
+}
+
+/** Deeper than any real schema (the deepest among the corpus and real servers is far below it). */
+const MAX_SANE_DEPTH = 64;
+
+/** How deep a value nests, counted without recursion (a hostile depth must not overflow this stack), and stopping once past `limit`. */
+function nestingDepth(value: unknown, limit: number): number {
+  let deepest = 0;
+  const stack: [unknown, number][] = [[value, 1]];
+  while (stack.length) {
+    const [v, d] = stack.pop()!;
+    if (v === null || typeof v !== 'object') continue;
+    if (d > deepest) deepest = d;
+    if (deepest > limit) return deepest;
+    for (const child of Array.isArray(v) ? v : Object.values(v)) if (child !== null && typeof child === 'object') stack.push([child, d + 1]);
+  }
+  return deepest;
 }
 
 interface SiblingIndex {
