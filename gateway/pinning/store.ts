@@ -1,7 +1,8 @@
-import { appendFileSync, existsSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
+import { appendFileSync, existsSync, readFileSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { z } from 'zod';
 import { DecisionSchema, PendingChangeSchema, type Decision, type PendingChange } from '../../shared/pinning/pending.ts';
+import { writePrivateFileAtomic } from '../config/atomic-write.ts';
 
 // Local pin state, kept in the data dir: what this user accepted and rejected
 // (with who, when and why), the changes waiting for a decision, and the last
@@ -142,7 +143,6 @@ export class PinStore {
   compact(): void {
     this.commit();
     if (!this.path || !this.journalPath) return;
-    const tmp = `${this.path}.tmp`;
     const snapshot = {
       version: 1,
       seq: this.seq,
@@ -152,8 +152,7 @@ export class PinStore {
       decisions: this.decisions(),
       definitions: Object.fromEntries(this.definitions),
     };
-    writeFileSync(tmp, JSON.stringify(snapshot), { mode: 0o600 });
-    renameSync(tmp, this.path);
+    writePrivateFileAtomic(this.path, JSON.stringify(snapshot));
     rmSync(this.journalPath, { force: true });
   }
 
