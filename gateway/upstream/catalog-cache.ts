@@ -34,8 +34,13 @@ export class CatalogCache {
     this.io = io;
   }
 
+  /**
+   * Reads every list for a (re)connection. A list_changed the server sends meanwhile (a
+   * server that registers tools once initialized) joins the read, which reads that list
+   * again before this resolves: the server is not ready with a list it has already replaced.
+   */
   async fetchAll(): Promise<void> {
-    await Promise.all((Object.keys(LIST_METHODS) as CatalogKind[]).map((k) => this.fetch(k)));
+    await Promise.all((Object.keys(LIST_METHODS) as CatalogKind[]).map((k) => this.load(k, 'never')));
   }
 
   /** Re-reads a list unless it was read within `minIntervalMs`. */
@@ -43,11 +48,20 @@ export class CatalogCache {
     const now = Date.now();
     if (now - (this.lastFetched.get(kind) ?? 0) < minIntervalMs) return;
     this.lastFetched.set(kind, now);
-    void this.refresh(kind, true);
+    this.refresh(kind, true);
   }
 
-  /** Re-reads one list, coalescing bursts of list_changed into at most one extra fetch. */
-  refresh(kind: CatalogKind, onlyIfChanged = false): Promise<void> {
+  /** Re-reads one list, coalescing bursts of list_changed into at most one extra read. */
+  refresh(kind: CatalogKind, onlyIfChanged = false): void {
+    this.load(kind, onlyIfChanged ? 'ifChanged' : 'always').catch((err: unknown) => this.io.failed(`refreshing ${kind}: ${(err as Error).message}`));
+  }
+
+  /**
+   * One read of a list at a time: a request for another while one runs makes that one
+   * read again when it ends, and the list is replaced only by the last read, so agents
+   * never see a half-read or superseded list (an empty one, at a start).
+   */
+  private load(kind: CatalogKind, announce: 'always' | 'ifChanged' | 'never'): Promise<void> {
     const running = this.refreshing.get(kind);
     if (running) {
       this.refreshAgain.add(kind);
@@ -55,19 +69,17 @@ export class CatalogCache {
     }
     const run = (async () => {
       try {
-        const previous = this.lists[kind];
-        const before = onlyIfChanged ? JSON.stringify(previous) : '';
+        let items: Record<string, unknown>[] | undefined;
         do {
           this.refreshAgain.delete(kind);
-          await this.fetch(kind);
-          // Fetching again: until then agents keep the list the pin gate judged, not unjudged copies (an empty catalogue).
-          if (this.refreshAgain.has(kind)) this.lists[kind] = previous;
+          items = await this.fetch(kind);
         } while (this.refreshAgain.has(kind));
-        if (!onlyIfChanged || JSON.stringify(this.lists[kind]) !== before) this.io.changed(kind);
+        // The connection went away: the list stays as it was.
+        if (!items) return;
         // Nothing changed: keep the objects the pin gate approved, or the next catalog rebuild would hide them all.
-        else this.lists[kind] = previous;
-      } catch (err) {
-        this.io.failed(`refreshing ${kind}: ${(err as Error).message}`);
+        if (announce === 'ifChanged' && JSON.stringify(items) === JSON.stringify(this.lists[kind])) return;
+        this.lists[kind] = items;
+        if (announce !== 'never') this.io.changed(kind);
       } finally {
         this.refreshing.delete(kind);
       }
@@ -76,17 +88,15 @@ export class CatalogCache {
     return run;
   }
 
-  private async fetch(kind: CatalogKind): Promise<void> {
+  /** Every page of one list, or undefined when the connection went away. */
+  private async fetch(kind: CatalogKind): Promise<Record<string, unknown>[] | undefined> {
     const spec = LIST_METHODS[kind];
-    if (!(spec.capability in this.io.capabilities())) {
-      this.lists[kind] = [];
-      return;
-    }
+    if (!(spec.capability in this.io.capabilities())) return [];
     const items: Record<string, unknown>[] = [];
     let cursor: string | undefined;
     for (let page = 0; page < MAX_PAGES; page++) {
       const response = await this.io.request(spec.method, cursor ? { cursor } : undefined);
-      if (!response) return;
+      if (!response) return undefined;
       if ('error' in response) {
         // Optional lists (templates) may be unimplemented even when the capability is there.
         if (response.error.code === ErrorCode.MethodNotFound) break;
@@ -97,7 +107,7 @@ export class CatalogCache {
       cursor = typeof response.result.nextCursor === 'string' && response.result.nextCursor ? response.result.nextCursor : undefined;
       if (!cursor) break;
     }
-    this.lists[kind] = items;
     this.lastFetched.set(kind, Date.now());
+    return items;
   }
 }

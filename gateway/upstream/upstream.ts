@@ -349,7 +349,7 @@ export class Upstream {
     if (isNotification(message)) {
       const kinds = LIST_CHANGED.get(message.method);
       if (kinds) {
-        for (const k of kinds) void this.cache.refresh(k);
+        for (const k of kinds) this.cache.refresh(k);
       }
       this.opts.listener.onNotification(this, message);
     }

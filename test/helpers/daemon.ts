@@ -114,9 +114,14 @@ export async function startDaemon(
     stop(signal: NodeJS.Signals = 'SIGTERM') {
       if (proc.exitCode !== null || proc.signalCode !== null) return Promise.resolve(proc.exitCode);
       return new Promise((resolve) => {
-        proc.once('exit', (code) => resolve(code));
-        if (command) process.kill(-proc.pid!, signal);
-        else proc.kill(signal);
+        const send = (sig: NodeJS.Signals) => (command ? process.kill(-proc.pid!, sig) : proc.kill(sig));
+        // A daemon that ignores its signal fails the test that stops it (exit code null), never hangs the file.
+        const kill = setTimeout(() => send('SIGKILL'), 15_000);
+        proc.once('exit', (code) => {
+          clearTimeout(kill);
+          resolve(code);
+        });
+        send(signal);
       });
     },
   };

@@ -24,9 +24,12 @@ const fxBundle = () => writeBundle({ schemaVersion: 1, name: 'cli', servers: [st
 describe('gatehouse CLI', () => {
   const daemons: TestDaemon[] = [];
   const pids: number[] = [];
+  const bridges: Client[] = [];
   after(async () => {
+    for (const b of bridges) await b.close().catch(() => {});
     for (const d of daemons) await d.stop();
     for (const pid of pids) if (alive(pid)) process.kill(pid, 'SIGTERM');
+    for (const pid of pids) await waitFor(() => !alive(pid), 5_000, 'a background daemon to stop').catch(() => alive(pid) && process.kill(pid, 'SIGKILL'));
   });
 
   it('stdio --no-start says how to start a daemon when none runs', async () => {
@@ -46,6 +49,8 @@ describe('gatehouse CLI', () => {
         stderr: 'pipe',
       }),
     );
+    // A bridge left open waits for its daemon forever, and its pipes would keep this file's process alive.
+    bridges.push(client);
     const info = readDaemonFile(dataDir);
     assert.ok(info, 'the daemon wrote daemon.json');
     pids.push(info.pid);

@@ -8,7 +8,7 @@ import { ago, Badge, useLive } from '../ui.tsx';
  * the agent name its calls will carry (editable), where the token goes and what the
  * policy lets that agent call. Only this page (behind the control token) can allow it.
  */
-function RequestCard({ r, reload }: { r: AgentRequest; reload: () => void }) {
+function RequestCard({ r, decided }: { r: AgentRequest; decided: (outcome: string) => void }) {
   const [agent, setAgent] = useState(r.agent);
   const [note, setNote] = useState<string>();
   const [busy, setBusy] = useState(false);
@@ -17,10 +17,7 @@ function RequestCard({ r, reload }: { r: AgentRequest; reload: () => void }) {
     api
       .decideAgentRequest(r.id, allow, agent !== r.agent ? agent : undefined)
       .then(
-        (d) => {
-          setNote(d.allowed ? `Allowed: ${r.client} connects as "${d.agent}". Revoke it any time in Settings.` : `Denied: ${r.client} gets no token.`);
-          reload();
-        },
+        (d) => decided(d.allowed ? `Allowed: ${r.client} connects as "${d.agent}". Revoke it any time in Settings.` : `Denied: ${r.client} gets no token.`),
         (e: unknown) => setNote((e as Error).message),
       )
       .finally(() => setBusy(false));
@@ -66,17 +63,32 @@ function RequestCard({ r, reload }: { r: AgentRequest; reload: () => void }) {
   );
 }
 
+/**
+ * The outcome of the last decision lives here, not in its card: a decided request
+ * leaves the list at the next reload, and its card with it, so a note kept in the card
+ * vanished before the person could read it.
+ */
 export function AgentRequests() {
   const { data, reload } = useLive(api.agentRequests);
-  if (!data || data.length === 0) return null;
+  const [outcome, setOutcome] = useState<string>();
+  const decided = (text: string) => {
+    setOutcome(text);
+    reload();
+  };
+  const pending = data ?? [];
   return (
-    <section className="problems" aria-labelledby="agent-requests-title">
-      <h3 id="agent-requests-title">{data.length === 1 ? 'An IDE asks to connect' : `${data.length} IDEs ask to connect`}</h3>
-      <ul className="plain">
-        {data.map((r) => (
-          <RequestCard key={r.id} r={r} reload={reload} />
-        ))}
-      </ul>
-    </section>
+    <>
+      {outcome && <p role="status">{outcome}</p>}
+      {pending.length > 0 && (
+        <section className="problems" aria-labelledby="agent-requests-title">
+          <h3 id="agent-requests-title">{pending.length === 1 ? 'An IDE asks to connect' : `${pending.length} IDEs ask to connect`}</h3>
+          <ul className="plain">
+            {pending.map((r) => (
+              <RequestCard key={r.id} r={r} decided={decided} />
+            ))}
+          </ul>
+        </section>
+      )}
+    </>
   );
 }

@@ -1,0 +1,88 @@
+import assert from 'node:assert/strict';
+import { describe, it } from 'node:test';
+import type { JsonRpcResponse } from '../../shared/jsonrpc/message.ts';
+import { CatalogCache, type CatalogKind } from './catalog-cache.ts';
+
+/** A server whose answers the test releases one by one, in any order. */
+function scriptedServer() {
+  const asked: { method: string; answer: (r: JsonRpcResponse | undefined) => void }[] = [];
+  const changed: CatalogKind[] = [];
+  const failed: string[] = [];
+  const cache = new CatalogCache({
+    request: (method) => new Promise((answer) => asked.push({ method, answer })),
+    capabilities: () => ({ tools: {} }),
+    changed: (kind) => changed.push(kind),
+    failed: (message) => failed.push(message),
+  });
+  const tools = (...names: string[]): JsonRpcResponse => ({ jsonrpc: '2.0', id: 1, result: { tools: names.map((name) => ({ name })) } });
+  const names = () => cache.lists.tools.map((t) => t.name);
+  const tick = () => new Promise((r) => setImmediate(r));
+  return { cache, asked, changed, failed, tools, names, tick };
+}
+
+describe('the catalogue cache', () => {
+  it('reads a list again when the server changes it during the first read, and is ready only with the last', async () => {
+    const s = scriptedServer();
+    let ready = false;
+    const start = s.cache.fetchAll().then(() => (ready = true));
+    await s.tick();
+    // The server registers more tools once initialized and says so while its first answer is on the way.
+    s.cache.refresh('tools');
+    s.cache.refresh('tools');
+    s.asked[0]!.answer(s.tools('echo'));
+    await s.tick();
+    assert.equal(ready, false, 'not ready with a list the server already replaced');
+    assert.deepEqual(s.names(), [], 'a superseded list is never shown');
+    assert.equal(s.asked.length, 2, 'a burst of list_changed costs one more read');
+    s.asked[1]!.answer(s.tools('echo', 'sum'));
+    await start;
+    assert.deepEqual(s.names(), ['echo', 'sum']);
+    assert.deepEqual(s.changed, [], 'the first read is the start, not a change to announce');
+  });
+
+  it('keeps the list agents see until a refresh has read the new one, and announces it once', async () => {
+    const s = scriptedServer();
+    const start = s.cache.fetchAll();
+    s.asked[0]!.answer(s.tools('a'));
+    await start;
+    s.cache.refresh('tools');
+    await s.tick();
+    s.cache.refresh('tools');
+    s.asked[1]!.answer(s.tools('a', 'b'));
+    await s.tick();
+    assert.deepEqual(s.names(), ['a'], 'the old list stays while the newer read runs');
+    s.asked[2]!.answer(s.tools('a', 'b', 'c'));
+    await s.tick();
+    await s.tick();
+    assert.deepEqual(s.names(), ['a', 'b', 'c']);
+    assert.deepEqual(s.changed, ['tools']);
+  });
+
+  it('keeps the same objects when a recheck finds nothing new, and the list when the connection goes', async () => {
+    const s = scriptedServer();
+    const start = s.cache.fetchAll();
+    s.asked[0]!.answer(s.tools('a'));
+    await start;
+    const before = s.cache.lists.tools[0];
+    s.cache.recheck('tools', 0);
+    s.asked[1]!.answer(s.tools('a'));
+    await s.tick();
+    assert.equal(s.cache.lists.tools[0], before, 'the pin gate approved this object');
+    s.cache.refresh('tools');
+    s.asked[2]!.answer(undefined);
+    await s.tick();
+    assert.deepEqual(s.names(), ['a']);
+    assert.deepEqual(s.changed, []);
+  });
+
+  it('fails the start on an error answer, and reports a refresh that fails without throwing', async () => {
+    const s = scriptedServer();
+    const start = s.cache.fetchAll();
+    s.asked[0]!.answer({ jsonrpc: '2.0', id: 1, error: { code: -32603, message: 'boom' } });
+    await assert.rejects(start, /tools\/list failed: boom/);
+    s.cache.refresh('tools');
+    s.asked[1]!.answer({ jsonrpc: '2.0', id: 2, error: { code: -32603, message: 'again' } });
+    await s.tick();
+    assert.match(s.failed.join(), /refreshing tools: tools\/list failed: again/);
+  });
+});
