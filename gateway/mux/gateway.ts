@@ -334,7 +334,7 @@ export class Gateway {
           .filter((u) => u.id !== server)
           .flatMap((u) => u.catalog.tools.map((t) => ({ server: u.id, name: String(t.name) }))),
       // Scan workers failing, or a tool that cannot be judged: the daemon goes on, the event log and the app say so.
-      onWorkerProblem: (message) => this.events.emit({ type: 'problem', component: 'pinning', message, at: Date.now() }),
+      onProblem: (message) => this.events.emit({ type: 'problem', component: 'pinning', message, at: Date.now() }),
       onPending: (change) => {
         // A quarantine is a decision too: the record says what was held back and why.
         this.recorder.record(undefined, 'decision', {

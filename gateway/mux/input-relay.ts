@@ -12,12 +12,17 @@ import { ErrorCode, errorResponse, isPlainObject, type JsonRpcRequest, type Json
 import type { ClientSession } from './client-session.ts';
 import { StateSeal } from './sealed-state.ts';
 
-/** The requests an input_required result may carry, and the agent capability each needs. */
-const INPUT_METHODS: ReadonlyMap<string, string> = new Map([
+/** The questions a server may put to an agent (mid-call, or in an input_required result), and the agent capability each needs. */
+export const QUESTION_CAPABILITY: ReadonlyMap<string, string> = new Map([
   ['elicitation/create', 'elicitation'],
   ['sampling/createMessage', 'sampling'],
   ['roots/list', 'roots'],
 ]);
+
+/** Why a server may not put this question to any agent, whichever way it asks: the bundle keeps the agents' roots from it. */
+export function withheldQuestion(method: unknown, forwardRoots: boolean): string | undefined {
+  return method === 'roots/list' && !forwardRoots ? "the bundle does not let this server see the agents' roots (forwardRoots)" : undefined;
+}
 
 /** Questions one input_required result may put to an agent at once (a relayed server's questions are capped per session too). */
 export const MAX_INPUT_REQUESTS = 16;
@@ -63,8 +68,10 @@ export class InputRelay {
     const stateBytes = typeof result.requestState === 'string' ? Buffer.byteLength(result.requestState) : 0;
     if (stateBytes > MAX_SERVER_STATE) return `sent a requestState of ${stateBytes} bytes (at most ${MAX_SERVER_STATE} can be carried back)`;
     if (requests.length > MAX_INPUT_REQUESTS) return `asked ${requests.length} questions at once (at most ${MAX_INPUT_REQUESTS} are passed on)`;
-    if (!forwardRoots && requests.some((r) => isPlainObject(r) && r.method === 'roots/list'))
-      return "asked for the agent's roots, which the bundle does not let it see (forwardRoots)";
+    for (const r of requests) {
+      const withheld = isPlainObject(r) ? withheldQuestion(r.method, forwardRoots) : undefined;
+      if (withheld) return `asked a question ${withheld}`;
+    }
     return undefined;
   }
 
@@ -157,7 +164,7 @@ export class InputRelay {
   /** Why this input request cannot be put to this agent, or undefined. */
   private unaskable(session: ClientSession, request: unknown): string | undefined {
     if (!isPlainObject(request) || typeof request.method !== 'string') return 'the server sent a malformed input request';
-    const capability = INPUT_METHODS.get(request.method);
+    const capability = QUESTION_CAPABILITY.get(request.method);
     if (!capability) return `the server asked for "${request.method.slice(0, 100)}", which is not an input request`;
     if (!(capability in session.capabilities)) return `the server asked for ${request.method}, but the agent did not declare the ${capability} capability`;
     return undefined;

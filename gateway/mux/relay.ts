@@ -6,14 +6,9 @@ import { fail, reply } from './answers.ts';
 import type { Catalog } from './catalog.ts';
 import { LOG_LEVELS, type ClientSession } from './client-session.ts';
 import { isModern } from './era.ts';
+import { QUESTION_CAPABILITY, withheldQuestion } from './input-relay.ts';
 
 // Keyed by what a peer sends: a Map, so "__proto__" is just an unknown method.
-const RELAY_CAPABILITY: ReadonlyMap<string, string> = new Map([
-  ['sampling/createMessage', 'sampling'],
-  ['elicitation/create', 'elicitation'],
-  ['roots/list', 'roots'],
-]);
-
 /** Questions from servers (sampling, elicitation, roots) one agent may have open at once. */
 const MAX_RELAYED_PER_SESSION = 64;
 
@@ -194,12 +189,13 @@ export class Relay {
   }
 
   onServerRequest(upstream: Upstream, message: JsonRpcRequest): void {
-    if (message.method === 'roots/list' && upstream.server.forwardRoots !== true) {
-      // The bundle keeps the agents' roots from this server: its own capabilities never offered them either.
-      upstream.respond(errorResponse(message.id, ErrorCode.MethodNotFound, `the bundle does not let server "${upstream.id}" see the agents' roots`));
+    // Its own capabilities never offered what the bundle withholds either.
+    const withheld = withheldQuestion(message.method, upstream.server.forwardRoots === true);
+    if (withheld) {
+      upstream.respond(errorResponse(message.id, ErrorCode.MethodNotFound, `server "${upstream.id}": ${withheld}`));
       return;
     }
-    const target = this.askerOf(upstream, RELAY_CAPABILITY.get(message.method));
+    const target = this.askerOf(upstream, QUESTION_CAPABILITY.get(message.method));
     if (!target) {
       upstream.respond(errorResponse(message.id, ErrorCode.MethodNotFound, `no connected agent can answer ${message.method} for server "${upstream.id}"`));
       return;

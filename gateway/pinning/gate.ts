@@ -27,8 +27,8 @@ export interface GateOptions {
   onDecision(decision: Decision): void;
   /** More of a server's tools were judged after evaluate() returned: its list grew. */
   onProgress?(server: string): void;
-  /** The scan workers failed during a first sight; the gate judged those tools on its own thread. */
-  onWorkerProblem?(message: string): void;
+  /** Judging went wrong without costing the daemon: the scan workers failed (their tools were judged on this thread), or one tool could not be judged (it stays unlisted). */
+  onProblem?(message: string): void;
   /** How a big first sight is sliced: at least `minTools` per slice, then until `budgetMs` is spent. */
   slice?: { minTools: number; budgetMs: number };
   /** Scan workers for first sights of at least `minTools` new tools; false judges every tool on this thread. */
@@ -241,7 +241,7 @@ export class PinGate {
       baseline: (tool) => this.baseline(job, tool),
       decide: (tool, hash, result) => this.decide(job, tool, hash, result),
       commit: (fresh) => this.commitSlice(job, fresh, true),
-      failed: (message) => this.opts.onWorkerProblem?.(`scan workers failed, judging on the main thread: ${message}`),
+      failed: (message) => this.opts.onProblem?.(`scan workers failed, judging on the main thread: ${message}`),
     });
     if (!live()) return;
     job.queue = left;
@@ -314,7 +314,7 @@ export class PinGate {
       } catch (err) {
         // One tool the gate cannot judge costs that tool (it stays unlisted), never the
         // daemon: a slice that runs from setImmediate has no caller to catch for it.
-        this.opts.onWorkerProblem?.(`a tool of ${job.server.id} could not be judged and is not listed: ${(err as Error).message}`);
+        this.opts.onProblem?.(`a tool of ${job.server.id} could not be judged and is not listed: ${(err as Error).message}`);
       }
       count++;
     }

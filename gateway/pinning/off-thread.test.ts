@@ -60,7 +60,7 @@ function judge(trustOnFirstUse: boolean, offThread: GateOptions['offThread'], li
     otherTools: () => others,
     onPending: () => {},
     onDecision: () => {},
-    onWorkerProblem: (m) => problems.push(m),
+    onProblem: (m) => problems.push(m),
     offThread,
   });
   gate.evaluate(bundle.servers[0]!, list);
