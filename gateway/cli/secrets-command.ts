@@ -1,18 +1,7 @@
 import { z } from 'zod';
+import { CredentialStatusSchema } from '../../shared/control/contract.ts';
+import { SecretsAnswer } from '../../shared/control/routes.ts';
 import type { ControlClient } from './daemon-client.ts';
-
-const SlotSchema = z.object({
-  server: z.string(),
-  slot: z.string(),
-  kind: z.string(),
-  required: z.boolean(),
-  set: z.boolean(),
-  setAt: z.string().nullable(),
-  rotatedAt: z.string().nullable(),
-  rotationDays: z.number().nullable(),
-  due: z.boolean(),
-  description: z.string().nullable(),
-});
 
 /** Reads a secret from standard input: typed without echo on a terminal, or piped. Never from argv. */
 export async function readSecret(prompt: string): Promise<string> {
@@ -54,7 +43,7 @@ export async function readSecret(prompt: string): Promise<string> {
 
 export async function secretsCommand(client: ControlClient, action: string | undefined, target: string | undefined): Promise<string> {
   if (action === 'list' || action === undefined) {
-    const { slots } = await client.call('GET', '/secrets', z.object({ slots: z.array(SlotSchema) }));
+    const { slots } = await client.call('GET', '/secrets', SecretsAnswer);
     if (slots.length === 0) return 'No server in the bundle declares credentials.\n';
     const lines = slots.map(
       (s) =>
@@ -71,7 +60,7 @@ export async function secretsCommand(client: ControlClient, action: string | und
   }
   if (action === 'set' || action === 'rotate') {
     const value = await readSecret(`${action === 'rotate' ? 'New value' : 'Value'} for ${target} (input hidden): `);
-    const status = await client.call(action === 'set' ? 'PUT' : 'POST', action === 'set' ? path : `${path}/rotate`, SlotSchema, { value });
+    const status = await client.call(action === 'set' ? 'PUT' : 'POST', action === 'set' ? path : `${path}/rotate`, CredentialStatusSchema, { value });
     return `${action === 'set' ? 'set' : 'rotated'} ${status.server}/${status.slot}; ${status.server} restarts with it\n`;
   }
   throw new Error('secrets needs list, set, rotate or delete');
