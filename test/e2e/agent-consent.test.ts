@@ -62,7 +62,7 @@ describe(
       await ui.shot('agent-consent-1280x800');
       await ui.page.getByLabel('Agent name its calls will carry').fill('cursor-work');
       await ui.page.getByRole('button', { name: 'Allow' }).click();
-      await ui.page.getByText('Allowed: Cursor connects as "cursor-work"').waitFor({ timeout: 10_000 });
+      await ui.page.getByText('Allowed: Cursor connects as "cursor-work"').waitFor({ timeout: 30_000 });
 
       const back = await fetch(waiting, { redirect: 'manual' });
       const code = new URL(back.headers.get('location')!).searchParams.get('code')!;
