@@ -186,6 +186,11 @@ export const SERVER_CAPABILITIES = {
   completions: {},
 };
 
+/** Gatehouse's capabilities with the extensions its servers advertise (upstream/extensions.ts), under either handshake. */
+function capabilitiesWith(extensions: Record<string, unknown> | undefined): Record<string, unknown> {
+  return extensions ? { ...SERVER_CAPABILITIES, extensions } : SERVER_CAPABILITIES;
+}
+
 export function isModern(session: ClientSession): boolean {
   return isModernVersion(session.protocolVersion);
 }
@@ -220,21 +225,26 @@ export function adoptModernMeta(session: ClientSession, params: Record<string, u
 }
 
 /** A 2025-era handshake: the session takes the negotiated version and what the client says of itself. */
-export function initializeResult(session: ClientSession, params: Record<string, unknown>, instructions: string | undefined): Record<string, unknown> {
+export function initializeResult(
+  session: ClientSession,
+  params: Record<string, unknown>,
+  instructions: string | undefined,
+  extensions?: Record<string, unknown>,
+): Record<string, unknown> {
   session.protocolVersion = negotiateLegacyVersion(params.protocolVersion);
   session.clientInfo = clientInfoOf(params.clientInfo);
   session.capabilities = capabilitiesOf(params.capabilities);
   session.initialized = true;
-  const result: Record<string, unknown> = { protocolVersion: session.protocolVersion, capabilities: SERVER_CAPABILITIES, serverInfo: GATEHOUSE_INFO };
+  const result: Record<string, unknown> = { protocolVersion: session.protocolVersion, capabilities: capabilitiesWith(extensions), serverInfo: GATEHOUSE_INFO };
   if (instructions) result.instructions = instructions;
   return result;
 }
 
 /** The 2026-07-28 handshake's answer: what initialize told older clients, without a session. */
-export function discoverResult(instructions: string | undefined): Record<string, unknown> {
+export function discoverResult(instructions: string | undefined, extensions?: Record<string, unknown>): Record<string, unknown> {
   const result: Record<string, unknown> = {
     supportedVersions: SUPPORTED_VERSIONS,
-    capabilities: SERVER_CAPABILITIES,
+    capabilities: capabilitiesWith(extensions),
     serverInfo: GATEHOUSE_INFO,
     ttlMs: 0,
     cacheScope: 'private',

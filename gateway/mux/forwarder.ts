@@ -13,6 +13,7 @@ import { LOG_LEVELS, type ClientSession, type InflightCall } from './client-sess
 import { isModern, modernResult, modernResultText, withoutEnvelope } from './era.ts';
 import { InputRelay, isInputRequired, MAX_INPUT_ROUNDS } from './input-relay.ts';
 import type { ProgressRoutes } from './relay.ts';
+import { TaskIds } from './task-ids.ts';
 
 export interface ForwarderOptions {
   progress: ProgressRoutes;
@@ -35,6 +36,8 @@ interface Call {
 export class Forwarder {
   private readonly opts: ForwarderOptions;
   private readonly inputs = new InputRelay();
+  /** Task ids of the tasks extension, sealed to their agent and server (the router routes tasks/ methods by them). */
+  readonly tasks = new TaskIds();
 
   constructor(opts: ForwarderOptions) {
     this.opts = opts;
@@ -83,7 +86,7 @@ export class Forwarder {
           return;
         }
         if (session.inflight.get(req.id) !== call) return;
-        const refused = isInputRequired(response) ? this.inputs.refusal(response.result, upstream.server.forwardRoots === true) : undefined;
+        const refused = this.refusal(req.method, response, upstream);
         if (refused) {
           this.finish(
             c,
@@ -110,15 +113,34 @@ export class Forwarder {
           this.finish(c, call, { jsonrpc: '2.0', id: response.id, error }, facts);
           return;
         }
-        const shown =
-          isInputRequired(response) && isModern(session)
-            ? { ...response, result: this.inputs.sealFor(session, upstream.id, req, outParams, response.result) }
-            : response;
-        this.finish(c, call, shown, facts);
+        this.finish(c, call, this.shown(c, outParams, response), facts);
       },
       undefined,
       upstream.modern ? this.envelope(session) : undefined,
     );
+  }
+
+  /**
+   * Why a server's answer is not passed on, for agents of either era: its questions (an
+   * input_required result, or a task waiting for input) break the bundle's rules.
+   */
+  private refusal(method: string, response: JsonRpcResponse, upstream: Upstream): string | undefined {
+    if (!('result' in response)) return undefined;
+    const result: Record<string, unknown> = response.result;
+    const asks = isInputRequired(response) || (method === 'tasks/get' && result.inputRequests !== undefined);
+    return asks ? this.inputs.refusal(result, upstream.server.forwardRoots === true) : undefined;
+  }
+
+  /** The final answer as this agent sees it: a requestState sealed to it (2026 agents), a task under Gatehouse's id. */
+  private shown(c: Call, outParams: Record<string, unknown>, response: JsonRpcResponse): JsonRpcResponse {
+    const { session, req, upstream } = c;
+    if (!('result' in response)) return response;
+    const result =
+      isInputRequired(response) && isModern(session) ? this.inputs.sealFor(session, upstream.id, req, outParams, response.result) : response.result;
+    const tasked = this.tasks.shown(session.agent, upstream.id, req.method, result);
+    if (typeof tasked === 'string')
+      return { jsonrpc: '2.0', id: response.id, error: { code: ErrorCode.InternalError, message: `server "${upstream.id}" ${tasked}` } };
+    return tasked === response.result ? response : { ...response, result: tasked };
   }
 
   private finish(c: Call, call: InflightCall, response: JsonRpcResponse, facts: () => CallFacts): void {

@@ -137,6 +137,7 @@ export class Gateway {
       closedReason: () => this.pool.closedReason,
       paused: () => this.pausedByUser,
       upstream: (id) => this.pool.get(id),
+      upstreams: () => this.pool.all(),
       disabled: (id) => this.pool.isDisabled(id),
       firstStartPending: () => this.pool.firstStartPending(),
       whenSettled: () => this.pool.whenSettled(),

@@ -24,7 +24,8 @@ import { fail, reply } from './answers.ts';
 import type { Approvals } from './approval.ts';
 import type { Catalog } from './catalog.ts';
 import type { ClientSession } from './client-session.ts';
-import { adoptModernMeta, discoverResult, initializeResult, isModern, modernRequestRejection, type ListenStreams } from './era.ts';
+import { declares, relayedExtensions, TASKS_EXTENSION } from '../upstream/extensions.ts';
+import { adoptModernMeta, discoverResult, EraErrorCode, initializeResult, isModern, modernRequestRejection, type ListenStreams } from './era.ts';
 import { Forwarder } from './forwarder.ts';
 import type { Lists } from './lists.ts';
 import type { ProgressRoutes, Relay } from './relay.ts';
@@ -41,6 +42,8 @@ export interface RouterOptions {
   closedReason(): string | undefined;
   paused(): boolean;
   upstream(id: string): Upstream | undefined;
+  /** Every server, in bundle order (whose advertised extensions agents are told of). */
+  upstreams(): Iterable<Upstream>;
   /** Whether the user switched a server off on this desktop. */
   disabled(id: string): boolean;
   /** Whether a server is still on its first start (requests that list wait for it). */
@@ -77,7 +80,7 @@ export class Router {
     this.handlers = new Map<string, Handler>([
       ['initialize', (s, r, p) => this.initialize(s, r, p)],
       ['ping', (s, r) => reply(s, r, {})],
-      ['server/discover', (s, r) => reply(s, r, discoverResult(opts.instructions()))],
+      ['server/discover', (s, r) => reply(s, r, discoverResult(opts.instructions(), relayedExtensions(opts.upstreams())))],
       [
         'subscriptions/listen',
         (s, r, p) => {
@@ -96,6 +99,9 @@ export class Router {
       ['resources/unsubscribe', (s, r, p) => relay.unsubscribe(s, r, p)],
       ['completion/complete', (s, r, p) => this.complete(s, r, p)],
       ['logging/setLevel', (s, r, p) => relay.setLevel(s, r, p)],
+      ['tasks/get', (s, r, p) => this.routeTask(s, r, p)],
+      ['tasks/update', (s, r, p) => this.routeTask(s, r, p)],
+      ['tasks/cancel', (s, r, p) => this.routeTask(s, r, p)],
     ]);
   }
 
@@ -226,7 +232,7 @@ export class Router {
   }
 
   private initialize(session: ClientSession, req: JsonRpcRequest, params: Record<string, unknown>): void {
-    const result = initializeResult(session, params, this.opts.instructions());
+    const result = initializeResult(session, params, this.opts.instructions(), relayedExtensions(this.opts.upstreams()));
     this.opts.events.emit({
       type: 'agent-initialized',
       session: session.id,
@@ -369,6 +375,31 @@ export class Router {
       return;
     }
     fail(session, req.id, ErrorCode.InvalidParams, 'completion/complete needs a ref of type ref/prompt or ref/resource');
+  }
+
+  /**
+   * A tasks extension method: to the server that made the task, under its own id. The
+   * task's call was admitted when it was made; an agent that did not declare the
+   * extension is refused as the revision says, before its task id is looked at.
+   */
+  private routeTask(session: ClientSession, req: JsonRpcRequest, params: Record<string, unknown>): void {
+    if (!declares(session.capabilities, TASKS_EXTENSION)) {
+      fail(session, req.id, EraErrorCode.MissingRequiredClientCapability, `${req.method} needs the ${TASKS_EXTENSION} extension in the client's capabilities`, {
+        requiredCapabilities: { extensions: { [TASKS_EXTENSION]: {} } },
+      });
+      return;
+    }
+    const to = this.forwarder.tasks.route(session.agent, params.taskId);
+    if (typeof to === 'string') {
+      fail(session, req.id, ErrorCode.InvalidParams, `${req.method}: ${to}`);
+      return;
+    }
+    const upstream = this.opts.upstream(to.upstreamId);
+    if (!upstream || upstream.state !== 'ready') {
+      fail(session, req.id, ErrorCode.UpstreamUnavailable, `the server that made this task ("${to.upstreamId}") is not available`);
+      return;
+    }
+    this.forward(session, req, upstream, { ...params, taskId: to.taskId });
   }
 
   private admit(session: ClientSession, req: JsonRpcRequest, target: Target): Verdict | undefined {

@@ -3,6 +3,7 @@
 // and input_required results can be relayed); anything else gets the 2025 handshake.
 import { isPlainObject, type JsonRpcNotification, type JsonRpcResponse } from '../../shared/jsonrpc/message.ts';
 import { LEGACY_PROTOCOL_VERSIONS, META, MODERN_PROTOCOL_VERSION } from '../../shared/jsonrpc/protocol.ts';
+import { declaredExtensions } from './extensions.ts';
 
 /** What the server said of itself, whichever handshake it took. */
 export interface Described {
@@ -84,12 +85,14 @@ export function envelopeFor(clientInfo: { name: string; version: string }, forwa
   return meta;
 }
 
-/** The caller's capabilities that Gatehouse relays (roots only where the bundle allows). */
+/** The caller's capabilities that Gatehouse relays (roots only where the bundle allows; the extensions it carries). */
 function relayable(agent: Record<string, unknown>, forwardRoots: boolean): Record<string, unknown> {
   const out: Record<string, unknown> = {};
   for (const key of ['sampling', 'elicitation', 'roots']) {
     if (key === 'roots' && !forwardRoots) continue;
     if (isPlainObject(agent[key])) out[key] = agent[key];
   }
+  const extensions = declaredExtensions(agent);
+  if (extensions) out.extensions = extensions;
   return out;
 }

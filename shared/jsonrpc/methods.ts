@@ -31,6 +31,10 @@ export const METHODS: ReadonlyMap<string, MethodTraits> = new Map<string, Method
   ['resources/read', { forwarded: true, catalog: true, recorded: true, modern: true, cacheable: true }],
   ['resources/subscribe', { forwarded: true, catalog: true }],
   ['completion/complete', { forwarded: true, catalog: true, recorded: true, modern: true }],
+  // The tasks extension's methods (io.modelcontextprotocol/tasks), routed to the server that made the task.
+  ['tasks/get', { forwarded: true, modern: true }],
+  ['tasks/update', { forwarded: true, modern: true }],
+  ['tasks/cancel', { forwarded: true, modern: true }],
 ]);
 
 /** The methods that have a trait, as a set. */
