@@ -2,6 +2,7 @@ import { environmentFindings } from './environment.ts';
 import { internalsConceptFindings, internalsRoutedFindings, type Param } from './internals.ts';
 import type { IntentContext, IntentFinding } from './intent.ts';
 import { languageFindings } from './languages.ts';
+import { ownSecretFindings } from './own-business.ts';
 import { preferenceFindings } from './preference.ts';
 import { speakerFindings } from './speaker.ts';
 import { steeringFindings } from './steering.ts';
@@ -43,12 +44,14 @@ const PATH_TOPICS: [RegExp, RegExp][] = [
 /**
  * A tool whose name and first sentence say the file is its job ("ssh_config: Reads ~/.ssh/config") is doing that
  * job: its sensitive-file finding is kept as a mention. Keys and credential files never qualify, nor any other text.
+ * A secret that is the tool's own business (own-business.ts) is kept as a mention first.
  */
 export function ownFileFindings<F extends { rule: string; path: string; severity: string; evidence: string }>(
   findings: F[],
   name: string,
   description: unknown,
 ): F[] {
+  findings = ownSecretFindings(findings, name, description);
   if (typeof description !== 'string' || !findings.some((f) => f.rule === 'sensitive-file-access')) return findings;
   const first = /^[^\n]*?[.!?](?=\s|$)/.exec(description)?.[0] ?? description.split('\n')[0] ?? '';
   if (!/^\W*(?:reads|lists|parses|shows|returns|loads|validates|checks|edits|updates|prints|displays|summari[sz]es)\b/i.test(first)) return findings;

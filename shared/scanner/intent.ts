@@ -1,6 +1,7 @@
 import { BARE_DESTINATION } from './address.ts';
 import { makeVisible } from './decode.ts';
 import type { ToolIndex } from './tool-index.ts';
+import { fitsWorkflow } from './workflow.ts';
 import { escapeRegExp } from '../text/regexp.ts';
 
 // Detectors built around what a text asks the model to do, not around wordings:
@@ -414,7 +415,12 @@ const STATES_CALL = /\b(?:triggers?|invokes?|calls?|runs?|executes?|fires?(?: of
 /** Cross-tool demands and rules about other tools, sentence by sentence. */
 const DEPRECATED = /^\W*deprecated\b|\b(?:this tool|this function|it)\s+(?:is|has been)\s+deprecated\b/i;
 /** "Call this before get_library_docs": the demanded call is this tool's own; the other tool only marks when. */
-const SELF_FIRST = /\b(?:call|use|run|invoke|execute)\s+(?:this(?:\s+(?:tool|function|one))?|it|me)\s+(?:\w+\s+){0,2}?(?:before|prior to|ahead of|first)\b/i;
+const SELF_FIRST =
+  /\b(?:call|use|run|invoke|execute)\s+(?:this(?:\s+(?:tool|function|one))?|it|me)\s+(?:(?:\w+\s+){0,2}?|to\s+(?:[\w-]+\s+){1,6}?)(?:before|prior to|ahead of|first)\b/i;
+
+const selfFirst = (sentence: string, ctx: IntentContext) => SELF_FIRST.test(ctx.name ? sentence.split(ctx.name).join('this tool') : sentence);
+/** A word naming something a harvest is after: secrets, the conversation, personal data. */
+const isLoot = (word: string) => SECRET_OBJECT.test(word) || PERSONAL.test(word);
 
 export function crossToolFindings(text: string, ctx: IntentContext): IntentFinding[] {
   const out: IntentFinding[] = [];
@@ -466,12 +472,7 @@ export function crossToolFindings(text: string, ctx: IntentContext): IntentFindi
         evidence,
         message: `Asks the model to use ${names.join(', ')} in a way that ${harms.join(', ')}`,
       });
-    } else if (
-      trigger &&
-      trigger.kind !== 'sibling' &&
-      (modify || directive) &&
-      !SELF_FIRST.test(ctx.name ? sentence.split(ctx.name).join('this tool') : sentence)
-    ) {
+    } else if (trigger && trigger.kind !== 'sibling' && (modify || directive) && !selfFirst(sentence, ctx)) {
       out.push({
         rule: 'other-tool-rule',
         family: 'shadowing',
@@ -482,6 +483,7 @@ export function crossToolFindings(text: string, ctx: IntentContext): IntentFindi
     } else if (
       outsiders.length &&
       ctx.noParams &&
+      !(harms.length === 0 && outsiders.every((r) => fitsWorkflow(r.name, window, ctx, isLoot))) &&
       (modify || (trigger && trigger.kind !== 'sibling') || states || /\b(?:triggers?|calls?|invokes?|runs?|executes?|uses?)\s+['"`]?[\w-]+/i.test(sentence))
     ) {
       out.push({
@@ -491,14 +493,17 @@ export function crossToolFindings(text: string, ctx: IntentContext): IntentFindi
         evidence,
         message: `Takes no input of its own; its text tells the model how to use ${outsiders.map((r) => r.name).join(', ')}`,
       });
-    } else if (outsiders.some((r) => r.strong) && directive && sequence && !SELF_FIRST.test(ctx.name ? sentence.split(ctx.name).join('this tool') : sentence)) {
+    } else if (outsiders.some((r) => r.strong && !fitsWorkflow(r.name, window, ctx, isLoot)) && directive && sequence && !selfFirst(sentence, ctx)) {
       // The gateway scans a tool beside its own server's tools: a required call to a tool that is not one of them crosses servers.
       out.push({
         rule: 'tool-order-demand',
         family: 'cross-tool',
         severity: 'medium',
         evidence,
-        message: `Requires the model to call ${outsiders.map((r) => r.name).join(', ')}, which this server does not provide, as part of using it`,
+        message: `Requires the model to call ${outsiders
+          .filter((r) => !fitsWorkflow(r.name, window, ctx, isLoot))
+          .map((r) => r.name)
+          .join(', ')}, which this server does not provide and which works on nothing this tool does, as part of using it`,
       });
     }
   }

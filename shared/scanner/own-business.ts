@@ -1,0 +1,58 @@
+// Secrets that are a tool's own business. Two legacy rules fire on a secret and a
+// verb in one sentence: "Stores a secret value in AWS Secrets Manager" (a secrets
+// tool doing its job) and "credentials are read from the standard AWS credential
+// chain (…, ~/.aws/credentials, …)" (a cloud tool saying where it logs in from)
+// read to them like a harvest. What a harvest has and these do not: the secret is a
+// side effect rather than the tool's named object, or the file is handed to the
+// model or sent on rather than used by the tool to authenticate itself.
+
+import { addresses } from './address.ts';
+import { SENSITIVE_PATH } from './intent.ts';
+
+interface Finding {
+  rule: string;
+  path: string;
+  severity: string;
+  message?: string;
+}
+
+/** A tool named for the secret it handles: put_secret, worker_secret_put, vault_write, rotate_api_key. */
+const SECRET_NAMED = /(?:^|[_\-.]|(?<=[a-z])(?=[A-Z]))(?:secrets?|credentials?|passwords?|vault|keychain|keyring|api_?keys?)(?=$|[_\-.A-Z])/i;
+/** Handing the file or what is in it on: to the model, into a field, or away. */
+const HANDS_ON =
+  /\b(?:send|upload|pass|include|attach|cop(?:y|ies)|post|forward|share|provide|paste|put|insert|append|embed|supply|transmit|exfiltrat|sync|mirror|report|print|show|display|echo|output|return|contents?)\w*\b/gi;
+const NEGATED = /\b(?:never|not|no|without|nor)\b[^.;]{0,20}$/i;
+/** "Credentials are read from …", "the standard credential chain": where the tool finds its own login. */
+const OWN_LOGIN_SOURCE =
+  /\b(?:are|is)\s+(?:read|loaded|picked up|taken|resolved|sourced)\s+from\b|\bcredential(?:s)?\s+(?:provider\s+)?chain\b|\bauthenticates?\s+(?:with|using)\b/i;
+const PRIVATE_KEY = /\bid_(?:rsa|dsa|ecdsa|ed25519)\b|\.pem\b|\.key\b|private[ _-]?keys?|\.gnupg|wallet/i;
+
+function handsOn(sentence: string): boolean {
+  for (const m of sentence.matchAll(HANDS_ON)) if (!NEGATED.test(sentence.slice(Math.max(0, m.index - 30), m.index))) return true;
+  return false;
+}
+
+/** Every sentence naming a secret path says the tool logs in from it, and none hands the file on. */
+function ownLoginFile(description: string): boolean {
+  const holding = description.split(/(?<=[.!?])\s+|\n+/).filter((s) => SENSITIVE_PATH.test(s));
+  return holding.length > 0 && holding.every((s) => OWN_LOGIN_SOURCE.test(s) && !PRIVATE_KEY.test(s) && !handsOn(s.replace(SENSITIVE_PATH, ' ')));
+}
+
+/**
+ * Findings of the two rules kept as mentions (low) where the secret is the tool's own
+ * business; any outside address in the description keeps them as they are, so a secrets
+ * tool that also ships what it stores is still a harvest.
+ */
+export function ownSecretFindings<F extends Finding>(findings: F[], name: string, description: unknown): F[] {
+  if (typeof description !== 'string' || addresses(description).length > 0) return findings;
+  const harvestIsJob = SECRET_NAMED.test(name);
+  const fileIsLogin = findings.some((f) => f.rule === 'sensitive-file-access') && ownLoginFile(description);
+  if (!harvestIsJob && !fileIsLogin) return findings;
+  return findings.map((f) =>
+    f.path === '/description' && ((harvestIsJob && f.rule === 'credential-harvest') || (fileIsLogin && f.rule === 'sensitive-file-access'))
+      ? f.rule === 'credential-harvest'
+        ? { ...f, rule: 'handles-secrets', severity: 'low', message: 'Handles secrets, which its name says is its job' }
+        : { ...f, rule: 'sensitive-file-mention', severity: 'low', message: 'Names a credentials file as where it logs in from' }
+      : f,
+  );
+}
