@@ -6,7 +6,7 @@
 //   node test/scanner/evaluate.ts extra      the extra set (held out)
 //   node test/scanner/evaluate.ts paraphrase the fresh paraphrase set (paraphrase2: the second; paraphrase3: the third, with its benign twins)
 //   node test/scanner/evaluate.ts benign     captured real servers (benign-servers/)
-//   node test/scanner/evaluate.ts hard2      hard benign set 2 (fourth round), alone and per server
+//   node test/scanner/evaluate.ts hard2      hard benign set 2 (fourth round), alone and per server (hard3: set 3)
 //   node test/scanner/evaluate.ts fresh DIR  a held-out set written elsewhere (poisoned.fresh.jsonl,
 //                                            benign.fresh.jsonl in DIR): per technique and false alarms,
 //                                            aggregates only; a rug pull is also judged as the change it is
@@ -20,7 +20,8 @@ import { CORPUS_DIR, type CorpusEntry } from './corpus.ts';
 import { PARAPHRASES, PARAPHRASES_2 } from './paraphrases.ts';
 import { BENIGN_3, PARAPHRASES_3 } from './paraphrases-3.ts';
 import { HARD_BENIGN } from './hard-benign.ts';
-import { HARD_BENIGN_2 } from './hard-benign-2.ts';
+import { HARD_BENIGN_2, type BenignServerSet } from './hard-benign-2.ts';
+import { HARD_BENIGN_3 } from './hard-benign-3.ts';
 
 type Tool = Record<string, unknown>;
 const isRecord = (v: unknown): v is Tool => typeof v === 'object' && v !== null && !Array.isArray(v);
@@ -213,13 +214,14 @@ if (import.meta.main) {
   } else if (what === 'hard') {
     const benign = HARD_BENIGN.map((tool, i) => ({ name: String(tool.name ?? i), tools: [tool] }));
     printAlarms('Hard benign tools (dev data), each scanned alone (medium+)', falseAlarms(benign), true);
-  } else if (what === 'hard2') {
-    const alone = HARD_BENIGN_2.flatMap((set) => set.tools.map((tool) => ({ name: `${set.server}/${String(tool.name)}`, tools: [tool] })));
-    printAlarms('Hard benign set 2 (fourth round), each tool alone (medium+)', falseAlarms(alone), true);
-    printAlarms('Hard benign set 2, each tool alone (high+)', falseAlarms(alone, 'high'), false);
+  } else if (what === 'hard2' || what === 'hard3') {
+    const sets: BenignServerSet[] = what === 'hard2' ? HARD_BENIGN_2 : HARD_BENIGN_3;
+    const alone = sets.flatMap((set) => set.tools.map((tool) => ({ name: `${set.server}/${String(tool.name)}`, tools: [tool] })));
+    printAlarms(`Hard benign set ${what.slice(4)} (fourth round), each tool alone (medium+)`, falseAlarms(alone), true);
+    printAlarms(`Hard benign set ${what.slice(4)}, each tool alone (high+)`, falseAlarms(alone, 'high'), false);
     printAlarms(
-      'Hard benign set 2, per server with its siblings (medium+)',
-      falseAlarms(HARD_BENIGN_2.map((set) => ({ name: set.server, tools: set.tools }))),
+      `Hard benign set ${what.slice(4)}, per server with its siblings (medium+)`,
+      falseAlarms(sets.map((set) => ({ name: set.server, tools: set.tools }))),
       false,
     );
   } else if (what === 'fresh') {
