@@ -2,7 +2,15 @@
 // token, the caller's envelope for a 2026 server, input_required rounds relayed to
 // the agent (input-relay.ts), and the answer under the agent's id once its audit
 // record is durable.
-import { ErrorCode, type JsonRpcId, type JsonRpcMessage, type JsonRpcRequest, type JsonRpcResponse } from '../../shared/jsonrpc/message.ts';
+import {
+  ErrorCode,
+  errorResponse,
+  isPlainObject,
+  type JsonRpcId,
+  type JsonRpcMessage,
+  type JsonRpcRequest,
+  type JsonRpcResponse,
+} from '../../shared/jsonrpc/message.ts';
 import type { Verdict } from '../../shared/policy/evaluate.ts';
 import type { AuditRecorder, CallFacts } from '../audit/call-record.ts';
 import type { CallerEnvelope, Upstream } from '../upstream/upstream.ts';
@@ -11,7 +19,8 @@ import { fail } from './answers.ts';
 import type { Approvals } from './approval.ts';
 import { LOG_LEVELS, type ClientSession, type InflightCall } from './client-session.ts';
 import { isModern, modernResult, modernResultText, withoutEnvelope } from './era.ts';
-import { InputRelay, isInputRequired, MAX_INPUT_ROUNDS } from './input-relay.ts';
+import { HeldCalls, type Held } from './held-calls.ts';
+import { InputRelay, isInputRequired, MAX_INPUT_ROUNDS, QUESTION_CAPABILITY } from './input-relay.ts';
 import type { ProgressRoutes } from './relay.ts';
 import { TaskIds } from './task-ids.ts';
 
@@ -36,6 +45,9 @@ interface Call {
 export class Forwarder {
   private readonly opts: ForwarderOptions;
   private readonly inputs = new InputRelay();
+  private readonly held = new HeldCalls();
+  /** What each running call was asked with (a held call's is taken over by the retry that resumes it). */
+  private readonly calls = new WeakMap<InflightCall, Call>();
   /** Task ids of the tasks extension, sealed to their agent and server (the router routes tasks/ methods by them). */
   readonly tasks = new TaskIds();
 
@@ -45,6 +57,10 @@ export class Forwarder {
 
   /** Sends an agent's request to an upstream under a fresh id, and its answer back under the agent's id. */
   forward(session: ClientSession, req: JsonRpcRequest, upstream: Upstream, params: Record<string, unknown>, decision?: Verdict): void {
+    if (isModern(session) && !upstream.modern && params.requestState !== undefined) {
+      this.resume(session, req, upstream, params);
+      return;
+    }
     const retry = upstream.modern && isModern(session) ? this.inputs.unsealRetry(session, upstream.id, req, params) : params;
     if (typeof retry === 'string') {
       fail(session, req.id, ErrorCode.InvalidParams, `Gatehouse refused the retry of ${req.method}: ${retry}`);
@@ -54,7 +70,61 @@ export class Forwarder {
     const { outParams, progressToken } = this.rewrite(session, req, retry);
     const call: InflightCall = { upstream, upstreamId: undefined, method: req.method, startedAt: performance.now(), progressToken };
     session.inflight.set(req.id, call);
-    this.send({ session, req, upstream, params, decision }, call, outParams, 0);
+    const c: Call = { session, req, upstream, params, decision };
+    this.calls.set(call, c);
+    this.send(c, call, outParams, 0);
+  }
+
+  /**
+   * A 2025 server asked a question mid-call while serving a 2026 agent: the agent's call
+   * is answered input_required with it, and held open upstream until the agent's retry
+   * (resume) brings the answer. False when this call cannot be held (one question at a time).
+   */
+  holdQuestion(session: ClientSession, callId: JsonRpcId, upstream: Upstream, question: JsonRpcRequest): boolean {
+    const call = session.inflight.get(callId);
+    const c = call && this.calls.get(call);
+    const key = QUESTION_CAPABILITY.get(question.method);
+    if (!call || !c || !key || call.upstream !== upstream || this.held.isHeld(call)) return false;
+    session.inflight.delete(callId);
+    const held = this.held.hold(call, question, key, this.opts.callTimeoutMs(), (h) => this.expired(c, h));
+    session.sink.send({ jsonrpc: '2.0', id: callId, result: this.inputs.heldResult(session, upstream.id, c.req, c.params, held, key, question) });
+    return true;
+  }
+
+  /** A 2026 agent's retry that answers a held call's question: the server gets the answer, and the call goes on under the retry. */
+  private resume(session: ClientSession, req: JsonRpcRequest, upstream: Upstream, params: Record<string, unknown>): void {
+    const found = this.inputs.heldOf(session, upstream.id, req, params);
+    const held = typeof found === 'string' ? undefined : this.held.peek(found.held);
+    if (typeof found === 'string' || !held) {
+      const why = typeof found === 'string' ? found : 'the question it answers is no longer open (it expired, or was answered)';
+      fail(session, req.id, ErrorCode.InvalidParams, `Gatehouse refused the retry of ${req.method}: ${why}`);
+      return;
+    }
+    const answer = isPlainObject(params.inputResponses) ? params.inputResponses[held.key] : undefined;
+    if (!isPlainObject(answer)) {
+      fail(session, req.id, ErrorCode.InvalidParams, `the retry of ${req.method} needs inputResponses.${held.key}, the answer to ${held.question.method}`);
+      return;
+    }
+    this.held.take(found.held);
+    upstream.respond({ jsonrpc: '2.0', id: held.question.id, result: answer });
+    const c = this.calls.get(held.call)!;
+    c.session = session;
+    c.req = req;
+    session.calls++;
+    session.inflight.set(req.id, held.call);
+    const meta = params._meta as Record<string, unknown> | undefined;
+    const token = typeof meta?.progressToken === 'string' || typeof meta?.progressToken === 'number' ? meta.progressToken : undefined;
+    this.opts.progress.move(held.call.progressToken, session, token, req.id);
+    held.answered?.();
+  }
+
+  /** The agent did not come back to a held call: the server's question fails, the call is cancelled and recorded as abandoned. */
+  private expired(c: Call, held: Held): void {
+    c.upstream.respond(errorResponse(held.question.id, ErrorCode.RequestTimeout, `agent "${c.session.agent}" did not answer ${held.question.method} in time`));
+    held.call.ended = { as: 'disconnected', reason: 'the agent did not come back with the answer in time' };
+    this.opts.progress.close(held.call.progressToken);
+    if (held.call.upstreamId !== undefined) c.upstream.cancel(held.call.upstreamId, 'the agent did not answer in time');
+    held.answered?.();
   }
 
   /**
@@ -74,50 +144,57 @@ export class Forwarder {
 
   /** One round upstream; an input_required answer to a 2025 agent starts the next. */
   private send(c: Call, call: InflightCall, outParams: Record<string, unknown>, round: number): void {
-    const { session, req, upstream } = c;
+    const { upstream } = c;
     call.upstreamId = upstream.forward(
-      req.method,
+      c.req.method,
       outParams,
       (response: JsonRpcResponse, answered: boolean) => {
-        const facts = () => this.callFacts(c, response, call);
-        if (call.ended) {
-          // The agent stopped waiting: nobody gets this answer, but the call happened and is recorded.
-          if (this.opts.recorder.enabled) this.opts.recorder.append(this.opts.recorder.call({ ...facts(), ended: { ...call.ended, answered } }));
-          return;
-        }
-        if (session.inflight.get(req.id) !== call) return;
-        const refused = this.refusal(req.method, response, upstream);
-        if (refused) {
-          this.finish(
-            c,
-            call,
-            { jsonrpc: '2.0', id: response.id, error: { code: ErrorCode.InternalError, message: `server "${upstream.id}": ${refused}` } },
-            facts,
-          );
-          return;
-        }
-        if (isInputRequired(response) && !isModern(session) && round < MAX_INPUT_ROUNDS) {
-          this.inputs.ask(session, req, response.result, this.opts.callTimeoutMs(), (outcome) => {
-            // The agent left while it was asked: the call still gets its one record.
-            if (call.ended && this.opts.recorder.enabled)
-              this.opts.recorder.append(this.opts.recorder.call({ ...facts(), ended: { ...call.ended, answered } }));
-            if (call.ended || session.inflight.get(req.id) !== call) return;
-            if ('jsonrpc' in outcome) this.finish(c, call, outcome, facts);
-            else this.send(c, call, { ...outParams, ...outcome }, round + 1);
-          });
-          return;
-        }
-        if (isInputRequired(response) && !isModern(session)) {
-          // A server that keeps asking: the 2025 agent cannot read an input_required result, so the call ends.
-          const error = { code: ErrorCode.InternalError, message: `server "${upstream.id}" still asked for input after ${MAX_INPUT_ROUNDS} rounds` };
-          this.finish(c, call, { jsonrpc: '2.0', id: response.id, error }, facts);
-          return;
-        }
-        this.finish(c, call, this.shown(c, outParams, response), facts);
+        // Held on a question: the answer waits for the agent's retry, which may come from another session.
+        if (this.held.stash(call, () => this.answered(c, call, outParams, round, response, answered))) return;
+        this.answered(c, call, outParams, round, response, answered);
       },
       undefined,
-      upstream.modern ? this.envelope(session) : undefined,
+      upstream.modern ? this.envelope(c.session) : undefined,
     );
+  }
+
+  /** The server answered one round: to the agent, as another round, or (if it left) to the record only. */
+  private answered(c: Call, call: InflightCall, outParams: Record<string, unknown>, round: number, response: JsonRpcResponse, answered: boolean): void {
+    const { session, req, upstream } = c;
+    const facts = () => this.callFacts(c, response, call);
+    if (call.ended) {
+      // The agent stopped waiting: nobody gets this answer, but the call happened and is recorded.
+      if (this.opts.recorder.enabled) this.opts.recorder.append(this.opts.recorder.call({ ...facts(), ended: { ...call.ended, answered } }));
+      return;
+    }
+    if (session.inflight.get(req.id) !== call) return;
+    const refused = this.refusal(req.method, response, upstream);
+    if (refused) {
+      this.finish(
+        c,
+        call,
+        { jsonrpc: '2.0', id: response.id, error: { code: ErrorCode.InternalError, message: `server "${upstream.id}": ${refused}` } },
+        facts,
+      );
+      return;
+    }
+    if (isInputRequired(response) && !isModern(session) && round < MAX_INPUT_ROUNDS) {
+      this.inputs.ask(session, req, response.result, this.opts.callTimeoutMs(), (outcome) => {
+        // The agent left while it was asked: the call still gets its one record.
+        if (call.ended && this.opts.recorder.enabled) this.opts.recorder.append(this.opts.recorder.call({ ...facts(), ended: { ...call.ended, answered } }));
+        if (call.ended || session.inflight.get(req.id) !== call) return;
+        if ('jsonrpc' in outcome) this.finish(c, call, outcome, facts);
+        else this.send(c, call, { ...outParams, ...outcome }, round + 1);
+      });
+      return;
+    }
+    if (isInputRequired(response) && !isModern(session)) {
+      // A server that keeps asking: the 2025 agent cannot read an input_required result, so the call ends.
+      const error = { code: ErrorCode.InternalError, message: `server "${upstream.id}" still asked for input after ${MAX_INPUT_ROUNDS} rounds` };
+      this.finish(c, call, { jsonrpc: '2.0', id: response.id, error }, facts);
+      return;
+    }
+    this.finish(c, call, this.shown(c, outParams, response), facts);
   }
 
   /**

@@ -43,6 +43,8 @@ interface Bound {
   t: string;
   e: number;
   s?: string;
+  /** A held call's id, for a question a 2025 server asked mid-call (heldResult). */
+  h?: string;
 }
 
 export function isInputRequired(response: JsonRpcResponse): response is { jsonrpc: '2.0'; id: string | number; result: Record<string, unknown> } {
@@ -94,19 +96,48 @@ export class InputRelay {
    */
   unsealRetry(session: ClientSession, upstreamId: string, req: JsonRpcRequest, params: Record<string, unknown>): Record<string, unknown> | string {
     if (params.requestState === undefined) return params;
-    const bound = this.seal.unseal(params.requestState) as Bound | undefined;
-    const problem = !bound
-      ? 'the requestState is not one Gatehouse issued (it was changed, or comes from another run)'
-      : bound.a !== session.agent
-        ? 'the requestState was issued to another agent'
-        : bound.u !== upstreamId || bound.m !== req.method || bound.t !== targetOf(params)
-          ? 'the requestState was issued for another call'
-          : bound.e < Date.now()
-            ? 'the requestState has expired; call again without it'
-            : undefined;
-    if (problem) return problem;
+    const bound = this.opened(session, upstreamId, req, params);
+    if (typeof bound === 'string') return bound;
+    // A state of a held call (heldResult) is no server's: it never reaches one.
+    if (bound.h !== undefined) return 'the requestState answers a question this server no longer asks';
     const { requestState: _ours, ...rest } = params;
-    return bound!.s === undefined ? rest : { ...rest, requestState: bound!.s };
+    return bound.s === undefined ? rest : { ...rest, requestState: bound.s };
+  }
+
+  /**
+   * What a 2026 agent sees when a 2025 server asks mid-call (its call is held open
+   * upstream): the question as an input_required result, under `key`, with a state
+   * that names the held call and is bound to this caller as any other.
+   */
+  heldResult(
+    session: ClientSession,
+    upstreamId: string,
+    req: JsonRpcRequest,
+    params: Record<string, unknown>,
+    held: string,
+    key: string,
+    question: JsonRpcRequest,
+  ): Record<string, unknown> {
+    const bound: Bound = { a: session.agent, u: upstreamId, m: req.method, t: targetOf(params), e: Date.now() + STATE_TTL_MS, h: held };
+    const inputRequests = { [key]: { method: question.method, params: isPlainObject(question.params) ? question.params : {} } };
+    return { resultType: 'input_required', inputRequests, requestState: this.seal.seal(bound) };
+  }
+
+  /** The held call a 2026 agent's retry resumes, or why it resumes none (-32602). */
+  heldOf(session: ClientSession, upstreamId: string, req: JsonRpcRequest, params: Record<string, unknown>): { held: string } | string {
+    const bound = this.opened(session, upstreamId, req, params);
+    if (typeof bound === 'string') return bound;
+    return bound.h === undefined ? 'the requestState was issued for another call' : { held: bound.h };
+  }
+
+  /** The sealed state a retry brings, checked against its caller and call, or why it is refused. */
+  private opened(session: ClientSession, upstreamId: string, req: JsonRpcRequest, params: Record<string, unknown>): Bound | string {
+    const bound = this.seal.unseal(params.requestState) as Bound | undefined;
+    if (!bound) return 'the requestState is not one Gatehouse issued (it was changed, or comes from another run)';
+    if (bound.a !== session.agent) return 'the requestState was issued to another agent';
+    if (bound.u !== upstreamId || bound.m !== req.method || bound.t !== targetOf(params)) return 'the requestState was issued for another call';
+    if (bound.e < Date.now()) return 'the requestState has expired; call again without it';
+    return bound;
   }
 
   /**

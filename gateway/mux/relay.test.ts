@@ -44,7 +44,7 @@ describe('the relay', () => {
     await h.stop();
   });
 
-  it('does not put a server-to-client request to a 2026-07-28 agent, which has no way to answer it', async () => {
+  it('does not put a server-to-client request to a 2026-07-28 agent: its call is answered input_required instead, and one that cannot answer is not asked', async () => {
     const h = await harness(testBundle(['a']), { a: { slow: ok } });
     const ch = h.channels.get('a')!;
     ch.hold = true;
@@ -54,7 +54,23 @@ describe('the relay', () => {
     await tick();
     ch.speak({ jsonrpc: '2.0', id: 'q3', method: 'sampling/createMessage', params: { messages: [] } });
     assert.equal(byMethod(modern.sent, 'sampling/createMessage').length, 0);
-    const refused = ch.received.find((m) => 'id' in m && m.id === 'q3');
+    const held = modern.sent.find((m) => 'result' in m && m.result.resultType === 'input_required') as { result: Record<string, unknown> } | undefined;
+    assert.deepEqual((held?.result.inputRequests as Record<string, unknown> | undefined)?.sampling, {
+      method: 'sampling/createMessage',
+      params: { messages: [] },
+    });
+    assert.equal(
+      ch.received.find((m) => 'id' in m && m.id === 'q3'),
+      undefined,
+      'the server waits for the answer',
+    );
+    const mute = await h.agent('mute');
+    mute.session.protocolVersion = '2026-07-28';
+    mute.session.capabilities = {};
+    void mute.request('tools/call', { name: 'a__slow', arguments: {} });
+    await tick();
+    ch.speak({ jsonrpc: '2.0', id: 'q4', method: 'elicitation/create', params: {} });
+    const refused = ch.received.find((m) => 'id' in m && m.id === 'q4');
     assert.ok(refused && 'error' in refused && refused.error.code === ErrorCode.MethodNotFound, 'the server hears at once, not after a timeout');
     ch.release();
     await h.stop();

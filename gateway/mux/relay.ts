@@ -41,6 +41,12 @@ export class ProgressRoutes {
   get(token: string): ProgressRoute | undefined {
     return this.routes.get(token);
   }
+
+  /** A held call resumed under another request (a 2026 agent's retry): its progress goes there now. */
+  move(token: string | undefined, session: ClientSession, clientToken: string | number | undefined, clientRequestId: JsonRpcId): void {
+    const route = token === undefined ? undefined : this.routes.get(token);
+    if (route) this.routes.set(token!, { session, token: clientToken ?? route.token, clientRequestId });
+  }
 }
 
 export interface RelayOptions {
@@ -65,6 +71,8 @@ export class Relay {
   private upstreamLogLevel: number | undefined;
   /** Where 2026 agents hear resource updates: their listen streams (set by the router, which holds them). */
   updateListener: ((session: ClientSession, uri: string, update: JsonRpcNotification) => void) | undefined;
+  /** Holds a 2026 agent's call on a 2025 server's mid-call question (set by the router's forwarder); false when it cannot. */
+  questionHolder: ((session: ClientSession, callId: JsonRpcId, upstream: Upstream, question: JsonRpcRequest) => boolean) | undefined;
 
   constructor(opts: RelayOptions) {
     this.opts = opts;
@@ -195,8 +203,12 @@ export class Relay {
       upstream.respond(errorResponse(message.id, ErrorCode.MethodNotFound, `server "${upstream.id}": ${withheld}`));
       return;
     }
-    const target = this.askerOf(upstream, QUESTION_CAPABILITY.get(message.method));
+    const capability = QUESTION_CAPABILITY.get(message.method);
+    const target = this.askerOf(upstream, capability, false);
     if (!target) {
+      // A 2026 agent cannot be asked mid-call: its call is answered input_required instead, and its retry resumes it.
+      const modern = this.askerOf(upstream, capability, true);
+      if (modern && this.questionHolder?.(modern.session, modern.related, upstream, message)) return;
       upstream.respond(errorResponse(message.id, ErrorCode.MethodNotFound, `no connected agent can answer ${message.method} for server "${upstream.id}"`));
       return;
     }
@@ -223,12 +235,12 @@ export class Relay {
   }
 
   /** The agent whose call caused a server's question: the one with the newest call running on it that can answer. */
-  private askerOf(upstream: Upstream, capability: string | undefined): { session: ClientSession; related: JsonRpcId } | undefined {
+  private askerOf(upstream: Upstream, capability: string | undefined, modern: boolean): { session: ClientSession; related: JsonRpcId } | undefined {
     let target: { session: ClientSession; related: JsonRpcId; at: number } | undefined;
     for (const session of this.opts.sessions().values()) {
       if (capability && !(capability in session.capabilities)) continue;
-      // The 2026-07-28 revision has no server-to-client requests: such an agent could not answer one.
-      if (isModern(session)) continue;
+      // The 2026-07-28 revision has no server-to-client requests: such an agent is asked another way.
+      if (isModern(session) !== modern) continue;
       for (const [id, call] of session.inflight) {
         if (call.upstream === upstream && (!target || call.startedAt > target.at)) target = { session, related: id, at: call.startedAt };
       }

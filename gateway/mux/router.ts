@@ -76,6 +76,7 @@ export class Router {
     this.opts = opts;
     this.forwarder = new Forwarder({ ...opts, callTimeoutMs: () => opts.bundle().settings.callTimeoutMs });
     opts.relay.updateListener = (session, uri, update) => opts.listens.resourceUpdated(session, uri, update);
+    opts.relay.questionHolder = (session, callId, upstream, question) => this.forwarder.holdQuestion(session, callId, upstream, question);
     const { lists, relay, listens } = opts;
     this.handlers = new Map<string, Handler>([
       ['initialize', (s, r, p) => this.initialize(s, r, p)],

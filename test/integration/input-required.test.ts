@@ -7,16 +7,12 @@ import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import { Client, StreamableHTTPClientTransport } from '@modelcontextprotocol/client';
 import { startDaemon, stdioServer, waitFor, writeBundle, type TestDaemon } from '../helpers/daemon.ts';
+import { modernRequest, type Answer } from '../helpers/modern.ts';
 
 const textOf = (r: unknown) => (r as { content: { text?: string }[] }).content.map((c) => c.text ?? '').join('');
 
-interface Answer {
-  status: number;
-  body: { id?: unknown; result?: Record<string, unknown> & { requestState?: string }; error?: { code: number; message: string } };
-}
-
-/** One stateless 2026-07-28 request, as the revision wants it sent over HTTP. */
-async function modern(
+/** One stateless 2026-07-28 tools/call, as the revision wants it sent over HTTP. */
+function modern(
   d: TestDaemon,
   token: string,
   id: number,
@@ -24,29 +20,7 @@ async function modern(
   extra: Record<string, unknown> = {},
   caps: Record<string, unknown> = { elicitation: {} },
 ): Promise<Answer> {
-  const params = {
-    name,
-    arguments: {},
-    ...extra,
-    _meta: {
-      'io.modelcontextprotocol/protocolVersion': '2026-07-28',
-      'io.modelcontextprotocol/clientCapabilities': caps,
-      'io.modelcontextprotocol/clientInfo': { name: 'raw', version: '1' },
-    },
-  };
-  const res = await fetch(d.url, {
-    method: 'POST',
-    headers: {
-      authorization: `Bearer ${token}`,
-      'content-type': 'application/json',
-      accept: 'application/json, text/event-stream',
-      'mcp-protocol-version': '2026-07-28',
-      'mcp-method': 'tools/call',
-      'mcp-name': name,
-    },
-    body: JSON.stringify({ jsonrpc: '2.0', id, method: 'tools/call', params }),
-  });
-  return { status: res.status, body: (await res.json()) as Answer['body'] };
+  return modernRequest(d.url, token, 'tools/call', { name, arguments: {}, ...extra }, caps, id);
 }
 
 describe('input_required through Gatehouse', () => {

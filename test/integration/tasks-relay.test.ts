@@ -9,54 +9,19 @@ import assert from 'node:assert/strict';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { FIXTURES, startDaemon, waitFor, writeBundle, type TestDaemon } from '../helpers/daemon.ts';
+import { answerOf, modernRequest, type Answer } from '../helpers/modern.ts';
 
 const TASKS = 'io.modelcontextprotocol/tasks';
 const WITH_TASKS = { extensions: { [TASKS]: {} } };
 
-interface Body {
-  result?: Record<string, unknown> & { taskId?: string; status?: string; content?: { text: string }[] };
-  error?: { code: number; message: string };
-}
+type Body = Answer['body'];
 
 function tasksServer(id: string): Record<string, unknown> {
   return { id, transport: { type: 'stdio', command: process.execPath, args: [join(FIXTURES, 'servers', 'tasks-server.ts'), id] } };
 }
 
-/** The one JSON-RPC answer of a POST, whether it came as JSON or on an SSE stream. */
-async function answerOf(res: Response): Promise<Body> {
-  const raw = await res.text();
-  if (!(res.headers.get('content-type') ?? '').includes('text/event-stream')) return JSON.parse(raw) as Body;
-  const datas = raw.split('\n').filter((l) => l.startsWith('data:') && l.length > 6);
-  const messages = datas.map((l) => JSON.parse(l.slice(5)) as Body & { id?: unknown });
-  return messages.find((m) => m.id !== undefined)!;
-}
-
-/** One stateless 2026-07-28 request. */
-async function modern(d: TestDaemon, token: string, method: string, params: Record<string, unknown>, caps: Record<string, unknown> = WITH_TASKS) {
-  const body = {
-    jsonrpc: '2.0',
-    id: 1,
-    method,
-    params: {
-      ...params,
-      _meta: {
-        'io.modelcontextprotocol/protocolVersion': '2026-07-28',
-        'io.modelcontextprotocol/clientCapabilities': caps,
-        'io.modelcontextprotocol/clientInfo': { name: 'raw', version: '1' },
-      },
-    },
-  };
-  const headers: Record<string, string> = {
-    authorization: `Bearer ${token}`,
-    'content-type': 'application/json',
-    accept: 'application/json, text/event-stream',
-    'mcp-protocol-version': '2026-07-28',
-    'mcp-method': method,
-  };
-  if (typeof params.name === 'string') headers['mcp-name'] = params.name;
-  const res = await fetch(d.url, { method: 'POST', headers, body: JSON.stringify(body) });
-  return { status: res.status, body: await answerOf(res) };
-}
+const modern = (d: TestDaemon, token: string, method: string, params: Record<string, unknown>, caps: Record<string, unknown> = WITH_TASKS) =>
+  modernRequest(d.url, token, method, params, caps);
 
 /** A 2025-era session over HTTP: initialize, then requests under its session id. */
 async function legacySession(d: TestDaemon, token: string, capabilities: Record<string, unknown>) {
