@@ -26,14 +26,29 @@ const CLAIM =
 
 const DESTROY_EACH = new RegExp(DESTROY.source, 'gi');
 
+/**
+ * "Never run destructive commands such as rm -rf without asking": the clause forbids the step. The negation
+ * must govern it: "never proceed without first running rm -rf" orders it, so without/until/unless/before between undo it.
+ */
+const FORBIDS = /\b(?:never|do not|don'?t|must not|should not|shouldn'?t|avoid)\s+(?:[\w'’-]+\s+){0,5}$/i;
+function forbidden(text: string, at: number): boolean {
+  const clause =
+    text
+      .slice(0, at)
+      .split(/[.;:!?]/)
+      .pop() ?? '';
+  const head = FORBIDS.exec(clause);
+  return head !== null && !/\b(?:without|until|unless|before|first)\b/i.test(head[0]);
+}
+
 function orderedDestruction(text: string): RegExpExecArray | null {
   const command = COMMAND.exec(text);
-  if (command && !NEGATED.test(text.slice(Math.max(0, command.index - 30), command.index))) return command;
+  if (command && !NEGATED.test(text.slice(Math.max(0, command.index - 30), command.index)) && !forbidden(text, command.index)) return command;
   const re = DESTROY_EACH;
   re.lastIndex = 0;
   for (let m = re.exec(text); m; m = re.exec(text)) {
     const before = text.slice(Math.max(0, m.index - 40), m.index);
-    if (NEGATED.test(before) || !ORDER_BEFORE.test(before)) continue;
+    if (NEGATED.test(before) || !ORDER_BEFORE.test(before) || forbidden(text, m.index)) continue;
     return m;
   }
   return null;

@@ -945,12 +945,20 @@ const PASSED_ON =
 const FAR_AWAY =
   /\b(?:remote (?:endpoint|server|store|storage|host|location|database|service)s?|externally|third[- ]part(?:y|ies)|marketing|partners?|advertis\w*|via (?:the )?cloud|to the cloud|in the cloud|our servers?|analytics)\b/i;
 
+const KEPT_EACH = new RegExp(KEPT.source, 'gi');
+const ATTRIBUTIVE = new RegExp(String.raw`^\s+(?:${PERSONAL.source})`, 'i');
+/** A keeping verb said of the data, not one that only names it ("archived contacts can be restored"). */
+function predicateKept(sentence: string): RegExpMatchArray | undefined {
+  for (const m of sentence.matchAll(KEPT_EACH)) if (!ATTRIBUTIVE.test(sentence.slice(m.index + m[0].length))) return m;
+  return undefined;
+}
+
 export function sideEffectFindings(text: string): IntentFinding[] {
   // Past the first sentence (the stated purpose), data passed on to somewhere far away is a side effect.
   const rest = sentences(text).slice(1);
   for (const s of rest) {
     // …and so is keeping the secrets or personal data it sees ("each password checked is logged").
-    const kept = KEPT.exec(s.text);
+    const kept = predicateKept(s.text);
     if (kept && PERSONAL.test(s.text) && !/\b(?:never|not|no|without|don'?t|doesn'?t|won'?t|nothing)\b/i.test(s.text)) {
       return [
         {

@@ -4,15 +4,18 @@
 // chain (…, ~/.aws/credentials, …)" (a cloud tool saying where it logs in from)
 // read to them like a harvest. What a harvest has and these do not: the secret is a
 // side effect rather than the tool's named object, or the file is handed to the
-// model or sent on rather than used by the tool to authenticate itself.
+// model or sent on rather than used by the tool to authenticate itself, or, for a tool
+// named for the file, read and handed back with the values masked.
 
 import { addresses } from './address.ts';
 import { SENSITIVE_PATH } from './intent.ts';
+import { nameWords } from './workflow.ts';
 
 interface Finding {
   rule: string;
   path: string;
   severity: string;
+  evidence: string;
   message?: string;
 }
 
@@ -21,21 +24,40 @@ const SECRET_NAMED = /(?:^|[_\-.]|(?<=[a-z])(?=[A-Z]))(?:secrets?|credentials?|p
 /** Handing the file or what is in it on: to the model, into a field, or away. */
 const HANDS_ON =
   /\b(?:send|upload|pass|include|attach|cop(?:y|ies)|post|forward|share|provide|paste|put|insert|append|embed|supply|transmit|exfiltrat|sync|mirror|report|print|show|display|echo|output|return|contents?)\w*\b/gi;
+/** Handing it away: to a field, a message or somewhere else (returning masked values is not). */
+const SENDS_ON =
+  /\b(?:send|upload|pass|include|attach|cop(?:y|ies)|post|forward|share|paste|put|insert|append|embed|supply|transmit|exfiltrat|sync|mirror|report)\w*\b/gi;
 const NEGATED = /\b(?:never|not|no|without|nor)\b[^.;]{0,20}$/i;
 /** "Credentials are read from …", "the standard credential chain": where the tool finds its own login. */
 const OWN_LOGIN_SOURCE =
   /\b(?:are|is)\s+(?:read|loaded|picked up|taken|resolved|sourced)\s+from\b|\bcredential(?:s)?\s+(?:provider\s+)?chain\b|\bauthenticates?\s+(?:with|using)\b/i;
 const PRIVATE_KEY = /\bid_(?:rsa|dsa|ecdsa|ed25519)\b|\.pem\b|\.key\b|private[ _-]?keys?|\.gnupg|wallet/i;
 
-function handsOn(sentence: string): boolean {
-  for (const m of sentence.matchAll(HANDS_ON)) if (!NEGATED.test(sentence.slice(Math.max(0, m.index - 30), m.index))) return true;
+function handsOn(sentence: string, verbs = HANDS_ON): boolean {
+  for (const m of sentence.matchAll(verbs)) if (!NEGATED.test(sentence.slice(Math.max(0, m.index - 30), m.index))) return true;
   return false;
 }
 
-/** Every sentence naming a secret path says the tool logs in from it, and none hands the file on. */
-function ownLoginFile(description: string): boolean {
+/** "Returns the names with their values masked": what the tool hands back is not the secret. */
+const MASKED =
+  /\b(?:masked|redacted|obfuscated|(?:names|keys) only|without (?:their |the )?values|never (?:returns?|shows?|prints?) (?:the |their )?values)\b/i;
+
+/**
+ * Every sentence naming a secret path says the tool logs in from it, or the tool is named for the file and
+ * says it hands back only masked values; no sentence hands the file on, and private keys never qualify.
+ */
+function ownFile(description: string, name: string): boolean {
+  const own = new Set(nameWords(name));
   const holding = description.split(/(?<=[.!?])\s+|\n+/).filter((s) => SENSITIVE_PATH.test(s));
-  return holding.length > 0 && holding.every((s) => OWN_LOGIN_SOURCE.test(s) && !PRIVATE_KEY.test(s) && !handsOn(s.replace(SENSITIVE_PATH, ' ')));
+  const named = (s: string) => nameWords(SENSITIVE_PATH.exec(s)?.[0] ?? '').some((w) => own.has(w)) && MASKED.test(description);
+  return (
+    holding.length > 0 &&
+    holding.every((s) => {
+      if (PRIVATE_KEY.test(s)) return false;
+      const rest = s.replace(SENSITIVE_PATH, ' ');
+      return (OWN_LOGIN_SOURCE.test(s) && !handsOn(rest)) || (named(s) && !handsOn(rest, SENDS_ON));
+    })
+  );
 }
 
 /**
@@ -46,13 +68,13 @@ function ownLoginFile(description: string): boolean {
 export function ownSecretFindings<F extends Finding>(findings: F[], name: string, description: unknown): F[] {
   if (typeof description !== 'string' || addresses(description).length > 0) return findings;
   const harvestIsJob = SECRET_NAMED.test(name);
-  const fileIsLogin = findings.some((f) => f.rule === 'sensitive-file-access') && ownLoginFile(description);
-  if (!harvestIsJob && !fileIsLogin) return findings;
-  return findings.map((f) =>
-    f.path === '/description' && ((harvestIsJob && f.rule === 'credential-harvest') || (fileIsLogin && f.rule === 'sensitive-file-access'))
-      ? f.rule === 'credential-harvest'
-        ? { ...f, rule: 'handles-secrets', severity: 'low', message: 'Handles secrets, which its name says is its job' }
-        : { ...f, rule: 'sensitive-file-mention', severity: 'low', message: 'Names a credentials file as where it logs in from' }
-      : f,
-  );
+  const fileIsOwn = findings.some((f) => f.rule === 'sensitive-file-access') && ownFile(description, name);
+  return findings.map((f) => {
+    if (f.path !== '/description') return f;
+    if (harvestIsJob && f.rule === 'credential-harvest')
+      return { ...f, rule: 'handles-secrets', severity: 'low', message: 'Handles secrets, which its name says is its job' };
+    if (fileIsOwn && f.rule === 'sensitive-file-access')
+      return { ...f, rule: 'sensitive-file-mention', severity: 'low', message: 'Names a credentials file it logs in from, or reads with the values masked' };
+    return f;
+  });
 }

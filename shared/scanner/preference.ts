@@ -9,9 +9,9 @@ import { clip, sentences, type IntentFinding } from './intent.ts';
 // A conditional preference with a reason ("prefer this over read_file for files
 // over 10 MB, because it streams") is documentation and stays silent.
 
-/** The other tools as a group. */
+/** The other tools as a group (a -er noun for a tool: scrapers, fetchers; not the people: other users, members, owners). */
 const ALTERNATIVES =
-  /\b(?:alternatives?|(?:the\s+)?(?:other|remaining|competing|rival|comparable|similar|lesser|built-?in|default|standard|legacy|regular|ordinary|third-party|older)\s+(?:\w+\s+){0,2}?(?:tools?|servers?|services?|options?|providers?|plugins?|apis?|functions?|versions?|implementations?|sources?|\w+(?:ers|ors))|(?:every|any|all)\s+other\s+(?:\w+\s+){0,2}?(?:tools?|servers?|services?|options?|one)|the (?:rest|others|competition)|its (?:competitors|rivals)|competitors|those (?:tools|servers|others))\b/i;
+  /\b(?:alternatives?|(?:the\s+)?(?:other|remaining|competing|rival|comparable|similar|lesser|built-?in|default|standard|legacy|regular|ordinary|third-party|older)\s+(?:\w+\s+){0,2}?(?:tools?|servers?|services?|options?|providers?|plugins?|apis?|functions?|versions?|implementations?|sources?|(?!(?:us|custom|memb|own|subscrib|follow|play|view|read|partn|work|maintain|develop|engine|lead|manag|visit|buy|sell|send|speak|writ)(?:ers|ors)\b)\w+(?:ers|ors))|(?:every|any|all)\s+other\s+(?:\w+\s+){0,2}?(?:tools?|servers?|services?|options?|one)|the (?:rest|others|competition)|its (?:competitors|rivals)|competitors|those (?:tools|servers|others))\b/i;
 /** A verdict on them that is about trust or quality, not a stated technical difference. */
 const RUN_DOWN =
   /\b(?:untrust\w*|not (?:to be )?trust\w*|(?:can(?:not|'t)|shouldn'?t|should not) be trusted|unreliable|out of date|outdated|stale|deprecated|obsolete|hallucinat\w*|make(?:s)? (?:things|stuff) up|fabricat\w*|vulnerab\w*|insecure|unsafe|dangerous|clumsy|buggy|broken|inaccurate|error-prone|full of errors|riddled|flawed|compromised|malicious|fake|sloppy|poor|inferior|worse|useless|leak\w*|mistakes|wrong answers|incorrect results|unverified|unvetted|banned|blocked)\b/i;
