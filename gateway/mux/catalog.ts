@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto';
 import type { Settings } from '../../shared/bundle/schema.ts';
 import { exposedName } from '../../shared/naming/tool-names.ts';
 import { escapeRegExp } from '../../shared/text/regexp.ts';
@@ -10,26 +11,42 @@ export interface NamedRoute {
 
 /**
  * A list as agents receive it, serialized once per catalogue change. Answers are
- * written from `body` (the UTF-8 bytes, encoded once); a page is a slice of those
- * bytes, found through each item's byte offset, so paging re-encodes nothing either.
+ * written from `chunks()` (the UTF-8 bytes, encoded once, in runs of items that a
+ * rebuild reuses when they did not change); a page is a slice of the joined bytes,
+ * found through each item's byte offset, so paging re-encodes nothing either.
  */
 export class SerializedList {
   readonly items: readonly Record<string, unknown>[];
-  readonly json: string;
   private readonly keyOf: (item: Record<string, unknown>) => string;
+  /** The items' JSON without the brackets, in runs joined by commas: each run one or more items. */
+  private readonly runs: readonly Buffer[];
   private bytes: Buffer | undefined;
   /** Byte offset of each item in `body`, plus one past the end: built at the first paged request. */
   private starts: number[] | undefined;
   private positions: Map<string, number> | undefined;
 
-  constructor(items: readonly Record<string, unknown>[], keyOf: (item: Record<string, unknown>) => string) {
+  constructor(items: readonly Record<string, unknown>[], keyOf: (item: Record<string, unknown>) => string, runs?: readonly Buffer[]) {
     this.items = items;
-    this.json = JSON.stringify(items);
     this.keyOf = keyOf;
+    this.runs = runs ?? (items.length ? [Buffer.from(JSON.stringify(items).slice(1, -1))] : []);
   }
 
+  /** The whole list as pieces to write in order, nothing joined. */
+  chunks(): Buffer[] {
+    if (!this.runs.length) return [EMPTY];
+    const out: Buffer[] = [OPEN];
+    this.runs.forEach((run, i) => out.push(...(i ? [COMMA, run] : [run])));
+    out.push(CLOSE);
+    return out;
+  }
+
+  /** The whole list as one buffer (joined once, for paging). */
   get body(): Buffer {
-    return (this.bytes ??= Buffer.from(this.json));
+    return (this.bytes ??= Buffer.concat(this.chunks()));
+  }
+
+  get json(): string {
+    return this.body.toString('utf8');
   }
 
   /** Items [from, to) as a JSON array: two brackets around a slice of `body`. */
@@ -84,6 +101,7 @@ export class SerializedList {
 
 const OPEN = Buffer.from('[');
 const CLOSE = Buffer.from(']');
+const COMMA = Buffer.from(',');
 const EMPTY = Buffer.from('[]');
 const byName = (item: Record<string, unknown>) => String(item.name);
 const byUri = (item: Record<string, unknown>) => String(item.uri);
@@ -91,9 +109,10 @@ const byTemplate = (item: Record<string, unknown>) => String(item.uriTemplate);
 
 interface NamedView {
   items: readonly Record<string, unknown>[];
-  json: string;
   list: SerializedList;
   routes: Map<string, NamedRoute>;
+  /** A digest of the listed bytes, built from the runs' own digests: what list_changed is judged by. */
+  version: string;
 }
 interface UriView {
   items: readonly Record<string, unknown>[];
@@ -112,6 +131,18 @@ const viewOf = (items: Record<string, unknown>[], keyOf: (item: Record<string, u
   const list = new SerializedList(items, keyOf);
   return { items, json: list.json, list };
 };
+
+/** Source items per run: a 20,000-tool server is 79 runs, each re-encoded only when its own items change. */
+const RUN = 256;
+/** One run of a server's list as last built: which source items it kept, as listed, and their bytes. */
+interface Run {
+  kept: readonly Record<string, unknown>[];
+  items: readonly Record<string, unknown>[];
+  bytes: Buffer;
+  /** A digest of `bytes`: equal runs have equal digests whichever build encoded them (a restarted server's identical list). */
+  digest: string;
+}
+const sameItems = (a: readonly unknown[], b: readonly unknown[]) => a.length === b.length && a.every((x, i) => x === b[i]);
 
 /** Compiles an RFC 6570 URI template into a matcher for routing reads. Loose on purpose: routing only. */
 export function templateMatcher(template: string): RegExp {
@@ -133,6 +164,8 @@ export function templateMatcher(template: string): RegExp {
  */
 export class Catalog {
   private tools: NamedView | undefined;
+  /** The runs of the last build per kind, kept across invalidations so the next build can reuse them. */
+  private readonly runs: Record<'tools' | 'prompts', Map<Upstream, Run[]>> = { tools: new Map(), prompts: new Map() };
   private prompts: NamedView | undefined;
   private resources: UriView | undefined;
   private templates: TemplateView | undefined;
@@ -191,22 +224,56 @@ export class Catalog {
     return this.upstreams().filter((u) => u.state === 'ready' && this.serverAllowed(u));
   }
 
+  /**
+   * Every listed item of every ready server, in runs of RUN source items. A run whose kept items are the same
+   * objects as at the last build keeps its listed copies and bytes: while a big first sight fills a server in,
+   * a rebuild re-encodes only the runs that gained tools, not the whole catalogue.
+   */
   private buildNamed(kind: 'tools' | 'prompts'): NamedView {
     const passthrough = this.settings.naming === 'passthrough';
-    const items: Record<string, unknown>[] = [];
     const routes = new Map<string, NamedRoute>();
+    const previous = this.runs[kind];
+    const next = new Map<Upstream, Run[]>();
+    const used: Run[] = [];
     for (const upstream of this.ready()) {
-      for (const item of upstream.catalog[kind]) {
-        const name = item.name;
-        if (typeof name !== 'string') continue;
-        if (kind === 'tools' && !this.toolAllowed(upstream, item)) continue;
-        const exposed = exposedName(upstream.id, name, this.settings.toolNameSeparator, passthrough);
-        if (routes.has(exposed)) continue; // passthrough clash: the first server in bundle order wins
-        routes.set(exposed, { upstream, name });
-        items.push(exposed === name ? item : { ...item, name: exposed });
+      const source = upstream.catalog[kind];
+      const before = previous.get(upstream) ?? [];
+      const built: Run[] = [];
+      for (let from = 0; from < source.length; from += RUN) {
+        const kept: Record<string, unknown>[] = [];
+        const exposedNames: string[] = [];
+        for (let i = from; i < Math.min(source.length, from + RUN); i++) {
+          const item = source[i]!;
+          const name = item.name;
+          if (typeof name !== 'string') continue;
+          if (kind === 'tools' && !this.toolAllowed(upstream, item)) continue;
+          const exposed = exposedName(upstream.id, name, this.settings.toolNameSeparator, passthrough);
+          if (routes.has(exposed)) continue; // passthrough clash: the first server in bundle order wins
+          routes.set(exposed, { upstream, name });
+          kept.push(item);
+          exposedNames.push(exposed);
+        }
+        const old = before[built.length];
+        built.push(old && sameItems(old.kept, kept) ? old : encodeRun(kept, exposedNames));
       }
+      next.set(upstream, built);
+      used.push(...built.filter((r) => r.kept.length));
     }
-    return { ...viewOf(items, byName), routes };
+    this.runs[kind] = next;
+    const items = used.flatMap((r) => r.items);
+    const version = createHash('sha256')
+      .update(used.map((r) => r.digest).join(','))
+      .digest('base64url');
+    return {
+      items,
+      list: new SerializedList(
+        items,
+        byName,
+        used.map((r) => r.bytes),
+      ),
+      routes,
+      version,
+    };
   }
 
   private buildResources(): UriView {
@@ -234,4 +301,10 @@ export class Catalog {
     }
     return { ...viewOf(items, byTemplate), matchers };
   }
+}
+
+function encodeRun(kept: readonly Record<string, unknown>[], exposedNames: readonly string[]): Run {
+  const items = kept.map((item, i) => (exposedNames[i] === item.name ? item : { ...item, name: exposedNames[i] }));
+  const bytes = Buffer.from(JSON.stringify(items).slice(1, -1));
+  return { kept, items, bytes, digest: createHash('sha256').update(bytes).digest('base64url') };
 }

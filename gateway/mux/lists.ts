@@ -112,7 +112,7 @@ export class Lists {
     session.seen.set(notification, snapshotOf(notification, catalog));
     const head = Buffer.from(`{"jsonrpc":"2.0","id":${JSON.stringify(req.id)},"result":{${listFieldsText(session, req.method)}"${kind}":`);
     const end = Math.min(list.items.length, offset + this.opts.settings().pageSize);
-    const body = offset === 0 && end === list.items.length ? [list.body] : list.page(offset, end);
+    const body = offset === 0 && end === list.items.length ? list.chunks() : list.page(offset, end);
     const tail = end < list.items.length ? Buffer.from(`,"nextCursor":"${list.cursorAt(end)}"}}`) : LIST_END;
     session.sink.send(new EncodedMessage([head, ...body, tail]), req.id);
   }
@@ -175,11 +175,14 @@ function viewOf(catalog: Catalog, kind: CatalogKind): { list: SerializedList } {
         : catalog.templateView();
 }
 
-/** What an agent would list under a list_changed notification, to tell whether it changed. */
+/**
+ * What an agent would list under a list_changed notification, to tell whether it changed: for tools and prompts the
+ * view's version, which stays the same while the same encoded runs are listed (no 20,000-tool string to compare).
+ */
 function snapshotOf(method: string, catalog: Catalog): string {
   return method === LIST_NOTIFICATION.tools
-    ? catalog.toolView().json
+    ? catalog.toolView().version
     : method === LIST_NOTIFICATION.prompts
-      ? catalog.promptView().json
+      ? catalog.promptView().version
       : catalog.resourceView().json + catalog.templateView().json;
 }

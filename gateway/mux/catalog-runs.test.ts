@@ -1,0 +1,96 @@
+// The catalogue re-encodes only the runs of a list that changed. Whatever it reuses,
+// the bytes it serves must be exactly the list it would build from nothing: checked
+// here while a big list is approved bit by bit, out of order, with a passthrough
+// clash and a server that lists one name twice.
+import assert from 'node:assert/strict';
+import { describe, it } from 'node:test';
+import { parseBundle, type Settings } from '../../shared/bundle/schema.ts';
+import type { Upstream } from '../upstream/upstream.ts';
+import { Catalog } from './catalog.ts';
+
+function settingsOf(naming: 'prefixed' | 'passthrough'): Settings {
+  const parsed = parseBundle({ schemaVersion: 1, name: 't', servers: [], settings: { naming } });
+  if (!parsed.ok) throw new Error('bad bundle');
+  return parsed.bundle.settings;
+}
+/** The catalogue reads only these fields of an upstream. */
+const upstreamOf = (id: string, tools: Record<string, unknown>[]) =>
+  ({ id, state: 'ready', catalog: { tools, prompts: [], resources: [], resourceTemplates: [] } }) as unknown as Upstream;
+const toolsOf = (n: number, tag: string) => Array.from({ length: n }, (_, i) => ({ name: `t${i}`, description: `Tool ${i} of ${tag} — “✓” 🚀` }));
+const text = (parts: Buffer[]) => Buffer.concat(parts).toString('utf8');
+
+describe('catalogue runs', () => {
+  it('serves exactly a fresh build while a list is approved bit by bit, and keeps its version when nothing changed', () => {
+    const big = upstreamOf('big', toolsOf(1500, 'big'));
+    const small = upstreamOf('small', [...toolsOf(3, 'small'), { name: 't1', description: 'listed twice' }]);
+    const approved = new Set<unknown>(small.catalog.tools);
+    const upstreams = () => [small, big];
+    const allowed = (_u: Upstream, tool: Record<string, unknown>) => approved.has(tool);
+    const catalog = new Catalog(settingsOf('prefixed'), upstreams, allowed);
+    // Chunks approved out of order, as the scan workers finish them.
+    const order = [5, 0, 3, 1, 4, 2];
+    let versions = new Set<string>();
+    for (const chunk of order) {
+      for (const t of big.catalog.tools.slice(chunk * 250, chunk * 250 + 250)) approved.add(t);
+      catalog.invalidate('tools');
+      const view = catalog.toolView();
+      // Built here from nothing, without the catalogue: every approved tool once per server, namespaced.
+      const expected = upstreams().flatMap((u) => {
+        const seen = new Set<unknown>();
+        return u.catalog.tools
+          .filter((t) => approved.has(t) && !seen.has(t.name) && seen.add(t.name))
+          .map((t) => ({ ...t, name: `${u.id}__${String(t.name)}` }));
+      });
+      assert.equal(text(view.list.chunks()), JSON.stringify(expected));
+      assert.equal(view.list.json, JSON.stringify(expected));
+      assert.deepEqual(view.items, expected);
+      assert.deepEqual(
+        [...view.routes.keys()],
+        expected.map((t) => t.name),
+      );
+      assert.ok(!versions.has(view.version), 'a changed list has a new version');
+      versions = new Set([...versions, view.version]);
+      catalog.invalidate('tools');
+      assert.equal(catalog.toolView().version, view.version, 'a rebuild that changed nothing keeps the version');
+    }
+    const all = catalog.toolView();
+    assert.equal(all.items.length, 3 + 1500, 'the second t1 of small is listed once');
+    assert.equal(all.routes.get('small__t1')?.name, 't1');
+  });
+
+  it('reuses the encoded runs a rebuild did not touch', () => {
+    const big = upstreamOf('big', toolsOf(1000, 'big'));
+    const approved = new Set<unknown>(big.catalog.tools.slice(0, 600));
+    const catalog = new Catalog(
+      settingsOf('prefixed'),
+      () => [big],
+      (_u, t) => approved.has(t),
+    );
+    const before = catalog.toolView().list.chunks();
+    approved.add(big.catalog.tools[900]);
+    catalog.invalidate('tools');
+    const after = catalog.toolView().list.chunks();
+    const shared = after.filter((b) => before.includes(b));
+    // Runs of 256: the first two are unchanged, the third (512–767) too; only the fourth gained a tool.
+    assert.ok(shared.filter((b) => b.length > 1000).length >= 3, 'the untouched runs are the same buffers');
+  });
+
+  it('keeps the first server of a passthrough clash, and shows the second once the first drops the name', () => {
+    const a = upstreamOf('a', toolsOf(300, 'a'));
+    const b = upstreamOf('b', [{ name: 't5', description: 'from b' }, ...toolsOf(0, 'b'), { name: 'only_b' }]);
+    const catalog = new Catalog(settingsOf('passthrough'), () => [a, b]);
+    const first = catalog.toolView();
+    assert.equal(first.routes.get('t5')?.upstream, a);
+    assert.equal(first.items.filter((t) => t.name === 't5').length, 1);
+    assert.equal(text(first.list.chunks()), new Catalog(settingsOf('passthrough'), () => [a, b]).toolView().list.json);
+    (a.catalog as { tools: Record<string, unknown>[] }).tools = a.catalog.tools.filter((t) => t.name !== 't5');
+    catalog.invalidate('tools');
+    const second = catalog.toolView();
+    assert.equal(second.routes.get('t5')?.upstream, b);
+    assert.deepEqual(
+      second.items.filter((t) => t.name === 't5'),
+      [{ name: 't5', description: 'from b' }],
+    );
+    assert.equal(text(second.list.chunks()), new Catalog(settingsOf('passthrough'), () => [a, b]).toolView().list.json);
+  });
+});
