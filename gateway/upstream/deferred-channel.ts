@@ -1,4 +1,4 @@
-import type { JsonRpcMessage } from '../../shared/jsonrpc/message.ts';
+import type { JsonRpcId, JsonRpcMessage } from '../../shared/jsonrpc/message.ts';
 import type { UpstreamChannel } from './channel.ts';
 
 /** A channel whose implementation module is loaded when it starts, not when the daemon does. */
@@ -33,6 +33,10 @@ export class DeferredChannel implements UpstreamChannel {
   send(message: JsonRpcMessage): void {
     if (!this.inner) throw new Error('upstream connection is not open');
     this.inner.send(message);
+  }
+
+  abort(id: JsonRpcId): boolean {
+    return this.inner?.abort?.(id) ?? false;
   }
 
   async close(): Promise<void> {

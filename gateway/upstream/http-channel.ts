@@ -1,5 +1,5 @@
 import { SSEClientTransport, StreamableHTTPClientTransport, type Transport } from '@modelcontextprotocol/client';
-import type { JsonRpcMessage } from '../../shared/jsonrpc/message.ts';
+import type { JsonRpcId, JsonRpcMessage } from '../../shared/jsonrpc/message.ts';
 import type { UpstreamChannel } from './channel.ts';
 
 export interface HttpLaunch {
@@ -23,6 +23,8 @@ export class HttpChannel implements UpstreamChannel {
   private closing = false;
   /** Set once the first message round trip has proved the transport. */
   private proven = false;
+  /** Each open request's own stream, by its JSON-encoded id, to end it on cancel. */
+  private readonly streams = new Map<string, AbortController>();
 
   private readonly launch: HttpLaunch;
 
@@ -38,16 +40,31 @@ export class HttpChannel implements UpstreamChannel {
   send(message: JsonRpcMessage): void {
     const t = this.transport;
     if (!t) throw new Error('upstream connection is not open');
-    t.send(message as never).then(
+    const key = 'method' in message && 'id' in message ? JSON.stringify(message.id) : undefined;
+    const abort = key === undefined ? undefined : new AbortController();
+    if (abort) this.streams.set(key!, abort);
+    t.send(message as never, abort ? { requestSignal: abort.signal } : undefined).then(
       () => {
         this.proven = true;
       },
-      (err: unknown) => this.sendFailed(message, err),
+      (err: unknown) => {
+        // A stream ended on purpose (abort) is no failure of the connection.
+        if (!abort?.signal.aborted) void this.sendFailed(message, err);
+      },
     );
+  }
+
+  abort(id: JsonRpcId): boolean {
+    const key = JSON.stringify(id);
+    const stream = this.streams.get(key);
+    this.streams.delete(key);
+    stream?.abort();
+    return stream !== undefined;
   }
 
   async close(): Promise<void> {
     this.closing = true;
+    this.streams.clear();
     await this.transport?.close().catch(() => {});
   }
 
@@ -55,7 +72,11 @@ export class HttpChannel implements UpstreamChannel {
     const url = new URL(this.launch.url);
     const requestInit = { headers: this.launch.headers };
     const transport: Transport = kind === 'sse' ? new SSEClientTransport(url, { requestInit }) : new StreamableHTTPClientTransport(url, { requestInit });
-    transport.onmessage = (m) => this.onmessage?.(m as unknown as JsonRpcMessage);
+    transport.onmessage = (m) => {
+      const message = m as unknown as JsonRpcMessage;
+      if (!('method' in message) && 'id' in message) this.streams.delete(JSON.stringify(message.id));
+      this.onmessage?.(message);
+    };
     transport.onerror = (err) => this.note(err.message);
     transport.onclose = () => {
       if (this.closing || transport !== this.transport) return;

@@ -252,7 +252,8 @@ export class Upstream {
       LATE_ANSWER_WAIT_MS,
     );
     p.timer.unref();
-    this.notify('notifications/cancelled', { requestId: upstreamId, reason });
+    // On the 2026-07-28 wire over HTTP a request is cancelled by ending its stream: a stateless server has no session to hear a notification on.
+    if (!(this.modern && this.channel?.abort?.(upstreamId))) this.notify('notifications/cancelled', { requestId: upstreamId, reason });
   }
 
   private timeoutFor(): number {

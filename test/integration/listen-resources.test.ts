@@ -126,4 +126,13 @@ describe('resource updates from a 2026-07-28 upstream', () => {
       await client.close();
     }
   });
+
+  it('leave one listen stream open to the server: each one replaced is ended', async () => {
+    // Every watch and unwatch above opened a new stream to the server; a 2026 server cancels a request when its stream ends.
+    const open = async () => {
+      const res = await post(d, token, 99, 'tools/call', { name: 'test_open_listen_streams', arguments: {} }, 'test_open_listen_streams');
+      return Number(((await res.json()) as { result: { content: { text: string }[] } }).result.content[0]!.text);
+    };
+    await waitFor(async () => (await open()) === 1, 10_000, 'one listen stream open to the server');
+  });
 });
