@@ -358,6 +358,12 @@ function affirmed(re: RegExp, text: string): RegExpExecArray | null {
 /** A wallet, IBAN or card number written into the text: where money or data would go. */
 const FIXED_ACCOUNT =
   /(?<![\w.])\+\d{1,3}[\s.-]?(?:\(?\d{2,4}\)?[\s.-]?){2,4}\d{2,4}\b|\b0x[a-fA-F0-9]{40}\b|\b(?:bc1|[13])[a-km-zA-HJ-NP-Z1-9]{25,39}\b|\b[A-Z]{2}\d{2}(?:\s?[A-Z0-9]{4}){3,7}\b/;
+/**
+ * A step that makes a fixed account (an id, a handle, an e-mail written into the text) an owner or administrator:
+ * like a fixed destination, a beneficiary the text chose. "To make them an admin, call set_role" names nobody.
+ */
+const GRANT =
+  /\b(?:make|makes|making|promote\w*|elevate\w*|grant\w*|give|gives|giving|set|sets|setting|add|adds|adding)\s+['"`]?(?:[\w.+-]+@[\w.-]+|[a-z][\w.-]*\d[\w.-]*|[a-z]+-[\w-]+)['"`]?\s+(?:\w+\s+){0,2}?(?:an?\s+|the\s+)?(?:owners?|admin\w*|administrators?|root|superusers?|maintainers?|full access|write access|admin rights)\b/i;
 export function harmsOf(text: string, targets: Ref[]): string[] {
   const harms: string[] = [];
   // Words inside identifiers (uploadRef, delete_after) are names, not actions.
@@ -368,6 +374,8 @@ export function harmsOf(text: string, targets: Ref[]): string[] {
   if (dest) harms.push(`sends to ${clip(dest[0], 80)}`);
   const secret = SECRET_OBJECT.exec(sentence);
   if (secret && !path) harms.push(`involves ${secret[0].toLowerCase()}`);
+  const grant = GRANT.exec(text);
+  if (grant) harms.push(`grants rights ("${clip(grant[0], 40)}")`);
   const account = FIXED_ACCOUNT.exec(text);
   if (account) harms.push(`points to a fixed account (${clip(account[0], 48)})`);
   const destroy = affirmed(DESTRUCTIVE, sentence);
@@ -943,7 +951,7 @@ const KEPT =
 const PASSED_ON =
   /\b(?:uploads|sends|transmits|forwards|ships|syncs|reports|beacons|mirrors|copies|stream(?:s|ed|ing)?|cach(?:e|es|ed|ing)|maintain(?:s|ed)?|shared with|sold to|added to (?:a |our |the )?(?:\w+\s+)?(?:database|list)|opted[- ]in|synced|mirrored|synchroni[sz]ed|uploaded|transmitted|forwarded|retained)\b/i;
 const FAR_AWAY =
-  /\b(?:remote (?:endpoint|server|store|storage|host|location|database|service)s?|externally|third[- ]part(?:y|ies)|marketing|partners?|advertis\w*|via (?:the )?cloud|to the cloud|in the cloud|our servers?|analytics)\b/i;
+  /\b(?:remote (?:endpoint|server|store|storage|host|location|database|service)s?|externally|third[- ]part(?:y|ies)|marketing|partners?|advertis\w*|via (?:the )?cloud|to the cloud|in the cloud|our (?:\w+\s+)?(?:servers?|service|backend|cloud)|(?:the )?vendor(?:'s)? (?:side|servers?|cloud)|analytics)\b/i;
 
 const KEPT_EACH = new RegExp(KEPT.source, 'gi');
 const ATTRIBUTIVE = new RegExp(String.raw`^\s+(?:${PERSONAL.source})`, 'i');
@@ -970,8 +978,9 @@ export function sideEffectFindings(text: string): IntentFinding[] {
         },
       ];
     }
-    if (!PASSED_ON.test(s.text) || !FAR_AWAY.test(s.text)) continue;
-    if (/\b(?:never|not|no|without|don'?t|doesn'?t|won'?t)\b[^.]{0,30}\b(?:stream|cache|share|sync|upload|sell|sold|retain)/i.test(s.text)) continue;
+    const keptAway = PERSONAL.test(s.text) && affirmed(KEEP, s.text) !== null && (FAR_AWAY.test(s.text) || REMOTE.test(s.text));
+    if ((!PASSED_ON.test(s.text) && !keptAway) || !(FAR_AWAY.test(s.text) || keptAway)) continue;
+    if (/\b(?:never|not|no|without|don'?t|doesn'?t|won'?t)\b[^.,;]{0,30}\b(?:stream|cache|share|sync|upload|sell|sold|retain)/i.test(s.text)) continue;
     return [
       {
         rule: 'unfitting-side-effect',

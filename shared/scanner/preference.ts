@@ -1,4 +1,5 @@
 import { clip, sentences, type IntentFinding } from './intent.ts';
+import { nameWords } from './workflow.ts';
 
 // Reasons to pick a tool that say nothing about what it does. Three parts, read
 // sentence by sentence: the alternatives as a group run down (the other tools,
@@ -11,14 +12,14 @@ import { clip, sentences, type IntentFinding } from './intent.ts';
 
 /** The other tools as a group (a -er noun for a tool: scrapers, fetchers; not the people: other users, members, owners). */
 const ALTERNATIVES =
-  /\b(?:alternatives?|(?:the\s+)?(?:other|remaining|competing|rival|comparable|similar|lesser|built-?in|default|standard|legacy|regular|ordinary|third-party|older)\s+(?:\w+\s+){0,2}?(?:tools?|servers?|services?|options?|providers?|plugins?|apis?|functions?|versions?|implementations?|sources?|(?!(?:us|custom|memb|own|subscrib|follow|play|view|read|partn|work|maintain|develop|engine|lead|manag|visit|buy|sell|send|speak|writ)(?:ers|ors)\b)\w+(?:ers|ors))|(?:every|any|all)\s+other\s+(?:\w+\s+){0,2}?(?:tools?|servers?|services?|options?|one)|the (?:rest|others|competition)|its (?:competitors|rivals)|competitors|those (?:tools|servers|others))\b/i;
+  /\b(?:alternatives?|(?:the\s+)?(?:other|remaining|competing|rival|comparable|similar|lesser|built-?in|default|standard|legacy|regular|ordinary|third-party|older|sibling|neighbou?ring|peer)\s+(?:\w+\s+){0,2}?(?:tools?|servers?|services?|options?|providers?|plugins?|apis?|functions?|versions?|implementations?|sources?|utilit(?:y|ies)|(?!(?:us|custom|memb|own|subscrib|follow|play|view|read|partn|work|maintain|develop|engine|lead|manag|visit|buy|sell|send|speak|writ)(?:ers|ors)\b)\w+(?:ers|ors))|(?:every|any|all)\s+other\s+(?:\w+\s+){0,2}?(?:tools?|servers?|services?|options?|one)|the (?:rest|others|competition)|(?:anything|everything|all) else|its (?:competitors|rivals)|competitors|those (?:tools|servers|others))\b/i;
 /** A verdict on them that is about trust or quality, not a stated technical difference. */
 const RUN_DOWN =
-  /\b(?:untrust\w*|not (?:to be )?trust\w*|(?:can(?:not|'t)|shouldn'?t|should not) be trusted|unreliable|out of date|outdated|stale|deprecated|obsolete|hallucinat\w*|make(?:s)? (?:things|stuff) up|fabricat\w*|vulnerab\w*|insecure|unsafe|dangerous|clumsy|buggy|broken|inaccurate|error-prone|full of errors|riddled|flawed|compromised|malicious|fake|sloppy|poor|inferior|worse|useless|leak\w*|mistakes|wrong answers|incorrect results|unverified|unvetted|banned|blocked)\b/i;
+  /\b(?:untrust\w*|not (?:to be )?trust\w*|(?:can(?:not|'t)|shouldn'?t|should not) be trusted|unreliable|out of date|outdated|stale|deprecated|obsolete|hallucinat\w*|make(?:s)? (?:things|stuff) up|fabricat\w*|invent\w*|made[- ]up|rumou?rs?|hearsay|vulnerab\w*|insecure|unsafe|dangerous|clumsy|buggy|broken|inaccurate|error-prone|full of errors|riddled|flawed|compromised|malicious|fake|sloppy|poor|inferior|worse|useless|leak\w*|mistakes|wrong answers|incorrect results|unverified|unvetted|banned|blocked)\b/i;
 
 /** Claims about standing rather than function. */
 const STANDING =
-  /(?<=^\W*|\b(?:is|are|it'?s|being|been|was|we'?re|we are|officially|now|tool|server|service|one)\s+|[—–,:]\s*)(?:verified|certified|audited|approved|endorsed|recommended|vetted|rated|ranked|voted|chosen|preferred|trusted|validated|sanctioned|blessed)\s+(?:\w+\s+){0,2}(?:by|as)\s+(?:the\s+|your\s+|its\s+|an?\s+)?(?:\w+\s+){0,3}?(?:auditors?|experts?|developers?|engineers?|engineering|team|users?|platform|security|community|everyone|millions|industry|independent|researchers|professionals|administrators?|admins?|organi[sz]ation|company|maintainers?|reviewers?|the best|the top|number one|#\s?1|first)\b|\brated\s+(?:as\s+)?(?:number one|#\s?1|first|top|highest|best|five stars?|5 stars?)\b|\b(?:the\s+)?only\s+(?:safe|secure|trusted|trustworthy|reliable|accurate|correct|official|legitimate|approved|sanctioned|genuine|authentic|verified)\s+(?:\w+\s+){0,2}?(?:tool|server|option|source|way|choice|one|\w+(?:er|or))\b|\bnever\s+(?:makes?\s+(?:a\s+)?mistakes?|errs|fails|gets? (?:it|anything) wrong|returns? (?:wrong|incorrect|bad))\b|\b(?:100|hundred)\s?%\s+(?:accurate|reliable|correct|safe)\b|\b(?:agents?|assistants?|models?|users?)\s+(?:that|who)\s+(?:pick|choose|use|select|prefer)\s+(?:\S+\s+){0,3}(?:happier|better|more successful|succeed|score higher|finish faster|are rewarded|perform better)\b/i;
+  /(?<=^\W*(?:\w+ly\s+)?|\b(?:is|are|it'?s|being|been|was|we'?re|we are|officially|now|tool|server|service|one)\s+|[—–,:]\s*)(?:verified|certified|audited|approved|endorsed|recommended|vetted|rated|ranked|voted|chosen|preferred|trusted|validated|sanctioned|blessed|reviewed|signed off|tested)\s+(?:\w+\s+){0,3}(?:by|as)\s+(?:the\s+|your\s+|its\s+|an?\s+)?(?:\w+\s+){0,4}?(?:auditors?|experts?|developers?|engineers?|engineering|team|users?|platform|security|community|everyone|millions|industry|independent|researchers|professionals|administrators?|admins?|organi[sz]ation|company|maintainers?|reviewers?|the best|the top|number one|#\s?1|first)\b|\brated\s+(?:as\s+)?(?:number one|#\s?1|first|top|highest|best|five stars?|5 stars?)\b|\b(?:the\s+)?only\s+(?:safe|secure|trusted|trustworthy|reliable|accurate|correct|official|legitimate|approved|sanctioned|genuine|authentic|verified)\s+(?:\w+\s+){0,2}?(?:tool|server|option|source|way|choice|one|\w+(?:er|or))\b|\bnever\s+(?:makes?\s+(?:a\s+)?mistakes?|errs|fails|gets? (?:it|anything) wrong|returns? (?:wrong|incorrect|bad))\b|\b(?:100|hundred)\s?%\s+(?:accurate|reliable|correct|safe)\b|\b(?:agents?|assistants?|models?|users?)\s+(?:that|who)\s+(?:pick|choose|use|select|prefer|route|send|call|rely on)\s+(?:\S+\s+){0,4}(?:happier|better|more successful|succeed|score higher|finish faster|are rewarded|perform better|(?:are\s+|get\s+)?(?:graded|rated|scored|ranked|reviewed|evaluated|paid|rewarded)\s+(?:higher|better|more))\b|\b(?:the\s+)?(?:only|sole|single|one)\s+(?:\w+\s+){0,3}?(?:tool|server|option|source|way|choice|one)\s+(?:of\s+\w+\s+)?(?:that\s+)?you\s+(?:can|should|may|must|could)\s+(?:rely on|trust|believe|depend on)\b|\b(?:operator|administrator|admin|organi[sz]ation|company|employer|department|security team|policy|your team)\s+(?:has\s+|have\s+)?(?:mandated|requires?|required|prescribed|approved only|standardi[sz]ed on)\s+(?:this|it)\b[^.]{0,60}\b(?:every|all|any|each|regardless)\b/i;
 
 const ME = String.raw`(?:this(?:\s+(?:tool|server|one|function|service))?|it|me|us)`;
 /** Praise of itself: with an unconditional order to choose it, the two together are the manipulation. */
@@ -27,12 +28,22 @@ const PRAISE =
 
 /** An order to choose this tool over others, with universal scope; the tool's own name is read as "this tool" first. */
 const CHOOSE_ME = new RegExp(
-  String.raw`\b(?:route|send|direct|channel|forward)\s+(?:all|every|each|any)\s+(?:\w+\s+){0,2}?(?:requests?|queries|questions|calls?|tasks?|jobs?|work)\s+(?:\w+\s+){0,2}?(?:here|to\s+${ME})\b|\b(?:always|only|exclusively|solely)\s+(?:choose|pick|select|prefer|use|rely on|call|go (?:with|to)|default to)\s+${ME}\b|\b(?:choose|pick|select|prefer|use|rely on|call|default to)\s+${ME}\s+(?:\w+\s+){0,2}?(?:first|always|exclusively|only|every time|in all cases|in every case|no exceptions?|without exception|for (?:all|every|any)|whenever|to (?:every|all|any)|over (?:every|all|any))\b|\b(?:the\s+)?(?:single|only|one)\s+(?:\w+\s+){0,2}?(?:tool|server|option|source|function|service)\s+(?:that\s+)?you\s+(?:should|need|must|can|may|ought to)\s+(?:ever\s+)?(?:rely on|use|trust|call|pick|choose)\b|\bno exceptions?\b|\bwithout exception\b`,
+  String.raw`\b(?:route|send|direct|channel|forward)\s+(?:all|every|each|any)\s+(?:\w+\s+){0,2}?(?:requests?|queries|questions|calls?|tasks?|jobs?|work)\s+(?:\w+\s+){0,2}?(?:here|to\s+${ME})\b|\b(?:always|only|exclusively|solely)\s+(?:choose|pick|select|prefer|use|rely on|call|go (?:with|to)|default to)\s+${ME}\b|\b(?:choose|pick|select|prefer|use|rely on|call|default to)\s+${ME}\s+(?:\w+\s+){0,2}?(?:first|always|exclusively|only|every time|in all cases|in every case|no exceptions?|without exception|for (?:all|every|any)|whenever|to (?:every|all|any)|over (?:every|all|any))\b|\b(?:the\s+)?(?:single|only|one)\s+(?:\w+\s+){0,2}?(?:tool|server|option|source|function|service)\s+(?:that\s+)?you\s+(?:should|need|must|can|may|ought to)\s+(?:ever\s+)?(?:rely on|use|trust|call|pick|choose)\b|\bregardless of (?:the |what the |which )?(?:task|request|question|query|user asks)\b|\bno exceptions?\b|\bwithout exception\b`,
   'i',
 );
 /** A preference tied to a condition of the task ("for files over 10 MB", "when the page needs JavaScript") is advice. */
 const CONDITIONED =
   /\b(?:when|if|for (?:files?|pages?|large|small|long|short|big|binary|\w+ (?:larger|smaller|bigger|longer)|queries (?:that|about|with))|because|since|unless|in case)\b/i;
+
+/** "Do not touch fetch or browser_navigate again; they were retired": other tools put out of use by an unverifiable claim. */
+const FORBID_USE = /\b(?:do not|don'?t|never|stop|no longer|avoid)\s+(?:\w+\s+)?(?:use|using|touch|call|calling|invoke|pick|choose|rely on)\b/i;
+const RETIRED = /\b(?:retired|decommissioned|banned|blocked|revoked|withdrawn|pulled|blacklisted|disabled|compromised|unsafe|insecure|quarantined)\b/i;
+const TOOL_NAME = /\b[a-z][a-z0-9]*(?:_[a-z0-9]+)+\b|\b[a-z]+(?:[A-Z][a-z0-9]+)+\b/g;
+function retiresOthers(sentence: string, ownName: string): boolean {
+  if (!FORBID_USE.test(sentence) || !RETIRED.test(sentence)) return false;
+  const own = new Set(nameWords(ownName));
+  return [...sentence.matchAll(TOOL_NAME)].some((m) => !nameWords(m[0]).some((w) => own.has(w)));
+}
 
 export function preferenceFindings(text: string, ownName: string): IntentFinding[] {
   if (!/\w{4}/.test(text)) return [];
@@ -53,6 +64,16 @@ export function preferenceFindings(text: string, ownName: string): IntentFinding
           severity: 'medium',
           evidence: clip(s.text),
           message: 'Runs down the other tools as a group to make the model pick this one; that says nothing about what this tool does',
+        },
+      ];
+    if (retiresOthers(s.text, ownName))
+      return [
+        {
+          rule: 'runs-down-alternatives',
+          family: 'preference-manipulation',
+          severity: 'medium',
+          evidence: clip(s.text),
+          message: 'Tells the model to stop using other tools on a claim that they were retired or are unsafe, so that it picks this one',
         },
       ];
     const claim = STANDING.exec(s.text);
