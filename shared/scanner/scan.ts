@@ -18,7 +18,6 @@ import {
   sideEffectFindings,
   voiceFindings,
   type IntentContext,
-  type IntentFinding,
   type RefKind,
 } from './intent.ts';
 import { behaviourFindings, ownFileFindings, parameterBehaviourFindings } from './behaviour.ts';
@@ -26,7 +25,6 @@ import { presetFindings } from './schema-values.ts';
 import { compileRules, DEFAULT_RULES, SEVERITIES, type CompiledRule, type Severity } from './rules.ts';
 import { indexTools, type ToolIndex } from './tool-index.ts';
 import { escapeRegExp } from '../text/regexp.ts';
-import { TextMemo, textOnly } from './text-memo.ts';
 
 // The tool-poisoning scanner. It treats the whole tool definition as untrusted
 // text, undoes hiding tricks first, runs the pattern rules on every piece, adds
@@ -62,8 +60,6 @@ export interface ScanContext {
   index?: ToolIndex;
   /** The tool's own server, skipped in index lookups. */
   server?: string;
-  /** Every piece of text scanned afresh, without the per-text memo (text-memo.ts): the reference the fast path is tested against. */
-  fresh?: boolean;
 }
 
 let defaultRules: CompiledRule[] | undefined;
@@ -163,13 +159,12 @@ export function scanTool(tool: Record<string, unknown>, ctx: ScanContext = {}): 
     if (!findings.some((x) => x.rule === f.rule && x.path === f.path)) findings.push(f);
   };
   const units = extractUnits(tool);
-  const fresh = ctx.fresh === true;
   const readable: (TextUnit | { path: string; role: 'decoded'; text: string })[] = [];
 
   for (const unit of units) {
     // Plain printable ASCII cannot hide characters or escapes: most units skip the Unicode pass and NFKC.
     const plain = !NOT_PLAIN.test(unit.text);
-    const hidden = fresh ? hiddenIn(unit.text, plain) : hiddenMemo.get(unit.text, unit.text, () => hiddenIn(unit.text, plain));
+    const hidden: HiddenFinding[] = [...(plain ? [] : scanInvisible(unit.text)), ...scanEncoded(unit.text), ...scanTerminalTricks(unit.text)];
     for (const h of hidden) {
       add({ rule: h.rule, message: h.message, evidence: h.evidence, severity: h.severity, family: 'hidden-text', path: unit.path });
       if (h.decoded && h.decoded.trim()) readable.push({ path: `${unit.path} (decoded by ${h.rule})`, role: 'decoded', text: h.decoded });
@@ -195,7 +190,7 @@ export function scanTool(tool: Record<string, unknown>, ctx: ScanContext = {}): 
     readable.push(plain ? unit : { ...unit, text: clean });
   }
 
-  for (const unit of readable) applyRules(unit, rules, fresh, add);
+  for (const unit of readable) applyRules(unit, rules, add);
   findings.splice(0, findings.length, ...ownFileFindings(findings, name, tool.description));
   // Text recovered from a hiding place that turns out to instruct is worse than either alone.
   const decodedHits = findings.filter((f) => f.path.includes('(decoded') && rank(f.severity) >= rank('medium'));
@@ -228,7 +223,7 @@ export function scanTool(tool: Record<string, unknown>, ctx: ScanContext = {}): 
   checkReferences(units, ictx, add);
   // What the tool is for: its name and its first sentence (later text may document the very parameter in question).
   const purpose = `${name} ${typeof tool.description === 'string' ? (/^[^\n]*?[.!?](?=\s|$)/.exec(tool.description)?.[0] ?? tool.description.split('\n')[0]) : ''}`;
-  checkIntent(readable, ictx, purpose, fresh, add);
+  checkIntent(readable, ictx, purpose, add);
   for (const f of [
     ...parameterBehaviourFindings(params, purpose),
     ...internalsParameterFindings(params, purpose),
@@ -239,12 +234,6 @@ export function scanTool(tool: Record<string, unknown>, ctx: ScanContext = {}): 
   const { risk, score } = rate(findings);
   return { name, risk, score, findings: findings.sort((a, b) => rank(b.severity) - rank(a.severity)) };
 }
-
-/** What hides in a text: invisible characters (not in plain ASCII), encodings, terminal escapes. */
-function hiddenIn(text: string, plain: boolean): HiddenFinding[] {
-  return [...(plain ? [] : scanInvisible(text)), ...scanEncoded(text), ...scanTerminalTricks(text)];
-}
-const hiddenMemo = new TextMemo<readonly HiddenFinding[]>();
 
 function tooDeep(name: string): ToolScan {
   const finding: Finding = {
@@ -299,43 +288,32 @@ export function scanToolList(tools: readonly Record<string, unknown>[], ctx: Omi
   return tools.map((t) => scanTool(t, { ...ctx, siblings: names }));
 }
 
-type Unpathed = Omit<Finding, 'path'>;
-/** What the rules find in a text, per rule set and per role (rules apply to some roles only). */
-const ruleMemos = new WeakMap<readonly CompiledRule[], TextMemo<readonly Unpathed[]>>();
-
-function applyRules(
-  unit: { path: string; role: UnitRole | 'decoded'; text: string },
-  rules: readonly CompiledRule[],
-  fresh: boolean,
-  add: (f: Finding) => void,
-): void {
-  let memo = ruleMemos.get(rules);
-  if (!memo) ruleMemos.set(rules, (memo = new TextMemo()));
-  const found = fresh ? rulesIn(unit.text, unit.role, rules) : memo.get(`${unit.role}\0${unit.text}`, unit.text, () => rulesIn(unit.text, unit.role, rules));
-  for (const f of found) add({ ...f, path: unit.path });
-}
-
-function rulesIn(text: string, role: UnitRole | 'decoded', rules: readonly CompiledRule[]): Unpathed[] {
-  const out: Unpathed[] = [];
+function applyRules(unit: { path: string; role: UnitRole | 'decoded'; text: string }, rules: readonly CompiledRule[], add: (f: Finding) => void): void {
   for (const rule of rules) {
-    if (rule.roles && !rule.roles.includes(role)) continue;
+    if (rule.roles && !rule.roles.includes(unit.role)) continue;
     // A rule none of whose necessary words is in the text cannot match: one literal scan instead of its expressions.
     const gate = RULE_GATES.get(rule.id);
-    if (gate && !gate.test(text)) continue;
+    if (gate && !gate.test(unit.text)) continue;
     for (const re of rule.matchers) {
-      const m = re.exec(text);
+      const m = re.exec(unit.text);
       if (!m) continue;
-      if (rule.negatable && NEGATION.test(text.slice(Math.max(0, m.index - 40), m.index))) continue;
+      if (rule.negatable && NEGATION.test(unit.text.slice(Math.max(0, m.index - 40), m.index))) continue;
       // A quoted example ("such as 'ignore previous instructions'") is a mention, as in a prompt-injection scanner's own description.
-      if (QUOTED_EXAMPLE.test(text.slice(Math.max(0, m.index - 120), m.index))) continue;
+      if (QUOTED_EXAMPLE.test(unit.text.slice(Math.max(0, m.index - 120), m.index))) continue;
       // Companion patterns must be in the same sentence as the match, not anywhere in a long text.
-      const near = sentenceAround(text, m.index, m[0].length);
+      const near = sentenceAround(unit.text, m.index, m[0].length);
       if (!rule.withMatchers.every((group) => group.some((g) => g.test(near)))) continue;
-      out.push({ rule: rule.id, message: rule.message, evidence: snippet(text, m.index, m[0].length), severity: rule.severity, family: rule.family });
+      add({
+        rule: rule.id,
+        message: rule.message,
+        evidence: snippet(unit.text, m.index, m[0].length),
+        severity: rule.severity,
+        family: rule.family,
+        path: unit.path,
+      });
       break;
     }
   }
-  return out;
 }
 
 /**
@@ -692,46 +670,26 @@ function schemaParams(tool: Record<string, unknown>): { name: string; text: stri
   });
 }
 
-/** A behaviour detector as the scan runs it; `fresh`: no memo. */
-type Detector = (text: string, ictx: IntentContext, purpose: string, isDescription: boolean, fresh: boolean) => readonly IntentFinding[];
-/** A detector that reads its text alone, memoised per text (text-memo.ts). Only register one here that reads nothing else. */
-const onText = (detector: (text: string) => IntentFinding[]): Detector => {
-  const memoised = textOnly(detector);
-  return (text, _ictx, _purpose, _isDescription, fresh) => memoised(text, fresh);
-};
-/**
- * The behaviour detectors, in the order their findings are kept (the first per rule and path wins).
- * One that reads the tool's context (name, parameters, siblings, purpose) is a plain function: it runs for
- * every tool, so a new detector is exact by default, and only the ones wrapped in onText take the fast path.
- */
-const INTENT_DETECTORS: readonly Detector[] = [
-  (text, ictx) => crossToolFindings(text, ictx),
-  onText(voiceFindings),
-  onText(concealmentFindings),
-  (text, ictx, _purpose, isDescription) => promotionFindings(text, ictx, isDescription),
-  onText(destructiveStepFindings),
-  onText(sideEffectFindings),
-  onText(pressureFindings),
-  (text, ictx) => routedSecretFindings(text, ictx.params),
-  onText(demandFindings),
-  onText(addressExfilFindings),
-  onText(replyChannelFindings),
-  (text, ictx, purpose) => classShadowFindings(text, ictx, purpose),
-  (text, ictx, purpose, isDescription) => behaviourFindings(text, ictx, purpose, isDescription),
-];
-
 /** The behaviour detectors, on every piece of text a model reads as prose. */
-function checkIntent(
-  units: readonly { path: string; role: string; text: string }[],
-  ictx: IntentContext,
-  purpose: string,
-  fresh: boolean,
-  add: (f: Finding) => void,
-): void {
+function checkIntent(units: readonly { path: string; role: string; text: string }[], ictx: IntentContext, purpose: string, add: (f: Finding) => void): void {
   for (const unit of units) {
     if (unit.role === 'name' || unit.role === 'param-name') continue;
     if ((unit.role === 'enum' || unit.role === 'default') && !/\s\S+\s/.test(unit.text)) continue;
-    for (const detector of INTENT_DETECTORS)
-      for (const f of detector(unit.text, ictx, purpose, unit.role === 'description', fresh)) add({ ...f, path: unit.path });
+    const found = [
+      ...crossToolFindings(unit.text, ictx),
+      ...voiceFindings(unit.text),
+      ...concealmentFindings(unit.text),
+      ...promotionFindings(unit.text, ictx, unit.role === 'description'),
+      ...destructiveStepFindings(unit.text),
+      ...sideEffectFindings(unit.text),
+      ...pressureFindings(unit.text),
+      ...routedSecretFindings(unit.text, ictx.params),
+      ...demandFindings(unit.text),
+      ...addressExfilFindings(unit.text),
+      ...replyChannelFindings(unit.text),
+      ...classShadowFindings(unit.text, ictx, purpose),
+      ...behaviourFindings(unit.text, ictx, purpose, unit.role === 'description'),
+    ];
+    for (const f of found) add({ ...f, path: unit.path });
   }
 }
