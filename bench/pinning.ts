@@ -1,5 +1,5 @@
 // Pinning and scanner figures, interleaved (bench/interleave.ts). Prints figures, never fails.
-//   node bench/pinning.ts [--rounds 5] [--sizes 1000,5000,20000] [--where both|workers|loop] [--skip-daemon] [--skip-in-process]
+//   node bench/pinning.ts [--rounds 5] [--sizes 1000,5000,20000] [--where both|workers|loop] [--only TEXT] [--skip-daemon] [--skip-in-process]
 // In-process: hashing and comparing 2,000 pinned tools; first sight of N new tools
 // (hash + scan + pending change, or trust on first use with durable pins) until all
 // are judged, on the scan workers and on the event loop, how long evaluate() itself
@@ -27,6 +27,8 @@ const { values: opts } = parseArgs({
     'skip-in-process': { type: 'boolean', default: false },
     /** Where first sight runs: workers, loop, or both (interleaved A/B). */
     where: { type: 'string', default: 'both' },
+    /** Only the in-process cases whose name contains this text. */
+    only: { type: 'string', default: '' },
   },
 });
 const THREADS = opts.where === 'workers' ? [false] : opts.where === 'loop' ? [true] : [false, true];
@@ -43,8 +45,30 @@ const corpus = ['benign.dev.jsonl', 'poisoned.dev.jsonl'].flatMap((f) =>
     .filter(Boolean)
     .map((l) => (JSON.parse(l) as { tool: Record<string, unknown> }).tool),
 );
-/** N realistic tools: the corpus's real definitions (benign and poisoned), renamed to be distinct. */
-const toolsOf = (n: number, tag = '') => Array.from({ length: n }, (_, i) => ({ ...corpus[i % corpus.length]!, name: `tool_${i}${tag}` }));
+/**
+ * N realistic tools: the corpus's real definitions (benign and poisoned), renamed, and every description (the tool's
+ * and its parameters') made distinct too, so no cache of texts (the scanner's, V8's regexp or string caches) gains from
+ * the bench's own copies, which real catalogues would not have: a conservative case.
+ */
+const toolsOf = (n: number, tag = '') => {
+  const g = ++generation;
+  return Array.from(
+    { length: n },
+    (_, i) => distinct({ ...corpus[i % corpus.length]!, name: `tool_${i}${tag}` }, ` (tool ${i}${tag}, g${g})`) as Record<string, unknown>,
+  );
+};
+/** A new mark per call of toolsOf, so no round meets another round's texts either. */
+let generation = 0;
+function distinct(value: unknown, mark: string): unknown {
+  if (Array.isArray(value)) return value.map((v) => distinct(v, mark));
+  if (!value || typeof value !== 'object') return value;
+  return Object.fromEntries(
+    Object.entries(value).map(([k, v]) => [
+      k,
+      k === 'description' && typeof v === 'string' ? v + mark : k === 'enum' || k === 'default' ? v : distinct(v, mark),
+    ]),
+  );
+}
 
 function bundleOf(pins: Record<string, string>, trustOnFirstUse: boolean): Bundle {
   const parsed = parseBundle({
@@ -150,7 +174,8 @@ cases.push({
   },
 });
 
-if (!opts['skip-in-process']) await runInterleaved('Pinning and scanner (in-process)', cases, ROUNDS, 2);
+const chosen = cases.filter((c) => c.name.includes(opts.only));
+if (!opts['skip-in-process']) await runInterleaved('Pinning and scanner (in-process)', chosen, ROUNDS, 2);
 for (const d of dirs) rmSync(d, { recursive: true, force: true });
 
 // ---- through a daemon: other servers' calls and SIGTERM during first sight ------------------
