@@ -322,6 +322,14 @@ export class McpHttpEndpoint {
   private end(s: HttpSession): void {
     this.sessions.delete(s.id);
     if (s.standalone && !s.standalone.writableEnded) s.standalone.end();
+    // Streams still open on the session's POSTs (calls, listen streams) end with it, and what they were waiting for is given up.
+    for (const exchange of new Set(s.exchanges.values())) {
+      if (exchange.done) continue;
+      exchange.done = true;
+      for (const id of exchange.waiting) this.opts.gateway.cancel(s.client, id, 'the session ended', 'disconnected');
+      if (!exchange.res.writableEnded) exchange.res.end();
+    }
+    s.exchanges.clear();
     this.opts.gateway.closeSession(s.client);
   }
 
