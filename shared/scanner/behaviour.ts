@@ -1,4 +1,5 @@
 import { environmentFindings } from './environment.ts';
+import { harvestFieldFindings } from './harvest-field.ts';
 import { internalsConceptFindings, internalsRoutedFindings, type Param } from './internals.ts';
 import type { IntentContext, IntentFinding } from './intent.ts';
 import { languageFindings } from './languages.ts';
@@ -22,6 +23,7 @@ export function behaviourFindings(text: string, ctx: IntentContext, purpose: str
     ...steeringFindings(text),
     ...internalsRoutedFindings(text, ctx.params, purpose),
     ...languageFindings(text, ctx.params, purpose),
+    ...harvestFieldFindings(text, ctx.params, isDescription),
   ];
 }
 
