@@ -5,16 +5,21 @@ import { isResponse, type JsonRpcId, type JsonRpcMessage } from '../../shared/js
 import type { ClientSession } from '../mux/client-session.ts';
 import { EncodedMessage } from '../mux/encoded-message.ts';
 import { EraErrorCode } from '../mux/era.ts';
+import { emit, endStream, primeStream, type CallStream } from './call-streams.ts';
 import { sseEvent, type EventLog } from './event-log.ts';
 
 export interface PostExchange {
   res: ServerResponse;
+  /** Whether a client holds `res` (a resumable stream goes on without one: call-streams.ts). */
+  attached: boolean;
   sse: boolean;
   canSse: boolean;
   batch: boolean;
   waiting: Set<JsonRpcId>;
   collected: string[];
   done: boolean;
+  /** Set when its SSE stream can be resumed. */
+  stream?: CallStream;
 }
 
 export interface HttpSession {
@@ -26,6 +31,9 @@ export interface HttpSession {
   events: EventLog;
   /** Which open POST is waiting for each agent request id. */
   exchanges: Map<JsonRpcId, PostExchange>;
+  /** POST streams a client may come back to, by stream number. */
+  streams: Map<number, PostExchange>;
+  nextStream: number;
   lastSeen: number;
   ephemeral: boolean;
 }
@@ -53,20 +61,20 @@ export function deliver(s: HttpSession, message: JsonRpcMessage | string | Encod
       return;
     }
     if (!exchange.sse) upgrade(s, exchange);
-    exchange.res.write(`event: message\ndata: ${text}\n\n`);
+    emit(exchange, text);
     return;
   }
   exchange.waiting.delete(id!);
   s.exchanges.delete(id!);
   if (exchange.sse) {
-    exchange.res.write(`event: message\ndata: ${text}\n\n`);
+    emit(exchange, text);
   } else {
     exchange.collected.push(text);
   }
   if (exchange.waiting.size > 0) return;
   exchange.done = true;
   if (exchange.sse) {
-    exchange.res.end();
+    endStream(s, exchange);
   } else {
     const body = exchange.batch ? `[${exchange.collected.join(',')}]` : exchange.collected[0]!;
     const headers: Record<string, string | number> = { 'content-type': 'application/json', 'content-length': Buffer.byteLength(body) };
@@ -99,8 +107,9 @@ function answerEncoded(s: HttpSession, message: EncodedMessage, id: JsonRpcId | 
 function upgrade(s: HttpSession, exchange: PostExchange): void {
   exchange.sse = true;
   startSse(exchange.res, s.ephemeral ? undefined : s.id);
+  primeStream(s, exchange);
   // Answers collected before the switch (batches) go out first.
-  for (const text of exchange.collected) exchange.res.write(`event: message\ndata: ${text}\n\n`);
+  for (const text of exchange.collected) emit(exchange, text);
   exchange.collected = [];
 }
 

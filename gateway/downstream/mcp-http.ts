@@ -14,6 +14,7 @@ import type { ClientSession } from '../mux/client-session.ts';
 import type { Gateway } from '../mux/gateway.ts';
 import { cutText } from '../../shared/text/cut.ts';
 import { EventLog, sseEvent } from './event-log.ts';
+import { detach, resumeStream } from './call-streams.ts';
 import { deliver, startSse, type HttpSession, type PostExchange } from './http-exchange.ts';
 import { modernEdgeRejection } from './modern-edge.ts';
 
@@ -116,6 +117,8 @@ export class McpHttpEndpoint {
     }
     const s = this.lookup(req, res, agent);
     if (!s) return;
+    const last = header(req, 'last-event-id');
+    if (last !== undefined && resumeStream(s, last, res, () => startSse(res, s.id))) return;
     if (s.standalone && !s.standalone.writableEnded) {
       this.httpError(res, 409, ErrorCode.InvalidRequest, 'this session already has an open GET stream');
       return;
@@ -123,7 +126,6 @@ export class McpHttpEndpoint {
     startSse(res, s.id);
     s.standalone = res;
     // A client that lost its stream says where it was: what it missed comes first.
-    const last = header(req, 'last-event-id');
     if (last !== undefined) for (const e of s.events.after(last)) res.write(sseEvent(e.text, e.id));
     res.on('close', () => {
       if (s.standalone !== res) return;
@@ -218,6 +220,7 @@ export class McpHttpEndpoint {
     const accept = header(req, 'accept') ?? '';
     const exchange: PostExchange = {
       res,
+      attached: true,
       sse: false,
       canSse: accept.includes('text/event-stream'),
       batch,
@@ -228,7 +231,8 @@ export class McpHttpEndpoint {
     for (const r of requests) s.exchanges.set(r.id, exchange);
     const session = s;
     res.on('close', () => {
-      if (exchange.done) return;
+      // A resumable stream's call goes on: the client may come back for the rest (call-streams.ts).
+      if (exchange.done || detach(exchange, res)) return;
       // The agent went away mid-call: cancel what it was waiting for.
       exchange.done = true;
       for (const id of exchange.waiting) {
@@ -308,6 +312,8 @@ export class McpHttpEndpoint {
       agent,
       standalone: undefined,
       events: new EventLog(),
+      streams: new Map(),
+      nextStream: 0,
       exchanges: new Map(),
       lastSeen: Date.now(),
       ephemeral,
@@ -330,6 +336,7 @@ export class McpHttpEndpoint {
       if (!exchange.res.writableEnded) exchange.res.end();
     }
     s.exchanges.clear();
+    s.streams.clear();
     this.opts.gateway.closeSession(s.client);
   }
 
