@@ -68,7 +68,8 @@ export async function startDaemon(
   const stderr: string[] = [];
   proc.stderr!.on('data', (c: Buffer) => stderr.push(c.toString()));
   const ready = await new Promise<{ port: number; socket: string; controlToken: string }>((resolve, reject) => {
-    const timer = setTimeout(() => reject(new Error(`daemon not ready in 20s: ${stderr.join('')}`)), 20_000);
+    // Generous: a loaded CI machine has taken over 20 s to start a daemon; a healthy one takes about one.
+    const timer = setTimeout(() => reject(new Error(`daemon not ready in 60 s: ${stderr.join('')}`)), 60_000);
     proc.once('exit', (code) => {
       clearTimeout(timer);
       reject(new Error(`daemon exited with ${code}: ${stderr.join('')}`));
