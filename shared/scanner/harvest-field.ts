@@ -10,6 +10,7 @@ import { escapeRegExp } from '../text/regexp.ts';
 // whatever … it can see, in its context, in the environment).
 
 const SECRET = String.raw`(?:api[ _-]?keys?|access[ _-]?keys?|(?:access |auth |bearer |session |api )?tokens?|credentials?|passwords?|secrets?|(?:session )?cookies?|private keys?|env(?:ironment)? variables?|\.env values?)`;
+const ANY_SECRET = new RegExp(SECRET, 'i');
 /** Secrets quantified over what the agent holds, or placed in its context. */
 const HELD = new RegExp(
   String.raw`\b(?:every|all|any|each|whatever)\s+(?:\w+\s+){0,2}?${SECRET}\b|\b${SECRET}\s+(?:\w+\s+){0,2}?(?:visible|you (?:can )?see|you have|(?:you'?ve|you have) (?:seen|come across|encountered)|available to you|(?:in|from) (?:your|its|the) (?:context|session|conversation|environment|memory|workspace))`,
@@ -27,20 +28,21 @@ const IN_ADDRESS = /\b(?:sub-?domains?|host ?names?|query (?:string|parameters?)
 const USER_SECRET = new RegExp(String.raw`\b(?:the user['’]?s|your|their|the person['’]?s)\s+(?:\w+\s+)?${SECRET}\b`, 'i');
 
 export function harvestFieldFindings(text: string, params: ReadonlySet<string>, isDescription: boolean): IntentFinding[] {
-  if (!new RegExp(SECRET, 'i').test(text)) return [];
+  if (!ANY_SECRET.test(text)) return [];
   for (const { text: s } of sentences(text)) {
     const put = PUT.exec(s);
     if (!put || NEGATED.test(s.slice(0, put.index))) continue;
     const held = HELD.exec(s);
-    const named = [...params].some(
-      (p) =>
-        p.length > 2 &&
-        new RegExp(
-          `\\binto\\s+(?:the\\s+)?${QUOTE}?${escapeRegExp(p)}\\b|\\b(?:in|as|to)\\s+(?:the\\s+)?${QUOTE}?${escapeRegExp(p)}${QUOTE}?\\s+(?:argument|parameter|param|field|arg)\\b`,
-          'i',
-        ).test(s),
-    );
-    if (held && (!isDescription || FIELD.test(s) || named))
+    const named = () =>
+      [...params].some(
+        (p) =>
+          p.length > 2 &&
+          new RegExp(
+            `\\binto\\s+(?:the\\s+)?${QUOTE}?${escapeRegExp(p)}\\b|\\b(?:in|as|to)\\s+(?:the\\s+)?${QUOTE}?${escapeRegExp(p)}${QUOTE}?\\s+(?:argument|parameter|param|field|arg)\\b`,
+            'i',
+          ).test(s),
+      );
+    if (held && (!isDescription || FIELD.test(s) || named()))
       return [
         {
           rule: 'harvests-into-field',

@@ -58,6 +58,7 @@ export const AIMED_AT: Readonly<Record<string, readonly string[]>> = {
     'markdown-beacon',
     'external-default',
     'secret-routed-out',
+    'harvests-into-field',
   ],
   conversation_history_exfil: [
     'conversation-exfiltration',
@@ -67,6 +68,7 @@ export const AIMED_AT: Readonly<Record<string, readonly string[]>> = {
     'secret-routed-out',
     'secret-in-reply',
     'dump-in-reply',
+    'harvests-into-field',
   ],
   hidden_secondary_behavior: ['unfitting-side-effect', 'hidden-side-effect', 'credential-harvest'],
   encoded_payload: ['encoded-base64', 'encoded-hex', 'encoded-escapes', 'encoded-rot13', 'decode-and-follow', 'hidden-instructions'],
