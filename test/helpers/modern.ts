@@ -51,3 +51,29 @@ export async function modernRequest(
   const res = await fetch(url, { method: 'POST', headers, body });
   return { status: res.status, body: await answerOf(res) };
 }
+
+/**
+ * A 2025-era agent over Streamable HTTP, without an SDK: initialize and initialized, then
+ * `post` sends any body under the session (raw Response), `request` a request and reads its answer.
+ */
+export async function legacySession(url: string, token: string, capabilities: Record<string, unknown>) {
+  const headers: Record<string, string> = {
+    authorization: `Bearer ${token}`,
+    'content-type': 'application/json',
+    accept: 'application/json, text/event-stream',
+  };
+  const post = (body: unknown, signal?: AbortSignal) => fetch(url, { method: 'POST', headers, body: JSON.stringify(body), signal });
+  const opened = await post({
+    jsonrpc: '2.0',
+    id: 0,
+    method: 'initialize',
+    params: { protocolVersion: '2025-11-25', capabilities, clientInfo: { name: 'old', version: '1' } },
+  });
+  headers['mcp-session-id'] = opened.headers.get('mcp-session-id')!;
+  const init = await answerOf(opened);
+  headers['mcp-protocol-version'] = '2025-11-25';
+  await (await post({ jsonrpc: '2.0', method: 'notifications/initialized' })).text();
+  let id = 0;
+  const request = async (method: string, params: Record<string, unknown>) => answerOf(await post({ jsonrpc: '2.0', id: ++id, method, params }));
+  return { headers, init, post, request };
+}

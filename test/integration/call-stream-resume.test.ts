@@ -6,6 +6,7 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import { startDaemon, stdioServer, waitFor, writeBundle, type TestDaemon } from '../helpers/daemon.ts';
+import { legacySession } from '../helpers/modern.ts';
 
 interface SseEvent {
   id?: string;
@@ -60,22 +61,7 @@ describe('resumable call streams', () => {
   after(() => d.stop());
 
   it('primes the stream, keeps the call when it drops, and hands the rest to a GET with Last-Event-ID', async () => {
-    const headers: Record<string, string> = {
-      authorization: `Bearer ${token}`,
-      'content-type': 'application/json',
-      accept: 'application/json, text/event-stream',
-    };
-    const post = (body: unknown, signal?: AbortSignal) => fetch(d.url, { method: 'POST', headers, body: JSON.stringify(body), signal });
-    const init = await post({
-      jsonrpc: '2.0',
-      id: 1,
-      method: 'initialize',
-      params: { protocolVersion: '2025-11-25', capabilities: { elicitation: {} }, clientInfo: { name: 'roamer', version: '1' } },
-    });
-    headers['mcp-session-id'] = init.headers.get('mcp-session-id')!;
-    await init.text();
-    headers['mcp-protocol-version'] = '2025-11-25';
-    await (await post({ jsonrpc: '2.0', method: 'notifications/initialized' })).text();
+    const { headers, post } = await legacySession(d.url, token, { elicitation: {} });
 
     const dropped = new AbortController();
     const call = await post(

@@ -4,6 +4,7 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import { startDaemon, stdioServer, waitFor, writeBundle, type TestDaemon } from '../helpers/daemon.ts';
+import { legacySession } from '../helpers/modern.ts';
 
 /** Resolves with how a response body ended: 'ended' once the server closes it, 'open' if it is still open after `ms`. */
 async function endsWithin(res: Response, ms: number): Promise<'ended' | 'open'> {
@@ -32,22 +33,7 @@ describe('an HTTP session that ends', () => {
   after(() => d.stop());
 
   it('ends its open listen stream and its running call', async () => {
-    const headers: Record<string, string> = {
-      authorization: `Bearer ${token}`,
-      'content-type': 'application/json',
-      accept: 'application/json, text/event-stream',
-    };
-    const post = (body: unknown) => fetch(d.url, { method: 'POST', headers, body: JSON.stringify(body) });
-    const init = await post({
-      jsonrpc: '2.0',
-      id: 1,
-      method: 'initialize',
-      params: { protocolVersion: '2025-11-25', capabilities: { elicitation: {} }, clientInfo: { name: 'leaver', version: '1' } },
-    });
-    headers['mcp-session-id'] = init.headers.get('mcp-session-id')!;
-    await init.text();
-    headers['mcp-protocol-version'] = '2025-11-25';
-    await (await post({ jsonrpc: '2.0', method: 'notifications/initialized' })).text();
+    const { headers, post } = await legacySession(d.url, token, { elicitation: {} });
     const listen = await post({ jsonrpc: '2.0', id: 2, method: 'subscriptions/listen', params: { notifications: { toolsListChanged: true } } });
     assert.equal(listen.headers.get('content-type'), 'text/event-stream');
     // The server asks the agent mid-call, and the call waits for an answer that never comes.

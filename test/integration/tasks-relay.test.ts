@@ -9,7 +9,7 @@ import assert from 'node:assert/strict';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { FIXTURES, startDaemon, waitFor, writeBundle, type TestDaemon } from '../helpers/daemon.ts';
-import { answerOf, modernRequest, type Answer } from '../helpers/modern.ts';
+import { legacySession, modernRequest, type Answer } from '../helpers/modern.ts';
 
 const TASKS = 'io.modelcontextprotocol/tasks';
 const WITH_TASKS = { extensions: { [TASKS]: {} } };
@@ -23,33 +23,7 @@ function tasksServer(id: string): Record<string, unknown> {
 const modern = (d: TestDaemon, token: string, method: string, params: Record<string, unknown>, caps: Record<string, unknown> = WITH_TASKS) =>
   modernRequest(d.url, token, method, params, caps);
 
-/** A 2025-era session over HTTP: initialize, then requests under its session id. */
-async function legacySession(d: TestDaemon, token: string, capabilities: Record<string, unknown>) {
-  const headers: Record<string, string> = {
-    authorization: `Bearer ${token}`,
-    'content-type': 'application/json',
-    accept: 'application/json, text/event-stream',
-  };
-  let id = 0;
-  const post = async (method: string, params: Record<string, unknown>, notification = false) => {
-    const res = await fetch(d.url, {
-      method: 'POST',
-      headers,
-      body: JSON.stringify({ jsonrpc: '2.0', ...(notification ? {} : { id: ++id }), method, params }),
-    });
-    const session = res.headers.get('mcp-session-id');
-    if (session) headers['mcp-session-id'] = session;
-    if (notification) {
-      await res.body?.cancel();
-      return {} as Body;
-    }
-    return answerOf(res);
-  };
-  const init = await post('initialize', { protocolVersion: '2025-11-25', capabilities, clientInfo: { name: 'old', version: '1' } });
-  headers['mcp-protocol-version'] = '2025-11-25';
-  await post('notifications/initialized', {}, true);
-  return { init, request: (method: string, params: Record<string, unknown>) => post(method, params) };
-}
+const legacy = (d: TestDaemon, token: string, capabilities: Record<string, unknown>) => legacySession(d.url, token, capabilities);
 
 async function untilDone(get: () => Promise<Body>): Promise<Body> {
   let last: Body = {};
@@ -79,7 +53,7 @@ describe('the tasks extension through Gatehouse', () => {
     const discovered = await modern(d, alpha, 'server/discover', {});
     const extensions = (discovered.body.result?.capabilities as { extensions?: Record<string, unknown> }).extensions;
     assert.deepEqual(extensions, { [TASKS]: {}, 'com.example/badge': { colour: 'a' } });
-    const old = await legacySession(d, alpha, WITH_TASKS);
+    const old = await legacy(d, alpha, WITH_TASKS);
     assert.deepEqual((old.init.result?.capabilities as { extensions?: unknown }).extensions, extensions);
   });
 
@@ -143,12 +117,12 @@ describe('the tasks extension through Gatehouse', () => {
   });
 
   it('relays tasks to a 2025-era agent that declared the extension', async () => {
-    const old = await legacySession(d, alpha, WITH_TASKS);
+    const old = await legacy(d, alpha, WITH_TASKS);
     const made = await old.request('tools/call', { name: 'b__slow_compute', arguments: { seconds: 0 } });
     assert.equal(made.result?.resultType, 'task');
     const done = await untilDone(() => old.request('tasks/get', { taskId: made.result!.taskId }));
     assert.equal((done.result?.result as { content: { text: string }[] }).content[0]!.text, 'b: computed after 0s');
-    const plain = await legacySession(d, alpha, {});
+    const plain = await legacy(d, alpha, {});
     const inline = await plain.request('tools/call', { name: 'a__slow_compute', arguments: { seconds: 0 } });
     assert.equal(inline.result?.content?.[0]?.text, 'a: computed inline');
   });
