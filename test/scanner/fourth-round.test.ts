@@ -8,6 +8,8 @@ import { describe, it } from 'node:test';
 import { scanTool, scanToolList, type ToolScan } from '../../shared/scanner/scan.ts';
 import { fitsWorkflow } from '../../shared/scanner/workflow.ts';
 import { HARD_BENIGN_2 } from './hard-benign-2.ts';
+import { HARD_BENIGN_3 } from './hard-benign-3.ts';
+import { HARD_BENIGN_4 } from './hard-benign-4.ts';
 import { t, s } from './tool-builders.ts';
 
 const flagged = (r: ToolScan) => ['medium', 'high', 'critical'].includes(r.risk);
@@ -188,5 +190,12 @@ describe('secrets the agent holds, gathered into a field or an address (harvest-
       t('search', 'Searches. Get an API key at https://brave.example/api and set it in the config file.', { q: s() }),
     ])
       assert.ok(!flagged(r(tool)), `${String(tool.name)} flagged: ${rules(r(tool))}`);
+  });
+});
+
+describe('hard benign sets 3 and 4', () => {
+  it('raise no alarm but the one known: a tool name in Japanese (non-ascii-name, judged in scan.ts)', () => {
+    const alarms = [...HARD_BENIGN_3, ...HARD_BENIGN_4].flatMap((set) => set.tools.filter((tool) => flagged(scanTool(tool))).map((tool) => String(tool.name)));
+    assert.deepEqual(alarms, ['ファイル検索']);
   });
 });
