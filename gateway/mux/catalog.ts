@@ -134,9 +134,14 @@ const viewOf = (items: Record<string, unknown>[], keyOf: (item: Record<string, u
 
 /** Source items per run: a 20,000-tool server is 79 runs, each re-encoded only when its own items change. */
 const RUN = 256;
-/** One run of a server's list as last built: which source items it kept, as listed, and their bytes. */
+/** One run of a server's list as last built: the source items it may list, their names and routes, as listed, and their bytes. */
 interface Run {
+  candidates: readonly Record<string, unknown>[];
   kept: readonly Record<string, unknown>[];
+  exposed: readonly string[];
+  routes: readonly NamedRoute[];
+  /** Whether two of its own items have the same exposed name. */
+  twice: boolean;
   items: readonly Record<string, unknown>[];
   bytes: Buffer;
   /** A digest of `bytes`: equal runs have equal digests whichever build encoded them (a restarted server's identical list). */
@@ -240,21 +245,19 @@ export class Catalog {
       const before = previous.get(upstream) ?? [];
       const built: Run[] = [];
       for (let from = 0; from < source.length; from += RUN) {
-        const kept: Record<string, unknown>[] = [];
-        const exposedNames: string[] = [];
+        const candidates: Record<string, unknown>[] = [];
         for (let i = from; i < Math.min(source.length, from + RUN); i++) {
           const item = source[i]!;
-          const name = item.name;
-          if (typeof name !== 'string') continue;
-          if (kind === 'tools' && !this.toolAllowed(upstream, item)) continue;
-          const exposed = exposedName(upstream.id, name, this.settings.toolNameSeparator, passthrough);
-          if (routes.has(exposed)) continue; // passthrough clash: the first server in bundle order wins
-          routes.set(exposed, { upstream, name });
-          kept.push(item);
-          exposedNames.push(exposed);
+          if (typeof item.name === 'string' && (kind !== 'tools' || this.toolAllowed(upstream, item))) candidates.push(item);
         }
         const old = before[built.length];
-        built.push(old && sameItems(old.kept, kept) ? old : encodeRun(kept, exposedNames));
+        // The same items as last time: their names and routes are known, only a clash with an earlier run can drop one.
+        const run = old && sameItems(old.candidates, candidates) ? old : namesOf(candidates, upstream, this.settings.toolNameSeparator, passthrough);
+        // A name listed twice, or a passthrough clash: the first item, of the first server in bundle order, wins.
+        const clashed = run.twice || run.exposed.some((exposed) => routes.has(exposed));
+        const fit = clashed ? withoutClashes(run, routes) : run;
+        fit.exposed.forEach((exposed, i) => routes.set(exposed, fit.routes[i]!));
+        built.push(clashed ? fit : run);
       }
       next.set(upstream, built);
       used.push(...built.filter((r) => r.kept.length));
@@ -303,8 +306,32 @@ export class Catalog {
   }
 }
 
-function encodeRun(kept: readonly Record<string, unknown>[], exposedNames: readonly string[]): Run {
-  const items = kept.map((item, i) => (exposedNames[i] === item.name ? item : { ...item, name: exposedNames[i] }));
+function namesOf(candidates: readonly Record<string, unknown>[], upstream: Upstream, separator: string, passthrough: boolean): Run {
+  const exposed = candidates.map((item) => exposedName(upstream.id, item.name as string, separator, passthrough));
+  return encodeRun(
+    candidates,
+    candidates,
+    exposed,
+    candidates.map((item) => ({ upstream, name: item.name as string })),
+  );
+}
+
+/** The run without the items whose names an earlier run (or an earlier item of its own) already lists: built afresh, kept only until the next build. */
+function withoutClashes(run: Run, routes: ReadonlyMap<string, NamedRoute>): Run {
+  const seen = new Set<string>();
+  const keep = run.exposed.map((exposed) => !routes.has(exposed) && !seen.has(exposed) && Boolean(seen.add(exposed)));
+  const pick = <T>(xs: readonly T[]) => xs.filter((_, i) => keep[i]);
+  return encodeRun([], pick(run.candidates), pick(run.exposed), pick(run.routes));
+}
+
+function encodeRun(
+  candidates: readonly Record<string, unknown>[],
+  kept: readonly Record<string, unknown>[],
+  exposed: readonly string[],
+  routes: readonly NamedRoute[],
+): Run {
+  const items = kept.map((item, i) => (exposed[i] === item.name ? item : { ...item, name: exposed[i] }));
   const bytes = Buffer.from(JSON.stringify(items).slice(1, -1));
-  return { kept, items, bytes, digest: createHash('sha256').update(bytes).digest('base64url') };
+  const twice = new Set(exposed).size < exposed.length;
+  return { candidates, kept, exposed, routes, twice, items, bytes, digest: createHash('sha256').update(bytes).digest('base64url') };
 }
