@@ -426,7 +426,13 @@ const DEPRECATED = /^\W*deprecated\b|\b(?:this tool|this function|it)\s+(?:is|ha
 const SELF_FIRST =
   /\b(?:call|use|run|invoke|execute)\s+(?:this(?:\s+(?:tool|function|one))?|it|me)\s+(?:(?:\w+\s+){0,2}?|to\s+(?:[\w-]+\s+){1,6}?)(?:before|prior to|ahead of|first)\b/i;
 
-const selfFirst = (sentence: string, ctx: IntentContext) => SELF_FIRST.test(ctx.name ? sentence.split(ctx.name).join('this tool') : sentence);
+/** "This must be called before execute_query": the passive of the same demand on this tool. */
+const SELF_FIRST_PASSIVE =
+  /\b(?:this(?:\s+(?:tool|function|one))?|it)\s+(?:must|should|has to|needs to|is to)\s+be\s+(?:called|used|run|invoked|executed)\s+(?:\w+\s+){0,2}?(?:before|prior to|ahead of|first)\b/i;
+const selfFirst = (sentence: string, ctx: IntentContext) => {
+  const own = ctx.name ? sentence.split(ctx.name).join('this tool') : sentence;
+  return SELF_FIRST.test(own) || SELF_FIRST_PASSIVE.test(own);
+};
 /** A word naming something a harvest is after: secrets, the conversation, personal data. */
 const isLoot = (word: string) => SECRET_OBJECT.test(word) || PERSONAL.test(word);
 
@@ -491,7 +497,7 @@ export function crossToolFindings(text: string, ctx: IntentContext): IntentFindi
     } else if (
       outsiders.length &&
       ctx.noParams &&
-      !(harms.length === 0 && outsiders.every((r) => fitsWorkflow(r.name, window, ctx, isLoot))) &&
+      !(harms.length === 0 && (outsiders.every((r) => fitsWorkflow(r.name, window, ctx, isLoot)) || SELF_FIRST_PASSIVE.test(sentence))) &&
       (modify || (trigger && trigger.kind !== 'sibling') || states || /\b(?:triggers?|calls?|invokes?|runs?|executes?|uses?)\s+['"`]?[\w-]+/i.test(sentence))
     ) {
       out.push({

@@ -18,8 +18,8 @@ const LABELS: RegExp[] = [
   /\b(?:SYSTEM|ADMIN|ADMINISTRATOR|OPERATOR|DEVELOPER|SECURITY|PLATFORM|ROOT|KERNEL|ORCHESTRATOR|HOST|SUPERVISOR)\s+(?:NOTICE|MESSAGE|ALERT|OVERRIDE|DIRECTIVE|UPDATE|INSTRUCTIONS?|ANNOUNCEMENT|BULLETIN|ORDER|WARNING|NOTE|MEMO)S?\b/,
   // "System notice: …", "Operator directive — …" at the start of a sentence or line.
   /(?:^|[.!?\n]\s*)\W{0,3}(?:system|admin(?:istrator)?|operator|developer|security|platform|orchestrator|supervisor)\s+(?:notice|message|alert|override|directive|update|instructions?|announcement|bulletin|order|memo)s?\s*[:—–]/i,
-  // "Signed, the Trust & Safety team", "Regards — your administrator".
-  new RegExp(String.raw`\b(?:signed|sincerely|regards|respectfully)\s*[,:—–-]\s*(?:by\s+)?${AUTHORITY}\b`, 'i'),
+  // "Signed, the Trust & Safety team", "Regards — your administrator"; "the signed-in user" joins a word, it signs nothing.
+  new RegExp(String.raw`\b(?:signed|sincerely|regards|respectfully)\s*(?:[,:—–]|-(?!\w))\s*(?:by\s+)?${AUTHORITY}\b`, 'i'),
   // "As your developer, I …", "I am the operator of this assistant".
   /\b(?:as|i am|i'm|this is)\s+(?:your|the assistant'?s|the model'?s|the agent'?s)\s+(?:developer|creator|maker|operator|owner|administrator|admin|supervisor|programmer|trainer|designer|principal|deployer|provider)\b/i,
 ];
