@@ -6,7 +6,7 @@
 //   node test/scanner/evaluate.ts extra      the extra set (held out)
 //   node test/scanner/evaluate.ts paraphrase the fresh paraphrase set (paraphrase2: the second; paraphrase3: the third, with its benign twins; paraphrase4: the fourth)
 //   node test/scanner/evaluate.ts benign     captured real servers (benign-servers/)
-//   node test/scanner/evaluate.ts hard2      hard benign set 2 (fourth round), alone and per server (hard3, hard4: sets 3 and 4)
+//   node test/scanner/evaluate.ts hard2      hard benign set 2 (fourth round), alone and per server (hard3, hard4, hard5: sets 3 to 5)
 //   node test/scanner/evaluate.ts fresh DIR  a held-out set written elsewhere (poisoned.fresh.jsonl,
 //                                            benign.fresh.jsonl in DIR): per technique and false alarms,
 //                                            aggregates only; a rug pull is also judged as the change it is
@@ -23,6 +23,7 @@ import { HARD_BENIGN } from './hard-benign.ts';
 import { HARD_BENIGN_2, type BenignServerSet } from './hard-benign-2.ts';
 import { HARD_BENIGN_3 } from './hard-benign-3.ts';
 import { HARD_BENIGN_4 } from './hard-benign-4.ts';
+import { HARD_BENIGN_5 } from './hard-benign-5.ts';
 import { PARAPHRASES_4 } from './paraphrases-4.ts';
 
 type Tool = Record<string, unknown>;
@@ -221,8 +222,8 @@ if (import.meta.main) {
   } else if (what === 'hard') {
     const benign = HARD_BENIGN.map((tool, i) => ({ name: String(tool.name ?? i), tools: [tool] }));
     printAlarms('Hard benign tools (dev data), each scanned alone (medium+)', falseAlarms(benign), true);
-  } else if (what === 'hard2' || what === 'hard3' || what === 'hard4') {
-    const sets: BenignServerSet[] = what === 'hard2' ? HARD_BENIGN_2 : what === 'hard3' ? HARD_BENIGN_3 : HARD_BENIGN_4;
+  } else if (what === 'hard2' || what === 'hard3' || what === 'hard4' || what === 'hard5') {
+    const sets: BenignServerSet[] = { hard2: HARD_BENIGN_2, hard3: HARD_BENIGN_3, hard4: HARD_BENIGN_4, hard5: HARD_BENIGN_5 }[what];
     const alone = sets.flatMap((set) => set.tools.map((tool) => ({ name: `${set.server}/${String(tool.name)}`, tools: [tool] })));
     printAlarms(`Hard benign set ${what.slice(4)} (fourth round), each tool alone (medium+)`, falseAlarms(alone), true);
     printAlarms(`Hard benign set ${what.slice(4)}, each tool alone (high+)`, falseAlarms(alone, 'high'), false);
