@@ -13,6 +13,7 @@ import {
 } from '../../shared/jsonrpc/message.ts';
 import type { Verdict } from '../../shared/policy/evaluate.ts';
 import type { AuditRecorder, CallFacts } from '../audit/call-record.ts';
+import { withRequestExtensions } from '../upstream/extensions.ts';
 import type { CallerEnvelope, Upstream } from '../upstream/upstream.ts';
 import type { Admission } from './admission.ts';
 import { fail } from './answers.ts';
@@ -154,7 +155,7 @@ export class Forwarder {
         this.answered(c, call, outParams, round, response, answered);
       },
       undefined,
-      upstream.modern ? this.envelope(c.session) : undefined,
+      upstream.modern ? this.envelope(c.session, c.params) : undefined,
     );
   }
 
@@ -227,9 +228,9 @@ export class Forwarder {
   }
 
   /** What a 2026 upstream is told of this caller: a 2025 agent that never set a level hears every log line, as it would directly. */
-  private envelope(session: ClientSession): CallerEnvelope {
+  private envelope(session: ClientSession, params: Record<string, unknown>): CallerEnvelope {
     const level = session.logLevel !== undefined ? LOG_LEVELS[session.logLevel] : isModern(session) ? undefined : 'debug';
-    return { capabilities: session.capabilities, logLevel: level };
+    return { capabilities: isModern(session) ? session.capabilities : withRequestExtensions(session.capabilities, params), logLevel: level };
   }
 
   /** The params as the upstream sees them: a progress token of ours, and no 2026 envelope of the agent's. */

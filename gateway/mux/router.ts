@@ -24,7 +24,7 @@ import { fail, reply } from './answers.ts';
 import type { Approvals } from './approval.ts';
 import type { Catalog } from './catalog.ts';
 import type { ClientSession } from './client-session.ts';
-import { declares, relayedExtensions, TASKS_EXTENSION } from '../upstream/extensions.ts';
+import { declares, relayedExtensions, TASKS_EXTENSION, withRequestExtensions } from '../upstream/extensions.ts';
 import { adoptModernMeta, discoverResult, EraErrorCode, initializeResult, isModern, modernRequestRejection, type ListenStreams } from './era.ts';
 import { Forwarder } from './forwarder.ts';
 import type { Lists } from './lists.ts';
@@ -384,7 +384,8 @@ export class Router {
    * extension is refused as the revision says, before its task id is looked at.
    */
   private routeTask(session: ClientSession, req: JsonRpcRequest, params: Record<string, unknown>): void {
-    if (!declares(session.capabilities, TASKS_EXTENSION)) {
+    const capabilities = isModern(session) ? session.capabilities : withRequestExtensions(session.capabilities, params);
+    if (!declares(capabilities, TASKS_EXTENSION)) {
       fail(session, req.id, EraErrorCode.MissingRequiredClientCapability, `${req.method} needs the ${TASKS_EXTENSION} extension in the client's capabilities`, {
         requiredCapabilities: { extensions: { [TASKS_EXTENSION]: {} } },
       });

@@ -4,6 +4,7 @@
 // resources and results), so they are passed on as advertised. The tasks extension adds
 // methods of its own, which the router sends to the server that made the task.
 import { isPlainObject } from '../../shared/jsonrpc/message.ts';
+import { META } from '../../shared/jsonrpc/protocol.ts';
 
 export const TASKS_EXTENSION = 'io.modelcontextprotocol/tasks';
 
@@ -59,4 +60,17 @@ export function declaredExtensions(capabilities: Record<string, unknown>): Recor
 export function declares(capabilities: Record<string, unknown>, id: string): boolean {
   const declared = capabilities.extensions;
   return isPlainObject(declared) && Object.hasOwn(declared, id) && isPlainObject(declared[id]);
+}
+
+/**
+ * A 2025 session's capabilities for one request: a request may opt into extensions in
+ * its own _meta (the 2026 envelope's key), for that request only (SEP-2575).
+ */
+export function withRequestExtensions(capabilities: Record<string, unknown>, params: Record<string, unknown>): Record<string, unknown> {
+  const meta = params._meta;
+  const asked = isPlainObject(meta) && isPlainObject(meta[META.clientCapabilities]) ? meta[META.clientCapabilities] : undefined;
+  const extensions = isPlainObject(asked) ? declaredExtensions(asked) : undefined;
+  if (!extensions) return capabilities;
+  const own = isPlainObject(capabilities.extensions) ? capabilities.extensions : {};
+  return { ...capabilities, extensions: { ...own, ...extensions } };
 }

@@ -123,6 +123,13 @@ describe('the tasks extension through Gatehouse', () => {
     const done = await untilDone(() => old.request('tasks/get', { taskId: made.result!.taskId }));
     assert.equal((done.result?.result as { content: { text: string }[] }).content[0]!.text, 'b: computed after 0s');
     const plain = await legacy(d, alpha, {});
+    // A request may opt in on its own, in its _meta (SEP-2575): for that request only.
+    const optIn = { _meta: { 'io.modelcontextprotocol/clientCapabilities': WITH_TASKS } };
+    const opted = await plain.request('tools/call', { name: 'b__slow_compute', arguments: { seconds: 0 }, ...optIn });
+    assert.equal(opted.result?.resultType, 'task');
+    assert.equal((await plain.request('tasks/get', { taskId: opted.result!.taskId })).error?.code, -32021);
+    const got = await untilDone(() => plain.request('tasks/get', { taskId: opted.result!.taskId, ...optIn }));
+    assert.equal(got.result?.status, 'completed');
     const inline = await plain.request('tools/call', { name: 'a__slow_compute', arguments: { seconds: 0 } });
     assert.equal(inline.result?.content?.[0]?.text, 'a: computed inline');
   });
