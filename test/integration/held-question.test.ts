@@ -79,3 +79,39 @@ describe("a 2025 server's mid-call question to a 2026 agent", () => {
     assert.notEqual(res.result?.resultType, 'input_required');
   });
 });
+
+describe('a held call whose agent does not come back', () => {
+  let d: TestDaemon;
+  let token: string;
+
+  before(async () => {
+    const legacy = { id: 'old', transport: { type: 'stdio', command: process.execPath, args: [join(FIXTURES, 'servers', 'fixture-server.ts'), '--legacy'] } };
+    d = await startDaemon({
+      bundle: writeBundle({ schemaVersion: 1, name: 'held', version: 1, servers: [legacy], settings: { naming: 'passthrough', callTimeoutMs: 1500 } }),
+    });
+    await waitFor(async () => (await d.control<{ servers: { state: string }[] }>('/servers')).body.servers[0]?.state === 'ready', 20_000);
+    token = await d.agentToken('forgetful');
+  });
+  after(() => d.stop());
+
+  it('is given up after the call timeout: a late answer finds no question open', async () => {
+    const first = await call(d, token, 'test_elicitation', { message: 'Anyone?' });
+    const state = first.result!.requestState!;
+    await waitFor(
+      async () =>
+        /no longer open/.test(
+          (await call(d, token, 'test_elicitation', { message: 'Anyone?' }, { inputResponses: {}, requestState: state })).error?.message ?? '',
+        ),
+      15_000,
+      'the held question to expire',
+    );
+    const late = await call(
+      d,
+      token,
+      'test_elicitation',
+      { message: 'Anyone?' },
+      { inputResponses: { elicitation: { action: 'accept', content: { response: 'late' } } }, requestState: state },
+    );
+    assert.equal(late.error?.code, -32602);
+  });
+});
