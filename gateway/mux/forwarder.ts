@@ -85,9 +85,9 @@ export class Forwarder {
     const call = session.inflight.get(callId);
     const c = call && this.calls.get(call);
     const key = QUESTION_CAPABILITY.get(question.method);
-    if (!call || !c || !key || call.upstream !== upstream || this.held.isHeld(call)) return false;
+    if (!call || !c || !key || call.upstream !== upstream || this.held.isHeld(call) || !this.held.mayHold(session.agent)) return false;
     session.inflight.delete(callId);
-    const held = this.held.hold(call, question, key, this.opts.callTimeoutMs(), (h) => this.expired(c, h));
+    const held = this.held.hold(session.agent, call, question, key, this.opts.callTimeoutMs(), (h) => this.expired(c, h));
     session.sink.send({ jsonrpc: '2.0', id: callId, result: this.inputs.heldResult(session, upstream.id, c.req, c.params, held, key, question) });
     return true;
   }

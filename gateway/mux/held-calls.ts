@@ -8,6 +8,7 @@ import type { JsonRpcRequest } from '../../shared/jsonrpc/message.ts';
 import type { InflightCall } from './client-session.ts';
 
 export interface Held {
+  agent: string;
   call: InflightCall;
   /** The server's question, under the server's own id. */
   question: JsonRpcRequest;
@@ -18,22 +19,32 @@ export interface Held {
   answered?: () => void;
 }
 
+/** Calls one agent may have held at once: each keeps a server's call and question open. */
+export const MAX_HELD_PER_AGENT = 64;
+
 export class HeldCalls {
   private readonly byId = new Map<string, Held>();
   private readonly byCall = new Map<InflightCall, string>();
+  private readonly perAgent = new Map<string, number>();
+
+  /** Whether this agent may have one more call held. */
+  mayHold(agent: string): boolean {
+    return (this.perAgent.get(agent) ?? 0) < MAX_HELD_PER_AGENT;
+  }
 
   isHeld(call: InflightCall): boolean {
     return this.byCall.has(call);
   }
 
   /** Holds a call on a question; `expired` runs if the agent does not come back in time. */
-  hold(call: InflightCall, question: JsonRpcRequest, key: string, timeoutMs: number, expired: (held: Held) => void): string {
+  hold(agent: string, call: InflightCall, question: JsonRpcRequest, key: string, timeoutMs: number, expired: (held: Held) => void): string {
     const id = randomUUID();
+    this.perAgent.set(agent, (this.perAgent.get(agent) ?? 0) + 1);
     const timer = setTimeout(() => {
       const held = this.take(id);
       if (held) expired(held);
     }, timeoutMs).unref();
-    this.byId.set(id, { call, question, key, timer });
+    this.byId.set(id, { agent, call, question, key, timer });
     this.byCall.set(call, id);
     return id;
   }
@@ -58,6 +69,9 @@ export class HeldCalls {
     clearTimeout(held.timer);
     this.byId.delete(id);
     this.byCall.delete(held.call);
+    const left = (this.perAgent.get(held.agent) ?? 1) - 1;
+    if (left > 0) this.perAgent.set(held.agent, left);
+    else this.perAgent.delete(held.agent);
     return held;
   }
 }
