@@ -143,6 +143,28 @@ const NOT_ENGLISH =
 const PATH_TOPIC =
   /\b(?:ssh|key|keys|aws|cloud|gcloud|kube\w*|docker|git|npm|pypi|netrc|env|dotenv|dotfiles?|config\w*|credential\w*|secret\w*|auth\w*|shell|bash|zsh|history|vault|gpg|gnupg|certificates?|profile)\b/i;
 
+/** A secret as what is withheld: "do not tell the user the bot token" protects it. */
+const SECRET_WORD =
+  /\b(?:token\w*|contraseñ\w*|senha\w*|mot de passe|passwor[dt]\w*|wachtwoord\w*|clave\w* (?:de )?api|chiave\w*|credencia\w*|credenzial\w*|zugangsdaten)\b|токен|парол|ключ|密码|令牌|密钥|パスワード|トークン|비밀번호|토큰/i;
+/** "…that you sent it", "dass", "что": what is withheld is an event, the concealment an attack wants. */
+const THAT_CLAUSE =
+  /\b(?:que|qu'|dass|che|dat|that|what|lo que|o que|ce que|was)\b|(?:^|\s)(?:что|чтобы)(?=\s)|(?:した|したこと|ことを)|(?:했다|것을)|(?:已经|曾)/i;
+
+/** "Without" opens a phrase of its own ("do not mention @all without asking the user"): the user there is not the one told. */
+const WITHOUT = /\b(?:sem|sin|sans|ohne|senza|zonder|without)\b|(?:^|\s)без(?=\s)/i;
+/** Negation, a verb of telling and the user in one clause: not across a "without" phrase, not about a secret. */
+function conceals(lx: Lexicon, sentence: string): boolean {
+  const tell = lx.tell.exec(sentence);
+  if (!tell) return false;
+  if (SECRET_WORD.test(sentence) && !THAT_CLAUSE.test(sentence)) return false;
+  // Any mention of the user will do ("avisá-lo" carries it as a clitic) as long as no "without" phrase sits between.
+  for (const user of sentence.matchAll(new RegExp(lx.user.source, `${lx.user.flags}g`))) {
+    const [from, to] = tell.index < user.index ? [tell.index + tell[0].length, user.index] : [user.index + user[0].length, tell.index];
+    if (!WITHOUT.test(sentence.slice(from, to))) return true;
+  }
+  return false;
+}
+
 export function languageFindings(text: string, params: ReadonlySet<string>, purpose: string): IntentFinding[] {
   if (!NOT_ENGLISH.test(text)) return [];
   const out: IntentFinding[] = [];
@@ -155,7 +177,7 @@ export function languageFindings(text: string, params: ReadonlySet<string>, purp
   );
   for (const s of lexicons.length ? sentences(text) : []) {
     for (const lx of lexicons) {
-      if (!out.some((f) => f.rule === 'conceal-from-user') && lx.neg.test(s.text) && lx.tell.test(s.text) && lx.user.test(s.text))
+      if (!out.some((f) => f.rule === 'conceal-from-user') && lx.neg.test(s.text) && conceals(lx, s.text))
         out.push({
           rule: 'conceal-from-user',
           family: 'concealment',
