@@ -21,7 +21,7 @@ const CONCEPTS: [Concept, RegExp][] = [
   ],
   [
     'identity',
-    /\b(?:which|what)\s+(?:ai|model|llm|language model|assistant|agent|chatbot)\b|\b(?:large language model|language model|llm|ai model|foundation model|ai|model)\s+(?:\w+\s+){0,3}?(?:(?:is\s+)?(?:running|powering|behind|driving)\s+(?:this|you|the (?:agent|assistant|chat|conversation))|you are)\b|\b(?:your|the (?:assistant|model|agent|ai|llm)'s)\s+(?:\w+\s+)?(?:vendor|maker|provider|version|model|name|identity|training|knowledge cut-?off|cut-?off|architecture|weights|parameters count)\b|\b(?:training|knowledge)\s+(?:data\s+)?cut-?off\b|\bdate your training\b/i,
+    /\b(?:which|what)\s+(?:ai|model|llm|language model|assistant|agent|chatbot)\b|\b(?:large language model|language model|llm|ai model|foundation model|ai|model)\s+(?:\w+\s+){0,3}?(?:(?:is\s+)?(?:running|powering|behind|driving)\s+(?:this|you|the (?:agent|assistant|chat|conversation))|you are|you (?:run|operate|serve|answer) as|you (?:are )?run(?:ning)? (?:on|as))\b|\b(?:your|the (?:assistant|model|agent|ai|llm)'s)\s+(?:\w+\s+)?(?:vendor|maker|provider|version|model|name|identity|training|knowledge cut-?off|cut-?off|architecture|weights|parameters count)\b|\b(?:training|knowledge)\s+(?:data\s+)?cut-?off\b|\bdate your training\b/i,
   ],
   [
     'tools',
@@ -51,7 +51,7 @@ const NAME_CONCEPTS: [Concept, RegExp][] = [
     'instructions',
     /\b(?:system|sys|meta|hidden|initial|original|operator|agent|assistant|model)\s+(?:prompt|instructions?|directives?|guidance|persona|rules)\b/,
   ],
-  ['identity', /\b(?:assistant|agent|model|llm|ai|bot)\s+(?:profile|identity|vendor|persona|self)\b/],
+  ['identity', /\b(?:assistant|agent|model|llm|ai|bot)\s+(?:profile|identity|vendor|persona|self|build|release|family)\b/],
   [
     'reasoning',
     /\b(?:thought|thinking|reasoning|deliberation|rationale|scratchpad|monologue)\s+(?:trace|log|dump|chain|history|process)\b|\bchain of thought\b|\binner thoughts?\b/,
