@@ -4,7 +4,7 @@
 // held-out set does not show it to whoever tunes the rules.
 //   node test/scanner/evaluate.ts            dev corpus, leave-one-family-out
 //   node test/scanner/evaluate.ts extra      the extra set (held out)
-//   node test/scanner/evaluate.ts paraphrase the fresh paraphrase set (paraphrase2: the second; paraphrase3: the third, with its benign twins; paraphrase4: the fourth)
+//   node test/scanner/evaluate.ts paraphrase the fresh paraphrase set (paraphrase2: the second; paraphrase3: the third, with its benign twins; paraphrase4, paraphrase5: the fourth and fifth)
 //   node test/scanner/evaluate.ts benign     captured real servers (benign-servers/)
 //   node test/scanner/evaluate.ts hard2      hard benign set 2 (fourth round), alone and per server (hard3, hard4, hard5: sets 3 to 5)
 //   node test/scanner/evaluate.ts fresh DIR  a held-out set written elsewhere (poisoned.fresh.jsonl,
@@ -25,6 +25,7 @@ import { HARD_BENIGN_3 } from './hard-benign-3.ts';
 import { HARD_BENIGN_4 } from './hard-benign-4.ts';
 import { HARD_BENIGN_5 } from './hard-benign-5.ts';
 import { PARAPHRASES_4 } from './paraphrases-4.ts';
+import { PARAPHRASES_5 } from './paraphrases-5.ts';
 
 type Tool = Record<string, unknown>;
 const isRecord = (v: unknown): v is Tool => typeof v === 'object' && v !== null && !Array.isArray(v);
@@ -214,6 +215,11 @@ if (import.meta.main) {
     );
     const benign = BENIGN_3.map((b) => ({ name: b.id, tools: [b.tool] }));
     printAlarms('Paraphrase set 3, hard benign tools, each scanned alone (medium+)', falseAlarms(benign), false);
+  } else if (what === 'paraphrase5') {
+    printRecall(
+      'Paraphrase set 5 (written after the fourth round froze, not tuned on) by technique, medium or higher',
+      recallByFamily(PARAPHRASES_5, 'medium', (e) => e.technique),
+    );
   } else if (what === 'paraphrase4') {
     printRecall(
       'Paraphrase set 4 (written before the fourth round’s recall changes) by technique, medium or higher',
