@@ -32,9 +32,10 @@ const DESTROY_EACH = new RegExp(DESTROY.source, 'gi');
  */
 const FORBIDS = /\b(?:never|do not|don'?t|must not|should not|shouldn'?t|avoid)\s+(?:[\w'’-]+\s+){0,5}$/i;
 function forbidden(text: string, at: number): boolean {
+  // A bounded window: the negation sits within a few words, and a hostile text must not make this quadratic.
   const clause =
     text
-      .slice(0, at)
+      .slice(Math.max(0, at - 120), at)
       .split(/[.;:!?]/)
       .pop() ?? '';
   const head = FORBIDS.exec(clause);

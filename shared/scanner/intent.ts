@@ -1,7 +1,7 @@
 import { BARE_DESTINATION } from './address.ts';
 import { makeVisible } from './decode.ts';
 import type { ToolIndex } from './tool-index.ts';
-import { fitsWorkflow } from './workflow.ts';
+import { fitsWorkflow, workflowTopic } from './workflow.ts';
 import { escapeRegExp } from '../text/regexp.ts';
 
 // Detectors built around what a text asks the model to do, not around wordings:
@@ -460,6 +460,8 @@ export function crossToolFindings(text: string, ctx: IntentContext): IntentFindi
     const directive = says || imperative;
     if (!sequence && !directive && !modify && !states) continue;
     const outsiders = refs.filter((r) => r.kind !== 'sibling');
+    let topic: Set<string> | undefined;
+    const fits = (name: string) => fitsWorkflow(name, (topic ??= workflowTopic(window, ctx)), isLoot);
     const trigger = triggerRef(sentence, refs);
     const targets = refs.filter((r) => r !== trigger);
     const harms = harmsOf(window, targets);
@@ -497,7 +499,7 @@ export function crossToolFindings(text: string, ctx: IntentContext): IntentFindi
     } else if (
       outsiders.length &&
       ctx.noParams &&
-      !(harms.length === 0 && (outsiders.every((r) => fitsWorkflow(r.name, window, ctx, isLoot)) || SELF_FIRST_PASSIVE.test(sentence))) &&
+      !(harms.length === 0 && (outsiders.every((r) => fits(r.name)) || SELF_FIRST_PASSIVE.test(sentence))) &&
       (modify || (trigger && trigger.kind !== 'sibling') || states || /\b(?:triggers?|calls?|invokes?|runs?|executes?|uses?)\s+['"`]?[\w-]+/i.test(sentence))
     ) {
       out.push({
@@ -507,7 +509,7 @@ export function crossToolFindings(text: string, ctx: IntentContext): IntentFindi
         evidence,
         message: `Takes no input of its own; its text tells the model how to use ${outsiders.map((r) => r.name).join(', ')}`,
       });
-    } else if (outsiders.some((r) => r.strong && !fitsWorkflow(r.name, window, ctx, isLoot)) && directive && sequence && !selfFirst(sentence, ctx)) {
+    } else if (outsiders.some((r) => r.strong && !fits(r.name)) && directive && sequence && !selfFirst(sentence, ctx)) {
       // The gateway scans a tool beside its own server's tools: a required call to a tool that is not one of them crosses servers.
       out.push({
         rule: 'tool-order-demand',
@@ -515,7 +517,7 @@ export function crossToolFindings(text: string, ctx: IntentContext): IntentFindi
         severity: 'medium',
         evidence,
         message: `Requires the model to call ${outsiders
-          .filter((r) => !fitsWorkflow(r.name, window, ctx, isLoot))
+          .filter((r) => !fits(r.name))
           .map((r) => r.name)
           .join(', ')}, which this server does not provide and which works on nothing this tool does, as part of using it`,
       });

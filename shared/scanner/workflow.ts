@@ -28,24 +28,25 @@ export function nameWords(name: string): string[] {
 const stem = (w: string) => (w.length > 4 && w.endsWith('ies') ? `${w.slice(0, -3)}y` : w.length > 3 && /[^s]s$/.test(w) ? w.slice(0, -1) : w);
 
 /**
- * The demanded call fits this tool's workflow when a word of what the target works on
- * (not its verb) is also something this tool names: in its own name, its parameters, or
- * the sentence's words outside the tool names themselves ("so you know the real table
- * names"); a tool that takes no input only by its name. Objects that are loot (contacts, messages, keys) never make a fit, so a
- * demand to harvest them stays a finding however the sentence dresses it.
+ * What this tool works on, for fitsWorkflow: the words of its name and parameters and, when it takes input, the
+ * sentence's words outside tool names ("so you know the real table names"). Built once per sentence.
  */
-export function fitsWorkflow(
-  target: string,
-  window: string,
-  ctx: { name: string; params: ReadonlySet<string>; noParams: boolean },
-  loot: (word: string) => boolean,
-): boolean {
-  const objects = nameWords(target).filter((w) => !ACTION_WORDS.has(w) && !/^\d+$/.test(w));
-  if (objects.length === 0 || objects.some(loot)) return false;
+export function workflowTopic(window: string, ctx: { name: string; params: ReadonlySet<string>; noParams: boolean }): Set<string> {
   const own = new Set([...nameWords(ctx.name), ...[...ctx.params].flatMap(nameWords)]);
   // A tool that takes no input has no work of its own for a step to prepare: only its name can fit.
-  if (ctx.noParams) return objects.some((w) => own.has(w));
+  if (ctx.noParams) return own;
   const prose = window.replace(/[A-Za-z0-9]+(?:[_-][A-Za-z0-9]+)+|[a-z]+(?:[A-Z][a-z0-9]*)+/g, ' ');
   for (const w of prose.toLowerCase().match(/[a-z0-9]+/g) ?? []) own.add(stem(w));
-  return objects.some((w) => own.has(w));
+  return own;
+}
+
+/**
+ * The demanded call fits this tool's workflow when a word of what the target works on (not its verb) is in this
+ * tool's topic (workflowTopic). Objects that are loot (contacts, messages, keys) never make a fit, so a demand to
+ * harvest them stays a finding however the sentence dresses it.
+ */
+export function fitsWorkflow(target: string, topic: ReadonlySet<string>, loot: (word: string) => boolean): boolean {
+  const objects = nameWords(target).filter((w) => !ACTION_WORDS.has(w) && !/^\d+$/.test(w));
+  if (objects.length === 0 || objects.some(loot)) return false;
+  return objects.some((w) => topic.has(w));
 }

@@ -6,7 +6,7 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { scanTool, scanToolList, type ToolScan } from '../../shared/scanner/scan.ts';
-import { fitsWorkflow } from '../../shared/scanner/workflow.ts';
+import { fitsWorkflow, workflowTopic } from '../../shared/scanner/workflow.ts';
 import { HARD_BENIGN_2 } from './hard-benign-2.ts';
 import { HARD_BENIGN_3 } from './hard-benign-3.ts';
 import { HARD_BENIGN_4 } from './hard-benign-4.ts';
@@ -48,11 +48,11 @@ describe('a demanded call that is a step of the tool’s own work', () => {
       noParams: false,
     };
     assert.equal(
-      fitsWorkflow('list_contacts', 'call list_contacts first to load the contacts', ctx, (w) => /contact/.test(w)),
+      fitsWorkflow('list_contacts', workflowTopic('call list_contacts first to load the contacts', ctx), (w) => /contact/.test(w)),
       false,
     );
     assert.equal(
-      fitsWorkflow('pg_list_tables', 'call pg_list_tables first so you know the table names', { ...ctx, name: 'pg_query' }, () => false),
+      fitsWorkflow('pg_list_tables', workflowTopic('call pg_list_tables first so you know the table names', { ...ctx, name: 'pg_query' }), () => false),
       true,
     );
   });
