@@ -3,6 +3,7 @@
 // checks, then compiling its policies.
 //   node bench/bundle-load.ts
 import { acceptBundle } from '../shared/bundle/accept.ts';
+import { eagerSchemaCompiler } from '../shared/policy/eager-schemas.ts';
 import { BUNDLE_PAYLOAD_TYPE, signEnvelope } from '../shared/bundle/envelope.ts';
 import { generateEd25519 } from '../shared/signing/ed25519.ts';
 import { Policy } from '../shared/policy/evaluate.ts';
@@ -45,7 +46,7 @@ for (let i = 0; i < 12; i++) {
   const t = performance.now();
   const r = await acceptBundle(envelope, trust, Date.now());
   if (!r.ok) throw new Error(r.reason);
-  new Policy(r.bundle);
+  new Policy(r.bundle, {}, undefined, eagerSchemaCompiler);
   times.push(performance.now() - t);
 }
 times.sort((a, b) => a - b);

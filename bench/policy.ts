@@ -3,6 +3,7 @@
 // plus the argument checks (JSON Schema, path roots) that run on every call.
 //   node bench/policy.ts
 import { AgentSchema, PoliciesSchema, ProfileSchema } from '../shared/bundle/schema.ts';
+import { eagerSchemaCompiler } from '../shared/policy/eager-schemas.ts';
 import { Policy, type Subject } from '../shared/policy/evaluate.ts';
 
 const rules: unknown[] = [];
@@ -30,11 +31,16 @@ for (let i = 0; i < 1000; i++) {
       arguments: { type: 'object', properties: { message: { type: 'string', maxLength: 100 } }, additionalProperties: false },
     });
 }
-const policy = new Policy({
-  policies: PoliciesSchema.parse({ rules }),
-  profiles: [].map((p) => ProfileSchema.parse(p)),
-  agents: [].map((a) => AgentSchema.parse(a)),
-});
+const policy = new Policy(
+  {
+    policies: PoliciesSchema.parse({ rules }),
+    profiles: [].map((p) => ProfileSchema.parse(p)),
+    agents: [].map((a) => AgentSchema.parse(a)),
+  },
+  {},
+  undefined,
+  eagerSchemaCompiler,
+);
 const subject: Subject = { user: 'alice@acme.com', groups: ['team-4'], agent: 'agent-2-cursor' };
 
 function measure(label: string, n: number, fn: (i: number) => void): void {

@@ -1,8 +1,11 @@
+import { createRequire } from 'node:module';
+import type * as AjvModule from 'ajv/dist/2020.js';
 import type { Bundle } from '../../shared/bundle/schema.ts';
 import { ErrorCode, type JsonRpcRequest } from '../../shared/jsonrpc/message.ts';
 import { exposedName } from '../../shared/naming/tool-names.ts';
 import type { PendingChange } from '../../shared/pinning/pending.ts';
 import { clip } from '../../shared/pinning/word-diff.ts';
+import { schemaCompiler } from '../../shared/policy/argument-schema.ts';
 import { Policy, type Verdict, type Identity, type RuleSummary, type Subject } from '../../shared/policy/evaluate.ts';
 import type { AuditRecorder } from '../audit/call-record.ts';
 import type { PinGate } from '../pinning/gate.ts';
@@ -38,6 +41,9 @@ export interface Target {
  * its rate limits; and the pin gate's decisions on held-back definitions, wherever
  * they are taken (API, CLI, or the agent's conversation through mux/approval.ts).
  */
+/** ajv loads with the first bundle that has an argument schema: most have none, and it costs the daemon about 13 MB. */
+const lazySchemas = schemaCompiler(() => (createRequire(import.meta.url)('ajv/dist/2020.js') as typeof AjvModule).Ajv2020);
+
 export class Admission {
   private readonly opts: AdmissionOptions;
   private policy: Policy;
@@ -46,7 +52,7 @@ export class Admission {
   constructor(opts: AdmissionOptions) {
     this.opts = opts;
     this.who = opts.identity;
-    this.policy = new Policy(opts.bundle(), opts.vars);
+    this.policy = new Policy(opts.bundle(), opts.vars, undefined, lazySchemas);
   }
 
   get identity(): Identity {

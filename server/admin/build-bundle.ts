@@ -1,4 +1,5 @@
 import { formatBundleIssues, parseBundle, type Bundle } from '../../shared/bundle/schema.ts';
+import { eagerSchemaCompiler } from '../../shared/policy/eager-schemas.ts';
 import { Policy, PolicyError } from '../../shared/policy/evaluate.ts';
 import type { OrgFile, RegistryFile } from './workspace.ts';
 
@@ -34,7 +35,7 @@ export function buildBundle(
   if (!parsed.ok) throw new Error(`the registry does not make a valid bundle:\n${formatBundleIssues(parsed.issues)}`);
   try {
     // Path roots may use ${bundleDir}; check the rest with a stand-in.
-    new Policy(parsed.bundle, { bundleDir: '/', dataDir: '/' });
+    new Policy(parsed.bundle, { bundleDir: '/', dataDir: '/' }, undefined, eagerSchemaCompiler);
   } catch (err) {
     if (err instanceof PolicyError) throw new Error(`the policies do not compile: ${err.message}`);
     throw err;

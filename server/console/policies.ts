@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { eagerSchemaCompiler } from '../../shared/policy/eager-schemas.ts';
 import { parseBundle, type Bundle } from '../../shared/bundle/schema.ts';
 import { PolicyDocSchema, type PolicyDiff, type PolicyDoc, type SimulateResponse } from '../../shared/console/contract.ts';
 import { DEFAULT_DENY, Policy, PolicyError } from '../../shared/policy/evaluate.ts';
@@ -33,7 +34,7 @@ export function checkDoc(raw: unknown, registry: RegistryFile): Checked {
   });
   if (!parsed.ok) return { ok: false, issues: parsed.issues };
   try {
-    new Policy(parsed.bundle, VARS);
+    new Policy(parsed.bundle, VARS, undefined, eagerSchemaCompiler);
   } catch (err) {
     if (err instanceof PolicyError) return { ok: false, issues: [{ path: 'policies', message: err.message }] };
     throw err;
@@ -55,7 +56,7 @@ export interface SimulateInput {
 }
 
 export function simulate(bundle: Bundle, q: SimulateInput): SimulateResponse {
-  const policy = new Policy(bundle, VARS);
+  const policy = new Policy(bundle, VARS, undefined, eagerSchemaCompiler);
   const subject = { user: q.user, groups: q.groups, agent: q.agent };
   const decision = policy.check(subject, q.server, q.tool, q.arguments);
   return {
@@ -76,8 +77,8 @@ export function policyDiff(published: Record<string, unknown> | null, next: Bund
   const old: Bundle | null = before?.ok ? before.bundle : null;
   const oldRules = new Map((old?.policies.rules ?? []).map((r) => [r.id, JSON.stringify(r)]));
   const newRules = new Map(next.policies.rules.map((r) => [r.id, JSON.stringify(r)]));
-  const oldPolicy = old ? new Policy(old, VARS) : null;
-  const newPolicy = new Policy(next, VARS);
+  const oldPolicy = old ? new Policy(old, VARS, undefined, eagerSchemaCompiler) : null;
+  const newPolicy = new Policy(next, VARS, undefined, eagerSchemaCompiler);
   const tools: PolicyDiff['tools'] = [];
   const seen = new Set<string>();
   for (const s of [...next.servers, ...(old?.servers ?? [])]) {

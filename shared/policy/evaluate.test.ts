@@ -1,5 +1,6 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
+import { eagerSchemaCompiler } from './eager-schemas.ts';
 import { PoliciesSchema, ProfileSchema, AgentSchema } from '../bundle/schema.ts';
 import { DEFAULT_DENY, Policy, PolicyError, type Subject } from './evaluate.ts';
 import { SWEEP_AT } from './rate-limit.ts';
@@ -15,6 +16,8 @@ function policy(rules: unknown[], extra: { rateLimits?: unknown[]; profiles?: un
       agents: (extra.agents ?? []).map((a) => AgentSchema.parse(a)),
     },
     { bundleDir: '/srv/demo' },
+    undefined,
+    eagerSchemaCompiler,
   );
 }
 

@@ -1,5 +1,5 @@
 import { expandVars } from '../text/expand-vars.ts';
-import { Ajv2020, type ValidateFunction } from 'ajv/dist/2020.js';
+import type { SchemaCheck, SchemaCompiler } from './argument-schema.ts';
 import type { Bundle, PolicyRule, Profile, RateLimit, SubjectMatch } from '../bundle/schema.ts';
 import { matchesAny } from './glob.ts';
 import { checkPath, normalizeRoot } from './path.ts';
@@ -38,7 +38,7 @@ export const SERVER_ACCESS = 'server-access';
 interface CompiledRule {
   index: number;
   rule: PolicyRule;
-  validate: ValidateFunction | undefined;
+  validate: SchemaCheck | undefined;
   paths: { argument: string; roots: string[] }[];
 }
 
@@ -72,20 +72,30 @@ export class Policy {
   private readonly agentProfile: Map<string, string>;
   private readonly cache = new Map<string, Access>();
   private readonly buckets: TokenBuckets;
+  /** Kept for the policy that replaces this one. */
+  private readonly compile: SchemaCompiler | undefined;
 
   /**
    * Compiles every argument schema up front: a schema ajv cannot compile rejects the bundle.
    * `previous` is the policy this one replaces: its rate-limit state carries over for
    * the limits that did not change, so a reload is not a way around them.
    */
-  constructor(bundle: Pick<Bundle, 'policies' | 'profiles' | 'agents'>, vars: Record<string, string> = {}, previous?: Policy) {
-    const ajv = new Ajv2020({ strict: false, allErrors: false, coerceTypes: false, useDefaults: false, removeAdditional: false, validateFormats: false });
+  constructor(
+    bundle: Pick<Bundle, 'policies' | 'profiles' | 'agents'>,
+    vars: Record<string, string> = {},
+    previous?: Policy,
+    compile: SchemaCompiler | undefined = previous?.compile,
+  ) {
+    this.compile = compile;
     const expand = (s: string) => expandVars(s, vars).text;
     this.rules = bundle.policies.rules
       .map((rule) => {
-        let validate: ValidateFunction | undefined;
+        let validate: SchemaCheck | undefined;
         try {
-          validate = rule.arguments ? ajv.compile(rule.arguments) : undefined;
+          if (rule.arguments) {
+            if (!compile) throw new Error('this process was given no schema compiler');
+            validate = compile(rule.arguments);
+          }
         } catch (err) {
           throw new PolicyError(`policy rule "${rule.id}": its arguments schema does not compile: ${(err as Error).message}`);
         }
@@ -246,10 +256,8 @@ export class Policy {
   private constraintFailure(c: CompiledRule, args: unknown): string | undefined {
     if (!c.validate && c.paths.length === 0) return undefined;
     const value = args ?? {};
-    if (c.validate && !c.validate(value)) {
-      const e = c.validate.errors?.[0];
-      return `arguments do not meet rule "${c.rule.id}": ${e ? `${e.instancePath || '(arguments)'} ${e.message ?? 'is invalid'}` : 'invalid'}`;
-    }
+    const failed = c.validate?.(value);
+    if (failed !== undefined) return `arguments do not meet rule "${c.rule.id}": ${failed}`;
     if (c.paths.length && (typeof value !== 'object' || value === null || Array.isArray(value))) return `arguments must be an object for rule "${c.rule.id}"`;
     for (const p of c.paths) {
       const arg = (value as Record<string, unknown>)[p.argument];
