@@ -380,8 +380,10 @@ export class Router {
 
   /**
    * A tasks extension method: to the server that made the task, under its own id. The
-   * task's call was admitted when it was made; an agent that did not declare the
-   * extension is refused as the revision says, before its task id is looked at.
+   * task's call was admitted when it was made, so a poll costs no rate-limit token, but
+   * the agent must still be allowed that server: a policy that takes it away also takes
+   * away its tasks' results. An agent that did not declare the extension is refused as
+   * the revision says, before its task id is looked at.
    */
   private routeTask(session: ClientSession, req: JsonRpcRequest, params: Record<string, unknown>): void {
     const capabilities = isModern(session) ? session.capabilities : withRequestExtensions(session.capabilities, params);
@@ -401,6 +403,7 @@ export class Router {
       fail(session, req.id, ErrorCode.UpstreamUnavailable, `the server that made this task ("${to.upstreamId}") is not available`);
       return;
     }
+    if (!this.admit(session, req, { upstream, tool: undefined, args: undefined, shown: `a task of ${upstream.id}` })) return;
     this.forward(session, req, upstream, { ...params, taskId: to.taskId });
   }
 

@@ -6,9 +6,10 @@
 // extension gets -32021; a task that would ask for the agent's roots is not passed on
 // to a server the bundle keeps them from.
 import assert from 'node:assert/strict';
+import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
-import { FIXTURES, startDaemon, waitFor, writeBundle, type TestDaemon } from '../helpers/daemon.ts';
+import { ALLOW_ALL, FIXTURES, startDaemon, waitFor, writeBundle, type TestDaemon } from '../helpers/daemon.ts';
 import { legacySession, modernRequest, type Answer } from '../helpers/modern.ts';
 
 const TASKS = 'io.modelcontextprotocol/tasks';
@@ -38,11 +39,11 @@ describe('the tasks extension through Gatehouse', () => {
   let d: TestDaemon;
   let alpha: string;
   let beta: string;
+  let bundlePath: string;
 
   before(async () => {
-    d = await startDaemon({
-      bundle: writeBundle({ schemaVersion: 1, name: 'tasks', version: 1, servers: [tasksServer('a'), tasksServer('b')], settings: {} }),
-    });
+    bundlePath = writeBundle({ schemaVersion: 1, name: 'tasks', version: 1, servers: [tasksServer('a'), tasksServer('b')], settings: {} });
+    d = await startDaemon({ bundle: bundlePath });
     await waitFor(async () => (await d.control<{ servers: { state: string }[] }>('/servers')).body.servers.every((s) => s.state === 'ready'), 20_000);
     alpha = await d.agentToken('alpha');
     beta = await d.agentToken('beta');
@@ -132,5 +133,23 @@ describe('the tasks extension through Gatehouse', () => {
     assert.equal(got.result?.status, 'completed');
     const inline = await plain.request('tools/call', { name: 'a__slow_compute', arguments: { seconds: 0 } });
     assert.equal(inline.result?.content?.[0]?.text, 'a: computed inline');
+  });
+  it('stops serving a task once a new policy takes its server away from the agent', async () => {
+    const gamma = await d.agentToken('gamma');
+    const made = await modern(d, gamma, 'tools/call', { name: 'a__slow_compute', arguments: { seconds: 60 } });
+    const id = made.body.result!.taskId!;
+    assert.equal((await modern(d, gamma, 'tasks/get', { taskId: id })).body.result?.status, 'working');
+    writeFileSync(
+      bundlePath,
+      JSON.stringify({
+        ...JSON.parse(readFileSync(bundlePath, 'utf8')),
+        version: 2,
+        policies: { rules: [{ id: 'no-a-for-gamma', effect: 'deny', subjects: { agents: ['gamma'] }, servers: ['a'] }, ...ALLOW_ALL.rules] },
+      }),
+    );
+    assert.equal((await d.control<{ ok: boolean }>('/bundle/reload', { method: 'POST' })).body.ok, true);
+    const refused = await modern(d, gamma, 'tasks/get', { taskId: id });
+    assert.match(refused.body.error?.message ?? '', /denied by policy rule .*agent gamma.* server "a"/);
+    assert.doesNotMatch(JSON.stringify(refused.body), /computed/);
   });
 });
