@@ -68,11 +68,18 @@ describe('the catalogue cache', () => {
     s.asked[1]!.answer(s.tools('a'));
     await s.tick();
     assert.equal(s.cache.lists.tools[0], before, 'the pin gate approved this object');
+    // The same names with one definition changed is a change, however deep in the list.
+    s.cache.recheck('tools', 0);
+    s.asked[2]!.answer({ jsonrpc: '2.0', id: 1, result: { tools: [{ name: 'a', description: 'now different' }] } });
+    await s.tick();
+    assert.equal(s.cache.lists.tools[0]!.description, 'now different');
+    assert.deepEqual(s.changed, ['tools']);
+    s.changed.length = 0;
     s.cache.refresh('tools');
-    s.asked[2]!.answer(undefined);
+    s.asked[3]!.answer(undefined);
     await s.tick();
     assert.deepEqual(s.names(), ['a']);
-    assert.deepEqual(s.changed, []);
+    assert.deepEqual(s.changed, [], 'a lost connection changes nothing');
   });
 
   it('fails the start on an error answer, and reports a refresh that fails without throwing', async () => {

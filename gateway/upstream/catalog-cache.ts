@@ -28,6 +28,8 @@ export class CatalogCache {
   private readonly refreshing = new Map<CatalogKind, Promise<void>>();
   private readonly refreshAgain = new Set<CatalogKind>();
   private readonly lastFetched = new Map<CatalogKind, number>();
+  /** Held items' JSON, computed once per item for rechecks. */
+  private readonly texts = new WeakMap<object, string>();
   private readonly io: CatalogIo;
 
   constructor(io: CatalogIo) {
@@ -77,7 +79,7 @@ export class CatalogCache {
         // The connection went away: the list stays as it was.
         if (!items) return;
         // Nothing changed: keep the objects the pin gate approved, or the next catalog rebuild would hide them all.
-        if (announce === 'ifChanged' && JSON.stringify(items) === JSON.stringify(this.lists[kind])) return;
+        if (announce === 'ifChanged' && this.same(items, this.lists[kind])) return;
         this.lists[kind] = items;
         if (announce !== 'never') this.io.changed(kind);
       } finally {
@@ -86,6 +88,25 @@ export class CatalogCache {
     })();
     this.refreshing.set(kind, run);
     return run;
+  }
+
+  /**
+   * Whether a re-read list is the one held, item by item: stops at the first difference,
+   * and each held item's text is kept from the last comparison, so a recheck of an
+   * unchanged 20,000-tool list serializes only what it just read.
+   */
+  private same(read: Record<string, unknown>[], held: Record<string, unknown>[]): boolean {
+    if (read.length !== held.length) return false;
+    for (let i = 0; i < read.length; i++) {
+      const old = held[i]!;
+      let text = this.texts.get(old);
+      if (text === undefined) {
+        text = JSON.stringify(old);
+        this.texts.set(old, text);
+      }
+      if (JSON.stringify(read[i]) !== text) return false;
+    }
+    return true;
   }
 
   /** Every page of one list, or undefined when the connection went away. */
