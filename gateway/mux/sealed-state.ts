@@ -4,6 +4,8 @@
 import { createHmac, randomBytes, timingSafeEqual } from 'node:crypto';
 
 const b64 = (data: string | Buffer) => Buffer.from(data).toString('base64url');
+/** An HMAC-SHA-256 in unpadded base64url. */
+const MAC_TEXT = /^[A-Za-z0-9_-]{43}$/;
 
 export class StateSeal {
   private readonly key = randomBytes(32);
@@ -24,7 +26,10 @@ export class StateSeal {
     const dot = state.indexOf('.');
     if (dot < 0) return undefined;
     const body = state.slice(0, dot);
-    const mac = Buffer.from(state.slice(dot + 1), 'base64url');
+    const macText = state.slice(dot + 1);
+    // Node's base64url decoding skips stray characters: only the one spelling this process writes is taken.
+    if (!MAC_TEXT.test(macText)) return undefined;
+    const mac = Buffer.from(macText, 'base64url');
     const expected = createHmac('sha256', this.key).update(body).digest();
     if (mac.length !== expected.length || !timingSafeEqual(mac, expected)) return undefined;
     // The MAC proves this process wrote the body.

@@ -27,4 +27,17 @@ describe('task ids', () => {
     assert.equal(typeof ids.shown('alpha', 'srv', 'tasks/get', { taskId: 'x'.repeat(2000) }), 'string');
     assert.equal(typeof ids.shown('alpha', 'srv', 'tools/call', { resultType: 'task', taskId: 42 }), 'string');
   });
+
+  it('hands out only ids it takes back, whatever characters the server used (red team)', () => {
+    for (const theirs of ['€'.repeat(1024), '\u0001'.repeat(1024), '"'.repeat(1024)]) {
+      const shown = ids.shown('alpha', 'srv', 'tools/call', { resultType: 'task', taskId: theirs }) as { taskId: string };
+      assert.deepEqual(ids.route('alpha', shown.taskId), { upstreamId: 'srv', taskId: theirs });
+    }
+  });
+
+  it('takes back one spelling of an id only: stray characters in its seal are not skipped (red team)', () => {
+    const [body, mac] = made.taskId.split('.') as [string, string];
+    for (const forged of [`${made.taskId}=`, `${made.taskId} `, `${made.taskId}\n`, `${body}.${mac.slice(0, 20)}!${mac.slice(20)}`, `${body}.${mac}.x`])
+      assert.equal(typeof ids.route('alpha', forged), 'string', JSON.stringify(forged.slice(-8)));
+  });
 });

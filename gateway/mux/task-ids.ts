@@ -8,6 +8,11 @@ import { StateSeal } from './sealed-state.ts';
 
 /** A server task id longer than this is refused (its sealed form is what agents poll with). */
 const MAX_SERVER_TASK_ID = 1024;
+/**
+ * What the sealed form may take: a server id of control characters is six bytes a
+ * character once in JSON, and base64 adds a third, so 1,024 of them come to about 8,300.
+ */
+const MAX_SEALED = 12 * MAX_SERVER_TASK_ID;
 
 interface Bound {
   a: string;
@@ -17,7 +22,7 @@ interface Bound {
 
 export class TaskIds {
   // The same task sealed twice gives the same id (no nonce): agents compare ids across polls.
-  private readonly seal = new StateSeal(4 * MAX_SERVER_TASK_ID);
+  private readonly seal = new StateSeal(MAX_SEALED);
 
   /** The server and its own id for the task an agent names, or why it names none of its tasks (-32602). */
   route(agent: string, taskId: unknown): { upstreamId: string; taskId: string } | string {
@@ -41,6 +46,9 @@ export class TaskIds {
     if (typeof theirs !== 'string' || theirs.length > MAX_SERVER_TASK_ID)
       return `sent a task id that is not a string of at most ${MAX_SERVER_TASK_ID} characters`;
     const bound: Bound = { a: agent, u: upstreamId, t: theirs };
-    return { ...result, taskId: this.seal.seal(bound) };
+    const sealed = this.seal.seal(bound);
+    // Never hand out an id that would not be taken back (long agent or server names).
+    if (sealed.length > MAX_SEALED) return `sent a task id that, sealed for the agent, is over ${MAX_SEALED} characters`;
+    return { ...result, taskId: sealed };
   }
 }
