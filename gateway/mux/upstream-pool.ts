@@ -35,6 +35,8 @@ export class UpstreamPool {
   private closed: string | undefined;
   private expiryTimer: NodeJS.Timeout | undefined;
   private settled: Promise<void> | undefined;
+  /** When agents stop waiting for the servers still on their first start. */
+  private settleBy: number | undefined;
 
   constructor(opts: PoolOptions) {
     this.opts = opts;
@@ -142,7 +144,15 @@ export class UpstreamPool {
    * lists right after connecting sees every server's tools, not whichever came up first.
    */
   whenSettled(): Promise<void> {
-    if (!this.firstStartPending()) return Promise.resolve();
+    if (!this.firstStartPending()) {
+      this.settleBy = undefined;
+      return Promise.resolve();
+    }
+    // One wait per first start, not one per request: a server that never comes up must not
+    // hold every later list (and the calls queued behind it) for the whole wait again.
+    this.settleBy ??= Date.now() + Math.min(this.current.settings.startTimeoutMs, 15_000);
+    const left = this.settleBy - Date.now();
+    if (left <= 0) return Promise.resolve();
     this.settled ??= new Promise<void>((resolve) => {
       const done = () => {
         clearTimeout(timer);
@@ -151,9 +161,11 @@ export class UpstreamPool {
         resolve();
       };
       const unsubscribe = this.opts.events.on(() => {
-        if (!this.firstStartPending()) done();
+        if (this.firstStartPending()) return;
+        this.settleBy = undefined;
+        done();
       });
-      const timer = setTimeout(done, Math.min(this.current.settings.startTimeoutMs, 15_000));
+      const timer = setTimeout(done, left);
     });
     return this.settled;
   }
@@ -177,6 +189,8 @@ export class UpstreamPool {
       clientInfo: { name: GATEHOUSE_INFO.name, version: GATEHOUSE_INFO.version },
     });
     this.upstreams.set(server.id, upstream);
+    // A server new to this desktop gets agents' patience for its first start too.
+    if (!this.settled) this.settleBy = undefined;
     upstream.start();
   }
 

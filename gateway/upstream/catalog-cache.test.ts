@@ -1,5 +1,5 @@
 import assert from 'node:assert/strict';
-import { describe, it } from 'node:test';
+import { describe, it, mock } from 'node:test';
 import type { JsonRpcResponse } from '../../shared/jsonrpc/message.ts';
 import { CatalogCache, type CatalogKind } from './catalog-cache.ts';
 
@@ -24,7 +24,7 @@ describe('the catalogue cache', () => {
   it('reads a list again when the server changes it during the first read, and is ready only with the last', async () => {
     const s = scriptedServer();
     let ready = false;
-    const start = s.cache.fetchAll().then(() => (ready = true));
+    const start = s.cache.fetchAll(60_000).then(() => (ready = true));
     await s.tick();
     // The server registers more tools once initialized and says so while its first answer is on the way.
     s.cache.refresh('tools');
@@ -42,7 +42,7 @@ describe('the catalogue cache', () => {
 
   it('keeps the list agents see until a refresh has read the new one, and announces it once', async () => {
     const s = scriptedServer();
-    const start = s.cache.fetchAll();
+    const start = s.cache.fetchAll(60_000);
     s.asked[0]!.answer(s.tools('a'));
     await start;
     s.cache.refresh('tools');
@@ -60,7 +60,7 @@ describe('the catalogue cache', () => {
 
   it('keeps the same objects when a recheck finds nothing new, and the list when the connection goes', async () => {
     const s = scriptedServer();
-    const start = s.cache.fetchAll();
+    const start = s.cache.fetchAll(60_000);
     s.asked[0]!.answer(s.tools('a'));
     await start;
     const before = s.cache.lists.tools[0];
@@ -84,12 +84,41 @@ describe('the catalogue cache', () => {
 
   it('fails the start on an error answer, and reports a refresh that fails without throwing', async () => {
     const s = scriptedServer();
-    const start = s.cache.fetchAll();
+    const start = s.cache.fetchAll(60_000);
     s.asked[0]!.answer({ jsonrpc: '2.0', id: 1, error: { code: -32603, message: 'boom' } });
     await assert.rejects(start, /tools\/list failed: boom/);
     s.cache.refresh('tools');
     s.asked[1]!.answer({ jsonrpc: '2.0', id: 2, error: { code: -32603, message: 'again' } });
     await s.tick();
     assert.match(s.failed.join(), /refreshing tools: tools\/list failed: again/);
+  });
+
+  it('takes the last whole list after three superseded reads of a server that never stops changing, and reads again a second later (red team)', async () => {
+    mock.timers.enable({ apis: ['setTimeout'] });
+    try {
+      const s = scriptedServer();
+      const start = s.cache.fetchAll(60_000);
+      for (let read = 0; read < 3; read++) {
+        await s.tick();
+        s.cache.refresh('tools');
+        s.asked[read]!.answer(s.tools(`v${read}`));
+      }
+      await start;
+      assert.deepEqual(s.names(), ['v2'], 'ready with the last whole list');
+      assert.equal(s.asked.length, 3, 'no fourth read at once');
+      for (let i = 0; i < 50; i++) s.cache.refresh('tools');
+      await s.tick();
+      assert.equal(s.asked.length, 3, 'a flood of list_changed waits for the deferred read');
+      mock.timers.tick(1000);
+      await s.tick();
+      assert.equal(s.asked.length, 4, 'one read a second later');
+      s.asked[3]!.answer(s.tools('v3'));
+      await s.tick();
+      await s.tick();
+      assert.deepEqual(s.names(), ['v3']);
+      assert.deepEqual(s.changed, ['tools']);
+    } finally {
+      mock.timers.reset();
+    }
   });
 });

@@ -13,6 +13,10 @@ const LIST_METHODS: Record<CatalogKind, { method: string; key: string; capabilit
 };
 
 const MAX_PAGES = 1000;
+/** Reads of one list in a row, each superseded by a list_changed, before the last one stands. */
+const MAX_READS = 3;
+/** How long a list that kept changing while read rests before it is read again. */
+const REREAD_AFTER_MS = 1000;
 
 export interface CatalogIo {
   /** Undefined when the connection is gone: the list stays as it was. */
@@ -27,6 +31,7 @@ export class CatalogCache {
   readonly lists: CatalogLists = { tools: [], resources: [], resourceTemplates: [], prompts: [] };
   private readonly refreshing = new Map<CatalogKind, Promise<void>>();
   private readonly refreshAgain = new Set<CatalogKind>();
+  private readonly deferred = new Map<CatalogKind, NodeJS.Timeout>();
   private readonly lastFetched = new Map<CatalogKind, number>();
   /** Held items' JSON, computed once per item for rechecks. */
   private readonly texts = new WeakMap<object, string>();
@@ -41,8 +46,18 @@ export class CatalogCache {
    * server that registers tools once initialized) joins the read, which reads that list
    * again before this resolves: the server is not ready with a list it has already replaced.
    */
-  async fetchAll(): Promise<void> {
-    await Promise.all((Object.keys(LIST_METHODS) as CatalogKind[]).map((k) => this.load(k, 'never')));
+  async fetchAll(withinMs: number): Promise<void> {
+    // Each page has its own timeout: without one for the whole, a server that pages slowly
+    // or keeps saying its list changed would stay "starting" for ever (red team, 2026-11-30).
+    let timer: NodeJS.Timeout | undefined;
+    const late = new Promise<never>((_, reject) => {
+      timer = setTimeout(() => reject(new Error(`did not finish listing its tools, resources and prompts within ${withinMs} ms`)), withinMs);
+    });
+    try {
+      await Promise.race([Promise.all((Object.keys(LIST_METHODS) as CatalogKind[]).map((k) => this.load(k, 'never'))), late]);
+    } finally {
+      clearTimeout(timer);
+    }
   }
 
   /** Re-reads a list unless it was read within `minIntervalMs`. */
@@ -53,8 +68,21 @@ export class CatalogCache {
     this.refresh(kind, true);
   }
 
+  /** One deferred re-read of a list whose reads kept being superseded. */
+  private later(kind: CatalogKind): void {
+    if (this.deferred.has(kind)) return;
+    const timer = setTimeout(() => {
+      this.deferred.delete(kind);
+      this.refresh(kind);
+    }, REREAD_AFTER_MS);
+    timer.unref();
+    this.deferred.set(kind, timer);
+  }
+
   /** Re-reads one list, coalescing bursts of list_changed into at most one extra read. */
   refresh(kind: CatalogKind, onlyIfChanged = false): void {
+    // A re-read is already scheduled for a server that will not stop changing: this joins it.
+    if (this.deferred.has(kind)) return;
     this.load(kind, onlyIfChanged ? 'ifChanged' : 'always').catch((err: unknown) => this.io.failed(`refreshing ${kind}: ${(err as Error).message}`));
   }
 
@@ -72,10 +100,15 @@ export class CatalogCache {
     const run = (async () => {
       try {
         let items: Record<string, unknown>[] | undefined;
+        let reads = 0;
         do {
           this.refreshAgain.delete(kind);
           items = await this.fetch(kind);
-        } while (this.refreshAgain.has(kind));
+          reads++;
+          // A server that says its list changed during every read would keep this loop going for
+          // ever: after a few reads the last whole list stands, and the next change is read later.
+        } while (this.refreshAgain.has(kind) && reads < MAX_READS);
+        if (this.refreshAgain.delete(kind)) this.later(kind);
         // The connection went away: the list stays as it was.
         if (!items) return;
         // Nothing changed: keep the objects the pin gate approved, or the next catalog rebuild would hide them all.

@@ -382,7 +382,7 @@ export class Upstream {
         return;
       }
       await this.handshake(ch);
-      await this.cache.fetchAll();
+      await this.cache.fetchAll(this.opts.server.startTimeoutMs ?? this.opts.startTimeoutMs);
       if (generation !== this.generation || this.stopped) return;
       this.lastError = undefined;
       this.setState('ready');
