@@ -203,6 +203,20 @@ export class Relay {
       upstream.respond(errorResponse(message.id, ErrorCode.MethodNotFound, `server "${upstream.id}": ${withheld}`));
       return;
     }
+    const callers = this.callersOf(upstream);
+    if (callers.size > 1) {
+      // Nothing on the wire says which call a server's question belongs to: with calls of
+      // several agents running, a guess could show one agent's question (a payment to
+      // confirm, say) to another and let it answer (red team, 2026-11-30). Refuse instead.
+      upstream.respond(
+        errorResponse(
+          message.id,
+          ErrorCode.MethodNotFound,
+          `calls of ${callers.size} agents are running on server "${upstream.id}": Gatehouse cannot tell whose call asks ${message.method}, so it asks none`,
+        ),
+      );
+      return;
+    }
     const capability = QUESTION_CAPABILITY.get(message.method);
     const target = this.askerOf(upstream, capability, false);
     if (!target) {
@@ -234,7 +248,19 @@ export class Relay {
     session.sink.send({ jsonrpc: '2.0', id: relayId, method: message.method, ...(message.params ? { params: message.params } : {}) }, target.related);
   }
 
-  /** The agent whose call caused a server's question: the one with the newest call running on it that can answer. */
+  /** The agents with calls running on a server. */
+  private callersOf(upstream: Upstream): Set<string> {
+    const agents = new Set<string>();
+    for (const session of this.opts.sessions().values())
+      for (const call of session.inflight.values())
+        if (call.upstream === upstream) {
+          agents.add(session.agent);
+          break;
+        }
+    return agents;
+  }
+
+  /** The agent whose call caused a server's question: the one with the newest call running on it that can answer (one agent's sessions only, see callersOf). */
   private askerOf(upstream: Upstream, capability: string | undefined, modern: boolean): { session: ClientSession; related: JsonRpcId } | undefined {
     let target: { session: ClientSession; related: JsonRpcId; at: number } | undefined;
     for (const session of this.opts.sessions().values()) {

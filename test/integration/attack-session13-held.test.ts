@@ -188,4 +188,18 @@ describe('attack: an agent that never answers', () => {
     );
     assert.equal(late.body.error?.code, -32602);
   });
+
+  it("does not show one agent's question to another: with calls of two agents running, the server's question is refused", async () => {
+    const beta = await d.agentToken('beta');
+    const alpha = await d.agentToken('alpha-2');
+    // beta's call runs (and never ends) before alpha's asks; nothing on the wire says whose call asks.
+    const betaCall = modernRequest(d.url, beta, 'tools/call', { name: 'hang', arguments: {} }, CAPS, 1);
+    await waitFor(async () => (await d.control<{ servers: { inflight: number }[] }>('/servers')).body.servers[0]!.inflight >= 1, 10_000, "beta's call");
+    const alphaCall = modernRequest(d.url, alpha, 'tools/call', { name: 'slow_ask', arguments: { ms: 300, secret: 'alpha: confirm wire of $9,000' } }, CAPS, 2);
+    await waitFor(() => noted().some((n) => /calls of 2 agents/.test(n.error ?? '')), 10_000, 'the question to be refused to the server');
+    const [b, a] = await Promise.all([betaCall, alphaCall]);
+    assert.doesNotMatch(JSON.stringify(b.body), /confirm wire/, "beta never sees alpha's question");
+    assert.equal(b.body.result?.resultType === 'input_required', false);
+    assert.doesNotMatch(JSON.stringify(a.body), /input_required/);
+  });
 });
