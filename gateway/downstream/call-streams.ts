@@ -12,6 +12,8 @@ import type { HttpSession, PostExchange } from './http-exchange.ts';
 const RETRY_MS = 1000;
 /** Streams one session keeps for resumption; the oldest finished one goes first. */
 const MAX_STREAMS = 32;
+/** Characters one session's streams keep for resumption (an answer larger than this alone is kept alone). */
+const MAX_SESSION_BYTES = 4 << 20;
 /** The revision that added priming events: older clients may not expect an event with empty data. */
 const PRIMING_SINCE = '2025-11-25';
 
@@ -42,10 +44,31 @@ export function primeStream(s: HttpSession, exchange: PostExchange): void {
 }
 
 /** One message on the exchange's stream: kept (when resumable) and written if a client holds the stream. */
-export function emit(exchange: PostExchange, text: string): void {
+export function emit(s: HttpSession, exchange: PostExchange, text: string): void {
   const stream = exchange.stream;
   const id = stream ? `id: ${eventId(stream, stream.log.keep(text))}\n` : '';
+  if (stream) withinBudget(s, exchange);
   if (exchange.attached && !exchange.res.writableEnded) exchange.res.write(`${id}event: message\ndata: ${text}\n\n`);
+}
+
+/**
+ * Keeps what a session's streams hold for resumption within its budget: past it, the
+ * streams no client holds lose what they kept (finished ones first, oldest first) and can
+ * no longer be resumed. Without it one agent's dropped streams of large answers held
+ * hundreds of megabytes (red team, 2026-11-30).
+ */
+function withinBudget(s: HttpSession, current: PostExchange): void {
+  let total = 0;
+  for (const e of s.streams.values()) total += e.stream?.log.size ?? 0;
+  if (total <= MAX_SESSION_BYTES) return;
+  const dropped = [...s.streams].filter(([, e]) => e !== current && !e.attached).sort((a, b) => Number(b[1].done) - Number(a[1].done));
+  for (const [key, e] of dropped) {
+    if (total <= MAX_SESSION_BYTES) return;
+    total -= e.stream?.log.size ?? 0;
+    s.streams.delete(key);
+    // A call still running on it keeps no more: nobody can come back for it.
+    e.stream = undefined;
+  }
 }
 
 /** The exchange has had its last answer: its stream ends, and is forgotten once a client saw the end. */

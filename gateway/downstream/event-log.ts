@@ -15,6 +15,11 @@ export class EventLog {
   private bytes = 0;
   private next = 0;
 
+  /** Characters of the events kept. */
+  get size(): number {
+    return this.bytes;
+  }
+
   /** Keeps one event and returns its id. */
   keep(text: string): number {
     const id = ++this.next;

@@ -61,13 +61,13 @@ export function deliver(s: HttpSession, message: JsonRpcMessage | string | Encod
       return;
     }
     if (!exchange.sse) upgrade(s, exchange);
-    emit(exchange, text);
+    emit(s, exchange, text);
     return;
   }
   exchange.waiting.delete(id!);
   s.exchanges.delete(id!);
   if (exchange.sse) {
-    emit(exchange, text);
+    emit(s, exchange, text);
   } else {
     exchange.collected.push(text);
   }
@@ -109,7 +109,7 @@ function upgrade(s: HttpSession, exchange: PostExchange): void {
   startSse(exchange.res, s.ephemeral ? undefined : s.id);
   primeStream(s, exchange);
   // Answers collected before the switch (batches) go out first.
-  for (const text of exchange.collected) emit(exchange, text);
+  for (const text of exchange.collected) emit(s, exchange, text);
   exchange.collected = [];
 }
 

@@ -24,7 +24,7 @@ createInterface({ input: process.stdin }).on('line', (line) => {
     const a = p.arguments ?? {};
     const token = p._meta?.progressToken;
     if (token !== undefined) send({ jsonrpc: '2.0', method: 'notifications/progress', params: { progressToken: token, progress: 1, total: 2 } });
-    setTimeout(() => send({ jsonrpc: '2.0', id: m.id, result: { content: [{ type: 'text', text: 'secret of ' + a.owner } ] } }), a.ms ?? 300);
+    setTimeout(() => send({ jsonrpc: '2.0', id: m.id, result: { content: [{ type: 'text', text: 'secret of ' + a.owner + ' ' + 'x'.repeat((a.padKb ?? 0) * 1024) } ] } }), a.ms ?? 300);
     return;
   }
   if (m.method === 'ping') return send({ jsonrpc: '2.0', id: m.id, result: {} });
@@ -79,11 +79,11 @@ describe('attack: resumable call streams', () => {
   after(() => d?.stop());
 
   /** Starts a call whose stream is dropped after its first events; its answer comes while no one holds the stream. */
-  async function dropped(session: Session, owner: string, ms = 300): Promise<string> {
+  async function dropped(session: Session, owner: string, ms = 300, padKb = 0): Promise<string> {
     const drop = new AbortController();
     const id = ++n;
     const res = await session.post(
-      { jsonrpc: '2.0', id, method: 'tools/call', params: { name: 'secret', arguments: { owner, ms }, _meta: { progressToken: id } } },
+      { jsonrpc: '2.0', id, method: 'tools/call', params: { name: 'secret', arguments: { owner, ms, padKb }, _meta: { progressToken: id } } },
       drop.signal,
     );
     const first = await events(res, (e) => e.length >= 2);
@@ -123,6 +123,20 @@ describe('attack: resumable call streams', () => {
     assert.equal(thief.status, 404);
     assert.doesNotMatch(await thief.text(), /alpha-only/);
     assert.match((await events(await resume(a, last))).map((e) => e.data).join('\n'), /secret of alpha-only/);
+  });
+
+  it('keeps what a session holds for its dropped streams within a budget: the oldest large answers go first (red team)', async () => {
+    const a = await legacySession(d.url, alpha, {});
+    const ids: string[] = [];
+    for (const owner of ['big-1', 'big-2', 'big-3']) {
+      ids.push(await dropped(a, owner, 100, 1500));
+      await waitFor(async () => (await d.control<{ servers: { inflight: number }[] }>('/servers')).body.servers[0]!.inflight === 0, 10_000, 'the answer');
+    }
+    // 4.5 MB of answers against a 4 MB budget: the first stream's answer was let go, the last is whole.
+    const oldest = await resume(a, ids[0]!);
+    assert.equal(oldest.status, 404);
+    const newest = (await events(await resume(a, ids[2]!))).map((e) => e.data).join('');
+    assert.match(newest, /secret of big-3 x{1536000}/);
   });
 
   it('replays a finished stream once: a second resume finds it gone', async () => {
