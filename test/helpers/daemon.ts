@@ -129,6 +129,15 @@ export async function startDaemon(
   return daemon;
 }
 
+/** Waits until every server of the daemon's bundle has started (state `ready`). */
+export async function serversReady(d: TestDaemon, timeoutMs = 20_000): Promise<void> {
+  await waitFor(
+    async () => (await d.control<{ servers: { state: string }[] }>('/servers')).body.servers.every((s) => s.state === 'ready'),
+    timeoutMs,
+    'servers ready',
+  );
+}
+
 /** Polls until `check` returns a truthy value or the time runs out. */
 export async function waitFor<T>(check: () => T | Promise<T>, timeoutMs = 10_000, what = 'condition'): Promise<NonNullable<T>> {
   const deadline = Date.now() + timeoutMs;

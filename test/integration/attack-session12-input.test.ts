@@ -5,7 +5,7 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import { Client, StreamableHTTPClientTransport } from '@modelcontextprotocol/client';
-import { startDaemon, stdioServer, waitFor, writeBundle, type TestDaemon } from '../helpers/daemon.ts';
+import { serversReady, startDaemon, stdioServer, writeBundle, type TestDaemon } from '../helpers/daemon.ts';
 
 const textOf = (r: unknown) => (r as { content: { text?: string }[] }).content.map((c) => c.text ?? '').join('');
 
@@ -62,7 +62,7 @@ describe('attack: a hostile upstream and agents against the input_required relay
         settings: { naming: 'passthrough', callTimeoutMs: 3000 },
       }),
     });
-    await waitFor(async () => (await d.control<{ servers: { state: string }[] }>('/servers')).body.servers.every((s) => s.state === 'ready'), 20_000);
+    await serversReady(d);
     alpha = await d.agentToken('alpha');
     beta = await d.agentToken('beta');
   });

@@ -6,7 +6,7 @@ import assert from 'node:assert/strict';
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
-import { startDaemon, tempDir, waitFor, writeBundle, type TestDaemon } from '../helpers/daemon.ts';
+import { serversReady, startDaemon, tempDir, waitFor, writeBundle, type TestDaemon } from '../helpers/daemon.ts';
 import { legacySession } from '../helpers/modern.ts';
 
 // Two pages per version; after serving page 1 of versions 1..CHURN it moves to the next
@@ -60,7 +60,7 @@ describe('attack: a list that changes between its pages', () => {
   after(() => d?.stop());
 
   it('goes ready with the last whole list, not a mix of versions', async () => {
-    await waitFor(async () => (await d.control<{ servers: { state: string }[] }>('/servers')).body.servers[0]?.state === 'ready', 20_000);
+    await serversReady(d);
     const agent = await legacySession(d.url, token, {});
     await waitFor(
       async () => {

@@ -6,7 +6,7 @@ import assert from 'node:assert/strict';
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
-import { startDaemon, tempDir, waitFor, writeBundle, type TestDaemon } from '../helpers/daemon.ts';
+import { serversReady, startDaemon, tempDir, waitFor, writeBundle, type TestDaemon } from '../helpers/daemon.ts';
 import { modernRequest } from '../helpers/modern.ts';
 
 const SERVER = String.raw`// A hostile 2025 server (raw stdio): ask_many asks n questions at once mid-call and answers the
@@ -73,7 +73,7 @@ async function asker(settings: Record<string, unknown>) {
   const d = await startDaemon({
     bundle: writeBundle({ schemaVersion: 1, name: 'red-held', version: 1, servers: [server], settings: { naming: 'passthrough', ...settings } }),
   });
-  await waitFor(async () => (await d.control<{ servers: { state: string }[] }>('/servers')).body.servers[0]?.state === 'ready', 20_000);
+  await serversReady(d);
   const noted = (): Noted[] =>
     existsSync(log)
       ? readFileSync(log, 'utf8')

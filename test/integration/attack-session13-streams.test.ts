@@ -7,7 +7,7 @@ import assert from 'node:assert/strict';
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
-import { startDaemon, tempDir, waitFor, writeBundle, type TestDaemon } from '../helpers/daemon.ts';
+import { serversReady, startDaemon, tempDir, waitFor, writeBundle, type TestDaemon } from '../helpers/daemon.ts';
 import { legacySession } from '../helpers/modern.ts';
 
 // A 2025 server whose `secret` tool reports progress (so the answer comes as a stream) and answers after `ms`.
@@ -72,7 +72,7 @@ describe('attack: resumable call streams', () => {
     d = await startDaemon({
       bundle: writeBundle({ schemaVersion: 1, name: 'red-streams', version: 1, servers: [server], settings: { naming: 'passthrough' } }),
     });
-    await waitFor(async () => (await d.control<{ servers: { state: string }[] }>('/servers')).body.servers[0]?.state === 'ready', 20_000);
+    await serversReady(d);
     alpha = await d.agentToken('alpha');
     beta = await d.agentToken('beta');
   });

@@ -7,7 +7,7 @@ import assert from 'node:assert/strict';
 import { readFileSync, writeFileSync, existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
-import { startDaemon, tempDir, waitFor, writeBundle, type TestDaemon } from '../helpers/daemon.ts';
+import { serversReady, startDaemon, tempDir, writeBundle, type TestDaemon } from '../helpers/daemon.ts';
 import { legacySession, modernRequest } from '../helpers/modern.ts';
 
 const TASKS = 'io.modelcontextprotocol/tasks';
@@ -70,7 +70,7 @@ describe('attack: the tasks relay', () => {
     writeFileSync(script, SERVER);
     const server = { id: 'h', transport: { type: 'stdio', command: process.execPath, args: [script, log] } };
     d = await startDaemon({ bundle: writeBundle({ schemaVersion: 1, name: 'red-tasks', version: 1, servers: [server], settings: {} }) });
-    await waitFor(async () => (await d.control<{ servers: { state: string }[] }>('/servers')).body.servers[0]?.state === 'ready', 20_000);
+    await serversReady(d);
     alpha = await d.agentToken('alpha');
     beta = await d.agentToken('beta');
   });

@@ -5,7 +5,7 @@
 // stream. A stream id it never had reaches nothing.
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
-import { startDaemon, stdioServer, waitFor, writeBundle, type TestDaemon } from '../helpers/daemon.ts';
+import { serversReady, startDaemon, stdioServer, writeBundle, type TestDaemon } from '../helpers/daemon.ts';
 import { legacySession } from '../helpers/modern.ts';
 
 interface SseEvent {
@@ -55,7 +55,7 @@ describe('resumable call streams', () => {
         settings: { naming: 'passthrough' },
       }),
     });
-    await waitFor(async () => (await d.control<{ servers: { state: string }[] }>('/servers')).body.servers[0]?.state === 'ready', 20_000);
+    await serversReady(d);
     token = await d.agentToken('roamer');
   });
   after(() => d.stop());

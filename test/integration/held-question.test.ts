@@ -6,7 +6,7 @@
 import assert from 'node:assert/strict';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
-import { FIXTURES, startDaemon, waitFor, writeBundle, type TestDaemon } from '../helpers/daemon.ts';
+import { FIXTURES, serversReady, startDaemon, waitFor, writeBundle, type TestDaemon } from '../helpers/daemon.ts';
 import { modernRequest } from '../helpers/modern.ts';
 
 /** A tools/call from a 2026 agent that can answer elicitation and sampling (unless `caps` says otherwise). */
@@ -29,7 +29,7 @@ describe("a 2025 server's mid-call question to a 2026 agent", () => {
   before(async () => {
     const legacy = { id: 'old', transport: { type: 'stdio', command: process.execPath, args: [join(FIXTURES, 'servers', 'fixture-server.ts'), '--legacy'] } };
     d = await startDaemon({ bundle: writeBundle({ schemaVersion: 1, name: 'held', version: 1, servers: [legacy], settings: { naming: 'passthrough' } }) });
-    await waitFor(async () => (await d.control<{ servers: { state: string }[] }>('/servers')).body.servers[0]?.state === 'ready', 20_000);
+    await serversReady(d);
     alpha = await d.agentToken('alpha');
     beta = await d.agentToken('beta');
   });
@@ -89,7 +89,7 @@ describe('a held call whose agent does not come back', () => {
     d = await startDaemon({
       bundle: writeBundle({ schemaVersion: 1, name: 'held', version: 1, servers: [legacy], settings: { naming: 'passthrough', callTimeoutMs: 1500 } }),
     });
-    await waitFor(async () => (await d.control<{ servers: { state: string }[] }>('/servers')).body.servers[0]?.state === 'ready', 20_000);
+    await serversReady(d);
     token = await d.agentToken('forgetful');
   });
   after(() => d.stop());

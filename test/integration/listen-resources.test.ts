@@ -8,7 +8,7 @@ import { join } from 'node:path';
 import { createInterface } from 'node:readline';
 import { after, before, describe, it } from 'node:test';
 import { Client, StreamableHTTPClientTransport } from '@modelcontextprotocol/client';
-import { FIXTURES, startDaemon, waitFor, writeBundle, type TestDaemon } from '../helpers/daemon.ts';
+import { FIXTURES, serversReady, startDaemon, waitFor, writeBundle, type TestDaemon } from '../helpers/daemon.ts';
 
 const META = {
   'io.modelcontextprotocol/protocolVersion': '2026-07-28',
@@ -70,7 +70,7 @@ describe('resource updates from a 2026-07-28 upstream', () => {
         settings: { naming: 'passthrough' },
       }),
     });
-    await waitFor(async () => (await d.control<{ servers: { state: string }[] }>('/servers')).body.servers[0]?.state === 'ready', 20_000);
+    await serversReady(d);
     token = await d.agentToken('watcher');
   });
   after(async () => {

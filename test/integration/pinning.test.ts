@@ -10,7 +10,7 @@ import { Client, StreamableHTTPClientTransport } from '@modelcontextprotocol/cli
 import type { PendingChange } from '../../shared/pinning/pending.ts';
 import { stdioClient } from '../helpers/clients.ts';
 import { pendingList, pinnedRugBundle, stopAfterSuite } from '../helpers/rugpull.ts';
-import { CLI, startDaemon, waitFor, type TestDaemon } from '../helpers/daemon.ts';
+import { CLI, serversReady, startDaemon, waitFor, type TestDaemon } from '../helpers/daemon.ts';
 
 const run = promisify(execFile);
 const textOf = (r: unknown) => (r as { content: { text?: string }[] }).content.map((c) => c.text ?? '').join('');
@@ -230,7 +230,7 @@ describe('the demo bundle', () => {
   it('carries pins for every tool of its servers, so nothing is pending out of the box', async () => {
     const d = await startDaemon();
     try {
-      await waitFor(async () => (await d.control<{ servers: { state: string }[] }>('/servers')).body.servers.every((s) => s.state === 'ready'), 20_000);
+      await serversReady(d);
       const tools = (await d.control<{ tools: { name: string; pinState: string }[] }>('/tools')).body.tools;
       assert.ok(tools.length > 30);
       assert.deepEqual(

@@ -3,7 +3,7 @@
 // cancelled), so neither the agent's connection nor the server's work outlives the session.
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
-import { startDaemon, stdioServer, waitFor, writeBundle, type TestDaemon } from '../helpers/daemon.ts';
+import { serversReady, startDaemon, stdioServer, writeBundle, type TestDaemon } from '../helpers/daemon.ts';
 import { legacySession } from '../helpers/modern.ts';
 
 /** Resolves with how a response body ended: 'ended' once the server closes it, 'open' if it is still open after `ms`. */
@@ -27,7 +27,7 @@ describe('an HTTP session that ends', () => {
         settings: { naming: 'passthrough' },
       }),
     });
-    await waitFor(async () => (await d.control<{ servers: { state: string }[] }>('/servers')).body.servers[0]?.state === 'ready', 20_000);
+    await serversReady(d);
     token = await d.agentToken('leaver');
   });
   after(() => d.stop());

@@ -2,7 +2,7 @@
 // what was sent meanwhile (SSE resumption): here, list changes while it was away.
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
-import { startDaemon, stdioServer, waitFor, writeBundle, type TestDaemon } from '../helpers/daemon.ts';
+import { serversReady, startDaemon, stdioServer, writeBundle, type TestDaemon } from '../helpers/daemon.ts';
 
 interface Event {
   id: string | undefined;
@@ -60,7 +60,7 @@ describe('a resumable GET stream', () => {
         settings: { naming: 'passthrough' },
       }),
     });
-    await waitFor(async () => (await d.control<{ servers: { state: string }[] }>('/servers')).body.servers[0]?.state === 'ready', 20_000);
+    await serversReady(d);
     headers = { authorization: `Bearer ${await d.agentToken('resumer')}`, accept: 'application/json, text/event-stream' };
     const init = await fetch(d.url, {
       method: 'POST',

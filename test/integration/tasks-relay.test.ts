@@ -9,7 +9,7 @@ import assert from 'node:assert/strict';
 import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
-import { ALLOW_ALL, FIXTURES, startDaemon, waitFor, writeBundle, type TestDaemon } from '../helpers/daemon.ts';
+import { ALLOW_ALL, FIXTURES, serversReady, startDaemon, waitFor, writeBundle, type TestDaemon } from '../helpers/daemon.ts';
 import { legacySession, modernRequest, type Answer } from '../helpers/modern.ts';
 
 const TASKS = 'io.modelcontextprotocol/tasks';
@@ -44,7 +44,7 @@ describe('the tasks extension through Gatehouse', () => {
   before(async () => {
     bundlePath = writeBundle({ schemaVersion: 1, name: 'tasks', version: 1, servers: [tasksServer('a'), tasksServer('b')], settings: {} });
     d = await startDaemon({ bundle: bundlePath });
-    await waitFor(async () => (await d.control<{ servers: { state: string }[] }>('/servers')).body.servers.every((s) => s.state === 'ready'), 20_000);
+    await serversReady(d);
     alpha = await d.agentToken('alpha');
     beta = await d.agentToken('beta');
   });
