@@ -1,8 +1,9 @@
 // What a recheck of an unchanged 20,000-tool list costs the daemon's loop: the catalogue
 // cache compares the list it re-read with the one it holds. Two whole-list JSON texts
-// (the comparison before 4e218a1) against item by item with the held items' texts kept.
+// (the comparison before 4e218a1) against the cache's own item-by-item sameItems.
 //   node bench/list-recheck.ts [--rounds 5] [--tools 20000]
 import { parseArgs } from 'node:util';
+import { sameItems } from '../gateway/upstream/catalog-cache.ts';
 import { runInterleaved } from './interleave.ts';
 
 const { values } = parseArgs({ options: { rounds: { type: 'string', default: '5' }, tools: { type: 'string', default: '20000' } } });
@@ -15,15 +16,6 @@ const list = () =>
   }));
 const held = list();
 const texts = new WeakMap<object, string>();
-const itemByItem = (read: object[]): boolean => {
-  if (read.length !== held.length) return false;
-  for (let i = 0; i < read.length; i++) {
-    let text = texts.get(held[i]!);
-    if (text === undefined) texts.set(held[i]!, (text = JSON.stringify(held[i])));
-    if (JSON.stringify(read[i]) !== text) return false;
-  }
-  return true;
-};
 const sample = (same: (read: object[]) => boolean) => () => {
   const times: number[] = [];
   for (let k = 0; k < 5; k++) {
@@ -38,7 +30,7 @@ await runInterleaved(
   `recheck of an unchanged ${count}-tool list`,
   [
     { name: 'whole-list JSON twice', round: sample((read) => JSON.stringify(read) === JSON.stringify(held)) },
-    { name: 'item by item, held texts kept', round: sample(itemByItem) },
+    { name: 'item by item, held texts kept', round: sample((read) => sameItems(read, held, texts)) },
   ],
   Number(values.rounds),
 );

@@ -27,6 +27,25 @@ export interface CatalogIo {
   failed(message: string): void;
 }
 
+/**
+ * Whether a re-read list is the one held, item by item: stops at the first difference,
+ * and each held item's text is kept in `texts` from the last comparison, so a recheck of
+ * an unchanged 20,000-tool list serializes only what it just read (bench/list-recheck.ts).
+ */
+export function sameItems(read: readonly object[], held: readonly object[], texts: WeakMap<object, string>): boolean {
+  if (read.length !== held.length) return false;
+  for (let i = 0; i < read.length; i++) {
+    const old = held[i]!;
+    let text = texts.get(old);
+    if (text === undefined) {
+      text = JSON.stringify(old);
+      texts.set(old, text);
+    }
+    if (JSON.stringify(read[i]) !== text) return false;
+  }
+  return true;
+}
+
 export class CatalogCache {
   readonly lists: CatalogLists = { tools: [], resources: [], resourceTemplates: [], prompts: [] };
   private readonly refreshing = new Map<CatalogKind, Promise<void>>();
@@ -112,7 +131,7 @@ export class CatalogCache {
         // The connection went away: the list stays as it was.
         if (!items) return;
         // Nothing changed: keep the objects the pin gate approved, or the next catalog rebuild would hide them all.
-        if (announce === 'ifChanged' && this.same(items, this.lists[kind])) return;
+        if (announce === 'ifChanged' && sameItems(items, this.lists[kind], this.texts)) return;
         this.lists[kind] = items;
         if (announce !== 'never') this.io.changed(kind);
       } finally {
@@ -121,25 +140,6 @@ export class CatalogCache {
     })();
     this.refreshing.set(kind, run);
     return run;
-  }
-
-  /**
-   * Whether a re-read list is the one held, item by item: stops at the first difference,
-   * and each held item's text is kept from the last comparison, so a recheck of an
-   * unchanged 20,000-tool list serializes only what it just read.
-   */
-  private same(read: Record<string, unknown>[], held: Record<string, unknown>[]): boolean {
-    if (read.length !== held.length) return false;
-    for (let i = 0; i < read.length; i++) {
-      const old = held[i]!;
-      let text = this.texts.get(old);
-      if (text === undefined) {
-        text = JSON.stringify(old);
-        this.texts.set(old, text);
-      }
-      if (JSON.stringify(read[i]) !== text) return false;
-    }
-    return true;
   }
 
   /** Every page of one list, or undefined when the connection went away. */
