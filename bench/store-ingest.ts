@@ -1,8 +1,8 @@
 // The sync endpoint's audit ingest at the store: storeBatch() of 1,000-record batches
 // on SQLite and PostgreSQL, interleaved (bench/interleave.ts), in records/s, and on
-// PostgreSQL the multi-row VALUES insert that storeBatch used before (13 bound
-// parameters per row), for an A/B in the same run. The HTTP path with signature,
-// chain and Merkle checks is bench/sync-endpoint.ts.
+// PostgreSQL the transaction storeBatch ran before (an INSERT … SELECT FROM unnest() of
+// column arrays), for an A/B in the same run. The HTTP path with signature, chain and
+// Merkle checks is bench/endpoint-ingest.ts.
 //   node bench/store-ingest.ts [--rounds 5] [--batches 10]
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -56,6 +56,7 @@ function batch(device: string, first: number): { row: BatchRow; records: (Stored
       tool: 'memory__read_graph',
       outcome: 'ok',
       type: 'tools/call',
+      correlationId: `c${seq}`,
     };
   });
   const row: BatchRow = {
@@ -96,32 +97,50 @@ function ingestCase(label: string, open: () => Promise<ServerStore>): BenchCase 
   };
 }
 
-/** The insert storeBatch used before: a multi-row VALUES list, 13 parameters per row. */
-function valuesCase(url: string): BenchCase {
+const UNNEST_RECORDS = `INSERT INTO audit_records (device_id, seq, hash, prev, body, batch_id, ts, user_name, agent, server, tool, outcome, type)
+  SELECT * FROM unnest($1::text[], $2::bigint[], $3::text[], $4::text[], $5::text[], $6::text[], $7::text[], $8::text[], $9::text[], $10::text[], $11::text[], $12::text[], $13::text[])`;
+const UNNEST_CORRELATION = `INSERT INTO audit_correlation (correlation_id, device_id, seq)
+  SELECT * FROM unnest($1::text[], $2::text[], $3::bigint[]) ON CONFLICT DO NOTHING`;
+
+/** The transaction storeBatch ran before COPY: the batch row, then one unnest() insert per table. */
+function unnestCase(url: string): BenchCase {
   let pool: pg.Pool;
   let next = 1;
   return {
-    name: `PostgreSQL: multi-row VALUES (the previous insert), ${BATCHES} batches of 1,000 records`,
+    name: `PostgreSQL: unnest() of column arrays (the previous storeBatch), ${BATCHES} batches of 1,000 records`,
     setup: () => {
       pool = new pg.Pool({ connectionString: url, max: 2 });
     },
     round: async () => {
       const work = Array.from({ length: BATCHES }, () => {
-        const b = batch('dev-values', next);
+        const b = batch('dev-unnest', next);
         next += SIZE;
         return b;
       });
       const t0 = performance.now();
-      for (const b of work) {
-        const args: unknown[] = [];
-        const values = b.records.map((r, j) => {
-          args.push(r.deviceId, r.seq, r.hash, r.prev, r.body, r.batchId, r.ts, r.user, r.agent, r.server, r.tool, r.outcome, r.type);
-          return `(${Array.from({ length: 13 }, (_, k) => `$${j * 13 + k + 1}`).join(', ')})`;
-        });
-        await pool.query(
-          `INSERT INTO audit_records (device_id, seq, hash, prev, body, batch_id, ts, user_name, agent, server, tool, outcome, type) VALUES ${values.join(', ')}`,
-          args,
-        );
+      for (const { row: b, records } of work) {
+        const c = await pool.connect();
+        try {
+          await c.query('BEGIN');
+          await c.query(
+            'INSERT INTO audit_batches (batch_id, device_id, first_seq, last_seq, batch_hash, prev_batch_hash, last_record_hash, header, signature, received_at) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)',
+            [b.batchId, b.deviceId, b.firstSeq, b.lastSeq, b.batchHash, b.prevBatchHash, b.lastRecordHash, b.header, b.signature, b.receivedAt],
+          );
+          const cols: unknown[][] = Array.from({ length: 13 }, () => []);
+          for (const r of records)
+            [r.deviceId, r.seq, r.hash, r.prev, r.body, r.batchId, r.ts, r.user, r.agent, r.server, r.tool, r.outcome, r.type].forEach((v, k) =>
+              cols[k]!.push(v),
+            );
+          await c.query({ name: 'bench_unnest_records', text: UNNEST_RECORDS, values: cols });
+          await c.query({
+            name: 'bench_unnest_correlation',
+            text: UNNEST_CORRELATION,
+            values: [records.map((r) => r.correlationId), records.map((r) => r.deviceId), records.map((r) => r.seq)],
+          });
+          await c.query('COMMIT');
+        } finally {
+          c.release();
+        }
       }
       return { 'records/s': (BATCHES * SIZE) / ((performance.now() - t0) / 1000) };
     },
@@ -135,7 +154,7 @@ const cases = [ingestCase('SQLite', () => openStore(join(dir, 'sync.db')))];
 if (pgc)
   cases.push(
     ingestCase('PostgreSQL', () => openStore(pgc.url)),
-    valuesCase(pgc.url),
+    unnestCase(pgc.url),
   );
 else console.log('PostgreSQL: not installed here, skipped');
 try {

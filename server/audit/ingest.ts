@@ -1,4 +1,4 @@
-import { batchHash, checkBatch, continuity, SignedBatchSchema, type Verify } from '../../shared/audit/batch.ts';
+import { batchHash, checkBatch, continuity, SignedBatchSchema, type SignedBatch, type Verify } from '../../shared/audit/batch.ts';
 import { AuditRecordSchema } from '../../shared/audit/record.ts';
 import { verifyEd25519 } from '../../shared/signing/ed25519.ts';
 import type { DeviceRow, RecordIndex, ServerStore, StoredRecord } from '../store/store.ts';
@@ -27,23 +27,8 @@ export async function ingestBatch(store: ServerStore, device: DeviceRow, body: u
     await store.addProblem({ deviceId: device.id, kind: 'rejected', detail: `batch ${batch.header.batchId}: ${check.reason}`, at: now.toISOString() });
     return { status: 401, body: { error: check.reason, code: 'signature' } };
   }
-  const last = await store.lastBatch(device.id);
-  const head = last ? { lastSeq: last.lastSeq, lastRecordHash: last.lastRecordHash, lastBatchHash: last.batchHash } : null;
-  const held = await store.batchHash(batch.header.batchId);
-  const place = continuity(head, batch, () => held);
-  if (place.kind === 'duplicate') return { status: 200, body: { batchId: batch.header.batchId, status: 'duplicate' } };
-  if (place.kind === 'fork') {
-    await store.addProblem({ deviceId: device.id, kind: 'fork', detail: `batch ${batch.header.batchId}: ${place.reason}`, at: now.toISOString() });
-    return { status: 409, body: { error: place.reason, code: 'fork' } };
-  }
-  if (place.kind === 'gap') {
-    await store.addProblem({
-      deviceId: device.id,
-      kind: 'gap',
-      detail: `records ${place.missingFrom}-${place.missingTo} never arrived (before batch ${batch.header.batchId})`,
-      at: now.toISOString(),
-    });
-  }
+  const placed = await place(store, device, batch, now);
+  if (placed) return placed;
   const rows: (StoredRecord & RecordIndex)[] = [];
   for (const r of batch.records) {
     let index: RecordIndex;
@@ -66,20 +51,54 @@ export async function ingestBatch(store: ServerStore, device: DeviceRow, body: u
     rows.push({ deviceId: device.id, seq: r.seq, hash: r.hash, prev: r.prev, body: r.body, batchId: batch.header.batchId, ...index });
   }
   const lastRecord = batch.records[batch.records.length - 1]!;
-  await store.storeBatch(
-    {
-      batchId: batch.header.batchId,
-      deviceId: device.id,
-      firstSeq: batch.header.firstSeq,
-      lastSeq: batch.header.lastSeq,
-      batchHash: batchHash(batch.header),
-      prevBatchHash: batch.header.prevBatchHash,
-      lastRecordHash: lastRecord.hash,
-      header: JSON.stringify(batch.header),
-      signature: batch.signature,
-      receivedAt: now.toISOString(),
-    },
-    rows,
-  );
+  try {
+    await store.storeBatch(
+      {
+        batchId: batch.header.batchId,
+        deviceId: device.id,
+        firstSeq: batch.header.firstSeq,
+        lastSeq: batch.header.lastSeq,
+        batchHash: batchHash(batch.header),
+        prevBatchHash: batch.header.prevBatchHash,
+        lastRecordHash: lastRecord.hash,
+        header: JSON.stringify(batch.header),
+        signature: batch.signature,
+        receivedAt: now.toISOString(),
+      },
+      rows,
+    );
+  } catch (err) {
+    // A retry that crossed its first attempt (or a rival batch for the same range) lost
+    // the race to the primary key: the batch is placed again against what won.
+    const placed = await place(store, device, batch, now, false);
+    if (placed) return placed;
+    throw err;
+  }
   return { status: 200, body: { batchId: batch.header.batchId, status: 'accepted' } };
+}
+
+/**
+ * Where the batch sits in the device's chain: an answer for a replay, a fork (recorded),
+ * or null to store it (a gap is recorded first, unless `recordGap` is false: the gap of a
+ * batch placed again was recorded the first time).
+ */
+async function place(store: ServerStore, device: DeviceRow, batch: SignedBatch, now: Date, recordGap = true): Promise<IngestResult | null> {
+  const last = await store.lastBatch(device.id);
+  const head = last ? { lastSeq: last.lastSeq, lastRecordHash: last.lastRecordHash, lastBatchHash: last.batchHash } : null;
+  const held = await store.batchHash(batch.header.batchId);
+  const place = continuity(head, batch, () => held);
+  if (place.kind === 'duplicate') return { status: 200, body: { batchId: batch.header.batchId, status: 'duplicate' } };
+  if (place.kind === 'fork') {
+    await store.addProblem({ deviceId: device.id, kind: 'fork', detail: `batch ${batch.header.batchId}: ${place.reason}`, at: now.toISOString() });
+    return { status: 409, body: { error: place.reason, code: 'fork' } };
+  }
+  if (place.kind === 'gap' && recordGap) {
+    await store.addProblem({
+      deviceId: device.id,
+      kind: 'gap',
+      detail: `records ${place.missingFrom}-${place.missingTo} never arrived (before batch ${batch.header.batchId})`,
+      at: now.toISOString(),
+    });
+  }
+  return null;
 }

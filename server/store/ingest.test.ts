@@ -27,13 +27,15 @@ function batchOf(first: number, n: number): { row: BatchRow; records: (StoredRec
   const records = Array.from({ length: n }, (_, i) => {
     const seq = first + i;
     const nasty = NASTY[seq % NASTY.length]!;
+    // Shared by neighbours, as one agent request's downstream calls are; some records have none.
+    const correlationId = seq % 7 === 0 ? null : `corr ${NASTY[Math.floor(seq / 2) % NASTY.length]} ${Math.floor(seq / 2)}`;
     return {
       deviceId: 'dev',
       seq,
       hash: `h${seq}`,
       prev: `h${seq - 1}`,
       batchId,
-      body: JSON.stringify({ seq, text: nasty }),
+      body: JSON.stringify({ seq, text: nasty, ...(correlationId ? { correlationId } : {}) }),
       ts: new Date(Date.UTC(2026, 0, 1, 0, 0, seq % 60)).toISOString(),
       user: nasty || 'u',
       outcome: 'ok',
@@ -41,6 +43,7 @@ function batchOf(first: number, n: number): { row: BatchRow; records: (StoredRec
       agent: seq % 3 === 0 ? null : nasty,
       server: seq % 4 === 0 ? null : 's',
       tool: seq % 5 === 0 ? null : `t${seq}`,
+      correlationId,
     };
   });
   const row: BatchRow = {
@@ -84,10 +87,32 @@ for (const kind of ['sqlite', 'postgres'] as const) {
           byAgentless.map((r) => r.seq),
           [7],
         );
+        // Correlation rows link the records that share an id, and only those.
+        const linked = await store.console.auditRecord('dev', 10);
+        assert.deepEqual(
+          linked?.chain.map((r) => r.seq).sort((a, b) => a - b),
+          [10, 11],
+        );
+        const alone = await store.console.auditRecord('dev', 14);
+        assert.deepEqual(
+          alone?.chain.map((r) => r.seq),
+          [],
+        );
         // A batch whose records clash with stored ones is refused whole: nothing of it stays.
         const clash = batchOf(4503, 10);
         await assert.rejects(store.storeBatch({ ...clash.row, batchId: 'dev:clash' }, clash.records));
         assert.equal((await store.records('dev', 4504, 5000)).length, 0);
+        // So is one that breaks half-way through (its 600th record repeats a sequence number):
+        // neither the batch row nor the 599 records before the break stay.
+        const torn = batchOf(4504, 1000);
+        torn.records[599] = { ...torn.records[599]!, seq: torn.records[598]!.seq };
+        await assert.rejects(store.storeBatch(torn.row, torn.records));
+        assert.equal((await store.records('dev', 4504, 6000)).length, 0);
+        assert.equal(await store.batchHash(torn.row.batchId), null);
+        // and the store takes the next batch as if nothing happened.
+        const next = batchOf(4504, 2);
+        await store.storeBatch(next.row, next.records);
+        assert.equal((await store.records('dev', 4504, 6000)).length, 2);
       } finally {
         await store.close();
       }

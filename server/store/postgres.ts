@@ -1,6 +1,7 @@
 import pg from 'pg';
 import type { OrgKey } from '../../shared/bundle/schema.ts';
 import { ConsoleStore, consoleSchema, type Executor } from './console-store.ts';
+import { copyRows } from './pg-copy.ts';
 import { auditWhere, batchRow, device, orgRow, problemRow, queriedRow, recordRow, type Row } from './rows.ts';
 import type { AuditFilter, AuditProblem, BatchRow, DeviceRow, OrgRow, RecordIndex, ServerStore, StoredRecord } from './store.ts';
 
@@ -22,12 +23,8 @@ DROP TRIGGER IF EXISTS audit_records_append_only ON audit_records;
 CREATE TRIGGER audit_records_append_only BEFORE UPDATE OR DELETE ON audit_records FOR EACH ROW EXECUTE FUNCTION gatehouse_append_only();
 `;
 
-const RECORD_COLUMNS = 13;
-const INSERT_RECORDS = `INSERT INTO audit_records (device_id, seq, hash, prev, body, batch_id, ts, user_name, agent, server, tool, outcome, type)
-  SELECT * FROM unnest($1::text[], $2::bigint[], $3::text[], $4::text[], $5::text[], $6::text[], $7::text[], $8::text[], $9::text[], $10::text[], $11::text[], $12::text[], $13::text[])`;
-
-const INSERT_CORRELATION = `INSERT INTO audit_correlation (correlation_id, device_id, seq)
-  SELECT * FROM unnest($1::text[], $2::text[], $3::bigint[]) ON CONFLICT DO NOTHING`;
+const RECORD_COLUMNS = ['device_id', 'seq', 'hash', 'prev', 'body', 'batch_id', 'ts', 'user_name', 'agent', 'server', 'tool', 'outcome', 'type'];
+const CORRELATION_COLUMNS = ['correlation_id', 'device_id', 'seq'];
 
 export class PostgresStore implements ServerStore {
   readonly kind = 'postgres';
@@ -136,22 +133,24 @@ export class PostgresStore implements ServerStore {
         'INSERT INTO audit_batches (batch_id, device_id, first_seq, last_seq, batch_hash, prev_batch_hash, last_record_hash, header, signature, received_at) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)',
         [b.batchId, b.deviceId, b.firstSeq, b.lastSeq, b.batchHash, b.prevBatchHash, b.lastRecordHash, b.header, b.signature, b.receivedAt],
       );
-      // One statement per batch whatever its size: each column is one array parameter,
-      // unnested server-side, instead of 13 bound parameters per row to parse and plan.
-      const cols: unknown[][] = Array.from({ length: RECORD_COLUMNS }, () => new Array<unknown>(records.length));
-      records.forEach((r, i) => {
-        const row = [r.deviceId, r.seq, r.hash, r.prev, r.body, r.batchId, r.ts, r.user, r.agent, r.server, r.tool, r.outcome, r.type];
-        for (let k = 0; k < RECORD_COLUMNS; k++) cols[k]![i] = row[k];
-      });
-      await c.query({ name: 'gatehouse_insert_records', text: INSERT_RECORDS, values: cols });
+      // COPY, not INSERT: no statement to parse or plan, no text to escape or unescape. A
+      // batch is stored whole or not at all (the transaction), so a COPY that fails on a
+      // duplicate key leaves nothing behind. Each (device, seq) is stored once, so a
+      // correlation row cannot repeat and needs no ON CONFLICT.
+      await copyRows(
+        c,
+        'audit_records',
+        RECORD_COLUMNS,
+        records.map((r) => [r.deviceId, r.seq, r.hash, r.prev, r.body, r.batchId, r.ts, r.user, r.agent, r.server, r.tool, r.outcome, r.type]),
+      );
       const linked = records.filter((r) => r.correlationId);
-      if (linked.length) {
-        await c.query({
-          name: 'gatehouse_insert_correlation',
-          text: INSERT_CORRELATION,
-          values: [linked.map((r) => r.correlationId), linked.map((r) => r.deviceId), linked.map((r) => r.seq)],
-        });
-      }
+      if (linked.length)
+        await copyRows(
+          c,
+          'audit_correlation',
+          CORRELATION_COLUMNS,
+          linked.map((r) => [r.correlationId!, r.deviceId, r.seq]),
+        );
     });
   }
 

@@ -66,6 +66,15 @@ async function chain(sizes: number[]): Promise<SignedBatch[]> {
   return out;
 }
 
+const laptop: DeviceRow = {
+  id: 'dev-1',
+  name: 'laptop',
+  publicKey: pair.publicKey.export({ type: 'spki', format: 'pem' }).toString(),
+  tokenHash: 'h',
+  enrolledAt: new Date().toISOString(),
+  label: null,
+};
+
 const pg: TestPostgres | undefined = await startPostgres().catch((err: Error) => {
   if (process.env.CI) throw err;
   return undefined;
@@ -77,14 +86,7 @@ after(async () => {
 for (const kind of ['sqlite', 'postgres'] as const) {
   describe(`audit ingest on ${kind}`, { skip: kind === 'postgres' && !pg ? 'PostgreSQL is not installed here' : false }, () => {
     let store: ServerStore;
-    const device: DeviceRow = {
-      id: 'dev-1',
-      name: 'laptop',
-      publicKey: pair.publicKey.export({ type: 'spki', format: 'pem' }).toString(),
-      tokenHash: 'h',
-      enrolledAt: new Date().toISOString(),
-      label: null,
-    };
+    const device = laptop;
     let batches: SignedBatch[];
     const now = new Date();
 
@@ -173,6 +175,65 @@ for (const kind of ['sqlite', 'postgres'] as const) {
         report.problems.some((p) => p.kind === 'broken' && /batch dev-1:1-5: record 3 does not match its hash/.test(p.detail)),
         JSON.stringify(report.problems),
       );
+    });
+  });
+}
+
+// Deliveries as a desktop's outbox makes them: a retry can cross the first attempt (a
+// timeout, then a resend while the first is still being stored), and a big batch can
+// arrive with one link broken in the middle.
+for (const kind of ['sqlite', 'postgres'] as const) {
+  describe(`re-delivery and torn batches on ${kind}`, { skip: kind === 'postgres' && !pg ? 'PostgreSQL is not installed here' : false }, () => {
+    let store: ServerStore;
+    const device = laptop;
+    let delivered: SignedBatch[];
+
+    before(async () => {
+      let url = pg?.url ?? '';
+      if (kind === 'postgres') {
+        const admin = new (await import('pg')).default.Client(pg!.url);
+        await admin.connect();
+        await admin.query('CREATE DATABASE redelivery');
+        await admin.end();
+        url = pg!.url.replace(/\/postgres$/, '/redelivery');
+      }
+      store = await openStore(kind === 'sqlite' ? join(mkdtempSync(join(tmpdir(), 'gh-store-')), 'sync.db') : url);
+      await store.addDevice(device);
+      delivered = await chain([1000, 1000]);
+    });
+    after(async () => {
+      await store.close();
+    });
+
+    it('stores a batch delivered twice at once one time, and acknowledges both deliveries', async () => {
+      const first = delivered[0]!;
+      const answers = await Promise.all([ingestBatch(store, device, first, new Date()), ingestBatch(store, device, structuredClone(first), new Date())]);
+      assert.deepEqual(
+        answers.map((a) => a.status),
+        [200, 200],
+        JSON.stringify(answers.map((a) => a.body)),
+      );
+      assert.deepEqual(answers.map((a) => (a.body as { status: string }).status).sort(), ['accepted', 'duplicate']);
+      assert.equal((await store.records('dev-1', 1, 5000)).length, 1000);
+      assert.deepEqual((await ingestBatch(store, device, first, new Date())).body, { batchId: 'dev-1:1-1000', status: 'duplicate' });
+      assert.equal((await verifyDevice(store, device)).ok, true);
+    });
+
+    it('stores nothing of a batch whose chain breaks half-way, then takes the mended batch', async () => {
+      const second = delivered[1]!;
+      const torn = structuredClone(second);
+      // Record 1500 is re-chained onto a different predecessor: its own hash is right,
+      // but it no longer links to record 1499.
+      const r = torn.records[499]!;
+      r.prev = chainHash('sha256:elsewhere', 'x');
+      r.hash = chainHash(r.prev, r.body);
+      const refused = await ingestBatch(store, device, torn, new Date());
+      assert.equal(refused.status, 401);
+      assert.match((refused.body as { error: string }).error, /record 1500 does not link/);
+      assert.equal((await store.records('dev-1', 1001, 3000)).length, 0);
+      assert.equal(await store.batchHash('dev-1:1001-2000'), null);
+      assert.deepEqual((await ingestBatch(store, device, second, new Date())).body, { batchId: 'dev-1:1001-2000', status: 'accepted' });
+      assert.equal((await store.records('dev-1', 1001, 3000)).length, 1000);
     });
   });
 }
