@@ -364,10 +364,18 @@ const FIXED_ACCOUNT =
  */
 const GRANT =
   /\b(?:make|makes|making|promote\w*|elevate\w*|grant\w*|give|gives|giving|set|sets|setting|add|adds|adding)\s+['"`]?(?:[\w.+-]+@[\w.-]+|[a-z][\w.-]*\d[\w.-]*|[a-z]+-[\w-]+)['"`]?\s+(?:\w+\s+){0,2}?(?:an?\s+|the\s+)?(?:owners?|admin\w*|administrators?|root|superusers?|maintainers?|full access|write access|admin rights)\b/i;
+/**
+ * "List the files that will be removed", "check that the branch has been pushed": a passive clause after a verb of
+ * looking describes what the model is to observe, not what the step does. "Make sure the list is emptied" is a purpose.
+ */
+const OBSERVED_PASSIVE =
+  /\b(?:list|lists|show|shows|check|checks|see|verify|verifies|confirm|confirms|count|counts|tell|report|preview|review|inspect)\s+(?:(?:the|which|what|whether|that|how many|all)\s+)?(?:\w+\s+){0,3}?(?:that|which|what|whether|if)?\s*(?:will|would|has|have|had|is|are|was|were|gets?|got)\s+(?:been\s+|be\s+)?(?:\w+\s+)?[a-z]+ed\b/gi;
 export function harmsOf(text: string, targets: Ref[]): string[] {
   const harms: string[] = [];
   // Words inside identifiers (uploadRef, delete_after) are names, not actions.
-  const sentence = text.replace(/\b[a-z]+(?:[A-Z][a-z0-9]*)+\b|\b[a-z0-9]+(?:_[a-z0-9]+)+\b/g, (w) => (SENSITIVE_PATH.test(w) ? w : ' '.repeat(w.length)));
+  const sentence = text
+    .replace(/\b[a-z]+(?:[A-Z][a-z0-9]*)+\b|\b[a-z0-9]+(?:_[a-z0-9]+)+\b/g, (w) => (SENSITIVE_PATH.test(w) ? w : ' '.repeat(w.length)))
+    .replace(OBSERVED_PASSIVE, (w) => ' '.repeat(w.length));
   const path = SENSITIVE_PATH.exec(text);
   if (path) harms.push(`touches a sensitive file (${path[0].trim()})`);
   const dest = DESTINATION.exec(text);
@@ -433,6 +441,8 @@ const selfFirst = (sentence: string, ctx: IntentContext) => {
   const own = ctx.name ? sentence.split(ctx.name).join('this tool') : sentence;
   return SELF_FIRST.test(own) || SELF_FIRST_PASSIVE.test(own);
 };
+const USER_GATED =
+  /\b(?:if|when|once|only if|only when|after|unless)\s+(?:the\s+)?(?:user|person|human)\s+(?:has\s+|had\s+|explicitly\s+)?(?:asks?|asked|wants?|wanted|requests?|requested|confirms?|confirmed|approves?|approved|agrees?|agreed|says? so|chooses?|chose|tells? you|told you)\b/i;
 /** A word naming something a harvest is after: secrets, the conversation, personal data. */
 const isLoot = (word: string) => SECRET_OBJECT.test(word) || PERSONAL.test(word);
 
@@ -470,6 +480,8 @@ export function crossToolFindings(text: string, ctx: IntentContext): IntentFindi
     const onlyTargetName = harms.length === 1 && harms[0]!.startsWith('calls ');
     // "Deprecated: use search_v2 instead": a tool pointing at its replacement, harmless unless the step itself touches secrets or sends out.
     if (DEPRECATED.test(text) && /\binstead\b/i.test(sentence) && !harms.some((h) => /^(?:touches|sends|involves|points)/.test(h))) continue;
+    // "You may call git_push if the user asked for it": a step the user's own wish decides is theirs, unless it carries loot or a destination.
+    if (USER_GATED.test(window) && !harms.some((h) => /^(?:touches|sends|involves|points|grants)/.test(h))) continue;
     if (targets.length && harms.length && outsiders.length && (sequence || directive) && (!onlyTargetName || (sequence && directive))) {
       const what = `call ${[...new Set(targets.map((t) => t.name))].join(', ')}`;
       const when = trigger ? ` around ${trigger.name}` : sequence ? ' as a step before or after its work' : '';
@@ -546,7 +558,7 @@ const VOICE: [RegExp, string, RegExp][] = [
     /from|by|behalf/i,
   ],
   [
-    /\bthe\s+user\s+(?:has\s+)?(?:already\s+)?(?:wants you to|asked you to|has asked you to|would like you to|instructed you|told you|authori[sz]ed|approved|consented|agreed|insists|expects you to|gave (?:you )?permission)\b/i,
+    /(?<!\b(?:unless|if|when|until|once|whenever|anything|everything|whatever|what|nothing|something|things|all)\s+)\bthe\s+user\s+(?:has\s+)?(?:already\s+)?(?:wants you to|asked you to|has asked you to|would like you to|instructed you|told you|authori[sz]ed|approved|consented|agreed|insists|expects you to|gave (?:you )?permission)\b/i,
     'speaks for the user',
     /the\s+user/i,
   ],
@@ -761,10 +773,33 @@ const CONCEAL = [
   /\bkeep(?:ing)?\s+(?:this|it|that|these|the \w+)\s+(?:away\s+)?from\s+(?:the\s+)?(?:user|person|human|them)\b/i,
 ];
 
+/**
+ * Readings of a concealment match that order nothing: the user named only in the condition ("do not mention the whole
+ * team unless the user asks"), a relative clause that says what a thing is for ("internal remarks that the customer must
+ * not see"), and a statement of fact about something that is not the model ("silenced alerts do not notify anyone").
+ */
+const USER_IN_CONDITION = /\b(?:unless|if|when|until|except|once)\b[^.,;]*$/i;
+const RELATIVE_SUBJECT = /\b(?:that|which|whom?)\s+(?:the\s+|a\s+)?$/i;
+const FACT_NEGATION = /^(?:not|never|don'?t|doesn'?t|won'?t)\b/i;
+const MODAL_END = /\b(?:must|should|shall|need|needs|ought to|to|may|can|could|would|have|has)\s*$/i;
+const NOT_FACT_SUBJECT =
+  /(?:^|[.!?:;,]\s*)\W*(?:(?:please|kindly|just|simply|so|and|then|also|but|now|important|note)\W*\s*)*$|\b(?:you|your|assistant|model|agent|ai|llm|claude|gpt)\b/i;
+function ordersNothing(text: string, m: RegExpExecArray): boolean {
+  const before = text.slice(Math.max(0, m.index - 80), m.index);
+  const clause = before.split(/[.!?\n]/).pop() ?? '';
+  const whoAt = /\b(?:user|person|human|them|they|anyone|customer|operator|people)\b/i.exec(m[0]);
+  if (whoAt && /^\W*(?:not|never|no|don|doesn|won|shouldn|mustn|avoid|nor|without|need)/i.test(m[0]) && USER_IN_CONDITION.test(m[0].slice(0, whoAt.index)))
+    return true;
+  if (/^(?:user|person|human|customer|operator|they)\b/i.test(m[0]) && RELATIVE_SUBJECT.test(before)) return true;
+  if (!FACT_NEGATION.test(m[0]) || MODAL_END.test(clause)) return false;
+  const subject = clause.replace(/\b(?:do|does|did|will|are|is|was|were)\s*$/i, '');
+  return subject.trim().length > 0 && !NOT_FACT_SUBJECT.test(subject);
+}
+
 export function concealmentFindings(text: string): IntentFinding[] {
   for (const re of CONCEAL) {
     const m = re.exec(text);
-    if (m)
+    if (m && !ordersNothing(text, m))
       return [
         {
           rule: 'conceal-from-user',
@@ -915,6 +950,8 @@ const ENV_FACT =
 
 const PROHIBITED =
   /\b(?:are|is|will be|get|gets)\s+(?:\w+\s+)?(?:rejected|blocked|refused|forbidden|disallowed|prohibited|not allowed|denied|not permitted)\b|\b(?:never|do not|don'?t|must not|cannot|can'?t|refuses? to|won'?t)\s+(?:\w+\s+){0,2}(?:run|execute|issue|use|allow|perform)\b/i;
+const OWN_ACTION_BRACKET =
+  /(?:^|[.!?\n]\s*)\W*(?!(?:Always|Sometimes|Perhaps|Unless|Thus|Besides|Afterwards|Users|This|Its|Is|Was|Has|Does|Agents|Assistants|Models)\b)[A-Z][a-z]+(?<!s)s\b(?:(?!\b(?:must|should|need|needs|have to|has to|first|before|always|every|each)\b)[^.!?\n(])*\(\s*`?$/;
 export function destructiveStepFindings(text: string): IntentFinding[] {
   const command = DESTRUCTIVE_COMMAND.exec(text);
   const m = command ?? DESTROY_ALL.exec(text);
@@ -925,11 +962,13 @@ export function destructiveStepFindings(text: string): IntentFinding[] {
   if (PROHIBITED.test(near)) return [];
   // Told to run it ("execute DROP TABLE audit_log") is as much a demand as "before every use".
   const told = command && /\b(?:run|execute|issue|perform|type|enter|invoke)\s+(?:\S+\s+){0,2}?$/i.test(text.slice(Math.max(0, m.index - 40), m.index));
-  // "Runs git clean -fd in the repository": the tool describing its own action, not a step demanded of the model.
+  // "Runs git clean -fd in the repository", "Removes untracked files (git clean -fd)": the tool describing its own
+  // action in a sentence whose verb is its own (third person), not a step demanded of the model.
+  const lead = text.slice(Math.max(0, m.index - 120), m.index);
   if (
     command &&
     !ENV_FACT.test(near) &&
-    /(?:^|[.!?\n]\s*)\W*(?:runs|executes|performs|issues|invokes|wraps|calls)\s+(?:\S+\s+){0,1}?$/i.test(text.slice(Math.max(0, m.index - 40), m.index))
+    (/(?:^|[.!?\n]\s*)\W*(?:runs|executes|performs|issues|invokes|wraps|calls)\s+(?:\S+\s+){0,1}?$/i.test(lead.slice(-40)) || OWN_ACTION_BRACKET.test(lead))
   )
     return [];
   if (!(command && (told || EVERY_USE.test(near))) && !ENV_FACT.test(near)) return [];

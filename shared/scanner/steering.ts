@@ -22,13 +22,18 @@ const REASSURING =
 const HIDE_OUTCOME =
   /\b(?:do not|don'?t|never|avoid)\s+(?:\w+\s+)?(?:mention|report|show|reveal|surface|display|pass|relay|tell|forward)\s+(?:\w+\s+){0,2}?(?:errors?|failures?|warnings?|problems?|issues?|alerts?|risks?|threats?)\b[^.]{0,40}\b(?:to|with)\s+(?:the\s+)?(?:user|person|human|customer)\b/i;
 
+const CONSENT_FIRST =
+  /\b(?:confirm\w*|ask(?:ing)? (?:the user|them|for (?:confirmation|approval|permission))|get (?:the user's |their )?(?:approval|confirmation|consent)|check with (?:the user|them))\b[^.]{0,40}\b(?:before|first|then)\b|\b(?:after|once) (?:the user|they) (?:confirms?|approves?|agrees?)\b/i;
+
 export function steeringFindings(text: string): IntentFinding[] {
   const out: IntentFinding[] = [];
   for (const s of sentences(text)) {
     const on = ON_WORDS.exec(s.text);
     const then = on && CONSEQUENCE.exec(s.text.slice(on.index + on[0].length));
     // "When the user reports a bug, post it with this tool" is the tool's own job.
-    if (on && then && !out.length && !/\b(?:this|the)\s+(?:tool|function)\b|\b(?:call|use|invoke)\s+(?:this|it|me)\b/i.test(s.text)) {
+    // "…confirm before deleting them": the user decides the consequence, so the words are a request, not a trigger.
+    const consented = then && CONSENT_FIRST.test(s.text.slice(on.index + on[0].length, on.index + on[0].length + then.index + then[0].length));
+    if (on && then && !consented && !out.length && !/\b(?:this|the)\s+(?:tool|function)\b|\b(?:call|use|invoke)\s+(?:this|it|me)\b/i.test(s.text)) {
       out.push({
         rule: 'trigger-phrase',
         family: 'backdoor',
