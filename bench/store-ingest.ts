@@ -12,31 +12,12 @@ import pg from 'pg';
 import { openStore } from '../server/store/open.ts';
 import type { BatchRow, RecordIndex, ServerStore, StoredRecord } from '../server/store/store.ts';
 import { startPostgres } from '../test/helpers/postgres.ts';
+import { auditBody } from './audit-body.ts';
 import { runInterleaved, type BenchCase } from './interleave.ts';
 
 const { values: opts } = parseArgs({ options: { rounds: { type: 'string', default: '5' }, batches: { type: 'string', default: '10' } } });
 const BATCHES = Number(opts.batches);
 const SIZE = 1000;
-
-const body = (seq: number) =>
-  JSON.stringify({
-    id: `r${seq}`,
-    ts: new Date().toISOString(),
-    type: 'tools/call',
-    correlationId: `c${seq}`,
-    user: 'alice@acme.com',
-    agent: 'cursor',
-    clientInfo: { name: 'Cursor', version: '1' },
-    server: 'memory',
-    tool: 'memory__read_graph',
-    arguments: { q: 'x' },
-    decision: { effect: 'allow', rule: 'all' },
-    outcome: 'ok',
-    error: null,
-    latencyMs: 0.4,
-    result: { bytes: 120, contentTypes: ['text'], sha256: 'a'.repeat(64), excerpt: 'hello' },
-    bundleVersion: 3,
-  });
 
 function batch(device: string, first: number): { row: BatchRow; records: (StoredRecord & RecordIndex)[] } {
   const batchId = `${device}-${first}`;
@@ -47,7 +28,7 @@ function batch(device: string, first: number): { row: BatchRow; records: (Stored
       seq,
       hash: `h${seq}`.padEnd(64, '0'),
       prev: `h${seq - 1}`.padEnd(64, '0'),
-      body: body(seq),
+      body: auditBody(seq),
       batchId,
       ts: new Date().toISOString(),
       user: 'alice@acme.com',

@@ -13,6 +13,7 @@ import { generateEd25519 } from '../shared/signing/ed25519.ts';
 import { SyncApp } from '../server/http/app.ts';
 import { openStore } from '../server/store/open.ts';
 import { startPostgres } from '../test/helpers/postgres.ts';
+import { auditBody } from './audit-body.ts';
 
 const orgKey = await generateEd25519();
 const device = generateKeyPairSync('ed25519');
@@ -89,24 +90,7 @@ async function publish(port: number, version: number): Promise<void> {
 function records(from: number, n: number, prev: string): BatchRecord[] {
   const out: BatchRecord[] = [];
   for (let seq = from; seq < from + n; seq++) {
-    const body = JSON.stringify({
-      id: `r${seq}`,
-      ts: new Date().toISOString(),
-      type: 'tools/call',
-      correlationId: `c${seq}`,
-      user: 'alice@acme.com',
-      agent: 'cursor',
-      clientInfo: { name: 'Cursor', version: '1' },
-      server: 'memory',
-      tool: 'memory__read_graph',
-      arguments: { q: 'x' },
-      decision: { effect: 'allow', rule: 'all' },
-      outcome: 'ok',
-      error: null,
-      latencyMs: 0.4,
-      result: { bytes: 120, contentTypes: ['text'], sha256: 'a'.repeat(64), excerpt: 'hello' },
-      bundleVersion: 3,
-    });
+    const body = auditBody(seq);
     const hash = chainHash(prev, body);
     out.push({ seq, prev, hash, body });
     prev = hash;

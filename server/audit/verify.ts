@@ -1,4 +1,5 @@
 import { BATCH_GENESIS, batchHash, BatchHeaderSchema, checkBatch } from '../../shared/audit/batch.ts';
+import { nodeSha256Hex } from '../../gateway/hashing/sha256.ts';
 import type { VerifyReport } from '../../shared/sync/contract.ts';
 import type { DeviceRow, ServerStore } from '../store/store.ts';
 import { verifierFor } from './ingest.ts';
@@ -23,7 +24,11 @@ export async function verifyDevice(store: ServerStore, device: DeviceRow): Promi
     if (b.firstSeq !== expected) found(`records ${expected}-${b.firstSeq - 1} are missing before batch ${b.batchId}`);
     else if (header.prevBatchHash !== prevBatch) found(`batch ${b.batchId} does not follow the batch before it`);
     const rows = await store.records(device.id, b.firstSeq, b.lastSeq);
-    const check = await checkBatch({ header, signature: b.signature, records: rows.map(({ seq, prev, hash, body }) => ({ seq, prev, hash, body })) }, verify);
+    const check = await checkBatch(
+      { header, signature: b.signature, records: rows.map(({ seq, prev, hash, body }) => ({ seq, prev, hash, body })) },
+      verify,
+      nodeSha256Hex,
+    );
     if (!check.ok) found(`batch ${b.batchId}: ${check.reason}`);
     if (rows[0] && prevRecord !== undefined && rows[0].seq === expected && rows[0].prev !== prevRecord)
       found(`record ${rows[0].seq} does not link to record ${rows[0].seq - 1}`);

@@ -54,12 +54,12 @@ export function chainHash(prev: string, body: string, digest: Digest = hex): str
 }
 
 /** Binary Merkle tree over the record hashes; an odd node is carried up unchanged. Leaves and nodes are domain-separated. */
-export function merkleRoot(hashes: readonly string[]): string {
+export function merkleRoot(hashes: readonly string[], digest: Digest = hex): string {
   if (hashes.length === 0) throw new Error('a batch needs at least one record');
-  let level = hashes.map((h) => hex(`leaf:${h}`));
+  let level = hashes.map((h) => digest(`leaf:${h}`));
   while (level.length > 1) {
     const next: string[] = [];
-    for (let i = 0; i < level.length; i += 2) next.push(i + 1 < level.length ? hex(`node:${level[i]}${level[i + 1]}`) : level[i]!);
+    for (let i = 0; i < level.length; i += 2) next.push(i + 1 < level.length ? digest(`node:${level[i]}${level[i + 1]}`) : level[i]!);
     level = next;
   }
   return `sha256:${level[0]}`;
@@ -114,8 +114,8 @@ export async function signBatch(
 
 export type BatchCheck = { ok: true } | { ok: false; reason: string };
 
-/** Everything that can be checked from the batch and the device's public key alone. */
-export async function checkBatch(batch: SignedBatch, verify: Verify): Promise<BatchCheck> {
+/** Everything that can be checked from the batch and the device's public key alone; `digest` as for chainHash. */
+export async function checkBatch(batch: SignedBatch, verify: Verify, digest: Digest = hex): Promise<BatchCheck> {
   const { header, records } = batch;
   let signature: Uint8Array;
   try {
@@ -131,9 +131,13 @@ export async function checkBatch(batch: SignedBatch, verify: Verify): Promise<Ba
     const r = records[i]!;
     if (r.seq !== header.firstSeq + i) return { ok: false, reason: `record ${header.firstSeq + i} is missing from the batch` };
     if (i > 0 && r.prev !== records[i - 1]!.hash) return { ok: false, reason: `record ${r.seq} does not link to the record before it` };
-    if (chainHash(r.prev, r.body) !== r.hash) return { ok: false, reason: `record ${r.seq} does not match its hash` };
+    if (chainHash(r.prev, r.body, digest) !== r.hash) return { ok: false, reason: `record ${r.seq} does not match its hash` };
   }
-  if (merkleRoot(records.map((r) => r.hash)) !== header.merkleRoot) return { ok: false, reason: 'the records do not match the signed Merkle root' };
+  const root = merkleRoot(
+    records.map((r) => r.hash),
+    digest,
+  );
+  if (root !== header.merkleRoot) return { ok: false, reason: 'the records do not match the signed Merkle root' };
   return { ok: true };
 }
 
