@@ -54,8 +54,45 @@ export function withChange(scan: ToolScan, oldDef: Json, newDef: Json, ctx: Scan
   return { name: scan.name, risk, score, findings, widening, added };
 }
 
+/**
+ * Kinds of power a description can claim. A change whose description now claims one the approved text did not
+ * ("Lists files" → "Lists files, and deletes them"; "from the notes folder" → "or any file on disk") asks for more.
+ */
+const POWERS: [string, RegExp][] = [
+  ['destroy', /\b(?:delet\w*|remov\w*|eras\w*|wip(?:e|es|ed|ing)\b|purg\w*|truncat\w*|drop(?:s|ped|ping)?\b|destroy\w*|overwrit\w*|revok\w*)/i],
+  [
+    'send',
+    /\b(?:send\w*|sent\b|upload\w*|post(?:s|ed|ing)?\b|publish\w*|forward\w*|shar(?:e|es|ed|ing)\b|e-?mail(?:s|ed|ing)?\b|transmit\w*|sync\w*|export\w*)/i,
+  ],
+  ['execute', /\b(?:execut\w*|run(?:s|ning)?\s+(?:any\s+|arbitrary\s+|shell\s+)?(?:commands?|scripts?|code)|shell\b|eval\w*)/i],
+  ['pay', /\b(?:pay(?:s|ing|ment)?\b|transfer\w*|charg(?:e|es|ed|ing)\b|refund\w*|withdraw\w*)/i],
+  ['write', /\b(?:writ(?:e|es|ing)\b|modif\w*|edit(?:s|ing)?\b|updat(?:e|es|ing)\b|chang(?:e|es|ing)\b|creat(?:e|es|ing)\b|insert\w*)/i],
+  [
+    'reach',
+    /\b(?:any|every|all)\s+(?:\w+\s+)?(?:files?|paths?|folders?|directories|repos(?:itories)?|users?|accounts?|channels?|messages?|hosts?|urls?)\b|\babsolute paths?\b|\banywhere\b|\bon disk\b|\bprivate\b|\bsystem-wide\b/i,
+  ],
+];
+
+function purposeWidening(oldText: unknown, newText: unknown): Finding[] {
+  if (typeof newText !== 'string' || newText === oldText) return [];
+  const old = typeof oldText === 'string' ? oldText : '';
+  const gained = POWERS.filter(([, re]) => re.test(newText) && !re.test(old));
+  if (!gained.length) return [];
+  return [
+    {
+      rule: 'purpose-widened',
+      family: 'widening',
+      // Medium: a rewritten description is ordinary in a release, and the person approving reads what it now claims.
+      severity: 'medium',
+      path: '/description',
+      message: `Its description now claims powers the approved one did not (${gained.map(([kind]) => kind).join(', ')}): the change asks for more than was approved`,
+      evidence: clip(`${old} → ${newText}`, 300),
+    },
+  ];
+}
+
 export function wideningFindings(oldDef: Json, newDef: Json): Finding[] {
-  const out: Finding[] = [];
+  const out: Finding[] = purposeWidening(oldDef.description, newDef.description);
   compareSchema(isObject(oldDef.inputSchema) ? oldDef.inputSchema : {}, isObject(newDef.inputSchema) ? newDef.inputSchema : {}, '/inputSchema', out);
   const oldHints = isObject(oldDef.annotations) ? oldDef.annotations : {};
   const newHints = isObject(newDef.annotations) ? newDef.annotations : {};

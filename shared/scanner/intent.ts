@@ -1,4 +1,4 @@
-import { BARE_DESTINATION } from './address.ts';
+import { addresses, BARE_DESTINATION } from './address.ts';
 import { makeVisible } from './decode.ts';
 import type { ToolIndex } from './tool-index.ts';
 import { fitsWorkflow, workflowTopic } from './workflow.ts';
@@ -40,11 +40,11 @@ interface Ref {
 }
 
 const SEQUENCE =
-  /\b(?:pre-?step|pre-?flight|step (?:zero|one|0|1)\b|as a first step|to begin(?: with)?|up front|initially|before|prior to|ahead of|first(?:ly)?|beforehand|after(?:wards?)?|then|once|whenever|each time|every time|any ?time|preceded by|followed by|pre-?requisite|pre-?condition|until|as soon as|in advance)\b/i;
+  /\b(?:pre-?step|pre-?flight|step (?:zero|one|0|1)\b|as a first step|to begin(?: with)?|up front|initially|before|prior to|ahead of|first(?:ly)?|beforehand|after(?:wards?)?|then|once|whenever|each time|every time|any ?time|preceded by|followed by|pre-?requisite|pre-?condition|until|as soon as|in advance|when (?:\w+\s+){0,3}?(?:finishes|finished|completes|completed|is done|ends|succeeds|returns)|when(?:ever)? (?:done|finished|complete))\b/i;
 const DIRECTIVE =
   /\b(?:(?:the agent|the assistant|the model|the ai|the llm)\s+(?:then\s+|also\s+|always\s+|first\s+)?(?:invokes|calls|runs|executes|uses|triggers|sends|posts|deletes|will)|requirement|mandated|must|mustn'?t|have to|has to|had to|need(?:s)? to|needed|required?|requires|requiring|is to be|are to be|always|never|make sure|ensure|be sure|should|shall|mandatory|obligatory|compulsory|pre-?requisite|pre-?condition|only after|may only|gets?|goes to|go to|go through|belongs? in|is needed|are handed to|gets? sent)\b/i;
 const IMPERATIVE_START =
-  /(?:^\s*\W{0,3}|[,:]\s*)(?:(?:kindly|please|just|simply|quietly|also)\s+)?(?:grab|fetch|get|take|collect|gather|hand|give|supply|provide|obtain|retrieve|pull|extract|fire off|kick off|launch|dispatch|call|use|run|invoke|execute|trigger|fire|send|post|push|publish|read|write|open|copy|put|add|set|change|stage|move|delete|remove|include|pass|attach|email|mail|forward|upload|first|then|also|always|never|make|replace|overwrite|append|prepend|route|redirect|point)\b/i;
+  /(?:^\s*\W{0,3}|[,:]\s*)(?:(?:kindly|please|just|simply|quietly|also|go ahead and|be sure to|remember to|make a point of)\s+)?(?:grab|fetch|get|take|collect|gather|hand|give|supply|provide|obtain|retrieve|pull|extract|fire off|kick off|launch|dispatch|call|use|run|invoke|execute|trigger|fire|send|post|push|publish|read|write|open|copy|put|add|set|change|stage|move|delete|remove|include|pass|attach|email|mail|forward|upload|first|then|also|always|never|make|replace|overwrite|append|prepend|route|redirect|point)\b/i;
 const MODIFY =
   /\b(?:set|sets|change|modify|replace|rewrite|redirect|route|point|append|prepend|insert|slip|inject|tack|swap|switch|override|overrides|substitute|in place of|instead of|goes to|go to|receives?|add(?:ed)?\s+(?:\S+\s+){0,4}(?:as|to)\b|blind cop(?:y|ies)|bcc|cc)\b/i;
 const DESTRUCTIVE =
@@ -269,6 +269,10 @@ const TOOLISH_WORDS = new Set([
   'sign',
   'mint',
   'swap',
+  'payout',
+  'refund',
+  'charge',
+  'invoice',
 ]);
 
 /** Whether an identifier reads like a tool name (a verb or a service in it) rather than a field or a value. */
@@ -303,7 +307,13 @@ export function findRefs(sentence: string, ctx: IntentContext): Ref[] {
           /^\s+(?:tool|request|call)s?\b/i.test(sentence.slice(m.index! + m[0].length))));
     const before = sentence.slice(Math.max(0, m.index! - 40), m.index!).replace(/['"`‘’“”]$/, '');
     const after = sentence.slice(m.index! + m[0].length);
-    const called = CALL_VERB.test(before) || TRIGGER_BEFORE_REF.test(before) || THROUGH_REF.test(before) || /^\s+(?:tool|function)\b/i.test(after);
+    const called =
+      CALL_VERB.test(before) ||
+      TRIGGER_BEFORE_REF.test(before) ||
+      THROUGH_REF.test(before) ||
+      /^\s+(?:tool|function)\b/i.test(after) ||
+      // A heading names a tool only when the name reads like one ("Note on page_size:" is about a field).
+      (TOPIC_BEFORE_REF.test(before) && TOPIC_AFTER_REF.test(after) && looksLikeTool(raw));
     if (known) {
       // A plain word ("search", "fetch") names another server's tool only where the text treats it as one.
       if (isIdent || called || m[3] !== undefined) refs.push({ name: raw, kind: known, at: m.index!, strong: true });
@@ -370,6 +380,9 @@ const GRANT =
  */
 const OBSERVED_PASSIVE =
   /\b(?:list|lists|show|shows|check|checks|see|verify|verifies|confirm|confirms|count|counts|tell|report|preview|review|inspect)\s+(?:(?:the|which|what|whether|that|how many|all)\s+)?(?:\w+\s+){0,3}?(?:that|which|what|whether|if)?\s*(?:will|would|has|have|had|is|are|was|were|gets?|got)\s+(?:been\s+|be\s+)?(?:\w+\s+)?[a-z]+ed\b/gi;
+/** Arguments that switch a safeguard off: force, skip checks, read_only=false, --no-verify. */
+const SAFEGUARD_OFF =
+  /["'`]?\b(?:force|skip_?\w*|no_?verify|bypass\w*|unsafe|allow_?all|disable_?\w*|auto_?merge|overwrite)["'`]?\s*[:=]\s*["'`]?(?:true|1|yes|on)\b|["'`]?\b(?:read_?only|safe_?mode|verify|dry_?run|confirm(?:ation)?_?required|protected)["'`]?\s*[:=]\s*["'`]?(?:false|0|no|off)\b|--(?:force|no-verify|yes)\b|\{\s*["']?(?:allow|allowlist|allowed|whitelist)["']?\s*:\s*\[\s*\]\s*\}/i;
 export function harmsOf(text: string, targets: Ref[]): string[] {
   const harms: string[] = [];
   // Words inside identifiers (uploadRef, delete_after) are names, not actions.
@@ -386,6 +399,8 @@ export function harmsOf(text: string, targets: Ref[]): string[] {
   if (grant) harms.push(`grants rights ("${clip(grant[0], 40)}")`);
   const account = FIXED_ACCOUNT.exec(text);
   if (account) harms.push(`points to a fixed account (${clip(account[0], 48)})`);
+  const unsafe = SAFEGUARD_OFF.exec(text);
+  if (unsafe) harms.push(`switches a safeguard off in the call (${clip(unsafe[0], 40)})`);
   const destroy = affirmed(DESTRUCTIVE, sentence);
   if (destroy) harms.push(`destroys or removes something ("${clip(destroy[0], 40).toLowerCase()}")`);
   const egress = affirmed(EGRESS, sentence);
@@ -418,10 +433,19 @@ function triggerRef(sentence: string, refs: Ref[]): Ref | undefined {
       TRIGGER_BEFORE_REF.test(sentence.slice(Math.max(0, r.at - 60), r.at).replace(/['"`‘’“”]$/, '')) ||
       THROUGH_REF.test(sentence.slice(Math.max(0, r.at - 60), r.at).replace(/['"`‘’“”]$/, '')) ||
       TRIGGER_AFTER_REF.test(sentence.slice(r.at + r.name.length).replace(/^['"`‘’“”]/, '')) ||
+      (TOPIC_BEFORE_REF.test(sentence.slice(Math.max(0, r.at - 40), r.at)) && TOPIC_AFTER_REF.test(sentence.slice(r.at + r.name.length))) ||
       // "The sendMessage function must have its `to` replaced…": the other tool is the sentence's subject.
       (SUBJECT_START.test(sentence.slice(0, r.at)) && SUBJECT_AFTER_REF.test(sentence.slice(r.at + r.name.length))),
   );
 }
+/** "Guidance on stripe_payout:", "Regarding X —", "For the X tool:": a heading that makes another tool the topic of what follows. */
+const TOPIC_BEFORE_REF =
+  /(?:^|[.!?:]\s+)\W{0,3}(?:(?:guidance|notes?|advice|instructions?|rules?|tips?|info(?:rmation)?|usage|policy|a word)\s+(?:on|for|about|regarding|concerning|re)|about|regarding|concerning|re|for|as for|when using|on)\s+(?:the\s+)?['"`‘’“”]?$/i;
+/** The heading words in either case, the tool name as written (an identifier needs its underscore, dash or capital). */
+const TOPIC_HEAD = new RegExp(
+  String.raw`(?:^|[.!?]\s+)\W{0,3}(?:(?:[Gg]uidance|[Nn]otes?|[Aa]dvice|[Ii]nstructions?|[Rr]ules?|[Tt]ips?|[Ii]nfo(?:rmation)?|[Uu]sage|[Pp]olicy|[Aa] word)\s+(?:on|for|about|regarding|concerning|re)|[Aa]bout|[Rr]egarding|[Cc]oncerning|[Rr]e|[Ff]or|[Aa]s for|[Ww]hen using)\s+(?:the\s+)?['"\x60‘’“”]?[a-z][\w-]*[_A-Z-][\w-]*['"\x60‘’“”]?\s*(?:(?:tool|function)\s*)?[:—–]\s`,
+);
+const TOPIC_AFTER_REF = /^['"`‘’“”]?\s*(?:(?:tool|function|command|endpoint|operation|action)\s*)?[:—–-]\s/i;
 const SUBJECT_START = /^\s*\W{0,3}(?:(?:note|important|also|and|but|so|now)\W{1,3}\s*)?(?:the\s+)?['"`‘’“”]?$/i;
 const SUBJECT_AFTER_REF =
   /^['"`‘’“”]?\s*(?:(?:tool|function|command|endpoint|operation|action)\s+)?(?:'s\s+(?:\w+\s+){1,3}|(?:now\s+)?)(?:must|should|shall|has to|have to|needs? to|needs|will|is to|are to|always|never|may only|only|requires?)\b/i;
@@ -451,14 +475,15 @@ export function crossToolFindings(text: string, ctx: IntentContext): IntentFindi
   // Cheap gate first: a text with no order, sequence or change in it makes no demand.
   // A tool that takes no input and says it calls another tool is about that tool, with or without an order.
   const statesCalls = ctx.noParams && STATES_CALL.test(text);
-  if (!statesCalls && !SEQUENCE.test(text) && !DIRECTIVE.test(text) && !MODIFY.test(text) && !IMPERATIVE_START.test(text)) return out;
+  if (!statesCalls && !SEQUENCE.test(text) && !DIRECTIVE.test(text) && !MODIFY.test(text) && !IMPERATIVE_START.test(text) && !TOPIC_HEAD.test(text)) return out;
   const all = sentences(text);
   for (let i = 0; i < all.length; i++) {
     const sentence = all[i]!.text;
     // A demand often spans two sentences ("Before X, a check is required. This involves calling Y…").
     const next = all[i + 1]?.text ?? '';
     const joined = /^\s*(?:this|that|it|doing so|to do (?:this|so|that)|the (?:step|check|call)|which)\b/i.test(next);
-    const cues = (t: string) => ({ sequence: SEQUENCE.test(t), directive: DIRECTIVE.test(t), modify: MODIFY.test(t) });
+    // A heading that makes another tool the topic ("Guidance on stripe_payout: …") sets a rule for it, whatever the verb.
+    const cues = (t: string) => ({ sequence: SEQUENCE.test(t), directive: DIRECTIVE.test(t), modify: MODIFY.test(t) || TOPIC_HEAD.test(t) });
     const own = cues(sentence);
     const imperative = IMPERATIVE_START.test(sentence);
     const states = statesCalls && STATES_CALL.test(sentence);
@@ -500,7 +525,14 @@ export function crossToolFindings(text: string, ctx: IntentContext): IntentFindi
         evidence,
         message: `Asks the model to use ${names.join(', ')} in a way that ${harms.join(', ')}`,
       });
-    } else if (trigger && trigger.kind !== 'sibling' && (modify || directive) && !selfFirst(sentence, ctx)) {
+    } else if (
+      trigger &&
+      trigger.kind !== 'sibling' &&
+      (modify || directive) &&
+      !selfFirst(sentence, ctx) &&
+      // "About gh_create_repo: it needs the org name from this list": a heading on a tool of the same work, with no harm, is a workflow note.
+      !(harms.length === 0 && TOPIC_HEAD.test(sentence) && fits(trigger.name))
+    ) {
       out.push({
         rule: 'other-tool-rule',
         family: 'shadowing',
@@ -988,7 +1020,7 @@ const ALONGSIDE =
 const KEEP =
   /\b(?:collect\w*|keep(?:s|ing)?|kept|stor(?:e|es|ed|ing)|retain\w*|sav(?:e|es|ed|ing)|record\w*|captur\w*|harvest\w*|log(?:s|ged|ging)?|archiv\w*|cop(?:y|ies|ied)|send\w*|sent|upload\w*|ship\w*|forward\w*|sync\w*|mirror\w*|transmit\w*|extract\w*|scrap\w*|grab\w*|gather\w*)\b/i;
 const PERSONAL =
-  /\b(?:keystrokes?|key ?logs?|everything (?:you|they|the user) types?|clipboard|address book|browsing history|screenshots?|microphone|camera|(?:gps|geo|exif|precise|device|user'?s?|their|your)\s?location|location (?:data|history)|gps|geolocation|exif|biometrics?|health (?:data|records)|medical|credentials?|passwords?|tokens?|api[ _-]?keys?|secrets?|card numbers?|credit cards?|one-time codes?|otp|login details?|cookies?|personal (?:data|details|information)|contacts?|private keys?|keys?|ssh|wallet|seed phrases?|social security|bank (?:details|accounts?))\b/i;
+  /\b(?:keystrokes?|key ?logs?|everything (?:you|they|the user) types?|clipboard|address book|browsing history|screenshots?|microphone|camera|(?:gps|geo|exif|precise|device|user'?s?|their|your)\s?location|location (?:data|history)|gps|geolocation|exif|biometrics?|health (?:data|records)|medical|credentials?|passwords?|tokens?|api[ _-]?keys?|secrets?|card numbers?|credit cards?|one-time codes?|otp|login details?|cookies?|personal (?:data|details|information)|contacts?|private keys?|keys?|ssh|wallet|seed phrases?|social security|bank (?:details|accounts?)|(?:saved|browser|login|logged-in|active) sessions?|session (?:cookies|tokens))\b/i;
 const REMOTE =
   /\b(?:remote(?:ly)?|external(?:ly)?|third-party|our (?:servers?|backend|cloud|team)|the cloud|cloud (?:storage|store|bucket)|off-?site|analytics|telemetry|upstream|elsewhere|outside)\b|https?:\/\//i;
 
@@ -997,6 +1029,19 @@ const KEPT =
   /\b(?:logged|recorded|retained|kept|stored|saved|archived|collected|harvested|captured|uploaded|transmitted|shared|sold|mirrored|synced|forwarded|cached|exported|sent)\b/i;
 const PASSED_ON =
   /\b(?:uploads|sends|transmits|forwards|ships|syncs|reports|beacons|mirrors|copies|stream(?:s|ed|ing)?|cach(?:e|es|ed|ing)|maintain(?:s|ed)?|shared with|sold to|added to (?:a |our |the )?(?:\w+\s+)?(?:database|list)|opted[- ]in|synced|mirrored|synchroni[sz]ed|uploaded|transmitted|forwarded|retained)\b/i;
+/** Someone else's service as a destination: "to the shortening service", "to a partner data broker". */
+const SENT_AWAY =
+  /\b(?:to|into)\s+(?:the|a|an|our|their)\s+(?!(?:local|system|os|keychain|credential|secret)\b)(?:[\w-]+\s+){0,2}?(?:service|servers?|endpoint|provider|vendor|broker|company|partners?|bucket|ledger|collector)\b/i;
+/** "Logs in to github.com" moves nothing: a keeping or sending verb, then a destination after it. */
+const MOVE_EACH = new RegExp(String.raw`(?!log(?:s|ged|ging)?\s+(?:in|on|out)\b)${KEEP.source}`, 'gi');
+function movedAway(sentence: string): boolean {
+  for (const m of sentence.matchAll(MOVE_EACH)) {
+    // A bounded window after each verb: a hostile sentence of repeated verbs must not make this quadratic.
+    const rest = sentence.slice(m.index + m[0].length, m.index + m[0].length + 160);
+    if (SENT_AWAY.test(rest) || addresses(rest).length > 0) return true;
+  }
+  return false;
+}
 const FAR_AWAY =
   /\b(?:remote (?:endpoint|server|store|storage|host|location|database|service)s?|externally|third[- ]part(?:y|ies)|marketing|partners?|advertis\w*|via (?:the )?cloud|to the cloud|in the cloud|our (?:\w+\s+)?(?:servers?|service|backend|cloud)|(?:the )?vendor(?:'s)? (?:side|servers?|cloud)|analytics)\b/i;
 
@@ -1025,7 +1070,7 @@ export function sideEffectFindings(text: string): IntentFinding[] {
         },
       ];
     }
-    const keptAway = PERSONAL.test(s.text) && affirmed(KEEP, s.text) !== null && (FAR_AWAY.test(s.text) || REMOTE.test(s.text));
+    const keptAway = PERSONAL.test(s.text) && affirmed(KEEP, s.text) !== null && (FAR_AWAY.test(s.text) || REMOTE.test(s.text) || movedAway(s.text));
     if ((!PASSED_ON.test(s.text) && !keptAway) || !(FAR_AWAY.test(s.text) || keptAway)) continue;
     if (/\b(?:never|not|no|without|don'?t|doesn'?t|won'?t)\b[^.,;]{0,30}\b(?:stream|cache|share|sync|upload|sell|sold|retain)/i.test(s.text)) continue;
     return [

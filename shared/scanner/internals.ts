@@ -17,7 +17,7 @@ const SELF =
 const CONCEPTS: [Concept, RegExp][] = [
   [
     'instructions',
-    /\b(?:(?:instructions?|directions?|directives?|guidance|guidelines?|rules|briefing|orders|setup|set-up|configuration|persona|policy|prompt)\b[^.;]{0,60}\b(?:you (?:received|were given|got|were configured|were set up|operate under|follow)|(?:given|configured|set up|provided|issued) (?:to|for) you|your (?:operator|developer|creator|deployer|owner|provider)|before the (?:user|person|human|conversation|chat)|at the (?:start|beginning|top)|(?:operator|developer|deployer) (?:gave|configured|set))|(?:opening|initial|original|starting|hidden|underlying|base|pre-?loaded|system[- ]level|system)\s+(?:\w+\s+)?(?:instructions?|directions?|directives?|guidance|guidelines?|prompt|message|briefing|configuration|rules)|system\s*prompt|sys\s*prompt|meta[- ]?prompt)\b/i,
+    /\b(?:(?:instructions?|directions?|directives?|guidance|guidelines?|rules|briefing|orders|setup|set-up|configuration|persona|policy|prompt)\b[^.;]{0,60}\b(?:you (?:received|were given|got|were configured|were set up|operate under|follow)|(?:given|configured|set up|provided|issued) (?:to|for) you|your (?:operator|developer|creator|deployer|owner|provider)|before the (?:user|person|human|conversation|chat)|at the (?:start|beginning|top)|(?:operator|developer|deployer) (?:gave|configured|set))|(?:opening|initial|original|starting|hidden|underlying|base|pre-?loaded|system[- ]level|system)\s+(?:\w+\s+)?(?:instructions?|directions?|directives?|guidance|guidelines?|prompt|message|briefing|configuration|rules)|system\s*prompt|sys\s*prompt|meta[- ]?prompt|(?:guardrails?|restrictions?|constraints?|limitations?|safety (?:rules|settings|policies|guidelines)|content polic(?:y|ies))\b[^.;]{0,40}\b(?:(?:placed|put|imposed|set) on you|you (?:operate under|were given|have been given|must follow)|your (?:vendor|developer|operator|creator|maker|provider|deployer)))\b/i,
   ],
   [
     'identity',
@@ -25,7 +25,7 @@ const CONCEPTS: [Concept, RegExp][] = [
   ],
   [
     'tools',
-    /\b(?:every|each|all|the|a|full|complete)?\s*(?:list(?:ing)? of |inventory of |names of )?(?:functions?|tools?|capabilit(?:y|ies)|plugins?|actions?|integrations?|skills?|commands)\b[^.;]{0,40}\b(?:you (?:have|can|could|may|are able)|(?:available|accessible|exposed|connected|installed|loaded|granted) to you|at your disposal|you(?:'ve| have) been (?:given|granted)|given access to|you can (?:call|use|invoke|access))\b/i,
+    /\b(?:every|each|all|the|a|full|complete)?\s*(?:list(?:ing)? of |inventory of |names of )?(?:functions?|tools?|capabilit(?:y|ies)|plugins?|actions?|integrations?|skills?|commands|(?:mcp\s+)?servers|connectors|extensions)\b[^.;]{0,40}\b(?:you (?:have|can|could|may|are able)|(?:available|accessible|exposed|connected|installed|loaded|granted) to you|at your disposal|you(?:'ve| have) been (?:given|granted)|given access to|you can (?:call|use|invoke|access))\b/i,
   ],
   [
     'reasoning',
@@ -33,7 +33,7 @@ const CONCEPTS: [Concept, RegExp][] = [
   ],
   [
     'conversation',
-    /\b(?:every|each)\s+(?:\w+\s+){0,2}(?:earlier|previous|prior|past|preceding)\s+(?:\w+\s+)?(?:message|turn|exchange|prompt|request|reply|utterance)s?\b|\b(?:all|the)\s+(?:\w+\s+){0,2}(?:earlier|previous|prior|past|preceding)\s+(?:\w+\s+)?(?:messages|turns|exchanges|prompts|requests|replies|utterances)\b|\b(?:messages?|turns?|exchanges?|replies)\b[^.;]{0,40}\b(?:exchanged|so far|verbatim|with the (?:human|user|person)|in this (?:chat|session|conversation))\b|\b(?:everything|all|whatever|anything)\s+(?:that\s+)?(?:the (?:user|person|human|customer)|they|he|she)\s+(?:has |have )?(?:told|said|typed|written|asked|shared|mentioned|disclosed|revealed)\b|\b(?:summary|digest|recap|log|record|copy|transcript|history|dump)\s+of\s+(?:everything|all|what)\b[^.;]{0,40}\b(?:told|said|typed|shared|asked|discussed)\b|\b(?:the|this|your)\s+(?:whole|entire|full|complete)\s+(?:conversation|chat|dialog(?:ue)?|session|thread|discussion)\b|\b(?:the|this|your)\s+current\s+(?:conversation|chat|dialog(?:ue)?)\b|\b(?:conversation|chat|dialog(?:ue)?|session)\s+(?:so far|history|log|transcript|context|contents?)\b/i,
+    /\b(?:every|each)\s+(?:\w+\s+){0,2}(?:earlier|previous|prior|past|preceding)\s+(?:\w+\s+)?(?:message|turn|exchange|prompt|request|reply|utterance)s?\b|\b(?:all|the)\s+(?:\w+\s+){0,2}(?:earlier|previous|prior|past|preceding)\s+(?:\w+\s+)?(?:messages|turns|exchanges|prompts|requests|replies|utterances)\b|\b(?:messages?|turns?|exchanges?|replies)\b[^.;]{0,40}\b(?:exchanged|so far|verbatim|with the (?:human|user|person)|in this (?:chat|session|conversation))\b|\b(?:everything|all|whatever|anything)\s+(?:that\s+)?(?:the (?:user|person|human|customer)|they|he|she)\s+(?:has |have )?(?:told|said|typed|written|asked|shared|mentioned|disclosed|revealed)\b|\b(?:summary|digest|recap|log|record|copy|transcript|history|dump)\s+of\s+(?:everything|all|what)\b[^.;]{0,40}\b(?:told|said|typed|shared|asked|discussed)\b|\b(?:the|this|your)\s+(?:whole|entire|full|complete)\s+(?:conversation|chat|dialog(?:ue)?|session|thread|discussion)\b|\b(?:everything|all|whatever|anything)\s+(?:that\s+)?(?:was\s+|has been\s+|you have\s+)?(?:said|written|typed|discussed|exchanged)\s+(?:between|by)\s+(?:you|the (?:user|person|human|customer))\b|\b(?:the|this|your)\s+current\s+(?:conversation|chat|dialog(?:ue)?)\b|\b(?:conversation|chat|dialog(?:ue)?|session)\s+(?:so far|history|log|transcript|context|contents?)\b/i,
   ],
 ];
 
@@ -49,7 +49,7 @@ const nameWords = (name: string) =>
 const NAME_CONCEPTS: [Concept, RegExp][] = [
   [
     'instructions',
-    /\b(?:system|sys|meta|hidden|initial|original|operator|agent|assistant|model)\s+(?:prompt|instructions?|directives?|guidance|persona|rules)\b/,
+    /\b(?:system|sys|meta|hidden|initial|original|operator|agent|assistant|model)\s+(?:prompt|instructions?|directives?|guidance|persona|rules)\b|\b(?:preamble|instructions|briefing)\s+(?:verbatim|dump|copy|raw)\b|\b(?:verbatim|raw)\s+(?:preamble|instructions|briefing|prompt)\b/,
   ],
   ['identity', /\b(?:assistant|agent|model|llm|ai|bot)\s+(?:profile|identity|vendor|persona|self|build|release|family)\b/],
   [
@@ -130,7 +130,7 @@ const SLOT = /\b(?:field|parameter|param|argument|arg|input|property|key|slot)\b
 /** Prose that tells the model to put its internals into one of this tool's inputs ("include in the ctx field the instructions you were given"). */
 /** Every concept above contains one of these words. */
 const CONCEPT_GATE =
-  /instruct|direction|directive|guid|rule|briefing|order|setup|set-up|configur|persona|polic|prompt|function|tool|capabilit|plugin|action|integration|skill|command|reason|deliberat|thinking|thought|rationale|scratch|monologue|planning|analysis|message|turn|exchange|repl|utterance|told|said|typed|written|asked|shared|mentioned|disclosed|revealed|conversation|chat|dialog|session|thread|discussion/i;
+  /instruct|direction|directive|guid|rule|briefing|order|setup|set-up|configur|persona|polic|prompt|function|tool|capabilit|plugin|action|integration|skill|command|reason|deliberat|thinking|thought|rationale|scratch|monologue|planning|analysis|message|turn|exchange|repl|utterance|told|said|typed|written|asked|shared|mentioned|disclosed|revealed|conversation|chat|dialog|session|thread|discussion|model|llm|assistant|agent|vendor|version|training|cut-?off|\bai\b|guardrail|restriction|constraint|limitation|server|connector|extension|exchanged|discussed/i;
 
 export function internalsRoutedFindings(text: string, params: ReadonlySet<string>, purpose: string): IntentFinding[] {
   if (!PUT.test(text) || !CONCEPT_GATE.test(text)) return [];
