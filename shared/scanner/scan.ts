@@ -24,6 +24,7 @@ import { behaviourFindings, ownFileFindings, parameterBehaviourFindings } from '
 import { presetFindings } from './schema-values.ts';
 import { compileRules, DEFAULT_RULES, SEVERITIES, type CompiledRule, type Severity } from './rules.ts';
 import { indexTools, type ToolIndex } from './tool-index.ts';
+import { mayRefer, mayReferStrongly } from './fast-gates.ts';
 import { escapeRegExp } from '../text/regexp.ts';
 
 // The tool-poisoning scanner. It treats the whole tool definition as untrusted
@@ -60,6 +61,11 @@ export interface ScanContext {
   index?: ToolIndex;
   /** The tool's own server, skipped in index lookups. */
   server?: string;
+  /**
+   * Runs every rule and detector on every text, skipping no gate (fast-gates.ts, RULE_GATES): the reference
+   * the fast path is tested against (test/scanner/fast-path.test.ts). Same findings, only slower.
+   */
+  exhaustive?: boolean;
 }
 
 let defaultRules: CompiledRule[] | undefined;
@@ -190,7 +196,7 @@ export function scanTool(tool: Record<string, unknown>, ctx: ScanContext = {}): 
     readable.push(plain ? unit : { ...unit, text: clean });
   }
 
-  for (const unit of readable) applyRules(unit, rules, add);
+  for (const unit of readable) applyRules(unit, rules, add, ctx.exhaustive === true);
   findings.splice(0, findings.length, ...ownFileFindings(findings, name, tool.description));
   // Text recovered from a hiding place that turns out to instruct is worse than either alone.
   const decodedHits = findings.filter((f) => f.path.includes('(decoded') && rank(f.severity) >= rank('medium'));
@@ -220,10 +226,10 @@ export function scanTool(tool: Record<string, unknown>, ctx: ScanContext = {}): 
     server: ctx.server,
     noParams: params.length === 0,
   };
-  checkReferences(units, ictx, add);
+  checkReferences(units, ictx, add, ctx.exhaustive === true);
   // What the tool is for: its name and its first sentence (later text may document the very parameter in question).
   const purpose = `${name} ${typeof tool.description === 'string' ? (/^[^\n]*?[.!?](?=\s|$)/.exec(tool.description)?.[0] ?? tool.description.split('\n')[0]) : ''}`;
-  checkIntent(readable, ictx, purpose, add);
+  checkIntent(readable, ictx, purpose, add, ctx.exhaustive === true);
   for (const f of [
     ...parameterBehaviourFindings(params, purpose),
     ...internalsParameterFindings(params, purpose),
@@ -288,11 +294,16 @@ export function scanToolList(tools: readonly Record<string, unknown>[], ctx: Omi
   return tools.map((t) => scanTool(t, { ...ctx, siblings: names }));
 }
 
-function applyRules(unit: { path: string; role: UnitRole | 'decoded'; text: string }, rules: readonly CompiledRule[], add: (f: Finding) => void): void {
+function applyRules(
+  unit: { path: string; role: UnitRole | 'decoded'; text: string },
+  rules: readonly CompiledRule[],
+  add: (f: Finding) => void,
+  exhaustive: boolean,
+): void {
   for (const rule of rules) {
     if (rule.roles && !rule.roles.includes(unit.role)) continue;
     // A rule none of whose necessary words is in the text cannot match: one literal scan instead of its expressions.
-    const gate = RULE_GATES.get(rule.id);
+    const gate = exhaustive ? undefined : RULE_GATES.get(rule.id);
     if (gate && !gate.test(unit.text)) continue;
     for (const re of rule.matchers) {
       const m = re.exec(unit.text);
@@ -601,9 +612,10 @@ function checkParameters(tool: Record<string, unknown>, units: TextUnit[], add: 
   }
 }
 
-function checkReferences(units: TextUnit[], ictx: IntentContext, add: (f: Finding) => void): void {
+function checkReferences(units: TextUnit[], ictx: IntentContext, add: (f: Finding) => void, exhaustive: boolean): void {
   for (const unit of units) {
     if (unit.role !== 'description' && unit.role !== 'param-text') continue;
+    if (!exhaustive && !mayReferStrongly(unit.text, ictx)) continue;
     const refs = new Map<string, RefKind>();
     for (const r of findRefs(unit.text, ictx)) if (r.strong && r.kind !== 'sibling') refs.set(r.name, r.kind);
     if (refs.size === 0) continue;
@@ -671,12 +683,18 @@ function schemaParams(tool: Record<string, unknown>): { name: string; text: stri
 }
 
 /** The behaviour detectors, on every piece of text a model reads as prose. */
-function checkIntent(units: readonly { path: string; role: string; text: string }[], ictx: IntentContext, purpose: string, add: (f: Finding) => void): void {
+function checkIntent(
+  units: readonly { path: string; role: string; text: string }[],
+  ictx: IntentContext,
+  purpose: string,
+  add: (f: Finding) => void,
+  exhaustive: boolean,
+): void {
   for (const unit of units) {
     if (unit.role === 'name' || unit.role === 'param-name') continue;
     if ((unit.role === 'enum' || unit.role === 'default') && !/\s\S+\s/.test(unit.text)) continue;
     const found = [
-      ...crossToolFindings(unit.text, ictx),
+      ...(exhaustive || mayRefer(unit.text, ictx) ? crossToolFindings(unit.text, ictx) : []),
       ...voiceFindings(unit.text),
       ...concealmentFindings(unit.text),
       ...promotionFindings(unit.text, ictx, unit.role === 'description'),
