@@ -100,6 +100,7 @@ export class Gateway {
       sessions: () => this.live.values(),
       listens: this.listens,
       approved: (u, tool) => this.gate.isApproved(u.id, tool),
+      judging: (u) => this.gate.judging(u.id),
       filterFor: (s) => this.admission.filterFor(s),
     });
     const progress = new ProgressRoutes();

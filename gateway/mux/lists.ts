@@ -8,6 +8,11 @@ import { EncodedMessage } from './encoded-message.ts';
 import { isModern, listFieldsText, type ListenStreams } from './era.ts';
 
 const RECHECK_INTERVAL_MS = 2000;
+/**
+ * A recheck re-reads and compares a whole list on the loop (a 20,000-tool list: 100-300 ms): a big list is
+ * rechecked less often, so that doing so costs the loop about as much as a 2,000-tool list every 2 s.
+ */
+const recheckIntervalMs = (tools: number) => Math.max(RECHECK_INTERVAL_MS, tools);
 
 export const LIST_NOTIFICATION: Record<CatalogKind, string> = {
   tools: 'notifications/tools/list_changed',
@@ -30,6 +35,8 @@ export interface ListsOptions {
   upstreams(): Upstream[];
   /** Whether the pin gate lets agents see a tool definition. */
   approved(upstream: Upstream, tool: Record<string, unknown>): boolean;
+  /** Whether the pin gate is still judging the server's last list (a first sight): it was just read. */
+  judging?(upstream: Upstream): boolean;
   /** The policy's filters for the session's subject. */
   filterFor(session: ClientSession): ViewFilter;
   sessions(): Iterable<ClientSession>;
@@ -83,10 +90,11 @@ export class Lists {
     const filter = this.opts.filterFor(session);
     let view = this.views.get(filter.key);
     if (!view) {
+      const visible = perTool(filter.tool);
       view = new Catalog(
         this.opts.settings(),
         () => this.opts.upstreams(),
-        (u, tool) => this.opts.approved(u, tool) && filter.tool(u, tool),
+        (u, tool) => this.opts.approved(u, tool) && visible(u, tool),
         (u) => filter.server(u),
       );
       this.views.set(filter.key, view);
@@ -153,7 +161,11 @@ export class Lists {
    * still caught. The agent meanwhile gets the approved, cached definitions.
    */
   private recheckTools(): void {
-    for (const u of this.opts.upstreams()) if (u.state === 'ready' && 'tools' in u.capabilities) u.recheck('tools', RECHECK_INTERVAL_MS);
+    for (const u of this.opts.upstreams()) {
+      // Not while its last list is still being judged: re-reading 20,000 tools then only stalls the loop.
+      if (u.state !== 'ready' || !('tools' in u.capabilities) || this.opts.judging?.(u)) continue;
+      u.recheck('tools', recheckIntervalMs(u.catalog.tools.length));
+    }
   }
 
   private newCatalog(): Catalog {
@@ -163,6 +175,22 @@ export class Lists {
       (u, tool) => this.opts.approved(u, tool),
     );
   }
+}
+
+/**
+ * A view's policy filter, answered once per tool object: a rebuild during a first sight asks it about every tool
+ * of the catalogue each time. The filter is bound to the policy and subject of its view (a new policy or identity
+ * drops the views), and a listed tool object is not changed in place, so its answer stays.
+ */
+function perTool(filter: ViewFilter['tool']): ViewFilter['tool'] {
+  const answers = new WeakMap<Upstream, WeakMap<object, boolean>>();
+  return (u, tool) => {
+    let known = answers.get(u);
+    if (!known) answers.set(u, (known = new WeakMap()));
+    let visible = known.get(tool);
+    if (visible === undefined) known.set(tool, (visible = filter(u, tool)));
+    return visible;
+  };
 }
 
 function viewOf(catalog: Catalog, kind: CatalogKind): { list: SerializedList } {
