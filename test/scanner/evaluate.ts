@@ -4,9 +4,9 @@
 // held-out set does not show it to whoever tunes the rules.
 //   node test/scanner/evaluate.ts            dev corpus, leave-one-family-out
 //   node test/scanner/evaluate.ts extra      the extra set (held out)
-//   node test/scanner/evaluate.ts paraphrase the fresh paraphrase set (paraphrase2: the second; paraphrase3: the third, with its benign twins; paraphrase4 to paraphrase6: the fourth to sixth)
+//   node test/scanner/evaluate.ts paraphrase the fresh paraphrase set (paraphrase2: the second; paraphrase3: the third, with its benign twins; paraphrase4 to paraphrase7: the fourth to seventh)
 //   node test/scanner/evaluate.ts benign     captured real servers (benign-servers/)
-//   node test/scanner/evaluate.ts hard2      hard benign set 2 (fourth round), alone and per server (hard3 to hard6: sets 3 to 6)
+//   node test/scanner/evaluate.ts hard2      hard benign set 2 (fourth round), alone and per server (hard3 to hard7: sets 3 to 7)
 //   node test/scanner/evaluate.ts fresh DIR  a held-out set written elsewhere (poisoned.fresh.jsonl,
 //                                            benign.fresh.jsonl in DIR): per technique and false alarms,
 //                                            aggregates only; a rug pull is also judged as the change it is
@@ -28,6 +28,7 @@ import { PARAPHRASES_4 } from './paraphrases-4.ts';
 import { PARAPHRASES_5 } from './paraphrases-5.ts';
 import { PARAPHRASES_6, RUG_PULLS_6 } from './paraphrases-6.ts';
 import { HARD_BENIGN_6 } from './hard-benign-6.ts';
+import { HARD_BENIGN_7, PARAPHRASES_7, RUG_PULLS_7 } from './paraphrases-7.ts';
 
 type Tool = Record<string, unknown>;
 const isRecord = (v: unknown): v is Tool => typeof v === 'object' && v !== null && !Array.isArray(v);
@@ -222,14 +223,17 @@ if (import.meta.main) {
       'Paraphrase set 5 (written after the fourth round froze, not tuned on) by technique, medium or higher',
       recallByFamily(PARAPHRASES_5, 'medium', (e) => e.technique),
     );
-  } else if (what === 'paraphrase6') {
+  } else if (what === 'paraphrase6' || what === 'paraphrase7') {
+    const [set, pulls, when] =
+      what === 'paraphrase6'
+        ? [PARAPHRASES_6, RUG_PULLS_6, 'before the fifth round’s rule changes']
+        : [PARAPHRASES_7, RUG_PULLS_7, 'after the fifth round froze, not tuned on'];
     printRecall(
-      'Paraphrase set 6 (written before the fifth round’s rule changes) by technique, medium or higher',
-      recallByFamily(PARAPHRASES_6, 'medium', (e) => e.technique),
+      `Paraphrase set ${what.slice(-1)} (written ${when}) by technique, medium or higher`,
+      recallByFamily(set, 'medium', (e) => e.technique),
     );
-    const caught = RUG_PULLS_6.filter((r) => flaggedAt(scanChange(r.before, r.after)));
-    console.log(`\nrug pulls of set 6 judged as the change: ${caught.length}/${RUG_PULLS_6.length} at medium or higher`);
-    for (const r of RUG_PULLS_6) if (!caught.includes(r)) console.log(`  missed: ${r.id}`);
+    const caught = pulls.filter((r) => flaggedAt(scanChange(r.before, r.after)));
+    console.log(`\nrug pulls of set ${what.slice(-1)} judged as the change: ${caught.length}/${pulls.length} at medium or higher`);
   } else if (what === 'paraphrase4') {
     printRecall(
       'Paraphrase set 4 (written before the fourth round’s recall changes) by technique, medium or higher',
@@ -238,8 +242,15 @@ if (import.meta.main) {
   } else if (what === 'hard') {
     const benign = HARD_BENIGN.map((tool, i) => ({ name: String(tool.name ?? i), tools: [tool] }));
     printAlarms('Hard benign tools (dev data), each scanned alone (medium+)', falseAlarms(benign), true);
-  } else if (what === 'hard2' || what === 'hard3' || what === 'hard4' || what === 'hard5' || what === 'hard6') {
-    const sets: BenignServerSet[] = { hard2: HARD_BENIGN_2, hard3: HARD_BENIGN_3, hard4: HARD_BENIGN_4, hard5: HARD_BENIGN_5, hard6: HARD_BENIGN_6 }[what];
+  } else if (what === 'hard2' || what === 'hard3' || what === 'hard4' || what === 'hard5' || what === 'hard6' || what === 'hard7') {
+    const sets: BenignServerSet[] = {
+      hard2: HARD_BENIGN_2,
+      hard3: HARD_BENIGN_3,
+      hard4: HARD_BENIGN_4,
+      hard5: HARD_BENIGN_5,
+      hard6: HARD_BENIGN_6,
+      hard7: HARD_BENIGN_7,
+    }[what];
     const alone = sets.flatMap((set) => set.tools.map((tool) => ({ name: `${set.server}/${String(tool.name)}`, tools: [tool] })));
     printAlarms(`Hard benign set ${what.slice(4)}, each tool alone (medium+)`, falseAlarms(alone), true);
     printAlarms(`Hard benign set ${what.slice(4)}, each tool alone (high+)`, falseAlarms(alone, 'high'), false);
