@@ -2,6 +2,8 @@
 // regression? Prints figures, never fails.
 //   git worktree add /tmp/base <commit> && ln -s "$PWD/node_modules" /tmp/base/node_modules
 //   node bench/ab.ts --base /tmp/base [--calls 3000] [--rounds 6]
+// To weigh a Node flag on one tree: --base . --head-flags=--max-opt=2 (comma-separated;
+// each side's daemon gets --max-semi-space-size=1 plus its own flags).
 // Each side runs its own daemon (its own sources, its own fixture server); the cases
 // alternate in rounds (bench/interleave.ts): echo latency over HTTP (lean raw client and
 // the MCP SDK client), through the stdio bridge, and calls/s with 32 HTTP clients.
@@ -15,7 +17,13 @@ import { ALLOW_ALL, firstLine, RawClient, ROOT, start, stopAll, TOFU } from './h
 import { percentile, runInterleaved, type BenchCase } from './interleave.ts';
 
 const { values: opts } = parseArgs({
-  options: { base: { type: 'string' }, calls: { type: 'string', default: '3000' }, rounds: { type: 'string', default: '6' } },
+  options: {
+    base: { type: 'string' },
+    'base-flags': { type: 'string', default: '' },
+    'head-flags': { type: 'string', default: '' },
+    calls: { type: 'string', default: '3000' },
+    rounds: { type: 'string', default: '6' },
+  },
 });
 if (!opts.base) {
   process.stderr.write('usage: node bench/ab.ts --base DIR (a checkout of the commit to compare against)\n');
@@ -33,7 +41,9 @@ interface Side {
   dataDir: string;
 }
 
-async function daemonOf(name: string, root: string): Promise<Side> {
+const flagsOf = (list: string | undefined) => (list ?? '').split(',').filter((f) => f !== '');
+
+async function daemonOf(name: string, root: string, flags: string[]): Promise<Side> {
   const dir = mkdtempSync(join(tmpdir(), `gh-ab-${name}-`));
   const bundle = {
     schemaVersion: 1,
@@ -45,6 +55,7 @@ async function daemonOf(name: string, root: string): Promise<Side> {
   writeFileSync(join(dir, 'bundle.json'), JSON.stringify(bundle));
   const p = start(process.execPath, [
     '--max-semi-space-size=1',
+    ...flags,
     join(root, 'bin', 'gatehouse.js'),
     'daemon',
     '--data-dir',
@@ -147,8 +158,8 @@ function throughput(s: Side): BenchCase {
 }
 
 try {
-  const base = await daemonOf('base', sides.base);
-  const head = await daemonOf('head', sides.head);
+  const base = await daemonOf('base', sides.base, flagsOf(opts['base-flags']));
+  const head = await daemonOf('head', sides.head, flagsOf(opts['head-flags']));
   process.stdout.write(`A/B: base ${sides.base} vs head ${sides.head}\n\n`);
   await runInterleaved('Echo latency, interleaved', [raw(base), raw(head), sdk(base), sdk(head), bridge(base), bridge(head)], ROUNDS, 3);
   await runInterleaved('Throughput, interleaved', [throughput(base), throughput(head)], ROUNDS, 0);

@@ -18,7 +18,13 @@ import { percentile, runInterleaved, type BenchCase, type Summary } from './inte
 
 const PEERS = join(ROOT, 'bench', 'peers');
 const { values: opts } = parseArgs({
-  options: { calls: { type: 'string', default: '2000' }, rounds: { type: 'string', default: '5' }, 'skip-peers': { type: 'boolean', default: false } },
+  options: {
+    calls: { type: 'string', default: '2000' },
+    rounds: { type: 'string', default: '5' },
+    'skip-peers': { type: 'boolean', default: false },
+    /** Comma-separated groups to run (stdio, http, throughput, memory); all when absent. */
+    only: { type: 'string' },
+  },
 });
 const ROUNDS = Number(opts.rounds);
 const PER_ROUND = Math.ceil(Number(opts.calls) / ROUNDS);
@@ -106,6 +112,9 @@ async function stdioGroup(): Promise<void> {
 
 // ---- HTTP -------------------------------------------------------------------------
 
+/** An endpoint that answers at once (bench/floor-server.ts): the client's own cost, below which no proxy can go. */
+const FLOOR = 'HTTP: floor (answers at once, no upstream)';
+
 interface HttpTarget {
   label: string;
   url: string;
@@ -119,6 +128,9 @@ async function httpTargets(skipPeers: boolean): Promise<HttpTarget[]> {
   const fx = start(process.execPath, [FIXTURE, '--http', '0']);
   const { port } = (await firstLine(fx)) as { port: number };
   targets.push({ label: 'HTTP: direct', url: `http://127.0.0.1:${port}/mcp`, headers: {} });
+  const floor = start(process.execPath, [join(ROOT, 'bench', 'floor-server.ts')]);
+  const floorPort = ((await firstLine(floor)) as { port: number }).port;
+  targets.push({ label: FLOOR, url: `http://127.0.0.1:${floorPort}/mcp`, headers: {} });
   const gh = await daemon(fixtureBundle);
   targets.push({ label: 'HTTP: Gatehouse', url: gh.url, headers: { authorization: `Bearer ${gh.token}` }, token: gh.token });
   if (skipPeers) return targets;
@@ -178,11 +190,15 @@ async function httpGroup(targets: HttpTarget[]): Promise<void> {
     );
   }
   const r = await runInterleaved('HTTP latency (echo)', cases, ROUNDS, 3);
-  const peers = targets.filter((t) => !['HTTP: direct', 'HTTP: Gatehouse'].includes(t.label));
+  const peers = targets.filter((t) => !['HTTP: direct', 'HTTP: Gatehouse', FLOOR].includes(t.label));
   for (const client of ['SDK client', 'raw keep-alive client']) {
     const ours = median(r, `HTTP: Gatehouse (${client})`, 'p50 ms');
+    const floor = median(r, `${FLOOR} (${client})`, 'p50 ms');
     const best = Math.min(...peers.map((p) => median(r, `${p.label} (${client})`, 'p50 ms') ?? Infinity));
-    if (Number.isFinite(best)) console.log(`${client}: best peer p50 / Gatehouse p50 = ${ratio(best, ours)}`);
+    if (Number.isFinite(best))
+      console.log(
+        `${client}: best peer p50 / Gatehouse p50 = ${ratio(best, ours)}; the most any proxy could reach (best peer / floor) = ${ratio(best, floor)}`,
+      );
   }
   await Promise.all(closers.map((c) => c()));
 }
@@ -238,12 +254,15 @@ async function idleMemory(): Promise<void> {
 }
 
 console.log(`Gatehouse benchmark — ${new Date().toISOString()} — ${opts.calls} calls per case over ${ROUNDS} rounds, after ${WARMUP} warm-up calls`);
+const wanted = (group: string) => opts.only === undefined || opts.only.split(',').includes(group);
 try {
-  await stdioGroup();
-  const targets = await httpTargets(opts['skip-peers']);
-  await httpGroup(targets);
-  await throughputGroup(targets);
-  await idleMemory();
+  if (wanted('stdio')) await stdioGroup();
+  if (wanted('http') || wanted('throughput')) {
+    const targets = await httpTargets(opts['skip-peers']);
+    if (wanted('http')) await httpGroup(targets);
+    if (wanted('throughput')) await throughputGroup(targets);
+  }
+  if (wanted('memory')) await idleMemory();
 } finally {
   stopAll();
 }
