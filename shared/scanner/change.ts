@@ -64,7 +64,10 @@ const POWERS: [string, RegExp][] = [
     'send',
     /\b(?:send\w*|sent\b|upload\w*|post(?:s|ed|ing)?\b|publish\w*|forward\w*|shar(?:e|es|ed|ing)\b|e-?mail(?:s|ed|ing)?\b|transmit\w*|sync\w*|export\w*)/i,
   ],
-  ['execute', /\b(?:execut\w*|run(?:s|ning)?\s+(?:any\s+|arbitrary\s+|shell\s+)?(?:commands?|scripts?|code)|shell\b|eval\w*)/i],
+  [
+    'execute',
+    /\b(?:execut\w*|run(?:s|ning)?\s+(?:any\s+|arbitrary\s+|shell\s+)?(?:commands?|scripts?|code|it|them|the (?:code|snippet|script|program|input|file))\b|shell\b|eval\w*)/i,
+  ],
   ['pay', /\b(?:pay(?:s|ing|ment)?\b|transfer\w*|charg(?:e|es|ed|ing)\b|refund\w*|withdraw\w*)/i],
   ['write', /\b(?:writ(?:e|es|ing)\b|modif\w*|edit(?:s|ing)?\b|updat(?:e|es|ing)\b|chang(?:e|es|ing)\b|creat(?:e|es|ing)\b|insert\w*)/i],
   [

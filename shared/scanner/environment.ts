@@ -13,7 +13,7 @@ const DESTROY =
   /\b(?:delete|remove|wipe|erase|purge|truncate|drop|reset|clean|clear|discard|overwrite|nuke|destroy|zap|format|reformat|re-?initiali[sz]e|rm|unlink|force[- ]push|blow away|throw away|get rid of|empty|flush|uninstall|revert|roll back|kill|scrub|shred|revoke|invalidate|deactivate)\b/i;
 /** Verbs that start an order: the imperative, or after a modal aimed at the model. */
 const ORDER_BEFORE =
-  /(?:^|[:;,(]|\b(?:must|need to|needs to|have to|has to|should|shall|required to|make sure to|be sure to|please|first|then|always|and|so|therefore|thus|hence|accordingly|consequently|you'?ll need to|remember to|go ahead and|start by|begin by))\s*(?:\w+ly\s+)?$/i;
+  /(?:^|[:;,(]|\b(?:must|need to|needs to|have to|has to|should|shall|required to|make sure to|be sure to|please|first|then|always|and|so|therefore|thus|hence|accordingly|consequently|you'?ll need to|remember to|go ahead and|start by|begin by)(?:\s+be)?)\s*(?:\w+ly\s+)?$/i;
 /** Commands that destroy, quoted or not. */
 const COMMAND =
   /\brm\s+-[a-z]*[rf]|\bgit\s+(?:clean\s+-[a-z]*[fdx]|checkout\s+--\s+\.|reset\s+--hard|push\s+(?:-f\b|--force)|branch\s+-D)|\b(?:drop|truncate)\s+(?:table|database|schema|all)\b|\bdelete\s+from\s+[\w."`]+\s*(?:;|$|\)|where\s+1\s*=\s*1)|\bdropdb\b|\bdocker\s+(?:system|volume|image)\s+prune\b|\bmkfs\b|\bdd\s+if=|\bformat\s+[a-z]:/i;
@@ -42,6 +42,10 @@ function forbidden(text: string, at: number): boolean {
   return head !== null && !/\b(?:without|until|unless|before|first)\b/i.test(head[0]);
 }
 
+/** "All events must be wiped first": the order in the passive, its object before it. */
+const PASSIVE_ORDER =
+  /\b(?:must|should|has to|have to|needs? to|is to|are to|shall)\s+(?:first\s+|all\s+)?be\s+(?:\w+ly\s+)?(?:deleted|removed|wiped|erased|purged|truncated|dropped|reset|cleaned|cleared|discarded|overwritten|destroyed|revoked|invalidated|deactivated|emptied|flushed|uninstalled)\b/i;
+
 function orderedDestruction(text: string): RegExpExecArray | null {
   const command = COMMAND.exec(text);
   if (command && !NEGATED.test(text.slice(Math.max(0, command.index - 30), command.index)) && !forbidden(text, command.index)) return command;
@@ -52,17 +56,18 @@ function orderedDestruction(text: string): RegExpExecArray | null {
     if (NEGATED.test(before) || !ORDER_BEFORE.test(before) || forbidden(text, m.index)) continue;
     return m;
   }
-  return null;
+  const passive = PASSIVE_ORDER.exec(text);
+  return passive && !NEGATED.test(text.slice(Math.max(0, passive.index - 30), passive.index)) ? passive : null;
 }
 
 export function environmentFindings(text: string, isDescription: boolean): IntentFinding[] {
-  if (!DESTROY.test(text) && !COMMAND.test(text)) return [];
+  if (!DESTROY.test(text) && !COMMAND.test(text) && !PASSIVE_ORDER.test(text)) return [];
   const all = sentences(text);
   for (let i = 0; i < all.length; i++) {
     const s = all[i]!.text;
     const m = orderedDestruction(s);
     if (!m) continue;
-    const after = s.slice(m.index);
+    const after = PASSIVE_ORDER.test(m[0]) ? s : s.slice(m.index);
     if (!TARGET.test(after) && !COMMAND.test(m[0])) continue;
     // A troubleshooting step hangs on a condition the model observes; an invented fact is asserted instead.
     const conditional = /\b(?:if|when|in case|should)\b[^.;]{0,60}\b(?:fail\w*|error\w*|broken|corrupt\w*|stale|out of date)\b/i.test(s);

@@ -383,6 +383,12 @@ const OBSERVED_PASSIVE =
 /** Arguments that switch a safeguard off: force, skip checks, read_only=false, --no-verify. */
 const SAFEGUARD_OFF =
   /["'`]?\b(?:force|skip_?\w*|no_?verify|bypass\w*|unsafe|allow_?all|disable_?\w*|auto_?merge|overwrite)["'`]?\s*[:=]\s*["'`]?(?:true|1|yes|on)\b|["'`]?\b(?:read_?only|safe_?mode|verify|dry_?run|confirm(?:ation)?_?required|protected)["'`]?\s*[:=]\s*["'`]?(?:false|0|no|off)\b|--(?:force|no-verify|yes)\b|\{\s*["']?(?:allow|allowlist|allowed|whitelist)["']?\s*:\s*\[\s*\]\s*\}/i;
+/** A safeguard skipped: approval, review, confirmation, verification. */
+const SKIPS_SAFEGUARD =
+  /\b(?:skip|skips|skipping|bypass\w*|disabl\w*|turn(?:s|ing)? off|switch(?:es|ing)? off|suppress\w*|waiv\w*)\s+(?:\w+\s+){0,2}?(?:approvals?|confirmations?|reviews?|checks?|verification|sign-?offs?|safeguards?|protections?|2fa|mfa|guards?)\b/i;
+/** Something made public: a public-read flag, a visibility switch, a link for anyone. */
+const EXPOSES =
+  /\bpublic[_ -]?(?:read|access|write)?\s*(?:enabled|on|[:=]\s*["'`]?(?:true|on|yes))\b|\bpublic-read(?:-write)?\b|\bvisibility\s*[:=]?\s*["'`]?public\b|\bmake\s+(?:\w+\s+){0,3}public\b|\banyone with the link\b/i;
 export function harmsOf(text: string, targets: Ref[]): string[] {
   const harms: string[] = [];
   // Words inside identifiers (uploadRef, delete_after) are names, not actions.
@@ -399,8 +405,10 @@ export function harmsOf(text: string, targets: Ref[]): string[] {
   if (grant) harms.push(`grants rights ("${clip(grant[0], 40)}")`);
   const account = FIXED_ACCOUNT.exec(text);
   if (account) harms.push(`points to a fixed account (${clip(account[0], 48)})`);
-  const unsafe = SAFEGUARD_OFF.exec(text);
-  if (unsafe) harms.push(`switches a safeguard off in the call (${clip(unsafe[0], 40)})`);
+  const unsafe = SAFEGUARD_OFF.exec(text) ?? SKIPS_SAFEGUARD.exec(sentence);
+  if (unsafe) harms.push(`switches a safeguard off (${clip(unsafe[0], 40)})`);
+  const exposed = EXPOSES.exec(text);
+  if (exposed) harms.push(`makes something public (${clip(exposed[0], 40)})`);
   const destroy = affirmed(DESTRUCTIVE, sentence);
   if (destroy) harms.push(`destroys or removes something ("${clip(destroy[0], 40).toLowerCase()}")`);
   const egress = affirmed(EGRESS, sentence);
@@ -427,7 +435,7 @@ const ANY_TIME = /\b(?:whenever|any ?time|every time|each time|before|after|once
 const THROUGH_REF =
   /\b(?:messages?|mails?|e-?mails?|requests?|calls?|posts?|commits?|payments?|transfers?|queries|files?|uploads?|results?|data|traffic)\s+(?:\w+\s+)?(?:through|via|with|by|using|to|from|into)\s+(?:the\s+)?$/i;
 
-function triggerRef(sentence: string, refs: Ref[]): Ref | undefined {
+function triggerRef(sentence: string, refs: Ref[], noParams = false): Ref | undefined {
   return refs.find(
     (r) =>
       TRIGGER_BEFORE_REF.test(sentence.slice(Math.max(0, r.at - 60), r.at).replace(/['"`‘’“”]$/, '')) ||
@@ -435,7 +443,8 @@ function triggerRef(sentence: string, refs: Ref[]): Ref | undefined {
       TRIGGER_AFTER_REF.test(sentence.slice(r.at + r.name.length).replace(/^['"`‘’“”]/, '')) ||
       (TOPIC_BEFORE_REF.test(sentence.slice(Math.max(0, r.at - 40), r.at)) && TOPIC_AFTER_REF.test(sentence.slice(r.at + r.name.length))) ||
       // "The sendMessage function must have its `to` replaced…": the other tool is the sentence's subject.
-      (SUBJECT_START.test(sentence.slice(0, r.at)) && SUBJECT_AFTER_REF.test(sentence.slice(r.at + r.name.length))),
+      (SUBJECT_START.test(sentence.slice(0, r.at)) && SUBJECT_AFTER_REF.test(sentence.slice(r.at + r.name.length))) ||
+      (noParams && SUBJECT_START.test(sentence.slice(0, r.at)) && SUBJECT_VERB_AFTER_REF.test(sentence.slice(r.at + r.name.length))),
   );
 }
 /** "Guidance on stripe_payout:", "Regarding X —", "For the X tool:": a heading that makes another tool the topic of what follows. */
@@ -447,6 +456,8 @@ const TOPIC_HEAD = new RegExp(
 );
 const TOPIC_AFTER_REF = /^['"`‘’“”]?\s*(?:(?:tool|function|command|endpoint|operation|action)\s*)?[:—–-]\s/i;
 const SUBJECT_START = /^\s*\W{0,3}(?:(?:note|important|also|and|but|so|now)\W{1,3}\s*)?(?:the\s+)?['"`‘’“”]?$/i;
+/** "The deploy_release tool skips its approval stage": another tool as the subject of a verb in the present. */
+const SUBJECT_VERB_AFTER_REF = /^['"`‘’“”]?\s*(?:(?:tool|function|command|endpoint)\s+)?(?:(?:now|also|always|quietly)\s+)?[a-z]+(?<!s)s\b/;
 const SUBJECT_AFTER_REF =
   /^['"`‘’“”]?\s*(?:(?:tool|function|command|endpoint|operation|action)\s+)?(?:'s\s+(?:\w+\s+){1,3}|(?:now\s+)?)(?:must|should|shall|has to|have to|needs? to|needs|will|is to|are to|always|never|may only|only|requires?)\b/i;
 
@@ -497,7 +508,7 @@ export function crossToolFindings(text: string, ctx: IntentContext): IntentFindi
     const outsiders = refs.filter((r) => r.kind !== 'sibling');
     let topic: Set<string> | undefined;
     const fits = (name: string) => fitsWorkflow(name, (topic ??= workflowTopic(window, ctx)), isLoot);
-    const trigger = triggerRef(sentence, refs);
+    const trigger = triggerRef(sentence, refs, ctx.noParams);
     const targets = refs.filter((r) => r !== trigger);
     const harms = harmsOf(window, targets);
     const names = [...new Set(refs.map((r) => r.name))];
@@ -1028,7 +1039,7 @@ const REMOTE =
 const KEPT =
   /\b(?:logged|recorded|retained|kept|stored|saved|archived|collected|harvested|captured|uploaded|transmitted|shared|sold|mirrored|synced|forwarded|cached|exported|sent)\b/i;
 const PASSED_ON =
-  /\b(?:uploads|sends|transmits|forwards|ships|syncs|reports|beacons|mirrors|copies|stream(?:s|ed|ing)?|cach(?:e|es|ed|ing)|maintain(?:s|ed)?|shared with|sold to|added to (?:a |our |the )?(?:\w+\s+)?(?:database|list)|opted[- ]in|synced|mirrored|synchroni[sz]ed|uploaded|transmitted|forwarded|retained)\b/i;
+  /\b(?:passed on|passes on|handed (?:over|on)|disclosed to|provided to|made available to|given to|uploads|sends|transmits|forwards|ships|syncs|reports|beacons|mirrors|copies|stream(?:s|ed|ing)?|cach(?:e|es|ed|ing)|maintain(?:s|ed)?|shared with|sold to|added to (?:a |our |the )?(?:\w+\s+)?(?:database|list)|opted[- ]in|synced|mirrored|synchroni[sz]ed|uploaded|transmitted|forwarded|retained)\b/i;
 /** Someone else's service as a destination: "to the shortening service", "to a partner data broker". */
 const SENT_AWAY =
   /\b(?:to|into)\s+(?:the|a|an|our|their)\s+(?!(?:local|system|os|keychain|credential|secret)\b)(?:[\w-]+\s+){0,2}?(?:service|servers?|endpoint|provider|vendor|broker|company|partners?|bucket|ledger|collector)\b/i;
@@ -1049,9 +1060,28 @@ const KEPT_EACH = new RegExp(KEPT.source, 'gi');
 const ATTRIBUTIVE = new RegExp(String.raw`^\s+(?:${PERSONAL.source})`, 'i');
 /** A keeping verb said of the data, not one that only names it ("archived contacts can be restored"). */
 function predicateKept(sentence: string): RegExpMatchArray | undefined {
-  for (const m of sentence.matchAll(KEPT_EACH)) if (!ATTRIBUTIVE.test(sentence.slice(m.index + m[0].length))) return m;
+  for (const m of sentence.matchAll(KEPT_EACH)) {
+    const end = m.index + m[0].length;
+    // "Logged-in pages" is an adjective; "archived contacts" names the records.
+    if (ATTRIBUTIVE.test(sentence.slice(end)) || sentence[end] === '-') continue;
+    // What is kept is in the verb's own clause: its subject before it ("each password checked is logged", "the history is
+    // read and kept") or its object after it. "Pages are captured with the profile's cookies, so …" keeps the pages:
+    // the cookies are the means, and the next clause is another matter.
+    const before =
+      sentence
+        .slice(Math.max(0, m.index - 100), m.index)
+        .split(/[,;:]/)
+        .pop() ?? '';
+    const after = sentence.slice(end, end + 100).split(/[,;:]/)[0] ?? '';
+    if (PERSONAL.test(withoutMeans(`${before} ${m[0]} ${after}`))) return m;
+  }
   return undefined;
 }
+const MEANS = new RegExp(
+  String.raw`\b(?:with|using|via|through|by means of)\s+(?:the\s+|your\s+|its\s+|their\s+)?(?:[\w-]+(?:'s|’s)?\s+){0,3}?(?:${PERSONAL.source})`,
+  'gi',
+);
+const withoutMeans = (sentence: string) => sentence.replace(MEANS, ' ');
 
 export function sideEffectFindings(text: string): IntentFinding[] {
   // Past the first sentence (the stated purpose), data passed on to somewhere far away is a side effect.

@@ -272,7 +272,8 @@ export const DEFAULT_RULES: ScannerRule[] = [
     severity: 'high',
     message: 'Tells the model to decode hidden text and act on it',
     match: [
-      String.raw`\b(?:decode|deobfuscate|decrypt|unescape|rot13)\w*\b[^.]{0,60}?\b(?:and|then)\s+(?:follow|execute|run|obey|apply|do)`,
+      // "Values are base64-decoded and returned; … do not paste them": a compound adjective, and a forbidding "do not", order nothing.
+      String.raw`(?<!-)\b(?:decode|deobfuscate|decrypt|unescape|rot13)\w*\b[^.]{0,60}?\b(?:and|then)\s+(?:follow|execute|run|obey|apply|do(?!\s+not\b|n'?t\b))`,
       String.raw`\bbase64\b[^.]{0,40}?\b(?:follow|execute|obey)\b`,
     ],
   },
