@@ -24,7 +24,6 @@ import { behaviourFindings, ownFileFindings, parameterBehaviourFindings } from '
 import { presetFindings } from './schema-values.ts';
 import { compileRules, DEFAULT_RULES, SEVERITIES, type CompiledRule, type Severity } from './rules.ts';
 import { indexTools, type ToolIndex } from './tool-index.ts';
-import { mayRefer, mayReferStrongly } from './fast-gates.ts';
 import { escapeRegExp } from '../text/regexp.ts';
 
 // The tool-poisoning scanner. It treats the whole tool definition as untrusted
@@ -62,8 +61,8 @@ export interface ScanContext {
   /** The tool's own server, skipped in index lookups. */
   server?: string;
   /**
-   * Runs every rule and detector on every text, skipping no gate (fast-gates.ts, RULE_GATES): the reference
-   * the fast path is tested against (test/scanner/fast-path.test.ts). Same findings, only slower.
+   * Runs every rule on every text, skipping no gate (RULE_GATES): the reference the fast path is tested
+   * against (test/scanner/fast-path.test.ts). Same findings, only slower.
    */
   exhaustive?: boolean;
 }
@@ -226,10 +225,10 @@ export function scanTool(tool: Record<string, unknown>, ctx: ScanContext = {}): 
     server: ctx.server,
     noParams: params.length === 0,
   };
-  checkReferences(units, ictx, add, ctx.exhaustive === true);
+  checkReferences(units, ictx, add);
   // What the tool is for: its name and its first sentence (later text may document the very parameter in question).
   const purpose = `${name} ${typeof tool.description === 'string' ? (/^[^\n]*?[.!?](?=\s|$)/.exec(tool.description)?.[0] ?? tool.description.split('\n')[0]) : ''}`;
-  checkIntent(readable, ictx, purpose, add, ctx.exhaustive === true);
+  checkIntent(readable, ictx, purpose, add);
   for (const f of [
     ...parameterBehaviourFindings(params, purpose),
     ...internalsParameterFindings(params, purpose),
@@ -612,10 +611,9 @@ function checkParameters(tool: Record<string, unknown>, units: TextUnit[], add: 
   }
 }
 
-function checkReferences(units: TextUnit[], ictx: IntentContext, add: (f: Finding) => void, exhaustive: boolean): void {
+function checkReferences(units: TextUnit[], ictx: IntentContext, add: (f: Finding) => void): void {
   for (const unit of units) {
     if (unit.role !== 'description' && unit.role !== 'param-text') continue;
-    if (!exhaustive && !mayReferStrongly(unit.text, ictx)) continue;
     const refs = new Map<string, RefKind>();
     for (const r of findRefs(unit.text, ictx)) if (r.strong && r.kind !== 'sibling') refs.set(r.name, r.kind);
     if (refs.size === 0) continue;
@@ -683,18 +681,12 @@ function schemaParams(tool: Record<string, unknown>): { name: string; text: stri
 }
 
 /** The behaviour detectors, on every piece of text a model reads as prose. */
-function checkIntent(
-  units: readonly { path: string; role: string; text: string }[],
-  ictx: IntentContext,
-  purpose: string,
-  add: (f: Finding) => void,
-  exhaustive: boolean,
-): void {
+function checkIntent(units: readonly { path: string; role: string; text: string }[], ictx: IntentContext, purpose: string, add: (f: Finding) => void): void {
   for (const unit of units) {
     if (unit.role === 'name' || unit.role === 'param-name') continue;
     if ((unit.role === 'enum' || unit.role === 'default') && !/\s\S+\s/.test(unit.text)) continue;
     const found = [
-      ...(exhaustive || mayRefer(unit.text, ictx) ? crossToolFindings(unit.text, ictx) : []),
+      ...crossToolFindings(unit.text, ictx),
       ...voiceFindings(unit.text),
       ...concealmentFindings(unit.text),
       ...promotionFindings(unit.text, ictx, unit.role === 'description'),

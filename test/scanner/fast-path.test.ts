@@ -1,8 +1,8 @@
-// The scanner's fast path (the gates of shared/scanner/fast-gates.ts and scan.ts RULE_GATES) is a
-// speed-up only. This compares it with the exhaustive scan (every rule and detector on every text),
-// finding by finding, over every corpus in the repo and generated variants of each tool (case
-// changes, look-alike letters, zero-width characters, encoded payloads), alone and beside its
-// server's siblings and an index of every other tool: any drift fails.
+// The scanner's fast path (the word gates in front of the rules, scan.ts RULE_GATES; any gate added
+// later belongs under ScanContext.exhaustive too) is a speed-up only. This compares it with the
+// exhaustive scan, finding by finding, over every corpus in the repo and a generated variant of each
+// tool (case changes, look-alike letters, zero-width characters, encoded payloads), alone and beside
+// its server's siblings and an index of every other tool: any drift fails.
 import assert from 'node:assert/strict';
 import { readdirSync, readFileSync, existsSync } from 'node:fs';
 import { join } from 'node:path';
