@@ -72,3 +72,32 @@ describe('a daemon stopping on purpose', () => {
     assert.equal(l.stopping, true);
   });
 });
+
+describe("the bridge's cut of the IDE's bytes", () => {
+  it('passes whole lines on as they came, shows each to the ledger, and holds back half a line', async () => {
+    const { IdeLines } = await import('./stdio-bridge.ts');
+    const big = `{"method":"tools/call","params":{"name":"w","arguments":{"data":"${'é'.repeat(300_000)}"}},"jsonrpc":"2.0","id":77}`;
+    const lines = ['{"jsonrpc":"2.0","id":1,"method":"ping"}', big, '{"jsonrpc":"2.0","method":"notifications/initialized"}\r', ''];
+    const input = Buffer.from(`${lines.join('\n')}\n{"jsonrpc":"2.0","id":2,"meth`);
+    for (const size of [1, 7, 4096, 65_536, input.length]) {
+      const noted: string[] = [];
+      const passed: Buffer[] = [];
+      const cut = new IdeLines(
+        (line) => noted.push(line.toString('utf8')),
+        (bytes) => passed.push(Buffer.from(bytes)),
+      );
+      for (let at = 0; at < input.length; at += size) cut.push(input.subarray(at, at + size));
+      assert.deepEqual(noted, lines.slice(0, 3), `chunks of ${size}`);
+      assert.ok(
+        passed.every((b) => b.at(-1) === 10),
+        'only whole lines go on',
+      );
+      assert.equal(Buffer.concat(passed).toString('utf8'), `${lines.join('\n')}\n`, `chunks of ${size}`);
+      const ledger = new BridgeLedger();
+      for (const line of noted) ledger.fromIde(line);
+      assert.equal(ledger.unanswered, 2);
+      assert.equal(ledger.fromDaemon('{"jsonrpc":"2.0","id":77,"result":{}}'), true);
+      assert.equal(ledger.unanswered, 1);
+    }
+  });
+});

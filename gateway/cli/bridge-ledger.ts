@@ -1,10 +1,11 @@
 import { errorResponse, ErrorCode, isPlainObject, type JsonRpcId } from '../../shared/jsonrpc/message.ts';
 import { SHUTDOWN_NOTICE } from '../../shared/jsonrpc/shutdown.ts';
+import { peekRequest } from '../framing/request-peek.ts';
 
 // What the stdio bridge must remember to survive its daemon going away: which of the
 // IDE's requests are still unanswered (so each gets an error instead of silence), and
 // the IDE's initialize (so a new daemon connection can be brought to the same state).
-// The IDE's lines are small and parsed once here; the daemon's answers are not parsed:
+// The IDE's lines are scanned for their method and id only; the daemon's answers are not parsed:
 // the daemon writes every response as {"jsonrpc":"2.0","id":…,"result"|"error"…, so
 // the start of a line is enough to tell which request it answers.
 
@@ -20,8 +21,21 @@ export class BridgeLedger {
   private initialize: string | undefined;
   private initialized: string | undefined;
 
-  /** Notes one line the IDE sent. */
-  fromIde(line: string): void {
+  /**
+   * Notes one line the IDE sent. Its method and id are read by a scan (gateway/framing/
+   * request-peek.ts), not by building the message; initialize, batches and unusual
+   * spellings go through JSON.parse.
+   */
+  fromIde(line: Uint8Array | string): void {
+    const bytes = typeof line === 'string' ? Buffer.from(line) : line;
+    const peek = peekRequest(bytes);
+    if (peek === undefined || peek.method === 'initialize') return this.parsed(Buffer.from(bytes.buffer, bytes.byteOffset, bytes.length).toString('utf8'));
+    if (peek.method === null) return;
+    if (peek.id !== null) this.open.set(peek.id, JSON.parse(peek.id) as JsonRpcId);
+    if (peek.method === 'notifications/initialized') this.initialized = Buffer.from(bytes.buffer, bytes.byteOffset, bytes.length).toString('utf8');
+  }
+
+  private parsed(line: string): void {
     let value: unknown;
     try {
       value = JSON.parse(line);

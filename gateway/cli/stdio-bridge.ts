@@ -2,7 +2,6 @@ import { spawn } from 'node:child_process';
 import { connect, type Socket } from 'node:net';
 import { closeSync, openSync } from 'node:fs';
 import { join } from 'node:path';
-import { StringDecoder } from 'node:string_decoder';
 import { ensureDataDir, socketPathFor } from '../config/data-dir.ts';
 import { INSTALL_ROOT } from '../config/install-root.ts';
 import { BridgeLedger } from './bridge-ledger.ts';
@@ -18,7 +17,8 @@ const RECONNECT_GIVE_UP_MS = 10_000;
 
 /**
  * `gatehouse stdio`: joins the IDE's stdin/stdout to the daemon's socket. After one
- * hello line it moves bytes, noting only which requests are unanswered. If the daemon
+ * hello line it moves bytes, noting only which requests are unanswered (a scan of each
+ * line's method and id, not a parse). If the daemon
  * goes away, every unanswered request gets an error, stderr says what happened, and the
  * bridge reconnects (starting a daemon when allowed), replaying the IDE's initialize so
  * its session goes on. What the IDE sends meanwhile waits, up to a limit.
@@ -33,11 +33,14 @@ class Bridge {
   private readonly ledger = new BridgeLedger();
   private readonly hello: string;
   private socket: Socket | undefined;
-  private queued: string[] = [];
+  private queued: Buffer[] = [];
   private queuedBytes = 0;
   private ideEnded = false;
   private reconnecting = false;
-  private readonly ideLines = new LineSplitter((line) => this.fromIde(line));
+  private readonly ideLines = new IdeLines(
+    (line) => this.ledger.fromIde(line),
+    (bytes) => this.fromIde(bytes),
+  );
   private readonly daemonLines = new LineHeads((head) => this.ledger.fromDaemon(head));
   private readonly dataDir: string;
   private readonly autoStart: boolean;
@@ -58,23 +61,23 @@ class Bridge {
     this.attach(socket);
   }
 
-  private fromIde(line: string): void {
-    this.ledger.fromIde(line);
+  /** Whole lines from the IDE, already noted in the ledger: passed on as they came. */
+  private fromIde(bytes: Buffer): void {
     const s = this.socket;
     if (s) {
-      if (!s.write(`${line}\n`) && !process.stdin.isPaused()) {
+      if (!s.write(bytes) && !process.stdin.isPaused()) {
         process.stdin.pause();
         s.once('drain', () => process.stdin.resume());
       }
       return;
     }
-    this.queuedBytes += line.length;
+    this.queuedBytes += bytes.length;
     if (this.queuedBytes > QUEUE_LIMIT_BYTES) {
       process.stdout.write(this.ledger.failAll('Gatehouse is reconnecting to its daemon and its queue is full; try again'));
       this.dropQueue();
       return;
     }
-    this.queued.push(line);
+    this.queued.push(bytes);
   }
 
   private dropQueue(): void {
@@ -86,7 +89,7 @@ class Bridge {
     this.socket = s;
     s.setNoDelay(true);
     s.write(this.hello + this.ledger.replay());
-    for (const line of this.queued) s.write(`${line}\n`);
+    for (const bytes of this.queued) s.write(bytes);
     this.dropQueue();
     s.on('data', (chunk: Buffer) => {
       const out = this.daemonLines.filter(chunk);
@@ -143,24 +146,35 @@ async function connectDaemon(dataDir: string, autoStart: boolean): Promise<Socke
   return open(path);
 }
 
-/** Splits the IDE's byte stream into lines (the stdio transport's framing). */
-class LineSplitter {
-  private rest = '';
-  // A character's UTF-8 bytes can straddle two chunks: decoding each chunk alone would corrupt it.
-  private readonly decoder = new StringDecoder('utf8');
-  private readonly onLine: (line: string) => void;
-  constructor(onLine: (line: string) => void) {
-    this.onLine = onLine;
+/**
+ * The IDE's byte stream, cut after its last newline: each chunk's whole lines go on as
+ * one buffer (no decoding, no re-encoding), and each line is shown to `note` first. The
+ * bytes of an unfinished line wait for its newline, so a reconnect never sends half a line.
+ */
+export class IdeLines {
+  private held: Buffer[] = [];
+  private readonly note: (line: Buffer) => void;
+  private readonly pass: (bytes: Buffer) => void;
+  constructor(note: (line: Buffer) => void, pass: (bytes: Buffer) => void) {
+    this.note = note;
+    this.pass = pass;
   }
+
   push(chunk: Buffer): void {
-    const text = this.rest + this.decoder.write(chunk);
+    const last = chunk.lastIndexOf(10);
+    if (last === -1) {
+      this.held.push(chunk);
+      return;
+    }
     let start = 0;
-    for (let nl = text.indexOf('\n'); nl !== -1; nl = text.indexOf('\n', start)) {
-      const line = text.slice(start, nl);
-      if (line.trim()) this.onLine(line.endsWith('\r') ? line.slice(0, -1) : line);
+    for (let nl = chunk.indexOf(10); nl !== -1 && nl <= last; nl = chunk.indexOf(10, start)) {
+      const line = start === 0 && this.held.length ? Buffer.concat([...this.held, chunk.subarray(0, nl)]) : chunk.subarray(start, nl);
+      if (line.length) this.note(line);
       start = nl + 1;
     }
-    this.rest = text.slice(start);
+    const whole = chunk.subarray(0, last + 1);
+    this.pass(this.held.length ? Buffer.concat([...this.held, whole]) : whole);
+    this.held = last + 1 < chunk.length ? [chunk.subarray(last + 1)] : [];
   }
 }
 

@@ -12,7 +12,7 @@ function collect(max: number) {
 describe('LineReader', () => {
   it('splits lines across arbitrary chunk boundaries, including inside UTF-8 characters', () => {
     const { reader, lines } = collect(1024);
-    const data = Buffer.from('{"a":"é"}\n{"b":2}\r\n\n{"c":3}\n');
+    const data = Buffer.from('{"a":"é"}\n{"b":2}\r\n\n  \t\r\n{"c":3}\n');
     for (let i = 0; i < data.length; i++) reader.push(data.subarray(i, i + 1));
     assert.deepEqual(lines, ['{"a":"é"}', '{"b":2}', '{"c":3}']);
   });

@@ -74,8 +74,8 @@ export class LineReader {
       }
       line = whole.toString('utf8');
     }
-    // Tolerate CRLF and blank keep-alive lines.
+    // Tolerate CRLF and blank keep-alive lines (spaces only, too).
     if (line.endsWith('\r')) line = line.slice(0, -1);
-    if (line.length > 0) this.events.onLine(line);
+    if (line.length > 0 && (line.charCodeAt(0) > 0x20 || line.trim() !== '')) this.events.onLine(line);
   }
 }
