@@ -1,9 +1,7 @@
 import { join } from 'node:path';
 import { z } from 'zod';
-import { BundleError, loadBundleFile } from '../config/bundle-file.ts';
+import { BundleError } from '../config/bundle-file.ts';
 import { ensureDataDir } from '../config/data-dir.ts';
-import { createGateway, startDaemon } from '../daemon.ts';
-import { serveLineStream } from '../downstream/line-session.ts';
 import { ControlClient, runningDaemon } from './daemon-client.ts';
 import { formatStatus } from './format-status.ts';
 import { AgentsAnswer, CreatedTokenAnswer, PendingAnswer, ReloadAnswer, routePath } from '../../shared/control/routes.ts';
@@ -19,7 +17,6 @@ import { secretsCommand } from './secrets-command.ts';
 import { serverCommand } from './server-command.ts';
 import { agentRequestsCommand } from './agent-requests-command.ts';
 import { unenroll as leaveOrg } from '../org/unenroll.ts';
-import { runBridge } from './stdio-bridge.ts';
 import { keyFingerprint } from '../../shared/bundle/envelope.ts';
 import { enroll as enrollDevice } from '../org/enroll.ts';
 import { loginToOrg } from '../org/oidc-login.ts';
@@ -27,56 +24,37 @@ import { orgConfigPath, readOrgConfig, type OrgConfig } from '../org/org-config.
 import { chooseBackend } from '../secrets/vault.ts';
 import { existsSync } from 'node:fs';
 import { suggestion } from './did-you-mean.ts';
-import { portHolder } from './port-holder.ts';
 import { selfCommand } from './self-command.ts';
 import { dashboardLink } from './dashboard-command.ts';
-import { InputError, openBrowser, UsageError, type Command, type CommandContext } from './command-kit.ts';
+import { InputError, openBrowser, UsageError, type CommandContext } from './command-kit.ts';
 
-// The CLI's commands, one small function each, and the table main() dispatches on.
+// The commands that talk to a running daemon or work on files, one small function each.
+// command-table.ts loads this module only for them: the daemon and the bridge never do.
 
-export const DEFAULT_PORT = 7465;
-
-async function daemonCommand({ dataDir, bundlePath, values }: CommandContext): Promise<number> {
-  return daemon(dataDir, bundlePath, values.port, values['print-token'] ?? false, values.bundle !== undefined);
-}
-
-async function stdio({ dataDir, bundlePath, values }: CommandContext): Promise<number> {
-  if (values.standalone) {
-    const org = readOrgConfig(dataDir);
-    if (org)
-      throw new UsageError(
-        `this data dir is enrolled in org "${org.org}": its bundle comes from the org, so run the daemon (\`gatehouse stdio\` without --standalone)`,
-      );
-    return standalone(dataDir, bundlePath, values.agent ?? 'stdio');
-  }
-  await runBridge(dataDir, values.agent ?? 'unknown', !values['no-start']);
-  return new Promise<number>(() => {}); // the bridge exits the process when the socket closes
-}
-
-async function status({ dataDir, values }: CommandContext): Promise<number> {
+export async function status({ dataDir, values }: CommandContext): Promise<number> {
   const status = await (await ControlClient.forDataDir(dataDir)).status();
   process.stdout.write(values.json ? `${JSON.stringify(status, null, 2)}\n` : formatStatus(status));
   return 0;
 }
 
-async function dashboard({ dataDir, values }: CommandContext): Promise<number> {
+export async function dashboard({ dataDir, values }: CommandContext): Promise<number> {
   const url = await dashboardLink(await ControlClient.forDataDir(dataDir));
   process.stderr.write(`The dashboard, signed in (the link works once, for a minute):\n  ${url}\n`);
   if (!values['no-browser']) openBrowser(url);
   return 0;
 }
 
-async function tokenCommand({ dataDir, values, positionals }: CommandContext): Promise<number> {
+export async function tokenCommand({ dataDir, values, positionals }: CommandContext): Promise<number> {
   return token(dataDir, positionals[0], values.agent, positionals[1]);
 }
 
-async function server({ dataDir, positionals }: CommandContext): Promise<number> {
+export async function server({ dataDir, positionals }: CommandContext): Promise<number> {
   const client = await ControlClient.forDataDir(dataDir);
   process.stdout.write(await serverCommand(client, positionals[0], positionals[1]));
   return 0;
 }
 
-async function unenroll({ dataDir }: CommandContext): Promise<number> {
+export async function unenroll({ dataDir }: CommandContext): Promise<number> {
   if (await runningDaemon(dataDir)) throw new UsageError("stop the daemon first: it governs with the org's bundle until it restarts");
   const left = await leaveOrg(dataDir, chooseBackend(dataDir));
   process.stdout.write(`left org "${left.org}"${left.deviceId ? ` (device ${left.deviceId})` : ''}; the next daemon start runs your own bundle\n`);
@@ -84,7 +62,7 @@ async function unenroll({ dataDir }: CommandContext): Promise<number> {
   return 0;
 }
 
-async function reload({ dataDir }: CommandContext): Promise<number> {
+export async function reload({ dataDir }: CommandContext): Promise<number> {
   const client = await ControlClient.forDataDir(dataDir);
   const result = await client.call('POST', routePath('reloadBundle'), ReloadAnswer);
   if (!result.ok) throw new BundleError(result.error ?? 'reload failed');
@@ -92,14 +70,14 @@ async function reload({ dataDir }: CommandContext): Promise<number> {
   return 0;
 }
 
-async function pending({ dataDir, values }: CommandContext): Promise<number> {
+export async function pending({ dataDir, values }: CommandContext): Promise<number> {
   const client = await ControlClient.forDataDir(dataDir);
   const r = await client.call('GET', routePath('pending'), PendingAnswer);
   process.stdout.write(values.json ? `${JSON.stringify(r.pending, null, 2)}\n` : formatPending(r.pending, { personal: r.personal ?? false }));
   return 0;
 }
 
-async function decide({ command, dataDir, values, positionals }: CommandContext): Promise<number> {
+export async function decide({ command, dataDir, values, positionals }: CommandContext): Promise<number> {
   const id = positionals[0];
   if (!id) throw new UsageError(`${command} needs the id of a ${command === 'reopen' ? 'rejected' : 'pending'} change (see \`gatehouse pending\`)`);
   const client = await ControlClient.forDataDir(dataDir);
@@ -109,13 +87,13 @@ async function decide({ command, dataDir, values, positionals }: CommandContext)
   return 0;
 }
 
-async function secrets({ dataDir, positionals }: CommandContext): Promise<number> {
+export async function secrets({ dataDir, positionals }: CommandContext): Promise<number> {
   const client = await ControlClient.forDataDir(dataDir);
   process.stdout.write(await secretsCommand(client, positionals[0], positionals[1]));
   return 0;
 }
 
-async function enroll({ dataDir, values, positionals }: CommandContext): Promise<number> {
+export async function enroll({ dataDir, values, positionals }: CommandContext): Promise<number> {
   const url = positionals[0];
   if (!url) throw new UsageError('enroll needs the sync endpoint URL your admin gave you');
   if (!values.token) throw new UsageError('enroll needs --token (from `gatehouse-admin enroll-token`)');
@@ -148,7 +126,7 @@ async function enroll({ dataDir, values, positionals }: CommandContext): Promise
   return 0;
 }
 
-async function sync({ dataDir }: CommandContext): Promise<number> {
+export async function sync({ dataDir }: CommandContext): Promise<number> {
   const client = await ControlClient.forDataDir(dataDir);
   const result = await client.call('POST', routePath('reloadBundle'), ReloadAnswer);
   if (!result.ok) throw new BundleError(result.error ?? 'sync failed');
@@ -156,7 +134,7 @@ async function sync({ dataDir }: CommandContext): Promise<number> {
   return 0;
 }
 
-async function login({ dataDir, values, positionals }: CommandContext): Promise<number> {
+export async function login({ dataDir, values, positionals }: CommandContext): Promise<number> {
   const serverId = positionals[0];
   if (!serverId) {
     const org = readOrgConfig(dataDir);
@@ -187,7 +165,7 @@ async function login({ dataDir, values, positionals }: CommandContext): Promise<
   return 0;
 }
 
-async function connect({ values, positionals }: CommandContext): Promise<number> {
+export async function connect({ values, positionals }: CommandContext): Promise<number> {
   const client = positionals[0] as ClientName | undefined;
   if (!client || !(CLIENTS as readonly string[]).includes(client))
     throw new UsageError(`connect needs one of: ${CLIENTS.join(', ')}${client ? suggestion(client, CLIENTS) : ''}`);
@@ -230,7 +208,7 @@ async function connect({ values, positionals }: CommandContext): Promise<number>
   return 0;
 }
 
-async function audit({ dataDir, values, positionals }: CommandContext): Promise<number> {
+export async function audit({ dataDir, values, positionals }: CommandContext): Promise<number> {
   if (positionals[0] !== 'verify' && positionals[0] !== 'export')
     throw new UsageError(`audit needs verify or export${positionals[0] ? suggestion(positionals[0], ['verify', 'export']) : ''}`);
   if (!existsSync(join(dataDir, 'audit.db'))) {
@@ -265,7 +243,7 @@ async function audit({ dataDir, values, positionals }: CommandContext): Promise<
   }
 }
 
-async function scan({ positionals }: CommandContext): Promise<number> {
+export async function scan({ positionals }: CommandContext): Promise<number> {
   const source = positionals[0];
   if (!source) throw new UsageError('scan needs a file, or - for standard input');
   let result;
@@ -280,7 +258,7 @@ async function scan({ positionals }: CommandContext): Promise<number> {
   return 0;
 }
 
-async function pin({ dataDir, bundlePath, values }: CommandContext): Promise<number> {
+export async function pin({ dataDir, bundlePath, values }: CommandContext): Promise<number> {
   ensureDataDir(dataDir);
   const reports = await pinBundle(bundlePath, dataDir, {
     write: values.write ?? false,
@@ -296,51 +274,6 @@ async function pin({ dataDir, bundlePath, values }: CommandContext): Promise<num
   }
   if (values.write) process.stdout.write(`pins written to ${bundlePath}\n`);
   return 0;
-}
-
-async function daemon(dataDir: string, bundlePath: string, portText: string | undefined, printToken: boolean, explicitBundle: boolean): Promise<number> {
-  const port = Number(portText ?? process.env.GATEHOUSE_PORT ?? DEFAULT_PORT);
-  if (!Number.isInteger(port) || port < 0 || port > 65535) throw new UsageError(`--port must be 0-65535, not "${portText ?? process.env.GATEHOUSE_PORT}"`);
-  const existing = await runningDaemon(dataDir);
-  if (existing) throw new Error(`a Gatehouse daemon is already running for ${dataDir} (pid ${existing.pid}, port ${existing.port})`);
-  const d = await startDaemon({ dataDir, port, bundlePath, explicitBundle }).catch((err: unknown) => {
-    if ((err as NodeJS.ErrnoException).code === 'EADDRINUSE') throw new InputError(portTaken(port, portText !== undefined));
-    throw err;
-  });
-  const ready: Record<string, unknown> = { event: 'ready', port: d.port, socket: d.socket };
-  if (printToken) ready.controlToken = d.controlToken;
-  process.stdout.write(`${JSON.stringify(ready)}\n`);
-  const shutdown = (signal: string) => {
-    process.stderr.write(`gatehouse: ${signal}, shutting down\n`);
-    void d.stop().then(() => process.exit(0));
-  };
-  process.once('SIGINT', () => shutdown('SIGINT'));
-  process.once('SIGTERM', () => shutdown('SIGTERM'));
-  // Says what happened only once it has: reload() waits for the bundle to apply and never rejects.
-  process.on('SIGHUP', () => {
-    void d
-      .reload()
-      .then((r) =>
-        process.stderr.write(
-          r.ok
-            ? `gatehouse: bundle version ${r.version} in force${r.rejectedNow ? `; the org's newest was refused: ${r.lastRejection}` : ''}\n`
-            : `gatehouse: kept the last good bundle: ${r.error}\n`,
-        ),
-      );
-  });
-  return new Promise<number>(() => {});
-}
-
-async function standalone(dataDir: string, bundlePath: string, agent: string): Promise<number> {
-  ensureDataDir(dataDir);
-  const { gateway } = createGateway(loadBundleFile(bundlePath), { dataDir, bundlePath });
-  gateway.start();
-  serveLineStream(gateway, agent, process.stdin, process.stdout);
-  const finish = () => void gateway.stop().then(() => process.exit(0));
-  process.stdin.once('end', finish);
-  process.once('SIGINT', finish);
-  process.once('SIGTERM', finish);
-  return new Promise<number>(() => {});
 }
 
 async function token(dataDir: string, action: string | undefined, agent: string | undefined, id?: string): Promise<number> {
@@ -369,37 +302,3 @@ async function token(dataDir: string, action: string | undefined, agent: string 
   }
   throw new UsageError('token needs create, revoke, list, requests, allow or deny');
 }
-
-/** What to say when the port is taken: who holds it, and how to choose another. */
-function portTaken(port: number, fromFlag: boolean): string {
-  const holder = portHolder(port);
-  const who = holder
-    ? `${/gatehouse/.test(holder.command) ? 'another Gatehouse daemon' : 'another program'} (pid ${holder.pid}: ${holder.command})`
-    : 'another program';
-  const how = fromFlag ? 'pick another with --port N' : `pick another with --port N or GATEHOUSE_PORT=N`;
-  return `port ${port} on 127.0.0.1 is already in use by ${who}; ${how} (0 picks a free one), or stop that process. The stdio bridge finds any port by itself; HTTP agents need the new URL.`;
-}
-
-/** Every command, by the word that names it: a Map, so a mistyped command is just unknown. */
-export const COMMANDS: ReadonlyMap<string, Command> = new Map<string, Command>([
-  ['daemon', daemonCommand],
-  ['stdio', stdio],
-  ['status', status],
-  ['dashboard', dashboard],
-  ['token', tokenCommand],
-  ['reload', reload],
-  ['pending', pending],
-  ['approve', decide],
-  ['reject', decide],
-  ['reopen', decide],
-  ['secrets', secrets],
-  ['server', server],
-  ['enroll', enroll],
-  ['unenroll', unenroll],
-  ['sync', sync],
-  ['login', login],
-  ['connect', connect],
-  ['audit', audit],
-  ['scan', scan],
-  ['pin', pin],
-]);

@@ -1,8 +1,8 @@
 import { parseArgs, type ParseArgsOptionsConfig } from 'node:util';
-import { DEMO_BUNDLE_PATH } from '../config/bundle-file.ts';
+import { DEMO_BUNDLE_PATH } from '../config/install-root.ts';
 import { defaultDataDir } from '../config/data-dir.ts';
 import { OPTIONS, UsageError } from './command-kit.ts';
-import { COMMANDS } from './commands.ts';
+import { COMMANDS } from './command-table.ts';
 import { suggestion } from './did-you-mean.ts';
 import { selfCommand, withSelf } from './self-command.ts';
 

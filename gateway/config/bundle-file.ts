@@ -1,9 +1,7 @@
 import { readFileSync } from 'node:fs';
-import { join, resolve } from 'node:path';
+import { resolve } from 'node:path';
 import { formatBundleIssues, parseBundle, type Bundle } from '../../shared/bundle/schema.ts';
-import { INSTALL_ROOT } from './install-root.ts';
-
-export const DEMO_BUNDLE_PATH = join(INSTALL_ROOT, 'resources', 'demo-bundle.json');
+export { DEMO_BUNDLE_PATH } from './install-root.ts';
 
 export class BundleError extends Error {}
 

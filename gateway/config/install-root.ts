@@ -14,3 +14,6 @@ function findRoot(): string {
 }
 
 export const INSTALL_ROOT = findRoot();
+
+/** The embedded demo bundle: the bundle every command uses without --bundle. */
+export const DEMO_BUNDLE_PATH = join(INSTALL_ROOT, 'resources', 'demo-bundle.json');
