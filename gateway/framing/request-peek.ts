@@ -15,11 +15,19 @@ export interface RequestPeek {
 
 const QUOTE = 0x22;
 const BACKSLASH = 0x5c;
-const HEX = /^[0-9a-fA-F]{4}$/;
+const HEX_DIGIT = new Uint8Array(256);
+for (const c of '0123456789abcdefABCDEF') HEX_DIGIT[c.charCodeAt(0)] = 1;
+const SIMPLE_ESCAPE = new Uint8Array(256);
+for (const c of '"\\/bfnrt') SIMPLE_ESCAPE[c.charCodeAt(0)] = 1;
 // -0 is left out: JSON.stringify writes it as 0.
 const PLAIN_INTEGER = /^(?:0|-?[1-9]\d{0,14})$/;
 const NUMBER = /^-?(?:0|[1-9]\d*)(?:\.\d+)?(?:[eE][+-]?\d+)?$/;
-const SPACE = new Set([0x20, 0x09, 0x0a, 0x0d]);
+/** Byte classes: 1 for JSON whitespace, 2 for what ends a bare token (whitespace too). */
+const CLASS = new Uint8Array(256);
+for (const c of [0x20, 0x09, 0x0a, 0x0d]) CLASS[c] = 3;
+for (const c of ',:]}') CLASS[c.charCodeAt(0)] = 2;
+const isSpace = (c: number) => (CLASS[c]! & 1) !== 0;
+const endsToken = (c: number) => CLASS[c]! !== 0;
 
 class Bad extends Error {}
 
@@ -32,7 +40,7 @@ class Scan {
   }
 
   space(): void {
-    while (this.at < this.b.length && SPACE.has(this.b[this.at]!)) this.at++;
+    while (this.at < this.b.length && isSpace(this.b[this.at]!)) this.at++;
   }
 
   expect(byte: number): void {
@@ -46,8 +54,10 @@ class Scan {
     const b = this.b;
     if (b[this.at] !== QUOTE) throw new Bad();
     let escaped = false;
-    for (let i = this.at + 1; i < b.length; i++) {
+    const n = b.length;
+    for (let i = this.at + 1; i < n; i++) {
       const c = b[i]!;
+      if (c > BACKSLASH || (c > QUOTE && c !== BACKSLASH)) continue;
       if (c === QUOTE) {
         this.at = i + 1;
         return escaped;
@@ -55,14 +65,21 @@ class Scan {
       if (c < 0x20) throw new Bad();
       if (c === BACKSLASH) {
         escaped = true;
-        const e = b[++i];
-        if (e === 0x75) {
-          if (!HEX.test(String.fromCharCode(...b.subarray(i + 1, i + 5)))) throw new Bad();
-          i += 4;
-        } else if (e === undefined || !'"\\/bfnrt'.includes(String.fromCharCode(e))) throw new Bad();
+        i = this.escape(i + 1);
       }
     }
     throw new Bad();
+  }
+
+  /** Checks the escape whose letter is at `i`; returns the index of its last byte. */
+  private escape(i: number): number {
+    const e = this.b[i];
+    if (e === 0x75) {
+      for (let k = i + 1; k <= i + 4; k++) if (!HEX_DIGIT[this.b[k] ?? 0]) throw new Bad();
+      return i + 4;
+    }
+    if (e === undefined || !SIMPLE_ESCAPE[e]) throw new Bad();
+    return i;
   }
 
   /** Skips any value; returns its kind. */
@@ -79,7 +96,7 @@ class Scan {
       return 'container';
     }
     const start = this.at;
-    while (this.at < this.b.length && !SPACE.has(this.b[this.at]!) && !',:]}'.includes(String.fromCharCode(this.b[this.at]!))) this.at++;
+    while (this.at < this.b.length && !endsToken(this.b[this.at]!)) this.at++;
     const token = Buffer.from(this.b.buffer, this.b.byteOffset + start, this.at - start).toString('latin1');
     if (token === 'true' || token === 'false' || token === 'null') return 'literal';
     if (NUMBER.test(token)) return 'number';
@@ -134,8 +151,8 @@ export function peekRequest(line: Uint8Array): RequestPeek | undefined {
         s.space();
         const valueStart = s.at;
         const kind = s.value(1);
-        const raw = s.text(valueStart, s.at);
         if (key === 'method' || key === 'id') {
+          const raw = s.text(valueStart, s.at);
           const v = key === 'method' ? methodOf(kind, raw) : idOf(kind, raw);
           if (v === undefined) return undefined;
           out[key] = v;
