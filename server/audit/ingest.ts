@@ -84,9 +84,8 @@ export async function ingestBatch(store: ServerStore, device: DeviceRow, body: u
  * batch placed again was recorded the first time).
  */
 async function place(store: ServerStore, device: DeviceRow, batch: SignedBatch, now: Date, recordGap = true): Promise<IngestResult | null> {
-  const last = await store.lastBatch(device.id);
+  const [last, held] = await Promise.all([store.lastBatch(device.id), store.batchHash(batch.header.batchId)]);
   const head = last ? { lastSeq: last.lastSeq, lastRecordHash: last.lastRecordHash, lastBatchHash: last.batchHash } : null;
-  const held = await store.batchHash(batch.header.batchId);
   const place = continuity(head, batch, () => held);
   if (place.kind === 'duplicate') return { status: 200, body: { batchId: batch.header.batchId, status: 'duplicate' } };
   if (place.kind === 'fork') {
