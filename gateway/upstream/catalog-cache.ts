@@ -81,6 +81,8 @@ export class CatalogCache {
 
   /** Re-reads a list unless it was read within `minIntervalMs`. */
   recheck(kind: CatalogKind, minIntervalMs: number): void {
+    // A read already running is as fresh as a recheck needs; joining it would read the whole list again after it.
+    if (this.refreshing.has(kind)) return;
     const now = Date.now();
     if (now - (this.lastFetched.get(kind) ?? 0) < minIntervalMs) return;
     this.lastFetched.set(kind, now);
