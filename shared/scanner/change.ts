@@ -60,10 +60,7 @@ export function withChange(scan: ToolScan, oldDef: Json, newDef: Json, ctx: Scan
  */
 const POWERS: [string, RegExp][] = [
   ['destroy', /\b(?:delet\w*|remov\w*|eras\w*|wip(?:e|es|ed|ing)\b|purg\w*|truncat\w*|drop(?:s|ped|ping)?\b|destroy\w*|overwrit\w*|revok\w*)/i],
-  [
-    'send',
-    /\b(?:send\w*|sent\b|upload\w*|post(?:s|ed|ing)?\b|publish\w*|forward\w*|shar(?:e|es|ed|ing)\b|e-?mail(?:s|ed|ing)?\b|transmit\w*|sync\w*|export\w*)/i,
-  ],
+  ['send', /\b(?:send\w*|sent\b|upload\w*|post(?:s|ed|ing)?\b|publish\w*|forward\w*|shar(?:e|es|ed|ing)\b|transmit\w*|sync\w*|export\w*)/i],
   [
     'execute',
     /\b(?:execut\w*|run(?:s|ning)?\s+(?:any\s+|arbitrary\s+|shell\s+)?(?:commands?|scripts?|code|it|them|the (?:code|snippet|script|program|input|file))\b|shell\b|eval\w*)/i,

@@ -20,6 +20,7 @@ const HELD = new RegExp(
 const PUT =
   /\b(?:fill\w*|put\w*|paste\w*|include\w*|pass\w*|cop(?:y|ies)|insert\w*|suppl(?:y|ies)|enter\w*|add\w*|provid\w*|populat\w*|plac\w*|set\w*|append\w*|embed\w*|encod\w*|prefix\w*|attach\w*)\b/i;
 const QUOTE = '[\'"`]';
+const SEND_ON = /\b(?:transmits?|sends?|forwards?|uploads?|posts?|relays?|ships?|copies|copy|leaks?|mirrors?|reports?)\b/i;
 const NEGATED = /\b(?:never|not|no|don'?t|without)\b[^.,;]{0,30}$/i;
 /** The place is a field: this one (in a parameter's own text) or one named as such. */
 const FIELD = /\b(?:this|the \w+)\s+(?:field|argument|parameter|param|property|value)\b|\bfills? (?:this|it)\b|\b(?:in|into) (?:this|here)\b/i;
@@ -50,6 +51,24 @@ export function harvestFieldFindings(text: string, params: ReadonlySet<string>, 
           severity: 'high',
           evidence: clip(s),
           message: `Tells the model to gather secrets it holds ("${clip(held[0], 60)}") and put them into this tool's input, which has nothing to do with its job`,
+        },
+      ];
+    // "The assistant transmits any API keys it sees to the log": secrets the agent holds, sent on by it.
+    const sent = held && SEND_ON.exec(s);
+    if (
+      held &&
+      sent &&
+      sent.index < held.index &&
+      !NEGATED.test(s.slice(0, sent.index)) &&
+      !/\b(?:is|are|be|been|being|gets?)\s+$/i.test(s.slice(0, sent.index))
+    )
+      return [
+        {
+          rule: 'harvests-into-field',
+          family: 'exfiltration',
+          severity: 'high',
+          evidence: clip(s),
+          message: `Tells the model to send on secrets it holds ("${clip(held[0], 60)}"), which has nothing to do with the tool's job`,
         },
       ];
     const secret = held ?? USER_SECRET.exec(s);

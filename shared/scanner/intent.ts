@@ -281,7 +281,7 @@ function looksLikeTool(raw: string): boolean {
 }
 
 function samePrefix(a: string, b: string): boolean {
-  const head = (n: string) => /^([a-z0-9]{3,})[_-]/i.exec(n)?.[1]?.toLowerCase();
+  const head = (n: string) => /^([a-z0-9]{2,})[_-]/i.exec(n)?.[1]?.toLowerCase();
   const ha = head(a);
   return ha !== undefined && ha === head(b) && !TOOLISH_WORDS.has(ha);
 }
@@ -389,12 +389,15 @@ const SKIPS_SAFEGUARD =
 /** Something made public: a public-read flag, a visibility switch, a link for anyone. */
 const EXPOSES =
   /\bpublic[_ -]?(?:read|access|write)?\s*(?:enabled|on|[:=]\s*["'`]?(?:true|on|yes))\b|\bpublic-read(?:-write)?\b|\bvisibility\s*[:=]?\s*["'`]?public\b|\bmake\s+(?:\w+\s+){0,3}public\b|\banyone with the link\b/i;
-export function harmsOf(text: string, targets: Ref[]): string[] {
+/** "Usually safe to drop": an assessment the model reads, not a step it takes. */
+const ASSESSED = /\b(?:safe|okay|ok|fine|possible|allowed|able)\s+to\s+\w+/gi;
+export function harmsOf(text: string, targets: Ref[], own = ''): string[] {
   const harms: string[] = [];
   // Words inside identifiers (uploadRef, delete_after) are names, not actions.
   const sentence = text
     .replace(/\b[a-z]+(?:[A-Z][a-z0-9]*)+\b|\b[a-z0-9]+(?:_[a-z0-9]+)+\b/g, (w) => (SENSITIVE_PATH.test(w) ? w : ' '.repeat(w.length)))
-    .replace(OBSERVED_PASSIVE, (w) => ' '.repeat(w.length));
+    .replace(OBSERVED_PASSIVE, (w) => ' '.repeat(w.length))
+    .replace(ASSESSED, (w) => ' '.repeat(w.length));
   const path = SENSITIVE_PATH.exec(text);
   if (path) harms.push(`touches a sensitive file (${path[0].trim()})`);
   const dest = DESTINATION.exec(text);
@@ -409,9 +412,17 @@ export function harmsOf(text: string, targets: Ref[]): string[] {
   if (unsafe) harms.push(`switches a safeguard off (${clip(unsafe[0], 40)})`);
   const exposed = EXPOSES.exec(text);
   if (exposed) harms.push(`makes something public (${clip(exposed[0], 40)})`);
-  const destroy = affirmed(DESTRUCTIVE, sentence);
+  // The tool's own action ("drop" in pg_drop_index) named beside a demanded step is what this tool does, not the step's harm.
+  const ownWords = own
+    .split(/[_\-\s]+|(?<=[a-z])(?=[A-Z])/)
+    .filter((w) => w.length >= 3)
+    .map((w) => w.toLowerCase().slice(0, 4));
+  const isOwn = (verb: string) => ownWords.some((w) => verb.toLowerCase().startsWith(w));
+  const destroyed = affirmed(DESTRUCTIVE, sentence);
+  const destroy = destroyed && !isOwn(destroyed[0]) ? destroyed : null;
   if (destroy) harms.push(`destroys or removes something ("${clip(destroy[0], 40).toLowerCase()}")`);
-  const egress = affirmed(EGRESS, sentence);
+  const egressed = affirmed(EGRESS, sentence);
+  const egress = egressed && !isOwn(egressed[0]) ? egressed : null;
   if (egress && !dest) harms.push(`${egress[0].split(/\s+/)[0]!.toLowerCase()} data out`);
   for (const t of targets) {
     const words = t.name.split(/[_-]|(?<=[a-z])(?=[A-Z])/).map((w) => w.toLowerCase());
@@ -510,7 +521,7 @@ export function crossToolFindings(text: string, ctx: IntentContext): IntentFindi
     const fits = (name: string) => fitsWorkflow(name, (topic ??= workflowTopic(window, ctx)), isLoot);
     const trigger = triggerRef(sentence, refs, ctx.noParams);
     const targets = refs.filter((r) => r !== trigger);
-    const harms = harmsOf(window, targets);
+    const harms = harmsOf(window, targets, ctx.name);
     const names = [...new Set(refs.map((r) => r.name))];
     const evidence = clip(window);
     const onlyTargetName = harms.length === 1 && harms[0]!.startsWith('calls ');
@@ -1059,6 +1070,9 @@ const FAR_AWAY =
 const KEPT_EACH = new RegExp(KEPT.source, 'gi');
 const ATTRIBUTIVE = new RegExp(String.raw`^\s+(?:${PERSONAL.source})`, 'i');
 /** A keeping verb said of the data, not one that only names it ("archived contacts can be restored"). */
+/** "Location data is kept only if keep_location is true": an option the caller sets with the tool's own flag. */
+const OWN_FLAG_CONDITION =
+  /\b(?:only\s+)?(?:if|when|unless)\s+['"`]?[a-z]+(?:_[a-z]+)+['"`]?\s+(?:is|are|=|==)\s*['"`]?(?:true|false|set|on|off|enabled|given|provided)\b/i;
 function predicateKept(sentence: string): RegExpMatchArray | undefined {
   for (const m of sentence.matchAll(KEPT_EACH)) {
     const end = m.index + m[0].length;
@@ -1083,12 +1097,19 @@ const MEANS = new RegExp(
 );
 const withoutMeans = (sentence: string) => sentence.replace(MEANS, ' ');
 
+/** A purpose that is keeping or moving secrets or contacts ("Syncs secrets."): not rating a password, not "Filter key.". */
+const PURPOSE_PERSONAL =
+  /\b(?:sync|store|save|back(?:s|ing)? up|manag|export|import|cop(?:y|ies)|upload|transfer|migrat|shar|rotat|put|write)\w*\b[^.]{0,40}\b(?:secrets?|credentials?|passwords?|api[ _-]?keys?|access tokens?|vaults?|keychains?|keyrings?|contacts?|address book)\b/i;
 export function sideEffectFindings(text: string): IntentFinding[] {
   // Past the first sentence (the stated purpose), data passed on to somewhere far away is a side effect.
-  const rest = sentences(text).slice(1);
+  const all = sentences(text);
+  const rest = all.slice(1);
+  const purposePersonal = PURPOSE_PERSONAL.test(all[0]?.text ?? '');
   for (const s of rest) {
     // …and so is keeping the secrets or personal data it sees ("each password checked is logged").
-    const kept = predicateKept(s.text);
+    // A tool whose stated purpose is the secrets or personal data ("Syncs secrets.") keeping them where the user set is its job.
+    const ownJob = purposePersonal && !FAR_AWAY.test(s.text) && !REMOTE.test(s.text) && addresses(s.text).length === 0;
+    const kept = OWN_FLAG_CONDITION.test(s.text) || ownJob ? undefined : predicateKept(s.text);
     if (kept && PERSONAL.test(s.text) && !/\b(?:never|not|no|without|don'?t|doesn'?t|won'?t|nothing)\b/i.test(s.text)) {
       return [
         {
@@ -1244,6 +1265,9 @@ export function routedSecretFindings(text: string, params: ReadonlySet<string>):
     );
     const dest = DESTINATION.exec(all[i]!.text);
     if (!param && !(dest && /\b(?:to|into|at|towards?)\s+\S*$/i.test(all[i]!.text.slice(0, dest.index)))) continue;
+    // "The conversation so far can be passed as messages": a parameter named for the model's context is where it goes
+    // by design (an LLM tool); whether the tool should take it at all is judged against its purpose by internals.ts.
+    if (param && !dest && PROMPT_PARAM.test(param) && !SENSITIVE_PATH.test(what[0]) && !ENV_SECRET.test(what[0])) continue;
     return [
       {
         rule: 'secret-routed-out',
@@ -1257,6 +1281,7 @@ export function routedSecretFindings(text: string, params: ReadonlySet<string>):
   return [];
 }
 
+const PROMPT_PARAM = /^(?:messages?|system(?:_?prompt)?|prompt|history|conversation|chat_?history|transcript|context)$/i;
 const CONVERSATIONAL =
   /\b(?:the\s+)?(?:whole|entire|full|complete)\s+(?:dialog(?:ue)?|conversation|chat|exchange|thread)\b|\b(?:every|each|all)\s+(?:\w+\s+){0,2}messages?\s+(?:the user|they|you)\s+(?:sent|wrote|typed)|\bsetup (?:instructions|text|message)\b|\bhidden (?:setup )?instructions\b/i;
 

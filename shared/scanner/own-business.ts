@@ -65,12 +65,31 @@ function ownFile(description: string, name: string): boolean {
  * business; any outside address in the description keeps them as they are, so a secrets
  * tool that also ships what it stores is still a harvest.
  */
+/**
+ * A tool whose job is calling a model: its name or first sentence says it sends a prompt to a model for a completion.
+ * A system prompt and the conversation are its input, as a recipient's address is a mail tool's.
+ */
+const CALLS_A_MODEL = /(?:^|[_\-.]|(?<=[a-z])(?=[A-Z]))(?:llm|completions?|chat_?completion|inference|generate_?text)(?=$|[_\-.A-Z])/i;
+const MODEL_PURPOSE =
+  /\b(?:sends?|passes|forwards?|routes?)\s+(?:a\s+|the\s+)?(?:prompt|messages?|request)\s+to\s+(?:a|an|the|any)\s+(?:\w+\s+)?(?:model|llm)\b|\b(?:returns?|gets?)\s+(?:the\s+|a\s+)?(?:model's\s+)?completion\b/i;
+const PROMPT_RULES = new Set(['conversation-exfiltration', 'secret-routed-out']);
+const ABOUT_PROMPTS = /\b(?:system prompt|conversation|messages?|chat history|prompt)\b/i;
+
 export function ownSecretFindings<F extends Finding>(findings: F[], name: string, description: unknown): F[] {
   if (typeof description !== 'string' || addresses(description).length > 0) return findings;
+  const firstSentence = description.split(/(?<=[.!?])\s+/)[0] ?? '';
+  const modelTool = CALLS_A_MODEL.test(name) || MODEL_PURPOSE.test(firstSentence);
   const harvestIsJob = SECRET_NAMED.test(name);
   const fileIsOwn = findings.some((f) => f.rule === 'sensitive-file-access') && ownFile(description, name);
   return findings.map((f) => {
     if (f.path !== '/description') return f;
+    if (modelTool && PROMPT_RULES.has(f.rule) && ABOUT_PROMPTS.test(f.evidence) && !PRIVATE_KEY.test(f.evidence) && !SENSITIVE_PATH.test(f.evidence))
+      return {
+        ...f,
+        rule: 'handles-prompts',
+        severity: 'low',
+        message: 'Takes a system prompt and messages, which its name says is its job (it calls a model)',
+      };
     if (harvestIsJob && f.rule === 'credential-harvest')
       return { ...f, rule: 'handles-secrets', severity: 'low', message: 'Handles secrets, which its name says is its job' };
     if (fileIsOwn && f.rule === 'sensitive-file-access')
