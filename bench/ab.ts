@@ -7,7 +7,7 @@
 // Each side runs its own daemon (its own sources, its own fixture server); the cases
 // alternate in rounds (bench/interleave.ts): echo latency over HTTP (lean raw client and
 // the MCP SDK client), through the stdio bridge, and calls/s with 32 HTTP clients.
-import { mkdtempSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
@@ -36,6 +36,8 @@ const sides = { base: resolve(opts.base), head: ROOT };
 interface Side {
   name: string;
   root: string;
+  /** The daemon's pid: its CPU time per call is read from /proc, which load barely moves. */
+  pid: number;
   url: string;
   token: string;
   dataDir: string;
@@ -77,10 +79,19 @@ async function daemonOf(name: string, root: string, flags: string[]): Promise<Si
     if (s.servers.every((x) => x.state === 'ready')) break;
     await new Promise((r) => setTimeout(r, 100));
   }
-  return { name, root, url: `${base}/mcp`, token, dataDir: dir };
+  return { name, root, pid: p.pid!, url: `${base}/mcp`, token, dataDir: dir };
 }
 
-function latency(name: string, connect: () => Promise<{ call: () => Promise<unknown>; close: () => Promise<void> | void }>): BenchCase {
+/** CPU time (user + system) a process has used, in milliseconds, from /proc/PID/stat. */
+function cpuMs(pid: number): number {
+  const fields = readFileSync(`/proc/${pid}/stat`, 'utf8')
+    .replace(/^.*\) /s, '')
+    .split(' ');
+  return ((Number(fields[11]) + Number(fields[12])) * 1000) / CLOCK_TICKS;
+}
+const CLOCK_TICKS = 100;
+
+function latency(name: string, pid: number, connect: () => Promise<{ call: () => Promise<unknown>; close: () => Promise<void> | void }>): BenchCase {
   let c: { call: () => Promise<unknown>; close: () => Promise<void> | void };
   return {
     name,
@@ -90,33 +101,35 @@ function latency(name: string, connect: () => Promise<{ call: () => Promise<unkn
     },
     round: async () => {
       const samples: number[] = [];
+      const cpu = cpuMs(pid);
       for (let i = 0; i < PER_ROUND; i++) {
         const t = performance.now();
         await c.call();
         samples.push(performance.now() - t);
       }
-      return { 'p50 ms': percentile(samples, 50), 'p99 ms': percentile(samples, 99) };
+      const daemonUs = ((cpuMs(pid) - cpu) * 1000) / PER_ROUND;
+      return { 'p50 ms': percentile(samples, 50), 'p99 ms': percentile(samples, 99), 'daemon CPU µs/call': daemonUs };
     },
     teardown: () => c.close(),
   };
 }
 
 const raw = (s: Side) =>
-  latency(`${s.name}: HTTP raw`, async () => {
+  latency(`${s.name}: HTTP raw`, s.pid, async () => {
     const r = new RawClient(s.url, { authorization: `Bearer ${s.token}` });
     await r.init();
     return { call: () => r.call('tools/call', { name: 'fx__echo', arguments: { text: 'hi' } }, false), close: () => r.close() };
   });
 
 const sdk = (s: Side) =>
-  latency(`${s.name}: HTTP SDK`, async () => {
+  latency(`${s.name}: HTTP SDK`, s.pid, async () => {
     const client = new Client({ name: 'ab', version: '1' });
     await client.connect(new StreamableHTTPClientTransport(new URL(s.url), { requestInit: { headers: { authorization: `Bearer ${s.token}` } } }));
     return { call: () => client.callTool({ name: 'fx__echo', arguments: { text: 'hi' } }), close: () => client.close() };
   });
 
 const bridge = (s: Side) =>
-  latency(`${s.name}: stdio bridge`, async () => {
+  latency(`${s.name}: stdio bridge`, s.pid, async () => {
     const client = new Client({ name: 'ab', version: '1' });
     await client.connect(
       new StdioClientTransport({
