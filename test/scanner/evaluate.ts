@@ -4,9 +4,9 @@
 // held-out set does not show it to whoever tunes the rules.
 //   node test/scanner/evaluate.ts            dev corpus, leave-one-family-out
 //   node test/scanner/evaluate.ts extra      the extra set (held out)
-//   node test/scanner/evaluate.ts paraphrase the fresh paraphrase set (paraphrase2: the second; paraphrase3: the third, with its benign twins; paraphrase4 to paraphrase8: the fourth to eighth)
+//   node test/scanner/evaluate.ts paraphrase the fresh paraphrase set (paraphrase2: the second; paraphrase3: the third, with its benign twins; paraphrase4 to paraphrase9: the fourth to ninth)
 //   node test/scanner/evaluate.ts benign     captured real servers (benign-servers/)
-//   node test/scanner/evaluate.ts hard2      hard benign set 2 (fourth round), alone and per server (hard3 to hard8: sets 3 to 8)
+//   node test/scanner/evaluate.ts hard2      hard benign set 2 (fourth round), alone and per server (hard3 to hard9: sets 3 to 9)
 //   node test/scanner/evaluate.ts fresh DIR  a held-out set written elsewhere (poisoned.fresh.jsonl,
 //                                            benign.fresh.jsonl in DIR): per technique and false alarms,
 //                                            aggregates only; a rug pull is also judged as the change it is
@@ -30,6 +30,7 @@ import { PARAPHRASES_6, RUG_PULLS_6 } from './paraphrases-6.ts';
 import { HARD_BENIGN_6 } from './hard-benign-6.ts';
 import { HARD_BENIGN_7, PARAPHRASES_7, RUG_PULLS_7 } from './paraphrases-7.ts';
 import { HARD_BENIGN_8, PARAPHRASES_8, RUG_PULLS_8 } from './paraphrases-8.ts';
+import { HARD_BENIGN_9, PARAPHRASES_9 } from './paraphrases-9.ts';
 
 type Tool = Record<string, unknown>;
 const isRecord = (v: unknown): v is Tool => typeof v === 'object' && v !== null && !Array.isArray(v);
@@ -224,6 +225,11 @@ if (import.meta.main) {
       'Paraphrase set 5 (written after the fourth round froze, not tuned on) by technique, medium or higher',
       recallByFamily(PARAPHRASES_5, 'medium', (e) => e.technique),
     );
+  } else if (what === 'paraphrase9') {
+    printRecall(
+      'Paraphrase set 9 (written after the fifth round froze at f728242, not tuned on) by technique, medium or higher',
+      recallByFamily(PARAPHRASES_9, 'medium', (e) => e.technique),
+    );
   } else if (what === 'paraphrase6' || what === 'paraphrase7' || what === 'paraphrase8') {
     const sets = {
       paraphrase6: [PARAPHRASES_6, RUG_PULLS_6, 'before the fifth round’s rule changes'],
@@ -245,7 +251,16 @@ if (import.meta.main) {
   } else if (what === 'hard') {
     const benign = HARD_BENIGN.map((tool, i) => ({ name: String(tool.name ?? i), tools: [tool] }));
     printAlarms('Hard benign tools (dev data), each scanned alone (medium+)', falseAlarms(benign), true);
-  } else if (what === 'hard2' || what === 'hard3' || what === 'hard4' || what === 'hard5' || what === 'hard6' || what === 'hard7' || what === 'hard8') {
+  } else if (
+    what === 'hard2' ||
+    what === 'hard3' ||
+    what === 'hard4' ||
+    what === 'hard5' ||
+    what === 'hard6' ||
+    what === 'hard7' ||
+    what === 'hard8' ||
+    what === 'hard9'
+  ) {
     const sets: BenignServerSet[] = {
       hard2: HARD_BENIGN_2,
       hard3: HARD_BENIGN_3,
@@ -254,6 +269,7 @@ if (import.meta.main) {
       hard6: HARD_BENIGN_6,
       hard7: HARD_BENIGN_7,
       hard8: HARD_BENIGN_8,
+      hard9: HARD_BENIGN_9,
     }[what];
     const alone = sets.flatMap((set) => set.tools.map((tool) => ({ name: `${set.server}/${String(tool.name)}`, tools: [tool] })));
     printAlarms(`Hard benign set ${what.slice(4)}, each tool alone (medium+)`, falseAlarms(alone), true);
