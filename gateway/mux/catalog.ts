@@ -306,7 +306,30 @@ export class Catalog {
   }
 }
 
+/**
+ * The last run built from a given first item, whichever catalogue built it: the full catalogue (routing) and each
+ * agent's view build the same runs after a progress report when the view's policy hides nothing, and encoding them
+ * (20,000 tools' JSON and digests) twice was a third of a rebuild. A run is never changed once built.
+ */
+const sharedRuns = new WeakMap<object, { run: Run; upstream: Upstream; separator: string; passthrough: boolean }>();
+
 function namesOf(candidates: readonly Record<string, unknown>[], upstream: Upstream, separator: string, passthrough: boolean): Run {
+  const first = candidates[0];
+  const shared = first && sharedRuns.get(first);
+  if (
+    shared &&
+    shared.upstream === upstream &&
+    shared.separator === separator &&
+    shared.passthrough === passthrough &&
+    sameItems(shared.run.candidates, candidates)
+  )
+    return shared.run;
+  const run = encodeNames(candidates, upstream, separator, passthrough);
+  if (first) sharedRuns.set(first, { run, upstream, separator, passthrough });
+  return run;
+}
+
+function encodeNames(candidates: readonly Record<string, unknown>[], upstream: Upstream, separator: string, passthrough: boolean): Run {
   const exposed = candidates.map((item) => exposedName(upstream.id, item.name as string, separator, passthrough));
   return encodeRun(
     candidates,
