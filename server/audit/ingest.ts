@@ -12,6 +12,13 @@ import type { DeviceRow, RecordIndex, ServerStore, StoredRecord } from '../store
 export type IngestResult =
   { status: 200; body: { batchId: string; status: 'accepted' | 'duplicate' } } | { status: 400 | 401 | 403 | 409; body: { error: string; code: string } };
 
+/**
+ * A body's text as a search column. PostgreSQL's text cannot hold U+0000, and an agent can
+ * put one in a tool name it asks for: refused, that record's batch would hold back every
+ * later batch from the device. The body keeps it (escaped, as canonical JSON writes it).
+ */
+const searchable = (text: string): string => (text.includes('\0') ? text.replaceAll('\0', '\uFFFD') : text);
+
 /** Checks a batch signature against the key the device registered at enrollment. */
 export function verifierFor(device: DeviceRow): Verify {
   return (message, signature) => verifyEd25519(device.publicKey, new Uint8Array(message), new Uint8Array(signature));
@@ -36,14 +43,14 @@ export async function ingestBatch(store: ServerStore, device: DeviceRow, body: u
     try {
       const rec = AuditRecordSchema.parse(JSON.parse(r.body));
       index = {
-        ts: rec.ts,
-        user: rec.user,
-        agent: rec.agent,
-        server: rec.server,
-        tool: rec.tool,
+        ts: searchable(rec.ts),
+        user: searchable(rec.user),
+        agent: rec.agent === null ? null : searchable(rec.agent),
+        server: rec.server === null ? null : searchable(rec.server),
+        tool: rec.tool === null ? null : searchable(rec.tool),
         outcome: rec.outcome,
         type: rec.type,
-        correlationId: rec.correlationId,
+        correlationId: searchable(rec.correlationId),
       };
     } catch {
       // Signed and chained, so kept as it is; it just cannot be indexed.

@@ -21,7 +21,7 @@ const signer =
   (m: Uint8Array) =>
     new Uint8Array(sign(null, m, key));
 
-function records(from: number, to: number, prev: string): BatchRecord[] {
+function records(from: number, to: number, prev: string, tool?: string): BatchRecord[] {
   const out: BatchRecord[] = [];
   for (let seq = from; seq <= to; seq++) {
     const body = JSON.stringify({
@@ -33,7 +33,7 @@ function records(from: number, to: number, prev: string): BatchRecord[] {
       agent: 'cursor',
       clientInfo: null,
       server: 'fs',
-      tool: seq % 3 ? 'fs__read' : 'fs__write',
+      tool: tool ?? (seq % 3 ? 'fs__read' : 'fs__write'),
       decision: { effect: 'allow', rule: 'r' },
       outcome: 'ok',
       error: null,
@@ -64,6 +64,11 @@ async function chain(sizes: number[]): Promise<SignedBatch[]> {
     seq += n;
   }
   return out;
+}
+
+/** One signed batch of `recs` that follows `last`. */
+async function chainAfter(last: SignedBatch, recs: BatchRecord[]): Promise<SignedBatch[]> {
+  return [await signBatch({ deviceId: 'dev-1', prevBatchHash: batchHash(last.header), records: recs, createdAt: new Date().toISOString() }, signer())];
 }
 
 const laptop: DeviceRow = {
@@ -234,6 +239,23 @@ for (const kind of ['sqlite', 'postgres'] as const) {
       assert.equal(await store.batchHash('dev-1:1001-2000'), null);
       assert.deepEqual((await ingestBatch(store, device, second, new Date())).body, { batchId: 'dev-1:1001-2000', status: 'accepted' });
       assert.equal((await store.records('dev-1', 1001, 3000)).length, 1000);
+    });
+
+    it('stores a batch whose records name a tool with a NUL in it (an agent can ask for any name)', async () => {
+      // PostgreSQL's text refuses U+0000; the body keeps it escaped, the search columns
+      // get U+FFFD. Refused, the batch would block every later batch from this device.
+      const last = delivered[1]!;
+      const [poison] = await chainAfter(last, records(2001, 2003, last.records.at(-1)!.hash, 'fx__a\u0000b'));
+      assert.deepEqual((await ingestBatch(store, device, poison, new Date())).body, { batchId: 'dev-1:2001-2003', status: 'accepted' });
+      const stored = await store.records('dev-1', 2001, 2003);
+      assert.equal(stored.length, 3);
+      assert.equal((JSON.parse(stored[0]!.body) as { tool: string }).tool, 'fx__a\u0000b');
+      assert.equal((await store.queryRecords({ device: 'dev-1', tool: 'fx__a\ufffdb', limit: 10 })).length, 3);
+      // The chain still checks out (the torn batch before left a 'rejected' note, not a break).
+      assert.deepEqual(
+        (await verifyDevice(store, device)).problems.filter((p) => p.kind === 'broken'),
+        [],
+      );
     });
   });
 }
