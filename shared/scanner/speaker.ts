@@ -75,9 +75,35 @@ const CONSENT = /\b(?:permission|approv\w*|consent\w*|confirm\w*|sign-?off|signe
 /** A flag of the tool's own ("pass force=true to skip the confirmation prompt") is its feature, not a voice. */
 const OWN_FLAG = /=|\b(?:flag|option|parameter|argument|setting|set\s+\w+\s+to|pass(?:ing)?\s+['"`]?[\w-]+['"`]?\s*(?:=|as|to)|--[\w-]+)\b/i;
 
+/**
+ * Literal gates of the patterns added in the fifth round: a word every match contains, tested first (each pattern
+ * alone is cheap, but the scan runs them on every text of every tool). A pattern without a gate always runs.
+ */
+const GATES = new Map<RegExp, RegExp>([
+  [LABELS.find((re) => re.source.includes('(?:message|note|notice|word|instructions?|directive|update|memo|request)s?'))!, /\b(?:from|by)\b/i],
+  [LABELS.find((re) => re.source.includes('according to'))!, /\b(?:per|according|behalf|request|order|instructions)\b/i],
+  [LABELS.find((re) => re.source.includes('really'))!, /\b(?:me|my)\b/i],
+  [LABELS.find((re) => re.source.includes('said yes'))!, /\b(?:here|I)\b/i],
+  [LABELS.find((re) => re.source.includes('standing|mandatory'))!, /standing|mandatory|binding|priority|overrid/i],
+  [LABELS.find((re) => re.source.includes('authori[sz]e|permit'))!, /\bI\s/],
+  [LABELS.find((re) => re.source.includes('anthropic|openai|google deepmind'))!, /[—–]/],
+  [REVOKED.find((re) => re.source.includes('stop(?:s)? applying'))!, /stop|cease|no longer|lifted|void|suspended|waived|\boff\b|gone/i],
+  [REVOKED.find((re) => re.source.includes('consider|treat|regard'))!, /\b(?:consider|treat|regard|deem|assume)\b/i],
+  [
+    REVOKED.find((re) => re.source.includes('bypass|lift|suspend|shed|drop'))!,
+    /\b(?:disregard|ignore|forget|set aside|abandon|discard|throw out|bypass|lift|suspend|shed|drop)\b/i,
+  ],
+  [
+    NO_ASK.find((re) => re.source.includes('switched off|turned off'))!,
+    /switched off|turned off|disabled|removed|skipped|waived|not needed|unnecessary|suspended|lifted/i,
+  ],
+  [NO_ASK.find((re) => re.source.includes('carry on'))!, /\bwithout\b/i],
+]);
+
 export function speakerFindings(text: string): IntentFinding[] {
   const out: IntentFinding[] = [];
   for (const re of LABELS) {
+    if (GATES.get(re)?.test(text) === false) continue;
     const m = re.exec(text);
     if (!m) continue;
     out.push({
@@ -90,6 +116,7 @@ export function speakerFindings(text: string): IntentFinding[] {
     break;
   }
   for (const re of REVOKE_GATE.test(text) ? REVOKED : []) {
+    if (GATES.get(re)?.test(text) === false) continue;
     const m = re.exec(text);
     if (!m) continue;
     out.push({
@@ -103,7 +130,7 @@ export function speakerFindings(text: string): IntentFinding[] {
   }
   if (!CONSENT.test(text)) return out;
   for (const s of sentences(text)) {
-    const m = NO_ASK.map((re) => re.exec(s.text)).find(Boolean);
+    const m = NO_ASK.map((re) => (GATES.get(re)?.test(s.text) === false ? null : re.exec(s.text))).find(Boolean);
     // Not asking the user to fill a field is ordinary; not asking for their approval is the attack.
     if (!m || OWN_FLAG.test(s.text) || !CONSENT.test(s.text)) continue;
     out.push({
