@@ -13,9 +13,10 @@ export type IngestResult =
   { status: 200; body: { batchId: string; status: 'accepted' | 'duplicate' } } | { status: 400 | 401 | 403 | 409; body: { error: string; code: string } };
 
 /**
- * A body's text as a search column. PostgreSQL's text cannot hold U+0000, and an agent can
- * put one in a tool name it asks for: refused, that record's batch would hold back every
- * later batch from the device. The body keeps it (escaped, as canonical JSON writes it).
+ * A body's text as a search column. PostgreSQL's text cannot hold U+0000, and the names in a
+ * record come from upstream servers and the local login, which nothing vets for it: refused,
+ * that record's batch would hold back every later batch from the device. The body keeps it
+ * (escaped, as canonical JSON writes it).
  */
 const searchable = (text: string): string => (text.includes('\0') ? text.replaceAll('\0', '\uFFFD') : text);
 

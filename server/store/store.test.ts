@@ -241,7 +241,7 @@ for (const kind of ['sqlite', 'postgres'] as const) {
       assert.equal((await store.records('dev-1', 1001, 3000)).length, 1000);
     });
 
-    it('stores a batch whose records name a tool with a NUL in it (an agent can ask for any name)', async () => {
+    it('stores a batch whose records name a tool with a NUL in it (names come from upstream servers)', async () => {
       // PostgreSQL's text refuses U+0000; the body keeps it escaped, the search columns
       // get U+FFFD. Refused, the batch would block every later batch from this device.
       const last = delivered[1]!;
