@@ -114,6 +114,25 @@ for (const kind of ['sqlite', 'postgres'] as const) {
       assert.equal(stored.at(-1)!.body.length, bodies.at(-1)!.length);
     });
 
+    it('a NUL in a record field that is not indexed is kept (the body stays JSON text), and sequence numbers beyond 2^53 are malformed, not a 500', async () => {
+      const d = newDevice('dev-nul');
+      await store.addDevice(d.row);
+      const b = await sealed(
+        d,
+        chained(1, [body(1, 'fs__read', { error: 'a\u0000b', result: { excerpt: '\u0000'.repeat(3) } })], BATCH_GENESIS),
+        BATCH_GENESIS,
+      );
+      assert.equal((await ingestBatch(store, d.row, b, new Date())).status, 200);
+      assert.equal((await store.records(d.row.id, 1, 1))[0]!.body, b.records[0]!.body);
+      assert.equal((await verifyDevice(store, d.row)).ok, true);
+      for (const seq of [2 ** 53 + 2, 1e300]) {
+        const far = await sealed(d, chained(seq, [body(2, 'fs__read')], b.records[0]!.hash), batchHash(b.header));
+        const r = await ingestBatch(store, d.row, far, new Date());
+        assert.equal(r.status, 400, JSON.stringify(r.body));
+      }
+      assert.deepEqual(await store.problems(d.row.id), []);
+    });
+
     it('a batch that breaks inside its COPY stores nothing, and leaves every pooled connection usable', async () => {
       const d = newDevice('dev-torn');
       await store.addDevice(d.row);
