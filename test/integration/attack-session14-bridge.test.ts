@@ -9,7 +9,7 @@ import { promisify } from 'node:util';
 import { after, describe, it } from 'node:test';
 import { BridgeLedger } from '../../gateway/cli/bridge-ledger.ts';
 import { peekRequest } from '../../gateway/framing/request-peek.ts';
-import { CLI, startDaemon, tempDir, type TestDaemon } from '../helpers/daemon.ts';
+import { CLI, serversReady, startDaemon, stdioServer, tempDir, writeBundle, type TestDaemon } from '../helpers/daemon.ts';
 
 const PAD = 'p'.repeat(20_000); // past the ledger's 16 KB: these lines take the scan, not JSON.parse
 
@@ -141,6 +141,59 @@ describe('the stdio bridge across a daemon restart', () => {
     assert.ok('result' in answers(2)[0]!, `the whole line reached the new daemon: ${JSON.stringify(answers(2)[0]).slice(0, 300)}`);
     assert.equal(answers(3).length, 1);
     assert.ok(!got.some((m) => m.id === null), `no parse error from half a line: ${JSON.stringify(got.filter((m) => m.id === null)).slice(0, 300)}`);
+  });
+});
+
+describe('the stdio bridge passes bytes, not decoded text', () => {
+  let d: TestDaemon | undefined;
+  after(async () => {
+    await d?.stop('SIGKILL');
+  });
+
+  it('a character split across writes, and a byte that is not UTF-8, reach the server as the daemon decodes them, in small and scanned lines', async () => {
+    d = await startDaemon({ bundle: writeBundle({ schemaVersion: 1, name: 'bytes', servers: [stdioServer('fx', 'fixture-server.ts')] }) });
+    await serversReady(d);
+    const bridge = spawn(process.execPath, [CLI, 'stdio', '--agent', 'red14', '--no-start', '--data-dir', d.dataDir], { stdio: ['pipe', 'pipe', 'pipe'] });
+    const got: { id?: unknown; result?: { content?: { text?: string }[] }; error?: unknown }[] = [];
+    let wake: (() => void) | undefined;
+    createInterface({ input: bridge.stdout! }).on('line', (l) => {
+      got.push(JSON.parse(l));
+      wake?.();
+    });
+    const until = async (what: () => boolean) => {
+      while (!what()) await new Promise<void>((r) => (wake = r));
+    };
+    const write = (b: Buffer) => new Promise<void>((r) => bridge.stdin!.write(b, () => setTimeout(r, 30)));
+    await write(
+      Buffer.from(
+        `${JSON.stringify({ jsonrpc: '2.0', id: 0, method: 'initialize', params: { protocolVersion: '2025-06-18', capabilities: {}, clientInfo: { name: 'red', version: '1' } } })}\n`,
+      ),
+    );
+    await until(() => got.some((m) => m.id === 0));
+    await write(Buffer.from(`${JSON.stringify({ jsonrpc: '2.0', method: 'notifications/initialized' })}\n`));
+    for (const [id, pad] of [
+      [1, ''],
+      [2, 'z'.repeat(40_000)],
+    ] as const) {
+      // "a😀b<0xFF>c": the emoji's four bytes in four writes, then a byte no UTF-8 text holds.
+      const [head, tail] = JSON.stringify({
+        jsonrpc: '2.0',
+        method: 'tools/call',
+        params: { name: 'fx__echo', arguments: { message: `${pad}a@b#c` } },
+        id,
+      }).split('@');
+      const [mid, end] = tail!.split('#');
+      const emoji = Buffer.from('😀');
+      await write(Buffer.from(head!));
+      for (const byte of emoji) await write(Buffer.from([byte]));
+      await write(Buffer.concat([Buffer.from(mid!), Buffer.from([0xff]), Buffer.from(`${end}\n`)]));
+      await until(() => got.some((m) => m.id === id));
+      const answers = got.filter((m) => m.id === id);
+      assert.equal(answers.length, 1);
+      assert.equal(answers[0]!.result?.content?.[0]?.text, `${pad}a😀b\ufffdc`, JSON.stringify(answers[0]).slice(-300));
+    }
+    bridge.stdin!.end();
+    await new Promise((r) => bridge.once('exit', r));
   });
 });
 
