@@ -68,6 +68,36 @@ const errorIds = (failed: string) =>
     .filter(Boolean)
     .map((l) => JSON.stringify((JSON.parse(l) as { id: unknown }).id));
 
+interface Answer {
+  id?: unknown;
+  result?: { content?: { text?: string }[] };
+  error?: { code: number; message: string };
+}
+
+/** A real `gatehouse stdio` bridge to the daemon of `dataDir`, initialized, with every line it prints collected. */
+async function openBridge(dataDir: string) {
+  const bridge = spawn(process.execPath, [CLI, 'stdio', '--agent', 'red14', '--no-start', '--data-dir', dataDir], { stdio: ['pipe', 'pipe', 'pipe'] });
+  const got: Answer[] = [];
+  let wake: (() => void) | undefined;
+  createInterface({ input: bridge.stdout! }).on('line', (l) => {
+    got.push(JSON.parse(l) as Answer);
+    wake?.();
+  });
+  const until = async (what: () => boolean) => {
+    while (!what()) await new Promise<void>((r) => (wake = r));
+  };
+  const init = {
+    jsonrpc: '2.0',
+    id: 0,
+    method: 'initialize',
+    params: { protocolVersion: '2025-06-18', capabilities: {}, clientInfo: { name: 'red', version: '1' } },
+  };
+  bridge.stdin!.write(`${JSON.stringify(init)}\n`);
+  await until(() => got.some((m) => m.id === 0));
+  bridge.stdin!.write(`${JSON.stringify({ jsonrpc: '2.0', method: 'notifications/initialized' })}\n`);
+  return { bridge, got, until };
+}
+
 describe('the bridge ledger reads each line as the daemon will', () => {
   for (const [i, line] of LINES.entries()) {
     it(`line ${i + 1}: the requests it keeps open are the ones JSON.parse sees, and the daemon's answers close them`, () => {
@@ -103,22 +133,8 @@ describe('the stdio bridge across a daemon restart', () => {
   it('a line half sent when the daemon dies reaches the next daemon whole, and each request is answered exactly once', async () => {
     const first = await startDaemon();
     daemons.push(first);
-    const bridge = spawn(process.execPath, [CLI, 'stdio', '--agent', 'red14', '--no-start', '--data-dir', first.dataDir], { stdio: ['pipe', 'pipe', 'pipe'] });
-    const got: { id?: unknown; result?: unknown; error?: { code: number; message: string } }[] = [];
-    let wake: (() => void) | undefined;
-    createInterface({ input: bridge.stdout! }).on('line', (l) => {
-      got.push(JSON.parse(l));
-      wake?.();
-    });
-    const until = async (what: () => boolean) => {
-      while (!what()) await new Promise<void>((r) => (wake = r));
-    };
+    const { bridge, got, until } = await openBridge(first.dataDir);
     const send = (text: string) => bridge.stdin!.write(text);
-    send(
-      `${JSON.stringify({ jsonrpc: '2.0', id: 0, method: 'initialize', params: { protocolVersion: '2025-06-18', capabilities: {}, clientInfo: { name: 'red', version: '1' } } })}\n`,
-    );
-    await until(() => got.some((m) => m.id === 0));
-    send(`${JSON.stringify({ jsonrpc: '2.0', method: 'notifications/initialized' })}\n`);
     send(`${JSON.stringify({ jsonrpc: '2.0', id: 1, method: 'ping' })}\n`);
     await until(() => got.some((m) => m.id === 1));
     // Half of a big request, then the daemon dies: the half must not reach anyone.
@@ -153,24 +169,8 @@ describe('the stdio bridge passes bytes, not decoded text', () => {
   it('a character split across writes, and a byte that is not UTF-8, reach the server as the daemon decodes them, in small and scanned lines', async () => {
     d = await startDaemon({ bundle: writeBundle({ schemaVersion: 1, name: 'bytes', servers: [stdioServer('fx', 'fixture-server.ts')] }) });
     await serversReady(d);
-    const bridge = spawn(process.execPath, [CLI, 'stdio', '--agent', 'red14', '--no-start', '--data-dir', d.dataDir], { stdio: ['pipe', 'pipe', 'pipe'] });
-    const got: { id?: unknown; result?: { content?: { text?: string }[] }; error?: unknown }[] = [];
-    let wake: (() => void) | undefined;
-    createInterface({ input: bridge.stdout! }).on('line', (l) => {
-      got.push(JSON.parse(l));
-      wake?.();
-    });
-    const until = async (what: () => boolean) => {
-      while (!what()) await new Promise<void>((r) => (wake = r));
-    };
+    const { bridge, got, until } = await openBridge(d.dataDir);
     const write = (b: Buffer) => new Promise<void>((r) => bridge.stdin!.write(b, () => setTimeout(r, 30)));
-    await write(
-      Buffer.from(
-        `${JSON.stringify({ jsonrpc: '2.0', id: 0, method: 'initialize', params: { protocolVersion: '2025-06-18', capabilities: {}, clientInfo: { name: 'red', version: '1' } } })}\n`,
-      ),
-    );
-    await until(() => got.some((m) => m.id === 0));
-    await write(Buffer.from(`${JSON.stringify({ jsonrpc: '2.0', method: 'notifications/initialized' })}\n`));
     for (const [id, pad] of [
       [1, ''],
       [2, 'z'.repeat(40_000)],
