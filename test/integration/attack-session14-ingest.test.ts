@@ -10,7 +10,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import pg from 'pg';
-import { BATCH_GENESIS, batchHash, chainHash, signBatch, type BatchRecord } from '../../shared/audit/batch.ts';
+import { BATCH_GENESIS, batchHash, chainHash, headerBytes, signBatch, type BatchRecord } from '../../shared/audit/batch.ts';
 import { ingestBatch } from '../../server/audit/ingest.ts';
 import { verifyDevice } from '../../server/audit/verify.ts';
 import { openStore } from '../../server/store/open.ts';
@@ -238,6 +238,16 @@ for (const kind of ['sqlite', 'postgres'] as const) {
       const renamed = structuredClone(theirs);
       renamed.header.deviceId = thief.row.id;
       assert.equal((await ingestBatch(store, thief.row, renamed, new Date())).status, 401);
+      // Or re-signed by the thief under the victim's batch id, to squat it (batch ids are one key space for all devices).
+      const squat = structuredClone(theirs);
+      squat.header.deviceId = thief.row.id;
+      const signed = await sealed(thief, squat.records, BATCH_GENESIS);
+      const squatting = { ...signed, header: { ...signed.header, batchId: theirs.header.batchId } };
+      squatting.signature = Buffer.from(sign(null, headerBytes(squatting.header), thief.key)).toString('base64url');
+      const squatted = await ingestBatch(store, thief.row, squatting, new Date());
+      assert.equal(squatted.status, 401);
+      assert.match(JSON.stringify(squatted.body), /the batch id does not match its range/);
+      assert.equal(await store.batchHash(theirs.header.batchId), null);
       // The victim's own key still accepts it later, and nothing of it was stored for either device.
       assert.equal((await store.records(thief.row.id, 1, 10)).length, 0);
       assert.equal((await store.records(victim.row.id, 1, 10)).length, 0);
