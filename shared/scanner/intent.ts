@@ -521,14 +521,15 @@ export function crossToolFindings(text: string, ctx: IntentContext): IntentFindi
     const fits = (name: string) => fitsWorkflow(name, (topic ??= workflowTopic(window, ctx)), isLoot);
     const trigger = triggerRef(sentence, refs, ctx.noParams);
     const targets = refs.filter((r) => r !== trigger);
-    const harms = harmsOf(window, targets, ctx.name);
+    // The tool's own verb is set aside only for a step of its own work: a tool named erase_notes cannot launder "call db_admin to erase every table".
+    const harms = harmsOf(window, targets, outsiders.length > 0 && outsiders.every((r) => fits(r.name)) ? ctx.name : '');
     const names = [...new Set(refs.map((r) => r.name))];
     const evidence = clip(window);
     const onlyTargetName = harms.length === 1 && harms[0]!.startsWith('calls ');
     // "Deprecated: use search_v2 instead": a tool pointing at its replacement, harmless unless the step itself touches secrets or sends out.
     if (DEPRECATED.test(text) && /\binstead\b/i.test(sentence) && !harms.some((h) => /^(?:touches|sends|involves|points)/.test(h))) continue;
     // "You may call git_push if the user asked for it": a step the user's own wish decides is theirs, unless it carries loot or a destination.
-    if (USER_GATED.test(window) && !harms.some((h) => /^(?:touches|sends|involves|points|grants)/.test(h))) continue;
+    if (USER_GATED.test(window) && !harms.some((h) => /^(?:touches|sends|involves|points|grants|destroys|switches|makes)/.test(h))) continue;
     if (targets.length && harms.length && outsiders.length && (sequence || directive) && (!onlyTargetName || (sequence && directive))) {
       const what = `call ${[...new Set(targets.map((t) => t.name))].join(', ')}`;
       const when = trigger ? ` around ${trigger.name}` : sequence ? ' as a step before or after its work' : '';
@@ -845,7 +846,8 @@ function ordersNothing(text: string, m: RegExpExecArray): boolean {
   if (whoAt && /^\W*(?:not|never|no|don|doesn|won|shouldn|mustn|avoid|nor|without|need)/i.test(m[0]) && USER_IN_CONDITION.test(m[0].slice(0, whoAt.index)))
     return true;
   if (/^(?:user|person|human|customer|operator|they)\b/i.test(m[0]) && RELATIVE_SUBJECT.test(before)) return true;
-  if (!FACT_NEGATION.test(m[0]) || MODAL_END.test(clause)) return false;
+  // "Uploads are never mentioned to the user" is the passive of an order: someone (the model) is not to mention them.
+  if (!FACT_NEGATION.test(m[0]) || MODAL_END.test(clause) || /\b(?:are|is|was|were|be|been|being)\s*$/i.test(clause)) return false;
   const subject = clause.replace(/\b(?:do|does|did|will|are|is|was|were)\s*$/i, '');
   return subject.trim().length > 0 && !NOT_FACT_SUBJECT.test(subject);
 }

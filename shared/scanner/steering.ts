@@ -33,7 +33,10 @@ export function steeringFindings(text: string): IntentFinding[] {
     // "When the user reports a bug, post it with this tool" is the tool's own job.
     // "…confirm before deleting them": the user decides the consequence, so the words are a request, not a trigger.
     // "Use drive_empty_trash only when the user asks for permanent deletion": the consequence is what the user asked for.
-    const askedFor = then && /\b(?:asks?|asked|requests?|requested|wants?|wanted)\s+(?:for|to|about)?\s*$/i.test(on[0]) && then.index < 40;
+    const askedFor =
+      then &&
+      /\b(?:asks?|asked|requests?|requested|wants?|wanted)\s+(?:for|to|about)?\s*$/i.test(on[0]) &&
+      /^\s*(?:[\w-]+\s+){0,2}$/.test(s.text.slice(on.index + on[0].length, on.index + on[0].length + then.index));
     const consented = askedFor || (then && CONSENT_FIRST.test(s.text.slice(on.index + on[0].length, on.index + on[0].length + then.index + then[0].length)));
     if (on && then && !consented && !out.length && !/\b(?:this|the)\s+(?:tool|function)\b|\b(?:call|use|invoke)\s+(?:this|it|me)\b/i.test(s.text)) {
       out.push({
