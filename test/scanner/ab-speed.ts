@@ -1,5 +1,5 @@
 // A/B of the scanner's speed: this tree's shared/scanner against a past commit's
-// (extracted with git archive into test-output/), interleaved in rounds on the same
+// (extracted with git archive, with shared/text when the commit has it, into test-output/), interleaved in rounds on the same
 // tools so load spikes land on both alike. Prints, never asserts.
 //   node test/scanner/ab-speed.ts <commit> [rounds]
 import { execFileSync } from 'node:child_process';
@@ -18,7 +18,9 @@ const rounds = Number(process.argv[3] ?? 7);
 const dir = join(ROOT, 'test-output', `scanner-${commit}`);
 if (!existsSync(join(dir, 'shared', 'scanner', 'scan.ts'))) {
   mkdirSync(dir, { recursive: true });
-  execFileSync('sh', ['-c', `git archive ${commit} shared/scanner | tar -x -C ${JSON.stringify(dir)}`], { cwd: ROOT });
+  execFileSync('sh', ['-c', `git archive ${commit} shared/scanner $(git ls-tree -d --name-only ${commit} shared/text) | tar -x -C ${JSON.stringify(dir)}`], {
+    cwd: ROOT,
+  });
 }
 const load = async (base: string) => ((await import(pathToFileURL(join(base, 'shared', 'scanner', 'scan.ts')).href)) as typeof Scan).scanTool;
 const scanners = { [commit]: await load(dir), 'this tree': await load(ROOT) };

@@ -133,7 +133,9 @@ async function history(commits: string[]): Promise<void> {
     const dir = join(ROOT, 'test-output', 'scanner-history', sha);
     if (!existsSync(join(dir, 'shared', 'scanner', 'scan.ts'))) {
       mkdirSync(dir, { recursive: true });
-      const tar = execFileSync('git', ['archive', sha, 'shared/scanner'], { cwd: ROOT });
+      // The scanner imports shared/text since the fourth round: archive it with the scanner where the commit has it.
+      const text = execFileSync('git', ['ls-tree', '-d', '--name-only', sha, 'shared/text'], { cwd: ROOT, encoding: 'utf8' }).trim();
+      const tar = execFileSync('git', ['archive', sha, 'shared/scanner', ...(text ? [text] : [])], { cwd: ROOT });
       execFileSync('tar', ['-x', '-C', dir], { input: tar });
     }
     const old = (await import(pathToFileURL(join(dir, 'shared', 'scanner', 'scan.ts')).href)) as { scanTool: (t: Record<string, unknown>) => ToolScan };
