@@ -6,7 +6,7 @@
 //   node test/scanner/evaluate.ts extra      the extra set (held out)
 //   node test/scanner/evaluate.ts paraphrase the fresh paraphrase set (paraphrase2: the second; paraphrase3: the third, with its benign twins; paraphrase4 to paraphrase9: the fourth to ninth)
 //   node test/scanner/evaluate.ts benign     captured real servers (benign-servers/)
-//   node test/scanner/evaluate.ts hard2      hard benign set 2 (fourth round), alone and per server (hard3 to hard9: sets 3 to 9)
+//   node test/scanner/evaluate.ts hard2      hard benign set 2 (fourth round), alone and per server (hard3 to hard10: sets 3 to 10)
 //   node test/scanner/evaluate.ts fresh DIR  a held-out set written elsewhere (poisoned.fresh.jsonl,
 //                                            benign.fresh.jsonl in DIR): per technique and false alarms,
 //                                            aggregates only; a rug pull is also judged as the change it is
@@ -31,6 +31,7 @@ import { HARD_BENIGN_6 } from './hard-benign-6.ts';
 import { HARD_BENIGN_7, PARAPHRASES_7, RUG_PULLS_7 } from './paraphrases-7.ts';
 import { HARD_BENIGN_8, PARAPHRASES_8, RUG_PULLS_8 } from './paraphrases-8.ts';
 import { HARD_BENIGN_9, PARAPHRASES_9 } from './paraphrases-9.ts';
+import { HARD_BENIGN_10 } from './hard-benign-10.ts';
 
 type Tool = Record<string, unknown>;
 const isRecord = (v: unknown): v is Tool => typeof v === 'object' && v !== null && !Array.isArray(v);
@@ -259,7 +260,8 @@ if (import.meta.main) {
     what === 'hard6' ||
     what === 'hard7' ||
     what === 'hard8' ||
-    what === 'hard9'
+    what === 'hard9' ||
+    what === 'hard10'
   ) {
     const sets: BenignServerSet[] = {
       hard2: HARD_BENIGN_2,
@@ -270,6 +272,7 @@ if (import.meta.main) {
       hard7: HARD_BENIGN_7,
       hard8: HARD_BENIGN_8,
       hard9: HARD_BENIGN_9,
+      hard10: HARD_BENIGN_10,
     }[what];
     const alone = sets.flatMap((set) => set.tools.map((tool) => ({ name: `${set.server}/${String(tool.name)}`, tools: [tool] })));
     printAlarms(`Hard benign set ${what.slice(4)}, each tool alone (medium+)`, falseAlarms(alone), true);
