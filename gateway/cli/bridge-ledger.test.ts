@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { BridgeLedger, REPLAY_ID } from './bridge-ledger.ts';
+import { BridgeLedger } from './bridge-ledger.ts';
 
 describe('the stdio bridge ledger', () => {
   it('fails exactly the requests the daemon has not answered', () => {
@@ -40,10 +40,10 @@ describe('the stdio bridge ledger', () => {
       .trim()
       .split('\n')
       .map((x) => JSON.parse(x) as Record<string, unknown>);
-    assert.equal(init!.id, REPLAY_ID);
+    assert.equal(init!.id, l.replayId);
     assert.equal(init!.method, 'initialize');
     assert.equal(initialized!.method, 'notifications/initialized');
-    assert.equal(l.fromDaemon(`{"jsonrpc":"2.0","id":"${REPLAY_ID}","result":{}}`), false);
+    assert.equal(l.fromDaemon(`{"jsonrpc":"2.0","id":"${l.replayId}","result":{}}`), false);
   });
 
   it('survives hostile lines from the IDE', () => {
@@ -99,5 +99,27 @@ describe("the bridge's cut of the IDE's bytes", () => {
       assert.equal(ledger.fromDaemon('{"jsonrpc":"2.0","id":77,"result":{}}'), true);
       assert.equal(ledger.unanswered, 1);
     }
+  });
+});
+
+describe('a line from the IDE that never ends', () => {
+  it('is held only up to the limit, then dropped up to its newline and reported, and the next line goes on', async () => {
+    const { IdeLines } = await import('./stdio-bridge.ts');
+    const noted: string[] = [];
+    const passed: string[] = [];
+    const oversize: number[] = [];
+    const cut = new IdeLines(
+      (line) => noted.push(line.toString('utf8')),
+      (bytes) => passed.push(bytes.toString('utf8')),
+      (bytes) => oversize.push(bytes),
+      1000,
+    );
+    cut.push(Buffer.from('{"jsonrpc":"2.0","id":1,"method":"tools/call","params":{"x":"'));
+    for (let i = 0; i < 100; i++) cut.push(Buffer.alloc(100, 'a'));
+    assert.deepEqual(oversize, [], 'reported once its newline comes');
+    cut.push(Buffer.from('"}}\n{"jsonrpc":"2.0","id":2,"method":"ping"}\n'));
+    assert.deepEqual(oversize, [61 + 100 * 100 + 3]);
+    assert.deepEqual(noted, ['{"jsonrpc":"2.0","id":2,"method":"ping"}']);
+    assert.deepEqual(passed, ['{"jsonrpc":"2.0","id":2,"method":"ping"}\n']);
   });
 });

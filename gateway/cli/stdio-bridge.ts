@@ -4,7 +4,8 @@ import { closeSync, openSync } from 'node:fs';
 import { join } from 'node:path';
 import { ensureDataDir, socketPathFor } from '../config/data-dir.ts';
 import { INSTALL_ROOT } from '../config/install-root.ts';
-import { BridgeLedger } from './bridge-ledger.ts';
+import { errorResponse, ErrorCode } from '../../shared/jsonrpc/message.ts';
+import { ANSWER_HEAD_BYTES, BridgeLedger } from './bridge-ledger.ts';
 import { runningDaemon, socketAlive } from './daemon-client.ts';
 
 const CLI = join(INSTALL_ROOT, 'bin', 'gatehouse.js');
@@ -13,6 +14,12 @@ const START_WAIT_MS = 20_000;
 export const DAEMON_NODE_FLAGS = ['--max-semi-space-size=1'];
 
 const QUEUE_LIMIT_BYTES = 16 << 20;
+/**
+ * The longest line the bridge holds for the IDE while waiting for its newline: 4× the
+ * daemon's default message limit (settings.maxMessageBytes). A longer one is refused here,
+ * as the daemon would refuse it, instead of growing the bridge without bound.
+ */
+const IDE_LINE_LIMIT_BYTES = 64 << 20;
 const RECONNECT_GIVE_UP_MS = 10_000;
 
 /**
@@ -40,8 +47,9 @@ class Bridge {
   private readonly ideLines = new IdeLines(
     (line) => this.ledger.fromIde(line),
     (bytes) => this.fromIde(bytes),
+    (bytes) => this.refuse(bytes),
   );
-  private readonly daemonLines = new LineHeads((head) => this.ledger.fromDaemon(head));
+  private readonly daemonLines = new LineHeads(this.ledger);
   private readonly dataDir: string;
   private readonly autoStart: boolean;
 
@@ -80,6 +88,13 @@ class Bridge {
     this.queued.push(bytes);
   }
 
+  /** A line too long to hold: answered as the daemon answers one over its limit (it has no id we could read). */
+  private refuse(bytes: number): void {
+    const message = `message of ${bytes} bytes is over the stdio bridge's ${IDE_LINE_LIMIT_BYTES}-byte limit`;
+    this.daemonLines.between(`${JSON.stringify(errorResponse(null, ErrorCode.MessageTooLarge, message))}\n`, (line) => process.stdout.write(line));
+    process.stderr.write(`gatehouse stdio: dropped a ${bytes}-byte line from the IDE (over ${IDE_LINE_LIMIT_BYTES} bytes)\n`);
+  }
+
   private dropQueue(): void {
     this.queued = [];
     this.queuedBytes = 0;
@@ -109,6 +124,9 @@ class Bridge {
 
   private async lost(why: string): Promise<void> {
     this.socket = undefined;
+    // The IDE may have part of an answer line: it is ended, so the error answers that follow are lines of their own.
+    const rest = this.daemonLines.cut();
+    if (rest) process.stdout.write(rest);
     if (this.ideEnded) process.exit(0);
     if (this.reconnecting) return;
     this.reconnecting = true;
@@ -128,7 +146,6 @@ class Bridge {
     });
     ledger.stopping = false;
     this.reconnecting = false;
-    this.daemonLines.reset();
     this.attach(s);
     process.stderr.write('gatehouse stdio: reconnected to the daemon\n');
   }
@@ -150,20 +167,37 @@ async function connectDaemon(dataDir: string, autoStart: boolean): Promise<Socke
  * The IDE's byte stream, cut after its last newline: each chunk's whole lines go on as
  * one buffer (no decoding, no re-encoding), and each line is shown to `note` first. The
  * bytes of an unfinished line wait for its newline, so a reconnect never sends half a line.
+ * A line that grows past `limit` before its newline is dropped, up to that newline, and
+ * reported to `oversize` with its size: the bridge holds no more than that for the IDE.
  */
 export class IdeLines {
   private held: Buffer[] = [];
+  private heldBytes = 0;
+  private discarding = false;
   private readonly note: (line: Buffer) => void;
   private readonly pass: (bytes: Buffer) => void;
-  constructor(note: (line: Buffer) => void, pass: (bytes: Buffer) => void) {
+  private readonly oversize: (bytes: number) => void;
+  private readonly limit: number;
+  constructor(note: (line: Buffer) => void, pass: (bytes: Buffer) => void, oversize: (bytes: number) => void = () => {}, limit = IDE_LINE_LIMIT_BYTES) {
     this.note = note;
     this.pass = pass;
+    this.oversize = oversize;
+    this.limit = limit;
   }
 
   push(chunk: Buffer): void {
+    if (this.discarding) {
+      const nl = chunk.indexOf(10);
+      this.heldBytes += nl === -1 ? chunk.length : nl;
+      if (nl === -1) return;
+      this.discarding = false;
+      this.oversize(this.heldBytes);
+      this.heldBytes = 0;
+      chunk = chunk.subarray(nl + 1);
+    }
     const last = chunk.lastIndexOf(10);
     if (last === -1) {
-      this.held.push(chunk);
+      this.hold(chunk);
       return;
     }
     let start = 0;
@@ -174,30 +208,67 @@ export class IdeLines {
     }
     const whole = chunk.subarray(0, last + 1);
     this.pass(this.held.length ? Buffer.concat([...this.held, whole]) : whole);
-    this.held = last + 1 < chunk.length ? [chunk.subarray(last + 1)] : [];
+    this.held = [];
+    this.heldBytes = 0;
+    if (last + 1 < chunk.length) this.hold(chunk.subarray(last + 1));
+  }
+
+  private hold(bytes: Buffer): void {
+    this.heldBytes += bytes.length;
+    if (this.heldBytes <= this.limit) {
+      this.held.push(bytes);
+      return;
+    }
+    this.held = [];
+    this.discarding = true;
   }
 }
 
 /**
- * Passes the daemon's bytes through, showing `keep` the start of each line (up to 256
- * bytes) and dropping the lines it refuses. Only line starts are looked at: answers can
- * be megabytes, and are copied, not parsed.
+ * Passes the daemon's bytes through, showing the ledger the start of each line (its first
+ * ANSWER_HEAD_BYTES, decoded as UTF-8 as the ledger's ids are) and dropping the lines it
+ * refuses. Only line starts are looked at: answers can be megabytes, and are copied, not
+ * parsed. An answer is struck off only once its newline has passed, and `cut()` says when
+ * the daemon went away halfway through a line the IDE has already partly seen.
  */
 class LineHeads {
-  private head = '';
+  private head: Buffer[] = [];
+  private headBytes = 0;
   private inLine = false;
   private dropping = false;
   private decided = false;
-  private readonly keep: (head: string) => boolean;
-  constructor(keep: (head: string) => boolean) {
-    this.keep = keep;
+  /** Bytes of a line whose head is not complete yet, held until it is. */
+  private pendingHead: Buffer | undefined;
+  private readonly ledger: BridgeLedger;
+  constructor(ledger: BridgeLedger) {
+    this.ledger = ledger;
   }
 
-  reset(): void {
-    this.head = '';
+  /** Lines of the bridge's own for the IDE, waiting for the daemon's line in passage to end. */
+  private waiting = '';
+
+  /** Writes a line of the bridge's own to the IDE between the daemon's lines, never inside one. */
+  between(line: string, write: (text: string) => void): void {
+    if (this.inLine && this.decided && !this.dropping) this.waiting += line;
+    else write(line);
+  }
+
+  /**
+   * The connection ended: forgets any half line, and returns what the IDE must still get:
+   * a newline ending the part of a line it already has, and the bridge's waiting lines.
+   */
+  cut(): string {
+    const partlyPassed = this.inLine && this.decided && !this.dropping;
+    if (this.inLine) this.ledger.answerCut();
+    const out = `${partlyPassed ? '\n' : ''}${this.waiting}`;
+    this.waiting = '';
+    this.head = [];
+    this.headBytes = 0;
     this.inLine = false;
     this.dropping = false;
     this.decided = false;
+    this.pendingHead = undefined;
+    return out;
   }
 
   filter(chunk: Buffer): Buffer {
@@ -209,28 +280,37 @@ class LineHeads {
       const piece = chunk.subarray(start, end);
       if (!this.inLine) {
         this.inLine = true;
-        this.head = '';
+        this.head = [];
+        this.headBytes = 0;
         this.decided = false;
         this.dropping = false;
       }
       if (!this.decided) {
-        this.head += piece.subarray(0, 256).toString('latin1');
-        if (this.head.length >= 256 || nl !== -1) {
+        const take = piece.subarray(0, ANSWER_HEAD_BYTES - this.headBytes);
+        this.head.push(take);
+        this.headBytes += take.length;
+        if (this.headBytes >= ANSWER_HEAD_BYTES || nl !== -1) {
           this.decided = true;
-          this.dropping = !this.keep(this.head);
+          this.dropping = !this.ledger.fromDaemon(Buffer.concat(this.head, this.headBytes).toString('utf8'), nl !== -1);
+          this.head = [];
         }
       }
       // Bytes of a line not yet decided are held until its head is complete.
       if (this.decided && !this.dropping) parts.push(this.pendingHead ? Buffer.concat([this.pendingHead, piece]) : piece);
       else if (!this.decided) this.pendingHead = this.pendingHead ? Buffer.concat([this.pendingHead, piece]) : piece;
       if (this.decided) this.pendingHead = undefined;
-      if (nl !== -1) this.inLine = false;
+      if (nl !== -1) {
+        if (!this.dropping) this.ledger.answerEnded();
+        this.inLine = false;
+        if (this.waiting) {
+          parts.push(Buffer.from(this.waiting));
+          this.waiting = '';
+        }
+      }
       start = end;
     }
     return parts.length === 1 ? parts[0]! : Buffer.concat(parts);
   }
-
-  private pendingHead: Buffer | undefined;
 }
 
 function open(path: string): Promise<Socket> {
