@@ -349,6 +349,9 @@ export function findRefs(sentence: string, ctx: IntentContext): Ref[] {
     )
       continue;
     if (!called && !looksLikeTool(raw)) continue;
+    // "Delete a uptimeCheck", "each run includes its eval_run_uuid": a name after an article or a possessive is a
+    // thing of the tool's own domain, not a tool; a tool is called by its bare name, or as "the X tool".
+    if (!called && /\b(?:an?|the|its|their|each|every|this|that|your)\s+$/i.test(before)) continue;
     // firecrawl_map named in firecrawl_scrape's text: the same server's namespace, most likely a sibling.
     refs.push({ name: raw, kind: samePrefix(raw, ctx.name) ? 'sibling' : 'unknown', at: m.index!, strong: true });
   }
