@@ -6,6 +6,7 @@
 //   node test/scanner/evaluate.ts extra      the extra set (held out)
 //   node test/scanner/evaluate.ts paraphrase the fresh paraphrase set (paraphrase2: the second; paraphrase3: the third, with its benign twins; paraphrase4 to paraphrase9: the fourth to ninth)
 //   node test/scanner/evaluate.ts benign     captured real servers (benign-servers/)
+//   node test/scanner/evaluate.ts benign2    the second captured set (benign-servers-2/, tuned on from the sixth round), alarms by rule
 //   node test/scanner/evaluate.ts hard2      hard benign set 2 (fourth round), alone and per server (hard3 to hard10: sets 3 to 10)
 //   node test/scanner/evaluate.ts fresh DIR  a held-out set written elsewhere (poisoned.fresh.jsonl,
 //                                            benign.fresh.jsonl in DIR): per technique and false alarms,
@@ -36,6 +37,7 @@ import { HARD_BENIGN_10 } from './hard-benign-10.ts';
 type Tool = Record<string, unknown>;
 const isRecord = (v: unknown): v is Tool => typeof v === 'object' && v !== null && !Array.isArray(v);
 export const BENIGN_SERVERS_DIR = join(ROOT, 'test', 'scanner', 'benign-servers');
+export const BENIGN_SERVERS_2_DIR = join(ROOT, 'test', 'scanner', 'benign-servers-2');
 export const flaggedAt = (s: ToolScan, floor: Severity = 'medium') => SEVERITIES.indexOf(s.risk) >= SEVERITIES.indexOf(floor);
 
 export function loadJsonl(file: string, dir = CORPUS_DIR): CorpusEntry[] {
@@ -127,12 +129,19 @@ export interface BenignServer {
   tools: Tool[];
 }
 
-export function loadBenignServers(): BenignServer[] {
-  if (!existsSync(BENIGN_SERVERS_DIR)) return [];
-  return readdirSync(BENIGN_SERVERS_DIR)
+export function loadBenignServers(dir = BENIGN_SERVERS_DIR): BenignServer[] {
+  if (!existsSync(dir)) return [];
+  return readdirSync(dir)
     .filter((f) => f.endsWith('.json'))
     .sort()
-    .map((f) => JSON.parse(readFileSync(join(BENIGN_SERVERS_DIR, f), 'utf8')) as BenignServer);
+    .map((f) => JSON.parse(readFileSync(join(dir, f), 'utf8')) as BenignServer);
+}
+
+/** How many alarmed tools each rule takes part in, most first. */
+export function alarmsByRule(fa: FalseAlarms): [string, number][] {
+  const counts = new Map<string, number>();
+  for (const a of fa.alarms) for (const rule of new Set(a.rules)) counts.set(rule, (counts.get(rule) ?? 0) + 1);
+  return [...counts].sort((a, b) => b[1] - a[1]);
 }
 
 export interface FalseAlarms {
@@ -306,9 +315,16 @@ if (import.meta.main) {
     const benign = loadJsonl('benign.fresh.jsonl', dir).map((e) => ({ name: e.id, tools: [e.tool] }));
     printAlarms('Fresh benign tools, each scanned alone (medium+)', falseAlarms(benign), false);
     printAlarms('Fresh benign tools, each scanned alone (high+)', falseAlarms(benign, 'high'), false);
-  } else if (what === 'benign') {
-    const servers = loadBenignServers().map((s) => ({ name: `${s.package}@${s.version}`, tools: s.tools }));
-    printAlarms('Captured real servers, false alarms (medium+)', falseAlarms(servers), true);
-    printAlarms('Captured real servers, high+', falseAlarms(servers, 'high'), false);
+  } else if (what === 'benign' || what === 'benign2') {
+    const servers = loadBenignServers(what === 'benign' ? BENIGN_SERVERS_DIR : BENIGN_SERVERS_2_DIR).map((s) => ({
+      name: `${s.package}@${s.version}`,
+      tools: s.tools,
+    }));
+    const title = what === 'benign' ? 'Captured real servers' : 'Captured real servers, set 2 (tuned on)';
+    const fa = falseAlarms(servers);
+    printAlarms(`${title}, false alarms (medium+)`, fa, true);
+    printAlarms(`${title}, high+`, falseAlarms(servers, 'high'), false);
+    console.log('\nalarmed tools by rule (medium+):');
+    for (const [rule, n] of alarmsByRule(fa)) console.log(`  ${rule}: ${n}`);
   }
 }
