@@ -23,6 +23,8 @@ export interface IntentFinding {
 export interface IntentContext {
   name: string;
   params: ReadonlySet<string>;
+  /** The parameter names without case or separators: `status_callback_method` in the text is the StatusCallbackMethod field. */
+  flatParams?: ReadonlySet<string>;
   siblings: ReadonlySet<string>;
   index?: ToolIndex;
   /** The tool's own server, skipped in index lookups. */
@@ -169,8 +171,12 @@ function classify(raw: string, ctx: IntentContext): RefKind | 'own' | undefined 
   if (COMMON.has(lower) || ctx.params.has(lower) || lower === ctx.name.toLowerCase()) return 'own';
   if (ctx.siblings.has(lower)) return 'sibling';
   if (ctx.index?.has(lower, ctx.server)) return 'other-server';
+  // Checked after the siblings and the index, so a field spelled like a real tool does not hide that tool.
+  if (ctx.flatParams?.has(flatName(lower))) return 'own';
   return undefined;
 }
+
+export const flatName = (name: string): string => name.toLowerCase().replace(/[_-]/g, '');
 
 const IDENT =
   /['"`‘’“”]([A-Za-z][\w.-]{1,60})['"`‘’“”]|\b([a-z][a-z0-9]*(?:_[a-z0-9]+)+|[a-z]+(?:[A-Z][a-z0-9]+)+|[a-z][a-z0-9]*(?:-[a-z0-9]+){1,5}(?=\s+(?:tool|request|call|function)s?\b|[\s,.;:)]|$))\b|\b([A-Za-z][\w-]{1,40})\s+(?:tool|function|operation|endpoint|action|command|server)s?\b|\b([A-Za-z][\w]{1,40})\b/g;

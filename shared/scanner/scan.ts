@@ -11,6 +11,7 @@ import {
   routedSecretFindings,
   destructiveStepFindings,
   findRefs,
+  flatName,
   internalsParameterFindings,
   personalParameterFindings,
   pressureFindings,
@@ -220,6 +221,7 @@ export function scanTool(tool: Record<string, unknown>, ctx: ScanContext = {}): 
   const ictx: IntentContext = {
     name,
     params: new Set(units.filter((u) => u.role === 'param-name' || u.role === 'enum').map((u) => u.text.toLowerCase())),
+    flatParams: new Set(units.filter((u) => u.role === 'param-name').map((u) => flatName(u.text))),
     siblings: siblings.lower,
     index,
     server: ctx.server,
@@ -533,6 +535,11 @@ function checkNames(name: string, siblings: SiblingIndex, index: ToolIndex | und
     });
 }
 
+const READS_WHOLE = /(?:content|from|read|dump|full|all)/i;
+const READS_WHOLE_WORDS = new Set(['content', 'contents', 'from', 'read', 'reads', 'dump', 'full', 'all']);
+/** "readsshkey" reads as one word; in "allow_credentials" or "CallToken" the "all" is inside another word, not a request for everything. */
+const readsWhole = (words: readonly string[]): boolean => (words.length === 1 ? READS_WHOLE.test(words[0]!) : words.some((w) => READS_WHOLE_WORDS.has(w)));
+
 function checkParameters(tool: Record<string, unknown>, units: TextUnit[], add: (f: Finding) => void): void {
   const description = typeof tool.description === 'string' ? tool.description : '';
   for (const unit of units) {
@@ -554,7 +561,7 @@ function checkParameters(tool: Record<string, unknown>, units: TextUnit[], add: 
           message: `A parameter name reads like an instruction${carrier ? '' : ' (on a flag that cannot carry content)'}`,
           evidence: unit.text,
         });
-      } else if (SENSITIVE_WORDS.test(unit.text) && /(?:content|from|read|dump|full|all)/i.test(unit.text)) {
+      } else if (SENSITIVE_WORDS.test(unit.text) && readsWhole(words)) {
         add({
           rule: 'sensitive-parameter-name',
           family: 'schema-smuggling',
