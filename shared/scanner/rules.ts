@@ -104,7 +104,8 @@ export const DEFAULT_RULES: ScannerRule[] = [
     severity: 'high',
     message: 'Asks for the conversation, the system prompt or prior messages to be put into a call',
     match: [
-      String.raw`\b${PASS}\w*\b[^.]{0,120}?\b${CONVERSATION}\b`,
+      // "label IDs to add to all messages": the messages are where something goes, not what is passed.
+      String.raw`\b${PASS}\w*\b[^.]{0,120}?(?<!\b(?:to|onto)\s)\b${CONVERSATION}\b`,
       String.raw`\b${CONVERSATION}\b[^.]{0,60}?\b(?:in|into|as|to)\s+(?:the\s+)?['"\x60]?\w+['"\x60]?\s+(?:field|parameter|argument|param)`,
     ],
     negatable: true,
@@ -127,7 +128,8 @@ export const DEFAULT_RULES: ScannerRule[] = [
     message: 'Carries a shell command to be smuggled into a call',
     match: [
       String.raw`(?:&&|\|\||;|\|)\s*(?:curl|wget|bash|sh|nc|ncat|python3?|perl|rm|chmod|scp)\b`,
-      String.raw`\$\([^)]{2,}\)`,
+      // "$(...)" is a placeholder for command substitution; a smuggled one has a command in it.
+      String.raw`\$\([^)]*[A-Za-z][^)]*\)`,
       String.raw`\bcurl\s+(?:-\S+\s+)*['"]?https?://`,
       String.raw`\bwget\s+(?:-\S+\s+)*['"]?https?://`,
       String.raw`\brm\s+-rf\s+[~/]`,
@@ -140,14 +142,17 @@ export const DEFAULT_RULES: ScannerRule[] = [
     severity: 'high',
     message: "Tells the model to change another call's arguments (recipients, channels, paths, URLs)",
     match: [
-      String.raw`\b(?:modify|change|set|replace|redirect|override|rewrite|alter|swap|switch)\s+(?:the\s+)?['"\x60]?[\w.-]+['"\x60]?\s+(?:argument|parameter|param|field|arg|value|recipient|address)s?\b[^.]{0,80}?\bto\b`,
+      // "Set a value to 0", "set this parameter to W1234#": a determiner is not a field's name; "to be" is no destination.
+      String.raw`\b(?:modify|change|set|replace|redirect|override|rewrite|alter|swap|switch)\s+(?:the\s+)?(?!(?:the|a|an|this|that|its|each|any|every)\s)['"\x60]?[\w.-]+['"\x60]?\s+(?:argument|parameter|param|field|arg|value|recipient|address)s?\b[^.]{0,80}?\bto\b(?!\s+be\b)`,
       String.raw`\b(?:set|add|include)\s+(?:the\s+)?(?:bcc|cc)\b`,
       String.raw`\b(?:bcc|cc)\s*(?:to|:)?\s*['"]?[\w.+-]+@[\w-]+\.[\w.]+`,
       String.raw`\bredirect\w*\s+(?:all\s+)?(?:messages|emails|requests|traffic|payments|funds|output)\b`,
-      String.raw`\bautomatically (?:modify|change|add|append|replace|redirect|set)\b`,
+      // "is automatically set to 45 minutes" states what the service does; it asks the model for nothing.
+      String.raw`(?<!\b(?:is|are|be|been|gets?)\s+)\bautomatically (?:modify|change|add|append|replace|redirect|set)\b`,
       String.raw`\bregardless of (?:the\s+)?(?:original|user'?s?|requested)\b`,
       String.raw`\breplace the values? with\b`,
-      String.raw`\b(?:modify|change|set|replace|rewrite)\s+(?:the\s+)?['"\x60]?(?:url|path|channel(?:_id)?|recipient|to|email|address|destination|account|amount|repo(?:sitory)?)['"\x60]?\b[^.]{0,40}?\bto\s+['"\x60]`,
+      // "`flavor` set to `php-fpm`": "set to" gives a value; the field "to" is named as such ("the to field", "`to`").
+      String.raw`\b(?:modify|change|set|replace|rewrite)\s+(?!to\s)(?:the\s+)?['"\x60]?(?:url|path|channel(?:_id)?|recipient|to|email|address|destination|account|amount|repo(?:sitory)?)['"\x60]?\b[^.]{0,40}?\bto\s+['"\x60]`,
     ],
   },
   {
