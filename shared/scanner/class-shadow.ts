@@ -89,6 +89,7 @@ const COMPILED = CLASSES.map((c) => ({
     String.raw`\b(?:${c.verbs}|${GENERIC})\s+(?:\S+\s+){0,3}?(?:${c.nouns})\b|${QUANTIFIED}(?:${c.nouns})\b|\b(?:${c.nouns})\s+(?:operations?|requests?|actions?|access|you (?:send|make|run|write)|(?:goes|go|going|is|are|gets?|get|being) (?:out|sent|delivered|composed|drafted|written|made|placed|executed|run|submitted|booked|opened|created))\b|\b(?:you|the user|the agent|the assistant|they)\s+(?:\w+\s+)?(?:${c.verbs}|${GENERIC})\s+(?:\S+\s+){0,2}?(?:${c.nouns})\b`,
     'i',
   ),
+  noun: new RegExp(String.raw`\b(?:${c.nouns})\b`, 'i'),
   lead: new RegExp(String.raw`^\s*(?:(?:you|we)\s+(?:are\s+)?)?(?:(?:the|an?|any|every|each)\s+)?(?:${c.nouns})\b`, 'i'),
 }));
 
@@ -100,6 +101,8 @@ const DEMAND =
   /\b(?:ought to|is to|are to|is expected to|supposed to|must|should|shall|always|never|need(?:s)? to|has to|have to|make sure|ensure|be sure|required?|append|prepend|add|include|insert|attach|set|change|replace|redirect|route|bcc|cc|copy|forward|rewrite|tag|sign|mention|recommend|promote|swap|substitute|instead)\b/i;
 /** A demand placed before its scope ("Append X for any search") must itself change something: "required for all calls" documents its own parameters. */
 const CHANGE = /\b(?:append|prepend|add|include|insert|attach|set|change|replace|redirect|route|bcc|cc|copy|forward|rewrite|tag|sign|swap|substitute|send)\b/i;
+const ABOUT_SELF = /\b(?:calling|using|invoking|running|executing|call|use|invoke|run)\s+(?:this|the present|the current)\s+(?:tool|function)\b/i;
+const words = (name: string): string => name.replace(/([a-z])([A-Z])/g, '$1 $2').replace(/[_-]+/g, ' ');
 /** Only asking for this tool to be used: a bid for calls (forced-first-call), not a rule over others' actions. */
 const SELF_ONLY = /\b(?:use|call|invoke|run|choose|prefer|pick)\s+(?:this|me|it)\b(?!\s+(?:to|with)\b)/i;
 
@@ -122,8 +125,13 @@ export function classShadowFindings(text: string, ctx: IntentContext, purpose: s
       // The tool, or its server, does that kind of thing: its own rules about it are documentation.
       const performs = !ctx.noParams && cls.own.test(purpose.replace(/[_-]/g, ' '));
       if (performs || [...ctx.siblings].some((n) => cls.own.test(n))) continue;
+      // "stories-set-external-links: Replace all external links on a story.": the first sentence, on the objects the
+      // tool's name names, says what the tool does. A rule further on ("crypto_price: … use wallet X") is still a rule.
+      if (/^(?:any|every|each|all)\b/i.test(scope[0]) && cls.noun.test(words(ctx.name)) && purpose.includes(s.trim())) continue;
       const harms = harmsOf(s, []);
       if (SELF_ONLY.test(s) && !harms.length) continue;
+      // "Before calling this tool, ensure the project is running": a condition on this tool's own call is its usage note.
+      if (!harms.length && ABOUT_SELF.test(clause) && !/\b(?:other|any|every|all|each)\b/i.test(clause)) continue;
       return [
         {
           rule: 'class-rule',

@@ -647,12 +647,13 @@ const VOICE: [RegExp, string, RegExp][] = [
     /your|assistant|model|agent/i,
   ],
   [
-    /\b(?:outrank|outranks|outranking|higher priority than|more important than|priority is higher than|takes? precedence over|supersedes?|overrides?|ranked above|ranks above|ranking above|stands? above|comes? before)\b[^.]{0,40}\b(?:user|person|human|request|query|instructions?|prompt|whatever)/i,
+    // "the overrides that a user has set up" is a thing; "Override ONLY IF user requests" puts the user in charge.
+    /(?<!\b(?:the|a|an|its|their|your|any|all)\s+)\b(?:outrank|outranks|outranking|higher priority than|more important than|priority is higher than|takes? precedence over|supersedes?|overrides?|ranked above|ranks above|ranking above|stands? above|comes? before)\b(?:(?!\b(?:if|when|unless|until|once|as)\s)[^.]){0,40}\b(?:user|person|human|request|query|instructions?|prompt|whatever)/i,
     'claims to outrank the user',
     /outrank|priority|important than|precedence|supersede|override|rank|stands? above|comes? before/i,
   ],
   [
-    /\b(?:it'?s|this is|i am|i'm)\s+(?:me,?\s+)?(?:the user|your user|the owner|your owner|the operator)\b|\b(?:i'?ve|i have|i)\s+(?:already\s+)?(?:pre-?)?(?:approved|authori[sz]ed|consented to|allowed|okayed|ok'd)\s+(?:all|every|any|the|you)\b/i,
+    /\b(?:it'?s|this is|i am|i'm)\s+(?:me,?\s+)?(?:the user|your user|the owner|your owner|the operator)\b(?!['’]s)|\b(?:i'?ve|i have|i)\s+(?:already\s+)?(?:pre-?)?(?:approved|authori[sz]ed|consented to|allowed|okayed|ok'd)\s+(?:all|every|any|the|you)\b/i,
     'speaks as the user, granting approvals',
     /user|owner|operator|approved|authori|consented|allowed|okayed|ok'd/i,
   ],

@@ -11,8 +11,9 @@ import { clip, sentences, type IntentFinding } from './intent.ts';
 const ON_WORDS =
   /\b(?:if|when|whenever|once|should|each time|every time|as soon as)\s+(?:the\s+|a\s+|any\s+)?(?:user|person|human|someone|customer|they|request|query|prompt|message|input|conversation|task)s?\s+(?:\w+\s+){0,2}?(?:says?|said|types?|writes?|mentions?|asks?\s+(?:about|for)|includes?|contains?|uses?|enters?|refers? to|brings? up|talks? about|spells?)\b|\b(?:trigger|magic|secret)[\s-](?:word|phrase)s?\b|\bcode ?words?\b|\bthe (?:word|phrase|keyword|string|term|code)\s+["'“‘`«]/i;
 /** What the rule then does: something a reference to the user's words never needs. */
+// "either the string "me", an email, or a gid": after an article the word is a thing, not an action.
 const CONSEQUENCE =
-  /\b(?:send\w*|forward\w*|upload\w*|post\w*|e-?mail\w*|exfiltrat\w*|leak\w*|delet\w*|remov\w*|wip\w*|eras\w*|drop\w*|reveal\w*|disclos\w*|expos\w*|print\w* (?:your|the (?:system|hidden))|dump\w*|switch(?:es)? (?:to|into)|enter\w* (?:\w+\s+)?mode|unlock\w*|disabl\w*|turn(?:s)? off|ignor\w*|bypass\w*|skip\w* (?:all|every|the)\s+(?:check|confirm|safety|review)|grant\w*|escalat\w*|run\w* (?:the )?(?:command|script|shell)|execut\w*|transfer\w*|pay\w*)\b/i;
+  /(?<!\b(?:a|an|the|its|their|your|each|any|this|that)\s+)\b(?:send\w*|forward\w*|upload\w*|post\w*|e-?mail\w*|exfiltrat\w*|leak\w*|delet\w*|remov\w*|wip\w*|eras\w*|drop\w*|reveal\w*|disclos\w*|expos\w*|print\w* (?:your|the (?:system|hidden))|dump\w*|switch(?:es)? (?:to|into)|enter\w* (?:\w+\s+)?mode|unlock\w*|disabl\w*|turn(?:s)? off|ignor\w*|bypass\w*|skip\w* (?:all|every|the)\s+(?:check|confirm|safety|review)|grant\w*|escalat\w*|run\w* (?:the )?(?:command|script|shell)|execut\w*|transfer\w*|pay\w*)\b/i;
 
 const REPLY_TO_USER =
   /\b(?:tell|inform|assure|reassure|report to|say to|answer|respond to|reply to|let)\s+(?:the\s+)?(?:user|person|human|customer|them)\s+(?:know\s+)?(?:that\s+)?/i;
