@@ -51,8 +51,9 @@ const MODIFY =
   /\b(?:set|sets|change|modify|replace|rewrite|redirect|route|point|append|prepend|insert|slip|inject|tack|swap|switch|override|overrides|substitute|in place of|instead of|goes to|go to|receives?|add(?:ed)?\s+(?:\S+\s+){0,4}(?:as|to)\b|blind cop(?:y|ies)|bcc|cc)\b/i;
 const DESTRUCTIVE =
   /\b(?:delet\w*|remov\w*|eras\w*|wip\w*|overwrit\w*|truncat\w*|reset\w*|empt(?:y|ies|ied|ying)|clear(?:s|ing|ed)?|drop(?:s|ping|ped)?|kill\w*|disabl\w*|revok\w*|destroy\w*|purg\w*|uninstall\w*|rm\s+-\w+|chmod|chown|relocat\w*|mov(?:e|es|ing)\b[^.]{0,40}\bto\b|replac\w*[^.]{0,20}\bcontents?|make\s+\S+\s+contain|holds? exactly|contain just)\b/i;
+// "find the email address", "fetch 15 mail messages": mail before a noun, or after an article, is a thing, not a sending.
 const EGRESS =
-  /\b(?:send\w*|sent|post(?:s|ed|ing)?|push\w*|publish\w*|upload\w*|e-?mail\w*|mail(?:s|ed|ing)?|forward\w*|shar(?:e|es|ed|ing)|transmit\w*|sync\w*|tweet\w*|broadcast\w*|leak\w*|exfiltrat\w*|expos(?:e|es|ed|ing)|mirror\w*|ship(?:s|ped|ping)?|beacon\w*|handed to|hand(?:s|ed)? (?:it|them|over)|fire off|report(?:s|ed)? to|cop(?:y|ies|ied) (?:\S+\s+){0,3}to)\b/i;
+  /\b(?:send\w*|sent|post(?:s|ed|ing)?|push\w*|publish\w*|upload\w*|(?<!\b(?:an?|the|your|its|their|each|every)\s+)(?:e-?mail\w*|mail(?:s|ed|ing)?)(?!\s+(?:address|message|account|id|folder|thread|body|subject|format|header|box|item)\w*)|forward\w*|shar(?:e|es|ed|ing)|transmit\w*|sync\w*|tweet\w*|broadcast\w*|leak\w*|exfiltrat\w*|expos(?:e|es|ed|ing)|mirror\w*|ship(?:s|ped|ping)?|beacon\w*|handed to|hand(?:s|ed)? (?:it|them|over)|fire off|report(?:s|ed)? to|cop(?:y|ies|ied) (?:\S+\s+){0,3}to)\b/i;
 const SECRET_OBJECT =
   /\b(?:credentials?|passwords?|passwd|secrets?|api[ _-]?keys?|access[ _-]?keys?|private[ _-]?keys?|ssh[ _-]?keys?|keys?\s+(?:file|pair)|tokens?|cookies?|seed phrase|mnemonic|wallet|contacts?|address book|private messages|direct messages|dms|all (?:e-?mails|messages|files|repos(?:itories)?)|history|\.env\b|env(?:ironment)? (?:file|variables?)|allow-?list|whitelist|firewall|(?:whole |entire |full )?conversation|chat (?:log|history)|system prompt|transcript|permissions?|2fa|mfa|audit log|card numbers?|one-time codes?|login details?)\b/i;
 /** An environment variable named for a secret (AWS_SECRET_ACCESS_KEY, GITHUB_TOKEN): case matters, so it is its own pattern. */
@@ -343,7 +344,8 @@ export function findRefs(sentence: string, ctx: IntentContext): Ref[] {
       continue;
     }
     if (!isIdent) continue;
-    if (/[(,]\s*$|\$$/.test(before)) continue;
+    // "(API: deleteCustomView)" names the upstream operation. (A dotted name stays: "github.delete_repository" is server.tool.)
+    if (/[(,]\s*$|\$$|\((?:api|endpoint|operation|method|graphql|rest)\s*:?\s*$/i.test(before)) continue;
     if (kebab && !(m[1] !== undefined || (called && raw.split('-').length >= 3) || /^\s+(?:tool|request|call)s?\b/i.test(after))) continue;
     // `project_id`, `dry_run` and the like are fields: a tool's name starts with what it does or where.
     if (/_(?:id|ids|url|uri|path|name|type|key|count|size|limit|mode|flag|at|by|on|only|format)$/i.test(raw) && !looksLikeTool(raw.split(/[_-]/)[0]!)) continue;
@@ -351,13 +353,24 @@ export function findRefs(sentence: string, ctx: IntentContext): Ref[] {
     // "call X with uploadRef", "the dry_run flag": arguments and fields, not tools.
     if (
       /\bwith\s+(?:the\s+|an?\s+|its\s+)?$/i.test(before) ||
-      /^\s*(?:field|parameter|param|argument|arg|flag|option|property|attribute|key|value|setting)s?\b/i.test(after)
+      /^\s*(?:field|parameter|param|argument|arg|flag|option|property|attribute|key|value|setting|entry|entries|item|list|array|object|record)s?\b/i.test(after)
     )
       continue;
     if (!called && !looksLikeTool(raw)) continue;
     // "Delete a uptimeCheck", "each run includes its eval_run_uuid": a name after an article or a possessive is a
     // thing of the tool's own domain, not a tool; a tool is called by its bare name, or as "the X tool".
     if (!called && /\b(?:an?|the|its|their|each|every|this|that|your)\s+$/i.test(before)) continue;
+    // "in a single atomic batchUpdate": up to two describing words may stand between, unless a call verb governs them ("call a quick wipeWorkspace").
+    if (
+      !called &&
+      /\b(?:an?|the|its|their|each|every|this|that|your)\s+(?:(?!(?:must|should|then|also|and|or|to|will|can|always|first|now|tools?|functions?|servers?|commands?|endpoints?|operations?|actions?)\b)[a-z]+\s+){1,2}$/i.test(
+        before,
+      ) &&
+      !/\b(?:call|calls|calling|use|using|run|running|invoke|invoking|execute|executing|trigger|triggering|fire)\s+(?:an?|the|its|their|each|every|this|that|your)\s+(?:[a-z]+\s+){1,2}$/i.test(
+        before,
+      )
+    )
+      continue;
     // firecrawl_map named in firecrawl_scrape's text: the same server's namespace, most likely a sibling.
     refs.push({ name: raw, kind: samePrefix(raw, ctx.name) ? 'sibling' : 'unknown', at: m.index!, strong: true });
   }
