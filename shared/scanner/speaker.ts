@@ -100,12 +100,26 @@ const GATES = new Map<RegExp, RegExp>([
   [NO_ASK.find((re) => re.source.includes('carry on'))!, /\bwithout\b/i],
 ]);
 
+/**
+ * "SECURITY WARNING: USER_ENTERED can execute formulas, only use with trusted data": a warning that only holds the
+ * model back protects the user; the same header that then demands a step ("you must send …") still claims authority.
+ */
+function cautionOnly(label: string, after: string): boolean {
+  return (
+    /\bWARNINGS?$/.test(label) &&
+    /\b(?:never|not|only|avoid|careful|trusted)\b/i.test(after) &&
+    !/\b(?:must|have to|need to|required|always)\s+(?:\w+\s+)?(?:call|send|read|include|pass|upload|forward|run|execute|share|post|copy|disable|delete|grant)\b|\bfirst\b/i.test(
+      after,
+    )
+  );
+}
+
 export function speakerFindings(text: string): IntentFinding[] {
   const out: IntentFinding[] = [];
   for (const re of LABELS) {
     if (GATES.get(re)?.test(text) === false) continue;
     const m = re.exec(text);
-    if (!m) continue;
+    if (!m || cautionOnly(m[0], text.slice(m.index + m[0].length, m.index + m[0].length + 240))) continue;
     out.push({
       rule: 'claims-authority',
       family: 'voice',
