@@ -942,8 +942,15 @@ function praiseShare(text: string): { share: number; first: string } | undefined
   return first ? { share: praise / Math.max(1, words(text)), first } : undefined;
 }
 
+/** What a tool is ranked against: "than other visual elements" compares things of the domain, not tools. */
+const RIVALS =
+  /^\s+(?:\w+\s+){0,2}?(?:tools?|servers?|services?|options?|alternatives?|apis?|apps?|solutions?|providers?|plugins?|ones?|integrations?|choices?|engines?|products?|vendors?|models?|assistants?|extensions?|libraries|packages?)\b/i;
+const domainComparison = (m: RegExpExecArray, text: string): boolean =>
+  /\bthan\s+other$/i.test(m[0]) && !RIVALS.test(text.slice(m.index + m[0].length, m.index + m[0].length + 60));
+
 export function promotionFindings(text: string, ctx: IntentContext, ownDescription = false): IntentFinding[] {
-  const field = COMPARE_ALL.exec(text) ?? SOCIAL_PROOF.exec(text);
+  const compared = COMPARE_ALL.exec(text);
+  const field = (compared && !domainComparison(compared, text) ? compared : null) ?? SOCIAL_PROOF.exec(text);
   if (field)
     return [
       {
