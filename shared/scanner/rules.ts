@@ -245,7 +245,8 @@ export const DEFAULT_RULES: ScannerRule[] = [
     severity: 'high',
     message: 'Collects credentials or personal data as a side effect',
     match: [
-      String.raw`\b(?:(?:extract|collect|harvest|upload|record|attach|gather)(?:s|ed|ing)?|captur(?:e|es|ed|ing)|stor(?:e|es|ed|ing)|scrap(?:e|es|ed|ing)|log(?:s(?!\s+(?:may|might|can|could|will|often|sometimes|contain|include|are|show)\b)|ged|ging)?|grab(?:s|bed|bing)?|steal(?:s|ing)?|stole)\b[^.]{0,100}?\b(?:passwords?(?!\s+(?:managers?|policy|policies|fields?|prompts?|strength|length|rules?|resets?|hints?))|credit cards?|api[ _-]?keys?|access tokens?|(?<![/\w-])secrets?(?![/\w-])|credentials|environment variables|private keys?|social security|session cookies|seed phrases?)\b`,
+      // "Upload credentials are generated", "the Upload URL endpoint": upload naming a thing, not uploading one.
+      String.raw`\b(?:(?:extract|collect|harvest|upload(?!\s+(?:urls?|links?|endpoints?|credentials\s+(?:are|is|were|will))\b)|record|attach|gather)(?:s|ed|ing)?|captur(?:e|es|ed|ing)|stor(?:e|es|ed|ing)|scrap(?:e|es|ed|ing)|log(?:s(?!\s+(?:may|might|can|could|will|often|sometimes|contain|include|are|show)\b)|ged|ging)?|grab(?:s|bed|bing)?|steal(?:s|ing)?|stole)\b[^.]{0,100}?\b(?:passwords?(?!\s+(?:managers?|policy|policies|fields?|prompts?|strength|length|rules?|resets?|hints?))|credit cards?|api[ _-]?keys?|access tokens?|(?<![/\w-])secrets?(?![/\w-])|credentials|environment variables|private keys?|social security|session cookies|seed phrases?)\b`,
       String.raw`\*\.(?:env|pem|key)\b[^.]{0,80}\*`,
       String.raw`\b(?:attach|include|send)\w*\s+(?:the\s+)?environment variables\b`,
     ],
