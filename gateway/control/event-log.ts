@@ -77,12 +77,33 @@ function describe(e: GatewayEvent): string {
   }
 }
 
+/**
+ * stderr, one write per turn of the event loop: a first sight of 20,000 tools logs a line
+ * for each decision, and stderr to a file or a pipe is written synchronously, so a write per
+ * line held the loop 0.3-0.4 s. What is waiting is written when the process exits.
+ */
+function coalescedStderr(): (line: string) => void {
+  let waiting = '';
+  const flush = () => {
+    if (waiting === '') return;
+    const out = waiting;
+    waiting = '';
+    process.stderr.write(out);
+  };
+  process.once('exit', flush);
+  return (line) => {
+    if (waiting === '') setImmediate(flush);
+    waiting += line;
+    if (waiting.length > 256 * 1024) flush();
+  };
+}
+
 export class EventLog {
   private level: LogLevel;
   private readonly path: string;
   private readonly write: (line: string) => void;
 
-  constructor(dataDir: string, write: (line: string) => void = (line) => process.stderr.write(line)) {
+  constructor(dataDir: string, write: (line: string) => void = coalescedStderr()) {
     this.path = join(dataDir, 'preferences.json');
     this.write = write;
     this.level = this.read().logLevel;
