@@ -14,7 +14,7 @@ import { parseArgs } from 'node:util';
 import { Client, StreamableHTTPClientTransport } from '@modelcontextprotocol/client';
 import { StdioClientTransport } from '@modelcontextprotocol/client/stdio';
 import { ALLOW_ALL, firstLine, RawClient, ROOT, start, stopAll, TOFU } from './harness.ts';
-import { percentile, runInterleaved, type BenchCase } from './interleave.ts';
+import { runInterleaved, timeCalls, type BenchCase } from './interleave.ts';
 
 const { values: opts } = parseArgs({
   options: {
@@ -100,15 +100,9 @@ function latency(name: string, pid: number, connect: () => Promise<{ call: () =>
       for (let i = 0; i < 300; i++) await c.call();
     },
     round: async () => {
-      const samples: number[] = [];
       const cpu = cpuMs(pid);
-      for (let i = 0; i < PER_ROUND; i++) {
-        const t = performance.now();
-        await c.call();
-        samples.push(performance.now() - t);
-      }
-      const daemonUs = ((cpuMs(pid) - cpu) * 1000) / PER_ROUND;
-      return { 'p50 ms': percentile(samples, 50), 'p99 ms': percentile(samples, 99), 'daemon CPU µs/call': daemonUs };
+      const figures = await timeCalls(() => c.call(), PER_ROUND);
+      return { ...figures, 'daemon CPU µs/call': ((cpuMs(pid) - cpu) * 1000) / PER_ROUND };
     },
     teardown: () => c.close(),
   };

@@ -2,7 +2,7 @@
 // (killed by stopAll), a daemon on a bundle with an agent token, and a lean
 // Streamable HTTP client. Benchmarks print figures; they never fail a test run.
 import { spawn, type ChildProcess } from 'node:child_process';
-import { mkdtempSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { Agent, request } from 'node:http';
 import { connect } from 'node:net';
 import { tmpdir } from 'node:os';
@@ -17,6 +17,13 @@ export const LIST_SERVER = join(ROOT, 'bench', 'list-server.ts');
 /** Extra Node flags for the daemon under test, e.g. BENCH_DAEMON_FLAGS=--max-semi-space-size=1 */
 export const DAEMON_FLAGS = (process.env.BENCH_DAEMON_FLAGS ?? '').split(' ').filter(Boolean);
 /** The benches measure routing, not policy: every tool allowed (bench/policy.ts measures decisions). */
+/** A process's memory from /proc/PID/status, in MB: resident in all, anonymous, and file-backed. */
+export function memoryMb(pid: number): { rss: number; anon: number; file: number } {
+  const status = readFileSync(`/proc/${pid}/status`, 'utf8');
+  const mb = (key: string) => Number(new RegExp(`${key}:\\s+(\\d+)`).exec(status)?.[1] ?? 0) / 1024;
+  return { rss: mb('VmRSS'), anon: mb('RssAnon'), file: mb('RssFile') };
+}
+
 export const ALLOW_ALL = { rules: [{ id: 'allow-all', effect: 'allow' }] };
 /** ... and not review: their bundles trust tools on first use. */
 export const TOFU = { pinning: { trustOnFirstUse: true } };

@@ -5,12 +5,12 @@
 // Each variant's daemon gets the daemon's own flags (DAEMON_NODE_FLAGS) plus its own,
 // runs from dist/ when it is built (as users run it), idles `--idle` seconds after it
 // printed its ready line, and is measured from /proc (VmRSS, RssAnon, RssFile).
-import { existsSync, mkdtempSync, readFileSync } from 'node:fs';
+import { existsSync, mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { DAEMON_NODE_FLAGS } from '../gateway/cli/stdio-bridge.ts';
-import { firstLine, ROOT, start, stopAll } from './harness.ts';
+import { firstLine, memoryMb, ROOT, start, stopAll } from './harness.ts';
 import { runInterleaved, type BenchCase } from './interleave.ts';
 
 const { values: opts } = parseArgs({
@@ -18,7 +18,6 @@ const { values: opts } = parseArgs({
 });
 const compiled = join(ROOT, 'dist', 'gateway', 'cli', 'main.js');
 const cli = existsSync(join(ROOT, 'dist', '.build-stamp')) ? compiled : join(ROOT, 'bin', 'gatehouse.js');
-const mb = (status: string, key: string) => Number(new RegExp(`${key}:\\s+(\\d+)`).exec(status)?.[1] ?? 0) / 1024;
 
 function variant(flags: string): BenchCase {
   const extra = flags.split(/\s+/).filter((f) => f !== '');
@@ -29,8 +28,8 @@ function variant(flags: string): BenchCase {
       try {
         await firstLine(p);
         await new Promise((r) => setTimeout(r, Number(opts.idle) * 1000));
-        const status = readFileSync(`/proc/${p.pid}/status`, 'utf8');
-        return { 'RSS MB': mb(status, 'VmRSS'), 'anon MB': mb(status, 'RssAnon'), 'file MB': mb(status, 'RssFile') };
+        const m = memoryMb(p.pid!);
+        return { 'RSS MB': m.rss, 'anon MB': m.anon, 'file MB': m.file };
       } finally {
         process.kill(-p.pid!, 'SIGTERM');
         await new Promise((r) => p.once('exit', r));

@@ -35,6 +35,17 @@ export function percentile(samples: readonly number[], p: number): number {
   return s[Math.min(s.length - 1, Math.floor((p / 100) * s.length))]!;
 }
 
+/** One round of a latency case: `calls` sequential awaits of `call`, as p50 and p99 in milliseconds. */
+export async function timeCalls(call: () => Promise<unknown>, calls: number): Promise<Figures> {
+  const samples: number[] = [];
+  for (let i = 0; i < calls; i++) {
+    const t = performance.now();
+    await call();
+    samples.push(performance.now() - t);
+  }
+  return { 'p50 ms': percentile(samples, 50), 'p99 ms': percentile(samples, 99) };
+}
+
 export const load = (): string => {
   const [one, five, fifteen] = loadavg();
   return `load average ${one!.toFixed(2)} / ${five!.toFixed(2)} / ${fifteen!.toFixed(2)} (1/5/15 min) on ${cpus().length} cores`;

@@ -8,7 +8,7 @@ import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { toolHash } from '../shared/pinning/hash.ts';
 import { ALLOW_ALL, CLI, daemon, LIST_SERVER, RawClient, stopAll } from './harness.ts';
-import { percentile, runInterleaved, type BenchCase } from './interleave.ts';
+import { runInterleaved, timeCalls, type BenchCase } from './interleave.ts';
 import { listTools } from './list-tools.ts';
 
 const { values: opts } = parseArgs({
@@ -59,16 +59,7 @@ function listCase(name: string, open: () => Promise<RawClient>, paged = false): 
       raw = await open();
       for (let i = 0; i < 20; i++) await raw.call('tools/list', {}, false);
     },
-    round: async () => {
-      const samples: number[] = [];
-      for (let i = 0; i < (paged ? Math.ceil(CALLS / 20) : CALLS); i++) {
-        const t = performance.now();
-        if (paged) await listAll(raw);
-        else await raw.call('tools/list', {}, false);
-        samples.push(performance.now() - t);
-      }
-      return { 'p50 ms': percentile(samples, 50), 'p99 ms': percentile(samples, 99) };
-    },
+    round: () => timeCalls(() => (paged ? listAll(raw) : raw.call('tools/list', {}, false)), paged ? Math.ceil(CALLS / 20) : CALLS),
     teardown: () => raw.close(),
   };
 }

@@ -7,14 +7,14 @@
 // client. Throughput with 32 concurrent HTTP clients. Idle memory. The big
 // tools/list figures are bench/list.ts.
 import { execFileSync } from 'node:child_process';
-import { existsSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { Client, SSEClientTransport, StreamableHTTPClientTransport } from '@modelcontextprotocol/client';
 import { StdioClientTransport } from '@modelcontextprotocol/client/stdio';
-import { ALLOW_ALL, CLI, DAEMON_FLAGS, daemon, firstLine, FIXTURE, freePort, portOpen, RawClient, ROOT, start, stopAll, TOFU } from './harness.ts';
-import { percentile, runInterleaved, type BenchCase, type Summary } from './interleave.ts';
+import { ALLOW_ALL, CLI, DAEMON_FLAGS, daemon, firstLine, FIXTURE, freePort, memoryMb, portOpen, RawClient, ROOT, start, stopAll, TOFU } from './harness.ts';
+import { runInterleaved, timeCalls, type BenchCase, type Summary } from './interleave.ts';
 
 const PEERS = join(ROOT, 'bench', 'peers');
 const { values: opts } = parseArgs({
@@ -46,15 +46,7 @@ function latency(name: string, connect: () => Promise<() => Promise<unknown>>, c
       call = await connect();
       for (let i = 0; i < WARMUP; i++) await call();
     },
-    round: async () => {
-      const samples: number[] = [];
-      for (let i = 0; i < PER_ROUND; i++) {
-        const t = performance.now();
-        await call();
-        samples.push(performance.now() - t);
-      }
-      return { 'p50 ms': percentile(samples, 50), 'p99 ms': percentile(samples, 99) };
-    },
+    round: () => timeCalls(call, PER_ROUND),
     teardown: close,
   };
 }
@@ -245,12 +237,9 @@ async function idleMemory(): Promise<void> {
   const p = start(process.execPath, [...DAEMON_FLAGS, CLI, 'daemon', '--data-dir', dir, '--port', '0']);
   await firstLine(p);
   await new Promise((r) => setTimeout(r, 15_000));
-  const status = readFileSync(`/proc/${p.pid}/status`, 'utf8');
-  const kb = (k: string) => Number(new RegExp(`${k}:\\s+(\\d+)`).exec(status)?.[1] ?? 0);
+  const m = memoryMb(p.pid!);
   const form = existsSync(join(ROOT, 'dist', '.build-stamp')) ? 'compiled dist/' : 'TypeScript sources';
-  console.log(
-    `\nIdle daemon RSS (demo bundle, ${form}): ${(kb('VmRSS') / 1024).toFixed(0)} MB (anon ${(kb('RssAnon') / 1024).toFixed(0)} MB, file-backed ${(kb('RssFile') / 1024).toFixed(0)} MB)`,
-  );
+  console.log(`\nIdle daemon RSS (demo bundle, ${form}): ${m.rss.toFixed(0)} MB (anon ${m.anon.toFixed(0)} MB, file-backed ${m.file.toFixed(0)} MB)`);
 }
 
 console.log(`Gatehouse benchmark — ${new Date().toISOString()} — ${opts.calls} calls per case over ${ROUNDS} rounds, after ${WARMUP} warm-up calls`);

@@ -10,7 +10,7 @@ import { parseArgs } from 'node:util';
 import { Client } from '@modelcontextprotocol/client';
 import { StdioClientTransport } from '@modelcontextprotocol/client/stdio';
 import { ALLOW_ALL, CLI, daemon, DAEMON_FLAGS, FIXTURE, stopAll, TOFU } from './harness.ts';
-import { percentile, runInterleaved, type BenchCase } from './interleave.ts';
+import { runInterleaved, timeCalls, type BenchCase } from './interleave.ts';
 
 const { values: opts } = parseArgs({
   options: { base: { type: 'string' }, calls: { type: 'string', default: '4000' }, rounds: { type: 'string', default: '8' } },
@@ -45,15 +45,7 @@ function latency(name: string, args: string[], tool: string): BenchCase {
       await c.connect(new StdioClientTransport({ command: process.execPath, args }));
       for (let i = 0; i < 300; i++) await call();
     },
-    round: async () => {
-      const samples: number[] = [];
-      for (let i = 0; i < PER_ROUND; i++) {
-        const t = performance.now();
-        await call();
-        samples.push(performance.now() - t);
-      }
-      return { 'p50 ms': percentile(samples, 50), 'p99 ms': percentile(samples, 99) };
-    },
+    round: () => timeCalls(call, PER_ROUND),
     teardown: () => c.close(),
   };
 }
