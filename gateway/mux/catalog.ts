@@ -147,7 +147,7 @@ interface Run {
   /** A digest of `bytes`: equal runs have equal digests whichever build encoded them (a restarted server's identical list). */
   digest: string;
 }
-const sameItems = (a: readonly unknown[], b: readonly unknown[]) => a.length === b.length && a.every((x, i) => x === b[i]);
+const sameObjects = (a: readonly unknown[], b: readonly unknown[]) => a.length === b.length && a.every((x, i) => x === b[i]);
 
 /** Compiles an RFC 6570 URI template into a matcher for routing reads. Loose on purpose: routing only. */
 export function templateMatcher(template: string): RegExp {
@@ -252,7 +252,7 @@ export class Catalog {
         }
         const old = before[built.length];
         // The same items as last time: their names and routes are known, only a clash with an earlier run can drop one.
-        const run = old && sameItems(old.candidates, candidates) ? old : namesOf(candidates, upstream, this.settings.toolNameSeparator, passthrough);
+        const run = old && sameObjects(old.candidates, candidates) ? old : namesOf(candidates, upstream, this.settings.toolNameSeparator, passthrough);
         // A name listed twice, or a passthrough clash: the first item, of the first server in bundle order, wins.
         const clashed = run.twice || run.exposed.some((exposed) => routes.has(exposed));
         const fit = clashed ? withoutClashes(run, routes) : run;
@@ -321,7 +321,7 @@ function namesOf(candidates: readonly Record<string, unknown>[], upstream: Upstr
     shared.upstream === upstream &&
     shared.separator === separator &&
     shared.passthrough === passthrough &&
-    sameItems(shared.run.candidates, candidates)
+    sameObjects(shared.run.candidates, candidates)
   )
     return shared.run;
   const run = encodeNames(candidates, upstream, separator, passthrough);
