@@ -1,5 +1,5 @@
 import { batchHash, checkBatch, continuity, SignedBatchSchema, type SignedBatch, type Verify } from '../../shared/audit/batch.ts';
-import { nodeSha256Hex } from '../../gateway/hashing/sha256.ts';
+import { sha256Hex } from './digest.ts';
 import { AuditRecordSchema } from '../../shared/audit/record.ts';
 import { verifyEd25519 } from '../../shared/signing/ed25519.ts';
 import type { DeviceRow, RecordIndex, ServerStore, StoredRecord } from '../store/store.ts';
@@ -31,7 +31,7 @@ export async function ingestBatch(store: ServerStore, device: DeviceRow, body: u
   const batch = parsed.data;
   if (batch.header.deviceId !== device.id)
     return { status: 403, body: { error: `this device is "${device.id}", the batch says "${batch.header.deviceId}"`, code: 'device' } };
-  const check = await checkBatch(batch, verifierFor(device), nodeSha256Hex);
+  const check = await checkBatch(batch, verifierFor(device), sha256Hex);
   if (!check.ok) {
     await store.addProblem({ deviceId: device.id, kind: 'rejected', detail: `batch ${batch.header.batchId}: ${check.reason}`, at: now.toISOString() });
     return { status: 401, body: { error: check.reason, code: 'signature' } };

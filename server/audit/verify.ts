@@ -1,5 +1,5 @@
 import { BATCH_GENESIS, batchHash, BatchHeaderSchema, checkBatch } from '../../shared/audit/batch.ts';
-import { nodeSha256Hex } from '../../gateway/hashing/sha256.ts';
+import { sha256Hex } from './digest.ts';
 import type { VerifyReport } from '../../shared/sync/contract.ts';
 import type { DeviceRow, ServerStore } from '../store/store.ts';
 import { verifierFor } from './ingest.ts';
@@ -27,7 +27,7 @@ export async function verifyDevice(store: ServerStore, device: DeviceRow): Promi
     const check = await checkBatch(
       { header, signature: b.signature, records: rows.map(({ seq, prev, hash, body }) => ({ seq, prev, hash, body })) },
       verify,
-      nodeSha256Hex,
+      sha256Hex,
     );
     if (!check.ok) found(`batch ${b.batchId}: ${check.reason}`);
     if (rows[0] && prevRecord !== undefined && rows[0].seq === expected && rows[0].prev !== prevRecord)

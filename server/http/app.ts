@@ -1,4 +1,5 @@
-import { createHash, randomBytes, randomUUID } from 'node:crypto';
+import { randomBytes, randomUUID } from 'node:crypto';
+import { sha256Hex } from '../audit/digest.ts';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { acceptBundle } from '../../shared/bundle/accept.ts';
 import { AuditRecordSchema } from '../../shared/audit/record.ts';
@@ -19,8 +20,6 @@ import { HttpError, readJson, send } from './respond.ts';
 const MAX_WAIT_S = 60;
 /** How stale a device's cached revocation check may be (on this instance, a revocation applies at once). */
 const REVOKE_CHECK_MS = 2000;
-
-const sha256 = (text: string) => createHash('sha256').update(text).digest('hex');
 
 export interface SyncAppOptions {
   store: ServerStore;
@@ -84,7 +83,7 @@ export class SyncApp {
   private async device(req: IncomingMessage): Promise<DeviceRow> {
     const auth = req.headers.authorization;
     if (!auth?.startsWith('Bearer ')) throw new HttpError(401, 'auth', 'a device token is needed: enroll with `gatehouse enroll`');
-    const hash = sha256(auth.slice(7));
+    const hash = sha256Hex(auth.slice(7));
     let entry = this.deviceCache.get(hash);
     if (!entry) {
       const device = await this.store.deviceByTokenHash(hash);
@@ -244,7 +243,7 @@ export class SyncApp {
       id: `dev-${randomUUID()}`,
       name: body.data.name,
       publicKey: key.pem,
-      tokenHash: sha256(deviceToken),
+      tokenHash: sha256Hex(deviceToken),
       enrolledAt: new Date(this.now()).toISOString(),
       label: check.statement.label ?? null,
     };
