@@ -123,6 +123,7 @@ function channelMaker(ctx: GatewayContext, deps: ChannelDeps): (server: BundleSe
         onHeaders,
         onSandboxRefusal,
         credentials: await vault.valuesFor(server),
+        reauthorize: () => vault.reauthorizer?.(server.id) ?? Promise.resolve(false),
       }),
     );
   };

@@ -229,12 +229,13 @@ export async function authorize(
   const callback = await userAgent(url);
   // Checks state, error responses and, where the server declares it, the iss parameter (RFC 9207).
   const params = oauth.validateAuthResponse(as, client, callback, state);
+  const sentAt = Date.now();
   const response = await oauth.authorizationCodeGrantRequest(as, client, clientAuth, params, config.redirectUri, verifier, {
     additionalParameters: { resource },
     ...opts(new URL(as.token_endpoint!)),
   });
   const result = await oauth.processAuthorizationCodeResponse(as, client, response);
-  return { session, tokens: toTokens(result, scope) };
+  return { session, tokens: toTokens(result, scope, sentAt) };
 }
 
 /** Rebuilds a session from what a login stored, to refresh its token later. */
@@ -269,20 +270,22 @@ export function authMethodOf(session: AuthorizationSession, clientSecret: string
 }
 
 export async function refresh(session: AuthorizationSession, refreshToken: string): Promise<Tokens> {
+  const sentAt = Date.now();
   const response = await oauth.refreshTokenGrantRequest(session.as, session.client, session.clientAuth, refreshToken, {
     additionalParameters: { resource: session.resource },
     ...opts(new URL(session.as.token_endpoint!)),
   });
   const result = await oauth.processRefreshTokenResponse(session.as, session.client, response);
-  const tokens = toTokens(result, session.scope);
+  const tokens = toTokens(result, session.scope, sentAt);
   return tokens.refreshToken ? tokens : { ...tokens, refreshToken };
 }
 
-function toTokens(result: oauth.TokenEndpointResponse, requestedScope: string | undefined): Tokens {
+/** A token's life counts from when it was asked for: the provider's clock started before its answer reached us. */
+function toTokens(result: oauth.TokenEndpointResponse, requestedScope: string | undefined, sentAt: number): Tokens {
   return {
     accessToken: result.access_token,
     ...(result.refresh_token ? { refreshToken: result.refresh_token } : {}),
-    ...(result.expires_in ? { expiresAt: Date.now() + result.expires_in * 1000 } : {}),
+    ...(result.expires_in ? { expiresAt: sentAt + result.expires_in * 1000 } : {}),
     ...((result.scope ?? requestedScope) ? { scope: result.scope ?? requestedScope } : {}),
   };
 }

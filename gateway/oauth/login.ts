@@ -32,6 +32,7 @@ type Stored = z.infer<typeof StoredSchema>;
 
 const LOGIN_TIMEOUT_MS = 10 * 60_000;
 const REFRESH_MARGIN_MS = 60_000;
+const REAUTHORIZE_SPACING_MS = 10_000;
 /** How long before expiry a token is refreshed: a minute, or half its life if that is shorter (a quarter of a short life left too little for a refresh on a busy machine). */
 const marginFor = (stored: { expiresAt?: number; issuedAt?: number }) =>
   stored.expiresAt !== undefined && stored.issuedAt !== undefined ? Math.min(REFRESH_MARGIN_MS, (stored.expiresAt - stored.issuedAt) / 2) : REFRESH_MARGIN_MS;
@@ -64,6 +65,9 @@ export class OAuthLogins {
   private readonly redirectUri: () => string;
   private readonly liveHeaders: Map<string, Record<string, string>>;
   private readonly timers = new Map<string, NodeJS.Timeout>();
+  private readonly refreshing = new Map<string, Promise<void>>();
+  private readonly lastReauthorized = new Map<string, { at: number; header: string | undefined }>();
+  private readonly reauthorizing = new Map<string, Promise<boolean>>();
 
   constructor(host: LoginHost, vault: CredentialVault, redirectUri: () => string, liveHeaders = new Map<string, Record<string, string>>()) {
     this.host = host;
@@ -71,6 +75,7 @@ export class OAuthLogins {
     this.redirectUri = redirectUri;
     this.liveHeaders = liveHeaders;
     vault.refresher = (server, slot) => this.ensureFresh(server, slot);
+    vault.reauthorizer = (serverId) => this.reauthorize(serverId);
   }
 
   stop(): void {
@@ -202,19 +207,19 @@ export class OAuthLogins {
     stored: Stored,
   ): Promise<void> {
     if (this.retired(server.id)) return;
+    // The next request carries the new token at once; the keychain's writes (slow on a busy D-Bus) must not hold it back.
+    const live = this.liveHeaders.get(server.id);
+    if (live) live[slot.header ?? 'Authorization'] = headerValue(slot, tokens.accessToken);
     await this.vault.set(server, slot.name, tokens.accessToken, false);
     if (tokens.refreshToken) await this.vault.setCompanion(server.id, slot.name, '#refresh', tokens.refreshToken);
     if (stored.clientSecret) this.vault.holdSecret(`${account(server.id, slot.name)}#client`, stored.clientSecret);
     const next: Stored = { ...stored, ...(tokens.expiresAt ? { expiresAt: tokens.expiresAt, issuedAt: Date.now() } : {}) };
     await this.vault.setCompanion(server.id, slot.name, '#client', JSON.stringify(next));
-    // A running session picks the new token up on its next request.
     // A refresh that was in flight when the server was revoked finishes after its credentials were deleted: delete again.
     if (this.retired(server.id)) {
       await this.vault.removeServer(server.id, [slot.name]);
       return;
     }
-    const live = this.liveHeaders.get(server.id);
-    if (live) live[slot.header ?? 'Authorization'] = headerValue(slot, tokens.accessToken);
     this.schedule(server, slot, next);
   }
 
@@ -238,11 +243,8 @@ export class OAuthLogins {
 
   /** Before a server starts: refresh a token near its expiry; ask for a new login when scopes changed. */
   private async ensureFresh(server: BundleServer, slot: CredentialSlot): Promise<void> {
-    const raw = await this.vault.getCompanion(server.id, slot.name, '#client');
-    if (!raw) return;
-    const parsed = StoredSchema.safeParse(JSON.parse(raw));
-    if (!parsed.success) return;
-    const stored = parsed.data;
+    const stored = await this.storedFor(server, slot);
+    if (!stored) return;
     if (stored.clientSecret) this.vault.holdSecret(`${account(server.id, slot.name)}#client`, stored.clientSecret);
     const requested = new Set(stored.requested ?? []);
     if (slot.scopes && (slot.scopes.length !== requested.size || slot.scopes.some((s) => !requested.has(s))))
@@ -251,17 +253,90 @@ export class OAuthLogins {
       if (!this.timers.has(`${server.id}/${slot.name}`)) this.schedule(server, slot, stored);
       return;
     }
-    const refreshToken = await this.vault.getCompanion(server.id, slot.name, '#refresh');
-    if (!refreshToken)
-      throw new LoginRequiredError(`the token for "${server.id}" expired and cannot be refreshed; sign in again with \`gatehouse login ${server.id}\``);
-    try {
-      const tokens = await refresh(await resumeSession(stored), refreshToken);
-      await this.store(server, slot, tokens, stored);
-    } catch (err) {
-      throw new LoginRequiredError(
-        `refreshing the token for "${server.id}" failed (${(err as Error).message}); sign in again with \`gatehouse login ${server.id}\``,
+    await this.refreshShared(server, slot, stored);
+  }
+
+  /**
+   * The server refused the token in force (401) although its expiry said it was
+   * good (the server revoked it, or the clocks disagree): refresh now, so the
+   * refused request can be sent again. False when there is nothing to refresh, or
+   * when the refused token is the one such a refresh fetched less than ten
+   * seconds ago: a server that refuses every token costs a refresh now and then,
+   * not one per request.
+   */
+  reauthorize(serverId: string): Promise<boolean> {
+    const server = this.host.bundle().servers.find((s) => s.id === serverId);
+    const slot = server?.credentials.find((c) => c.kind === 'oauth');
+    if (!server || !slot || this.retired(serverId)) return Promise.resolve(false);
+    const key = `${server.id}/${slot.name}`;
+    const joined = this.reauthorizing.get(key);
+    if (joined) return joined;
+    const running = this.refreshing.get(key);
+    if (running)
+      return running.then(
+        () => true,
+        () => false,
       );
+    // A token we fetched because its predecessor was refused, refused in its turn: the server is at fault, not the token.
+    const headerName = slot.header ?? 'Authorization';
+    const last = this.lastReauthorized.get(key);
+    if (last && last.header === this.liveHeaders.get(server.id)?.[headerName] && Date.now() - last.at < REAUTHORIZE_SPACING_MS) return Promise.resolve(false);
+    const run = (async () => {
+      try {
+        const stored = await this.storedFor(server, slot);
+        if (!stored) return false;
+        await this.refreshShared(server, slot, stored);
+        return true;
+      } catch (err) {
+        this.host.events.emit({ type: 'credentials-error', server: server.id, error: (err as Error).message, at: Date.now() });
+        return false;
+      }
+    })().finally(() => {
+      // Whether it worked or failed, the token now in force had its chance.
+      this.lastReauthorized.set(key, { at: Date.now(), header: this.liveHeaders.get(server.id)?.[headerName] });
+      this.reauthorizing.delete(key);
+    });
+    this.reauthorizing.set(key, run);
+    return run;
+  }
+
+  private async storedFor(server: BundleServer, slot: CredentialSlot): Promise<Stored | undefined> {
+    const raw = await this.vault.getCompanion(server.id, slot.name, '#client');
+    if (!raw) return undefined;
+    let json: unknown;
+    try {
+      json = JSON.parse(raw);
+    } catch {
+      return undefined;
     }
+    const parsed = StoredSchema.safeParse(json);
+    return parsed.success ? parsed.data : undefined;
+  }
+
+  /**
+   * One refresh at a time per slot: the timer, a server's start and a refused
+   * request may all ask at once, and a provider that rotates refresh tokens
+   * treats a second use of one as theft and ends the grant.
+   */
+  private refreshShared(server: BundleServer, slot: CredentialSlot, stored: Stored): Promise<void> {
+    const key = `${server.id}/${slot.name}`;
+    const running = this.refreshing.get(key);
+    if (running) return running;
+    const run = (async () => {
+      const refreshToken = await this.vault.getCompanion(server.id, slot.name, '#refresh');
+      if (!refreshToken)
+        throw new LoginRequiredError(`the token for "${server.id}" expired and cannot be refreshed; sign in again with \`gatehouse login ${server.id}\``);
+      try {
+        const tokens = await refresh(await resumeSession(stored), refreshToken);
+        await this.store(server, slot, tokens, stored);
+      } catch (err) {
+        throw new LoginRequiredError(
+          `refreshing the token for "${server.id}" failed (${(err as Error).message}); sign in again with \`gatehouse login ${server.id}\``,
+        );
+      }
+    })().finally(() => this.refreshing.delete(key));
+    this.refreshing.set(key, run);
+    return run;
   }
 }
 

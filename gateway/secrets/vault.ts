@@ -154,6 +154,9 @@ export class CredentialVault {
   /** Keeps an OAuth slot fresh before its value is read (set by the daemon). */
   refresher: ((server: BundleServer, slot: CredentialSlot, vault: CredentialVault) => Promise<void>) | undefined;
 
+  /** Refreshes a server's OAuth token that its server refused, before its expiry (set by the daemon); true when a request may be sent again. */
+  reauthorizer: ((serverId: string) => Promise<boolean>) | undefined;
+
   /** Companion values of a slot (`#refresh`, `#client`): kept in the backend, held for redaction. */
   async getCompanion(serverId: string, slot: string, companion: '#refresh' | '#client'): Promise<string | null> {
     const value = await this.backend().get(`${account(serverId, slot)}${companion}`);

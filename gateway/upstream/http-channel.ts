@@ -7,6 +7,8 @@ export interface HttpLaunch {
   headers: Record<string, string>;
   /** `auto` tries Streamable HTTP, then legacy SSE when the server refuses it. */
   mode: 'streamable' | 'sse' | 'auto';
+  /** The server refused the credentials in force (401): refresh them; true when the request may be sent again with `headers`. */
+  reauthorize?: () => Promise<boolean>;
 }
 
 /**
@@ -71,7 +73,8 @@ export class HttpChannel implements UpstreamChannel {
   private make(kind: 'streamable' | 'sse'): Transport {
     const url = new URL(this.launch.url);
     const requestInit = { headers: this.launch.headers };
-    const transport: Transport = kind === 'sse' ? new SSEClientTransport(url, { requestInit }) : new StreamableHTTPClientTransport(url, { requestInit });
+    const options = this.launch.reauthorize ? { requestInit, fetch: this.fetchReauthorized } : { requestInit };
+    const transport: Transport = kind === 'sse' ? new SSEClientTransport(url, options) : new StreamableHTTPClientTransport(url, options);
     transport.onmessage = (m) => {
       const message = m as unknown as JsonRpcMessage;
       if (!('method' in message) && 'id' in message) this.streams.delete(JSON.stringify(message.id));
@@ -85,6 +88,27 @@ export class HttpChannel implements UpstreamChannel {
     };
     return transport;
   }
+
+  /**
+   * A request the server refused with 401 is sent once more with fresh
+   * credentials: when the token changed since it was sent (a refresh raced it),
+   * or once a refresh succeeds. A token the server revoked early, or a clock
+   * that disagrees with the provider's, then costs no call and no reconnection.
+   */
+  private readonly fetchReauthorized = async (url: string | URL, init?: RequestInit): Promise<Response> => {
+    const res = await fetch(url, init);
+    const reauthorize = this.launch.reauthorize;
+    // Only a body that can be sent twice: the SDK's requests carry JSON text or nothing.
+    if (res.status !== 401 || !reauthorize || (init?.body != null && typeof init.body !== 'string')) return res;
+    const sent = new Headers(init?.headers);
+    const stale = () => Object.entries(this.launch.headers).some(([name, value]) => sent.get(name) !== value);
+    if (!stale() && !(await reauthorize().catch(() => false))) return res;
+    if (!stale()) return res;
+    await res.body?.cancel().catch(() => {});
+    const headers = new Headers(init?.headers);
+    for (const [name, value] of Object.entries(this.launch.headers)) headers.set(name, value);
+    return fetch(url, { ...init, headers });
+  };
 
   private async sendFailed(message: JsonRpcMessage, err: unknown): Promise<void> {
     const text = err instanceof Error ? err.message : String(err);

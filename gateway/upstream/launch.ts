@@ -21,6 +21,8 @@ export interface LaunchContext {
   credentials?: Record<string, string>;
   /** Receives the live header object of an HTTP server, so a refreshed token reaches the next request. */
   onHeaders?: (headers: Record<string, string>) => void;
+  /** The server refused the credentials in force (401): refresh them; true when the request may be sent again with the live headers. */
+  reauthorize?: () => Promise<boolean>;
   /** A sandboxed server's egress proxy refused a host (for the audit log). */
   onSandboxRefusal?: (refusal: Refusal) => void;
 }
@@ -144,7 +146,7 @@ export function createChannel(server: BundleServer, ctx: LaunchContext): Upstrea
       const headers = httpHeaders(server, t.headers, ctx.credentials);
       ctx.onHeaders?.(headers);
       const mode = t.type === 'sse' ? 'sse' : t.sseFallback ? 'auto' : 'streamable';
-      return new DeferredChannel(async () => new (await import('./http-channel.ts')).HttpChannel({ url: t.url, headers, mode }));
+      return new DeferredChannel(async () => new (await import('./http-channel.ts')).HttpChannel({ url: t.url, headers, mode, ...(ctx.reauthorize ? { reauthorize: ctx.reauthorize } : {}) }));
     }
   }
 }

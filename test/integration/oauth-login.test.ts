@@ -93,7 +93,7 @@ describe('OAuth login to a protected MCP server (oidc-provider)', { skip: ready 
         15_000,
         `${server}__whoami`,
       ),
-    ) as { sub: string; iat: number; scope: string };
+    ) as { sub: string; iat: number; jti: string; scope: string };
 
   it('says which server needs a login before there is one', async () => {
     const s = await waitFor(async () =>
@@ -132,6 +132,19 @@ describe('OAuth login to a protected MCP server (oidc-provider)', { skip: ready 
     }
     assert.ok(Math.max(...iats) > first.iat, 'new access tokens were issued');
     assert.ok(iats.size >= 2, `tokens seen: ${iats.size}`);
+    const after = (await d.control<{ servers: { id: string; restarts: number }[] }>('/servers')).body.servers.find((s) => s.id === 'secure')!.restarts;
+    assert.equal(after, restarts, 'refreshed in place, without reconnecting');
+  });
+
+  it('sends a call the server refused again with a refreshed token, when the server ends its tokens early', async () => {
+    const first = await whoami('secure');
+    const restarts = (await d.control<{ servers: { id: string; restarts: number }[] }>('/servers')).body.servers.find((s) => s.id === 'secure')!.restarts;
+    const res = await fetch(new URL('/revoke-seen', serverUrl), { method: 'POST' });
+    assert.ok(((await res.json()) as { revoked: number }).revoked >= 1);
+    // No waitFor: this one call must succeed, on a token fetched because the server refused its predecessor.
+    const who = JSON.parse(textOf(await client.callTool({ name: 'secure__whoami', arguments: {} }))) as { sub: string; jti: string };
+    assert.equal(who.sub, 'alice');
+    assert.notEqual(who.jti, first.jti);
     const after = (await d.control<{ servers: { id: string; restarts: number }[] }>('/servers')).body.servers.find((s) => s.id === 'secure')!.restarts;
     assert.equal(after, restarts, 'refreshed in place, without reconnecting');
   });
