@@ -41,8 +41,10 @@ The port defaults to 7465 ($GATEHOUSE_PORT overrides; 0 picks a free one).
 `;
 
 async function main(argv: string[]): Promise<number> {
-  const [command, ...rest] = argv;
-  const { values, positionals } = parseCommandLine(rest, OPTIONS);
+  // Flags may come before the command (`gatehouse --data-dir D status`), and a wrapper
+  // that passes its own `--` on (`npm start -- status`) still names a command.
+  const { values, positionals: words } = parseCommandLine(argv[0] === '--' ? argv.slice(1) : argv, OPTIONS);
+  const [command, ...positionals] = words;
   if (!command || command === 'help' || command === '--help' || command === '-h' || values.help) {
     process.stdout.write(USAGE.replace(/^( {2})gatehouse /gm, `$1${selfCommand()} `));
     return 0;

@@ -222,3 +222,29 @@ describe('command names from Object.prototype', () => {
     });
   }
 });
+
+describe('where the command stands on the line', () => {
+  const run = promisify(execFile);
+  const status = (args: string[]) =>
+    run(process.execPath, [CLI, ...args]).then(
+      (x) => ({ code: 0, stderr: x.stderr }),
+      (e: { code: number; stderr: string }) => ({ code: e.code, stderr: e.stderr }),
+    );
+  it('after flags, or after a wrapper’s `--`, it is still the command', async () => {
+    const dir = tempDir();
+    for (const args of [
+      ['status', '--data-dir', dir],
+      ['--data-dir', dir, 'status'],
+      ['--', 'status', '--data-dir', dir],
+    ]) {
+      const r = await status(args);
+      assert.match(r.stderr, /no Gatehouse daemon is running for/, `${args.join(' ')}: ${r.stderr}`);
+      assert.doesNotMatch(r.stderr, /unknown command/);
+    }
+  });
+  it('a flag that swallows the command is told, not run', async () => {
+    const r = await status(['--data-dir']);
+    assert.equal(r.code, 2);
+    assert.match(r.stderr, /--data-dir needs a value/);
+  });
+});
