@@ -3,28 +3,19 @@
 // pre-registered client, the provider's own login and consent pages, a call with
 // the token, expiry and refresh, and deletion of every token on revocation.
 import assert from 'node:assert/strict';
-import { spawn, type ChildProcess } from 'node:child_process';
+import type { ChildProcess } from 'node:child_process';
 import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { createInterface } from 'node:readline';
 import { after, before, describe, it } from 'node:test';
 import type { Client } from '@modelcontextprotocol/client';
 import { KeychainBackend } from '../../gateway/secrets/keychain.ts';
 import { stdioClient } from '../helpers/clients.ts';
-import { browse } from '../helpers/browser.ts';
-import { FIXTURES, startDaemon, waitFor, writeBundle, type TestDaemon } from '../helpers/daemon.ts';
+import { serveFixture, signIn } from '../helpers/oauth-server.ts';
+import { startDaemon, waitFor, writeBundle, type TestDaemon } from '../helpers/daemon.ts';
 import { keychainReady } from '../helpers/keychain.ts';
 
 const TTL_SECONDS = 4;
 const textOf = (r: unknown) => (r as { content: { text?: string }[] }).content.map((c) => c.text ?? '').join('');
-
-function serve(script: string, args: string[]): Promise<{ proc: ChildProcess; info: Record<string, string> }> {
-  const proc = spawn(process.execPath, [join(FIXTURES, 'oauth', script), ...args], { stdio: ['ignore', 'pipe', 'pipe'] });
-  proc.stderr!.on('data', (c: Buffer) => {
-    if (/server_error|Error/.test(c.toString())) process.stderr.write(`[${script}] ${c}`);
-  });
-  return new Promise((resolve) => createInterface({ input: proc.stdout! }).once('line', (l) => resolve({ proc, info: JSON.parse(l) })));
-}
 
 const ready = await keychainReady();
 
@@ -38,10 +29,10 @@ describe('OAuth login to a protected MCP server (oidc-provider)', { skip: ready 
   let client: Client;
 
   before(async () => {
-    const i = await serve('idp.ts', [String(TTL_SECONDS)]);
+    const i = await serveFixture('idp.ts', [String(TTL_SECONDS)]);
     idp = i.proc;
     issuer = i.info.issuer!;
-    const m = await serve('protected-server.ts', [issuer]);
+    const m = await serveFixture('protected-server.ts', [issuer]);
     mcp = m.proc;
     serverUrl = m.info.url!;
     bundlePath = writeBundle({
@@ -66,19 +57,7 @@ describe('OAuth login to a protected MCP server (oidc-provider)', { skip: ready 
     mcp?.kill();
   });
 
-  async function login(server: string, user: string): Promise<void> {
-    const started = await d.control<{ id: string; authorizationUrl: string; error?: string }>(`/oauth/${server}/login`, { method: 'POST', body: '{}' });
-    assert.equal(started.status, 200, started.body.error);
-    const auth = new URL(started.body.authorizationUrl);
-    assert.equal(auth.origin, issuer);
-    assert.equal(auth.searchParams.get('code_challenge_method'), 'S256');
-    assert.equal(auth.searchParams.get('resource'), serverUrl);
-    assert.equal(auth.searchParams.get('redirect_uri'), `http://127.0.0.1:${d.port}/oauth/callback`);
-    const page = await browse(started.body.authorizationUrl, user);
-    assert.match(page, /Signed in for/);
-    const done = await d.control<{ ok: boolean; error?: string }>(`/oauth/logins/${started.body.id}`);
-    assert.equal(done.body.ok, true, done.body.error);
-  }
+  const login = (server: string, user: string) => signIn(d, server, user, { issuer, serverUrl });
 
   const whoami = async (server: string) =>
     JSON.parse(
