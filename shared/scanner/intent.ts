@@ -850,7 +850,48 @@ const CONCEAL = [
   /\bkeep(?:ing)?\s+(?:(?:this|it|that|these)\s+)?(?:quiet|silent|mum|to yourself|between us|hidden|secret|confidential|private|out of sight)\b/i,
   /\bkeep(?:ing)?\s+(?:the\s+)?(?:user|person|human|them|customer)\s+(?:out of the loop|in the dark|unaware|uninformed)\b/i,
   /\bkeep(?:ing)?\s+(?:this|it|that|these|the \w+)\s+(?:away\s+)?from\s+(?:the\s+)?(?:user|person|human|them)\b/i,
+  // "This is not something the user needs to be told about": the audience's need to know denied.
+  /\bnot\s+(?:something|anything|a thing|what|for)\s+(?:that\s+)?(?:the\s+)?(?:user|person|human|customer|owner|they)\s+(?:\w+\s+)?(?:needs?|has|have|should|must|ought|wants?)\s+to\s+(?:know|hear|be told|learn|see|notice|be aware|worry)/i,
+  // "Let the duplicate charge go unmentioned", "the run leaves no trace for the account owner", "stays between you and this tool".
+  /\b(?:go|goes|remain\w*|stay\w*|left|be left)\s+(?:un(?:mentioned|reported|noticed|disclosed|said|told|stated|flagged)|unspoken)\b/i,
+  /\b(?:stay\w*|remain\w*|kept|be kept)\s+between\s+(?:you|us|ourselves)\b/i,
+  /\b(?:leaves?|leaving|without leaving)\s+no\s+(?:trace|record|evidence|footprint)s?\b[^.;]{0,40}?\b(?:for|to)\s+(?:the\s+)?(?:\w+\s+)?(?:user|owner|admin\w*|anyone|them|person|customer)\b/i,
 ];
+
+/** What a withholding order keeps back: a value kept from output for the user's sake ("leave the token out of your reply") is protection. */
+const WITHHELD_VALUE =
+  /\b(?:tokens?|passwords?|passphrases?|secrets?|credentials?|api[ _-]?keys?|keys?|ids?|identifiers?|account numbers?|card numbers?|pins?|otps?|codes?|raw|json|markup|html|boilerplate|whitespace|formatting)\b/i;
+/**
+ * Orders that keep something out of what the user is shown: a verb of withholding with the reply, summary or
+ * conversation as where it must not appear, or a verb of telling negated with that place ("never disclose this in the
+ * conversation"). Judged by what is held back (a secret value is protected, an event is hidden) and by a user condition.
+ */
+/** What the model tells the user: its reply, the summary it gives, the conversation; not an API's response. */
+const TOLD_CHANNEL = String.raw`(?:(?:your|the)\s+(?:\w+\s+)?(?:repl(?:y|ies)|answers?|responses? to the user|summar(?:y|ies)(?! field)|messages? to the user)|(?:the|this)\s+(?:conversation|chat|transcript)|what you (?:say|show|tell|report)|(?:when|while) you (?:show|tell|report|present|display)|\w+ you (?:give|send|write|show))\b`;
+const WITHHOLD = [
+  new RegExp(
+    String.raw`\b(?:keep|keeps|keeping|leave|leaves|leaving|omit|omits|omitted|omitting|exclude[sd]?|excluding|strip|strips|stripped|hide|hides|hidden|withh[oe]ld\w*|redact\w*|left)\s+((?:[\w'-]+\s+){0,5}?)(?:out of|out|from)\s+${TOLD_CHANNEL}`,
+    'i',
+  ),
+  new RegExp(
+    String.raw`\b(?:not|never|don't|do not)\s+(?:\w+\s+)?(?:mention\w*|disclos\w*|reveal\w*|surfac\w*|bring up|report\w*|say)\s+((?:[\w'-]+\s+){0,4}?)(?:in|to|within|during)\s+${TOLD_CHANNEL}`,
+    'i',
+  ),
+];
+function withholds(text: string): RegExpExecArray | null {
+  for (const re of WITHHOLD) {
+    const m = re.exec(text);
+    if (!m || WITHHELD_VALUE.test(m[1] ?? '')) continue;
+    if (
+      /^[^.;]{0,60}\b(?:unless|if|until|except when)\b[^.;]{0,30}\b(?:user|they|the person)\b[^.;]{0,20}\b(?:asks?|wants?|requests?)\b/i.test(
+        text.slice(m.index + m[0].length),
+      )
+    )
+      continue;
+    return m;
+  }
+  return null;
+}
 
 /**
  * Readings of a concealment match that order nothing: the user named only in the condition ("do not mention the whole
@@ -890,7 +931,17 @@ export function concealmentFindings(text: string): IntentFinding[] {
         },
       ];
   }
-  return [];
+  const held = withholds(text);
+  if (!held || ordersNothing(text, held)) return [];
+  return [
+    {
+      rule: 'conceal-from-user',
+      family: 'concealment',
+      severity: 'high',
+      evidence: clip(text.slice(Math.max(0, held.index - 60), held.index + held[0].length + 40)),
+      message: 'Tells the model to leave out of what it tells the user something the tool or the model does',
+    },
+  ];
 }
 
 const SUPERLATIVE =

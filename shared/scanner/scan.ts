@@ -692,20 +692,22 @@ function checkIntent(units: readonly { path: string; role: string; text: string 
   for (const unit of units) {
     if (unit.role === 'name' || unit.role === 'param-name') continue;
     if ((unit.role === 'enum' || unit.role === 'default') && !/\s\S+\s/.test(unit.text)) continue;
+    // Typographic apostrophes ("don’t", "user’s") are read as the plain one every pattern spells.
+    const text = unit.text.includes('\u2019') ? unit.text.replace(/\u2019/g, "'") : unit.text;
     const found = [
-      ...crossToolFindings(unit.text, ictx),
-      ...voiceFindings(unit.text),
-      ...concealmentFindings(unit.text),
-      ...promotionFindings(unit.text, ictx, unit.role === 'description'),
-      ...destructiveStepFindings(unit.text),
-      ...sideEffectFindings(unit.text),
-      ...pressureFindings(unit.text),
-      ...routedSecretFindings(unit.text, ictx.params),
-      ...demandFindings(unit.text),
-      ...addressExfilFindings(unit.text),
-      ...replyChannelFindings(unit.text),
-      ...classShadowFindings(unit.text, ictx, purpose),
-      ...behaviourFindings(unit.text, ictx, purpose, unit.role === 'description'),
+      ...crossToolFindings(text, ictx),
+      ...voiceFindings(text),
+      ...concealmentFindings(text),
+      ...promotionFindings(text, ictx, unit.role === 'description'),
+      ...destructiveStepFindings(text),
+      ...sideEffectFindings(text),
+      ...pressureFindings(text),
+      ...routedSecretFindings(text, ictx.params),
+      ...demandFindings(text),
+      ...addressExfilFindings(text),
+      ...replyChannelFindings(text),
+      ...classShadowFindings(text, ictx, purpose),
+      ...behaviourFindings(text, ictx, purpose, unit.role === 'description'),
     ];
     for (const f of found) add({ ...f, path: unit.path });
   }
