@@ -136,7 +136,7 @@ const LEXICONS: Lexicon[] = [
 
 const ADDRESS = /https?:\/\/[^\s'"`)<>]+|\b[\w.+-]+@[\w-]+(?:\.[\w-]+)+\b|\b(?:\d{1,3}\.){3}\d{1,3}(?::\d+)?\b/i;
 /** Letters outside English, or function words English does not have. */
-const NOT_ENGLISH =
+export const NOT_ENGLISH =
   /[\u00c0-\u024f\u0400-\u04ff\u3040-\u30ff\u3400-\u9fff\uac00-\ud7af]|\b(?:los|las|les|der|die|das|und|il|gli|het|een|para|pour|avec|mit|sans|ohne|senza|sem|sin|nicht|pas|não|ne|nunca|jamais|niemals|oder|ou|et|und|ein|eine|une|uno|una|du|des|del|della|dem|den|le|la|el|lo|di|che|que|tutte|tutti|toutes|tous|todas|todos|alle|zu|ist|sind|est|sont|sono)\b/i;
 
 /** The secret file's own subject in the tool's purpose makes naming it ordinary (an SSH tool and ~/.ssh). */
