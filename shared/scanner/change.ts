@@ -107,10 +107,12 @@ export function wideningFindings(oldDef: Json, newDef: Json): Finding[] {
     });
   }
   if (oldHints.destructiveHint !== true && newHints.destructiveHint === true) {
+    // The specification's default is destructive: from unset, a tool that never claimed to be read-only only says so now.
+    const explicitOnly = oldHints.destructiveHint === undefined && oldHints.readOnlyHint !== true;
     out.push({
       rule: 'became-destructive',
       family: 'widening',
-      severity: 'medium',
+      severity: explicitOnly ? 'low' : 'medium',
       path: '/annotations/destructiveHint',
       message: 'Now declares that it may destroy data',
       evidence: `destructiveHint: ${JSON.stringify(oldHints.destructiveHint ?? '(unset)')} → true`,
@@ -127,6 +129,41 @@ export function wideningFindings(oldDef: Json, newDef: Json): Finding[] {
     });
   }
   return out;
+}
+
+/** Limits whose loss lets nothing longer, larger or freer through: a floor, or a format most validators do not enforce. */
+const LOWER_BOUNDS: ReadonlySet<string> = new Set(['minimum', 'exclusiveMinimum', 'format']);
+
+const IDENTIFIER_NAME = /(?:^|[_\-.])(?:id|ids|uid|uuid)$|[a-z0-9](?:Id|Ids|ID|UID|Uuid)$/;
+
+/**
+ * A new required argument that cannot carry what a rug pull wants from the model
+ * (the conversation, a file, a secret): a number, a boolean, a fixed choice, or an
+ * identifier by its name with no prose in its own description beyond a sentence.
+ * API versions add these all the time (`pageId` on every tool of a browser server).
+ */
+function carriesLittle(name: string, schema: unknown): boolean {
+  if (!isObject(schema)) return false;
+  const type = schema.type;
+  if (type === 'integer' || type === 'number' || type === 'boolean') return true;
+  const choices = Array.isArray(schema.enum) ? schema.enum : schema.const !== undefined ? [schema.const] : undefined;
+  if (choices) return !choices.some((v) => typeof v === 'string' && BROAD_VALUE.test(v));
+  const description = typeof schema.description === 'string' ? schema.description : '';
+  return type === 'string' && IDENTIFIER_NAME.test(name) && description.length <= 200;
+}
+
+const words = (name: string) =>
+  name
+    .replace(/([a-z0-9])([A-Z])/g, '$1 $2')
+    .toLowerCase()
+    .split(/[^a-z0-9]+/)
+    .filter((w) => w.length >= 3);
+
+/** The new required argument replaces one that is gone and shares a word of its name (`file` → `filePath`, `localPath` → `path`): a rename, not a new demand. */
+function renamed(name: string, oldRequired: ReadonlySet<string>, newProps: Json): boolean {
+  const mine = new Set(words(name));
+  for (const old of oldRequired) if (!Object.hasOwn(newProps, old) && words(old).some((w) => mine.has(w))) return true;
+  return false;
 }
 
 function compareSchema(oldS: Json, newS: Json, path: string, out: Finding[]): void {
@@ -151,7 +188,7 @@ function compareSchema(oldS: Json, newS: Json, path: string, out: Finding[]): vo
       out.push({
         rule: 'constraint-dropped',
         family: 'widening',
-        severity: key === 'enum' || key === 'const' ? 'high' : 'medium',
+        severity: key === 'enum' || key === 'const' ? 'high' : LOWER_BOUNDS.has(key) ? 'low' : 'medium',
         path: `${path}/${key}`,
         message: `Dropped its "${key}" limit, so it accepts more than before`,
         evidence: clip(`${key}: ${JSON.stringify(oldS[key])} → (removed)`, 300),
@@ -176,7 +213,8 @@ function compareSchema(oldS: Json, newS: Json, path: string, out: Finding[]): vo
     out.push({
       rule: 'constraint-dropped',
       family: 'widening',
-      severity: 'medium',
+      // Low: a model fills only the arguments it is shown (the text detectors judge any request for others), and schema generators drop this line between releases.
+      severity: 'low',
       path: `${path}/additionalProperties`,
       message: 'Now accepts arguments it does not declare',
       evidence: `additionalProperties: false → ${JSON.stringify(newS.additionalProperties ?? '(removed)')}`,
@@ -189,10 +227,11 @@ function compareSchema(oldS: Json, newS: Json, path: string, out: Finding[]): vo
   for (const name of newReq) {
     if (oldReq.has(name)) continue;
     const sensitive = SENSITIVE_PARAM.test(name);
+    const narrow = !sensitive && (carriesLittle(name, newProps[name]) || renamed(name, oldReq, newProps));
     out.push({
       rule: 'new-required-parameter',
       family: 'widening',
-      severity: sensitive ? 'high' : 'medium',
+      severity: sensitive ? 'high' : narrow ? 'low' : 'medium',
       path: `${path}/properties/${escape(name)}`,
       message: `Now requires a "${clip(name, 60)}" argument it did not need before${sensitive ? ', and its name asks for something sensitive' : ''}`,
       evidence: clip(`required: ${JSON.stringify([...oldReq])} → ${JSON.stringify(newReq)}`, 300),
