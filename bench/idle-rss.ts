@@ -1,30 +1,48 @@
-// Idle memory of the daemon on the demo bundle, for variants that differ only in Node
-// flags, interleaved in rounds so load lands on every variant alike. Prints figures,
-// never fails.
-//   node bench/idle-rss.ts [--rounds 3] [--idle 20] --variant= --variant=--max-opt=2
-// Each variant's daemon gets the daemon's own flags (DAEMON_NODE_FLAGS) plus its own,
-// runs from dist/ when it is built (as users run it), idles `--idle` seconds after it
-// printed its ready line, and is measured from /proc (VmRSS, RssAnon, RssFile).
+// Idle memory of the daemon on the demo bundle, for variants that differ in Node flags,
+// environment or checkout, interleaved in rounds so load lands on every variant alike.
+// Prints figures, never fails.
+//   node bench/idle-rss.ts [--rounds 3] [--idle 20] --variant= --variant=--max-opt=2 --variant=MALLOC_ARENA_MAX=2
+//   node bench/idle-rss.ts --tree /tmp/base --tree .     (two builds of Gatehouse, side by side)
+// A variant is words: NAME=value sets the daemon's environment, anything else is a Node
+// flag. Each variant's daemon gets the daemon's own flags (DAEMON_NODE_FLAGS) plus its
+// own, runs from the tree's dist/ when it is built (as users run it), idles `--idle`
+// seconds after it printed its ready line, and is measured from /proc (VmRSS, RssAnon, RssFile).
 import { existsSync, mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { join, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import { DAEMON_NODE_FLAGS } from '../gateway/cli/stdio-bridge.ts';
 import { firstLine, memoryMb, ROOT, start, stopAll } from './harness.ts';
 import { runInterleaved, type BenchCase } from './interleave.ts';
 
 const { values: opts } = parseArgs({
-  options: { rounds: { type: 'string', default: '3' }, idle: { type: 'string', default: '20' }, variant: { type: 'string', multiple: true, default: [''] } },
+  options: {
+    rounds: { type: 'string', default: '3' },
+    idle: { type: 'string', default: '20' },
+    variant: { type: 'string', multiple: true, default: [''] },
+    tree: { type: 'string', multiple: true, default: [ROOT] },
+  },
 });
-const compiled = join(ROOT, 'dist', 'gateway', 'cli', 'main.js');
-const cli = existsSync(join(ROOT, 'dist', '.build-stamp')) ? compiled : join(ROOT, 'bin', 'gatehouse.js');
 
-function variant(flags: string): BenchCase {
-  const extra = flags.split(/\s+/).filter((f) => f !== '');
+/** The CLI a tree's users run: its compiled dist/ when built, else the TypeScript sources. */
+function cliOf(tree: string): string {
+  return existsSync(join(tree, 'dist', '.build-stamp')) ? join(tree, 'dist', 'gateway', 'cli', 'main.js') : join(tree, 'bin', 'gatehouse.js');
+}
+
+function variant(tree: string, words: string): BenchCase {
+  const parts = words.split(/\s+/).filter((f) => f !== '');
+  const env = Object.fromEntries(parts.filter((p) => /^[A-Z_][A-Z0-9_]*=/.test(p)).map((p) => [p.slice(0, p.indexOf('=')), p.slice(p.indexOf('=') + 1)]));
+  const flags = parts.filter((p) => !/^[A-Z_][A-Z0-9_]*=/.test(p));
+  const cli = cliOf(tree);
+  const label = [...Object.entries(env).map(([k, v]) => `${k}=${v}`), ...DAEMON_NODE_FLAGS, ...flags].join(' ');
   return {
-    name: `daemon ${[...DAEMON_NODE_FLAGS, ...extra].join(' ')}`,
+    name: `${opts.tree.length > 1 ? `${tree} ` : ''}${cli.endsWith('main.js') ? '' : '(sources) '}daemon ${label}`,
     round: async () => {
-      const p = start(process.execPath, [...DAEMON_NODE_FLAGS, ...extra, cli, 'daemon', '--data-dir', mkdtempSync(join(tmpdir(), 'gh-idle-')), '--port', '0']);
+      const p = start(
+        process.execPath,
+        [...DAEMON_NODE_FLAGS, ...flags, cli, 'daemon', '--data-dir', mkdtempSync(join(tmpdir(), 'gh-idle-')), '--port', '0'],
+        env,
+      );
       try {
         await firstLine(p);
         await new Promise((r) => setTimeout(r, Number(opts.idle) * 1000));
@@ -38,9 +56,17 @@ function variant(flags: string): BenchCase {
   };
 }
 
-console.log(`Idle daemon memory, demo bundle, ${cli === compiled ? 'compiled dist/' : 'TypeScript sources'}, ${opts.idle} s idle`);
+const trees = opts.tree.map((t) => resolve(t));
+console.log(
+  `Idle daemon memory, demo bundle, ${opts.idle} s idle; trees: ${trees.map((t) => `${t} (${cliOf(t).endsWith('main.js') ? 'dist/' : 'sources'})`).join(', ')}`,
+);
 try {
-  await runInterleaved('Idle RSS, interleaved', opts.variant.map(variant), Number(opts.rounds), 1);
+  await runInterleaved(
+    'Idle RSS, interleaved',
+    trees.flatMap((t) => opts.variant.map((v) => variant(t, v))),
+    Number(opts.rounds),
+    1,
+  );
 } finally {
   stopAll();
 }

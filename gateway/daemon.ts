@@ -11,12 +11,13 @@ import { McpHttpEndpoint } from './downstream/mcp-http.ts';
 import { listenSocket } from './downstream/socket-server.ts';
 import { Gateway } from './mux/gateway.ts';
 import { INSTALL_ROOT } from './config/install-root.ts';
-import { OAuthLogins, type LoginHost } from './oauth/login.ts';
+import type { LoginHost } from './oauth/login.ts';
+import { UpstreamLogins } from './upstream-logins.ts';
 import { localUser } from './pinning/gate.ts';
 import { CredentialVault } from './secrets/vault.ts';
 import { OrgConfigError, readOrgConfig, type OrgConfig } from './org/org-config.ts';
-import { enroll, fetchOrgInfo, type EnrollOptions } from './org/enroll.ts';
-import { OrgRuntime, startingBundle } from './org/org-runtime.ts';
+import type { EnrollOptions } from './org/enroll.ts';
+import type { OrgRuntime } from './org/org-runtime.ts';
 import { loadIdentity, refreshOrgLogin, type LoadedIdentity } from './org/identity.ts';
 import { chooseBackend } from './secrets/vault.ts';
 import { lazyBackend, type SecretBackend } from './secrets/backend.ts';
@@ -88,7 +89,10 @@ export async function startDaemon(opts: DaemonOptions): Promise<RunningDaemon> {
     agentFor: (req) => agentOf(d, req),
     challenge: (req) => AgentAuth.challenge(`http://${req.headers.host ?? `127.0.0.1:${d.port}`}`, req.headers.authorization !== undefined),
   });
-  const logins = new OAuthLogins(loginHost(d.built), d.built.vault, () => `http://127.0.0.1:${d.port}/oauth/callback`, d.built.liveHeaders);
+  const logins = new UpstreamLogins(d.built.vault, async () => {
+    const { OAuthLogins } = await import('./oauth/login.ts');
+    return new OAuthLogins(loginHost(d.built), d.built.vault, () => `http://127.0.0.1:${d.port}/oauth/callback`, d.built.liveHeaders);
+  });
   const control = controlApi(d, { reload, joinOrg, identity, agentAuth, logins });
   const listening = await listen(d, { mcp, control, logins, agentAuth });
   d.built.gateway.start();
@@ -132,7 +136,9 @@ async function openDaemon(opts: DaemonOptions): Promise<Daemon> {
       `this desktop is enrolled in org "${orgConfig.org}": its servers and policies come only from ${orgConfig.syncUrl}, so --bundle ${opts.bundlePath} is refused`,
     );
   }
-  const orgStart = orgConfig ? await startingBundle(dataDir, orgConfig) : undefined;
+  // The org's modules (sync, shipping, the console's schemas) load only on an enrolled desktop.
+  const orgModule = orgConfig ? await import('./org/org-runtime.ts') : undefined;
+  const orgStart = orgConfig ? await orgModule!.startingBundle(dataDir, orgConfig) : undefined;
   const bundle = orgStart?.bundle ?? loadBundleFile(opts.bundlePath);
   // An org bundle's ${bundleDir} is the data dir: it names no local file.
   const bundlePath = orgConfig ? join(dataDir, 'org-bundle') : opts.bundlePath;
@@ -169,13 +175,15 @@ async function openDaemon(opts: DaemonOptions): Promise<Daemon> {
   if (built.disabled.problem) problems.note('disabled-servers', built.disabled.problem, Date.now());
   built.events.on((e) => eventLog.event(e));
   built.audit.onProblem = (message) => built.events.emit({ type: 'problem', component: 'audit', message, at: Date.now() });
-  if (orgConfig && orgStart) d.org = newOrgRuntime(d, orgConfig, orgStart);
+  if (orgConfig && orgStart) d.org = newOrgRuntime(orgModule!.OrgRuntime, d, orgConfig, orgStart);
   return d;
 }
 
-function newOrgRuntime(d: Daemon, config: OrgConfig, start: Awaited<ReturnType<typeof startingBundle>>): OrgRuntime {
+type OrgModule = typeof import('./org/org-runtime.ts');
+
+function newOrgRuntime(Runtime: OrgModule['OrgRuntime'], d: Daemon, config: OrgConfig, start: Awaited<ReturnType<OrgModule['startingBundle']>>): OrgRuntime {
   const { gateway, events, recorder, audit } = d.built;
-  return new OrgRuntime(config, start.problem, {
+  return new Runtime(config, start.problem, {
     dataDir: d.dataDir,
     cache: start.cache,
     gateway,
@@ -226,10 +234,11 @@ function identityKeeper(d: Daemon): IdentityKeeper {
 function orgJoiner(d: Daemon, reloadIdentity: IdentityKeeper['reload']): (syncUrl: string, enrollOpts: EnrollOptions) => Promise<OrgConfig> {
   return async (syncUrl, enrollOpts) => {
     if (d.org) throw new OrgConfigError(`already enrolled in org "${d.org.config.org}"`);
+    const [{ enroll }, { OrgRuntime, startingBundle }] = await Promise.all([import('./org/enroll.ts'), import('./org/org-runtime.ts')]);
     const config = await enroll(d.dataDir, syncUrl, d.backend, enrollOpts);
     const start = await startingBundle(d.dataDir, config);
     await d.built.gateway.applyBundle(start.bundle);
-    d.org = newOrgRuntime(d, config, start);
+    d.org = newOrgRuntime(OrgRuntime, d, config, start);
     d.bundleSource = `org ${config.org} via ${config.syncUrl}`;
     await d.org.start();
     void reloadIdentity().catch((err: unknown) => d.report('identity', err));
@@ -310,7 +319,7 @@ function agentOAuth(d: Daemon): AgentAuth {
 
 function controlApi(
   d: Daemon,
-  ops: { reload(): Promise<ReloadOutcome>; joinOrg: ReturnType<typeof orgJoiner>; identity: IdentityKeeper; agentAuth: AgentAuth; logins: OAuthLogins },
+  ops: { reload(): Promise<ReloadOutcome>; joinOrg: ReturnType<typeof orgJoiner>; identity: IdentityKeeper; agentAuth: AgentAuth; logins: UpstreamLogins },
 ): ControlApi {
   const { gateway, events, recorder, vault, audit, disabled } = d.built;
   const shown = (id: LoadedIdentity) => ({ user: id.user, groups: [...id.groups], source: id.source, problem: id.problem });
@@ -342,7 +351,7 @@ function controlApi(
       if (!d.org) throw new Error('this desktop is not enrolled in an org: there is nowhere to ship to');
       return d.org.shipNow();
     },
-    previewOrg: (url) => fetchOrgInfo(url),
+    previewOrg: async (url) => (await import('./org/enroll.ts')).fetchOrgInfo(url),
     joinOrg: ops.joinOrg,
     refreshIdentity: async () => shown(await ops.identity.refresh()),
     reloadIdentity: async () => shown(await ops.identity.reload(true)),
@@ -356,7 +365,10 @@ function loginHost(built: BuiltGateway): LoginHost {
 }
 
 /** The HTTP listener (MCP, control API, OAuth callback, dashboard) and the bridges' socket. */
-async function listen(d: Daemon, parts: { mcp: McpHttpEndpoint; control: ControlApi; logins: OAuthLogins; agentAuth: AgentAuth }): Promise<{ close(): void }> {
+async function listen(
+  d: Daemon,
+  parts: { mcp: McpHttpEndpoint; control: ControlApi; logins: UpstreamLogins; agentAuth: AgentAuth },
+): Promise<{ close(): void }> {
   const { mcp, control, logins, agentAuth } = parts;
   let http: HttpServer | undefined;
   let net: NetServer | undefined;

@@ -31,7 +31,7 @@ export interface ControlApiOptions {
   /** The loopback OAuth server for agents, whose waiting requests the person decides here. */
   agentAuth?: AgentAuth;
   /** OAuth logins to upstreams (their callback address follows the daemon's port). */
-  logins?: OAuthLogins;
+  logins?: Pick<OAuthLogins, 'start' | 'wait'>;
   events: EventBus;
   recorder: AuditRecorder;
   vault: CredentialVault;

@@ -6,7 +6,6 @@ import { controlProof, NONCE } from '../../shared/control/proof.ts';
 import { ConnectBody, DecisionBody, EnabledBody, EnrollBody, PauseBody, RedeemBody, TryBody, type RouteName } from '../../shared/control/routes.ts';
 import { INSTALL_ROOT } from '../config/install-root.ts';
 import { CLIENTS, type ClientName } from '../connect/clients.ts';
-import { applyPlan, ConnectError, daemonEnv, planConnect, planSnippet, planUndo } from '../connect/connect.ts';
 import { GATEHOUSE_INFO } from '../mux/gateway.ts';
 import { OrgConfigError } from '../org/org-config.ts';
 import { DecisionError, localUser } from '../pinning/gate.ts';
@@ -297,6 +296,8 @@ async function connectClient({ req, res, params }: RouteCall): Promise<void> {
     json(res, 400, { error: `use one of ${CLIENTS.join(', ')} with {"mode":"preview"|"apply"|"undo"}` });
     return;
   }
+  // The JSONC editor is loaded when a client is first connected, not with the daemon.
+  const { applyPlan, ConnectError, daemonEnv, planConnect, planSnippet, planUndo } = await import('../connect/connect.ts');
   const launcher = { command: process.execPath, args: [join(INSTALL_ROOT, 'bin', 'gatehouse.js')], env: daemonEnv(process.env) };
   try {
     const plan = body.data.mode === 'undo' ? planUndo(client) : planConnect(client, launcher);

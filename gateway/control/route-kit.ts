@@ -20,7 +20,7 @@ export interface HandlerHost {
   /** Opens an event stream on the response. */
   stream(res: ServerResponse): void;
   /** OAuth logins to upstreams, once the daemon knows its port. */
-  logins(): OAuthLogins | undefined;
+  logins(): Pick<OAuthLogins, 'start' | 'wait'> | undefined;
 }
 
 export interface Reply {

@@ -14,7 +14,7 @@ export interface ListenerOptions {
   mcp: McpHttpEndpoint;
   control: ControlApi;
   /** The browser's return from an OAuth authorization server (matched by state, so no token). */
-  oauthCallback?: (url: URL) => { status: number; message: string };
+  oauthCallback?: (url: URL) => Promise<{ status: number; message: string }>;
   /** The built dashboard (dist/renderer), served at /app/ for the desktop window. */
   dashboardDir?: string;
   allowedOrigins?: readonly string[];
@@ -38,9 +38,10 @@ export async function listenHttp(opts: ListenerOptions): Promise<{ server: Serve
       return;
     }
     if (path === '/oauth/callback' && req.method === 'GET' && opts.oauthCallback) {
-      const { status, message } = opts.oauthCallback(new URL(req.url ?? '/', `http://127.0.0.1:${port}`));
-      const body = `<!doctype html><meta charset="utf-8"><title>Gatehouse</title><body style="font:16px system-ui;margin:4em"><h1>Gatehouse</h1><p>${message.replace(/[<>&]/g, (c) => `&#${c.charCodeAt(0)};`)}</p>`;
-      res.writeHead(status, { 'content-type': 'text/html; charset=utf-8', 'cache-control': 'no-store', 'referrer-policy': 'no-referrer' }).end(body);
+      opts.oauthCallback(new URL(req.url ?? '/', `http://127.0.0.1:${port}`)).then(
+        (outcome) => callbackPage(res, outcome),
+        () => callbackPage(res, { status: 500, message: 'Gatehouse could not finish this sign-in. Start again with `gatehouse login`.' }),
+      );
       return;
     }
     // The Host header was checked above: it names this listener, so it is a safe issuer and resource.
@@ -119,4 +120,10 @@ function serveDashboard(dir: string, path: string, res: ServerResponse): void {
       'x-content-type-options': 'nosniff',
     })
     .end(readFileSync(file));
+}
+
+/** The page the browser shows on its return from an OAuth authorization server. */
+function callbackPage(res: ServerResponse, { status, message }: { status: number; message: string }): void {
+  const body = `<!doctype html><meta charset="utf-8"><title>Gatehouse</title><body style="font:16px system-ui;margin:4em"><h1>Gatehouse</h1><p>${message.replace(/[<>&]/g, (c) => `&#${c.charCodeAt(0)};`)}</p>`;
+  res.writeHead(status, { 'content-type': 'text/html; charset=utf-8', 'cache-control': 'no-store', 'referrer-policy': 'no-referrer' }).end(body);
 }

@@ -1,7 +1,6 @@
-import * as oauth from 'oauth4webapi';
+import type * as oauth from 'oauth4webapi';
 import { z } from 'zod';
 import type { Identity } from '../mux/gateway.ts';
-import { loopbackRequestOptions as oauthOptions } from '../oauth/client.ts';
 import type { SecretBackend } from '../secrets/backend.ts';
 import type { OrgConfig } from './org-config.ts';
 
@@ -29,11 +28,19 @@ const Claims = z.object({
 const DISCOVERY_TTL_MS = 60 * 60_000;
 const discovered = new Map<string, { at: number; as: Promise<oauth.AuthorizationServer> }>();
 
+/** The OAuth library and its loopback-aware request options, loaded when an org login is first used: most daemons never need them. */
+async function oauthClient() {
+  const [lib, { loopbackRequestOptions }] = await Promise.all([import('oauth4webapi'), import('../oauth/client.ts')]);
+  return { lib, options: loopbackRequestOptions };
+}
+
 export function discoverIdp(issuer: string): Promise<oauth.AuthorizationServer> {
   const hit = discovered.get(issuer);
   if (hit && Date.now() - hit.at < DISCOVERY_TTL_MS) return hit.as;
   const url = new URL(issuer);
-  const as = oauth.discoveryRequest(url, { algorithm: 'oidc', ...oauthOptions(url) }).then((res) => oauth.processDiscoveryResponse(url, res));
+  const as = oauthClient().then(async ({ lib, options }) =>
+    lib.processDiscoveryResponse(url, await lib.discoveryRequest(url, { algorithm: 'oidc', ...options(url) })),
+  );
   discovered.set(issuer, { at: Date.now(), as });
   as.catch(() => discovered.delete(issuer));
   return as;
@@ -90,14 +97,14 @@ export async function refreshOrgLogin(config: OrgConfig | null, backend: SecretB
   if (!config?.oidc) return 'not-logged-in';
   const refreshToken = await backend.get(REFRESH_TOKEN_ACCOUNT);
   if (!refreshToken) return 'not-logged-in';
-  const as = await discoverIdp(config.oidc.issuer);
+  const [as, { lib, options }] = await Promise.all([discoverIdp(config.oidc.issuer), oauthClient()]);
   const client: oauth.Client = { client_id: config.oidc.clientId };
-  const response = await oauth.refreshTokenGrantRequest(as, client, oauth.None(), refreshToken, oauthOptions(new URL(as.token_endpoint!)));
+  const response = await lib.refreshTokenGrantRequest(as, client, lib.None(), refreshToken, options(new URL(as.token_endpoint!)));
   let result: oauth.TokenEndpointResponse;
   try {
-    result = await oauth.processRefreshTokenResponse(as, client, response);
+    result = await lib.processRefreshTokenResponse(as, client, response);
   } catch (err) {
-    if (err instanceof oauth.ResponseBodyError && err.error === 'invalid_grant') {
+    if (err instanceof lib.ResponseBodyError && err.error === 'invalid_grant') {
       await backend.delete(ID_TOKEN_ACCOUNT);
       await backend.delete(REFRESH_TOKEN_ACCOUNT);
       return 'revoked';

@@ -1,4 +1,5 @@
-import { AsyncEntry } from '@napi-rs/keyring';
+import { createRequire } from 'node:module';
+import type { AsyncEntry } from '@napi-rs/keyring';
 import { KeychainUnavailableError, SERVICE, type SecretBackend } from './backend.ts';
 
 // The OS keychain through @napi-rs/keyring: macOS Keychain, Windows Credential
@@ -30,12 +31,17 @@ export function explainKeychainError(err: unknown): KeychainUnavailableError {
   return new KeychainUnavailableError(`the keychain failed: ${text.trim()}. Check that it is running and unlocked, ${FIXES}.`);
 }
 
+// The native library (and the D-Bus client in it) is loaded on the first secret asked
+// for, not at import: a daemon whose servers hold no credentials never maps it (~1 MB).
+let library: typeof import('@napi-rs/keyring') | undefined;
+const keyring = () => (library ??= createRequire(import.meta.url)('@napi-rs/keyring') as typeof import('@napi-rs/keyring'));
+
 export class KeychainBackend implements SecretBackend {
   readonly kind = 'keychain' as const;
 
   private entry(account: string): AsyncEntry {
     try {
-      return new AsyncEntry(SERVICE, account, { linux: { store: 'secret-service' } });
+      return new (keyring().AsyncEntry)(SERVICE, account, { linux: { store: 'secret-service' } });
     } catch (err) {
       throw explainKeychainError(err);
     }
