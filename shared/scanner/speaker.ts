@@ -17,12 +17,12 @@ const LABELS: RegExp[] = [
   // "SYSTEM NOTICE", "ADMIN OVERRIDE": a header in capitals.
   /\b(?:SYSTEM|ADMIN|ADMINISTRATOR|OPERATOR|DEVELOPER|SECURITY|PLATFORM|ROOT|KERNEL|ORCHESTRATOR|HOST|SUPERVISOR)\s+(?:NOTICE|MESSAGE|ALERT|OVERRIDE|DIRECTIVE|UPDATE|INSTRUCTIONS?|ANNOUNCEMENT|BULLETIN|ORDER|WARNING|NOTE|MEMO)S?\b/,
   // "System notice: …", "Operator directive — …" at the start of a sentence or line.
-  /(?:^|[.!?\n]\s*)\W{0,3}(?:system|admin(?:istrator)?|operator|developer|security|platform|orchestrator|supervisor)\s+(?:notice|message|alert|override|directive|update|instructions?|announcement|bulletin|order|memo)s?\s*[:—–]/i,
+  /(?:^|[.!?\n]\s*)\W{0,3}(?:system|admin(?:istrator)?|operator|developer|security|platform|orchestrator|supervisor)\s+(?:(?:security|safety|ops|operations|compliance|team|department|staff)\s+){0,2}(?:notice|message|alert|override|directive|update|instructions?|announcement|bulletin|order|memo)s?\s*[:—–]/i,
   // "Signed, the Trust & Safety team", "Regards — your administrator"; "the signed-in user" joins a word, it signs nothing.
   new RegExp(String.raw`\b(?:signed|sincerely|regards|respectfully)\s*(?:[,:—–]|-(?!\w))\s*(?:by\s+)?${AUTHORITY}\b`, 'i'),
   // "Message from the account holder: …" opening a sentence: a speaker label without brackets.
   new RegExp(
-    String.raw`(?:^|[.!?\n]\s*)\W{0,3}(?:message|note|notice|word|instructions?|directive|update|memo|request)s?\s+(?:directly\s+)?(?:from|by)\s+${AUTHORITY}\s*[:—–]`,
+    String.raw`(?:^|[.!?\n]\s*)\W{0,3}(?:message|note|notice|word|instructions?|directive|update|memo|request)s?\s+(?:directly\s+)?(?:(?:approved|signed|sent|written|issued|authori[sz]ed|confirmed|dictated|relayed)\s+)?(?:from|by)\s+${AUTHORITY}\s*[:—–]`,
     'i',
   ),
   // "Per your administrator: …", "By order of the security team,": an attribution opening a sentence.
@@ -40,6 +40,14 @@ const LABELS: RegExp[] = [
   /\bI\s+(?:hereby\s+|now\s+|fully\s+)?(?:authori[sz]e|permit|allow|approve|empower|entitle|license)\s+you\s+to\b/,
   // "… — Anthropic Safety Team" ending a sentence or the text: signed by the model's maker or a guard.
   /\s[—–]\s*(?:the\s+|your\s+)?(?:[\w&.'-]+\s+){0,2}?(?:anthropic|openai|google deepmind|security|safety|trust(?: & safety| and safety)?|system|admin\w*|operators?|it department)(?:\s+(?:team|department|staff|office|desk))?\s*\.?\s*(?:$|\n)/i,
+  // "<<sys>>", "[SYSTEM]", "[Systemnachricht]", "[INST]": a role tag, the markup of a chat template, in a tool's text ("<root>", "<operator>" are XML and placeholders).
+  /(?:<{1,2}|\[{1,2}|\{{1,2})\s*\/?\s*(?:sys|inst)\w{0,16}\s*(?:>{1,2}|\]{1,2}|\}{1,2})/i,
+  // {"role":"system","content":…}: a chat message of the system's, written into the text.
+  /["']role["']\s*:\s*["'](?:system|developer)["']\s*,\s*["']content["']/i,
+  // "User's standing preference, recorded at onboarding:": the text attributed to the user or an authority by a possessive label.
+  /(?:^|[.!?\n(\[]\s*)\W{0,3}(?:the\s+)?(?:user|owner|account (?:holder|owner)|admin\w*|operator|developer)'s\s+(?:\w+\s+){0,2}(?:preferences?|instructions?|wish(?:es)?|notes?|messages?|requests?|orders?|directives?|polic(?:y|ies)|rules?)\b[^:.]{0,40}:/i,
+  // "Mensaje del administrador:", "Nachricht vom Benutzer:", "Message de l'utilisateur :": the same label in other languages.
+  /(?:mensaje|nota|aviso|mensagem|message|nachricht|hinweis|mitteilung|messaggio|avviso)\s+(?:del?|de la|du|de l'|vom|von|des|dell'|do|da)\s+(?:\w+\s+)?(?:administra\w*|sistema|usuari[oa]|usuário|propietari[oa]|proprietário|admin\w*|système|utilisat(?:eur|rice)|benutzer\w*|amministratore|utente)\s*:/i,
   // "As your developer, I …", "I am the operator of this assistant".
   /\b(?:as|i am|i'm|this is)\s+(?:your|the assistant'?s|the model'?s|the agent'?s)\s+(?:developer|creator|maker|operator|owner|administrator|admin|supervisor|programmer|trainer|designer|principal|deployer|provider)\b/i,
 ];
@@ -69,9 +77,12 @@ const NO_ASK: RegExp[] = [
   /\b(?:proceed|act|continue|go ahead|carry on|execute|run|do)(?:s|es|ing|ed)?\b[^.;]{0,60}?\bwithout\s+(?:\w+\s+)?(?:asking|checking with|consulting|confirming with|waiting for|prompting|bothering)\s+(?:the\s+)?(?:me|user|person|human|customer|owner|them|anyone)\b/i,
   /\b(?:the (?:user|person|human|customer|owner)|they|your user)\b[^.;]{0,40}?\b(?:has|have)\s+(?:already\s+)?(?:\w+\s+)?(?:agreed|consented|approved|authori[sz]ed|pre-?approved|pre-?authori[sz]ed|signed off|opted in)\b[^.;]{0,40}?\b(?:in advance|already|beforehand|ahead of time|to (?:every|all|any)|for (?:every|all|any)|blanket)\b/i,
   /\b(?:the (?:user|person|human|customer|owner)|they|your user)\s+(?:has|have)\s+already\s+(?:\w+\s+)?(?:agreed|consented|approved|authori[sz]ed|pre-?approved|signed off)\b/i,
+  // "Tools may run without confirmation for this session": leave given to actions in general, not a flag of this tool.
+  /\b(?:tools|actions|commands|operations|everything|anything|you)\s+(?:\w+\s+)?(?:may|can|will|should|are allowed to|are free to)\s+(?:now\s+)?(?:run|proceed|act|execute|continue|go ahead|be (?:run|executed|performed))\s+without\s+(?:any\s+|further\s+|user\s+)?(?:confirmation|approval|consent|permission|review|asking)\b/i,
   /\b(?:skip|bypass|omit|suppress|disable|turn off|forgo|dispense with)\s+(?:all|any|every|the|each|further)\s+(?:\w+\s+)?(?:confirmations?|confirmation (?:prompts?|steps?|dialogs?|questions?)|approvals?|approval (?:prompts?|steps?)|permission (?:prompts?|checks?|requests?)|consent (?:prompts?|checks?)|human review|user review)\b[^.;]{0,60}\b(?:you|your|session|conversation|from now|for the rest|going forward)\b/i,
 ];
-const CONSENT = /\b(?:permission|approv\w*|consent\w*|confirm\w*|sign-?off|signed off|go-ahead|authori[sz]\w*|agreed|okay|ok)\b/i;
+const CONSENT =
+  /\b(?:permission|approv\w*|consent\w*|confirm\w*|sign-?off|signed off|go-ahead|authori[sz]\w*|agreed|okay|ok)\b|\bneed\s+to\s+ask\s+(?:(?:me|the user|them)\s+)?(?:first|before)\b/i;
 /** A flag of the tool's own ("pass force=true to skip the confirmation prompt") is its feature, not a voice. */
 const OWN_FLAG = /=|\b(?:flag|option|parameter|argument|setting|set\s+\w+\s+to|pass(?:ing)?\s+['"`]?[\w-]+['"`]?\s*(?:=|as|to)|--[\w-]+)\b/i;
 
