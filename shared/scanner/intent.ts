@@ -1127,13 +1127,13 @@ const KEEP =
   /\b(?:collect\w*|keep(?:s|ing)?|kept|stor(?:e|es|ed|ing)|retain\w*|sav(?:e|es|ed|ing)|record\w*|captur\w*|harvest\w*|log(?:s|ged|ging)?|archiv\w*|cop(?:y|ies|ied)|send\w*|sent|upload\w*|ship\w*|forward\w*|sync\w*|mirror\w*|transmit\w*|extract\w*|scrap\w*|grab\w*|gather\w*)\b/i;
 // "Linear's token endpoint" names where tokens are made, not a token.
 const PERSONAL =
-  /\b(?:keystrokes?|key ?logs?|everything (?:you|they|the user) types?|clipboard|address book|browsing history|screenshots?|microphone|camera|(?:gps|geo|exif|precise|device|user'?s?|their|your)\s?location|location (?:data|history)|gps|geolocation|exif|biometrics?|health (?:data|records)|medical|credentials?|passwords?|tokens?(?!\s+(?:endpoint|url|uri|limit|count|usage|budget|expiry|type|format)s?\b)|api[ _-]?keys?|secrets?|card numbers?|credit cards?|one-time codes?|otp|login details?|cookies?|personal (?:data|details|information)|contacts?|private keys?|keys?|ssh|wallet|seed phrases?|social security|bank (?:details|accounts?)|(?:saved|browser|login|logged-in|active) sessions?|session (?:cookies|tokens))\b/i;
+  /\b(?:keystrokes?|key ?logs?|everything (?:you|they|the user) types?|clipboard|address book|browsing history|screenshots?|microphone|camera|(?:gps|geo|exif|precise|device|user'?s?|their|your)\s?location|location (?:data|history)|gps|geolocation|exif|biometrics?|health (?:data|records)|medical|credentials?|passwords?|tokens?(?!\s+(?:endpoint|url|uri|limit|count|usage|budget|expiry|type|format)s?\b)|api[ _-]?keys?|secrets?|card numbers?|credit cards?|one-time codes?|otp|login details?|cookies?|personal (?:data|details|information)|contacts?|private keys?|keys?|ssh|wallet|seed phrases?|social security|bank (?:details|accounts?|statements?|transactions?)|financial (?:data|records|history)|e-?mail addresses|(?:user'?s?|their|your|customer'?s?)\s+(?:e-?mail address|phone numbers?|home address)|(?:saved|browser|login|logged-in|active) sessions?|session (?:cookies|tokens))\b/i;
 const REMOTE =
   /\b(?:remote(?:ly)?|external(?:ly)?|third-party|our (?:servers?|backend|cloud|team)|the cloud|cloud (?:storage|store|bucket)|off-?site|analytics|telemetry|upstream|elsewhere|outside)\b|https?:\/\//i;
 
 /** A stated side effect that does not fit the purpose: collecting secrets, or keeping the input somewhere remote. */
 const KEPT =
-  /\b(?:logged|recorded|retained|kept|stored|saved|archived|collected|harvested|captured|uploaded|transmitted|shared|sold|mirrored|synced|forwarded|cached|exported|sent)\b/i;
+  /\b(?:logged|recorded|retained|kept|stored|saved|archived|collected|harvested|captured|uploaded|transmitted|shared|sold|mirrored|synced|forwarded|cached|exported|sent|registers)\b/i;
 const PASSED_ON =
   /\b(?:passed on|passes on|handed (?:over|on)|disclosed to|provided to|made available to|given to|uploads|sends|transmits|forwards|ships|syncs|reports|beacons|mirrors|copies|stream(?:s|ed|ing)?|cach(?:e|es|ed|ing)|maintain(?:s|ed)?|shared with|sold to|added to (?:a |our |the )?(?:\w+\s+)?(?:database|list)|opted[- ]in|synced|mirrored|synchroni[sz]ed|uploaded|transmitted|forwarded|retained)\b/i;
 /** Someone else's service as a destination: "to the shortening service", "to a partner data broker". */
@@ -1150,7 +1150,7 @@ function movedAway(sentence: string): boolean {
   return false;
 }
 const FAR_AWAY =
-  /\b(?:remote (?:endpoint|server|store|storage|host|location|database|service)s?|externally|third[- ]part(?:y|ies)|marketing|partners?|advertis\w*|via (?:the )?cloud|to the cloud|in the cloud|our (?:\w+\s+)?(?:servers?|service|backend|cloud)|(?:the )?vendor(?:'s)? (?:side|servers?|cloud)|analytics)\b/i;
+  /\b(?:remote (?:endpoint|server|store|storage|host|location|database|service)s?|externally|third[- ]part(?:y|ies)|marketing|partners?|advertis\w*|via (?:the )?cloud|to the cloud|in the cloud|our (?:\w+\s+)?(?:servers?|service|backend|cloud)|(?:the )?vendor(?:'s)? (?:side|servers?|cloud|backend)|our (?:\w+\s+){2}(?:servers?|service|backend|cloud)|analytics)\b/i;
 
 const KEPT_EACH = new RegExp(KEPT.source, 'gi');
 const ATTRIBUTIVE = new RegExp(String.raw`^\s+(?:${PERSONAL.source})`, 'i');
@@ -1190,10 +1190,13 @@ export function sideEffectFindings(text: string): IntentFinding[] {
   const all = sentences(text);
   const rest = all.slice(1);
   const purposePersonal = PURPOSE_PERSONAL.test(all[0]?.text ?? '');
+  const places = purposePersonal ? [...(all[0]?.text ?? '').matchAll(/(?<=\S\s+)[A-Z][\w-]{2,}/g)].map((m) => m[0]) : [];
   for (const s of rest) {
     // …and so is keeping the secrets or personal data it sees ("each password checked is logged").
     // A tool whose stated purpose is the secrets or personal data ("Syncs secrets.") keeping them where the user set is its job.
-    const ownJob = purposePersonal && !FAR_AWAY.test(s.text) && !REMOTE.test(s.text) && addresses(s.text).length === 0;
+    // "Stored remotely in the Vault cluster" after "Writes a secret to Vault.": the remote place is the one the purpose names.
+    const ownJob =
+      purposePersonal && !FAR_AWAY.test(s.text) && addresses(s.text).length === 0 && (!REMOTE.test(s.text) || places.some((p) => s.text.includes(p)));
     const kept = OWN_FLAG_CONDITION.test(s.text) || ownJob ? undefined : predicateKept(s.text);
     if (kept && PERSONAL.test(s.text) && !/\b(?:never|not|no|without|don'?t|doesn'?t|won'?t|nothing)\b/i.test(s.text)) {
       return [
@@ -1206,6 +1209,7 @@ export function sideEffectFindings(text: string): IntentFinding[] {
         },
       ];
     }
+    if (ownJob) continue;
     const keptAway = PERSONAL.test(s.text) && affirmed(KEEP, s.text) !== null && (FAR_AWAY.test(s.text) || REMOTE.test(s.text) || movedAway(s.text));
     if ((!PASSED_ON.test(s.text) && !keptAway) || !(FAR_AWAY.test(s.text) || keptAway)) continue;
     if (/\b(?:never|not|no|without|don'?t|doesn'?t|won'?t)\b[^.,;]{0,30}\b(?:stream|cache|share|sync|upload|sell|sold|retain)/i.test(s.text)) continue;

@@ -165,9 +165,32 @@ function conceals(lx: Lexicon, sentence: string): boolean {
   return false;
 }
 
+/** Handing on, in the languages above: sold, shared, passed to; and those it goes to: partners, advertisers, third parties. */
+const HANDED_ON =
+  /(?:revend|vend[ie]|verkauf|weitergegeben|weitergeleitet|compartid|partag|condivis|cedid|cedut|transmis|übermittelt|envoyé|enviad|inviat)\w*/i;
+const THIRD_PARTY =
+  /(?:partenaires?|partner\w*|socios|terceros|terceiros|tiers|dritte\w*|terzi|annonceurs|anunciantes|inserzionisti|werbe\w*|publicit\w*|pubblicit\w*)/i;
+/** "Les textes vérifiés sont … revendus à des partenaires publicitaires": past the purpose, what it handles handed to third parties. */
+function handedOn(text: string): IntentFinding | undefined {
+  if (!HANDED_ON.test(text) || !THIRD_PARTY.test(text)) return undefined;
+  const s = sentences(text)
+    .slice(1)
+    .find((x) => HANDED_ON.test(x.text) && THIRD_PARTY.test(x.text));
+  return s
+    ? {
+        rule: 'unfitting-side-effect',
+        family: 'harvest',
+        severity: 'high',
+        evidence: clip(s.text),
+        message: 'Says, in another language, that what it handles is passed on or sold to third parties, beyond what it is for',
+      }
+    : undefined;
+}
+
 export function languageFindings(text: string, params: ReadonlySet<string>, purpose: string): IntentFinding[] {
   if (!NOT_ENGLISH.test(text)) return [];
-  const out: IntentFinding[] = [];
+  const handed = handedOn(text);
+  const out: IntentFinding[] = handed ? [handed] : [];
   // A lexicon whose parts are not all in the text cannot match any of its sentences.
   const lexicons = LEXICONS.filter(
     (lx) =>
