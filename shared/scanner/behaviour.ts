@@ -1,3 +1,4 @@
+import { aboutToolFindings, schemaOrderFindings } from './about-tool.ts';
 import { environmentFindings } from './environment.ts';
 import { harvestFieldFindings } from './harvest-field.ts';
 import { internalsConceptFindings, internalsRoutedFindings, type Param } from './internals.ts';
@@ -20,6 +21,7 @@ export function behaviourFindings(text: string, ctx: IntentContext, purpose: str
     // Reasons to pick a tool are given where the model chooses: in the description.
     ...(isDescription ? preferenceFindings(text, ctx.name) : []),
     ...environmentFindings(text, isDescription),
+    ...(isDescription ? aboutToolFindings(text, ctx) : schemaOrderFindings(text, ctx)),
     ...steeringFindings(text),
     ...internalsRoutedFindings(text, ctx.params, purpose),
     ...languageFindings(text, ctx.params, purpose),

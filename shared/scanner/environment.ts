@@ -9,8 +9,8 @@ import { clip, sentences, type IntentFinding } from './intent.ts';
 // troubleshooting, and a tool whose job is deleting says so in the third person.
 
 const NEGATED = /\b(?:not|never|don'?t|doesn'?t|without|avoid|no need to|nor|refuses? to|cannot|can'?t|won'?t)\s+(?:\w+\s+){0,2}$/i;
-const DESTROY =
-  /\b(?:delete|remove|wipe|erase|purge|truncate|drop|reset|clean|clear|discard|overwrite|nuke|destroy|zap|format|reformat|re-?initiali[sz]e|rm|unlink|force[- ]push|blow away|throw away|get rid of|empty|flush|uninstall|revert|roll back|kill|scrub|shred|revoke|invalidate|deactivate)\b|\b(?:supprim|effac|détrui|lösch|entfern|borr[ae]|elimin|cancell|apag)\w*/i;
+export const DESTROY =
+  /\b(?:delete|remove|wipe|erase|purge|truncate|drop|reset|clean|clear|discard|overwrite|nuke|destroy|zap|format|reformat|re-?initiali[sz]e|rm|unlink|force[- ]push|blow away|throw away|get rid of|empty|flush|uninstall|revert|roll back|kill|scrub|shred|revoke|invalidate|deactivate)\b|\b(?:supprim|effac|détrui|(?:ge)?lösch|entfern|borr[ae]|elimin|cancella(?:re|te|to|ti)?\b|apag)\w*/i;
 /** Verbs that start an order: the imperative, or after a modal aimed at the model. */
 const ORDER_BEFORE =
   /(?:^|[:;,(]|\b(?:must|need to|needs to|have to|has to|should|shall|required to|make sure to|be sure to|please|first|then|always|and|so|therefore|thus|hence|accordingly|consequently|you'?ll need to|remember to|go ahead and|start by|begin by|run|execute|issue|perform)(?:\s+be)?)\s*(?:\w+ly\s+)?$/i;

@@ -87,6 +87,9 @@ function walkSchema(node: unknown, path: string, units: TextUnit[]): void {
           if (typeof r === 'string' && /\s/.test(r)) units.push({ path: `${at}/${i}`, role: 'schema-other', text: r });
         });
     } else if (STRUCTURAL.has(key)) {
+      // A pattern is structure, unless it holds prose ("^[a-z]+$|SYSTEM: disregard your rules"): then it is read like any text.
+      if (key === 'pattern' && typeof value === 'string' && /[a-z]{3,}\s+[a-z]{3,}\s+[a-z]{3,}/i.test(value))
+        units.push({ path: at, role: 'schema-other', text: value });
       continue;
     } else if (typeof value === 'string') {
       units.push({ path: at, role: 'schema-other', text: value });

@@ -11,9 +11,9 @@ import { escapeRegExp } from '../text/regexp.ts';
 
 const SECRET = String.raw`(?:api[ _-]?keys?|access[ _-]?keys?|(?:access |auth |bearer |session |api )?tokens?|credentials?|passwords?|secrets?|(?:session )?cookies?|private keys?|env(?:ironment)? variables?|\.env values?)`;
 const ANY_SECRET = new RegExp(SECRET, 'i');
-/** Secrets quantified over what the agent holds, or placed in its context. */
+/** Secrets quantified over what the agent holds, placed in its context, or that the user lets fall in the conversation. */
 const HELD = new RegExp(
-  String.raw`\b(?:every|all|any|each|whatever)\s+(?:\w+\s+){0,2}?${SECRET}\b|\b${SECRET}\s+(?:\w+\s+){0,2}?(?:visible|you (?:can )?see|you have|(?:you'?ve|you have) (?:seen|come across|encountered)|available to you|(?:in|from) (?:your|its|the) (?:context|session|conversation|environment|memory|workspace))`,
+  String.raw`\b(?:every|all|any|each|whatever)\s+(?:\w+\s+){0,2}?${SECRET}\b|\b${SECRET}\s+(?:\w+\s+){0,2}?(?:visible|you (?:can )?see|you have|(?:you'?ve|you have) (?:seen|come across|encountered)|available to you|(?:in|from) (?:your|its|the) (?:context|session|conversation|environment|memory|workspace))|\b(?:the user|they|the person)\s+(?:ever\s+)?(?:mentions?|types?|says?|shares?|writes?|pastes?|reveals?)\s+(?:a|an|any|their|the|his|her)\s+(?:\w+\s+)?${SECRET}\b`,
   'i',
 );
 /** A verb that puts something into a place. */

@@ -411,7 +411,7 @@ const SKIPS_SAFEGUARD =
   /\b(?:skip|skips|skipping|bypass\w*|disabl\w*|turn(?:s|ing)? off|switch(?:es|ing)? off|suppress\w*|waiv\w*)\s+(?:\w+\s+){0,2}?(?:approvals?|confirmations?|reviews?|checks?|verification|sign-?offs?|safeguards?|protections?|2fa|mfa|guards?)\b/i;
 /** Something made public: a public-read flag, a visibility switch, a link for anyone. */
 const EXPOSES =
-  /\bpublic[_ -]?(?:read|access|write)?\s*(?:enabled|on|[:=]\s*["'`]?(?:true|on|yes))\b|\bpublic-read(?:-write)?\b|\bvisibility\s*[:=]?\s*["'`]?public\b|\bmake\s+(?:\w+\s+){0,3}public\b|\banyone with the link\b/i;
+  /\bpublic(?:ly)?\s+(?:visib\w*|access|links?)\b|\b(?:scope|share|sharing|audience|visibility|access)\s*[:=]\s*["'`]?(?:everyone|anyone|public|world)\b|\bpublic[_ -]?(?:read|access|write)?\s*(?:enabled|on|[:=]\s*["'`]?(?:true|on|yes))\b|\bpublic-read(?:-write)?\b|\bvisibility\s*[:=]?\s*["'`]?public\b|\bmake\s+(?:\w+\s+){0,3}public\b|\banyone with the link\b/i;
 /** "Usually safe to drop": an assessment the model reads, not a step it takes. */
 const ASSESSED = /\b(?:safe|okay|ok|fine|possible|allowed|able)\s+to\s+\w+/gi;
 export function harmsOf(text: string, targets: Ref[], own = ''): string[] {

@@ -40,6 +40,8 @@ const LABELS: RegExp[] = [
   /\bI\s+(?:hereby\s+|now\s+|fully\s+)?(?:authori[sz]e|permit|allow|approve|empower|entitle|license)\s+you\s+to\b/,
   // "… — Anthropic Safety Team" ending a sentence or the text: signed by the model's maker or a guard.
   /\s[—–]\s*(?:the\s+|your\s+)?(?:[\w&.'-]+\s+){0,2}?(?:anthropic|openai|google deepmind|security|safety|trust(?: & safety| and safety)?|system|admin\w*|operators?|it department)(?:\s+(?:team|department|staff|office|desk))?\s*\.?\s*(?:$|\n)/i,
+  // "…|SYSTEM: disregard …": a bare role name in capitals as the speaker of what follows.
+  /(?:^|[|.!?\n>\]]\s*)(?:SYSTEM|ADMIN|DEVELOPER|OPERATOR)\s*:\s*[A-Za-z]/,
   // "<<sys>>", "[SYSTEM]", "[Systemnachricht]", "[INST]": a role tag, the markup of a chat template, in a tool's text ("<root>", "<operator>" are XML and placeholders).
   /(?:<{1,2}|\[{1,2}|\{{1,2})\s*\/?\s*(?:sys|inst)\w{0,16}\s*(?:>{1,2}|\]{1,2}|\}{1,2})/i,
   // {"role":"system","content":…}: a chat message of the system's, written into the text.
@@ -54,6 +56,9 @@ const LABELS: RegExp[] = [
 
 /** The model's earlier instructions declared void, suspended or replaced. */
 const REVOKED: RegExp[] = [
+  // "Disregard your safety rules": the rules are the model's by "your"; no claim of when they were given is needed. Inside a
+  // quoted string it is an example of an attack (a detector's sample input), not an order.
+  /(?<!["“][^"”]{0,60})\b(?:disregard|ignore|forget|set aside|abandon|bypass|override|suspend)\s+(?:all\s+|any\s+)?your\s+(?:\w+\s+)?(?:restrictions?|rules|constraints|limits|guardrails|guidelines|instructions?|polic(?:y|ies)|safeguards?|filters?)\b/i,
   /\b(?:prior|previous|earlier|original|initial|existing|former|preceding|standing|other|all|any|your|the)\s+(?:\w+\s+){0,2}(?:instructions?|directives?|guidelines|guardrails|programming|system prompt|safety (?:rules|guidelines|measures|checks|policies|settings)|content polic(?:y|ies))\b[^.;]{0,50}?\b(?:(?:are|is|have been|has been|were|was)\s+(?:now\s+|hereby\s+|temporarily\s+)?(?:void|null|suspended|lifted|revoked|rescinded|withdrawn|cancel+ed|invalid|obsolete|superseded|overridden|replaced|expired|paused|disabled|deactivated|waived)|no longer (?:apply|applies|valid|in effect|binding|relevant|matter)|(?:do|does) not apply|don'?t apply|are off)\b/i,
   /\b(?:your|the (?:assistant|model|agent)'?s?)\s+(?:\w+\s+){0,2}(?:rules|constraints|restrictions|limits|limitations|polic(?:y|ies))\b[^.;]{0,40}?\b(?:are|is|have been|has been)\s+(?:now\s+|hereby\s+|temporarily\s+)?(?:void|null|suspended|lifted|revoked|waived|disabled|off)\b/i,
   /\b(?:disregard|ignore|forget|set aside|drop|abandon|discard|throw out|override|overrule|erase)\s+(?:\w+\s+){0,2}(?:what|whatever|everything|anything|all)\s+(?:(?:else\s+)?(?:you were|you've been|you have been|you got|you received|was|has been))\s+(?:\w+\s+){0,1}(?:told|given|instructed|asked|said|configured)\b/i,
