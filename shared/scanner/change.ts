@@ -73,10 +73,37 @@ const POWERS: [string, RegExp][] = [
   ],
 ];
 
-function purposeWidening(oldText: unknown, newText: unknown): Finding[] {
+/**
+ * Powers a tool's own name already claims by a verb (`update_issue` writes,
+ * `share_file` sends and writes): a description that now spells one out asks for
+ * nothing the approved tool did not have. A read or list tool claims none, and
+ * nouns claim nothing (`email_draft` drafts; it does not send).
+ */
+const NAME_POWERS: [string, RegExp][] = [
+  ['destroy', /^(?:delete|remove|purge|drop|clear|destroy|reset|revoke|stop|kill|cancel|archive|unpublish|uninstall|truncate|wipe)$/],
+  ['send', /^(?:send|post|publish|share|upload|deploy|notify|forward|export|sync|invite|reply|push)$/],
+  ['execute', /^(?:run|exec|execute|eval|evaluate|invoke|trigger)$/],
+  ['pay', /^(?:pay|charge|refund|transfer|checkout|invoice|purchase|buy)$/],
+  [
+    'write',
+    /^(?:create|update|set|edit|modify|write|add|insert|put|patch|move|rename|save|upsert|apply|upload|share|deploy|import|replace|merge|assign|append|change|configure|install|enable|disable|start|stop|restart|resize|copy|duplicate)$/,
+  ],
+];
+
+function namePowers(name: unknown): Set<string> {
+  const claimed = new Set<string>();
+  if (typeof name !== 'string') return claimed;
+  for (const word of words(name)) for (const [kind, re] of NAME_POWERS) if (re.test(word)) claimed.add(kind);
+  // Whatever destroys, sends or pays also changes things.
+  if (claimed.size) claimed.add('write');
+  return claimed;
+}
+
+function purposeWidening(oldText: unknown, newText: unknown, name: unknown): Finding[] {
   if (typeof newText !== 'string' || newText === oldText) return [];
   const old = typeof oldText === 'string' ? oldText : '';
-  const gained = POWERS.filter(([, re]) => re.test(newText) && !re.test(old));
+  const claimed = namePowers(name);
+  const gained = POWERS.filter(([kind, re]) => !claimed.has(kind) && re.test(newText) && !re.test(old));
   if (!gained.length) return [];
   return [
     {
@@ -92,7 +119,7 @@ function purposeWidening(oldText: unknown, newText: unknown): Finding[] {
 }
 
 export function wideningFindings(oldDef: Json, newDef: Json): Finding[] {
-  const out: Finding[] = purposeWidening(oldDef.description, newDef.description);
+  const out: Finding[] = purposeWidening(oldDef.description, newDef.description, newDef.name);
   compareSchema(isObject(oldDef.inputSchema) ? oldDef.inputSchema : {}, isObject(newDef.inputSchema) ? newDef.inputSchema : {}, '/inputSchema', out);
   const oldHints = isObject(oldDef.annotations) ? oldDef.annotations : {};
   const newHints = isObject(newDef.annotations) ? newDef.annotations : {};
@@ -134,7 +161,11 @@ export function wideningFindings(oldDef: Json, newDef: Json): Finding[] {
 /** Limits whose loss lets nothing longer, larger or freer through: a floor, or a format most validators do not enforce. */
 const LOWER_BOUNDS: ReadonlySet<string> = new Set(['minimum', 'exclusiveMinimum', 'format']);
 
-const IDENTIFIER_NAME = /(?:^|[_\-.])(?:id|ids|uid|uuid)$|[a-z0-9](?:Id|Ids|ID|UID|Uuid)$/;
+const IDENTIFIER_NAME = /(?:^|[_\-.])(?:id|ids|iid|uid|uuid|guid)$|[a-z0-9](?:Id|Ids|ID|IID|UID|Uuid|Guid)$/;
+/** A token that pages through results (`skiptoken`, `next_page_token`) is a cursor, not a secret. */
+const PAGING_TOKEN = /(?:skip|next|page|continuation|pagination|cursor|resume|sync)[_\-]?token/gi;
+/** Sensitive once any paging token is taken out of it: `api_key_next_token` still names a key. */
+const sensitiveName = (name: string) => SENSITIVE_PARAM.test(name.replace(PAGING_TOKEN, ''));
 
 /**
  * A new required argument that cannot carry what a rug pull wants from the model
@@ -226,8 +257,10 @@ function compareSchema(oldS: Json, newS: Json, path: string, out: Finding[]): vo
   const newReq = Array.isArray(newS.required) ? newS.required.filter((r): r is string => typeof r === 'string') : [];
   for (const name of newReq) {
     if (oldReq.has(name)) continue;
-    const sensitive = SENSITIVE_PARAM.test(name);
-    const narrow = !sensitive && (carriesLittle(name, newProps[name]) || renamed(name, oldReq, newProps));
+    const sensitive = sensitiveName(name);
+    // An argument the tool already took, now required: what the tool can be sent is unchanged.
+    const existed = Object.hasOwn(oldProps, name) && JSON.stringify(oldProps[name]) === JSON.stringify(newProps[name]);
+    const narrow = !sensitive && (existed || carriesLittle(name, newProps[name]) || renamed(name, oldReq, newProps));
     out.push({
       rule: 'new-required-parameter',
       family: 'widening',
@@ -244,7 +277,7 @@ function compareSchema(oldS: Json, newS: Json, path: string, out: Finding[]): vo
         out.push({
           rule: 'new-parameter',
           family: 'widening',
-          severity: SENSITIVE_PARAM.test(name) ? 'medium' : 'low',
+          severity: sensitiveName(name) ? 'medium' : 'low',
           path: `${path}/properties/${escape(name)}`,
           message: `Has a new optional "${clip(name, 60)}" argument`,
           evidence: clip(name, 120),

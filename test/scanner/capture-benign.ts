@@ -17,7 +17,7 @@ import { ROOT } from '../helpers/daemon.ts';
 const run = promisify(execFile);
 const OUT = join(ROOT, 'test', 'scanner', 'benign-servers');
 
-interface Target {
+export interface Target {
   pkg: string;
   /** Arguments after the binary; {dir} is a scratch folder. */
   args?: string[];
@@ -86,12 +86,15 @@ export const TARGETS: Target[] = [
   { pkg: '@neondatabase/mcp-server-neon', args: ['start', DUMMY] },
 ];
 
-const slug = (pkg: string) => pkg.replace(/^@/, '').replace(/[^a-z0-9.-]+/gi, '_');
+export const slug = (pkg: string) => pkg.replace(/^@/, '').replace(/[^a-z0-9.-]+/gi, '_');
 
-async function capture(target: Target): Promise<string> {
+/** Installs a target (at `version`, else the latest) and writes its tools/list to `out` (`<slug>.json`, or `<slug>.old.json` for an earlier release). */
+export async function capture(target: Target, where: { out?: string; version?: string } = {}): Promise<string> {
   const dir = mkdtempSync(join(tmpdir(), 'gh-capture-'));
+  const out = where.out ?? OUT;
   try {
-    await run('npm', ['install', '--no-audit', '--no-fund', '--ignore-scripts', '--loglevel=error', '--prefix', dir, target.pkg], {
+    const spec = where.version ? `${target.pkg}@${where.version}` : target.pkg;
+    await run('npm', ['install', '--no-audit', '--no-fund', '--ignore-scripts', '--loglevel=error', '--prefix', dir, spec], {
       timeout: 300_000,
       env: { ...process.env, PUPPETEER_SKIP_DOWNLOAD: '1' },
     });
@@ -119,9 +122,9 @@ async function capture(target: Target): Promise<string> {
         cursor = page.nextCursor;
       } while (cursor);
       const server = client.getServerVersion();
-      mkdirSync(OUT, { recursive: true });
+      mkdirSync(out, { recursive: true });
       writeFileSync(
-        join(OUT, `${slug(target.pkg)}.json`),
+        join(out, `${slug(target.pkg)}${where.version ? '.old' : ''}.json`),
         `${JSON.stringify({ package: target.pkg, version: manifest.version, server: server ? { name: server.name, version: server.version } : null, capturedAt: new Date().toISOString().slice(0, 10), tools }, null, 2)}\n`,
       );
       return `${tools.length} tools`;
