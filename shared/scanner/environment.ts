@@ -68,6 +68,7 @@ const DISABLE_COMMAND =
   /\bNODE_TLS_REJECT_UNAUTHORIZED\s*=\s*['"]?0|\bchmod\s+(?:-R\s+)?[0-7]?777\b|\bsetenforce\s+0\b|\bsystemctl\s+(?:stop|disable|mask)\s+\S+|\bufw\s+disable\b|--no-verify\b|--insecure\b|\bPYTHONHTTPSVERIFY\s*=\s*0/i;
 const DISABLE =
   /\b(?:disabl\w*|deactivat\w*|turn(?:s|ed|ing)?\s+(?:[\w-]+\s+){0,4}?off|switch(?:es|ed|ing)?\s+(?:[\w-]+\s+){0,4}?off|stop(?:s|ped|ping)?|bypass\w*|skip(?:s|ped|ping)?|suspend\w*|kill\w*)\b/gi;
+const DISABLE_ANY = new RegExp(DISABLE.source, 'i');
 /** What protects the user or the system: verification, scanners, second factors, policies, audit. */
 const SAFEGUARD =
   /\b(?:verif\w*|checks?|checking|certificates?|tls|ssl|signatures?|scanners?|antivirus|anti-virus|malware|firewalls?|2fa|mfa|two-factor|webhooks?|polic(?:y|ies)|guard\w*|protection|security|audit\w*|monitor\w*|logging|validation|sandbox\w*|authentication|expiry|encryption|clamav\w*|selinux|apparmor|defender)\b/i;
@@ -85,7 +86,7 @@ function orderedDisabling(s: string): RegExpExecArray | null {
 }
 
 export function environmentFindings(text: string, isDescription: boolean): IntentFinding[] {
-  const disabling = DISABLE_COMMAND.test(text) || SAFEGUARD.test(text);
+  const disabling = DISABLE_COMMAND.test(text) || (DISABLE_ANY.test(text) && SAFEGUARD.test(text));
   if (!DESTROY.test(text) && !COMMAND.test(text) && !PASSIVE_ORDER.test(text) && !disabling) return [];
   const all = sentences(text);
   for (let i = 0; i < all.length; i++) {

@@ -878,7 +878,10 @@ const WITHHOLD = [
     'i',
   ),
 ];
+/** Every withholding order names what the user is told through: one cheap scan before the patterns. */
+const CHANNEL_GATE = /repl|answer|respons|summar|conversation|chat|transcript|you (?:say|show|tell|report|present|display|give|send|write)/i;
 function withholds(text: string): RegExpExecArray | null {
+  if (!CHANNEL_GATE.test(text)) return null;
   for (const re of WITHHOLD) {
     const m = re.exec(text);
     if (!m || WITHHELD_VALUE.test(m[1] ?? '')) continue;
@@ -917,8 +920,13 @@ function ordersNothing(text: string, m: RegExpExecArray): boolean {
   return subject.trim().length > 0 && !NOT_FACT_SUBJECT.test(subject);
 }
 
+/** The seventh round's concealment patterns (the last four of CONCEAL), behind the literal each match holds. */
+const LATE_CONCEAL_GATE =
+  /\bun(?:mentioned|reported|noticed|disclosed|said|told|stated|flagged)|unspoken|\bbetween (?:you|us|ourselves)|\bno (?:trace|record|evidence|footprint)|\bnot (?:something|anything|a thing|what|for)\b/i;
+const LATE_CONCEAL = 4;
 export function concealmentFindings(text: string): IntentFinding[] {
-  for (const re of CONCEAL) {
+  const late = LATE_CONCEAL_GATE.test(text);
+  for (const re of late ? CONCEAL : CONCEAL.slice(0, -LATE_CONCEAL)) {
     const m = re.exec(text);
     if (m && !ordersNothing(text, m))
       return [

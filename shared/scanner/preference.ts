@@ -85,6 +85,7 @@ export function preferenceFindings(text: string, ownName: string): IntentFinding
   // A text with no verdict word cannot run anything down: the costlier group pattern is skipped.
   const runDown = RUN_DOWN.test(text);
   const discard = DISCARD_THEM.test(text);
+  const foreign = NOT_ENGLISH.test(text);
   for (const s of sentences(text)) {
     const alt = (runDown || discard) && ALTERNATIVES.exec(s.text);
     const rest = alt ? s.text.slice(alt.index) : '';
@@ -102,7 +103,7 @@ export function preferenceFindings(text: string, ownName: string): IntentFinding
           message: 'Runs down the other tools as a group to make the model pick this one; that says nothing about what this tool does',
         },
       ];
-    if (retiresOthers(s.text, ownName) || (NOT_ENGLISH.test(s.text) && foreignRunDown(s.text)))
+    if (retiresOthers(s.text, ownName) || (foreign && foreignRunDown(s.text)))
       return [
         {
           rule: 'runs-down-alternatives',
@@ -125,8 +126,8 @@ export function preferenceFindings(text: string, ownName: string): IntentFinding
       ];
     if (
       !order &&
-      !CONDITIONED.test(s.text.replace(RIVALRY_CONDITION, ' ')) &&
-      CHOOSE_ME.test(ownName.length > 2 && s.text.includes(ownName) ? s.text.split(ownName).join('this tool') : s.text)
+      CHOOSE_ME.test(ownName.length > 2 && s.text.includes(ownName) ? s.text.split(ownName).join('this tool') : s.text) &&
+      !CONDITIONED.test(s.text.replace(RIVALRY_CONDITION, ' '))
     )
       order = s;
   }

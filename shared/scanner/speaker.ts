@@ -54,11 +54,18 @@ const LABELS: RegExp[] = [
   /\b(?:as|i am|i'm|this is)\s+(?:your|the assistant'?s|the model'?s|the agent'?s)\s+(?:developer|creator|maker|operator|owner|administrator|admin|supervisor|programmer|trainer|designer|principal|deployer|provider)\b/i,
 ];
 
+/**
+ * "Disregard your safety rules": the rules are the model's by "your"; no claim of when they were given is needed.
+ * Inside a quoted string it is an example of an attack (a detector's sample input), not an order (see quoted()).
+ */
+const YOUR_RULES =
+  /\b(?:disregard|ignore|forget|set aside|abandon|bypass|override|suspend)\s+(?:all\s+|any\s+)?your\s+(?:\w+\s+)?(?:restrictions?|rules|constraints|limits|guardrails|guidelines|instructions?|polic(?:y|ies)|safeguards?|filters?)\b/i;
+/** An opening quote within the 60 characters before, not closed: the match sits inside a quoted sample. */
+const quoted = (text: string, at: number) => /["“][^"”]{0,60}$/.test(text.slice(Math.max(0, at - 61), at));
+
 /** The model's earlier instructions declared void, suspended or replaced. */
 const REVOKED: RegExp[] = [
-  // "Disregard your safety rules": the rules are the model's by "your"; no claim of when they were given is needed. Inside a
-  // quoted string it is an example of an attack (a detector's sample input), not an order.
-  /(?<!["“][^"”]{0,60})\b(?:disregard|ignore|forget|set aside|abandon|bypass|override|suspend)\s+(?:all\s+|any\s+)?your\s+(?:\w+\s+)?(?:restrictions?|rules|constraints|limits|guardrails|guidelines|instructions?|polic(?:y|ies)|safeguards?|filters?)\b/i,
+  YOUR_RULES,
   /\b(?:prior|previous|earlier|original|initial|existing|former|preceding|standing|other|all|any|your|the)\s+(?:\w+\s+){0,2}(?:instructions?|directives?|guidelines|guardrails|programming|system prompt|safety (?:rules|guidelines|measures|checks|policies|settings)|content polic(?:y|ies))\b[^.;]{0,50}?\b(?:(?:are|is|have been|has been|were|was)\s+(?:now\s+|hereby\s+|temporarily\s+)?(?:void|null|suspended|lifted|revoked|rescinded|withdrawn|cancel+ed|invalid|obsolete|superseded|overridden|replaced|expired|paused|disabled|deactivated|waived)|no longer (?:apply|applies|valid|in effect|binding|relevant|matter)|(?:do|does) not apply|don'?t apply|are off)\b/i,
   /\b(?:your|the (?:assistant|model|agent)'?s?)\s+(?:\w+\s+){0,2}(?:rules|constraints|restrictions|limits|limitations|polic(?:y|ies))\b[^.;]{0,40}?\b(?:are|is|have been|has been)\s+(?:now\s+|hereby\s+|temporarily\s+)?(?:void|null|suspended|lifted|revoked|waived|disabled|off)\b/i,
   /\b(?:disregard|ignore|forget|set aside|drop|abandon|discard|throw out|override|overrule|erase)\s+(?:\w+\s+){0,2}(?:what|whatever|everything|anything|all)\s+(?:(?:else\s+)?(?:you were|you've been|you have been|you got|you received|was|has been))\s+(?:\w+\s+){0,1}(?:told|given|instructed|asked|said|configured)\b/i,
@@ -96,6 +103,16 @@ const OWN_FLAG = /=|\b(?:flag|option|parameter|argument|setting|set\s+\w+\s+to|p
  * alone is cheap, but the scan runs them on every text of every tool). A pattern without a gate always runs.
  */
 const GATES = new Map<RegExp, RegExp>([
+  // The seventh round's labels, each behind a literal every match holds.
+  [LABELS.find((re) => re.source.includes('SYSTEM|ADMIN|DEVELOPER|OPERATOR)\\s*:'))!, /\b(?:SYSTEM|ADMIN|DEVELOPER|OPERATOR)\s*:/],
+  [LABELS.find((re) => re.source.includes('(?:sys|inst)'))!, /[<[{]\s*\/?\s*(?:sys|inst)/i],
+  [LABELS.find((re) => re.source.includes('content'))!, /["']role["']/],
+  [LABELS.find((re) => re.source.includes("'s\\s+(?:\\w+\\s+){0,2}(?:preferences?"))!, /'s\s/],
+  [LABELS.find((re) => re.source.includes('mensaje|nota'))!, /(?:mensaje|nota|aviso|mensagem|message|nachricht|hinweis|mitteilung|messaggio|avviso)\s+[dv]/i],
+  [
+    LABELS.find((re) => re.source.includes('(?:security|safety|ops|operations|compliance|team|department|staff)'))!,
+    /notice|message|alert|override|directive|update|instruction|announcement|bulletin|order|memo/i,
+  ],
   [LABELS.find((re) => re.source.includes('(?:message|note|notice|word|instructions?|directive|update|memo|request)s?'))!, /\b(?:from|by)\b/i],
   [LABELS.find((re) => re.source.includes('according to'))!, /\b(?:per|according|behalf|request|order|instructions)\b/i],
   [LABELS.find((re) => re.source.includes('really'))!, /\b(?:me|my)\b/i],
@@ -148,7 +165,7 @@ export function speakerFindings(text: string): IntentFinding[] {
   for (const re of REVOKE_GATE.test(text) ? REVOKED : []) {
     if (GATES.get(re)?.test(text) === false) continue;
     const m = re.exec(text);
-    if (!m) continue;
+    if (!m || (re === YOUR_RULES && quoted(text, m.index))) continue;
     out.push({
       rule: 'revokes-instructions',
       family: 'override',
