@@ -20,6 +20,8 @@ export class StdioChannel implements UpstreamChannel {
   onclose?: (reason: string) => void;
   private child: ChildProcess | undefined;
   private closing = false;
+  /** Lines sent in this turn of the loop, written together at its end. */
+  private outbox: string[] = [];
   private exited: Promise<void> = Promise.resolve();
 
   private readonly launch: StdioLaunch;
@@ -83,8 +85,24 @@ export class StdioChannel implements UpstreamChannel {
   send(message: JsonRpcMessage): void {
     const stdin = this.child?.stdin;
     if (!stdin || stdin.destroyed) throw new Error('upstream process is not running');
-    stdin.write(`${JSON.stringify(message)}\n`);
+    this.outbox.push(`${JSON.stringify(message)}\n`);
+    if (this.outbox.length === 1) setImmediate(this.flush);
   }
+
+  /**
+   * One write for every message sent in this turn of the loop: with many agents
+   * calling at once, each pipe write is a system call and a wake-up of the server,
+   * and they were the daemon's largest cost under load. The turn's other callbacks
+   * run first, so a lone call waits only for its own turn to end.
+   */
+  private readonly flush = (): void => {
+    const lines = this.outbox;
+    this.outbox = [];
+    const stdin = this.child?.stdin;
+    // A server that died meanwhile fails its requests through 'exit'.
+    if (!stdin || stdin.destroyed || lines.length === 0) return;
+    stdin.write(lines.length === 1 ? lines[0]! : lines.join(''));
+  };
 
   async close(): Promise<void> {
     const child = this.child;
