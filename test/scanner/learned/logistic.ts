@@ -12,16 +12,10 @@ export interface TrainOptions {
   l2: number;
   iterations: number;
   rate: number;
-  /**
-   * A feature seen in poisoned tools of fewer public families than this (and never in a benign
-   * tool) is dropped: a word only one source uses would let the model memorise that source
-   * instead of learning what attacks share.
-   */
-  minFamilies: number;
   /** 'logistic', or 'bayes': multinomial naive Bayes over the same features (a linear model too), smoothed by l2 as its alpha. */
   algorithm: 'logistic' | 'bayes';
 }
-export const DEFAULTS: TrainOptions = { l2: 1e-6, iterations: 80, rate: 0.05, minFamilies: 1, algorithm: 'logistic' };
+export const DEFAULTS: TrainOptions = { l2: 1e-6, iterations: 300, rate: 0.05, algorithm: 'logistic' };
 
 /** Naive Bayes log-ratio weights: for comparison under the same cross-validation. */
 function trainBayes(examples: readonly Example[], alpha: number): { w: Float64Array; bias: number } {

@@ -2,11 +2,11 @@
 // real-server and corpus tool, scored beside its server's tools, many rounds.
 //   node test/scanner/learned/measure-speed.ts
 import { learnedFindings, learnedScore } from '../../../shared/scanner/learned/classify.ts';
-import { devBenignServers, loadBenignServers, loadJsonl } from '../evaluate.ts';
+import { BENIGN_SERVERS_2_DIR, devBenignServers, loadBenignServers, loadJsonl } from '../evaluate.ts';
 
 type Tool = Record<string, unknown>;
 const jobs: { tool: Tool; siblings?: string[] }[] = [];
-for (const s of [...loadBenignServers(), ...devBenignServers()]) {
+for (const s of [...loadBenignServers(), ...loadBenignServers(BENIGN_SERVERS_2_DIR), ...devBenignServers()]) {
   const names = s.tools.map((t) => String(t.name));
   for (const tool of s.tools) jobs.push({ tool, siblings: names });
 }
