@@ -926,28 +926,19 @@ const LATE_CONCEAL_GATE =
 const LATE_CONCEAL = 4;
 export function concealmentFindings(text: string): IntentFinding[] {
   const late = LATE_CONCEAL_GATE.test(text);
-  for (const re of late ? CONCEAL : CONCEAL.slice(0, -LATE_CONCEAL)) {
-    const m = re.exec(text);
-    if (m && !ordersNothing(text, m))
-      return [
-        {
-          rule: 'conceal-from-user',
-          family: 'concealment',
-          severity: 'high',
-          evidence: clip(text.slice(Math.max(0, m.index - 40), m.index + m[0].length + 40)),
-          message: 'Tells the model to keep what it does from the user',
-        },
-      ];
-  }
-  const held = withholds(text);
-  if (!held || ordersNothing(text, held)) return [];
+  const kept = (late ? CONCEAL : CONCEAL.slice(0, -LATE_CONCEAL)).map((re) => re.exec(text)).find((m) => m !== null && !ordersNothing(text, m));
+  const held = kept ? null : withholds(text);
+  const m = kept ?? (held && !ordersNothing(text, held) ? held : null);
+  if (!m) return [];
   return [
     {
       rule: 'conceal-from-user',
       family: 'concealment',
       severity: 'high',
-      evidence: clip(text.slice(Math.max(0, held.index - 60), held.index + held[0].length + 40)),
-      message: 'Tells the model to leave out of what it tells the user something the tool or the model does',
+      evidence: clip(text.slice(Math.max(0, m.index - (kept ? 40 : 60)), m.index + m[0].length + 40)),
+      message: kept
+        ? 'Tells the model to keep what it does from the user'
+        : 'Tells the model to leave out of what it tells the user something the tool or the model does',
     },
   ];
 }
