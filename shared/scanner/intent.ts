@@ -926,7 +926,14 @@ const LATE_CONCEAL_GATE =
 const LATE_CONCEAL = 4;
 export function concealmentFindings(text: string): IntentFinding[] {
   const late = LATE_CONCEAL_GATE.test(text);
-  const kept = (late ? CONCEAL : CONCEAL.slice(0, -LATE_CONCEAL)).map((re) => re.exec(text)).find((m) => m !== null && !ordersNothing(text, m));
+  let kept: RegExpExecArray | null = null;
+  for (const re of late ? CONCEAL : CONCEAL.slice(0, -LATE_CONCEAL)) {
+    const m = re.exec(text);
+    if (m && !ordersNothing(text, m)) {
+      kept = m;
+      break;
+    }
+  }
   const held = kept ? null : withholds(text);
   const m = kept ?? (held && !ordersNothing(text, held) ? held : null);
   if (!m) return [];
