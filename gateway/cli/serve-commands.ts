@@ -4,7 +4,6 @@ import { readOrgConfig } from '../org/org-config.ts';
 import { InputError, UsageError, type CommandContext } from './command-kit.ts';
 import { runningDaemon } from './daemon-client.ts';
 import { portHolder } from './port-holder.ts';
-import { runBridge } from './stdio-bridge.ts';
 
 // The commands that serve agents: the daemon, the stdio bridge and standalone mode. They
 // live apart from the client commands, and load the gateway only when they run one, so
@@ -25,6 +24,8 @@ export async function stdio({ dataDir, bundlePath, values }: CommandContext): Pr
       );
     return standalone(dataDir, bundlePath, values.agent ?? 'stdio');
   }
+  // The bridge's own module, not the daemon's: a daemon started by this file never holds it.
+  const { runBridge } = await import('./stdio-bridge.ts');
   await runBridge(dataDir, values.agent ?? 'unknown', !values['no-start']);
   return new Promise<number>(() => {}); // the bridge exits the process when the socket closes
 }

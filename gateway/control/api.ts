@@ -16,7 +16,7 @@ import type { EnrollOptions } from '../org/enroll.ts';
 import type { OrgConfig } from '../org/org-config.ts';
 import type { CredentialVault } from '../secrets/vault.ts';
 import type { EventLog } from './event-log.ts';
-import { controlHandlers, type RouteHandler } from './handlers.ts';
+import type { RouteHandler } from './handlers.ts';
 import { json } from './http-json.ts';
 import { OneTimeCodes } from './one-time-codes.ts';
 import type { DaemonFacts } from './status.ts';
@@ -59,12 +59,19 @@ export class ControlApi {
   private readonly streams = new Set<ServerResponse>();
   private readonly links = new OneTimeCodes();
 
-  private readonly handlers: Record<RouteName, RouteHandler>;
+  private handlers: Promise<Record<RouteName, RouteHandler>> | undefined;
 
   constructor(opts: ControlApiOptions) {
     this.opts = opts;
-    this.handlers = controlHandlers({ opts, links: this.links, stream: (res) => this.events(res), logins: () => opts.logins });
     opts.events.on((e) => this.broadcast(e));
+  }
+
+  /** The route handlers and what they import (status, credentials, tool trials), loaded on the first request: an idle daemon no client talks to never needs them. */
+  private routeHandlers(): Promise<Record<RouteName, RouteHandler>> {
+    const { opts } = this;
+    return (this.handlers ??= import('./handlers.ts').then(({ controlHandlers }) =>
+      controlHandlers({ opts, links: this.links, stream: (res) => this.events(res), logins: () => opts.logins }),
+    ));
   }
 
   close(): void {
@@ -88,7 +95,7 @@ export class ControlApi {
       return;
     }
     const query = new URL(req.url ?? '/', 'http://x').searchParams;
-    await this.handlers[matched.name]({ req, res, params: matched.params, query });
+    await (await this.routeHandlers())[matched.name]({ req, res, params: matched.params, query });
   }
 
   private events(res: ServerResponse): void {
