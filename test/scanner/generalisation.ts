@@ -30,6 +30,7 @@ export const AIMED_AT: Readonly<Record<string, readonly string[]>> = {
     'cross-tool-demand',
     'tool-order-demand',
     'about-another-tool',
+    'schema-payload',
     'cross-tool-hijack',
     'cross-tool-data-flow',
     'forced-first-call',
