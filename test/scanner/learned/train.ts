@@ -194,7 +194,8 @@ export const MODEL: StoredModel = {
   scale: ${q.scale},
   bias: ${bias},
   thresholds: { medium: ${bands.medium}, high: ${bands.high} },
-  weights: '${encodeWeights(q.ints)}',
+  weights:
+    '${encodeWeights(q.ints)}',
 };
 `;
 }
