@@ -3,7 +3,8 @@
 //   git worktree add /tmp/base <commit> && ln -s "$PWD/node_modules" /tmp/base/node_modules
 //   node bench/ab.ts --base /tmp/base [--calls 3000] [--rounds 6]
 // To weigh a Node flag on one tree: --base . --head-flags=--max-opt=2 (comma-separated;
-// each side's daemon gets --max-semi-space-size=1 plus its own flags).
+// each side's daemon gets --max-semi-space-size=1 plus its own flags; NAME=value sets its
+// environment, e.g. --head-flags=MALLOC_ARENA_MAX=2).
 // Each side runs its own daemon (its own sources, its own fixture server); the cases
 // alternate in rounds (bench/interleave.ts): echo latency over HTTP (lean raw client and
 // the MCP SDK client), through the stdio bridge, and calls/s with 32 HTTP clients.
@@ -13,7 +14,7 @@ import { join, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import { Client, StreamableHTTPClientTransport } from '@modelcontextprotocol/client';
 import { StdioClientTransport } from '@modelcontextprotocol/client/stdio';
-import { ALLOW_ALL, firstLine, RawClient, ROOT, start, stopAll, TOFU } from './harness.ts';
+import { ALLOW_ALL, firstLine, RawClient, ROOT, start, stopAll, TOFU, variantWords } from './harness.ts';
 import { runInterleaved, timeCalls, type BenchCase } from './interleave.ts';
 
 const { values: opts } = parseArgs({
@@ -45,7 +46,8 @@ interface Side {
 
 const flagsOf = (list: string | undefined) => (list ?? '').split(',').filter((f) => f !== '');
 
-async function daemonOf(name: string, root: string, flags: string[]): Promise<Side> {
+async function daemonOf(name: string, root: string, words: string[]): Promise<Side> {
+  const { env, flags } = variantWords(words);
   const dir = mkdtempSync(join(tmpdir(), `gh-ab-${name}-`));
   const bundle = {
     schemaVersion: 1,
@@ -55,19 +57,23 @@ async function daemonOf(name: string, root: string, flags: string[]): Promise<Si
     settings: TOFU,
   };
   writeFileSync(join(dir, 'bundle.json'), JSON.stringify(bundle));
-  const p = start(process.execPath, [
-    '--max-semi-space-size=1',
-    ...flags,
-    join(root, 'bin', 'gatehouse.js'),
-    'daemon',
-    '--data-dir',
-    dir,
-    '--port',
-    '0',
-    '--bundle',
-    join(dir, 'bundle.json'),
-    '--print-token',
-  ]);
+  const p = start(
+    process.execPath,
+    [
+      '--max-semi-space-size=1',
+      ...flags,
+      join(root, 'bin', 'gatehouse.js'),
+      'daemon',
+      '--data-dir',
+      dir,
+      '--port',
+      '0',
+      '--bundle',
+      join(dir, 'bundle.json'),
+      '--print-token',
+    ],
+    env,
+  );
   const ready = (await firstLine(p)) as { port: number; controlToken: string };
   const base = `http://127.0.0.1:${ready.port}`;
   const auth = { authorization: `Bearer ${ready.controlToken}`, 'content-type': 'application/json' };
@@ -91,12 +97,19 @@ function cpuMs(pid: number): number {
 }
 const CLOCK_TICKS = 100;
 
+/** Each latency case's first connection and first call after the daemon's start (one sample per side and run), where lazy loading would show. */
+const firstCalls: string[] = [];
+
 function latency(name: string, pid: number, connect: () => Promise<{ call: () => Promise<unknown>; close: () => Promise<void> | void }>): BenchCase {
   let c: { call: () => Promise<unknown>; close: () => Promise<void> | void };
   return {
     name,
     setup: async () => {
+      const t0 = performance.now();
       c = await connect();
+      const t1 = performance.now();
+      await c.call();
+      firstCalls.push(`| ${name} | ${(t1 - t0).toFixed(1)} | ${(performance.now() - t1).toFixed(1)} |`);
       for (let i = 0; i < 300; i++) await c.call();
     },
     round: async () => {
@@ -169,6 +182,7 @@ try {
   const head = await daemonOf('head', sides.head, flagsOf(opts['head-flags']));
   process.stdout.write(`A/B: base ${sides.base} vs head ${sides.head}\n\n`);
   await runInterleaved('Echo latency, interleaved', [raw(base), raw(head), sdk(base), sdk(head), bridge(base), bridge(head)], ROUNDS, 3);
+  console.log(`\nFirst use after start (ms, one sample each)\n\n| case | connect | first call |\n|---|---|---|\n${firstCalls.join('\n')}\n`);
   await runInterleaved('Throughput, interleaved', [throughput(base), throughput(head)], ROUNDS, 0);
 } finally {
   stopAll();

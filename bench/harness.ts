@@ -24,6 +24,13 @@ export function memoryMb(pid: number): { rss: number; anon: number; file: number
   return { rss: mb('VmRSS'), anon: mb('RssAnon'), file: mb('RssFile') };
 }
 
+/** A variant's words: NAME=value sets the daemon's environment (NAME= unsets it), anything else is a Node flag. */
+export function variantWords(words: readonly string[]): { env: NodeJS.ProcessEnv; flags: string[] } {
+  const isEnv = (w: string) => /^[A-Z_][A-Z0-9_]*=/.test(w);
+  const env = Object.fromEntries(words.filter(isEnv).map((w) => [w.slice(0, w.indexOf('=')), w.slice(w.indexOf('=') + 1) || undefined]));
+  return { env, flags: words.filter((w) => !isEnv(w)) };
+}
+
 export const ALLOW_ALL = { rules: [{ id: 'allow-all', effect: 'allow' }] };
 /** ... and not review: their bundles trust tools on first use. */
 export const TOFU = { pinning: { trustOnFirstUse: true } };

@@ -1,18 +1,20 @@
 // Idle memory of the daemon on the demo bundle, for variants that differ in Node flags,
 // environment or checkout, interleaved in rounds so load lands on every variant alike.
 // Prints figures, never fails.
-//   node bench/idle-rss.ts [--rounds 3] [--idle 20] --variant= --variant=--max-opt=2 --variant=MALLOC_ARENA_MAX=2
+//   node bench/idle-rss.ts [--rounds 3] [--idle 20] --variant= --variant=MALLOC_ARENA_MAX= --variant=--max-opt=2
 //   node bench/idle-rss.ts --tree /tmp/base --tree .     (two builds of Gatehouse, side by side)
-// A variant is words: NAME=value sets the daemon's environment, anything else is a Node
-// flag. Each variant's daemon gets the daemon's own flags (DAEMON_NODE_FLAGS) plus its
-// own, runs from the tree's dist/ when it is built (as users run it), idles `--idle`
-// seconds after it printed its ready line, and is measured from /proc (VmRSS, RssAnon, RssFile).
+// A variant is words: NAME=value sets the daemon's environment (NAME= unsets it), anything
+// else is a Node flag. Each variant's daemon gets the environment and flags this checkout's
+// CLI starts the daemon with (DAEMON_ENV, DAEMON_NODE_FLAGS; an older tree may not have
+// them) plus its own, runs from the tree's dist/ when it is built (as users run it), idles
+// `--idle` seconds after it printed its ready line, and is measured from /proc (VmRSS,
+// RssAnon, RssFile).
 import { existsSync, mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
-import { DAEMON_NODE_FLAGS } from '../gateway/cli/stdio-bridge.ts';
-import { firstLine, memoryMb, ROOT, start, stopAll } from './harness.ts';
+import { DAEMON_ENV, DAEMON_NODE_FLAGS } from '../gateway/cli/stdio-bridge.ts';
+import { firstLine, memoryMb, ROOT, start, stopAll, variantWords } from './harness.ts';
 import { runInterleaved, type BenchCase } from './interleave.ts';
 
 const { values: opts } = parseArgs({
@@ -30,11 +32,11 @@ function cliOf(tree: string): string {
 }
 
 function variant(tree: string, words: string): BenchCase {
-  const parts = words.split(/\s+/).filter((f) => f !== '');
-  const env = Object.fromEntries(parts.filter((p) => /^[A-Z_][A-Z0-9_]*=/.test(p)).map((p) => [p.slice(0, p.indexOf('=')), p.slice(p.indexOf('=') + 1)]));
-  const flags = parts.filter((p) => !/^[A-Z_][A-Z0-9_]*=/.test(p));
+  const own = variantWords(words.split(/\s+/).filter((f) => f !== ''));
+  const env = { ...DAEMON_ENV, ...own.env };
+  const { flags } = own;
   const cli = cliOf(tree);
-  const label = [...Object.entries(env).map(([k, v]) => `${k}=${v}`), ...DAEMON_NODE_FLAGS, ...flags].join(' ');
+  const label = [...Object.entries(env).map(([k, v]) => `${k}=${v ?? '(unset)'}`), ...DAEMON_NODE_FLAGS, ...flags].join(' ');
   return {
     name: `${opts.tree.length > 1 ? `${tree} ` : ''}${cli.endsWith('main.js') ? '' : '(sources) '}daemon ${label}`,
     round: async () => {

@@ -12,6 +12,12 @@ const CLI = join(INSTALL_ROOT, 'bin', 'gatehouse.js');
 const START_WAIT_MS = 20_000;
 /** A small young generation: ~6 MB less idle memory, no measurable cost on the hot path (docs/performance.md). */
 export const DAEMON_NODE_FLAGS = ['--max-semi-space-size=1'];
+/**
+ * The daemon's environment defaults (a value the user set wins; its servers inherit them):
+ * two malloc arenas instead of one per thread that allocates (V8's workers, libuv's pool),
+ * about 1.5 MB less idle memory at no measured cost per call (docs/performance.md).
+ */
+export const DAEMON_ENV: Readonly<Record<string, string>> = { MALLOC_ARENA_MAX: '2' };
 
 const QUEUE_LIMIT_BYTES = 16 << 20;
 /**
@@ -329,7 +335,7 @@ async function startDaemonInBackground(dataDir: string): Promise<string> {
   const child = spawn(process.execPath, [...DAEMON_NODE_FLAGS, CLI, 'daemon', '--data-dir', dataDir], {
     detached: true,
     stdio: ['ignore', log, log],
-    env: process.env,
+    env: { ...DAEMON_ENV, ...process.env },
   });
   child.unref();
   closeSync(log);
