@@ -12,13 +12,22 @@ import { clip, findRefs, harmsOf, sentences, type IntentContext, type IntentFind
 const IDENTIFIER = /\b[a-z]+(?:[A-Z][a-z0-9]*)+\b|\b[a-z0-9]+(?:_[a-z0-9]+)+\b/g;
 /** How far into a sentence a tool name still stands as its subject or topic. */
 const HEAD = 48;
+/**
+ * A verb right before the name makes it an object, not the topic: "Registers another
+ * tool (sends list_changed)" is about what this tool emits. An order to run another
+ * tool ("Always run delete_records …") is the cross-tool detector's, not this one's.
+ */
+const GOVERNED =
+  /\b(?:sends?|sent|emits?|fires?|raises?|triggers?|publish(?:es)?|returns?|calls?|uses?|invokes?|runs?|notif(?:y|ies)|dispatch(?:es)?|broadcasts?|posts?|yields?|produces?|logs?|writes?|reads?)\s+(?:the\s+|a\s+|an\s+|its\s+)?[`'"“‘(]?$/i;
 
 export function aboutToolFindings(text: string, ctx: IntentContext): IntentFinding[] {
   // Only a tool without input is all about something else; a gate on an identifier keeps this off most texts.
   if (!ctx.noParams || !/[a-z0-9]_[a-z0-9]|[a-z][A-Z]/.test(text)) return [];
   for (const s of sentences(text)) {
     // A name taken for a sibling only by its prefix (calendar_share beside calendar_tips) is not one the server lists.
-    const head = findRefs(s.text, ctx).find((r) => (r.kind !== 'sibling' || !ctx.siblings.has(r.name)) && r.at < HEAD);
+    const head = findRefs(s.text, ctx).find(
+      (r) => (r.kind !== 'sibling' || !ctx.siblings.has(r.name)) && r.at < HEAD && !GOVERNED.test(s.text.slice(Math.max(0, r.at - 24), r.at)),
+    );
     if (!head) continue;
     const harms = harmsOf(s.text, [head]).filter((h) => !h.startsWith('calls '));
     const destroys = DESTROY.exec(s.text.replace(IDENTIFIER, ' '));
