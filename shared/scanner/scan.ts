@@ -1,3 +1,4 @@
+import { learnedFindings } from './learned/classify.ts';
 import { hasLookalikes, skeleton } from './confusables.ts';
 import { makeVisible, scanEncoded, scanInvisible, scanTerminalTricks, type HiddenFinding } from './decode.ts';
 import { classShadowFindings } from './class-shadow.ts';
@@ -49,6 +50,8 @@ export interface ToolScan {
 }
 
 export interface ScanContext {
+  /** The learned second opinion (shared/scanner/learned/); off only to measure the rules alone. */
+  learned?: boolean;
   /** The other tools of the same server: referring to them is normal. */
   siblings?: readonly string[];
   /** Tools the gateway knows on other servers. */
@@ -238,6 +241,7 @@ export function scanTool(tool: Record<string, unknown>, ctx: ScanContext = {}): 
   ])
     add({ ...f, path: params.find((p) => f.evidence.startsWith(p.name))?.path ?? '/inputSchema' });
 
+  if (ctx.learned !== false) for (const f of learnedFindings(tool, ctx.siblings)) add(f);
   const { risk, score } = rate(findings);
   return { name, risk, score, findings: findings.sort((a, b) => rank(b.severity) - rank(a.severity)) };
 }

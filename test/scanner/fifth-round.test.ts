@@ -6,7 +6,7 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { scanChange } from '../../shared/scanner/change.ts';
-import { scanTool, type ToolScan } from '../../shared/scanner/scan.ts';
+import { scanTool, type ToolScan } from './rules-only.ts';
 import { HARD_BENIGN_6 } from './hard-benign-6.ts';
 import { PARAPHRASES_6, RUG_PULLS_6 } from './paraphrases-6.ts';
 import { HARD_BENIGN_7, PARAPHRASES_7, RUG_PULLS_7 } from './paraphrases-7.ts';

@@ -5,7 +5,7 @@
 // twin with the same surface that must still be caught.
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { scanTool, scanToolList, type ToolScan } from '../../shared/scanner/scan.ts';
+import { scanTool, scanToolList, type ToolScan } from './rules-only.ts';
 import { fitsWorkflow, workflowTopic } from '../../shared/scanner/workflow.ts';
 import { HARD_BENIGN_2 } from './hard-benign-2.ts';
 import { HARD_BENIGN_3 } from './hard-benign-3.ts';

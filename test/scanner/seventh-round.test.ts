@@ -3,7 +3,7 @@
 // that differs in the one thing the reading depends on.
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { scanTool, scanToolList, type ToolScan } from '../../shared/scanner/scan.ts';
+import { scanTool, scanToolList, type ToolScan } from './rules-only.ts';
 import { HARD_BENIGN_11 } from './hard-benign-11.ts';
 import { PARAPHRASES_10 } from './paraphrases-10.ts';
 import { t, s } from './tool-builders.ts';

@@ -3,7 +3,7 @@
 // a secret word inside a longer word is not a request for everything. Each quiet case has an attack twin.
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { scanTool, scanToolList, type ToolScan } from '../../shared/scanner/scan.ts';
+import { scanTool, scanToolList, type ToolScan } from './rules-only.ts';
 import { BENIGN_SERVERS_2_DIR, falseAlarms, loadBenignServers } from './evaluate.ts';
 import { t, s } from './tool-builders.ts';
 

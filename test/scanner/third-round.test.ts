@@ -4,7 +4,7 @@
 // to silence on benign tools with the same surface, each scanned alone.
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { scanTool, type ToolScan } from '../../shared/scanner/scan.ts';
+import { scanTool, type ToolScan } from './rules-only.ts';
 import { HARD_BENIGN } from './hard-benign.ts';
 import { t, s, type Tool } from './tool-builders.ts';
 

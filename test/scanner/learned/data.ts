@@ -5,7 +5,7 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { featureVector } from '../../../shared/scanner/learned/features.ts';
 import { scanChange } from '../../../shared/scanner/change.ts';
-import { scanTool, scanToolList } from '../../../shared/scanner/scan.ts';
+import { scanTool, scanToolList } from '../rules-only.ts';
 import { ROOT } from '../../helpers/daemon.ts';
 import type { CorpusEntry } from '../corpus.ts';
 import { BENIGN_SERVERS_2_DIR, devBenignServers, familyOf, flaggedAt, loadBenignServers, loadJsonl } from '../evaluate.ts';
@@ -173,7 +173,7 @@ export function loadItems(carrierWeight: number, balanceSources = false): Item[]
   const items: Item[] = [];
   for (const [source, list] of poisonedSources()) {
     for (const p of list) {
-      const rules = flaggedAt(p.before ? scanChange(p.before, p.tool) : scanTool(p.tool));
+      const rules = flaggedAt(p.before ? scanChange(p.before, p.tool, { learned: false }) : scanTool(p.tool));
       items.push({
         id: p.id,
         tool: p.tool,
