@@ -30,6 +30,8 @@ export interface SpawnSpec {
   cli: string;
   dataDir: string;
   nodeFlags?: readonly string[];
+  /** Defaults for the daemon's environment (the user's own values win), e.g. fewer malloc arenas. */
+  env?: Readonly<Record<string, string>>;
 }
 
 /** Starts `gatehouse daemon --print-token` under plain Node; stdout is ours (a private pipe), stderr goes to the log. */
@@ -37,7 +39,7 @@ export function spawnDaemon(spec: SpawnSpec): DaemonChild {
   const logs = join(spec.dataDir, 'logs');
   mkdirSync(logs, { recursive: true, mode: 0o700 });
   const log = openSync(join(logs, 'daemon.log'), 'a', 0o600);
-  const env = { ...process.env };
+  const env = { ...spec.env, ...process.env };
   // Settings meant for Electron itself must not change how the daemon's Node behaves.
   for (const name of ['ELECTRON_RUN_AS_NODE', 'ELECTRON_NO_ASAR']) delete env[name];
   try {

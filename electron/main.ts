@@ -24,7 +24,7 @@ import { SseParser } from '../shared/control/sse.ts';
 import { parseGatewayEvent } from '../shared/control/contract.ts';
 import { defaultDataDir } from '../gateway/config/data-dir.ts';
 import { INSTALL_ROOT } from '../gateway/config/install-root.ts';
-import { DAEMON_NODE_FLAGS } from '../gateway/cli/stdio-bridge.ts';
+import { DAEMON_ENV, DAEMON_NODE_FLAGS } from '../gateway/cli/stdio-bridge.ts';
 import { AUTOSTART_FILE, autostartCommand, autostartDir, desktopEntry } from './autostart.ts';
 import { probeDaemon, spawnDaemon, stillProven } from './daemon-process.ts';
 import { dashboardHandler } from './dashboard-protocol.ts';
@@ -107,7 +107,13 @@ function run(): void {
     probe: () => probeDaemon(dataDir),
     spawn: () => {
       if (node.path === null) throw new Error(node.problem);
-      return spawnDaemon({ node: node.path, cli: outsidePath(join(INSTALL_ROOT, 'bin', 'gatehouse.js')), dataDir, nodeFlags: DAEMON_NODE_FLAGS });
+      return spawnDaemon({
+        node: node.path,
+        cli: outsidePath(join(INSTALL_ROOT, 'bin', 'gatehouse.js')),
+        dataDir,
+        nodeFlags: DAEMON_NODE_FLAGS,
+        env: DAEMON_ENV,
+      });
     },
     stopOther: (pid) => {
       try {

@@ -146,7 +146,10 @@ export function createChannel(server: BundleServer, ctx: LaunchContext): Upstrea
       const headers = httpHeaders(server, t.headers, ctx.credentials);
       ctx.onHeaders?.(headers);
       const mode = t.type === 'sse' ? 'sse' : t.sseFallback ? 'auto' : 'streamable';
-      return new DeferredChannel(async () => new (await import('./http-channel.ts')).HttpChannel({ url: t.url, headers, mode, ...(ctx.reauthorize ? { reauthorize: ctx.reauthorize } : {}) }));
+      return new DeferredChannel(
+        async () =>
+          new (await import('./http-channel.ts')).HttpChannel({ url: t.url, headers, mode, ...(ctx.reauthorize ? { reauthorize: ctx.reauthorize } : {}) }),
+      );
     }
   }
 }
