@@ -1,3 +1,4 @@
+import { boundTool, oversizedFinding } from './bound.ts';
 import { learnedFindings } from './learned/classify.ts';
 import { hasLookalikes, skeleton } from './confusables.ts';
 import { makeVisible, scanEncoded, scanInvisible, scanTerminalTricks, type HiddenFinding } from './decode.ts';
@@ -158,15 +159,20 @@ const INSTRUCTION_WORDS = new Set([
   'previous',
 ]);
 
-export function scanTool(tool: Record<string, unknown>, ctx: ScanContext = {}): ToolScan {
+export function scanTool(given: Record<string, unknown>, ctx: ScanContext = {}): ToolScan {
   const rules = ctx.rules ?? (defaultRules ??= compileRules(DEFAULT_RULES));
-  const name = typeof tool.name === 'string' ? tool.name : '';
   // The detectors walk the definition recursively: a hostile depth is judged on its depth alone.
-  if (nestingDepth(tool, MAX_SANE_DEPTH) > MAX_SANE_DEPTH) return tooDeep(name);
+  if (nestingDepth(given, MAX_SANE_DEPTH) > MAX_SANE_DEPTH) return tooDeep(typeof given.name === 'string' ? given.name : '');
+  // A hostile size is read only up to the limits, and is a finding of its own.
+  const bounded = boundTool(given);
+  const tool = bounded.tool;
+  const name = typeof tool.name === 'string' ? tool.name : '';
   const findings: Finding[] = [];
   const add = (f: Finding) => {
     if (!findings.some((x) => x.rule === f.rule && x.path === f.path)) findings.push(f);
   };
+  const oversized = oversizedFinding(bounded);
+  if (oversized) add(oversized);
   const units = extractUnits(tool);
   const readable: (TextUnit | { path: string; role: 'decoded'; text: string })[] = [];
 
