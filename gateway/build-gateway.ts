@@ -123,7 +123,8 @@ function channelMaker(ctx: GatewayContext, deps: ChannelDeps): (server: BundleSe
         onHeaders,
         onSandboxRefusal,
         credentials: await vault.valuesFor(server),
-        reauthorize: () => vault.reauthorizer?.(server.id) ?? Promise.resolve(false),
+        // Only an OAuth slot can be refreshed: a 401 to an API-key server loads no OAuth code.
+        ...(server.credentials.some((c) => c.kind === 'oauth') ? { reauthorize: () => vault.reauthorizer?.(server.id) ?? Promise.resolve(false) } : {}),
       }),
     );
   };

@@ -12,7 +12,7 @@ import { listenSocket } from './downstream/socket-server.ts';
 import { Gateway } from './mux/gateway.ts';
 import { INSTALL_ROOT } from './config/install-root.ts';
 import type { LoginHost } from './oauth/login.ts';
-import { UpstreamLogins } from './upstream-logins.ts';
+import { UpstreamLogins } from './oauth/upstream-logins.ts';
 import { localUser } from './pinning/gate.ts';
 import { CredentialVault } from './secrets/vault.ts';
 import { OrgConfigError, readOrgConfig, type OrgConfig } from './org/org-config.ts';

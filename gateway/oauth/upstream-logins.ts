@@ -1,5 +1,5 @@
-import type { CredentialVault } from './secrets/vault.ts';
-import type { OAuthLogins } from './oauth/login.ts';
+import type { CredentialVault } from '../secrets/vault.ts';
+import type { OAuthLogins } from './login.ts';
 
 type Outcome = ReturnType<OAuthLogins['callback']>;
 
