@@ -102,8 +102,9 @@ export class HttpChannel implements UpstreamChannel {
     if (res.status !== 401 || !reauthorize || (init?.body != null && typeof init.body !== 'string')) return res;
     const sent = new Headers(init?.headers);
     const stale = () => Object.entries(this.launch.headers).some(([name, value]) => sent.get(name) !== value);
-    if (!stale() && !(await reauthorize().catch(() => false))) return res;
-    if (!stale()) return res;
+    // Resent when a refresh raced the request, or when one now succeeds and changes the token.
+    const refreshed = stale() || ((await reauthorize().catch(() => false)) && stale());
+    if (!refreshed) return res;
     await res.body?.cancel().catch(() => {});
     const headers = new Headers(init?.headers);
     for (const [name, value] of Object.entries(this.launch.headers)) headers.set(name, value);

@@ -100,8 +100,8 @@ export class StdioChannel implements UpstreamChannel {
     this.outbox = [];
     const stdin = this.child?.stdin;
     // A server that died meanwhile fails its requests through 'exit'.
-    if (!stdin || stdin.destroyed || lines.length === 0) return;
-    stdin.write(lines.length === 1 ? lines[0]! : lines.join(''));
+    if (!stdin || stdin.destroyed) return;
+    stdin.write(lines.join(''));
   };
 
   async close(): Promise<void> {

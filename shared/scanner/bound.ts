@@ -1,3 +1,4 @@
+import { escapeKey } from './extract.ts';
 import type { Finding } from './scan.ts';
 
 // A hostile server can send one tool with megabytes of text (the default message limit is
@@ -17,8 +18,6 @@ export interface Bounded {
   /** Characters of every string in the definition, keys included. */
   total: number;
 }
-
-const escapeKey = (key: string) => key.replace(/~/g, '~0').replace(/\//g, '~1');
 
 /** A cut that never splits a surrogate pair. */
 function cutAt(text: string, n: number): string {

@@ -14,7 +14,8 @@ const JSON_SCHEMA_TYPES = new Set(['string', 'number', 'integer', 'boolean', 'ob
 /** Schema keywords whose string values are structure, not prose. */
 const STRUCTURAL = new Set(['$schema', '$id', '$ref', 'format', 'pattern', 'contentEncoding', 'contentMediaType', '$anchor', '$dynamicRef']);
 
-function escapeKey(key: string): string {
+/** A key as a JSON Pointer segment (RFC 6901). */
+export function escapeKey(key: string): string {
   return key.replace(/~/g, '~0').replace(/\//g, '~1');
 }
 
