@@ -3,8 +3,9 @@
 // and retries whose answer or state is shaped to slip past the checks. The server notes
 // every answer or refusal it gets to its questions, so a refused retry that reached it shows.
 import assert from 'node:assert/strict';
-import { existsSync, readFileSync, writeFileSync } from 'node:fs';
+import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { readJsonLines } from '../helpers/json-lines.ts';
 import { after, before, describe, it } from 'node:test';
 import { serversReady, startDaemon, tempDir, waitFor, writeBundle, type TestDaemon } from '../helpers/daemon.ts';
 import { modernRequest } from '../helpers/modern.ts';
@@ -74,14 +75,7 @@ async function asker(settings: Record<string, unknown>) {
     bundle: writeBundle({ schemaVersion: 1, name: 'red-held', version: 1, servers: [server], settings: { naming: 'passthrough', ...settings } }),
   });
   await serversReady(d);
-  const noted = (): Noted[] =>
-    existsSync(log)
-      ? readFileSync(log, 'utf8')
-          .trim()
-          .split('\n')
-          .filter(Boolean)
-          .map((l) => JSON.parse(l) as Noted)
-      : [];
+  const noted = (): Noted[] => readJsonLines<Noted>(log);
   return { d, noted };
 }
 

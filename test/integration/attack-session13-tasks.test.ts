@@ -4,8 +4,9 @@
 // or non-string ids, or with another agent's id behind a 2025 per-request opt-in. The
 // server notes every task method it receives: a refused id must never reach it.
 import assert from 'node:assert/strict';
-import { readFileSync, writeFileSync, existsSync } from 'node:fs';
+import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { readJsonLines } from '../helpers/json-lines.ts';
 import { after, before, describe, it } from 'node:test';
 import { serversReady, startDaemon, tempDir, writeBundle, type TestDaemon } from '../helpers/daemon.ts';
 import { legacySession, modernRequest } from '../helpers/modern.ts';
@@ -53,14 +54,7 @@ describe('attack: the tasks relay', () => {
   let alpha: string;
   let beta: string;
   let log: string;
-  const received = (): string[][] =>
-    existsSync(log)
-      ? readFileSync(log, 'utf8')
-          .trim()
-          .split('\n')
-          .filter(Boolean)
-          .map((l) => JSON.parse(l) as string[])
-      : [];
+  const received = (): string[][] => readJsonLines<string[]>(log);
   const modern = (token: string, method: string, params: Record<string, unknown>) => modernRequest(d.url, token, method, params, WITH_TASKS);
 
   before(async () => {
