@@ -217,7 +217,8 @@ export function scanEncoded(text: string): HiddenFinding[] {
       evidence: `decoded: "${makeVisible(decoded.slice(0, 300))}"`,
     });
   };
-  if (/(?<![A-Za-z0-9+/_-])(?:[A-Za-z0-9+/_-]{16}|[A-Za-z0-9+/]{10,}=)/.test(text)) {
+  // Each precheck's shortest match sets a length floor: most units (parameter names, enum values) are shorter.
+  if (text.length >= 11 && /(?<![A-Za-z0-9+/_-])(?:[A-Za-z0-9+/_-]{16}|[A-Za-z0-9+/]{10,}=)/.test(text)) {
     for (const m of text.matchAll(BASE64)) {
       const blob = m[0];
       // Identifiers and paths are long runs of letters too; a real blob mixes cases and digits.
@@ -226,7 +227,7 @@ export function scanEncoded(text: string): HiddenFinding[] {
       if (decoded.length >= 8 && readable(decoded)) found('encoded-base64', 'a base64 blob', decoded);
     }
   }
-  if (/(?<![0-9a-fA-F])[0-9a-fA-F]{8}/.test(text)) {
+  if (text.length >= 8 && /(?<![0-9a-fA-F])[0-9a-fA-F]{8}/.test(text)) {
     for (const m of text.matchAll(HEX)) {
       const decoded = bytes(m[0].match(/../g)!);
       if (readable(decoded)) found('encoded-hex', 'a hex blob', decoded);
@@ -268,7 +269,8 @@ const ANSI = /\u001b(?:\[[0-9;?]*[ -/]*[@-~]|\][^\u0007\u001b]*(?:\u0007|\u001b\
 
 export function scanTerminalTricks(text: string): HiddenFinding[] {
   const findings: HiddenFinding[] = [];
-  const ansi = text.match(ANSI);
+  // Every escape sequence starts with ESC, and the shortest padding is 25 characters: most texts skip both patterns.
+  const ansi = text.includes('\u001b') ? text.match(ANSI) : null;
   if (ansi) {
     findings.push({
       rule: 'ansi-escape',
@@ -278,7 +280,7 @@ export function scanTerminalTricks(text: string): HiddenFinding[] {
       decoded: text.replace(ANSI, ''),
     });
   }
-  const pad = /[ \t\u00a0\u3000]{150,}|(?:[ \t]*\n){25,}/.exec(text);
+  const pad = text.length >= 25 ? /[ \t\u00a0\u3000]{150,}|(?:[ \t]*\n){25,}/.exec(text) : null;
   if (pad) {
     const after = text.slice(pad.index + pad[0].length).trim();
     findings.push({

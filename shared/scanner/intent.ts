@@ -168,9 +168,17 @@ export function sentences(text: string): readonly { text: string; at: number }[]
   return out;
 }
 
+/** The tool's own name in lower case, once per context: classify() asks for it for every word of every text. */
+const lowerNames = new WeakMap<IntentContext, string>();
+function lowerName(ctx: IntentContext): string {
+  let lower = lowerNames.get(ctx);
+  if (lower === undefined) lowerNames.set(ctx, (lower = ctx.name.toLowerCase()));
+  return lower;
+}
+
 function classify(raw: string, ctx: IntentContext): RefKind | 'own' | undefined {
   const lower = raw.toLowerCase();
-  if (COMMON.has(lower) || ctx.params.has(lower) || lower === ctx.name.toLowerCase()) return 'own';
+  if (COMMON.has(lower) || ctx.params.has(lower) || lower === lowerName(ctx)) return 'own';
   if (ctx.siblings.has(lower)) return 'sibling';
   if (ctx.index?.has(lower, ctx.server)) return 'other-server';
   // Checked after the siblings and the index, so a field spelled like a real tool does not hide that tool.
@@ -178,7 +186,11 @@ function classify(raw: string, ctx: IntentContext): RefKind | 'own' | undefined 
   return undefined;
 }
 
-export const flatName = (name: string): string => name.toLowerCase().replace(/[_-]/g, '');
+/** Most words have no separator, and skip the replace: classify() flattens every word of every text. */
+export const flatName = (name: string): string => {
+  const lower = name.toLowerCase();
+  return lower.includes('_') || lower.includes('-') ? lower.replace(/[_-]/g, '') : lower;
+};
 
 const IDENT =
   /['"`‘’“”]([A-Za-z][\w.-]{1,60})['"`‘’“”]|\b([a-z][a-z0-9]*(?:_[a-z0-9]+)+|[a-z]+(?:[A-Z][a-z0-9]+)+|[a-z][a-z0-9]*(?:-[a-z0-9]+){1,5}(?=\s+(?:tool|request|call|function)s?\b|[\s,.;:)]|$))\b|\b([A-Za-z][\w-]{1,40})\s+(?:tool|function|operation|endpoint|action|command|server)s?\b|\b([A-Za-z][\w]{1,40})\b/g;

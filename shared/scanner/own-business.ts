@@ -77,7 +77,9 @@ const ABOUT_PROMPTS = /\b(?:system prompt|conversation|messages?|chat history|pr
 
 export function ownSecretFindings<F extends Finding>(findings: F[], name: string, description: unknown): F[] {
   if (typeof description !== 'string' || addresses(description).length > 0) return findings;
-  const firstSentence = description.split(/(?<=[.!?])\s+/)[0] ?? '';
+  // The first piece a split would give, without splitting the whole description.
+  const end = /(?<=[.!?])\s+/.exec(description);
+  const firstSentence = end ? description.slice(0, end.index) : description;
   const modelTool = CALLS_A_MODEL.test(name) || MODEL_PURPOSE.test(firstSentence);
   const harvestIsJob = SECRET_NAMED.test(name);
   const fileIsOwn = findings.some((f) => f.rule === 'sensitive-file-access') && ownFile(description, name);
