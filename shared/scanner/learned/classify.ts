@@ -43,6 +43,10 @@ const STRUCT_WORDS: Record<(typeof STRUCT)[number], string> = {
   'no-parameters': 'takes no input',
   'long-parameter-name': 'a parameter name that is a sentence',
   'sensitive-path': 'a home or dotfile path',
+  'own-reference': 'names its own parameters',
+  'sibling-reference': "names its server's other tools",
+  'code-block': 'code examples',
+  caution: 'warns about its own effect',
 };
 
 /** Signals that only measure size: true of every tool, no reason a user can act on. */

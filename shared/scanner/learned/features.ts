@@ -39,6 +39,10 @@ export const STRUCT = [
   'no-parameters',
   'long-parameter-name', // a parameter name of four words or more
   'sensitive-path', // ~/ or a dotfile path
+  'own-reference', // identifiers in prose that are this tool or its own parameters: a vendor documenting its tool
+  'sibling-reference', // identifiers in prose that are the server's other tools
+  'code-block', // ``` fences: examples of requests and responses
+  'caution', // warning, irreversible, cannot be undone, confirm: an honest warning about the tool's own effect
 ] as const;
 /** Products of two structural counts: a linear model cannot see "an order *and* another tool's name" otherwise. */
 export const PAIR_BASE = STRUCT_BASE + STRUCT.length;
@@ -76,11 +80,15 @@ const CLASS_LISTS: [number, string][] = [
     'ssh rsa password passwords passwd secret secrets credential credentials token tokens apikey key keys wallet seed mnemonic cookie cookies env dotenv private shadow aws',
   ],
   [S['speaker-words'], 'user users system assistant model llm ai agent claude gpt human developer admin administrator operator'],
+  [
+    S.caution,
+    'warning caution irreversible irreversibly undone permanent permanently destructive overwrite overwrites overwritten confirm confirmation careful',
+  ],
 ];
 const WORD_CLASSES = new Map<number, number>();
 for (const [slot, words] of CLASS_LISTS) for (const w of words.split(' ')) WORD_CLASSES.set(hashWord(w), (WORD_CLASSES.get(hashWord(w)) ?? 0) | (1 << slot));
 /** The classes counted wherever the word stands (imperatives count only as a sentence's first word). */
-const ANYWHERE = [S['second-person'], S.sequencing, S.modal, S['secret-words'], S['speaker-words']];
+const ANYWHERE = [S['second-person'], S.sequencing, S.modal, S['secret-words'], S['speaker-words'], S.caution];
 const has = (classes: number, slot: number) => (classes & (1 << slot)) !== 0;
 const WORD_CHAR = new Uint8Array(128);
 for (let c = 48; c <= 57; c++) WORD_CHAR[c] = 1;
@@ -163,10 +171,16 @@ const isHidden = (c: number) =>
   c === 0x180e ||
   (c >= 0xfe00 && c <= 0xfe0f);
 
+/** Set while reading a tool's `annotations` and `_meta`: hints and vendor metadata for clients, not prose. */
+let inMetadata = false;
+
 /** Reads one string of the definition into the scratch vector. */
 function readText(s: string, role: Role): void {
   const roleSalt = role + 1;
-  const prose = role === ROLE.description || role === ROLE.paramText || role === ROLE.schemaOther;
+  const prose = !inMetadata && (role === ROLE.description || role === ROLE.paramText || role === ROLE.schemaOther);
+  // Inside a ``` fence (a request or response example) and in protocol metadata, words are read but
+  // structure is not counted: a curl line's URL and token are documentation, not a demand.
+  let quiet = inMetadata;
   let word = FNV; // hash of the current word (lower case)
   let wordLen = 0;
   let wordStart = 0;
@@ -201,12 +215,12 @@ function readText(s: string, role: Role): void {
         indices: [WORD_BASE + (word & ((1 << WORD_BITS) - 1)), WORD_BASE + (roled & ((1 << WORD_BITS) - 1))],
         path: recordPath,
       });
-    const classes = WORD_CLASSES.get(word);
+    const classes = quiet ? undefined : WORD_CLASSES.get(word);
     if (classes !== undefined) {
       if (wordAtStart && prose && has(classes, S['imperative-opening'])) bump(STRUCT_BASE + S['imperative-opening']);
       for (const slot of ANYWHERE) if (has(classes, slot)) bump(STRUCT_BASE + slot);
     }
-    if (upper >= 3 && upper === wordLen) bump(STRUCT_BASE + S.shouting);
+    if (upper >= 3 && upper === wordLen && !quiet) bump(STRUCT_BASE + S.shouting);
     word = FNV;
     wordLen = 0;
     upper = 0;
@@ -215,7 +229,7 @@ function readText(s: string, role: Role): void {
   const endIdent = () => {
     if (identLen === 0) return;
     if (role === ROLE.name || role === ROLE.paramName) pushHash('own', ident);
-    else if (identMarked && prose) pushHash('refs', ident);
+    else if (identMarked && prose && !quiet) pushHash('refs', ident);
     ident = FNV;
     identLen = 0;
     identMarked = false;
@@ -285,7 +299,11 @@ function readText(s: string, role: Role): void {
         if (c === 46 || c === 33 || c === 63 || c === 58 || c === 10 || c === 62 || c === 59) sentenceStart = true;
         // The words right after an apostrophe ("don't") continue the word for imperative purposes.
         if (c === 39 || c === 0x2019) sentenceStart = false;
-        if (prose) {
+        if (prose && c === 96 && s.charCodeAt(i + 1) === 96 && s.charCodeAt(i + 2) === 96 && s.charCodeAt(i + 3) !== 96) {
+          // Only a fence that closes: an open one must not quiet the rest of the text.
+          quiet = quiet ? false : s.indexOf('```', i + 3) >= 0;
+          if (quiet) bump(STRUCT_BASE + S['code-block']);
+        } else if (prose && !quiet) {
           if (c === 58 && s.charCodeAt(i + 1) === 47 && s.charCodeAt(i + 2) === 47) bump(STRUCT_BASE + S.address);
           else if (c === 64 && i > 0 && i + 1 < s.length && WORD_CHAR[s.charCodeAt(i - 1)] === 1 && WORD_CHAR[s.charCodeAt(i + 1)] === 1)
             bump(STRUCT_BASE + S.address);
@@ -300,7 +318,7 @@ function readText(s: string, role: Role): void {
   endWord();
   endIdent();
   charGram(32);
-  if (role === ROLE.schemaOther && words >= 4) bump(STRUCT_BASE + S['prose-in-schema-values']);
+  if (role === ROLE.schemaOther && words >= 4 && !inMetadata) bump(STRUCT_BASE + S['prose-in-schema-values']);
   if (role === ROLE.paramName && words >= 4) bump(STRUCT_BASE + S['long-parameter-name']);
   if (role === ROLE.description) descriptionLength += s.length;
 }
@@ -368,19 +386,27 @@ export function accumulate(tool: Record<string, unknown>, sites: WordSite[] | nu
   }
   for (const k in tool) {
     if (!Object.hasOwn(tool, k) || k === 'name' || k === 'title' || k === 'description') continue;
+    inMetadata = k === 'annotations' || k === '_meta';
     walk(tool[k], ROLE.schemaOther, k, record ? `/${k}` : '', 0);
+    inMetadata = false;
   }
   record = null;
   // Identifiers in prose that are neither this tool nor one of its parameters: likely other tools.
   // Naming a tool of the same server is normal (real servers do it all the time); only outsiders count.
   const sibling = siblings ? siblingHashes(siblings) : null;
   let outsiders = 0;
+  let ownRefs = 0;
+  let siblingRefs = 0;
   for (let i = 0; i < nRefs; i++) {
-    let mine = sibling !== null && sibling.has(refs[i]!);
+    let mine = false;
     for (let j = 0; j < nOwn && !mine; j++) mine = own[j] === refs[i];
-    if (!mine) outsiders++;
+    if (mine) ownRefs++;
+    else if (sibling !== null && sibling.has(refs[i]!)) siblingRefs++;
+    else outsiders++;
   }
   if (outsiders) bump(STRUCT_BASE + S['other-tool-reference'], outsiders);
+  if (ownRefs) bump(STRUCT_BASE + S['own-reference'], ownRefs);
+  if (siblingRefs) bump(STRUCT_BASE + S['sibling-reference'], siblingRefs);
   if (parameters === 0) bump(STRUCT_BASE + S['no-parameters']);
   else bump(STRUCT_BASE + S.parameters, parameters);
   // Log characters over four: about the scale of the other log counts.

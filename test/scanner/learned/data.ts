@@ -129,6 +129,7 @@ function poisonedSources(): [string, Poisoned[]][] {
     ['stress', stress.poisoned.map((tool, k) => ({ id: `stress-${k}`, technique: 'stress', tool }))],
     ['heldout-1', heldoutLines('fresh-2026-11-30.tar.gz', 'poisoned.fresh.jsonl')],
     ['heldout-2', heldoutLines('fresh-2026-12-01.tar.gz', 'poisoned.jsonl')],
+    ['heldout-3', heldoutLines('fresh-set-3-2026-12-01.tar.gz', 'poisoned.jsonl')],
   ];
 }
 
@@ -137,8 +138,12 @@ function benignServers(): BenignServerIn[] {
     tools.map((t) => ({ name: `${source}:${t.id}`, tools: [t.tool], kind, source }));
   const sets = (list: BenignServerSet[], source: string) => list.map((s) => ({ name: `${source}:${s.server}`, tools: s.tools, kind: 'hard' as const, source }));
   const stress = JSON.parse(readFileSync(join(ROOT, 'test', 'scanner', 'stress-set.json'), 'utf8')) as { benign: Tool[] };
-  const h2 = new Map<string, Tool[]>();
-  for (const l of heldoutLines('fresh-2026-12-01.tar.gz', 'benign.jsonl')) h2.set(l.server ?? l.id, [...(h2.get(l.server ?? l.id) ?? []), l.tool]);
+  // The later held-out sets put their benign tools on made-up servers: each is scanned beside its siblings.
+  const byServer = (archive: string, source: string) => {
+    const servers = new Map<string, Tool[]>();
+    for (const l of heldoutLines(archive, 'benign.jsonl')) servers.set(l.server ?? l.id, [...(servers.get(l.server ?? l.id) ?? []), l.tool]);
+    return [...servers].map(([name, tools]) => ({ name: `${source}:${name}`, tools, kind: 'heldout' as const, source }));
+  };
   return [
     ...devBenignServers().map((s) => ({ name: `dev:${s.name}`, tools: s.tools, kind: 'dev' as const, source: 'dev-benign' })),
     ...loadBenignServers().map((s) => ({ name: s.package, tools: s.tools, kind: 'real' as const, source: 'real' })),
@@ -164,12 +169,13 @@ function benignServers(): BenignServerIn[] {
       'stress',
     ),
     ...alone(heldoutLines('fresh-2026-11-30.tar.gz', 'benign.fresh.jsonl'), 'heldout-1', 'heldout'),
-    ...[...h2].map(([name, tools]) => ({ name: `heldout-2:${name}`, tools, kind: 'heldout' as const, source: 'heldout-2' })),
+    ...byServer('fresh-2026-12-01.tar.gz', 'heldout-2'),
+    ...byServer('fresh-set-3-2026-12-01.tar.gz', 'heldout-3'),
   ];
 }
 
 /** Every item with its features and the rules' verdict; weights as described in docs/scanner-learned.md. */
-export function loadItems(carrierWeight: number, balanceSources = false): Item[] {
+export function loadItems(carrierWeight: number, balanceSources = false, realWeight = 1): Item[] {
   const items: Item[] = [];
   for (const [source, list] of poisonedSources()) {
     for (const p of list) {
@@ -222,7 +228,9 @@ export function loadItems(carrierWeight: number, balanceSources = false): Item[]
   // The classes weigh the same in total; a big server counts no more than a few small ones.
   const sizes = new Map<string, number>();
   for (const it of items) if (!it.label && !it.carrier) sizes.set(it.server, (sizes.get(it.server) ?? 0) + 1);
-  for (const it of items) if (!it.label && !it.carrier) it.example.weight = 1 / Math.sqrt(sizes.get(it.server)!);
+  // Optionally real servers' tools count more than the team-written ones: their false alarms are the ones users meet.
+  const real = (it: Item) => (it.kind === 'real' || it.kind === 'real-2' ? realWeight : 1);
+  for (const it of items) if (!it.label && !it.carrier) it.example.weight = real(it) / Math.sqrt(sizes.get(it.server)!);
   const negWeight = items.filter((i) => !i.label).reduce((s, i) => s + i.example.weight, 0);
   // Optionally a big source (100 stress items, 225 held-out ones) counts no more than a few small ones.
   const perSource = new Map<string, number>();

@@ -3,7 +3,7 @@
 // Deterministic: full-batch training, no sampling, fixed fold assignment, so anyone who
 // retrains gets the same weights file.
 //   node test/scanner/learned/train.ts           cross-validated figures, then writes the weights
-//   node test/scanner/learned/train.ts --dry     the figures only (compare settings: --l2= --iterations= --rate= --carrier= --bayes --sentences --unbalanced)
+//   node test/scanner/learned/train.ts --dry     the figures only (compare settings: --l2= --iterations= --rate= --carrier= --real= --bayes --sentences --unbalanced; --dump=FILE saves the out-of-source scores)
 //   node test/scanner/learned/train.ts --check   retrains and fails if the committed weights differ
 //   node test/scanner/learned/train.ts --quick   writes the weights without the leave-one-source-out figures
 // Prints aggregates and benign tool names only (no poisoned text).
@@ -20,11 +20,13 @@ type Model = { w: Float32Array; bias: number };
 export const WEIGHTS_FILE = join(ROOT, 'shared', 'scanner', 'learned', 'weights.ts');
 /** Benign servers without a poisoned source of their own are split into this many folds (by server). */
 const BENIGN_FOLDS = 5;
-/** False-alarm budgets on real-server tools for the bands. */
-const MEDIUM = { tools: 0.01, servers: 0.1 };
+/** False-alarm budgets on real-server tools for the bands (medium was 1% of tools until set 3 was learned from). */
+const MEDIUM = { tools: 0.005, servers: 0.1 };
 const HIGH = { tools: 0.002, servers: 0.05 };
 /** A carrier weighs 0.15 of a benign tool of a one-tool server (see docs/scanner-learned.md). */
 const CARRIER_WEIGHT = 0.15;
+/** How much more a real server's tool weighs than a team-written benign tool (--real=). */
+const REAL_WEIGHT = 3;
 
 function fit(items: readonly Item[], opts: TrainOptions): Model {
   const { w, bias } = train(
@@ -204,23 +206,42 @@ if (import.meta.main) {
   const args = process.argv.slice(2);
   const opts: TrainOptions = { ...DEFAULTS };
   let carrier = CARRIER_WEIGHT;
+  let real = REAL_WEIGHT;
   for (const a of args) {
-    const m = /^--(l2|iterations|rate|carrier)=(.+)$/.exec(a);
+    const m = /^--(l2|iterations|rate|carrier|real)=(.+)$/.exec(a);
     if (m?.[1] === 'carrier') carrier = Number(m[2]);
+    else if (m?.[1] === 'real') real = Number(m[2]);
     else if (m) opts[m[1] as 'l2' | 'iterations' | 'rate'] = Number(m[2]);
     if (a === '--bayes') opts.algorithm = 'bayes';
   }
   perSentence = args.includes('--sentences');
-  const items = loadItems(carrier, !args.includes('--unbalanced'));
+  const items = loadItems(carrier, !args.includes('--unbalanced'), real);
   const quick = args.includes('--quick') || args.includes('--check');
   const count = (k?: BenignKind) => items.filter((i) => !i.label && !i.carrier && (!k || i.kind === k)).length;
   console.log(
-    `options ${JSON.stringify({ ...opts, carrier })}; ${items.filter((i) => i.label).length} poisoned (as many carriers), ${count()} benign (${count('real') + count('real-2')} on real servers)`,
+    `options ${JSON.stringify({ ...opts, carrier, real })}; ${items.filter((i) => i.label).length} poisoned (as many carriers), ${count()} benign (${count('real') + count('real-2')} on real servers)`,
   );
   const scores = outOfSource(items, opts, !quick);
   const bands = thresholds(items, scores);
+  const dump = args.find((a) => a.startsWith('--dump='))?.slice('--dump='.length);
+  if (dump)
+    writeFileSync(
+      dump,
+      JSON.stringify(
+        [...scores].map(([i, score]) => ({
+          id: i.id,
+          source: i.source,
+          kind: i.kind,
+          server: i.server,
+          label: i.label,
+          rules: i.rules,
+          technique: i.technique,
+          score,
+        })),
+      ),
+    );
   console.log(
-    `thresholds (out-of-fold real-server tools): medium ${bands.medium.toFixed(4)} (≤ 1% of tools, ≤ 10% of servers), high ${bands.high.toFixed(4)} (≤ 0.2%, ≤ 5%)`,
+    `thresholds (out-of-fold real-server tools): medium ${bands.medium.toFixed(4)} (≤ 0.5% of tools, ≤ 10% of servers), high ${bands.high.toFixed(4)} (≤ 0.2%, ≤ 5%)`,
   );
   if (!quick) {
     reportBenign(items, scores, bands.medium);
