@@ -28,7 +28,9 @@ const { values: opts } = parseArgs({
 
 /** The CLI a tree's users run: its compiled dist/ when built, else the TypeScript sources. */
 function cliOf(tree: string): string {
-  return existsSync(join(tree, 'dist', '.build-stamp')) ? join(tree, 'dist', 'gateway', 'cli', 'main.js') : join(tree, 'bin', 'gatehouse.js');
+  if (!existsSync(join(tree, 'dist', '.build-stamp'))) return join(tree, 'bin', 'gatehouse.js');
+  const bundled = join(tree, 'dist', 'bundle', 'main.js');
+  return existsSync(bundled) ? bundled : join(tree, 'dist', 'gateway', 'cli', 'main.js');
 }
 
 function variant(tree: string, words: string): BenchCase {
@@ -38,7 +40,7 @@ function variant(tree: string, words: string): BenchCase {
   const cli = cliOf(tree);
   const label = [...Object.entries(env).map(([k, v]) => `${k}=${v ?? '(unset)'}`), ...DAEMON_NODE_FLAGS, ...flags].join(' ');
   return {
-    name: `${opts.tree.length > 1 ? `${tree} ` : ''}${cli.endsWith('main.js') ? '' : '(sources) '}daemon ${label}`,
+    name: `${opts.tree.length > 1 ? `${tree} ` : ''}${cli.endsWith('main.js') ? (cli.includes('bundle') ? '(bundle) ' : '') : '(sources) '}daemon ${label}`,
     round: async () => {
       const p = start(
         process.execPath,

@@ -21,7 +21,9 @@ function newestSource(dir) {
 }
 
 const stamp = join(root, 'dist', '.build-stamp');
-const compiled = join(root, 'dist', 'gateway', 'cli', 'main.js');
+// The bundle of the compiled CLI (scripts/bundle-cli.mjs) when there is one: it idles lighter.
+const bundled = join(root, 'dist', 'bundle', 'main.js');
+const compiled = existsSync(bundled) ? bundled : join(root, 'dist', 'gateway', 'cli', 'main.js');
 // A packaged app (and any install without sources) has only dist/: run it, whatever the stamp says.
 const hasSources = existsSync(join(root, 'gateway')) && existsSync(join(root, 'shared'));
 const built = hasSources

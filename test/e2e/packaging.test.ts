@@ -61,6 +61,7 @@ describe('packaged desktop app (electron-builder --dir, stub Electron)', { timeo
         cpSync(join(ROOT, entry), join(project, entry), { recursive: true });
       cpSync(join(ROOT, 'electron', 'build'), join(project, 'electron', 'build'), { recursive: true });
       symlinkSync(join(ROOT, 'node_modules'), join(project, 'node_modules'), 'dir');
+      await run(process.execPath, [join(ROOT, 'scripts', 'bundle-cli.mjs'), project], { cwd: ROOT });
       // A stand-in for the Electron binary: runs nothing, but holds the fuse wire (version 1, 8 fuses, all enabled).
       const stub = join(work, 'electron-dist');
       mkdirSync(stub);
@@ -143,6 +144,8 @@ describe('packaged desktop app (electron-builder --dir, stub Electron)', { timeo
       'bin/gatehouse.js',
       'bin/node-check.js',
       'package.json',
+      // The CLI as bin/gatehouse.js runs it (scripts/bundle-cli.mjs), and the files it finds beside its modules.
+      'dist/bundle/main.js',
       'dist/gateway/cli/main.js',
       'dist/gateway/sandbox/forwarder.js',
       // Preloaded into sandboxed Node servers by plain Node: it must be outside the archive too.
