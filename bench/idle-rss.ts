@@ -6,7 +6,8 @@
 // A variant is words: NAME=value sets the daemon's environment (NAME= unsets it), anything
 // else is a Node flag. Each variant's daemon gets the environment and flags this checkout's
 // CLI starts the daemon with (DAEMON_ENV, DAEMON_NODE_FLAGS; an older tree may not have
-// them) plus its own, runs from the tree's dist/ when it is built (as users run it), idles
+// them) plus its own, is started through the tree's bin/gatehouse.js as the CLI and the
+// desktop app start it (which runs the tree's build when it is fresh), idles
 // `--idle` seconds after it printed its ready line, and is measured from /proc (VmRSS,
 // RssAnon, RssFile).
 import { existsSync, mkdtempSync } from 'node:fs';
@@ -26,11 +27,15 @@ const { values: opts } = parseArgs({
   },
 });
 
-/** The CLI a tree's users run: its compiled dist/ when built, else the TypeScript sources. */
+/** The CLI as a tree's users run it: bin/gatehouse.js, which runs its build (the bundle, where there is one) when that is fresh. */
 function cliOf(tree: string): string {
-  if (!existsSync(join(tree, 'dist', '.build-stamp'))) return join(tree, 'bin', 'gatehouse.js');
-  const bundled = join(tree, 'dist', 'bundle', 'main.js');
-  return existsSync(bundled) ? bundled : join(tree, 'dist', 'gateway', 'cli', 'main.js');
+  return join(tree, 'bin', 'gatehouse.js');
+}
+
+/** What bin/gatehouse.js runs in a tree, for the labels. */
+function runs(tree: string): string {
+  if (!existsSync(join(tree, 'dist', '.build-stamp'))) return 'sources';
+  return existsSync(join(tree, 'dist', 'bundle', 'main.js')) ? 'dist/bundle' : 'dist/';
 }
 
 function variant(tree: string, words: string): BenchCase {
@@ -40,7 +45,7 @@ function variant(tree: string, words: string): BenchCase {
   const cli = cliOf(tree);
   const label = [...Object.entries(env).map(([k, v]) => `${k}=${v ?? '(unset)'}`), ...DAEMON_NODE_FLAGS, ...flags].join(' ');
   return {
-    name: `${opts.tree.length > 1 ? `${tree} ` : ''}${cli.endsWith('main.js') ? (cli.includes('bundle') ? '(bundle) ' : '') : '(sources) '}daemon ${label}`,
+    name: `${opts.tree.length > 1 ? `${tree} ` : ''}(${runs(tree)}) daemon ${label}`,
     round: async () => {
       const p = start(
         process.execPath,
@@ -61,9 +66,7 @@ function variant(tree: string, words: string): BenchCase {
 }
 
 const trees = opts.tree.map((t) => resolve(t));
-console.log(
-  `Idle daemon memory, demo bundle, ${opts.idle} s idle; trees: ${trees.map((t) => `${t} (${cliOf(t).endsWith('main.js') ? 'dist/' : 'sources'})`).join(', ')}`,
-);
+console.log(`Idle daemon memory, demo bundle, ${opts.idle} s idle; trees: ${trees.map((t) => `${t} (${runs(t)})`).join(', ')}`);
 try {
   await runInterleaved(
     'Idle RSS, interleaved',

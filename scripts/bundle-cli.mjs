@@ -1,11 +1,10 @@
 // Bundles the compiled CLI (dist/gateway/cli/main.js) into dist/bundle/: one module and
 // the chunks of its lazy imports, minified. An idle daemon then resolves and compiles
-// some 30 modules instead of 250 and keeps less source text: 78.6 against 71.1 MB
-// resident (docs/performance.md, "Idle RSS, one bundle"). Most of it is the Node
-// binary's optimising compiler, which resolving hundreds of module paths at start used
-// to wake. bin/gatehouse.js runs the bundle; the tsc output stays beside it for what
-// runs on its own (the scan worker, the sandbox's forwarder and preload) and for every
-// file a module finds from its own location.
+// some 30 modules instead of 250 and keeps less source text, and V8's optimising
+// compiler (5 MB of the Node binary's pages) stays asleep until there is work
+// (docs/performance.md, "Idle RSS, one bundle"). bin/gatehouse.js runs the bundle. The
+// tsc output stays beside it for what runs on its own (the scan worker, the sandbox's
+// forwarder and preload) and for every file a module finds from its own location.
 import { build } from 'esbuild';
 import { readFile } from 'node:fs/promises';
 import { dirname, join, relative, resolve } from 'node:path';
@@ -41,8 +40,9 @@ await build({
   // Native: loaded by name at run time.
   external: ['@napi-rs/keyring'],
   minify: true,
-  // Error and class names stay readable in logs and stack traces.
-  keepNames: true,
+  // Not keepNames: its thousands of __name() calls at start woke V8's optimising compiler
+  // (+5 MB resident). Stack traces name minified functions; the .map beside each file
+  // (node --enable-source-maps) names them again. No code here reads a class's name.
   sourcemap: 'linked',
   plugins: [ownImportMetaUrl],
   logLevel: 'warning',
