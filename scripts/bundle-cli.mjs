@@ -6,6 +6,7 @@
 // tsc output stays beside it for what runs on its own (the scan worker, the sandbox's
 // forwarder and preload) and for every file a module finds from its own location.
 import { build } from 'esbuild';
+import { readdirSync, statSync, unlinkSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
 import { dirname, join, relative, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -27,8 +28,12 @@ const ownImportMetaUrl = {
   },
 };
 
-await build({
+/** Chunks of earlier builds stay this long: a daemon started from one of them may still import them. */
+const KEEP_OLD_CHUNKS_MS = 90 * 24 * 3600 * 1000;
+
+const result = await build({
   entryPoints: [join(root, 'dist', 'gateway', 'cli', 'main.js')],
+  absWorkingDir: root,
   outdir,
   bundle: true,
   // Without chunks, every lazy import's source would sit in the idle heap (+5 MB).
@@ -46,4 +51,13 @@ await build({
   sourcemap: 'linked',
   plugins: [ownImportMetaUrl],
   logLevel: 'warning',
+  metafile: true,
 });
+
+// Chunk names carry a hash of their content, so a rebuild writes new names beside the old
+// ones (scripts/clean-dist.mjs keeps this folder). Old files go once no daemon can need them.
+const written = new Set(Object.keys(result.metafile.outputs).map((f) => resolve(root, f)));
+for (const name of readdirSync(outdir)) {
+  const file = join(outdir, name);
+  if (!written.has(file) && Date.now() - statSync(file).mtimeMs > KEEP_OLD_CHUNKS_MS) unlinkSync(file);
+}
