@@ -42,6 +42,17 @@ function start(project: string) {
   return { child, next, ask };
 }
 
+/** What a process started now answers when it first imports the lazy module. */
+async function freshAnswer(project: string): Promise<string> {
+  const fresh = start(project);
+  try {
+    assert.equal(await fresh.next(), 'ready');
+    return await fresh.ask();
+  } finally {
+    fresh.child.kill();
+  }
+}
+
 const chunks = (project: string) => readdirSync(join(project, 'dist', 'bundle')).filter((f) => f.endsWith('.js') && f !== 'main.js');
 
 describe('the bundle build', () => {
@@ -64,13 +75,7 @@ describe('the bundle build', () => {
       );
       // Without the old chunk this answers "failed: Cannot find module …".
       assert.equal(await old.ask(), 'first');
-      const fresh = start(project);
-      try {
-        assert.equal(await fresh.next(), 'ready');
-        assert.equal(await fresh.ask(), 'second');
-      } finally {
-        fresh.child.kill();
-      }
+      assert.equal(await freshAnswer(project), 'second');
     } finally {
       old.child.kill();
     }
@@ -91,12 +96,6 @@ describe('the bundle build', () => {
     const now = chunks(project);
     assert.ok(!now.includes(stale!), 'a chunk no build wrote for 100 days is gone');
     assert.ok(now.includes(current!), 'a chunk the build writes stays, however old its first copy');
-    const latest = start(project);
-    try {
-      assert.equal(await latest.next(), 'ready');
-      assert.equal(await latest.ask(), 'second');
-    } finally {
-      latest.child.kill();
-    }
+    assert.equal(await freshAnswer(project), 'second');
   });
 });
