@@ -1,3 +1,4 @@
+import { cutText } from '../text/cut.ts';
 import { escapeKey } from './extract.ts';
 import type { Finding } from './scan.ts';
 
@@ -17,13 +18,6 @@ export interface Bounded {
   cuts: { path: string; chars: number }[];
   /** Characters of every string in the definition, keys included. */
   total: number;
-}
-
-/** A cut that never splits a surrogate pair. */
-function cutAt(text: string, n: number): string {
-  if (n >= text.length) return text;
-  const code = text.charCodeAt(n - 1);
-  return text.slice(0, code >= 0xd800 && code <= 0xdbff ? n - 1 : n);
 }
 
 function measure(value: unknown): { total: number; longest: number } {
@@ -52,7 +46,7 @@ export function boundTool(tool: Record<string, unknown>): Bounded {
   const cuts: Bounded['cuts'] = [];
   let budget = TOTAL_LIMIT;
   const take = (text: string, path: string): string => {
-    const keep = cutAt(text, Math.max(0, Math.min(TEXT_LIMIT, budget)));
+    const keep = cutText(text, Math.max(0, Math.min(TEXT_LIMIT, budget)));
     budget -= keep.length;
     if (keep.length < text.length) cuts.push({ path, chars: text.length });
     return keep;
