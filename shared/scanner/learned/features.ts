@@ -366,7 +366,9 @@ function walk(node: unknown, role: Role, key: string, path: string, depth: numbe
  */
 export function accumulate(tool: Record<string, unknown>, sites: WordSite[] | null = null, siblings?: readonly string[]): number {
   record = sites;
-  nTouched = 0;
+  // Whatever a read that threw left behind (a value, the metadata flag) must not reach this tool.
+  clear();
+  inMetadata = false;
   nOwn = 0;
   nRefs = 0;
   charBudget = 0;
