@@ -7,8 +7,7 @@
 // (per server with siblings, and once as one catalogue through one index), the spent held-out archives 1
 // and 2 (extracted to a temporary folder and deleted; their differences are printed without their text),
 // and the real release pairs through scanChange. The rules alone: the learned model is off.
-import { execFileSync } from 'node:child_process';
-import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { scanChange } from '../../shared/scanner/change.ts';
@@ -16,6 +15,8 @@ import { scanTool, scanToolList, type Finding, type ToolScan } from '../../share
 import { indexTools } from '../../shared/scanner/tool-index.ts';
 import { ROOT } from '../helpers/daemon.ts';
 import { BENIGN_SERVERS_2_DIR, loadBenignServers, loadJsonl } from './evaluate.ts';
+import type { CorpusEntry } from './corpus.ts';
+import { jsonlIn, readTarGz } from './learned/tarball.ts';
 import { HARD_BENIGN } from './hard-benign.ts';
 import { HARD_BENIGN_2, type BenignServerSet } from './hard-benign-2.ts';
 import { HARD_BENIGN_3 } from './hard-benign-3.ts';
@@ -148,42 +149,31 @@ function collect(): { snapshot: Snapshot; secret: Set<string> } {
     }
   }
 
-  const tmp = mkdtempSync(join(tmpdir(), 'scanner-snapshot-'));
-  try {
-    const heldout = (archive: string) => {
-      const dir = join(tmp, archive);
-      execFileSync('mkdir', ['-p', dir]);
-      execFileSync('tar', ['-xzf', join(ROOT, 'test', 'scanner', 'heldout', archive), '-C', dir]);
-      return dir;
-    };
-    const spent: [string, string, string][] = [
-      ['heldout-1', join(heldout('fresh-2026-11-30.tar.gz')), 'fresh'],
-      ['heldout-2', join(heldout('fresh-2026-12-01.tar.gz'), 'fresh-2026-12-01'), ''],
-    ];
-    for (const [set, dir, infix] of spent) {
-      const before = Object.keys(snapshot).length;
-      const file = (kind: string) => (infix ? `${kind}.${infix}.jsonl` : `${kind}.jsonl`);
-      if (!existsSync(join(dir, file('poisoned')))) throw new Error(`${set}: no ${file('poisoned')}`);
-      loadJsonl(file('poisoned'), dir).forEach((e, i) => {
-        const was = (e as { rug_pull_before?: unknown }).rug_pull_before;
-        const id = `${set}/poisoned/${i}/${e.id}`;
-        put(id, scanTool(e.tool, rulesOnly));
-        if (was && typeof was === 'object') put(`${id}/as-change`, scanChange(was as Tool, e.tool, rulesOnly));
-      });
-      const benign = loadJsonl(file('benign'), dir);
-      benign.forEach((e, i) => put(`${set}/benign-alone/${i}/${e.id}`, scanTool(e.tool, rulesOnly)));
-      const byServer = new Map<string, Tool[]>();
-      for (const e of benign) if (e.server) byServer.set(e.server, [...(byServer.get(e.server) ?? []), e.tool]);
-      servers(
-        `${set}-servers`,
-        [...byServer].map(([server, tools]) => ({ server, tools })),
-      );
-      Object.keys(snapshot)
-        .slice(before)
-        .forEach((id) => secret.add(id));
-    }
-  } finally {
-    rmSync(tmp, { recursive: true, force: true });
+  const spent: [string, string, string][] = [
+    ['heldout-1', 'fresh-2026-11-30.tar.gz', 'poisoned.fresh.jsonl'],
+    ['heldout-2', 'fresh-2026-12-01.tar.gz', 'poisoned.jsonl'],
+  ];
+  for (const [set, archive, poisonedFile] of spent) {
+    const before = Object.keys(snapshot).length;
+    const files = readTarGz(join(ROOT, 'test', 'scanner', 'heldout', archive));
+    const entries = (file: string) => jsonlIn(files, file) as CorpusEntry[];
+    entries(poisonedFile).forEach((e, i) => {
+      const was = (e as { rug_pull_before?: unknown }).rug_pull_before;
+      const id = `${set}/poisoned/${i}/${e.id}`;
+      put(id, scanTool(e.tool, rulesOnly));
+      if (was && typeof was === 'object') put(`${id}/as-change`, scanChange(was as Tool, e.tool, rulesOnly));
+    });
+    const benign = entries(poisonedFile.replace('poisoned', 'benign'));
+    benign.forEach((e, i) => put(`${set}/benign-alone/${i}/${e.id}`, scanTool(e.tool, rulesOnly)));
+    const byServer = new Map<string, Tool[]>();
+    for (const e of benign) if (e.server) byServer.set(e.server, [...(byServer.get(e.server) ?? []), e.tool]);
+    servers(
+      `${set}-servers`,
+      [...byServer].map(([server, tools]) => ({ server, tools })),
+    );
+    Object.keys(snapshot)
+      .slice(before)
+      .forEach((id) => secret.add(id));
   }
   return { snapshot, secret };
 }
