@@ -4,10 +4,10 @@
 // held-out set does not show it to whoever tunes the rules.
 //   node test/scanner/evaluate.ts            dev corpus, leave-one-family-out
 //   node test/scanner/evaluate.ts extra      the extra set (held out)
-//   node test/scanner/evaluate.ts paraphrase the fresh paraphrase set (paraphrase2: the second; paraphrase3: the third, with its benign twins; paraphrase4 to paraphrase11: the fourth to eleventh)
+//   node test/scanner/evaluate.ts paraphrase the fresh paraphrase set (paraphrase2: the second; paraphrase3: the third, with its benign twins; paraphrase4 to paraphrase12: the fourth to twelfth)
 //   node test/scanner/evaluate.ts benign     captured real servers (benign-servers/)
 //   node test/scanner/evaluate.ts benign2    the second captured set (benign-servers-2/, tuned on from the sixth round), alarms by rule
-//   node test/scanner/evaluate.ts hard2      hard benign set 2 (fourth round), alone and per server (hard3 to hard12: sets 3 to 12)
+//   node test/scanner/evaluate.ts hard2      hard benign set 2 (fourth round), alone and per server (hard3 to hard13: sets 3 to 13)
 //   node test/scanner/evaluate.ts fresh DIR  a held-out set written elsewhere (poisoned.fresh.jsonl,
 //                                            benign.fresh.jsonl in DIR): per technique and false alarms,
 //                                            aggregates only; a rug pull is also judged as the change it is
@@ -36,6 +36,7 @@ import { HARD_BENIGN_10 } from './hard-benign-10.ts';
 import { PARAPHRASES_10 } from './paraphrases-10.ts';
 import { HARD_BENIGN_11 } from './hard-benign-11.ts';
 import { HARD_BENIGN_12, PARAPHRASES_11 } from './paraphrases-11.ts';
+import { HARD_BENIGN_13, PARAPHRASES_12 } from './paraphrases-12.ts';
 
 type Tool = Record<string, unknown>;
 const isRecord = (v: unknown): v is Tool => typeof v === 'object' && v !== null && !Array.isArray(v);
@@ -248,6 +249,11 @@ if (import.meta.main) {
       'Paraphrase set 11 (written in the seventh round after set 10 was tuned on, measured when the round froze, not tuned on) by technique, medium or higher',
       recallByFamily(PARAPHRASES_11, 'medium', (e) => e.technique),
     );
+  } else if (what === 'paraphrase12') {
+    printRecall(
+      "Paraphrase set 12 (written in the eighth round from blind set 4's misses, before its rule changes) by technique, medium or higher",
+      recallByFamily(PARAPHRASES_12, 'medium', (e) => e.technique),
+    );
   } else if (what === 'paraphrase10') {
     printRecall(
       'Paraphrase set 10 (written at the start of the seventh round, before its rule changes) by technique, medium or higher',
@@ -285,7 +291,8 @@ if (import.meta.main) {
     what === 'hard9' ||
     what === 'hard10' ||
     what === 'hard11' ||
-    what === 'hard12'
+    what === 'hard12' ||
+    what === 'hard13'
   ) {
     const sets: BenignServerSet[] = {
       hard2: HARD_BENIGN_2,
@@ -299,6 +306,7 @@ if (import.meta.main) {
       hard10: HARD_BENIGN_10,
       hard11: HARD_BENIGN_11,
       hard12: HARD_BENIGN_12,
+      hard13: HARD_BENIGN_13,
     }[what];
     const alone = sets.flatMap((set) => set.tools.map((tool) => ({ name: `${set.server}/${String(tool.name)}`, tools: [tool] })));
     printAlarms(`Hard benign set ${what.slice(4)}, each tool alone (medium+)`, falseAlarms(alone), true);
