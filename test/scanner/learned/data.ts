@@ -130,6 +130,7 @@ function poisonedSources(): [string, Poisoned[]][] {
     ['heldout-1', heldoutLines('fresh-2026-11-30.tar.gz', 'poisoned.fresh.jsonl')],
     ['heldout-2', heldoutLines('fresh-2026-12-01.tar.gz', 'poisoned.jsonl')],
     ['heldout-3', heldoutLines('fresh-set-3-2026-12-01.tar.gz', 'poisoned.jsonl')],
+    ['heldout-4', heldoutLines('fresh-set-4-2026-12-01.tar.gz', 'poisoned.jsonl')],
   ];
 }
 
@@ -171,6 +172,7 @@ function benignServers(): BenignServerIn[] {
     ...alone(heldoutLines('fresh-2026-11-30.tar.gz', 'benign.fresh.jsonl'), 'heldout-1', 'heldout'),
     ...byServer('fresh-2026-12-01.tar.gz', 'heldout-2'),
     ...byServer('fresh-set-3-2026-12-01.tar.gz', 'heldout-3'),
+    ...byServer('fresh-set-4-2026-12-01.tar.gz', 'heldout-4'),
   ];
 }
 
