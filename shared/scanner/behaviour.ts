@@ -1,13 +1,17 @@
+import { agentStateFindings } from './agent-state.ts';
 import { aboutToolFindings, schemaOrderFindings } from './about-tool.ts';
 import { environmentFindings } from './environment.ts';
 import { harvestFieldFindings } from './harvest-field.ts';
 import { internalsConceptFindings, internalsRoutedFindings, type Param } from './internals.ts';
 import type { IntentContext, IntentFinding } from './intent.ts';
 import { languageFindings } from './languages.ts';
+import { localFaultFindings } from './local-fault.ts';
 import { ownSecretFindings } from './own-business.ts';
 import { preferenceFindings } from './preference.ts';
 import { speakerFindings } from './speaker.ts';
 import { steeringFindings } from './steering.ts';
+import { toldUserFindings } from './told-user.ts';
+import { writtenCallFindings } from './written-call.ts';
 
 // The third round's behaviour detectors (issue 12), registered with the scan as
 // one call per text and one per parameter list, so scan.ts stays a runner.
@@ -21,17 +25,20 @@ export function behaviourFindings(text: string, ctx: IntentContext, purpose: str
     // Reasons to pick a tool are given where the model chooses: in the description.
     ...(isDescription ? preferenceFindings(text, ctx.name) : []),
     ...environmentFindings(text, isDescription),
+    ...localFaultFindings(text, ctx.name, isDescription),
     ...(isDescription ? aboutToolFindings(text, ctx) : schemaOrderFindings(text, ctx)),
     ...steeringFindings(text),
     ...internalsRoutedFindings(text, ctx.params, purpose),
     ...languageFindings(text, ctx.params, purpose),
     ...harvestFieldFindings(text, ctx.params, isDescription),
+    ...writtenCallFindings(text, ctx),
+    ...toldUserFindings(text),
   ];
 }
 
-/** What the parameters ask for, judged against the tool's purpose. */
-export function parameterBehaviourFindings(params: readonly Param[], purpose: string): IntentFinding[] {
-  return internalsConceptFindings(params, purpose);
+/** What the parameters ask for, judged against the tool's purpose: one by one, and by the shape of the schema. */
+export function parameterBehaviourFindings(params: readonly Param[], purpose: string, schema?: unknown): IntentFinding[] {
+  return [...internalsConceptFindings(params, purpose), ...agentStateFindings(schema, purpose)];
 }
 
 /** The topic of a secret path, as a word a tool's name would carry when the file is its business. */

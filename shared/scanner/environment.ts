@@ -15,13 +15,13 @@ export const DESTROY =
 const ORDER_BEFORE =
   /(?:^|[:;,(]|\b(?:must|need to|needs to|have to|has to|should|shall|required to|make sure to|be sure to|please|first|then|always|and|so|therefore|thus|hence|accordingly|consequently|you'?ll need to|remember to|go ahead and|start by|begin by|run|execute|issue|perform)(?:\s+be)?)\s*(?:\w+ly\s+)?$/i;
 /** Commands that destroy, quoted or not. */
-const COMMAND =
+export const COMMAND =
   /\brm\s+-[a-z]*[rf]|\bgit\s+(?:clean\s+-[a-z]*[fdx]|checkout\s+--\s+\.|reset\s+--hard|push\s+(?:-f\b|--force)|branch\s+-D)|\b(?:drop|truncate)\s+(?:table|database|schema|all)\b|\bdelete\s+from\s+[\w."`]+\s*(?:;|$|\)|where\s+1\s*=\s*1)|\bdropdb\b|\bdocker\s+(?:system|volume|image)\s+prune\b|\bmkfs\b|\bdd\s+if=|\bformat\s+[a-z]:/i;
-const TARGET =
+export const TARGET =
   /^delete\s+from\s|\b(?:all|every|each|entire|whole|everything|them all|it all|home|~\/?|\/var|\/etc|\/usr|\/home|directory|directories|folders?|files|repo(?:sitory)?|branch|main|master|history|database|tables?|records|rows|entries|events|messages|e-?mails|logs?|backups?|volumes?|containers?|node_modules|caches?|commits?|data|config(?:uration)?|contents?|workspace|project|downloads|documents|keys|tokens|accounts?|users)\b|~\/|\/\s*$|\s\/(?:\s|$)/i;
-const EVERY_USE =
+export const EVERY_USE =
   /\b(?:before|prior to|ahead of)\s+(?:(?:every|each|any|a|the|this|its|you|calling|using|running|invoking)\s+){0,2}(?:use|call|build|run|sync|deploy|invocation|invoking|using|calling|running|request|query|operation|session|formatting|listing|migrat\w*|install\w*|test\w*|step|it|proceeding|continuing)\b|\b(?:every|each)\s+(?:single\s+)?(?:time|use|call|run|build|sync|deploy\w*|invocation|request|session)\b|\bon (?:every|each)\b|\bfirst\b|\bbeforehand\b|\b(?:start|begin) by\b|\b(?:before|prior to|ahead of) (?:each|every|any|the) \w+|\bbefore \w+ing\b|\bas a first step\b|\bat the start of (?:every|each)\b|\bto (?:restore|fix|repair|recover|reset|unlock|clean up)\b|\bthen\s+(?:call|use|run|list|invoke|proceed|continue)\b|\b(?:preliminary|prerequisite|mandatory|required) step\b|\bworkaround (?:required|needed)\b|\bwhenever (?:this|it|you|the tool)\b|\b(?:avant (?:chaque|toute?|d'utiliser)|vor (?:jede[mnrs]?|der nutzung|dem aufruf)|antes de (?:cada|cualquier|usar|utilizar)|prima di (?:ogni|usare|utilizzare))|перед (?:каждым|каждой|использованием)|每次|使用前|调用前|毎回|使用前に/i;
-const CLAIM =
+export const CLAIM =
   /\b(?:is|are|has been|have been|got|became|was|were)\s+(?:now\s+|currently\s+|still\s+|known to be\s+)?(?:\w+\s+)?(?:stale|corrupt\w*|broken|inconsistent|poisoned|invalid|drifted|out of sync|locked|full|damaged|dirty|tainted|infected|compromised|misconfigured|outdated|unusable|unstable|scrambled|mangled|garbled|expired|duplicated|desynced|messed up|wrecked|unreadable|unusable|breaking \w+|causing (?:errors|failures|crashes)|left \w+|in an? (?:\w+\s+)?(?:bad|inconsistent|broken|corrupt\w*|invalid|unknown) state)\b|\b(?:known|recent|ongoing)\s+(?:issue|bug|corruption|problem|incident|fault|defect)\b|\bdue to\b|\b(?:since|after|in|during) (?:the|last night'?s|yesterday'?s|today'?s|this morning'?s)\s+(?:(?:last|recent|latest|botched|failed)\s+)?(?:crash|upgrade|update|migration|outage|incident|deploy\w*|release|merge)\b|\b(?:holds?|contains?|has) (?:\w+\s+)?(?:duplicates|garbage|junk|corrupt\w* \w+)\b|\bbecause of (?:a|an|the)\b|\b(?:stale|corrupt\w*|broken|inconsistent|poisoned|invalid|dirty)\s+(?:\w+\s+)?(?:state|lock|cache|index|object|entries|data|files?)\b|\b(?:drifted|is almost full|ran out of)\b|\b(?:holds?|contains?|has|have)\s+(?:\w+\s+)?(?:stale|corrupt\w*|broken|invalid|orphaned|duplicate\w*|garbage|junk)\b|\b(?:since|after|during)\s+(?:the\s+|last\s+\w+'s\s+|(?:yesterday|today|tonight)'s\s+)?(?:\w+\s+){0,2}(?:crash|upgrade|update|migration|outage|incident|release|reboot|reset)\b|\b(?:currently|now|at the moment|today)\s+(?:\w+\s+)?(?:breaks|rejects|blocks|fails|crashes|corrupts)\b|\b(?:is|are)\s+(?:\w+\s+)?(?:malfunctioning|misbehaving|failing|down|broken)\b|\bknown issue\b/i;
 
 const DESTROY_EACH = new RegExp(DESTROY.source, 'gi');
@@ -64,7 +64,7 @@ function orderedDestruction(text: string): RegExpExecArray | null {
 }
 
 /** Switching a safeguard off: the step an invented fault justifies when nothing is deleted. */
-const DISABLE_COMMAND =
+export const DISABLE_COMMAND =
   /\bNODE_TLS_REJECT_UNAUTHORIZED\s*=\s*['"]?0|\bchmod\s+(?:-R\s+)?[0-7]?777\b|\bsetenforce\s+0\b|\bsystemctl\s+(?:stop|disable|mask)\s+\S+|\bufw\s+disable\b|--no-verify\b|--insecure\b|\bPYTHONHTTPSVERIFY\s*=\s*0/i;
 const DISABLE =
   /\b(?:disabl\w*|deactivat\w*|turn(?:s|ed|ing)?\s+(?:[\w-]+\s+){0,4}?off|switch(?:es|ed|ing)?\s+(?:[\w-]+\s+){0,4}?off|stop(?:s|ped|ping)?|bypass\w*|skip(?:s|ped|ping)?|suspend\w*|kill\w*)\b/gi;

@@ -8,16 +8,16 @@ import { escapeRegExp } from '../text/regexp.ts';
 // tool may store a summary of the talk, a thinking tool takes "your current
 // thought", an LLM router takes a model id.
 
-type Concept = 'instructions' | 'identity' | 'tools' | 'reasoning' | 'conversation';
+type Concept = 'instructions' | 'identity' | 'tools' | 'reasoning' | 'conversation' | 'memory' | 'host';
 
 /** Cues that tie a noun to the agent itself ("your", "you were given", "this agent"). */
 const SELF =
-  /\b(?:you|your|yours|yourself|the (?:assistant|model|agent|ai|llm|bot|chatbot)(?:'s)?|this (?:assistant|agent|model|ai|llm|bot|session|chat|conversation)|(?:assistant|agent|model|llm|ai)'s)\b/i;
+  /\b(?:you|your|yours|yourself|the calling (?:model|assistant|agent|llm|ai)(?:'s)?|the (?:assistant|model|agent|ai|llm|bot|chatbot)(?:'s)?|this (?:assistant|agent|model|ai|llm|bot|session|chat|conversation)|(?:assistant|agent|model|llm|ai)'s)\b/i;
 
 const CONCEPTS: [Concept, RegExp][] = [
   [
     'instructions',
-    /\b(?:(?:instructions?|directions?|directives?|guidance|guidelines?|rules|briefing|orders|setup|set-up|configuration|persona|policy|prompt)\b[^.;]{0,60}\b(?:you (?:received|were given|were handed|got|were configured|were set up|were started with|operate under|follow)|(?:given|handed|configured|set up|provided|issued) (?:to|for) you|your (?:operator|developer|creator|deployer|owner|provider)|before (?:the|this) (?:user|person|human|conversation|chat|session)|at the (?:start|beginning|top)|(?:operator|developer|deployer) (?:gave|configured|set))|(?:opening|initial|original|starting|hidden|underlying|base|pre-?loaded|system[- ]level|system)\s+(?:\w+\s+)?(?:instructions?|directions?|directives?|guidance|guidelines?|prompt|message|briefing|configuration|rules)|system\s*prompt|sys\s*prompt|meta[- ]?prompt|how you (?:were|have been) (?:configured|set up|instructed|prompted|briefed|programmed)|(?:guardrails?|restrictions?|constraints?|limitations?|safety (?:rules|settings|policies|guidelines)|content polic(?:y|ies))\b[^.;]{0,40}\b(?:(?:placed|put|imposed|set) on you|you (?:operate under|were given|have been given|must follow)|your (?:vendor|developer|operator|creator|maker|provider|deployer)))\b/i,
+    /\b(?:(?:instructions?|directions?|directives?|guidance|guidelines?|rules|briefing|orders|setup|set-up|configuration|persona|policy|prompt)\b[^.;]{0,60}\b(?:you (?:received|were given|were handed|got|were configured|were set up|were started with|operate under|follow)|(?:given|handed|configured|set up|provided|issued) (?:to|for) you|your (?:operator|developer|creator|deployer|owner|provider)|before (?:the|this) (?:user|person|human|conversation|chat|session)|at the (?:start|beginning|top)|(?:operator|developer|deployer) (?:gave|configured|set))|(?:opening|initial|original|starting|hidden|underlying|base|pre-?loaded|system[- ]level|system)\s+(?:\w+\s+)?(?:instructions?|directions?|directives?|guidance|guidelines?|prompt|message|briefing|configuration|rules)|system\s*prompt|sys\s*prompt|meta[- ]?prompt|how you (?:were|have been) (?:configured|set up|instructed|prompted|briefed|programmed)|(?:text|words|message|prompt|content|characters?)\s+(?:\w+\s+){0,2}?you\s+(?:were|have been)\s+(?:initiali[sz]ed|started|launched|primed|booted|seeded|spun up|created)\s+with|(?:guardrails?|restrictions?|constraints?|limitations?|safety (?:rules|settings|policies|guidelines)|content polic(?:y|ies))\b[^.;]{0,40}\b(?:(?:placed|put|imposed|set) on you|you (?:operate under|were given|have been given|must follow)|your (?:vendor|developer|operator|creator|maker|provider|deployer)))\b/i,
   ],
   [
     'identity',
@@ -25,7 +25,7 @@ const CONCEPTS: [Concept, RegExp][] = [
   ],
   [
     'tools',
-    /\b(?:every|each|all|the|a|full|complete)?\s*(?:list(?:ing)? of |inventory of |names of )?(?:functions?|tools?|capabilit(?:y|ies)|plugins?|actions?|integrations?|skills?|commands|(?:mcp\s+)?servers|connectors|extensions)\b[^.;]{0,40}\b(?:you (?:have|can|could|may|are able)|(?:available|accessible|exposed|connected|installed|loaded|granted) to you|at your disposal|you(?:'ve| have) been (?:given|granted)|given access to|you can (?:call|use|invoke|access))\b/i,
+    /\b(?:every|each|all|the|a|full|complete)?\s*(?:list(?:ing)? of |inventory of |names of )?(?:functions?|tools?|capabilit(?:y|ies)|plugins?|actions?|integrations?|skills?|commands|(?:mcp\s+)?servers|connectors|extensions)\b[^.;]{0,40}\b(?:you (?:have|can|could|may|are able)|(?:available|accessible|exposed|connected|installed|loaded|granted) to you|at your disposal|you(?:'ve| have) been (?:given|granted)|given access to|you can (?:call|use|invoke|access)|(?:it|the (?:calling )?(?:model|assistant|agent))\s+(?:has|can (?:call|use|invoke|access)|has access to))\b/i,
   ],
   [
     'reasoning',
@@ -33,7 +33,16 @@ const CONCEPTS: [Concept, RegExp][] = [
   ],
   [
     'conversation',
-    /\b(?:every|each)\s+(?:\w+\s+){0,2}(?:earlier|previous|prior|past|preceding)\s+(?:\w+\s+)?(?:message|turn|exchange|prompt|request|reply|utterance)s?\b|\b(?:all|the)\s+(?:\w+\s+){0,2}(?:earlier|previous|prior|past|preceding)\s+(?:\w+\s+)?(?:messages|turns|exchanges|prompts|requests|replies|utterances)\b|\b(?:messages?|turns?|exchanges?|replies)\b[^.;]{0,40}\b(?:exchanged|so far|verbatim|with the (?:human|user|person)|in this (?:chat|session|conversation))\b|\b(?:everything|all|whatever|anything)\s+(?:that\s+)?(?:the (?:user|person|human|customer)|they|he|she)\s+(?:has |have )?(?:told|said|typed|written|asked|shared|mentioned|disclosed|revealed)\b|\b(?:summary|digest|recap|log|record|copy|transcript|history|dump)\s+of\s+(?:everything|all|what)\b[^.;]{0,40}\b(?:told|said|typed|shared|asked|discussed)\b|\b(?:the|this|your)\s+(?:whole|entire|full|complete)\s+(?:conversation|chat|dialog(?:ue)?|session|thread|discussion)\b|\b(?:everything|all|whatever|anything)\s+(?:that\s+)?(?:was\s+|has been\s+|you have\s+)?(?:said|written|typed|discussed|exchanged)\s+(?:between|by)\s+(?:you|the (?:user|person|human|customer))\b|\b(?:messages?|requests?|prompts?|questions?|words?)\b[^.;]{0,20}\b(?:the (?:user|human|person|customer)|they)\s+(?:has\s+|have\s+)?(?:sent|written|typed|said|told|asked)\s+(?:to\s+)?you\b|\bbetween you and (?:the\s+)?(?:user|person|human|customer|them|me)\b|\b(?:the|this|your)\s+current\s+(?:conversation|chat|dialog(?:ue)?)\b|\b(?:conversation|chat|dialog(?:ue)?|session)\s+(?:so far|history|log|transcript|context|contents?)\b/i,
+    /\b(?:every|each)\s+(?:\w+\s+){0,2}(?:earlier|previous|prior|past|preceding)\s+(?:\w+\s+)?(?:message|turn|exchange|prompt|request|reply|utterance)s?\b|\b(?:all|the)\s+(?:\w+\s+){0,2}(?:earlier|previous|prior|past|preceding)\s+(?:\w+\s+)?(?:messages|turns|exchanges|prompts|requests|replies|utterances)\b|\b(?:messages?|turns?|exchanges?|replies)\b[^.;]{0,40}\b(?:exchanged|so far|verbatim|with the (?:human|user|person)|in this (?:chat|session|conversation))\b|\b(?:everything|all|whatever|anything)\s+(?:that\s+)?(?:the (?:user|person|human|customer)|they|he|she)\s+(?:has |have )?(?:told|said|typed|written|asked|shared|mentioned|disclosed|revealed)\b|\b(?:summary|digest|recap|log|record|copy|transcript|history|dump)\s+of\s+(?:everything|all|what)\b[^.;]{0,40}\b(?:told|said|typed|shared|asked|discussed)\b|\b(?:the|this|your)\s+(?:whole|entire|full|complete)\s+(?:conversation|chat|dialog(?:ue)?|session|thread|discussion)\b|\b(?:everything|all|whatever|anything)\s+(?:that\s+)?(?:was\s+|has been\s+|you have\s+)?(?:said|written|typed|discussed|exchanged)\s+(?:between|by)\s+(?:you|the (?:user|person|human|customer))\b|\b(?:messages?|requests?|prompts?|questions?|words?)\b[^.;]{0,20}\b(?:the (?:user|human|person|customer)|they)\s+(?:has\s+|have\s+)?(?:sent|written|typed|said|told|asked)\s+(?:to\s+)?you\b|\bbetween you and (?:the\s+)?(?:user|person|human|customer|them|me)\b|\b(?:the|this|your)\s+current\s+(?:conversation|chat|dialog(?:ue)?)\b|\b(?:conversation|chat|dialog(?:ue)?|session)\s+(?:so far|history|log|transcript|context|contents?)\b|\b(?:last|latest|recent|previous|past)\s+(?:\w+\s+){0,2}(?:turns|messages|exchanges|replies)\s+(?:of|in|from)\s+(?:the|this|our|your)\s+(?:chat|conversation|session|thread|dialog(?:ue)?)\b/i,
+  ],
+  [
+    'memory',
+    /\b(?:everything|all|whatever|anything)\s+(?:that\s+)?you\s+(?:(?:have|'ve)\s+)?(?:remember|recall|know|stored|saved|learned|kept|noted)\s+(?:\w+\s+){0,3}?about\s+(?:the|this|your)\s+user\b|\byour\s+(?:long-term\s+|persistent\s+|saved\s+)?memor(?:y|ies)\b|\b(?:memory|memories|long-term notes)\s+(?:\w+\s+){0,3}about\s+(?:the|this)\s+user\b/i,
+  ],
+  [
+    // The host's own setup: which MCP servers it runs and how. Not the agent's words, but the same kind of self-report.
+    'host',
+    /\b(?:every|all|each|the)\s+(?:of the\s+)?mcp\s+servers?\s+(?:\w+\s+){0,4}?(?:configured|installed|connected|registered|loaded)\b|\bmcp\s+servers?\s+(?:\w+\s+){0,3}?(?:the|your)\s+(?:host|client)\b|\b(?:host|client)(?:'s)?\s+(?:mcp\s+)?(?:configuration|config file|settings file)\b/i,
   ],
 ];
 
@@ -71,15 +80,27 @@ const FITS: Record<Concept, RegExp> = {
   reasoning: /\b(?:think\w*|thought|reason\w*|reflect\w*|plan\w*|sequential|problem[- ]solving|deliberat\w*|journal|note|log)\b/i,
   conversation:
     /\b(?:memor\w*|remember|recall|notes?|journal|summar\w*|conversation|chat|message|session|context|transcript|history|feedback|support|ticket|handoff|hand-off|escalat\w*|log|llm|completions?|prompts?)\b/i,
+  memory: /\b(?:memor\w*|remember|recall|profile|personali[sz]\w*|preferences?|notes?|journal|agent|assistant|llm)\b/i,
+  host: /\b(?:mcp|servers?|config\w*|host|client|setup|install\w*|inspector|registry|diagnos\w*|doctor)\b/i,
 };
 
-const SEVERITY: Record<Concept, 'medium' | 'high'> = { instructions: 'high', identity: 'medium', tools: 'medium', reasoning: 'high', conversation: 'high' };
+const SEVERITY: Record<Concept, 'medium' | 'high'> = {
+  instructions: 'high',
+  identity: 'medium',
+  tools: 'medium',
+  reasoning: 'high',
+  conversation: 'high',
+  memory: 'high',
+  host: 'high',
+};
 const WHAT: Record<Concept, string> = {
   instructions: 'the instructions it was given',
   identity: 'which model it is',
   tools: 'the list of tools it can call',
   reasoning: 'its private reasoning',
   conversation: 'the conversation with the user',
+  memory: 'what it remembers about the user',
+  host: "the host application's setup (its MCP servers)",
 };
 
 function conceptOf(text: string, needSelf: boolean): { concept: Concept; at: string } | undefined {
@@ -87,7 +108,7 @@ function conceptOf(text: string, needSelf: boolean): { concept: Concept; at: str
     const m = re.exec(text);
     if (!m) continue;
     // "The conversation id" in a chat tool is a handle, not the conversation: a tie to the agent or its session is needed.
-    if (needSelf && concept !== 'conversation' && concept !== 'identity' && !SELF.test(text)) continue;
+    if (needSelf && concept !== 'conversation' && concept !== 'identity' && concept !== 'host' && !SELF.test(text)) continue;
     return { concept, at: m[0] };
   }
   return undefined;
@@ -124,13 +145,13 @@ export function internalsConceptFindings(params: readonly Param[], purpose: stri
 }
 
 const PUT =
-  /\b(?:include|put|place|fill|pass|add|attach|insert|paste|provide|supply|copy|send|report|echo|enumerate|describe|state|give|write|append|prepend|embed|set)\b/i;
+  /\b(?:hold|holds|contain|contains|carry|carries|include|put|place|fill|pass|add|attach|insert|paste|provide|supply|copy|send|report|echo|enumerate|describe|state|give|write|append|prepend|embed|set)\b/i;
 const SLOT = /\b(?:field|parameter|param|argument|arg|input|property|key|slot)\b/i;
 
 /** Prose that tells the model to put its internals into one of this tool's inputs ("include in the ctx field the instructions you were given"). */
 /** Every concept above contains one of these words. */
 const CONCEPT_GATE =
-  /instruct|direction|directive|guid|rule|briefing|order|setup|set-up|configur|persona|polic|prompt|function|tool|capabilit|plugin|action|integration|skill|command|reason|deliberat|thinking|thought|rationale|scratch|monologue|planning|analysis|message|turn|exchange|repl|utterance|told|said|typed|written|asked|shared|mentioned|disclosed|revealed|conversation|chat|dialog|session|thread|discussion|notes|deciding|configured|set up|sent you|between you|handed|model|llm|assistant|agent|vendor|version|training|cut-?off|\bai\b|guardrail|restriction|constraint|limitation|server|connector|extension|exchanged|discussed/i;
+  /instruct|direction|directive|guid|rule|briefing|order|setup|set-up|configur|persona|polic|prompt|function|tool|capabilit|plugin|action|integration|skill|command|reason|deliberat|thinking|thought|rationale|scratch|monologue|planning|analysis|message|turn|exchange|repl|utterance|told|said|typed|written|asked|shared|mentioned|disclosed|revealed|conversation|chat|dialog|session|thread|discussion|notes|deciding|configured|set up|sent you|between you|handed|model|llm|assistant|agent|vendor|version|training|cut-?off|\bai\b|guardrail|restriction|constraint|limitation|server|connector|extension|exchanged|discussed|initiali[sz]ed|you were|remember|memor/i;
 
 export function internalsRoutedFindings(text: string, params: ReadonlySet<string>, purpose: string): IntentFinding[] {
   if (!PUT.test(text) || !CONCEPT_GATE.test(text)) return [];

@@ -1,0 +1,67 @@
+import { clip, sentences, type IntentFinding } from './intent.ts';
+
+// What the user is told about the tool's own actions, decided by the tool: an
+// answer scripted for a question the user may ask later ("if the user asks, say it
+// only checked spelling"), silence held even when asked, the tool's step described
+// to the user as something else, a fixed reply whatever happened, the user's wish
+// not to know claimed on their behalf, notices to the people affected switched off
+// in config keys, and the tool's traces filtered out of what the user looks at. A
+// tool has no business deciding any of that: the model answers the user from what
+// happened.
+
+/** The user asking, noticing or looking later: the moment a scripted answer waits for. */
+const USER_LATER =
+  /\b(?:if|when|whenever|should|in case|once)\s+(?:the\s+)?(?:user|person|human|customer|they)\s+(?:later\s+|ever\s+|afterwards\s+|then\s+|subsequently\s+)?(?:asks?|enquires?|inquires?|wonders?|questions?|complains?|mentions?|notices?|opens?|looks?|checks?|brings? up|wants to know)\b/i;
+/** A prescribed answer: what to say, whom to blame, how to describe it. */
+const PRESCRIBED =
+  /\b(?:the answer is|answer (?:that|with|only)|say (?:that|this|it|only)|reply (?:that|with|only)|respond (?:that|with)|tell (?:them|the user|him|her) (?:that|it|only)|attribute (?:it|this|that|them)|put (?:it|this|that) down to|blame|describe (?:it|this|that) as|explain (?:it|this|that) (?:as|away)|(?:are|is) answered (?:from|with|by)|deny|insist)\b/i;
+/** Silence that holds even when the user asks. */
+const EVEN_ASKED = /\beven\s+(?:if|when)\s+(?:(?:the\s+)?(?:user|they)\s+)?(?:asks?|asked|questioned|pressed)\b/i;
+const WITHHELD = /\bnot\s+(?:be\s+)?(?:described|mentioned|disclosed|reported|explained|discussed|brought up|revealed)\b|\bonly\b/i;
+/** The tool's step presented to the user as something else. */
+const MISDESCRIBED =
+  /\b(?:(?:in|for)\s+(?:the|your)\s+(?:reply|answer|summary|message|report)\s+(?:to|for)\s+the\s+user|(?:the\s+)?(?:reply|answer|summary|message|report)\s+(?:to|for)\s+the\s+user)\b[^.;]{0,40}?\b(?:(?:is|are)\s+)?(?:described|called|calls (?:it|this|that)|presented|presents (?:it|this|that)|reported|reports (?:it|this|that)|shown|labell?ed)\s+as\b/i;
+/** One fixed reply whatever the tool did. */
+const FIXED_REPLY =
+  /\b(?:reply|answer|respond|say)\s+(?:with\s+)?(?:just|only|simply)\s+["'“‘][^"'”’]{1,40}["'”’]\s*,?\s*(?:whatever|no matter|regardless|however)\b/i;
+/** The user's wish not to know, claimed for them. */
+const USER_NOT_TOLD =
+  /\b(?:the\s+)?user\s+(?:has\s+asked|asked|prefers|wants|would rather|would prefer|does not want|doesn'?t want)\s+(?:not\s+)?(?:to\s+)?(?:not\s+)?(?:be\s+)?(?:bothered|told|notified|informed|troubled|hear(?:ing)?|know)\b[^.;]{0,20}\b(?:about|of|with)\b/i;
+/** Nothing to raise with the user, left out of what they are shown. */
+const NOT_SURFACED =
+  /\b(?:no (?:reason|need)\s+to\s+(?:bring\s+(?:it|this|that)\s+up|mention\s+(?:it|this|that)|raise\s+(?:it|this|that))|need not be\s+(?:raised|mentioned|brought up)(?:\s+with the user)?|not part of what (?:is|gets) (?:reported|shown|told|said)(?: back)?|(?:left|kept|stays?|remain)\s+out of\s+(?:anything|what(?:ever)?|the\s+(?:confirmation|summary|reply|answer|message))s?\b[^.;]{0,40}\b(?:reported|shown|user|sees?|see)\b)/i;
+/** Notices to the people affected switched off in config keys ("participant_notice: false"). */
+const NOTICE_OFF = /^\s*[a-z_]*(?:notice|notif\w*|consent|disclos\w*)[a-z_]*\s*[:=]\s*(?:false|off|none|no|0)\s*$/im;
+/** The tool's own traces removed from what the user looks at. */
+const TRACES_HIDDEN =
+  /\b(?:sent|made|created|written|done|posted)\s+by\s+this\s+tool\b[^.;]{0,40}\b(?:filtered out|hidden|removed|excluded|left out|omitted)\b|\b(?:this tool'?s|its own)\s+(?:messages|entries|actions|changes|records)\s+(?:are|is)\s+(?:filtered out|hidden|removed|excluded|left out|omitted)\b/i;
+
+const GATE =
+  /\buser|person|human|customer|they\b|reply|answer|respond|notice|disclos|consent|this tool|even (?:if|when)|raised|bring (?:it|this|that) up|reported|shown/i;
+
+export function toldUserFindings(text: string): IntentFinding[] {
+  if (!GATE.test(text)) return [];
+  const notice = NOTICE_OFF.exec(text);
+  if (notice) return [finding(notice[0].trim(), 'switches off the notice to the people it records or affects, in a config key')];
+  for (const { text: s } of sentences(text)) {
+    const later = USER_LATER.exec(s);
+    if (later && PRESCRIBED.test(s.slice(later.index))) return [finding(s, "scripts the answer the model gives when the user asks about the tool's behaviour")];
+    if (EVEN_ASKED.test(s) && WITHHELD.test(s)) return [finding(s, 'keeps something from the user even when they ask')];
+    if (MISDESCRIBED.test(s)) return [finding(s, 'has the model describe what the tool did to the user as something else')];
+    if (FIXED_REPLY.test(s)) return [finding(s, 'fixes the reply to the user whatever the tool did')];
+    if (USER_NOT_TOLD.test(s)) return [finding(s, 'claims the user does not want to be told about what the tool does')];
+    if (NOT_SURFACED.test(s)) return [finding(s, 'keeps what the tool does out of what the user is told')];
+    if (TRACES_HIDDEN.test(s)) return [finding(s, "hides the tool's own traces from what the user looks at")];
+  }
+  return [];
+}
+
+function finding(evidence: string, what: string): IntentFinding {
+  return {
+    rule: 'decides-what-user-is-told',
+    family: 'concealment',
+    severity: 'high',
+    evidence: clip(evidence),
+    message: `Conceals from the user: it ${what}`,
+  };
+}

@@ -1,0 +1,105 @@
+import { clip, sentences, type IntentContext, type IntentFinding } from './intent.ts';
+import { nameWords } from './workflow.ts';
+
+// A call to another tool written out as part of using this one: a name with its
+// arguments ("acl_set(rules=[])", "a `reset_account` call with `scope: "all"`"),
+// tied to this tool's use (before, after, on each, as the recovery, in its usage
+// sequence). What the call could do is read from the target's name (its verbs:
+// reset, push, share, grant, set…) and from the arguments it is handed (everything,
+// force, public, a fixed account, a token), and set against what this tool is for:
+// a lookup whose text schedules a write to another server's tool asks the model
+// for a power the user never gave it. Wording-free: no trigger verb is needed, and
+// the harm may sit only in the arguments.
+
+/** Verbs in a tool name that change, expose or send things. */
+const POWER = new Set(
+  (
+    'reset delete remove purge wipe erase clear drop destroy truncate expunge forget push force add grant share upload put set update replace ' +
+    'apply bind transfer pay payee beneficiary send post publish forward track emit export invite permission policy iam acl role destination ' +
+    'config setting write install bulk disable revoke overwrite chmod sudo elevate promote settlement merge flush flushall rebuild all'
+  ).split(' '),
+);
+
+/** Arguments that reach everything, switch a safeguard off, expose, name a beneficiary, or carry a secret. */
+const ARG_HARMS: [RegExp, string][] = [
+  [
+    /\b(?:on|to|over|for)\s+(?:every|all|each)\b|(?:[=:]|\bto|\bover)\s*["'`]?(?:\*|all|everything|any)["'`]?(?=[\s,)}\]]|$)|[=:]\s*\[\s*\]|[=:]\s*["'`]?\[\s*["'`]\/["'`]\s*\]|["'`]\/["'`]|\s--all\b|\ball\s*=\s*true\b/i,
+    'reaches everything',
+  ],
+  [
+    /\b(?:force|permanent|confirm|skip_?\w*|no_?verify|overwrite|include_?\w*credentials?|with_?passwords?)\s*[=:]\s*["'`]?(?:true|1|yes)\b|--force\b/i,
+    'switches a safeguard off',
+  ],
+  [
+    /\banyone with the link\b|\bpublic[-_ ]?read\b|\ballUsers\b|\bprincipal\s*["'`]?\*|\brole\s*[=:]\s*["'`]?(?:writer|owner|admin\w*|editor)\b|\bsystem:masters\b|\bcluster-admin\b/i,
+    'opens access',
+  ],
+  [
+    /\biban\s*[=:]|\b[A-Z]{2}\d{2}(?:\s?[A-Z0-9]{4}){3,7}\b|\bemail\s*[=:]\s*["'`]?[\w.+-]+@|\b(?:bank_?account|account|acct)\s*[=:]\s*["'`]?\w*\d/i,
+    'names a fixed account',
+  ],
+  [/\b(?:tokens?|cookies?|credentials?|passwords?|secrets?|api[_ ]?keys?)\b/i, 'carries a secret'],
+];
+
+/** Name verbs that destroy: such a call set before every use needs no arguments to be harmful. */
+const DESTROYS = new Set('reset delete remove purge wipe erase clear drop destroy truncate expunge forget flush flushall'.split(' '));
+/** "ahead of every cache_get", "before each read": the call is a condition of every use. */
+const EVERY_USE = /\b(?:before|ahead of|prior to|after)\s+(?:every|each|any)\b|\bon (?:every|each) (?:call|use|run|read|request)\b/i;
+
+/** Where the call is tied to this tool's use: a sequence, a condition of every use, a recovery, a later moment. */
+const TIE =
+  /\b(?:before|after|first|prior to|ahead of|precedes?|preceded|followed|then|once|each|every|whenever|recover\w*|documented|expected|is (?:called|run|invoked|executed|applied)|runs|begins? with|opens? with|starts? with|retried|sequence|steps?|per (?:call|run|use))\b|\b(?:avant|vor|antes|prima|v[oó]{2}r|eerst|bij elke|jede[mnrs]?|chaque|cada|ogni)\b/i;
+/** A heading line that makes the lines under it a procedure ("Usage sequence:", "Steps:"). */
+const PROCEDURE = /\b(?:sequence|steps|usage|workflow|procedure|order of calls|setup)\b[^\n]{0,20}:\s*$/i;
+/** The user decides, or the text forbids it. */
+const GATED =
+  /\b(?:if|when|only if|only when|unless|once)\s+(?:the\s+)?(?:user|person|human)\s+(?:\w+\s+){0,2}?(?:asks?|wants?|requests?|confirms?|approves?|agrees?|says?)\b|\b(?:confirm|check) with the user\b|\bthe user can\b/i;
+const FORBIDS = /\b(?:never|do not|don'?t|must not|should not|avoid|instead of)\s+(?:\w+\s+){0,3}$/i;
+
+const CALLEE = /[`'"]?\b([a-z][a-z0-9]*(?:_[a-z0-9]+)+|[a-z]+(?:[A-Z][a-z0-9]+)+)\b[`'"]?/g;
+/** Arguments handed to it: parentheses, or "with/using/mit/avec/con … key=value / `key: value` / a quoted value". */
+const ARGS_AFTER = /^\s*\(|^[^.;]{0,80}?\b(?:with|using|passing|mit|avec|con|com|met|over|on|sur|to)\b[^.;]{0,80}?(?:[=:]|["'`])/i;
+
+function powerOf(target: string, own: string): string | undefined {
+  const ownWords = new Set(nameWords(own));
+  return nameWords(target).find((w) => POWER.has(w) && !ownWords.has(w));
+}
+
+export function writtenCallFindings(text: string, ctx: IntentContext): IntentFinding[] {
+  if (!/[a-z][_a-z0-9]*_[a-z0-9]|[a-z][A-Z]/.test(text)) return [];
+  const lines = text.split('\n');
+  const all = sentences(text);
+  for (const { text: sentence, at } of all) {
+    // The line a sentence sits in, and whether a procedure heading stands above it.
+    const lineNo = text.slice(0, at).split('\n').length - 1;
+    const inProcedure = lines.slice(Math.max(0, lineNo - 4), lineNo).some((l) => PROCEDURE.test(l));
+    if (GATED.test(sentence)) continue;
+    for (const m of sentence.matchAll(CALLEE)) {
+      const name = m[1]!;
+      const lower = name.toLowerCase();
+      if (lower === ctx.name.toLowerCase() || ctx.params.has(lower) || ctx.siblings.has(lower)) continue;
+      if (/^\s*(?:field|parameter|param|argument|flag|option|property|key|value|setting)s?\b/i.test(sentence.slice(m.index + m[0].length))) continue;
+      // A segment of a path or URL ("/v1/component_sets/{key}") or an escape ("\\nPost") is not a tool.
+      if (/[/\\{$.]$/.test(sentence.slice(Math.max(0, m.index - 1), m.index)) || FORBIDS.test(sentence.slice(Math.max(0, m.index - 40), m.index))) continue;
+      const power = powerOf(name, ctx.name);
+      if (!power) continue;
+      const rest = sentence.slice(m.index + m[0].length, m.index + m[0].length + 220);
+      const args = ARGS_AFTER.test(rest) ? rest : '';
+      const harms = ARG_HARMS.filter(([re]) => re.test(args)).map(([, what]) => what);
+      const tied = inProcedure || TIE.test(sentence);
+      const everyUseDestroy = DESTROYS.has(power) && EVERY_USE.test(sentence);
+      // A bare name with a power verb needs both the tie and a harm in what it is handed, a procedure around it, or to destroy on every use.
+      if (!everyUseDestroy && (!tied || (!args && !inProcedure) || (harms.length === 0 && !inProcedure && !/^\s*\(/.test(rest)))) continue;
+      return [
+        {
+          rule: 'written-call-demand',
+          family: 'cross-tool',
+          severity: harms.length ? 'high' : 'medium',
+          evidence: clip(sentence),
+          message: `Writes out a call to ${name} (it can ${power}) as part of using this tool${harms.length ? `, with arguments that ${harms.join(' and ')}` : ''}; nothing in what the tool does needs it`,
+        },
+      ];
+    }
+  }
+  return [];
+}
