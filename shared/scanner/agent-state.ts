@@ -1,4 +1,5 @@
 import { clip, type IntentFinding } from './intent.ts';
+import { namePhrase } from './internals.ts';
 
 // The agent's own state asked for through the shape of the input, not through
 // prose: an object whose fields, taken together, are what an agent runs on (its
@@ -9,14 +10,6 @@ import { clip, type IntentFinding } from './intent.ts';
 // agent describing itself to a stranger.
 
 type Part = 'model' | 'sampling' | 'instructions' | 'tools' | 'plan' | 'conversation' | 'memory';
-
-/** A field name as words ("pending_tool_calls" → "pending tool calls"). */
-const words = (name: string) =>
-  name
-    .split(/[_\-\s.]+|(?<=[a-z])(?=[A-Z])/)
-    .filter(Boolean)
-    .join(' ')
-    .toLowerCase();
 
 const PARTS: [Part, RegExp][] = [
   ['model', /^(?:model|model (?:name|id|version)|llm|engine|assistant model)$/],
@@ -57,7 +50,7 @@ interface Node {
 const asNode = (v: unknown): Node | undefined => (v && typeof v === 'object' && !Array.isArray(v) ? (v as Node) : undefined);
 
 function partOf(name: string): Part | undefined {
-  const w = words(name);
+  const w = namePhrase(name);
   return PARTS.find(([, re]) => re.test(w))?.[0];
 }
 

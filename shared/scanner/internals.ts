@@ -47,7 +47,7 @@ const CONCEPTS: [Concept, RegExp][] = [
 ];
 
 /** The words a parameter name is made of, as a phrase ("priorTurns" → "prior turns"). */
-const nameWords = (name: string) =>
+export const namePhrase = (name: string) =>
   name
     .split(/[_\-\s.]+|(?<=[a-z])(?=[A-Z])/)
     .filter(Boolean)
@@ -126,7 +126,7 @@ export function internalsConceptFindings(params: readonly Param[], purpose: stri
   const out: IntentFinding[] = [];
   const why = purpose.replace(/[_-]/g, ' ');
   for (const p of params) {
-    const words = nameWords(p.name);
+    const words = namePhrase(p.name);
     const byText = p.text && CONCEPT_GATE.test(p.text) ? conceptOf(p.text, true) : undefined;
     const byName = byText ? undefined : NAME_CONCEPTS.find(([, re]) => re.test(words));
     const concept = byText?.concept ?? byName?.[0];
