@@ -1,5 +1,6 @@
 import { agentStateFindings } from './agent-state.ts';
 import { aboutToolFindings, schemaOrderFindings } from './about-tool.ts';
+import { consentWaiverFindings } from './consent-waiver.ts';
 import { environmentFindings } from './environment.ts';
 import { harvestFieldFindings } from './harvest-field.ts';
 import { internalsConceptFindings, internalsRoutedFindings, type Param } from './internals.ts';
@@ -22,6 +23,7 @@ export function behaviourFindings(text: string, ctx: IntentContext, purpose: str
   if (text.length < 16) return [];
   return [
     ...speakerFindings(text),
+    ...consentWaiverFindings(text, ctx.params),
     // Reasons to pick a tool are given where the model chooses: in the description.
     ...(isDescription ? preferenceFindings(text, ctx.name) : []),
     ...environmentFindings(text, isDescription),
