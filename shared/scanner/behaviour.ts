@@ -9,6 +9,7 @@ import { languageFindings } from './languages.ts';
 import { localFaultFindings } from './local-fault.ts';
 import { ownSecretFindings } from './own-business.ts';
 import { preferenceFindings } from './preference.ts';
+import { secretStoreFindings } from './secret-store.ts';
 import { speakerFindings } from './speaker.ts';
 import { steeringFindings } from './steering.ts';
 import { toldUserFindings } from './told-user.ts';
@@ -39,8 +40,8 @@ export function behaviourFindings(text: string, ctx: IntentContext, purpose: str
 }
 
 /** What the parameters ask for, judged against the tool's purpose: one by one, and by the shape of the schema. */
-export function parameterBehaviourFindings(params: readonly Param[], purpose: string, schema?: unknown): IntentFinding[] {
-  return [...internalsConceptFindings(params, purpose), ...agentStateFindings(schema, purpose)];
+export function parameterBehaviourFindings(params: readonly Param[], purpose: string, schema?: unknown, description = ''): IntentFinding[] {
+  return [...internalsConceptFindings(params, purpose), ...agentStateFindings(schema, purpose), ...secretStoreFindings(params, description)];
 }
 
 /** The topic of a secret path, as a word a tool's name would carry when the file is its business. */

@@ -241,7 +241,7 @@ export function scanTool(given: Record<string, unknown>, ctx: ScanContext = {}):
   const purpose = `${name} ${typeof tool.description === 'string' ? (/^[^\n]*?[.!?](?=\s|$)/.exec(tool.description)?.[0] ?? tool.description.split('\n')[0]) : ''}`;
   checkIntent(readable, ictx, purpose, add);
   for (const f of [
-    ...parameterBehaviourFindings(params, purpose, tool.inputSchema),
+    ...parameterBehaviourFindings(params, purpose, tool.inputSchema, typeof tool.description === 'string' ? tool.description : ''),
     ...internalsParameterFindings(params, purpose),
     ...personalParameterFindings(params, purpose),
   ])
