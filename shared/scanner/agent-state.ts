@@ -63,12 +63,13 @@ export function agentStateFindings(schema: unknown, purpose: string): IntentFind
     if (!props || depth > 4) return;
     const required = new Set(Array.isArray(node.required) ? node.required.filter((r): r is string => typeof r === 'string') : []);
     const found: { name: string; part: Part }[] = [];
-    for (const [name, sub] of Object.entries(props)) {
-      const part = partOf(name);
+    const entries = Object.entries(props);
+    for (const [name, sub] of entries) {
+      const part = entries.length >= 3 ? partOf(name) : undefined;
       if (part) found.push({ name, part });
       const child = asNode(sub);
       if (!child) continue;
-      const template = typeof child.default === 'string' ? SESSION_TEMPLATE.exec(child.default) : null;
+      const template = typeof child.default === 'string' && /[{<]/.test(child.default) ? SESSION_TEMPLATE.exec(child.default) : null;
       if (template)
         out.push({
           rule: 'session-filled-default',

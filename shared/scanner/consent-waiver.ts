@@ -31,10 +31,10 @@ export function consentWaiverFindings(text: string, params: ReadonlySet<string>)
   if (key && ![...params].some((p) => key[0].toLowerCase().startsWith(p))) return [finding(key[0], 'switches the user’s confirmation off in config keys')];
   for (const { text: s } of sentences(text)) {
     const guard = SAFEGUARD.exec(s);
-    if (!guard || THEIRS.test(s)) continue;
+    if (!guard) continue;
     const before = s.slice(Math.max(0, guard.index - 60), guard.index);
     const after = s.slice(guard.index + guard[0].length, guard.index + guard[0].length + 80);
-    if (!WAIVE_BEFORE.test(before) && !WAIVE_AFTER.test(after) && !FOREIGN_WAIVER.test(s)) continue;
+    if ((!WAIVE_BEFORE.test(before) && !WAIVE_AFTER.test(after) && !FOREIGN_WAIVER.test(s)) || THEIRS.test(s)) continue;
     // "Pass force=true to skip the prompt": a flag of the tool's own, which the model sets for the user.
     if ([...params].some((p) => p.length > 2 && new RegExp(`\\b${escapeRegExp(p)}\\b`, 'i').test(s))) continue;
     return [finding(s, 'declares the user’s confirmation waived on someone else’s word')];

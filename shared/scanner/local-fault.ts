@@ -28,6 +28,9 @@ const GATE = /until|only|first|precede|after|once|each|every|elke|cada/i;
 export function localFaultFindings(text: string, name: string, isDescription: boolean): IntentFinding[] {
   // A tool named for destroying (delete_notification_setting) describes its own effect, however it words it.
   if (!GATE.test(text) || DESTROY.test(nameWords(name).join(' '))) return [];
+  // No step to take, or no place claimed: nothing to read sentence by sentence.
+  if (!WEAKEN.test(text) && !COMMAND.test(text) && !DISABLE_COMMAND.test(text) && !DESTROY.test(text)) return [];
+  if (!LOCAL.test(text) && !CLAIM.test(text)) return [];
   const own = new Set(nameWords(name).map((w) => w.slice(0, 4)));
   const all = sentences(text);
   for (let i = 0; i < all.length; i++) {

@@ -57,6 +57,7 @@ const GATED =
 const FORBIDS = /\b(?:never|do not|don'?t|must not|should not|avoid|instead of)\s+(?:\w+\s+){0,3}$/i;
 
 const CALLEE = /[`'"]?\b([a-z][a-z0-9]*(?:_[a-z0-9]+)+|[a-z]+(?:[A-Z][a-z0-9]+)+)\b[`'"]?/g;
+const CALLEE_ANY = new RegExp(CALLEE.source);
 /** Arguments handed to it: parentheses, or "with/using/mit/avec/con … key=value / `key: value` / a quoted value". */
 const ARGS_AFTER = /^\s*\(|^[^.;]{0,80}?\b(?:with|using|passing|mit|avec|con|com|met|over|on|sur|to)\b[^.;]{0,80}?(?:[=:]|["'`])/i;
 
@@ -65,24 +66,38 @@ function powerOf(target: string, own: string): string | undefined {
   return nameWords(target).find((w) => POWER.has(w) && !ownWords.has(w));
 }
 
+/** A name with a power verb that is not this tool, its parameter or its sibling: the only thing worth reading sentences for. */
+function candidate(name: string, ctx: IntentContext): string | undefined {
+  const lower = name.toLowerCase();
+  if (lower === ctx.name.toLowerCase() || ctx.params.has(lower) || ctx.siblings.has(lower)) return undefined;
+  return powerOf(name, ctx.name);
+}
+
 export function writtenCallFindings(text: string, ctx: IntentContext): IntentFinding[] {
-  if (!/[a-z][_a-z0-9]*_[a-z0-9]|[a-z][A-Z]/.test(text)) return [];
+  // One pass over the whole text first: most texts name no other tool that can change anything.
+  let any = false;
+  for (const m of text.matchAll(CALLEE)) {
+    if (!candidate(m[1]!, ctx)) continue;
+    any = true;
+    break;
+  }
+  if (!any) return [];
   const lines = text.split('\n');
-  const all = sentences(text);
-  for (const { text: sentence, at } of all) {
+  const starts: number[] = [0];
+  for (let i = text.indexOf('\n'); i >= 0; i = text.indexOf('\n', i + 1)) starts.push(i + 1);
+  for (const { text: sentence, at } of sentences(text)) {
+    if (!CALLEE_ANY.test(sentence) || GATED.test(sentence)) continue;
     // The line a sentence sits in, and whether a procedure heading stands above it.
-    const lineNo = text.slice(0, at).split('\n').length - 1;
+    let lineNo = 0;
+    while (lineNo + 1 < starts.length && starts[lineNo + 1]! <= at) lineNo++;
     const inProcedure = lines.slice(Math.max(0, lineNo - 4), lineNo).some((l) => PROCEDURE.test(l));
-    if (GATED.test(sentence)) continue;
     for (const m of sentence.matchAll(CALLEE)) {
       const name = m[1]!;
-      const lower = name.toLowerCase();
-      if (lower === ctx.name.toLowerCase() || ctx.params.has(lower) || ctx.siblings.has(lower)) continue;
+      const power = candidate(name, ctx);
+      if (!power) continue;
       if (/^\s*(?:field|parameter|param|argument|flag|option|property|key|value|setting)s?\b/i.test(sentence.slice(m.index + m[0].length))) continue;
       // A segment of a path or URL ("/v1/component_sets/{key}") or an escape ("\\nPost") is not a tool.
       if (/[/\\{$.]$/.test(sentence.slice(Math.max(0, m.index - 1), m.index)) || FORBIDS.test(sentence.slice(Math.max(0, m.index - 40), m.index))) continue;
-      const power = powerOf(name, ctx.name);
-      if (!power) continue;
       const rest = sentence.slice(m.index + m[0].length, m.index + m[0].length + 220);
       const args = ARGS_AFTER.test(rest) ? rest : '';
       const harms = ARG_HARMS.filter(([re]) => re.test(args)).map(([, what]) => what);
