@@ -1,5 +1,5 @@
 // Pinning and scanner figures, interleaved (bench/interleave.ts). Prints figures, never fails.
-//   node bench/pinning.ts [--rounds 5] [--sizes 1000,5000,20000] [--where both|workers|loop] [--only TEXT] [--skip-daemon] [--skip-in-process]
+//   node bench/pinning.ts [--rounds 5] [--sizes 1000,5000,20000] [--where both|workers|loop] [--only TEXT] [--skip-daemon] [--skip-in-process] [--pace MS]
 // In-process: hashing and comparing 2,000 pinned tools; first sight of N new tools
 // (hash + scan + pending change, or trust on first use with durable pins) until all
 // are judged, on the scan workers and on the event loop, how long evaluate() itself
@@ -18,6 +18,8 @@ import { toolHash } from '../shared/pinning/hash.ts';
 import { scanTool } from '../shared/scanner/scan.ts';
 import { PinGate } from '../gateway/pinning/gate.ts';
 import { PinStore } from '../gateway/pinning/store.ts';
+import { DAEMON_ENV, DAEMON_NODE_FLAGS } from '../gateway/cli/stdio-bridge.ts';
+import { DAEMON_FLAGS, threadCpuDelta, threadCpuMs } from './harness.ts';
 import { load, percentile, runInterleaved, type BenchCase } from './interleave.ts';
 import { mcpClient } from './mcp-client.ts';
 
@@ -31,10 +33,13 @@ const { values: opts } = parseArgs({
     where: { type: 'string', default: 'both' },
     /** Only the in-process cases whose name contains this text. */
     only: { type: 'string', default: '' },
+    /** Milliseconds between the daemon case's calls to the other server: 0 calls back to back (a harsh agent). */
+    pace: { type: 'string', default: '0' },
   },
 });
 const THREADS = opts.where === 'workers' ? [false] : opts.where === 'loop' ? [true] : [false, true];
 const ROUNDS = Number(opts.rounds);
+const PACE = Number(opts.pace);
 const SIZES = opts.sizes
   .split(',')
   .map(Number)
@@ -203,18 +208,37 @@ async function daemonCase(n: number): Promise<void> {
     }),
   );
   const results: string[] = [];
+  const cpuByThread: string[] = [];
   for (let round = 0; round < Math.min(ROUNDS, 3); round++) {
     rmSync(join(dir, 'pins.json'), { force: true });
     rmSync(join(dir, 'pins.journal'), { force: true });
     const daemon = spawn(
       process.execPath,
-      [join(root, 'bin', 'gatehouse.js'), 'daemon', '--data-dir', dir, '--port', '0', '--bundle', bundle, '--print-token'],
-      { stdio: ['ignore', 'pipe', 'ignore'] },
+      // As the CLI and the desktop app start it: their Node flags and environment.
+      [
+        ...DAEMON_NODE_FLAGS,
+        ...DAEMON_FLAGS,
+        join(root, 'bin', 'gatehouse.js'),
+        'daemon',
+        '--data-dir',
+        dir,
+        '--port',
+        '0',
+        '--bundle',
+        bundle,
+        '--print-token',
+      ],
+      { stdio: ['ignore', 'pipe', process.env.BENCH_DAEMON_STDERR ? 'inherit' : 'ignore'], env: { ...DAEMON_ENV, ...process.env } },
     );
     try {
       const ready = await new Promise<{ port: number; controlToken: string }>((resolve, reject) => {
         daemon.once('exit', (c) => reject(new Error(`daemon exited ${c}`)));
-        createInterface({ input: daemon.stdout! }).once('line', (l) => resolve(JSON.parse(l) as { port: number; controlToken: string }));
+        // The ready line; anything else on stdout (BENCH_DAEMON_FLAGS=--trace-gc) is echoed to stderr.
+        createInterface({ input: daemon.stdout! }).on('line', (l) => {
+          const at = l.indexOf('{"event":"ready"');
+          if (at >= 0) resolve(JSON.parse(l.slice(at)) as { port: number; controlToken: string });
+          else process.stderr.write(`${l}\n`);
+        });
       });
       const base = `http://127.0.0.1:${ready.port}`;
       const control = { authorization: `Bearer ${ready.controlToken}`, 'content-type': 'application/json' };
@@ -230,6 +254,7 @@ async function daemonCase(n: number): Promise<void> {
       }
       for (let i = 0; i < 200; i++) await mcp.rpc('tools/call', { name: 'fx__echo', arguments: { message: 'warm' } });
       // The big server now offers n new tools and says so; the gateway judges them while we call fx.
+      const cpu0 = threadCpuMs(daemon.pid!);
       const t0 = performance.now();
       await mcp.rpc('tools/call', { name: 'big__grow', arguments: {} });
       const waits: number[] = [];
@@ -243,9 +268,11 @@ async function daemonCase(n: number): Promise<void> {
           const c0 = performance.now();
           await mcp.rpc('tools/call', { name: 'fx__echo', arguments: { message: 'hi' } });
           waits.push(performance.now() - c0);
+          if (PACE) await new Promise((r) => setTimeout(r, PACE));
           if (performance.now() - t0 > 600_000) break;
         }
         firstSight = performance.now() - t0;
+        cpuByThread.push(`round ${round + 1}: ${threadCpuDelta(cpu0, threadCpuMs(daemon.pid!))}`);
       } finally {
         await lister.terminate();
       }
@@ -274,5 +301,7 @@ async function daemonCase(n: number): Promise<void> {
   console.log('| round | all listed after | fx__echo calls meanwhile | p50 ms | p99 ms | max ms | SIGTERM to exit, mid first sight |');
   console.log('|---|---|---|---|---|---|---|');
   for (const r of results) console.log(r);
+  console.log("\nThe daemon's CPU during each first sight, by thread (from /proc):");
+  for (const r of cpuByThread) console.log(`- ${r}`);
   rmSync(dir, { recursive: true, force: true });
 }

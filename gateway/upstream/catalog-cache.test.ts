@@ -121,4 +121,18 @@ describe('the catalogue cache', () => {
       mock.timers.reset();
     }
   });
+
+  it('lets the loop turn between reading a long page and acting on it, so calls waiting meanwhile go first', async () => {
+    const s = scriptedServer();
+    const start = s.cache.fetchAll(60_000);
+    s.asked[0]!.answer(s.tools('a'));
+    await start;
+    s.cache.refresh('tools');
+    s.asked[1]!.answer(s.tools(...Array.from({ length: 1500 }, (_, i) => `t${i}`)));
+    // An agent's call that arrived while the page was being read: its turn comes before the list is acted on.
+    const actedOnFirst = await new Promise<boolean>((resolve) => setImmediate(() => resolve(s.changed.length > 0)));
+    assert.equal(actedOnFirst, false);
+    while (!s.changed.length) await s.tick();
+    assert.equal(s.names().length, 1500);
+  });
 });

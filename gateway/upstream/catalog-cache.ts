@@ -17,6 +17,12 @@ const MAX_PAGES = 1000;
 const MAX_READS = 3;
 /** How long a list that kept changing while read rests before it is read again. */
 const REREAD_AFTER_MS = 1000;
+/**
+ * A page this long was a long turn of the loop to read (a 20,000-tool page is 6 MB: 60–100 ms to decode and parse):
+ * what it sets off (the comparison, the catalogue, the pin gate's start) waits for the next turn, so calls that
+ * arrived meanwhile are served between the two instead of after both.
+ */
+const YIELD_AFTER_ITEMS = 1000;
 
 export interface CatalogIo {
   /** Undefined when the connection is gone: the list stays as it was. */
@@ -161,6 +167,7 @@ export class CatalogCache {
       const list = response.result[spec.key];
       if (Array.isArray(list)) for (const item of list) if (item && typeof item === 'object') items.push(item as Record<string, unknown>);
       cursor = typeof response.result.nextCursor === 'string' && response.result.nextCursor ? response.result.nextCursor : undefined;
+      if (Array.isArray(list) && list.length >= YIELD_AFTER_ITEMS) await new Promise<void>((resolve) => setImmediate(resolve));
       if (!cursor) break;
     }
     this.lastFetched.set(kind, Date.now());
