@@ -49,9 +49,10 @@ interface Node {
 }
 const asNode = (v: unknown): Node | undefined => (v && typeof v === 'object' && !Array.isArray(v) ? (v as Node) : undefined);
 
+const ANY_PART = new RegExp(PARTS.map(([, re]) => `(?:${re.source})`).join('|'));
 function partOf(name: string): Part | undefined {
   const w = namePhrase(name);
-  return PARTS.find(([, re]) => re.test(w))?.[0];
+  return ANY_PART.test(w) ? PARTS.find(([, re]) => re.test(w))?.[0] : undefined;
 }
 
 /** The agent-state objects and the session-filled defaults of an input schema, walked to a small depth. */

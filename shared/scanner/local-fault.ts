@@ -28,16 +28,15 @@ const GATE = /until|only|first|precede|after|once|each|every|elke|cada/i;
 export function localFaultFindings(text: string, name: string, isDescription: boolean): IntentFinding[] {
   // A tool named for destroying (delete_notification_setting) describes its own effect, however it words it.
   if (!GATE.test(text) || DESTROY.test(nameWords(name).join(' '))) return [];
-  // No step to take, or no place claimed: nothing to read sentence by sentence.
-  if (!WEAKEN.test(text) && !COMMAND.test(text) && !DISABLE_COMMAND.test(text) && !DESTROY.test(text)) return [];
-  if (!LOCAL.test(text) && !CLAIM.test(text)) return [];
+  // No step to take, no tie to every use, or no place claimed: nothing to read sentence by sentence.
+  if (!STEP_ANY.test(text) || !(TIE.test(text) || EVERY_USE.test(text)) || !(LOCAL.test(text) || CLAIM.test(text))) return [];
   const own = new Set(nameWords(name).map((w) => w.slice(0, 4)));
   const all = sentences(text);
   for (let i = 0; i < all.length; i++) {
     const s = all[i]!.text;
     // The first sentence of a description is the tool's own job.
     if (isDescription && i === 0) continue;
-    const step = WEAKEN.exec(s) ?? COMMAND.exec(s) ?? DISABLE_COMMAND.exec(s) ?? destroys(s);
+    const step = STEP_ANY.test(s) ? (WEAKEN.exec(s) ?? COMMAND.exec(s) ?? DISABLE_COMMAND.exec(s) ?? destroys(s)) : null;
     if (!step) continue;
     // "prune_backups … borg prune": the step is what the tool is named for.
     const verb = nameWords(step[0])[0];
@@ -61,6 +60,8 @@ export function localFaultFindings(text: string, name: string, isDescription: bo
 }
 
 const DESTROY_EACH = new RegExp(DESTROY.source, 'gi');
+/** Any step at all, in one pass. */
+const STEP_ANY = new RegExp([WEAKEN, COMMAND, DISABLE_COMMAND, DESTROY].map((re) => re.source).join('|'), 'i');
 /** A destroy verb in any voice with a broad or valuable object after it. */
 function destroys(s: string): RegExpExecArray | null {
   DESTROY_EACH.lastIndex = 0;

@@ -39,8 +39,12 @@ const TRACES_HIDDEN =
 const GATE =
   /\buser|person|human|customer|they\b|reply|answer|respond|notice|disclos|consent|this tool|even (?:if|when)|raised|bring (?:it|this|that) up|reported|shown/i;
 
+/** Every reading below in one pattern: a text none of them matches anywhere is left after a single pass. */
+const ANY = new RegExp([USER_LATER, EVEN_ASKED, MISDESCRIBED, FIXED_REPLY, USER_NOT_TOLD, NOT_SURFACED, TRACES_HIDDEN].map((re) => re.source).join('|'), 'i');
+
 export function toldUserFindings(text: string): IntentFinding[] {
   if (!GATE.test(text)) return [];
+  if (!ANY.test(text) && !NOTICE_OFF.test(text)) return [];
   const notice = NOTICE_OFF.exec(text);
   if (notice) return [finding(notice[0].trim(), 'switches off the notice to the people it records or affects, in a config key')];
   for (const { text: s } of sentences(text)) {

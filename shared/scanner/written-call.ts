@@ -61,8 +61,13 @@ const CALLEE_ANY = new RegExp(CALLEE.source);
 /** Arguments handed to it: parentheses, or "with/using/mit/avec/con … key=value / `key: value` / a quoted value". */
 const ARGS_AFTER = /^\s*\(|^[^.;]{0,80}?\b(?:with|using|passing|mit|avec|con|com|met|over|on|sur|to)\b[^.;]{0,80}?(?:[=:]|["'`])/i;
 
+/** Any power verb as a substring: most names hold none, and need no splitting. */
+const POWER_ANY = new RegExp([...POWER].join('|'), 'i');
+let lastOwn: { name: string; words: Set<string> } | undefined;
 function powerOf(target: string, own: string): string | undefined {
-  const ownWords = new Set(nameWords(own));
+  if (!POWER_ANY.test(target)) return undefined;
+  if (lastOwn?.name !== own) lastOwn = { name: own, words: new Set(nameWords(own)) };
+  const ownWords = lastOwn.words;
   return nameWords(target).find((w) => POWER.has(w) && !ownWords.has(w));
 }
 
