@@ -22,22 +22,30 @@ import { writtenCallFindings } from './written-call.ts';
 export function behaviourFindings(text: string, ctx: IntentContext, purpose: string, isDescription: boolean): IntentFinding[] {
   // "The file path", "Page number": too short to carry any of these behaviours.
   if (text.length < 16) return [];
-  return [
+  const found = [
     ...speakerFindings(text),
-    ...consentWaiverFindings(text, ctx.params),
     // Reasons to pick a tool are given where the model chooses: in the description.
     ...(isDescription ? preferenceFindings(text, ctx.name) : []),
     ...environmentFindings(text, isDescription),
-    ...localFaultFindings(text, ctx.name, isDescription),
     ...(isDescription ? aboutToolFindings(text, ctx) : schemaOrderFindings(text, ctx)),
     ...steeringFindings(text),
     ...internalsRoutedFindings(text, ctx.params, purpose),
     ...languageFindings(text, ctx.params, purpose),
     ...harvestFieldFindings(text, ctx.params, isDescription),
+  ];
+  // The eighth round's readings need a waiver and its check, a step with its tie and place, a call with its
+  // arguments, or a question with its answer: a short field text ("The ID of the issue.") holds none of them.
+  if (text.length < MIN_PROCEDURE) return found;
+  return [
+    ...found,
+    ...consentWaiverFindings(text, ctx.params),
+    ...localFaultFindings(text, ctx.name, isDescription),
     ...writtenCallFindings(text, ctx),
     ...toldUserFindings(text),
   ];
 }
+/** The shortest text the eighth round's readings look at ("viewer_notice: off" after a one-line description passes). */
+const MIN_PROCEDURE = 40;
 
 /** What the parameters ask for, judged against the tool's purpose: one by one, and by the shape of the schema. */
 export function parameterBehaviourFindings(params: readonly Param[], purpose: string, schema?: unknown, description = ''): IntentFinding[] {
