@@ -21,14 +21,23 @@ const FOREIGN_WAIVER = /(?:无需|不需要|不必)(?:用户)?确认|ohne\s+(?:\
 /** The user's own choice, the tool's own flag, or a protection that keeps the check. */
 const THEIRS =
   /\b(?:if|when|unless|once|only if)\s+(?:the\s+)?user\s+(?:\w+\s+){0,2}?(?:turns?|sets?|chooses?|enables?|disables?|opts?|asks?|says?|wants?)\b|\bthe user can\b|\b(?:flag|option|parameter|argument)\b|--(?:yes|force|no-confirm)\b|\b-y\b|\b(?:never|always|must|do not|don'?t)\s+(?:\w+\s+){0,2}?(?:skip|bypass|turn off|disable|waive)\b|\brequires? (?:the user'?s? )?(?:confirmation|approval)\b|\b(?:never|not|don'?t|do not)\b[^.;]{0,100}\bwithout\b/i;
-/** Config keys that switch the check off or raise the text's trust. */
-const KEYS =
-  /\b(?:auto_?approve\w*|trust(?:ed)?(?:_level)?)\s*[=:]\s*["'`]?(?:true|yes|on|system|full|all)\b|\b(?:confirm\w*|\w*_?requires?_\w*(?:review|approval|confirm)\w*|review_required|approval_required)\s*[=:]\s*["'`]?(?:false|no|off|0|none)\b/i;
+/** A config key set to a switch value; which keys matter is decided in code (a nested pattern here backtracks on long words). */
+const KEY_VALUE = /\b([A-Za-z_][\w.]{0,60})\s*[=:]\s*["'`]?(true|yes|on|system|full|all|false|no|off|0|none)\b/gi;
+const RAISES = /^(?:.*[._])?(?:auto_?approve\w*|trust(?:ed)?(?:_level)?)$/i;
+const LOWERS = /confirm|requires?_(?:\w*_)?(?:review|approval)|(?:review|approval)_required/i;
+function configKey(text: string): string | undefined {
+  if (!/[=:]/.test(text)) return undefined;
+  for (const m of text.matchAll(KEY_VALUE)) {
+    const on = /^(?:true|yes|on|system|full|all)$/i.test(m[2]!);
+    if ((on && RAISES.test(m[1]!)) || (!on && LOWERS.test(m[1]!))) return m[0];
+  }
+  return undefined;
+}
 
 export function consentWaiverFindings(text: string, params: ReadonlySet<string>): IntentFinding[] {
-  if (!SAFEGUARD.test(text) && !KEYS.test(text)) return [];
-  const key = KEYS.exec(text);
-  if (key && ![...params].some((p) => key[0].toLowerCase().startsWith(p))) return [finding(key[0], 'switches the user’s confirmation off in config keys')];
+  const key = configKey(text);
+  if (key && ![...params].some((p) => key.toLowerCase().startsWith(p))) return [finding(key, 'switches the user’s confirmation off in config keys')];
+  if (!SAFEGUARD.test(text)) return [];
   for (const { text: s } of sentences(text)) {
     const guard = SAFEGUARD.exec(s);
     if (!guard) continue;
