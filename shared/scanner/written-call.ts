@@ -90,10 +90,11 @@ export function writtenCallFindings(text: string, ctx: IntentContext): IntentFin
   const lines = text.split('\n');
   const starts: number[] = [0];
   for (let i = text.indexOf('\n'); i >= 0; i = text.indexOf('\n', i + 1)) starts.push(i + 1);
+  // Sentences come in order, so the line a sentence sits in only moves forward: linear however many lines.
+  let lineNo = 0;
   for (const { text: sentence, at } of sentences(text)) {
     if (!CALLEE_ANY.test(sentence) || GATED.test(sentence)) continue;
     // The line a sentence sits in, and whether a procedure heading stands above it.
-    let lineNo = 0;
     while (lineNo + 1 < starts.length && starts[lineNo + 1]! <= at) lineNo++;
     const inProcedure = lines.slice(Math.max(0, lineNo - 4), lineNo).some((l) => PROCEDURE.test(l));
     for (const m of sentence.matchAll(CALLEE)) {
