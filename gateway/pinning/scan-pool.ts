@@ -21,7 +21,7 @@ interface Slot {
 }
 
 export interface ScanPoolOptions {
-  /** Workers at most; default: the cores, 1 to 4. */
+  /** Workers at most; default: the cores but one (the event loop's), 1 to 4. */
   size?: number;
   /** How long an unused worker stays; default 10 s. */
   idleMs?: number;
@@ -41,7 +41,10 @@ export class ScanPool {
   private nextJob = 1;
 
   constructor(opts: ScanPoolOptions = {}) {
-    this.size = Math.max(1, opts.size ?? Math.min(4, availableParallelism()));
+    // One core stays the event loop's. On two cores one worker judged a 20,000-tool first sight on a quarter less CPU
+    // than two (2.3-2.4 against 3.0-3.3 s: each worker's isolate warms the scanner up anew) in about the same time
+    // (docs/performance.md, "First sight on two cores").
+    this.size = Math.max(1, opts.size ?? Math.min(4, availableParallelism() - 1));
     this.idleMs = opts.idleMs ?? 10_000;
     this.workerUrl = opts.workerUrl ?? defaultWorkerUrl();
     this.slots = new Array<Slot | undefined>(this.size).fill(undefined);
