@@ -4,6 +4,7 @@
 // clash and a server that lists one name twice.
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
+import fc from 'fast-check';
 import { parseBundle, type Settings } from '../../shared/bundle/schema.ts';
 import type { Upstream } from '../upstream/upstream.ts';
 import { Catalog } from './catalog.ts';
@@ -44,10 +45,7 @@ describe('catalogue runs', () => {
       assert.equal(text(view.list.chunks()), JSON.stringify(expected));
       assert.equal(view.list.json, JSON.stringify(expected));
       assert.deepEqual(view.items, expected);
-      assert.deepEqual(
-        [...view.routes.keys()],
-        expected.map((t) => t.name),
-      );
+      assert.deepEqual([...view.routes.keys()].sort(), expected.map((t) => t.name).sort());
       assert.ok(!versions.has(view.version), 'a changed list has a new version');
       versions = new Set([...versions, view.version]);
       catalog.invalidate('tools');
@@ -92,5 +90,50 @@ describe('catalogue runs', () => {
       [{ name: 't5', description: 'from b' }],
     );
     assert.equal(text(second.list.chunks()), new Catalog(settingsOf('passthrough'), () => [a, b]).toolView().list.json);
+  });
+
+  it('routes, lists and versions exactly as a fresh build after any sequence of approvals, renames, clashes and servers leaving', () => {
+    // The catalogue edits the last build's routes in place while no name is listed twice; a fresh Catalog built at
+    // each step from the same state is the oracle, whatever the naming, for the routes as well as the bytes.
+    const step = fc.oneof(
+      fc.record({ op: fc.constant('approve' as const), server: fc.nat(2), from: fc.nat(700), count: fc.nat(300) }),
+      fc.record({ op: fc.constant('revoke' as const), server: fc.nat(2), from: fc.nat(700), count: fc.nat(300) }),
+      fc.record({ op: fc.constant('rename' as const), server: fc.nat(2), at: fc.nat(700), to: fc.nat(40) }),
+      fc.record({ op: fc.constant('toggle' as const), server: fc.nat(2) }),
+    );
+    fc.assert(
+      fc.property(fc.constantFrom('prefixed' as const, 'passthrough' as const), fc.array(step, { minLength: 1, maxLength: 12 }), (naming, steps) => {
+        const servers = [upstreamOf('a', toolsOf(700, 'a')), upstreamOf('b', toolsOf(300, 'b')), upstreamOf('c', toolsOf(520, 'c'))];
+        const up = new Set(servers);
+        const approved = new Set<unknown>();
+        const upstreams = () => servers.filter((s) => up.has(s));
+        const allowed = (_u: Upstream, tool: Record<string, unknown>) => approved.has(tool);
+        const catalog = new Catalog(settingsOf(naming), upstreams, allowed);
+        for (const s of steps) {
+          const server = servers[s.server]!;
+          const tools = server.catalog.tools as Record<string, unknown>[];
+          if (s.op === 'approve') for (const t of tools.slice(s.from, s.from + s.count)) approved.add(t);
+          else if (s.op === 'revoke') for (const t of tools.slice(s.from, s.from + s.count)) approved.delete(t);
+          else if (s.op === 'rename' && tools[s.at % tools.length]) {
+            // A new object, as a refreshed list brings: names repeat within and across servers.
+            const at = s.at % tools.length;
+            const renamed = { ...tools[at]!, name: `t${s.to}` };
+            if (approved.has(tools[at])) approved.add(renamed);
+            (server.catalog as { tools: Record<string, unknown>[] }).tools = tools.map((t, i) => (i === at ? renamed : t));
+          } else if (s.op === 'toggle') {
+            if (up.has(server)) up.delete(server);
+            else up.add(server);
+          }
+          catalog.invalidate('tools');
+          const view = catalog.toolView();
+          const fresh = new Catalog(settingsOf(naming), upstreams, allowed).toolView();
+          assert.equal(text(view.list.chunks()), text(fresh.list.chunks()));
+          assert.equal(view.version, fresh.version);
+          const routesOf = (v: typeof view) => [...v.routes].map(([k, r]) => `${k}>${r.upstream.id}/${r.name}`).sort();
+          assert.deepEqual(routesOf(view), routesOf(fresh));
+        }
+      }),
+      { numRuns: 150 },
+    );
   });
 });
