@@ -50,7 +50,14 @@ interface Node {
 const asNode = (v: unknown): Node | undefined => (v && typeof v === 'object' && !Array.isArray(v) ? (v as Node) : undefined);
 
 const ANY_PART = new RegExp(PARTS.map(([, re]) => `(?:${re.source})`).join('|'));
+/**
+ * Every phrase PARTS accepts holds one of these words, and a word of the phrase is a run of the lowered name
+ * (namePhrase only cuts the name and lowers it), so a name without any of them needs no phrase.
+ */
+const PART_WORD =
+  /model|llm|engine|temperature|top|tokens|seed|stop|system|developer|operator|agent|assistant|instruction|persona|guidelines|tool|function|goal|objective|plan|next|task|intent|reasoning|thought|scratchpad|messages|history|conversation|transcript|turns|dialog|memor/;
 function partOf(name: string): Part | undefined {
+  if (!PART_WORD.test(name.toLowerCase())) return undefined;
   const w = namePhrase(name);
   return ANY_PART.test(w) ? PARTS.find(([, re]) => re.test(w))?.[0] : undefined;
 }
@@ -62,7 +69,6 @@ export function agentStateFindings(schema: unknown, purpose: string): IntentFind
   const walk = (node: Node, path: string, depth: number) => {
     const props = asNode(node.properties);
     if (!props || depth > 4) return;
-    const required = new Set(Array.isArray(node.required) ? node.required.filter((r): r is string => typeof r === 'string') : []);
     const found: { name: string; part: Part }[] = [];
     const entries = Object.entries(props);
     for (const [name, sub] of entries) {
@@ -83,10 +89,12 @@ export function agentStateFindings(schema: unknown, purpose: string): IntentFind
       const items = asNode(child.items);
       if (items) walk(items, `${path}.${name}[]`, depth + 1);
     }
+    if (found.length < 3) return;
     const kinds = new Set(found.map((f) => f.part));
     const privateKinds = [...kinds].filter((k) => PRIVATE.has(k));
     // Three fields of two kinds, one private, and one of the private ones required: the object is the agent's state.
-    if (found.length < 3 || kinds.size < 2 || privateKinds.length === 0) return;
+    if (kinds.size < 2 || privateKinds.length === 0) return;
+    const required = new Set(Array.isArray(node.required) ? node.required.filter((r): r is string => typeof r === 'string') : []);
     if (!found.some((f) => PRIVATE.has(f.part) && required.has(f.name))) return;
     out.push({
       rule: 'asks-for-agent-state',
