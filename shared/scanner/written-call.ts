@@ -79,6 +79,8 @@ function candidate(name: string, ctx: IntentContext): string | undefined {
 }
 
 export function writtenCallFindings(text: string, ctx: IntentContext): IntentFinding[] {
+  // A candidate's name holds a power verb, so a text without any needs no walk over its names.
+  if (!POWER_ANY.test(text)) return [];
   // One pass over the whole text first: most texts name no other tool that can change anything.
   let any = false;
   for (const m of text.matchAll(CALLEE)) {
