@@ -25,8 +25,10 @@ const THEIRS =
 const KEY_VALUE = /\b([A-Za-z_][\w.]{0,60})\s*[=:]\s*["'`]?(true|yes|on|system|full|all|false|no|off|0|none)\b/gi;
 const RAISES = /^(?:.*[._])?(?:auto_?approve\w*|trust(?:ed)?(?:_level)?)$/i;
 const LOWERS = /confirm|requires?_(?:\w*_)?(?:review|approval)|(?:review|approval)_required/i;
+/** Every key RAISES or LOWERS accepts holds one of these, and the key is a run of the text. */
+const KEY_WORD = /approve|trust|confirm|review|approval/i;
 function configKey(text: string): string | undefined {
-  if (!/[=:]/.test(text)) return undefined;
+  if (!/[=:]/.test(text) || !KEY_WORD.test(text)) return undefined;
   for (const m of text.matchAll(KEY_VALUE)) {
     const on = /^(?:true|yes|on|system|full|all)$/i.test(m[2]!);
     if ((on && RAISES.test(m[1]!)) || (!on && LOWERS.test(m[1]!))) return m[0];

@@ -29,7 +29,8 @@ export function localFaultFindings(text: string, name: string, isDescription: bo
   // A tool named for destroying (delete_notification_setting) describes its own effect, however it words it.
   if (!GATE.test(text) || DESTROY.test(nameWords(name).join(' '))) return [];
   // No step to take, no tie to every use, or no place claimed: nothing to read sentence by sentence.
-  if (!STEP_ANY.test(text) || !(TIE.test(text) || EVERY_USE.test(text)) || !(LOCAL.test(text) || CLAIM.test(text))) return [];
+  // The tie and the place first: STEP_ANY is the longest of these patterns and most texts fail an earlier one.
+  if (!(TIE.test(text) || EVERY_USE.test(text)) || !(LOCAL.test(text) || CLAIM.test(text)) || !STEP_ANY.test(text)) return [];
   const own = new Set(nameWords(name).map((w) => w.slice(0, 4)));
   const all = sentences(text);
   for (let i = 0; i < all.length; i++) {

@@ -22,10 +22,11 @@ const isStore = (text: string) => SENSITIVE_PATH.test(text) || STORES.test(text)
 
 export function secretStoreFindings(params: readonly Param[], description: string): IntentFinding[] {
   for (const p of params) {
-    if (!p.text || !isStore(p.text) || !CONTENT.test(p.text) || PATH_ONLY.test(p.text)) continue;
+    // The ask for contents first: it is one pattern where a store is two, and most texts ask for none.
+    if (!p.text || !CONTENT.test(p.text) || !isStore(p.text) || PATH_ONLY.test(p.text)) continue;
     return [finding(p.name, `${p.name}: ${p.text}`)];
   }
-  if (!description || !isStore(description) || !CONTENT.test(description)) return [];
+  if (!description || !CONTENT.test(description) || !isStore(description)) return [];
   for (const { text: s } of sentences(description)) {
     if (!isStore(s) || !CONTENT.test(s) || PATH_ONLY.test(s)) continue;
     const named = params.find(
