@@ -103,8 +103,18 @@ const WHAT: Record<Concept, string> = {
   host: "the host application's setup (its MCP servers)",
 };
 
+/**
+ * Words without which the two newest concepts cannot match (each of their branches spells one), checked before
+ * their long patterns: most texts that pass CONCEPT_GATE name no memory and no MCP host.
+ */
+const NEEDS = new Map<Concept, RegExp>([
+  ['memory', /memor|about/i],
+  ['host', /mcp|host|client/i],
+]);
+
 function conceptOf(text: string, needSelf: boolean): { concept: Concept; at: string } | undefined {
   for (const [concept, re] of CONCEPTS) {
+    if (NEEDS.get(concept)?.test(text) === false) continue;
     const m = re.exec(text);
     if (!m) continue;
     // "The conversation id" in a chat tool is a handle, not the conversation: a tie to the agent or its session is needed.
