@@ -14,7 +14,7 @@ import { join, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import { Client, StreamableHTTPClientTransport } from '@modelcontextprotocol/client';
 import { StdioClientTransport } from '@modelcontextprotocol/client/stdio';
-import { ALLOW_ALL, firstLine, RawClient, ROOT, start, stopAll, TOFU, variantWords } from './harness.ts';
+import { ALLOW_ALL, daemonArgv, firstLine, RawClient, ROOT, start, statCpuMs, stopAll, TOFU, variantWords } from './harness.ts';
 import { runInterleaved, timeCalls, type BenchCase } from './interleave.ts';
 
 const { values: opts } = parseArgs({
@@ -59,19 +59,7 @@ async function daemonOf(name: string, root: string, words: string[]): Promise<Si
   writeFileSync(join(dir, 'bundle.json'), JSON.stringify(bundle));
   const p = start(
     process.execPath,
-    [
-      '--max-semi-space-size=1',
-      ...flags,
-      join(root, 'bin', 'gatehouse.js'),
-      'daemon',
-      '--data-dir',
-      dir,
-      '--port',
-      '0',
-      '--bundle',
-      join(dir, 'bundle.json'),
-      '--print-token',
-    ],
+    ['--max-semi-space-size=1', ...flags, ...daemonArgv(join(root, 'bin', 'gatehouse.js'), dir, join(dir, 'bundle.json'))],
     env,
   );
   const ready = (await firstLine(p)) as { port: number; controlToken: string };
@@ -89,13 +77,7 @@ async function daemonOf(name: string, root: string, words: string[]): Promise<Si
 }
 
 /** CPU time (user + system) a process has used, in milliseconds, from /proc/PID/stat. */
-function cpuMs(pid: number): number {
-  const fields = readFileSync(`/proc/${pid}/stat`, 'utf8')
-    .replace(/^.*\) /s, '')
-    .split(' ');
-  return ((Number(fields[11]) + Number(fields[12])) * 1000) / CLOCK_TICKS;
-}
-const CLOCK_TICKS = 100;
+const cpuMs = (pid: number): number => statCpuMs(readFileSync(`/proc/${pid}/stat`, 'utf8'));
 
 /** Each latency case's first connection and first call after the daemon's start (one sample per side and run), where lazy loading would show. */
 const firstCalls: string[] = [];

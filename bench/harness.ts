@@ -24,6 +24,18 @@ export function memoryMb(pid: number): { rss: number; anon: number; file: number
   return { rss: mb('VmRSS'), anon: mb('RssAnon'), file: mb('RssFile') };
 }
 
+/** CPU time (user + system, ms) in a /proc stat line: utime and stime, after the name in parentheses (which may hold spaces). */
+export function statCpuMs(stat: string): number {
+  const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+  return ((Number(fields[11]) + Number(fields[12])) * 1000) / CLOCK_TICKS;
+}
+const CLOCK_TICKS = 100;
+
+/** A daemon's command line after Node's own flags: on a fresh data dir and a bundle file, printing its ready line with the control token. */
+export function daemonArgv(cli: string, dataDir: string, bundlePath: string): string[] {
+  return [cli, 'daemon', '--data-dir', dataDir, '--port', '0', '--bundle', bundlePath, '--print-token'];
+}
+
 /**
  * CPU time (user + system, ms) of each of a process's threads, summed by thread name (`node` is the main thread,
  * `node-worker`-style names the workers, `V8 …` the collector's helpers), from /proc/PID/task. Empty off Linux.
@@ -40,8 +52,7 @@ export function threadCpuMs(pid: number): Map<string, number> {
     try {
       const stat = readFileSync(`/proc/${pid}/task/${t}/stat`, 'utf8');
       const name = stat.slice(stat.indexOf('(') + 1, stat.lastIndexOf(')'));
-      const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
-      out.set(name, (out.get(name) ?? 0) + ((Number(fields[11]) + Number(fields[12])) * 1000) / 100);
+      out.set(name, (out.get(name) ?? 0) + statCpuMs(stat));
     } catch {
       /* the thread ended */
     }
@@ -132,7 +143,7 @@ export async function daemon(bundle: unknown, cli = CLI): Promise<{ url: string;
   const dir = mkdtempSync(join(tmpdir(), 'gh-bench-'));
   const path = join(dir, 'bundle.json');
   writeFileSync(path, JSON.stringify(bundle));
-  const p = start(process.execPath, [...DAEMON_FLAGS, cli, 'daemon', '--data-dir', dir, '--port', '0', '--bundle', path, '--print-token']);
+  const p = start(process.execPath, [...DAEMON_FLAGS, ...daemonArgv(cli, dir, path)]);
   const ready = (await firstLine(p)) as { port: number; controlToken: string };
   const { token } = (await patiently(`http://127.0.0.1:${ready.port}/api/v1/tokens`, {
     method: 'POST',

@@ -19,7 +19,7 @@ import { scanTool } from '../shared/scanner/scan.ts';
 import { PinGate } from '../gateway/pinning/gate.ts';
 import { PinStore } from '../gateway/pinning/store.ts';
 import { DAEMON_ENV, DAEMON_NODE_FLAGS } from '../gateway/cli/stdio-bridge.ts';
-import { DAEMON_FLAGS, threadCpuDelta, threadCpuMs } from './harness.ts';
+import { DAEMON_FLAGS, daemonArgv, threadCpuDelta, threadCpuMs } from './harness.ts';
 import { load, percentile, runInterleaved, type BenchCase } from './interleave.ts';
 import { mcpClient } from './mcp-client.ts';
 
@@ -215,19 +215,7 @@ async function daemonCase(n: number): Promise<void> {
     const daemon = spawn(
       process.execPath,
       // As the CLI and the desktop app start it: their Node flags and environment.
-      [
-        ...DAEMON_NODE_FLAGS,
-        ...DAEMON_FLAGS,
-        join(root, 'bin', 'gatehouse.js'),
-        'daemon',
-        '--data-dir',
-        dir,
-        '--port',
-        '0',
-        '--bundle',
-        bundle,
-        '--print-token',
-      ],
+      [...DAEMON_NODE_FLAGS, ...DAEMON_FLAGS, ...daemonArgv(join(root, 'bin', 'gatehouse.js'), dir, bundle)],
       { stdio: ['ignore', 'pipe', process.env.BENCH_DAEMON_STDERR ? 'inherit' : 'ignore'], env: { ...DAEMON_ENV, ...process.env } },
     );
     try {
