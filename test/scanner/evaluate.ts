@@ -4,10 +4,10 @@
 // held-out set does not show it to whoever tunes the rules.
 //   node test/scanner/evaluate.ts            dev corpus, leave-one-family-out
 //   node test/scanner/evaluate.ts extra      the extra set (held out)
-//   node test/scanner/evaluate.ts paraphrase the fresh paraphrase set (paraphrase2: the second; paraphrase3: the third, with its benign twins; paraphrase4 to paraphrase12: the fourth to twelfth)
+//   node test/scanner/evaluate.ts paraphrase the fresh paraphrase set (paraphrase2: the second; paraphrase3: the third, with its benign twins; paraphrase4 to paraphrase13: the fourth to thirteenth; 13 with its rug pulls)
 //   node test/scanner/evaluate.ts benign     captured real servers (benign-servers/)
 //   node test/scanner/evaluate.ts benign2    the second captured set (benign-servers-2/, tuned on from the sixth round), alarms by rule
-//   node test/scanner/evaluate.ts hard2      hard benign set 2 (fourth round), alone and per server (hard3 to hard13: sets 3 to 13)
+//   node test/scanner/evaluate.ts hard2      hard benign set 2 (fourth round), alone and per server (hard3 to hard14: sets 3 to 14)
 //   node test/scanner/evaluate.ts fresh DIR  a held-out set written elsewhere (poisoned.fresh.jsonl,
 //                                            benign.fresh.jsonl in DIR): per technique and false alarms,
 //                                            aggregates only; a rug pull is also judged as the change it is
@@ -37,6 +37,8 @@ import { PARAPHRASES_10 } from './paraphrases-10.ts';
 import { HARD_BENIGN_11 } from './hard-benign-11.ts';
 import { HARD_BENIGN_12, PARAPHRASES_11 } from './paraphrases-11.ts';
 import { HARD_BENIGN_13, PARAPHRASES_12 } from './paraphrases-12.ts';
+import { PARAPHRASES_13, RUG_PULLS_13 } from './paraphrases-13.ts';
+import { HARD_BENIGN_14 } from './hard-benign-14.ts';
 
 type Tool = Record<string, unknown>;
 const isRecord = (v: unknown): v is Tool => typeof v === 'object' && v !== null && !Array.isArray(v);
@@ -254,6 +256,13 @@ if (import.meta.main) {
       "Paraphrase set 12 (written in the eighth round from blind set 4's misses, before its rule changes) by technique, medium or higher",
       recallByFamily(PARAPHRASES_12, 'medium', (e) => e.technique),
     );
+  } else if (what === 'paraphrase13') {
+    printRecall(
+      "Paraphrase set 13 (written in the ninth round from blind set 5's misses, before its rule changes) by technique, medium or higher",
+      recallByFamily(PARAPHRASES_13, 'medium', (e) => e.technique),
+    );
+    const caught = RUG_PULLS_13.filter((r) => flaggedAt(scanChange(r.before, r.after)));
+    console.log(`\nrug pulls of set 13 judged as the change: ${caught.length}/${RUG_PULLS_13.length} at medium or higher`);
   } else if (what === 'paraphrase10') {
     printRecall(
       'Paraphrase set 10 (written at the start of the seventh round, before its rule changes) by technique, medium or higher',
@@ -292,7 +301,8 @@ if (import.meta.main) {
     what === 'hard10' ||
     what === 'hard11' ||
     what === 'hard12' ||
-    what === 'hard13'
+    what === 'hard13' ||
+    what === 'hard14'
   ) {
     const sets: BenignServerSet[] = {
       hard2: HARD_BENIGN_2,
@@ -307,6 +317,7 @@ if (import.meta.main) {
       hard11: HARD_BENIGN_11,
       hard12: HARD_BENIGN_12,
       hard13: HARD_BENIGN_13,
+      hard14: HARD_BENIGN_14,
     }[what];
     const alone = sets.flatMap((set) => set.tools.map((tool) => ({ name: `${set.server}/${String(tool.name)}`, tools: [tool] })));
     printAlarms(`Hard benign set ${what.slice(4)}, each tool alone (medium+)`, falseAlarms(alone), true);
