@@ -2,6 +2,7 @@ import { spawn, type ChildProcess } from 'node:child_process';
 import type { JsonRpcMessage } from '../../shared/jsonrpc/message.ts';
 import { classifyMessage } from '../../shared/jsonrpc/message.ts';
 import { LineReader } from '../framing/line-reader.ts';
+import { parseSliced } from '../framing/sliced-json.ts';
 import type { UpstreamChannel } from './channel.ts';
 import type { RotatingLog } from './stderr-log.ts';
 
@@ -13,6 +14,8 @@ export interface StdioLaunch {
 }
 
 const KILL_GRACE_MS = 2000;
+/** Lines this long (a 20,000-tool page is ~6 MB) are parsed in slices, so other servers' calls are served meanwhile. */
+export const SLICED_FROM = 1024 * 1024;
 
 /** Runs an MCP server as a child process and speaks newline-delimited JSON-RPC over its stdio. */
 export class StdioChannel implements UpstreamChannel {
@@ -23,6 +26,11 @@ export class StdioChannel implements UpstreamChannel {
   /** Lines sent in this turn of the loop, written together at its end. */
   private outbox: string[] = [];
   private exited: Promise<void> = Promise.resolve();
+  /** Lines waiting behind a big one being parsed in slices: messages keep the order they came in. */
+  private inbox: string[] = [];
+  private draining = false;
+  /** Why the server went, said once the lines it sent before are delivered. */
+  private closeAfterDrain: string | undefined;
 
   private readonly launch: StdioLaunch;
   private readonly log: RotatingLog;
@@ -125,14 +133,52 @@ export class StdioChannel implements UpstreamChannel {
   }
 
   private receive(line: string): void {
+    if (this.draining || line.length >= SLICED_FROM) {
+      this.inbox.push(line);
+      if (!this.draining) void this.drain();
+      return;
+    }
     let parsed: unknown;
     try {
       parsed = JSON.parse(line);
     } catch {
-      // Servers that print banners to stdout are common; keep them in the log, not the session.
-      this.log.note(`non-JSON on stdout: ${line.slice(0, 200)}`);
+      this.nonJson(line);
       return;
     }
+    this.dispatch(parsed);
+  }
+
+  /** Delivers the inbox in order, big lines parsed in slices; the server's stdout waits meanwhile (backpressure). */
+  private async drain(): Promise<void> {
+    this.draining = true;
+    const stdout = this.child?.stdout;
+    stdout?.pause();
+    try {
+      for (let line = this.inbox.shift(); line !== undefined; line = this.inbox.shift()) {
+        let parsed: unknown;
+        try {
+          parsed = line.length >= SLICED_FROM ? await parseSliced(line) : JSON.parse(line);
+        } catch {
+          this.nonJson(line);
+          continue;
+        }
+        this.dispatch(parsed);
+      }
+    } finally {
+      this.draining = false;
+      if (stdout && !stdout.destroyed) stdout.resume();
+      const reason = this.closeAfterDrain;
+      this.closeAfterDrain = undefined;
+      if (reason !== undefined) this.onclose?.(reason);
+    }
+  }
+
+  private nonJson(line: string): void {
+    // Servers that print banners to stdout are common; keep them in the log, not the session.
+    this.log.note(`non-JSON on stdout: ${line.slice(0, 200)}`);
+  }
+
+  private dispatch(parsed: unknown): void {
     const message = classifyMessage(parsed);
     if (typeof message === 'string') {
       this.log.note(`invalid JSON-RPC from server: ${message}`);
@@ -144,6 +190,7 @@ export class StdioChannel implements UpstreamChannel {
   private finish(reason: string): void {
     if (this.closing) return;
     this.closing = true;
-    this.onclose?.(reason);
+    if (this.draining) this.closeAfterDrain = reason;
+    else this.onclose?.(reason);
   }
 }
