@@ -1,5 +1,8 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
+import canonicalize from 'canonicalize';
+import fc from 'fast-check';
+import { sha256Hex } from '../hashing/sha256.ts';
 import { diffDefinitions } from './diff.ts';
 import { serverHash, toolHash } from './hash.ts';
 
@@ -36,6 +39,23 @@ describe('tool pins', () => {
     assert.equal(serverHash(['sha256:2', 'sha256:1'], 'be nice'), a);
     assert.notEqual(serverHash(['sha256:1', 'sha256:2'], 'be nicer'), a);
     assert.notEqual(serverHash(['sha256:1'], 'be nice'), a);
+  });
+
+  it('server hash is the JCS text of { instructions, tools } for any well-formed instructions and tool hashes', () => {
+    fc.assert(
+      fc.property(fc.array(fc.string({ unit: 'grapheme' })), fc.option(fc.string({ unit: 'grapheme' }), { nil: undefined }), (hashes, instructions) => {
+        const jcs = canonicalize({ tools: [...hashes].sort(), instructions: instructions ?? null })!;
+        assert.equal(serverHash(hashes, instructions), `sha256:${sha256Hex(jcs)}`);
+      }),
+    );
+  });
+
+  it("server hash takes a peer's lone surrogates without throwing, and apart from the escaped text's twin", () => {
+    const lone = serverHash(['sha256:1'], 'use \uD800 this');
+    assert.match(lone, /^sha256:[0-9a-f]{64}$/);
+    assert.notEqual(lone, serverHash(['sha256:1'], 'use \\ud800 this'));
+    assert.notEqual(lone, serverHash(['sha256:1'], 'use \uFFFD this'));
+    assert.notEqual(serverHash(['sha256:1'], '\uDC00'), serverHash(['sha256:1'], '\uD800'));
   });
 });
 

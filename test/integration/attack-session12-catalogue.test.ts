@@ -119,30 +119,35 @@ describe('attack: a lone surrogate in a first sight on the scan workers', () => 
   // The other pathological tools are left out, so the only odd one is the lone surrogate.
   const ODD = 'mega0,mega1,mega2,mega3,deep,bait_scopes,bait_ws,bait_quotes,__proto__,constructor,hasOwnProperty,poison0,poison1,poison2';
 
-  it('costs nothing but that tool: the daemon stays up, and the tool is hashed and judged like any new tool', async () => {
-    const server = stdioServer('lone', 'catalogue-hostile-server.ts') as { transport: Record<string, unknown> };
-    // 255 plain tools and the lone surrogate: 256 new tools, so they are judged on the workers.
-    server.transport.env = { CATALOGUE_COUNT: '255', CATALOGUE_SKIP: ODD };
-    const d = await startDaemon({ bundle: writeBundle({ schemaVersion: 1, name: 'red-lone', servers: [server] }) });
-    try {
-      // The writer's bundle trusts low-risk tools on first use: judged means listed, or held for review.
-      const judged = await waitFor(
-        async () => {
-          const tools = (await d.control<{ tools: { name: string; pinState: string }[] }>('/tools')).body.tools;
-          const listed = tools.find((t) => t.name === 'lone__lone_surrogate');
-          // The workers may judge the groups in any order: the plain tools are counted once all are in.
-          const plain = tools.filter((t) => /^lone__t\d+$/.test(t.name)).length;
-          if (listed) return plain === 255 ? { listed: true, plain } : undefined;
-          return (await pendingList(d)).some((p) => p.tool === 'lone_surrogate') ? { listed: false, plain } : undefined;
-        },
-        120_000,
-        'the lone-surrogate tool and the 255 others to be judged',
-      );
-      if (judged.listed) assert.equal(judged.plain, 255, 'the other tools are judged too');
-      assert.equal(d.proc.exitCode, null, 'the daemon is still running');
-      assert.equal((await d.control<{ servers: { state: string }[] }>('/servers')).body.servers[0]?.state, 'ready');
-    } finally {
-      await d.stop('SIGKILL');
-    }
-  });
+  for (const where of ['tool', 'instructions'] as const)
+    it(`in the server's ${where} costs nothing but that: the daemon stays up, and the tools are hashed and judged like any new tool`, async () => {
+      const server = stdioServer('lone', 'catalogue-hostile-server.ts') as { transport: Record<string, unknown> };
+      // 255 plain tools and the lone surrogate: 256 new tools, so they are judged on the workers.
+      // Lone surrogates in the instructions once stopped the daemon as the server's hash was taken at the end of a first sight.
+      server.transport.env =
+        where === 'tool' ? { CATALOGUE_COUNT: '255', CATALOGUE_SKIP: ODD } : { CATALOGUE_COUNT: '255', CATALOGUE_SKIP: ODD, CATALOGUE_INSTRUCTIONS: 'lone' };
+      const d = await startDaemon({ bundle: writeBundle({ schemaVersion: 1, name: 'red-lone', servers: [server] }) });
+      try {
+        // The writer's bundle trusts low-risk tools on first use: judged means listed, or held for review.
+        const judged = await waitFor(
+          async () => {
+            const tools = (await d.control<{ tools: { name: string; pinState: string }[] }>('/tools')).body.tools;
+            const listed = tools.find((t) => t.name === 'lone__lone_surrogate');
+            // The workers may judge the groups in any order: the plain tools are counted once all are in.
+            const plain = tools.filter((t) => /^lone__t\d+$/.test(t.name)).length;
+            if (listed) return plain === 255 ? { listed: true, plain } : undefined;
+            return (await pendingList(d)).some((p) => p.tool === 'lone_surrogate') ? { listed: false, plain } : undefined;
+          },
+          120_000,
+          'the lone-surrogate tool and the 255 others to be judged',
+        );
+        if (judged.listed) assert.equal(judged.plain, 255, 'the other tools are judged too');
+        assert.equal(d.proc.exitCode, null, 'the daemon is still running');
+        const status = (await d.control<{ servers: { state: string; serverHash: string | null }[] }>('/servers')).body.servers[0];
+        assert.equal(status?.state, 'ready');
+        assert.match(String(status?.serverHash), /^sha256:[0-9a-f]{64}$/, 'the server has a hash of its own');
+      } finally {
+        await d.stop('SIGKILL');
+      }
+    });
 });
