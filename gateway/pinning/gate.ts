@@ -97,7 +97,8 @@ export class PinGate {
   private readonly approved = new Map<string, Map<string, string>>();
   private readonly quarantined = new Map<string, PendingChange>();
   private readonly blocked = new Map<string, PinEntry & { exposedName: string }>();
-  private readonly serverHashes = new Map<string, string>();
+  /** Each server's hash, taken when the status API first asks: 20,000 tool hashes cost a first sight's last turn 25-55 ms. */
+  private readonly serverHashes = new Map<string, string | { hashes: readonly string[]; instructions: string | undefined }>();
   private readonly jobs = new Map<string, Job>();
   /** Hashes by tool object (re-evaluation after a decision) and by its JSON text (a refresh that changed nothing). */
   private readonly hashByObject = new WeakMap<object, string>();
@@ -120,7 +121,9 @@ export class PinGate {
 
   /** The server's hash over its sorted tool hashes and instructions, as last evaluated. */
   serverHash(server: string): string | undefined {
-    return this.serverHashes.get(server);
+    let known = this.serverHashes.get(server);
+    if (known !== undefined && typeof known !== 'string') this.serverHashes.set(server, (known = serverHash(known.hashes, known.instructions, nodeSha256Hex)));
+    return known;
   }
 
   pendingFor(exposedName: string): PendingChange | undefined {
@@ -342,7 +345,7 @@ export class PinGate {
     if (job.done) return;
     job.done = true;
     if (this.jobs.get(job.server.id) === job) this.jobs.delete(job.server.id);
-    if (complete) this.serverHashes.set(job.server.id, serverHash(job.hashes, job.instructions, nodeSha256Hex));
+    if (complete) this.serverHashes.set(job.server.id, { hashes: job.hashes, instructions: job.instructions });
     for (const resolve of job.waiters.splice(0)) resolve();
   }
 
