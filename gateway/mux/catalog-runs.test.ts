@@ -73,6 +73,38 @@ describe('catalogue runs', () => {
     assert.ok(shared.filter((b) => b.length > 1000).length >= 3, 'the untouched runs are the same buffers');
   });
 
+  it('encodes ahead, one run a step, what the next build would encode, so that build encodes nothing', () => {
+    const big = upstreamOf('big', toolsOf(1000, 'big'));
+    const approved = new Set<unknown>(big.catalog.tools.slice(0, 300));
+    const allowed = (_u: Upstream, t: Record<string, unknown>) => approved.has(t);
+    const catalog = new Catalog(settingsOf('prefixed'), () => [big], allowed);
+    catalog.toolView();
+    for (const t of big.catalog.tools.slice(300, 900)) approved.add(t);
+    // Encoding a run is one JSON.stringify of its items: count them.
+    const stringify = JSON.stringify;
+    let encoded = 0;
+    JSON.stringify = ((value: unknown, ...rest: []) => {
+      if (Array.isArray(value) && value.length > 0 && (value[0] as { name?: unknown }).name !== undefined) encoded++;
+      return stringify(value, ...rest);
+    }) as typeof JSON.stringify;
+    try {
+      const steps = catalog.warmTools(big);
+      const perStep: number[] = [];
+      for (let before = encoded; !steps.next().done; before = encoded) perStep.push(encoded - before);
+      assert.equal(perStep.length, 4, 'one step a run of 256');
+      assert.ok(Math.max(...perStep) <= 1, 'at most one run encoded a step');
+      assert.ok(encoded >= 3, `the runs that gained tools were encoded ahead (${encoded})`);
+      encoded = 0;
+      catalog.invalidate('tools');
+      const view = catalog.toolView();
+      assert.equal(encoded, 0, 'the build found every run made');
+      const expected = big.catalog.tools.filter((t) => approved.has(t)).map((t) => ({ ...t, name: `big__${String(t.name)}` }));
+      assert.equal(text(view.list.chunks()), stringify(expected));
+    } finally {
+      JSON.stringify = stringify;
+    }
+  });
+
   it('keeps the first server of a passthrough clash, and shows the second once the first drops the name', () => {
     const a = upstreamOf('a', toolsOf(300, 'a'));
     const b = upstreamOf('b', [{ name: 't5', description: 'from b' }, ...toolsOf(0, 'b'), { name: 'only_b' }]);

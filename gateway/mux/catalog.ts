@@ -248,11 +248,7 @@ export class Catalog {
       const before = previous.get(upstream) ?? [];
       const built: Run[] = [];
       for (let from = 0; from < source.length; from += RUN) {
-        const candidates: Record<string, unknown>[] = [];
-        for (let i = from; i < Math.min(source.length, from + RUN); i++) {
-          const item = source[i]!;
-          if (typeof item.name === 'string' && (kind !== 'tools' || this.toolAllowed(upstream, item))) candidates.push(item);
-        }
+        const candidates = this.candidates(kind, upstream, from);
         const old = before[built.length];
         // The same items as last time: their names and routes are known.
         built.push(old && sameObjects(old.candidates, candidates) ? old : namesOf(candidates, upstream, this.settings.toolNameSeparator, passthrough));
@@ -276,6 +272,31 @@ export class Catalog {
       routes,
       version,
     };
+  }
+
+  /**
+   * Encodes ahead, one run a step, the runs of `upstream`'s tools that the next build would encode (the tools
+   * approved since), so that the build showing a first sight's progress finds them made: 3,000 newly approved tools
+   * were one 35 ms turn at load 4, paid by whichever call came next.
+   */
+  *warmTools(upstream: Upstream): Generator<void, void, void> {
+    if (!this.ready().includes(upstream)) return;
+    const passthrough = this.settings.naming === 'passthrough';
+    for (let from = 0; from < upstream.catalog.tools.length; from += RUN) {
+      namesOf(this.candidates('tools', upstream, from), upstream, this.settings.toolNameSeparator, passthrough);
+      yield;
+    }
+  }
+
+  /** The items of the run that starts at `from` that this catalogue may list. */
+  private candidates(kind: 'tools' | 'prompts', upstream: Upstream, from: number): Record<string, unknown>[] {
+    const source = upstream.catalog[kind];
+    const candidates: Record<string, unknown>[] = [];
+    for (let i = from; i < Math.min(source.length, from + RUN); i++) {
+      const item = source[i]!;
+      if (typeof item.name === 'string' && (kind !== 'tools' || this.toolAllowed(upstream, item))) candidates.push(item);
+    }
+    return candidates;
   }
 
   /**

@@ -360,8 +360,11 @@ export class Gateway {
       },
       onDecision: (d) =>
         this.events.emit({ type: 'pending-decided', id: d.id, server: d.server, tool: d.tool, decision: d.decision, by: d.by, at: Date.now() }),
-      // A big first sight is judged in slices: agents see the list fill in.
-      onProgress: () => {
+      // A big first sight is judged in slices: agents see the list fill in. The last report shows at once (whoever
+      // awaited the judging lists next); the others once their tools are encoded, off the calls' path.
+      onProgress: (server, finished) => {
+        const upstream = this.pool.get(server);
+        if (!finished && upstream) return this.lists.progress(upstream);
         this.lists.invalidate('tools');
         this.lists.changed('tools');
       },

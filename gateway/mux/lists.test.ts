@@ -1,7 +1,11 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { ErrorCode, type JsonRpcResponse } from '../../shared/jsonrpc/message.ts';
+import { parseBundle } from '../../shared/bundle/schema.ts';
 import { harness, testBundle, tick } from '../../test/helpers/mux-harness.ts';
+import type { Upstream } from '../upstream/upstream.ts';
+import { ListenStreams } from './era.ts';
+import { Lists } from './lists.ts';
 
 const ok = () => ({ content: [] });
 const names = (r: JsonRpcResponse) => (('result' in r ? (r.result.tools ?? []) : []) as { name: string }[]).map((t) => t.name);
@@ -58,5 +62,49 @@ describe('lists', () => {
     assert.equal(changed(listed.sent), 1, 'the agent that listed now sees nothing, and hears so once');
     assert.equal(changed(silent.sent), 0, 'an agent that never listed hears nothing');
     await h.stop();
+  });
+});
+
+describe('lists during a first sight', () => {
+  it('shows progress once the new runs are encoded ahead in short turns, and never in the turn of the report', async () => {
+    const parsed = parseBundle({ schemaVersion: 1, name: 't', servers: [] });
+    assert.ok(parsed.ok);
+    const tools = Array.from({ length: 3000 }, (_, i) => ({ name: `t${i}`, description: `Tool ${i}. ${'words '.repeat(40)}` }));
+    const big = { id: 'big', state: 'ready', catalog: { tools, prompts: [], resources: [], resourceTemplates: [] } } as unknown as Upstream;
+    const approved = new Set<unknown>(tools.slice(0, 500));
+    const lists = new Lists({
+      settings: () => parsed.bundle.settings,
+      upstreams: () => [big],
+      approved: (_u, t) => approved.has(t),
+      filterFor: () => ({ key: 'k', tool: () => true, server: () => true }),
+      sessions: () => [],
+      listens: new ListenStreams(() => false),
+    });
+    const listed = () => lists.catalog.toolView().items.length;
+    assert.equal(listed(), 500);
+    for (const t of tools.slice(500, 2500)) approved.add(t);
+    lists.progress(big);
+    lists.progress(big); // a report during the warm-up folds into one more after it
+    assert.equal(listed(), 500, 'the report itself changes nothing yet');
+    let turns = 0;
+    while (listed() < 2500 && turns < 1000) {
+      await new Promise((r) => setImmediate(r));
+      turns++;
+    }
+    assert.equal(listed(), 2500, 'then every approved tool is listed');
+    assert.ok(turns >= 2, `over more than one turn (${turns})`);
+    // The folded report's warm-up runs now and ends; after it, nothing is pending.
+    for (let i = 0; i < 50; i++) await new Promise((r) => setImmediate(r));
+    assert.equal(listed(), 2500);
+    for (const t of tools.slice(2500)) approved.add(t);
+    for (let i = 0; i < 50; i++) await new Promise((r) => setImmediate(r));
+    assert.equal(listed(), 2500, 'approvals with no report are shown only by the next report');
+    lists.progress(big);
+    while (listed() < 3000 && turns < 2000) {
+      await new Promise((r) => setImmediate(r));
+      turns++;
+    }
+    assert.equal(listed(), 3000);
+    lists.stop();
   });
 });

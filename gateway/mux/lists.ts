@@ -22,6 +22,8 @@ export const LIST_NOTIFICATION: Record<CatalogKind, string> = {
 };
 
 const LIST_END = Buffer.from('}}');
+/** How long one turn of encoding ahead may take (Lists.progress). */
+const WARM_SLICE_MS = 4;
 
 /** What one subject may list: the policy's filters, and the key its view is cached under. */
 export interface ViewFilter {
@@ -55,6 +57,9 @@ export class Lists {
   private readonly views = new Map<string, Catalog>();
   private readonly pending = new Set<string>();
   private timer: NodeJS.Timeout | undefined;
+  /** Servers whose newly approved runs are being encoded ahead: whether another report came meanwhile. */
+  private readonly warming = new Map<Upstream, boolean>();
+  private stopped = false;
 
   constructor(opts: ListsOptions) {
     this.opts = opts;
@@ -82,7 +87,34 @@ export class Lists {
   }
 
   stop(): void {
+    this.stopped = true;
     clearTimeout(this.timer);
+  }
+
+  /**
+   * A first sight's progress on `upstream`: its newly approved runs are encoded a few at a time (WARM_SLICE_MS a
+   * turn), then the lists are rebuilt from them and agents told, so no call waits behind the encoding. One warm-up
+   * per server at a time; reports that come meanwhile start one more after it.
+   */
+  progress(upstream: Upstream): void {
+    if (this.warming.has(upstream)) {
+      this.warming.set(upstream, true);
+      return;
+    }
+    this.warming.set(upstream, false);
+    const steps = [this.full, ...this.views.values()].map((catalog) => catalog.warmTools(upstream));
+    const step = () => {
+      if (this.stopped) return;
+      const until = performance.now() + WARM_SLICE_MS;
+      while (steps.length > 0 && performance.now() < until) if (steps[0]!.next().done) steps.shift();
+      if (steps.length > 0) return void setImmediate(step);
+      const again = this.warming.get(upstream);
+      this.warming.delete(upstream);
+      this.invalidate('tools');
+      this.changed('tools');
+      if (again) this.progress(upstream);
+    };
+    setImmediate(step);
   }
 
   /** The catalog as this session's subject may see it: only tools the policy could allow, only servers it may use. */

@@ -26,7 +26,7 @@ export interface GateOptions {
   onPending(change: PendingChange): void;
   onDecision(decision: Decision): void;
   /** More of a server's tools were judged after evaluate() returned: its list grew. */
-  onProgress?(server: string): void;
+  onProgress?(server: string, finished: boolean): void;
   /** Judging went wrong without costing the daemon: the scan workers failed (their tools were judged on this thread), or one tool could not be judged (it stays unlisted). */
   onProblem?(message: string): void;
   /** How a big first sight is sliced: at least `minTools` per slice, then until `budgetMs` is spent. */
@@ -337,7 +337,7 @@ export class PinGate {
     // Each progress report rebuilds the catalogue an agent lists.
     if (async && (finished || (judgedAny && performance.now() - job.reported >= progressMs(job.names.length)))) {
       job.reported = performance.now();
-      this.opts.onProgress?.(job.server.id);
+      this.opts.onProgress?.(job.server.id, finished);
     }
   }
 
