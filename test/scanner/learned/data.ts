@@ -131,6 +131,7 @@ function poisonedSources(): [string, Poisoned[]][] {
     ['heldout-2', heldoutLines('fresh-2026-12-01.tar.gz', 'poisoned.jsonl')],
     ['heldout-3', heldoutLines('fresh-set-3-2026-12-01.tar.gz', 'poisoned.jsonl')],
     ['heldout-4', heldoutLines('fresh-set-4-2026-12-01.tar.gz', 'poisoned.jsonl')],
+    ['heldout-5', heldoutLines('fresh-set-5-2026-12-01.tar.gz', 'poisoned.jsonl')],
   ];
 }
 
@@ -173,6 +174,7 @@ function benignServers(): BenignServerIn[] {
     ...byServer('fresh-2026-12-01.tar.gz', 'heldout-2'),
     ...byServer('fresh-set-3-2026-12-01.tar.gz', 'heldout-3'),
     ...byServer('fresh-set-4-2026-12-01.tar.gz', 'heldout-4'),
+    ...byServer('fresh-set-5-2026-12-01.tar.gz', 'heldout-5'),
   ];
 }
 
