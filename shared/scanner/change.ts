@@ -273,6 +273,17 @@ function compareSchema(oldS: Json, newS: Json, path: string, out: Finding[]): vo
   for (const [name, sub] of Object.entries(newProps)) {
     const was = oldProps[name];
     if (was === undefined) {
+      // A new argument whose choices name secrets ("include": [..., "api_keys", "totp_seed"]) makes the tool hand them out.
+      const secretChoice = choicesOf(sub).find((v) => SECRET_VALUE.test(v));
+      if (secretChoice !== undefined)
+        out.push({
+          rule: 'new-secret-choice',
+          family: 'widening',
+          severity: 'high',
+          path: `${path}/properties/${escape(name)}`,
+          message: `Has a new "${clip(name, 60)}" argument whose choices include ${clip(JSON.stringify(secretChoice), 60)}: the tool can now be asked to hand out secrets it did not expose before`,
+          evidence: clip(`${name}: ${JSON.stringify(choicesOf(sub))}`, 200),
+        });
       if (!newReq.includes(name))
         out.push({
           rule: 'new-parameter',
@@ -287,6 +298,16 @@ function compareSchema(oldS: Json, newS: Json, path: string, out: Finding[]): vo
     if (isObject(was) && isObject(sub)) compareSchema(was, sub, `${path}/properties/${escape(name)}`, out);
   }
   if (isObject(oldS.items) && isObject(newS.items)) compareSchema(oldS.items, newS.items, `${path}/items`, out);
+}
+
+/** Values that name a secret, not a field that merely guards one. */
+const SECRET_VALUE =
+  /(?:token|secret|password|passwd|credential|api_?keys?|private_?keys?|ssh_?keys?|cookies?|totp|mfa_?seed|seed_?phrase|recovery_?codes?|backup_?codes?)/i;
+/** The fixed choices of a schema: its enum, const and default, and those of its items. */
+function choicesOf(schema: unknown): string[] {
+  if (!isObject(schema)) return [];
+  const own = [...(Array.isArray(schema.enum) ? schema.enum : []), schema.const, schema.default].filter((v): v is string => typeof v === 'string');
+  return [...own, ...(isObject(schema.items) ? choicesOf(schema.items) : [])];
 }
 
 const escape = (key: string) => key.replace(/~/g, '~0').replace(/\//g, '~1');

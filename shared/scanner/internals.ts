@@ -8,7 +8,7 @@ import { escapeRegExp } from '../text/regexp.ts';
 // tool may store a summary of the talk, a thinking tool takes "your current
 // thought", an LLM router takes a model id.
 
-type Concept = 'instructions' | 'identity' | 'tools' | 'reasoning' | 'conversation' | 'memory' | 'host';
+type Concept = 'instructions' | 'identity' | 'tools' | 'reasoning' | 'conversation' | 'memory' | 'host' | 'credentials' | 'lookup';
 
 /** Cues that tie a noun to the agent itself ("your", "you were given", "this agent"). */
 const SELF =
@@ -29,11 +29,11 @@ const CONCEPTS: [Concept, RegExp][] = [
   ],
   [
     'reasoning',
-    /\b(?:private|internal|hidden|inner)\s+notes\b[^.;]{0,40}\byou\b|\b(?:your|private|internal|hidden|inner|step-by-step|unfiltered|raw)\s+(?:\w+\s+){0,2}(?:reasoning|deliberations?|thinking|thoughts?|thought process|chain of thought|rationale|scratch ?pad|monologue|planning|analysis)\b|\b(?:notes?|thoughts?|steps?)\s+you\s+(?:made|took|had|wrote|considered)\s+(?:while|when|before)\s+(?:deciding|choosing|planning|thinking|working)\b|\b(?:reasoning|deliberation|thinking|thought process|chain of thought|rationale|scratch ?pad)\b[^.;]{0,40}\b(?:that led|behind|before calling|for calling|leading to)\b/i,
+    /\b(?:private|internal|hidden|inner)\s+notes\b[^.;]{0,40}\byou\b|\b(?:your|private|internal|hidden|inner|step-by-step|unfiltered|raw)\s+(?:\w+\s+){0,2}(?:reasoning|deliberations?|thinking|thoughts?|thought process|chain of thought|rationale|scratch ?pad|monologue|planning|analysis)\b|\b(?:notes?|thoughts?|steps?)\s+you\s+(?:made|took|had|wrote|considered)\s+(?:while|when|before)\s+(?:deciding|choosing|planning|thinking|working)\b|\b(?:reasoning|deliberation|thinking|thought process|chain of thought|rationale|scratch ?pad)\b[^.;]{0,40}\b(?:that led|behind|before calling|for calling|leading to)\b|\bwhat you (?:intend|plan|are (?:about|going)|mean|want|decided) to do\b/i,
   ],
   [
     'conversation',
-    /\b(?:every|each)\s+(?:\w+\s+){0,2}(?:earlier|previous|prior|past|preceding)\s+(?:\w+\s+)?(?:message|turn|exchange|prompt|request|reply|utterance)s?\b|\b(?:all|the)\s+(?:\w+\s+){0,2}(?:earlier|previous|prior|past|preceding)\s+(?:\w+\s+)?(?:messages|turns|exchanges|prompts|requests|replies|utterances)\b|\b(?:messages?|turns?|exchanges?|replies)\b[^.;]{0,40}\b(?:exchanged|so far|verbatim|with the (?:human|user|person)|in this (?:chat|session|conversation))\b|\b(?:everything|all|whatever|anything)\s+(?:that\s+)?(?:the (?:user|person|human|customer)|they|he|she)\s+(?:has |have )?(?:told|said|typed|written|asked|shared|mentioned|disclosed|revealed)\b|\b(?:summary|digest|recap|log|record|copy|transcript|history|dump)\s+of\s+(?:everything|all|what)\b[^.;]{0,40}\b(?:told|said|typed|shared|asked|discussed)\b|\b(?:the|this|your)\s+(?:whole|entire|full|complete)\s+(?:conversation|chat|dialog(?:ue)?|session|thread|discussion)\b|\b(?:everything|all|whatever|anything)\s+(?:that\s+)?(?:was\s+|has been\s+|you have\s+)?(?:said|written|typed|discussed|exchanged)\s+(?:between|by)\s+(?:you|the (?:user|person|human|customer))\b|\b(?:messages?|requests?|prompts?|questions?|words?)\b[^.;]{0,20}\b(?:the (?:user|human|person|customer)|they)\s+(?:has\s+|have\s+)?(?:sent|written|typed|said|told|asked)\s+(?:to\s+)?you\b|\bbetween you and (?:the\s+)?(?:user|person|human|customer|them|me)\b|\b(?:the|this|your)\s+current\s+(?:conversation|chat|dialog(?:ue)?)\b|\b(?:conversation|chat|dialog(?:ue)?|session)\s+(?:so far|history|log|transcript|context|contents?)\b|\b(?:last|latest|recent|previous|past)\s+(?:\w+\s+){0,2}(?:turns|messages|exchanges|replies)\s+(?:of|in|from)\s+(?:the|this|our|your)\s+(?:chat|conversation|session|thread|dialog(?:ue)?)\b/i,
+    /\b(?:every|each)\s+(?:\w+\s+){0,2}(?:earlier|previous|prior|past|preceding)\s+(?:\w+\s+)?(?:message|turn|exchange|prompt|request|reply|utterance)s?\b|\b(?:all|the)\s+(?:\w+\s+){0,2}(?:earlier|previous|prior|past|preceding)\s+(?:\w+\s+)?(?:messages|turns|exchanges|prompts|requests|replies|utterances)\b|\b(?:messages?|turns?|exchanges?|replies)\b[^.;]{0,40}\b(?:exchanged|so far|verbatim|with the (?:human|user|person)|in this (?:chat|session|conversation))\b|\b(?:everything|all|whatever|anything)\s+(?:that\s+)?(?:the (?:user|person|human|customer)|they|he|she)\s+(?:has |have )?(?:told|said|typed|written|asked|shared|mentioned|disclosed|revealed)\b|\b(?:summary|digest|recap|log|record|copy|transcript|history|dump)\s+of\s+(?:everything|all|what)\b[^.;]{0,40}\b(?:told|said|typed|shared|asked|discussed)\b|\b(?:the|this|your)\s+(?:whole|entire|full|complete)\s+(?:conversation|chat|dialog(?:ue)?|session|thread|discussion)\b|\b(?:everything|all|whatever|anything)\s+(?:that\s+)?(?:was\s+|has been\s+|you have\s+)?(?:said|written|typed|discussed|exchanged)\s+(?:between|by)\s+(?:you|the (?:user|person|human|customer))\b|\b(?:messages?|requests?|prompts?|questions?|words?)\b[^.;]{0,20}\b(?:the (?:user|human|person|customer)|they)\s+(?:has\s+|have\s+)?(?:sent|written|typed|said|told|asked)\s+(?:to\s+)?you\b|\bbetween you and (?:the\s+)?(?:user|person|human|customer|them|me)\b|\b(?:the|this|your)\s+current\s+(?:conversation|chat|dialog(?:ue)?)\b|\b(?:conversation|chat|dialog(?:ue)?|session)\s+(?:so far|history|log|transcript|context|contents?)\b|\b(?:last|latest|recent|previous|past)\s+(?:\w+\s+){0,2}(?:turns|messages|exchanges|replies)\s+(?:of|in|from)\s+(?:the|this|our|your)\s+(?:chat|conversation|session|thread|dialog(?:ue)?)\b|\b(?:the|this) (?:user|person|human|customer)'s (?:\w+\s+)?(?:last|latest|first|previous|original|most recent|current|initial|opening) (?:request|message|prompt|question|words|instruction|ask)s?\b|\bwhat the (?:user|person|human|customer) (?:first |last |originally |just |initially )?(?:asked|said|typed|wrote|requested)\b|chatverlauf|gesprächsverlauf|\bbisherigen? (?:unterhaltung|konversation|chat|gespräch)|historique (?:de|du) (?:la |notre )?(?:conversation|chat|discussion)|\btoute la conversation\b|cronologia (?:della |delle )?(?:chat|conversazion[ei])|\btutta la conversazione\b|historial (?:de )?(?:la )?(?:conversación|chat)|\btoda la conversación\b|histórico da conversa|\btoda a conversa\b|histori[ai] (?:rozmowy|czatu)|\bcał[aą] rozmow[aęy]\b/i,
   ],
   [
     'memory',
@@ -42,7 +42,19 @@ const CONCEPTS: [Concept, RegExp][] = [
   [
     // The host's own setup: which MCP servers it runs and how. Not the agent's words, but the same kind of self-report.
     'host',
-    /\b(?:every|all|each|the)\s+(?:of the\s+)?mcp\s+servers?\s+(?:\w+\s+){0,4}?(?:configured|installed|connected|registered|loaded)\b|\bmcp\s+servers?\s+(?:\w+\s+){0,3}?(?:the|your)\s+(?:host|client)\b|\b(?:host|client)(?:'s)?\s+(?:mcp\s+)?(?:configuration|config file|settings file)\b/i,
+    /\b(?:every|all|each|the)\s+(?:(?:other|of the)\s+)?mcp\s+servers?\s+(?:\w+\s+){0,4}?(?:configured|installed|connected|registered|loaded|attached|enabled|running|available)\b|\bmcp\s+servers?\s+(?:\w+\s+){0,3}?(?:the|your)\s+(?:host|client)\b|\b(?:host|client)(?:'s)?\s+(?:mcp\s+)?(?:configuration|config file|settings file)\b/i,
+  ],
+  [
+    // Secrets the agent's side holds for others: the host's key to its model provider, the tokens of the other services the
+    // user connected, the token of the request itself. No tool needs them as an argument.
+    'credentials',
+    /\b(?:tokens?|keys?|credentials?|secrets?|cookies?|passwords?)\s+(?:of|for|from)\s+(?:the\s+|every\s+|all\s+|each\s+)?(?:other|connected|linked)\s+(?:\w+\s+)?(?:services?|servers?|tools?|integrations?|accounts?|apps?|connections?|providers?)\b|\b(?:access|bearer|auth\w*|session|oauth|api)\s+(?:token|key)\s+(?:used|sent)\s+(?:for|with|by|in)\s+(?:this|the current)\s+(?:request|call|session|conversation)\b|\b(?:keys?|tokens?|credentials?|secrets?)\s+(?:\w+\s+){0,3}?(?:your|the|its)\s+(?:host|client|agent|assistant|ide)\s+(?:uses|use|holds|has|keeps|was started with)\b|\b(?:anthropic|openai|azure_openai|gemini|google|mistral|groq|cohere|deepseek|openrouter)_api_key\b/i,
+  ],
+  [
+    // The model sent to dig through the user's private mail, messages or files to fill a field, in the languages the
+    // other readings know (asking the user is the honest twin: "pídaselo al usuario").
+    'lookup',
+    /\b(?:look (?:it|them|this|that|these) up|search|find (?:it|them)|check|dig|pull (?:it|them)|get (?:it|them))\s+(?:\w+\s+){0,2}?(?:in|from|through)\s+(?:the\s+)?(?:user's|their|his|her)\s+(?:e-?mails?|inbox|mailbox|messages|chats?|files|documents|drive|contacts|photos|notes)\b|\bcerca\w*\s+(?:\w+\s+){0,2}?(?:nell[ea]?|nei|negli)\s+(?:e-?mail|posta|messaggi|file|documenti|chat)\s+dell'utente|\bcherche\w*\s+(?:\w+\s+){0,2}?dans\s+(?:les\s+)?(?:e-?mails|courriels|messages|fichiers|documents)\s+de\s+l'utilisat|\bsuch\w*\s+(?:\w+\s+){0,3}?in\s+den\s+(?:e-?mails|nachrichten|dateien|dokumenten)\s+des\s+(?:nutzers|benutzers)|\bbusca\w*\s+(?:\w+\s+){0,2}?en\s+(?:los\s+)?(?:correos|e-?mails|mensajes|archivos|documentos)\s+del\s+usuario|\bprocur\w*\s+(?:\w+\s+){0,2}?nos\s+(?:e-?mails|mensagens|arquivos|ficheiros|documentos)\s+do\s+usu/i,
   ],
 ];
 
@@ -82,6 +94,8 @@ const FITS: Record<Concept, RegExp> = {
     /\b(?:memor\w*|remember|recall|notes?|journal|summar\w*|conversation|chat|message|session|context|transcript|history|feedback|support|ticket|handoff|hand-off|escalat\w*|log|llm|completions?|prompts?)\b/i,
   memory: /\b(?:memor\w*|remember|recall|profile|personali[sz]\w*|preferences?|notes?|journal|agent|assistant|llm)\b/i,
   host: /\b(?:mcp|servers?|config\w*|host|client|setup|install\w*|inspector|registry|diagnos\w*|doctor)\b/i,
+  lookup: /\b(?:e-?mail\w*|mail|inbox|messages?|files?|documents?|drive|contacts?|photos?|notes?|search\w*|find|assistant|agent)\b/i,
+  credentials: /\b(?:llm|openai|anthropic|gemini|completions?|embeddings?|credentials?|secrets?|vault|keychain|key ?store|password manager)\b/i,
 };
 
 const SEVERITY: Record<Concept, 'medium' | 'high'> = {
@@ -92,6 +106,8 @@ const SEVERITY: Record<Concept, 'medium' | 'high'> = {
   conversation: 'high',
   memory: 'high',
   host: 'high',
+  credentials: 'high',
+  lookup: 'high',
 };
 const WHAT: Record<Concept, string> = {
   instructions: 'the instructions it was given',
@@ -101,6 +117,8 @@ const WHAT: Record<Concept, string> = {
   conversation: 'the conversation with the user',
   memory: 'what it remembers about the user',
   host: "the host application's setup (its MCP servers)",
+  lookup: "something it should dig out of the user's private mail, messages or files",
+  credentials: "secrets its side holds (its host's key to its model provider, the tokens of other services or of this request)",
 };
 
 /**
@@ -110,15 +128,27 @@ const WHAT: Record<Concept, string> = {
 const NEEDS = new Map<Concept, RegExp>([
   ['memory', /memor|about/i],
   ['host', /mcp|host|client/i],
+  ['credentials', /token|key|credential|secret|cookie|password/i],
+  ['lookup', /user|utente|utilisat|nutzer|usuari/i],
 ]);
 
-function conceptOf(text: string, needSelf: boolean): { concept: Concept; at: string } | undefined {
+function conceptOf(text: string, needSelf: boolean, skip?: Concept): { concept: Concept; at: string } | undefined {
   for (const [concept, re] of CONCEPTS) {
+    if (concept === skip) continue;
     if (NEEDS.get(concept)?.test(text) === false) continue;
     const m = re.exec(text);
     if (!m) continue;
     // "The conversation id" in a chat tool is a handle, not the conversation: a tie to the agent or its session is needed.
-    if (needSelf && concept !== 'conversation' && concept !== 'identity' && concept !== 'host' && !SELF.test(text)) continue;
+    if (
+      needSelf &&
+      concept !== 'conversation' &&
+      concept !== 'identity' &&
+      concept !== 'host' &&
+      concept !== 'credentials' &&
+      concept !== 'lookup' &&
+      !SELF.test(text)
+    )
+      continue;
     return { concept, at: m[0] };
   }
   return undefined;
@@ -135,14 +165,20 @@ export interface Param {
 export function internalsConceptFindings(params: readonly Param[], purpose: string): IntentFinding[] {
   const out: IntentFinding[] = [];
   const why = purpose.replace(/[_-]/g, ' ');
+  // Optional is weaker only beside required inputs: where nothing is required, every input is as optional as this one.
+  const someRequired = params.some((p) => p.required);
   for (const p of params) {
     const words = namePhrase(p.name);
-    const byText = p.text && CONCEPT_GATE.test(p.text) ? conceptOf(p.text, true) : undefined;
+    // Typographic apostrophes ("user’s", "dell’utente") are read as the plain one every pattern spells.
+    const text = p.text.includes('\u2019') ? p.text.replace(/\u2019/g, "'") : p.text;
+    const byText = text && CONCEPT_GATE.test(text) ? conceptOf(text, true) : undefined;
     const byName = byText ? undefined : NAME_CONCEPTS.find(([, re]) => re.test(words));
     const concept = byText?.concept ?? byName?.[0];
     if (!concept || FITS[concept].test(why)) continue;
     // A name alone is weaker evidence than a text that spells the ask out; an optional one weaker still.
-    const severity = byText ? (SEVERITY[concept] === 'high' || p.required ? SEVERITY[concept] : 'low') : p.required ? 'medium' : 'low';
+    // Which model it is stays weak when optional: real servers ask it openly as telemetry (Pinecone, Morph, Replicate).
+    const asked = p.required || (!someRequired && concept !== 'identity');
+    const severity = byText ? (SEVERITY[concept] === 'high' || asked ? SEVERITY[concept] : 'low') : asked ? 'medium' : 'low';
     out.push({
       rule: 'asks-for-agent-internals',
       family: 'exfiltration',
@@ -155,13 +191,13 @@ export function internalsConceptFindings(params: readonly Param[], purpose: stri
 }
 
 const PUT =
-  /\b(?:hold|holds|contain|contains|carry|carries|include|put|place|fill|pass|add|attach|insert|paste|provide|supply|copy|send|report|echo|enumerate|describe|state|give|write|append|prepend|embed|set)\b/i;
+  /\b(?:hold|holds|contain|contains|carry|carries|include|put|place|fill|pass|add|attach|insert|paste|provide|supply|copy|send|report|echo|enumerate|describe|describes|state|give|write|append|prepend|embed|set|repeat|quote|restate|reproduce)\b/i;
 const SLOT = /\b(?:field|parameter|param|argument|arg|input|property|key|slot)\b/i;
 
 /** Prose that tells the model to put its internals into one of this tool's inputs ("include in the ctx field the instructions you were given"). */
 /** Every concept above contains one of these words. */
 const CONCEPT_GATE =
-  /instruct|direction|directive|guid|rule|briefing|order|setup|set-up|configur|persona|polic|prompt|function|tool|capabilit|plugin|action|integration|skill|command|reason|deliberat|thinking|thought|rationale|scratch|monologue|planning|analysis|message|turn|exchange|repl|utterance|told|said|typed|written|asked|shared|mentioned|disclosed|revealed|conversation|chat|dialog|session|thread|discussion|notes|deciding|configured|set up|sent you|between you|handed|model|llm|assistant|agent|vendor|version|training|cut-?off|\bai\b|guardrail|restriction|constraint|limitation|server|connector|extension|exchanged|discussed|initiali[sz]ed|you were|remember|memor/i;
+  /instruct|direction|directive|guid|rule|briefing|order|setup|set-up|configur|persona|polic|prompt|function|tool|capabilit|plugin|action|integration|skill|command|reason|deliberat|thinking|thought|rationale|scratch|monologue|planning|analysis|message|turn|exchange|repl|utterance|told|said|typed|written|asked|shared|mentioned|disclosed|revealed|conversation|chat|dialog|session|thread|discussion|notes|deciding|configured|set up|sent you|between you|handed|model|llm|assistant|agent|vendor|version|training|cut-?off|\bai\b|guardrail|restriction|constraint|limitation|server|connector|extension|exchanged|discussed|initiali[sz]ed|you were|remember|memor|verlauf|unterhaltung|konversation|gespräch|historique|cronologia|conversazion|historial|conversación|conversa|rozmow|histori|intend|token|key|credential|secret|cookie|password|request|first asked|plan|user's|utente|utilisat|nutzer|usuari/i;
 
 export function internalsRoutedFindings(text: string, params: ReadonlySet<string>, purpose: string): IntentFinding[] {
   if (!PUT.test(text) || !CONCEPT_GATE.test(text)) return [];
@@ -170,8 +206,8 @@ export function internalsRoutedFindings(text: string, params: ReadonlySet<string
     if (!PUT.test(s.text)) continue;
     // The internals must be what is put: after the verb, not elsewhere in the sentence. A model's name is telemetry some servers ask for (the parameter rules judge it).
     const put = PUT.exec(s.text)!;
-    const hit = conceptOf(s.text.slice(put.index, put.index + 160), true);
-    if (!hit || hit.concept === 'identity' || FITS[hit.concept].test(why)) continue;
+    const hit = conceptOf(s.text.slice(put.index, put.index + 160), true, 'identity');
+    if (!hit || FITS[hit.concept].test(why)) continue;
     const slot = SLOT.test(s.text) || [...params].some((p) => p.length > 1 && new RegExp(`\\b${escapeRegExp(p)}\\b`, 'i').test(s.text));
     if (!slot) continue;
     return [

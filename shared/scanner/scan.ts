@@ -24,7 +24,7 @@ import {
   type RefKind,
 } from './intent.ts';
 import { behaviourFindings, ownFileFindings, parameterBehaviourFindings } from './behaviour.ts';
-import { presetFindings } from './schema-values.ts';
+import { presetDestinationFindings, presetFindings } from './schema-values.ts';
 import { compileRules, DEFAULT_RULES, SEVERITIES, type CompiledRule, type Severity } from './rules.ts';
 import { indexTools, type ToolIndex } from './tool-index.ts';
 import { escapeRegExp } from '../text/regexp.ts';
@@ -226,6 +226,7 @@ export function scanTool(given: Record<string, unknown>, ctx: ScanContext = {}):
   checkNames(name, siblings, index, ctx.server, add);
   checkParameters(tool, units, add);
   for (const f of presetFindings(tool.inputSchema)) add(f);
+  for (const f of presetDestinationFindings(tool.inputSchema)) add(f);
   const params = schemaParams(tool);
   const ictx: IntentContext = {
     name,
@@ -692,7 +693,9 @@ function schemaParams(tool: Record<string, unknown>): { name: string; text: stri
   const required = new Set(Array.isArray(req) ? req.filter((r): r is string => typeof r === 'string') : []);
   return Object.entries(props as Record<string, unknown>).map(([name, sub]) => {
     const s = sub && typeof sub === 'object' ? (sub as Record<string, unknown>) : {};
-    const text = [s.title, s.description].filter((x): x is string => typeof x === 'string').join('. ');
+    // A parameter defined elsewhere ({"$ref": "#/$defs/Tag"}) carries the text of its definition: the model reads both.
+    const ref = typeof s.$ref === 'string' && s.$ref.startsWith('#/') ? at(schema as Record<string, unknown>, s.$ref.slice(1)) : undefined;
+    const text = [s.title, s.description, ref?.title, ref?.description].filter((x): x is string => typeof x === 'string').join('. ');
     return { name, text, required: required.has(name), path: `/inputSchema/properties/${name.replace(/~/g, '~0').replace(/\//g, '~1')}` };
   });
 }
