@@ -183,7 +183,15 @@ export class AuditLog {
       lines += `${seq}\t${JSON.stringify(record)}\n`;
     }
     this.journalBytes += writeSync(this.journal, lines);
-    for (const item of batch) item.done?.();
+    // Each caller's own work (sending an answer) runs here, in a microtask: a throw must
+    // neither stop the daemon nor keep the callers after it from hearing of their records.
+    for (const item of batch) {
+      try {
+        item.done?.();
+      } catch (err) {
+        this.onProblem?.(`a step waiting on an audit record failed: ${(err as Error).message}`);
+      }
+    }
     if (!this.saveScheduled) {
       // A short delay gathers many records into one SQLite transaction, and keeps the
       // insert off the moment the next request is likely to arrive.

@@ -251,22 +251,22 @@ export class Forwarder {
   }
 
   /** The upstream's answer, under the agent's id and in its era's shape, sent once its record is durable. */
-  private answer(session: ClientSession, req: JsonRpcRequest, response: JsonRpcResponse, facts: () => CallFacts): void {
+  private answer(session: ClientSession, req: JsonRpcRequest, upstreamResponse: JsonRpcResponse, facts: () => CallFacts): void {
     const modern = isModern(session);
+    const { recorder } = this.opts;
+    // Without a log (tests, `gatehouse try`) the sink serializes it, and cannot throw (safe-sink.ts).
+    const { response, resultText, problem } = recorder.enabled ? encodedAnswer(upstreamResponse) : { response: upstreamResponse, resultText: undefined };
     const clientId = req.id;
     const answer: JsonRpcMessage =
       'result' in response
         ? { jsonrpc: '2.0', id: clientId, result: modern ? modernResult(req.method, response.result) : response.result }
         : { jsonrpc: '2.0', id: clientId, error: response.error };
     if (!('result' in response)) session.errors++;
-    const { recorder } = this.opts;
     if (!recorder.enabled) {
       session.sink.send(answer);
       return;
     }
-    // The result is serialized once, for the record's size and hash and for the wire.
-    const resultText = 'result' in response ? JSON.stringify(response.result) : undefined;
-    const record = recorder.call({ ...facts(), resultText });
+    const record = recorder.call({ ...facts(), ...(problem ? { response } : {}), resultText });
     const wire =
       resultText !== undefined && !(modern && 'resultType' in (response as { result: object }).result)
         ? `{"jsonrpc":"2.0","id":${JSON.stringify(clientId)},"result":${modern ? modernResultText(req.method, (response as { result: Record<string, unknown> }).result, resultText) : resultText}}`
@@ -290,5 +290,20 @@ export class Forwarder {
       rule: decision?.rule,
       latencyMs: performance.now() - call.startedAt,
     };
+  }
+}
+
+/**
+ * The result serialized once, for the record's size and hash and for the wire. A result
+ * JSON.parse read but JSON.stringify cannot write (nested some thousands deep) is an
+ * error in its place: the throw used to leave the call unanswered and unrecorded.
+ */
+function encodedAnswer(response: JsonRpcResponse): { response: JsonRpcResponse; resultText: string | undefined; problem?: string } {
+  if (!('result' in response)) return { response, resultText: undefined };
+  try {
+    return { response, resultText: JSON.stringify(response.result) };
+  } catch (err) {
+    const problem = `the server's result could not be encoded again (${(err as Error).message})`;
+    return { response: errorResponse(response.id, ErrorCode.InternalError, problem), resultText: undefined, problem };
   }
 }

@@ -20,6 +20,7 @@ import { isModern, ListenStreams } from './era.ts';
 import { Lists } from './lists.ts';
 import { ProgressRoutes, Relay } from './relay.ts';
 import { Router } from './router.ts';
+import { encodingSafe } from './safe-sink.ts';
 import { UpstreamPool } from './upstream-pool.ts';
 
 export { GATEHOUSE_INFO } from './era.ts';
@@ -268,7 +269,10 @@ export class Gateway {
   // ---- agent sessions -------------------------------------------------------
 
   openSession(agent: string, transport: 'stdio' | 'http', sink: ClientSink): ClientSession {
-    const session = new ClientSession(`s${this.nextSession++}`, agent, transport, this.redacting(sink));
+    const id = `s${this.nextSession++}`;
+    const problem = (message: string) =>
+      this.events.emit({ type: 'problem', component: 'multiplexer', message: `agent "${agent}" (${id}): ${message}`, at: Date.now() });
+    const session = new ClientSession(id, agent, transport, encodingSafe(this.redacting(sink), problem));
     this.live.set(session.id, session);
     this.events.emit({ type: 'agent-connected', session: session.id, agent, transport, at: Date.now() });
     return session;

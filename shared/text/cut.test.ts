@@ -1,5 +1,6 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
+import canonicalize from 'canonicalize';
 import fc from 'fast-check';
 import { cutText, wellFormed, wellFormedDeep } from './cut.ts';
 
@@ -32,5 +33,24 @@ describe('code-point-safe text', () => {
     assert.deepEqual(fixed['k\uFFFD'], ['ok', '\uFFFD']);
     const clean = { a: 'b', c: [1, 'd'] };
     assert.equal(wellFormedDeep(clean), clean, 'nothing to fix: the same object comes back');
+  });
+
+  it('makes every string well-formed at any depth, and leaves an escaped backslash before "ud800" alone (red team)', () => {
+    // Past 64 levels the walk once stopped, and a lone surrogate there stopped the audit chain.
+    const bits = fc.constantFrom('\uD800', '\uDBFF', '\uDC00', '\uDFFF', '😀', '\\', 'u', 'd', '8', '0', 'a', '"');
+    fc.assert(
+      fc.property(fc.string({ unit: bits }), fc.string({ unit: bits }), fc.integer({ min: 0, max: 400 }), (key, text, depth) => {
+        let value: unknown = { [key]: text, t: `\\ud800 \\${text}` };
+        let expected: unknown = { [key.toWellFormed()]: text.toWellFormed(), t: `\\ud800 \\${text}`.toWellFormed() };
+        for (let i = 0; i < depth; i++) {
+          value = i % 2 ? [value] : { a: value };
+          expected = i % 2 ? [expected] : { a: expected };
+        }
+        const fixed = wellFormedDeep(value);
+        assert.deepEqual(fixed, expected);
+        assert.doesNotThrow(() => canonicalize(fixed));
+      }),
+      { numRuns: 300 },
+    );
   });
 });

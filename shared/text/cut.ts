@@ -24,9 +24,33 @@ export function wellFormedDeep<T>(value: T): T {
   return fix(value, 0) as T;
 }
 
+/**
+ * A lone surrogate as JSON.stringify writes it (`\ud800`: pairs are written as they are),
+ * after an even run of backslashes, so an escaped backslash followed by "ud800" is not one.
+ */
+const LONE_ESCAPE = /(?<!\\)((?:\\\\)*)\\ud[89a-f][0-9a-f]{2}/g;
+
+/**
+ * Past 64 levels the walk goes through JSON text instead of the stack: an agent's
+ * arguments nested deeper once kept their lone surrogates, which then stopped every
+ * later audit record from being chained, and the data dir from starting (red team,
+ * 2026-12-02). A value JSON.stringify cannot write is returned as it is.
+ */
+function fixDeep(value: unknown): unknown {
+  let text: string;
+  try {
+    text = JSON.stringify(value);
+  } catch {
+    return value;
+  }
+  const fixed = text.replace(LONE_ESCAPE, '$1\\ufffd');
+  return fixed === text ? value : (JSON.parse(fixed) as unknown);
+}
+
 function fix(value: unknown, depth: number): unknown {
   if (typeof value === 'string') return wellFormed(value);
-  if (typeof value !== 'object' || value === null || depth > 64) return value;
+  if (typeof value !== 'object' || value === null) return value;
+  if (depth > 64) return fixDeep(value);
   if (Array.isArray(value)) {
     let out: unknown[] | undefined;
     for (let i = 0; i < value.length; i++) {

@@ -1,0 +1,97 @@
+// Red team, 2026-12-02: values a peer chooses that JSON.parse reads but the daemon could
+// not write again or chain. An upstream's error `data` nested 6,000 deep stopped the
+// daemon (JSON.stringify overflowed its stack in the audit log's commit, a microtask);
+// a result nested as deep left its call unanswered and unrecorded; an agent's arguments
+// with a lone surrogate 70 levels deep kept every later record out of the hash chain,
+// and the data dir from starting again. Each costs its own request now, nothing more.
+import assert from 'node:assert/strict';
+import { execFile } from 'node:child_process';
+import { after, before, describe, it } from 'node:test';
+import { promisify } from 'node:util';
+import type { AuditRecord } from '../../shared/audit/record.ts';
+import { CLI, startDaemon, stdioServer, writeBundle, type TestDaemon } from '../helpers/daemon.ts';
+import { INIT, rawSocketClient, type RawLineClient } from '../helpers/raw.ts';
+
+const run = promisify(execFile);
+const gatehouse = (args: string[]) =>
+  run(process.execPath, [CLI, ...args], { maxBuffer: 64 * 1024 * 1024 }).then(
+    (r) => ({ code: 0, stdout: r.stdout, stderr: r.stderr }),
+    (e: { code: number; stdout: string; stderr: string }) => ({ code: e.code, stdout: e.stdout, stderr: e.stderr }),
+  );
+/** JSON text nested `depth` arrays deep: JSON.parse reads it, JSON.stringify overflows past some thousands. */
+const nested = (depth: number) => `${'['.repeat(depth)}1${']'.repeat(depth)}`;
+type Answer = { id?: unknown; result?: { content?: { text?: string }[] }; error?: { code: number; message: string } };
+
+describe('attack: values nested deeper than the daemon can write again', () => {
+  const bundle = writeBundle({ schemaVersion: 1, name: 'red15', servers: [stdioServer('h', 'hostile-server.ts', { callTimeoutMs: 4000 })] });
+  let d: TestDaemon;
+  let raw: RawLineClient;
+  let nextId = 1;
+  const call = (name: string, args: Record<string, unknown>) =>
+    raw.request({ id: nextId++, method: 'tools/call', params: { name, arguments: args } }, 8000) as Promise<Answer>;
+  const echo = async () => assert.equal((await call('h__echo', { text: 'still here' })).result?.content?.[0]?.text, 'still here');
+  const records = async () => (await d.control<{ records: { record: AuditRecord }[] }>('/audit?tool=h__misbehave')).body.records.map((r) => r.record);
+
+  before(async () => {
+    d = await startDaemon({ bundle });
+    raw = await rawSocketClient(d.socket, 'deep');
+    await raw.request({ id: 0, ...INIT });
+    raw.line('{"jsonrpc":"2.0","method":"notifications/initialized"}');
+  });
+  after(async () => {
+    raw?.close();
+    await d?.stop('SIGKILL');
+  });
+
+  it("an upstream's error data nested 6,000 deep gets its call an error and a record, and the daemon stays up", async () => {
+    const answer = await call('h__misbehave', { lines: [`{"jsonrpc":"2.0","id":$ID,"error":{"code":-32000,"message":"deep","data":${nested(6000)}}}`] });
+    assert.equal(answer.error?.code, -32603, JSON.stringify(answer).slice(0, 300));
+    assert.match(answer.error!.message, /could not send this answer/);
+    assert.equal(d.proc.exitCode, null, 'the daemon is still running');
+    await echo();
+    assert.ok(
+      (await records()).some((r) => r.outcome === 'error' && r.error === 'deep'),
+      'the call is recorded with the server error',
+    );
+  });
+
+  it('an upstream result nested 6,000 deep is answered as an error and recorded, not left hanging', async () => {
+    const answer = await call('h__misbehave', { lines: [`{"jsonrpc":"2.0","id":$ID,"result":{"content":[],"structuredContent":{"x":${nested(6000)}}}}`] });
+    assert.equal(answer.error?.code, -32603, JSON.stringify(answer).slice(0, 300));
+    assert.match(answer.error!.message, /could not be encoded again/);
+    await echo();
+    assert.ok(
+      (await records()).some((r) => r.outcome === 'error' && /could not be encoded again/.test(String(r.error))),
+      'the call is recorded',
+    );
+  });
+
+  it("an agent's lone surrogate 70 levels deep in its arguments is recorded, the chain verifies, and the data dir starts again", async () => {
+    const deep = `${'{"a":'.repeat(70)}"lone \\ud800"${'}'.repeat(70)}`;
+    const id = 'lone-deep';
+    const answered = new Promise<Answer>((resolve) => {
+      const timer = setInterval(() => {
+        const m = raw.received.find((r) => r.id === id);
+        if (m) {
+          clearInterval(timer);
+          resolve(m as Answer);
+        }
+      }, 20);
+    });
+    raw.line(`{"jsonrpc":"2.0","id":"${id}","method":"tools/call","params":{"name":"h__echo","arguments":{"text":"deep","d":${deep}}}}`);
+    assert.equal((await answered).result?.content?.[0]?.text, 'deep');
+    await echo();
+    raw.close();
+    assert.equal(await d.stop(), 0, `the daemon stops cleanly: ${d.stderr.join('').slice(-600)}`);
+    assert.doesNotMatch(d.stderr.join(''), /Lone surrogate/, 'every save succeeded');
+    const verify = await gatehouse(['audit', 'verify', '--data-dir', d.dataDir]);
+    assert.equal(verify.code, 0, verify.stdout + verify.stderr);
+    d = await startDaemon({ bundle, dataDir: d.dataDir });
+    raw = await rawSocketClient(d.socket, 'deep');
+    await raw.request({ id: 0, ...INIT });
+    const calls = (await d.control<{ records: { record: AuditRecord }[] }>('/audit?tool=h__echo')).body.records.map((r) => r.record);
+    const kept = calls.find((r) => JSON.stringify(r.arguments ?? null).includes('lone \uFFFD'));
+    assert.ok(kept, 'the call is in the log, its lone surrogate made U+FFFD');
+    await echo();
+  });
+});
