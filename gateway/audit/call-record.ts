@@ -88,7 +88,14 @@ export class AuditRecorder {
   /** A value as recorded: held secrets and well-known credential shapes scrubbed. */
   scrub(value: unknown): unknown {
     if (value === undefined) return undefined;
-    const text = this.scrubText(JSON.stringify(value));
+    let json: string;
+    try {
+      json = JSON.stringify(value);
+    } catch (err) {
+      // Nested deeper than the encoder's stack (an agent's arguments 6,000 levels deep): the record still gets written.
+      return `(not recorded: ${cutText((err as Error).message, 200)})`;
+    }
+    const text = this.scrubText(json);
     // A replacement can land inside an escape sequence of a hostile string; the record then keeps the scrubbed text.
     try {
       return JSON.parse(text) as unknown;

@@ -115,11 +115,18 @@ export class Router {
    * it sends costs at most its own request (answered with an error), never the daemon.
    */
   handle(session: ClientSession, message: JsonRpcMessage): void {
-    try {
+    this.guarded(session, message, () => {
       session.lastActiveAt = Date.now();
       if (isRequest(message)) this.request(session, message);
       else if (isResponse(message)) this.response(session, message);
       else if (isNotification(message)) this.notification(session, message);
+    });
+  }
+
+  /** Runs one message's work; a throw costs that message (its request answered with an error), never the daemon. */
+  private guarded(session: ClientSession, message: JsonRpcMessage, work: () => void): void {
+    try {
+      work();
     } catch (err) {
       this.opts.events.emit({
         type: 'problem',
@@ -160,8 +167,9 @@ export class Router {
       return;
     }
     if (CATALOG_METHODS.has(message.method) && this.opts.firstStartPending()) {
+      // In a promise's callback a throw was an unhandled rejection, which stopped the daemon (red team, 2026-12-02).
       void this.opts.whenSettled().then(() => {
-        if (this.opts.sessions().has(session.id)) handler(session, message, params);
+        if (this.opts.sessions().has(session.id)) this.guarded(session, message, () => handler(session, message, params));
       });
     } else handler(session, message, params);
   }

@@ -9,7 +9,8 @@ import { execFile } from 'node:child_process';
 import { after, before, describe, it } from 'node:test';
 import { promisify } from 'node:util';
 import type { AuditRecord } from '../../shared/audit/record.ts';
-import { CLI, startDaemon, stdioServer, writeBundle, type TestDaemon } from '../helpers/daemon.ts';
+import { join } from 'node:path';
+import { CLI, FIXTURES, startDaemon, stdioServer, writeBundle, type TestDaemon } from '../helpers/daemon.ts';
 import { INIT, rawSocketClient, type RawLineClient } from '../helpers/raw.ts';
 
 const run = promisify(execFile);
@@ -40,7 +41,7 @@ describe('attack: values nested deeper than the daemon can write again', () => {
   });
   after(async () => {
     raw?.close();
-    await d?.stop('SIGKILL');
+    if (d?.proc.exitCode === null) await d.stop('SIGKILL');
   });
 
   it("an upstream's error data nested 6,000 deep gets its call an error and a record, and the daemon stays up", async () => {
@@ -93,5 +94,56 @@ describe('attack: values nested deeper than the daemon can write again', () => {
     const kept = calls.find((r) => JSON.stringify(r.arguments ?? null).includes('lone \uFFFD'));
     assert.ok(kept, 'the call is in the log, its lone surrogate made U+FFFD');
     await echo();
+  });
+});
+
+describe('attack: a denied call with arguments nested 6,000 deep, sent while the servers first start', () => {
+  it('is refused and recorded as a denial, and the daemon stays up', async () => {
+    // The server takes 2 s to start, so the call waits for the first start and is handled in a promise's callback.
+    const script = join(FIXTURES, 'servers', 'hostile-server.ts');
+    const slow = { id: 'h', transport: { type: 'stdio', command: '/bin/sh', args: ['-c', `sleep 2; exec "${process.execPath}" "${script}"`] } };
+    const policies = {
+      rules: [
+        { id: 'no-echo', effect: 'deny', servers: ['h'], tools: ['echo'] },
+        { id: 'allow-all', effect: 'allow' },
+      ],
+    };
+    const d = await startDaemon({ bundle: writeBundle({ schemaVersion: 1, name: 'red15-deny', servers: [slow], policies }) });
+    try {
+      const raw = await rawSocketClient(d.socket, 'deep-denied');
+      await raw.request({ id: 0, ...INIT });
+      raw.line('{"jsonrpc":"2.0","method":"notifications/initialized"}');
+      raw.line(`{"jsonrpc":"2.0","id":"denied","method":"tools/call","params":{"name":"h__echo","arguments":{"text":"x","d":${nested(6000)}}}}`);
+      const answer = await new Promise<Answer>((resolve, reject) => {
+        const timer = setTimeout(
+          () => reject(new Error(`no answer; daemon ${d.proc.exitCode === null ? 'up' : 'exited'}: ${d.stderr.join('').slice(-800)}`)),
+          15_000,
+        );
+        const poll = setInterval(() => {
+          const m = raw.received.find((r) => r.id === 'denied');
+          if (!m) return;
+          clearInterval(poll);
+          clearTimeout(timer);
+          resolve(m as Answer);
+        }, 20);
+      });
+      assert.ok(answer.error, JSON.stringify(answer).slice(0, 300));
+      assert.equal(d.proc.exitCode, null, 'the daemon is still running');
+      const ok = (await raw.request({
+        id: 1,
+        method: 'tools/call',
+        params: { name: 'h__misbehave', arguments: { lines: ['{"jsonrpc":"2.0","id":$ID,"result":{"content":[]}}'] } },
+      })) as Answer;
+      assert.ok(ok.result, 'other calls go on');
+      const denials = (await d.control<{ records: { record: AuditRecord }[] }>('/audit?tool=h__echo')).body.records.map((r) => r.record);
+      assert.ok(
+        denials.some((r) => r.outcome === 'denied' && r.type === 'denial'),
+        'the denial is recorded',
+      );
+      raw.close();
+    } finally {
+      // A daemon that already died would never report its exit again.
+      if (d.proc.exitCode === null) await d.stop('SIGKILL');
+    }
   });
 });
