@@ -13,6 +13,12 @@ const LIST_METHODS: Record<CatalogKind, { method: string; key: string; capabilit
 };
 
 const MAX_PAGES = 1000;
+/**
+ * Items one read of a list may hold (five times the 20,000-tool catalogues the daemon is
+ * measured with). A server whose pages never end under the same cursor grew the daemon by
+ * 40 MB a second with small tools until its start timeout (red team, 2026-12-02).
+ */
+export const MAX_LIST_ITEMS = 100_000;
 /** Reads of one list in a row, each superseded by a list_changed, before the last one stands. */
 const MAX_READS = 3;
 /** How long a list that kept changing while read rests before it is read again. */
@@ -166,6 +172,7 @@ export class CatalogCache {
       }
       const list = response.result[spec.key];
       if (Array.isArray(list)) for (const item of list) if (item && typeof item === 'object') items.push(item as Record<string, unknown>);
+      if (items.length > MAX_LIST_ITEMS) throw new Error(`${spec.method} listed more than ${MAX_LIST_ITEMS} items; the list is refused`);
       cursor = typeof response.result.nextCursor === 'string' && response.result.nextCursor ? response.result.nextCursor : undefined;
       if (Array.isArray(list) && list.length >= YIELD_AFTER_ITEMS) await new Promise<void>((resolve) => setImmediate(resolve));
       if (!cursor) break;

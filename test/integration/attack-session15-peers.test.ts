@@ -10,8 +10,8 @@ import { after, before, describe, it } from 'node:test';
 import { promisify } from 'node:util';
 import type { AuditRecord } from '../../shared/audit/record.ts';
 import { join } from 'node:path';
-import { CLI, FIXTURES, startDaemon, stdioServer, writeBundle, type TestDaemon } from '../helpers/daemon.ts';
-import { INIT, rawSocketClient, type RawLineClient } from '../helpers/raw.ts';
+import { CLI, FIXTURES, startDaemon, stdioServer, waitFor, writeBundle, type TestDaemon } from '../helpers/daemon.ts';
+import { INIT, rawSocketClient, rssMb, type RawLineClient } from '../helpers/raw.ts';
 
 const run = promisify(execFile);
 const gatehouse = (args: string[]) =>
@@ -143,6 +143,39 @@ describe('attack: a denied call with arguments nested 6,000 deep, sent while the
       raw.close();
     } finally {
       // A daemon that already died would never report its exit again.
+      if (d.proc.exitCode === null) await d.stop('SIGKILL');
+    }
+  });
+});
+
+describe('attack: a tools/list whose pages never end', () => {
+  it('is refused past 100,000 items, and the daemon stays small and serves the other server', async () => {
+    // 40,000 small tools a page (1 MB), always under the same cursor: the daemon grew by 40 MB a second until the start timeout.
+    const pager = stdioServer('pager', 'red-peer-server.ts') as { transport: Record<string, unknown> };
+    pager.transport.env = { RED_PAGES: '1', RED_PAGE_TOOLS: '40000' };
+    const d = await startDaemon({ bundle: writeBundle({ schemaVersion: 1, name: 'red15-pager', servers: [stdioServer('h', 'hostile-server.ts'), pager] }) });
+    try {
+      const status = await waitFor(
+        async () => {
+          const servers = (await d.control<{ servers: { id: string; lastError: string | null }[] }>('/servers')).body.servers;
+          return servers.find((s) => s.id === 'pager' && /more than 100000 items/.test(s.lastError ?? ''));
+        },
+        20_000,
+        'the endless list to be refused',
+      );
+      assert.ok(status);
+      let peak = 0;
+      for (let i = 0; i < 10; i++) {
+        peak = Math.max(peak, rssMb(d.proc.pid!));
+        await new Promise((r) => setTimeout(r, 500));
+      }
+      assert.ok(peak < 700, `RSS peaked at ${peak.toFixed(0)} MB`);
+      const raw = await rawSocketClient(d.socket, 'pager-watcher');
+      await raw.request({ id: 0, ...INIT });
+      const echo = (await raw.request({ id: 1, method: 'tools/call', params: { name: 'h__echo', arguments: { text: 'up' } } })) as Answer;
+      assert.equal(echo.result?.content?.[0]?.text, 'up');
+      raw.close();
+    } finally {
       if (d.proc.exitCode === null) await d.stop('SIGKILL');
     }
   });
