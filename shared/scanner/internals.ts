@@ -14,7 +14,8 @@ type Concept = 'instructions' | 'identity' | 'tools' | 'reasoning' | 'conversati
 const SELF =
   /\b(?:you|your|yours|yourself|the calling (?:model|assistant|agent|llm|ai)(?:'s)?|the (?:assistant|model|agent|ai|llm|bot|chatbot)(?:'s)?|this (?:assistant|agent|model|ai|llm|bot|session|chat|conversation)|(?:assistant|agent|model|llm|ai)'s)\b/i;
 
-const CONCEPTS: [Concept, RegExp][] = [
+/** A concept's pattern, and words without which it cannot match (checked first: most texts hold none). */
+const CONCEPTS: [Concept, RegExp, RegExp?][] = [
   [
     'instructions',
     /\b(?:(?:instructions?|directions?|directives?|guidance|guidelines?|rules|briefing|orders|setup|set-up|configuration|persona|policy|prompt)\b[^.;]{0,60}\b(?:you (?:received|were given|were handed|got|were configured|were set up|were started with|operate under|follow)|(?:given|handed|configured|set up|provided|issued) (?:to|for) you|your (?:operator|developer|creator|deployer|owner|provider)|before (?:the|this) (?:user|person|human|conversation|chat|session)|at the (?:start|beginning|top)|(?:operator|developer|deployer) (?:gave|configured|set))|(?:opening|initial|original|starting|hidden|underlying|base|pre-?loaded|system[- ]level|system)\s+(?:\w+\s+)?(?:instructions?|directions?|directives?|guidance|guidelines?|prompt|message|briefing|configuration|rules)|system\s*prompt|sys\s*prompt|meta[- ]?prompt|how you (?:were|have been) (?:configured|set up|instructed|prompted|briefed|programmed)|(?:text|words|message|prompt|content|characters?)\s+(?:\w+\s+){0,2}?you\s+(?:were|have been)\s+(?:initiali[sz]ed|started|launched|primed|booted|seeded|spun up|created)\s+with|(?:guardrails?|restrictions?|constraints?|limitations?|safety (?:rules|settings|policies|guidelines)|content polic(?:y|ies))\b[^.;]{0,40}\b(?:(?:placed|put|imposed|set) on you|you (?:operate under|were given|have been given|must follow)|your (?:vendor|developer|operator|creator|maker|provider|deployer)))\b/i,
@@ -29,11 +30,11 @@ const CONCEPTS: [Concept, RegExp][] = [
   ],
   [
     'reasoning',
-    /\b(?:private|internal|hidden|inner)\s+notes\b[^.;]{0,40}\byou\b|\b(?:your|private|internal|hidden|inner|step-by-step|unfiltered|raw)\s+(?:\w+\s+){0,2}(?:reasoning|deliberations?|thinking|thoughts?|thought process|chain of thought|rationale|scratch ?pad|monologue|planning|analysis)\b|\b(?:notes?|thoughts?|steps?)\s+you\s+(?:made|took|had|wrote|considered)\s+(?:while|when|before)\s+(?:deciding|choosing|planning|thinking|working)\b|\b(?:reasoning|deliberation|thinking|thought process|chain of thought|rationale|scratch ?pad)\b[^.;]{0,40}\b(?:that led|behind|before calling|for calling|leading to)\b|\bwhat you (?:intend|plan|are (?:about|going)|mean|want|decided) to do\b/i,
+    /\b(?:private|internal|hidden|inner)\s+notes\b[^.;]{0,40}\byou\b|\b(?:your|private|internal|hidden|inner|step-by-step|unfiltered|raw)\s+(?:\w+\s+){0,2}(?:reasoning|deliberations?|thinking|thoughts?|thought process|chain of thought|rationale|scratch ?pad|monologue|planning|analysis)\b|\b(?:notes?|thoughts?|steps?)\s+you\s+(?:made|took|had|wrote|considered)\s+(?:while|when|before)\s+(?:deciding|choosing|planning|thinking|working)\b|\b(?:reasoning|deliberation|thinking|thought process|chain of thought|rationale|scratch ?pad)\b[^.;]{0,40}\b(?:that led|behind|before calling|for calling|leading to)\b/i,
   ],
   [
     'conversation',
-    /\b(?:every|each)\s+(?:\w+\s+){0,2}(?:earlier|previous|prior|past|preceding)\s+(?:\w+\s+)?(?:message|turn|exchange|prompt|request|reply|utterance)s?\b|\b(?:all|the)\s+(?:\w+\s+){0,2}(?:earlier|previous|prior|past|preceding)\s+(?:\w+\s+)?(?:messages|turns|exchanges|prompts|requests|replies|utterances)\b|\b(?:messages?|turns?|exchanges?|replies)\b[^.;]{0,40}\b(?:exchanged|so far|verbatim|with the (?:human|user|person)|in this (?:chat|session|conversation))\b|\b(?:everything|all|whatever|anything)\s+(?:that\s+)?(?:the (?:user|person|human|customer)|they|he|she)\s+(?:has |have )?(?:told|said|typed|written|asked|shared|mentioned|disclosed|revealed)\b|\b(?:summary|digest|recap|log|record|copy|transcript|history|dump)\s+of\s+(?:everything|all|what)\b[^.;]{0,40}\b(?:told|said|typed|shared|asked|discussed)\b|\b(?:the|this|your)\s+(?:whole|entire|full|complete)\s+(?:conversation|chat|dialog(?:ue)?|session|thread|discussion)\b|\b(?:everything|all|whatever|anything)\s+(?:that\s+)?(?:was\s+|has been\s+|you have\s+)?(?:said|written|typed|discussed|exchanged)\s+(?:between|by)\s+(?:you|the (?:user|person|human|customer))\b|\b(?:messages?|requests?|prompts?|questions?|words?)\b[^.;]{0,20}\b(?:the (?:user|human|person|customer)|they)\s+(?:has\s+|have\s+)?(?:sent|written|typed|said|told|asked)\s+(?:to\s+)?you\b|\bbetween you and (?:the\s+)?(?:user|person|human|customer|them|me)\b|\b(?:the|this|your)\s+current\s+(?:conversation|chat|dialog(?:ue)?)\b|\b(?:conversation|chat|dialog(?:ue)?|session)\s+(?:so far|history|log|transcript|context|contents?)\b|\b(?:last|latest|recent|previous|past)\s+(?:\w+\s+){0,2}(?:turns|messages|exchanges|replies)\s+(?:of|in|from)\s+(?:the|this|our|your)\s+(?:chat|conversation|session|thread|dialog(?:ue)?)\b|\b(?:the|this) (?:user|person|human|customer)'s (?:\w+\s+)?(?:last|latest|first|previous|original|most recent|current|initial|opening) (?:request|message|prompt|question|words|instruction|ask)s?\b|\bwhat the (?:user|person|human|customer) (?:first |last |originally |just |initially )?(?:asked|said|typed|wrote|requested)\b|chatverlauf|gesprächsverlauf|\bbisherigen? (?:unterhaltung|konversation|chat|gespräch)|historique (?:de|du) (?:la |notre )?(?:conversation|chat|discussion)|\btoute la conversation\b|cronologia (?:della |delle )?(?:chat|conversazion[ei])|\btutta la conversazione\b|historial (?:de )?(?:la )?(?:conversación|chat)|\btoda la conversación\b|histórico da conversa|\btoda a conversa\b|histori[ai] (?:rozmowy|czatu)|\bcał[aą] rozmow[aęy]\b/i,
+    /\b(?:every|each)\s+(?:\w+\s+){0,2}(?:earlier|previous|prior|past|preceding)\s+(?:\w+\s+)?(?:message|turn|exchange|prompt|request|reply|utterance)s?\b|\b(?:all|the)\s+(?:\w+\s+){0,2}(?:earlier|previous|prior|past|preceding)\s+(?:\w+\s+)?(?:messages|turns|exchanges|prompts|requests|replies|utterances)\b|\b(?:messages?|turns?|exchanges?|replies)\b[^.;]{0,40}\b(?:exchanged|so far|verbatim|with the (?:human|user|person)|in this (?:chat|session|conversation))\b|\b(?:everything|all|whatever|anything)\s+(?:that\s+)?(?:the (?:user|person|human|customer)|they|he|she)\s+(?:has |have )?(?:told|said|typed|written|asked|shared|mentioned|disclosed|revealed)\b|\b(?:summary|digest|recap|log|record|copy|transcript|history|dump)\s+of\s+(?:everything|all|what)\b[^.;]{0,40}\b(?:told|said|typed|shared|asked|discussed)\b|\b(?:the|this|your)\s+(?:whole|entire|full|complete)\s+(?:conversation|chat|dialog(?:ue)?|session|thread|discussion)\b|\b(?:everything|all|whatever|anything)\s+(?:that\s+)?(?:was\s+|has been\s+|you have\s+)?(?:said|written|typed|discussed|exchanged)\s+(?:between|by)\s+(?:you|the (?:user|person|human|customer))\b|\b(?:messages?|requests?|prompts?|questions?|words?)\b[^.;]{0,20}\b(?:the (?:user|human|person|customer)|they)\s+(?:has\s+|have\s+)?(?:sent|written|typed|said|told|asked)\s+(?:to\s+)?you\b|\bbetween you and (?:the\s+)?(?:user|person|human|customer|them|me)\b|\b(?:the|this|your)\s+current\s+(?:conversation|chat|dialog(?:ue)?)\b|\b(?:conversation|chat|dialog(?:ue)?|session)\s+(?:so far|history|log|transcript|context|contents?)\b|\b(?:last|latest|recent|previous|past)\s+(?:\w+\s+){0,2}(?:turns|messages|exchanges|replies)\s+(?:of|in|from)\s+(?:the|this|our|your)\s+(?:chat|conversation|session|thread|dialog(?:ue)?)\b/i,
   ],
   [
     'memory',
@@ -44,17 +45,32 @@ const CONCEPTS: [Concept, RegExp][] = [
     'host',
     /\b(?:every|all|each|the)\s+(?:(?:other|of the)\s+)?mcp\s+servers?\s+(?:\w+\s+){0,4}?(?:configured|installed|connected|registered|loaded|attached|enabled|running|available)\b|\bmcp\s+servers?\s+(?:\w+\s+){0,3}?(?:the|your)\s+(?:host|client)\b|\b(?:host|client)(?:'s)?\s+(?:mcp\s+)?(?:configuration|config file|settings file)\b/i,
   ],
+  // The ninth round's readings, each behind the words it cannot match without.
+  ['reasoning', /\bwhat you (?:intend|plan|are (?:about|going)|mean|want|decided) to do\b/i, /what you/i],
+  [
+    'conversation',
+    /\b(?:the|this) (?:user|person|human|customer)'s (?:\w+\s+)?(?:last|latest|first|previous|original|most recent|current|initial|opening) (?:request|message|prompt|question|words|instruction|ask)s?\b|\bwhat the (?:user|person|human|customer) (?:first |last |originally |just |initially )?(?:asked|said|typed|wrote|requested)\b/i,
+    /'s |what the/i,
+  ],
+  [
+    'conversation',
+    /chatverlauf|gesprächsverlauf|\bbisherigen? (?:unterhaltung|konversation|chat|gespräch)|historique (?:de|du) (?:la |notre )?(?:conversation|chat|discussion)|\btoute la conversation\b|cronologia (?:della |delle )?(?:chat|conversazion[ei])|\btutta la conversazione\b|historial (?:de )?(?:la )?(?:conversación|chat)|\btoda la conversación\b|histórico da conversa|\btoda a conversa\b|histori[ai] (?:rozmowy|czatu)|\bcał[aą] rozmow[aęy]\b/i,
+    /verlauf|bisherig|conversation|conversazion|conversación|conversa|rozmow|chat/i,
+  ],
   [
     // Secrets the agent's side holds for others: the host's key to its model provider, the tokens of the other services the
     // user connected, the token of the request itself. No tool needs them as an argument.
     'credentials',
     /\b(?:tokens?|keys?|credentials?|secrets?|cookies?|passwords?)\s+(?:of|for|from)\s+(?:the\s+|every\s+|all\s+|each\s+)?(?:other|connected|linked)\s+(?:\w+\s+)?(?:services?|servers?|tools?|integrations?|accounts?|apps?|connections?|providers?)\b|\b(?:access|bearer|auth\w*|session|oauth|api)\s+(?:token|key)\s+(?:used|sent)\s+(?:for|with|by|in)\s+(?:this|the current)\s+(?:request|call|session|conversation)\b|\b(?:keys?|tokens?|credentials?|secrets?)\s+(?:\w+\s+){0,3}?(?:your|the|its)\s+(?:host|client|agent|assistant|ide)\s+(?:uses|use|holds|has|keeps|was started with)\b|\b(?:anthropic|openai|azure_openai|gemini|google|mistral|groq|cohere|deepseek|openrouter)_api_key\b/i,
+
+    /(?:token|key|credential|secret|cookie|password)s?\s+(?:of|for|from|used|sent)\b|\b(?:your|the|its)\s+(?:host|client|agent|assistant|ide)\s+(?:uses|use|holds|has|keeps|was)\b|_api_key/i,
   ],
   [
     // The model sent to dig through the user's private mail, messages or files to fill a field, in the languages the
     // other readings know (asking the user is the honest twin: "pídaselo al usuario").
     'lookup',
     /\b(?:look (?:it|them|this|that|these) up|search|find (?:it|them)|check|dig|pull (?:it|them)|get (?:it|them))\s+(?:\w+\s+){0,2}?(?:in|from|through)\s+(?:the\s+)?(?:user's|their|his|her)\s+(?:e-?mails?|inbox|mailbox|messages|chats?|files|documents|drive|contacts|photos|notes)\b|\bcerca\w*\s+(?:\w+\s+){0,2}?(?:nell[ea]?|nei|negli)\s+(?:e-?mail|posta|messaggi|file|documenti|chat)\s+dell'utente|\bcherche\w*\s+(?:\w+\s+){0,2}?dans\s+(?:les\s+)?(?:e-?mails|courriels|messages|fichiers|documents)\s+de\s+l'utilisat|\bsuch\w*\s+(?:\w+\s+){0,3}?in\s+den\s+(?:e-?mails|nachrichten|dateien|dokumenten)\s+des\s+(?:nutzers|benutzers)|\bbusca\w*\s+(?:\w+\s+){0,2}?en\s+(?:los\s+)?(?:correos|e-?mails|mensajes|archivos|documentos)\s+del\s+usuario|\bprocur\w*\s+(?:\w+\s+){0,2}?nos\s+(?:e-?mails|mensagens|arquivos|ficheiros|documentos)\s+do\s+usu/i,
+    /^(?=[\s\S]*?(?:user|utente|utilisat|nutzer|usuari))[\s\S]*?(?:mail|inbox|messag|chat|file|document|drive|contact|photo|note|posta|courriel|fichier|nachricht|datei|dokument|correo|mensaje|archivo|mensage|arquivo|ficheiro)/i,
   ],
 ];
 
@@ -128,14 +144,12 @@ const WHAT: Record<Concept, string> = {
 const NEEDS = new Map<Concept, RegExp>([
   ['memory', /memor|about/i],
   ['host', /mcp|host|client/i],
-  ['credentials', /token|key|credential|secret|cookie|password/i],
-  ['lookup', /user|utente|utilisat|nutzer|usuari/i],
 ]);
 
 function conceptOf(text: string, needSelf: boolean, skip?: Concept): { concept: Concept; at: string } | undefined {
-  for (const [concept, re] of CONCEPTS) {
+  for (const [concept, re, needs] of CONCEPTS) {
     if (concept === skip) continue;
-    if (NEEDS.get(concept)?.test(text) === false) continue;
+    if ((needs ?? NEEDS.get(concept))?.test(text) === false) continue;
     const m = re.exec(text);
     if (!m) continue;
     // "The conversation id" in a chat tool is a handle, not the conversation: a tie to the agent or its session is needed.

@@ -103,7 +103,7 @@ function presetValues(obj: Record<string, unknown>): [string, string][] {
   for (const key of ['default', 'const'] as const) for (const v of strings(obj[key])) out.push([key, v]);
   if (Array.isArray(obj.enum) && obj.enum.length === 1) for (const v of strings(obj.enum)) out.push(['enum', v]);
   // A default written in the field's prose ("Default https://cb.example.net/hook.") is the same preset.
-  const prose = typeof obj.description === 'string' ? DEFAULT_IN_TEXT.exec(obj.description) : null;
+  const prose = typeof obj.description === 'string' && /default/i.test(obj.description) ? DEFAULT_IN_TEXT.exec(obj.description) : null;
   if (prose) out.push(['default', prose[1]!.replace(/[.,;)]+$/, '')]);
   return out;
 }
@@ -123,7 +123,9 @@ export function presetDestinationFindings(schema: unknown): (IntentFinding & { p
   const walk = (node: unknown, path: string, param: string, depth: number) => {
     if (!node || typeof node !== 'object' || Array.isArray(node) || depth > 12 || out.length) return;
     const obj = node as Record<string, unknown>;
-    if (param) {
+    // Most fields preset nothing: their name is not even split.
+    const values = param ? presetValues(obj) : [];
+    if (values.length || (param && obj.default === true)) {
       const words = param
         .split(/[_\-\s.]+|(?<=[a-z])(?=[A-Z])/)
         .filter(Boolean)
@@ -131,7 +133,7 @@ export function presetDestinationFindings(schema: unknown): (IntentFinding & { p
         .toLowerCase();
       // The name says the role ("cc", "notify_url", "forward_to"): a description mentions places too freely to say it.
       const role = DESTINATION_ROLE.test(words);
-      for (const [key, value] of presetValues(obj)) {
+      for (const [key, value] of values) {
         const d = destinationIn(value, role);
         if (d) {
           out.push({

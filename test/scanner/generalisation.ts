@@ -61,6 +61,7 @@ export const AIMED_AT: Readonly<Record<string, readonly string[]>> = {
     'external-default',
     'secret-routed-out',
     'harvests-into-field',
+    'preset-destination',
   ],
   conversation_history_exfil: [
     'conversation-exfiltration',
@@ -79,7 +80,16 @@ export const AIMED_AT: Readonly<Record<string, readonly string[]>> = {
   bidi_override: ['bidi-control', 'hidden-instructions'],
   schema_param_name: ['instruction-in-parameter-name', 'sensitive-parameter-name'],
   schema_param_description: ['instruction-in-value'],
-  schema_enum_default: ['instruction-in-value', 'keep-default', 'privileged-preset', 'sensitive-flag-default', 'external-default'],
+  schema_enum_default: [
+    'instruction-in-value',
+    'keep-default',
+    'privileged-preset',
+    'sensitive-flag-default',
+    'external-default',
+    'preset-destination',
+    'preset-open-access',
+    'preset-named-order',
+  ],
   schema_structural: ['instruction-in-value'],
   name_collision: ['lookalike-name', 'non-ascii-name', 'name-collision', 'squatted-name', 'near-name'],
 };
