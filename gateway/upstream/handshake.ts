@@ -3,6 +3,7 @@
 // and input_required results can be relayed); anything else gets the 2025 handshake.
 import { isPlainObject, type JsonRpcNotification, type JsonRpcResponse } from '../../shared/jsonrpc/message.ts';
 import { LEGACY_PROTOCOL_VERSIONS, META, MODERN_PROTOCOL_VERSION } from '../../shared/jsonrpc/protocol.ts';
+import { cutText, wellFormed } from '../../shared/text/cut.ts';
 import { declaredExtensions } from './extensions.ts';
 
 /** What the server said of itself, whichever handshake it took. */
@@ -44,17 +45,60 @@ export async function handshake(io: HandshakeIo): Promise<Described> {
   if ('error' in init) throw new Error(`initialize failed: ${init.error.message}`);
   io.notify({ jsonrpc: '2.0', method: 'notifications/initialized' });
   const r = init.result;
-  return { modern: false, protocolVersion: typeof r.protocolVersion === 'string' ? r.protocolVersion : undefined, ...describe(r) };
+  // Shown in the status: a version string, not a 2 MB one.
+  const version = typeof r.protocolVersion === 'string' ? cutText(wellFormed(r.protocolVersion), 64) : undefined;
+  return { modern: false, protocolVersion: version, ...describe(r) };
 }
 
 function describe(r: Record<string, unknown>): Pick<Described, 'serverInfo' | 'capabilities' | 'instructions'> {
   // A 2026 server names itself in _meta; older ones in the result.
   const named = isPlainObject(r._meta) ? r._meta[META.serverInfo] : undefined;
   return {
-    serverInfo: isPlainObject(r.serverInfo) ? r.serverInfo : isPlainObject(named) ? named : undefined,
-    capabilities: isPlainObject(r.capabilities) ? r.capabilities : {},
+    serverInfo: serverInfoOf(isPlainObject(r.serverInfo) ? r.serverInfo : named),
+    capabilities: isPlainObject(r.capabilities) ? withEncodableExtensions(r.capabilities) : {},
     instructions: typeof r.instructions === 'string' ? r.instructions : undefined,
   };
+}
+
+// What a server says of itself reaches the status API, the CLI, the dashboard and every
+// agent's initialize answer. A serverInfo nested 6,000 deep made GET /servers a 500 for all
+// servers, and an extension's settings as deep failed every agent's initialize (red team,
+// 2026-12-02): only what is read is kept, in shapes that can be written again.
+const INFO_FIELDS = ['name', 'title', 'version'] as const;
+const MAX_INFO_CHARS = 200;
+/** An extension's settings are relayed to agents as advertised, up to this much JSON. */
+const MAX_EXTENSION_SETTINGS_CHARS = 4096;
+const MAX_EXTENSIONS_KEPT = 256;
+
+/** serverInfo as a record of short, well-formed strings (name, title, version), or undefined. */
+function serverInfoOf(value: unknown): Record<string, unknown> | undefined {
+  if (!isPlainObject(value)) return undefined;
+  const out: Record<string, unknown> = {};
+  for (const field of INFO_FIELDS) {
+    const v = value[field];
+    if (typeof v === 'string') out[field] = cutText(wellFormed(v), MAX_INFO_CHARS);
+  }
+  return out;
+}
+
+/** The capabilities, with only the extensions whose settings are small objects that can be written again. */
+function withEncodableExtensions(capabilities: Record<string, unknown>): Record<string, unknown> {
+  const advertised = capabilities.extensions;
+  if (!isPlainObject(advertised)) return capabilities;
+  const kept: [string, unknown][] = [];
+  for (const [id, settings] of Object.entries(advertised)) {
+    if (kept.length >= MAX_EXTENSIONS_KEPT) break;
+    if (isPlainObject(settings) && encodedLength(settings) <= MAX_EXTENSION_SETTINGS_CHARS) kept.push([id, settings]);
+  }
+  return { ...capabilities, extensions: Object.fromEntries(kept) };
+}
+
+function encodedLength(value: unknown): number {
+  try {
+    return JSON.stringify(value).length;
+  } catch {
+    return Number.POSITIVE_INFINITY;
+  }
 }
 
 /**

@@ -9,8 +9,9 @@ import { execFile } from 'node:child_process';
 import { after, before, describe, it } from 'node:test';
 import { promisify } from 'node:util';
 import type { AuditRecord } from '../../shared/audit/record.ts';
+import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { CLI, FIXTURES, startDaemon, stdioServer, waitFor, writeBundle, type TestDaemon } from '../helpers/daemon.ts';
+import { CLI, FIXTURES, startDaemon, stdioServer, tempDir, waitFor, writeBundle, type TestDaemon } from '../helpers/daemon.ts';
 import { INIT, rawSocketClient, rssMb, type RawLineClient } from '../helpers/raw.ts';
 
 const run = promisify(execFile);
@@ -174,6 +175,52 @@ describe('attack: a tools/list whose pages never end', () => {
       await raw.request({ id: 0, ...INIT });
       const echo = (await raw.request({ id: 1, method: 'tools/call', params: { name: 'h__echo', arguments: { text: 'up' } } })) as Answer;
       assert.equal(echo.result?.content?.[0]?.text, 'up');
+      raw.close();
+    } finally {
+      if (d.proc.exitCode === null) await d.stop('SIGKILL');
+    }
+  });
+});
+
+describe("attack: a server's initialize result of odd shapes and sizes", () => {
+  it("costs nothing but its own odd fields: the status, the CLI and every agent's initialize still work", async () => {
+    const dir = tempDir('gh-red15-');
+    const odd: Record<string, string> = {
+      // Before: GET /servers (and so `gatehouse status` and the dashboard) was a 500 for every server.
+      deepinfo: `{"serverInfo":{"name":"deep","deep":${nested(6000)}}}`,
+      // Before: every agent's initialize and server/discover failed, as the extension's settings are relayed to agents.
+      deepcaps: `{"capabilities":{"tools":{},"logging":${nested(6000)},"extensions":{"a/b":{"x":${nested(6000)}},"c/d":{"ok":true}}}}`,
+      protoinfo: `{"protocolVersion":"${'v'.repeat(2_000_000)}","serverInfo":{"__proto__":{"polluted":1},"name":{"toString":1},"version":"1"}}`,
+    };
+    const servers = Object.entries(odd).map(([id, init]) => {
+      const server = stdioServer(id, 'red-peer-server.ts') as { transport: Record<string, unknown> };
+      writeFileSync(join(dir, `${id}.json`), init);
+      server.transport.env = { RED_INIT_FILE: join(dir, `${id}.json`) };
+      return server;
+    });
+    const d = await startDaemon({ bundle: writeBundle({ schemaVersion: 1, name: 'red15-init', servers }) });
+    try {
+      type Server = { id: string; state: string; protocolVersion: string | null; serverInfo: Record<string, unknown> | null };
+      const all = await waitFor(
+        async () => {
+          const r = await d.control<{ servers?: Server[] }>('/servers');
+          assert.equal(r.status, 200, JSON.stringify(r.body).slice(0, 200));
+          return r.body.servers?.every((s) => s.state === 'ready') ? r.body.servers : undefined;
+        },
+        20_000,
+        'every odd server to be ready',
+      );
+      assert.deepEqual(all.find((s) => s.id === 'deepinfo')?.serverInfo, { name: 'deep' });
+      const proto = all.find((s) => s.id === 'protoinfo')!;
+      assert.deepEqual(proto.serverInfo, { version: '1' });
+      assert.ok(proto.protocolVersion!.length <= 64, 'the version is cut');
+      const status = await gatehouse(['status', '--data-dir', d.dataDir]);
+      assert.equal(status.code, 0, status.stderr);
+      const raw = await rawSocketClient(d.socket, 'init-watcher');
+      const init = (await raw.request({ id: 0, ...INIT })) as { result?: { capabilities?: { extensions?: Record<string, unknown> } } };
+      assert.deepEqual(init.result?.capabilities?.extensions, { 'c/d': { ok: true } }, 'the small extension is relayed, the deep one is not');
+      const discover = (await raw.request({ id: 1, method: 'server/discover' })) as Answer;
+      assert.ok(!discover.error, JSON.stringify(discover).slice(0, 200));
       raw.close();
     } finally {
       if (d.proc.exitCode === null) await d.stop('SIGKILL');
