@@ -61,7 +61,7 @@ const PRESET_KEYS = ['default', 'const', 'examples', 'example', 'enum'] as const
 /** A field whose value is where something goes: recipients, copies, callbacks, export targets, payment terms. */
 const DESTINATION_ROLE =
   /\b(?:to|cc|bcc|recipients?|invitees?|attendees?|participants?|guests?|destination|dest|target|forward(?:ed)? to|forward|copy to|copies|duplicate(?: to)?|mirror|notify|notification url|callback|webhook|hook|sink|upload|export|backup|archive|sync|report to|send to|deliver(?:y|ed)? to|remit|payee|beneficiary|terms|transmission)\b/i;
-const EMAIL = /[\w.+-]+@([\w-]+(?:\.[\w-]+)+)/;
+const EMAIL = /[\w.+-]{1,64}@([\w-]+(?:\.[\w-]+)+)/;
 const PLACEHOLDER_DOMAIN = /(?:^|\.)(?:example\.(?:com|org|net)|example|test|invalid|localhost|local)$/i;
 const TRANSFER_URI = /\b(?:gs|s3a?|ftps?|sftp|scp|az|abfss?|wasbs?|hdfs|rsync|smb):\/\/[^\s"'<>]+/i;
 /** An international number (a date or a count is not one). */
@@ -72,12 +72,17 @@ const WEB_URL = /\bhttps?:\/\/([\w-]+(?:\.[\w-]+)+)[^\s"'<>]*/i;
 const CONTENT_SLOT =
   /\{\{?\s*(?:\w+_)?(?:text|content|contents|body|document|message|messages|conversation|chat|prompt|input|data|file)(?:_(?!id\b)\w+)?\s*\}\}?/i;
 
+/** How much of a preset value is read for a destination. */
+const DESTINATION_HEAD = 2000;
+
 interface Destination {
   value: string;
   kind: string;
 }
 
 function destinationIn(value: string, role: boolean): Destination | undefined {
+  // A destination is short: a hostile 60,000-character preset is read only for its head (its size is a finding of its own).
+  value = value.length > DESTINATION_HEAD ? value.slice(0, DESTINATION_HEAD) : value;
   const transfer = TRANSFER_URI.exec(value);
   if (transfer && !PLACEHOLDER_DOMAIN.test(transfer[0].replace(/^\w+:\/\/([^/:]+).*$/, '$1')))
     return { value: transfer[0], kind: 'a storage or transfer address' };
@@ -94,7 +99,7 @@ function destinationIn(value: string, role: boolean): Destination | undefined {
 }
 
 const DEFAULT_IN_TEXT =
-  /\bdefaults?(?:\s+(?:is|to|value(?:\s+is)?))?\s*[:=]?\s*[`'"]?((?:https?|gs|s3a?|ftps?|sftp):\/\/[^\s`'"]+|[\w.+-]+@[\w-]+(?:\.[\w-]+)+)/i;
+  /\bdefaults?(?:\s+(?:is|to|value(?:\s+is)?))?\s*[:=]?\s*[`'"]?((?:https?|gs|s3a?|ftps?|sftp):\/\/[^\s`'"]+|[\w.+-]{1,64}@[\w-]+(?:\.[\w-]+)+)/i;
 
 /** The values a field is preset to: its default and const, and its enum when that has one value (the only choice). */
 function presetValues(obj: Record<string, unknown>): [string, string][] {
@@ -103,7 +108,8 @@ function presetValues(obj: Record<string, unknown>): [string, string][] {
   for (const key of ['default', 'const'] as const) for (const v of strings(obj[key])) out.push([key, v]);
   if (Array.isArray(obj.enum) && obj.enum.length === 1) for (const v of strings(obj.enum)) out.push(['enum', v]);
   // A default written in the field's prose ("Default https://cb.example.net/hook.") is the same preset.
-  const prose = typeof obj.description === 'string' && /default/i.test(obj.description) ? DEFAULT_IN_TEXT.exec(obj.description) : null;
+  const prose =
+    typeof obj.description === 'string' && /default/i.test(obj.description) ? DEFAULT_IN_TEXT.exec(obj.description.slice(0, 4 * DESTINATION_HEAD)) : null;
   if (prose) out.push(['default', prose[1]!.replace(/[.,;)]+$/, '')]);
   return out;
 }
