@@ -1,5 +1,5 @@
 import type { PendingChange } from '../../shared/pinning/pending.ts';
-import type { PoolJob } from './scan-pool.ts';
+import { UnsendableChunk, type PoolJob } from './scan-pool.ts';
 import type { ScanItem, ScanResult } from './scan-protocol.ts';
 
 // First sight on the scan workers: the daemon's loop only does the bookkeeping.
@@ -36,7 +36,8 @@ const WINDOW = 4;
 
 /**
  * Judges `queue` on the pool. Resolves with the tools left unjudged: none when all went well
- * (or the job was superseded), the rest of the queue when a worker failed, for the gate to judge itself.
+ * (or the job was superseded), the rest of the queue when a worker failed, and the chunks that
+ * could not be sent to a worker, for the gate to judge itself.
  */
 export async function judgeOffThread(job: PoolJob, workers: number, queue: readonly Tool[], hooks: OffThreadHooks): Promise<Tool[]> {
   const chunks: Tool[][] = [];
@@ -68,6 +69,11 @@ export async function judgeOffThread(job: PoolJob, workers: number, queue: reado
         });
         hooks.commit(fresh);
       } catch (err) {
+        // Tools the workers cannot be sent cost their own chunk a judging on the loop, not the whole list.
+        if (err instanceof UnsendableChunk) {
+          left.push(...pending);
+          continue;
+        }
         if (!failed) hooks.failed(err instanceof Error ? err.message : String(err));
         failed = true;
         left.push(...pending);

@@ -11,6 +11,15 @@ import { FromWorkerSchema, type JobContext, type ScanItem, type ScanResult, type
 
 type Tool = Record<string, unknown>;
 
+/**
+ * A request whose tools cannot be sent to a worker: postMessage's structured clone overflows
+ * on a schema nested some thousands deep. The fault is the chunk's, not the worker's: its tools
+ * are judged on the loop and the other chunks stay on the workers. Before, one such tool sent
+ * a whole 20,000-tool first sight to the main thread and stalled every call for 5 s
+ * (red team, 2026-12-02), and left its request waiting for ever (the worker never idled).
+ */
+export class UnsendableChunk extends Error {}
+
 interface Slot {
   worker: Worker;
   /** Requests sent and not answered. */
@@ -78,7 +87,13 @@ export class ScanPool {
     slot.worker.ref();
     return new Promise<{ hashes: string[]; scans: ScanResult[] }>((resolve, reject) => {
       slot.waiting.set(id, { resolve, reject });
-      slot.worker.postMessage({ ...msg, id } as ToWorker);
+      try {
+        slot.worker.postMessage({ ...msg, id } as ToWorker);
+      } catch (err) {
+        slot.waiting.delete(id);
+        if (slot.waiting.size === 0) this.rest(slot);
+        reject(new UnsendableChunk(`a chunk could not be sent to a scan worker: ${(err as Error).message}`));
+      }
     });
   }
 
@@ -115,11 +130,14 @@ export class ScanPool {
     slot.waiting.delete(msg.id);
     if (msg.ok) waiter.resolve({ hashes: msg.hashes, scans: msg.scans });
     else waiter.reject(new Error(msg.error));
-    if (slot.waiting.size === 0) {
-      slot.worker.unref();
-      slot.idle = setTimeout(() => void this.retire(slot, new Error('idle')), this.idleMs);
-      slot.idle.unref();
-    }
+    if (slot.waiting.size === 0) this.rest(slot);
+  }
+
+  /** A worker with nothing asked of it: unref'd, and ended after a while idle. */
+  private rest(slot: Slot): void {
+    slot.worker.unref();
+    slot.idle = setTimeout(() => void this.retire(slot, new Error('idle')), this.idleMs);
+    slot.idle.unref();
   }
 
   private async retire(slot: Slot, err: Error): Promise<void> {

@@ -227,3 +227,35 @@ describe("attack: a server's initialize result of odd shapes and sizes", () => {
     }
   });
 });
+
+describe('attack: one tool nested 6,000 deep in a first sight on the scan workers', () => {
+  it('costs its own chunk a judging on the loop: the other tools stay on the workers, and the deep one is not listed', async () => {
+    // 1,000 plain tools and the deep one: past 256 new tools the gate judges them on its workers.
+    const deep = stdioServer('deep', 'red-peer-server.ts') as { transport: Record<string, unknown> };
+    deep.transport.env = { RED_DEEP_COUNT: '1000', RED_DEEP_DEPTH: '6000' };
+    const d = await startDaemon({ bundle: writeBundle({ schemaVersion: 1, name: 'red15-deep-tool', servers: [stdioServer('h', 'hostile-server.ts'), deep] }) });
+    try {
+      const raw = await rawSocketClient(d.socket, 'deep-lister');
+      await raw.request({ id: 0, ...INIT });
+      const names = await waitFor(
+        async () => {
+          const tools =
+            ((await raw.request({ id: `l${Date.now()}`, method: 'tools/list' })) as { result?: { tools?: { name: string }[] } }).result?.tools ?? [];
+          const plain = tools.filter((t) => /^deep__t\d+$/.test(t.name)).length;
+          return plain === 1000 ? tools.map((t) => t.name) : undefined;
+        },
+        60_000,
+        'the 1,000 plain tools to be judged',
+      );
+      assert.ok(!names.includes('deep__deep'), 'the deep tool is not listed');
+      // Before: postMessage could not clone the deep chunk, and the whole list went to the main thread.
+      assert.doesNotMatch(d.stderr.join(''), /scan workers failed/, d.stderr.join('').slice(-800));
+      assert.equal(d.proc.exitCode, null);
+      const echo = (await raw.request({ id: 'e', method: 'tools/call', params: { name: 'h__echo', arguments: { text: 'up' } } })) as Answer;
+      assert.equal(echo.result?.content?.[0]?.text, 'up');
+      raw.close();
+    } finally {
+      if (d.proc.exitCode === null) await d.stop('SIGKILL');
+    }
+  });
+});
