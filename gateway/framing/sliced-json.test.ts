@@ -68,6 +68,16 @@ describe('parseSliced', () => {
     assert.equal(({} as Record<string, unknown>).polluted, undefined);
   });
 
+  it('scans a hostile, deeply nested line a bounded number of times', async () => {
+    // Each level it splits scans its members again: `[[[[…]]]]` once cost a scan per level (minutes for 2 MB).
+    const depth = 1500;
+    const text = `${'[{"a":'.repeat(depth)}1${'}]'.repeat(depth)}`;
+    let turns = 0;
+    const got = await parseSliced(text, { piece: 1, scanStep: 256, sliceMs: 0, yieldTurn: async () => void turns++ });
+    assert.equal(JSON.stringify(got), text);
+    assert.ok(turns < 1000, `${turns} turns for ${text.length} characters`);
+  });
+
   it('gives the loop turns while it parses a 20,000-tool page', async () => {
     const page = {
       jsonrpc: '2.0',

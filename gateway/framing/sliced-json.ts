@@ -10,6 +10,11 @@
 const PIECE = 64 * 1024;
 /** Characters scanned between looks at the clock. */
 const SCAN_STEP = 256 * 1024;
+/**
+ * Containers split below this depth; deeper ones go to JSON.parse whole. Each split level scans its members
+ * once more, so `[[[[…]]]]` a megabyte deep cost a scan per level (it ran for minutes); a tool list needs three.
+ */
+const MAX_SPLIT_DEPTH = 8;
 
 export interface SlicedOptions {
   /** How long one slice may run before the loop gets a turn; default 4 ms. */
@@ -111,12 +116,12 @@ class SlicedParse {
   }
 
   /** The value in [start, end), which holds nothing else but white space. */
-  async value(start: number, end: number): Promise<unknown> {
+  async value(start: number, end: number, depth = 0): Promise<unknown> {
     const text = this.text;
     start = skip(text, start, end);
     while (end > start && isSpace(text.charCodeAt(end - 1))) end--;
     const open = text.charCodeAt(start);
-    if (end - start <= this.piece || (open !== LB && open !== LC)) return JSON.parse(text.slice(start, end));
+    if (end - start <= this.piece || (open !== LB && open !== LC) || depth >= MAX_SPLIT_DEPTH) return JSON.parse(text.slice(start, end));
     if (text.charCodeAt(end - 1) !== (open === LB ? RB : RC)) throw invalid(end - 1);
     const inner = end - 1;
     const out: unknown[] | Record<string, unknown> = open === LB ? [] : {};
@@ -137,7 +142,7 @@ class SlicedParse {
       // A closer at this level before the container's own end: the container ended early.
       if (stop < inner && text.charCodeAt(stop) !== COMMA) throw invalid(stop);
       // JSON.parse allows the white space around a small piece itself, and refuses an empty one (`[1,]`, `[1,,2]`).
-      const v = stop - i <= this.piece ? JSON.parse(text.slice(i, stop)) : await this.value(i, stop);
+      const v = stop - i <= this.piece ? JSON.parse(text.slice(i, stop)) : await this.value(i, stop, depth + 1);
       if (key === undefined) (out as unknown[]).push(v);
       // As JSON.parse makes them: an own data property, `__proto__` included.
       else Object.defineProperty(out, key, { value: v, writable: true, enumerable: true, configurable: true });
