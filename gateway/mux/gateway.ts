@@ -423,7 +423,15 @@ export class Gateway {
 
   /** The pin gate judges a ready server's tools and instructions. */
   private judge(u: Upstream): void {
-    this.gate.evaluate(u.server, u.catalog.tools, u.instructions);
+    try {
+      this.gate.evaluate(u.server, u.catalog.tools, u.instructions);
+    } catch (err) {
+      // A tool nested past JSON.stringify's stack threw out of the gate's hashing as the server went ready, and the
+      // server was restarted for it again and again (red team, 2026-12-02): such tools are left out, unlisted.
+      const message = `server "${u.id}": tools that cannot be encoded are not judged nor listed (${(err as Error).message})`;
+      this.events.emit({ type: 'problem', component: 'pinning', message, at: Date.now() });
+      this.gate.evaluate(u.server, u.catalog.tools.filter(encodable), u.instructions);
+    }
   }
 
   private reevaluate(server: string): void {
@@ -437,5 +445,14 @@ export class Gateway {
   private instructions(): string | undefined {
     if (this.pool.bundle.settings.naming !== 'passthrough' || this.pool.size !== 1) return undefined;
     return this.pool.all()[0]?.instructions;
+  }
+}
+
+function encodable(tool: object): boolean {
+  try {
+    JSON.stringify(tool);
+    return true;
+  } catch {
+    return false;
   }
 }

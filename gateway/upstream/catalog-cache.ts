@@ -50,12 +50,25 @@ export function sameItems(read: readonly object[], held: readonly object[], text
     const old = held[i]!;
     let text = texts.get(old);
     if (text === undefined) {
-      text = JSON.stringify(old);
+      text = encoded(old);
       texts.set(old, text);
     }
-    if (JSON.stringify(read[i]) !== text) return false;
+    if (encoded(read[i]!) !== text) return false;
   }
   return true;
+}
+
+/**
+ * An item's JSON, or a mark for one nested too deep to write: the pin gate never lists such
+ * an item, and a throw here failed every re-read of the list, so a server that held one could
+ * change its other tools silently and never be caught (red team, 2026-12-02).
+ */
+function encoded(item: object): string {
+  try {
+    return JSON.stringify(item);
+  } catch {
+    return '\u0000unencodable';
+  }
 }
 
 export class CatalogCache {

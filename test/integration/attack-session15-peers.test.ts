@@ -259,3 +259,34 @@ describe('attack: one tool nested 6,000 deep in a first sight on the scan worker
     }
   });
 });
+
+describe('attack: a tool nested 6,000 deep held in the list, beside one that changes silently', () => {
+  it('neither restarts the server for ever nor stops the background re-read from catching the silent change', async () => {
+    const server = stdioServer('shift', 'red-peer-server.ts') as { transport: Record<string, unknown> };
+    server.transport.env = { RED_DEEP_COUNT: '0', RED_DEEP_DEPTH: '6000', RED_SHIFTY: '1' };
+    const d = await startDaemon({ bundle: writeBundle({ schemaVersion: 1, name: 'red15-shifty', servers: [server] }) });
+    try {
+      const raw = await rawSocketClient(d.socket, 'shift-lister');
+      await raw.request({ id: 0, ...INIT });
+      // Before: hashing the deep tool threw out of the pin gate as the server went ready, and it was restarted in a loop.
+      // And listing tools re-reads the server's list in the background (at most every 2 s): the comparison with the
+      // held list threw on the deep tool, so the re-read failed every time and the changed description was never seen.
+      const change = await waitFor(
+        async () => {
+          await raw.request({ id: `l${Date.now()}`, method: 'tools/list' });
+          const pending = (await d.control<{ pending: { tool: string }[] }>('/pending')).body.pending;
+          return pending.find((p) => p.tool === 'shifty');
+        },
+        20_000,
+        'the silent change to be caught and held for review',
+      );
+      assert.ok(change);
+      const state = (await d.control<{ servers: { state: string; restarts: number }[] }>('/servers')).body.servers[0];
+      assert.equal(state?.state, 'ready');
+      assert.equal(state?.restarts, 0, 'the server was not restarted for its deep tool');
+      raw.close();
+    } finally {
+      if (d.proc.exitCode === null) await d.stop('SIGKILL');
+    }
+  });
+});
