@@ -11,6 +11,13 @@ import { QUESTION_CAPABILITY, withheldQuestion } from './input-relay.ts';
 // Keyed by what a peer sends: a Map, so "__proto__" is just an unknown method.
 /** Questions from servers (sampling, elicitation, roots) one agent may have open at once. */
 const MAX_RELAYED_PER_SESSION = 64;
+/**
+ * Resource subscriptions one agent session may hold, and the longest URI one may name: each is
+ * kept (and subscribed upstream) until the agent leaves, so without a bound an agent could make
+ * the daemon hold 16 MB URIs without end (red team, 2026-12-02).
+ */
+export const MAX_SUBSCRIPTIONS_PER_SESSION = 1024;
+export const MAX_SUBSCRIBED_URI_CHARS = 8192;
 
 const LIST_CHANGED_METHODS: ReadonlySet<string> = new Set(LIST_CHANGED_OF.values());
 
@@ -80,6 +87,24 @@ export class Relay {
 
   /** The upstream is admitted to: the first subscriber of a URI subscribes upstream, the others share it. */
   subscribe(session: ClientSession, req: JsonRpcRequest, upstream: Upstream, uri: string, params: Record<string, unknown>): void {
+    if (uri.length > MAX_SUBSCRIBED_URI_CHARS) {
+      fail(
+        session,
+        req.id,
+        ErrorCode.InvalidParams,
+        `resources/subscribe: a URI of ${uri.length} characters is over the ${MAX_SUBSCRIBED_URI_CHARS} Gatehouse keeps`,
+      );
+      return;
+    }
+    if (!session.subscriptions.has(uri) && session.subscriptions.size >= MAX_SUBSCRIPTIONS_PER_SESSION) {
+      fail(
+        session,
+        req.id,
+        ErrorCode.InvalidParams,
+        `resources/subscribe: this session holds ${MAX_SUBSCRIPTIONS_PER_SESSION} subscriptions; unsubscribe from one first`,
+      );
+      return;
+    }
     const subs = this.subscribers.get(uri);
     session.subscriptions.add(uri);
     if (subs && subs.size > 0) {

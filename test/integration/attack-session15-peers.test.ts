@@ -290,3 +290,29 @@ describe('attack: a tool nested 6,000 deep held in the list, beside one that cha
     }
   });
 });
+
+describe('attack: an agent that subscribes without end', () => {
+  it('is refused past 1,024 subscriptions a session and URIs over 8,192 characters; unsubscribing makes room', async () => {
+    const d = await startDaemon({ bundle: writeBundle({ schemaVersion: 1, name: 'red15-subs', servers: [stdioServer('f', 'fixture-server.ts')] }) });
+    try {
+      const raw = await rawSocketClient(d.socket, 'subscriber');
+      await raw.request({ id: 0, ...INIT });
+      const subscribe = (id: number, uri: string) => raw.request({ id, method: 'resources/subscribe', params: { uri } }, 20_000) as Promise<Answer>;
+      // Before: every one was kept until the agent left, whatever its number or size (URIs up to the 16 MB message limit).
+      const long = await subscribe(1, `test://template/${'x'.repeat(9000)}/data`);
+      assert.equal(long.error?.code, -32602, JSON.stringify(long).slice(0, 200));
+      for (let i = 0; i < 1024; i++) {
+        const ok = await subscribe(10 + i, `test://template/${i}/data`);
+        assert.ok(!ok.error, JSON.stringify(ok).slice(0, 200));
+      }
+      const over = await subscribe(2, 'test://template/one-more/data');
+      assert.match(String(over.error?.message), /holds 1024 subscriptions/);
+      assert.ok(!(await subscribe(3, 'test://template/0/data')).error, 'the same URI again is no new subscription');
+      await raw.request({ id: 4, method: 'resources/unsubscribe', params: { uri: 'test://template/0/data' } });
+      assert.ok(!(await subscribe(5, 'test://template/one-more/data')).error, 'unsubscribing made room');
+      raw.close();
+    } finally {
+      if (d.proc.exitCode === null) await d.stop('SIGKILL');
+    }
+  });
+});
