@@ -1,5 +1,6 @@
 import type { Bundle, BundleServer } from '../../shared/bundle/schema.ts';
 import { isResponse, type JsonRpcId, type JsonRpcMessage, type JsonRpcNotification, type JsonRpcRequest } from '../../shared/jsonrpc/message.ts';
+import { encodable } from '../../shared/pinning/hash.ts';
 import type { PendingChange } from '../../shared/pinning/pending.ts';
 import type { Identity, RuleSummary } from '../../shared/policy/evaluate.ts';
 import type { Redactor } from '../../shared/redaction/redact.ts';
@@ -445,14 +446,5 @@ export class Gateway {
   private instructions(): string | undefined {
     if (this.pool.bundle.settings.naming !== 'passthrough' || this.pool.size !== 1) return undefined;
     return this.pool.all()[0]?.instructions;
-  }
-}
-
-function encodable(tool: object): boolean {
-  try {
-    JSON.stringify(tool);
-    return true;
-  } catch {
-    return false;
   }
 }

@@ -1,7 +1,7 @@
 import { userInfo } from 'node:os';
 import type { BundleServer, Settings } from '../../shared/bundle/schema.ts';
 import { diffDefinitions } from '../../shared/pinning/diff.ts';
-import { serverHash, toolHash } from '../../shared/pinning/hash.ts';
+import { encodable, serverHash, toolHash } from '../../shared/pinning/hash.ts';
 import { nodeSha256Hex } from '../hashing/sha256.ts';
 import type { Decision, PendingChange, PinState } from '../../shared/pinning/pending.ts';
 import { compileRules, DEFAULT_RULES, type CompiledRule } from '../../shared/scanner/rules.ts';
@@ -116,7 +116,9 @@ export class PinGate {
 
   isApproved(server: string, tool: Record<string, unknown>): boolean {
     const hash = this.approved.get(server)?.get(String(tool.name));
-    return hash !== undefined && hash === this.hashOf(tool);
+    // A definition nested past what can be encoded, beside an approved twin of its name, is never approved: hashing it
+    // threw in every catalogue build, and no agent could list or call anything.
+    return hash !== undefined && (this.hashByObject.has(tool) || encodable(tool)) && hash === this.hashOf(tool);
   }
 
   /** The server's hash over its sorted tool hashes and instructions, as last evaluated. */
