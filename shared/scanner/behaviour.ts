@@ -7,7 +7,8 @@ import { internalsConceptFindings, internalsRoutedFindings, type Param } from '.
 import type { IntentContext, IntentFinding } from './intent.ts';
 import { languageFindings } from './languages.ts';
 import { localFaultFindings } from './local-fault.ts';
-import { ownSecretFindings } from './own-business.ts';
+import { handsOn, ownSecretFindings, PRIVATE_KEY as PRIVATE_KEY_FILE } from './own-business.ts';
+import { SENSITIVE_PATH } from './intent.ts';
 import { preferenceFindings } from './preference.ts';
 import { secretStoreFindings } from './secret-store.ts';
 import { speakerFindings } from './speaker.ts';
@@ -52,6 +53,22 @@ export function parameterBehaviourFindings(params: readonly Param[], purpose: st
   return [...internalsConceptFindings(params, purpose), ...agentStateFindings(schema, purpose), ...secretStoreFindings(params, description)];
 }
 
+const OWN_READ_VERB = /^\W*(?:reads|lists|parses|shows|returns|loads|validates|checks|edits|updates|prints|displays|summari[sz]es)\b/i;
+
+function ownConfigRead(description: string, name: string): boolean {
+  const holding = description.split(/(?<=[.!?])\s+|\n+/).filter((s) => SENSITIVE_PATH.test(s));
+  return (
+    holding.length > 0 &&
+    holding.every(
+      (s) =>
+        /^\W*(?:reads|loads|parses|uses)\b/i.test(s) &&
+        !PRIVATE_KEY_FILE.test(s) &&
+        PATH_TOPICS.some(([path, topic]) => path.test(s) && topic.test(name)) &&
+        !handsOn(s.replace(SENSITIVE_PATH, ' ')),
+    )
+  );
+}
+
 /** The topic of a secret path, as a word a tool's name would carry when the file is its business. */
 const PATH_TOPICS: [RegExp, RegExp][] = [
   [/\.ssh\/(?:config|known_hosts)\b/i, /ssh/i],
@@ -76,8 +93,13 @@ export function ownFileFindings<F extends { rule: string; path: string; severity
   findings = ownSecretFindings(findings, name, description);
   if (typeof description !== 'string' || !findings.some((f) => f.rule === 'sensitive-file-access')) return findings;
   const first = /^[^\n]*?[.!?](?=\s|$)/.exec(description)?.[0] ?? description.split('\n')[0] ?? '';
-  if (!/^\W*(?:reads|lists|parses|shows|returns|loads|validates|checks|edits|updates|prints|displays|summari[sz]es)\b/i.test(first)) return findings;
-  const own = PATH_TOPICS.some(([path, topic]) => path.test(first) && topic.test(name));
+  const reads = (s: string) => OWN_READ_VERB.test(s);
+  const own =
+    (reads(first) && PATH_TOPICS.some(([path, topic]) => path.test(first) && topic.test(name))) ||
+    // "kube_current_context: Shows the current context. Reads ~/.kube/config on this machine; tokens are never returned.":
+    // the file its name is about, read in a later sentence of its own, handed to no one. Every sentence naming a secret
+    // path must be such a read; a key file, or one that is returned, included, sent or copied, never is.
+    ownConfigRead(description, name);
   return own
     ? findings.map((f) => (f.rule === 'sensitive-file-access' && f.path === '/description' ? { ...f, rule: 'sensitive-file-mention', severity: 'low' } : f))
     : findings;

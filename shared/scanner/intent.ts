@@ -1,7 +1,8 @@
 import { addresses, BARE_DESTINATION } from './address.ts';
 import { makeVisible } from './decode.ts';
 import type { ToolIndex } from './tool-index.ts';
-import { fitsWorkflow, workflowTopic } from './workflow.ts';
+import { ACTION_WORDS, fitsWorkflow, nameWords, workflowTopic } from './workflow.ts';
+import { keptInSecretStore } from './secret-place.ts';
 import { escapeRegExp } from '../text/regexp.ts';
 
 // Detectors built around what a text asks the model to do, not around wordings:
@@ -613,10 +614,14 @@ export function crossToolFindings(text: string, ctx: IntentContext): IntentFindi
       });
     } else if (outsiders.some((r) => r.strong && !fits(r.name)) && directive && sequence && !selfFirst(sentence, ctx)) {
       // The gateway scans a tool beside its own server's tools: a required call to a tool that is not one of them crosses servers.
+      // A first step that only looks something up (get_type_details, backup_list), on nothing that is loot, with no harm in
+      // the sentence, reads and hands nothing over: the honest "look at the schema first" of an API tool. Kept, but low.
+      const unfit = outsiders.filter((r) => r.strong && !fits(r.name));
+      const lookupOnly = harms.length === 0 && LOOKUP_TO_LEARN.test(window) && !INVENTED_GATE.test(window) && unfit.every((r) => isLookup(r.name, isLoot));
       out.push({
         rule: 'tool-order-demand',
         family: 'cross-tool',
-        severity: 'medium',
+        severity: lookupOnly ? 'low' : 'medium',
         evidence,
         message: `Requires the model to call ${outsiders
           .filter((r) => !fits(r.name))
@@ -626,6 +631,27 @@ export function crossToolFindings(text: string, ctx: IntentContext): IntentFindi
     }
   }
   return out;
+}
+
+/** Verbs of a call that only reads: the target's name says it looks something up and changes or sends nothing. */
+const LOOKUP_VERBS = new Set('get list read search find fetch describe show view lookup check inspect retrieve info status whoami explain'.split(' '));
+const CHANGE_WORDS =
+  /(?:^|[_\W])(?:and|then|to|set|send|post|push|put|write|delete|remove|create|update|upload|export|forward|share|sync|run|exec\w*|grant|reset|clear|purge|wipe|erase|pay|transfer)(?:$|[_\W])/i;
+/** Why the lookup is suggested: so the model sees or learns something before it chooses ("to see which snapshots will go"). */
+const LOOKUP_TO_LEARN =
+  /\b(?:to|so (?:that )?(?:you|the model) (?:can|may))\s+(?:see|understand|learn|find out|know|check|confirm|discover|look up|pick|choose|verify which)\b/i;
+/** A lookup made a condition of use, or whose result is a pass ("requires … first for authorization"): an invented gate. */
+const INVENTED_GATE =
+  /\b(?:requires?|required|must|mandatory|compulsory|authori[sz]\w*|auth|token|session|handshake|unlock|activate|license|otherwise|or else)\b/i;
+/**
+ * A tool name that reads only (get_type_details, backup_list, listUsers): a lookup verb, no verb that changes or sends
+ * anything, and no object that is loot (contacts, messages, keys). Used to tell an honest "look it up first" from a demand
+ * to run something else first.
+ */
+export function isLookup(name: string, loot: (word: string) => boolean): boolean {
+  const words = nameWords(name);
+  if (!words.some((w) => LOOKUP_VERBS.has(w)) || CHANGE_WORDS.test(name.replace(/(?<=[a-z0-9])(?=[A-Z])/g, '_').toLowerCase())) return false;
+  return !words.some(loot);
 }
 
 // ── Who is speaking ─────────────────────────────────────────────────────────
@@ -1215,7 +1241,8 @@ export function sideEffectFindings(text: string): IntentFinding[] {
     // "Stored remotely in the Vault cluster" after "Writes a secret to Vault.": the remote place is the one the purpose names.
     const ownJob =
       purposePersonal && !FAR_AWAY.test(s.text) && addresses(s.text).length === 0 && (!REMOTE.test(s.text) || places.some((p) => s.text.includes(p)));
-    const kept = OWN_FLAG_CONDITION.test(s.text) || ownJob ? undefined : predicateKept(s.text);
+    // "The token is kept in the system keychain by npm": put away in the user's own secret store, not kept by the tool.
+    const kept = OWN_FLAG_CONDITION.test(s.text) || ownJob || keptInSecretStore(s.text) ? undefined : predicateKept(s.text);
     if (kept && PERSONAL.test(s.text) && !/\b(?:never|not|no|without|don'?t|doesn'?t|won'?t|nothing)\b/i.test(s.text)) {
       return [
         {
@@ -1333,10 +1360,35 @@ const PERSONAL_PURPOSE =
 
 const FINANCIAL_SECRET =
   /(?:^|[_-])(?:cvv|cvc|card[_-]?number|credit[_-]?card|ssn|social[_-]?security|seed[_-]?phrase|mnemonic|private[_-]?key|iban|routing[_-]?number|passport)(?:$|[_-])/i;
-export function personalParameterFindings(params: { name: string; text: string; required: boolean; path: string }[], purpose: string): IntentFinding[] {
-  if (PERSONAL_PURPOSE.test(purpose.replace(/[_-]/g, ' '))) return [];
+/** Someone else's secret named in a field's own text: the user's, an e-mail or bank account, a wallet, a key elsewhere. */
+const ANOTHER_OWNER = /\b(?:users?'?s?|your|their|his|her|personal|e-?mail|gmail|outlook|bank\w*|wallet|ssh|github|aws|browser|saved|social)\b/i;
+
+/**
+ * The secret belongs to the thing this tool's name makes or opens: a mailbox's password on mail_createMailbox, a
+ * certificate's private key on custom-certificate-create, the root password of a recovery mode on startRecoveryMode.
+ * The field's own text names that thing, and no one else's account. A calculator that wants "the user's e-mail
+ * password" names no object of its own (its name is all verbs or has nothing the field is for).
+ */
+/** Secrets a system issues or sets for a thing it makes (a mailbox's password, a certificate's key, a line's number). */
+const ISSUED_FOR_A_THING =
+  /(?:^|[_-]|(?<=[a-z])(?=[A-Z]))(?:password|passwd|passcode|pin(?:[_-]?code)?|private[_-]?key|secret[_-]?key|phone[_-]?number|mobile[_-]?number)(?:$|[_-]|(?<=[a-z])(?=[A-Z]))/i;
+function secretOfOwnObject(p: { name: string; text: string }, toolName: string): boolean {
+  // A card number, an SSN, a seed phrase or a passport belongs to a person, never to a thing a tool makes.
+  if (!p.text || !ISSUED_FOR_A_THING.test(p.name) || ANOTHER_OWNER.test(p.text)) return false;
+  const objects = new Set(nameWords(toolName).filter((w) => w.length >= 3 && !ACTION_WORDS.has(w) && !/^v?\d+$/.test(w)));
+  if (objects.size === 0) return false;
+  return nameWords(p.text).some((w) => objects.has(w));
+}
+
+export function personalParameterFindings(
+  params: { name: string; text: string; required: boolean; path: string }[],
+  purpose: string,
+  toolName = '',
+): IntentFinding[] {
+  // A name is words in any case: CreateIncomingPhoneNumberLocal is about a phone, CreateSipCredential about a credential.
+  if (PERSONAL_PURPOSE.test(purpose.replace(/[_-]/g, ' ').replace(/(?<=[a-z0-9])(?=[A-Z])/g, ' '))) return [];
   return params
-    .filter((p) => PERSONAL_PARAM.test(p.name))
+    .filter((p) => PERSONAL_PARAM.test(p.name) && !secretOfOwnObject(p, toolName))
     .map((p) => ({
       // A card's security code or a seed phrase has one use, and it is not this tool's: asking at all is the harm.
       rule: 'asks-for-personal-data',

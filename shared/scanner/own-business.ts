@@ -10,6 +10,7 @@
 import { addresses } from './address.ts';
 import { SENSITIVE_PATH } from './intent.ts';
 import { nameWords } from './workflow.ts';
+import { keptInSecretStore } from './secret-place.ts';
 
 interface Finding {
   rule: string;
@@ -31,9 +32,9 @@ const NEGATED = /\b(?:never|not|no|without|nor)\b[^.;]{0,20}$/i;
 /** "Credentials are read from …", "the standard credential chain": where the tool finds its own login. */
 const OWN_LOGIN_SOURCE =
   /\b(?:are|is)\s+(?:read|loaded|picked up|taken|resolved|sourced)\s+from\b|\bcredential(?:s)?\s+(?:provider\s+)?chain\b|\bauthenticates?\s+(?:with|using)\b/i;
-const PRIVATE_KEY = /\bid_(?:rsa|dsa|ecdsa|ed25519)\b|\.pem\b|\.key\b|private[ _-]?keys?|\.gnupg|wallet/i;
+export const PRIVATE_KEY = /\bid_(?:rsa|dsa|ecdsa|ed25519)\b|\.pem\b|\.key\b|private[ _-]?keys?|\.gnupg|wallet/i;
 
-function handsOn(sentence: string, verbs = HANDS_ON): boolean {
+export function handsOn(sentence: string, verbs = HANDS_ON): boolean {
   for (const m of sentence.matchAll(verbs)) if (!NEGATED.test(sentence.slice(Math.max(0, m.index - 30), m.index))) return true;
   return false;
 }
@@ -75,8 +76,20 @@ const MODEL_PURPOSE =
 const PROMPT_RULES = new Set(['conversation-exfiltration', 'secret-routed-out']);
 const ABOUT_PROMPTS = /\b(?:system prompt|conversation|messages?|chat history|prompt)\b/i;
 
+const KEPT_IN_STORE_RULES = new Set(['credential-harvest', 'unfitting-side-effect', 'sensitive-file-access']);
+
 export function ownSecretFindings<F extends Finding>(findings: F[], name: string, description: unknown): F[] {
   if (typeof description !== 'string' || addresses(description).length > 0) return findings;
+  findings = findings.map((f) =>
+    f.path === '/description' && KEPT_IN_STORE_RULES.has(f.rule) && keptInSecretStore(f.evidence)
+      ? {
+          ...f,
+          rule: 'kept-in-secret-store',
+          severity: 'low',
+          message: 'Says a credential is kept in a local secret store (a keychain, environment variables), which protects it',
+        }
+      : f,
+  );
   // The first piece a split would give, without splitting the whole description.
   const end = /(?<=[.!?])\s+/.exec(description);
   const firstSentence = end ? description.slice(0, end.index) : description;

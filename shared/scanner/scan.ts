@@ -244,7 +244,7 @@ export function scanTool(given: Record<string, unknown>, ctx: ScanContext = {}):
   for (const f of [
     ...parameterBehaviourFindings(params, purpose, tool.inputSchema, typeof tool.description === 'string' ? tool.description : ''),
     ...internalsParameterFindings(params, purpose),
-    ...personalParameterFindings(params, purpose),
+    ...personalParameterFindings(params, purpose, name),
   ])
     add({ ...f, path: params.find((p) => f.evidence.startsWith(p.name))?.path ?? '/inputSchema' });
 

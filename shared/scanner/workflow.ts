@@ -7,7 +7,7 @@
 // secret is judged on that harm whatever it fits.
 
 /** Words of a tool name that say what it does, not what it works on. */
-const ACTION_WORDS = new Set(
+export const ACTION_WORDS = new Set(
   (
     'get list read write create delete update send post search fetch run execute exec move edit add remove set query push commit start stop ' +
     'upload download open close find call invoke make put copy transfer pay publish share forward save load store insert modify change ' +
