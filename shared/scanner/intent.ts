@@ -159,7 +159,8 @@ export function sentences(text: string): readonly { text: string; at: number }[]
   const out: { text: string; at: number }[] = [];
   let start = 0;
   // A dot inside a path, a file name, an address or a URL (".ssh", "mcp.json") is followed by a letter: it ends nothing.
-  for (const m of text.matchAll(/[.!?]+(?=\s|$)|\n/g)) {
+  // A list glued to the sentence before it (".- For images, …") starts a new sentence at its bullet.
+  for (const m of text.matchAll(/[.!?]+(?=\s|$|-\s)|\n/g)) {
     const end = m.index + m[0].length;
     if (text.slice(start, end).trim()) out.push({ text: text.slice(start, end), at: start });
     start = end;
@@ -1229,6 +1230,7 @@ const withoutMeans = (sentence: string) => sentence.replace(MEANS, ' ');
 /** A purpose that is keeping or moving secrets or contacts ("Syncs secrets."): not rating a password, not "Filter key.". */
 const PURPOSE_PERSONAL =
   /\b(?:sync|store|save|back(?:s|ing)? up|manag|export|import|cop(?:y|ies)|upload|transfer|migrat|shar|rotat|put|write)\w*\b[^.]{0,40}\b(?:secrets?|credentials?|passwords?|api[ _-]?keys?|access tokens?|vaults?|keychains?|keyrings?|contacts?|address book)\b/i;
+const LINK = /\b(?:https?|ftp):\/\/[^\s)\]>"']+/gi;
 export function sideEffectFindings(text: string): IntentFinding[] {
   // Past the first sentence (the stated purpose), data passed on to somewhere far away is a side effect.
   const all = sentences(text);
@@ -1271,7 +1273,8 @@ export function sideEffectFindings(text: string): IntentFinding[] {
   }
   if (!ALONGSIDE.test(text) || !KEEP.test(text)) return [];
   for (const s of sentences(text)) {
-    if (!ALONGSIDE.test(s.text) || !KEEP.test(s.text)) continue;
+    // A word inside a link is no verb of the sentence: "…/docs/logging-query-language" logs nothing.
+    if (!ALONGSIDE.test(s.text) || !KEEP.test(s.text.replace(LINK, ' '))) continue;
     if (/\b(?:never|not|no|without|don'?t|doesn'?t|won'?t)\b[^.]{0,30}\b(?:collect|keep|store|retain|save|record|log|send|upload|share)/i.test(s.text))
       continue;
     const personal = PERSONAL.test(s.text);

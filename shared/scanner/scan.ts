@@ -24,6 +24,7 @@ import {
   type RefKind,
 } from './intent.ts';
 import { behaviourFindings, ownFileFindings, parameterBehaviourFindings } from './behaviour.ts';
+import { noticeToPartyFindings, optionEffectFindings } from './option-effect.ts';
 import { presetDestinationFindings, presetFindings } from './schema-values.ts';
 import { compileRules, DEFAULT_RULES, SEVERITIES, type CompiledRule, type Severity } from './rules.ts';
 import { indexTools, type ToolIndex } from './tool-index.ts';
@@ -206,7 +207,7 @@ export function scanTool(given: Record<string, unknown>, ctx: ScanContext = {}):
   }
 
   for (const unit of readable) applyRules(unit, rules, add, ctx.exhaustive === true);
-  findings.splice(0, findings.length, ...ownFileFindings(findings, name, tool.description));
+  findings.splice(0, findings.length, ...noticeToPartyFindings(optionEffectFindings(ownFileFindings(findings, name, tool.description), tool.inputSchema)));
   // Text recovered from a hiding place that turns out to instruct is worse than either alone.
   const decodedHits = findings.filter((f) => f.path.includes('(decoded') && rank(f.severity) >= rank('medium'));
   if (decodedHits.length) {
@@ -546,6 +547,7 @@ function checkNames(name: string, siblings: SiblingIndex, index: ToolIndex | und
     });
 }
 
+const NOT_TEXT = new Set(['boolean', 'number', 'integer', 'null']);
 const READS_WHOLE = /(?:content|from|read|dump|full|all)/i;
 const READS_WHOLE_WORDS = new Set(['content', 'contents', 'from', 'read', 'reads', 'dump', 'full', 'all']);
 /** "readsshkey" reads as one word; in "allow_credentials" or "CallToken" the "all" is inside another word, not a request for everything. */
@@ -563,7 +565,9 @@ function checkParameters(tool: Record<string, unknown>, units: TextUnit[], add: 
       const sensitive = (words.some((w) => SENSITIVE_NAME_WORDS.has(w)) || SENSITIVE_WORDS.test(unit.text)) && !words.some((w) => COUNTING.has(w));
       if ((words.length >= 4 && sensitive) || (words.length >= 7 && words.some((w) => INSTRUCTION_WORDS.has(w)))) {
         // A flag or a number cannot carry a file's content out: only text can.
-        const carrier = !['boolean', 'number', 'integer'].includes(String(at(tool, unit.path)?.type));
+        // A type list ("type": ["boolean", "null"]) carries text only if one of its types is text.
+        const type = at(tool, unit.path)?.type;
+        const carrier = !(Array.isArray(type) ? type.length > 0 && type.every((x) => NOT_TEXT.has(String(x))) : NOT_TEXT.has(String(type)) && type !== 'null');
         add({
           rule: 'instruction-in-parameter-name',
           family: 'schema-smuggling',
