@@ -10,7 +10,7 @@
 import { addresses } from './address.ts';
 import { SENSITIVE_PATH } from './intent.ts';
 import { nameWords } from './workflow.ts';
-import { keptInSecretStore } from './secret-place.ts';
+import { keptInSecretStore, signsInWithOwnSecret } from './secret-place.ts';
 
 interface Finding {
   rule: string;
@@ -88,7 +88,9 @@ export function ownSecretFindings<F extends Finding>(findings: F[], name: string
           severity: 'low',
           message: 'Says a credential is kept in a local secret store (a keychain, environment variables), which protects it',
         }
-      : f,
+      : f.path === '/description' && f.rule === 'credential-harvest' && signsInWithOwnSecret(f.evidence)
+        ? { ...f, rule: 'signs-in-with-secret', severity: 'low', message: 'Says which stored credential it signs in with; it hands it to no one' }
+        : f,
   );
   // The first piece a split would give, without splitting the whole description.
   const end = /(?<=[.!?])\s+/.exec(description);

@@ -11,7 +11,7 @@ const LOCAL_STORE_PLACED =
 const COLLECTS = /\b(?:collect|harvest|extract|grab|steal|stole|captur|scrap|gather|sniff|intercept|dump)\w*/i;
 /** Handing the secret on to someone, unless negated ("never sent"); showing it once to the user who made it is not. */
 const SENDS =
-  /\b(?:send|upload|pass|include|attach|cop(?:y|ies)|post|forward|share|paste|insert|append|embed|supply|transmit|exfiltrat|sync|mirror|report)\w*\b/gi;
+  /\b(?:send|upload|pass(?!words?\b|phrases?\b|codes?\b)|include|attach|cop(?:y|ies)|post|forward|share|paste|insert|append|embed|supply|transmit|exfiltrat|sync|mirror|report)\w*\b/gi;
 const NEGATED = /\b(?:never|not|no|without|nor)\b[^.;]{0,20}$/i;
 
 function sendsOn(sentence: string): boolean {
@@ -22,4 +22,20 @@ function sendsOn(sentence: string): boolean {
 /** The sentence puts a credential in a local secret store, collects nothing, hands nothing on, and names no address. */
 export function keptInSecretStore(sentence: string): boolean {
   return LOCAL_STORE_PLACED.test(sentence) && !COLLECTS.test(sentence) && !sendsOn(sentence) && addresses(sentence).length === 0;
+}
+
+/**
+ * "Signs in to the mailbox with the stored app password": the credential is the tool's own way in, used to log in and
+ * handed to no one. The harvest the credential-harvest rule was written for stores or collects what it sees *as well as*
+ * its job; here the keeping word is an adjective of the key the tool opens its own door with.
+ */
+const SIGNS_IN_WITH =
+  /\b(?:signs?|logs?|logging|signing)\s+(?:in|on)\b[^.;]{0,60}?\b(?:with|using|via)\s+(?:the|its|your|a)\s+(?:(?:stored|saved|configured|kept|app|application|api|access)\s+){1,3}(?:passwords?|tokens?|keys?|credentials?|secrets?)\b/i;
+const KEEPS = /\b(?:stor|keep|kept|sav|record|log(?!s?\s+(?:in|on)\b)|retain|cach|archiv)\w*/i;
+export function signsInWithOwnSecret(sentence: string): boolean {
+  const m = SIGNS_IN_WITH.exec(sentence);
+  if (!m) return false;
+  // Anything else kept in the same sentence ("and also stores every password it sees") is another matter.
+  const rest = sentence.slice(0, m.index) + sentence.slice(m.index + m[0].length);
+  return !KEEPS.test(rest) && !COLLECTS.test(sentence) && !sendsOn(sentence) && addresses(sentence).length === 0;
 }
