@@ -1,23 +1,8 @@
 import { isPlainObject } from '../../shared/jsonrpc/message.ts';
-import { cutText, wellFormed } from '../../shared/text/cut.ts';
 
 // Shapes an agent declares about itself (initialize, the 2026 envelope) are kept only
 // in the form the rest of the daemon reads them: status, the dashboard and relaying
 // all assume objects and strings, so anything else is dropped at the door.
-
-const INFO_FIELDS = ['name', 'title', 'version'] as const;
-const MAX_INFO_CHARS = 200;
-
-/** clientInfo as a record of short, well-formed strings (name, title, version), or undefined. */
-export function clientInfoOf(value: unknown): Record<string, unknown> | undefined {
-  if (!isPlainObject(value)) return undefined;
-  const out: Record<string, unknown> = {};
-  for (const field of INFO_FIELDS) {
-    const v = value[field];
-    if (typeof v === 'string') out[field] = cutText(wellFormed(v), MAX_INFO_CHARS);
-  }
-  return out;
-}
 
 /** Declared capabilities: an object whose entries are objects (the spec's shape), or none. */
 export function capabilitiesOf(value: unknown): Record<string, unknown> {

@@ -6,7 +6,8 @@ import { ErrorCode, type JsonRpcId, type JsonRpcNotification, type JsonRpcReques
 import { isModernVersion, LEGACY_PROTOCOL_VERSIONS, META, MODERN_PROTOCOL_VERSION, negotiateLegacyVersion } from '../../shared/jsonrpc/protocol.ts';
 import { methodsWith } from '../../shared/jsonrpc/methods.ts';
 import { cutText } from '../../shared/text/cut.ts';
-import { capabilitiesOf, clientInfoOf } from './agent-shapes.ts';
+import { implementationInfoOf } from '../../shared/jsonrpc/implementation-info.ts';
+import { capabilitiesOf } from './agent-shapes.ts';
 import { LOG_LEVELS, type ClientSession } from './client-session.ts';
 
 /** Every revision Gatehouse speaks, newest first: what server/discover and the version error list. */
@@ -218,7 +219,7 @@ export function adoptModernMeta(session: ClientSession, params: Record<string, u
   const caps = meta?.[META.clientCapabilities];
   if (caps !== undefined) session.capabilities = capabilitiesOf(caps);
   const info = meta?.[META.clientInfo];
-  if (info !== undefined) session.clientInfo = clientInfoOf(info);
+  if (info !== undefined) session.clientInfo = implementationInfoOf(info);
   const level = meta?.[META.logLevel];
   const index = LOG_LEVELS.indexOf(level as never);
   if (index >= 0) session.logLevel = index;
@@ -232,7 +233,7 @@ export function initializeResult(
   extensions?: Record<string, unknown>,
 ): Record<string, unknown> {
   session.protocolVersion = negotiateLegacyVersion(params.protocolVersion);
-  session.clientInfo = clientInfoOf(params.clientInfo);
+  session.clientInfo = implementationInfoOf(params.clientInfo);
   session.capabilities = capabilitiesOf(params.capabilities);
   session.initialized = true;
   const result: Record<string, unknown> = { protocolVersion: session.protocolVersion, capabilities: capabilitiesWith(extensions), serverInfo: GATEHOUSE_INFO };

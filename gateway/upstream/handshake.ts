@@ -1,6 +1,7 @@
 // How Gatehouse opens a session with an upstream. A server that speaks the stateless
 // 2026-07-28 revision is preferred on that wire (tools it offers only there are visible,
 // and input_required results can be relayed); anything else gets the 2025 handshake.
+import { implementationInfoOf } from '../../shared/jsonrpc/implementation-info.ts';
 import { isPlainObject, type JsonRpcNotification, type JsonRpcResponse } from '../../shared/jsonrpc/message.ts';
 import { LEGACY_PROTOCOL_VERSIONS, META, MODERN_PROTOCOL_VERSION } from '../../shared/jsonrpc/protocol.ts';
 import { cutText, wellFormed } from '../../shared/text/cut.ts';
@@ -54,7 +55,7 @@ function describe(r: Record<string, unknown>): Pick<Described, 'serverInfo' | 'c
   // A 2026 server names itself in _meta; older ones in the result.
   const named = isPlainObject(r._meta) ? r._meta[META.serverInfo] : undefined;
   return {
-    serverInfo: serverInfoOf(isPlainObject(r.serverInfo) ? r.serverInfo : named),
+    serverInfo: implementationInfoOf(isPlainObject(r.serverInfo) ? r.serverInfo : named),
     capabilities: isPlainObject(r.capabilities) ? withEncodableExtensions(r.capabilities) : {},
     instructions: typeof r.instructions === 'string' ? r.instructions : undefined,
   };
@@ -64,22 +65,10 @@ function describe(r: Record<string, unknown>): Pick<Described, 'serverInfo' | 'c
 // agent's initialize answer. A serverInfo nested 6,000 deep made GET /servers a 500 for all
 // servers, and an extension's settings as deep failed every agent's initialize (red team,
 // 2026-12-02): only what is read is kept, in shapes that can be written again.
-const INFO_FIELDS = ['name', 'title', 'version'] as const;
-const MAX_INFO_CHARS = 200;
 /** An extension's settings are relayed to agents as advertised, up to this much JSON. */
 const MAX_EXTENSION_SETTINGS_CHARS = 4096;
 const MAX_EXTENSIONS_KEPT = 256;
 
-/** serverInfo as a record of short, well-formed strings (name, title, version), or undefined. */
-function serverInfoOf(value: unknown): Record<string, unknown> | undefined {
-  if (!isPlainObject(value)) return undefined;
-  const out: Record<string, unknown> = {};
-  for (const field of INFO_FIELDS) {
-    const v = value[field];
-    if (typeof v === 'string') out[field] = cutText(wellFormed(v), MAX_INFO_CHARS);
-  }
-  return out;
-}
 
 /** The capabilities, with only the extensions whose settings are small objects that can be written again. */
 function withEncodableExtensions(capabilities: Record<string, unknown>): Record<string, unknown> {
