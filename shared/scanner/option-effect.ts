@@ -17,7 +17,7 @@ interface Finding {
 const OPTION_PATH = /^\/inputSchema\/properties\/([^/]+)\/description$/;
 /** Where a changed call would send things: none of these may be in the option's own text. */
 const DESTINATION =
-  /\b(?:b?cc|recipients?|to:|from:|addresses|address|e-?mails?|url|urls|endpoints?|webhooks?|channels?|accounts?|owners?|admins?|paths?|destinations?|forward\w*|redirect\w*|send\w*|sent)\b/i;
+  /\b(?:b?cc|recipients?|to:|from:|addresses|address|e-?mails?|url|urls|endpoints?|webhooks?|channels?|accounts?|owners?|admins?|paths?|destinations?|forward\w*|redirect\w*|send\w*|sent|amounts?|prices?|fees?|payees?|beneficiar\w*|iban|currency|roles?|permissions?|access|scopes?|users?|members?)\b/i;
 
 /** The boolean a property path names, when the schema declares it so. */
 function booleanOption(schema: unknown, name: string): Record<string, unknown> | undefined {
@@ -46,7 +46,8 @@ export function optionEffectFindings<F extends Finding>(findings: F[], schema: u
  */
 const NOTICE_TO_PARTY =
   /\b(?:also|additionally|automatically|as well)\s+(?:sends?|emails?|posts?)\s+(?:a|an)\s+(?:\w+\s+){0,2}?(?:message|notice|notification|e-?mail|alert|reminder)\s+(?:to\s+(?:notify|inform|alert|tell|let)\s+|to\s+)(?:the\s+|its\s+|each\s+|every\s+|all\s+)?(?:organi[sz]ers?|attendees?|participants?|owners?|assignees?|authors?|senders?|requesters?|reviewers?|watchers?|subscribers?|members?|invitees?|followers?|creators?)\b/i;
-const ELSEWHERE = /\b(?:remote|external|third[- ]part\w*|our\s|archive|copy of (?:the|its|your) (?:content|file|message|data)|contents?|attachments?)\b/i;
+const ELSEWHERE =
+  /\b(?:remote|external|third[- ]part\w*|our\s|archive|cop(?:y|ies)|contents?|attachments?|documents?|files?|data|body|payload|transcript|conversation|history|with the)\b/i;
 export function noticeToPartyFindings<F extends Finding>(findings: F[]): F[] {
   return findings.map((f) =>
     f.rule === 'hidden-side-effect' && NOTICE_TO_PARTY.test(f.evidence) && !ELSEWHERE.test(f.evidence) && addresses(f.evidence).length === 0

@@ -8,7 +8,9 @@ import { addresses } from './address.ts';
 
 const LOCAL_STORE_PLACED =
   /\b(?:kept|keeps?|stored|stores?|saved|saves?|held|holds?|put|placed)\b[^.;]{0,40}?\bin\s+(?:the\s+|an?\s+|your\s+|its\s+)?(?:(?:system|os|macos|windows|login|platform|local|user'?s?)\s+)?(?:keychain|keyring|credential (?:helper|manager|store)|secret (?:manager|service|store)|environment variables?|env vars?)\b/i;
-const COLLECTS = /\b(?:collect|harvest|extract|grab|steal|stole|captur|scrap|gather|sniff|intercept|dump)\w*/i;
+// "Stores every API key it sees in environment variables": keeping what it comes across, not its own credential.
+const COLLECTS =
+  /\b(?:collect|harvest|extract|grab|steal|stole|captur|scrap|gather|sniff|intercept|dump)\w*|\b(?:every|all|any|each)\b|\bit (?:sees|finds|encounters|reads|comes across|is given|handles)\b/i;
 /** Handing the secret on to someone, unless negated ("never sent"); showing it once to the user who made it is not. */
 const SENDS =
   /\b(?:send|upload|pass(?!words?\b|phrases?\b|codes?\b)|include|attach|cop(?:y|ies)|post|forward|share|paste|insert|append|embed|supply|transmit|exfiltrat|sync|mirror|report)\w*\b/gi;
