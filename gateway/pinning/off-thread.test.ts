@@ -8,6 +8,7 @@ import { parseBundle } from '../../shared/bundle/schema.ts';
 import { toolHash } from '../../shared/pinning/hash.ts';
 import { loadBenignServers, loadJsonl } from '../../test/scanner/evaluate.ts';
 import { PinGate, type GateOptions } from './gate.ts';
+import { judgeOffThread } from './off-thread.ts';
 import { ScanPool } from './scan-pool.ts';
 import { PinStore } from './store.ts';
 
@@ -138,6 +139,30 @@ describe('first sight on scan workers', () => {
     assert.ok(there.gate.judging('s'), 'a big catalogue: judged on the workers');
     await there.gate.judged('s');
     assert.deepEqual(outcome(there.gate, there.store).pending, outcome(here.gate, here.store).pending);
+  });
+
+  it('sends every tool it can to the workers, and leaves only the one that cannot be sent to the loop', async () => {
+    const pool = new ScanPool({ size: 1 });
+    pools.push(pool);
+    // Nested past what a message can clone: JSON.parse reads such a tool from a peer.
+    const deep = JSON.parse(`{"name":"deep","inputSchema":${'{"type":"object","properties":{"a":'.repeat(6000)}{}${'}}'.repeat(6000)}}`) as Tool;
+    const queue = [...tools.slice(0, 40), deep, ...tools.slice(40, 100)];
+    const decided: Tool[] = [];
+    const left = await judgeOffThread(
+      pool.open({ siblings: queue.map((t) => String(t.name)), others: [], scannerRules: [], trustOnFirstUse: true }),
+      1,
+      queue,
+      {
+        live: () => true,
+        known: () => false,
+        baseline: () => ({ hasBaseline: false, baseline: null }),
+        decide: (tool) => void decided.push(tool),
+        commit: () => {},
+        failed: (message) => assert.fail(`no worker failed: ${message}`),
+      },
+    );
+    assert.deepEqual(left, [deep], 'only the tool that cannot be sent is left to the loop');
+    assert.equal(decided.length, 100, 'the other 100 were judged on the workers');
   });
 
   it('lets a newer list supersede a batch on the workers', async () => {

@@ -69,9 +69,12 @@ export async function judgeOffThread(job: PoolJob, workers: number, queue: reado
         });
         hooks.commit(fresh);
       } catch (err) {
-        // Tools the workers cannot be sent cost their own chunk a judging on the loop, not the whole list.
+        // A chunk that cannot be sent (a tool nested past what a message can clone) is halved until the tool that
+        // cannot be sent is alone: that one goes to the gate's slices, the others stay on the workers. Judged on the
+        // loop, the other 63 once cost it the scanner's index of a 20,000-tool list: one 320 ms turn.
         if (err instanceof UnsendableChunk) {
-          left.push(...pending);
+          if (pending.length > 1) chunks.push(pending.slice(0, pending.length >> 1), pending.slice(pending.length >> 1));
+          else left.push(...pending);
           continue;
         }
         if (!failed) hooks.failed(err instanceof Error ? err.message : String(err));
