@@ -6,7 +6,8 @@
 
 import { addresses } from './address.ts';
 
-interface Finding {
+/** A finding as the detectors of this round and the next read it (scan.ts's Finding, loosely). */
+export interface Finding {
   rule: string;
   path: string;
   severity: string;

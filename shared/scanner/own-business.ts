@@ -9,16 +9,9 @@
 
 import { addresses } from './address.ts';
 import { SENSITIVE_PATH } from './intent.ts';
+import type { Finding } from './option-effect.ts';
 import { nameWords } from './workflow.ts';
 import { keptInSecretStore, signsInWithOwnSecret } from './secret-place.ts';
-
-interface Finding {
-  rule: string;
-  path: string;
-  severity: string;
-  evidence: string;
-  message?: string;
-}
 
 /** A tool named for the secret it handles: put_secret, worker_secret_put, vault_write, rotate_api_key. */
 const SECRET_NAMED = /(?:^|[_\-.]|(?<=[a-z])(?=[A-Z]))(?:secrets?|credentials?|passwords?|vault|keychain|keyring|api_?keys?)(?=$|[_\-.A-Z])/i;
