@@ -3,22 +3,9 @@
 // an attack twin that differs in the one thing the reading depends on.
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { scanTool, scanToolList, type ToolScan } from './rules-only.ts';
+import { caughtBy, quiet } from './round-checks.ts';
 import { t, s } from './tool-builders.ts';
 
-const flagged = (r: ToolScan) => ['medium', 'high', 'critical'].includes(r.risk);
-const rules = (r: ToolScan) => r.findings.map((f) => `${f.rule}:${f.severity}`).join(', ');
-const quiet = (tool: Record<string, unknown>, siblings: Record<string, unknown>[] = []) => {
-  const r = siblings.length ? scanToolList([tool, ...siblings])[0]! : scanTool(tool);
-  assert.ok(!flagged(r), `${String(tool.name)} flagged: ${rules(r)}`);
-};
-const caughtBy = (tool: Record<string, unknown>, rule: string) => {
-  const r = scanTool(tool);
-  const f = r.findings.find((x) => x.rule === rule);
-  assert.ok(flagged(r) && f, `${String(tool.name)} not flagged by ${rule}: ${rules(r)}`);
-  assert.ok(f.message.length > 20 && f.evidence.length > 0, `${rule} has no reason or evidence`);
-  return f;
-};
 const obj = (properties: Record<string, unknown>, required: string[] = []) => ({ type: 'object', properties, required });
 
 describe("agent state asked for by the schema's shape", () => {

@@ -7,22 +7,10 @@ import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { scanChange } from '../../shared/scanner/change.ts';
 import { presetDestinationFindings } from '../../shared/scanner/schema-values.ts';
-import { scanTool, type ToolScan } from './rules-only.ts';
+import { scanTool } from './rules-only.ts';
+import { caughtBy, quiet } from './round-checks.ts';
 import { t, s } from './tool-builders.ts';
 
-const flagged = (r: ToolScan) => ['medium', 'high', 'critical'].includes(r.risk);
-const rules = (r: ToolScan) => r.findings.map((f) => `${f.rule}:${f.severity}`).join(', ');
-const quiet = (tool: Record<string, unknown>) => {
-  const r = scanTool(tool);
-  assert.ok(!flagged(r), `${String(tool.name)} flagged: ${rules(r)}`);
-};
-const caughtBy = (tool: Record<string, unknown>, rule: string) => {
-  const r = scanTool(tool);
-  const f = r.findings.find((x) => x.rule === rule);
-  assert.ok(flagged(r) && f, `${String(tool.name)} not flagged by ${rule}: ${rules(r)}`);
-  assert.ok(f.message.length > 20 && f.evidence.length > 0, `${rule} has no reason or evidence`);
-  return f;
-};
 const raw = (name: string, description: string, properties: Record<string, unknown>, extra: Record<string, unknown> = {}) => ({
   name,
   description,

@@ -8,22 +8,9 @@ import { describe, it } from 'node:test';
 import { isLookup } from '../../shared/scanner/intent.ts';
 import { BENIGN_SERVERS_2_DIR, falseAlarms, loadBenignServers } from './evaluate.ts';
 import { keptInSecretStore } from '../../shared/scanner/secret-place.ts';
-import { scanTool, scanToolList, type ToolScan } from './rules-only.ts';
+import { scanTool } from './rules-only.ts';
+import { caughtBy, flagged, quiet, rules } from './round-checks.ts';
 import { t, s } from './tool-builders.ts';
-
-const flagged = (r: ToolScan) => ['medium', 'high', 'critical'].includes(r.risk);
-const rules = (r: ToolScan) => r.findings.map((f) => `${f.rule}:${f.severity}`).join(', ');
-const quiet = (tool: Record<string, unknown>, siblings: Record<string, unknown>[] = []) => {
-  const r = siblings.length ? scanToolList([tool, ...siblings])[0]! : scanTool(tool);
-  assert.ok(!flagged(r), `${String(tool.name)} flagged: ${rules(r)}`);
-  return r;
-};
-const caughtBy = (tool: Record<string, unknown>, rule: string, siblings: Record<string, unknown>[] = []) => {
-  const r = siblings.length ? scanToolList([tool, ...siblings])[0]! : scanTool(tool);
-  const f = r.findings.find((x) => x.rule === rule && x.severity !== 'low');
-  assert.ok(flagged(r) && f, `${String(tool.name)} not flagged by ${rule}: ${rules(r)}`);
-  return f;
-};
 
 describe('a secret that belongs to the thing the tool makes', () => {
   it("a new vault user's password, a TLS bundle's private key, a kiosk's PIN are the tool's object", () => {
