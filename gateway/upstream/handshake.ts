@@ -69,7 +69,6 @@ function describe(r: Record<string, unknown>): Pick<Described, 'serverInfo' | 'c
 const MAX_EXTENSION_SETTINGS_CHARS = 4096;
 const MAX_EXTENSIONS_KEPT = 256;
 
-
 /** The capabilities, with only the extensions whose settings are small objects that can be written again. */
 function withEncodableExtensions(capabilities: Record<string, unknown>): Record<string, unknown> {
   const advertised = capabilities.extensions;
