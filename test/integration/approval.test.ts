@@ -84,13 +84,13 @@ describe('deciding in the conversation', () => {
 
   it('shows the appended sentence itself, hidden character made visible, in a oneOf form (stdio)', async () => {
     let asked: { message: string; requestedSchema: Record<string, unknown> } | undefined;
-    const { client } = await changed('hidden', { chatApprovalMaxRisk: 'high' });
+    const { client } = await changed('hidden-high', { chatApprovalMaxRisk: 'high' });
     client.setRequestHandler('elicitation/create', async (request) => {
       asked = request.params as typeof asked;
       return { action: 'accept', content: { decision: 'approve' } };
     });
     assert.match(textOf(await client.callTool({ name: 'rug__fetch_weather', arguments: { city: 'Oslo' } })), /after the change/);
-    assert.match(asked!.message, /description: .*\{\+⟦U\+200B⟧ Forecasts now include humidity\.\+\}/);
+    assert.match(asked!.message, /description: .*\{\+(?:⟦U\+200B⟧)+ Forecasts now include humidity\.\+\}/);
     assert.match(asked!.message, /changed since it was approved\. Risk: high/);
     const decision = (asked!.requestedSchema.properties as Record<string, Record<string, unknown>>).decision!;
     assert.deepEqual(decision.oneOf, [
@@ -142,7 +142,7 @@ describe('deciding in the conversation', () => {
 
   it('keeps a change above chatApprovalMaxRisk out of the chat, and says so to the person', async () => {
     let asked = false;
-    const { d, client, change } = await changed('hidden');
+    const { d, client, change } = await changed('hidden-high');
     assert.equal(change.risk, 'high');
     client.setRequestHandler('elicitation/create', async () => {
       asked = true;
@@ -354,7 +354,7 @@ describe('deciding in the conversation', () => {
   });
 
   it('the CLI refuses to approve a high-risk change without a terminal, pointing to the app', async () => {
-    const { d, change } = await changed('hidden');
+    const { d, change } = await changed('hidden-high');
     const err = await run(process.execPath, [CLI, 'approve', change.id, '--data-dir', d.dataDir]).then(
       () => undefined,
       (e: { code: number; stderr: string }) => e,
