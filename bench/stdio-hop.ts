@@ -2,7 +2,8 @@
 // MCP SDK's stdio client, interleaved (bench/interleave.ts): straight to the fixture server;
 // through `gatehouse stdio` (the bridge and a daemon); through a bare relay to the same daemon
 // (a hello line, then stdin.pipe(socket) and socket.pipe(stdout), nothing looked at); and
-// `--standalone`. --base DIR adds another checkout's bridge (with its own daemon) and
+// `--standalone`; and a bare relay process in front of the server itself, the floor of any
+// proxy (of `--standalone` in particular). --base DIR adds another checkout's bridge (with its own daemon) and
 // standalone in the same rounds.
 //   node bench/stdio-hop.ts [--calls 4000] [--rounds 8] [--base DIR]
 import { join, resolve } from 'node:path';
@@ -35,6 +36,15 @@ const s = connect(path, () => {
 process.stdin.on('end', () => s.end());
 s.on('close', () => process.exit(0));`;
 
+// The floor of any proxy process in front of a stdio server: one more process that reads and
+// writes every byte each way, and looks at none of them.
+const PROXY = `import { spawn } from 'node:child_process';
+const c = spawn(process.execPath, [process.argv[1]], { stdio: ['pipe', 'pipe', 'inherit'] });
+process.stdin.pipe(c.stdin);
+c.stdout.pipe(process.stdout);
+process.stdin.on('end', () => c.stdin.end());
+c.on('exit', () => process.exit(0));`;
+
 function latency(name: string, args: string[], tool: string): BenchCase {
   let c: Client;
   const call = () => c.callTool({ name: tool, arguments: { message: 'hi' } });
@@ -52,7 +62,10 @@ function latency(name: string, args: string[], tool: string): BenchCase {
 
 const trees: [string, string][] = [['this tree', CLI]];
 if (opts.base) trees.push(['base', join(resolve(opts.base), 'bin', 'gatehouse.js')]);
-const cases = [latency('direct', [FIXTURE], 'echo')];
+const cases = [
+  latency('direct', [FIXTURE], 'echo'),
+  latency('bare process relay to the server (the floor of any proxy)', ['--input-type=module', '-e', PROXY, FIXTURE], 'echo'),
+];
 for (const [label, cli] of trees) {
   const gh = await daemon(bundle, cli);
   cases.push(latency(`${label}: bridge + daemon`, [cli, 'stdio', '--agent', 'bench', '--data-dir', gh.dataDir, '--no-start'], 'fx__echo'));

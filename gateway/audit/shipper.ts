@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import type { SignedBatch } from '../../shared/audit/batch.ts';
 import type { Outbox } from './outbox.ts';
+import { cutText } from '../../shared/text/cut.ts';
 
 // Ships the outbox to the org, oldest first, off the call path. Failures back
 // off exponentially with full jitter; a batch id is the same on every retry, so
@@ -88,7 +89,7 @@ export function httpSender(url: string, headers: () => Promise<Record<string, st
       signal: AbortSignal.timeout(30_000),
     });
     const text = await res.text();
-    if (!res.ok) throw new Error(`the sync endpoint answered ${res.status}: ${text.slice(0, 200)}`);
+    if (!res.ok) throw new Error(`the sync endpoint answered ${res.status}: ${cutText(text, 200)}`);
     const ack = AckSchema.safeParse(JSON.parse(text));
     if (!ack.success || ack.data.batchId !== batch.header.batchId) throw new Error('the sync endpoint did not acknowledge this batch');
   };

@@ -1,6 +1,5 @@
 import type { Bundle, BundleServer } from '../../shared/bundle/schema.ts';
 import { isResponse, type JsonRpcId, type JsonRpcMessage, type JsonRpcNotification, type JsonRpcRequest } from '../../shared/jsonrpc/message.ts';
-import { encodable } from '../../shared/pinning/hash.ts';
 import type { PendingChange } from '../../shared/pinning/pending.ts';
 import type { Identity, RuleSummary } from '../../shared/policy/evaluate.ts';
 import type { Redactor } from '../../shared/redaction/redact.ts';
@@ -422,17 +421,9 @@ export class Gateway {
     };
   }
 
-  /** The pin gate judges a ready server's tools and instructions. */
+  /** The pin gate judges a ready server's tools and instructions (it leaves out, and reports, tools it cannot encode). */
   private judge(u: Upstream): void {
-    try {
-      this.gate.evaluate(u.server, u.catalog.tools, u.instructions);
-    } catch (err) {
-      // A tool nested past JSON.stringify's stack threw out of the gate's hashing as the server went ready, and the
-      // server was restarted for it again and again (red team, 2026-12-02): such tools are left out, unlisted.
-      const message = `server "${u.id}": tools that cannot be encoded are not judged nor listed (${(err as Error).message})`;
-      this.events.emit({ type: 'problem', component: 'pinning', message, at: Date.now() });
-      this.gate.evaluate(u.server, u.catalog.tools.filter(encodable), u.instructions);
-    }
+    this.gate.evaluate(u.server, u.catalog.tools, u.instructions);
   }
 
   private reevaluate(server: string): void {

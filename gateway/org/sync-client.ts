@@ -2,6 +2,7 @@ import { acceptBundle } from '../../shared/bundle/accept.ts';
 import type { Bundle } from '../../shared/bundle/schema.ts';
 import { syncUrl } from '../../shared/sync/http.ts';
 import type { BundleCache, Rejection } from './bundle-cache.ts';
+import { cutText } from '../../shared/text/cut.ts';
 
 // Keeps the desktop on the org's latest bundle: a long-poll on the sync
 // endpoint (If-None-Match + ?wait), so a publish reaches connected desktops in
@@ -135,8 +136,8 @@ export class SyncClient {
       await new Promise((r) => setTimeout(r, 2000));
       return;
     }
-    if (res.status === 401) throw new Error(`the sync endpoint refused this device (${text.slice(0, 200)}): enroll again with \`gatehouse enroll\``);
-    if (!res.ok) throw new Error(`the sync endpoint answered ${res.status}: ${text.slice(0, 200)}`);
+    if (res.status === 401) throw new Error(`the sync endpoint refused this device (${cutText(text, 200)}): enroll again with \`gatehouse enroll\``);
+    if (!res.ok) throw new Error(`the sync endpoint answered ${res.status}: ${cutText(text, 200)}`);
     this.etag = res.headers.get('etag') ?? undefined;
     let envelope: unknown;
     try {

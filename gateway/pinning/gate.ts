@@ -1,13 +1,14 @@
 import { userInfo } from 'node:os';
 import type { BundleServer, Settings } from '../../shared/bundle/schema.ts';
 import { diffDefinitions } from '../../shared/pinning/diff.ts';
-import { encodable, serverHash, toolHash } from '../../shared/pinning/hash.ts';
+import { serverHash } from '../../shared/pinning/hash.ts';
 import { nodeSha256Hex } from '../hashing/sha256.ts';
 import type { Decision, PendingChange, PinState } from '../../shared/pinning/pending.ts';
 import { compileRules, DEFAULT_RULES, type CompiledRule } from '../../shared/scanner/rules.ts';
 import { scanTool } from '../../shared/scanner/scan.ts';
 import { withChange } from '../../shared/scanner/change.ts';
-import { changeId, decided, firstUse, type DecisionContext } from './decisions.ts';
+import { decided, firstUse, type DecisionContext } from './decisions.ts';
+import { ToolHashes } from './tool-hashes.ts';
 import { judgeOffThread } from './off-thread.ts';
 import { sharedScanPool, type ScanPool } from './scan-pool.ts';
 import { trustedOnFirstSight, type ScanResult } from './scan-protocol.ts';
@@ -37,7 +38,6 @@ export interface GateOptions {
 
 export class DecisionError extends Error {}
 
-const MAX_CACHED = 50_000;
 /**
  * Judging new tools (hash, scan, diff) yields the event loop between slices so
  * calls to other servers and signals are served meanwhile. A slice of 32 scans
@@ -84,6 +84,7 @@ interface Job {
   reported: number;
   done: boolean;
   waiters: (() => void)[];
+  reportedUnencodable?: boolean;
 }
 
 export class PinGate {
@@ -100,10 +101,8 @@ export class PinGate {
   /** Each server's hash, taken when the status API first asks: 20,000 tool hashes cost a first sight's last turn 25-55 ms. */
   private readonly serverHashes = new Map<string, string | { hashes: readonly string[]; instructions: string | undefined }>();
   private readonly jobs = new Map<string, Job>();
-  /** Hashes by tool object (re-evaluation after a decision) and by its JSON text (a refresh that changed nothing). */
-  private readonly hashByObject = new WeakMap<object, string>();
-  private readonly hashByText = new Map<string, string>();
-  private readonly idByObject = new WeakMap<object, { server: string; hash: string; id: string }>();
+  /** Pin hashes and change ids, once per tool object. */
+  private readonly toolHashes = new ToolHashes();
   /** The scanner rules a pending change was scanned with: a re-evaluation reuses the scan only under the same rules. */
   private readonly scannedWith = new WeakMap<PendingChange, string>();
   private rulesKey = '';
@@ -116,9 +115,9 @@ export class PinGate {
 
   isApproved(server: string, tool: Record<string, unknown>): boolean {
     const hash = this.approved.get(server)?.get(String(tool.name));
-    // A definition nested past what can be encoded, beside an approved twin of its name, is never approved: hashing it
-    // threw in every catalogue build, and no agent could list or call anything.
-    return hash !== undefined && (this.hashByObject.has(tool) || encodable(tool)) && hash === this.hashOf(tool);
+    // A definition nested past what can be encoded, beside an approved twin of its name, has no hash and is never
+    // approved: hashing it used to throw in every catalogue build, and no agent could list or call anything.
+    return hash !== undefined && hash === this.toolHashes.of(tool);
   }
 
   /** The server's hash over its sorted tool hashes and instructions, as last evaluated. */
@@ -213,7 +212,8 @@ export class PinGate {
     this.approved.set(server.id, job.approved);
     this.jobs.set(server.id, job);
     for (const tool of tools) {
-      const hash = this.hashByObject.get(tool);
+      if (this.toolHashes.isUnencodable(tool)) continue; // reported when first met, and never listed
+      const hash = this.toolHashes.known(tool);
       if (!hash || !this.judgeKnown(job, tool, hash)) job.queue.push(tool);
     }
     const offThread = this.opts.offThread ?? { pool: sharedScanPool(), minTools: OFF_THREAD_MIN };
@@ -228,7 +228,11 @@ export class PinGate {
    */
   private worthWorkers(job: Job, minTools: number): boolean {
     if (job.queue.length >= minTools) return true;
-    job.queue = job.queue.filter((tool) => !this.judgeKnown(job, tool, this.hashOf(tool)));
+    job.queue = job.queue.filter((tool) => {
+      const hash = this.toolHashes.of(tool);
+      if (hash === undefined) this.dropUnencodable(job);
+      return hash !== undefined && !this.judgeKnown(job, tool, hash);
+    });
     return job.queue.length > 0 && (job.others ??= this.opts.otherTools(job.server.id)).length >= OFF_THREAD_INDEX;
   }
 
@@ -240,7 +244,7 @@ export class PinGate {
     const left = await judgeOffThread(pool.open(ctx), pool.workers, job.queue, {
       live,
       known: (tool, hash) => {
-        if (!this.hashByObject.has(tool)) this.hashByObject.set(tool, hash);
+        this.toolHashes.remember(tool, hash);
         return typeof tool.name !== 'string' || !tool.name || this.judgeKnown(job, tool, hash);
       },
       baseline: (tool) => this.baseline(job, tool),
@@ -266,7 +270,7 @@ export class PinGate {
     const pinned = pin === hash || local?.hash === hash;
     let earlier: PendingChange | undefined;
     if (!pinned && !rejected) {
-      earlier = job.previous.get(this.idOf(serverId, name, hash, tool));
+      earlier = job.previous.get(this.toolHashes.idOf(serverId, name, hash, tool));
       if (!earlier || !this.stillHolds(job, earlier, local?.hash ?? pin ?? null)) return false;
     }
     job.hashes.push(hash);
@@ -295,15 +299,6 @@ export class PinGate {
     if (this.scannedWith.get(earlier) !== job.rulesKey || earlier.oldHash !== oldHash) return false;
     // A new tool held back before the bundle allowed trust on first use may now be trusted.
     return !trustedOnFirstSight(Boolean(oldHash), job.settings.pinning.trustOnFirstUse, earlier.risk);
-  }
-
-  /** The pending-change id of a tool, computed once per tool object (a re-evaluation after a decision repeats it for every tool). */
-  private idOf(server: string, name: string, hash: string, tool: object): string {
-    const known = this.idByObject.get(tool);
-    if (known?.server === server && known.hash === hash) return known.id;
-    const id = changeId(server, name, hash);
-    this.idByObject.set(tool, { server, hash, id });
-    return id;
   }
 
   /** Judges queued tools until the slice's budget is spent, commits them, then yields or finishes. */
@@ -355,7 +350,8 @@ export class PinGate {
   private judgeNew(job: Job, tool: Record<string, unknown>): PendingChange | undefined {
     const name = typeof tool.name === 'string' ? tool.name : '';
     if (!name) return undefined;
-    const hash = this.hashOf(tool);
+    const hash = this.toolHashes.of(tool);
+    if (hash === undefined) return void this.dropUnencodable(job);
     // Pinned, rejected or already pending: decided without a scan, committed with the slice.
     if (this.judgeKnown(job, tool, hash)) return undefined;
     const { hasBaseline, baseline } = this.baseline(job, tool);
@@ -383,7 +379,7 @@ export class PinGate {
     const serverId = job.server.id;
     const store = this.opts.store;
     const oldHash = store.accepted(serverId, name)?.hash ?? pinOf(job, name) ?? null;
-    const id = this.idOf(serverId, name, hash, tool);
+    const id = this.toolHashes.idOf(serverId, name, hash, tool);
     if (trustedOnFirstSight(Boolean(oldHash), job.settings.pinning.trustOnFirstUse, judged.risk)) {
       // Trust on first use is the bundle's explicit choice, recorded like any decision.
       const { entry, decision } = firstUse(id, serverId, name, hash, judged.risk);
@@ -468,19 +464,11 @@ export class PinGate {
     return decision;
   }
 
-  /** The pin hash of a tool; canonicalizing is the costly part, so unchanged tools are not re-canonicalized. */
-  private hashOf(tool: Record<string, unknown>): string {
-    const known = this.hashByObject.get(tool);
-    if (known) return known;
-    const text = JSON.stringify(tool);
-    let hash = this.hashByText.get(text);
-    if (!hash) {
-      hash = toolHash(tool, nodeSha256Hex);
-      if (this.hashByText.size >= MAX_CACHED) this.hashByText.clear();
-      this.hashByText.set(text, hash);
-    }
-    this.hashByObject.set(tool, hash);
-    return hash;
+  /** One report for a server's unencodable tools per evaluation; the tool objects stay known and are skipped after. */
+  private dropUnencodable(job: Job): void {
+    if (job.reportedUnencodable) return;
+    job.reportedUnencodable = true;
+    this.opts.onProblem?.(`server "${job.server.id}": tools nested too deep to be encoded are not judged nor listed`);
   }
 
   private find(id: string): PendingChange {

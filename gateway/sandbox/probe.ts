@@ -1,6 +1,7 @@
 import { spawnSync } from 'node:child_process';
 import { accessSync, constants } from 'node:fs';
 import { delimiter, join } from 'node:path';
+import { cutText } from '../../shared/text/cut.ts';
 
 export type SandboxMechanism = 'bubblewrap' | 'sandbox-exec' | 'none';
 
@@ -67,7 +68,7 @@ function probe(): SandboxSupport {
     encoding: 'utf8',
   });
   if (run.status === 0) return { mechanism: 'bubblewrap', program };
-  const said = (run.stderr || run.error?.message || `exit ${run.status}`).trim().split('\n')[0]!.slice(0, 200);
+  const said = cutText((run.stderr || run.error?.message || `exit ${run.status}`).trim().split('\n')[0]!, 200);
   return {
     mechanism: 'none',
     reason: `bubblewrap cannot create namespaces here (${said}): allow unprivileged user namespaces (sysctl kernel.unprivileged_userns_clone=1, or on Ubuntu 24.04+ kernel.apparmor_restrict_unprivileged_userns=0 or an AppArmor profile for bwrap)`,

@@ -5,6 +5,7 @@ import { LineReader } from '../framing/line-reader.ts';
 import { parseSliced } from '../framing/sliced-json.ts';
 import type { UpstreamChannel } from './channel.ts';
 import type { RotatingLog } from './stderr-log.ts';
+import { cutText } from '../../shared/text/cut.ts';
 
 export interface StdioLaunch {
   command: string;
@@ -175,7 +176,7 @@ export class StdioChannel implements UpstreamChannel {
 
   private nonJson(line: string): void {
     // Servers that print banners to stdout are common; keep them in the log, not the session.
-    this.log.note(`non-JSON on stdout: ${line.slice(0, 200)}`);
+    this.log.note(`non-JSON on stdout: ${cutText(line, 200)}`);
   }
 
   private dispatch(parsed: unknown): void {

@@ -25,16 +25,6 @@ export function canonicalTool(tool: ToolDefinition): string {
   return `non-canonical JSON:${raw}`;
 }
 
-/** Whether JSON.stringify can write `value`: a peer's value nested some thousands deep overflows its stack. */
-export function encodable(value: unknown): boolean {
-  try {
-    JSON.stringify(value);
-    return true;
-  } catch {
-    return false;
-  }
-}
-
 export function toolHash(tool: ToolDefinition, digest: Digest = sha256Hex): string {
   return `sha256:${digest(canonicalTool(tool))}`;
 }

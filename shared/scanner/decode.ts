@@ -1,6 +1,7 @@
 // Decoders that undo the hiding tricks of tool poisoning before the rules judge
 // the text: invisible Unicode (tag characters, zero-width, bidi controls,
 // variation selectors), base64 and hex blobs, ANSI escapes, whitespace padding.
+import { cutText } from '../text/cut.ts';
 
 export interface HiddenFinding {
   rule: string;
@@ -301,7 +302,7 @@ export function scanTerminalTricks(text: string): HiddenFinding[] {
       rule: 'whitespace-padding',
       severity: after.length > 0 ? 'medium' : 'low',
       message: `Pads ${pad[0].length} whitespace characters, pushing ${after.length ? 'text' : 'nothing'} out of view`,
-      evidence: after.length ? `after the padding: "${after.slice(0, 200)}"` : `${pad[0].length} characters of padding`,
+      evidence: after.length ? `after the padding: "${cutText(after, 200)}"` : `${pad[0].length} characters of padding`,
       ...(after.length ? { decoded: after } : {}),
     });
   }

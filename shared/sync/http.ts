@@ -1,5 +1,6 @@
 import type { z } from 'zod';
 import { ErrorBodySchema, SYNC_API } from './contract.ts';
+import { cutText } from '../text/cut.ts';
 
 // Calling the sync endpoint, for the desktop (enrollment, sync) and the admin CLI
 // alike: one way to build its URLs, and one way to turn an answer into a parsed
@@ -25,11 +26,11 @@ export async function callSync<S extends z.ZodType>(url: URL, schema: S, init: R
   try {
     json = JSON.parse(text);
   } catch {
-    throw new SyncCallError(`${what} at ${url.origin}: HTTP ${res.status}, not JSON (is it a Gatehouse sync endpoint?): ${text.slice(0, 200)}`);
+    throw new SyncCallError(`${what} at ${url.origin}: HTTP ${res.status}, not JSON (is it a Gatehouse sync endpoint?): ${cutText(text, 200)}`);
   }
   if (!res.ok) {
     const err = ErrorBodySchema.safeParse(json);
-    throw new SyncCallError(`${what} at ${url.origin} refused (HTTP ${res.status}): ${err.success ? err.data.error : text.slice(0, 200)}`);
+    throw new SyncCallError(`${what} at ${url.origin} refused (HTTP ${res.status}): ${err.success ? err.data.error : cutText(text, 200)}`);
   }
   const parsed = schema.safeParse(json);
   if (!parsed.success) throw new SyncCallError(`${what} at ${url.origin}: unexpected answer: ${parsed.error.issues[0]?.message ?? ''}`);
