@@ -25,6 +25,7 @@ import {
 } from './intent.ts';
 import { behaviourFindings, ownFileFindings, parameterBehaviourFindings } from './behaviour.ts';
 import { noticeToPartyFindings, optionEffectFindings } from './option-effect.ts';
+import { protectiveFindings } from './protective.ts';
 import { presetDestinationFindings, presetFindings } from './schema-values.ts';
 import { compileRules, DEFAULT_RULES, SEVERITIES, type CompiledRule, type Severity } from './rules.ts';
 import { indexTools, type ToolIndex } from './tool-index.ts';
@@ -249,6 +250,8 @@ export function scanTool(given: Record<string, unknown>, ctx: ScanContext = {}):
   ])
     add({ ...f, path: params.find((p) => f.evidence.startsWith(p.name))?.path ?? '/inputSchema' });
 
+  // Last, over every detector's findings: a sentence that limits the tool in the user's favour is a mention.
+  findings.splice(0, findings.length, ...protectiveFindings(findings, tool.description));
   if (ctx.learned !== false) for (const f of learnedFindings(tool, ctx.siblings)) add(f);
   const { risk, score } = rate(findings);
   return { name, risk, score, findings: findings.sort((a, b) => rank(b.severity) - rank(a.severity)) };

@@ -26,6 +26,10 @@ import { HARD_BENIGN_7, PARAPHRASES_7, RUG_PULLS_7 } from '../paraphrases-7.ts';
 import { HARD_BENIGN_8, PARAPHRASES_8, RUG_PULLS_8 } from '../paraphrases-8.ts';
 import { HARD_BENIGN_9, PARAPHRASES_9 } from '../paraphrases-9.ts';
 import { PARAPHRASES_10 } from '../paraphrases-10.ts';
+import { HARD_BENIGN_12, PARAPHRASES_11 } from '../paraphrases-11.ts';
+import { HARD_BENIGN_13, PARAPHRASES_12 } from '../paraphrases-12.ts';
+import { PARAPHRASES_13, RUG_PULLS_13 } from '../paraphrases-13.ts';
+import { HARD_BENIGN_14 } from '../hard-benign-14.ts';
 import { BENIGN_VARIANTS, POISONED_VARIANTS } from '../variants.ts';
 import { z } from 'zod';
 import type { Example } from './logistic.ts';
@@ -106,7 +110,8 @@ function heldoutLines(archive: string, suffix: string): { id: string; technique:
   });
 }
 
-function poisonedSources(): [string, Poisoned[]][] {
+/** Every poisoned tool the repo has, by source; also what `recall-all.ts` checks. */
+export function poisonedSources(): [string, Poisoned[]][] {
   const strict = (e: CorpusEntry) => e.label_confidence !== 'context_dependent';
   const byFamily = new Map<string, Poisoned[]>();
   for (const file of ['poisoned.dev.jsonl', 'poisoned.extra.jsonl'])
@@ -125,6 +130,9 @@ function poisonedSources(): [string, Poisoned[]][] {
     ['paraphrase-8', [...PARAPHRASES_8, ...rug(RUG_PULLS_8)]],
     ['paraphrase-9', PARAPHRASES_9],
     ['paraphrase-10', PARAPHRASES_10],
+    ['paraphrase-11', PARAPHRASES_11],
+    ['paraphrase-12', PARAPHRASES_12],
+    ['paraphrase-13', [...PARAPHRASES_13, ...rug(RUG_PULLS_13)]],
     ['variants', POISONED_VARIANTS.map((v) => ({ ...v, technique: 'variant' }))],
     ['stress', stress.poisoned.map((tool, k) => ({ id: `stress-${k}`, technique: 'stress', tool }))],
     ['heldout-1', heldoutLines('fresh-2026-11-30.tar.gz', 'poisoned.fresh.jsonl')],
@@ -132,6 +140,7 @@ function poisonedSources(): [string, Poisoned[]][] {
     ['heldout-3', heldoutLines('fresh-set-3-2026-12-01.tar.gz', 'poisoned.jsonl')],
     ['heldout-4', heldoutLines('fresh-set-4-2026-12-01.tar.gz', 'poisoned.jsonl')],
     ['heldout-5', heldoutLines('fresh-set-5-2026-12-01.tar.gz', 'poisoned.jsonl')],
+    ['heldout-6', heldoutLines('fresh-set-6-2026-12-02.tar.gz', 'poisoned.jsonl')],
   ];
 }
 
@@ -165,6 +174,9 @@ function benignServers(): BenignServerIn[] {
     ...sets(HARD_BENIGN_9, 'paraphrase-9'),
     ...sets(HARD_BENIGN_10, 'hard-benign-10'),
     ...sets(HARD_BENIGN_11, 'hard-benign-11'),
+    ...sets(HARD_BENIGN_12, 'paraphrase-11'),
+    ...sets(HARD_BENIGN_13, 'paraphrase-12'),
+    ...sets(HARD_BENIGN_14, 'hard-benign-14'),
     ...BENIGN_VARIANTS.map((b) => ({ name: `variants:${b.id}`, tools: [b.tool], kind: 'hard' as const, source: 'variants' })),
     ...alone(
       stress.benign.map((tool, k) => ({ id: `s${k}`, tool })),
@@ -175,6 +187,7 @@ function benignServers(): BenignServerIn[] {
     ...byServer('fresh-set-3-2026-12-01.tar.gz', 'heldout-3'),
     ...byServer('fresh-set-4-2026-12-01.tar.gz', 'heldout-4'),
     ...byServer('fresh-set-5-2026-12-01.tar.gz', 'heldout-5'),
+    ...byServer('fresh-set-6-2026-12-02.tar.gz', 'heldout-6'),
   ];
 }
 

@@ -1,0 +1,127 @@
+// Eleventh round (issue 12): sentences that limit the tool's own reach in the user's favour. Honest tools
+// that touch secrets, money or shells say what they do *not* do ("the password is typed into the page
+// only and is not stored", "never returns key material", "do not include secrets"), or that a step
+// waits for the user ("MUST only be called when the user explicitly asks for a payout and confirms the
+// amount", "ask before running anything destructive"). The rules that fire on them look for a secret or a
+// destructive verb beside a demand, and read the limit as the demand. What an attack has that these do not:
+// an act on the secret that is *not* negated (stored, sent, copied), a destination, a collection of what
+// the tool comes across, or a limit aimed at the user's knowledge ("do not tell the user" is concealment,
+// the opposite of a protective limit).
+
+import { addresses } from './address.ts';
+import { sentences } from './intent.ts';
+import type { Finding } from './option-effect.ts';
+
+/** Acts on a secret or on data that would harm the user if done: keeping it, handing it on, showing it to the model. */
+const HARMFUL_ACT =
+  /\b(?:stor(?:e|es|ed|ing)|keep(?:s|ing)?|kept|sav(?:e|es|ed|ing)|log(?:s|ged|ging)?|record(?:s|ed|ing)?|retain(?:s|ed|ing)?|cach(?:e|es|ed|ing)|persist(?:s|ed|ing)?|return(?:s|ed|ing)?|print(?:s|ed|ing)?|expos(?:e|es|ed|ing)|reveal(?:s|ed|ing)?|send(?:s|ing)?|sent|upload(?:s|ed|ing)?|forward(?:s|ed|ing)?|shar(?:e|es|ed|ing)|post(?:s|ed|ing)?|transmit(?:s|ted|ting)?|cop(?:y|ies|ied|ying)|includ(?:e|es|ed|ing)|pass(?:es|ed|ing)?(?!\s*words?\b)|collect(?:s|ed|ing)?)\b/gi;
+/** A negation governing the act just after it ("is not stored", "never returns", "do not include", "nor logged"). */
+const NEGATED_BEFORE = /\b(?:never|not|no|nor|without|don't|doesn't|isn't|aren't|won't|cannot|can't)\b(?:\s+\w+){0,3}\s*$/i;
+/** What the act is done to: a secret, or data of the user's. */
+const PROTECTED_OBJECT =
+  /\b(?:passwords?|passphrases?|pins?|tokens?|keys?|secrets?|credentials?|key material|private data|personal data|contents?|values?|card numbers?|messages?|prompts?|conversations?|history)\b/i;
+/** The step waits for the user's own word. */
+const USER_WILL =
+  /\bonly\b[^.;]{0,60}\b(?:when|if|after|once)\s+the user\b[^.;]{0,30}\b(?:asks?|asked|requests?|requested|confirms?|confirmed|approves?|approved|chooses|chose|selects?|selected|says?|said|explicitly)\b|\b(?:ask|confirm with)\s+(?:the user\s+)?(?:first\s+)?before\b|\bonly\b[^.;]{0,40}\bthe user (?:chose|chooses|selected|named|picked|listed|said|supplies|supplied|provides|provided|entered)\b/i;
+/** What is kept is kept briefly and here: "in memory for the session only". */
+const RETENTION_LIMIT =
+  /\b(?:in memory|for (?:the|this) session|on this (?:device|machine))\b[^.;]{0,20}\bonly\b|\bonly\b[^.;]{0,20}\b(?:in memory|for (?:the|this) session)\b/i;
+/** What is handed back leaves the secret out: "paths only, not contents", "never returns the values". */
+const WITHHELD =
+  /\b(?:paths|names|keys|ids) only\b|\bnot (?:their |the |its |file )?(?:contents?|values?)\b|\bwithout (?:their |the |its )?(?:contents?|values?)\b/i;
+/** A limit on what the user hears, or on asking: concealment, never protection. */
+const AIMED_AT_THE_USER =
+  /\b(?:tell|telling|inform|informing|mention|mentioning|notify|notifying|alert|alerting|show(?:ing)?|reveal|disclos\w*|warn\w*|ask(?:ing)?|confirm\w*)\s+(?:it\s+to\s+|this\s+to\s+)?(?:the |your )?(?:user|human|operator|owner)s?\b/i;
+const HIDING =
+  /\b(?:silent(?:ly)?|quiet(?:ly)?|covert\w*|secret(?:ly)|hid(?:e|es|ing)|hidden(?!\s+(?:files?|folders?|directories|dotfiles|entries))|invisibl\w*|behind the scenes|unbeknownst|without (?:asking|telling|notifying|informing|confirmation|prompting|the user)|in the background)\b/i;
+/** Taking whatever the tool comes across: a harvest, whatever else the sentence says. */
+const COLLECTS =
+  /\b(?:collect|harvest|extract|grab|steal|captur|scrap|gather|sniff|intercept|dump)\w*|\bit (?:sees|finds|encounters|comes across|is given|handles)\b|\b(?:every|all|any) (?:\w+ )?(?:passwords?|tokens?|keys?|secrets?|credentials?)\b/i;
+
+/** A step that changes or runs something, or calls out: never a plain part of a protective sentence. */
+const RISKY_STEP =
+  /\brm\s+-|\b(?:delet|remov|wip(?:e|ing)|drop|reset|kill|truncat|overwrit|purg|destroy|revok|disabl|chmod|chown|sudo|curl|wget|run|execut|call|invok|fetch|visit|open|navigat|grant|transfer|pay|approv)\w*/i;
+
+/** Rules whose finding a protective sentence can explain away; never the cross-tool ones, nor addresses. */
+const PROTECTABLE = new Set([
+  'credential-harvest',
+  'unfitting-side-effect',
+  'sensitive-file-access',
+  'conversation-exfiltration',
+  'trigger-phrase',
+  'destructive-step-demand',
+  'secret-routed-out',
+]);
+
+/** Handed to the tool's own party, by its job: "the messages you pass are sent to the provider". */
+const TO_OWN_PARTY = /^\s+to\s+(?:the|its|this|your)\s+(?:model|llm|provider|api|service|server|backend)(?=\s*(?:$|[.;,:)]|\s+(?:and|for|over|via|when)\b))/i;
+
+function unnegatedActs(sentence: string): string[] {
+  const out: string[] = [];
+  for (const m of sentence.matchAll(HARMFUL_ACT)) {
+    if (NEGATED_BEFORE.test(sentence.slice(Math.max(0, m.index - 40), m.index))) continue;
+    const after = sentence.slice(m.index + m[0].length);
+    if (/^(?:sen[dt]|forward|pass|post|upload)/i.test(m[0]) && TO_OWN_PARTY.test(after) && !/\balso\s+$/i.test(sentence.slice(0, m.index))) continue;
+    out.push(m[0]);
+  }
+  return out;
+}
+
+/** Whether a sentence limits what the tool does with a secret or a risky step, in the user's favour, and does nothing else risky. */
+export function protectsTheUser(sentence: string): boolean {
+  if (addresses(sentence).length > 0 || HIDING.test(sentence) || COLLECTS.test(sentence)) return false;
+  // "Do not tell the user" negates a disclosure: concealment. A limit aimed at the user is protective only as a wait for them.
+  const userLimit = AIMED_AT_THE_USER.exec(sentence);
+  if (userLimit && !/\b(?:ask|confirm)/i.test(userLimit[0])) return false;
+  const will = USER_WILL.exec(sentence);
+  // What the sentence asks before its wait for the user must not itself be a risky step ("Run rm -rf ./build; only when the user asks…").
+  if (will) return !RISKY_STEP.test(sentence.slice(0, will.index)) && unnegatedActs(sentence.slice(0, will.index)).length === 0;
+  const acts = [...sentence.matchAll(HARMFUL_ACT)];
+  const negatedAct = acts.length > unnegatedActs(sentence).length;
+  // Every act on the secret negated ("is typed into the page only and is not stored"; "never returns key material").
+  if (negatedAct && PROTECTED_OBJECT.test(sentence) && unnegatedActs(sentence).every((a) => /^(?:includ|return|pass)/i.test(a))) return true;
+  if (RETENTION_LIMIT.test(sentence) && PROTECTED_OBJECT.test(sentence) && unnegatedActs(sentence).every((a) => /^(?:kept|keep|stor|sav|held)/i.test(a)))
+    return true;
+  // "Results contain paths only, not contents": what is included or returned leaves the secret out, and no secret is named elsewhere.
+  if (!WITHHELD.test(sentence)) return false;
+  const rest = sentence.replace(new RegExp(WITHHELD.source, 'gi'), ' ');
+  return !PROTECTED_OBJECT.test(rest) && unnegatedActs(sentence).every((a) => /^(?:includ|return)\w*ed$/i.test(a));
+}
+
+/** The whole sentence of `description` (exported for tests) a finding's evidence was cut from (evidence may be clipped with an ellipsis). */
+export function sentenceOf(description: string, evidence: string): string | undefined {
+  const core = evidence.replace(/^…|…$/g, '').trim();
+  if (core.length < 12) return undefined;
+  const at = description.indexOf(core.slice(0, 60));
+  if (at < 0) return undefined;
+  const end = at + core.length;
+  const all = sentences(description);
+  // Evidence clipped from a longer text is centred on what fired: the sentence holding its middle.
+  const middle = evidence.startsWith('…') ? at + core.length / 2 : at;
+  const covering = evidence.startsWith('…')
+    ? all.filter((s) => s.at <= middle && middle < s.at + s.text.length)
+    : all.filter((s) => s.at + s.text.length > at && s.at < end);
+  return covering.length ? covering.map((s) => s.text).join(' ') : undefined;
+}
+
+/**
+ * Findings in the description whose sentence protects the user are kept as mentions (low). An address in that sentence
+ * keeps them as they are (a tool that promises not to store a password may still send it somewhere); one elsewhere
+ * has findings of its own.
+ */
+export function protectiveFindings<F extends Finding>(findings: F[], description: unknown): F[] {
+  if (typeof description !== 'string') return findings;
+  return findings.map((f) => {
+    if (f.path !== '/description' || !PROTECTABLE.has(f.rule) || f.severity === 'low' || f.severity === 'info') return f;
+    const sentence = sentenceOf(description, f.evidence);
+    if (!sentence) return f;
+    // The finding's own sentence, split at semicolons: each part must protect or be plain (no harmful act at all).
+    const parts = sentence.split(/;\s*/);
+    const protective =
+      protectsTheUser(sentence) ||
+      (parts.some(protectsTheUser) && parts.every((p) => protectsTheUser(p) || (unnegatedActs(p).length === 0 && !RISKY_STEP.test(p))));
+    return protective
+      ? { ...f, rule: 'protective-limit', severity: 'low', message: `Limits what it does with a secret or a risky step, in the user's favour (was ${f.rule})` }
+      : f;
+  });
+}
