@@ -27,7 +27,7 @@ export const GENESIS = BATCH_GENESIS;
  * How long journalled records wait before the SQLite save. Readers save first (settle), so this only decides how many
  * records share a transaction: at 5 ms an agent calling back to back paid a transaction every few calls (strace of
  * `stdio --standalone`: 4.9 pwrite64 and 1.5 fcntl a call, 14 system calls a call in all; at 100 ms, 1.2 pwrite64 and
- * no fcntl to speak of, 8 in all). The journal keeps the records durable meanwhile.
+ * no fcntl to speak of, about 9 in all). The journal keeps the records durable meanwhile.
  */
 const SAVE_DELAY_MS = 100;
 const JOURNAL_TRIM_BYTES = 1 << 20;
