@@ -1,5 +1,6 @@
 import { agentStateFindings } from './agent-state.ts';
 import { aboutToolFindings, schemaOrderFindings } from './about-tool.ts';
+import { beyondTheCallFindings } from './beyond-the-call.ts';
 import { consentWaiverFindings } from './consent-waiver.ts';
 import { environmentFindings } from './environment.ts';
 import { harvestFieldFindings } from './harvest-field.ts';
@@ -13,6 +14,7 @@ import { preferenceFindings } from './preference.ts';
 import { secretStoreFindings } from './secret-store.ts';
 import { speakerFindings } from './speaker.ts';
 import { steeringFindings } from './steering.ts';
+import { reportShapingFindings } from './report-shaping.ts';
 import { toldUserFindings } from './told-user.ts';
 import { writtenCallFindings } from './written-call.ts';
 
@@ -33,6 +35,7 @@ export function behaviourFindings(text: string, ctx: IntentContext, purpose: str
     ...internalsRoutedFindings(text, ctx.params, purpose),
     ...languageFindings(text, ctx.params, purpose),
     ...harvestFieldFindings(text, ctx.params, isDescription),
+    ...beyondTheCallFindings(text, purpose),
   ];
   // The eighth round's readings need a waiver and its check, a step with its tie and place, a call with its
   // arguments, or a question with its answer: a short field text ("The ID of the issue.") holds none of them.
@@ -43,6 +46,7 @@ export function behaviourFindings(text: string, ctx: IntentContext, purpose: str
     ...localFaultFindings(text, ctx.name, isDescription),
     ...writtenCallFindings(text, ctx),
     ...toldUserFindings(text),
+    ...reportShapingFindings(text),
   ];
 }
 /** The shortest text the eighth round's readings look at ("viewer_notice: off" after a one-line description passes). */
