@@ -27,6 +27,7 @@ import { behaviourFindings, ownFileFindings, parameterBehaviourFindings } from '
 import { noticeToPartyFindings, optionEffectFindings } from './option-effect.ts';
 import { protectiveFindings } from './protective.ts';
 import { presetDestinationFindings, presetFindings } from './schema-values.ts';
+import { chainedValueFindings } from './chained-value.ts';
 import { compileRules, DEFAULT_RULES, SEVERITIES, type CompiledRule, type Severity } from './rules.ts';
 import { indexTools, type ToolIndex } from './tool-index.ts';
 import { escapeRegExp } from '../text/regexp.ts';
@@ -243,6 +244,7 @@ export function scanTool(given: Record<string, unknown>, ctx: ScanContext = {}):
   // What the tool is for: its name and its first sentence (later text may document the very parameter in question).
   const purpose = `${name} ${typeof tool.description === 'string' ? (/^[^\n]*?[.!?](?=\s|$)/.exec(tool.description)?.[0] ?? tool.description.split('\n')[0]) : ''}`;
   checkIntent(readable, ictx, purpose, add);
+  for (const f of chainedValueFindings(tool, purpose)) add(f);
   for (const f of [
     ...parameterBehaviourFindings(params, purpose, tool.inputSchema, typeof tool.description === 'string' ? tool.description : ''),
     ...internalsParameterFindings(params, purpose),
