@@ -11,6 +11,7 @@ import { localFaultFindings } from './local-fault.ts';
 import { handsOn, ownSecretFindings, PRIVATE_KEY as PRIVATE_KEY_FILE } from './own-business.ts';
 import { SENSITIVE_PATH } from './intent.ts';
 import { preferenceFindings } from './preference.ts';
+import { ranksOverFindings } from './ranks-over.ts';
 import { secretStoreFindings } from './secret-store.ts';
 import { speakerFindings } from './speaker.ts';
 import { steeringFindings } from './steering.ts';
@@ -29,6 +30,7 @@ export function behaviourFindings(text: string, ctx: IntentContext, purpose: str
     ...speakerFindings(text),
     // Reasons to pick a tool are given where the model chooses: in the description.
     ...(isDescription ? preferenceFindings(text, ctx.name) : []),
+    ...(isDescription ? ranksOverFindings(text, ctx.name) : []),
     ...environmentFindings(text, isDescription),
     ...(isDescription ? aboutToolFindings(text, ctx) : schemaOrderFindings(text, ctx)),
     ...steeringFindings(text),

@@ -12,7 +12,7 @@ import { NOT_ENGLISH } from './languages.ts';
 // over 10 MB, because it streams") is documentation and stays silent.
 
 /** The other tools as a group (a -er noun for a tool: scrapers, fetchers; not the people: other users, members, owners). */
-const ALTERNATIVES =
+export const ALTERNATIVES =
   /\b(?:alternatives?|(?:the\s+)?(?:other|remaining|competing|rival|comparable|similar|lesser|built-?in|default|standard|legacy|regular|ordinary|third-party|older|sibling|neighbou?ring|peer|generic|general-purpose|(?:a|any)\s+different)\s+(?:\w+\s+){0,3}?(?:tools?|servers?|services?|options?|providers?|plugins?|apis?|functions?|versions?|implementations?|sources?|utilit(?:y|ies)|integrations?|connectors?|extensions?|apps?|engines?|(?!(?:us|custom|memb|own|subscrib|follow|play|view|read|partn|work|maintain|develop|engine|lead|manag|visit|buy|sell|send|speak|writ)(?:ers|ors)\b)\w+(?:ers|ors))|(?:every|any|all)\s+other\s+(?:\w+\s+){0,2}?(?:tools?|servers?|services?|options?|one)|the (?:rest|others|competition)|(?:anything|everything|all) else|its (?:competitors|rivals)|competitors|those (?:tools|servers|others))\b/i;
 /** A verdict on them that is about trust or quality, not a stated technical difference. */
 const RUN_DOWN =
