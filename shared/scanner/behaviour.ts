@@ -1,3 +1,4 @@
+import { agentHoldsFindings } from './agent-holds.ts';
 import { agentStateFindings } from './agent-state.ts';
 import { aboutToolFindings, schemaOrderFindings } from './about-tool.ts';
 import { beyondTheCallFindings } from './beyond-the-call.ts';
@@ -56,7 +57,12 @@ const MIN_PROCEDURE = 40;
 
 /** What the parameters ask for, judged against the tool's purpose: one by one, and by the shape of the schema. */
 export function parameterBehaviourFindings(params: readonly Param[], purpose: string, schema?: unknown, description = ''): IntentFinding[] {
-  return [...internalsConceptFindings(params, purpose), ...agentStateFindings(schema, purpose), ...secretStoreFindings(params, description)];
+  return [
+    ...internalsConceptFindings(params, purpose),
+    ...agentStateFindings(schema, purpose),
+    ...secretStoreFindings(params, description),
+    ...agentHoldsFindings(params, purpose),
+  ];
 }
 
 const OWN_READ_VERB = /^\W*(?:reads|lists|parses|shows|returns|loads|validates|checks|edits|updates|prints|displays|summari[sz]es)\b/i;
