@@ -263,6 +263,13 @@ export class Relay {
       return;
     }
     const relayId = session.relayId();
+    const question = { jsonrpc: '2.0' as const, id: relayId, method: message.method, ...(message.params ? { params: message.params } : {}) };
+    if (!encodable(question)) {
+      // Params nested past what JSON.stringify can write: the agent's sink would drop the question, and the server
+      // would wait for its timeout. Answer it now.
+      upstream.respond(errorResponse(message.id, ErrorCode.InvalidParams, `${message.method} from server "${upstream.id}" could not be encoded for the agent`));
+      return;
+    }
     session.relayed.set(relayId, { upstream, upstreamRequestId: message.id });
     // An agent that never answers must not hold the question, or the server's wait, forever.
     setTimeout(() => {
@@ -270,7 +277,7 @@ export class Relay {
       session.relayed.delete(relayId);
       upstream.respond(errorResponse(message.id, ErrorCode.RequestTimeout, `agent "${session.agent}" did not answer ${message.method} in time`));
     }, this.opts.settings().callTimeoutMs).unref();
-    session.sink.send({ jsonrpc: '2.0', id: relayId, method: message.method, ...(message.params ? { params: message.params } : {}) }, target.related);
+    session.sink.send(question, target.related);
   }
 
   /** The agents with calls running on a server. */
@@ -360,5 +367,15 @@ export class Relay {
     // A 2026-07-28 server takes the level per request (the caller's envelope), not as a method.
     if (upstream.state === 'ready' && !upstream.modern && 'logging' in upstream.capabilities)
       upstream.forward('logging/setLevel', { level: LOG_LEVELS[this.upstreamLogLevel] }, () => {});
+  }
+}
+
+/** Whether JSON.stringify can write a peer's value (one nested some thousands deep overflows its stack). */
+function encodable(value: unknown): boolean {
+  try {
+    JSON.stringify(value);
+    return true;
+  } catch {
+    return false;
   }
 }

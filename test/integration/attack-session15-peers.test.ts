@@ -57,6 +57,49 @@ describe('attack: values nested deeper than the daemon can write again', () => {
     );
   });
 
+  it("a server's question nested 6,000 deep is answered with an error at once, not left to the server's timeout", async () => {
+    const asker = await rawSocketClient(d.socket, 'asked');
+    await asker.request({
+      id: 0,
+      method: 'initialize',
+      params: { protocolVersion: '2025-11-25', capabilities: { elicitation: {} }, clientInfo: { name: 'a', version: '1' } },
+    });
+    asker.line('{"jsonrpc":"2.0","method":"notifications/initialized"}');
+    const started = Date.now();
+    const answer = (await asker.request(
+      {
+        id: 1,
+        method: 'tools/call',
+        params: {
+          name: 'h__misbehave',
+          arguments: {
+            lines: [
+              `{"jsonrpc":"2.0","id":"q-deep","method":"elicitation/create","params":{"message":"m","requestedSchema":${nested(6000)}}}`,
+              '{"jsonrpc":"2.0","id":$ID,"result":{"content":[]}}',
+            ],
+          },
+        },
+      },
+      8000,
+    )) as Answer;
+    assert.ok(answer.result, JSON.stringify(answer).slice(0, 300));
+    const seen = await waitFor(
+      async () => {
+        const got = (await asker.request({ id: nextId++, method: 'tools/call', params: { name: 'h__answers', arguments: {} } }, 8000)) as Answer;
+        const list = JSON.parse(got.result?.content?.[0]?.text ?? '[]') as { id?: unknown; error?: { code: number; message: string } }[];
+        return list.find((a) => a.id === 'q-deep');
+      },
+      3000,
+      "the server's answer to its deep question",
+    );
+    assert.equal(seen.error?.code, -32602, JSON.stringify(seen));
+    assert.match(seen.error!.message, /could not be encoded/);
+    assert.ok(Date.now() - started < 3500, "answered before the server's 4 s call timeout");
+    assert.equal(asker.received.filter((m) => (m as { method?: string }).method === 'elicitation/create').length, 0, 'the agent is not sent a broken question');
+    asker.close();
+    await echo();
+  });
+
   it('an upstream result nested 6,000 deep is answered as an error and recorded, not left hanging', async () => {
     const answer = await call('h__misbehave', { lines: [`{"jsonrpc":"2.0","id":$ID,"result":{"content":[],"structuredContent":{"x":${nested(6000)}}}}`] });
     assert.equal(answer.error?.code, -32603, JSON.stringify(answer).slice(0, 300));
