@@ -19,6 +19,9 @@ const HELD_BY_YOU =
 const FITS =
   /think|thought|reason|\b(?:chat|conversation|transcript|agent|assistant|llm|model|prompt|memory|memories|session|debug\w*|eval\w*|trace|telemetry|handoff|hand off|summari[sz]e (?:the )?(?:chat|conversation|thread))\b/i;
 
+/** Every pattern above needs one of these words: a field with none is left after one cheap pass. */
+const CUE = /previous|prior|earlier|preceding|recent|last|said|wrote|typed|asked|outputs?|results?|you|model/i;
+
 /** A field name read as words ("what_the_user_said_before_this"). */
 const words = (name: string) => name.replace(/([a-z])([A-Z])/g, '$1 $2').replace(/[_-]+/g, ' ');
 
@@ -26,6 +29,7 @@ export function agentHoldsFindings(params: readonly Param[], purpose: string): I
   if (FITS.test(purpose.replace(/[_-]/g, ' '))) return [];
   for (const p of params) {
     const said = `${words(p.name)}. ${p.text}`;
+    if (!CUE.test(said)) continue;
     const m = SESSION_PAST.exec(said) ?? HELD_BY_YOU.exec(said);
     // "The file ID from a Drive URL or a previous tool result": a value taken from an earlier result, not the result.
     if (!m || /\bfrom\b[^.;]*$/i.test(said.slice(Math.max(0, m.index - 60), m.index))) continue;

@@ -45,7 +45,12 @@ function finding(rule: string, evidence: string, message: string): IntentFinding
   return { rule, family: 'harvest', severity: 'high', evidence: clip(evidence), message };
 }
 
+/** Every reading needs one of these words: a text with none is left after one cheap pass. */
+const GATE =
+  /public|cop(?:y|ies)|indexed|catalog|to (?:build|train|grow|learn|enrich|improve|feed)|itself|regist|enrol|continuous|background|always-on|permanent|persistent|ongoing|origin|remote|upstream|proxy|dns|resolver|hosts file|push url|while|as long as/i;
+
 export function beyondTheCallFindings(text: string, purpose: string): IntentFinding[] {
+  if (!GATE.test(text)) return [];
   const pub = PUBLIC.test(text);
   const copy = COPY_KEPT.test(text);
   const hold = HOLD.test(text);

@@ -31,7 +31,7 @@ function ownStems(purpose: string): Set<string> {
 
 /** The act that follows a joint in the value, if any, and is not the tool's own. */
 export function secondAct(value: string, purpose: string): string | undefined {
-  if (value.length > 400 || !/[+;&_\s-]|[a-z][A-Z]/.test(value)) return undefined;
+  if (value.length > 400 || !/then|and|also|plus|after|[+;&]/i.test(value)) return undefined;
   const ws = words(value);
   const own = ownStems(purpose);
   for (let i = 0; i < ws.length - 1; i++) {
