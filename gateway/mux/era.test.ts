@@ -93,7 +93,7 @@ describe('subscriptions/listen streams', () => {
         { notifications: { toolsListChanged: true, promptsListChanged: false, resourceSubscriptions: ['x://y', 'x://refused', 'x://y'] } },
         (uri) => uri === 'x://y',
       ),
-      true,
+      undefined,
     );
     assert.deepEqual(sent.shift(), [
       {
@@ -139,8 +139,27 @@ describe('subscriptions/listen streams', () => {
     for (const notifications of [undefined, null, [], 'tools', { resourceSubscriptions: 'x://y' }]) {
       assert.equal(
         listens.listen(session([]), { jsonrpc: '2.0', id: 1, method: 'subscriptions/listen' }, { notifications }, () => true),
-        false,
+        'subscriptions/listen needs a "notifications" object (with resourceSubscriptions, if any, an array)',
       );
     }
+  });
+
+  it('refuses a second stream under an open id, a 65th stream, and watches no URI over 8,192 characters', () => {
+    const listens = new ListenStreams(() => true);
+    const s = session([]);
+    const watched: string[] = [];
+    const listen = (id: number, uris: string[] = []) =>
+      listens.listen(s, { jsonrpc: '2.0', id, method: 'subscriptions/listen' }, { notifications: { resourceSubscriptions: uris } }, (uri) => {
+        watched.push(uri);
+        return true;
+      });
+    assert.equal(listen(0, ['x://ok', `x://${'a'.repeat(9000)}`]), undefined);
+    assert.deepEqual(watched, ['x://ok'], 'the long URI is not watched');
+    assert.match(listen(0, ['x://other']) ?? '', /already open/);
+    assert.deepEqual(watched, ['x://ok'], 'nor does a refused stream watch anything');
+    for (let id = 1; id < 64; id++) assert.equal(listen(id), undefined);
+    assert.match(listen(64) ?? '', /64 subscriptions\/listen streams/);
+    assert.equal(listens.end(s, 3), true);
+    assert.equal(listen(64), undefined, 'cancelling one makes room');
   });
 });

@@ -70,6 +70,10 @@ interface ListenFilter {
 
 /** URIs one listen stream may watch: each costs an upstream subscription. */
 const MAX_WATCHED_PER_STREAM = 256;
+/** Listen streams one agent session may hold open: each is kept until cancelled, with its watches. */
+export const MAX_STREAMS_PER_SESSION = 64;
+/** The longest resource URI an agent may subscribe to or watch (a peer's 16 MB URI would otherwise be held for the session). */
+export const MAX_SUBSCRIBED_URI_CHARS = 8192;
 
 const FILTER_KEY: ReadonlyMap<string, 'toolsListChanged' | 'promptsListChanged' | 'resourcesListChanged'> = new Map([
   ['notifications/tools/list_changed', 'toolsListChanged'],
@@ -92,25 +96,31 @@ export class ListenStreams {
   }
 
   /**
-   * Starts a stream; false (and nothing sent) when the request's filter is malformed.
-   * `watch` decides each resource URI asked for: whether a server provides it and the
-   * agent may watch it (then it is subscribed upstream); the others are left out of the
-   * acknowledgement, which is how the revision says what is honoured.
+   * Starts a stream; the reason (and nothing sent) when it cannot: a malformed filter, an id
+   * already open, or too many streams. `watch` decides each resource URI asked for: whether
+   * a server provides it and the agent may watch it (then it is subscribed upstream); the
+   * others are left out of the acknowledgement, which is how the revision says what is honoured.
    */
-  listen(session: ClientSession, req: JsonRpcRequest, params: Record<string, unknown>, watch: (uri: string) => boolean): boolean {
+  listen(session: ClientSession, req: JsonRpcRequest, params: Record<string, unknown>, watch: (uri: string) => boolean): string | undefined {
     const raw = params.notifications;
-    if (raw === null || typeof raw !== 'object' || Array.isArray(raw)) return false;
+    const malformed = 'subscriptions/listen needs a "notifications" object (with resourceSubscriptions, if any, an array)';
+    if (raw === null || typeof raw !== 'object' || Array.isArray(raw)) return malformed;
     const asked = raw as Record<string, unknown>;
-    if (asked.resourceSubscriptions !== undefined && !Array.isArray(asked.resourceSubscriptions)) return false;
+    if (asked.resourceSubscriptions !== undefined && !Array.isArray(asked.resourceSubscriptions)) return malformed;
+    let streams = this.open.get(session);
+    // A second stream under an open one's id would orphan the first one's upstream watches.
+    if (streams?.has(req.id)) return 'a subscriptions/listen stream with this id is already open';
+    if ((streams?.size ?? 0) >= MAX_STREAMS_PER_SESSION) return `this session holds ${MAX_STREAMS_PER_SESSION} subscriptions/listen streams; cancel one first`;
     const honored: ListenFilter = {};
     for (const key of FILTER_KEY.values()) if (asked[key] === true) honored[key] = true;
-    const uris = ((asked.resourceSubscriptions as unknown[] | undefined) ?? []).filter((u): u is string => typeof u === 'string');
+    const uris = ((asked.resourceSubscriptions as unknown[] | undefined) ?? []).filter(
+      (u): u is string => typeof u === 'string' && u.length <= MAX_SUBSCRIBED_URI_CHARS,
+    );
     if (uris.length > 0) honored.resourceSubscriptions = [...new Set(uris)].slice(0, MAX_WATCHED_PER_STREAM).filter(watch);
-    let streams = this.open.get(session);
     if (!streams) this.open.set(session, (streams = new Map()));
     streams.set(req.id, honored);
     session.sink.send(tagged({ jsonrpc: '2.0', method: 'notifications/subscriptions/acknowledged', params: { notifications: honored } }, req.id), req.id);
-    return true;
+    return undefined;
   }
 
   /** The agent cancelled a request: if it was a stream, the stream is over; the URIs it watched are handed to `unwatch`. */

@@ -5,7 +5,7 @@ import type { Upstream } from '../upstream/upstream.ts';
 import { fail, reply } from './answers.ts';
 import type { Catalog } from './catalog.ts';
 import { LOG_LEVELS, type ClientSession } from './client-session.ts';
-import { isModern } from './era.ts';
+import { isModern, MAX_SUBSCRIBED_URI_CHARS } from './era.ts';
 import { QUESTION_CAPABILITY, withheldQuestion } from './input-relay.ts';
 
 // Keyed by what a peer sends: a Map, so "__proto__" is just an unknown method.
@@ -17,7 +17,6 @@ const MAX_RELAYED_PER_SESSION = 64;
  * the daemon hold 16 MB URIs without end (red team, 2026-12-02).
  */
 export const MAX_SUBSCRIPTIONS_PER_SESSION = 1024;
-export const MAX_SUBSCRIBED_URI_CHARS = 8192;
 
 const LIST_CHANGED_METHODS: ReadonlySet<string> = new Set(LIST_CHANGED_OF.values());
 

@@ -85,8 +85,8 @@ export class Router {
       [
         'subscriptions/listen',
         (s, r, p) => {
-          if (!listens.listen(s, r, p, (uri) => this.watchable(s, r, uri)))
-            fail(s, r.id, ErrorCode.InvalidParams, 'subscriptions/listen needs a "notifications" object (with resourceSubscriptions, if any, an array)');
+          const refused = listens.listen(s, r, p, (uri) => this.watchable(s, r, uri));
+          if (refused) fail(s, r.id, ErrorCode.InvalidParams, refused);
         },
       ],
       ['tools/list', (s, r, p) => lists.serve(s, r, p, 'tools')],
