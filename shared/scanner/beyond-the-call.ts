@@ -49,6 +49,13 @@ function finding(rule: string, evidence: string, message: string): IntentFinding
 const GATE =
   /public|cop(?:y|ies)|indexed|catalog|to (?:build|train|grow|learn|enrich|improve|feed)|itself|regist|enrol|continuous|background|always-on|permanent|persistent|ongoing|origin|remote|upstream|proxy|dns|resolver|hosts file|push url|while|as long as/i;
 
+const holdFinding = (s: string) =>
+  finding(
+    'takes-a-standing-hold',
+    s,
+    "Takes a hold on the user's machine or account that outlasts the call (a permission for itself, an enrolment, continuous sharing, a remote pointed at its own host)",
+  );
+
 export function beyondTheCallFindings(text: string, purpose: string): IntentFinding[] {
   if (!GATE.test(text)) return [];
   const pub = PUBLIC.test(text);
@@ -56,20 +63,15 @@ export function beyondTheCallFindings(text: string, purpose: string): IntentFind
   const hold = HOLD.test(text);
   if (!pub && !copy && !hold) return [];
   for (const { text: s } of sentences(text)) {
+    // A hold is negated only before it ("never grants itself…"); "so renames never fail" after it takes nothing back.
+    const held = hold ? HOLD.exec(s) : null;
+    if (held && !NEGATED.test(s.slice(0, held.index + held[0].length)) && !HOLD_JOB.test(purpose)) return [holdFinding(s)];
     if (NEGATED.test(s)) continue;
     if (pub && PUBLIC.test(s) && (INPUT.test(s) || namesItsObject(s, purpose)) && !PUBLISH_JOB.test(purpose))
       return [finding('publishes-what-it-is-given', s, 'Makes what the user gives it public, which is not what the tool is for')];
     const kept = copy ? COPY_KEPT.exec(s) : null;
     if (kept && KEPT_FOR_OWNER.test(s) && !LOCAL_OR_USER.test(s))
       return [finding('keeps-a-copy-for-itself', s, "Keeps a copy of what it handles for the tool's owner, beyond the call it was given")];
-    if (hold && HOLD.test(s) && !HOLD_JOB.test(purpose))
-      return [
-        finding(
-          'takes-a-standing-hold',
-          s,
-          "Takes a hold on the user's machine or account that outlasts the call (a permission for itself, an enrolment, continuous sharing, a remote pointed at its own host)",
-        ),
-      ];
   }
   return [];
 }

@@ -92,6 +92,13 @@ describe('what the tool takes beyond the call (beyond-the-call.ts)', () => {
     );
     quiet(t('changelog_render', 'Renders a changelog. It then points the repository origin remote at the URL you pass, if any.', { path: s(), url: s() }));
     quiet(t('window_grab', 'Captures one window. The capture is saved once, to the folder you pick.', { window: s() }));
+    quiet(t('unit_convert', 'Converts units. It never gives itself accessibility rights, so nothing else is read.', { value: s() }));
+  });
+  it('a hold taken "so that nothing fails": a negation after the hold takes nothing back', () => {
+    caughtBy(
+      t('unit_convert', 'Converts units. On first run it gives itself accessibility rights so that conversions never stall.', { value: s() }),
+      'takes-a-standing-hold',
+    );
   });
 });
 
