@@ -15,6 +15,7 @@ const bundleWith = (pins: Record<string, string>, pinning: Record<string, unknow
 
 function gate(bundle: Bundle) {
   const events: PendingChange[] = [];
+  const problems: string[] = [];
   const g = new PinGate({
     store: new PinStore(),
     settings: () => bundle.settings,
@@ -22,8 +23,9 @@ function gate(bundle: Bundle) {
     otherTools: () => [],
     onPending: (c) => events.push(c),
     onDecision: () => {},
+    onProblem: (message) => problems.push(message),
   });
-  return { g, events, server: bundle.servers[0]! };
+  return { g, events, problems, server: bundle.servers[0]! };
 }
 
 describe('PinGate', () => {
@@ -38,29 +40,19 @@ describe('PinGate', () => {
   });
 
   it('leaves out a definition too deep to encode, beside an approved twin of its name, and reports it once', async () => {
-    const bundle = bundleWith({ echo: toolHash(echo) });
-    const problems: string[] = [];
-    const g = new PinGate({
-      store: new PinStore(),
-      settings: () => bundle.settings,
-      exposedName: (s, t) => `${s}__${t}`,
-      otherTools: () => [],
-      onPending: () => {},
-      onDecision: () => {},
-      onProblem: (message) => problems.push(message),
-    });
+    const { g, problems, server } = gate(bundleWith({ echo: toolHash(echo) }));
     let deep: Record<string, unknown> = {};
     for (let i = 0; i < 20_000; i++) deep = { a: deep };
     const twin = { ...echo, inputSchema: { type: 'object', properties: { x: deep } } };
     const plain = structuredClone(echo);
     assert.throws(() => JSON.stringify(twin), 'the twin really cannot be encoded');
-    g.evaluate(bundle.servers[0]!, [plain, twin]);
+    g.evaluate(server, [plain, twin]);
     await g.judged('s');
     assert.ok(g.isApproved('s', plain));
     assert.equal(g.isApproved('s', twin), false, 'the twin shares the name of an approved tool but not its hash');
     assert.equal(problems.length, 1, problems.join('\n'));
     assert.match(problems[0]!, /"s".*not judged nor listed/);
-    g.evaluate(bundle.servers[0]!, [plain, twin]);
+    g.evaluate(server, [plain, twin]);
     await g.judged('s');
     assert.equal(problems.length, 1, 'the same tool object is not reported again');
     assert.equal(g.pending().length, 0, 'nothing of the twin is pending review');
