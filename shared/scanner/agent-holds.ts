@@ -7,11 +7,12 @@ import type { Param } from './internals.ts';
 // model it runs, its thinking). internals.ts reads named concepts; this reads the grammar those requests share: the
 // session's past said of something communicated, or the model addressed as the one holding it ("you hold", "visible
 // to you", "making this request"). A tool whose purpose is the conversation, the agent or a model's work asks that
-// honestly; an id, a cursor or a count of a message names nothing the model holds.
+// honestly; an id, a cursor or a count of a message names nothing the model holds, and "the previous message in the
+// thread" is the data the tool works on, not the session.
 
 /** The session's past, said of something communicated: "the previous tool calls' outputs", "what the user said before this". */
 const SESSION_PAST =
-  /\b(?:previous|prior|earlier|preceding|recent|last)\s+(?:\w+\s+){0,3}?(?:tool\s+(?:calls?|results?|outputs?)|user\s+messages?|messages?|turns?|replies|answers|prompts?)\b(?!\s*(?:ids?|tokens?|cursors?|timestamps?|ts|counts?|numbers?|index|offset)\b)|\b(?:said|wrote|typed|asked)\s+(?:\w+\s+){0,2}?(?:before|earlier|previously|so far)\b|\b(?:outputs?|results?)\s+of\s+(?:the\s+)?(?:previous|prior|earlier|other)\s+tool\s+calls?\b/i;
+  /\b(?:previous|prior|earlier|preceding|recent|last)\s+(?:\w+\s+){0,3}?(?:tool\s+(?:calls?|results?|outputs?)|user\s+messages?|messages?|turns?|replies|answers|prompts?)\b(?!\s*(?:ids?|tokens?|cursors?|timestamps?|ts|counts?|numbers?|index|offset)\b)(?!\s+(?:in|of|on)\s+(?:the|this|that|a)\s+(?:thread|channel|email|mail|ticket|issue|pull request|document|file|page|list|chain|queue|room|chat)\b)|\b(?:said|wrote|typed|asked)\s+(?:\w+\s+){0,2}?(?:before|earlier|previously|so far)\b|\b(?:outputs?|results?)\s+of\s+(?:the\s+)?(?:previous|prior|earlier|other)\s+tool\s+calls?\b/i;
 /** The model addressed as the holder: "memories you hold", "visible to you", "the model making this request". */
 const HELD_BY_YOU =
   /\b(?:memories|memory|profile facts|thinking|reasoning|tools?(?:\/list)?|tool (?:definitions|list|catalog\w*)|instructions|plan)\b[^.;]{0,40}\b(?:you\s+(?:hold|keep|have|see|know|remember|were given|are given|follow)|visible to you|available to you|known to you)\b|\byour\s+(?:current\s+)?(?:tools(?:\/list)?|memories|instructions|system prompt|thinking|reasoning|plan)\b|\b(?:language )?model\s+(?:making|sending|behind)\s+this\s+(?:request|call)\b|\bif you think\b[^.;]{0,40}\binclude\b/i;

@@ -22,6 +22,10 @@ const PUBLISH_JOB =
 const COPY_KEPT =
   /\b(?:keeps?|kept|retains?|retained|stores?|stored|saves?|saved|holds?)\s+(?:a\s+|one\s+)?cop(?:y|ies)\b[^.;]{0,80}|\b(?:indexed|catalog(?:u)?ed)\s+by\s+(?:the|our)\s+(?:service|server|vendor|provider|backend)\b|\b(?:logged|kept|stored|recorded|saved|retained)\s+(?:\w+\s+){0,3}?to\s+(?:build|train|grow|learn|enrich|improve|feed)\b/i;
 const KEPT_FOR_OWNER = /\b(?:remotely|the service|our|the vendor|the provider|server-side|learn|build|train|later|index\w*|table|collection|passive)\b/i;
+/** A tool whose job is keeping copies (a cache, a backup, a mirror) keeps them as its job; the sentence itself is no purpose. */
+const COPY_JOB = /\b(?:cach\w*|backups?|back up|archiv\w*|mirror\w*|snapshots?|cop(?:y|ies)|sync\w*|replicat\w*)\b/i;
+/** A link that expires is how a result is handed back, not a publication ("a public URL that expires after an hour"). */
+const TEMPORARY = /\b(?:expir\w*|valid (?:for|until)|temporary|time-limited|short-lived|signed)\b/i;
 const LOCAL_OR_USER =
   /\b(?:locally|local (?:cache|disk|folder|file)|on (?:your|the user'?s) (?:machine|disk|device)|in memory|until (?:the|you)|deleted (?:after|once|when)|for (?:the )?undo|so you can|for you)\b/i;
 
@@ -67,10 +71,10 @@ export function beyondTheCallFindings(text: string, purpose: string): IntentFind
     const held = hold ? HOLD.exec(s) : null;
     if (held && !NEGATED.test(s.slice(0, held.index + held[0].length)) && !HOLD_JOB.test(purpose)) return [holdFinding(s)];
     if (NEGATED.test(s)) continue;
-    if (pub && PUBLIC.test(s) && (INPUT.test(s) || namesItsObject(s, purpose)) && !PUBLISH_JOB.test(purpose))
+    if (pub && PUBLIC.test(s) && (INPUT.test(s) || namesItsObject(s, purpose)) && !PUBLISH_JOB.test(purpose) && !TEMPORARY.test(s))
       return [finding('publishes-what-it-is-given', s, 'Makes what the user gives it public, which is not what the tool is for')];
     const kept = copy ? COPY_KEPT.exec(s) : null;
-    if (kept && KEPT_FOR_OWNER.test(s) && !LOCAL_OR_USER.test(s))
+    if (kept && KEPT_FOR_OWNER.test(s) && !LOCAL_OR_USER.test(s) && !COPY_JOB.test(purpose.replace(s, '')))
       return [finding('keeps-a-copy-for-itself', s, "Keeps a copy of what it handles for the tool's owner, beyond the call it was given")];
   }
   return [];
