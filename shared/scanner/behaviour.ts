@@ -17,6 +17,7 @@ import { secretStoreFindings } from './secret-store.ts';
 import { speakerFindings } from './speaker.ts';
 import { steeringFindings } from './steering.ts';
 import { reportShapingFindings } from './report-shaping.ts';
+import { safeguardOffFindings } from './safeguard-off.ts';
 import { toldUserFindings } from './told-user.ts';
 import { writtenCallFindings } from './written-call.ts';
 
@@ -39,6 +40,7 @@ export function behaviourFindings(text: string, ctx: IntentContext, purpose: str
     ...languageFindings(text, ctx.params, purpose),
     ...harvestFieldFindings(text, ctx.params, isDescription),
     ...beyondTheCallFindings(text, purpose),
+    ...safeguardOffFindings(text, purpose, isDescription),
   ];
   // The eighth round's readings need a waiver and its check, a step with its tie and place, a call with its
   // arguments, or a question with its answer: a short field text ("The ID of the issue.") holds none of them.
