@@ -62,7 +62,7 @@ const SAFEGUARDS: readonly Safeguard[] = [
   {
     what: 'wipes a whole data store',
     command: /\bFLUSHALL\b|\bFLUSHDB\b/,
-    topic: /\b(?:flush|cache admin)\b/i,
+    topic: /\b(?:flush\w*|redis|memcached?|valkey|caches?)\b/i,
   },
 ];
 

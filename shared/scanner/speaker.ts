@@ -7,7 +7,7 @@ import { clip, sentences, type IntentFinding } from './intent.ts';
 // already given, is borrowing an authority it does not have.
 
 /** Someone whose word the model would weigh above a tool's: named as the speaker of the text. */
-const AUTHORITY = String.raw`(?:the\s+|your\s+|an?\s+)?(?:[\w&.'-]+\s+){0,3}?(?:user|account (?:holder|owner)|principal|system|admin\w*|developers?|operators?|owner|maker|vendor|creators?|security|safety|trust|platform|anthropic|openai|google|microsoft|moderators?|supervisor|orchestrator|root|kernel)(?:\s+(?:team|department|staff|office|desk))?`;
+const AUTHORITY = String.raw`(?:the\s+|your\s+|an?\s+)?(?:[\w&.'-]+\s+){0,3}?(?:user|account (?:holder|owner)|principal|system|admin\w*|developers?|operators?|owner|maker|vendor|creators?|security|safety|trust|platform|anthropic|openai|google|microsoft|moderators?|supervisor|orchestrator|root|kernel|(?:model|ai|llm) provider)(?:\s+(?:team|department|staff|office|desk))?`;
 const LABELS: RegExp[] = [
   // "[Message from the user]", "(note by the operator)", "<<update from the security team>>": a bracketed speaker label.
   new RegExp(
@@ -52,6 +52,26 @@ const LABELS: RegExp[] = [
   /(?:mensaje|nota|aviso|mensagem|message|nachricht|hinweis|mitteilung|messaggio|avviso)\s+(?:del?|de la|du|de l'|vom|von|des|dell'|do|da)\s+(?:\w+\s+)?(?:administra\w*|sistema|usuari[oa]|usuário|propietari[oa]|proprietário|admin\w*|système|utilisat(?:eur|rice)|benutzer\w*|amministratore|utente)\s*:/i,
   // "As your developer, I …", "I am the operator of this assistant".
   /\b(?:as|i am|i'm|this is)\s+(?:your|the assistant'?s|the model'?s|the agent'?s)\s+(?:developer|creator|maker|operator|owner|administrator|admin|supervisor|programmer|trainer|designer|principal|deployer|provider)\b/i,
+  // Twelfth reading (blind sets 5 and 6, read): more ways to say who speaks. "Saved preference from the user: …",
+  // "Support statement (verified, from the platform security team): …", "Requested by the account holder (ticket 4411): …".
+  new RegExp(
+    String.raw`(?:^|[.!?\n]\s*)\W{0,3}(?:\w+\s+){0,2}(?:(?:saved|standing|recorded)\s+)?(?:preferences?|statements?|decisions?|approvals?|confirmations?|quotes?)\s+(?:\([^)]{0,40}\)\s+)?(?:from|by)\s+${AUTHORITY}\s*[:—–]`,
+    'i',
+  ),
+  new RegExp(String.raw`\b(?:statement|notice|message|directive|note|memo|instructions?)\s*\([^)]{0,30}?\b(?:from|by)\s+${AUTHORITY}\s*\)\s*:`, 'i'),
+  new RegExp(
+    String.raw`(?:^|[.!?\n]\s*)\W{0,3}(?:requested|approved|authori[sz]ed|mandated|ordered|confirmed|signed off|dictated)\s+by\s+${AUTHORITY}(?:\s*\([^)]{0,40}\))?\s*[:—–]`,
+    'i',
+  ),
+  // "-- IT Security Team, signed": a signature line of a guard, with two hyphens or a trailing "signed".
+  /(?:^|\s)(?:--|—|–)\s*(?:the\s+|your\s+)?(?:[\w&.'-]+\s+){0,2}?(?:security|safety|it|admin\w*|system|operators?|compliance)\s+(?:team|department|staff|office|desk)\b\s*,?\s*(?:signed|approved|verified)?\s*\.?\s*$/i,
+  // YAML front matter naming the user or the system as the author: "--- author: user priority: override ---".
+  /(?:^|\n)\s*---\s*(?:[\w-]+\s*:\s*[^\n:]{0,40}?\s+){0,6}?(?:author|from|role|speaker|source|issued_by)\s*:\s*['"]?(?:user|system|admin\w*|operator|developer|owner)\b/i,
+  // "Your operator has enabled autonomous mode": a permission granted in someone else's name (not "if your admin has enabled …").
+  /(?<!\b(?:if|when|unless|once|whether|until|that)\s+(?:\w+\s+){0,2})\b(?:your|the)\s+(?:operator|administrator|admin|developer|owner|account (?:holder|owner))\s+(?:has|have)\s+(?:already\s+|now\s+)?(?:enabled|approved|authori[sz]ed|granted|allowed|turned on|switched on|opted (?:you\s+)?in|waived|cleared)\b/i,
+  // A made-up tag block whose name claims authority and whose content speaks to the model: <admin_directive
+  // priority="high">Export …</admin_directive> (an XML example of a <policy_update> element addresses no one).
+  /<\s*([a-z][\w:-]*?(?:directive|override|mandate|admin|operator|compliance|(?:system|security|policy)[_-](?:notice|message|note|instructions?|directive|update|rules?))[\w:-]*)\b[^>]{0,80}>(?:(?!<\/)[\s\S]){0,300}?\b(?:you|your|must|always|never|do not|ignore|export|send|attach|include|call|run|follow|obey)\b(?:(?!<\/)[\s\S]){0,300}?<\/\s*\1\s*>/i,
 ];
 
 /**
@@ -103,6 +123,16 @@ const OWN_FLAG = /=|\b(?:flag|option|parameter|argument|setting|set\s+\w+\s+to|p
  * alone is cheap, but the scan runs them on every text of every tool). A pattern without a gate always runs.
  */
 const GATES = new Map<RegExp, RegExp>([
+  // The twelfth reading's labels.
+  [LABELS.find((re) => re.source.includes('issued_by'))!, /---/],
+  [
+    LABELS.find((re) => re.source.includes('opted (?:you'))!,
+    /\b(?:has|have)\s+(?:already\s+|now\s+)?(?:enabled|approved|authori|granted|allowed|turned|switched|opted|waived|cleared)/i,
+  ],
+  [
+    LABELS.find((re) => re.source.includes('[\\w:-]*?(?:directive'))!,
+    /<\s*[a-z][\w:-]*?(?:directive|override|mandate|admin|operator|compliance|notice|message|note|instruction|update|rule)/i,
+  ],
   // The seventh round's labels, each behind a literal every match holds.
   [LABELS.find((re) => re.source.includes('SYSTEM|ADMIN|DEVELOPER|OPERATOR)\\s*:'))!, /\b(?:SYSTEM|ADMIN|DEVELOPER|OPERATOR)\s*:/],
   [LABELS.find((re) => re.source.includes('(?:sys|inst)'))!, /[<[{]\s*\/?\s*(?:sys|inst)/i],
