@@ -141,6 +141,8 @@ export function poisonedSources(): [string, Poisoned[]][] {
     ['heldout-4', heldoutLines('fresh-set-4-2026-12-01.tar.gz', 'poisoned.jsonl')],
     ['heldout-5', heldoutLines('fresh-set-5-2026-12-01.tar.gz', 'poisoned.jsonl')],
     ['heldout-6', heldoutLines('fresh-set-6-2026-12-02.tar.gz', 'poisoned.jsonl')],
+    ['heldout-7', heldoutLines('fresh-set-7-2026-12-02.tar.gz', 'poisoned.jsonl')],
+    ['heldout-8', heldoutLines('fresh-set-8-2026-12-02.tar.gz', 'poisoned.jsonl')],
   ];
 }
 
@@ -188,6 +190,8 @@ function benignServers(): BenignServerIn[] {
     ...byServer('fresh-set-4-2026-12-01.tar.gz', 'heldout-4'),
     ...byServer('fresh-set-5-2026-12-01.tar.gz', 'heldout-5'),
     ...byServer('fresh-set-6-2026-12-02.tar.gz', 'heldout-6'),
+    ...byServer('fresh-set-7-2026-12-02.tar.gz', 'heldout-7'),
+    ...byServer('fresh-set-8-2026-12-02.tar.gz', 'heldout-8'),
   ];
 }
 
