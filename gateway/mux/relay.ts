@@ -7,6 +7,7 @@ import type { Catalog } from './catalog.ts';
 import { LOG_LEVELS, type ClientSession } from './client-session.ts';
 import { isModern, MAX_SUBSCRIBED_URI_CHARS } from './era.ts';
 import { QUESTION_CAPABILITY, withheldQuestion } from './input-relay.ts';
+import { jsonText } from '../../shared/text/json-text.ts';
 
 // Keyed by what a peer sends: a Map, so "__proto__" is just an unknown method.
 /** Questions from servers (sampling, elicitation, roots) one agent may have open at once. */
@@ -263,7 +264,7 @@ export class Relay {
     }
     const relayId = session.relayId();
     const question = { jsonrpc: '2.0' as const, id: relayId, method: message.method, ...(message.params ? { params: message.params } : {}) };
-    if (!encodable(question)) {
+    if (jsonText(question) === undefined) {
       // Params nested past what JSON.stringify can write: the agent's sink would drop the question, and the server
       // would wait for its timeout. Answer it now.
       upstream.respond(errorResponse(message.id, ErrorCode.InvalidParams, `${message.method} from server "${upstream.id}" could not be encoded for the agent`));
@@ -366,15 +367,5 @@ export class Relay {
     // A 2026-07-28 server takes the level per request (the caller's envelope), not as a method.
     if (upstream.state === 'ready' && !upstream.modern && 'logging' in upstream.capabilities)
       upstream.forward('logging/setLevel', { level: LOG_LEVELS[this.upstreamLogLevel] }, () => {});
-  }
-}
-
-/** Whether JSON.stringify can write a peer's value (one nested some thousands deep overflows its stack). */
-function encodable(value: unknown): boolean {
-  try {
-    JSON.stringify(value);
-    return true;
-  } catch {
-    return false;
   }
 }

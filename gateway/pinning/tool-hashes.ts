@@ -1,6 +1,7 @@
 import { toolHash } from '../../shared/pinning/hash.ts';
 import { nodeSha256Hex } from '../hashing/sha256.ts';
 import { changeId } from './decisions.ts';
+import { jsonText } from '../../shared/text/json-text.ts';
 
 const MAX_CACHED = 50_000;
 
@@ -36,10 +37,8 @@ export class ToolHashes {
     const known = this.byObject.get(tool);
     if (known) return known;
     if (this.unencodable.has(tool)) return undefined;
-    let text: string;
-    try {
-      text = JSON.stringify(tool);
-    } catch {
+    const text = jsonText(tool);
+    if (text === undefined) {
       this.unencodable.add(tool);
       return undefined;
     }

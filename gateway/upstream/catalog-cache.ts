@@ -1,6 +1,7 @@
 // One server's lists (tools, resources, templates, prompts) as Gatehouse last read them,
 // every page, and the re-reads that keep them current.
 import { ErrorCode, type JsonRpcResponse } from '../../shared/jsonrpc/message.ts';
+import { jsonText } from '../../shared/text/json-text.ts';
 
 export type CatalogKind = 'tools' | 'resources' | 'resourceTemplates' | 'prompts';
 export type CatalogLists = Record<CatalogKind, Record<string, unknown>[]>;
@@ -64,11 +65,7 @@ export function sameItems(read: readonly object[], held: readonly object[], text
  * change its other tools silently and never be caught (red team, 2026-12-02).
  */
 function encoded(item: object): string {
-  try {
-    return JSON.stringify(item);
-  } catch {
-    return '\u0000unencodable';
-  }
+  return jsonText(item) ?? '\u0000unencodable';
 }
 
 export class CatalogCache {

@@ -6,6 +6,7 @@ import { isPlainObject, type JsonRpcNotification, type JsonRpcResponse } from '.
 import { LEGACY_PROTOCOL_VERSIONS, META, MODERN_PROTOCOL_VERSION } from '../../shared/jsonrpc/protocol.ts';
 import { cutText, wellFormed } from '../../shared/text/cut.ts';
 import { declaredExtensions } from './extensions.ts';
+import { jsonText } from '../../shared/text/json-text.ts';
 
 /** What the server said of itself, whichever handshake it took. */
 export interface Described {
@@ -76,17 +77,9 @@ function withEncodableExtensions(capabilities: Record<string, unknown>): Record<
   const kept: [string, unknown][] = [];
   for (const [id, settings] of Object.entries(advertised)) {
     if (kept.length >= MAX_EXTENSIONS_KEPT) break;
-    if (isPlainObject(settings) && encodedLength(settings) <= MAX_EXTENSION_SETTINGS_CHARS) kept.push([id, settings]);
+    if (isPlainObject(settings) && (jsonText(settings)?.length ?? Infinity) <= MAX_EXTENSION_SETTINGS_CHARS) kept.push([id, settings]);
   }
   return { ...capabilities, extensions: Object.fromEntries(kept) };
-}
-
-function encodedLength(value: unknown): number {
-  try {
-    return JSON.stringify(value).length;
-  } catch {
-    return Number.POSITIVE_INFINITY;
-  }
 }
 
 /**

@@ -1,6 +1,7 @@
 // Text from peers may hold any UTF-16, lone surrogates included. Cutting with
 // slice() can split a pair and leave one half, which canonical JSON (RFC 8785)
 // refuses, so every cut and every record goes through these.
+import { jsonText } from './json-text.ts';
 
 /** The first `max` UTF-16 units of `text`, never ending in half of a surrogate pair. */
 export function cutText(text: string, max: number): string {
@@ -37,12 +38,8 @@ const LONE_ESCAPE = /(?<!\\)((?:\\\\)*)\\ud[89a-f][0-9a-f]{2}/g;
  * 2026-12-02). A value JSON.stringify cannot write is returned as it is.
  */
 function fixDeep(value: unknown): unknown {
-  let text: string;
-  try {
-    text = JSON.stringify(value);
-  } catch {
-    return value;
-  }
+  const text = jsonText(value);
+  if (text === undefined) return value;
   const fixed = text.replace(LONE_ESCAPE, '$1\\ufffd');
   return fixed === text ? value : (JSON.parse(fixed) as unknown);
 }
