@@ -76,16 +76,15 @@ export function protectsTheUser(sentence: string): boolean {
   const will = USER_WILL.exec(sentence);
   // What the sentence asks before its wait for the user must not itself be a risky step ("Run rm -rf ./build; only when the user asks…").
   if (will) return !RISKY_STEP.test(sentence.slice(0, will.index)) && unnegatedActs(sentence.slice(0, will.index)).length === 0;
-  const acts = [...sentence.matchAll(HARMFUL_ACT)];
-  const negatedAct = acts.length > unnegatedActs(sentence).length;
+  const left = unnegatedActs(sentence);
+  const negatedAct = [...sentence.matchAll(HARMFUL_ACT)].length > left.length;
   // Every act on the secret negated ("is typed into the page only and is not stored"; "never returns key material").
-  if (negatedAct && PROTECTED_OBJECT.test(sentence) && unnegatedActs(sentence).every((a) => /^(?:includ|return|pass)/i.test(a))) return true;
-  if (RETENTION_LIMIT.test(sentence) && PROTECTED_OBJECT.test(sentence) && unnegatedActs(sentence).every((a) => /^(?:kept|keep|stor|sav|held)/i.test(a)))
-    return true;
+  if (negatedAct && PROTECTED_OBJECT.test(sentence) && left.every((a) => /^(?:includ|return|pass)/i.test(a))) return true;
+  if (RETENTION_LIMIT.test(sentence) && PROTECTED_OBJECT.test(sentence) && left.every((a) => /^(?:kept|keep|stor|sav|held)/i.test(a))) return true;
   // "Results contain paths only, not contents": what is included or returned leaves the secret out, and no secret is named elsewhere.
   if (!WITHHELD.test(sentence)) return false;
   const rest = sentence.replace(new RegExp(WITHHELD.source, 'gi'), ' ');
-  return !PROTECTED_OBJECT.test(rest) && unnegatedActs(sentence).every((a) => /^(?:includ|return)\w*ed$/i.test(a));
+  return !PROTECTED_OBJECT.test(rest) && left.every((a) => /^(?:includ|return)\w*ed$/i.test(a));
 }
 
 /** The whole sentence of `description` (exported for tests) a finding's evidence was cut from (evidence may be clipped with an ellipsis). */
