@@ -75,12 +75,13 @@ const WARNS =
  * whose name and first sentence are not about that safeguard.
  */
 export function safeguardOffFindings(text: string, purpose: string, isDescription: boolean): IntentFinding[] {
-  // The cheap gate: every command above has one of these characters or words.
-  if (!isDescription || !/[=_-]|\b(?:FLUSH|chmod|NOPASSWD|AdministratorAccess|ufw|setenforce)/.test(text)) return [];
-  // Names read as words: redis_flush is about flushing, iam-policy-set about policies.
-  const about = purpose.replace(/[_\-.]+|(?<=[a-z])(?=[A-Z])/g, ' ');
+  if (!isDescription) return [];
   for (const guard of SAFEGUARDS) {
-    if (!guard.command.test(text) || guard.topic?.test(about)) continue;
+    if (!guard.command.test(text)) continue;
+    // The purpose is read without the command itself (a description with no sentence end is all "purpose", and
+    // NODE_TLS_REJECT_UNAUTHORIZED names TLS), and names as words: redis_flush is about flushing.
+    const about = purpose.replace(new RegExp(guard.command.source, `${guard.command.flags}g`), ' ').replace(/[_\-.]+|(?<=[a-z])(?=[A-Z])/g, ' ');
+    if (guard.topic?.test(about)) continue;
     for (const s of sentences(text)) {
       const m = guard.command.exec(s.text);
       if (!m) continue;
