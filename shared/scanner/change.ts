@@ -1,4 +1,4 @@
-import { clip } from './intent.ts';
+import { clip, sentences } from './intent.ts';
 import { rate, scanTool, type Finding, type ScanContext, type ToolScan } from './scan.ts';
 
 // A rug pull rarely needs alarming words: it widens what the tool may do. This
@@ -65,8 +65,14 @@ const POWERS: [string, RegExp][] = [
     'execute',
     /\b(?:execut\w*|run(?:s|ning)?\s+(?:any\s+|arbitrary\s+|shell\s+)?(?:commands?|scripts?|code|it|them|the (?:code|snippet|script|program|input|file))\b|shell\b|eval\w*)/i,
   ],
-  ['pay', /\b(?:pay(?:s|ing|ment)?\b|transfer\w*|charg(?:e|es|ed|ing)\b|refund\w*|withdraw\w*)/i],
+  ['pay', /\b(?:pay(?:s|ing|ment)?\b|transfer\w*|charg(?:e|es|ed|ing)\b|refund\w*|withdraw\w*|purchas\w*|buy(?:s|ing)?\b|(?:saved|credit|debit)\s+cards?\b)/i],
   ['write', /\b(?:writ(?:e|es|ing)\b|modif\w*|edit(?:s|ing)?\b|updat(?:e|es|ing)\b|chang(?:e|es|ing)\b|creat(?:e|es|ing)\b|insert\w*)/i],
+  // Keeping what it is handed ("Also saves the text") outlasts the call: a counter or a converter never needed it.
+  // Saving a screenshot or a download to a folder is the job; keeping what the user hands it is not ("Also saves the text").
+  [
+    'keep',
+    /\balso\s+(?:sav|stor|retain|keep|kept|log|record)\w*|\b(?:inputs?|text|texts|quer(?:y|ies)|prompts?|messages?|conversations?|contents?|requests?|documents?|arguments?)\s+(?:is|are|will be|gets?)\s+(?:also\s+)?(?:saved|stored|retained|kept|logged|recorded)\b|\b(?:saves?|stores?|retains?|keeps?|logs?|records?)\s+(?:a\s+cop(?:y|ies)\s+of\s+)?(?:the|your|every|each|all)\s+(?:inputs?|text|texts|quer(?:y|ies)|prompts?|messages?|conversations?|contents?|requests?|documents?|arguments?)\b/i,
+  ],
   [
     'reach',
     /\b(?:any|every|all)\s+(?:\w+\s+)?(?:files?|paths?|folders?|directories|repos(?:itories)?|users?|accounts?|channels?|messages?|hosts?|urls?)\b|\babsolute paths?\b|\banywhere\b|\bon disk\b|\bprivate\b|\bsystem-wide\b/i,
@@ -88,24 +94,62 @@ const NAME_POWERS: [string, RegExp][] = [
     'write',
     /^(?:create|update|set|edit|modify|write|add|insert|put|patch|move|rename|save|upsert|apply|upload|share|deploy|import|replace|merge|assign|append|change|configure|install|enable|disable|start|stop|restart|resize|copy|duplicate)$/,
   ],
+  ['keep', /^(?:save|store|remember|memorize|memorise|record|log|archive|backup|cache|keep|retain|bookmark|note|notes|memory|snapshot)$/],
 ];
 
 function namePowers(name: unknown): Set<string> {
   const claimed = new Set<string>();
   if (typeof name !== 'string') return claimed;
   for (const word of words(name)) for (const [kind, re] of NAME_POWERS) if (re.test(word)) claimed.add(kind);
-  // Whatever destroys, sends or pays also changes things.
+  // Whatever destroys, sends or pays also changes things; whatever changes things keeps them.
   if (claimed.size) claimed.add('write');
+  if (claimed.has('write')) claimed.add('keep');
   return claimed;
+}
+
+/** Letters of scripts other than Latin: a few of them in a row are words of another language. */
+const OTHER_SCRIPT = /[\u0370-\u03ff\u0400-\u04ff\u0590-\u05ff\u0600-\u06ff\u0900-\u097f\u0e00-\u0e7f\u3040-\u30ff\u3400-\u9fff\uac00-\ud7af]{3}/u;
+/** Function words of other languages written in Latin letters that English never uses as words of its own. */
+const OTHER_FUNCTION_WORDS =
+  /(?<!\p{L})(?:und|oder|mit|nicht|ist|sind|auch|wird|werden|les|une|pour|avec|sans|sont|dans|aussi|également|los|las|del|para|por|una|también|tutti|della|sono|anche|het|een|niet|ook|wordt|się|jest|oraz|lub|dla|może|też|yang|dan|dengan|untuk|juga|dari|ini|bir|ile|için|olarak|och|att|är|för|inte|också|sau|pentru|este|și|não|uma|também|com|được|của|và|cho)(?!\p{L})/giu;
+/** A sentence in another language than English: a run of another script, or two distinct function words of one. */
+export function otherLanguage(text: string): boolean {
+  if (OTHER_SCRIPT.test(text)) return true;
+  return new Set((text.match(OTHER_FUNCTION_WORDS) ?? []).map((w) => w.toLowerCase())).size >= 2;
+}
+
+/** The description's sentences the approved one did not have. */
+function addedSentences(old: string, now: string): string[] {
+  const had = new Set(sentences(old).map((x) => x.text.trim()));
+  return sentences(now)
+    .map((x) => x.text.trim())
+    .filter((x) => x && !had.has(x));
 }
 
 function purposeWidening(oldText: unknown, newText: unknown, name: unknown): Finding[] {
   if (typeof newText !== 'string' || newText === oldText) return [];
   const old = typeof oldText === 'string' ? oldText : '';
+  // A release of an English tool does not add a sentence in another language: one that does hides it from the reviewer.
+  // A description rewritten in another language (its opening too) is a translation, not a sentence slipped in.
+  const opening = sentences(newText)[0]?.text ?? '';
+  const foreign = !otherLanguage(old) && !otherLanguage(opening) ? addedSentences(old, newText).find(otherLanguage) : undefined;
+  const switched: Finding[] = foreign
+    ? [
+        {
+          rule: 'added-in-another-language',
+          family: 'widening',
+          severity: 'medium',
+          path: '/description',
+          message: 'The change adds a sentence in another language to a description written in English: read what it says before approving',
+          evidence: clip(foreign, 300),
+        },
+      ]
+    : [];
   const claimed = namePowers(name);
   const gained = POWERS.filter(([kind, re]) => !claimed.has(kind) && re.test(newText) && !re.test(old));
-  if (!gained.length) return [];
+  if (!gained.length) return switched;
   return [
+    ...switched,
     {
       rule: 'purpose-widened',
       family: 'widening',
@@ -145,6 +189,26 @@ export function wideningFindings(oldDef: Json, newDef: Json): Finding[] {
       evidence: `destructiveHint: ${JSON.stringify(oldHints.destructiveHint ?? '(unset)')} → true`,
     });
   }
+  // The other way round: a tool that declared it changes or destroys things now claims to be read-only or harmless, so a
+  // client stops asking the user before each call. Its own name or description saying it writes makes the claim false.
+  const nowReadOnly = oldHints.readOnlyHint !== true && newHints.readOnlyHint === true;
+  const nowHarmless = oldHints.destructiveHint === true && newHints.destructiveHint === false;
+  if ((nowReadOnly && (oldHints.readOnlyHint === false || oldHints.destructiveHint === true)) || nowHarmless) {
+    // By its name: a description mentions many acts it does not do ("no mail is sent"), a name's verb is what it does.
+    const says = namePowers(newDef.name);
+    const erases = typeof newDef.name === 'string' && words(newDef.name).some((w) => ERASING_VERB.test(w));
+    const acts = [...says].filter((k) => (nowReadOnly && k === 'write') || (nowHarmless && k === 'destroy' && erases));
+    out.push({
+      rule: 'caution-withdrawn',
+      family: 'widening',
+      severity: acts.length ? 'high' : 'low',
+      path: '/annotations',
+      message: acts.length
+        ? `Declared that it changes things; the new version claims to be ${nowReadOnly ? 'read-only' : 'non-destructive'} while its name still says it ${nowReadOnly ? 'changes' : 'destroys'} things, so clients would stop asking before each call`
+        : `Now claims to be ${nowReadOnly ? 'read-only' : 'non-destructive'}, where it declared otherwise before`,
+      evidence: clip(`${JSON.stringify(oldHints)} → ${JSON.stringify(newHints)}`, 300),
+    });
+  }
   if (oldHints.openWorldHint === false && newHints.openWorldHint !== false) {
     out.push({
       rule: 'became-open-world',
@@ -157,6 +221,9 @@ export function wideningFindings(oldDef: Json, newDef: Json): Finding[] {
   }
   return out;
 }
+
+/** Verbs that lose data for good ("stop" and "cancel" end something; they are not what destructiveHint warns of). */
+const ERASING_VERB = /^(?:delete|remove|purge|drop|destroy|wipe|truncate|erase|uninstall|revoke|overwrite)$/;
 
 /** Limits whose loss lets nothing longer, larger or freer through: a floor, or a format most validators do not enforce. */
 const LOWER_BOUNDS: ReadonlySet<string> = new Set(['minimum', 'exclusiveMinimum', 'format']);
@@ -297,8 +364,55 @@ function compareSchema(oldS: Json, newS: Json, path: string, out: Finding[]): vo
     }
     if (isObject(was) && isObject(sub)) compareSchema(was, sub, `${path}/properties/${escape(name)}`, out);
   }
+  for (const [name, sub] of Object.entries(newProps)) {
+    const was = Object.hasOwn(oldProps, name) ? oldProps[name] : undefined;
+    const at = `${path}/properties/${escape(name)}`;
+    const reach = defaultReach(was, sub);
+    if (reach)
+      out.push({
+        rule: 'default-widened',
+        family: 'widening',
+        severity: 'high',
+        path: `${at}/default`,
+        message: `"${clip(name, 60)}" now defaults to ${clip(JSON.stringify(reach), 80)}: when the model leaves it out, the tool reaches further than the approved version did`,
+        evidence: clip(
+          `default: ${JSON.stringify(isObject(was) ? (was.default ?? '(none)') : '(new argument)')} → ${JSON.stringify(isObject(sub) ? sub.default : undefined)}`,
+          300,
+        ),
+      });
+    const text = isObject(sub) && typeof sub.description === 'string' ? sub.description : '';
+    const oldText = isObject(was) && typeof was.description === 'string' ? was.description : '';
+    if (isObject(was) && text !== oldText && WILDCARD.test(text) && !WILDCARD.test(oldText))
+      out.push({
+        rule: 'wildcard-accepted',
+        family: 'widening',
+        severity: 'medium',
+        path: `${at}/description`,
+        message: `"${clip(name, 60)}" now accepts a value that means everything: one call reaches what the approved version reached one at a time`,
+        evidence: clip(`${oldText} → ${text}`, 300),
+      });
+  }
   if (isObject(oldS.items) && isObject(newS.items)) compareSchema(oldS.items, newS.items, `${path}/items`, out);
 }
+
+/** Values that reach everything, or data its owner marks as guarded (a classification, or a personal record's fields). */
+const REACHING_VALUE =
+  /(?:^|[_\-\s.:])(?:all|any|every(?:thing|one)?|\*|unrestricted|unlimited|global|root|admin|superuser|public|private|privileged|confidential|restricted|sensitive|secrets?|internal|pii|phi|ssn|social_security\w*|salar(?:y|ies)|passports?|dob|date_of_birth|medical|diagnos\w*|iban|card_number)(?:$|[_\-\s.:])|^\*$/i;
+/**
+ * The default a parameter gained or changed to, when it reaches everything or guarded data: a model that leaves the
+ * argument out (most do) now gets all private messages, every environment, the SSN column. A new parameter with such a
+ * choice and no default leaves the model to pick it, which the text detectors and `new-secret-choice` judge.
+ */
+function defaultReach(was: unknown, now: unknown): unknown {
+  if (!isObject(now) || now.default === undefined) return undefined;
+  const before = isObject(was) ? was.default : undefined;
+  if (JSON.stringify(before) === JSON.stringify(now.default)) return undefined;
+  const values = Array.isArray(now.default) ? now.default : [now.default];
+  const old = new Set((Array.isArray(before) ? before : [before]).map((v) => JSON.stringify(v)));
+  return values.find((v) => typeof v === 'string' && !old.has(JSON.stringify(v)) && REACHING_VALUE.test(v));
+}
+/** A parameter's text that now admits a value meaning "all": a lone `*`, or "or all patients". */
+const WILDCARD = /(?:^|[\s(,"'`])\*(?=[\s),"'`.:;]|$)|\b(?:or|and)\s+(?:all|every|any)\s+\w+|\bempty\s+(?:for|=|means)\s+(?:all|every|any)\b/i;
 
 /** Values that name a secret, not a field that merely guards one. */
 const SECRET_VALUE =
