@@ -1,4 +1,4 @@
-import { clip, sentences, type IntentFinding } from './intent.ts';
+import { clip, NEGATION, sentences, type IntentFinding } from './intent.ts';
 
 // What the tool takes beyond the call it was given (issue 12, eleventh round part 2). An unfitting side effect asks
 // the model to accept one of three things, whatever its words: what the user hands the tool is made public (a public
@@ -43,7 +43,7 @@ function namesItsObject(sentence: string, purpose: string): boolean {
   );
 }
 
-const NEGATED = /\b(?:never|not|no|without|don'?t|doesn'?t|won'?t|nothing)\b/i;
+const NEGATED = NEGATION;
 
 function finding(rule: string, evidence: string, message: string): IntentFinding {
   return { rule, family: 'harvest', severity: 'high', evidence: clip(evidence), message };

@@ -151,6 +151,7 @@ const CALL_VERB =
 const GENERIC_WORDS =
   /^(?:this|that|any|other|same|each|every|a|an|the|your|our|their|its|my|one|another|next|first|last|search|web|new|existing|built-?in|default|standard|regular|different|mcp|following|above|below|right|appropriate|relevant|correct|main|primary|helper|internal)$/i;
 
+const ABBREVIATION_BEFORE = /\b(?:[eE]\.g|[iI]\.e|etc|vs|cf|approx|incl|esp|viz)$/;
 /** Splits text into sentences with their offsets; a newline also ends one (a semicolon does not: "…; DROP TABLE users" is one demand). */
 let lastSplit: { text: string; out: readonly { text: string; at: number }[] } | undefined;
 export function sentences(text: string): readonly { text: string; at: number }[] {
@@ -160,7 +161,9 @@ export function sentences(text: string): readonly { text: string; at: number }[]
   let start = 0;
   // A dot inside a path, a file name, an address or a URL (".ssh", "mcp.json") is followed by a letter: it ends nothing.
   // A list glued to the sentence before it (".- For images, …") starts a new sentence at its bullet.
+  // An abbreviation's dot ("(e.g. ~/.ssh)", "i.e.", "etc.", "vs.") ends nothing either: a split there cut a warning from its subject.
   for (const m of text.matchAll(/[.!?]+(?=\s|$|-\s)|\n/g)) {
+    if (m[0] === '.' && ABBREVIATION_BEFORE.test(text.slice(Math.max(0, m.index - 7), m.index))) continue;
     const end = m.index + m[0].length;
     if (text.slice(start, end).trim()) out.push({ text: text.slice(start, end), at: start });
     start = end;
@@ -308,6 +311,17 @@ function samePrefix(a: string, b: string): boolean {
   return ha !== undefined && ha === head(b) && !TOOLISH_WORDS.has(ha);
 }
 
+/**
+ * A segment of a path or URL ("/me/mailFolders/inbox", "https://host/api/send_mail"): a directory or a resource, not a
+ * tool. "github/push_files" (a server and its tool, as some clients write it) is no path: nothing before it starts one.
+ */
+function inPath(sentence: string, from: number, to: number): boolean {
+  if (sentence[to] === '/') return true;
+  if (sentence[from - 1] !== '/') return false;
+  const head = /\S*$/.exec(sentence.slice(0, from - 1))![0].replace(/^['"`(\[{]+/, '');
+  return head === '' || /^(?:[/~.]|\w+:\/\/)/.test(head);
+}
+
 /** Tool names a sentence mentions, other than this tool and its parameters. */
 export function findRefs(sentence: string, ctx: IntentContext): Ref[] {
   const refs: Ref[] = [];
@@ -317,6 +331,7 @@ export function findRefs(sentence: string, ctx: IntentContext): Ref[] {
     // Most words are plain words: only a name the gateway knows is worth a closer look.
     if (known === 'own' || (m[4] !== undefined && !known && !ANY_TIME.test(sentence.slice(Math.max(0, m.index! - 12), m.index!)))) continue;
     if (raw.includes('/') || /^\.|\.\w{1,4}$/.test(raw) || /^[A-Z0-9_]+$/.test(raw) || /^\d/.test(raw)) continue;
+    if (m[1] === undefined && inPath(sentence, m.index!, m.index! + m[0].length)) continue;
     // kebab-case counts when the text treats it as a tool ("`send-whatsapp-message`", "using extract-web-data").
     const kebab = /^[a-z][a-z0-9]*(?:-[a-z0-9]+)+$/.test(raw);
     const isIdent =
@@ -393,6 +408,9 @@ export function findRefs(sentence: string, ctx: IntentContext): Ref[] {
 }
 
 const NEGATED = /\b(?:not|never|no|don'?t|doesn'?t|won'?t|cannot|can'?t|without|avoid|nor)\b[^.,;]{0,25}$/i;
+/** A negation anywhere in a sentence ("cannot", "isn't" and "can't" as well as "not"): for readings that take a negated sentence back whole. */
+export const NEGATION =
+  /\b(?:never|not|no|nor|none|nothing|without|cannot|can'?t|don'?t|doesn'?t|didn'?t|won'?t|isn'?t|aren'?t|wasn'?t|mustn'?t|shouldn'?t|unable)\b/i;
 /** The first match of re that no negation shortly precedes. */
 const globalCopies = new WeakMap<RegExp, RegExp>();
 function affirmed(re: RegExp, text: string): RegExpExecArray | null {
@@ -1245,7 +1263,7 @@ export function sideEffectFindings(text: string): IntentFinding[] {
       purposePersonal && !FAR_AWAY.test(s.text) && addresses(s.text).length === 0 && (!REMOTE.test(s.text) || places.some((p) => s.text.includes(p)));
     // "The token is kept in the system keychain by npm": put away in the user's own secret store, not kept by the tool.
     const kept = OWN_FLAG_CONDITION.test(s.text) || ownJob || keptInSecretStore(s.text) ? undefined : predicateKept(s.text);
-    if (kept && PERSONAL.test(s.text) && !/\b(?:never|not|no|without|don'?t|doesn'?t|won'?t|nothing)\b/i.test(s.text)) {
+    if (kept && PERSONAL.test(s.text) && !NEGATION.test(s.text)) {
       return [
         {
           rule: 'unfitting-side-effect',
@@ -1258,7 +1276,7 @@ export function sideEffectFindings(text: string): IntentFinding[] {
     }
     if (ownJob) continue;
     const keptAway = PERSONAL.test(s.text) && affirmed(KEEP, s.text) !== null && (FAR_AWAY.test(s.text) || REMOTE.test(s.text) || movedAway(s.text));
-    if ((!PASSED_ON.test(s.text) && !keptAway) || !(FAR_AWAY.test(s.text) || keptAway)) continue;
+    if (!(FAR_AWAY.test(s.text) || keptAway) || (!keptAway && (!PASSED_ON.test(s.text) || affirmed(PASSED_ON, s.text) === null))) continue;
     if (/\b(?:never|not|no|without|don'?t|doesn'?t|won'?t)\b[^.,;]{0,30}\b(?:stream|cache|share|sync|upload|sell|sold|retain)/i.test(s.text)) continue;
     return [
       {
@@ -1383,6 +1401,10 @@ function secretOfOwnObject(p: { name: string; text: string }, toolName: string):
   return nameWords(p.text).some((w) => objects.has(w));
 }
 
+/** The parameter's text says it takes an attribute of the document, not the document ("passport: Country"). */
+const ATTRIBUTE_ONLY =
+  /^\s*(?:the\s+)?(?:issuing\s+)?(?:country|nationality|region|type|kind|issuer|provider|expiry(?: date)?)\b(?:\s+(?:code|name|of (?:issue|the \w+)))?\s*[.(]?[^.]{0,40}$/i;
+
 export function personalParameterFindings(
   params: { name: string; text: string; required: boolean; path: string }[],
   purpose: string,
@@ -1391,7 +1413,7 @@ export function personalParameterFindings(
   // A name is words in any case: CreateIncomingPhoneNumberLocal is about a phone, CreateSipCredential about a credential.
   if (PERSONAL_PURPOSE.test(purpose.replace(/[_-]/g, ' ').replace(/(?<=[a-z0-9])(?=[A-Z])/g, ' '))) return [];
   return params
-    .filter((p) => PERSONAL_PARAM.test(p.name) && !secretOfOwnObject(p, toolName))
+    .filter((p) => PERSONAL_PARAM.test(p.name) && !secretOfOwnObject(p, toolName) && !ATTRIBUTE_ONLY.test(p.text))
     .map((p) => ({
       // A card's security code or a seed phrase has one use, and it is not this tool's: asking at all is the harm.
       rule: 'asks-for-personal-data',

@@ -14,12 +14,12 @@ import type { Finding } from './option-effect.ts';
 
 /** Acts on a secret or on data that would harm the user if done: keeping it, handing it on, showing it to the model. */
 const HARMFUL_ACT =
-  /\b(?:stor(?:e|es|ed|ing)|keep(?:s|ing)?|kept|sav(?:e|es|ed|ing)|log(?:s|ged|ging)?|record(?:s|ed|ing)?|retain(?:s|ed|ing)?|cach(?:e|es|ed|ing)|persist(?:s|ed|ing)?|return(?:s|ed|ing)?|print(?:s|ed|ing)?|expos(?:e|es|ed|ing)|reveal(?:s|ed|ing)?|send(?:s|ing)?|sent|upload(?:s|ed|ing)?|forward(?:s|ed|ing)?|shar(?:e|es|ed|ing)|post(?:s|ed|ing)?|transmit(?:s|ted|ting)?|cop(?:y|ies|ied|ying)|includ(?:e|es|ed|ing)|pass(?:es|ed|ing)?(?!\s*words?\b)|collect(?:s|ed|ing)?)\b/gi;
+  /\b(?:stor(?:e|es|ed|ing)|keep(?:s|ing)?|kept|sav(?:e|es|ed|ing)|log(?:s|ged|ging)?|record(?:s|ed|ing)?|retain(?:s|ed|ing)?|cach(?:e|es|ed|ing)|persist(?:s|ed|ing)?|return(?:s|ed|ing)?|print(?:s|ed|ing)?|expos(?:e|es|ed|ing)|reveal(?:s|ed|ing)?|send(?:s|ing)?|sent|upload(?:s|ed|ing)?|forward(?:s|ed|ing)?|shar(?:e|es|ed|ing)|post(?:s|ed|ing)?|transmit(?:s|ted|ting)?|cop(?:y|ies|ied|ying)|includ(?:e|es|ed|ing)|pass(?:es|ed|ing)?(?!\s*words?\b)|collect(?:s|ed|ing)?|(?:read(?:s|ing)?|access(?:es|ed|ing)?|open(?:s|ed|ing)?|put(?:s|ting)?)(?!-))\b/gi;
 /** A negation governing the act just after it ("is not stored", "never returns", "do not include", "nor logged"). */
 const NEGATED_BEFORE = /\b(?:never|not|no|nor|without|don't|doesn't|isn't|aren't|won't|cannot|can't)\b(?:\s+\w+){0,3}\s*$/i;
 /** What the act is done to: a secret, or data of the user's. */
 const PROTECTED_OBJECT =
-  /\b(?:passwords?|passphrases?|pins?|tokens?|keys?|secrets?|credentials?|key material|private data|personal data|contents?|values?|card numbers?|messages?|prompts?|conversations?|history)\b/i;
+  /\b(?:passwords?|passphrases?|pins?|tokens?|keys?|secrets?|credentials?|key material|private data|personal data|contents?|values?|card numbers?|messages?|prompts?|conversations?|history)\b|~\/\.\w|\.(?:ssh|aws|gnupg|netrc|env)\b|\bid_(?:rsa|ed25519|ecdsa)\b/i;
 /** The step waits for the user's own word. */
 const USER_WILL =
   /\bonly\b[^.;]{0,60}\b(?:when|if|after|once)\s+the user\b[^.;]{0,30}\b(?:asks?|asked|requests?|requested|confirms?|confirmed|approves?|approved|chooses|chose|selects?|selected|says?|said|explicitly)\b|\b(?:ask|confirm with)\s+(?:the user\s+)?(?:first\s+)?before\b|\bonly\b[^.;]{0,40}\bthe user (?:chose|chooses|selected|named|picked|listed|said|supplies|supplied|provides|provided|entered)\b/i;

@@ -69,6 +69,8 @@ const SAFEGUARDS: readonly Safeguard[] = [
 /** A sentence that warns against the step, or names it as something not done. */
 const WARNS =
   /\b(?:never|do not|don'?t|avoid|not recommended|unsafe|dangerous|at your own risk|we (?:do not|don'?t|never)|refuses? to|is not (?:needed|required|supported)|must not|should not|shouldn'?t)\b/i;
+/** The command named as what is not done: "no --privileged", "without --pid=host". */
+const NAMED_AS_NOT_DONE = /\b(?:no|without|never|not|nor)\s*[`'"]?$/i;
 
 /**
  * The first command in the text that switches a safeguard off, in a sentence that does not warn against it, on a tool
@@ -85,7 +87,7 @@ export function safeguardOffFindings(text: string, purpose: string, isDescriptio
     for (const s of sentences(text)) {
       const m = guard.command.exec(s.text);
       if (!m) continue;
-      if (WARNS.test(s.text.slice(0, m.index) + s.text.slice(m.index + m[0].length))) continue;
+      if (NAMED_AS_NOT_DONE.test(s.text.slice(0, m.index)) || WARNS.test(s.text.slice(0, m.index) + s.text.slice(m.index + m[0].length))) continue;
       return [
         {
           rule: 'safeguard-switched-off',

@@ -291,7 +291,11 @@ function nestingDepth(value: unknown, limit: number): number {
 interface SiblingIndex {
   lower: ReadonlySet<string>;
   bySkeleton: ReadonlyMap<string, string>;
+  /** Names written wholly in a script other than Latin: a server named in its own language. */
+  ownScript: ReadonlySet<string>;
 }
+/** A name written wholly in another script ("パスワード変更", "отправить_платеж"): no Latin letter in it, nothing hidden. */
+const inOwnScript = (name: string) => /[^\x20-\x7e]/.test(name) && !/[A-Za-z]/.test(name) && /^[\p{L}\p{M}\p{N}_\-.]+$/u.test(name);
 const siblingCache = new WeakMap<readonly string[], SiblingIndex>();
 
 /** The sibling names as sets, built once per list object: a server's scans share one list, so a 20,000-tool list is not copied per tool. */
@@ -300,7 +304,7 @@ function siblingIndex(names: readonly string[]): SiblingIndex {
   if (!index) {
     const bySkeleton = new Map<string, string>();
     for (const n of names) if (!bySkeleton.has(skeleton(n))) bySkeleton.set(skeleton(n), n);
-    index = { lower: new Set(names.map((n) => n.toLowerCase())), bySkeleton };
+    index = { lower: new Set(names.map((n) => n.toLowerCase())), bySkeleton, ownScript: new Set(names.filter(inOwnScript)) };
     siblingCache.set(names, index);
   }
   return index;
@@ -506,12 +510,16 @@ function checkNames(name: string, siblings: SiblingIndex, index: ToolIndex | und
         .join('')}`,
     });
   } else if (/[^\x20-\x7e]/.test(name)) {
+    // A server that names its tools in its own language ("パスワード変更" beside "ファイル検索") imitates nothing: mixed
+    // scripts and invisible characters are what an imitation needs. One such name among Latin ones, or a tool seen
+    // alone, stays medium: it stands out from its server, or nothing shows that it does not.
+    const ownScript = inOwnScript(name) && [...siblings.ownScript].some((n) => n !== name);
     add({
       rule: 'non-ascii-name',
       family: 'naming',
       path: '/name',
-      severity: 'medium',
-      message: 'Name contains non-ASCII characters',
+      severity: ownScript ? 'low' : 'medium',
+      message: ownScript ? "Name is written in another script, as its server's other tools are" : 'Name contains non-ASCII characters',
       evidence: makeVisible(name),
     });
   }
