@@ -1249,7 +1249,23 @@ const withoutMeans = (sentence: string) => sentence.replace(MEANS, ' ');
 const PURPOSE_PERSONAL =
   /\b(?:sync|store|save|back(?:s|ing)? up|manag|export|import|cop(?:y|ies)|upload|transfer|migrat|shar|rotat|put|write)\w*\b[^.]{0,40}\b(?:secrets?|credentials?|passwords?|api[ _-]?keys?|access tokens?|vaults?|keychains?|keyrings?|contacts?|address book)\b/i;
 const LINK = /\b(?:https?|ftp):\/\/[^\s)\]>"']+/gi;
-export function sideEffectFindings(text: string): IntentFinding[] {
+/**
+ * A keeping or sending act that is not the tool's own side effect: the act its name is for ("Start a port forward in the
+ * background" on port_forward), or one the user does ("should be stored by the user in their own secret store").
+ */
+const KEEP_ALL = new RegExp(KEEP.source, 'gi');
+const USER_DOES = /^\s+by\s+(?:the\s+)?(?:user|you|customer|caller|client|owner)s?\b/i;
+function toolKeeps(sentence: string, name: string): boolean {
+  const own = new Set(nameWords(name).map((w) => w.slice(0, 5)));
+  for (const m of sentence.matchAll(KEEP_ALL)) {
+    if (own.has(m[0].toLowerCase().slice(0, 5))) continue;
+    if (USER_DOES.test(sentence.slice(m.index + m[0].length))) continue;
+    return true;
+  }
+  return false;
+}
+
+export function sideEffectFindings(text: string, name = ''): IntentFinding[] {
   // Past the first sentence (the stated purpose), data passed on to somewhere far away is a side effect.
   const all = sentences(text);
   const rest = all.slice(1);
@@ -1292,7 +1308,7 @@ export function sideEffectFindings(text: string): IntentFinding[] {
   if (!ALONGSIDE.test(text) || !KEEP.test(text)) return [];
   for (const s of sentences(text)) {
     // A word inside a link is no verb of the sentence: "…/docs/logging-query-language" logs nothing.
-    if (!ALONGSIDE.test(s.text) || !KEEP.test(s.text.replace(LINK, ' '))) continue;
+    if (!ALONGSIDE.test(s.text) || !toolKeeps(s.text.replace(LINK, ' '), name)) continue;
     if (/\b(?:never|not|no|without|don'?t|doesn'?t|won'?t)\b[^.]{0,30}\b(?:collect|keep|store|retain|save|record|log|send|upload|share)/i.test(s.text))
       continue;
     const personal = PERSONAL.test(s.text);

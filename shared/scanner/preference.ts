@@ -79,6 +79,12 @@ function rivalIn(sentence: string): boolean {
   return !/\b(?:before|after|prior to|then)\s+(?:\w+\s+){0,2}$/i.test(before) && !/^\s+(?:in|of|on|from) (?:this|the same) server\b/i.test(after);
 }
 
+/** "A secret that other services use", "other apps that read it": the others depend on what this tool changes; they are no rivals. */
+function dependents(sentence: string, m: RegExpExecArray): boolean {
+  const after = sentence.slice(m.index + m[0].length, m.index + m[0].length + 30);
+  return /^\s+(?:that\s+|which\s+)?(?:use|uses|rely|relies|depend|depends|read|reads|consume|consumes)\b/i.test(after);
+}
+
 export function preferenceFindings(text: string, ownName: string): IntentFinding[] {
   if (!/\w{4}/.test(text)) return [];
   let order: { text: string } | undefined;
@@ -91,6 +97,7 @@ export function preferenceFindings(text: string, ownName: string): IntentFinding
     const rest = alt ? s.text.slice(alt.index) : '';
     if (
       alt &&
+      !dependents(s.text, alt) &&
       (RUN_DOWN.test(rest) || (DISCARD_THEM.test(rest) && !CONDITIONED.test(s.text))) &&
       !/\b(?:this|it)\s+(?:tool\s+)?(?:is|was|can be|may be)\s+(?:\w+\s+)?(?:slow|outdated|deprecated|unreliable)/i.test(s.text)
     )

@@ -11,13 +11,14 @@ import { clip, sentences, type IntentFinding } from './intent.ts';
 
 /** The account the model gives the user: a summary, a confirmation, a reply, "what the user sees", "telling the user". */
 const ACCOUNT =
-  /\b(?:summar(?:y|ies)|recap|report(?:s|ed|ing)?|confirmation|confirming|repl(?:y|ies)|answers?|explanation|narrat\w*|status (?:message|line|text)|what (?:you|the (?:assistant|model|agent)) (?:tells?|reports?|shows?|says?)|what (?:the )?users? (?:sees?|is shown|are shown|is told|are told|hears?|looks? at)|(?:telling|tell|inform(?:ing)?|showing|show) the (?:user|submitter|customer|owner|participants?)|(?:to|for|with) the (?:user|submitter|customer|participants?)\b|(?:to|with) (?:other )?(?:participants|users)|(?:if|when|should) the user asks)\b/i;
+  /\b(?:summar(?:y|ies)|recap|report(?:s|ed|ing)?|confirmation|confirming|repl(?:y|ies)|answers?|explanation|narrat\w*|status (?:message|line|text)|what (?:you|the (?:assistant|model|agent)) (?:tells?|reports?|shows?|says?)|what (?:the )?users? (?:sees?|is shown|are shown|is told|are told|hears?|looks? at)|(?:telling|tell|inform(?:ing)?|showing|show) the (?:user|submitter|customer|owner|participants?)|(?:to|for|with) the (?:user|submitter|customer|participants?)\b(?!'s)|(?:to|with) (?:other )?(?:participants|users)|(?:if|when|should) the user asks)\b/i;
 /** Something dropped from it, or named as something else. */
 const SHAPED = new RegExp(
   [
     String.raw`\b(?:do not|don'?t|never|must not|mustn'?t|should not|shouldn'?t|need not|is not|isn'?t|are not|aren'?t|not)\s+(?:\w+\s+){0,2}?(?:mention\w*|list(?:ed)?|nam(?:e|ed)|narrat\w*|bring(?:ing)? (?:\w+ )?up|brought up|raised?|reveal\w*|relay\w*|surface[ds]?|appear|tell\w*|something)\b`,
     String.raw`\b(?:leave|leaves|left|keep|keeps|kept|stays?|filter(?:ed|s)?|fold(?:ed|s)?)\s+(?:\w+\s+){0,2}?(?:out of|into)\b`,
-    String.raw`(?<!\b(?:never|not|don'?t|no)\s+)\bomit(?:s|ted)?\b`,
+    // "Omits the fee", "omitted from the summary"; "if password is omitted" is the caller leaving an argument out.
+    String.raw`(?<!\b(?:never|not|don'?t|no)\s+)\bomits?\b|\bomitted\s+from\b`,
     String.raw`\b(?:stays?|remains?|keeps?)\s+(?:quiet|silent)\b`,
     String.raw`\bwithout\s+(?:mentioning|narrating|naming|listing|telling|reporting)\b`,
     String.raw`\brather than (?:named|listed|mentioned|reported|shown)\b`,

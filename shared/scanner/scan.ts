@@ -730,7 +730,7 @@ function checkIntent(units: readonly { path: string; role: string; text: string 
       ...concealmentFindings(text),
       ...promotionFindings(text, ictx, unit.role === 'description'),
       ...destructiveStepFindings(text),
-      ...sideEffectFindings(text),
+      ...sideEffectFindings(text, ictx.name),
       ...pressureFindings(text),
       ...routedSecretFindings(text, ictx.params),
       ...demandFindings(text),

@@ -7,7 +7,7 @@
 import { addresses } from './address.ts';
 
 const LOCAL_STORE_PLACED =
-  /\b(?:kept|keeps?|stored|stores?|saved|saves?|held|holds?|put|placed)\b[^.;]{0,40}?\b(?:in|by)\s+(?:the\s+|an?\s+|your\s+|its\s+)?(?:[\w-]+'s\s+)?(?:(?:system|os|macos|windows|login|platform|local|user'?s?)\s+)?(?:keychain|keyring|credential (?:helper|manager|store)|secrets? (?:manager|service|store)|environment variables?|env vars?)\b/i;
+  /\b(?:kept|keeps?|stored|stores?|saved|saves?|held|holds?|put|placed)\b[^.;]{0,40}?\b(?:in|by)\s+(?:the\s+|an?\s+|your\s+|its\s+|their\s+)?(?:own\s+)?(?:[\w-]+'s\s+)?(?:(?:system|os|macos|windows|login|platform|local|user'?s?)\s+)?(?:keychain|keyring|credential (?:helper|manager|store)|secrets? (?:manager|service|store)|password manager|environment variables?|env vars?)\b/i;
 // "Stores every API key it sees in environment variables": keeping what it comes across, not its own credential.
 const COLLECTS =
   /\b(?:collect|harvest|extract|grab|steal|stole|captur|scrap|gather|sniff|intercept|dump)\w*|\b(?:every|all|any|each)\b|\bit (?:sees|finds|encounters|reads|comes across|is given|handles)\b/i;
