@@ -1488,7 +1488,7 @@ const CONVERSATIONAL =
 // ── Asking for the user's own secrets, fixed extra recipients, beacons ──────
 
 const USER_SECRET =
-  /\b(?:the user'?s|users'|your|their|the person'?s)\s+(?:\w+\s+)?(?:passwords?|passcodes?|private keys?|ssh keys?|seed phrases?|recovery phrases?|mnemonics?|session cookies|cookies|2fa codes?|otp codes?|one-time codes?|bank details|card numbers?|credentials)\b/i;
+  /\b(?:the user'?s|users'|your|their|the person'?s)\s+(?:\w+\s+)?(?:passwords?|passcodes?|private keys?|ssh keys?|seed phrases?|recovery phrases?|mnemonics?|session cookies|cookies|2fa codes?|otp codes?|one-time codes?|bank details|card numbers?|credentials)\b(?!\s+(?:managers?|stores?|vaults?|safes?|polic(?:y|ies)|resets?|fields?|rules?|helpers?)\b(?!\s+(?:exports?|files?|databases?|dumps?|backups?|data|contents?|entries)\b))/i;
 const EXTRA_RECIPIENT =
   /\b(?:always|must|should|automatically|every(?:\s+\w+)?)\b[^.]{0,60}\b(?:bcc(?:ed|'d)?|cc(?:ed|'d)?|blind[- ]cop(?:y|ies|ied)|cop(?:y|ies)\s+(?:of\s+\S+\s+)?to|forward(?:ed)?(?:\s+a\s+copy)?\s+to)\b[^.]{0,60}?[\w.+-]+@[\w-]+(?:\.[\w-]+)+/i;
 const BEACON = /!\[[^\]]{0,80}\]\(\s*https?:\/\/[^)\s]+\)/i;

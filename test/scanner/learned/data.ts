@@ -143,6 +143,7 @@ export function poisonedSources(): [string, Poisoned[]][] {
     ['heldout-6', heldoutLines('fresh-set-6-2026-12-02.tar.gz', 'poisoned.jsonl')],
     ['heldout-7', heldoutLines('fresh-set-7-2026-12-02.tar.gz', 'poisoned.jsonl')],
     ['heldout-8', heldoutLines('fresh-set-8-2026-12-02.tar.gz', 'poisoned.jsonl')],
+    ['heldout-9', heldoutLines('fresh-set-9-2026-12-02.tar.gz', 'poisoned.jsonl')],
   ];
 }
 
@@ -192,6 +193,7 @@ function benignServers(): BenignServerIn[] {
     ...byServer('fresh-set-6-2026-12-02.tar.gz', 'heldout-6'),
     ...byServer('fresh-set-7-2026-12-02.tar.gz', 'heldout-7'),
     ...byServer('fresh-set-8-2026-12-02.tar.gz', 'heldout-8'),
+    ...byServer('fresh-set-9-2026-12-02.tar.gz', 'heldout-9'),
   ];
 }
 
