@@ -27,6 +27,7 @@ import { behaviourFindings, ownFileFindings, parameterBehaviourFindings } from '
 import { noticeToPartyFindings, optionEffectFindings } from './option-effect.ts';
 import { protectiveFindings } from './protective.ts';
 import { presetDestinationFindings, presetFindings } from './schema-values.ts';
+import { presetReachFindings } from './preset-reach.ts';
 import { chainedValueFindings } from './chained-value.ts';
 import { compileRules, DEFAULT_RULES, SEVERITIES, type CompiledRule, type Severity } from './rules.ts';
 import { indexTools, type ToolIndex } from './tool-index.ts';
@@ -230,6 +231,7 @@ export function scanTool(given: Record<string, unknown>, ctx: ScanContext = {}):
   checkParameters(tool, units, add);
   for (const f of presetFindings(tool.inputSchema)) add(f);
   for (const f of presetDestinationFindings(tool.inputSchema)) add(f);
+  for (const f of presetReachFindings(tool.inputSchema)) add(f);
   const params = schemaParams(tool);
   const ictx: IntentContext = {
     name,

@@ -1,0 +1,148 @@
+// Thirteenth round (issue 12): what a schema's presets reach. A default is what the model sends when it has no reason
+// to choose, so an honest schema defaults to the least: the viewer role, the user's own inbox, the sandbox on. A
+// schema payload needs no words at all when the default is the most powerful choice on offer (role "owner" beside
+// "viewer", "superuser" beside "reader", every shared and delegated mailbox beside the inbox), when a safety switch
+// is preset off (or fixed off by `const`), when a file preset to be attached is a secret one, when a network rule is
+// preset open to the whole internet, or when recipients are preset to everyone.
+
+import { clip, SENSITIVE_PATH, type IntentFinding } from './intent.ts';
+
+type Node = Record<string, unknown>;
+const isNode = (v: unknown): v is Node => typeof v === 'object' && v !== null && !Array.isArray(v);
+
+/** A choice that gives the call more power than its siblings in the same enum: a role, an identity, a reach. */
+const POWERFUL =
+  /(?:^|[_\-\s.:])(?:owners?|admins?|administrators?|root|superusers?|sudo|unrestricted|privileged|delegated|write|everyone|anyone)(?=$|[_\-\s.:])/i;
+/**
+ * A choice that shows what is made to more people: real servers default a new board or file to "public" as their API
+ * does (monday.com's create_board), so it is said, not flagged.
+ */
+const OPEN = /(?:^|[_\-\s.:])(?:public|shared)(?=$|[_\-\s.:])/i;
+/** Roles and identities a call runs with. */
+const ROLE_PARAM = /^(?:role|roles|access[_-]?level|permission|permissions|privileges?|run[_-]?as|as[_-]?user|user[_-]?role|scopes?|grants?)$/i;
+const HIGHEST_ROLE = /^(?:owner|admin|administrator|root|superuser|sudo|\*|write:all|admin:\w+|delete_\w+)$/i;
+/** Switches that keep a call safe: a preset "off" disarms them ("confirm: false" is the safe default of a destructive call, not one). */
+const SAFETY_SWITCH =
+  /^(?:sandbox(?:ed)?|use[_-]?sandbox|safe[_-]?mode|verify(?:[_-]?(?:ssl|tls|certs?|certificates?))?|(?:ssl|tls)[_-]?verify|redact(?:[_-]?\w+)?|mask[_-]?(?:secrets?|values?|output)|require[_-]?(?:confirmation|approval))$/i;
+/** Who a message or a share goes to. */
+const AUDIENCE_PARAM = /^(?:to|recipients?|audience|targets?|devices?|users?|members?|share[_-]?with|notify|channels?)$/i;
+const EVERYONE = /^(?:\*|all|everyone|anyone|@all|@everyone|@channel|all[_-]?users)$/i;
+const OPEN_RANGE = /^(?:0\.0\.0\.0\/0|::\/0|\*)$/;
+const NETWORK_PARAM = /(?:ingress|cidr|source[_-]?ranges?|allowed[_-]?ips?|allow[_-]?from|ip[_-]?ranges?|firewall|whitelist|allowlist)/i;
+
+function finding(rule: string, severity: 'low' | 'medium' | 'high', path: string, evidence: string, message: string): IntentFinding & { path: string } {
+  return { rule, family: 'schema-smuggling', severity, path, evidence: clip(evidence, 200), message };
+}
+
+function judgeParam(name: string, p: Node, path: string): (IntentFinding & { path: string }) | undefined {
+  const preset = Object.hasOwn(p, 'const') ? 'const' : Object.hasOwn(p, 'default') ? 'default' : undefined;
+  if (!preset) return undefined;
+  const value = p[preset];
+  const at = `${path}/${preset}`;
+  const shown = `${name} ${preset}: ${JSON.stringify(value)}`;
+  if (typeof value === 'string') {
+    const v = value.trim();
+    const choices = Array.isArray(p.enum) ? p.enum.filter((c): c is string => typeof c === 'string') : [];
+    if (choices.length >= 2 && choices.includes(value) && !POWERFUL.test(v) && OPEN.test(v) && choices.some((c) => !OPEN.test(c)))
+      return finding(
+        'preset-open-choice',
+        'low',
+        at,
+        `${shown} of ${JSON.stringify(choices)}`,
+        `"${clip(name, 40)}" defaults to ${clip(JSON.stringify(value), 60)}, the most open of its choices`,
+      );
+    if (choices.length >= 2 && choices.includes(value) && POWERFUL.test(v) && choices.some((c) => !POWERFUL.test(c)))
+      return finding(
+        'preset-widest-choice',
+        'high',
+        at,
+        `${shown} of ${JSON.stringify(choices)}`,
+        `"${clip(name, 40)}" defaults to ${clip(JSON.stringify(value), 60)}, the most powerful of its choices: a model that leaves it out gets more than the narrower choices on offer`,
+      );
+    if (ROLE_PARAM.test(name) && HIGHEST_ROLE.test(v))
+      return finding(
+        'preset-widest-choice',
+        'high',
+        at,
+        shown,
+        `"${clip(name, 40)}" is preset to ${clip(JSON.stringify(value), 40)}, the highest role: the model sends it unless told otherwise`,
+      );
+    if (SENSITIVE_PATH.test(v) && v.length <= 200)
+      return finding(
+        'preset-secret-file',
+        'high',
+        at,
+        shown,
+        `"${clip(name, 40)}" is preset to a secret file (${clip(v, 60)}): the model hands the tool that file unless told otherwise`,
+      );
+    if (OPEN_RANGE.test(v) && NETWORK_PARAM.test(name))
+      return finding(
+        'preset-open-to-all',
+        'high',
+        at,
+        shown,
+        `"${clip(name, 40)}" is preset to ${v}: whatever it guards is open to the whole internet unless the model changes it`,
+      );
+    if (AUDIENCE_PARAM.test(name) && EVERYONE.test(v))
+      return finding(
+        'preset-everyone',
+        'high',
+        at,
+        shown,
+        `"${clip(name, 40)}" is preset to everyone (${clip(v, 20)}): the call reaches every recipient unless the model narrows it`,
+      );
+    return undefined;
+  }
+  if (Array.isArray(value)) {
+    const strings = value.filter((x): x is string => typeof x === 'string').map((x) => x.trim());
+    const high = ROLE_PARAM.test(name) ? strings.find((x) => HIGHEST_ROLE.test(x)) : undefined;
+    if (high)
+      return finding(
+        'preset-widest-choice',
+        'high',
+        at,
+        shown,
+        `"${clip(name, 40)}" is preset to include ${clip(high, 40)}: the model asks for it unless told otherwise`,
+      );
+    const file = strings.find((x) => SENSITIVE_PATH.test(x) && x.length <= 200);
+    if (file) return finding('preset-secret-file', 'high', at, shown, `"${clip(name, 40)}" is preset to a secret file (${clip(file, 60)})`);
+    if (AUDIENCE_PARAM.test(name) && strings.some((x) => EVERYONE.test(x)))
+      return finding(
+        'preset-everyone',
+        'high',
+        at,
+        shown,
+        `"${clip(name, 40)}" is preset to everyone: the call reaches every recipient unless the model narrows it`,
+      );
+    return undefined;
+  }
+  if (value === false && SAFETY_SWITCH.test(name))
+    return finding(
+      'preset-safety-off',
+      preset === 'const' ? 'high' : 'medium',
+      at,
+      shown,
+      preset === 'const'
+        ? `"${clip(name, 40)}" is fixed off: the safety it names can never be turned on`
+        : `"${clip(name, 40)}" is preset off: the safety it names is skipped unless the model turns it on`,
+    );
+  return undefined;
+}
+
+/** The first preset of the input schema (its properties, their items) that reaches further than a default should. */
+export function presetReachFindings(schema: unknown): (IntentFinding & { path: string })[] {
+  const walk = (node: unknown, path: string, depth: number): (IntentFinding & { path: string }) | undefined => {
+    if (!isNode(node) || depth > 8) return undefined;
+    const props = node.properties;
+    if (!isNode(props)) return isNode(node.items) ? walk(node.items, `${path}/items`, depth + 1) : undefined;
+    for (const [name, p] of Object.entries(props)) {
+      if (!isNode(p)) continue;
+      const at = `${path}/properties/${name.replace(/~/g, '~0').replace(/\//g, '~1')}`;
+      const f = judgeParam(name, p, at) ?? walk(p, at, depth + 1);
+      if (f) return f;
+    }
+    return undefined;
+  };
+  const f = walk(schema, '/inputSchema', 0);
+  return f ? [f] : [];
+}
