@@ -67,7 +67,7 @@ function judgeParam(name: string, p: Node, path: string): (IntentFinding & { pat
         shown,
         `"${clip(name, 40)}" is preset to ${clip(JSON.stringify(value), 40)}, the highest role: the model sends it unless told otherwise`,
       );
-    if (SENSITIVE_PATH.test(v) && v.length <= 200)
+    if (v.length <= 200 && SENSITIVE_PATH.test(v))
       return finding(
         'preset-secret-file',
         'high',
@@ -104,7 +104,7 @@ function judgeParam(name: string, p: Node, path: string): (IntentFinding & { pat
         shown,
         `"${clip(name, 40)}" is preset to include ${clip(high, 40)}: the model asks for it unless told otherwise`,
       );
-    const file = strings.find((x) => SENSITIVE_PATH.test(x) && x.length <= 200);
+    const file = strings.find((x) => x.length <= 200 && SENSITIVE_PATH.test(x));
     if (file) return finding('preset-secret-file', 'high', at, shown, `"${clip(name, 40)}" is preset to a secret file (${clip(file, 60)})`);
     if (AUDIENCE_PARAM.test(name) && strings.some((x) => EVERYONE.test(x)))
       return finding(
