@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { describe, it, mock } from 'node:test';
 import type { JsonRpcResponse } from '../../shared/jsonrpc/message.ts';
-import { CatalogCache, type CatalogKind } from './catalog-cache.ts';
+import { CatalogCache, MAX_LIST_CHARS, textSize, type CatalogKind } from './catalog-cache.ts';
 
 /** A server whose answers the test releases one by one, in any order. */
 function scriptedServer() {
@@ -134,5 +134,30 @@ describe('the catalogue cache', () => {
     assert.equal(actedOnFirst, false);
     while (!s.changed.length) await s.tick();
     assert.equal(s.names().length, 1500);
+  });
+});
+
+describe("a list's size across its pages", () => {
+  it('counts the text of a page without recursion, and stops counting once the budget is passed', () => {
+    assert.equal(textSize({ name: 'ab' }, 1_000), 'name'.length + 1 + 'ab'.length);
+    let deep: unknown = 'x';
+    for (let i = 0; i < 100_000; i++) deep = { a: deep };
+    assert.equal(textSize(deep, 1e9), 100_000 * 2 + 1, 'a page nested 100,000 deep is walked, not recursed');
+    const wide = Array.from({ length: 100_000 }, () => ({ description: 'y'.repeat(100) }));
+    assert.ok(textSize(wide, 10_000) < 1_000_000, 'the walk ends soon after the budget (the whole page is 11 M)');
+  });
+
+  it('refuses a list of huge pages that never ends, measured by the walk when the channel did not note a size', async () => {
+    let page = 0;
+    const big = 'z'.repeat(9 * 1024 * 1024);
+    const cache = new CatalogCache({
+      request: async () => ({ jsonrpc: '2.0', id: ++page, result: { tools: [{ name: `t${page}`, description: big }], nextCursor: 'again' } }),
+      capabilities: () => ({ tools: {} }),
+      changed: () => {},
+      failed: () => {},
+    });
+    await assert.rejects(cache.fetchAll(60_000), /more than 64 M characters/);
+    assert.ok(page <= Math.ceil(MAX_LIST_CHARS / big.length) + 1, `read ${page} pages`);
+    assert.deepEqual(cache.lists.tools, [], 'nothing of the refused list is kept');
   });
 });

@@ -2,6 +2,7 @@
 // every page, and the re-reads that keep them current.
 import { ErrorCode, type JsonRpcResponse } from '../../shared/jsonrpc/message.ts';
 import { jsonText } from '../../shared/text/json-text.ts';
+import { wireSize } from '../../shared/jsonrpc/wire-size.ts';
 
 export type CatalogKind = 'tools' | 'resources' | 'resourceTemplates' | 'prompts';
 export type CatalogLists = Record<CatalogKind, Record<string, unknown>[]>;
@@ -20,6 +21,12 @@ const MAX_PAGES = 1000;
  * 40 MB a second with small tools until its start timeout (red team, 2026-12-02).
  */
 export const MAX_LIST_ITEMS = 100_000;
+/**
+ * Characters of text (strings and keys) one read of a list may hold across its pages: ten times the 20,000-tool
+ * catalogue (6 MB). Items alone bound nothing when each page is one huge tool under a cursor that never ends: a
+ * thousand 16 MB pages would be kept in full (red team, 2026-12-02).
+ */
+export const MAX_LIST_CHARS = 64 * 1024 * 1024;
 /** Reads of one list in a row, each superseded by a list_changed, before the last one stands. */
 const MAX_READS = 3;
 /** How long a list that kept changing while read rests before it is read again. */
@@ -172,6 +179,7 @@ export class CatalogCache {
     if (!(spec.capability in this.io.capabilities())) return [];
     const items: Record<string, unknown>[] = [];
     let cursor: string | undefined;
+    let chars = 0;
     for (let page = 0; page < MAX_PAGES; page++) {
       const response = await this.io.request(spec.method, cursor ? { cursor } : undefined);
       if (!response) return undefined;
@@ -183,6 +191,10 @@ export class CatalogCache {
       const list = response.result[spec.key];
       if (Array.isArray(list)) for (const item of list) if (item && typeof item === 'object') items.push(item as Record<string, unknown>);
       if (items.length > MAX_LIST_ITEMS) throw new Error(`${spec.method} listed more than ${MAX_LIST_ITEMS} items; the list is refused`);
+      // The line's length when the channel noted it (stdio), else a walk of the page that stops at the budget.
+      chars += wireSize(response) ?? textSize(list, MAX_LIST_CHARS - chars);
+      if (chars > MAX_LIST_CHARS)
+        throw new Error(`${spec.method} listed more than ${MAX_LIST_CHARS / (1024 * 1024)} M characters of definitions; the list is refused`);
       cursor = typeof response.result.nextCursor === 'string' && response.result.nextCursor ? response.result.nextCursor : undefined;
       if (Array.isArray(list) && list.length >= YIELD_AFTER_ITEMS) await new Promise<void>((resolve) => setImmediate(resolve));
       if (!cursor) break;
@@ -190,4 +202,27 @@ export class CatalogCache {
     this.lastFetched.set(kind, Date.now());
     return items;
   }
+}
+
+/**
+ * Characters of text in a parsed value (its strings and keys, a little for every other value), counted until
+ * `budget` is passed: a cheap bound on what a page holds, walked without recursion (a page may nest deep).
+ */
+export function textSize(value: unknown, budget: number): number {
+  let size = 0;
+  const stack: unknown[] = [value];
+  while (stack.length > 0 && size <= budget) {
+    const v = stack.pop();
+    if (typeof v === 'string') size += v.length;
+    else if (Array.isArray(v)) {
+      size += v.length;
+      for (const x of v) stack.push(x);
+    } else if (v !== null && typeof v === 'object') {
+      for (const k of Object.keys(v)) {
+        size += k.length + 1;
+        stack.push((v as Record<string, unknown>)[k]);
+      }
+    } else size += 4;
+  }
+  return size;
 }

@@ -3,6 +3,7 @@ import type { JsonRpcMessage } from '../../shared/jsonrpc/message.ts';
 import { classifyMessage } from '../../shared/jsonrpc/message.ts';
 import { LineReader } from '../framing/line-reader.ts';
 import { parseSliced } from '../framing/sliced-json.ts';
+import { noteWireSize } from '../../shared/jsonrpc/wire-size.ts';
 import type { UpstreamChannel } from './channel.ts';
 import type { RotatingLog } from './stderr-log.ts';
 import { cutText } from '../../shared/text/cut.ts';
@@ -146,7 +147,7 @@ export class StdioChannel implements UpstreamChannel {
       this.nonJson(line);
       return;
     }
-    this.dispatch(parsed);
+    this.dispatch(parsed, line.length);
   }
 
   /** Delivers the inbox in order, big lines parsed in slices; the server's stdout waits meanwhile (backpressure). */
@@ -163,7 +164,7 @@ export class StdioChannel implements UpstreamChannel {
           this.nonJson(line);
           continue;
         }
-        this.dispatch(parsed);
+        this.dispatch(parsed, line.length);
       }
     } finally {
       this.draining = false;
@@ -179,12 +180,13 @@ export class StdioChannel implements UpstreamChannel {
     this.log.note(`non-JSON on stdout: ${cutText(line, 200)}`);
   }
 
-  private dispatch(parsed: unknown): void {
+  private dispatch(parsed: unknown, chars: number): void {
     const message = classifyMessage(parsed);
     if (typeof message === 'string') {
       this.log.note(`invalid JSON-RPC from server: ${message}`);
       return;
     }
+    noteWireSize(message, chars);
     this.onmessage?.(message);
   }
 

@@ -225,6 +225,40 @@ describe('attack: a tools/list whose pages never end', () => {
   });
 });
 
+describe('attack: a tools/list whose pages never end, each one huge tool', () => {
+  it('is refused past 64 M characters, and the daemon stays small and serves the other server', async () => {
+    // 8 MB pages of one tool each, always under the same cursor: 100,000 items are never reached, and a thousand pages
+    // would have been kept in full (8 GB) before the page limit.
+    const pager = stdioServer('bigpager', 'red-peer-server.ts') as { transport: Record<string, unknown> };
+    pager.transport.env = { RED_BIG_PAGE: String(8 * 1024 * 1024) };
+    const d = await startDaemon({ bundle: writeBundle({ schemaVersion: 1, name: 'red16-bigpager', servers: [stdioServer('h', 'hostile-server.ts'), pager] }) });
+    try {
+      const status = await waitFor(
+        async () => {
+          const servers = (await d.control<{ servers: { id: string; lastError: string | null }[] }>('/servers')).body.servers;
+          return servers.find((s) => s.id === 'bigpager' && /more than 64 M characters/.test(s.lastError ?? ''));
+        },
+        30_000,
+        'the list of huge pages to be refused',
+      );
+      assert.ok(status);
+      let peak = 0;
+      for (let i = 0; i < 6; i++) {
+        peak = Math.max(peak, rssMb(d.proc.pid!));
+        await new Promise((r) => setTimeout(r, 500));
+      }
+      assert.ok(peak < 700, `RSS peaked at ${peak.toFixed(0)} MB`);
+      const raw = await rawSocketClient(d.socket, 'bigpager-watcher');
+      await raw.request({ id: 0, ...INIT });
+      const echo = (await raw.request({ id: 1, method: 'tools/call', params: { name: 'h__echo', arguments: { text: 'up' } } })) as Answer;
+      assert.equal(echo.result?.content?.[0]?.text, 'up');
+      raw.close();
+    } finally {
+      if (d.proc.exitCode === null) await d.stop('SIGKILL');
+    }
+  });
+});
+
 describe("attack: a server's initialize result of odd shapes and sizes", () => {
   it("costs nothing but its own odd fields: the status, the CLI and every agent's initialize still work", async () => {
     const dir = tempDir('gh-red15-');
