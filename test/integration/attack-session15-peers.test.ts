@@ -192,70 +192,50 @@ describe('attack: a denied call with arguments nested 6,000 deep, sent while the
   });
 });
 
+/**
+ * A server whose tools/list never ends (`env` picks the kind of page) is refused with a message matching `refused`, and
+ * the daemon stays small and serves its other server.
+ */
+async function endlessListRefused(id: string, env: Record<string, string>, refused: RegExp): Promise<void> {
+  const pager = stdioServer(id, 'red-peer-server.ts') as { transport: Record<string, unknown> };
+  pager.transport.env = env;
+  const d = await startDaemon({ bundle: writeBundle({ schemaVersion: 1, name: `red-${id}`, servers: [stdioServer('h', 'hostile-server.ts'), pager] }) });
+  try {
+    const status = await waitFor(
+      async () => {
+        const servers = (await d.control<{ servers: { id: string; lastError: string | null }[] }>('/servers')).body.servers;
+        return servers.find((s) => s.id === id && refused.test(s.lastError ?? ''));
+      },
+      30_000,
+      `the endless list of ${id} to be refused`,
+    );
+    assert.ok(status);
+    let peak = 0;
+    for (let i = 0; i < 8; i++) {
+      peak = Math.max(peak, rssMb(d.proc.pid!));
+      await new Promise((r) => setTimeout(r, 500));
+    }
+    assert.ok(peak < 700, `RSS peaked at ${peak.toFixed(0)} MB`);
+    const raw = await rawSocketClient(d.socket, `${id}-watcher`);
+    await raw.request({ id: 0, ...INIT });
+    const echo = (await raw.request({ id: 1, method: 'tools/call', params: { name: 'h__echo', arguments: { text: 'up' } } })) as Answer;
+    assert.equal(echo.result?.content?.[0]?.text, 'up');
+    raw.close();
+  } finally {
+    if (d.proc.exitCode === null) await d.stop('SIGKILL');
+  }
+}
+
 describe('attack: a tools/list whose pages never end', () => {
   it('is refused past 100,000 items, and the daemon stays small and serves the other server', async () => {
     // 40,000 small tools a page (1 MB), always under the same cursor: the daemon grew by 40 MB a second until the start timeout.
-    const pager = stdioServer('pager', 'red-peer-server.ts') as { transport: Record<string, unknown> };
-    pager.transport.env = { RED_PAGES: '1', RED_PAGE_TOOLS: '40000' };
-    const d = await startDaemon({ bundle: writeBundle({ schemaVersion: 1, name: 'red15-pager', servers: [stdioServer('h', 'hostile-server.ts'), pager] }) });
-    try {
-      const status = await waitFor(
-        async () => {
-          const servers = (await d.control<{ servers: { id: string; lastError: string | null }[] }>('/servers')).body.servers;
-          return servers.find((s) => s.id === 'pager' && /more than 100000 items/.test(s.lastError ?? ''));
-        },
-        20_000,
-        'the endless list to be refused',
-      );
-      assert.ok(status);
-      let peak = 0;
-      for (let i = 0; i < 10; i++) {
-        peak = Math.max(peak, rssMb(d.proc.pid!));
-        await new Promise((r) => setTimeout(r, 500));
-      }
-      assert.ok(peak < 700, `RSS peaked at ${peak.toFixed(0)} MB`);
-      const raw = await rawSocketClient(d.socket, 'pager-watcher');
-      await raw.request({ id: 0, ...INIT });
-      const echo = (await raw.request({ id: 1, method: 'tools/call', params: { name: 'h__echo', arguments: { text: 'up' } } })) as Answer;
-      assert.equal(echo.result?.content?.[0]?.text, 'up');
-      raw.close();
-    } finally {
-      if (d.proc.exitCode === null) await d.stop('SIGKILL');
-    }
+    await endlessListRefused('pager', { RED_PAGES: '1', RED_PAGE_TOOLS: '40000' }, /more than 100000 items/);
   });
-});
 
-describe('attack: a tools/list whose pages never end, each one huge tool', () => {
-  it('is refused past 64 M characters, and the daemon stays small and serves the other server', async () => {
-    // 8 MB pages of one tool each, always under the same cursor: 100,000 items are never reached, and a thousand pages
-    // would have been kept in full (8 GB) before the page limit.
-    const pager = stdioServer('bigpager', 'red-peer-server.ts') as { transport: Record<string, unknown> };
-    pager.transport.env = { RED_BIG_PAGE: String(8 * 1024 * 1024) };
-    const d = await startDaemon({ bundle: writeBundle({ schemaVersion: 1, name: 'red16-bigpager', servers: [stdioServer('h', 'hostile-server.ts'), pager] }) });
-    try {
-      const status = await waitFor(
-        async () => {
-          const servers = (await d.control<{ servers: { id: string; lastError: string | null }[] }>('/servers')).body.servers;
-          return servers.find((s) => s.id === 'bigpager' && /more than 64 M characters/.test(s.lastError ?? ''));
-        },
-        30_000,
-        'the list of huge pages to be refused',
-      );
-      assert.ok(status);
-      let peak = 0;
-      for (let i = 0; i < 6; i++) {
-        peak = Math.max(peak, rssMb(d.proc.pid!));
-        await new Promise((r) => setTimeout(r, 500));
-      }
-      assert.ok(peak < 700, `RSS peaked at ${peak.toFixed(0)} MB`);
-      const raw = await rawSocketClient(d.socket, 'bigpager-watcher');
-      await raw.request({ id: 0, ...INIT });
-      const echo = (await raw.request({ id: 1, method: 'tools/call', params: { name: 'h__echo', arguments: { text: 'up' } } })) as Answer;
-      assert.equal(echo.result?.content?.[0]?.text, 'up');
-      raw.close();
-    } finally {
-      if (d.proc.exitCode === null) await d.stop('SIGKILL');
-    }
+  it('of one huge tool a page is refused past 64 M characters, and the daemon stays small', async () => {
+    // 8 MB pages of one tool each: 100,000 items are never reached, and a thousand pages would have been kept in full
+    // (8 GB) before the page limit.
+    await endlessListRefused('bigpager', { RED_BIG_PAGE: String(8 * 1024 * 1024) }, /more than 64 M characters/);
   });
 });
 
