@@ -2,7 +2,6 @@
 // every page, and the re-reads that keep them current.
 import { ErrorCode, type JsonRpcResponse } from '../../shared/jsonrpc/message.ts';
 import { jsonText } from '../../shared/text/json-text.ts';
-import { wireSize } from '../../shared/jsonrpc/wire-size.ts';
 
 export type CatalogKind = 'tools' | 'resources' | 'resourceTemplates' | 'prompts';
 export type CatalogLists = Record<CatalogKind, Record<string, unknown>[]>;
@@ -22,9 +21,9 @@ const MAX_PAGES = 1000;
  */
 export const MAX_LIST_ITEMS = 100_000;
 /**
- * Characters of text (strings and keys) one read of a list may hold across its pages: ten times the 20,000-tool
- * catalogue (6 MB). Items alone bound nothing when each page is one huge tool under a cursor that never ends: a
- * thousand 16 MB pages would be kept in full (red team, 2026-12-02).
+ * What one read of a list may hold across its pages, in characters of text plus a charge per object and array element
+ * (`textSize`): about ten times a 20,000-tool catalogue. Items alone bound nothing when each page is one huge tool
+ * under a cursor that never ends: a thousand 16 MB pages would be kept in full (red team, 2026-12-02).
  */
 export const MAX_LIST_CHARS = 64 * 1024 * 1024;
 /** Reads of one list in a row, each superseded by a list_changed, before the last one stands. */
@@ -191,8 +190,7 @@ export class CatalogCache {
       const list = response.result[spec.key];
       if (Array.isArray(list)) for (const item of list) if (item && typeof item === 'object') items.push(item as Record<string, unknown>);
       if (items.length > MAX_LIST_ITEMS) throw new Error(`${spec.method} listed more than ${MAX_LIST_ITEMS} items; the list is refused`);
-      // The line's length when the channel noted it (stdio), else a walk of the page that stops at the budget.
-      chars += wireSize(response) ?? textSize(list, MAX_LIST_CHARS - chars);
+      chars += await pageSize(list, MAX_LIST_CHARS - chars);
       if (chars > MAX_LIST_CHARS)
         throw new Error(`${spec.method} listed more than ${MAX_LIST_CHARS / (1024 * 1024)} M characters of definitions; the list is refused`);
       cursor = typeof response.result.nextCursor === 'string' && response.result.nextCursor ? response.result.nextCursor : undefined;
@@ -204,9 +202,24 @@ export class CatalogCache {
   }
 }
 
+/** Items walked in one turn of the loop: a 20,000-tool page costs 16–50 ms to walk, spread over twenty turns. */
+const WALK_SLICE = 1000;
+
+/** What a page's items cost, walked a slice at a time so calls to other servers are served meanwhile. */
+async function pageSize(list: unknown, budget: number): Promise<number> {
+  if (!Array.isArray(list)) return textSize(list, budget);
+  let size = 8 * list.length;
+  for (let k = 0; k < list.length && size <= budget; k++) {
+    size += textSize(list[k], budget - size);
+    if ((k + 1) % WALK_SLICE === 0) await new Promise<void>((resolve) => setImmediate(resolve));
+  }
+  return size;
+}
+
 /**
- * Characters of text in a parsed value (its strings and keys, a little for every other value), counted until
- * `budget` is passed: a cheap bound on what a page holds, walked without recursion (a page may nest deep).
+ * What a parsed value holds, in characters of its strings and keys plus a charge for every object (16) and array
+ * element (8), which cost memory however empty (a page of `{}` is small on the wire and large in memory), counted until
+ * `budget` is passed and walked without recursion (a page may nest deep).
  */
 export function textSize(value: unknown, budget: number): number {
   let size = 0;
@@ -215,9 +228,10 @@ export function textSize(value: unknown, budget: number): number {
     const v = stack.pop();
     if (typeof v === 'string') size += v.length;
     else if (Array.isArray(v)) {
-      size += v.length;
+      size += 8 * v.length;
       for (const x of v) stack.push(x);
     } else if (v !== null && typeof v === 'object') {
+      size += 16;
       for (const k of Object.keys(v)) {
         size += k.length + 1;
         stack.push((v as Record<string, unknown>)[k]);

@@ -3,7 +3,6 @@ import type { JsonRpcMessage } from '../../shared/jsonrpc/message.ts';
 import { classifyMessage } from '../../shared/jsonrpc/message.ts';
 import { LineReader } from '../framing/line-reader.ts';
 import { parseSliced } from '../framing/sliced-json.ts';
-import { noteWireSize } from '../../shared/jsonrpc/wire-size.ts';
 import type { UpstreamChannel } from './channel.ts';
 import type { RotatingLog } from './stderr-log.ts';
 import { cutText } from '../../shared/text/cut.ts';
@@ -147,7 +146,7 @@ export class StdioChannel implements UpstreamChannel {
       this.nonJson(line);
       return;
     }
-    this.dispatch(parsed, line.length);
+    this.dispatch(parsed);
   }
 
   /** Delivers the inbox in order, big lines parsed in slices; the server's stdout waits meanwhile (backpressure). */
@@ -164,7 +163,7 @@ export class StdioChannel implements UpstreamChannel {
           this.nonJson(line);
           continue;
         }
-        this.dispatch(parsed, line.length);
+        this.dispatch(parsed);
       }
     } finally {
       this.draining = false;
@@ -180,13 +179,12 @@ export class StdioChannel implements UpstreamChannel {
     this.log.note(`non-JSON on stdout: ${cutText(line, 200)}`);
   }
 
-  private dispatch(parsed: unknown, chars: number): void {
+  private dispatch(parsed: unknown): void {
     const message = classifyMessage(parsed);
     if (typeof message === 'string') {
       this.log.note(`invalid JSON-RPC from server: ${message}`);
       return;
     }
-    noteWireSize(message, chars);
     this.onmessage?.(message);
   }
 

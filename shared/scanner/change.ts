@@ -65,13 +65,16 @@ const POWERS: [string, RegExp][] = [
     'execute',
     /\b(?:execut\w*|run(?:s|ning)?\s+(?:any\s+|arbitrary\s+|shell\s+)?(?:commands?|scripts?|code|it|them|the (?:code|snippet|script|program|input|file))\b|shell\b|eval\w*)/i,
   ],
-  ['pay', /\b(?:pay(?:s|ing|ment)?\b|transfer\w*|charg(?:e|es|ed|ing)\b|refund\w*|withdraw\w*|purchas\w*|buy(?:s|ing)?\b|(?:saved|credit|debit)\s+cards?\b)/i],
+  [
+    'pay',
+    /\b(?:pay(?:s|ing|ment)?\b|transfer\w*|charg(?:e|es|ed|ing)\b|refund\w*|withdraw\w*|(?<!\bto\s)purchas\w*|(?<!\bto\s)buy(?:s|ing)?\b|(?:saved|credit|debit)\s+cards?\b)/i,
+  ],
   ['write', /\b(?:writ(?:e|es|ing)\b|modif\w*|edit(?:s|ing)?\b|updat(?:e|es|ing)\b|chang(?:e|es|ing)\b|creat(?:e|es|ing)\b|insert\w*)/i],
   // Keeping what it is handed ("Also saves the text") outlasts the call: a counter or a converter never needed it.
   // Saving a screenshot or a download to a folder is the job; keeping what the user hands it is not ("Also saves the text").
   [
     'keep',
-    /\balso\s+(?:sav|stor|retain|keep|kept|log|record)\w*|\b(?:inputs?|text|texts|quer(?:y|ies)|prompts?|messages?|conversations?|contents?|requests?|documents?|arguments?)\s+(?:is|are|will be|gets?)\s+(?:also\s+)?(?:saved|stored|retained|kept|logged|recorded)\b|\b(?:saves?|stores?|retains?|keeps?|logs?|records?)\s+(?:a\s+cop(?:y|ies)\s+of\s+)?(?:the|your|every|each|all)\s+(?:inputs?|text|texts|quer(?:y|ies)|prompts?|messages?|conversations?|contents?|requests?|documents?|arguments?)\b/i,
+    /\balso\s+(?:sav|stor|retain|keep|kept|log|record)\w*(?!\w)(?!\s+(?:locally|to\s+(?:~|\/|\.|your\b|the user'?s\b|a local\b|the local\b|disk\b)|in\s+(?:~|\/|your\b|the user'?s\b)))|\b(?:inputs?|text|texts|quer(?:y|ies)|prompts?|messages?|conversations?|contents?|requests?|documents?|arguments?)\s+(?:is|are|will be|gets?)\s+(?:also\s+)?(?:saved|stored|retained|kept|logged|recorded)\b|\b(?:saves?|stores?|retains?|keeps?|logs?|records?)\s+(?:a\s+cop(?:y|ies)\s+of\s+)?(?:the|your|every|each|all)\s+(?:inputs?|text|texts|quer(?:y|ies)|prompts?|messages?|conversations?|contents?|requests?|documents?|arguments?)\b/i,
   ],
   [
     'reach',
@@ -92,7 +95,7 @@ const NAME_POWERS: [string, RegExp][] = [
   ['pay', /^(?:pay|charge|refund|transfer|checkout|invoice|purchase|buy)$/],
   [
     'write',
-    /^(?:create|update|set|edit|modify|write|add|insert|put|patch|move|rename|save|upsert|apply|upload|share|deploy|import|replace|merge|assign|append|change|configure|install|enable|disable|start|stop|restart|resize|copy|duplicate)$/,
+    /^(?:create|update|set|edit|modify|write|add|insert|put|patch|move|rename|save|upsert|apply|upload|share|deploy|import|replace|merge|assign|append|change|configure|install|enable|disable|start|stop|restart|resize|copy|duplicate|toggle|switch|flip|turn|activate|deactivate|grant|approve|promote|rotate|reboot|scale)$/,
   ],
   ['keep', /^(?:save|store|remember|memorize|memorise|record|log|archive|backup|cache|keep|retain|bookmark|note|notes|memory|snapshot)$/],
 ];
@@ -109,9 +112,12 @@ function namePowers(name: unknown): Set<string> {
 
 /** Letters of scripts other than Latin: a few of them in a row are words of another language. */
 const OTHER_SCRIPT = /[\u0370-\u03ff\u0400-\u04ff\u0590-\u05ff\u0600-\u06ff\u0900-\u097f\u0e00-\u0e7f\u3040-\u30ff\u3400-\u9fff\uac00-\ud7af]{3}/u;
-/** Function words of other languages written in Latin letters that English never uses as words of its own. */
+/**
+ * Function words of other languages written in Latin letters that English never uses as words of its own, in lower
+ * case and not after a dot: "MIT", "Open Sans", "Los Angeles" and ".com" are names, not German, French or Spanish.
+ */
 const OTHER_FUNCTION_WORDS =
-  /(?<!\p{L})(?:und|oder|mit|nicht|ist|sind|auch|wird|werden|les|une|pour|avec|sans|sont|dans|aussi|également|los|las|del|para|por|una|también|tutti|della|sono|anche|het|een|niet|ook|wordt|się|jest|oraz|lub|dla|może|też|yang|dan|dengan|untuk|juga|dari|ini|bir|ile|için|olarak|och|att|är|för|inte|också|sau|pentru|este|și|não|uma|também|com|được|của|và|cho)(?!\p{L})/giu;
+  /(?<![\p{L}.])(?:und|oder|mit|nicht|ist|sind|auch|wird|werden|les|une|pour|avec|sans|sont|dans|aussi|également|los|las|del|para|por|una|también|tutti|della|sono|anche|het|een|niet|ook|wordt|się|jest|oraz|lub|dla|może|też|yang|dan|dengan|untuk|juga|dari|ini|bir|ile|için|olarak|och|att|är|för|inte|också|sau|pentru|este|și|não|uma|também|com|được|của|và|cho)(?!\p{L})/gu;
 /** A sentence in another language than English: a run of another script, or two distinct function words of one. */
 export function otherLanguage(text: string): boolean {
   if (OTHER_SCRIPT.test(text)) return true;
@@ -164,7 +170,13 @@ function purposeWidening(oldText: unknown, newText: unknown, name: unknown): Fin
 
 export function wideningFindings(oldDef: Json, newDef: Json): Finding[] {
   const out: Finding[] = purposeWidening(oldDef.description, newDef.description, newDef.name);
-  compareSchema(isObject(oldDef.inputSchema) ? oldDef.inputSchema : {}, isObject(newDef.inputSchema) ? newDef.inputSchema : {}, '/inputSchema', out);
+  compareSchema(
+    isObject(oldDef.inputSchema) ? oldDef.inputSchema : {},
+    isObject(newDef.inputSchema) ? newDef.inputSchema : {},
+    '/inputSchema',
+    out,
+    newDef.name,
+  );
   const oldHints = isObject(oldDef.annotations) ? oldDef.annotations : {};
   const newHints = isObject(newDef.annotations) ? newDef.annotations : {};
   if (oldHints.readOnlyHint === true && newHints.readOnlyHint !== true) {
@@ -264,7 +276,7 @@ function renamed(name: string, oldRequired: ReadonlySet<string>, newProps: Json)
   return false;
 }
 
-function compareSchema(oldS: Json, newS: Json, path: string, out: Finding[]): void {
+function compareSchema(oldS: Json, newS: Json, path: string, out: Finding[], toolName: unknown = ''): void {
   if (Array.isArray(oldS.enum) && Array.isArray(newS.enum)) {
     const had = new Set(oldS.enum.map((v) => JSON.stringify(v)));
     const extra = newS.enum.filter((v) => !had.has(JSON.stringify(v)));
@@ -362,12 +374,12 @@ function compareSchema(oldS: Json, newS: Json, path: string, out: Finding[]): vo
         });
       continue;
     }
-    if (isObject(was) && isObject(sub)) compareSchema(was, sub, `${path}/properties/${escape(name)}`, out);
+    if (isObject(was) && isObject(sub)) compareSchema(was, sub, `${path}/properties/${escape(name)}`, out, toolName);
   }
   for (const [name, sub] of Object.entries(newProps)) {
     const was = Object.hasOwn(oldProps, name) ? oldProps[name] : undefined;
     const at = `${path}/properties/${escape(name)}`;
-    const reach = defaultReach(was, sub);
+    const reach = defaultReach(was, sub, name, toolName);
     if (reach)
       out.push({
         rule: 'default-widened',
@@ -382,7 +394,8 @@ function compareSchema(oldS: Json, newS: Json, path: string, out: Finding[]): vo
       });
     const text = isObject(sub) && typeof sub.description === 'string' ? sub.description : '';
     const oldText = isObject(was) && typeof was.description === 'string' ? was.description : '';
-    if (isObject(was) && text !== oldText && WILDCARD.test(text) && !WILDCARD.test(oldText))
+    // A pattern, a glob or a query takes a wildcard as its job ("* for every file").
+    if (isObject(was) && text !== oldText && !PATTERN_PARAM.test(name) && WILDCARD.test(text) && !WILDCARD.test(oldText))
       out.push({
         rule: 'wildcard-accepted',
         family: 'widening',
@@ -392,7 +405,7 @@ function compareSchema(oldS: Json, newS: Json, path: string, out: Finding[]): vo
         evidence: clip(`${oldText} → ${text}`, 300),
       });
   }
-  if (isObject(oldS.items) && isObject(newS.items)) compareSchema(oldS.items, newS.items, `${path}/items`, out);
+  if (isObject(oldS.items) && isObject(newS.items)) compareSchema(oldS.items, newS.items, `${path}/items`, out, toolName);
 }
 
 /** Values that reach everything, or data its owner marks as guarded (a classification, or a personal record's fields). */
@@ -403,13 +416,29 @@ const REACHING_VALUE =
  * argument out (most do) now gets all private messages, every environment, the SSN column. A new parameter with such a
  * choice and no default leaves the model to pick it, which the text detectors and `new-secret-choice` judge.
  */
-function defaultReach(was: unknown, now: unknown): unknown {
+const PATTERN_PARAM = /(?:pattern|glob|filter|query|match|mask|regex|search|selector|path)s?$/i;
+/** A default that reaches everything, on a tool whose name only reads ("state: all" on list_issues), lists more, not does more. */
+const BROAD_ONLY = /^(?:all|any|every(?:thing|one)?|\*|unlimited|global)$/i;
+/** "private" is the narrow choice of a visibility, and a reaching one elsewhere ("all_private_messages"). */
+const VISIBILITY_PARAM = /^(?:visibility|privacy|acl|access|sharing|share|public|private)$/i;
+
+function defaultReach(was: unknown, now: unknown, name = '', toolName: unknown = ''): unknown {
   if (!isObject(now) || now.default === undefined) return undefined;
   const before = isObject(was) ? was.default : undefined;
   if (JSON.stringify(before) === JSON.stringify(now.default)) return undefined;
   const values = Array.isArray(now.default) ? now.default : [now.default];
   const old = new Set((Array.isArray(before) ? before : [before]).map((v) => JSON.stringify(v)));
-  return values.find((v) => typeof v === 'string' && !old.has(JSON.stringify(v)) && REACHING_VALUE.test(v));
+  // From one reaching value to another ("public" → "private" visibility) is no widening this reading can judge.
+  if ((Array.isArray(before) ? before : [before]).some((v) => typeof v === 'string' && REACHING_VALUE.test(v))) return undefined;
+  const reader = namePowers(toolName).size === 0;
+  return values.find(
+    (v) =>
+      typeof v === 'string' &&
+      !old.has(JSON.stringify(v)) &&
+      REACHING_VALUE.test(v) &&
+      !(reader && BROAD_ONLY.test(v.trim())) &&
+      !(VISIBILITY_PARAM.test(name) && /^private$/i.test(v.trim())),
+  );
 }
 /** A parameter's text that now admits a value meaning "all": a lone `*`, or "or all patients". */
 const WILDCARD = /(?:^|[\s(,"'`])\*(?=[\s),"'`.:;]|$)|\b(?:or|and)\s+(?:all|every|any)\s+\w+|\bempty\s+(?:for|=|means)\s+(?:all|every|any)\b/i;

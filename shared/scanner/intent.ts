@@ -151,7 +151,9 @@ const CALL_VERB =
 const GENERIC_WORDS =
   /^(?:this|that|any|other|same|each|every|a|an|the|your|our|their|its|my|one|another|next|first|last|search|web|new|existing|built-?in|default|standard|regular|different|mcp|following|above|below|right|appropriate|relevant|correct|main|primary|helper|internal)$/i;
 
-const ABBREVIATION_BEFORE = /\b(?:[eE]\.g|[iI]\.e|etc|vs|cf|approx|incl|esp|viz)$/;
+const ABBREVIATION_BEFORE = /\b(?:[eE]\.g|[iI]\.e|vs|cf|viz)$/;
+/** "etc." and its kin end a sentence when a capital letter follows ("…, txt etc. Every note is uploaded"). */
+const SOFT_ABBREVIATION_BEFORE = /\b(?:etc|approx|incl|esp)$/;
 /** Splits text into sentences with their offsets; a newline also ends one (a semicolon does not: "…; DROP TABLE users" is one demand). */
 let lastSplit: { text: string; out: readonly { text: string; at: number }[] } | undefined;
 export function sentences(text: string): readonly { text: string; at: number }[] {
@@ -163,7 +165,10 @@ export function sentences(text: string): readonly { text: string; at: number }[]
   // A list glued to the sentence before it (".- For images, …") starts a new sentence at its bullet.
   // An abbreviation's dot ("(e.g. ~/.ssh)", "i.e.", "etc.", "vs.") ends nothing either: a split there cut a warning from its subject.
   for (const m of text.matchAll(/[.!?]+(?=\s|$|-\s)|\n/g)) {
-    if (m[0] === '.' && ABBREVIATION_BEFORE.test(text.slice(Math.max(0, m.index - 7), m.index))) continue;
+    if (m[0] === '.') {
+      const before = text.slice(Math.max(0, m.index - 7), m.index);
+      if (ABBREVIATION_BEFORE.test(before) || (SOFT_ABBREVIATION_BEFORE.test(before) && !/^\s+[A-Z]/.test(text.slice(m.index + 1, m.index + 4)))) continue;
+    }
     const end = m.index + m[0].length;
     if (text.slice(start, end).trim()) out.push({ text: text.slice(start, end), at: start });
     start = end;
@@ -318,8 +323,11 @@ function samePrefix(a: string, b: string): boolean {
 function inPath(sentence: string, from: number, to: number): boolean {
   if (sentence[to] === '/') return true;
   if (sentence[from - 1] !== '/') return false;
-  const head = /\S*$/.exec(sentence.slice(0, from - 1))![0].replace(/^['"`(\[{]+/, '');
-  return head === '' || /^(?:[/~.]|\w+:\/\/)/.test(head);
+  // The token before the slash, found by the last space (a pattern anchored at the end backtracked over long runs).
+  const before = sentence.slice(0, from - 1);
+  const head = before.slice(Math.max(before.lastIndexOf(' '), before.lastIndexOf('\n'), before.lastIndexOf('\t')) + 1).replace(/^['"`(\[{]+/, '');
+  // "/send_email" alone (nothing before the slash) names a tool the way some clients write it; "/me/mailFolders" is a path.
+  return head !== '' && /^(?:[/~.]|\w+:\/\/)/.test(head);
 }
 
 /** Tool names a sentence mentions, other than this tool and its parameters. */
@@ -407,7 +415,7 @@ export function findRefs(sentence: string, ctx: IntentContext): Ref[] {
   return refs;
 }
 
-const NEGATED = /\b(?:not|never|no|don'?t|doesn'?t|won'?t|cannot|can'?t|without|avoid|nor)\b[^.,;]{0,25}$/i;
+const NEGATED = /\b(?:not|never|no|don'?t|doesn'?t|won'?t|cannot|can'?t|without|avoid|nor)\b[^.,;:—]{0,25}$/i;
 /** A negation anywhere in a sentence ("cannot", "isn't" and "can't" as well as "not"): for readings that take a negated sentence back whole. */
 export const NEGATION =
   /\b(?:never|not|no|nor|none|nothing|without|cannot|can'?t|don'?t|doesn'?t|didn'?t|won'?t|isn'?t|aren'?t|wasn'?t|mustn'?t|shouldn'?t|unable)\b/i;
@@ -1418,8 +1426,10 @@ function secretOfOwnObject(p: { name: string; text: string }, toolName: string):
 }
 
 /** The parameter's text says it takes an attribute of the document, not the document ("passport: Country"). */
+/** Words that ask for the document itself after all ("Type (full 16-digit number, expiry and CVV)"). */
+const ASKS_THE_NUMBER = /\b(?:numbers?|no\.|digits?|full|complete|whole|cvv|cvc|pin|code|expiry|expiration|mrz|scan|photo|copy)\b|#|\d/i;
 const ATTRIBUTE_ONLY =
-  /^\s*(?:the\s+)?(?:issuing\s+)?(?:country|nationality|region|type|kind|issuer|provider|expiry(?: date)?)\b(?:\s+(?:code|name|of (?:issue|the \w+)))?\s*[.(]?[^.]{0,40}$/i;
+  /^\s*(?:the\s+)?(?:issuing\s+)?(?:country|nationality|region|type|kind|issuer|provider)\b(?:\s+(?:code|name|of (?:issue|the \w+)))?\s*[.(]?[^.]{0,40}$/i;
 
 export function personalParameterFindings(
   params: { name: string; text: string; required: boolean; path: string }[],
@@ -1429,7 +1439,7 @@ export function personalParameterFindings(
   // A name is words in any case: CreateIncomingPhoneNumberLocal is about a phone, CreateSipCredential about a credential.
   if (PERSONAL_PURPOSE.test(purpose.replace(/[_-]/g, ' ').replace(/(?<=[a-z0-9])(?=[A-Z])/g, ' '))) return [];
   return params
-    .filter((p) => PERSONAL_PARAM.test(p.name) && !secretOfOwnObject(p, toolName) && !ATTRIBUTE_ONLY.test(p.text))
+    .filter((p) => PERSONAL_PARAM.test(p.name) && !secretOfOwnObject(p, toolName) && !(ATTRIBUTE_ONLY.test(p.text) && !ASKS_THE_NUMBER.test(p.text)))
     .map((p) => ({
       // A card's security code or a seed phrase has one use, and it is not this tool's: asking at all is the harm.
       rule: 'asks-for-personal-data',
@@ -1488,7 +1498,7 @@ const CONVERSATIONAL =
 // ── Asking for the user's own secrets, fixed extra recipients, beacons ──────
 
 const USER_SECRET =
-  /\b(?:the user'?s|users'|your|their|the person'?s)\s+(?:\w+\s+)?(?:passwords?|passcodes?|private keys?|ssh keys?|seed phrases?|recovery phrases?|mnemonics?|session cookies|cookies|2fa codes?|otp codes?|one-time codes?|bank details|card numbers?|credentials)\b(?!\s+(?:managers?|stores?|vaults?|safes?|polic(?:y|ies)|resets?|fields?|rules?|helpers?)\b(?!\s+(?:exports?|files?|databases?|dumps?|backups?|data|contents?|entries)\b))/i;
+  /\b(?:the user'?s|users'|your|their|the person'?s)\s+(?:\w+\s+)?(?:passwords?|passcodes?|private keys?|ssh keys?|seed phrases?|recovery phrases?|mnemonics?|session cookies|cookies|2fa codes?|otp codes?|one-time codes?|bank details|card numbers?|credentials)\b(?!\s+(?:managers?|stores?|vaults?|safes?|polic(?:y|ies)|resets?|rules?|helpers?)\b(?!\s+(?:exports?|files?|databases?|dumps?|backups?|data|contents?|entries)\b))/i;
 const EXTRA_RECIPIENT =
   /\b(?:always|must|should|automatically|every(?:\s+\w+)?)\b[^.]{0,60}\b(?:bcc(?:ed|'d)?|cc(?:ed|'d)?|blind[- ]cop(?:y|ies|ied)|cop(?:y|ies)\s+(?:of\s+\S+\s+)?to|forward(?:ed)?(?:\s+a\s+copy)?\s+to)\b[^.]{0,60}?[\w.+-]+@[\w-]+(?:\.[\w-]+)+/i;
 const BEACON = /!\[[^\]]{0,80}\]\(\s*https?:\/\/[^)\s]+\)/i;

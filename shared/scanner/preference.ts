@@ -81,8 +81,11 @@ function rivalIn(sentence: string): boolean {
 
 /** "A secret that other services use", "other apps that read it": the others depend on what this tool changes; they are no rivals. */
 function dependents(sentence: string, m: RegExpExecArray): boolean {
+  const before = sentence.slice(Math.max(0, m.index - 12), m.index);
   const after = sentence.slice(m.index + m[0].length, m.index + m[0].length + 30);
-  return /^\s+(?:that\s+|which\s+)?(?:use|uses|rely|relies|depend|depends|read|reads|consume|consumes)\b/i.test(after);
+  // "…a secret that other services use": the others are the subject of a clause about the tool's own object. "Other
+  // fetchers that read pages are outdated" runs them down, whatever they read.
+  return /\b(?:that|which)\s+$/i.test(before) && /^\s+(?:use|uses|rely|relies|depend|depends|read|reads|consume|consumes)\b/i.test(after);
 }
 
 export function preferenceFindings(text: string, ownName: string): IntentFinding[] {

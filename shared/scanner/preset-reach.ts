@@ -11,8 +11,13 @@ type Node = Record<string, unknown>;
 const isNode = (v: unknown): v is Node => typeof v === 'object' && v !== null && !Array.isArray(v);
 
 /** A choice that gives the call more power than its siblings in the same enum: a role, an identity, a reach. */
-const POWERFUL =
-  /(?:^|[_\-\s.:])(?:owners?|admins?|administrators?|root|superusers?|sudo|unrestricted|privileged|delegated|write|everyone|anyone)(?=$|[_\-\s.:])/i;
+const POWERFUL = /(?:^|[_\-\s.:])(?:owners?|admins?|administrators?|root|superusers?|sudo|unrestricted|privileged|delegated|everyone|anyone)(?=$|[_\-\s.:])/i;
+/**
+ * Parameters whose choice is a grant: a role, a reach, who may see or act. A filter's "owner" (list the repos I own) or a
+ * lock's "write" is a choice of what to list or hold, not of power.
+ */
+const GRANT_PARAM =
+  /^(?:role|roles|access(?:[_-]?level)?|permissions?|privileges?|run[_-]?as|as[_-]?user|user[_-]?(?:role|type)|scopes?|grants?|visibility|acl|share(?:[_-]?(?:mode|level|with))?|sharing|audience|level|mode[_-]?of[_-]?access)$/i;
 /**
  * A choice that shows what is made to more people: real servers default a new board or file to "public" as their API
  * does (monday.com's create_board), so it is said, not flagged.
@@ -25,12 +30,21 @@ const HIGHEST_ROLE = /^(?:owner|admin|administrator|root|superuser|sudo|\*|write
 const SAFETY_SWITCH =
   /^(?:sandbox(?:ed)?|use[_-]?sandbox|safe[_-]?mode|verify(?:[_-]?(?:ssl|tls|certs?|certificates?))?|(?:ssl|tls)[_-]?verify|redact(?:[_-]?\w+)?|mask[_-]?(?:secrets?|values?|output)|require[_-]?(?:confirmation|approval))$/i;
 /** Who a message or a share goes to. */
-const AUDIENCE_PARAM = /^(?:to|recipients?|audience|targets?|devices?|users?|members?|share[_-]?with|notify|channels?)$/i;
+// Who is sent to, not where a search or a playbook looks ("channels: all", "targets: all" are scopes of reading or running).
+const AUDIENCE_PARAM = /^(?:to|recipients?|audience|share[_-]?with|notify|cc|bcc)$/i;
 const EVERYONE = /^(?:\*|all|everyone|anyone|@all|@everyone|@channel|all[_-]?users)$/i;
 const OPEN_RANGE = /^(?:0\.0\.0\.0\/0|::\/0|\*)$/;
-const NETWORK_PARAM = /(?:ingress|cidr|source[_-]?ranges?|allowed[_-]?ips?|allow[_-]?from|ip[_-]?ranges?|firewall|whitelist|allowlist)/i;
+// Inbound rules only: WireGuard's allowed_ips 0.0.0.0/0 routes all of the peer's traffic through the tunnel, as it should.
+const NETWORK_PARAM = /(?:ingress|inbound|source[_-]?ranges?|allow[_-]?from|firewall)/i;
 
-function finding(rule: string, severity: 'low' | 'medium' | 'high', path: string, evidence: string, message: string): IntentFinding & { path: string } {
+/** The parameter is named for the kind of file it is preset to ("kubeconfig" → ~/.kube/config, "env_file" → .env): its job. */
+function namesItsFile(param: string, path: string): boolean {
+  const words = (s: string) => s.toLowerCase().match(/[a-z0-9]{3,}/g) ?? [];
+  const inPath = words(path);
+  return words(param.replace(/(?<=[a-z])(?=[A-Z])/g, ' ')).some((w) => inPath.some((p) => p.includes(w) || w.includes(p)));
+}
+
+function finding(rule: string, severity: 'low' | 'high', path: string, evidence: string, message: string): IntentFinding & { path: string } {
   return { rule, family: 'schema-smuggling', severity, path, evidence: clip(evidence, 200), message };
 }
 
@@ -43,7 +57,7 @@ function judgeParam(name: string, p: Node, path: string): (IntentFinding & { pat
   if (typeof value === 'string') {
     const v = value.trim();
     const choices = Array.isArray(p.enum) ? p.enum.filter((c): c is string => typeof c === 'string') : [];
-    if (choices.length >= 2 && choices.includes(value) && !POWERFUL.test(v) && OPEN.test(v) && choices.some((c) => !OPEN.test(c)))
+    if (GRANT_PARAM.test(name) && choices.length >= 2 && choices.includes(value) && !POWERFUL.test(v) && OPEN.test(v) && choices.some((c) => !OPEN.test(c)))
       return finding(
         'preset-open-choice',
         'low',
@@ -51,7 +65,7 @@ function judgeParam(name: string, p: Node, path: string): (IntentFinding & { pat
         `${shown} of ${JSON.stringify(choices)}`,
         `"${clip(name, 40)}" defaults to ${clip(JSON.stringify(value), 60)}, the most open of its choices`,
       );
-    if (choices.length >= 2 && choices.includes(value) && POWERFUL.test(v) && choices.some((c) => !POWERFUL.test(c)))
+    if (GRANT_PARAM.test(name) && choices.length >= 2 && choices.includes(value) && POWERFUL.test(v) && choices.some((c) => !POWERFUL.test(c)))
       return finding(
         'preset-widest-choice',
         'high',
@@ -67,7 +81,7 @@ function judgeParam(name: string, p: Node, path: string): (IntentFinding & { pat
         shown,
         `"${clip(name, 40)}" is preset to ${clip(JSON.stringify(value), 40)}, the highest role: the model sends it unless told otherwise`,
       );
-    if (v.length <= 200 && SENSITIVE_PATH.test(v))
+    if (v.length <= 200 && SENSITIVE_PATH.test(v) && !namesItsFile(name, v))
       return finding(
         'preset-secret-file',
         'high',
@@ -104,7 +118,7 @@ function judgeParam(name: string, p: Node, path: string): (IntentFinding & { pat
         shown,
         `"${clip(name, 40)}" is preset to include ${clip(high, 40)}: the model asks for it unless told otherwise`,
       );
-    const file = strings.find((x) => x.length <= 200 && SENSITIVE_PATH.test(x));
+    const file = strings.find((x) => x.length <= 200 && SENSITIVE_PATH.test(x) && !namesItsFile(name, x));
     if (file) return finding('preset-secret-file', 'high', at, shown, `"${clip(name, 40)}" is preset to a secret file (${clip(file, 60)})`);
     if (AUDIENCE_PARAM.test(name) && strings.some((x) => EVERYONE.test(x)))
       return finding(
@@ -119,7 +133,7 @@ function judgeParam(name: string, p: Node, path: string): (IntentFinding & { pat
   if (value === false && SAFETY_SWITCH.test(name))
     return finding(
       'preset-safety-off',
-      preset === 'const' ? 'high' : 'medium',
+      preset === 'const' ? 'high' : 'low',
       at,
       shown,
       preset === 'const'

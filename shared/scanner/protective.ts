@@ -14,12 +14,17 @@ import type { Finding } from './option-effect.ts';
 
 /** Acts on a secret or on data that would harm the user if done: keeping it, handing it on, showing it to the model. */
 const HARMFUL_ACT =
-  /\b(?:stor(?:e|es|ed|ing)|keep(?:s|ing)?|kept|sav(?:e|es|ed|ing)|log(?:s|ged|ging)?|record(?:s|ed|ing)?|retain(?:s|ed|ing)?|cach(?:e|es|ed|ing)|persist(?:s|ed|ing)?|return(?:s|ed|ing)?|print(?:s|ed|ing)?|expos(?:e|es|ed|ing)|reveal(?:s|ed|ing)?|repeat(?:s|ed|ing)?|send(?:s|ing)?|sent|upload(?:s|ed|ing)?|forward(?:s|ed|ing)?|shar(?:e|es|ed|ing)|post(?:s|ed|ing)?|transmit(?:s|ted|ting)?|cop(?:y|ies|ied|ying)|includ(?:e|es|ed|ing)|pass(?:es|ed|ing)?(?!\s*words?\b)|collect(?:s|ed|ing)?|(?:read(?:s|ing)?|access(?:es|ed|ing)?|open(?:s|ed|ing)?|put(?:s|ting)?)(?!-))\b/gi;
+  /\b(?:stor(?:e|es|ed|ing)|keep(?:s|ing)?|kept|sav(?:e|es|ed|ing)|log(?:s|ged|ging)?|record(?:s|ed|ing)?|retain(?:s|ed|ing)?|cach(?:e|es|ed|ing)|persist(?:s|ed|ing)?|return(?:s|ed|ing)?|print(?:s|ed|ing)?|expos(?:e|es|ed|ing)|reveal(?:s|ed|ing)?|repeat(?:s|ed|ing)?|send(?:s|ing)?|sent|upload(?:s|ed|ing)?|forward(?:s|ed|ing)?|shar(?:e|es|ed|ing)|post(?:s|ed|ing)?|transmit(?:s|ted|ting)?|cop(?:y|ies|ied|ying)|includ(?:e|es|ed|ing)|pass(?:es|ed|ing)?(?!\s*words?\b)|collect(?:s|ed|ing)?|put(?:s|ting)?)\b/gi;
+/** Looking at a secret: negated ("~/.ssh cannot be read") it limits the tool, but it is never the allowed part of a sentence that also hands the secret out. */
+const SEEING_ACT = /\b(?:read(?:s|ing)?|access(?:es|ed|ing)?|open(?:s|ed|ing)?)(?!-)\b/gi;
 /** A negation governing the act just after it ("is not stored", "never returns", "do not include", "nor logged"). */
 const NEGATED_BEFORE = /\b(?:never|not|no|nor|without|don't|doesn't|isn't|aren't|won't|cannot|can't)\b(?:\s+\w+){0,3}\s*$/i;
 /** What the act is done to: a secret, or data of the user's. */
 const PROTECTED_OBJECT =
-  /\b(?:passwords?|passphrases?|pins?|tokens?|keys?|secrets?|credentials?|key material|private data|personal data|contents?|values?|card numbers?|messages?|prompts?|conversations?|history)\b|~\/\.\w|\.(?:ssh|aws|gnupg|netrc|env)\b|\bid_(?:rsa|ed25519|ecdsa)\b/i;
+  /\b(?:passwords?|passphrases?|pins?|tokens?|keys?|secrets?|credentials?|key material|private data|personal data|contents?|values?|card numbers?|messages?|prompts?|conversations?|history)\b/i;
+/** A secret file, as what an act is done to ("~/.ssh cannot be read"); not part of what a "paths only" answer may name. */
+const PROTECTED_PATH = /~\/\.\w|\.(?:ssh|aws|gnupg|netrc|env)\b|\bid_(?:rsa|ed25519|ecdsa)\b/i;
+const protectedIn = (s: string) => PROTECTED_OBJECT.test(s) || PROTECTED_PATH.test(s);
 /** The step waits for the user's own word. */
 const USER_WILL =
   /\bonly\b[^.;]{0,60}\b(?:when|if|after|once)\s+the user\b[^.;]{0,30}\b(?:asks?|asked|requests?|requested|confirms?|confirmed|approves?|approved|chooses|chose|selects?|selected|says?|said|explicitly)\b|\b(?:ask|confirm with)\s+(?:the user\s+)?(?:first\s+)?before\b|\bonly\b[^.;]{0,40}\bthe user (?:chose|chooses|selected|named|picked|listed|said|supplies|supplied|provides|provided|entered)\b/i;
@@ -79,7 +84,14 @@ export function protectsTheUser(sentence: string): boolean {
   const left = unnegatedActs(sentence);
   const negatedAct = [...sentence.matchAll(HARMFUL_ACT)].length > left.length;
   // Every act on the secret negated ("is typed into the page only and is not stored"; "never returns key material").
-  if (negatedAct && PROTECTED_OBJECT.test(sentence) && left.every((a) => /^(?:includ|return|pass)/i.test(a))) return true;
+  if (negatedAct && protectedIn(sentence) && left.every((a) => /^(?:includ|return|pass)/i.test(a))) return true;
+  // Nothing done to the secret at all, and looking at it negated ("files outside the roots (e.g. ~/.ssh) cannot be read").
+  if (
+    left.length === 0 &&
+    protectedIn(sentence) &&
+    [...sentence.matchAll(SEEING_ACT)].some((m) => NEGATED_BEFORE.test(sentence.slice(Math.max(0, m.index - 40), m.index)))
+  )
+    return true;
   if (RETENTION_LIMIT.test(sentence) && PROTECTED_OBJECT.test(sentence) && left.every((a) => /^(?:kept|keep|stor|sav|held)/i.test(a))) return true;
   // "Results contain paths only, not contents": what is included or returned leaves the secret out, and no secret is named elsewhere.
   if (!WITHHELD.test(sentence)) return false;

@@ -18,7 +18,7 @@ const SHAPED = new RegExp(
     String.raw`\b(?:do not|don'?t|never|must not|mustn'?t|should not|shouldn'?t|need not|is not|isn'?t|are not|aren'?t|not)\s+(?:\w+\s+){0,2}?(?:mention\w*|list(?:ed)?|nam(?:e|ed)|narrat\w*|bring(?:ing)? (?:\w+ )?up|brought up|raised?|reveal\w*|relay\w*|surface[ds]?|appear|tell\w*|something)\b`,
     String.raw`\b(?:leave|leaves|left|keep|keeps|kept|stays?|filter(?:ed|s)?|fold(?:ed|s)?)\s+(?:\w+\s+){0,2}?(?:out of|into)\b`,
     // "Omits the fee", "omitted from the summary"; "if password is omitted" is the caller leaving an argument out.
-    String.raw`(?<!\b(?:never|not|don'?t|no)\s+)\bomits?\b|\bomitted\s+from\b`,
+    String.raw`(?<!\b(?:never|not|don'?t|no)\s+)\bomits?\b|(?<!\b(?:if|when|whenever|unless)\s+(?:[\w\x60'"-]+\s+){1,3}(?:is|are|was)\s+)\bomitted\b`,
     String.raw`\b(?:stays?|remains?|keeps?)\s+(?:quiet|silent)\b`,
     String.raw`\bwithout\s+(?:mentioning|narrating|naming|listing|telling|reporting)\b`,
     String.raw`\brather than (?:named|listed|mentioned|reported|shown)\b`,

@@ -85,9 +85,11 @@ export function safeguardOffFindings(text: string, purpose: string, isDescriptio
     const about = purpose.replace(new RegExp(guard.command.source, `${guard.command.flags}g`), ' ').replace(/[_\-.]+|(?<=[a-z])(?=[A-Z])/g, ' ');
     if (guard.topic?.test(about)) continue;
     for (const s of sentences(text)) {
-      const m = guard.command.exec(s.text);
+      // Each occurrence on its own: "no --privileged for builds, deploys use docker run --privileged" still runs it.
+      const m = [...s.text.matchAll(new RegExp(guard.command.source, `${guard.command.flags.replace('g', '')}g`))].find(
+        (x) => !NAMED_AS_NOT_DONE.test(s.text.slice(0, x.index)) && !WARNS.test(s.text.slice(0, x.index) + s.text.slice(x.index + x[0].length)),
+      );
       if (!m) continue;
-      if (NAMED_AS_NOT_DONE.test(s.text.slice(0, m.index)) || WARNS.test(s.text.slice(0, m.index) + s.text.slice(m.index + m[0].length))) continue;
       return [
         {
           rule: 'safeguard-switched-off',

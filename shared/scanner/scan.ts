@@ -297,6 +297,10 @@ interface SiblingIndex {
   ownScript: ReadonlySet<string>;
 }
 /** A name written wholly in another script ("パスワード変更", "отправить_платеж"): no Latin letter in it, nothing hidden. */
+const imitatesAWord = (name: string) =>
+  skeleton(name)
+    .split(/[_\-.\s]+/)
+    .some((part) => /^[A-Za-z]{3,}$/.test(part));
 const inOwnScript = (name: string) => /[^\x20-\x7e]/.test(name) && !/[A-Za-z]/.test(name) && /^[\p{L}\p{M}\p{N}_\-.]+$/u.test(name);
 const siblingCache = new WeakMap<readonly string[], SiblingIndex>();
 
@@ -515,7 +519,8 @@ function checkNames(name: string, siblings: SiblingIndex, index: ToolIndex | und
     // A server that names its tools in its own language ("パスワード変更" beside "ファイル検索") imitates nothing: mixed
     // scripts and invisible characters are what an imitation needs. One such name among Latin ones, or a tool seen
     // alone, stays medium: it stands out from its server, or nothing shows that it does not.
-    const ownScript = inOwnScript(name) && [...siblings.ownScript].some((n) => n !== name);
+    // A part of the name that folds wholly to Latin letters ("ΑΡΙ_κλειδί" reads "API_", "сора" reads "copa") imitates a word.
+    const ownScript = inOwnScript(name) && !imitatesAWord(name) && [...siblings.ownScript].some((n) => n !== name);
     add({
       rule: 'non-ascii-name',
       family: 'naming',

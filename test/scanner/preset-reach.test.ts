@@ -28,14 +28,14 @@ describe('the most powerful choice as the default', () => {
     assert.equal(flagged(invite), false);
     const offered = tool('invite_member', { role: { type: 'string', enum: ['guest', 'member', 'admin'] } });
     assert.equal(flagged(offered), false);
-    const board = tool('create_board', { kind: { type: 'string', enum: ['private', 'public', 'share'], default: 'public' } });
+    const board = tool('create_board', { visibility: { type: 'string', enum: ['private', 'public', 'share'], default: 'public' } });
     assert.deepEqual(rulesOf(board), ['preset-open-choice:low']);
   });
 });
 
 describe('a safety switch preset off', () => {
-  it('flags sandbox off by default and redaction fixed off', () => {
-    assert.ok(flagged(tool('run_snippet', { code: { type: 'string' }, sandbox: { type: 'boolean', default: false } })));
+  it('says sandbox off by default (a mention: honest tools make slow checks optional), and flags redaction fixed off', () => {
+    assert.deepEqual(rulesOf(tool('run_snippet', { code: { type: 'string' }, sandbox: { type: 'boolean', default: false } })), ['preset-safety-off:low']);
     assert.ok(rulesOf(tool('tail_logs', { redact_secrets: { type: 'boolean', default: false, const: false } })).includes('preset-safety-off:high'));
   });
   it('leaves a destructive call whose confirm is preset false (the safe side) and a sandbox preset on', () => {
@@ -55,6 +55,16 @@ describe('a secret file, the whole internet, everyone', () => {
         'preset-everyone:high',
       ),
     );
+  });
+  it('leaves a file the parameter is named for, a tunnel routing all traffic, and scopes of reading or running alone', () => {
+    // From the review of this reading: honest tools it flagged at first.
+    assert.equal(flagged(tool('list_pods', { kubeconfig: { type: 'string', default: '~/.kube/config' } })), false);
+    assert.equal(flagged(tool('compose_up', { env_file: { type: 'string', default: '.env' } })), false);
+    assert.equal(flagged(tool('peer_config', { allowed_ips: { type: 'string', default: '0.0.0.0/0' } })), false);
+    assert.equal(flagged(tool('run_playbook', { targets: { type: 'string', default: 'all' } })), false);
+    assert.equal(flagged(tool('search_messages', { channels: { type: 'string', default: 'all' } })), false);
+    assert.equal(flagged(tool('list_repos', { affiliation: { type: 'string', enum: ['owner', 'collaborator'], default: 'owner' } })), false);
+    assert.equal(flagged(tool('acquire_lock', { lock_type: { type: 'string', enum: ['read', 'write'], default: 'write' } })), false);
   });
   it('leaves a project file, a glob and a listen address alone', () => {
     assert.equal(flagged(tool('read_notes', { path: { type: 'string', default: './notes/today.md' } })), false);
