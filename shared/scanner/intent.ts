@@ -1263,6 +1263,15 @@ const LINK = /\b(?:https?|ftp):\/\/[^\s)\]>"']+/gi;
  */
 const KEEP_ALL = new RegExp(KEEP.source, 'gi');
 const USER_DOES = /^\s+by\s+(?:the\s+)?(?:user|you|customer|caller|client|owner)s?\b/i;
+const PRODUCES = /^(?:take|capture|create|generate|render|export|record|snap|make|draw|print|save)$/i;
+/** The word names what the tool's name says it makes ("screenshots" and take_screenshot). */
+function ownWork(word: string, name: string): boolean {
+  // Only what the tool makes (take_screenshot, export_report): a password it checks or a clipboard it reads is the user's.
+  if (!word || !name || !nameWords(name).some((w) => PRODUCES.test(w))) return false;
+  const own = new Set(nameWords(name).map((w) => w.toLowerCase().slice(0, 6)));
+  return nameWords(word).some((w) => w.length >= 4 && own.has(w.toLowerCase().slice(0, 6)));
+}
+
 function toolKeeps(sentence: string, name: string): boolean {
   const own = new Set(nameWords(name).map((w) => w.slice(0, 5)));
   for (const m of sentence.matchAll(KEEP_ALL)) {
@@ -1286,7 +1295,9 @@ export function sideEffectFindings(text: string, name = ''): IntentFinding[] {
     const ownJob =
       purposePersonal && !FAR_AWAY.test(s.text) && addresses(s.text).length === 0 && (!REMOTE.test(s.text) || places.some((p) => s.text.includes(p)));
     // "The token is kept in the system keychain by npm": put away in the user's own secret store, not kept by the tool.
-    const kept = OWN_FLAG_CONDITION.test(s.text) || ownJob || keptInSecretStore(s.text) ? undefined : predicateKept(s.text);
+    // "Screenshots are saved in the output directory" on take_screenshot: what its name makes is its to keep.
+    const ownObject = ownWork(PERSONAL.exec(s.text)?.[0] ?? '', name);
+    const kept = OWN_FLAG_CONDITION.test(s.text) || ownJob || ownObject || keptInSecretStore(s.text) ? undefined : predicateKept(s.text);
     if (kept && PERSONAL.test(s.text) && !NEGATION.test(s.text)) {
       return [
         {

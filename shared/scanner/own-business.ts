@@ -40,8 +40,13 @@ const MASKED =
  * Every sentence naming a secret path says the tool logs in from it, or the tool is named for the file and
  * says it hands back only masked values; no sentence hands the file on, and private keys never qualify.
  */
+/** What the sentence hands back is the file itself: a tool named for the file still must not show it to the model. */
+const SHOWS_CONTENTS = /\b(?:contents?|raw|verbatim|full text|as text|as is)\b/i;
+
 function ownFile(description: string, name: string): boolean {
   const own = new Set(nameWords(name));
+  // The file is named for what the tool is named for: ssh_connect and ~/.ssh, npm_whoami and ~/.npmrc.
+  const namedFor = (s: string) => nameWords(SENSITIVE_PATH.exec(s)?.[0] ?? '').some((w) => [...own].some((o) => o.length >= 3 && (w === o || w.startsWith(o))));
   const holding = description.split(/(?<=[.!?])\s+|\n+/).filter((s) => SENSITIVE_PATH.test(s));
   const named = (s: string) => nameWords(SENSITIVE_PATH.exec(s)?.[0] ?? '').some((w) => own.has(w)) && MASKED.test(description);
   return (
@@ -49,7 +54,11 @@ function ownFile(description: string, name: string): boolean {
     holding.every((s) => {
       if (PRIVATE_KEY.test(s)) return false;
       const rest = s.replace(SENSITIVE_PATH, ' ');
-      return (OWN_LOGIN_SOURCE.test(s) && !handsOn(rest)) || (named(s) && !handsOn(rest, SENDS_ON));
+      return (
+        (OWN_LOGIN_SOURCE.test(s) && !handsOn(rest)) ||
+        (named(s) && !handsOn(rest, SENDS_ON)) ||
+        (namedFor(s) && !handsOn(rest, SENDS_ON) && !SHOWS_CONTENTS.test(rest))
+      );
     })
   );
 }

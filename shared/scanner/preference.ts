@@ -70,22 +70,26 @@ const VERDICT_FOREIGN =
   /(?<![\w\u00c0-\u024f])(?:überlegen|besser als|veraltet\w*|unzuverlässig\w*|falsch\w*|erfunden\w*|obsolet\w*|inventad\w*|falsos?|falsas?|no fiables?|poco fiables?|obsolèt\w*|peu fiables?|inventé\w*|faux|fausses?|mieux que|meilleur\w* que|supérieur\w*|inaffidabil\w*|inventat\w*|migliore di|superior(?:es)? a|mejor que|desactualizad\w*|inventad\w*|desatualizad\w*)/i;
 const foreignRunDown = (sentence: string) => OTHERS_FOREIGN.test(sentence) && VERDICT_FOREIGN.test(sentence);
 
-/** Other tools named as rivals, not as a sequence ("call this first, before using any other tool in this server"). */
-function rivalIn(sentence: string): boolean {
-  const m = RIVALS.exec(sentence) ?? ALTERNATIVES.exec(sentence);
-  if (!m) return false;
-  const before = sentence.slice(Math.max(0, m.index - 30), m.index);
-  const after = sentence.slice(m.index + m[0].length, m.index + m[0].length + 30);
-  return !/\b(?:before|after|prior to|then)\s+(?:\w+\s+){0,2}$/i.test(before) && !/^\s+(?:in|of|on|from) (?:this|the same) server\b/i.test(after);
-}
-
 /** "A secret that other services use", "other apps that read it": the others depend on what this tool changes; they are no rivals. */
 function dependents(sentence: string, m: RegExpExecArray): boolean {
   const before = sentence.slice(Math.max(0, m.index - 12), m.index);
   const after = sentence.slice(m.index + m[0].length, m.index + m[0].length + 30);
   // "…a secret that other services use": the others are the subject of a clause about the tool's own object. "Other
   // fetchers that read pages are outdated" runs them down, whatever they read.
-  return /\b(?:that|which)\s+$/i.test(before) && /^\s+(?:use|uses|rely|relies|depend|depends|read|reads|consume|consumes)\b/i.test(after);
+  return (
+    /\b(?:that|which)\s+$/i.test(before) &&
+    /^\s+(?:use|uses|rely|relies|depend|depends|read|reads|consume|consumes|require|requires|need|needs|expect|expects)\b/i.test(after)
+  );
+}
+
+/** Other tools named as rivals, not as a sequence ("call this first, before using any other tool in this server"). */
+function rivalIn(sentence: string): boolean {
+  const m = RIVALS.exec(sentence) ?? ALTERNATIVES.exec(sentence);
+  // "…to get the organization slug that other tools require": they depend on this one; they are no rivals.
+  if (!m || dependents(sentence, m)) return false;
+  const before = sentence.slice(Math.max(0, m.index - 30), m.index);
+  const after = sentence.slice(m.index + m[0].length, m.index + m[0].length + 30);
+  return !/\b(?:before|after|prior to|then)\s+(?:\w+\s+){0,2}$/i.test(before) && !/^\s+(?:in|of|on|from) (?:this|the same) server\b/i.test(after);
 }
 
 export function preferenceFindings(text: string, ownName: string): IntentFinding[] {

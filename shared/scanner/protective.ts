@@ -14,9 +14,9 @@ import type { Finding } from './option-effect.ts';
 
 /** Acts on a secret or on data that would harm the user if done: keeping it, handing it on, showing it to the model. */
 const HARMFUL_ACT =
-  /\b(?:stor(?:e|es|ed|ing)|keep(?:s|ing)?|kept|sav(?:e|es|ed|ing)|log(?:s|ged|ging)?|record(?:s|ed|ing)?|retain(?:s|ed|ing)?|cach(?:e|es|ed|ing)|persist(?:s|ed|ing)?|return(?:s|ed|ing)?|print(?:s|ed|ing)?|expos(?:e|es|ed|ing)|reveal(?:s|ed|ing)?|repeat(?:s|ed|ing)?|send(?:s|ing)?|sent|upload(?:s|ed|ing)?|forward(?:s|ed|ing)?|shar(?:e|es|ed|ing)|post(?:s|ed|ing)?|transmit(?:s|ted|ting)?|cop(?:y|ies|ied|ying)|includ(?:e|es|ed|ing)|pass(?:es|ed|ing)?(?!\s*words?\b)|collect(?:s|ed|ing)?|put(?:s|ting)?)\b/gi;
+  /\b(?:stor(?:e|es|ed|ing)|keep(?:s|ing)?|kept|sav(?:e|es|ed|ing)|(?<!\b(?:the|its|your|their|in|of|server|error|access|audit|container)\s)log(?:s(?=\s+(?!(?:of|from|for|and|in|with|are|is|to|at)\b)\w)|ged|ging)?(?!\s+(?:in|into|on|out)\b)|record(?:s|ed|ing)?|retain(?:s|ed|ing)?|cach(?:e|es|ed|ing)|persist(?:s|ed|ing)?|return(?:s|ed|ing)?|print(?:s|ed|ing)?|expos(?:e|es|ed|ing)|reveal(?:s|ed|ing)?|repeat(?:s|ed|ing)?|send(?:s|ing)?|sent|upload(?:s|ed|ing)?|forward(?:s|ed|ing)?|shar(?:e|es|ed|ing)|post(?:s|ed|ing)?|transmit(?:s|ted|ting)?|cop(?:y|ies|ied|ying)|includ(?:e|es|ed|ing)|pass(?:es|ed|ing)?(?!\s*words?\b)|collect(?:s|ed|ing)?|put(?:s|ting)?)\b/gi;
 /** Looking at a secret: negated ("~/.ssh cannot be read") it limits the tool, but it is never the allowed part of a sentence that also hands the secret out. */
-const SEEING_ACT = /\b(?:read(?:s|ing)?|access(?:es|ed|ing)?|open(?:s|ed|ing)?)(?!-)\b/gi;
+const SEEING_ACT = /\b(?:read(?:s|ing)?|access(?:es|ed|ing)?|open(?:s|ed|ing)?|type|enter|fill in|paste)(?!-)\b/gi;
 /** A negation governing the act just after it ("is not stored", "never returns", "do not include", "nor logged"). */
 const NEGATED_BEFORE = /\b(?:never|not|no|nor|without|don't|doesn't|isn't|aren't|won't|cannot|can't)\b(?:\s+\w+){0,3}\s*$/i;
 /** What the act is done to: a secret, or data of the user's. */
@@ -47,6 +47,10 @@ const COLLECTS =
 const RISKY_STEP =
   /\brm\s+-|\b(?:delet|remov|wip(?:e|ing)|drop|reset|kill|truncat|overwrit|purg|destroy|revok|disabl|chmod|chown|sudo|curl|wget|run|execut|call|invok|fetch|visit|open|navigat|grant|transfer|pay|approv)\w*/i;
 
+/** Others than the tool, hedged: "applications sometimes…", "customers may…". */
+const OTHERS_DO =
+  /^\s*(?:some\s+)?(?:applications?|apps?|customers?|users?|people|websites?|sites?|pages?|programs?|scripts?|developers?|services?)\s+(?:sometimes|often|may|might|can|occasionally|frequently)\b(?![^.;]*\b(?:you|this tool|the tool)\b)/i;
+
 /** Rules whose finding a protective sentence can explain away; never the cross-tool ones, nor addresses. */
 const PROTECTABLE = new Set([
   'credential-harvest',
@@ -76,8 +80,11 @@ function unnegatedActs(sentence: string): string[] {
 export function protectsTheUser(sentence: string): boolean {
   if (addresses(sentence).length > 0 || HIDING.test(sentence) || COLLECTS.test(sentence)) return false;
   // "Do not tell the user" negates a disclosure: concealment. A limit aimed at the user is protective only as a wait for them.
+  // Only a negated telling keeps something from the user: "tell the user it appeared in the logs, but do not repeat the
+  // value" tells them.
   const userLimit = AIMED_AT_THE_USER.exec(sentence);
-  if (userLimit && !/\b(?:ask|confirm)/i.test(userLimit[0])) return false;
+  if (userLimit && !/\b(?:ask|confirm)/i.test(userLimit[0]) && NEGATED_BEFORE.test(sentence.slice(Math.max(0, userLimit.index - 40), userLimit.index)))
+    return false;
   const will = USER_WILL.exec(sentence);
   // What the sentence asks before its wait for the user must not itself be a risky step ("Run rm -rf ./build; only when the user asks…").
   if (will) return !RISKY_STEP.test(sentence.slice(0, will.index)) && unnegatedActs(sentence.slice(0, will.index)).length === 0;
@@ -128,9 +135,9 @@ export function protectiveFindings<F extends Finding>(findings: F[], description
     if (!sentence) return f;
     // The finding's own sentence, split at semicolons: each part must protect or be plain (no harmful act at all).
     const parts = sentence.split(/;\s*/);
-    const protective =
-      protectsTheUser(sentence) ||
-      (parts.some(protectsTheUser) && parts.every((p) => protectsTheUser(p) || (unnegatedActs(p).length === 0 && !RISKY_STEP.test(p))));
+    // "Applications sometimes log secrets at startup": what others do, said to explain the limit that follows.
+    const plain = (p: string) => (unnegatedActs(p).length === 0 && !RISKY_STEP.test(p)) || OTHERS_DO.test(p);
+    const protective = protectsTheUser(sentence) || (parts.some(protectsTheUser) && parts.every((p) => protectsTheUser(p) || plain(p)));
     return protective
       ? { ...f, rule: 'protective-limit', severity: 'low', message: `Limits what it does with a secret or a risky step, in the user's favour (was ${f.rule})` }
       : f;

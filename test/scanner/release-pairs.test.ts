@@ -11,7 +11,9 @@ describe('real upgrades, judged as pending changes', () => {
     const { pairs, changed, alarms } = releasePairs();
     assert.ok(pairs >= 40 && changed >= 700, `pairs ${pairs}, changed ${changed}`);
     const servers = new Set(alarms.map((a) => a.package)).size;
-    assert.ok(alarms.length <= 55, `${alarms.length} tools: ${alarms.map((a) => `${a.package}/${a.tool}`).join(', ')}`);
+    // 56 since 2026-12-02: hostinger's reach_createANewContactV1 was a real-server false alarm on its text alone (so not
+    // counted here); the thirteenth round cleared that, and its change, which now says a confirmation e-mail is sent, shows.
+    assert.ok(alarms.length <= 56, `${alarms.length} tools: ${alarms.map((a) => `${a.package}/${a.tool}`).join(', ')}`);
     assert.ok(servers <= 17, `${servers} servers`);
   });
 });
