@@ -1,4 +1,5 @@
 import { clip, sentences } from './intent.ts';
+import { otherLanguage } from './language-switch.ts';
 import { rate, scanTool, type Finding, type ScanContext, type ToolScan } from './scan.ts';
 
 // A rug pull rarely needs alarming words: it widens what the tool may do. This
@@ -108,20 +109,6 @@ function namePowers(name: unknown): Set<string> {
   if (claimed.size) claimed.add('write');
   if (claimed.has('write')) claimed.add('keep');
   return claimed;
-}
-
-/** Letters of scripts other than Latin: a few of them in a row are words of another language. */
-const OTHER_SCRIPT = /[\u0370-\u03ff\u0400-\u04ff\u0590-\u05ff\u0600-\u06ff\u0900-\u097f\u0e00-\u0e7f\u3040-\u30ff\u3400-\u9fff\uac00-\ud7af]{3}/u;
-/**
- * Function words of other languages written in Latin letters that English never uses as words of its own, in lower
- * case and not after a dot: "MIT", "Open Sans", "Los Angeles" and ".com" are names, not German, French or Spanish.
- */
-const OTHER_FUNCTION_WORDS =
-  /(?<![\p{L}.])(?:und|oder|mit|nicht|ist|sind|auch|wird|werden|les|une|pour|avec|sans|sont|dans|aussi|également|los|las|del|para|por|una|también|tutti|della|sono|anche|het|een|niet|ook|wordt|się|jest|oraz|lub|dla|może|też|yang|dan|dengan|untuk|juga|dari|ini|bir|ile|için|olarak|och|att|är|för|inte|också|sau|pentru|este|și|não|uma|também|com|được|của|và|cho)(?!\p{L})/gu;
-/** A sentence in another language than English: a run of another script, or two distinct function words of one. */
-export function otherLanguage(text: string): boolean {
-  if (OTHER_SCRIPT.test(text)) return true;
-  return new Set((text.match(OTHER_FUNCTION_WORDS) ?? []).map((w) => w.toLowerCase())).size >= 2;
 }
 
 /** The description's sentences the approved one did not have. */

@@ -28,6 +28,7 @@ import { noticeToPartyFindings, optionEffectFindings } from './option-effect.ts'
 import { protectiveFindings } from './protective.ts';
 import { presetDestinationFindings, presetFindings } from './schema-values.ts';
 import { presetReachFindings } from './preset-reach.ts';
+import { languageSwitchFindings } from './language-switch.ts';
 import { chainedValueFindings } from './chained-value.ts';
 import { compileRules, DEFAULT_RULES, SEVERITIES, type CompiledRule, type Severity } from './rules.ts';
 import { indexTools, type ToolIndex } from './tool-index.ts';
@@ -246,6 +247,7 @@ export function scanTool(given: Record<string, unknown>, ctx: ScanContext = {}):
   // What the tool is for: its name and its first sentence (later text may document the very parameter in question).
   const purpose = `${name} ${typeof tool.description === 'string' ? (/^[^\n]*?[.!?](?=\s|$)/.exec(tool.description)?.[0] ?? tool.description.split('\n')[0]) : ''}`;
   checkIntent(readable, ictx, purpose, add);
+  if (typeof tool.description === 'string') for (const f of languageSwitchFindings(tool.description)) add({ ...f, path: '/description' });
   for (const f of chainedValueFindings(tool, purpose)) add(f);
   for (const f of [
     ...parameterBehaviourFindings(params, purpose, tool.inputSchema, typeof tool.description === 'string' ? tool.description : ''),

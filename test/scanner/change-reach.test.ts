@@ -5,7 +5,8 @@
 // shape real releases take (release-pairs.test.ts holds the 733 real changed tools to the same count).
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { otherLanguage, scanChange } from '../../shared/scanner/change.ts';
+import { scanChange } from '../../shared/scanner/change.ts';
+import { otherLanguage } from '../../shared/scanner/language-switch.ts';
 import { flaggedAt } from './evaluate.ts';
 
 type Tool = Record<string, unknown> & { inputSchema: { type: 'object'; properties: Record<string, Record<string, unknown>>; required?: string[] } };

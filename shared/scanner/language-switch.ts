@@ -1,0 +1,48 @@
+// Thirteenth round (issue 12): a tool written in English that says part of itself in another language. The readings
+// of this scanner read English and a few patterns in ten languages; an order slipped into an English description in
+// Polish, Indonesian or Turkish is read by the model and by no rule, and a reviewer who reads English skips it. No real
+// server in the repo's 3,382 tools does this (a server in its own language writes all of it so, opening included).
+
+import { clip, sentences, type IntentFinding } from './intent.ts';
+
+/** Letters of scripts other than Latin: a few of them in a row are words of another language. */
+const OTHER_SCRIPT = /[\u0370-\u03ff\u0400-\u04ff\u0590-\u05ff\u0600-\u06ff\u0900-\u097f\u0e00-\u0e7f\u3040-\u30ff\u3400-\u9fff\uac00-\ud7af]{3}/u;
+/**
+ * Function words of other languages written in Latin letters that English never uses as words of its own, in lower
+ * case and not after a dot: "MIT", "Open Sans", "Los Angeles" and ".com" are names, not German, French or Spanish.
+ */
+const OTHER_FUNCTION_WORDS =
+  /(?<![\p{L}.])(?:und|oder|mit|nicht|ist|sind|auch|wird|werden|les|une|pour|avec|sans|sont|dans|aussi|également|los|las|del|para|por|una|también|tutti|della|sono|anche|het|een|niet|ook|wordt|się|jest|oraz|lub|dla|może|też|yang|dan|dengan|untuk|juga|dari|ini|bir|ile|için|olarak|och|att|är|för|inte|också|sau|pentru|este|și|não|uma|também|com|được|của|và|cho)(?!\p{L})/gu;
+/** A sentence in another language than English: a run of another script, or two distinct function words of one. */
+export function otherLanguage(text: string): boolean {
+  if (OTHER_SCRIPT.test(text)) return true;
+  // A sentence's first word is capitalised ("Het token wordt…"); a name in capitals ("MIT") is not lowered.
+  const t = text.replace(/^\s*\p{Lu}(?=\p{Ll})/u, (c) => c.toLowerCase());
+  return new Set((t.match(OTHER_FUNCTION_WORDS) ?? []).map((w) => w.toLowerCase())).size >= 2;
+}
+
+/** English function words: an opening with two of them is English whatever its nouns. */
+const ENGLISH_WORDS = /\b(?:the|a|an|of|to|and|for|with|in|on|is|are|this|that|from|by|or|it|its|as|be|at|your|you)\b/gi;
+/** The text reads as English: two distinct English function words, and nothing of another language. */
+export function inEnglish(text: string): boolean {
+  if (otherLanguage(text)) return false;
+  return new Set((text.match(ENGLISH_WORDS) ?? []).map((w) => w.toLowerCase())).size >= 2;
+}
+
+/** The first sentence after an English opening that is in another language, as a finding. */
+export function languageSwitchFindings(description: string): IntentFinding[] {
+  const all = sentences(description);
+  if (all.length < 2 || !inEnglish(all[0]!.text)) return [];
+  const foreign = all.slice(1).find((s) => otherLanguage(s.text));
+  return foreign
+    ? [
+        {
+          rule: 'switches-language',
+          family: 'hidden-text',
+          severity: 'medium',
+          evidence: clip(foreign.text.trim()),
+          message: 'Written in English, but says part of itself in another language: read what that part tells the model before trusting the tool',
+        },
+      ]
+    : [];
+}
