@@ -414,9 +414,10 @@ function defaultReach(was: unknown, now: unknown, name = '', toolName: unknown =
   const before = isObject(was) ? was.default : undefined;
   if (JSON.stringify(before) === JSON.stringify(now.default)) return undefined;
   const values = Array.isArray(now.default) ? now.default : [now.default];
-  const old = new Set((Array.isArray(before) ? before : [before]).map((v) => JSON.stringify(v)));
+  const earlier = Array.isArray(before) ? before : [before];
   // From one reaching value to another ("public" → "private" visibility) is no widening this reading can judge.
-  if ((Array.isArray(before) ? before : [before]).some((v) => typeof v === 'string' && REACHING_VALUE.test(v))) return undefined;
+  if (earlier.some((v) => typeof v === 'string' && REACHING_VALUE.test(v))) return undefined;
+  const old = new Set(earlier.map((v) => JSON.stringify(v)));
   const reader = namePowers(toolName).size === 0;
   return values.find(
     (v) =>
