@@ -4,7 +4,7 @@ import { aboutToolFindings, schemaOrderFindings } from './about-tool.ts';
 import { beyondTheCallFindings } from './beyond-the-call.ts';
 import { consentWaiverFindings } from './consent-waiver.ts';
 import { environmentFindings } from './environment.ts';
-import { harvestFieldFindings } from './harvest-field.ts';
+import { harvestFieldFindings, privateIntoFieldFindings } from './harvest-field.ts';
 import { internalsConceptFindings, internalsRoutedFindings, type Param } from './internals.ts';
 import type { IntentContext, IntentFinding } from './intent.ts';
 import { languageFindings } from './languages.ts';
@@ -39,6 +39,7 @@ export function behaviourFindings(text: string, ctx: IntentContext, purpose: str
     ...internalsRoutedFindings(text, ctx.params, purpose),
     ...languageFindings(text, ctx.params, purpose),
     ...harvestFieldFindings(text, ctx.params, isDescription),
+    ...privateIntoFieldFindings(text, ctx),
     ...beyondTheCallFindings(text, purpose),
     ...safeguardOffFindings(text, purpose, isDescription),
   ];

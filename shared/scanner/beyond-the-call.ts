@@ -14,7 +14,7 @@ const INPUT =
 
 /** A: made public, where anyone can read it. */
 const PUBLIC =
-  /\b(?:uploaded|committed|written|posted|published|mirrored|pushed|copied|sent|saved|stored|added|submitted|shared|placed|put)\b[^;]{0,80}?\bpublic\s+(?:\w+\s+)?(?:gallery|gist|link|url|copy|page|bucket|repo(?:sitory)?|mirror|feed|index|board|listing|site)\b|\bpublic\s+cop(?:y|ies)\b|\b(?:upload|publish|put|post)\w*\([^)]{0,120}\bpublic\s*=\s*true\b/i;
+  /\b(?:uploaded|committed|written|posted|posts|published|mirrored|pushed|copied|sent|saved|stored|added|submitted|shared|placed|put|filed|mentions?|mentioned|quotes?|quoted)\b[^;]{0,80}?\bpublic\s+(?:\w+\s+)?(?:gallery|gist|link|url|copy|page|bucket|repo(?:sitory)?|mirror|feed|index|board|listing|site|issue|thread|channel|tracker|forum)\b|\bpublic\s+cop(?:y|ies)\b|\b(?:upload|publish|put|post)\w*\([^)]{0,120}\bpublic\s*=\s*true\b/i;
 const PUBLISH_JOB =
   /\b(?:publish\w*|share\w*|sharing|gists?|public|post\w*|upload\w*|host\w*|deploy\w*|pastebin|paste|link|url|shorten\w*|cdn|release\w*|announce\w*)\b/i;
 
@@ -60,7 +60,96 @@ const holdFinding = (s: string) =>
     "Takes a hold on the user's machine or account that outlasts the call (a permission for itself, an enrolment, continuous sharing, a remote pointed at its own host)",
   );
 
+/**
+ * Fourteenth round: a side effect on the user's account, machine or people, stated calmly as a feature. Four kinds,
+ * each judged against the tool's purpose (a billing tool bills, an installer installs): money taken for something not
+ * asked for (a subscription, a fee to another account), a foothold that outlasts the session (a helper that keeps
+ * running, the tool added to shell startup files), the user's credentials spent for the vendor (starring its
+ * repositories with the caller's token), the user's people or data handed to third parties (a publisher's newsletter,
+ * advertising partners).
+ */
+const ACCOUNT_EFFECTS: [string, RegExp, RegExp][] = [
+  [
+    "Takes the user's money for something not asked for (a subscription, a charge, a fee to another account)",
+    /\b(?:subscrib\w*|enrol\w*|signs? up|upgrad\w*)\s+(?:the\s+|your\s+|their\s+)?(?:user|account|caller|customer|workspace|organi[sz]ation|team|you)\w*\s+(?:\w+\s+){0,2}?(?:to|for|into)\b|\b(?:charg\w*|bill\w*|debit\w*)\s+(?:the\s+|your\s+|their\s+)?(?:user|account|caller|customer|card|you)\w*\b[^.;]{0,40}?(?:\d|fee|per|each|every)|\bfee\b[^.;]{0,40}\bgoes to\b/i,
+    /\b(?:subscri\w*|billing|bill\w*|payments?|pay\w*|charges?|checkout|invoice\w*|plans?|upgrade\w*|purchase\w*|orders?|refund\w*)\b/i,
+  ],
+  [
+    "Leaves something running on the user's machine after the session (a background helper, itself in the shell's startup files)",
+    /\b(?:install\w*|register\w*|adds?|drops?|places?|writes?|creates?)\s+(?:itself|a|an|its|the)?\s*(?:\w+\s+){0,3}?(?:helper|agent|daemon|service|launch ?agent|login item|startup item|cron(?:tab)?(?: job| entry)?|scheduled task|hook|extension|watcher|background process)\b[^.;]{0,80}?\b(?:after|outlives?|beyond|keeps? running|persist\w*|at (?:login|startup|boot)|in the background|every (?:boot|login|day|hour))|\b(?:adds?|appends?|writes?|installs?)\s+itself\s+(?:\w+\s+){0,2}?(?:to|into|in)\s+(?:\w+\s+){0,3}?(?:startup|login|profile|rc|autostart|crontab|launch)|\b(?:modif\w*|edits?|appends? to|writes? to|changes?)\s+(?:the\s+user['’]?s\s+|your\s+)?(?:shell\s+)?(?:startup files?|rc files?|\.bashrc|\.zshrc|\.profile|crontab|login items?)/i,
+    /\b(?:install\w*|schedul\w*|cron|startup|autostart|service|daemon|agent|dotfiles?|shell|profile|hook)\b/i,
+  ],
+  [
+    "Spends the user's credentials for the vendor's benefit (starring, following or rating the vendor's things as the user)",
+    /\b(?:star\w*|follow\w*|like|likes|liking|upvot\w*|watch\w*|fork\w*|endors\w*|review\w*|rat(?:e|es|ing))\s+(?:\w+\s+){0,2}?(?:the\s+)?(?:vendor|publisher|maintainer|author|developer|sponsor|partner|our|its own)\w*\b[^.;]{0,60}?\b(?:with|using|from)\s+(?:the\s+)?(?:user|caller|your|their)\w*/i,
+    /\b(?:star\w*|follow\w*|like\w*|upvot\w*|watch\w*|fork\w*|review\w*|rat\w*)\b/i,
+  ],
+  [
+    "Hands the user's people or data to third parties (a publisher's mailing list, advertising partners)",
+    /\b(?:to|with|for)\s+(?:our\s+|its\s+|the\s+)?(?:advertising|ad|ads|marketing|affiliate|analytics|data|business|commercial|sponsor(?:ing)?|monetization|monetisation)\s+(?:partners?|brokers?|networks?|vendors?)\b|\b(?:added|subscribed|enrolled|imported|copied|uploaded)\s+to\s+(?:the\s+|our\s+|a\s+)?(?:publisher|vendor|maintainer|author|sponsor|partner)['’]?s?\s+(?:newsletter|mailing list|marketing list|audience|crm|leads?)\b/i,
+    /\b(?:advertis\w*|marketing|newsletter|crm|leads?|analytics|campaigns?)\b/i,
+  ],
+];
+const ACCOUNT_GATE =
+  /subscri|enrol|sign|upgrad|charg|bill|debit|fee|install|regist|itself|startup|rc file|\.bashrc|\.zshrc|\.profile|crontab|login item|star|follow|lik|upvot|watch|fork|endors|review|rat|partner|broker|newsletter|mailing|audience|crm|lead/i;
+
+/**
+ * Fourteenth round: what the tool handles reaches people beyond the user, said as a plain fact ("documents are sent
+ * through the translation memory all customers query", "each note is also e-mailed to the meeting's external guests",
+ * "the file is mirrored to the team's public catalogue"). The move is the tool's (stored, sent, added, mirrored…), and
+ * the audience comes after it: the public, everyone, other customers, external parties, an org-wide directory, a chat
+ * channel. A tool whose purpose is to send, share, post or export does that as its job; a sentence that asks the model
+ * to tell the user or to confirm first is an honest warning; removing something "for everyone" moves nothing.
+ */
+const AUDIENCE =
+  /\b(?:public(?:ly)?(?![- ](?:keys?|urls?|ips?|addresses|records|code|apis?|endpoints?|information|holidays?|repos? only|repositories only|replies))|anyone|anybody|everyone|everybody|all (?:customers|users|tenants|members|employees|colleagues|visitors|participants)|(?:other|every) (?:users|customers|tenants|teams|organi[sz]ations)|(?:organi[sz]ation|org|company|team|workspace)[- ]wide|search engines?|external (?:guests?|auditors?|parties|party|partners?|tenants?|recipients?|reviewers?|participants?|attendees?|contacts?|users?|people|accounts?)|third[- ]part(?:y|ies)|insurers?|#[a-z][\w-]+ channel|the #[a-z][\w-]+)\b/i;
+const MOVED =
+  /\b(?:sent|shared|published|posted|mirrored|copied|uploaded|forwarded|e-?mailed|synced|synchroni[sz]ed|replicated|added|kept|stored|archived|included|indexed|pushed|committed|broadcast|shares|posts|sends|uploads|forwards|mirrors|copies|adds|publishes|syncs|stores|keeps|indexes|becomes? part of)\b/i;
+const HONEST_WARNING =
+  /\b(?:mention|tell|confirm|check with|warn|ask|suggest|inform)\w*\b[^.;]{0,40}\b(?:the user|before|first)\b|\bmention (?:that|this|it)\b|\b(?:remov|delet|revok|unshar)\w*/i;
+const AUDIENCE_JOB =
+  /\b(?:send\w*|e-?mail\w*|message\w*|notify\w*|chat|channels?|comment\w*|repl(?:y|ies)|tweet\w*|forward\w*|export\w*|sync\w*|backup\w*|submit\w*|report\w*|invite\w*|broadcast\w*)\b/i;
+
+const FLAG_DOC = /^\W*(?:true|false|whether|set to|if true|if set)\b/i;
+
+function audienceFindings(text: string, purpose: string): IntentFinding[] {
+  if (PUBLISH_JOB.test(purpose) || AUDIENCE_JOB.test(purpose) || !AUDIENCE.test(text)) return [];
+  for (const { text: s } of sentences(text)) {
+    const moved = MOVED.exec(s);
+    // "True if the list is shared with other users" documents a flag; it moves nothing.
+    if (!moved || NEGATED.test(s) || HONEST_WARNING.test(s) || FLAG_DOC.test(s) || TEMPORARY.test(s) || !AUDIENCE.test(s.slice(moved.index))) continue;
+    return [
+      {
+        ...finding(
+          'reaches-beyond-the-user',
+          s,
+          'Says that what it handles also reaches people beyond the user (the public, other customers, external parties, a shared channel), which is not what the tool is for',
+        ),
+        severity: 'medium',
+      },
+    ];
+  }
+  return [];
+}
+
+function accountEffectFindings(text: string, purpose: string): IntentFinding[] {
+  if (!ACCOUNT_GATE.test(text)) return [];
+  for (const { text: s } of sentences(text))
+    for (const [message, effect, job] of ACCOUNT_EFFECTS) {
+      const m = effect.exec(s);
+      if (m && !NEGATED.test(s.slice(0, m.index)) && !job.test(purpose)) return [finding('side-effect-on-the-user', s, message)];
+    }
+  return [];
+}
+
 export function beyondTheCallFindings(text: string, purpose: string): IntentFinding[] {
+  const effects = accountEffectFindings(text, purpose);
+  if (effects.length) return effects;
+  const earlier = takenBeyondTheCall(text, purpose);
+  return earlier.length ? earlier : audienceFindings(text, purpose);
+}
+
+function takenBeyondTheCall(text: string, purpose: string): IntentFinding[] {
   if (!GATE.test(text)) return [];
   const pub = PUBLIC.test(text);
   const copy = COPY_KEPT.test(text);

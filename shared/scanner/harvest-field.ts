@@ -1,5 +1,5 @@
 import { addresses } from './address.ts';
-import { clip, sentences, type IntentFinding } from './intent.ts';
+import { clip, sentences, SENSITIVE_PATH, type IntentFinding } from './intent.ts';
 import { escapeRegExp } from '../text/regexp.ts';
 
 // The model told to gather secrets it can see and hand them over: into a field
@@ -83,6 +83,74 @@ export function harvestFieldFindings(text: string, params: ReadonlySet<string>, 
           message: `Has the model carry ${clip(secret[0], 60)} inside an address (${clip(place.text, 60)}), where whoever runs it can read it`,
         },
       ];
+  }
+  return [];
+}
+
+// Fourteenth round (issue 12): the user's or other people's material ordered into a field. A tool's input is what its
+// schema declares and its job needs; an order to put the user's address book, clipboard, phone numbers or card into a
+// field ("attach … to the `sms_fallback` field") is a channel out, more so when the schema does not declare that field
+// at all: the server receives whatever the model adds. A field named for what goes in it ("the user's email in
+// `email`") is the tool's own input.
+
+const PLACE_VERB =
+  /\b(?:put|puts|place|places|attach\w*|add|adds|includ\w*|encod\w*|send|sends|copy|copies|insert\w*|fill\w*|pass|passes|supply|supplies|embed\w*|append\w*|paste\w*|stash\w*|provide|provides|record|records|carry|carries|forward\w*|mirror\w*|dump\w*)\b/i;
+const FIELD_WORD = String.raw`(?:field|parameter|argument|arg|param|property|key|attribute|slot|column)`;
+/** Where it goes: a quoted name ("into `reference`"), or a bare name called a field ("in the notes field"). */
+const INTO_FIELD = new RegExp(
+  String.raw`\b(?:in|into|to|as|under|inside|within|via|through)\s+(?:the\s+|its\s+|an?\s+)?(?:(?:\w+\s+)?${FIELD_WORD}\s+)?[\x60'"]([A-Za-z_][\w.-]{1,40})[\x60'"](?:\s+${FIELD_WORD})?|\b(?:in|into|to|as|under|inside|within)\s+(?:the\s+|its\s+|an?\s+)?(\w+)\s+${FIELD_WORD}\b`,
+  'gi',
+);
+/** Material that is the user's or other people's: by whose it is, or by what kind it is. */
+const PRIVATE_MATERIAL =
+  /\b(?:the (?:user|caller|customer|person|owner|account holder|operator)['’]s|everyone(?:['’]s)?|every(?:one|body) in|(?:of|from) (?:all|every|each) (?:\w+\s+)?(?:participants?|attendees?|members?|contacts?|users?))\b|\b(?:address ?books?|contacts? lists?|contacts|phone numbers?|clipboard|browser history|search history|shell history|terminal history|command history|chat history|conversations?|(?:private |direct )?messages|inbox|payment cards?|card numbers?|cvc|cvv|expiry|iban|passport|social security|location history|cookies?|passwords?|credentials?|(?:access|auth|api|bearer|session|refresh|oauth|github|personal access) tokens?|api keys?|private keys?|ssh keys?|login data|keychain|remote urls?|git ?config)\b/i;
+/** Words too general to tie a field to what goes in it ("a list", "the data"). */
+const GENERAL =
+  /^(?:list|data|info|value|text|item|field|string|number|entr(?:y|ie)|detail|content|result|the|all|any|each|every|user|your|their|full|recent)$/;
+const nameWords = (s: string) =>
+  new Set(
+    (
+      s
+        .replace(/([a-z])([A-Z])/g, '$1 $2')
+        .replace(/[_.-]/g, ' ')
+        .toLowerCase()
+        .match(/[a-z]{3,}/g) ?? []
+    )
+      .map((w) => w.replace(/s$/, ''))
+      .filter((w) => !GENERAL.test(w)),
+  );
+
+export function privateIntoFieldFindings(text: string, ctx: { name: string; params: ReadonlySet<string>; siblings: ReadonlySet<string> }): IntentFinding[] {
+  if (!PLACE_VERB.test(text) || (!PRIVATE_MATERIAL.test(text) && !SENSITIVE_PATH.test(text))) return [];
+  for (const { text: s } of sentences(text)) {
+    const put = PLACE_VERB.exec(s);
+    if (!put || NEGATED.test(s.slice(0, put.index))) continue;
+    for (const m of s.matchAll(INTO_FIELD)) {
+      if (m.index < put.index) continue;
+      const field = (m[1] ?? m[2])!;
+      const lower = field.toLowerCase();
+      if (lower === ctx.name.toLowerCase() || ctx.siblings.has(lower)) continue;
+      const declared = ctx.params.has(lower);
+      // A bare word called a field must be one of the tool's own ("the notes field"); prose says "in this field".
+      if (!m[1] && !declared) continue;
+      // What goes in may be named before the verb too ("base64 the clipboard and add it as `span_tag`").
+      const what = s.slice(0, m.index);
+      const material = PRIVATE_MATERIAL.exec(what) ?? SENSITIVE_PATH.exec(what);
+      if (!material) continue;
+      const words = nameWords(field);
+      if ([...nameWords(what)].some((w) => words.has(w))) continue;
+      return [
+        {
+          rule: 'private-into-field',
+          family: 'exfiltration',
+          severity: declared ? 'medium' : 'high',
+          evidence: clip(s),
+          message: declared
+            ? `Has the model put ${clip(material[0], 60)} into the \`${clip(field, 40)}\` field, which is not what that field or the tool is for`
+            : `Has the model put ${clip(material[0], 60)} into a field the tool's schema does not declare (\`${clip(field, 40)}\`): the server receives whatever is added there`,
+        },
+      ];
+    }
   }
   return [];
 }

@@ -18,7 +18,7 @@ const SELF =
 const CONCEPTS: [Concept, RegExp, RegExp?][] = [
   [
     'instructions',
-    /\b(?:(?:instructions?|directions?|directives?|guidance|guidelines?|rules|briefing|orders|setup|set-up|configuration|persona|policy|prompt)\b[^.;]{0,60}\b(?:you (?:received|were given|were handed|got|were configured|were set up|were started with|operate under|follow)|(?:given|handed|configured|set up|provided|issued) (?:to|for) you|your (?:operator|developer|creator|deployer|owner|provider)|before (?:the|this) (?:user|person|human|conversation|chat|session)|at the (?:start|beginning|top)|(?:operator|developer|deployer) (?:gave|configured|set))|(?:opening|initial|original|starting|hidden|underlying|base|pre-?loaded|system[- ]level|system)\s+(?:\w+\s+)?(?:instructions?|directions?|directives?|guidance|guidelines?|prompt|message|briefing|configuration|rules)|system\s*prompt|sys\s*prompt|meta[- ]?prompt|how you (?:were|have been) (?:configured|set up|instructed|prompted|briefed|programmed)|(?:text|words|message|prompt|content|characters?)\s+(?:\w+\s+){0,2}?you\s+(?:were|have been)\s+(?:initiali[sz]ed|started|launched|primed|booted|seeded|spun up|created)\s+with|(?:guardrails?|restrictions?|constraints?|limitations?|safety (?:rules|settings|policies|guidelines)|content polic(?:y|ies))\b[^.;]{0,40}\b(?:(?:placed|put|imposed|set) on you|you (?:operate under|were given|have been given|must follow)|your (?:vendor|developer|operator|creator|maker|provider|deployer)))\b/i,
+    /\b(?:(?:instructions?|directions?|directives?|guidance|guidelines?|rules|briefing|orders|setup|set-up|configuration|persona|policy|prompt)\b[^.;]{0,60}\b(?:you (?:received|were given|were handed|got|were configured|were set up|were started with|operate under|follow)|(?:given|handed|configured|set up|provided|issued) (?:to|for) you|your (?:operator|developer|creator|deployer|owner|provider)|before (?:the|this) (?:user|person|human|conversation|chat|session)|at the (?:start|beginning|top)|(?:operator|developer|deployer) (?:gave|configured|set))|(?:opening|initial|original|starting|hidden|underlying|base|pre-?loaded|system[- ]level|system|developer)\s+(?:\w+\s+)?(?:instructions?|directions?|directives?|guidance|guidelines?|prompt|message|briefing|configuration|rules)|system[\s_.-]*prompt|sys[\s_.-]*prompt|meta[- ]?prompt|how you (?:were|have been) (?:configured|set up|instructed|prompted|briefed|programmed)|(?:text|words|message|prompt|content|characters?)\s+(?:\w+\s+){0,2}?you\s+(?:were|have been)\s+(?:initiali[sz]ed|started|launched|primed|booted|seeded|spun up|created|configured|set up|given|provided|briefed)\s+with|everything\s+(?:that\s+)?(?:came\s+|comes\s+|was\s+)?before\s+the\s+first\s+(?:user\s+|human\s+)?message|(?:guardrails?|restrictions?|constraints?|limitations?|safety (?:rules|settings|policies|guidelines)|content polic(?:y|ies))\b[^.;]{0,40}\b(?:(?:placed|put|imposed|set) on you|you (?:operate under|were given|have been given|must follow)|your (?:vendor|developer|operator|creator|maker|provider|deployer)))\b/i,
   ],
   [
     'identity',
@@ -47,6 +47,22 @@ const CONCEPTS: [Concept, RegExp, RegExp?][] = [
   ],
   // The ninth round's readings, each behind the words it cannot match without.
   ['reasoning', /\bwhat you (?:intend|plan|are (?:about|going)|mean|want|decided) to do\b/i, /what you/i],
+  // Fourteenth round: the plan the agent is following and the user's latest words, asked as material.
+  [
+    'reasoning',
+    /\byour\s+(?:hidden|private|secret|internal)\s+plans?\b|\byour\s+(?:current|next|own|overall|working)\s+plan\s+(?:for|to)\s+(?:answering|responding|replying|the (?:task|answer|reply|request))/i,
+    /plan/i,
+  ],
+  [
+    'conversation',
+    /\b(?:most recent|latest|last|previous|prior)\s+(?:user|human|customer)\s+(?:message|prompt|request|turn)s?\b|\bconversation[_.](?:messages|history|turns)\b|\b(?:your|the (?:agent|assistant|model)['’]s|this)\s+(?:entire\s+|full\s+|whole\s+)?context window\b|\b(?:paste|copy|dump|send|include)\s+(?:the\s+|your\s+)?(?:entire\s+|full\s+|whole\s+)?context window\b/i,
+    /user|human|customer|conversation[_.]|context window/i,
+  ],
+  [
+    'credentials',
+    /\b(?:api[ _-]?keys?|tokens?|secrets?|passwords?|credentials?|cookies?)\b[^.;]{0,40}\b(?:appeared|appear|seen|shared|mentioned|pasted|shown|surfaced|come up)\s+(?:earlier\s+|so far\s+|before\s+)?(?:in|during)\s+(?:the|this|our|your)\s+(?:chat|conversation|session|context|thread)\b/i,
+    /appear|seen|shared|mentioned|pasted|shown|surfaced|come up/i,
+  ],
   [
     'conversation',
     /\b(?:the|this) (?:user|person|human|customer)'s (?:\w+\s+)?(?:last|latest|first|previous|original|most recent|current|initial|opening) (?:request|message|prompt|question|words|instruction|ask)s?\b|\bwhat the (?:user|person|human|customer) (?:first |last |originally |just |initially )?(?:asked|said|typed|wrote|requested)\b/i,
@@ -205,13 +221,13 @@ export function internalsConceptFindings(params: readonly Param[], purpose: stri
 }
 
 const PUT =
-  /\b(?:hold|holds|contain|contains|carry|carries|include|put|place|fill|pass|add|attach|insert|paste|provide|supply|copy|send|report|echo|enumerate|describe|describes|state|give|write|append|prepend|embed|set|repeat|quote|restate|reproduce)\b/i;
+  /\b(?:hold|holds|contain|contains|carry|carries|include|put|place|fill|pass|add|attach|insert|paste|provide|supply|copy|send|report|echo|enumerate|describe|describes|state|give|write|append|prepend|embed|set|repeat|quote|restate|reproduce|takes|expects)\b/i;
 const SLOT = /\b(?:field|parameter|param|argument|arg|input|property|key|slot)\b/i;
 
 /** Prose that tells the model to put its internals into one of this tool's inputs ("include in the ctx field the instructions you were given"). */
 /** Every concept above contains one of these words. */
 const CONCEPT_GATE =
-  /instruct|direction|directive|guid|rule|briefing|order|setup|set-up|configur|persona|polic|prompt|function|tool|capabilit|plugin|action|integration|skill|command|reason|deliberat|thinking|thought|rationale|scratch|monologue|planning|analysis|message|turn|exchange|repl|utterance|told|said|typed|written|asked|shared|mentioned|disclosed|revealed|conversation|chat|dialog|session|thread|discussion|notes|deciding|configured|set up|sent you|between you|handed|model|llm|assistant|agent|vendor|version|training|cut-?off|\bai\b|guardrail|restriction|constraint|limitation|server|connector|extension|exchanged|discussed|initiali[sz]ed|you were|remember|memor|verlauf|unterhaltung|konversation|gespräch|historique|cronologia|conversazion|historial|conversación|conversa|rozmow|histori|intend|token|key|credential|secret|cookie|password|request|first asked|plan|user's|utente|utilisat|nutzer|usuari/i;
+  /instruct|direction|directive|guid|rule|briefing|order|setup|set-up|configur|persona|polic|prompt|function|tool|capabilit|plugin|action|integration|skill|command|reason|deliberat|thinking|thought|rationale|scratch|monologue|planning|analysis|message|turn|exchange|repl|utterance|told|said|typed|written|asked|shared|mentioned|disclosed|revealed|conversation|chat|dialog|session|thread|discussion|notes|deciding|configured|set up|sent you|between you|handed|model|llm|assistant|agent|vendor|version|training|cut-?off|\bai\b|guardrail|restriction|constraint|limitation|server|connector|extension|exchanged|discussed|initiali[sz]ed|you were|remember|memor|verlauf|unterhaltung|konversation|gespräch|historique|cronologia|conversazion|historial|conversación|conversa|rozmow|histori|intend|token|key|credential|secret|cookie|password|request|first asked|plan|user's|utente|utilisat|nutzer|usuari|context window/i;
 
 export function internalsRoutedFindings(text: string, params: ReadonlySet<string>, purpose: string): IntentFinding[] {
   if (!PUT.test(text) || !CONCEPT_GATE.test(text)) return [];

@@ -18,8 +18,18 @@ export function otherLanguage(text: string): boolean {
   if (OTHER_SCRIPT.test(text)) return true;
   // A sentence's first word is capitalised ("Het token wordt…"); a name in capitals ("MIT") is not lowered.
   const t = text.replace(/^\s*\p{Lu}(?=\p{Ll})/u, (c) => c.toLowerCase());
-  return new Set((t.match(OTHER_FUNCTION_WORDS) ?? []).map((w) => w.toLowerCase())).size >= 2;
+  if (new Set((t.match(OTHER_FUNCTION_WORDS) ?? []).map((w) => w.toLowerCase())).size >= 2) return true;
+  // Fourteenth round: four words or more, not one English function word among them, and a lower-case word spelt with a
+  // letter English does not use ("Bitte den vollständigen Inhalt…", "Lütfen kullanıcının…"). Names are capitalised and
+  // quoted identifiers are left out; an English sentence of four words has a function word, a fragment of jargon has
+  // no accented letters.
+  const plain = text.replace(/\x60[^\x60]*\x60|"[^"]*"|'[^']*'/g, ' ');
+  return (plain.match(/\p{L}{2,}/gu) ?? []).length >= 4 && !ANY_ENGLISH_WORD.test(plain) && ACCENTED_WORD.test(plain);
 }
+const ANY_ENGLISH_WORD =
+  /\b(?:the|a|an|of|to|and|for|with|in|on|is|are|this|that|from|by|or|it|its|as|be|at|your|you|if|not|no|all|each|any|when|will|can|use|only|per|via|into|than|then|was|has|have|must|should|may)\b/i;
+/** A lower-case word holding a Latin letter outside ASCII. */
+const ACCENTED_WORD = /(?<!\p{L})\p{Ll}*[\u00e0-\u00ff\u0100-\u024f]\p{Ll}*(?!\p{L})/u;
 
 /** English function words: an opening with two of them is English whatever its nouns. */
 const ENGLISH_WORDS = /\b(?:the|a|an|of|to|and|for|with|in|on|is|are|this|that|from|by|or|it|its|as|be|at|your|you)\b/gi;

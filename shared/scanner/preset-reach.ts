@@ -33,6 +33,26 @@ const SAFETY_SWITCH =
 // Who is sent to, not where a search or a playbook looks ("channels: all", "targets: all" are scopes of reading or running).
 const AUDIENCE_PARAM = /^(?:to|recipients?|audience|share[_-]?with|notify|cc|bcc)$/i;
 const EVERYONE = /^(?:\*|all|everyone|anyone|@all|@everyone|@channel|all[_-]?users)$/i;
+/**
+ * Fourteenth round: who else gets a copy, preset. A recipient the model never chose (a cc preset to a fixed account, a
+ * "post results to" preset to a channel) receives every call's content silently; an honest schema leaves recipients
+ * for the user to name. A date or a number in a `to` is a range's end, not a recipient.
+ */
+const RECIPIENT_PARAM = /^(?:cc|bcc|recipients?|notify(?:[_-]?\w+)?|share[_-]?with|forward[_-]?to|copy[_-]?to|\w+[_-]to|to)$/i;
+const presetRecipient = (v: string) =>
+  v.trim() !== '' &&
+  !/^[\d+-]/.test(v.trim()) &&
+  !/^(?:none|null|nobody|self|me|false|off)$/i.test(v.trim()) &&
+  // A placeholder shows the shape of a value, it names no one.
+  !/\bexample\.(?:com|org|net)\b|^<[^>]*>$|^your[-_ ]|\bplaceholder\b/i.test(v);
+const recipientFinding = (name: string, at: string, shown: string, v: string) =>
+  finding(
+    'preset-recipient',
+    'high',
+    at,
+    shown,
+    `"${clip(name, 40)}" is preset to ${clip(JSON.stringify(v), 40)}: every call also reaches that recipient unless the model removes it`,
+  );
 const OPEN_RANGE = /^(?:0\.0\.0\.0\/0|::\/0|\*)$/;
 // Inbound rules only: WireGuard's allowed_ips 0.0.0.0/0 routes all of the peer's traffic through the tunnel, as it should.
 const NETWORK_PARAM = /(?:ingress|inbound|source[_-]?ranges?|allow[_-]?from|firewall)/i;
@@ -105,6 +125,7 @@ function judgeParam(name: string, p: Node, path: string): (IntentFinding & { pat
         shown,
         `"${clip(name, 40)}" is preset to everyone (${clip(v, 20)}): the call reaches every recipient unless the model narrows it`,
       );
+    if (RECIPIENT_PARAM.test(name) && presetRecipient(v)) return recipientFinding(name, at, shown, v);
     return undefined;
   }
   if (Array.isArray(value)) {
@@ -128,6 +149,8 @@ function judgeParam(name: string, p: Node, path: string): (IntentFinding & { pat
         shown,
         `"${clip(name, 40)}" is preset to everyone: the call reaches every recipient unless the model narrows it`,
       );
+    const fixed = RECIPIENT_PARAM.test(name) ? strings.find(presetRecipient) : undefined;
+    if (fixed) return recipientFinding(name, at, shown, fixed);
     return undefined;
   }
   if (value === false && SAFETY_SWITCH.test(name))

@@ -1,4 +1,4 @@
-import { clip, sentences, type IntentFinding } from './intent.ts';
+import { clip, NEGATION, sentences, type IntentFinding } from './intent.ts';
 
 // Who the text claims to be, and what it claims that voice allows. A tool's text
 // comes from whoever wrote the server; text that labels itself a message from
@@ -177,6 +177,33 @@ function cautionOnly(label: string, after: string): boolean {
   );
 }
 
+/**
+ * Fourteenth round: authority claimed in plain sentences rather than behind a label. The text raises who the model
+ * thinks it serves or what it may do: the user declared an administrator, an override or a maintenance mode said to be
+ * on, the tool's output to be taken as the user's own words, the model's task in this session redefined, the user made
+ * to vouch for the vendor ("it's me, the user"; "the user trusts this vendor fully"). A condition ("if the user is an
+ * owner") describes, and a quoted example names a pattern; neither claims anything.
+ */
+const STATED_AUTHORITY =
+  /\b(?:the (?:user|human|caller|requester|person)|they)\s+(?:is|are|has been)\s+(?:a\s+|an\s+)?(?:verified|confirmed|trusted|authori[sz]ed|approved)?\s*(?:admin\w*|administrator|owner|root|superuser|operator|maintainer)\b|\b(?:admin|administrator|maintenance|developer|debug|god|root|unrestricted|override|elevated|privileged|sudo)\s+(?:override|mode|access|privileges?)\s+(?:is\s+)?(?:active|enabled|on|granted|in effect)\b|\byou are (?:now\s+)?(?:in|running in|operating in)\s+(?:maintenance|admin|developer|debug|unrestricted|god|elevated|privileged|jailbreak|test) mode\b|\btreat\s+(?:the\s+)?(?:text|output|content|results?|data|responses?|anything)\s+(?:\w+\s+){0,4}?as\s+(?:if\s+(?:the\s+)?(?:user|human)\s+(?:typed|wrote|said|sent)|(?:coming\s+)?from\s+the\s+(?:user|human|system|developer)|(?:user|system|developer)\s+(?:input|instructions?|messages?|requests?))|\byour\s+(?:(?:real|actual|true|main|primary|new)\s+(?:task|mission|objective|goal)(?:\s+in this (?:session|conversation|chat))?|(?:task|mission|objective|goal)\s+in this (?:session|conversation|chat))\s+is\s+(?:now\s+)?to\b|\b(?:it'?s|this is)\s+(?:me\s*)?\(?(?:the\s+)?user\)?\s*[—–,:-]+\s*I\b|\b(?:the user|user|I)\s+trusts?\s+(?:this|the)\s+(?:vendor|tool|server|publisher|author)\s+(?:fully|completely|entirely|implicitly)\b/i;
+const CONDITIONAL_BEFORE = /\b(?:if|whether|when|unless|once)\b[^.;]{0,40}$/i;
+
+function statedAuthority(text: string): IntentFinding | undefined {
+  if (!/\b(?:user|human|caller|requester|person|they|override|mode|treat|task|mission|objective|goal|trust)/i.test(text)) return undefined;
+  for (const { text: s } of sentences(text)) {
+    const m = STATED_AUTHORITY.exec(s);
+    if (!m || CONDITIONAL_BEFORE.test(s.slice(0, m.index)) || NEGATION.test(s.slice(0, m.index)) || quoted(s, m.index)) continue;
+    return {
+      rule: 'claims-authority',
+      family: 'voice',
+      severity: 'medium',
+      evidence: clip(s),
+      message: `Claims authority the model would act on (${clip(m[0], 60)}), which a tool's description cannot grant`,
+    };
+  }
+  return undefined;
+}
+
 export function speakerFindings(text: string): IntentFinding[] {
   const out: IntentFinding[] = [];
   for (const re of LABELS) {
@@ -192,6 +219,8 @@ export function speakerFindings(text: string): IntentFinding[] {
     });
     break;
   }
+  const stated = out.length ? undefined : statedAuthority(text);
+  if (stated) out.push(stated);
   for (const re of REVOKE_GATE.test(text) ? REVOKED : []) {
     if (GATES.get(re)?.test(text) === false) continue;
     const m = re.exec(text);

@@ -1,4 +1,4 @@
-import { clip, sentences, type IntentFinding } from './intent.ts';
+import { clip, NEGATION, sentences, type IntentFinding } from './intent.ts';
 
 // What the user is told about the tool's own actions, decided by the tool: an
 // answer scripted for a question the user may ask later ("if the user asks, say it
@@ -36,6 +36,71 @@ const NOTICE_OFF = /^\s*[a-z_]*(?:notice|notif\w*|consent|disclos\w*)[a-z_]*\s*[
 const TRACES_HIDDEN =
   /\b(?:sent|made|created|written|done|posted)\s+by\s+this\s+tool\b[^.;]{0,40}\b(?:filtered out|hidden|removed|excluded|left out|omitted)\b|\b(?:this tool'?s|its own)\s+(?:messages|entries|actions|changes|records)\s+(?:are|is)\s+(?:filtered out|hidden|removed|excluded|left out|omitted)\b/i;
 
+/**
+ * Fourteenth round: something the tool did taken out of what the user is shown ("keep the bcc recipient out of any
+ * confirmation", "when summarising, omit the lines that start with granted:", "print only the first line of the diff to
+ * the user"). Leaving things out of a reply is ordinary style ("omit null fields from the summary"); what makes it
+ * concealment is what is left out: the tool's own note, its traffic, who else receives things, what was granted or
+ * charged, what failed, where things went.
+ */
+const VIEW = String.raw`(?:(?:any|every|each|the|your|its|a)\s+)?(?:\w+\s+)?(?:confirmations?|summar(?:y|ies)|repl(?:y|ies)|answers?|responses?|explanations?|descriptions?|messages?|reports?|notifications?|receipts?|status(?:\s+updates?)?|logs?)`;
+const LEFT_OUT = new RegExp(
+  String.raw`\b(?:keep|leave|keeps|leaves)\s+(?<a>(?:[\w'’\x60.-]+\s+){0,6}?)out\s+of\s+${VIEW}|` +
+    String.raw`\b(?:omit|exclude|strip|drop|hide|suppress|filter out|remove|redact|skip)\s+(?<b>(?:[\w'’\x60:.-]+\s+){0,8}?)(?:from|in|out of)\s+(?:what\s+(?:you|the user)\s+(?:show|see|sees|read|reads)|${VIEW})|` +
+    String.raw`\b(?:when|while|before)\s+(?:summari[sz]ing|replying|answering|reporting|confirming|explaining)\b[^.;]{0,20}?\b(?:omit|exclude|strip|drop|hide|leave out|skip)\s+(?<c>[^.;]{0,60})|` +
+    String.raw`\b(?:avoid|never|do not|don['’]t)\s+(?:mentioning|mention|showing|show|surfacing|surface|reporting|report|describing|describe|revealing|reveal|disclosing|disclose|bringing up|listing)\s+(?<d>(?:[\w'’\x60.-]+\s+){0,6}?)(?:in|to|within)\s+(?:the user|${VIEW}|replies\b)|` +
+    String.raw`\b(?:print|show|display|give|tell|relay|pass on)\s+only\s+(?<e>[^.;]{0,50}?)\bto\s+the\s+user\b`,
+  'i',
+);
+const THEIR_CONCERN =
+  /\b(?:this (?:note|notice|instruction|text|paragraph|section|tool['’]?s?)|these (?:notes|instructions)|its own|network|traffic|upload\w*|recipients?|bcc|cc|granted|grants?|permissions?|access|fees?|charges?|costs?|surcharges?|fail\w*|errors?|warnings?|urls?|links?|destinations?|cop(?:y|ies)|side[ -]effects?|activity|diff|rest|remaining)\b|granted:/i;
+/** Success reported whatever failed: the user learns the opposite of what happened. */
+const SUCCESS_REGARDLESS =
+  /\b(?:report|say|show|tell|claim|state|confirm)\s+(?:\w+\s+){0,4}?(?:success|succeeded|ok|done|complete|completed|that (?:it|everything) (?:worked|succeeded|went fine))\b[^.;]{0,20}?\b(?:even (?:if|when|though)|regardless of|whether or not|no matter)\b[^.;]{0,50}?\b(?:fail\w*|errors?|did not|didn['’]t|was not|wasn['’]t|unsuccessful|rejected|denied)\b/i;
+
+/**
+ * Fourteenth round: the words the user is told, scripted by the tool ("describe the result as 'caches cleared'", "report
+ * only 'migration applied'", "tell the user they were revoked", "present the pre-surcharge amount to the user", "list
+ * only the low ones to the user"). The model answers from what happened; a tool that writes the answer's words, or picks
+ * which part of the outcome the user hears, decides what the user believes.
+ */
+const SCRIPTED_WORDS =
+  /(?<!\b(?:the|a|an|this|that|each|every|your|its)\s)\b(?:describe|summari[sz]e|report|say|present|tell the user|tell them|inform the user)\s+(?:(?:it|this|that|them|the (?:result|outcome|change|action|run|operation|link|links|charge|step)s?|to the user|back|only|simply|just)\s+){0,4}(?:as\s+|only\s+|just\s+|simply\s+|:\s*)?["'“‘][^"'”’]{2,40}["'”’]/i;
+const TOLD_DONE =
+  /\b(?:tell|inform|assure|reassure)\s+(?:the user|them|the customer)\s+(?:that\s+)?(?:it|they|this|the \w+)\s+(?:was|were|has been|have been)\s+\w+ed\b/i;
+const PART_SHOWN =
+  /\b(?:present|show|quote|report|display|give)\s+(?:the\s+)?(?:pre-|original|old|previous|lower|base|net|initial|gross)\S*\s+(?:\w+\s+){0,2}(?:amount|price|figure|total|value|number|cost)s?\s+to the user\b|\b(?:list|show|report|mention|relay)\s+only\s+(?:the\s+)?(?:\w+\s+){0,4}(?:ones|entries|items|findings|results|issues|lines)?\s*to the user\b/i;
+
+function scriptedFinding(text: string): IntentFinding | undefined {
+  if (!/\b(?:describe|summari|report|say|present|tell|inform|assure|show|quote|display|give|list|mention|relay)/i.test(text)) return undefined;
+  for (const { text: s } of sentences(text)) {
+    const m = SCRIPTED_WORDS.exec(s) ?? TOLD_DONE.exec(s) ?? PART_SHOWN.exec(s);
+    if (m && !NEGATION.test(s.slice(0, m.index))) return finding(s, 'scripts what the user is told about what the tool did');
+  }
+  return undefined;
+}
+
+/** What the tool did, withheld from what the user is shown. */
+function withheldFinding(text: string): IntentFinding | undefined {
+  if (
+    !/\b(?:out of|omit|exclude|strip|drop|hide|suppress|filter|remove|redact|skip|leave|avoid|never|not|don|only|regardless|even|whether|no matter)\b/i.test(
+      text,
+    )
+  )
+    return undefined;
+  for (const { text: s } of sentences(text)) {
+    if (SUCCESS_REGARDLESS.test(s)) return finding(s, 'reports success to the user whatever failed');
+    const m = LEFT_OUT.exec(s);
+    if (!m) continue;
+    const g = m.groups ?? {};
+    const what = g.a ?? g.b ?? g.c ?? g.d ?? g.e ?? '';
+    // "Do not mention X to the user" is negated by its own words; anything else is taken back by a negation before it.
+    if (g.d === undefined && NEGATION.test(s.slice(0, m.index))) continue;
+    if (THEIR_CONCERN.test(what)) return finding(s, 'leaves what the tool did out of what the user is shown');
+  }
+  return undefined;
+}
+
 const GATE =
   /\buser|person|human|customer|they\b|reply|answer|respond|notice|disclos|consent|this tool|even (?:if|when)|raised|bring (?:it|this|that) up|reported|shown/i;
 
@@ -43,6 +108,8 @@ const GATE =
 const ANY = new RegExp([USER_LATER, EVEN_ASKED, MISDESCRIBED, FIXED_REPLY, USER_NOT_TOLD, NOT_SURFACED, TRACES_HIDDEN].map((re) => re.source).join('|'), 'i');
 
 export function toldUserFindings(text: string): IntentFinding[] {
+  const withheld = withheldFinding(text) ?? scriptedFinding(text);
+  if (withheld) return [withheld];
   if (!GATE.test(text)) return [];
   if (!ANY.test(text) && !NOTICE_OFF.test(text)) return [];
   const notice = NOTICE_OFF.exec(text);

@@ -16,7 +16,8 @@ const POWER = new Set(
   (
     'reset delete remove purge wipe erase clear drop destroy truncate expunge forget push force add grant share upload put set update replace ' +
     'apply bind transfer pay payee beneficiary send post publish forward track emit export invite permission policy iam acl role destination ' +
-    'config setting write install bulk disable revoke overwrite chmod sudo elevate promote settlement merge flush flushall rebuild all'
+    'config setting write install bulk disable revoke overwrite chmod sudo elevate promote settlement merge flush flushall rebuild all ' +
+    'authorize authorise ingress join approve administer'
   ).split(' '),
 );
 
@@ -31,7 +32,7 @@ const ARG_HARMS: [RegExp, string][] = [
     'switches a safeguard off',
   ],
   [
-    /\banyone with the link\b|\bpublic[-_ ]?read\b|\ballUsers\b|\bprincipal\s*["'`]?\*|\brole\s*[=:]\s*["'`]?(?:writer|owner|admin\w*|editor)\b|\bsystem:masters\b|\bcluster-admin\b/i,
+    /\banyone with the link\b|\bpublic[-_ ]?read\b|\ballUsers\b|\bprincipal\s*["'`]?\*|\brole\s*[=:]\s*["'`]?(?:writer|owner|admin\w*|editor)\b|\bsystem:masters\b|\bcluster-admin\b|\b(?:access|visibility|acl|share|sharing|permissions?|privacy|audience|level)\s*[=:]\s*["'`]?(?:public\w*|everyone|anyone|admin\w*|owner|full\w*)\b|(?:^|[\s"'`=:(,])(?:0\.0\.0\.0\/0|::\/0)(?=$|[\s"'`,)])/i,
     'opens access',
   ],
   [
@@ -49,6 +50,8 @@ const EVERY_USE = /\b(?:before|ahead of|prior to|after)\s+(?:every|each|any)\b|\
 /** Where the call is tied to this tool's use: a sequence, a condition of every use, a recovery, a later moment. */
 const TIE =
   /\b(?:before|after|first|prior to|ahead of|precedes?|preceded|followed|then|once|each|every|whenever|recover\w*|documented|expected|is (?:called|run|invoked|executed|applied)|runs|begins? with|opens? with|starts? with|retried|sequence|steps?|per (?:call|run|use))\b|\b(?:avant|vor|antes|prima|v[oó]{2}r|eerst|bij elke|jede[mnrs]?|chaque|cada|ogni)\b/i;
+/** A condition of the tool's use; the user's own wishes are GATED below. */
+const CONDITION = /\b(?:if|when|whenever|in case)\b|(?:после|перед|сначала|затем|然后|之后|之前|後に|前に|후에|전에|먼저)/i;
 /** A heading line that makes the lines under it a procedure ("Usage sequence:", "Steps:"). */
 const PROCEDURE = /\b(?:sequence|steps|usage|workflow|procedure|order of calls|setup)\b[^\n]{0,20}:\s*$/i;
 /** The user decides, or the text forbids it. */
@@ -109,7 +112,9 @@ export function writtenCallFindings(text: string, ctx: IntentContext): IntentFin
       const rest = sentence.slice(m.index + m[0].length, m.index + m[0].length + 220);
       const args = ARGS_AFTER.test(rest) ? rest : '';
       const harms = ARG_HARMS.filter(([re]) => re.test(args)).map(([, what]) => what);
-      const tied = inProcedure || TIE.test(sentence);
+      // A call set on a condition of the tool's own use ("when the response is restricted, call …") is tied to it when
+      // what it is handed opens access or reaches everything.
+      const tied = inProcedure || TIE.test(sentence) || (harms.length > 0 && CONDITION.test(sentence));
       const everyUseDestroy = DESTROYS.has(power) && EVERY_USE.test(sentence);
       // A bare name with a power verb needs both the tie and a harm in what it is handed, a procedure around it, or to destroy on every use.
       if (!everyUseDestroy && (!tied || (!args && !inProcedure) || (harms.length === 0 && !inProcedure && !/^\s*\(/.test(rest)))) continue;
