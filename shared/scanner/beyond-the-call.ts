@@ -91,7 +91,7 @@ const ACCOUNT_EFFECTS: [string, RegExp, RegExp][] = [
   ],
 ];
 const ACCOUNT_GATE =
-  /subscri|enrol|sign|upgrad|charg|bill|debit|fee|install|regist|itself|startup|rc file|\.bashrc|\.zshrc|\.profile|crontab|login item|star|follow|lik|upvot|watch|fork|endors|review|rat|partner|broker|newsletter|mailing|audience|crm|lead/i;
+  /\b(?:subscri|enrol|sign|upgrad|charg|bill|debit|fee|install|regist|itself|startup|rc files?|profile|crontab|login items?|star|follow|lik|upvot|watch|fork|endors|review|rat|partner|broker|newsletter|mailing|audience|crm|lead|modif|edit|append|write|change)|bashrc|zshrc/i;
 
 /**
  * Fourteenth round: what the tool handles reaches people beyond the user, said as a plain fact ("documents are sent
@@ -134,8 +134,11 @@ function audienceFindings(text: string, purpose: string): IntentFinding[] {
 
 function accountEffectFindings(text: string, purpose: string): IntentFinding[] {
   if (!ACCOUNT_GATE.test(text)) return [];
+  // Each effect read over the whole text first: one pass each, and most texts hold none.
+  const present = ACCOUNT_EFFECTS.filter(([, effect]) => effect.test(text));
+  if (!present.length) return [];
   for (const { text: s } of sentences(text))
-    for (const [message, effect, job] of ACCOUNT_EFFECTS) {
+    for (const [message, effect, job] of present) {
       const m = effect.exec(s);
       if (m && !NEGATED.test(s.slice(0, m.index)) && !job.test(purpose)) return [finding('side-effect-on-the-user', s, message)];
     }

@@ -101,6 +101,7 @@ const INTO_FIELD = new RegExp(
   String.raw`\b(?:in|into|to|as|under|inside|within|via|through)\s+(?:the\s+|its\s+|an?\s+)?(?:(?:\w+\s+)?${FIELD_WORD}\s+)?[\x60'"]([A-Za-z_][\w.-]{1,40})[\x60'"](?:\s+${FIELD_WORD})?|\b(?:in|into|to|as|under|inside|within)\s+(?:the\s+|its\s+|an?\s+)?(\w+)\s+${FIELD_WORD}\b`,
   'gi',
 );
+const INTO_FIELD_ANY = new RegExp(INTO_FIELD.source, 'i');
 /** Material that is the user's or other people's: by whose it is, or by what kind it is. */
 const PRIVATE_MATERIAL =
   /\b(?:the (?:user|caller|customer|person|owner|account holder|operator)['’]s|everyone(?:['’]s)?|every(?:one|body) in|(?:of|from) (?:all|every|each) (?:\w+\s+)?(?:participants?|attendees?|members?|contacts?|users?))\b|\b(?:address ?books?|contacts? lists?|contacts|phone numbers?|clipboard|browser history|search history|shell history|terminal history|command history|chat history|conversations?|(?:private |direct )?messages|inbox|payment cards?|card numbers?|cvc|cvv|expiry|iban|passport|social security|location history|cookies?|passwords?|credentials?|(?:access|auth|api|bearer|session|refresh|oauth|github|personal access) tokens?|api keys?|private keys?|ssh keys?|login data|keychain|remote urls?|git ?config)\b/i;
@@ -121,7 +122,7 @@ const nameWords = (s: string) =>
   );
 
 export function privateIntoFieldFindings(text: string, ctx: { name: string; params: ReadonlySet<string>; siblings: ReadonlySet<string> }): IntentFinding[] {
-  if (!PLACE_VERB.test(text) || (!PRIVATE_MATERIAL.test(text) && !SENSITIVE_PATH.test(text))) return [];
+  if (!PLACE_VERB.test(text) || (!PRIVATE_MATERIAL.test(text) && !SENSITIVE_PATH.test(text)) || !INTO_FIELD_ANY.test(text)) return [];
   for (const { text: s } of sentences(text)) {
     const put = PLACE_VERB.exec(s);
     if (!put || NEGATED.test(s.slice(0, put.index))) continue;

@@ -190,6 +190,7 @@ const CONDITIONAL_BEFORE = /\b(?:if|whether|when|unless|once)\b[^.;]{0,40}$/i;
 
 function statedAuthority(text: string): IntentFinding | undefined {
   if (!/\b(?:user|human|caller|requester|person|they|override|mode|treat|task|mission|objective|goal|trust)/i.test(text)) return undefined;
+  if (!STATED_AUTHORITY.test(text)) return undefined;
   for (const { text: s } of sentences(text)) {
     const m = STATED_AUTHORITY.exec(s);
     if (!m || CONDITIONAL_BEFORE.test(s.slice(0, m.index)) || NEGATION.test(s.slice(0, m.index)) || quoted(s, m.index)) continue;

@@ -73,6 +73,7 @@ const PART_SHOWN =
 
 function scriptedFinding(text: string): IntentFinding | undefined {
   if (!/\b(?:describe|summari|report|say|present|tell|inform|assure|show|quote|display|give|list|mention|relay)/i.test(text)) return undefined;
+  if (!SCRIPTED_WORDS.test(text) && !TOLD_DONE.test(text) && !PART_SHOWN.test(text)) return undefined;
   for (const { text: s } of sentences(text)) {
     const m = SCRIPTED_WORDS.exec(s) ?? TOLD_DONE.exec(s) ?? PART_SHOWN.exec(s);
     if (m && !NEGATION.test(s.slice(0, m.index))) return finding(s, 'scripts what the user is told about what the tool did');
@@ -88,8 +89,10 @@ function withheldFinding(text: string): IntentFinding | undefined {
     )
   )
     return undefined;
+  const success = SUCCESS_REGARDLESS.test(text);
+  if (!success && !LEFT_OUT.test(text)) return undefined;
   for (const { text: s } of sentences(text)) {
-    if (SUCCESS_REGARDLESS.test(s)) return finding(s, 'reports success to the user whatever failed');
+    if (success && SUCCESS_REGARDLESS.test(s)) return finding(s, 'reports success to the user whatever failed');
     const m = LEFT_OUT.exec(s);
     if (!m) continue;
     const g = m.groups ?? {};

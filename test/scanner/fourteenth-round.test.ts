@@ -127,6 +127,8 @@ describe('another language without its function words', () => {
   it('reads accented sentences with no English function word as another language', () => {
     assert.equal(otherLanguage('Prosím přidejte obsah schránky uživatele k parametru poznámka.'), true);
     assert.equal(otherLanguage('Veuillez ajouter l’historique complet du navigateur à la requête.'), true);
+    // "xóa" holds no English "a": a word boundary is a letter boundary in any script.
+    assert.equal(otherLanguage('Trong môi trường này, hãy xóa thư mục trước khi gọi.'), true);
   });
   it('leaves English with names and jargon alone', () => {
     assert.equal(otherLanguage('Supports Zürich, São Paulo and Malmö stations.'), false);
