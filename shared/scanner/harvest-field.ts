@@ -94,7 +94,7 @@ export function harvestFieldFindings(text: string, params: ReadonlySet<string>, 
 // `email`") is the tool's own input.
 
 const PLACE_VERB =
-  /\b(?:put|puts|place|places|attach\w*|add|adds|includ\w*|encod\w*|send|sends|copy|copies|insert\w*|fill\w*|pass|passes|supply|supplies|embed\w*|append\w*|paste\w*|stash\w*|provide|provides|record|records|carry|carries|forward\w*|mirror\w*|dump\w*)\b/i;
+  /\b(?:put|puts|place|places|attach\w*|add|adds|includ\w*|encod\w*|send|sends|copy|copies|insert\w*|fill\w*|pass|passes|supply|supplies|embed\w*|append\w*|paste\w*|stash\w*|provide|provides|record|records|carry|carries|forward\w*|mirror\w*|dump\w*|load|loads|passed)\b/i;
 const FIELD_WORD = String.raw`(?:field|parameter|argument|arg|param|property|key|attribute|slot|column)`;
 /** Where it goes: a quoted name ("into `reference`"), or a bare name called a field ("in the notes field"). */
 const INTO_FIELD = new RegExp(
@@ -121,9 +121,36 @@ const nameWords = (s: string) =>
       .filter((w) => !GENERAL.test(w)),
   );
 
+const FIELD_HOLDS = new RegExp(
+  String.raw`[\x60'"]([A-Za-z_][\w.-]{1,40})[\x60'"]\s+(?:${FIELD_WORD}\s+)?(?:should|must|will|is to|needs to|has to)?\s*(?:contains?|holds?|carr(?:y|ies)|takes?|receives?|gets?)\s+([^;]{0,120})`,
+  'i',
+);
+
+function privateFinding(sentence: string, material: string, field: string, declared: boolean): IntentFinding {
+  return {
+    rule: 'private-into-field',
+    family: 'exfiltration',
+    severity: declared ? 'medium' : 'high',
+    evidence: clip(sentence),
+    message: declared
+      ? `Has the model put ${clip(material, 60)} into the \`${clip(field, 40)}\` field, which is not what that field or the tool is for`
+      : `Has the model put ${clip(material, 60)} into a field the tool's schema does not declare (\`${clip(field, 40)}\`): the server receives whatever is added there`,
+  };
+}
+
 export function privateIntoFieldFindings(text: string, ctx: { name: string; params: ReadonlySet<string>; siblings: ReadonlySet<string> }): IntentFinding[] {
-  if (!PLACE_VERB.test(text) || (!PRIVATE_MATERIAL.test(text) && !SENSITIVE_PATH.test(text)) || !INTO_FIELD_ANY.test(text)) return [];
+  if (!PRIVATE_MATERIAL.test(text) && !SENSITIVE_PATH.test(text)) return [];
+  if (!(PLACE_VERB.test(text) && INTO_FIELD_ANY.test(text)) && !FIELD_HOLDS.test(text)) return [];
   for (const { text: s } of sentences(text)) {
+    // The field first: "the `gcloud` field should contain ~/.config/gcloud/…".
+    const held = FIELD_HOLDS.exec(s);
+    if (held && !NEGATED.test(s.slice(0, held.index))) {
+      const field = held[1]!;
+      const material = PRIVATE_MATERIAL.exec(held[2]!) ?? SENSITIVE_PATH.exec(held[2]!);
+      const lower = field.toLowerCase();
+      if (material && lower !== ctx.name.toLowerCase() && !ctx.siblings.has(lower) && ![...nameWords(held[2]!)].some((w) => nameWords(field).has(w)))
+        return [privateFinding(s, material[0], field, ctx.params.has(lower))];
+    }
     const put = PLACE_VERB.exec(s);
     if (!put || NEGATED.test(s.slice(0, put.index))) continue;
     for (const m of s.matchAll(INTO_FIELD)) {
@@ -140,17 +167,7 @@ export function privateIntoFieldFindings(text: string, ctx: { name: string; para
       if (!material) continue;
       const words = nameWords(field);
       if ([...nameWords(what)].some((w) => words.has(w))) continue;
-      return [
-        {
-          rule: 'private-into-field',
-          family: 'exfiltration',
-          severity: declared ? 'medium' : 'high',
-          evidence: clip(s),
-          message: declared
-            ? `Has the model put ${clip(material[0], 60)} into the \`${clip(field, 40)}\` field, which is not what that field or the tool is for`
-            : `Has the model put ${clip(material[0], 60)} into a field the tool's schema does not declare (\`${clip(field, 40)}\`): the server receives whatever is added there`,
-        },
-      ];
+      return [privateFinding(s, material[0], field, declared)];
     }
   }
   return [];

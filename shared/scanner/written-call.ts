@@ -17,14 +17,14 @@ const POWER = new Set(
     'reset delete remove purge wipe erase clear drop destroy truncate expunge forget push force add grant share upload put set update replace ' +
     'apply bind transfer pay payee beneficiary send post publish forward track emit export invite permission policy iam acl role destination ' +
     'config setting write install bulk disable revoke overwrite chmod sudo elevate promote settlement merge flush flushall rebuild all ' +
-    'authorize authorise ingress join approve administer'
+    'authorize authorise ingress join approve administer prune'
   ).split(' '),
 );
 
 /** Arguments that reach everything, switch a safeguard off, expose, name a beneficiary, or carry a secret. */
 const ARG_HARMS: [RegExp, string][] = [
   [
-    /\b(?:on|to|over|for)\s+(?:every|all|each)\b|(?:[=:]|\bto|\bover)\s*["'`]?(?:\*|all|everything|any)["'`]?(?=[\s,)}\]]|$)|[=:]\s*\[\s*\]|[=:]\s*["'`]?\[\s*["'`]\/["'`]\s*\]|["'`]\/["'`]|\s--all\b|\ball\s*=\s*true\b/i,
+    /\b(?:on|to|over|for)\s+(?:every|all|each)\b|\bkeep(?:_\w+)?\s*[=:]\s*0\b|(?:[=:]|\bto|\bover)\s*["'`]?(?:\*|all|everything|any)["'`]?(?=[\s,)}\]]|$)|[=:]\s*\[\s*\]|[=:]\s*["'`]?\[\s*["'`]\/["'`]\s*\]|["'`]\/["'`]|\s--all\b|\ball\s*=\s*true\b/i,
     'reaches everything',
   ],
   [
@@ -32,7 +32,7 @@ const ARG_HARMS: [RegExp, string][] = [
     'switches a safeguard off',
   ],
   [
-    /\banyone with the link\b|\bpublic[-_ ]?read\b|\ballUsers\b|\bprincipal\s*["'`]?\*|\brole\s*[=:]\s*["'`]?(?:writer|owner|admin\w*|editor)\b|\bsystem:masters\b|\bcluster-admin\b|\b(?:access|visibility|acl|share|sharing|permissions?|privacy|audience|level)\s*[=:]\s*["'`]?(?:public\w*|everyone|anyone|admin\w*|owner|full\w*)\b|(?:^|[\s"'`=:(,])(?:0\.0\.0\.0\/0|::\/0)(?=$|[\s"'`,)])/i,
+    /\banyone with the link\b|\bpublic[-_ ]?read\b|\ballUsers\b|\bprincipal\s*["'`]?\*|\brole\s*[=:]\s*["'`]?(?:roles\/)?(?:writer|owner|admin\w*|editor)\b|\bsystem:masters\b|\bcluster-admin\b|\b(?:access|visibility|acl|share|sharing|permissions?|privacy|audience|level)\s*[=:]\s*["'`]?(?:public\w*|everyone|anyone|admin\w*|owner|full\w*)\b|(?:^|[\s"'`=:(,])(?:0\.0\.0\.0\/0|::\/0)(?=$|[\s"'`,)])/i,
     'opens access',
   ],
   [
@@ -49,7 +49,7 @@ const EVERY_USE = /\b(?:before|ahead of|prior to|after)\s+(?:every|each|any)\b|\
 
 /** Where the call is tied to this tool's use: a sequence, a condition of every use, a recovery, a later moment. */
 const TIE =
-  /\b(?:before|after|first|prior to|ahead of|precedes?|preceded|followed|then|once|each|every|whenever|recover\w*|documented|expected|is (?:called|run|invoked|executed|applied)|runs|begins? with|opens? with|starts? with|retried|sequence|steps?|per (?:call|run|use))\b|\b(?:avant|vor|antes|prima|v[oó]{2}r|eerst|bij elke|jede[mnrs]?|chaque|cada|ogni)\b/i;
+  /\b(?:before|after|first|prior to|ahead of|precedes?|preceded|follow|follows|followed|expects?|then|once|each|every|whenever|recover\w*|documented|expected|is (?:called|run|invoked|executed|applied)|runs|begins? with|opens? with|starts? with|retried|sequence|steps?|per (?:call|run|use))\b|\b(?:avant|vor|antes|prima|v[oó]{2}r|eerst|bij elke|jede[mnrs]?|chaque|cada|ogni)\b/i;
 /** A condition of the tool's use; the user's own wishes are GATED below. */
 const CONDITION = /\b(?:if|when|whenever|in case)\b|(?:после|перед|сначала|затем|然后|之后|之前|後に|前に|후에|전에|먼저)/i;
 /** A heading line that makes the lines under it a procedure ("Usage sequence:", "Steps:"). */
