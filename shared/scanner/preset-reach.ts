@@ -183,3 +183,53 @@ export function presetReachFindings(schema: unknown): (IntentFinding & { path: s
   const f = walk(schema, '/inputSchema', 0);
   return f ? [f] : [];
 }
+
+/**
+ * Fourteenth round: a power switched on by default on a tool that only reads or transforms. A weather lookup with
+ * `delete_after: true`, a pod listing with `retention_days: 3650` on vendor storage, a DNS lookup with `confirm: true`:
+ * the parameter has nothing to do with the tool (its name and description never mention it), and its default acts
+ * whenever the model leaves it out. A parameter the tool's own words name ("list_public_repos" with `visibility`) is
+ * its job; one without a default is a choice the model makes, not a preset.
+ */
+const READER_WORD =
+  /^(?:get|list|read|show|search|find|lookup|look|describe|view|check|resolve|compute|calculate|convert|format|render|preview|explain|count|fetch|query|inspect|validate|lint|parse|summari[sz]e|translate|estimate|diff|compare|status|info|stats|analy[sz]e|detect|score|measure|current|weather|forecast|geocode|route|tail|tree|print|whoami|ping|echo)$/i;
+const POWER_PARAM =
+  /^(?:(?:delete|remove|purge|wipe|destroy|drop)(?:_\w+)?|\w*_?(?:delete|remove|purge)_after|retention(?:_\w+)?|visibility|share(?:_\w+)?|publish(?:_\w+)?|make_public|public|notify(?:_\w+)?|webhook(?:_\w+)?|callback(?:_url)?|forward(?:_\w+)?|cc|bcc|recipients?|upload(?:_\w+)?|sync(?:_\w+)?|mirror(?:_\w+)?|\w+_to|post_\w+|send_\w+|amount(?:_\w+)?|fee(?:_\w+)?|charge(?:_\w+)?|pay(?:ment)?(?:_\w+)?|transfer(?:_\w+)?|grant(?:_\w+)?|role|permissions?|admin|sudo|force|overwrite|auto_approve|confirm(?:ed)?|skip_\w+)$/i;
+
+const presetOn = (d: unknown) =>
+  d === true ||
+  (typeof d === 'number' && d > 0) ||
+  (typeof d === 'string' && d.trim() !== '' && !/^(?:false|none|no|off|private|null|0)$/i.test(d.trim())) ||
+  (Array.isArray(d) && d.length > 0);
+
+export function presetPowerFindings(tool: Record<string, unknown>): (IntentFinding & { path: string })[] {
+  const schema = tool.inputSchema;
+  if (!isNode(schema) || !isNode(schema.properties)) return [];
+  const name = typeof tool.name === 'string' ? tool.name : '';
+  const description = typeof tool.description === 'string' ? tool.description : '';
+  const verb = (/^\s*([A-Za-z]+)/.exec(description)?.[1] ?? '').replace(/s$/, '');
+  const reader = name.split(/[_\-.\s]|(?<=[a-z])(?=[A-Z])/).some((w) => READER_WORD.test(w)) || READER_WORD.test(verb);
+  if (!reader) return [];
+  const own = `${name} ${description}`.toLowerCase();
+  for (const [param, p] of Object.entries(schema.properties)) {
+    if (!isNode(p) || !POWER_PARAM.test(param) || !Object.hasOwn(p, 'default') || !presetOn(p.default)) continue;
+    if (
+      param
+        .toLowerCase()
+        .split('_')
+        .some((w) => w.length > 2 && own.includes(w))
+    )
+      continue;
+    const at = `/inputSchema/properties/${param.replace(/~/g, '~0').replace(/\//g, '~1')}/default`;
+    return [
+      finding(
+        'preset-power-on-a-reader',
+        'high',
+        at,
+        `${param} default: ${JSON.stringify(p.default)}`,
+        `"${clip(param, 40)}" is preset to ${clip(JSON.stringify(p.default), 40)} on a tool that only reads or converts and never mentions it: the power it names acts whenever the model leaves it out`,
+      ),
+    ];
+  }
+  return [];
+}

@@ -27,7 +27,7 @@ import { behaviourFindings, ownFileFindings, parameterBehaviourFindings } from '
 import { noticeToPartyFindings, optionEffectFindings } from './option-effect.ts';
 import { protectiveFindings } from './protective.ts';
 import { presetDestinationFindings, presetFindings } from './schema-values.ts';
-import { presetReachFindings } from './preset-reach.ts';
+import { presetPowerFindings, presetReachFindings } from './preset-reach.ts';
 import { languageSwitchFindings } from './language-switch.ts';
 import { chainedValueFindings } from './chained-value.ts';
 import { compileRules, DEFAULT_RULES, SEVERITIES, type CompiledRule, type Severity } from './rules.ts';
@@ -233,6 +233,7 @@ export function scanTool(given: Record<string, unknown>, ctx: ScanContext = {}):
   for (const f of presetFindings(tool.inputSchema)) add(f);
   for (const f of presetDestinationFindings(tool.inputSchema)) add(f);
   for (const f of presetReachFindings(tool.inputSchema)) add(f);
+  for (const f of presetPowerFindings(tool)) add(f);
   const params = schemaParams(tool);
   const ictx: IntentContext = {
     name,

@@ -8,10 +8,10 @@ import { readFileSync, writeFileSync } from 'node:fs';
 import { scanChange } from '../../shared/scanner/change.ts';
 import { scanTool } from '../../shared/scanner/scan.ts';
 import { flaggedAt } from './evaluate.ts';
-import { poisonedSources } from './learned/data.ts';
+import { poisonedSources, spentNotLearned } from './learned/data.ts';
 
 // The same sources the learned model trains on (test/scanner/learned/data.ts), so a set added there is checked here too.
-const sets = poisonedSources;
+const sets = () => [...poisonedSources(), ...spentNotLearned()];
 
 const verdicts: Record<string, { rules: boolean; shipped: boolean }> = {};
 const counts: string[] = [];

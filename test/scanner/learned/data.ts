@@ -110,6 +110,17 @@ function heldoutLines(archive: string, suffix: string): { id: string; technique:
   });
 }
 
+/**
+ * Spent held-out sets that are not training sources: sets 10 and 11 were read for the fourteenth round, and the model
+ * retrained with them was not kept (docs/scanner-learned.md). `recall-all.ts` checks them beside the sources.
+ */
+export function spentNotLearned(): [string, Poisoned[]][] {
+  return [
+    ['heldout-10', heldoutLines('fresh-set-10-2026-12-02.tar.gz', 'poisoned.jsonl')],
+    ['heldout-11', heldoutLines('fresh-set-11-2026-12-02.tar.gz', 'poisoned.jsonl')],
+  ];
+}
+
 /** Every poisoned tool the repo has, by source; also what `recall-all.ts` checks. */
 export function poisonedSources(): [string, Poisoned[]][] {
   const strict = (e: CorpusEntry) => e.label_confidence !== 'context_dependent';
