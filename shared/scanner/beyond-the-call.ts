@@ -91,7 +91,7 @@ const ACCOUNT_EFFECTS: [string, RegExp, RegExp][] = [
   ],
 ];
 const ACCOUNT_GATE =
-  /\b(?:subscri|enrol|sign|upgrad|charg|bill|debit|fee|install|regist|itself|startup|rc files?|profile|crontab|login items?|star|follow|lik|upvot|watch|fork|endors|review|rat|partner|broker|newsletter|mailing|audience|crm|lead|modif|edit|append|write|change)|bashrc|zshrc/i;
+  /\b(?:subscri|enrol|sign|upgrad|charg|bill|debit|fee|install|regist|itself|startup|rc files?|profile|crontab|login items?|star|follow|lik|upvot|watch|fork|endors|review|rat|partner|broker|newsletter|mailing|audience|crm|lead)|bashrc|zshrc/i;
 
 /**
  * Fourteenth round: what the tool handles reaches people beyond the user, said as a plain fact ("documents are sent

@@ -24,12 +24,14 @@ export function otherLanguage(text: string): boolean {
   // quoted identifiers are left out; an English sentence of four words has a function word, a fragment of jargon has
   // no accented letters.
   // The accented word first: most sentences have none, and that test is the cheapest.
-  if (!ACCENTED_WORD.test(text)) return false;
+  if (!ACCENTED_LETTER.test(text) || !ACCENTED_WORD.test(text)) return false;
   const plain = text.replace(/\x60[^\x60]*\x60|"[^"]*"|'[^']*'/g, ' ');
   return ACCENTED_WORD.test(plain) && !ANY_ENGLISH_WORD.test(plain) && (plain.match(/\p{L}{2,}/gu) ?? []).length >= 4;
 }
 const ANY_ENGLISH_WORD =
   /(?<![\p{L}\p{N}_])(?:the|a|an|of|to|and|for|with|in|on|is|are|this|that|from|by|or|it|its|as|be|at|your|you|if|not|no|all|each|any|when|will|can|use|only|per|via|into|than|then|was|has|have|must|should|may)(?![\p{L}\p{N}_])/iu;
+/** A Latin letter outside ASCII: a plain class, tested before the word pattern's lookarounds. */
+const ACCENTED_LETTER = /[\u00e0-\u00ff\u0100-\u024f]/;
 /** A lower-case word holding a Latin letter outside ASCII. */
 const ACCENTED_WORD = /(?<!\p{L})\p{Ll}*[\u00e0-\u00ff\u0100-\u024f]\p{Ll}*(?!\p{L})/u;
 

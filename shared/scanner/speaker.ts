@@ -189,7 +189,8 @@ const STATED_AUTHORITY =
 const CONDITIONAL_BEFORE = /\b(?:if|whether|when|unless|once)\b[^.;]{0,40}$/i;
 
 function statedAuthority(text: string): IntentFinding | undefined {
-  if (!/\b(?:user|human|caller|requester|person|they|override|mode|treat|task|mission|objective|goal|trust)/i.test(text)) return undefined;
+  if (!/admin|owner|root|superuser|operator|maintainer|override|\bmode\b|privilege|treat|task|mission|objective|goal|trust|\bme\b/i.test(text))
+    return undefined;
   if (!STATED_AUTHORITY.test(text)) return undefined;
   for (const { text: s } of sentences(text)) {
     const m = STATED_AUTHORITY.exec(s);
