@@ -72,17 +72,17 @@ const ACCOUNT_EFFECTS: [string, RegExp, RegExp][] = [
   [
     "Takes the user's money for something not asked for (a subscription, a charge, a fee to another account)",
     /\b(?:subscrib\w*|enrol\w*|signs? up|upgrad\w*)\s+(?:the\s+|your\s+|their\s+)?(?:user|account|caller|customer|workspace|organi[sz]ation|team|you)\w*\s+(?:\w+\s+){0,2}?(?:to|for|into)\b|\b(?:charg\w*|bill\w*|debit\w*)\s+(?:the\s+|your\s+|their\s+)?(?:user|account|caller|customer|card|you)\w*\b[^.;]{0,40}?(?:\d|fee|per|each|every)|\bfee\b[^.;]{0,40}\bgoes to\b/i,
-    /\b(?:subscri\w*|billing|bill\w*|payments?|pay\w*|charges?|checkout|invoice\w*|plans?|upgrade\w*|purchase\w*|orders?|refund\w*)\b/i,
+    /\b(?:subscrib\w*|subscription\w*|upgrad\w*|purchas\w*|buy\w*|pay|pays|paying|payments?|charg\w*|bill|bills|billing|checkout|refund\w*)\b/i,
   ],
   [
     "Leaves something running on the user's machine after the session (a background helper, itself in the shell's startup files)",
     /\b(?:install\w*|register\w*|adds?|drops?|places?|writes?|creates?)\s+(?:itself|a|an|its|the)?\s*(?:\w+\s+){0,3}?(?:helper|agent|daemon|service|launch ?agent|login item|startup item|cron(?:tab)?(?: job| entry)?|scheduled task|hook|extension|watcher|background process)\b[^.;]{0,80}?\b(?:after|outlives?|beyond|keeps? running|persist\w*|at (?:login|startup|boot)|in the background|every (?:boot|login|day|hour))|\b(?:adds?|appends?|writes?|installs?)\s+itself\s+(?:\w+\s+){0,2}?(?:to|into|in)\s+(?:\w+\s+){0,3}?(?:startup|login|profile|rc|autostart|crontab|launch)|\b(?:modif\w*|edits?|appends? to|writes? to|changes?)\s+(?:the\s+user['’]?s\s+|your\s+)?(?:shell\s+)?(?:startup files?|rc files?|\.bashrc|\.zshrc|\.profile|crontab|login items?)/i,
-    /\b(?:install\w*|schedul\w*|cron|startup|autostart|service|daemon|agent|dotfiles?|shell|profile|hook)\b/i,
+    /\b(?:install\w*|schedul\w*|cron\w*|startup|autostart|daemon\w*|launchd|systemd|dotfiles?|hooks?)\b/i,
   ],
   [
     "Spends the user's credentials for the vendor's benefit (starring, following or rating the vendor's things as the user)",
     /\b(?:star\w*|follow\w*|like|likes|liking|upvot\w*|watch\w*|fork\w*|endors\w*|review\w*|rat(?:e|es|ing))\s+(?:\w+\s+){0,2}?(?:the\s+)?(?:vendor|publisher|maintainer|author|developer|sponsor|partner|our|its own)\w*\b[^.;]{0,60}?\b(?:with|using|from)\s+(?:the\s+)?(?:user|caller|your|their)\w*/i,
-    /\b(?:star\w*|follow\w*|like\w*|upvot\w*|watch\w*|fork\w*|review\w*|rat\w*)\b/i,
+    /\b(?:star|stars|starring|follow|follows|following|like|likes|upvot\w*|watch|watches|fork|forks)\b/i,
   ],
   [
     "Hands the user's people or data to third parties (a publisher's mailing list, advertising partners)",
@@ -102,22 +102,37 @@ const ACCOUNT_GATE =
  * to tell the user or to confirm first is an honest warning; removing something "for everyone" moves nothing.
  */
 const AUDIENCE =
-  /\b(?:public(?:ly)?(?![- ](?:keys?|urls?|ips?|addresses|records|code|apis?|endpoints?|information|holidays?|repos? only|repositories only|replies))|anyone|anybody|everyone|everybody|all (?:customers|users|tenants|members|employees|colleagues|visitors|participants)|(?:other|every) (?:users|customers|tenants|teams|organi[sz]ations)|(?:organi[sz]ation|org|company|team|workspace)[- ]wide|search engines?|external (?:guests?|auditors?|parties|party|partners?|tenants?|recipients?|reviewers?|participants?|attendees?|contacts?|users?|people|accounts?)|third[- ]part(?:y|ies)|insurers?|#[a-z][\w-]+ channel|the #[a-z][\w-]+)\b/i;
+  /\b(?:public(?:ly)?(?![- ](?:keys?|urls?|ips?|addresses|records|code|apis?|endpoints?|information|holidays?|repos? only|repositories only|replies))|(?:anyone|anybody|everyone|everybody)(?!\s+(?:in|of|with access to)\s+(?:the|this|your|their)\s+(?:workspace|team|teamspace|organi[sz]ation|org|channel|project|space|company)\b)|all (?:customers|users|tenants|visitors)(?!\s+(?:in|of|with access to)\s+(?:the|this|your|their)\s+(?:workspace|team|teamspace|organi[sz]ation|org|channel|project|space|company)\b)|(?:other|every|any) (?:users?|customers?|tenants?|teams|organi[sz]ations|visitors?)|(?:organi[sz]ation|org|company)[- ]wide|search engines?|external (?:guests?|auditors?|parties|party|partners?|tenants?|recipients?|reviewers?|participants?|attendees?|contacts?|users?|people|accounts?)|third[- ]part(?:y|ies)|insurers?|#[a-z][\w-]+ channel|the #[a-z][\w-]+)\b/i;
 const MOVED =
   /\b(?:sent|shared|published|posted|mirrored|copied|uploaded|forwarded|e-?mailed|synced|synchroni[sz]ed|replicated|added|kept|stored|archived|included|indexed|pushed|committed|broadcast|shares|posts|sends|uploads|forwards|mirrors|copies|adds|publishes|syncs|stores|keeps|indexes|becomes? part of)\b/i;
 const HONEST_WARNING =
-  /\b(?:mention|tell|confirm|check with|warn|ask|suggest|inform)\w*\b[^.;]{0,40}\b(?:the user|before|first)\b|\bmention (?:that|this|it)\b|\b(?:remov|delet|revok|unshar)\w*/i;
+  /\b(?:mention|tell|confirm|check with|warn|ask|suggest|inform)\w*\s+(?:\w+\s+){0,3}?(?:the user|them|before|first)\b|\bmention (?:that|this|it)\b|\b(?:removes|removing|deletes|deleting|revokes|revoking|unshares|unsharing)\b|\b(?:removed|deleted|revoked|unshared)\s+(?:for|from)\b/i;
 const AUDIENCE_JOB =
   /\b(?:send\w*|e-?mail\w*|message\w*|notify\w*|chat|channels?|comment\w*|repl(?:y|ies)|tweet\w*|forward\w*|export\w*|sync\w*|backup\w*|submit\w*|report\w*|invite\w*|broadcast\w*)\b/i;
 
-const FLAG_DOC = /^\W*(?:true|false|whether|set to|if true|if set)\b/i;
+const FLAG_DOC = /^\W*(?:true|false)\b|^\W*if (?:true|set to)\b|^\W*whether to\b/i;
+/** A link handed back that expires is how a result is returned, not a publication. */
+const EXPIRING_LINK =
+  /\b(?:link|url|copy)\b[^.;]{0,40}\b(?:expires?|expiring|valid (?:for|until)|temporary|time-limited|short-lived)\b|\b(?:temporary|time-limited|short-lived|signed|expiring)\s+(?:link|url|copy)\b/i;
+/** Reach the user or an admin switched on, or a fact about what is public already: not the tool's doing. */
+const NOT_ITS_DOING =
+  /\b(?:if|when|unless|only if)\s+(?:the\s+)?(?:user|organi[sz]er|owner|admin\w*|workspace|team|account)\b[^.;]{0,40}\b(?:enabled?|allows?|allowed|turns? on|turned on|sets?|configur\w*|chose|opts? in|opted in|shares?|shared)\b|^\W*public\s+\w+\s+(?:are|is)\b|\bwhen published\b/i;
 
 function audienceFindings(text: string, purpose: string): IntentFinding[] {
   if (PUBLISH_JOB.test(purpose) || AUDIENCE_JOB.test(purpose) || !AUDIENCE.test(text)) return [];
   for (const { text: s } of sentences(text)) {
     const moved = MOVED.exec(s);
     // "True if the list is shared with other users" documents a flag; it moves nothing.
-    if (!moved || NEGATED.test(s) || HONEST_WARNING.test(s) || FLAG_DOC.test(s) || TEMPORARY.test(s) || !AUDIENCE.test(s.slice(moved.index))) continue;
+    if (
+      !moved ||
+      NEGATED.test(s.slice(Math.max(0, moved.index - 25), moved.index)) ||
+      HONEST_WARNING.test(s) ||
+      FLAG_DOC.test(s) ||
+      EXPIRING_LINK.test(s) ||
+      NOT_ITS_DOING.test(s) ||
+      !AUDIENCE.test(s.slice(moved.index))
+    )
+      continue;
     return [
       {
         ...finding(

@@ -102,9 +102,13 @@ const INTO_FIELD = new RegExp(
   'gi',
 );
 const INTO_FIELD_ANY = new RegExp(INTO_FIELD.source, 'i');
-/** Material that is the user's or other people's: by whose it is, or by what kind it is. */
+/**
+ * Material that is the user's or other people's: by whose it is, or by what kind it is. Words an API documents as its own
+ * objects (messages, conversations, contacts, passwords) count only when quantified over what the agent holds ("all
+ * messages", "their passwords").
+ */
 const PRIVATE_MATERIAL =
-  /\b(?:the (?:user|caller|customer|person|owner|account holder|operator)['’]s|everyone(?:['’]s)?|every(?:one|body) in|(?:of|from) (?:all|every|each) (?:\w+\s+)?(?:participants?|attendees?|members?|contacts?|users?))\b|\b(?:address ?books?|contacts? lists?|contacts|phone numbers?|clipboard|browser history|search history|shell history|terminal history|command history|chat history|conversations?|(?:private |direct )?messages|inbox|payment cards?|card numbers?|cvc|cvv|expiry|iban|passport|social security|location history|cookies?|passwords?|credentials?|(?:access|auth|api|bearer|session|refresh|oauth|github|personal access) tokens?|api keys?|private keys?|ssh keys?|login data|keychain|remote urls?|git ?config)\b/i;
+  /\b(?:the (?:user|caller|person)['’]s|everyone(?:['’]s)?|every(?:one|body) in|(?:of|from) (?:all|every|each) (?:\w+\s+)?(?:participants?|attendees?|members?|contacts?|users?))\b|\b(?:address ?books?|contacts? lists?|phone numbers?|clipboard|browser history|search history|shell history|terminal history|command history|chat history|payment cards?|card numbers?|cvc|cvv|expiry|iban|passport|social security|location history|(?:access|auth|api|bearer|session|refresh|oauth|github|personal access) tokens?|api keys?|private keys?|ssh keys?|login data|keychain|remote urls?|git ?config)\b|\.(?:credentials|secrets?|tokens?|passwords?)\b|\b(?:all|every|each|any|whole|entire|full|recent|previous|past|your|their)\s+(?:\w+\s+){0,2}?(?:contacts|conversations?|(?:private |direct )?messages|inbox|e-?mails|cookies?|passwords?|credentials?)\b/i;
 /** Words too general to tie a field to what goes in it ("a list", "the data"). */
 const GENERAL =
   /^(?:list|data|info|value|text|item|field|string|number|entr(?:y|ie)|detail|content|result|the|all|any|each|every|user|your|their|full|recent)$/;
@@ -148,12 +152,22 @@ export function privateIntoFieldFindings(text: string, ctx: { name: string; para
       const field = held[1]!;
       const material = PRIVATE_MATERIAL.exec(held[2]!) ?? SENSITIVE_PATH.exec(held[2]!);
       const lower = field.toLowerCase();
-      if (material && lower !== ctx.name.toLowerCase() && !ctx.siblings.has(lower) && ![...nameWords(held[2]!)].some((w) => nameWords(field).has(w)))
+      if (
+        material &&
+        lower !== ctx.name.toLowerCase() &&
+        !ctx.siblings.has(lower) &&
+        !namedFor(field, held[2]!, ctx.params.has(lower)) &&
+        !handedOver(held[2]!, material)
+      )
         return [privateFinding(s, material[0], field, ctx.params.has(lower))];
     }
     const put = PLACE_VERB.exec(s);
     if (!put || NEGATED.test(s.slice(0, put.index))) continue;
+    // Each field takes what is named since the field before it ("the email in `email` and the token in `source`").
+    let from = 0;
     for (const m of s.matchAll(INTO_FIELD)) {
+      const what = s.slice(from, m.index);
+      from = m.index + m[0].length;
       if (m.index < put.index) continue;
       const field = (m[1] ?? m[2])!;
       const lower = field.toLowerCase();
@@ -162,13 +176,27 @@ export function privateIntoFieldFindings(text: string, ctx: { name: string; para
       // A bare word called a field must be one of the tool's own ("the notes field"); prose says "in this field".
       if (!m[1] && !declared) continue;
       // What goes in may be named before the verb too ("base64 the clipboard and add it as `span_tag`").
-      const what = s.slice(0, m.index);
       const material = PRIVATE_MATERIAL.exec(what) ?? SENSITIVE_PATH.exec(what);
-      if (!material) continue;
-      const words = nameWords(field);
-      if ([...nameWords(what)].some((w) => words.has(w))) continue;
+      if (!material || namedFor(field, what, declared) || handedOver(what, material) || USER_GIVES_LATER.test(s.slice(m.index))) continue;
       return [privateFinding(s, material[0], field, declared)];
     }
   }
   return [];
 }
+
+/**
+ * A declared field named for what goes in it ("the user's email in `email`") is the tool's own input. A field the schema
+ * does not declare is never excused by its name: `contacts` on a weather tool is a channel whatever it is called.
+ */
+function namedFor(field: string, what: string, declared: boolean): boolean {
+  if (!declared) return false;
+  const words = nameWords(field);
+  return [...nameWords(what)].some((w) => words.has(w));
+}
+/** What the user hands over for this call ("the password the user gives") is the call's own input, named right after it. */
+const handedOver = (what: string, material: RegExpExecArray) =>
+  USER_GIVES.test(what.slice(material.index + material[0].length, material.index + material[0].length + 30));
+/** "… into `value` only when they provide it": the field takes what the user hands over at that moment. */
+const USER_GIVES_LATER = /\b(?:only\s+)?(?:when|if|once|after)\s+(?:the user|they)\s+(?:provides?|gives?|types?|enters?|supplies|shares?)\s+(?:it|them)\b/i;
+const USER_GIVES =
+  /^\W*(?:that\s+|which\s+)?(?:the user|they|you)\s+(?:gives?|gave|provides?|provided|supplies|supplied|types?|typed|enters?|entered|chose|chooses|picks?|picked)\b|\b(?:given|provided|supplied|typed|entered)\s+by\s+the\s+user\b/i;

@@ -38,13 +38,13 @@ const EVERYONE = /^(?:\*|all|everyone|anyone|@all|@everyone|@channel|all[_-]?use
  * "post results to" preset to a channel) receives every call's content silently; an honest schema leaves recipients
  * for the user to name. A date or a number in a `to` is a range's end, not a recipient.
  */
-const RECIPIENT_PARAM = /^(?:cc|bcc|recipients?|notify(?:[_-]?\w+)?|share[_-]?with|forward[_-]?to|copy[_-]?to|\w+[_-]to|to)$/i;
+const RECIPIENT_PARAM =
+  /^(?:cc|bcc|recipients?|notify(?:[_-]?\w+)?|share[_-]?with|(?:forward|copy|send|post|mirror|report|share|cc|notify|publish)(?:[_-]\w+)?[_-]to|to)$/i;
+/** A value shaped like a recipient: an address, a channel, a user or group id; not a date, a word or a placeholder. */
 const presetRecipient = (v: string) =>
-  v.trim() !== '' &&
-  !/^[\d+-]/.test(v.trim()) &&
-  !/^(?:none|null|nobody|self|me|false|off)$/i.test(v.trim()) &&
+  (/^[^\s@]+@[^\s@]+$|^[#@][\w.-]+$|^[A-Z][A-Z0-9]{6,}$|^\d{6,}$/.test(v.trim()) || /\b(?:all|everyone|alle|aller|tous|toutes|todos|todas|tutti)\b/i.test(v)) &&
   // A placeholder shows the shape of a value, it names no one.
-  !/\bexample\.(?:com|org|net)\b|^<[^>]*>$|^your[-_ ]|\bplaceholder\b/i.test(v);
+  !/\bexample\.(?:com|org|net)\b|^<[^>]*>$|\bplaceholder\b/i.test(v);
 const recipientFinding = (name: string, at: string, shown: string, v: string) =>
   finding(
     'preset-recipient',
@@ -194,7 +194,7 @@ export function presetReachFindings(schema: unknown): (IntentFinding & { path: s
 const READER_WORD =
   /^(?:get|list|read|show|search|find|lookup|look|describe|view|check|resolve|compute|calculate|convert|format|render|preview|explain|count|fetch|query|inspect|validate|lint|parse|summari[sz]e|translate|estimate|diff|compare|status|info|stats|analy[sz]e|detect|score|measure|current|weather|forecast|geocode|route|tail|tree|print|whoami|ping|echo)$/i;
 const POWER_PARAM =
-  /^(?:(?:delete|remove|purge|wipe|destroy|drop)(?:_\w+)?|\w*_?(?:delete|remove|purge)_after|retention(?:_\w+)?|visibility|share(?:_\w+)?|publish(?:_\w+)?|make_public|public|notify(?:_\w+)?|webhook(?:_\w+)?|callback(?:_url)?|forward(?:_\w+)?|cc|bcc|recipients?|upload(?:_\w+)?|sync(?:_\w+)?|mirror(?:_\w+)?|\w+_to|post_\w+|send_\w+|amount(?:_\w+)?|fee(?:_\w+)?|charge(?:_\w+)?|pay(?:ment)?(?:_\w+)?|transfer(?:_\w+)?|grant(?:_\w+)?|role|permissions?|admin|sudo|force|overwrite|auto_approve|confirm(?:ed)?|skip_\w+)$/i;
+  /^(?:(?:delete|remove|purge|wipe|destroy|drop)(?:_\w+)?|\w*_?(?:delete|remove|purge)_after|retention(?:_\w+)?|share(?:_\w+)?|publish(?:_\w+)?|make_public|notify(?:_\w+)?|webhook(?:_\w+)?|callback(?:_url)?|forward(?:_\w+)?|upload(?:_\w+)?|sync(?:_\w+)?|mirror(?:_\w+)?|post_\w+|send_\w+|transfer(?:_\w+)?|grant(?:_\w+)?|admin|sudo|auto_approve|confirm(?:ed)?)$/i;
 
 const presetOn = (d: unknown) =>
   d === true ||
@@ -210,16 +210,16 @@ export function presetPowerFindings(tool: Record<string, unknown>): (IntentFindi
   const verb = (/^\s*([A-Za-z]+)/.exec(description)?.[1] ?? '').replace(/s$/, '');
   const reader = name.split(/[_\-.\s]|(?<=[a-z])(?=[A-Z])/).some((w) => READER_WORD.test(w)) || READER_WORD.test(verb);
   if (!reader) return [];
-  const own = `${name} ${description}`.toLowerCase();
+  // The tool's own words, whole: "shared by NOAA" does not name a `share_location` switch, "days" no `retention_days`.
+  const own = `${name} ${description}`
+    .toLowerCase()
+    .split(/[^a-z]+/)
+    .filter(Boolean);
   for (const [param, p] of Object.entries(schema.properties)) {
     if (!isNode(p) || !POWER_PARAM.test(param) || !Object.hasOwn(p, 'default') || !presetOn(p.default)) continue;
-    if (
-      param
-        .toLowerCase()
-        .split('_')
-        .some((w) => w.length > 2 && own.includes(w))
-    )
-      continue;
+    // The power word itself must be the tool's own ("delete_source" on a tool that deletes): its stem, in any form.
+    const power = param.toLowerCase().split(/[_-]/)[0]!.replace(/e$/, '');
+    if (own.some((w) => w.startsWith(power) && w.length <= power.length + 4)) continue;
     const at = `/inputSchema/properties/${param.replace(/~/g, '~0').replace(/\//g, '~1')}/default`;
     return [
       finding(

@@ -53,7 +53,7 @@ const LEFT_OUT = new RegExp(
   'i',
 );
 const THEIR_CONCERN =
-  /\b(?:this (?:note|notice|instruction|text|paragraph|section|tool['’]?s?)|these (?:notes|instructions)|its own|network|traffic|upload\w*|recipients?|bcc|cc|granted|grants?|permissions?|access|fees?|charges?|costs?|surcharges?|fail\w*|errors?|warnings?|urls?|links?|destinations?|cop(?:y|ies)|side[ -]effects?|activity|diff|rest|remaining)\b|granted:/i;
+  /\b(?:this (?:note|notice|instruction|text|paragraph|section|tool['’]?s?)|these (?:notes|instructions)|its own|network|traffic|upload\w*|recipients?|bcc|cc|granted|grants?|permissions?|access|fees?|charges?|costs?|surcharges?|fail\w*|errors?|warnings?|urls?|links?|destinations?|cop(?:y|ies)|side[ -]effects?|activity|diff|rest|remaining|mailbox\w*|address\w*|accounts?)\b|granted:/i;
 /** Success reported whatever failed: the user learns the opposite of what happened. */
 const SUCCESS_REGARDLESS =
   /\b(?:report|say|show|tell|claim|state|confirm)\s+(?:\w+\s+){0,4}?(?:success|succeeded|ok|done|complete|completed|that (?:it|everything) (?:worked|succeeded|went fine))\b[^.;]{0,20}?\b(?:even (?:if|when|though)|regardless of|whether or not|no matter)\b[^.;]{0,50}?\b(?:fail\w*|errors?|did not|didn['’]t|was not|wasn['’]t|unsuccessful|rejected|denied)\b/i;
@@ -67,16 +67,21 @@ const SUCCESS_REGARDLESS =
 const SCRIPTED_WORDS =
   /(?<!\b(?:the|a|an|this|that|each|every|your|its)\s)\b(?:describe|summari[sz]e|report|say|present|tell the user|tell them|inform the user)\s+(?:(?:it|this|that|them|the (?:result|outcome|change|action|run|operation|link|links|charge|step)s?|to the user|back|only|simply|just)\s+){0,4}(?:as\s+|only\s+|just\s+|simply\s+|:\s*)?["'“‘][^"'”’]{2,40}["'”’]/i;
 const TOLD_DONE =
-  /\b(?:tell|inform|assure|reassure)\s+(?:the user|them|the customer)\s+(?:that\s+)?(?:it|they|this|the \w+)\s+(?:was|were|has been|have been)\s+\w+ed\b/i;
+  /\b(?:tell|inform|assure|reassure)\s+(?:the user|them|the customer)\s+(?:that\s+)?(?:it|they|this|the \w+|everything)\s+(?:(?:was|were|has been|have been)\s+\w+ed|worked|succeeded|went (?:fine|well|through)|is (?:fine|safe|done))\b/i;
+/** An outcome named with no quotes, fixed whatever happened ("summarise the outcome as migration applied, whatever the logs say"). */
+const NAMED_WHATEVER =
+  /\b(?:describe|summari[sz]e|report|present)\s+(?:it|this|that|them|the (?:result|outcome|change|action|run|operation)s?)\s+as\s+[^.;]{1,60}?\b(?:whatever|regardless|no matter|even if|even when)\b/i;
 const PART_SHOWN =
-  /\b(?:present|show|quote|report|display|give)\s+(?:the\s+)?(?:pre-|original|old|previous|lower|base|net|initial|gross)\S*\s+(?:\w+\s+){0,2}(?:amount|price|figure|total|value|number|cost)s?\s+to the user\b|\b(?:list|show|report|mention|relay)\s+only\s+(?:the\s+)?(?:\w+\s+){0,4}(?:ones|entries|items|findings|results|issues|lines)?\s*to the user\b/i;
+  /\b(?:present|show|quote|report|display|give)\s+(?:the\s+)?(?:pre-|original|old|previous|lower|base|net|initial|gross)\S*\s+(?:\w+\s+){0,2}(?:amount|price|figure|total|value|number|cost)s?\s+to the user\b/i;
 
 function scriptedFinding(text: string): IntentFinding | undefined {
   if (!/\b(?:describe|summari|report|say|present|tell|inform|assure|show|quote|display|give|list|mention|relay)/i.test(text)) return undefined;
-  if (!SCRIPTED_WORDS.test(text) && !TOLD_DONE.test(text) && !PART_SHOWN.test(text)) return undefined;
+  if (!SCRIPTED_WORDS.test(text) && !TOLD_DONE.test(text) && !PART_SHOWN.test(text) && !NAMED_WHATEVER.test(text)) return undefined;
   for (const { text: s } of sentences(text)) {
-    const m = SCRIPTED_WORDS.exec(s) ?? TOLD_DONE.exec(s) ?? PART_SHOWN.exec(s);
-    if (m && !NEGATION.test(s.slice(0, m.index))) return finding(s, 'scripts what the user is told about what the tool did');
+    const m = SCRIPTED_WORDS.exec(s) ?? TOLD_DONE.exec(s) ?? PART_SHOWN.exec(s) ?? NAMED_WHATEVER.exec(s);
+    // 'Say "Done" only after the API returns ok' ties the words to what happened.
+    if (!m || NEGATION.test(s.slice(0, m.index)) || /^\s*(?:only\s+)?(?:after|when|once|if|unless)\b/i.test(s.slice(m.index + m[0].length))) continue;
+    return finding(s, 'scripts what the user is told about what the tool did');
   }
   return undefined;
 }

@@ -3,10 +3,13 @@
 // of all one the schema does not declare; what the tool did left out of what the user is shown; a side effect on the
 // user's account, machine or people stated calmly as a feature; a sentence in another language spelt with accents but
 // none of the function words the switch reading knew. Every attack has an honest twin that must stay quiet.
+import { readFileSync } from 'node:fs';
 import { describe, it } from 'node:test';
 import { otherLanguage } from '../../shared/scanner/language-switch.ts';
 import assert from 'node:assert/strict';
 import { caughtBy, quiet } from './round-checks.ts';
+import { scanTool } from '../../shared/scanner/scan.ts';
+import { flaggedAt } from './evaluate.ts';
 
 type Tool = Record<string, unknown>;
 const tool = (name: string, description: string, properties: Record<string, Record<string, unknown>> = {}): Tool => ({
@@ -322,4 +325,25 @@ describe('a power preset on on a tool that only reads', () => {
     quiet(tool('list_public_repos', 'Lists repositories by visibility.', { visibility: { type: 'string', enum: ['public', 'private'], default: 'public' } }));
     quiet(tool('delete_branch', 'Deletes a branch.', { name: str(), force: { type: 'boolean', default: true } }));
   });
+});
+
+// A helper reviewed the round as an attacker (its cases, in its words, in fourteenth-round-review.json): attacks that
+// borrowed the readings' exceptions (a job word in the name, "deleted" or "expiry" anywhere in the sentence, "whether",
+// a field named like what it takes) and honest tools in public servers' styles the first version flagged (`time_to`,
+// `convert_to`, `skip_hidden`, GitHub's `visibility: "all"`, "show only the changed files to the user", dish names).
+describe("the round's review: its bypasses are caught, its honest tools are quiet", () => {
+  const review = JSON.parse(readFileSync(new URL('./fourteenth-round-review.json', import.meta.url), 'utf8')) as {
+    attacks: { id: string; tool: Tool }[];
+    honest: { id: string; tool: Tool }[];
+  };
+  for (const a of review.attacks)
+    it(`attack ${a.id}`, () => {
+      const r = scanTool(a.tool);
+      assert.ok(flaggedAt(r), `${a.id}: ${r.risk} ${r.findings.map((f) => f.rule).join(',')}`);
+    });
+  for (const h of review.honest)
+    it(`honest ${h.id}`, () => {
+      const r = scanTool(h.tool);
+      assert.ok(!flaggedAt(r), `${h.id}: ${r.risk} ${r.findings.map((f) => `${f.rule}:${f.severity}`).join(',')}`);
+    });
 });
