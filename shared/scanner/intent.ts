@@ -1267,8 +1267,9 @@ const PRODUCES = /^(?:take|capture|create|generate|render|export|record|snap|mak
 /** The word names what the tool's name says it makes ("screenshots" and take_screenshot). */
 function ownWork(word: string, name: string): boolean {
   // Only what the tool makes (take_screenshot, export_report): a password it checks or a clipboard it reads is the user's.
-  if (!word || !name || !nameWords(name).some((w) => PRODUCES.test(w))) return false;
-  const own = new Set(nameWords(name).map((w) => w.toLowerCase().slice(0, 6)));
+  const named = word && name ? nameWords(name) : [];
+  if (!named.some((w) => PRODUCES.test(w))) return false;
+  const own = new Set(named.map((w) => w.toLowerCase().slice(0, 6)));
   return nameWords(word).some((w) => w.length >= 4 && own.has(w.toLowerCase().slice(0, 6)));
 }
 

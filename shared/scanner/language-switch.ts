@@ -5,6 +5,11 @@
 
 import { clip, sentences, type IntentFinding } from './intent.ts';
 
+/** English function words: an opening with two of them is English whatever its nouns. */
+const ENGLISH_FUNCTION_WORDS = 'the a an of to and for with in on is are this that from by or it its as be at your you'.split(' ');
+/** With those, words an English sentence of four words or more is never without. */
+const MORE_ENGLISH_WORDS = 'if not no all each any when will can use only per via into than then was has have must should may'.split(' ');
+
 /** Letters of scripts other than Latin: a few of them in a row are words of another language. */
 const OTHER_SCRIPT = /[\u0370-\u03ff\u0400-\u04ff\u0590-\u05ff\u0600-\u06ff\u0900-\u097f\u0e00-\u0e7f\u3040-\u30ff\u3400-\u9fff\uac00-\ud7af]{3}/u;
 /**
@@ -23,7 +28,7 @@ export function otherLanguage(text: string): boolean {
   // letter English does not use ("Bitte den vollständigen Inhalt…", "Lütfen kullanıcının…"). Names are capitalised and
   // quoted identifiers are left out; an English sentence of four words has a function word, a fragment of jargon has
   // no accented letters.
-  // The accented word first: most sentences have none, and that test is the cheapest.
+  // Most sentences hold no accented letter: the cheapest test first.
   if (!ACCENTED_LETTER.test(text)) return false;
   const plain = text.replace(/\x60[^\x60]*\x60|"[^"]*"|'[^']*'/g, ' ');
   // A list of names ("Popular: crème brûlée, pâté, jalapeño poppers") is not a sentence in another language.
@@ -32,15 +37,13 @@ export function otherLanguage(text: string): boolean {
   // Word by word, never one pattern with lookarounds over a run of letters (that backtracked: 5 s on 63,000 "é").
   return words.length >= 4 && !ANY_ENGLISH_WORD.test(plain) && words.some((w) => ACCENTED_LETTER.test(w) && w === w.toLowerCase());
 }
-const ANY_ENGLISH_WORD =
-  /(?<![\p{L}\p{N}_])(?:the|a|an|of|to|and|for|with|in|on|is|are|this|that|from|by|or|it|its|as|be|at|your|you|if|not|no|all|each|any|when|will|can|use|only|per|via|into|than|then|was|has|have|must|should|may)(?![\p{L}\p{N}_])/iu;
-/** A Latin letter outside ASCII: a plain class, tested before the word pattern's lookarounds. */
+const ANY_ENGLISH_WORD = new RegExp(`(?<![\\p{L}\\p{N}_])(?:${[...ENGLISH_FUNCTION_WORDS, ...MORE_ENGLISH_WORDS].join('|')})(?![\\p{L}\\p{N}_])`, 'iu');
+/** A Latin letter outside ASCII. */
 const ACCENTED_LETTER = /[\u00e0-\u00ff\u0100-\u024f]/;
 /** A tool about languages (a translator, a locale tool) shows other languages as its examples. */
 const ABOUT_LANGUAGES = /\b(?:translat\w*|languages?|locales?|i18n|l10n|locali[sz]\w*|dictionar\w*|phrase ?book)\b/i;
 
-/** English function words: an opening with two of them is English whatever its nouns. */
-const ENGLISH_WORDS = /\b(?:the|a|an|of|to|and|for|with|in|on|is|are|this|that|from|by|or|it|its|as|be|at|your|you)\b/gi;
+const ENGLISH_WORDS = new RegExp(`\\b(?:${ENGLISH_FUNCTION_WORDS.join('|')})\\b`, 'gi');
 /** The text reads as English: two distinct English function words, and nothing of another language. */
 export function inEnglish(text: string): boolean {
   if (otherLanguage(text)) return false;

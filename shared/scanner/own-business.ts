@@ -36,19 +36,20 @@ export function handsOn(sentence: string, verbs = HANDS_ON): boolean {
 const MASKED =
   /\b(?:masked|redacted|obfuscated|(?:names|keys) only|without (?:their |the )?values|never (?:returns?|shows?|prints?) (?:the |their )?values)\b/i;
 
+/** What the sentence hands back is the file itself: a tool named for the file still must not show it to the model. */
+const SHOWS_CONTENTS = /\b(?:contents?|raw|verbatim|full text|as text|as is)\b/i;
+
 /**
  * Every sentence naming a secret path says the tool logs in from it, or the tool is named for the file and
  * says it hands back only masked values; no sentence hands the file on, and private keys never qualify.
  */
-/** What the sentence hands back is the file itself: a tool named for the file still must not show it to the model. */
-const SHOWS_CONTENTS = /\b(?:contents?|raw|verbatim|full text|as text|as is)\b/i;
-
 function ownFile(description: string, name: string): boolean {
   const own = new Set(nameWords(name));
+  const pathWords = (s: string) => nameWords(SENSITIVE_PATH.exec(s)?.[0] ?? '');
   // The file is named for what the tool is named for: ssh_connect and ~/.ssh, npm_whoami and ~/.npmrc.
-  const namedFor = (s: string) => nameWords(SENSITIVE_PATH.exec(s)?.[0] ?? '').some((w) => [...own].some((o) => o.length >= 3 && (w === o || w.startsWith(o))));
+  const namedFor = (s: string) => pathWords(s).some((w) => [...own].some((o) => o.length >= 3 && (w === o || w.startsWith(o))));
   const holding = description.split(/(?<=[.!?])\s+|\n+/).filter((s) => SENSITIVE_PATH.test(s));
-  const named = (s: string) => nameWords(SENSITIVE_PATH.exec(s)?.[0] ?? '').some((w) => own.has(w)) && MASKED.test(description);
+  const named = (s: string) => pathWords(s).some((w) => own.has(w)) && MASKED.test(description);
   return (
     holding.length > 0 &&
     holding.every((s) => {

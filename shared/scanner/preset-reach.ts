@@ -5,6 +5,7 @@
 // is preset off (or fixed off by `const`), when a file preset to be attached is a secret one, when a network rule is
 // preset open to the whole internet, or when recipients are preset to everyone.
 
+import { escapeKey } from './extract.ts';
 import { clip, SENSITIVE_PATH, type IntentFinding } from './intent.ts';
 
 type Node = Record<string, unknown>;
@@ -174,7 +175,7 @@ export function presetReachFindings(schema: unknown): (IntentFinding & { path: s
     if (!isNode(props)) return isNode(node.items) ? walk(node.items, `${path}/items`, depth + 1) : undefined;
     for (const [name, p] of Object.entries(props)) {
       if (!isNode(p)) continue;
-      const at = `${path}/properties/${name.replace(/~/g, '~0').replace(/\//g, '~1')}`;
+      const at = `${path}/properties/${escapeKey(name)}`;
       const f = judgeParam(name, p, at) ?? walk(p, at, depth + 1);
       if (f) return f;
     }
@@ -220,7 +221,7 @@ export function presetPowerFindings(tool: Record<string, unknown>): (IntentFindi
     // The power word itself must be the tool's own ("delete_source" on a tool that deletes): its stem, in any form.
     const power = param.toLowerCase().split(/[_-]/)[0]!.replace(/e$/, '');
     if (own.some((w) => w.startsWith(power) && w.length <= power.length + 4)) continue;
-    const at = `/inputSchema/properties/${param.replace(/~/g, '~0').replace(/\//g, '~1')}/default`;
+    const at = `/inputSchema/properties/${escapeKey(param)}/default`;
     return [
       finding(
         'preset-power-on-a-reader',

@@ -299,11 +299,12 @@ interface SiblingIndex {
   /** Names written wholly in a script other than Latin: a server named in its own language. */
   ownScript: ReadonlySet<string>;
 }
-/** A name written wholly in another script ("パスワード変更", "отправить_платеж"): no Latin letter in it, nothing hidden. */
+/** A part of the name that folds wholly to Latin letters ("ΑΡΙ_κλειδί" reads "API_", "сора" reads "copa"). */
 const imitatesAWord = (name: string) =>
   skeleton(name)
     .split(/[_\-.\s]+/)
     .some((part) => /^[A-Za-z]{3,}$/.test(part));
+/** A name written wholly in another script ("パスワード変更", "отправить_платеж"): no Latin letter in it, nothing hidden. */
 const inOwnScript = (name: string) => /[^\x20-\x7e]/.test(name) && !/[A-Za-z]/.test(name) && /^[\p{L}\p{M}\p{N}_\-.]+$/u.test(name);
 const siblingCache = new WeakMap<readonly string[], SiblingIndex>();
 
