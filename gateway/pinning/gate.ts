@@ -5,7 +5,7 @@ import { serverHash } from '../../shared/pinning/hash.ts';
 import { nodeSha256Hex } from '../hashing/sha256.ts';
 import type { Decision, PendingChange, PinState } from '../../shared/pinning/pending.ts';
 import { compileRules, DEFAULT_RULES, type CompiledRule } from '../../shared/scanner/rules.ts';
-import { scanTool } from '../../shared/scanner/scan.ts';
+import { scanTool, withSiblingChain } from '../../shared/scanner/scan.ts';
 import { withChange } from '../../shared/scanner/change.ts';
 import { decided, firstUse, type DecisionContext } from './decisions.ts';
 import { ToolHashes } from './tool-hashes.ts';
@@ -71,6 +71,9 @@ interface Job {
   rulesKey: string;
   /** Every tool name of the server, once per job: the scanner's siblings. */
   names: string[];
+  /** The server's whole list, and by name once a tool names a sibling: harm split over two tools is read from both. */
+  tools: readonly Record<string, unknown>[];
+  byName?: Map<string, Record<string, unknown>>;
   others: { server: string; name: string }[] | undefined;
   previous: Map<string, PendingChange>;
   /** Approved definitions of this list: tool name to definition hash. */
@@ -193,6 +196,7 @@ export class PinGate {
       rules,
       rulesKey: this.rulesKey,
       names: tools.map((t) => String(t.name)),
+      tools,
       others: undefined,
       previous: new Map(
         store
@@ -373,8 +377,10 @@ export class PinGate {
   }
 
   /** Trusts a scanned new tool on first use, or makes it a pending change. Acceptances go to the store uncommitted. */
-  private decide(job: Job, tool: Record<string, unknown>, hash: string, judged: ScanResult): PendingChange | undefined {
+  private decide(job: Job, tool: Record<string, unknown>, hash: string, scanned: ScanResult): PendingChange | undefined {
     const name = String(tool.name);
+    // A worker says which siblings a tool names (it holds only its chunk); the pairs are read here, from the whole list.
+    const judged = scanned.mentions?.length === 0 ? scanned : withSiblingChain(scanned, tool, (n) => siblingNamed(job, n));
     job.hashes.push(hash);
     const serverId = job.server.id;
     const store = this.opts.store;
@@ -490,6 +496,14 @@ export class PinGate {
 export { changeId, type DecisionContext } from './decisions.ts';
 
 /** The bundle's pin for a tool: an own property only, so a tool named `constructor` or `__proto__` finds no built-in. */
+function siblingNamed(job: Job, name: string): Record<string, unknown> | undefined {
+  if (!job.byName) {
+    job.byName = new Map();
+    for (const t of job.tools) if (typeof t.name === 'string' && !job.byName.has(t.name)) job.byName.set(t.name, t);
+  }
+  return job.byName.get(name);
+}
+
 function pinOf(job: Job, name: string): string | undefined {
   return Object.hasOwn(job.server.pins, name) ? job.server.pins[name] : undefined;
 }

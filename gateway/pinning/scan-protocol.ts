@@ -33,6 +33,8 @@ const ScanResultSchema = z.object({
   findings: z.array(FindingSchema),
   /** Null when the tool is trusted on first sight: nothing to show. */
   diff: z.array(DiffEntrySchema).nullable(),
+  /** The siblings the tool's text names, for the gate to read the pairs from the whole list (sibling-chain.ts). */
+  mentions: z.array(z.string()).max(16).optional(),
 });
 export type ScanResult = z.infer<typeof ScanResultSchema>;
 

@@ -6,6 +6,7 @@ import { toolHash } from '../../shared/pinning/hash.ts';
 import { withChange } from '../../shared/scanner/change.ts';
 import { compileRules, DEFAULT_RULES, type CompiledRule } from '../../shared/scanner/rules.ts';
 import { scanTool, type ScanContext } from '../../shared/scanner/scan.ts';
+import { mentionedSiblings } from '../../shared/scanner/sibling-chain.ts';
 import { nodeSha256Hex } from '../hashing/sha256.ts';
 import { trustedOnFirstSight, type JobContext, type ScanResult, type ToWorker, type FromWorker } from './scan-protocol.ts';
 
@@ -19,6 +20,7 @@ type Tool = Record<string, unknown>;
 interface Job {
   ctx: JobContext;
   scan: ScanContext;
+  siblings: ReadonlySet<string>;
   chunks: Map<number, Tool[]>;
 }
 
@@ -51,9 +53,10 @@ function scanChunk(job: Job, tools: Tool[], items: Extract<ToWorker, { kind: 'sc
     const tool = tools[item.at];
     if (!tool) throw new Error(`no tool ${item.at} in this chunk`);
     const scan = scanTool(tool, job.scan);
-    if (trustedOnFirstSight(item.hasBaseline, job.ctx.trustOnFirstUse, scan.risk)) return { risk: scan.risk, findings: scan.findings, diff: null };
+    const mentions = mentionedSiblings(tool, (n) => job.siblings.has(n));
+    if (trustedOnFirstSight(item.hasBaseline, job.ctx.trustOnFirstUse, scan.risk)) return { risk: scan.risk, findings: scan.findings, diff: null, mentions };
     const judged = item.baseline ? withChange(scan, item.baseline, tool, job.scan) : scan;
-    return { risk: judged.risk, findings: judged.findings, diff: diffDefinitions(item.baseline ?? {}, tool) };
+    return { risk: judged.risk, findings: judged.findings, diff: diffDefinitions(item.baseline ?? {}, tool), mentions };
   });
 }
 
@@ -61,7 +64,12 @@ function handle(msg: ToWorker): FromWorker | undefined {
   switch (msg.kind) {
     case 'open': {
       const { ctx } = msg;
-      jobs.set(msg.job, { ctx, scan: { siblings: ctx.siblings, otherTools: ctx.others, rules: rulesOf(ctx) }, chunks: new Map() });
+      jobs.set(msg.job, {
+        ctx,
+        scan: { siblings: ctx.siblings, otherTools: ctx.others, rules: rulesOf(ctx) },
+        siblings: new Set(ctx.siblings),
+        chunks: new Map(),
+      });
       return undefined;
     }
     case 'close':

@@ -28,6 +28,7 @@ import { noticeToPartyFindings, optionEffectFindings } from './option-effect.ts'
 import { protectiveFindings } from './protective.ts';
 import { presetDestinationFindings, presetFindings } from './schema-values.ts';
 import { presetPowerFindings, presetReachFindings } from './preset-reach.ts';
+import { siblingChainFindings, type SiblingLookup } from './sibling-chain.ts';
 import { languageSwitchFindings } from './language-switch.ts';
 import { chainedValueFindings } from './chained-value.ts';
 import { compileRules, DEFAULT_RULES, SEVERITIES, type CompiledRule, type Severity } from './rules.ts';
@@ -63,6 +64,8 @@ export interface ScanContext {
   /** Tools the gateway knows on other servers. */
   otherTools?: readonly { server: string; name: string }[];
   rules?: readonly CompiledRule[];
+  /** The other tools' definitions by name, when the caller has them: harm split over two siblings is read from both (sibling-chain.ts). */
+  siblingTool?: SiblingLookup;
   /**
    * A prebuilt index of the tools the gateway knows (indexTools), used instead of otherTools:
    * one index of the whole catalogue serves every server when `server` names the tool's own.
@@ -250,6 +253,7 @@ export function scanTool(given: Record<string, unknown>, ctx: ScanContext = {}):
   checkIntent(readable, ictx, purpose, add);
   if (typeof tool.description === 'string') for (const f of languageSwitchFindings(tool.description)) add({ ...f, path: '/description' });
   for (const f of chainedValueFindings(tool, purpose)) add(f);
+  if (ctx.siblingTool) for (const f of siblingChainFindings(tool, ctx.siblingTool)) add(f);
   for (const f of [
     ...parameterBehaviourFindings(params, purpose, tool.inputSchema, typeof tool.description === 'string' ? tool.description : ''),
     ...internalsParameterFindings(params, purpose),
@@ -323,7 +327,22 @@ function siblingIndex(names: readonly string[]): SiblingIndex {
 /** Scans a whole tools/list: each tool sees the others as its siblings (its own name in the list is ignored). */
 export function scanToolList(tools: readonly Record<string, unknown>[], ctx: Omit<ScanContext, 'siblings'> = {}): ToolScan[] {
   const names = tools.map((t) => (typeof t.name === 'string' ? t.name : ''));
-  return tools.map((t) => scanTool(t, { ...ctx, siblings: names }));
+  const byName = new Map<string, Record<string, unknown>>();
+  tools.forEach((t, i) => byName.set(names[i]!, t));
+  const siblingTool = (name: string) => byName.get(name);
+  return tools.map((t) => scanTool(t, { ...ctx, siblings: names, siblingTool }));
+}
+
+/**
+ * A scan made without the siblings' definitions (the daemon's scan workers hold only their chunk) completed with the
+ * harm `tool` does together with the siblings it names; the same scan when there is none.
+ */
+export function withSiblingChain<S extends { risk: Severity; findings: Finding[] }>(scan: S, tool: Record<string, unknown>, sibling: SiblingLookup): S {
+  const found = siblingChainFindings(tool, sibling).filter((f) => !scan.findings.some((x) => x.rule === f.rule && x.path === f.path));
+  if (found.length === 0) return scan;
+  const findings = [...scan.findings, ...found].sort((a, b) => rank(b.severity) - rank(a.severity));
+  const { risk, score } = rate(findings);
+  return 'score' in scan ? { ...scan, findings, risk, score } : { ...scan, findings, risk };
 }
 
 function applyRules(
