@@ -514,6 +514,7 @@ const RULE_GATES = new Map<string, RegExp>(
       ],
       ['hidden-side-effect', ['automatically', 'also', 'additionally', 'background', 'quietly', 'as well', 'extracted text is logged']],
       ['email-exfiltration', ['@']],
+      ['fixed-remote-destination', ['git@', '://', 'sftp.']],
       ['decode-and-follow', ['decode', 'deobfuscate', 'decrypt', 'unescape', 'rot13', 'base64']],
       ['instruction-in-value', ['you must', 'you should', 'always', 'never', 'before using', 'ignore', 'read', 'pass', 'include', 'send', 'call']],
       ['keep-default', ['default']],
