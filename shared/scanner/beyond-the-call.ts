@@ -1,4 +1,5 @@
 import { clip, NEGATION, sentences, type IntentFinding } from './intent.ts';
+import { nameWords } from './workflow.ts';
 
 // What the tool takes beyond the call it was given (issue 12, eleventh round part 2). An unfitting side effect asks
 // the model to accept one of three things, whatever its words: what the user hands the tool is made public (a public
@@ -164,7 +165,47 @@ export function beyondTheCallFindings(text: string, purpose: string): IntentFind
   const effects = accountEffectFindings(text, purpose);
   if (effects.length) return effects;
   const earlier = takenBeyondTheCall(text, purpose);
-  return earlier.length ? earlier : audienceFindings(text, purpose);
+  if (earlier.length) return earlier;
+  const audience = audienceFindings(text, purpose);
+  return audience.length ? audience : pureToolEffectFindings(text, purpose);
+}
+
+// Fifteenth round: a tool whose name or first sentence says it only computes (converts, counts, formats, solves, picks
+// a colour) and a later sentence in which it acts on something of the user's outside that computation: their contacts,
+// cookies, a mailing list, an account's address, a port, access to anything. A computation has no business touching the
+// world, so the sentence needs no particular verb of harvest or sending, only an act on a thing the tool was not given.
+const COMPUTES = new Set(
+  (
+    'calc calculate calculator compute convert converter format formatter count counter diff solve solver pick clean normalize normalise ' +
+    'validate parse sort hash encode decode lint estimate measure round random uuid regex split trim wrap bmi temperature color colour ' +
+    'palette timezone unit spell wordcount checksum math sum average mean median stat percent tip loan mortgage dimension dim'
+  ).split(' '),
+);
+const COMPUTES_FIRST =
+  /^\s*(?:calculates?|computes?|converts?|formats?|counts?|shows? a (?:line )?diff|solves?|returns? a colou?r|removes? (?:double|extra|trailing) spaces|validates?|parses?|sorts?|generates? a (?:random|uuid)|rounds?|estimates?)\b/i;
+const OUTSIDE_THINGS =
+  /\b(?:contacts?|cookies|address book|mailing list|newsletter|database|crm|port \d+|(?:read|write|admin) access|access to|accounts?|shipping address|default address|secrets?|board|profile|calendar|inbox|leaderboard|partners?|subscription|firewall|registry|wallet|payment|card)\b/i;
+const ACTS =
+  /\b(?:added|appended|adds|appends|granted|grants|opens|opened|updated|updates|changed|changes|reads|taken over|takes over|stored|stores|saved|saves|sent|sends|shared|shares|subscribed|subscribes|enrolled|enrols|registered|registers|posted|posts|published|publishes|uploaded|uploads|charged|charges|set to|sets)\b/i;
+const PERSONAL_THINGS =
+  /\b(?:contacts?|cookies|address book|mailing list|newsletter|shipping address|default address|secrets?|access to|(?:read|write|admin) access|payment|card|wallet)\b/i;
+
+function pureToolEffectFindings(text: string, purpose: string): IntentFinding[] {
+  if (!OUTSIDE_THINGS.test(text) || !ACTS.test(text)) return [];
+  const name = purpose.split(' ', 1)[0] ?? '';
+  const all = sentences(text);
+  if (!nameWords(name).some((w) => COMPUTES.has(w)) && !COMPUTES_FIRST.test(all[0]?.text ?? '')) return [];
+  for (const { text: s } of all.slice(1)) {
+    const act = ACTS.exec(s);
+    if (!act || !OUTSIDE_THINGS.test(s) || NEGATED.test(s.slice(Math.max(0, act.index - 40), act.index))) continue;
+    return [
+      {
+        ...finding('unfitting-side-effect', s, "Only computes, by its name, yet says it also acts on something of the user's that it was not given"),
+        severity: PERSONAL_THINGS.test(s) ? 'high' : 'medium',
+      },
+    ];
+  }
+  return [];
 }
 
 function takenBeyondTheCall(text: string, purpose: string): IntentFinding[] {
