@@ -28,6 +28,7 @@ import { noticeToPartyFindings, optionEffectFindings } from './option-effect.ts'
 import { protectiveFindings } from './protective.ts';
 import { presetDestinationFindings, presetFindings } from './schema-values.ts';
 import { presetPowerFindings, presetReachFindings } from './preset-reach.ts';
+import { schemaProseFindings } from './schema-prose.ts';
 import { siblingChainFindings, type SiblingLookup } from './sibling-chain.ts';
 import { languageSwitchFindings } from './language-switch.ts';
 import { chainedValueFindings } from './chained-value.ts';
@@ -237,6 +238,7 @@ export function scanTool(given: Record<string, unknown>, ctx: ScanContext = {}):
   for (const f of presetDestinationFindings(tool.inputSchema)) add(f);
   for (const f of presetReachFindings(tool.inputSchema)) add(f);
   for (const f of presetPowerFindings(tool)) add(f);
+  for (const f of schemaProseFindings(tool.inputSchema)) add(f);
   const params = schemaParams(tool);
   const ictx: IntentContext = {
     name,
