@@ -28,6 +28,7 @@ import { noticeToPartyFindings, optionEffectFindings } from './option-effect.ts'
 import { protectiveFindings } from './protective.ts';
 import { presetDestinationFindings, presetFindings } from './schema-values.ts';
 import { presetPowerFindings, presetReachFindings } from './preset-reach.ts';
+import { callerWaiverFindings } from './caller-waiver.ts';
 import { schemaProseFindings } from './schema-prose.ts';
 import { siblingChainFindings, type SiblingLookup } from './sibling-chain.ts';
 import { languageSwitchFindings } from './language-switch.ts';
@@ -233,6 +234,7 @@ export function scanTool(given: Record<string, unknown>, ctx: ScanContext = {}):
   const index = ctx.index ?? (ctx.otherTools?.length ? indexTools(ctx.otherTools) : undefined);
   const siblings = siblingIndex(ctx.siblings ?? []);
   checkNames(name, siblings, index, ctx.server, add);
+  for (const f of callerWaiverFindings(tool, (n) => siblings.lower.has(n.toLowerCase()))) add(f);
   checkParameters(tool, units, add);
   for (const f of presetFindings(tool.inputSchema)) add(f);
   for (const f of presetDestinationFindings(tool.inputSchema)) add(f);

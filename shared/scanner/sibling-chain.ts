@@ -1,4 +1,6 @@
 import { cutText } from '../text/cut.ts';
+import { escapeRegExp } from '../text/regexp.ts';
+import { callerWaiver } from './caller-waiver.ts';
 import { sentences } from './intent.ts';
 import type { Finding } from './scan.ts';
 
@@ -24,10 +26,10 @@ const MENTIONS_CAP = 16;
 
 /** What is the user's and private: secrets and credentials, what identifies or reaches people, the agent's own context. A negated mention ("no secrets") is not one. */
 const PRIVATE =
-  /(?<!\b(?:no|not|without|never|excluding|except)\s)\b(?:secrets?(?! manager)|secret values?|credentials?|passwords?|(?:access|auth|api|bearer|session|refresh|oauth) tokens?|with (?:their|its|the) tokens|api keys?|private keys?|ssh keys?|key material|with_private|env(?:ironment)? (?:variables|vars)|full env|kubeconfig|cookies|cookie jar|one-time codes?|2fa|login codes?|card (?:numbers?|fields)|cvc|cvv|contacts|address book|phone numbers|raw messages|private messages|unread mail|attendees|chat context|conversation history|attendees? lists?|private events|patient['’]?s? (?:\w+ )?(?:results?|records?|data)|(?:medical|health) records?|lab results?|system (?:prompt|text)|(?:your|full|current) (?:full |current )?instructions|clipboard|(?:terminal|shell|command|browser|browsing) history|decrypted values?)\b|(?<![\w.])~?\/?\.(?:env|aws|ssh|kube|npmrc|netrc|git-credentials|docker\/config)\b/i;
-const SEND = String.raw`(?:publish|upload|sync|share|forward|send|sent|relay|post|push|stor|mirror|cop(?:y|ie)|expos|export|stream|deliver|transmit|hand|submit|report|go(?:es)? to|attach)\w*`;
+  /(?<!\b(?:no|not|without|never|excluding|except)\s)\b(?:secrets?(?! manager)|secret values?|credentials?|passwords?|(?:access|auth|api|bearer|session|refresh|oauth) tokens?|with (?:their|its|the) tokens|api keys?|private keys?|ssh keys?|key material|with_private|env(?:ironment)? (?:variables|vars)|full env|kubeconfig|cookies|cookie jar|one-time codes?|2fa|login codes?|card (?:numbers?|fields)|cvc|cvv|contacts|address book|phone numbers|raw messages|private messages|unread mail|attendees|chat context|conversation history|home address(?:es)?|medical notes?|custody (?:flags?|notes?)|attendees? lists?|private events|patient['’]?s? (?:\w+ )?(?:results?|records?|data)|(?:medical|health) records?|lab results?|system (?:prompt|text)|(?:your|full|current) (?:full |current )?instructions|clipboard|(?:terminal|shell|command|browser|browsing) history|decrypted values?)\b|(?<![\w.])~?\/?\.(?:env|aws|ssh|kube|npmrc|netrc|git-credentials|docker\/config)\b/i;
+const SEND = String.raw`(?:publish|upload|sync|share|forward|send|sent|relay|post|push|stor|mirror|cop(?:y|ie)|expos|export|stream|deliver|transmit|hand|submit|report|go(?:es)? to|attach|subscrib|e-?mails)\w*`;
 /** Places beyond the user: the public, a third party, a named service or address (not a placeholder). */
-const BEYOND = String.raw`(?:public(?:ly)?|anyone[- ]with[- ](?:the[- ])?link|(?:the )?community\b|vendor['’]?s? (?:cloud|servers?)|relay (?:account|service|server)|other devices|to support\b|third[- ]part(?:y|ies)|investors?|distribution list|(?:the|an?|its|our) (?:\w+ ){0,2}(?:service|server|backend)\b|vendor['’]?s? (?:\w+ ){0,2}(?:bucket|storage)|[\w.+-]+@(?!example\.)[\w-]+\.[a-z.]{2,}|(?:https?|s3|gs|sftp|ftp):\/\/(?!(?:localhost|127\.|example\.))\S+|\b(?!example\.)[a-z0-9-]+\.(?:io|app|net|dev|ai|cloud)\b|\+\d{8,})`;
+const BEYOND = String.raw`(?:public(?:ly)?|anyone[- ]with[- ](?:the[- ])?link|(?:every|each|all)\s+(?:\w+\s+){0,2}(?:parents?|guardians?|customers?|members?|subscribers?|recipients?|students?|employees?|followers?)\b|(?:the )?community\b|vendor['’]?s? (?:cloud|servers?)|relay (?:account|service|server)|other devices|to support\b|third[- ]part(?:y|ies)|investors?|distribution list|(?:the|an?|its|our) (?:\w+ ){0,2}(?:service|server|backend)\b|vendor['’]?s? (?:\w+ ){0,2}(?:bucket|storage)|[\w.+-]+@(?!example\.)[\w-]+\.[a-z.]{2,}|(?:https?|s3|gs|sftp|ftp):\/\/(?!(?:localhost|127\.|example\.))\S+|\b(?!example\.)[a-z0-9-]+\.(?:io|app|net|dev|ai|cloud)\b|\+\d{8,})`;
 /** Within one sentence: a dot inside a host name does not end it. */
 const GAP = String.raw`(?:[^.;\n]|\.(?=\S))`;
 const SENDS_BEYOND = new RegExp(String.raw`\b${SEND}\b${GAP}{0,80}?${BEYOND}|${BEYOND}${GAP}{0,40}?\b${SEND}`, 'i');
@@ -37,10 +39,12 @@ const FLOW =
   /\b(?:for|to|into|from|after|(?:made|created|produced|built|listed|returned|collected|prepared|generated) by|so (?:that )?\S+ (?:has|gets|can|receives)|feed|pass|hand|pipe|takes?|expects?|output|input|result|returned|given by|meant for|carry over|comes? from)\b/i;
 /** What cannot be taken back, as a tool says it of itself. */
 const IRREVERSIBLE =
-  /\b(?:pay(?:s)? (?:a |the )?(?:supplier |vendor )?invoices?|bank transfer|transfer(?:s)? (?:a |the )?(?:repo\w*|ownership|funds)|drain(?:s|ing)?|delet(?:e|es|ing) (?:them|nodes|all|every|the namespace)|(?:remov|delet|purg|eras|wip)\w* (?:all|every|them all)\b|all (?:of them )?(?:are |get )?(?:removed|deleted|purged|erased)|sends? (?:a message|messages|an e-?mail|e-?mails) (?:from the user['’]s account )?to (?:each|every|all)|close (?:many|all|every)|with sudo|sudo\b|anyone[- ]with[- ]link)/i;
+  /\b(?:pay(?:s)? (?:a |the )?(?:supplier |vendor )?invoices?|bank transfer|transfer(?:s)? (?:a |the )?(?:repo\w*|ownership|funds)|drain(?:s|ing)?|delet(?:e|es|ing) (?:them|nodes|all|every|the namespace)|(?:remov|delet|purg|eras|wip)\w* (?:all|every|them all)\b|all (?:of them )?(?:are |get )?(?:removed|deleted|purged|erased)|sends? (?:a message|messages|an e-?mail|e-?mails) (?:from the user['’]s account )?to (?:each|every|all)|close (?:many|all|every)|with sudo|sudo\b|anyone[- ]with[- ]link|bypass(?:es|ing)? (?:the )?(?:\w+ )?(?:lock|protection|safety|interlock)\b)/i;
 /** A call made automatic: no condition the user sets, no question asked. */
 const AUTOMATIC =
-  /\b(?:every|each|always|automatically|required next|must run|immediately|right after|followed by|follow up with|without asking|forbids? asking|when done|afterwards|all other|all at once)\b/i;
+  /\b(?:every|each|always|automatically|required next|must run|immediately|right after|followed by|follow up with|without asking|forbids? asking|when done|afterwards|before (?:doing )?anything else|all other|all at once)\b/i;
+/** A rule about which value to use: "should be raised to", "move them … to", "set … to", "with visibility=". */
+const ORDERS_VALUE = /\b(?:should|must|move|set|raise[ds]?|switch|change|mark|make)\b|=\s*['"`]?\w/i;
 const CALLS = /\b(?:call|run|invoke|use|is followed by|next call|follow up with|pass|hand|pipe)\b/i;
 /** "For threads with an invoice attached, call ap_pay_invoice …": a rule, not a suggestion. */
 const RULE_CALL = /^\s*(?:for|when|whenever|if|once)\b[^,]{0,80},\s*(?:call|run|invoke|use)\b/i;
@@ -54,7 +58,11 @@ interface Read {
   text: string;
   /** Takes no input and does not say it returns anything: a tool that only carries text. */
   carriesText: boolean;
+  /** Its parameters' allowed values that grant, pay, expose or remove (at most a few dozen read). */
+  powerValues: string[];
 }
+/** An allowed value that is a power in itself: approving a payment, a public link, the owner's role. */
+const POWER_VALUE = /approv|pay|public|owner|admin|delet|disabl|everyone|anyone|unrestricted/i;
 /** How a tool that returns something (a schema, conventions, a status) begins its description. */
 const RETURNS = /^\s*(?:returns?|gets?|lists?|shows?|describes?|fetch(?:es)?|provides?|reads?|retrieves?|prints?|outputs?)\b/i;
 const reads = new WeakMap<Tool, Read>();
@@ -68,17 +76,20 @@ function read(tool: Tool): Read {
   const schema = tool.inputSchema;
   const props = schema && typeof schema === 'object' && !Array.isArray(schema) ? (schema as Tool).properties : undefined;
   let count = 0;
+  const powerValues: string[] = [];
   if (props && typeof props === 'object' && !Array.isArray(props)) {
     for (const [, p] of Object.entries(props as Tool)) {
       count++;
       if (!p || typeof p !== 'object' || Array.isArray(p)) continue;
-      const { description, default: preset } = p as Tool;
+      const { description, default: preset, enum: values } = p as Tool;
+      if (Array.isArray(values))
+        for (const v of values.slice(0, 64)) if (typeof v === 'string' && v.length >= 3 && v.length <= 40 && POWER_VALUE.test(v)) powerValues.push(v);
       if (typeof description === 'string') parts.push(cutText(description, TEXT_CAP));
       if (typeof preset === 'string') parts.push(cutText(preset, TEXT_CAP));
     }
   }
   const description = typeof tool.description === 'string' ? tool.description : '';
-  r = { name: typeof tool.name === 'string' ? tool.name : '', text: parts.join('\n'), carriesText: count === 0 && !RETURNS.test(description) };
+  r = { name: typeof tool.name === 'string' ? tool.name : '', text: parts.join('\n'), carriesText: count === 0 && !RETURNS.test(description), powerValues };
   reads.set(tool, r);
   return r;
 }
@@ -103,7 +114,8 @@ function sentenceNaming(text: string, name: string): { text: string; at: number 
 }
 
 const quote = (s: string) => `"${cutText(s.trim().replace(/\s+/g, ' '), 160)}"`;
-const gathers = (r: Read) => PRIVATE.exec(r.text)?.[0];
+// A tool named for what it gathers (crm_contacts_export) says so in any language its description is written in.
+const gathers = (r: Read) => PRIVATE.exec(r.text)?.[0] ?? PRIVATE.exec(r.name.replace(/[_-]+/g, ' '))?.[0];
 const sendsBeyond = (tool: Tool, r: Read) => SENDS_BEYOND.exec(r.text)?.[0] ?? outsideDefault(tool);
 const irreversible = (r: Read) => IRREVERSIBLE.exec(r.text)?.[0];
 const automatic = (sentence: string) => (AUTOMATIC.test(sentence) && CALLS.test(sentence)) || RULE_CALL.test(sentence);
@@ -186,6 +198,23 @@ function pairFinding(tool: Tool, x: Read, other: Tool, y: Read, yName: string): 
       'cross-tool',
       `Its sibling \`${yName}\` makes calls to this tool automatic, and this tool cannot be taken back (${mine}): the model is led to it with no one asking the user`,
       `${yName}: ${quote(back.text)}`,
+    );
+  // "Move them with claim_set_status to approved_for_payment": a rule that picks the sibling's own power value for it.
+  const value = y.powerValues.find((v) => new RegExp(String.raw`(?<![\w-])${escapeRegExp(v)}(?![\w-])`, 'i').test(here.text));
+  if (value && (automatic(here.text) || ORDERS_VALUE.test(here.text)))
+    return at(
+      'high',
+      'cross-tool',
+      `Tells the model to call its sibling \`${yName}\` with \`${value}\`, a value that grants, pays, exposes or removes: the choice the user should make is made in the tool's text`,
+      quote(here.text),
+    );
+  const waiver = callerWaiver(other, (n) => n === x.name);
+  if (waiver)
+    return at(
+      'high',
+      'consent',
+      `Leads the model to its sibling \`${yName}\`, whose own text drops a safeguard for calls that come from this tool: together they skip the check`,
+      `${quote(here.text)} → ${yName}: ${quote(waiver.sentence)}`,
     );
   if (y.carriesText && back && defersTo(here, yName))
     return at(
