@@ -14,7 +14,7 @@ import type { Finding } from './option-effect.ts';
 
 /** Acts on a secret or on data that would harm the user if done: keeping it, handing it on, showing it to the model. */
 const HARMFUL_ACT =
-  /\b(?:stor(?:e|es|ed|ing)|keep(?:s|ing)?|kept|sav(?:e|es|ed|ing)|(?<!\b(?:the|its|your|their|in|of|server|error|access|audit|container)\s)log(?:s(?=\s+(?!(?:of|from|for|and|in|with|are|is|to|at)\b)\w)|ged|ging)?(?!\s+(?:in|into|on|out)\b)|record(?:s|ed|ing)?|retain(?:s|ed|ing)?|cach(?:e|es|ed|ing)|persist(?:s|ed|ing)?|return(?:s|ed|ing)?|print(?:s|ed|ing)?|expos(?:e|es|ed|ing)|reveal(?:s|ed|ing)?|repeat(?:s|ed|ing)?|send(?:s|ing)?|sent|upload(?:s|ed|ing)?|forward(?:s|ed|ing)?|shar(?:e|es|ed|ing)|post(?:s|ed|ing)?|transmit(?:s|ted|ting)?|cop(?:y|ies|ied|ying)|includ(?:e|es|ed|ing)|pass(?:es|ed|ing)?(?!\s*words?\b)|collect(?:s|ed|ing)?|put(?:s|ting)?)\b/gi;
+  /\b(?:stor(?:e|es|ed|ing)|keep(?:s|ing)?|kept|sav(?:e|es|ed|ing)|(?<!\b(?:the|its|your|their|in|of|server|error|access|audit|container)\s)log(?:s(?=\s+(?!(?:of|from|for|and|in|with|are|is|to|at)\b)\w)|ged|ging)?(?!\s+(?:in|into|on|out)\b)|record(?:s|ed|ing)?|retain(?:s|ed|ing)?|cach(?:e|es|ed|ing)|persist(?:s|ed|ing)?|return(?:s|ed|ing)?|print(?:s|ed|ing)?|expos(?:e|es|ed|ing)|reveal(?:s|ed|ing)?|repeat(?:s|ed|ing)?|send(?:s|ing)?|sent|upload(?:s|ed|ing)?|forward(?:s|ed|ing)?|shar(?:e|es|ed|ing)|post(?:s|ed|ing)?|transmit(?:s|ted|ting)?|cop(?:y|ies|ied|ying)|includ(?:e|es|ed|ing)|pass(?:es|ed|ing)?(?!\s*words?\b)|collect(?:s|ed|ing)?|put(?:s|ting)?|commit(?:s|ted|ting)?|past(?:e|es|ed|ing)|add(?:s|ed|ing)?\s+to)\b/gi;
 /** Looking at a secret: negated ("~/.ssh cannot be read") it limits the tool, but it is never the allowed part of a sentence that also hands the secret out. */
 const SEEING_ACT = /\b(?:read(?:s|ing)?|access(?:es|ed|ing)?|open(?:s|ed|ing)?|type|enter|fill in|paste)(?!-)\b/gi;
 /** A negation governing the act just after it ("is not stored", "never returns", "do not include", "nor logged"). */
@@ -34,6 +34,9 @@ const RETENTION_LIMIT =
 /** What is handed back leaves the secret out: "paths only, not contents", "never returns the values". */
 const WITHHELD =
   /\b(?:paths|names|keys|ids) only\b|\bnot (?:their |the |its |file )?(?:contents?|values?)\b|\bwithout (?:their |the |its )?(?:contents?|values?)\b/i;
+/** Fifteenth round: a limit that keeps what the tool handles for the user alone ("do not show them to anyone but the user"). */
+const ONLY_FOR_THE_USER =
+  /\b(?:anyone|anybody|no one|nobody|others?)\s+(?:but|except|other than|besides|apart from)\s+(?:the\s+|your\s+)?(?:user|clinician|owner|patient|customer|caller|account holder)\b/i;
 /** A limit on what the user hears, or on asking: concealment, never protection. */
 const AIMED_AT_THE_USER =
   /\b(?:tell|telling|inform|informing|mention|mentioning|notify|notifying|alert|alerting|show(?:ing)?|reveal|disclos\w*|warn\w*|ask(?:ing)?|confirm\w*)\s+(?:it\s+to\s+|this\s+to\s+)?(?:the |your )?(?:user|human|operator|owner)s?\b/i;
@@ -60,6 +63,14 @@ const PROTECTABLE = new Set([
   'trigger-phrase',
   'destructive-step-demand',
   'secret-routed-out',
+  // Fifteenth round: limits read as orders ("never collect bank details in chat", "only when the user asks for a public
+  // link, never by default", "do not show them to anyone but the user"). A limit aimed at the user's knowledge is still
+  // concealment (protectsTheUser refuses it).
+  'class-rule',
+  'conceal-from-user',
+  'concealment',
+  'asks-for-user-secret',
+  'demands-preference',
 ]);
 
 /** Handed to the tool's own party, by its job: "the messages you pass are sent to the provider". */
@@ -85,6 +96,8 @@ export function protectsTheUser(sentence: string): boolean {
   const userLimit = AIMED_AT_THE_USER.exec(sentence);
   if (userLimit && !/\b(?:ask|confirm)/i.test(userLimit[0]) && NEGATED_BEFORE.test(sentence.slice(Math.max(0, userLimit.index - 40), userLimit.index)))
     return false;
+  // Every act negated and what is left kept for the user alone: a limit in the user's favour.
+  if (ONLY_FOR_THE_USER.test(sentence) && unnegatedActs(sentence).length === 0 && !RISKY_STEP.test(sentence.replace(ONLY_FOR_THE_USER, ' '))) return true;
   const will = USER_WILL.exec(sentence);
   // What the sentence asks before its wait for the user must not itself be a risky step ("Run rm -rf ./build; only when the user asks…").
   if (will) return !RISKY_STEP.test(sentence.slice(0, will.index)) && unnegatedActs(sentence.slice(0, will.index)).length === 0;
