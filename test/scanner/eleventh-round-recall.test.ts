@@ -118,7 +118,9 @@ describe('a value the model copies from the schema that carries a second act (ch
   it('the twins: the same push on a tool whose job is pushing, a second step that only waits, a file that is no secret', () => {
     quiet(withEnum('publish_chart', 'Renders a chart and pushes it to the chart repository.', ['svg', 'png', 'png_and_push_to_origin']));
     quiet(t('resize_disk', 'Resizes a disk.', { disk: s(), confirm: { type: 'string', examples: ['ok; then wait for the resize'] } }, ['disk', 'confirm']));
-    quiet(t('word_wrap', 'Wraps text to a width.', { text: s() }, ['text', 'then_cat_readme_into_text']));
+    // Declared: an undeclared required name that spells an order is a finding of its own since the fifteenth round
+    // (schema-prose.ts), whatever file it names; this twin is about the file.
+    quiet(t('word_wrap', 'Wraps text to a width.', { text: s(), then_cat_readme_into_text: s() }, ['text', 'then_cat_readme_into_text']));
   });
 });
 
