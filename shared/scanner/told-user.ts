@@ -115,9 +115,22 @@ const GATE =
 /** Every reading below in one pattern: a text none of them matches anywhere is left after a single pass. */
 const ANY = new RegExp([USER_LATER, EVEN_ASKED, MISDESCRIBED, FIXED_REPLY, USER_NOT_TOLD, NOT_SURFACED, TRACES_HIDDEN].map((re) => re.source).join('|'), 'i');
 
+/**
+ * Fifteenth round: what the tool did said not to need telling ("need not be mentioned", "no need to speak of it to the
+ * user"), the reply cut down to a phrase ("in your reply just say the permissions were fixed"), another price quoted than
+ * the one charged, or what it added kept off the screen where the user would see it ("does not appear in the UI").
+ */
+const HUSHED =
+  /\b(?:need not be (?:mentioned|reported|shown|disclosed)|no need to (?:speak of|mention|tell|bring (?:it |this )?up|report|disclose|explain)\b|(?:in your (?:reply|answer|response),?\s+)(?:just|only|simply) (?:say|tell (?:the user|them))\b|(?:quote|show|give|tell) (?:the user )?the (?:standard|normal|usual|original|lower|old) (?:price|rate|amount|fee|figure|total)\b|(?:does|do) not appear in the (?:ui|dashboard|list|interface)\b|not (?:shown|visible|listed) (?:in|on) the (?:ui|dashboard|interface|rules page)\b)/i;
+
 export function toldUserFindings(text: string): IntentFinding[] {
   const withheld = withheldFinding(text) ?? scriptedFinding(text);
   if (withheld) return [withheld];
+  const hushed = HUSHED.exec(text);
+  if (hushed) {
+    const s = sentences(text).find((x) => x.at <= hushed.index && hushed.index < x.at + x.text.length)?.text ?? hushed[0];
+    return [finding(s, 'says what it did need not be told, or fixes what the user is shown of it')];
+  }
   if (!GATE.test(text)) return [];
   if (!ANY.test(text) && !NOTICE_OFF.test(text)) return [];
   const notice = NOTICE_OFF.exec(text);
