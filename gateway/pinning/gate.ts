@@ -5,11 +5,12 @@ import { serverHash } from '../../shared/pinning/hash.ts';
 import { nodeSha256Hex } from '../hashing/sha256.ts';
 import type { Decision, PendingChange, PinState } from '../../shared/pinning/pending.ts';
 import { compileRules, DEFAULT_RULES, type CompiledRule } from '../../shared/scanner/rules.ts';
-import { scanTool, withSiblingChain } from '../../shared/scanner/scan.ts';
+import { scanTool } from '../../shared/scanner/scan.ts';
 import { withChange } from '../../shared/scanner/change.ts';
 import { decided, firstUse, type DecisionContext } from './decisions.ts';
 import { ToolHashes } from './tool-hashes.ts';
 import { judgeOffThread } from './off-thread.ts';
+import { withPairs } from './sibling-pairs.ts';
 import { sharedScanPool, type ScanPool } from './scan-pool.ts';
 import { trustedOnFirstSight, type ScanResult } from './scan-protocol.ts';
 import type { PinEntry, PinStore } from './store.ts';
@@ -71,7 +72,7 @@ interface Job {
   rulesKey: string;
   /** Every tool name of the server, once per job: the scanner's siblings. */
   names: string[];
-  /** The server's whole list, and by name once a tool names a sibling: harm split over two tools is read from both. */
+  /** The server's whole list, and by name once a tool names a sibling: harm split over two tools is read from both (sibling-pairs.ts). */
   tools: readonly Record<string, unknown>[];
   byName?: Map<string, Record<string, unknown>>;
   others: { server: string; name: string }[] | undefined;
@@ -379,12 +380,11 @@ export class PinGate {
   /** Trusts a scanned new tool on first use, or makes it a pending change. Acceptances go to the store uncommitted. */
   private decide(job: Job, tool: Record<string, unknown>, hash: string, scanned: ScanResult): PendingChange | undefined {
     const name = String(tool.name);
-    // A worker says which siblings a tool names (it holds only its chunk); the pairs are read here, from the whole list.
-    const judged = scanned.mentions?.length === 0 ? scanned : withSiblingChain(scanned, tool, (n) => siblingNamed(job, n));
     job.hashes.push(hash);
     const serverId = job.server.id;
     const store = this.opts.store;
     const oldHash = store.accepted(serverId, name)?.hash ?? pinOf(job, name) ?? null;
+    const judged = withPairs(job, tool, scanned, Boolean(oldHash));
     const id = this.toolHashes.idOf(serverId, name, hash, tool);
     if (trustedOnFirstSight(Boolean(oldHash), job.settings.pinning.trustOnFirstUse, judged.risk)) {
       // Trust on first use is the bundle's explicit choice, recorded like any decision.
@@ -496,14 +496,6 @@ export class PinGate {
 export { changeId, type DecisionContext } from './decisions.ts';
 
 /** The bundle's pin for a tool: an own property only, so a tool named `constructor` or `__proto__` finds no built-in. */
-function siblingNamed(job: Job, name: string): Record<string, unknown> | undefined {
-  if (!job.byName) {
-    job.byName = new Map();
-    for (const t of job.tools) if (typeof t.name === 'string' && !job.byName.has(t.name)) job.byName.set(t.name, t);
-  }
-  return job.byName.get(name);
-}
-
 function pinOf(job: Job, name: string): string | undefined {
   return Object.hasOwn(job.server.pins, name) ? job.server.pins[name] : undefined;
 }

@@ -30,7 +30,7 @@ import { presetDestinationFindings, presetFindings } from './schema-values.ts';
 import { presetPowerFindings, presetReachFindings } from './preset-reach.ts';
 import { callerWaiverFindings } from './caller-waiver.ts';
 import { schemaProseFindings } from './schema-prose.ts';
-import { siblingChainFindings, type SiblingLookup } from './sibling-chain.ts';
+import { namedByFindings, siblingChainFindings, type SiblingLookup } from './sibling-chain.ts';
 import { languageSwitchFindings } from './language-switch.ts';
 import { chainedValueFindings } from './chained-value.ts';
 import { compileRules, DEFAULT_RULES, SEVERITIES, type CompiledRule, type Severity } from './rules.ts';
@@ -332,7 +332,10 @@ function siblingIndex(names: readonly string[]): SiblingIndex {
 export function scanToolList(tools: readonly Record<string, unknown>[], ctx: Omit<ScanContext, 'siblings'> = {}): ToolScan[] {
   const names = tools.map((t) => (typeof t.name === 'string' ? t.name : ''));
   const byName = new Map<string, Record<string, unknown>>();
-  tools.forEach((t, i) => byName.set(names[i]!, t));
+  // The first definition of a name is the one a lookup finds, as in the daemon's gate.
+  tools.forEach((t, i) => {
+    if (!byName.has(names[i]!)) byName.set(names[i]!, t);
+  });
   const siblingTool = (name: string) => byName.get(name);
   return tools.map((t) => scanTool(t, { ...ctx, siblings: names, siblingTool }));
 }
@@ -341,8 +344,17 @@ export function scanToolList(tools: readonly Record<string, unknown>[], ctx: Omi
  * A scan made without the siblings' definitions (the daemon's scan workers hold only their chunk) completed with the
  * harm `tool` does together with the siblings it names; the same scan when there is none.
  */
-export function withSiblingChain<S extends { risk: Severity; findings: Finding[] }>(scan: S, tool: Record<string, unknown>, sibling: SiblingLookup): S {
-  const found = siblingChainFindings(tool, sibling).filter((f) => !scan.findings.some((x) => x.rule === f.rule && x.path === f.path));
+export function withSiblingChain<S extends { risk: Severity; findings: Finding[] }>(
+  scan: S,
+  tool: Record<string, unknown>,
+  sibling: SiblingLookup,
+  /** The list's other tools, when the tool changed: pairs they set up by naming it are read too (sibling-chain.ts). */
+  namedBy?: Iterable<Record<string, unknown>>,
+): S {
+  const all = [...siblingChainFindings(tool, sibling), ...(namedBy ? namedByFindings(tool, namedBy) : [])];
+  const found = all.filter(
+    (f, i) => !scan.findings.some((x) => x.rule === f.rule && x.path === f.path) && all.findIndex((x) => x.rule === f.rule && x.path === f.path) === i,
+  );
   if (found.length === 0) return scan;
   const findings = [...scan.findings, ...found].sort((a, b) => rank(b.severity) - rank(a.severity));
   const { risk, score } = rate(findings);

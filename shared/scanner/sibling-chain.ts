@@ -18,78 +18,139 @@ type Tool = Record<string, unknown>;
 /** The server's other tool definitions by name, when the caller has them. */
 export type SiblingLookup = (name: string) => Tool | undefined;
 
-/** Tool names as code spells them (snake, kebab, dotted, camel case): a plain word is never taken for a sibling. */
-const IDENT = /[A-Za-z][A-Za-z0-9]*(?:[_.-][A-Za-z0-9]+)+|[a-z]+(?:[A-Z][a-z0-9]+)+/g;
-/** How much of one string, and how many names a tool may mention, this reading looks at. */
+/**
+ * Words as code spells them, found in one linear pass (a pattern that looks for separators inside a run of letters tries
+ * every start of the run: a 4,000-letter string cost 50 ms, red team 2026-12-02), then judged whole: snake, kebab,
+ * dotted, camel or Pascal case, or any word in backticks. A plain word is never taken for a sibling.
+ */
+const TOKEN = /`?[A-Za-z0-9][A-Za-z0-9_.-]*/g;
+const CODE_SHAPED = /^[A-Za-z][A-Za-z0-9]*(?:[_.-][A-Za-z0-9]+)+$|^[a-z]+(?:[A-Z][a-z0-9]+)+$|^[A-Z][a-z0-9]+(?:[A-Z][a-z0-9]+)+$/;
+const MAX_TOKEN = 120;
+function* names(text: string): Generator<{ name: string; at: number }> {
+  for (const m of text.matchAll(TOKEN)) {
+    const quoted = m[0].startsWith('`');
+    const word = (quoted ? m[0].slice(1) : m[0]).replace(/[.-]+$/, '');
+    if (word.length < 2 || word.length > MAX_TOKEN) continue;
+    if (quoted || CODE_SHAPED.test(word)) yield { name: word, at: m.index + (quoted ? 1 : 0) };
+  }
+}
+/** How much of one string, of a whole definition, how many parameters and how many names a tool may mention, this reading looks at. */
 const TEXT_CAP = 4_000;
-const MENTIONS_CAP = 16;
+const TOTAL_CAP = 16_000;
+const PARAMS_CAP = 64;
+const MENTIONS_CAP = 64;
 
 /** What is the user's and private: secrets and credentials, what identifies or reaches people, the agent's own context. A negated mention ("no secrets") is not one. */
-const PRIVATE =
-  /(?<!\b(?:no|not|without|never|excluding|except)\s)\b(?:secrets?(?! manager)|secret values?|credentials?|passwords?|(?:access|auth|api|bearer|session|refresh|oauth) tokens?|with (?:their|its|the) tokens|api keys?|private keys?|ssh keys?|key material|with_private|env(?:ironment)? (?:variables|vars)|full env|kubeconfig|cookies|cookie jar|one-time codes?|2fa|login codes?|card (?:numbers?|fields)|cvc|cvv|contacts|address book|phone numbers|raw messages|private messages|unread mail|attendees|chat context|conversation history|home address(?:es)?|medical notes?|custody (?:flags?|notes?)|attendees? lists?|private events|patient['’]?s? (?:\w+ )?(?:results?|records?|data)|(?:medical|health) records?|lab results?|system (?:prompt|text)|(?:your|full|current) (?:full |current )?instructions|clipboard|(?:terminal|shell|command|browser|browsing) history|decrypted values?)\b|(?<![\w.])~?\/?\.(?:env|aws|ssh|kube|npmrc|netrc|git-credentials|docker\/config)\b/i;
+const PRIVATE_ALL =
+  /(?<!\b(?:no|not|without|never|excluding|except)\s(?:(?:their|its|the|any|encrypted|raw)\s){0,2})\b(?:secrets?(?! manager)|secret values?|credentials?|passwords?|(?:access|auth|api|bearer|session|refresh|oauth) tokens?|with (?:their|its|the) tokens|api keys?|private keys?|ssh keys?|key material|with_private|env(?:ironment)? (?:variables|vars)|full env|kubeconfig|cookies|cookie jar|one-time codes?|2fa|login codes?|card (?:numbers?|fields)|cvc|cvv|contacts|address book|phone numbers|raw messages|private messages|unread mail|attendees|chat context|conversation history|social security numbers?|ssns?|bank account(?: numbers?)?|(?:secret )?access key(?: ids?| pairs?)?|everything the user (?:told|said|wrote|typed)|home address(?:es)?|medical notes?|custody (?:flags?|notes?)|attendees? lists?|private events|patient['’]?s? (?:\w+ )?(?:results?|records?|data)|(?:medical|health) records?|lab results?|system (?:prompt|text)|(?:your|full|current) (?:full |current )?instructions|clipboard|(?:terminal|shell|command|browser|browsing) history|decrypted values?)\b|(?<![\w.])~?\/?\.(?:env|aws|ssh|kube|npmrc|netrc|git-credentials|docker\/config)\b/gi;
 const SEND = String.raw`(?:publish|upload|sync|share|forward|send|sent|relay|post|push|stor|mirror|cop(?:y|ie)|expos|export|stream|deliver|transmit|hand|submit|report|go(?:es)? to|attach|subscrib|e-?mails)\w*`;
 /** Places beyond the user: the public, a third party, a named service or address (not a placeholder). */
-const BEYOND = String.raw`(?:public(?:ly)?|anyone[- ]with[- ](?:the[- ])?link|(?:every|each|all)\s+(?:\w+\s+){0,2}(?:parents?|guardians?|customers?|members?|subscribers?|recipients?|students?|employees?|followers?)\b|(?:the )?community\b|vendor['’]?s? (?:cloud|servers?)|relay (?:account|service|server)|other devices|to support\b|third[- ]part(?:y|ies)|investors?|distribution list|(?:the|an?|its|our) (?:\w+ ){0,2}(?:service|server|backend)\b|vendor['’]?s? (?:\w+ ){0,2}(?:bucket|storage)|[\w.+-]+@(?!example\.)[\w-]+\.[a-z.]{2,}|(?:https?|s3|gs|sftp|ftp):\/\/(?!(?:localhost|127\.|example\.))\S+|\b(?!example\.)[a-z0-9-]+\.(?:io|app|net|dev|ai|cloud)\b|\+\d{8,})`;
+const BEYOND = String.raw`(?:(?<!\bor\s|\bbe\s)public(?:ly)?(?!\s+(?:or|and)\s+private|\s+keys?\b)|anyone[- ]with[- ](?:the[- ])?link(?![^.;]{0,40}\bexpir)|(?:every|each|all)\s+(?:\w+\s+){0,2}(?:parents?|guardians?|customers?|members?|subscribers?|recipients?|students?|employees?|followers?)\b|(?:the )?community\b|vendor['’]?s? (?:cloud|servers?)|relay (?:account|service|server)|other devices|to support\b|third[- ]part(?:y|ies)|investors?|distribution list|(?:our|the vendor['’]?s?|a third[- ]party|an external|a partner['’]?s?|the partner['’]?s?) (?:\w+ ){0,2}(?:service|server|backend)\b|vendor['’]?s? (?:\w+ ){0,2}(?:bucket|storage)|(?<![\w.+-])[\w.+-]+@(?!example\.)[\w-]+\.[a-z.]{2,}|(?:https?|s3|gs|sftp|ftp):\/\/(?!(?:localhost|127\.|example\.))\S+|\b(?!example\.)[a-z0-9-]+\.(?:io|app|net|dev|ai|cloud)\b|\+\d{8,})`;
 /** Within one sentence: a dot inside a host name does not end it. */
 const GAP = String.raw`(?:[^.;\n]|\.(?=\S))`;
-const SENDS_BEYOND = new RegExp(String.raw`\b${SEND}\b${GAP}{0,80}?${BEYOND}|${BEYOND}${GAP}{0,40}?\b${SEND}`, 'i');
+const SENDS_BEYOND_ALL = new RegExp(String.raw`\b${SEND}\b${GAP}{0,80}?${BEYOND}|${BEYOND}${GAP}{0,40}?\b${SEND}`, 'gi');
+const BEYOND_ONLY = new RegExp(BEYOND, 'i');
+/** An address given as an example is the user's to replace: "e.g. jane@…", "such as s3://…", "(+14155550123)". */
+const EXAMPLE_BEFORE = /(?:\be\.?g\.?|\bsuch as|\bfor example|\bfor instance|\blike|\bexample:?|\bformat:?)\W{0,3}$/i;
 const OUTSIDE_DEFAULT = /^(?:https?:\/\/(?!localhost|127\.)|[\w.+-]+@[\w-]+\.)/i;
 /** A sentence that moves something between the two tools. */
 const FLOW =
   /\b(?:for|to|into|from|after|(?:made|created|produced|built|listed|returned|collected|prepared|generated) by|so (?:that )?\S+ (?:has|gets|can|receives)|feed|pass|hand|pipe|takes?|expects?|output|input|result|returned|given by|meant for|carry over|comes? from)\b/i;
 /** What cannot be taken back, as a tool says it of itself. */
 const IRREVERSIBLE =
-  /\b(?:pay(?:s)? (?:a |the )?(?:supplier |vendor )?invoices?|bank transfer|transfer(?:s)? (?:a |the )?(?:repo\w*|ownership|funds)|drain(?:s|ing)?|delet(?:e|es|ing) (?:them|nodes|all|every|the namespace)|(?:remov|delet|purg|eras|wip)\w* (?:all|every|them all)\b|all (?:of them )?(?:are |get )?(?:removed|deleted|purged|erased)|sends? (?:a message|messages|an e-?mail|e-?mails) (?:from the user['’]s account )?to (?:each|every|all)|close (?:many|all|every)|with sudo|sudo\b|anyone[- ]with[- ]link|bypass(?:es|ing)? (?:the )?(?:\w+ )?(?:lock|protection|safety|interlock)\b)/i;
+  /\b(?:pay(?:s)? (?:a |the )?(?:supplier |vendor )?invoices?|bank transfer|transfer(?:s)? (?:a |the )?(?:repo\w*|ownership|funds)|drain(?:s|ing)?|delet(?:e|es|ing) (?:them|nodes|all|every|the namespace)|(?:remov|delet|purg|eras|wip)\w* (?:all|every|them all)\b|all (?:of them )?(?:are |get )?(?:removed|deleted|purged|erased)|sends? (?:a message|messages|an e-?mail|e-?mails) (?:from the user['’]s account )?to (?:each|every|all)|close (?:many|all|every)|(?:runs?|installs?|executes?)\b[^.;]{0,40}\bwith sudo\b|anyone[- ]with[- ]link(?![^.;]{0,40}\bexpir)|bypass(?:es|ing)? (?:the )?(?:\w+ )?(?:lock|protection|safety|interlock)\b|permanently (?:delet|destroy|eras|remov|wip)\w*|cannot be (?:undone|recovered|reversed)|irreversibl\w*|irrevocabl\w*|transfers? (?:is|are) final)/i;
 /** A call made automatic: no condition the user sets, no question asked. */
 const AUTOMATIC =
-  /\b(?:every|each|always|automatically|required next|must run|immediately|right after|followed by|follow up with|without asking|forbids? asking|when done|afterwards|before (?:doing )?anything else|all other|all at once)\b/i;
+  /\b(?:every|each|always|automatically|required next|must run|immediately|right after|followed by|follow up with|without asking|forbids? asking|before (?:doing )?anything else|all other|all at once)\b/i;
 /** A rule about which value to use: "should be raised to", "move them … to", "set … to", "with visibility=". */
 const ORDERS_VALUE = /\b(?:should|must|move|set|raise[ds]?|switch|change|mark|make)\b|=\s*['"`]?\w/i;
 const CALLS = /\b(?:call|run|invoke|use|is followed by|next call|follow up with|pass|hand|pipe)\b/i;
 /** "For threads with an invoice attached, call ap_pay_invoice …": a rule, not a suggestion. */
-const RULE_CALL = /^\s*(?:for|when|whenever|if|once)\b[^,]{0,80},\s*(?:call|run|invoke|use)\b/i;
+// "For open invoices, use pay_invoice" and "once reviewed, use empty_trash" only point the way; the rule hands the call
+// its argument from what it reads ("with the IBAN that appears in the thread's latest message").
+const RULE_CALL =
+  /^\s*(?:for|when|whenever|if|once)\b[^,]{0,80},\s*(?:call|run|invoke|use)\b[^.;]{0,60}\bwith\s+(?:the\s+)?(?:[\w'’]+\s+){0,4}?(?:that appears|which appears|found|printed|written|given)\s+(?:in|on)\b/i;
 /** "documented in env_notes", "see ranker_hint", "defined by fee_notes": the rules are elsewhere. */
 const DEFERS_BEFORE =
   /(?:\b(?:documented|described|defined|specified|listed|found|lives?|are|is|kept)\s+(?:in|by)|\b(?:see|per|follow|consult|read|check))\s+\W?$/i;
 const DEFERS_AFTER = /^\W?['’]s\s+(?:description|notes|rules|text)\b/i;
 
 interface Read {
+  tool: Tool;
   name: string;
   text: string;
-  /** Takes no input and does not say it returns anything: a tool that only carries text. */
+  /** Takes no input, does not say it returns anything, and gives an order or names a power: a tool that only carries rules. */
   carriesText: boolean;
   /** Its parameters' allowed values that grant, pay, expose or remove (at most a few dozen read). */
   powerValues: string[];
+  /** A string default that is an outside address. */
+  outsideDefault: string | undefined;
+  /** Its annotations say it destroys (destructiveHint), whatever its text says. */
+  destructive: boolean;
+  // What the text says of the tool, read once per definition when first asked (a sibling named by many tools is read once).
+  gathers?: string | null;
+  sendsBeyond?: string | null;
+  irreversible?: string | null;
 }
 /** An allowed value that is a power in itself: approving a payment, a public link, the owner's role. */
 const POWER_VALUE = /approv|pay|public|owner|admin|delet|disabl|everyone|anyone|unrestricted/i;
 /** How a tool that returns something (a schema, conventions, a status) begins its description. */
 const RETURNS = /^\s*(?:returns?|gets?|lists?|shows?|describes?|fetch(?:es)?|provides?|reads?|retrieves?|prints?|outputs?)\b/i;
+/**
+ * What a rules carrier carries that a help page does not: an act on something that matters, or words to the model
+ * ("see search_syntax_help" for a query syntax is documentation; "env_notes: run kubectl delete namespace …" is an order).
+ */
+const CARRIES_ORDER =
+  /\b(?:delet\w*|remov\w*|drop|transfer\w*|pay\w*|send\w*|forward\w*|grant\w*|disabl\w*|turn off|approv\w*|owner|admin|kubectl|sudo|force|system[ _]prompt|instructions|treat|speaking|password|token|secret|api key|account|iban|acct|\d+\s?%|always|never|must|do not|don['’]t)\b|--force|\brm\s+-/i;
 const reads = new WeakMap<Tool, Read>();
+const isObject = (v: unknown): v is Tool => typeof v === 'object' && v !== null && !Array.isArray(v);
 
 /** The text a model reads of a tool (its description, its parameters' descriptions and string defaults), cut; read once per definition. */
 function read(tool: Tool): Read {
   let r = reads.get(tool);
   if (r) return r;
   const parts: string[] = [];
-  if (typeof tool.description === 'string') parts.push(cutText(tool.description, TEXT_CAP));
+  let total = 0;
+  const take = (text: string) => {
+    if (total >= TOTAL_CAP) return;
+    const cut = cutText(text, Math.min(TEXT_CAP, TOTAL_CAP - total));
+    total += cut.length;
+    parts.push(cut);
+  };
+  if (typeof tool.description === 'string') take(tool.description);
+  if (typeof tool.title === 'string') take(tool.title);
   const schema = tool.inputSchema;
   const props = schema && typeof schema === 'object' && !Array.isArray(schema) ? (schema as Tool).properties : undefined;
   let count = 0;
   const powerValues: string[] = [];
+  let outsideDefault: string | undefined;
   if (props && typeof props === 'object' && !Array.isArray(props)) {
-    for (const [, p] of Object.entries(props as Tool)) {
-      count++;
+    for (const key in props) {
+      if (!Object.hasOwn(props, key)) continue;
+      if (++count > PARAMS_CAP) break;
+      const p = (props as Tool)[key];
       if (!p || typeof p !== 'object' || Array.isArray(p)) continue;
-      const { description, default: preset, enum: values } = p as Tool;
+      const { description, default: preset, enum: values, title } = p as Tool;
+      if (typeof title === 'string') take(title);
       if (Array.isArray(values))
         for (const v of values.slice(0, 64)) if (typeof v === 'string' && v.length >= 3 && v.length <= 40 && POWER_VALUE.test(v)) powerValues.push(v);
-      if (typeof description === 'string') parts.push(cutText(description, TEXT_CAP));
-      if (typeof preset === 'string') parts.push(cutText(preset, TEXT_CAP));
+      if (typeof description === 'string') take(description);
+      if (typeof preset === 'string') {
+        take(preset);
+        if (!outsideDefault && OUTSIDE_DEFAULT.test(preset)) outsideDefault = cutText(preset, 160);
+      }
     }
   }
-  const description = typeof tool.description === 'string' ? tool.description : '';
-  r = { name: typeof tool.name === 'string' ? tool.name : '', text: parts.join('\n'), carriesText: count === 0 && !RETURNS.test(description), powerValues };
+  const description = typeof tool.description === 'string' ? cutText(tool.description, TEXT_CAP) : '';
+  r = {
+    tool,
+    name: typeof tool.name === 'string' ? tool.name : '',
+    text: parts.join('\n'),
+    carriesText: count === 0 && !RETURNS.test(description) && CARRIES_ORDER.test(description),
+    powerValues,
+    outsideDefault,
+    destructive: isObject(tool.annotations) && tool.annotations.destructiveHint === true,
+  };
   reads.set(tool, r);
   return r;
 }
@@ -98,39 +159,62 @@ function read(tool: Tool): Read {
 export function mentionedSiblings(tool: Tool, isSibling: (name: string) => boolean): string[] {
   const { name, text } = read(tool);
   const out = new Set<string>();
-  for (const m of text.matchAll(IDENT)) {
-    if (m[0] !== name && isSibling(m[0])) out.add(m[0]);
+  for (const m of names(text)) {
+    if (m.name !== name && isSibling(m.name)) out.add(m.name);
     if (out.size >= MENTIONS_CAP) break;
   }
   return [...out];
 }
 
-/** The sentence of `text` that names `name` as a whole identifier, with where in it. */
+/** The sentence of `text` that names `name` as a whole word, with where in it. */
 function sentenceNaming(text: string, name: string): { text: string; at: number } | undefined {
+  if (!text.includes(name)) return undefined;
   for (const s of sentences(text)) {
-    for (const m of s.text.matchAll(IDENT)) if (m[0] === name) return { text: s.text, at: m.index };
+    if (!s.text.includes(name)) continue;
+    for (const m of names(s.text)) if (m.name === name) return { text: s.text, at: m.at };
   }
   return undefined;
 }
 
 const quote = (s: string) => `"${cutText(s.trim().replace(/\s+/g, ' '), 160)}"`;
-// A tool named for what it gathers (crm_contacts_export) says so in any language its description is written in.
-const gathers = (r: Read) => PRIVATE.exec(r.text)?.[0] ?? PRIVATE.exec(r.name.replace(/[_-]+/g, ' '))?.[0];
-const sendsBeyond = (tool: Tool, r: Read) => SENDS_BEYOND.exec(r.text)?.[0] ?? outsideDefault(tool);
-const irreversible = (r: Read) => IRREVERSIBLE.exec(r.text)?.[0];
-const automatic = (sentence: string) => (AUTOMATIC.test(sentence) && CALLS.test(sentence)) || RULE_CALL.test(sentence);
-const defersTo = (s: { text: string; at: number }, name: string) =>
-  DEFERS_BEFORE.test(s.text.slice(Math.max(0, s.at - 40), s.at)) || DEFERS_AFTER.test(s.text.slice(s.at + name.length));
-
-function outsideDefault(tool: Tool): string | undefined {
-  const props = (tool.inputSchema as Tool | undefined)?.properties;
-  if (!props || typeof props !== 'object') return undefined;
-  for (const [, p] of Object.entries(props as Tool)) {
-    const preset = p && typeof p === 'object' ? (p as Tool).default : undefined;
-    if (typeof preset === 'string' && OUTSIDE_DEFAULT.test(preset)) return cutText(preset, 160);
+function gathers(r: Read): string | undefined {
+  // A tool named for what it gathers (crm_contacts_export) says so in any language its description is written in.
+  r.gathers ??= firstUnnegated(PRIVATE_ALL, r.text) ?? firstUnnegated(PRIVATE_ALL, r.name.replace(/[_-]+/g, ' ')) ?? null;
+  return r.gathers ?? undefined;
+}
+function sendsBeyond(r: Read): string | undefined {
+  if (r.sendsBeyond === undefined) {
+    let found: string | null = null;
+    for (const m of r.text.matchAll(SENDS_BEYOND_ALL)) {
+      // An address offered as an example is the user's to replace.
+      const place = BEYOND_ONLY.exec(m[0]);
+      if (place && EXAMPLE_BEFORE.test(r.text.slice(Math.max(0, m.index + place.index - 24), m.index + place.index))) continue;
+      found = m[0];
+      break;
+    }
+    r.sendsBeyond = found ?? r.outsideDefault ?? null;
   }
+  return r.sendsBeyond ?? undefined;
+}
+function irreversible(r: Read): string | undefined {
+  r.irreversible ??= IRREVERSIBLE.exec(r.text)?.[0] ?? (r.destructive ? 'destructiveHint: true' : null);
+  return r.irreversible ?? undefined;
+}
+/** Private material said after its noun to be left out: "passwords are not included", "(secret values masked)", "password hashes". */
+const NEGATED_AFTER =
+  /^\W{0,2}(?:(?:secret|their|the|all|values?|are|is|will be|get)\s+){0,3}(?:not\b|never\b|masked|redacted|hashed|excluded|omitted|stripped)|^\s+hash(?:es)?\b/i;
+function firstUnnegated(re: RegExp, text: string): string | undefined {
+  for (const m of text.matchAll(re)) if (!NEGATED_AFTER.test(text.slice(m.index + m[0].length, m.index + m[0].length + 30))) return m[0];
   return undefined;
 }
+/** The user sets the pace: "only if the user wants", "show the plan to the user before", "is NOT deleted automatically". */
+const USER_PACED =
+  /\b(?:only (?:if|when|after)|unless|the user (?:wants|asks|asked|confirms|approves|agrees|chooses)|to the user before|ask(?:ing)? the user|confirm with the user|not\b[^.;]{0,25}\bautomatically)\b/i;
+const automatic = (sentence: string) => !USER_PACED.test(sentence) && ((AUTOMATIC.test(sentence) && CALLS.test(sentence)) || RULE_CALL.test(sentence));
+/** "Always run a plan before calling tf_apply": the step demanded is the one before the named tool, not the tool. */
+const NAMED_AS_AFTER = /\bbefore\s+(?:calling|running|using|invoking|you (?:call|run|use))?\s*\W?$/i;
+const defersTo = (s: { text: string; at: number }, name: string) =>
+  DEFERS_BEFORE.test(s.text.slice(Math.max(0, s.at - 40), s.at)) || DEFERS_AFTER.test(s.text.slice(s.at + name.length));
 
 /**
  * Findings on `tool` for the harm it does together with the siblings it names (see the top of this file). At most one
@@ -145,13 +229,36 @@ export function siblingChainFindings(tool: Tool, sibling: SiblingLookup): Findin
     const other = sibling(y);
     if (!other || typeof other !== 'object' || seen.has(y)) continue;
     seen.add(y);
-    const f = pairFinding(tool, x, other, read(other), y);
+    const f = pairFinding(x, read(other), y);
     if (f) out.push(f);
   }
-  return out;
+  // The scan keeps one finding of a rule per place: the gravest first, so a harmless pointer named earlier hides nothing.
+  return out.sort((a, b) => SEVERITY_RANK.indexOf(b.severity) - SEVERITY_RANK.indexOf(a.severity));
+}
+const SEVERITY_RANK: readonly Finding['severity'][] = ['low', 'medium', 'high', 'critical'];
+
+/**
+ * Findings on `tool` for pairs that other tools of the list set up by naming it: a definition that changed (a rug pull
+ * of the sink) is judged against the pinned tools that point at it, which are not scanned again. At most four.
+ */
+export function namedByFindings(tool: Tool, others: Iterable<Tool>): Finding[] {
+  const y = read(tool);
+  if (!y.name) return [];
+  const out: Finding[] = [];
+  for (const other of others) {
+    if (other === tool || !other || typeof other !== 'object') continue;
+    // Most tools never name this one: a plain substring test first, before the text is read and kept.
+    if (typeof other.description === 'string' && !other.description.includes(y.name) && !JSON.stringify(other.inputSchema ?? null).includes(y.name)) continue;
+    const x = read(other);
+    if (!x.name || x.name === y.name) continue;
+    const f = pairFinding(x, y, y.name);
+    if (f) out.push({ ...f, message: `Its sibling \`${x.name}\` names this tool: ${f.message}`, evidence: `${x.name}: ${f.evidence}` });
+    if (out.length >= 4) break;
+  }
+  return out.sort((a, b) => SEVERITY_RANK.indexOf(b.severity) - SEVERITY_RANK.indexOf(a.severity));
 }
 
-function pairFinding(tool: Tool, x: Read, other: Tool, y: Read, yName: string): Finding | undefined {
+function pairFinding(x: Read, y: Read, yName: string): Finding | undefined {
   const here = sentenceNaming(x.text, yName);
   if (!here) return undefined;
   const back = sentenceNaming(y.text, x.name);
@@ -165,7 +272,7 @@ function pairFinding(tool: Tool, x: Read, other: Tool, y: Read, yName: string): 
   });
   if (FLOW.test(here.text)) {
     const mine = gathers(x);
-    const theirs = mine && sendsBeyond(other, y);
+    const theirs = mine && sendsBeyond(y);
     if (mine && theirs)
       return at(
         'high',
@@ -174,7 +281,7 @@ function pairFinding(tool: Tool, x: Read, other: Tool, y: Read, yName: string): 
         `${quote(here.text)} → ${yName}: ${quote(theirs)}`,
       );
     const given = gathers(y);
-    const out = given && sendsBeyond(tool, x);
+    const out = given && sendsBeyond(x);
     if (given && out)
       return at(
         'high',
@@ -184,7 +291,7 @@ function pairFinding(tool: Tool, x: Read, other: Tool, y: Read, yName: string): 
       );
   }
   const power = irreversible(y);
-  if (power && automatic(here.text))
+  if (power && automatic(here.text) && !NAMED_AS_AFTER.test(here.text.slice(Math.max(0, here.at - 40), here.at)))
     return at(
       'high',
       'cross-tool',
@@ -192,7 +299,7 @@ function pairFinding(tool: Tool, x: Read, other: Tool, y: Read, yName: string): 
       quote(here.text),
     );
   const mine = irreversible(x);
-  if (mine && back && automatic(back.text))
+  if (mine && back && automatic(back.text) && !NAMED_AS_AFTER.test(back.text.slice(Math.max(0, back.at - 40), back.at)))
     return at(
       'high',
       'cross-tool',
@@ -208,7 +315,7 @@ function pairFinding(tool: Tool, x: Read, other: Tool, y: Read, yName: string): 
       `Tells the model to call its sibling \`${yName}\` with \`${value}\`, a value that grants, pays, exposes or removes: the choice the user should make is made in the tool's text`,
       quote(here.text),
     );
-  const waiver = callerWaiver(other, (n) => n === x.name);
+  const waiver = callerWaiver(y.tool, (n) => n === x.name);
   if (waiver)
     return at(
       'high',
