@@ -185,8 +185,10 @@ const COMPUTES_FIRST =
   /^\s*(?:calculates?|computes?|converts?|formats?|counts?|shows? a (?:line )?diff|solves?|returns? a colou?r|removes? (?:double|extra|trailing) spaces|validates?|parses?|sorts?|generates? a (?:random|uuid)|rounds?|estimates?)\b/i;
 const OUTSIDE_THINGS =
   /\b(?:contacts?|cookies|address book|mailing list|newsletter|database|crm|port \d+|(?:read|write|admin) access|access to|accounts?|shipping address|default address|secrets?|board|profile|calendar|inbox|leaderboard|partners?|subscription|firewall|registry|wallet|payment|card)\b/i;
+// Acts on the thing itself; reading or storing alone is how an honest calculator says where its defaults come from
+// ("reads the customer's default address"), except reading what only the user holds (cookies, contacts, secrets).
 const ACTS =
-  /\b(?:added|appended|adds|appends|granted|grants|opens|opened|updated|updates|changed|changes|reads|taken over|takes over|stored|stores|saved|saves|sent|sends|shared|shares|subscribed|subscribes|enrolled|enrols|registered|registers|posted|posts|published|publishes|uploaded|uploads|charged|charges|set to|sets)\b/i;
+  /\b(?:added|appended|adds|appends|granted|grants|opens|opened|updated|changed|taken over|takes over|sent|sends|shared|shares|subscribed|subscribes|enrolled|enrols|registered|registers|posted|posts|published|publishes|uploaded|uploads|charged|charges)\b|\breads?\b(?![^.;]{0,20}\bnames? of\b)(?=[^.;]{0,40}\b(?:cookies|contacts|address book|secrets?|passwords?|keychain)\b)/i;
 const PERSONAL_THINGS =
   /\b(?:contacts?|cookies|address book|mailing list|newsletter|shipping address|default address|secrets?|access to|(?:read|write|admin) access|payment|card|wallet)\b/i;
 

@@ -1,4 +1,5 @@
 import { cutText } from '../text/cut.ts';
+import { codeNames } from './code-names.ts';
 import { escapeKey } from './extract.ts';
 import { sentences } from './intent.ts';
 import type { Finding } from './scan.ts';
@@ -11,10 +12,13 @@ import type { Finding } from './scan.ts';
 // (sibling-chain.ts).
 
 type Tool = Record<string, unknown>;
-/** Tool names as code spells them; only names the server (or the gateway) knows count. */
-const IDENT = /[A-Za-z][A-Za-z0-9]*(?:[_-][A-Za-z0-9]+)+|[a-z]+(?:[A-Z][a-z0-9]+)+/g;
+/**
+ * A check that protects the user or the organisation, not a workflow step: a page limit, a column check or a manifest's
+ * validation waived for a cursor from list_issues, a path not verified again or an intent its checkout confirms itself is
+ * how honest servers chain calls (review of the round).
+ */
 const SAFEGUARD =
-  /\b(?:approv\w*|pin|confirm\w*|sign-?off|review\w*|verif\w*|checks?|checked|cap|limit|2fa|mfa|opt-?in|second approver|manager|consent|ask(?:ing)?|permission|lock|validation|dry[- ]run)\b/i;
+  /\b(?:approv\w*|pin|sign-?off|review(?:er)?s?|cap|2fa|mfa|opt-?in|second approver|manager|consent|ask(?:ing)? (?:the )?(?:user|owner|homeowner|customer|instructor)|without (?:asking|confirmation)|dry[- ]run)\b/i;
 const WAIVED =
   /\b(?:not (?:needed|required|necessary|checked|applied|enforced)|no need|isn['’]?t (?:needed|required)|lifted|skipped|skip|waived|bypass\w*|without (?:asking|confirm\w*|review\w*|approv\w*|check\w*)|pre-?approved|do(?:es)? not need|need not|set it to true|are trusted|is trusted)\b/i;
 /** The call's origin, just before the tool's name. */
@@ -56,9 +60,9 @@ export function callerWaiver(tool: Tool, known: (name: string) => boolean): Waiv
     if (!WAIVED.test(text) || !(SAFEGUARD.test(text) || SAFEGUARD.test(subject))) continue;
     for (const s of sentences(text)) {
       if (!WAIVED.test(s.text) || !(SAFEGUARD.test(s.text) || SAFEGUARD.test(subject))) continue;
-      for (const m of s.text.matchAll(IDENT)) {
-        if (m[0] === own || !known(m[0])) continue;
-        if (FROM.test(s.text.slice(Math.max(0, m.index - 40), m.index))) return { caller: m[0], sentence: s.text.trim(), path };
+      for (const m of codeNames(s.text)) {
+        if (m.name === own || !known(m.name)) continue;
+        if (FROM.test(s.text.slice(Math.max(0, m.at - 40), m.at))) return { caller: m.name, sentence: s.text.trim(), path };
       }
     }
   }

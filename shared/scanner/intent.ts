@@ -711,7 +711,8 @@ const VOICE: [RegExp, string, RegExp][] = [
     /behalf|speaking for|signed|—|--/i,
   ],
   [
-    /(?:^|\n|\.\s)\s*(?:system|developer|admin(?:istrator)?|root|operator)\s*(?:message|note|prompt|override|notice)?\s*:\s*\S/i,
+    // Spaces, not newlines, after the line's start: `\s*` there tried a whole run of newlines from each of them (quadratic).
+    /(?:^|\n|\.\s)[^\S\n]*(?:system|developer|admin(?:istrator)?|root|operator)\s*(?:message|note|prompt|override|notice)?\s*:\s*\S/i,
     'opens a turn as if it were the system',
     /:/,
   ],

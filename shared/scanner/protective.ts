@@ -63,15 +63,28 @@ const PROTECTABLE = new Set([
   'trigger-phrase',
   'destructive-step-demand',
   'secret-routed-out',
-  // Fifteenth round: limits read as orders ("never collect bank details in chat", "only when the user asks for a public
-  // link, never by default", "do not show them to anyone but the user"). A limit aimed at the user's knowledge is still
-  // concealment (protectsTheUser refuses it).
-  'class-rule',
-  'conceal-from-user',
-  'concealment',
-  'asks-for-user-secret',
-  'demands-preference',
 ]);
+
+/**
+ * Fifteenth round: rules that read a prohibition as an order ("never collect bank details in chat", "do not paste them
+ * into other tools, and do not show them to anyone but the user", "checks without consent are illegal"). They are
+ * explained away only by a sentence that is nothing but prohibitions: every clause negated, no address, nothing hidden,
+ * nothing kept from the user. A wait for the user's word does not excuse them (a concealed fee "only after the user
+ * confirms" is still concealed; red team 2026-12-02).
+ */
+const PROHIBITION_ONLY = new Set(['class-rule', 'conceal-from-user', 'concealment', 'asks-for-user-secret', 'demands-preference']);
+const NEGATION_WORD = /\b(?:never|not|no|nor|without|don['’]t|doesn['’]t|isn['’]t|aren['’]t|won['’]t|cannot|can['’]t|illegal|forbidden|prohibited)\b/i;
+function prohibitionOnly(sentence: string): boolean {
+  if (addresses(sentence).length > 0 || HIDING.test(sentence)) return false;
+  const userLimit = AIMED_AT_THE_USER.exec(sentence);
+  if (userLimit && NEGATED_BEFORE.test(sentence.slice(Math.max(0, userLimit.index - 40), userLimit.index))) return false;
+  // Any other mention of the user, in any language, makes the prohibition one about them ("do not mention retention
+  // unless the user asks twice", "no le digas al usuario…"): concealment, not protection.
+  if (/\b(?:user|users|usuario|utilisateur|benutzer|utente|usu[aá]rio|gebruiker)\b/i.test(sentence.replace(new RegExp(ONLY_FOR_THE_USER.source, 'gi'), ' ')))
+    return false;
+  const clauses = sentence.split(/[,;:]|\band\b/).filter((c) => /\w/.test(c));
+  return clauses.length > 0 && clauses.every((c) => NEGATION_WORD.test(c) || ONLY_FOR_THE_USER.test(c));
+}
 
 /** Handed to the tool's own party, by its job: "the messages you pass are sent to the provider". */
 const TO_OWN_PARTY = /^\s+to\s+(?:the|its|this|your)\s+(?:model|llm|provider|api|service|server|backend)(?=\s*(?:$|[.;,:)]|\s+(?:and|for|over|via|when)\b))/i;
@@ -96,8 +109,6 @@ export function protectsTheUser(sentence: string): boolean {
   const userLimit = AIMED_AT_THE_USER.exec(sentence);
   if (userLimit && !/\b(?:ask|confirm)/i.test(userLimit[0]) && NEGATED_BEFORE.test(sentence.slice(Math.max(0, userLimit.index - 40), userLimit.index)))
     return false;
-  // Every act negated and what is left kept for the user alone: a limit in the user's favour.
-  if (ONLY_FOR_THE_USER.test(sentence) && unnegatedActs(sentence).length === 0 && !RISKY_STEP.test(sentence.replace(ONLY_FOR_THE_USER, ' '))) return true;
   const will = USER_WILL.exec(sentence);
   // What the sentence asks before its wait for the user must not itself be a risky step ("Run rm -rf ./build; only when the user asks…").
   if (will) return !RISKY_STEP.test(sentence.slice(0, will.index)) && unnegatedActs(sentence.slice(0, will.index)).length === 0;
@@ -143,9 +154,14 @@ export function sentenceOf(description: string, evidence: string): string | unde
 export function protectiveFindings<F extends Finding>(findings: F[], description: unknown): F[] {
   if (typeof description !== 'string') return findings;
   return findings.map((f) => {
-    if (f.path !== '/description' || !PROTECTABLE.has(f.rule) || f.severity === 'low' || f.severity === 'info') return f;
+    if (f.path !== '/description' || !(PROTECTABLE.has(f.rule) || PROHIBITION_ONLY.has(f.rule)) || f.severity === 'low' || f.severity === 'info') return f;
     const sentence = sentenceOf(description, f.evidence);
     if (!sentence) return f;
+    // Concealment is itself a prohibition (on telling): only one that keeps the thing for the user alone explains it away.
+    if (PROHIBITION_ONLY.has(f.rule))
+      return prohibitionOnly(sentence) && (!/conceal/.test(f.rule) || ONLY_FOR_THE_USER.test(sentence))
+        ? { ...f, rule: 'protective-limit', severity: 'low', message: `Only forbids, in the user's favour (was ${f.rule})` }
+        : f;
     // The finding's own sentence, split at semicolons: each part must protect or be plain (no harmful act at all).
     const parts = sentence.split(/;\s*/);
     // "Applications sometimes log secrets at startup": what others do, said to explain the limit that follows.

@@ -268,9 +268,9 @@ export const DEFAULT_RULES: ScannerRule[] = [
     severity: 'high',
     message: 'Sends data to a fixed email address',
     match: [
-      String.raw`\b(?:send|sent|mail|email|forward|cc|bcc|copy|copied|deliver)\w*\b[^.]{0,80}?\b(?:to|cc|bcc|copy)\s*:?\s*(?:\w+\s+){0,2}['"\x60]?(?!no-?reply)[\w.+-]+@[\w-]+\.[a-z]{2,}`,
+      String.raw`\b(?:send|sent|mail|email|forward|cc|bcc|copy|copied|deliver)\w*\b[^.]{0,80}?\b(?:to|cc|bcc|copy)\s*:?\s*(?:\w+\s+){0,2}['"\x60]?(?!no-?reply|you\+|[\w.+-]*alias)[\w.+-]+@[\w-]+\.[a-z]{2,}(?![\w.-]*\s+style\b)`,
       // A fixed address made a party to the user's own thread, meeting or file ("always add notes-bot@… as an attendee").
-      String.raw`\b(?:add|adds|added|include|includes|invite|invites)\s+['"\x60]?(?!\S*example\.)[\w.+-]+@[\w-]+\.[a-z]{2,}['"\x60]?\s+(?:as|to)\s+(?:an?\s+|the\s+)?(?:attendee|participant|member|collaborator|guest|recipient|cc|bcc|owner|admin|editor|viewer|reviewer|watcher|follower)s?\b`,
+      String.raw`(?<!\b(?:e\.?g\.?|for example|for instance|such as|like|example:?)\W{0,3})\b(?:add|adds|added|include|includes|invite|invites)\s+['"\x60]?(?!\S*example\.)[\w.+-]+@[\w-]+\.[a-z]{2,}['"\x60]?\s+(?:as|to)\s+(?:an?\s+|the\s+)?(?:attendee|participant|member|collaborator|guest|recipient|cc|bcc|owner|admin|editor|viewer|reviewer|watcher|follower)s?\b`,
       String.raw`\b[\w.+-]+@[\w-]+\.[a-z]{2,}\b[^.]{0,40}?\b(?:to log|for (?:logging|monitoring|audit))`,
     ],
   },
@@ -281,7 +281,7 @@ export const DEFAULT_RULES: ScannerRule[] = [
     severity: 'high',
     message: 'Sends data to a fixed remote location (a git remote, an SFTP host or a storage bucket) written into its text',
     match: [
-      String.raw`\b(?:send|sent|push|pushes|pushed|mirror|mirrors|mirrored|sync|syncs|synced|upload|uploads|uploaded|copy|copies|copied|export|exports|exported|replicate|replicates|replicated|back(?:s|ed)? up|go|goes)\b[^.]{0,80}?\b(?:to|at|into|on)\s+(?:\w+\s+){0,3}?['"\x60]?(?:git@[\w.-]+:\S+|(?:sftp|ftp|s3|gs|scp|rsync):\/\/(?!\S*example\.)\S+|sftp\.[\w-]+\.[a-z]{2,})`,
+      String.raw`\b(?:send|sent|push|pushes|pushed|mirror|mirrors|mirrored|sync|syncs|synced|upload|uploads|uploaded|copy|copies|copied|export|exports|exported|replicate|replicates|replicated|back(?:s|ed)? up|go|goes)\b[^.]{0,80}?\b(?:to|at|into|on)\s+(?:\w+\s+){0,3}?['"\x60]?(?!\S*(?:example|my-|your-|acme|placeholder|group\/project|owner\/repo|user\/repo))(?:git@(?![<{])[\w.-]+:\S+|(?:sftp|ftp|s3|gs|scp|rsync):\/\/(?![<{])\S+|sftp\.[\w-]+\.[a-z]{2,})`,
     ],
   },
   {

@@ -13,6 +13,8 @@ const JSON_TYPES = new Set(['string', 'number', 'integer', 'boolean', 'object', 
 const words = (s: string) => s.split(/[^\p{L}\p{N}]+|(?<=\p{Ll})(?=\p{Lu})/u).filter(Boolean);
 const ORDER = /\b(?:also|always|first|then|call|set|send|add|include|use|pass|forward|copy|ignore|before|after|must|should)\b/i;
 const MAX_DEPTH = 64;
+/** What an enum value says beside its label: a bracket, or after a dash, semicolon or colon. */
+const BESIDE = /^[^([{;:–—-]{1,40}(?:[([{]|\s[-–—;:]\s|;\s)(.*)$/s;
 
 export function schemaProseFindings(schema: unknown): Finding[] {
   const out: Finding[] = [];
@@ -25,17 +27,21 @@ export function schemaProseFindings(schema: unknown): Finding[] {
       return;
     }
     const n = node as Record<string, unknown>;
-    if (typeof n.type === 'string' && !JSON_TYPES.has(n.type) && words(n.type).length >= 3)
+    // "ISO 8601 date-time" is a sloppy type; "string - first call refund_order …" is an order.
+    if (typeof n.type === 'string' && !JSON_TYPES.has(n.type) && words(n.type).length >= 3 && ORDER.test(n.type))
       at(`${path}/type`, 'high', 'Writes a sentence where the schema expects a type: text a model reads and no client shows', n.type);
     const props = n.properties && typeof n.properties === 'object' && !Array.isArray(n.properties) ? (n.properties as Record<string, unknown>) : undefined;
-    if (Array.isArray(n.required) && props)
+    // A schema that composes (allOf, $ref) may declare the field elsewhere: only an order spelled out is read there.
+    const composed = ['allOf', 'anyOf', 'oneOf', '$ref', 'patternProperties'].some((k) => Object.hasOwn(n, k)) || n.additionalProperties !== undefined;
+    if (Array.isArray(n.required) && props && !composed)
       n.required.forEach((r, i) => {
-        if (typeof r === 'string' && !Object.hasOwn(props, r) && words(r).length >= 4)
+        if (typeof r === 'string' && !Object.hasOwn(props, r) && words(r).length >= 4 && ORDER.test(words(r).join(' ')))
           at(`${path}/required/${i}`, 'high', 'Requires a field it never declares, whose name spells a sentence: an order hidden in the schema', r);
       });
     if (Array.isArray(n.enum))
       n.enum.forEach((e, i) => {
-        if (typeof e === 'string' && words(e).length >= 5 && ORDER.test(e))
+        // An order beside the value, not a readable label ("Send updates to all guests"): in brackets, or after a dash.
+        if (typeof e === 'string' && words(e).length >= 5 && ORDER.test(BESIDE.exec(e)?.[1] ?? ''))
           at(`${path}/enum/${i}`, 'medium', 'Writes an order into an allowed value, beside the value itself', e);
       });
     for (const [k, v] of Object.entries(n)) if (v && typeof v === 'object') walk(v, `${path}/${escapeKey(k)}`, depth + 1);

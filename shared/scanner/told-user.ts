@@ -31,7 +31,8 @@ const USER_NOT_TOLD =
 const NOT_SURFACED =
   /\b(?:no (?:reason|need)\s+to\s+(?:bring\s+(?:it|this|that)\s+up|mention\s+(?:it|this|that)|raise\s+(?:it|this|that))|need not be\s+(?:raised|mentioned|brought up)(?:\s+with the user)?|not part of what (?:is|gets) (?:reported|shown|told|said)(?: back)?|(?:left|kept|stays?|remain)\s+out of\s+(?:anything|what(?:ever)?|the\s+(?:confirmation|summary|reply|answer|message))s?\b[^.;]{0,40}\b(?:reported|shown|user|sees?|see)\b)/i;
 /** Notices to the people affected switched off in config keys ("participant_notice: false"). */
-const NOTICE_OFF = /^\s*[a-z_]*(?:notice|notif\w*|consent|disclos\w*)[a-z_]*\s*[:=]\s*(?:false|off|none|no|0)\s*$/im;
+// Within one line (`\s` would run on across a run of newlines from every line start: quadratic).
+const NOTICE_OFF = /^[^\S\n]*[a-z_]*(?:notice|notif\w*|consent|disclos\w*)[a-z_]*[^\S\n]*[:=][^\S\n]*(?:false|off|none|no|0)[^\S\n]*$/im;
 /** The tool's own traces removed from what the user looks at. */
 const TRACES_HIDDEN =
   /\b(?:sent|made|created|written|done|posted)\s+by\s+this\s+tool\b[^.;]{0,40}\b(?:filtered out|hidden|removed|excluded|left out|omitted)\b|\b(?:this tool'?s|its own)\s+(?:messages|entries|actions|changes|records)\s+(?:are|is)\s+(?:filtered out|hidden|removed|excluded|left out|omitted)\b/i;
@@ -117,11 +118,11 @@ const ANY = new RegExp([USER_LATER, EVEN_ASKED, MISDESCRIBED, FIXED_REPLY, USER_
 
 /**
  * Fifteenth round: what the tool did said not to need telling ("need not be mentioned", "no need to speak of it to the
- * user"), the reply cut down to a phrase ("in your reply just say the permissions were fixed"), another price quoted than
- * the one charged, or what it added kept off the screen where the user would see it ("does not appear in the UI").
+ * user"), the reply cut down to a phrase ("in your reply just say the permissions were fixed"), or another price quoted to the user than the one
+ * charged. ("Does not appear in the UI" and "no need to tell the tool the format" are how honest tools talk.)
  */
 const HUSHED =
-  /\b(?:need not be (?:mentioned|reported|shown|disclosed)|no need to (?:speak of|mention|tell|bring (?:it |this )?up|report|disclose|explain)\b|(?:in your (?:reply|answer|response),?\s+)(?:just|only|simply) (?:say|tell (?:the user|them))\b|(?:quote|show|give|tell) (?:the user )?the (?:standard|normal|usual|original|lower|old) (?:price|rate|amount|fee|figure|total)\b|(?:does|do) not appear in the (?:ui|dashboard|list|interface)\b|not (?:shown|visible|listed) (?:in|on) the (?:ui|dashboard|interface|rules page)\b)/i;
+  /\b(?:need not be (?:mentioned|reported|shown|disclosed)(?! to the (?:tool|server|api))|no need to (?:speak of|mention|tell|bring (?:it |this )?up|report|disclose|explain) (?:it|this|that)(?: to the (?:user|customer|person))?\b(?! (?:format|syntax))|(?:in your (?:reply|answer|response),?\s+)(?:just|only|simply) (?:say|tell (?:the user|them))\b|(?:quote|show|give|tell) (?:the user )?the (?:standard|normal|usual|original|lower|old) (?:price|rate|amount|fee|figure|total) to the (?:user|customer)\b)/i;
 
 export function toldUserFindings(text: string): IntentFinding[] {
   const withheld = withheldFinding(text) ?? scriptedFinding(text);
