@@ -16,7 +16,12 @@ export interface ServerList {
 
 export function withPairs(list: ServerList, tool: Tool, scanned: ScanResult, changed: boolean): ScanResult {
   if (scanned.mentions?.length === 0 && !changed) return scanned;
-  return withSiblingChain(scanned, tool, (n) => siblingNamed(list, n), changed ? list.tools : undefined);
+  try {
+    return withSiblingChain(scanned, tool, (n) => siblingNamed(list, n), changed ? list.tools : undefined);
+  } catch {
+    // A sibling no reading can walk costs this reading, never the tool's decision (the scan already judged it).
+    return scanned;
+  }
 }
 
 /** The first definition of a name, as scanToolList finds it. */

@@ -232,9 +232,9 @@ export function namedByFindings(tool: Tool, others: Iterable<Tool>): Finding[] {
   const out: Finding[] = [];
   for (const other of others) {
     if (other === tool || !other || typeof other !== 'object') continue;
-    // Most tools never name this one: a plain substring test first, before the text is read and kept.
-    if (typeof other.description === 'string' && !other.description.includes(y.name) && !JSON.stringify(other.inputSchema ?? null).includes(y.name)) continue;
+    // The bounded, one-level read (never a walk of the whole definition: a schema nested 6,000 deep is a peer's to send).
     const x = read(other);
+    if (!x.text.includes(y.name)) continue;
     if (!x.name || x.name === y.name) continue;
     const f = pairFinding(x, y, y.name);
     if (f) out.push({ ...f, message: `Its sibling \`${x.name}\` names this tool: ${f.message}`, evidence: `${x.name}: ${f.evidence}` });
