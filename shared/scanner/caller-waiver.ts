@@ -1,7 +1,7 @@
 import { cutText } from '../text/cut.ts';
 import { codeNames } from './code-names.ts';
-import { escapeKey } from './extract.ts';
 import { sentences } from './intent.ts';
+import { topLevel } from './top-level.ts';
 import type { Finding } from './scan.ts';
 
 // A safeguard that holds unless the call came from another tool (fifteenth round): "a manager PIN is not needed when
@@ -24,7 +24,6 @@ const WAIVED =
 /** The call's origin, just before the tool's name. */
 const FROM =
   /\b(?:from|by|after|via|through|requested by|handed over by|came from|comes? from|called by|suggested by|produced by|returned by|moved (?:\w+ ){0,4}by)\s*[`'"‘“[(]*$/i;
-const TEXT_CAP = 4_000;
 
 export interface Waiver {
   /** The tool whose calls unlock the waiver. */
@@ -33,24 +32,14 @@ export interface Waiver {
   path: string;
 }
 
-/** Texts a model reads of a tool, where a waiver may sit: the description, and each parameter's name and description. */
+/** Texts a model reads of a tool, where a waiver may sit: the description, and each parameter's description with its name. */
 function texts(tool: Tool): { path: string; text: string; subject: string }[] {
-  const out: { path: string; text: string; subject: string }[] = [];
-  if (typeof tool.description === 'string') out.push({ path: '/description', text: cutText(tool.description, TEXT_CAP), subject: '' });
-  const schema = tool.inputSchema;
-  const props = schema && typeof schema === 'object' && !Array.isArray(schema) ? (schema as Tool).properties : undefined;
-  if (props && typeof props === 'object' && !Array.isArray(props))
-    for (const [name, p] of Object.entries(props as Tool)) {
-      const description = p && typeof p === 'object' && !Array.isArray(p) ? (p as Tool).description : undefined;
+  return (
+    topLevel(tool)
+      .texts.filter((t) => t.kind === 'description' || t.kind === 'param-description')
       // A parameter's name says what it guards ("approval_id: … Not required for invoices handed over by …").
-      if (typeof description === 'string')
-        out.push({
-          path: `/inputSchema/properties/${escapeKey(name)}/description`,
-          text: cutText(description, TEXT_CAP),
-          subject: `${name.replace(/[_-]/g, ' ')} ${description}`,
-        });
-    }
-  return out;
+      .map((t) => ({ path: t.path, text: t.text, subject: t.param === undefined ? '' : `${t.param.replace(/[_-]/g, ' ')} ${t.text}` }))
+  );
 }
 
 /** The first safeguard `tool` waives for calls said to come from a tool `known` knows, if any. */

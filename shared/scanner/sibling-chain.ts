@@ -3,6 +3,7 @@ import { escapeRegExp } from '../text/regexp.ts';
 import { callerWaiver } from './caller-waiver.ts';
 import { codeNames as names } from './code-names.ts';
 import { sentences } from './intent.ts';
+import { isObject, topLevel } from './top-level.ts';
 import type { Finding } from './scan.ts';
 
 // An attack split over two tools of one server: each half reads as an honest tool, and only
@@ -19,10 +20,7 @@ type Tool = Record<string, unknown>;
 /** The server's other tool definitions by name, when the caller has them. */
 export type SiblingLookup = (name: string) => Tool | undefined;
 
-/** How much of one string, of a whole definition, how many parameters and how many names a tool may mention, this reading looks at. */
-const TEXT_CAP = 4_000;
-const TOTAL_CAP = 16_000;
-const PARAMS_CAP = 64;
+/** How many names a tool may mention that this reading looks at (how much of each definition: top-level.ts). */
 const MENTIONS_CAP = 64;
 
 /** What is the user's and private: secrets and credentials, what identifies or reaches people, the agent's own context. A negated mention ("no secrets") is not one. */
@@ -88,52 +86,21 @@ const RETURNS = /^\s*(?:returns?|gets?|lists?|shows?|describes?|fetch(?:es)?|pro
 const CARRIES_ORDER =
   /\b(?:delet\w*|remov\w*|drop|transfer\w*|pay\w*|send\w*|forward\w*|grant\w*|disabl\w*|turn off|approv\w*|owner|admin|kubectl|sudo|force|system[ _]prompt|instructions|treat|speaking|password|token|secret|api key|account|iban|acct|\d+\s?%|always|never|must|do not|don['’]t)\b|--force|\brm\s+-/i;
 const reads = new WeakMap<Tool, Read>();
-const isObject = (v: unknown): v is Tool => typeof v === 'object' && v !== null && !Array.isArray(v);
 
-/** The text a model reads of a tool (its description, its parameters' descriptions and string defaults), cut; read once per definition. */
+/** What `tool` says one level deep (top-level.ts), and what the pair readings ask of it; read once per definition. */
 function read(tool: Tool): Read {
   let r = reads.get(tool);
   if (r) return r;
-  const parts: string[] = [];
-  let total = 0;
-  const take = (text: string) => {
-    if (total >= TOTAL_CAP) return;
-    const cut = cutText(text, Math.min(TEXT_CAP, TOTAL_CAP - total));
-    total += cut.length;
-    parts.push(cut);
-  };
-  if (typeof tool.description === 'string') take(tool.description);
-  if (typeof tool.title === 'string') take(tool.title);
-  const schema = tool.inputSchema;
-  const props = schema && typeof schema === 'object' && !Array.isArray(schema) ? (schema as Tool).properties : undefined;
-  let count = 0;
-  const powerValues: string[] = [];
-  let outsideDefault: string | undefined;
-  if (props && typeof props === 'object' && !Array.isArray(props)) {
-    for (const key in props) {
-      if (!Object.hasOwn(props, key)) continue;
-      if (++count > PARAMS_CAP) break;
-      const p = (props as Tool)[key];
-      if (!p || typeof p !== 'object' || Array.isArray(p)) continue;
-      const { description, default: preset, enum: values, title } = p as Tool;
-      if (typeof title === 'string') take(title);
-      if (Array.isArray(values))
-        for (const v of values.slice(0, 64)) if (typeof v === 'string' && v.length >= 3 && v.length <= 40 && POWER_VALUE.test(v)) powerValues.push(v);
-      if (typeof description === 'string') take(description);
-      if (typeof preset === 'string') {
-        take(preset);
-        if (!outsideDefault && OUTSIDE_DEFAULT.test(preset)) outsideDefault = cutText(preset, 160);
-      }
-    }
-  }
-  const description = typeof tool.description === 'string' ? cutText(tool.description, TEXT_CAP) : '';
+  const top = topLevel(tool);
+  const description = top.texts.find((t) => t.kind === 'description')?.text ?? '';
+  const preset = top.texts.find((t) => t.kind === 'default' && OUTSIDE_DEFAULT.test(t.text))?.text;
   r = {
     tool,
     name: typeof tool.name === 'string' ? tool.name : '',
-    text: parts.join('\n'),
-    carriesText: count === 0 && !RETURNS.test(description) && CARRIES_ORDER.test(description),
-    powerValues,
-    outsideDefault,
+    text: top.texts.map((t) => t.text).join('\n'),
+    carriesText: top.params === 0 && !RETURNS.test(description) && CARRIES_ORDER.test(description),
+    powerValues: top.enums.filter((v) => v.length >= 3 && v.length <= 40 && POWER_VALUE.test(v)),
+    outsideDefault: preset === undefined ? undefined : cutText(preset, 160),
     destructive: isObject(tool.annotations) && tool.annotations.destructiveHint === true,
   };
   reads.set(tool, r);
