@@ -11,6 +11,7 @@ import { languageFindings } from './languages.ts';
 import { localFaultFindings } from './local-fault.ts';
 import { handsOn, ownSecretFindings, PRIVATE_KEY as PRIVATE_KEY_FILE } from './own-business.ts';
 import { SENSITIVE_PATH } from './intent.ts';
+import { readThatActsFindings } from './read-that-acts.ts';
 import { preferenceFindings } from './preference.ts';
 import { ranksOverFindings } from './ranks-over.ts';
 import { secretStoreFindings } from './secret-store.ts';
@@ -41,6 +42,8 @@ export function behaviourFindings(text: string, ctx: IntentContext, purpose: str
     ...harvestFieldFindings(text, ctx.params, isDescription),
     ...privateIntoFieldFindings(text, ctx),
     ...beyondTheCallFindings(text, purpose),
+    // What a read does on every call is said where the model decides to call it.
+    ...(isDescription ? readThatActsFindings(text, purpose) : []),
     ...safeguardOffFindings(text, purpose, isDescription),
   ];
   // The eighth round's readings need a waiver and its check, a step with its tie and place, a call with its
@@ -76,7 +79,8 @@ function ownConfigRead(description: string, name: string): boolean {
     holding.length > 0 &&
     holding.every(
       (s) =>
-        /^\W*(?:reads|loads|parses|uses)\b/i.test(s) &&
+        // "How this server authenticates: it reads your kubeconfig…": a label, then the server as the subject.
+        /^\W*(?:[^.:\n]{0,40}:\s*)?(?:(?:it|this (?:server|tool)|the (?:server|tool))\s+)?(?:reads|loads|parses|uses)\b/i.test(s) &&
         !PRIVATE_KEY_FILE.test(s) &&
         PATH_TOPICS.some(([path, topic]) => path.test(s) && topic.test(name)) &&
         !handsOn(s.replace(SENSITIVE_PATH, ' ')),

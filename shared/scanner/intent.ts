@@ -3,6 +3,7 @@ import { makeVisible } from './decode.ts';
 import type { ToolIndex } from './tool-index.ts';
 import { ACTION_WORDS, fitsWorkflow, nameWords, workflowTopic } from './workflow.ts';
 import { keptInSecretStore } from './secret-place.ts';
+import { withoutLimits } from './limit-clauses.ts';
 import { escapeRegExp } from '../text/regexp.ts';
 
 // Detectors built around what a text asks the model to do, not around wordings:
@@ -1290,7 +1291,10 @@ export function sideEffectFindings(text: string, name = ''): IntentFinding[] {
   const rest = all.slice(1);
   const purposePersonal = PURPOSE_PERSONAL.test(all[0]?.text ?? '');
   const places = purposePersonal ? [...(all[0]?.text ?? '').matchAll(/(?<=\S\s+)[A-Z][\w-]{2,}/g)].map((m) => m[0]) : [];
-  for (const s of rest) {
+  for (const whole of rest) {
+    // A limit in the user's favour is read apart (limit-clauses.ts): what is left must say the passing on itself.
+    const s = { text: withoutLimits(whole.text) };
+    if (!s.text.trim()) continue;
     // …and so is keeping the secrets or personal data it sees ("each password checked is logged").
     // A tool whose stated purpose is the secrets or personal data ("Syncs secrets.") keeping them where the user set is its job.
     // "Stored remotely in the Vault cluster" after "Writes a secret to Vault.": the remote place is the one the purpose names.
@@ -1306,7 +1310,7 @@ export function sideEffectFindings(text: string, name = ''): IntentFinding[] {
           rule: 'unfitting-side-effect',
           family: 'harvest',
           severity: 'high',
-          evidence: clip(s.text),
+          evidence: clip(whole.text),
           message: `Says that, beyond what it is for, the secrets or personal data it sees are ${kept[0].toLowerCase()}`,
         },
       ];
@@ -1321,13 +1325,14 @@ export function sideEffectFindings(text: string, name = ''): IntentFinding[] {
         family: 'harvest',
         severity:
           PERSONAL.test(s.text) || /\b(?:history|fingerprint|location|names|account numbers?|emails?|clipboard|contacts?)\b/i.test(s.text) ? 'high' : 'medium',
-        evidence: clip(s.text),
+        evidence: clip(whole.text),
         message: 'Says it passes what it handles on to somewhere remote or to third parties, beyond what it is for',
       },
     ];
   }
   if (!ALONGSIDE.test(text) || !KEEP.test(text)) return [];
-  for (const s of sentences(text)) {
+  for (const whole of sentences(text)) {
+    const s = { text: withoutLimits(whole.text) };
     // A word inside a link is no verb of the sentence: "…/docs/logging-query-language" logs nothing.
     if (!ALONGSIDE.test(s.text) || !toolKeeps(s.text.replace(LINK, ' '), name)) continue;
     if (/\b(?:never|not|no|without|don'?t|doesn'?t|won'?t)\b[^.]{0,30}\b(?:collect|keep|store|retain|save|record|log|send|upload|share)/i.test(s.text))
@@ -1340,7 +1345,7 @@ export function sideEffectFindings(text: string, name = ''): IntentFinding[] {
           rule: 'unfitting-side-effect',
           family: 'harvest',
           severity: 'high',
-          evidence: clip(s.text),
+          evidence: clip(whole.text),
           message: `Says that, besides its stated job, it collects or passes on secrets or personal data${remote ? ' to somewhere remote' : ''}`,
         },
       ];
@@ -1350,7 +1355,7 @@ export function sideEffectFindings(text: string, name = ''): IntentFinding[] {
           rule: 'unfitting-side-effect',
           family: 'harvest',
           severity: 'medium',
-          evidence: clip(s.text),
+          evidence: clip(whole.text),
           message: 'Says that, besides its stated job, it keeps or sends what it is given somewhere remote',
         },
       ];
