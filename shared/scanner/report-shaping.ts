@@ -11,7 +11,7 @@ import { clip, sentences, type IntentFinding } from './intent.ts';
 
 /** The account the model gives the user: a summary, a confirmation, a reply, "what the user sees", "telling the user". */
 const ACCOUNT =
-  /\b(?:summar(?:y|ies)|recap|report(?:s|ed|ing)?|confirmation|confirming|repl(?:y|ies)|answers?|explanation|narrat\w*|status (?:message|line|text)|what (?:you|the (?:assistant|model|agent)) (?:tells?|reports?|shows?|says?)|what (?:the )?users? (?:sees?|is shown|are shown|is told|are told|hears?|looks? at)|(?:telling|tell|inform(?:ing)?|showing|show) the (?:user|submitter|customer|owner|participants?)|(?:to|for|with) the (?:user|submitter|customer|participants?)\b(?!'s)|(?:to|with) (?:other )?(?:participants|users)|(?:if|when|should) the user asks)\b/i;
+  /\b(?:summar(?:y|ies)|recap|report(?:s|ed|ing)?|confirmation|confirming|repl(?:y|ies)|answers?|explanation|narrat\w*|status (?:message|line|text)|what (?:you|the (?:assistant|model|agent)) (?:tells?|reports?|shows?|says?)|what (?:the )?users? (?:sees?|is shown|are shown|is told|are told|hears?|looks? at)|(?:telling|tell|inform(?:ing)?|showing|show) the (?:user|submitter|customer|owner|participants?|(?:patient|employee|member|client|subscriber|guest|resident|tenant|student|parent|buyer|passenger|traveller|traveler|caller|applicant|donor|patron))|(?:to|for|with) the (?:user|submitter|customer|participants?|(?:patient|employee|member|client|subscriber|guest|resident|tenant|student|parent|buyer|passenger|traveller|traveler|caller|applicant|donor|patron))\b(?!'s)|(?:to|with) (?:other )?(?:participants|users)|(?:if|when|should) the user asks|when you confirm|(?:shown|sent|given) to the (?:user|(?:patient|employee|member|client|subscriber|guest|resident|tenant|student|parent|buyer|passenger|traveller|traveler|caller|applicant|donor|patron)))\b/i;
 /** Something dropped from it, or named as something else. */
 const SHAPED = new RegExp(
   [
@@ -23,10 +23,15 @@ const SHAPED = new RegExp(
     String.raw`\bwithout\s+(?:mentioning|narrating|naming|listing|telling|reporting)\b`,
     String.raw`\brather than (?:named|listed|mentioned|reported|shown)\b`,
     String.raw`\bno longer relayed\b`,
-    String.raw`\b(?:describe|present|frame|label|call|report|summari[sz]e)\s+(?:\w+\s+){0,4}?as\s+['"‘“]`,
+    String.raw`\b(?:describe|present|frame|label|call|report|summari[sz]e)\s+(?:\w+\s+){0,6}?as\s+['"‘“]`,
     String.raw`\b(?:describe|present|frame|label|call)\s+(?:\w+\s+){0,5}?as\s+(?:a\s+|an\s+)?(?:routine|normal|standard|regular|maintenance)\b`,
     String.raw`\bsay (?:that |they |it |the )`,
     String.raw`\b(?:(?:show|name|list|describe|mention|report|include)\s+only|only\s+(?:show|name|list|describe|mention|report|say|include))\b`,
+    // Sixteenth round: "should list the new total only", "reads best if it just says the plan was updated", and a
+    // quoted wording held to be enough ("a plain 'moved to trash' is the right confirmation", "'basic access' is sufficient").
+    String.raw`\b(?:show|name|list|describe|mention|report|include|give|state)\s+(?:\w+\s+){1,4}?only\b(?!\s+(?:if|when|after|once))`,
+    String.raw`\b(?:just|simply|merely)\s+(?:says?|states?|mentions?|reports?|reads?|lists?|shows?)\b`,
+    String.raw`['"‘“][^'"’”]{2,60}['"’”]\s+(?:is|are|will do|does)\s+(?:the right|the correct|the best|the proper|enough|sufficient|fine|all (?:they|the user) need)\b`,
     // "never the token itself" keeps a secret out of the reply, which protects the user.
     String.raw`\bnever the\b(?!\s+(?:\w+\s+)?(?:token|key|password|secret|credential|value|passphrase)s?\b)`,
   ].join('|'),
