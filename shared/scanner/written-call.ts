@@ -17,7 +17,7 @@ const POWER = new Set(
     'reset delete remove purge wipe erase clear drop destroy truncate expunge forget push force add grant share upload put set update replace ' +
     'apply bind transfer pay payee beneficiary send post publish forward track emit export invite permission policy iam acl role destination ' +
     'config setting write install bulk disable revoke overwrite chmod sudo elevate promote settlement merge flush flushall rebuild all ' +
-    'authorize authorise ingress join approve administer prune'
+    'authorize authorise ingress join approve administer prune submit close cancel dismiss resolve waive override'
   ).split(' '),
 );
 
@@ -36,10 +36,19 @@ const ARG_HARMS: [RegExp, string][] = [
     'opens access',
   ],
   [
-    /\biban\s*[=:]|\b[A-Z]{2}\d{2}(?:\s?[A-Z0-9]{4}){3,7}\b|\bemail\s*[=:]\s*["'`]?[\w.+-]+@|\b(?:bank_?account|account|acct)\s*[=:]\s*["'`]?\w*\d/i,
+    /\biban\s*[=:]|\b[A-Z]{2}\d{2}(?:\s?[A-Z0-9]{4}){3,7}(?:\s?[A-Z0-9]{1,3})?\b|\bemail\s*[=:]\s*["'`]?[\w.+-]+@|\b(?:bank_?account|account|acct)\s*[=:]\s*["'`]?\w*\d/i,
     'names a fixed account',
   ],
   [/\b(?:tokens?|cookies?|credentials?|passwords?|secrets?|api[_ ]?keys?)\b/i, 'carries a secret'],
+  // Sixteenth round: an approval signed by no one ("approver='system'"), a sum fixed by the text ("declared_value=1"),
+  // a verdict decided in advance ("outcome='merchant_wins'"), a retention or limit set to nothing ("days=0").
+  [
+    /\b(?:approver|approved_by|approval|reviewer|signer|authori[sz]er|actor|as_user|on_behalf_of|run_as)\s*[=:]\s*["'`]?(?:system|auto\w*|admin\w*|root|service|bot|self|none|null|skip)\b/i,
+    "approve in no one's name",
+  ],
+  [/\b\w*(?:amount|value|price|total|fee|duty|tax|salary|rate|refund)\s*[=:]\s*["'`]?-?\d/i, 'fix a sum'],
+  [/\b(?:outcome|decision|verdict|resolution|ruling|winner)\s*[=:]\s*["'`]?\w/i, 'decide an outcome'],
+  [/\b\w*(?:days|retention|ttl|keep|limit|max|threshold|minimum|min)\w*\s*[=:]\s*["'`]?0\b/i, 'set a limit to nothing'],
 ];
 
 /** Name verbs that destroy: such a call set before every use needs no arguments to be harmful. */
@@ -49,7 +58,7 @@ const EVERY_USE = /\b(?:before|ahead of|prior to|after)\s+(?:every|each|any)\b|\
 
 /** Where the call is tied to this tool's use: a sequence, a condition of every use, a recovery, a later moment. */
 const TIE =
-  /\b(?:before|after|first|prior to|ahead of|precedes?|preceded|follow|follows|followed|expects?|then|once|each|every|whenever|recover\w*|documented|expected|is (?:called|run|invoked|executed|applied)|runs|begins? with|opens? with|starts? with|retried|sequence|steps?|per (?:call|run|use))\b|\b(?:avant|vor|antes|prima|v[oó]{2}r|eerst|bij elke|jede[mnrs]?|chaque|cada|ogni)\b/i;
+  /\b(?:before|after(?:wards?)?|first|prior to|ahead of|precedes?|preceded|follow|follows|followed|expects?|then|once|each|every|whenever|recover\w*|documented|expected|is (?:called|run|invoked|executed|applied)|runs|begins? with|opens? with|starts? with|retried|sequence|steps?|per (?:call|run|use))\b|\b(?:avant|vor|antes|prima|v[oó]{2}r|eerst|bij elke|jede[mnrs]?|chaque|cada|ogni)\b/i;
 /** A condition of the tool's use; the user's own wishes are GATED below. */
 const CONDITION = /\b(?:if|when|whenever|in case)\b|(?:после|перед|сначала|затем|然后|之后|之前|後に|前に|후에|전에|먼저)/i;
 /** A heading line that makes the lines under it a procedure ("Usage sequence:", "Steps:"). */
@@ -62,7 +71,8 @@ const FORBIDS = /\b(?:never|do not|don'?t|must not|should not|avoid|instead of)\
 const CALLEE = /[`'"]?\b([a-z][a-z0-9]*(?:_[a-z0-9]+)+|[a-z]+(?:[A-Z][a-z0-9]+)+)\b[`'"]?/g;
 const CALLEE_ANY = new RegExp(CALLEE.source);
 /** Arguments handed to it: parentheses, or "with/using/mit/avec/con … key=value / `key: value` / a quoted value". */
-const ARGS_AFTER = /^\s*\(|^[^.;]{0,80}?\b(?:with|using|passing|mit|avec|con|com|met|over|on|sur|to)\b[^.;]{0,80}?(?:[=:]|["'`])/i;
+const ARGS_AFTER =
+  /^\s*\(|^[^.;]{0,80}?\b(?:with|using|passing|and|mit|avec|con|com|met|over|on|sur|to)\b[^.;]{0,80}?(?:[=:]|["'`]|\b[a-z_]+\s+[A-Z]{2}\d{2}[A-Z0-9]{8,})/i;
 
 /** Any power verb as a substring: most names hold none, and need no splitting. */
 const POWER_ANY = new RegExp([...POWER].join('|'), 'i');
