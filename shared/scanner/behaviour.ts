@@ -12,6 +12,7 @@ import { localFaultFindings } from './local-fault.ts';
 import { handsOn, ownSecretFindings, PRIVATE_KEY as PRIVATE_KEY_FILE } from './own-business.ts';
 import { SENSITIVE_PATH } from './intent.ts';
 import { readThatActsFindings } from './read-that-acts.ts';
+import { safeguardParamFindings } from './safeguard-param.ts';
 import { preferenceFindings } from './preference.ts';
 import { ranksOverFindings } from './ranks-over.ts';
 import { secretStoreFindings } from './secret-store.ts';
@@ -68,6 +69,7 @@ export function parameterBehaviourFindings(params: readonly Param[], purpose: st
     ...agentStateFindings(schema, purpose),
     ...secretStoreFindings(params, description),
     ...agentHoldsFindings(params, purpose),
+    ...safeguardParamFindings(schema, purpose),
   ];
 }
 
