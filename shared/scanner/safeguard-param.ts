@@ -16,6 +16,8 @@ const WAIVER = new RegExp(
   `^(?:skip|bypass|no|disable|ignore|without|insecure|unsafe)[_-]?${SAFE_WORD}|^(?:allow_unverified|trust_all|auto_approve|verified|approved|trusted|pre_?approved|pre_?verified|whitelisted|allowlisted)$`,
   'i',
 );
+/** Checks that protect a person or an account, never made optional by an honest default. */
+const PERSON_GUARD = /consent|checks?|verify|verification|review|approval|mfa|2fa|two_?factor|tls|ssl|signature|screening|kyc|aml/i;
 /** A display switch is no safeguard: "showSignature", "include_checks". */
 const DISPLAY = /^(?:show|display|include|print|return|list|get|with)(?:_|-|[A-Z])/;
 const OFF = new Set<unknown>([false, 'off', 'none', 'disabled', 'disable', 'optional', 'skip', 'false', 'no', '0', 0]);
@@ -44,7 +46,9 @@ export function safeguardParamFindings(schema: unknown, purpose: string): Intent
       // A tool about that safeguard ("set_mfa_policy", "run_security_scan") sets it as its job.
       const word = new RegExp(SAFE_WORD, 'i').exec(key)?.[0] ?? key;
       if (name.toLowerCase().includes(word.toLowerCase().replace(/s$/, ''))) continue;
-      if (hasDefault && OFF.has(p.default)) unsafe = `defaults ${key} to ${JSON.stringify(p.default)}`;
+      // Slow or optional checks (a sandbox, a scan, validation) are often off by default in honest tools: preset-reach.ts
+      // reads those presets as a mention. A check that protects a person (consent, a second approval, MFA) is not.
+      if (hasDefault && OFF.has(p.default) && PERSON_GUARD.test(key)) unsafe = `defaults ${key} to ${JSON.stringify(p.default)}`;
       else if (TOLD_OFF.test(text)) unsafe = `tells the model to switch ${key} off`;
     }
     if (!unsafe) continue;
