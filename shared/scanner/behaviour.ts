@@ -12,7 +12,7 @@ import { localFaultFindings } from './local-fault.ts';
 import { handsOn, ownSecretFindings, PRIVATE_KEY as PRIVATE_KEY_FILE } from './own-business.ts';
 import { SENSITIVE_PATH } from './intent.ts';
 import { readThatActsFindings } from './read-that-acts.ts';
-import { safeguardParamFindings } from './safeguard-param.ts';
+import { safeguardInProseFindings, safeguardParamFindings } from './safeguard-param.ts';
 import { preferenceFindings } from './preference.ts';
 import { ranksOverFindings } from './ranks-over.ts';
 import { secretStoreFindings } from './secret-store.ts';
@@ -45,6 +45,7 @@ export function behaviourFindings(text: string, ctx: IntentContext, purpose: str
     ...beyondTheCallFindings(text, purpose),
     // What a read does on every call is said where the model decides to call it.
     ...(isDescription ? readThatActsFindings(text, purpose) : []),
+    ...safeguardInProseFindings(text),
     ...safeguardOffFindings(text, purpose, isDescription),
   ];
   // The eighth round's readings need a waiver and its check, a step with its tie and place, a call with its
