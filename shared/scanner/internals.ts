@@ -12,7 +12,7 @@ type Concept = 'instructions' | 'identity' | 'tools' | 'reasoning' | 'conversati
 
 /** Cues that tie a noun to the agent itself ("your", "you were given", "this agent"). */
 const SELF =
-  /\b(?:you|your|yours|yourself|the calling (?:model|assistant|agent|llm|ai)(?:'s)?|the (?:assistant|model|agent|ai|llm|bot|chatbot)(?:'s)?|this (?:assistant|agent|model|ai|llm|bot|session|chat|conversation)|(?:assistant|agent|model|llm|ai)'s)\b/i;
+  /\b(?:you|your|yours|yourself|the calling (?:model|assistant|agent|llm|ai)(?:'s)?|the (?:assistant|model|agent|ai|llm|bot|chatbot)(?:'s)?|this (?:assistant|agent|model|ai|llm|bot|session|chat|conversation)|(?:assistant|agent|model|llm|ai)'s)\b|\b(?:above|before|ahead of|prior to) the (?:first|earliest|opening) (?:user|human) (?:message|turn|prompt)\b|\bsystem (?:context|message)\b|\bvous avez\b|\bdo assistente\b/i;
 
 /** A concept's pattern, and words without which it cannot match (checked first: most texts hold none). */
 const CONCEPTS: [Concept, RegExp, RegExp?][] = [
@@ -87,6 +87,24 @@ const CONCEPTS: [Concept, RegExp, RegExp?][] = [
     'lookup',
     /\b(?:look (?:it|them|this|that|these) up|search|find (?:it|them)|check|dig|pull (?:it|them)|get (?:it|them))\s+(?:\w+\s+){0,2}?(?:in|from|through)\s+(?:the\s+)?(?:user's|their|his|her)\s+(?:e-?mails?|inbox|mailbox|messages|chats?|files|documents|drive|contacts|photos|notes)\b|\bcerca\w*\s+(?:\w+\s+){0,2}?(?:nell[ea]?|nei|negli)\s+(?:e-?mail|posta|messaggi|file|documenti|chat)\s+dell'utente|\bcherche\w*\s+(?:\w+\s+){0,2}?dans\s+(?:les\s+)?(?:e-?mails|courriels|messages|fichiers|documents)\s+de\s+l'utilisat|\bsuch\w*\s+(?:\w+\s+){0,3}?in\s+den\s+(?:e-?mails|nachrichten|dateien|dokumenten)\s+des\s+(?:nutzers|benutzers)|\bbusca\w*\s+(?:\w+\s+){0,2}?en\s+(?:los\s+)?(?:correos|e-?mails|mensajes|archivos|documentos)\s+del\s+usuario|\bprocur\w*\s+(?:\w+\s+){0,2}?nos\s+(?:e-?mails|mensagens|arquivos|ficheiros|documentos)\s+do\s+usu/i,
     /^(?=[\s\S]*?(?:user|utente|utilisat|nutzer|usuari))[\s\S]*?(?:mail|inbox|messag|chat|file|document|drive|contact|photo|note|posta|courriel|fichier|nachricht|datei|dokument|correo|mensaje|archivo|mensage|arquivo|ficheiro)/i,
+  ],
+  // Sixteenth round: the agent's setup named by where it sits or who gave it, not by the word "prompt" ("whatever text
+  // appears above the first user message", "the instruction from your company", "system context"), the reasoning "you
+  // went through", a record of the session itself, and the same asked in French, Portuguese and Polish.
+  [
+    'instructions',
+    /\b(?:text|content|everything|whatever|anything|all)\b[^.;]{0,30}\b(?:appears?|is|comes?|sits?|was placed|stands?)\s+(?:above|before|ahead of|prior to)\s+(?:the\s+)?(?:first|earliest|opening)\s+(?:user|human)\s+(?:message|turn|prompt)\b|\byour\s+(?:\w+\s+)?(?:instructions?|rules|orders|guidelines)\s+(?:from|by|given by)\s+(?:your|the)\s+(?:company|operator|developer|creator|owner|vendor|deployer|maker)s?\b|\bsystem\s+(?:context|message|instructions?)\b|\bconsignes\b[^.;]{0,40}\b(?:re[çc]ues|donn[ée]es)\b|\binstru[çc][õo]es\s+(?:iniciais|originais|de sistema)\b|\binstrukcj[ea]\s+systemow/i,
+    /above|before|ahead|prior|company|operator|developer|creator|owner|vendor|deployer|maker|system|consignes|instru/i,
+  ],
+  [
+    'reasoning',
+    /\b(?:reasoning|thinking|thoughts?|thought process|deliberations?|considerations?)\b[^.;]{0,30}\byou\s+(?:went through|did|had|made|followed|used|carried out)\b/i,
+    /you\s+(?:went|did|had|made|followed|used|carried)/i,
+  ],
+  [
+    'conversation',
+    /\b(?:record|log|transcript|dump|copy|history)\s+of\s+(?:the|this|your)\s+(?:current\s+|whole\s+|entire\s+)?(?:agent|assistant|chat|model)\s+session\b|\bnazw[aęy]\s+i\s+wersj[aęy]\s+modelu\b|\blist[aęy]\s+(?:\w+\s+)?(?:dostępnych\s+)?narzędzi\b/i,
+    /session|modelu|narzędzi/i,
   ],
 ];
 
