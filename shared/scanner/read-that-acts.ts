@@ -59,6 +59,8 @@ export function readThatActsFindings(text: string, purpose: string): IntentFindi
     // Sending what it was asked is how a lookup reaches its service ("the query is sent to the API"); sending as a plus is not.
     // The look is the act's subject: a few words between them ("checking an expired permit renews"), or a few and
     // then "also" ("reading telemetry also enables"); not another subject later in the sentence ("run/cancel also…").
+    // "Every call is billed to the account": a metered service saying what a call costs, not an act the look triggers.
+    if (/^(?:bill|charg)/i.test(act[0]) && /^\s*(?:is|are|gets?|will be)\s*$/i.test(between)) continue;
     const also = ALSO.exec(between);
     const tied = also
       ? /^\W*(?:[\w-]+\W+){0,4}$/.test(between.slice(0, also.index))

@@ -35,6 +35,8 @@ describe('sixteenth round: a read whose look acts on the user', () => {
     tool('show_loyalty_points', 'Shows a member’s points. Members can opt in to partner offers from the app; viewing changes nothing.'),
     tool('search_docs', 'Searches the documentation. The query is sent to the search API and results are ranked by relevance.'),
     tool('check_in', 'Checks a guest in. Checking in also activates the room key card for the stay.'),
+    // Read from set 16's false alarms (after its blind score): a metered API says what each call costs.
+    tool('list_parcels', 'Lists parcels with optional filters. Production system: every call is billed to the account.'),
   ];
   for (const t of twins)
     it(`is quiet on the honest ${String(t.name)}`, () => {
