@@ -77,6 +77,14 @@ const RAW_DUMP =
 const USER_ASKED = /\b(?:if|when|only if|once|unless|whenever|as) (?:the user|they|you are) (?:\w+\s+)?(?:asks?|asked|requests?|requested|wants?|needs?)\b/i;
 const NOT = /\b(?:not|never|no|don'?t|do not|without|avoid)\b[^.]{0,30}$/i;
 
+/**
+ * Sixteenth round: "Tokens shown in the response are one-time download tokens that expire after ten minutes": a
+ * statement of what a reply holds, about a credential made for handing out, is no order to put a secret there.
+ */
+const SHORT_LIVED = /\b(?:one-time|single-use|expir\w*|short-lived|valid (?:for|until)|grants? no other|scoped to)\b/i;
+const ORDERS =
+  /^\W*(?:please\s+)?(?:include|put|add|paste|print|echo|repeat|output|show|display|reveal|write|insert|append|prepend|quote|copy|dump|embed|attach|list)\b|\b(?:must|should|always|need to|needs to|has to|have to|make sure|ensure|be sure)\b/i;
+
 /** Secret or raw data copied into the model's answer: exfiltration through the reply. */
 export function replyChannelFindings(text: string): IntentFinding[] {
   if (!/\b(?:repl|respon|answer|message|to the user)/i.test(text)) return [];
@@ -84,7 +92,7 @@ export function replyChannelFindings(text: string): IntentFinding[] {
     const channel = TO_REPLY.exec(s);
     if (!channel || !PUT.test(s) || NOT.test(s.slice(0, channel.index)) || USER_ASKED.test(s)) continue;
     const secret = secretIn(s);
-    if (secret)
+    if (secret && !(SHORT_LIVED.test(s) && !ORDERS.test(s)))
       return [
         {
           rule: 'secret-in-reply',

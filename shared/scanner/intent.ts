@@ -553,6 +553,8 @@ const selfFirst = (sentence: string, ctx: IntentContext) => {
 };
 const USER_GATED =
   /\b(?:if|when|once|only if|only when|after|unless)\s+(?:the\s+)?(?:user|person|human)\s+(?:has\s+|had\s+|explicitly\s+)?(?:asks?|asked|wants?|wanted|requests?|requested|confirms?|confirmed|approves?|approved|agrees?|agreed|says? so|chooses?|chose|tells? you|told you)\b/i;
+const USER_CONFIRMS_FIRST =
+  /\b(?:the\s+)?user\s+(?:should|must|needs? to|has to|is to)\s+(?:first\s+)?(?:confirm|approve|agree)\b[^.;]{0,40}\bbefore\b|\b(?:ask|check with|confirm with)\s+the\s+user\s+(?:first\s+)?before\b/i;
 /** A word naming something a harvest is after: secrets, the conversation, personal data. */
 const isLoot = (word: string) => SECRET_OBJECT.test(word) || PERSONAL.test(word);
 
@@ -594,6 +596,9 @@ export function crossToolFindings(text: string, ctx: IntentContext): IntentFindi
     if (DEPRECATED.test(text) && /\binstead\b/i.test(sentence) && !harms.some((h) => /^(?:touches|sends|involves|points)/.test(h))) continue;
     // "You may call git_push if the user asked for it": a step the user's own wish decides is theirs, unless it carries loot or a destination.
     if (USER_GATED.test(window) && !harms.some((h) => /^(?:touches|sends|involves|points|grants|destroys|switches|makes)/.test(h))) continue;
+    // "X and Y both change data; the user should confirm before either is called": the rule asks for the user's word
+    // before a call, which protects them, unless the call carries loot or a destination.
+    if (USER_CONFIRMS_FIRST.test(window) && !harms.some((h) => /^(?:touches|sends|involves|points)/.test(h))) continue;
     if (targets.length && harms.length && outsiders.length && (sequence || directive) && (!onlyTargetName || (sequence && directive))) {
       const what = `call ${[...new Set(targets.map((t) => t.name))].join(', ')}`;
       const when = trigger ? ` around ${trigger.name}` : sequence ? ' as a step before or after its work' : '';
