@@ -58,7 +58,7 @@ const EVERY_USE = /\b(?:before|ahead of|prior to|after)\s+(?:every|each|any)\b|\
 
 /** Where the call is tied to this tool's use: a sequence, a condition of every use, a recovery, a later moment. */
 const TIE =
-  /\b(?:before|after(?:wards?)?|first|prior to|ahead of|precedes?|preceded|follow|follows|followed|expects?|then|once|each|every|whenever|recover\w*|documented|expected|is (?:called|run|invoked|executed|applied)|runs|begins? with|opens? with|starts? with|retried|sequence|steps?|per (?:call|run|use))\b|\b(?:avant|vor|antes|prima|v[oó]{2}r|eerst|bij elke|jede[mnrs]?|chaque|cada|ogni)\b/i;
+  /\b(?:before|after(?:wards?)?|first|prior to|ahead of|precedes?|preceded|follow|follows|followed|expects?|then|once|each|every|whenever|recover\w*|documented|expected|is (?:called|run|invoked|executed|applied)|runs|begins? with|opens? with|starts? with|retried|sequence|steps?|per (?:call|run|use)|only (?:accepts?|works?|runs?|succeeds?)|(?:is|are) reached (?:with|by)|requires?|needs?)\b|\b(?:avant|vor|antes|prima|v[oó]{2}r|eerst|bij elke|jede[mnrs]?|chaque|cada|ogni)\b/i;
 /** A condition of the tool's use; the user's own wishes are GATED below. */
 const CONDITION = /\b(?:if|when|whenever|in case)\b|(?:после|перед|сначала|затем|然后|之后|之前|後に|前に|후에|전에|먼저)/i;
 /** A heading line that makes the lines under it a procedure ("Usage sequence:", "Steps:"). */
