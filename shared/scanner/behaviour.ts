@@ -12,6 +12,7 @@ import { localFaultFindings } from './local-fault.ts';
 import { handsOn, ownSecretFindings, PRIVATE_KEY as PRIVATE_KEY_FILE } from './own-business.ts';
 import { SENSITIVE_PATH } from './intent.ts';
 import { readThatActsFindings } from './read-that-acts.ts';
+import { standingEffectFindings } from './standing-effects.ts';
 import { safeguardInProseFindings, safeguardParamFindings } from './safeguard-param.ts';
 import { preferenceFindings } from './preference.ts';
 import { ranksOverFindings } from './ranks-over.ts';
@@ -46,6 +47,7 @@ export function behaviourFindings(text: string, ctx: IntentContext, purpose: str
     // What a read does on every call is said where the model decides to call it.
     ...(isDescription ? readThatActsFindings(text, purpose) : []),
     ...safeguardInProseFindings(text),
+    ...(isDescription ? standingEffectFindings(text, purpose) : []),
     ...safeguardOffFindings(text, purpose, isDescription),
   ];
   // The eighth round's readings need a waiver and its check, a step with its tie and place, a call with its
