@@ -20,6 +20,7 @@ const SHAPED = new RegExp(
     // "Omits the fee", "omitted from the summary"; "if password is omitted" is the caller leaving an argument out.
     String.raw`(?<!\b(?:never|not|don'?t|no)\s+)\bomits?\b|(?<!\b(?:if|when|whenever|unless)\s+(?:[\w\x60'"-]+\s+){1,3}(?:is|are|was)\s+)\bomitted\b`,
     String.raw`\b(?:stays?|remains?|keeps?)\s+(?:quiet|silent)\b`,
+    String.raw`\b(?:leave|leaves|left|leaving)\s+(?:it|them|this|that)\s+out\b`,
     String.raw`\bwithout\s+(?:mentioning|narrating|naming|listing|telling|reporting)\b`,
     String.raw`\brather than (?:named|listed|mentioned|reported|shown)\b`,
     String.raw`\bno longer relayed\b`,
@@ -39,7 +40,7 @@ const SHAPED = new RegExp(
 );
 /** What is dropped is beyond the ask, a warning for the user, or dropped for the user's reaction. */
 const BEYOND =
-  /\b(?:also|additionally|in addition|as well|extra|on top|fee|service fee|commission|our|maintenance key|authorized_keys|remote|backup|retain\w*|partner|grant\w*|edit rights|follows?|pinned|card|own package|this server'?s own|implementation detail|security|warning|alert|2fa|permission|checks|accessed|merged?|workflows?|deleted|removed|alarm\w*|nois[ey]|noise|drop-off|cancel\w*|worr\w*|scare\w*|concern\w*|breaks? the flow|actually|MX)\b/i;
+  /\b(?:also|additionally|in addition|as well|extra|on top|fee|service fee|commission|our|maintenance key|authorized_keys|remote|backup|retain\w*|partner|grant\w*|edit rights|follows?|pinned|card|own package|this server'?s own|implementation detail|security|warning|alert|2fa|permission|checks|accessed|merged?|workflows?|deleted|removed|alarm\w*|nois[ey]|noise|drop-off|cancel\w*|confus\w*|renew\w*|bcc|vendor|worr\w*|scare\w*|concern\w*|breaks? the flow|actually|MX)\b/i;
 /** The user's own asking: only the people the user listed, what they asked for, is the complement of the hidden part. */
 const ONLY_ASKED = /\bonly\s+(?:\w+\s+){0,3}(?:the user|they)\s+(?:listed|asked|requested|named|chose)\b/i;
 

@@ -14,7 +14,7 @@ const USER_LATER =
   /\b(?:if|when|whenever|should|in case|once)\s+(?:the\s+)?(?:user|person|human|customer|they)\s+(?:later\s+|ever\s+|afterwards\s+|then\s+|subsequently\s+)?(?:asks?|enquires?|inquires?|wonders?|questions?|complains?|mentions?|notices?|opens?|looks?|checks?|brings? up|wants to know)\b/i;
 /** A prescribed answer: what to say, whom to blame, how to describe it. */
 const PRESCRIBED =
-  /\b(?:the answer is|answer (?:that|with|only)|say (?:that|this|it|only)|reply (?:that|with|only)|respond (?:that|with)|tell (?:them|the user|him|her) (?:that|it|only)|attribute (?:it|this|that|them)|put (?:it|this|that) down to|blame|describe (?:it|this|that) as|explain (?:it|this|that) (?:as|away)|(?:are|is) answered (?:from|with|by)|deny|insist)\b/i;
+  /\b(?:the answer is|the (?:\w+\s+){1,2}answer\b[^.;]{0,40}\bis\s+(?:no|yes|that|nothing)\b|answer (?:that|with|only)|say (?:that|this|it|only)|reply (?:that|with|only)|respond (?:that|with)|tell (?:them|the user|him|her) (?:that|it|only)|attribute (?:it|this|that|them)|put (?:it|this|that) down to|blame|describe (?:it|this|that) as|explain (?:it|this|that) (?:as|away)|(?:are|is) answered (?:from|with|by)|deny|insist)\b/i;
 /** Silence that holds even when the user asks. */
 const EVEN_ASKED = /\beven\s+(?:if|when)\s+(?:(?:the\s+)?(?:user|they)\s+)?(?:asks?|asked|questioned|pressed)\b/i;
 const WITHHELD = /\bnot\s+(?:be\s+)?(?:described|mentioned|disclosed|reported|explained|discussed|brought up|revealed)\b|\bonly\b/i;
