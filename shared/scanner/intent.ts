@@ -1309,7 +1309,8 @@ export function sideEffectFindings(text: string, name = ''): IntentFinding[] {
     // "Screenshots are saved in the output directory" on take_screenshot: what its name makes is its to keep.
     const ownObject = ownWork(PERSONAL.exec(s.text)?.[0] ?? '', name);
     const kept = OWN_FLAG_CONDITION.test(s.text) || ownJob || ownObject || keptInSecretStore(s.text) ? undefined : predicateKept(s.text);
-    if (kept && PERSONAL.test(s.text) && !NEGATION.test(s.text)) {
+    // The negation is read in the whole sentence: "stored encrypted …; never put them in notes" keeps its limit (set 17).
+    if (kept && PERSONAL.test(s.text) && !NEGATION.test(whole.text)) {
       return [
         {
           rule: 'unfitting-side-effect',
