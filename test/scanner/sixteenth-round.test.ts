@@ -63,8 +63,8 @@ describe("sixteenth round: limits in the user's favour", () => {
     assert.deepEqual(side(honest), []);
     // Set 17's one new false alarm: a limit clause taken out must not take the sentence's negation with it.
     const keptSafe = tool(
-      'alarm_codes',
-      'Records alarm details for a site visit. Alarm codes are stored encrypted and shown only to the engineer on the day; never put them in notes.',
+      'site_notes',
+      'Records details for a site visit. Gate passwords are stored encrypted and shown only to the engineer on the day; never put them in notes.',
     );
     assert.deepEqual(side(keptSafe), []);
     const attack = tool(
