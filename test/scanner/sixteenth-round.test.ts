@@ -2,17 +2,15 @@ import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { scanTool } from '../../shared/scanner/scan.ts';
 import { withoutLimits } from '../../shared/scanner/limit-clauses.ts';
+import * as build from './tool-builders.ts';
+
+type Tool = build.Tool;
 
 // The sixteenth round (docs/scanner.md), read from set 15's misses and false alarms and written here in words of our
 // own: a read whose look itself acts on the user, limits in the user's favour read apart from the sentence they end,
 // public keys that are not secrets, and a client's own config file read as its CLI reads it. Each has a twin.
 
-type Tool = Record<string, unknown>;
-const tool = (name: string, description: string, properties: Record<string, unknown> = { id: { type: 'string' } }): Tool => ({
-  name,
-  description,
-  inputSchema: { type: 'object', properties },
-});
+const tool = (name: string, description: string, properties: Record<string, unknown> = { id: build.s() }): Tool => build.t(name, description, properties);
 const flagged = (t: Tool) => ['medium', 'high', 'critical'].includes(scanTool(t, { learned: false }).risk);
 const rules = (t: Tool) => scanTool(t, { learned: false }).findings.map((f) => `${f.rule}:${f.severity}`);
 
