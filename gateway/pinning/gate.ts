@@ -246,7 +246,8 @@ export class PinGate {
     const live = () => this.jobs.get(job.server.id) === job;
     job.others ??= this.opts.otherTools(job.server.id);
     const ctx = { siblings: job.names, others: job.others, scannerRules: job.settings.scannerRules, trustOnFirstUse: job.settings.pinning.trustOnFirstUse };
-    const left = await judgeOffThread(pool.open(ctx), pool.workers, job.queue, {
+    const poolJob = pool.open(ctx);
+    const left = await judgeOffThread(poolJob, poolJob.workers, job.queue, {
       live,
       known: (tool, hash) => {
         this.toolHashes.remember(tool, hash);

@@ -1,4 +1,4 @@
-import { availableParallelism } from 'node:os';
+import { availableParallelism, loadavg } from 'node:os';
 import { extname } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { Worker } from 'node:worker_threads';
@@ -30,8 +30,10 @@ interface Slot {
 }
 
 export interface ScanPoolOptions {
-  /** Workers at most; default: the cores but one (the event loop's), 1 to 4. */
+  /** Workers at most; default: the cores, 1 to 4. */
   size?: number;
+  /** Workers a job may use, asked when it opens; default: every core while the machine is idle, else the cores but one. */
+  busyCores?: () => number;
   /** How long an unused worker stays; default 10 s. */
   idleMs?: number;
   /** The worker's module (tests point it elsewhere). */
@@ -43,6 +45,8 @@ const defaultWorkerUrl = () => new URL(`./scan-worker${extname(fileURLToPath(imp
 
 export class ScanPool {
   private readonly size: number;
+  private readonly cores: number;
+  private readonly busyCores: () => number;
   private readonly idleMs: number;
   private readonly workerUrl: URL;
   private readonly slots: (Slot | undefined)[];
@@ -50,10 +54,13 @@ export class ScanPool {
   private nextJob = 1;
 
   constructor(opts: ScanPoolOptions = {}) {
-    // One core stays the event loop's. On two cores one worker judged a 20,000-tool first sight on a quarter less CPU
-    // than two (2.3-2.4 against 3.0-3.3 s: each worker's isolate warms the scanner up anew) in about the same time
-    // (docs/performance.md, "First sight on two cores").
-    this.size = Math.max(1, opts.size ?? Math.min(4, availableParallelism() - 1));
+    // One core stays the event loop's while anything else runs. On two cores one worker judged a 20,000-tool first sight
+    // 12-14% sooner than two beside one busy process (each worker's isolate warms the scanner up anew, and the nice-10
+    // workers share a core with the load), and two judged it 17-21% sooner on an idle machine (docs/performance.md,
+    // "Scan workers on two cores, measured again"): a job takes every core only while the machine is idle.
+    this.cores = availableParallelism();
+    this.size = Math.max(1, opts.size ?? Math.min(4, this.cores));
+    this.busyCores = opts.busyCores ?? (() => loadavg()[0] ?? 0);
     this.idleMs = opts.idleMs ?? 10_000;
     this.workerUrl = opts.workerUrl ?? defaultWorkerUrl();
     this.slots = new Array<Slot | undefined>(this.size).fill(undefined);
@@ -63,9 +70,17 @@ export class ScanPool {
     return this.size;
   }
 
-  /** Starts a job: its chunks are spread over the workers, each chunk's scan on the worker that hashed it. */
+  /** Workers for a job opening now: all of them on an idle machine, else one core left to the rest of it. */
+  private workersNow(): number {
+    if (this.size === 1) return 1;
+    const busy = this.busyCores();
+    const idle = Number.isFinite(busy) && busy < Math.max(0.5, (this.cores - 1) * 0.75);
+    return Math.max(1, Math.min(this.size, idle ? this.cores : this.cores - 1));
+  }
+
+  /** Starts a job: its chunks are spread over the workers it may use, each chunk's scan on the worker that hashed it. */
   open(ctx: JobContext): PoolJob {
-    return new PoolJob(this, this.nextJob++, ctx);
+    return new PoolJob(this, this.nextJob++, ctx, this.workersNow());
   }
 
   /** Ends every worker now (tests, shutdown). */
@@ -158,17 +173,20 @@ export class PoolJob {
   private readonly pool: ScanPool;
   private readonly id: number;
   private readonly ctx: JobContext;
+  /** Workers this job spreads its chunks over. */
+  readonly workers: number;
   private nextChunk = 0;
 
-  constructor(pool: ScanPool, id: number, ctx: JobContext) {
+  constructor(pool: ScanPool, id: number, ctx: JobContext, workers: number) {
     this.pool = pool;
     this.id = id;
     this.ctx = ctx;
+    this.workers = workers;
   }
 
   /** Hashes a chunk on the next worker; the handle names the chunk for its scan. */
   async hash(tools: Tool[]): Promise<{ chunk: { id: number; worker: number }; hashes: string[] }> {
-    const chunk = { id: this.nextChunk, worker: this.nextChunk++ % this.pool.workers };
+    const chunk = { id: this.nextChunk, worker: this.nextChunk++ % this.workers };
     const { hashes } = await this.pool.request(chunk.worker, this.id, this.ctx, { kind: 'hash', job: this.id, chunk: chunk.id, tools });
     if (hashes.length !== tools.length) throw new Error('scan worker answered for another chunk');
     return { chunk, hashes };
