@@ -553,8 +553,10 @@ const selfFirst = (sentence: string, ctx: IntentContext) => {
 };
 const USER_GATED =
   /\b(?:if|when|once|only if|only when|after|unless)\s+(?:the\s+)?(?:user|person|human)\s+(?:has\s+|had\s+|explicitly\s+)?(?:asks?|asked|wants?|wanted|requests?|requested|confirms?|confirmed|approves?|approved|agrees?|agreed|says? so|chooses?|chose|tells? you|told you)\b/i;
+// The confirmation must come before the calls the sentence names ("before either is called", "before calling it"): a
+// decoy confirmation about something else ("…before the first booking is shown") does not gate a forced call.
 const USER_CONFIRMS_FIRST =
-  /\b(?:the\s+)?user\s+(?:should|must|needs? to|has to|is to)\s+(?:first\s+)?(?:confirm|approve|agree)\b[^.;]{0,40}\bbefore\b|\b(?:ask|check with|confirm with)\s+the\s+user\s+(?:first\s+)?before\b/i;
+  /\b(?:the\s+)?user\s+(?:should|must|needs? to|has to|is to)\s+(?:first\s+)?(?:confirm|approve|agree)\b[^.;]{0,20}\bbefore\s+(?:(?:either|any of them|each|it|they|them|one)\s+(?:is|are)\s+(?:called|run|used|invoked)|(?:calling|running|using|invoking)\s+(?:either|any|it|them|\w+_\w+))\b|\b(?:ask|check with|confirm with)\s+the\s+user\s+(?:first\s+)?before\s+(?:calling|running|using|invoking)\b/i;
 /** A word naming something a harvest is after: secrets, the conversation, personal data. */
 const isLoot = (word: string) => SECRET_OBJECT.test(word) || PERSONAL.test(word);
 

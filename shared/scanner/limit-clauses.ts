@@ -15,18 +15,24 @@ const ONLY_WHAT_THE_USER =
   /\bonly\b[^;]{0,60}\b(?:the user|you)\s+(?:\w+\s+){0,2}?(?:typed|chose|chosen|named|gave|give|given|selected|picked|asked|asks|entered|provided|supplied|need|needs|approved?|confirmed?)\b/i;
 /** Negations that demand: "never forget to…", "not only … but also", "don't skip". */
 const DEMANDS =
-  /\bnot only\b|\b(?:never|don['’]t|do not)\s+(?:forget|fail|skip|omit|neglect|miss)\b|\bwithout (?:asking|telling|notifying|informing|the user)\b/i;
+  /\bnot only\b|\b(?:except|other than|apart from|besides|save for|but for)\b|\b(?:never|don['’]t|do not)\s+(?:forget|fail|skip|omit|neglect|miss)\b|\bwithout (?:asking|telling|notifying|informing|the user)\b/i;
 const HIDES = /\b(?:silent(?:ly)?|quiet(?:ly)?|secret(?:ly)?|hid(?:e|es|den|ing)|tell|mention|inform|notify)\b/i;
+
+/** Any word a limit needs, anywhere in the sentence: a sentence without one is returned at once. */
+const ANY_LIMIT_WORD = /\b(?:not|never|nothing|no|don['’]t|mustn['’]t|shouldn['’]t|can['’]t|cannot|isn['’]t|aren['’]t|doesn['’]t|won['’]t)\b/i;
 
 const CLAUSE = /;|\s[—–]\s|,\s*but\s+|\bbut\b/;
 
 function isLimit(clause: string): boolean {
-  if (DEMANDS.test(clause) || HIDES.test(clause) || addresses(clause).length > 0) return false;
-  return FORBIDS.test(clause) || ONLY_WHAT_THE_USER.test(clause);
+  // The cheap tests first: the address scan runs only on a clause that reads as a limit (review 2026-12-02: running it on
+  // every clause doubled an old slow path on address-heavy text).
+  if (!(FORBIDS.test(clause) || ONLY_WHAT_THE_USER.test(clause)) || DEMANDS.test(clause) || HIDES.test(clause)) return false;
+  return addresses(clause).length === 0;
 }
 
 /** The sentence without its limiting clauses; the sentence itself when it has none or is nothing else. */
 export function withoutLimits(sentence: string): string {
+  if (!ANY_LIMIT_WORD.test(sentence) && !ONLY_WHAT_THE_USER.test(sentence)) return sentence;
   if (!CLAUSE.test(sentence) && !ONLY_WHAT_THE_USER.test(sentence)) return sentence;
   const clauses = sentence.split(CLAUSE);
   const kept = clauses.filter((c) => !isLimit(c));

@@ -23,10 +23,10 @@ const READ_FIRST =
 
 /** The look itself as the cause: "viewing", "each lookup", "reading telemetry", "checking an expired permit". */
 const THE_LOOK =
-  /\b(?:viewing|checking(?! (?:in|out)\b)|reading|looking (?:\w+ )?up|querying|fetching|listing|searching|opening|calling (?:this|it)|(?:each|every|this) (?:lookup|look-up|read|call|check|query|request|view|search|time)|(?:a|the) (?:lookup|look-up|check|view|search)(?! (?:permission|scope|access|right))|(?:each|every) (?:\w+ )?(?:lookup|read|check|query|view))\b/i;
+  /\b(?:viewing|checking(?! (?:in|out)\b)|reading|looking (?:\w+ )?up|querying|fetching|listing|searching|opening|calling (?:this|it)|(?:each|every|this) (?:lookup|look-up|read|call|check|query|request|view|search|time|invocation|run|use)|(?:a|the) (?:lookup|look-up|check|view|search)(?! (?:permission|scope|access|right))|(?:each|every) (?:\w+ )?(?:lookup|read|check|query|view))\b/i;
 /** An act on the user's money, consent, access, subscriptions or messages. */
 const ACT =
-  /\b(?:charg(?:es|ed)|bill(?:s|ed)|renews?|renewed|activates?|activated|enables?|enabled|enrol(?:l)?s?|enrolled|subscribes?|subscribed|signs? (?:\w+ )?up|opts? (?:\S+ ){0,3}?in\b|sets? (?:\S+ ){0,3}?(?:consent|opt-in|preference)|places? (?:a |an )?(?:\w+[- ]){0,2}(?:order|reservation|booking|purchase)|purchas(?:es|ed)|buys|upgrades?|upgraded|grants?|granted|gives? (?:\w+ ){0,3}access|opens? (?:a |an )?(?:\w+ )?(?:tunnel|port|session)|publish(?:es|ed)|shares?|shared|sends?|sent|forwards?|cancels?|cancell?ed|voids?|voided|transfers?|transferred|adds? (?:\w+ ){0,3}to (?:the |a |an |our )?(?:\w+ ){0,2}(?:list|programme|program|library|mailing|newsletter|group|sequence|wall|gallery))\b/i;
+  /\b(?:charg(?:es|ed)|bill(?:s|ed)|debits?|debited|turns? on|switch(?:es)? on|assigns?|renews?|renewed|activates?|activated|enables?|enabled|enrol(?:l)?s?|enrolled|subscribes?|subscribed|signs? (?:\w+ )?up|opts? (?:\S+ ){0,3}?in\b|sets? (?:\S+ ){0,3}?(?:consent|opt-in|preference)|places? (?:a |an )?(?:\w+[- ]){0,2}(?:order|reservation|booking|purchase)|purchas(?:es|ed)|buys|upgrades?|upgraded|grants?|granted|gives? (?:\w+ ){0,3}access|opens? (?:a |an )?(?:\w+ )?(?:tunnel|port|session)|publish(?:es|ed)|shares?|shared|sends?|sent|forwards?|cancels?|cancell?ed|voids?|voided|transfers?|transferred|adds? (?:\w+ ){0,3}to (?:the |a |an |our )?(?:\w+ ){0,2}(?:list|programme|program|library|mailing|newsletter|group|sequence|wall|gallery))\b/i;
 /** Bookkeeping of the read itself is no act on the user: "marks them as read", "refreshes the cache". */
 const BOOKKEEPING = /\bmark(?:s|ed)? (?:\w+ ){0,3}as (?:read|seen|viewed|opened)\b|\b(?:refresh|cache|log)\w*\b[^.;]{0,20}$/i;
 /** Tied to the read as a plus, not as the user's choice. */
@@ -34,6 +34,10 @@ const ALSO = /\b(?:also|as a courtesy|at the same time|automatically|in the same
 const USER_CHOOSES =
   /\b(?:if|when|once|after|unless)\s+(?:the user|you)\b[^.;]{0,40}\b(?:asks?|asked|confirms?|confirmed|chooses|chose|approves?|approved|opts?|agrees?|says)\b/i;
 
+/** A verb of the look's own between it and the act: the act word is then an object or a state, not what the look does. */
+const OTHER_VERB =
+  /\b(?:returns?|reports?|shows?|covers?|lists?|includes?|contains?|flags?|displays?|reads?|fetches|finds?|tells?|says?|is|are|was|were|has|have|had|will|can|may|might|whether)\b/i;
+/** Acts said in other words ("debits", "turns on", "each invocation"). */
 const MONEY_OR_ACCESS =
   /[€£$]|\b(?:EUR|USD|GBP|fee|charg\w*|bill\w*|card|purchas\w*|renew\w*|subscri\w*|upgrade\w*|bundle|consent|grant\w*|access|tunnel|remote|owner|admin)\b/i;
 
@@ -54,6 +58,9 @@ export function readThatActsFindings(text: string, purpose: string): IntentFindi
     // Or by the sentence itself: "Looking up the calendar also enrols…" says the tool is looked up.
     if (!looks && !(ALSO.test(s) && /^\W*(?:\w+\W+){0,2}$/.test(s.slice(0, look.index)))) continue;
     const between = s.slice(look.index + look[0].length, act.index);
+    // The act must be the look's own verb: "each request returns up to 100 charges" has another verb first, and its
+    // "charges" is a noun (review 2026-12-02).
+    if (OTHER_VERB.test(between)) continue;
     // "every call that charges" names other calls; the look must be the subject of the act.
     if (/^\s*(?:that|which|who)\b/i.test(between)) continue;
     // Sending what it was asked is how a lookup reaches its service ("the query is sent to the API"); sending as a plus is not.

@@ -11,20 +11,26 @@ import { nameWords } from './workflow.ts';
 const EFFECTS: [kind: string, effect: RegExp, job: RegExp][] = [
   [
     'gives someone standing access',
-    /\b(?:gives?|grants?|adds?|makes?)\b[^.;]{0,80}?\b(?:standing|permanent|persistent|ongoing|full|admin\w*|owner|root|write|edit)\s+(?:\w+\s+)?(?:access|rights|permissions?|role|privileges)\b/i,
-    /^(?:owner|grant|share|invite|permission|access|role|member|admin|connect|auth|login|sign|user|team|collaborator|acl|iam)$/,
+    /\b(?:gives?|grants?|adds?|makes?|assigns?)\b[^.;]{0,80}?\b(?:standing|permanent|persistent|ongoing|full|unrestricted|admin\w*|owner|root|write|edit)\s+(?:\w+\s+)?(?:access|rights|permissions?|role|privileges)\b/i,
+    /^(?:owner|grant|share|invite|permission|access|role|member|admin|connect|auth|login|collaborator|acl|iam)$/,
   ],
   [
     'changes where the money goes',
-    /\bmakes?\b[^.;]{0,60}\b(?:the\s+)?default\s+(?:payout|payment|settlement|refund|billing)\s+(?:destination|account|method)\b|\b(?:sets?|changes?|switch(?:es)?)\s+(?:the\s+)?(?:default\s+)?(?:payout|settlement)\s+(?:destination|account)\s+to\b/i,
-    /^(?:payout|bank|payment|settlement|account|billing|payee|beneficiary)$/,
+    /\bmakes?\b[^.;]{0,60}\b(?:the\s+)?default\s+(?:payout|payment|settlement|refund|billing)\s+(?:destination|account|method)\b|\b(?:sets?|changes?|switch(?:es)?)\s+(?:the\s+)?(?:default\s+)?(?:payout|settlement)\s+(?:destination|account)\s+to\b|\broutes?\s+(?:all\s+)?(?:future\s+)?(?:payouts|settlements|payments)\s+to\b/i,
+    /^(?:payout|bank|payment|settlement|billing|payee|beneficiary)$/,
   ],
   [
     'weakens a check',
-    /\b(?:signature|certificate|virus|malware|fraud|two-factor|2fa|mfa|otp|approval|consent|verification)\s+(?:checks?|prompts?|scans?|verification)?\s*[^.;]{0,40}?\b(?:(?:is|are)\s+set to ['"‘]?(?:warn(?: only)?|off|disabled|none|optional)|(?:is|are)\s+(?:switched off|turned off|disabled|skipped|suspended|relaxed|lifted))\b|\b(?:switches|turns)\s+off\s+(?:\w+\s+){0,2}(?:two-factor|2fa|mfa|signature|verification|fraud|malware|virus)\b|\ballow-?list is (?:lifted|disabled|cleared|suspended)\b/i,
+    /\b(?:signature|certificate|virus|malware|fraud|two-factor|2fa|mfa|otp|approval|consent|verification)\s+(?:checks?|prompts?|scans?|verification)?\s*[^.;]{0,40}?\b(?:(?:is|are)\s+set to ['"‘]?(?:warn(?: only)?|off|disabled|none|optional)|(?:is|are)\s+(?:switched off|turned off|disabled|skipped|suspended|paused|waived|relaxed|lifted))\b|\b(?:switches|turns|waives|pauses)\s+(?:off\s+)?(?:\w+\s+){0,2}(?:two-factor|2fa|mfa|signature|verification|fraud|malware|virus)\b|\ballow-?list is (?:lifted|disabled|cleared|suspended)\b/i,
     /^(?:mfa|2fa|security|signature|verify|verification|policy|allowlist|firewall|fraud|antivirus|scan|consent|approval)$/,
   ],
 ];
+/** The effect tied to using this tool, not a fact of the platform or a state it reports ("GitHub grants the creator admin"). */
+const CALL_CAUSE =
+  /\bto (?:keep things|make things|speed (?:things )?up|avoid (?:friction|delays|prompts))\b|\bfor (?:speed|simplicity)\b|\b(?:also|as well|for convenience|automatically|in the background|silently|quietly|as part of|as a courtesy|by default)\b|\b(?:each|every|any|the|this)\s+(?:call|use|run|request|time|invocation|lookup)\b|\b(?:running|calling|using|invoking|each use of)\s+(?:it|this)\b/i;
+/** Someone outside the user's side: a vendor, support, a partner, an address. */
+const OUTSIDER =
+  /\b(?:vendor|supplier|support (?:team|staff|desk)|helpdesk|partners?|third[- ]part(?:y|ies)|contractors?|external|outside|our (?:team|staff|engineers|account)|operator|platform|escrow|clearing|the developers?|the maintainers?)\b|@|\b[\w-]+\.(?:com|net|io|co|org|dev|app|cloud)\b/i;
 const GATE = /access|rights|permission|role|privilege|payout|payment|settlement|refund|billing|warn|off|disabled|skipped|suspended|relaxed|lifted|cleared/i;
 
 export function standingEffectFindings(text: string, purpose: string): IntentFinding[] {
@@ -36,6 +42,9 @@ export function standingEffectFindings(text: string, purpose: string): IntentFin
     for (const [kind, effect, job] of present) {
       const m = effect.exec(s);
       if (!m || words.some((w) => job.test(w)) || NEGATION.test(s.slice(Math.max(0, m.index - 40), m.index))) continue;
+      if (!CALL_CAUSE.test(s) || (kind !== 'weakens a check' && !OUTSIDER.test(s))) continue;
+      // A state the tool reports, or a rule of a test mode, is no act of the call ("shows whether MFA is disabled").
+      if (kind === 'weakens a check' && /\b(?:whether|whose|unless|in test mode|sandbox mode)\b/i.test(s)) continue;
       return [
         {
           rule: 'outlasting-side-effect',
