@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
-import { readFileSync } from 'node:fs';
 import { describe, it } from 'node:test';
-import { scanTool, scanToolList } from '../../shared/scanner/scan.ts';
+import { describeReview } from './review-checks.ts';
+import { scanTool } from '../../shared/scanner/scan.ts';
 
 // The fifteenth round's single-tool readings (docs/scanner.md), read from set 13's misses and written here in words of
 // our own: a fixed remote the user's material goes to, a fixed address made a party to the user's meeting or file, and
@@ -176,22 +176,4 @@ describe('fifteenth round: single-tool readings', () => {
 
 // The round's review (fifteenth-round-review.json): a helper's honest tools in public servers' styles, and its attacks
 // with their evasion undone. Judged as the daemon judges them: a list beside its siblings, a tool alone.
-const review = JSON.parse(readFileSync(new URL('./fifteenth-round-review.json', import.meta.url), 'utf8')) as {
-  falseAlarms: { style: string; tools: Tool | Tool[] }[];
-  controls: { reading: string; tools: Tool | Tool[] }[];
-};
-const anyFlagged = (t: Tool | Tool[]) => (Array.isArray(t) ? scanToolList(t) : [scanTool(t)]).some((s) => ['medium', 'high', 'critical'].includes(s.risk));
-describe("the fifteenth round's attack review", () => {
-  it("stays quiet on honest tools in public servers' styles", () => {
-    assert.deepEqual(
-      review.falseAlarms.filter((c) => anyFlagged(c.tools)).map((c) => c.style),
-      [],
-    );
-  });
-  it('flags the attacks with their evasion undone', () => {
-    assert.deepEqual(
-      review.controls.filter((c) => !anyFlagged(c.tools)).map((c) => c.reading),
-      [],
-    );
-  });
-});
+describeReview("the fifteenth round's attack review", new URL('./fifteenth-round-review.json', import.meta.url));

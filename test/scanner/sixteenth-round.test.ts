@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
-import { readFileSync } from 'node:fs';
 import { describe, it } from 'node:test';
-import { scanTool, scanToolList } from '../../shared/scanner/scan.ts';
+import { describeReview } from './review-checks.ts';
+import { scanTool } from '../../shared/scanner/scan.ts';
 import { withoutLimits } from '../../shared/scanner/limit-clauses.ts';
 import * as build from './tool-builders.ts';
 
@@ -316,22 +316,4 @@ describe("sixteenth round: set 16's preference and concealment forms (read after
 
 // The round's review (sixteenth-round-review.json): a helper's honest tools in public servers' styles that the first
 // version of these readings flagged, and its attacks with their evasion undone. Judged as the daemon judges them.
-const review = JSON.parse(readFileSync(new URL('./sixteenth-round-review.json', import.meta.url), 'utf8')) as {
-  falseAlarms: { style: string; tools: Tool | Tool[] }[];
-  controls: { reading: string; tools: Tool | Tool[] }[];
-};
-const anyFlagged = (x: Tool | Tool[]) => (Array.isArray(x) ? scanToolList(x) : [scanTool(x)]).some((r) => ['medium', 'high', 'critical'].includes(r.risk));
-describe("the sixteenth round's attack review", () => {
-  it("stays quiet on honest tools in public servers' styles", () => {
-    assert.deepEqual(
-      review.falseAlarms.filter((c) => anyFlagged(c.tools)).map((c) => c.style),
-      [],
-    );
-  });
-  it('flags the attacks with their evasion undone', () => {
-    assert.deepEqual(
-      review.controls.filter((c) => !anyFlagged(c.tools)).map((c) => c.reading),
-      [],
-    );
-  });
-});
+describeReview("the sixteenth round's attack review", new URL('./sixteenth-round-review.json', import.meta.url));
