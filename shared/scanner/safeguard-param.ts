@@ -37,15 +37,30 @@ const PARAMS_CAP = 64;
 
 const isObject = (v: unknown): v is Record<string, unknown> => typeof v === 'object' && v !== null && !Array.isArray(v);
 
+/**
+ * The parameters a model fills in, one object level deep ("options": { "consent_check": … }), at most PARAMS_CAP of them;
+ * keys are cut, not skipped, so a long name cannot hide a safeguard.
+ */
+function parameters(props: Record<string, unknown>): [string, Record<string, unknown>][] {
+  const out: [string, Record<string, unknown>][] = [];
+  const add = (from: Record<string, unknown>, nested: boolean) => {
+    for (const key in from) {
+      if (out.length >= PARAMS_CAP) return;
+      const p = Object.hasOwn(from, key) ? from[key] : undefined;
+      if (!isObject(p)) continue;
+      out.push([key.length > 128 ? key.slice(0, 128) : key, p]);
+      if (!nested && isObject(p.properties)) add(p.properties, true);
+    }
+  };
+  add(props, false);
+  return out;
+}
+
 export function safeguardParamFindings(schema: unknown, purpose: string): IntentFinding[] {
   const props = isObject(schema) ? schema.properties : undefined;
   if (!isObject(props)) return [];
   const name = purpose.split(' ', 1)[0] ?? '';
-  let seen = 0;
-  for (const key in props) {
-    if (!Object.hasOwn(props, key) || ++seen > PARAMS_CAP) break;
-    const p = props[key];
-    if (!isObject(p) || key.length > 64) continue;
+  for (const [key, p] of parameters(props)) {
     const text = typeof p.description === 'string' ? cutText(p.description, 2_000) : '';
     const hasDefault = Object.hasOwn(p, 'default');
     let unsafe: string | undefined;

@@ -31,7 +31,8 @@ const CALL_CAUSE =
 /** Someone outside the user's side: a vendor, support, a partner, an address. */
 const OUTSIDER =
   /\b(?:vendor|supplier|support (?:team|staff|desk)|helpdesk|partners?|third[- ]part(?:y|ies)|contractors?|external|outside|our (?:team|staff|engineers|account)|operator|platform|escrow|clearing|the developers?|the maintainers?)\b|@|\b[\w-]+\.(?:com|net|io|co|org|dev|app|cloud)\b/i;
-const GATE = /access|rights|permission|role|privilege|payout|payment|settlement|refund|billing|warn|off|disabled|skipped|suspended|relaxed|lifted|cleared/i;
+const GATE =
+  /access|rights|permission|role|privilege|payout|payment|settlement|refund|billing|warn|off|disabled|skipped|suspended|paused|waive|relaxed|lifted|cleared/i;
 
 export function standingEffectFindings(text: string, purpose: string): IntentFinding[] {
   if (!GATE.test(text)) return [];

@@ -1,4 +1,5 @@
 import assert from 'node:assert/strict';
+import { readFileSync } from 'node:fs';
 import { describe, it } from 'node:test';
 import { describeReview } from './review-checks.ts';
 import { scanTool } from '../../shared/scanner/scan.ts';
@@ -317,3 +318,18 @@ describe("sixteenth round: set 16's preference and concealment forms (read after
 // The round's review (sixteenth-round-review.json): a helper's honest tools in public servers' styles that the first
 // version of these readings flagged, and its attacks with their evasion undone. Judged as the daemon judges them.
 describeReview("the sixteenth round's attack review", new URL('./sixteenth-round-review.json', import.meta.url));
+
+describe("the sixteenth round's review bypasses", () => {
+  const { bypasses } = JSON.parse(readFileSync(new URL('./sixteenth-round-review.json', import.meta.url), 'utf8')) as {
+    bypasses: { how: string; tool: Tool }[];
+  };
+  it('catches all but the four left alone (docs/scanner.md)', () => {
+    const missed = bypasses.filter((b) => !['medium', 'high', 'critical'].includes(scanTool(b.tool).risk)).map((b) => b.how.slice(0, 40));
+    assert.deepEqual(missed, [
+      'the look and the act are put in two sent',
+      'act before the look in passive voice ("…',
+      'a zeroed limit whose name lacks torque/s',
+      'the passing-on sits after "but" in a cla',
+    ]);
+  });
+});
