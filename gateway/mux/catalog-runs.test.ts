@@ -124,6 +124,29 @@ describe('catalogue runs', () => {
     assert.equal(text(second.list.chunks()), new Catalog(settingsOf('passthrough'), () => [a, b]).toolView().list.json);
   });
 
+  it('never lists again a revoked tool whose run was cut beside a passthrough clash', () => {
+    // fast-check's counterexample (seed 2091822270, found by CI): a run cut to fit beside a clash kept a tool; once every
+    // tool of that run was revoked its candidate list was empty like the cut run's, and the cut run was reused.
+    const servers = [upstreamOf('a', toolsOf(700, 'a')), upstreamOf('b', toolsOf(300, 'b')), upstreamOf('c', toolsOf(520, 'c'))];
+    const approved = new Set<unknown>();
+    const allowed = (_u: Upstream, tool: Record<string, unknown>) => approved.has(tool);
+    const catalog = new Catalog(settingsOf('passthrough'), () => servers, allowed);
+    const steps: [number, number, number, boolean][] = [
+      [2, 17, 241, true],
+      [0, 17, 240, true],
+      [2, 74, 184, false],
+    ];
+    for (const [server, from, count, approve] of steps) {
+      for (const t of servers[server]!.catalog.tools.slice(from, from + count)) {
+        if (approve) approved.add(t);
+        else approved.delete(t);
+      }
+      catalog.invalidate('tools');
+      assert.equal(text(catalog.toolView().list.chunks()), text(new Catalog(settingsOf('passthrough'), () => servers, allowed).toolView().list.chunks()));
+    }
+    assert.ok(!catalog.toolView().items.some((t) => t.description === 'Tool 257 of c — “✓” 🚀'), 'a revoked tool is listed');
+  });
+
   it('routes, lists and versions exactly as a fresh build after any sequence of approvals, renames, clashes and servers leaving', () => {
     // The catalogue edits the last build's routes in place while no name is listed twice; a fresh Catalog built at
     // each step from the same state is the oracle, whatever the naming, for the routes as well as the bytes.

@@ -142,6 +142,8 @@ interface Run {
   routes: readonly NamedRoute[];
   /** Whether two of its own items have the same exposed name. */
   twice: boolean;
+  /** Cut to fit beside a clash (withoutClashes): valid for the build that made it only, never reused. */
+  fitted?: true;
   items: readonly Record<string, unknown>[];
   bytes: Buffer;
   /** A digest of `bytes`: equal runs have equal digests whichever build encoded them (a restarted server's identical list). */
@@ -251,7 +253,12 @@ export class Catalog {
         const candidates = this.candidates(kind, upstream, from);
         const old = before[built.length];
         // The same items as last time: their names and routes are known.
-        built.push(old && sameObjects(old.candidates, candidates) ? old : namesOf(candidates, upstream, this.settings.toolNameSeparator, passthrough));
+        // A run cut to fit beside a clash is never reused: its kept items answer to the clash it was cut for, and its empty
+        // candidate list once matched a run whose tools had all been revoked, which then listed them again (fast-check,
+        // seed 2091822270).
+        built.push(
+          old && !old.fitted && sameObjects(old.candidates, candidates) ? old : namesOf(candidates, upstream, this.settings.toolNameSeparator, passthrough),
+        );
       }
       next.set(upstream, built);
     }
@@ -407,7 +414,7 @@ function withoutClashes(run: Run, routes: ReadonlyMap<string, NamedRoute>): Run 
   const seen = new Set<string>();
   const keep = run.exposed.map((exposed) => !routes.has(exposed) && !seen.has(exposed) && Boolean(seen.add(exposed)));
   const pick = <T>(xs: readonly T[]) => xs.filter((_, i) => keep[i]);
-  return encodeRun([], pick(run.candidates), pick(run.exposed), pick(run.routes));
+  return { ...encodeRun([], pick(run.candidates), pick(run.exposed), pick(run.routes)), fitted: true };
 }
 
 function encodeRun(
