@@ -92,7 +92,10 @@ describe('lists during a first sight', () => {
       turns++;
     }
     assert.equal(listed(), 2500, 'then every approved tool is listed');
-    assert.ok(turns >= 2, `over more than one turn (${turns})`);
+    // How many turns the warm-up takes depends on the machine (at most 4 ms of encoding a turn: a quiet fresh machine did
+    // all 2,000 tools in one, and CI failed on `turns >= 2`); what holds anywhere is that the report's own turn shows
+    // nothing and a later one shows everything.
+    assert.ok(turns >= 1, `after the report's turn (${turns})`);
     // The folded report's warm-up runs now and ends; after it, nothing is pending.
     for (let i = 0; i < 50; i++) await new Promise((r) => setImmediate(r));
     assert.equal(listed(), 2500);
