@@ -246,8 +246,7 @@ export class PinGate {
     const live = () => this.jobs.get(job.server.id) === job;
     job.others ??= this.opts.otherTools(job.server.id);
     const ctx = { siblings: job.names, others: job.others, scannerRules: job.settings.scannerRules, trustOnFirstUse: job.settings.pinning.trustOnFirstUse };
-    const poolJob = pool.open(ctx);
-    const left = await judgeOffThread(poolJob, poolJob.workers, job.queue, {
+    const left = await judgeOffThread(pool.open(ctx), job.queue, {
       live,
       known: (tool, hash) => {
         this.toolHashes.remember(tool, hash);

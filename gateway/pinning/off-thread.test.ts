@@ -148,19 +148,14 @@ describe('first sight on scan workers', () => {
     const deep = JSON.parse(`{"name":"deep","inputSchema":${'{"type":"object","properties":{"a":'.repeat(6000)}{}${'}}'.repeat(6000)}}`) as Tool;
     const queue = [...tools.slice(0, 40), deep, ...tools.slice(40, 100)];
     const decided: Tool[] = [];
-    const left = await judgeOffThread(
-      pool.open({ siblings: queue.map((t) => String(t.name)), others: [], scannerRules: [], trustOnFirstUse: true }),
-      1,
-      queue,
-      {
-        live: () => true,
-        known: () => false,
-        baseline: () => ({ hasBaseline: false, baseline: null }),
-        decide: (tool) => void decided.push(tool),
-        commit: () => {},
-        failed: (message) => assert.fail(`no worker failed: ${message}`),
-      },
-    );
+    const left = await judgeOffThread(pool.open({ siblings: queue.map((t) => String(t.name)), others: [], scannerRules: [], trustOnFirstUse: true }), queue, {
+      live: () => true,
+      known: () => false,
+      baseline: () => ({ hasBaseline: false, baseline: null }),
+      decide: (tool) => void decided.push(tool),
+      commit: () => {},
+      failed: (message) => assert.fail(`no worker failed: ${message}`),
+    });
     assert.deepEqual(left, [deep], 'only the tool that cannot be sent is left to the loop');
     assert.equal(decided.length, 100, 'the other 100 were judged on the workers');
   });

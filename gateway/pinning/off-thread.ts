@@ -39,7 +39,7 @@ const WINDOW = 4;
  * (or the job was superseded), the rest of the queue when a worker failed, and the chunks that
  * could not be sent to a worker, for the gate to judge itself.
  */
-export async function judgeOffThread(job: PoolJob, workers: number, queue: readonly Tool[], hooks: OffThreadHooks): Promise<Tool[]> {
+export async function judgeOffThread(job: PoolJob, queue: readonly Tool[], hooks: OffThreadHooks): Promise<Tool[]> {
   const chunks: Tool[][] = [];
   for (let i = 0; i < queue.length; i += CHUNK) chunks.push(queue.slice(i, i + CHUNK));
   let taken = 0;
@@ -84,7 +84,7 @@ export async function judgeOffThread(job: PoolJob, workers: number, queue: reado
     }
   };
   try {
-    await Promise.all(Array.from({ length: Math.min(chunks.length, workers * WINDOW) }, lane));
+    await Promise.all(Array.from({ length: Math.min(chunks.length, job.workers * WINDOW) }, lane));
   } finally {
     job.close();
   }

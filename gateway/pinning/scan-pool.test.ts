@@ -33,7 +33,7 @@ describe('scan pool: workers per job', () => {
     const queue = Array.from({ length: 300 }, (_, i) => ({ name: `tool_${i}`, description: `Returns record ${i}.`, inputSchema: { type: 'object' } }));
     const job = pool.open({ ...ctx, siblings: queue.map((t) => t.name) });
     const decided = new Map<string, number>();
-    const left = await judgeOffThread(job, job.workers, queue, {
+    const left = await judgeOffThread(job, queue, {
       live: () => true,
       known: () => false,
       baseline: () => ({ hasBaseline: false, baseline: null }),

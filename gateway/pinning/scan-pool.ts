@@ -66,10 +66,6 @@ export class ScanPool {
     this.slots = new Array<Slot | undefined>(this.size).fill(undefined);
   }
 
-  get workers(): number {
-    return this.size;
-  }
-
   /** Workers for a job opening now: all of them on an idle machine, else one core left to the rest of it. */
   private workersNow(): number {
     if (this.size === 1) return 1;
