@@ -429,9 +429,12 @@ function affirmed(re: RegExp, text: string): RegExpExecArray | null {
   return null;
 }
 
+/** An IBAN, grouped in fours or not, of any length (22 characters in Germany and Britain, not a multiple of four). */
+export const IBAN = /\b[A-Z]{2}\d{2}(?:\s?[A-Z0-9]{4}){3,7}(?:\s?[A-Z0-9]{1,3})?\b/;
 /** A wallet, IBAN or card number written into the text: where money or data would go. */
-const FIXED_ACCOUNT =
-  /(?<![\w.])\+\d{1,3}[\s.-]?(?:\(?\d{2,4}\)?[\s.-]?){2,4}\d{2,4}\b|\b0x[a-fA-F0-9]{40}\b|\b(?:bc1|[13])[a-km-zA-HJ-NP-Z1-9]{25,39}\b|\b[A-Z]{2}\d{2}(?:\s?[A-Z0-9]{4}){3,7}(?:\s?[A-Z0-9]{1,3})?\b/;
+const FIXED_ACCOUNT = new RegExp(
+  String.raw`(?<![\w.])\+\d{1,3}[\s.-]?(?:\(?\d{2,4}\)?[\s.-]?){2,4}\d{2,4}\b|\b0x[a-fA-F0-9]{40}\b|\b(?:bc1|[13])[a-km-zA-HJ-NP-Z1-9]{25,39}\b|${IBAN.source}`,
+);
 /**
  * A step that makes a fixed account (an id, a handle, an e-mail written into the text) an owner or administrator:
  * like a fixed destination, a beneficiary the text chose. "To make them an admin, call set_role" names nobody.

@@ -32,8 +32,7 @@ function isLimit(clause: string): boolean {
 
 /** The sentence without its limiting clauses; the sentence itself when it has none or is nothing else. */
 export function withoutLimits(sentence: string): string {
-  if (!ANY_LIMIT_WORD.test(sentence) && !ONLY_WHAT_THE_USER.test(sentence)) return sentence;
-  if (!CLAUSE.test(sentence) && !ONLY_WHAT_THE_USER.test(sentence)) return sentence;
+  if (!ONLY_WHAT_THE_USER.test(sentence) && (!ANY_LIMIT_WORD.test(sentence) || !CLAUSE.test(sentence))) return sentence;
   const clauses = sentence.split(CLAUSE);
   const kept = clauses.filter((c) => !isLimit(c));
   return kept.length === clauses.length ? sentence : kept.join('; ');

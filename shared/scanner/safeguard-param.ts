@@ -1,5 +1,6 @@
 import { cutText } from '../text/cut.ts';
 import { clip, type IntentFinding } from './intent.ts';
+import { isObject } from './top-level.ts';
 
 // Sixteenth round (issue 12): a parameter that is a safeguard (a consent check, a second approval, MFA, a pharmacist's
 // check, TLS verification, a sandbox) set to its unsafe state by the tool's own schema: defaulted off ("mfa": default
@@ -16,7 +17,7 @@ const GUARD = new RegExp(`(?:^|_|-)${SAFE_WORD}(?=$|_|-)`);
 /** Names that claim the check was done: as a read's filter they are honest. */
 const WAIVER_CLAIM = /^(?:verified|approved|trusted|pre_?approved|pre_?verified|whitelisted|allowlisted)$/;
 const WAIVER = new RegExp(
-  `^(?:skip|bypass|no|disable|ignore|without|insecure|unsafe|waive)[_-]?(?:${SAFE_WORD}|four_eyes|second_approval)|^(?:allow_unverified|trust_all|auto_approve|verified|approved|trusted|pre_?approved|pre_?verified|whitelisted|allowlisted)$`,
+  `^(?:skip|bypass|no|disable|ignore|without|insecure|unsafe|waive)[_-]?(?:${SAFE_WORD}|four_eyes|second_approval)|^(?:allow_unverified|trust_all|auto_approve)$|${WAIVER_CLAIM.source}`,
 );
 /** Checks that protect a person or an account, never made optional by an honest default. */
 const PERSON_GUARD = new RegExp(
@@ -34,8 +35,6 @@ const TOLD_ON = /\b(?:set|keep|leave|always|use|pass|send)\s+(?:it\s+)?(?:to\s+|
 /** "verifyTls" and "verify-tls" read as "verify_tls". */
 const snake = (key: string) => key.replace(/([a-z0-9])([A-Z])/g, '$1_$2').toLowerCase();
 const PARAMS_CAP = 64;
-
-const isObject = (v: unknown): v is Record<string, unknown> => typeof v === 'object' && v !== null && !Array.isArray(v);
 
 /**
  * The parameters a model fills in, one object level deep ("options": { "consent_check": … }), at most PARAMS_CAP of them;

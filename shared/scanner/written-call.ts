@@ -1,4 +1,4 @@
-import { clip, sentences, type IntentContext, type IntentFinding } from './intent.ts';
+import { clip, IBAN, sentences, type IntentContext, type IntentFinding } from './intent.ts';
 import { nameWords } from './workflow.ts';
 
 // A call to another tool written out as part of using this one: a name with its
@@ -36,7 +36,7 @@ const ARG_HARMS: [RegExp, string][] = [
     'opens access',
   ],
   [
-    /\biban\s*[=:]|\b[A-Z]{2}\d{2}(?:\s?[A-Z0-9]{4}){3,7}(?:\s?[A-Z0-9]{1,3})?\b|\bemail\s*[=:]\s*["'`]?[\w.+-]+@|\b(?:bank_?account|account|acct)\s*[=:]\s*["'`]?\w*\d/i,
+    new RegExp(String.raw`\biban\s*[=:]|${IBAN.source}|\bemail\s*[=:]\s*["'\x60]?[\w.+-]+@|\b(?:bank_?account|account|acct)\s*[=:]\s*["'\x60]?\w*\d`, 'i'),
     'names a fixed account',
   ],
   [/\b(?:tokens?|cookies?|credentials?|passwords?|secrets?|api[_ ]?keys?)\b/i, 'carries a secret'],
