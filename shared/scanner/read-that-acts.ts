@@ -42,7 +42,7 @@ const USER_CHOOSES =
 /** A verb of the look's own between it and the act: the act word is then an object or a state, not what the look does. */
 const OTHER_VERB =
   /\b(?:returns?|reports?|shows?|covers?|lists?|includes?|contains?|flags?|displays?|reads?|fetches|finds?|tells?|says?|is|are|was|were|has|have|had|will|can|may|might|whether)\b/i;
-/** Acts said in other words ("debits", "turns on", "each invocation"). */
+/** What makes an act high: money or a hold on the user's access. */
 const MONEY_OR_ACCESS =
   /[€£$]|\b(?:EUR|USD|GBP|fee|charg\w*|bill\w*|card|purchas\w*|renew\w*|subscri\w*|upgrade\w*|bundle|consent|grant\w*|access|tunnel|remote|owner|admin)\b/i;
 
@@ -57,8 +57,8 @@ export function readThatActsFindings(text: string, purpose: string): IntentFindi
   // Or by its last word when that is a state one reads ("order_status", "account_balance").
   const readName =
     (READ_NAME.has(first) && !ACT_NAME.has(words[1] ?? '')) || (words.length > 1 && STATE_WORDS.has(last) && (NOUN_TOO.has(first) || !ACT_NAME.has(first)));
-  const looks = readName || (READ_FIRST.test(all[0]?.text ?? '') && !ACT_NAME.has(first));
   if (ACT_NAME.has(first) && !readName) return [];
+  const looks = readName || READ_FIRST.test(all[0]?.text ?? '');
   for (const { text: s } of all.slice(1)) {
     const look = THE_LOOK.exec(s);
     const act = ACT.exec(s);
