@@ -47,7 +47,7 @@ function parameters(props: Record<string, unknown>): [string, Record<string, unk
       if (out.length >= PARAMS_CAP) return;
       const p = Object.hasOwn(from, key) ? from[key] : undefined;
       if (!isObject(p)) continue;
-      out.push([key.length > 128 ? key.slice(0, 128) : key, p]);
+      out.push([cutText(key, 128), p]);
       if (!nested && isObject(p.properties)) add(p.properties, true);
     }
   };

@@ -333,3 +333,14 @@ describe("the sixteenth round's review bypasses", () => {
     ]);
   });
 });
+
+describe('sixteenth round: a long parameter name cut from hostile input', () => {
+  it('cuts a safeguard name past 128 units without leaving half an emoji in the finding', () => {
+    // The name is cut at 128 units; the emoji straddles that cut.
+    const key = `consent_${'a'.repeat(119)}🚀_check`;
+    const t = tool('send_mail', 'Sends a newsletter.', { [key]: { type: 'boolean', default: false } });
+    const f = scanTool(t, { learned: false }).findings.find((x) => x.rule === 'safeguard-preset-off');
+    assert.ok(f, rules(t).join(', '));
+    assert.ok(f.message.isWellFormed(), JSON.stringify(f.message));
+  });
+});
