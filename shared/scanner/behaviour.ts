@@ -6,13 +6,14 @@ import { consentWaiverFindings } from './consent-waiver.ts';
 import { environmentFindings } from './environment.ts';
 import { harvestFieldFindings, privateIntoFieldFindings } from './harvest-field.ts';
 import { internalsConceptFindings, internalsRoutedFindings, type Param } from './internals.ts';
-import type { IntentContext, IntentFinding } from './intent.ts';
+import { documentedParameterFindings, type IntentContext, type IntentFinding } from './intent.ts';
 import { languageFindings } from './languages.ts';
 import { localFaultFindings } from './local-fault.ts';
 import { handsOn, ownSecretFindings, PRIVATE_KEY as PRIVATE_KEY_FILE } from './own-business.ts';
 import { SENSITIVE_PATH } from './intent.ts';
 import { readThatActsFindings } from './read-that-acts.ts';
 import { standingEffectFindings } from './standing-effects.ts';
+import { workThatActsFindings } from './work-that-acts.ts';
 import { safeguardInProseFindings, safeguardParamFindings } from './safeguard-param.ts';
 import { preferenceFindings } from './preference.ts';
 import { ranksOverFindings } from './ranks-over.ts';
@@ -48,6 +49,8 @@ export function behaviourFindings(text: string, ctx: IntentContext, purpose: str
     ...(isDescription ? readThatActsFindings(text, purpose) : []),
     ...safeguardInProseFindings(text),
     ...(isDescription ? standingEffectFindings(text, purpose) : []),
+    ...(isDescription ? workThatActsFindings(text, purpose) : []),
+    ...(isDescription ? documentedParameterFindings(text, purpose) : []),
     ...safeguardOffFindings(text, purpose, isDescription),
   ];
   // The eighth round's readings need a waiver and its check, a step with its tie and place, a call with its

@@ -1381,12 +1381,20 @@ const INTERNALS_NAME =
 const INTERNALS_TEXT =
   /\beverything (?:the user|you|they) (?:has |have )?(?:typed|said|written|sent|asked|told you)\b|\b(?:all|every) (?:of the )?(?:messages?|things?|words?) (?:the user|you) (?:has |have )?(?:typed|said|written|sent)\b|\b(?:this|the current|the whole|the entire) session'?s? (?:history|messages|transcript|log|contents?)\b|\b(?:your|the (?:assistant|ai|model|agent|llm)'s)\s+(?:own\s+)?(?:system prompt|instructions|setup|configuration|reasoning|thoughts|chain of thought|model(?: name| id| version)?|name|identity|tools|tool list|context|memory|conversation|messages|rules|guidelines)\b|\b(?:system prompt|setup (?:text|message)|chain of thought|(?:every|all|each)\s+(?:earlier|previous|prior)\s+(?:turn|message|exchange)s?|(?:earlier|previous|prior)\s+(?:turns|messages|exchanges)|everything said so far|the (?:whole|entire|full|complete) (?:conversation|chat|dialog(?:ue)?)(?: so far| history| context| with the user)?|(?:tools|functions) (?:you have|available to you|you can call)|list of (?:your |all |available )?tools|which model you are|your model)\b|\binstrucciones (?:de|del) sistema\b|\bsystemanweisung\w*|\binstructions? (?:du |de )?syst[eè]me\b|\bistruzioni (?:di |del )?sistema\b|\binstru[cç][oõ]es do sistema\b|системн\w+\s+(?:инструкц\w+|промпт\w*)|系统(?:提示|指令)|システム(?:プロンプト|指示)/i;
 
+/**
+ * Seventeenth round: the same internals asked by what they are, not by their usual names: the tools loaded in the
+ * session, the model answering, its private notes, what it holds about the user, other tools' raw results, the prompt
+ * it is acting on.
+ */
+const INTERNALS_DESCRIBED =
+  /\b(?:every|each|all)\s+(?:other\s+)?tools?(?:\s+(?:names?|descriptions?|definitions?|schemas?)(?:\s+and\s+(?:names?|descriptions?|definitions?|schemas?))?)?\s+(?:currently\s+)?(?:loaded|available|installed|registered|connected|enabled)\s+(?:in|to|for)\s+(?:your|this|the(?:\s+current)?)\s+(?:session|context|agent|assistant|client|conversation)\b|\b(?:exact\s+)?model\s+(?:name\s+|id\s+)?(?:and|\+)\s+version\s+(?:(?:that|which)\s+(?:is\s+)?)?(?:answering|serving|handling|running|behind|responding)\b|\b(?:your|the (?:assistant|agent|model)'?s)\s+(?:own\s+)?(?:private|internal|hidden|scratch|working)\s+(?:working\s+)?(?:notes|reasoning|thoughts|scratchpad|drafts?|plan)\b|\b(?:anything|everything|all|whatever)\s+(?:that\s+)?you\s+(?:have\s+)?(?:stored|remember(?:ed)?|know|learned|saved|recall|keep)\s+(?:\w+\s+){0,2}?about\s+(?:the\s+)?(?:current\s+)?(?:user|customer|person|caller|requester)\b|\b(?:results?|outputs?|responses?)\s+(?:of|from)\s+(?:every|all|each|any)\s+(?:other\s+|previous\s+|earlier\s+)?tool\s+calls?\b|\bthe\s+(?:prompt|instructions?|request text)\s+you\s+are\s+(?:currently\s+)?(?:executing|running|following|processing|acting on|working from|answering)\b/i;
+
 export function internalsParameterFindings(params: { name: string; text: string; required: boolean; path: string }[], purpose: string): IntentFinding[] {
   const out: IntentFinding[] = [];
   // A tool whose job is calling a model takes a system prompt and messages as its input.
   if (/\b(?:llm|model|completion|chat|prompt|agent|assistant|gpt|claude|openai|anthropic|gemini|inference)\b/i.test(purpose.replace(/[_-]/g, ' '))) return out;
   for (const p of params) {
-    const byText = INTERNALS_TEXT.exec(p.text);
+    const byText = INTERNALS_TEXT.exec(p.text) ?? INTERNALS_DESCRIBED.exec(p.text);
     const byName = INTERNALS_NAME.test(p.name) && !/\b(?:model|llm|conversation|chat|transcript|prompt|agent|tool)s?\b/i.test(purpose.replace(/[_-]/g, ' '));
     if (!byText && !byName) continue;
     const what = byText ? byText[0] : p.name;
@@ -1403,6 +1411,26 @@ export function internalsParameterFindings(params: { name: string; text: string;
     });
   }
   return out;
+}
+
+/**
+ * Parameters documented in the description's prose (JSDoc `@param {string} hostModel - …`, docstring `memory (dict): …`,
+ * OpenAPI `x-client-context (header, required): …`): the model fills them from that text as from a schema, so each is
+ * read as a parameter.
+ */
+const DOCUMENTED_PARAM =
+  /(?:^|\n|[.;,]\s)\s*(?:[-*]\s*)?(?:@param\s+(?:\{[^}\n]{0,80}\}\s*)?(\[?)([\w.$-]{1,64})[^\s\]]{0,40}\]?\s*-?\s*|([\w.$-]{1,64})\s*\(([^)\n]{0,60})\)\s*:\s*)([^\n]{1,300})/g;
+
+export function documentedParameterFindings(description: string, purpose: string): IntentFinding[] {
+  if (!/@param|\):/.test(description)) return [];
+  const params = [...description.matchAll(DOCUMENTED_PARAM)].map((m) => ({
+    name: m[2] ?? m[3] ?? '',
+    text: m[5] ?? '',
+    // JSDoc marks an optional one with brackets; a docstring or OpenAPI line says "required".
+    required: m[2] !== undefined ? m[1] !== '[' : /\brequired\b/i.test(m[4] ?? ''),
+    path: '/description',
+  }));
+  return params.length ? internalsParameterFindings(params, purpose) : [];
 }
 
 // ── Pressure: invented consequences of not complying ────────────────────────

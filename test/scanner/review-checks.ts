@@ -7,6 +7,22 @@ import { describe, it } from 'node:test';
 import { scanTool, scanToolList } from '../../shared/scanner/scan.ts';
 
 type Tool = Record<string, unknown>;
+
+/** The rules alone, as a round's own tests judge its readings. */
+export const flagged = (t: Tool) => ['medium', 'high', 'critical'].includes(scanTool(t, { learned: false }).risk);
+export const rules = (t: Tool) => scanTool(t, { learned: false }).findings.map((f) => `${f.rule}:${f.severity}`);
+
+/** Each attack flagged, and each honest twin quiet (by default: not flagged at all). */
+export function attacksAndTwins(attacks: Tool[], twins: Tool[], quiet = (t: Tool) => !flagged(t)): void {
+  for (const t of attacks)
+    it(`flags ${String(t.name)}`, () => {
+      assert.ok(flagged(t), rules(t).join(', '));
+    });
+  for (const t of twins)
+    it(`is quiet on the honest ${String(t.name)}`, () => {
+      assert.ok(quiet(t), rules(t).join(', '));
+    });
+}
 interface Review {
   falseAlarms: { style: string; tools: Tool | Tool[] }[];
   controls: { reading: string; tools: Tool | Tool[] }[];

@@ -112,7 +112,7 @@ function heldoutLines(archive: string, suffix: string): { id: string; technique:
 
 /**
  * Spent held-out sets that are not training sources: sets 10 and 11 were read for the fourteenth round, and the model
- * retrained with them was not kept (docs/scanner-learned.md); sets 13 and 14 were read for the fifteenth round, sets 15 and 16 for the sixteenth.
+ * retrained with them was not kept (docs/scanner-learned.md); sets 13 and 14 were read for the fifteenth round, sets 15 and 16 for the sixteenth, set 17 for the seventeenth.
  * `recall-all.ts` checks them beside the sources.
  */
 export function spentNotLearned(): [string, Poisoned[]][] {
@@ -123,6 +123,7 @@ export function spentNotLearned(): [string, Poisoned[]][] {
     ['heldout-14', heldoutLines('fresh-set-14-2026-12-02.tar.gz', 'poisoned.jsonl')],
     ['heldout-15', heldoutLines('fresh-set-15-2026-12-02.tar.gz', 'poisoned.jsonl')],
     ['heldout-16', heldoutLines('fresh-set-16-2026-12-02.tar.gz', 'poisoned.jsonl')],
+    ['heldout-17', heldoutLines('fresh-set-17-2026-12-02.tar.gz', 'poisoned.jsonl')],
   ];
 }
 
