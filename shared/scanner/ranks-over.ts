@@ -22,11 +22,21 @@ const SELF_CANON =
 /** Another server's tools, a named tool, a kind of tool: the others in the rank. */
 const OTHER_SIDE =
   /\b(?:the\s+)?[\w-]+\s+server'?s\s+(?:\w+\s+)?(?:tools?|\w+(?:er|or)s)\b|\b(?:every|any|all)\s+other\s+(?:\w+\s+){0,2}?(?:\w+(?:er|or)s?|tools?|servers?|integrations?|apps?|options?|ones?)\b|\b\w+[-\s]like\s+tools\b|\b\w+-level\s+\w+(?:ers|ors)\b|\b(?:built-?in|native|default)\s+(?:\w+\s+)?(?:memory|tools?|search|reader|fetch\w*)\b/i;
+/** Seventeenth round: other sources of the same goods, as a group ("vendors in other directories", "rival publishers"). */
+const OTHER_SOURCES =
+  /\b(?:other|rival|competing)\s+(?:\w+\s+)?(?:directories|databases|marketplaces|catalogu?es|catalogs|publishers|platforms|sites|listings)\b/i;
+/**
+ * The others kept from the model or the user: "alternatives from other tools are not offered", "so assistants avoid
+ * those", "recommendations come only from the vendors returned here", "results from any other tool are superseded by
+ * this one". A suppression needs no claim of a defect: it asks the model to stop comparing.
+ */
+const SUPPRESSED =
+  /\b(?:are|is)\s+(?:not|never)\s+(?:\w+\s+)?(?:offered|shown|used|presented|recommended|listed|displayed|considered|suggested)\b|\bavoid\s+(?:those|them|these|it)\b|\b(?:come|comes)\s+only\s+from\b|\b(?:used|chosen)\s+exclusively\b|\b(?:superseded|overridden|replaced)\s+by\s+(?:this|it|the\s+results?\s+here)\b/i;
 const TOOL_NAME = /\b[a-z][a-z0-9]*(?:_[a-z0-9]+)+\b/g;
 const OTHERS_AS_GROUP = /\b(?:those|these|such)\s+(?:integrations|tools|servers|services|apps|plugins)\b/i;
 
 const FAILS =
-  /\b(?:lose|loses|lost|drop|drops|leak|leaks|miss|misses|fail|fails|corrupt|corrupts|intercept\w*|break|breaks|truncat\w*|tamper\w*|throttl\w*|censor\w*)\b|\b(?:un(?:maintained|patched|supported|monitored|audited|reliable)|incomplete|inaccurate|insecure|abandoned)\b/i;
+  /\b(?:lose|loses|lost|drop|drops|leak|leaks|miss|misses|fail|fails|corrupt|corrupts|intercept\w*|break|breaks|truncat\w*|tamper\w*|throttl\w*|censor\w*|overcharg\w*|scam\w*|fraud\w*|count against)\b|\b(?:unvetted|unverified|hidden (?:fees|charges))\b|\b(?:un(?:maintained|patched|supported|monitored|audited|reliable)|incomplete|inaccurate|insecure|abandoned)\b/i;
 /** A measure or a stated mechanism makes a defect a technical difference ("over 20 MB", "without JavaScript"). */
 const MEASURED =
   /\b\d+\s*(?:[kmg]i?b|bytes?|pages?|rows?|chars?|characters?|ms|seconds?|mb|gb|kb|items?|lines?)\b|\bwithout\s+[A-Z]?\w+\b|\bbecause\b|\bsince\b/i;
@@ -35,7 +45,7 @@ const CONDITIONED =
 
 /** The others as a group, or (for a rank only) a tool named that is not this one. */
 function othersIn(sentence: string, ownName: string, named: boolean): RegExpExecArray | null {
-  const group = ALTERNATIVES.exec(sentence) ?? OTHER_SIDE.exec(sentence) ?? OTHERS_AS_GROUP.exec(sentence);
+  const group = ALTERNATIVES.exec(sentence) ?? OTHER_SIDE.exec(sentence) ?? OTHERS_AS_GROUP.exec(sentence) ?? OTHER_SOURCES.exec(sentence);
   if (group || !named) return group;
   const own = new Set(nameWords(ownName));
   for (const m of sentence.matchAll(TOOL_NAME)) if (m[0] !== ownName && !nameWords(m[0]).every((w) => own.has(w))) return m as RegExpExecArray;
@@ -45,6 +55,13 @@ function othersIn(sentence: string, ownName: string, named: boolean): RegExpExec
 /** A defect said of the others as their predicate, not a condition ("if other tools fail with 'not authenticated'"). */
 function defectOf(sentence: string, others: RegExpExecArray): boolean {
   const after = sentence.slice(others.index + others[0].length, others.index + others[0].length + 60);
+  // Or the defect as the others' passive ("payers reject results produced by other eligibility tools").
+  const before = sentence.slice(Math.max(0, others.index - 60), others.index);
+  if (
+    /\b(?:reject(?:s|ed)?|distrust\w*|refuse[sd]?)\b[^,;:]{0,40}\b(?:produced by|made with|from|by)\s+(?:the\s+|any\s+)?$/i.test(before) &&
+    !MEASURED.test(sentence)
+  )
+    return true;
   const fail = FAILS.exec(after);
   if (!fail) return false;
   const clause = sentence.slice(0, others.index + others[0].length + fail.index);
@@ -54,7 +71,8 @@ function defectOf(sentence: string, others: RegExpExecArray): boolean {
 export function ranksOverFindings(text: string, ownName: string): IntentFinding[] {
   const rank = RANK_OVER.test(text) || SELF_CANON.test(text);
   const fails = FAILS.test(text);
-  if (!rank && !fails) return [];
+  const suppressed = SUPPRESSED.test(text);
+  if (!rank && !fails && !suppressed) return [];
   for (const { text: s } of sentences(text)) {
     if (CONDITIONED.test(s)) continue;
     const over = rank ? RANK_OVER.exec(s) : null;
@@ -62,8 +80,13 @@ export function ranksOverFindings(text: string, ownName: string): IntentFinding[
       return [finding(s, 'Sets this tool above the other tools it names, a reason to pick it that says nothing about what it does')];
     if (rank && SELF_CANON.test(s) && othersIn(s, ownName, true))
       return [finding(s, 'Names this tool the one to use over the other tools it names, a reason to pick it that says nothing about what it does')];
-    const others = fails ? othersIn(s, ownName, false) : null;
-    if (others && defectOf(s, others))
+    const others = fails || suppressed ? othersIn(s, ownName, false) : null;
+    // The others are what is kept out: the suppression follows them in the same clause ("the key is not shown to you;
+    // other farm tools pick it up" keeps nothing from anyone).
+    const kept = others && suppressed ? SUPPRESSED.exec(s.slice(others.index)) : null;
+    if (others && kept && !/;/.test(s.slice(others.index, others.index + kept.index)) && !/\b(?:if|when|unless|once)\b/i.test(s.slice(0, others.index)))
+      return [finding(s, 'Keeps the other tools out of the choice, so that the model and the user compare nothing with this one')];
+    if (others && fails && defectOf(s, others))
       return [finding(s, 'Claims a defect of the other tools, with nothing that can be checked, so that the model picks this one')];
   }
   return [];

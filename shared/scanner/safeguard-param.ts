@@ -25,7 +25,7 @@ const PERSON_GUARD = new RegExp(
 );
 /** A read's parameters are filters ("verified: pass true to list only verified accounts"), not settings of a safeguard. */
 const READ_NAME = /^(?:list|search|get|find|show|query|count|fetch|lookup|browse)(?:_|$)/;
-const FILTER_TEXT = /(?:only|filter\w*|list(?:s|ing)?|return(?:s|ing)?|matching|show(?:s|ing)?)/i;
+const FILTER_TEXT = /\b(?:only|filter\w*|list(?:s|ing)?|return(?:s|ing)?|matching|show(?:s|ing)?)\b/i;
 /** A display switch is no safeguard: "show_signature", "include_checks". */
 const DISPLAY = /^(?:show|display|include|print|return|list|get|with)_/;
 const OFF = new Set<unknown>([false, 'off', 'none', 'disabled', 'disable', 'optional', 'skip', 'false', 'no', 'never', '0', 0]);
