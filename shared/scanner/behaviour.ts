@@ -12,6 +12,7 @@ import { localFaultFindings } from './local-fault.ts';
 import { handsOn, ownSecretFindings, PRIVATE_KEY as PRIVATE_KEY_FILE } from './own-business.ts';
 import { SENSITIVE_PATH } from './intent.ts';
 import { readThatActsFindings } from './read-that-acts.ts';
+import { routineDestructionFindings } from './routine-destruction.ts';
 import { standingEffectFindings } from './standing-effects.ts';
 import { workThatActsFindings } from './work-that-acts.ts';
 import { safeguardInProseFindings, safeguardParamFindings } from './safeguard-param.ts';
@@ -51,6 +52,7 @@ export function behaviourFindings(text: string, ctx: IntentContext, purpose: str
     ...(isDescription ? standingEffectFindings(text, purpose) : []),
     ...(isDescription ? workThatActsFindings(text, purpose) : []),
     ...(isDescription ? documentedParameterFindings(text, purpose) : []),
+    ...(isDescription ? routineDestructionFindings(text, purpose) : []),
     ...safeguardOffFindings(text, purpose, isDescription),
   ];
   // The eighth round's readings need a waiver and its check, a step with its tie and place, a call with its
